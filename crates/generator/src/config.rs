@@ -1,0 +1,186 @@
+//! The generator's per-SDK configuration.
+//!
+//! Input: a TOML document (for LlamaCloud, `spec/llama-cloud.toml`).
+//! Output: [`Config`], which the lowering stage reads alongside the OpenAPI document.
+//!
+//! The config holds every decision the spec cannot make for us: the crate's name,
+//! the client's name and defaults, which parameters to leave out, how operations map
+//! onto a tree of resources and methods, and the names of the types users see.
+//! Fixes for upstream quirks live here too, so the spec itself is never edited.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// The whole configuration for one generated SDK.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The generated crate's package metadata.
+    #[serde(default)]
+    pub package: PackageConfig,
+    /// The client type and its defaults.
+    #[serde(default)]
+    pub client: ClientConfig,
+    /// How the client authenticates.
+    #[serde(default)]
+    pub auth: AuthConfig,
+    /// Parameters to leave out of every operation.
+    #[serde(default)]
+    pub skip_parameters: Vec<SkipParameter>,
+    /// Which operations to emit.
+    #[serde(default)]
+    pub operations: OperationSelection,
+    /// The resource tree: dotted resource path (`beta.chat`) → method name → method.
+    ///
+    /// Kept in document order so the generated methods follow the config's order.
+    #[serde(default)]
+    pub resources: IndexMap<String, ResourceConfig>,
+    /// Type renames keyed by the JSON pointer of the schema (`#/components/schemas/X`
+    /// or the pointer of an inline schema), for names the spec does not give well.
+    #[serde(default)]
+    pub type_names: IndexMap<String, String>,
+}
+
+/// Package metadata for the generated crate's `Cargo.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageConfig {
+    /// The crate name, e.g. `llama-cloud`.
+    pub name: String,
+    /// The crate version.
+    #[serde(default = "default_version")]
+    pub version: String,
+    /// One-line description; defaults to one derived from the spec's title.
+    pub description: Option<String>,
+    /// SPDX licence expression.
+    #[serde(default = "default_license")]
+    pub license: String,
+}
+
+impl Default for PackageConfig {
+    fn default() -> Self {
+        Self {
+            name: "openapi-client".to_owned(),
+            version: default_version(),
+            description: None,
+            license: default_license(),
+        }
+    }
+}
+
+fn default_version() -> String {
+    "0.1.0".to_owned()
+}
+
+fn default_license() -> String {
+    "MIT OR Apache-2.0".to_owned()
+}
+
+/// The client type and its defaults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// The client's type name, e.g. `Client`.
+    #[serde(default = "default_client_name")]
+    pub name: String,
+    /// The product name used in the `User-Agent` header (`LlamaCloud/Rust 0.1.0`).
+    pub product: Option<String>,
+    /// The default base URL; defaults to the spec's first server.
+    pub base_url: Option<String>,
+    /// The environment variable that overrides the base URL.
+    pub base_url_env: Option<String>,
+    /// The environment variable holding newline-separated `Name: value` headers.
+    pub custom_headers_env: Option<String>,
+    /// The environment variable that sets the log level of the SDK's `tracing` output.
+    pub log_env: Option<String>,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            name: default_client_name(),
+            product: None,
+            base_url: None,
+            base_url_env: None,
+            custom_headers_env: None,
+            log_env: None,
+        }
+    }
+}
+
+fn default_client_name() -> String {
+    "Client".to_owned()
+}
+
+/// How the client authenticates.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// The scheme; when absent it is taken from the spec's `securitySchemes`.
+    pub scheme: Option<AuthScheme>,
+    /// Environment variables that hold the credential, tried in order.
+    #[serde(default)]
+    pub env: Vec<String>,
+}
+
+/// A credential scheme the generated client knows how to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// No credential.
+    None,
+}
+
+/// One parameter to leave out of every operation, such as a browser session cookie.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkipParameter {
+    /// The parameter's wire name.
+    pub name: String,
+    /// Where it is sent: `query`, `header`, `path` or `cookie`.
+    #[serde(rename = "in")]
+    pub location: String,
+}
+
+/// Which operations the SDK covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationSelection {
+    /// Only the operations named in `resources`.
+    #[default]
+    Configured,
+    /// Every operation in the spec; the unnamed ones are grouped by tag and path.
+    All,
+}
+
+/// One resource (a node in the tree, such as `beta.chat`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceConfig {
+    /// Documentation for the resource's handle type.
+    pub doc: Option<String>,
+    /// Method name → method.
+    #[serde(default)]
+    pub methods: IndexMap<String, MethodConfig>,
+}
+
+/// One method: which operation it calls and the names of its types.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodConfig {
+    /// The operation, as `METHOD /path` or as its `operationId`.
+    pub operation: String,
+    /// The name of the method's parameters type; derived when absent.
+    pub params: Option<String>,
+    /// The name of the method's response type; derived when absent.
+    pub response: Option<String>,
+}
+
+impl Config {
+    /// Parses a config from TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|error| error.to_string())
+    }
+}

@@ -1,0 +1,518 @@
+//! Emits the `types` module: every model type and every method's parameters type.
+//!
+//! Input: the model's [`TypeDef`]s and [`ParamsType`]s.
+//! Output: the tokens of `src/types.rs`.
+//!
+//! Models keep what they do not know: structs keep undeclared properties in
+//! `extra_fields`, string enums have an `Unknown(String)` variant, and unions an
+//! `Unknown(serde_json::Value)` one, so a newer server never breaks decoding.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::tokens::{doc_attrs, ident, type_tokens};
+use crate::ir::{
+    EnumVariant, ExtraFields, Param, ParamLocation, ParamsType, Presence, StructDef, TypeDef,
+    TypeKind, TypeRef, UnionVariant,
+};
+use crate::lower::names;
+
+/// The tokens of one model type.
+#[must_use]
+pub fn type_def(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
+    let doc = doc_attrs(&def.doc);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(fields) => struct_def(&name, &doc, fields, all),
+        TypeKind::StringEnum(variants) => string_enum(&name, &doc, variants),
+        TypeKind::TaggedUnion { tag, variants } => tagged_union(&name, &doc, tag, variants),
+        TypeKind::UntaggedUnion(variants) => untagged_union(&name, &doc, variants),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_def(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    def: &StructDef,
+    all: &[TypeDef],
+) -> TokenStream {
+    let mut default_fns = Vec::new();
+    let fields: Vec<TokenStream> = def
+        .fields
+        .iter()
+        .map(|field| {
+            let field_doc = doc_attrs(&field.doc);
+            let field_name = ident(&field.rust_name);
+            let rename = rename_attr(&field.rust_name, &field.wire_name);
+            let inner = type_tokens(&field.ty);
+            let default_value = field
+                .default
+                .as_ref()
+                .and_then(|value| default_expr(value, &field.ty, all));
+            let (ty, serde_attr) = match (field.presence, &default_value) {
+                (Presence::Required, _) => (inner.clone(), quote! {}),
+                (_, Some(value)) => {
+                    let function = format_ident!("default_{}", names::bare(&field.rust_name));
+                    let path = format!("{name}::{function}");
+                    let (ty, body) = if matches!(
+                        field.presence,
+                        Presence::OptionalNullable | Presence::RequiredNullable
+                    ) {
+                        (quote! { Option<#inner> }, quote! { Some(#value) })
+                    } else {
+                        (inner.clone(), value.clone())
+                    };
+                    default_fns.push(quote! {
+                        fn #function() -> #ty {
+                            #body
+                        }
+                    });
+                    (ty, quote! { #[serde(default = #path)] })
+                }
+                (Presence::RequiredNullable, None) => {
+                    (quote! { Option<#inner> }, quote! { #[serde(default)] })
+                }
+                (Presence::Optional | Presence::OptionalNullable, None) => (
+                    quote! { Option<#inner> },
+                    quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
+                ),
+            };
+            quote! {
+                #field_doc
+                #rename
+                #serde_attr
+                pub #field_name: #ty,
+            }
+        })
+        .collect();
+    let extra = match &def.extra {
+        ExtraFields::Keep { field, value } => {
+            let field = ident(field);
+            let map = type_tokens(&TypeRef::Map(Box::new(value.clone())));
+            quote! {
+                /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+                #[serde(flatten)]
+                pub #field: #map,
+            }
+        }
+        ExtraFields::Forbidden => quote! {},
+    };
+    let deny = if matches!(def.extra, ExtraFields::Forbidden) {
+        quote! { #[serde(deny_unknown_fields)] }
+    } else {
+        quote! {}
+    };
+    let derive_default = if def.derive_default {
+        quote! { Default, }
+    } else {
+        quote! {}
+    };
+    let default_impl = if default_fns.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            impl #name {
+                #(#default_fns)*
+            }
+        }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #deny
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+        #default_impl
+    }
+}
+
+fn rename_attr(rust_name: &str, wire_name: &str) -> TokenStream {
+    if names::bare(rust_name) == wire_name {
+        quote! {}
+    } else {
+        quote! { #[serde(rename = #wire_name)] }
+    }
+}
+
+/// A Rust expression for a spec default of a known scalar type.
+fn default_expr(value: &Value, ty: &TypeRef, all: &[TypeDef]) -> Option<TokenStream> {
+    Some(match (ty, value) {
+        (TypeRef::String, Value::String(text)) => quote! { String::from(#text) },
+        (TypeRef::Bool, Value::Bool(flag)) => quote! { #flag },
+        (TypeRef::F64, Value::Number(number)) => {
+            let literal = Literal::f64_suffixed(number.as_f64()?);
+            quote! { #literal }
+        }
+        (TypeRef::I64, Value::Number(number)) => {
+            let literal = Literal::i64_suffixed(number.as_i64()?);
+            quote! { #literal }
+        }
+        (TypeRef::I32, Value::Number(number)) => {
+            let literal = Literal::i32_suffixed(i32::try_from(number.as_i64()?).ok()?);
+            quote! { #literal }
+        }
+        (TypeRef::U64, Value::Number(number)) => {
+            let literal = Literal::u64_suffixed(number.as_u64()?);
+            quote! { #literal }
+        }
+        (TypeRef::Named(name), Value::String(text)) => {
+            let def = all.iter().find(|def| &def.name == name)?;
+            let TypeKind::StringEnum(variants) = &def.kind else {
+                return None;
+            };
+            let variant = variants.iter().find(|v| &v.wire_value == text)?;
+            let type_name = ident(name);
+            let variant = ident(&variant.rust_name);
+            quote! { crate::types::#type_name::#variant }
+        }
+        _ => return None,
+    })
+}
+
+fn string_enum(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    variants: &[EnumVariant],
+) -> TokenStream {
+    let declared = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_value;
+        let variant_doc = format!(" `{wire}`");
+        quote! {
+            #[doc = #variant_doc]
+            #[serde(rename = #wire)]
+            #variant_name,
+        }
+    });
+    let as_str = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_value;
+        quote! { Self::#variant_name => #wire, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #(#declared)*
+            /// A value this version of the SDK does not know.
+            #[serde(untagged)]
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union_variant_decls(variants: &[UnionVariant]) -> Vec<TokenStream> {
+    variants
+        .iter()
+        .map(|variant| {
+            let variant_name = ident(&variant.rust_name);
+            let ty = type_tokens(&variant.ty);
+            let doc = if variant.tags.is_empty() {
+                " One of the union's alternatives.".to_owned()
+            } else {
+                format!(
+                    " Selected by the tag {}.",
+                    variant
+                        .tags
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            quote! {
+                #[doc = #doc]
+                #variant_name(#ty),
+            }
+        })
+        .collect()
+}
+
+fn tagged_union(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    tag: &str,
+    variants: &[UnionVariant],
+) -> TokenStream {
+    let declared = union_variant_decls(variants);
+    let decode_arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let tags = &variant.tags;
+        quote! {
+            Some(#(#tags)|*) => ::serde_json::from_value(value).map(Self::#variant_name).map_err(::serde::de::Error::custom),
+        }
+    });
+    let encode_arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        if variant.payload_has_tag {
+            quote! { Self::#variant_name(payload) => ::serde::Serialize::serialize(payload, serializer), }
+        } else {
+            let first_tag = variant.tags.first().cloned().unwrap_or_default();
+            quote! {
+                Self::#variant_name(payload) => {
+                    let mut value = ::serde_json::to_value(payload).map_err(::serde::ser::Error::custom)?;
+                    if let Some(object) = value.as_object_mut() {
+                        object.insert(#tag.to_owned(), ::serde_json::Value::from(#first_tag));
+                    }
+                    ::serde::Serialize::serialize(&value, serializer)
+                }
+            }
+        }
+    });
+    let tag_doc = format!(" The union is discriminated by its `{tag}` property.");
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #tag_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#declared)*
+            /// A variant this version of the SDK does not know, kept as sent.
+            Unknown(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = ::serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#decode_arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode_arms)*
+                    Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+    }
+}
+
+fn untagged_union(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    variants: &[UnionVariant],
+) -> TokenStream {
+    let declared = union_variant_decls(variants);
+    let has_json = variants.iter().any(|variant| variant.ty == TypeRef::Json);
+    let unknown = if has_json {
+        quote! {}
+    } else {
+        quote! {
+            /// A value that matches none of the known alternatives, kept as sent.
+            Unknown(::serde_json::Value),
+        }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#declared)*
+            #unknown
+        }
+    }
+}
+
+/// The tokens of one method's parameters type.
+#[must_use]
+pub fn params_type(params: &ParamsType) -> TokenStream {
+    let name = ident(&params.name);
+    let doc = doc_attrs(&params.doc);
+    let required: Vec<&Param> = params
+        .fields
+        .iter()
+        .filter(|field| field.presence == Presence::Required)
+        .collect();
+    let fields = params.fields.iter().map(|field| {
+        let field_doc = doc_attrs(&field.doc);
+        let field_name = ident(&field.rust_name);
+        let rename = rename_attr(&field.rust_name, &field.wire_name);
+        let ty = param_field_type(field);
+        let serde_attr = if field.location == ParamLocation::Body {
+            match field.presence {
+                Presence::Required | Presence::RequiredNullable => quote! {},
+                Presence::Optional => quote! { #[serde(skip_serializing_if = "Option::is_none")] },
+                Presence::OptionalNullable => {
+                    quote! { #[serde(skip_serializing_if = "crate::Nullable::is_omitted")] }
+                }
+            }
+        } else {
+            quote! { #[serde(skip)] }
+        };
+        quote! {
+            #field_doc
+            #rename
+            #serde_attr
+            pub #field_name: #ty,
+        }
+    });
+    let setters = params.fields.iter().map(|field| setter(field));
+    let (derive_default, constructor) = if required.is_empty() {
+        (quote! { Default, }, quote! {})
+    } else {
+        let args = required.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            let (arg_ty, _) = setter_input(&field.ty);
+            quote! { #field_name: #arg_ty }
+        });
+        let inits = params.fields.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            if field.presence == Presence::Required {
+                let (_, convert) = setter_input(&field.ty);
+                let value = convert(quote! { #field_name });
+                quote! { #field_name: #value, }
+            } else {
+                quote! { #field_name: Default::default(), }
+            }
+        });
+        let names = required
+            .iter()
+            .map(|f| format!("`{}`", names::bare(&f.rust_name)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let new_doc = format!(
+            " Creates the parameters from the required {names}; set the others with the chainable setters."
+        );
+        (
+            quote! {},
+            quote! {
+                #[doc = #new_doc]
+                #[must_use]
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits)* }
+                }
+            },
+        )
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
+}
+
+fn param_field_type(field: &Param) -> TokenStream {
+    let inner = type_tokens(&field.ty);
+    match field.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
+        Presence::OptionalNullable => quote! { crate::Nullable<#inner> },
+    }
+}
+
+type Convert = Box<dyn Fn(TokenStream) -> TokenStream>;
+
+/// The argument type a setter takes for a value of `ty`, and how to convert it.
+fn setter_input(ty: &TypeRef) -> (TokenStream, Convert) {
+    match ty {
+        TypeRef::String => (
+            quote! { impl Into<String> },
+            Box::new(|v| quote! { #v.into() }),
+        ),
+        TypeRef::Vec(inner) if **inner == TypeRef::String => (
+            quote! { impl IntoIterator<Item = impl Into<String>> },
+            Box::new(|v| quote! { #v.into_iter().map(Into::into).collect() }),
+        ),
+        other => {
+            let ty = type_tokens(other);
+            (quote! { #ty }, Box::new(|v| v))
+        }
+    }
+}
+
+fn setter(field: &Param) -> TokenStream {
+    let field_name = ident(&field.rust_name);
+    let (arg_ty, convert) = setter_input(&field.ty);
+    let value = convert(quote! { value });
+    let wire = &field.wire_name;
+    let where_sent = match field.location {
+        ParamLocation::Body => "body field",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+        ParamLocation::Path => "path parameter",
+    };
+    let set_doc = format!(" Sets the `{wire}` {where_sent}.");
+    let assigned = match field.presence {
+        Presence::Required => value,
+        Presence::RequiredNullable | Presence::Optional => quote! { Some(#value) },
+        Presence::OptionalNullable => quote! { crate::Nullable::Value(#value) },
+    };
+    let setter = quote! {
+        #[doc = #set_doc]
+        #[must_use]
+        pub fn #field_name(mut self, value: #arg_ty) -> Self {
+            self.#field_name = #assigned;
+            self
+        }
+    };
+    let null_setter = match field.presence {
+        Presence::OptionalNullable => {
+            let null_name = format_ident!("{}_null", names::bare(&field.rust_name));
+            let null_doc = format!(" Sends the `{wire}` {where_sent} as an explicit `null`.");
+            quote! {
+                #[doc = #null_doc]
+                #[must_use]
+                pub fn #null_name(mut self) -> Self {
+                    self.#field_name = crate::Nullable::Null;
+                    self
+                }
+            }
+        }
+        Presence::RequiredNullable => {
+            let null_name = format_ident!("{}_null", names::bare(&field.rust_name));
+            let null_doc = format!(" Sends the `{wire}` {where_sent} as `null`.");
+            quote! {
+                #[doc = #null_doc]
+                #[must_use]
+                pub fn #null_name(mut self) -> Self {
+                    self.#field_name = None;
+                    self
+                }
+            }
+        }
+        _ => quote! {},
+    };
+    quote! { #setter #null_setter }
+}

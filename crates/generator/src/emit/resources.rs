@@ -1,0 +1,347 @@
+//! Emits the resource tree: one module per resource, one method per operation.
+//!
+//! Input: the model's [`Resource`] tree.
+//! Output: `(path, tokens)` for `src/resources/**.rs`. A resource with children is a
+//! directory module (`beta/mod.rs`), a leaf is a file (`beta/chat.rs`).
+//!
+//! Each method only describes its request (method, path, where each parameter goes)
+//! and hands it to the runtime's shared request path (`crate::request`), so the
+//! per-operation code stays small and every behaviour (retries, errors, logging)
+//! lives in one place.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::{doc_attrs, doc_lines_verbatim, ident, type_tokens};
+use crate::ir::{
+    Meta, Operation, ParamLocation, PathPart, Presence, RequestBody, Resource, ResponseBody,
+    TypeDef, TypeKind, TypeRef,
+};
+use crate::lower::names;
+
+/// Every resource module, as (path under `src/`, tokens).
+#[must_use]
+pub fn resource_files(
+    meta: &Meta,
+    root: &Resource,
+    types: &[TypeDef],
+) -> Vec<(String, TokenStream)> {
+    let mut files = Vec::new();
+    emit_node(meta, root, types, "resources", &[], &mut files);
+    files
+}
+
+fn emit_node(
+    meta: &Meta,
+    node: &Resource,
+    types: &[TypeDef],
+    dir: &str,
+    chain: &[&Resource],
+    files: &mut Vec<(String, TokenStream)>,
+) {
+    let is_root = chain.is_empty() && node.path.is_empty();
+    let mut chain_here: Vec<&Resource> = chain.to_vec();
+    if !is_root {
+        chain_here.push(node);
+    }
+    let child_mods = node.children.iter().map(|child| {
+        let module = ident(&child.module);
+        let doc = doc_attrs(&child.doc);
+        quote! {
+            #doc
+            pub mod #module;
+        }
+    });
+    let accessors = node.children.iter().map(|child| {
+        let module = ident(&child.module);
+        let accessor = ident(&child.accessor);
+        let type_name = ident(&child.type_name);
+        let doc = doc_attrs(&child.doc);
+        let path = if is_root {
+            quote! { self::#module }
+        } else {
+            quote! { self::#module }
+        };
+        let client = if is_root {
+            quote! { self.clone() }
+        } else {
+            quote! { self.client.clone() }
+        };
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #accessor(&self) -> #path::#type_name {
+                #path::#type_name::new(#client)
+            }
+        }
+    });
+    let methods = node
+        .operations
+        .iter()
+        .map(|operation| method(meta, operation, types, &chain_here, is_root));
+    let body = if is_root {
+        quote! {
+            #(#child_mods)*
+
+            impl crate::Client {
+                #(#accessors)*
+                #(#methods)*
+            }
+        }
+    } else {
+        let type_name = ident(&node.type_name);
+        let doc = doc_attrs(&node.doc);
+        let reach = format!(
+            " Reached with `client.{}`.",
+            node.path
+                .split('.')
+                .map(|s| format!("{}()", names::snake_ident(s, "resource")))
+                .collect::<Vec<_>>()
+                .join(".")
+        );
+        quote! {
+            #(#child_mods)*
+
+            #doc
+            #[doc = ""]
+            #[doc = #reach]
+            #[derive(Debug, Clone)]
+            pub struct #type_name {
+                client: crate::Client,
+            }
+
+            impl #type_name {
+                pub(crate) fn new(client: crate::Client) -> Self {
+                    Self { client }
+                }
+
+                #(#accessors)*
+                #(#methods)*
+            }
+        }
+    };
+    let file = if is_root {
+        format!("{dir}/mod.rs")
+    } else if node.children.is_empty() {
+        format!("{dir}.rs")
+    } else {
+        format!("{dir}/mod.rs")
+    };
+    files.push((file, body));
+    for child in &node.children {
+        let child_dir = if is_root {
+            format!("{dir}/{}", names::bare(&child.module))
+        } else {
+            format!("{dir}/{}", names::bare(&child.module))
+        };
+        emit_node(meta, child, types, &child_dir, &chain_here, files);
+    }
+}
+
+fn method(
+    meta: &Meta,
+    operation: &Operation,
+    types: &[TypeDef],
+    chain: &[&Resource],
+    is_root: bool,
+) -> TokenStream {
+    let name = ident(&operation.method_name);
+    let mut doc = doc_attrs(&operation.doc);
+    if let Some(example) = example(meta, operation, types, chain) {
+        // The example is ours, not spec text: it must stay a doctest, so it is not sanitized.
+        let text = format!("\n# Example\n\n```no_run\n{example}```");
+        doc.extend(doc_lines_verbatim(&text));
+    }
+    let deprecated = if operation.deprecated {
+        quote! { #[deprecated(note = "The API marks this operation as deprecated.")] }
+    } else {
+        quote! {}
+    };
+    let http_method = ident(&operation.http_method);
+    let operation_name = if chain.is_empty() {
+        names::bare(&operation.method_name).to_owned()
+    } else {
+        format!(
+            "{}.{}",
+            chain.last().map_or("", |r| r.path.as_str()),
+            names::bare(&operation.method_name)
+        )
+    };
+
+    let path_args = operation.path_params.iter().map(|param| {
+        let arg = ident(&param.rust_name);
+        let ty = match &param.ty {
+            TypeRef::String => quote! { &str },
+            other => type_tokens(other),
+        };
+        quote! { #arg: #ty }
+    });
+    let params_arg = operation.params.as_ref().map(|params| {
+        let ty = ident(&params.name);
+        quote! { params: crate::types::#ty }
+    });
+    let args = path_args.chain(params_arg);
+
+    let path_steps = operation.path.iter().map(|part| match part {
+        PathPart::Literal(text) => quote! { request.path(#text); },
+        PathPart::Param(rust_name) => {
+            let arg = ident(rust_name);
+            quote! { request.path_param(&#arg); }
+        }
+    });
+    let param_steps = operation
+        .params
+        .iter()
+        .flat_map(|params| &params.fields)
+        .filter_map(|field| {
+            let field_name = ident(&field.rust_name);
+            let wire = &field.wire_name;
+            match field.location {
+                ParamLocation::Query => Some(quote! { request.query(#wire, &params.#field_name); }),
+                ParamLocation::Header => {
+                    Some(quote! { request.header(#wire, &params.#field_name); })
+                }
+                ParamLocation::Cookie => {
+                    Some(quote! { request.cookie(#wire, &params.#field_name); })
+                }
+                ParamLocation::Path | ParamLocation::Body => None,
+            }
+        });
+    let body_step = match &operation.body {
+        Some(RequestBody::JsonFields { .. }) => quote! { request.json(&params); },
+        Some(RequestBody::JsonValue { field }) => {
+            let field = ident(field);
+            quote! { request.json(&params.#field); }
+        }
+        None => quote! {},
+    };
+    let (return_ty, constructor) = match &operation.response {
+        ResponseBody::Empty => (quote! { () }, quote! { crate::Call::empty }),
+        ResponseBody::Json(ty) => {
+            let ty = match &operation.response_alias {
+                Some(alias) => {
+                    let alias = ident(alias);
+                    quote! { crate::types::#alias }
+                }
+                None => type_tokens(ty),
+            };
+            (ty, quote! { crate::Call::json })
+        }
+    };
+    let client = if is_root {
+        quote! { self.clone() }
+    } else {
+        quote! { self.client.clone() }
+    };
+    let uses_params = operation.params.is_some();
+    let silence = if uses_params
+        && operation
+            .params
+            .as_ref()
+            .is_some_and(|p| p.fields.is_empty())
+    {
+        quote! { let _ = &params; }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> crate::Call<#return_ty> {
+            let mut request = crate::request::RequestSpec::new(::reqwest::Method::#http_method, #operation_name);
+            #(#path_steps)*
+            #(#param_steps)*
+            #body_step
+            #silence
+            #constructor(#client, request)
+        }
+    }
+}
+
+/// A compiling usage example, when every required input has an obvious placeholder.
+pub(crate) fn example(
+    meta: &Meta,
+    operation: &Operation,
+    types: &[TypeDef],
+    chain: &[&Resource],
+) -> Option<String> {
+    let crate_ident = &meta.crate_ident;
+    let mut args = Vec::new();
+    for param in &operation.path_params {
+        match param.ty {
+            TypeRef::String => args.push(format!("\"{}\"", names::bare(&param.rust_name))),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => args.push("1".to_owned()),
+            _ => return None,
+        }
+    }
+    if let Some(params) = &operation.params {
+        let required: Vec<_> = params
+            .fields
+            .iter()
+            .filter(|f| f.presence == Presence::Required)
+            .collect();
+        let mut values = Vec::new();
+        for field in &required {
+            values.push(match &field.ty {
+                TypeRef::String => format!("\"{}\"", field.wire_name.escape_default()),
+                TypeRef::Vec(inner) if **inner == TypeRef::String => {
+                    format!("[\"{}\"]", field.wire_name.escape_default())
+                }
+                TypeRef::Bool => "true".to_owned(),
+                TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "1".to_owned(),
+                _ => return None,
+            });
+        }
+        let ty = names::bare(&params.name);
+        if required.is_empty() {
+            args.push(format!("{crate_ident}::types::{ty}::default()"));
+        } else {
+            args.push(format!(
+                "{crate_ident}::types::{ty}::new({})",
+                values.join(", ")
+            ));
+        }
+    }
+    let accessors: String = chain
+        .iter()
+        .map(|r| format!(".{}()", names::bare(&r.accessor)))
+        .collect();
+    let variable = chain
+        .last()
+        .map_or("response".to_owned(), |r| names::bare(&r.module).to_owned());
+    let call = format!(
+        "client{accessors}.{}({})",
+        names::bare(&operation.method_name),
+        args.join(", ")
+    );
+    let client_ty = &meta.client_name;
+    let use_line = match &operation.response {
+        ResponseBody::Empty => format!("{call}.await?;\n"),
+        ResponseBody::Json(ty) => {
+            let print = first_required_string(ty, types).map_or_else(
+                || format!("println!(\"{{{variable}:?}}\");\n"),
+                |field| format!("println!(\"{{}}\", {variable}.{field});\n"),
+            );
+            format!("let {variable} = {call}.await?;\n{print}")
+        }
+    };
+    Some(format!(
+        "# async fn example() -> Result<(), {crate_ident}::Error> {{\nlet client = {crate_ident}::{client_ty}::from_env()?;\n{use_line}# Ok(())\n# }}\n"
+    ))
+}
+
+fn first_required_string(ty: &TypeRef, types: &[TypeDef]) -> Option<String> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    let def = types.iter().find(|def| &def.name == name)?;
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .find(|f| f.presence == Presence::Required && f.ty == TypeRef::String)
+            .map(|f| f.rust_name.clone()),
+        TypeKind::Alias(target) => first_required_string(target, types),
+        _ => None,
+    }
+}

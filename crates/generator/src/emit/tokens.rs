@@ -1,0 +1,179 @@
+//! Small builders shared by the Rust emitters: identifiers, doc attributes, types.
+//!
+//! Input: names and docs already decided in the model.
+//! Output: `proc_macro2` tokens. Spec text only ever becomes a string literal
+//! (`#[doc = "..."]`, `"wire_name"`), so nothing in a spec can become code.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::TypeRef;
+
+/// An identifier from a model name; `r#type` becomes a raw identifier.
+///
+/// Names in the model were made valid by `lower::names`; anything else reaching here
+/// is a generator bug, reported as an identifier that fails to compile rather than a panic.
+#[must_use]
+pub fn ident(name: &str) -> Ident {
+    if let Some(raw) = name.strip_prefix("r#") {
+        Ident::new_raw(raw, Span::call_site())
+    } else if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, Span::call_site())
+    } else {
+        Ident::new("__invalid_identifier", Span::call_site())
+    }
+}
+
+/// `#[doc = "..."]` lines for a doc text, made safe for rustdoc.
+///
+/// Spec descriptions are Markdown written for other tools: a fenced block with no
+/// language (or a non-Rust one) would become a doctest that fails to compile, and an
+/// indented block would too. Fences are marked `text`; indented blocks are kept as
+/// text inside a `text` fence.
+#[must_use]
+pub fn doc_attrs(doc: &str) -> TokenStream {
+    doc_lines_verbatim(&sanitize_markdown(doc))
+}
+
+/// `#[doc = "..."]` lines for text the generator wrote itself (examples that must stay
+/// doctests). Still string literals: the text cannot escape the attribute.
+#[must_use]
+pub fn doc_lines_verbatim(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        // A leading space so `///`-style rendering matches hand-written docs.
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// Rewrites code blocks so rustdoc never compiles spec text as a doctest.
+#[must_use]
+pub fn sanitize_markdown(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len() + 16);
+    let mut in_fence: Option<String> = None;
+    let mut in_indented = false;
+    let mut previous_blank = true;
+    for raw_line in doc.replace("\r\n", "\n").replace('\r', "\n").lines() {
+        let line = raw_line.replace('\t', "    ");
+        let trimmed = line.trim_start();
+        if let Some(fence) = in_fence.clone() {
+            if trimmed.starts_with(fence.as_str()) {
+                in_fence = None;
+                out.push_str(&fence);
+            } else {
+                out.push_str(&line);
+            }
+            out.push('\n');
+            continue;
+        }
+        let fence_marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        if let Some(marker) = fence_marker {
+            if in_indented {
+                out.push_str("```\n");
+                in_indented = false;
+            }
+            let fence: String = trimmed
+                .chars()
+                .take_while(|c| *c == marker.chars().next().unwrap_or('`'))
+                .collect();
+            in_fence = Some(fence.clone());
+            out.push_str(&fence);
+            out.push_str("text\n");
+            previous_blank = false;
+            continue;
+        }
+        let indented = line.starts_with("    ") && !trimmed.is_empty();
+        if indented && previous_blank && !in_indented {
+            out.push_str("```text\n");
+            in_indented = true;
+        }
+        if in_indented && !indented && !trimmed.is_empty() {
+            out.push_str("```\n");
+            in_indented = false;
+        }
+        if in_indented {
+            out.push_str(line.strip_prefix("    ").unwrap_or(&line));
+        } else {
+            out.push_str(line.trim_end());
+        }
+        out.push('\n');
+        previous_blank = trimmed.is_empty();
+    }
+    if in_indented {
+        out.push_str("```\n");
+    }
+    if let Some(fence) = in_fence {
+        out.push_str(&fence);
+        out.push('\n');
+    }
+    out.trim_end().to_owned()
+}
+
+/// The Rust type for a model type reference.
+#[must_use]
+pub fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote! { String },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::I32 => quote! { i32 },
+        TypeRef::I64 => quote! { i64 },
+        TypeRef::U64 => quote! { u64 },
+        TypeRef::F64 => quote! { f64 },
+        TypeRef::Json => quote! { ::serde_json::Value },
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { crate::types::#name }
+        }
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) if **inner == TypeRef::Json => {
+            quote! { ::serde_json::Map<String, ::serde_json::Value> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote! { ::std::collections::BTreeMap<String, #inner> }
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(inner);
+            quote! { Option<#inner> }
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner);
+            quote! { Box<#inner> }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize_markdown;
+
+    #[test]
+    fn fences_become_text() {
+        assert_eq!(
+            sanitize_markdown("a\n```\nfoo()\n```"),
+            "a\n```text\nfoo()\n```"
+        );
+        assert_eq!(sanitize_markdown("```python\nx\n```"), "```text\nx\n```");
+    }
+
+    #[test]
+    fn indented_blocks_become_text() {
+        assert_eq!(
+            sanitize_markdown("a\n\n    code\nb"),
+            "a\n\n```text\ncode\n```\nb"
+        );
+    }
+
+    #[test]
+    fn unclosed_fence_is_closed() {
+        assert_eq!(sanitize_markdown("```\nx"), "```text\nx\n```");
+    }
+}

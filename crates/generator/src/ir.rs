@@ -1,0 +1,340 @@
+//! The intermediate model: every decision about the generated SDK, and nothing else.
+//!
+//! Input: built by [`crate::lower`] from the loaded document and the config.
+//! Output: read by [`crate::emit`], which only renders it.
+//!
+//! Every name here is final and valid Rust (checked by [`crate::lower::names`]), every
+//! type is decided, every doc string is chosen. Emitting never looks at the spec.
+//! The model prints with `Debug` and is snapshot-tested on its own, so a change in
+//! modelling shows apart from a change in rendering.
+
+use serde_json::Value;
+
+/// The whole SDK.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Crate-level facts: names, defaults, auth.
+    pub meta: Meta,
+    /// The root of the resource tree; its operations hang directly off the client.
+    pub root: Resource,
+    /// Every named type the SDK defines, in a stable order.
+    pub types: Vec<TypeDef>,
+}
+
+/// Crate-level facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// Cargo package name (`llama-cloud`).
+    pub package_name: String,
+    /// The crate's Rust name (`llama_cloud`).
+    pub crate_ident: String,
+    /// Package version.
+    pub version: String,
+    /// One-line package description.
+    pub description: String,
+    /// SPDX licence.
+    pub license: String,
+    /// The spec's title.
+    pub title: String,
+    /// The spec's `info.version`.
+    pub api_version: String,
+    /// The spec's `info.description`, if any.
+    pub api_description: Option<String>,
+    /// The client's type name.
+    pub client_name: String,
+    /// The product name in the `User-Agent`.
+    pub product: String,
+    /// The default base URL.
+    pub base_url: String,
+    /// Environment variable overriding the base URL.
+    pub base_url_env: Option<String>,
+    /// Environment variable with extra `Name: value` headers.
+    pub custom_headers_env: Option<String>,
+    /// Environment variable selecting the log level.
+    pub log_env: Option<String>,
+    /// How credentials are sent.
+    pub auth: Auth,
+    /// Where the spec came from, for the generated files' header (`spec/openapi.json`).
+    pub spec_source: String,
+    /// The spec's sha256.
+    pub spec_sha256: String,
+}
+
+/// How the generated client authenticates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No credential.
+    None,
+    /// `Authorization: Bearer <key>`; the key is read from the first set variable.
+    Bearer {
+        /// Environment variables tried in order.
+        env: Vec<String>,
+    },
+}
+
+/// One node of the resource tree (`beta`, `beta.chat`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// The accessor method on the parent (`chat`); empty for the root.
+    pub accessor: String,
+    /// The module name (`chat`); empty for the root.
+    pub module: String,
+    /// The handle type's name (`Chat`).
+    pub type_name: String,
+    /// The dotted path from the root (`beta.chat`).
+    pub path: String,
+    /// Docs for the handle type.
+    pub doc: String,
+    /// Child resources, in config order then spec order.
+    pub children: Vec<Resource>,
+    /// The methods on this resource.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation as one SDK method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The method's name (`create`).
+    pub method_name: String,
+    /// HTTP method, uppercase (`POST`).
+    pub http_method: String,
+    /// The path template as in the spec (`/api/v1/chat/{session_id}`).
+    pub path_template: String,
+    /// The path split into literal text and parameters, in order.
+    pub path: Vec<PathPart>,
+    /// `operationId`, if the spec gives one.
+    pub operation_id: Option<String>,
+    /// The method's docs: summary, description and `METHOD /path`.
+    pub doc: String,
+    /// Whether the spec marks the operation deprecated.
+    pub deprecated: bool,
+    /// Path parameters, passed positionally in path order.
+    pub path_params: Vec<Param>,
+    /// The parameters type (query, header and body fields), if the method has any.
+    pub params: Option<ParamsType>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// What a successful response holds.
+    pub response: ResponseBody,
+    /// The name of the per-method response alias (`ChatCreateResponse`), if any.
+    pub response_alias: Option<String>,
+    /// JSON pointer of the operation, for messages.
+    pub pointer: String,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text, sent as is (`/api/v1/chat/`).
+    Literal(String),
+    /// The value of the path parameter with this Rust name, percent-encoded.
+    Param(String),
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a header.
+    Header,
+    /// As a cookie.
+    Cookie,
+    /// As a field of a JSON body.
+    Body,
+}
+
+/// One field of a parameters type, or a path parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The name on the wire (`project_id`).
+    pub wire_name: String,
+    /// The Rust field and setter name (`project_id`).
+    pub rust_name: String,
+    /// Where it is sent.
+    pub location: ParamLocation,
+    /// The value's type, without the optionality wrapper.
+    pub ty: TypeRef,
+    /// How absence and null are represented.
+    pub presence: Presence,
+    /// Docs.
+    pub doc: String,
+}
+
+/// How a field represents absence and null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present and never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, `None` sent as `null`.
+    RequiredNullable,
+    /// May be absent, never null: `Option<T>`, `None` left out.
+    Optional,
+    /// May be absent or null: `Nullable<T>` with three states.
+    OptionalNullable,
+}
+
+/// The parameters type of one method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamsType {
+    /// Its name (`ChatCreateParams`).
+    pub name: String,
+    /// Its docs.
+    pub doc: String,
+    /// Query, header and body fields, in spec order.
+    pub fields: Vec<Param>,
+}
+
+/// The request body of one operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestBody {
+    /// A JSON object whose fields are the `Body` fields of the params type.
+    JsonFields {
+        /// Whether the spec requires a body; when not, an empty params value sends
+        /// `{}` all the same (an optional body that is an object accepts that).
+        required: bool,
+    },
+    /// A JSON value held whole in the params field with this Rust name.
+    JsonValue {
+        /// The params field holding it.
+        field: String,
+    },
+}
+
+/// What a successful response holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body (204, or no content declared): the method returns `()`.
+    Empty,
+    /// A JSON body of this type.
+    Json(TypeRef),
+}
+
+/// A reference to a type, as used in a field or signature.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u64`.
+    U64,
+    /// `f64`.
+    F64,
+    /// `serde_json::Value`: any JSON.
+    Json,
+    /// A type defined in `types`.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`, for nullable items of arrays and maps.
+    Option(Box<TypeRef>),
+    /// `Box<T>`, breaking a recursive type's infinite size.
+    Boxed(Box<TypeRef>),
+}
+
+/// A named type in the `types` module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Its Rust name.
+    pub name: String,
+    /// Its docs.
+    pub doc: String,
+    /// JSON pointer of the schema it comes from.
+    pub pointer: String,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct of named fields that keeps unknown fields.
+    Struct(StructDef),
+    /// An enum of string values, open to unknown ones.
+    StringEnum(Vec<EnumVariant>),
+    /// A union whose variant is chosen by a string property.
+    TaggedUnion {
+        /// The property holding the tag (`type`).
+        tag: String,
+        /// The variants, in spec order.
+        variants: Vec<UnionVariant>,
+    },
+    /// A union whose variant is found by trying each in order.
+    UntaggedUnion(Vec<UnionVariant>),
+    /// Another name for a type (`pub type X = Y;`).
+    Alias(TypeRef),
+}
+
+/// A struct's fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// The declared properties, in spec order.
+    pub fields: Vec<Field>,
+    /// The type of the map that keeps properties the struct does not declare.
+    pub extra: ExtraFields,
+    /// Whether every field has a natural default, so the struct derives `Default`.
+    pub derive_default: bool,
+}
+
+/// What a struct does with properties it does not declare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExtraFields {
+    /// Keeps them as JSON in the named field, so re-serializing loses nothing.
+    Keep {
+        /// The field's Rust name (`extra_fields`).
+        field: String,
+        /// The map's value type (`Json` unless `additionalProperties` gives a schema).
+        value: TypeRef,
+    },
+    /// `additionalProperties: false`: there are none to keep.
+    Forbidden,
+}
+
+/// One field of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The JSON property name.
+    pub wire_name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// The value's type, without the optionality wrapper.
+    pub ty: TypeRef,
+    /// How absence and null are represented.
+    pub presence: Presence,
+    /// The spec's default, used when the property is absent.
+    pub default: Option<Value>,
+    /// Docs.
+    pub doc: String,
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// The value on the wire.
+    pub wire_value: String,
+    /// The Rust variant name.
+    pub rust_name: String,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The tag values that select it (tagged unions only).
+    pub tags: Vec<String>,
+    /// The variant's payload type.
+    pub ty: TypeRef,
+    /// Whether the payload struct itself holds the tag property (so serializing the
+    /// payload writes the tag and nothing needs adding).
+    pub payload_has_tag: bool,
+}

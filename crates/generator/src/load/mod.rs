@@ -1,0 +1,264 @@
+//! Stage 1, load: spec bytes → a normalized, typed OpenAPI document.
+//!
+//! Input: the bytes of an OpenAPI 3.0 or 3.1 document, JSON or YAML.
+//! Output: [`LoadedSpec`], holding the `openapiv3` document (with 3.1 forms rewritten
+//! by [`normalize`]), the source text for locating problems, and the spec's sha256.
+//! Every problem found is returned at once as [`Diagnostics`], each with its JSON
+//! pointer and, where it can be found, its line and column.
+
+pub mod locate;
+pub mod normalize;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// A parsed, normalized document and what later stages need to know about its source.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The typed document.
+    pub document: OpenAPI,
+    /// The declared OpenAPI version (`3.1.0`).
+    pub openapi_version: String,
+    /// Lowercase hex sha256 of the input bytes.
+    pub sha256: String,
+    /// The source text, kept to turn JSON pointers into lines and columns.
+    pub source: String,
+}
+
+impl LoadedSpec {
+    /// Fills in the line and column of each diagnostic from the source text.
+    #[must_use]
+    pub fn locate(&self, mut diagnostics: Diagnostics) -> Diagnostics {
+        for diagnostic in &mut diagnostics.0 {
+            if diagnostic.line_column.is_none() {
+                diagnostic.line_column = locate::line_column(&self.source, &diagnostic.pointer);
+            }
+        }
+        diagnostics
+    }
+}
+
+/// Parses, checks and normalizes a document.
+pub fn load(bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
+    let sha256 = Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect::<String>();
+    let source = String::from_utf8_lossy(bytes).into_owned();
+    let mut value = parse_value(&source).map_err(|d| Diagnostics(vec![d]))?;
+
+    let mut problems = Diagnostics::default();
+    let openapi_version = check_version(&value, &mut problems);
+    if value.get("info").is_none() {
+        problems.push(Diagnostic::error("#", "missing required field `info`"));
+    }
+    if problems.has_errors() {
+        return Err(locate_all(&source, problems));
+    }
+
+    normalize::normalize_document(&mut value);
+    let document: OpenAPI = match serde_path_to_error::deserialize(value) {
+        Ok(document) => document,
+        Err(error) => {
+            let pointer = pointer_from_serde_path(&error.path().to_string());
+            let message = format!("not a valid OpenAPI document: {}", error.inner());
+            problems.push(Diagnostic::error(pointer, message));
+            return Err(locate_all(&source, problems));
+        }
+    };
+    Ok(LoadedSpec {
+        document,
+        openapi_version: openapi_version.unwrap_or_default(),
+        sha256,
+        source,
+    })
+}
+
+fn locate_all(source: &str, mut diagnostics: Diagnostics) -> Diagnostics {
+    for diagnostic in &mut diagnostics.0 {
+        diagnostic.line_column = diagnostic
+            .line_column
+            .or_else(|| locate::line_column(source, &diagnostic.pointer));
+    }
+    diagnostics
+}
+
+/// JSON if it starts with `{`, YAML otherwise (YAML is a superset, but JSON's own
+/// parser is faster and its errors are clearer).
+fn parse_value(source: &str) -> Result<Value, Diagnostic> {
+    let trimmed = source.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        serde_json::from_str(trimmed).map_err(|error| Diagnostic {
+            line_column: Some((error.line(), error.column())),
+            ..Diagnostic::error("#", format!("malformed JSON: {error}"))
+        })
+    } else {
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str(trimmed).map_err(|error| Diagnostic {
+                line_column: error.location().map(|l| (l.line(), l.column())),
+                ..Diagnostic::error("#", format!("malformed YAML: {error}"))
+            })?;
+        Ok(yaml_to_json(yaml))
+    }
+}
+
+/// YAML allows non-string keys (`200:` response codes, `true:`); JSON does not.
+/// Converting through our own function turns every key into its string form.
+fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
+    match yaml {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
+            }
+        }
+        serde_yaml::Value::String(s) => Value::String(s),
+        serde_yaml::Value::Sequence(items) => {
+            Value::Array(items.into_iter().map(yaml_to_json).collect())
+        }
+        serde_yaml::Value::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| (yaml_key(key), yaml_to_json(value)))
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+fn yaml_key(key: serde_yaml::Value) -> String {
+    match key {
+        serde_yaml::Value::String(s) => s,
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Null => "null".to_owned(),
+        other => serde_yaml::to_string(&other)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+    }
+}
+
+fn check_version(value: &Value, problems: &mut Diagnostics) -> Option<String> {
+    if value.get("swagger").is_some() {
+        problems.push(Diagnostic::error(
+            "#/swagger",
+            "this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported \
+             (convert it first, e.g. with `swagger2openapi`)",
+        ));
+        return None;
+    }
+    match value.get("openapi") {
+        Some(Value::String(version))
+            if version.starts_with("3.0") || version.starts_with("3.1") =>
+        {
+            Some(version.clone())
+        }
+        Some(Value::String(version)) => {
+            problems.push(Diagnostic::error(
+                "#/openapi",
+                format!("unsupported OpenAPI version `{version}`; 3.0.x and 3.1.x are supported"),
+            ));
+            None
+        }
+        Some(_) => {
+            problems.push(Diagnostic::error(
+                "#/openapi",
+                "`openapi` must be a version string",
+            ));
+            None
+        }
+        None => {
+            problems.push(Diagnostic::error(
+                "#",
+                "missing required field `openapi`: this is not an OpenAPI document",
+            ));
+            None
+        }
+    }
+}
+
+/// Turns `paths./api/v1.get.responses` (serde_path_to_error's form) into a pointer.
+fn pointer_from_serde_path(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        return "#".to_owned();
+    }
+    let mut pointer = String::from("#");
+    for segment in path.split('.') {
+        let segment = segment.trim_start_matches('[').trim_end_matches(']');
+        pointer.push('/');
+        pointer.push_str(&crate::diagnostics::escape_pointer_token(segment));
+    }
+    pointer
+}
+
+/// The schema a component `$ref` names, with the component's name.
+///
+/// Only references into `#/components/schemas` are followed here; the lowering stage
+/// reports any other form with its location.
+#[must_use]
+pub fn component_name(reference: &str) -> Option<&str> {
+    reference.strip_prefix("#/components/schemas/")
+}
+
+/// Resolves `#/components/<section>/<name>` in a components map.
+pub fn resolve<'a, T>(
+    reference: &'a ReferenceOr<T>,
+    section: &str,
+    map: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+) -> Option<(&'a T, Option<&'a str>)> {
+    let mut current = reference;
+    let mut name = None;
+    // Components may refer to components; a chain longer than 32 is a cycle.
+    for _ in 0..32 {
+        match current {
+            ReferenceOr::Item(item) => return Some((item, name)),
+            ReferenceOr::Reference { reference } => {
+                let prefix = format!("#/components/{section}/");
+                let key = reference.strip_prefix(&prefix)?;
+                let key = unescape_pointer_token(key);
+                let (found_key, next) = map?.get_key_value(key.as_str())?;
+                name = Some(found_key.as_str());
+                current = next;
+            }
+        }
+    }
+    None
+}
+
+/// Undoes [`crate::diagnostics::escape_pointer_token`] and percent-encoding.
+#[must_use]
+pub fn unescape_pointer_token(token: &str) -> String {
+    let decoded = percent_decode(token);
+    decoded.replace("~1", "/").replace("~0", "~")
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' && index + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&text[index + 1..index + 3], 16) {
+                out.push(byte);
+                index += 3;
+                continue;
+            }
+        }
+        out.push(bytes[index]);
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

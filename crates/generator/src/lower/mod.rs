@@ -1,0 +1,623 @@
+//! Stage 2, lower: loaded document + config → the intermediate model ([`crate::ir::Api`]).
+//!
+//! Input: a [`LoadedSpec`] and a [`Config`].
+//! Output: an [`Api`] in which every name, type, module and doc is decided, or every
+//! problem found, at once, each with its JSON pointer. Pure: no I/O.
+//!
+//! The order of work: collect the operations in spec order; place each in the resource
+//! tree (the config's methods first, in config order); lower each operation's
+//! parameters, body and response; the schemas they reach are lowered on the way by
+//! [`types::TypeLowerer`].
+
+pub mod names;
+pub mod types;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem,
+    ReferenceOr, RequestBody as SpecRequestBody, Response, StatusCode,
+};
+
+use crate::config::{AuthScheme, Config, OperationSelection};
+use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
+use crate::ir::{
+    Api, Auth, Meta, Operation, Param, ParamLocation, ParamsType, PathPart, Presence, RequestBody,
+    Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
+};
+use crate::load::{LoadedSpec, resolve};
+use names::Namespace;
+use types::{SchemaView, TypeLowerer};
+
+/// One operation of the spec, with where it is.
+struct SpecOp<'a> {
+    method: &'static str,
+    path: &'a str,
+    operation: &'a SpecOperation,
+    item: &'a PathItem,
+    pointer: String,
+}
+
+/// Lowers the document into the model.
+pub fn lower(
+    spec: &LoadedSpec,
+    config: &Config,
+    spec_source: &str,
+) -> Result<(Api, Diagnostics), Diagnostics> {
+    let document = &spec.document;
+    let operations = collect_operations(document);
+    let mut diagnostics = Diagnostics::default();
+    let mut lowerer = TypeLowerer::new(document, config);
+
+    let mut root = Resource {
+        accessor: String::new(),
+        module: String::new(),
+        type_name: config.client.name.clone(),
+        path: String::new(),
+        doc: String::new(),
+        children: Vec::new(),
+        operations: Vec::new(),
+    };
+
+    let mut used = vec![false; operations.len()];
+    for (resource_path, resource_config) in &config.resources {
+        let node = resource_node(&mut root, resource_path);
+        if let Some(doc) = &resource_config.doc {
+            node.doc.clone_from(doc);
+        }
+        let prefix = names::pascal_ident(
+            resource_path.rsplit('.').next().unwrap_or(resource_path),
+            "Resource",
+        );
+        for (method_name, method) in &resource_config.methods {
+            let found = operations.iter().position(|op| {
+                method.operation == format!("{} {}", op.method.to_uppercase(), op.path)
+                    || op.operation.operation_id.as_deref() == Some(method.operation.as_str())
+            });
+            let Some(index) = found else {
+                diagnostics.push(Diagnostic::error(
+                    "#/paths",
+                    format!(
+                        "config method `{resource_path}.{method_name}` names operation `{}`, which the spec does not have",
+                        method.operation
+                    ),
+                ));
+                continue;
+            };
+            used[index] = true;
+            let method_ident = names::snake_ident(method_name, "call");
+            let params_name = method.params.clone().unwrap_or_else(|| {
+                format!("{prefix}{}Params", names::pascal_ident(method_name, "Call"))
+            });
+            let operation = lower_operation(
+                &operations[index],
+                &method_ident,
+                &params_name,
+                method.response.as_deref(),
+                config,
+                &mut lowerer,
+            );
+            resource_node(&mut root, resource_path)
+                .operations
+                .push(operation);
+        }
+    }
+    if config.operations == OperationSelection::All {
+        for (index, op) in operations.iter().enumerate() {
+            if !used[index] {
+                diagnostics.push(Diagnostic::warning(
+                    op.pointer.clone(),
+                    "operations outside the config's resources are not generated yet",
+                ));
+            }
+        }
+    }
+    fill_resource_docs(&mut root);
+
+    let (types, type_diagnostics) = lowerer.finish();
+    diagnostics.0.extend(type_diagnostics.0);
+    let diagnostics = spec.locate(diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let meta = lower_meta(spec, config, spec_source);
+    Ok((Api { meta, root, types }, diagnostics))
+}
+
+fn lower_meta(spec: &LoadedSpec, config: &Config, spec_source: &str) -> Meta {
+    let info = &spec.document.info;
+    let base_url = config
+        .client
+        .base_url
+        .clone()
+        .or_else(|| {
+            spec.document
+                .servers
+                .first()
+                .map(|server| server.url.clone())
+        })
+        .unwrap_or_else(|| "http://localhost".to_owned());
+    let scheme = config.auth.scheme.unwrap_or(AuthScheme::None);
+    let auth = match scheme {
+        AuthScheme::Bearer => Auth::Bearer {
+            env: config.auth.env.clone(),
+        },
+        AuthScheme::None => Auth::None,
+    };
+    Meta {
+        package_name: config.package.name.clone(),
+        crate_ident: config.package.name.replace('-', "_"),
+        version: config.package.version.clone(),
+        description: config
+            .package
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Rust SDK for the {} API.", info.title)),
+        license: config.package.license.clone(),
+        title: info.title.clone(),
+        api_version: info.version.clone(),
+        api_description: info.description.clone(),
+        client_name: config.client.name.clone(),
+        product: config
+            .client
+            .product
+            .clone()
+            .unwrap_or_else(|| names::pascal_ident(&info.title, "Api")),
+        base_url,
+        base_url_env: config.client.base_url_env.clone(),
+        custom_headers_env: config.client.custom_headers_env.clone(),
+        log_env: config.client.log_env.clone(),
+        auth,
+        spec_source: spec_source.to_owned(),
+        spec_sha256: spec.sha256.clone(),
+    }
+}
+
+fn collect_operations(document: &openapiv3::OpenAPI) -> Vec<SpecOp<'_>> {
+    let mut operations = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let candidates = [
+            ("get", &item.get),
+            ("put", &item.put),
+            ("post", &item.post),
+            ("delete", &item.delete),
+            ("options", &item.options),
+            ("head", &item.head),
+            ("patch", &item.patch),
+            ("trace", &item.trace),
+        ];
+        for (method, operation) in candidates {
+            if let Some(operation) = operation {
+                operations.push(SpecOp {
+                    method,
+                    path,
+                    operation,
+                    item,
+                    pointer: format!("#/paths/{}/{method}", escape_pointer_token(path)),
+                });
+            }
+        }
+    }
+    operations
+}
+
+/// The node at a dotted path, created (in order) as needed.
+fn resource_node<'r>(root: &'r mut Resource, dotted: &str) -> &'r mut Resource {
+    let mut node = root;
+    for segment in dotted.split('.').filter(|s| !s.is_empty()) {
+        let module = names::snake_ident(segment, "resource");
+        let position = node
+            .children
+            .iter()
+            .position(|child| child.module == module);
+        let index = if let Some(index) = position {
+            index
+        } else {
+            let path = if node.path.is_empty() {
+                segment.to_owned()
+            } else {
+                format!("{}.{segment}", node.path)
+            };
+            node.children.push(Resource {
+                accessor: module.clone(),
+                module,
+                type_name: names::pascal_ident(segment, "Resource"),
+                path,
+                doc: String::new(),
+                children: Vec::new(),
+                operations: Vec::new(),
+            });
+            node.children.len() - 1
+        };
+        node = &mut node.children[index];
+    }
+    node
+}
+
+fn fill_resource_docs(resource: &mut Resource) {
+    if resource.doc.is_empty() && !resource.path.is_empty() {
+        resource.doc = format!("Operations under `{}`.", resource.path);
+    }
+    for child in &mut resource.children {
+        fill_resource_docs(child);
+    }
+}
+
+/// Parameter names the generated method body uses for itself.
+const RESERVED_PARAM_NAMES: &[&str] = &[
+    "params",
+    "self",
+    "client",
+    "request",
+    "options",
+    "extra_fields",
+];
+
+fn lower_operation<'a>(
+    op: &SpecOp<'a>,
+    method_name: &str,
+    params_name: &str,
+    response_alias: Option<&str>,
+    config: &Config,
+    lowerer: &mut TypeLowerer<'a>,
+) -> Operation {
+    let mut path_params = Vec::new();
+    let mut fields = Vec::new();
+    let mut local_names = Namespace::with_reserved(RESERVED_PARAM_NAMES);
+    let mut field_names = Namespace::with_reserved(&["extra_fields"]);
+
+    for (parameter, pointer) in merged_parameters(op, lowerer) {
+        let data = parameter.parameter_data_ref();
+        let location_name = match parameter {
+            Parameter::Query { .. } => "query",
+            Parameter::Header { .. } => "header",
+            Parameter::Path { .. } => "path",
+            Parameter::Cookie { .. } => "cookie",
+        };
+        if config
+            .skip_parameters
+            .iter()
+            .any(|skip| skip.name == data.name && skip.location == location_name)
+        {
+            continue;
+        }
+        let location = match parameter {
+            Parameter::Query { .. } => ParamLocation::Query,
+            Parameter::Header { .. } => ParamLocation::Header,
+            Parameter::Path { .. } => ParamLocation::Path,
+            Parameter::Cookie { .. } => ParamLocation::Cookie,
+        };
+        let hint = format!("{params_name}{}", names::pascal_ident(&data.name, "Param"));
+        let (ty, nullable) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                lowerer.type_of(schema.into(), &hint, &format!("{pointer}/schema"))
+            }
+            ParameterSchemaOrContent::Content(_) => (TypeRef::Json, false),
+        };
+        let doc = data
+            .description
+            .clone()
+            .or_else(|| match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                    types::schema_doc(schema)
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| format!("The `{}` {location_name} parameter.", data.name));
+        let doc = if location == ParamLocation::Path {
+            doc
+        } else {
+            format!(
+                "{doc}\n\nSent as the `{}` {location_name} parameter.",
+                data.name
+            )
+        };
+        let presence = if location == ParamLocation::Path || (data.required && !nullable) {
+            Presence::Required
+        } else {
+            Presence::Optional
+        };
+        let names = if location == ParamLocation::Path {
+            &mut local_names
+        } else {
+            &mut field_names
+        };
+        let param = Param {
+            wire_name: data.name.clone(),
+            rust_name: names.claim(&names::snake_ident(&data.name, "param")),
+            location,
+            ty,
+            presence,
+            doc,
+        };
+        if location == ParamLocation::Path {
+            path_params.push(param);
+        } else {
+            fields.push(param);
+        }
+    }
+
+    let body = lower_body(op, params_name, lowerer, &mut fields, &mut field_names);
+    let response = lower_response(
+        op,
+        response_alias.unwrap_or(&format!("{params_name}Response")),
+        lowerer,
+    );
+
+    let alias = match (&response, response_alias) {
+        (ResponseBody::Json(TypeRef::Named(name)), Some(alias)) if name == alias => None,
+        (ResponseBody::Json(ty), Some(alias)) => {
+            let alias_name = lowerer.claim_type_name(alias);
+            lowerer.add_def(TypeDef {
+                name: alias_name.clone(),
+                doc: format!(
+                    "The response of `{} {}`.",
+                    op.method.to_uppercase(),
+                    op.path
+                ),
+                pointer: format!("{}/responses", op.pointer),
+                kind: TypeKind::Alias(ty.clone()),
+            });
+            Some(alias_name)
+        }
+        _ => None,
+    };
+
+    let params = if fields.is_empty() {
+        None
+    } else {
+        Some(ParamsType {
+            name: lowerer.claim_type_name(params_name),
+            doc: format!("Parameters of `{} {}`.", op.method.to_uppercase(), op.path),
+            fields,
+        })
+    };
+
+    let path = split_path(op.path, &path_params);
+    Operation {
+        method_name: method_name.to_owned(),
+        http_method: op.method.to_uppercase(),
+        path_template: op.path.to_owned(),
+        path,
+        operation_id: op.operation.operation_id.clone(),
+        doc: operation_doc(op),
+        deprecated: op.operation.deprecated,
+        path_params,
+        params,
+        body,
+        response,
+        response_alias: alias,
+        pointer: op.pointer.clone(),
+    }
+}
+
+fn operation_doc(op: &SpecOp<'_>) -> String {
+    let mut doc = String::new();
+    if let Some(summary) = op
+        .operation
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        doc.push_str(summary);
+    }
+    if let Some(description) = op
+        .operation
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(description);
+    }
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}`", op.method.to_uppercase(), op.path));
+    doc
+}
+
+/// The operation's parameters, path-item ones first unless the operation overrides them.
+fn merged_parameters<'a>(
+    op: &SpecOp<'a>,
+    lowerer: &mut TypeLowerer<'a>,
+) -> Vec<(&'a Parameter, String)> {
+    let components = lowerer_components(lowerer);
+    let mut merged: IndexMap<(String, String), (&'a Parameter, String)> = IndexMap::new();
+    let path_pointer = op
+        .pointer
+        .rsplit_once('/')
+        .map_or(String::new(), |(p, _)| p.to_owned());
+    let sources = [
+        (&op.item.parameters, format!("{path_pointer}/parameters")),
+        (
+            &op.operation.parameters,
+            format!("{}/parameters", op.pointer),
+        ),
+    ];
+    for (list, base) in sources {
+        for (index, parameter) in list.iter().enumerate() {
+            let pointer = format!("{base}/{index}");
+            match resolve(parameter, "parameters", components.map(|c| &c.parameters)) {
+                Some((parameter, _)) => {
+                    let data = parameter.parameter_data_ref();
+                    let location = match parameter {
+                        Parameter::Query { .. } => "query",
+                        Parameter::Header { .. } => "header",
+                        Parameter::Path { .. } => "path",
+                        Parameter::Cookie { .. } => "cookie",
+                    };
+                    merged.insert(
+                        (data.name.clone(), location.to_owned()),
+                        (parameter, pointer),
+                    );
+                }
+                None => lowerer.diagnostics.push(Diagnostic::error(
+                    pointer,
+                    "cannot resolve this parameter `$ref`",
+                )),
+            }
+        }
+    }
+    merged.into_values().collect()
+}
+
+fn lowerer_components<'a>(lowerer: &TypeLowerer<'a>) -> Option<&'a openapiv3::Components> {
+    lowerer.document().components.as_ref()
+}
+
+/// The JSON media type of a content map, if any (`application/json`, `*/*+json`).
+fn json_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    content.iter().find(|(media_type, _)| {
+        let essence = media_type.split(';').next().unwrap_or("").trim();
+        essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+    })
+}
+
+fn lower_body<'a>(
+    op: &SpecOp<'a>,
+    params_name: &str,
+    lowerer: &mut TypeLowerer<'a>,
+    fields: &mut Vec<Param>,
+    field_names: &mut Namespace,
+) -> Option<RequestBody> {
+    let body = op.operation.request_body.as_ref()?;
+    let components = lowerer_components(lowerer);
+    let pointer = format!("{}/requestBody", op.pointer);
+    let Some((body, _)) =
+        resolve::<SpecRequestBody>(body, "requestBodies", components.map(|c| &c.request_bodies))
+    else {
+        lowerer.diagnostics.push(Diagnostic::error(
+            pointer,
+            "cannot resolve this request body `$ref`",
+        ));
+        return None;
+    };
+    let Some((media_type, media)) = json_media(&body.content) else {
+        lowerer.diagnostics.push(Diagnostic::warning(
+            pointer,
+            "only JSON request bodies are supported yet; the body is left out",
+        ));
+        return None;
+    };
+    let schema_pointer = format!(
+        "{pointer}/content/{}/schema",
+        escape_pointer_token(media_type)
+    );
+    let schema = media.schema.as_ref()?;
+    let view: SchemaView<'a> = schema.into();
+    if let Some(properties) =
+        lowerer.body_fields(view, &schema_pointer, &format!("{params_name}Body"))
+    {
+        for field in properties {
+            fields.push(Param {
+                rust_name: field_names.claim(&field.rust_name),
+                wire_name: field.wire_name,
+                location: ParamLocation::Body,
+                ty: field.ty,
+                presence: field.presence,
+                doc: field.doc,
+            });
+        }
+        return Some(RequestBody::JsonFields {
+            required: body.required,
+        });
+    }
+    let (ty, nullable) = lowerer.type_of(view, &format!("{params_name}Body"), &schema_pointer);
+    let rust_name = field_names.claim("body");
+    fields.push(Param {
+        wire_name: "body".to_owned(),
+        rust_name: rust_name.clone(),
+        location: ParamLocation::Body,
+        ty,
+        presence: match (body.required, nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, _) => Presence::Optional,
+        },
+        doc: body
+            .description
+            .clone()
+            .unwrap_or_else(|| "The request body.".to_owned()),
+    });
+    Some(RequestBody::JsonValue { field: rust_name })
+}
+
+fn lower_response<'a>(op: &SpecOp<'a>, hint: &str, lowerer: &mut TypeLowerer<'a>) -> ResponseBody {
+    let components = lowerer_components(lowerer);
+    let success = op
+        .operation
+        .responses
+        .responses
+        .iter()
+        .find(|(status, _)| match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        });
+    let Some((status, response)) = success else {
+        return ResponseBody::Empty;
+    };
+    let pointer = format!("{}/responses/{status}", op.pointer);
+    let Some((response, _)) =
+        resolve::<Response>(response, "responses", components.map(|c| &c.responses))
+    else {
+        lowerer.diagnostics.push(Diagnostic::error(
+            pointer,
+            "cannot resolve this response `$ref`",
+        ));
+        return ResponseBody::Empty;
+    };
+    if matches!(status, StatusCode::Code(204 | 205)) || response.content.is_empty() {
+        return ResponseBody::Empty;
+    }
+    let Some((media_type, media)) = json_media(&response.content) else {
+        lowerer.diagnostics.push(Diagnostic::warning(
+            pointer,
+            "only JSON responses are supported yet; the response is returned as JSON",
+        ));
+        return ResponseBody::Json(TypeRef::Json);
+    };
+    let Some(schema) = &media.schema else {
+        return ResponseBody::Json(TypeRef::Json);
+    };
+    let schema_pointer = format!(
+        "{pointer}/content/{}/schema",
+        escape_pointer_token(media_type)
+    );
+    let (ty, nullable) = lowerer.type_of(schema.into(), hint, &schema_pointer);
+    ResponseBody::Json(if nullable {
+        TypeRef::Option(Box::new(ty))
+    } else {
+        ty
+    })
+}
+
+/// Splits `/api/v1/chat/{session_id}` into literal text and parameters.
+fn split_path(template: &str, path_params: &[Param]) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_owned()));
+        }
+        let name = &rest[open + 1..open + close];
+        match path_params.iter().find(|p| p.wire_name == name) {
+            Some(param) => parts.push(PathPart::Param(param.rust_name.clone())),
+            None => parts.push(PathPart::Literal(rest[open..=open + close].to_owned())),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_owned()));
+    }
+    parts
+}

@@ -1,0 +1,899 @@
+//! Lowers schemas into [`TypeRef`]s and named [`TypeDef`]s.
+//!
+//! Input: schemas of the loaded document (component or inline), with a name hint
+//! and the JSON pointer of each.
+//! Output: the `TypeRef` to use where the schema appears, plus, collected in
+//! [`TypeLowerer::finish`], every named type the SDK needs, sorted by name, with
+//! recursive fields boxed.
+//!
+//! Components are lowered on first use, so the SDK defines exactly the types its
+//! operations reach. Inline schemas that need a name (objects, enums, unions) are
+//! named after where they sit (`SessionDetail` + `events` item → `SessionDetailEventsItem`)
+//! unless the config renames them by pointer.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::names::{self, Namespace};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
+use crate::ir::{
+    EnumVariant, ExtraFields, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
+use crate::load::{component_name, unescape_pointer_token};
+
+/// Names the `types` module must not define: they would shadow what generated code uses.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "BTreeMap",
+    "Value",
+    "Map",
+    "Nullable",
+    "Self_",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Into",
+    "From",
+    "Iterator",
+    "IntoIterator",
+    "ToString",
+];
+
+/// The name of the field that keeps unknown properties.
+pub const EXTRA_FIELDS: &str = "extra_fields";
+
+/// A schema seen through either of openapiv3's two reference wrappers.
+#[derive(Clone, Copy)]
+pub enum SchemaView<'a> {
+    /// `$ref` to this pointer.
+    Ref(&'a str),
+    /// An inline schema.
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaView<'a> {
+    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => Self::Ref(reference),
+            ReferenceOr::Item(schema) => Self::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaView<'a> {
+    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => Self::Ref(reference),
+            ReferenceOr::Item(schema) => Self::Inline(schema),
+        }
+    }
+}
+
+/// An object's parts, gathered from `type: object`, an untyped schema with
+/// properties, or the merge of an `allOf`.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    properties: Vec<(&'a str, SchemaView<'a>, String)>,
+    required: BTreeSet<&'a str>,
+    additional: Option<&'a AdditionalProperties>,
+    forbid_additional: bool,
+}
+
+/// The state of lowering every schema of one document.
+pub struct TypeLowerer<'a> {
+    document: &'a OpenAPI,
+    config: &'a Config,
+    /// Component name → assigned Rust name (assigned up front, so names do not depend
+    /// on the order types are reached).
+    component_names: HashMap<&'a str, String>,
+    /// Components already lowered or being lowered.
+    started: BTreeSet<String>,
+    /// Every type name in use, components included.
+    type_names: Namespace,
+    /// The definitions, by name.
+    defs: BTreeMap<String, TypeDef>,
+    /// Problems found.
+    pub diagnostics: Diagnostics,
+}
+
+impl<'a> TypeLowerer<'a> {
+    /// Prepares names for every component schema, in spec order.
+    pub fn new(document: &'a OpenAPI, config: &'a Config) -> Self {
+        let mut type_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
+        let mut component_names = HashMap::new();
+        if let Some(components) = &document.components {
+            for name in components.schemas.keys() {
+                let pointer = format!("#/components/schemas/{}", escape_pointer_token(name));
+                let wanted = config
+                    .type_names
+                    .get(&pointer)
+                    .cloned()
+                    .unwrap_or_else(|| names::pascal_ident(name, "Type"));
+                component_names.insert(name.as_str(), type_names.claim(&wanted));
+            }
+        }
+        Self {
+            document,
+            config,
+            component_names,
+            started: BTreeSet::new(),
+            type_names,
+            defs: BTreeMap::new(),
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    /// The document being lowered.
+    #[must_use]
+    pub fn document(&self) -> &'a OpenAPI {
+        self.document
+    }
+
+    /// The fields of a JSON request body that is an object, to flatten into a params
+    /// type; `None` when the body is not an object (it is then sent whole).
+    pub fn body_fields(
+        &mut self,
+        view: SchemaView<'a>,
+        pointer: &str,
+        hint: &str,
+    ) -> Option<Vec<Field>> {
+        let (schema, at) = self.resolve(view, pointer)?;
+        if union_alternatives(schema).is_some() || string_enum_values(schema).is_some() {
+            return None;
+        }
+        let parts = self.object_parts(schema, &at)?;
+        let owner = match view {
+            SchemaView::Ref(reference) => self.component(reference).map_or_else(
+                || hint.to_owned(),
+                |(name, _)| self.component_names[name].clone(),
+            ),
+            SchemaView::Inline(_) => hint.to_owned(),
+        };
+        Some(self.struct_def(parts, &owner).fields)
+    }
+
+    /// Claims a type name for something that is not a schema (a params type).
+    pub fn claim_type_name(&mut self, wanted: &str) -> String {
+        self.type_names.claim(wanted)
+    }
+
+    /// Adds a definition made elsewhere (a response alias).
+    pub fn add_def(&mut self, def: TypeDef) {
+        self.defs.insert(def.name.clone(), def);
+    }
+
+    /// Looks up a component schema by `$ref`.
+    fn component(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
+        let key = unescape_pointer_token(component_name(reference)?);
+        let (name, schema) = self
+            .document
+            .components
+            .as_ref()?
+            .schemas
+            .get_key_value(key.as_str())?;
+        Some((name.as_str(), schema))
+    }
+
+    /// Follows `$ref`s to an inline schema, with the pointer where it is defined.
+    fn resolve(&self, view: SchemaView<'a>, pointer: &str) -> Option<(&'a Schema, String)> {
+        let mut current = view;
+        let mut at = pointer.to_owned();
+        for _ in 0..32 {
+            match current {
+                SchemaView::Inline(schema) => return Some((schema, at)),
+                SchemaView::Ref(reference) => {
+                    let (_, next) = self.component(reference)?;
+                    at = reference.to_owned();
+                    current = next.into();
+                }
+            }
+        }
+        None
+    }
+
+    /// The Rust type for a schema at `pointer`, and whether the schema allows null.
+    ///
+    /// `hint` names an inline type that needs a name.
+    pub fn type_of(&mut self, view: SchemaView<'a>, hint: &str, pointer: &str) -> (TypeRef, bool) {
+        match view {
+            SchemaView::Ref(reference) => (self.named_component(reference, pointer), false),
+            SchemaView::Inline(schema) => {
+                let nullable = schema.schema_data.nullable;
+                (self.inline_type(schema, hint, pointer), nullable)
+            }
+        }
+    }
+
+    fn named_component(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        let Some((name, schema)) = self.component(reference) else {
+            self.diagnostics.push(Diagnostic::error(
+                pointer,
+                format!("cannot resolve `$ref: {reference}`; only `#/components/schemas/...` references are supported here"),
+            ));
+            return TypeRef::Json;
+        };
+        let rust_name = self.component_names[name].clone();
+        if self.started.insert(name.to_owned()) {
+            let component_pointer = format!("#/components/schemas/{}", escape_pointer_token(name));
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.named_component(reference, &component_pointer);
+                    self.add_def(TypeDef {
+                        name: rust_name.clone(),
+                        doc: format!("Another name for the `{name}` schema."),
+                        pointer: component_pointer,
+                        kind: TypeKind::Alias(target),
+                    });
+                }
+                ReferenceOr::Item(schema) => {
+                    self.define(schema, &rust_name, &component_pointer, name);
+                }
+            }
+        }
+        TypeRef::Named(rust_name)
+    }
+
+    /// Defines `name` from `schema`: a struct, enum or union if the schema has that
+    /// shape, and otherwise an alias of the type it lowers to.
+    fn define(&mut self, schema: &'a Schema, name: &str, pointer: &str, title: &str) {
+        let doc = schema_doc(schema).unwrap_or_else(|| format!("The `{title}` schema."));
+        let kind = match self.definition_kind(schema, name, pointer) {
+            Some(kind) => kind,
+            None => TypeKind::Alias(self.plain_type(schema, name, pointer)),
+        };
+        self.add_def(TypeDef {
+            name: name.to_owned(),
+            doc,
+            pointer: pointer.to_owned(),
+            kind,
+        });
+    }
+
+    /// The named shape of a schema, if it needs one (object, string enum, union).
+    fn definition_kind(
+        &mut self,
+        schema: &'a Schema,
+        name: &str,
+        pointer: &str,
+    ) -> Option<TypeKind> {
+        if let Some(values) = string_enum_values(schema) {
+            if values.len() > 1 || schema.schema_data.extensions.get("x-const").is_none() {
+                return Some(TypeKind::StringEnum(enum_variants(&values)));
+            }
+        }
+        if let Some(alternatives) = union_alternatives(schema) {
+            return Some(self.union_kind(schema, alternatives, name, pointer));
+        }
+        let parts = self.object_parts(schema, pointer)?;
+        Some(TypeKind::Struct(self.struct_def(parts, name)))
+    }
+
+    /// An inline schema used in place: a primitive or container type, or a newly
+    /// named definition for shapes that need a name.
+    fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
+        if let Some(target) = self.config.type_names.get(pointer).cloned() {
+            let name = self.type_names.claim(&target);
+            self.define(schema, &name, pointer, &target);
+            return TypeRef::Named(name);
+        }
+        if let Some(values) = string_enum_values(schema) {
+            // A single `const` value is a tag: keep it a string with that default.
+            if values.len() == 1 && schema.schema_data.extensions.contains_key("x-const") {
+                return TypeRef::String;
+            }
+        }
+        let needs_name = string_enum_values(schema).is_some()
+            || union_alternatives(schema).is_some()
+            || self.object_parts_shallow(schema);
+        if needs_name {
+            let name = self.type_names.claim(&names::pascal_ident(hint, "Type"));
+            self.define(schema, &name, pointer, hint);
+            return TypeRef::Named(name);
+        }
+        self.plain_type(schema, hint, pointer)
+    }
+
+    /// Whether an inline schema is an object with declared properties (and so a struct).
+    fn object_parts_shallow(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+            SchemaKind::Any(any) => !any.properties.is_empty(),
+            SchemaKind::AllOf { all_of } => all_of.len() > 1,
+            _ => false,
+        }
+    }
+
+    /// Types that need no name of their own.
+    fn plain_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => TypeRef::String,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                VariantOrUnknownOrEmpty::Unknown(format) if format.starts_with("uint") => {
+                    TypeRef::U64
+                }
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Array(array)) => {
+                let item = self.item_type(array.items.as_ref(), hint, pointer);
+                TypeRef::Vec(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                self.map_type(object.additional_properties.as_ref(), hint, pointer)
+            }
+            SchemaKind::AllOf { all_of }
+            | SchemaKind::OneOf { one_of: all_of }
+            | SchemaKind::AnyOf { any_of: all_of }
+                if all_of.len() == 1 =>
+            {
+                let inner_pointer = format!("{pointer}/allOf/0");
+                // The outer schema's `nullable` is what the caller reads.
+                self.type_of((&all_of[0]).into(), hint, &inner_pointer).0
+            }
+            SchemaKind::Any(any) => {
+                if let Some(items) = &any.items {
+                    let item = self.item_type(Some(items), hint, pointer);
+                    return TypeRef::Vec(Box::new(item));
+                }
+                match any.typ.as_deref() {
+                    Some("string") => TypeRef::String,
+                    Some("boolean") => TypeRef::Bool,
+                    Some("integer") => TypeRef::I64,
+                    Some("number") => TypeRef::F64,
+                    Some("object") => {
+                        self.map_type(any.additional_properties.as_ref(), hint, pointer)
+                    }
+                    _ => TypeRef::Json,
+                }
+            }
+            SchemaKind::Not { .. } => {
+                self.diagnostics.push(Diagnostic::warning(
+                    pointer,
+                    "`not` schemas are not supported; the value is typed as any JSON",
+                ));
+                TypeRef::Json
+            }
+            // Compositions with several parts were named by `inline_type`.
+            _ => TypeRef::Json,
+        }
+    }
+
+    fn item_type(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        let Some(items) = items else {
+            return TypeRef::Json;
+        };
+        let (item, nullable) = self.type_of(
+            items.into(),
+            &format!("{hint}Item"),
+            &format!("{pointer}/items"),
+        );
+        if nullable {
+            TypeRef::Option(Box::new(item))
+        } else {
+            item
+        }
+    }
+
+    fn map_type(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let (value, nullable) = self.type_of(
+                    schema.as_ref().into(),
+                    &format!("{hint}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                );
+                let value = if nullable {
+                    TypeRef::Option(Box::new(value))
+                } else {
+                    value
+                };
+                TypeRef::Map(Box::new(value))
+            }
+            _ => TypeRef::Map(Box::new(TypeRef::Json)),
+        }
+    }
+
+    /// Gathers an object's properties, merging `allOf` parts. `None` if not an object.
+    fn object_parts(&self, schema: &'a Schema, pointer: &str) -> Option<ObjectParts<'a>> {
+        let mut parts = ObjectParts::default();
+        if self.collect_object(schema, pointer, &mut parts, 0) {
+            Some(parts)
+        } else {
+            None
+        }
+    }
+
+    fn collect_object(
+        &self,
+        schema: &'a Schema,
+        pointer: &str,
+        parts: &mut ObjectParts<'a>,
+        depth: usize,
+    ) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let add = |properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+                   required: &'a [String],
+                   additional: Option<&'a AdditionalProperties>,
+                   parts: &mut ObjectParts<'a>| {
+            for (name, property) in properties {
+                let property_pointer =
+                    format!("{pointer}/properties/{}", escape_pointer_token(name));
+                if let Some(existing) = parts.properties.iter_mut().find(|(n, _, _)| *n == name) {
+                    // A later `allOf` part refines an earlier one's property.
+                    existing.1 = property.into();
+                    existing.2 = property_pointer;
+                } else {
+                    parts
+                        .properties
+                        .push((name.as_str(), property.into(), property_pointer));
+                }
+            }
+            parts.required.extend(required.iter().map(String::as_str));
+            match additional {
+                Some(AdditionalProperties::Any(false)) => parts.forbid_additional = true,
+                Some(other) => parts.additional = Some(other),
+                None => {}
+            }
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                if object.properties.is_empty()
+                    && matches!(
+                        object.additional_properties,
+                        Some(AdditionalProperties::Schema(_))
+                    )
+                    && depth == 0
+                {
+                    // A pure map (`additionalProperties: {schema}`) is a map, not a struct.
+                    return false;
+                }
+                if object.properties.is_empty() && depth == 0 {
+                    return false;
+                }
+                add(
+                    &object.properties,
+                    &object.required,
+                    object.additional_properties.as_ref(),
+                    parts,
+                );
+                true
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() => {
+                add(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    parts,
+                );
+                for (index, part) in any.all_of.iter().enumerate() {
+                    let part_pointer = format!("{pointer}/allOf/{index}");
+                    if let Some((inner, at)) = self.resolve(part.into(), &part_pointer) {
+                        self.collect_object(inner, &at, parts, depth + 1);
+                    }
+                }
+                true
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 || depth > 0 => {
+                let mut any_object = false;
+                for (index, part) in all_of.iter().enumerate() {
+                    let part_pointer = format!("{pointer}/allOf/{index}");
+                    if let Some((inner, at)) = self.resolve(part.into(), &part_pointer) {
+                        any_object |= self.collect_object(inner, &at, parts, depth + 1);
+                    }
+                }
+                any_object
+            }
+            _ => false,
+        }
+    }
+
+    fn struct_def(&mut self, parts: ObjectParts<'a>, owner: &str) -> StructDef {
+        let mut field_names = Namespace::with_reserved(&[EXTRA_FIELDS]);
+        let mut fields = Vec::new();
+        for (wire_name, view, pointer) in parts.properties {
+            let hint = format!("{owner}{}", names::pascal_ident(wire_name, "Field"));
+            let (ty, nullable) = self.type_of(view, &hint, &pointer);
+            let schema = self.resolve(view, &pointer).map(|(schema, _)| schema);
+            let required = parts.required.contains(wire_name);
+            let default = schema
+                .and_then(|schema| {
+                    schema
+                        .schema_data
+                        .default
+                        .clone()
+                        .or_else(|| const_default(schema))
+                })
+                .filter(|value| default_fits(value, &ty, &self.defs));
+            let read_only_or_defaulted = default.is_some();
+            let presence = match (required && !read_only_or_defaulted, nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::OptionalNullable,
+            };
+            let doc = schema
+                .and_then(schema_doc)
+                .unwrap_or_else(|| format!("The `{wire_name}` property."));
+            fields.push(Field {
+                wire_name: wire_name.to_owned(),
+                rust_name: field_names.claim(&names::snake_ident(wire_name, "field")),
+                ty,
+                presence,
+                default,
+                doc,
+            });
+        }
+        let extra = if parts.forbid_additional {
+            ExtraFields::Forbidden
+        } else {
+            let value = match parts.additional {
+                Some(AdditionalProperties::Schema(schema)) => {
+                    let (value, nullable) = self.type_of(
+                        schema.as_ref().into(),
+                        &format!("{owner}Value"),
+                        "#/additionalProperties",
+                    );
+                    if nullable {
+                        TypeRef::Option(Box::new(value))
+                    } else {
+                        value
+                    }
+                }
+                _ => TypeRef::Json,
+            };
+            ExtraFields::Keep {
+                field: EXTRA_FIELDS.to_owned(),
+                value,
+            }
+        };
+        let derive_default = fields.iter().all(|field| {
+            field.presence != Presence::Required
+                && field.presence != Presence::RequiredNullable
+                && field.default.is_none()
+        });
+        StructDef {
+            fields,
+            extra,
+            derive_default,
+        }
+    }
+
+    fn union_kind(
+        &mut self,
+        schema: &'a Schema,
+        alternatives: &'a [ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+    ) -> TypeKind {
+        let key = match &schema.schema_kind {
+            SchemaKind::OneOf { .. } => "oneOf",
+            _ => "anyOf",
+        };
+        let tag = schema
+            .schema_data
+            .discriminator
+            .as_ref()
+            .map(|d| d.property_name.clone())
+            .or_else(|| self.common_const_property(alternatives, pointer, key));
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let alternative_pointer = format!("{pointer}/{key}/{index}");
+            let view: SchemaView<'a> = alternative.into();
+            let ref_name = match view {
+                SchemaView::Ref(reference) => self.component(reference).map(|(n, _)| n.to_owned()),
+                SchemaView::Inline(_) => None,
+            };
+            let mut tags = Vec::new();
+            let mut payload_has_tag = false;
+            if let Some(tag) = &tag {
+                if let Some(discriminator) = &schema.schema_data.discriminator {
+                    if let SchemaView::Ref(reference) = view {
+                        tags.extend(
+                            discriminator
+                                .mapping
+                                .iter()
+                                .filter(|(_, target)| {
+                                    *target == reference
+                                        || component_name(target) == ref_name.as_deref()
+                                })
+                                .map(|(value, _)| value.clone()),
+                        );
+                    }
+                }
+                if let Some((inner, at)) = self.resolve(view, &alternative_pointer) {
+                    if let Some(parts) = self.object_parts(inner, &at) {
+                        if let Some((_, property, property_pointer)) =
+                            parts.properties.iter().find(|(n, _, _)| n == tag)
+                        {
+                            payload_has_tag = true;
+                            if tags.is_empty() {
+                                if let Some((property, _)) =
+                                    self.resolve(*property, property_pointer)
+                                {
+                                    tags.extend(string_enum_values(property).unwrap_or_default());
+                                }
+                            }
+                        }
+                    }
+                }
+                if tags.is_empty() {
+                    if let Some(ref_name) = &ref_name {
+                        tags.push(ref_name.clone());
+                    }
+                }
+            }
+            let hint_suffix = tags
+                .first()
+                .cloned()
+                .or_else(|| ref_name.clone())
+                .unwrap_or_else(|| format!("Variant{index}"));
+            let (ty, _nullable) = self.type_of(
+                view,
+                &format!("{name}{}", names::pascal_ident(&hint_suffix, "Variant")),
+                &alternative_pointer,
+            );
+            let wanted = if let Some(first) = tags.first() {
+                names::pascal_ident(first, "Variant")
+            } else if let Some(ref_name) = &ref_name {
+                names::pascal_ident(ref_name, "Variant")
+            } else {
+                variant_name_for(&ty)
+            };
+            variants.push(UnionVariant {
+                rust_name: variant_names.claim(&wanted),
+                tags,
+                ty,
+                payload_has_tag,
+            });
+        }
+        match tag {
+            Some(tag) if variants.iter().all(|variant| !variant.tags.is_empty()) => {
+                TypeKind::TaggedUnion { tag, variants }
+            }
+            _ => TypeKind::UntaggedUnion(variants),
+        }
+    }
+
+    /// A property that every alternative declares with one constant string value.
+    fn common_const_property(
+        &self,
+        alternatives: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        key: &str,
+    ) -> Option<String> {
+        let mut candidates: Option<Vec<String>> = None;
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let alternative_pointer = format!("{pointer}/{key}/{index}");
+            let (inner, at) = self.resolve(alternative.into(), &alternative_pointer)?;
+            let parts = self.object_parts(inner, &at)?;
+            let consts: Vec<String> = parts
+                .properties
+                .iter()
+                .filter(|(_, property, property_pointer)| {
+                    self.resolve(*property, property_pointer)
+                        .and_then(|(schema, _)| string_enum_values(schema))
+                        .is_some_and(|values| values.len() == 1)
+                })
+                .map(|(name, _, _)| (*name).to_owned())
+                .collect();
+            candidates = Some(match candidates {
+                None => consts,
+                Some(previous) => previous
+                    .into_iter()
+                    .filter(|c| consts.contains(c))
+                    .collect(),
+            });
+        }
+        candidates?.into_iter().next()
+    }
+
+    /// Every definition, sorted by name, with recursive fields boxed.
+    #[must_use]
+    pub fn finish(self) -> (Vec<TypeDef>, Diagnostics) {
+        let mut defs = self.defs;
+        box_recursive_fields(&mut defs);
+        (defs.into_values().collect(), self.diagnostics)
+    }
+}
+
+/// The description (or else the title) of a schema, trimmed.
+pub fn schema_doc(schema: &Schema) -> Option<String> {
+    schema
+        .schema_data
+        .description
+        .as_deref()
+        .or(schema.schema_data.title.as_deref())
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+}
+
+/// The values of a string enum (or `const`) schema.
+fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+            Some(string.enumeration.iter().flatten().cloned().collect())
+        }
+        SchemaKind::Any(any)
+            if !any.enumeration.is_empty() && any.enumeration.iter().all(Value::is_string) =>
+        {
+            Some(
+                any.enumeration
+                    .iter()
+                    .filter_map(|value| value.as_str().map(str::to_owned))
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+    .filter(|values: &Vec<String>| !values.is_empty())
+}
+
+fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
+    let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    values
+        .iter()
+        .filter(|value| seen.insert((*value).clone()))
+        .map(|value| EnumVariant {
+            wire_value: value.clone(),
+            rust_name: variant_names.claim(&names::pascal_ident(value, "Value")),
+        })
+        .collect()
+}
+
+/// The alternatives of a `oneOf`/`anyOf` with more than one member.
+fn union_alternatives(schema: &Schema) -> Option<&[ReferenceOr<Schema>]> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } if one_of.len() > 1 => Some(one_of),
+        SchemaKind::AnyOf { any_of } if any_of.len() > 1 => Some(any_of),
+        _ => None,
+    }
+}
+
+fn const_default(schema: &Schema) -> Option<Value> {
+    schema.schema_data.extensions.get("x-const").cloned()
+}
+
+/// Whether a spec default can be written as a value of `ty` (scalars and known
+/// string-enum values); other defaults are documented but not applied.
+fn default_fits(value: &Value, ty: &TypeRef, defs: &BTreeMap<String, TypeDef>) -> bool {
+    match (ty, value) {
+        (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => true,
+        (TypeRef::F64, Value::Number(_)) => true,
+        (TypeRef::I64, Value::Number(n)) => n.is_i64(),
+        (TypeRef::I32, Value::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        (TypeRef::U64, Value::Number(n)) => n.is_u64(),
+        (TypeRef::Named(name), Value::String(text)) => matches!(
+            defs.get(name).map(|def| &def.kind),
+            Some(TypeKind::StringEnum(variants)) if variants.iter().any(|v| &v.wire_value == text)
+        ),
+        _ => false,
+    }
+}
+
+fn variant_name_for(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Bool => "Bool".to_owned(),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "Integer".to_owned(),
+        TypeRef::F64 => "Number".to_owned(),
+        TypeRef::Json => "Json".to_owned(),
+        TypeRef::Named(name) => names::bare(name).to_owned(),
+        TypeRef::Vec(_) => "Array".to_owned(),
+        TypeRef::Map(_) => "Object".to_owned(),
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
+    }
+}
+
+/// Boxes every by-value reference that closes a cycle, so recursive types have a size.
+///
+/// By-value edges go through struct fields (also inside `Option`), union payloads and
+/// aliases; `Vec` and `BTreeMap` already allocate and break the cycle.
+fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
+    fn by_value_target(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Option(inner) => by_value_target(inner),
+            _ => None,
+        }
+    }
+    fn edges(def: &TypeDef) -> Vec<&str> {
+        match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| by_value_target(&f.ty))
+                .collect(),
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => variants
+                .iter()
+                .filter_map(|v| by_value_target(&v.ty))
+                .collect(),
+            TypeKind::Alias(ty) => by_value_target(ty).into_iter().collect(),
+            TypeKind::StringEnum(_) => Vec::new(),
+        }
+    }
+    let graph: BTreeMap<String, Vec<String>> = defs
+        .iter()
+        .map(|(name, def)| {
+            (
+                name.clone(),
+                edges(def).into_iter().map(str::to_owned).collect(),
+            )
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            if seen.insert(node.clone()) {
+                if let Some(next) = graph.get(&node) {
+                    stack.extend(next.iter().cloned());
+                }
+            }
+        }
+        false
+    };
+    fn boxed(ty: &TypeRef) -> TypeRef {
+        match ty {
+            TypeRef::Option(inner) => TypeRef::Option(Box::new(boxed(inner))),
+            other => TypeRef::Boxed(Box::new(other.clone())),
+        }
+    }
+    for (name, def) in defs.iter_mut() {
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    if by_value_target(&field.ty).is_some_and(|target| reaches(target, name)) {
+                        field.ty = boxed(&field.ty);
+                    }
+                }
+            }
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                for variant in variants {
+                    if by_value_target(&variant.ty).is_some_and(|target| reaches(target, name)) {
+                        variant.ty = boxed(&variant.ty);
+                    }
+                }
+            }
+            TypeKind::Alias(_) | TypeKind::StringEnum(_) => {}
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! The client: configuration, credentials and the shared HTTP connection pool.
+//!
+//! A [`Client`] is cheap to clone (an `Arc` inside) and safe to share across tasks.
+//! It is built from the environment ([`Client::from_env`]) or a [`ClientBuilder`].
+//! Its `Debug` output never shows the API key.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::error::Error;
+use crate::settings;
+
+/// How the credential is sent; chosen when the SDK is generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthScheme {
+    /// No credential.
+    #[allow(dead_code, reason = "which scheme a generated SDK uses is decided by its spec")]
+    None,
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+}
+
+/// The default number of retries after the first attempt.
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The default timeout of one attempt.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default connect timeout.
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An API key that never prints.
+#[derive(Clone)]
+pub(crate) struct ApiKey(String);
+
+impl ApiKey {
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The API client. Reach resources from it, e.g. `client.beta().chat()`.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: Url,
+    pub(crate) api_key: Option<ApiKey>,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) max_retries: u32,
+    pub(crate) timeout: Duration,
+    pub(crate) retry_base_delay: Duration,
+}
+
+impl Client {
+    /// A client configured from the environment: the API key from the first set
+    /// variable among the SDK's key variables, the base URL from its base URL variable.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    /// A builder; values it is not given come from the environment, then defaults.
+    #[must_use]
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to.
+    #[must_use]
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Default, Clone)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    http_client: Option<reqwest::Client>,
+    max_retries: Option<u32>,
+    timeout: Option<Duration>,
+    headers: Vec<(String, String)>,
+    retry_base_delay: Option<Duration>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Sets the API key (otherwise read from the environment).
+    #[must_use]
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Sets the base URL (otherwise read from the environment, then the default).
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Uses this `reqwest::Client` (its own timeouts, proxies and TLS settings apply).
+    #[must_use]
+    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
+        self.http_client = Some(http_client);
+        self
+    }
+
+    /// Sets how many times a failed attempt is retried (default 2).
+    #[must_use]
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sets the timeout of one attempt (default 60 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header sent with every request.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the first retry's delay before jitter (default 0.5 s; each retry doubles it,
+    /// up to 8 s). Tests use a short one.
+    #[must_use]
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.retry_base_delay = Some(delay);
+        self
+    }
+
+    /// Builds the client. Fails, without panicking, when no API key is set or the
+    /// base URL or a header is invalid.
+    pub fn build(self) -> Result<Client, Error> {
+        let api_key = self
+            .api_key
+            .or_else(|| settings::API_KEY_ENV.iter().find_map(|name| non_empty_env(name)));
+        let api_key = match (settings::AUTH, api_key) {
+            (AuthScheme::None, key) => key.map(ApiKey),
+            (_, Some(key)) => Some(ApiKey(key)),
+            (_, None) => {
+                return Err(Error::Config(format!(
+                    "no API key: set {} or call `ClientBuilder::api_key`",
+                    settings::API_KEY_ENV.join(" or ")
+                )));
+            }
+        };
+        let base_url = self
+            .base_url
+            .or_else(|| settings::BASE_URL_ENV.and_then(non_empty_env))
+            .unwrap_or_else(|| settings::DEFAULT_BASE_URL.to_owned());
+        let base_url = Url::parse(&base_url)
+            .map_err(|error| Error::Config(format!("invalid base URL `{base_url}`: {error}")))?;
+
+        let mut default_headers = platform_headers();
+        let env_headers = settings::CUSTOM_HEADERS_ENV
+            .and_then(non_empty_env)
+            .map(|text| parse_header_lines(&text))
+            .unwrap_or_default();
+        for (name, value) in env_headers.into_iter().chain(self.headers) {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|error| Error::Config(format!("invalid header name `{name}`: {error}")))?;
+            let value = HeaderValue::from_str(&value)
+                .map_err(|error| Error::Config(format!("invalid value for header `{name}`: {error}")))?;
+            default_headers.insert(name, value);
+        }
+
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .build()
+                .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                api_key,
+                default_headers,
+                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry_base_delay: self.retry_base_delay.unwrap_or(Duration::from_millis(500)),
+            }),
+        })
+    }
+}
+
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+/// `Name: value` lines, as in the custom-headers environment variable.
+pub(crate) fn parse_header_lines(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+        .filter(|(name, _)| !name.is_empty())
+        .collect()
+}
+
+/// The headers sent with every request: who is calling, and on what platform.
+fn platform_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    let version = env!("CARGO_PKG_VERSION");
+    let pairs = [
+        ("user-agent", format!("{}/Rust {version}", settings::PRODUCT)),
+        ("accept", "application/json".to_owned()),
+        ("x-stainless-lang", "rust".to_owned()),
+        ("x-stainless-package-version", version.to_owned()),
+        ("x-stainless-os", std::env::consts::OS.to_owned()),
+        ("x-stainless-arch", std::env::consts::ARCH.to_owned()),
+        ("x-stainless-runtime", "tokio".to_owned()),
+    ];
+    for (name, value) in pairs {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    headers
+}

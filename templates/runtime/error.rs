@@ -1,0 +1,174 @@
+//! The SDK's one error type.
+//!
+//! Every failure a call can meet is a variant of [`Error`]: the server answered with
+//! an error status ([`ApiError`], which keeps the status, headers, body and request
+//! id), the connection failed, the attempt timed out, or the response could not be
+//! decoded (which keeps the whole body and the path of the field that failed).
+//! Nothing here ever holds the API key.
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// Everything that can go wrong in a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a status outside 2xx.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request could not be sent or the connection broke.
+    #[error("connection error: {0}")]
+    Connection(#[source] reqwest::Error),
+    /// An attempt took longer than its timeout.
+    #[error("request timed out")]
+    Timeout,
+    /// The response arrived but is not what the spec says it is.
+    #[error("could not decode the response at `{path}`: {message}")]
+    Decode {
+        /// The path of the field that failed (`events[2].type`), `.` for the whole body.
+        path: String,
+        /// What was wrong.
+        message: String,
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The whole body, as received.
+        body: Bytes,
+    },
+    /// The request could not be built (a value failed to serialize, a bad header).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The client is not configured well enough to make a call.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status, for API and decode errors.
+    #[must_use]
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(error) => Some(error.status),
+            Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The API error, if the server answered with an error status.
+    #[must_use]
+    pub fn as_api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the SDK would retry after this error (connection errors, timeouts,
+    /// 408, 409, 429 and 5xx).
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Connection(_) | Self::Timeout => true,
+            Self::Api(error) => crate::request::retryable_status(error.status),
+            _ => false,
+        }
+    }
+
+    /// Whether this is a timeout.
+    #[must_use]
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout)
+    }
+}
+
+/// The kind of an API error, by status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400.
+    BadRequest,
+    /// 401.
+    Authentication,
+    /// 403.
+    PermissionDenied,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 422.
+    UnprocessableEntity,
+    /// 429.
+    RateLimit,
+    /// 500 and above.
+    InternalServer,
+    /// Any other status.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// The kind for a status.
+    #[must_use]
+    pub fn from_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => Self::BadRequest,
+            401 => Self::Authentication,
+            403 => Self::PermissionDenied,
+            404 => Self::NotFound,
+            409 => Self::Conflict,
+            422 => Self::UnprocessableEntity,
+            429 => Self::RateLimit,
+            500.. => Self::InternalServer,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// An error status from the server, with everything it sent.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The status.
+    pub status: StatusCode,
+    /// The kind, from the status.
+    pub kind: ApiErrorKind,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, as received.
+    pub body: Bytes,
+    /// The server's request id (`x-request-id`), if it sent one.
+    pub request_id: Option<String>,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        Self {
+            status,
+            kind: ApiErrorKind::from_status(status),
+            headers,
+            body,
+            request_id,
+        }
+    }
+
+    /// The body as text (lossy for invalid UTF-8).
+    #[must_use]
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body decoded as `T`, e.g. the API's validation error type.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Error code: {} - {}", self.status.as_u16(), self.body_text())
+    }
+}
+
+impl std::error::Error for ApiError {}
