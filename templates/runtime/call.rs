@@ -112,7 +112,11 @@ impl<T> Call<T> {
     }
 
     /// Adds (or replaces) a field of this call's JSON body.
-    pub fn body_field(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+    pub fn body_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
         self.options.body_fields.push((name.into(), value.into()));
         self
     }

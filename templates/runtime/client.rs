@@ -18,7 +18,10 @@ use crate::settings;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AuthScheme {
     /// No credential.
-    #[allow(dead_code, reason = "which scheme a generated SDK uses is decided by its spec")]
+    #[allow(
+        dead_code,
+        reason = "which scheme a generated SDK uses is decided by its spec"
+    )]
     None,
     /// `Authorization: Bearer <key>`.
     Bearer,
@@ -161,9 +164,11 @@ impl ClientBuilder {
     /// Builds the client. Fails, without panicking, when no API key is set or the
     /// base URL or a header is invalid.
     pub fn build(self) -> Result<Client, Error> {
-        let api_key = self
-            .api_key
-            .or_else(|| settings::API_KEY_ENV.iter().find_map(|name| non_empty_env(name)));
+        let api_key = self.api_key.or_else(|| {
+            settings::API_KEY_ENV
+                .iter()
+                .find_map(|name| non_empty_env(name))
+        });
         let api_key = match (settings::AUTH, api_key) {
             (AuthScheme::None, key) => key.map(ApiKey),
             (_, Some(key)) => Some(ApiKey(key)),
@@ -189,8 +194,9 @@ impl ClientBuilder {
         for (name, value) in env_headers.into_iter().chain(self.headers) {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|error| Error::Config(format!("invalid header name `{name}`: {error}")))?;
-            let value = HeaderValue::from_str(&value)
-                .map_err(|error| Error::Config(format!("invalid value for header `{name}`: {error}")))?;
+            let value = HeaderValue::from_str(&value).map_err(|error| {
+                Error::Config(format!("invalid value for header `{name}`: {error}"))
+            })?;
             default_headers.insert(name, value);
         }
 
@@ -216,7 +222,9 @@ impl ClientBuilder {
 }
 
 fn non_empty_env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
 /// `Name: value` lines, as in the custom-headers environment variable.
@@ -233,7 +241,10 @@ fn platform_headers() -> HeaderMap {
     let mut headers = HeaderMap::new();
     let version = env!("CARGO_PKG_VERSION");
     let pairs = [
-        ("user-agent", format!("{}/Rust {version}", settings::PRODUCT)),
+        (
+            "user-agent",
+            format!("{}/Rust {version}", settings::PRODUCT),
+        ),
         ("accept", "application/json".to_owned()),
         ("x-stainless-lang", "rust".to_owned()),
         ("x-stainless-package-version", version.to_owned()),

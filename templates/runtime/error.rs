@@ -167,7 +167,12 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Error code: {} - {}", self.status.as_u16(), self.body_text())
+        write!(
+            f,
+            "Error code: {} - {}",
+            self.status.as_u16(),
+            self.body_text()
+        )
     }
 }
 

@@ -194,7 +194,11 @@ pub(crate) async fn send(
         let retries_left = attempt < max_retries;
         match outcome {
             Ok(response) if response.status().is_success() => {
-                tracing::debug!(operation = spec.operation, status = response.status().as_u16(), "response");
+                tracing::debug!(
+                    operation = spec.operation,
+                    status = response.status().as_u16(),
+                    "response"
+                );
                 return Ok(response);
             }
             Ok(response) => {
@@ -202,19 +206,32 @@ pub(crate) async fn send(
                 let headers = response.headers().clone();
                 if retries_left && should_retry(status, &headers) {
                     let delay = retry_delay(attempt, &headers, inner.retry_base_delay);
-                    tracing::info!(operation = spec.operation, status = status.as_u16(), ?delay, "retrying");
+                    tracing::info!(
+                        operation = spec.operation,
+                        status = status.as_u16(),
+                        ?delay,
+                        "retrying"
+                    );
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                     continue;
                 }
                 let body = response.bytes().await.unwrap_or_default();
-                tracing::debug!(operation = spec.operation, status = status.as_u16(), "error response");
+                tracing::debug!(
+                    operation = spec.operation,
+                    status = status.as_u16(),
+                    "error response"
+                );
                 return Err(Error::Api(Box::new(ApiError::new(status, headers, body))));
             }
             Err(error) => {
                 let timed_out = error.is_timeout();
                 if retries_left && (timed_out || error.is_connect() || error.is_request()) {
-                    let delay = retry_delay(attempt, &reqwest::header::HeaderMap::new(), inner.retry_base_delay);
+                    let delay = retry_delay(
+                        attempt,
+                        &reqwest::header::HeaderMap::new(),
+                        inner.retry_base_delay,
+                    );
                     tracing::info!(operation = spec.operation, error = %error.without_url_ref(), ?delay, "retrying");
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -245,7 +262,12 @@ impl WithoutUrlRef for reqwest::Error {
     }
 }
 
-fn build_url(base: &Url, path: &str, query: &[(String, String)], extra: &[(String, String)]) -> Url {
+fn build_url(
+    base: &Url,
+    path: &str,
+    query: &[(String, String)],
+    extra: &[(String, String)],
+) -> Url {
     let mut url = base.clone();
     let joined = format!("{}{}", base.path().trim_end_matches('/'), path);
     url.set_path(&joined);
@@ -267,7 +289,9 @@ fn build_body(spec: &RequestSpec, options: &CallOptions) -> Result<Option<Bytes>
     };
     if !options.body_fields.is_empty() {
         let Some(object) = body.as_object_mut() else {
-            return Err(Error::InvalidRequest("extra body fields need a JSON object body".to_owned()));
+            return Err(Error::InvalidRequest(
+                "extra body fields need a JSON object body".to_owned(),
+            ));
         };
         for (name, value) in &options.body_fields {
             object.insert(name.clone(), value.clone());
@@ -289,8 +313,17 @@ fn should_retry(status: StatusCode, headers: &reqwest::header::HeaderMap) -> boo
 
 /// The server's `retry-after-ms` or `retry-after` when within 0–60 s; otherwise
 /// `min(base * 2^attempt, 16 * base)` with up to 25 % jitter taken off.
-pub(crate) fn retry_delay(attempt: u32, headers: &reqwest::header::HeaderMap, base: Duration) -> Duration {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+pub(crate) fn retry_delay(
+    attempt: u32,
+    headers: &reqwest::header::HeaderMap,
+    base: Duration,
+) -> Duration {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     let from_server = header("retry-after-ms")
         .and_then(|text| text.parse::<f64>().ok())
         .map(|ms| ms / 1000.0)

@@ -27,7 +27,7 @@ pub struct Config {
     /// Parameters to leave out of every operation.
     #[serde(default)]
     pub skip_parameters: Vec<SkipParameter>,
-    /// Which operations to emit.
+    /// Which operations to emit: `all` (the default) or only the `configured` ones.
     #[serde(default)]
     pub operations: OperationSelection,
     /// The resource tree: dotted resource path (`beta.chat`) → method name → method.
@@ -149,9 +149,9 @@ pub struct SkipParameter {
 #[serde(rename_all = "snake_case")]
 pub enum OperationSelection {
     /// Only the operations named in `resources`.
-    #[default]
     Configured,
     /// Every operation in the spec; the unnamed ones are grouped by tag and path.
+    #[default]
     All,
 }
 

@@ -103,12 +103,26 @@ pub fn lower(
     }
     if config.operations == OperationSelection::All {
         for (index, op) in operations.iter().enumerate() {
-            if !used[index] {
-                diagnostics.push(Diagnostic::warning(
-                    op.pointer.clone(),
-                    "operations outside the config's resources are not generated yet",
-                ));
+            if used[index] {
+                continue;
             }
+            let resource_path = derive_resource_path(op);
+            let node = resource_node(&mut root, &resource_path);
+            let mut taken = Namespace::with_reserved(&["new", "clone"]);
+            for existing in &node.operations {
+                taken.claim(&existing.method_name);
+            }
+            for child in &node.children {
+                taken.claim(&child.accessor);
+            }
+            let method_ident = taken.claim(&derive_method_name(op));
+            let prefix = names::pascal_ident(
+                resource_path.rsplit('.').next().unwrap_or("Client"),
+                "Client",
+            );
+            let params_name = format!("{prefix}{}Params", names::pascal_ident(names::bare(&method_ident), "Call"));
+            let operation = lower_operation(op, &method_ident, &params_name, None, config, &mut lowerer);
+            resource_node(&mut root, &resource_path).operations.push(operation);
         }
     }
     fill_resource_docs(&mut root);
@@ -243,6 +257,53 @@ fn fill_resource_docs(resource: &mut Resource) {
     for child in &mut resource.children {
         fill_resource_docs(child);
     }
+}
+
+/// The resource an unconfigured operation belongs to: its first tag, else the first
+/// path segment that is not an API prefix (`api`, `v1`) or a parameter.
+fn derive_resource_path(op: &SpecOp<'_>) -> String {
+    if let Some(tag) = op.operation.tags.first() {
+        return names::bare(&names::snake_ident(tag, "resource")).to_owned();
+    }
+    op.path
+        .split('/')
+        .filter(|segment| !segment.is_empty() && !segment.starts_with('{'))
+        .find(|segment| !is_api_prefix(segment))
+        .map(|segment| names::bare(&names::snake_ident(segment, "resource")).to_owned())
+        .unwrap_or_default()
+}
+
+fn is_api_prefix(segment: &str) -> bool {
+    segment == "api" || (segment.starts_with('v') && segment[1..].chars().all(|c| c.is_ascii_digit()) && segment.len() > 1)
+}
+
+/// The method name of an unconfigured operation: its `operationId` in snake case,
+/// without the `_api_v1_..._post` tail FastAPI appends; else the HTTP method and path.
+fn derive_method_name(op: &SpecOp<'_>) -> String {
+    if let Some(id) = op.operation.operation_id.as_deref() {
+        let snake = names::snake_ident(id, "call");
+        let bare = names::bare(&snake);
+        let path_tail: String = op
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
+            .collect::<Vec<_>>()
+            .join("_");
+        let fastapi_tail = format!("_{}_{}", names::bare(&names::snake_ident(&path_tail, "path")), op.method);
+        if let Some(stripped) = bare.strip_suffix(&fastapi_tail) {
+            if !stripped.is_empty() {
+                return names::snake_ident(stripped, "call");
+            }
+        }
+        return snake;
+    }
+    let path: Vec<&str> = op
+        .path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{') && !is_api_prefix(s))
+        .collect();
+    names::snake_ident(&format!("{} {}", op.method, path.join(" ")), "call")
 }
 
 /// Parameter names the generated method body uses for itself.

@@ -45,8 +45,7 @@ fn ascii_words(raw: &str) -> String {
 /// `fallback` is used when nothing of `raw` survives (`"-"`, `""`).
 #[must_use]
 pub fn snake_ident(raw: &str, fallback: &str) -> String {
-    // `+1` and `-1` are distinct enum values and property names in real specs.
-    let raw = raw.replace('+', " plus ").replace('-', " ");
+    let raw = spell_sign(raw);
     let mut name = ascii_words(&raw).to_snake_case();
     if name.is_empty() {
         name = fallback.to_owned();
@@ -70,8 +69,7 @@ pub fn pascal_ident(raw: &str, fallback: &str) -> String {
     let mut name = if already {
         raw.to_owned()
     } else {
-        let raw = raw.replace('+', " plus ").replace('-', " minus ");
-        ascii_words(&raw).to_upper_camel_case()
+        ascii_words(&spell_sign(raw)).to_upper_camel_case()
     };
     if name.is_empty() {
         name = fallback.to_owned();
@@ -80,6 +78,18 @@ pub fn pascal_ident(raw: &str, fallback: &str) -> String {
         name = format!("{fallback}{name}");
     }
     escape_keyword(name)
+}
+
+/// `+1` and `-1` are distinct enum values in real specs (GitHub's reactions): a
+/// leading sign is spelled out; a sign inside a name (`2-day`) is a separator.
+fn spell_sign(raw: &str) -> String {
+    if let Some(rest) = raw.strip_prefix('+') {
+        format!("plus {rest}")
+    } else if let Some(rest) = raw.strip_prefix('-').filter(|rest| !rest.is_empty()) {
+        format!("minus {rest}")
+    } else {
+        raw.to_owned()
+    }
 }
 
 fn escape_keyword(name: String) -> String {
@@ -126,6 +136,8 @@ impl Namespace {
         if self.taken.insert(base.to_owned()) {
             return name.to_owned();
         }
+        // `self_` taken → `self_2`, not `self__2`.
+        let base = base.trim_end_matches('_');
         let separator = if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase())
         {
             "_"
@@ -161,6 +173,8 @@ mod tests {
         assert_eq!(pascal_ident("+1", "Value"), "Plus1");
         assert_eq!(pascal_ident("-1", "Value"), "Minus1");
         assert_eq!(pascal_ident("1", "Value"), "Value1");
+        assert_eq!(pascal_ident("2-day", "Value"), "Value2Day");
+        assert_eq!(snake_ident("-", "field"), "field");
     }
 
     #[test]
@@ -175,6 +189,8 @@ mod tests {
         assert_eq!(names.claim("extra_fields"), "extra_fields_2");
         assert_eq!(names.claim("r#type"), "r#type");
         assert_eq!(names.claim("type"), "type_2");
+        assert_eq!(names.claim("self_"), "self_");
+        assert_eq!(names.claim("self_"), "self_2");
         let mut types = Namespace::default();
         assert_eq!(types.claim("Pet"), "Pet");
         assert_eq!(types.claim("Pet"), "Pet2");
