@@ -5,6 +5,7 @@
 //! `generate --check` writes nothing and fails, naming every stale, missing or
 //! orphaned file, when what is checked in differs from what the generator emits.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -81,7 +82,7 @@ fn generate(check: bool) -> Result<(), String> {
             ("orphaned", &drift.orphaned),
         ] {
             for path in paths {
-                message.push_str(&format!("  {label}: {}\n", path.display()));
+                let _ = writeln!(message, "  {label}: {}", path.display());
             }
         }
         message.push_str("run `cargo xtask generate` and commit the result");

@@ -4,21 +4,27 @@
 //! Review changes with `cargo insta review`, or `INSTA_UPDATE=always cargo test`
 //! followed by `git diff`. CI runs with `INSTA_UPDATE=no`, so a changed output fails.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use generator::{Config, Generated, generate};
 
 fn workspace_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().and_then(Path::parent).expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .and_then(Path::parent)
+        .expect("workspace root")
 }
 
 /// The emitted Rust code that carries the spec's content, one banner per file.
 fn code_of(generated: &Generated) -> String {
     let mut out = String::new();
     for (path, contents) in &generated.files {
-        let is_spec_code = path == "src/types.rs" || path.starts_with("src/resources/") || path == "src/settings.rs";
+        let is_spec_code = path == "src/types.rs"
+            || path.starts_with("src/resources/")
+            || path == "src/settings.rs";
         if is_spec_code {
-            out.push_str(&format!("==> {path}\n{contents}\n"));
+            let _ = writeln!(out, "==> {path}\n{contents}");
         }
     }
     out
@@ -38,8 +44,10 @@ fn fixtures() {
 fn llama_cloud() -> Generated {
     let root = workspace_root();
     let spec = std::fs::read(root.join("spec/openapi.json")).expect("spec");
-    let config = Config::from_toml(&std::fs::read_to_string(root.join("spec/llama-cloud.toml")).expect("config"))
-        .expect("config parses");
+    let config = Config::from_toml(
+        &std::fs::read_to_string(root.join("spec/llama-cloud.toml")).expect("config"),
+    )
+    .expect("config parses");
     generate(&spec, "spec/openapi.json", &config).expect("the LlamaCloud SDK generates")
 }
 

@@ -61,7 +61,10 @@ fn body_json(request: &Request) -> Value {
 
 fn assert_auth(request: &Request) {
     assert_eq!(
-        request.headers.get("authorization").and_then(|v| v.to_str().ok()),
+        request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok()),
         Some("Bearer sk-test-key")
     );
 }
@@ -96,24 +99,40 @@ async fn create_sends_query_params_and_index_ids() {
             .and_then(|v| v.to_str().ok()),
         Some("application/json")
     );
-    assert_eq!(body_json(&request), json!({"index_ids": ["idx-a", "idx-b"]}));
+    assert_eq!(
+        body_json(&request),
+        json!({"index_ids": ["idx-a", "idx-b"]})
+    );
 }
 
 #[tokio::test]
 async fn create_index_ids_has_three_states() {
     let cases = [
         (ChatCreateParams::default(), json!({})),
-        (ChatCreateParams::default().index_ids_null(), json!({"index_ids": null})),
+        (
+            ChatCreateParams::default().index_ids_null(),
+            json!({"index_ids": null}),
+        ),
         (
             ChatCreateParams::default().index_ids(["idx-1"]),
             json!({"index_ids": ["idx-1"]}),
         ),
     ];
     for (params, expected) in cases {
-        let (server, client) = setup(ResponseTemplate::new(201).set_body_json(seed_summary())).await;
-        client.beta().chat().create(params).await.expect("create succeeds");
+        let (server, client) =
+            setup(ResponseTemplate::new(201).set_body_json(seed_summary())).await;
+        client
+            .beta()
+            .chat()
+            .create(params)
+            .await
+            .expect("create succeeds");
         let request = only_request(&server).await;
-        assert_eq!(request.url.query(), None, "omitted query params are left out");
+        assert_eq!(
+            request.url.query(),
+            None,
+            "omitted query params are left out"
+        );
         assert_eq!(body_json(&request), expected);
     }
     // The field itself says which state it is in.
@@ -205,11 +224,15 @@ async fn retrieve_encodes_path_and_decodes_event_union() {
         {"type": "tool_call", "arguments": {"q": 1}, "name": "search", "call_id": "c1"},
         {"type": "stop", "usage": {"turns": 2}, "is_error": false}
     ]);
-    let (server, client) = setup(ResponseTemplate::new(200).set_body_json(session_detail(events))).await;
+    let (server, client) =
+        setup(ResponseTemplate::new(200).set_body_json(session_detail(events))).await;
     let detail = client
         .beta()
         .chat()
-        .retrieve("ses/1 a", ChatRetrieveParams::default().organization_id("org-1"))
+        .retrieve(
+            "ses/1 a",
+            ChatRetrieveParams::default().organization_id("org-1"),
+        )
         .await
         .expect("retrieve succeeds");
     let request = only_request(&server).await;
@@ -257,9 +280,14 @@ async fn unknown_fields_and_event_types_survive_a_round_trip() {
         .retrieve("ses-1", ChatRetrieveParams::default())
         .await
         .expect("decodes despite unknown data");
-    assert_eq!(detail.extra_fields.get("shared_access"), Some(&json!("org")));
+    assert_eq!(
+        detail.extra_fields.get("shared_access"),
+        Some(&json!("org"))
+    );
     match &detail.events[0] {
-        ChatEvent::Text(event) => assert_eq!(event.extra_fields.get("citations"), Some(&json!([1, 2]))),
+        ChatEvent::Text(event) => {
+            assert_eq!(event.extra_fields.get("citations"), Some(&json!([1, 2])))
+        }
         other => panic!("expected text, got {other:?}"),
     }
     assert_eq!(
@@ -325,7 +353,8 @@ async fn get_summary_hits_summary_path() {
 
 #[tokio::test]
 async fn stream_sends_required_body() {
-    let (server, client) = setup(ResponseTemplate::new(200).set_body_json(json!({"ok": true}))).await;
+    let (server, client) =
+        setup(ResponseTemplate::new(200).set_body_json(json!({"ok": true}))).await;
     client
         .beta()
         .chat()
@@ -348,7 +377,8 @@ async fn stream_sends_required_body() {
 
 #[tokio::test]
 async fn error_status_keeps_status_headers_and_body() {
-    let body = json!({"detail": [{"loc": ["body", "index_ids"], "msg": "bad", "type": "value_error"}]});
+    let body =
+        json!({"detail": [{"loc": ["body", "index_ids"], "msg": "bad", "type": "value_error"}]});
     let response = ResponseTemplate::new(422)
         .insert_header("x-request-id", "req-42")
         .set_body_json(body.clone());
@@ -384,7 +414,10 @@ async fn builder_accepts_a_callers_reqwest_client() {
         .mount(&server)
         .await;
     let mut default_headers = reqwest::header::HeaderMap::new();
-    default_headers.insert("x-from-caller", reqwest::header::HeaderValue::from_static("yes"));
+    default_headers.insert(
+        "x-from-caller",
+        reqwest::header::HeaderValue::from_static("yes"),
+    );
     let http = reqwest::Client::builder()
         .default_headers(default_headers)
         .build()
@@ -440,11 +473,17 @@ fn in_child() -> bool {
 fn from_env_without_a_key_is_an_error() {
     if !in_child() {
         let output = run_child("from_env_without_a_key_is_an_error", &[]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
         return;
     }
     match Client::from_env() {
-        Err(Error::Config(message)) => assert!(message.contains("LLAMA_CLOUD_API_KEY"), "{message}"),
+        Err(Error::Config(message)) => {
+            assert!(message.contains("LLAMA_CLOUD_API_KEY"), "{message}")
+        }
         other => panic!("expected a config error, got {other:?}"),
     }
 }
@@ -459,7 +498,11 @@ fn from_env_reads_key_and_base_url() {
                 ("LLAMA_CLOUD_BASE_URL", "http://127.0.0.1:1234/prefix"),
             ],
         );
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
         return;
     }
     let client = Client::from_env().expect("configured from the environment");
@@ -473,9 +516,16 @@ fn from_env_defaults_base_url_and_falls_back_to_parse_key() {
             "from_env_defaults_base_url_and_falls_back_to_parse_key",
             &[("LLAMA_PARSE_API_KEY", "sk-parse")],
         );
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
         return;
     }
     let client = Client::from_env().expect("the fallback key variable is read");
-    assert_eq!(client.base_url().as_str(), "https://api.cloud.llamaindex.ai/");
+    assert_eq!(
+        client.base_url().as_str(),
+        "https://api.cloud.llamaindex.ai/"
+    );
 }

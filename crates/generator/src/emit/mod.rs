@@ -228,9 +228,12 @@ fn settings(api: &Api) -> TokenStream {
     let meta = &api.meta;
     let base_url = &meta.base_url;
     let product = &meta.product;
-    let option = |value: &Option<String>| match value {
-        Some(value) => quote! { Some(#value) },
-        None => quote! { None },
+    let option = |value: &Option<String>| {
+        if let Some(value) = value {
+            quote! { Some(#value) }
+        } else {
+            quote! { None }
+        }
     };
     let base_url_env = option(&meta.base_url_env);
     let custom_headers_env = option(&meta.custom_headers_env);
@@ -403,7 +406,7 @@ fn example_program(example: &str, crate_ident: &str) -> String {
     let body: String = example
         .lines()
         .filter(|line| !line.starts_with('#'))
-        .map(|line| format!("    {line}\n"))
+        .flat_map(|line| ["    ", line, "\n"])
         .collect();
     format!(
         "#[tokio::main]\nasync fn main() -> Result<(), {crate_ident}::Error> {{\n{body}    Ok(())\n}}\n"

@@ -379,7 +379,7 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
             pub #field_name: #ty,
         }
     });
-    let setters = params.fields.iter().map(|field| setter(field));
+    let setters = params.fields.iter().map(setter);
     let (derive_default, constructor) = if required.is_empty() {
         (quote! { Default, }, quote! {})
     } else {

@@ -57,11 +57,7 @@ fn emit_node(
         let accessor = ident(&child.accessor);
         let type_name = ident(&child.type_name);
         let doc = doc_attrs(&child.doc);
-        let path = if is_root {
-            quote! { self::#module }
-        } else {
-            quote! { self::#module }
-        };
+        let path = quote! { self::#module };
         let client = if is_root {
             quote! { self.clone() }
         } else {
@@ -129,11 +125,7 @@ fn emit_node(
     };
     files.push((file, body));
     for child in &node.children {
-        let child_dir = if is_root {
-            format!("{dir}/{}", names::bare(&child.module))
-        } else {
-            format!("{dir}/{}", names::bare(&child.module))
-        };
+        let child_dir = format!("{dir}/{}", names::bare(&child.module));
         emit_node(meta, child, types, &child_dir, &chain_here, files);
     }
 }
@@ -304,7 +296,7 @@ pub(crate) fn example(
     }
     let accessors: String = chain
         .iter()
-        .map(|r| format!(".{}()", names::bare(&r.accessor)))
+        .flat_map(|r| [".", names::bare(&r.accessor), "()"])
         .collect();
     let variable = chain
         .last()

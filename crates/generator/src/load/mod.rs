@@ -9,6 +9,8 @@
 pub mod locate;
 pub mod normalize;
 
+use std::fmt::Write as _;
+
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -45,8 +47,10 @@ impl LoadedSpec {
 pub fn load(bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
     let sha256 = Sha256::digest(bytes)
         .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect::<String>();
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        });
     let source = String::from_utf8_lossy(bytes).into_owned();
     let mut value = parse_value(&source).map_err(|d| Diagnostics(vec![d]))?;
 

@@ -12,6 +12,8 @@
 pub mod names;
 pub mod types;
 
+use std::fmt::Write as _;
+
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem,
@@ -120,9 +122,15 @@ pub fn lower(
                 resource_path.rsplit('.').next().unwrap_or("Client"),
                 "Client",
             );
-            let params_name = format!("{prefix}{}Params", names::pascal_ident(names::bare(&method_ident), "Call"));
-            let operation = lower_operation(op, &method_ident, &params_name, None, config, &mut lowerer);
-            resource_node(&mut root, &resource_path).operations.push(operation);
+            let params_name = format!(
+                "{prefix}{}Params",
+                names::pascal_ident(names::bare(&method_ident), "Call")
+            );
+            let operation =
+                lower_operation(op, &method_ident, &params_name, None, config, &mut lowerer);
+            resource_node(&mut root, &resource_path)
+                .operations
+                .push(operation);
         }
     }
     fill_resource_docs(&mut root);
@@ -274,7 +282,10 @@ fn derive_resource_path(op: &SpecOp<'_>) -> String {
 }
 
 fn is_api_prefix(segment: &str) -> bool {
-    segment == "api" || (segment.starts_with('v') && segment[1..].chars().all(|c| c.is_ascii_digit()) && segment.len() > 1)
+    segment == "api"
+        || (segment.starts_with('v')
+            && segment[1..].chars().all(|c| c.is_ascii_digit())
+            && segment.len() > 1)
 }
 
 /// The method name of an unconfigured operation: its `operationId` in snake case,
@@ -290,7 +301,11 @@ fn derive_method_name(op: &SpecOp<'_>) -> String {
             .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
             .collect::<Vec<_>>()
             .join("_");
-        let fastapi_tail = format!("_{}_{}", names::bare(&names::snake_ident(&path_tail, "path")), op.method);
+        let fastapi_tail = format!(
+            "_{}_{}",
+            names::bare(&names::snake_ident(&path_tail, "path")),
+            op.method
+        );
         if let Some(stripped) = bare.strip_suffix(&fastapi_tail) {
             if !stripped.is_empty() {
                 return names::snake_ident(stripped, "call");
@@ -480,7 +495,7 @@ fn operation_doc(op: &SpecOp<'_>) -> String {
     if !doc.is_empty() {
         doc.push_str("\n\n");
     }
-    doc.push_str(&format!("`{} {}`", op.method.to_uppercase(), op.path));
+    let _ = write!(doc, "`{} {}`", op.method.to_uppercase(), op.path);
     doc
 }
 

@@ -9,6 +9,7 @@
 //! [`Namespace`] makes names unique within one scope, in the order they are claimed.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -32,7 +33,7 @@ fn ascii_words(raw: &str) -> String {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if c.is_alphanumeric() {
-            out.push_str(&format!(" U{:04x} ", u32::from(c)));
+            let _ = write!(out, " U{:04x} ", u32::from(c));
         } else {
             out.push(' ');
         }
@@ -48,7 +49,7 @@ pub fn snake_ident(raw: &str, fallback: &str) -> String {
     let raw = spell_sign(raw);
     let mut name = ascii_words(&raw).to_snake_case();
     if name.is_empty() {
-        name = fallback.to_owned();
+        fallback.clone_into(&mut name);
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("{fallback}_{name}");
@@ -72,7 +73,7 @@ pub fn pascal_ident(raw: &str, fallback: &str) -> String {
         ascii_words(&spell_sign(raw)).to_upper_camel_case()
     };
     if name.is_empty() {
-        name = fallback.to_owned();
+        fallback.clone_into(&mut name);
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("{fallback}{name}");
@@ -144,10 +145,15 @@ impl Namespace {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{base}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_default()
+        // There are fewer names taken than numbers, so this ends.
+        let mut n = 2_usize;
+        loop {
+            let candidate = format!("{base}{separator}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
     }
 }
 

@@ -117,6 +117,7 @@ pub struct TypeLowerer<'a> {
 
 impl<'a> TypeLowerer<'a> {
     /// Prepares names for every component schema, in spec order.
+    #[must_use]
     pub fn new(document: &'a OpenAPI, config: &'a Config) -> Self {
         let mut type_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
         let mut component_names = HashMap::new();
@@ -202,7 +203,7 @@ impl<'a> TypeLowerer<'a> {
                 SchemaView::Inline(schema) => return Some((schema, at)),
                 SchemaView::Ref(reference) => {
                     let (_, next) = self.component(reference)?;
-                    at = reference.to_owned();
+                    reference.clone_into(&mut at);
                     current = next.into();
                 }
             }
@@ -303,7 +304,7 @@ impl<'a> TypeLowerer<'a> {
         }
         let needs_name = string_enum_values(schema).is_some()
             || union_alternatives(schema).is_some()
-            || self.object_parts_shallow(schema);
+            || Self::object_parts_shallow(schema);
         if needs_name {
             let name = self.type_names.claim(&names::pascal_ident(hint, "Type"));
             self.define(schema, &name, pointer, hint);
@@ -313,7 +314,7 @@ impl<'a> TypeLowerer<'a> {
     }
 
     /// Whether an inline schema is an object with declared properties (and so a struct).
-    fn object_parts_shallow(&self, schema: &Schema) -> bool {
+    fn object_parts_shallow(schema: &Schema) -> bool {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
             SchemaKind::Any(any) => !any.properties.is_empty(),
@@ -793,8 +794,9 @@ fn const_default(schema: &Schema) -> Option<Value> {
 /// string-enum values); other defaults are documented but not applied.
 fn default_fits(value: &Value, ty: &TypeRef, defs: &BTreeMap<String, TypeDef>) -> bool {
     match (ty, value) {
-        (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => true,
-        (TypeRef::F64, Value::Number(_)) => true,
+        (TypeRef::String, Value::String(_))
+        | (TypeRef::Bool, Value::Bool(_))
+        | (TypeRef::F64, Value::Number(_)) => true,
         (TypeRef::I64, Value::Number(n)) => n.is_i64(),
         (TypeRef::I32, Value::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
         (TypeRef::U64, Value::Number(n)) => n.is_u64(),
@@ -825,6 +827,12 @@ fn variant_name_for(ty: &TypeRef) -> String {
 /// By-value edges go through struct fields (also inside `Option`), union payloads and
 /// aliases; `Vec` and `BTreeMap` already allocate and break the cycle.
 fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
+    fn boxed(ty: &TypeRef) -> TypeRef {
+        match ty {
+            TypeRef::Option(inner) => TypeRef::Option(Box::new(boxed(inner))),
+            other => TypeRef::Boxed(Box::new(other.clone())),
+        }
+    }
     fn by_value_target(ty: &TypeRef) -> Option<&str> {
         match ty {
             TypeRef::Named(name) => Some(name),
@@ -871,12 +879,6 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
         }
         false
     };
-    fn boxed(ty: &TypeRef) -> TypeRef {
-        match ty {
-            TypeRef::Option(inner) => TypeRef::Option(Box::new(boxed(inner))),
-            other => TypeRef::Boxed(Box::new(other.clone())),
-        }
-    }
     for (name, def) in defs.iter_mut() {
         match &mut def.kind {
             TypeKind::Struct(s) => {
