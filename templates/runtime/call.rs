@@ -2,8 +2,8 @@
 //!
 //! Every method returns a [`Call`]. Awaiting it sends the request and decodes the
 //! response; before that, options can be changed for this call only (timeout,
-//! retries, extra headers, query parameters and body fields), and
-//! [`Call::with_raw_response`] returns the status and headers beside the typed body.
+//! retries, extra headers, query parameters and body fields, an idempotency key),
+//! and [`Call::with_raw_response`] returns the status and headers beside the typed body.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -16,25 +16,41 @@ use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::page::Page;
 use crate::request::{CallOptions, RequestSpec, send};
+use crate::sse::EventStream;
 
-/// Decodes a successful response body.
-type Decoder<T> = fn(&Bytes) -> Result<T, (String, String)>;
+/// Everything a call needs to be sent again: pages use it to fetch the next page.
+#[derive(Debug, Clone)]
+pub(crate) struct CallContext {
+    pub(crate) client: Client,
+    pub(crate) request: RequestSpec,
+    pub(crate) options: CallOptions,
+}
+
+/// A decoding failure: the path of the field that failed and what was wrong.
+pub(crate) type DecodeFailure = (String, String);
+
+/// How a successful response becomes a value.
+pub(crate) enum Decoder<T> {
+    /// Reads the whole body, then decodes it.
+    Buffered(fn(&Bytes, &CallContext) -> Result<T, DecodeFailure>),
+    /// Takes the response unread (event streams), with the per-chunk idle timeout.
+    Streaming(fn(reqwest::Response, Option<Duration>) -> T),
+}
 
 /// A prepared call. `.await` it to send it.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<T> {
-    client: Client,
-    request: RequestSpec,
-    options: CallOptions,
+    context: CallContext,
     decode: Decoder<T>,
 }
 
 impl<T> std::fmt::Debug for Call<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
-            .field("operation", &self.request.operation)
-            .field("method", &self.request.method)
+            .field("operation", &self.context.request.operation)
+            .field("method", &self.context.request.method)
             .finish_non_exhaustive()
     }
 }
@@ -46,68 +62,105 @@ pub struct RawResponse<T> {
     pub status: StatusCode,
     /// The headers.
     pub headers: HeaderMap,
-    /// The body, as received.
+    /// The body, as received (empty for event streams, which are not buffered).
     pub body: Bytes,
     /// The decoded body.
     pub data: T,
 }
 
-fn decode_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, (String, String)> {
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    body: &Bytes,
+    _context: &CallContext,
+) -> Result<T, DecodeFailure> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|error| (error.path().to_string(), error.into_inner().to_string()))
 }
 
 #[allow(clippy::unnecessary_wraps, reason = "all decoders share one signature")]
-fn decode_empty(_body: &Bytes) -> Result<(), (String, String)> {
+fn decode_empty(_body: &Bytes, _context: &CallContext) -> Result<(), DecodeFailure> {
     Ok(())
 }
 
 impl<T: DeserializeOwned> Call<T> {
     /// A call whose response is JSON of type `T`.
     pub(crate) fn json(client: Client, request: RequestSpec) -> Self {
-        Self::with_decoder(client, request, decode_json::<T>)
+        Self::new(client, request, Decoder::Buffered(decode_json::<T>))
     }
 }
 
 impl Call<()> {
     /// A call whose response has no body.
+    #[allow(dead_code, reason = "used by SDKs with operations that return no body")]
     pub(crate) fn empty(client: Client, request: RequestSpec) -> Self {
-        Self::with_decoder(client, request, decode_empty)
+        Self::new(client, request, Decoder::Buffered(decode_empty))
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Call<Page<T>> {
+    /// A call whose response is one page of a cursor-paginated list.
+    #[allow(dead_code, reason = "used by SDKs with paginated operations")]
+    pub(crate) fn page(client: Client, request: RequestSpec) -> Self {
+        Self::new(client, request, Decoder::Buffered(Page::<T>::decode))
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Call<EventStream<T>> {
+    /// A call whose response is a stream of Server-Sent Events carrying `T`.
+    #[allow(dead_code, reason = "used by SDKs with streaming operations")]
+    pub(crate) fn events(client: Client, mut request: RequestSpec) -> Self {
+        request.accept("text/event-stream");
+        Self::new(
+            client,
+            request,
+            Decoder::Streaming(EventStream::<T>::from_response),
+        )
     }
 }
 
 impl<T> Call<T> {
-    fn with_decoder(client: Client, request: RequestSpec, decode: Decoder<T>) -> Self {
+    fn new(client: Client, request: RequestSpec, decode: Decoder<T>) -> Self {
         Self {
-            client,
-            request,
-            options: CallOptions::default(),
+            context: CallContext {
+                client,
+                request,
+                options: CallOptions::default(),
+            },
             decode,
         }
     }
 
-    /// Sets the timeout of each attempt of this call.
+    /// Replaces every per-call option at once (pages carry a call's options over).
+    pub(crate) fn with_options(mut self, options: CallOptions) -> Self {
+        self.context.options = options;
+        self
+    }
+
+    /// Sets the timeout of each attempt of this call. For an event stream it bounds
+    /// the wait for the response and then for each chunk, not the whole stream.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+        self.context.options.timeout = Some(timeout);
         self
     }
 
     /// Sets how many times this call is retried.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
+        self.context.options.max_retries = Some(max_retries);
         self
     }
 
     /// Adds a header to this call.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
+        self.context
+            .options
+            .headers
+            .push((name.into(), value.into()));
         self
     }
 
     /// Adds a query parameter to this call.
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.query.push((name.into(), value.into()));
+        self.context.options.query.push((name.into(), value.into()));
         self
     }
 
@@ -117,34 +170,70 @@ impl<T> Call<T> {
         name: impl Into<String>,
         value: impl Into<serde_json::Value>,
     ) -> Self {
-        self.options.body_fields.push((name.into(), value.into()));
+        self.context
+            .options
+            .body_fields
+            .push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends this idempotency key (in the client's idempotency header, default
+    /// `Idempotency-Key`) with every attempt of this call.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.context.options.idempotency_key = Some(key.into());
         self
     }
 
     /// Sends the call and returns the status and headers with the decoded body.
     pub async fn with_raw_response(self) -> Result<RawResponse<T>, Error> {
-        let response = send(&self.client, &self.request, &self.options).await?;
+        let Self { context, decode } = self;
+        let streaming = matches!(decode, Decoder::Streaming(_));
+        let response = send(
+            &context.client,
+            &context.request,
+            &context.options,
+            streaming,
+        )
+        .await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|error| {
-            if error.is_timeout() {
-                Error::Timeout
-            } else {
-                Error::Connection(error.without_url())
+        match decode {
+            Decoder::Streaming(start) => {
+                let idle = Some(
+                    context
+                        .options
+                        .timeout
+                        .unwrap_or(context.client.inner.timeout),
+                );
+                Ok(RawResponse {
+                    status,
+                    headers,
+                    body: Bytes::new(),
+                    data: start(response, idle),
+                })
             }
-        })?;
-        let data = (self.decode)(&body).map_err(|(path, message)| Error::Decode {
-            path,
-            message,
-            status,
-            body: body.clone(),
-        })?;
-        Ok(RawResponse {
-            status,
-            headers,
-            body,
-            data,
-        })
+            Decoder::Buffered(decode) => {
+                let body = response.bytes().await.map_err(|error| {
+                    if error.is_timeout() {
+                        Error::Timeout
+                    } else {
+                        Error::Connection(error.without_url())
+                    }
+                })?;
+                let data = decode(&body, &context).map_err(|(path, message)| Error::Decode {
+                    path,
+                    message,
+                    status,
+                    body: body.clone(),
+                })?;
+                Ok(RawResponse {
+                    status,
+                    headers,
+                    body,
+                    data,
+                })
+            }
+        }
     }
 
     /// Sends the call and returns the decoded body (the same as `.await`).

@@ -56,7 +56,7 @@ pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
@@ -65,6 +65,8 @@ pub(crate) struct ClientInner {
     pub(crate) max_retries: u32,
     pub(crate) timeout: Duration,
     pub(crate) retry_base_delay: Duration,
+    pub(crate) idempotency_header: Option<HeaderName>,
+    pub(crate) platform_headers: bool,
 }
 
 impl Client {
@@ -85,6 +87,53 @@ impl Client {
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
     }
+
+    fn with_inner(&self, change: impl FnOnce(&mut ClientInner)) -> Self {
+        let mut inner = ClientInner::clone(&self.inner);
+        change(&mut inner);
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// A copy of this client with another retry count; it shares the connection pool.
+    #[must_use]
+    pub fn with_max_retries(&self, max_retries: u32) -> Self {
+        self.with_inner(|inner| inner.max_retries = max_retries)
+    }
+
+    /// A copy of this client with another timeout per attempt.
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        self.with_inner(|inner| inner.timeout = timeout)
+    }
+
+    /// A copy of this client that also sends this header with every request.
+    pub fn with_header(&self, name: &str, value: &str) -> Result<Self, Error> {
+        let (name, value) = header_pair(name, value)?;
+        Ok(self.with_inner(|inner| {
+            inner.default_headers.insert(name, value);
+        }))
+    }
+
+    /// A copy of this client that talks to another base URL.
+    pub fn with_base_url(&self, base_url: &str) -> Result<Self, Error> {
+        let base_url = parse_base_url(base_url)?;
+        Ok(self.with_inner(|inner| inner.base_url = base_url))
+    }
+}
+
+fn parse_base_url(base_url: &str) -> Result<Url, Error> {
+    Url::parse(base_url)
+        .map_err(|error| Error::Config(format!("invalid base URL `{base_url}`: {error}")))
+}
+
+fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|error| Error::Config(format!("invalid header name `{name}`: {error}")))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|error| Error::Config(format!("invalid value for header `{name}`: {error}")))?;
+    Ok((name, value))
 }
 
 /// Builds a [`Client`].
@@ -97,6 +146,8 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     headers: Vec<(String, String)>,
     retry_base_delay: Option<Duration>,
+    idempotency_header: Option<String>,
+    no_platform_headers: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -161,6 +212,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends an idempotency key in this header (e.g. `Idempotency-Key`) with every call
+    /// that changes state; each call gets one key, which its retries reuse. Off by
+    /// default, as in the published SDKs; set it to make retried writes safe.
+    #[must_use]
+    pub fn idempotency_header(mut self, name: impl Into<String>) -> Self {
+        self.idempotency_header = Some(name.into());
+        self
+    }
+
+    /// Whether to send the `X-Stainless-*` platform headers (default on). Browsers
+    /// treat them as non-simple headers, so switching them off avoids CORS preflights.
+    #[must_use]
+    pub fn platform_headers(mut self, send: bool) -> Self {
+        self.no_platform_headers = !send;
+        self
+    }
+
     /// Builds the client. Fails, without panicking, when no API key is set or the
     /// base URL or a header is invalid.
     pub fn build(self) -> Result<Client, Error> {
@@ -183,22 +251,24 @@ impl ClientBuilder {
             .base_url
             .or_else(|| settings::BASE_URL_ENV.and_then(non_empty_env))
             .unwrap_or_else(|| settings::DEFAULT_BASE_URL.to_owned());
-        let base_url = Url::parse(&base_url)
-            .map_err(|error| Error::Config(format!("invalid base URL `{base_url}`: {error}")))?;
+        let base_url = parse_base_url(&base_url)?;
+        crate::log::init_from_env();
 
-        let mut default_headers = platform_headers();
+        let mut default_headers = default_headers(!self.no_platform_headers);
         let env_headers = settings::CUSTOM_HEADERS_ENV
             .and_then(non_empty_env)
             .map(|text| parse_header_lines(&text))
             .unwrap_or_default();
         for (name, value) in env_headers.into_iter().chain(self.headers) {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|error| Error::Config(format!("invalid header name `{name}`: {error}")))?;
-            let value = HeaderValue::from_str(&value).map_err(|error| {
-                Error::Config(format!("invalid value for header `{name}`: {error}"))
-            })?;
+            let (name, value) = header_pair(&name, &value)?;
             default_headers.insert(name, value);
         }
+        let idempotency_header = match self.idempotency_header {
+            Some(name) => Some(HeaderName::from_bytes(name.as_bytes()).map_err(|error| {
+                Error::Config(format!("invalid idempotency header `{name}`: {error}"))
+            })?),
+            None => None,
+        };
 
         let http = match self.http_client {
             Some(http) => http,
@@ -216,6 +286,8 @@ impl ClientBuilder {
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry_base_delay: self.retry_base_delay.unwrap_or(Duration::from_millis(500)),
+                idempotency_header,
+                platform_headers: !self.no_platform_headers,
             }),
         })
     }
@@ -236,8 +308,9 @@ pub(crate) fn parse_header_lines(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The headers sent with every request: who is calling, and on what platform.
-fn platform_headers() -> HeaderMap {
+/// The headers sent with every request: who is calling and, unless switched off, on
+/// what platform.
+fn default_headers(platform: bool) -> HeaderMap {
     let mut headers = HeaderMap::new();
     let version = env!("CARGO_PKG_VERSION");
     let pairs = [
@@ -253,6 +326,9 @@ fn platform_headers() -> HeaderMap {
         ("x-stainless-runtime", "tokio".to_owned()),
     ];
     for (name, value) in pairs {
+        if !platform && name.starts_with("x-stainless-") {
+            continue;
+        }
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(HeaderName::from_static(name), value);
         }

@@ -35,6 +35,15 @@ pub enum Error {
         /// The whole body, as received.
         body: Bytes,
     },
+    /// A Server-Sent Events stream failed: the server sent an `error` event, an event
+    /// did not decode, or the connection closed in the middle of an event.
+    #[error("stream error: {message}")]
+    Stream {
+        /// What went wrong.
+        message: String,
+        /// The event's data, as received, when there was one.
+        data: Option<String>,
+    },
     /// The request could not be built (a value failed to serialize, a bad header).
     #[error("invalid request: {0}")]
     InvalidRequest(String),

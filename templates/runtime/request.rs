@@ -5,18 +5,21 @@
 //! it builds the URL (path parameters percent-encoded, absent query parameters left
 //! out), adds the default and auth headers, and retries what is worth retrying with
 //! exponential backoff and jitter, obeying the server's `retry-after` hints.
+//! Debug logs show each request with its secrets redacted.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::{AuthScheme, Client};
 use crate::error::{ApiError, Error};
+use crate::page::CursorStyle;
 use crate::settings;
 
 /// Characters escaped in one path segment: everything but RFC 3986 `pchar`s.
@@ -36,6 +39,31 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'^')
     .add(b'|');
 
+/// Headers whose values never reach a log.
+const SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "api-key",
+];
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub(crate) enum RequestBody {
+    /// JSON, kept as a value so per-call extra fields can be merged in; replayable.
+    Json(Result<Value, String>),
+    /// A body that can be read only once (a stream): never retried.
+    #[allow(dead_code, reason = "used by SDKs with streaming uploads")]
+    OneShot {
+        /// Taken by the first attempt.
+        body: Arc<Mutex<Option<reqwest::Body>>>,
+        /// Its content type.
+        content_type: String,
+    },
+}
+
 /// A request as a generated method describes it.
 #[derive(Debug, Clone)]
 pub(crate) struct RequestSpec {
@@ -46,7 +74,10 @@ pub(crate) struct RequestSpec {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     cookies: Vec<String>,
-    body: Option<Result<Value, String>>,
+    body: Option<RequestBody>,
+    accept: Option<&'static str>,
+    /// How the response pages, for paginated methods.
+    pub(crate) pagination: Option<CursorStyle>,
 }
 
 impl RequestSpec {
@@ -59,6 +90,8 @@ impl RequestSpec {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
+            accept: None,
+            pagination: None,
         }
     }
 
@@ -77,6 +110,12 @@ impl RequestSpec {
     pub(crate) fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         push_pairs(&mut self.query, name, &value);
+    }
+
+    /// Replaces every value of a query parameter (the cursor of the next page).
+    pub(crate) fn set_query(&mut self, name: &str, value: &str) {
+        self.query.retain(|(existing, _)| existing != name);
+        self.query.push((name.to_owned(), value.to_owned()));
     }
 
     /// Adds a header parameter; `None` adds nothing.
@@ -99,7 +138,29 @@ impl RequestSpec {
 
     /// Sets the JSON body.
     pub(crate) fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
-        self.body = Some(serde_json::to_value(body).map_err(|error| error.to_string()));
+        self.body = Some(RequestBody::Json(
+            serde_json::to_value(body).map_err(|error| error.to_string()),
+        ));
+    }
+
+    /// Sets a body that can be sent only once; such a request is never retried.
+    #[allow(dead_code, reason = "used by SDKs with streaming uploads")]
+    pub(crate) fn one_shot_body(&mut self, body: reqwest::Body, content_type: &str) {
+        self.body = Some(RequestBody::OneShot {
+            body: Arc::new(Mutex::new(Some(body))),
+            content_type: content_type.to_owned(),
+        });
+    }
+
+    /// Sets the `Accept` header (`text/event-stream` for event streams).
+    pub(crate) fn accept(&mut self, media_type: &'static str) {
+        self.accept = Some(media_type);
+    }
+
+    /// Marks the response as a cursor-paginated list.
+    #[allow(dead_code, reason = "used by SDKs with paginated operations")]
+    pub(crate) fn paginate(&mut self, style: CursorStyle) {
+        self.pagination = Some(style);
     }
 }
 
@@ -135,6 +196,7 @@ pub(crate) struct CallOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body_fields: Vec<(String, Value)>,
+    pub(crate) idempotency_key: Option<String>,
 }
 
 /// Whether a status is worth retrying.
@@ -142,62 +204,95 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
 }
 
+/// A body ready to send.
+enum PreparedBody {
+    Bytes(Bytes, &'static str),
+    OneShot(Arc<Mutex<Option<reqwest::Body>>>, String),
+}
+
 /// Sends the request, retrying as configured; returns the first 2xx response.
+///
+/// With `streaming`, the timeout bounds the wait for the response head only, so a
+/// long event stream is not cut off; the stream itself bounds each chunk.
 pub(crate) async fn send(
     client: &Client,
     spec: &RequestSpec,
     options: &CallOptions,
+    streaming: bool,
 ) -> Result<reqwest::Response, Error> {
     let inner = &client.inner;
     let url = build_url(&inner.base_url, &spec.path, &spec.query, &options.query);
-    let body = build_body(spec, options)?;
-    let max_retries = options.max_retries.unwrap_or(inner.max_retries);
+    let body = prepare_body(spec, options)?;
+    let replayable = !matches!(body, Some(PreparedBody::OneShot(..)));
+    let max_retries = if replayable {
+        options.max_retries.unwrap_or(inner.max_retries)
+    } else {
+        0
+    };
     let timeout = options.timeout.unwrap_or(inner.timeout);
+    let idempotency_key = idempotency_key(client, spec, options);
+    let base_headers = request_headers(client, spec, options, idempotency_key.as_deref(), timeout)?;
 
     let mut attempt: u32 = 0;
     loop {
-        let mut headers = inner.default_headers.clone();
-        if let (AuthScheme::Bearer, Some(key)) = (settings::AUTH, &inner.api_key) {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                .map_err(|_| Error::Config("the API key is not a valid header value".to_owned()))?;
-            value.set_sensitive(true);
-            headers.insert(reqwest::header::AUTHORIZATION, value);
-        }
-        for (name, value) in spec.headers.iter().chain(&options.headers) {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|error| Error::InvalidRequest(format!("header `{name}`: {error}")))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|error| Error::InvalidRequest(format!("header `{name}`: {error}")))?;
-            headers.insert(name, value);
-        }
-        if !spec.cookies.is_empty() {
-            let value = HeaderValue::from_str(&spec.cookies.join("; "))
-                .map_err(|error| Error::InvalidRequest(format!("cookie: {error}")))?;
-            headers.insert(reqwest::header::COOKIE, value);
-        }
-        if !headers.contains_key("x-stainless-retry-count") {
+        let mut headers = base_headers.clone();
+        if inner.platform_headers && !headers.contains_key("x-stainless-retry-count") {
             headers.insert("x-stainless-retry-count", HeaderValue::from(attempt));
         }
         let mut request = inner
             .http
             .request(spec.method.clone(), url.clone())
-            .headers(headers)
-            .timeout(timeout);
-        if let Some(body) = &body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+            .headers(headers.clone());
+        if !streaming {
+            request = request.timeout(timeout);
         }
-        tracing::debug!(operation = spec.operation, method = %spec.method, url = %url, attempt, "sending request");
+        let mut body_for_log = None;
+        match &body {
+            Some(PreparedBody::Bytes(bytes, content_type)) => {
+                body_for_log = Some(bytes.clone());
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, *content_type)
+                    .body(bytes.clone());
+            }
+            Some(PreparedBody::OneShot(slot, content_type)) => {
+                let taken = slot.lock().map_or(None, |mut slot| slot.take());
+                let Some(one_shot) = taken else {
+                    return Err(Error::InvalidRequest(
+                        "a streaming body can be sent only once".to_owned(),
+                    ));
+                };
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
+                    .body(one_shot);
+            }
+            None => {}
+        }
+        tracing::debug!(
+            operation = spec.operation,
+            method = %spec.method,
+            url = %url,
+            attempt,
+            headers = ?Redacted(&headers),
+            body = body_for_log.as_deref().map(String::from_utf8_lossy).as_deref().unwrap_or(""),
+            "sending request",
+        );
 
-        let outcome = request.send().await;
+        let outcome = if streaming {
+            match tokio::time::timeout(timeout, request.send()).await {
+                Ok(outcome) => outcome.map_err(Some),
+                Err(_) => Err(None),
+            }
+        } else {
+            request.send().await.map_err(Some)
+        };
         let retries_left = attempt < max_retries;
         match outcome {
             Ok(response) if response.status().is_success() => {
                 tracing::debug!(
                     operation = spec.operation,
                     status = response.status().as_u16(),
-                    "response"
+                    headers = ?Redacted(response.headers()),
+                    "response",
                 );
                 return Ok(response);
             }
@@ -210,6 +305,7 @@ pub(crate) async fn send(
                         operation = spec.operation,
                         status = status.as_u16(),
                         ?delay,
+                        attempt,
                         "retrying"
                     );
                     tokio::time::sleep(delay).await;
@@ -220,45 +316,116 @@ pub(crate) async fn send(
                 tracing::debug!(
                     operation = spec.operation,
                     status = status.as_u16(),
-                    "error response"
+                    body = %String::from_utf8_lossy(&body),
+                    "error response",
                 );
                 return Err(Error::Api(Box::new(ApiError::new(status, headers, body))));
             }
             Err(error) => {
-                let timed_out = error.is_timeout();
-                if retries_left && (timed_out || error.is_connect() || error.is_request()) {
-                    let delay = retry_delay(
+                let timed_out = error.as_ref().is_none_or(reqwest::Error::is_timeout);
+                let transient = timed_out
+                    || error
+                        .as_ref()
+                        .is_some_and(|e| e.is_connect() || e.is_request());
+                if retries_left && transient {
+                    let delay = retry_delay(attempt, &HeaderMap::new(), inner.retry_base_delay);
+                    tracing::info!(
+                        operation = spec.operation,
+                        timed_out,
+                        ?delay,
                         attempt,
-                        &reqwest::header::HeaderMap::new(),
-                        inner.retry_base_delay,
+                        "retrying after a failed attempt"
                     );
-                    tracing::info!(operation = spec.operation, error = %error.without_url_ref(), ?delay, "retrying");
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                     continue;
                 }
-                return Err(if timed_out {
-                    Error::Timeout
-                } else {
-                    Error::Connection(error.without_url())
+                return Err(match error {
+                    Some(error) if !timed_out => Error::Connection(error.without_url()),
+                    _ => Error::Timeout,
                 });
             }
         }
     }
 }
 
-/// `without_url` for logging without consuming the error.
-trait WithoutUrlRef {
-    fn without_url_ref(&self) -> String;
+/// The headers of every attempt: defaults, auth, the spec's, the call's, then the
+/// idempotency key and timeout header.
+fn request_headers(
+    client: &Client,
+    spec: &RequestSpec,
+    options: &CallOptions,
+    idempotency_key: Option<&str>,
+    timeout: Duration,
+) -> Result<HeaderMap, Error> {
+    let inner = &client.inner;
+    let mut headers = inner.default_headers.clone();
+    if let Some(accept) = spec.accept {
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+    }
+    if let (AuthScheme::Bearer, Some(key)) = (settings::AUTH, &inner.api_key) {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
+            .map_err(|_| Error::Config("the API key is not a valid header value".to_owned()))?;
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+    }
+    if !spec.cookies.is_empty() {
+        let value = HeaderValue::from_str(&spec.cookies.join("; "))
+            .map_err(|error| Error::InvalidRequest(format!("cookie: {error}")))?;
+        headers.insert(reqwest::header::COOKIE, value);
+    }
+    for (name, value) in spec.headers.iter().chain(&options.headers) {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|error| Error::InvalidRequest(format!("header `{name}`: {error}")))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|error| Error::InvalidRequest(format!("header `{name}`: {error}")))?;
+        headers.insert(name, value);
+    }
+    if let (Some(key), Some(name)) = (idempotency_key, &inner.idempotency_header) {
+        if !headers.contains_key(name) {
+            let value = HeaderValue::from_str(key)
+                .map_err(|error| Error::InvalidRequest(format!("idempotency key: {error}")))?;
+            headers.insert(name.clone(), value);
+        }
+    }
+    if inner.platform_headers && !headers.contains_key("x-stainless-timeout") {
+        headers.insert("x-stainless-timeout", HeaderValue::from(timeout.as_secs()));
+    }
+    Ok(headers)
 }
 
-impl WithoutUrlRef for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let text = self.to_string();
-        match self.url() {
-            Some(url) => text.replace(url.as_str(), "<url>"),
-            None => text,
+/// The call's idempotency key: the one it was given, or, when the client sends keys,
+/// a new one for each call that changes state. Retries of the call reuse it.
+fn idempotency_key(client: &Client, spec: &RequestSpec, options: &CallOptions) -> Option<String> {
+    if let Some(key) = &options.idempotency_key {
+        return Some(key.clone());
+    }
+    client.inner.idempotency_header.as_ref()?;
+    if matches!(spec.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return None;
+    }
+    Some(format!(
+        "stainless-rust-retry-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    ))
+}
+
+/// Header values for logs, with secrets replaced.
+struct Redacted<'a>(&'a HeaderMap);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            let sensitive = value.is_sensitive() || SENSITIVE_HEADERS.contains(&name.as_str());
+            if sensitive {
+                map.entry(&name.as_str(), &"[redacted]");
+            } else {
+                map.entry(&name.as_str(), &value.to_str().unwrap_or("<binary>"));
+            }
         }
+        map.finish()
     }
 }
 
@@ -280,12 +447,20 @@ fn build_url(
     url
 }
 
-fn build_body(spec: &RequestSpec, options: &CallOptions) -> Result<Option<Bytes>, Error> {
+fn prepare_body(spec: &RequestSpec, options: &CallOptions) -> Result<Option<PreparedBody>, Error> {
     let mut body = match &spec.body {
         None if options.body_fields.is_empty() => return Ok(None),
         None => Value::Object(serde_json::Map::new()),
-        Some(Ok(value)) => value.clone(),
-        Some(Err(message)) => return Err(Error::InvalidRequest(format!("body: {message}"))),
+        Some(RequestBody::Json(Ok(value))) => value.clone(),
+        Some(RequestBody::Json(Err(message))) => {
+            return Err(Error::InvalidRequest(format!("body: {message}")));
+        }
+        Some(RequestBody::OneShot { body, content_type }) => {
+            return Ok(Some(PreparedBody::OneShot(
+                body.clone(),
+                content_type.clone(),
+            )));
+        }
     };
     if !options.body_fields.is_empty() {
         let Some(object) = body.as_object_mut() else {
@@ -298,12 +473,12 @@ fn build_body(spec: &RequestSpec, options: &CallOptions) -> Result<Option<Bytes>
         }
     }
     serde_json::to_vec(&body)
-        .map(|bytes| Some(Bytes::from(bytes)))
+        .map(|bytes| Some(PreparedBody::Bytes(Bytes::from(bytes), "application/json")))
         .map_err(|error| Error::InvalidRequest(format!("body: {error}")))
 }
 
 /// `x-should-retry` decides first; otherwise the status does.
-fn should_retry(status: StatusCode, headers: &reqwest::header::HeaderMap) -> bool {
+fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
     match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
         Some("true") => true,
         Some("false") => false,
@@ -312,12 +487,9 @@ fn should_retry(status: StatusCode, headers: &reqwest::header::HeaderMap) -> boo
 }
 
 /// The server's `retry-after-ms` or `retry-after` when within 0–60 s; otherwise
-/// `min(base * 2^attempt, 16 * base)` with up to 25 % jitter taken off.
-pub(crate) fn retry_delay(
-    attempt: u32,
-    headers: &reqwest::header::HeaderMap,
-    base: Duration,
-) -> Duration {
+/// `min(base * 2^attempt, 16 * base)` with up to 25 % jitter taken off (with the
+/// default base of 0.5 s: 0.5, 1, 2, 4, 8, 8 ... s).
+pub(crate) fn retry_delay(attempt: u32, headers: &HeaderMap, base: Duration) -> Duration {
     let header = |name: &str| {
         headers
             .get(name)
@@ -342,9 +514,129 @@ pub(crate) fn retry_delay(
             return Duration::from_secs_f64(seconds);
         }
     }
-    let exponent = attempt.min(16);
-    let delay = (base.as_secs_f64() * 2f64.powi(i32::try_from(exponent).unwrap_or(16)))
-        .min(base.as_secs_f64() * 16.0);
+    let exponent = i32::try_from(attempt.min(16)).unwrap_or(16);
+    let delay = (base.as_secs_f64() * 2f64.powi(exponent)).min(base.as_secs_f64() * 16.0);
     let jitter = 1.0 - 0.25 * fastrand::f64();
     Duration::from_secs_f64(delay * jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_eight_seconds_with_jitter() {
+        let base = Duration::from_millis(500);
+        for (attempt, nominal) in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (9, 8.0)] {
+            for _ in 0..50 {
+                let delay = retry_delay(attempt, &HeaderMap::new(), base).as_secs_f64();
+                assert!(
+                    delay <= nominal + 1e-9 && delay >= nominal * 0.75 - 1e-9,
+                    "attempt {attempt}: {delay}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn server_delay_wins_within_sixty_seconds() {
+        let base = Duration::from_millis(500);
+        let ms = retry_delay(
+            0,
+            &headers(&[("retry-after-ms", "1500"), ("retry-after", "9")]),
+            base,
+        );
+        assert_eq!(ms, Duration::from_millis(1500));
+        let seconds = retry_delay(0, &headers(&[("retry-after", "3")]), base);
+        assert_eq!(seconds, Duration::from_secs(3));
+        let future =
+            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(20));
+        let date = retry_delay(0, &headers(&[("retry-after", &future)]), base);
+        assert!(
+            date <= Duration::from_secs(20) && date >= Duration::from_secs(18),
+            "{date:?}"
+        );
+        let too_long = retry_delay(0, &headers(&[("retry-after", "120")]), base);
+        assert!(
+            too_long <= Duration::from_millis(500),
+            "falls back to backoff: {too_long:?}"
+        );
+    }
+
+    #[test]
+    fn should_retry_header_is_checked_first() {
+        assert!(should_retry(
+            StatusCode::BAD_REQUEST,
+            &headers(&[("x-should-retry", "true")])
+        ));
+        assert!(!should_retry(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &headers(&[("x-should-retry", "false")])
+        ));
+        for status in [408, 409, 429, 500, 502, 503, 504, 599] {
+            assert!(
+                should_retry(StatusCode::from_u16(status).unwrap(), &HeaderMap::new()),
+                "{status}"
+            );
+        }
+        for status in [400, 401, 403, 404, 422] {
+            assert!(
+                !should_retry(StatusCode::from_u16(status).unwrap(), &HeaderMap::new()),
+                "{status}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_one_shot_body_is_never_retried() {
+        use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .api_key("k")
+            .base_url(server.uri())
+            .retry_base_delay(Duration::from_millis(1))
+            .build()
+            .unwrap();
+        let mut spec = RequestSpec::new(Method::POST, "test.upload");
+        spec.path("/upload");
+        let chunks = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"abc"))]);
+        spec.one_shot_body(
+            reqwest::Body::wrap_stream(chunks),
+            "application/octet-stream",
+        );
+        let error = send(&client, &spec, &CallOptions::default(), false)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        let seen = server.received_requests().await.unwrap();
+        assert_eq!(
+            seen.len(),
+            1,
+            "a body that cannot be replayed is not retried"
+        );
+        assert_eq!(&seen[0].body[..], b"abc");
+    }
+
+    #[test]
+    fn redacted_headers_hide_secrets() {
+        let mut map = headers(&[("x-api-key", "k1"), ("accept", "application/json")]);
+        let mut auth = HeaderValue::from_static("Bearer k2");
+        auth.set_sensitive(true);
+        map.insert("authorization", auth);
+        let shown = format!("{:?}", Redacted(&map));
+        assert!(!shown.contains("k1") && !shown.contains("k2"), "{shown}");
+        assert!(shown.contains("application/json"));
+    }
 }

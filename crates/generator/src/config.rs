@@ -35,6 +35,12 @@ pub struct Config {
     /// Kept in document order so the generated methods follow the config's order.
     #[serde(default)]
     pub resources: IndexMap<String, ResourceConfig>,
+    /// Pagination styles by name (`cursor`), which methods refer to.
+    #[serde(default)]
+    pub pagination: IndexMap<String, CursorStyleConfig>,
+    /// Corrections to what the spec says about an operation.
+    #[serde(default)]
+    pub overrides: Vec<OperationOverride>,
     /// Type renames keyed by the JSON pointer of the schema (`#/components/schemas/X`
     /// or the pointer of an inline schema), for names the spec does not give well.
     #[serde(default)]
@@ -176,6 +182,35 @@ pub struct MethodConfig {
     pub params: Option<String>,
     /// The name of the method's response type; derived when absent.
     pub response: Option<String>,
+    /// The pagination style (a key of `[pagination]`) when the method lists pages.
+    pub paginate: Option<String>,
+}
+
+/// A cursor pagination style: `{items: [...], next_page_token: "..."}` answered by
+/// sending `page_token=...`. There is no next page when `items` is empty or the cursor
+/// is empty or missing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CursorStyleConfig {
+    /// The response field holding the items.
+    pub items: String,
+    /// The response field holding the next cursor.
+    pub next_cursor: String,
+    /// The query parameter that sends the cursor back.
+    pub cursor_param: String,
+}
+
+/// A correction to one operation, for specs that say less than the server does.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationOverride {
+    /// The operation, as `METHOD /path` or its `operationId`.
+    pub operation: String,
+    /// The success response's media type, e.g. `text/event-stream`.
+    pub response_content_type: Option<String>,
+    /// JSON pointer of the schema of the success response (for an event stream: of
+    /// each event's data), e.g. `#/components/schemas/SessionDetail/properties/events/items`.
+    pub response_schema: Option<String>,
 }
 
 impl Config {

@@ -19,6 +19,20 @@ pub struct Api {
     pub root: Resource,
     /// Every named type the SDK defines, in a stable order.
     pub types: Vec<TypeDef>,
+    /// Typed error bodies the spec declares, each with an accessor on `ApiError`.
+    pub error_bodies: Vec<ErrorBody>,
+}
+
+/// An error response body the spec declares for a status (LlamaCloud's 422
+/// `HTTPValidationError`), read from an `ApiError` with a generated accessor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// The status it comes with.
+    pub status: u16,
+    /// The body's type.
+    pub ty: TypeRef,
+    /// The accessor's name on `ApiError` (`http_validation_error`).
+    pub accessor: String,
 }
 
 /// Crate-level facts.
@@ -118,6 +132,8 @@ pub struct Operation {
     pub response: ResponseBody,
     /// The name of the per-method response alias (`ChatCreateResponse`), if any.
     pub response_alias: Option<String>,
+    /// How the response pages, for cursor-paginated lists.
+    pub pagination: Option<Pagination>,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
 }
@@ -210,6 +226,21 @@ pub enum ResponseBody {
     Empty,
     /// A JSON body of this type.
     Json(TypeRef),
+    /// Server-Sent Events whose data are JSON of this type.
+    EventStream(TypeRef),
+}
+
+/// A cursor-paginated list: where its items and cursor are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The response field holding the items (`items`).
+    pub items_field: String,
+    /// The response field holding the next cursor (`next_page_token`).
+    pub cursor_field: String,
+    /// The query parameter that sends the cursor (`page_token`).
+    pub cursor_param: String,
+    /// The type of one item.
+    pub item: TypeRef,
 }
 
 /// A reference to a type, as used in a field or signature.

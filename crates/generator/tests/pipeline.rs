@@ -97,6 +97,7 @@ fn sdk_manifest_versions_match_the_workspace() {
     let shared = &workspace["workspace"]["dependencies"];
     for (name, value) in generator::emit::SDK_DEPENDENCIES
         .iter()
+        .chain(generator::emit::SDK_OPTIONAL_DEPENDENCIES)
         .chain(generator::emit::SDK_DEV_DEPENDENCIES)
     {
         let emitted: toml::Value =

@@ -30,9 +30,12 @@
 mod call;
 mod client;
 mod error;
+mod log;
 mod nullable;
+mod page;
 mod request;
 mod settings;
+mod sse;
 
 pub mod resources;
 pub mod types;
@@ -41,3 +44,7 @@ pub use call::{Call, RawResponse};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use nullable::Nullable;
+pub use page::{ItemStream, Page};
+pub use sse::EventStream;
+/// Re-exported so that reading a stream needs no other dependency.
+pub use futures::{Stream, StreamExt};

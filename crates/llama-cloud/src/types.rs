@@ -135,8 +135,18 @@ pub struct ChatSessionSummary {
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-/// The response of `POST /api/v1/chat/{session_id}/messages/stream`.
-pub type ChatStreamResponse = ::serde_json::Value;
+/// One event of the stream returned by `POST /api/v1/chat/{session_id}/messages/stream`.
+pub type ChatStreamResponse = crate::types::ChatEvent;
+/// HTTPValidationError
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HTTPValidationError {
+    /// Detail
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Vec<crate::types::ValidationError>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
 /// Coordinates for lazily resolving a page screenshot presigned URL.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImageAttachmentRef {
@@ -400,6 +410,36 @@ impl UserInputEvent {
         String::from("user_input")
     }
 }
+/// ValidationError
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidationError {
+    /// Location
+    pub loc: Vec<crate::types::ValidationErrorLocItem>,
+    /// Message
+    pub msg: String,
+    /// Error Type
+    pub r#type: String,
+    /// Input
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<::serde_json::Value>,
+    /// Context
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ctx: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+/// The `ValidationErrorLocItem` schema.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum ValidationErrorLocItem {
+    /// One of the union's alternatives.
+    String(String),
+    /// One of the union's alternatives.
+    Integer(i64),
+    /// A value that matches none of the known alternatives, kept as sent.
+    Unknown(::serde_json::Value),
+}
 /// Parameters of `POST /api/v1/chat`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -646,5 +686,15 @@ impl ChatStreamParams {
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = value.into();
         self
+    }
+}
+impl crate::ApiError {
+    /// The body of this error as the type the spec declares for status 422, when the status is 422 and the body decodes.
+    #[must_use]
+    pub fn http_validation_error(&self) -> Option<crate::types::HTTPValidationError> {
+        if self.status.as_u16() != 422u16 {
+            return None;
+        }
+        self.body_as().ok()
     }
 }

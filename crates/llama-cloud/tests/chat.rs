@@ -199,7 +199,7 @@ async fn list_sends_paging_query() {
         .await
         .expect("list succeeds");
     assert_eq!(page.items.len(), 1);
-    assert_eq!(page.next_page_token.as_deref(), Some("tok-2"));
+    assert_eq!(page.next_cursor.as_deref(), Some("tok-2"));
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), "/api/v1/chat");
@@ -353,9 +353,12 @@ async fn get_summary_hits_summary_path() {
 
 #[tokio::test]
 async fn stream_sends_required_body() {
-    let (server, client) =
-        setup(ResponseTemplate::new(200).set_body_json(json!({"ok": true}))).await;
-    client
+    let events = "data: {\"type\": \"text\", \"content\": \"Q3 grew.\"}\n\n";
+    let (server, client) = setup(
+        ResponseTemplate::new(200).set_body_raw(events.as_bytes().to_vec(), "text/event-stream"),
+    )
+    .await;
+    let stream = client
         .beta()
         .chat()
         .stream(
@@ -364,6 +367,11 @@ async fn stream_sends_required_body() {
         )
         .await
         .expect("stream call succeeds");
+    let events: Vec<_> = llama_cloud::StreamExt::collect(stream).await;
+    assert!(
+        matches!(&events[..], [Ok(ChatEvent::Text(event))] if event.content == "Q3 grew."),
+        "{events:?}"
+    );
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/api/v1/chat/ses-1/messages/stream");

@@ -63,12 +63,24 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../../templates/runtime/error.rs"),
     ),
     (
+        "log.rs",
+        include_str!("../../../../templates/runtime/log.rs"),
+    ),
+    (
         "nullable.rs",
         include_str!("../../../../templates/runtime/nullable.rs"),
     ),
     (
+        "page.rs",
+        include_str!("../../../../templates/runtime/page.rs"),
+    ),
+    (
         "request.rs",
         include_str!("../../../../templates/runtime/request.rs"),
+    ),
+    (
+        "sse.rs",
+        include_str!("../../../../templates/runtime/sse.rs"),
     ),
 ];
 
@@ -165,9 +177,13 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
     files.insert("src/lib.rs".to_owned(), render_lib(api)?);
 
     for (name, source) in RUNTIME_FILES {
+        // The copy is not for rustfmt: `templates/runtime/` is where it is formatted.
         files.insert(
             format!("src/{name}"),
-            format!("{}\n{source}", header(api, "//")),
+            format!(
+                "{}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{source}",
+                header(api, "//")
+            ),
         );
     }
 
@@ -190,6 +206,7 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
     collect_params(&api.root, &mut params);
     params.sort_by(|a, b| a.0.cmp(&b.0));
     type_items.extend(params.into_iter().map(|(_, tokens)| tokens));
+    type_items.push(error_accessors(api));
     files.insert(
         "src/types.rs".to_owned(),
         module_file(
@@ -211,6 +228,36 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
         files.insert(file_path, contents);
     }
     Ok(files)
+}
+
+/// Typed accessors on `ApiError` for the error bodies the spec declares.
+fn error_accessors(api: &Api) -> TokenStream {
+    if api.error_bodies.is_empty() {
+        return TokenStream::new();
+    }
+    let accessors = api.error_bodies.iter().map(|body| {
+        let accessor = ident(&body.accessor);
+        let ty = tokens::type_tokens(&body.ty);
+        let status = body.status;
+        let doc = format!(
+            " The body of this error as the type the spec declares for status {status}, when the status is {status} and the body decodes."
+        );
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #accessor(&self) -> Option<#ty> {
+                if self.status.as_u16() != #status {
+                    return None;
+                }
+                self.body_as().ok()
+            }
+        }
+    });
+    quote! {
+        impl crate::ApiError {
+            #(#accessors)*
+        }
+    }
 }
 
 fn collect_params(resource: &Resource, out: &mut Vec<(String, TokenStream)>) {
@@ -275,6 +322,8 @@ struct ManifestTemplate<'a> {
     description: String,
     license: String,
     dependencies: &'a [(&'static str, &'static str)],
+    optional_dependencies: &'a [(&'static str, &'static str)],
+    features: &'a [(&'static str, &'static str)],
     dev_dependencies: &'a [(&'static str, &'static str)],
 }
 
@@ -304,11 +353,23 @@ pub const SDK_DEPENDENCIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Optional dependencies, switched on by the crate's features.
+pub const SDK_OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[(
+    "tracing-subscriber",
+    r#"{ version = "0.3", default-features = false, features = ["fmt", "std", "registry"], optional = true }"#,
+)];
+
+/// The generated crate's features: (name, TOML list).
+pub const SDK_FEATURES: &[(&str, &str)] = &[
+    ("default", r#"["env-log"]"#),
+    ("env-log", r#"["dep:tracing-subscriber"]"#),
+];
+
 /// The generated crate's dev-dependencies.
 pub const SDK_DEV_DEPENDENCIES: &[(&str, &str)] = &[
     (
         "tokio",
-        r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#,
+        r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }"#,
     ),
     ("wiremock", r#""0.6""#),
 ];
@@ -322,6 +383,8 @@ fn render_manifest(api: &Api) -> Result<String, EmitError> {
         description: toml_string(&meta.description),
         license: toml_string(&meta.license),
         dependencies: SDK_DEPENDENCIES,
+        optional_dependencies: SDK_OPTIONAL_DEPENDENCIES,
+        features: SDK_FEATURES,
         dev_dependencies: SDK_DEV_DEPENDENCIES,
     }
     .render()

@@ -207,34 +207,45 @@ fn method(
         }
         None => quote! {},
     };
-    let (return_ty, constructor) = match &operation.response {
-        ResponseBody::Empty => (quote! { () }, quote! { crate::Call::empty }),
-        ResponseBody::Json(ty) => {
-            let ty = match &operation.response_alias {
-                Some(alias) => {
-                    let alias = ident(alias);
-                    quote! { crate::types::#alias }
-                }
-                None => type_tokens(ty),
+    let named = |ty: &TypeRef| match &operation.response_alias {
+        Some(alias) => {
+            let alias = ident(alias);
+            quote! { crate::types::#alias }
+        }
+        None => type_tokens(ty),
+    };
+    let mut paginate = quote! {};
+    let (return_ty, constructor) = match (&operation.response, &operation.pagination) {
+        (ResponseBody::Empty, _) => (quote! { () }, quote! { crate::Call::empty }),
+        (ResponseBody::Json(_), Some(pagination)) => {
+            let item = type_tokens(&pagination.item);
+            let (items, cursor, param) = (
+                &pagination.items_field,
+                &pagination.cursor_field,
+                &pagination.cursor_param,
+            );
+            paginate = quote! {
+                request.paginate(crate::page::CursorStyle {
+                    items: #items,
+                    next_cursor: #cursor,
+                    cursor_param: #param,
+                });
             };
-            (ty, quote! { crate::Call::json })
+            (quote! { crate::Page<#item> }, quote! { crate::Call::page })
+        }
+        (ResponseBody::Json(ty), None) => (named(ty), quote! { crate::Call::json }),
+        (ResponseBody::EventStream(ty), _) => {
+            let event = named(ty);
+            (
+                quote! { crate::EventStream<#event> },
+                quote! { crate::Call::events },
+            )
         }
     };
     let client = if is_root {
         quote! { self.clone() }
     } else {
         quote! { self.client.clone() }
-    };
-    let uses_params = operation.params.is_some();
-    let silence = if uses_params
-        && operation
-            .params
-            .as_ref()
-            .is_some_and(|p| p.fields.is_empty())
-    {
-        quote! { let _ = &params; }
-    } else {
-        quote! {}
     };
     quote! {
         #doc
@@ -244,7 +255,7 @@ fn method(
             #(#path_steps)*
             #(#param_steps)*
             #body_step
-            #silence
+            #paginate
             #constructor(#client, request)
         }
     }
@@ -307,9 +318,22 @@ pub(crate) fn example(
         args.join(", ")
     );
     let client_ty = &meta.client_name;
-    let use_line = match &operation.response {
-        ResponseBody::Empty => format!("{call}.await?;\n"),
-        ResponseBody::Json(ty) => {
+    let item_line = |ty: &TypeRef, item: &str| {
+        first_required_string(ty, types).map_or_else(
+            || format!("    println!(\"{{:?}}\", {item}?);\n"),
+            |field| format!("    println!(\"{{}}\", {item}?.{field});\n"),
+        )
+    };
+    let use_line = match (&operation.response, &operation.pagination) {
+        (ResponseBody::Empty, _) => format!("{call}.await?;\n"),
+        (ResponseBody::Json(_), Some(pagination)) => format!(
+            "use {crate_ident}::StreamExt as _;\n// Pages are fetched as the stream is read.\nlet mut items = {call}.into_stream();\nwhile let Some(item) = items.next().await {{\n{}}}\n",
+            item_line(&pagination.item, "item")
+        ),
+        (ResponseBody::EventStream(_), _) => format!(
+            "use {crate_ident}::StreamExt as _;\nlet mut events = {call}.await?;\nwhile let Some(event) = events.next().await {{\n    println!(\"{{:?}}\", event?);\n}}\n"
+        ),
+        (ResponseBody::Json(ty), None) => {
             let print = first_required_string(ty, types).map_or_else(
                 || format!("println!(\"{{{variable}:?}}\");\n"),
                 |field| format!("println!(\"{{}}\", {variable}.{field});\n"),

@@ -23,8 +23,8 @@ use openapiv3::{
 use crate::config::{AuthScheme, Config, OperationSelection};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::ir::{
-    Api, Auth, Meta, Operation, Param, ParamLocation, ParamsType, PathPart, Presence, RequestBody,
-    Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
+    Api, Auth, ErrorBody, Meta, Operation, Pagination, Param, ParamLocation, ParamsType, PathPart,
+    Presence, RequestBody, Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::{LoadedSpec, resolve};
 use names::Namespace;
@@ -90,7 +90,7 @@ pub fn lower(
             let params_name = method.params.clone().unwrap_or_else(|| {
                 format!("{prefix}{}Params", names::pascal_ident(method_name, "Call"))
             });
-            let operation = lower_operation(
+            let mut operation = lower_operation(
                 &operations[index],
                 &method_ident,
                 &params_name,
@@ -98,6 +98,10 @@ pub fn lower(
                 config,
                 &mut lowerer,
             );
+            if let Some(style) = &method.paginate {
+                operation.pagination =
+                    lower_pagination(&operation, style, config, &lowerer, &mut diagnostics);
+            }
             resource_node(&mut root, resource_path)
                 .operations
                 .push(operation);
@@ -134,6 +138,7 @@ pub fn lower(
         }
     }
     fill_resource_docs(&mut root);
+    let error_bodies = lower_error_bodies(&operations, &used_or_all(&used, config), &mut lowerer);
 
     let (types, type_diagnostics) = lowerer.finish();
     diagnostics.0.extend(type_diagnostics.0);
@@ -142,7 +147,15 @@ pub fn lower(
         return Err(diagnostics);
     }
     let meta = lower_meta(spec, config, spec_source);
-    Ok((Api { meta, root, types }, diagnostics))
+    Ok((
+        Api {
+            meta,
+            root,
+            types,
+            error_bodies,
+        },
+        diagnostics,
+    ))
 }
 
 fn lower_meta(spec: &LoadedSpec, config: &Config, spec_source: &str) -> Meta {
@@ -372,23 +385,21 @@ fn lower_operation<'a>(
             }
             ParameterSchemaOrContent::Content(_) => (TypeRef::Json, false),
         };
-        let doc = data
-            .description
-            .clone()
-            .or_else(|| match &data.format {
-                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
-                    types::schema_doc(schema)
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| format!("The `{}` {location_name} parameter.", data.name));
-        let doc = if location == ParamLocation::Path {
-            doc
-        } else {
-            format!(
-                "{doc}\n\nSent as the `{}` {location_name} parameter.",
-                data.name
-            )
+        let spec_doc = data.description.clone().or_else(|| match &data.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                types::schema_doc(schema)
+            }
+            _ => None,
+        });
+        let doc = match spec_doc {
+            Some(doc) if location != ParamLocation::Path => {
+                format!(
+                    "{doc}\n\nSent as the `{}` {location_name} parameter.",
+                    data.name
+                )
+            }
+            Some(doc) => doc,
+            None => format!("The `{}` {location_name} parameter.", data.name),
         };
         let presence = if location == ParamLocation::Path || (data.required && !nullable) {
             Presence::Required
@@ -416,23 +427,34 @@ fn lower_operation<'a>(
     }
 
     let body = lower_body(op, params_name, lowerer, &mut fields, &mut field_names);
+    let base_name = params_name.strip_suffix("Params").unwrap_or(params_name);
+    let override_ = config
+        .overrides
+        .iter()
+        .find(|o| matches_operation(&o.operation, op));
     let response = lower_response(
         op,
-        response_alias.unwrap_or(&format!("{params_name}Response")),
+        response_alias.unwrap_or(&format!("{base_name}Response")),
+        override_,
         lowerer,
     );
 
     let alias = match (&response, response_alias) {
-        (ResponseBody::Json(TypeRef::Named(name)), Some(alias)) if name == alias => None,
-        (ResponseBody::Json(ty), Some(alias)) => {
+        (
+            ResponseBody::Json(TypeRef::Named(name))
+            | ResponseBody::EventStream(TypeRef::Named(name)),
+            Some(alias),
+        ) if name == alias => None,
+        (ResponseBody::Json(ty) | ResponseBody::EventStream(ty), Some(alias)) => {
             let alias_name = lowerer.claim_type_name(alias);
+            let what = if matches!(response, ResponseBody::EventStream(_)) {
+                "One event of the stream returned by"
+            } else {
+                "The response of"
+            };
             lowerer.add_def(TypeDef {
                 name: alias_name.clone(),
-                doc: format!(
-                    "The response of `{} {}`.",
-                    op.method.to_uppercase(),
-                    op.path
-                ),
+                doc: format!("{what} `{} {}`.", op.method.to_uppercase(), op.path),
                 pointer: format!("{}/responses", op.pointer),
                 kind: TypeKind::Alias(ty.clone()),
             });
@@ -465,8 +487,147 @@ fn lower_operation<'a>(
         body,
         response,
         response_alias: alias,
+        pagination: None,
         pointer: op.pointer.clone(),
     }
+}
+
+/// Whether a config's operation reference (`METHOD /path` or an `operationId`) names `op`.
+fn matches_operation(reference: &str, op: &SpecOp<'_>) -> bool {
+    reference == format!("{} {}", op.method.to_uppercase(), op.path)
+        || op.operation.operation_id.as_deref() == Some(reference)
+}
+
+fn used_or_all(used: &[bool], config: &Config) -> Vec<bool> {
+    if config.operations == OperationSelection::All {
+        vec![true; used.len()]
+    } else {
+        used.to_vec()
+    }
+}
+
+/// Checks a method's pagination style against its request and response, and finds
+/// the item type.
+fn lower_pagination(
+    operation: &Operation,
+    style_name: &str,
+    config: &Config,
+    lowerer: &TypeLowerer<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Pagination> {
+    let pointer = operation.pointer.clone();
+    let Some(style) = config.pagination.get(style_name) else {
+        diagnostics.push(Diagnostic::error(
+            pointer,
+            format!("pagination style `{style_name}` is not declared under [pagination]"),
+        ));
+        return None;
+    };
+    let has_param = operation
+        .params
+        .iter()
+        .flat_map(|params| &params.fields)
+        .any(|field| {
+            field.location == ParamLocation::Query && field.wire_name == style.cursor_param
+        });
+    let ResponseBody::Json(response) = &operation.response else {
+        diagnostics.push(Diagnostic::error(
+            pointer,
+            "a paginated method needs a JSON response",
+        ));
+        return None;
+    };
+    let item = match lowerer.field_type(response, &style.items) {
+        Some(TypeRef::Vec(item)) => *item,
+        _ => {
+            diagnostics.push(Diagnostic::error(
+                pointer,
+                format!(
+                    "the response has no array field `{}` for pagination style `{style_name}`",
+                    style.items
+                ),
+            ));
+            return None;
+        }
+    };
+    if !has_param || lowerer.field_type(response, &style.next_cursor).is_none() {
+        diagnostics.push(Diagnostic::error(
+            pointer,
+            format!(
+                "pagination style `{style_name}` needs query parameter `{}` and response field `{}`",
+                style.cursor_param, style.next_cursor
+            ),
+        ));
+        return None;
+    }
+    Some(Pagination {
+        items_field: style.items.clone(),
+        cursor_field: style.next_cursor.clone(),
+        cursor_param: style.cursor_param.clone(),
+        item,
+    })
+}
+
+/// The typed error bodies of the generated operations: each distinct (status, named
+/// schema) pair among their 4xx/5xx JSON responses.
+fn lower_error_bodies<'a>(
+    operations: &[SpecOp<'a>],
+    generated: &[bool],
+    lowerer: &mut TypeLowerer<'a>,
+) -> Vec<ErrorBody> {
+    let components = lowerer_components(lowerer);
+    let mut bodies: Vec<ErrorBody> = Vec::new();
+    let mut accessors = Namespace::with_reserved(&["new", "body_text", "body_as"]);
+    for (op, _) in operations
+        .iter()
+        .zip(generated)
+        .filter(|(_, generated)| **generated)
+    {
+        for (status, response) in &op.operation.responses.responses {
+            let StatusCode::Code(code) = status else {
+                continue;
+            };
+            if *code < 400 {
+                continue;
+            }
+            let Some((response, _)) =
+                resolve::<Response>(response, "responses", components.map(|c| &c.responses))
+            else {
+                continue;
+            };
+            let Some((media_type, media)) = json_media(&response.content) else {
+                continue;
+            };
+            let Some(ReferenceOr::Reference { .. }) = &media.schema else {
+                continue;
+            };
+            let pointer = format!(
+                "{}/responses/{code}/content/{}/schema",
+                op.pointer,
+                escape_pointer_token(media_type)
+            );
+            let Some(schema) = &media.schema else {
+                continue;
+            };
+            let (ty, _) = lowerer.type_of(schema.into(), "ErrorBody", &pointer);
+            let TypeRef::Named(name) = &ty else {
+                continue;
+            };
+            if bodies
+                .iter()
+                .any(|body| body.status == *code && body.ty == ty)
+            {
+                continue;
+            }
+            let accessor = accessors.claim(&names::snake_ident(name, "error_body"));
+            bodies.push(ErrorBody {
+                status: *code,
+                ty,
+                accessor,
+            });
+        }
+    }
+    bodies
 }
 
 fn operation_doc(op: &SpecOp<'_>) -> String {
@@ -625,8 +786,33 @@ fn lower_body<'a>(
     Some(RequestBody::JsonValue { field: rust_name })
 }
 
-fn lower_response<'a>(op: &SpecOp<'a>, hint: &str, lowerer: &mut TypeLowerer<'a>) -> ResponseBody {
+fn lower_response<'a>(
+    op: &SpecOp<'a>,
+    hint: &str,
+    override_: Option<&crate::config::OperationOverride>,
+    lowerer: &mut TypeLowerer<'a>,
+) -> ResponseBody {
     let components = lowerer_components(lowerer);
+    if let Some(override_) = override_ {
+        let event_stream = override_.response_content_type.as_deref() == Some("text/event-stream");
+        if let Some(schema_pointer) = &override_.response_schema {
+            let Some((ty, _)) = lowerer.type_at_pointer(schema_pointer, hint) else {
+                lowerer.diagnostics.push(Diagnostic::error(
+                    op.pointer.clone(),
+                    format!("the config's response override names schema `{schema_pointer}`, which the spec does not have"),
+                ));
+                return ResponseBody::Json(TypeRef::Json);
+            };
+            return if event_stream {
+                ResponseBody::EventStream(ty)
+            } else {
+                ResponseBody::Json(ty)
+            };
+        }
+        if event_stream {
+            return ResponseBody::EventStream(TypeRef::Json);
+        }
+    }
     let success = op
         .operation
         .responses
@@ -651,6 +837,22 @@ fn lower_response<'a>(op: &SpecOp<'a>, hint: &str, lowerer: &mut TypeLowerer<'a>
     };
     if matches!(status, StatusCode::Code(204 | 205)) || response.content.is_empty() {
         return ResponseBody::Empty;
+    }
+    if let Some((media_type, media)) = response.content.iter().find(|(media_type, _)| {
+        media_type
+            .split(';')
+            .next()
+            .is_some_and(|m| m.trim() == "text/event-stream")
+    }) {
+        let Some(schema) = &media.schema else {
+            return ResponseBody::EventStream(TypeRef::Json);
+        };
+        let schema_pointer = format!(
+            "{pointer}/content/{}/schema",
+            escape_pointer_token(media_type)
+        );
+        let (ty, _) = lowerer.type_of(schema.into(), &format!("{hint}Event"), &schema_pointer);
+        return ResponseBody::EventStream(ty);
     }
     let Some((media_type, media)) = json_media(&response.content) else {
         lowerer.diagnostics.push(Diagnostic::warning(

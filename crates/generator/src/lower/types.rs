@@ -111,6 +111,9 @@ pub struct TypeLowerer<'a> {
     type_names: Namespace,
     /// The definitions, by name.
     defs: BTreeMap<String, TypeDef>,
+    /// Inline schemas already given a name, by pointer, so a schema reached twice
+    /// (through its parent and through a config override) is defined once.
+    inline_names: HashMap<String, TypeRef>,
     /// Problems found.
     pub diagnostics: Diagnostics,
 }
@@ -139,6 +142,7 @@ impl<'a> TypeLowerer<'a> {
             started: BTreeSet::new(),
             type_names,
             defs: BTreeMap::new(),
+            inline_names: HashMap::new(),
             diagnostics: Diagnostics::default(),
         }
     }
@@ -170,6 +174,75 @@ impl<'a> TypeLowerer<'a> {
             SchemaView::Inline(_) => hint.to_owned(),
         };
         Some(self.struct_def(parts, &owner).fields)
+    }
+
+    /// The type of the schema at any JSON pointer into `#/components/schemas`, such
+    /// as an inline property (`#/components/schemas/A/properties/b/items`).
+    pub fn type_at_pointer(&mut self, pointer: &str, hint: &str) -> Option<(TypeRef, bool)> {
+        let rest = pointer.strip_prefix("#/components/schemas/")?;
+        let mut tokens = rest.split('/').map(unescape_pointer_token);
+        let first = tokens.next()?;
+        let (name, root) = self.component(&format!(
+            "#/components/schemas/{}",
+            escape_pointer_token(&first)
+        ))?;
+        let mut view: SchemaView<'a> = root.into();
+        let mut at = format!("#/components/schemas/{}", escape_pointer_token(name));
+        let tokens: Vec<String> = tokens.collect();
+        let mut index = 0;
+        while index < tokens.len() {
+            let (schema, _) = self.resolve(view, &at)?;
+            let token = tokens[index].as_str();
+            let next_token = tokens.get(index + 1).map(String::as_str);
+            let (next, used): (SchemaView<'a>, usize) = match (token, &schema.schema_kind) {
+                ("properties", SchemaKind::Type(Type::Object(object))) => {
+                    (object.properties.get(next_token?)?.into(), 2)
+                }
+                ("properties", SchemaKind::Any(any)) => {
+                    (any.properties.get(next_token?)?.into(), 2)
+                }
+                ("items", SchemaKind::Type(Type::Array(array))) => {
+                    (array.items.as_ref()?.into(), 1)
+                }
+                ("items", SchemaKind::Any(any)) => (any.items.as_ref()?.into(), 1),
+                ("allOf", SchemaKind::AllOf { all_of: list })
+                | ("oneOf", SchemaKind::OneOf { one_of: list })
+                | ("anyOf", SchemaKind::AnyOf { any_of: list }) => {
+                    (list.get(next_token?.parse::<usize>().ok()?)?.into(), 2)
+                }
+                _ => return None,
+            };
+            for token in &tokens[index..index + used] {
+                at.push('/');
+                at.push_str(&escape_pointer_token(token));
+            }
+            view = next;
+            index += used;
+        }
+        Some(self.type_of(view, hint, &at))
+    }
+
+    /// The type of a struct's field, following aliases (for pagination).
+    #[must_use]
+    pub fn field_type(&self, ty: &TypeRef, wire_name: &str) -> Option<TypeRef> {
+        let mut current = ty;
+        for _ in 0..16 {
+            let TypeRef::Named(name) = current else {
+                return None;
+            };
+            match &self.defs.get(name)?.kind {
+                TypeKind::Alias(target) => current = target,
+                TypeKind::Struct(def) => {
+                    return def
+                        .fields
+                        .iter()
+                        .find(|field| field.wire_name == wire_name)
+                        .map(|field| field.ty.clone());
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// Claims a type name for something that is not a schema (a params type).
@@ -291,8 +364,13 @@ impl<'a> TypeLowerer<'a> {
     /// An inline schema used in place: a primitive or container type, or a newly
     /// named definition for shapes that need a name.
     fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
+        if let Some(known) = self.inline_names.get(pointer) {
+            return known.clone();
+        }
         if let Some(target) = self.config.type_names.get(pointer).cloned() {
             let name = self.type_names.claim(&target);
+            self.inline_names
+                .insert(pointer.to_owned(), TypeRef::Named(name.clone()));
             self.define(schema, &name, pointer, &target);
             return TypeRef::Named(name);
         }
@@ -307,6 +385,8 @@ impl<'a> TypeLowerer<'a> {
             || Self::object_parts_shallow(schema);
         if needs_name {
             let name = self.type_names.claim(&names::pascal_ident(hint, "Type"));
+            self.inline_names
+                .insert(pointer.to_owned(), TypeRef::Named(name.clone()));
             self.define(schema, &name, pointer, hint);
             return TypeRef::Named(name);
         }

@@ -55,15 +55,19 @@ impl Chat {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let chat = client.beta().chat().list(llama_cloud::types::ChatListParams::default()).await?;
-    /// println!("{chat:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().chat().list(llama_cloud::types::ChatListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.session_id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::ChatListParams,
-    ) -> crate::Call<crate::types::ChatListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::ChatSessionSummary>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.chat.list",
@@ -73,7 +77,13 @@ impl Chat {
         request.query("organization_id", &params.organization_id);
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::CursorStyle {
+                items: "items",
+                next_cursor: "next_page_token",
+                cursor_param: "page_token",
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Get Full Session
     ///
@@ -179,8 +189,11 @@ impl Chat {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let chat = client.beta().chat().stream("session_id", llama_cloud::types::ChatStreamParams::new(["index_ids"], "prompt")).await?;
-    /// println!("{chat:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// let mut events = client.beta().chat().stream("session_id", llama_cloud::types::ChatStreamParams::new(["index_ids"], "prompt")).await?;
+    /// while let Some(event) = events.next().await {
+    ///     println!("{:?}", event?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -188,7 +201,7 @@ impl Chat {
         &self,
         session_id: &str,
         params: crate::types::ChatStreamParams,
-    ) -> crate::Call<crate::types::ChatStreamResponse> {
+    ) -> crate::Call<crate::EventStream<crate::types::ChatStreamResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.chat.stream",
@@ -199,6 +212,6 @@ impl Chat {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
-        crate::Call::json(self.client.clone(), request)
+        crate::Call::events(self.client.clone(), request)
     }
 }

@@ -1,0 +1,145 @@
+//! Configuration from the environment, and what the logs it switches on may show.
+//!
+//! Each test re-runs itself as a child process with the variables set, so no test
+//! changes the environment another test reads.
+
+use std::process::Output;
+
+use llama_cloud::Client;
+use llama_cloud::types::ChatGetSummaryParams;
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk-env-secret-0123456789";
+const CHILD: &str = "LLAMA_CLOUD_TEST_CHILD";
+
+fn run_child(test: &str, env: &[(&str, &str)]) -> Output {
+    let mut command = std::process::Command::new(std::env::current_exe().expect("test binary"));
+    command
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1");
+    for name in [
+        "LLAMA_CLOUD_API_KEY",
+        "LLAMA_PARSE_API_KEY",
+        "LLAMA_CLOUD_BASE_URL",
+        "LLAMA_CLOUD_CUSTOM_HEADERS",
+        "LLAMA_CLOUD_LOG",
+        "RUST_LOG",
+    ] {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("child runs");
+    assert!(
+        output.status.success(),
+        "child failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn in_child() -> bool {
+    std::env::var_os(CHILD).is_some()
+}
+
+/// In the child: one request to a mock server with a client from the environment.
+async fn one_request() -> Vec<wiremock::Request> {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "session_id": "s", "last_updated_at": "t"
+        })))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("the key comes from the environment");
+    client
+        .beta()
+        .chat()
+        .get_summary("s", ChatGetSummaryParams::default())
+        .await
+        .expect("request succeeds");
+    server.received_requests().await.expect("recorded")
+}
+
+#[tokio::test]
+async fn custom_headers_come_from_the_environment() {
+    if !in_child() {
+        run_child(
+            "custom_headers_come_from_the_environment",
+            &[
+                ("LLAMA_CLOUD_API_KEY", KEY),
+                (
+                    "LLAMA_CLOUD_CUSTOM_HEADERS",
+                    "X-One: 1\nX-Two:  second value \n\nnot a header",
+                ),
+            ],
+        );
+        return;
+    }
+    let seen = one_request().await;
+    let header = |name: &str| {
+        seen[0]
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(header("x-one").as_deref(), Some("1"));
+    assert_eq!(header("x-two").as_deref(), Some("second value"));
+}
+
+#[tokio::test]
+async fn debug_logs_show_requests_but_never_the_key() {
+    if !in_child() {
+        let output = run_child(
+            "debug_logs_show_requests_but_never_the_key",
+            &[("LLAMA_CLOUD_API_KEY", KEY), ("LLAMA_CLOUD_LOG", "debug")],
+        );
+        let logs = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            logs.contains("sending request"),
+            "debug logs the request:\n{logs}"
+        );
+        assert!(logs.contains("beta.chat.get_summary"), "{logs}");
+        assert!(
+            logs.contains("authorization"),
+            "the header is listed:\n{logs}"
+        );
+        assert!(
+            logs.contains("[redacted]"),
+            "with its value redacted:\n{logs}"
+        );
+        assert!(!logs.contains(KEY), "the key never reaches a log:\n{logs}");
+        assert!(!String::from_utf8_lossy(&output.stdout).contains(KEY));
+        return;
+    }
+    one_request().await;
+}
+
+#[tokio::test]
+async fn info_logs_are_quieter_and_off_is_silent() {
+    if !in_child() {
+        for (level, expect_any) in [("info", false), ("off", false), ("error", false)] {
+            let output = run_child(
+                "info_logs_are_quieter_and_off_is_silent",
+                &[("LLAMA_CLOUD_API_KEY", KEY), ("LLAMA_CLOUD_LOG", level)],
+            );
+            let logs = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                logs.contains("sending request"),
+                expect_any,
+                "{level}: {logs}"
+            );
+            assert!(!logs.contains(KEY), "{level}: {logs}");
+        }
+        return;
+    }
+    one_request().await;
+}
