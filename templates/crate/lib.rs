@@ -4,6 +4,8 @@
 #![warn(missing_docs)]
 {{ allows }}
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod call;
 mod client;
 mod error;

@@ -72,9 +72,15 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     body: &Bytes,
     _context: &CallContext,
 ) -> Result<T, DecodeFailure> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| (error.path().to_string(), error.into_inner().to_string()))
+    // Plain decoding is the fast path; only a failure is decoded again, with path
+    // tracking, to name the field that failed.
+    serde_json::from_slice(body).map_err(|plain| {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(error) => (error.path().to_string(), error.into_inner().to_string()),
+            Ok(_) => (".".to_owned(), plain.to_string()),
+        }
+    })
 }
 
 #[allow(clippy::unnecessary_wraps, reason = "all decoders share one signature")]
@@ -188,7 +194,7 @@ impl<T> Call<T> {
     pub async fn with_raw_response(self) -> Result<RawResponse<T>, Error> {
         let Self { context, decode } = self;
         let streaming = matches!(decode, Decoder::Streaming(_));
-        let response = send(
+        let mut response = send(
             &context.client,
             &context.request,
             &context.options,
@@ -196,7 +202,8 @@ impl<T> Call<T> {
         )
         .await?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body is read without them.
+        let headers = std::mem::take(response.headers_mut());
         match decode {
             Decoder::Streaming(start) => {
                 let idle = Some(

@@ -239,20 +239,18 @@ pub(crate) async fn send(
         if inner.platform_headers && !headers.contains_key("x-stainless-retry-count") {
             headers.insert("x-stainless-retry-count", HeaderValue::from(attempt));
         }
-        let mut request = inner
-            .http
-            .request(spec.method.clone(), url.clone())
-            .headers(headers.clone());
+        // A `reqwest::Request` built directly: no builder, one header map per attempt.
+        let mut request = reqwest::Request::new(spec.method.clone(), url.clone());
         if !streaming {
-            request = request.timeout(timeout);
+            *request.timeout_mut() = Some(timeout);
         }
-        let mut body_for_log = None;
         match &body {
             Some(PreparedBody::Bytes(bytes, content_type)) => {
-                body_for_log = Some(bytes.clone());
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, *content_type)
-                    .body(bytes.clone());
+                headers.insert(
+                    reqwest::header::CONTENT_TYPE,
+                    HeaderValue::from_static(content_type),
+                );
+                *request.body_mut() = Some(reqwest::Body::from(bytes.clone()));
             }
             Some(PreparedBody::OneShot(slot, content_type)) => {
                 let taken = slot.lock().map_or(None, |mut slot| slot.take());
@@ -261,9 +259,10 @@ pub(crate) async fn send(
                         "a streaming body can be sent only once".to_owned(),
                     ));
                 };
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
-                    .body(one_shot);
+                let value = HeaderValue::from_str(content_type)
+                    .map_err(|error| Error::InvalidRequest(format!("content type: {error}")))?;
+                headers.insert(reqwest::header::CONTENT_TYPE, value);
+                *request.body_mut() = Some(one_shot);
             }
             None => {}
         }
@@ -273,17 +272,24 @@ pub(crate) async fn send(
             url = %url,
             attempt,
             headers = ?Redacted(&headers),
-            body = body_for_log.as_deref().map(String::from_utf8_lossy).as_deref().unwrap_or(""),
+            body = match &body {
+                Some(PreparedBody::Bytes(bytes, _)) => String::from_utf8_lossy(bytes),
+                Some(PreparedBody::OneShot(..)) => "<stream>".into(),
+                None => "".into(),
+            }
+            .as_ref(),
             "sending request",
         );
+        *request.headers_mut() = headers;
+        let request = inner.http.execute(request);
 
         let outcome = if streaming {
-            match tokio::time::timeout(timeout, request.send()).await {
+            match tokio::time::timeout(timeout, request).await {
                 Ok(outcome) => outcome.map_err(Some),
                 Err(_) => Err(None),
             }
         } else {
-            request.send().await.map_err(Some)
+            request.await.map_err(Some)
         };
         let retries_left = attempt < max_retries;
         match outcome {

@@ -3,6 +3,11 @@
 //! Input: a configured [`llama_cloud::Client`].
 //! Output: a new chat session bound to the given indexes, as the published SDKs'
 //! `Create Session` example does.
+//!
+//! The workspace README is included below as this crate's documentation, so every
+//! Rust example in it is compiled by `cargo test` (as a doctest).
+#![doc = ""]
+#![doc = include_str!("../../../README.md")]
 
 use llama_cloud::types::{ChatCreateParams, ChatCreateResponse};
 

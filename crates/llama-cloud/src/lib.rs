@@ -27,6 +27,8 @@
 #![allow(clippy::upper_case_acronyms, reason = "type names keep the spec's spelling (`HTTPValidationError`)")]
 #![allow(clippy::module_inception, reason = "resource modules mirror the API's resource tree")]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod call;
 mod client;
 mod error;

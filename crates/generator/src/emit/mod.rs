@@ -10,6 +10,7 @@
 //! escaped for their format first. The HTTP runtime is hand-written Rust kept under
 //! `templates/runtime/` and copied in, so every generated SDK carries it.
 
+pub mod blocking;
 pub mod models;
 pub mod resources;
 pub mod tokens;
@@ -50,6 +51,10 @@ pub enum EmitError {
 
 /// The hand-written runtime, copied into every SDK: (file under `src/`, contents).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    (
+        "blocking.rs",
+        include_str!("../../../../templates/runtime/blocking.rs"),
+    ),
     (
         "call.rs",
         include_str!("../../../../templates/runtime/call.rs"),
@@ -217,6 +222,16 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
         )?,
     );
 
+    files.insert(
+        "src/blocking/api.rs".to_owned(),
+        module_file(
+            api,
+            "src/blocking/api.rs",
+            "The blocking client's resource handles, mirroring the async ones.",
+            &blocking::blocking_api(&api.root),
+        )?,
+    );
+
     for (path, tokens) in resources::resource_files(&api.meta, &api.root, &api.types) {
         let doc = if path == "resources/mod.rs" {
             "The API's resources, reached from the client (`client.beta().chat()`).".to_owned()
@@ -363,6 +378,7 @@ pub const SDK_OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[(
 pub const SDK_FEATURES: &[(&str, &str)] = &[
     ("default", r#"["env-log"]"#),
     ("env-log", r#"["dep:tracing-subscriber"]"#),
+    ("blocking", r#"["tokio/rt", "tokio/net"]"#),
 ];
 
 /// The generated crate's dev-dependencies.

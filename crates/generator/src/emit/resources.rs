@@ -160,19 +160,7 @@ fn method(
         )
     };
 
-    let path_args = operation.path_params.iter().map(|param| {
-        let arg = ident(&param.rust_name);
-        let ty = match &param.ty {
-            TypeRef::String => quote! { &str },
-            other => type_tokens(other),
-        };
-        quote! { #arg: #ty }
-    });
-    let params_arg = operation.params.as_ref().map(|params| {
-        let ty = ident(&params.name);
-        quote! { params: crate::types::#ty }
-    });
-    let args = path_args.chain(params_arg);
+    let args = signature_args(operation);
 
     let path_steps = operation.path.iter().map(|part| match part {
         PathPart::Literal(text) => quote! { request.path(#text); },
@@ -257,6 +245,58 @@ fn method(
             #body_step
             #paginate
             #constructor(#client, request)
+        }
+    }
+}
+
+/// The method's arguments: path parameters in path order, then the params type.
+pub(crate) fn signature_args(operation: &Operation) -> Vec<TokenStream> {
+    let path_args = operation.path_params.iter().map(|param| {
+        let arg = ident(&param.rust_name);
+        let ty = match &param.ty {
+            TypeRef::String => quote! { &str },
+            other => type_tokens(other),
+        };
+        quote! { #arg: #ty }
+    });
+    let params_arg = operation.params.as_ref().map(|params| {
+        let ty = ident(&params.name);
+        quote! { params: crate::types::#ty }
+    });
+    path_args.chain(params_arg).collect()
+}
+
+/// The names of the method's arguments, to pass them on.
+pub(crate) fn argument_names(operation: &Operation) -> Vec<proc_macro2::Ident> {
+    let mut names: Vec<_> = operation.path_params.iter().map(|param| ident(&param.rust_name)).collect();
+    if operation.params.is_some() {
+        names.push(ident("params"));
+    }
+    names
+}
+
+/// The method's success type as the async method returns it.
+pub(crate) fn response_type(operation: &Operation) -> TokenStream {
+    match (&operation.response, &operation.pagination, &operation.response_alias) {
+        (ResponseBody::Empty, _, _) => quote! { () },
+        (ResponseBody::Json(_), Some(pagination), _) => {
+            let item = type_tokens(&pagination.item);
+            quote! { crate::Page<#item> }
+        }
+        (ResponseBody::Json(_), None, Some(alias)) => {
+            let alias = ident(alias);
+            quote! { crate::types::#alias }
+        }
+        (ResponseBody::Json(ty), None, None) => type_tokens(ty),
+        (ResponseBody::EventStream(ty), _, alias) => {
+            let event = match alias {
+                Some(alias) => {
+                    let alias = ident(alias);
+                    quote! { crate::types::#alias }
+                }
+                None => type_tokens(ty),
+            };
+            quote! { crate::EventStream<#event> }
         }
     }
 }

@@ -537,19 +537,17 @@ fn lower_pagination(
         ));
         return None;
     };
-    let item = match lowerer.field_type(response, &style.items) {
-        Some(TypeRef::Vec(item)) => *item,
-        _ => {
-            diagnostics.push(Diagnostic::error(
-                pointer,
-                format!(
-                    "the response has no array field `{}` for pagination style `{style_name}`",
-                    style.items
-                ),
-            ));
-            return None;
-        }
+    let Some(TypeRef::Vec(item)) = lowerer.field_type(response, &style.items) else {
+        diagnostics.push(Diagnostic::error(
+            pointer,
+            format!(
+                "the response has no array field `{}` for pagination style `{style_name}`",
+                style.items
+            ),
+        ));
+        return None;
     };
+    let item = *item;
     if !has_param || lowerer.field_type(response, &style.next_cursor).is_none() {
         diagnostics.push(Diagnostic::error(
             pointer,

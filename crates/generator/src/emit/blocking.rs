@@ -1,0 +1,131 @@
+//! Emits the blocking client's resource handles (`src/blocking/api.rs`).
+//!
+//! Input: the model's resource tree.
+//! Output: tokens for one file of nested modules mirroring `resources`, whose methods
+//! take the same arguments as the async ones and return their results directly:
+//! each runs the async method on the blocking client's runtime.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::resources::{argument_names, response_type, signature_args};
+use super::tokens::{doc_attrs, ident, type_tokens};
+use crate::ir::{Operation, Resource, ResponseBody};
+
+/// The tokens of `src/blocking/api.rs`.
+#[must_use]
+pub fn blocking_api(root: &Resource) -> TokenStream {
+    let accessors = accessors(root, &[]);
+    let methods = root.operations.iter().map(|operation| method(operation, &[]));
+    let children = root.children.iter().map(|child| node(child, &[child]));
+    quote! {
+        impl super::Client {
+            #(#accessors)*
+            #(#methods)*
+        }
+        #(#children)*
+    }
+}
+
+fn node(resource: &Resource, chain: &[&Resource]) -> TokenStream {
+    let module = ident(&resource.module);
+    let type_name = ident(&resource.type_name);
+    let doc = doc_attrs(&resource.doc);
+    let accessors = accessors(resource, chain);
+    let methods = resource.operations.iter().map(|operation| method(operation, chain));
+    let children = resource.children.iter().map(|child| {
+        let mut chain = chain.to_vec();
+        chain.push(child);
+        node(child, &chain)
+    });
+    let module_doc = format!(" Blocking handles under `{}`.", resource.path);
+    quote! {
+        #[doc = #module_doc]
+        pub mod #module {
+            #doc
+            #[derive(Debug, Clone)]
+            pub struct #type_name {
+                pub(crate) client: crate::blocking::Client,
+            }
+
+            impl #type_name {
+                #(#accessors)*
+                #(#methods)*
+            }
+
+            #(#children)*
+        }
+    }
+}
+
+fn accessors(resource: &Resource, chain: &[&Resource]) -> Vec<TokenStream> {
+    let client = if chain.is_empty() {
+        quote! { self.clone() }
+    } else {
+        quote! { self.client.clone() }
+    };
+    resource
+        .children
+        .iter()
+        .map(|child| {
+            let accessor = ident(&child.accessor);
+            let module = ident(&child.module);
+            let type_name = ident(&child.type_name);
+            let doc = doc_attrs(&child.doc);
+            quote! {
+                #doc
+                #[must_use]
+                pub fn #accessor(&self) -> self::#module::#type_name {
+                    self::#module::#type_name { client: #client }
+                }
+            }
+        })
+        .collect()
+}
+
+fn method(operation: &Operation, chain: &[&Resource]) -> TokenStream {
+    let name = ident(&operation.method_name);
+    let doc = doc_attrs(&operation.doc);
+    let args = signature_args(operation);
+    let arg_names = argument_names(operation);
+    let client = if chain.is_empty() {
+        quote! { self }
+    } else {
+        quote! { self.client }
+    };
+    let path = chain.iter().map(|resource| ident(&resource.accessor));
+    let call = quote! { #client.async_client() #(.#path())* .#name(#(#arg_names),*) };
+    let (return_ty, body) = match (&operation.response, &operation.pagination) {
+        (ResponseBody::Json(_), Some(pagination)) => {
+            let item = type_tokens(&pagination.item);
+            (quote! { crate::blocking::Page<#item> }, quote! { #client.page(#call) })
+        }
+        (ResponseBody::EventStream(ty), _) => {
+            let event = match &operation.response_alias {
+                Some(alias) => {
+                    let alias = ident(alias);
+                    quote! { crate::types::#alias }
+                }
+                None => type_tokens(ty),
+            };
+            (quote! { crate::blocking::Events<#event> }, quote! { #client.events(#call) })
+        }
+        _ => (response_type(operation), quote! { #client.send(#call) }),
+    };
+    // The wrapper calls the deprecated async method on purpose.
+    let deprecated = if operation.deprecated {
+        quote! {
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+        }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> Result<#return_ty, crate::Error> {
+            #body
+        }
+    }
+}
