@@ -95,6 +95,31 @@ impl<T: DeserializeOwned> Call<T> {
     }
 }
 
+#[allow(clippy::unnecessary_wraps, reason = "all decoders share one signature")]
+fn decode_bytes(body: &Bytes, _context: &CallContext) -> Result<Bytes, DecodeFailure> {
+    Ok(body.clone())
+}
+
+fn decode_text(body: &Bytes, _context: &CallContext) -> Result<String, DecodeFailure> {
+    String::from_utf8(body.to_vec()).map_err(|error| (".".to_owned(), error.to_string()))
+}
+
+impl Call<Bytes> {
+    /// A call whose response is raw bytes.
+    #[allow(dead_code, reason = "used by SDKs with binary responses")]
+    pub(crate) fn bytes(client: Client, request: RequestSpec) -> Self {
+        Self::new(client, request, Decoder::Buffered(decode_bytes))
+    }
+}
+
+impl Call<String> {
+    /// A call whose response is text.
+    #[allow(dead_code, reason = "used by SDKs with text responses")]
+    pub(crate) fn text(client: Client, request: RequestSpec) -> Self {
+        Self::new(client, request, Decoder::Buffered(decode_text))
+    }
+}
+
 impl Call<()> {
     /// A call whose response has no body.
     #[allow(dead_code, reason = "used by SDKs with operations that return no body")]

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::client::{AuthScheme, Client};
 use crate::error::{ApiError, Error};
+use crate::file::{FileParts, FileUpload};
 use crate::page::CursorStyle;
 use crate::settings;
 
@@ -54,6 +55,12 @@ const SENSITIVE_HEADERS: &[&str] = &[
 pub(crate) enum RequestBody {
     /// JSON, kept as a value so per-call extra fields can be merged in; replayable.
     Json(Result<Value, String>),
+    /// Bytes with their media type (form-urlencoded, raw, text); replayable.
+    #[allow(dead_code, reason = "used by SDKs with non-JSON bodies")]
+    Raw(Bytes, String),
+    /// A multipart form, rebuilt for each attempt; replayable.
+    #[allow(dead_code, reason = "used by SDKs with multipart bodies")]
+    Multipart(Multipart),
     /// A body that can be read only once (a stream): never retried.
     #[allow(dead_code, reason = "used by SDKs with streaming uploads")]
     OneShot {
@@ -143,6 +150,44 @@ impl RequestSpec {
         ));
     }
 
+    /// Sets an `application/x-www-form-urlencoded` body from the serializable fields:
+    /// arrays repeat the key, objects use `key[field]`.
+    #[allow(dead_code, reason = "used by SDKs with form bodies")]
+    pub(crate) fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let value = serde_json::to_value(body).unwrap_or(Value::Null);
+        let mut pairs = Vec::new();
+        if let Value::Object(fields) = &value {
+            for (name, field) in fields {
+                push_pairs(&mut pairs, name, field);
+            }
+        }
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.body = Some(RequestBody::Raw(
+            Bytes::from(encoded),
+            "application/x-www-form-urlencoded".to_owned(),
+        ));
+    }
+
+    /// Sets a multipart body.
+    #[allow(dead_code, reason = "used by SDKs with multipart bodies")]
+    pub(crate) fn multipart(&mut self, form: Multipart) {
+        self.body = Some(RequestBody::Multipart(form));
+    }
+
+    /// Sets a raw body of bytes.
+    #[allow(dead_code, reason = "used by SDKs with binary bodies")]
+    pub(crate) fn bytes_body(&mut self, body: Bytes, content_type: &str) {
+        self.body = Some(RequestBody::Raw(body, content_type.to_owned()));
+    }
+
+    /// Sets a text body.
+    #[allow(dead_code, reason = "used by SDKs with text bodies")]
+    pub(crate) fn text_body(&mut self, body: String, content_type: &str) {
+        self.body = Some(RequestBody::Raw(Bytes::from(body), content_type.to_owned()));
+    }
+
     /// Sets a body that can be sent only once; such a request is never retried.
     #[allow(dead_code, reason = "used by SDKs with streaming uploads")]
     pub(crate) fn one_shot_body(&mut self, body: reqwest::Body, content_type: &str) {
@@ -188,6 +233,65 @@ fn push_pairs(pairs: &mut Vec<(String, String)>, name: &str, value: &Value) {
     }
 }
 
+/// A multipart form: text fields and files, kept so every attempt can rebuild it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Multipart {
+    parts: Vec<(String, MultipartPart)>,
+}
+
+#[derive(Debug, Clone)]
+enum MultipartPart {
+    Text(String),
+    File(FileUpload),
+}
+
+#[allow(dead_code, reason = "used by SDKs with multipart bodies")]
+impl Multipart {
+    /// Adds a text field: strings as they are, other values as JSON, arrays as one
+    /// part per item; `None` adds nothing.
+    pub(crate) fn text<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        let items = match value {
+            Value::Null => Vec::new(),
+            Value::Array(items) => items,
+            other => vec![other],
+        };
+        for item in items.iter().filter(|item| !item.is_null()) {
+            self.parts
+                .push((name.to_owned(), MultipartPart::Text(scalar_text(item))));
+        }
+    }
+
+    /// Adds the files a field holds.
+    pub(crate) fn file<F: FileParts + ?Sized>(&mut self, name: &str, files: &F) {
+        files.each_file(&mut |file| {
+            self.parts
+                .push((name.to_owned(), MultipartPart::File(file.clone())));
+        });
+    }
+
+    fn to_form(&self) -> Result<reqwest::multipart::Form, Error> {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, part) in &self.parts {
+            let part = match part {
+                MultipartPart::Text(text) => reqwest::multipart::Part::text(text.clone()),
+                MultipartPart::File(file) => {
+                    let mut part = reqwest::multipart::Part::stream(file.bytes.clone())
+                        .file_name(file.filename.clone().unwrap_or_else(|| name.clone()));
+                    if let Some(content_type) = &file.content_type {
+                        part = part.mime_str(content_type).map_err(|error| {
+                            Error::InvalidRequest(format!("file `{name}`: {error}"))
+                        })?;
+                    }
+                    part
+                }
+            };
+            form = form.part(name.clone(), part);
+        }
+        Ok(form)
+    }
+}
+
 /// Per-call settings that override the client's.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CallOptions {
@@ -206,7 +310,8 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
 
 /// A body ready to send.
 enum PreparedBody {
-    Bytes(Bytes, &'static str),
+    Bytes(Bytes, String),
+    Multipart(Multipart),
     OneShot(Arc<Mutex<Option<reqwest::Body>>>, String),
 }
 
@@ -246,11 +351,20 @@ pub(crate) async fn send(
         }
         match &body {
             Some(PreparedBody::Bytes(bytes, content_type)) => {
-                headers.insert(
-                    reqwest::header::CONTENT_TYPE,
-                    HeaderValue::from_static(content_type),
-                );
+                let value = HeaderValue::from_str(content_type)
+                    .map_err(|error| Error::InvalidRequest(format!("content type: {error}")))?;
+                headers.insert(reqwest::header::CONTENT_TYPE, value);
                 *request.body_mut() = Some(reqwest::Body::from(bytes.clone()));
+            }
+            Some(PreparedBody::Multipart(multipart)) => {
+                let form = multipart.to_form()?;
+                let value = HeaderValue::from_str(&format!(
+                    "multipart/form-data; boundary={}",
+                    form.boundary()
+                ))
+                .map_err(|error| Error::InvalidRequest(format!("content type: {error}")))?;
+                headers.insert(reqwest::header::CONTENT_TYPE, value);
+                *request.body_mut() = Some(reqwest::Body::wrap_stream(form.into_stream()));
             }
             Some(PreparedBody::OneShot(slot, content_type)) => {
                 let taken = slot.lock().map_or(None, |mut slot| slot.take());
@@ -274,6 +388,7 @@ pub(crate) async fn send(
             headers = ?Redacted(&headers),
             body = match &body {
                 Some(PreparedBody::Bytes(bytes, _)) => String::from_utf8_lossy(bytes),
+                Some(PreparedBody::Multipart(_)) => "<multipart>".into(),
                 Some(PreparedBody::OneShot(..)) => "<stream>".into(),
                 None => "".into(),
             }
@@ -461,6 +576,22 @@ fn prepare_body(spec: &RequestSpec, options: &CallOptions) -> Result<Option<Prep
         Some(RequestBody::Json(Err(message))) => {
             return Err(Error::InvalidRequest(format!("body: {message}")));
         }
+        Some(RequestBody::Raw(bytes, content_type)) => {
+            return Ok(Some(PreparedBody::Bytes(
+                bytes.clone(),
+                content_type.clone(),
+            )));
+        }
+        Some(RequestBody::Multipart(form)) => {
+            if !options.body_fields.is_empty() {
+                let mut form = form.clone();
+                for (name, value) in &options.body_fields {
+                    form.text(name, value);
+                }
+                return Ok(Some(PreparedBody::Multipart(form)));
+            }
+            return Ok(Some(PreparedBody::Multipart(form.clone())));
+        }
         Some(RequestBody::OneShot { body, content_type }) => {
             return Ok(Some(PreparedBody::OneShot(
                 body.clone(),
@@ -479,7 +610,12 @@ fn prepare_body(spec: &RequestSpec, options: &CallOptions) -> Result<Option<Prep
         }
     }
     serde_json::to_vec(&body)
-        .map(|bytes| Some(PreparedBody::Bytes(Bytes::from(bytes), "application/json")))
+        .map(|bytes| {
+            Some(PreparedBody::Bytes(
+                Bytes::from(bytes),
+                "application/json".to_owned(),
+            ))
+        })
         .map_err(|error| Error::InvalidRequest(format!("body: {error}")))
 }
 

@@ -217,6 +217,24 @@ pub enum RequestBody {
         /// The params field holding it.
         field: String,
     },
+    /// `application/x-www-form-urlencoded`, from the `Body` fields.
+    Form,
+    /// `multipart/form-data`, from the `Body` fields; `File` fields become file parts.
+    Multipart,
+    /// Raw bytes (`application/octet-stream`, images ...) held in one params field.
+    Binary {
+        /// The params field holding them.
+        field: String,
+        /// The media type sent.
+        content_type: String,
+    },
+    /// Text (`text/plain` ...) held in one params field.
+    Text {
+        /// The params field holding it.
+        field: String,
+        /// The media type sent.
+        content_type: String,
+    },
 }
 
 /// What a successful response holds.
@@ -228,6 +246,10 @@ pub enum ResponseBody {
     Json(TypeRef),
     /// Server-Sent Events whose data are JSON of this type.
     EventStream(TypeRef),
+    /// Raw bytes (images, PDFs, `application/octet-stream`).
+    Bytes,
+    /// Text (`text/plain`, `text/csv`, XML ...).
+    Text,
 }
 
 /// A cursor-paginated list: where its items and cursor are.
@@ -270,6 +292,24 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>`, breaking a recursive type's infinite size.
     Boxed(Box<TypeRef>),
+    /// A file to upload as a multipart part (`crate::FileUpload`).
+    File,
+    /// Raw bytes (`bytes::Bytes`).
+    Bytes,
+}
+
+impl TypeRef {
+    /// Whether this is, or holds, a file to upload.
+    #[must_use]
+    pub fn contains_file(&self) -> bool {
+        match self {
+            Self::File => true,
+            Self::Vec(inner) | Self::Option(inner) | Self::Boxed(inner) | Self::Map(inner) => {
+                inner.contains_file()
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A named type in the `types` module.

@@ -51,9 +51,84 @@ fn llama_cloud() -> Generated {
     generate(&spec, "spec/openapi.json", &config).expect("the LlamaCloud SDK generates")
 }
 
+/// The type names a type mentions, to follow what the chat resource reaches.
+fn mentioned(ty: &generator::ir::TypeRef, out: &mut Vec<String>) {
+    use generator::ir::TypeRef;
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Boxed(inner) => {
+            mentioned(inner, out);
+        }
+        _ => {}
+    }
+}
+
+/// The chat SDK: the `beta.chat` resource as modelled and emitted, and every type it
+/// reaches. (The whole API is locked by the freshness check on `crates/llama-cloud`.)
 #[test]
 fn llama_cloud_chat_sdk() {
+    use generator::ir::{ResponseBody, TypeKind};
     let generated = llama_cloud();
-    insta::assert_snapshot!("llama_cloud_model", format!("{:#?}", generated.api));
-    insta::assert_snapshot!("llama_cloud_code", code_of(&generated));
+    let beta = generated
+        .api
+        .root
+        .children
+        .iter()
+        .find(|r| r.module == "beta")
+        .expect("beta");
+    let chat = beta
+        .children
+        .iter()
+        .find(|r| r.module == "chat")
+        .expect("beta.chat");
+    let mut pending: Vec<String> = Vec::new();
+    for operation in &chat.operations {
+        for field in operation.params.iter().flat_map(|p| &p.fields) {
+            mentioned(&field.ty, &mut pending);
+        }
+        match &operation.response {
+            ResponseBody::Json(ty) | ResponseBody::EventStream(ty) => mentioned(ty, &mut pending),
+            _ => {}
+        }
+        if let Some(alias) = &operation.response_alias {
+            pending.push(alias.clone());
+        }
+    }
+    let mut reached = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !reached.insert(name.clone()) {
+            continue;
+        }
+        let Some(def) = generated.api.types.iter().find(|d| d.name == name) else {
+            continue;
+        };
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    mentioned(&field.ty, &mut pending);
+                }
+            }
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                for variant in variants {
+                    mentioned(&variant.ty, &mut pending);
+                }
+            }
+            TypeKind::Alias(ty) => mentioned(ty, &mut pending),
+            TypeKind::StringEnum(_) => {}
+        }
+    }
+    let types: Vec<_> = generated
+        .api
+        .types
+        .iter()
+        .filter(|d| reached.contains(&d.name))
+        .collect();
+    insta::assert_snapshot!("llama_cloud_chat_model", format!("{chat:#?}\n{types:#?}"));
+    insta::assert_snapshot!(
+        "llama_cloud_chat_code",
+        generated.files["src/resources/beta/chat.rs"].clone()
+    );
 }

@@ -33,11 +33,15 @@ struct Fixture {
 /// a task on the benchmark's own single-threaded runtime, so both clients see the
 /// same scheduling and no cross-thread wake-ups add noise.
 async fn start_server() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move {
         loop {
-            let Ok((mut socket, _)) = listener.accept().await else { continue };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                continue;
+            };
             tokio::spawn(async move {
                 let response = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
@@ -46,13 +50,16 @@ async fn start_server() -> String {
                 let mut buffer = vec![0_u8; 16 * 1024];
                 let mut filled = 0;
                 loop {
-                    let Ok(read) = socket.read(&mut buffer[filled..]).await else { return };
+                    let Ok(read) = socket.read(&mut buffer[filled..]).await else {
+                        return;
+                    };
                     if read == 0 {
                         return;
                     }
                     filled += read;
                     // GET requests have no body: each header block ends one request.
-                    while let Some(end) = buffer[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                    while let Some(end) = buffer[..filled].windows(4).position(|w| w == b"\r\n\r\n")
+                    {
                         if socket.write_all(response.as_bytes()).await.is_err() {
                             return;
                         }
@@ -67,7 +74,10 @@ async fn start_server() -> String {
 }
 
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let base = runtime.block_on(start_server());
     let raw = reqwest::Client::new();
     let sdk = llama_cloud::Client::builder()

@@ -61,10 +61,17 @@ fn list_iterates_over_every_page() {
             .mount(&server)
             .await;
     });
-    let page = client(&server).beta().chat().list(ChatListParams::default()).expect("first page");
+    let page = client(&server)
+        .beta()
+        .chat()
+        .list(ChatListParams::default())
+        .expect("first page");
     assert_eq!(page.items().len(), 1);
     assert!(page.has_next_page());
-    let ids: Vec<String> = page.into_iter().map(|item| item.expect("item").session_id).collect();
+    let ids: Vec<String> = page
+        .into_iter()
+        .map(|item| item.expect("item").session_id)
+        .collect();
     assert_eq!(ids, ["a", "b"]);
 }
 
@@ -74,7 +81,10 @@ fn stream_yields_typed_events() {
     let body = "data: {\"type\": \"text_delta\", \"content\": \"hi\"}\n\ndata: [DONE]\n\n";
     runtime.block_on(
         Mock::given(path("/api/v1/chat/s/messages/stream"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "text/event-stream"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(body.as_bytes().to_vec(), "text/event-stream"),
+            )
             .mount(&server),
     );
     let events: Vec<_> = client(&server)
@@ -83,7 +93,10 @@ fn stream_yields_typed_events() {
         .stream("s", ChatStreamParams::new(["idx"], "q"))
         .expect("stream opens")
         .collect();
-    assert!(matches!(&events[..], [Ok(ChatEvent::TextDelta(e))] if e.content == "hi"), "{events:?}");
+    assert!(
+        matches!(&events[..], [Ok(ChatEvent::TextDelta(e))] if e.content == "hi"),
+        "{events:?}"
+    );
 }
 
 #[test]

@@ -16,7 +16,10 @@ use crate::ir::{Operation, Resource, ResponseBody};
 #[must_use]
 pub fn blocking_api(root: &Resource) -> TokenStream {
     let accessors = accessors(root, &[]);
-    let methods = root.operations.iter().map(|operation| method(operation, &[]));
+    let methods = root
+        .operations
+        .iter()
+        .map(|operation| method(operation, &[]));
     let children = root.children.iter().map(|child| node(child, &[child]));
     quote! {
         impl super::Client {
@@ -32,7 +35,10 @@ fn node(resource: &Resource, chain: &[&Resource]) -> TokenStream {
     let type_name = ident(&resource.type_name);
     let doc = doc_attrs(&resource.doc);
     let accessors = accessors(resource, chain);
-    let methods = resource.operations.iter().map(|operation| method(operation, chain));
+    let methods = resource
+        .operations
+        .iter()
+        .map(|operation| method(operation, chain));
     let children = resource.children.iter().map(|child| {
         let mut chain = chain.to_vec();
         chain.push(child);
@@ -98,7 +104,10 @@ fn method(operation: &Operation, chain: &[&Resource]) -> TokenStream {
     let (return_ty, body) = match (&operation.response, &operation.pagination) {
         (ResponseBody::Json(_), Some(pagination)) => {
             let item = type_tokens(&pagination.item);
-            (quote! { crate::blocking::Page<#item> }, quote! { #client.page(#call) })
+            (
+                quote! { crate::blocking::Page<#item> },
+                quote! { #client.page(#call) },
+            )
         }
         (ResponseBody::EventStream(ty), _) => {
             let event = match &operation.response_alias {
@@ -108,7 +117,10 @@ fn method(operation: &Operation, chain: &[&Resource]) -> TokenStream {
                 }
                 None => type_tokens(ty),
             };
-            (quote! { crate::blocking::Events<#event> }, quote! { #client.events(#call) })
+            (
+                quote! { crate::blocking::Events<#event> },
+                quote! { #client.events(#call) },
+            )
         }
         _ => (response_type(operation), quote! { #client.send(#call) }),
     };

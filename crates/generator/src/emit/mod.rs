@@ -68,6 +68,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../../templates/runtime/error.rs"),
     ),
     (
+        "file.rs",
+        include_str!("../../../../templates/runtime/file.rs"),
+    ),
+    (
         "log.rs",
         include_str!("../../../../templates/runtime/log.rs"),
     ),
@@ -351,11 +355,12 @@ pub const SDK_DEPENDENCIES: &[(&str, &str)] = &[
         "futures",
         r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
     ),
+    ("form_urlencoded", r#""1""#),
     ("httpdate", r#""1""#),
     ("percent-encoding", r#""2""#),
     (
         "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "stream", "http2"] }"#,
+        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "stream", "http2", "multipart"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),

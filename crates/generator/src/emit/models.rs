@@ -361,7 +361,11 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
         let field_name = ident(&field.rust_name);
         let rename = rename_attr(&field.rust_name, &field.wire_name);
         let ty = param_field_type(field);
-        let serde_attr = if field.location == ParamLocation::Body {
+        // Files and raw bytes are never JSON: multipart and raw bodies send them.
+        let serde_attr = if field.location == ParamLocation::Body
+            && !field.ty.contains_file()
+            && field.ty != TypeRef::Bytes
+        {
             match field.presence {
                 Presence::Required | Presence::RequiredNullable => quote! {},
                 Presence::Optional => quote! { #[serde(skip_serializing_if = "Option::is_none")] },
@@ -393,7 +397,11 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
             if field.presence == Presence::Required {
                 let (_, convert) = setter_input(&field.ty);
                 let value = convert(quote! { #field_name });
-                quote! { #field_name: #value, }
+                if field_name == value.to_string() {
+                    quote! { #field_name, }
+                } else {
+                    quote! { #field_name: #value, }
+                }
             } else {
                 quote! { #field_name: Default::default(), }
             }
@@ -453,6 +461,10 @@ fn setter_input(ty: &TypeRef) -> (TokenStream, Convert) {
         TypeRef::Vec(inner) if **inner == TypeRef::String => (
             quote! { impl IntoIterator<Item = impl Into<String>> },
             Box::new(|v| quote! { #v.into_iter().map(Into::into).collect() }),
+        ),
+        TypeRef::Bytes => (
+            quote! { impl Into<::bytes::Bytes> },
+            Box::new(|v| quote! { #v.into() }),
         ),
         other => {
             let ty = type_tokens(other);

@@ -187,14 +187,7 @@ fn method(
                 ParamLocation::Path | ParamLocation::Body => None,
             }
         });
-    let body_step = match &operation.body {
-        Some(RequestBody::JsonFields { .. }) => quote! { request.json(&params); },
-        Some(RequestBody::JsonValue { field }) => {
-            let field = ident(field);
-            quote! { request.json(&params.#field); }
-        }
-        None => quote! {},
-    };
+    let body_step = body_step(operation);
     let named = |ty: &TypeRef| match &operation.response_alias {
         Some(alias) => {
             let alias = ident(alias);
@@ -229,6 +222,8 @@ fn method(
                 quote! { crate::Call::events },
             )
         }
+        (ResponseBody::Bytes, _) => (quote! { ::bytes::Bytes }, quote! { crate::Call::bytes }),
+        (ResponseBody::Text, _) => (quote! { String }, quote! { crate::Call::text }),
     };
     let client = if is_root {
         quote! { self.clone() }
@@ -246,6 +241,64 @@ fn method(
             #paginate
             #constructor(#client, request)
         }
+    }
+}
+
+/// How the method puts its body on the request.
+fn body_step(operation: &Operation) -> TokenStream {
+    let body_fields = || {
+        operation
+            .params
+            .iter()
+            .flat_map(|params| &params.fields)
+            .filter(|field| field.location == ParamLocation::Body)
+    };
+    let raw = |field: &str, content_type: &str, method: TokenStream| {
+        let optional =
+            body_fields().any(|f| f.rust_name == field && f.presence != Presence::Required);
+        let field = ident(field);
+        if optional {
+            quote! {
+                if let Some(body) = &params.#field {
+                    request.#method(body.clone(), #content_type);
+                }
+            }
+        } else {
+            quote! { request.#method(params.#field.clone(), #content_type); }
+        }
+    };
+    match &operation.body {
+        Some(RequestBody::JsonFields { .. }) => quote! { request.json(&params); },
+        Some(RequestBody::JsonValue { field }) => {
+            let field = ident(field);
+            quote! { request.json(&params.#field); }
+        }
+        Some(RequestBody::Form) => quote! { request.form(&params); },
+        Some(RequestBody::Multipart) => {
+            let parts = body_fields().map(|field| {
+                let field_name = ident(&field.rust_name);
+                let wire = &field.wire_name;
+                if field.ty.contains_file() {
+                    quote! { form.file(#wire, &params.#field_name); }
+                } else {
+                    quote! { form.text(#wire, &params.#field_name); }
+                }
+            });
+            quote! {
+                let mut form = crate::request::Multipart::default();
+                #(#parts)*
+                request.multipart(form);
+            }
+        }
+        Some(RequestBody::Binary {
+            field,
+            content_type,
+        }) => raw(field, content_type, quote! { bytes_body }),
+        Some(RequestBody::Text {
+            field,
+            content_type,
+        }) => raw(field, content_type, quote! { text_body }),
+        None => quote! {},
     }
 }
 
@@ -268,7 +321,11 @@ pub(crate) fn signature_args(operation: &Operation) -> Vec<TokenStream> {
 
 /// The names of the method's arguments, to pass them on.
 pub(crate) fn argument_names(operation: &Operation) -> Vec<proc_macro2::Ident> {
-    let mut names: Vec<_> = operation.path_params.iter().map(|param| ident(&param.rust_name)).collect();
+    let mut names: Vec<_> = operation
+        .path_params
+        .iter()
+        .map(|param| ident(&param.rust_name))
+        .collect();
     if operation.params.is_some() {
         names.push(ident("params"));
     }
@@ -277,7 +334,11 @@ pub(crate) fn argument_names(operation: &Operation) -> Vec<proc_macro2::Ident> {
 
 /// The method's success type as the async method returns it.
 pub(crate) fn response_type(operation: &Operation) -> TokenStream {
-    match (&operation.response, &operation.pagination, &operation.response_alias) {
+    match (
+        &operation.response,
+        &operation.pagination,
+        &operation.response_alias,
+    ) {
         (ResponseBody::Empty, _, _) => quote! { () },
         (ResponseBody::Json(_), Some(pagination), _) => {
             let item = type_tokens(&pagination.item);
@@ -288,6 +349,8 @@ pub(crate) fn response_type(operation: &Operation) -> TokenStream {
             quote! { crate::types::#alias }
         }
         (ResponseBody::Json(ty), None, None) => type_tokens(ty),
+        (ResponseBody::Bytes, _, _) => quote! { ::bytes::Bytes },
+        (ResponseBody::Text, _, _) => quote! { String },
         (ResponseBody::EventStream(ty), _, alias) => {
             let event = match alias {
                 Some(alias) => {
@@ -332,6 +395,10 @@ pub(crate) fn example(
                 }
                 TypeRef::Bool => "true".to_owned(),
                 TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "1".to_owned(),
+                TypeRef::File => format!(
+                    "{crate_ident}::FileUpload::from_path(\"report.pdf\").expect(\"readable\")"
+                ),
+                TypeRef::Bytes => "b\"file content\".to_vec()".to_owned(),
                 _ => return None,
             });
         }
@@ -369,6 +436,9 @@ pub(crate) fn example(
         (ResponseBody::Json(_), Some(pagination)) => format!(
             "use {crate_ident}::StreamExt as _;\n// Pages are fetched as the stream is read.\nlet mut items = {call}.into_stream();\nwhile let Some(item) = items.next().await {{\n{}}}\n",
             item_line(&pagination.item, "item")
+        ),
+        (ResponseBody::Bytes | ResponseBody::Text, _) => format!(
+            "let {variable} = {call}.await?;\nprintln!(\"{{}} bytes\", {variable}.len());\n"
         ),
         (ResponseBody::EventStream(_), _) => format!(
             "use {crate_ident}::StreamExt as _;\nlet mut events = {call}.await?;\nwhile let Some(event) = events.next().await {{\n    println!(\"{{:?}}\", event?);\n}}\n"

@@ -148,6 +148,8 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(inner);
             quote! { Box<#inner> }
         }
+        TypeRef::File => quote! { crate::FileUpload },
+        TypeRef::Bytes => quote! { ::bytes::Bytes },
     }
 }
 

@@ -186,6 +186,17 @@ pub fn normalize_schema(schema: &mut Value) {
     normalize_exclusive_bounds(object);
     normalize_integer_bounds(object);
     normalize_schema_examples(object);
+    // 3.1 marks binary strings with `contentMediaType`; 3.0 with `format: binary`.
+    let binary_media = object
+        .get("contentMediaType")
+        .and_then(Value::as_str)
+        .is_some_and(|media| !media.contains("json") && !media.starts_with("text/"));
+    if binary_media && !object.contains_key("format") {
+        object.insert("format".to_owned(), Value::String("binary".to_owned()));
+        object
+            .entry("type")
+            .or_insert_with(|| Value::String("string".to_owned()));
+    }
     if let Some(prefix_items) = object.remove("prefixItems") {
         // Tuples have no 3.0 form; keep them for the lowering stage and type the
         // array's items as untyped so nothing is rejected.

@@ -9,9 +9,11 @@
 //! parameters, body and response; the schemas they reach are lowered on the way by
 //! [`types::TypeLowerer`].
 
+pub mod grouping;
 pub mod names;
 pub mod types;
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use indexmap::IndexMap;
@@ -108,31 +110,50 @@ pub fn lower(
         }
     }
     if config.operations == OperationSelection::All {
-        for (index, op) in operations.iter().enumerate() {
-            if used[index] {
-                continue;
-            }
-            let resource_path = derive_resource_path(op);
-            let node = resource_node(&mut root, &resource_path);
-            let mut taken = Namespace::with_reserved(&["new", "clone"]);
-            for existing in &node.operations {
-                taken.claim(&existing.method_name);
-            }
-            for child in &node.children {
-                taken.claim(&child.accessor);
-            }
-            let method_ident = taken.claim(&derive_method_name(op));
-            let prefix = names::pascal_ident(
-                resource_path.rsplit('.').next().unwrap_or("Client"),
-                "Client",
-            );
+        let pending: Vec<usize> = (0..operations.len())
+            .filter(|index| !used[*index])
+            .collect();
+        let facts: Vec<grouping::OperationFacts<'_>> = pending
+            .iter()
+            .map(|index| {
+                let op = &operations[*index];
+                grouping::OperationFacts {
+                    method: op.method,
+                    path: op.path,
+                    tags: &op.operation.tags,
+                    operation_id: op.operation.operation_id.as_deref(),
+                }
+            })
+            .collect();
+        let resources = grouping::resource_paths(&facts);
+        for resource in &resources {
+            resource_node(&mut root, resource);
+        }
+        let mut taken = BTreeMap::new();
+        names_in_use(&root, &mut taken);
+        let methods = grouping::method_names(&facts, &resources, taken);
+        for ((index, resource), method_ident) in pending.iter().zip(&resources).zip(&methods) {
+            let prefix: String = if resource.is_empty() {
+                config.client.name.clone()
+            } else {
+                resource
+                    .split('.')
+                    .map(|part| names::pascal_ident(part, "Resource"))
+                    .collect()
+            };
             let params_name = format!(
                 "{prefix}{}Params",
-                names::pascal_ident(names::bare(&method_ident), "Call")
+                names::pascal_ident(names::bare(method_ident), "Call")
             );
-            let operation =
-                lower_operation(op, &method_ident, &params_name, None, config, &mut lowerer);
-            resource_node(&mut root, &resource_path)
+            let operation = lower_operation(
+                &operations[*index],
+                method_ident,
+                &params_name,
+                None,
+                config,
+                &mut lowerer,
+            );
+            resource_node(&mut root, resource)
                 .operations
                 .push(operation);
         }
@@ -280,58 +301,20 @@ fn fill_resource_docs(resource: &mut Resource) {
     }
 }
 
-/// The resource an unconfigured operation belongs to: its first tag, else the first
-/// path segment that is not an API prefix (`api`, `v1`) or a parameter.
-fn derive_resource_path(op: &SpecOp<'_>) -> String {
-    if let Some(tag) = op.operation.tags.first() {
-        return names::bare(&names::snake_ident(tag, "resource")).to_owned();
+/// The names each resource already uses (configured methods, child accessors).
+fn names_in_use(resource: &Resource, taken: &mut BTreeMap<String, Namespace>) {
+    let names = taken
+        .entry(resource.path.clone())
+        .or_insert_with(|| Namespace::with_reserved(grouping::RESERVED_METHODS));
+    for operation in &resource.operations {
+        names.claim(&operation.method_name);
     }
-    op.path
-        .split('/')
-        .filter(|segment| !segment.is_empty() && !segment.starts_with('{'))
-        .find(|segment| !is_api_prefix(segment))
-        .map(|segment| names::bare(&names::snake_ident(segment, "resource")).to_owned())
-        .unwrap_or_default()
-}
-
-fn is_api_prefix(segment: &str) -> bool {
-    segment == "api"
-        || (segment.starts_with('v')
-            && segment[1..].chars().all(|c| c.is_ascii_digit())
-            && segment.len() > 1)
-}
-
-/// The method name of an unconfigured operation: its `operationId` in snake case,
-/// without the `_api_v1_..._post` tail FastAPI appends; else the HTTP method and path.
-fn derive_method_name(op: &SpecOp<'_>) -> String {
-    if let Some(id) = op.operation.operation_id.as_deref() {
-        let snake = names::snake_ident(id, "call");
-        let bare = names::bare(&snake);
-        let path_tail: String = op
-            .path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
-            .collect::<Vec<_>>()
-            .join("_");
-        let fastapi_tail = format!(
-            "_{}_{}",
-            names::bare(&names::snake_ident(&path_tail, "path")),
-            op.method
-        );
-        if let Some(stripped) = bare.strip_suffix(&fastapi_tail) {
-            if !stripped.is_empty() {
-                return names::snake_ident(stripped, "call");
-            }
-        }
-        return snake;
+    for child in &resource.children {
+        names.claim(&child.accessor);
     }
-    let path: Vec<&str> = op
-        .path
-        .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{') && !is_api_prefix(s))
-        .collect();
-    names::snake_ident(&format!("{} {}", op.method, path.join(" ")), "call")
+    for child in &resource.children {
+        names_in_use(child, taken);
+    }
 }
 
 /// Parameter names the generated method body uses for itself.
@@ -342,6 +325,8 @@ const RESERVED_PARAM_NAMES: &[&str] = &[
     "request",
     "options",
     "extra_fields",
+    "form",
+    "body",
 ];
 
 fn lower_operation<'a>(
@@ -715,6 +700,47 @@ fn json_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaT
     })
 }
 
+/// How a body's media type is sent, in order of preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum BodyKind {
+    Json,
+    Form,
+    Multipart,
+    Binary,
+    Text,
+}
+
+fn media_essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn body_kind(media_type: &str) -> BodyKind {
+    let essence = media_essence(media_type);
+    if essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "*/*"
+        || essence == "text/json"
+    {
+        BodyKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyKind::Form
+    } else if essence.starts_with("multipart/") {
+        BodyKind::Multipart
+    } else if essence.starts_with("text/")
+        || essence.ends_with("+xml")
+        || essence == "application/xml"
+    {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    }
+}
+
 fn lower_body<'a>(
     op: &SpecOp<'a>,
     params_name: &str,
@@ -734,37 +760,103 @@ fn lower_body<'a>(
         ));
         return None;
     };
-    let Some((media_type, media)) = json_media(&body.content) else {
-        lowerer.diagnostics.push(Diagnostic::warning(
-            pointer,
-            "only JSON request bodies are supported yet; the body is left out",
-        ));
-        return None;
-    };
+    // The preferred media type the spec offers (JSON first).
+    let (media_type, media, kind) = body
+        .content
+        .iter()
+        .map(|(media_type, media)| (media_type, media, body_kind(media_type)))
+        .min_by_key(|(_, _, kind)| *kind)?;
     let schema_pointer = format!(
         "{pointer}/content/{}/schema",
         escape_pointer_token(media_type)
     );
-    let schema = media.schema.as_ref()?;
+    let hint = format!("{params_name}Body");
+    let body_doc = body
+        .description
+        .clone()
+        .unwrap_or_else(|| "The request body.".to_owned());
+    let whole_presence = if body.required {
+        Presence::Required
+    } else {
+        Presence::Optional
+    };
+    match kind {
+        BodyKind::Binary | BodyKind::Text => {
+            let rust_name = field_names.claim("body");
+            fields.push(Param {
+                wire_name: "body".to_owned(),
+                rust_name: rust_name.clone(),
+                location: ParamLocation::Body,
+                ty: if kind == BodyKind::Binary {
+                    TypeRef::Bytes
+                } else {
+                    TypeRef::String
+                },
+                presence: whole_presence,
+                doc: body_doc,
+            });
+            let content_type = if media_essence(media_type).contains('*') {
+                "application/octet-stream".to_owned()
+            } else {
+                media_type.clone()
+            };
+            return Some(if kind == BodyKind::Binary {
+                RequestBody::Binary {
+                    field: rust_name,
+                    content_type,
+                }
+            } else {
+                RequestBody::Text {
+                    field: rust_name,
+                    content_type,
+                }
+            });
+        }
+        BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {}
+    }
+    let Some(schema) = media.schema.as_ref() else {
+        if kind == BodyKind::Json {
+            return None;
+        }
+        lowerer.diagnostics.push(Diagnostic::warning(
+            schema_pointer,
+            "a form body without a schema has no fields to send; the body is left out",
+        ));
+        return None;
+    };
     let view: SchemaView<'a> = schema.into();
-    if let Some(properties) =
-        lowerer.body_fields(view, &schema_pointer, &format!("{params_name}Body"))
-    {
+    if let Some(properties) = lowerer.body_fields(view, &schema_pointer, &hint) {
         for field in properties {
+            let ty = if kind == BodyKind::Multipart {
+                lowerer.file_type(&field.ty, view, &schema_pointer, &field.wire_name)
+            } else {
+                field.ty
+            };
             fields.push(Param {
                 rust_name: field_names.claim(&field.rust_name),
                 wire_name: field.wire_name,
                 location: ParamLocation::Body,
-                ty: field.ty,
+                ty,
                 presence: field.presence,
                 doc: field.doc,
             });
         }
-        return Some(RequestBody::JsonFields {
-            required: body.required,
+        return Some(match kind {
+            BodyKind::Form => RequestBody::Form,
+            BodyKind::Multipart => RequestBody::Multipart,
+            _ => RequestBody::JsonFields {
+                required: body.required,
+            },
         });
     }
-    let (ty, nullable) = lowerer.type_of(view, &format!("{params_name}Body"), &schema_pointer);
+    if kind != BodyKind::Json {
+        lowerer.diagnostics.push(Diagnostic::warning(
+            schema_pointer,
+            "a form body whose schema is not an object has no fields to send; the body is left out",
+        ));
+        return None;
+    }
+    let (ty, nullable) = lowerer.type_of(view, &hint, &schema_pointer);
     let rust_name = field_names.claim("body");
     fields.push(Param {
         wire_name: "body".to_owned(),
@@ -776,10 +868,7 @@ fn lower_body<'a>(
             (true, true) => Presence::RequiredNullable,
             (false, _) => Presence::Optional,
         },
-        doc: body
-            .description
-            .clone()
-            .unwrap_or_else(|| "The request body.".to_owned()),
+        doc: body_doc,
     });
     Some(RequestBody::JsonValue { field: rust_name })
 }
@@ -836,12 +925,14 @@ fn lower_response<'a>(
     if matches!(status, StatusCode::Code(204 | 205)) || response.content.is_empty() {
         return ResponseBody::Empty;
     }
-    if let Some((media_type, media)) = response.content.iter().find(|(media_type, _)| {
+    // JSON wins when a response offers both (the stream is then opt-in by a request flag).
+    let event_stream = response.content.iter().find(|(media_type, _)| {
         media_type
             .split(';')
             .next()
             .is_some_and(|m| m.trim() == "text/event-stream")
-    }) {
+    });
+    if let (Some((media_type, media)), None) = (event_stream, json_media(&response.content)) {
         let Some(schema) = &media.schema else {
             return ResponseBody::EventStream(TypeRef::Json);
         };
@@ -853,11 +944,16 @@ fn lower_response<'a>(
         return ResponseBody::EventStream(ty);
     }
     let Some((media_type, media)) = json_media(&response.content) else {
-        lowerer.diagnostics.push(Diagnostic::warning(
-            pointer,
-            "only JSON responses are supported yet; the response is returned as JSON",
-        ));
-        return ResponseBody::Json(TypeRef::Json);
+        // No JSON: text as a `String`, anything else as raw bytes.
+        let text = response
+            .content
+            .keys()
+            .all(|media_type| body_kind(media_type) == BodyKind::Text);
+        return if text {
+            ResponseBody::Text
+        } else {
+            ResponseBody::Bytes
+        };
     };
     let Some(schema) = &media.schema else {
         return ResponseBody::Json(TypeRef::Json);

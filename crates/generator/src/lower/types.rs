@@ -245,6 +245,70 @@ impl<'a> TypeLowerer<'a> {
         None
     }
 
+    /// For a multipart body field: `File` (or `Vec<File>`) when the property is a
+    /// binary string, else `ty` unchanged.
+    #[must_use]
+    pub fn file_type(
+        &self,
+        ty: &TypeRef,
+        body: SchemaView<'a>,
+        pointer: &str,
+        wire_name: &str,
+    ) -> TypeRef {
+        let property = self
+            .resolve(body, pointer)
+            .and_then(|(schema, at)| self.object_parts(schema, &at))
+            .and_then(|parts| {
+                parts
+                    .properties
+                    .iter()
+                    .find(|(name, _, _)| *name == wire_name)
+                    .map(|(_, view, at)| (*view, at.clone()))
+            });
+        let Some((view, at)) = property else {
+            return ty.clone();
+        };
+        if self.is_binary(view, &at, 0) {
+            return TypeRef::File;
+        }
+        if let Some((schema, at)) = self.resolve(view, &at) {
+            let items = match &schema.schema_kind {
+                SchemaKind::Type(Type::Array(array)) => array.items.as_ref(),
+                SchemaKind::Any(any) => any.items.as_ref(),
+                _ => None,
+            };
+            if let Some(items) = items {
+                if self.is_binary(items.into(), &format!("{at}/items"), 0) {
+                    return TypeRef::Vec(Box::new(TypeRef::File));
+                }
+            }
+        }
+        ty.clone()
+    }
+
+    fn is_binary(&self, view: SchemaView<'a>, pointer: &str, depth: usize) -> bool {
+        let Some((schema, at)) = self.resolve(view, pointer) else {
+            return false;
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => matches!(
+                string.format,
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+            ),
+            SchemaKind::Any(any) => any.format.as_deref() == Some("binary"),
+            SchemaKind::AllOf { all_of: parts }
+            | SchemaKind::AnyOf { any_of: parts }
+            | SchemaKind::OneOf { one_of: parts }
+                if depth < 4 =>
+            {
+                parts.iter().enumerate().any(|(index, part)| {
+                    self.is_binary(part.into(), &format!("{at}/{index}"), depth + 1)
+                })
+            }
+            _ => false,
+        }
+    }
+
     /// Claims a type name for something that is not a schema (a params type).
     pub fn claim_type_name(&mut self, wanted: &str) -> String {
         self.type_names.claim(wanted)
@@ -689,7 +753,8 @@ impl<'a> TypeLowerer<'a> {
             .as_ref()
             .map(|d| d.property_name.clone())
             .or_else(|| self.common_const_property(alternatives, pointer, key));
-        let mut variant_names = Namespace::default();
+        // `Unknown` is the catch-all variant every union gets.
+        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let alternative_pointer = format!("{pointer}/{key}/{index}");
@@ -899,6 +964,8 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Vec(_) => "Array".to_owned(),
         TypeRef::Map(_) => "Object".to_owned(),
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
+        TypeRef::File => "File".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
     }
 }
 

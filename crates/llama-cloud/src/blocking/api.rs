@@ -11,6 +11,134 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    /// Operations under `data_sinks`.
+    #[must_use]
+    pub fn data_sinks(&self) -> self::data_sinks::DataSinks {
+        self::data_sinks::DataSinks {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `data_sources`.
+    #[must_use]
+    pub fn data_sources(&self) -> self::data_sources::DataSources {
+        self::data_sources::DataSources {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `embedding_model_configs`.
+    #[must_use]
+    pub fn embedding_model_configs(
+        &self,
+    ) -> self::embedding_model_configs::EmbeddingModelConfigs {
+        self::embedding_model_configs::EmbeddingModelConfigs {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `organizations`.
+    #[must_use]
+    pub fn organizations(&self) -> self::organizations::Organizations {
+        self::organizations::Organizations {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `projects`.
+    #[must_use]
+    pub fn projects(&self) -> self::projects::Projects {
+        self::projects::Projects {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `job_dashboard`.
+    #[must_use]
+    pub fn job_dashboard(&self) -> self::job_dashboard::JobDashboard {
+        self::job_dashboard::JobDashboard {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `page_screenshots`.
+    #[must_use]
+    pub fn page_screenshots(&self) -> self::page_screenshots::PageScreenshots {
+        self::page_screenshots::PageScreenshots {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `page_figures`.
+    #[must_use]
+    pub fn page_figures(&self) -> self::page_figures::PageFigures {
+        self::page_figures::PageFigures {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `pipelines`.
+    #[must_use]
+    pub fn pipelines(&self) -> self::pipelines::Pipelines {
+        self::pipelines::Pipelines {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `retrievers`.
+    #[must_use]
+    pub fn retrievers(&self) -> self::retrievers::Retrievers {
+        self::retrievers::Retrievers {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `parsing`.
+    #[must_use]
+    pub fn parsing(&self) -> self::parsing::Parsing {
+        self::parsing::Parsing {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `llama_extract`.
+    #[must_use]
+    pub fn llama_extract(&self) -> self::llama_extract::LlamaExtract {
+        self::llama_extract::LlamaExtract {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `sheets`.
+    #[must_use]
+    pub fn sheets(&self) -> self::sheets::Sheets {
+        self::sheets::Sheets {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `split`.
+    #[must_use]
+    pub fn split(&self) -> self::split::Split {
+        self::split::Split {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `retrieval`.
+    #[must_use]
+    pub fn retrieval(&self) -> self::retrieval::Retrieval {
+        self::retrieval::Retrieval {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `indexes`.
+    #[must_use]
+    pub fn indexes(&self) -> self::indexes::Indexes {
+        self::indexes::Indexes {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `v2`.
+    #[must_use]
+    pub fn v2(&self) -> self::v2::V2 {
+        self::v2::V2 {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `alpha`.
+    #[must_use]
+    pub fn alpha(&self) -> self::alpha::Alpha {
+        self::alpha::Alpha {
+            client: self.clone(),
+        }
+    }
 }
 /// Blocking handles under `beta`.
 pub mod beta {
@@ -24,6 +152,90 @@ pub mod beta {
         #[must_use]
         pub fn chat(&self) -> self::chat::Chat {
             self::chat::Chat {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.classifier`.
+        #[must_use]
+        pub fn classifier(&self) -> self::classifier::Classifier {
+            self::classifier::Classifier {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.usage_metrics`.
+        #[must_use]
+        pub fn usage_metrics(&self) -> self::usage_metrics::UsageMetrics {
+            self::usage_metrics::UsageMetrics {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.agent_data`.
+        #[must_use]
+        pub fn agent_data(&self) -> self::agent_data::AgentData {
+            self::agent_data::AgentData {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.files`.
+        #[must_use]
+        pub fn files(&self) -> self::files::Files {
+            self::files::Files {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.attachments`.
+        #[must_use]
+        pub fn attachments(&self) -> self::attachments::Attachments {
+            self::attachments::Attachments {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.sheets`.
+        #[must_use]
+        pub fn sheets(&self) -> self::sheets::Sheets {
+            self::sheets::Sheets {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.directories`.
+        #[must_use]
+        pub fn directories(&self) -> self::directories::Directories {
+            self::directories::Directories {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.configurations`.
+        #[must_use]
+        pub fn configurations(&self) -> self::configurations::Configurations {
+            self::configurations::Configurations {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.webhook_configs`.
+        #[must_use]
+        pub fn webhook_configs(&self) -> self::webhook_configs::WebhookConfigs {
+            self::webhook_configs::WebhookConfigs {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.split`.
+        #[must_use]
+        pub fn split(&self) -> self::split::Split {
+            self::split::Split {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.batch_processing`.
+        #[must_use]
+        pub fn batch_processing(&self) -> self::batch_processing::BatchProcessing {
+            self::batch_processing::BatchProcessing {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.pipelines`.
+        #[must_use]
+        pub fn pipelines(&self) -> self::pipelines::Pipelines {
+            self::pipelines::Pipelines {
                 client: self.client.clone(),
             }
         }
@@ -142,6 +354,4220 @@ pub mod beta {
                             .beta()
                             .chat()
                             .stream(session_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.classifier`.
+    pub mod classifier {
+        /// Operations under `beta.classifier`.
+        #[derive(Debug, Clone)]
+        pub struct Classifier {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Classifier {
+            /// List Classify Jobs
+            ///
+            /// List classify jobs. Experimental: not production-ready and subject to change.
+            ///
+            /// `GET /api/v1/classifier/jobs`
+            pub fn list_classify_jobs(
+                &self,
+                params: crate::types::BetaClassifierListClassifyJobsParams,
+            ) -> Result<crate::types::ClassifyJobListResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .classifier()
+                            .list_classify_jobs(params),
+                    )
+            }
+            /// Create Classify Job
+            ///
+            /// Create a classify job. Experimental: not production-ready and subject to change.
+            ///
+            /// `POST /api/v1/classifier/jobs`
+            pub fn create_classify_job(
+                &self,
+                params: crate::types::BetaClassifierCreateClassifyJobParams,
+            ) -> Result<crate::types::ClassifyJob, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .classifier()
+                            .create_classify_job(params),
+                    )
+            }
+            /// Get Classify Job
+            ///
+            /// Get a classify job. Experimental: not production-ready and subject to change.
+            ///
+            /// `GET /api/v1/classifier/jobs/{classify_job_id}`
+            pub fn get_classify_job(
+                &self,
+                classify_job_id: &str,
+                params: crate::types::BetaClassifierGetClassifyJobParams,
+            ) -> Result<crate::types::ClassifyJob, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .classifier()
+                            .get_classify_job(classify_job_id, params),
+                    )
+            }
+            /// Get Classification Job Results
+            ///
+            /// Get the results of a classify job. Experimental: not production-ready and subject to change.
+            ///
+            /// `GET /api/v1/classifier/jobs/{classify_job_id}/results`
+            pub fn get_classification_job_results(
+                &self,
+                classify_job_id: &str,
+                params: crate::types::BetaClassifierGetClassificationJobResultsParams,
+            ) -> Result<crate::types::ClassifyJobResults, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .classifier()
+                            .get_classification_job_results(classify_job_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.usage_metrics`.
+    pub mod usage_metrics {
+        /// Operations under `beta.usage_metrics`.
+        #[derive(Debug, Clone)]
+        pub struct UsageMetrics {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl UsageMetrics {
+            /// Aggregate Usage Metrics
+            ///
+            /// Aggregate usage metrics using the same filters as the regular list endpoint.
+            ///
+            /// The authenticated organization is always applied as a filter.
+            ///
+            /// `GET /api/v1/beta/usage-metrics/aggregate`
+            pub fn aggregate(
+                &self,
+                params: crate::types::BetaUsageMetricsAggregateParams,
+            ) -> Result<crate::types::UsageMetricAggregateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .usage_metrics()
+                            .aggregate(params),
+                    )
+            }
+            /// List Usage Metrics
+            ///
+            /// List usage metrics with filtering and pagination.
+            ///
+            /// `GET /api/v1/beta/usage-metrics`
+            pub fn list(
+                &self,
+                params: crate::types::BetaUsageMetricsListParams,
+            ) -> Result<crate::types::UsageMetricQueryResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().usage_metrics().list(params))
+            }
+        }
+    }
+    /// Blocking handles under `beta.agent_data`.
+    pub mod agent_data {
+        /// Operations under `beta.agent_data`.
+        #[derive(Debug, Clone)]
+        pub struct AgentData {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl AgentData {
+            /// Get Agent Data
+            ///
+            /// Get agent data by ID.
+            ///
+            /// `GET /api/v1/beta/agent-data/{item_id}`
+            pub fn retrieve(
+                &self,
+                item_id: &str,
+                params: crate::types::BetaAgentDataRetrieveParams,
+            ) -> Result<crate::types::AgentData, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .agent_data()
+                            .retrieve(item_id, params),
+                    )
+            }
+            /// Update Agent Data
+            ///
+            /// Update agent data by ID (overwrites).
+            ///
+            /// `PUT /api/v1/beta/agent-data/{item_id}`
+            pub fn update(
+                &self,
+                item_id: &str,
+                params: crate::types::BetaAgentDataUpdateParams,
+            ) -> Result<crate::types::AgentData, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .agent_data()
+                            .update(item_id, params),
+                    )
+            }
+            /// Delete Agent Data
+            ///
+            /// Delete agent data by ID.
+            ///
+            /// `DELETE /api/v1/beta/agent-data/{item_id}`
+            pub fn delete(
+                &self,
+                item_id: &str,
+                params: crate::types::BetaAgentDataDeleteParams,
+            ) -> Result<::std::collections::BTreeMap<String, String>, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .agent_data()
+                            .delete(item_id, params),
+                    )
+            }
+            /// Create Agent Data
+            ///
+            /// Create new agent data.
+            ///
+            /// `POST /api/v1/beta/agent-data`
+            pub fn create(
+                &self,
+                params: crate::types::BetaAgentDataCreateParams,
+            ) -> Result<crate::types::AgentData, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().agent_data().create(params))
+            }
+            /// Search Agent Data
+            ///
+            /// Search agent data with filtering, sorting, and pagination.
+            ///
+            /// `POST /api/v1/beta/agent-data/:search`
+            pub fn search(
+                &self,
+                params: crate::types::BetaAgentDataSearchParams,
+            ) -> Result<crate::types::AgentDataSearchResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().agent_data().search(params))
+            }
+            /// Aggregate Agent Data
+            ///
+            /// Aggregate agent data with grouping and optional counting/first item retrieval.
+            ///
+            /// `POST /api/v1/beta/agent-data/:aggregate`
+            pub fn aggregate(
+                &self,
+                params: crate::types::BetaAgentDataAggregateParams,
+            ) -> Result<crate::types::AgentDataAggregateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().beta().agent_data().aggregate(params),
+                    )
+            }
+            /// Delete Agent Data By Query
+            ///
+            /// Bulk delete agent data by query (deployment_name, collection, optional filters).
+            ///
+            /// `POST /api/v1/beta/agent-data/:delete`
+            pub fn delete_by_query(
+                &self,
+                params: crate::types::BetaAgentDataDeleteByQueryParams,
+            ) -> Result<crate::types::DeleteResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .agent_data()
+                            .delete_by_query(params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.files`.
+    pub mod files {
+        /// Operations under `beta.files`.
+        #[derive(Debug, Clone)]
+        pub struct Files {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Files {
+            /// List Files
+            ///
+            /// List files with optional filtering and pagination.
+            ///
+            /// Filter by `file_name`, `file_ids`, or `external_file_id`.
+            /// Supports cursor-based pagination and custom ordering.
+            ///
+            /// `GET /api/v1/beta/files`
+            pub fn list(
+                &self,
+                params: crate::types::BetaFilesListParams,
+            ) -> Result<crate::types::FileQueryResponseV2, crate::Error> {
+                self.client.send(self.client.async_client().beta().files().list(params))
+            }
+            /// Upload File
+            ///
+            /// Upload a file using multipart/form-data.
+            ///
+            /// Set `purpose` to indicate how the file will be used:
+            /// `user_data`, `parse`, `extract`, `classify`, `split`,
+            /// `sheet`, or `agent_app`.
+            ///
+            /// Returns the created file metadata including its ID for use
+            /// in subsequent parse, extract, or classify operations.
+            ///
+            /// `POST /api/v1/beta/files`
+            pub fn upload(
+                &self,
+                params: crate::types::BetaFilesUploadParams,
+            ) -> Result<crate::types::FileV2, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().files().upload(params))
+            }
+            /// Query Files
+            ///
+            /// Query files with filtering and pagination. Deprecated: use `GET /files`.
+            ///
+            /// `POST /api/v1/beta/files/query`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn query(
+                &self,
+                params: crate::types::BetaFilesQueryParams,
+            ) -> Result<crate::types::FileQueryResponseV2, crate::Error> {
+                self.client.send(self.client.async_client().beta().files().query(params))
+            }
+            /// Get File
+            ///
+            /// Get file metadata by ID.
+            ///
+            /// `GET /api/v1/beta/files/{file_id}`
+            pub fn retrieve(
+                &self,
+                file_id: &str,
+                params: crate::types::BetaFilesRetrieveParams,
+            ) -> Result<crate::types::FileV2, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .files()
+                            .retrieve(file_id, params),
+                    )
+            }
+            /// Delete File
+            ///
+            /// Delete a file from the project.
+            ///
+            /// `DELETE /api/v1/beta/files/{file_id}`
+            pub fn delete(
+                &self,
+                file_id: &str,
+                params: crate::types::BetaFilesDeleteParams,
+            ) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().beta().files().delete(file_id, params),
+                    )
+            }
+            /// Read File Content
+            ///
+            /// Get a presigned URL to download the file content.
+            ///
+            /// `GET /api/v1/beta/files/{file_id}/content`
+            pub fn read_content(
+                &self,
+                file_id: &str,
+                params: crate::types::BetaFilesReadContentParams,
+            ) -> Result<crate::types::PresignedUrl, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .files()
+                            .read_content(file_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.attachments`.
+    pub mod attachments {
+        /// Operations under `beta.attachments`.
+        #[derive(Debug, Clone)]
+        pub struct Attachments {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Attachments {
+            /// List Attachments
+            ///
+            /// List the attachments associated with a file (e.g. per-page screenshots).
+            ///
+            /// `GET /api/v1/beta/attachments`
+            pub fn list(
+                &self,
+                params: crate::types::BetaAttachmentsListParams,
+            ) -> Result<crate::types::FileAttachmentListResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().attachments().list(params))
+            }
+            /// Get Attachment
+            ///
+            /// Return a presigned download URL for a specific attachment.
+            ///
+            /// `GET /api/v1/beta/attachments/{attachment_name}`
+            pub fn retrieve(
+                &self,
+                attachment_name: &str,
+                params: crate::types::BetaAttachmentsRetrieveParams,
+            ) -> Result<crate::types::PresignedUrl, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .attachments()
+                            .retrieve(attachment_name, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.sheets`.
+    pub mod sheets {
+        /// Operations under `beta.sheets`.
+        #[derive(Debug, Clone)]
+        pub struct Sheets {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Sheets {
+            /// List Spreadsheet Jobs
+            ///
+            /// List spreadsheet parsing jobs.
+            ///
+            /// `GET /api/v1/beta/sheets/jobs`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn list_spreadsheet_jobs(
+                &self,
+                params: crate::types::BetaSheetsListSpreadsheetJobsParams,
+            ) -> Result<crate::types::SpreadsheetJobQueryResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .sheets()
+                            .list_spreadsheet_jobs(params),
+                    )
+            }
+            /// Create Spreadsheet Job
+            ///
+            /// Create a spreadsheet parsing job.
+            ///
+            /// Provide at most one of `configuration` (an inline parsing configuration) or
+            /// `configuration_id` (a saved configuration preset). If neither is provided, a
+            /// default configuration is used. Optionally include `webhook_configurations`
+            /// to receive `sheets.*` status notifications.
+            ///
+            /// `POST /api/v1/beta/sheets/jobs`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn create_spreadsheet_job(
+                &self,
+                params: crate::types::BetaSheetsCreateSpreadsheetJobParams,
+            ) -> Result<crate::types::SpreadsheetJob, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .sheets()
+                            .create_spreadsheet_job(params),
+                    )
+            }
+            /// Get Spreadsheet Job
+            ///
+            /// Get a spreadsheet parsing job. When `include_results=True` (default), embeds extracted regions and results if complete, skipping the separate `/results` call.
+            ///
+            /// `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_spreadsheet_job(
+                &self,
+                spreadsheet_job_id: &str,
+                params: crate::types::BetaSheetsGetSpreadsheetJobParams,
+            ) -> Result<crate::types::SpreadsheetJob, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .sheets()
+                            .get_spreadsheet_job(spreadsheet_job_id, params),
+                    )
+            }
+            /// Delete Spreadsheet Job
+            ///
+            /// Delete a spreadsheet parsing job and its associated data.
+            ///
+            /// `DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn delete_spreadsheet_job(
+                &self,
+                spreadsheet_job_id: &str,
+                params: crate::types::BetaSheetsDeleteSpreadsheetJobParams,
+            ) -> Result<::serde_json::Value, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .sheets()
+                            .delete_spreadsheet_job(spreadsheet_job_id, params),
+                    )
+            }
+            /// Get Result Region
+            ///
+            /// Generate a presigned URL to download a specific extracted region.
+            ///
+            /// `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_result_region(
+                &self,
+                spreadsheet_job_id: &str,
+                region_id: &str,
+                region_type: crate::types::SpreadsheetResultType,
+                params: crate::types::BetaSheetsGetResultRegionParams,
+            ) -> Result<crate::types::PresignedUrl, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .sheets()
+                            .get_result_region(
+                                spreadsheet_job_id,
+                                region_id,
+                                region_type,
+                                params,
+                            ),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.directories`.
+    pub mod directories {
+        /// Operations under `beta.directories`.
+        #[derive(Debug, Clone)]
+        pub struct Directories {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Directories {
+            /// Operations under `beta.directories.files`.
+            #[must_use]
+            pub fn files(&self) -> self::files::Files {
+                self::files::Files {
+                    client: self.client.clone(),
+                }
+            }
+            /// List Directories
+            ///
+            /// `GET /api/v1/beta/directories`
+            pub fn list(
+                &self,
+                params: crate::types::BetaDirectoriesListParams,
+            ) -> Result<crate::types::DirectoryQueryResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().directories().list(params))
+            }
+            /// Create Directory
+            ///
+            /// Create a new directory within the specified project.
+            ///
+            /// `POST /api/v1/beta/directories`
+            pub fn create(
+                &self,
+                params: crate::types::BetaDirectoriesCreateParams,
+            ) -> Result<crate::types::DirectoryResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().directories().create(params))
+            }
+            /// Get Directory
+            ///
+            /// Retrieve a directory by its identifier.
+            ///
+            /// `GET /api/v1/beta/directories/{directory_id}`
+            pub fn retrieve(
+                &self,
+                directory_id: &str,
+                params: crate::types::BetaDirectoriesRetrieveParams,
+            ) -> Result<crate::types::DirectoryResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .directories()
+                            .retrieve(directory_id, params),
+                    )
+            }
+            /// Delete Directory
+            ///
+            /// Permanently delete a directory.
+            ///
+            /// `DELETE /api/v1/beta/directories/{directory_id}`
+            pub fn delete(
+                &self,
+                directory_id: &str,
+                params: crate::types::BetaDirectoriesDeleteParams,
+            ) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .directories()
+                            .delete(directory_id, params),
+                    )
+            }
+            /// Update Directory
+            ///
+            /// Update directory metadata.
+            ///
+            /// `PATCH /api/v1/beta/directories/{directory_id}`
+            pub fn update(
+                &self,
+                directory_id: &str,
+                params: crate::types::BetaDirectoriesUpdateParams,
+            ) -> Result<crate::types::DirectoryResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .directories()
+                            .update(directory_id, params),
+                    )
+            }
+        }
+        /// Blocking handles under `beta.directories.files`.
+        pub mod files {
+            /// Operations under `beta.directories.files`.
+            #[derive(Debug, Clone)]
+            pub struct Files {
+                pub(crate) client: crate::blocking::Client,
+            }
+            impl Files {
+                /// List Directory Files
+                ///
+                /// List all files within the specified directory with optional filtering and pagination.
+                ///
+                /// `GET /api/v1/beta/directories/{directory_id}/files`
+                pub fn list(
+                    &self,
+                    directory_id: &str,
+                    params: crate::types::BetaDirectoriesFilesListParams,
+                ) -> Result<crate::types::DirectoryFileQueryResponse, crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .list(directory_id, params),
+                        )
+                }
+                /// Add Directory File
+                ///
+                /// Create a new file within the specified directory; the directory must exist in the project and `file_id` must reference an existing file.
+                ///
+                /// `POST /api/v1/beta/directories/{directory_id}/files`
+                pub fn add(
+                    &self,
+                    directory_id: &str,
+                    params: crate::types::BetaDirectoriesFilesAddParams,
+                ) -> Result<crate::types::DirectoryFileResponse, crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .add(directory_id, params),
+                        )
+                }
+                /// Upload File To Directory
+                ///
+                /// Upload a file and create its directory entry in one call; `unique_id` / `display_name` default to values derived from file metadata.
+                ///
+                /// `POST /api/v1/beta/directories/{directory_id}/files/upload`
+                pub fn upload(
+                    &self,
+                    directory_id: &str,
+                    params: crate::types::BetaDirectoriesFilesUploadParams,
+                ) -> Result<crate::types::DirectoryFileResponse, crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .upload(directory_id, params),
+                        )
+                }
+                /// Get Directory File
+                ///
+                /// Get a directory file by `directory_file_id`; to look up by `unique_id`, use the list endpoint with a filter.
+                ///
+                /// `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`
+                pub fn retrieve(
+                    &self,
+                    directory_id: &str,
+                    directory_file_id: &str,
+                    params: crate::types::BetaDirectoriesFilesRetrieveParams,
+                ) -> Result<crate::types::DirectoryFileResponse, crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .retrieve(directory_id, directory_file_id, params),
+                        )
+                }
+                /// Delete Directory File
+                ///
+                /// Delete a directory file by `directory_file_id`; to resolve from `unique_id`, list with a filter first.
+                ///
+                /// `DELETE /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`
+                pub fn delete(
+                    &self,
+                    directory_id: &str,
+                    directory_file_id: &str,
+                    params: crate::types::BetaDirectoriesFilesDeleteParams,
+                ) -> Result<(), crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .delete(directory_id, directory_file_id, params),
+                        )
+                }
+                /// Update Directory File
+                ///
+                /// Update directory-file metadata by `directory_file_id`; set `directory_id` to move the file to a different directory. To resolve from `unique_id`, list with a filter first.
+                ///
+                /// `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`
+                pub fn update(
+                    &self,
+                    directory_id: &str,
+                    directory_file_id: &str,
+                    params: crate::types::BetaDirectoriesFilesUpdateParams,
+                ) -> Result<crate::types::DirectoryFileResponse, crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .update(directory_id, directory_file_id, params),
+                        )
+                }
+                /// Bulk Delete Directory Files
+                ///
+                /// Delete up to 100 files from the specified directory; all must belong to it.
+                ///
+                /// `POST /api/v1/beta/directories/{directory_id}/files/bulk-delete`
+                pub fn bulk_delete(
+                    &self,
+                    directory_id: &str,
+                    params: crate::types::BetaDirectoriesFilesBulkDeleteParams,
+                ) -> Result<(), crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .bulk_delete(directory_id, params),
+                        )
+                }
+            }
+        }
+    }
+    /// Blocking handles under `beta.configurations`.
+    pub mod configurations {
+        /// Operations under `beta.configurations`.
+        #[derive(Debug, Clone)]
+        pub struct Configurations {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Configurations {
+            /// List Configurations
+            ///
+            /// List product configurations for the current project.
+            ///
+            /// `GET /api/v1/beta/configurations`
+            pub fn list(
+                &self,
+                params: crate::types::BetaConfigurationsListParams,
+            ) -> Result<crate::types::ConfigurationQueryResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().beta().configurations().list(params),
+                    )
+            }
+            /// Create Configuration
+            ///
+            /// Upsert a product configuration; updates if one with the same name + product type + project exists, otherwise creates.
+            ///
+            /// `POST /api/v1/beta/configurations`
+            pub fn create(
+                &self,
+                params: crate::types::BetaConfigurationsCreateParams,
+            ) -> Result<crate::types::ConfigurationResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().beta().configurations().create(params),
+                    )
+            }
+            /// Get Configuration
+            ///
+            /// Get a single product configuration by ID.
+            ///
+            /// `GET /api/v1/beta/configurations/{config_id}`
+            pub fn retrieve(
+                &self,
+                config_id: &str,
+                params: crate::types::BetaConfigurationsRetrieveParams,
+            ) -> Result<crate::types::ConfigurationResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .configurations()
+                            .retrieve(config_id, params),
+                    )
+            }
+            /// Update Configuration
+            ///
+            /// Update an existing product configuration.
+            ///
+            /// `PUT /api/v1/beta/configurations/{config_id}`
+            pub fn update(
+                &self,
+                config_id: &str,
+                params: crate::types::BetaConfigurationsUpdateParams,
+            ) -> Result<crate::types::ConfigurationResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .configurations()
+                            .update(config_id, params),
+                    )
+            }
+            /// Delete Configuration
+            ///
+            /// Delete a product configuration.
+            ///
+            /// `DELETE /api/v1/beta/configurations/{config_id}`
+            pub fn delete(
+                &self,
+                config_id: &str,
+                params: crate::types::BetaConfigurationsDeleteParams,
+            ) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .configurations()
+                            .delete(config_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.webhook_configs`.
+    pub mod webhook_configs {
+        /// Operations under `beta.webhook_configs`.
+        #[derive(Debug, Clone)]
+        pub struct WebhookConfigs {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl WebhookConfigs {
+            /// List Webhook Configs
+            ///
+            /// List the webhook configurations for the current project, newest first.
+            ///
+            /// `GET /api/v1/beta/webhook-configs`
+            pub fn list(
+                &self,
+                params: crate::types::BetaWebhookConfigsListParams,
+            ) -> Result<Vec<crate::types::WebhookConfigResponse>, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().beta().webhook_configs().list(params),
+                    )
+            }
+            /// Create Webhook Config
+            ///
+            /// Create a reusable webhook configuration for the current project.
+            ///
+            /// `POST /api/v1/beta/webhook-configs`
+            pub fn create(
+                &self,
+                params: crate::types::BetaWebhookConfigsCreateParams,
+            ) -> Result<crate::types::WebhookConfigResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .webhook_configs()
+                            .create(params),
+                    )
+            }
+            /// Get Webhook Config
+            ///
+            /// Get a single webhook configuration by ID.
+            ///
+            /// `GET /api/v1/beta/webhook-configs/{config_id}`
+            pub fn retrieve(
+                &self,
+                config_id: &str,
+                params: crate::types::BetaWebhookConfigsRetrieveParams,
+            ) -> Result<crate::types::WebhookConfigResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .webhook_configs()
+                            .retrieve(config_id, params),
+                    )
+            }
+            /// Update Webhook Config
+            ///
+            /// Update a webhook configuration. Only fields present in the request change.
+            ///
+            /// `PUT /api/v1/beta/webhook-configs/{config_id}`
+            pub fn update(
+                &self,
+                config_id: &str,
+                params: crate::types::BetaWebhookConfigsUpdateParams,
+            ) -> Result<crate::types::WebhookConfigResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .webhook_configs()
+                            .update(config_id, params),
+                    )
+            }
+            /// Delete Webhook Config
+            ///
+            /// Delete a webhook configuration.
+            ///
+            /// `DELETE /api/v1/beta/webhook-configs/{config_id}`
+            pub fn delete(
+                &self,
+                config_id: &str,
+                params: crate::types::BetaWebhookConfigsDeleteParams,
+            ) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .webhook_configs()
+                            .delete(config_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.split`.
+    pub mod split {
+        /// Operations under `beta.split`.
+        #[derive(Debug, Clone)]
+        pub struct Split {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Split {
+            /// List Split Jobs
+            ///
+            /// List document split jobs.
+            ///
+            /// `GET /api/v1/beta/split/jobs`
+            pub fn list_jobs(
+                &self,
+                params: crate::types::BetaSplitListJobsParams,
+            ) -> Result<crate::types::SplitJobQueryResponseBeta, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().split().list_jobs(params))
+            }
+            /// Create Split Job
+            ///
+            /// Create a document split job.
+            ///
+            /// `POST /api/v1/beta/split/jobs`
+            pub fn create_job(
+                &self,
+                params: crate::types::BetaSplitCreateJobParams,
+            ) -> Result<crate::types::SplitJobResponseBeta, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().split().create_job(params))
+            }
+            /// Get Split Job
+            ///
+            /// Get a document split job.
+            ///
+            /// `GET /api/v1/beta/split/jobs/{split_job_id}`
+            pub fn get_job(
+                &self,
+                split_job_id: &str,
+                params: crate::types::BetaSplitGetJobParams,
+            ) -> Result<crate::types::SplitJobResponseBeta, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .split()
+                            .get_job(split_job_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.batch_processing`.
+    pub mod batch_processing {
+        /// Operations under `beta.batch_processing`.
+        #[derive(Debug, Clone)]
+        pub struct BatchProcessing {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl BatchProcessing {
+            /// List Batch Jobs
+            ///
+            /// List batch processing jobs with optional filtering.
+            ///
+            /// Filter by `directory_id`, `job_type`, or `status`. Results
+            /// are paginated with configurable `limit` and `offset`.
+            ///
+            /// `GET /api/v1/beta/batch-processing`
+            pub fn list_jobs(
+                &self,
+                params: crate::types::BetaBatchProcessingListJobsParams,
+            ) -> Result<crate::types::BatchJobQueryResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .batch_processing()
+                            .list_jobs(params),
+                    )
+            }
+            /// Create Batch Job
+            ///
+            /// Create a batch processing job.
+            ///
+            /// Processes files from a directory or a specific list of item IDs.
+            /// Supports batch parsing and classification operations.
+            ///
+            /// Provide either `directory_id` to process all files in a directory,
+            /// or `item_ids` for specific items. The job runs asynchronously —
+            /// poll `GET /batch/{job_id}` for progress.
+            ///
+            /// `POST /api/v1/beta/batch-processing`
+            pub fn create_job(
+                &self,
+                params: crate::types::BetaBatchProcessingCreateJobParams,
+            ) -> Result<crate::types::BatchJobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .batch_processing()
+                            .create_job(params),
+                    )
+            }
+            /// Get Batch Job Status
+            ///
+            /// Get detailed status of a batch processing job.
+            ///
+            /// Returns current progress percentage, file counts (total,
+            /// processed, failed, skipped), and timestamps.
+            ///
+            /// `GET /api/v1/beta/batch-processing/{job_id}`
+            pub fn get_job_status(
+                &self,
+                job_id: &str,
+                params: crate::types::BetaBatchProcessingGetJobStatusParams,
+            ) -> Result<crate::types::BatchJobStatusResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .batch_processing()
+                            .get_job_status(job_id, params),
+                    )
+            }
+            /// List Batch Job Items
+            ///
+            /// List items in a batch job with optional status filtering.
+            ///
+            /// Useful for finding failed items, viewing completed items,
+            /// or debugging processing issues.
+            ///
+            /// `GET /api/v1/beta/batch-processing/{job_id}/items`
+            pub fn list_job_items(
+                &self,
+                job_id: &str,
+                params: crate::types::BetaBatchProcessingListJobItemsParams,
+            ) -> Result<crate::types::BatchItemListResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .batch_processing()
+                            .list_job_items(job_id, params),
+                    )
+            }
+            /// Cancel Batch Job
+            ///
+            /// Cancel a running batch processing job.
+            ///
+            /// Stops processing and marks pending items as cancelled.
+            /// Items currently being processed may still complete.
+            ///
+            /// `POST /api/v1/beta/batch-processing/{job_id}/cancel`
+            pub fn cancel_job(
+                &self,
+                job_id: &str,
+                params: crate::types::BetaBatchProcessingCancelJobParams,
+            ) -> Result<crate::types::BatchJobCancelResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .batch_processing()
+                            .cancel_job(job_id, params),
+                    )
+            }
+            /// Get Item Processing Results
+            ///
+            /// Get all processing results for a specific item.
+            ///
+            /// Returns the complete processing history for an item including
+            /// what operations were performed, parameters used, and where
+            /// outputs are stored. Optionally filter by `job_type`.
+            ///
+            /// `GET /api/v1/beta/batch-processing/items/{item_id}/processing-results`
+            pub fn get_item_results(
+                &self,
+                item_id: &str,
+                params: crate::types::BetaBatchProcessingGetItemResultsParams,
+            ) -> Result<crate::types::ItemProcessingResultsResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .batch_processing()
+                            .get_item_results(item_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.pipelines`.
+    pub mod pipelines {
+        /// Operations under `beta.pipelines`.
+        #[derive(Debug, Clone)]
+        pub struct Pipelines {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Pipelines {
+            /// Operations under `beta.pipelines.files`.
+            #[must_use]
+            pub fn files(&self) -> self::files::Files {
+                self::files::Files {
+                    client: self.client.clone(),
+                }
+            }
+        }
+        /// Blocking handles under `beta.pipelines.files`.
+        pub mod files {
+            /// Operations under `beta.pipelines.files`.
+            #[derive(Debug, Clone)]
+            pub struct Files {
+                pub(crate) client: crate::blocking::Client,
+            }
+            impl Files {
+                /// List Pipeline Files
+                ///
+                /// List files for a pipeline with pagination and filtering.
+                ///
+                /// `GET /api/v1/beta/pipelines/{pipeline_id}/files`
+                pub fn list(
+                    &self,
+                    pipeline_id: &str,
+                    params: crate::types::BetaPipelinesFilesListParams,
+                ) -> Result<crate::types::PipelineFileListResponse, crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .pipelines()
+                                .files()
+                                .list(pipeline_id, params),
+                        )
+                }
+            }
+        }
+    }
+}
+/// Blocking handles under `data_sinks`.
+pub mod data_sinks {
+    /// Operations under `data_sinks`.
+    #[derive(Debug, Clone)]
+    pub struct DataSinks {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl DataSinks {
+        /// List Data Sinks
+        ///
+        /// List data sinks for a given project.
+        ///
+        /// `GET /api/v1/data-sinks`
+        pub fn list(
+            &self,
+            params: crate::types::DataSinksListParams,
+        ) -> Result<Vec<crate::types::DataSink>, crate::Error> {
+            self.client.send(self.client.async_client().data_sinks().list(params))
+        }
+        /// Create Data Sink
+        ///
+        /// Create a new data sink.
+        ///
+        /// `POST /api/v1/data-sinks`
+        pub fn create(
+            &self,
+            params: crate::types::DataSinksCreateParams,
+        ) -> Result<crate::types::DataSink, crate::Error> {
+            self.client.send(self.client.async_client().data_sinks().create(params))
+        }
+        /// Get Data Sink
+        ///
+        /// Get a data sink by ID.
+        ///
+        /// `GET /api/v1/data-sinks/{data_sink_id}`
+        pub fn retrieve(
+            &self,
+            data_sink_id: &str,
+        ) -> Result<crate::types::DataSink, crate::Error> {
+            self.client
+                .send(self.client.async_client().data_sinks().retrieve(data_sink_id))
+        }
+        /// Update Data Sink
+        ///
+        /// Update a data sink by ID.
+        ///
+        /// `PUT /api/v1/data-sinks/{data_sink_id}`
+        pub fn update(
+            &self,
+            data_sink_id: &str,
+            params: crate::types::DataSinksUpdateParams,
+        ) -> Result<crate::types::DataSink, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().data_sinks().update(data_sink_id, params),
+                )
+        }
+        /// Delete Data Sink
+        ///
+        /// Delete a data sink by ID.
+        ///
+        /// `DELETE /api/v1/data-sinks/{data_sink_id}`
+        pub fn delete(&self, data_sink_id: &str) -> Result<(), crate::Error> {
+            self.client
+                .send(self.client.async_client().data_sinks().delete(data_sink_id))
+        }
+    }
+}
+/// Blocking handles under `data_sources`.
+pub mod data_sources {
+    /// Operations under `data_sources`.
+    #[derive(Debug, Clone)]
+    pub struct DataSources {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl DataSources {
+        /// List Data Sources
+        ///
+        /// List data sources for a given project.
+        /// If project_id is not provided, uses the default project.
+        ///
+        /// `GET /api/v1/data-sources`
+        pub fn list(
+            &self,
+            params: crate::types::DataSourcesListParams,
+        ) -> Result<Vec<crate::types::DataSource>, crate::Error> {
+            self.client.send(self.client.async_client().data_sources().list(params))
+        }
+        /// Create Data Source
+        ///
+        /// Create a new data source.
+        ///
+        /// `POST /api/v1/data-sources`
+        pub fn create(
+            &self,
+            params: crate::types::DataSourcesCreateParams,
+        ) -> Result<crate::types::DataSource, crate::Error> {
+            self.client.send(self.client.async_client().data_sources().create(params))
+        }
+        /// Get Data Source
+        ///
+        /// Get a data source by ID.
+        ///
+        /// `GET /api/v1/data-sources/{data_source_id}`
+        pub fn retrieve(
+            &self,
+            data_source_id: &str,
+        ) -> Result<crate::types::DataSource, crate::Error> {
+            self.client
+                .send(self.client.async_client().data_sources().retrieve(data_source_id))
+        }
+        /// Update Data Source
+        ///
+        /// Update a data source by ID.
+        ///
+        /// `PUT /api/v1/data-sources/{data_source_id}`
+        pub fn update(
+            &self,
+            data_source_id: &str,
+            params: crate::types::DataSourcesUpdateParams,
+        ) -> Result<crate::types::DataSource, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .data_sources()
+                        .update(data_source_id, params),
+                )
+        }
+        /// Delete Data Source
+        ///
+        /// Delete a data source by ID.
+        ///
+        /// `DELETE /api/v1/data-sources/{data_source_id}`
+        pub fn delete(&self, data_source_id: &str) -> Result<(), crate::Error> {
+            self.client
+                .send(self.client.async_client().data_sources().delete(data_source_id))
+        }
+    }
+}
+/// Blocking handles under `embedding_model_configs`.
+pub mod embedding_model_configs {
+    /// Operations under `embedding_model_configs`.
+    #[derive(Debug, Clone)]
+    pub struct EmbeddingModelConfigs {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl EmbeddingModelConfigs {
+        /// List Embedding Model Configs
+        ///
+        /// `GET /api/v1/embedding-model-configs`
+        pub fn list(
+            &self,
+            params: crate::types::EmbeddingModelConfigsListParams,
+        ) -> Result<Vec<crate::types::EmbeddingModelConfig>, crate::Error> {
+            self.client
+                .send(self.client.async_client().embedding_model_configs().list(params))
+        }
+        /// Create a new Embedding Model Configuration
+        ///
+        /// Create a new embedding model configuration within a specified project.
+        ///
+        /// `POST /api/v1/embedding-model-configs`
+        pub fn create(
+            &self,
+            params: crate::types::EmbeddingModelConfigsCreateParams,
+        ) -> Result<crate::types::EmbeddingModelConfig, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().embedding_model_configs().create(params),
+                )
+        }
+        /// Update Embedding Model Config
+        ///
+        /// Update an embedding model config by ID.
+        ///
+        /// `PUT /api/v1/embedding-model-configs/{embedding_model_config_id}`
+        pub fn update(
+            &self,
+            embedding_model_config_id: &str,
+            params: crate::types::EmbeddingModelConfigsUpdateParams,
+        ) -> Result<crate::types::EmbeddingModelConfig, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .embedding_model_configs()
+                        .update(embedding_model_config_id, params),
+                )
+        }
+        /// Delete Embedding Model Config
+        ///
+        /// Delete an embedding model config by ID.
+        ///
+        /// `DELETE /api/v1/embedding-model-configs/{embedding_model_config_id}`
+        pub fn delete(
+            &self,
+            embedding_model_config_id: &str,
+            params: crate::types::EmbeddingModelConfigsDeleteParams,
+        ) -> Result<(), crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .embedding_model_configs()
+                        .delete(embedding_model_config_id, params),
+                )
+        }
+    }
+}
+/// Blocking handles under `organizations`.
+pub mod organizations {
+    /// Operations under `organizations`.
+    #[derive(Debug, Clone)]
+    pub struct Organizations {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Organizations {
+        /// List Organizations
+        ///
+        /// List organizations for a user.
+        ///
+        /// `GET /api/v1/organizations`
+        pub fn list(&self) -> Result<Vec<crate::types::Organization>, crate::Error> {
+            self.client.send(self.client.async_client().organizations().list())
+        }
+        /// Get Organization
+        ///
+        /// Get an organization by ID.
+        ///
+        /// `GET /api/v1/organizations/{organization_id}`
+        pub fn retrieve(
+            &self,
+            organization_id: &str,
+        ) -> Result<crate::types::Organization, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().organizations().retrieve(organization_id),
+                )
+        }
+    }
+}
+/// Blocking handles under `projects`.
+pub mod projects {
+    /// Operations under `projects`.
+    #[derive(Debug, Clone)]
+    pub struct Projects {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Projects {
+        /// List Projects
+        ///
+        /// List projects or get one by name
+        ///
+        /// `GET /api/v1/projects`
+        pub fn list(
+            &self,
+            params: crate::types::ProjectsListParams,
+        ) -> Result<Vec<crate::types::Project>, crate::Error> {
+            self.client.send(self.client.async_client().projects().list(params))
+        }
+        /// Get Project
+        ///
+        /// Get a project by ID.
+        ///
+        /// `GET /api/v1/projects/{project_id}`
+        pub fn retrieve(
+            &self,
+            project_id: &str,
+            params: crate::types::ProjectsRetrieveParams,
+        ) -> Result<crate::types::Project, crate::Error> {
+            self.client
+                .send(self.client.async_client().projects().retrieve(project_id, params))
+        }
+    }
+}
+/// Blocking handles under `job_dashboard`.
+pub mod job_dashboard {
+    /// Operations under `job_dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct JobDashboard {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl JobDashboard {
+        /// Query project job data points
+        ///
+        /// Returns paginated job data points for the current project.
+        ///
+        /// `GET /api/v1/job-data-points`
+        pub fn list_project_data_points(
+            &self,
+            params: crate::types::JobDashboardListProjectDataPointsParams,
+        ) -> Result<crate::types::JobDataPointResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .job_dashboard()
+                        .list_project_data_points(params),
+                )
+        }
+    }
+}
+/// Blocking handles under `page_screenshots`.
+pub mod page_screenshots {
+    /// Operations under `page_screenshots`.
+    #[derive(Debug, Clone)]
+    pub struct PageScreenshots {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl PageScreenshots {
+        /// List File Page Screenshots
+        ///
+        /// List metadata for all screenshots of pages from a file.
+        ///
+        /// `GET /api/v1/files/{id}/page_screenshots`
+        pub fn list_file(
+            &self,
+            id: &str,
+            params: crate::types::PageScreenshotsListFileParams,
+        ) -> Result<Vec<crate::types::PageScreenshotMetadata>, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().page_screenshots().list_file(id, params),
+                )
+        }
+        /// Get File Page Screenshot
+        ///
+        /// Get screenshot of a page from a file.
+        ///
+        /// `GET /api/v1/files/{id}/page_screenshots/{page_index}`
+        pub fn get_file(
+            &self,
+            id: &str,
+            page_index: i64,
+            params: crate::types::PageScreenshotsGetFileParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .page_screenshots()
+                        .get_file(id, page_index, params),
+                )
+        }
+        /// Generate File Page Screenshot Presigned Url
+        ///
+        /// Returns a short-lived presigned URL to read a page screenshot; treat the URL as sensitive while it is valid.
+        ///
+        /// `POST /api/v1/files/{id}/page_screenshots/{page_index}/presigned_url`
+        pub fn generate_file_presigned_url(
+            &self,
+            id: &str,
+            page_index: i64,
+            params: crate::types::PageScreenshotsGenerateFilePresignedUrlParams,
+        ) -> Result<crate::types::PresignedUrl, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .page_screenshots()
+                        .generate_file_presigned_url(id, page_index, params),
+                )
+        }
+    }
+}
+/// Blocking handles under `page_figures`.
+pub mod page_figures {
+    /// Operations under `page_figures`.
+    #[derive(Debug, Clone)]
+    pub struct PageFigures {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl PageFigures {
+        /// List File Pages Figures
+        ///
+        /// List metadata for all figures from all pages of a file.
+        ///
+        /// `GET /api/v1/files/{id}/page-figures`
+        pub fn list_file_pages_figures(
+            &self,
+            id: &str,
+            params: crate::types::PageFiguresListFilePagesFiguresParams,
+        ) -> Result<Vec<crate::types::PageFigureMetadata>, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .page_figures()
+                        .list_file_pages_figures(id, params),
+                )
+        }
+        /// List File Page Figures
+        ///
+        /// List metadata for figures from a specific page of a file.
+        ///
+        /// `GET /api/v1/files/{id}/page-figures/{page_index}`
+        pub fn list_file_page_figures(
+            &self,
+            id: &str,
+            page_index: i64,
+            params: crate::types::PageFiguresListFilePageFiguresParams,
+        ) -> Result<Vec<crate::types::PageFigureMetadata>, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .page_figures()
+                        .list_file_page_figures(id, page_index, params),
+                )
+        }
+        /// Get File Page Figure
+        ///
+        /// Get a specific figure from a page of a file.
+        ///
+        /// `GET /api/v1/files/{id}/page-figures/{page_index}/{figure_name}`
+        pub fn get_file(
+            &self,
+            id: &str,
+            page_index: i64,
+            figure_name: &str,
+            params: crate::types::PageFiguresGetFileParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .page_figures()
+                        .get_file(id, page_index, figure_name, params),
+                )
+        }
+        /// Generate File Page Figure Presigned Url
+        ///
+        /// Returns a short-lived presigned URL to read a page figure; treat the URL as sensitive while it is valid.
+        ///
+        /// `POST /api/v1/files/{id}/page-figures/{page_index}/{figure_name}/presigned_url`
+        pub fn generate_file_presigned_url(
+            &self,
+            id: &str,
+            page_index: i64,
+            figure_name: &str,
+            params: crate::types::PageFiguresGenerateFilePresignedUrlParams,
+        ) -> Result<crate::types::PresignedUrl, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .page_figures()
+                        .generate_file_presigned_url(id, page_index, figure_name, params),
+                )
+        }
+    }
+}
+/// Blocking handles under `pipelines`.
+pub mod pipelines {
+    /// Operations under `pipelines`.
+    #[derive(Debug, Clone)]
+    pub struct Pipelines {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Pipelines {
+        /// Operations under `pipelines.data_sources`.
+        #[must_use]
+        pub fn data_sources(&self) -> self::data_sources::DataSources {
+            self::data_sources::DataSources {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `pipelines.files`.
+        #[must_use]
+        pub fn files(&self) -> self::files::Files {
+            self::files::Files {
+                client: self.client.clone(),
+            }
+        }
+        /// Search Pipelines
+        ///
+        /// Search for pipelines by name, type, or project.
+        ///
+        /// `GET /api/v1/pipelines`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn search(
+            &self,
+            params: crate::types::PipelinesSearchParams,
+        ) -> Result<Vec<crate::types::Pipeline>, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().search(params))
+        }
+        /// Upsert Pipeline
+        ///
+        /// Upsert a pipeline.
+        ///
+        /// Updates the pipeline if one with the same name and project
+        /// already exists, otherwise creates a new one.
+        ///
+        /// `PUT /api/v1/pipelines`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn upsert(
+            &self,
+            params: crate::types::PipelinesUpsertParams,
+        ) -> Result<crate::types::Pipeline, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().upsert(params))
+        }
+        /// Create Pipeline
+        ///
+        /// Create a new managed ingestion pipeline.
+        ///
+        /// A pipeline connects data sources to a vector store for RAG.
+        /// After creation, call `POST /pipelines/{id}/sync` to start
+        /// ingesting documents.
+        ///
+        /// `POST /api/v1/pipelines`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn create(
+            &self,
+            params: crate::types::PipelinesCreateParams,
+        ) -> Result<crate::types::Pipeline, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().create(params))
+        }
+        /// Get Pipeline
+        ///
+        /// Get a pipeline by ID.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn retrieve(
+            &self,
+            pipeline_id: &str,
+        ) -> Result<crate::types::Pipeline, crate::Error> {
+            self.client
+                .send(self.client.async_client().pipelines().retrieve(pipeline_id))
+        }
+        /// Update Existing Pipeline
+        ///
+        /// Update an existing pipeline's configuration.
+        ///
+        /// `PUT /api/v1/pipelines/{pipeline_id}`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn update_existing(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesUpdateExistingParams,
+        ) -> Result<crate::types::Pipeline, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .update_existing(pipeline_id, params),
+                )
+        }
+        /// Delete Pipeline
+        ///
+        /// Delete a pipeline and all associated resources.
+        ///
+        /// Removes pipeline files, data sources, and vector store data.
+        /// This operation is irreversible.
+        ///
+        /// `DELETE /api/v1/pipelines/{pipeline_id}`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn delete(&self, pipeline_id: &str) -> Result<(), crate::Error> {
+            self.client.send(self.client.async_client().pipelines().delete(pipeline_id))
+        }
+        /// Get Pipeline Status
+        ///
+        /// Get the ingestion status of a managed pipeline.
+        ///
+        /// Returns document counts, sync progress, and the last
+        /// effective timestamp. Only available for managed pipelines.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}/status`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get_status(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesGetStatusParams,
+        ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .get_status(pipeline_id, params),
+                )
+        }
+        /// Sync Pipeline
+        ///
+        /// Trigger an incremental sync for a managed pipeline.
+        ///
+        /// Processes new and updated documents from data sources and
+        /// files, then updates the index for retrieval.
+        ///
+        /// `POST /api/v1/pipelines/{pipeline_id}/sync`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn sync(
+            &self,
+            pipeline_id: &str,
+        ) -> Result<crate::types::Pipeline, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().sync(pipeline_id))
+        }
+        /// Cancel Pipeline Sync
+        ///
+        /// Cancel all running sync jobs for a pipeline.
+        ///
+        /// `POST /api/v1/pipelines/{pipeline_id}/sync/cancel`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn cancel_sync(
+            &self,
+            pipeline_id: &str,
+        ) -> Result<crate::types::Pipeline, crate::Error> {
+            self.client
+                .send(self.client.async_client().pipelines().cancel_sync(pipeline_id))
+        }
+        /// Force Delete Pipeline
+        ///
+        /// `POST /api/v1/pipelines/{pipeline_id}/force-delete`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn force_delete(&self, pipeline_id: &str) -> Result<(), crate::Error> {
+            self.client
+                .send(self.client.async_client().pipelines().force_delete(pipeline_id))
+        }
+        /// Copy Pipeline
+        ///
+        /// Copy a pipeline including its files and documents.
+        ///
+        /// Creates a new pipeline with the same configuration and
+        /// triggers a sync to populate the new vector store.
+        ///
+        /// `POST /api/v1/pipelines/{pipeline_id}/copy`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn copy(
+            &self,
+            pipeline_id: &str,
+        ) -> Result<crate::types::Pipeline, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().copy(pipeline_id))
+        }
+        /// Run Search
+        ///
+        /// Run a retrieval query against a managed pipeline.
+        ///
+        /// Searches the pipeline's vector store using the provided query
+        /// and retrieval parameters. Supports dense, sparse, and hybrid
+        /// search modes with configurable top-k and reranking.
+        ///
+        /// `POST /api/v1/pipelines/{pipeline_id}/retrieve`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn run_search(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesRunSearchParams,
+        ) -> Result<crate::types::RetrieveResults, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .run_search(pipeline_id, params),
+                )
+        }
+        /// Get Playground Session
+        ///
+        /// Get a playground session for a user and pipeline.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}/playground-session`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get_playground_session(
+            &self,
+            pipeline_id: &str,
+        ) -> Result<crate::types::PlaygroundSession, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .get_playground_session(pipeline_id),
+                )
+        }
+        /// Chat
+        ///
+        /// Chat with a managed pipeline using RAG.
+        ///
+        /// Combines retrieval from the pipeline's vector store with an
+        /// LLM chat completion. Returns a streaming response.
+        ///
+        /// `POST /api/v1/pipelines/{pipeline_id}/chat`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn chat(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesChatParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(self.client.async_client().pipelines().chat(pipeline_id, params))
+        }
+        /// List Pipeline Documents
+        ///
+        /// Return a list of documents for a pipeline.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}/documents`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn list_documents(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesListDocumentsParams,
+        ) -> Result<Vec<crate::types::CloudDocument>, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .list_documents(pipeline_id, params),
+                )
+        }
+        /// Upsert Batch Pipeline Documents
+        ///
+        /// Batch create or update a document for a pipeline.
+        ///
+        /// `PUT /api/v1/pipelines/{pipeline_id}/documents`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn upsert_batch_documents(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesUpsertBatchDocumentsParams,
+        ) -> Result<Vec<crate::types::CloudDocument>, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .upsert_batch_documents(pipeline_id, params),
+                )
+        }
+        /// Create Batch Pipeline Documents
+        ///
+        /// Batch create documents for a pipeline.
+        ///
+        /// `POST /api/v1/pipelines/{pipeline_id}/documents`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn create_batch_documents(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesCreateBatchDocumentsParams,
+        ) -> Result<Vec<crate::types::CloudDocument>, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .create_batch_documents(pipeline_id, params),
+                )
+        }
+        /// Paginated List Pipeline Documents
+        ///
+        /// Return a list of documents for a pipeline.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}/documents/paginated`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn paginated_list_documents(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesPaginatedListDocumentsParams,
+        ) -> Result<crate::types::PaginatedListCloudDocumentsResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .paginated_list_documents(pipeline_id, params),
+                )
+        }
+        /// Get Pipeline Document Status Counts
+        ///
+        /// Count the documents in a pipeline, grouped by ingestion status.
+        ///
+        /// Counts reflect each document's last recorded status rather than a freshly computed one, so a document that changed status in the last few moments may still be counted under its previous one. Use `GET /pipelines/{pipeline_id}/documents/{document_id}/status` when a single document's status has to be up to the moment.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}/documents/status-counts`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get_document_status_counts(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesGetDocumentStatusCountsParams,
+        ) -> Result<crate::types::DocumentCountByStatusResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .get_document_status_counts(pipeline_id, params),
+                )
+        }
+        /// Get Pipeline Document
+        ///
+        /// Return a single document for a pipeline.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get_document(
+            &self,
+            document_id: &str,
+            pipeline_id: &str,
+        ) -> Result<crate::types::CloudDocument, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .get_document(document_id, pipeline_id),
+                )
+        }
+        /// Delete Pipeline Document
+        ///
+        /// Delete a document from a pipeline; runs async (vectors first, then MongoDB record).
+        ///
+        /// `DELETE /api/v1/pipelines/{pipeline_id}/documents/{document_id}`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn delete_document(
+            &self,
+            document_id: &str,
+            pipeline_id: &str,
+        ) -> Result<(), crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .delete_document(document_id, pipeline_id),
+                )
+        }
+        /// Get Pipeline Document Status
+        ///
+        /// Return a single document for a pipeline.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/status`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get_document_status(
+            &self,
+            document_id: &str,
+            pipeline_id: &str,
+        ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .get_document_status(document_id, pipeline_id),
+                )
+        }
+        /// Sync Pipeline Document
+        ///
+        /// Sync a specific document for a pipeline.
+        ///
+        /// `POST /api/v1/pipelines/{pipeline_id}/documents/{document_id}/sync`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn sync_document(
+            &self,
+            document_id: &str,
+            pipeline_id: &str,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .sync_document(document_id, pipeline_id),
+                )
+        }
+        /// List Pipeline Document Chunks
+        ///
+        /// Return a list of chunks for a pipeline document.
+        ///
+        /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/chunks`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn list_document_chunks(
+            &self,
+            document_id: &str,
+            pipeline_id: &str,
+        ) -> Result<Vec<crate::types::TextNode>, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .list_document_chunks(document_id, pipeline_id),
+                )
+        }
+    }
+    /// Blocking handles under `pipelines.data_sources`.
+    pub mod data_sources {
+        /// Operations under `pipelines.data_sources`.
+        #[derive(Debug, Clone)]
+        pub struct DataSources {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl DataSources {
+            /// List Pipeline Data Sources
+            ///
+            /// Get data sources for a pipeline.
+            ///
+            /// `GET /api/v1/pipelines/{pipeline_id}/data-sources`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn list(
+                &self,
+                pipeline_id: &str,
+            ) -> Result<Vec<crate::types::PipelineDataSource>, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .list(pipeline_id),
+                    )
+            }
+            /// Add Data Sources To Pipeline
+            ///
+            /// Add data sources to a pipeline.
+            ///
+            /// `PUT /api/v1/pipelines/{pipeline_id}/data-sources`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn add(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::PipelinesDataSourcesAddParams,
+            ) -> Result<Vec<crate::types::PipelineDataSource>, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .add(pipeline_id, params),
+                    )
+            }
+            /// Update Pipeline Data Source
+            ///
+            /// Update the configuration of a data source in a pipeline.
+            ///
+            /// `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn update(
+                &self,
+                data_source_id: &str,
+                pipeline_id: &str,
+                params: crate::types::PipelinesDataSourcesUpdateParams,
+            ) -> Result<crate::types::PipelineDataSource, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .update(data_source_id, pipeline_id, params),
+                    )
+            }
+            /// Sync Pipeline Data Source
+            ///
+            /// Run incremental ingestion: pull upstream changes from the data source into the data sink.
+            ///
+            /// `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn sync(
+                &self,
+                data_source_id: &str,
+                pipeline_id: &str,
+                params: crate::types::PipelinesDataSourcesSyncParams,
+            ) -> Result<crate::types::Pipeline, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .sync(data_source_id, pipeline_id, params),
+                    )
+            }
+            /// Get Pipeline Data Source Status
+            ///
+            /// Get the status of a data source for a pipeline.
+            ///
+            /// `GET /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/status`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_status(
+                &self,
+                data_source_id: &str,
+                pipeline_id: &str,
+            ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .get_status(data_source_id, pipeline_id),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `pipelines.files`.
+    pub mod files {
+        /// Operations under `pipelines.files`.
+        #[derive(Debug, Clone)]
+        pub struct Files {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Files {
+            /// List Pipeline Files2
+            ///
+            /// List files for a pipeline with optional filtering, sorting, and pagination.
+            ///
+            /// `GET /api/v1/pipelines/{pipeline_id}/files2`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn list_files2(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::PipelinesFilesListFiles2Params,
+            ) -> Result<crate::types::PaginatedListPipelineFilesResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .list_files2(pipeline_id, params),
+                    )
+            }
+            /// Get Pipeline File Status Counts
+            ///
+            /// Get files for a pipeline.
+            ///
+            /// `GET /api/v1/pipelines/{pipeline_id}/files/status-counts`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_status_counts(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::PipelinesFilesGetStatusCountsParams,
+            ) -> Result<crate::types::FileCountByStatusResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .get_status_counts(pipeline_id, params),
+                    )
+            }
+            /// Get Pipeline File Status
+            ///
+            /// Get status of a file for a pipeline.
+            ///
+            /// `GET /api/v1/pipelines/{pipeline_id}/files/{file_id}/status`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_status(
+                &self,
+                file_id: &str,
+                pipeline_id: &str,
+            ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .get_status(file_id, pipeline_id),
+                    )
+            }
+            /// Add Files To Pipeline Api
+            ///
+            /// Add files to a pipeline.
+            ///
+            /// `PUT /api/v1/pipelines/{pipeline_id}/files`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn add(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::PipelinesFilesAddParams,
+            ) -> Result<Vec<crate::types::PipelineFile>, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .add(pipeline_id, params),
+                    )
+            }
+            /// Update Pipeline File
+            ///
+            /// Update a file for a pipeline.
+            ///
+            /// `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn update(
+                &self,
+                file_id: &str,
+                pipeline_id: &str,
+                params: crate::types::PipelinesFilesUpdateParams,
+            ) -> Result<crate::types::PipelineFile, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .update(file_id, pipeline_id, params),
+                    )
+            }
+            /// Delete Pipeline File
+            ///
+            /// Delete a file from a pipeline.
+            ///
+            /// `DELETE /api/v1/pipelines/{pipeline_id}/files/{file_id}`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn delete(
+                &self,
+                file_id: &str,
+                pipeline_id: &str,
+            ) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .delete(file_id, pipeline_id),
+                    )
+            }
+            /// Import Pipeline Metadata
+            ///
+            /// Import metadata for a pipeline.
+            ///
+            /// `PUT /api/v1/pipelines/{pipeline_id}/metadata`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn import_metadata(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::PipelinesFilesImportMetadataParams,
+            ) -> Result<::std::collections::BTreeMap<String, String>, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .import_metadata(pipeline_id, params),
+                    )
+            }
+            /// Delete Pipeline Files Metadata
+            ///
+            /// Delete metadata for all files in a pipeline.
+            ///
+            /// `DELETE /api/v1/pipelines/{pipeline_id}/metadata`
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn delete_metadata(
+                &self,
+                pipeline_id: &str,
+            ) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .delete_metadata(pipeline_id),
+                    )
+            }
+        }
+    }
+}
+/// Blocking handles under `retrievers`.
+pub mod retrievers {
+    /// Operations under `retrievers`.
+    #[derive(Debug, Clone)]
+    pub struct Retrievers {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Retrievers {
+        /// List Retrievers
+        ///
+        /// List Retrievers for a project.
+        ///
+        /// `GET /api/v1/retrievers`
+        pub fn list(
+            &self,
+            params: crate::types::RetrieversListParams,
+        ) -> Result<Vec<crate::types::Retriever>, crate::Error> {
+            self.client.send(self.client.async_client().retrievers().list(params))
+        }
+        /// Upsert Retriever
+        ///
+        /// Upsert a new Retriever.
+        ///
+        /// `PUT /api/v1/retrievers`
+        pub fn upsert(
+            &self,
+            params: crate::types::RetrieversUpsertParams,
+        ) -> Result<crate::types::Retriever, crate::Error> {
+            self.client.send(self.client.async_client().retrievers().upsert(params))
+        }
+        /// Create Retriever
+        ///
+        /// Create a new Retriever.
+        ///
+        /// `POST /api/v1/retrievers`
+        pub fn create(
+            &self,
+            params: crate::types::RetrieversCreateParams,
+        ) -> Result<crate::types::Retriever, crate::Error> {
+            self.client.send(self.client.async_client().retrievers().create(params))
+        }
+        /// Get Retriever
+        ///
+        /// Get a Retriever by ID.
+        ///
+        /// `GET /api/v1/retrievers/{retriever_id}`
+        pub fn get_retriever(
+            &self,
+            retriever_id: &str,
+            params: crate::types::RetrieversGetRetrieverParams,
+        ) -> Result<crate::types::Retriever, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .retrievers()
+                        .get_retriever(retriever_id, params),
+                )
+        }
+        /// Update Retriever
+        ///
+        /// Update an existing Retriever.
+        ///
+        /// `PUT /api/v1/retrievers/{retriever_id}`
+        pub fn update(
+            &self,
+            retriever_id: &str,
+            params: crate::types::RetrieversUpdateParams,
+        ) -> Result<crate::types::Retriever, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().retrievers().update(retriever_id, params),
+                )
+        }
+        /// Delete Retriever
+        ///
+        /// Delete a Retriever by ID.
+        ///
+        /// `DELETE /api/v1/retrievers/{retriever_id}`
+        pub fn delete(
+            &self,
+            retriever_id: &str,
+            params: crate::types::RetrieversDeleteParams,
+        ) -> Result<(), crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().retrievers().delete(retriever_id, params),
+                )
+        }
+        /// Retrieve
+        ///
+        /// Retrieve data using a Retriever.
+        ///
+        /// `POST /api/v1/retrievers/{retriever_id}/retrieve`
+        pub fn retrieve(
+            &self,
+            retriever_id: &str,
+            params: crate::types::RetrieversRetrieveParams,
+        ) -> Result<crate::types::CompositeRetrievalResult, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .retrievers()
+                        .retrieve(retriever_id, params),
+                )
+        }
+        /// Direct Retrieve
+        ///
+        /// Retrieve data using specified pipelines without creating a persistent retriever.
+        ///
+        /// `POST /api/v1/retrievers/retrieve`
+        pub fn direct_retrieve(
+            &self,
+            params: crate::types::RetrieversDirectRetrieveParams,
+        ) -> Result<crate::types::CompositeRetrievalResult, crate::Error> {
+            self.client
+                .send(self.client.async_client().retrievers().direct_retrieve(params))
+        }
+    }
+}
+/// Blocking handles under `parsing`.
+pub mod parsing {
+    /// Operations under `parsing`.
+    #[derive(Debug, Clone)]
+    pub struct Parsing {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Parsing {
+        /// Get Job Image Result
+        ///
+        /// Get a job by id
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/result/image/{name}`
+        pub fn get_job_image_result(
+            &self,
+            job_id: &str,
+            name: &str,
+            params: crate::types::ParsingGetJobImageResultParams,
+        ) -> Result<::bytes::Bytes, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .get_job_image_result(job_id, name, params),
+                )
+        }
+        /// Get Supported File Extensions
+        ///
+        /// Get a list of supported file extensions
+        ///
+        /// `GET /api/v1/parsing/supported_file_extensions`
+        pub fn get_supported_file_extensions(
+            &self,
+        ) -> Result<Vec<crate::types::LlamaParseSupportedFileExtensions>, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().parsing().get_supported_file_extensions(),
+                )
+        }
+        /// Screenshot
+        ///
+        /// `POST /api/v1/parsing/screenshot`
+        pub fn screenshot(
+            &self,
+            params: crate::types::ParsingScreenshotParams,
+        ) -> Result<crate::types::ParsingJob, crate::Error> {
+            self.client.send(self.client.async_client().parsing().screenshot(params))
+        }
+        /// Upload File
+        ///
+        /// `POST /api/v1/parsing/upload`
+        pub fn upload_file(
+            &self,
+            params: crate::types::ParsingUploadFileParams,
+        ) -> Result<crate::types::ParsingJob, crate::Error> {
+            self.client.send(self.client.async_client().parsing().upload_file(params))
+        }
+        /// Get Job
+        ///
+        /// Get a job by id
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}`
+        pub fn get_job(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobParams,
+        ) -> Result<crate::types::ParsingJob, crate::Error> {
+            self.client
+                .send(self.client.async_client().parsing().get_job(job_id, params))
+        }
+        /// Get Job Parameters
+        ///
+        /// Get a job by id
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/parameters`
+        pub fn get_job_parameters(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobParametersParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .get_job_parameters(job_id, params),
+                )
+        }
+        /// Get Parsing Job Details
+        ///
+        /// Get a parsing job's status, parameters (API keys redacted), telemetry, and session logs.
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/details`
+        pub fn get_job_details(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobDetailsParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().parsing().get_job_details(job_id, params),
+                )
+        }
+        /// Get Job Text Result
+        ///
+        /// Get a job by id. Deprecated: `credits_used` and `job_credits_usage` will be removed in a future release.
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/result/text`
+        pub fn get_job_text_result(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobTextResultParams,
+        ) -> Result<crate::types::ParsingJobTextResult, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .get_job_text_result(job_id, params),
+                )
+        }
+        /// Get Job Raw Text Result
+        ///
+        /// Get a job by id
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/result/pdf`
+        pub fn get_job_raw_text_result(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobRawTextResultParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .get_job_raw_text_result(job_id, params),
+                )
+        }
+        /// Get Job Structured Result
+        ///
+        /// Get a job by id. Deprecated: `credits_used` and `job_credits_usage` will be removed in a future release.
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/result/structured`
+        pub fn get_job_structured_result(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobStructuredResultParams,
+        ) -> Result<crate::types::ParsingJobStructuredResult, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .get_job_structured_result(job_id, params),
+                )
+        }
+        /// Get Job Raw Xlsx Result
+        ///
+        /// Get a job by id
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/result/xlsx`
+        pub fn get_job_raw_xlsx_result(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobRawXlsxResultParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .get_job_raw_xlsx_result(job_id, params),
+                )
+        }
+        /// Get Job Result
+        ///
+        /// Get a job by id. Deprecated: `credits_used` and `job_credits_usage` will be removed in a future release.
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/result/markdown`
+        pub fn get_job_result(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobResultParams,
+        ) -> Result<crate::types::ParsingJobMarkdownResult, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().parsing().get_job_result(job_id, params),
+                )
+        }
+        /// Get Job Json Result
+        ///
+        /// Get a job by id. Deprecated: `credits_used` and `job_credits_usage` will be removed in a future release.
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/result/json`
+        pub fn get_job_json_result(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetJobJsonResultParams,
+        ) -> Result<crate::types::ParsingJobJsonResult, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .get_job_json_result(job_id, params),
+                )
+        }
+        /// Generate Presigned Url
+        ///
+        /// Generate a presigned URL for a job
+        ///
+        /// `GET /api/v1/parsing/job/{job_id}/read/{filename}`
+        pub fn generate_presigned_url(
+            &self,
+            job_id: &str,
+            filename: &str,
+        ) -> Result<crate::types::PresignedUrl, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .generate_presigned_url(job_id, filename),
+                )
+        }
+    }
+}
+/// Blocking handles under `llama_extract`.
+pub mod llama_extract {
+    /// Operations under `llama_extract`.
+    #[derive(Debug, Clone)]
+    pub struct LlamaExtract {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl LlamaExtract {
+        /// List Jobs
+        ///
+        /// `GET /api/v1/extraction/jobs`
+        pub fn list_jobs(
+            &self,
+            params: crate::types::LlamaExtractListJobsParams,
+        ) -> Result<Vec<crate::types::ExtractJob>, crate::Error> {
+            self.client
+                .send(self.client.async_client().llama_extract().list_jobs(params))
+        }
+        /// Run Job
+        ///
+        /// `POST /api/v1/extraction/jobs`
+        pub fn run_job(
+            &self,
+            params: crate::types::LlamaExtractRunJobParams,
+        ) -> Result<crate::types::ExtractJob, crate::Error> {
+            self.client.send(self.client.async_client().llama_extract().run_job(params))
+        }
+        /// Get Job
+        ///
+        /// `GET /api/v1/extraction/jobs/{job_id}`
+        pub fn get_job(
+            &self,
+            job_id: &str,
+        ) -> Result<crate::types::ExtractJob, crate::Error> {
+            self.client.send(self.client.async_client().llama_extract().get_job(job_id))
+        }
+        /// Run Job On File
+        ///
+        /// `POST /api/v1/extraction/jobs/file`
+        pub fn run_job_on_file(
+            &self,
+            params: crate::types::LlamaExtractRunJobOnFileParams,
+        ) -> Result<crate::types::ExtractJob, crate::Error> {
+            self.client
+                .send(self.client.async_client().llama_extract().run_job_on_file(params))
+        }
+        /// Run Batch Jobs
+        ///
+        /// `POST /api/v1/extraction/jobs/batch`
+        pub fn run_batch_jobs(
+            &self,
+            params: crate::types::LlamaExtractRunBatchJobsParams,
+        ) -> Result<Vec<crate::types::ExtractJob>, crate::Error> {
+            self.client
+                .send(self.client.async_client().llama_extract().run_batch_jobs(params))
+        }
+        /// Get Job Result
+        ///
+        /// `GET /api/v1/extraction/jobs/{job_id}/result`
+        pub fn get_job_result(
+            &self,
+            job_id: &str,
+            params: crate::types::LlamaExtractGetJobResultParams,
+        ) -> Result<crate::types::ExtractResultset, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .get_job_result(job_id, params),
+                )
+        }
+        /// List Extract Runs
+        ///
+        /// `GET /api/v1/extraction/runs`
+        pub fn list_runs(
+            &self,
+            params: crate::types::LlamaExtractListRunsParams,
+        ) -> Result<crate::types::PaginatedExtractRunsResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().llama_extract().list_runs(params))
+        }
+        /// Get Latest Run From Ui
+        ///
+        /// `GET /api/v1/extraction/runs/latest-from-ui`
+        pub fn get_latest_run_from_ui(
+            &self,
+            params: crate::types::LlamaExtractGetLatestRunFromUiParams,
+        ) -> Result<Option<crate::types::ExtractRun>, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .get_latest_run_from_ui(params),
+                )
+        }
+        /// Get Run By Job Id
+        ///
+        /// `GET /api/v1/extraction/runs/by-job/{job_id}`
+        pub fn get_run_by_job_id(
+            &self,
+            job_id: &str,
+            params: crate::types::LlamaExtractGetRunByJobIdParams,
+        ) -> Result<crate::types::ExtractRun, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .get_run_by_job_id(job_id, params),
+                )
+        }
+        /// Get Run
+        ///
+        /// `GET /api/v1/extraction/runs/{run_id}`
+        pub fn get_run(
+            &self,
+            run_id: &str,
+            params: crate::types::LlamaExtractGetRunParams,
+        ) -> Result<crate::types::ExtractRun, crate::Error> {
+            self.client
+                .send(self.client.async_client().llama_extract().get_run(run_id, params))
+        }
+        /// Delete Extraction Run
+        ///
+        /// `DELETE /api/v1/extraction/runs/{run_id}`
+        pub fn delete_extraction_run(
+            &self,
+            run_id: &str,
+            params: crate::types::LlamaExtractDeleteExtractionRunParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .delete_extraction_run(run_id, params),
+                )
+        }
+        /// Extract Stateless
+        ///
+        /// Stateless extraction using a default agent in the user's default project; requires `data_schema`, `config`, and one of `file_id` / `text` / base64 file data.
+        ///
+        /// `POST /api/v1/extraction/run`
+        pub fn stateless(
+            &self,
+            params: crate::types::LlamaExtractStatelessParams,
+        ) -> Result<crate::types::ExtractJob, crate::Error> {
+            self.client
+                .send(self.client.async_client().llama_extract().stateless(params))
+        }
+        /// List Extraction Agents
+        ///
+        /// `GET /api/v1/extraction/extraction-agents`
+        pub fn list_extraction_agents(
+            &self,
+            params: crate::types::LlamaExtractListExtractionAgentsParams,
+        ) -> Result<Vec<crate::types::ExtractAgent>, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .list_extraction_agents(params),
+                )
+        }
+        /// Create Extraction Agent
+        ///
+        /// `POST /api/v1/extraction/extraction-agents`
+        pub fn create_extraction_agent(
+            &self,
+            params: crate::types::LlamaExtractCreateExtractionAgentParams,
+        ) -> Result<crate::types::ExtractAgent, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .create_extraction_agent(params),
+                )
+        }
+        /// Validate Extraction Schema
+        ///
+        /// Validate an extraction agent schema; returns the normalized schema or raises 400.
+        ///
+        /// `POST /api/v1/extraction/extraction-agents/schema/validation`
+        pub fn validate_extraction_schema(
+            &self,
+            params: crate::types::LlamaExtractValidateExtractionSchemaParams,
+        ) -> Result<crate::types::ExtractSchemaValidateResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .validate_extraction_schema(params),
+                )
+        }
+        /// Generate Extraction Schema
+        ///
+        /// Generate or refine an extraction agent schema from a file, natural-language prompt, or existing schema.
+        ///
+        /// `POST /api/v1/extraction/extraction-agents/schema/generate`
+        pub fn generate_extraction_schema(
+            &self,
+            params: crate::types::LlamaExtractGenerateExtractionSchemaParams,
+        ) -> Result<crate::types::ExtractSchemaGenerateResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .generate_extraction_schema(params),
+                )
+        }
+        /// Get Extraction Agent By Name
+        ///
+        /// `GET /api/v1/extraction/extraction-agents/by-name/{name}`
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get_extraction_agent_by_name(
+            &self,
+            name: &str,
+            params: crate::types::LlamaExtractGetExtractionAgentByNameParams,
+        ) -> Result<crate::types::ExtractAgent, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .get_extraction_agent_by_name(name, params),
+                )
+        }
+        /// Get Or Create Default Extraction Agent
+        ///
+        /// Get or create the default extraction agent for the current project (empty schema, default config).
+        ///
+        /// `GET /api/v1/extraction/extraction-agents/default`
+        pub fn get_or_create_default_extraction_agent(
+            &self,
+            params: crate::types::LlamaExtractGetOrCreateDefaultExtractionAgentParams,
+        ) -> Result<crate::types::ExtractAgent, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .get_or_create_default_extraction_agent(params),
+                )
+        }
+        /// Get Extraction Agent
+        ///
+        /// `GET /api/v1/extraction/extraction-agents/{extraction_agent_id}`
+        pub fn get_extraction_agent(
+            &self,
+            extraction_agent_id: &str,
+        ) -> Result<crate::types::ExtractAgent, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .get_extraction_agent(extraction_agent_id),
+                )
+        }
+        /// Update Extraction Agent
+        ///
+        /// `PUT /api/v1/extraction/extraction-agents/{extraction_agent_id}`
+        pub fn update_extraction_agent(
+            &self,
+            extraction_agent_id: &str,
+            params: crate::types::LlamaExtractUpdateExtractionAgentParams,
+        ) -> Result<crate::types::ExtractAgent, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .update_extraction_agent(extraction_agent_id, params),
+                )
+        }
+        /// Delete Extraction Agent
+        ///
+        /// `DELETE /api/v1/extraction/extraction-agents/{extraction_agent_id}`
+        pub fn delete_extraction_agent(
+            &self,
+            extraction_agent_id: &str,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .llama_extract()
+                        .delete_extraction_agent(extraction_agent_id),
+                )
+        }
+    }
+}
+/// Blocking handles under `sheets`.
+pub mod sheets {
+    /// Operations under `sheets`.
+    #[derive(Debug, Clone)]
+    pub struct Sheets {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Sheets {
+        /// List Spreadsheet Jobs
+        ///
+        /// List spreadsheet parsing jobs.
+        ///
+        /// `GET /api/v1/sheets/jobs`
+        pub fn list_spreadsheet_jobs(
+            &self,
+            params: crate::types::SheetsListSpreadsheetJobsParams,
+        ) -> Result<crate::types::SpreadsheetJobQueryResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().sheets().list_spreadsheet_jobs(params))
+        }
+        /// Create Spreadsheet Job
+        ///
+        /// Create a spreadsheet parsing job.
+        ///
+        /// Provide at most one of `configuration` (an inline parsing configuration) or
+        /// `configuration_id` (a saved configuration preset). If neither is provided, a
+        /// default configuration is used. Optionally include `webhook_configurations`
+        /// to receive `sheets.*` status notifications.
+        ///
+        /// `POST /api/v1/sheets/jobs`
+        pub fn create_spreadsheet_job(
+            &self,
+            params: crate::types::SheetsCreateSpreadsheetJobParams,
+        ) -> Result<crate::types::SpreadsheetJob, crate::Error> {
+            self.client
+                .send(self.client.async_client().sheets().create_spreadsheet_job(params))
+        }
+        /// Get Spreadsheet Job
+        ///
+        /// Get a spreadsheet parsing job. When `include_results=True` (default), embeds extracted regions and results if complete, skipping the separate `/results` call.
+        ///
+        /// `GET /api/v1/sheets/jobs/{spreadsheet_job_id}`
+        pub fn get_spreadsheet_job(
+            &self,
+            spreadsheet_job_id: &str,
+            params: crate::types::SheetsGetSpreadsheetJobParams,
+        ) -> Result<crate::types::SpreadsheetJob, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .sheets()
+                        .get_spreadsheet_job(spreadsheet_job_id, params),
+                )
+        }
+        /// Delete Spreadsheet Job
+        ///
+        /// Delete a spreadsheet parsing job and its associated data.
+        ///
+        /// `DELETE /api/v1/sheets/jobs/{spreadsheet_job_id}`
+        pub fn delete_spreadsheet_job(
+            &self,
+            spreadsheet_job_id: &str,
+            params: crate::types::SheetsDeleteSpreadsheetJobParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .sheets()
+                        .delete_spreadsheet_job(spreadsheet_job_id, params),
+                )
+        }
+        /// Get Result Region
+        ///
+        /// Generate a presigned URL to download a specific extracted region.
+        ///
+        /// `GET /api/v1/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`
+        pub fn get_result_region(
+            &self,
+            spreadsheet_job_id: &str,
+            region_id: &str,
+            region_type: crate::types::SpreadsheetResultType,
+            params: crate::types::SheetsGetResultRegionParams,
+        ) -> Result<crate::types::PresignedUrl, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .sheets()
+                        .get_result_region(
+                            spreadsheet_job_id,
+                            region_id,
+                            region_type,
+                            params,
+                        ),
+                )
+        }
+    }
+}
+/// Blocking handles under `split`.
+pub mod split {
+    /// Operations under `split`.
+    #[derive(Debug, Clone)]
+    pub struct Split {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Split {
+        /// List Split Jobs
+        ///
+        /// List document split jobs.
+        ///
+        /// `GET /api/v1/split/jobs`
+        pub fn list_jobs(
+            &self,
+            params: crate::types::SplitListJobsParams,
+        ) -> Result<crate::types::SplitJobQueryResponse, crate::Error> {
+            self.client.send(self.client.async_client().split().list_jobs(params))
+        }
+        /// Create Split Job
+        ///
+        /// Create a document split job.
+        ///
+        /// `POST /api/v1/split/jobs`
+        pub fn create_job(
+            &self,
+            params: crate::types::SplitCreateJobParams,
+        ) -> Result<crate::types::SplitJobResponse, crate::Error> {
+            self.client.send(self.client.async_client().split().create_job(params))
+        }
+        /// Get Split Job
+        ///
+        /// Get a document split job.
+        ///
+        /// `GET /api/v1/split/jobs/{split_job_id}`
+        pub fn get_job(
+            &self,
+            split_job_id: &str,
+            params: crate::types::SplitGetJobParams,
+        ) -> Result<crate::types::SplitJobResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().split().get_job(split_job_id, params))
+        }
+        /// Delete Split Job
+        ///
+        /// Delete a split job and its results.
+        ///
+        /// `DELETE /api/v1/split/jobs/{split_job_id}`
+        pub fn delete_job(
+            &self,
+            split_job_id: &str,
+            params: crate::types::SplitDeleteJobParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().split().delete_job(split_job_id, params),
+                )
+        }
+        /// Cancel Split Job
+        ///
+        /// Cancel a running split job.
+        ///
+        /// Requests cancellation; the job transitions to CANCELLED asynchronously once processing stops. Returns the job, which may still be in its current non-terminal state. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+        ///
+        /// `POST /api/v1/split/jobs/{split_job_id}/cancel`
+        pub fn cancel_job(
+            &self,
+            split_job_id: &str,
+            params: crate::types::SplitCancelJobParams,
+        ) -> Result<crate::types::SplitJobResponse, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().split().cancel_job(split_job_id, params),
+                )
+        }
+    }
+}
+/// Blocking handles under `retrieval`.
+pub mod retrieval {
+    /// Operations under `retrieval`.
+    #[derive(Debug, Clone)]
+    pub struct Retrieval {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Retrieval {
+        /// Retrieve
+        ///
+        /// Retrieve relevant chunks via hybrid search (vector + full-text), with filtering on built-in or user-defined metadata.
+        ///
+        /// `POST /api/v1/retrieval/retrieve`
+        pub fn retrieve(
+            &self,
+            params: crate::types::RetrievalRetrieveParams,
+        ) -> Result<crate::types::RetrieveResult, crate::Error> {
+            self.client.send(self.client.async_client().retrieval().retrieve(params))
+        }
+        /// Find Files
+        ///
+        /// Search for files by name.
+        ///
+        /// `POST /api/v1/retrieval/files/find`
+        pub fn find_files(
+            &self,
+            params: crate::types::RetrievalFindFilesParams,
+        ) -> Result<crate::types::FileFindResult, crate::Error> {
+            self.client.send(self.client.async_client().retrieval().find_files(params))
+        }
+        /// Grep File
+        ///
+        /// Grep within a file's parsed content using a regex pattern.
+        ///
+        /// `POST /api/v1/retrieval/files/grep`
+        pub fn grep_file(
+            &self,
+            params: crate::types::RetrievalGrepFileParams,
+        ) -> Result<crate::types::FileGrepResult, crate::Error> {
+            self.client.send(self.client.async_client().retrieval().grep_file(params))
+        }
+        /// Read File
+        ///
+        /// Read the parsed text content of a specific file.
+        ///
+        /// `POST /api/v1/retrieval/files/read`
+        pub fn read_file(
+            &self,
+            params: crate::types::RetrievalReadFileParams,
+        ) -> Result<crate::types::FileReadResult, crate::Error> {
+            self.client.send(self.client.async_client().retrieval().read_file(params))
+        }
+    }
+}
+/// Blocking handles under `indexes`.
+pub mod indexes {
+    /// Operations under `indexes`.
+    #[derive(Debug, Clone)]
+    pub struct Indexes {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Indexes {
+        /// List Indexes
+        ///
+        /// List indexes for the current project.
+        ///
+        /// `GET /api/v1/indexes`
+        pub fn list(
+            &self,
+            params: crate::types::IndexesListParams,
+        ) -> Result<crate::types::IndexQueryResponse, crate::Error> {
+            self.client.send(self.client.async_client().indexes().list(params))
+        }
+        /// Create Index
+        ///
+        /// Create a searchable index over a source directory.
+        ///
+        /// `POST /api/v1/indexes`
+        pub fn create(
+            &self,
+            params: crate::types::IndexesCreateParams,
+        ) -> Result<crate::types::IndexResponse, crate::Error> {
+            self.client.send(self.client.async_client().indexes().create(params))
+        }
+        /// Get Index
+        ///
+        /// Get an index by ID.
+        ///
+        /// `GET /api/v1/indexes/{index_id}`
+        pub fn retrieve(
+            &self,
+            index_id: &str,
+            params: crate::types::IndexesRetrieveParams,
+        ) -> Result<crate::types::IndexResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().indexes().retrieve(index_id, params))
+        }
+        /// Delete Index
+        ///
+        /// Delete an index.
+        ///
+        /// `DELETE /api/v1/indexes/{index_id}`
+        pub fn delete(
+            &self,
+            index_id: &str,
+            params: crate::types::IndexesDeleteParams,
+        ) -> Result<(), crate::Error> {
+            self.client
+                .send(self.client.async_client().indexes().delete(index_id, params))
+        }
+        /// Sync Index
+        ///
+        /// Trigger a sync and export for an existing index, re-parsing changed files and exporting updated chunks.
+        ///
+        /// `POST /api/v1/indexes/{index_id}/sync`
+        pub fn sync(
+            &self,
+            index_id: &str,
+            params: crate::types::IndexesSyncParams,
+        ) -> Result<::serde_json::Value, crate::Error> {
+            self.client.send(self.client.async_client().indexes().sync(index_id, params))
+        }
+    }
+}
+/// Blocking handles under `v2`.
+pub mod v2 {
+    /// Operations under `v2`.
+    #[derive(Debug, Clone)]
+    pub struct V2 {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl V2 {
+        /// Operations under `v2.parse`.
+        #[must_use]
+        pub fn parse(&self) -> self::parse::Parse {
+            self::parse::Parse {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `v2.classify`.
+        #[must_use]
+        pub fn classify(&self) -> self::classify::Classify {
+            self::classify::Classify {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `v2.extract`.
+        #[must_use]
+        pub fn extract(&self) -> self::extract::Extract {
+            self::extract::Extract {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `v2.projects`.
+        #[must_use]
+        pub fn projects(&self) -> self::projects::Projects {
+            self::projects::Projects {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `v2.organizations`.
+        #[must_use]
+        pub fn organizations(&self) -> self::organizations::Organizations {
+            self::organizations::Organizations {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `v2.batches`.
+        #[must_use]
+        pub fn batches(&self) -> self::batches::Batches {
+            self::batches::Batches {
+                client: self.client.clone(),
+            }
+        }
+    }
+    /// Blocking handles under `v2.parse`.
+    pub mod parse {
+        /// Operations under `v2.parse`.
+        #[derive(Debug, Clone)]
+        pub struct Parse {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Parse {
+            /// Upload File Multipart
+            ///
+            /// Upload and parse a file using multipart/form-data.
+            ///
+            /// Send the file as a `file` field and parsing configuration as a
+            /// `configuration` JSON string field.
+            ///
+            /// The job runs asynchronously. Poll `GET /parse/{job_id}` with
+            /// `expand` to retrieve results.
+            ///
+            /// `POST /api/v2/parse/upload`
+            pub fn upload_file_multipart(
+                &self,
+                params: crate::types::V2ParseUploadFileMultipartParams,
+            ) -> Result<crate::types::ParseJobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .parse()
+                            .upload_file_multipart(params),
+                    )
+            }
+            /// List Parse Jobs
+            ///
+            /// List parse jobs for the current project.
+            ///
+            /// Filter by `status` or creation date range. Results are
+            /// paginated — use `page_token` from the response to fetch
+            /// subsequent pages.
+            ///
+            /// `GET /api/v2/parse`
+            pub fn list_jobs(
+                &self,
+                params: crate::types::V2ParseListJobsParams,
+            ) -> Result<crate::types::ParseJobQueryResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().v2().parse().list_jobs(params))
+            }
+            /// Parse File
+            ///
+            /// Parse a file by file ID or URL.
+            ///
+            /// Provide either `file_id` (a previously uploaded file) or
+            /// `source_url` (a publicly accessible URL). Configure parsing
+            /// with options like `tier`, `target_pages`, and `lang`.
+            ///
+            /// ## Tiers
+            ///
+            /// - `fast` — rule-based, cheapest, no AI
+            /// - `cost_effective` — balanced speed and quality
+            /// - `agentic` — full AI-powered parsing
+            /// - `agentic_plus` — premium AI with specialized features
+            ///
+            /// The job runs asynchronously. Poll `GET /parse/{job_id}` with
+            /// `expand=text` or `expand=markdown` to retrieve results.
+            ///
+            /// `POST /api/v2/parse`
+            pub fn file(
+                &self,
+                params: crate::types::V2ParseFileParams,
+            ) -> Result<crate::types::ParseJobResponse, crate::Error> {
+                self.client.send(self.client.async_client().v2().parse().file(params))
+            }
+            /// List Parse Versions
+            ///
+            /// List the parse versions accepted by each tier.
+            ///
+            /// `GET /api/v2/parse/versions`
+            pub fn list_versions(
+                &self,
+            ) -> Result<crate::types::ParseVersionsResponse, crate::Error> {
+                self.client.send(self.client.async_client().v2().parse().list_versions())
+            }
+            /// Get Parse Job
+            ///
+            /// Retrieve a parse job with optional expanded content.
+            ///
+            /// By default returns job metadata only. Use `expand` to include
+            /// parsed content:
+            ///
+            /// - `text` — plain text output
+            /// - `markdown` — markdown output
+            /// - `items` — structured page-by-page output
+            /// - `job_metadata` — processing details
+            /// - `usage` — credits billed against the job
+            ///
+            /// Content metadata fields (e.g. `text_content_metadata`) return
+            /// presigned URLs for downloading large results.
+            ///
+            /// `GET /api/v2/parse/{job_id}`
+            pub fn get_job(
+                &self,
+                job_id: &str,
+                params: crate::types::V2ParseGetJobParams,
+            ) -> Result<crate::types::ParseResultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().v2().parse().get_job(job_id, params),
+                    )
+            }
+            /// Cancel Parse Job
+            ///
+            /// Cancel a running parse job.
+            ///
+            /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+            ///
+            /// `POST /api/v2/parse/{job_id}/cancel`
+            pub fn cancel_job(
+                &self,
+                job_id: &str,
+                params: crate::types::V2ParseCancelJobParams,
+            ) -> Result<crate::types::ParseJobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .parse()
+                            .cancel_job(job_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `v2.classify`.
+    pub mod classify {
+        /// Operations under `v2.classify`.
+        #[derive(Debug, Clone)]
+        pub struct Classify {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Classify {
+            /// List Classify Jobs
+            ///
+            /// List classify jobs with optional filtering and pagination.
+            ///
+            /// Filter by `status`, `configuration_id`, specific `job_ids`,
+            /// or creation date range.
+            ///
+            /// `GET /api/v2/classify`
+            pub fn list_jobs(
+                &self,
+                params: crate::types::V2ClassifyListJobsParams,
+            ) -> Result<crate::types::ClassifyV2JobQueryResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().v2().classify().list_jobs(params))
+            }
+            /// Create Classify Job
+            ///
+            /// Create a classify job.
+            ///
+            /// Classifies a document against a set of rules. Set `file_input`
+            /// to a file ID (`dfl-...`) or parse job ID (`pjb-...`), and provide
+            /// either inline `configuration` with rules or a `configuration_id`
+            /// referencing a saved preset.
+            ///
+            /// Each rule has a `type` (the label to assign) and a `description`
+            /// (natural language criteria). The classifier returns the best
+            /// matching rule with a confidence score.
+            ///
+            /// The job runs asynchronously. Poll `GET /classify/{job_id}` to
+            /// check status and retrieve results.
+            ///
+            /// `POST /api/v2/classify`
+            pub fn create_job(
+                &self,
+                params: crate::types::V2ClassifyCreateJobParams,
+            ) -> Result<crate::types::ClassifyV2JobResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().v2().classify().create_job(params))
+            }
+            /// Get Classify Job
+            ///
+            /// Get a classify job by ID.
+            ///
+            /// Returns the job status, configuration, and classify result
+            /// when complete. The result includes the matched document type,
+            /// confidence score, and reasoning.
+            ///
+            /// `GET /api/v2/classify/{job_id}`
+            pub fn get_job(
+                &self,
+                job_id: &str,
+                params: crate::types::V2ClassifyGetJobParams,
+            ) -> Result<crate::types::ClassifyV2JobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .classify()
+                            .get_job(job_id, params),
+                    )
+            }
+            /// Cancel Classify Job
+            ///
+            /// Cancel a running classify job.
+            ///
+            /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+            ///
+            /// `POST /api/v2/classify/{job_id}/cancel`
+            pub fn cancel_job(
+                &self,
+                job_id: &str,
+                params: crate::types::V2ClassifyCancelJobParams,
+            ) -> Result<crate::types::ClassifyV2JobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .classify()
+                            .cancel_job(job_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `v2.extract`.
+    pub mod extract {
+        /// Operations under `v2.extract`.
+        #[derive(Debug, Clone)]
+        pub struct Extract {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Extract {
+            /// Validate Extraction Schema
+            ///
+            /// Validate a JSON schema for extraction.
+            ///
+            /// `POST /api/v2/extract/schema/validation`
+            pub fn validate_extraction_schema(
+                &self,
+                params: crate::types::V2ExtractValidateExtractionSchemaParams,
+            ) -> Result<crate::types::ExtractV2SchemaValidateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .extract()
+                            .validate_extraction_schema(params),
+                    )
+            }
+            /// Generate Extraction Schema
+            ///
+            /// Generate a JSON schema and return a product configuration request.
+            ///
+            /// `POST /api/v2/extract/schema/generate`
+            pub fn generate_extraction_schema(
+                &self,
+                params: crate::types::V2ExtractGenerateExtractionSchemaParams,
+            ) -> Result<crate::types::ConfigurationCreateRequest, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .extract()
+                            .generate_extraction_schema(params),
+                    )
+            }
+            /// List Extract Jobs
+            ///
+            /// List extraction jobs with optional filtering and pagination.
+            ///
+            /// Filter by `configuration_id`, `status`, `file_input`,
+            /// or creation date range. Results are returned newest-first.
+            /// Use `expand=configuration` to include the full configuration used,
+            /// and `expand=extract_metadata` for per-field metadata.
+            ///
+            /// `GET /api/v2/extract`
+            pub fn list_jobs(
+                &self,
+                params: crate::types::V2ExtractListJobsParams,
+            ) -> Result<crate::types::ExtractV2JobQueryResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().v2().extract().list_jobs(params))
+            }
+            /// Create Extract Job
+            ///
+            /// Create an extraction job.
+            ///
+            /// Extracts structured data from a document using either a saved
+            /// configuration or an inline JSON Schema.
+            ///
+            /// ## Input
+            ///
+            /// Provide exactly one of:
+            /// - `configuration_id` — reference a saved extraction config
+            /// - `configuration` — inline configuration with a `data_schema`
+            ///
+            /// ## Document input
+            ///
+            /// Set `file_input` to a file ID (`dfl-...`) or a
+            /// completed parse job ID (`pjb-...`).
+            ///
+            /// The job runs asynchronously. Poll `GET /extract/{job_id}` or
+            /// register a webhook to monitor completion.
+            ///
+            /// `POST /api/v2/extract`
+            pub fn create_job(
+                &self,
+                params: crate::types::V2ExtractCreateJobParams,
+            ) -> Result<crate::types::ExtractV2Job, crate::Error> {
+                self.client
+                    .send(self.client.async_client().v2().extract().create_job(params))
+            }
+            /// Get Extract Job
+            ///
+            /// Get a single extraction job by ID.
+            ///
+            /// Returns the job status and results when complete.
+            /// Use `expand=configuration` to include the full configuration used,
+            /// `expand=extract_metadata` for per-field metadata, and
+            /// `expand=usage` for credits billed against the job.
+            ///
+            /// `GET /api/v2/extract/{job_id}`
+            pub fn get_job(
+                &self,
+                job_id: &str,
+                params: crate::types::V2ExtractGetJobParams,
+            ) -> Result<crate::types::ExtractV2Job, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().v2().extract().get_job(job_id, params),
+                    )
+            }
+            /// Delete Extract Job
+            ///
+            /// Delete an extraction job and its results.
+            ///
+            /// `DELETE /api/v2/extract/{job_id}`
+            pub fn delete_job(
+                &self,
+                job_id: &str,
+                params: crate::types::V2ExtractDeleteJobParams,
+            ) -> Result<::serde_json::Value, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .extract()
+                            .delete_job(job_id, params),
+                    )
+            }
+            /// Cancel Extract Job
+            ///
+            /// Cancel a running extraction job.
+            ///
+            /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+            ///
+            /// `POST /api/v2/extract/{job_id}/cancel`
+            pub fn cancel_job(
+                &self,
+                job_id: &str,
+                params: crate::types::V2ExtractCancelJobParams,
+            ) -> Result<crate::types::ExtractV2Job, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .extract()
+                            .cancel_job(job_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `v2.projects`.
+    pub mod projects {
+        /// Operations under `v2.projects`.
+        #[derive(Debug, Clone)]
+        pub struct Projects {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Projects {
+            /// List Projects
+            ///
+            /// List projects in an organization. Requires `organization_id` or a project-scoped API key.
+            ///
+            /// `GET /api/v2/projects`
+            pub fn list(
+                &self,
+                params: crate::types::V2ProjectsListParams,
+            ) -> Result<crate::types::ProjectQueryResponse, crate::Error> {
+                self.client.send(self.client.async_client().v2().projects().list(params))
+            }
+            /// Get Project
+            ///
+            /// Get a project by ID.
+            ///
+            /// `GET /api/v2/projects/{project_id}`
+            pub fn retrieve(
+                &self,
+                project_id: &str,
+                params: crate::types::V2ProjectsRetrieveParams,
+            ) -> Result<crate::types::ProjectResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .projects()
+                            .retrieve(project_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `v2.organizations`.
+    pub mod organizations {
+        /// Operations under `v2.organizations`.
+        #[derive(Debug, Clone)]
+        pub struct Organizations {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Organizations {
+            /// List Organizations
+            ///
+            /// List organizations the current user can access.
+            ///
+            /// `GET /api/v2/organizations`
+            pub fn list(
+                &self,
+                params: crate::types::V2OrganizationsListParams,
+            ) -> Result<crate::types::OrganizationQueryResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().v2().organizations().list(params))
+            }
+            /// Get Organization
+            ///
+            /// Get an organization by ID.
+            ///
+            /// `GET /api/v2/organizations/{organization_id}`
+            pub fn retrieve(
+                &self,
+                organization_id: &str,
+            ) -> Result<crate::types::OrganizationResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .organizations()
+                            .retrieve(organization_id),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `v2.batches`.
+    pub mod batches {
+        /// Operations under `v2.batches`.
+        #[derive(Debug, Clone)]
+        pub struct Batches {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Batches {
+            /// List Batches
+            ///
+            /// List batches for the current project.
+            ///
+            /// `GET /api/v2/batches`
+            pub fn list(
+                &self,
+                params: crate::types::V2BatchesListParams,
+            ) -> Result<crate::types::BatchQueryResponse, crate::Error> {
+                self.client.send(self.client.async_client().v2().batches().list(params))
+            }
+            /// Create Batch
+            ///
+            /// Create a batch over a source directory and start processing asynchronously.
+            ///
+            /// To be notified as the batch progresses, pass `webhook_configurations` with
+            /// inline endpoints and/or `webhook_configuration_ids` referencing saved
+            /// configurations. Batches emit `batch.pending` on create, `batch.running`
+            /// once processing starts, and a terminal `batch.success` or `batch.error`.
+            ///
+            /// `batch.success` means the batch finished mapping every source file to a
+            /// job — individual files may still have failed, so read `results` (with
+            /// `expand=results`) for per-file outcomes.
+            ///
+            /// Delivery order across events is not guaranteed; key on the `status` field
+            /// in the payload rather than arrival order.
+            ///
+            /// `POST /api/v2/batches`
+            pub fn create(
+                &self,
+                params: crate::types::V2BatchesCreateParams,
+            ) -> Result<crate::types::BatchResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().v2().batches().create(params))
+            }
+            /// Get Batch
+            ///
+            /// Get a batch by ID.
+            ///
+            /// `GET /api/v2/batches/{batch_id}`
+            pub fn retrieve(
+                &self,
+                batch_id: &str,
+                params: crate::types::V2BatchesRetrieveParams,
+            ) -> Result<crate::types::BatchResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .batches()
+                            .retrieve(batch_id, params),
+                    )
+            }
+            /// Cancel Batch
+            ///
+            /// Cancel a running batch.
+            ///
+            /// Returns immediately; the batch reaches `CANCELLED` once processing stops.
+            /// Files that already finished keep their results. A batch in a terminal
+            /// status cannot be cancelled.
+            ///
+            /// `POST /api/v2/batches/{batch_id}/cancel`
+            pub fn cancel(
+                &self,
+                batch_id: &str,
+                params: crate::types::V2BatchesCancelParams,
+            ) -> Result<crate::types::BatchResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .v2()
+                            .batches()
+                            .cancel(batch_id, params),
+                    )
+            }
+        }
+    }
+}
+/// Blocking handles under `alpha`.
+pub mod alpha {
+    /// Operations under `alpha`.
+    #[derive(Debug, Clone)]
+    pub struct Alpha {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Alpha {
+        /// Operations under `alpha.verify`.
+        #[must_use]
+        pub fn verify(&self) -> self::verify::Verify {
+            self::verify::Verify {
+                client: self.client.clone(),
+            }
+        }
+    }
+    /// Blocking handles under `alpha.verify`.
+    pub mod verify {
+        /// Operations under `alpha.verify`.
+        #[derive(Debug, Clone)]
+        pub struct Verify {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Verify {
+            /// List Verify Jobs
+            ///
+            /// List Verify jobs with optional filtering and pagination.
+            ///
+            /// Filter by `status`, specific `job_ids`, or creation date range.
+            ///
+            /// `GET /api/alpha/verify`
+            pub fn list_jobs(
+                &self,
+                params: crate::types::AlphaVerifyListJobsParams,
+            ) -> Result<crate::types::VerifyJobQueryResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().alpha().verify().list_jobs(params))
+            }
+            /// Create Verify Job
+            ///
+            /// Create a Verify job.
+            ///
+            /// Analyzes a document for signs of doctoring (splicing, copy-move,
+            /// AI generation, metadata tampering, ...). Set `file_input` to a
+            /// file ID (`dfl-...`). Optionally provide a `configuration` object
+            /// to control the semantic agent.
+            ///
+            /// The job runs asynchronously. Poll `GET /verify/{job_id}`
+            /// with `expand=result` to check status and retrieve results.
+            ///
+            /// `POST /api/alpha/verify`
+            pub fn create_job(
+                &self,
+                params: crate::types::AlphaVerifyCreateJobParams,
+            ) -> Result<crate::types::VerifyJobResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().alpha().verify().create_job(params))
+            }
+            /// Get Verify Job
+            ///
+            /// Get a Verify job by ID.
+            ///
+            /// Returns the job status and configuration. Pass `expand=result`
+            /// to include the Verify result (overall score, verdict, confidence,
+            /// composite scores, and suspect regions) when the job is complete.
+            ///
+            /// Raw per-signal detail is available via `GET /verify/{job_id}/details`.
+            ///
+            /// `GET /api/alpha/verify/{job_id}`
+            pub fn get_job(
+                &self,
+                job_id: &str,
+                params: crate::types::AlphaVerifyGetJobParams,
+            ) -> Result<crate::types::VerifyJobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .alpha()
+                            .verify()
+                            .get_job(job_id, params),
+                    )
+            }
+            /// Get Verify Job Details
+            ///
+            /// Get the raw per-signal detail for a completed Verify job.
+            ///
+            /// Forensic drill-down behind the simplified result: the full evidence
+            /// list, per-family sub-scores, raw localized regions, and per-page
+            /// forensic heatmap overlays (presigned image URLs).
+            ///
+            /// `GET /api/alpha/verify/{job_id}/details`
+            pub fn get_job_details(
+                &self,
+                job_id: &str,
+                params: crate::types::AlphaVerifyGetJobDetailsParams,
+            ) -> Result<crate::types::VerifyJobDetailsResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .alpha()
+                            .verify()
+                            .get_job_details(job_id, params),
+                    )
+            }
+            /// Cancel Verify Job
+            ///
+            /// Cancel a running Verify job.
+            ///
+            /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+            ///
+            /// `POST /api/alpha/verify/{job_id}/cancel`
+            pub fn cancel_job(
+                &self,
+                job_id: &str,
+                params: crate::types::AlphaVerifyCancelJobParams,
+            ) -> Result<crate::types::VerifyJobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .alpha()
+                            .verify()
+                            .cancel_job(job_id, params),
                     )
             }
         }

@@ -5,10 +5,138 @@
 //! The API's resources, reached from the client (`client.beta().chat()`).
 /// Beta features of the LlamaCloud API.
 pub mod beta;
+/// Operations under `data_sinks`.
+pub mod data_sinks;
+/// Operations under `data_sources`.
+pub mod data_sources;
+/// Operations under `embedding_model_configs`.
+pub mod embedding_model_configs;
+/// Operations under `organizations`.
+pub mod organizations;
+/// Operations under `projects`.
+pub mod projects;
+/// Operations under `job_dashboard`.
+pub mod job_dashboard;
+/// Operations under `page_screenshots`.
+pub mod page_screenshots;
+/// Operations under `page_figures`.
+pub mod page_figures;
+/// Operations under `pipelines`.
+pub mod pipelines;
+/// Operations under `retrievers`.
+pub mod retrievers;
+/// Operations under `parsing`.
+pub mod parsing;
+/// Operations under `llama_extract`.
+pub mod llama_extract;
+/// Operations under `sheets`.
+pub mod sheets;
+/// Operations under `split`.
+pub mod split;
+/// Operations under `retrieval`.
+pub mod retrieval;
+/// Operations under `indexes`.
+pub mod indexes;
+/// Operations under `v2`.
+pub mod v2;
+/// Operations under `alpha`.
+pub mod alpha;
 impl crate::Client {
     /// Beta features of the LlamaCloud API.
     #[must_use]
     pub fn beta(&self) -> self::beta::Beta {
         self::beta::Beta::new(self.clone())
+    }
+    /// Operations under `data_sinks`.
+    #[must_use]
+    pub fn data_sinks(&self) -> self::data_sinks::DataSinks {
+        self::data_sinks::DataSinks::new(self.clone())
+    }
+    /// Operations under `data_sources`.
+    #[must_use]
+    pub fn data_sources(&self) -> self::data_sources::DataSources {
+        self::data_sources::DataSources::new(self.clone())
+    }
+    /// Operations under `embedding_model_configs`.
+    #[must_use]
+    pub fn embedding_model_configs(
+        &self,
+    ) -> self::embedding_model_configs::EmbeddingModelConfigs {
+        self::embedding_model_configs::EmbeddingModelConfigs::new(self.clone())
+    }
+    /// Operations under `organizations`.
+    #[must_use]
+    pub fn organizations(&self) -> self::organizations::Organizations {
+        self::organizations::Organizations::new(self.clone())
+    }
+    /// Operations under `projects`.
+    #[must_use]
+    pub fn projects(&self) -> self::projects::Projects {
+        self::projects::Projects::new(self.clone())
+    }
+    /// Operations under `job_dashboard`.
+    #[must_use]
+    pub fn job_dashboard(&self) -> self::job_dashboard::JobDashboard {
+        self::job_dashboard::JobDashboard::new(self.clone())
+    }
+    /// Operations under `page_screenshots`.
+    #[must_use]
+    pub fn page_screenshots(&self) -> self::page_screenshots::PageScreenshots {
+        self::page_screenshots::PageScreenshots::new(self.clone())
+    }
+    /// Operations under `page_figures`.
+    #[must_use]
+    pub fn page_figures(&self) -> self::page_figures::PageFigures {
+        self::page_figures::PageFigures::new(self.clone())
+    }
+    /// Operations under `pipelines`.
+    #[must_use]
+    pub fn pipelines(&self) -> self::pipelines::Pipelines {
+        self::pipelines::Pipelines::new(self.clone())
+    }
+    /// Operations under `retrievers`.
+    #[must_use]
+    pub fn retrievers(&self) -> self::retrievers::Retrievers {
+        self::retrievers::Retrievers::new(self.clone())
+    }
+    /// Operations under `parsing`.
+    #[must_use]
+    pub fn parsing(&self) -> self::parsing::Parsing {
+        self::parsing::Parsing::new(self.clone())
+    }
+    /// Operations under `llama_extract`.
+    #[must_use]
+    pub fn llama_extract(&self) -> self::llama_extract::LlamaExtract {
+        self::llama_extract::LlamaExtract::new(self.clone())
+    }
+    /// Operations under `sheets`.
+    #[must_use]
+    pub fn sheets(&self) -> self::sheets::Sheets {
+        self::sheets::Sheets::new(self.clone())
+    }
+    /// Operations under `split`.
+    #[must_use]
+    pub fn split(&self) -> self::split::Split {
+        self::split::Split::new(self.clone())
+    }
+    /// Operations under `retrieval`.
+    #[must_use]
+    pub fn retrieval(&self) -> self::retrieval::Retrieval {
+        self::retrieval::Retrieval::new(self.clone())
+    }
+    /// Operations under `indexes`.
+    #[must_use]
+    pub fn indexes(&self) -> self::indexes::Indexes {
+        self::indexes::Indexes::new(self.clone())
+    }
+    /// Operations under `v2`.
+    #[must_use]
+    pub fn v2(&self) -> self::v2::V2 {
+        self::v2::V2::new(self.clone())
+    }
+    /// Operations under `alpha`.
+    #[must_use]
+    pub fn alpha(&self) -> self::alpha::Alpha {
+        self::alpha::Alpha::new(self.clone())
     }
 }
