@@ -2,7 +2,7 @@
 //!
 //! Input: the same configuration as [`crate::Client`].
 //! Output: [`Client`], whose resource methods return results directly:
-//! `client.beta().chat().create(params)?`. Lists return a [`Page`] that iterates over
+//! `client.resource().method(params)?`. Lists return a [`Page`] that iterates over
 //! every item; event streams return an [`Events`] iterator.
 //!
 //! Each blocking client owns a single-threaded Tokio runtime and runs the async call
@@ -23,7 +23,7 @@ use crate::sse::EventStream;
 mod api;
 pub use api::*;
 
-/// The blocking API client. Reach resources from it, e.g. `client.beta().chat()`.
+/// The blocking API client. Reach resources from it as from the async client.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: crate::Client,

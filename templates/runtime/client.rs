@@ -18,10 +18,6 @@ use crate::settings;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AuthScheme {
     /// No credential.
-    #[allow(
-        dead_code,
-        reason = "which scheme a generated SDK uses is decided by its spec"
-    )]
     None,
     /// `Authorization: Bearer <key>`.
     Bearer,
@@ -50,7 +46,8 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// The API client. Reach resources from it, e.g. `client.beta().chat()`.
+/// The API client. Reach the API's resources from it (`client.<resource>()`); see
+/// the `resources` module.
 #[derive(Clone, Debug)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,

@@ -3,13 +3,16 @@
 //! Input: the workspace's `spec/` (the OpenAPI document and the SDK config).
 //! Output: `generate` writes the generated SDK crate (`crates/llama-cloud`);
 //! `generate --check` writes nothing and fails, naming every stale, missing or
-//! orphaned file, when what is checked in differs from what the generator emits.
+//! orphaned file, when what is checked in differs from what the generator emits;
+//! `corpus` generates and checks an SDK for every spec of the real-spec corpus.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use generator::{Config, GenerateError};
+
+mod corpus;
 
 /// The SDKs this workspace generates: (spec, config, output crate directory).
 const SDKS: &[(&str, &str, &str)] = &[(
@@ -33,7 +36,11 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["generate"] => generate(false),
         ["generate", "--check"] => generate(true),
-        _ => Err("usage: cargo xtask generate [--check]".to_owned()),
+        ["corpus", rest @ ..] => corpus::run(&workspace_root(), rest),
+        _ => Err(
+            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--write-docs]"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

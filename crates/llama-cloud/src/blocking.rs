@@ -2,11 +2,12 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(dead_code, reason = "the runtime serves every spec; this SDK may not use each of its helpers")]
 //! A synchronous client of the same shape as the async one (cargo feature `blocking`).
 //!
 //! Input: the same configuration as [`crate::Client`].
 //! Output: [`Client`], whose resource methods return results directly:
-//! `client.beta().chat().create(params)?`. Lists return a [`Page`] that iterates over
+//! `client.resource().method(params)?`. Lists return a [`Page`] that iterates over
 //! every item; event streams return an [`Events`] iterator.
 //!
 //! Each blocking client owns a single-threaded Tokio runtime and runs the async call
@@ -27,7 +28,7 @@ use crate::sse::EventStream;
 mod api;
 pub use api::*;
 
-/// The blocking API client. Reach resources from it, e.g. `client.beta().chat()`.
+/// The blocking API client. Reach resources from it as from the async client.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: crate::Client,

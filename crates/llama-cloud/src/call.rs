@@ -2,6 +2,7 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(dead_code, reason = "the runtime serves every spec; this SDK may not use each of its helpers")]
 //! A call in preparation: per-call options, then `.await` for the typed result.
 //!
 //! Every method returns a [`Call`]. Awaiting it sends the request and decodes the
@@ -110,7 +111,6 @@ fn decode_text(body: &Bytes, _context: &CallContext) -> Result<String, DecodeFai
 
 impl Call<Bytes> {
     /// A call whose response is raw bytes.
-    #[allow(dead_code, reason = "used by SDKs with binary responses")]
     pub(crate) fn bytes(client: Client, request: RequestSpec) -> Self {
         Self::new(client, request, Decoder::Buffered(decode_bytes))
     }
@@ -118,7 +118,6 @@ impl Call<Bytes> {
 
 impl Call<String> {
     /// A call whose response is text.
-    #[allow(dead_code, reason = "used by SDKs with text responses")]
     pub(crate) fn text(client: Client, request: RequestSpec) -> Self {
         Self::new(client, request, Decoder::Buffered(decode_text))
     }
@@ -126,7 +125,6 @@ impl Call<String> {
 
 impl Call<()> {
     /// A call whose response has no body.
-    #[allow(dead_code, reason = "used by SDKs with operations that return no body")]
     pub(crate) fn empty(client: Client, request: RequestSpec) -> Self {
         Self::new(client, request, Decoder::Buffered(decode_empty))
     }
@@ -134,7 +132,6 @@ impl Call<()> {
 
 impl<T: DeserializeOwned + Send + 'static> Call<Page<T>> {
     /// A call whose response is one page of a cursor-paginated list.
-    #[allow(dead_code, reason = "used by SDKs with paginated operations")]
     pub(crate) fn page(client: Client, request: RequestSpec) -> Self {
         Self::new(client, request, Decoder::Buffered(Page::<T>::decode))
     }
@@ -142,7 +139,6 @@ impl<T: DeserializeOwned + Send + 'static> Call<Page<T>> {
 
 impl<T: DeserializeOwned + Send + 'static> Call<EventStream<T>> {
     /// A call whose response is a stream of Server-Sent Events carrying `T`.
-    #[allow(dead_code, reason = "used by SDKs with streaming operations")]
     pub(crate) fn events(client: Client, mut request: RequestSpec) -> Self {
         request.accept("text/event-stream");
         Self::new(

@@ -2,6 +2,7 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(dead_code, reason = "the runtime serves every spec; this SDK may not use each of its helpers")]
 //! The client: configuration, credentials and the shared HTTP connection pool.
 //!
 //! A [`Client`] is cheap to clone (an `Arc` inside) and safe to share across tasks.
@@ -22,10 +23,6 @@ use crate::settings;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AuthScheme {
     /// No credential.
-    #[allow(
-        dead_code,
-        reason = "which scheme a generated SDK uses is decided by its spec"
-    )]
     None,
     /// `Authorization: Bearer <key>`.
     Bearer,
@@ -54,7 +51,8 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// The API client. Reach resources from it, e.g. `client.beta().chat()`.
+/// The API client. Reach the API's resources from it (`client.<resource>()`); see
+/// the `resources` module.
 #[derive(Clone, Debug)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,

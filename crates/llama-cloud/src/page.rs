@@ -2,6 +2,7 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(dead_code, reason = "the runtime serves every spec; this SDK may not use each of its helpers")]
 //! Cursor pagination: one page, the next page, and a stream over every item.
 //!
 //! Input: a list response (`{items: [...], next_page_token: "..."}`) and the call that

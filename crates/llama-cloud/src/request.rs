@@ -2,6 +2,7 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(dead_code, reason = "the runtime serves every spec; this SDK may not use each of its helpers")]
 //! The one request path every method goes through.
 //!
 //! A generated method only describes its request in a [`RequestSpec`]: the HTTP method,
@@ -60,13 +61,10 @@ pub(crate) enum RequestBody {
     /// JSON, kept as a value so per-call extra fields can be merged in; replayable.
     Json(Result<Value, String>),
     /// Bytes with their media type (form-urlencoded, raw, text); replayable.
-    #[allow(dead_code, reason = "used by SDKs with non-JSON bodies")]
     Raw(Bytes, String),
     /// A multipart form, rebuilt for each attempt; replayable.
-    #[allow(dead_code, reason = "used by SDKs with multipart bodies")]
     Multipart(Multipart),
     /// A body that can be read only once (a stream): never retried.
-    #[allow(dead_code, reason = "used by SDKs with streaming uploads")]
     OneShot {
         /// Taken by the first attempt.
         body: Arc<Mutex<Option<reqwest::Body>>>,
@@ -130,7 +128,6 @@ impl RequestSpec {
     }
 
     /// Adds a header parameter; `None` adds nothing.
-    #[allow(dead_code, reason = "used by SDKs whose spec has header parameters")]
     pub(crate) fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         if !value.is_null() {
@@ -139,7 +136,6 @@ impl RequestSpec {
     }
 
     /// Adds a cookie parameter; `None` adds nothing.
-    #[allow(dead_code, reason = "used by SDKs whose spec has cookie parameters")]
     pub(crate) fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         if !value.is_null() {
@@ -156,7 +152,6 @@ impl RequestSpec {
 
     /// Sets an `application/x-www-form-urlencoded` body from the serializable fields:
     /// arrays repeat the key, objects use `key[field]`.
-    #[allow(dead_code, reason = "used by SDKs with form bodies")]
     pub(crate) fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
         let value = serde_json::to_value(body).unwrap_or(Value::Null);
         let mut pairs = Vec::new();
@@ -175,25 +170,21 @@ impl RequestSpec {
     }
 
     /// Sets a multipart body.
-    #[allow(dead_code, reason = "used by SDKs with multipart bodies")]
     pub(crate) fn multipart(&mut self, form: Multipart) {
         self.body = Some(RequestBody::Multipart(form));
     }
 
     /// Sets a raw body of bytes.
-    #[allow(dead_code, reason = "used by SDKs with binary bodies")]
     pub(crate) fn bytes_body(&mut self, body: Bytes, content_type: &str) {
         self.body = Some(RequestBody::Raw(body, content_type.to_owned()));
     }
 
     /// Sets a text body.
-    #[allow(dead_code, reason = "used by SDKs with text bodies")]
     pub(crate) fn text_body(&mut self, body: String, content_type: &str) {
         self.body = Some(RequestBody::Raw(Bytes::from(body), content_type.to_owned()));
     }
 
     /// Sets a body that can be sent only once; such a request is never retried.
-    #[allow(dead_code, reason = "used by SDKs with streaming uploads")]
     pub(crate) fn one_shot_body(&mut self, body: reqwest::Body, content_type: &str) {
         self.body = Some(RequestBody::OneShot {
             body: Arc::new(Mutex::new(Some(body))),
@@ -207,7 +198,6 @@ impl RequestSpec {
     }
 
     /// Marks the response as a cursor-paginated list.
-    #[allow(dead_code, reason = "used by SDKs with paginated operations")]
     pub(crate) fn paginate(&mut self, style: CursorStyle) {
         self.pagination = Some(style);
     }
@@ -249,7 +239,6 @@ enum MultipartPart {
     File(FileUpload),
 }
 
-#[allow(dead_code, reason = "used by SDKs with multipart bodies")]
 impl Multipart {
     /// Adds a text field: strings as they are, other values as JSON, arrays as one
     /// part per item; `None` adds nothing.

@@ -16,5 +16,4 @@ pub(crate) const PRODUCT: &str = "LlamaCloud";
 /// The environment variable with extra `Name: value` headers, one per line.
 pub(crate) const CUSTOM_HEADERS_ENV: Option<&str> = Some("LLAMA_CLOUD_CUSTOM_HEADERS");
 /// The environment variable that sets the SDK's log level.
-#[allow(dead_code, reason = "read by the logging set-up")]
 pub(crate) const LOG_ENV: Option<&str> = Some("LLAMA_CLOUD_LOG");

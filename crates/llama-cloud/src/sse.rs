@@ -2,6 +2,7 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(dead_code, reason = "the runtime serves every spec; this SDK may not use each of its helpers")]
 //! Server-Sent Events: a byte-level decoder and a typed event stream.
 //!
 //! Input: the response body as chunks of bytes, split anywhere (even inside a UTF-8

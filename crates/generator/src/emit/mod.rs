@@ -49,6 +49,10 @@ pub enum EmitError {
     },
 }
 
+/// The runtime serves every spec; a given SDK uses only part of it (no cookie
+/// parameters, no uploads, no pagination ...), so its copies allow unused helpers.
+const RUNTIME_ALLOW: &str = "#![allow(dead_code, reason = \"the runtime serves every spec; this SDK may not use each of its helpers\")]";
+
 /// The hand-written runtime, copied into every SDK: (file under `src/`, contents).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
@@ -190,7 +194,7 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
         files.insert(
             format!("src/{name}"),
             format!(
-                "{}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{source}",
+                "{}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{RUNTIME_ALLOW}\n{source}",
                 header(api, "//")
             ),
         );
@@ -238,7 +242,13 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
 
     for (path, tokens) in resources::resource_files(&api.meta, &api.root, &api.types) {
         let doc = if path == "resources/mod.rs" {
-            "The API's resources, reached from the client (`client.beta().chat()`).".to_owned()
+            match api.root.children.first() {
+                Some(first) => format!(
+                    "The API's resources, reached from the client (`client.{}()`).",
+                    lower_names_bare(&first.accessor)
+                ),
+                None => "The API's operations, as methods of the client.".to_owned(),
+            }
         } else {
             "Methods of one resource.".to_owned()
         };
@@ -277,6 +287,10 @@ fn error_accessors(api: &Api) -> TokenStream {
             #(#accessors)*
         }
     }
+}
+
+fn lower_names_bare(name: &str) -> &str {
+    crate::lower::names::bare(name)
 }
 
 fn collect_params(resource: &Resource, out: &mut Vec<(String, TokenStream)>) {
@@ -322,7 +336,6 @@ fn settings(api: &Api) -> TokenStream {
         /// The environment variable with extra `Name: value` headers, one per line.
         pub(crate) const CUSTOM_HEADERS_ENV: Option<&str> = #custom_headers_env;
         /// The environment variable that sets the SDK's log level.
-        #[allow(dead_code, reason = "read by the logging set-up")]
         pub(crate) const LOG_ENV: Option<&str> = #log_env;
     }
 }

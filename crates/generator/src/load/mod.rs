@@ -8,6 +8,7 @@
 
 pub mod locate;
 pub mod normalize;
+pub mod yaml;
 
 use std::fmt::Write as _;
 
@@ -100,55 +101,10 @@ fn parse_value(source: &str) -> Result<Value, Diagnostic> {
             ..Diagnostic::error("#", format!("malformed JSON: {error}"))
         })
     } else {
-        let yaml: serde_yaml::Value =
-            serde_yaml::from_str(trimmed).map_err(|error| Diagnostic {
-                line_column: error.location().map(|l| (l.line(), l.column())),
-                ..Diagnostic::error("#", format!("malformed YAML: {error}"))
-            })?;
-        Ok(yaml_to_json(yaml))
-    }
-}
-
-/// YAML allows non-string keys (`200:` response codes, `true:`); JSON does not.
-/// Converting through our own function turns every key into its string form.
-fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
-    match yaml {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
-            }
-        }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => {
-            Value::Array(items.into_iter().map(yaml_to_json).collect())
-        }
-        serde_yaml::Value::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(key, value)| (yaml_key(key), yaml_to_json(value)))
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-fn yaml_key(key: serde_yaml::Value) -> String {
-    match key {
-        serde_yaml::Value::String(s) => s,
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Null => "null".to_owned(),
-        other => serde_yaml::to_string(&other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
+        yaml::from_str(trimmed).map_err(|error| Diagnostic {
+            line_column: error.location().map(|l| (l.line(), l.column())),
+            ..Diagnostic::error("#", format!("malformed YAML: {error}"))
+        })
     }
 }
 

@@ -826,11 +826,26 @@ impl<'a> TypeLowerer<'a> {
                 payload_has_tag,
             });
         }
+        // A tag discriminates only if every variant has values and no value is shared.
+        let mut seen = BTreeSet::new();
+        let distinct = variants
+            .iter()
+            .flat_map(|variant| &variant.tags)
+            .all(|tag| seen.insert(tag.clone()));
         match tag {
-            Some(tag) if variants.iter().all(|variant| !variant.tags.is_empty()) => {
+            Some(tag) if distinct && variants.iter().all(|variant| !variant.tags.is_empty()) => {
                 TypeKind::TaggedUnion { tag, variants }
             }
-            _ => TypeKind::UntaggedUnion(variants),
+            _ => {
+                let variants = variants
+                    .into_iter()
+                    .map(|variant| UnionVariant {
+                        tags: Vec::new(),
+                        ..variant
+                    })
+                    .collect();
+                TypeKind::UntaggedUnion(variants)
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! The API's resources, reached from the client (`client.beta().chat()`).
+//! The API's resources, reached from the client (`client.beta()`).
 /// Beta features of the LlamaCloud API.
 pub mod beta;
 /// Operations under `data_sinks`.

@@ -1,0 +1,151 @@
+//! YAML text → `serde_json::Value`, in one pass.
+//!
+//! Input: YAML source text.
+//! Output: the same document as a JSON value.
+//!
+//! Going through `serde_yaml::Value` first fails on integers beyond 64 bits
+//! (DigitalOcean's `maximum: 18446744073709552000`) and copies the document twice.
+//! This visitor builds the JSON value directly: integers that fit stay integers,
+//! larger ones become floats (a bound that large constrains nothing a client checks),
+//! and non-string mapping keys (`200:` response codes, `true:`) become their text.
+
+use std::fmt;
+
+use serde::Deserializer as _;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// Parses YAML text into a JSON value.
+pub fn from_str(text: &str) -> Result<Value, serde_yaml::Error> {
+    serde_yaml::Deserializer::from_str(text).deserialize_any(ValueVisitor)
+}
+
+struct ValueVisitor;
+
+fn float(value: f64) -> Value {
+    Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "integers beyond 64 bits become floats on purpose"
+    )]
+    fn visit_i128<E>(self, value: i128) -> Result<Value, E> {
+        Ok(i64::try_from(value).map_or_else(|_| float(value as f64), Value::from))
+    }
+
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "integers beyond 64 bits become floats on purpose"
+    )]
+    fn visit_u128<E>(self, value: u128) -> Result<Value, E> {
+        Ok(u64::try_from(value).map_or_else(|_| float(value as f64), Value::from))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(float(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(ValueSeed)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let value = map.next_value_seed(ValueSeed)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged YAML value (`!Tag value`): the tag carries no meaning here.
+        let (_tag, variant): (Value, _) = data.variant_seed(ValueSeed)?;
+        de::VariantAccess::newtype_variant_seed(variant, ValueSeed)
+    }
+}
+
+struct ValueSeed;
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+/// A mapping key as text, whatever its YAML type.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = String;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        match deserializer.deserialize_any(ValueVisitor)? {
+            Value::String(text) => Ok(text),
+            Value::Null => Ok("null".to_owned()),
+            other => Ok(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn keys_numbers_and_big_integers() {
+        let value = super::from_str("responses:\n  200: ok\n  true: yes\nmax: 18446744073709552000\nn: -3\nf: 1.5\nnull_key: ~\n").unwrap();
+        assert_eq!(value["responses"]["200"], json!("ok"));
+        assert_eq!(value["responses"]["true"], json!("yes"));
+        assert!(value["max"].is_f64());
+        assert_eq!(value["n"], json!(-3));
+        assert_eq!(value["f"], json!(1.5));
+        assert!(value["null_key"].is_null());
+    }
+}
