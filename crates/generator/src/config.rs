@@ -51,7 +51,9 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackageConfig {
-    /// The crate name, e.g. `llama-cloud`.
+    /// The crate name, e.g. `llama-cloud`; empty means one derived from the spec's
+    /// title (`Scalar Galaxy` → `scalar-galaxy`).
+    #[serde(default)]
     pub name: String,
     /// The crate version.
     #[serde(default = "default_version")]
@@ -66,7 +68,7 @@ pub struct PackageConfig {
 impl Default for PackageConfig {
     fn default() -> Self {
         Self {
-            name: "openapi-client".to_owned(),
+            name: String::new(),
             version: default_version(),
             description: None,
             license: default_license(),
@@ -122,14 +124,21 @@ fn default_client_name() -> String {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct AuthConfig {
-    /// The scheme; when absent it is taken from the spec's `securitySchemes`.
+    /// The scheme; when absent the spec's `securitySchemes` decide (all of those the
+    /// generator supports, in the order the spec's `security` prefers them).
     pub scheme: Option<AuthScheme>,
-    /// Environment variables that hold the credential, tried in order.
+    /// Environment variables that hold the key or token, tried in order; defaults to
+    /// `<CRATE>_API_KEY`.
     #[serde(default)]
     pub env: Vec<String>,
+    /// Environment variables for HTTP basic auth; default `<CRATE>_USERNAME` and
+    /// `<CRATE>_PASSWORD`.
+    pub username_env: Option<String>,
+    /// See `username_env`.
+    pub password_env: Option<String>,
 }
 
-/// A credential scheme the generated client knows how to send.
+/// A credential scheme named in the config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthScheme {

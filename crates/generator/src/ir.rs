@@ -76,14 +76,31 @@ pub struct Meta {
 
 /// How the generated client authenticates.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    /// No credential.
-    None,
-    /// `Authorization: Bearer <key>`; the key is read from the first set variable.
-    Bearer {
-        /// Environment variables tried in order.
-        env: Vec<String>,
-    },
+pub struct Auth {
+    /// The schemes the client can send, in order of preference; it sends the first
+    /// one it has a credential for. Empty: the API takes no credential.
+    pub schemes: Vec<AuthKind>,
+    /// Environment variables holding the key or token, tried in order.
+    pub key_env: Vec<String>,
+    /// Environment variable holding the basic-auth user name.
+    pub username_env: String,
+    /// Environment variable holding the basic-auth password.
+    pub password_env: String,
+}
+
+/// One way of sending a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `Authorization: Bearer <key>` (also for OAuth 2 and OpenID Connect tokens).
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// The key in this header.
+    ApiKeyHeader(String),
+    /// The key in this query parameter.
+    ApiKeyQuery(String),
+    /// The key in this cookie.
+    ApiKeyCookie(String),
 }
 
 /// One node of the resource tree (`beta`, `beta.chat`).
@@ -122,6 +139,8 @@ pub struct Operation {
     pub doc: String,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
+    /// Whether the operation is public (`security: []`) and sends no credential.
+    pub no_auth: bool,
     /// Path parameters, passed positionally in path order.
     pub path_params: Vec<Param>,
     /// The parameters type (query, header and body fields), if the method has any.
@@ -175,8 +194,29 @@ pub struct Param {
     pub ty: TypeRef,
     /// How absence and null are represented.
     pub presence: Presence,
+    /// How a query parameter's value is written.
+    pub style: QueryStyle,
     /// Docs.
     pub doc: String,
+}
+
+/// How a query parameter's value is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryStyle {
+    /// `form`, exploded (the default): arrays repeat the name; objects use
+    /// `name[key]` (as `deepObject`, which real APIs mean when they nest).
+    #[default]
+    FormExploded,
+    /// `form`, not exploded: `ids=1,2,3`.
+    Form,
+    /// `form`, exploded, for an object: each property its own parameter.
+    FormObject,
+    /// `spaceDelimited`: `ids=1 2 3`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `ids=1|2|3`.
+    PipeDelimited,
+    /// `deepObject`: `filter[status]=open`.
+    DeepObject,
 }
 
 /// How a field represents absence and null.

@@ -19,13 +19,26 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::error::Error;
 use crate::settings;
 
-/// How the credential is sent; chosen when the SDK is generated.
+/// A way of sending a credential; the SDK's settings list the ones its API accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AuthScheme {
-    /// No credential.
-    None,
     /// `Authorization: Bearer <key>`.
     Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// The key in this header.
+    ApiKeyHeader(&'static str),
+    /// The key in this query parameter.
+    ApiKeyQuery(&'static str),
+    /// The key in this cookie.
+    ApiKeyCookie(&'static str),
+}
+
+impl AuthScheme {
+    /// Whether this scheme sends the API key (rather than a user name and password).
+    pub(crate) fn uses_key(self) -> bool {
+        !matches!(self, Self::Basic)
+    }
 }
 
 /// The default number of retries after the first attempt.
@@ -63,6 +76,9 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
     pub(crate) api_key: Option<ApiKey>,
+    pub(crate) basic: Option<(String, ApiKey)>,
+    /// The credential schemes, from the settings (tests set others).
+    pub(crate) auth: &'static [AuthScheme],
     pub(crate) default_headers: HeaderMap,
     pub(crate) max_retries: u32,
     pub(crate) timeout: Duration,
@@ -142,6 +158,8 @@ fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Err
 #[derive(Default, Clone)]
 pub struct ClientBuilder {
     api_key: Option<String>,
+    basic: Option<(String, String)>,
+    auth: Option<&'static [AuthScheme]>,
     base_url: Option<String>,
     http_client: Option<reqwest::Client>,
     max_retries: Option<u32>,
@@ -156,6 +174,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "basic",
+                &self.basic.as_ref().map(|(user, _)| (user, "[redacted]")),
+            )
             .field("base_url", &self.base_url)
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
@@ -168,6 +190,21 @@ impl ClientBuilder {
     #[must_use]
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Sets the user name and password for HTTP basic auth (otherwise read from the
+    /// environment), for APIs that accept it.
+    #[must_use]
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.basic = Some((username.into(), password.into()));
+        self
+    }
+
+    /// Replaces the SDK's credential schemes (the runtime's own tests use it).
+    #[cfg(test)]
+    pub(crate) fn auth_schemes(mut self, schemes: &'static [AuthScheme]) -> Self {
+        self.auth = Some(schemes);
         self
     }
 
@@ -239,16 +276,38 @@ impl ClientBuilder {
                 .iter()
                 .find_map(|name| non_empty_env(name))
         });
-        let api_key = match (settings::AUTH, api_key) {
-            (AuthScheme::None, key) => key.map(ApiKey),
-            (_, Some(key)) => Some(ApiKey(key)),
-            (_, None) => {
-                return Err(Error::Config(format!(
-                    "no API key: set {} or call `ClientBuilder::api_key`",
+        let basic = self.basic.or_else(|| {
+            Some((
+                non_empty_env(settings::USERNAME_ENV)?,
+                non_empty_env(settings::PASSWORD_ENV).unwrap_or_default(),
+            ))
+        });
+        let auth = self.auth.unwrap_or(settings::AUTH);
+        let uses_key = auth.iter().any(|scheme| scheme.uses_key());
+        let uses_basic = auth.contains(&AuthScheme::Basic);
+        let has_credential = (uses_key && api_key.is_some()) || (uses_basic && basic.is_some());
+        if !auth.is_empty() && !has_credential {
+            let mut ways = Vec::new();
+            if uses_key {
+                ways.push(format!(
+                    "set {} or call `ClientBuilder::api_key`",
                     settings::API_KEY_ENV.join(" or ")
-                )));
+                ));
             }
-        };
+            if uses_basic {
+                ways.push(format!(
+                    "set {} and {} or call `ClientBuilder::basic_auth`",
+                    settings::USERNAME_ENV,
+                    settings::PASSWORD_ENV
+                ));
+            }
+            return Err(Error::Config(format!(
+                "no credential: {}",
+                ways.join("; or ")
+            )));
+        }
+        let api_key = api_key.map(ApiKey);
+        let basic = basic.map(|(user, password)| (user, ApiKey(password)));
         let base_url = self
             .base_url
             .or_else(|| settings::BASE_URL_ENV.and_then(non_empty_env))
@@ -284,6 +343,8 @@ impl ClientBuilder {
                 http,
                 base_url,
                 api_key,
+                basic,
+                auth,
                 default_headers,
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),

@@ -26,7 +26,6 @@ use crate::client::{AuthScheme, Client};
 use crate::error::{ApiError, Error};
 use crate::file::{FileParts, FileUpload};
 use crate::page::CursorStyle;
-use crate::settings;
 
 /// Characters escaped in one path segment: everything but RFC 3986 `pchar`s.
 const PATH_SEGMENT: &AsciiSet = &CONTROLS
@@ -87,6 +86,8 @@ pub(crate) struct RequestSpec {
     accept: Option<&'static str>,
     /// How the response pages, for paginated methods.
     pub(crate) pagination: Option<CursorStyle>,
+    /// Whether the operation is public and sends no credential.
+    no_auth: bool,
 }
 
 impl RequestSpec {
@@ -101,6 +102,7 @@ impl RequestSpec {
             body: None,
             accept: None,
             pagination: None,
+            no_auth: false,
         }
     }
 
@@ -197,6 +199,11 @@ impl RequestSpec {
         self.accept = Some(media_type);
     }
 
+    /// Marks the operation as public: no credential is sent.
+    pub(crate) fn no_auth(&mut self) {
+        self.no_auth = true;
+    }
+
     /// Marks the response as a cursor-paginated list.
     pub(crate) fn paginate(&mut self, style: CursorStyle) {
         self.pagination = Some(style);
@@ -209,6 +216,61 @@ fn scalar_text(value: &Value) -> String {
         Value::String(text) => text.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+/// How a query parameter's value is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueryStyle {
+    /// `form`, not exploded: `ids=1,2,3`; an object as `name=k1,v1,k2,v2`.
+    Form,
+    /// `spaceDelimited`: `ids=1 2 3`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `ids=1|2|3`.
+    PipeDelimited,
+    /// `form`, exploded, for an object: each property its own parameter (`r=1&g=2`).
+    FormObject,
+}
+
+impl RequestSpec {
+    /// Adds a query parameter written in a non-default style.
+    pub(crate) fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        let joined = |items: &mut dyn Iterator<Item = String>, separator: &str| {
+            items.collect::<Vec<_>>().join(separator)
+        };
+        let separator = match style {
+            QueryStyle::SpaceDelimited => " ",
+            QueryStyle::PipeDelimited => "|",
+            QueryStyle::Form | QueryStyle::FormObject => ",",
+        };
+        match (&value, style) {
+            (Value::Null, _) => {}
+            (Value::Object(fields), QueryStyle::FormObject) => {
+                for (key, field) in fields {
+                    push_pairs(&mut self.query, key, field);
+                }
+            }
+            (Value::Array(items), _) => {
+                let text = joined(&mut items.iter().map(scalar_text), separator);
+                self.query.push((name.to_owned(), text));
+            }
+            (Value::Object(fields), _) => {
+                let text = joined(
+                    &mut fields
+                        .iter()
+                        .flat_map(|(key, field)| [key.clone(), scalar_text(field)]),
+                    separator,
+                );
+                self.query.push((name.to_owned(), text));
+            }
+            (other, _) => self.query.push((name.to_owned(), scalar_text(other))),
+        }
     }
 }
 
@@ -319,7 +381,10 @@ pub(crate) async fn send(
     streaming: bool,
 ) -> Result<reqwest::Response, Error> {
     let inner = &client.inner;
-    let url = build_url(&inner.base_url, &spec.path, &spec.query, &options.query);
+    let mut url = build_url(&inner.base_url, &spec.path, &spec.query, &options.query);
+    if let (false, Some((name, key))) = (spec.no_auth, auth_query(client)) {
+        url.query_pairs_mut().append_pair(name, &key);
+    }
     let body = prepare_body(spec, options)?;
     let replayable = !matches!(body, Some(PreparedBody::OneShot(..)));
     let max_retries = if replayable {
@@ -376,7 +441,7 @@ pub(crate) async fn send(
         tracing::debug!(
             operation = spec.operation,
             method = %spec.method,
-            url = %url,
+            url = %url_for_log(client, &url),
             attempt,
             headers = ?Redacted(&headers),
             body = match &body {
@@ -477,15 +542,20 @@ fn request_headers(
     if let Some(accept) = spec.accept {
         headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
     }
-    if let (AuthScheme::Bearer, Some(key)) = (settings::AUTH, &inner.api_key) {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-            .map_err(|_| Error::Config("the API key is not a valid header value".to_owned()))?;
-        value.set_sensitive(true);
-        headers.insert(reqwest::header::AUTHORIZATION, value);
+    let mut cookies = spec.cookies.clone();
+    if !spec.no_auth {
+        if let Some((name, mut value)) = auth_header(client)? {
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        if let Some(cookie) = auth_cookie(client) {
+            cookies.push(cookie);
+        }
     }
-    if !spec.cookies.is_empty() {
-        let value = HeaderValue::from_str(&spec.cookies.join("; "))
+    if !cookies.is_empty() {
+        let mut value = HeaderValue::from_str(&cookies.join("; "))
             .map_err(|error| Error::InvalidRequest(format!("cookie: {error}")))?;
+        value.set_sensitive(true);
         headers.insert(reqwest::header::COOKIE, value);
     }
     for (name, value) in spec.headers.iter().chain(&options.headers) {
@@ -506,6 +576,83 @@ fn request_headers(
         headers.insert("x-stainless-timeout", HeaderValue::from(timeout.as_secs()));
     }
     Ok(headers)
+}
+
+/// The first scheme the client has a credential for.
+fn auth_scheme(client: &Client) -> Option<AuthScheme> {
+    let inner = &client.inner;
+    inner.auth.iter().copied().find(|scheme| match scheme {
+        AuthScheme::Basic => inner.basic.is_some(),
+        _ => inner.api_key.is_some(),
+    })
+}
+
+/// The credential as a header, for header schemes.
+fn auth_header(client: &Client) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
+    let inner = &client.inner;
+    let invalid = |_| Error::Config("the credential is not a valid header value".to_owned());
+    let (name, text) = match (auth_scheme(client), &inner.api_key, &inner.basic) {
+        (Some(AuthScheme::Bearer), Some(key), _) => (
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {}", key.expose()),
+        ),
+        (Some(AuthScheme::Basic), _, Some((user, password))) => {
+            use base64::Engine as _;
+            let encoded = base64::engine::general_purpose::STANDARD
+                .encode(format!("{user}:{}", password.expose()));
+            (reqwest::header::AUTHORIZATION, format!("Basic {encoded}"))
+        }
+        (Some(AuthScheme::ApiKeyHeader(name)), Some(key), _) => (
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("invalid auth header name `{name}`")))?,
+            key.expose().to_owned(),
+        ),
+        _ => return Ok(None),
+    };
+    Ok(Some((name, HeaderValue::from_str(&text).map_err(invalid)?)))
+}
+
+/// The credential as a cookie, for cookie schemes.
+fn auth_cookie(client: &Client) -> Option<String> {
+    match (auth_scheme(client), &client.inner.api_key) {
+        (Some(AuthScheme::ApiKeyCookie(name)), Some(key)) => {
+            Some(format!("{name}={}", key.expose()))
+        }
+        _ => None,
+    }
+}
+
+/// The credential as a query pair, for query schemes.
+fn auth_query(client: &Client) -> Option<(&'static str, String)> {
+    match (auth_scheme(client), &client.inner.api_key) {
+        (Some(AuthScheme::ApiKeyQuery(name)), Some(key)) => Some((name, key.expose().to_owned())),
+        _ => None,
+    }
+}
+
+/// The URL as logged: a key in the query string is replaced.
+fn url_for_log(client: &Client, url: &Url) -> String {
+    let secret = client.inner.auth.iter().find_map(|scheme| match scheme {
+        AuthScheme::ApiKeyQuery(name) => Some(*name),
+        _ => None,
+    });
+    let Some(secret) = secret else {
+        return url.to_string();
+    };
+    let mut shown = url.clone();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(name, value)| {
+            let value = if name == secret {
+                "[redacted]".to_owned()
+            } else {
+                value.into_owned()
+            };
+            (name.into_owned(), value)
+        })
+        .collect();
+    shown.query_pairs_mut().clear().extend_pairs(pairs);
+    shown.to_string()
 }
 
 /// The call's idempotency key: the one it was given, or, when the client sends keys,
@@ -762,6 +909,142 @@ mod tests {
             "a body that cannot be replayed is not retried"
         );
         assert_eq!(&seen[0].body[..], b"abc");
+    }
+
+    async fn sent_with(
+        schemes: &'static [AuthScheme],
+        builder: impl FnOnce(crate::ClientBuilder) -> crate::ClientBuilder,
+    ) -> wiremock::Request {
+        use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let client = builder(
+            Client::builder()
+                .base_url(server.uri())
+                .auth_schemes(schemes),
+        )
+        .build()
+        .unwrap();
+        let mut spec = RequestSpec::new(Method::GET, "test.auth");
+        spec.path("/things");
+        spec.query("q", "1");
+        send(&client, &spec, &CallOptions::default(), false)
+            .await
+            .unwrap();
+        server.received_requests().await.unwrap().remove(0)
+    }
+
+    fn header_of(request: &wiremock::Request, name: &str) -> Option<String> {
+        request
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    #[tokio::test]
+    async fn each_auth_scheme_sends_its_credential() {
+        const ALL: &[AuthScheme] = &[AuthScheme::ApiKeyHeader("X-API-Key"), AuthScheme::Basic];
+        let request = sent_with(ALL, |b| b.api_key("k-1")).await;
+        assert_eq!(header_of(&request, "x-api-key").as_deref(), Some("k-1"));
+        assert_eq!(header_of(&request, "authorization"), None);
+
+        let request = sent_with(ALL, |b| b.basic_auth("ann", "pw")).await;
+        assert_eq!(
+            header_of(&request, "authorization").as_deref(),
+            Some("Basic YW5uOnB3")
+        );
+
+        const QUERY: &[AuthScheme] = &[AuthScheme::ApiKeyQuery("api_key")];
+        let request = sent_with(QUERY, |b| b.api_key("k 2")).await;
+        assert_eq!(request.url.query(), Some("q=1&api_key=k+2"));
+
+        const COOKIE: &[AuthScheme] = &[AuthScheme::ApiKeyCookie("session")];
+        let request = sent_with(COOKIE, |b| b.api_key("k3")).await;
+        assert_eq!(header_of(&request, "cookie").as_deref(), Some("session=k3"));
+
+        const BEARER: &[AuthScheme] = &[AuthScheme::Bearer];
+        let request = sent_with(BEARER, |b| b.api_key("k4")).await;
+        assert_eq!(
+            header_of(&request, "authorization").as_deref(),
+            Some("Bearer k4")
+        );
+    }
+
+    #[test]
+    fn a_missing_credential_names_every_way_to_give_one() {
+        const BOTH: &[AuthScheme] = &[AuthScheme::Bearer, AuthScheme::Basic];
+        let error = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .auth_schemes(BOTH)
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("ClientBuilder::api_key") && error.contains("ClientBuilder::basic_auth"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_query_key_is_redacted_in_logged_urls() {
+        const QUERY: &[AuthScheme] = &[AuthScheme::ApiKeyQuery("api_key")];
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .auth_schemes(QUERY)
+            .api_key("secret-k")
+            .build()
+            .unwrap();
+        let url = Url::parse("http://h/p?a=1&api_key=secret-k").unwrap();
+        let shown = url_for_log(&client, &url);
+        assert!(!shown.contains("secret-k"), "{shown}");
+        assert!(
+            shown.contains("api_key=%5Bredacted%5D") || shown.contains("api_key=[redacted]"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn query_parameters_follow_their_style() {
+        let mut spec = RequestSpec::new(Method::GET, "test.query");
+        spec.query("tags", &["a", "b"]);
+        spec.query_styled("ids", &[1, 2, 3], QueryStyle::Form);
+        spec.query_styled("s", &["x", "y"], QueryStyle::SpaceDelimited);
+        spec.query_styled("p", &["x", "y"], QueryStyle::PipeDelimited);
+        spec.query_styled(
+            "color",
+            &serde_json::json!({"r": 1, "g": 2}),
+            QueryStyle::FormObject,
+        );
+        spec.query(
+            "filter",
+            &serde_json::json!({"status": "open", "tier": {"min": 2}}),
+        );
+        spec.query("missing", &None::<String>);
+        spec.query("flag", &Some(true));
+        let pairs: Vec<(&str, &str)> = spec
+            .query
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("tags", "a"),
+                ("tags", "b"),
+                ("ids", "1,2,3"),
+                ("s", "x y"),
+                ("p", "x|y"),
+                ("r", "1"),
+                ("g", "2"),
+                ("filter[status]", "open"),
+                ("filter[tier][min]", "2"),
+                ("flag", "true"),
+            ]
+        );
     }
 
     #[test]

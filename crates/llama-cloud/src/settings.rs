@@ -7,10 +7,17 @@
 pub(crate) const DEFAULT_BASE_URL: &str = "https://api.cloud.llamaindex.ai";
 /// The environment variable that overrides the base URL.
 pub(crate) const BASE_URL_ENV: Option<&str> = Some("LLAMA_CLOUD_BASE_URL");
-/// Environment variables holding the credential, tried in order.
+/// Environment variables holding the key or token, tried in order.
 pub(crate) const API_KEY_ENV: &[&str] = &["LLAMA_CLOUD_API_KEY", "LLAMA_PARSE_API_KEY"];
-/// How the credential is sent.
-pub(crate) const AUTH: crate::client::AuthScheme = crate::client::AuthScheme::Bearer;
+/// The environment variable holding the basic-auth user name.
+pub(crate) const USERNAME_ENV: &str = "LLAMA_CLOUD_USERNAME";
+/// The environment variable holding the basic-auth password.
+pub(crate) const PASSWORD_ENV: &str = "LLAMA_CLOUD_PASSWORD";
+/// How credentials are sent, preferred first: the client sends the first
+/// scheme it has a credential for.
+pub(crate) const AUTH: &[crate::client::AuthScheme] = &[
+    crate::client::AuthScheme::Bearer,
+];
 /// The product name at the start of the `User-Agent` header.
 pub(crate) const PRODUCT: &str = "LlamaCloud";
 /// The environment variable with extra `Name: value` headers, one per line.

@@ -302,7 +302,6 @@ pub struct AttachmentRef {
 /// based on page content, structure, or filename. When triggers match, the
 /// parsing_conf overrides default settings for that page.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AutoModeConfigurationEntry {
     /// Parsing configuration to apply when trigger conditions are met
     pub parsing_conf: crate::types::AutoModeParsingConf,
@@ -700,7 +699,6 @@ pub enum AutoModeConfigurationEntryPageShorterThanNChars {
 }
 /// Crop box options for auto mode parsing configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AutoModeCropBox {
     /// Bottom boundary of crop box as ratio (0-1)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -717,7 +715,6 @@ pub struct AutoModeCropBox {
 }
 /// Ignore options for auto mode parsing configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AutoModeIgnoreOptions {
     /// Whether to ignore diagonal text in the document
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -732,7 +729,6 @@ pub struct AutoModeIgnoreOptions {
 /// are satisfied. Only specify fields you want to override - unset fields inherit
 /// from the base configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AutoModeParsingConf {
     /// Override the parsing tier for matched pages. Must be paired with version
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -941,7 +937,6 @@ impl ::std::fmt::Display for AutoModeParsingConfVersionVariant0 {
 }
 /// Presentation-specific options for auto mode parsing configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AutoModePresentationOptions {
     /// Extract out of bounds content in presentation slides
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -952,7 +947,6 @@ pub struct AutoModePresentationOptions {
 }
 /// Spatial text options for auto mode parsing configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AutoModeSpatialTextOptions {
     /// Preserve text alignment across page boundaries
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1120,12 +1114,12 @@ pub struct BBox {
 /// Configuration for a batch.
 ///
 /// Example:
-///     {
-///         "job": {
-///             "type": "parse_v2",
-///             "configuration_id": "cfg-PARSE_AGENTIC"
-///         }
-///     }
+///    {
+///    "job": {
+///    "type": "parse_v2",
+///    "configuration_id": "cfg-PARSE_AGENTIC"
+///    }
+///    }
 ///
 /// This wraps the product configuration ID to run over the source directory.
 /// Use a built-in preset ID when available, or create/reuse a product
@@ -1262,10 +1256,10 @@ pub struct BatchJobCancelResponse {
 /// Job to run for each file in the source directory.
 ///
 /// Example:
-///     {
-///         "type": "parse_v2",
-///         "configuration_id": "cfg-PARSE_AGENTIC"
-///     }
+///    {
+///    "type": "parse_v2",
+///    "configuration_id": "cfg-PARSE_AGENTIC"
+///    }
 ///
 /// Batch V2 references product configuration IDs so the underlying
 /// directory-sync flow can resolve a stable config ID for every file-level job.
@@ -1321,10 +1315,10 @@ pub struct BatchJobQueryResponse {
 /// Reference to a job produced by a batch.
 ///
 /// Example:
-///     {
-///         "type": "parse_v2",
-///         "id": "pjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
-///     }
+///    {
+///    "type": "parse_v2",
+///    "id": "pjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+///    }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BatchJobReference {
     /// Type of job produced for the file.
@@ -2224,15 +2218,15 @@ impl ::std::fmt::Display for BatchParseJobConfigPriority {
 /// ParseJobRecordCreate instances for each file.
 ///
 /// Attributes:
-///     job_name: Must be PARSE_RAW_FILE
-///     partitions: Partitions for job output location
-///     parameters: Generic parse configuration (BatchParseJobConfig)
-///     session_id: Upstream request ID for tracking
-///     correlation_id: Correlation ID for cross-service tracking
-///     parent_job_execution_id: Parent job execution ID if nested
-///     user_id: User who created the job
-///     project_id: Project this job belongs to
-///     webhook_url: Optional webhook URL for job completion notifications
+///    job_name: Must be PARSE_RAW_FILE
+///    partitions: Partitions for job output location
+///    parameters: Generic parse configuration (BatchParseJobConfig)
+///    session_id: Upstream request ID for tracking
+///    correlation_id: Correlation ID for cross-service tracking
+///    parent_job_execution_id: Parent job execution ID if nested
+///    user_id: User who created the job
+///    project_id: Project this job belongs to
+///    webhook_url: Optional webhook URL for job completion notifications
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BatchParseJobRecordCreate {
     /// Job Name
@@ -2305,28 +2299,28 @@ pub struct BatchQueryResponse {
 /// A top-level batch.
 ///
 /// Example:
-///     {
-///         "id": "bat-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-///         "project_id": "prj-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-///         "source_directory_id": "dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-///         "config": {
-///             "job": {
-///                 "type": "parse_v2",
-///                 "configuration_id": "cfg-PARSE_AGENTIC"
-///             }
-///         },
-///         "status": "COMPLETED",
-///         "results": [
-///             {
-///                 "source_directory_file_id": "dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-///                 "job_reference": {
-///                     "type": "parse_v2",
-///                     "id": "pjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
-///                 },
-///                 "error_message": null
-///             }
-///         ]
-///     }
+///    {
+///    "id": "bat-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+///    "project_id": "prj-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+///    "source_directory_id": "dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+///    "config": {
+///    "job": {
+///    "type": "parse_v2",
+///    "configuration_id": "cfg-PARSE_AGENTIC"
+///    }
+///    },
+///    "status": "COMPLETED",
+///    "results": [
+///    {
+///    "source_directory_file_id": "dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+///    "job_reference": {
+///    "type": "parse_v2",
+///    "id": "pjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+///    },
+///    "error_message": null
+///    }
+///    ]
+///    }
 ///
 /// Batch-level ``FAILED`` means the orchestration failed and cannot provide a
 /// reliable per-file result set. ``results`` is only populated when explicitly
@@ -2426,14 +2420,14 @@ impl ::std::fmt::Display for BatchResponseStatus {
 /// Result projection for one source directory file in a batch.
 ///
 /// Example:
-///     {
-///         "source_directory_file_id": "dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-///         "job_reference": {
-///             "type": "parse_v2",
-///             "id": "pjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
-///         },
-///         "error_message": null
-///     }
+///    {
+///    "source_directory_file_id": "dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+///    "job_reference": {
+///    "type": "parse_v2",
+///    "id": "pjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+///    },
+///    "error_message": null
+///    }
 ///
 /// This is a projection of directory-sync state, not a separate child
 /// resource that callers need to create. The source directory file ID is the
@@ -3547,11 +3541,11 @@ pub struct ClassifyV2Rule {
 /// created and used in LlamaCloud.
 ///
 /// Args:
-///     token (str): The Astra DB Application Token to use.
-///     api_endpoint (str): The Astra DB JSON API endpoint for your database.
-///     collection_name (str): Collection name to use. If not existing, it will be created.
-///     embedding_dimension (int): Length of the embedding vectors in use.
-///     keyspace (optional[str]): The keyspace to use. If not provided, 'default_keyspace'
+///    token (str): The Astra DB Application Token to use.
+///    api_endpoint (str): The Astra DB JSON API endpoint for your database.
+///    collection_name (str): Collection name to use. If not existing, it will be created.
+///    embedding_dimension (int): Length of the embedding vectors in use.
+///    keyspace (optional[str]): The keyspace to use. If not provided, 'default_keyspace'
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CloudAstraDBVectorStore {
     /// Supports Nested Metadata Filters
@@ -3560,7 +3554,8 @@ pub struct CloudAstraDBVectorStore {
     )]
     pub supports_nested_metadata_filters: bool,
     /// The Astra DB Application Token to use
-    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     /// The Astra DB JSON API endpoint for your database
     pub api_endpoint: String,
     /// Collection name to use. If not existing, it will be created
@@ -3640,7 +3635,8 @@ pub struct CloudAzureAISearchVectorStore {
     )]
     pub supports_nested_metadata_filters: bool,
     /// Search Service Api Key
-    pub search_service_api_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_service_api_key: Option<String>,
     /// Search Service Endpoint
     pub search_service_endpoint: String,
     /// Search Service Api Version
@@ -4041,11 +4037,11 @@ impl CloudMilvusVectorStore {
 /// so that it can be created and used in LlamaCloud.
 ///
 /// Args:
-///     mongodb_uri (str): URI for connecting to MongoDB Atlas
-///     db_name (str): name of the MongoDB database
-///     collection_name (str): name of the MongoDB collection
-///     vector_index_name (str): name of the MongoDB Atlas vector index
-///     fulltext_index_name (str): name of the MongoDB Atlas full-text index
+///    mongodb_uri (str): URI for connecting to MongoDB Atlas
+///    db_name (str): name of the MongoDB database
+///    collection_name (str): name of the MongoDB collection
+///    vector_index_name (str): name of the MongoDB Atlas vector index
+///    fulltext_index_name (str): name of the MongoDB Atlas full-text index
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CloudMongoDBAtlasVectorSearch {
     /// Supports Nested Metadata Filters
@@ -4054,7 +4050,8 @@ pub struct CloudMongoDBAtlasVectorSearch {
     )]
     pub supports_nested_metadata_filters: bool,
     /// Mongodb Uri
-    pub mongodb_uri: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mongodb_uri: Option<String>,
     /// Db Name
     pub db_name: String,
     /// Collection Name
@@ -4090,7 +4087,8 @@ pub struct CloudNotionPageDataSource {
     #[serde(default = "CloudNotionPageDataSource::default_supports_access_control")]
     pub supports_access_control: bool,
     /// The integration token to use for authentication.
-    pub integration_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_token: Option<String>,
     /// The Notion Database Id to read content from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_ids: Option<String>,
@@ -4129,7 +4127,8 @@ pub struct CloudOneDriveDataSource {
     /// The client ID to use for authentication.
     pub client_id: String,
     /// The client secret to use for authentication.
-    pub client_secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
     /// The tenant ID to use for authentication.
     pub tenant_id: String,
     /// The list of required file extensions.
@@ -4156,10 +4155,10 @@ impl CloudOneDriveDataSource {
 /// created and used in LlamaCloud.
 ///
 /// Args:
-///     api_key (str): API key for authenticating with Pinecone
-///     index_name (str): name of the Pinecone index
-///     namespace (optional[str]): namespace to use in the Pinecone index
-///     insert_kwargs (optional[dict]): additional kwargs to pass during insertion
+///    api_key (str): API key for authenticating with Pinecone
+///    index_name (str): name of the Pinecone index
+///    namespace (optional[str]): namespace to use in the Pinecone index
+///    insert_kwargs (optional[dict]): additional kwargs to pass during insertion
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CloudPineconeVectorStore {
     /// Supports Nested Metadata Filters
@@ -4168,7 +4167,8 @@ pub struct CloudPineconeVectorStore {
     )]
     pub supports_nested_metadata_filters: bool,
     /// The API key for authenticating with Pinecone
-    pub api_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
     /// Index Name
     pub index_name: String,
     /// Namespace
@@ -4205,7 +4205,8 @@ pub struct CloudPostgresVectorStore {
     /// Host
     pub host: String,
     /// Password
-    pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
     /// Port
     pub port: i64,
     /// User
@@ -4252,11 +4253,11 @@ impl CloudPostgresVectorStore {
 /// created and used in LlamaCloud.
 ///
 /// Args:
-///     collection_name (str): name of the Qdrant collection
-///     url (str): url of the Qdrant instance
-///     api_key (str): API key for authenticating with Qdrant
-///     max_retries (int): maximum number of retries in case of a failure. Defaults to 3
-///     client_kwargs (dict): additional kwargs to pass to the Qdrant client
+///    collection_name (str): name of the Qdrant collection
+///    url (str): url of the Qdrant instance
+///    api_key (str): API key for authenticating with Qdrant
+///    max_retries (int): maximum number of retries in case of a failure. Defaults to 3
+///    client_kwargs (dict): additional kwargs to pass to the Qdrant client
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CloudQdrantVectorStore {
     /// Supports Nested Metadata Filters
@@ -4269,7 +4270,8 @@ pub struct CloudQdrantVectorStore {
     /// Url
     pub url: String,
     /// Api Key
-    pub api_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
     /// Max Retries
     #[serde(default = "CloudQdrantVectorStore::default_max_retries")]
     pub max_retries: i64,
@@ -4356,7 +4358,8 @@ pub struct CloudSharepointDataSource {
     /// The client ID to use for authentication.
     pub client_id: String,
     /// The client secret to use for authentication.
-    pub client_secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
     /// The tenant ID to use for authentication.
     pub tenant_id: String,
     /// The list of required file extensions.
@@ -4396,7 +4399,8 @@ pub struct CloudSlackDataSource {
     #[serde(default = "CloudSlackDataSource::default_supports_access_control")]
     pub supports_access_control: bool,
     /// Slack Bot Token.
-    pub slack_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack_token: Option<String>,
     /// Slack Channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_ids: Option<String>,
@@ -10216,7 +10220,6 @@ impl ::serde::Serialize for ListItemItemsItem {
 /// These options customize how the AI processes and interprets document content.
 /// Only applicable when using non-fast tiers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseAgenticOptions {
     /// Custom instructions for the AI parser. Use to guide extraction behavior, specify output formatting, or provide domain-specific context. Example: 'Extract financial tables with currency symbols. Format dates as YYYY-MM-DD.'
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10228,7 +10231,6 @@ pub struct LlamaParseAgenticOptions {
 /// cheaper processing while preserving quality for complex pages. Only works with
 /// 'agentic' or 'agentic_plus' tiers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseCostOptimizerParameters {
     /// Enable cost-optimized parsing. Routes simpler pages to faster processing while complex pages use full AI analysis. May reduce speed on some documents. IMPORTANT: Only available with 'agentic' or 'agentic_plus' tiers
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10240,7 +10242,6 @@ pub struct LlamaParseCostOptimizerParameters {
 /// the bottom-right corner. For example, to process only the top half of each page,
 /// set bottom=0.5 (keeping top=0, left=0, right=1).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseCropBox {
     /// Bottom boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content below this line is excluded
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10264,7 +10265,6 @@ pub struct LlamaParseCropBox {
 pub type LlamaParseFastOptions = ::serde_json::Map<String, ::serde_json::Value>;
 /// HTML/web page parsing options.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseHtmlOptions {
     /// Force all HTML elements to be visible by overriding CSS display/visibility properties. Useful for parsing pages with hidden content or collapsed sections
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10278,7 +10278,6 @@ pub struct LlamaParseHtmlOptions {
 }
 /// Options for ignoring specific types of text during extraction.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseIgnoreOptions {
     /// Skip text rotated at an angle (not horizontal/vertical). Useful for ignoring watermarks or decorative angled text
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10292,7 +10291,6 @@ pub struct LlamaParseIgnoreOptions {
 }
 /// Image parsing options.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseImageOptions {
     /// Detect documents photographed with a camera (e.g. phone scans of receipts or forms), then crop, perspective-correct, and flatten uneven lighting and shadows before parsing. Supports JPEG, PNG, WebP, and HEIC/HEIF inputs. Improves results when the document is tilted or surrounded by background. Images that already look like clean scans are left untouched
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10303,7 +10301,6 @@ pub struct LlamaParseImageOptions {
 /// These options only apply when parsing documents of the corresponding format.
 /// LlamaParse automatically detects the input format based on file extension and content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseInputOptions {
     /// HTML/web page parsing options (applies to .html, .htm files)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10326,7 +10323,6 @@ pub struct LlamaParseInputOptions {
 /// By default, jobs complete successfully even if some pages fail to parse.
 /// Use these settings to enforce stricter quality requirements.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseJobFailureConditions {
     /// Maximum ratio of pages allowed to fail before the job fails (0-1). Example: 0.1 means job fails if more than 10% of pages fail. Default is 0.05 (5%)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10346,7 +10342,6 @@ pub struct LlamaParseJobFailureConditions {
 }
 /// Markdown output formatting options.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseMarkdownOptions {
     /// Add link annotations to markdown output in the format [text](url). When false, only the link text is included
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10363,7 +10358,6 @@ pub struct LlamaParseMarkdownOptions {
 }
 /// OCR (Optical Character Recognition) configuration parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseOcrParameters {
     /// Languages to use for OCR text recognition. Specify multiple languages if document contains mixed-language content. Order matters - put primary language first. Example: ['en', 'es'] for English with Spanish
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10373,7 +10367,6 @@ pub struct LlamaParseOcrParameters {
 ///
 /// Controls how parsed content is formatted and what additional data is extracted.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseOutputOptions {
     /// Markdown formatting options including table styles and link annotations
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10494,7 +10487,6 @@ impl ::std::fmt::Display for LlamaParseOutputOptionsImagesToSaveItem {
 }
 /// Page selection options for processing specific pages or limiting page count.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParsePageRanges {
     /// Maximum number of pages to process. Pages are processed in order starting from page 1. If both max_pages and target_pages are set, target_pages takes precedence
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11177,7 +11169,6 @@ impl ::std::fmt::Display for LlamaParseParametersPriority {
 pub type LlamaParsePdfOptions = ::serde_json::Map<String, ::serde_json::Value>;
 /// Presentation (PowerPoint, Keynote, ODP) parsing options.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParsePresentationOptions {
     /// Extract content positioned outside the visible slide area. Some presentations have hidden notes or content that extends beyond slide boundaries
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11188,7 +11179,6 @@ pub struct LlamaParsePresentationOptions {
 }
 /// Job processing controls for timeouts and failure handling.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseProcessingControl {
     /// Timeout settings for job execution. Increase for large or complex documents
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11203,7 +11193,6 @@ pub struct LlamaParseProcessingControl {
 /// Some options automatically enable additional behaviors (e.g., specialized_chart_parsing
 /// enables extract_layout and precise_bounding_box).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseProcessingOptions {
     /// Options for ignoring specific text types (diagonal, hidden, text in images)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11327,7 +11316,6 @@ impl ::std::fmt::Display for LlamaParseProcessingOptionsSpecializedChartParsing 
 /// Spatial text maintains the visual positioning of text elements, useful for
 /// documents where layout conveys meaning (forms, tables, multi-column layouts).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseSpatialTextOptions {
     /// Maintain consistent text column alignment across page boundaries. Automatically enabled for document-level parsing modes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11341,7 +11329,6 @@ pub struct LlamaParseSpatialTextOptions {
 }
 /// Spreadsheet (Excel, CSV, ODS) parsing options.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseSpreadsheetOptions {
     /// Detect and extract multiple tables within a single sheet. Useful when spreadsheets contain several data regions separated by blank rows/columns
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11974,7 +11961,6 @@ impl ::std::fmt::Display for LlamaParseSupportedFileExtensions {
 }
 /// Table formatting options for markdown output.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseTables {
     /// Remove extra whitespace padding in markdown table cells for more compact output
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11991,7 +11977,6 @@ pub struct LlamaParseTables {
 }
 /// Options for exporting extracted tables as XLSX spreadsheet files.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseTablesAsSpreadsheetOptions {
     /// Whether this option is enabled
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12010,7 +11995,6 @@ impl LlamaParseTablesAsSpreadsheetOptions {
 /// Total timeout = base_in_seconds + (extra_time_per_page_in_seconds × page_count).
 /// Use these settings for large documents or complex parsing that needs more time.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseTimeouts {
     /// Base timeout for the job in seconds (max 7200 = 2 hours). This is the minimum time allowed regardless of document size
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12024,7 +12008,6 @@ pub struct LlamaParseTimeouts {
 /// Webhooks are called when specified events occur during job processing.
 /// Configure multiple webhook configurations to send to different endpoints.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LlamaParseWebhookConfiguration {
     /// HTTPS URL to receive webhook POST requests. Must be publicly accessible
     #[serde(default, skip_serializing_if = "Option::is_none")]

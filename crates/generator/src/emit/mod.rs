@@ -21,7 +21,7 @@ use askama::Template;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Auth, Resource};
+use crate::ir::{Api, AuthKind, Resource};
 use tokens::ident;
 
 /// Generated files: path relative to the crate root → contents.
@@ -318,19 +318,30 @@ fn settings(api: &Api) -> TokenStream {
     let base_url_env = option(&meta.base_url_env);
     let custom_headers_env = option(&meta.custom_headers_env);
     let log_env = option(&meta.log_env);
-    let (auth, key_env) = match &meta.auth {
-        Auth::None => (quote! { crate::client::AuthScheme::None }, Vec::new()),
-        Auth::Bearer { env } => (quote! { crate::client::AuthScheme::Bearer }, env.clone()),
-    };
+    let schemes = meta.auth.schemes.iter().map(|kind| match kind {
+        AuthKind::Bearer => quote! { crate::client::AuthScheme::Bearer },
+        AuthKind::Basic => quote! { crate::client::AuthScheme::Basic },
+        AuthKind::ApiKeyHeader(name) => quote! { crate::client::AuthScheme::ApiKeyHeader(#name) },
+        AuthKind::ApiKeyQuery(name) => quote! { crate::client::AuthScheme::ApiKeyQuery(#name) },
+        AuthKind::ApiKeyCookie(name) => quote! { crate::client::AuthScheme::ApiKeyCookie(#name) },
+    });
+    let key_env = &meta.auth.key_env;
+    let username_env = &meta.auth.username_env;
+    let password_env = &meta.auth.password_env;
     quote! {
         /// The base URL used when neither the builder nor the environment sets one.
         pub(crate) const DEFAULT_BASE_URL: &str = #base_url;
         /// The environment variable that overrides the base URL.
         pub(crate) const BASE_URL_ENV: Option<&str> = #base_url_env;
-        /// Environment variables holding the credential, tried in order.
+        /// Environment variables holding the key or token, tried in order.
         pub(crate) const API_KEY_ENV: &[&str] = &[#(#key_env),*];
-        /// How the credential is sent.
-        pub(crate) const AUTH: crate::client::AuthScheme = #auth;
+        /// The environment variable holding the basic-auth user name.
+        pub(crate) const USERNAME_ENV: &str = #username_env;
+        /// The environment variable holding the basic-auth password.
+        pub(crate) const PASSWORD_ENV: &str = #password_env;
+        /// How credentials are sent, preferred first: the client sends the first
+        /// scheme it has a credential for.
+        pub(crate) const AUTH: &[crate::client::AuthScheme] = &[#(#schemes),*];
         /// The product name at the start of the `User-Agent` header.
         pub(crate) const PRODUCT: &str = #product;
         /// The environment variable with extra `Name: value` headers, one per line.
@@ -362,6 +373,7 @@ struct ManifestTemplate<'a> {
 /// The generated crate's dependencies: (name, TOML value). Kept in step with the
 /// workspace's `[workspace.dependencies]` by a test.
 pub const SDK_DEPENDENCIES: &[(&str, &str)] = &[
+    ("base64", r#""0.23""#),
     ("bytes", r#""1""#),
     ("fastrand", r#""2""#),
     (
@@ -443,9 +455,10 @@ struct ReadmeTemplate<'a> {
 
 fn render_readme(api: &Api) -> Result<String, EmitError> {
     let meta = &api.meta;
-    let key_env = match &meta.auth {
-        Auth::Bearer { env } => env.first().cloned().unwrap_or_default(),
-        Auth::None => String::new(),
+    let key_env = if meta.auth.schemes.is_empty() {
+        String::new()
+    } else {
+        meta.auth.key_env.first().cloned().unwrap_or_default()
     };
     ReadmeTemplate {
         package: &meta.package_name,

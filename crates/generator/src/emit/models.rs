@@ -105,11 +105,9 @@ fn struct_def(
         }
         ExtraFields::Forbidden => quote! {},
     };
-    let deny = if matches!(def.extra, ExtraFields::Forbidden) {
-        quote! { #[serde(deny_unknown_fields)] }
-    } else {
-        quote! {}
-    };
+    // `additionalProperties: false` keeps no map of extras, but decoding still ignores
+    // unknown properties: a newer server must not break an older SDK.
+    let deny = quote! {};
     let derive_default = if def.derive_default {
         quote! { Default, }
     } else {

@@ -14,8 +14,8 @@ use quote::quote;
 
 use super::tokens::{doc_attrs, doc_lines_verbatim, ident, type_tokens};
 use crate::ir::{
-    Meta, Operation, ParamLocation, PathPart, Presence, RequestBody, Resource, ResponseBody,
-    TypeDef, TypeKind, TypeRef,
+    Meta, Operation, ParamLocation, PathPart, Presence, QueryStyle, RequestBody, Resource,
+    ResponseBody, TypeDef, TypeKind, TypeRef,
 };
 use crate::lower::names;
 
@@ -177,7 +177,22 @@ fn method(
             let field_name = ident(&field.rust_name);
             let wire = &field.wire_name;
             match field.location {
-                ParamLocation::Query => Some(quote! { request.query(#wire, &params.#field_name); }),
+                ParamLocation::Query => Some(match field.style {
+                    QueryStyle::FormExploded | QueryStyle::DeepObject => {
+                        quote! { request.query(#wire, &params.#field_name); }
+                    }
+                    style => {
+                        let style = ident(match style {
+                            QueryStyle::Form => "Form",
+                            QueryStyle::SpaceDelimited => "SpaceDelimited",
+                            QueryStyle::PipeDelimited => "PipeDelimited",
+                            _ => "FormObject",
+                        });
+                        quote! {
+                            request.query_styled(#wire, &params.#field_name, crate::request::QueryStyle::#style);
+                        }
+                    }
+                }),
                 ParamLocation::Header => {
                     Some(quote! { request.header(#wire, &params.#field_name); })
                 }
@@ -230,6 +245,11 @@ fn method(
     } else {
         quote! { self.client.clone() }
     };
+    let no_auth = if operation.no_auth {
+        quote! { request.no_auth(); }
+    } else {
+        quote! {}
+    };
     quote! {
         #doc
         #deprecated
@@ -239,6 +259,7 @@ fn method(
             #(#param_steps)*
             #body_step
             #paginate
+            #no_auth
             #constructor(#client, request)
         }
     }

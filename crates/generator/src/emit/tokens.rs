@@ -52,57 +52,67 @@ pub fn doc_lines_verbatim(text: &str) -> TokenStream {
 }
 
 /// Rewrites code blocks so rustdoc never compiles spec text as a doctest.
+///
+/// Fenced blocks are re-fenced as `text`. An indented line that could open an
+/// indented code block (after a blank line, a fence or a heading) opens a `text`
+/// fence instead; any other indented line keeps at most three spaces, which Markdown
+/// never reads as code. So no spec text can become a doctest, whatever Markdown it has.
 #[must_use]
 pub fn sanitize_markdown(doc: &str) -> String {
     let mut out = String::with_capacity(doc.len() + 16);
     let mut in_fence: Option<String> = None;
     let mut in_indented = false;
-    let mut previous_blank = true;
+    // Whether the previous line lets an indented code block start.
+    let mut block_may_start = true;
     for raw_line in doc.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let line = raw_line.replace('\t', "    ");
         let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
         if let Some(fence) = in_fence.clone() {
-            if trimmed.starts_with(fence.as_str()) {
+            if trimmed.starts_with(fence.as_str()) && indent < 4 {
                 in_fence = None;
                 out.push_str(&fence);
+                block_may_start = true;
             } else {
                 out.push_str(&line);
             }
             out.push('\n');
             continue;
         }
-        let fence_marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
-        if let Some(marker) = fence_marker {
-            if in_indented {
-                out.push_str("```\n");
-                in_indented = false;
-            }
-            let fence: String = trimmed
-                .chars()
-                .take_while(|c| *c == marker.chars().next().unwrap_or('`'))
-                .collect();
-            in_fence = Some(fence.clone());
-            out.push_str(&fence);
-            out.push_str("text\n");
-            previous_blank = false;
-            continue;
-        }
-        let indented = line.starts_with("    ") && !trimmed.is_empty();
-        if indented && previous_blank && !in_indented {
-            out.push_str("```text\n");
-            in_indented = true;
-        }
+        let indented = indent >= 4 && !trimmed.is_empty();
         if in_indented && !indented && !trimmed.is_empty() {
             out.push_str("```\n");
             in_indented = false;
         }
         if in_indented {
-            out.push_str(line.strip_prefix("    ").unwrap_or(&line));
+            out.push_str(line.get(4..).unwrap_or(""));
+            out.push('\n');
+            continue;
+        }
+        let fence_marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        if let (Some(marker), false) = (fence_marker, indented) {
+            let first = marker.chars().next().unwrap_or('`');
+            let fence: String = trimmed.chars().take_while(|c| *c == first).collect();
+            out.push_str(&fence);
+            out.push_str("text\n");
+            in_fence = Some(fence);
+            continue;
+        }
+        if indented && block_may_start {
+            out.push_str("```text\n");
+            out.push_str(line.get(4..).unwrap_or(""));
+            out.push('\n');
+            in_indented = true;
+            continue;
+        }
+        if indented {
+            out.push_str("   ");
+            out.push_str(trimmed.trim_end());
         } else {
             out.push_str(line.trim_end());
         }
         out.push('\n');
-        previous_blank = trimmed.is_empty();
+        block_may_start = trimmed.is_empty() || trimmed.starts_with('#');
     }
     if in_indented {
         out.push_str("```\n");
@@ -172,6 +182,28 @@ mod tests {
             sanitize_markdown("a\n\n    code\nb"),
             "a\n\n```text\ncode\n```\nb"
         );
+    }
+
+    #[test]
+    fn indented_lines_after_a_fence_or_heading_are_text() {
+        assert_eq!(
+            sanitize_markdown("```\nx\n```\n    code()"),
+            "```text\nx\n```\n```text\ncode()\n```"
+        );
+        assert_eq!(
+            sanitize_markdown("# H\n    code()"),
+            "# H\n```text\ncode()\n```"
+        );
+        assert_eq!(
+            sanitize_markdown("    code() at the start"),
+            "```text\ncode() at the start\n```"
+        );
+    }
+
+    #[test]
+    fn other_indented_lines_keep_three_spaces() {
+        assert_eq!(sanitize_markdown("- item\n      more"), "- item\n   more");
+        assert_eq!(sanitize_markdown("para\n        lazy"), "para\n   lazy");
     }
 
     #[test]

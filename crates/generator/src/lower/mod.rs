@@ -25,8 +25,9 @@ use openapiv3::{
 use crate::config::{AuthScheme, Config, OperationSelection};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::ir::{
-    Api, Auth, ErrorBody, Meta, Operation, Pagination, Param, ParamLocation, ParamsType, PathPart,
-    Presence, RequestBody, Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
+    Api, Auth, AuthKind, ErrorBody, Meta, Operation, Pagination, Param, ParamLocation, ParamsType,
+    PathPart, Presence, QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::load::{LoadedSpec, resolve};
 use names::Namespace;
@@ -163,11 +164,11 @@ pub fn lower(
 
     let (types, type_diagnostics) = lowerer.finish();
     diagnostics.0.extend(type_diagnostics.0);
+    let meta = lower_meta(spec, config, spec_source, &mut diagnostics);
     let diagnostics = spec.locate(diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let meta = lower_meta(spec, config, spec_source);
     Ok((
         Api {
             meta,
@@ -179,29 +180,70 @@ pub fn lower(
     ))
 }
 
-fn lower_meta(spec: &LoadedSpec, config: &Config, spec_source: &str) -> Meta {
+fn lower_meta(
+    spec: &LoadedSpec,
+    config: &Config,
+    spec_source: &str,
+    diagnostics: &mut Diagnostics,
+) -> Meta {
     let info = &spec.document.info;
     let base_url = config
         .client
         .base_url
         .clone()
-        .or_else(|| {
-            spec.document
-                .servers
-                .first()
-                .map(|server| server.url.clone())
-        })
+        .or_else(|| spec.document.servers.first().map(server_url))
         .unwrap_or_else(|| "http://localhost".to_owned());
-    let scheme = config.auth.scheme.unwrap_or(AuthScheme::None);
-    let auth = match scheme {
-        AuthScheme::Bearer => Auth::Bearer {
-            env: config.auth.env.clone(),
+    let base_url = if base_url.starts_with('/') || !base_url.contains("://") {
+        let absolute = format!("http://localhost/{}", base_url.trim_start_matches('/'));
+        diagnostics.push(Diagnostic::warning(
+            "#/servers/0/url",
+            format!("the server URL `{base_url}` is relative; the default base URL is `{absolute}`, to be replaced with the builder's `base_url`"),
+        ));
+        absolute
+    } else {
+        base_url
+    };
+    let package_name = if config.package.name.is_empty() {
+        crate_name_from_title(&info.title)
+    } else {
+        config.package.name.clone()
+    };
+    let env_prefix: String = package_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let schemes = match config.auth.scheme {
+        Some(AuthScheme::Bearer) => vec![AuthKind::Bearer],
+        Some(AuthScheme::None) => Vec::new(),
+        None => spec_auth_kinds(&spec.document, diagnostics),
+    };
+    let auth = Auth {
+        schemes,
+        key_env: if config.auth.env.is_empty() {
+            vec![format!("{env_prefix}_API_KEY")]
+        } else {
+            config.auth.env.clone()
         },
-        AuthScheme::None => Auth::None,
+        username_env: config
+            .auth
+            .username_env
+            .clone()
+            .unwrap_or_else(|| format!("{env_prefix}_USERNAME")),
+        password_env: config
+            .auth
+            .password_env
+            .clone()
+            .unwrap_or_else(|| format!("{env_prefix}_PASSWORD")),
     };
     Meta {
-        package_name: config.package.name.clone(),
-        crate_ident: config.package.name.replace('-', "_"),
+        crate_ident: package_name.replace('-', "_"),
+        package_name,
         version: config.package.version.clone(),
         description: config
             .package
@@ -219,13 +261,117 @@ fn lower_meta(spec: &LoadedSpec, config: &Config, spec_source: &str) -> Meta {
             .clone()
             .unwrap_or_else(|| names::pascal_ident(&info.title, "Api")),
         base_url,
-        base_url_env: config.client.base_url_env.clone(),
-        custom_headers_env: config.client.custom_headers_env.clone(),
-        log_env: config.client.log_env.clone(),
+        base_url_env: Some(
+            config
+                .client
+                .base_url_env
+                .clone()
+                .unwrap_or_else(|| format!("{env_prefix}_BASE_URL")),
+        ),
+        custom_headers_env: Some(
+            config
+                .client
+                .custom_headers_env
+                .clone()
+                .unwrap_or_else(|| format!("{env_prefix}_CUSTOM_HEADERS")),
+        ),
+        log_env: Some(
+            config
+                .client
+                .log_env
+                .clone()
+                .unwrap_or_else(|| format!("{env_prefix}_LOG")),
+        ),
         auth,
         spec_source: spec_source.to_owned(),
         spec_sha256: spec.sha256.clone(),
     }
+}
+
+/// A crate name from a spec title: kebab case, ASCII, starting with a letter.
+fn crate_name_from_title(title: &str) -> String {
+    let snake = names::bare(&names::snake_ident(title, "api")).to_owned();
+    let kebab = snake.trim_matches('_').replace('_', "-");
+    let name = if kebab.is_empty() {
+        "openapi-client".to_owned()
+    } else {
+        kebab
+    };
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("api-{name}")
+    }
+}
+
+/// The server's URL with its variables replaced by their defaults.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
+}
+
+/// The credential schemes of a spec that the client can send, preferred first: those
+/// the top-level `security` names, in its order, then the rest as declared.
+fn spec_auth_kinds(document: &openapiv3::OpenAPI, diagnostics: &mut Diagnostics) -> Vec<AuthKind> {
+    let Some(components) = &document.components else {
+        return Vec::new();
+    };
+    let mut order: Vec<&str> = document
+        .security
+        .iter()
+        .flatten()
+        .flat_map(|requirement| requirement.keys().map(String::as_str))
+        .collect();
+    order.extend(components.security_schemes.keys().map(String::as_str));
+    let mut kinds = Vec::new();
+    for name in order {
+        let Some(ReferenceOr::Item(scheme)) = components.security_schemes.get(name) else {
+            continue;
+        };
+        let pointer = format!(
+            "#/components/securitySchemes/{}",
+            escape_pointer_token(name)
+        );
+        let kind = match scheme {
+            openapiv3::SecurityScheme::HTTP { scheme, .. }
+                if scheme.eq_ignore_ascii_case("bearer") =>
+            {
+                AuthKind::Bearer
+            }
+            openapiv3::SecurityScheme::HTTP { scheme, .. }
+                if scheme.eq_ignore_ascii_case("basic") =>
+            {
+                AuthKind::Basic
+            }
+            openapiv3::SecurityScheme::HTTP { scheme, .. } => {
+                diagnostics.push(Diagnostic::warning(
+                    pointer,
+                    format!("HTTP auth scheme `{scheme}` is not supported; the client sends no credential for it"),
+                ));
+                continue;
+            }
+            openapiv3::SecurityScheme::APIKey { location, name, .. } => match location {
+                openapiv3::APIKeyLocation::Header => AuthKind::ApiKeyHeader(name.clone()),
+                openapiv3::APIKeyLocation::Query => AuthKind::ApiKeyQuery(name.clone()),
+                openapiv3::APIKeyLocation::Cookie => AuthKind::ApiKeyCookie(name.clone()),
+            },
+            openapiv3::SecurityScheme::OAuth2 { .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { .. } => {
+                diagnostics.push(Diagnostic::warning(
+                    pointer,
+                    "OAuth 2 and OpenID Connect flows are not run by the client; it sends a token you obtained as `Authorization: Bearer`",
+                ));
+                AuthKind::Bearer
+            }
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds
 }
 
 fn collect_operations(document: &openapiv3::OpenAPI) -> Vec<SpecOp<'_>> {
@@ -317,6 +463,28 @@ fn names_in_use(resource: &Resource, taken: &mut BTreeMap<String, Namespace>) {
     }
 }
 
+/// The written style of a query parameter; the default (`form`, exploded) needs no
+/// annotation.
+fn query_style(
+    style: &openapiv3::QueryStyle,
+    explode: Option<bool>,
+    ty: &TypeRef,
+    lowerer: &TypeLowerer<'_>,
+) -> QueryStyle {
+    let is_object = matches!(ty, TypeRef::Map(_)) || lowerer.is_struct(ty);
+    match (
+        style,
+        explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form)),
+    ) {
+        (openapiv3::QueryStyle::Form, true) if is_object => QueryStyle::FormObject,
+        (openapiv3::QueryStyle::Form, true) => QueryStyle::FormExploded,
+        (openapiv3::QueryStyle::Form, false) => QueryStyle::Form,
+        (openapiv3::QueryStyle::SpaceDelimited, _) => QueryStyle::SpaceDelimited,
+        (openapiv3::QueryStyle::PipeDelimited, _) => QueryStyle::PipeDelimited,
+        (openapiv3::QueryStyle::DeepObject, _) => QueryStyle::DeepObject,
+    }
+}
+
 /// Parameter names the generated method body uses for itself.
 const RESERVED_PARAM_NAMES: &[&str] = &[
     "params",
@@ -396,12 +564,17 @@ fn lower_operation<'a>(
         } else {
             &mut field_names
         };
+        let style = match parameter {
+            Parameter::Query { style, .. } => query_style(style, data.explode, &ty, lowerer),
+            _ => QueryStyle::FormExploded,
+        };
         let param = Param {
             wire_name: data.name.clone(),
             rust_name: names.claim(&names::snake_ident(&data.name, "param")),
             location,
             ty,
             presence,
+            style,
             doc,
         };
         if location == ParamLocation::Path {
@@ -458,6 +631,12 @@ fn lower_operation<'a>(
         })
     };
 
+    reconcile_path_params(
+        op,
+        &mut path_params,
+        &mut local_names,
+        &mut lowerer.diagnostics,
+    );
     let path = split_path(op.path, &path_params);
     Operation {
         method_name: method_name.to_owned(),
@@ -467,6 +646,11 @@ fn lower_operation<'a>(
         operation_id: op.operation.operation_id.clone(),
         doc: operation_doc(op),
         deprecated: op.operation.deprecated,
+        no_auth: op
+            .operation
+            .security
+            .as_ref()
+            .is_some_and(|alternatives| alternatives.iter().all(indexmap::IndexMap::is_empty)),
         path_params,
         params,
         body,
@@ -793,6 +977,7 @@ fn lower_body<'a>(
                     TypeRef::String
                 },
                 presence: whole_presence,
+                style: QueryStyle::FormExploded,
                 doc: body_doc,
             });
             let content_type = if media_essence(media_type).contains('*') {
@@ -838,6 +1023,7 @@ fn lower_body<'a>(
                 location: ParamLocation::Body,
                 ty,
                 presence: field.presence,
+                style: QueryStyle::FormExploded,
                 doc: field.doc,
             });
         }
@@ -868,6 +1054,7 @@ fn lower_body<'a>(
             (true, true) => Presence::RequiredNullable,
             (false, _) => Presence::Optional,
         },
+        style: QueryStyle::FormExploded,
         doc: body_doc,
     });
     Some(RequestBody::JsonValue { field: rust_name })
@@ -968,6 +1155,69 @@ fn lower_response<'a>(
     } else {
         ty
     })
+}
+
+/// The `{name}` placeholders of a path template, in order.
+fn template_params(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        names.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    names
+}
+
+/// Makes the path parameters match the template: a placeholder nobody declared
+/// becomes a string parameter, a declared parameter the template lacks is dropped;
+/// both with a warning, since the spec contradicts itself.
+fn reconcile_path_params(
+    op: &SpecOp<'_>,
+    path_params: &mut Vec<Param>,
+    local_names: &mut Namespace,
+    diagnostics: &mut Diagnostics,
+) {
+    let placeholders = template_params(op.path);
+    path_params.retain(|param| {
+        let found = placeholders.contains(&param.wire_name.as_str());
+        if !found {
+            diagnostics.push(Diagnostic::warning(
+                op.pointer.clone(),
+                format!(
+                    "path parameter `{}` does not appear in the path; it is left out",
+                    param.wire_name
+                ),
+            ));
+        }
+        found
+    });
+    for placeholder in placeholders {
+        if path_params
+            .iter()
+            .any(|param| param.wire_name == placeholder)
+        {
+            continue;
+        }
+        diagnostics.push(Diagnostic::warning(
+            op.pointer.clone(),
+            format!("the path has `{{{placeholder}}}` but declares no such parameter; it is taken as a string"),
+        ));
+        path_params.push(Param {
+            wire_name: placeholder.to_owned(),
+            rust_name: local_names.claim(&names::snake_ident(placeholder, "param")),
+            location: ParamLocation::Path,
+            ty: TypeRef::String,
+            presence: Presence::Required,
+            style: QueryStyle::FormExploded,
+            doc: format!("The `{placeholder}` path parameter."),
+        });
+    }
+    // Positional arguments follow the template's order.
+    let order = template_params(op.path);
+    path_params.sort_by_key(|param| order.iter().position(|name| *name == param.wire_name));
 }
 
 /// Splits `/api/v1/chat/{session_id}` into literal text and parameters.

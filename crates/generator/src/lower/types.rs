@@ -165,7 +165,12 @@ impl<'a> TypeLowerer<'a> {
         if union_alternatives(schema).is_some() || string_enum_values(schema).is_some() {
             return None;
         }
-        let parts = self.object_parts(schema, &at)?;
+        let mut parts = self.object_parts(schema, &at)?;
+        // Read-only properties are the server's to set: a request never sends them.
+        parts.properties.retain(|(_, property, pointer)| {
+            self.resolve(*property, pointer)
+                .is_none_or(|(schema, _)| !schema.schema_data.read_only)
+        });
         let owner = match view {
             SchemaView::Ref(reference) => self.component(reference).map_or_else(
                 || hint.to_owned(),
@@ -220,6 +225,23 @@ impl<'a> TypeLowerer<'a> {
             index += used;
         }
         Some(self.type_of(view, hint, &at))
+    }
+
+    /// Whether a named type is a struct (following aliases).
+    #[must_use]
+    pub fn is_struct(&self, ty: &TypeRef) -> bool {
+        let mut current = ty;
+        for _ in 0..16 {
+            let TypeRef::Named(name) = current else {
+                return false;
+            };
+            match self.defs.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => current = target,
+                Some(TypeKind::Struct(_)) => return true,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The type of a struct's field, following aliases (for pagination).
@@ -672,7 +694,12 @@ impl<'a> TypeLowerer<'a> {
             let hint = format!("{owner}{}", names::pascal_ident(wire_name, "Field"));
             let (ty, nullable) = self.type_of(view, &hint, &pointer);
             let schema = self.resolve(view, &pointer).map(|(schema, _)| schema);
-            let required = parts.required.contains(wire_name);
+            // A read-only property is absent from requests and a write-only one from
+            // responses, so neither can be required of a type used for both.
+            let one_way = schema.is_some_and(|schema| {
+                schema.schema_data.read_only || schema.schema_data.write_only
+            });
+            let required = parts.required.contains(wire_name) && !one_way;
             let default = schema
                 .and_then(|schema| {
                     schema

@@ -1,0 +1,277 @@
+//! Nothing in a spec can inject code: for every fixture (the hostile one above all)
+//! and for LlamaCloud's spec, the emitted code defines no item the model does not
+//! explain, and no doc comment holds a code block rustdoc would compile other than
+//! the generator's own `no_run` examples.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use generator::ir::{Api, Resource, TypeKind};
+use generator::{Config, Generated, generate};
+
+fn fixtures() -> Vec<(String, Generated)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut out = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let spec = std::fs::read(&path).expect("readable");
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let generated =
+            generate(&spec, &name, &Config::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        out.push((name, generated));
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let config = Config::from_toml(
+        &std::fs::read_to_string(root.join("spec/llama-cloud.toml")).expect("config"),
+    )
+    .expect("parses");
+    let spec = std::fs::read(root.join("spec/openapi.json")).expect("spec");
+    out.push((
+        "llama-cloud".to_owned(),
+        generate(&spec, "spec/openapi.json", &config).expect("generates"),
+    ));
+    out
+}
+
+/// Names the model explains: its types, params, resources, methods and fields.
+fn explained(api: &Api) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = [
+        // Fixed names the emitter itself writes.
+        "new",
+        "as_str",
+        "fmt",
+        "deserialize",
+        "serialize",
+        "Client",
+        "resources",
+        "types",
+        "blocking",
+        "api",
+        "DEFAULT_BASE_URL",
+        "BASE_URL_ENV",
+        "API_KEY_ENV",
+        "USERNAME_ENV",
+        "PASSWORD_ENV",
+        "AUTH",
+        "PRODUCT",
+        "CUSTOM_HEADERS_ENV",
+        "LOG_ENV",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    let mut add = |name: &str| {
+        names.insert(name.trim_start_matches("r#").to_owned());
+    };
+    for def in &api.types {
+        add(&def.name);
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    add(&format!(
+                        "default_{}",
+                        field.rust_name.trim_start_matches("r#")
+                    ));
+                }
+            }
+            TypeKind::StringEnum(variants) => variants.iter().for_each(|v| add(&v.rust_name)),
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                variants.iter().for_each(|v| add(&v.rust_name));
+            }
+            TypeKind::Alias(_) => {}
+        }
+    }
+    for body in &api.error_bodies {
+        add(&body.accessor);
+    }
+    fn walk(resource: &Resource, add: &mut dyn FnMut(&str)) {
+        add(&resource.type_name);
+        add(&resource.module);
+        add(&resource.accessor);
+        for operation in &resource.operations {
+            add(&operation.method_name);
+            if let Some(params) = &operation.params {
+                add(&params.name);
+                for field in &params.fields {
+                    add(&field.rust_name);
+                    add(&format!(
+                        "{}_null",
+                        field.rust_name.trim_start_matches("r#")
+                    ));
+                }
+            }
+        }
+        for child in &resource.children {
+            walk(child, add);
+        }
+    }
+    walk(&api.root, &mut add);
+    names
+}
+
+fn item_names(items: &[syn::Item], out: &mut Vec<String>) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => out.push(s.ident.to_string()),
+            syn::Item::Enum(e) => out.push(e.ident.to_string()),
+            syn::Item::Type(t) => out.push(t.ident.to_string()),
+            syn::Item::Const(c) => out.push(c.ident.to_string()),
+            syn::Item::Static(s) => out.push(s.ident.to_string()),
+            syn::Item::Fn(f) => out.push(f.sig.ident.to_string()),
+            syn::Item::Trait(t) => out.push(t.ident.to_string()),
+            syn::Item::Macro(m) => out.push(format!(
+                "macro {}",
+                quote::ToTokens::to_token_stream(&m.mac.path)
+            )),
+            syn::Item::Mod(m) => {
+                out.push(m.ident.to_string());
+                if let Some((_, items)) = &m.content {
+                    item_names(items, out);
+                }
+            }
+            syn::Item::Impl(i) => {
+                for inner in &i.items {
+                    match inner {
+                        syn::ImplItem::Fn(f) => out.push(f.sig.ident.to_string()),
+                        syn::ImplItem::Const(c) => out.push(c.ident.to_string()),
+                        syn::ImplItem::Type(t) => out.push(t.ident.to_string()),
+                        _ => out.push("unexpected impl item".to_owned()),
+                    }
+                }
+            }
+            syn::Item::Use(_) => {}
+            other => out.push(format!(
+                "unexpected item {}",
+                quote::ToTokens::to_token_stream(other)
+            )),
+        }
+    }
+}
+
+/// The runtime files are fixed text; everything else is built from the model.
+fn is_runtime(path: &str) -> bool {
+    generator::emit::RUNTIME_FILES
+        .iter()
+        .any(|(name, _)| path == format!("src/{name}"))
+}
+
+#[test]
+fn emitted_items_are_all_explained_by_the_model() {
+    for (spec, generated) in fixtures() {
+        let allowed = explained(&generated.api);
+        for (path, contents) in &generated.files {
+            if !path.ends_with(".rs") || is_runtime(path) || path == "src/lib.rs" {
+                continue;
+            }
+            let file = syn::parse_file(contents).unwrap_or_else(|e| panic!("{spec} {path}: {e}"));
+            let mut names = Vec::new();
+            item_names(&file.items, &mut names);
+            for name in names {
+                let bare = name.trim_start_matches("r#");
+                assert!(
+                    allowed.contains(bare),
+                    "{spec}: {path} defines `{name}`, which the model does not explain"
+                );
+            }
+        }
+        // lib.rs is an askama template: only module declarations and re-exports.
+        let lib = syn::parse_file(&generated.files["src/lib.rs"]).expect("lib.rs parses");
+        for item in &lib.items {
+            assert!(
+                matches!(item, syn::Item::Mod(m) if m.content.is_none())
+                    || matches!(item, syn::Item::Use(_) | syn::Item::Type(_)),
+                "{spec}: lib.rs has an unexpected item"
+            );
+        }
+    }
+}
+
+/// The text of every doc comment, grouped by the item it documents.
+fn doc_blocks(contents: &str) -> Vec<Vec<String>> {
+    let mut blocks = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for line in contents.lines() {
+        let trimmed = line.trim_start();
+        let text = if let Some(rest) = trimmed
+            .strip_prefix("///")
+            .or_else(|| trimmed.strip_prefix("//!"))
+        {
+            Some(rest.strip_prefix(' ').unwrap_or(rest).to_owned())
+        } else if let Some(literal) = trimmed
+            .strip_prefix("#![doc = ")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            let value = syn::parse_str::<syn::LitStr>(literal)
+                .expect("doc literal")
+                .value();
+            Some(value.strip_prefix(' ').unwrap_or(&value).to_owned())
+        } else {
+            None
+        };
+        match text {
+            Some(text) => current.push(text),
+            None if !current.is_empty() => blocks.push(std::mem::take(&mut current)),
+            None => {}
+        }
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+#[test]
+fn no_doc_comment_holds_a_doctest_but_the_generators_examples() {
+    for (spec, generated) in fixtures() {
+        for (path, contents) in &generated.files {
+            if !path.ends_with(".rs") || is_runtime(path) {
+                continue;
+            }
+            for block in doc_blocks(contents) {
+                let mut fence: Option<String> = None;
+                let mut after_break = true;
+                for line in &block {
+                    let trimmed = line.trim_start();
+                    let indent = line.len() - trimmed.len();
+                    if let Some(open) = &fence {
+                        if trimmed.starts_with(open.as_str()) && indent < 4 {
+                            fence = None;
+                            after_break = true;
+                        }
+                        continue;
+                    }
+                    if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                        let info = trimmed.trim_start_matches(['`', '~']).trim();
+                        assert!(
+                            info == "text" || info == "no_run",
+                            "{spec}: {path}: a `{info}` code block would run as a doctest:\n{}",
+                            block.join("\n")
+                        );
+                        fence = Some(
+                            trimmed
+                                .chars()
+                                .take_while(|c| *c == '`' || *c == '~')
+                                .collect(),
+                        );
+                        continue;
+                    }
+                    assert!(
+                        !(indent >= 4 && after_break && !trimmed.is_empty()),
+                        "{spec}: {path}: an indented code block would run as a doctest:\n{}",
+                        block.join("\n")
+                    );
+                    after_break = trimmed.is_empty() || trimmed.starts_with('#');
+                }
+            }
+        }
+    }
+}
