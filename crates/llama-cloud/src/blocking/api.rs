@@ -2450,8 +2450,8 @@ pub mod pipelines {
         #[allow(deprecated)]
         pub fn get_document(
             &self,
-            document_id: &str,
             pipeline_id: &str,
+            document_id: &str,
         ) -> Result<crate::types::CloudDocument, crate::Error> {
             self.client
                 .send(
@@ -2459,7 +2459,7 @@ pub mod pipelines {
                         .client
                         .async_client()
                         .pipelines()
-                        .get_document(document_id, pipeline_id),
+                        .get_document(pipeline_id, document_id),
                 )
         }
         /// Delete Pipeline Document
@@ -2471,8 +2471,8 @@ pub mod pipelines {
         #[allow(deprecated)]
         pub fn delete_document(
             &self,
-            document_id: &str,
             pipeline_id: &str,
+            document_id: &str,
         ) -> Result<(), crate::Error> {
             self.client
                 .send(
@@ -2480,7 +2480,7 @@ pub mod pipelines {
                         .client
                         .async_client()
                         .pipelines()
-                        .delete_document(document_id, pipeline_id),
+                        .delete_document(pipeline_id, document_id),
                 )
         }
         /// Get Pipeline Document Status
@@ -2492,8 +2492,8 @@ pub mod pipelines {
         #[allow(deprecated)]
         pub fn get_document_status(
             &self,
-            document_id: &str,
             pipeline_id: &str,
+            document_id: &str,
         ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
             self.client
                 .send(
@@ -2501,7 +2501,7 @@ pub mod pipelines {
                         .client
                         .async_client()
                         .pipelines()
-                        .get_document_status(document_id, pipeline_id),
+                        .get_document_status(pipeline_id, document_id),
                 )
         }
         /// Sync Pipeline Document
@@ -2513,8 +2513,8 @@ pub mod pipelines {
         #[allow(deprecated)]
         pub fn sync_document(
             &self,
-            document_id: &str,
             pipeline_id: &str,
+            document_id: &str,
         ) -> Result<::serde_json::Value, crate::Error> {
             self.client
                 .send(
@@ -2522,7 +2522,7 @@ pub mod pipelines {
                         .client
                         .async_client()
                         .pipelines()
-                        .sync_document(document_id, pipeline_id),
+                        .sync_document(pipeline_id, document_id),
                 )
         }
         /// List Pipeline Document Chunks
@@ -2534,8 +2534,8 @@ pub mod pipelines {
         #[allow(deprecated)]
         pub fn list_document_chunks(
             &self,
-            document_id: &str,
             pipeline_id: &str,
+            document_id: &str,
         ) -> Result<Vec<crate::types::TextNode>, crate::Error> {
             self.client
                 .send(
@@ -2543,7 +2543,7 @@ pub mod pipelines {
                         .client
                         .async_client()
                         .pipelines()
-                        .list_document_chunks(document_id, pipeline_id),
+                        .list_document_chunks(pipeline_id, document_id),
                 )
         }
     }
@@ -2607,8 +2607,8 @@ pub mod pipelines {
             #[allow(deprecated)]
             pub fn update(
                 &self,
-                data_source_id: &str,
                 pipeline_id: &str,
+                data_source_id: &str,
                 params: crate::types::PipelinesDataSourcesUpdateParams,
             ) -> Result<crate::types::PipelineDataSource, crate::Error> {
                 self.client
@@ -2618,7 +2618,7 @@ pub mod pipelines {
                             .async_client()
                             .pipelines()
                             .data_sources()
-                            .update(data_source_id, pipeline_id, params),
+                            .update(pipeline_id, data_source_id, params),
                     )
             }
             /// Sync Pipeline Data Source
@@ -2630,8 +2630,8 @@ pub mod pipelines {
             #[allow(deprecated)]
             pub fn sync(
                 &self,
-                data_source_id: &str,
                 pipeline_id: &str,
+                data_source_id: &str,
                 params: crate::types::PipelinesDataSourcesSyncParams,
             ) -> Result<crate::types::Pipeline, crate::Error> {
                 self.client
@@ -2641,7 +2641,7 @@ pub mod pipelines {
                             .async_client()
                             .pipelines()
                             .data_sources()
-                            .sync(data_source_id, pipeline_id, params),
+                            .sync(pipeline_id, data_source_id, params),
                     )
             }
             /// Get Pipeline Data Source Status
@@ -2653,8 +2653,8 @@ pub mod pipelines {
             #[allow(deprecated)]
             pub fn get_status(
                 &self,
-                data_source_id: &str,
                 pipeline_id: &str,
+                data_source_id: &str,
             ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
                 self.client
                     .send(
@@ -2663,7 +2663,7 @@ pub mod pipelines {
                             .async_client()
                             .pipelines()
                             .data_sources()
-                            .get_status(data_source_id, pipeline_id),
+                            .get_status(pipeline_id, data_source_id),
                     )
             }
         }
@@ -2729,8 +2729,8 @@ pub mod pipelines {
             #[allow(deprecated)]
             pub fn get_status(
                 &self,
-                file_id: &str,
                 pipeline_id: &str,
+                file_id: &str,
             ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
                 self.client
                     .send(
@@ -2739,7 +2739,7 @@ pub mod pipelines {
                             .async_client()
                             .pipelines()
                             .files()
-                            .get_status(file_id, pipeline_id),
+                            .get_status(pipeline_id, file_id),
                     )
             }
             /// Add Files To Pipeline Api
@@ -2773,8 +2773,8 @@ pub mod pipelines {
             #[allow(deprecated)]
             pub fn update(
                 &self,
-                file_id: &str,
                 pipeline_id: &str,
+                file_id: &str,
                 params: crate::types::PipelinesFilesUpdateParams,
             ) -> Result<crate::types::PipelineFile, crate::Error> {
                 self.client
@@ -2784,7 +2784,7 @@ pub mod pipelines {
                             .async_client()
                             .pipelines()
                             .files()
-                            .update(file_id, pipeline_id, params),
+                            .update(pipeline_id, file_id, params),
                     )
             }
             /// Delete Pipeline File
@@ -2796,8 +2796,8 @@ pub mod pipelines {
             #[allow(deprecated)]
             pub fn delete(
                 &self,
-                file_id: &str,
                 pipeline_id: &str,
+                file_id: &str,
             ) -> Result<(), crate::Error> {
                 self.client
                     .send(
@@ -2806,7 +2806,7 @@ pub mod pipelines {
                             .async_client()
                             .pipelines()
                             .files()
-                            .delete(file_id, pipeline_id),
+                            .delete(pipeline_id, file_id),
                     )
             }
             /// Import Pipeline Metadata

@@ -76,7 +76,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().update("data_source_id", "pipeline_id", llama_cloud::types::PipelinesDataSourcesUpdateParams::default()).await?;
+    /// let data_sources = client.pipelines().data_sources().update("pipeline_id", "data_source_id", llama_cloud::types::PipelinesDataSourcesUpdateParams::default()).await?;
     /// println!("{}", data_sources.id);
     /// # Ok(())
     /// # }
@@ -84,8 +84,8 @@ impl DataSources {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn update(
         &self,
-        data_source_id: &str,
         pipeline_id: &str,
+        data_source_id: &str,
         params: crate::types::PipelinesDataSourcesUpdateParams,
     ) -> crate::Call<crate::types::PipelineDataSource> {
         let mut request = crate::request::RequestSpec::new(
@@ -110,7 +110,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().sync("data_source_id", "pipeline_id", llama_cloud::types::PipelinesDataSourcesSyncParams::default()).await?;
+    /// let data_sources = client.pipelines().data_sources().sync("pipeline_id", "data_source_id", llama_cloud::types::PipelinesDataSourcesSyncParams::default()).await?;
     /// println!("{}", data_sources.id);
     /// # Ok(())
     /// # }
@@ -118,8 +118,8 @@ impl DataSources {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn sync(
         &self,
-        data_source_id: &str,
         pipeline_id: &str,
+        data_source_id: &str,
         params: crate::types::PipelinesDataSourcesSyncParams,
     ) -> crate::Call<crate::types::Pipeline> {
         let mut request = crate::request::RequestSpec::new(
@@ -145,7 +145,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().get_status("data_source_id", "pipeline_id").await?;
+    /// let data_sources = client.pipelines().data_sources().get_status("pipeline_id", "data_source_id").await?;
     /// println!("{data_sources:?}");
     /// # Ok(())
     /// # }
@@ -153,8 +153,8 @@ impl DataSources {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn get_status(
         &self,
-        data_source_id: &str,
         pipeline_id: &str,
+        data_source_id: &str,
     ) -> crate::Call<crate::types::ManagedIngestionStatusResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,

@@ -96,7 +96,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().get_status("file_id", "pipeline_id").await?;
+    /// let files = client.pipelines().files().get_status("pipeline_id", "file_id").await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }
@@ -104,8 +104,8 @@ impl Files {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn get_status(
         &self,
-        file_id: &str,
         pipeline_id: &str,
+        file_id: &str,
     ) -> crate::Call<crate::types::ManagedIngestionStatusResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
@@ -150,7 +150,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().update("file_id", "pipeline_id", llama_cloud::types::PipelinesFilesUpdateParams::default()).await?;
+    /// let files = client.pipelines().files().update("pipeline_id", "file_id", llama_cloud::types::PipelinesFilesUpdateParams::default()).await?;
     /// println!("{}", files.id);
     /// # Ok(())
     /// # }
@@ -158,8 +158,8 @@ impl Files {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn update(
         &self,
-        file_id: &str,
         pipeline_id: &str,
+        file_id: &str,
         params: crate::types::PipelinesFilesUpdateParams,
     ) -> crate::Call<crate::types::PipelineFile> {
         let mut request = crate::request::RequestSpec::new(
@@ -184,12 +184,12 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().files().delete("file_id", "pipeline_id").await?;
+    /// client.pipelines().files().delete("pipeline_id", "file_id").await?;
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn delete(&self, file_id: &str, pipeline_id: &str) -> crate::Call<()> {
+    pub fn delete(&self, pipeline_id: &str, file_id: &str) -> crate::Call<()> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "pipelines.files.delete",

@@ -635,7 +635,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_document("document_id", "pipeline_id").await?;
+    /// let pipelines = client.pipelines().get_document("pipeline_id", "document_id").await?;
     /// println!("{}", pipelines.text);
     /// # Ok(())
     /// # }
@@ -643,8 +643,8 @@ impl Pipelines {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn get_document(
         &self,
-        document_id: &str,
         pipeline_id: &str,
+        document_id: &str,
     ) -> crate::Call<crate::types::CloudDocument> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
@@ -667,15 +667,15 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().delete_document("document_id", "pipeline_id").await?;
+    /// client.pipelines().delete_document("pipeline_id", "document_id").await?;
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn delete_document(
         &self,
-        document_id: &str,
         pipeline_id: &str,
+        document_id: &str,
     ) -> crate::Call<()> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
@@ -698,7 +698,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_document_status("document_id", "pipeline_id").await?;
+    /// let pipelines = client.pipelines().get_document_status("pipeline_id", "document_id").await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -706,8 +706,8 @@ impl Pipelines {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn get_document_status(
         &self,
-        document_id: &str,
         pipeline_id: &str,
+        document_id: &str,
     ) -> crate::Call<crate::types::ManagedIngestionStatusResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
@@ -731,7 +731,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().sync_document("document_id", "pipeline_id").await?;
+    /// let pipelines = client.pipelines().sync_document("pipeline_id", "document_id").await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -739,8 +739,8 @@ impl Pipelines {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn sync_document(
         &self,
-        document_id: &str,
         pipeline_id: &str,
+        document_id: &str,
     ) -> crate::Call<::serde_json::Value> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
@@ -764,7 +764,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().list_document_chunks("document_id", "pipeline_id").await?;
+    /// let pipelines = client.pipelines().list_document_chunks("pipeline_id", "document_id").await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -772,8 +772,8 @@ impl Pipelines {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn list_document_chunks(
         &self,
-        document_id: &str,
         pipeline_id: &str,
+        document_id: &str,
     ) -> crate::Call<Vec<crate::types::TextNode>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
