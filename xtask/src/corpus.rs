@@ -261,7 +261,7 @@ fn count_diagnostics(stdout: &str, package: &str) -> (usize, usize) {
                     .unwrap_or("")
                     .contains("warnings emitted") =>
             {
-                warnings += 1
+                warnings += 1;
             }
             Some("error") => errors += 1,
             _ => {}

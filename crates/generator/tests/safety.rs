@@ -42,6 +42,29 @@ fn fixtures() -> Vec<(String, Generated)> {
     out
 }
 
+/// Adds the names a resource subtree explains.
+fn walk(resource: &Resource, add: &mut dyn FnMut(&str)) {
+    add(&resource.type_name);
+    add(&resource.module);
+    add(&resource.accessor);
+    for operation in &resource.operations {
+        add(&operation.method_name);
+        if let Some(params) = &operation.params {
+            add(&params.name);
+            for field in &params.fields {
+                add(&field.rust_name);
+                add(&format!(
+                    "{}_null",
+                    field.rust_name.trim_start_matches("r#")
+                ));
+            }
+        }
+    }
+    for child in &resource.children {
+        walk(child, add);
+    }
+}
+
 /// Names the model explains: its types, params, resources, methods and fields.
 fn explained(api: &Api) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = [
@@ -83,36 +106,21 @@ fn explained(api: &Api) -> BTreeSet<String> {
                     ));
                 }
             }
-            TypeKind::StringEnum(variants) => variants.iter().for_each(|v| add(&v.rust_name)),
+            TypeKind::StringEnum(variants) => {
+                for variant in variants {
+                    add(&variant.rust_name);
+                }
+            }
             TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
-                variants.iter().for_each(|v| add(&v.rust_name));
+                for variant in variants {
+                    add(&variant.rust_name);
+                }
             }
             TypeKind::Alias(_) => {}
         }
     }
     for body in &api.error_bodies {
         add(&body.accessor);
-    }
-    fn walk(resource: &Resource, add: &mut dyn FnMut(&str)) {
-        add(&resource.type_name);
-        add(&resource.module);
-        add(&resource.accessor);
-        for operation in &resource.operations {
-            add(&operation.method_name);
-            if let Some(params) = &operation.params {
-                add(&params.name);
-                for field in &params.fields {
-                    add(&field.rust_name);
-                    add(&format!(
-                        "{}_null",
-                        field.rust_name.trim_start_matches("r#")
-                    ));
-                }
-            }
-        }
-        for child in &resource.children {
-            walk(child, add);
-        }
     }
     walk(&api.root, &mut add);
     names
@@ -157,6 +165,10 @@ fn item_names(items: &[syn::Item], out: &mut Vec<String>) {
     }
 }
 
+fn is_rust(path: &str) -> bool {
+    Path::new(path).extension().is_some_and(|ext| ext == "rs")
+}
+
 /// The runtime files are fixed text; everything else is built from the model.
 fn is_runtime(path: &str) -> bool {
     generator::emit::RUNTIME_FILES
@@ -169,7 +181,7 @@ fn emitted_items_are_all_explained_by_the_model() {
     for (spec, generated) in fixtures() {
         let allowed = explained(&generated.api);
         for (path, contents) in &generated.files {
-            if !path.ends_with(".rs") || is_runtime(path) || path == "src/lib.rs" {
+            if !is_rust(path) || is_runtime(path) || path == "src/lib.rs" {
                 continue;
             }
             let file = syn::parse_file(contents).unwrap_or_else(|e| panic!("{spec} {path}: {e}"));
@@ -233,7 +245,7 @@ fn doc_blocks(contents: &str) -> Vec<Vec<String>> {
 fn no_doc_comment_holds_a_doctest_but_the_generators_examples() {
     for (spec, generated) in fixtures() {
         for (path, contents) in &generated.files {
-            if !path.ends_with(".rs") || is_runtime(path) {
+            if !is_rust(path) || is_runtime(path) {
                 continue;
             }
             for block in doc_blocks(contents) {
