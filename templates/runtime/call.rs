@@ -34,7 +34,7 @@ pub(crate) type DecodeFailure = (String, String);
 /// How a successful response becomes a value.
 pub(crate) enum Decoder<T> {
     /// Reads the whole body, then decodes it.
-    Buffered(fn(&Bytes, &CallContext) -> Result<T, DecodeFailure>),
+    Buffered(fn(StatusCode, &Bytes, &CallContext) -> Result<T, DecodeFailure>),
     /// Takes the response unread (event streams), with the per-chunk idle timeout.
     Streaming(fn(reqwest::Response, Option<Duration>) -> T),
 }
@@ -69,6 +69,7 @@ pub struct RawResponse<T> {
 }
 
 pub(crate) fn decode_json<T: DeserializeOwned>(
+    _status: StatusCode,
     body: &Bytes,
     _context: &CallContext,
 ) -> Result<T, DecodeFailure> {
@@ -84,7 +85,11 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
 }
 
 #[allow(clippy::unnecessary_wraps, reason = "all decoders share one signature")]
-fn decode_empty(_body: &Bytes, _context: &CallContext) -> Result<(), DecodeFailure> {
+fn decode_empty(
+    _status: StatusCode,
+    _body: &Bytes,
+    _context: &CallContext,
+) -> Result<(), DecodeFailure> {
     Ok(())
 }
 
@@ -96,12 +101,42 @@ impl<T: DeserializeOwned> Call<T> {
 }
 
 #[allow(clippy::unnecessary_wraps, reason = "all decoders share one signature")]
-fn decode_bytes(body: &Bytes, _context: &CallContext) -> Result<Bytes, DecodeFailure> {
+fn decode_bytes(
+    _status: StatusCode,
+    body: &Bytes,
+    _context: &CallContext,
+) -> Result<Bytes, DecodeFailure> {
     Ok(body.clone())
 }
 
-fn decode_text(body: &Bytes, _context: &CallContext) -> Result<String, DecodeFailure> {
+fn decode_text(
+    _status: StatusCode,
+    body: &Bytes,
+    _context: &CallContext,
+) -> Result<String, DecodeFailure> {
     String::from_utf8(body.to_vec()).map_err(|error| (".".to_owned(), error.to_string()))
+}
+
+/// A response type decoded by status (generated for operations whose 2xx responses
+/// differ).
+pub trait StatusDecode: Sized {
+    /// Decodes the body of a response with this status.
+    fn decode(status: u16, body: &[u8]) -> Result<Self, serde_json::Error>;
+}
+
+fn decode_by_status<T: StatusDecode>(
+    status: StatusCode,
+    body: &Bytes,
+    _context: &CallContext,
+) -> Result<T, DecodeFailure> {
+    T::decode(status.as_u16(), body).map_err(|error| (".".to_owned(), error.to_string()))
+}
+
+impl<T: StatusDecode> Call<T> {
+    /// A call whose response type depends on the status.
+    pub(crate) fn by_status(client: Client, request: RequestSpec) -> Self {
+        Self::new(client, request, Decoder::Buffered(decode_by_status::<T>))
+    }
 }
 
 impl Call<Bytes> {
@@ -247,12 +282,13 @@ impl<T> Call<T> {
                         Error::Connection(error.without_url())
                     }
                 })?;
-                let data = decode(&body, &context).map_err(|(path, message)| Error::Decode {
-                    path,
-                    message,
-                    status,
-                    body: body.clone(),
-                })?;
+                let data =
+                    decode(status, &body, &context).map_err(|(path, message)| Error::Decode {
+                        path,
+                        message,
+                        status,
+                        body: body.clone(),
+                    })?;
                 Ok(RawResponse {
                     status,
                     headers,
@@ -275,5 +311,59 @@ impl<T: Send + 'static> IntoFuture for Call<T> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+
+    #[derive(Debug, PartialEq)]
+    enum Outcome {
+        Done(serde_json::Value),
+        Accepted(serde_json::Value),
+        Nothing,
+    }
+
+    impl StatusDecode for Outcome {
+        fn decode(status: u16, body: &[u8]) -> Result<Self, serde_json::Error> {
+            match status {
+                200 => serde_json::from_slice(body).map(Self::Done),
+                202 => serde_json::from_slice(body).map(Self::Accepted),
+                _ => Ok(Self::Nothing),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn responses_are_decoded_by_their_status() {
+        for (status, body, expected) in [
+            (
+                202,
+                r#"{"job_id": "j1"}"#,
+                Outcome::Accepted(serde_json::json!({"job_id": "j1"})),
+            ),
+            (
+                200,
+                r#"{"output": "x"}"#,
+                Outcome::Done(serde_json::json!({"output": "x"})),
+            ),
+            (204, "", Outcome::Nothing),
+        ] {
+            let server = MockServer::start().await;
+            Mock::given(any())
+                .respond_with(ResponseTemplate::new(status).set_body_string(body))
+                .mount(&server)
+                .await;
+            let client = Client::builder()
+                .api_key("k")
+                .base_url(server.uri())
+                .build()
+                .unwrap();
+            let request = RequestSpec::new(reqwest::Method::POST, "test.jobs");
+            let outcome: Outcome = Call::by_status(client, request).await.unwrap();
+            assert_eq!(outcome, expected, "status {status}");
+        }
     }
 }

@@ -46,7 +46,11 @@ pub struct Page<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Page<T> {
-    pub(crate) fn decode(body: &Bytes, context: &CallContext) -> Result<Self, DecodeFailure> {
+    pub(crate) fn decode(
+        status: reqwest::StatusCode,
+        body: &Bytes,
+        context: &CallContext,
+    ) -> Result<Self, DecodeFailure> {
         let Some(style) = context.request.pagination else {
             return Err((
                 ".".to_owned(),
@@ -54,7 +58,7 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
             ));
         };
         let mut object: serde_json::Map<String, serde_json::Value> =
-            crate::call::decode_json(body, context)?;
+            crate::call::decode_json(status, body, context)?;
         let items = object
             .remove(style.items)
             .unwrap_or(serde_json::Value::Array(Vec::new()));

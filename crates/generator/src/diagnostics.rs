@@ -5,6 +5,7 @@
 //! which the run reports at once so a user fixes everything in one pass.
 
 use std::fmt;
+use std::fmt::Write as _;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,6 +83,58 @@ impl Diagnostics {
     /// The warnings only.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.severity == Severity::Warning)
+    }
+}
+
+impl Diagnostics {
+    /// Renders every diagnostic with the line of `source` it points at:
+    ///
+    /// ```text
+    /// error: cannot resolve `$ref: #/components/schemas/Missing`
+    ///   --> openapi.yaml:11:15 (#/paths/~1a/get/responses/200/content/application~1json/schema)
+    ///    |
+    /// 11 |               schema: {$ref: '#/components/schemas/Missing'}
+    ///    |               ^
+    /// ```
+    #[must_use]
+    pub fn render(&self, source: &str, source_name: &str) -> String {
+        let mut out = String::new();
+        for diagnostic in &self.0 {
+            let label = match diagnostic.severity {
+                Severity::Warning => "warning",
+                Severity::Error => "error",
+            };
+            let _ = writeln!(out, "{label}: {}", diagnostic.message);
+            match diagnostic.line_column {
+                Some((line, column)) => {
+                    let _ = writeln!(
+                        out,
+                        "  --> {source_name}:{line}:{column} ({})",
+                        diagnostic.pointer
+                    );
+                    if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
+                        let number = line.to_string();
+                        let gutter = " ".repeat(number.len());
+                        let shown: String = text.chars().take(160).collect();
+                        let caret = " ".repeat(column.saturating_sub(1).min(160));
+                        let _ =
+                            writeln!(out, "{gutter} |\n{number} | {shown}\n{gutter} | {caret}^");
+                    }
+                }
+                None => {
+                    let _ = writeln!(out, "  --> {source_name} ({})", diagnostic.pointer);
+                }
+            }
+            out.push('\n');
+        }
+        let errors = self
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = self.0.len() - errors;
+        let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+        out
     }
 }
 

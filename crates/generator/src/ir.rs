@@ -153,6 +153,9 @@ pub struct Operation {
     pub response_alias: Option<String>,
     /// How the response pages, for cursor-paginated lists.
     pub pagination: Option<Pagination>,
+    /// When the response is JSON but may also be an event stream of this type (at the
+    /// request's option), a `<method>_stream` twin returns the stream.
+    pub stream_alternative: Option<TypeRef>,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
 }
@@ -290,6 +293,8 @@ pub enum ResponseBody {
     Bytes,
     /// Text (`text/plain`, `text/csv`, XML ...).
     Text,
+    /// A status-keyed enum (a named [`TypeKind::StatusUnion`]).
+    ByStatus(TypeRef),
 }
 
 /// A cursor-paginated list: where its items and cursor are.
@@ -383,6 +388,20 @@ pub enum TypeKind {
     UntaggedUnion(Vec<UnionVariant>),
     /// Another name for a type (`pub type X = Y;`).
     Alias(TypeRef),
+    /// An operation's response when it depends on the status (`200` one type, `202`
+    /// another), decoded by the status.
+    StatusUnion(Vec<StatusVariant>),
+}
+
+/// One status of a [`TypeKind::StatusUnion`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusVariant {
+    /// The HTTP status.
+    pub status: u16,
+    /// The variant name (`Status202`).
+    pub rust_name: String,
+    /// The body's type; `None` for a status without a body.
+    pub ty: Option<TypeRef>,
 }
 
 /// A struct's fields.

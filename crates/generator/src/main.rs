@@ -57,15 +57,18 @@ fn run(args: &Args) -> Result<(), String> {
         .spec
         .file_name()
         .map_or_else(|| "spec".to_owned(), |n| n.to_string_lossy().into_owned());
+    let text = String::from_utf8_lossy(&spec);
+    let shown_name = args.spec.display().to_string();
     let generated = generator::generate(&spec, &source, &config).map_err(|error| match error {
         GenerateError::Spec(diagnostics) => format!(
-            "{}: the spec was refused:\n{diagnostics}",
-            args.spec.display()
+            "{}{shown_name}: the spec was refused",
+            diagnostics.render(&text, &shown_name)
         ),
         other => other.to_string(),
     })?;
-    for warning in generated.warnings.warnings() {
-        eprintln!("{warning}");
+    let warnings = generator::Diagnostics(generated.warnings.warnings().cloned().collect());
+    if !warnings.0.is_empty() {
+        eprint!("{}", warnings.render(&text, &shown_name));
     }
     for (path, contents) in &generated.files {
         let target = args.out.join(path);

@@ -70,6 +70,7 @@ fn explained(api: &Api) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = [
         // Fixed names the emitter itself writes.
         "new",
+        "decode",
         "as_str",
         "fmt",
         "deserialize",
@@ -112,6 +113,11 @@ fn explained(api: &Api) -> BTreeSet<String> {
                 }
             }
             TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                for variant in variants {
+                    add(&variant.rust_name);
+                }
+            }
+            TypeKind::StatusUnion(variants) => {
                 for variant in variants {
                     add(&variant.rust_name);
                 }

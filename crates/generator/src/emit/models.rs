@@ -35,6 +35,7 @@ pub fn type_def(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
                 pub type #name = #target;
             }
         }
+        TypeKind::StatusUnion(variants) => status_union(&name, &doc, variants),
     }
 }
 
@@ -221,6 +222,62 @@ fn string_enum(
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn status_union(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    variants: &[crate::ir::StatusVariant],
+) -> TokenStream {
+    let declared = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let variant_doc = format!(" The body of a `{}` response.", variant.status);
+        match &variant.ty {
+            Some(ty) => {
+                let ty = type_tokens(ty);
+                quote! { #[doc = #variant_doc] #variant_name(#ty), }
+            }
+            None => quote! { #[doc = #variant_doc] #variant_name, },
+        }
+    });
+    let arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let status = variant.status;
+        match &variant.ty {
+            Some(_) => {
+                quote! { #status => ::serde_json::from_slice(body).map(Self::#variant_name), }
+            }
+            None => quote! { #status => Ok(Self::#variant_name), },
+        }
+    });
+    // A 2xx the spec does not list is read as the first body type it does list.
+    let fallback = variants
+        .iter()
+        .find(|variant| variant.ty.is_some())
+        .map(|variant| {
+            let variant_name = ident(&variant.rust_name);
+            quote! { _ => ::serde_json::from_slice(body).map(Self::#variant_name), }
+        })
+        .unwrap_or_else(|| {
+            let first = ident(&variants[0].rust_name);
+            quote! { _ => Ok(Self::#first), }
+        });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#declared)*
+        }
+
+        impl crate::call::StatusDecode for #name {
+            fn decode(status: u16, body: &[u8]) -> Result<Self, ::serde_json::Error> {
+                match status {
+                    #(#arms)*
+                    #fallback
+                }
             }
         }
     }

@@ -238,6 +238,7 @@ fn method(
             )
         }
         (ResponseBody::Bytes, _) => (quote! { ::bytes::Bytes }, quote! { crate::Call::bytes }),
+        (ResponseBody::ByStatus(ty), _) => (type_tokens(ty), quote! { crate::Call::by_status }),
         (ResponseBody::Text, _) => (quote! { String }, quote! { crate::Call::text }),
     };
     let client = if is_root {
@@ -369,7 +370,9 @@ pub(crate) fn response_type(operation: &Operation) -> TokenStream {
             let alias = ident(alias);
             quote! { crate::types::#alias }
         }
-        (ResponseBody::Json(ty), None, None) => type_tokens(ty),
+        (ResponseBody::Json(ty), None, None) | (ResponseBody::ByStatus(ty), _, _) => {
+            type_tokens(ty)
+        }
         (ResponseBody::Bytes, _, _) => quote! { ::bytes::Bytes },
         (ResponseBody::Text, _, _) => quote! { String },
         (ResponseBody::EventStream(ty), _, alias) => {
@@ -458,6 +461,9 @@ pub(crate) fn example(
             "use {crate_ident}::StreamExt as _;\n// Pages are fetched as the stream is read.\nlet mut items = {call}.into_stream();\nwhile let Some(item) = items.next().await {{\n{}}}\n",
             item_line(&pagination.item, "item")
         ),
+        (ResponseBody::ByStatus(_), _) => {
+            format!("let {variable} = {call}.await?;\nprintln!(\"{{{variable}:?}}\");\n")
+        }
         (ResponseBody::Bytes | ResponseBody::Text, _) => format!(
             "let {variable} = {call}.await?;\nprintln!(\"{{}} bytes\", {variable}.len());\n"
         ),

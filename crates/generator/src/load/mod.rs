@@ -8,6 +8,7 @@
 
 pub mod locate;
 pub mod normalize;
+pub mod validate;
 pub mod yaml;
 
 use std::fmt::Write as _;
@@ -57,14 +58,14 @@ pub fn load(bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
 
     let mut problems = Diagnostics::default();
     let openapi_version = check_version(&value, &mut problems);
-    if value.get("info").is_none() {
-        problems.push(Diagnostic::error("#", "missing required field `info`"));
-    }
     if problems.has_errors() {
         return Err(locate_all(&source, problems));
     }
-
     normalize::normalize_document(&mut value);
+    problems.0.extend(validate::validate(&mut value).0);
+    if problems.has_errors() {
+        return Err(locate_all(&source, problems));
+    }
     let document: OpenAPI = match serde_path_to_error::deserialize(value) {
         Ok(document) => document,
         Err(error) => {

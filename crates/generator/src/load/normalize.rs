@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 
 /// Normalizes the whole document in place.
 pub fn normalize_document(document: &mut Value) {
+    hoist_defs(document);
     let Some(root) = document.as_object_mut() else {
         return;
     };
@@ -49,6 +50,88 @@ pub fn normalize_document(document: &mut Value) {
                 }
             }
         }
+    }
+}
+
+/// JSON Schema `$defs` blocks (3.1) become component schemas, and `#/$defs/Name`
+/// references point to them: `openapiv3` knows only `#/components/schemas`.
+fn hoist_defs(document: &mut Value) {
+    let mut found = Vec::new();
+    take_defs(document, &mut found);
+    if found.is_empty() {
+        return;
+    }
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(components) = components.as_object_mut() else {
+        return;
+    };
+    let schemas = components
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(schemas) = schemas.as_object_mut() else {
+        return;
+    };
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for (name, schema) in found {
+        if renames.iter().any(|(from, _)| *from == name) {
+            continue;
+        }
+        let target = match schemas.get(&name) {
+            None => name.clone(),
+            Some(existing) if *existing == schema => name.clone(),
+            // Fewer names are taken than there are numbers, so this ends.
+            Some(_) => (2..=schemas.len() + 2)
+                .map(|n| format!("{name}{n}"))
+                .find(|candidate| !schemas.contains_key(candidate))
+                .unwrap_or_default(),
+        };
+        schemas.entry(target.clone()).or_insert(schema);
+        renames.push((name, target));
+    }
+    rewrite_def_refs(document, &renames);
+}
+
+fn take_defs(value: &mut Value, found: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Object(defs)) = object.remove("$defs") {
+                found.extend(defs);
+            }
+            object
+                .values_mut()
+                .for_each(|child| take_defs(child, found));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|child| take_defs(child, found)),
+        _ => {}
+    }
+}
+
+fn rewrite_def_refs(value: &mut Value, renames: &[(String, String)]) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get_mut("$ref") {
+                let name = reference
+                    .rsplit_once("/$defs/")
+                    .map(|(_, name)| name.to_owned());
+                if let Some(name) = name {
+                    if let Some((_, target)) = renames.iter().find(|(from, _)| *from == name) {
+                        *reference = format!("#/components/schemas/{target}");
+                    }
+                }
+            }
+            object
+                .values_mut()
+                .for_each(|child| rewrite_def_refs(child, renames));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|child| rewrite_def_refs(child, renames)),
+        _ => {}
     }
 }
 

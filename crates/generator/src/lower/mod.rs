@@ -105,9 +105,7 @@ pub fn lower(
                 operation.pagination =
                     lower_pagination(&operation, style, config, &lowerer, &mut diagnostics);
             }
-            resource_node(&mut root, resource_path)
-                .operations
-                .push(operation);
+            push_operation(resource_node(&mut root, resource_path), operation);
         }
     }
     if config.operations == OperationSelection::All {
@@ -154,9 +152,7 @@ pub fn lower(
                 config,
                 &mut lowerer,
             );
-            resource_node(&mut root, resource)
-                .operations
-                .push(operation);
+            push_operation(resource_node(&mut root, resource), operation);
         }
     }
     fill_resource_docs(&mut root);
@@ -447,6 +443,39 @@ fn fill_resource_docs(resource: &mut Resource) {
     }
 }
 
+/// Adds an operation to a resource, and its `_stream` twin when it has one.
+fn push_operation(resource: &mut Resource, operation: Operation) {
+    let twin = operation.stream_alternative.clone().map(|event| {
+        let taken = |name: &str| {
+            resource.operations.iter().any(|op| op.method_name == name)
+                || resource.children.iter().any(|child| child.accessor == name)
+                || name == operation.method_name
+        };
+        let base = format!("{}_stream", names::bare(&operation.method_name));
+        let bound = resource.operations.len() + resource.children.len() + 2;
+        let method_name = (1..=bound)
+            .map(|n| if n == 1 { base.clone() } else { format!("{base}_{n}") })
+            .find(|name| !taken(name))
+            .unwrap_or(base);
+        Operation {
+            method_name,
+            doc: format!(
+                "{}\n\nThe same operation with its response as a stream of Server-Sent Events; the request must ask for streaming (often a `stream: true` field).",
+                operation.doc
+            ),
+            response: ResponseBody::EventStream(event),
+            response_alias: None,
+            pagination: None,
+            stream_alternative: None,
+            ..operation.clone()
+        }
+    });
+    resource.operations.push(operation);
+    if let Some(twin) = twin {
+        resource.operations.push(twin);
+    }
+}
+
 /// The names each resource already uses (configured methods, child accessors).
 fn names_in_use(resource: &Resource, taken: &mut BTreeMap<String, Namespace>) {
     let names = taken
@@ -590,11 +619,13 @@ fn lower_operation<'a>(
         .overrides
         .iter()
         .find(|o| matches_operation(&o.operation, op));
+    let mut stream_alternative = None;
     let response = lower_response(
         op,
         response_alias.unwrap_or(&format!("{base_name}Response")),
         override_,
         lowerer,
+        &mut stream_alternative,
     );
 
     let alias = match (&response, response_alias) {
@@ -657,6 +688,7 @@ fn lower_operation<'a>(
         response,
         response_alias: alias,
         pagination: None,
+        stream_alternative,
         pointer: op.pointer.clone(),
     }
 }
@@ -1060,11 +1092,14 @@ fn lower_body<'a>(
     Some(RequestBody::JsonValue { field: rust_name })
 }
 
+/// The success response; when it offers both JSON and an event stream, JSON is the
+/// response and the stream's event type goes to `stream_alternative`.
 fn lower_response<'a>(
     op: &SpecOp<'a>,
     hint: &str,
     override_: Option<&crate::config::OperationOverride>,
     lowerer: &mut TypeLowerer<'a>,
+    stream_alternative: &mut Option<TypeRef>,
 ) -> ResponseBody {
     let components = lowerer_components(lowerer);
     if let Some(override_) = override_ {
@@ -1086,6 +1121,9 @@ fn lower_response<'a>(
         if event_stream {
             return ResponseBody::EventStream(TypeRef::Json);
         }
+    }
+    if let Some(union) = lower_status_union(op, hint, lowerer) {
+        return union;
     }
     let success = op
         .operation
@@ -1119,16 +1157,23 @@ fn lower_response<'a>(
             .next()
             .is_some_and(|m| m.trim() == "text/event-stream")
     });
-    if let (Some((media_type, media)), None) = (event_stream, json_media(&response.content)) {
-        let Some(schema) = &media.schema else {
-            return ResponseBody::EventStream(TypeRef::Json);
+    if let Some((media_type, media)) = event_stream {
+        let ty = match &media.schema {
+            Some(schema) => {
+                let schema_pointer = format!(
+                    "{pointer}/content/{}/schema",
+                    escape_pointer_token(media_type)
+                );
+                lowerer
+                    .type_of(schema.into(), &format!("{hint}Event"), &schema_pointer)
+                    .0
+            }
+            None => TypeRef::Json,
         };
-        let schema_pointer = format!(
-            "{pointer}/content/{}/schema",
-            escape_pointer_token(media_type)
-        );
-        let (ty, _) = lowerer.type_of(schema.into(), &format!("{hint}Event"), &schema_pointer);
-        return ResponseBody::EventStream(ty);
+        if json_media(&response.content).is_none() {
+            return ResponseBody::EventStream(ty);
+        }
+        *stream_alternative = Some(ty);
     }
     let Some((media_type, media)) = json_media(&response.content) else {
         // No JSON: text as a `String`, anything else as raw bytes.
@@ -1218,6 +1263,73 @@ fn reconcile_path_params(
     // Positional arguments follow the template's order.
     let order = template_params(op.path);
     path_params.sort_by_key(|param| order.iter().position(|name| *name == param.wire_name));
+}
+
+/// When an operation declares several 2xx responses with different bodies (a JSON
+/// type, another, or none), its response is an enum with a variant per status,
+/// decoded by the status the server sends.
+fn lower_status_union<'a>(
+    op: &SpecOp<'a>,
+    hint: &str,
+    lowerer: &mut TypeLowerer<'a>,
+) -> Option<ResponseBody> {
+    let components = lowerer_components(lowerer);
+    let successes: Vec<_> = op
+        .operation
+        .responses
+        .responses
+        .iter()
+        .filter_map(|(status, response)| match status {
+            StatusCode::Code(code) if (200..300).contains(code) => Some((code, response)),
+            _ => None,
+        })
+        .collect();
+    if successes.len() < 2 {
+        return None;
+    }
+    let mut variants: Vec<(u16, Option<TypeRef>)> = Vec::new();
+    for (code, response) in successes {
+        let (response, _) =
+            resolve::<Response>(response, "responses", components.map(|c| &c.responses))?;
+        if response.content.is_empty() || *code == 204 {
+            variants.push((*code, None));
+            continue;
+        }
+        let (media_type, media) = json_media(&response.content)?;
+        let schema = media.schema.as_ref()?;
+        let pointer = format!(
+            "{}/responses/{code}/content/{}/schema",
+            op.pointer,
+            escape_pointer_token(media_type)
+        );
+        let (ty, _) = lowerer.type_of(schema.into(), &format!("{hint}{code}"), &pointer);
+        variants.push((*code, Some(ty)));
+    }
+    let first = variants.first()?.1.clone();
+    if variants.len() < 2 || variants.iter().all(|(_, ty)| *ty == first) {
+        return None;
+    }
+    let name = lowerer.claim_type_name(&names::pascal_ident(hint, "Response"));
+    lowerer.add_def(TypeDef {
+        name: name.clone(),
+        doc: format!(
+            "The response of `{} {}`, which depends on the status.",
+            op.method.to_uppercase(),
+            op.path
+        ),
+        pointer: format!("{}/responses", op.pointer),
+        kind: TypeKind::StatusUnion(
+            variants
+                .into_iter()
+                .map(|(status, ty)| crate::ir::StatusVariant {
+                    status,
+                    rust_name: format!("Status{status}"),
+                    ty,
+                })
+                .collect(),
+        ),
+    });
+    Some(ResponseBody::ByStatus(TypeRef::Named(name)))
 }
 
 /// Splits `/api/v1/chat/{session_id}` into literal text and parameters.

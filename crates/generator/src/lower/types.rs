@@ -385,10 +385,16 @@ impl<'a> TypeLowerer<'a> {
 
     fn named_component(&mut self, reference: &str, pointer: &str) -> TypeRef {
         let Some((name, schema)) = self.component(reference) else {
-            self.diagnostics.push(Diagnostic::error(
-                pointer,
-                format!("cannot resolve `$ref: {reference}`; only `#/components/schemas/...` references are supported here"),
-            ));
+            let message = match component_name(reference) {
+                Some(name) => format!(
+                    "cannot resolve `$ref: {reference}`: there is no schema `{}` in `#/components/schemas`",
+                    unescape_pointer_token(name)
+                ),
+                None => format!(
+                    "cannot resolve `$ref: {reference}`: only references to `#/components/schemas/...` in the same document are supported (bundle external files first, e.g. with `redocly bundle`)"
+                ),
+            };
+            self.diagnostics.push(Diagnostic::error(pointer, message));
             return TypeRef::Json;
         };
         let rust_name = self.component_names[name].clone();
@@ -1041,7 +1047,8 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
                 .filter_map(|v| by_value_target(&v.ty))
                 .collect(),
             TypeKind::Alias(ty) => by_value_target(ty).into_iter().collect(),
-            TypeKind::StringEnum(_) => Vec::new(),
+            // Nothing refers to a response's status union, so it closes no cycle.
+            TypeKind::StringEnum(_) | TypeKind::StatusUnion(_) => Vec::new(),
         }
     }
     let graph: BTreeMap<String, Vec<String>> = defs
@@ -1084,7 +1091,7 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
                     }
                 }
             }
-            TypeKind::Alias(_) | TypeKind::StringEnum(_) => {}
+            TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::StatusUnion(_) => {}
         }
     }
 }
