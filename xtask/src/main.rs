@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use generator::{Config, GenerateError};
 
+mod bench;
 mod corpus;
 
 /// The SDKs this workspace generates: (spec, config, output crate directory).
@@ -37,8 +38,9 @@ fn main() -> ExitCode {
         ["generate"] => generate(false),
         ["generate", "--check"] => generate(true),
         ["corpus", rest @ ..] => corpus::run(&workspace_root(), rest),
+        ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         _ => Err(
-            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--write-docs]"
+            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--write-docs] | bench [--runs N] [--skip-overhead]"
                 .to_owned(),
         ),
     };

@@ -17,7 +17,7 @@ pub struct Api {
     pub meta: Meta,
     /// The root of the resource tree; its operations hang directly off the client.
     pub root: Resource,
-    /// Every named type the SDK defines, in a stable order.
+    /// Every named type the SDK defines, sorted by name (lookups binary-search it).
     pub types: Vec<TypeDef>,
     /// Typed error bodies the spec declares, each with an accessor on `ApiError`.
     pub error_bodies: Vec<ErrorBody>,

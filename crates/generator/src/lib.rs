@@ -47,6 +47,73 @@ pub enum GenerateError {
     Emit(#[from] emit::EmitError),
 }
 
+/// How long each phase of one run took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Parsing the text.
+    pub load: std::time::Duration,
+    /// Rewriting 3.1 forms and checking structure.
+    pub normalize: std::time::Duration,
+    /// Deserializing into typed OpenAPI.
+    pub deserialize: std::time::Duration,
+    /// Building the model.
+    pub lower: std::time::Duration,
+    /// The emit stage, wall time: building tokens, rendering templates and formatting,
+    /// on every core.
+    pub emit: std::time::Duration,
+    /// Of that, the CPU time spent formatting Rust (syn + prettyplease), summed over
+    /// threads; it overlaps `emit` and is not added to the total.
+    pub format: std::time::Duration,
+}
+
+impl Timings {
+    /// The whole run, wall time.
+    #[must_use]
+    pub fn total(&self) -> std::time::Duration {
+        self.load + self.normalize + self.deserialize + self.lower + self.emit
+    }
+}
+
+/// [`generate`], recording how long each phase took.
+pub fn generate_timed(
+    spec: &[u8],
+    spec_source: &str,
+    config: &Config,
+) -> (Result<Generated, GenerateError>, Timings) {
+    let mut timings = Timings::default();
+    let mut load = load::LoadTimings::default();
+    let loaded = load::load_timed(spec, &mut load);
+    timings.load = load.parse;
+    timings.normalize = load.normalize;
+    timings.deserialize = load.deserialize;
+    let loaded = match loaded {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => return (Err(GenerateError::Spec(diagnostics)), timings),
+    };
+    let started = std::time::Instant::now();
+    let lowered = lower::lower(&loaded, config, spec_source);
+    timings.lower = started.elapsed();
+    let (api, warnings) = match lowered {
+        Ok(lowered) => lowered,
+        Err(diagnostics) => return (Err(GenerateError::Spec(diagnostics)), timings),
+    };
+    let started = std::time::Instant::now();
+    let _ = emit::take_format_time();
+    let files = emit::emit(&api);
+    timings.emit = started.elapsed();
+    timings.format = emit::take_format_time();
+    (
+        files
+            .map(|files| Generated {
+                files,
+                warnings,
+                api,
+            })
+            .map_err(GenerateError::from),
+        timings,
+    )
+}
+
 /// Runs the three stages on one spec.
 ///
 /// `spec_source` names the spec in generated headers (`spec/openapi.json`).

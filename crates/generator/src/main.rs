@@ -25,6 +25,11 @@ struct Args {
     /// The crate name; defaults to the config's, then one derived from the spec's title.
     #[arg(long)]
     name: Option<String>,
+    /// Benchmark mode for `cargo xtask bench`: generate this many times, write
+    /// nothing, and print the median time of each phase, the peak memory and the size
+    /// of the output as one JSON line.
+    #[arg(long, hide = true)]
+    bench_runs: Option<usize>,
 }
 
 fn main() -> ExitCode {
@@ -36,6 +41,68 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs the pipeline `runs` times and prints medians as JSON.
+fn bench(spec: &[u8], source: &str, config: &Config, runs: usize) -> Result<(), String> {
+    let mut samples = Vec::new();
+    let mut generated = None;
+    for _ in 0..runs {
+        let (result, timings) = generator::generate_timed(spec, source, config);
+        generated = Some(result.map_err(|error| error.to_string())?);
+        samples.push(timings);
+    }
+    let generated = generated.ok_or("no run")?;
+    let median = |pick: &dyn Fn(&generator::Timings) -> std::time::Duration| {
+        let mut values: Vec<u128> = samples.iter().map(|t| pick(t).as_micros()).collect();
+        values.sort_unstable();
+        values[values.len() / 2]
+    };
+    let operations = count_operations(&generated.api.root);
+    let runtime: usize = generator::emit::RUNTIME_FILES
+        .iter()
+        .map(|(_, text)| text.lines().count())
+        .sum();
+    let lines: usize = generated
+        .files
+        .values()
+        .map(|text| text.lines().count())
+        .sum();
+    let peak_kb = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+        })
+        .unwrap_or(0);
+    println!(
+        "{{\"load_us\":{},\"normalize_us\":{},\"deserialize_us\":{},\"lower_us\":{},\"emit_us\":{},\"format_us\":{},\"total_us\":{},\"peak_kb\":{peak_kb},\"operations\":{operations},\"lines\":{lines},\"runtime_lines\":{runtime}}}",
+        median(&|t| t.load),
+        median(&|t| t.normalize),
+        median(&|t| t.deserialize),
+        median(&|t| t.lower),
+        median(&|t| t.emit),
+        median(&|t| t.format),
+        median(&|t| t.total()),
+    );
+    Ok(())
+}
+
+fn count_operations(resource: &generator::ir::Resource) -> usize {
+    resource.operations.len()
+        + resource
+            .children
+            .iter()
+            .map(count_operations)
+            .sum::<usize>()
 }
 
 fn run(args: &Args) -> Result<(), String> {
@@ -57,6 +124,9 @@ fn run(args: &Args) -> Result<(), String> {
         .spec
         .file_name()
         .map_or_else(|| "spec".to_owned(), |n| n.to_string_lossy().into_owned());
+    if let Some(runs) = args.bench_runs {
+        return bench(&spec, &source, &config, runs.max(1));
+    }
     let text = String::from_utf8_lossy(&spec);
     let shown_name = args.spec.display().to_string();
     let generated = generator::generate(&spec, &source, &config).map_err(|error| match error {

@@ -91,7 +91,11 @@ fn accessors(resource: &Resource, chain: &[&Resource]) -> Vec<TokenStream> {
 
 fn method(operation: &Operation, chain: &[&Resource]) -> TokenStream {
     let name = ident(&operation.method_name);
-    let doc = doc_attrs(&operation.doc);
+    // The async method carries the full docs and example; this one points to it.
+    let summary = operation.doc.split("\n\n").next().unwrap_or_default();
+    let doc = doc_attrs(&format!(
+        "{summary}\n\nBlocking form of the async method of the same name: it waits for the result."
+    ));
     let args = signature_args(operation);
     let arg_names = argument_names(operation);
     let client = if chain.is_empty() {

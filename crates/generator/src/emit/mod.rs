@@ -155,8 +155,27 @@ fn header(api: &Api, comment: &str) -> String {
     )
 }
 
+thread_local! {
+    /// Time spent formatting (parsing tokens into syn and printing them), so the
+    /// benchmark can report it apart from building the tokens.
+    static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
+}
+
+/// Takes the formatting time accumulated on this thread since the last call.
+#[must_use]
+pub fn take_format_time() -> std::time::Duration {
+    FORMAT_TIME.with(|cell| cell.replace(std::time::Duration::ZERO))
+}
+
 /// Formats tokens as a Rust file with the generated-file header.
 fn rust_file(api: &Api, path: &str, body: &TokenStream) -> Result<String, EmitError> {
+    let started = std::time::Instant::now();
+    let result = format_rust(api, path, body);
+    FORMAT_TIME.with(|cell| cell.set(cell.get() + started.elapsed()));
+    result
+}
+
+fn format_rust(api: &Api, path: &str, body: &TokenStream) -> Result<String, EmitError> {
     let file: syn::File = syn::parse2(quote! {
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #body
@@ -170,6 +189,149 @@ fn rust_file(api: &Api, path: &str, body: &TokenStream) -> Result<String, EmitEr
         header(api, "//"),
         prettyplease::unparse(&file)
     ))
+}
+
+/// One item of `types.rs`.
+#[derive(Clone, Copy)]
+enum Unit<'a> {
+    Type(&'a crate::ir::TypeDef),
+    Params(&'a crate::ir::ParamsType),
+    ErrorAccessors,
+}
+
+/// Builds and formats one item.
+fn format_unit(api: &Api, unit: Unit<'_>) -> Result<String, EmitError> {
+    let tokens = match unit {
+        Unit::Type(def) => models::type_def(def, &api.types),
+        Unit::Params(params) => models::params_type(params),
+        Unit::ErrorAccessors => error_accessors(api),
+    };
+    if tokens.is_empty() {
+        return Ok(String::new());
+    }
+    let started = std::time::Instant::now();
+    let file: syn::File = syn::parse2(tokens).map_err(|error| EmitError::InvalidRust {
+        path: "src/types.rs".to_owned(),
+        message: error.to_string(),
+    })?;
+    let text = prettyplease::unparse(&file);
+    FORMAT_TIME.with(|cell| cell.set(cell.get() + started.elapsed()));
+    Ok(text)
+}
+
+/// A piece of the emitted Rust, built and formatted on one thread.
+enum Job<'u, 'a> {
+    /// A run of `types.rs` items.
+    Types(&'u [Unit<'a>]),
+    /// One resource module.
+    Resource(&'u resources::ResourceFile<'a>),
+    /// The blocking client's handles.
+    Blocking,
+}
+
+fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
+    match job {
+        Job::Types(units) => {
+            let mut text = String::new();
+            for unit in *units {
+                text.push_str(&format_unit(api, *unit)?);
+            }
+            Ok(text)
+        }
+        Job::Resource(file) => {
+            let doc = if file.chain.is_empty() {
+                match api.root.children.first() {
+                    Some(first) => format!(
+                        "The API's resources, reached from the client (`client.{}()`).",
+                        lower_names_bare(&first.accessor)
+                    ),
+                    None => "The API's operations, as methods of the client.".to_owned(),
+                }
+            } else {
+                "Methods of one resource.".to_owned()
+            };
+            let path = format!("src/{}", file.path);
+            module_file(
+                api,
+                &path,
+                &doc,
+                &resources::resource_tokens(&api.meta, file, &api.types),
+            )
+        }
+        Job::Blocking => module_file(
+            api,
+            "src/blocking/api.rs",
+            "The blocking client's resource handles, mirroring the async ones.",
+            &blocking::blocking_api(&api.root),
+        ),
+    }
+}
+
+/// Runs the jobs on every core, each thread taking the next job as it finishes;
+/// returns the outputs in job order.
+fn run_jobs(api: &Api, jobs: &[Job<'_, '_>]) -> Result<Vec<String>, EmitError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8)
+        .min(jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let per_thread: Vec<Vec<(usize, Result<String, EmitError>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let _ = take_format_time();
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else {
+                            break;
+                        };
+                        done.push((index, run_job(api, job)));
+                    }
+                    (done, take_format_time())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| match handle.join() {
+                Ok((done, format_time)) => {
+                    // Report the formatting work done, summed over threads (CPU time).
+                    FORMAT_TIME.with(|cell| cell.set(cell.get() + format_time));
+                    done
+                }
+                Err(_) => vec![(
+                    0,
+                    Err(EmitError::InvalidRust {
+                        path: "emit".to_owned(),
+                        message: "an emitting thread panicked".to_owned(),
+                    }),
+                )],
+            })
+            .collect()
+    });
+    let mut outputs: Vec<Option<String>> = vec![None; jobs.len()];
+    for (index, output) in per_thread.into_iter().flatten() {
+        outputs[index] = Some(output?);
+    }
+    Ok(outputs.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+/// The formatted head of a module file: the rustfmt opt-out and the module doc.
+fn module_head(doc: &str) -> Result<String, EmitError> {
+    let doc_lines = doc.lines().map(|line| {
+        let line = format!(" {line}");
+        quote! { #![doc = #line] }
+    });
+    let file: syn::File = syn::parse2(quote! {
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        #(#doc_lines)*
+    })
+    .map_err(|error| EmitError::InvalidRust {
+        path: "module head".to_owned(),
+        message: error.to_string(),
+    })?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Adds the `//!`-style module doc and formats a module file.
@@ -210,52 +372,43 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
         )?,
     );
 
-    let mut type_items: Vec<TokenStream> = api
-        .types
-        .iter()
-        .map(|def| models::type_def(def, &api.types))
-        .collect();
-    let mut params: Vec<_> = Vec::new();
+    // Every Rust file is built and formatted on a pool of threads (tokens are not
+    // `Send`, so each job builds its own from the shared model); `types.rs`, which
+    // holds most of the code, is split into chunks joined back in order.
+    let mut params: Vec<&crate::ir::ParamsType> = Vec::new();
     collect_params(&api.root, &mut params);
-    params.sort_by(|a, b| a.0.cmp(&b.0));
-    type_items.extend(params.into_iter().map(|(_, tokens)| tokens));
-    type_items.push(error_accessors(api));
+    params.sort_by(|a, b| a.name.cmp(&b.name));
+    // A `_stream` twin shares its operation's params type: emit it once.
+    params.dedup_by(|a, b| a.name == b.name);
+    let mut units: Vec<Unit<'_>> = api.types.iter().map(Unit::Type).collect();
+    units.extend(params.into_iter().map(Unit::Params));
+    units.push(Unit::ErrorAccessors);
+    let resource_files = resources::resource_files(&api.root);
+    let chunk = units.len().div_ceil(16).max(1);
+    let mut jobs: Vec<Job<'_, '_>> = units.chunks(chunk).map(Job::Types).collect();
+    jobs.extend(resource_files.iter().map(Job::Resource));
+    jobs.push(Job::Blocking);
+    let outputs = run_jobs(api, &jobs)?;
+    let mut items = String::new();
+    for (job, output) in jobs.iter().zip(outputs) {
+        match job {
+            Job::Types(_) => items.push_str(&output),
+            Job::Resource(file) => {
+                files.insert(format!("src/{}", file.path), output);
+            }
+            Job::Blocking => {
+                files.insert("src/blocking/api.rs".to_owned(), output);
+            }
+        }
+    }
+    let head = module_head(
+        "Every type the API's operations send or return, and each method's parameters type.",
+    )?;
     files.insert(
         "src/types.rs".to_owned(),
-        module_file(
-            api,
-            "src/types.rs",
-            "Every type the API's operations send or return, and each method's parameters type.",
-            &quote! { #(#type_items)* },
-        )?,
+        format!("{}\n{head}{items}", header(api, "//")),
     );
 
-    files.insert(
-        "src/blocking/api.rs".to_owned(),
-        module_file(
-            api,
-            "src/blocking/api.rs",
-            "The blocking client's resource handles, mirroring the async ones.",
-            &blocking::blocking_api(&api.root),
-        )?,
-    );
-
-    for (path, tokens) in resources::resource_files(&api.meta, &api.root, &api.types) {
-        let doc = if path == "resources/mod.rs" {
-            match api.root.children.first() {
-                Some(first) => format!(
-                    "The API's resources, reached from the client (`client.{}()`).",
-                    lower_names_bare(&first.accessor)
-                ),
-                None => "The API's operations, as methods of the client.".to_owned(),
-            }
-        } else {
-            "Methods of one resource.".to_owned()
-        };
-        let file_path = format!("src/{path}");
-        let contents = module_file(api, &file_path, &doc, &tokens)?;
-        files.insert(file_path, contents);
-    }
     Ok(files)
 }
 
@@ -293,10 +446,10 @@ fn lower_names_bare(name: &str) -> &str {
     crate::lower::names::bare(name)
 }
 
-fn collect_params(resource: &Resource, out: &mut Vec<(String, TokenStream)>) {
+fn collect_params<'a>(resource: &'a Resource, out: &mut Vec<&'a crate::ir::ParamsType>) {
     for operation in &resource.operations {
         if let Some(params) = &operation.params {
-            out.push((params.name.clone(), models::params_type(params)));
+            out.push(params);
         }
     }
     for child in &resource.children {

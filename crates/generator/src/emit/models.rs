@@ -18,6 +18,15 @@ use crate::ir::{
 };
 use crate::lower::names;
 
+/// The definition named `name`; `types` is sorted by name (see [`crate::ir::Api::types`]).
+#[must_use]
+pub fn find_type<'a>(types: &'a [TypeDef], name: &str) -> Option<&'a TypeDef> {
+    types
+        .binary_search_by(|def| def.name.as_str().cmp(name))
+        .ok()
+        .map(|index| &types[index])
+}
+
 /// The tokens of one model type.
 #[must_use]
 pub fn type_def(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
@@ -165,7 +174,7 @@ fn default_expr(value: &Value, ty: &TypeRef, all: &[TypeDef]) -> Option<TokenStr
             quote! { #literal }
         }
         (TypeRef::Named(name), Value::String(text)) => {
-            let def = all.iter().find(|def| &def.name == name)?;
+            let def = find_type(all, name)?;
             let TypeKind::StringEnum(variants) = &def.kind else {
                 return None;
             };

@@ -21,29 +21,58 @@ use crate::lower::names;
 
 /// Every resource module, as (path under `src/`, tokens).
 #[must_use]
-pub fn resource_files(
-    meta: &Meta,
-    root: &Resource,
-    types: &[TypeDef],
-) -> Vec<(String, TokenStream)> {
+/// One resource module to emit: its file under `src/`, the resources from the root to
+/// it (empty for the root), and the resource.
+pub struct ResourceFile<'a> {
+    /// The file under `src/` (`resources/beta/chat.rs`).
+    pub path: String,
+    /// The resources from the root down to this one, inclusive (empty for the root).
+    pub chain: Vec<&'a Resource>,
+    /// The resource.
+    pub node: &'a Resource,
+}
+
+/// Every resource module of the tree, root first.
+#[must_use]
+pub fn resource_files(root: &Resource) -> Vec<ResourceFile<'_>> {
     let mut files = Vec::new();
-    emit_node(meta, root, types, "resources", &[], &mut files);
+    list_files(root, "resources", &[], &mut files);
     files
 }
 
-fn emit_node(
-    meta: &Meta,
-    node: &Resource,
-    types: &[TypeDef],
+fn list_files<'a>(
+    node: &'a Resource,
     dir: &str,
-    chain: &[&Resource],
-    files: &mut Vec<(String, TokenStream)>,
+    chain: &[&'a Resource],
+    files: &mut Vec<ResourceFile<'a>>,
 ) {
     let is_root = chain.is_empty() && node.path.is_empty();
     let mut chain_here: Vec<&Resource> = chain.to_vec();
     if !is_root {
         chain_here.push(node);
     }
+    let path = if is_root || !node.children.is_empty() {
+        format!("{dir}/mod.rs")
+    } else {
+        format!("{dir}.rs")
+    };
+    files.push(ResourceFile {
+        path,
+        chain: chain_here.clone(),
+        node,
+    });
+    for child in &node.children {
+        let child_dir = format!("{dir}/{}", names::bare(&child.module));
+        list_files(child, &child_dir, &chain_here, files);
+    }
+}
+
+/// The tokens of one resource module.
+#[must_use]
+pub fn resource_tokens(meta: &Meta, file: &ResourceFile<'_>, types: &[TypeDef]) -> TokenStream {
+    let node = file.node;
+    let chain_here = &file.chain;
+    let is_root = chain_here.is_empty();
     let child_mods = node.children.iter().map(|child| {
         let module = ident(&child.module);
         let doc = doc_attrs(&child.doc);
@@ -74,8 +103,8 @@ fn emit_node(
     let methods = node
         .operations
         .iter()
-        .map(|operation| method(meta, operation, types, &chain_here, is_root));
-    let body = if is_root {
+        .map(|operation| method(meta, operation, types, chain_here, is_root));
+    if is_root {
         quote! {
             #(#child_mods)*
 
@@ -115,18 +144,6 @@ fn emit_node(
                 #(#methods)*
             }
         }
-    };
-    let file = if is_root {
-        format!("{dir}/mod.rs")
-    } else if node.children.is_empty() {
-        format!("{dir}.rs")
-    } else {
-        format!("{dir}/mod.rs")
-    };
-    files.push((file, body));
-    for child in &node.children {
-        let child_dir = format!("{dir}/{}", names::bare(&child.module));
-        emit_node(meta, child, types, &child_dir, &chain_here, files);
     }
 }
 
@@ -487,7 +504,7 @@ fn first_required_string(ty: &TypeRef, types: &[TypeDef]) -> Option<String> {
     let TypeRef::Named(name) = ty else {
         return None;
     };
-    let def = types.iter().find(|def| &def.name == name)?;
+    let def = super::models::find_type(types, name)?;
     match &def.kind {
         TypeKind::Struct(s) => s
             .fields

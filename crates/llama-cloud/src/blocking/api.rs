@@ -250,9 +250,7 @@ pub mod beta {
         impl Chat {
             /// Create Session
             ///
-            /// Create a chat session, optionally bound to indexes (locked after the first message).
-            ///
-            /// `POST /api/v1/chat`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create(
                 &self,
                 params: crate::types::ChatCreateParams,
@@ -261,9 +259,7 @@ pub mod beta {
             }
             /// List Sessions
             ///
-            /// List all chat sessions for the current project.
-            ///
-            /// `GET /api/v1/chat`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::ChatListParams,
@@ -275,9 +271,7 @@ pub mod beta {
             }
             /// Get Full Session
             ///
-            /// Retrieve a full session by ID, including its event history.
-            ///
-            /// `GET /api/v1/chat/{session_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 session_id: &str,
@@ -295,9 +289,7 @@ pub mod beta {
             }
             /// Delete Session
             ///
-            /// Delete a session.
-            ///
-            /// `DELETE /api/v1/chat/{session_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete(
                 &self,
                 session_id: &str,
@@ -315,9 +307,7 @@ pub mod beta {
             }
             /// Get Session Summary
             ///
-            /// Retrieve a session summary by ID.
-            ///
-            /// `GET /api/v1/chat/{session_id}/summary`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_summary(
                 &self,
                 session_id: &str,
@@ -335,9 +325,7 @@ pub mod beta {
             }
             /// Stream Messages
             ///
-            /// Stream agent events for a chat turn as Server-Sent Events.
-            ///
-            /// `POST /api/v1/chat/{session_id}/messages/stream`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn stream(
                 &self,
                 session_id: &str,
@@ -368,9 +356,7 @@ pub mod beta {
         impl Classifier {
             /// List Classify Jobs
             ///
-            /// List classify jobs. Experimental: not production-ready and subject to change.
-            ///
-            /// `GET /api/v1/classifier/jobs`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_classify_jobs(
                 &self,
                 params: crate::types::BetaClassifierListClassifyJobsParams,
@@ -387,9 +373,7 @@ pub mod beta {
             }
             /// Create Classify Job
             ///
-            /// Create a classify job. Experimental: not production-ready and subject to change.
-            ///
-            /// `POST /api/v1/classifier/jobs`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create_classify_job(
                 &self,
                 params: crate::types::BetaClassifierCreateClassifyJobParams,
@@ -406,9 +390,7 @@ pub mod beta {
             }
             /// Get Classify Job
             ///
-            /// Get a classify job. Experimental: not production-ready and subject to change.
-            ///
-            /// `GET /api/v1/classifier/jobs/{classify_job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_classify_job(
                 &self,
                 classify_job_id: &str,
@@ -426,9 +408,7 @@ pub mod beta {
             }
             /// Get Classification Job Results
             ///
-            /// Get the results of a classify job. Experimental: not production-ready and subject to change.
-            ///
-            /// `GET /api/v1/classifier/jobs/{classify_job_id}/results`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_classification_job_results(
                 &self,
                 classify_job_id: &str,
@@ -456,11 +436,7 @@ pub mod beta {
         impl UsageMetrics {
             /// Aggregate Usage Metrics
             ///
-            /// Aggregate usage metrics using the same filters as the regular list endpoint.
-            ///
-            /// The authenticated organization is always applied as a filter.
-            ///
-            /// `GET /api/v1/beta/usage-metrics/aggregate`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn aggregate(
                 &self,
                 params: crate::types::BetaUsageMetricsAggregateParams,
@@ -477,9 +453,7 @@ pub mod beta {
             }
             /// List Usage Metrics
             ///
-            /// List usage metrics with filtering and pagination.
-            ///
-            /// `GET /api/v1/beta/usage-metrics`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::BetaUsageMetricsListParams,
@@ -499,9 +473,7 @@ pub mod beta {
         impl AgentData {
             /// Get Agent Data
             ///
-            /// Get agent data by ID.
-            ///
-            /// `GET /api/v1/beta/agent-data/{item_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 item_id: &str,
@@ -519,9 +491,7 @@ pub mod beta {
             }
             /// Update Agent Data
             ///
-            /// Update agent data by ID (overwrites).
-            ///
-            /// `PUT /api/v1/beta/agent-data/{item_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn update(
                 &self,
                 item_id: &str,
@@ -539,9 +509,7 @@ pub mod beta {
             }
             /// Delete Agent Data
             ///
-            /// Delete agent data by ID.
-            ///
-            /// `DELETE /api/v1/beta/agent-data/{item_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete(
                 &self,
                 item_id: &str,
@@ -559,9 +527,7 @@ pub mod beta {
             }
             /// Create Agent Data
             ///
-            /// Create new agent data.
-            ///
-            /// `POST /api/v1/beta/agent-data`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create(
                 &self,
                 params: crate::types::BetaAgentDataCreateParams,
@@ -571,9 +537,7 @@ pub mod beta {
             }
             /// Search Agent Data
             ///
-            /// Search agent data with filtering, sorting, and pagination.
-            ///
-            /// `POST /api/v1/beta/agent-data/:search`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn search(
                 &self,
                 params: crate::types::BetaAgentDataSearchParams,
@@ -583,9 +547,7 @@ pub mod beta {
             }
             /// Aggregate Agent Data
             ///
-            /// Aggregate agent data with grouping and optional counting/first item retrieval.
-            ///
-            /// `POST /api/v1/beta/agent-data/:aggregate`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn aggregate(
                 &self,
                 params: crate::types::BetaAgentDataAggregateParams,
@@ -597,9 +559,7 @@ pub mod beta {
             }
             /// Delete Agent Data By Query
             ///
-            /// Bulk delete agent data by query (deployment_name, collection, optional filters).
-            ///
-            /// `POST /api/v1/beta/agent-data/:delete`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete_by_query(
                 &self,
                 params: crate::types::BetaAgentDataDeleteByQueryParams,
@@ -626,12 +586,7 @@ pub mod beta {
         impl Files {
             /// List Files
             ///
-            /// List files with optional filtering and pagination.
-            ///
-            /// Filter by `file_name`, `file_ids`, or `external_file_id`.
-            /// Supports cursor-based pagination and custom ordering.
-            ///
-            /// `GET /api/v1/beta/files`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::BetaFilesListParams,
@@ -640,16 +595,7 @@ pub mod beta {
             }
             /// Upload File
             ///
-            /// Upload a file using multipart/form-data.
-            ///
-            /// Set `purpose` to indicate how the file will be used:
-            /// `user_data`, `parse`, `extract`, `classify`, `split`,
-            /// `sheet`, or `agent_app`.
-            ///
-            /// Returns the created file metadata including its ID for use
-            /// in subsequent parse, extract, or classify operations.
-            ///
-            /// `POST /api/v1/beta/files`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn upload(
                 &self,
                 params: crate::types::BetaFilesUploadParams,
@@ -659,9 +605,7 @@ pub mod beta {
             }
             /// Query Files
             ///
-            /// Query files with filtering and pagination. Deprecated: use `GET /files`.
-            ///
-            /// `POST /api/v1/beta/files/query`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn query(
@@ -672,9 +616,7 @@ pub mod beta {
             }
             /// Get File
             ///
-            /// Get file metadata by ID.
-            ///
-            /// `GET /api/v1/beta/files/{file_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 file_id: &str,
@@ -692,9 +634,7 @@ pub mod beta {
             }
             /// Delete File
             ///
-            /// Delete a file from the project.
-            ///
-            /// `DELETE /api/v1/beta/files/{file_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete(
                 &self,
                 file_id: &str,
@@ -707,9 +647,7 @@ pub mod beta {
             }
             /// Read File Content
             ///
-            /// Get a presigned URL to download the file content.
-            ///
-            /// `GET /api/v1/beta/files/{file_id}/content`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn read_content(
                 &self,
                 file_id: &str,
@@ -737,9 +675,7 @@ pub mod beta {
         impl Attachments {
             /// List Attachments
             ///
-            /// List the attachments associated with a file (e.g. per-page screenshots).
-            ///
-            /// `GET /api/v1/beta/attachments`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::BetaAttachmentsListParams,
@@ -749,9 +685,7 @@ pub mod beta {
             }
             /// Get Attachment
             ///
-            /// Return a presigned download URL for a specific attachment.
-            ///
-            /// `GET /api/v1/beta/attachments/{attachment_name}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 attachment_name: &str,
@@ -779,9 +713,7 @@ pub mod beta {
         impl Sheets {
             /// List Spreadsheet Jobs
             ///
-            /// List spreadsheet parsing jobs.
-            ///
-            /// `GET /api/v1/beta/sheets/jobs`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn list_spreadsheet_jobs(
@@ -800,14 +732,7 @@ pub mod beta {
             }
             /// Create Spreadsheet Job
             ///
-            /// Create a spreadsheet parsing job.
-            ///
-            /// Provide at most one of `configuration` (an inline parsing configuration) or
-            /// `configuration_id` (a saved configuration preset). If neither is provided, a
-            /// default configuration is used. Optionally include `webhook_configurations`
-            /// to receive `sheets.*` status notifications.
-            ///
-            /// `POST /api/v1/beta/sheets/jobs`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn create_spreadsheet_job(
@@ -826,9 +751,7 @@ pub mod beta {
             }
             /// Get Spreadsheet Job
             ///
-            /// Get a spreadsheet parsing job. When `include_results=True` (default), embeds extracted regions and results if complete, skipping the separate `/results` call.
-            ///
-            /// `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn get_spreadsheet_job(
@@ -848,9 +771,7 @@ pub mod beta {
             }
             /// Delete Spreadsheet Job
             ///
-            /// Delete a spreadsheet parsing job and its associated data.
-            ///
-            /// `DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn delete_spreadsheet_job(
@@ -870,9 +791,7 @@ pub mod beta {
             }
             /// Get Result Region
             ///
-            /// Generate a presigned URL to download a specific extracted region.
-            ///
-            /// `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn get_result_region(
@@ -916,7 +835,7 @@ pub mod beta {
             }
             /// List Directories
             ///
-            /// `GET /api/v1/beta/directories`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::BetaDirectoriesListParams,
@@ -926,9 +845,7 @@ pub mod beta {
             }
             /// Create Directory
             ///
-            /// Create a new directory within the specified project.
-            ///
-            /// `POST /api/v1/beta/directories`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create(
                 &self,
                 params: crate::types::BetaDirectoriesCreateParams,
@@ -938,9 +855,7 @@ pub mod beta {
             }
             /// Get Directory
             ///
-            /// Retrieve a directory by its identifier.
-            ///
-            /// `GET /api/v1/beta/directories/{directory_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 directory_id: &str,
@@ -958,9 +873,7 @@ pub mod beta {
             }
             /// Delete Directory
             ///
-            /// Permanently delete a directory.
-            ///
-            /// `DELETE /api/v1/beta/directories/{directory_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete(
                 &self,
                 directory_id: &str,
@@ -978,9 +891,7 @@ pub mod beta {
             }
             /// Update Directory
             ///
-            /// Update directory metadata.
-            ///
-            /// `PATCH /api/v1/beta/directories/{directory_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn update(
                 &self,
                 directory_id: &str,
@@ -1007,9 +918,7 @@ pub mod beta {
             impl Files {
                 /// List Directory Files
                 ///
-                /// List all files within the specified directory with optional filtering and pagination.
-                ///
-                /// `GET /api/v1/beta/directories/{directory_id}/files`
+                /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn list(
                     &self,
                     directory_id: &str,
@@ -1028,9 +937,7 @@ pub mod beta {
                 }
                 /// Add Directory File
                 ///
-                /// Create a new file within the specified directory; the directory must exist in the project and `file_id` must reference an existing file.
-                ///
-                /// `POST /api/v1/beta/directories/{directory_id}/files`
+                /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn add(
                     &self,
                     directory_id: &str,
@@ -1049,9 +956,7 @@ pub mod beta {
                 }
                 /// Upload File To Directory
                 ///
-                /// Upload a file and create its directory entry in one call; `unique_id` / `display_name` default to values derived from file metadata.
-                ///
-                /// `POST /api/v1/beta/directories/{directory_id}/files/upload`
+                /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn upload(
                     &self,
                     directory_id: &str,
@@ -1070,9 +975,7 @@ pub mod beta {
                 }
                 /// Get Directory File
                 ///
-                /// Get a directory file by `directory_file_id`; to look up by `unique_id`, use the list endpoint with a filter.
-                ///
-                /// `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`
+                /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn retrieve(
                     &self,
                     directory_id: &str,
@@ -1092,9 +995,7 @@ pub mod beta {
                 }
                 /// Delete Directory File
                 ///
-                /// Delete a directory file by `directory_file_id`; to resolve from `unique_id`, list with a filter first.
-                ///
-                /// `DELETE /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`
+                /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn delete(
                     &self,
                     directory_id: &str,
@@ -1114,9 +1015,7 @@ pub mod beta {
                 }
                 /// Update Directory File
                 ///
-                /// Update directory-file metadata by `directory_file_id`; set `directory_id` to move the file to a different directory. To resolve from `unique_id`, list with a filter first.
-                ///
-                /// `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`
+                /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn update(
                     &self,
                     directory_id: &str,
@@ -1136,9 +1035,7 @@ pub mod beta {
                 }
                 /// Bulk Delete Directory Files
                 ///
-                /// Delete up to 100 files from the specified directory; all must belong to it.
-                ///
-                /// `POST /api/v1/beta/directories/{directory_id}/files/bulk-delete`
+                /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn bulk_delete(
                     &self,
                     directory_id: &str,
@@ -1168,9 +1065,7 @@ pub mod beta {
         impl Configurations {
             /// List Configurations
             ///
-            /// List product configurations for the current project.
-            ///
-            /// `GET /api/v1/beta/configurations`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::BetaConfigurationsListParams,
@@ -1182,9 +1077,7 @@ pub mod beta {
             }
             /// Create Configuration
             ///
-            /// Upsert a product configuration; updates if one with the same name + product type + project exists, otherwise creates.
-            ///
-            /// `POST /api/v1/beta/configurations`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create(
                 &self,
                 params: crate::types::BetaConfigurationsCreateParams,
@@ -1196,9 +1089,7 @@ pub mod beta {
             }
             /// Get Configuration
             ///
-            /// Get a single product configuration by ID.
-            ///
-            /// `GET /api/v1/beta/configurations/{config_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 config_id: &str,
@@ -1216,9 +1107,7 @@ pub mod beta {
             }
             /// Update Configuration
             ///
-            /// Update an existing product configuration.
-            ///
-            /// `PUT /api/v1/beta/configurations/{config_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn update(
                 &self,
                 config_id: &str,
@@ -1236,9 +1125,7 @@ pub mod beta {
             }
             /// Delete Configuration
             ///
-            /// Delete a product configuration.
-            ///
-            /// `DELETE /api/v1/beta/configurations/{config_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete(
                 &self,
                 config_id: &str,
@@ -1266,9 +1153,7 @@ pub mod beta {
         impl WebhookConfigs {
             /// List Webhook Configs
             ///
-            /// List the webhook configurations for the current project, newest first.
-            ///
-            /// `GET /api/v1/beta/webhook-configs`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::BetaWebhookConfigsListParams,
@@ -1280,9 +1165,7 @@ pub mod beta {
             }
             /// Create Webhook Config
             ///
-            /// Create a reusable webhook configuration for the current project.
-            ///
-            /// `POST /api/v1/beta/webhook-configs`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create(
                 &self,
                 params: crate::types::BetaWebhookConfigsCreateParams,
@@ -1299,9 +1182,7 @@ pub mod beta {
             }
             /// Get Webhook Config
             ///
-            /// Get a single webhook configuration by ID.
-            ///
-            /// `GET /api/v1/beta/webhook-configs/{config_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 config_id: &str,
@@ -1319,9 +1200,7 @@ pub mod beta {
             }
             /// Update Webhook Config
             ///
-            /// Update a webhook configuration. Only fields present in the request change.
-            ///
-            /// `PUT /api/v1/beta/webhook-configs/{config_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn update(
                 &self,
                 config_id: &str,
@@ -1339,9 +1218,7 @@ pub mod beta {
             }
             /// Delete Webhook Config
             ///
-            /// Delete a webhook configuration.
-            ///
-            /// `DELETE /api/v1/beta/webhook-configs/{config_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete(
                 &self,
                 config_id: &str,
@@ -1369,9 +1246,7 @@ pub mod beta {
         impl Split {
             /// List Split Jobs
             ///
-            /// List document split jobs.
-            ///
-            /// `GET /api/v1/beta/split/jobs`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_jobs(
                 &self,
                 params: crate::types::BetaSplitListJobsParams,
@@ -1381,9 +1256,7 @@ pub mod beta {
             }
             /// Create Split Job
             ///
-            /// Create a document split job.
-            ///
-            /// `POST /api/v1/beta/split/jobs`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create_job(
                 &self,
                 params: crate::types::BetaSplitCreateJobParams,
@@ -1393,9 +1266,7 @@ pub mod beta {
             }
             /// Get Split Job
             ///
-            /// Get a document split job.
-            ///
-            /// `GET /api/v1/beta/split/jobs/{split_job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_job(
                 &self,
                 split_job_id: &str,
@@ -1423,12 +1294,7 @@ pub mod beta {
         impl BatchProcessing {
             /// List Batch Jobs
             ///
-            /// List batch processing jobs with optional filtering.
-            ///
-            /// Filter by `directory_id`, `job_type`, or `status`. Results
-            /// are paginated with configurable `limit` and `offset`.
-            ///
-            /// `GET /api/v1/beta/batch-processing`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_jobs(
                 &self,
                 params: crate::types::BetaBatchProcessingListJobsParams,
@@ -1445,16 +1311,7 @@ pub mod beta {
             }
             /// Create Batch Job
             ///
-            /// Create a batch processing job.
-            ///
-            /// Processes files from a directory or a specific list of item IDs.
-            /// Supports batch parsing and classification operations.
-            ///
-            /// Provide either `directory_id` to process all files in a directory,
-            /// or `item_ids` for specific items. The job runs asynchronously —
-            /// poll `GET /batch/{job_id}` for progress.
-            ///
-            /// `POST /api/v1/beta/batch-processing`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create_job(
                 &self,
                 params: crate::types::BetaBatchProcessingCreateJobParams,
@@ -1471,12 +1328,7 @@ pub mod beta {
             }
             /// Get Batch Job Status
             ///
-            /// Get detailed status of a batch processing job.
-            ///
-            /// Returns current progress percentage, file counts (total,
-            /// processed, failed, skipped), and timestamps.
-            ///
-            /// `GET /api/v1/beta/batch-processing/{job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_job_status(
                 &self,
                 job_id: &str,
@@ -1494,12 +1346,7 @@ pub mod beta {
             }
             /// List Batch Job Items
             ///
-            /// List items in a batch job with optional status filtering.
-            ///
-            /// Useful for finding failed items, viewing completed items,
-            /// or debugging processing issues.
-            ///
-            /// `GET /api/v1/beta/batch-processing/{job_id}/items`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_job_items(
                 &self,
                 job_id: &str,
@@ -1517,12 +1364,7 @@ pub mod beta {
             }
             /// Cancel Batch Job
             ///
-            /// Cancel a running batch processing job.
-            ///
-            /// Stops processing and marks pending items as cancelled.
-            /// Items currently being processed may still complete.
-            ///
-            /// `POST /api/v1/beta/batch-processing/{job_id}/cancel`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn cancel_job(
                 &self,
                 job_id: &str,
@@ -1540,13 +1382,7 @@ pub mod beta {
             }
             /// Get Item Processing Results
             ///
-            /// Get all processing results for a specific item.
-            ///
-            /// Returns the complete processing history for an item including
-            /// what operations were performed, parameters used, and where
-            /// outputs are stored. Optionally filter by `job_type`.
-            ///
-            /// `GET /api/v1/beta/batch-processing/items/{item_id}/processing-results`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_item_results(
                 &self,
                 item_id: &str,
@@ -1590,9 +1426,7 @@ pub mod beta {
             impl Files {
                 /// List Pipeline Files
                 ///
-                /// List files for a pipeline with pagination and filtering.
-                ///
-                /// `GET /api/v1/beta/pipelines/{pipeline_id}/files`
+                /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn list(
                     &self,
                     pipeline_id: &str,
@@ -1623,9 +1457,7 @@ pub mod data_sinks {
     impl DataSinks {
         /// List Data Sinks
         ///
-        /// List data sinks for a given project.
-        ///
-        /// `GET /api/v1/data-sinks`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(
             &self,
             params: crate::types::DataSinksListParams,
@@ -1634,9 +1466,7 @@ pub mod data_sinks {
         }
         /// Create Data Sink
         ///
-        /// Create a new data sink.
-        ///
-        /// `POST /api/v1/data-sinks`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create(
             &self,
             params: crate::types::DataSinksCreateParams,
@@ -1645,9 +1475,7 @@ pub mod data_sinks {
         }
         /// Get Data Sink
         ///
-        /// Get a data sink by ID.
-        ///
-        /// `GET /api/v1/data-sinks/{data_sink_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn retrieve(
             &self,
             data_sink_id: &str,
@@ -1657,9 +1485,7 @@ pub mod data_sinks {
         }
         /// Update Data Sink
         ///
-        /// Update a data sink by ID.
-        ///
-        /// `PUT /api/v1/data-sinks/{data_sink_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn update(
             &self,
             data_sink_id: &str,
@@ -1672,9 +1498,7 @@ pub mod data_sinks {
         }
         /// Delete Data Sink
         ///
-        /// Delete a data sink by ID.
-        ///
-        /// `DELETE /api/v1/data-sinks/{data_sink_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete(&self, data_sink_id: &str) -> Result<(), crate::Error> {
             self.client
                 .send(self.client.async_client().data_sinks().delete(data_sink_id))
@@ -1691,10 +1515,7 @@ pub mod data_sources {
     impl DataSources {
         /// List Data Sources
         ///
-        /// List data sources for a given project.
-        /// If project_id is not provided, uses the default project.
-        ///
-        /// `GET /api/v1/data-sources`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(
             &self,
             params: crate::types::DataSourcesListParams,
@@ -1703,9 +1524,7 @@ pub mod data_sources {
         }
         /// Create Data Source
         ///
-        /// Create a new data source.
-        ///
-        /// `POST /api/v1/data-sources`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create(
             &self,
             params: crate::types::DataSourcesCreateParams,
@@ -1714,9 +1533,7 @@ pub mod data_sources {
         }
         /// Get Data Source
         ///
-        /// Get a data source by ID.
-        ///
-        /// `GET /api/v1/data-sources/{data_source_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn retrieve(
             &self,
             data_source_id: &str,
@@ -1726,9 +1543,7 @@ pub mod data_sources {
         }
         /// Update Data Source
         ///
-        /// Update a data source by ID.
-        ///
-        /// `PUT /api/v1/data-sources/{data_source_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn update(
             &self,
             data_source_id: &str,
@@ -1745,9 +1560,7 @@ pub mod data_sources {
         }
         /// Delete Data Source
         ///
-        /// Delete a data source by ID.
-        ///
-        /// `DELETE /api/v1/data-sources/{data_source_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete(&self, data_source_id: &str) -> Result<(), crate::Error> {
             self.client
                 .send(self.client.async_client().data_sources().delete(data_source_id))
@@ -1764,7 +1577,7 @@ pub mod embedding_model_configs {
     impl EmbeddingModelConfigs {
         /// List Embedding Model Configs
         ///
-        /// `GET /api/v1/embedding-model-configs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(
             &self,
             params: crate::types::EmbeddingModelConfigsListParams,
@@ -1774,9 +1587,7 @@ pub mod embedding_model_configs {
         }
         /// Create a new Embedding Model Configuration
         ///
-        /// Create a new embedding model configuration within a specified project.
-        ///
-        /// `POST /api/v1/embedding-model-configs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create(
             &self,
             params: crate::types::EmbeddingModelConfigsCreateParams,
@@ -1788,9 +1599,7 @@ pub mod embedding_model_configs {
         }
         /// Update Embedding Model Config
         ///
-        /// Update an embedding model config by ID.
-        ///
-        /// `PUT /api/v1/embedding-model-configs/{embedding_model_config_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn update(
             &self,
             embedding_model_config_id: &str,
@@ -1807,9 +1616,7 @@ pub mod embedding_model_configs {
         }
         /// Delete Embedding Model Config
         ///
-        /// Delete an embedding model config by ID.
-        ///
-        /// `DELETE /api/v1/embedding-model-configs/{embedding_model_config_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete(
             &self,
             embedding_model_config_id: &str,
@@ -1836,17 +1643,13 @@ pub mod organizations {
     impl Organizations {
         /// List Organizations
         ///
-        /// List organizations for a user.
-        ///
-        /// `GET /api/v1/organizations`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(&self) -> Result<Vec<crate::types::Organization>, crate::Error> {
             self.client.send(self.client.async_client().organizations().list())
         }
         /// Get Organization
         ///
-        /// Get an organization by ID.
-        ///
-        /// `GET /api/v1/organizations/{organization_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn retrieve(
             &self,
             organization_id: &str,
@@ -1868,9 +1671,7 @@ pub mod projects {
     impl Projects {
         /// List Projects
         ///
-        /// List projects or get one by name
-        ///
-        /// `GET /api/v1/projects`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(
             &self,
             params: crate::types::ProjectsListParams,
@@ -1879,9 +1680,7 @@ pub mod projects {
         }
         /// Get Project
         ///
-        /// Get a project by ID.
-        ///
-        /// `GET /api/v1/projects/{project_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn retrieve(
             &self,
             project_id: &str,
@@ -1902,9 +1701,7 @@ pub mod job_dashboard {
     impl JobDashboard {
         /// Query project job data points
         ///
-        /// Returns paginated job data points for the current project.
-        ///
-        /// `GET /api/v1/job-data-points`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_project_data_points(
             &self,
             params: crate::types::JobDashboardListProjectDataPointsParams,
@@ -1930,9 +1727,7 @@ pub mod page_screenshots {
     impl PageScreenshots {
         /// List File Page Screenshots
         ///
-        /// List metadata for all screenshots of pages from a file.
-        ///
-        /// `GET /api/v1/files/{id}/page_screenshots`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_file(
             &self,
             id: &str,
@@ -1945,9 +1740,7 @@ pub mod page_screenshots {
         }
         /// Get File Page Screenshot
         ///
-        /// Get screenshot of a page from a file.
-        ///
-        /// `GET /api/v1/files/{id}/page_screenshots/{page_index}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_file(
             &self,
             id: &str,
@@ -1965,9 +1758,7 @@ pub mod page_screenshots {
         }
         /// Generate File Page Screenshot Presigned Url
         ///
-        /// Returns a short-lived presigned URL to read a page screenshot; treat the URL as sensitive while it is valid.
-        ///
-        /// `POST /api/v1/files/{id}/page_screenshots/{page_index}/presigned_url`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn generate_file_presigned_url(
             &self,
             id: &str,
@@ -1995,9 +1786,7 @@ pub mod page_figures {
     impl PageFigures {
         /// List File Pages Figures
         ///
-        /// List metadata for all figures from all pages of a file.
-        ///
-        /// `GET /api/v1/files/{id}/page-figures`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_file_pages_figures(
             &self,
             id: &str,
@@ -2014,9 +1803,7 @@ pub mod page_figures {
         }
         /// List File Page Figures
         ///
-        /// List metadata for figures from a specific page of a file.
-        ///
-        /// `GET /api/v1/files/{id}/page-figures/{page_index}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_file_page_figures(
             &self,
             id: &str,
@@ -2034,9 +1821,7 @@ pub mod page_figures {
         }
         /// Get File Page Figure
         ///
-        /// Get a specific figure from a page of a file.
-        ///
-        /// `GET /api/v1/files/{id}/page-figures/{page_index}/{figure_name}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_file(
             &self,
             id: &str,
@@ -2055,9 +1840,7 @@ pub mod page_figures {
         }
         /// Generate File Page Figure Presigned Url
         ///
-        /// Returns a short-lived presigned URL to read a page figure; treat the URL as sensitive while it is valid.
-        ///
-        /// `POST /api/v1/files/{id}/page-figures/{page_index}/{figure_name}/presigned_url`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn generate_file_presigned_url(
             &self,
             id: &str,
@@ -2100,9 +1883,7 @@ pub mod pipelines {
         }
         /// Search Pipelines
         ///
-        /// Search for pipelines by name, type, or project.
-        ///
-        /// `GET /api/v1/pipelines`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn search(
@@ -2113,12 +1894,7 @@ pub mod pipelines {
         }
         /// Upsert Pipeline
         ///
-        /// Upsert a pipeline.
-        ///
-        /// Updates the pipeline if one with the same name and project
-        /// already exists, otherwise creates a new one.
-        ///
-        /// `PUT /api/v1/pipelines`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn upsert(
@@ -2129,13 +1905,7 @@ pub mod pipelines {
         }
         /// Create Pipeline
         ///
-        /// Create a new managed ingestion pipeline.
-        ///
-        /// A pipeline connects data sources to a vector store for RAG.
-        /// After creation, call `POST /pipelines/{id}/sync` to start
-        /// ingesting documents.
-        ///
-        /// `POST /api/v1/pipelines`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn create(
@@ -2146,9 +1916,7 @@ pub mod pipelines {
         }
         /// Get Pipeline
         ///
-        /// Get a pipeline by ID.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn retrieve(
@@ -2160,9 +1928,7 @@ pub mod pipelines {
         }
         /// Update Existing Pipeline
         ///
-        /// Update an existing pipeline's configuration.
-        ///
-        /// `PUT /api/v1/pipelines/{pipeline_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn update_existing(
@@ -2181,12 +1947,7 @@ pub mod pipelines {
         }
         /// Delete Pipeline
         ///
-        /// Delete a pipeline and all associated resources.
-        ///
-        /// Removes pipeline files, data sources, and vector store data.
-        /// This operation is irreversible.
-        ///
-        /// `DELETE /api/v1/pipelines/{pipeline_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn delete(&self, pipeline_id: &str) -> Result<(), crate::Error> {
@@ -2194,12 +1955,7 @@ pub mod pipelines {
         }
         /// Get Pipeline Status
         ///
-        /// Get the ingestion status of a managed pipeline.
-        ///
-        /// Returns document counts, sync progress, and the last
-        /// effective timestamp. Only available for managed pipelines.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}/status`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn get_status(
@@ -2218,12 +1974,7 @@ pub mod pipelines {
         }
         /// Sync Pipeline
         ///
-        /// Trigger an incremental sync for a managed pipeline.
-        ///
-        /// Processes new and updated documents from data sources and
-        /// files, then updates the index for retrieval.
-        ///
-        /// `POST /api/v1/pipelines/{pipeline_id}/sync`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn sync(
@@ -2234,9 +1985,7 @@ pub mod pipelines {
         }
         /// Cancel Pipeline Sync
         ///
-        /// Cancel all running sync jobs for a pipeline.
-        ///
-        /// `POST /api/v1/pipelines/{pipeline_id}/sync/cancel`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn cancel_sync(
@@ -2248,7 +1997,7 @@ pub mod pipelines {
         }
         /// Force Delete Pipeline
         ///
-        /// `POST /api/v1/pipelines/{pipeline_id}/force-delete`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn force_delete(&self, pipeline_id: &str) -> Result<(), crate::Error> {
@@ -2257,12 +2006,7 @@ pub mod pipelines {
         }
         /// Copy Pipeline
         ///
-        /// Copy a pipeline including its files and documents.
-        ///
-        /// Creates a new pipeline with the same configuration and
-        /// triggers a sync to populate the new vector store.
-        ///
-        /// `POST /api/v1/pipelines/{pipeline_id}/copy`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn copy(
@@ -2273,13 +2017,7 @@ pub mod pipelines {
         }
         /// Run Search
         ///
-        /// Run a retrieval query against a managed pipeline.
-        ///
-        /// Searches the pipeline's vector store using the provided query
-        /// and retrieval parameters. Supports dense, sparse, and hybrid
-        /// search modes with configurable top-k and reranking.
-        ///
-        /// `POST /api/v1/pipelines/{pipeline_id}/retrieve`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn run_search(
@@ -2298,9 +2036,7 @@ pub mod pipelines {
         }
         /// Get Playground Session
         ///
-        /// Get a playground session for a user and pipeline.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}/playground-session`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn get_playground_session(
@@ -2318,12 +2054,7 @@ pub mod pipelines {
         }
         /// Chat
         ///
-        /// Chat with a managed pipeline using RAG.
-        ///
-        /// Combines retrieval from the pipeline's vector store with an
-        /// LLM chat completion. Returns a streaming response.
-        ///
-        /// `POST /api/v1/pipelines/{pipeline_id}/chat`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn chat(
@@ -2336,9 +2067,7 @@ pub mod pipelines {
         }
         /// List Pipeline Documents
         ///
-        /// Return a list of documents for a pipeline.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}/documents`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn list_documents(
@@ -2357,9 +2086,7 @@ pub mod pipelines {
         }
         /// Upsert Batch Pipeline Documents
         ///
-        /// Batch create or update a document for a pipeline.
-        ///
-        /// `PUT /api/v1/pipelines/{pipeline_id}/documents`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn upsert_batch_documents(
@@ -2378,9 +2105,7 @@ pub mod pipelines {
         }
         /// Create Batch Pipeline Documents
         ///
-        /// Batch create documents for a pipeline.
-        ///
-        /// `POST /api/v1/pipelines/{pipeline_id}/documents`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn create_batch_documents(
@@ -2399,9 +2124,7 @@ pub mod pipelines {
         }
         /// Paginated List Pipeline Documents
         ///
-        /// Return a list of documents for a pipeline.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}/documents/paginated`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn paginated_list_documents(
@@ -2420,11 +2143,7 @@ pub mod pipelines {
         }
         /// Get Pipeline Document Status Counts
         ///
-        /// Count the documents in a pipeline, grouped by ingestion status.
-        ///
-        /// Counts reflect each document's last recorded status rather than a freshly computed one, so a document that changed status in the last few moments may still be counted under its previous one. Use `GET /pipelines/{pipeline_id}/documents/{document_id}/status` when a single document's status has to be up to the moment.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}/documents/status-counts`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn get_document_status_counts(
@@ -2443,9 +2162,7 @@ pub mod pipelines {
         }
         /// Get Pipeline Document
         ///
-        /// Return a single document for a pipeline.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn get_document(
@@ -2464,9 +2181,7 @@ pub mod pipelines {
         }
         /// Delete Pipeline Document
         ///
-        /// Delete a document from a pipeline; runs async (vectors first, then MongoDB record).
-        ///
-        /// `DELETE /api/v1/pipelines/{pipeline_id}/documents/{document_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn delete_document(
@@ -2485,9 +2200,7 @@ pub mod pipelines {
         }
         /// Get Pipeline Document Status
         ///
-        /// Return a single document for a pipeline.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/status`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn get_document_status(
@@ -2506,9 +2219,7 @@ pub mod pipelines {
         }
         /// Sync Pipeline Document
         ///
-        /// Sync a specific document for a pipeline.
-        ///
-        /// `POST /api/v1/pipelines/{pipeline_id}/documents/{document_id}/sync`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn sync_document(
@@ -2527,9 +2238,7 @@ pub mod pipelines {
         }
         /// List Pipeline Document Chunks
         ///
-        /// Return a list of chunks for a pipeline document.
-        ///
-        /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/chunks`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn list_document_chunks(
@@ -2557,9 +2266,7 @@ pub mod pipelines {
         impl DataSources {
             /// List Pipeline Data Sources
             ///
-            /// Get data sources for a pipeline.
-            ///
-            /// `GET /api/v1/pipelines/{pipeline_id}/data-sources`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn list(
@@ -2578,9 +2285,7 @@ pub mod pipelines {
             }
             /// Add Data Sources To Pipeline
             ///
-            /// Add data sources to a pipeline.
-            ///
-            /// `PUT /api/v1/pipelines/{pipeline_id}/data-sources`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn add(
@@ -2600,9 +2305,7 @@ pub mod pipelines {
             }
             /// Update Pipeline Data Source
             ///
-            /// Update the configuration of a data source in a pipeline.
-            ///
-            /// `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn update(
@@ -2623,9 +2326,7 @@ pub mod pipelines {
             }
             /// Sync Pipeline Data Source
             ///
-            /// Run incremental ingestion: pull upstream changes from the data source into the data sink.
-            ///
-            /// `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn sync(
@@ -2646,9 +2347,7 @@ pub mod pipelines {
             }
             /// Get Pipeline Data Source Status
             ///
-            /// Get the status of a data source for a pipeline.
-            ///
-            /// `GET /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/status`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn get_status(
@@ -2678,9 +2377,7 @@ pub mod pipelines {
         impl Files {
             /// List Pipeline Files2
             ///
-            /// List files for a pipeline with optional filtering, sorting, and pagination.
-            ///
-            /// `GET /api/v1/pipelines/{pipeline_id}/files2`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn list_files2(
@@ -2700,9 +2397,7 @@ pub mod pipelines {
             }
             /// Get Pipeline File Status Counts
             ///
-            /// Get files for a pipeline.
-            ///
-            /// `GET /api/v1/pipelines/{pipeline_id}/files/status-counts`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn get_status_counts(
@@ -2722,9 +2417,7 @@ pub mod pipelines {
             }
             /// Get Pipeline File Status
             ///
-            /// Get status of a file for a pipeline.
-            ///
-            /// `GET /api/v1/pipelines/{pipeline_id}/files/{file_id}/status`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn get_status(
@@ -2744,9 +2437,7 @@ pub mod pipelines {
             }
             /// Add Files To Pipeline Api
             ///
-            /// Add files to a pipeline.
-            ///
-            /// `PUT /api/v1/pipelines/{pipeline_id}/files`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn add(
@@ -2766,9 +2457,7 @@ pub mod pipelines {
             }
             /// Update Pipeline File
             ///
-            /// Update a file for a pipeline.
-            ///
-            /// `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn update(
@@ -2789,9 +2478,7 @@ pub mod pipelines {
             }
             /// Delete Pipeline File
             ///
-            /// Delete a file from a pipeline.
-            ///
-            /// `DELETE /api/v1/pipelines/{pipeline_id}/files/{file_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn delete(
@@ -2811,9 +2498,7 @@ pub mod pipelines {
             }
             /// Import Pipeline Metadata
             ///
-            /// Import metadata for a pipeline.
-            ///
-            /// `PUT /api/v1/pipelines/{pipeline_id}/metadata`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn import_metadata(
@@ -2833,9 +2518,7 @@ pub mod pipelines {
             }
             /// Delete Pipeline Files Metadata
             ///
-            /// Delete metadata for all files in a pipeline.
-            ///
-            /// `DELETE /api/v1/pipelines/{pipeline_id}/metadata`
+            /// Blocking form of the async method of the same name: it waits for the result.
             #[deprecated(note = "The API marks this operation as deprecated.")]
             #[allow(deprecated)]
             pub fn delete_metadata(
@@ -2865,9 +2548,7 @@ pub mod retrievers {
     impl Retrievers {
         /// List Retrievers
         ///
-        /// List Retrievers for a project.
-        ///
-        /// `GET /api/v1/retrievers`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(
             &self,
             params: crate::types::RetrieversListParams,
@@ -2876,9 +2557,7 @@ pub mod retrievers {
         }
         /// Upsert Retriever
         ///
-        /// Upsert a new Retriever.
-        ///
-        /// `PUT /api/v1/retrievers`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn upsert(
             &self,
             params: crate::types::RetrieversUpsertParams,
@@ -2887,9 +2566,7 @@ pub mod retrievers {
         }
         /// Create Retriever
         ///
-        /// Create a new Retriever.
-        ///
-        /// `POST /api/v1/retrievers`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create(
             &self,
             params: crate::types::RetrieversCreateParams,
@@ -2898,9 +2575,7 @@ pub mod retrievers {
         }
         /// Get Retriever
         ///
-        /// Get a Retriever by ID.
-        ///
-        /// `GET /api/v1/retrievers/{retriever_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_retriever(
             &self,
             retriever_id: &str,
@@ -2917,9 +2592,7 @@ pub mod retrievers {
         }
         /// Update Retriever
         ///
-        /// Update an existing Retriever.
-        ///
-        /// `PUT /api/v1/retrievers/{retriever_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn update(
             &self,
             retriever_id: &str,
@@ -2932,9 +2605,7 @@ pub mod retrievers {
         }
         /// Delete Retriever
         ///
-        /// Delete a Retriever by ID.
-        ///
-        /// `DELETE /api/v1/retrievers/{retriever_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete(
             &self,
             retriever_id: &str,
@@ -2947,9 +2618,7 @@ pub mod retrievers {
         }
         /// Retrieve
         ///
-        /// Retrieve data using a Retriever.
-        ///
-        /// `POST /api/v1/retrievers/{retriever_id}/retrieve`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn retrieve(
             &self,
             retriever_id: &str,
@@ -2966,9 +2635,7 @@ pub mod retrievers {
         }
         /// Direct Retrieve
         ///
-        /// Retrieve data using specified pipelines without creating a persistent retriever.
-        ///
-        /// `POST /api/v1/retrievers/retrieve`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn direct_retrieve(
             &self,
             params: crate::types::RetrieversDirectRetrieveParams,
@@ -2988,9 +2655,7 @@ pub mod parsing {
     impl Parsing {
         /// Get Job Image Result
         ///
-        /// Get a job by id
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/result/image/{name}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_image_result(
             &self,
             job_id: &str,
@@ -3008,9 +2673,7 @@ pub mod parsing {
         }
         /// Get Supported File Extensions
         ///
-        /// Get a list of supported file extensions
-        ///
-        /// `GET /api/v1/parsing/supported_file_extensions`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_supported_file_extensions(
             &self,
         ) -> Result<Vec<crate::types::LlamaParseSupportedFileExtensions>, crate::Error> {
@@ -3021,7 +2684,7 @@ pub mod parsing {
         }
         /// Screenshot
         ///
-        /// `POST /api/v1/parsing/screenshot`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn screenshot(
             &self,
             params: crate::types::ParsingScreenshotParams,
@@ -3030,7 +2693,7 @@ pub mod parsing {
         }
         /// Upload File
         ///
-        /// `POST /api/v1/parsing/upload`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn upload_file(
             &self,
             params: crate::types::ParsingUploadFileParams,
@@ -3039,9 +2702,7 @@ pub mod parsing {
         }
         /// Get Job
         ///
-        /// Get a job by id
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job(
             &self,
             job_id: &str,
@@ -3052,9 +2713,7 @@ pub mod parsing {
         }
         /// Get Job Parameters
         ///
-        /// Get a job by id
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/parameters`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_parameters(
             &self,
             job_id: &str,
@@ -3071,9 +2730,7 @@ pub mod parsing {
         }
         /// Get Parsing Job Details
         ///
-        /// Get a parsing job's status, parameters (API keys redacted), telemetry, and session logs.
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/details`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_details(
             &self,
             job_id: &str,
@@ -3086,9 +2743,7 @@ pub mod parsing {
         }
         /// Get Job Text Result
         ///
-        /// Get a job by id. Deprecated: `credits_used` and `job_credits_usage` will be removed in a future release.
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/result/text`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_text_result(
             &self,
             job_id: &str,
@@ -3105,9 +2760,7 @@ pub mod parsing {
         }
         /// Get Job Raw Text Result
         ///
-        /// Get a job by id
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/result/pdf`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_raw_text_result(
             &self,
             job_id: &str,
@@ -3124,9 +2777,7 @@ pub mod parsing {
         }
         /// Get Job Structured Result
         ///
-        /// Get a job by id. Deprecated: `credits_used` and `job_credits_usage` will be removed in a future release.
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/result/structured`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_structured_result(
             &self,
             job_id: &str,
@@ -3143,9 +2794,7 @@ pub mod parsing {
         }
         /// Get Job Raw Xlsx Result
         ///
-        /// Get a job by id
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/result/xlsx`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_raw_xlsx_result(
             &self,
             job_id: &str,
@@ -3162,9 +2811,7 @@ pub mod parsing {
         }
         /// Get Job Result
         ///
-        /// Get a job by id. Deprecated: `credits_used` and `job_credits_usage` will be removed in a future release.
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/result/markdown`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_result(
             &self,
             job_id: &str,
@@ -3177,9 +2824,7 @@ pub mod parsing {
         }
         /// Get Job Json Result
         ///
-        /// Get a job by id. Deprecated: `credits_used` and `job_credits_usage` will be removed in a future release.
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/result/json`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_json_result(
             &self,
             job_id: &str,
@@ -3196,9 +2841,7 @@ pub mod parsing {
         }
         /// Generate Presigned Url
         ///
-        /// Generate a presigned URL for a job
-        ///
-        /// `GET /api/v1/parsing/job/{job_id}/read/{filename}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn generate_presigned_url(
             &self,
             job_id: &str,
@@ -3225,7 +2868,7 @@ pub mod llama_extract {
     impl LlamaExtract {
         /// List Jobs
         ///
-        /// `GET /api/v1/extraction/jobs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_jobs(
             &self,
             params: crate::types::LlamaExtractListJobsParams,
@@ -3235,7 +2878,7 @@ pub mod llama_extract {
         }
         /// Run Job
         ///
-        /// `POST /api/v1/extraction/jobs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn run_job(
             &self,
             params: crate::types::LlamaExtractRunJobParams,
@@ -3244,7 +2887,7 @@ pub mod llama_extract {
         }
         /// Get Job
         ///
-        /// `GET /api/v1/extraction/jobs/{job_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job(
             &self,
             job_id: &str,
@@ -3253,7 +2896,7 @@ pub mod llama_extract {
         }
         /// Run Job On File
         ///
-        /// `POST /api/v1/extraction/jobs/file`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn run_job_on_file(
             &self,
             params: crate::types::LlamaExtractRunJobOnFileParams,
@@ -3263,7 +2906,7 @@ pub mod llama_extract {
         }
         /// Run Batch Jobs
         ///
-        /// `POST /api/v1/extraction/jobs/batch`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn run_batch_jobs(
             &self,
             params: crate::types::LlamaExtractRunBatchJobsParams,
@@ -3273,7 +2916,7 @@ pub mod llama_extract {
         }
         /// Get Job Result
         ///
-        /// `GET /api/v1/extraction/jobs/{job_id}/result`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job_result(
             &self,
             job_id: &str,
@@ -3290,7 +2933,7 @@ pub mod llama_extract {
         }
         /// List Extract Runs
         ///
-        /// `GET /api/v1/extraction/runs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_runs(
             &self,
             params: crate::types::LlamaExtractListRunsParams,
@@ -3300,7 +2943,7 @@ pub mod llama_extract {
         }
         /// Get Latest Run From Ui
         ///
-        /// `GET /api/v1/extraction/runs/latest-from-ui`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_latest_run_from_ui(
             &self,
             params: crate::types::LlamaExtractGetLatestRunFromUiParams,
@@ -3316,7 +2959,7 @@ pub mod llama_extract {
         }
         /// Get Run By Job Id
         ///
-        /// `GET /api/v1/extraction/runs/by-job/{job_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_run_by_job_id(
             &self,
             job_id: &str,
@@ -3333,7 +2976,7 @@ pub mod llama_extract {
         }
         /// Get Run
         ///
-        /// `GET /api/v1/extraction/runs/{run_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_run(
             &self,
             run_id: &str,
@@ -3344,7 +2987,7 @@ pub mod llama_extract {
         }
         /// Delete Extraction Run
         ///
-        /// `DELETE /api/v1/extraction/runs/{run_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete_extraction_run(
             &self,
             run_id: &str,
@@ -3361,9 +3004,7 @@ pub mod llama_extract {
         }
         /// Extract Stateless
         ///
-        /// Stateless extraction using a default agent in the user's default project; requires `data_schema`, `config`, and one of `file_id` / `text` / base64 file data.
-        ///
-        /// `POST /api/v1/extraction/run`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn stateless(
             &self,
             params: crate::types::LlamaExtractStatelessParams,
@@ -3373,7 +3014,7 @@ pub mod llama_extract {
         }
         /// List Extraction Agents
         ///
-        /// `GET /api/v1/extraction/extraction-agents`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_extraction_agents(
             &self,
             params: crate::types::LlamaExtractListExtractionAgentsParams,
@@ -3389,7 +3030,7 @@ pub mod llama_extract {
         }
         /// Create Extraction Agent
         ///
-        /// `POST /api/v1/extraction/extraction-agents`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create_extraction_agent(
             &self,
             params: crate::types::LlamaExtractCreateExtractionAgentParams,
@@ -3405,9 +3046,7 @@ pub mod llama_extract {
         }
         /// Validate Extraction Schema
         ///
-        /// Validate an extraction agent schema; returns the normalized schema or raises 400.
-        ///
-        /// `POST /api/v1/extraction/extraction-agents/schema/validation`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn validate_extraction_schema(
             &self,
             params: crate::types::LlamaExtractValidateExtractionSchemaParams,
@@ -3423,9 +3062,7 @@ pub mod llama_extract {
         }
         /// Generate Extraction Schema
         ///
-        /// Generate or refine an extraction agent schema from a file, natural-language prompt, or existing schema.
-        ///
-        /// `POST /api/v1/extraction/extraction-agents/schema/generate`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn generate_extraction_schema(
             &self,
             params: crate::types::LlamaExtractGenerateExtractionSchemaParams,
@@ -3441,7 +3078,7 @@ pub mod llama_extract {
         }
         /// Get Extraction Agent By Name
         ///
-        /// `GET /api/v1/extraction/extraction-agents/by-name/{name}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         #[deprecated(note = "The API marks this operation as deprecated.")]
         #[allow(deprecated)]
         pub fn get_extraction_agent_by_name(
@@ -3460,9 +3097,7 @@ pub mod llama_extract {
         }
         /// Get Or Create Default Extraction Agent
         ///
-        /// Get or create the default extraction agent for the current project (empty schema, default config).
-        ///
-        /// `GET /api/v1/extraction/extraction-agents/default`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_or_create_default_extraction_agent(
             &self,
             params: crate::types::LlamaExtractGetOrCreateDefaultExtractionAgentParams,
@@ -3478,7 +3113,7 @@ pub mod llama_extract {
         }
         /// Get Extraction Agent
         ///
-        /// `GET /api/v1/extraction/extraction-agents/{extraction_agent_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_extraction_agent(
             &self,
             extraction_agent_id: &str,
@@ -3494,7 +3129,7 @@ pub mod llama_extract {
         }
         /// Update Extraction Agent
         ///
-        /// `PUT /api/v1/extraction/extraction-agents/{extraction_agent_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn update_extraction_agent(
             &self,
             extraction_agent_id: &str,
@@ -3511,7 +3146,7 @@ pub mod llama_extract {
         }
         /// Delete Extraction Agent
         ///
-        /// `DELETE /api/v1/extraction/extraction-agents/{extraction_agent_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete_extraction_agent(
             &self,
             extraction_agent_id: &str,
@@ -3537,9 +3172,7 @@ pub mod sheets {
     impl Sheets {
         /// List Spreadsheet Jobs
         ///
-        /// List spreadsheet parsing jobs.
-        ///
-        /// `GET /api/v1/sheets/jobs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_spreadsheet_jobs(
             &self,
             params: crate::types::SheetsListSpreadsheetJobsParams,
@@ -3549,14 +3182,7 @@ pub mod sheets {
         }
         /// Create Spreadsheet Job
         ///
-        /// Create a spreadsheet parsing job.
-        ///
-        /// Provide at most one of `configuration` (an inline parsing configuration) or
-        /// `configuration_id` (a saved configuration preset). If neither is provided, a
-        /// default configuration is used. Optionally include `webhook_configurations`
-        /// to receive `sheets.*` status notifications.
-        ///
-        /// `POST /api/v1/sheets/jobs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create_spreadsheet_job(
             &self,
             params: crate::types::SheetsCreateSpreadsheetJobParams,
@@ -3566,9 +3192,7 @@ pub mod sheets {
         }
         /// Get Spreadsheet Job
         ///
-        /// Get a spreadsheet parsing job. When `include_results=True` (default), embeds extracted regions and results if complete, skipping the separate `/results` call.
-        ///
-        /// `GET /api/v1/sheets/jobs/{spreadsheet_job_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_spreadsheet_job(
             &self,
             spreadsheet_job_id: &str,
@@ -3585,9 +3209,7 @@ pub mod sheets {
         }
         /// Delete Spreadsheet Job
         ///
-        /// Delete a spreadsheet parsing job and its associated data.
-        ///
-        /// `DELETE /api/v1/sheets/jobs/{spreadsheet_job_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete_spreadsheet_job(
             &self,
             spreadsheet_job_id: &str,
@@ -3604,9 +3226,7 @@ pub mod sheets {
         }
         /// Get Result Region
         ///
-        /// Generate a presigned URL to download a specific extracted region.
-        ///
-        /// `GET /api/v1/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_result_region(
             &self,
             spreadsheet_job_id: &str,
@@ -3640,9 +3260,7 @@ pub mod split {
     impl Split {
         /// List Split Jobs
         ///
-        /// List document split jobs.
-        ///
-        /// `GET /api/v1/split/jobs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list_jobs(
             &self,
             params: crate::types::SplitListJobsParams,
@@ -3651,9 +3269,7 @@ pub mod split {
         }
         /// Create Split Job
         ///
-        /// Create a document split job.
-        ///
-        /// `POST /api/v1/split/jobs`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create_job(
             &self,
             params: crate::types::SplitCreateJobParams,
@@ -3662,9 +3278,7 @@ pub mod split {
         }
         /// Get Split Job
         ///
-        /// Get a document split job.
-        ///
-        /// `GET /api/v1/split/jobs/{split_job_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn get_job(
             &self,
             split_job_id: &str,
@@ -3675,9 +3289,7 @@ pub mod split {
         }
         /// Delete Split Job
         ///
-        /// Delete a split job and its results.
-        ///
-        /// `DELETE /api/v1/split/jobs/{split_job_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete_job(
             &self,
             split_job_id: &str,
@@ -3690,11 +3302,7 @@ pub mod split {
         }
         /// Cancel Split Job
         ///
-        /// Cancel a running split job.
-        ///
-        /// Requests cancellation; the job transitions to CANCELLED asynchronously once processing stops. Returns the job, which may still be in its current non-terminal state. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
-        ///
-        /// `POST /api/v1/split/jobs/{split_job_id}/cancel`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn cancel_job(
             &self,
             split_job_id: &str,
@@ -3717,9 +3325,7 @@ pub mod retrieval {
     impl Retrieval {
         /// Retrieve
         ///
-        /// Retrieve relevant chunks via hybrid search (vector + full-text), with filtering on built-in or user-defined metadata.
-        ///
-        /// `POST /api/v1/retrieval/retrieve`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn retrieve(
             &self,
             params: crate::types::RetrievalRetrieveParams,
@@ -3728,9 +3334,7 @@ pub mod retrieval {
         }
         /// Find Files
         ///
-        /// Search for files by name.
-        ///
-        /// `POST /api/v1/retrieval/files/find`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn find_files(
             &self,
             params: crate::types::RetrievalFindFilesParams,
@@ -3739,9 +3343,7 @@ pub mod retrieval {
         }
         /// Grep File
         ///
-        /// Grep within a file's parsed content using a regex pattern.
-        ///
-        /// `POST /api/v1/retrieval/files/grep`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn grep_file(
             &self,
             params: crate::types::RetrievalGrepFileParams,
@@ -3750,9 +3352,7 @@ pub mod retrieval {
         }
         /// Read File
         ///
-        /// Read the parsed text content of a specific file.
-        ///
-        /// `POST /api/v1/retrieval/files/read`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn read_file(
             &self,
             params: crate::types::RetrievalReadFileParams,
@@ -3771,9 +3371,7 @@ pub mod indexes {
     impl Indexes {
         /// List Indexes
         ///
-        /// List indexes for the current project.
-        ///
-        /// `GET /api/v1/indexes`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(
             &self,
             params: crate::types::IndexesListParams,
@@ -3782,9 +3380,7 @@ pub mod indexes {
         }
         /// Create Index
         ///
-        /// Create a searchable index over a source directory.
-        ///
-        /// `POST /api/v1/indexes`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create(
             &self,
             params: crate::types::IndexesCreateParams,
@@ -3793,9 +3389,7 @@ pub mod indexes {
         }
         /// Get Index
         ///
-        /// Get an index by ID.
-        ///
-        /// `GET /api/v1/indexes/{index_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn retrieve(
             &self,
             index_id: &str,
@@ -3806,9 +3400,7 @@ pub mod indexes {
         }
         /// Delete Index
         ///
-        /// Delete an index.
-        ///
-        /// `DELETE /api/v1/indexes/{index_id}`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn delete(
             &self,
             index_id: &str,
@@ -3819,9 +3411,7 @@ pub mod indexes {
         }
         /// Sync Index
         ///
-        /// Trigger a sync and export for an existing index, re-parsing changed files and exporting updated chunks.
-        ///
-        /// `POST /api/v1/indexes/{index_id}/sync`
+        /// Blocking form of the async method of the same name: it waits for the result.
         pub fn sync(
             &self,
             index_id: &str,
@@ -3892,15 +3482,7 @@ pub mod v2 {
         impl Parse {
             /// Upload File Multipart
             ///
-            /// Upload and parse a file using multipart/form-data.
-            ///
-            /// Send the file as a `file` field and parsing configuration as a
-            /// `configuration` JSON string field.
-            ///
-            /// The job runs asynchronously. Poll `GET /parse/{job_id}` with
-            /// `expand` to retrieve results.
-            ///
-            /// `POST /api/v2/parse/upload`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn upload_file_multipart(
                 &self,
                 params: crate::types::V2ParseUploadFileMultipartParams,
@@ -3917,13 +3499,7 @@ pub mod v2 {
             }
             /// List Parse Jobs
             ///
-            /// List parse jobs for the current project.
-            ///
-            /// Filter by `status` or creation date range. Results are
-            /// paginated — use `page_token` from the response to fetch
-            /// subsequent pages.
-            ///
-            /// `GET /api/v2/parse`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_jobs(
                 &self,
                 params: crate::types::V2ParseListJobsParams,
@@ -3933,23 +3509,7 @@ pub mod v2 {
             }
             /// Parse File
             ///
-            /// Parse a file by file ID or URL.
-            ///
-            /// Provide either `file_id` (a previously uploaded file) or
-            /// `source_url` (a publicly accessible URL). Configure parsing
-            /// with options like `tier`, `target_pages`, and `lang`.
-            ///
-            /// ## Tiers
-            ///
-            /// - `fast` — rule-based, cheapest, no AI
-            /// - `cost_effective` — balanced speed and quality
-            /// - `agentic` — full AI-powered parsing
-            /// - `agentic_plus` — premium AI with specialized features
-            ///
-            /// The job runs asynchronously. Poll `GET /parse/{job_id}` with
-            /// `expand=text` or `expand=markdown` to retrieve results.
-            ///
-            /// `POST /api/v2/parse`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn file(
                 &self,
                 params: crate::types::V2ParseFileParams,
@@ -3958,9 +3518,7 @@ pub mod v2 {
             }
             /// List Parse Versions
             ///
-            /// List the parse versions accepted by each tier.
-            ///
-            /// `GET /api/v2/parse/versions`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_versions(
                 &self,
             ) -> Result<crate::types::ParseVersionsResponse, crate::Error> {
@@ -3968,21 +3526,7 @@ pub mod v2 {
             }
             /// Get Parse Job
             ///
-            /// Retrieve a parse job with optional expanded content.
-            ///
-            /// By default returns job metadata only. Use `expand` to include
-            /// parsed content:
-            ///
-            /// - `text` — plain text output
-            /// - `markdown` — markdown output
-            /// - `items` — structured page-by-page output
-            /// - `job_metadata` — processing details
-            /// - `usage` — credits billed against the job
-            ///
-            /// Content metadata fields (e.g. `text_content_metadata`) return
-            /// presigned URLs for downloading large results.
-            ///
-            /// `GET /api/v2/parse/{job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_job(
                 &self,
                 job_id: &str,
@@ -3995,11 +3539,7 @@ pub mod v2 {
             }
             /// Cancel Parse Job
             ///
-            /// Cancel a running parse job.
-            ///
-            /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
-            ///
-            /// `POST /api/v2/parse/{job_id}/cancel`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn cancel_job(
                 &self,
                 job_id: &str,
@@ -4027,12 +3567,7 @@ pub mod v2 {
         impl Classify {
             /// List Classify Jobs
             ///
-            /// List classify jobs with optional filtering and pagination.
-            ///
-            /// Filter by `status`, `configuration_id`, specific `job_ids`,
-            /// or creation date range.
-            ///
-            /// `GET /api/v2/classify`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_jobs(
                 &self,
                 params: crate::types::V2ClassifyListJobsParams,
@@ -4042,21 +3577,7 @@ pub mod v2 {
             }
             /// Create Classify Job
             ///
-            /// Create a classify job.
-            ///
-            /// Classifies a document against a set of rules. Set `file_input`
-            /// to a file ID (`dfl-...`) or parse job ID (`pjb-...`), and provide
-            /// either inline `configuration` with rules or a `configuration_id`
-            /// referencing a saved preset.
-            ///
-            /// Each rule has a `type` (the label to assign) and a `description`
-            /// (natural language criteria). The classifier returns the best
-            /// matching rule with a confidence score.
-            ///
-            /// The job runs asynchronously. Poll `GET /classify/{job_id}` to
-            /// check status and retrieve results.
-            ///
-            /// `POST /api/v2/classify`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create_job(
                 &self,
                 params: crate::types::V2ClassifyCreateJobParams,
@@ -4066,13 +3587,7 @@ pub mod v2 {
             }
             /// Get Classify Job
             ///
-            /// Get a classify job by ID.
-            ///
-            /// Returns the job status, configuration, and classify result
-            /// when complete. The result includes the matched document type,
-            /// confidence score, and reasoning.
-            ///
-            /// `GET /api/v2/classify/{job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_job(
                 &self,
                 job_id: &str,
@@ -4090,11 +3605,7 @@ pub mod v2 {
             }
             /// Cancel Classify Job
             ///
-            /// Cancel a running classify job.
-            ///
-            /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
-            ///
-            /// `POST /api/v2/classify/{job_id}/cancel`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn cancel_job(
                 &self,
                 job_id: &str,
@@ -4122,9 +3633,7 @@ pub mod v2 {
         impl Extract {
             /// Validate Extraction Schema
             ///
-            /// Validate a JSON schema for extraction.
-            ///
-            /// `POST /api/v2/extract/schema/validation`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn validate_extraction_schema(
                 &self,
                 params: crate::types::V2ExtractValidateExtractionSchemaParams,
@@ -4141,9 +3650,7 @@ pub mod v2 {
             }
             /// Generate Extraction Schema
             ///
-            /// Generate a JSON schema and return a product configuration request.
-            ///
-            /// `POST /api/v2/extract/schema/generate`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn generate_extraction_schema(
                 &self,
                 params: crate::types::V2ExtractGenerateExtractionSchemaParams,
@@ -4160,14 +3667,7 @@ pub mod v2 {
             }
             /// List Extract Jobs
             ///
-            /// List extraction jobs with optional filtering and pagination.
-            ///
-            /// Filter by `configuration_id`, `status`, `file_input`,
-            /// or creation date range. Results are returned newest-first.
-            /// Use `expand=configuration` to include the full configuration used,
-            /// and `expand=extract_metadata` for per-field metadata.
-            ///
-            /// `GET /api/v2/extract`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_jobs(
                 &self,
                 params: crate::types::V2ExtractListJobsParams,
@@ -4177,26 +3677,7 @@ pub mod v2 {
             }
             /// Create Extract Job
             ///
-            /// Create an extraction job.
-            ///
-            /// Extracts structured data from a document using either a saved
-            /// configuration or an inline JSON Schema.
-            ///
-            /// ## Input
-            ///
-            /// Provide exactly one of:
-            /// - `configuration_id` — reference a saved extraction config
-            /// - `configuration` — inline configuration with a `data_schema`
-            ///
-            /// ## Document input
-            ///
-            /// Set `file_input` to a file ID (`dfl-...`) or a
-            /// completed parse job ID (`pjb-...`).
-            ///
-            /// The job runs asynchronously. Poll `GET /extract/{job_id}` or
-            /// register a webhook to monitor completion.
-            ///
-            /// `POST /api/v2/extract`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create_job(
                 &self,
                 params: crate::types::V2ExtractCreateJobParams,
@@ -4206,14 +3687,7 @@ pub mod v2 {
             }
             /// Get Extract Job
             ///
-            /// Get a single extraction job by ID.
-            ///
-            /// Returns the job status and results when complete.
-            /// Use `expand=configuration` to include the full configuration used,
-            /// `expand=extract_metadata` for per-field metadata, and
-            /// `expand=usage` for credits billed against the job.
-            ///
-            /// `GET /api/v2/extract/{job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_job(
                 &self,
                 job_id: &str,
@@ -4226,9 +3700,7 @@ pub mod v2 {
             }
             /// Delete Extract Job
             ///
-            /// Delete an extraction job and its results.
-            ///
-            /// `DELETE /api/v2/extract/{job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete_job(
                 &self,
                 job_id: &str,
@@ -4246,11 +3718,7 @@ pub mod v2 {
             }
             /// Cancel Extract Job
             ///
-            /// Cancel a running extraction job.
-            ///
-            /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
-            ///
-            /// `POST /api/v2/extract/{job_id}/cancel`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn cancel_job(
                 &self,
                 job_id: &str,
@@ -4278,9 +3746,7 @@ pub mod v2 {
         impl Projects {
             /// List Projects
             ///
-            /// List projects in an organization. Requires `organization_id` or a project-scoped API key.
-            ///
-            /// `GET /api/v2/projects`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::V2ProjectsListParams,
@@ -4289,9 +3755,7 @@ pub mod v2 {
             }
             /// Get Project
             ///
-            /// Get a project by ID.
-            ///
-            /// `GET /api/v2/projects/{project_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 project_id: &str,
@@ -4319,9 +3783,7 @@ pub mod v2 {
         impl Organizations {
             /// List Organizations
             ///
-            /// List organizations the current user can access.
-            ///
-            /// `GET /api/v2/organizations`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::V2OrganizationsListParams,
@@ -4331,9 +3793,7 @@ pub mod v2 {
             }
             /// Get Organization
             ///
-            /// Get an organization by ID.
-            ///
-            /// `GET /api/v2/organizations/{organization_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 organization_id: &str,
@@ -4360,9 +3820,7 @@ pub mod v2 {
         impl Batches {
             /// List Batches
             ///
-            /// List batches for the current project.
-            ///
-            /// `GET /api/v2/batches`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list(
                 &self,
                 params: crate::types::V2BatchesListParams,
@@ -4371,21 +3829,7 @@ pub mod v2 {
             }
             /// Create Batch
             ///
-            /// Create a batch over a source directory and start processing asynchronously.
-            ///
-            /// To be notified as the batch progresses, pass `webhook_configurations` with
-            /// inline endpoints and/or `webhook_configuration_ids` referencing saved
-            /// configurations. Batches emit `batch.pending` on create, `batch.running`
-            /// once processing starts, and a terminal `batch.success` or `batch.error`.
-            ///
-            /// `batch.success` means the batch finished mapping every source file to a
-            /// job — individual files may still have failed, so read `results` (with
-            /// `expand=results`) for per-file outcomes.
-            ///
-            /// Delivery order across events is not guaranteed; key on the `status` field
-            /// in the payload rather than arrival order.
-            ///
-            /// `POST /api/v2/batches`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create(
                 &self,
                 params: crate::types::V2BatchesCreateParams,
@@ -4395,9 +3839,7 @@ pub mod v2 {
             }
             /// Get Batch
             ///
-            /// Get a batch by ID.
-            ///
-            /// `GET /api/v2/batches/{batch_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn retrieve(
                 &self,
                 batch_id: &str,
@@ -4415,13 +3857,7 @@ pub mod v2 {
             }
             /// Cancel Batch
             ///
-            /// Cancel a running batch.
-            ///
-            /// Returns immediately; the batch reaches `CANCELLED` once processing stops.
-            /// Files that already finished keep their results. A batch in a terminal
-            /// status cannot be cancelled.
-            ///
-            /// `POST /api/v2/batches/{batch_id}/cancel`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn cancel(
                 &self,
                 batch_id: &str,
@@ -4466,11 +3902,7 @@ pub mod alpha {
         impl Verify {
             /// List Verify Jobs
             ///
-            /// List Verify jobs with optional filtering and pagination.
-            ///
-            /// Filter by `status`, specific `job_ids`, or creation date range.
-            ///
-            /// `GET /api/alpha/verify`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn list_jobs(
                 &self,
                 params: crate::types::AlphaVerifyListJobsParams,
@@ -4480,17 +3912,7 @@ pub mod alpha {
             }
             /// Create Verify Job
             ///
-            /// Create a Verify job.
-            ///
-            /// Analyzes a document for signs of doctoring (splicing, copy-move,
-            /// AI generation, metadata tampering, ...). Set `file_input` to a
-            /// file ID (`dfl-...`). Optionally provide a `configuration` object
-            /// to control the semantic agent.
-            ///
-            /// The job runs asynchronously. Poll `GET /verify/{job_id}`
-            /// with `expand=result` to check status and retrieve results.
-            ///
-            /// `POST /api/alpha/verify`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create_job(
                 &self,
                 params: crate::types::AlphaVerifyCreateJobParams,
@@ -4500,15 +3922,7 @@ pub mod alpha {
             }
             /// Get Verify Job
             ///
-            /// Get a Verify job by ID.
-            ///
-            /// Returns the job status and configuration. Pass `expand=result`
-            /// to include the Verify result (overall score, verdict, confidence,
-            /// composite scores, and suspect regions) when the job is complete.
-            ///
-            /// Raw per-signal detail is available via `GET /verify/{job_id}/details`.
-            ///
-            /// `GET /api/alpha/verify/{job_id}`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_job(
                 &self,
                 job_id: &str,
@@ -4526,13 +3940,7 @@ pub mod alpha {
             }
             /// Get Verify Job Details
             ///
-            /// Get the raw per-signal detail for a completed Verify job.
-            ///
-            /// Forensic drill-down behind the simplified result: the full evidence
-            /// list, per-family sub-scores, raw localized regions, and per-page
-            /// forensic heatmap overlays (presigned image URLs).
-            ///
-            /// `GET /api/alpha/verify/{job_id}/details`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn get_job_details(
                 &self,
                 job_id: &str,
@@ -4550,11 +3958,7 @@ pub mod alpha {
             }
             /// Cancel Verify Job
             ///
-            /// Cancel a running Verify job.
-            ///
-            /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
-            ///
-            /// `POST /api/alpha/verify/{job_id}/cancel`
+            /// Blocking form of the async method of the same name: it waits for the result.
             pub fn cancel_job(
                 &self,
                 job_id: &str,

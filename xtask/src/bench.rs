@@ -1,0 +1,299 @@
+//! `cargo xtask bench [--runs N] [--skip-overhead]`: how fast the generator and its
+//! output are, written to `docs/BENCHMARKS.md`.
+//!
+//! Input: the release `generator` binary (built here), the specs below, the checked-in
+//! SDK and the request-overhead benchmark.
+//! Output: a table per measurement on stdout and the same in `docs/BENCHMARKS.md`:
+//! generation time per phase (median of N runs, in-process), peak memory (one process
+//! per spec), generated lines per operation, `cargo check` time of the generated
+//! `llama-cloud` crate with its dependencies built, and the SDK's request overhead.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+/// (label, spec, config, target in ms).
+const SPECS: &[(&str, &str, Option<&str>, Option<u64>)] = &[
+    (
+        "LlamaCloud (whole API)",
+        "spec/openapi.json",
+        Some("spec/llama-cloud.toml"),
+        Some(150),
+    ),
+    (
+        "progenitor-nexus.json",
+        "../shared/corpus/progenitor-nexus.json",
+        None,
+        Some(90),
+    ),
+    (
+        "stripe-spec3.yaml",
+        "../shared/corpus/stripe-spec3.yaml",
+        None,
+        None,
+    ),
+    (
+        "digitalocean.bundled.yaml",
+        "../shared/corpus/digitalocean.bundled.yaml",
+        None,
+        None,
+    ),
+    (
+        "github-api.github.com.json",
+        "../shared/corpus/github-api.github.com.json",
+        None,
+        Some(1000),
+    ),
+];
+
+struct Measured {
+    label: &'static str,
+    values: serde_json::Value,
+    target_ms: Option<u64>,
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn ms(values: &serde_json::Value, key: &str) -> f64 {
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "microsecond counts are far below 2^52"
+    )]
+    let micros = values[key].as_u64().unwrap_or(0) as f64;
+    micros / 1000.0
+}
+
+pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    let runs: usize = args
+        .iter()
+        .position(|arg| *arg == "--runs")
+        .and_then(|index| args.get(index + 1))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(5);
+    let skip_overhead = args.contains(&"--skip-overhead");
+
+    eprintln!("building the release generator ...");
+    let status = cargo()
+        .args(["build", "--quiet", "--release", "-p", "generator"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("cannot build the generator".to_owned());
+    }
+    let binary = root.join("target/release/generator");
+    let scratch = std::env::temp_dir().join("xtask-bench-out");
+
+    let mut measured = Vec::new();
+    for (label, spec, config, target_ms) in SPECS {
+        eprintln!("generating {label} ({runs} runs) ...");
+        let mut command = Command::new(&binary);
+        command
+            .arg(root.join(spec))
+            .arg("--out")
+            .arg(&scratch)
+            .args(["--bench-runs", &runs.to_string()]);
+        if let Some(config) = config {
+            command.arg("--config").arg(root.join(config));
+        }
+        let output = command.output().map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(format!(
+                "{label}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let values: serde_json::Value =
+            serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+        measured.push(Measured {
+            label,
+            values,
+            target_ms: *target_ms,
+        });
+    }
+
+    eprintln!("timing `cargo check` of crates/llama-cloud ...");
+    let check = |clean: bool| -> Result<f64, String> {
+        if clean {
+            cargo()
+                .args(["clean", "--quiet", "-p", "llama-cloud"])
+                .current_dir(root)
+                .status()
+                .map_err(|e| e.to_string())?;
+        }
+        let started = Instant::now();
+        let status = cargo()
+            .args(["check", "--quiet", "-p", "llama-cloud"])
+            .current_dir(root)
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err("cargo check of llama-cloud failed".to_owned());
+        }
+        Ok(started.elapsed().as_secs_f64())
+    };
+    check(false)?; // dependencies built
+    let check_seconds = check(true)?;
+    let llama_operations = measured[0].values["operations"]
+        .as_u64()
+        .unwrap_or(1)
+        .max(1);
+
+    let overhead = if skip_overhead {
+        None
+    } else {
+        eprintln!("running the request-overhead benchmark ...");
+        let output = cargo()
+            .args([
+                "bench",
+                "-p",
+                "llama-cloud-example",
+                "--bench",
+                "request_overhead",
+            ])
+            .current_dir(root)
+            .output()
+            .map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        let median = |name: &str| -> Option<f64> {
+            let line = text
+                .lines()
+                .find(|line| line.contains(&format!(" {name} ")))?;
+            let median = line.split('│').nth(2)?.trim().to_owned();
+            parse_duration_us(&median)
+        };
+        Some((
+            median("raw_reqwest"),
+            median("raw_reqwest_same_request"),
+            median("sdk"),
+        ))
+    };
+
+    let report = render(&measured, check_seconds, llama_operations, overhead, runs);
+    println!("{report}");
+    let doc = format!(
+        "# Benchmarks\n\n\
+         Written by `cargo xtask bench` (`xtask/src/bench.rs`); rerun it to check every figure.\n\
+         Machine: the project's CI machine kind, 2 cores (AMD EPYC, virtualized), 24 GiB, Linux, Rust 1.95.0, release profile.\n\
+         Generation is measured in-process by the release `generator` binary (`--bench-runs`), medians of {runs} runs; peak memory is that process's `VmHWM`.\n\n{report}\n{}",
+        include_str!("bench_notes.md")
+    );
+    std::fs::write(root.join("docs/BENCHMARKS.md"), doc).map_err(|e| e.to_string())?;
+    eprintln!("wrote docs/BENCHMARKS.md");
+    Ok(())
+}
+
+/// `25.5 µs`, `1.2 ms` → microseconds.
+fn parse_duration_us(text: &str) -> Option<f64> {
+    let (number, unit) = text.split_once(' ')?;
+    let number: f64 = number.parse().ok()?;
+    Some(match unit.trim() {
+        "ns" => number / 1000.0,
+        "µs" | "us" => number,
+        "ms" => number * 1000.0,
+        "s" => number * 1_000_000.0,
+        _ => return None,
+    })
+}
+
+fn render(
+    measured: &[Measured],
+    check_seconds: f64,
+    llama_operations: u64,
+    overhead: Option<(Option<f64>, Option<f64>, Option<f64>)>,
+    runs: usize,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Generation time (median of {runs} runs, ms)\n");
+    let _ = writeln!(
+        out,
+        "| spec | operations | parse | normalize | deserialize | lower | emit + format (wall) | total | target | formatting CPU | peak memory |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
+    );
+    for row in measured {
+        let v = &row.values;
+        let total = ms(v, "total_us");
+        let target = match row.target_ms {
+            #[allow(clippy::cast_precision_loss, reason = "small numbers")]
+            Some(target) if total <= target as f64 => format!("< {target}: met"),
+            Some(target) => format!("< {target}: **not met**"),
+            None => "—".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | **{:.1}** | {} | {:.1} | {:.0} MB |",
+            row.label,
+            v["operations"],
+            ms(v, "load_us"),
+            ms(v, "normalize_us"),
+            ms(v, "deserialize_us"),
+            ms(v, "lower_us"),
+            ms(v, "emit_us"),
+            total,
+            target,
+            ms(v, "format_us"),
+            v["peak_kb"].as_f64().unwrap_or(0.0) / 1024.0,
+        );
+    }
+    let _ = writeln!(out, "\n## Generated code\n");
+    let _ = writeln!(
+        out,
+        "| spec | operations | generated lines | of which the fixed runtime | lines per operation (without the runtime) |\n| --- | ---: | ---: | ---: | ---: |"
+    );
+    for row in measured {
+        let v = &row.values;
+        let operations = v["operations"].as_u64().unwrap_or(0).max(1);
+        let lines = v["lines"].as_u64().unwrap_or(0);
+        let runtime = v["runtime_lines"].as_u64().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            row.label,
+            v["operations"],
+            lines,
+            runtime,
+            lines.saturating_sub(runtime) / operations
+        );
+    }
+    #[allow(clippy::cast_precision_loss, reason = "small numbers")]
+    let per_operation = check_seconds / llama_operations as f64;
+    let _ = writeln!(
+        out,
+        "\n## `cargo check` of the generated `llama-cloud` crate\n"
+    );
+    let _ = writeln!(
+        out,
+        "Dependencies already built; `cargo clean -p llama-cloud` then `cargo check -p llama-cloud`.\n\n\
+         | operations | seconds | seconds per operation | progenitor on nexus (from the issue) |\n| ---: | ---: | ---: | ---: |\n\
+         | {llama_operations} | {check_seconds:.1} | {per_operation:.3} | 19 s / 193 = 0.098 |"
+    );
+    let _ = writeln!(
+        out,
+        "\n## Request overhead (median per request, loopback)\n"
+    );
+    match overhead {
+        Some((minimal, same, sdk)) => {
+            let show =
+                |value: Option<f64>| value.map_or_else(|| "?".to_owned(), |v| format!("{v:.2} µs"));
+            let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+                (Some(a), Some(b)) if b > 0.0 => format!("{:.3}", a / b),
+                _ => "?".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| raw reqwest (minimal) | raw reqwest (same request as the SDK) | SDK | SDK / same request (target ≤ 1.05) | SDK / minimal |\n| ---: | ---: | ---: | ---: | ---: |\n| {} | {} | {} | **{}** | {} |",
+                show(minimal),
+                show(same),
+                show(sdk),
+                ratio(sdk, same),
+                ratio(sdk, minimal)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "Skipped (`--skip-overhead`).");
+        }
+    }
+    out
+}
