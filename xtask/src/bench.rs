@@ -145,31 +145,44 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let overhead = if skip_overhead {
         None
     } else {
-        eprintln!("running the request-overhead benchmark ...");
-        let output = cargo()
-            .args([
-                "bench",
-                "-p",
-                "llama-cloud-example",
-                "--bench",
-                "request_overhead",
-            ])
-            .current_dir(root)
-            .output()
-            .map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&output.stdout).into_owned();
-        let median = |name: &str| -> Option<f64> {
-            let line = text
-                .lines()
-                .find(|line| line.contains(&format!(" {name} ")))?;
-            let median = line.split('│').nth(2)?.trim().to_owned();
-            parse_duration_us(&median)
+        // Three runs, each variant's median taken across them: one run can be
+        // disturbed by whatever ran just before (here, the builds above).
+        let mut samples: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        for round in 1..=3 {
+            eprintln!("running the request-overhead benchmark ({round}/3) ...");
+            let output = cargo()
+                .args([
+                    "bench",
+                    "-p",
+                    "llama-cloud-example",
+                    "--bench",
+                    "request_overhead",
+                ])
+                .current_dir(root)
+                .output()
+                .map_err(|e| e.to_string())?;
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            let median = |name: &str| -> Option<f64> {
+                let line = text
+                    .lines()
+                    .find(|line| line.contains(&format!(" {name} ")))?;
+                let median = line.split('│').nth(2)?.trim().to_owned();
+                parse_duration_us(&median)
+            };
+            for (slot, name) in
+                samples
+                    .iter_mut()
+                    .zip(["raw_reqwest", "raw_reqwest_same_request", "sdk"])
+            {
+                slot.extend(median(name));
+            }
+        }
+        let middle = |values: &mut Vec<f64>| -> Option<f64> {
+            values.sort_by(f64::total_cmp);
+            values.get(values.len() / 2).copied()
         };
-        Some((
-            median("raw_reqwest"),
-            median("raw_reqwest_same_request"),
-            median("sdk"),
-        ))
+        let [mut minimal, mut same, mut sdk] = samples;
+        Some((middle(&mut minimal), middle(&mut same), middle(&mut sdk)))
     };
 
     let report = render(&measured, check_seconds, llama_operations, overhead, runs);

@@ -35,8 +35,18 @@ pub struct LoadedSpec {
 impl LoadedSpec {
     /// Fills in the line and column of each diagnostic from the source text.
     #[must_use]
+    ///
+    /// Locating scans the text, so it is done for every error but only for the first
+    /// [`LOCATED_WARNINGS`] warnings; the rest keep their JSON pointer alone.
     pub fn locate(&self, mut diagnostics: Diagnostics) -> Diagnostics {
+        let mut warnings = 0;
         for diagnostic in &mut diagnostics.0 {
+            if diagnostic.severity == crate::diagnostics::Severity::Warning {
+                warnings += 1;
+                if warnings > LOCATED_WARNINGS {
+                    continue;
+                }
+            }
             if diagnostic.line_column.is_none() {
                 diagnostic.line_column = locate::line_column(&self.source, &diagnostic.pointer);
             }
@@ -44,6 +54,9 @@ impl LoadedSpec {
         diagnostics
     }
 }
+
+/// How many warnings of one run get a line and column.
+pub const LOCATED_WARNINGS: usize = 50;
 
 /// How long each part of loading took.
 #[derive(Debug, Clone, Copy, Default)]

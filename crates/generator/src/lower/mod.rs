@@ -1068,6 +1068,14 @@ fn lower_body<'a>(
         });
     }
     if kind != BodyKind::Json {
+        // An object without properties (Stripe's `DELETE` bodies) is a form with no fields.
+        if lowerer.is_empty_object(view, &schema_pointer) {
+            return Some(if kind == BodyKind::Form {
+                RequestBody::Form
+            } else {
+                RequestBody::Multipart
+            });
+        }
         lowerer.diagnostics.push(Diagnostic::warning(
             schema_pointer,
             "a form body whose schema is not an object has no fields to send; the body is left out",

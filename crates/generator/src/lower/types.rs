@@ -227,6 +227,19 @@ impl<'a> TypeLowerer<'a> {
         Some(self.type_of(view, hint, &at))
     }
 
+    /// Whether a schema is an object that declares no properties.
+    #[must_use]
+    pub fn is_empty_object(&self, view: SchemaView<'a>, pointer: &str) -> bool {
+        self.resolve(view, pointer)
+            .is_some_and(|(schema, _)| match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => object.properties.is_empty(),
+                SchemaKind::Any(any) => {
+                    any.properties.is_empty() && any.typ.as_deref() == Some("object")
+                }
+                _ => false,
+            })
+    }
+
     /// Whether a named type is a struct (following aliases).
     #[must_use]
     pub fn is_struct(&self, ty: &TypeRef) -> bool {
@@ -1017,6 +1030,59 @@ fn variant_name_for(ty: &TypeRef) -> String {
     }
 }
 
+/// The strongly connected component of each node (Kosaraju's algorithm, iterative).
+fn strongly_connected_components(graph: &BTreeMap<String, Vec<String>>) -> HashMap<&str, usize> {
+    // First pass: nodes in order of finishing time.
+    let mut order: Vec<&str> = Vec::with_capacity(graph.len());
+    let mut visited: BTreeSet<&str> = BTreeSet::new();
+    for start in graph.keys() {
+        if !visited.insert(start.as_str()) {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        while let Some((node, next_edge)) = stack.pop() {
+            let edges = graph.get(node).map_or(&[][..], Vec::as_slice);
+            if let Some(target) = edges.get(next_edge) {
+                stack.push((node, next_edge + 1));
+                if graph.contains_key(target) && visited.insert(target.as_str()) {
+                    stack.push((target.as_str(), 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    // Second pass, on the reversed graph, in reverse finishing order.
+    let mut reversed: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (from, targets) in graph {
+        for target in targets {
+            if graph.contains_key(target) {
+                reversed
+                    .entry(target.as_str())
+                    .or_default()
+                    .push(from.as_str());
+            }
+        }
+    }
+    let mut component: HashMap<&str, usize> = HashMap::new();
+    for (index, root) in order.iter().rev().enumerate() {
+        if component.contains_key(root) {
+            continue;
+        }
+        let mut stack = vec![*root];
+        component.insert(root, index);
+        while let Some(node) = stack.pop() {
+            for source in reversed.get(node).map_or(&[][..], Vec::as_slice) {
+                if !component.contains_key(source) {
+                    component.insert(source, index);
+                    stack.push(source);
+                }
+            }
+        }
+    }
+    component
+}
+
 /// Boxes every by-value reference that closes a cycle, so recursive types have a size.
 ///
 /// By-value edges go through struct fields (also inside `Option`), union payloads and
@@ -1060,20 +1126,12 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
             )
         })
         .collect();
+    // An edge closes a cycle exactly when both ends are in the same strongly
+    // connected component: one linear pass instead of a search per field.
+    let component = strongly_connected_components(&graph);
     let reaches = |from: &str, to: &str| -> bool {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if seen.insert(node.clone()) {
-                if let Some(next) = graph.get(&node) {
-                    stack.extend(next.iter().cloned());
-                }
-            }
-        }
-        false
+        from == to
+            || matches!((component.get(from), component.get(to)), (Some(a), Some(b)) if a == b)
     };
     for (name, def) in defs.iter_mut() {
         match &mut def.kind {
