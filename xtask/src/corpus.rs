@@ -95,7 +95,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         let generate_ms = started.elapsed().as_millis();
         match result {
             Ok(generated) => {
-                let operations = count_operations(&generated.api.root);
+                let operations = generated.api.root.operation_count();
                 let lines = generated
                     .files
                     .values()
@@ -228,15 +228,6 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 .join(", ")
         ))
     }
-}
-
-fn count_operations(resource: &generator::ir::Resource) -> usize {
-    resource.operations.len()
-        + resource
-            .children
-            .iter()
-            .map(count_operations)
-            .sum::<usize>()
 }
 
 /// Warnings and errors cargo reported for this package (JSON messages).

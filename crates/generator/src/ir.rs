@@ -122,6 +122,19 @@ pub struct Resource {
     pub operations: Vec<Operation>,
 }
 
+impl Resource {
+    /// The number of methods in this resource and all below it.
+    #[must_use]
+    pub fn operation_count(&self) -> usize {
+        self.operations.len()
+            + self
+                .children
+                .iter()
+                .map(Resource::operation_count)
+                .sum::<usize>()
+    }
+}
+
 /// One HTTP operation as one SDK method.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {

@@ -58,7 +58,7 @@ fn bench(spec: &[u8], source: &str, config: &Config, runs: usize) -> Result<(), 
         values.sort_unstable();
         values[values.len() / 2]
     };
-    let operations = count_operations(&generated.api.root);
+    let operations = generated.api.root.operation_count();
     let runtime: usize = generator::emit::RUNTIME_FILES
         .iter()
         .map(|(_, text)| text.lines().count())
@@ -94,15 +94,6 @@ fn bench(spec: &[u8], source: &str, config: &Config, runs: usize) -> Result<(), 
         median(&|t| t.total()),
     );
     Ok(())
-}
-
-fn count_operations(resource: &generator::ir::Resource) -> usize {
-    resource.operations.len()
-        + resource
-            .children
-            .iter()
-            .map(count_operations)
-            .sum::<usize>()
 }
 
 fn run(args: &Args) -> Result<(), String> {

@@ -312,6 +312,10 @@ fn body_step(operation: &Operation) -> TokenStream {
             let field = ident(field);
             quote! { request.json(&params.#field); }
         }
+        // A form without fields (Stripe's `DELETE` bodies) sends no body at all.
+        Some(RequestBody::Form | RequestBody::Multipart) if body_fields().next().is_none() => {
+            quote! {}
+        }
         Some(RequestBody::Form) => quote! { request.form(&params); },
         Some(RequestBody::Multipart) => {
             let parts = body_fields().map(|field| {
