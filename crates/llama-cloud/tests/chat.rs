@@ -9,6 +9,8 @@ use llama_cloud::types::{
     ChatRetrieveParams, ChatStreamParams,
 };
 use llama_cloud::{ApiErrorKind, Client, Error, Nullable};
+
+mod common;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -458,34 +460,10 @@ fn debug_output_hides_the_key() {
     assert!(!format!("{builder:?}").contains(KEY));
 }
 
-/// Environment tests run in a child process, so no test changes another's environment.
-fn run_child(test: &str, env: &[(&str, &str)]) -> std::process::Output {
-    let mut command = std::process::Command::new(std::env::current_exe().expect("test binary"));
-    command
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env("LLAMA_CLOUD_CHILD", "1")
-        .env_remove("LLAMA_CLOUD_API_KEY")
-        .env_remove("LLAMA_PARSE_API_KEY")
-        .env_remove("LLAMA_CLOUD_BASE_URL");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().expect("child runs")
-}
-
-fn in_child() -> bool {
-    std::env::var_os("LLAMA_CLOUD_CHILD").is_some()
-}
-
 #[test]
 fn from_env_without_a_key_is_an_error() {
-    if !in_child() {
-        let output = run_child("from_env_without_a_key_is_an_error", &[]);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stdout)
-        );
+    if !common::in_child() {
+        common::run_child("from_env_without_a_key_is_an_error", &[]);
         return;
     }
     match Client::from_env() {
@@ -498,18 +476,13 @@ fn from_env_without_a_key_is_an_error() {
 
 #[test]
 fn from_env_reads_key_and_base_url() {
-    if !in_child() {
-        let output = run_child(
+    if !common::in_child() {
+        common::run_child(
             "from_env_reads_key_and_base_url",
             &[
                 ("LLAMA_CLOUD_API_KEY", "sk-env"),
                 ("LLAMA_CLOUD_BASE_URL", "http://127.0.0.1:1234/prefix"),
             ],
-        );
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stdout)
         );
         return;
     }
@@ -519,15 +492,10 @@ fn from_env_reads_key_and_base_url() {
 
 #[test]
 fn from_env_defaults_base_url_and_falls_back_to_parse_key() {
-    if !in_child() {
-        let output = run_child(
+    if !common::in_child() {
+        common::run_child(
             "from_env_defaults_base_url_and_falls_back_to_parse_key",
             &[("LLAMA_PARSE_API_KEY", "sk-parse")],
-        );
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stdout)
         );
         return;
     }

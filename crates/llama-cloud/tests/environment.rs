@@ -3,7 +3,7 @@
 //! Each test re-runs itself as a child process with the variables set, so no test
 //! changes the environment another test reads.
 
-use std::process::Output;
+mod common;
 
 use llama_cloud::Client;
 use llama_cloud::types::ChatGetSummaryParams;
@@ -12,40 +12,6 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const KEY: &str = "sk-env-secret-0123456789";
-const CHILD: &str = "LLAMA_CLOUD_TEST_CHILD";
-
-fn run_child(test: &str, env: &[(&str, &str)]) -> Output {
-    let mut command = std::process::Command::new(std::env::current_exe().expect("test binary"));
-    command
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(CHILD, "1");
-    for name in [
-        "LLAMA_CLOUD_API_KEY",
-        "LLAMA_PARSE_API_KEY",
-        "LLAMA_CLOUD_BASE_URL",
-        "LLAMA_CLOUD_CUSTOM_HEADERS",
-        "LLAMA_CLOUD_LOG",
-        "RUST_LOG",
-    ] {
-        command.env_remove(name);
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = command.output().expect("child runs");
-    assert!(
-        output.status.success(),
-        "child failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn in_child() -> bool {
-    std::env::var_os(CHILD).is_some()
-}
-
 /// In the child: one request to a mock server with a client from the environment.
 async fn one_request() -> Vec<wiremock::Request> {
     let server = MockServer::start().await;
@@ -70,8 +36,8 @@ async fn one_request() -> Vec<wiremock::Request> {
 
 #[tokio::test]
 async fn custom_headers_come_from_the_environment() {
-    if !in_child() {
-        run_child(
+    if !common::in_child() {
+        common::run_child(
             "custom_headers_come_from_the_environment",
             &[
                 ("LLAMA_CLOUD_API_KEY", KEY),
@@ -97,8 +63,8 @@ async fn custom_headers_come_from_the_environment() {
 
 #[tokio::test]
 async fn debug_logs_show_requests_but_never_the_key() {
-    if !in_child() {
-        let output = run_child(
+    if !common::in_child() {
+        let output = common::run_child(
             "debug_logs_show_requests_but_never_the_key",
             &[("LLAMA_CLOUD_API_KEY", KEY), ("LLAMA_CLOUD_LOG", "debug")],
         );
@@ -125,9 +91,9 @@ async fn debug_logs_show_requests_but_never_the_key() {
 
 #[tokio::test]
 async fn info_logs_are_quieter_and_off_is_silent() {
-    if !in_child() {
+    if !common::in_child() {
         for (level, expect_any) in [("info", false), ("off", false), ("error", false)] {
-            let output = run_child(
+            let output = common::run_child(
                 "info_logs_are_quieter_and_off_is_silent",
                 &[("LLAMA_CLOUD_API_KEY", KEY), ("LLAMA_CLOUD_LOG", level)],
             );

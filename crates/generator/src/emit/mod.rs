@@ -243,7 +243,7 @@ fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
                 match api.root.children.first() {
                     Some(first) => format!(
                         "The API's resources, reached from the client (`client.{}()`).",
-                        lower_names_bare(&first.accessor)
+                        crate::lower::names::bare(&first.accessor)
                     ),
                     None => "The API's operations, as methods of the client.".to_owned(),
                 }
@@ -440,10 +440,6 @@ fn error_accessors(api: &Api) -> TokenStream {
             #(#accessors)*
         }
     }
-}
-
-fn lower_names_bare(name: &str) -> &str {
-    crate::lower::names::bare(name)
 }
 
 fn collect_params<'a>(resource: &'a Resource, out: &mut Vec<&'a crate::ir::ParamsType>) {
