@@ -83,6 +83,8 @@ pub(crate) struct RequestSpec {
     pub(crate) pagination: Option<CursorStyle>,
     /// Whether the operation is public and sends no credential.
     no_auth: bool,
+    /// The schemes this operation accepts, when not every scheme of the API.
+    auth: Option<&'static [AuthScheme]>,
 }
 
 impl RequestSpec {
@@ -98,6 +100,7 @@ impl RequestSpec {
             accept: None,
             pagination: None,
             no_auth: false,
+            auth: None,
         }
     }
 
@@ -192,6 +195,11 @@ impl RequestSpec {
     /// Sets the `Accept` header (`text/event-stream` for event streams).
     pub(crate) fn accept(&mut self, media_type: &'static str) {
         self.accept = Some(media_type);
+    }
+
+    /// Limits the credential to the schemes this operation's `security` accepts.
+    pub(crate) fn auth(&mut self, schemes: &'static [AuthScheme]) {
+        self.auth = Some(schemes);
     }
 
     /// Marks the operation as public: no credential is sent.
@@ -377,7 +385,7 @@ pub(crate) async fn send(
 ) -> Result<reqwest::Response, Error> {
     let inner = &client.inner;
     let mut url = build_url(&inner.base_url, &spec.path, &spec.query, &options.query);
-    if let (false, Some((name, key))) = (spec.no_auth, auth_query(client)) {
+    if let (false, Some((name, key))) = (spec.no_auth, auth_query(client, spec)) {
         url.query_pairs_mut().append_pair(name, &key);
     }
     let body = prepare_body(spec, options)?;
@@ -539,11 +547,11 @@ fn request_headers(
     }
     let mut cookies = spec.cookies.clone();
     if !spec.no_auth {
-        if let Some((name, mut value)) = auth_header(client)? {
+        if let Some((name, mut value)) = auth_header(client, spec)? {
             value.set_sensitive(true);
             headers.insert(name, value);
         }
-        if let Some(cookie) = auth_cookie(client) {
+        if let Some(cookie) = auth_cookie(client, spec) {
             cookies.push(cookie);
         }
     }
@@ -573,20 +581,24 @@ fn request_headers(
     Ok(headers)
 }
 
-/// The first scheme the client has a credential for.
-fn auth_scheme(client: &Client) -> Option<AuthScheme> {
+/// The first scheme the operation accepts that the client has a credential for.
+fn auth_scheme(client: &Client, spec: &RequestSpec) -> Option<AuthScheme> {
     let inner = &client.inner;
-    inner.auth.iter().copied().find(|scheme| match scheme {
+    let accepted = spec.auth.unwrap_or(inner.auth);
+    accepted.iter().copied().find(|scheme| match scheme {
         AuthScheme::Basic => inner.basic.is_some(),
         _ => inner.api_key.is_some(),
     })
 }
 
 /// The credential as a header, for header schemes.
-fn auth_header(client: &Client) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
+fn auth_header(
+    client: &Client,
+    spec: &RequestSpec,
+) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
     let inner = &client.inner;
     let invalid = |_| Error::Config("the credential is not a valid header value".to_owned());
-    let (name, text) = match (auth_scheme(client), &inner.api_key, &inner.basic) {
+    let (name, text) = match (auth_scheme(client, spec), &inner.api_key, &inner.basic) {
         (Some(AuthScheme::Bearer), Some(key), _) => (
             reqwest::header::AUTHORIZATION,
             format!("Bearer {}", key.expose()),
@@ -608,8 +620,8 @@ fn auth_header(client: &Client) -> Result<Option<(HeaderName, HeaderValue)>, Err
 }
 
 /// The credential as a cookie, for cookie schemes.
-fn auth_cookie(client: &Client) -> Option<String> {
-    match (auth_scheme(client), &client.inner.api_key) {
+fn auth_cookie(client: &Client, spec: &RequestSpec) -> Option<String> {
+    match (auth_scheme(client, spec), &client.inner.api_key) {
         (Some(AuthScheme::ApiKeyCookie(name)), Some(key)) => {
             Some(format!("{name}={}", key.expose()))
         }
@@ -618,8 +630,8 @@ fn auth_cookie(client: &Client) -> Option<String> {
 }
 
 /// The credential as a query pair, for query schemes.
-fn auth_query(client: &Client) -> Option<(&'static str, String)> {
-    match (auth_scheme(client), &client.inner.api_key) {
+fn auth_query(client: &Client, spec: &RequestSpec) -> Option<(&'static str, String)> {
+    match (auth_scheme(client, spec), &client.inner.api_key) {
         (Some(AuthScheme::ApiKeyQuery(name)), Some(key)) => Some((name, key.expose().to_owned())),
         _ => None,
     }
@@ -910,6 +922,14 @@ mod tests {
         schemes: &'static [AuthScheme],
         builder: impl FnOnce(crate::ClientBuilder) -> crate::ClientBuilder,
     ) -> wiremock::Request {
+        sent_by_operation(schemes, None, builder).await
+    }
+
+    async fn sent_by_operation(
+        schemes: &'static [AuthScheme],
+        operation_schemes: Option<&'static [AuthScheme]>,
+        builder: impl FnOnce(crate::ClientBuilder) -> crate::ClientBuilder,
+    ) -> wiremock::Request {
         use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
         let server = MockServer::start().await;
         Mock::given(any())
@@ -926,6 +946,9 @@ mod tests {
         let mut spec = RequestSpec::new(Method::GET, "test.auth");
         spec.path("/things");
         spec.query("q", "1");
+        if let Some(operation_schemes) = operation_schemes {
+            spec.auth(operation_schemes);
+        }
         send(&client, &spec, &CallOptions::default(), false)
             .await
             .unwrap();
@@ -967,6 +990,23 @@ mod tests {
             header_of(&request, "authorization").as_deref(),
             Some("Bearer k4")
         );
+    }
+
+    #[tokio::test]
+    async fn an_operation_sends_only_a_scheme_its_security_accepts() {
+        // The API has bearer (OAuth) first, but this operation accepts only the key header.
+        const API: &[AuthScheme] = &[AuthScheme::Bearer, AuthScheme::ApiKeyHeader("api_key")];
+        const OPERATION: &[AuthScheme] = &[AuthScheme::ApiKeyHeader("api_key")];
+        let request = sent_by_operation(API, Some(OPERATION), |b| b.api_key("k-5")).await;
+        assert_eq!(header_of(&request, "api_key").as_deref(), Some("k-5"));
+        assert_eq!(header_of(&request, "authorization"), None);
+
+        let request = sent_by_operation(API, None, |b| b.api_key("k-5")).await;
+        assert_eq!(
+            header_of(&request, "authorization").as_deref(),
+            Some("Bearer k-5")
+        );
+        assert_eq!(header_of(&request, "api_key"), None);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Output: `generate` writes the generated SDK crate (`crates/llama-cloud`);
 //! `generate --check` writes nothing and fails, naming every stale, missing or
 //! orphaned file, when what is checked in differs from what the generator emits;
-//! `corpus` generates and checks an SDK for every spec of the real-spec corpus.
+//! `corpus` generates and checks an SDK for every spec of the real-spec corpus;
+//! `conformance` runs every generated method against a Prism mock of its spec.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use generator::{Config, GenerateError};
 
 mod bench;
+mod conformance;
 mod corpus;
 
 /// The SDKs this workspace generates: (spec, config, output crate directory).
@@ -39,8 +41,9 @@ fn main() -> ExitCode {
         ["generate", "--check"] => generate(true),
         ["corpus", rest @ ..] => corpus::run(&workspace_root(), rest),
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
+        ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
         _ => Err(
-            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--write-docs] | bench [--runs N] [--skip-overhead]"
+            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node]"
                 .to_owned(),
         ),
     };

@@ -169,6 +169,12 @@ pub struct Operation {
     /// When the response is JSON but may also be an event stream of this type (at the
     /// request's option), a `<method>_stream` twin returns the stream.
     pub stream_alternative: Option<TypeRef>,
+    /// The `Accept` header for a response that is not JSON (`image/jpeg`), from the
+    /// media types the spec lists for it.
+    pub accept: Option<String>,
+    /// The schemes this operation accepts, when they are not all of the client's
+    /// (`security` naming only `api_key` where the API also has OAuth).
+    pub auth: Option<Vec<AuthKind>>,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
 }
@@ -214,6 +220,9 @@ pub struct Param {
     pub style: QueryStyle,
     /// Docs.
     pub doc: String,
+    /// A value the spec accepts (its example, or one derived from the schema), for
+    /// the docs' examples, the conformance tests and the command-line tool's help.
+    pub example: Value,
 }
 
 /// How a query parameter's value is written (OpenAPI `style` and `explode`).

@@ -89,6 +89,11 @@ fn explained(api: &Api) -> BTreeSet<String> {
         "PRODUCT",
         "CUSTOM_HEADERS_ENV",
         "LOG_ENV",
+        // The conformance tests' helpers.
+        "client",
+        "value",
+        "check",
+        "check_request",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -129,7 +134,25 @@ fn explained(api: &Api) -> BTreeSet<String> {
         add(&body.accessor);
     }
     walk(&api.root, &mut add);
+    conformance_test_names(&api.root, "", &mut names);
     names
+}
+
+/// A conformance test is named by its method's accessor chain (`beta_chat_create`).
+fn conformance_test_names(
+    resource: &generator::ir::Resource,
+    chain: &str,
+    names: &mut BTreeSet<String>,
+) {
+    for operation in &resource.operations {
+        let name = format!("{chain}{}", operation.method_name.trim_start_matches("r#"));
+        names.insert(name.clone());
+        names.insert(format!("{name}_2"));
+    }
+    for child in &resource.children {
+        let chain = format!("{chain}{}_", child.accessor.trim_start_matches("r#"));
+        conformance_test_names(child, &chain, names);
+    }
 }
 
 fn item_names(items: &[syn::Item], out: &mut Vec<String>) {

@@ -11,6 +11,7 @@
 //! `templates/runtime/` and copied in, so every generated SDK carries it.
 
 pub mod blocking;
+pub mod conformance;
 pub mod models;
 pub mod resources;
 pub mod tokens;
@@ -227,6 +228,8 @@ enum Job<'u, 'a> {
     Resource(&'u resources::ResourceFile<'a>),
     /// The blocking client's handles.
     Blocking,
+    /// The conformance tests.
+    Conformance,
 }
 
 fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
@@ -263,6 +266,11 @@ fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
             "src/blocking/api.rs",
             "The blocking client's resource handles, mirroring the async ones.",
             &blocking::blocking_api(&api.root),
+        ),
+        Job::Conformance => rust_file(
+            api,
+            "tests/conformance.rs",
+            &conformance::conformance_tests(api),
         ),
     }
 }
@@ -388,6 +396,7 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
     let mut jobs: Vec<Job<'_, '_>> = units.chunks(chunk).map(Job::Types).collect();
     jobs.extend(resource_files.iter().map(Job::Resource));
     jobs.push(Job::Blocking);
+    jobs.push(Job::Conformance);
     let outputs = run_jobs(api, &jobs)?;
     let mut items = String::new();
     for (job, output) in jobs.iter().zip(outputs) {
@@ -398,6 +407,9 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
             }
             Job::Blocking => {
                 files.insert("src/blocking/api.rs".to_owned(), output);
+            }
+            Job::Conformance => {
+                files.insert("tests/conformance.rs".to_owned(), output);
             }
         }
     }
@@ -467,13 +479,7 @@ fn settings(api: &Api) -> TokenStream {
     let base_url_env = option(&meta.base_url_env);
     let custom_headers_env = option(&meta.custom_headers_env);
     let log_env = option(&meta.log_env);
-    let schemes = meta.auth.schemes.iter().map(|kind| match kind {
-        AuthKind::Bearer => quote! { crate::client::AuthScheme::Bearer },
-        AuthKind::Basic => quote! { crate::client::AuthScheme::Basic },
-        AuthKind::ApiKeyHeader(name) => quote! { crate::client::AuthScheme::ApiKeyHeader(#name) },
-        AuthKind::ApiKeyQuery(name) => quote! { crate::client::AuthScheme::ApiKeyQuery(#name) },
-        AuthKind::ApiKeyCookie(name) => quote! { crate::client::AuthScheme::ApiKeyCookie(#name) },
-    });
+    let schemes = meta.auth.schemes.iter().map(auth_scheme_tokens);
     let key_env = &meta.auth.key_env;
     let username_env = &meta.auth.username_env;
     let password_env = &meta.auth.password_env;
@@ -501,6 +507,17 @@ fn settings(api: &Api) -> TokenStream {
 }
 
 /// A TOML basic string for any text (a JSON string literal is one).
+/// The runtime's `AuthScheme` value for a scheme of the model.
+pub(crate) fn auth_scheme_tokens(kind: &AuthKind) -> TokenStream {
+    match kind {
+        AuthKind::Bearer => quote! { crate::client::AuthScheme::Bearer },
+        AuthKind::Basic => quote! { crate::client::AuthScheme::Basic },
+        AuthKind::ApiKeyHeader(name) => quote! { crate::client::AuthScheme::ApiKeyHeader(#name) },
+        AuthKind::ApiKeyQuery(name) => quote! { crate::client::AuthScheme::ApiKeyQuery(#name) },
+        AuthKind::ApiKeyCookie(name) => quote! { crate::client::AuthScheme::ApiKeyCookie(#name) },
+    }
+}
+
 fn toml_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }

@@ -263,6 +263,14 @@ fn method(
     } else {
         quote! { self.client.clone() }
     };
+    let accept = operation
+        .accept
+        .as_ref()
+        .map(|media_types| quote! { request.accept(#media_types); });
+    let auth = operation.auth.as_ref().map(|kinds| {
+        let kinds = kinds.iter().map(super::auth_scheme_tokens);
+        quote! { request.auth(&[#(#kinds),*]); }
+    });
     let no_auth = if operation.no_auth {
         quote! { request.no_auth(); }
     } else {
@@ -277,6 +285,8 @@ fn method(
             #(#param_steps)*
             #body_step
             #paginate
+            #accept
+            #auth
             #no_auth
             #constructor(#client, request)
         }

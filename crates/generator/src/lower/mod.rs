@@ -9,6 +9,7 @@
 //! parameters, body and response; the schemas they reach are lowered on the way by
 //! [`types::TypeLowerer`].
 
+pub mod examples;
 pub mod grouping;
 pub mod names;
 pub mod types;
@@ -21,6 +22,7 @@ use openapiv3::{
     MediaType, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem,
     ReferenceOr, RequestBody as SpecRequestBody, Response, StatusCode,
 };
+use serde_json::Value;
 
 use crate::config::{AuthScheme, Config, OperationSelection};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
@@ -161,6 +163,7 @@ pub fn lower(
     let (types, type_diagnostics) = lowerer.finish();
     diagnostics.0.extend(type_diagnostics.0);
     let meta = lower_meta(spec, config, spec_source, &mut diagnostics);
+    narrow_operation_auth(&mut root, &meta.auth.schemes, config.auth.scheme.is_some());
     let diagnostics = spec.locate(diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -327,47 +330,110 @@ fn spec_auth_kinds(document: &openapiv3::OpenAPI, diagnostics: &mut Diagnostics)
         let Some(ReferenceOr::Item(scheme)) = components.security_schemes.get(name) else {
             continue;
         };
-        let pointer = format!(
-            "#/components/securitySchemes/{}",
-            escape_pointer_token(name)
-        );
-        let kind = match scheme {
-            openapiv3::SecurityScheme::HTTP { scheme, .. }
-                if scheme.eq_ignore_ascii_case("bearer") =>
-            {
-                AuthKind::Bearer
-            }
-            openapiv3::SecurityScheme::HTTP { scheme, .. }
-                if scheme.eq_ignore_ascii_case("basic") =>
-            {
-                AuthKind::Basic
-            }
-            openapiv3::SecurityScheme::HTTP { scheme, .. } => {
-                diagnostics.push(Diagnostic::warning(
-                    pointer,
-                    format!("HTTP auth scheme `{scheme}` is not supported; the client sends no credential for it"),
-                ));
-                continue;
-            }
-            openapiv3::SecurityScheme::APIKey { location, name, .. } => match location {
-                openapiv3::APIKeyLocation::Header => AuthKind::ApiKeyHeader(name.clone()),
-                openapiv3::APIKeyLocation::Query => AuthKind::ApiKeyQuery(name.clone()),
-                openapiv3::APIKeyLocation::Cookie => AuthKind::ApiKeyCookie(name.clone()),
-            },
-            openapiv3::SecurityScheme::OAuth2 { .. }
-            | openapiv3::SecurityScheme::OpenIDConnect { .. } => {
-                diagnostics.push(Diagnostic::warning(
-                    pointer,
-                    "OAuth 2 and OpenID Connect flows are not run by the client; it sends a token you obtained as `Authorization: Bearer`",
-                ));
-                AuthKind::Bearer
-            }
+        let Some(kind) = scheme_kind(scheme) else {
+            let pointer = format!(
+                "#/components/securitySchemes/{}",
+                escape_pointer_token(name)
+            );
+            let scheme = match scheme {
+                openapiv3::SecurityScheme::HTTP { scheme, .. } => scheme.as_str(),
+                _ => "",
+            };
+            diagnostics.push(Diagnostic::warning(
+                pointer,
+                format!("HTTP auth scheme `{scheme}` is not supported; the client sends no credential for it"),
+            ));
+            continue;
         };
+        if matches!(
+            scheme,
+            openapiv3::SecurityScheme::OAuth2 { .. }
+                | openapiv3::SecurityScheme::OpenIDConnect { .. }
+        ) {
+            let pointer = format!(
+                "#/components/securitySchemes/{}",
+                escape_pointer_token(name)
+            );
+            diagnostics.push(Diagnostic::warning(
+                pointer,
+                "OAuth 2 and OpenID Connect flows are not run by the client; it sends a token you obtained as `Authorization: Bearer`",
+            ));
+        }
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
     }
     kinds
+}
+
+/// How the client sends a credential for a security scheme; `None` for HTTP schemes
+/// other than bearer and basic.
+fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> Option<AuthKind> {
+    Some(match scheme {
+        openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+            AuthKind::Bearer
+        }
+        openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+            AuthKind::Basic
+        }
+        openapiv3::SecurityScheme::HTTP { .. } => return None,
+        openapiv3::SecurityScheme::APIKey { location, name, .. } => match location {
+            openapiv3::APIKeyLocation::Header => AuthKind::ApiKeyHeader(name.clone()),
+            openapiv3::APIKeyLocation::Query => AuthKind::ApiKeyQuery(name.clone()),
+            openapiv3::APIKeyLocation::Cookie => AuthKind::ApiKeyCookie(name.clone()),
+        },
+        openapiv3::SecurityScheme::OAuth2 { .. }
+        | openapiv3::SecurityScheme::OpenIDConnect { .. } => AuthKind::Bearer,
+    })
+}
+
+/// The schemes an operation's `security` (or the document's) accepts, in its order;
+/// empty when it says nothing (the client then offers every scheme it knows).
+fn operation_auth_kinds(document: &openapiv3::OpenAPI, op: &SpecOp<'_>) -> Vec<AuthKind> {
+    let Some(requirements) = op
+        .operation
+        .security
+        .as_ref()
+        .or(document.security.as_ref())
+    else {
+        return Vec::new();
+    };
+    let schemes = document.components.as_ref().map(|c| &c.security_schemes);
+    let mut kinds = Vec::new();
+    for name in requirements
+        .iter()
+        .flat_map(|requirement| requirement.keys())
+    {
+        if let Some(ReferenceOr::Item(scheme)) = schemes.and_then(|s| s.get(name))
+            && let Some(kind) = scheme_kind(scheme)
+            && !kinds.contains(&kind)
+        {
+            kinds.push(kind);
+        }
+    }
+    kinds
+}
+
+/// Keeps an operation's own scheme list only where it differs from the client's:
+/// those operations are told which schemes they accept, the others use the
+/// client's. A config that fixes the scheme overrides the spec everywhere.
+fn narrow_operation_auth(resource: &mut Resource, client_schemes: &[AuthKind], fixed: bool) {
+    for operation in &mut resource.operations {
+        let Some(accepted) = operation.auth.take() else {
+            continue;
+        };
+        let usable: Vec<AuthKind> = accepted
+            .into_iter()
+            .filter(|kind| client_schemes.contains(kind))
+            .collect();
+        let same = usable.len() == client_schemes.len();
+        if !fixed && !usable.is_empty() && !same {
+            operation.auth = Some(usable);
+        }
+    }
+    for child in &mut resource.children {
+        narrow_operation_auth(child, client_schemes, fixed);
+    }
 }
 
 fn collect_operations(document: &openapiv3::OpenAPI) -> Vec<SpecOp<'_>> {
@@ -605,6 +671,7 @@ fn lower_operation<'a>(
             presence,
             style,
             doc,
+            example: examples::Examples::new(lowerer.document()).parameter(parameter),
         };
         if location == ParamLocation::Path {
             path_params.push(param);
@@ -620,12 +687,14 @@ fn lower_operation<'a>(
         .iter()
         .find(|o| matches_operation(&o.operation, op));
     let mut stream_alternative = None;
+    let mut accept = None;
     let response = lower_response(
         op,
         response_alias.unwrap_or(&format!("{base_name}Response")),
         override_,
         lowerer,
         &mut stream_alternative,
+        &mut accept,
     );
 
     let alias = match (&response, response_alias) {
@@ -689,6 +758,11 @@ fn lower_operation<'a>(
         response_alias: alias,
         pagination: None,
         stream_alternative,
+        accept,
+        auth: {
+            let kinds = operation_auth_kinds(lowerer.document(), op);
+            (!kinds.is_empty()).then_some(kinds)
+        },
         pointer: op.pointer.clone(),
     }
 }
@@ -1011,6 +1085,7 @@ fn lower_body<'a>(
                 presence: whole_presence,
                 style: QueryStyle::FormExploded,
                 doc: body_doc,
+                example: Value::String("hello".to_owned()),
             });
             let content_type = if media_essence(media_type).contains('*') {
                 "application/octet-stream".to_owned()
@@ -1042,6 +1117,7 @@ fn lower_body<'a>(
         return None;
     };
     let view: SchemaView<'a> = schema.into();
+    let body_example = examples::Examples::new(lowerer.document()).body(view);
     if let Some(properties) = lowerer.body_fields(view, &schema_pointer, &hint) {
         for field in properties {
             let ty = if kind == BodyKind::Multipart {
@@ -1051,12 +1127,16 @@ fn lower_body<'a>(
             };
             fields.push(Param {
                 rust_name: field_names.claim(&field.rust_name),
-                wire_name: field.wire_name,
                 location: ParamLocation::Body,
                 ty,
                 presence: field.presence,
                 style: QueryStyle::FormExploded,
                 doc: field.doc,
+                example: body_example
+                    .get(&field.wire_name)
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                wire_name: field.wire_name,
             });
         }
         return Some(match kind {
@@ -1096,6 +1176,7 @@ fn lower_body<'a>(
         },
         style: QueryStyle::FormExploded,
         doc: body_doc,
+        example: body_example,
     });
     Some(RequestBody::JsonValue { field: rust_name })
 }
@@ -1108,6 +1189,7 @@ fn lower_response<'a>(
     override_: Option<&crate::config::OperationOverride>,
     lowerer: &mut TypeLowerer<'a>,
     stream_alternative: &mut Option<TypeRef>,
+    accept: &mut Option<String>,
 ) -> ResponseBody {
     let components = lowerer_components(lowerer);
     if let Some(override_) = override_ {
@@ -1189,6 +1271,22 @@ fn lower_response<'a>(
             .content
             .keys()
             .all(|media_type| body_kind(media_type) == BodyKind::Text);
+        // Ask for what the spec says comes back (a server may refuse the JSON default);
+        // only media types that are valid header text are kept.
+        let offered: Vec<&str> = response
+            .content
+            .keys()
+            .map(String::as_str)
+            .filter(|media_type| {
+                !media_type.is_empty()
+                    && media_type
+                        .bytes()
+                        .all(|b| (b' '..=b'~').contains(&b) && b != b',')
+            })
+            .collect();
+        if !offered.is_empty() {
+            *accept = Some(offered.join(", "));
+        }
         return if text {
             ResponseBody::Text
         } else {
@@ -1266,6 +1364,7 @@ fn reconcile_path_params(
             presence: Presence::Required,
             style: QueryStyle::FormExploded,
             doc: format!("The `{placeholder}` path parameter."),
+            example: Value::String("string".to_owned()),
         });
     }
     // Positional arguments follow the template's order.

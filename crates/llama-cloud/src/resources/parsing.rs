@@ -46,6 +46,7 @@ impl Parsing {
         request.path_param(&name);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        request.accept("image/jpeg");
         crate::Call::bytes(self.client.clone(), request)
     }
     /// Get Supported File Extensions

@@ -1,0 +1,566 @@
+//! Example values for parameters and request bodies.
+//!
+//! Input: a schema of the loaded document (inline or a `$ref`), or a parameter.
+//! Output: a JSON value the schema accepts, used by every generated artefact that
+//! needs a concrete argument: the README's and the docs' examples, the conformance
+//! tests (which send it to a mock server that validates it against the spec) and the
+//! command-line tool's help.
+//!
+//! The spec's own `example` (or 3.1 `examples`, kept as `x-examples`), `default`,
+//! `const` or first `enum` value wins; otherwise the value is derived from the type,
+//! its format and its bounds. At the top level of a request body every property is
+//! filled, so the conformance tests exercise the serialization of optional fields
+//! too; below it only required properties are, which keeps the values small and
+//! ends recursion. A `pattern` without an example is not solved: the value is a
+//! plain string (or a URL when the pattern asks for one), which is why a spec with
+//! such a field should give an example.
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::{Map, Value, json};
+
+use super::types::SchemaView;
+
+/// Deeper than this, objects get only `{}` and arrays stay empty.
+const MAX_DEPTH: usize = 6;
+
+/// Makes example values from the schemas of one document.
+pub struct Examples<'a> {
+    document: &'a OpenAPI,
+}
+
+impl<'a> Examples<'a> {
+    /// Examples for this document's schemas.
+    #[must_use]
+    pub fn new(document: &'a OpenAPI) -> Self {
+        Self { document }
+    }
+
+    /// An example for a parameter: its own `example` or `examples`, else its schema's.
+    #[must_use]
+    pub fn parameter(&self, parameter: &'a Parameter) -> Value {
+        let data = parameter.parameter_data_ref();
+        let declared = data
+            .example
+            .clone()
+            .or_else(|| match data.examples.values().next() {
+                Some(ReferenceOr::Item(example)) => example.value.clone(),
+                _ => None,
+            });
+        match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => match declared {
+                Some(example) => self
+                    .fitted(example, schema.into())
+                    .unwrap_or_else(|| self.value(schema.into(), 0, false)),
+                None => self.value(schema.into(), 0, false),
+            },
+            ParameterSchemaOrContent::Content(_) => {
+                declared.unwrap_or_else(|| Value::String("string".to_owned()))
+            }
+        }
+    }
+
+    /// An example for a request body's schema, with every top-level property filled.
+    #[must_use]
+    pub fn body(&self, schema: SchemaView<'a>) -> Value {
+        self.value(schema, 0, true)
+    }
+
+    fn resolve(&self, view: SchemaView<'a>) -> Option<&'a Schema> {
+        let mut current = view;
+        for _ in 0..32 {
+            match current {
+                SchemaView::Inline(schema) => return Some(schema),
+                SchemaView::Ref(reference) => {
+                    let name = reference.strip_prefix("#/components/schemas/")?;
+                    let name = name.replace("~1", "/").replace("~0", "~");
+                    let schema = self.document.components.as_ref()?.schemas.get(&name)?;
+                    current = schema.into();
+                }
+            }
+        }
+        None
+    }
+
+    fn value(&self, view: SchemaView<'a>, depth: usize, all_properties: bool) -> Value {
+        let Some(schema) = self.resolve(view) else {
+            return Value::Null;
+        };
+        let data = &schema.schema_data;
+        let declared = data
+            .example
+            .clone()
+            .or_else(|| {
+                data.extensions
+                    .get("x-examples")
+                    .and_then(|examples| examples.as_array()?.first().cloned())
+            })
+            .or_else(|| data.extensions.get("x-const").cloned())
+            .or_else(|| data.default.clone());
+        if let Some(value) = declared
+            .filter(|value| !value.is_null())
+            .and_then(|value| self.fitted(value, view))
+        {
+            return doubled(value, schema);
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                if let Some(Some(first)) = string.enumeration.iter().find(|v| v.is_some()) {
+                    return Value::String(first.clone());
+                }
+                let format = match &string.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "byte",
+                    VariantOrUnknownOrEmpty::Unknown(other) => other.as_str(),
+                    _ => "",
+                };
+                Value::String(string_example(
+                    format,
+                    string.pattern.as_deref(),
+                    string.min_length,
+                    string.max_length,
+                ))
+            }
+            SchemaKind::Type(Type::Integer(integer)) => {
+                if let Some(Some(first)) = integer.enumeration.iter().find(|v| v.is_some()) {
+                    return json!(first);
+                }
+                let low = integer.minimum.map(|min| {
+                    if integer.exclusive_minimum {
+                        min + 1
+                    } else {
+                        min
+                    }
+                });
+                let high = integer.maximum.map(|max| {
+                    if integer.exclusive_maximum {
+                        max - 1
+                    } else {
+                        max
+                    }
+                });
+                json!(bounded(1, low, high))
+            }
+            SchemaKind::Type(Type::Number(number)) => {
+                if let Some(Some(first)) = number.enumeration.iter().find(|v| v.is_some()) {
+                    return json!(first);
+                }
+                // Whole bounds are enough for an example; fractional ones round inwards.
+                #[allow(clippy::cast_possible_truncation, reason = "bounds of an example")]
+                let low = number
+                    .minimum
+                    .map(|min| min.ceil() as i64 + i64::from(number.exclusive_minimum));
+                #[allow(clippy::cast_possible_truncation, reason = "bounds of an example")]
+                let high = number
+                    .maximum
+                    .map(|max| max.floor() as i64 - i64::from(number.exclusive_maximum));
+                json!(bounded(1, low, high))
+            }
+            SchemaKind::Type(Type::Boolean(boolean)) => {
+                json!(
+                    boolean
+                        .enumeration
+                        .iter()
+                        .flatten()
+                        .next()
+                        .copied()
+                        .unwrap_or(true)
+                )
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                // Two items, unless they must differ or fewer are allowed: a single
+                // repeated query key reads as a scalar to some servers and mocks.
+                let wanted = if array.unique_items || array.max_items.is_some_and(|max| max < 2) {
+                    1
+                } else {
+                    2
+                };
+                let count = array.min_items.unwrap_or(wanted).max(wanted);
+                match (&array.items, depth < MAX_DEPTH) {
+                    (Some(items), true) => {
+                        let item = self.value(items.into(), depth + 1, false);
+                        Value::Array(vec![item; count])
+                    }
+                    _ => Value::Array(Vec::new()),
+                }
+            }
+            SchemaKind::Type(Type::Object(object)) => self.object(
+                object
+                    .properties
+                    .iter()
+                    .map(|(name, schema)| (name, schema.into())),
+                &object.required,
+                object.additional_properties.as_ref(),
+                depth,
+                all_properties,
+            ),
+            SchemaKind::OneOf { one_of: list } | SchemaKind::AnyOf { any_of: list } => {
+                list.first().map_or(Value::Null, |first| {
+                    self.value(first.into(), depth, all_properties)
+                })
+            }
+            SchemaKind::AllOf { all_of } => {
+                let mut merged = Map::new();
+                for part in all_of {
+                    match self.value(part.into(), depth, all_properties) {
+                        Value::Object(fields) => merged.extend(fields),
+                        other if all_of.len() == 1 => return other,
+                        _ => {}
+                    }
+                }
+                Value::Object(merged)
+            }
+            SchemaKind::Not { .. } => Value::Object(Map::new()),
+            SchemaKind::Any(any) => {
+                if let Some(first) = any.enumeration.iter().find(|v| !v.is_null()) {
+                    return first.clone();
+                }
+                if let Some(first) = any.one_of.first().or(any.any_of.first()) {
+                    return self.value(first.into(), depth, all_properties);
+                }
+                match any.typ.as_deref() {
+                    Some("string") => Value::String(string_example(
+                        any.format.as_deref().unwrap_or_default(),
+                        any.pattern.as_deref(),
+                        any.min_length,
+                        any.max_length,
+                    )),
+                    Some("integer" | "number") => json!(1),
+                    Some("boolean") => json!(true),
+                    Some("array") => match (&any.items, depth < MAX_DEPTH) {
+                        (Some(items), true) => {
+                            Value::Array(vec![self.value(items.into(), depth + 1, false)])
+                        }
+                        _ => Value::Array(Vec::new()),
+                    },
+                    _ if !any.properties.is_empty() || !any.all_of.is_empty() => {
+                        let mut merged = match self.object(
+                            any.properties
+                                .iter()
+                                .map(|(name, schema)| (name, schema.into())),
+                            &any.required,
+                            any.additional_properties.as_ref(),
+                            depth,
+                            all_properties,
+                        ) {
+                            Value::Object(fields) => fields,
+                            _ => Map::new(),
+                        };
+                        for part in &any.all_of {
+                            if let Value::Object(fields) =
+                                self.value(part.into(), depth, all_properties)
+                            {
+                                merged.extend(fields);
+                            }
+                        }
+                        Value::Object(merged)
+                    }
+                    _ => Value::Object(Map::new()),
+                }
+            }
+        }
+    }
+
+    /// A declared example if its shape fits the schema, or wrapped in an array when
+    /// the schema is an array of its shape (specs often give one item's example).
+    fn fitted(&self, example: Value, view: SchemaView<'a>) -> Option<Value> {
+        if self.fits(&example, view, 0) {
+            return Some(example);
+        }
+        let schema = self.resolve(view)?;
+        let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind else {
+            return None;
+        };
+        let items = array.items.as_ref()?;
+        let count = if array.unique_items { 1 } else { 2 };
+        self.fits(&example, items.into(), 0)
+            .then(|| Value::Array(vec![example; count]))
+    }
+
+    /// Whether a value has the JSON kind the schema asks for (not every constraint).
+    fn fits(&self, value: &Value, view: SchemaView<'a>, depth: usize) -> bool {
+        let Some(schema) = self.resolve(view) else {
+            return true;
+        };
+        if depth > MAX_DEPTH || (value.is_null() && schema.schema_data.nullable) {
+            return true;
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => value.as_str().is_some_and(|text| {
+                let format = match &string.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
+                    VariantOrUnknownOrEmpty::Unknown(other) => other.as_str(),
+                    _ => "",
+                };
+                fits_format(text, format)
+            }),
+            SchemaKind::Type(Type::Integer(_)) => value.is_i64() || value.is_u64(),
+            SchemaKind::Type(Type::Number(_)) => value.is_number(),
+            SchemaKind::Type(Type::Boolean(_)) => value.is_boolean(),
+            SchemaKind::Type(Type::Array(array)) => value.as_array().is_some_and(|values| {
+                array.items.as_ref().is_none_or(|items| {
+                    values.iter().all(|v| self.fits(v, items.into(), depth + 1))
+                })
+            }),
+            SchemaKind::Type(Type::Object(_)) => value.is_object(),
+            SchemaKind::OneOf { one_of: list } | SchemaKind::AnyOf { any_of: list } => list
+                .iter()
+                .any(|alt| self.fits(value, alt.into(), depth + 1)),
+            SchemaKind::AllOf { all_of } => all_of
+                .iter()
+                .all(|part| self.fits(value, part.into(), depth + 1)),
+            SchemaKind::Not { .. } => true,
+            SchemaKind::Any(any) => match any.typ.as_deref() {
+                Some("string") => value.is_string(),
+                Some("integer") => value.is_i64() || value.is_u64(),
+                Some("number") => value.is_number(),
+                Some("boolean") => value.is_boolean(),
+                Some("array") => value.is_array(),
+                Some("object") => value.is_object(),
+                _ => true,
+            },
+        }
+    }
+
+    fn object(
+        &self,
+        properties: impl Iterator<Item = (&'a String, SchemaView<'a>)>,
+        required: &[String],
+        additional: Option<&'a AdditionalProperties>,
+        depth: usize,
+        all_properties: bool,
+    ) -> Value {
+        let mut fields = Map::new();
+        if depth >= MAX_DEPTH {
+            return Value::Object(fields);
+        }
+        for (name, property) in properties {
+            let is_required = required.iter().any(|r| r == name);
+            // A `const` property is kept even when optional: it is how a union tells
+            // its variants apart (a discriminator), so without it the value is ambiguous.
+            let is_const = self
+                .resolve(property)
+                .is_some_and(|s| s.schema_data.extensions.contains_key("x-const"));
+            if !is_required && !all_properties && !is_const {
+                continue;
+            }
+            // A request never sends what the server sets.
+            if self
+                .resolve(property)
+                .is_some_and(|s| s.schema_data.read_only)
+            {
+                continue;
+            }
+            fields.insert(name.clone(), self.value(property, depth + 1, false));
+        }
+        if fields.is_empty()
+            && let Some(AdditionalProperties::Schema(schema)) = additional
+        {
+            let schema: &ReferenceOr<Schema> = schema;
+            fields.insert(
+                "key".to_owned(),
+                self.value(schema.into(), depth + 1, false),
+            );
+        }
+        Value::Object(fields)
+    }
+}
+
+/// A one-item array twice over, where the schema allows it: a single repeated query
+/// key or form part reads as a scalar to some servers and mocks, so two items test
+/// what a list must look like on the wire.
+fn doubled(value: Value, schema: &Schema) -> Value {
+    match (value, &schema.schema_kind) {
+        (Value::Array(items), SchemaKind::Type(Type::Array(array)))
+            if items.len() == 1
+                && !array.unique_items
+                && array.max_items.is_none_or(|max| max >= 2) =>
+        {
+            Value::Array(vec![items[0].clone(), items[0].clone()])
+        }
+        (value, _) => value,
+    }
+}
+
+/// Whether text has the shape of its format, for the formats a server checks most
+/// (specs' own examples get these wrong: a uuid one digit short).
+fn fits_format(text: &str, format: &str) -> bool {
+    let digits = |part: &str, n: usize| part.len() == n && part.bytes().all(|b| b.is_ascii_digit());
+    match format {
+        "uuid" => {
+            let groups: Vec<&str> = text.split('-').collect();
+            groups.len() == 5
+                && groups.iter().zip([8, 4, 4, 4, 12]).all(|(group, n)| {
+                    group.len() == n && group.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+        }
+        "date" => {
+            let parts: Vec<&str> = text.split('-').collect();
+            parts.len() == 3 && digits(parts[0], 4) && digits(parts[1], 2) && digits(parts[2], 2)
+        }
+        "date-time" => {
+            text.len() >= 20
+                && fits_format(&text[..10.min(text.len())], "date")
+                && text.as_bytes()[10].eq_ignore_ascii_case(&b't')
+        }
+        _ => true,
+    }
+}
+
+/// `preferred`, moved inside `[low, high]`.
+fn bounded(preferred: i64, low: Option<i64>, high: Option<i64>) -> i64 {
+    let mut value = preferred;
+    if let Some(low) = low {
+        value = value.max(low);
+    }
+    if let Some(high) = high {
+        value = value.min(high);
+    }
+    value
+}
+
+/// A string for a format, padded or cut to the length bounds.
+fn string_example(
+    format: &str,
+    pattern: Option<&str>,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+) -> String {
+    let text = match format {
+        "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "date-time" => "2024-01-01T00:00:00Z",
+        "date" => "2024-01-01",
+        "time" => "12:00:00",
+        "email" => "user@example.com",
+        "uri" | "url" | "uri-reference" | "iri" => "https://example.com",
+        "hostname" => "example.com",
+        "ipv4" => "192.0.2.1",
+        "ipv6" => "2001:db8::1",
+        "byte" => "aGVsbG8=",
+        "binary" => "hello",
+        _ if pattern.is_some_and(|p| p.contains("http")) => "https://example.com",
+        _ => "string",
+    };
+    let mut text = text.to_owned();
+    if let Some(min) = min_length {
+        while text.chars().count() < min {
+            text.push('x');
+        }
+    }
+    if let Some(max) = max_length {
+        text = text.chars().take(max).collect();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(schemas: &Value) -> OpenAPI {
+        serde_json::from_value(json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas}
+        }))
+        .expect("a valid document")
+    }
+
+    fn example(document: &OpenAPI, name: &str) -> Value {
+        let reference = format!("#/components/schemas/{name}");
+        Examples::new(document).body(SchemaView::Ref(&reference))
+    }
+
+    #[test]
+    fn formats_bounds_and_declared_values() {
+        let doc = document(&json!({
+            "A": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "size": {"type": "integer", "minimum": 5, "maximum": 9},
+                    "ratio": {"type": "number", "exclusiveMaximum": true, "maximum": 1},
+                    "kind": {"type": "string", "enum": ["b", "c"]},
+                    "name": {"type": "string", "example": "Ada"},
+                    "code": {"type": "string", "minLength": 8},
+                    "owner": {"$ref": "#/components/schemas/B"},
+                    "made": {"type": "string", "readOnly": true}
+                }
+            },
+            "B": {
+                "type": "object",
+                "required": ["tags"],
+                "properties": {
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "note": {"type": "string"}
+                }
+            }
+        }));
+        assert_eq!(
+            example(&doc, "A"),
+            json!({
+                "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                "size": 5,
+                "ratio": 0,
+                "kind": "b",
+                "name": "Ada",
+                "code": "stringxx",
+                "owner": {"tags": ["string", "string"]}
+            })
+        );
+    }
+
+    #[test]
+    fn examples_that_do_not_fit_are_fixed_or_replaced() {
+        let doc = document(&json!({
+            "A": {
+                "type": "object",
+                "properties": {
+                    "expand": {"type": "array", "items": {"type": "string"}, "example": "url"},
+                    "trip": {"type": "string", "format": "uuid", "example": "4f4e4e1-c824-4d63-b37a-d8d698862f1d"},
+                    "tags": {"type": "array", "items": {"type": "string"}, "default": ["en"]},
+                    "unique": {"type": "array", "uniqueItems": true, "items": {"type": "string"}},
+                    "variant": {"oneOf": [{"$ref": "#/components/schemas/B"}]}
+                }
+            },
+            "B": {
+                "type": "object",
+                "properties": {"type": {"type": "string", "enum": ["b"], "x-const": "b"}, "note": {"type": "string"}}
+            }
+        }));
+        assert_eq!(
+            example(&doc, "A"),
+            json!({
+                "expand": ["url", "url"],
+                "trip": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                "tags": ["en", "en"],
+                "unique": ["string"],
+                "variant": {"type": "b"}
+            })
+        );
+    }
+
+    #[test]
+    fn recursion_ends() {
+        let doc = document(&json!({
+            "Node": {
+                "type": "object",
+                "required": ["child"],
+                "properties": {"child": {"$ref": "#/components/schemas/Node"}}
+            }
+        }));
+        let mut value = &example(&doc, "Node");
+        let mut depth = 0;
+        while let Some(child) = value.get("child") {
+            value = child;
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_DEPTH);
+    }
+}

@@ -1,0 +1,281 @@
+//! `cargo xtask conformance [--require-node]`: every generated method against a mock
+//! server built from its spec.
+//!
+//! Input: the checked-in LlamaCloud SDK (`crates/llama-cloud`, spec
+//! `spec/openapi.json`) and the corpus specs in [`CORPUS`], generated here into
+//! `target/conformance/`.
+//! Output: for each, Prism (`@stoplight/prism-cli`, pinned in `xtask/prism/`,
+//! installed with `npm ci` into `target/prism/`) is started on 127.0.0.1 with the
+//! spec, and the SDK's generated `tests/conformance.rs` runs against it (one test per
+//! method, `#[ignore]`d in plain `cargo test`). Prism validates every request against
+//! the spec and answers `422` with an `sl-violations` header when one is wrong, which
+//! the test reports. The command fails if any test fails.
+//!
+//! Without Node.js the command prints why and does nothing, unless `--require-node`
+//! (CI) makes that an error.
+
+use std::io::Read as _;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use generator::Config;
+
+/// Corpus specs whose generated SDKs are also run against Prism: 3.0 with `allOf`,
+/// array query parameters and a `DELETE` (petstore-expanded); 3.0 with an API-key
+/// header on some operations and OAuth on others, form bodies, an octet-stream
+/// upload and a relative server (swagger-petstore3); 3.1 with basic auth, `const`,
+/// dates and an image response (redocly-museum); 3.1 with OAuth, problem+json and
+/// `links` (train-travel); a form-urlencoded body and server variables (uspto); a
+/// header parameter named `Authorization` (keeper); and the minimal petstore.
+///
+/// `scalar-galaxy-3.1.yaml` is left out: Prism requires the `readOnly` `id` in
+/// requests that reach it through a discriminated `oneOf`, and its mock responses
+/// cut recursive schemas short (a planet without its required `name`), so its tests
+/// would fail on the mock, not on the SDK.
+const CORPUS: &[&str] = &[
+    "oai-petstore-expanded.yaml",
+    "swagger-petstore3.yaml",
+    "redocly-museum.yaml",
+    "train-travel.yaml",
+    "oai-uspto.yaml",
+    "progenitor-keeper.json",
+    "oai-petstore.yaml",
+];
+
+/// One SDK to test: a name, its spec, and the crate (a workspace member, or one
+/// generated under `target/conformance/`).
+struct Suite {
+    name: String,
+    spec: PathBuf,
+    package: String,
+    workspace: PathBuf,
+}
+
+pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    let require_node = args.contains(&"--require-node");
+    if Command::new("node").arg("--version").output().is_err() {
+        let message = "conformance: skipped, Node.js is not installed (Prism, the mock server, runs on it); install Node.js 18 or later to run these tests";
+        if require_node {
+            return Err(message.replace("skipped", "cannot run"));
+        }
+        eprintln!("{message}");
+        return Ok(());
+    }
+    let prism = install_prism(root)?;
+
+    let mut suites = vec![Suite {
+        name: "llama-cloud".to_owned(),
+        spec: root.join("spec/openapi.json"),
+        package: "llama-cloud".to_owned(),
+        workspace: root.to_path_buf(),
+    }];
+    suites.extend(generate_corpus(root)?);
+
+    let mut failed = Vec::new();
+    for suite in &suites {
+        eprintln!(
+            "== conformance: {} against Prism ({})",
+            suite.name,
+            suite.spec.display()
+        );
+        if let Err(error) = run_suite(root, &prism, suite) {
+            eprintln!("{}: {error}", suite.name);
+            failed.push(suite.name.clone());
+        }
+    }
+    if failed.is_empty() {
+        eprintln!("conformance: {} SDK(s) passed", suites.len());
+        Ok(())
+    } else {
+        Err(format!("conformance failed for: {}", failed.join(", ")))
+    }
+}
+
+/// Installs the pinned Prism into `target/prism` (again only when the pin changed);
+/// returns the path of its executable.
+fn install_prism(root: &Path) -> Result<PathBuf, String> {
+    let pinned = root.join("xtask/prism");
+    let dir = root.join("target/prism");
+    let executable = dir.join("node_modules/.bin/prism");
+    let lock = std::fs::read(pinned.join("package-lock.json")).map_err(|e| e.to_string())?;
+    let installed_lock = std::fs::read(dir.join("package-lock.json")).unwrap_or_default();
+    if executable.exists() && installed_lock == lock {
+        return Ok(executable);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for file in ["package.json", "package-lock.json"] {
+        std::fs::copy(pinned.join(file), dir.join(file)).map_err(|e| e.to_string())?;
+    }
+    eprintln!("conformance: installing Prism with npm ci");
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    if !status.success() || !executable.exists() {
+        return Err("npm ci failed to install @stoplight/prism-cli".to_owned());
+    }
+    Ok(executable)
+}
+
+/// Generates the corpus SDKs into one workspace under `target/conformance/`.
+fn generate_corpus(root: &Path) -> Result<Vec<Suite>, String> {
+    let workspace = root.join("target/conformance");
+    let _ = std::fs::remove_dir_all(&workspace);
+    std::fs::create_dir_all(&workspace).map_err(|e| e.to_string())?;
+    let mut suites = Vec::new();
+    for file_name in CORPUS {
+        let spec = root.join("../shared/corpus").join(file_name);
+        let bytes =
+            std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+        let package = format!(
+            "conformance-{}",
+            file_name
+                .trim_end_matches(".yaml")
+                .trim_end_matches(".json")
+                .replace('.', "-")
+        );
+        let mut config = Config::default();
+        config.package.name.clone_from(&package);
+        let generated = generator::generate(&bytes, file_name, &config)
+            .map_err(|e| format!("{file_name}: {e}"))?;
+        let out = workspace.join(&package);
+        for (path, contents) in &generated.files {
+            let target = out.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&target, contents).map_err(|e| e.to_string())?;
+        }
+        suites.push(Suite {
+            name: (*file_name).to_owned(),
+            spec,
+            package,
+            workspace: workspace.clone(),
+        });
+    }
+    let members: Vec<String> = suites
+        .iter()
+        .map(|s| format!("\"{}\"", s.package))
+        .collect();
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    // This repository's versions, so the dependencies compiled for it are reused.
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))
+        .map_err(|e| e.to_string())?;
+    Ok(suites)
+}
+
+/// Starts Prism on a free port, runs the suite's conformance tests against it, and
+/// stops Prism whatever happened.
+fn run_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<(), String> {
+    // Build first, so Prism is not left waiting through a compile.
+    let build = cargo_test(root, suite)
+        .arg("--no-run")
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !build.success() {
+        return Err("the conformance tests do not build".to_owned());
+    }
+    let port = free_port()?;
+    let mut server = MockServer::start(prism, &suite.spec, port)?;
+    let status = cargo_test(root, suite)
+        .args(["--", "--ignored"])
+        .env("CONFORMANCE_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"));
+    server.stop();
+    if status?.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "conformance tests failed; Prism's log: {}",
+            server.log_path.display()
+        ))
+    }
+}
+
+fn cargo_test(root: &Path, suite: &Suite) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command
+        .args([
+            "test",
+            "--quiet",
+            "--package",
+            &suite.package,
+            "--test",
+            "conformance",
+        ])
+        .current_dir(&suite.workspace)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("RUST_BACKTRACE", "0");
+    command
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+/// A running Prism, its output going to a log file under `target/prism/`.
+struct MockServer {
+    child: Child,
+    log_path: PathBuf,
+}
+
+impl MockServer {
+    fn start(prism: &Path, spec: &Path, port: u16) -> Result<Self, String> {
+        let log_path = prism
+            .ancestors()
+            .nth(3)
+            .unwrap_or(Path::new("."))
+            .join(format!("prism-{port}.log"));
+        let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+        let child = Command::new(prism)
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+            .arg(spec)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start Prism: {e}"))?;
+        let mut server = Self { child, log_path };
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(90) {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(server);
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                let mut log = String::new();
+                let _ = std::fs::File::open(&server.log_path)
+                    .and_then(|mut f| f.read_to_string(&mut log));
+                return Err(format!("Prism exited ({status}) before listening:\n{log}"));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        server.stop();
+        Err("Prism did not start listening within 90 s".to_owned())
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
