@@ -282,6 +282,12 @@ impl<T> Call<T> {
                         Error::Connection(error.without_url())
                     }
                 })?;
+                tracing::debug!(
+                    operation = context.request.operation,
+                    status = status.as_u16(),
+                    body = %String::from_utf8_lossy(&body),
+                    "response body",
+                );
                 let data =
                     decode(status, &body, &context).map_err(|(path, message)| Error::Decode {
                         path,

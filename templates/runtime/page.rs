@@ -4,7 +4,8 @@
 //! fetched it. The field names come from a [`CursorStyle`] that the generator config
 //! declares, so every SDK with cursor pages reuses this code.
 //! Output: [`Page<T>`], with [`Page::next_page`] and [`Page::into_stream`]. There is
-//! no next page when `items` is empty or the cursor is empty or missing.
+//! no next page when `items` is empty, or the cursor is empty, missing or the one the
+//! page was asked for.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -73,8 +74,10 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
             .and_then(serde_json::Value::as_str)
             .filter(|cursor| !cursor.is_empty())
             .map(str::to_owned);
+        // A server that answers with the cursor it was sent would be read forever.
+        let repeated = next_cursor.as_deref() == context.request.query_value(style.cursor_param);
         Ok(Self {
-            has_more: !items.is_empty() && next_cursor.is_some(),
+            has_more: !items.is_empty() && next_cursor.is_some() && !repeated,
             items,
             next_cursor,
             extra_fields: object,

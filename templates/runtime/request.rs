@@ -122,6 +122,15 @@ impl RequestSpec {
     }
 
     /// Replaces every value of a query parameter (the cursor of the next page).
+    /// The value of a query parameter already set, if any.
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|(existing, _)| existing == name)
+            .map(|(_, value)| value.as_str())
+    }
+
     pub(crate) fn set_query(&mut self, name: &str, value: &str) {
         self.query.retain(|(existing, _)| existing != name);
         self.query.push((name.to_owned(), value.to_owned()));

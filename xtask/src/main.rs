@@ -17,11 +17,13 @@ mod bench;
 mod conformance;
 mod corpus;
 
-/// The SDKs this workspace generates: (spec, config, output crate directory).
-const SDKS: &[(&str, &str, &str)] = &[(
+/// The SDKs this workspace generates: (spec, config, SDK crate directory, command-line
+/// tool crate directory, a sibling of the SDK's).
+const SDKS: &[(&str, &str, &str, &str)] = &[(
     "spec/openapi.json",
     "spec/llama-cloud.toml",
     "crates/llama-cloud",
+    "crates/llama-cloud-cli",
 )];
 
 /// The marker every generated file carries in its first lines.
@@ -75,12 +77,29 @@ fn generate(check: bool) -> Result<(), String> {
     // CI never writes: there, `generate` only checks.
     let check = check || std::env::var_os("CI").is_some_and(|v| !v.is_empty());
     let mut drift = Drift::default();
-    for (spec, config, out) in SDKS {
-        let files = generate_in_memory(&root, spec, config)?;
-        let out_dir = root.join(out);
-        compare(&out_dir, &files, &mut drift)?;
-        if !check {
-            write(&out_dir, &files, &drift)?;
+    for (spec, config, out, cli_out) in SDKS {
+        let generated = generate_in_memory(&root, spec, config)?;
+        let sdk_dir = Path::new(out)
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let cli_files = generator::emit::cli::emit_cli(
+            &generated.api,
+            &format!(
+                "{{ path = \"../{sdk_dir}\", version = \"{}\" }}",
+                generated.api.meta.version
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        for (dir, files) in [(out, &generated.files), (cli_out, &cli_files)] {
+            let out_dir = root.join(dir);
+            let mut this_drift = Drift::default();
+            compare(&out_dir, files, &mut this_drift)?;
+            if !check {
+                write(&out_dir, files, &this_drift)?;
+            }
+            drift.stale.extend(this_drift.stale);
+            drift.missing.extend(this_drift.missing);
+            drift.orphaned.extend(this_drift.orphaned);
         }
     }
     if check {
@@ -109,7 +128,7 @@ fn generate_in_memory(
     root: &Path,
     spec: &str,
     config: &str,
-) -> Result<generator::emit::Files, String> {
+) -> Result<generator::Generated, String> {
     let spec_bytes =
         std::fs::read(root.join(spec)).map_err(|e| format!("cannot read {spec}: {e}"))?;
     let config_text = std::fs::read_to_string(root.join(config))
@@ -121,7 +140,7 @@ fn generate_in_memory(
             for warning in generated.warnings.warnings() {
                 eprintln!("{warning}");
             }
-            Ok(generated.files)
+            Ok(generated)
         }
         Err(GenerateError::Spec(diagnostics)) => Err(format!("{spec} was refused:\n{diagnostics}")),
         Err(other) => Err(other.to_string()),

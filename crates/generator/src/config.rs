@@ -21,6 +21,9 @@ pub struct Config {
     /// The client type and its defaults.
     #[serde(default)]
     pub client: ClientConfig,
+    /// The generated command-line tool.
+    #[serde(default)]
+    pub cli: CliConfig,
     /// How the client authenticates.
     #[serde(default)]
     pub auth: AuthConfig,
@@ -118,6 +121,17 @@ impl Default for ClientConfig {
 
 fn default_client_name() -> String {
     "Client".to_owned()
+}
+
+/// The command-line tool generated beside the SDK.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CliConfig {
+    /// The binary's name (`llamacloud`); defaults to the SDK's package name without
+    /// dashes.
+    pub binary: Option<String>,
+    /// The tool's package name; defaults to `<sdk package>-cli`.
+    pub package: Option<String>,
 }
 
 /// How the client authenticates.

@@ -68,6 +68,10 @@ pub struct Meta {
     pub log_env: Option<String>,
     /// How credentials are sent.
     pub auth: Auth,
+    /// The command-line tool's package name (`llama-cloud-cli`).
+    pub cli_package: String,
+    /// The command-line tool's binary name (`llamacloud`).
+    pub cli_binary: String,
     /// Where the spec came from, for the generated files' header (`spec/openapi.json`).
     pub spec_source: String,
     /// The spec's sha256.

@@ -210,6 +210,27 @@ async fn list_sends_paging_query() {
     assert!(request.body.is_empty(), "GET sends no body");
 }
 
+#[tokio::test]
+async fn a_repeated_cursor_ends_the_listing() {
+    // A server that keeps answering with the same cursor must not be read forever.
+    let body = json!({"items": [seed_summary()], "next_page_token": "tok-2"});
+    let (server, client) = setup(ResponseTemplate::new(200).set_body_json(body)).await;
+    let items: Vec<_> = llama_cloud::StreamExt::collect(
+        client
+            .beta()
+            .chat()
+            .list(ChatListParams::default())
+            .into_stream(),
+    )
+    .await;
+    assert_eq!(
+        items.len(),
+        2,
+        "the first page, then the page for tok-2 repeating it"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
 fn session_detail(events: Value) -> Value {
     json!({
         "session_id": "ses-1",

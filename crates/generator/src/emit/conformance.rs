@@ -15,11 +15,11 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use proc_macro2::{Literal, TokenStream, TokenTree};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::tokens::{ident, type_tokens};
+use super::tokens::{ident, retarget, type_tokens};
 use crate::ir::{Api, Operation, Param, Presence, RequestBody, Resource, ResponseBody, TypeRef};
 use crate::lower::names;
 
@@ -286,22 +286,4 @@ fn example_value(krate: &str, ty: &TypeRef, example: &Value) -> TokenStream {
             quote! { value::<#ty>(#json) }
         }
     }
-}
-
-/// Type tokens as seen from outside the crate: `crate::` becomes `<crate name>::`.
-fn retarget(tokens: &TokenStream, krate: &str) -> TokenStream {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|tree| match tree {
-            TokenTree::Ident(name) if name == "crate" => TokenTree::Ident(ident(krate)),
-            TokenTree::Group(group) => {
-                let mut inner =
-                    proc_macro2::Group::new(group.delimiter(), retarget(&group.stream(), krate));
-                inner.set_span(group.span());
-                TokenTree::Group(inner)
-            }
-            other => other,
-        })
-        .collect()
 }

@@ -276,7 +276,8 @@ fn status_union(
         });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
         pub enum #name {
             #(#declared)*
         }

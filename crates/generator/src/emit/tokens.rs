@@ -163,6 +163,28 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// Type tokens as seen from another crate (the SDK's tests, the command-line tool):
+/// `crate::` becomes the SDK crate's name.
+#[must_use]
+pub fn retarget(tokens: &TokenStream, krate: &str) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|tree| match tree {
+            proc_macro2::TokenTree::Ident(name) if name == "crate" => {
+                proc_macro2::TokenTree::Ident(ident(krate))
+            }
+            proc_macro2::TokenTree::Group(group) => {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), retarget(&group.stream(), krate));
+                inner.set_span(group.span());
+                proc_macro2::TokenTree::Group(inner)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::sanitize_markdown;

@@ -242,7 +242,7 @@ fn lower_meta(
     };
     Meta {
         crate_ident: package_name.replace('-', "_"),
-        package_name,
+        package_name: package_name.clone(),
         version: config.package.version.clone(),
         description: config
             .package
@@ -282,6 +282,16 @@ fn lower_meta(
                 .unwrap_or_else(|| format!("{env_prefix}_LOG")),
         ),
         auth,
+        cli_package: config
+            .cli
+            .package
+            .clone()
+            .unwrap_or_else(|| format!("{package_name}-cli")),
+        cli_binary: config
+            .cli
+            .binary
+            .clone()
+            .unwrap_or_else(|| package_name.replace('-', "")),
         spec_source: spec_source.to_owned(),
         spec_sha256: spec.sha256.clone(),
     }

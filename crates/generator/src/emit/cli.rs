@@ -1,0 +1,829 @@
+//! Emits the command-line tool: a crate whose binary calls every SDK method.
+//!
+//! Input: the model, and how the tool's manifest names the SDK crate.
+//! Output: [`Files`] of the tool's crate: `Cargo.toml` and `README.md` (askama
+//! templates under `templates/cli/`), `src/main.rs` and `src/commands.rs` (tokens),
+//! and `src/runtime.rs` (hand-written, copied from `templates/cli/runtime.rs`).
+//!
+//! Every SDK method becomes `<binary> <resource>[:<sub>] <method>`, with one flag per
+//! parameter (kebab case; a list's flag is singular and repeats). The commands are
+//! data (`commands::OPERATIONS`) that the runtime turns into clap commands, plus one
+//! small async function per method that reads its flags into the SDK's params type,
+//! calls the method and hands the `Call` to the runtime's printer for its response
+//! kind. Help text comes from the spec's descriptions, as string literals.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use heck::ToKebabCase as _;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::tokens::{ident, retarget, type_tokens};
+use super::{EmitError, Files, header};
+use crate::ir::{
+    Api, Operation, Param, ParamLocation, Presence, RequestBody, Resource, ResponseBody, TypeDef,
+    TypeKind, TypeRef,
+};
+use crate::lower::names;
+
+/// The hand-written runtime every tool carries.
+pub const CLI_RUNTIME: &str = include_str!("../../../../templates/cli/runtime.rs");
+
+/// The tool's dependencies (name, TOML value); the SDK is added by the caller's path.
+/// Kept equal to the workspace's `[workspace.dependencies]` by a test.
+pub const CLI_DEPENDENCIES: &[(&str, &str)] = &[
+    ("bytes", r#""1""#),
+    (
+        "clap",
+        r#"{ version = "4", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions", "env", "wrap_help"] }"#,
+    ),
+    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", r#""1""#),
+    ("serde_yaml", r#""0.9""#),
+    (
+        "tokio",
+        r#"{ version = "1", features = ["rt", "net", "time"] }"#,
+    ),
+    (
+        "tracing",
+        r#"{ version = "0.1", default-features = false, features = ["std"] }"#,
+    ),
+    (
+        "tracing-subscriber",
+        r#"{ version = "0.3", default-features = false, features = ["fmt", "std", "registry"] }"#,
+    ),
+];
+
+/// The tool's dev-dependencies, for its end-to-end tests.
+pub const CLI_DEV_DEPENDENCIES: &[(&str, &str)] = &[
+    ("assert_cmd", r#""2""#),
+    (
+        "tokio",
+        r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }"#,
+    ),
+    ("wiremock", r#""0.6""#),
+];
+
+/// Global flags every command has; a parameter's flag never takes one of these.
+const GLOBAL_FLAGS: &[&str] = &[
+    "api-key",
+    "base-url",
+    "max-retries",
+    "timeout",
+    "debug",
+    "format",
+    "max-items",
+    "help",
+    "version",
+];
+
+#[derive(Template)]
+#[template(path = "cli/Cargo.toml", escape = "none")]
+struct ManifestTemplate<'a> {
+    header: String,
+    name: String,
+    version: String,
+    description: String,
+    license: String,
+    binary: String,
+    sdk_name: String,
+    sdk_dependency: &'a str,
+    dependencies: &'a [(&'a str, &'a str)],
+    dev_dependencies: &'a [(&'a str, &'a str)],
+}
+
+#[derive(Template)]
+#[template(path = "cli/README.md", escape = "none")]
+struct ReadmeTemplate<'a> {
+    title: &'a str,
+    package: &'a str,
+    binary: &'a str,
+    key_env: String,
+    base_url_env: String,
+    example: String,
+}
+
+/// Emits the tool's crate. `sdk_dependency` is the TOML value naming the SDK
+/// (`{ path = "../llama-cloud", version = "0.1.0" }`).
+pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
+    let meta = &api.meta;
+    let mut files = Files::new();
+    let template_error = |template: &'static str| {
+        move |error: askama::Error| EmitError::Template {
+            template,
+            message: error.to_string(),
+        }
+    };
+    let manifest = ManifestTemplate {
+        header: header(api, "#"),
+        name: super::toml_string(&meta.cli_package),
+        version: super::toml_string(&meta.version),
+        description: super::toml_string(&format!(
+            "The {} command-line tool, generated from its OpenAPI document.",
+            meta.title
+        )),
+        license: super::toml_string(&meta.license),
+        binary: super::toml_string(&meta.cli_binary),
+        sdk_name: super::toml_string(&meta.package_name),
+        sdk_dependency,
+        dependencies: CLI_DEPENDENCIES,
+        dev_dependencies: CLI_DEV_DEPENDENCIES,
+    }
+    .render()
+    .map_err(template_error("cli/Cargo.toml"))?;
+    files.insert("Cargo.toml".to_owned(), manifest);
+
+    let commands = commands(api);
+    let readme = ReadmeTemplate {
+        title: &meta.title,
+        package: &meta.cli_package,
+        binary: &meta.cli_binary,
+        key_env: if meta.auth.schemes.is_empty() {
+            String::new()
+        } else {
+            meta.auth.key_env.first().cloned().unwrap_or_default()
+        },
+        base_url_env: meta.base_url_env.clone().unwrap_or_default(),
+        example: commands
+            .first()
+            .map(|command| command.example(&meta.cli_binary))
+            .unwrap_or_default(),
+    }
+    .render()
+    .map_err(template_error("cli/README.md"))?;
+    files.insert(
+        "README.md".to_owned(),
+        format!(
+            "<!-- {} -->\n\n{readme}",
+            header(api, "").trim().replace('\n', " ")
+        ),
+    );
+
+    files.insert(
+        "src/runtime.rs".to_owned(),
+        format!(
+            "{}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n#![allow(dead_code, reason = \"the runtime serves every API; this tool may not use each of its helpers\")]\n{CLI_RUNTIME}",
+            header(api, "//")
+        ),
+    );
+    let krate = ident(&meta.crate_ident);
+    let main_doc = format!(
+        " `{}`: the command-line tool for the {} API.",
+        meta.cli_binary, meta.title
+    );
+    let main = quote! {
+        #![doc = #main_doc]
+        #![doc = ""]
+        #![doc = " Run it with `--help` for its commands."]
+
+        mod commands;
+        mod runtime;
+
+        /// The SDK, under the name the runtime uses.
+        use #krate as sdk;
+
+        fn main() -> std::process::ExitCode {
+            runtime::main(&commands::APP, commands::dispatch)
+        }
+    };
+    files.insert(
+        "src/main.rs".to_owned(),
+        super::format_rust(api, "src/main.rs", &main)?,
+    );
+    files.insert(
+        "src/commands.rs".to_owned(),
+        super::format_rust(api, "src/commands.rs", &commands_tokens(api, &commands))?,
+    );
+    Ok(files)
+}
+
+/// One method command.
+struct Command<'a> {
+    /// `beta:chat`, or empty at the top level.
+    resource: String,
+    /// `create`.
+    name: String,
+    /// The function that runs it (`beta_chat_create`).
+    function: String,
+    /// `client.beta().chat()`'s accessors.
+    accessors: Vec<&'a str>,
+    operation: &'a Operation,
+    flags: Vec<Flag<'a>>,
+}
+
+/// One flag of a method command.
+struct Flag<'a> {
+    /// The id the runtime keys values by (`index_ids`; path parameters `path.<name>`).
+    id: String,
+    long: String,
+    alias: Option<String>,
+    param: &'a Param,
+    kind: &'static str,
+    repeated: bool,
+    /// The name `--body` fills it from.
+    body_name: Option<String>,
+    help: String,
+}
+
+impl Command<'_> {
+    /// A shell example of this command with its required flags.
+    fn example(&self, binary: &str) -> String {
+        let mut words = vec![binary.to_owned()];
+        if !self.resource.is_empty() {
+            words.push(self.resource.clone());
+        }
+        words.push(self.name.clone());
+        for flag in &self.flags {
+            if flag.param.presence != Presence::Required
+                && flag.param.location != ParamLocation::Path
+            {
+                continue;
+            }
+            let value = match &flag.param.example {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Array(items) if flag.repeated => items
+                    .first()
+                    .map(|item| {
+                        item.as_str()
+                            .map_or_else(|| item.to_string(), str::to_owned)
+                    })
+                    .unwrap_or_default(),
+                other => other.to_string(),
+            };
+            words.push(format!("--{}", flag.long));
+            words.push(shell_quote(&value));
+        }
+        words.join(" ")
+    }
+}
+
+fn shell_quote(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@".contains(c))
+    {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// Every method command, in the SDK's order.
+fn commands(api: &Api) -> Vec<Command<'_>> {
+    let mut out = Vec::new();
+    let mut functions = BTreeSet::new();
+    walk(api, &api.root, &mut Vec::new(), &mut functions, &mut out);
+    out
+}
+
+fn walk<'a>(
+    api: &'a Api,
+    resource: &'a Resource,
+    chain: &mut Vec<&'a Resource>,
+    functions: &mut BTreeSet<String>,
+    out: &mut Vec<Command<'a>>,
+) {
+    let resource_name = chain
+        .iter()
+        .map(|r| names::bare(&r.accessor).to_kebab_case())
+        .collect::<Vec<_>>()
+        .join(":");
+    for operation in &resource.operations {
+        let accessors: Vec<&str> = chain.iter().map(|r| r.accessor.as_str()).collect();
+        let base: String = chain
+            .iter()
+            .map(|r| names::bare(&r.accessor))
+            .chain([names::bare(&operation.method_name)])
+            .collect::<Vec<_>>()
+            .join("_");
+        let mut function = base.clone();
+        let mut n = 2;
+        while !functions.insert(function.clone()) {
+            function = format!("{base}_{n}");
+            n += 1;
+        }
+        out.push(Command {
+            resource: resource_name.clone(),
+            name: names::bare(&operation.method_name).to_kebab_case(),
+            function,
+            accessors,
+            operation,
+            flags: flags(operation, &api.types),
+        });
+    }
+    for child in &resource.children {
+        chain.push(child);
+        walk(api, child, chain, functions, out);
+        chain.pop();
+    }
+}
+
+/// The flags of one method: path parameters, then the params type's fields.
+fn flags<'a>(operation: &'a Operation, types: &[TypeDef]) -> Vec<Flag<'a>> {
+    let whole_body = match &operation.body {
+        Some(
+            RequestBody::JsonValue { field }
+            | RequestBody::Binary { field, .. }
+            | RequestBody::Text { field, .. },
+        ) => Some(field.as_str()),
+        _ => None,
+    };
+    let json_body = json_body(operation);
+    let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|s| (*s).to_owned()).collect();
+    if json_body {
+        taken.insert("body".to_owned());
+    }
+    let params = operation.params.iter().flat_map(|p| &p.fields);
+    let mut out = Vec::new();
+    for (param, is_path) in operation
+        .path_params
+        .iter()
+        .map(|p| (p, true))
+        .chain(params.map(|p| (p, false)))
+    {
+        if !is_path
+            && param.ty.contains_file()
+            && !matches!(param.ty, TypeRef::File)
+            && !is_file_list(&param.ty)
+        {
+            // A map of files has no command-line form.
+            continue;
+        }
+        let (kind, repeated) = flag_kind(&param.ty, types);
+        let is_whole_body = !is_path && whole_body == Some(param.rust_name.as_str());
+        let kind = if is_whole_body
+            && matches!(
+                operation.body,
+                Some(RequestBody::Binary { .. } | RequestBody::Text { .. })
+            ) {
+            "Raw"
+        } else {
+            kind
+        };
+        let mut long = if is_whole_body {
+            "body".to_owned()
+        } else {
+            let kebab = param.wire_name.to_kebab_case();
+            let kebab = if kebab.is_empty() {
+                "param".to_owned()
+            } else {
+                kebab
+            };
+            if repeated { singular(&kebab) } else { kebab }
+        };
+        let plural = param.wire_name.to_kebab_case();
+        if taken.contains(&long) {
+            let location = match param.location {
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+                ParamLocation::Cookie => "cookie",
+                ParamLocation::Body => "body",
+            };
+            long = format!("{location}-{long}");
+        }
+        let base = long.clone();
+        let mut n = 2;
+        while taken.contains(&long) {
+            long = format!("{base}-{n}");
+            n += 1;
+        }
+        taken.insert(long.clone());
+        let alias = (repeated && plural != long && !plural.is_empty() && !taken.contains(&plural))
+            .then(|| {
+                taken.insert(plural.clone());
+                plural
+            });
+        let nullable = matches!(
+            param.presence,
+            Presence::OptionalNullable | Presence::RequiredNullable
+        );
+        let help = flag_help(param, types, is_path, repeated, nullable);
+        out.push(Flag {
+            id: if is_path {
+                format!("path.{}", names::bare(&param.rust_name))
+            } else {
+                names::bare(&param.rust_name).to_owned()
+            },
+            long,
+            alias,
+            param,
+            kind,
+            repeated,
+            body_name: (json_body && param.location == ParamLocation::Body && !is_whole_body)
+                .then(|| param.wire_name.clone()),
+            help,
+        });
+    }
+    out
+}
+
+fn json_body(operation: &Operation) -> bool {
+    matches!(
+        operation.body,
+        Some(RequestBody::JsonFields { .. } | RequestBody::Form | RequestBody::Multipart)
+    )
+}
+
+fn is_file_list(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Vec(inner) if **inner == TypeRef::File)
+}
+
+/// `index-ids` → `index-id`: a repeated flag names one item.
+fn singular(kebab: &str) -> String {
+    let (head, last) = kebab.rsplit_once('-').map_or(("", kebab), |(h, l)| (h, l));
+    let one = if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["sses", "uses", "xes", "ches", "shes", "zes"]
+        .iter()
+        .any(|s| last.ends_with(s))
+    {
+        last[..last.len() - 2].to_owned()
+    } else if last.len() > 3
+        && last.ends_with('s')
+        && !last.ends_with("ss")
+        && !last.ends_with("us")
+        && !last.ends_with("is")
+    {
+        last[..last.len() - 1].to_owned()
+    } else if last == "ids" {
+        "id".to_owned()
+    } else {
+        last.to_owned()
+    };
+    if head.is_empty() {
+        one
+    } else {
+        format!("{head}-{one}")
+    }
+}
+
+/// The runtime's `Kind` for a type, and whether the flag repeats (a list).
+fn flag_kind(ty: &TypeRef, types: &[TypeDef]) -> (&'static str, bool) {
+    match ty {
+        TypeRef::Vec(inner) => match flag_kind(inner, types) {
+            (kind, false) => (kind, true),
+            (_, true) => ("Json", false),
+        },
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => flag_kind(inner, types),
+        TypeRef::String => ("String", false),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => ("Integer", false),
+        TypeRef::F64 => ("Number", false),
+        TypeRef::Bool => ("Boolean", false),
+        TypeRef::File => ("File", false),
+        TypeRef::Bytes => ("Raw", false),
+        TypeRef::Named(name) => match super::models::find_type(types, name).map(|def| &def.kind) {
+            Some(TypeKind::StringEnum(_)) => ("String", false),
+            Some(TypeKind::Alias(target)) => flag_kind(target, types),
+            _ => ("Json", false),
+        },
+        TypeRef::Json | TypeRef::Map(_) => ("Json", false),
+    }
+}
+
+/// The string values a type takes, for help (`[possible values: ...]`).
+fn enum_values<'t>(ty: &TypeRef, types: &'t [TypeDef]) -> Vec<&'t str> {
+    match ty {
+        TypeRef::Vec(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+            enum_values(inner, types)
+        }
+        TypeRef::Named(name) => match super::models::find_type(types, name).map(|def| &def.kind) {
+            Some(TypeKind::StringEnum(variants)) => {
+                variants.iter().map(|v| v.wire_value.as_str()).collect()
+            }
+            Some(TypeKind::Alias(target)) => enum_values(target, types),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn flag_help(
+    param: &Param,
+    types: &[TypeDef],
+    is_path: bool,
+    repeated: bool,
+    nullable: bool,
+) -> String {
+    // The first paragraph of the spec's text, on one line.
+    let first = param
+        .doc
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut help = first;
+    if param.presence == Presence::Required || is_path {
+        help.push_str(" (required)");
+    }
+    if repeated {
+        help.push_str(" (repeat for each item)");
+    }
+    if nullable {
+        help.push_str(" (`null` sends null)");
+    }
+    let values = enum_values(&param.ty, types);
+    if !values.is_empty() {
+        help.push_str(" [possible values: ");
+        help.push_str(&values.join(", "));
+        help.push(']');
+    }
+    help.trim().to_owned()
+}
+
+fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
+    let meta = &api.meta;
+    let krate = &meta.crate_ident;
+    let binary = &meta.cli_binary;
+    let about = format!("The {} API from the command line.", meta.title);
+    let key_env = match (meta.auth.schemes.is_empty(), meta.auth.key_env.first()) {
+        (false, Some(env)) => quote! { Some(#env) },
+        _ => quote! { None },
+    };
+    let base_url_env = match &meta.base_url_env {
+        Some(env) => quote! { Some(#env) },
+        None => quote! { None },
+    };
+
+    let mut resources: Vec<(String, String)> = Vec::new();
+    collect_resources(&api.root, &mut Vec::new(), &mut resources);
+    let resources = resources.iter().map(|(name, about)| {
+        quote! { Resource { name: #name, about: #about }, }
+    });
+
+    let operations = commands.iter().map(|command| {
+        let resource = &command.resource;
+        let name = &command.name;
+        let (about, long_about) = operation_help(command.operation);
+        let json_body = json_body(command.operation);
+        let flags = command.flags.iter().map(|flag| {
+            let id = &flag.id;
+            let long = &flag.long;
+            let alias = match &flag.alias {
+                Some(alias) => quote! { Some(#alias) },
+                None => quote! { None },
+            };
+            let body_name = match &flag.body_name {
+                Some(name) => quote! { Some(#name) },
+                None => quote! { None },
+            };
+            let kind = format_ident!("{}", flag.kind);
+            let repeated = flag.repeated;
+            let nullable = matches!(flag.param.presence, Presence::OptionalNullable | Presence::RequiredNullable);
+            let help = &flag.help;
+            quote! {
+                Flag { id: #id, long: #long, alias: #alias, body_name: #body_name, kind: Kind::#kind, repeated: #repeated, nullable: #nullable, help: #help },
+            }
+        });
+        quote! {
+            Operation {
+                resource: #resource,
+                name: #name,
+                about: #about,
+                long_about: #long_about,
+                flags: &[#(#flags)*],
+                json_body: #json_body,
+            },
+        }
+    });
+
+    let arms = commands.iter().enumerate().map(|(index, command)| {
+        let function = ident(&command.function);
+        quote! { #index => Box::pin(#function(client, input, output)), }
+    });
+    let functions = commands
+        .iter()
+        .map(|command| command_function(krate, command));
+
+    quote! {
+        //! Every command of the tool: its flags, and the SDK call it makes.
+        #![allow(clippy::too_many_lines, reason = "one table row and one function per operation")]
+        #![allow(deprecated, reason = "deprecated operations stay callable; their help says so")]
+
+        use std::future::Future;
+        use std::pin::Pin;
+
+        use crate::runtime::{App, Failure, Flag, Input, Kind, Operation, Output, Resource};
+
+        /// The tool.
+        pub(crate) const APP: App = App {
+            name: #binary,
+            about: #about,
+            version: env!("CARGO_PKG_VERSION"),
+            key_env: #key_env,
+            base_url_env: #base_url_env,
+            log_target: #krate,
+            resources: RESOURCES,
+            operations: OPERATIONS,
+        };
+
+        /// The resource commands.
+        const RESOURCES: &[Resource] = &[#(#resources)*];
+
+        /// The method commands, in the order `dispatch` numbers them.
+        const OPERATIONS: &[Operation] = &[#(#operations)*];
+
+        /// Runs the command at `index` of `OPERATIONS`.
+        pub(crate) fn dispatch<'a>(
+            client: &'a crate::sdk::Client,
+            index: usize,
+            input: &'a Input,
+            output: &'a Output,
+        ) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + 'a>> {
+            match index {
+                #(#arms)*
+                _ => Box::pin(async { Err(Failure::Usage("unknown command".to_owned())) }),
+            }
+        }
+
+        #(#functions)*
+    }
+}
+
+fn collect_resources(
+    resource: &Resource,
+    chain: &mut Vec<String>,
+    out: &mut Vec<(String, String)>,
+) {
+    if !chain.is_empty() && !resource.operations.is_empty() {
+        let about = resource
+            .doc
+            .split("\n\n")
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push((chain.join(":"), about));
+    }
+    for child in &resource.children {
+        chain.push(names::bare(&child.accessor).to_kebab_case());
+        collect_resources(child, chain, out);
+        chain.pop();
+    }
+}
+
+/// The one-line and the full help of a method, from its docs.
+fn operation_help(operation: &Operation) -> (String, String) {
+    let first = operation.doc.lines().next().unwrap_or_default().trim();
+    let about = if operation.deprecated {
+        format!("(deprecated) {first}")
+    } else {
+        first.to_owned()
+    };
+    (about, operation.doc.trim().to_owned())
+}
+
+/// The function that reads a command's flags, calls its SDK method and prints.
+fn command_function(krate: &str, command: &Command<'_>) -> TokenStream {
+    let function = ident(&command.function);
+    let operation = command.operation;
+    let sdk = ident(krate);
+    let mut steps = Vec::new();
+    let mut args = Vec::new();
+    for flag in command
+        .flags
+        .iter()
+        .filter(|f| f.param.location == ParamLocation::Path)
+    {
+        let id = &flag.id;
+        let var = format_ident!("path_{}", names::bare(&flag.param.rust_name));
+        let ty = retarget(&type_tokens(&flag.param.ty), krate);
+        steps.push(quote! { let #var: #ty = input.required(#id)?; });
+        args.push(match flag.param.ty {
+            TypeRef::String => quote! { &#var },
+            _ => quote! { #var },
+        });
+    }
+    if let Some(params) = &operation.params {
+        let ty = ident(&params.name);
+        let by_field = |field: &Param| command.flags.iter().find(|f| std::ptr::eq(f.param, field));
+        let required: Vec<&Param> = params
+            .fields
+            .iter()
+            .filter(|f| f.presence == Presence::Required)
+            .collect();
+        let constructor = if required.is_empty() {
+            quote! { #sdk::types::#ty::default() }
+        } else {
+            let values = required.iter().map(|field| match by_field(field) {
+                Some(flag) => {
+                    let id = &flag.id;
+                    match getter(flag, krate) {
+                        Getter::Typed(ty) => quote! { input.required::<#ty>(#id)? },
+                        Getter::Special(call) => quote! { input.need(#id, #call?)? },
+                    }
+                }
+                None => quote! { Default::default() },
+            });
+            quote! { #sdk::types::#ty::new(#(#values),*) }
+        };
+        let sets: Vec<TokenStream> = params
+            .fields
+            .iter()
+            .filter(|f| f.presence != Presence::Required)
+            .filter_map(|field| {
+                let flag = by_field(field)?;
+                let id = &flag.id;
+                let name = ident(&field.rust_name);
+                Some(match (getter(flag, krate), field.presence) {
+                    (Getter::Typed(ty), Presence::OptionalNullable) => quote! {
+                        if let Some(value) = input.nullable::<#ty>(#id)? {
+                            params.#name = value;
+                        }
+                    },
+                    (Getter::Typed(ty), _) => quote! {
+                        if let Some(value) = input.optional::<#ty>(#id)? {
+                            params.#name = Some(value);
+                        }
+                    },
+                    (Getter::Special(call), Presence::OptionalNullable) => quote! {
+                        if let Some(value) = #call? {
+                            params.#name = #sdk::Nullable::Value(value);
+                        }
+                    },
+                    (Getter::Special(call), _) => quote! {
+                        if let Some(value) = #call? {
+                            params.#name = Some(value);
+                        }
+                    },
+                })
+            })
+            .collect();
+        let mutable = if sets.is_empty() {
+            quote! {}
+        } else {
+            quote! { mut }
+        };
+        steps.push(quote! {
+            let #mutable params = #constructor;
+            #(#sets)*
+        });
+        args.push(quote! { params });
+    }
+    let accessors = command.accessors.iter().map(|a| ident(a));
+    let method = ident(&operation.method_name);
+    let call = quote! { input.apply(client #(.#accessors())* .#method(#(#args),*)) };
+    let print = match (&operation.response, &operation.pagination) {
+        (ResponseBody::Empty, _) => quote! { output.empty(#call).await },
+        (ResponseBody::Json(_), Some(_)) => quote! { output.page(#call).await },
+        (ResponseBody::Json(_) | ResponseBody::ByStatus(_), _) => {
+            quote! { output.json(#call).await }
+        }
+        (ResponseBody::EventStream(_), _) => quote! { output.events(#call).await },
+        (ResponseBody::Bytes, _) => quote! { output.bytes(#call).await },
+        (ResponseBody::Text, _) => quote! { output.text(#call).await },
+    };
+    let doc = format!(" `{} {}`", operation.http_method, operation.path_template);
+    quote! {
+        #[doc = #doc]
+        async fn #function(
+            client: &crate::sdk::Client,
+            input: &Input,
+            output: &Output,
+        ) -> Result<(), Failure> {
+            #(#steps)*
+            #print
+        }
+    }
+}
+
+/// How a flag's value is read.
+enum Getter {
+    /// Decoded from JSON into this type.
+    Typed(TokenStream),
+    /// Read by a runtime call returning `Result<Option<_>, Failure>` (files, raw bodies).
+    Special(TokenStream),
+}
+
+fn getter(flag: &Flag<'_>, krate: &str) -> Getter {
+    let id = &flag.id;
+    match (&flag.param.ty, flag.kind) {
+        (TypeRef::File, _) => Getter::Special(quote! { input.file(#id) }),
+        (ty, _) if is_file_list(ty) => Getter::Special(quote! { input.files(#id) }),
+        (TypeRef::Bytes, _) => Getter::Special(quote! { input.bytes(#id) }),
+        (TypeRef::String, "Raw") => Getter::Special(quote! { input.text(#id) }),
+        (ty, _) => Getter::Typed(retarget(&type_tokens(ty), krate)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::singular;
+
+    #[test]
+    fn list_flags_name_one_item() {
+        assert_eq!(singular("index-ids"), "index-id");
+        assert_eq!(singular("statuses"), "status");
+        assert_eq!(singular("categories"), "category");
+        assert_eq!(singular("tags"), "tag");
+        assert_eq!(singular("boxes"), "box");
+        assert_eq!(singular("status"), "status");
+        assert_eq!(singular("ids"), "id");
+        assert_eq!(singular("expand"), "expand");
+    }
+}
