@@ -4,9 +4,10 @@
 //! Output: a table (spec, operations, generated lines, generation time, `cargo check`
 //! result, warnings) on stdout, and with `--write-docs` in `docs/CORPUS.md`.
 //!
-//! Each spec becomes a crate under `target/corpus/`, one workspace for all of them
-//! with this repository's `Cargo.lock`, checked with this repository's target dir, so
-//! their shared dependencies compile once. `--fast` takes the small specs only (CI).
+//! Each spec becomes an SDK crate and its command-line tool's crate (`<name>-cli`)
+//! under `target/corpus/`; generated lines count both. One workspace holds them all,
+//! with this repository's `Cargo.lock`; checking the tool checks the SDK too, with
+//! this repository's target dir, so their shared dependencies compile once. `--fast` takes the small specs only (CI).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -96,20 +97,36 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         match result {
             Ok(generated) => {
                 let operations = generated.api.root.operation_count();
-                let lines = generated
+                let lines: usize = generated
                     .files
                     .values()
                     .map(|text| text.lines().count())
                     .sum();
-                let out = workspace.join(&crate_name);
-                for (path, contents) in &generated.files {
-                    let target = out.join(path);
-                    if let Some(parent) = target.parent() {
-                        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                // The command-line tool is generated and checked beside every SDK.
+                let cli_files = generator::emit::cli::emit_cli(
+                    &generated.api,
+                    &format!("{{ path = \"../{crate_name}\" }}"),
+                )
+                .map_err(|e| format!("{file_name}: {e}"))?;
+                let lines = lines
+                    + cli_files
+                        .values()
+                        .map(|text| text.lines().count())
+                        .sum::<usize>();
+                for (dir, files) in [
+                    (crate_name.clone(), &generated.files),
+                    (format!("{crate_name}-cli"), &cli_files),
+                ] {
+                    let out = workspace.join(&dir);
+                    for (path, contents) in files {
+                        let target = out.join(path);
+                        if let Some(parent) = target.parent() {
+                            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                        }
+                        std::fs::write(&target, contents).map_err(|e| e.to_string())?;
                     }
-                    std::fs::write(&target, contents).map_err(|e| e.to_string())?;
+                    members.push(dir);
                 }
-                members.push(crate_name.clone());
                 rows.push(Row {
                     spec: file_name,
                     operations,
@@ -164,6 +181,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
 
     for row in rows.iter_mut().filter(|row| members.contains(&row.check)) {
+        // Checking the tool checks the SDK it depends on; diagnostics of both count.
+        let cli_package = format!("{}-cli", row.check);
         let started = Instant::now();
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
             .args([
@@ -171,7 +190,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 "--quiet",
                 "--message-format=json",
                 "--package",
-                &row.check,
+                &cli_package,
             ])
             .current_dir(&workspace)
             .env("CARGO_TARGET_DIR", root.join("target"))

@@ -24,6 +24,9 @@ pub struct Config {
     /// The generated command-line tool.
     #[serde(default)]
     pub cli: CliConfig,
+    /// The generated README (which is also the crate's documentation).
+    #[serde(default)]
+    pub readme: ReadmeConfig,
     /// How the client authenticates.
     #[serde(default)]
     pub auth: AuthConfig,
@@ -121,6 +124,16 @@ impl Default for ClientConfig {
 
 fn default_client_name() -> String {
     "Client".to_owned()
+}
+
+/// The generated README.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReadmeConfig {
+    /// The body of the quick-start program (inside an async `main` that returns
+    /// `Result<(), Error>`); defaults to a call of the first method. It is a doctest
+    /// of the generated crate, so it must compile.
+    pub quickstart: Option<String>,
 }
 
 /// The command-line tool generated beside the SDK.

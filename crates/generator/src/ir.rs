@@ -68,6 +68,8 @@ pub struct Meta {
     pub log_env: Option<String>,
     /// How credentials are sent.
     pub auth: Auth,
+    /// The README's quick-start program body, from the config (code, not spec text).
+    pub quickstart: Option<String>,
     /// The command-line tool's package name (`llama-cloud-cli`).
     pub cli_package: String,
     /// The command-line tool's binary name (`llamacloud`).

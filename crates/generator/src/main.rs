@@ -1,10 +1,11 @@
 //! The `generator` command: one spec in, one SDK crate written to a directory.
 //!
-//! Input: `generator <SPEC> --out <DIR> [--config <FILE>] [--name <CRATE>]`.
-//! Output: the crate's files under `<DIR>`; warnings on stderr; exit code 0 on
-//! success and 1 when the spec is refused, with every problem listed.
+//! Input: `generator <SPEC> --out <DIR> [--cli-out <DIR>] [--config <FILE>] [--name <CRATE>]`.
+//! Output: the SDK crate's files under `--out`, and with `--cli-out` the command-line
+//! tool's crate (which depends on the SDK by a relative path); warnings on stderr;
+//! exit code 0 on success and 1 when the spec is refused, with every problem listed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -22,6 +23,9 @@ struct Args {
     /// The generator config (TOML); defaults derive everything from the spec.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Also write the command-line tool's crate into this directory.
+    #[arg(long)]
+    cli_out: Option<PathBuf>,
     /// The crate name; defaults to the config's, then one derived from the spec's title.
     #[arg(long)]
     name: Option<String>,
@@ -131,8 +135,24 @@ fn run(args: &Args) -> Result<(), String> {
     if !warnings.0.is_empty() {
         eprint!("{}", warnings.render(&text, &shown_name));
     }
-    for (path, contents) in &generated.files {
-        let target = args.out.join(path);
+    write_files(&args.out, &generated.files)?;
+    if let Some(cli_out) = &args.cli_out {
+        let sdk_path = relative_path(cli_out, &args.out)?;
+        let dependency = format!(
+            "{{ path = {}, version = {} }}",
+            toml_quoted(&sdk_path),
+            toml_quoted(&generated.api.meta.version)
+        );
+        let files = generator::emit::cli::emit_cli(&generated.api, &dependency)
+            .map_err(|e| e.to_string())?;
+        write_files(cli_out, &files)?;
+    }
+    Ok(())
+}
+
+fn write_files(dir: &Path, files: &generator::emit::Files) -> Result<(), String> {
+    for (path, contents) in files {
+        let target = dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
@@ -140,10 +160,49 @@ fn run(args: &Args) -> Result<(), String> {
         std::fs::write(&target, contents)
             .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     }
-    eprintln!(
-        "wrote {} files to {}",
-        generated.files.len(),
-        args.out.display()
-    );
+    eprintln!("wrote {} files to {}", files.len(), dir.display());
     Ok(())
+}
+
+/// The path of `to` relative to `from` (both directories), with `/` separators.
+fn relative_path(from: &Path, to: &Path) -> Result<String, String> {
+    let absolute = |path: &Path| -> Result<PathBuf, String> {
+        std::fs::create_dir_all(path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        path.canonicalize()
+            .map_err(|e| format!("cannot resolve {}: {e}", path.display()))
+    };
+    let (from, to) = (absolute(from)?, absolute(to)?);
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = from.components().count() - common;
+    let parts: Vec<String> = std::iter::repeat_n("..".to_owned(), ups)
+        .chain(
+            to.components()
+                .skip(common)
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        )
+        .collect();
+    Ok(if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    })
+}
+
+/// A TOML basic string.
+fn toml_quoted(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            c if c.is_control() => format!("\\u{:04X}", u32::from(c)).chars().collect(),
+            c => vec![c],
+        })
+        .collect();
+    format!("\"{escaped}\"")
 }

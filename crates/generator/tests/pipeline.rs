@@ -99,6 +99,8 @@ fn sdk_manifest_versions_match_the_workspace() {
         .iter()
         .chain(generator::emit::SDK_OPTIONAL_DEPENDENCIES)
         .chain(generator::emit::SDK_DEV_DEPENDENCIES)
+        .chain(generator::emit::cli::CLI_DEPENDENCIES)
+        .chain(generator::emit::cli::CLI_DEV_DEPENDENCIES)
     {
         let emitted: toml::Value =
             toml::from_str::<toml::Table>(&format!("v = {value}")).expect("toml")["v"].clone();

@@ -250,6 +250,7 @@ fn doc_blocks(contents: &str) -> Vec<Vec<String>> {
         } else if let Some(literal) = trimmed
             .strip_prefix("#![doc = ")
             .and_then(|r| r.strip_suffix(']'))
+            .filter(|literal| !literal.starts_with("include_str!"))
         {
             let value = syn::parse_str::<syn::LitStr>(literal)
                 .expect("doc literal")
@@ -274,10 +275,16 @@ fn doc_blocks(contents: &str) -> Vec<Vec<String>> {
 fn no_doc_comment_holds_a_doctest_but_the_generators_examples() {
     for (spec, generated) in fixtures() {
         for (path, contents) in &generated.files {
-            if !is_rust(path) || is_runtime(path) {
+            // The README is the crate's front page (`include_str!`): its blocks are
+            // doctests too, and only the generator's own may be Rust.
+            let blocks = if path == "README.md" {
+                vec![contents.lines().map(str::to_owned).collect()]
+            } else if !is_rust(path) || is_runtime(path) {
                 continue;
-            }
-            for block in doc_blocks(contents) {
+            } else {
+                doc_blocks(contents)
+            };
+            for block in blocks {
                 let mut fence: Option<String> = None;
                 let mut after_break = true;
                 for line in &block {
@@ -293,7 +300,7 @@ fn no_doc_comment_holds_a_doctest_but_the_generators_examples() {
                     if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
                         let info = trimmed.trim_start_matches(['`', '~']).trim();
                         assert!(
-                            info == "text" || info == "no_run",
+                            ["text", "no_run", "rust,no_run", "toml", "sh"].contains(&info),
                             "{spec}: {path}: a `{info}` code block would run as a doctest:\n{}",
                             block.join("\n")
                         );
@@ -312,6 +319,43 @@ fn no_doc_comment_holds_a_doctest_but_the_generators_examples() {
                     );
                     after_break = trimmed.is_empty() || trimmed.starts_with('#');
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_fixtures_command_line_tool_parses_and_defines_only_its_own_items() {
+    for (spec, generated) in fixtures() {
+        let files = generator::emit::cli::emit_cli(&generated.api, r#"{ path = "../sdk" }"#)
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
+        let manifest: toml::Table = toml::from_str(&files["Cargo.toml"])
+            .unwrap_or_else(|e| panic!("{spec}: the tool's manifest is not TOML: {e}"));
+        assert!(manifest["bin"][0]["name"].is_str(), "{spec}: no binary");
+        for path in ["src/main.rs", "src/commands.rs"] {
+            let file =
+                syn::parse_file(&files[path]).unwrap_or_else(|e| panic!("{spec} {path}: {e}"));
+            // Spec text reaches these files only inside string literals: every item is
+            // one the emitter writes (functions named after the model's methods).
+            for item in &file.items {
+                assert!(
+                    matches!(
+                        item,
+                        syn::Item::Fn(_)
+                            | syn::Item::Const(_)
+                            | syn::Item::Use(_)
+                            | syn::Item::Mod(_)
+                    ),
+                    "{spec}: {path} has an unexpected item"
+                );
+            }
+            for block in doc_blocks(&files[path]) {
+                assert!(
+                    !block
+                        .iter()
+                        .any(|line| line.trim_start().starts_with("```")),
+                    "{spec}: {path}: a code block in the tool's docs"
+                );
             }
         }
     }

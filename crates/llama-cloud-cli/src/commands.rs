@@ -10,7 +10,8 @@
 #![allow(deprecated, reason = "deprecated operations stay callable; their help says so")]
 use std::future::Future;
 use std::pin::Pin;
-use crate::runtime::{App, Failure, Flag, Input, Kind, Operation, Output, Resource};
+use crate::runtime::{App, Failure, Input, Operation, Output, Resource};
+use crate::runtime::{Flag, Kind};
 /// The tool.
 pub(crate) const APP: App = App {
     name: "llamacloud",

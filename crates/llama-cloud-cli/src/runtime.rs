@@ -154,8 +154,10 @@ fn command(app: &App) -> Command {
         .help_heading(GLOBAL_HELP)
         .help("The API key (never shown in help or logs)")
         .hide_env_values(true);
-    if let Some(env) = app.key_env {
-        api_key = api_key.env(env);
+    match app.key_env {
+        Some(env) => api_key = api_key.env(env),
+        // The API takes no credential: the flag stays accepted but out of the help.
+        None => api_key = api_key.hide(true),
     }
     let mut base_url = Arg::new("base-url")
         .long("base-url")
@@ -274,7 +276,9 @@ fn operation_command(operation: &Operation) -> Command {
             Arg::new(BODY_ID)
                 .long("body")
                 .value_name("JSON|@PATH|-")
-                .help("The whole JSON body: inline, @file, or - for stdin; flags override its fields"),
+                .help(
+                    "The whole JSON body: inline, @file, or - for stdin; flags override its fields",
+                ),
         );
     }
     command
@@ -381,7 +385,9 @@ impl Input {
         match self.values.get(id) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(sdk::Nullable::Null)),
-            Some(value) => self.decode(id, value).map(|v| Some(sdk::Nullable::Value(v))),
+            Some(value) => self
+                .decode(id, value)
+                .map(|v| Some(sdk::Nullable::Value(v))),
         }
     }
 
@@ -465,9 +471,7 @@ fn parse_value(flag: &Flag, text: &str) -> Result<Value, Failure> {
             "false" | "0" | "no" => Value::Bool(false),
             _ => return Err(bad("true or false")),
         },
-        Kind::Json => {
-            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
-        }
+        Kind::Json => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())),
     })
 }
 
@@ -513,9 +517,10 @@ impl Output {
                     .map_err(|error| Failure::Io(std::io::Error::other(error)))?;
                 if line { format!("---\n{text}") } else { text }
             }
-            _ if self.pretty && !line => serde_json::to_string_pretty(value)
-                .map_err(|error| Failure::Io(error.into()))?
-                + "\n",
+            _ if self.pretty && !line => {
+                serde_json::to_string_pretty(value).map_err(|error| Failure::Io(error.into()))?
+                    + "\n"
+            }
             _ => serde_json::to_string(value).map_err(|error| Failure::Io(error.into()))? + "\n",
         };
         let mut stdout = std::io::stdout().lock();
@@ -525,7 +530,10 @@ impl Output {
     }
 
     /// A JSON response: printed in the chosen format, or as received with `raw`.
-    pub(crate) async fn json<T: Serialize + Send + 'static>(&self, call: sdk::Call<T>) -> Result<(), Failure> {
+    pub(crate) async fn json<T: Serialize + Send + 'static>(
+        &self,
+        call: sdk::Call<T>,
+    ) -> Result<(), Failure> {
         if self.format == Format::Raw {
             let raw = call.with_raw_response().await?;
             let mut stdout = std::io::stdout().lock();

@@ -198,6 +198,23 @@ pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
     Ok(files)
 }
 
+/// Shell examples for the SDK's README: the first command, and the first command
+/// that streams (empty when there is none).
+pub(crate) fn readme_examples(api: &Api) -> (String, String) {
+    let commands = commands(api);
+    let binary = &api.meta.cli_binary;
+    let first = commands
+        .first()
+        .map(|command| command.example(binary))
+        .unwrap_or_default();
+    let stream = commands
+        .iter()
+        .find(|command| matches!(command.operation.response, ResponseBody::EventStream(_)))
+        .map(|command| command.example(binary))
+        .unwrap_or_default();
+    (first, stream)
+}
+
 /// One method command.
 struct Command<'a> {
     /// `beta:chat`, or empty at the top level.
@@ -234,25 +251,39 @@ impl Command<'_> {
             words.push(self.resource.clone());
         }
         words.push(self.name.clone());
-        for flag in &self.flags {
-            if flag.param.presence != Presence::Required
-                && flag.param.location != ParamLocation::Path
-            {
-                continue;
-            }
+        // The required flags; with none, the first body field, to show one in use.
+        let required = |flag: &&Flag<'_>| {
+            flag.param.presence == Presence::Required || flag.param.location == ParamLocation::Path
+        };
+        let shown: Vec<&Flag<'_>> = if self.flags.iter().any(|f| required(&f)) {
+            self.flags.iter().filter(required).collect()
+        } else {
+            self.flags
+                .iter()
+                .filter(|f| f.param.location == ParamLocation::Body && !f.param.example.is_null())
+                .take(1)
+                .collect()
+        };
+        for flag in shown {
             let value = match &flag.param.example {
-                serde_json::Value::String(text) => text.clone(),
-                serde_json::Value::Array(items) if flag.repeated => items
-                    .first()
-                    .map(|item| {
-                        item.as_str()
-                            .map_or_else(|| item.to_string(), str::to_owned)
-                    })
-                    .unwrap_or_default(),
+                serde_json::Value::String(text) if text != "string" => text.clone(),
+                serde_json::Value::Array(items)
+                    if flag.repeated && !items.is_empty() && items[0] != "string" =>
+                {
+                    items[0]
+                        .as_str()
+                        .map_or_else(|| items[0].to_string(), str::to_owned)
+                }
+                serde_json::Value::String(_) | serde_json::Value::Array(_) => String::new(),
                 other => other.to_string(),
             };
             words.push(format!("--{}", flag.long));
-            words.push(shell_quote(&value));
+            // A derived placeholder says less than the flag's own name.
+            words.push(if value.is_empty() {
+                format!("\"${}\"", flag.long.to_uppercase().replace('-', "_"))
+            } else {
+                shell_quote(&value)
+            });
         }
         words.join(" ")
     }
@@ -598,6 +629,14 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
     let functions = commands
         .iter()
         .map(|command| command_function(krate, command));
+    // An API without operations (webhooks only) dispatches nothing.
+    let unused = commands
+        .is_empty()
+        .then(|| quote! { let _ = (client, input, output); });
+    let flag_imports = commands
+        .iter()
+        .any(|command| !command.flags.is_empty())
+        .then(|| quote! { use crate::runtime::{Flag, Kind}; });
 
     quote! {
         //! Every command of the tool: its flags, and the SDK call it makes.
@@ -607,7 +646,8 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
         use std::future::Future;
         use std::pin::Pin;
 
-        use crate::runtime::{App, Failure, Flag, Input, Kind, Operation, Output, Resource};
+        use crate::runtime::{App, Failure, Input, Operation, Output, Resource};
+        #flag_imports
 
         /// The tool.
         pub(crate) const APP: App = App {
@@ -634,6 +674,7 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
             input: &'a Input,
             output: &'a Output,
         ) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + 'a>> {
+            #unused
             match index {
                 #(#arms)*
                 _ => Box::pin(async { Err(Failure::Usage("unknown command".to_owned())) }),

@@ -611,33 +611,143 @@ fn render_manifest(api: &Api) -> Result<String, EmitError> {
 #[template(path = "crate/README.md", escape = "none")]
 struct ReadmeTemplate<'a> {
     package: &'a str,
+    version: &'a str,
     crate_ident: &'a str,
     title: &'a str,
+    api_version: &'a str,
+    description: String,
     client: &'a str,
     key_env: String,
+    other_key_envs: String,
     base_url: &'a str,
     base_url_env: String,
-    example: String,
+    custom_headers_env: String,
+    log_env: String,
+    quickstart: String,
+    first_call: String,
+    blocking_call: String,
+    page_call: String,
+    stream_call: String,
+    error_accessor: String,
+    error_status: u16,
+    cli_binary: &'a str,
+    cli_package: &'a str,
+    cli_install_path: String,
+    cli_example: String,
+    cli_stream_example: String,
+}
+
+/// The first operation (in SDK order) that `wanted` accepts, with its resource chain.
+fn find_operation<'a>(
+    resource: &'a Resource,
+    chain: &mut Vec<&'a Resource>,
+    wanted: &dyn Fn(&crate::ir::Operation) -> bool,
+) -> Option<(&'a crate::ir::Operation, Vec<&'a Resource>)> {
+    if let Some(operation) = resource.operations.iter().find(|op| wanted(op)) {
+        return Some((operation, chain.clone()));
+    }
+    for child in &resource.children {
+        chain.push(child);
+        let found = find_operation(child, chain, wanted);
+        chain.pop();
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// The call expression of the first operation `wanted` accepts that has one.
+fn first_call(api: &Api, wanted: &dyn Fn(&crate::ir::Operation) -> bool) -> String {
+    let meta = &api.meta;
+    let with_call = |op: &crate::ir::Operation| {
+        wanted(op) && {
+            // The chain is not known here; a call needs only plain required inputs.
+            resources::call_expression(meta, op, &[]).is_some()
+        }
+    };
+    find_operation(&api.root, &mut Vec::new(), &with_call)
+        .and_then(|(op, chain)| resources::call_expression(meta, op, &chain))
+        .unwrap_or_default()
 }
 
 fn render_readme(api: &Api) -> Result<String, EmitError> {
+    use crate::ir::ResponseBody;
     let meta = &api.meta;
-    let key_env = if meta.auth.schemes.is_empty() {
-        String::new()
+    let (key_env, other_key_envs) = if meta.auth.schemes.is_empty() {
+        (String::new(), String::new())
     } else {
-        meta.auth.key_env.first().cloned().unwrap_or_default()
+        (
+            meta.auth.key_env.first().cloned().unwrap_or_default(),
+            meta.auth
+                .key_env
+                .iter()
+                .skip(1)
+                .map(|env| format!("`{env}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
     };
+    let plain = |op: &crate::ir::Operation| {
+        op.pagination.is_none()
+            && matches!(
+                op.response,
+                ResponseBody::Json(_) | ResponseBody::Empty | ResponseBody::ByStatus(_)
+            )
+    };
+    let first = first_call(api, &plain);
+    let quickstart_body = match &meta.quickstart {
+        Some(body) => body.trim_matches('\n').to_owned(),
+        None if !first.is_empty() => format!(
+            "let client = {}::{}::from_env()?;\nlet response = {first}.await?;\nprintln!(\"{{response:?}}\");",
+            meta.crate_ident, meta.client_name
+        ),
+        None => format!(
+            "let client = {}::{}::from_env()?;",
+            meta.crate_ident, meta.client_name
+        ),
+    };
+    let quickstart = example_program(&quickstart_body, &meta.crate_ident);
+    let description = meta
+        .api_description
+        .as_deref()
+        .map(|text| {
+            let first = text.split("\n\n").next().unwrap_or_default();
+            tokens::sanitize_markdown(first).trim().to_owned()
+        })
+        .filter(|text| !text.is_empty())
+        .map(|text| format!("\n{text}\n"))
+        .unwrap_or_default();
+    let (cli_example, cli_stream_example) = cli::readme_examples(api);
+    let error = api.error_bodies.first();
     ReadmeTemplate {
         package: &meta.package_name,
+        version: &meta.version,
         crate_ident: &meta.crate_ident,
         title: &meta.title,
+        api_version: &meta.api_version,
+        description,
         client: &meta.client_name,
         key_env,
+        other_key_envs,
         base_url: &meta.base_url,
         base_url_env: meta.base_url_env.clone().unwrap_or_default(),
-        example: first_example(api)
-            .map(|e| example_program(&e, &meta.crate_ident))
-            .unwrap_or_default(),
+        custom_headers_env: meta.custom_headers_env.clone().unwrap_or_default(),
+        log_env: meta.log_env.clone().unwrap_or_default(),
+        quickstart,
+        blocking_call: first.clone(),
+        first_call: first,
+        page_call: first_call(api, &|op| op.pagination.is_some()),
+        stream_call: first_call(api, &|op| {
+            matches!(op.response, ResponseBody::EventStream(_))
+        }),
+        error_accessor: error.map(|e| e.accessor.clone()).unwrap_or_default(),
+        error_status: error.map_or(0, |e| e.status),
+        cli_binary: &meta.cli_binary,
+        cli_package: &meta.cli_package,
+        cli_install_path: format!("../{}", meta.cli_package),
+        cli_example,
+        cli_stream_example,
     }
     .render()
     .map(|text| {
@@ -652,38 +762,12 @@ fn render_readme(api: &Api) -> Result<String, EmitError> {
     })
 }
 
-/// The first method's example (the first configured method, e.g. `create`), used in
-/// the README and the crate docs.
-fn first_example(api: &Api) -> Option<String> {
-    fn find<'r>(
-        api: &Api,
-        resource: &'r Resource,
-        chain: &mut Vec<&'r Resource>,
-    ) -> Option<String> {
-        for operation in &resource.operations {
-            if let Some(example) = resources::example(&api.meta, operation, &api.types, chain) {
-                return Some(example);
-            }
-        }
-        for child in &resource.children {
-            chain.push(child);
-            let found = find(api, child, chain);
-            chain.pop();
-            if found.is_some() {
-                return found;
-            }
-        }
-        None
-    }
-    find(api, &api.root, &mut Vec::new())
-}
-
 /// An example as a whole program, for the README (which shows hidden `# ` lines).
 fn example_program(example: &str, crate_ident: &str) -> String {
     let body: String = example
         .lines()
         .filter(|line| !line.starts_with('#'))
-        .flat_map(|line| ["    ", line, "\n"])
+        .flat_map(|line| [if line.is_empty() { "" } else { "    " }, line, "\n"])
         .collect();
     format!(
         "#[tokio::main]\nasync fn main() -> Result<(), {crate_ident}::Error> {{\n{body}    Ok(())\n}}\n"
@@ -701,33 +785,9 @@ struct LibTemplate {
 
 fn render_lib(api: &Api) -> Result<String, EmitError> {
     let meta = &api.meta;
-    let mut doc = format!(
-        "Rust SDK for the {} API (version {}).\n",
-        meta.title, meta.api_version
-    );
-    if let Some(description) = &meta.api_description {
-        doc.push('\n');
-        doc.push_str(&tokens::sanitize_markdown(description));
-        doc.push('\n');
-    }
-    if let Some(example) = first_example(api) {
-        doc.push_str("\n# Example\n\n```no_run\n");
-        doc.push_str(&example);
-        doc.push_str("```\n");
-    }
-    // Each doc line becomes a string literal, so spec text cannot escape the attribute.
-    let crate_doc = doc
-        .lines()
-        .map(|line| {
-            let text = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
-            format!("#![doc = {}]", Literal::string(&text))
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    // The README is the crate's front page: its examples are the crate's doctests,
+    // and the only spec text in it went through `sanitize_markdown`.
+    let crate_doc = "#![doc = include_str!(\"../README.md\")]".to_owned();
     let allows = ALLOWED_LINTS
         .iter()
         .map(|(lint, reason)| format!("#![allow({lint}, reason = {})]", Literal::string(reason)))

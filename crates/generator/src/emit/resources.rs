@@ -419,19 +419,31 @@ pub(crate) fn response_type(operation: &Operation) -> TokenStream {
     }
 }
 
-/// A compiling usage example, when every required input has an obvious placeholder.
-pub(crate) fn example(
+/// The expression that calls a method with its required inputs set from the model's
+/// example values (`client.beta().chat().create(...)`), when each has a plain Rust
+/// form; `None` otherwise. String values are written with Rust's own escaping, so
+/// spec text stays inside its literal.
+pub(crate) fn call_expression(
     meta: &Meta,
     operation: &Operation,
-    types: &[TypeDef],
     chain: &[&Resource],
 ) -> Option<String> {
     let crate_ident = &meta.crate_ident;
+    // A derived placeholder ("string") says less than the parameter's own name.
+    let text = |example: &serde_json::Value, fallback: &str| match example {
+        serde_json::Value::String(text) if text != "string" => format!("{text:?}"),
+        _ => format!("{fallback:?}"),
+    };
     let mut args = Vec::new();
     for param in &operation.path_params {
         match param.ty {
-            TypeRef::String => args.push(format!("\"{}\"", names::bare(&param.rust_name))),
-            TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => args.push("1".to_owned()),
+            TypeRef::String => args.push(text(&param.example, names::bare(&param.rust_name))),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => args.push(
+                param
+                    .example
+                    .as_i64()
+                    .map_or_else(|| "1".to_owned(), |n| n.to_string()),
+            ),
             _ => return None,
         }
     }
@@ -444,12 +456,26 @@ pub(crate) fn example(
         let mut values = Vec::new();
         for field in &required {
             values.push(match &field.ty {
-                TypeRef::String => format!("\"{}\"", field.wire_name.escape_default()),
+                TypeRef::String => text(&field.example, &field.wire_name),
                 TypeRef::Vec(inner) if **inner == TypeRef::String => {
-                    format!("[\"{}\"]", field.wire_name.escape_default())
+                    let items: Vec<String> = match &field.example {
+                        serde_json::Value::Array(items)
+                            if items.iter().all(serde_json::Value::is_string)
+                                && !items.is_empty() =>
+                        {
+                            items.iter().take(2).map(|item| text(item, "")).collect()
+                        }
+                        _ => vec![format!("{:?}", field.wire_name)],
+                    };
+                    let mut items = items;
+                    items.dedup();
+                    format!("[{}]", items.join(", "))
                 }
                 TypeRef::Bool => "true".to_owned(),
-                TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "1".to_owned(),
+                TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => field
+                    .example
+                    .as_i64()
+                    .map_or_else(|| "1".to_owned(), |n| n.to_string()),
                 TypeRef::File => format!(
                     "{crate_ident}::FileUpload::from_path(\"report.pdf\").expect(\"readable\")"
                 ),
@@ -471,14 +497,25 @@ pub(crate) fn example(
         .iter()
         .flat_map(|r| [".", names::bare(&r.accessor), "()"])
         .collect();
-    let variable = chain
-        .last()
-        .map_or("response".to_owned(), |r| names::bare(&r.module).to_owned());
-    let call = format!(
+    Some(format!(
         "client{accessors}.{}({})",
         names::bare(&operation.method_name),
         args.join(", ")
-    );
+    ))
+}
+
+/// A compiling usage example, when every required input has an obvious placeholder.
+pub(crate) fn example(
+    meta: &Meta,
+    operation: &Operation,
+    types: &[TypeDef],
+    chain: &[&Resource],
+) -> Option<String> {
+    let crate_ident = &meta.crate_ident;
+    let call = call_expression(meta, operation, chain)?;
+    let variable = chain
+        .last()
+        .map_or("response".to_owned(), |r| names::bare(&r.module).to_owned());
     let client_ty = &meta.client_name;
     let item_line = |ty: &TypeRef, item: &str| {
         first_required_string(ty, types).map_or_else(

@@ -282,6 +282,7 @@ fn lower_meta(
                 .unwrap_or_else(|| format!("{env_prefix}_LOG")),
         ),
         auth,
+        quickstart: config.readme.quickstart.clone(),
         cli_package: config
             .cli
             .package
@@ -613,7 +614,8 @@ fn lower_operation<'a>(
     let mut path_params = Vec::new();
     let mut fields = Vec::new();
     let mut local_names = Namespace::with_reserved(RESERVED_PARAM_NAMES);
-    let mut field_names = Namespace::with_reserved(&["extra_fields"]);
+    // `new` and `default` would clash with the constructor and `Default::default`.
+    let mut field_names = Namespace::with_reserved(&["extra_fields", "new", "default"]);
 
     for (parameter, pointer) in merged_parameters(op, lowerer) {
         let data = parameter.parameter_data_ref();

@@ -73,7 +73,7 @@ impl DataSinks {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sinks = client.data_sinks().retrieve("data_sink_id").await?;
+    /// let data_sinks = client.data_sinks().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", data_sinks.id);
     /// # Ok(())
     /// # }
@@ -117,7 +117,7 @@ impl DataSinks {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.data_sinks().delete("data_sink_id").await?;
+    /// client.data_sinks().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -74,7 +74,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.data_sources().retrieve("data_source_id").await?;
+    /// let data_sources = client.data_sources().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", data_sources.id);
     /// # Ok(())
     /// # }
@@ -121,7 +121,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.data_sources().delete("data_source_id").await?;
+    /// client.data_sources().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -71,7 +71,7 @@ impl EmbeddingModelConfigs {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let embedding_model_configs = client.embedding_model_configs().update("embedding_model_config_id", llama_cloud::types::EmbeddingModelConfigsUpdateParams::default()).await?;
+    /// let embedding_model_configs = client.embedding_model_configs().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::EmbeddingModelConfigsUpdateParams::default()).await?;
     /// println!("{}", embedding_model_configs.id);
     /// # Ok(())
     /// # }
@@ -103,7 +103,7 @@ impl EmbeddingModelConfigs {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.embedding_model_configs().delete("embedding_model_config_id", llama_cloud::types::EmbeddingModelConfigsDeleteParams::default()).await?;
+    /// client.embedding_model_configs().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::EmbeddingModelConfigsDeleteParams::default()).await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -57,7 +57,7 @@ impl Indexes {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let indexes = client.indexes().create(llama_cloud::types::IndexesCreateParams::new("source_directory_id")).await?;
+    /// let indexes = client.indexes().create(llama_cloud::types::IndexesCreateParams::new("dir-abc123")).await?;
     /// println!("{}", indexes.name);
     /// # Ok(())
     /// # }

@@ -23,7 +23,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().list_jobs(llama_cloud::types::LlamaExtractListJobsParams::new("extraction_agent_id")).await?;
+    /// let llama_extract = client.llama_extract().list_jobs(llama_cloud::types::LlamaExtractListJobsParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{llama_extract:?}");
     /// # Ok(())
     /// # }
@@ -49,7 +49,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().run_job(llama_cloud::types::LlamaExtractRunJobParams::new("extraction_agent_id", "file_id")).await?;
+    /// let llama_extract = client.llama_extract().run_job(llama_cloud::types::LlamaExtractRunJobParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{}", llama_extract.id);
     /// # Ok(())
     /// # }
@@ -76,7 +76,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().get_job("job_id").await?;
+    /// let llama_extract = client.llama_extract().get_job("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", llama_extract.id);
     /// # Ok(())
     /// # }
@@ -99,7 +99,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().run_job_on_file(llama_cloud::types::LlamaExtractRunJobOnFileParams::new("extraction_agent_id", llama_cloud::FileUpload::from_path("report.pdf").expect("readable"))).await?;
+    /// let llama_extract = client.llama_extract().run_job_on_file(llama_cloud::types::LlamaExtractRunJobOnFileParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::FileUpload::from_path("report.pdf").expect("readable"))).await?;
     /// println!("{}", llama_extract.id);
     /// # Ok(())
     /// # }
@@ -131,7 +131,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().run_batch_jobs(llama_cloud::types::LlamaExtractRunBatchJobsParams::new("extraction_agent_id", ["file_ids"])).await?;
+    /// let llama_extract = client.llama_extract().run_batch_jobs(llama_cloud::types::LlamaExtractRunBatchJobsParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6", ["3fa85f64-5717-4562-b3fc-2c963f66afa6"])).await?;
     /// println!("{llama_extract:?}");
     /// # Ok(())
     /// # }
@@ -158,7 +158,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().get_job_result("job_id", llama_cloud::types::LlamaExtractGetJobResultParams::default()).await?;
+    /// let llama_extract = client.llama_extract().get_job_result("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::LlamaExtractGetJobResultParams::default()).await?;
     /// println!("{}", llama_extract.run_id);
     /// # Ok(())
     /// # }
@@ -188,7 +188,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().list_runs(llama_cloud::types::LlamaExtractListRunsParams::new("extraction_agent_id")).await?;
+    /// let llama_extract = client.llama_extract().list_runs(llama_cloud::types::LlamaExtractListRunsParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{llama_extract:?}");
     /// # Ok(())
     /// # }
@@ -218,7 +218,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().get_latest_run_from_ui(llama_cloud::types::LlamaExtractGetLatestRunFromUiParams::new("extraction_agent_id")).await?;
+    /// let llama_extract = client.llama_extract().get_latest_run_from_ui(llama_cloud::types::LlamaExtractGetLatestRunFromUiParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{llama_extract:?}");
     /// # Ok(())
     /// # }
@@ -244,7 +244,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().get_run_by_job_id("job_id", llama_cloud::types::LlamaExtractGetRunByJobIdParams::default()).await?;
+    /// let llama_extract = client.llama_extract().get_run_by_job_id("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::LlamaExtractGetRunByJobIdParams::default()).await?;
     /// println!("{}", llama_extract.id);
     /// # Ok(())
     /// # }
@@ -273,7 +273,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().get_run("run_id", llama_cloud::types::LlamaExtractGetRunParams::default()).await?;
+    /// let llama_extract = client.llama_extract().get_run("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::LlamaExtractGetRunParams::default()).await?;
     /// println!("{}", llama_extract.id);
     /// # Ok(())
     /// # }
@@ -302,7 +302,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().delete_extraction_run("run_id", llama_cloud::types::LlamaExtractDeleteExtractionRunParams::default()).await?;
+    /// let llama_extract = client.llama_extract().delete_extraction_run("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::LlamaExtractDeleteExtractionRunParams::default()).await?;
     /// println!("{llama_extract:?}");
     /// # Ok(())
     /// # }
@@ -501,7 +501,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().get_extraction_agent("extraction_agent_id").await?;
+    /// let llama_extract = client.llama_extract().get_extraction_agent("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", llama_extract.id);
     /// # Ok(())
     /// # }
@@ -544,7 +544,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().delete_extraction_agent("extraction_agent_id").await?;
+    /// let llama_extract = client.llama_extract().delete_extraction_agent("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{llama_extract:?}");
     /// # Ok(())
     /// # }

@@ -25,7 +25,7 @@ impl PageFigures {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let page_figures = client.page_figures().list_file_pages_figures("id", llama_cloud::types::PageFiguresListFilePagesFiguresParams::default()).await?;
+    /// let page_figures = client.page_figures().list_file_pages_figures("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PageFiguresListFilePagesFiguresParams::default()).await?;
     /// println!("{page_figures:?}");
     /// # Ok(())
     /// # }
@@ -57,7 +57,7 @@ impl PageFigures {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let page_figures = client.page_figures().list_file_page_figures("id", 1, llama_cloud::types::PageFiguresListFilePageFiguresParams::default()).await?;
+    /// let page_figures = client.page_figures().list_file_page_figures("3fa85f64-5717-4562-b3fc-2c963f66afa6", 1, llama_cloud::types::PageFiguresListFilePageFiguresParams::default()).await?;
     /// println!("{page_figures:?}");
     /// # Ok(())
     /// # }
@@ -91,7 +91,7 @@ impl PageFigures {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let page_figures = client.page_figures().get_file("id", 1, "figure_name", llama_cloud::types::PageFiguresGetFileParams::default()).await?;
+    /// let page_figures = client.page_figures().get_file("3fa85f64-5717-4562-b3fc-2c963f66afa6", 1, "figure_name", llama_cloud::types::PageFiguresGetFileParams::default()).await?;
     /// println!("{page_figures:?}");
     /// # Ok(())
     /// # }
@@ -128,7 +128,7 @@ impl PageFigures {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let page_figures = client.page_figures().generate_file_presigned_url("id", 1, "figure_name", llama_cloud::types::PageFiguresGenerateFilePresignedUrlParams::default()).await?;
+    /// let page_figures = client.page_figures().generate_file_presigned_url("3fa85f64-5717-4562-b3fc-2c963f66afa6", 1, "figure_name", llama_cloud::types::PageFiguresGenerateFilePresignedUrlParams::default()).await?;
     /// println!("{}", page_figures.url);
     /// # Ok(())
     /// # }

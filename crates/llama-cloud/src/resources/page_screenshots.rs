@@ -25,7 +25,7 @@ impl PageScreenshots {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let page_screenshots = client.page_screenshots().list_file("id", llama_cloud::types::PageScreenshotsListFileParams::default()).await?;
+    /// let page_screenshots = client.page_screenshots().list_file("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PageScreenshotsListFileParams::default()).await?;
     /// println!("{page_screenshots:?}");
     /// # Ok(())
     /// # }
@@ -57,7 +57,7 @@ impl PageScreenshots {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let page_screenshots = client.page_screenshots().get_file("id", 1, llama_cloud::types::PageScreenshotsGetFileParams::default()).await?;
+    /// let page_screenshots = client.page_screenshots().get_file("3fa85f64-5717-4562-b3fc-2c963f66afa6", 1, llama_cloud::types::PageScreenshotsGetFileParams::default()).await?;
     /// println!("{page_screenshots:?}");
     /// # Ok(())
     /// # }
@@ -91,7 +91,7 @@ impl PageScreenshots {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let page_screenshots = client.page_screenshots().generate_file_presigned_url("id", 1, llama_cloud::types::PageScreenshotsGenerateFilePresignedUrlParams::default()).await?;
+    /// let page_screenshots = client.page_screenshots().generate_file_presigned_url("3fa85f64-5717-4562-b3fc-2c963f66afa6", 1, llama_cloud::types::PageScreenshotsGenerateFilePresignedUrlParams::default()).await?;
     /// println!("{}", page_screenshots.url);
     /// # Ok(())
     /// # }

@@ -25,7 +25,7 @@ impl Retrieval {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().retrieve(llama_cloud::types::RetrievalRetrieveParams::new("index_id", "query")).await?;
+    /// let retrieval = client.retrieval().retrieve(llama_cloud::types::RetrievalRetrieveParams::new("idx-abc123", "What are the key findings?")).await?;
     /// println!("{retrieval:?}");
     /// # Ok(())
     /// # }
@@ -55,7 +55,7 @@ impl Retrieval {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().find_files(llama_cloud::types::RetrievalFindFilesParams::new("index_id")).await?;
+    /// let retrieval = client.retrieval().find_files(llama_cloud::types::RetrievalFindFilesParams::new("idx-abc123")).await?;
     /// println!("{retrieval:?}");
     /// # Ok(())
     /// # }
@@ -85,7 +85,7 @@ impl Retrieval {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().grep_file(llama_cloud::types::RetrievalGrepFileParams::new("index_id", "file_id", "pattern")).await?;
+    /// let retrieval = client.retrieval().grep_file(llama_cloud::types::RetrievalGrepFileParams::new("idx-abc123", "file_id", "revenue|profit")).await?;
     /// println!("{retrieval:?}");
     /// # Ok(())
     /// # }
@@ -115,7 +115,7 @@ impl Retrieval {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().read_file(llama_cloud::types::RetrievalReadFileParams::new("index_id", "file_id")).await?;
+    /// let retrieval = client.retrieval().read_file(llama_cloud::types::RetrievalReadFileParams::new("idx-abc123", "file_id")).await?;
     /// println!("{}", retrieval.content);
     /// # Ok(())
     /// # }

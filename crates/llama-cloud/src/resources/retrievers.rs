@@ -115,7 +115,7 @@ impl Retrievers {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrievers = client.retrievers().get_retriever("retriever_id", llama_cloud::types::RetrieversGetRetrieverParams::default()).await?;
+    /// let retrievers = client.retrievers().get_retriever("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::RetrieversGetRetrieverParams::default()).await?;
     /// println!("{}", retrievers.name);
     /// # Ok(())
     /// # }
@@ -146,7 +146,7 @@ impl Retrievers {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrievers = client.retrievers().update("retriever_id", llama_cloud::types::RetrieversUpdateParams::default()).await?;
+    /// let retrievers = client.retrievers().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::RetrieversUpdateParams::default()).await?;
     /// println!("{}", retrievers.name);
     /// # Ok(())
     /// # }
@@ -178,7 +178,7 @@ impl Retrievers {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.retrievers().delete("retriever_id", llama_cloud::types::RetrieversDeleteParams::default()).await?;
+    /// client.retrievers().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::RetrieversDeleteParams::default()).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -208,7 +208,7 @@ impl Retrievers {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrievers = client.retrievers().retrieve("retriever_id", llama_cloud::types::RetrieversRetrieveParams::new("query")).await?;
+    /// let retrievers = client.retrievers().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::RetrieversRetrieveParams::new("query")).await?;
     /// println!("{retrievers:?}");
     /// # Ok(())
     /// # }

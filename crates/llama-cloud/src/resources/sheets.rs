@@ -67,7 +67,7 @@ impl Sheets {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.sheets().create_spreadsheet_job(llama_cloud::types::SheetsCreateSpreadsheetJobParams::new("file_id")).await?;
+    /// let sheets = client.sheets().create_spreadsheet_job(llama_cloud::types::SheetsCreateSpreadsheetJobParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{}", sheets.id);
     /// # Ok(())
     /// # }

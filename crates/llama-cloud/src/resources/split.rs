@@ -60,7 +60,7 @@ impl Split {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.split().create_job(llama_cloud::types::SplitCreateJobParams::new("file_input")).await?;
+    /// let split = client.split().create_job(llama_cloud::types::SplitCreateJobParams::new("dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")).await?;
     /// println!("{}", split.id);
     /// # Ok(())
     /// # }

@@ -190,7 +190,7 @@ impl Chat {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// use llama_cloud::StreamExt as _;
-    /// let mut events = client.beta().chat().stream("session_id", llama_cloud::types::ChatStreamParams::new(["index_ids"], "prompt")).await?;
+    /// let mut events = client.beta().chat().stream("session_id", llama_cloud::types::ChatStreamParams::new(["idx-abc123", "idx-def456"], "What were the main findings in Q3?")).await?;
     /// while let Some(event) = events.next().await {
     ///     println!("{:?}", event?);
     /// }

@@ -75,7 +75,7 @@ impl Classifier {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classifier = client.beta().classifier().get_classify_job("classify_job_id", llama_cloud::types::BetaClassifierGetClassifyJobParams::default()).await?;
+    /// let classifier = client.beta().classifier().get_classify_job("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaClassifierGetClassifyJobParams::default()).await?;
     /// println!("{}", classifier.id);
     /// # Ok(())
     /// # }
@@ -106,7 +106,7 @@ impl Classifier {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classifier = client.beta().classifier().get_classification_job_results("classify_job_id", llama_cloud::types::BetaClassifierGetClassificationJobResultsParams::default()).await?;
+    /// let classifier = client.beta().classifier().get_classification_job_results("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaClassifierGetClassificationJobResultsParams::default()).await?;
     /// println!("{classifier:?}");
     /// # Ok(())
     /// # }

@@ -136,7 +136,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().files().retrieve("file_id", llama_cloud::types::BetaFilesRetrieveParams::default()).await?;
+    /// let files = client.beta().files().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaFilesRetrieveParams::default()).await?;
     /// println!("{}", files.id);
     /// # Ok(())
     /// # }
@@ -168,7 +168,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.beta().files().delete("file_id", llama_cloud::types::BetaFilesDeleteParams::default()).await?;
+    /// client.beta().files().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaFilesDeleteParams::default()).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -198,7 +198,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().files().read_content("file_id", llama_cloud::types::BetaFilesReadContentParams::default()).await?;
+    /// let files = client.beta().files().read_content("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaFilesReadContentParams::default()).await?;
     /// println!("{}", files.url);
     /// # Ok(())
     /// # }

@@ -58,7 +58,7 @@ impl UsageMetrics {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let usage_metrics = client.beta().usage_metrics().list(llama_cloud::types::BetaUsageMetricsListParams::new("organization_id")).await?;
+    /// let usage_metrics = client.beta().usage_metrics().list(llama_cloud::types::BetaUsageMetricsListParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{usage_metrics:?}");
     /// # Ok(())
     /// # }

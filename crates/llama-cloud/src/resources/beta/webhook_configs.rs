@@ -54,7 +54,7 @@ impl WebhookConfigs {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let webhook_configs = client.beta().webhook_configs().create(llama_cloud::types::BetaWebhookConfigsCreateParams::new("webhook_url")).await?;
+    /// let webhook_configs = client.beta().webhook_configs().create(llama_cloud::types::BetaWebhookConfigsCreateParams::new("https://example.com/webhooks/llamacloud")).await?;
     /// println!("{}", webhook_configs.id);
     /// # Ok(())
     /// # }

@@ -25,7 +25,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().list("pipeline_id").await?;
+    /// let data_sources = client.pipelines().data_sources().list("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{data_sources:?}");
     /// # Ok(())
     /// # }
@@ -76,7 +76,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().update("pipeline_id", "data_source_id", llama_cloud::types::PipelinesDataSourcesUpdateParams::default()).await?;
+    /// let data_sources = client.pipelines().data_sources().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesDataSourcesUpdateParams::default()).await?;
     /// println!("{}", data_sources.id);
     /// # Ok(())
     /// # }
@@ -110,7 +110,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().sync("pipeline_id", "data_source_id", llama_cloud::types::PipelinesDataSourcesSyncParams::default()).await?;
+    /// let data_sources = client.pipelines().data_sources().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesDataSourcesSyncParams::default()).await?;
     /// println!("{}", data_sources.id);
     /// # Ok(())
     /// # }
@@ -145,7 +145,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().get_status("pipeline_id", "data_source_id").await?;
+    /// let data_sources = client.pipelines().data_sources().get_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{data_sources:?}");
     /// # Ok(())
     /// # }

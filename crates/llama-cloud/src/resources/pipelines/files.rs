@@ -25,7 +25,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().list_files2("pipeline_id", llama_cloud::types::PipelinesFilesListFiles2Params::default()).await?;
+    /// let files = client.pipelines().files().list_files2("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesListFiles2Params::default()).await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }
@@ -63,7 +63,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().get_status_counts("pipeline_id", llama_cloud::types::PipelinesFilesGetStatusCountsParams::default()).await?;
+    /// let files = client.pipelines().files().get_status_counts("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesGetStatusCountsParams::default()).await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }
@@ -96,7 +96,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().get_status("pipeline_id", "file_id").await?;
+    /// let files = client.pipelines().files().get_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }
@@ -150,7 +150,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().update("pipeline_id", "file_id", llama_cloud::types::PipelinesFilesUpdateParams::default()).await?;
+    /// let files = client.pipelines().files().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesUpdateParams::default()).await?;
     /// println!("{}", files.id);
     /// # Ok(())
     /// # }
@@ -184,7 +184,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().files().delete("pipeline_id", "file_id").await?;
+    /// client.pipelines().files().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -211,7 +211,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().import_metadata("pipeline_id", llama_cloud::types::PipelinesFilesImportMetadataParams::new(llama_cloud::FileUpload::from_path("report.pdf").expect("readable"))).await?;
+    /// let files = client.pipelines().files().import_metadata("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesImportMetadataParams::new(llama_cloud::FileUpload::from_path("report.pdf").expect("readable"))).await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }
@@ -245,7 +245,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().files().delete_metadata("pipeline_id").await?;
+    /// client.pipelines().files().delete_metadata("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -141,7 +141,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().retrieve("pipeline_id").await?;
+    /// let pipelines = client.pipelines().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", pipelines.id);
     /// # Ok(())
     /// # }
@@ -167,7 +167,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().update_existing("pipeline_id", llama_cloud::types::PipelinesUpdateExistingParams::default()).await?;
+    /// let pipelines = client.pipelines().update_existing("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesUpdateExistingParams::default()).await?;
     /// println!("{}", pipelines.id);
     /// # Ok(())
     /// # }
@@ -201,7 +201,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().delete("pipeline_id").await?;
+    /// client.pipelines().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -229,7 +229,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_status("pipeline_id", llama_cloud::types::PipelinesGetStatusParams::default()).await?;
+    /// let pipelines = client.pipelines().get_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesGetStatusParams::default()).await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -264,7 +264,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().sync("pipeline_id").await?;
+    /// let pipelines = client.pipelines().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", pipelines.id);
     /// # Ok(())
     /// # }
@@ -291,7 +291,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().cancel_sync("pipeline_id").await?;
+    /// let pipelines = client.pipelines().cancel_sync("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", pipelines.id);
     /// # Ok(())
     /// # }
@@ -316,7 +316,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().force_delete("pipeline_id").await?;
+    /// client.pipelines().force_delete("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -345,7 +345,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().copy("pipeline_id").await?;
+    /// let pipelines = client.pipelines().copy("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", pipelines.id);
     /// # Ok(())
     /// # }
@@ -376,7 +376,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().run_search("pipeline_id", llama_cloud::types::PipelinesRunSearchParams::new("query")).await?;
+    /// let pipelines = client.pipelines().run_search("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesRunSearchParams::new("query")).await?;
     /// println!("{}", pipelines.pipeline_id);
     /// # Ok(())
     /// # }
@@ -410,7 +410,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_playground_session("pipeline_id").await?;
+    /// let pipelines = client.pipelines().get_playground_session("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", pipelines.id);
     /// # Ok(())
     /// # }
@@ -443,7 +443,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().chat("pipeline_id", llama_cloud::types::PipelinesChatParams::default()).await?;
+    /// let pipelines = client.pipelines().chat("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesChatParams::default()).await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -475,7 +475,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().list_documents("pipeline_id", llama_cloud::types::PipelinesListDocumentsParams::default()).await?;
+    /// let pipelines = client.pipelines().list_documents("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesListDocumentsParams::default()).await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -558,7 +558,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().paginated_list_documents("pipeline_id", llama_cloud::types::PipelinesPaginatedListDocumentsParams::default()).await?;
+    /// let pipelines = client.pipelines().paginated_list_documents("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesPaginatedListDocumentsParams::default()).await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -601,7 +601,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_document_status_counts("pipeline_id", llama_cloud::types::PipelinesGetDocumentStatusCountsParams::default()).await?;
+    /// let pipelines = client.pipelines().get_document_status_counts("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesGetDocumentStatusCountsParams::default()).await?;
     /// println!("{}", pipelines.pipeline_id);
     /// # Ok(())
     /// # }
@@ -635,7 +635,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_document("pipeline_id", "document_id").await?;
+    /// let pipelines = client.pipelines().get_document("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
     /// println!("{}", pipelines.text);
     /// # Ok(())
     /// # }
@@ -667,7 +667,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().delete_document("pipeline_id", "document_id").await?;
+    /// client.pipelines().delete_document("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -698,7 +698,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_document_status("pipeline_id", "document_id").await?;
+    /// let pipelines = client.pipelines().get_document_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -731,7 +731,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().sync_document("pipeline_id", "document_id").await?;
+    /// let pipelines = client.pipelines().sync_document("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
@@ -764,7 +764,7 @@ impl Pipelines {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().list_document_chunks("pipeline_id", "document_id").await?;
+    /// let pipelines = client.pipelines().list_document_chunks("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
     /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }

@@ -134,7 +134,7 @@ impl Extract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let extract = client.v2().extract().create_job(llama_cloud::types::V2ExtractCreateJobParams::new("file_input")).await?;
+    /// let extract = client.v2().extract().create_job(llama_cloud::types::V2ExtractCreateJobParams::new("dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")).await?;
     /// println!("{}", extract.file_input);
     /// # Ok(())
     /// # }

@@ -55,7 +55,7 @@ impl Organizations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let organizations = client.v2().organizations().retrieve("organization_id").await?;
+    /// let organizations = client.v2().organizations().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", organizations.id);
     /// # Ok(())
     /// # }

@@ -56,7 +56,7 @@ impl Projects {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let projects = client.v2().projects().retrieve("project_id", llama_cloud::types::V2ProjectsRetrieveParams::default()).await?;
+    /// let projects = client.v2().projects().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::V2ProjectsRetrieveParams::default()).await?;
     /// println!("{}", projects.id);
     /// # Ok(())
     /// # }

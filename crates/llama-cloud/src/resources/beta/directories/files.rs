@@ -242,7 +242,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.beta().directories().files().bulk_delete("directory_id", llama_cloud::types::BetaDirectoriesFilesBulkDeleteParams::new(["directory_file_ids"])).await?;
+    /// client.beta().directories().files().bulk_delete("directory_id", llama_cloud::types::BetaDirectoriesFilesBulkDeleteParams::new([""])).await?;
     /// # Ok(())
     /// # }
     /// ```

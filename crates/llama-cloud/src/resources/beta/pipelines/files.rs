@@ -25,7 +25,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().pipelines().files().list("pipeline_id", llama_cloud::types::BetaPipelinesFilesListParams::default()).await?;
+    /// let files = client.beta().pipelines().files().list("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaPipelinesFilesListParams::default()).await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }
