@@ -9,7 +9,8 @@
 //! spec, and the SDK's generated `tests/conformance.rs` runs against it (one test per
 //! method, `#[ignore]`d in plain `cargo test`). Prism validates every request against
 //! the spec and answers `422` with an `sl-violations` header when one is wrong, which
-//! the test reports. The command fails if any test fails.
+//! the test reports. The corpus SDKs' doctests (their README and method examples)
+//! run too. The command fails if any test fails.
 //!
 //! Without Node.js the command prints why and does nothing, unless `--require-node`
 //! (CI) makes that an error.
@@ -187,18 +188,67 @@ fn run_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<(), String> {
     }
     let port = free_port()?;
     let mut server = MockServer::start(prism, &suite.spec, port)?;
+    if suite.workspace == root {
+        // The control: a wrongly typed body must be refused, or passing proves nothing.
+        if let Err(error) = refuses_a_wrong_request(port) {
+            server.stop();
+            return Err(error);
+        }
+    }
     let status = cargo_test(root, suite)
         .args(["--", "--ignored"])
         .env("CONFORMANCE_BASE_URL", format!("http://127.0.0.1:{port}"))
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"));
     server.stop();
-    if status?.success() {
+    if !status?.success() {
+        return Err(format!(
+            "conformance tests failed; Prism's log: {}",
+            server.log_path.display()
+        ));
+    }
+    // The README and method examples of the corpus SDKs are doctests; the workspace's
+    // own test command runs LlamaCloud's.
+    if suite.workspace != root {
+        let docs = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(["test", "--quiet", "--package", &suite.package, "--doc"])
+            .current_dir(&suite.workspace)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !docs.success() {
+            return Err("the generated README's or docs' examples do not compile".to_owned());
+        }
+    }
+    Ok(())
+}
+
+/// Sends `POST /api/v1/chat` with `index_ids` as a string (the spec says list) and
+/// checks that the mock refuses it with its list of violations.
+fn refuses_a_wrong_request(port: u16) -> Result<(), String> {
+    use std::io::Write as _;
+    let body = r#"{"index_ids": "not-a-list"}"#;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "POST /api/v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status_line = response.lines().next().unwrap_or_default();
+    if status_line.contains(" 422 ") && response.to_ascii_lowercase().contains("sl-violations:") {
+        eprintln!(
+            "conformance: control passed: the mock refuses a wrongly typed body ({status_line})"
+        );
         Ok(())
     } else {
         Err(format!(
-            "conformance tests failed; Prism's log: {}",
-            server.log_path.display()
+            "the mock accepted a wrongly typed body ({status_line}); its verdicts would prove nothing"
         ))
     }
 }

@@ -222,7 +222,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     if write_docs {
         let doc = format!(
             "# The generator on the real-spec corpus\n\n\
-             Made with `cargo xtask corpus --write-docs` on the 2-core CI machine kind; each spec in `shared/corpus` is generated into `target/corpus/` and checked with `cargo check` (dependencies already built).\n\
+             Made with `cargo xtask corpus --write-docs` on the 2-core CI machine kind; each spec in `shared/corpus` is generated into `target/corpus/`, with its command-line tool, and both are checked with `cargo check` (dependencies already built); generated lines count both crates.\n\
              Generation time is one in-process run of the whole pipeline (load, lower, emit, format); it runs in the debug-built `xtask`, so it is several times the release figures in [BENCHMARKS.md](BENCHMARKS.md); `cargo check` time is per crate.\n\n{table}\n"
         );
         std::fs::write(root.join("docs/CORPUS.md"), doc).map_err(|e| e.to_string())?;

@@ -206,3 +206,23 @@ fn toml_quoted(text: &str) -> String {
         .collect();
     format!("\"{escaped}\"")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{relative_path, toml_quoted};
+
+    #[test]
+    fn the_tool_names_the_sdk_by_a_relative_path() {
+        let root = std::env::temp_dir().join(format!("generator-paths-{}", std::process::id()));
+        let sdk = root.join("out/my-sdk");
+        let cli = root.join("tools/my-sdk-cli");
+        assert_eq!(relative_path(&cli, &sdk).as_deref(), Ok("../../out/my-sdk"));
+        assert_eq!(relative_path(&sdk, &sdk).as_deref(), Ok("."));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(toml_quoted(r#"a"b\c"#), r#""a\"b\\c""#);
+    }
+}

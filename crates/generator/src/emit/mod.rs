@@ -394,10 +394,10 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
     units.push(Unit::ErrorAccessors);
     let resource_files = resources::resource_files(&api.root);
     let chunk = units.len().div_ceil(16).max(1);
-    let mut jobs: Vec<Job<'_, '_>> = units.chunks(chunk).map(Job::Types).collect();
+    // The two single big files go first, so no thread is left with one at the end.
+    let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Blocking];
+    jobs.extend(units.chunks(chunk).map(Job::Types));
     jobs.extend(resource_files.iter().map(Job::Resource));
-    jobs.push(Job::Blocking);
-    jobs.push(Job::Conformance);
     let outputs = run_jobs(api, &jobs)?;
     let mut items = String::new();
     for (job, output) in jobs.iter().zip(outputs) {
