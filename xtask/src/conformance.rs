@@ -13,7 +13,7 @@
 //! run too. The command fails if any test fails.
 //!
 //! Without Node.js the command prints why and does nothing, unless `--require-node`
-//! (CI) makes that an error.
+//! or `CONFORMANCE_REQUIRE_NODE=1` (CI) makes that an error.
 
 use std::io::Read as _;
 use std::net::{TcpListener, TcpStream};
@@ -55,7 +55,8 @@ struct Suite {
 }
 
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
-    let require_node = args.contains(&"--require-node");
+    let require_node = args.contains(&"--require-node")
+        || std::env::var_os("CONFORMANCE_REQUIRE_NODE").is_some_and(|v| !v.is_empty());
     if Command::new("node").arg("--version").output().is_err() {
         let message = "conformance: skipped, Node.js is not installed (Prism, the mock server, runs on it); install Node.js 18 or later to run these tests";
         if require_node {

@@ -403,8 +403,9 @@ fn fits_format(text: &str, format: &str) -> bool {
             parts.len() == 3 && digits(parts[0], 4) && digits(parts[1], 2) && digits(parts[2], 2)
         }
         "date-time" => {
+            // `get`, not slicing: spec text need not have a char boundary there.
             text.len() >= 20
-                && fits_format(&text[..10.min(text.len())], "date")
+                && text.get(..10).is_some_and(|date| fits_format(date, "date"))
                 && text.as_bytes()[10].eq_ignore_ascii_case(&b't')
         }
         _ => true,
@@ -544,6 +545,13 @@ mod tests {
                 "variant": {"type": "b"}
             })
         );
+    }
+
+    #[test]
+    fn odd_text_in_a_formatted_example_is_replaced_not_a_panic() {
+        assert!(!fits_format("2024-01-0é:00:00:00Zxx", "date-time"));
+        assert!(fits_format("2024-01-01T00:00:00Z", "date-time"));
+        assert!(!fits_format("4f4e4e1-c824-4d63-b37a-d8d698862f1d", "uuid"));
     }
 
     #[test]
