@@ -538,16 +538,7 @@ fn flag_help(
     repeated: bool,
     nullable: bool,
 ) -> String {
-    // The first paragraph of the spec's text, on one line.
-    let first = param
-        .doc
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut help = first;
+    let mut help = first_paragraph(&param.doc);
     if param.presence == Presence::Required || is_path {
         help.push_str(" (required)");
     }
@@ -685,21 +676,23 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
     }
 }
 
+/// The first paragraph of a doc, on one line, for a help line.
+fn first_paragraph(doc: &str) -> String {
+    doc.split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn collect_resources(
     resource: &Resource,
     chain: &mut Vec<String>,
     out: &mut Vec<(String, String)>,
 ) {
     if !chain.is_empty() && !resource.operations.is_empty() {
-        let about = resource
-            .doc
-            .split("\n\n")
-            .next()
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        out.push((chain.join(":"), about));
+        out.push((chain.join(":"), first_paragraph(&resource.doc)));
     }
     for child in &resource.children {
         chain.push(names::bare(&child.accessor).to_kebab_case());
