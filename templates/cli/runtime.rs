@@ -203,7 +203,7 @@ fn command(app: &App) -> Command {
                 .value_name("FORMAT")
                 .value_parser(["json", "yaml", "raw"])
                 .help_heading(GLOBAL_HELP)
-                .help("Output: json (pretty on a terminal, compact otherwise), yaml, or raw (the body as received)"),
+                .help("Output: json (pretty on a terminal, compact otherwise), yaml, or raw (the body as received; lists and streams print JSON lines)"),
         )
         .arg(
             Arg::new("max-items")
