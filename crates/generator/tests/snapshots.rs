@@ -41,6 +41,31 @@ fn fixtures() {
     });
 }
 
+/// The command-line tool and the conformance tests for the fixtures whose bodies and
+/// parameters cover every flag kind (JSON fields, whole JSON, multipart files, raw
+/// and text bodies, query styles, path parameters).
+#[test]
+fn tools_and_conformance_tests() {
+    for fixture in ["bodies.yaml", "query-styles.yaml", "path-params.yaml"] {
+        let path = workspace_root().join("crates/generator/tests/fixtures").join(fixture);
+        let spec = std::fs::read(&path).expect("fixture readable");
+        let generated = generate(&spec, "fixture.yaml", &Config::default())
+            .unwrap_or_else(|error| panic!("{fixture}: {error}"));
+        let cli = generator::emit::cli::emit_cli(&generated.api, r#"{ path = "../sdk" }"#)
+            .unwrap_or_else(|error| panic!("{fixture}: {error}"));
+        let mut out = String::new();
+        for (path, contents) in cli.iter().filter(|(path, _)| path.as_str() == "src/commands.rs") {
+            let _ = writeln!(out, "==> cli/{path}\n{contents}");
+        }
+        let _ = writeln!(
+            out,
+            "==> tests/conformance.rs\n{}",
+            generated.files["tests/conformance.rs"]
+        );
+        insta::assert_snapshot!(format!("tool_and_conformance_{fixture}"), out);
+    }
+}
+
 fn llama_cloud() -> Generated {
     let root = workspace_root();
     let spec = std::fs::read(root.join("spec/openapi.json")).expect("spec");
