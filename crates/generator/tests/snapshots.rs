@@ -47,14 +47,19 @@ fn fixtures() {
 #[test]
 fn tools_and_conformance_tests() {
     for fixture in ["bodies.yaml", "query-styles.yaml", "path-params.yaml"] {
-        let path = workspace_root().join("crates/generator/tests/fixtures").join(fixture);
+        let path = workspace_root()
+            .join("crates/generator/tests/fixtures")
+            .join(fixture);
         let spec = std::fs::read(&path).expect("fixture readable");
         let generated = generate(&spec, "fixture.yaml", &Config::default())
             .unwrap_or_else(|error| panic!("{fixture}: {error}"));
         let cli = generator::emit::cli::emit_cli(&generated.api, r#"{ path = "../sdk" }"#)
             .unwrap_or_else(|error| panic!("{fixture}: {error}"));
         let mut out = String::new();
-        for (path, contents) in cli.iter().filter(|(path, _)| path.as_str() == "src/commands.rs") {
+        for (path, contents) in cli
+            .iter()
+            .filter(|(path, _)| path.as_str() == "src/commands.rs")
+        {
             let _ = writeln!(out, "==> cli/{path}\n{contents}");
         }
         let _ = writeln!(
