@@ -145,8 +145,8 @@ fn run(args: &Args) -> Result<(), String> {
         let sdk_path = relative_path(cli_out, &args.out)?;
         let dependency = format!(
             "{{ path = {}, version = {} }}",
-            toml_quoted(&sdk_path),
-            toml_quoted(&generated.api.meta.version)
+            generator::emit::toml_string(&sdk_path),
+            generator::emit::toml_string(&generated.api.meta.version)
         );
         let files = generator::emit::cli::emit_cli(&generated.api, &dependency)
             .map_err(|e| e.to_string())?;
@@ -198,23 +198,9 @@ fn relative_path(from: &Path, to: &Path) -> Result<String, String> {
     })
 }
 
-/// A TOML basic string.
-fn toml_quoted(text: &str) -> String {
-    let escaped: String = text
-        .chars()
-        .flat_map(|c| match c {
-            '"' => vec!['\\', '"'],
-            '\\' => vec!['\\', '\\'],
-            c if c.is_control() => format!("\\u{:04X}", u32::from(c)).chars().collect(),
-            c => vec![c],
-        })
-        .collect();
-    format!("\"{escaped}\"")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{relative_path, toml_quoted};
+    use super::relative_path;
 
     #[test]
     fn the_tool_names_the_sdk_by_a_relative_path() {
@@ -228,6 +214,6 @@ mod tests {
 
     #[test]
     fn toml_strings_are_escaped() {
-        assert_eq!(toml_quoted(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(generator::emit::toml_string(r#"a"b\c"#), r#""a\"b\\c""#);
     }
 }

@@ -20,7 +20,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::tokens::{ident, retarget, type_tokens};
-use super::{EmitError, Files, header};
+use super::{EmitError, Files, OperationSite, header, operation_sites};
 use crate::ir::{
     Api, Operation, Param, ParamLocation, Presence, RequestBody, Resource, ResponseBody, TypeDef,
     TypeKind, TypeRef,
@@ -134,7 +134,10 @@ pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
     .map_err(template_error("cli/Cargo.toml"))?;
     files.insert("Cargo.toml".to_owned(), manifest);
 
-    let commands = commands(api);
+    let commands: Vec<Command<'_>> = operation_sites(&api.root)
+        .iter()
+        .map(|site| command(site, &api.types))
+        .collect();
     let readme = ReadmeTemplate {
         title: &meta.title,
         package: &meta.cli_package,
@@ -200,17 +203,14 @@ pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
 
 /// Shell examples for the SDK's README: the first command, and the first command
 /// that streams (empty when there is none).
-pub(crate) fn readme_examples(api: &Api) -> (String, String) {
-    let commands = commands(api);
+pub(crate) fn readme_examples(api: &Api, sites: &[OperationSite<'_>]) -> (String, String) {
     let binary = &api.meta.cli_binary;
-    let first = commands
-        .first()
-        .map(|command| command.example(binary))
-        .unwrap_or_default();
-    let stream = commands
+    let example = |site: &OperationSite<'_>| command(site, &api.types).example(binary);
+    let first = sites.first().map(example).unwrap_or_default();
+    let stream = sites
         .iter()
-        .find(|command| matches!(command.operation.response, ResponseBody::EventStream(_)))
-        .map(|command| command.example(binary))
+        .find(|site| matches!(site.operation.response, ResponseBody::EventStream(_)))
+        .map(example)
         .unwrap_or_default();
     (first, stream)
 }
@@ -238,6 +238,8 @@ struct Flag<'a> {
     param: &'a Param,
     kind: &'static str,
     repeated: bool,
+    /// Whether `null` sends null.
+    nullable: bool,
     /// The name `--body` fills it from.
     body_name: Option<String>,
     help: String,
@@ -301,53 +303,20 @@ fn shell_quote(text: &str) -> String {
     }
 }
 
-/// Every method command, in the SDK's order.
-fn commands(api: &Api) -> Vec<Command<'_>> {
-    let mut out = Vec::new();
-    let mut functions = BTreeSet::new();
-    walk(api, &api.root, &mut Vec::new(), &mut functions, &mut out);
-    out
-}
-
-fn walk<'a>(
-    api: &'a Api,
-    resource: &'a Resource,
-    chain: &mut Vec<&'a Resource>,
-    functions: &mut BTreeSet<String>,
-    out: &mut Vec<Command<'a>>,
-) {
-    let resource_name = chain
-        .iter()
-        .map(|r| names::bare(&r.accessor).to_kebab_case())
-        .collect::<Vec<_>>()
-        .join(":");
-    for operation in &resource.operations {
-        let accessors: Vec<&str> = chain.iter().map(|r| r.accessor.as_str()).collect();
-        let base: String = chain
+/// The command for one method.
+fn command<'a>(site: &OperationSite<'a>, types: &[TypeDef]) -> Command<'a> {
+    Command {
+        resource: site
+            .chain
             .iter()
-            .map(|r| names::bare(&r.accessor))
-            .chain([names::bare(&operation.method_name)])
+            .map(|r| names::bare(&r.accessor).to_kebab_case())
             .collect::<Vec<_>>()
-            .join("_");
-        let mut function = base.clone();
-        let mut n = 2;
-        while !functions.insert(function.clone()) {
-            function = format!("{base}_{n}");
-            n += 1;
-        }
-        out.push(Command {
-            resource: resource_name.clone(),
-            name: names::bare(&operation.method_name).to_kebab_case(),
-            function,
-            accessors,
-            operation,
-            flags: flags(operation, &api.types),
-        });
-    }
-    for child in &resource.children {
-        chain.push(child);
-        walk(api, child, chain, functions, out);
-        chain.pop();
+            .join(":"),
+        name: names::bare(&site.operation.method_name).to_kebab_case(),
+        function: site.name.clone(),
+        accessors: site.chain.iter().map(|r| r.accessor.as_str()).collect(),
+        operation: site.operation,
+        flags: flags(site.operation, types),
     }
 }
 
@@ -443,6 +412,7 @@ fn flags<'a>(operation: &'a Operation, types: &[TypeDef]) -> Vec<Flag<'a>> {
             param,
             kind,
             repeated,
+            nullable,
             body_name: (json_body && param.location == ParamLocation::Body && !is_whole_body)
                 .then(|| param.wire_name.clone()),
             help,
@@ -595,7 +565,7 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
             };
             let kind = format_ident!("{}", flag.kind);
             let repeated = flag.repeated;
-            let nullable = matches!(flag.param.presence, Presence::OptionalNullable | Presence::RequiredNullable);
+            let nullable = flag.nullable;
             let help = &flag.help;
             quote! {
                 Flag { id: #id, long: #long, alias: #alias, body_name: #body_name, kind: Kind::#kind, repeated: #repeated, nullable: #nullable, help: #help },

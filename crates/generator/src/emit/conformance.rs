@@ -12,7 +12,6 @@
 //! The tests are `#[ignore]`d: without a mock server they cannot run, and they say so
 //! instead of passing.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use proc_macro2::{Literal, TokenStream};
@@ -20,19 +19,18 @@ use quote::quote;
 use serde_json::Value;
 
 use super::tokens::{ident, retarget, type_tokens};
-use crate::ir::{Api, Operation, Param, Presence, RequestBody, Resource, ResponseBody, TypeRef};
+use super::{OperationSite, operation_sites};
+use crate::ir::{Api, Param, Presence, RequestBody, ResponseBody, TypeRef};
 use crate::lower::names;
 
 /// The tokens of `tests/conformance.rs`.
 #[must_use]
 pub fn conformance_tests(api: &Api) -> TokenStream {
     let krate = ident(&api.meta.crate_ident);
-    let mut tests = Vec::new();
-    let mut test_names = BTreeSet::new();
-    collect(api, &api.root, &mut Vec::new(), &mut test_names, &mut tests);
+    let sites = operation_sites(&api.root);
+    let tests = sites.iter().map(|site| test(api, site));
     let client = ident(&api.meta.client_name);
-    let mut responses = Vec::new();
-    all_responses(&api.root, &mut responses);
+    let responses: Vec<&ResponseBody> = sites.iter().map(|site| &site.operation.response).collect();
     let streams = responses
         .iter()
         .any(|r| matches!(r, ResponseBody::EventStream(_)));
@@ -106,51 +104,18 @@ pub fn conformance_tests(api: &Api) -> TokenStream {
     }
 }
 
-fn all_responses<'a>(resource: &'a Resource, out: &mut Vec<&'a ResponseBody>) {
-    out.extend(resource.operations.iter().map(|op| &op.response));
-    for child in &resource.children {
-        all_responses(child, out);
-    }
-}
-
-fn collect<'a>(
-    api: &Api,
-    resource: &'a Resource,
-    chain: &mut Vec<&'a Resource>,
-    test_names: &mut BTreeSet<String>,
-    out: &mut Vec<TokenStream>,
-) {
-    for operation in &resource.operations {
-        let dotted: Vec<&str> = chain
-            .iter()
-            .map(|r| names::bare(&r.accessor))
-            .chain([names::bare(&operation.method_name)])
-            .collect();
-        let base = dotted.join("_");
-        let mut name = base.clone();
-        let mut n = 2;
-        while !test_names.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
-        out.push(test(api, operation, chain, &name, &dotted.join(".")));
-    }
-    for child in &resource.children {
-        chain.push(child);
-        collect(api, child, chain, test_names, out);
-        chain.pop();
-    }
-}
-
-fn test(
-    api: &Api,
-    operation: &Operation,
-    chain: &[&Resource],
-    test_name: &str,
-    dotted: &str,
-) -> TokenStream {
+fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
+    let (operation, chain) = (site.operation, &site.chain);
     let krate = &api.meta.crate_ident;
-    let name = ident(test_name);
+    let name = ident(&site.name);
+    // The method as the SDK names it (`beta.chat.create`), for failure messages.
+    let dotted = chain
+        .iter()
+        .map(|r| names::bare(&r.accessor))
+        .chain([names::bare(&operation.method_name)])
+        .collect::<Vec<_>>()
+        .join(".");
+    let dotted = dotted.as_str();
     let accessors = chain.iter().map(|r| ident(&r.accessor));
     let method = ident(&operation.method_name);
     let mut args: Vec<TokenStream> = operation

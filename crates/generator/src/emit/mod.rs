@@ -17,7 +17,7 @@ pub mod models;
 pub mod resources;
 pub mod tokens;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use proc_macro2::{Literal, TokenStream};
@@ -507,7 +507,6 @@ fn settings(api: &Api) -> TokenStream {
     }
 }
 
-/// A TOML basic string for any text (a JSON string literal is one).
 /// The runtime's `AuthScheme` value for a scheme of the model.
 pub(crate) fn auth_scheme_tokens(kind: &AuthKind) -> TokenStream {
     match kind {
@@ -519,7 +518,9 @@ pub(crate) fn auth_scheme_tokens(kind: &AuthKind) -> TokenStream {
     }
 }
 
-pub(crate) fn toml_string(text: &str) -> String {
+/// A TOML basic string for any text (a JSON string literal is one).
+#[must_use]
+pub fn toml_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
@@ -637,37 +638,67 @@ struct ReadmeTemplate<'a> {
     cli_stream_example: String,
 }
 
-/// The first operation (in SDK order) that `wanted` accepts, with its resource chain.
-fn find_operation<'a>(
-    resource: &'a Resource,
-    chain: &mut Vec<&'a Resource>,
-    wanted: &dyn Fn(&crate::ir::Operation) -> bool,
-) -> Option<(&'a crate::ir::Operation, Vec<&'a Resource>)> {
-    if let Some(operation) = resource.operations.iter().find(|op| wanted(op)) {
-        return Some((operation, chain.clone()));
-    }
-    for child in &resource.children {
-        chain.push(child);
-        let found = find_operation(child, chain, wanted);
-        chain.pop();
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
+/// One method of the SDK where it sits: the resources from the root down to it, and
+/// a snake-case name unique across the SDK (`beta_chat_create`), which names the
+/// method's conformance test and its command-line function.
+pub(crate) struct OperationSite<'a> {
+    /// The operation.
+    pub operation: &'a crate::ir::Operation,
+    /// The resources from the root down to the one holding it (empty for the root).
+    pub chain: Vec<&'a Resource>,
+    /// The accessors and the method name joined by `_`, with `_2`, `_3` ... on a clash.
+    pub name: String,
 }
 
-/// The call expression of the first operation `wanted` accepts that has one.
-fn first_call(api: &Api, wanted: &dyn Fn(&crate::ir::Operation) -> bool) -> String {
-    let meta = &api.meta;
-    let with_call = |op: &crate::ir::Operation| {
-        wanted(op) && {
-            // The chain is not known here; a call needs only plain required inputs.
-            resources::call_expression(meta, op, &[]).is_some()
+/// Every method of the SDK, in SDK order (a resource's own methods, then its
+/// children's).
+pub(crate) fn operation_sites(root: &Resource) -> Vec<OperationSite<'_>> {
+    fn walk<'a>(
+        resource: &'a Resource,
+        chain: &mut Vec<&'a Resource>,
+        names: &mut BTreeSet<String>,
+        out: &mut Vec<OperationSite<'a>>,
+    ) {
+        for operation in &resource.operations {
+            let base = chain
+                .iter()
+                .map(|r| crate::lower::names::bare(&r.accessor))
+                .chain([crate::lower::names::bare(&operation.method_name)])
+                .collect::<Vec<_>>()
+                .join("_");
+            let mut name = base.clone();
+            let mut n = 2;
+            while !names.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            out.push(OperationSite {
+                operation,
+                chain: chain.clone(),
+                name,
+            });
         }
-    };
-    find_operation(&api.root, &mut Vec::new(), &with_call)
-        .and_then(|(op, chain)| resources::call_expression(meta, op, &chain))
+        for child in &resource.children {
+            chain.push(child);
+            walk(child, chain, names, out);
+            chain.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut Vec::new(), &mut BTreeSet::new(), &mut out);
+    out
+}
+
+/// The call expression of the first method `wanted` accepts that has one.
+fn first_call(
+    sites: &[OperationSite<'_>],
+    meta: &crate::ir::Meta,
+    wanted: &dyn Fn(&crate::ir::Operation) -> bool,
+) -> String {
+    sites
+        .iter()
+        .filter(|site| wanted(site.operation))
+        .find_map(|site| resources::call_expression(meta, site.operation, &site.chain))
         .unwrap_or_default()
 }
 
@@ -695,7 +726,8 @@ fn render_readme(api: &Api) -> Result<String, EmitError> {
                 ResponseBody::Json(_) | ResponseBody::Empty | ResponseBody::ByStatus(_)
             )
     };
-    let first = first_call(api, &plain);
+    let sites = operation_sites(&api.root);
+    let first = first_call(&sites, meta, &plain);
     let quickstart_body = match &meta.quickstart {
         Some(body) => body.trim_matches('\n').to_owned(),
         None if !first.is_empty() => format!(
@@ -718,7 +750,7 @@ fn render_readme(api: &Api) -> Result<String, EmitError> {
         .filter(|text| !text.is_empty())
         .map(|text| format!("\n{text}\n"))
         .unwrap_or_default();
-    let (cli_example, cli_stream_example) = cli::readme_examples(api);
+    let (cli_example, cli_stream_example) = cli::readme_examples(api, &sites);
     let error = api.error_bodies.first();
     ReadmeTemplate {
         package: &meta.package_name,
@@ -737,8 +769,8 @@ fn render_readme(api: &Api) -> Result<String, EmitError> {
         quickstart,
         blocking_call: first.clone(),
         first_call: first,
-        page_call: first_call(api, &|op| op.pagination.is_some()),
-        stream_call: first_call(api, &|op| {
+        page_call: first_call(&sites, meta, &|op| op.pagination.is_some()),
+        stream_call: first_call(&sites, meta, &|op| {
             matches!(op.response, ResponseBody::EventStream(_))
         }),
         error_accessor: error.map(|e| e.accessor.clone()).unwrap_or_default(),

@@ -110,15 +110,8 @@ impl<'a> Examples<'a> {
                 if let Some(Some(first)) = string.enumeration.iter().find(|v| v.is_some()) {
                     return Value::String(first.clone());
                 }
-                let format = match &string.format {
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
-                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "byte",
-                    VariantOrUnknownOrEmpty::Unknown(other) => other.as_str(),
-                    _ => "",
-                };
                 Value::String(string_example(
-                    format,
+                    format_name(&string.format),
                     string.pattern.as_deref(),
                     string.min_length,
                     string.max_length,
@@ -289,15 +282,9 @@ impl<'a> Examples<'a> {
             return true;
         }
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) => value.as_str().is_some_and(|text| {
-                let format = match &string.format {
-                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
-                    VariantOrUnknownOrEmpty::Unknown(other) => other.as_str(),
-                    _ => "",
-                };
-                fits_format(text, format)
-            }),
+            SchemaKind::Type(Type::String(string)) => value
+                .as_str()
+                .is_some_and(|text| fits_format(text, format_name(&string.format))),
             SchemaKind::Type(Type::Integer(_)) => value.is_i64() || value.is_u64(),
             SchemaKind::Type(Type::Number(_)) => value.is_number(),
             SchemaKind::Type(Type::Boolean(_)) => value.is_boolean(),
@@ -383,6 +370,17 @@ fn doubled(value: Value, schema: &Schema) -> Value {
             Value::Array(vec![items[0].clone(), items[0].clone()])
         }
         (value, _) => value,
+    }
+}
+
+/// A string schema's `format` as the name the spec writes (`date-time`, `uuid`).
+fn format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> &str {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "byte",
+        VariantOrUnknownOrEmpty::Unknown(other) => other.as_str(),
+        _ => "",
     }
 }
 

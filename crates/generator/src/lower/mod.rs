@@ -341,11 +341,11 @@ fn spec_auth_kinds(document: &openapiv3::OpenAPI, diagnostics: &mut Diagnostics)
         let Some(ReferenceOr::Item(scheme)) = components.security_schemes.get(name) else {
             continue;
         };
+        let pointer = format!(
+            "#/components/securitySchemes/{}",
+            escape_pointer_token(name)
+        );
         let Some(kind) = scheme_kind(scheme) else {
-            let pointer = format!(
-                "#/components/securitySchemes/{}",
-                escape_pointer_token(name)
-            );
             let scheme = match scheme {
                 openapiv3::SecurityScheme::HTTP { scheme, .. } => scheme.as_str(),
                 _ => "",
@@ -361,10 +361,6 @@ fn spec_auth_kinds(document: &openapiv3::OpenAPI, diagnostics: &mut Diagnostics)
             openapiv3::SecurityScheme::OAuth2 { .. }
                 | openapiv3::SecurityScheme::OpenIDConnect { .. }
         ) {
-            let pointer = format!(
-                "#/components/securitySchemes/{}",
-                escape_pointer_token(name)
-            );
             diagnostics.push(Diagnostic::warning(
                 pointer,
                 "OAuth 2 and OpenID Connect flows are not run by the client; it sends a token you obtained as `Authorization: Bearer`",
