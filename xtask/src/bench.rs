@@ -13,6 +13,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+use crate::scratch::cargo;
+
 /// (label, spec, config, target in ms).
 const SPECS: &[(&str, &str, Option<&str>, Option<u64>)] = &[
     (
@@ -53,10 +55,6 @@ struct Measured {
     target_ms: Option<u64>,
 }
 
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-}
-
 fn ms(values: &serde_json::Value, key: &str) -> f64 {
     #[allow(
         clippy::cast_precision_loss,
@@ -76,7 +74,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let skip_overhead = args.contains(&"--skip-overhead");
 
     eprintln!("building the release generator ...");
-    let status = cargo()
+    let status = cargo(root)
         .args(["build", "--quiet", "--release", "-p", "generator"])
         .current_dir(root)
         .status()
@@ -118,14 +116,14 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     eprintln!("timing `cargo check` of crates/llama-cloud ...");
     let check = |clean: bool| -> Result<f64, String> {
         if clean {
-            cargo()
+            cargo(root)
                 .args(["clean", "--quiet", "-p", "llama-cloud"])
                 .current_dir(root)
                 .status()
                 .map_err(|e| e.to_string())?;
         }
         let started = Instant::now();
-        let status = cargo()
+        let status = cargo(root)
             .args(["check", "--quiet", "-p", "llama-cloud"])
             .current_dir(root)
             .status()
@@ -150,7 +148,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         let mut samples: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         for round in 1..=3 {
             eprintln!("running the request-overhead benchmark ({round}/3) ...");
-            let output = cargo()
+            let output = cargo(root)
                 .args([
                     "bench",
                     "-p",

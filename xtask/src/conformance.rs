@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 
 use generator::Config;
 
+use crate::scratch::{self, Scratch};
+
 /// Corpus specs whose generated SDKs are also run against Prism: 3.0 with `allOf`,
 /// array query parameters and a `DELETE` (petstore-expanded); 3.0 with an API-key
 /// header on some operations and OAuth on others, form bodies, an octet-stream
@@ -124,9 +126,7 @@ fn install_prism(root: &Path) -> Result<PathBuf, String> {
 
 /// Generates the corpus SDKs into one workspace under `target/conformance/`.
 fn generate_corpus(root: &Path) -> Result<Vec<Suite>, String> {
-    let workspace = root.join("target/conformance");
-    let _ = std::fs::remove_dir_all(&workspace);
-    std::fs::create_dir_all(&workspace).map_err(|e| e.to_string())?;
+    let mut workspace = Scratch::create(root, "conformance")?;
     let mut suites = Vec::new();
     for file_name in CORPUS {
         let spec = root.join("../shared/corpus").join(file_name);
@@ -143,36 +143,15 @@ fn generate_corpus(root: &Path) -> Result<Vec<Suite>, String> {
         config.package.name.clone_from(&package);
         let generated = generator::generate(&bytes, file_name, &config)
             .map_err(|e| format!("{file_name}: {e}"))?;
-        let out = workspace.join(&package);
-        for (path, contents) in &generated.files {
-            let target = out.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-            }
-            std::fs::write(&target, contents).map_err(|e| e.to_string())?;
-        }
+        workspace.add(&package, &generated.files)?;
         suites.push(Suite {
             name: (*file_name).to_owned(),
             spec,
             package,
-            workspace: workspace.clone(),
+            workspace: workspace.dir.clone(),
         });
     }
-    let members: Vec<String> = suites
-        .iter()
-        .map(|s| format!("\"{}\"", s.package))
-        .collect();
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .map_err(|e| e.to_string())?;
-    // This repository's versions, so the dependencies compiled for it are reused.
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))
-        .map_err(|e| e.to_string())?;
+    workspace.finish(root)?;
     Ok(suites)
 }
 
@@ -211,10 +190,9 @@ fn run_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<(), String> {
     // The README and method examples of the corpus SDKs are doctests; the workspace's
     // own test command runs LlamaCloud's.
     if suite.workspace != root {
-        let docs = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        let docs = scratch::cargo(root)
             .args(["test", "--quiet", "--package", &suite.package, "--doc"])
             .current_dir(&suite.workspace)
-            .env("CARGO_TARGET_DIR", root.join("target"))
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         if !docs.success() {
@@ -255,7 +233,7 @@ fn refuses_a_wrong_request(port: u16) -> Result<(), String> {
 }
 
 fn cargo_test(root: &Path, suite: &Suite) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    let mut command = scratch::cargo(root);
     command
         .args([
             "test",
@@ -266,7 +244,6 @@ fn cargo_test(root: &Path, suite: &Suite) -> Command {
             "conformance",
         ])
         .current_dir(&suite.workspace)
-        .env("CARGO_TARGET_DIR", root.join("target"))
         .env("RUST_BACKTRACE", "0");
     command
 }

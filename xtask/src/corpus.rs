@@ -11,10 +11,11 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use generator::{Config, GenerateError};
+
+use crate::scratch::{self, Scratch};
 
 /// Specs small enough for CI: each generates and checks in seconds.
 const FAST: &[&str] = &[
@@ -68,11 +69,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         return Err(format!("no specs in {}", dir.display()));
     }
 
-    let workspace = root.join("target/corpus");
-    let _ = std::fs::remove_dir_all(&workspace);
-    std::fs::create_dir_all(&workspace).map_err(|e| e.to_string())?;
+    let mut workspace = Scratch::create(root, "corpus")?;
     let mut rows = Vec::new();
-    let mut members = Vec::new();
     for spec in &specs {
         let file_name = spec
             .file_name()
@@ -113,20 +111,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                         .values()
                         .map(|text| text.lines().count())
                         .sum::<usize>();
-                for (dir, files) in [
-                    (crate_name.clone(), &generated.files),
-                    (format!("{crate_name}-cli"), &cli_files),
-                ] {
-                    let out = workspace.join(&dir);
-                    for (path, contents) in files {
-                        let target = out.join(path);
-                        if let Some(parent) = target.parent() {
-                            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-                        }
-                        std::fs::write(&target, contents).map_err(|e| e.to_string())?;
-                    }
-                    members.push(dir);
-                }
+                workspace.add(&crate_name, &generated.files)?;
+                workspace.add(&format!("{crate_name}-cli"), &cli_files)?;
                 rows.push(Row {
                     spec: file_name,
                     operations,
@@ -167,24 +153,16 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         }
     }
 
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members
-            .iter()
-            .map(|m| format!("\"{m}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    // The same dependency versions as this repository, so compiled ones are reused.
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))
-        .map_err(|e| e.to_string())?;
+    workspace.finish(root)?;
 
-    for row in rows.iter_mut().filter(|row| members.contains(&row.check)) {
+    for row in rows
+        .iter_mut()
+        .filter(|row| workspace.members.contains(&row.check))
+    {
         // Checking the tool checks the SDK it depends on; diagnostics of both count.
         let cli_package = format!("{}-cli", row.check);
         let started = Instant::now();
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        let output = scratch::cargo(root)
             .args([
                 "check",
                 "--quiet",
@@ -192,8 +170,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 "--package",
                 &cli_package,
             ])
-            .current_dir(&workspace)
-            .env("CARGO_TARGET_DIR", root.join("target"))
+            .current_dir(&workspace.dir)
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         row.check_seconds = started.elapsed().as_secs_f64();

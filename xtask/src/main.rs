@@ -16,6 +16,7 @@ use generator::{Config, GenerateError};
 mod bench;
 mod conformance;
 mod corpus;
+mod scratch;
 
 /// The SDKs this workspace generates: (spec, config, SDK crate directory, command-line
 /// tool crate directory, a sibling of the SDK's).
