@@ -404,9 +404,8 @@ impl Input {
         paths
             .iter()
             .map(|path| {
-                sdk::FileUpload::from_path(path).map_err(|error| {
-                    Failure::Usage(format!("{}: cannot read {path}: {error}", self.flag(id)))
-                })
+                sdk::FileUpload::from_path_blocking(path)
+                    .map_err(|error| Failure::Usage(format!("{}: {error}", self.flag(id))))
             })
             .collect::<Result<_, _>>()
             .map(Some)

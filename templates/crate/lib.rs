@@ -12,10 +12,12 @@ mod error;
 mod file;
 mod log;
 mod nullable;
+mod number;
 mod page;
 mod request;
 mod settings;
 mod sse;
+mod union;
 
 pub mod resources;
 pub mod types;
@@ -25,6 +27,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use file::FileUpload;
 pub use nullable::Nullable;
+pub use number::Number;
 pub use page::{ItemStream, Page};
 pub use sse::EventStream;
 /// Re-exported so that reading a stream needs no other dependency.

@@ -47,6 +47,15 @@ pub enum Error {
     /// The request could not be built (a value failed to serialize, a bad header).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// A file to upload could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The client is not configured well enough to make a call.
     #[error("configuration error: {0}")]
     Config(String),

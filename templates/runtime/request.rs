@@ -39,6 +39,12 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'^')
     .add(b'|');
 
+/// The header a call's idempotency key goes in unless the client names another.
+pub(crate) const DEFAULT_IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+/// The header telling the server how long the SDK waits (the published SDKs' name).
+const TIMEOUT_HEADER: &str = "x-stainless-read-timeout";
+
 /// Headers whose values never reach a log.
 const SENSITIVE_HEADERS: &[&str] = &[
     "authorization",
@@ -337,25 +343,41 @@ impl Multipart {
         });
     }
 
-    fn to_form(&self) -> Result<reqwest::multipart::Form, Error> {
+    /// The whole form in memory, with its content type (`multipart/form-data;
+    /// boundary=...`), so it is sent with a `Content-Length` rather than chunked.
+    async fn encode(&self) -> Result<(Bytes, String), Error> {
+        use futures::TryStreamExt as _;
         let mut form = reqwest::multipart::Form::new();
         for (name, part) in &self.parts {
             let part = match part {
                 MultipartPart::Text(text) => reqwest::multipart::Part::text(text.clone()),
                 MultipartPart::File(file) => {
-                    let mut part = reqwest::multipart::Part::stream(file.bytes.clone())
-                        .file_name(file.filename.clone().unwrap_or_else(|| name.clone()));
-                    if let Some(content_type) = &file.content_type {
-                        part = part.mime_str(content_type).map_err(|error| {
+                    let filename = file.filename.clone().unwrap_or_else(|| name.clone());
+                    // The caller's media type, else one guessed from the file name, else
+                    // bytes: servers that sniff nothing still learn what the part is.
+                    let content_type = file.content_type.clone().unwrap_or_else(|| {
+                        mime_guess::from_path(&filename)
+                            .first_raw()
+                            .unwrap_or("application/octet-stream")
+                            .to_owned()
+                    });
+                    reqwest::multipart::Part::stream(file.bytes.clone())
+                        .file_name(filename)
+                        .mime_str(&content_type)
+                        .map_err(|error| {
                             Error::InvalidRequest(format!("file `{name}`: {error}"))
-                        })?;
-                    }
-                    part
+                        })?
                 }
             };
             form = form.part(name.clone(), part);
         }
-        Ok(form)
+        let content_type = format!("multipart/form-data; boundary={}", form.boundary());
+        let chunks: Vec<Bytes> = form
+            .into_stream()
+            .try_collect()
+            .await
+            .map_err(|error| Error::InvalidRequest(format!("multipart body: {error}")))?;
+        Ok((Bytes::from(chunks.concat()), content_type))
     }
 }
 
@@ -377,27 +399,61 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
 
 /// A body ready to send.
 enum PreparedBody {
+    /// Bytes with their content type (JSON, form, raw, a multipart form in memory).
     Bytes(Bytes, String),
-    Multipart(Multipart),
+    /// A body that can be read only once.
     OneShot(Arc<Mutex<Option<reqwest::Body>>>, String),
 }
 
+/// How much of a successful response [`send`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Receive {
+    /// The head only: the caller reads the body as a stream (event streams). The
+    /// timeout bounds the wait for the head, so a long stream is not cut off.
+    Head,
+    /// The whole body, within the attempt: a body cut short on an idempotent method
+    /// is retried like a connection error.
+    Body,
+}
+
+/// A successful response, as much of it as was asked for.
+#[derive(Debug)]
+pub(crate) enum Received {
+    /// The head, with the body still to read.
+    Head(reqwest::Response),
+    /// The whole response.
+    Whole {
+        /// The status.
+        status: StatusCode,
+        /// The headers.
+        headers: HeaderMap,
+        /// The body, as received.
+        body: Bytes,
+    },
+}
+
+/// Whether a method may be sent twice with the effect of once (RFC 9110 9.2.2).
+fn idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
+}
+
 /// Sends the request, retrying as configured; returns the first 2xx response.
-///
-/// With `streaming`, the timeout bounds the wait for the response head only, so a
-/// long event stream is not cut off; the stream itself bounds each chunk.
 pub(crate) async fn send(
     client: &Client,
     spec: &RequestSpec,
     options: &CallOptions,
-    streaming: bool,
-) -> Result<reqwest::Response, Error> {
+    receive: Receive,
+) -> Result<Received, Error> {
     let inner = &client.inner;
+    let streaming = receive == Receive::Head;
     let mut url = build_url(&inner.base_url, &spec.path, &spec.query, &options.query);
     if let (false, Some((name, key))) = (spec.no_auth, auth_query(client, spec)) {
         url.query_pairs_mut().append_pair(name, &key);
     }
-    let body = prepare_body(spec, options)?;
+    let body = prepare_body(spec, options).await?;
     let replayable = !matches!(body, Some(PreparedBody::OneShot(..)));
     let max_retries = if replayable {
         options.max_retries.unwrap_or(inner.max_retries)
@@ -426,16 +482,6 @@ pub(crate) async fn send(
                 headers.insert(reqwest::header::CONTENT_TYPE, value);
                 *request.body_mut() = Some(reqwest::Body::from(bytes.clone()));
             }
-            Some(PreparedBody::Multipart(multipart)) => {
-                let form = multipart.to_form()?;
-                let value = HeaderValue::from_str(&format!(
-                    "multipart/form-data; boundary={}",
-                    form.boundary()
-                ))
-                .map_err(|error| Error::InvalidRequest(format!("content type: {error}")))?;
-                headers.insert(reqwest::header::CONTENT_TYPE, value);
-                *request.body_mut() = Some(reqwest::Body::wrap_stream(form.into_stream()));
-            }
             Some(PreparedBody::OneShot(slot, content_type)) => {
                 let taken = slot.lock().map_or(None, |mut slot| slot.take());
                 let Some(one_shot) = taken else {
@@ -457,8 +503,12 @@ pub(crate) async fn send(
             attempt,
             headers = ?Redacted(&headers),
             body = match &body {
-                Some(PreparedBody::Bytes(bytes, _)) => String::from_utf8_lossy(bytes),
-                Some(PreparedBody::Multipart(_)) => "<multipart>".into(),
+                Some(PreparedBody::Bytes(bytes, content_type))
+                    if !content_type.starts_with("multipart/") =>
+                {
+                    String::from_utf8_lossy(bytes)
+                }
+                Some(PreparedBody::Bytes(..)) => "<multipart>".into(),
                 Some(PreparedBody::OneShot(..)) => "<stream>".into(),
                 None => "".into(),
             }
@@ -477,7 +527,8 @@ pub(crate) async fn send(
             request.await.map_err(Some)
         };
         let retries_left = attempt < max_retries;
-        match outcome {
+        // A failure to connect, or a timeout: nothing useful reached the server.
+        let failed = match outcome {
             Ok(response) if response.status().is_success() => {
                 tracing::debug!(
                     operation = spec.operation,
@@ -485,7 +536,37 @@ pub(crate) async fn send(
                     headers = ?Redacted(response.headers()),
                     "response",
                 );
-                return Ok(response);
+                if streaming {
+                    return Ok(Received::Head(response));
+                }
+                let status = response.status();
+                let mut response = response;
+                let headers = std::mem::take(response.headers_mut());
+                match response.bytes().await {
+                    Ok(body) => {
+                        return Ok(Received::Whole {
+                            status,
+                            headers,
+                            body,
+                        });
+                    }
+                    // The server answered, but the body broke off: for an idempotent
+                    // method, asking again is safe.
+                    Err(error) if retries_left && idempotent(&spec.method) => {
+                        tracing::info!(
+                            operation = spec.operation,
+                            error = %error.without_url(),
+                            attempt,
+                            "retrying after a response body was cut short"
+                        );
+                        let delay = retry_delay(attempt, &HeaderMap::new(), inner.retry_base_delay);
+                        tokio::time::sleep(delay).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    Err(error) if error.is_timeout() => return Err(Error::Timeout),
+                    Err(error) => return Err(Error::Connection(error.without_url())),
+                }
             }
             Ok(response) => {
                 let status = response.status();
@@ -512,31 +593,30 @@ pub(crate) async fn send(
                 );
                 return Err(Error::Api(Box::new(ApiError::new(status, headers, body))));
             }
-            Err(error) => {
-                let timed_out = error.as_ref().is_none_or(reqwest::Error::is_timeout);
-                let transient = timed_out
-                    || error
-                        .as_ref()
-                        .is_some_and(|e| e.is_connect() || e.is_request());
-                if retries_left && transient {
-                    let delay = retry_delay(attempt, &HeaderMap::new(), inner.retry_base_delay);
-                    tracing::info!(
-                        operation = spec.operation,
-                        timed_out,
-                        ?delay,
-                        attempt,
-                        "retrying after a failed attempt"
-                    );
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                    continue;
-                }
-                return Err(match error {
-                    Some(error) if !timed_out => Error::Connection(error.without_url()),
-                    _ => Error::Timeout,
-                });
-            }
+            Err(error) => error,
+        };
+        let timed_out = failed.as_ref().is_none_or(reqwest::Error::is_timeout);
+        let transient = timed_out
+            || failed
+                .as_ref()
+                .is_some_and(|e| e.is_connect() || e.is_request());
+        if retries_left && transient {
+            let delay = retry_delay(attempt, &HeaderMap::new(), inner.retry_base_delay);
+            tracing::info!(
+                operation = spec.operation,
+                timed_out,
+                ?delay,
+                attempt,
+                "retrying after a failed attempt"
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+            continue;
         }
+        return Err(match failed {
+            Some(error) if !timed_out => Error::Connection(error.without_url()),
+            _ => Error::Timeout,
+        });
     }
 }
 
@@ -577,15 +657,23 @@ fn request_headers(
             .map_err(|error| Error::InvalidRequest(format!("header `{name}`: {error}")))?;
         headers.insert(name, value);
     }
-    if let (Some(key), Some(name)) = (idempotency_key, &inner.idempotency_header) {
-        if !headers.contains_key(name) {
+    if let Some(key) = idempotency_key {
+        let name = inner
+            .idempotency_header
+            .clone()
+            .unwrap_or(HeaderName::from_static(DEFAULT_IDEMPOTENCY_HEADER));
+        if !headers.contains_key(&name) {
             let value = HeaderValue::from_str(key)
                 .map_err(|error| Error::InvalidRequest(format!("idempotency key: {error}")))?;
-            headers.insert(name.clone(), value);
+            headers.insert(name, value);
         }
     }
-    if inner.platform_headers && !headers.contains_key("x-stainless-timeout") {
-        headers.insert("x-stainless-timeout", HeaderValue::from(timeout.as_secs()));
+    if inner.platform_headers && !headers.contains_key(TIMEOUT_HEADER) {
+        // Seconds as the published SDKs write them: `60`, `0.5`.
+        let seconds = timeout.as_secs_f64();
+        if let Ok(value) = HeaderValue::from_str(&format!("{seconds}")) {
+            headers.insert(TIMEOUT_HEADER, value);
+        }
     }
     Ok(headers)
 }
@@ -671,8 +759,9 @@ fn url_for_log(client: &Client, url: &Url) -> String {
     shown.to_string()
 }
 
-/// The call's idempotency key: the one it was given, or, when the client sends keys,
-/// a new one for each call that changes state. Retries of the call reuse it.
+/// The call's idempotency key: the one it was given (sent whatever the client's
+/// setup), or, when the client was asked to send keys, a new one for each call that
+/// changes state. Retries of the call reuse it.
 fn idempotency_key(client: &Client, spec: &RequestSpec, options: &CallOptions) -> Option<String> {
     if let Some(key) = &options.idempotency_key {
         return Some(key.clone());
@@ -724,7 +813,10 @@ fn build_url(
     url
 }
 
-fn prepare_body(spec: &RequestSpec, options: &CallOptions) -> Result<Option<PreparedBody>, Error> {
+async fn prepare_body(
+    spec: &RequestSpec,
+    options: &CallOptions,
+) -> Result<Option<PreparedBody>, Error> {
     let mut body = match &spec.body {
         None if options.body_fields.is_empty() => return Ok(None),
         None => Value::Object(serde_json::Map::new()),
@@ -739,14 +831,12 @@ fn prepare_body(spec: &RequestSpec, options: &CallOptions) -> Result<Option<Prep
             )));
         }
         Some(RequestBody::Multipart(form)) => {
-            if !options.body_fields.is_empty() {
-                let mut form = form.clone();
-                for (name, value) in &options.body_fields {
-                    form.text(name, value);
-                }
-                return Ok(Some(PreparedBody::Multipart(form)));
+            let mut form = form.clone();
+            for (name, value) in &options.body_fields {
+                form.text(name, value);
             }
-            return Ok(Some(PreparedBody::Multipart(form.clone())));
+            let (bytes, content_type) = form.encode().await?;
+            return Ok(Some(PreparedBody::Bytes(bytes, content_type)));
         }
         Some(RequestBody::OneShot { body, content_type }) => {
             return Ok(Some(PreparedBody::OneShot(
@@ -914,7 +1004,7 @@ mod tests {
             reqwest::Body::wrap_stream(chunks),
             "application/octet-stream",
         );
-        let error = send(&client, &spec, &CallOptions::default(), false)
+        let error = send(&client, &spec, &CallOptions::default(), Receive::Body)
             .await
             .unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -958,7 +1048,7 @@ mod tests {
         if let Some(operation_schemes) = operation_schemes {
             spec.auth(operation_schemes);
         }
-        send(&client, &spec, &CallOptions::default(), false)
+        send(&client, &spec, &CallOptions::default(), Receive::Body)
             .await
             .unwrap();
         server.received_requests().await.unwrap().remove(0)

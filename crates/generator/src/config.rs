@@ -247,6 +247,29 @@ pub struct OperationOverride {
     /// JSON pointer of the schema of the success response (for an event stream: of
     /// each event's data), e.g. `#/components/schemas/SessionDetail/properties/events/items`.
     pub response_schema: Option<String>,
+    /// Replaces the request body the spec declares (or adds one it leaves out) with a
+    /// body of this media type; only `multipart/form-data` is supported.
+    pub request_content_type: Option<String>,
+    /// The fields of that body, in the order they are sent (TOML order).
+    #[serde(default)]
+    pub request_fields: indexmap::IndexMap<String, RequestFieldOverride>,
+}
+
+/// One field of a request body given by the config (`[overrides.request_fields.file]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestFieldOverride {
+    /// `file` for a file part; otherwise the part holds a value of `schema`, sent as
+    /// JSON text (a string as it is).
+    #[serde(default)]
+    pub file: bool,
+    /// JSON pointer of the value's schema (`#/components/schemas/ParseRequestConfiguration`).
+    pub schema: Option<String>,
+    /// Whether the field must be set (it then goes in the params type's `new`).
+    #[serde(default)]
+    pub required: bool,
+    /// The field's docs.
+    pub doc: Option<String>,
 }
 
 impl Config {

@@ -351,8 +351,9 @@ pub enum TypeRef {
     I64,
     /// `u64`.
     U64,
-    /// `f64`.
-    F64,
+    /// `crate::Number`: a JSON number kept in the integer or float form it came in,
+    /// so `3` is not re-sent as `3.0`.
+    Number,
     /// `serde_json::Value`: any JSON.
     Json,
     /// A type defined in `types`.
@@ -433,14 +434,32 @@ pub struct StatusVariant {
 }
 
 /// A struct's fields.
+///
+/// One type serves requests and responses, and tracks presence: a field the caller
+/// did not set, or the server did not send, is absent (`None`, `Nullable::Omitted`)
+/// and is not serialized, so a request carries only what was set and a decoded
+/// response re-serializes to what was received. Spec defaults are never filled in;
+/// they are documented and offered through [`Field::default_getter`].
+///
+/// Structs are `#[non_exhaustive]`: built with `new(required…)` (or `Default` when
+/// nothing is required) and chainable setters, so a newer spec's optional field
+/// breaks nobody's code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StructDef {
     /// The declared properties, in spec order.
     pub fields: Vec<Field>,
     /// The type of the map that keeps properties the struct does not declare.
     pub extra: ExtraFields,
-    /// Whether every field has a natural default, so the struct derives `Default`.
-    pub derive_default: bool,
+}
+
+impl StructDef {
+    /// The fields `new` takes, in order: required ones that are not fixed tags.
+    /// Empty: the struct implements `Default` instead.
+    pub fn constructor_args(&self) -> impl Iterator<Item = &Field> {
+        self.fields
+            .iter()
+            .filter(|field| field.presence == Presence::Required && field.fixed.is_none())
+    }
 }
 
 /// What a struct does with properties it does not declare.
@@ -468,10 +487,23 @@ pub struct Field {
     pub ty: TypeRef,
     /// How absence and null are represented.
     pub presence: Presence,
-    /// The spec's default, used when the property is absent.
+    /// The spec's default: documented, returned by the default getter, never sent
+    /// or filled in.
     pub default: Option<Value>,
     /// Docs.
     pub doc: String,
+    /// The chainable setter's name (the field's name; the struct's methods share
+    /// one namespace).
+    pub setter: String,
+    /// The setter that sends `null`, for nullable fields (`index_ids_null`).
+    pub null_setter: Option<String>,
+    /// The getter that returns the value or the spec's default (`timeout_or_default`),
+    /// when the spec gives a default that can be written as a Rust value.
+    pub default_getter: Option<String>,
+    /// The constant this field always holds in values the SDK builds: the tag of a
+    /// discriminated union's variant (`"OPENAI_EMBEDDING"`). Constructors fill it in
+    /// and no setter exists, so a caller can neither forget nor mistype it.
+    pub fixed: Option<String>,
 }
 
 /// One known value of a string enum.
@@ -492,7 +524,12 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
     /// The variant's payload type.
     pub ty: TypeRef,
-    /// Whether the payload struct itself holds the tag property (so serializing the
-    /// payload writes the tag and nothing needs adding).
+    /// Whether the payload struct itself holds the tag property (its constructors
+    /// then write the tag: see [`Field::fixed`]).
     pub payload_has_tag: bool,
+    /// The union's constructor for this variant (`openai_embedding`).
+    pub constructor: String,
+    /// Whether the union implements `From` for the payload type: no other variant
+    /// carries the same type.
+    pub from_payload: bool,
 }

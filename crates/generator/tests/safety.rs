@@ -75,6 +75,13 @@ fn explained(api: &Api) -> BTreeSet<String> {
         "fmt",
         "deserialize",
         "serialize",
+        // Trait methods of string enums, structs and unions.
+        "from",
+        "eq",
+        "hash",
+        "cmp",
+        "partial_cmp",
+        "default",
         "Client",
         "resources",
         "types",
@@ -106,10 +113,10 @@ fn explained(api: &Api) -> BTreeSet<String> {
         match &def.kind {
             TypeKind::Struct(s) => {
                 for field in &s.fields {
-                    add(&format!(
-                        "default_{}",
-                        field.rust_name.trim_start_matches("r#")
-                    ));
+                    add(&field.setter);
+                    for name in field.null_setter.iter().chain(&field.default_getter) {
+                        add(name);
+                    }
                 }
             }
             TypeKind::StringEnum(variants) => {
@@ -120,6 +127,7 @@ fn explained(api: &Api) -> BTreeSet<String> {
             TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
                 for variant in variants {
                     add(&variant.rust_name);
+                    add(&variant.constructor);
                 }
             }
             TypeKind::StatusUnion(variants) => {

@@ -11579,8 +11579,28 @@ const OPERATIONS: &[Operation] = &[
                 nullable: false,
                 help: "Organization Id",
             },
+            Flag {
+                id: "file",
+                long: "file",
+                alias: None,
+                body_name: Some("file"),
+                kind: Kind::File,
+                repeated: false,
+                nullable: false,
+                help: "The file to upload and parse. (required)",
+            },
+            Flag {
+                id: "configuration",
+                long: "configuration",
+                alias: None,
+                body_name: Some("configuration"),
+                kind: Kind::Json,
+                repeated: false,
+                nullable: false,
+                help: "How to parse the file (tier, version, options), sent as a JSON text part. (required)",
+            },
         ],
-        json_body: false,
+        json_body: true,
     },
     Operation {
         resource: "v2:parse",
@@ -11722,20 +11742,20 @@ const OPERATIONS: &[Operation] = &[
                 long: "tier",
                 alias: None,
                 body_name: Some("tier"),
-                kind: Kind::Json,
+                kind: Kind::String,
                 repeated: false,
                 nullable: false,
-                help: "Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy) (required)",
+                help: "Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy) (required) [possible values: fast, cost_effective, agentic, agentic_plus]",
             },
             Flag {
                 id: "version",
                 long: "body-version",
                 alias: None,
                 body_name: Some("version"),
-                kind: Kind::Json,
+                kind: Kind::String,
                 repeated: false,
                 nullable: false,
-                help: "Version for the selected tier. Use `latest`, or pin one of that tier's dated versions. (required)",
+                help: "Version for the selected tier. Use `latest`, or pin one of that tier's dated versions. (required) [possible values: latest, 2026-08-19, 2026-06-15]",
             },
             Flag {
                 id: "client_name",
@@ -13932,7 +13952,8 @@ async fn beta_usage_metrics_aggregate(
     if let Some(value) = input.optional::<String>("event_aggregation_key")? {
         params.event_aggregation_key = Some(value);
     }
-    if let Some(value) = input.optional::<f64>("credits_consumed_greater_than_or_equal")?
+    if let Some(value) = input
+        .optional::<llama_cloud::Number>("credits_consumed_greater_than_or_equal")?
     {
         params.credits_consumed_greater_than_or_equal = Some(value);
     }
@@ -13980,7 +14001,8 @@ async fn beta_usage_metrics_list(
     if let Some(value) = input.optional::<String>("event_aggregation_key")? {
         params.event_aggregation_key = Some(value);
     }
-    if let Some(value) = input.optional::<f64>("credits_consumed_greater_than_or_equal")?
+    if let Some(value) = input
+        .optional::<llama_cloud::Number>("credits_consumed_greater_than_or_equal")?
     {
         params.credits_consumed_greater_than_or_equal = Some(value);
     }
@@ -16362,7 +16384,9 @@ async fn pipelines_run_search(
     if let Some(value) = input.nullable::<i64>("dense_similarity_top_k")? {
         params.dense_similarity_top_k = value;
     }
-    if let Some(value) = input.nullable::<f64>("dense_similarity_cutoff")? {
+    if let Some(value) = input
+        .nullable::<llama_cloud::Number>("dense_similarity_cutoff")?
+    {
         params.dense_similarity_cutoff = value;
     }
     if let Some(value) = input.nullable::<i64>("sparse_similarity_top_k")? {
@@ -16374,7 +16398,7 @@ async fn pipelines_run_search(
     if let Some(value) = input.nullable::<i64>("rerank_top_n")? {
         params.rerank_top_n = value;
     }
-    if let Some(value) = input.nullable::<f64>("alpha")? {
+    if let Some(value) = input.nullable::<llama_cloud::Number>("alpha")? {
         params.alpha = value;
     }
     if let Some(value) = input
@@ -16720,7 +16744,7 @@ async fn pipelines_data_sources_update(
     let path_pipeline_id: String = input.required("path.pipeline_id")?;
     let path_data_source_id: String = input.required("path.data_source_id")?;
     let mut params = llama_cloud::types::PipelinesDataSourcesUpdateParams::default();
-    if let Some(value) = input.nullable::<f64>("sync_interval")? {
+    if let Some(value) = input.nullable::<llama_cloud::Number>("sync_interval")? {
         params.sync_interval = value;
     }
     output
@@ -17239,11 +17263,12 @@ async fn parsing_screenshot(
     if let Some(value) = input.optional::<String>("webhook_configurations")? {
         params.webhook_configurations = Some(value);
     }
-    if let Some(value) = input.optional::<f64>("job_timeout_in_seconds")? {
+    if let Some(value) = input.optional::<llama_cloud::Number>("job_timeout_in_seconds")?
+    {
         params.job_timeout_in_seconds = Some(value);
     }
     if let Some(value) = input
-        .optional::<f64>("job_timeout_extra_time_per_page_in_seconds")?
+        .optional::<llama_cloud::Number>("job_timeout_extra_time_per_page_in_seconds")?
     {
         params.job_timeout_extra_time_per_page_in_seconds = Some(value);
     }
@@ -17305,16 +17330,16 @@ async fn parsing_upload_file(
     if let Some(value) = input.optional::<String>("azure_openai_key")? {
         params.azure_openai_key = Some(value);
     }
-    if let Some(value) = input.optional::<f64>("bbox_bottom")? {
+    if let Some(value) = input.optional::<llama_cloud::Number>("bbox_bottom")? {
         params.bbox_bottom = Some(value);
     }
-    if let Some(value) = input.optional::<f64>("bbox_left")? {
+    if let Some(value) = input.optional::<llama_cloud::Number>("bbox_left")? {
         params.bbox_left = Some(value);
     }
-    if let Some(value) = input.optional::<f64>("bbox_right")? {
+    if let Some(value) = input.optional::<llama_cloud::Number>("bbox_right")? {
         params.bbox_right = Some(value);
     }
-    if let Some(value) = input.optional::<f64>("bbox_top")? {
+    if let Some(value) = input.optional::<llama_cloud::Number>("bbox_top")? {
         params.bbox_top = Some(value);
     }
     if let Some(value) = input.optional::<bool>("compact_markdown_table")? {
@@ -17487,7 +17512,7 @@ async fn parsing_upload_file(
     {
         params.parse_mode = value;
     }
-    if let Some(value) = input.optional::<f64>("page_error_tolerance")? {
+    if let Some(value) = input.optional::<llama_cloud::Number>("page_error_tolerance")? {
         params.page_error_tolerance = Some(value);
     }
     if let Some(value) = input
@@ -17514,11 +17539,12 @@ async fn parsing_upload_file(
     if let Some(value) = input.optional::<String>("user_prompt")? {
         params.user_prompt = Some(value);
     }
-    if let Some(value) = input.optional::<f64>("job_timeout_in_seconds")? {
+    if let Some(value) = input.optional::<llama_cloud::Number>("job_timeout_in_seconds")?
+    {
         params.job_timeout_in_seconds = Some(value);
     }
     if let Some(value) = input
-        .optional::<f64>("job_timeout_extra_time_per_page_in_seconds")?
+        .optional::<llama_cloud::Number>("job_timeout_extra_time_per_page_in_seconds")?
     {
         params.job_timeout_extra_time_per_page_in_seconds = Some(value);
     }
@@ -18583,13 +18609,16 @@ async fn retrieval_retrieve(
     if let Some(value) = input.nullable::<i64>("num_candidates")? {
         params.num_candidates = value;
     }
-    if let Some(value) = input.nullable::<f64>("vector_pipeline_weight")? {
+    if let Some(value) = input.nullable::<llama_cloud::Number>("vector_pipeline_weight")?
+    {
         params.vector_pipeline_weight = value;
     }
-    if let Some(value) = input.nullable::<f64>("full_text_pipeline_weight")? {
+    if let Some(value) = input
+        .nullable::<llama_cloud::Number>("full_text_pipeline_weight")?
+    {
         params.full_text_pipeline_weight = value;
     }
-    if let Some(value) = input.nullable::<f64>("score_threshold")? {
+    if let Some(value) = input.nullable::<llama_cloud::Number>("score_threshold")? {
         params.score_threshold = value;
     }
     if let Some(value) = input
@@ -18810,7 +18839,10 @@ async fn v2_parse_upload_file_multipart(
     input: &Input,
     output: &Output,
 ) -> Result<(), Failure> {
-    let mut params = llama_cloud::types::V2ParseUploadFileMultipartParams::default();
+    let mut params = llama_cloud::types::V2ParseUploadFileMultipartParams::new(
+        input.need("file", input.file("file")?)?,
+        input.required::<llama_cloud::types::ParseRequestConfiguration>("configuration")?,
+    );
     if let Some(value) = input.optional::<String>("project_id")? {
         params.project_id = Some(value);
     }

@@ -8,7 +8,8 @@
 //! Every method returns a [`Call`]. Awaiting it sends the request and decodes the
 //! response; before that, options can be changed for this call only (timeout,
 //! retries, extra headers, query parameters and body fields, an idempotency key),
-//! and [`Call::with_raw_response`] returns the status and headers beside the typed body.
+//! [`Call::with_raw_response`] returns the status and headers beside the typed body,
+//! and [`Call::send_raw`] the body undecoded.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -22,7 +23,7 @@ use serde::de::DeserializeOwned;
 use crate::client::Client;
 use crate::error::Error;
 use crate::page::Page;
-use crate::request::{CallOptions, RequestSpec, send};
+use crate::request::{CallOptions, Receive, Received, RequestSpec, send};
 use crate::sse::EventStream;
 
 /// Everything a call needs to be sent again: pages use it to fetch the next page.
@@ -243,8 +244,9 @@ impl<T> Call<T> {
         self
     }
 
-    /// Sends this idempotency key (in the client's idempotency header, default
-    /// `Idempotency-Key`) with every attempt of this call.
+    /// Sends this idempotency key with every attempt of this call, in the client's
+    /// idempotency header (`Idempotency-Key` unless the client names another); no
+    /// client setup is needed.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.context.options.idempotency_key = Some(key.into());
         self
@@ -253,25 +255,28 @@ impl<T> Call<T> {
     /// Sends the call and returns the status and headers with the decoded body.
     pub async fn with_raw_response(self) -> Result<RawResponse<T>, Error> {
         let Self { context, decode } = self;
-        let streaming = matches!(decode, Decoder::Streaming(_));
-        let mut response = send(
+        let receive = match decode {
+            Decoder::Streaming(_) => Receive::Head,
+            Decoder::Buffered(_) => Receive::Body,
+        };
+        let received = send(
             &context.client,
             &context.request,
             &context.options,
-            streaming,
+            receive,
         )
         .await?;
-        let status = response.status();
-        // Taken, not cloned: the body is read without them.
-        let headers = std::mem::take(response.headers_mut());
-        match decode {
-            Decoder::Streaming(start) => {
+        match (decode, received) {
+            (Decoder::Streaming(start), Received::Head(mut response)) => {
                 let idle = Some(
                     context
                         .options
                         .timeout
                         .unwrap_or(context.client.inner.timeout),
                 );
+                let status = response.status();
+                // Taken, not cloned: the body is read without them.
+                let headers = std::mem::take(response.headers_mut());
                 Ok(RawResponse {
                     status,
                     headers,
@@ -279,14 +284,7 @@ impl<T> Call<T> {
                     data: start(response, idle),
                 })
             }
-            Decoder::Buffered(decode) => {
-                let body = response.bytes().await.map_err(|error| {
-                    if error.is_timeout() {
-                        Error::Timeout
-                    } else {
-                        Error::Connection(error.without_url())
-                    }
-                })?;
+            (Decoder::Buffered(decode), Received::Whole { status, headers, body }) => {
                 tracing::debug!(
                     operation = context.request.operation,
                     status = status.as_u16(),
@@ -307,6 +305,38 @@ impl<T> Call<T> {
                     data,
                 })
             }
+            _ => Err(Error::InvalidRequest(
+                "internal: the response was read in the wrong mode".to_owned(),
+            )),
+        }
+    }
+
+    /// Sends the call and returns the status, the headers and the body exactly as
+    /// received, without decoding it, whatever the operation declares (a PNG served
+    /// where the spec says JSON, an event stream read whole). `data` is the body too.
+    pub async fn send_raw(self) -> Result<RawResponse<Bytes>, Error> {
+        let context = self.context;
+        let received = send(
+            &context.client,
+            &context.request,
+            &context.options,
+            Receive::Body,
+        )
+        .await?;
+        match received {
+            Received::Whole {
+                status,
+                headers,
+                body,
+            } => Ok(RawResponse {
+                status,
+                headers,
+                data: body.clone(),
+                body,
+            }),
+            Received::Head(_) => Err(Error::InvalidRequest(
+                "internal: the response was read in the wrong mode".to_owned(),
+            )),
         }
     }
 

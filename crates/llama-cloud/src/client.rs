@@ -251,9 +251,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends an idempotency key in this header (e.g. `Idempotency-Key`) with every call
-    /// that changes state; each call gets one key, which its retries reuse. Off by
-    /// default, as in the published SDKs; set it to make retried writes safe.
+    /// Sends a new idempotency key in this header (e.g. `Idempotency-Key`) with every
+    /// call that changes state; each call gets one key, which its retries reuse. Off
+    /// by default, as in the published SDKs; set it to make retried writes safe. A key
+    /// given with `Call::idempotency_key` is sent without it, in `Idempotency-Key`
+    /// unless this names another header.
     #[must_use]
     pub fn idempotency_header(mut self, name: impl Into<String>) -> Self {
         self.idempotency_header = Some(name.into());
@@ -384,8 +386,8 @@ fn default_headers(platform: bool) -> HeaderMap {
         ("accept", "application/json".to_owned()),
         ("x-stainless-lang", "rust".to_owned()),
         ("x-stainless-package-version", version.to_owned()),
-        ("x-stainless-os", std::env::consts::OS.to_owned()),
-        ("x-stainless-arch", std::env::consts::ARCH.to_owned()),
+        ("x-stainless-os", platform_os().to_owned()),
+        ("x-stainless-arch", platform_arch()),
         ("x-stainless-runtime", "tokio".to_owned()),
     ];
     for (name, value) in pairs {
@@ -397,4 +399,30 @@ fn default_headers(platform: bool) -> HeaderMap {
         }
     }
     headers
+}
+
+/// The operating system as the published SDKs name it (`Linux`, `MacOS` ...).
+fn platform_os() -> &'static str {
+    match std::env::consts::OS {
+        "linux" => "Linux",
+        "macos" => "MacOS",
+        "windows" => "Windows",
+        "freebsd" => "FreeBSD",
+        "openbsd" => "OpenBSD",
+        "ios" => "iOS",
+        "android" => "Android",
+        _ => "Unknown",
+    }
+}
+
+/// The CPU architecture as the published SDKs name it (`x64`, `arm64` ...).
+fn platform_arch() -> String {
+    match std::env::consts::ARCH {
+        "x86_64" => "x64".to_owned(),
+        "x86" => "x32".to_owned(),
+        "aarch64" => "arm64".to_owned(),
+        "arm" => "arm".to_owned(),
+        "" => "unknown".to_owned(),
+        other => format!("other:{other}"),
+    }
 }

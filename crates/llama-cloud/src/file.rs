@@ -6,7 +6,8 @@
 //! A file to upload in a multipart body.
 //!
 //! The bytes are held in memory (`bytes::Bytes`, cheap to clone), so a request that
-//! carries a file can be retried like any other.
+//! carries a file can be retried like any other. A part's media type is the one set
+//! here, else one guessed from the file name, else `application/octet-stream`.
 
 use std::path::Path;
 
@@ -34,15 +35,37 @@ impl FileUpload {
         }
     }
 
-    /// Reads a file from disk; its name becomes the part's file name.
-    pub fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
+    /// Reads a file from disk without blocking the async runtime; its name becomes
+    /// the part's file name. A failure is [`crate::Error::File`], so `?` works in a
+    /// function returning the SDK's error.
+    pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, crate::Error> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path)?;
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|source| crate::Error::File {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Self::named(bytes, path))
+    }
+
+    /// Reads a file from disk on the calling thread (for the blocking client and
+    /// synchronous code); otherwise as [`FileUpload::from_path`].
+    pub fn from_path_blocking(path: impl AsRef<Path>) -> Result<Self, crate::Error> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| crate::Error::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Self::named(bytes, path))
+    }
+
+    fn named(bytes: Vec<u8>, path: &Path) -> Self {
         let upload = Self::new(bytes);
-        Ok(match path.file_name() {
+        match path.file_name() {
             Some(name) => upload.filename(name.to_string_lossy()),
             None => upload,
-        })
+        }
     }
 
     /// Sets the file name.

@@ -7,8 +7,9 @@
 //!
 //! `Option<T>` cannot tell "do not send this field" from "send `null`", and APIs give
 //! the two different meanings (LlamaCloud's `index_ids: null` creates an unbound
-//! session; leaving it out takes the server's default). Params types use
-//! `Nullable<T>` for every field that is both optional and nullable.
+//! session; leaving it out takes the server's default). Params and model types use
+//! `Nullable<T>` for every field that is both optional and nullable, so a response
+//! that says `null` re-serializes to `null` and one that leaves a field out to nothing.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -37,12 +38,46 @@ impl<T> Nullable<T> {
         matches!(self, Self::Null)
     }
 
+    /// Whether there is a value.
+    #[must_use]
+    pub fn is_value(&self) -> bool {
+        matches!(self, Self::Value(_))
+    }
+
     /// The value, if there is one.
     #[must_use]
     pub fn as_value(&self) -> Option<&T> {
         match self {
             Self::Value(value) => Some(value),
             Self::Omitted | Self::Null => None,
+        }
+    }
+
+    /// The value, if there is one, by value.
+    #[must_use]
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Self::Value(value) => Some(value),
+            Self::Omitted | Self::Null => None,
+        }
+    }
+
+    /// The value through `Deref` (`Option<&str>` for a `Nullable<String>`).
+    #[must_use]
+    pub fn as_deref(&self) -> Option<&T::Target>
+    where
+        T: std::ops::Deref,
+    {
+        self.as_value().map(|value| &**value)
+    }
+}
+
+impl<T> From<Option<T>> for Nullable<T> {
+    /// `Some` is a value and `None` an explicit `null`.
+    fn from(value: Option<T>) -> Self {
+        match value {
+            Some(value) => Self::Value(value),
+            None => Self::Null,
         }
     }
 }
@@ -65,4 +100,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
             None => Self::Null,
         })
     }
+}
+
+/// Decodes a field that must be present but may be `null` (`Option<T>`): unlike
+/// serde's default for `Option`, a missing field is an error, so re-serializing never
+/// invents a `null` the server did not send.
+pub(crate) fn required_nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(deserializer)
 }

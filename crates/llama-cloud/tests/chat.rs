@@ -8,7 +8,7 @@ use llama_cloud::types::{
     ChatCreateParams, ChatDeleteParams, ChatEvent, ChatGetSummaryParams, ChatListParams,
     ChatRetrieveParams, ChatStreamParams,
 };
-use llama_cloud::{ApiErrorKind, Client, Error, Nullable};
+use llama_cloud::{ApiErrorKind, Client, Error, Nullable, Number};
 
 mod common;
 use serde_json::{Value, json};
@@ -160,22 +160,29 @@ async fn seed_response_decodes_to_exact_values() {
     );
     assert_eq!(
         chat.index_ids,
-        Some(vec!["idx-abc123".to_owned(), "idx-def456".to_owned()])
+        Nullable::Value(vec!["idx-abc123".to_owned(), "idx-def456".to_owned()])
     );
-    let metadata = chat.job_metadata.expect("job_metadata is present");
-    assert!((metadata.duration_ms - 0.0).abs() < f64::EPSILON);
+    let metadata = chat
+        .job_metadata
+        .into_value()
+        .expect("job_metadata is present");
+    // The seed sends `0`; it stays an integer.
+    assert_eq!(metadata.duration_ms, Some(Number::from(0)));
     assert_eq!(metadata.error.as_deref(), Some("error"));
-    assert_eq!(metadata.export_config_ids, Some(vec!["string".to_owned()]));
-    assert!(metadata.is_error);
-    assert_eq!(metadata.total_input_tokens, Some(0));
-    assert_eq!(metadata.total_output_tokens, Some(0));
-    assert_eq!(metadata.turns, 0);
+    assert_eq!(
+        metadata.export_config_ids,
+        Nullable::Value(vec!["string".to_owned()])
+    );
+    assert_eq!(metadata.is_error, Some(true));
+    assert_eq!(metadata.total_input_tokens, Nullable::Value(0));
+    assert_eq!(metadata.total_output_tokens, Nullable::Value(0));
+    assert_eq!(metadata.turns, Some(0));
     assert!(chat.extra_fields.is_empty());
     assert!(metadata.extra_fields.is_empty());
 }
 
 #[tokio::test]
-async fn spec_defaults_apply_when_fields_are_missing() {
+async fn spec_defaults_are_read_through_getters_and_never_filled_in() {
     let body = json!({"session_id": "s", "last_updated_at": "t", "job_metadata": {}});
     let (_server, client) = setup(ResponseTemplate::new(200).set_body_json(body)).await;
     let summary = client
@@ -184,10 +191,20 @@ async fn spec_defaults_apply_when_fields_are_missing() {
         .get_summary("s", ChatGetSummaryParams::default())
         .await
         .expect("decodes");
-    let metadata = summary.job_metadata.expect("present");
-    assert_eq!(metadata.turns, 1, "spec default of `turns` is 1");
-    assert!(!metadata.is_error);
-    assert_eq!(summary.generated_title, None);
+    let metadata = summary.job_metadata.as_value().expect("present");
+    assert_eq!(metadata.turns, None, "absent stays absent");
+    assert_eq!(
+        metadata.turns_or_default(),
+        1,
+        "spec default of `turns` is 1"
+    );
+    assert!(!metadata.is_error_or_default());
+    assert_eq!(summary.generated_title, Nullable::Omitted);
+    // Nothing the server did not send comes back out.
+    assert_eq!(
+        serde_json::to_value(&summary).unwrap(),
+        json!({"session_id": "s", "last_updated_at": "t", "job_metadata": {}})
+    );
 }
 
 #[tokio::test]
@@ -245,7 +262,7 @@ async fn retrieve_encodes_path_and_decodes_event_union() {
         {"type": "user_input", "content": "hi"},
         {"type": "text_delta", "content": "Hel"},
         {"type": "tool_call", "arguments": {"q": 1}, "name": "search", "call_id": "c1"},
-        {"type": "stop", "usage": {"turns": 2}, "is_error": false}
+        {"type": "stop", "usage": {"turns": 2}, "is_error": false, "error": null}
     ]);
     let (server, client) =
         setup(ResponseTemplate::new(200).set_body_json(session_detail(events))).await;
@@ -282,7 +299,7 @@ async fn retrieve_encodes_path_and_decodes_event_union() {
     }
     match &detail.events[3] {
         ChatEvent::Stop(event) => {
-            assert_eq!(event.usage.turns, 2);
+            assert_eq!(event.usage.turns, Some(2));
             assert!(!event.is_error);
         }
         other => panic!("expected stop, got {other:?}"),

@@ -242,7 +242,9 @@ async fn beta_usage_metrics_aggregate() {
     params.day_on_or_after = Some("string".to_owned());
     params.event_aggregation_type = Some("string".to_owned());
     params.event_aggregation_key = Some("string".to_owned());
-    params.credits_consumed_greater_than_or_equal = Some(value::<f64>("1"));
+    params.credits_consumed_greater_than_or_equal = Some(
+        value::<llama_cloud::Number>("1"),
+    );
     check(
         "beta.usage_metrics.aggregate",
         client().beta().usage_metrics().aggregate(params).await,
@@ -266,7 +268,9 @@ async fn beta_usage_metrics_list() {
     params.day_on_or_after = Some("string".to_owned());
     params.event_aggregation_type = Some("string".to_owned());
     params.event_aggregation_key = Some("string".to_owned());
-    params.credits_consumed_greater_than_or_equal = Some(value::<f64>("1"));
+    params.credits_consumed_greater_than_or_equal = Some(
+        value::<llama_cloud::Number>("1"),
+    );
     check("beta.usage_metrics.list", client().beta().usage_metrics().list(params).await);
 }
 /// `GET /api/v1/beta/agent-data/{item_id}`
@@ -1786,11 +1790,13 @@ async fn pipelines_run_search() {
     params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
     params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
     params.dense_similarity_top_k = llama_cloud::Nullable::Value(value::<i64>("30"));
-    params.dense_similarity_cutoff = llama_cloud::Nullable::Value(value::<f64>("0.0"));
+    params.dense_similarity_cutoff = llama_cloud::Nullable::Value(
+        value::<llama_cloud::Number>("0.0"),
+    );
     params.sparse_similarity_top_k = llama_cloud::Nullable::Value(value::<i64>("30"));
     params.enable_reranking = llama_cloud::Nullable::Value(value::<bool>("true"));
     params.rerank_top_n = llama_cloud::Nullable::Value(value::<i64>("6"));
-    params.alpha = llama_cloud::Nullable::Value(value::<f64>("1"));
+    params.alpha = llama_cloud::Nullable::Value(value::<llama_cloud::Number>("1"));
     params.search_filters = llama_cloud::Nullable::Value(
         value::<
             llama_cloud::types::MetadataFilters,
@@ -2053,7 +2059,9 @@ async fn pipelines_data_sources_add() {
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_data_sources_update() {
     let mut params = llama_cloud::types::PipelinesDataSourcesUpdateParams::default();
-    params.sync_interval = llama_cloud::Nullable::Value(value::<f64>("1"));
+    params.sync_interval = llama_cloud::Nullable::Value(
+        value::<llama_cloud::Number>("1"),
+    );
     check(
         "pipelines.data_sources.update",
         client()
@@ -2446,8 +2454,10 @@ async fn parsing_screenshot() {
     params.target_pages = Some("".to_owned());
     params.webhook_url = Some("".to_owned());
     params.webhook_configurations = Some("".to_owned());
-    params.job_timeout_in_seconds = Some(value::<f64>("1"));
-    params.job_timeout_extra_time_per_page_in_seconds = Some(value::<f64>("1"));
+    params.job_timeout_in_seconds = Some(value::<llama_cloud::Number>("1"));
+    params.job_timeout_extra_time_per_page_in_seconds = Some(
+        value::<llama_cloud::Number>("1"),
+    );
     check("parsing.screenshot", client().parsing().screenshot(params).await);
 }
 /// `POST /api/v1/parsing/upload`
@@ -2477,10 +2487,10 @@ async fn parsing_upload_file() {
     params.azure_openai_deployment_name = Some("string".to_owned());
     params.azure_openai_endpoint = Some("string".to_owned());
     params.azure_openai_key = Some("string".to_owned());
-    params.bbox_bottom = Some(value::<f64>("1"));
-    params.bbox_left = Some(value::<f64>("1"));
-    params.bbox_right = Some(value::<f64>("1"));
-    params.bbox_top = Some(value::<f64>("1"));
+    params.bbox_bottom = Some(value::<llama_cloud::Number>("1"));
+    params.bbox_left = Some(value::<llama_cloud::Number>("1"));
+    params.bbox_right = Some(value::<llama_cloud::Number>("1"));
+    params.bbox_top = Some(value::<llama_cloud::Number>("1"));
     params.compact_markdown_table = Some(value::<bool>("false"));
     params.disable_ocr = Some(value::<bool>("false"));
     params.disable_reconstruction = Some(value::<bool>("false"));
@@ -2536,7 +2546,7 @@ async fn parsing_upload_file() {
     params.parse_mode = llama_cloud::Nullable::Value(
         value::<llama_cloud::types::ParsingMode>("\"parse_page_without_llm\""),
     );
-    params.page_error_tolerance = Some(value::<f64>("0.05"));
+    params.page_error_tolerance = Some(value::<llama_cloud::Number>("0.05"));
     params.replace_failed_page_mode = llama_cloud::Nullable::Value(
         value::<llama_cloud::types::FailPageMode>("\"raw_text\""),
     );
@@ -2545,8 +2555,10 @@ async fn parsing_upload_file() {
     params.system_prompt = Some("".to_owned());
     params.system_prompt_append = Some("".to_owned());
     params.user_prompt = Some("".to_owned());
-    params.job_timeout_in_seconds = Some(value::<f64>("1"));
-    params.job_timeout_extra_time_per_page_in_seconds = Some(value::<f64>("1"));
+    params.job_timeout_in_seconds = Some(value::<llama_cloud::Number>("1"));
+    params.job_timeout_extra_time_per_page_in_seconds = Some(
+        value::<llama_cloud::Number>("1"),
+    );
     params.strict_mode_image_extraction = Some(value::<bool>("false"));
     params.strict_mode_image_ocr = Some(value::<bool>("false"));
     params.strict_mode_reconstruction = Some(value::<bool>("false"));
@@ -3203,9 +3215,15 @@ async fn retrieval_retrieve() {
     params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
     params.top_k = llama_cloud::Nullable::Value(value::<i64>("10"));
     params.num_candidates = llama_cloud::Nullable::Value(value::<i64>("1"));
-    params.vector_pipeline_weight = llama_cloud::Nullable::Value(value::<f64>("1"));
-    params.full_text_pipeline_weight = llama_cloud::Nullable::Value(value::<f64>("1"));
-    params.score_threshold = llama_cloud::Nullable::Value(value::<f64>("1"));
+    params.vector_pipeline_weight = llama_cloud::Nullable::Value(
+        value::<llama_cloud::Number>("1"),
+    );
+    params.full_text_pipeline_weight = llama_cloud::Nullable::Value(
+        value::<llama_cloud::Number>("1"),
+    );
+    params.score_threshold = llama_cloud::Nullable::Value(
+        value::<llama_cloud::Number>("1"),
+    );
     params.static_filters = llama_cloud::Nullable::Value(
         value::<llama_cloud::types::MongoStaticFilters>("{}"),
     );
@@ -3335,7 +3353,12 @@ async fn indexes_sync() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn v2_parse_upload_file_multipart() {
-    let mut params = llama_cloud::types::V2ParseUploadFileMultipartParams::default();
+    let mut params = llama_cloud::types::V2ParseUploadFileMultipartParams::new(
+        llama_cloud::FileUpload::new(&b"hello"[..])
+            .filename("hello.txt")
+            .content_type("text/plain"),
+        value::<llama_cloud::types::ParseRequestConfiguration>("{}"),
+    );
     params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
     params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
     check(

@@ -471,7 +471,7 @@ fn flag_kind(ty: &TypeRef, types: &[TypeDef]) -> (&'static str, bool) {
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => flag_kind(inner, types),
         TypeRef::String => ("String", false),
         TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => ("Integer", false),
-        TypeRef::F64 => ("Number", false),
+        TypeRef::Number => ("Number", false),
         TypeRef::Bool => ("Boolean", false),
         TypeRef::File => ("File", false),
         TypeRef::Bytes => ("Raw", false),

@@ -86,6 +86,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../../templates/runtime/nullable.rs"),
     ),
     (
+        "number.rs",
+        include_str!("../../../../templates/runtime/number.rs"),
+    ),
+    (
         "page.rs",
         include_str!("../../../../templates/runtime/page.rs"),
     ),
@@ -96,6 +100,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "sse.rs",
         include_str!("../../../../templates/runtime/sse.rs"),
+    ),
+    (
+        "union.rs",
+        include_str!("../../../../templates/runtime/union.rs"),
     ),
 ];
 
@@ -550,16 +558,17 @@ pub const SDK_DEPENDENCIES: &[(&str, &str)] = &[
     ),
     ("form_urlencoded", r#""1""#),
     ("httpdate", r#""1""#),
+    ("mime_guess", r#""2""#),
     ("percent-encoding", r#""2""#),
     (
         "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "stream", "http2", "multipart"] }"#,
+        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "stream", "http2", "multipart", "gzip", "brotli", "zstd"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),
     ("serde_path_to_error", r#""0.1""#),
     ("thiserror", r#""2""#),
-    ("tokio", r#"{ version = "1", features = ["time"] }"#),
+    ("tokio", r#"{ version = "1", features = ["time", "fs"] }"#),
     (
         "tracing",
         r#"{ version = "0.1", default-features = false, features = ["std"] }"#,

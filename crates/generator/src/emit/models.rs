@@ -54,46 +54,30 @@ fn struct_def(
     def: &StructDef,
     all: &[TypeDef],
 ) -> TokenStream {
-    let mut default_fns = Vec::new();
     let fields: Vec<TokenStream> = def
         .fields
         .iter()
         .map(|field| {
-            let field_doc = doc_attrs(&field.doc);
+            let mut text = field.doc.clone();
+            if let Some(default) = &field.default {
+                text.push_str(&format!("\n\nThe API's default: `{default}`."));
+            }
+            let field_doc = doc_attrs(&text);
             let field_name = ident(&field.rust_name);
             let rename = rename_attr(&field.rust_name, &field.wire_name);
-            let inner = type_tokens(&field.ty);
-            let default_value = field
-                .default
-                .as_ref()
-                .and_then(|value| default_expr(value, &field.ty, all));
-            let (ty, serde_attr) = match (field.presence, &default_value) {
-                (Presence::Required, _) => (inner.clone(), quote! {}),
-                (_, Some(value)) => {
-                    let function = format_ident!("default_{}", names::bare(&field.rust_name));
-                    let path = format!("{name}::{function}");
-                    let (ty, body) = if matches!(
-                        field.presence,
-                        Presence::OptionalNullable | Presence::RequiredNullable
-                    ) {
-                        (quote! { Option<#inner> }, quote! { Some(#value) })
-                    } else {
-                        (inner.clone(), value.clone())
-                    };
-                    default_fns.push(quote! {
-                        fn #function() -> #ty {
-                            #body
-                        }
-                    });
-                    (ty, quote! { #[serde(default = #path)] })
+            let ty = presence_type(&field.ty, field.presence);
+            let serde_attr = match field.presence {
+                Presence::Required => quote! {},
+                // Must be present: a missing field is a decode error, not an invented `null`.
+                Presence::RequiredNullable => {
+                    quote! { #[serde(deserialize_with = "crate::nullable::required_nullable")] }
                 }
-                (Presence::RequiredNullable, None) => {
-                    (quote! { Option<#inner> }, quote! { #[serde(default)] })
+                Presence::Optional => {
+                    quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
                 }
-                (Presence::Optional | Presence::OptionalNullable, None) => (
-                    quote! { Option<#inner> },
-                    quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
-                ),
+                Presence::OptionalNullable => quote! {
+                    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+                },
             };
             quote! {
                 #field_doc
@@ -115,33 +99,218 @@ fn struct_def(
         }
         ExtraFields::Forbidden => quote! {},
     };
-    // `additionalProperties: false` keeps no map of extras, but decoding still ignores
-    // unknown properties: a newer server must not break an older SDK.
-    let deny = quote! {};
-    let derive_default = if def.derive_default {
-        quote! { Default, }
-    } else {
-        quote! {}
-    };
-    let default_impl = if default_fns.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            impl #name {
-                #(#default_fns)*
-            }
+    let extra_init = match &def.extra {
+        ExtraFields::Keep { field, .. } => {
+            let field = ident(field);
+            quote! { #field: Default::default(), }
         }
+        ExtraFields::Forbidden => quote! {},
     };
+    let args: Vec<_> = def.constructor_args().collect();
+    let inits: Vec<TokenStream> = def
+        .fields
+        .iter()
+        .map(|field| {
+            let field_name = ident(&field.rust_name);
+            if let Some(fixed) = &field.fixed {
+                let value = quote! { String::from(#fixed) };
+                let value = if field.presence == Presence::Required {
+                    value
+                } else {
+                    quote! { Some(#value) }
+                };
+                return quote! { #field_name: #value, };
+            }
+            if field.presence == Presence::Required {
+                let (_, convert) = setter_input(&field.ty);
+                let value = convert(quote! { #field_name });
+                if field_name == value.to_string() {
+                    quote! { #field_name, }
+                } else {
+                    quote! { #field_name: #value, }
+                }
+            } else {
+                quote! { #field_name: Default::default(), }
+            }
+        })
+        .collect();
+    let has_fixed = def.fields.iter().any(|field| field.fixed.is_some());
+    let (derive_default, constructor) = if !args.is_empty() {
+        let params = args.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            let (arg_ty, _) = setter_input(&field.ty);
+            quote! { #field_name: #arg_ty }
+        });
+        let names = args
+            .iter()
+            .map(|f| format!("`{}`", f.wire_name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let new_doc = format!(
+            " Creates a value from the required {names}; set the others with the chainable setters."
+        );
+        (
+            quote! {},
+            quote! {
+                impl #name {
+                    #[doc = #new_doc]
+                    #[must_use]
+                    pub fn new(#(#params),*) -> Self {
+                        Self { #(#inits)* #extra_init }
+                    }
+                }
+            },
+        )
+    } else if has_fixed {
+        (
+            quote! {},
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self { #(#inits)* #extra_init }
+                    }
+                }
+            },
+        )
+    } else {
+        (quote! { Default, }, quote! {})
+    };
+    let setters = def.fields.iter().map(|field| model_setter(field, all));
     quote! {
         #doc
+        #[doc = ""]
+        #[doc = " Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent."]
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
-        #deny
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
-        #default_impl
+        #constructor
+        impl #name {
+            #(#setters)*
+        }
     }
+}
+
+/// A field's Rust type with its presence wrapper.
+fn presence_type(ty: &TypeRef, presence: Presence) -> TokenStream {
+    let inner = type_tokens(ty);
+    match presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
+        Presence::OptionalNullable => quote! { crate::Nullable<#inner> },
+    }
+}
+
+/// A model field's setter, null setter and default getter.
+fn model_setter(field: &crate::ir::Field, all: &[TypeDef]) -> TokenStream {
+    let field_name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    let mut out = quote! {};
+    if field.fixed.is_none() {
+        let setter = ident(&field.setter);
+        let (arg_ty, convert) = setter_input(&field.ty);
+        let value = convert(quote! { value });
+        let assigned = match field.presence {
+            Presence::Required => value,
+            Presence::RequiredNullable | Presence::Optional => quote! { Some(#value) },
+            Presence::OptionalNullable => quote! { crate::Nullable::Value(#value) },
+        };
+        let set_doc = format!(" Sets `{wire}`.");
+        out.extend(quote! {
+            #[doc = #set_doc]
+            #[must_use]
+            pub fn #setter(mut self, value: #arg_ty) -> Self {
+                self.#field_name = #assigned;
+                self
+            }
+        });
+    }
+    if let Some(null_setter) = &field.null_setter {
+        let null_setter = ident(null_setter);
+        let null_doc = format!(" Sets `{wire}` to an explicit `null`.");
+        let null = match field.presence {
+            Presence::OptionalNullable => quote! { crate::Nullable::Null },
+            _ => quote! { None },
+        };
+        out.extend(quote! {
+            #[doc = #null_doc]
+            #[must_use]
+            pub fn #null_setter(mut self) -> Self {
+                self.#field_name = #null;
+                self
+            }
+        });
+    }
+    if let (Some(getter), Some(default)) = (&field.default_getter, &field.default) {
+        if let Some(getter) = default_getter(field, getter, default, all) {
+            out.extend(getter);
+        }
+    }
+    out
+}
+
+/// `<field>_or_default()`: the value, or the spec's default when it is absent.
+fn default_getter(
+    field: &crate::ir::Field,
+    getter: &str,
+    default: &Value,
+    all: &[TypeDef],
+) -> Option<TokenStream> {
+    let field_name = ident(&field.rust_name);
+    let getter = ident(getter);
+    let value = default_expr(default, &field.ty, all)?;
+    let wire = &field.wire_name;
+    let nullable = field.presence == Presence::OptionalNullable;
+    let get_doc = if nullable {
+        format!(" `{wire}`, or the API's default when it is absent; `None` when it is `null`.")
+    } else {
+        format!(" `{wire}`, or the API's default when it is absent.")
+    };
+    let (ret, body) = match (&field.ty, nullable) {
+        (TypeRef::String, false) => (
+            quote! { &str },
+            quote! { self.#field_name.as_deref().unwrap_or(#value) },
+        ),
+        (TypeRef::String, true) => (
+            quote! { Option<&str> },
+            quote! {
+                match &self.#field_name {
+                    crate::Nullable::Omitted => Some(#value),
+                    crate::Nullable::Null => None,
+                    crate::Nullable::Value(value) => Some(value.as_str()),
+                }
+            },
+        ),
+        (ty, false) => {
+            let ty = type_tokens(ty);
+            (
+                quote! { #ty },
+                quote! { self.#field_name.clone().unwrap_or_else(|| #value) },
+            )
+        }
+        (ty, true) => {
+            let ty = type_tokens(ty);
+            (
+                quote! { Option<#ty> },
+                quote! {
+                    match &self.#field_name {
+                        crate::Nullable::Omitted => Some(#value),
+                        crate::Nullable::Null => None,
+                        crate::Nullable::Value(value) => Some(value.clone()),
+                    }
+                },
+            )
+        }
+    };
+    Some(quote! {
+        #[doc = #get_doc]
+        #[must_use]
+        pub fn #getter(&self) -> #ret {
+            #body
+        }
+    })
 }
 
 fn rename_attr(rust_name: &str, wire_name: &str) -> TokenStream {
@@ -152,14 +321,20 @@ fn rename_attr(rust_name: &str, wire_name: &str) -> TokenStream {
     }
 }
 
-/// A Rust expression for a spec default of a known scalar type.
+/// A Rust expression for a spec default of a known scalar type (`&str` for strings).
 fn default_expr(value: &Value, ty: &TypeRef, all: &[TypeDef]) -> Option<TokenStream> {
     Some(match (ty, value) {
-        (TypeRef::String, Value::String(text)) => quote! { String::from(#text) },
+        (TypeRef::String, Value::String(text)) => quote! { #text },
         (TypeRef::Bool, Value::Bool(flag)) => quote! { #flag },
-        (TypeRef::F64, Value::Number(number)) => {
-            let literal = Literal::f64_suffixed(number.as_f64()?);
-            quote! { #literal }
+        (TypeRef::Number, Value::Number(number)) => {
+            let literal = if let Some(n) = number.as_i64() {
+                Literal::i64_suffixed(n)
+            } else if let Some(n) = number.as_u64() {
+                Literal::u64_suffixed(n)
+            } else {
+                Literal::f64_suffixed(number.as_f64()?)
+            };
+            quote! { crate::Number::from(#literal) }
         }
         (TypeRef::I64, Value::Number(number)) => {
             let literal = Literal::i64_suffixed(number.as_i64()?);
@@ -194,11 +369,9 @@ fn string_enum(
 ) -> TokenStream {
     let declared = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        let wire = &variant.wire_value;
-        let variant_doc = format!(" `{wire}`");
+        let variant_doc = format!(" `{}`", variant.wire_value);
         quote! {
             #[doc = #variant_doc]
-            #[serde(rename = #wire)]
             #variant_name,
         }
     });
@@ -207,14 +380,25 @@ fn string_enum(
         let wire = &variant.wire_value;
         quote! { Self::#variant_name => #wire, }
     });
+    let from_str = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_value;
+        quote! { #wire => Self::#variant_name, }
+    });
+    let from_string = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_value;
+        quote! { #wire => Self::#variant_name, }
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[doc = ""]
+        #[doc = " Open to values this SDK does not list: they are `Other`, and compare by their text (`Other(\"x\")` equals the variant for `\"x\"`)."]
+        #[derive(Debug, Clone)]
         pub enum #name {
             #(#declared)*
-            /// A value this version of the SDK does not know.
-            #[serde(untagged)]
-            Unknown(String),
+            /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+            Other(String),
         }
 
         impl #name {
@@ -223,14 +407,70 @@ fn string_enum(
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
-                    Self::Unknown(value) => value,
+                    Self::Other(value) => value,
                 }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_string)*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl ::std::hash::Hash for #name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                ::std::hash::Hash::hash(self.as_str(), state);
+            }
+        }
+
+        impl PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for #name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
             }
         }
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     }
@@ -327,6 +567,7 @@ fn tagged_union(
     variants: &[UnionVariant],
 ) -> TokenStream {
     let declared = union_variant_decls(variants);
+    let constructors = union_constructors(name, variants);
     let decode_arms = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let tags = &variant.tags;
@@ -334,21 +575,14 @@ fn tagged_union(
             Some(#(#tags)|*) => ::serde_json::from_value(value).map(Self::#variant_name).map_err(::serde::de::Error::custom),
         }
     });
+    // Every variant goes out with one of its own tags, whatever its payload holds:
+    // a caller can neither forget the tag nor send a wrong one. A decoded value
+    // already holds one of them and goes back out unchanged.
     let encode_arms = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        if variant.payload_has_tag {
-            quote! { Self::#variant_name(payload) => ::serde::Serialize::serialize(payload, serializer), }
-        } else {
-            let first_tag = variant.tags.first().cloned().unwrap_or_default();
-            quote! {
-                Self::#variant_name(payload) => {
-                    let mut value = ::serde_json::to_value(payload).map_err(::serde::ser::Error::custom)?;
-                    if let Some(object) = value.as_object_mut() {
-                        object.insert(#tag.to_owned(), ::serde_json::Value::from(#first_tag));
-                    }
-                    ::serde::Serialize::serialize(&value, serializer)
-                }
-            }
+        let tags = &variant.tags;
+        quote! {
+            Self::#variant_name(payload) => crate::union::serialize_tagged(payload, #tag, &[#(#tags),*], serializer),
         }
     });
     let tag_doc = format!(" The union is discriminated by its `{tag}` property.");
@@ -382,6 +616,8 @@ fn tagged_union(
                 }
             }
         }
+
+        #constructors
     }
 }
 
@@ -391,6 +627,7 @@ fn untagged_union(
     variants: &[UnionVariant],
 ) -> TokenStream {
     let declared = union_variant_decls(variants);
+    let constructors = union_constructors(name, variants);
     let has_json = variants.iter().any(|variant| variant.ty == TypeRef::Json);
     let unknown = if has_json {
         quote! {}
@@ -407,6 +644,63 @@ fn untagged_union(
         pub enum #name {
             #(#declared)*
             #unknown
+        }
+
+        #constructors
+    }
+}
+
+/// One constructor per variant, and `From` for each payload type no other variant has.
+fn union_constructors(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+    let constructors = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let constructor = ident(&variant.constructor);
+        let (arg, value) = payload_input(&variant.ty);
+        let doc = format!(" The `{}` variant.", variant.rust_name);
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #constructor(value: #arg) -> Self {
+                Self::#variant_name(#value)
+            }
+        }
+    });
+    let froms = variants
+        .iter()
+        .filter(|variant| variant.from_payload)
+        .map(|variant| {
+            let variant_name = ident(&variant.rust_name);
+            let (ty, value) = match &variant.ty {
+                TypeRef::Boxed(inner) => (type_tokens(inner), quote! { Box::new(value) }),
+                other => (type_tokens(other), quote! { value }),
+            };
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant_name(#value)
+                    }
+                }
+            }
+        });
+    quote! {
+        impl #name {
+            #(#constructors)*
+        }
+        #(#froms)*
+    }
+}
+
+/// A union constructor's argument type and the payload built from it.
+fn payload_input(ty: &TypeRef) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::Boxed(inner) => {
+            let (arg, convert) = setter_input(inner);
+            let value = convert(quote! { value });
+            (arg, quote! { Box::new(#value) })
+        }
+        other => {
+            let (arg, convert) = setter_input(other);
+            (arg, convert(quote! { value }))
         }
     }
 }
@@ -516,17 +810,45 @@ fn param_field_type(field: &Param) -> TokenStream {
 
 type Convert = Box<dyn Fn(TokenStream) -> TokenStream>;
 
-/// The argument type a setter takes for a value of `ty`, and how to convert it.
+/// The argument type a setter takes for a value of `ty`, and how to convert it:
+/// anything that converts into the value (`&str` for strings and string enums, a
+/// payload for a union, `0.5` or `3` for a number).
 fn setter_input(ty: &TypeRef) -> (TokenStream, Convert) {
     match ty {
         TypeRef::String => (
             quote! { impl Into<String> },
             Box::new(|v| quote! { #v.into() }),
         ),
-        TypeRef::Vec(inner) if **inner == TypeRef::String => (
-            quote! { impl IntoIterator<Item = impl Into<String>> },
-            Box::new(|v| quote! { #v.into_iter().map(Into::into).collect() }),
+        TypeRef::Number => (
+            quote! { impl Into<crate::Number> },
+            Box::new(|v| quote! { #v.into() }),
         ),
+        TypeRef::Named(_) => {
+            let ty = type_tokens(ty);
+            (
+                quote! { impl Into<#ty> },
+                Box::new(|v| quote! { #v.into() }),
+            )
+        }
+        TypeRef::Boxed(inner) if matches!(**inner, TypeRef::Named(_)) => {
+            let ty = type_tokens(inner);
+            (
+                quote! { impl Into<#ty> },
+                Box::new(|v| quote! { Box::new(#v.into()) }),
+            )
+        }
+        TypeRef::Vec(inner)
+            if matches!(
+                **inner,
+                TypeRef::String | TypeRef::Number | TypeRef::Named(_)
+            ) =>
+        {
+            let item = type_tokens(inner);
+            (
+                quote! { impl IntoIterator<Item = impl Into<#item>> },
+                Box::new(|v| quote! { #v.into_iter().map(Into::into).collect() }),
+            )
+        }
         TypeRef::Bytes => (
             quote! { impl Into<::bytes::Bytes> },
             Box::new(|v| quote! { #v.into() }),

@@ -476,9 +476,9 @@ pub(crate) fn call_expression(
                     .example
                     .as_i64()
                     .map_or_else(|| "1".to_owned(), |n| n.to_string()),
-                TypeRef::File => format!(
-                    "{crate_ident}::FileUpload::from_path(\"report.pdf\").expect(\"readable\")"
-                ),
+                TypeRef::File => {
+                    format!("{crate_ident}::FileUpload::from_path(\"report.pdf\").await?")
+                }
                 TypeRef::Bytes => "b\"file content\".to_vec()".to_owned(),
                 _ => return None,
             });

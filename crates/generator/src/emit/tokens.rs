@@ -133,7 +133,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::I32 => quote! { i32 },
         TypeRef::I64 => quote! { i64 },
         TypeRef::U64 => quote! { u64 },
-        TypeRef::F64 => quote! { f64 },
+        TypeRef::Number => quote! { crate::Number },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::Named(name) => {
             let name = ident(name);

@@ -81,6 +81,90 @@ pub fn pascal_ident(raw: &str, fallback: &str) -> String {
     escape_keyword(name)
 }
 
+/// An `UpperCamelCase` variant name for an enum value, read from the value itself:
+/// symbols become words (`>` → `Gt`, `>=` → `Gte`), digit groups stay apart
+/// (`2026-08-19` → `V2026_08_19`), and a value starting with a digit gets `V`.
+#[must_use]
+pub fn variant_ident(raw: &str) -> String {
+    if let Some(word) = symbol_word(raw.trim()) {
+        return word.to_owned();
+    }
+    let spelled = spell_sign(raw);
+    let words: Vec<String> = ascii_words(&spelled)
+        .split_whitespace()
+        .map(|word| {
+            if word
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && word.len() > 1
+            {
+                // `PDF` → `Pdf`, as heck does for whole names.
+                word.to_upper_camel_case()
+            } else {
+                let mut chars = word.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    let rest: String = chars.collect();
+                    let rest = if rest.chars().any(|c| c.is_ascii_lowercase()) {
+                        rest
+                    } else {
+                        rest.to_ascii_lowercase()
+                    };
+                    format!("{}{rest}", first.to_ascii_uppercase())
+                })
+            }
+        })
+        .collect();
+    let mut name = String::new();
+    for word in &words {
+        let digit_join = name.ends_with(|c: char| c.is_ascii_digit())
+            && word.starts_with(|c: char| c.is_ascii_digit());
+        if digit_join {
+            name.push('_');
+        }
+        name.push_str(word);
+    }
+    if name.is_empty() {
+        return "Empty".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    escape_keyword(name)
+}
+
+/// A word for a value that is only a symbol (`>`, `!=`, `*`).
+fn symbol_word(raw: &str) -> Option<&'static str> {
+    Some(match raw {
+        "" => "Empty",
+        ">" => "Gt",
+        ">=" => "Gte",
+        "<" => "Lt",
+        "<=" => "Lte",
+        "=" | "==" => "Eq",
+        "!=" | "<>" => "Ne",
+        "*" => "Star",
+        "+" => "Plus",
+        "-" => "Minus",
+        "/" => "Slash",
+        "." => "Dot",
+        "_" => "Underscore",
+        "?" => "Question",
+        "!" => "Bang",
+        "&" | "&&" => "And",
+        "|" | "||" => "Or",
+        "~" => "Tilde",
+        "%" => "Percent",
+        "#" => "Hash",
+        "@" => "At",
+        "$" => "Dollar",
+        "^" => "Caret",
+        "," => "Comma",
+        ":" => "Colon",
+        ";" => "Semicolon",
+        _ => return None,
+    })
+}
+
 /// `+1` and `-1` are distinct enum values in real specs (GitHub's reactions): a
 /// leading sign is spelled out; a sign inside a name (`2-day`) is a separator.
 fn spell_sign(raw: &str) -> String {
@@ -181,6 +265,23 @@ mod tests {
         assert_eq!(pascal_ident("1", "Value"), "Value1");
         assert_eq!(pascal_ident("2-day", "Value"), "Value2Day");
         assert_eq!(snake_ident("-", "field"), "field");
+    }
+
+    #[test]
+    fn variant_names_are_read_from_values() {
+        assert_eq!(variant_ident("2026-08-19"), "V2026_08_19");
+        assert_eq!(variant_ident(">"), "Gt");
+        assert_eq!(variant_ident(">="), "Gte");
+        assert_eq!(variant_ident("fast"), "Fast");
+        assert_eq!(variant_ident("cost_effective"), "CostEffective");
+        assert_eq!(variant_ident("OPENAI_EMBEDDING"), "OpenaiEmbedding");
+        assert_eq!(variant_ident("application/pdf"), "ApplicationPdf");
+        assert_eq!(variant_ident("gpt-4o"), "Gpt4o");
+        assert_eq!(variant_ident("+1"), "Plus1");
+        assert_eq!(variant_ident("1"), "V1");
+        assert_eq!(variant_ident("Self"), "Self_");
+        assert_eq!(variant_ident("camelCase"), "CamelCase");
+        assert_eq!(variant_ident(""), "Empty");
     }
 
     #[test]

@@ -58,8 +58,42 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "ToString",
 ];
 
+/// Method names a model struct's setters must not take: its constructor, and the
+/// methods of the traits it implements (an inherent method would shadow them).
+pub const RESERVED_METHOD_NAMES: &[&str] = &[
+    "new",
+    "default",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "serialize",
+    "deserialize",
+    "into",
+    "from",
+    "to_owned",
+    "extra_fields",
+];
+
 /// The name of the field that keeps unknown properties.
 pub const EXTRA_FIELDS: &str = "extra_fields";
+
+/// What [`TypeLowerer::scalar_union`] makes of a union of scalars.
+enum ScalarUnion {
+    /// String alternatives with enum values among them: one string enum of these.
+    Values(Vec<String>),
+    /// One type serves all alternatives (a string, a number, or the one enum).
+    Type,
+}
+
+/// `oneOf` or `anyOf`, the key a union's alternatives sit under.
+fn union_key(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { .. } => "oneOf",
+        _ => "anyOf",
+    }
+}
 
 /// A schema seen through either of openapiv3's two reference wrappers.
 #[derive(Clone, Copy)]
@@ -194,6 +228,11 @@ impl<'a> TypeLowerer<'a> {
         let mut view: SchemaView<'a> = root.into();
         let mut at = format!("#/components/schemas/{}", escape_pointer_token(name));
         let tokens: Vec<String> = tokens.collect();
+        if tokens.is_empty() {
+            // The component itself: its own named type, not a copy.
+            let reference = at.clone();
+            return Some((self.named_component(&reference, pointer), false));
+        }
         let mut index = 0;
         while index < tokens.len() {
             let (schema, _) = self.resolve(view, &at)?;
@@ -460,7 +499,14 @@ impl<'a> TypeLowerer<'a> {
             }
         }
         if let Some(alternatives) = union_alternatives(schema) {
-            return Some(self.union_kind(schema, alternatives, name, pointer));
+            return match self.scalar_union(schema, alternatives, pointer) {
+                Some(ScalarUnion::Values(values)) => {
+                    Some(TypeKind::StringEnum(enum_variants(&values)))
+                }
+                // `plain_type` gives the one type all alternatives share.
+                Some(ScalarUnion::Type) => None,
+                None => Some(self.union_kind(schema, alternatives, name, pointer)),
+            };
         }
         let parts = self.object_parts(schema, pointer)?;
         Some(TypeKind::Struct(self.struct_def(parts, name)))
@@ -486,7 +532,12 @@ impl<'a> TypeLowerer<'a> {
             }
         }
         let needs_name = string_enum_values(schema).is_some()
-            || union_alternatives(schema).is_some()
+            || union_alternatives(schema).is_some_and(|alternatives| {
+                !matches!(
+                    self.scalar_union(schema, alternatives, pointer),
+                    Some(ScalarUnion::Type)
+                )
+            })
             || Self::object_parts_shallow(schema);
         if needs_name {
             let name = self.type_names.claim(&names::pascal_ident(hint, "Type"));
@@ -513,7 +564,7 @@ impl<'a> TypeLowerer<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
-            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+            SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
             SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 VariantOrUnknownOrEmpty::Unknown(format) if format.starts_with("uint") => {
@@ -546,7 +597,7 @@ impl<'a> TypeLowerer<'a> {
                     Some("string") => TypeRef::String,
                     Some("boolean") => TypeRef::Bool,
                     Some("integer") => TypeRef::I64,
-                    Some("number") => TypeRef::F64,
+                    Some("number") => TypeRef::Number,
                     Some("object") => {
                         self.map_type(any.additional_properties.as_ref(), hint, pointer)
                     }
@@ -560,8 +611,111 @@ impl<'a> TypeLowerer<'a> {
                 ));
                 TypeRef::Json
             }
+            SchemaKind::AnyOf {
+                any_of: alternatives,
+            }
+            | SchemaKind::OneOf {
+                one_of: alternatives,
+            } => self.scalar_union_type(schema, alternatives, pointer),
             // Compositions with several parts were named by `inline_type`.
             _ => TypeRef::Json,
+        }
+    }
+
+    /// A union whose alternatives are all strings, or all numbers, is one scalar
+    /// type: `anyOf [enum, string]` is the enum (every string enum is open to other
+    /// values), `anyOf [integer, number]` a [`TypeRef::Number`]. `None` for other
+    /// unions.
+    fn scalar_union(
+        &self,
+        schema: &'a Schema,
+        alternatives: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Option<ScalarUnion> {
+        let key = union_key(schema);
+        let mut values: Vec<String> = Vec::new();
+        let (mut enums, mut refs_to_enums, mut strings, mut numbers) = (0, 0, 0, 0);
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let at = format!("{pointer}/{key}/{index}");
+            let (inner, _) = self.resolve(alternative.into(), &at)?;
+            if let Some(found) = string_enum_values(inner) {
+                enums += 1;
+                if matches!(alternative, ReferenceOr::Reference { .. }) {
+                    refs_to_enums += 1;
+                }
+                values.extend(found);
+                continue;
+            }
+            match &inner.schema_kind {
+                SchemaKind::Type(Type::String(string))
+                    if !matches!(
+                        string.format,
+                        VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                    ) =>
+                {
+                    strings += 1;
+                }
+                SchemaKind::Type(Type::Number(_) | Type::Integer(_)) => numbers += 1,
+                SchemaKind::Any(any)
+                    if any.properties.is_empty()
+                        && any.items.is_none()
+                        && any.format.as_deref() != Some("binary") =>
+                {
+                    match any.typ.as_deref() {
+                        Some("string") => strings += 1,
+                        Some("number" | "integer") => numbers += 1,
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            }
+        }
+        if numbers > 0 {
+            return (numbers == alternatives.len()).then_some(ScalarUnion::Type);
+        }
+        if enums == 0 || (enums == 1 && refs_to_enums == 1) {
+            return Some(ScalarUnion::Type);
+        }
+        let _ = strings;
+        Some(ScalarUnion::Values(values))
+    }
+
+    /// The one type of a union that [`Self::scalar_union`] calls scalar.
+    fn scalar_union_type(
+        &mut self,
+        schema: &'a Schema,
+        alternatives: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> TypeRef {
+        if !matches!(
+            self.scalar_union(schema, alternatives, pointer),
+            Some(ScalarUnion::Type)
+        ) {
+            return TypeRef::Json;
+        }
+        let key = union_key(schema);
+        let mut numeric = false;
+        for (index, alternative) in alternatives.iter().enumerate() {
+            if let ReferenceOr::Reference { reference } = alternative {
+                let at = format!("{pointer}/{key}/{index}");
+                if self
+                    .resolve(alternative.into(), &at)
+                    .is_some_and(|(inner, _)| string_enum_values(inner).is_some())
+                {
+                    return self.named_component(reference, &at);
+                }
+            }
+            if let Some((inner, _)) = self.resolve(alternative.into(), pointer) {
+                numeric |= matches!(
+                    inner.schema_kind,
+                    SchemaKind::Type(Type::Number(_) | Type::Integer(_))
+                ) || matches!(&inner.schema_kind, SchemaKind::Any(any) if matches!(any.typ.as_deref(), Some("number" | "integer")));
+            }
+        }
+        if numeric {
+            TypeRef::Number
+        } else {
+            TypeRef::String
         }
     }
 
@@ -708,6 +862,9 @@ impl<'a> TypeLowerer<'a> {
 
     fn struct_def(&mut self, parts: ObjectParts<'a>, owner: &str) -> StructDef {
         let mut field_names = Namespace::with_reserved(&[EXTRA_FIELDS]);
+        // Setters, null setters and default getters share the struct's method
+        // namespace, which must not shadow the methods of the traits it derives.
+        let mut methods = Namespace::with_reserved(RESERVED_METHOD_NAMES);
         let mut fields = Vec::new();
         for (wire_name, view, pointer) in parts.properties {
             let hint = format!("{owner}{}", names::pascal_ident(wire_name, "Field"));
@@ -728,8 +885,15 @@ impl<'a> TypeLowerer<'a> {
                         .or_else(|| const_default(schema))
                 })
                 .filter(|value| default_fits(value, &ty, &self.defs));
-            let read_only_or_defaulted = default.is_some();
-            let presence = match (required && !read_only_or_defaulted, nullable) {
+            // A single constant a required property must hold is written by the
+            // constructors, not asked of the caller.
+            let fixed = schema
+                .filter(|_| required && ty == TypeRef::String)
+                .and_then(string_enum_values)
+                .filter(|values| values.len() == 1)
+                .map(|mut values| values.remove(0));
+            let defaulted = default.is_some() && fixed.is_none();
+            let presence = match (required && !defaulted, nullable) {
                 (true, false) => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
                 (false, false) => Presence::Optional,
@@ -738,13 +902,25 @@ impl<'a> TypeLowerer<'a> {
             let doc = schema
                 .and_then(schema_doc)
                 .unwrap_or_else(|| format!("The `{wire_name}` property."));
+            let rust_name = field_names.claim(&names::snake_ident(wire_name, "field"));
+            let setter = methods.claim(&rust_name);
+            let null_setter =
+                nullable.then(|| methods.claim(&format!("{}_null", names::bare(&rust_name))));
+            let default_getter = default
+                .as_ref()
+                .filter(|_| fixed.is_none())
+                .map(|_| methods.claim(&format!("{}_or_default", names::bare(&rust_name))));
             fields.push(Field {
                 wire_name: wire_name.to_owned(),
-                rust_name: field_names.claim(&names::snake_ident(wire_name, "field")),
+                rust_name,
                 ty,
                 presence,
                 default,
                 doc,
+                setter,
+                null_setter,
+                default_getter,
+                fixed,
             });
         }
         let extra = if parts.forbid_additional {
@@ -770,16 +946,7 @@ impl<'a> TypeLowerer<'a> {
                 value,
             }
         };
-        let derive_default = fields.iter().all(|field| {
-            field.presence != Presence::Required
-                && field.presence != Presence::RequiredNullable
-                && field.default.is_none()
-        });
-        StructDef {
-            fields,
-            extra,
-            derive_default,
-        }
+        StructDef { fields, extra }
     }
 
     fn union_kind(
@@ -848,18 +1015,35 @@ impl<'a> TypeLowerer<'a> {
                     }
                 }
             }
+            // An inline alternative is named by its title, else by its shape.
+            let shape_name = || {
+                let inner = self.resolve(view, &alternative_pointer).map(|(s, _)| s);
+                inner
+                    .and_then(|inner| inner.schema_data.title.clone())
+                    .filter(|title| !names::pascal_ident(title, "").is_empty())
+                    .unwrap_or_else(|| {
+                        match inner.map(|inner| &inner.schema_kind) {
+                            Some(SchemaKind::Type(Type::Array(_))) => "Array",
+                            Some(SchemaKind::Type(Type::String(_))) => "String",
+                            Some(SchemaKind::Type(Type::Object(_))) => "Object",
+                            Some(SchemaKind::Any(any)) if !any.properties.is_empty() => "Object",
+                            _ => "Variant",
+                        }
+                        .to_owned()
+                    })
+            };
             let hint_suffix = tags
                 .first()
                 .cloned()
                 .or_else(|| ref_name.clone())
-                .unwrap_or_else(|| format!("Variant{index}"));
+                .unwrap_or_else(shape_name);
             let (ty, _nullable) = self.type_of(
                 view,
                 &format!("{name}{}", names::pascal_ident(&hint_suffix, "Variant")),
                 &alternative_pointer,
             );
             let wanted = if let Some(first) = tags.first() {
-                names::pascal_ident(first, "Variant")
+                names::variant_ident(first)
             } else if let Some(ref_name) = &ref_name {
                 names::pascal_ident(ref_name, "Variant")
             } else {
@@ -870,7 +1054,18 @@ impl<'a> TypeLowerer<'a> {
                 tags,
                 ty,
                 payload_has_tag,
+                constructor: String::new(),
+                from_payload: false,
             });
+        }
+        // One constructor per variant, and `From<payload>` where no other variant
+        // carries the same type.
+        let mut constructors = Namespace::with_reserved(RESERVED_METHOD_NAMES);
+        let payloads: Vec<TypeRef> = variants.iter().map(|variant| variant.ty.clone()).collect();
+        for variant in &mut variants {
+            variant.constructor =
+                constructors.claim(&names::snake_ident(&variant.rust_name, "variant"));
+            variant.from_payload = payloads.iter().filter(|ty| **ty == variant.ty).count() == 1;
         }
         // A tag discriminates only if every variant has values and no value is shared.
         let mut seen = BTreeSet::new();
@@ -932,6 +1127,7 @@ impl<'a> TypeLowerer<'a> {
     #[must_use]
     pub fn finish(self) -> (Vec<TypeDef>, Diagnostics) {
         let mut defs = self.defs;
+        fix_union_tags(&mut defs);
         box_recursive_fields(&mut defs);
         (defs.into_values().collect(), self.diagnostics)
     }
@@ -971,14 +1167,14 @@ fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
 }
 
 fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
-    let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+    let mut variant_names = Namespace::with_reserved(&["Other"]);
     let mut seen = BTreeSet::new();
     values
         .iter()
         .filter(|value| seen.insert((*value).clone()))
         .map(|value| EnumVariant {
             wire_value: value.clone(),
-            rust_name: variant_names.claim(&names::pascal_ident(value, "Value")),
+            rust_name: variant_names.claim(&names::variant_ident(value)),
         })
         .collect()
 }
@@ -1002,7 +1198,7 @@ fn default_fits(value: &Value, ty: &TypeRef, defs: &BTreeMap<String, TypeDef>) -
     match (ty, value) {
         (TypeRef::String, Value::String(_))
         | (TypeRef::Bool, Value::Bool(_))
-        | (TypeRef::F64, Value::Number(_)) => true,
+        | (TypeRef::Number, Value::Number(_)) => true,
         (TypeRef::I64, Value::Number(n)) => n.is_i64(),
         (TypeRef::I32, Value::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
         (TypeRef::U64, Value::Number(n)) => n.is_u64(),
@@ -1019,7 +1215,7 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::String => "String".to_owned(),
         TypeRef::Bool => "Bool".to_owned(),
         TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "Integer".to_owned(),
-        TypeRef::F64 => "Number".to_owned(),
+        TypeRef::Number => "Number".to_owned(),
         TypeRef::Json => "Json".to_owned(),
         TypeRef::Named(name) => names::bare(name).to_owned(),
         TypeRef::Vec(_) => "Array".to_owned(),
@@ -1027,6 +1223,56 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
         TypeRef::File => "File".to_owned(),
         TypeRef::Bytes => "Bytes".to_owned(),
+    }
+}
+
+/// Marks the tag property of every discriminated union's payload struct as fixed to
+/// the variant's tag, so the struct's constructors write it and no caller types it.
+fn fix_union_tags(defs: &mut BTreeMap<String, TypeDef>) {
+    let mut fixes: Vec<(String, String, String)> = Vec::new();
+    for def in defs.values() {
+        let TypeKind::TaggedUnion { tag, variants } = &def.kind else {
+            continue;
+        };
+        for variant in variants {
+            let (Some(first), true) = (variant.tags.first(), variant.payload_has_tag) else {
+                continue;
+            };
+            let mut current = &variant.ty;
+            for _ in 0..16 {
+                match current {
+                    TypeRef::Named(name) => match defs.get(name).map(|d| &d.kind) {
+                        Some(TypeKind::Alias(target)) => current = target,
+                        Some(TypeKind::Struct(_)) => {
+                            fixes.push((name.clone(), tag.clone(), first.clone()));
+                            break;
+                        }
+                        _ => break,
+                    },
+                    TypeRef::Boxed(inner) => current = inner,
+                    _ => break,
+                }
+            }
+        }
+    }
+    for (name, tag, value) in fixes {
+        let Some(TypeDef {
+            kind: TypeKind::Struct(def),
+            ..
+        }) = defs.get_mut(&name)
+        else {
+            continue;
+        };
+        if let Some(field) = def
+            .fields
+            .iter_mut()
+            .find(|field| field.wire_name == tag && field.ty == TypeRef::String)
+        {
+            if field.fixed.is_none() {
+                field.fixed = Some(value);
+                field.default_getter = None;
+            }
+        }
     }
 }
 

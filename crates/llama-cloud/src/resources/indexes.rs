@@ -58,7 +58,7 @@ impl Indexes {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let indexes = client.indexes().create(llama_cloud::types::IndexesCreateParams::new("dir-abc123")).await?;
-    /// println!("{}", indexes.name);
+    /// println!("{}", indexes.id);
     /// # Ok(())
     /// # }
     /// ```
@@ -88,7 +88,7 @@ impl Indexes {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let indexes = client.indexes().retrieve("index_id", llama_cloud::types::IndexesRetrieveParams::default()).await?;
-    /// println!("{}", indexes.name);
+    /// println!("{}", indexes.id);
     /// # Ok(())
     /// # }
     /// ```

@@ -99,7 +99,7 @@ impl LlamaExtract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let llama_extract = client.llama_extract().run_job_on_file(llama_cloud::types::LlamaExtractRunJobOnFileParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::FileUpload::from_path("report.pdf").expect("readable"))).await?;
+    /// let llama_extract = client.llama_extract().run_job_on_file(llama_cloud::types::LlamaExtractRunJobOnFileParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
     /// println!("{}", llama_extract.id);
     /// # Ok(())
     /// # }

@@ -72,7 +72,7 @@ impl Verify {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let verify = client.alpha().verify().create_job(llama_cloud::types::AlphaVerifyCreateJobParams::default()).await?;
-    /// println!("{}", verify.file_input);
+    /// println!("{}", verify.id);
     /// # Ok(())
     /// # }
     /// ```
@@ -108,7 +108,7 @@ impl Verify {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let verify = client.alpha().verify().get_job("job_id", llama_cloud::types::AlphaVerifyGetJobParams::default()).await?;
-    /// println!("{}", verify.file_input);
+    /// println!("{}", verify.id);
     /// # Ok(())
     /// # }
     /// ```
@@ -178,7 +178,7 @@ impl Verify {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let verify = client.alpha().verify().cancel_job("job_id", llama_cloud::types::AlphaVerifyCancelJobParams::default()).await?;
-    /// println!("{}", verify.file_input);
+    /// println!("{}", verify.id);
     /// # Ok(())
     /// # }
     /// ```

@@ -71,7 +71,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().files().upload(llama_cloud::types::BetaFilesUploadParams::new("purpose", llama_cloud::FileUpload::from_path("report.pdf").expect("readable"))).await?;
+    /// let files = client.beta().files().upload(llama_cloud::types::BetaFilesUploadParams::new("purpose", llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
     /// println!("{}", files.id);
     /// # Ok(())
     /// # }

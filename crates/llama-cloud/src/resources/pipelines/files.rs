@@ -211,7 +211,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().import_metadata("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesImportMetadataParams::new(llama_cloud::FileUpload::from_path("report.pdf").expect("readable"))).await?;
+    /// let files = client.pipelines().files().import_metadata("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesImportMetadataParams::new(llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }

@@ -92,7 +92,7 @@ impl Batches {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let batches = client.v2().batches().retrieve("batch_id", llama_cloud::types::V2BatchesRetrieveParams::default()).await?;
-    /// println!("{}", batches.project_id);
+    /// println!("{}", batches.id);
     /// # Ok(())
     /// # }
     /// ```
@@ -128,7 +128,7 @@ impl Batches {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let batches = client.v2().batches().cancel("batch_id", llama_cloud::types::V2BatchesCancelParams::default()).await?;
-    /// println!("{}", batches.project_id);
+    /// println!("{}", batches.id);
     /// # Ok(())
     /// # }
     /// ```

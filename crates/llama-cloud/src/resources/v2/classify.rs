@@ -77,7 +77,7 @@ impl Classify {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let classify = client.v2().classify().create_job(llama_cloud::types::V2ClassifyCreateJobParams::default()).await?;
-    /// println!("{}", classify.file_input);
+    /// println!("{}", classify.id);
     /// # Ok(())
     /// # }
     /// ```
@@ -111,7 +111,7 @@ impl Classify {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let classify = client.v2().classify().get_job("job_id", llama_cloud::types::V2ClassifyGetJobParams::default()).await?;
-    /// println!("{}", classify.file_input);
+    /// println!("{}", classify.id);
     /// # Ok(())
     /// # }
     /// ```
@@ -144,7 +144,7 @@ impl Classify {
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
     /// let classify = client.v2().classify().cancel_job("job_id", llama_cloud::types::V2ClassifyCancelJobParams::default()).await?;
-    /// println!("{}", classify.file_input);
+    /// println!("{}", classify.id);
     /// # Ok(())
     /// # }
     /// ```

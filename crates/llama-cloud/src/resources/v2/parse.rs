@@ -25,17 +25,6 @@ impl Parse {
     /// `expand` to retrieve results.
     ///
     /// `POST /api/v2/parse/upload`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let parse = client.v2().parse().upload_file_multipart(llama_cloud::types::V2ParseUploadFileMultipartParams::default()).await?;
-    /// println!("{}", parse.id);
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn upload_file_multipart(
         &self,
         params: crate::types::V2ParseUploadFileMultipartParams,
@@ -47,6 +36,10 @@ impl Parse {
         request.path("/api/v2/parse/upload");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        let mut form = crate::request::Multipart::default();
+        form.file("file", &params.file);
+        form.text("configuration", &params.configuration);
+        request.multipart(form);
         crate::Call::json(self.client.clone(), request)
     }
     /// List Parse Jobs

@@ -100,7 +100,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().directories().files().upload("directory_id", llama_cloud::types::BetaDirectoriesFilesUploadParams::new(llama_cloud::FileUpload::from_path("report.pdf").expect("readable"))).await?;
+    /// let files = client.beta().directories().files().upload("directory_id", llama_cloud::types::BetaDirectoriesFilesUploadParams::new(llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
     /// println!("{}", files.id);
     /// # Ok(())
     /// # }
