@@ -1,4 +1,4 @@
-//! `cargo xtask corpus [DIR] [--fast] [--write-docs]`: the generator against real specs.
+//! `cargo xtask corpus [DIR] [--fast] [--roundtrip] [--write-docs]`: the generator against real specs.
 //!
 //! Input: every `*.json`, `*.yaml` and `*.yml` in DIR (default `../shared/corpus`).
 //! Output: a table (spec, operations, generated lines, generation time, `cargo check`
@@ -34,6 +34,8 @@ const FAST: &[&str] = &[
 /// One spec's row.
 struct Row {
     spec: String,
+    /// The SDK's package in the scratch workspace (empty when none was generated).
+    package: String,
     operations: usize,
     lines: usize,
     generate_ms: u128,
@@ -44,6 +46,7 @@ struct Row {
 
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let fast = args.contains(&"--fast");
+    let roundtrip = args.contains(&"--roundtrip");
     let write_docs = args.contains(&"--write-docs");
     let dir = args
         .iter()
@@ -115,6 +118,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 workspace.add(&format!("{crate_name}-cli"), &cli_files)?;
                 rows.push(Row {
                     spec: file_name,
+                    package: crate_name.clone(),
                     operations,
                     lines,
                     generate_ms,
@@ -131,6 +135,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                     .map_or_else(String::new, |d| d.message.clone());
                 rows.push(Row {
                     spec: file_name,
+                    package: String::new(),
                     operations: 0,
                     lines: 0,
                     generate_ms,
@@ -142,6 +147,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
             Err(other) => {
                 rows.push(Row {
                     spec: file_name,
+                    package: String::new(),
                     operations: 0,
                     lines: 0,
                     generate_ms,
@@ -194,6 +200,29 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         );
     }
 
+    let mut roundtrip_failed = Vec::new();
+    if roundtrip {
+        for row in rows.iter().filter(|row| row.check == "ok") {
+            let package = &row.package;
+            let output = scratch::cargo(root)
+                .args(["test", "--quiet", "--package", package, "--test", "roundtrip"])
+                .current_dir(&workspace.dir)
+                .output()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            if output.status.success() {
+                eprintln!("{}: round trip ok", row.spec);
+            } else {
+                eprintln!(
+                    "{}: round trip FAILED:\n{}{}",
+                    row.spec,
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                roundtrip_failed.push(row.spec.clone());
+            }
+        }
+    }
+
     let table = render(&rows);
     println!("{table}");
     if write_docs {
@@ -209,6 +238,12 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         .filter(|row| row.check != "ok" && !row.check.starts_with("refused"))
         .collect();
     let warned: Vec<&Row> = rows.iter().filter(|row| row.warnings > 0).collect();
+    if !roundtrip_failed.is_empty() {
+        return Err(format!(
+            "round trip failed for {}",
+            roundtrip_failed.join(", ")
+        ));
+    }
     if failed.is_empty() && warned.is_empty() {
         Ok(())
     } else {

@@ -26963,7 +26963,7 @@ pub struct FilterOperation {
 impl FilterOperation {
     /// Sets `eq`.
     #[must_use]
-    pub fn eq_2(mut self, value: impl Into<crate::types::FilterOperationEq>) -> Self {
+    pub fn eq(mut self, value: impl Into<crate::types::FilterOperationEq>) -> Self {
         self.eq = crate::Nullable::Value(value.into());
         self
     }
@@ -26975,7 +26975,7 @@ impl FilterOperation {
     }
     /// Sets `ne`.
     #[must_use]
-    pub fn ne_2(mut self, value: impl Into<crate::types::FilterOperationNe>) -> Self {
+    pub fn ne(mut self, value: impl Into<crate::types::FilterOperationNe>) -> Self {
         self.ne = crate::Nullable::Value(value.into());
         self
     }

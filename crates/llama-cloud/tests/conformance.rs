@@ -3357,7 +3357,11 @@ async fn v2_parse_upload_file_multipart() {
         llama_cloud::FileUpload::new(&b"hello"[..])
             .filename("hello.txt")
             .content_type("text/plain"),
-        value::<llama_cloud::types::ParseRequestConfiguration>("{}"),
+        value::<
+            llama_cloud::types::ParseRequestConfiguration,
+        >(
+            "{\"user_metadata\":{\"owner\":\"jerry\",\"team\":\"research\"},\"webhook_configuration_ids\":[\"whc-...\",\"whc-...\"],\"tier\":\"fast\",\"version\":\"latest\",\"client_name\":\"string\",\"processing_options\":{\"confidence_score_effort\":\"high\"},\"fast_options\":{},\"agentic_options\":{},\"webhook_configurations\":[{},{}],\"input_options\":{},\"crop_box\":{},\"page_ranges\":{},\"disable_cache\":true,\"output_options\":{},\"processing_control\":{},\"configuration_id\":\"string\",\"file_id\":\"string\",\"source_url\":\"https://example.com\",\"http_proxy\":\"https://example.com\"}",
+        ),
     );
     params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
     params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod conformance;
 pub mod models;
 pub mod resources;
+pub mod roundtrip;
 pub mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -239,6 +240,8 @@ enum Job<'u, 'a> {
     Blocking,
     /// The conformance tests.
     Conformance,
+    /// `tests/roundtrip.rs`.
+    Roundtrip,
 }
 
 fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
@@ -281,6 +284,7 @@ fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
             "tests/conformance.rs",
             &conformance::conformance_tests(api),
         ),
+        Job::Roundtrip => rust_file(api, "tests/roundtrip.rs", &roundtrip::roundtrip_tests(api)),
     }
 }
 
@@ -403,7 +407,7 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
     let resource_files = resources::resource_files(&api.root);
     let chunk = units.len().div_ceil(16).max(1);
     // The two single big files go first, so no thread is left with one at the end.
-    let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Blocking];
+    let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Roundtrip, Job::Blocking];
     jobs.extend(units.chunks(chunk).map(Job::Types));
     jobs.extend(resource_files.iter().map(Job::Resource));
     let outputs = run_jobs(api, &jobs)?;
@@ -419,6 +423,9 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
             }
             Job::Conformance => {
                 files.insert("tests/conformance.rs".to_owned(), output);
+            }
+            Job::Roundtrip => {
+                files.insert("tests/roundtrip.rs".to_owned(), output);
             }
         }
     }

@@ -1239,10 +1239,11 @@ fn override_body<'a>(
             wire_name: name.clone(),
             rust_name: field_names.claim(&names::snake_ident(name, "field")),
             location: ParamLocation::Body,
-            example: if field.file {
-                Value::Null
-            } else {
-                Value::Object(serde_json::Map::new())
+            example: match &field.schema {
+                Some(schema) if !field.file => {
+                    examples::Examples::new(lowerer.document()).body(SchemaView::Ref(schema))
+                }
+                _ => Value::Null,
             },
             ty,
             presence: if field.required {

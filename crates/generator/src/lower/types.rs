@@ -65,16 +65,21 @@ pub const RESERVED_METHOD_NAMES: &[&str] = &[
     "default",
     "clone",
     "clone_from",
-    "eq",
-    "ne",
-    "fmt",
-    "serialize",
-    "deserialize",
     "into",
     "from",
     "to_owned",
     "extra_fields",
 ];
+
+/// A setter's name: the field's, or `set_<field>` where the field's would shadow a
+/// method every value has (`clone`).
+fn setter_name(methods: &mut Namespace, rust_name: &str) -> String {
+    if RESERVED_METHOD_NAMES.contains(&names::bare(rust_name)) {
+        methods.claim(&format!("set_{}", names::bare(rust_name)))
+    } else {
+        methods.claim(rust_name)
+    }
+}
 
 /// The name of the field that keeps unknown properties.
 pub const EXTRA_FIELDS: &str = "extra_fields";
@@ -903,7 +908,7 @@ impl<'a> TypeLowerer<'a> {
                 .and_then(schema_doc)
                 .unwrap_or_else(|| format!("The `{wire_name}` property."));
             let rust_name = field_names.claim(&names::snake_ident(wire_name, "field"));
-            let setter = methods.claim(&rust_name);
+            let setter = setter_name(&mut methods, &rust_name);
             let null_setter =
                 nullable.then(|| methods.claim(&format!("{}_null", names::bare(&rust_name))));
             let default_getter = default
