@@ -254,13 +254,7 @@ impl<T> Call<T> {
             Decoder::Streaming(_) => Receive::Head,
             Decoder::Buffered(_) => Receive::Body,
         };
-        let received = send(
-            &context.client,
-            &context.request,
-            &context.options,
-            receive,
-        )
-        .await?;
+        let received = send(&context.client, &context.request, &context.options, receive).await?;
         match (decode, received) {
             (Decoder::Streaming(start), Received::Head(mut response)) => {
                 let idle = Some(
@@ -279,7 +273,14 @@ impl<T> Call<T> {
                     data: start(response, idle),
                 })
             }
-            (Decoder::Buffered(decode), Received::Whole { status, headers, body }) => {
+            (
+                Decoder::Buffered(decode),
+                Received::Whole {
+                    status,
+                    headers,
+                    body,
+                },
+            ) => {
                 tracing::debug!(
                     operation = context.request.operation,
                     status = status.as_u16(),

@@ -204,7 +204,15 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_form() {
-        for text in ["3", "3.0", "-0.0", "2.5", "-7", "18446744073709551615", "1e300"] {
+        for text in [
+            "3",
+            "3.0",
+            "-0.0",
+            "2.5",
+            "-7",
+            "18446744073709551615",
+            "1e300",
+        ] {
             let number: Number = serde_json::from_str(text).unwrap();
             let again = serde_json::to_string(&number).unwrap();
             let expected: serde_json::Value = serde_json::from_str(text).unwrap();

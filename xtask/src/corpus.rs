@@ -205,7 +205,14 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         for row in rows.iter().filter(|row| row.check == "ok") {
             let package = &row.package;
             let output = scratch::cargo(root)
-                .args(["test", "--quiet", "--package", package, "--test", "roundtrip"])
+                .args([
+                    "test",
+                    "--quiet",
+                    "--package",
+                    package,
+                    "--test",
+                    "roundtrip",
+                ])
                 .current_dir(&workspace.dir)
                 .output()
                 .map_err(|e| format!("cannot run cargo: {e}"))?;

@@ -369,9 +369,7 @@ impl Multipart {
                     reqwest::multipart::Part::stream(file.bytes.clone())
                         .file_name(filename)
                         .mime_str(&content_type)
-                        .map_err(|error| {
-                            Error::InvalidRequest(format!("file `{name}`: {error}"))
-                        })?
+                        .map_err(|error| Error::InvalidRequest(format!("file `{name}`: {error}")))?
                 }
             };
             form = form.part(name.clone(), part);

@@ -3040,7 +3040,7 @@ impl AutoTransformConfig {
     /// `chunk_size`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_size_or_default(&self) -> i64 {
-        self.chunk_size.clone().unwrap_or_else(|| 1024i64)
+        self.chunk_size.unwrap_or(1024i64)
     }
     /// Sets `chunk_overlap`.
     #[must_use]
@@ -3051,7 +3051,7 @@ impl AutoTransformConfig {
     /// `chunk_overlap`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_overlap_or_default(&self) -> i64 {
-        self.chunk_overlap.clone().unwrap_or_else(|| 200i64)
+        self.chunk_overlap.unwrap_or(200i64)
     }
 }
 /// AzureOpenAIEmbedding
@@ -3146,7 +3146,7 @@ impl AzureOpenAIEmbedding {
     /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.clone().unwrap_or_else(|| 10i64)
+        self.embed_batch_size.unwrap_or(10i64)
     }
     /// Sets `num_workers`.
     #[must_use]
@@ -3212,7 +3212,7 @@ impl AzureOpenAIEmbedding {
     /// `max_retries`, or the API's default when it is absent.
     #[must_use]
     pub fn max_retries_or_default(&self) -> i64 {
-        self.max_retries.clone().unwrap_or_else(|| 10i64)
+        self.max_retries.unwrap_or(10i64)
     }
     /// Sets `timeout`.
     #[must_use]
@@ -3223,7 +3223,7 @@ impl AzureOpenAIEmbedding {
     /// `timeout`, or the API's default when it is absent.
     #[must_use]
     pub fn timeout_or_default(&self) -> crate::Number {
-        self.timeout.clone().unwrap_or_else(|| crate::Number::from(60f64))
+        self.timeout.unwrap_or(crate::Number::from(60f64))
     }
     /// Sets `default_headers`.
     #[must_use]
@@ -3249,7 +3249,7 @@ impl AzureOpenAIEmbedding {
     /// `reuse_client`, or the API's default when it is absent.
     #[must_use]
     pub fn reuse_client_or_default(&self) -> bool {
-        self.reuse_client.clone().unwrap_or_else(|| true)
+        self.reuse_client.unwrap_or(true)
     }
     /// Sets `dimensions`.
     #[must_use]
@@ -4468,7 +4468,7 @@ impl BatchJobResponse {
     /// `processed_items`, or the API's default when it is absent.
     #[must_use]
     pub fn processed_items_or_default(&self) -> i64 {
-        self.processed_items.clone().unwrap_or_else(|| 0i64)
+        self.processed_items.unwrap_or(0i64)
     }
     /// Sets `failed_items`.
     #[must_use]
@@ -4479,7 +4479,7 @@ impl BatchJobResponse {
     /// `failed_items`, or the API's default when it is absent.
     #[must_use]
     pub fn failed_items_or_default(&self) -> i64 {
-        self.failed_items.clone().unwrap_or_else(|| 0i64)
+        self.failed_items.unwrap_or(0i64)
     }
     /// Sets `skipped_items`.
     #[must_use]
@@ -4490,7 +4490,7 @@ impl BatchJobResponse {
     /// `skipped_items`, or the API's default when it is absent.
     #[must_use]
     pub fn skipped_items_or_default(&self) -> i64 {
-        self.skipped_items.clone().unwrap_or_else(|| 0i64)
+        self.skipped_items.unwrap_or(0i64)
     }
     /// Sets `workflow_id`.
     #[must_use]
@@ -5404,7 +5404,7 @@ impl BatchParseJobConfig {
         match &self.disable_ocr {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `annotate_links`.
@@ -5425,7 +5425,7 @@ impl BatchParseJobConfig {
         match &self.annotate_links {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `annotate_revisions`.
@@ -5458,7 +5458,7 @@ impl BatchParseJobConfig {
         match &self.adaptive_long_table {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `compact_markdown_table`.
@@ -5479,7 +5479,7 @@ impl BatchParseJobConfig {
         match &self.compact_markdown_table {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `disable_reconstruction`.
@@ -5500,7 +5500,7 @@ impl BatchParseJobConfig {
         match &self.disable_reconstruction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `disable_image_extraction`.
@@ -5521,7 +5521,7 @@ impl BatchParseJobConfig {
         match &self.disable_image_extraction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `invalidate_cache`.
@@ -5542,7 +5542,7 @@ impl BatchParseJobConfig {
         match &self.invalidate_cache {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `outlined_table_extraction`.
@@ -5563,7 +5563,7 @@ impl BatchParseJobConfig {
         match &self.outlined_table_extraction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `aggressive_table_extraction`.
@@ -5584,7 +5584,7 @@ impl BatchParseJobConfig {
         match &self.aggressive_table_extraction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `merge_tables_across_pages_in_markdown`.
@@ -5605,7 +5605,7 @@ impl BatchParseJobConfig {
         match &self.merge_tables_across_pages_in_markdown {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `output_pdf_of_document`.
@@ -5626,7 +5626,7 @@ impl BatchParseJobConfig {
         match &self.output_pdf_of_document {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `do_not_cache`.
@@ -5647,7 +5647,7 @@ impl BatchParseJobConfig {
         match &self.do_not_cache {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `fast_mode`.
@@ -5668,7 +5668,7 @@ impl BatchParseJobConfig {
         match &self.fast_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `skip_diagonal_text`.
@@ -5689,7 +5689,7 @@ impl BatchParseJobConfig {
         match &self.skip_diagonal_text {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `preserve_layout_alignment_across_pages`.
@@ -5710,7 +5710,7 @@ impl BatchParseJobConfig {
         match &self.preserve_layout_alignment_across_pages {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `preserve_very_small_text`.
@@ -5731,7 +5731,7 @@ impl BatchParseJobConfig {
         match &self.preserve_very_small_text {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `gpt4o_mode`.
@@ -5752,7 +5752,7 @@ impl BatchParseJobConfig {
         match &self.gpt4o_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `gpt4o_api_key`.
@@ -5785,7 +5785,7 @@ impl BatchParseJobConfig {
         match &self.do_not_unroll_columns {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `extract_layout`.
@@ -5806,7 +5806,7 @@ impl BatchParseJobConfig {
         match &self.extract_layout {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `high_res_ocr`.
@@ -5827,7 +5827,7 @@ impl BatchParseJobConfig {
         match &self.high_res_ocr {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `confidence_score_effort`.
@@ -5860,7 +5860,7 @@ impl BatchParseJobConfig {
         match &self.html_make_all_elements_visible {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `layout_aware`.
@@ -5881,7 +5881,7 @@ impl BatchParseJobConfig {
         match &self.layout_aware {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `specialized_chart_parsing_agentic`.
@@ -5902,7 +5902,7 @@ impl BatchParseJobConfig {
         match &self.specialized_chart_parsing_agentic {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `specialized_chart_parsing_plus`.
@@ -5923,7 +5923,7 @@ impl BatchParseJobConfig {
         match &self.specialized_chart_parsing_plus {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `specialized_chart_parsing_efficient`.
@@ -5944,7 +5944,7 @@ impl BatchParseJobConfig {
         match &self.specialized_chart_parsing_efficient {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `specialized_image_parsing`.
@@ -5965,7 +5965,7 @@ impl BatchParseJobConfig {
         match &self.specialized_image_parsing {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `precise_bounding_box`.
@@ -5986,7 +5986,7 @@ impl BatchParseJobConfig {
         match &self.precise_bounding_box {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `line_level_bounding_box`.
@@ -6007,7 +6007,7 @@ impl BatchParseJobConfig {
         match &self.line_level_bounding_box {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `html_remove_navigation_elements`.
@@ -6028,7 +6028,7 @@ impl BatchParseJobConfig {
         match &self.html_remove_navigation_elements {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `html_remove_fixed_elements`.
@@ -6049,7 +6049,7 @@ impl BatchParseJobConfig {
         match &self.html_remove_fixed_elements {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `guess_xlsx_sheet_name`.
@@ -6070,7 +6070,7 @@ impl BatchParseJobConfig {
         match &self.guess_xlsx_sheet_name {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `page_separator`.
@@ -6175,7 +6175,7 @@ impl BatchParseJobConfig {
         match &self.use_vendor_multimodal_model {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `vendor_multimodal_model_name`.
@@ -6280,7 +6280,7 @@ impl BatchParseJobConfig {
         match &self.take_screenshot {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `is_formatting_instruction`.
@@ -6301,7 +6301,7 @@ impl BatchParseJobConfig {
         match &self.is_formatting_instruction {
             crate::Nullable::Omitted => Some(true),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `premium_mode`.
@@ -6322,7 +6322,7 @@ impl BatchParseJobConfig {
         match &self.premium_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `continuous_mode`.
@@ -6343,7 +6343,7 @@ impl BatchParseJobConfig {
         match &self.continuous_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `input_s3_path`.
@@ -6496,7 +6496,7 @@ impl BatchParseJobConfig {
         match &self.auto_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `auto_mode_trigger_on_regexp_in_page`.
@@ -6547,7 +6547,7 @@ impl BatchParseJobConfig {
         match &self.auto_mode_trigger_on_table_in_page {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `auto_mode_trigger_on_image_in_page`.
@@ -6568,7 +6568,7 @@ impl BatchParseJobConfig {
         match &self.auto_mode_trigger_on_image_in_page {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `auto_mode_configuration_json`.
@@ -6601,7 +6601,7 @@ impl BatchParseJobConfig {
         match &self.structured_output {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `structured_output_json_schema`.
@@ -6673,7 +6673,7 @@ impl BatchParseJobConfig {
         match &self.extract_charts {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `formatting_instruction`.
@@ -6733,7 +6733,7 @@ impl BatchParseJobConfig {
         match &self.spreadsheet_extract_sub_tables {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `spreadsheet_force_formula_computation`.
@@ -6754,7 +6754,7 @@ impl BatchParseJobConfig {
         match &self.spreadsheet_force_formula_computation {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `spreadsheet_include_hidden_sheets`.
@@ -6775,7 +6775,7 @@ impl BatchParseJobConfig {
         match &self.spreadsheet_include_hidden_sheets {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `inline_images_in_markdown`.
@@ -6796,7 +6796,7 @@ impl BatchParseJobConfig {
         match &self.inline_images_in_markdown {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `job_timeout_in_seconds`.
@@ -6846,7 +6846,7 @@ impl BatchParseJobConfig {
         match &self.strict_mode_image_extraction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `strict_mode_image_ocr`.
@@ -6867,7 +6867,7 @@ impl BatchParseJobConfig {
         match &self.strict_mode_image_ocr {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `strict_mode_reconstruction`.
@@ -6888,7 +6888,7 @@ impl BatchParseJobConfig {
         match &self.strict_mode_reconstruction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `strict_mode_buggy_font`.
@@ -6909,7 +6909,7 @@ impl BatchParseJobConfig {
         match &self.strict_mode_buggy_font {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `save_images`.
@@ -6930,7 +6930,7 @@ impl BatchParseJobConfig {
         match &self.save_images {
             crate::Nullable::Omitted => Some(true),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `images_to_save`.
@@ -6970,7 +6970,7 @@ impl BatchParseJobConfig {
         match &self.hide_headers {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `hide_footers`.
@@ -6991,7 +6991,7 @@ impl BatchParseJobConfig {
         match &self.hide_footers {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `page_header_prefix`.
@@ -7060,7 +7060,7 @@ impl BatchParseJobConfig {
         match &self.remove_hidden_text {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `keep_page_separator_when_merging_tables`.
@@ -7081,7 +7081,7 @@ impl BatchParseJobConfig {
         match &self.keep_page_separator_when_merging_tables {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `ignore_document_elements_for_layout_detection`.
@@ -7106,7 +7106,7 @@ impl BatchParseJobConfig {
         match &self.ignore_document_elements_for_layout_detection {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `output_tables_as_HTML`.
@@ -7127,7 +7127,7 @@ impl BatchParseJobConfig {
         match &self.output_tables_as_html {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `internal_is_screenshot_job`.
@@ -7148,7 +7148,7 @@ impl BatchParseJobConfig {
         match &self.internal_is_screenshot_job {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `parse_mode`.
@@ -7217,7 +7217,7 @@ impl BatchParseJobConfig {
         match &self.page_error_tolerance {
             crate::Nullable::Omitted => Some(crate::Number::from(0.05f64)),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `replace_failed_page_mode`.
@@ -7315,7 +7315,7 @@ impl BatchParseJobConfig {
         match &self.presentation_out_of_bounds_content {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `presentation_skip_embedded_data`.
@@ -7336,7 +7336,7 @@ impl BatchParseJobConfig {
         match &self.presentation_skip_embedded_data {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `tier`.
@@ -7381,7 +7381,7 @@ impl BatchParseJobConfig {
         match &self.extract_printed_page_number {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `enable_cost_optimizer`.
@@ -8269,7 +8269,7 @@ impl BedrockEmbedding {
     /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.clone().unwrap_or_else(|| 10i64)
+        self.embed_batch_size.unwrap_or(10i64)
     }
     /// Sets `num_workers`.
     #[must_use]
@@ -8352,7 +8352,7 @@ impl BedrockEmbedding {
     /// `max_retries`, or the API's default when it is absent.
     #[must_use]
     pub fn max_retries_or_default(&self) -> i64 {
-        self.max_retries.clone().unwrap_or_else(|| 10i64)
+        self.max_retries.unwrap_or(10i64)
     }
     /// Sets `timeout`.
     #[must_use]
@@ -8363,7 +8363,7 @@ impl BedrockEmbedding {
     /// `timeout`, or the API's default when it is absent.
     #[must_use]
     pub fn timeout_or_default(&self) -> crate::Number {
-        self.timeout.clone().unwrap_or_else(|| crate::Number::from(60f64))
+        self.timeout.unwrap_or(crate::Number::from(60f64))
     }
     /// Sets `additional_kwargs`.
     #[must_use]
@@ -9210,7 +9210,7 @@ impl CharacterChunkingConfig {
     /// `chunk_size`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_size_or_default(&self) -> i64 {
-        self.chunk_size.clone().unwrap_or_else(|| 1024i64)
+        self.chunk_size.unwrap_or(1024i64)
     }
     /// Sets `chunk_overlap`.
     #[must_use]
@@ -9221,7 +9221,7 @@ impl CharacterChunkingConfig {
     /// `chunk_overlap`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_overlap_or_default(&self) -> i64 {
-        self.chunk_overlap.clone().unwrap_or_else(|| 200i64)
+        self.chunk_overlap.unwrap_or(200i64)
     }
 }
 /// The response of `POST /api/v1/chat`.
@@ -9989,7 +9989,7 @@ impl ClassifyJob {
     /// `mode`, or the API's default when it is absent.
     #[must_use]
     pub fn mode_or_default(&self) -> crate::types::ClassifyMode {
-        self.mode.clone().unwrap_or_else(|| crate::types::ClassifyMode::Fast)
+        self.mode.clone().unwrap_or(crate::types::ClassifyMode::Fast)
     }
     /// Sets `parsing_configuration`.
     #[must_use]
@@ -10250,7 +10250,7 @@ impl ClassifyParsingConfiguration {
     /// `lang`, or the API's default when it is absent.
     #[must_use]
     pub fn lang_or_default(&self) -> crate::types::ParserLanguages {
-        self.lang.clone().unwrap_or_else(|| crate::types::ParserLanguages::En)
+        self.lang.clone().unwrap_or(crate::types::ParserLanguages::En)
     }
     /// Sets `max_pages`.
     #[must_use]
@@ -10270,7 +10270,7 @@ impl ClassifyParsingConfiguration {
         match &self.max_pages {
             crate::Nullable::Omitted => Some(5i64),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `target_pages`.
@@ -11130,7 +11130,7 @@ impl CloudAstraDBVectorStore {
     /// `supports_nested_metadata_filters`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_nested_metadata_filters_or_default(&self) -> bool {
-        self.supports_nested_metadata_filters.clone().unwrap_or_else(|| true)
+        self.supports_nested_metadata_filters.unwrap_or(true)
     }
     /// Sets `token`.
     #[must_use]
@@ -11258,7 +11258,7 @@ impl CloudAzStorageBlobDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `container_name`.
     #[must_use]
@@ -11446,7 +11446,7 @@ impl CloudAzureAISearchVectorStore {
     /// `supports_nested_metadata_filters`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_nested_metadata_filters_or_default(&self) -> bool {
-        self.supports_nested_metadata_filters.clone().unwrap_or_else(|| true)
+        self.supports_nested_metadata_filters.unwrap_or(true)
     }
     /// Sets `search_service_api_key`.
     #[must_use]
@@ -11629,7 +11629,7 @@ impl CloudBoxDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `folder_id`.
     #[must_use]
@@ -11826,7 +11826,7 @@ impl CloudConfluenceDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `server_url`.
     #[must_use]
@@ -11921,7 +11921,7 @@ impl CloudConfluenceDataSource {
     /// `index_restricted_pages`, or the API's default when it is absent.
     #[must_use]
     pub fn index_restricted_pages_or_default(&self) -> bool {
-        self.index_restricted_pages.clone().unwrap_or_else(|| false)
+        self.index_restricted_pages.unwrap_or(false)
     }
     /// Sets `sync_permissions`.
     #[must_use]
@@ -11932,7 +11932,7 @@ impl CloudConfluenceDataSource {
     /// `sync_permissions`, or the API's default when it is absent.
     #[must_use]
     pub fn sync_permissions_or_default(&self) -> bool {
-        self.sync_permissions.clone().unwrap_or_else(|| true)
+        self.sync_permissions.unwrap_or(true)
     }
     /// Sets `keep_markdown_format`.
     #[must_use]
@@ -12242,7 +12242,7 @@ impl CloudGoogleDriveDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `folder_id`.
     #[must_use]
@@ -12355,7 +12355,7 @@ impl CloudJiraDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `email`.
     #[must_use]
@@ -12519,7 +12519,7 @@ impl CloudJiraDataSourceV2 {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `email`.
     #[must_use]
@@ -12585,7 +12585,7 @@ impl CloudJiraDataSourceV2 {
     ) -> crate::types::CloudJiraDataSourceV2ApiVersion {
         self.api_version
             .clone()
-            .unwrap_or_else(|| crate::types::CloudJiraDataSourceV2ApiVersion::V2)
+            .unwrap_or(crate::types::CloudJiraDataSourceV2ApiVersion::V2)
     }
     /// Sets `query`.
     #[must_use]
@@ -12640,7 +12640,7 @@ impl CloudJiraDataSourceV2 {
     /// `get_permissions`, or the API's default when it is absent.
     #[must_use]
     pub fn get_permissions_or_default(&self) -> bool {
-        self.get_permissions.clone().unwrap_or_else(|| true)
+        self.get_permissions.unwrap_or(true)
     }
     /// Sets `class_name`.
     #[must_use]
@@ -12792,7 +12792,7 @@ impl CloudMilvusVectorStore {
     /// `supports_nested_metadata_filters`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_nested_metadata_filters_or_default(&self) -> bool {
-        self.supports_nested_metadata_filters.clone().unwrap_or_else(|| false)
+        self.supports_nested_metadata_filters.unwrap_or(false)
     }
     /// Sets `uri`.
     #[must_use]
@@ -12921,7 +12921,7 @@ impl CloudMongoDBAtlasVectorSearch {
     /// `supports_nested_metadata_filters`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_nested_metadata_filters_or_default(&self) -> bool {
-        self.supports_nested_metadata_filters.clone().unwrap_or_else(|| false)
+        self.supports_nested_metadata_filters.unwrap_or(false)
     }
     /// Sets `mongodb_uri`.
     #[must_use]
@@ -13028,7 +13028,7 @@ impl CloudNotionPageDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `integration_token`.
     #[must_use]
@@ -13142,7 +13142,7 @@ impl CloudOneDriveDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| true)
+        self.supports_access_control.unwrap_or(true)
     }
     /// Sets `user_principal_name`.
     #[must_use]
@@ -13286,7 +13286,7 @@ impl CloudPineconeVectorStore {
     /// `supports_nested_metadata_filters`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_nested_metadata_filters_or_default(&self) -> bool {
-        self.supports_nested_metadata_filters.clone().unwrap_or_else(|| true)
+        self.supports_nested_metadata_filters.unwrap_or(true)
     }
     /// Sets `api_key`.
     #[must_use]
@@ -13429,7 +13429,7 @@ impl CloudPostgresVectorStore {
     /// `supports_nested_metadata_filters`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_nested_metadata_filters_or_default(&self) -> bool {
-        self.supports_nested_metadata_filters.clone().unwrap_or_else(|| true)
+        self.supports_nested_metadata_filters.unwrap_or(true)
     }
     /// Sets `database`.
     #[must_use]
@@ -13497,7 +13497,7 @@ impl CloudPostgresVectorStore {
         match &self.hybrid_search {
             crate::Nullable::Omitted => Some(true),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `perform_setup`.
@@ -13509,7 +13509,7 @@ impl CloudPostgresVectorStore {
     /// `perform_setup`, or the API's default when it is absent.
     #[must_use]
     pub fn perform_setup_or_default(&self) -> bool {
-        self.perform_setup.clone().unwrap_or_else(|| true)
+        self.perform_setup.unwrap_or(true)
     }
     /// Sets `hnsw_settings`.
     #[must_use]
@@ -13609,7 +13609,7 @@ impl CloudQdrantVectorStore {
     /// `supports_nested_metadata_filters`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_nested_metadata_filters_or_default(&self) -> bool {
-        self.supports_nested_metadata_filters.clone().unwrap_or_else(|| true)
+        self.supports_nested_metadata_filters.unwrap_or(true)
     }
     /// Sets `collection_name`.
     #[must_use]
@@ -13638,7 +13638,7 @@ impl CloudQdrantVectorStore {
     /// `max_retries`, or the API's default when it is absent.
     #[must_use]
     pub fn max_retries_or_default(&self) -> i64 {
-        self.max_retries.clone().unwrap_or_else(|| 3i64)
+        self.max_retries.unwrap_or(3i64)
     }
     /// Sets `client_kwargs`.
     #[must_use]
@@ -13725,7 +13725,7 @@ impl CloudS3DataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `bucket`.
     #[must_use]
@@ -13894,7 +13894,7 @@ impl CloudSharepointDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| true)
+        self.supports_access_control.unwrap_or(true)
     }
     /// Sets `site_name`.
     #[must_use]
@@ -14000,7 +14000,7 @@ impl CloudSharepointDataSource {
     /// `get_permissions`, or the API's default when it is absent.
     #[must_use]
     pub fn get_permissions_or_default(&self) -> bool {
-        self.get_permissions.clone().unwrap_or_else(|| true)
+        self.get_permissions.unwrap_or(true)
     }
     /// Sets `include_path_patterns`.
     #[must_use]
@@ -14099,7 +14099,7 @@ impl CloudSlackDataSource {
     /// `supports_access_control`, or the API's default when it is absent.
     #[must_use]
     pub fn supports_access_control_or_default(&self) -> bool {
-        self.supports_access_control.clone().unwrap_or_else(|| false)
+        self.supports_access_control.unwrap_or(false)
     }
     /// Sets `slack_token`.
     #[must_use]
@@ -14336,7 +14336,7 @@ impl CohereEmbedding {
     /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.clone().unwrap_or_else(|| 10i64)
+        self.embed_batch_size.unwrap_or(10i64)
     }
     /// Sets `num_workers`.
     #[must_use]
@@ -18349,7 +18349,7 @@ impl DocumentCountByStatusResponse {
     /// `only_direct_upload`, or the API's default when it is absent.
     #[must_use]
     pub fn only_direct_upload_or_default(&self) -> bool {
-        self.only_direct_upload.clone().unwrap_or_else(|| false)
+        self.only_direct_upload.unwrap_or(false)
     }
 }
 /// ElementSegmentationConfig
@@ -19760,9 +19760,7 @@ impl ExtractConfig {
     /// `extraction_target`, or the API's default when it is absent.
     #[must_use]
     pub fn extraction_target_or_default(&self) -> crate::types::ExtractTarget {
-        self.extraction_target
-            .clone()
-            .unwrap_or_else(|| crate::types::ExtractTarget::PerDoc)
+        self.extraction_target.clone().unwrap_or(crate::types::ExtractTarget::PerDoc)
     }
     /// Sets `extraction_mode`.
     #[must_use]
@@ -19776,9 +19774,7 @@ impl ExtractConfig {
     /// `extraction_mode`, or the API's default when it is absent.
     #[must_use]
     pub fn extraction_mode_or_default(&self) -> crate::types::ExtractMode {
-        self.extraction_mode
-            .clone()
-            .unwrap_or_else(|| crate::types::ExtractMode::Premium)
+        self.extraction_mode.clone().unwrap_or(crate::types::ExtractMode::Premium)
     }
     /// Sets `parse_model`.
     #[must_use]
@@ -19819,7 +19815,7 @@ impl ExtractConfig {
     /// `multimodal_fast_mode`, or the API's default when it is absent.
     #[must_use]
     pub fn multimodal_fast_mode_or_default(&self) -> bool {
-        self.multimodal_fast_mode.clone().unwrap_or_else(|| false)
+        self.multimodal_fast_mode.unwrap_or(false)
     }
     /// Sets `system_prompt`.
     #[must_use]
@@ -19842,7 +19838,7 @@ impl ExtractConfig {
     /// `use_reasoning`, or the API's default when it is absent.
     #[must_use]
     pub fn use_reasoning_or_default(&self) -> bool {
-        self.use_reasoning.clone().unwrap_or_else(|| false)
+        self.use_reasoning.unwrap_or(false)
     }
     /// Sets `cite_sources`.
     #[must_use]
@@ -19853,7 +19849,7 @@ impl ExtractConfig {
     /// `cite_sources`, or the API's default when it is absent.
     #[must_use]
     pub fn cite_sources_or_default(&self) -> bool {
-        self.cite_sources.clone().unwrap_or_else(|| false)
+        self.cite_sources.unwrap_or(false)
     }
     /// Sets `citation_bbox`.
     #[must_use]
@@ -19864,7 +19860,7 @@ impl ExtractConfig {
     /// `citation_bbox`, or the API's default when it is absent.
     #[must_use]
     pub fn citation_bbox_or_default(&self) -> bool {
-        self.citation_bbox.clone().unwrap_or_else(|| false)
+        self.citation_bbox.unwrap_or(false)
     }
     /// Sets `confidence_scores`.
     #[must_use]
@@ -19875,7 +19871,7 @@ impl ExtractConfig {
     /// `confidence_scores`, or the API's default when it is absent.
     #[must_use]
     pub fn confidence_scores_or_default(&self) -> bool {
-        self.confidence_scores.clone().unwrap_or_else(|| false)
+        self.confidence_scores.unwrap_or(false)
     }
     /// Sets `chunk_mode`.
     #[must_use]
@@ -19889,7 +19885,7 @@ impl ExtractConfig {
     /// `chunk_mode`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_mode_or_default(&self) -> crate::types::DocumentChunkMode {
-        self.chunk_mode.clone().unwrap_or_else(|| crate::types::DocumentChunkMode::Page)
+        self.chunk_mode.clone().unwrap_or(crate::types::DocumentChunkMode::Page)
     }
     /// Sets `high_resolution_mode`.
     #[must_use]
@@ -19900,7 +19896,7 @@ impl ExtractConfig {
     /// `high_resolution_mode`, or the API's default when it is absent.
     #[must_use]
     pub fn high_resolution_mode_or_default(&self) -> bool {
-        self.high_resolution_mode.clone().unwrap_or_else(|| false)
+        self.high_resolution_mode.unwrap_or(false)
     }
     /// Sets `invalidate_cache`.
     #[must_use]
@@ -19911,7 +19907,7 @@ impl ExtractConfig {
     /// `invalidate_cache`, or the API's default when it is absent.
     #[must_use]
     pub fn invalidate_cache_or_default(&self) -> bool {
-        self.invalidate_cache.clone().unwrap_or_else(|| false)
+        self.invalidate_cache.unwrap_or(false)
     }
     /// Sets `num_pages_context`.
     #[must_use]
@@ -20165,7 +20161,7 @@ impl ExtractConfiguration {
     pub fn tier_or_default(&self) -> crate::types::ExtractConfigurationTier {
         self.tier
             .clone()
-            .unwrap_or_else(|| crate::types::ExtractConfigurationTier::CostEffective)
+            .unwrap_or(crate::types::ExtractConfigurationTier::CostEffective)
     }
     /// Sets `version`.
     #[must_use]
@@ -20187,7 +20183,7 @@ impl ExtractConfiguration {
     /// `disable_cache`, or the API's default when it is absent.
     #[must_use]
     pub fn disable_cache_or_default(&self) -> bool {
-        self.disable_cache.clone().unwrap_or_else(|| false)
+        self.disable_cache.unwrap_or(false)
     }
     /// Sets `data_schema`.
     #[must_use]
@@ -20217,9 +20213,7 @@ impl ExtractConfiguration {
     ) -> crate::types::ExtractConfigurationExtractionTarget {
         self.extraction_target
             .clone()
-            .unwrap_or_else(|| {
-                crate::types::ExtractConfigurationExtractionTarget::PerDoc
-            })
+            .unwrap_or(crate::types::ExtractConfigurationExtractionTarget::PerDoc)
     }
     /// Sets `system_prompt`.
     #[must_use]
@@ -20242,7 +20236,7 @@ impl ExtractConfiguration {
     /// `cite_sources`, or the API's default when it is absent.
     #[must_use]
     pub fn cite_sources_or_default(&self) -> bool {
-        self.cite_sources.clone().unwrap_or_else(|| false)
+        self.cite_sources.unwrap_or(false)
     }
     /// Sets `confidence_scores`.
     #[must_use]
@@ -20253,7 +20247,7 @@ impl ExtractConfiguration {
     /// `confidence_scores`, or the API's default when it is absent.
     #[must_use]
     pub fn confidence_scores_or_default(&self) -> bool {
-        self.confidence_scores.clone().unwrap_or_else(|| false)
+        self.confidence_scores.unwrap_or(false)
     }
     /// Sets `spreadsheet_mode`.
     #[must_use]
@@ -20264,7 +20258,7 @@ impl ExtractConfiguration {
     /// `spreadsheet_mode`, or the API's default when it is absent.
     #[must_use]
     pub fn spreadsheet_mode_or_default(&self) -> bool {
-        self.spreadsheet_mode.clone().unwrap_or_else(|| false)
+        self.spreadsheet_mode.unwrap_or(false)
     }
     /// Sets `sheet_names`.
     #[must_use]
@@ -24089,9 +24083,7 @@ impl ExtractV2Parameters {
     /// `tier`, or the API's default when it is absent.
     #[must_use]
     pub fn tier_or_default(&self) -> crate::types::ExtractV2ParametersTier {
-        self.tier
-            .clone()
-            .unwrap_or_else(|| crate::types::ExtractV2ParametersTier::CostEffective)
+        self.tier.clone().unwrap_or(crate::types::ExtractV2ParametersTier::CostEffective)
     }
     /// Sets `version`.
     #[must_use]
@@ -24113,7 +24105,7 @@ impl ExtractV2Parameters {
     /// `disable_cache`, or the API's default when it is absent.
     #[must_use]
     pub fn disable_cache_or_default(&self) -> bool {
-        self.disable_cache.clone().unwrap_or_else(|| false)
+        self.disable_cache.unwrap_or(false)
     }
     /// Sets `data_schema`.
     #[must_use]
@@ -24143,7 +24135,7 @@ impl ExtractV2Parameters {
     ) -> crate::types::ExtractV2ParametersExtractionTarget {
         self.extraction_target
             .clone()
-            .unwrap_or_else(|| crate::types::ExtractV2ParametersExtractionTarget::PerDoc)
+            .unwrap_or(crate::types::ExtractV2ParametersExtractionTarget::PerDoc)
     }
     /// Sets `system_prompt`.
     #[must_use]
@@ -24166,7 +24158,7 @@ impl ExtractV2Parameters {
     /// `cite_sources`, or the API's default when it is absent.
     #[must_use]
     pub fn cite_sources_or_default(&self) -> bool {
-        self.cite_sources.clone().unwrap_or_else(|| false)
+        self.cite_sources.unwrap_or(false)
     }
     /// Sets `confidence_scores`.
     #[must_use]
@@ -24177,7 +24169,7 @@ impl ExtractV2Parameters {
     /// `confidence_scores`, or the API's default when it is absent.
     #[must_use]
     pub fn confidence_scores_or_default(&self) -> bool {
-        self.confidence_scores.clone().unwrap_or_else(|| false)
+        self.confidence_scores.unwrap_or(false)
     }
     /// Sets `spreadsheet_mode`.
     #[must_use]
@@ -24188,7 +24180,7 @@ impl ExtractV2Parameters {
     /// `spreadsheet_mode`, or the API's default when it is absent.
     #[must_use]
     pub fn spreadsheet_mode_or_default(&self) -> bool {
-        self.spreadsheet_mode.clone().unwrap_or_else(|| false)
+        self.spreadsheet_mode.unwrap_or(false)
     }
     /// Sets `sheet_names`.
     #[must_use]
@@ -25356,7 +25348,7 @@ impl FailedFormsPage {
     /// `success`, or the API's default when it is absent.
     #[must_use]
     pub fn success_or_default(&self) -> bool {
-        self.success.clone().unwrap_or_else(|| false)
+        self.success.unwrap_or(false)
     }
 }
 /// FailedMarkdownPage
@@ -25412,7 +25404,7 @@ impl FailedMarkdownPage {
     /// `success`, or the API's default when it is absent.
     #[must_use]
     pub fn success_or_default(&self) -> bool {
-        self.success.clone().unwrap_or_else(|| false)
+        self.success.unwrap_or(false)
     }
 }
 /// FailedStructuredPage
@@ -25468,7 +25460,7 @@ impl FailedStructuredPage {
     /// `success`, or the API's default when it is absent.
     #[must_use]
     pub fn success_or_default(&self) -> bool {
-        self.success.clone().unwrap_or_else(|| false)
+        self.success.unwrap_or(false)
     }
 }
 /// Configuration for handling different types of failures during data source processing.
@@ -25496,7 +25488,7 @@ impl FailureHandlingConfig {
     /// `skip_list_failures`, or the API's default when it is absent.
     #[must_use]
     pub fn skip_list_failures_or_default(&self) -> bool {
-        self.skip_list_failures.clone().unwrap_or_else(|| false)
+        self.skip_list_failures.unwrap_or(false)
     }
 }
 /// Schema for a file.
@@ -26062,7 +26054,7 @@ impl FileCountByStatusResponse {
     /// `only_manually_uploaded`, or the API's default when it is absent.
     #[must_use]
     pub fn only_manually_uploaded_or_default(&self) -> bool {
-        self.only_manually_uploaded.clone().unwrap_or_else(|| false)
+        self.only_manually_uploaded.unwrap_or(false)
     }
 }
 /// Schema for file data with base64 content and MIME type.
@@ -27062,8 +27054,6 @@ pub enum FilterOperationEq {
     Integer(i64),
     /// One of the union's alternatives.
     String(String),
-    /// One of the union's alternatives.
-    String2(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -27083,11 +27073,6 @@ impl FilterOperationEq {
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `String2` variant.
-    #[must_use]
-    pub fn string2(value: impl Into<String>) -> Self {
-        Self::String2(value.into())
-    }
 }
 impl From<crate::Number> for FilterOperationEq {
     fn from(value: crate::Number) -> Self {
@@ -27097,6 +27082,11 @@ impl From<crate::Number> for FilterOperationEq {
 impl From<i64> for FilterOperationEq {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl From<String> for FilterOperationEq {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
 }
 /// The `FilterOperationExcludesItem` schema.
@@ -27109,8 +27099,6 @@ pub enum FilterOperationExcludesItem {
     Integer(i64),
     /// One of the union's alternatives.
     String(String),
-    /// One of the union's alternatives.
-    String2(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -27130,11 +27118,6 @@ impl FilterOperationExcludesItem {
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `String2` variant.
-    #[must_use]
-    pub fn string2(value: impl Into<String>) -> Self {
-        Self::String2(value.into())
-    }
 }
 impl From<crate::Number> for FilterOperationExcludesItem {
     fn from(value: crate::Number) -> Self {
@@ -27144,6 +27127,11 @@ impl From<crate::Number> for FilterOperationExcludesItem {
 impl From<i64> for FilterOperationExcludesItem {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl From<String> for FilterOperationExcludesItem {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
 }
 /// Gt
@@ -27156,8 +27144,6 @@ pub enum FilterOperationGt {
     Integer(i64),
     /// One of the union's alternatives.
     String(String),
-    /// One of the union's alternatives.
-    String2(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -27177,11 +27163,6 @@ impl FilterOperationGt {
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `String2` variant.
-    #[must_use]
-    pub fn string2(value: impl Into<String>) -> Self {
-        Self::String2(value.into())
-    }
 }
 impl From<crate::Number> for FilterOperationGt {
     fn from(value: crate::Number) -> Self {
@@ -27191,6 +27172,11 @@ impl From<crate::Number> for FilterOperationGt {
 impl From<i64> for FilterOperationGt {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl From<String> for FilterOperationGt {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
 }
 /// Gte
@@ -27203,8 +27189,6 @@ pub enum FilterOperationGte {
     Integer(i64),
     /// One of the union's alternatives.
     String(String),
-    /// One of the union's alternatives.
-    String2(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -27224,11 +27208,6 @@ impl FilterOperationGte {
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `String2` variant.
-    #[must_use]
-    pub fn string2(value: impl Into<String>) -> Self {
-        Self::String2(value.into())
-    }
 }
 impl From<crate::Number> for FilterOperationGte {
     fn from(value: crate::Number) -> Self {
@@ -27238,6 +27217,11 @@ impl From<crate::Number> for FilterOperationGte {
 impl From<i64> for FilterOperationGte {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl From<String> for FilterOperationGte {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
 }
 /// The `FilterOperationIncludesItem` schema.
@@ -27250,8 +27234,6 @@ pub enum FilterOperationIncludesItem {
     Integer(i64),
     /// One of the union's alternatives.
     String(String),
-    /// One of the union's alternatives.
-    String2(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -27271,11 +27253,6 @@ impl FilterOperationIncludesItem {
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `String2` variant.
-    #[must_use]
-    pub fn string2(value: impl Into<String>) -> Self {
-        Self::String2(value.into())
-    }
 }
 impl From<crate::Number> for FilterOperationIncludesItem {
     fn from(value: crate::Number) -> Self {
@@ -27285,6 +27262,11 @@ impl From<crate::Number> for FilterOperationIncludesItem {
 impl From<i64> for FilterOperationIncludesItem {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl From<String> for FilterOperationIncludesItem {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
 }
 /// Lt
@@ -27297,8 +27279,6 @@ pub enum FilterOperationLt {
     Integer(i64),
     /// One of the union's alternatives.
     String(String),
-    /// One of the union's alternatives.
-    String2(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -27318,11 +27298,6 @@ impl FilterOperationLt {
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `String2` variant.
-    #[must_use]
-    pub fn string2(value: impl Into<String>) -> Self {
-        Self::String2(value.into())
-    }
 }
 impl From<crate::Number> for FilterOperationLt {
     fn from(value: crate::Number) -> Self {
@@ -27332,6 +27307,11 @@ impl From<crate::Number> for FilterOperationLt {
 impl From<i64> for FilterOperationLt {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl From<String> for FilterOperationLt {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
 }
 /// Lte
@@ -27344,8 +27324,6 @@ pub enum FilterOperationLte {
     Integer(i64),
     /// One of the union's alternatives.
     String(String),
-    /// One of the union's alternatives.
-    String2(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -27365,11 +27343,6 @@ impl FilterOperationLte {
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `String2` variant.
-    #[must_use]
-    pub fn string2(value: impl Into<String>) -> Self {
-        Self::String2(value.into())
-    }
 }
 impl From<crate::Number> for FilterOperationLte {
     fn from(value: crate::Number) -> Self {
@@ -27379,6 +27352,11 @@ impl From<crate::Number> for FilterOperationLte {
 impl From<i64> for FilterOperationLte {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl From<String> for FilterOperationLte {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
 }
 /// Ne
@@ -27391,8 +27369,6 @@ pub enum FilterOperationNe {
     Integer(i64),
     /// One of the union's alternatives.
     String(String),
-    /// One of the union's alternatives.
-    String2(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -27412,11 +27388,6 @@ impl FilterOperationNe {
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `String2` variant.
-    #[must_use]
-    pub fn string2(value: impl Into<String>) -> Self {
-        Self::String2(value.into())
-    }
 }
 impl From<crate::Number> for FilterOperationNe {
     fn from(value: crate::Number) -> Self {
@@ -27426,6 +27397,11 @@ impl From<crate::Number> for FilterOperationNe {
 impl From<i64> for FilterOperationNe {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl From<String> for FilterOperationNe {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
 }
 /// Vector store filter operator.
@@ -29071,7 +29047,7 @@ impl FormsResultPage {
     /// `success`, or the API's default when it is absent.
     #[must_use]
     pub fn success_or_default(&self) -> bool {
-        self.success.clone().unwrap_or_else(|| true)
+        self.success.unwrap_or(true)
     }
 }
 /// The `FormsResultPagesItem` schema.
@@ -29178,7 +29154,7 @@ impl GeminiEmbedding {
     /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.clone().unwrap_or_else(|| 10i64)
+        self.embed_batch_size.unwrap_or(10i64)
     }
     /// Sets `num_workers`.
     #[must_use]
@@ -29744,7 +29720,7 @@ impl HuggingFaceInferenceAPIEmbedding {
     /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.clone().unwrap_or_else(|| 10i64)
+        self.embed_batch_size.unwrap_or(10i64)
     }
     /// Sets `num_workers`.
     #[must_use]
@@ -31293,7 +31269,7 @@ impl JobMetadata {
     /// `turns`, or the API's default when it is absent.
     #[must_use]
     pub fn turns_or_default(&self) -> i64 {
-        self.turns.clone().unwrap_or_else(|| 1i64)
+        self.turns.unwrap_or(1i64)
     }
     /// Sets `duration_ms`.
     #[must_use]
@@ -31304,7 +31280,7 @@ impl JobMetadata {
     /// `duration_ms`, or the API's default when it is absent.
     #[must_use]
     pub fn duration_ms_or_default(&self) -> crate::Number {
-        self.duration_ms.clone().unwrap_or_else(|| crate::Number::from(0f64))
+        self.duration_ms.unwrap_or(crate::Number::from(0f64))
     }
     /// Sets `is_error`.
     #[must_use]
@@ -31315,7 +31291,7 @@ impl JobMetadata {
     /// `is_error`, or the API's default when it is absent.
     #[must_use]
     pub fn is_error_or_default(&self) -> bool {
-        self.is_error.clone().unwrap_or_else(|| false)
+        self.is_error.unwrap_or(false)
     }
     /// Sets `error`.
     #[must_use]
@@ -31638,7 +31614,7 @@ impl LLMParameters {
     pub fn model_name_or_default(&self) -> crate::types::SupportedLLMModelNames {
         self.model_name
             .clone()
-            .unwrap_or_else(|| crate::types::SupportedLLMModelNames::Gpt4_1Mini)
+            .unwrap_or(crate::types::SupportedLLMModelNames::Gpt4_1Mini)
     }
     /// Sets `system_prompt`.
     #[must_use]
@@ -31670,7 +31646,7 @@ impl LLMParameters {
         match &self.temperature {
             crate::Nullable::Omitted => Some(crate::Number::from(0.1f64)),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `use_chain_of_thought_reasoning`.
@@ -31703,7 +31679,7 @@ impl LLMParameters {
         match &self.use_citation {
             crate::Nullable::Omitted => Some(true),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `class_name`.
@@ -33394,7 +33370,7 @@ impl LlamaParseParameters {
         match &self.disable_ocr {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `annotate_links`.
@@ -33415,7 +33391,7 @@ impl LlamaParseParameters {
         match &self.annotate_links {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `annotate_revisions`.
@@ -33448,7 +33424,7 @@ impl LlamaParseParameters {
         match &self.adaptive_long_table {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `compact_markdown_table`.
@@ -33469,7 +33445,7 @@ impl LlamaParseParameters {
         match &self.compact_markdown_table {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `disable_reconstruction`.
@@ -33490,7 +33466,7 @@ impl LlamaParseParameters {
         match &self.disable_reconstruction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `disable_image_extraction`.
@@ -33511,7 +33487,7 @@ impl LlamaParseParameters {
         match &self.disable_image_extraction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `invalidate_cache`.
@@ -33532,7 +33508,7 @@ impl LlamaParseParameters {
         match &self.invalidate_cache {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `outlined_table_extraction`.
@@ -33553,7 +33529,7 @@ impl LlamaParseParameters {
         match &self.outlined_table_extraction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `aggressive_table_extraction`.
@@ -33574,7 +33550,7 @@ impl LlamaParseParameters {
         match &self.aggressive_table_extraction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `merge_tables_across_pages_in_markdown`.
@@ -33595,7 +33571,7 @@ impl LlamaParseParameters {
         match &self.merge_tables_across_pages_in_markdown {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `output_pdf_of_document`.
@@ -33616,7 +33592,7 @@ impl LlamaParseParameters {
         match &self.output_pdf_of_document {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `do_not_cache`.
@@ -33637,7 +33613,7 @@ impl LlamaParseParameters {
         match &self.do_not_cache {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `fast_mode`.
@@ -33658,7 +33634,7 @@ impl LlamaParseParameters {
         match &self.fast_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `skip_diagonal_text`.
@@ -33679,7 +33655,7 @@ impl LlamaParseParameters {
         match &self.skip_diagonal_text {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `preserve_layout_alignment_across_pages`.
@@ -33700,7 +33676,7 @@ impl LlamaParseParameters {
         match &self.preserve_layout_alignment_across_pages {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `preserve_very_small_text`.
@@ -33721,7 +33697,7 @@ impl LlamaParseParameters {
         match &self.preserve_very_small_text {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `gpt4o_mode`.
@@ -33742,7 +33718,7 @@ impl LlamaParseParameters {
         match &self.gpt4o_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `gpt4o_api_key`.
@@ -33775,7 +33751,7 @@ impl LlamaParseParameters {
         match &self.do_not_unroll_columns {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `extract_layout`.
@@ -33796,7 +33772,7 @@ impl LlamaParseParameters {
         match &self.extract_layout {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `high_res_ocr`.
@@ -33817,7 +33793,7 @@ impl LlamaParseParameters {
         match &self.high_res_ocr {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `confidence_score_effort`.
@@ -33850,7 +33826,7 @@ impl LlamaParseParameters {
         match &self.html_make_all_elements_visible {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `layout_aware`.
@@ -33871,7 +33847,7 @@ impl LlamaParseParameters {
         match &self.layout_aware {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `specialized_chart_parsing_agentic`.
@@ -33892,7 +33868,7 @@ impl LlamaParseParameters {
         match &self.specialized_chart_parsing_agentic {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `specialized_chart_parsing_plus`.
@@ -33913,7 +33889,7 @@ impl LlamaParseParameters {
         match &self.specialized_chart_parsing_plus {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `specialized_chart_parsing_efficient`.
@@ -33934,7 +33910,7 @@ impl LlamaParseParameters {
         match &self.specialized_chart_parsing_efficient {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `specialized_image_parsing`.
@@ -33955,7 +33931,7 @@ impl LlamaParseParameters {
         match &self.specialized_image_parsing {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `precise_bounding_box`.
@@ -33976,7 +33952,7 @@ impl LlamaParseParameters {
         match &self.precise_bounding_box {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `line_level_bounding_box`.
@@ -33997,7 +33973,7 @@ impl LlamaParseParameters {
         match &self.line_level_bounding_box {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `html_remove_navigation_elements`.
@@ -34018,7 +33994,7 @@ impl LlamaParseParameters {
         match &self.html_remove_navigation_elements {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `html_remove_fixed_elements`.
@@ -34039,7 +34015,7 @@ impl LlamaParseParameters {
         match &self.html_remove_fixed_elements {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `guess_xlsx_sheet_name`.
@@ -34060,7 +34036,7 @@ impl LlamaParseParameters {
         match &self.guess_xlsx_sheet_name {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `page_separator`.
@@ -34165,7 +34141,7 @@ impl LlamaParseParameters {
         match &self.use_vendor_multimodal_model {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `vendor_multimodal_model_name`.
@@ -34270,7 +34246,7 @@ impl LlamaParseParameters {
         match &self.take_screenshot {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `is_formatting_instruction`.
@@ -34291,7 +34267,7 @@ impl LlamaParseParameters {
         match &self.is_formatting_instruction {
             crate::Nullable::Omitted => Some(true),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `premium_mode`.
@@ -34312,7 +34288,7 @@ impl LlamaParseParameters {
         match &self.premium_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `continuous_mode`.
@@ -34333,7 +34309,7 @@ impl LlamaParseParameters {
         match &self.continuous_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `input_s3_path`.
@@ -34486,7 +34462,7 @@ impl LlamaParseParameters {
         match &self.auto_mode {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `auto_mode_trigger_on_regexp_in_page`.
@@ -34537,7 +34513,7 @@ impl LlamaParseParameters {
         match &self.auto_mode_trigger_on_table_in_page {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `auto_mode_trigger_on_image_in_page`.
@@ -34558,7 +34534,7 @@ impl LlamaParseParameters {
         match &self.auto_mode_trigger_on_image_in_page {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `auto_mode_configuration_json`.
@@ -34591,7 +34567,7 @@ impl LlamaParseParameters {
         match &self.structured_output {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `structured_output_json_schema`.
@@ -34663,7 +34639,7 @@ impl LlamaParseParameters {
         match &self.extract_charts {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `formatting_instruction`.
@@ -34723,7 +34699,7 @@ impl LlamaParseParameters {
         match &self.spreadsheet_extract_sub_tables {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `spreadsheet_force_formula_computation`.
@@ -34744,7 +34720,7 @@ impl LlamaParseParameters {
         match &self.spreadsheet_force_formula_computation {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `spreadsheet_include_hidden_sheets`.
@@ -34765,7 +34741,7 @@ impl LlamaParseParameters {
         match &self.spreadsheet_include_hidden_sheets {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `inline_images_in_markdown`.
@@ -34786,7 +34762,7 @@ impl LlamaParseParameters {
         match &self.inline_images_in_markdown {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `job_timeout_in_seconds`.
@@ -34836,7 +34812,7 @@ impl LlamaParseParameters {
         match &self.strict_mode_image_extraction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `strict_mode_image_ocr`.
@@ -34857,7 +34833,7 @@ impl LlamaParseParameters {
         match &self.strict_mode_image_ocr {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `strict_mode_reconstruction`.
@@ -34878,7 +34854,7 @@ impl LlamaParseParameters {
         match &self.strict_mode_reconstruction {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `strict_mode_buggy_font`.
@@ -34899,7 +34875,7 @@ impl LlamaParseParameters {
         match &self.strict_mode_buggy_font {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `save_images`.
@@ -34920,7 +34896,7 @@ impl LlamaParseParameters {
         match &self.save_images {
             crate::Nullable::Omitted => Some(true),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `images_to_save`.
@@ -34960,7 +34936,7 @@ impl LlamaParseParameters {
         match &self.hide_headers {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `hide_footers`.
@@ -34981,7 +34957,7 @@ impl LlamaParseParameters {
         match &self.hide_footers {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `page_header_prefix`.
@@ -35050,7 +35026,7 @@ impl LlamaParseParameters {
         match &self.remove_hidden_text {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `keep_page_separator_when_merging_tables`.
@@ -35071,7 +35047,7 @@ impl LlamaParseParameters {
         match &self.keep_page_separator_when_merging_tables {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `ignore_document_elements_for_layout_detection`.
@@ -35096,7 +35072,7 @@ impl LlamaParseParameters {
         match &self.ignore_document_elements_for_layout_detection {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `output_tables_as_HTML`.
@@ -35117,7 +35093,7 @@ impl LlamaParseParameters {
         match &self.output_tables_as_html {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `internal_is_screenshot_job`.
@@ -35138,7 +35114,7 @@ impl LlamaParseParameters {
         match &self.internal_is_screenshot_job {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `parse_mode`.
@@ -35207,7 +35183,7 @@ impl LlamaParseParameters {
         match &self.page_error_tolerance {
             crate::Nullable::Omitted => Some(crate::Number::from(0.05f64)),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `replace_failed_page_mode`.
@@ -35305,7 +35281,7 @@ impl LlamaParseParameters {
         match &self.presentation_out_of_bounds_content {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `presentation_skip_embedded_data`.
@@ -35326,7 +35302,7 @@ impl LlamaParseParameters {
         match &self.presentation_skip_embedded_data {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `tier`.
@@ -35371,7 +35347,7 @@ impl LlamaParseParameters {
         match &self.extract_printed_page_number {
             crate::Nullable::Omitted => Some(false),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `enable_cost_optimizer`.
@@ -37012,7 +36988,7 @@ impl LlamaParseTablesAsSpreadsheetOptions {
     /// `guess_sheet_name`, or the API's default when it is absent.
     #[must_use]
     pub fn guess_sheet_name_or_default(&self) -> bool {
-        self.guess_sheet_name.clone().unwrap_or_else(|| true)
+        self.guess_sheet_name.unwrap_or(true)
     }
 }
 /// Job timeout configuration.
@@ -37491,7 +37467,7 @@ impl ManagedOpenAIEmbedding {
     /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.clone().unwrap_or_else(|| 10i64)
+        self.embed_batch_size.unwrap_or(10i64)
     }
     /// Sets `num_workers`.
     #[must_use]
@@ -37675,7 +37651,7 @@ impl MarkdownResultPage {
     /// `success`, or the API's default when it is absent.
     #[must_use]
     pub fn success_or_default(&self) -> bool {
-        self.success.clone().unwrap_or_else(|| true)
+        self.success.unwrap_or(true)
     }
 }
 /// The `MarkdownResultPagesItem` schema.
@@ -37953,7 +37929,7 @@ impl MetadataFilter {
     /// `operator`, or the API's default when it is absent.
     #[must_use]
     pub fn operator_or_default(&self) -> crate::types::FilterOperator {
-        self.operator.clone().unwrap_or_else(|| crate::types::FilterOperator::Eq)
+        self.operator.clone().unwrap_or(crate::types::FilterOperator::Eq)
     }
 }
 /// Value
@@ -38875,7 +38851,7 @@ impl OpenAIEmbedding {
     /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.clone().unwrap_or_else(|| 10i64)
+        self.embed_batch_size.unwrap_or(10i64)
     }
     /// Sets `num_workers`.
     #[must_use]
@@ -38961,7 +38937,7 @@ impl OpenAIEmbedding {
     /// `max_retries`, or the API's default when it is absent.
     #[must_use]
     pub fn max_retries_or_default(&self) -> i64 {
-        self.max_retries.clone().unwrap_or_else(|| 10i64)
+        self.max_retries.unwrap_or(10i64)
     }
     /// Sets `timeout`.
     #[must_use]
@@ -38972,7 +38948,7 @@ impl OpenAIEmbedding {
     /// `timeout`, or the API's default when it is absent.
     #[must_use]
     pub fn timeout_or_default(&self) -> crate::Number {
-        self.timeout.clone().unwrap_or_else(|| crate::Number::from(60f64))
+        self.timeout.unwrap_or(crate::Number::from(60f64))
     }
     /// Sets `default_headers`.
     #[must_use]
@@ -38998,7 +38974,7 @@ impl OpenAIEmbedding {
     /// `reuse_client`, or the API's default when it is absent.
     #[must_use]
     pub fn reuse_client_or_default(&self) -> bool {
-        self.reuse_client.clone().unwrap_or_else(|| true)
+        self.reuse_client.unwrap_or(true)
     }
     /// Sets `dimensions`.
     #[must_use]
@@ -39155,9 +39131,7 @@ impl Organization {
     /// `parse_plan_level`, or the API's default when it is absent.
     #[must_use]
     pub fn parse_plan_level_or_default(&self) -> crate::types::ParsePlanLevel {
-        self.parse_plan_level
-            .clone()
-            .unwrap_or_else(|| crate::types::ParsePlanLevel::Default)
+        self.parse_plan_level.clone().unwrap_or(crate::types::ParsePlanLevel::Default)
     }
     /// Sets `stripe_customer_id`.
     #[must_use]
@@ -39487,7 +39461,7 @@ impl PGVectorHNSWSettings {
     /// `ef_construction`, or the API's default when it is absent.
     #[must_use]
     pub fn ef_construction_or_default(&self) -> i64 {
-        self.ef_construction.clone().unwrap_or_else(|| 64i64)
+        self.ef_construction.unwrap_or(64i64)
     }
     /// Sets `ef_search`.
     #[must_use]
@@ -39498,7 +39472,7 @@ impl PGVectorHNSWSettings {
     /// `ef_search`, or the API's default when it is absent.
     #[must_use]
     pub fn ef_search_or_default(&self) -> i64 {
-        self.ef_search.clone().unwrap_or_else(|| 40i64)
+        self.ef_search.unwrap_or(40i64)
     }
     /// Sets `m`.
     #[must_use]
@@ -39509,7 +39483,7 @@ impl PGVectorHNSWSettings {
     /// `m`, or the API's default when it is absent.
     #[must_use]
     pub fn m_or_default(&self) -> i64 {
-        self.m.clone().unwrap_or_else(|| 16i64)
+        self.m.unwrap_or(16i64)
     }
     /// Sets `vector_type`.
     #[must_use]
@@ -39523,9 +39497,7 @@ impl PGVectorHNSWSettings {
     /// `vector_type`, or the API's default when it is absent.
     #[must_use]
     pub fn vector_type_or_default(&self) -> crate::types::PGVectorVectorType {
-        self.vector_type
-            .clone()
-            .unwrap_or_else(|| crate::types::PGVectorVectorType::Vector)
+        self.vector_type.clone().unwrap_or(crate::types::PGVectorVectorType::Vector)
     }
     /// Sets `distance_method`.
     #[must_use]
@@ -39541,7 +39513,7 @@ impl PGVectorHNSWSettings {
     pub fn distance_method_or_default(&self) -> crate::types::PGVectorDistanceMethod {
         self.distance_method
             .clone()
-            .unwrap_or_else(|| crate::types::PGVectorDistanceMethod::Cosine)
+            .unwrap_or(crate::types::PGVectorDistanceMethod::Cosine)
     }
 }
 /// Vector storage formats for PGVector.
@@ -39722,7 +39694,7 @@ impl PageFigureMetadata {
     /// `is_likely_noise`, or the API's default when it is absent.
     #[must_use]
     pub fn is_likely_noise_or_default(&self) -> bool {
-        self.is_likely_noise.clone().unwrap_or_else(|| false)
+        self.is_likely_noise.unwrap_or(false)
     }
     /// Sets `confidence`.
     #[must_use]
@@ -43698,7 +43670,7 @@ impl Pipeline {
     /// `pipeline_type`, or the API's default when it is absent.
     #[must_use]
     pub fn pipeline_type_or_default(&self) -> crate::types::PipelineType {
-        self.pipeline_type.clone().unwrap_or_else(|| crate::types::PipelineType::Managed)
+        self.pipeline_type.clone().unwrap_or(crate::types::PipelineType::Managed)
     }
     /// Sets `managed_pipeline_id`.
     #[must_use]
@@ -48025,7 +47997,7 @@ impl PresetRetrievalParams {
         match &self.dense_similarity_top_k {
             crate::Nullable::Omitted => Some(30i64),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `dense_similarity_cutoff`.
@@ -48046,7 +48018,7 @@ impl PresetRetrievalParams {
         match &self.dense_similarity_cutoff {
             crate::Nullable::Omitted => Some(crate::Number::from(0f64)),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `sparse_similarity_top_k`.
@@ -48067,7 +48039,7 @@ impl PresetRetrievalParams {
         match &self.sparse_similarity_top_k {
             crate::Nullable::Omitted => Some(30i64),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `enable_reranking`.
@@ -48100,7 +48072,7 @@ impl PresetRetrievalParams {
         match &self.rerank_top_n {
             crate::Nullable::Omitted => Some(6i64),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `alpha`.
@@ -48166,7 +48138,7 @@ impl PresetRetrievalParams {
         match &self.files_top_k {
             crate::Nullable::Omitted => Some(1i64),
             crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
+            crate::Nullable::Value(value) => Some(*value),
         }
     }
     /// Sets `retrieval_mode`.
@@ -48181,9 +48153,7 @@ impl PresetRetrievalParams {
     /// `retrieval_mode`, or the API's default when it is absent.
     #[must_use]
     pub fn retrieval_mode_or_default(&self) -> crate::types::RetrievalMode {
-        self.retrieval_mode
-            .clone()
-            .unwrap_or_else(|| crate::types::RetrievalMode::Chunks)
+        self.retrieval_mode.clone().unwrap_or(crate::types::RetrievalMode::Chunks)
     }
     /// Sets `retrieve_image_nodes`.
     #[must_use]
@@ -48194,7 +48164,7 @@ impl PresetRetrievalParams {
     /// `retrieve_image_nodes`, or the API's default when it is absent.
     #[must_use]
     pub fn retrieve_image_nodes_or_default(&self) -> bool {
-        self.retrieve_image_nodes.clone().unwrap_or_else(|| false)
+        self.retrieve_image_nodes.unwrap_or(false)
     }
     /// Sets `retrieve_page_screenshot_nodes`.
     #[must_use]
@@ -48205,7 +48175,7 @@ impl PresetRetrievalParams {
     /// `retrieve_page_screenshot_nodes`, or the API's default when it is absent.
     #[must_use]
     pub fn retrieve_page_screenshot_nodes_or_default(&self) -> bool {
-        self.retrieve_page_screenshot_nodes.clone().unwrap_or_else(|| false)
+        self.retrieve_page_screenshot_nodes.unwrap_or(false)
     }
     /// Sets `retrieve_page_figure_nodes`.
     #[must_use]
@@ -48216,7 +48186,7 @@ impl PresetRetrievalParams {
     /// `retrieve_page_figure_nodes`, or the API's default when it is absent.
     #[must_use]
     pub fn retrieve_page_figure_nodes_or_default(&self) -> bool {
-        self.retrieve_page_figure_nodes.clone().unwrap_or_else(|| false)
+        self.retrieve_page_figure_nodes.unwrap_or(false)
     }
     /// Sets `class_name`.
     #[must_use]
@@ -48622,7 +48592,7 @@ impl Project {
     /// `is_default`, or the API's default when it is absent.
     #[must_use]
     pub fn is_default_or_default(&self) -> bool {
-        self.is_default.clone().unwrap_or_else(|| false)
+        self.is_default.unwrap_or(false)
     }
 }
 /// API query response schema for projects.
@@ -48790,7 +48760,7 @@ impl ProjectResponse {
     /// `is_default`, or the API's default when it is absent.
     #[must_use]
     pub fn is_default_or_default(&self) -> bool {
-        self.is_default.clone().unwrap_or_else(|| false)
+        self.is_default.unwrap_or(false)
     }
 }
 /// Public model names.
@@ -49020,7 +48990,7 @@ impl ReRankConfig {
     /// `top_n`, or the API's default when it is absent.
     #[must_use]
     pub fn top_n_or_default(&self) -> i64 {
-        self.top_n.clone().unwrap_or_else(|| 6i64)
+        self.top_n.unwrap_or(6i64)
     }
     /// Sets `type`.
     #[must_use]
@@ -49031,7 +49001,7 @@ impl ReRankConfig {
     /// `type`, or the API's default when it is absent.
     #[must_use]
     pub fn type_or_default(&self) -> crate::types::ReRankerType {
-        self.r#type.clone().unwrap_or_else(|| crate::types::ReRankerType::SystemDefault)
+        self.r#type.clone().unwrap_or(crate::types::ReRankerType::SystemDefault)
     }
 }
 /// Enum for the reranker type.
@@ -49256,7 +49226,7 @@ impl RerankConfig {
     /// `enabled`, or the API's default when it is absent.
     #[must_use]
     pub fn enabled_or_default(&self) -> bool {
-        self.enabled.clone().unwrap_or_else(|| true)
+        self.enabled.unwrap_or(true)
     }
     /// Sets `top_n`.
     #[must_use]
@@ -49319,7 +49289,7 @@ impl ResultTypeMetadata {
     /// `exists`, or the API's default when it is absent.
     #[must_use]
     pub fn exists_or_default(&self) -> bool {
-        self.exists.clone().unwrap_or_else(|| true)
+        self.exists.unwrap_or(true)
     }
     /// Sets `presigned_url`.
     #[must_use]
@@ -50406,7 +50376,7 @@ impl SemanticChunkingConfig {
     /// `buffer_size`, or the API's default when it is absent.
     #[must_use]
     pub fn buffer_size_or_default(&self) -> i64 {
-        self.buffer_size.clone().unwrap_or_else(|| 1i64)
+        self.buffer_size.unwrap_or(1i64)
     }
     /// Sets `breakpoint_percentile_threshold`.
     #[must_use]
@@ -50417,7 +50387,7 @@ impl SemanticChunkingConfig {
     /// `breakpoint_percentile_threshold`, or the API's default when it is absent.
     #[must_use]
     pub fn breakpoint_percentile_threshold_or_default(&self) -> i64 {
-        self.breakpoint_percentile_threshold.clone().unwrap_or_else(|| 95i64)
+        self.breakpoint_percentile_threshold.unwrap_or(95i64)
     }
 }
 /// SentenceChunkingConfig
@@ -50477,7 +50447,7 @@ impl SentenceChunkingConfig {
     /// `chunk_size`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_size_or_default(&self) -> i64 {
-        self.chunk_size.clone().unwrap_or_else(|| 1024i64)
+        self.chunk_size.unwrap_or(1024i64)
     }
     /// Sets `chunk_overlap`.
     #[must_use]
@@ -50488,7 +50458,7 @@ impl SentenceChunkingConfig {
     /// `chunk_overlap`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_overlap_or_default(&self) -> i64 {
-        self.chunk_overlap.clone().unwrap_or_else(|| 200i64)
+        self.chunk_overlap.unwrap_or(200i64)
     }
     /// Sets `separator`.
     #[must_use]
@@ -50805,7 +50775,7 @@ impl SparseModelConfig {
     /// `model_type`, or the API's default when it is absent.
     #[must_use]
     pub fn model_type_or_default(&self) -> crate::types::SparseModelType {
-        self.model_type.clone().unwrap_or_else(|| crate::types::SparseModelType::Bm25)
+        self.model_type.clone().unwrap_or(crate::types::SparseModelType::Bm25)
     }
     /// Sets `class_name`.
     #[must_use]
@@ -51861,7 +51831,7 @@ impl SplitStrategy {
     ) -> crate::types::SplitStrategyAllowUncategorized {
         self.allow_uncategorized
             .clone()
-            .unwrap_or_else(|| crate::types::SplitStrategyAllowUncategorized::Include)
+            .unwrap_or(crate::types::SplitStrategyAllowUncategorized::Include)
     }
 }
 /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
@@ -52515,9 +52485,7 @@ impl SpreadsheetParsingConfig {
     /// `tier`, or the API's default when it is absent.
     #[must_use]
     pub fn tier_or_default(&self) -> crate::types::SpreadsheetParsingConfigTier {
-        self.tier
-            .clone()
-            .unwrap_or_else(|| crate::types::SpreadsheetParsingConfigTier::Agentic)
+        self.tier.clone().unwrap_or(crate::types::SpreadsheetParsingConfigTier::Agentic)
     }
     /// Sets `sheet_names`.
     #[must_use]
@@ -52545,7 +52513,7 @@ impl SpreadsheetParsingConfig {
     /// `include_hidden_cells`, or the API's default when it is absent.
     #[must_use]
     pub fn include_hidden_cells_or_default(&self) -> bool {
-        self.include_hidden_cells.clone().unwrap_or_else(|| true)
+        self.include_hidden_cells.unwrap_or(true)
     }
     /// Sets `extraction_range`.
     #[must_use]
@@ -52568,7 +52536,7 @@ impl SpreadsheetParsingConfig {
     /// `generate_additional_metadata`, or the API's default when it is absent.
     #[must_use]
     pub fn generate_additional_metadata_or_default(&self) -> bool {
-        self.generate_additional_metadata.clone().unwrap_or_else(|| true)
+        self.generate_additional_metadata.unwrap_or(true)
     }
     /// Sets `use_experimental_processing`.
     #[must_use]
@@ -52579,7 +52547,7 @@ impl SpreadsheetParsingConfig {
     /// `use_experimental_processing`, or the API's default when it is absent.
     #[must_use]
     pub fn use_experimental_processing_or_default(&self) -> bool {
-        self.use_experimental_processing.clone().unwrap_or_else(|| false)
+        self.use_experimental_processing.unwrap_or(false)
     }
     /// Sets `flatten_hierarchical_tables`.
     #[must_use]
@@ -52590,7 +52558,7 @@ impl SpreadsheetParsingConfig {
     /// `flatten_hierarchical_tables`, or the API's default when it is absent.
     #[must_use]
     pub fn flatten_hierarchical_tables_or_default(&self) -> bool {
-        self.flatten_hierarchical_tables.clone().unwrap_or_else(|| false)
+        self.flatten_hierarchical_tables.unwrap_or(false)
     }
     /// Sets `table_merge_sensitivity`.
     #[must_use]
@@ -52608,9 +52576,9 @@ impl SpreadsheetParsingConfig {
     ) -> crate::types::SpreadsheetParsingConfigTableMergeSensitivity {
         self.table_merge_sensitivity
             .clone()
-            .unwrap_or_else(|| {
-                crate::types::SpreadsheetParsingConfigTableMergeSensitivity::Strong
-            })
+            .unwrap_or(
+                crate::types::SpreadsheetParsingConfigTableMergeSensitivity::Strong,
+            )
     }
     /// Sets `specialization`.
     #[must_use]
@@ -52961,9 +52929,7 @@ impl SpreadsheetV1Parameters {
     /// `tier`, or the API's default when it is absent.
     #[must_use]
     pub fn tier_or_default(&self) -> crate::types::SpreadsheetV1ParametersTier {
-        self.tier
-            .clone()
-            .unwrap_or_else(|| crate::types::SpreadsheetV1ParametersTier::Agentic)
+        self.tier.clone().unwrap_or(crate::types::SpreadsheetV1ParametersTier::Agentic)
     }
     /// Sets `sheet_names`.
     #[must_use]
@@ -52991,7 +52957,7 @@ impl SpreadsheetV1Parameters {
     /// `include_hidden_cells`, or the API's default when it is absent.
     #[must_use]
     pub fn include_hidden_cells_or_default(&self) -> bool {
-        self.include_hidden_cells.clone().unwrap_or_else(|| true)
+        self.include_hidden_cells.unwrap_or(true)
     }
     /// Sets `extraction_range`.
     #[must_use]
@@ -53014,7 +52980,7 @@ impl SpreadsheetV1Parameters {
     /// `generate_additional_metadata`, or the API's default when it is absent.
     #[must_use]
     pub fn generate_additional_metadata_or_default(&self) -> bool {
-        self.generate_additional_metadata.clone().unwrap_or_else(|| true)
+        self.generate_additional_metadata.unwrap_or(true)
     }
     /// Sets `use_experimental_processing`.
     #[must_use]
@@ -53025,7 +52991,7 @@ impl SpreadsheetV1Parameters {
     /// `use_experimental_processing`, or the API's default when it is absent.
     #[must_use]
     pub fn use_experimental_processing_or_default(&self) -> bool {
-        self.use_experimental_processing.clone().unwrap_or_else(|| false)
+        self.use_experimental_processing.unwrap_or(false)
     }
     /// Sets `flatten_hierarchical_tables`.
     #[must_use]
@@ -53036,7 +53002,7 @@ impl SpreadsheetV1Parameters {
     /// `flatten_hierarchical_tables`, or the API's default when it is absent.
     #[must_use]
     pub fn flatten_hierarchical_tables_or_default(&self) -> bool {
-        self.flatten_hierarchical_tables.clone().unwrap_or_else(|| false)
+        self.flatten_hierarchical_tables.unwrap_or(false)
     }
     /// Sets `table_merge_sensitivity`.
     #[must_use]
@@ -53054,9 +53020,9 @@ impl SpreadsheetV1Parameters {
     ) -> crate::types::SpreadsheetV1ParametersTableMergeSensitivity {
         self.table_merge_sensitivity
             .clone()
-            .unwrap_or_else(|| {
-                crate::types::SpreadsheetV1ParametersTableMergeSensitivity::Strong
-            })
+            .unwrap_or(
+                crate::types::SpreadsheetV1ParametersTableMergeSensitivity::Strong,
+            )
     }
     /// Sets `specialization`.
     #[must_use]
@@ -53855,7 +53821,7 @@ impl StructuredResultPage {
     /// `success`, or the API's default when it is absent.
     #[must_use]
     pub fn success_or_default(&self) -> bool {
-        self.success.clone().unwrap_or_else(|| true)
+        self.success.unwrap_or(true)
     }
 }
 /// The `StructuredResultPageItemsItem` schema.
@@ -55091,7 +55057,7 @@ impl TokenChunkingConfig {
     /// `chunk_size`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_size_or_default(&self) -> i64 {
-        self.chunk_size.clone().unwrap_or_else(|| 1024i64)
+        self.chunk_size.unwrap_or(1024i64)
     }
     /// Sets `chunk_overlap`.
     #[must_use]
@@ -55102,7 +55068,7 @@ impl TokenChunkingConfig {
     /// `chunk_overlap`, or the API's default when it is absent.
     #[must_use]
     pub fn chunk_overlap_or_default(&self) -> i64 {
-        self.chunk_overlap.clone().unwrap_or_else(|| 200i64)
+        self.chunk_overlap.unwrap_or(200i64)
     }
     /// Sets `separator`.
     #[must_use]
@@ -55339,7 +55305,7 @@ impl Usage {
     /// `turns`, or the API's default when it is absent.
     #[must_use]
     pub fn turns_or_default(&self) -> i64 {
-        self.turns.clone().unwrap_or_else(|| 1i64)
+        self.turns.unwrap_or(1i64)
     }
     /// Sets `duration_ms`.
     #[must_use]
@@ -55350,7 +55316,7 @@ impl Usage {
     /// `duration_ms`, or the API's default when it is absent.
     #[must_use]
     pub fn duration_ms_or_default(&self) -> crate::Number {
-        self.duration_ms.clone().unwrap_or_else(|| crate::Number::from(0f64))
+        self.duration_ms.unwrap_or(crate::Number::from(0f64))
     }
 }
 /// API boundary representation of a usage metric.
@@ -56894,7 +56860,7 @@ impl VerifyCompositeScore {
     /// `applicable`, or the API's default when it is absent.
     #[must_use]
     pub fn applicable_or_default(&self) -> bool {
-        self.applicable.clone().unwrap_or_else(|| false)
+        self.applicable.unwrap_or(false)
     }
 }
 /// Composite scores, each answering one question about the document.
@@ -57012,9 +56978,7 @@ impl VerifyConfiguration {
     /// `tier`, or the API's default when it is absent.
     #[must_use]
     pub fn tier_or_default(&self) -> crate::types::VerifyConfigurationTier {
-        self.tier
-            .clone()
-            .unwrap_or_else(|| crate::types::VerifyConfigurationTier::Agentic)
+        self.tier.clone().unwrap_or(crate::types::VerifyConfigurationTier::Agentic)
     }
     /// Sets `target_pages`.
     #[must_use]
@@ -57248,7 +57212,7 @@ impl VerifyEvidence {
     /// `hard`, or the API's default when it is absent.
     #[must_use]
     pub fn hard_or_default(&self) -> bool {
-        self.hard.clone().unwrap_or_else(|| false)
+        self.hard.unwrap_or(false)
     }
     /// Sets `data`.
     #[must_use]
@@ -57322,7 +57286,7 @@ impl VerifyHeatmap {
     /// `score`, or the API's default when it is absent.
     #[must_use]
     pub fn score_or_default(&self) -> crate::Number {
-        self.score.clone().unwrap_or_else(|| crate::Number::from(0f64))
+        self.score.unwrap_or(crate::Number::from(0f64))
     }
 }
 /// Raw per-signal detail for a completed Verify job.
@@ -58135,7 +58099,7 @@ impl VerifyResult {
     /// `confidence`, or the API's default when it is absent.
     #[must_use]
     pub fn confidence_or_default(&self) -> crate::Number {
-        self.confidence.clone().unwrap_or_else(|| crate::Number::from(0f64))
+        self.confidence.unwrap_or(crate::Number::from(0f64))
     }
     /// Sets `tampering_score`.
     #[must_use]
@@ -58217,7 +58181,7 @@ impl VerifyResult {
     /// `page_count`, or the API's default when it is absent.
     #[must_use]
     pub fn page_count_or_default(&self) -> i64 {
-        self.page_count.clone().unwrap_or_else(|| 1i64)
+        self.page_count.unwrap_or(1i64)
     }
     /// Sets `page_dimensions`.
     #[must_use]
@@ -58642,7 +58606,7 @@ impl VertexTextEmbedding {
     /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.clone().unwrap_or_else(|| 10i64)
+        self.embed_batch_size.unwrap_or(10i64)
     }
     /// Sets `num_workers`.
     #[must_use]
@@ -58680,9 +58644,7 @@ impl VertexTextEmbedding {
     /// `embed_mode`, or the API's default when it is absent.
     #[must_use]
     pub fn embed_mode_or_default(&self) -> crate::types::VertexEmbeddingMode {
-        self.embed_mode
-            .clone()
-            .unwrap_or_else(|| crate::types::VertexEmbeddingMode::Retrieval)
+        self.embed_mode.clone().unwrap_or(crate::types::VertexEmbeddingMode::Retrieval)
     }
     /// Sets `additional_kwargs`.
     #[must_use]

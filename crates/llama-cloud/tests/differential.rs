@@ -43,11 +43,13 @@ async fn sent<T>(call: llama_cloud::Call<T>) {
 /// The Rust half of each case; the Python half has the same name in `oracle.py`.
 const CASES: &[(&str, Run)] = &[
     ("chat_create", |c| {
-        Box::pin(sent(c.beta().chat().create(
-            ChatCreateParams::default()
-                .index_ids(["idx-1", "idx-2"])
-                .project_id("proj-1"),
-        )))
+        Box::pin(sent(
+            c.beta().chat().create(
+                ChatCreateParams::default()
+                    .index_ids(["idx-1", "idx-2"])
+                    .project_id("proj-1"),
+            ),
+        ))
     }),
     ("chat_create_unbound", |c| {
         Box::pin(sent(
@@ -69,9 +71,7 @@ const CASES: &[(&str, Run)] = &[
     }),
     ("chat_delete", |c| {
         Box::pin(sent(
-            c.beta()
-                .chat()
-                .delete("ses-1", ChatDeleteParams::default()),
+            c.beta().chat().delete("ses-1", ChatDeleteParams::default()),
         ))
     }),
     ("chat_get_summary", |c| {
@@ -121,18 +121,22 @@ const CASES: &[(&str, Run)] = &[
                 )),
             ),
         ]);
-        Box::pin(sent(c.v2().extract().create_job(
-            V2ExtractCreateJobParams::new("file-1")
-                .configuration(ExtractConfiguration::new(schema).tier("agentic")),
-        )))
+        Box::pin(sent(
+            c.v2().extract().create_job(
+                V2ExtractCreateJobParams::new("file-1")
+                    .configuration(ExtractConfiguration::new(schema).tier("agentic")),
+            ),
+        ))
     }),
     ("parsing_create", |c| {
-        Box::pin(sent(c.v2().parse().file(
-            V2ParseFileParams::new("fast", "latest")
-                .source_url("https://example.com/report.pdf")
-                .crop_box(LlamaParseCropBox::default().top(0.1).left(0))
-                .disable_cache(true),
-        )))
+        Box::pin(sent(
+            c.v2().parse().file(
+                V2ParseFileParams::new("fast", "latest")
+                    .source_url("https://example.com/report.pdf")
+                    .crop_box(LlamaParseCropBox::default().top(0.1).left(0))
+                    .disable_cache(true),
+            ),
+        ))
     }),
     ("parsing_create_upload", |c| {
         Box::pin(sent(c.v2().parse().upload_file_multipart(
@@ -143,18 +147,23 @@ const CASES: &[(&str, Run)] = &[
         )))
     }),
     ("files_create", |c| {
-        Box::pin(sent(c.beta().files().upload(BetaFilesUploadParams::new(
-            "user_data",
-            FileUpload::new(&b"hello world"[..])
-                .filename("notes.txt")
-                .content_type("text/plain"),
-        ))))
+        Box::pin(sent(
+            c.beta().files().upload(BetaFilesUploadParams::new(
+                "user_data",
+                FileUpload::new(&b"hello world"[..])
+                    .filename("notes.txt")
+                    .content_type("text/plain"),
+            )),
+        ))
     }),
     ("pipelines_documents_create", |c| {
         let metadata = json!({"page": 1, "score": 0.5, "tag": null});
         let document =
             CloudDocumentCreate::new("hello", metadata.as_object().cloned().unwrap_or_default());
-        #[allow(deprecated, reason = "the published SDK's `pipelines.documents.create` route")]
+        #[allow(
+            deprecated,
+            reason = "the published SDK's `pipelines.documents.create` route"
+        )]
         Box::pin(sent(c.pipelines().create_batch_documents(
             "pl-1",
             PipelinesCreateBatchDocumentsParams::new([document]),
@@ -167,7 +176,10 @@ const CASES: &[(&str, Run)] = &[
             PipelineFileCreate::new("f-2")
                 .custom_metadata(serde_json::from_value(custom).unwrap_or_default()),
         ];
-        #[allow(deprecated, reason = "the published SDK's `pipelines.files.create` route")]
+        #[allow(
+            deprecated,
+            reason = "the published SDK's `pipelines.files.create` route"
+        )]
         let call = c
             .pipelines()
             .files()
@@ -185,29 +197,35 @@ const CASES: &[(&str, Run)] = &[
                 FilterOperation::default().lte(FilterOperationLte::number(3)),
             ),
         ]);
-        Box::pin(sent(c.beta().agent_data().search(
-            BetaAgentDataSearchParams::new("agent-1")
-                .filter(filter)
-                .page_size(5),
-        )))
+        Box::pin(sent(
+            c.beta().agent_data().search(
+                BetaAgentDataSearchParams::new("agent-1")
+                    .filter(filter)
+                    .page_size(5),
+            ),
+        ))
     }),
     ("pipelines_list", |c| {
         #[allow(deprecated, reason = "the published SDK's `pipelines.list` route")]
-        Box::pin(sent(c.pipelines().search(
-            PipelinesSearchParams::default()
-                .project_id("proj-1")
-                .pipeline_name("docs"),
-        )))
+        Box::pin(sent(
+            c.pipelines().search(
+                PipelinesSearchParams::default()
+                    .project_id("proj-1")
+                    .pipeline_name("docs"),
+            ),
+        ))
     }),
     ("retrievers_search", |c| {
         let pipeline = RetrieverPipeline::new("pl-1")
             .name("docs")
             .description("All docs");
-        Box::pin(sent(c.retrievers().direct_retrieve(
-            RetrieversDirectRetrieveParams::new("q3 revenue")
-                .pipelines([pipeline])
-                .rerank_top_n(3),
-        )))
+        Box::pin(sent(
+            c.retrievers().direct_retrieve(
+                RetrieversDirectRetrieveParams::new("q3 revenue")
+                    .pipelines([pipeline])
+                    .rerank_top_n(3),
+            ),
+        ))
     }),
 ];
 
@@ -276,7 +294,10 @@ fn normalize(request: &Request) -> BTreeMap<String, String> {
     }
     out.insert(
         "chunked".to_owned(),
-        request.headers.contains_key("transfer-encoding").to_string(),
+        request
+            .headers
+            .contains_key("transfer-encoding")
+            .to_string(),
     );
     out.insert("body".to_owned(), body_view(request));
     out
@@ -312,8 +333,10 @@ fn body_view(request: &Request) -> String {
                     .map(str::to_ascii_lowercase)
                     .collect();
                 head.sort();
-                let content = serde_json::from_str::<Value>(content)
-                    .map_or_else(|_| content.to_owned(), |v| format!("json {}", canonical(&v)));
+                let content = serde_json::from_str::<Value>(content).map_or_else(
+                    |_| content.to_owned(),
+                    |v| format!("json {}", canonical(&v)),
+                );
                 format!("{head:?} => {content}")
             })
             .collect();
@@ -411,9 +434,18 @@ async fn requests_match_the_official_python_sdk() {
         run(&client).await;
         let python_requests = python_server.received_requests().await.unwrap_or_default();
         let rust_requests = rust_server.received_requests().await.unwrap_or_default();
-        assert_eq!(python_requests.len(), 1, "{name}: the Python SDK sent one request");
-        assert_eq!(rust_requests.len(), 1, "{name}: the Rust SDK sent one request");
-        let (python_view, rust_view) = (normalize(&python_requests[0]), normalize(&rust_requests[0]));
+        assert_eq!(
+            python_requests.len(),
+            1,
+            "{name}: the Python SDK sent one request"
+        );
+        assert_eq!(
+            rust_requests.len(),
+            1,
+            "{name}: the Rust SDK sent one request"
+        );
+        let (python_view, rust_view) =
+            (normalize(&python_requests[0]), normalize(&rust_requests[0]));
         let keys: BTreeSet<&String> = python_view.keys().chain(rust_view.keys()).collect();
         for key in keys {
             let (p, r) = (python_view.get(key), rust_view.get(key));

@@ -2035,40 +2035,37 @@ fn every_model_type_reserializes_what_it_decoded() {
         "FilterOperation",
         &[
             "{}",
-            "{\"eq\":null,\"ne\":\"quote \\\" and \\\\ and \\n\",\"gt\":\"\",\"gte\":null,\"lt\":\"quote \\\" and \\\\ and \\n\",\"lte\":null,\"excludes\":[null],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"eq\":null,\"ne\":\"quote \\\" and \\\\ and \\n\",\"gt\":1e+300,\"gte\":null,\"lt\":-9223372036854775808,\"lte\":null,\"excludes\":[null],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
             "{\"eq\":null,\"gt\":0,\"lt\":null,\"includes\":[null],\"x_undeclared\":9007199254740993}",
         ],
     );
     check::<
         llama_cloud::types::FilterOperationEq,
-    >("FilterOperationEq", &["-0.5", "9007199254740993"]);
+    >("FilterOperationEq", &["\"ünïcødé 🦀\"", "-3"]);
     check::<
         llama_cloud::types::FilterOperationExcludesItem,
     >(
         "FilterOperationExcludesItem",
-        &["9007199254740993", "\"text\"", "\"quote \\\" and \\\\ and \\n\""],
+        &["3", "9007199254740993", "\"quote \\\" and \\\\ and \\n\""],
     );
     check::<
         llama_cloud::types::FilterOperationGt,
-    >("FilterOperationGt", &["-9223372036854775808", "\"\"", "\"ünïcødé 🦀\""]);
+    >("FilterOperationGt", &["3", "9007199254740993"]);
     check::<
         llama_cloud::types::FilterOperationGte,
-    >("FilterOperationGte", &["\"\"", "\"ünïcødé 🦀\""]);
+    >("FilterOperationGte", &["9007199254740993"]);
     check::<
         llama_cloud::types::FilterOperationIncludesItem,
-    >("FilterOperationIncludesItem", &["\"text\"", "9007199254740993"]);
+    >("FilterOperationIncludesItem", &["\"text\"", "\"ünïcødé 🦀\"", "0"]);
     check::<
         llama_cloud::types::FilterOperationLt,
-    >(
-        "FilterOperationLt",
-        &["\"quote \\\" and \\\\ and \\n\"", "\"ünïcødé 🦀\"", "2.0"],
-    );
+    >("FilterOperationLt", &["-9223372036854775808", "9007199254740993"]);
     check::<
         llama_cloud::types::FilterOperationLte,
-    >("FilterOperationLte", &["\"quote \\\" and \\\\ and \\n\"", "0", "1e+300"]);
+    >("FilterOperationLte", &["-9223372036854775808", "9007199254740993", "1e+300"]);
     check::<
         llama_cloud::types::FilterOperationNe,
-    >("FilterOperationNe", &["3", "\"quote \\\" and \\\\ and \\n\"", "\"text\""]);
+    >("FilterOperationNe", &["3", "2.0", "0"]);
     check::<
         llama_cloud::types::FilterOperator,
     >("FilterOperator", &["\"contains\"", "\"==\"", "\"in\""]);

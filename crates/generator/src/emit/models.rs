@@ -7,6 +7,8 @@
 //! `extra_fields`, string enums have an `Unknown(String)` variant, and unions an
 //! `Unknown(serde_json::Value)` one, so a newer server never breaks decoding.
 
+use std::fmt::Write as _;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -60,7 +62,7 @@ fn struct_def(
         .map(|field| {
             let mut text = field.doc.clone();
             if let Some(default) = &field.default {
-                text.push_str(&format!("\n\nThe API's default: `{default}`."));
+                let _ = write!(text, "\n\nThe API's default: `{default}`.");
             }
             let field_doc = doc_attrs(&text);
             let field_name = ident(&field.rust_name);
@@ -283,25 +285,36 @@ fn default_getter(
                 }
             },
         ),
-        (ty, false) => {
-            let ty = type_tokens(ty);
-            (
-                quote! { #ty },
-                quote! { self.#field_name.clone().unwrap_or_else(|| #value) },
-            )
-        }
-        (ty, true) => {
-            let ty = type_tokens(ty);
-            (
-                quote! { Option<#ty> },
-                quote! {
-                    match &self.#field_name {
-                        crate::Nullable::Omitted => Some(#value),
-                        crate::Nullable::Null => None,
-                        crate::Nullable::Value(value) => Some(value.clone()),
-                    }
-                },
-            )
+        (ty, nullable) => {
+            let copy = matches!(
+                ty,
+                TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::Number
+            );
+            let tokens = type_tokens(ty);
+            let read = if copy {
+                quote! { *value }
+            } else {
+                quote! { value.clone() }
+            };
+            if nullable {
+                (
+                    quote! { Option<#tokens> },
+                    quote! {
+                        match &self.#field_name {
+                            crate::Nullable::Omitted => Some(#value),
+                            crate::Nullable::Null => None,
+                            crate::Nullable::Value(value) => Some(#read),
+                        }
+                    },
+                )
+            } else if copy {
+                (quote! { #tokens }, quote! { self.#field_name.unwrap_or(#value) })
+            } else {
+                (
+                    quote! { #tokens },
+                    quote! { self.#field_name.clone().unwrap_or(#value) },
+                )
+            }
         }
     };
     Some(quote! {

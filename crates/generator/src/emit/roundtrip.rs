@@ -130,10 +130,12 @@ impl Generator<'_> {
             TypeRef::String => Value::String(self.string()),
             TypeRef::Bool => Value::Bool(self.random.chance(2)),
             TypeRef::I32 => Value::from([0_i64, -7, 2_147_483_647][self.random.below(3)]),
-            TypeRef::I64 => Value::from(
-                [0_i64, -3, 9_007_199_254_740_993, i64::MIN][self.random.below(4)],
-            ),
-            TypeRef::U64 => Value::from([0_u64, 9_007_199_254_740_993, u64::MAX][self.random.below(3)]),
+            TypeRef::I64 => {
+                Value::from([0_i64, -3, 9_007_199_254_740_993, i64::MIN][self.random.below(4)])
+            }
+            TypeRef::U64 => {
+                Value::from([0_u64, 9_007_199_254_740_993, u64::MAX][self.random.below(3)])
+            }
             TypeRef::Number => match self.random.below(5) {
                 0 => Value::from(3),
                 1 => Value::from(2.0),
@@ -143,7 +145,11 @@ impl Generator<'_> {
             },
             TypeRef::Json => self.any_json(depth),
             TypeRef::Vec(inner) => {
-                let count = if depth >= MAX_DEPTH { 0 } else { self.random.below(3) };
+                let count = if depth >= MAX_DEPTH {
+                    0
+                } else {
+                    self.random.below(3)
+                };
                 let mut items = Vec::new();
                 for _ in 0..count {
                     items.push(self.value(inner, depth + 1)?);
@@ -151,7 +157,11 @@ impl Generator<'_> {
                 Value::Array(items)
             }
             TypeRef::Map(inner) => {
-                let count = if depth >= MAX_DEPTH { 0 } else { self.random.below(3) };
+                let count = if depth >= MAX_DEPTH {
+                    0
+                } else {
+                    self.random.below(3)
+                };
                 let mut map = Map::new();
                 for index in 0..count {
                     map.insert(format!("key{index}"), self.value(inner, depth + 1)?);

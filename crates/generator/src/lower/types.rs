@@ -1063,15 +1063,6 @@ impl<'a> TypeLowerer<'a> {
                 from_payload: false,
             });
         }
-        // One constructor per variant, and `From<payload>` where no other variant
-        // carries the same type.
-        let mut constructors = Namespace::with_reserved(RESERVED_METHOD_NAMES);
-        let payloads: Vec<TypeRef> = variants.iter().map(|variant| variant.ty.clone()).collect();
-        for variant in &mut variants {
-            variant.constructor =
-                constructors.claim(&names::snake_ident(&variant.rust_name, "variant"));
-            variant.from_payload = payloads.iter().filter(|ty| **ty == variant.ty).count() == 1;
-        }
         // A tag discriminates only if every variant has values and no value is shared.
         let mut seen = BTreeSet::new();
         let distinct = variants
@@ -1080,16 +1071,22 @@ impl<'a> TypeLowerer<'a> {
             .all(|tag| seen.insert(tag.clone()));
         match tag {
             Some(tag) if distinct && variants.iter().all(|variant| !variant.tags.is_empty()) => {
+                name_constructors(&mut variants);
                 TypeKind::TaggedUnion { tag, variants }
             }
             _ => {
-                let variants = variants
+                // Alternatives are tried in order, so a second one of the same Rust type
+                // (a `string` beside a `date-time` string) could never be chosen.
+                let mut seen_types = BTreeSet::new();
+                let mut variants: Vec<UnionVariant> = variants
                     .into_iter()
+                    .filter(|variant| seen_types.insert(variant.ty.clone()))
                     .map(|variant| UnionVariant {
                         tags: Vec::new(),
                         ..variant
                     })
                     .collect();
+                name_constructors(&mut variants);
                 TypeKind::UntaggedUnion(variants)
             }
         }
@@ -1228,6 +1225,18 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
         TypeRef::File => "File".to_owned(),
         TypeRef::Bytes => "Bytes".to_owned(),
+    }
+}
+
+/// One constructor per variant, and `From<payload>` where no other variant carries
+/// the same type.
+fn name_constructors(variants: &mut [UnionVariant]) {
+    let mut constructors = Namespace::with_reserved(RESERVED_METHOD_NAMES);
+    let payloads: Vec<TypeRef> = variants.iter().map(|variant| variant.ty.clone()).collect();
+    for variant in variants.iter_mut() {
+        variant.constructor =
+            constructors.claim(&names::snake_ident(&variant.rust_name, "variant"));
+        variant.from_payload = payloads.iter().filter(|ty| **ty == variant.ty).count() == 1;
     }
 }
 
