@@ -308,7 +308,10 @@ fn default_getter(
                     },
                 )
             } else if copy {
-                (quote! { #tokens }, quote! { self.#field_name.unwrap_or(#value) })
+                (
+                    quote! { #tokens },
+                    quote! { self.#field_name.unwrap_or(#value) },
+                )
             } else {
                 (
                     quote! { #tokens },
