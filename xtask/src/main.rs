@@ -15,6 +15,7 @@ use generator::{Config, GenerateError};
 
 mod bench;
 mod conformance;
+mod oracle;
 mod corpus;
 mod scratch;
 
@@ -45,8 +46,9 @@ fn main() -> ExitCode {
         ["corpus", rest @ ..] => corpus::run(&workspace_root(), rest),
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
+        ["oracle", rest @ ..] => oracle::run(&workspace_root(), rest),
         _ => Err(
-            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node]"
+            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--roundtrip] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node] | oracle [--require-python]"
                 .to_owned(),
         ),
     };
