@@ -159,7 +159,9 @@ fn command(app: &App) -> Command {
         .global(true)
         .value_name("URL")
         .help_heading(GLOBAL_HELP)
-        .help("The API's base URL");
+        .help("The API's base URL")
+        // The variable's value may hold a password (`https://user:pw@host`).
+        .hide_env_values(true);
     if let Some(env) = app.base_url_env {
         base_url = base_url.env(env);
     }
@@ -194,7 +196,15 @@ fn command(app: &App) -> Command {
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help_heading(GLOBAL_HELP)
-                .help("Log requests and responses to stderr (the API key redacted)"),
+                .help("Log requests and responses to stderr, secrets redacted (bodies only with --log-bodies)"),
+        )
+        .arg(
+            Arg::new("log-bodies")
+                .long("log-bodies")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help_heading(GLOBAL_HELP)
+                .help("With --debug, also log request and response bodies (they may hold secrets)"),
         )
         .arg(
             Arg::new("format")
@@ -649,7 +659,7 @@ fn run(app: &App, matches: &ArgMatches, dispatch: Dispatch) -> Result<(), Failur
         max_items: matches.get_one::<usize>("max-items").copied(),
     };
 
-    let mut builder = sdk::Client::builder();
+    let mut builder = sdk::Client::builder().log_bodies(matches.get_flag("log-bodies"));
     if let Some(key) = matches.get_one::<String>("api-key") {
         builder = builder.api_key(key);
     }

@@ -36,8 +36,9 @@ pub(crate) type DecodeFailure = (String, String);
 pub(crate) enum Decoder<T> {
     /// Reads the whole body, then decodes it.
     Buffered(fn(StatusCode, &Bytes, &CallContext) -> Result<T, DecodeFailure>),
-    /// Takes the response unread (event streams), with the per-chunk idle timeout.
-    Streaming(fn(reqwest::Response, Option<Duration>) -> T),
+    /// Takes the response unread (event streams), with the idle timeout between
+    /// events and the total deadline, if any.
+    Streaming(fn(reqwest::Response, Option<Duration>, Option<Duration>) -> T),
 }
 
 /// A prepared call. `.await` it to send it.
@@ -199,9 +200,24 @@ impl<T> Call<T> {
     }
 
     /// Sets the timeout of each attempt of this call. For an event stream it bounds
-    /// the wait for the response and then for each chunk, not the whole stream.
+    /// the wait for the response and then for each event (keep-alive comments do not
+    /// count), not the whole stream; `total_timeout` bounds that.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.context.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds this whole call, retries and their waits included (see
+    /// `ClientBuilder::total_timeout`).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.context.options.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the largest response body this call reads, in bytes (see
+    /// `ClientBuilder::max_response_size`).
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.context.options.max_response_size = Some(bytes);
         self
     }
 
@@ -263,6 +279,12 @@ impl<T> Call<T> {
                         .timeout
                         .unwrap_or(context.client.inner.timeout),
                 );
+                // Only a total timeout the caller set ends a stream: a chat turn may
+                // stream for longer than any attempt.
+                let total = context
+                    .options
+                    .total_timeout
+                    .or(context.client.inner.total_timeout);
                 let status = response.status();
                 // Taken, not cloned: the body is read without them.
                 let headers = std::mem::take(response.headers_mut());
@@ -270,7 +292,7 @@ impl<T> Call<T> {
                     status,
                     headers,
                     body: Bytes::new(),
-                    data: start(response, idle),
+                    data: start(response, idle, total),
                 })
             }
             (
@@ -281,12 +303,14 @@ impl<T> Call<T> {
                     body,
                 },
             ) => {
-                tracing::debug!(
-                    operation = context.request.operation,
-                    status = status.as_u16(),
-                    body = %String::from_utf8_lossy(&body),
-                    "response body",
-                );
+                if context.client.inner.log_bodies {
+                    tracing::debug!(
+                        operation = context.request.operation,
+                        status = status.as_u16(),
+                        body = %String::from_utf8_lossy(&body),
+                        "response body",
+                    );
+                }
                 let data =
                     decode(status, &body, &context).map_err(|(path, message)| Error::Decode {
                         path,

@@ -60,13 +60,17 @@ impl fmt::Debug for ApiKey {
 }
 
 /// The API client. Reach the API's resources from it (`client.<resource>()`); see
-/// the `resources` module.
+/// the `resources` module. Its `Debug` output shows no secret: not the key, not a
+/// password in the base URL, not a credential header added with `header`.
 #[derive(Clone, Debug)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
 }
 
-#[derive(Debug, Clone)]
+/// The largest response body read by default: 100 MiB.
+pub(crate) const DEFAULT_MAX_RESPONSE_SIZE: u64 = 100 * 1024 * 1024;
+
+#[derive(Clone)]
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
@@ -80,6 +84,37 @@ pub(crate) struct ClientInner {
     pub(crate) retry_base_delay: Duration,
     pub(crate) idempotency_header: Option<HeaderName>,
     pub(crate) platform_headers: bool,
+    /// The whole call's time, retries and waits included; `None`: one attempt
+    /// timeout per attempt allowed.
+    pub(crate) total_timeout: Option<Duration>,
+    /// The largest response body read, in bytes.
+    pub(crate) max_response_size: u64,
+    /// Whether debug logs show request and response bodies.
+    pub(crate) log_bodies: bool,
+}
+
+impl fmt::Debug for ClientInner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field(
+                "base_url",
+                &crate::redact::url_text(&self.base_url, self.auth),
+            )
+            .field("api_key", &self.api_key)
+            .field(
+                "basic",
+                &self.basic.as_ref().map(|(user, password)| (user, password)),
+            )
+            .field(
+                "default_headers",
+                &crate::redact::Redacted(&self.default_headers),
+            )
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("max_response_size", &self.max_response_size)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -163,6 +198,9 @@ pub struct ClientBuilder {
     retry_base_delay: Option<Duration>,
     idempotency_header: Option<String>,
     no_platform_headers: bool,
+    total_timeout: Option<Duration>,
+    max_response_size: Option<u64>,
+    log_bodies: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -173,7 +211,15 @@ impl fmt::Debug for ClientBuilder {
                 "basic",
                 &self.basic.as_ref().map(|(user, _)| (user, "[redacted]")),
             )
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(|url| {
+                    Url::parse(url).map_or_else(
+                        |_| crate::redact::REDACTED.to_owned(),
+                        |url| crate::redact::url_text(&url, &[]),
+                    )
+                }),
+            )
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -228,6 +274,32 @@ impl ClientBuilder {
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds the whole call, retries and the waits between them included (default:
+    /// the attempt timeout once per attempt allowed, so 3 minutes with the defaults).
+    /// A wait that would overrun it, such as a long `retry-after`, ends the call with
+    /// the error instead.
+    #[must_use]
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the largest response body a call reads, in bytes (default 100 MiB); a
+    /// larger one is `Error::ResponseTooLarge`. Event streams are bounded per event.
+    #[must_use]
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Whether debug logs show request and response bodies (default off: bodies can
+    /// hold secrets, such as an embedding config's `api_key`).
+    #[must_use]
+    pub fn log_bodies(mut self, log: bool) -> Self {
+        self.log_bodies = log;
         self
     }
 
@@ -348,6 +420,9 @@ impl ClientBuilder {
                 retry_base_delay: self.retry_base_delay.unwrap_or(Duration::from_millis(500)),
                 idempotency_header,
                 platform_headers: !self.no_platform_headers,
+                total_timeout: self.total_timeout,
+                max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
+                log_bodies: self.log_bodies,
             }),
         })
     }

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
@@ -22,38 +22,29 @@ use crate::error::{ApiError, Error};
 use crate::file::{FileParts, FileUpload};
 use crate::page::CursorStyle;
 
-/// Characters escaped in one path segment: everything but RFC 3986 `pchar`s.
-const PATH_SEGMENT: &AsciiSet = &CONTROLS
+/// Characters escaped in one path segment: everything but RFC 3986's unreserved
+/// characters, so no value can add a `/`, `?`, `#`, `[` or `]` to the path.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Characters escaped in a cookie value: what RFC 6265 keeps out of a `cookie-octet`
+/// (so a value cannot end its cookie and start another), and `%`.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
+    .add(b',')
+    .add(b';')
     .add(b'\\')
-    .add(b'^')
-    .add(b'|');
+    .add(b'%');
 
 /// The header a call's idempotency key goes in unless the client names another.
 pub(crate) const DEFAULT_IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
 /// The header telling the server how long the SDK waits (the published SDKs' name).
 const TIMEOUT_HEADER: &str = "x-stainless-read-timeout";
-
-/// Headers whose values never reach a log.
-const SENSITIVE_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "api-key",
-];
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -91,6 +82,9 @@ pub(crate) struct RequestSpec {
     no_auth: bool,
     /// The schemes this operation accepts, when not every scheme of the API.
     auth: Option<&'static [AuthScheme]>,
+    /// Why the request must not be sent (a path parameter that would change the
+    /// path), found while it was described.
+    invalid: Option<String>,
 }
 
 impl RequestSpec {
@@ -107,6 +101,7 @@ impl RequestSpec {
             pagination: None,
             no_auth: false,
             auth: None,
+            invalid: None,
         }
     }
 
@@ -115,9 +110,16 @@ impl RequestSpec {
         self.path.push_str(literal);
     }
 
-    /// Appends a path parameter, percent-encoded as one segment.
-    pub(crate) fn path_param<T: Serialize + ?Sized>(&mut self, value: &T) {
+    /// Appends a path parameter, percent-encoded as one segment. A value that would
+    /// change the path's structure (empty, `.` or `..`, which URL parsers resolve even
+    /// when percent-encoded) makes the request invalid: it is refused before sending.
+    pub(crate) fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         let text = scalar_text(&serde_json::to_value(value).unwrap_or(Value::Null));
+        if matches!(text.as_str(), "" | "." | "..") && self.invalid.is_none() {
+            self.invalid = Some(format!(
+                "path parameter `{name}` is {text:?}, which would send the request to another path"
+            ));
+        }
         self.path.extend(utf8_percent_encode(&text, PATH_SEGMENT));
     }
 
@@ -154,7 +156,12 @@ impl RequestSpec {
     pub(crate) fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         if !value.is_null() {
-            self.cookies.push(format!("{name}={}", scalar_text(&value)));
+            // Escaped, so a value cannot end this cookie and add another.
+            let text = scalar_text(&value);
+            self.cookies.push(format!(
+                "{name}={}",
+                utf8_percent_encode(&text, COOKIE_VALUE)
+            ));
         }
     }
 
@@ -383,6 +390,8 @@ impl Multipart {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CallOptions {
     pub(crate) timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) max_response_size: Option<u64>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) query: Vec<(String, String)>,
@@ -438,14 +447,113 @@ fn idempotent(method: &Method) -> bool {
     )
 }
 
+/// The most of an error response's body that is kept; the rest is dropped and
+/// [`ApiError::truncated`] says so.
+pub(crate) const MAX_ERROR_BODY: usize = 1024 * 1024;
+
+/// Reads a body, refusing one larger than `limit` bytes: by its `Content-Length`
+/// before reading, or as soon as the bytes read pass the limit.
+pub(crate) async fn read_limited(
+    response: &mut reqwest::Response,
+    limit: u64,
+) -> Result<Bytes, ReadFailure> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(ReadFailure::TooLarge);
+    }
+    let mut body = bytes::BytesMut::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(ReadFailure::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body.freeze()),
+            Err(error) => return Err(ReadFailure::Broken(error, body.freeze())),
+        }
+    }
+}
+
+/// Why a body could not be read whole.
+#[derive(Debug)]
+pub(crate) enum ReadFailure {
+    /// It is larger than the limit.
+    TooLarge,
+    /// The connection failed, after these bytes.
+    Broken(reqwest::Error, Bytes),
+}
+
+/// An error response's body, at most [`MAX_ERROR_BODY`] bytes of it, and whether
+/// some was left out (too long, or the connection broke off).
+async fn error_body(response: &mut reqwest::Response) -> (Bytes, bool) {
+    let mut body = bytes::BytesMut::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = MAX_ERROR_BODY - body.len();
+                if chunk.len() > room {
+                    body.extend_from_slice(&chunk[..room]);
+                    return (body.freeze(), true);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return (body.freeze(), false),
+            Err(_) => return (body.freeze(), true),
+        }
+    }
+}
+
+/// Whether a failed attempt may be sent again. Idempotent methods, and calls that
+/// carry an idempotency key, may always be. Any other call (a POST or PATCH without a
+/// key) only when the failure shows the server did not act on it: the connection was
+/// never made, the server timed out waiting for the request (408), refused it for the
+/// rate (429), or said so itself (`x-should-retry: true`).
+fn may_repeat(safe: bool, failure: &Failure<'_>) -> bool {
+    match failure {
+        Failure::Status(status, headers) if safe => should_retry(*status, headers),
+        Failure::Status(status, headers) => {
+            match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+                Some(flag) => flag == "true",
+                None => matches!(status.as_u16(), 408 | 429),
+            }
+        }
+        Failure::Transport { connect, .. } => *connect || safe,
+    }
+}
+
+/// A failed attempt, as [`may_repeat`] judges it.
+enum Failure<'a> {
+    /// An error status.
+    Status(StatusCode, &'a HeaderMap),
+    /// No response: a timeout, or a connection error (`connect`: before anything was sent).
+    Transport {
+        /// The attempt timed out.
+        timed_out: bool,
+        /// The connection was never made.
+        connect: bool,
+    },
+}
+
 /// Sends the request, retrying as configured; returns the first 2xx response.
+///
+/// The whole call, retries and their waits included, stays within its total timeout
+/// (by default the attempt timeout once per attempt allowed): a wait that would
+/// overrun it, such as a long `retry-after`, ends the call with the error instead.
 pub(crate) async fn send(
     client: &Client,
     spec: &RequestSpec,
     options: &CallOptions,
     receive: Receive,
 ) -> Result<Received, Error> {
+    if let Some(reason) = &spec.invalid {
+        return Err(Error::InvalidRequest(reason.clone()));
+    }
     let inner = &client.inner;
+    let started = tokio::time::Instant::now();
     let streaming = receive == Receive::Head;
     let mut url = build_url(&inner.base_url, &spec.path, &spec.query, &options.query);
     if let (false, Some((name, key))) = (spec.no_auth, auth_query(client, spec)) {
@@ -459,8 +567,19 @@ pub(crate) async fn send(
         0
     };
     let timeout = options.timeout.unwrap_or(inner.timeout);
+    let total = options
+        .total_timeout
+        .or(inner.total_timeout)
+        .unwrap_or_else(|| timeout.saturating_mul(max_retries.saturating_add(1)));
+    let max_body = options.max_response_size.unwrap_or(inner.max_response_size);
     let idempotency_key = idempotency_key(client, spec, options);
+    let safe = idempotent(&spec.method) || idempotency_key.is_some();
     let base_headers = request_headers(client, spec, options, idempotency_key.as_deref(), timeout)?;
+    // Waits the server or the backoff asks for, unless they would overrun the call.
+    let wait = |delay: Duration| {
+        let left = total.saturating_sub(started.elapsed());
+        (delay < left).then_some(delay)
+    };
 
     let mut attempt: u32 = 0;
     loop {
@@ -470,8 +589,9 @@ pub(crate) async fn send(
         }
         // A `reqwest::Request` built directly: no builder, one header map per attempt.
         let mut request = reqwest::Request::new(spec.method.clone(), url.clone());
+        let attempt_timeout = timeout.min(total.saturating_sub(started.elapsed()));
         if !streaming {
-            *request.timeout_mut() = Some(timeout);
+            *request.timeout_mut() = Some(attempt_timeout);
         }
         match &body {
             Some(PreparedBody::Bytes(bytes, content_type)) => {
@@ -494,30 +614,33 @@ pub(crate) async fn send(
             }
             None => {}
         }
+        // Bodies can hold secrets (an embedding config's `api_key`): they reach the
+        // log only when the client was built with `log_bodies(true)`.
+        let logged_body = match &body {
+            _ if !inner.log_bodies => "<not logged; see ClientBuilder::log_bodies>".into(),
+            Some(PreparedBody::Bytes(bytes, content_type))
+                if !content_type.starts_with("multipart/") =>
+            {
+                String::from_utf8_lossy(bytes)
+            }
+            Some(PreparedBody::Bytes(..)) => "<multipart>".into(),
+            Some(PreparedBody::OneShot(..)) => "<stream>".into(),
+            None => "".into(),
+        };
         tracing::debug!(
             operation = spec.operation,
             method = %spec.method,
-            url = %url_for_log(client, &url),
+            url = %crate::redact::url_text(&url, inner.auth),
             attempt,
-            headers = ?Redacted(&headers),
-            body = match &body {
-                Some(PreparedBody::Bytes(bytes, content_type))
-                    if !content_type.starts_with("multipart/") =>
-                {
-                    String::from_utf8_lossy(bytes)
-                }
-                Some(PreparedBody::Bytes(..)) => "<multipart>".into(),
-                Some(PreparedBody::OneShot(..)) => "<stream>".into(),
-                None => "".into(),
-            }
-            .as_ref(),
+            headers = ?crate::redact::Redacted(&headers),
+            body = logged_body.as_ref(),
             "sending request",
         );
         *request.headers_mut() = headers;
         let request = inner.http.execute(request);
 
         let outcome = if streaming {
-            match tokio::time::timeout(timeout, request).await {
+            match tokio::time::timeout(attempt_timeout, request).await {
                 Ok(outcome) => outcome.map_err(Some),
                 Err(_) => Err(None),
             }
@@ -525,13 +648,12 @@ pub(crate) async fn send(
             request.await.map_err(Some)
         };
         let retries_left = attempt < max_retries;
-        // A failure to connect, or a timeout: nothing useful reached the server.
         let failed = match outcome {
             Ok(response) if response.status().is_success() => {
                 tracing::debug!(
                     operation = spec.operation,
                     status = response.status().as_u16(),
-                    headers = ?Redacted(response.headers()),
+                    headers = ?crate::redact::Redacted(response.headers()),
                     "response",
                 );
                 if streaming {
@@ -540,7 +662,7 @@ pub(crate) async fn send(
                 let status = response.status();
                 let mut response = response;
                 let headers = std::mem::take(response.headers_mut());
-                match response.bytes().await {
+                match read_limited(&mut response, max_body).await {
                     Ok(body) => {
                         return Ok(Received::Whole {
                             status,
@@ -548,68 +670,83 @@ pub(crate) async fn send(
                             body,
                         });
                     }
+                    Err(ReadFailure::TooLarge) => {
+                        return Err(Error::ResponseTooLarge { limit: max_body });
+                    }
                     // The server answered, but the body broke off: for an idempotent
                     // method, asking again is safe.
-                    Err(error) if retries_left && idempotent(&spec.method) => {
+                    Err(ReadFailure::Broken(error, _)) => {
+                        let delay = retry_delay(attempt, &HeaderMap::new(), inner.retry_base_delay);
+                        if let (true, true, Some(delay)) =
+                            (retries_left, idempotent(&spec.method), wait(delay))
+                        {
+                            tracing::info!(
+                                operation = spec.operation,
+                                error = %error.without_url(),
+                                attempt,
+                                "retrying after a response body was cut short"
+                            );
+                            tokio::time::sleep(delay).await;
+                            attempt += 1;
+                            continue;
+                        }
+                        if error.is_timeout() {
+                            return Err(Error::Timeout);
+                        }
+                        return Err(Error::Connection(error.without_url()));
+                    }
+                }
+            }
+            Ok(mut response) => {
+                let status = response.status();
+                let headers = std::mem::take(response.headers_mut());
+                let delay = retry_delay(attempt, &headers, inner.retry_base_delay);
+                if retries_left && may_repeat(safe, &Failure::Status(status, &headers)) {
+                    if let Some(delay) = wait(delay) {
                         tracing::info!(
                             operation = spec.operation,
-                            error = %error.without_url(),
+                            status = status.as_u16(),
+                            ?delay,
                             attempt,
-                            "retrying after a response body was cut short"
+                            "retrying"
                         );
-                        let delay = retry_delay(attempt, &HeaderMap::new(), inner.retry_base_delay);
                         tokio::time::sleep(delay).await;
                         attempt += 1;
                         continue;
                     }
-                    Err(error) if error.is_timeout() => return Err(Error::Timeout),
-                    Err(error) => return Err(Error::Connection(error.without_url())),
                 }
-            }
-            Ok(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                if retries_left && should_retry(status, &headers) {
-                    let delay = retry_delay(attempt, &headers, inner.retry_base_delay);
-                    tracing::info!(
-                        operation = spec.operation,
-                        status = status.as_u16(),
-                        ?delay,
-                        attempt,
-                        "retrying"
-                    );
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                    continue;
-                }
-                let body = response.bytes().await.unwrap_or_default();
+                let (body, truncated) = error_body(&mut response).await;
                 tracing::debug!(
                     operation = spec.operation,
                     status = status.as_u16(),
-                    body = %String::from_utf8_lossy(&body),
+                    body = %if inner.log_bodies { String::from_utf8_lossy(&body) } else { "<not logged>".into() },
                     "error response",
                 );
-                return Err(Error::Api(Box::new(ApiError::new(status, headers, body))));
+                let mut error = ApiError::new(status, headers, body);
+                error.truncated = truncated;
+                return Err(Error::Api(Box::new(error)));
             }
             Err(error) => error,
         };
         let timed_out = failed.as_ref().is_none_or(reqwest::Error::is_timeout);
-        let transient = timed_out
-            || failed
-                .as_ref()
-                .is_some_and(|e| e.is_connect() || e.is_request());
-        if retries_left && transient {
-            let delay = retry_delay(attempt, &HeaderMap::new(), inner.retry_base_delay);
-            tracing::info!(
-                operation = spec.operation,
-                timed_out,
-                ?delay,
-                attempt,
-                "retrying after a failed attempt"
-            );
-            tokio::time::sleep(delay).await;
-            attempt += 1;
-            continue;
+        let connect = failed.as_ref().is_some_and(reqwest::Error::is_connect);
+        let transient =
+            timed_out || connect || failed.as_ref().is_some_and(reqwest::Error::is_request);
+        let delay = retry_delay(attempt, &HeaderMap::new(), inner.retry_base_delay);
+        if retries_left && transient && may_repeat(safe, &Failure::Transport { timed_out, connect })
+        {
+            if let Some(delay) = wait(delay) {
+                tracing::info!(
+                    operation = spec.operation,
+                    timed_out,
+                    ?delay,
+                    attempt,
+                    "retrying after a failed attempt"
+                );
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                continue;
+            }
         }
         return Err(match failed {
             Some(error) if !timed_out => Error::Connection(error.without_url()),
@@ -732,31 +869,6 @@ fn auth_query(client: &Client, spec: &RequestSpec) -> Option<(&'static str, Stri
     }
 }
 
-/// The URL as logged: a key in the query string is replaced.
-fn url_for_log(client: &Client, url: &Url) -> String {
-    let secret = client.inner.auth.iter().find_map(|scheme| match scheme {
-        AuthScheme::ApiKeyQuery(name) => Some(*name),
-        _ => None,
-    });
-    let Some(secret) = secret else {
-        return url.to_string();
-    };
-    let mut shown = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(name, value)| {
-            let value = if name == secret {
-                "[redacted]".to_owned()
-            } else {
-                value.into_owned()
-            };
-            (name.into_owned(), value)
-        })
-        .collect();
-    shown.query_pairs_mut().clear().extend_pairs(pairs);
-    shown.to_string()
-}
-
 /// The call's idempotency key: the one it was given (sent whatever the client's
 /// setup), or, when the client was asked to send keys, a new one for each call that
 /// changes state. Retries of the call reuse it.
@@ -773,24 +885,6 @@ fn idempotency_key(client: &Client, spec: &RequestSpec, options: &CallOptions) -
         fastrand::u64(..),
         fastrand::u64(..)
     ))
-}
-
-/// Header values for logs, with secrets replaced.
-struct Redacted<'a>(&'a HeaderMap);
-
-impl std::fmt::Debug for Redacted<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut map = f.debug_map();
-        for (name, value) in self.0 {
-            let sensitive = value.is_sensitive() || SENSITIVE_HEADERS.contains(&name.as_str());
-            if sensitive {
-                map.entry(&name.as_str(), &"[redacted]");
-            } else {
-                map.entry(&name.as_str(), &value.to_str().unwrap_or("<binary>"));
-            }
-        }
-        map.finish()
-    }
 }
 
 fn build_url(
@@ -1131,12 +1225,19 @@ mod tests {
             .build()
             .unwrap();
         let url = Url::parse("http://h/p?a=1&api_key=secret-k").unwrap();
-        let shown = url_for_log(&client, &url);
+        let shown = crate::redact::url_text(&url, client.inner.auth);
         assert!(!shown.contains("secret-k"), "{shown}");
         assert!(
             shown.contains("api_key=%5Bredacted%5D") || shown.contains("api_key=[redacted]"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn a_cookie_value_cannot_add_a_cookie() {
+        let mut spec = RequestSpec::new(Method::GET, "test.cookie");
+        spec.cookie("pref", "a; admin=true");
+        assert_eq!(spec.cookies, ["pref=a%3B%20admin=true"]);
     }
 
     #[test]
@@ -1185,7 +1286,7 @@ mod tests {
         let mut auth = HeaderValue::from_static("Bearer k2");
         auth.set_sensitive(true);
         map.insert("authorization", auth);
-        let shown = format!("{:?}", Redacted(&map));
+        let shown = format!("{:?}", crate::redact::Redacted(&map));
         assert!(!shown.contains("k1") && !shown.contains("k2"), "{shown}");
         assert!(shown.contains("application/json"));
     }

@@ -11,6 +11,11 @@
 //! block) is skipped. `data: [DONE]` ends the stream. Unlike the published SDKs, no
 //! failure is silent: data with a top-level `error` key, data that does not decode,
 //! and a body that ends in the middle of an event each arrive as an `Err` item.
+//!
+//! Every size and wait is bounded: a line longer than 1 MiB or an event larger than
+//! 16 MiB is [`Error::EventTooLarge`]; the stream times out when no event arrives
+//! within its idle timeout (keep-alive comments do not count as events), and ends at
+//! its total deadline when the call set one.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -36,6 +41,11 @@ pub(crate) struct SseEvent {
     pub(crate) retry: Option<u64>,
 }
 
+/// The longest line the decoder holds.
+pub(crate) const MAX_LINE: usize = 1024 * 1024;
+/// The largest event's data the decoder holds.
+pub(crate) const MAX_EVENT: usize = 16 * 1024 * 1024;
+
 /// An incremental decoder: feed it bytes, take complete events out.
 #[derive(Debug, Default)]
 pub(crate) struct SseDecoder {
@@ -50,8 +60,9 @@ pub(crate) struct SseDecoder {
 }
 
 impl SseDecoder {
-    /// Feeds bytes; returns every event they complete.
-    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Vec<SseEvent> {
+    /// Feeds bytes; returns every event they complete, or the limit a line or an
+    /// event went past.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<Vec<SseEvent>, usize> {
         let mut events = Vec::new();
         for &byte in bytes {
             match byte {
@@ -62,14 +73,20 @@ impl SseDecoder {
                     if let Some(event) = self.end_line(&line) {
                         events.push(event);
                     }
+                    if self.event.data.len() > MAX_EVENT {
+                        return Err(MAX_EVENT);
+                    }
                 }
                 _ => {
                     self.after_cr = false;
+                    if self.line.len() >= MAX_LINE {
+                        return Err(MAX_LINE);
+                    }
                     self.line.push(byte);
                 }
             }
         }
-        events
+        Ok(events)
     }
 
     /// Whether the body ended in the middle of an event.
@@ -135,20 +152,33 @@ struct State<S> {
     pending: std::collections::VecDeque<SseEvent>,
     done: bool,
     idle_timeout: Option<Duration>,
+    /// When the last event arrived (or the stream opened): the idle timeout counts
+    /// from here, so keep-alive comments alone cannot hold a stream open.
+    last_event: tokio::time::Instant,
+    /// When the stream ends at the latest, if the call set a total timeout.
+    deadline: Option<tokio::time::Instant>,
 }
 
 impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
-    /// Decodes a stream of byte chunks; `idle_timeout` bounds the wait for each chunk.
-    pub(crate) fn from_chunks<S>(chunks: S, idle_timeout: Option<Duration>) -> Self
+    /// Decodes a stream of byte chunks; `idle_timeout` bounds the wait for each
+    /// event, `total` the whole stream.
+    pub(crate) fn from_chunks<S>(
+        chunks: S,
+        idle_timeout: Option<Duration>,
+        total: Option<Duration>,
+    ) -> Self
     where
         S: Stream<Item = Result<Bytes, Error>> + Send + Unpin + 'static,
     {
+        let now = tokio::time::Instant::now();
         let state = State {
             chunks,
             decoder: SseDecoder::default(),
             pending: std::collections::VecDeque::new(),
             done: false,
             idle_timeout,
+            last_event: now,
+            deadline: total.map(|total| now + total),
         };
         let events = stream::unfold(state, |mut state| async move {
             loop {
@@ -162,15 +192,31 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
                         Decoded::Skip => continue,
                     }
                 }
-                let next = match state.idle_timeout {
-                    Some(limit) => match tokio::time::timeout(limit, state.chunks.next()).await {
+                let idle_end = state.idle_timeout.map(|limit| state.last_event + limit);
+                let end = match (idle_end, state.deadline) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                let next = match end {
+                    Some(end) => match tokio::time::timeout_at(end, state.chunks.next()).await {
                         Ok(next) => next,
                         Err(_) => Some(Err(Error::Timeout)),
                     },
                     None => state.chunks.next().await,
                 };
                 match next {
-                    Some(Ok(bytes)) => state.pending.extend(state.decoder.feed(&bytes)),
+                    Some(Ok(bytes)) => match state.decoder.feed(&bytes) {
+                        Ok(events) => {
+                            if events.iter().any(|event| !event.data.is_empty()) {
+                                state.last_event = tokio::time::Instant::now();
+                            }
+                            state.pending.extend(events);
+                        }
+                        Err(limit) => {
+                            state.done = true;
+                            return Some((Err(Error::EventTooLarge { limit }), state));
+                        }
+                    },
                     Some(Err(error)) => {
                         state.done = true;
                         return Some((Err(error), state));
@@ -199,6 +245,7 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
     pub(crate) fn from_response(
         response: reqwest::Response,
         idle_timeout: Option<Duration>,
+        total: Option<Duration>,
     ) -> Self {
         let chunks = response.bytes_stream().map(|chunk| {
             chunk.map_err(|error| {
@@ -209,7 +256,7 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
                 }
             })
         });
-        Self::from_chunks(Box::pin(chunks), idle_timeout)
+        Self::from_chunks(Box::pin(chunks), idle_timeout, total)
     }
 }
 
@@ -278,7 +325,7 @@ mod tests {
         let mut decoder = SseDecoder::default();
         let mut events = Vec::new();
         for chunk in SAMPLE.as_bytes().chunks(chunk_size) {
-            events.extend(decoder.feed(chunk));
+            events.extend(decoder.feed(chunk).unwrap());
         }
         assert!(!decoder.is_mid_event());
         events
@@ -316,7 +363,7 @@ mod tests {
                 .collect::<Vec<_>>(),
         );
         let events: Vec<Result<serde_json::Value, Error>> =
-            EventStream::from_chunks(chunks, None).collect().await;
+            EventStream::from_chunks(chunks, None, None).collect().await;
         let events: Vec<serde_json::Value> = events.into_iter().map(Result::unwrap).collect();
         assert_eq!(
             events,
@@ -331,13 +378,59 @@ mod tests {
     #[test]
     fn a_body_cut_inside_an_event_is_mid_event() {
         let mut decoder = SseDecoder::default();
-        assert!(decoder.feed(b"data: {\"type\":").is_empty());
+        assert!(decoder.feed(b"data: {\"type\":").unwrap().is_empty());
         assert!(decoder.is_mid_event());
         let mut decoder = SseDecoder::default();
-        assert!(decoder.feed(b"data: {}\n").is_empty());
+        assert!(decoder.feed(b"data: {}\n").unwrap().is_empty());
         assert!(
             decoder.is_mid_event(),
             "data without the blank line is unfinished"
         );
+    }
+
+    #[test]
+    fn a_line_without_end_is_refused_at_the_limit() {
+        let mut decoder = SseDecoder::default();
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut refused = None;
+        for _ in 0..(MAX_LINE / chunk.len() + 2) {
+            if let Err(limit) = decoder.feed(&chunk) {
+                refused = Some(limit);
+                break;
+            }
+        }
+        assert_eq!(refused, Some(MAX_LINE));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn keep_alive_comments_do_not_hold_a_stream_open() {
+        use futures::StreamExt as _;
+        // An endless body of comments, one every second.
+        let comments = stream::unfold((), |()| async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Some((Ok(Bytes::from_static(b": keep-alive\n\n")), ()))
+        });
+        let mut events: EventStream<serde_json::Value> =
+            EventStream::from_chunks(Box::pin(comments), Some(Duration::from_secs(5)), None);
+        let first = events.next().await;
+        assert!(matches!(first, Some(Err(Error::Timeout))), "{first:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_total_deadline_ends_a_busy_stream() {
+        use futures::StreamExt as _;
+        let busy = stream::unfold((), |()| async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            Some((Ok(Bytes::from_static(b"data: {}\n\n")), ()))
+        });
+        let events: Vec<Result<serde_json::Value, Error>> = EventStream::from_chunks(
+            Box::pin(busy),
+            Some(Duration::from_secs(5)),
+            Some(Duration::from_secs(2)),
+        )
+        .collect()
+        .await;
+        assert!(matches!(events.last(), Some(Err(Error::Timeout))));
+        assert!(events.len() < 25, "{}", events.len());
     }
 }

@@ -15,8 +15,8 @@ use generator::{Config, GenerateError};
 
 mod bench;
 mod conformance;
-mod oracle;
 mod corpus;
+mod oracle;
 mod scratch;
 
 /// The SDKs this workspace generates: (spec, config, SDK crate directory, command-line

@@ -38,7 +38,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         .output()
         .is_ok_and(|output| output.status.success());
     if !has_python {
-        let message = "oracle: no python3, so the differential test against the Python SDK will skip";
+        let message =
+            "oracle: no python3, so the differential test against the Python SDK will skip";
         return if required {
             Err(format!("{message} (required here)"))
         } else {

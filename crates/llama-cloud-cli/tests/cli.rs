@@ -439,6 +439,24 @@ async fn debug_logs_the_request_and_response_with_the_key_redacted() {
     let log = stderr(&output);
     assert!(log.contains("sending request"), "{log}");
     assert!(log.contains("/api/v1/chat"), "{log}");
+    assert!(
+        !log.contains("index_ids"),
+        "bodies only with --log-bodies: {log}"
+    );
+    assert!(!log.contains("test-key"), "the key leaked: {log}");
+    let output = run(
+        &server,
+        &[
+            "--debug",
+            "--log-bodies",
+            "beta:chat",
+            "create",
+            "--index-id",
+            "a",
+        ],
+    )
+    .await;
+    let log = stderr(&output);
     assert!(log.contains("index_ids"), "{log}");
     assert!(log.contains("response body"), "{log}");
     assert!(log.contains("ses-abc123"), "{log}");
@@ -552,4 +570,20 @@ async fn stream_prints_each_event_as_a_json_line() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["content"], "Q3 ");
     assert_eq!(lines[1]["type"], "text");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn help_never_shows_a_secret_from_the_environment() {
+    let mut command = llamacloud();
+    command
+        .env("LLAMA_CLOUD_API_KEY", "sk-help-secret")
+        .env(
+            "LLAMA_CLOUD_BASE_URL",
+            "https://user:pw-help-secret@api.example.com",
+        )
+        .arg("--help");
+    let output = run_command(command, None).await;
+    let help = stdout(&output);
+    assert!(help.contains("--base-url"), "{help}");
+    assert!(!help.contains("help-secret"), "{help}");
 }

@@ -52,6 +52,26 @@ pub enum Error {
     /// The request could not be built (a value failed to serialize, a bad header).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// The response body is larger than the call's limit (100 MiB unless set with
+    /// `ClientBuilder::max_response_size` or `Call::max_response_size`).
+    #[error("the response body is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A Server-Sent Events line or event is larger than the stream's limit.
+    #[error("a stream event is larger than the limit of {limit} bytes")]
+    EventTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A listing's server sent a page cursor it had sent before: reading on would
+    /// never end.
+    #[error("pagination: the server repeated the cursor `{cursor}`")]
+    RepeatedCursor {
+        /// The cursor.
+        cursor: String,
+    },
     /// A file to upload could not be read.
     #[error("cannot read `{}`: {source}", path.display())]
     File {
@@ -146,8 +166,9 @@ impl ApiErrorKind {
     }
 }
 
-/// An error status from the server, with everything it sent.
-#[derive(Debug, Clone)]
+/// An error status from the server, with everything it sent. Its `Debug` output
+/// shows secret headers (`set-cookie` ...) as `[redacted]`.
+#[derive(Clone)]
 pub struct ApiError {
     /// The status.
     pub status: StatusCode,
@@ -155,8 +176,11 @@ pub struct ApiError {
     pub kind: ApiErrorKind,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The body, as received.
+    /// The body, as received (at most 1 MiB of it).
     pub body: Bytes,
+    /// Whether the body was longer than 1 MiB, or broke off, and `body` holds only
+    /// its start.
+    pub truncated: bool,
     /// The server's request id (`x-request-id`), if it sent one.
     pub request_id: Option<String>,
 }
@@ -172,6 +196,7 @@ impl ApiError {
             kind: ApiErrorKind::from_status(status),
             headers,
             body,
+            truncated: false,
             request_id,
         }
     }
@@ -200,3 +225,16 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("kind", &self.kind)
+            .field("headers", &crate::redact::Redacted(&self.headers))
+            .field("body", &self.body)
+            .field("truncated", &self.truncated)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}

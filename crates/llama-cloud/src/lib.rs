@@ -26,6 +26,7 @@ mod log;
 mod nullable;
 mod number;
 mod page;
+mod redact;
 mod request;
 mod settings;
 mod sse;

@@ -9,8 +9,9 @@
 //! fetched it. The field names come from a [`CursorStyle`] that the generator config
 //! declares, so every SDK with cursor pages reuses this code.
 //! Output: [`Page<T>`], with [`Page::next_page`] and [`Page::into_stream`]. There is
-//! no next page when `items` is empty, or the cursor is empty, missing or the one the
-//! page was asked for.
+//! no next page when `items` is empty, or the cursor is empty or missing. A server
+//! that sends a cursor again (the one the page was asked for, or, in a stream, any
+//! earlier one) would be read forever: that is [`Error::RepeatedCursor`].
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -79,10 +80,8 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
             .and_then(serde_json::Value::as_str)
             .filter(|cursor| !cursor.is_empty())
             .map(str::to_owned);
-        // A server that answers with the cursor it was sent would be read forever.
-        let repeated = next_cursor.as_deref() == context.request.query_value(style.cursor_param);
         Ok(Self {
-            has_more: !items.is_empty() && next_cursor.is_some() && !repeated,
+            has_more: !items.is_empty() && next_cursor.is_some(),
             items,
             next_cursor,
             extra_fields: object,
@@ -102,22 +101,36 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
         let call = self.next_call();
         async move {
             match call {
-                Some(call) => call.await.map(Some),
+                Some(Ok(call)) => call.await.map(Some),
+                Some(Err(error)) => Err(error),
                 None => Ok(None),
             }
         }
     }
 
-    /// The call for the next page, built now so the future borrows nothing.
-    fn next_call(&self) -> Option<Call<Self>> {
+    /// The call for the next page, built now so the future borrows nothing; an
+    /// error when the cursor is the one this page was asked for.
+    fn next_call(&self) -> Option<Result<Call<Self>, Error>> {
         let (Some(cursor), true) = (&self.next_cursor, self.has_more) else {
             return None;
         };
+        let asked = self
+            .context
+            .request
+            .pagination
+            .and_then(|style| self.context.request.query_value(style.cursor_param));
+        if asked == Some(cursor.as_str()) {
+            return Some(Err(Error::RepeatedCursor {
+                cursor: cursor.clone(),
+            }));
+        }
         let mut context = self.context.clone();
         if let Some(style) = context.request.pagination {
             context.request.set_query(style.cursor_param, cursor);
         }
-        Some(Call::page(context.client, context.request).with_options(context.options))
+        Some(Ok(
+            Call::page(context.client, context.request).with_options(context.options)
+        ))
     }
 
     /// Every item of this page and the pages after it.
@@ -153,6 +166,10 @@ struct Pager<T> {
     first: Option<Source<T>>,
     last: Option<Page<T>>,
     done: bool,
+    /// Every cursor this listing has followed: one seen again is a cycle.
+    seen: std::collections::HashSet<String>,
+    /// An error to give once the queued items are out.
+    queue_error: Option<Error>,
 }
 
 fn items_stream<T: DeserializeOwned + Send + 'static>(source: Source<T>) -> ItemStream<T> {
@@ -161,11 +178,16 @@ fn items_stream<T: DeserializeOwned + Send + 'static>(source: Source<T>) -> Item
         first: Some(source),
         last: None,
         done: false,
+        seen: std::collections::HashSet::new(),
+        queue_error: None,
     };
     Box::pin(stream::unfold(pager, |mut pager| async move {
         loop {
             if let Some(item) = pager.queue.pop_front() {
                 return Some((Ok(item), pager));
+            }
+            if let Some(error) = pager.queue_error.take() {
+                return Some((Err(error), pager));
             }
             if pager.done {
                 return None;
@@ -183,6 +205,16 @@ fn items_stream<T: DeserializeOwned + Send + 'static>(source: Source<T>) -> Item
                 Ok(Some(mut page)) => {
                     pager.queue.extend(page.items.drain(..));
                     pager.done = !page.has_next_page();
+                    if let (false, Some(cursor)) = (pager.done, &page.next_cursor) {
+                        if !pager.seen.insert(cursor.clone()) {
+                            // The items of this page still come first.
+                            pager.done = true;
+                            pager.queue_error = Some(Error::RepeatedCursor {
+                                cursor: cursor.clone(),
+                            });
+                            continue;
+                        }
+                    }
                     pager.last = Some(page);
                 }
                 Ok(None) => return None,

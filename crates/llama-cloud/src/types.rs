@@ -388,7 +388,7 @@ impl AgentData {
         self.project_id = crate::Nullable::Null;
         self
     }
-    /// Sets `collection`.
+    /// Sets `collection`; left unset, it is not sent and the API applies its default, `"default"`.
     #[must_use]
     pub fn collection(mut self, value: impl Into<String>) -> Self {
         self.collection = Some(value.into());
@@ -3031,7 +3031,7 @@ impl Default for AutoTransformConfig {
     }
 }
 impl AutoTransformConfig {
-    /// Sets `chunk_size`.
+    /// Sets `chunk_size`; left unset, it is not sent and the API applies its default, `1024`.
     #[must_use]
     pub fn chunk_size(mut self, value: i64) -> Self {
         self.chunk_size = Some(value);
@@ -3042,7 +3042,7 @@ impl AutoTransformConfig {
     pub fn chunk_size_or_default(&self) -> i64 {
         self.chunk_size.unwrap_or(1024i64)
     }
-    /// Sets `chunk_overlap`.
+    /// Sets `chunk_overlap`; left unset, it is not sent and the API applies its default, `200`.
     #[must_use]
     pub fn chunk_overlap(mut self, value: i64) -> Self {
         self.chunk_overlap = Some(value);
@@ -3126,7 +3126,7 @@ pub struct AzureOpenAIEmbedding {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl AzureOpenAIEmbedding {
-    /// Sets `model_name`.
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"text-embedding-ada-002"`.
     #[must_use]
     pub fn model_name(mut self, value: impl Into<String>) -> Self {
         self.model_name = Some(value.into());
@@ -3137,7 +3137,7 @@ impl AzureOpenAIEmbedding {
     pub fn model_name_or_default(&self) -> &str {
         self.model_name.as_deref().unwrap_or("text-embedding-ada-002")
     }
-    /// Sets `embed_batch_size`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn embed_batch_size(mut self, value: i64) -> Self {
         self.embed_batch_size = Some(value);
@@ -3181,7 +3181,7 @@ impl AzureOpenAIEmbedding {
         self.api_key = crate::Nullable::Null;
         self
     }
-    /// Sets `api_base`.
+    /// Sets `api_base`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn api_base(mut self, value: impl Into<String>) -> Self {
         self.api_base = Some(value.into());
@@ -3192,7 +3192,7 @@ impl AzureOpenAIEmbedding {
     pub fn api_base_or_default(&self) -> &str {
         self.api_base.as_deref().unwrap_or("")
     }
-    /// Sets `api_version`.
+    /// Sets `api_version`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
         self.api_version = Some(value.into());
@@ -3203,7 +3203,7 @@ impl AzureOpenAIEmbedding {
     pub fn api_version_or_default(&self) -> &str {
         self.api_version.as_deref().unwrap_or("")
     }
-    /// Sets `max_retries`.
+    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn max_retries(mut self, value: i64) -> Self {
         self.max_retries = Some(value);
@@ -3214,7 +3214,7 @@ impl AzureOpenAIEmbedding {
     pub fn max_retries_or_default(&self) -> i64 {
         self.max_retries.unwrap_or(10i64)
     }
-    /// Sets `timeout`.
+    /// Sets `timeout`; left unset, it is not sent and the API applies its default, `60.0`.
     #[must_use]
     pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
         self.timeout = Some(value.into());
@@ -3240,7 +3240,7 @@ impl AzureOpenAIEmbedding {
         self.default_headers = crate::Nullable::Null;
         self
     }
-    /// Sets `reuse_client`.
+    /// Sets `reuse_client`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn reuse_client(mut self, value: bool) -> Self {
         self.reuse_client = Some(value);
@@ -3287,7 +3287,7 @@ impl AzureOpenAIEmbedding {
         self.azure_deployment = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"AzureOpenAIEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -4459,7 +4459,7 @@ impl BatchJobResponse {
         self.total_items = value;
         self
     }
-    /// Sets `processed_items`.
+    /// Sets `processed_items`; left unset, it is not sent and the API applies its default, `0`.
     #[must_use]
     pub fn processed_items(mut self, value: i64) -> Self {
         self.processed_items = Some(value);
@@ -4470,7 +4470,7 @@ impl BatchJobResponse {
     pub fn processed_items_or_default(&self) -> i64 {
         self.processed_items.unwrap_or(0i64)
     }
-    /// Sets `failed_items`.
+    /// Sets `failed_items`; left unset, it is not sent and the API applies its default, `0`.
     #[must_use]
     pub fn failed_items(mut self, value: i64) -> Self {
         self.failed_items = Some(value);
@@ -4481,7 +4481,7 @@ impl BatchJobResponse {
     pub fn failed_items_or_default(&self) -> i64 {
         self.failed_items.unwrap_or(0i64)
     }
-    /// Sets `skipped_items`.
+    /// Sets `skipped_items`; left unset, it is not sent and the API applies its default, `0`.
     #[must_use]
     pub fn skipped_items(mut self, value: i64) -> Self {
         self.skipped_items = Some(value);
@@ -5365,7 +5365,7 @@ impl BatchParseJobConfig {
         self.languages = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `parsing_instruction`.
+    /// Sets `parsing_instruction`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn parsing_instruction(mut self, value: impl Into<String>) -> Self {
         self.parsing_instruction = crate::Nullable::Value(value.into());
@@ -5386,7 +5386,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(value.as_str()),
         }
     }
-    /// Sets `disable_ocr`.
+    /// Sets `disable_ocr`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn disable_ocr(mut self, value: bool) -> Self {
         self.disable_ocr = crate::Nullable::Value(value);
@@ -5407,7 +5407,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `annotate_links`.
+    /// Sets `annotate_links`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn annotate_links(mut self, value: bool) -> Self {
         self.annotate_links = crate::Nullable::Value(value);
@@ -5440,7 +5440,7 @@ impl BatchParseJobConfig {
         self.annotate_revisions = crate::Nullable::Null;
         self
     }
-    /// Sets `adaptive_long_table`.
+    /// Sets `adaptive_long_table`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn adaptive_long_table(mut self, value: bool) -> Self {
         self.adaptive_long_table = crate::Nullable::Value(value);
@@ -5461,7 +5461,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `compact_markdown_table`.
+    /// Sets `compact_markdown_table`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn compact_markdown_table(mut self, value: bool) -> Self {
         self.compact_markdown_table = crate::Nullable::Value(value);
@@ -5482,7 +5482,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `disable_reconstruction`.
+    /// Sets `disable_reconstruction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn disable_reconstruction(mut self, value: bool) -> Self {
         self.disable_reconstruction = crate::Nullable::Value(value);
@@ -5503,7 +5503,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `disable_image_extraction`.
+    /// Sets `disable_image_extraction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn disable_image_extraction(mut self, value: bool) -> Self {
         self.disable_image_extraction = crate::Nullable::Value(value);
@@ -5524,7 +5524,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `invalidate_cache`.
+    /// Sets `invalidate_cache`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn invalidate_cache(mut self, value: bool) -> Self {
         self.invalidate_cache = crate::Nullable::Value(value);
@@ -5545,7 +5545,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `outlined_table_extraction`.
+    /// Sets `outlined_table_extraction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn outlined_table_extraction(mut self, value: bool) -> Self {
         self.outlined_table_extraction = crate::Nullable::Value(value);
@@ -5566,7 +5566,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `aggressive_table_extraction`.
+    /// Sets `aggressive_table_extraction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn aggressive_table_extraction(mut self, value: bool) -> Self {
         self.aggressive_table_extraction = crate::Nullable::Value(value);
@@ -5587,7 +5587,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `merge_tables_across_pages_in_markdown`.
+    /// Sets `merge_tables_across_pages_in_markdown`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn merge_tables_across_pages_in_markdown(mut self, value: bool) -> Self {
         self.merge_tables_across_pages_in_markdown = crate::Nullable::Value(value);
@@ -5608,7 +5608,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `output_pdf_of_document`.
+    /// Sets `output_pdf_of_document`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn output_pdf_of_document(mut self, value: bool) -> Self {
         self.output_pdf_of_document = crate::Nullable::Value(value);
@@ -5629,7 +5629,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `do_not_cache`.
+    /// Sets `do_not_cache`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn do_not_cache(mut self, value: bool) -> Self {
         self.do_not_cache = crate::Nullable::Value(value);
@@ -5650,7 +5650,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `fast_mode`.
+    /// Sets `fast_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn fast_mode(mut self, value: bool) -> Self {
         self.fast_mode = crate::Nullable::Value(value);
@@ -5671,7 +5671,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `skip_diagonal_text`.
+    /// Sets `skip_diagonal_text`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn skip_diagonal_text(mut self, value: bool) -> Self {
         self.skip_diagonal_text = crate::Nullable::Value(value);
@@ -5692,7 +5692,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `preserve_layout_alignment_across_pages`.
+    /// Sets `preserve_layout_alignment_across_pages`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn preserve_layout_alignment_across_pages(mut self, value: bool) -> Self {
         self.preserve_layout_alignment_across_pages = crate::Nullable::Value(value);
@@ -5713,7 +5713,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `preserve_very_small_text`.
+    /// Sets `preserve_very_small_text`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn preserve_very_small_text(mut self, value: bool) -> Self {
         self.preserve_very_small_text = crate::Nullable::Value(value);
@@ -5734,7 +5734,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `gpt4o_mode`.
+    /// Sets `gpt4o_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn gpt4o_mode(mut self, value: bool) -> Self {
         self.gpt4o_mode = crate::Nullable::Value(value);
@@ -5767,7 +5767,7 @@ impl BatchParseJobConfig {
         self.gpt4o_api_key = crate::Nullable::Null;
         self
     }
-    /// Sets `do_not_unroll_columns`.
+    /// Sets `do_not_unroll_columns`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn do_not_unroll_columns(mut self, value: bool) -> Self {
         self.do_not_unroll_columns = crate::Nullable::Value(value);
@@ -5788,7 +5788,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `extract_layout`.
+    /// Sets `extract_layout`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn extract_layout(mut self, value: bool) -> Self {
         self.extract_layout = crate::Nullable::Value(value);
@@ -5809,7 +5809,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `high_res_ocr`.
+    /// Sets `high_res_ocr`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn high_res_ocr(mut self, value: bool) -> Self {
         self.high_res_ocr = crate::Nullable::Value(value);
@@ -5842,7 +5842,7 @@ impl BatchParseJobConfig {
         self.confidence_score_effort = crate::Nullable::Null;
         self
     }
-    /// Sets `html_make_all_elements_visible`.
+    /// Sets `html_make_all_elements_visible`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn html_make_all_elements_visible(mut self, value: bool) -> Self {
         self.html_make_all_elements_visible = crate::Nullable::Value(value);
@@ -5863,7 +5863,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `layout_aware`.
+    /// Sets `layout_aware`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn layout_aware(mut self, value: bool) -> Self {
         self.layout_aware = crate::Nullable::Value(value);
@@ -5884,7 +5884,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `specialized_chart_parsing_agentic`.
+    /// Sets `specialized_chart_parsing_agentic`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn specialized_chart_parsing_agentic(mut self, value: bool) -> Self {
         self.specialized_chart_parsing_agentic = crate::Nullable::Value(value);
@@ -5905,7 +5905,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `specialized_chart_parsing_plus`.
+    /// Sets `specialized_chart_parsing_plus`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn specialized_chart_parsing_plus(mut self, value: bool) -> Self {
         self.specialized_chart_parsing_plus = crate::Nullable::Value(value);
@@ -5926,7 +5926,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `specialized_chart_parsing_efficient`.
+    /// Sets `specialized_chart_parsing_efficient`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn specialized_chart_parsing_efficient(mut self, value: bool) -> Self {
         self.specialized_chart_parsing_efficient = crate::Nullable::Value(value);
@@ -5947,7 +5947,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `specialized_image_parsing`.
+    /// Sets `specialized_image_parsing`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn specialized_image_parsing(mut self, value: bool) -> Self {
         self.specialized_image_parsing = crate::Nullable::Value(value);
@@ -5968,7 +5968,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `precise_bounding_box`.
+    /// Sets `precise_bounding_box`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn precise_bounding_box(mut self, value: bool) -> Self {
         self.precise_bounding_box = crate::Nullable::Value(value);
@@ -5989,7 +5989,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `line_level_bounding_box`.
+    /// Sets `line_level_bounding_box`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn line_level_bounding_box(mut self, value: bool) -> Self {
         self.line_level_bounding_box = crate::Nullable::Value(value);
@@ -6010,7 +6010,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `html_remove_navigation_elements`.
+    /// Sets `html_remove_navigation_elements`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn html_remove_navigation_elements(mut self, value: bool) -> Self {
         self.html_remove_navigation_elements = crate::Nullable::Value(value);
@@ -6031,7 +6031,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `html_remove_fixed_elements`.
+    /// Sets `html_remove_fixed_elements`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn html_remove_fixed_elements(mut self, value: bool) -> Self {
         self.html_remove_fixed_elements = crate::Nullable::Value(value);
@@ -6052,7 +6052,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `guess_xlsx_sheet_name`.
+    /// Sets `guess_xlsx_sheet_name`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn guess_xlsx_sheet_name(mut self, value: bool) -> Self {
         self.guess_xlsx_sheet_name = crate::Nullable::Value(value);
@@ -6157,7 +6157,7 @@ impl BatchParseJobConfig {
         self.target_pages = crate::Nullable::Null;
         self
     }
-    /// Sets `use_vendor_multimodal_model`.
+    /// Sets `use_vendor_multimodal_model`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn use_vendor_multimodal_model(mut self, value: bool) -> Self {
         self.use_vendor_multimodal_model = crate::Nullable::Value(value);
@@ -6262,7 +6262,7 @@ impl BatchParseJobConfig {
         self.preset = crate::Nullable::Null;
         self
     }
-    /// Sets `take_screenshot`.
+    /// Sets `take_screenshot`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn take_screenshot(mut self, value: bool) -> Self {
         self.take_screenshot = crate::Nullable::Value(value);
@@ -6283,7 +6283,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `is_formatting_instruction`.
+    /// Sets `is_formatting_instruction`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn is_formatting_instruction(mut self, value: bool) -> Self {
         self.is_formatting_instruction = crate::Nullable::Value(value);
@@ -6304,7 +6304,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `premium_mode`.
+    /// Sets `premium_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn premium_mode(mut self, value: bool) -> Self {
         self.premium_mode = crate::Nullable::Value(value);
@@ -6325,7 +6325,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `continuous_mode`.
+    /// Sets `continuous_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn continuous_mode(mut self, value: bool) -> Self {
         self.continuous_mode = crate::Nullable::Value(value);
@@ -6478,7 +6478,7 @@ impl BatchParseJobConfig {
         self.http_proxy = crate::Nullable::Null;
         self
     }
-    /// Sets `auto_mode`.
+    /// Sets `auto_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn auto_mode(mut self, value: bool) -> Self {
         self.auto_mode = crate::Nullable::Value(value);
@@ -6529,7 +6529,7 @@ impl BatchParseJobConfig {
         self.auto_mode_trigger_on_text_in_page = crate::Nullable::Null;
         self
     }
-    /// Sets `auto_mode_trigger_on_table_in_page`.
+    /// Sets `auto_mode_trigger_on_table_in_page`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn auto_mode_trigger_on_table_in_page(mut self, value: bool) -> Self {
         self.auto_mode_trigger_on_table_in_page = crate::Nullable::Value(value);
@@ -6550,7 +6550,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `auto_mode_trigger_on_image_in_page`.
+    /// Sets `auto_mode_trigger_on_image_in_page`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn auto_mode_trigger_on_image_in_page(mut self, value: bool) -> Self {
         self.auto_mode_trigger_on_image_in_page = crate::Nullable::Value(value);
@@ -6583,7 +6583,7 @@ impl BatchParseJobConfig {
         self.auto_mode_configuration_json = crate::Nullable::Null;
         self
     }
-    /// Sets `structured_output`.
+    /// Sets `structured_output`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn structured_output(mut self, value: bool) -> Self {
         self.structured_output = crate::Nullable::Value(value);
@@ -6655,7 +6655,7 @@ impl BatchParseJobConfig {
         self.max_pages_enforced = crate::Nullable::Null;
         self
     }
-    /// Sets `extract_charts`.
+    /// Sets `extract_charts`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn extract_charts(mut self, value: bool) -> Self {
         self.extract_charts = crate::Nullable::Value(value);
@@ -6715,7 +6715,7 @@ impl BatchParseJobConfig {
         self.content_guideline_instruction = crate::Nullable::Null;
         self
     }
-    /// Sets `spreadsheet_extract_sub_tables`.
+    /// Sets `spreadsheet_extract_sub_tables`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn spreadsheet_extract_sub_tables(mut self, value: bool) -> Self {
         self.spreadsheet_extract_sub_tables = crate::Nullable::Value(value);
@@ -6736,7 +6736,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `spreadsheet_force_formula_computation`.
+    /// Sets `spreadsheet_force_formula_computation`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn spreadsheet_force_formula_computation(mut self, value: bool) -> Self {
         self.spreadsheet_force_formula_computation = crate::Nullable::Value(value);
@@ -6757,7 +6757,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `spreadsheet_include_hidden_sheets`.
+    /// Sets `spreadsheet_include_hidden_sheets`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn spreadsheet_include_hidden_sheets(mut self, value: bool) -> Self {
         self.spreadsheet_include_hidden_sheets = crate::Nullable::Value(value);
@@ -6778,7 +6778,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `inline_images_in_markdown`.
+    /// Sets `inline_images_in_markdown`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn inline_images_in_markdown(mut self, value: bool) -> Self {
         self.inline_images_in_markdown = crate::Nullable::Value(value);
@@ -6828,7 +6828,7 @@ impl BatchParseJobConfig {
         self.job_timeout_extra_time_per_page_in_seconds = crate::Nullable::Null;
         self
     }
-    /// Sets `strict_mode_image_extraction`.
+    /// Sets `strict_mode_image_extraction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn strict_mode_image_extraction(mut self, value: bool) -> Self {
         self.strict_mode_image_extraction = crate::Nullable::Value(value);
@@ -6849,7 +6849,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `strict_mode_image_ocr`.
+    /// Sets `strict_mode_image_ocr`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn strict_mode_image_ocr(mut self, value: bool) -> Self {
         self.strict_mode_image_ocr = crate::Nullable::Value(value);
@@ -6870,7 +6870,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `strict_mode_reconstruction`.
+    /// Sets `strict_mode_reconstruction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn strict_mode_reconstruction(mut self, value: bool) -> Self {
         self.strict_mode_reconstruction = crate::Nullable::Value(value);
@@ -6891,7 +6891,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `strict_mode_buggy_font`.
+    /// Sets `strict_mode_buggy_font`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn strict_mode_buggy_font(mut self, value: bool) -> Self {
         self.strict_mode_buggy_font = crate::Nullable::Value(value);
@@ -6912,7 +6912,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `save_images`.
+    /// Sets `save_images`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn save_images(mut self, value: bool) -> Self {
         self.save_images = crate::Nullable::Value(value);
@@ -6952,7 +6952,7 @@ impl BatchParseJobConfig {
         self.images_to_save = crate::Nullable::Null;
         self
     }
-    /// Sets `hide_headers`.
+    /// Sets `hide_headers`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn hide_headers(mut self, value: bool) -> Self {
         self.hide_headers = crate::Nullable::Value(value);
@@ -6973,7 +6973,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `hide_footers`.
+    /// Sets `hide_footers`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn hide_footers(mut self, value: bool) -> Self {
         self.hide_footers = crate::Nullable::Value(value);
@@ -7042,7 +7042,7 @@ impl BatchParseJobConfig {
         self.page_footer_suffix = crate::Nullable::Null;
         self
     }
-    /// Sets `remove_hidden_text`.
+    /// Sets `remove_hidden_text`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn remove_hidden_text(mut self, value: bool) -> Self {
         self.remove_hidden_text = crate::Nullable::Value(value);
@@ -7063,7 +7063,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `keep_page_separator_when_merging_tables`.
+    /// Sets `keep_page_separator_when_merging_tables`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn keep_page_separator_when_merging_tables(mut self, value: bool) -> Self {
         self.keep_page_separator_when_merging_tables = crate::Nullable::Value(value);
@@ -7084,7 +7084,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `ignore_document_elements_for_layout_detection`.
+    /// Sets `ignore_document_elements_for_layout_detection`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn ignore_document_elements_for_layout_detection(mut self, value: bool) -> Self {
         self.ignore_document_elements_for_layout_detection = crate::Nullable::Value(
@@ -7109,7 +7109,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `output_tables_as_HTML`.
+    /// Sets `output_tables_as_HTML`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn output_tables_as_html(mut self, value: bool) -> Self {
         self.output_tables_as_html = crate::Nullable::Value(value);
@@ -7130,7 +7130,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `internal_is_screenshot_job`.
+    /// Sets `internal_is_screenshot_job`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn internal_is_screenshot_job(mut self, value: bool) -> Self {
         self.internal_is_screenshot_job = crate::Nullable::Value(value);
@@ -7199,7 +7199,7 @@ impl BatchParseJobConfig {
         self.user_prompt = crate::Nullable::Null;
         self
     }
-    /// Sets `page_error_tolerance`.
+    /// Sets `page_error_tolerance`; left unset, it is not sent and the API applies its default, `0.05`.
     #[must_use]
     pub fn page_error_tolerance(mut self, value: impl Into<crate::Number>) -> Self {
         self.page_error_tolerance = crate::Nullable::Value(value.into());
@@ -7220,7 +7220,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `replace_failed_page_mode`.
+    /// Sets `replace_failed_page_mode`; left unset, it is not sent and the API applies its default, `"raw_text"`.
     #[must_use]
     pub fn replace_failed_page_mode(
         mut self,
@@ -7297,7 +7297,7 @@ impl BatchParseJobConfig {
         self.markdown_table_multiline_header_separator = crate::Nullable::Null;
         self
     }
-    /// Sets `presentation_out_of_bounds_content`.
+    /// Sets `presentation_out_of_bounds_content`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn presentation_out_of_bounds_content(mut self, value: bool) -> Self {
         self.presentation_out_of_bounds_content = crate::Nullable::Value(value);
@@ -7318,7 +7318,7 @@ impl BatchParseJobConfig {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `presentation_skip_embedded_data`.
+    /// Sets `presentation_skip_embedded_data`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn presentation_skip_embedded_data(mut self, value: bool) -> Self {
         self.presentation_skip_embedded_data = crate::Nullable::Value(value);
@@ -7363,7 +7363,7 @@ impl BatchParseJobConfig {
         self.version = crate::Nullable::Null;
         self
     }
-    /// Sets `extract_printed_page_number`.
+    /// Sets `extract_printed_page_number`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn extract_printed_page_number(mut self, value: bool) -> Self {
         self.extract_printed_page_number = crate::Nullable::Value(value);
@@ -7396,7 +7396,7 @@ impl BatchParseJobConfig {
         self.enable_cost_optimizer = crate::Nullable::Null;
         self
     }
-    /// Sets `type`.
+    /// Sets `type`; left unset, it is not sent and the API applies its default, `"parse"`.
     #[must_use]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
@@ -7407,7 +7407,7 @@ impl BatchParseJobConfig {
     pub fn type_or_default(&self) -> &str {
         self.r#type.as_deref().unwrap_or("parse")
     }
-    /// Sets `lang`.
+    /// Sets `lang`; left unset, it is not sent and the API applies its default, `"en"`.
     #[must_use]
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
@@ -7678,7 +7678,7 @@ pub struct BatchParseJobRecordCreate {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl BatchParseJobRecordCreate {
-    /// Sets `job_name`.
+    /// Sets `job_name`; left unset, it is not sent and the API applies its default, `"parse_raw_file_job"`.
     #[must_use]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = Some(value.into());
@@ -8249,7 +8249,7 @@ pub struct BedrockEmbedding {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl BedrockEmbedding {
-    /// Sets `model_name`.
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"amazon.titan-embed-text-v1"`.
     #[must_use]
     pub fn model_name(mut self, value: impl Into<String>) -> Self {
         self.model_name = Some(value.into());
@@ -8260,7 +8260,7 @@ impl BedrockEmbedding {
     pub fn model_name_or_default(&self) -> &str {
         self.model_name.as_deref().unwrap_or("amazon.titan-embed-text-v1")
     }
-    /// Sets `embed_batch_size`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn embed_batch_size(mut self, value: i64) -> Self {
         self.embed_batch_size = Some(value);
@@ -8343,7 +8343,7 @@ impl BedrockEmbedding {
         self.region_name = crate::Nullable::Null;
         self
     }
-    /// Sets `max_retries`.
+    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn max_retries(mut self, value: i64) -> Self {
         self.max_retries = Some(value);
@@ -8354,7 +8354,7 @@ impl BedrockEmbedding {
     pub fn max_retries_or_default(&self) -> i64 {
         self.max_retries.unwrap_or(10i64)
     }
-    /// Sets `timeout`.
+    /// Sets `timeout`; left unset, it is not sent and the API applies its default, `60.0`.
     #[must_use]
     pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
         self.timeout = Some(value.into());
@@ -8374,7 +8374,7 @@ impl BedrockEmbedding {
         self.additional_kwargs = Some(value);
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"BedrockEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -9201,7 +9201,7 @@ impl Default for CharacterChunkingConfig {
     }
 }
 impl CharacterChunkingConfig {
-    /// Sets `chunk_size`.
+    /// Sets `chunk_size`; left unset, it is not sent and the API applies its default, `1024`.
     #[must_use]
     pub fn chunk_size(mut self, value: i64) -> Self {
         self.chunk_size = Some(value);
@@ -9212,7 +9212,7 @@ impl CharacterChunkingConfig {
     pub fn chunk_size_or_default(&self) -> i64 {
         self.chunk_size.unwrap_or(1024i64)
     }
-    /// Sets `chunk_overlap`.
+    /// Sets `chunk_overlap`; left unset, it is not sent and the API applies its default, `200`.
     #[must_use]
     pub fn chunk_overlap(mut self, value: i64) -> Self {
         self.chunk_overlap = Some(value);
@@ -9272,7 +9272,7 @@ impl ChatData {
         self.llm_parameters = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"base_component"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -9611,7 +9611,7 @@ impl ChatMessage {
         self.additional_kwargs = Some(value);
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"base_component"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -9980,7 +9980,7 @@ impl ClassifyJob {
         self.project_id = value.into();
         self
     }
-    /// Sets `mode`.
+    /// Sets `mode`; left unset, it is not sent and the API applies its default, `"FAST"`.
     #[must_use]
     pub fn mode(mut self, value: impl Into<crate::types::ClassifyMode>) -> Self {
         self.mode = Some(value.into());
@@ -10241,7 +10241,7 @@ pub struct ClassifyParsingConfiguration {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ClassifyParsingConfiguration {
-    /// Sets `lang`.
+    /// Sets `lang`; left unset, it is not sent and the API applies its default, `"en"`.
     #[must_use]
     pub fn lang(mut self, value: impl Into<crate::types::ParserLanguages>) -> Self {
         self.lang = Some(value.into());
@@ -10252,7 +10252,7 @@ impl ClassifyParsingConfiguration {
     pub fn lang_or_default(&self) -> crate::types::ParserLanguages {
         self.lang.clone().unwrap_or(crate::types::ParserLanguages::En)
     }
-    /// Sets `max_pages`.
+    /// Sets `max_pages`; left unset, it is not sent and the API applies its default, `5`.
     #[must_use]
     pub fn max_pages(mut self, value: i64) -> Self {
         self.max_pages = crate::Nullable::Value(value);
@@ -10332,7 +10332,7 @@ impl ClassifyV2Configuration {
         self.rules = value.into_iter().map(Into::into).collect();
         self
     }
-    /// Sets `mode`.
+    /// Sets `mode`; left unset, it is not sent and the API applies its default, `"FAST"`.
     #[must_use]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
@@ -10876,7 +10876,7 @@ impl ClassifyV2Parameters {
         self.rules = value.into_iter().map(Into::into).collect();
         self
     }
-    /// Sets `mode`.
+    /// Sets `mode`; left unset, it is not sent and the API applies its default, `"FAST"`.
     #[must_use]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
@@ -10925,7 +10925,7 @@ pub struct ClassifyV2ParsingConfiguration {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ClassifyV2ParsingConfiguration {
-    /// Sets `lang`.
+    /// Sets `lang`; left unset, it is not sent and the API applies its default, `"en"`.
     #[must_use]
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
@@ -11121,7 +11121,7 @@ impl CloudAstraDBVectorStore {
     }
 }
 impl CloudAstraDBVectorStore {
-    /// Sets `supports_nested_metadata_filters`.
+    /// Sets `supports_nested_metadata_filters`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn supports_nested_metadata_filters(mut self, value: bool) -> Self {
         self.supports_nested_metadata_filters = Some(value);
@@ -11168,7 +11168,7 @@ impl CloudAstraDBVectorStore {
         self.keyspace = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudAstraDBVectorStore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -11249,7 +11249,7 @@ impl CloudAzStorageBlobDataSource {
     }
 }
 impl CloudAzStorageBlobDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -11356,7 +11356,7 @@ impl CloudAzStorageBlobDataSource {
         self.client_secret = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudAzStorageBlobDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -11437,7 +11437,7 @@ impl CloudAzureAISearchVectorStore {
     }
 }
 impl CloudAzureAISearchVectorStore {
-    /// Sets `supports_nested_metadata_filters`.
+    /// Sets `supports_nested_metadata_filters`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn supports_nested_metadata_filters(mut self, value: bool) -> Self {
         self.supports_nested_metadata_filters = Some(value);
@@ -11547,7 +11547,7 @@ impl CloudAzureAISearchVectorStore {
         self.tenant_id = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudAzureAISearchVectorStore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -11620,7 +11620,7 @@ impl CloudBoxDataSource {
     }
 }
 impl CloudBoxDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -11712,7 +11712,7 @@ impl CloudBoxDataSource {
         self.enterprise_id = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudBoxDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -11817,7 +11817,7 @@ impl CloudConfluenceDataSource {
     }
 }
 impl CloudConfluenceDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -11912,7 +11912,7 @@ impl CloudConfluenceDataSource {
         self.label = crate::Nullable::Null;
         self
     }
-    /// Sets `index_restricted_pages`.
+    /// Sets `index_restricted_pages`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn index_restricted_pages(mut self, value: bool) -> Self {
         self.index_restricted_pages = Some(value);
@@ -11923,7 +11923,7 @@ impl CloudConfluenceDataSource {
     pub fn index_restricted_pages_or_default(&self) -> bool {
         self.index_restricted_pages.unwrap_or(false)
     }
-    /// Sets `sync_permissions`.
+    /// Sets `sync_permissions`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn sync_permissions(mut self, value: bool) -> Self {
         self.sync_permissions = Some(value);
@@ -11949,7 +11949,7 @@ impl CloudConfluenceDataSource {
         self.failure_handling = Some(value.into());
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudConfluenceDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -12233,7 +12233,7 @@ impl CloudGoogleDriveDataSource {
     }
 }
 impl CloudGoogleDriveDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -12277,7 +12277,7 @@ impl CloudGoogleDriveDataSource {
         self.service_account_key = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudGoogleDriveDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -12346,7 +12346,7 @@ impl CloudJiraDataSource {
     }
 }
 impl CloudJiraDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -12417,7 +12417,7 @@ impl CloudJiraDataSource {
         self.query = value.into();
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudJiraDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -12510,7 +12510,7 @@ impl CloudJiraDataSourceV2 {
     }
 }
 impl CloudJiraDataSourceV2 {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -12569,7 +12569,7 @@ impl CloudJiraDataSourceV2 {
         self.authentication_mechanism = value.into();
         self
     }
-    /// Sets `api_version`.
+    /// Sets `api_version`; left unset, it is not sent and the API applies its default, `"2"`.
     #[must_use]
     pub fn api_version(
         mut self,
@@ -12631,7 +12631,7 @@ impl CloudJiraDataSourceV2 {
         self.requests_per_minute = crate::Nullable::Null;
         self
     }
-    /// Sets `get_permissions`.
+    /// Sets `get_permissions`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn get_permissions(mut self, value: bool) -> Self {
         self.get_permissions = Some(value);
@@ -12642,7 +12642,7 @@ impl CloudJiraDataSourceV2 {
     pub fn get_permissions_or_default(&self) -> bool {
         self.get_permissions.unwrap_or(true)
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudJiraDataSourceV2"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -12783,7 +12783,7 @@ impl CloudMilvusVectorStore {
     }
 }
 impl CloudMilvusVectorStore {
-    /// Sets `supports_nested_metadata_filters`.
+    /// Sets `supports_nested_metadata_filters`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_nested_metadata_filters(mut self, value: bool) -> Self {
         self.supports_nested_metadata_filters = Some(value);
@@ -12836,7 +12836,7 @@ impl CloudMilvusVectorStore {
         self.embedding_dimension = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudMilvusVectorStore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -12912,7 +12912,7 @@ impl CloudMongoDBAtlasVectorSearch {
     }
 }
 impl CloudMongoDBAtlasVectorSearch {
-    /// Sets `supports_nested_metadata_filters`.
+    /// Sets `supports_nested_metadata_filters`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_nested_metadata_filters(mut self, value: bool) -> Self {
         self.supports_nested_metadata_filters = Some(value);
@@ -12977,7 +12977,7 @@ impl CloudMongoDBAtlasVectorSearch {
         self.embedding_dimension = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudMongoDBAtlasVectorSearch"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -13019,7 +13019,7 @@ pub struct CloudNotionPageDataSource {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl CloudNotionPageDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -13060,7 +13060,7 @@ impl CloudNotionPageDataSource {
         self.page_ids = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudNotionPageDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -13133,7 +13133,7 @@ impl CloudOneDriveDataSource {
     }
 }
 impl CloudOneDriveDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -13209,7 +13209,7 @@ impl CloudOneDriveDataSource {
         self.required_exts = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudOneDriveDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -13277,7 +13277,7 @@ impl CloudPineconeVectorStore {
     }
 }
 impl CloudPineconeVectorStore {
-    /// Sets `supports_nested_metadata_filters`.
+    /// Sets `supports_nested_metadata_filters`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn supports_nested_metadata_filters(mut self, value: bool) -> Self {
         self.supports_nested_metadata_filters = Some(value);
@@ -13327,7 +13327,7 @@ impl CloudPineconeVectorStore {
         self.insert_kwargs = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudPineconeVectorStore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -13420,7 +13420,7 @@ impl CloudPostgresVectorStore {
     }
 }
 impl CloudPostgresVectorStore {
-    /// Sets `supports_nested_metadata_filters`.
+    /// Sets `supports_nested_metadata_filters`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn supports_nested_metadata_filters(mut self, value: bool) -> Self {
         self.supports_nested_metadata_filters = Some(value);
@@ -13479,7 +13479,7 @@ impl CloudPostgresVectorStore {
         self.embed_dim = value;
         self
     }
-    /// Sets `hybrid_search`.
+    /// Sets `hybrid_search`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn hybrid_search(mut self, value: bool) -> Self {
         self.hybrid_search = crate::Nullable::Value(value);
@@ -13500,7 +13500,7 @@ impl CloudPostgresVectorStore {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `perform_setup`.
+    /// Sets `perform_setup`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn perform_setup(mut self, value: bool) -> Self {
         self.perform_setup = Some(value);
@@ -13526,7 +13526,7 @@ impl CloudPostgresVectorStore {
         self.hnsw_settings = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudPostgresVectorStore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -13600,7 +13600,7 @@ impl CloudQdrantVectorStore {
     }
 }
 impl CloudQdrantVectorStore {
-    /// Sets `supports_nested_metadata_filters`.
+    /// Sets `supports_nested_metadata_filters`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn supports_nested_metadata_filters(mut self, value: bool) -> Self {
         self.supports_nested_metadata_filters = Some(value);
@@ -13629,7 +13629,7 @@ impl CloudQdrantVectorStore {
         self.api_key = Some(value.into());
         self
     }
-    /// Sets `max_retries`.
+    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `3`.
     #[must_use]
     pub fn max_retries(mut self, value: i64) -> Self {
         self.max_retries = Some(value);
@@ -13649,7 +13649,7 @@ impl CloudQdrantVectorStore {
         self.client_kwargs = Some(value);
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudQdrantVectorStore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -13716,7 +13716,7 @@ impl CloudS3DataSource {
     }
 }
 impl CloudS3DataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -13793,7 +13793,7 @@ impl CloudS3DataSource {
         self.s3_endpoint_url = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudS3DataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -13885,7 +13885,7 @@ impl CloudSharepointDataSource {
     }
 }
 impl CloudSharepointDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -13991,7 +13991,7 @@ impl CloudSharepointDataSource {
         self.required_exts = crate::Nullable::Null;
         self
     }
-    /// Sets `get_permissions`.
+    /// Sets `get_permissions`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn get_permissions(mut self, value: bool) -> Self {
         self.get_permissions = Some(value);
@@ -14036,7 +14036,7 @@ impl CloudSharepointDataSource {
         self.exclude_path_patterns = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudSharepointDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -14090,7 +14090,7 @@ pub struct CloudSlackDataSource {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl CloudSlackDataSource {
-    /// Sets `supports_access_control`.
+    /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn supports_access_control(mut self, value: bool) -> Self {
         self.supports_access_control = Some(value);
@@ -14179,7 +14179,7 @@ impl CloudSlackDataSource {
         self.channel_patterns = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CloudSlackDataSource"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -14316,7 +14316,7 @@ pub struct CohereEmbedding {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl CohereEmbedding {
-    /// Sets `model_name`.
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"embed-english-v3.0"`.
     #[must_use]
     pub fn model_name(mut self, value: impl Into<String>) -> Self {
         self.model_name = Some(value.into());
@@ -14327,7 +14327,7 @@ impl CohereEmbedding {
     pub fn model_name_or_default(&self) -> &str {
         self.model_name.as_deref().unwrap_or("embed-english-v3.0")
     }
-    /// Sets `embed_batch_size`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn embed_batch_size(mut self, value: i64) -> Self {
         self.embed_batch_size = Some(value);
@@ -14362,7 +14362,7 @@ impl CohereEmbedding {
         self.api_key = None;
         self
     }
-    /// Sets `truncate`.
+    /// Sets `truncate`; left unset, it is not sent and the API applies its default, `"END"`.
     #[must_use]
     pub fn truncate(mut self, value: impl Into<String>) -> Self {
         self.truncate = Some(value.into());
@@ -14385,7 +14385,7 @@ impl CohereEmbedding {
         self.input_type = crate::Nullable::Null;
         self
     }
-    /// Sets `embedding_type`.
+    /// Sets `embedding_type`; left unset, it is not sent and the API applies its default, `"float"`.
     #[must_use]
     pub fn embedding_type(mut self, value: impl Into<String>) -> Self {
         self.embedding_type = Some(value.into());
@@ -14396,7 +14396,7 @@ impl CohereEmbedding {
     pub fn embedding_type_or_default(&self) -> &str {
         self.embedding_type.as_deref().unwrap_or("float")
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CohereEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -14748,7 +14748,7 @@ impl CompositeRetrievedTextNodeWithScore {
         self.score = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CompositeRetrievedTextNodeWithScore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -18340,7 +18340,7 @@ impl DocumentCountByStatusResponse {
         self.data_source_id = crate::Nullable::Null;
         self
     }
-    /// Sets `only_direct_upload`.
+    /// Sets `only_direct_upload`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn only_direct_upload(mut self, value: bool) -> Self {
         self.only_direct_upload = Some(value);
@@ -19256,7 +19256,7 @@ impl ExtractAgent {
         self.config = value.into();
         self
     }
-    /// Sets `custom_configuration`.
+    /// Sets `custom_configuration`; left unset, it is not sent and the API applies its default, `"default"`.
     #[must_use]
     pub fn custom_configuration(mut self, value: impl Into<String>) -> Self {
         self.custom_configuration = crate::Nullable::Value(value.into());
@@ -19748,7 +19748,7 @@ impl ExtractConfig {
         self.priority = crate::Nullable::Null;
         self
     }
-    /// Sets `extraction_target`.
+    /// Sets `extraction_target`; left unset, it is not sent and the API applies its default, `"PER_DOC"`.
     #[must_use]
     pub fn extraction_target(
         mut self,
@@ -19762,7 +19762,7 @@ impl ExtractConfig {
     pub fn extraction_target_or_default(&self) -> crate::types::ExtractTarget {
         self.extraction_target.clone().unwrap_or(crate::types::ExtractTarget::PerDoc)
     }
-    /// Sets `extraction_mode`.
+    /// Sets `extraction_mode`; left unset, it is not sent and the API applies its default, `"PREMIUM"`.
     #[must_use]
     pub fn extraction_mode(
         mut self,
@@ -19806,7 +19806,7 @@ impl ExtractConfig {
         self.extract_model = crate::Nullable::Null;
         self
     }
-    /// Sets `multimodal_fast_mode`.
+    /// Sets `multimodal_fast_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn multimodal_fast_mode(mut self, value: bool) -> Self {
         self.multimodal_fast_mode = Some(value);
@@ -19829,7 +19829,7 @@ impl ExtractConfig {
         self.system_prompt = crate::Nullable::Null;
         self
     }
-    /// Sets `use_reasoning`.
+    /// Sets `use_reasoning`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn use_reasoning(mut self, value: bool) -> Self {
         self.use_reasoning = Some(value);
@@ -19840,7 +19840,7 @@ impl ExtractConfig {
     pub fn use_reasoning_or_default(&self) -> bool {
         self.use_reasoning.unwrap_or(false)
     }
-    /// Sets `cite_sources`.
+    /// Sets `cite_sources`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn cite_sources(mut self, value: bool) -> Self {
         self.cite_sources = Some(value);
@@ -19851,7 +19851,7 @@ impl ExtractConfig {
     pub fn cite_sources_or_default(&self) -> bool {
         self.cite_sources.unwrap_or(false)
     }
-    /// Sets `citation_bbox`.
+    /// Sets `citation_bbox`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn citation_bbox(mut self, value: bool) -> Self {
         self.citation_bbox = Some(value);
@@ -19862,7 +19862,7 @@ impl ExtractConfig {
     pub fn citation_bbox_or_default(&self) -> bool {
         self.citation_bbox.unwrap_or(false)
     }
-    /// Sets `confidence_scores`.
+    /// Sets `confidence_scores`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn confidence_scores(mut self, value: bool) -> Self {
         self.confidence_scores = Some(value);
@@ -19873,7 +19873,7 @@ impl ExtractConfig {
     pub fn confidence_scores_or_default(&self) -> bool {
         self.confidence_scores.unwrap_or(false)
     }
-    /// Sets `chunk_mode`.
+    /// Sets `chunk_mode`; left unset, it is not sent and the API applies its default, `"PAGE"`.
     #[must_use]
     pub fn chunk_mode(
         mut self,
@@ -19887,7 +19887,7 @@ impl ExtractConfig {
     pub fn chunk_mode_or_default(&self) -> crate::types::DocumentChunkMode {
         self.chunk_mode.clone().unwrap_or(crate::types::DocumentChunkMode::Page)
     }
-    /// Sets `high_resolution_mode`.
+    /// Sets `high_resolution_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn high_resolution_mode(mut self, value: bool) -> Self {
         self.high_resolution_mode = Some(value);
@@ -19898,7 +19898,7 @@ impl ExtractConfig {
     pub fn high_resolution_mode_or_default(&self) -> bool {
         self.high_resolution_mode.unwrap_or(false)
     }
-    /// Sets `invalidate_cache`.
+    /// Sets `invalidate_cache`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn invalidate_cache(mut self, value: bool) -> Self {
         self.invalidate_cache = Some(value);
@@ -20147,7 +20147,7 @@ impl ExtractConfiguration {
         self.max_pages = crate::Nullable::Null;
         self
     }
-    /// Sets `tier`.
+    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"cost_effective"`.
     #[must_use]
     pub fn tier(
         mut self,
@@ -20163,7 +20163,7 @@ impl ExtractConfiguration {
             .clone()
             .unwrap_or(crate::types::ExtractConfigurationTier::CostEffective)
     }
-    /// Sets `version`.
+    /// Sets `version`; left unset, it is not sent and the API applies its default, `"latest"`.
     #[must_use]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
@@ -20174,7 +20174,7 @@ impl ExtractConfiguration {
     pub fn version_or_default(&self) -> &str {
         self.version.as_deref().unwrap_or("latest")
     }
-    /// Sets `disable_cache`.
+    /// Sets `disable_cache`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn disable_cache(mut self, value: bool) -> Self {
         self.disable_cache = Some(value);
@@ -20197,7 +20197,7 @@ impl ExtractConfiguration {
         self.data_schema = value;
         self
     }
-    /// Sets `extraction_target`.
+    /// Sets `extraction_target`; left unset, it is not sent and the API applies its default, `"per_doc"`.
     #[must_use]
     pub fn extraction_target(
         mut self,
@@ -20227,7 +20227,7 @@ impl ExtractConfiguration {
         self.system_prompt = crate::Nullable::Null;
         self
     }
-    /// Sets `cite_sources`.
+    /// Sets `cite_sources`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn cite_sources(mut self, value: bool) -> Self {
         self.cite_sources = Some(value);
@@ -20238,7 +20238,7 @@ impl ExtractConfiguration {
     pub fn cite_sources_or_default(&self) -> bool {
         self.cite_sources.unwrap_or(false)
     }
-    /// Sets `confidence_scores`.
+    /// Sets `confidence_scores`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn confidence_scores(mut self, value: bool) -> Self {
         self.confidence_scores = Some(value);
@@ -20249,7 +20249,7 @@ impl ExtractConfiguration {
     pub fn confidence_scores_or_default(&self) -> bool {
         self.confidence_scores.unwrap_or(false)
     }
-    /// Sets `spreadsheet_mode`.
+    /// Sets `spreadsheet_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn spreadsheet_mode(mut self, value: bool) -> Self {
         self.spreadsheet_mode = Some(value);
@@ -24071,7 +24071,7 @@ impl ExtractV2Parameters {
         self.max_pages = crate::Nullable::Null;
         self
     }
-    /// Sets `tier`.
+    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"cost_effective"`.
     #[must_use]
     pub fn tier(
         mut self,
@@ -24085,7 +24085,7 @@ impl ExtractV2Parameters {
     pub fn tier_or_default(&self) -> crate::types::ExtractV2ParametersTier {
         self.tier.clone().unwrap_or(crate::types::ExtractV2ParametersTier::CostEffective)
     }
-    /// Sets `version`.
+    /// Sets `version`; left unset, it is not sent and the API applies its default, `"latest"`.
     #[must_use]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
@@ -24096,7 +24096,7 @@ impl ExtractV2Parameters {
     pub fn version_or_default(&self) -> &str {
         self.version.as_deref().unwrap_or("latest")
     }
-    /// Sets `disable_cache`.
+    /// Sets `disable_cache`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn disable_cache(mut self, value: bool) -> Self {
         self.disable_cache = Some(value);
@@ -24119,7 +24119,7 @@ impl ExtractV2Parameters {
         self.data_schema = value;
         self
     }
-    /// Sets `extraction_target`.
+    /// Sets `extraction_target`; left unset, it is not sent and the API applies its default, `"per_doc"`.
     #[must_use]
     pub fn extraction_target(
         mut self,
@@ -24149,7 +24149,7 @@ impl ExtractV2Parameters {
         self.system_prompt = crate::Nullable::Null;
         self
     }
-    /// Sets `cite_sources`.
+    /// Sets `cite_sources`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn cite_sources(mut self, value: bool) -> Self {
         self.cite_sources = Some(value);
@@ -24160,7 +24160,7 @@ impl ExtractV2Parameters {
     pub fn cite_sources_or_default(&self) -> bool {
         self.cite_sources.unwrap_or(false)
     }
-    /// Sets `confidence_scores`.
+    /// Sets `confidence_scores`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn confidence_scores(mut self, value: bool) -> Self {
         self.confidence_scores = Some(value);
@@ -24171,7 +24171,7 @@ impl ExtractV2Parameters {
     pub fn confidence_scores_or_default(&self) -> bool {
         self.confidence_scores.unwrap_or(false)
     }
-    /// Sets `spreadsheet_mode`.
+    /// Sets `spreadsheet_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn spreadsheet_mode(mut self, value: bool) -> Self {
         self.spreadsheet_mode = Some(value);
@@ -25339,7 +25339,7 @@ impl FailedFormsPage {
         self.error = value.into();
         self
     }
-    /// Sets `success`.
+    /// Sets `success`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn success(mut self, value: bool) -> Self {
         self.success = Some(value);
@@ -25395,7 +25395,7 @@ impl FailedMarkdownPage {
         self.error = value.into();
         self
     }
-    /// Sets `success`.
+    /// Sets `success`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn success(mut self, value: bool) -> Self {
         self.success = Some(value);
@@ -25451,7 +25451,7 @@ impl FailedStructuredPage {
         self.error = value.into();
         self
     }
-    /// Sets `success`.
+    /// Sets `success`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn success(mut self, value: bool) -> Self {
         self.success = Some(value);
@@ -25479,7 +25479,7 @@ pub struct FailureHandlingConfig {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl FailureHandlingConfig {
-    /// Sets `skip_list_failures`.
+    /// Sets `skip_list_failures`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn skip_list_failures(mut self, value: bool) -> Self {
         self.skip_list_failures = Some(value);
@@ -26045,7 +26045,7 @@ impl FileCountByStatusResponse {
         self.data_source_id = crate::Nullable::Null;
         self
     }
-    /// Sets `only_manually_uploaded`.
+    /// Sets `only_manually_uploaded`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn only_manually_uploaded(mut self, value: bool) -> Self {
         self.only_manually_uploaded = Some(value);
@@ -29038,7 +29038,7 @@ impl FormsResultPage {
         self.forms = value.into_iter().map(Into::into).collect();
         self
     }
-    /// Sets `success`.
+    /// Sets `success`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn success(mut self, value: bool) -> Self {
         self.success = Some(value);
@@ -29134,7 +29134,7 @@ pub struct GeminiEmbedding {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl GeminiEmbedding {
-    /// Sets `model_name`.
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"models/embedding-001"`.
     #[must_use]
     pub fn model_name(mut self, value: impl Into<String>) -> Self {
         self.model_name = Some(value.into());
@@ -29145,7 +29145,7 @@ impl GeminiEmbedding {
     pub fn model_name_or_default(&self) -> &str {
         self.model_name.as_deref().unwrap_or("models/embedding-001")
     }
-    /// Sets `embed_batch_size`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn embed_batch_size(mut self, value: i64) -> Self {
         self.embed_batch_size = Some(value);
@@ -29168,7 +29168,7 @@ impl GeminiEmbedding {
         self.num_workers = crate::Nullable::Null;
         self
     }
-    /// Sets `title`.
+    /// Sets `title`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = crate::Nullable::Value(value.into());
@@ -29189,7 +29189,7 @@ impl GeminiEmbedding {
             crate::Nullable::Value(value) => Some(value.as_str()),
         }
     }
-    /// Sets `task_type`.
+    /// Sets `task_type`; left unset, it is not sent and the API applies its default, `"retrieval_document"`.
     #[must_use]
     pub fn task_type(mut self, value: impl Into<String>) -> Self {
         self.task_type = crate::Nullable::Value(value.into());
@@ -29258,7 +29258,7 @@ impl GeminiEmbedding {
         self.output_dimensionality = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"GeminiEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -29711,7 +29711,7 @@ impl HuggingFaceInferenceAPIEmbedding {
         self.model_name = crate::Nullable::Null;
         self
     }
-    /// Sets `embed_batch_size`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn embed_batch_size(mut self, value: i64) -> Self {
         self.embed_batch_size = Some(value);
@@ -29734,7 +29734,7 @@ impl HuggingFaceInferenceAPIEmbedding {
         self.num_workers = crate::Nullable::Null;
         self
     }
-    /// Sets `pooling`.
+    /// Sets `pooling`; left unset, it is not sent and the API applies its default, `"cls"`.
     #[must_use]
     pub fn pooling(mut self, value: impl Into<crate::types::Pooling>) -> Self {
         self.pooling = crate::Nullable::Value(value.into());
@@ -29848,7 +29848,7 @@ impl HuggingFaceInferenceAPIEmbedding {
         self.task = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"HuggingFaceInferenceAPIEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -30869,7 +30869,7 @@ impl InputMessage {
         self.data = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"base_component"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -31260,7 +31260,7 @@ impl JobMetadata {
         self.total_output_tokens = crate::Nullable::Null;
         self
     }
-    /// Sets `turns`.
+    /// Sets `turns`; left unset, it is not sent and the API applies its default, `1`.
     #[must_use]
     pub fn turns(mut self, value: i64) -> Self {
         self.turns = Some(value);
@@ -31271,7 +31271,7 @@ impl JobMetadata {
     pub fn turns_or_default(&self) -> i64 {
         self.turns.unwrap_or(1i64)
     }
-    /// Sets `duration_ms`.
+    /// Sets `duration_ms`; left unset, it is not sent and the API applies its default, `0.0`.
     #[must_use]
     pub fn duration_ms(mut self, value: impl Into<crate::Number>) -> Self {
         self.duration_ms = Some(value.into());
@@ -31282,7 +31282,7 @@ impl JobMetadata {
     pub fn duration_ms_or_default(&self) -> crate::Number {
         self.duration_ms.unwrap_or(crate::Number::from(0f64))
     }
-    /// Sets `is_error`.
+    /// Sets `is_error`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn is_error(mut self, value: bool) -> Self {
         self.is_error = Some(value);
@@ -31600,7 +31600,7 @@ pub struct LLMParameters {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl LLMParameters {
-    /// Sets `model_name`.
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"GPT_4_1_MINI"`.
     #[must_use]
     pub fn model_name(
         mut self,
@@ -31628,7 +31628,7 @@ impl LLMParameters {
         self.system_prompt = crate::Nullable::Null;
         self
     }
-    /// Sets `temperature`.
+    /// Sets `temperature`; left unset, it is not sent and the API applies its default, `0.1`.
     #[must_use]
     pub fn temperature(mut self, value: impl Into<crate::Number>) -> Self {
         self.temperature = crate::Nullable::Value(value.into());
@@ -31661,7 +31661,7 @@ impl LLMParameters {
         self.use_chain_of_thought_reasoning = crate::Nullable::Null;
         self
     }
-    /// Sets `use_citation`.
+    /// Sets `use_citation`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn use_citation(mut self, value: bool) -> Self {
         self.use_citation = crate::Nullable::Value(value);
@@ -31682,7 +31682,7 @@ impl LLMParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"base_component"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -33331,7 +33331,7 @@ impl LlamaParseParameters {
         self.languages = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `parsing_instruction`.
+    /// Sets `parsing_instruction`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn parsing_instruction(mut self, value: impl Into<String>) -> Self {
         self.parsing_instruction = crate::Nullable::Value(value.into());
@@ -33352,7 +33352,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(value.as_str()),
         }
     }
-    /// Sets `disable_ocr`.
+    /// Sets `disable_ocr`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn disable_ocr(mut self, value: bool) -> Self {
         self.disable_ocr = crate::Nullable::Value(value);
@@ -33373,7 +33373,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `annotate_links`.
+    /// Sets `annotate_links`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn annotate_links(mut self, value: bool) -> Self {
         self.annotate_links = crate::Nullable::Value(value);
@@ -33406,7 +33406,7 @@ impl LlamaParseParameters {
         self.annotate_revisions = crate::Nullable::Null;
         self
     }
-    /// Sets `adaptive_long_table`.
+    /// Sets `adaptive_long_table`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn adaptive_long_table(mut self, value: bool) -> Self {
         self.adaptive_long_table = crate::Nullable::Value(value);
@@ -33427,7 +33427,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `compact_markdown_table`.
+    /// Sets `compact_markdown_table`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn compact_markdown_table(mut self, value: bool) -> Self {
         self.compact_markdown_table = crate::Nullable::Value(value);
@@ -33448,7 +33448,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `disable_reconstruction`.
+    /// Sets `disable_reconstruction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn disable_reconstruction(mut self, value: bool) -> Self {
         self.disable_reconstruction = crate::Nullable::Value(value);
@@ -33469,7 +33469,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `disable_image_extraction`.
+    /// Sets `disable_image_extraction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn disable_image_extraction(mut self, value: bool) -> Self {
         self.disable_image_extraction = crate::Nullable::Value(value);
@@ -33490,7 +33490,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `invalidate_cache`.
+    /// Sets `invalidate_cache`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn invalidate_cache(mut self, value: bool) -> Self {
         self.invalidate_cache = crate::Nullable::Value(value);
@@ -33511,7 +33511,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `outlined_table_extraction`.
+    /// Sets `outlined_table_extraction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn outlined_table_extraction(mut self, value: bool) -> Self {
         self.outlined_table_extraction = crate::Nullable::Value(value);
@@ -33532,7 +33532,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `aggressive_table_extraction`.
+    /// Sets `aggressive_table_extraction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn aggressive_table_extraction(mut self, value: bool) -> Self {
         self.aggressive_table_extraction = crate::Nullable::Value(value);
@@ -33553,7 +33553,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `merge_tables_across_pages_in_markdown`.
+    /// Sets `merge_tables_across_pages_in_markdown`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn merge_tables_across_pages_in_markdown(mut self, value: bool) -> Self {
         self.merge_tables_across_pages_in_markdown = crate::Nullable::Value(value);
@@ -33574,7 +33574,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `output_pdf_of_document`.
+    /// Sets `output_pdf_of_document`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn output_pdf_of_document(mut self, value: bool) -> Self {
         self.output_pdf_of_document = crate::Nullable::Value(value);
@@ -33595,7 +33595,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `do_not_cache`.
+    /// Sets `do_not_cache`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn do_not_cache(mut self, value: bool) -> Self {
         self.do_not_cache = crate::Nullable::Value(value);
@@ -33616,7 +33616,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `fast_mode`.
+    /// Sets `fast_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn fast_mode(mut self, value: bool) -> Self {
         self.fast_mode = crate::Nullable::Value(value);
@@ -33637,7 +33637,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `skip_diagonal_text`.
+    /// Sets `skip_diagonal_text`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn skip_diagonal_text(mut self, value: bool) -> Self {
         self.skip_diagonal_text = crate::Nullable::Value(value);
@@ -33658,7 +33658,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `preserve_layout_alignment_across_pages`.
+    /// Sets `preserve_layout_alignment_across_pages`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn preserve_layout_alignment_across_pages(mut self, value: bool) -> Self {
         self.preserve_layout_alignment_across_pages = crate::Nullable::Value(value);
@@ -33679,7 +33679,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `preserve_very_small_text`.
+    /// Sets `preserve_very_small_text`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn preserve_very_small_text(mut self, value: bool) -> Self {
         self.preserve_very_small_text = crate::Nullable::Value(value);
@@ -33700,7 +33700,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `gpt4o_mode`.
+    /// Sets `gpt4o_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn gpt4o_mode(mut self, value: bool) -> Self {
         self.gpt4o_mode = crate::Nullable::Value(value);
@@ -33733,7 +33733,7 @@ impl LlamaParseParameters {
         self.gpt4o_api_key = crate::Nullable::Null;
         self
     }
-    /// Sets `do_not_unroll_columns`.
+    /// Sets `do_not_unroll_columns`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn do_not_unroll_columns(mut self, value: bool) -> Self {
         self.do_not_unroll_columns = crate::Nullable::Value(value);
@@ -33754,7 +33754,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `extract_layout`.
+    /// Sets `extract_layout`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn extract_layout(mut self, value: bool) -> Self {
         self.extract_layout = crate::Nullable::Value(value);
@@ -33775,7 +33775,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `high_res_ocr`.
+    /// Sets `high_res_ocr`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn high_res_ocr(mut self, value: bool) -> Self {
         self.high_res_ocr = crate::Nullable::Value(value);
@@ -33808,7 +33808,7 @@ impl LlamaParseParameters {
         self.confidence_score_effort = crate::Nullable::Null;
         self
     }
-    /// Sets `html_make_all_elements_visible`.
+    /// Sets `html_make_all_elements_visible`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn html_make_all_elements_visible(mut self, value: bool) -> Self {
         self.html_make_all_elements_visible = crate::Nullable::Value(value);
@@ -33829,7 +33829,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `layout_aware`.
+    /// Sets `layout_aware`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn layout_aware(mut self, value: bool) -> Self {
         self.layout_aware = crate::Nullable::Value(value);
@@ -33850,7 +33850,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `specialized_chart_parsing_agentic`.
+    /// Sets `specialized_chart_parsing_agentic`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn specialized_chart_parsing_agentic(mut self, value: bool) -> Self {
         self.specialized_chart_parsing_agentic = crate::Nullable::Value(value);
@@ -33871,7 +33871,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `specialized_chart_parsing_plus`.
+    /// Sets `specialized_chart_parsing_plus`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn specialized_chart_parsing_plus(mut self, value: bool) -> Self {
         self.specialized_chart_parsing_plus = crate::Nullable::Value(value);
@@ -33892,7 +33892,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `specialized_chart_parsing_efficient`.
+    /// Sets `specialized_chart_parsing_efficient`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn specialized_chart_parsing_efficient(mut self, value: bool) -> Self {
         self.specialized_chart_parsing_efficient = crate::Nullable::Value(value);
@@ -33913,7 +33913,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `specialized_image_parsing`.
+    /// Sets `specialized_image_parsing`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn specialized_image_parsing(mut self, value: bool) -> Self {
         self.specialized_image_parsing = crate::Nullable::Value(value);
@@ -33934,7 +33934,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `precise_bounding_box`.
+    /// Sets `precise_bounding_box`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn precise_bounding_box(mut self, value: bool) -> Self {
         self.precise_bounding_box = crate::Nullable::Value(value);
@@ -33955,7 +33955,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `line_level_bounding_box`.
+    /// Sets `line_level_bounding_box`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn line_level_bounding_box(mut self, value: bool) -> Self {
         self.line_level_bounding_box = crate::Nullable::Value(value);
@@ -33976,7 +33976,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `html_remove_navigation_elements`.
+    /// Sets `html_remove_navigation_elements`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn html_remove_navigation_elements(mut self, value: bool) -> Self {
         self.html_remove_navigation_elements = crate::Nullable::Value(value);
@@ -33997,7 +33997,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `html_remove_fixed_elements`.
+    /// Sets `html_remove_fixed_elements`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn html_remove_fixed_elements(mut self, value: bool) -> Self {
         self.html_remove_fixed_elements = crate::Nullable::Value(value);
@@ -34018,7 +34018,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `guess_xlsx_sheet_name`.
+    /// Sets `guess_xlsx_sheet_name`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn guess_xlsx_sheet_name(mut self, value: bool) -> Self {
         self.guess_xlsx_sheet_name = crate::Nullable::Value(value);
@@ -34123,7 +34123,7 @@ impl LlamaParseParameters {
         self.target_pages = crate::Nullable::Null;
         self
     }
-    /// Sets `use_vendor_multimodal_model`.
+    /// Sets `use_vendor_multimodal_model`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn use_vendor_multimodal_model(mut self, value: bool) -> Self {
         self.use_vendor_multimodal_model = crate::Nullable::Value(value);
@@ -34228,7 +34228,7 @@ impl LlamaParseParameters {
         self.preset = crate::Nullable::Null;
         self
     }
-    /// Sets `take_screenshot`.
+    /// Sets `take_screenshot`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn take_screenshot(mut self, value: bool) -> Self {
         self.take_screenshot = crate::Nullable::Value(value);
@@ -34249,7 +34249,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `is_formatting_instruction`.
+    /// Sets `is_formatting_instruction`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn is_formatting_instruction(mut self, value: bool) -> Self {
         self.is_formatting_instruction = crate::Nullable::Value(value);
@@ -34270,7 +34270,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `premium_mode`.
+    /// Sets `premium_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn premium_mode(mut self, value: bool) -> Self {
         self.premium_mode = crate::Nullable::Value(value);
@@ -34291,7 +34291,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `continuous_mode`.
+    /// Sets `continuous_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn continuous_mode(mut self, value: bool) -> Self {
         self.continuous_mode = crate::Nullable::Value(value);
@@ -34444,7 +34444,7 @@ impl LlamaParseParameters {
         self.http_proxy = crate::Nullable::Null;
         self
     }
-    /// Sets `auto_mode`.
+    /// Sets `auto_mode`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn auto_mode(mut self, value: bool) -> Self {
         self.auto_mode = crate::Nullable::Value(value);
@@ -34495,7 +34495,7 @@ impl LlamaParseParameters {
         self.auto_mode_trigger_on_text_in_page = crate::Nullable::Null;
         self
     }
-    /// Sets `auto_mode_trigger_on_table_in_page`.
+    /// Sets `auto_mode_trigger_on_table_in_page`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn auto_mode_trigger_on_table_in_page(mut self, value: bool) -> Self {
         self.auto_mode_trigger_on_table_in_page = crate::Nullable::Value(value);
@@ -34516,7 +34516,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `auto_mode_trigger_on_image_in_page`.
+    /// Sets `auto_mode_trigger_on_image_in_page`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn auto_mode_trigger_on_image_in_page(mut self, value: bool) -> Self {
         self.auto_mode_trigger_on_image_in_page = crate::Nullable::Value(value);
@@ -34549,7 +34549,7 @@ impl LlamaParseParameters {
         self.auto_mode_configuration_json = crate::Nullable::Null;
         self
     }
-    /// Sets `structured_output`.
+    /// Sets `structured_output`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn structured_output(mut self, value: bool) -> Self {
         self.structured_output = crate::Nullable::Value(value);
@@ -34621,7 +34621,7 @@ impl LlamaParseParameters {
         self.max_pages_enforced = crate::Nullable::Null;
         self
     }
-    /// Sets `extract_charts`.
+    /// Sets `extract_charts`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn extract_charts(mut self, value: bool) -> Self {
         self.extract_charts = crate::Nullable::Value(value);
@@ -34681,7 +34681,7 @@ impl LlamaParseParameters {
         self.content_guideline_instruction = crate::Nullable::Null;
         self
     }
-    /// Sets `spreadsheet_extract_sub_tables`.
+    /// Sets `spreadsheet_extract_sub_tables`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn spreadsheet_extract_sub_tables(mut self, value: bool) -> Self {
         self.spreadsheet_extract_sub_tables = crate::Nullable::Value(value);
@@ -34702,7 +34702,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `spreadsheet_force_formula_computation`.
+    /// Sets `spreadsheet_force_formula_computation`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn spreadsheet_force_formula_computation(mut self, value: bool) -> Self {
         self.spreadsheet_force_formula_computation = crate::Nullable::Value(value);
@@ -34723,7 +34723,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `spreadsheet_include_hidden_sheets`.
+    /// Sets `spreadsheet_include_hidden_sheets`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn spreadsheet_include_hidden_sheets(mut self, value: bool) -> Self {
         self.spreadsheet_include_hidden_sheets = crate::Nullable::Value(value);
@@ -34744,7 +34744,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `inline_images_in_markdown`.
+    /// Sets `inline_images_in_markdown`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn inline_images_in_markdown(mut self, value: bool) -> Self {
         self.inline_images_in_markdown = crate::Nullable::Value(value);
@@ -34794,7 +34794,7 @@ impl LlamaParseParameters {
         self.job_timeout_extra_time_per_page_in_seconds = crate::Nullable::Null;
         self
     }
-    /// Sets `strict_mode_image_extraction`.
+    /// Sets `strict_mode_image_extraction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn strict_mode_image_extraction(mut self, value: bool) -> Self {
         self.strict_mode_image_extraction = crate::Nullable::Value(value);
@@ -34815,7 +34815,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `strict_mode_image_ocr`.
+    /// Sets `strict_mode_image_ocr`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn strict_mode_image_ocr(mut self, value: bool) -> Self {
         self.strict_mode_image_ocr = crate::Nullable::Value(value);
@@ -34836,7 +34836,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `strict_mode_reconstruction`.
+    /// Sets `strict_mode_reconstruction`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn strict_mode_reconstruction(mut self, value: bool) -> Self {
         self.strict_mode_reconstruction = crate::Nullable::Value(value);
@@ -34857,7 +34857,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `strict_mode_buggy_font`.
+    /// Sets `strict_mode_buggy_font`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn strict_mode_buggy_font(mut self, value: bool) -> Self {
         self.strict_mode_buggy_font = crate::Nullable::Value(value);
@@ -34878,7 +34878,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `save_images`.
+    /// Sets `save_images`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn save_images(mut self, value: bool) -> Self {
         self.save_images = crate::Nullable::Value(value);
@@ -34918,7 +34918,7 @@ impl LlamaParseParameters {
         self.images_to_save = crate::Nullable::Null;
         self
     }
-    /// Sets `hide_headers`.
+    /// Sets `hide_headers`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn hide_headers(mut self, value: bool) -> Self {
         self.hide_headers = crate::Nullable::Value(value);
@@ -34939,7 +34939,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `hide_footers`.
+    /// Sets `hide_footers`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn hide_footers(mut self, value: bool) -> Self {
         self.hide_footers = crate::Nullable::Value(value);
@@ -35008,7 +35008,7 @@ impl LlamaParseParameters {
         self.page_footer_suffix = crate::Nullable::Null;
         self
     }
-    /// Sets `remove_hidden_text`.
+    /// Sets `remove_hidden_text`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn remove_hidden_text(mut self, value: bool) -> Self {
         self.remove_hidden_text = crate::Nullable::Value(value);
@@ -35029,7 +35029,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `keep_page_separator_when_merging_tables`.
+    /// Sets `keep_page_separator_when_merging_tables`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn keep_page_separator_when_merging_tables(mut self, value: bool) -> Self {
         self.keep_page_separator_when_merging_tables = crate::Nullable::Value(value);
@@ -35050,7 +35050,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `ignore_document_elements_for_layout_detection`.
+    /// Sets `ignore_document_elements_for_layout_detection`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn ignore_document_elements_for_layout_detection(mut self, value: bool) -> Self {
         self.ignore_document_elements_for_layout_detection = crate::Nullable::Value(
@@ -35075,7 +35075,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `output_tables_as_HTML`.
+    /// Sets `output_tables_as_HTML`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn output_tables_as_html(mut self, value: bool) -> Self {
         self.output_tables_as_html = crate::Nullable::Value(value);
@@ -35096,7 +35096,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `internal_is_screenshot_job`.
+    /// Sets `internal_is_screenshot_job`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn internal_is_screenshot_job(mut self, value: bool) -> Self {
         self.internal_is_screenshot_job = crate::Nullable::Value(value);
@@ -35165,7 +35165,7 @@ impl LlamaParseParameters {
         self.user_prompt = crate::Nullable::Null;
         self
     }
-    /// Sets `page_error_tolerance`.
+    /// Sets `page_error_tolerance`; left unset, it is not sent and the API applies its default, `0.05`.
     #[must_use]
     pub fn page_error_tolerance(mut self, value: impl Into<crate::Number>) -> Self {
         self.page_error_tolerance = crate::Nullable::Value(value.into());
@@ -35186,7 +35186,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `replace_failed_page_mode`.
+    /// Sets `replace_failed_page_mode`; left unset, it is not sent and the API applies its default, `"raw_text"`.
     #[must_use]
     pub fn replace_failed_page_mode(
         mut self,
@@ -35263,7 +35263,7 @@ impl LlamaParseParameters {
         self.markdown_table_multiline_header_separator = crate::Nullable::Null;
         self
     }
-    /// Sets `presentation_out_of_bounds_content`.
+    /// Sets `presentation_out_of_bounds_content`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn presentation_out_of_bounds_content(mut self, value: bool) -> Self {
         self.presentation_out_of_bounds_content = crate::Nullable::Value(value);
@@ -35284,7 +35284,7 @@ impl LlamaParseParameters {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `presentation_skip_embedded_data`.
+    /// Sets `presentation_skip_embedded_data`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn presentation_skip_embedded_data(mut self, value: bool) -> Self {
         self.presentation_skip_embedded_data = crate::Nullable::Value(value);
@@ -35329,7 +35329,7 @@ impl LlamaParseParameters {
         self.version = crate::Nullable::Null;
         self
     }
-    /// Sets `extract_printed_page_number`.
+    /// Sets `extract_printed_page_number`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn extract_printed_page_number(mut self, value: bool) -> Self {
         self.extract_printed_page_number = crate::Nullable::Value(value);
@@ -35691,7 +35691,7 @@ impl LlamaParseProcessingOptions {
         self.aggressive_table_extraction = crate::Nullable::Null;
         self
     }
-    /// Sets `confidence_score_effort`.
+    /// Sets `confidence_score_effort`; left unset, it is not sent and the API applies its default, `"high"`.
     #[must_use]
     pub fn confidence_score_effort(mut self, value: impl Into<String>) -> Self {
         self.confidence_score_effort = crate::Nullable::Value(value.into());
@@ -36979,7 +36979,7 @@ impl LlamaParseTablesAsSpreadsheetOptions {
         self.enable = crate::Nullable::Null;
         self
     }
-    /// Sets `guess_sheet_name`.
+    /// Sets `guess_sheet_name`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn guess_sheet_name(mut self, value: bool) -> Self {
         self.guess_sheet_name = Some(value);
@@ -37447,7 +37447,7 @@ pub struct ManagedOpenAIEmbedding {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ManagedOpenAIEmbedding {
-    /// Sets `model_name`.
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"openai-text-embedding-3-small"`.
     #[must_use]
     pub fn model_name(mut self, value: impl Into<String>) -> Self {
         self.model_name = Some(value.into());
@@ -37458,7 +37458,7 @@ impl ManagedOpenAIEmbedding {
     pub fn model_name_or_default(&self) -> &str {
         self.model_name.as_deref().unwrap_or("openai-text-embedding-3-small")
     }
-    /// Sets `embed_batch_size`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn embed_batch_size(mut self, value: i64) -> Self {
         self.embed_batch_size = Some(value);
@@ -37481,7 +37481,7 @@ impl ManagedOpenAIEmbedding {
         self.num_workers = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"ManagedOpenAIEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -37642,7 +37642,7 @@ impl MarkdownResultPage {
         self.footer = crate::Nullable::Null;
         self
     }
-    /// Sets `success`.
+    /// Sets `success`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn success(mut self, value: bool) -> Self {
         self.success = Some(value);
@@ -37735,7 +37735,7 @@ impl MessageAnnotation {
         self.data = value.into();
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"base_component"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -37920,7 +37920,7 @@ impl MetadataFilter {
         self.value = None;
         self
     }
-    /// Sets `operator`.
+    /// Sets `operator`; left unset, it is not sent and the API applies its default, `"=="`.
     #[must_use]
     pub fn operator(mut self, value: impl Into<crate::types::FilterOperator>) -> Self {
         self.operator = Some(value.into());
@@ -38057,7 +38057,7 @@ impl MetadataFilters {
         self.filters = value.into_iter().map(Into::into).collect();
         self
     }
-    /// Sets `condition`.
+    /// Sets `condition`; left unset, it is not sent and the API applies its default, `"and"`.
     #[must_use]
     pub fn condition(mut self, value: impl Into<crate::types::FilterCondition>) -> Self {
         self.condition = crate::Nullable::Value(value.into());
@@ -38831,7 +38831,7 @@ pub struct OpenAIEmbedding {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl OpenAIEmbedding {
-    /// Sets `model_name`.
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"text-embedding-ada-002"`.
     #[must_use]
     pub fn model_name(mut self, value: impl Into<String>) -> Self {
         self.model_name = Some(value.into());
@@ -38842,7 +38842,7 @@ impl OpenAIEmbedding {
     pub fn model_name_or_default(&self) -> &str {
         self.model_name.as_deref().unwrap_or("text-embedding-ada-002")
     }
-    /// Sets `embed_batch_size`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn embed_batch_size(mut self, value: i64) -> Self {
         self.embed_batch_size = Some(value);
@@ -38886,7 +38886,7 @@ impl OpenAIEmbedding {
         self.api_key = crate::Nullable::Null;
         self
     }
-    /// Sets `api_base`.
+    /// Sets `api_base`; left unset, it is not sent and the API applies its default, `"https://api.openai.com/v1"`.
     #[must_use]
     pub fn api_base(mut self, value: impl Into<String>) -> Self {
         self.api_base = crate::Nullable::Value(value.into());
@@ -38907,7 +38907,7 @@ impl OpenAIEmbedding {
             crate::Nullable::Value(value) => Some(value.as_str()),
         }
     }
-    /// Sets `api_version`.
+    /// Sets `api_version`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
         self.api_version = crate::Nullable::Value(value.into());
@@ -38928,7 +38928,7 @@ impl OpenAIEmbedding {
             crate::Nullable::Value(value) => Some(value.as_str()),
         }
     }
-    /// Sets `max_retries`.
+    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn max_retries(mut self, value: i64) -> Self {
         self.max_retries = Some(value);
@@ -38939,7 +38939,7 @@ impl OpenAIEmbedding {
     pub fn max_retries_or_default(&self) -> i64 {
         self.max_retries.unwrap_or(10i64)
     }
-    /// Sets `timeout`.
+    /// Sets `timeout`; left unset, it is not sent and the API applies its default, `60.0`.
     #[must_use]
     pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
         self.timeout = Some(value.into());
@@ -38965,7 +38965,7 @@ impl OpenAIEmbedding {
         self.default_headers = crate::Nullable::Null;
         self
     }
-    /// Sets `reuse_client`.
+    /// Sets `reuse_client`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn reuse_client(mut self, value: bool) -> Self {
         self.reuse_client = Some(value);
@@ -38988,7 +38988,7 @@ impl OpenAIEmbedding {
         self.dimensions = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"OpenAIEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -39119,7 +39119,7 @@ impl Organization {
         self.name = value.into();
         self
     }
-    /// Sets `parse_plan_level`.
+    /// Sets `parse_plan_level`; left unset, it is not sent and the API applies its default, `"DEFAULT"`.
     #[must_use]
     pub fn parse_plan_level(
         mut self,
@@ -39452,7 +39452,7 @@ pub struct PGVectorHNSWSettings {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl PGVectorHNSWSettings {
-    /// Sets `ef_construction`.
+    /// Sets `ef_construction`; left unset, it is not sent and the API applies its default, `64`.
     #[must_use]
     pub fn ef_construction(mut self, value: i64) -> Self {
         self.ef_construction = Some(value);
@@ -39463,7 +39463,7 @@ impl PGVectorHNSWSettings {
     pub fn ef_construction_or_default(&self) -> i64 {
         self.ef_construction.unwrap_or(64i64)
     }
-    /// Sets `ef_search`.
+    /// Sets `ef_search`; left unset, it is not sent and the API applies its default, `40`.
     #[must_use]
     pub fn ef_search(mut self, value: i64) -> Self {
         self.ef_search = Some(value);
@@ -39474,7 +39474,7 @@ impl PGVectorHNSWSettings {
     pub fn ef_search_or_default(&self) -> i64 {
         self.ef_search.unwrap_or(40i64)
     }
-    /// Sets `m`.
+    /// Sets `m`; left unset, it is not sent and the API applies its default, `16`.
     #[must_use]
     pub fn m(mut self, value: i64) -> Self {
         self.m = Some(value);
@@ -39485,7 +39485,7 @@ impl PGVectorHNSWSettings {
     pub fn m_or_default(&self) -> i64 {
         self.m.unwrap_or(16i64)
     }
-    /// Sets `vector_type`.
+    /// Sets `vector_type`; left unset, it is not sent and the API applies its default, `"vector"`.
     #[must_use]
     pub fn vector_type(
         mut self,
@@ -39499,7 +39499,7 @@ impl PGVectorHNSWSettings {
     pub fn vector_type_or_default(&self) -> crate::types::PGVectorVectorType {
         self.vector_type.clone().unwrap_or(crate::types::PGVectorVectorType::Vector)
     }
-    /// Sets `distance_method`.
+    /// Sets `distance_method`; left unset, it is not sent and the API applies its default, `"cosine"`.
     #[must_use]
     pub fn distance_method(
         mut self,
@@ -39685,7 +39685,7 @@ impl PageFigureMetadata {
         self.figure_size = value;
         self
     }
-    /// Sets `is_likely_noise`.
+    /// Sets `is_likely_noise`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn is_likely_noise(mut self, value: bool) -> Self {
         self.is_likely_noise = Some(value);
@@ -39765,7 +39765,7 @@ impl PageFigureNodeWithScore {
         self.score = value.into();
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"PageFigureNodeWithScore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -39894,7 +39894,7 @@ impl PageScreenshotNodeWithScore {
         self.score = value.into();
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"NodeWithScore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -39936,7 +39936,7 @@ impl Default for PageSegmentationConfig {
     }
 }
 impl PageSegmentationConfig {
-    /// Sets `page_separator`.
+    /// Sets `page_separator`; left unset, it is not sent and the API applies its default, `"\n---\n"`.
     #[must_use]
     pub fn page_separator(mut self, value: impl Into<String>) -> Self {
         self.page_separator = Some(value.into());
@@ -43658,7 +43658,7 @@ impl Pipeline {
         self.embedding_model_config = crate::Nullable::Null;
         self
     }
-    /// Sets `pipeline_type`.
+    /// Sets `pipeline_type`; left unset, it is not sent and the API applies its default, `"MANAGED"`.
     #[must_use]
     pub fn pipeline_type(
         mut self,
@@ -43822,7 +43822,7 @@ pub struct PipelineConfigurationHashes {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl PipelineConfigurationHashes {
-    /// Sets `embedding_config_hash`.
+    /// Sets `embedding_config_hash`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn embedding_config_hash(mut self, value: impl Into<String>) -> Self {
         self.embedding_config_hash = crate::Nullable::Value(value.into());
@@ -43843,7 +43843,7 @@ impl PipelineConfigurationHashes {
             crate::Nullable::Value(value) => Some(value.as_str()),
         }
     }
-    /// Sets `parsing_config_hash`.
+    /// Sets `parsing_config_hash`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn parsing_config_hash(mut self, value: impl Into<String>) -> Self {
         self.parsing_config_hash = crate::Nullable::Value(value.into());
@@ -43864,7 +43864,7 @@ impl PipelineConfigurationHashes {
             crate::Nullable::Value(value) => Some(value.as_str()),
         }
     }
-    /// Sets `transform_config_hash`.
+    /// Sets `transform_config_hash`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn transform_config_hash(mut self, value: impl Into<String>) -> Self {
         self.transform_config_hash = crate::Nullable::Value(value.into());
@@ -47979,7 +47979,7 @@ pub struct PresetRetrievalParams {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl PresetRetrievalParams {
-    /// Sets `dense_similarity_top_k`.
+    /// Sets `dense_similarity_top_k`; left unset, it is not sent and the API applies its default, `30`.
     #[must_use]
     pub fn dense_similarity_top_k(mut self, value: i64) -> Self {
         self.dense_similarity_top_k = crate::Nullable::Value(value);
@@ -48000,7 +48000,7 @@ impl PresetRetrievalParams {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `dense_similarity_cutoff`.
+    /// Sets `dense_similarity_cutoff`; left unset, it is not sent and the API applies its default, `0.0`.
     #[must_use]
     pub fn dense_similarity_cutoff(mut self, value: impl Into<crate::Number>) -> Self {
         self.dense_similarity_cutoff = crate::Nullable::Value(value.into());
@@ -48021,7 +48021,7 @@ impl PresetRetrievalParams {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `sparse_similarity_top_k`.
+    /// Sets `sparse_similarity_top_k`; left unset, it is not sent and the API applies its default, `30`.
     #[must_use]
     pub fn sparse_similarity_top_k(mut self, value: i64) -> Self {
         self.sparse_similarity_top_k = crate::Nullable::Value(value);
@@ -48054,7 +48054,7 @@ impl PresetRetrievalParams {
         self.enable_reranking = crate::Nullable::Null;
         self
     }
-    /// Sets `rerank_top_n`.
+    /// Sets `rerank_top_n`; left unset, it is not sent and the API applies its default, `6`.
     #[must_use]
     pub fn rerank_top_n(mut self, value: i64) -> Self {
         self.rerank_top_n = crate::Nullable::Value(value);
@@ -48120,7 +48120,7 @@ impl PresetRetrievalParams {
         self.search_filters_inference_schema = crate::Nullable::Null;
         self
     }
-    /// Sets `files_top_k`.
+    /// Sets `files_top_k`; left unset, it is not sent and the API applies its default, `1`.
     #[must_use]
     pub fn files_top_k(mut self, value: i64) -> Self {
         self.files_top_k = crate::Nullable::Value(value);
@@ -48141,7 +48141,7 @@ impl PresetRetrievalParams {
             crate::Nullable::Value(value) => Some(*value),
         }
     }
-    /// Sets `retrieval_mode`.
+    /// Sets `retrieval_mode`; left unset, it is not sent and the API applies its default, `"chunks"`.
     #[must_use]
     pub fn retrieval_mode(
         mut self,
@@ -48155,7 +48155,7 @@ impl PresetRetrievalParams {
     pub fn retrieval_mode_or_default(&self) -> crate::types::RetrievalMode {
         self.retrieval_mode.clone().unwrap_or(crate::types::RetrievalMode::Chunks)
     }
-    /// Sets `retrieve_image_nodes`.
+    /// Sets `retrieve_image_nodes`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn retrieve_image_nodes(mut self, value: bool) -> Self {
         self.retrieve_image_nodes = Some(value);
@@ -48166,7 +48166,7 @@ impl PresetRetrievalParams {
     pub fn retrieve_image_nodes_or_default(&self) -> bool {
         self.retrieve_image_nodes.unwrap_or(false)
     }
-    /// Sets `retrieve_page_screenshot_nodes`.
+    /// Sets `retrieve_page_screenshot_nodes`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn retrieve_page_screenshot_nodes(mut self, value: bool) -> Self {
         self.retrieve_page_screenshot_nodes = Some(value);
@@ -48177,7 +48177,7 @@ impl PresetRetrievalParams {
     pub fn retrieve_page_screenshot_nodes_or_default(&self) -> bool {
         self.retrieve_page_screenshot_nodes.unwrap_or(false)
     }
-    /// Sets `retrieve_page_figure_nodes`.
+    /// Sets `retrieve_page_figure_nodes`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn retrieve_page_figure_nodes(mut self, value: bool) -> Self {
         self.retrieve_page_figure_nodes = Some(value);
@@ -48188,7 +48188,7 @@ impl PresetRetrievalParams {
     pub fn retrieve_page_figure_nodes_or_default(&self) -> bool {
         self.retrieve_page_figure_nodes.unwrap_or(false)
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"base_component"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -48583,7 +48583,7 @@ impl Project {
         self.organization_id = value.into();
         self
     }
-    /// Sets `is_default`.
+    /// Sets `is_default`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn is_default(mut self, value: bool) -> Self {
         self.is_default = Some(value);
@@ -48751,7 +48751,7 @@ impl ProjectResponse {
         self.organization_id = value.into();
         self
     }
-    /// Sets `is_default`.
+    /// Sets `is_default`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn is_default(mut self, value: bool) -> Self {
         self.is_default = Some(value);
@@ -48981,7 +48981,7 @@ pub struct ReRankConfig {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ReRankConfig {
-    /// Sets `top_n`.
+    /// Sets `top_n`; left unset, it is not sent and the API applies its default, `6`.
     #[must_use]
     pub fn top_n(mut self, value: i64) -> Self {
         self.top_n = Some(value);
@@ -48992,7 +48992,7 @@ impl ReRankConfig {
     pub fn top_n_or_default(&self) -> i64 {
         self.top_n.unwrap_or(6i64)
     }
-    /// Sets `type`.
+    /// Sets `type`; left unset, it is not sent and the API applies its default, `"system_default"`.
     #[must_use]
     pub fn r#type(mut self, value: impl Into<crate::types::ReRankerType>) -> Self {
         self.r#type = Some(value.into());
@@ -49186,7 +49186,7 @@ impl RelatedNodeInfo {
         self.hash = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"RelatedNodeInfo"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -49217,7 +49217,7 @@ pub struct RerankConfig {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl RerankConfig {
-    /// Sets `enabled`.
+    /// Sets `enabled`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
@@ -49280,7 +49280,7 @@ impl ResultTypeMetadata {
         self.size_bytes = value;
         self
     }
-    /// Sets `exists`.
+    /// Sets `exists`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn exists(mut self, value: bool) -> Self {
         self.exists = Some(value);
@@ -49765,7 +49765,7 @@ impl RetrieveResults {
         self.inferred_search_filters = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"RetrieveResults"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -50367,7 +50367,7 @@ impl Default for SemanticChunkingConfig {
     }
 }
 impl SemanticChunkingConfig {
-    /// Sets `buffer_size`.
+    /// Sets `buffer_size`; left unset, it is not sent and the API applies its default, `1`.
     #[must_use]
     pub fn buffer_size(mut self, value: i64) -> Self {
         self.buffer_size = Some(value);
@@ -50378,7 +50378,7 @@ impl SemanticChunkingConfig {
     pub fn buffer_size_or_default(&self) -> i64 {
         self.buffer_size.unwrap_or(1i64)
     }
-    /// Sets `breakpoint_percentile_threshold`.
+    /// Sets `breakpoint_percentile_threshold`; left unset, it is not sent and the API applies its default, `95`.
     #[must_use]
     pub fn breakpoint_percentile_threshold(mut self, value: i64) -> Self {
         self.breakpoint_percentile_threshold = Some(value);
@@ -50438,7 +50438,7 @@ impl Default for SentenceChunkingConfig {
     }
 }
 impl SentenceChunkingConfig {
-    /// Sets `chunk_size`.
+    /// Sets `chunk_size`; left unset, it is not sent and the API applies its default, `1024`.
     #[must_use]
     pub fn chunk_size(mut self, value: i64) -> Self {
         self.chunk_size = Some(value);
@@ -50449,7 +50449,7 @@ impl SentenceChunkingConfig {
     pub fn chunk_size_or_default(&self) -> i64 {
         self.chunk_size.unwrap_or(1024i64)
     }
-    /// Sets `chunk_overlap`.
+    /// Sets `chunk_overlap`; left unset, it is not sent and the API applies its default, `200`.
     #[must_use]
     pub fn chunk_overlap(mut self, value: i64) -> Self {
         self.chunk_overlap = Some(value);
@@ -50460,7 +50460,7 @@ impl SentenceChunkingConfig {
     pub fn chunk_overlap_or_default(&self) -> i64 {
         self.chunk_overlap.unwrap_or(200i64)
     }
-    /// Sets `separator`.
+    /// Sets `separator`; left unset, it is not sent and the API applies its default, `" "`.
     #[must_use]
     pub fn separator(mut self, value: impl Into<String>) -> Self {
         self.separator = Some(value.into());
@@ -50471,7 +50471,7 @@ impl SentenceChunkingConfig {
     pub fn separator_or_default(&self) -> &str {
         self.separator.as_deref().unwrap_or(" ")
     }
-    /// Sets `paragraph_separator`.
+    /// Sets `paragraph_separator`; left unset, it is not sent and the API applies its default, `"\n\n\n"`.
     #[must_use]
     pub fn paragraph_separator(mut self, value: impl Into<String>) -> Self {
         self.paragraph_separator = Some(value.into());
@@ -50763,7 +50763,7 @@ pub struct SparseModelConfig {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl SparseModelConfig {
-    /// Sets `model_type`.
+    /// Sets `model_type`; left unset, it is not sent and the API applies its default, `"bm25"`.
     #[must_use]
     pub fn model_type(
         mut self,
@@ -50777,7 +50777,7 @@ impl SparseModelConfig {
     pub fn model_type_or_default(&self) -> crate::types::SparseModelType {
         self.model_type.clone().unwrap_or(crate::types::SparseModelType::Bm25)
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"SparseModelConfig"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -51815,7 +51815,7 @@ pub struct SplitStrategy {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl SplitStrategy {
-    /// Sets `allow_uncategorized`.
+    /// Sets `allow_uncategorized`; left unset, it is not sent and the API applies its default, `"include"`.
     #[must_use]
     pub fn allow_uncategorized(
         mut self,
@@ -52473,7 +52473,7 @@ pub struct SpreadsheetParsingConfig {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl SpreadsheetParsingConfig {
-    /// Sets `tier`.
+    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"agentic"`.
     #[must_use]
     pub fn tier(
         mut self,
@@ -52504,7 +52504,7 @@ impl SpreadsheetParsingConfig {
         self.sheet_names = crate::Nullable::Null;
         self
     }
-    /// Sets `include_hidden_cells`.
+    /// Sets `include_hidden_cells`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn include_hidden_cells(mut self, value: bool) -> Self {
         self.include_hidden_cells = Some(value);
@@ -52527,7 +52527,7 @@ impl SpreadsheetParsingConfig {
         self.extraction_range = crate::Nullable::Null;
         self
     }
-    /// Sets `generate_additional_metadata`.
+    /// Sets `generate_additional_metadata`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn generate_additional_metadata(mut self, value: bool) -> Self {
         self.generate_additional_metadata = Some(value);
@@ -52538,7 +52538,7 @@ impl SpreadsheetParsingConfig {
     pub fn generate_additional_metadata_or_default(&self) -> bool {
         self.generate_additional_metadata.unwrap_or(true)
     }
-    /// Sets `use_experimental_processing`.
+    /// Sets `use_experimental_processing`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn use_experimental_processing(mut self, value: bool) -> Self {
         self.use_experimental_processing = Some(value);
@@ -52549,7 +52549,7 @@ impl SpreadsheetParsingConfig {
     pub fn use_experimental_processing_or_default(&self) -> bool {
         self.use_experimental_processing.unwrap_or(false)
     }
-    /// Sets `flatten_hierarchical_tables`.
+    /// Sets `flatten_hierarchical_tables`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn flatten_hierarchical_tables(mut self, value: bool) -> Self {
         self.flatten_hierarchical_tables = Some(value);
@@ -52560,7 +52560,7 @@ impl SpreadsheetParsingConfig {
     pub fn flatten_hierarchical_tables_or_default(&self) -> bool {
         self.flatten_hierarchical_tables.unwrap_or(false)
     }
-    /// Sets `table_merge_sensitivity`.
+    /// Sets `table_merge_sensitivity`; left unset, it is not sent and the API applies its default, `"strong"`.
     #[must_use]
     pub fn table_merge_sensitivity(
         mut self,
@@ -52917,7 +52917,7 @@ impl Default for SpreadsheetV1Parameters {
     }
 }
 impl SpreadsheetV1Parameters {
-    /// Sets `tier`.
+    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"agentic"`.
     #[must_use]
     pub fn tier(
         mut self,
@@ -52948,7 +52948,7 @@ impl SpreadsheetV1Parameters {
         self.sheet_names = crate::Nullable::Null;
         self
     }
-    /// Sets `include_hidden_cells`.
+    /// Sets `include_hidden_cells`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn include_hidden_cells(mut self, value: bool) -> Self {
         self.include_hidden_cells = Some(value);
@@ -52971,7 +52971,7 @@ impl SpreadsheetV1Parameters {
         self.extraction_range = crate::Nullable::Null;
         self
     }
-    /// Sets `generate_additional_metadata`.
+    /// Sets `generate_additional_metadata`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn generate_additional_metadata(mut self, value: bool) -> Self {
         self.generate_additional_metadata = Some(value);
@@ -52982,7 +52982,7 @@ impl SpreadsheetV1Parameters {
     pub fn generate_additional_metadata_or_default(&self) -> bool {
         self.generate_additional_metadata.unwrap_or(true)
     }
-    /// Sets `use_experimental_processing`.
+    /// Sets `use_experimental_processing`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn use_experimental_processing(mut self, value: bool) -> Self {
         self.use_experimental_processing = Some(value);
@@ -52993,7 +52993,7 @@ impl SpreadsheetV1Parameters {
     pub fn use_experimental_processing_or_default(&self) -> bool {
         self.use_experimental_processing.unwrap_or(false)
     }
-    /// Sets `flatten_hierarchical_tables`.
+    /// Sets `flatten_hierarchical_tables`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn flatten_hierarchical_tables(mut self, value: bool) -> Self {
         self.flatten_hierarchical_tables = Some(value);
@@ -53004,7 +53004,7 @@ impl SpreadsheetV1Parameters {
     pub fn flatten_hierarchical_tables_or_default(&self) -> bool {
         self.flatten_hierarchical_tables.unwrap_or(false)
     }
-    /// Sets `table_merge_sensitivity`.
+    /// Sets `table_merge_sensitivity`; left unset, it is not sent and the API applies its default, `"strong"`.
     #[must_use]
     pub fn table_merge_sensitivity(
         mut self,
@@ -53812,7 +53812,7 @@ impl StructuredResultPage {
         self.revisions = crate::Nullable::Null;
         self
     }
-    /// Sets `success`.
+    /// Sets `success`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
     pub fn success(mut self, value: bool) -> Self {
         self.success = Some(value);
@@ -54670,7 +54670,7 @@ impl TextNode {
         self.relationships = Some(value);
         self
     }
-    /// Sets `metadata_template`.
+    /// Sets `metadata_template`; left unset, it is not sent and the API applies its default, `"{key}: {value}"`.
     #[must_use]
     pub fn metadata_template(mut self, value: impl Into<String>) -> Self {
         self.metadata_template = Some(value.into());
@@ -54681,7 +54681,7 @@ impl TextNode {
     pub fn metadata_template_or_default(&self) -> &str {
         self.metadata_template.as_deref().unwrap_or("{key}: {value}")
     }
-    /// Sets `metadata_seperator`.
+    /// Sets `metadata_seperator`; left unset, it is not sent and the API applies its default, `"\n"`.
     #[must_use]
     pub fn metadata_seperator(mut self, value: impl Into<String>) -> Self {
         self.metadata_seperator = Some(value.into());
@@ -54692,7 +54692,7 @@ impl TextNode {
     pub fn metadata_seperator_or_default(&self) -> &str {
         self.metadata_seperator.as_deref().unwrap_or("\n")
     }
-    /// Sets `text`.
+    /// Sets `text`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
@@ -54703,7 +54703,7 @@ impl TextNode {
     pub fn text_or_default(&self) -> &str {
         self.text.as_deref().unwrap_or("")
     }
-    /// Sets `mimetype`.
+    /// Sets `mimetype`; left unset, it is not sent and the API applies its default, `"text/plain"`.
     #[must_use]
     pub fn mimetype(mut self, value: impl Into<String>) -> Self {
         self.mimetype = Some(value.into());
@@ -54738,7 +54738,7 @@ impl TextNode {
         self.end_char_idx = crate::Nullable::Null;
         self
     }
-    /// Sets `text_template`.
+    /// Sets `text_template`; left unset, it is not sent and the API applies its default, `"{metadata_str}\n\n{content}"`.
     #[must_use]
     pub fn text_template(mut self, value: impl Into<String>) -> Self {
         self.text_template = Some(value.into());
@@ -54749,7 +54749,7 @@ impl TextNode {
     pub fn text_template_or_default(&self) -> &str {
         self.text_template.as_deref().unwrap_or("{metadata_str}\n\n{content}")
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"TextNode"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -54848,7 +54848,7 @@ impl TextNodeWithScore {
         self.score = crate::Nullable::Null;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"TextNodeWithScore"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -55048,7 +55048,7 @@ impl Default for TokenChunkingConfig {
     }
 }
 impl TokenChunkingConfig {
-    /// Sets `chunk_size`.
+    /// Sets `chunk_size`; left unset, it is not sent and the API applies its default, `1024`.
     #[must_use]
     pub fn chunk_size(mut self, value: i64) -> Self {
         self.chunk_size = Some(value);
@@ -55059,7 +55059,7 @@ impl TokenChunkingConfig {
     pub fn chunk_size_or_default(&self) -> i64 {
         self.chunk_size.unwrap_or(1024i64)
     }
-    /// Sets `chunk_overlap`.
+    /// Sets `chunk_overlap`; left unset, it is not sent and the API applies its default, `200`.
     #[must_use]
     pub fn chunk_overlap(mut self, value: i64) -> Self {
         self.chunk_overlap = Some(value);
@@ -55070,7 +55070,7 @@ impl TokenChunkingConfig {
     pub fn chunk_overlap_or_default(&self) -> i64 {
         self.chunk_overlap.unwrap_or(200i64)
     }
-    /// Sets `separator`.
+    /// Sets `separator`; left unset, it is not sent and the API applies its default, `" "`.
     #[must_use]
     pub fn separator(mut self, value: impl Into<String>) -> Self {
         self.separator = Some(value.into());
@@ -55296,7 +55296,7 @@ impl Usage {
         self.total_output_tokens = crate::Nullable::Null;
         self
     }
-    /// Sets `turns`.
+    /// Sets `turns`; left unset, it is not sent and the API applies its default, `1`.
     #[must_use]
     pub fn turns(mut self, value: i64) -> Self {
         self.turns = Some(value);
@@ -55307,7 +55307,7 @@ impl Usage {
     pub fn turns_or_default(&self) -> i64 {
         self.turns.unwrap_or(1i64)
     }
-    /// Sets `duration_ms`.
+    /// Sets `duration_ms`; left unset, it is not sent and the API applies its default, `0.0`.
     #[must_use]
     pub fn duration_ms(mut self, value: impl Into<crate::Number>) -> Self {
         self.duration_ms = Some(value.into());
@@ -56851,7 +56851,7 @@ impl VerifyCompositeScore {
         self.score = crate::Nullable::Null;
         self
     }
-    /// Sets `applicable`.
+    /// Sets `applicable`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn applicable(mut self, value: bool) -> Self {
         self.applicable = Some(value);
@@ -56966,7 +56966,7 @@ pub struct VerifyConfiguration {
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl VerifyConfiguration {
-    /// Sets `tier`.
+    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"agentic"`.
     #[must_use]
     pub fn tier(
         mut self,
@@ -57110,7 +57110,7 @@ impl VerifyDegradedTool {
         self.tool = value.into();
         self
     }
-    /// Sets `reason`.
+    /// Sets `reason`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
@@ -57203,7 +57203,7 @@ impl VerifyEvidence {
         self.score = value.into();
         self
     }
-    /// Sets `hard`.
+    /// Sets `hard`; left unset, it is not sent and the API applies its default, `false`.
     #[must_use]
     pub fn hard(mut self, value: bool) -> Self {
         self.hard = Some(value);
@@ -57277,7 +57277,7 @@ impl VerifyHeatmap {
         self.url = value.into();
         self
     }
-    /// Sets `score`.
+    /// Sets `score`; left unset, it is not sent and the API applies its default, `0.0`.
     #[must_use]
     pub fn score(mut self, value: impl Into<crate::Number>) -> Self {
         self.score = Some(value.into());
@@ -57974,7 +57974,7 @@ impl VerifyRegion {
         self.page = value;
         self
     }
-    /// Sets `review`.
+    /// Sets `review`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn review(mut self, value: impl Into<String>) -> Self {
         self.review = Some(value.into());
@@ -57985,7 +57985,7 @@ impl VerifyRegion {
     pub fn review_or_default(&self) -> &str {
         self.review.as_deref().unwrap_or("")
     }
-    /// Sets `review_note`.
+    /// Sets `review_note`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn review_note(mut self, value: impl Into<String>) -> Self {
         self.review_note = Some(value.into());
@@ -58090,7 +58090,7 @@ impl VerifyResult {
         self.verdict = value.into();
         self
     }
-    /// Sets `confidence`.
+    /// Sets `confidence`; left unset, it is not sent and the API applies its default, `0.0`.
     #[must_use]
     pub fn confidence(mut self, value: impl Into<crate::Number>) -> Self {
         self.confidence = Some(value.into());
@@ -58143,7 +58143,7 @@ impl VerifyResult {
         self.suspect_regions = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `reasoning`.
+    /// Sets `reasoning`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
     pub fn reasoning(mut self, value: impl Into<String>) -> Self {
         self.reasoning = Some(value.into());
@@ -58172,7 +58172,7 @@ impl VerifyResult {
         self.detector_version = value.into();
         self
     }
-    /// Sets `page_count`.
+    /// Sets `page_count`; left unset, it is not sent and the API applies its default, `1`.
     #[must_use]
     pub fn page_count(mut self, value: i64) -> Self {
         self.page_count = Some(value);
@@ -58586,7 +58586,7 @@ impl VertexTextEmbedding {
     }
 }
 impl VertexTextEmbedding {
-    /// Sets `model_name`.
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"textembedding-gecko@003"`.
     #[must_use]
     pub fn model_name(mut self, value: impl Into<String>) -> Self {
         self.model_name = Some(value.into());
@@ -58597,7 +58597,7 @@ impl VertexTextEmbedding {
     pub fn model_name_or_default(&self) -> &str {
         self.model_name.as_deref().unwrap_or("textembedding-gecko@003")
     }
-    /// Sets `embed_batch_size`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
     #[must_use]
     pub fn embed_batch_size(mut self, value: i64) -> Self {
         self.embed_batch_size = Some(value);
@@ -58632,7 +58632,7 @@ impl VertexTextEmbedding {
         self.project = value.into();
         self
     }
-    /// Sets `embed_mode`.
+    /// Sets `embed_mode`; left unset, it is not sent and the API applies its default, `"retrieval"`.
     #[must_use]
     pub fn embed_mode(
         mut self,
@@ -58703,7 +58703,7 @@ impl VertexTextEmbedding {
         self.private_key = None;
         self
     }
-    /// Sets `class_name`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"VertexTextEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());

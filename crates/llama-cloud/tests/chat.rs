@@ -228,7 +228,7 @@ async fn list_sends_paging_query() {
 }
 
 #[tokio::test]
-async fn a_repeated_cursor_ends_the_listing() {
+async fn a_repeated_cursor_ends_the_listing_with_an_error() {
     // A server that keeps answering with the same cursor must not be read forever.
     let body = json!({"items": [seed_summary()], "next_page_token": "tok-2"});
     let (server, client) = setup(ResponseTemplate::new(200).set_body_json(body)).await;
@@ -242,8 +242,13 @@ async fn a_repeated_cursor_ends_the_listing() {
     .await;
     assert_eq!(
         items.len(),
-        2,
-        "the first page, then the page for tok-2 repeating it"
+        3,
+        "the first page, the page for tok-2 repeating it, then the error"
+    );
+    assert!(
+        matches!(&items[2], Err(Error::RepeatedCursor { cursor }) if cursor == "tok-2"),
+        "{:?}",
+        items[2]
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }

@@ -109,3 +109,51 @@ async fn info_logs_are_quieter_and_off_is_silent() {
     }
     one_request().await;
 }
+
+#[tokio::test]
+async fn debug_logs_redact_every_secret_header_and_leave_bodies_out() {
+    if !common::in_child() {
+        let output = common::run_child(
+            "debug_logs_redact_every_secret_header_and_leave_bodies_out",
+            &[
+                ("LLAMA_CLOUD_API_KEY", KEY),
+                ("LLAMA_CLOUD_LOG", "debug"),
+                ("LLAMA_CLOUD_CUSTOM_HEADERS", "X-Env-Token: env-secret"),
+            ],
+        );
+        let logs = String::from_utf8_lossy(&output.stderr);
+        assert!(logs.contains("sending request"), "{logs}");
+        for secret in [
+            "env-secret",
+            "builder-secret",
+            "call-secret",
+            "body-secret",
+            KEY,
+        ] {
+            assert!(!logs.contains(secret), "{secret} reached the log:\n{logs}");
+        }
+        assert!(
+            logs.contains("x-env-token"),
+            "the header is listed:\n{logs}"
+        );
+        return;
+    }
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"session_id": "s", "last_updated_at": "t", "note": "body-secret"}),
+        ))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .header("x-service-key", "builder-secret")
+        .build()
+        .unwrap();
+    let _ = client
+        .beta()
+        .chat()
+        .create(llama_cloud::types::ChatCreateParams::default().index_ids(["body-secret"]))
+        .header("x-session-token", "call-secret")
+        .await;
+}

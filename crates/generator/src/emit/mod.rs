@@ -95,6 +95,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../../templates/runtime/page.rs"),
     ),
     (
+        "redact.rs",
+        include_str!("../../../../templates/runtime/redact.rs"),
+    ),
+    (
         "request.rs",
         include_str!("../../../../templates/runtime/request.rs"),
     ),
@@ -599,7 +603,7 @@ pub const SDK_FEATURES: &[(&str, &str)] = &[
 pub const SDK_DEV_DEPENDENCIES: &[(&str, &str)] = &[
     (
         "tokio",
-        r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }"#,
+        r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "test-util"] }"#,
     ),
     ("wiremock", r#""0.6""#),
 ];

@@ -219,9 +219,14 @@ fn model_setter(field: &crate::ir::Field, all: &[TypeDef]) -> TokenStream {
             Presence::RequiredNullable | Presence::Optional => quote! { Some(#value) },
             Presence::OptionalNullable => quote! { crate::Nullable::Value(#value) },
         };
-        let set_doc = format!(" Sets `{wire}`.");
+        let set_doc = match &field.default {
+            Some(default) => doc_attrs(&format!(
+                "Sets `{wire}`; left unset, it is not sent and the API applies its default, `{default}`."
+            )),
+            None => doc_attrs(&format!("Sets `{wire}`.")),
+        };
         out.extend(quote! {
-            #[doc = #set_doc]
+            #set_doc
             #[must_use]
             pub fn #setter(mut self, value: #arg_ty) -> Self {
                 self.#field_name = #assigned;

@@ -183,7 +183,15 @@ fn method(
         PathPart::Literal(text) => quote! { request.path(#text); },
         PathPart::Param(rust_name) => {
             let arg = ident(rust_name);
-            quote! { request.path_param(&#arg); }
+            let wire = operation
+                .path_params
+                .iter()
+                .find(|param| &param.rust_name == rust_name)
+                .map_or_else(
+                    || names::bare(rust_name).to_owned(),
+                    |param| param.wire_name.clone(),
+                );
+            quote! { request.path_param(#wire, &#arg); }
         }
     });
     let param_steps = operation

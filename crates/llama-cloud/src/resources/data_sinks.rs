@@ -84,7 +84,7 @@ impl DataSinks {
             "data_sinks.retrieve",
         );
         request.path("/api/v1/data-sinks/");
-        request.path_param(&data_sink_id);
+        request.path_param("data_sink_id", &data_sink_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Update Data Sink
@@ -102,7 +102,7 @@ impl DataSinks {
             "data_sinks.update",
         );
         request.path("/api/v1/data-sinks/");
-        request.path_param(&data_sink_id);
+        request.path_param("data_sink_id", &data_sink_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -127,7 +127,7 @@ impl DataSinks {
             "data_sinks.delete",
         );
         request.path("/api/v1/data-sinks/");
-        request.path_param(&data_sink_id);
+        request.path_param("data_sink_id", &data_sink_id);
         crate::Call::empty(self.client.clone(), request)
     }
 }

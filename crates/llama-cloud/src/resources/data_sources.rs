@@ -88,7 +88,7 @@ impl DataSources {
             "data_sources.retrieve",
         );
         request.path("/api/v1/data-sources/");
-        request.path_param(&data_source_id);
+        request.path_param("data_source_id", &data_source_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Update Data Source
@@ -106,7 +106,7 @@ impl DataSources {
             "data_sources.update",
         );
         request.path("/api/v1/data-sources/");
-        request.path_param(&data_source_id);
+        request.path_param("data_source_id", &data_source_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -131,7 +131,7 @@ impl DataSources {
             "data_sources.delete",
         );
         request.path("/api/v1/data-sources/");
-        request.path_param(&data_source_id);
+        request.path_param("data_source_id", &data_source_id);
         crate::Call::empty(self.client.clone(), request)
     }
 }

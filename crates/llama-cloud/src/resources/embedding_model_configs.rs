@@ -86,7 +86,7 @@ impl EmbeddingModelConfigs {
             "embedding_model_configs.update",
         );
         request.path("/api/v1/embedding-model-configs/");
-        request.path_param(&embedding_model_config_id);
+        request.path_param("embedding_model_config_id", &embedding_model_config_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
@@ -117,7 +117,7 @@ impl EmbeddingModelConfigs {
             "embedding_model_configs.delete",
         );
         request.path("/api/v1/embedding-model-configs/");
-        request.path_param(&embedding_model_config_id);
+        request.path_param("embedding_model_config_id", &embedding_model_config_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)

@@ -102,7 +102,7 @@ impl Indexes {
             "indexes.retrieve",
         );
         request.path("/api/v1/indexes/");
-        request.path_param(&index_id);
+        request.path_param("index_id", &index_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -132,7 +132,7 @@ impl Indexes {
             "indexes.delete",
         );
         request.path("/api/v1/indexes/");
-        request.path_param(&index_id);
+        request.path_param("index_id", &index_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)
@@ -163,7 +163,7 @@ impl Indexes {
             "indexes.sync",
         );
         request.path("/api/v1/indexes/");
-        request.path_param(&index_id);
+        request.path_param("index_id", &index_id);
         request.path("/sync");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

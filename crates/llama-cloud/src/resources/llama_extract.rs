@@ -87,7 +87,7 @@ impl LlamaExtract {
             "llama_extract.get_job",
         );
         request.path("/api/v1/extraction/jobs/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Run Job On File
@@ -173,7 +173,7 @@ impl LlamaExtract {
             "llama_extract.get_job_result",
         );
         request.path("/api/v1/extraction/jobs/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/result");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -259,7 +259,7 @@ impl LlamaExtract {
             "llama_extract.get_run_by_job_id",
         );
         request.path("/api/v1/extraction/runs/by-job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -288,7 +288,7 @@ impl LlamaExtract {
             "llama_extract.get_run",
         );
         request.path("/api/v1/extraction/runs/");
-        request.path_param(&run_id);
+        request.path_param("run_id", &run_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -317,7 +317,7 @@ impl LlamaExtract {
             "llama_extract.delete_extraction_run",
         );
         request.path("/api/v1/extraction/runs/");
-        request.path_param(&run_id);
+        request.path_param("run_id", &run_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -458,7 +458,7 @@ impl LlamaExtract {
             "llama_extract.get_extraction_agent_by_name",
         );
         request.path("/api/v1/extraction/extraction-agents/by-name/");
-        request.path_param(&name);
+        request.path_param("name", &name);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -515,7 +515,7 @@ impl LlamaExtract {
             "llama_extract.get_extraction_agent",
         );
         request.path("/api/v1/extraction/extraction-agents/");
-        request.path_param(&extraction_agent_id);
+        request.path_param("extraction_agent_id", &extraction_agent_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Update Extraction Agent
@@ -531,7 +531,7 @@ impl LlamaExtract {
             "llama_extract.update_extraction_agent",
         );
         request.path("/api/v1/extraction/extraction-agents/");
-        request.path_param(&extraction_agent_id);
+        request.path_param("extraction_agent_id", &extraction_agent_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -558,7 +558,7 @@ impl LlamaExtract {
             "llama_extract.delete_extraction_agent",
         );
         request.path("/api/v1/extraction/extraction-agents/");
-        request.path_param(&extraction_agent_id);
+        request.path_param("extraction_agent_id", &extraction_agent_id);
         crate::Call::json(self.client.clone(), request)
     }
 }

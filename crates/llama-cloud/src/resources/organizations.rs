@@ -63,7 +63,7 @@ impl Organizations {
             "organizations.retrieve",
         );
         request.path("/api/v1/organizations/");
-        request.path_param(&organization_id);
+        request.path_param("organization_id", &organization_id);
         crate::Call::json(self.client.clone(), request)
     }
 }

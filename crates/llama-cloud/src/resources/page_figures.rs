@@ -40,7 +40,7 @@ impl PageFigures {
             "page_figures.list_file_pages_figures",
         );
         request.path("/api/v1/files/");
-        request.path_param(&id);
+        request.path_param("id", &id);
         request.path("/page-figures");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -73,9 +73,9 @@ impl PageFigures {
             "page_figures.list_file_page_figures",
         );
         request.path("/api/v1/files/");
-        request.path_param(&id);
+        request.path_param("id", &id);
         request.path("/page-figures/");
-        request.path_param(&page_index);
+        request.path_param("page_index", &page_index);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -108,11 +108,11 @@ impl PageFigures {
             "page_figures.get_file",
         );
         request.path("/api/v1/files/");
-        request.path_param(&id);
+        request.path_param("id", &id);
         request.path("/page-figures/");
-        request.path_param(&page_index);
+        request.path_param("page_index", &page_index);
         request.path("/");
-        request.path_param(&figure_name);
+        request.path_param("figure_name", &figure_name);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -145,11 +145,11 @@ impl PageFigures {
             "page_figures.generate_file_presigned_url",
         );
         request.path("/api/v1/files/");
-        request.path_param(&id);
+        request.path_param("id", &id);
         request.path("/page-figures/");
-        request.path_param(&page_index);
+        request.path_param("page_index", &page_index);
         request.path("/");
-        request.path_param(&figure_name);
+        request.path_param("figure_name", &figure_name);
         request.path("/presigned_url");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

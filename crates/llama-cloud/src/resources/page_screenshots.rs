@@ -40,7 +40,7 @@ impl PageScreenshots {
             "page_screenshots.list_file",
         );
         request.path("/api/v1/files/");
-        request.path_param(&id);
+        request.path_param("id", &id);
         request.path("/page_screenshots");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -73,9 +73,9 @@ impl PageScreenshots {
             "page_screenshots.get_file",
         );
         request.path("/api/v1/files/");
-        request.path_param(&id);
+        request.path_param("id", &id);
         request.path("/page_screenshots/");
-        request.path_param(&page_index);
+        request.path_param("page_index", &page_index);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -107,9 +107,9 @@ impl PageScreenshots {
             "page_screenshots.generate_file_presigned_url",
         );
         request.path("/api/v1/files/");
-        request.path_param(&id);
+        request.path_param("id", &id);
         request.path("/page_screenshots/");
-        request.path_param(&page_index);
+        request.path_param("page_index", &page_index);
         request.path("/presigned_url");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

@@ -41,9 +41,9 @@ impl Parsing {
             "parsing.get_job_image_result",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/result/image/");
-        request.path_param(&name);
+        request.path_param("name", &name);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.accept("image/jpeg");
@@ -366,7 +366,7 @@ impl Parsing {
             "parsing.get_job",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -397,7 +397,7 @@ impl Parsing {
             "parsing.get_job_parameters",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/parameters");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -429,7 +429,7 @@ impl Parsing {
             "parsing.get_job_details",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/details");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -461,7 +461,7 @@ impl Parsing {
             "parsing.get_job_text_result",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/result/text");
         request.query("organization_id", &params.organization_id);
         request.query("project_id", &params.project_id);
@@ -493,7 +493,7 @@ impl Parsing {
             "parsing.get_job_raw_text_result",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/result/pdf");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -525,7 +525,7 @@ impl Parsing {
             "parsing.get_job_structured_result",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/result/structured");
         request.query("organization_id", &params.organization_id);
         request.query("project_id", &params.project_id);
@@ -557,7 +557,7 @@ impl Parsing {
             "parsing.get_job_raw_xlsx_result",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/result/xlsx");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -589,7 +589,7 @@ impl Parsing {
             "parsing.get_job_result",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/result/markdown");
         request.query("organization_id", &params.organization_id);
         request.query("project_id", &params.project_id);
@@ -621,7 +621,7 @@ impl Parsing {
             "parsing.get_job_json_result",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/result/json");
         request.query("organization_id", &params.organization_id);
         request.query("project_id", &params.project_id);
@@ -653,9 +653,9 @@ impl Parsing {
             "parsing.generate_presigned_url",
         );
         request.path("/api/v1/parsing/job/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/read/");
-        request.path_param(&filename);
+        request.path_param("filename", &filename);
         crate::Call::json(self.client.clone(), request)
     }
 }

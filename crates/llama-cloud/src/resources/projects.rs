@@ -69,7 +69,7 @@ impl Projects {
             "projects.retrieve",
         );
         request.path("/api/v1/projects/");
-        request.path_param(&project_id);
+        request.path_param("project_id", &project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }

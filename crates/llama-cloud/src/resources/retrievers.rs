@@ -130,7 +130,7 @@ impl Retrievers {
             "retrievers.get_retriever",
         );
         request.path("/api/v1/retrievers/");
-        request.path_param(&retriever_id);
+        request.path_param("retriever_id", &retriever_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -161,7 +161,7 @@ impl Retrievers {
             "retrievers.update",
         );
         request.path("/api/v1/retrievers/");
-        request.path_param(&retriever_id);
+        request.path_param("retriever_id", &retriever_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
@@ -192,7 +192,7 @@ impl Retrievers {
             "retrievers.delete",
         );
         request.path("/api/v1/retrievers/");
-        request.path_param(&retriever_id);
+        request.path_param("retriever_id", &retriever_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)
@@ -223,7 +223,7 @@ impl Retrievers {
             "retrievers.retrieve",
         );
         request.path("/api/v1/retrievers/");
-        request.path_param(&retriever_id);
+        request.path_param("retriever_id", &retriever_id);
         request.path("/retrieve");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

@@ -105,7 +105,7 @@ impl Split {
             "split.get_job",
         );
         request.path("/api/v1/split/jobs/");
-        request.path_param(&split_job_id);
+        request.path_param("split_job_id", &split_job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -136,7 +136,7 @@ impl Split {
             "split.delete_job",
         );
         request.path("/api/v1/split/jobs/");
-        request.path_param(&split_job_id);
+        request.path_param("split_job_id", &split_job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -169,7 +169,7 @@ impl Split {
             "split.cancel_job",
         );
         request.path("/api/v1/split/jobs/");
-        request.path_param(&split_job_id);
+        request.path_param("split_job_id", &split_job_id);
         request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

@@ -122,7 +122,7 @@ impl Verify {
             "alpha.verify.get_job",
         );
         request.path("/api/alpha/verify/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -158,7 +158,7 @@ impl Verify {
             "alpha.verify.get_job_details",
         );
         request.path("/api/alpha/verify/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/details");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -192,7 +192,7 @@ impl Verify {
             "alpha.verify.cancel_job",
         );
         request.path("/api/alpha/verify/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

@@ -40,7 +40,7 @@ impl AgentData {
             "beta.agent_data.retrieve",
         );
         request.path("/api/v1/beta/agent-data/");
-        request.path_param(&item_id);
+        request.path_param("item_id", &item_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -60,7 +60,7 @@ impl AgentData {
             "beta.agent_data.update",
         );
         request.path("/api/v1/beta/agent-data/");
-        request.path_param(&item_id);
+        request.path_param("item_id", &item_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
@@ -92,7 +92,7 @@ impl AgentData {
             "beta.agent_data.delete",
         );
         request.path("/api/v1/beta/agent-data/");
-        request.path_param(&item_id);
+        request.path_param("item_id", &item_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)

@@ -72,7 +72,7 @@ impl Attachments {
             "beta.attachments.retrieve",
         );
         request.path("/api/v1/beta/attachments/");
-        request.path_param(&attachment_name);
+        request.path_param("attachment_name", &attachment_name);
         request.query("source_id", &params.source_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

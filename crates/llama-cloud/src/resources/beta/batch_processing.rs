@@ -107,7 +107,7 @@ impl BatchProcessing {
             "beta.batch_processing.get_job_status",
         );
         request.path("/api/v1/beta/batch-processing/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -141,7 +141,7 @@ impl BatchProcessing {
             "beta.batch_processing.list_job_items",
         );
         request.path("/api/v1/beta/batch-processing/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/items");
         request.query("status", &params.status);
         request.query("limit", &params.limit);
@@ -179,7 +179,7 @@ impl BatchProcessing {
             "beta.batch_processing.cancel_job",
         );
         request.path("/api/v1/beta/batch-processing/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -217,7 +217,7 @@ impl BatchProcessing {
             "beta.batch_processing.get_item_results",
         );
         request.path("/api/v1/beta/batch-processing/items/");
-        request.path_param(&item_id);
+        request.path_param("item_id", &item_id);
         request.path("/processing-results");
         request.query("job_type", &params.job_type);
         request.query("project_id", &params.project_id);

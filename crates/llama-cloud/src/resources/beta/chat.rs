@@ -111,7 +111,7 @@ impl Chat {
             "beta.chat.retrieve",
         );
         request.path("/api/v1/chat/");
-        request.path_param(&session_id);
+        request.path_param("session_id", &session_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -141,7 +141,7 @@ impl Chat {
             "beta.chat.delete",
         );
         request.path("/api/v1/chat/");
-        request.path_param(&session_id);
+        request.path_param("session_id", &session_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)
@@ -172,7 +172,7 @@ impl Chat {
             "beta.chat.get_summary",
         );
         request.path("/api/v1/chat/");
-        request.path_param(&session_id);
+        request.path_param("session_id", &session_id);
         request.path("/summary");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -207,7 +207,7 @@ impl Chat {
             "beta.chat.stream",
         );
         request.path("/api/v1/chat/");
-        request.path_param(&session_id);
+        request.path_param("session_id", &session_id);
         request.path("/messages/stream");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

@@ -90,7 +90,7 @@ impl Classifier {
             "beta.classifier.get_classify_job",
         );
         request.path("/api/v1/classifier/jobs/");
-        request.path_param(&classify_job_id);
+        request.path_param("classify_job_id", &classify_job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -121,7 +121,7 @@ impl Classifier {
             "beta.classifier.get_classification_job_results",
         );
         request.path("/api/v1/classifier/jobs/");
-        request.path_param(&classify_job_id);
+        request.path_param("classify_job_id", &classify_job_id);
         request.path("/results");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

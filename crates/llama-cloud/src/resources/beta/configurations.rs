@@ -93,7 +93,7 @@ impl Configurations {
             "beta.configurations.retrieve",
         );
         request.path("/api/v1/beta/configurations/");
-        request.path_param(&config_id);
+        request.path_param("config_id", &config_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -124,7 +124,7 @@ impl Configurations {
             "beta.configurations.update",
         );
         request.path("/api/v1/beta/configurations/");
-        request.path_param(&config_id);
+        request.path_param("config_id", &config_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
@@ -155,7 +155,7 @@ impl Configurations {
             "beta.configurations.delete",
         );
         request.path("/api/v1/beta/configurations/");
-        request.path_param(&config_id);
+        request.path_param("config_id", &config_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)

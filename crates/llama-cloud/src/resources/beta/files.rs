@@ -151,7 +151,7 @@ impl Files {
             "beta.files.retrieve",
         );
         request.path("/api/v1/beta/files/");
-        request.path_param(&file_id);
+        request.path_param("file_id", &file_id);
         request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -182,7 +182,7 @@ impl Files {
             "beta.files.delete",
         );
         request.path("/api/v1/beta/files/");
-        request.path_param(&file_id);
+        request.path_param("file_id", &file_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)
@@ -213,7 +213,7 @@ impl Files {
             "beta.files.read_content",
         );
         request.path("/api/v1/beta/files/");
-        request.path_param(&file_id);
+        request.path_param("file_id", &file_id);
         request.path("/content");
         request.query("expires_at_seconds", &params.expires_at_seconds);
         request.query("project_id", &params.project_id);

@@ -115,7 +115,7 @@ impl Sheets {
             "beta.sheets.get_spreadsheet_job",
         );
         request.path("/api/v1/beta/sheets/jobs/");
-        request.path_param(&spreadsheet_job_id);
+        request.path_param("spreadsheet_job_id", &spreadsheet_job_id);
         request.query("include_results", &params.include_results);
         request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
@@ -149,7 +149,7 @@ impl Sheets {
             "beta.sheets.delete_spreadsheet_job",
         );
         request.path("/api/v1/beta/sheets/jobs/");
-        request.path_param(&spreadsheet_job_id);
+        request.path_param("spreadsheet_job_id", &spreadsheet_job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -172,11 +172,11 @@ impl Sheets {
             "beta.sheets.get_result_region",
         );
         request.path("/api/v1/beta/sheets/jobs/");
-        request.path_param(&spreadsheet_job_id);
+        request.path_param("spreadsheet_job_id", &spreadsheet_job_id);
         request.path("/regions/");
-        request.path_param(&region_id);
+        request.path_param("region_id", &region_id);
         request.path("/result/");
-        request.path_param(&region_type);
+        request.path_param("region_type", &region_type);
         request.query("expires_at_seconds", &params.expires_at_seconds);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

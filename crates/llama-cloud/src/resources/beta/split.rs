@@ -94,7 +94,7 @@ impl Split {
             "beta.split.get_job",
         );
         request.path("/api/v1/beta/split/jobs/");
-        request.path_param(&split_job_id);
+        request.path_param("split_job_id", &split_job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)

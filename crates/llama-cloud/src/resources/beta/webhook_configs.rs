@@ -99,7 +99,7 @@ impl WebhookConfigs {
             "beta.webhook_configs.retrieve",
         );
         request.path("/api/v1/beta/webhook-configs/");
-        request.path_param(&config_id);
+        request.path_param("config_id", &config_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -130,7 +130,7 @@ impl WebhookConfigs {
             "beta.webhook_configs.update",
         );
         request.path("/api/v1/beta/webhook-configs/");
-        request.path_param(&config_id);
+        request.path_param("config_id", &config_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
@@ -161,7 +161,7 @@ impl WebhookConfigs {
             "beta.webhook_configs.delete",
         );
         request.path("/api/v1/beta/webhook-configs/");
-        request.path_param(&config_id);
+        request.path_param("config_id", &config_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)

@@ -40,7 +40,7 @@ impl DataSources {
             "pipelines.data_sources.list",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/data-sources");
         crate::Call::json(self.client.clone(), request)
     }
@@ -60,7 +60,7 @@ impl DataSources {
             "pipelines.data_sources.add",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/data-sources");
         request.json(&params.body);
         crate::Call::json(self.client.clone(), request)
@@ -93,9 +93,9 @@ impl DataSources {
             "pipelines.data_sources.update",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/data-sources/");
-        request.path_param(&data_source_id);
+        request.path_param("data_source_id", &data_source_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -127,9 +127,9 @@ impl DataSources {
             "pipelines.data_sources.sync",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/data-sources/");
-        request.path_param(&data_source_id);
+        request.path_param("data_source_id", &data_source_id);
         request.path("/sync");
         request.json(&params.body);
         crate::Call::json(self.client.clone(), request)
@@ -161,9 +161,9 @@ impl DataSources {
             "pipelines.data_sources.get_status",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/data-sources/");
-        request.path_param(&data_source_id);
+        request.path_param("data_source_id", &data_source_id);
         request.path("/status");
         crate::Call::json(self.client.clone(), request)
     }

@@ -41,7 +41,7 @@ impl Files {
             "pipelines.files.list_files2",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/files2");
         request.query("data_source_id", &params.data_source_id);
         request.query("only_manually_uploaded", &params.only_manually_uploaded);
@@ -79,7 +79,7 @@ impl Files {
             "pipelines.files.get_status_counts",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/files/status-counts");
         request.query("data_source_id", &params.data_source_id);
         request.query("only_manually_uploaded", &params.only_manually_uploaded);
@@ -112,9 +112,9 @@ impl Files {
             "pipelines.files.get_status",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/files/");
-        request.path_param(&file_id);
+        request.path_param("file_id", &file_id);
         request.path("/status");
         crate::Call::json(self.client.clone(), request)
     }
@@ -134,7 +134,7 @@ impl Files {
             "pipelines.files.add",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/files");
         request.json(&params.body);
         crate::Call::json(self.client.clone(), request)
@@ -167,9 +167,9 @@ impl Files {
             "pipelines.files.update",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/files/");
-        request.path_param(&file_id);
+        request.path_param("file_id", &file_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -195,9 +195,9 @@ impl Files {
             "pipelines.files.delete",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/files/");
-        request.path_param(&file_id);
+        request.path_param("file_id", &file_id);
         crate::Call::empty(self.client.clone(), request)
     }
     /// Import Pipeline Metadata
@@ -227,7 +227,7 @@ impl Files {
             "pipelines.files.import_metadata",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/metadata");
         let mut form = crate::request::Multipart::default();
         form.file("upload_file", &params.upload_file);
@@ -256,7 +256,7 @@ impl Files {
             "pipelines.files.delete_metadata",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/metadata");
         crate::Call::empty(self.client.clone(), request)
     }

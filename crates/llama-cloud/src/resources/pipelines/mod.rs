@@ -153,7 +153,7 @@ impl Pipelines {
             "pipelines.retrieve",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Update Existing Pipeline
@@ -183,7 +183,7 @@ impl Pipelines {
             "pipelines.update_existing",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -212,7 +212,7 @@ impl Pipelines {
             "pipelines.delete",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         crate::Call::empty(self.client.clone(), request)
     }
     /// Get Pipeline Status
@@ -245,7 +245,7 @@ impl Pipelines {
             "pipelines.get_status",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/status");
         request.query("full_details", &params.full_details);
         crate::Call::json(self.client.clone(), request)
@@ -276,7 +276,7 @@ impl Pipelines {
             "pipelines.sync",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/sync");
         crate::Call::json(self.client.clone(), request)
     }
@@ -303,7 +303,7 @@ impl Pipelines {
             "pipelines.cancel_sync",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/sync/cancel");
         crate::Call::json(self.client.clone(), request)
     }
@@ -327,7 +327,7 @@ impl Pipelines {
             "pipelines.force_delete",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/force-delete");
         crate::Call::empty(self.client.clone(), request)
     }
@@ -357,7 +357,7 @@ impl Pipelines {
             "pipelines.copy",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/copy");
         crate::Call::json(self.client.clone(), request)
     }
@@ -392,7 +392,7 @@ impl Pipelines {
             "pipelines.run_search",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/retrieve");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -425,7 +425,7 @@ impl Pipelines {
             "pipelines.get_playground_session",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/playground-session");
         crate::Call::json(self.client.clone(), request)
     }
@@ -459,7 +459,7 @@ impl Pipelines {
             "pipelines.chat",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/chat");
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
@@ -491,7 +491,7 @@ impl Pipelines {
             "pipelines.list_documents",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents");
         request.query("skip", &params.skip);
         request.query("limit", &params.limit);
@@ -521,7 +521,7 @@ impl Pipelines {
             "pipelines.upsert_batch_documents",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents");
         request.json(&params.body);
         crate::Call::json(self.client.clone(), request)
@@ -542,7 +542,7 @@ impl Pipelines {
             "pipelines.create_batch_documents",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents");
         request.json(&params.body);
         crate::Call::json(self.client.clone(), request)
@@ -574,7 +574,7 @@ impl Pipelines {
             "pipelines.paginated_list_documents",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents/paginated");
         request.query("skip", &params.skip);
         request.query("limit", &params.limit);
@@ -617,7 +617,7 @@ impl Pipelines {
             "pipelines.get_document_status_counts",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents/status-counts");
         request.query("file_id", &params.file_id);
         request.query("data_source_id", &params.data_source_id);
@@ -651,9 +651,9 @@ impl Pipelines {
             "pipelines.get_document",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents/");
-        request.path_param(&document_id);
+        request.path_param("document_id", &document_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Delete Pipeline Document
@@ -682,9 +682,9 @@ impl Pipelines {
             "pipelines.delete_document",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents/");
-        request.path_param(&document_id);
+        request.path_param("document_id", &document_id);
         crate::Call::empty(self.client.clone(), request)
     }
     /// Get Pipeline Document Status
@@ -714,9 +714,9 @@ impl Pipelines {
             "pipelines.get_document_status",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents/");
-        request.path_param(&document_id);
+        request.path_param("document_id", &document_id);
         request.path("/status");
         crate::Call::json(self.client.clone(), request)
     }
@@ -747,9 +747,9 @@ impl Pipelines {
             "pipelines.sync_document",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents/");
-        request.path_param(&document_id);
+        request.path_param("document_id", &document_id);
         request.path("/sync");
         crate::Call::json(self.client.clone(), request)
     }
@@ -780,9 +780,9 @@ impl Pipelines {
             "pipelines.list_document_chunks",
         );
         request.path("/api/v1/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/documents/");
-        request.path_param(&document_id);
+        request.path_param("document_id", &document_id);
         request.path("/chunks");
         crate::Call::json(self.client.clone(), request)
     }

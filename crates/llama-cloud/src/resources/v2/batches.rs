@@ -106,7 +106,7 @@ impl Batches {
             "v2.batches.retrieve",
         );
         request.path("/api/v2/batches/");
-        request.path_param(&batch_id);
+        request.path_param("batch_id", &batch_id);
         request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -142,7 +142,7 @@ impl Batches {
             "v2.batches.cancel",
         );
         request.path("/api/v2/batches/");
-        request.path_param(&batch_id);
+        request.path_param("batch_id", &batch_id);
         request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

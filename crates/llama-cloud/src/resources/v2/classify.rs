@@ -125,7 +125,7 @@ impl Classify {
             "v2.classify.get_job",
         );
         request.path("/api/v2/classify/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -158,7 +158,7 @@ impl Classify {
             "v2.classify.cancel_job",
         );
         request.path("/api/v2/classify/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

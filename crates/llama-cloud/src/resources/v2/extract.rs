@@ -184,7 +184,7 @@ impl Extract {
             "v2.extract.get_job",
         );
         request.path("/api/v2/extract/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -216,7 +216,7 @@ impl Extract {
             "v2.extract.delete_job",
         );
         request.path("/api/v2/extract/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -249,7 +249,7 @@ impl Extract {
             "v2.extract.cancel_job",
         );
         request.path("/api/v2/extract/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

@@ -69,7 +69,7 @@ impl Organizations {
             "v2.organizations.retrieve",
         );
         request.path("/api/v2/organizations/");
-        request.path_param(&organization_id);
+        request.path_param("organization_id", &organization_id);
         crate::Call::json(self.client.clone(), request)
     }
 }

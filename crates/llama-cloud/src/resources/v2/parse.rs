@@ -176,7 +176,7 @@ impl Parse {
             "v2.parse.get_job",
         );
         request.path("/api/v2/parse/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.query("expand", &params.expand);
         request.query("image_filenames", &params.image_filenames);
         request.query("project_id", &params.project_id);
@@ -211,7 +211,7 @@ impl Parse {
             "v2.parse.cancel_job",
         );
         request.path("/api/v2/parse/");
-        request.path_param(&job_id);
+        request.path_param("job_id", &job_id);
         request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

@@ -71,7 +71,7 @@ impl Projects {
             "v2.projects.retrieve",
         );
         request.path("/api/v2/projects/");
-        request.path_param(&project_id);
+        request.path_param("project_id", &project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }

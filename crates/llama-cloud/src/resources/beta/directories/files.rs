@@ -40,7 +40,7 @@ impl Files {
             "beta.directories.files.list",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.path("/files");
         request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
@@ -82,7 +82,7 @@ impl Files {
             "beta.directories.files.add",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.path("/files");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -115,7 +115,7 @@ impl Files {
             "beta.directories.files.upload",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.path("/files/upload");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -155,9 +155,9 @@ impl Files {
             "beta.directories.files.retrieve",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.path("/files/");
-        request.path_param(&directory_file_id);
+        request.path_param("directory_file_id", &directory_file_id);
         request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
@@ -189,9 +189,9 @@ impl Files {
             "beta.directories.files.delete",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.path("/files/");
-        request.path_param(&directory_file_id);
+        request.path_param("directory_file_id", &directory_file_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)
@@ -223,9 +223,9 @@ impl Files {
             "beta.directories.files.update",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.path("/files/");
-        request.path_param(&directory_file_id);
+        request.path_param("directory_file_id", &directory_file_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
@@ -256,7 +256,7 @@ impl Files {
             "beta.directories.files.bulk_delete",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.path("/files/bulk-delete");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);

@@ -110,7 +110,7 @@ impl Directories {
             "beta.directories.retrieve",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -140,7 +140,7 @@ impl Directories {
             "beta.directories.delete",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)
@@ -171,7 +171,7 @@ impl Directories {
             "beta.directories.update",
         );
         request.path("/api/v1/beta/directories/");
-        request.path_param(&directory_id);
+        request.path_param("directory_id", &directory_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);

@@ -40,7 +40,7 @@ impl Files {
             "beta.pipelines.files.list",
         );
         request.path("/api/v1/beta/pipelines/");
-        request.path_param(&pipeline_id);
+        request.path_param("pipeline_id", &pipeline_id);
         request.path("/files");
         request.query("data_source_id", &params.data_source_id);
         request.query("file_name_contains", &params.file_name_contains);
