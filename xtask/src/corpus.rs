@@ -1,4 +1,4 @@
-//! `cargo xtask corpus [DIR] [--fast] [--roundtrip] [--write-docs]`: the generator against real specs.
+//! `cargo xtask corpus [DIR] [--fast] [--test] [--write-docs]`: the generator against real specs.
 //!
 //! Input: every `*.json`, `*.yaml` and `*.yml` in DIR (default `../shared/corpus`).
 //! Output: a table (spec, operations, generated lines, generation time, `cargo check`
@@ -46,7 +46,7 @@ struct Row {
 
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let fast = args.contains(&"--fast");
-    let roundtrip = args.contains(&"--roundtrip");
+    let roundtrip = args.contains(&"--test");
     let write_docs = args.contains(&"--write-docs");
     let dir = args
         .iter()
@@ -204,7 +204,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     if roundtrip {
         for row in rows.iter().filter(|row| row.check == "ok") {
             let package = &row.package;
-            let output = scratch::cargo(root)
+            let mut output = scratch::cargo(root)
                 .args([
                     "test",
                     "--quiet",
@@ -217,10 +217,17 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 .output()
                 .map_err(|e| format!("cannot run cargo: {e}"))?;
             if output.status.success() {
-                eprintln!("{}: round trip ok", row.spec);
+                output = scratch::cargo(root)
+                    .args(["test", "--quiet", "--package", package, "--doc"])
+                    .current_dir(&workspace.dir)
+                    .output()
+                    .map_err(|e| format!("cannot run cargo: {e}"))?;
+            }
+            if output.status.success() {
+                eprintln!("{}: round trip and doctests ok", row.spec);
             } else {
                 eprintln!(
-                    "{}: round trip FAILED:\n{}{}",
+                    "{}: round trip or doctests FAILED:\n{}{}",
                     row.spec,
                     String::from_utf8_lossy(&output.stdout),
                     String::from_utf8_lossy(&output.stderr)

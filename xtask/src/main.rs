@@ -48,7 +48,7 @@ fn main() -> ExitCode {
         ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
         ["oracle", rest @ ..] => oracle::run(&workspace_root(), rest),
         _ => Err(
-            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--roundtrip] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node] | oracle [--require-python]"
+            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--test] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node] | oracle [--require-python]"
                 .to_owned(),
         ),
     };

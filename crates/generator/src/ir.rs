@@ -166,6 +166,9 @@ pub struct Operation {
     pub params: Option<ParamsType>,
     /// The request body, if any.
     pub body: Option<RequestBody>,
+    /// Whether the body comes from the config's override rather than the spec (a
+    /// spec gap: the spec's own mock refuses a body it does not declare).
+    pub body_from_config: bool,
     /// What a successful response holds.
     pub response: ResponseBody,
     /// The name of the per-method response alias (`ChatCreateResponse`), if any.

@@ -103,6 +103,7 @@ fn explained(api: &Api) -> BTreeSet<String> {
         "value",
         "check",
         "check_request",
+        "check_config_body",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -368,5 +369,39 @@ fn every_fixtures_command_line_tool_parses_and_defines_only_its_own_items() {
                 );
             }
         }
+    }
+}
+
+/// The spec's file name goes into every file's header: it must stay one comment line.
+#[test]
+fn a_hostile_file_name_stays_inside_its_header_comment() {
+    let spec =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile.yaml"))
+            .expect("fixture");
+    let name = "evil.yaml\n[patch.crates-io]\nserde = { path = \"/tmp/evil\" }\n-->\n```\nfn pwned_file_name() {}\n```\u{202e}";
+    let generated = generate(&spec, name, &Config::default()).expect("generates");
+    let manifest: toml::Table =
+        toml::from_str(&generated.files["Cargo.toml"]).expect("the manifest is TOML");
+    let tables: Vec<&String> = manifest.keys().collect();
+    assert_eq!(
+        tables,
+        ["package", "dependencies", "features", "dev-dependencies"]
+    );
+    for (path, contents) in &generated.files {
+        for line in contents.lines() {
+            assert!(!line.starts_with("[patch"), "{path}: {line}");
+            assert!(
+                !line.contains("pwned_file_name") || line.contains("@generated"),
+                "{path}: the file name escaped its header: {line}"
+            );
+            assert!(!line.contains('\u{202e}'), "{path}: a raw bidi control");
+        }
+        let header: Vec<&str> = contents.lines().take(3).collect();
+        assert!(
+            header
+                .iter()
+                .any(|line| line.contains("@generated") && line.contains("evil.yaml")),
+            "{path}: {header:?}"
+        );
     }
 }

@@ -71,6 +71,26 @@ fn check_request<T>(
     }
     Some(check(operation, outcome))
 }
+/// Like `check`, for a body the config adds where the spec declares none (a spec
+/// gap): the mock, which knows only the spec, refuses any body with 415, which
+/// shows the body was sent; everything else is checked as usual.
+fn check_config_body<T>(operation: &str, outcome: Result<T, llama_cloud::Error>) {
+    if let Err(llama_cloud::Error::Api(error)) = &outcome && error.status.as_u16() == 415
+        && error
+            .headers
+            .get("sl-violations")
+            .is_some_and(|v| {
+                String::from_utf8_lossy(v.as_bytes())
+                    .contains("No supported content types")
+            })
+    {
+        eprintln!(
+            "{operation}: the body the config adds was sent; the spec declares none, so the mock refuses it"
+        );
+        return;
+    }
+    check(operation, outcome);
+}
 /// `POST /api/v1/chat`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
@@ -3365,7 +3385,7 @@ async fn v2_parse_upload_file_multipart() {
     );
     params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
     params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    check(
+    check_config_body(
         "v2.parse.upload_file_multipart",
         client().v2().parse().upload_file_multipart(params).await,
     );

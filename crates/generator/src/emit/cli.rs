@@ -121,7 +121,7 @@ pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
         version: super::toml_string(&meta.version),
         description: super::toml_string(&format!(
             "The {} command-line tool, generated from its OpenAPI document.",
-            meta.title
+            super::tokens::one_line(&meta.title)
         )),
         license: super::toml_string(&meta.license),
         binary: super::toml_string(&meta.cli_binary),
@@ -138,8 +138,9 @@ pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
         .iter()
         .map(|site| command(site, &api.types))
         .collect();
+    let title = super::tokens::one_line(&meta.title);
     let readme = ReadmeTemplate {
-        title: &meta.title,
+        title: &title,
         package: &meta.cli_package,
         binary: &meta.cli_binary,
         key_env: if meta.auth.schemes.is_empty() {
@@ -173,7 +174,8 @@ pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
     let krate = ident(&meta.crate_ident);
     let main_doc = format!(
         " `{}`: the command-line tool for the {} API.",
-        meta.cli_binary, meta.title
+        meta.cli_binary,
+        super::tokens::one_line(&meta.title)
     );
     let main = quote! {
         #![doc = #main_doc]
@@ -531,7 +533,10 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
     let meta = &api.meta;
     let krate = &meta.crate_ident;
     let binary = &meta.cli_binary;
-    let about = format!("The {} API from the command line.", meta.title);
+    let about = format!(
+        "The {} API from the command line.",
+        super::tokens::one_line(&meta.title)
+    );
     let key_env = match (meta.auth.schemes.is_empty(), meta.auth.key_env.first()) {
         (false, Some(env)) => quote! { Some(#env) },
         _ => quote! { None },
@@ -544,6 +549,7 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
     let mut resources: Vec<(String, String)> = Vec::new();
     collect_resources(&api.root, &mut Vec::new(), &mut resources);
     let resources = resources.iter().map(|(name, about)| {
+        let about = super::tokens::terminal_text(about);
         quote! { Resource { name: #name, about: #about }, }
     });
 
@@ -551,6 +557,11 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
         let resource = &command.resource;
         let name = &command.name;
         let (about, long_about) = operation_help(command.operation);
+        // Help is printed to a terminal: no spec text may carry escapes to it.
+        let (about, long_about) = (
+            super::tokens::terminal_text(&about),
+            super::tokens::terminal_text(&long_about),
+        );
         let json_body = json_body(command.operation);
         let flags = command.flags.iter().map(|flag| {
             let id = &flag.id;
@@ -566,7 +577,7 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
             let kind = format_ident!("{}", flag.kind);
             let repeated = flag.repeated;
             let nullable = flag.nullable;
-            let help = &flag.help;
+            let help = super::tokens::terminal_text(&flag.help);
             quote! {
                 Flag { id: #id, long: #long, alias: #alias, body_name: #body_name, kind: Kind::#kind, repeated: #repeated, nullable: #nullable, help: #help },
             }

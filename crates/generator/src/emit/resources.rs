@@ -560,17 +560,24 @@ pub(crate) fn example(
 }
 
 fn first_required_string(ty: &TypeRef, types: &[TypeDef]) -> Option<String> {
-    let TypeRef::Named(name) = ty else {
-        return None;
-    };
-    let def = super::models::find_type(types, name)?;
-    match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .find(|f| f.presence == Presence::Required && f.ty == TypeRef::String)
-            .map(|f| f.rust_name.clone()),
-        TypeKind::Alias(target) => first_required_string(target, types),
-        _ => None,
+    let mut current = ty;
+    // Bounded, so no chain of aliases can loop.
+    for _ in 0..16 {
+        let TypeRef::Named(name) = current else {
+            return None;
+        };
+        let def = super::models::find_type(types, name)?;
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                return s
+                    .fields
+                    .iter()
+                    .find(|f| f.presence == Presence::Required && f.ty == TypeRef::String)
+                    .map(|f| f.rust_name.clone());
+            }
+            TypeKind::Alias(target) => current = target,
+            _ => return None,
+        }
     }
+    None
 }

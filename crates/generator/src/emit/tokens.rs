@@ -24,6 +24,60 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// Whether a character reorders text when displayed (the bidi controls of
+/// CVE-2021-42574, which rustc refuses in comments and doc comments).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// Spec text for one line of prose, a header or a comment: control and bidi
+/// characters (newlines included) become spaces, a backtick cannot open code, and
+/// `--` cannot end an HTML comment.
+#[must_use]
+pub fn one_line(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                ' '
+            } else if c == '`' {
+                '\''
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut out = mapped.replace("--", "- -");
+    while out.contains("--") {
+        out = out.replace("--", "- -");
+    }
+    out.trim().to_owned()
+}
+
+/// Spec text for a terminal (the command-line tool's help): control characters
+/// other than newline and tab are dropped, and bidi controls with them, so no help
+/// text can move the cursor, ring the bell or reorder what is shown.
+#[must_use]
+pub fn terminal_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| (!c.is_control() || matches!(c, '\n' | '\t')) && !is_bidi_control(*c))
+        .collect()
+}
+
+/// A doc line with control and bidi characters written as escapes (`\u{202e}`), so a
+/// doc comment can hold neither a raw one (rustc refuses bidi controls) nor a NUL.
+fn doc_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if (c.is_control() && c != '\t') || is_bidi_control(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `#[doc = "..."]` lines for a doc text, made safe for rustdoc.
 ///
 /// Spec descriptions are Markdown written for other tools: a fenced block with no
@@ -44,7 +98,7 @@ pub fn doc_lines_verbatim(text: &str) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", doc_line(line))
         };
         quote! { #[doc = #line] }
     });

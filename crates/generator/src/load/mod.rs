@@ -83,7 +83,25 @@ pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec,
             let _ = write!(hex, "{byte:02x}");
             hex
         });
-    let source = String::from_utf8_lossy(bytes).into_owned();
+    // Never altered: bytes that are not UTF-8 are refused, not replaced.
+    let source = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(error) => {
+            let valid = &bytes[..error.valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            return Err(Diagnostics(vec![Diagnostic {
+                line_column: Some((line, column)),
+                ..Diagnostic::error(
+                    "#",
+                    format!(
+                        "the document is not UTF-8: byte {} is invalid",
+                        error.valid_up_to()
+                    ),
+                )
+            }]));
+        }
+    };
     let mut value = parse_value(&source).map_err(|d| Diagnostics(vec![d]))?;
     timings.parse = started.elapsed();
     let started = std::time::Instant::now();
@@ -137,10 +155,67 @@ fn locate_all(source: &str, mut diagnostics: Diagnostics) -> Diagnostics {
 
 /// JSON if it starts with `{`, YAML otherwise (YAML is a superset, but JSON's own
 /// parser is faster and its errors are clearer).
+/// The deepest `[`/`{` nesting a document may have. Checked before parsing, in one
+/// linear pass, because the YAML parser's own checks take quadratic time on deep flow
+/// nesting (200 KB of `[` took 17 s to refuse).
+const MAX_NESTING: usize = 1000;
+
+/// The first place where `[`/`{` nesting (outside quoted strings) passes
+/// [`MAX_NESTING`], as a line and column.
+fn too_deep(source: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0_usize, 1_usize, 0_usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in source.chars() {
+        column += 1;
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                column = 0;
+                // YAML flow scalars may span lines; a stray quote must not hide the rest.
+                if quote == Some('\'') {
+                    quote = None;
+                }
+            }
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(open), c) if c == open && !escaped => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((line, column));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, _) => {}
+        }
+        escaped = false;
+    }
+    None
+}
+
 fn parse_value(source: &str) -> Result<Value, Diagnostic> {
     let trimmed = source.trim_start_matches('\u{feff}').trim_start();
+    if let Some(at) = too_deep(source) {
+        return Err(Diagnostic {
+            line_column: Some(at),
+            ..Diagnostic::error(
+                "#",
+                format!("the document nests deeper than {MAX_NESTING} levels"),
+            )
+        });
+    }
     if trimmed.starts_with('{') {
-        serde_json::from_str(trimmed).map_err(|error| Diagnostic {
+        // No recursion limit, on a stack that grows as needed: a valid deep schema
+        // (60 levels of properties) is read, and nothing can overflow the stack.
+        let mut deserializer = serde_json::Deserializer::from_str(trimmed);
+        deserializer.disable_recursion_limit();
+        let deserializer = serde_stacker::Deserializer::new(&mut deserializer);
+        <Value as serde::Deserialize>::deserialize(deserializer).map_err(|error| Diagnostic {
             line_column: Some((error.line(), error.column())),
             ..Diagnostic::error("#", format!("malformed JSON: {error}"))
         })
@@ -150,6 +225,16 @@ fn parse_value(source: &str) -> Result<Value, Diagnostic> {
             ..Diagnostic::error("#", format!("malformed YAML: {error}"))
         })
     }
+}
+
+/// `3.0`, `3.1`, `3.0.<n>` or `3.1.<n>` exactly (`3.10.0` is not 3.1).
+fn supported_version(version: &str) -> bool {
+    let mut parts = version.split('.');
+    let (major, minor, patch, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
+    major == Some("3")
+        && matches!(minor, Some("0" | "1"))
+        && rest.is_none()
+        && patch.is_none_or(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn check_version(value: &Value, problems: &mut Diagnostics) -> Option<String> {
@@ -162,11 +247,7 @@ fn check_version(value: &Value, problems: &mut Diagnostics) -> Option<String> {
         return None;
     }
     match value.get("openapi") {
-        Some(Value::String(version))
-            if version.starts_with("3.0") || version.starts_with("3.1") =>
-        {
-            Some(version.clone())
-        }
+        Some(Value::String(version)) if supported_version(version) => Some(version.clone()),
         Some(Value::String(version)) => {
             problems.push(Diagnostic::error(
                 "#/openapi",
@@ -254,12 +335,19 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;
     while index < bytes.len() {
-        if bytes[index] == b'%' && index + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[index + 1..index + 3], 16) {
-                out.push(byte);
-                index += 3;
-                continue;
-            }
+        // Bytes, not `str` slices: the two digits may sit inside a multi-byte character.
+        if let (b'%', Some(high), Some(low)) = (
+            bytes[index],
+            bytes
+                .get(index + 1)
+                .and_then(|b| char::from(*b).to_digit(16)),
+            bytes
+                .get(index + 2)
+                .and_then(|b| char::from(*b).to_digit(16)),
+        ) {
+            out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+            index += 3;
+            continue;
         }
         out.push(bytes[index]);
         index += 1;

@@ -478,7 +478,13 @@ fn collect_operations(document: &openapiv3::OpenAPI) -> Vec<SpecOp<'_>> {
 fn resource_node<'r>(root: &'r mut Resource, dotted: &str) -> &'r mut Resource {
     let mut node = root;
     for segment in dotted.split('.').filter(|s| !s.is_empty()) {
-        let module = names::snake_ident(segment, "resource");
+        let accessor = names::snake_ident(segment, "resource");
+        // A module `mod` would be written to the parent's own `mod.rs`.
+        let module = if names::bare(&accessor) == "mod" {
+            "mod_".to_owned()
+        } else {
+            accessor.clone()
+        };
         let position = node
             .children
             .iter()
@@ -492,7 +498,7 @@ fn resource_node<'r>(root: &'r mut Resource, dotted: &str) -> &'r mut Resource {
                 format!("{}.{segment}", node.path)
             };
             node.children.push(Resource {
-                accessor: module.clone(),
+                accessor,
                 module,
                 type_name: names::pascal_ident(segment, "Resource"),
                 path,
@@ -772,6 +778,7 @@ fn lower_operation<'a>(
         path_params,
         params,
         body,
+        body_from_config: override_.is_some_and(|o| o.request_content_type.is_some()),
         response,
         response_alias: alias,
         pagination: None,

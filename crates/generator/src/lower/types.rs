@@ -129,7 +129,7 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaView<'a> {
 
 /// An object's parts, gathered from `type: object`, an untyped schema with
 /// properties, or the merge of an `allOf`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct ObjectParts<'a> {
     properties: Vec<(&'a str, SchemaView<'a>, String)>,
     required: BTreeSet<&'a str>,
@@ -155,6 +155,10 @@ pub struct TypeLowerer<'a> {
     inline_names: HashMap<String, TypeRef>,
     /// Problems found.
     pub diagnostics: Diagnostics,
+    /// The object parts of each `allOf` member already merged, by pointer (`None`
+    /// while one is being merged, so a cycle ends): with it, merging is linear in the
+    /// number of distinct schemas, not exponential in the depth of `allOf` chains.
+    parts_cache: std::cell::RefCell<HashMap<String, Option<ObjectParts<'a>>>>,
 }
 
 impl<'a> TypeLowerer<'a> {
@@ -183,6 +187,7 @@ impl<'a> TypeLowerer<'a> {
             defs: BTreeMap::new(),
             inline_names: HashMap::new(),
             diagnostics: Diagnostics::default(),
+            parts_cache: std::cell::RefCell::default(),
         }
     }
 
@@ -779,6 +784,52 @@ impl<'a> TypeLowerer<'a> {
         }
     }
 
+    /// Merges one `allOf` member's parts into `parts`, computing them once per pointer.
+    fn merge_part(
+        &self,
+        schema: &'a Schema,
+        at: &str,
+        parts: &mut ObjectParts<'a>,
+        depth: usize,
+    ) -> bool {
+        let cached = self.parts_cache.borrow().get(at).cloned();
+        let own = match cached {
+            Some(Some(own)) => own,
+            // Being merged further up: an `allOf` cycle adds nothing more.
+            Some(None) => return false,
+            None => {
+                self.parts_cache.borrow_mut().insert(at.to_owned(), None);
+                let mut own = ObjectParts::default();
+                let is_object = self.collect_object(schema, at, &mut own, depth);
+                let own = is_object.then_some(own);
+                self.parts_cache
+                    .borrow_mut()
+                    .insert(at.to_owned(), own.clone());
+                match own {
+                    Some(own) => own,
+                    None => return false,
+                }
+            }
+        };
+        for (name, view, pointer) in own.properties {
+            if let Some(existing) = parts.properties.iter_mut().find(|(n, _, _)| *n == name) {
+                // A later `allOf` part refines an earlier one's property.
+                existing.1 = view;
+                existing.2 = pointer;
+            } else {
+                parts.properties.push((name, view, pointer));
+            }
+        }
+        parts.required.extend(own.required);
+        if own.forbid_additional {
+            parts.forbid_additional = true;
+        }
+        if own.additional.is_some() {
+            parts.additional = own.additional;
+        }
+        true
+    }
+
     fn collect_object(
         &self,
         schema: &'a Schema,
@@ -786,7 +837,8 @@ impl<'a> TypeLowerer<'a> {
         parts: &mut ObjectParts<'a>,
         depth: usize,
     ) -> bool {
-        if depth > 16 {
+        // Cycles end in `merge_part`'s cache; this only bounds the stack.
+        if depth > 256 {
             return false;
         }
         let add = |properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -846,7 +898,7 @@ impl<'a> TypeLowerer<'a> {
                 for (index, part) in any.all_of.iter().enumerate() {
                     let part_pointer = format!("{pointer}/allOf/{index}");
                     if let Some((inner, at)) = self.resolve(part.into(), &part_pointer) {
-                        self.collect_object(inner, &at, parts, depth + 1);
+                        self.merge_part(inner, &at, parts, depth + 1);
                     }
                 }
                 true
@@ -856,7 +908,7 @@ impl<'a> TypeLowerer<'a> {
                 for (index, part) in all_of.iter().enumerate() {
                     let part_pointer = format!("{pointer}/allOf/{index}");
                     if let Some((inner, at)) = self.resolve(part.into(), &part_pointer) {
-                        any_object |= self.collect_object(inner, &at, parts, depth + 1);
+                        any_object |= self.merge_part(inner, &at, parts, depth + 1);
                     }
                 }
                 any_object
@@ -1127,8 +1179,9 @@ impl<'a> TypeLowerer<'a> {
 
     /// Every definition, sorted by name, with recursive fields boxed.
     #[must_use]
-    pub fn finish(self) -> (Vec<TypeDef>, Diagnostics) {
+    pub fn finish(mut self) -> (Vec<TypeDef>, Diagnostics) {
         let mut defs = self.defs;
+        refuse_alias_cycles(&mut defs, &mut self.diagnostics);
         fix_union_tags(&mut defs);
         box_recursive_fields(&mut defs);
         (defs.into_values().collect(), self.diagnostics)
@@ -1225,6 +1278,57 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
         TypeRef::File => "File".to_owned(),
         TypeRef::Bytes => "Bytes".to_owned(),
+    }
+}
+
+/// Refuses aliases that only refer to themselves (`A: {$ref: B}`, `B: {$ref: A}`, or
+/// an array of itself): no Rust type alias can be recursive, and such a schema
+/// describes no value a struct or enum could hold. Each gets a located error, and its
+/// target becomes JSON so lowering goes on to report everything else.
+fn refuse_alias_cycles(defs: &mut BTreeMap<String, TypeDef>, diagnostics: &mut Diagnostics) {
+    let mut cyclic = Vec::new();
+    for (name, def) in defs.iter() {
+        let TypeKind::Alias(target) = &def.kind else {
+            continue;
+        };
+        let mut stack = vec![target];
+        let mut seen = BTreeSet::new();
+        let mut through = Vec::new();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Named(other) if other == name => {
+                    cyclic.push((name.clone(), def.pointer.clone(), through.clone()));
+                    break;
+                }
+                TypeRef::Named(other) => {
+                    if let Some(TypeKind::Alias(next)) = defs.get(other).map(|d| &d.kind) {
+                        if seen.insert(other.clone()) {
+                            through.push(other.clone());
+                            stack.push(next);
+                        }
+                    }
+                }
+                TypeRef::Vec(inner)
+                | TypeRef::Map(inner)
+                | TypeRef::Option(inner)
+                | TypeRef::Boxed(inner) => stack.push(inner),
+                _ => {}
+            }
+        }
+    }
+    for (name, pointer, through) in cyclic {
+        let via = if through.is_empty() {
+            String::new()
+        } else {
+            format!(" (through `{}`)", through.join("`, `"))
+        };
+        diagnostics.push(Diagnostic::error(
+            &pointer,
+            format!("the schema `{name}` refers only to itself{via}, so it describes no value; give it a type, properties or alternatives"),
+        ));
+        if let Some(def) = defs.get_mut(&name) {
+            def.kind = TypeKind::Alias(TypeRef::Json);
+        }
     }
 }
 
