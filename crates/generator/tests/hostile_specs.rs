@@ -4,6 +4,7 @@
 //! a slow pass; speed is measured by `cargo xtask bench`), in either a generated SDK
 //! whose files do not collide or a located error, and never in a panic.
 
+use std::fmt::Write as _;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -72,9 +73,10 @@ fn all_of_fan_out_is_linear() {
         } else {
             format!("L{level}")
         };
-        schemas.push_str(&format!(
-            "    {name}:\n      allOf: [{{$ref: {next}}}, {{$ref: {next}}}, {{$ref: {next}}}, {{$ref: {next}}}]\n"
-        ));
+        let _ = writeln!(
+            schemas,
+            "    {name}:\n      allOf: [{{$ref: {next}}}, {{$ref: {next}}}, {{$ref: {next}}}, {{$ref: {next}}}]"
+        );
     }
     schemas.push_str("    L20: {type: object, properties: {leaf: {type: string}}}\n");
     let generated = generate_within(spec_with_schemas(&schemas), LIMIT).expect("generates");
@@ -101,9 +103,10 @@ fn a_percent_escape_inside_a_character_does_not_panic() {
 fn resources_named_like_the_crates_own_files_get_files_of_their_own() {
     let mut paths = String::new();
     for tag in ["mod", "lib", "types", "client", "resources", "blocking"] {
-        paths.push_str(&format!(
-            "  /{tag}:\n    get:\n      tags: [{tag}]\n      operationId: list_{tag}\n      responses:\n        '204': {{description: ok}}\n"
-        ));
+        let _ = writeln!(
+            paths,
+            "  /{tag}:\n    get:\n      tags: [{tag}]\n      operationId: list_{tag}\n      responses:\n        '204': {{description: ok}}"
+        );
     }
     let spec = format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{paths}");
     let generated = generate_within(spec.into_bytes(), LIMIT).expect("generates");

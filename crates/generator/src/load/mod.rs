@@ -88,7 +88,7 @@ pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec,
         Ok(text) => text.to_owned(),
         Err(error) => {
             let valid = &bytes[..error.valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let line = valid.split(|b| *b == b'\n').count();
             let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
             return Err(Diagnostics(vec![Diagnostic {
                 line_column: Some((line, column)),
@@ -182,7 +182,6 @@ fn too_deep(source: &str) -> Option<(usize, usize)> {
                 continue;
             }
             (Some(open), c) if c == open && !escaped => quote = None,
-            (Some(_), _) => {}
             (None, '"' | '\'') => quote = Some(c),
             (None, '[' | '{') => {
                 depth += 1;
@@ -191,7 +190,7 @@ fn too_deep(source: &str) -> Option<(usize, usize)> {
                 }
             }
             (None, ']' | '}') => depth = depth.saturating_sub(1),
-            (None, _) => {}
+            _ => {}
         }
         escaped = false;
     }
