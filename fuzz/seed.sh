@@ -9,4 +9,35 @@ for spec in ../../shared/corpus/*.yaml ../../shared/corpus/*.json ../crates/gene
     cp "$spec" corpus/load_and_lower/
   fi
 done
+# Seeds with the shapes that once hung or panicked the generator: alias cycles, allOf
+# fan-out, refs into paths, percent escapes inside characters.
+cat > corpus/load_and_lower/seed-alias-cycle.yaml <<'SEED'
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}
+components:
+  schemas:
+    A: {$ref: '#/components/schemas/B'}
+    B: {allOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/C'}]}
+    C: {type: array, items: {$ref: '#/components/schemas/C'}}
+SEED
+cat > corpus/load_and_lower/seed-pointer-refs.yaml <<'SEED'
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /v/{id}:
+    post:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody: {content: {application/json: {schema: {type: object, properties: {s: {type: integer}}}}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/paths/~1v~1%7Bid%7D/post/requestBody/content/application~1json/schema'}}}}
+components:
+  schemas:
+    X: {$ref: '#/components/schemas/%€x'}
+    Y: {oneOf: [{$ref: '#/components/schemas/X'}, {type: string, enum: [a, '>', '2026-08-19']}], discriminator: {propertyName: type}}
+SEED
 ls corpus/load_and_lower | wc -l

@@ -273,8 +273,63 @@ pub struct RequestFieldOverride {
 }
 
 impl Config {
-    /// Parses a config from TOML text.
+    /// Parses a config from TOML text, and checks the names it gives.
     pub fn from_toml(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|error| error.to_string())
+        let config: Self = toml::from_str(text).map_err(|error| error.to_string())?;
+        config.check_names()?;
+        Ok(config)
     }
+
+    /// Every name the config gives must be one the generated code can use as given.
+    fn check_names(&self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        if !self.package.name.is_empty() && !valid_package_name(&self.package.name) {
+            problems.push(format!(
+                "`package.name = {:?}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter)",
+                self.package.name
+            ));
+        }
+        let mut rust_names: Vec<(String, &str)> =
+            vec![("client.name".to_owned(), self.client.name.as_str())];
+        for (pointer, name) in &self.type_names {
+            rust_names.push((format!("type_names.{pointer:?}"), name));
+        }
+        for (path, resource) in &self.resources {
+            for (method, config) in &resource.methods {
+                for (key, name) in [("params", &config.params), ("response", &config.response)] {
+                    if let Some(name) = name {
+                        rust_names.push((format!("resources.{path}.methods.{method}.{key}"), name));
+                    }
+                }
+            }
+        }
+        for (key, name) in rust_names {
+            if !name.is_empty() && !valid_type_name(name) {
+                problems.push(format!(
+                    "`{key} = {name:?}` is not a Rust type name (an ASCII letter, then letters, digits or `_`)"
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n"))
+        }
+    }
+}
+
+/// Whether `name` can be a crates.io package name.
+#[must_use]
+pub fn valid_package_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Whether `name` is a plain Rust type name (`ChatCreateParams`).
+fn valid_type_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -104,25 +104,31 @@ impl Diagnostics {
                 Severity::Warning => "warning",
                 Severity::Error => "error",
             };
-            let _ = writeln!(out, "{label}: {}", diagnostic.message);
+            let _ = writeln!(out, "{label}: {}", terminal_safe(&diagnostic.message));
             match diagnostic.line_column {
                 Some((line, column)) => {
                     let _ = writeln!(
                         out,
-                        "  --> {source_name}:{line}:{column} ({})",
-                        diagnostic.pointer
+                        "  --> {}:{line}:{column} ({})",
+                        terminal_safe(source_name),
+                        terminal_safe(&diagnostic.pointer)
                     );
                     if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
                         let number = line.to_string();
                         let gutter = " ".repeat(number.len());
-                        let shown: String = text.chars().take(160).collect();
+                        let shown = terminal_safe(&text.chars().take(160).collect::<String>());
                         let caret = " ".repeat(column.saturating_sub(1).min(160));
                         let _ =
                             writeln!(out, "{gutter} |\n{number} | {shown}\n{gutter} | {caret}^");
                     }
                 }
                 None => {
-                    let _ = writeln!(out, "  --> {source_name} ({})", diagnostic.pointer);
+                    let _ = writeln!(
+                        out,
+                        "  --> {} ({})",
+                        terminal_safe(source_name),
+                        terminal_safe(&diagnostic.pointer)
+                    );
                 }
             }
             out.push('\n');
@@ -156,4 +162,41 @@ impl std::error::Error for Diagnostics {}
 #[must_use]
 pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Spec text (a message quoting it, a source line, the file name) as a terminal may
+/// show it: control characters (ESC, BEL, NUL ...) and bidi controls are written as
+/// `\u{..}` escapes, so no spec can move the cursor or recolour the screen.
+#[must_use]
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
+        if (c.is_control() && c != '\t') || bidi {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Diagnostic, Diagnostics};
+
+    #[test]
+    fn rendering_escapes_terminal_controls() {
+        let source = "openapi: 3.0.3\ninfo: {title: \"\u{1b}[31mred\u{7}\"}\n";
+        let diagnostics = Diagnostics(vec![Diagnostic {
+            line_column: Some((2, 1)),
+            ..Diagnostic::error("#/info", "bad title `\u{1b}[31mred`")
+        }]);
+        let shown = diagnostics.render(source, "spec\u{1b}.yaml");
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("\\u{1b}"), "{shown}");
+    }
 }

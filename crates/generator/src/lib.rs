@@ -81,18 +81,18 @@ pub fn generate_timed(
     config: &Config,
 ) -> (Result<Generated, GenerateError>, Timings) {
     let mut timings = Timings::default();
-    let mut load = load::LoadTimings::default();
-    let loaded = load::load_timed(spec, &mut load);
-    timings.load = load.parse;
-    timings.normalize = load.normalize;
-    timings.deserialize = load.deserialize;
-    let loaded = match loaded {
-        Ok(loaded) => loaded,
-        Err(diagnostics) => return (Err(GenerateError::Spec(diagnostics)), timings),
-    };
-    let started = std::time::Instant::now();
-    let lowered = lower::lower(&loaded, config, spec_source);
-    timings.lower = started.elapsed();
+    let lowered = on_big_stack(|| {
+        let mut load = load::LoadTimings::default();
+        let loaded = load::load_timed(spec, &mut load);
+        timings.load = load.parse;
+        timings.normalize = load.normalize;
+        timings.deserialize = load.deserialize;
+        let loaded = loaded?;
+        let started = std::time::Instant::now();
+        let lowered = lower::lower(&loaded, config, spec_source);
+        timings.lower = started.elapsed();
+        lowered
+    });
     let (api, warnings) = match lowered {
         Ok(lowered) => lowered,
         Err(diagnostics) => return (Err(GenerateError::Spec(diagnostics)), timings),
@@ -122,13 +122,45 @@ pub fn generate(
     spec_source: &str,
     config: &Config,
 ) -> Result<Generated, GenerateError> {
-    let loaded = load::load(spec).map_err(GenerateError::Spec)?;
-    let (api, warnings) =
-        lower::lower(&loaded, config, spec_source).map_err(GenerateError::Spec)?;
-    let files = emit::emit(&api)?;
-    Ok(Generated {
-        files,
-        warnings,
-        api,
+    generate_timed(spec, spec_source, config).0
+}
+
+/// Loads and lowers a spec, on the same big stack as [`generate`], without emitting:
+/// the model and its warnings, or every problem. The fuzz target drives this.
+pub fn load_and_lower(
+    spec: &[u8],
+    spec_source: &str,
+    config: &Config,
+) -> Result<(ir::Api, Diagnostics), GenerateError> {
+    on_big_stack(|| {
+        let loaded = load::load(spec)?;
+        lower::lower(&loaded, config, spec_source)
     })
+    .map_err(GenerateError::Spec)
+}
+
+/// The stack loading and lowering run on: they recurse as deep as the document nests,
+/// which loading bounds at 1000 levels; this is far more than that takes, and costs
+/// only address space until used.
+const STAGE_STACK: usize = 512 * 1024 * 1024;
+
+/// Runs `stage` on a thread with [`STAGE_STACK`] of stack (inline if no such thread
+/// can be made), so no valid document can overflow the caller's stack.
+fn on_big_stack<T: Send>(stage: impl FnOnce() -> T + Send) -> T {
+    let mut stage = Some(stage);
+    let outcome = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("generator".to_owned())
+            .stack_size(STAGE_STACK)
+            .spawn_scoped(scope, || stage.take().map(|run| run()));
+        spawned.ok().map(|handle| match handle.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+    });
+    match (outcome.flatten(), stage) {
+        (Some(result), _) => result,
+        (None, Some(run)) => run(),
+        (None, None) => unreachable!("the stage ran on its thread"),
+    }
 }

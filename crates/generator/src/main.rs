@@ -118,6 +118,11 @@ fn run(args: &Args) -> Result<(), String> {
         None => Config::default(),
     };
     if let Some(name) = &args.name {
+        if !generator::config::valid_package_name(name) {
+            return Err(format!(
+                "--name `{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+            ));
+        }
         config.package.name.clone_from(name);
     }
     let source = args

@@ -118,3 +118,160 @@ fn resources_named_like_the_crates_own_files_get_files_of_their_own() {
         );
     }
 }
+
+// ---- diagnostics: right and complete ----
+
+fn refusal(spec: &[u8]) -> String {
+    match generate(spec, "bad.yaml", &Config::default()) {
+        Ok(_) => String::new(),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn broken_templates_and_repeated_parameters_are_errors_and_a_repeated_operation_id_warns() {
+    let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a/{id:\n    get:\n      operationId: same\n      responses: {'204': {description: ok}}\n  /b/{id}:\n    get:\n      operationId: same\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses: {'204': {description: ok}}\n";
+    let message = refusal(spec);
+    assert!(message.contains("`/a/{id` is broken"), "{message}");
+    assert!(message.contains("declared twice"), "{message}");
+    assert!(
+        message.contains("operationId `same` is also used at"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_number_too_large_is_located_at_its_keyword() {
+    let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: number, maximum: 1e400}\n";
+    let message = refusal(spec);
+    assert!(message.contains("schema/maximum"), "{message}");
+    assert!(message.contains("line 11"), "{message}");
+}
+
+#[test]
+fn versions_are_matched_exactly() {
+    for (version, accepted) in [
+        ("3.0.3", true),
+        ("3.1.0", true),
+        ("3.1", true),
+        ("3.10.0", false),
+        ("3.2.0", false),
+        ("3.1.x", false),
+    ] {
+        let spec = format!("openapi: '{version}'\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n");
+        let message = refusal(spec.as_bytes());
+        assert_eq!(
+            !message.contains("unsupported OpenAPI version"),
+            accepted,
+            "{version}: {message}"
+        );
+    }
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_refused_not_replaced() {
+    let mut spec = b"openapi: 3.0.3\ninfo: {title: \"T".to_vec();
+    spec.extend_from_slice(&[0xff, 0xfe]);
+    spec.extend_from_slice(b"\", version: '1'}\npaths: {}\n");
+    let message = refusal(&spec);
+    assert!(message.contains("not UTF-8"), "{message}");
+    assert!(message.contains("line 2"), "{message}");
+}
+
+#[test]
+fn a_deep_valid_json_schema_is_accepted() {
+    let mut schema = String::from("{\"type\": \"string\"}");
+    for _ in 0..60 {
+        schema = format!("{{\"type\": \"object\", \"properties\": {{\"next\": {schema}}}}}");
+    }
+    let spec = format!(
+        "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"T\", \"version\": \"1\"}}, \"paths\": {{\"/a\": {{\"get\": {{\"responses\": {{\"200\": {{\"description\": \"ok\", \"content\": {{\"application/json\": {{\"schema\": {schema}}}}}}}}}}}}}}}}}"
+    );
+    let generated = generate_within(spec.into_bytes(), LIMIT).expect("a 60-level schema generates");
+    assert!(generated.files["src/types.rs"].contains("pub next"));
+}
+
+#[test]
+fn invalid_config_names_are_refused() {
+    for text in [
+        "[package]\nname = \"foo bar\"\n",
+        "[client]\nname = \"Not A Type\"\n",
+        "[type_names]\n\"#/components/schemas/A\" = \"a-b\"\n",
+    ] {
+        let error = Config::from_toml(text).expect_err(text);
+        assert!(error.contains("is not a"), "{text}: {error}");
+    }
+}
+
+#[test]
+fn a_config_operation_matching_several_operations_is_an_error() {
+    let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: same\n      responses: {'204': {description: ok}}\n  /b:\n    get:\n      operationId: same\n      responses: {'204': {description: ok}}\n";
+    let config =
+        Config::from_toml("[resources.r.methods.m]\noperation = \"same\"\n").expect("config");
+    let message = match generate(spec, "bad.yaml", &config) {
+        Ok(_) => String::new(),
+        Err(error) => error.to_string(),
+    };
+    assert!(message.contains("matches 2 operations"), "{message}");
+}
+
+#[test]
+fn a_ref_to_any_pointer_inside_the_document_works() {
+    let spec = br#"openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /vehicles/{vehicleId}/watch:
+    post:
+      parameters:
+        - {name: vehicleId, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                speed: {type: integer}
+      responses: {'204': {description: ok}}
+  /vehicles/{vehicleId}/again:
+    post:
+      parameters:
+        - $ref: '#/paths/~1vehicles~1{vehicleId}~1watch/post/parameters/0'
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/paths/~1vehicles~1%7BvehicleId%7D~1watch/post/requestBody/content/application~1json/schema'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Alias'}
+components:
+  schemas:
+    Alias: {$ref: '#/components/schemas/Car/properties/engine'}
+    Car:
+      type: object
+      properties:
+        engine:
+          type: object
+          properties:
+            power: {type: number}
+"#;
+    let generated = generate_within(spec.to_vec(), LIMIT).expect("every local pointer resolves");
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("pub speed"),
+        "the schema under paths is a type"
+    );
+    assert!(
+        types.contains("pub power"),
+        "a component's property is a type"
+    );
+    assert!(generated.warnings.0.is_empty(), "{:?}", generated.warnings);
+    let external = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'other.yaml#/components/schemas/A'}\n";
+    let message = errors(&generate_within(external.to_vec(), LIMIT));
+    assert!(
+        message.contains("cannot resolve"),
+        "external refs stay refused: {message}"
+    );
+}

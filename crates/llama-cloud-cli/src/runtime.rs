@@ -546,7 +546,13 @@ impl Output {
         if self.format == Format::Raw {
             let raw = call.with_raw_response().await?;
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&raw.body)?;
+            if std::io::stdout().is_terminal() {
+                // On a terminal a raw body must not drive it; into a pipe it goes as sent.
+                let text = terminal_text(&String::from_utf8_lossy(&raw.body), true);
+                stdout.write_all(text.as_bytes())?;
+            } else {
+                stdout.write_all(&raw.body)?;
+            }
             if !raw.body.ends_with(b"\n") {
                 stdout.write_all(b"\n")?;
             }
@@ -702,6 +708,24 @@ fn install_debug_log(target: &'static str) {
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
+/// Server text for a terminal: control characters other than newline and tab, and
+/// bidi controls, written as `\u{..}` escapes; unchanged when not shown on a terminal.
+fn terminal_text(text: &str, terminal: bool) -> String {
+    if !terminal {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if (c.is_control() && c != '\n' && c != '\t') || bidi {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn report(failure: &Failure) -> ExitCode {
     match failure {
         Failure::Usage(message) => {
@@ -716,7 +740,7 @@ fn report(failure: &Failure) -> ExitCode {
             );
             let body = error.body_text();
             if !body.is_empty() {
-                eprintln!("{body}");
+                eprintln!("{}", terminal_text(&body, std::io::stderr().is_terminal()));
             }
             ExitCode::from(1)
         }
@@ -730,5 +754,28 @@ fn report(failure: &Failure) -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_text;
+
+    #[test]
+    fn a_body_shown_on_a_terminal_cannot_drive_it() {
+        let body = "{\"msg\": \"\u{1b}[2J\u{7}\u{0}\u{202e}x\"}\nline two\ttab";
+        let shown = terminal_text(body, true);
+        for control in ['\u{1b}', '\u{7}', '\u{0}', '\u{202e}'] {
+            assert!(!shown.contains(control), "{shown:?}");
+        }
+        assert!(
+            shown.contains("\\u{1b}") && shown.contains("\nline two\ttab"),
+            "{shown}"
+        );
+        assert_eq!(
+            terminal_text(body, false),
+            body,
+            "a pipe gets the body as sent"
+        );
     }
 }

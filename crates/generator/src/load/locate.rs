@@ -18,7 +18,6 @@ pub fn line_column(source: &str, pointer: &str) -> Option<(usize, usize)> {
         .split('/')
         .skip(1)
         .map(|token| token.replace("~1", "/").replace("~0", "~"))
-        .filter(|token| token.parse::<usize>().is_err())
         .collect();
     if tokens.is_empty() {
         return Some((1, 1));
@@ -37,6 +36,9 @@ pub fn line_column(source: &str, pointer: &str) -> Option<(usize, usize)> {
                 offset = position + needle.len();
                 found = Some(position);
             }
+            // A number is a key (`"202"`) when one is found, else an array index,
+            // which names no key to find.
+            None if token.parse::<usize>().is_ok() => {}
             None => break,
         }
     }
@@ -83,6 +85,15 @@ mod tests {
     fn finds_json_keys() {
         let source = "{\n  \"paths\": {\n    \"/pets\": {\n      \"get\": {}\n    }\n  }\n}";
         assert_eq!(line_column(source, "#/paths/~1pets/get"), Some((4, 7)));
+    }
+
+    #[test]
+    fn numeric_keys_are_keys_and_indices_are_skipped() {
+        let source = "{\n  \"responses\": {\n    \"200\": {},\n    \"202\": {\n      \"content\": {}\n    }\n  },\n  \"tags\": [\"a\", \"b\"]\n}";
+        assert_eq!(line_column(source, "#/responses/202"), Some((4, 5)));
+        assert_eq!(line_column(source, "#/tags/1"), Some((8, 3)));
+        let yaml = "responses:\n  200: {}\n  202:\n    content: {}\n";
+        assert_eq!(line_column(yaml, "#/responses/202/content"), Some((4, 5)));
     }
 
     #[test]

@@ -113,6 +113,7 @@ pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec,
     }
     normalize::normalize_document(&mut value);
     problems.0.extend(validate::validate(&mut value).0);
+    problems.0.extend(validate::check_numbers(&value).0);
     timings.normalize = started.elapsed();
     let started = std::time::Instant::now();
     if problems.has_errors() {
@@ -324,6 +325,12 @@ pub fn resolve<'a, T>(
 pub fn unescape_pointer_token(token: &str) -> String {
     let decoded = percent_decode(token);
     decoded.replace("~1", "/").replace("~0", "~")
+}
+
+/// A JSON pointer from a URI fragment (`/a%20b/~1x`), percent-decoded but with its
+/// `~0`/`~1` escapes kept, as `serde_json::Value::pointer` takes it.
+pub(crate) fn percent_decode_pointer(text: &str) -> String {
+    percent_decode(text)
 }
 
 fn percent_decode(text: &str) -> String {

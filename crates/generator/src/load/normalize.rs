@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 /// Normalizes the whole document in place.
 pub fn normalize_document(document: &mut Value) {
     hoist_defs(document);
+    hoist_pointer_targets(document);
     let Some(root) = document.as_object_mut() else {
         return;
     };
@@ -94,6 +95,138 @@ fn hoist_defs(document: &mut Value) {
         renames.push((name, target));
     }
     rewrite_def_refs(document, &renames);
+}
+
+/// A local `$ref` to any place in the document other than a component itself
+/// (`#/paths/~1vehicles/post/requestBody/content/application~1json/schema`,
+/// `#/components/schemas/A/properties/b`) is legal, but `openapiv3` and lowering know
+/// only `#/components/<section>/<name>`. Each such target moves into the components
+/// (a schema, parameter, request body, response or header, by where it sat), its old
+/// place and every reference to it refer there, so it is defined once. Deepest
+/// targets move first, so a target inside another moves before its container is
+/// copied. A pointer that names nothing is left for lowering to report.
+fn hoist_pointer_targets(document: &mut Value) {
+    let mut references = Vec::new();
+    collect_references(document, &mut references);
+    let unique: std::collections::BTreeSet<String> = references
+        .into_iter()
+        .filter(|reference| is_deep_local(reference))
+        .collect();
+    let mut targets: Vec<String> = unique.into_iter().collect();
+    targets.sort_by_key(|pointer| std::cmp::Reverse(pointer.matches('/').count()));
+    let mut moved: Vec<(String, String)> = Vec::new();
+    for reference in targets {
+        let pointer = crate::load::percent_decode_pointer(reference.trim_start_matches('#'));
+        let Some(target) = document.pointer(&pointer).cloned() else {
+            continue;
+        };
+        let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+        let parent = tokens
+            .len()
+            .checked_sub(2)
+            .and_then(|i| tokens.get(i))
+            .copied();
+        let last = tokens.last().copied().unwrap_or_default();
+        let section = match (parent, last) {
+            (Some("parameters"), _) => "parameters",
+            (_, "requestBody") => "requestBodies",
+            (Some("responses"), _) => "responses",
+            (Some("headers"), _) => "headers",
+            _ => "schemas",
+        };
+        let wanted: String = tokens
+            .iter()
+            .filter(|token| !matches!(**token, "paths" | "content" | "components" | "schemas"))
+            .map(|token| {
+                token
+                    .replace("~1", "_")
+                    .replace("~0", "_")
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("_");
+        let Some(root) = document.as_object_mut() else {
+            return;
+        };
+        let components = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Some(sections) = components.as_object_mut() else {
+            return;
+        };
+        let Some(map) = sections
+            .entry(section)
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()
+        else {
+            continue;
+        };
+        let base = wanted.trim_matches('_').to_owned();
+        let base = if base.is_empty() {
+            "Hoisted".to_owned()
+        } else {
+            base
+        };
+        // Fewer names are taken than there are numbers up to `len + 2`, so one is free.
+        let name = std::iter::once(base.clone())
+            .chain((2..map.len() + 3).map(|n| format!("{base}{n}")))
+            .find(|candidate| !map.contains_key(candidate))
+            .unwrap_or(base);
+        map.insert(name.clone(), target);
+        let new_reference = format!("#/components/{section}/{name}");
+        if let Some(place) = document.pointer_mut(&pointer) {
+            *place = serde_json::json!({ "$ref": new_reference });
+        }
+        moved.push((reference, new_reference));
+    }
+    if !moved.is_empty() {
+        rewrite_references(document, &moved);
+    }
+}
+
+/// Whether a reference is local and names something deeper than a component.
+fn is_deep_local(reference: &str) -> bool {
+    let Some(rest) = reference.strip_prefix("#/") else {
+        return false;
+    };
+    let tokens: Vec<&str> = rest.split('/').collect();
+    !(rest.starts_with("$defs") || (tokens.len() == 3 && tokens[0] == "components"))
+}
+
+fn collect_references(value: &Value, found: &mut Vec<String>) {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(object) => {
+                if let Some(Value::String(reference)) = object.get("$ref") {
+                    found.push(reference.clone());
+                }
+                stack.extend(object.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+}
+
+fn rewrite_references(value: &mut Value, moved: &[(String, String)]) {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(object) => {
+                if let Some(Value::String(reference)) = object.get_mut("$ref") {
+                    if let Some((_, to)) = moved.iter().find(|(from, _)| from == reference) {
+                        reference.clone_from(to);
+                    }
+                }
+                stack.extend(object.values_mut());
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
 }
 
 fn take_defs(value: &mut Value, found: &mut Vec<(String, Value)>) {

@@ -37,6 +37,9 @@ pub fn validate(document: &mut Value) -> Diagnostics {
         }
         _ => problems.push(Diagnostic::error("#", "missing required field `info`")),
     }
+    // Where each `operationId` was first seen, to name both places of a repeat.
+    let mut operation_ids: std::collections::BTreeMap<String, String> =
+        std::collections::BTreeMap::new();
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let pointer = format!("#/paths/{}", escape_pointer_token(path));
@@ -44,6 +47,12 @@ pub fn validate(document: &mut Value) -> Diagnostics {
                 problems.push(Diagnostic::error(
                     &pointer,
                     format!("path `{path}` must start with `/`"),
+                ));
+            }
+            if let Some(problem) = template_problem(path) {
+                problems.push(Diagnostic::error(
+                    &pointer,
+                    format!("the path template `{path}` is broken: {problem}"),
                 ));
             }
             let Some(item) = item.as_object_mut() else {
@@ -69,6 +78,18 @@ pub fn validate(document: &mut Value) -> Diagnostics {
                     &format!("{at}/parameters"),
                     &mut problems,
                 );
+                if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                    let here = format!("{at}/operationId");
+                    match operation_ids.get(id) {
+                        Some(first) => problems.push(Diagnostic::warning(
+                            &here,
+                            format!("the operationId `{id}` is also used at `{first}`; the config can name only one of them by it"),
+                        )),
+                        None => {
+                            operation_ids.insert(id.to_owned(), here);
+                        }
+                    }
+                }
                 if let Some(Value::Object(body)) = operation.get("requestBody") {
                     if !body.contains_key("$ref")
                         && !body.get("content").is_some_and(Value::is_object)
@@ -111,6 +132,7 @@ fn check_parameters(parameters: Option<&Value>, pointer: &str, problems: &mut Di
         problems.push(Diagnostic::error(pointer, "`parameters` must be a list"));
         return;
     };
+    let mut seen: Vec<(&str, &str, String)> = Vec::new();
     for (index, parameter) in parameters.iter().enumerate() {
         let at = format!("{pointer}/{index}");
         let Some(parameter) = parameter.as_object() else {
@@ -119,6 +141,22 @@ fn check_parameters(parameters: Option<&Value>, pointer: &str, problems: &mut Di
         };
         if parameter.contains_key("$ref") {
             continue;
+        }
+        if let (Some(name), Some(location)) = (
+            parameter.get("name").and_then(Value::as_str),
+            parameter.get("in").and_then(Value::as_str),
+        ) {
+            if let Some((_, _, first)) = seen.iter().find(|(n, l, _)| *n == name && *l == location)
+            {
+                problems.push(Diagnostic::error(
+                    &at,
+                    format!(
+                        "the {location} parameter `{name}` is declared twice (first at `{first}`)"
+                    ),
+                ));
+            } else {
+                seen.push((name, location, at.clone()));
+            }
         }
         if !parameter.get("name").is_some_and(Value::is_string) {
             problems.push(Diagnostic::error(&at, "missing required field `name`"));
@@ -132,6 +170,110 @@ fn check_parameters(parameters: Option<&Value>, pointer: &str, problems: &mut Di
             None => problems.push(Diagnostic::error(&at, "missing required field `in`")),
         }
     }
+}
+
+/// What is wrong with a path template's braces, if anything: every `{` must close
+/// before the next opens, around a non-empty name.
+fn template_problem(path: &str) -> Option<&'static str> {
+    let mut open = false;
+    let mut name_length = 0;
+    for c in path.chars() {
+        match (c, open) {
+            ('{', true) => return Some("a `{` inside a parameter"),
+            ('{', false) => {
+                open = true;
+                name_length = 0;
+            }
+            ('}', false) => return Some("a `}` without its `{`"),
+            ('}', true) if name_length == 0 => return Some("an empty parameter name"),
+            ('}', true) => open = false,
+            (_, true) => name_length += 1,
+            (_, false) => {}
+        }
+    }
+    open.then_some("a `{` that is never closed")
+}
+
+/// Schema keywords whose value must be a number.
+const NUMERIC_KEYWORDS: &[&str] = &[
+    "maximum",
+    "minimum",
+    "multipleOf",
+    "maxLength",
+    "minLength",
+    "maxItems",
+    "minItems",
+    "maxProperties",
+    "minProperties",
+];
+
+/// Keys whose values are data or names, not schemas: nothing under them is a keyword.
+const NOT_SCHEMA: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "example",
+    "examples",
+    "default",
+    "enum",
+    "const",
+    "responses",
+    "paths",
+    "parameters",
+    "headers",
+    "content",
+    "mapping",
+    "variables",
+];
+
+/// Every numeric keyword anywhere in the document whose value is not a number (a
+/// bound too large for a double, such as `1e400`, arrives as text), at its own
+/// pointer: the typed deserialization that follows could only point at `#/paths`.
+#[must_use]
+pub fn check_numbers(document: &Value) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    let mut stack: Vec<(&Value, String, bool)> = vec![(document, "#".to_owned(), true)];
+    while let Some((value, pointer, keywords_here)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let at = format!("{pointer}/{}", escape_pointer_token(key));
+                    if keywords_here
+                        && NUMERIC_KEYWORDS.contains(&key.as_str())
+                        && !child.is_number()
+                    {
+                        problems.push(Diagnostic::error(
+                            &at,
+                            format!("`{key}` must be a number, not {child}"),
+                        ));
+                        continue;
+                    }
+                    if key.starts_with("x-") {
+                        continue;
+                    }
+                    // The entries of a `properties` map are schemas again; other
+                    // data-holding keys hold no keywords at all.
+                    let child_keywords = if matches!(
+                        key.as_str(),
+                        "example" | "examples" | "default" | "enum" | "const"
+                    ) {
+                        None
+                    } else {
+                        Some(!NOT_SCHEMA.contains(&key.as_str()) || !keywords_here)
+                    };
+                    if let Some(child_keywords) = child_keywords {
+                        stack.push((child, at, child_keywords));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    stack.push((item, format!("{pointer}/{index}"), true));
+                }
+            }
+            _ => {}
+        }
+    }
+    problems
 }
 
 fn fill_descriptions(responses: &mut Map<String, Value>) {

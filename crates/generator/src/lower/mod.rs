@@ -76,10 +76,30 @@ pub fn lower(
             "Resource",
         );
         for (method_name, method) in &resource_config.methods {
-            let found = operations.iter().position(|op| {
-                method.operation == format!("{} {}", op.method.to_uppercase(), op.path)
-                    || op.operation.operation_id.as_deref() == Some(method.operation.as_str())
-            });
+            let matching: Vec<usize> = operations
+                .iter()
+                .enumerate()
+                .filter(|(_, op)| matches_operation(&method.operation, op))
+                .map(|(index, _)| index)
+                .collect();
+            if matching.len() > 1 {
+                // A repeated `operationId`: the config must say which one it means.
+                diagnostics.push(Diagnostic::error(
+                    "#/paths",
+                    format!(
+                        "config method `{resource_path}.{method_name}` names operation `{}`, which matches {} operations ({}); name it as `METHOD /path`",
+                        method.operation,
+                        matching.len(),
+                        matching
+                            .iter()
+                            .map(|index| format!("{} {}", operations[*index].method.to_uppercase(), operations[*index].path))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+                continue;
+            }
+            let found = matching.first().copied();
             let Some(index) = found else {
                 diagnostics.push(Diagnostic::error(
                     "#/paths",
