@@ -217,7 +217,7 @@ fn a_config_operation_matching_several_operations_is_an_error() {
 
 #[test]
 fn a_ref_to_any_pointer_inside_the_document_works() {
-    let spec = br#"openapi: 3.0.3
+    let spec = b"openapi: 3.0.3
 info: {title: T, version: '1'}
 paths:
   /vehicles/{vehicleId}/watch:
@@ -256,7 +256,7 @@ components:
           type: object
           properties:
             power: {type: number}
-"#;
+";
     let generated = generate_within(spec.to_vec(), LIMIT).expect("every local pointer resolves");
     let types = &generated.files["src/types.rs"];
     assert!(
