@@ -1,5 +1,5 @@
-//! `cargo xtask bench [--runs N] [--skip-overhead]`: how fast the generator and its
-//! output are, written to `docs/BENCHMARKS.md`.
+//! `cargo xtask bench [--runs N] [--skip-overhead] [--big-only]`: how fast the generator
+//! and its output are, written to `docs/BENCHMARKS.md`.
 //!
 //! Input: the release `generator` binary (built here), the specs below, the checked-in
 //! SDK and the request-overhead benchmark.
@@ -7,6 +7,8 @@
 //! generation time per phase (median of N runs, in-process), peak memory (one process
 //! per spec), generated lines per operation, `cargo check` time of the generated
 //! `llama-cloud` crate with its dependencies built, and the SDK's request overhead.
+//! It also generates synthetic specs of 5 MB and 50 MB (`--big-only`: just those, to
+//! stdout) and reports peak memory as a multiple of the spec's size, and time per MB.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -49,6 +51,84 @@ const SPECS: &[(&str, &str, Option<&str>, Option<u64>)] = &[
     ),
 ];
 
+/// A synthetic spec of `schemas` object schemas (each with scalar, enum, list and
+/// reference properties) and one GET per ten schemas: about 600 bytes a schema.
+fn synthetic_spec(schemas: usize) -> String {
+    use serde_json::json;
+    let mut components = serde_json::Map::new();
+    let mut paths = serde_json::Map::new();
+    for i in 0..schemas {
+        let mut properties = json!({
+            "id": {"type": "string", "format": "uuid", "description": format!("Identifier of the record {i}.")},
+            "name": {"type": "string", "maxLength": 200},
+            "count": {"type": "integer", "minimum": 0},
+            "score": {"type": "number"},
+            "status": {"type": "string", "enum": ["active", "archived", "deleted"]},
+            "tags": {"type": "array", "items": {"type": "string"}}
+        });
+        if i > 0 {
+            properties["parent"] = json!({"$ref": format!("#/components/schemas/S{}", i - 1)});
+            properties["children"] = json!({"type": "array", "items": {"$ref": format!("#/components/schemas/S{}", i / 2)}});
+        }
+        components.insert(
+            format!("S{i}"),
+            json!({"type": "object", "description": format!("Synthetic schema {i}."), "required": ["id", "name"], "properties": properties}),
+        );
+        if i % 10 == 0 {
+            paths.insert(
+                format!("/s{i}/{{id}}"),
+                json!({"get": {"operationId": format!("get_s{i}"), "tags": [format!("t{}", i / 200)],
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/S{i}")}}}}}}}),
+            );
+        }
+    }
+    json!({"openapi": "3.0.3", "info": {"title": "Synthetic", "version": "1"}, "paths": paths, "components": {"schemas": components}})
+        .to_string()
+}
+
+/// Generates the 5 MB and 50 MB synthetic specs once each; a table of spec size,
+/// peak memory and its multiple of the size, and time.
+fn big_specs(root: &Path, binary: &Path) -> Result<String, String> {
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut table = String::from(
+        "| spec | schemas | size | peak memory | peak / size | total time | time per MB |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for (label, schemas) in [("synthetic 5 MB", 8_000), ("synthetic 50 MB", 80_000)] {
+        eprintln!("generating {label} ...");
+        let path = dir.join(format!("synthetic-{schemas}.json"));
+        let text = synthetic_spec(schemas);
+        std::fs::write(&path, &text).map_err(|e| e.to_string())?;
+        let output = Command::new(binary)
+            .arg(&path)
+            .arg("--out")
+            .arg(std::env::temp_dir().join("xtask-bench-big"))
+            .args(["--bench-runs", "1"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(format!(
+                "{label}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let values: serde_json::Value =
+            serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+        #[allow(clippy::cast_precision_loss, reason = "sizes far below 2^52")]
+        let size_mb = text.len() as f64 / 1_048_576.0;
+        let peak_mb = values["peak_kb"].as_f64().unwrap_or(0.0) / 1024.0;
+        let seconds = values["total_us"].as_f64().unwrap_or(0.0) / 1e6;
+        let _ = writeln!(
+            table,
+            "| {label} | {schemas} | {size_mb:.1} MB | {peak_mb:.0} MB | {:.1}× | {seconds:.2} s | {:.2} s |",
+            peak_mb / size_mb,
+            seconds / size_mb
+        );
+    }
+    Ok(table)
+}
+
 struct Measured {
     label: &'static str,
     values: serde_json::Value,
@@ -84,6 +164,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     }
     let binary = root.join("target/release/generator");
     let scratch = std::env::temp_dir().join("xtask-bench-out");
+    if args.contains(&"--big-only") {
+        println!("{}", big_specs(root, &binary)?);
+        return Ok(());
+    }
 
     let mut measured = Vec::new();
     for (label, spec, config, target_ms) in SPECS {
@@ -183,7 +267,11 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         Some((middle(&mut minimal), middle(&mut same), middle(&mut sdk)))
     };
 
-    let report = render(&measured, check_seconds, llama_operations, overhead, runs);
+    let big = big_specs(root, &binary)?;
+    let report = format!(
+        "{}\n## Big specs: memory and time\n\nOne run each; the target is peak memory at most 15 times the spec's size, with time linear in it.\n\n{big}",
+        render(&measured, check_seconds, llama_operations, overhead, runs)
+    );
     println!("{report}");
     let doc = format!(
         "# Benchmarks\n\n\

@@ -240,11 +240,19 @@ impl RequestSpec {
     }
 }
 
-/// A JSON value as text in a URL or header: strings bare, others as JSON.
+/// A JSON value as text in a path segment or header, as OpenAPI's `simple` style
+/// writes it: strings bare, arrays as `a,b`, objects as `k1,v1,k2,v2`, and other
+/// scalars as JSON.
 fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         Value::Null => String::new(),
+        Value::Array(items) => items.iter().map(scalar_text).collect::<Vec<_>>().join(","),
+        Value::Object(fields) => fields
+            .iter()
+            .flat_map(|(key, field)| [key.clone(), scalar_text(field)])
+            .collect::<Vec<_>>()
+            .join(","),
         other => other.to_string(),
     }
 }
@@ -342,8 +350,13 @@ impl Multipart {
             other => vec![other],
         };
         for item in items.iter().filter(|item| !item.is_null()) {
+            // A part holds text: a string as it is, anything else as its JSON.
+            let text = match item {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
             self.parts
-                .push((name.to_owned(), MultipartPart::Text(scalar_text(item))));
+                .push((name.to_owned(), MultipartPart::Text(text)));
         }
     }
 
@@ -1235,6 +1248,22 @@ mod tests {
         assert!(
             shown.contains("api_key=%5Bredacted%5D") || shown.contains("api_key=[redacted]"),
             "{shown}"
+        );
+    }
+
+    #[test]
+    fn header_lists_are_written_in_simple_style() {
+        let mut spec = RequestSpec::new(Method::GET, "test.header");
+        spec.header("x-ids", &["a", "b"]);
+        spec.header("x-nums", &[1, 2]);
+        spec.header("x-one", "plain");
+        assert_eq!(
+            spec.headers,
+            [
+                ("x-ids".to_owned(), "a,b".to_owned()),
+                ("x-nums".to_owned(), "1,2".to_owned()),
+                ("x-one".to_owned(), "plain".to_owned()),
+            ]
         );
     }
 

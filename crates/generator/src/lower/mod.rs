@@ -1299,6 +1299,10 @@ fn lower_response<'a>(
     accept: &mut Option<String>,
 ) -> ResponseBody {
     let components = lowerer_components(lowerer);
+    // A HEAD response has no body, whatever the spec declares for it.
+    if op.method.eq_ignore_ascii_case("head") {
+        return ResponseBody::Empty;
+    }
     if let Some(override_) = override_ {
         let event_stream = override_.response_content_type.as_deref() == Some("text/event-stream");
         if let Some(schema_pointer) = &override_.response_schema {
@@ -1400,6 +1404,16 @@ fn lower_response<'a>(
             ResponseBody::Bytes
         };
     };
+    // Ask for the media type the spec names (`application/jwk-set+json`, `*/*`): a
+    // server, or the spec's mock, may refuse `application/json` for it.
+    let essence = media_essence(media_type);
+    if essence != "application/json"
+        && media_type
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b',')
+    {
+        *accept = Some(media_type.clone());
+    }
     let Some(schema) = &media.schema else {
         return ResponseBody::Json(TypeRef::Json);
     };
@@ -1408,6 +1422,14 @@ fn lower_response<'a>(
         escape_pointer_token(media_type)
     );
     let (ty, nullable) = lowerer.type_of(schema.into(), hint, &schema_pointer);
+    // `*/*` says nothing of JSON: a string schema there is text, binary is bytes.
+    if essence == "*/*" && ty == TypeRef::String {
+        return if lowerer.is_binary_schema(schema.into(), &schema_pointer) {
+            ResponseBody::Bytes
+        } else {
+            ResponseBody::Text
+        };
+    }
     ResponseBody::Json(if nullable {
         TypeRef::Option(Box::new(ty))
     } else {

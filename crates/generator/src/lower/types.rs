@@ -370,6 +370,13 @@ impl<'a> TypeLowerer<'a> {
         ty.clone()
     }
 
+    /// Whether a schema is a binary string (`format: binary`), through refs and
+    /// single-part compositions.
+    #[must_use]
+    pub fn is_binary_schema(&self, view: SchemaView<'a>, pointer: &str) -> bool {
+        self.is_binary(view, pointer, 0)
+    }
+
     fn is_binary(&self, view: SchemaView<'a>, pointer: &str, depth: usize) -> bool {
         let Some((schema, at)) = self.resolve(view, pointer) else {
             return false;
