@@ -14,6 +14,12 @@
 //!
 //! Without Node.js the command prints why and does nothing, unless `--require-node`
 //! or `CONFORMANCE_REQUIRE_NODE=1` (CI) makes that an error.
+//!
+//! `cargo xtask conformance --spec PATH [--config FILE]` runs any one spec's suite the
+//! same way (generate, build, start Prism, run, stop) and prints how many methods
+//! passed. `cargo xtask conformance --corpus [--write-docs]` does that for every spec
+//! in `../shared/corpus` and tabulates the pass rate per spec, with each failure's
+//! first line (`docs/CONFORMANCE.md` with `--write-docs`).
 
 use std::io::Read as _;
 use std::net::{TcpListener, TcpStream};
@@ -69,6 +75,40 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     }
     let prism = install_prism(root)?;
 
+    if let Some(index) = args.iter().position(|arg| *arg == "--spec") {
+        let spec = args
+            .get(index + 1)
+            .map(PathBuf::from)
+            .ok_or("--spec needs a path")?;
+        let config = match args.iter().position(|arg| *arg == "--config") {
+            Some(index) => {
+                let path = args.get(index + 1).ok_or("--config needs a path")?;
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                Config::from_toml(&text).map_err(|e| format!("{path}: {e}"))?
+            }
+            None => Config::default(),
+        };
+        let suite = generate_one(root, &spec, config, "conformance-spec")?;
+        let tally = tally_suite(root, &prism, &suite)?;
+        println!(
+            "{}: {} of {} methods pass",
+            suite.name,
+            tally.passed,
+            tally.passed + tally.failed.len()
+        );
+        for (test, reason) in &tally.failed {
+            println!("  FAILED {test}: {reason}");
+        }
+        return if tally.failed.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} method(s) failed", tally.failed.len()))
+        };
+    }
+    if args.contains(&"--corpus") {
+        return corpus_report(root, &prism, args.contains(&"--write-docs"));
+    }
+
     let mut suites = vec![Suite {
         name: "llama-cloud".to_owned(),
         spec: root.join("spec/openapi.json"),
@@ -122,6 +162,142 @@ fn install_prism(root: &Path) -> Result<PathBuf, String> {
         return Err("npm ci failed to install @stoplight/prism-cli".to_owned());
     }
     Ok(executable)
+}
+
+/// One suite's outcome: methods passed, and each failure with its first line.
+struct Tally {
+    passed: usize,
+    failed: Vec<(String, String)>,
+}
+
+/// Generates one spec's SDK into its own workspace under `target/<dir>/`.
+fn generate_one(root: &Path, spec: &Path, mut config: Config, dir: &str) -> Result<Suite, String> {
+    let file_name = spec
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = std::fs::read(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let package = format!(
+        "conformance-{}",
+        file_name
+            .trim_end_matches(".yaml")
+            .trim_end_matches(".yml")
+            .trim_end_matches(".json")
+            .replace(['.', '_'], "-")
+            .to_ascii_lowercase()
+    );
+    config.package.name.clone_from(&package);
+    let generated =
+        generator::generate(&bytes, &file_name, &config).map_err(|e| format!("{file_name}: {e}"))?;
+    let mut workspace = Scratch::create(root, dir)?;
+    workspace.add(&package, &generated.files)?;
+    workspace.finish(root)?;
+    Ok(Suite {
+        name: file_name,
+        spec: spec.to_path_buf(),
+        package,
+        workspace: workspace.dir.clone(),
+    })
+}
+
+/// Runs a suite against Prism without stopping at failures; counts what passed.
+fn tally_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<Tally, String> {
+    let build = cargo_test(root, suite)
+        .arg("--no-run")
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !build.success() {
+        return Err(format!("{}: the conformance tests do not build", suite.name));
+    }
+    let port = free_port()?;
+    let mut server = MockServer::start(prism, &suite.spec, port)?;
+    // Not `--quiet`: each test's own line is what is counted.
+    let output = scratch::cargo(root)
+        .args(["test", "--package", &suite.package, "--test", "conformance"])
+        .current_dir(&suite.workspace)
+        .env("RUST_BACKTRACE", "0")
+        .args(["--", "--ignored", "--test-threads=2"])
+        .env("CONFORMANCE_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"));
+    server.stop();
+    let output = output?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut passed = 0;
+    let mut failed = Vec::new();
+    for line in stdout.lines() {
+        if let Some(rest) = line.strip_prefix("test ") {
+            if rest.ends_with(" ... ok") {
+                passed += 1;
+            } else if let Some(test) = rest.strip_suffix(" ... FAILED") {
+                failed.push((test.to_owned(), String::new()));
+            }
+        }
+    }
+    // Each failure's panic message, from its `---- name stdout ----` section.
+    let mut current: Option<usize> = None;
+    for line in stdout.lines() {
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|rest| rest.strip_suffix(" stdout ----"))
+        {
+            current = failed.iter().position(|(test, _)| test == name);
+            continue;
+        }
+        if let Some(index) = current {
+            if failed[index].1.is_empty() && !line.starts_with("thread ") && !line.trim().is_empty() {
+                failed[index].1 = line.chars().take(300).collect();
+                current = None;
+            }
+        }
+    }
+    Ok(Tally { passed, failed })
+}
+
+/// Every corpus spec's suite against Prism: a table of pass rates and failures.
+fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), String> {
+    let dir = root.join("../shared/corpus");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json" || ext == "yaml" || ext == "yml"))
+        .collect();
+    specs.sort();
+    let mut table = String::from("| spec | methods | pass | fail | pass rate |\n| --- | ---: | ---: | ---: | ---: |\n");
+    let mut failures = String::new();
+    for spec in &specs {
+        let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        eprintln!("== conformance: {name}");
+        let outcome = generate_one(root, spec, Config::default(), "conformance-corpus")
+            .and_then(|suite| tally_suite(root, prism, &suite));
+        match outcome {
+            Ok(tally) => {
+                let total = tally.passed + tally.failed.len();
+                #[allow(clippy::cast_precision_loss, reason = "small counts")]
+                let rate = if total == 0 { 100.0 } else { 100.0 * tally.passed as f64 / total as f64 };
+                let _ = std::fmt::Write::write_fmt(
+                    &mut table,
+                    format_args!("| {name} | {total} | {} | {} | {rate:.1} % |\n", tally.passed, tally.failed.len()),
+                );
+                for (test, reason) in &tally.failed {
+                    let _ = std::fmt::Write::write_fmt(&mut failures, format_args!("- `{name}` `{test}`: {reason}\n"));
+                }
+            }
+            Err(error) => {
+                let first = error.lines().next().unwrap_or_default().chars().take(200).collect::<String>();
+                let _ = std::fmt::Write::write_fmt(&mut table, format_args!("| {name} | - | - | - | not run: {} |\n", first.replace('|', "/")));
+            }
+        }
+    }
+    println!("{table}\n{failures}");
+    if write_docs {
+        let doc = format!(
+            "# Conformance of generated SDKs on the real-spec corpus\n\nWritten by `cargo xtask conformance --corpus --write-docs`: each spec in `shared/corpus` is generated, its `tests/conformance.rs` built and run against Prism started with the same spec; one test per method.\n\n{table}\n## Failures\n\n{failures}"
+        );
+        std::fs::write(root.join("docs/CONFORMANCE.md"), doc).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Generates the corpus SDKs into one workspace under `target/conformance/`.

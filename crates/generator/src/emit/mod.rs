@@ -416,7 +416,9 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
     units.extend(params.into_iter().map(Unit::Params));
     units.push(Unit::ErrorAccessors);
     let resource_files = resources::resource_files(&api.root);
-    let chunk = units.len().div_ceil(16).max(1);
+    // Small chunks: each job's tokens and syntax tree are in memory at once, so the
+    // peak follows the chunk, not the API's size.
+    let chunk = units.len().div_ceil(16).clamp(1, 64);
     // The two single big files go first, so no thread is left with one at the end.
     let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Roundtrip, Job::Blocking];
     jobs.extend(units.chunks(chunk).map(Job::Types));
