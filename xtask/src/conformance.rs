@@ -187,8 +187,8 @@ fn generate_one(root: &Path, spec: &Path, mut config: Config, dir: &str) -> Resu
             .to_ascii_lowercase()
     );
     config.package.name.clone_from(&package);
-    let generated =
-        generator::generate(&bytes, &file_name, &config).map_err(|e| format!("{file_name}: {e}"))?;
+    let generated = generator::generate(&bytes, &file_name, &config)
+        .map_err(|e| format!("{file_name}: {e}"))?;
     let mut workspace = Scratch::create(root, dir)?;
     workspace.add(&package, &generated.files)?;
     workspace.finish(root)?;
@@ -207,7 +207,10 @@ fn tally_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<Tally, String
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !build.success() {
-        return Err(format!("{}: the conformance tests do not build", suite.name));
+        return Err(format!(
+            "{}: the conformance tests do not build",
+            suite.name
+        ));
     }
     let port = free_port()?;
     let mut server = MockServer::start(prism, &suite.spec, port)?;
@@ -245,7 +248,8 @@ fn tally_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<Tally, String
             continue;
         }
         if let Some(index) = current {
-            if failed[index].1.is_empty() && !line.starts_with("thread ") && !line.trim().is_empty() {
+            if failed[index].1.is_empty() && !line.starts_with("thread ") && !line.trim().is_empty()
+            {
                 failed[index].1 = line.chars().take(300).collect();
                 current = None;
             }
@@ -261,13 +265,21 @@ fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), Stri
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json" || ext == "yaml" || ext == "yml"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "json" || ext == "yaml" || ext == "yml")
+        })
         .collect();
     specs.sort();
-    let mut table = String::from("| spec | methods | pass | fail | pass rate |\n| --- | ---: | ---: | ---: | ---: |\n");
+    let mut table = String::from(
+        "| spec | methods | pass | fail | pass rate |\n| --- | ---: | ---: | ---: | ---: |\n",
+    );
     let mut failures = String::new();
     for spec in &specs {
-        let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         eprintln!("== conformance: {name}");
         let outcome = generate_one(root, spec, Config::default(), "conformance-corpus")
             .and_then(|suite| tally_suite(root, prism, &suite));
@@ -275,18 +287,41 @@ fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), Stri
             Ok(tally) => {
                 let total = tally.passed + tally.failed.len();
                 #[allow(clippy::cast_precision_loss, reason = "small counts")]
-                let rate = if total == 0 { 100.0 } else { 100.0 * tally.passed as f64 / total as f64 };
+                let rate = if total == 0 {
+                    100.0
+                } else {
+                    100.0 * tally.passed as f64 / total as f64
+                };
                 let _ = std::fmt::Write::write_fmt(
                     &mut table,
-                    format_args!("| {name} | {total} | {} | {} | {rate:.1} % |\n", tally.passed, tally.failed.len()),
+                    format_args!(
+                        "| {name} | {total} | {} | {} | {rate:.1} % |\n",
+                        tally.passed,
+                        tally.failed.len()
+                    ),
                 );
                 for (test, reason) in &tally.failed {
-                    let _ = std::fmt::Write::write_fmt(&mut failures, format_args!("- `{name}` `{test}`: {reason}\n"));
+                    let _ = std::fmt::Write::write_fmt(
+                        &mut failures,
+                        format_args!("- `{name}` `{test}`: {reason}\n"),
+                    );
                 }
             }
             Err(error) => {
-                let first = error.lines().next().unwrap_or_default().chars().take(200).collect::<String>();
-                let _ = std::fmt::Write::write_fmt(&mut table, format_args!("| {name} | - | - | - | not run: {} |\n", first.replace('|', "/")));
+                let first = error
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(200)
+                    .collect::<String>();
+                let _ = std::fmt::Write::write_fmt(
+                    &mut table,
+                    format_args!(
+                        "| {name} | - | - | - | not run: {} |\n",
+                        first.replace('|', "/")
+                    ),
+                );
             }
         }
     }

@@ -166,6 +166,9 @@ pub struct Operation {
     pub params: Option<ParamsType>,
     /// The request body, if any.
     pub body: Option<RequestBody>,
+    /// Query parameters the spec's path key fixes (`/files/{id}?beta=true`), sent
+    /// with every call.
+    pub fixed_query: Vec<(String, String)>,
     /// Whether the body comes from the config's override rather than the spec (a
     /// spec gap: the spec's own mock refuses a body it does not declare).
     pub body_from_config: bool,

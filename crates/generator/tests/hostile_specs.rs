@@ -275,3 +275,31 @@ components:
         "external refs stay refused: {message}"
     );
 }
+
+#[test]
+fn a_path_key_with_a_query_or_fragment_is_split() {
+    let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /files/{id}#get_shared_link:\n    get:\n      operationId: shared_link\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n  /search?beta=true:\n    get:\n      operationId: search_beta\n      responses: {'204': {description: ok}}\n";
+    let generated = generate_within(spec.to_vec(), LIMIT).expect("generates");
+    let code: String = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/resources"))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert!(code.contains("request.path(\"/files/\")"), "{code}");
+    assert!(
+        !code.contains("get_shared_link\")"),
+        "the fragment is not sent"
+    );
+    assert!(code.contains("request.path(\"/search\")"), "{code}");
+    assert!(code.contains("request.query(\"beta\", \"true\")"), "{code}");
+    assert!(
+        generated
+            .warnings
+            .0
+            .iter()
+            .any(|w| w.message.contains("#fragment")),
+        "{:?}",
+        generated.warnings
+    );
+}

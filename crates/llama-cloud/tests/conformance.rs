@@ -59,7 +59,7 @@ fn check_request<T>(
     {
         let kind = problem["type"].as_str().unwrap_or_default();
         let title = problem["title"].as_str().unwrap_or_default();
-        if kind.ends_with("#NOT_ACCEPTABLE")
+        if kind.ends_with("#NOT_ACCEPTABLE") || kind.ends_with("#NO_COMPLEX_OBJECT_TEXT")
             || (kind.ends_with("#UNKNOWN")
                 && title.starts_with("Cannot find serializer"))
         {
@@ -3381,7 +3381,7 @@ async fn v2_parse_upload_file_multipart() {
         value::<
             llama_cloud::types::ParseRequestConfiguration,
         >(
-            "{\"user_metadata\":{\"owner\":\"jerry\",\"team\":\"research\"},\"webhook_configuration_ids\":[\"whc-...\",\"whc-...\"],\"tier\":\"fast\",\"version\":\"latest\",\"client_name\":\"string\",\"processing_options\":{\"confidence_score_effort\":\"high\"},\"fast_options\":{},\"agentic_options\":{},\"webhook_configurations\":[{},{}],\"input_options\":{},\"crop_box\":{},\"page_ranges\":{},\"disable_cache\":true,\"output_options\":{},\"processing_control\":{},\"configuration_id\":\"string\",\"file_id\":\"string\",\"source_url\":\"https://example.com\",\"http_proxy\":\"https://example.com\"}",
+            "{\"user_metadata\":{\"owner\":\"jerry\",\"team\":\"research\"},\"webhook_configuration_ids\":[\"whc-...\",\"whc-...\"],\"tier\":\"fast\",\"version\":\"latest\",\"client_name\":\"string\",\"processing_options\":{\"confidence_score_effort\":\"high\"},\"fast_options\":{},\"agentic_options\":{},\"webhook_configurations\":[{},{}],\"input_options\":{},\"crop_box\":{},\"page_ranges\":{},\"disable_cache\":true,\"output_options\":{},\"processing_control\":{},\"configuration_id\":\"string\",\"file_id\":\"string\",\"source_url\":\"https:\",\"http_proxy\":\"https:\"}",
         ),
     );
     params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
@@ -3455,8 +3455,8 @@ async fn v2_parse_file() {
     );
     params.configuration_id = llama_cloud::Nullable::Value("string".to_owned());
     params.file_id = llama_cloud::Nullable::Value("string".to_owned());
-    params.source_url = llama_cloud::Nullable::Value("https://example.com".to_owned());
-    params.http_proxy = llama_cloud::Nullable::Value("https://example.com".to_owned());
+    params.source_url = llama_cloud::Nullable::Value("https:".to_owned());
+    params.http_proxy = llama_cloud::Nullable::Value("https:".to_owned());
     check("v2.parse.file", client().v2().parse().file(params).await);
 }
 /// `GET /api/v2/parse/versions`

@@ -227,6 +227,10 @@ fn method(
                 ParamLocation::Path | ParamLocation::Body => None,
             }
         });
+    let fixed_query = operation
+        .fixed_query
+        .iter()
+        .map(|(name, value)| quote! { request.query(#name, #value); });
     let body_step = body_step(operation);
     let named = |ty: &TypeRef| match &operation.response_alias {
         Some(alias) => {
@@ -290,6 +294,7 @@ fn method(
         pub fn #name(&self, #(#args),*) -> crate::Call<#return_ty> {
             let mut request = crate::request::RequestSpec::new(::reqwest::Method::#http_method, #operation_name);
             #(#path_steps)*
+            #(#fixed_query)*
             #(#param_steps)*
             #body_step
             #paginate

@@ -11,9 +11,9 @@
 //! its format and its bounds. At the top level of a request body every property is
 //! filled, so the conformance tests exercise the serialization of optional fields
 //! too; below it only required properties are, which keeps the values small and
-//! ends recursion. A `pattern` without an example is not solved: the value is a
-//! plain string (or a URL when the pattern asks for one), which is why a spec with
-//! such a field should give an example.
+//! ends recursion. A string with a `pattern` gets one generated to match it
+//! (`rand_regex`, seeded by the pattern, so the output is deterministic), within its
+//! length bounds; a pattern Rust's regex syntax cannot read falls back to the format.
 
 use openapiv3::{
     AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
@@ -25,6 +25,12 @@ use super::types::SchemaView;
 
 /// Deeper than this, objects get only `{}` and arrays stay empty.
 const MAX_DEPTH: usize = 6;
+
+/// An object schema's properties and required names.
+type ObjectShape<'a> = (
+    &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    &'a [String],
+);
 
 /// Makes example values from the schemas of one document.
 pub struct Examples<'a> {
@@ -175,6 +181,11 @@ impl<'a> Examples<'a> {
                 match (&array.items, depth < MAX_DEPTH) {
                     (Some(items), true) => {
                         let item = self.value(items.into(), depth + 1, false);
+                        if array.unique_items && count > 1 {
+                            // `uniqueItems` with `minItems: 2`: the items must differ.
+                            let items = self.resolve(items.into());
+                            return Value::Array(distinct_items(&item, items, count));
+                        }
                         Value::Array(vec![item; count])
                     }
                     _ => Value::Array(Vec::new()),
@@ -204,6 +215,7 @@ impl<'a> Examples<'a> {
                         _ => {}
                     }
                 }
+                self.fill_required(all_of.iter().map(Into::into), &mut merged, depth);
                 Value::Object(merged)
             }
             SchemaKind::Not { .. } => Value::Object(Map::new()),
@@ -249,10 +261,50 @@ impl<'a> Examples<'a> {
                                 merged.extend(fields);
                             }
                         }
+                        self.fill_required(
+                            any.all_of
+                                .iter()
+                                .map(Into::into)
+                                .chain(std::iter::once(view)),
+                            &mut merged,
+                            depth,
+                        );
                         Value::Object(merged)
                     }
                     _ => Value::Object(Map::new()),
                 }
+            }
+        }
+    }
+
+    /// Fills the properties an `allOf` requires in one part but defines in another (a
+    /// part that only says `required: [x]`), which no part's own example holds.
+    fn fill_required(
+        &self,
+        parts: impl Iterator<Item = SchemaView<'a>>,
+        merged: &mut Map<String, Value>,
+        depth: usize,
+    ) {
+        let objects: Vec<ObjectShape<'a>> = parts
+            .filter_map(|part| self.resolve(part))
+            .filter_map(|schema| match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    Some((&object.properties, object.required.as_slice()))
+                }
+                SchemaKind::Any(any) => Some((&any.properties, any.required.as_slice())),
+                _ => None,
+            })
+            .collect();
+        for name in objects.iter().flat_map(|(_, required)| *required) {
+            if merged.contains_key(name) {
+                continue;
+            }
+            let property = objects
+                .iter()
+                .find_map(|(properties, _)| properties.get(name));
+            if let Some(property) = property {
+                let value = self.value(property.into(), depth + 1, false);
+                merged.insert(name.clone(), value);
             }
         }
     }
@@ -423,12 +475,91 @@ fn bounded(preferred: i64, low: Option<i64>, high: Option<i64>) -> i64 {
 }
 
 /// A string for a format, padded or cut to the length bounds.
+/// A string matching `pattern` within the length bounds, ASCII only, the same for the
+/// same pattern every run; `None` when the pattern cannot be read or matched so.
+fn pattern_example(
+    pattern: &str,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+) -> Option<String> {
+    use rand::{Rng as _, SeedableRng as _};
+    // The generator makes whole strings: anchors (which it cannot sample) add nothing.
+    let pattern = pattern.strip_prefix('^').unwrap_or(pattern);
+    let pattern = pattern
+        .strip_suffix('$')
+        .filter(|rest| !rest.ends_with('\\'))
+        .unwrap_or(pattern);
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
+    // FNV-1a of the pattern: the seed, so the example never changes between runs.
+    let seed = pattern
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..64).find_map(|_| {
+        let text: String = rng.sample(&generator);
+        let length = text.chars().count();
+        let fits = min_length.is_none_or(|min| length >= min)
+            && max_length.is_none_or(|max| length <= max)
+            && text.is_ascii()
+            && !text.chars().any(char::is_control);
+        fits.then_some(text)
+    })
+}
+
+/// `count` different items like `item`: other values of the item's enum when it has
+/// enough, else the item varied (numbers counted up, strings numbered).
+fn distinct_items(item: &Value, schema: Option<&Schema>, count: usize) -> Vec<Value> {
+    if let Some(SchemaKind::Type(Type::String(string))) = schema.map(|s| &s.schema_kind) {
+        let values: Vec<Value> = string
+            .enumeration
+            .iter()
+            .flatten()
+            .take(count)
+            .map(|v| Value::String(v.clone()))
+            .collect();
+        if values.len() == count {
+            return values;
+        }
+    }
+    (0..count)
+        .map(|index| match item {
+            Value::Number(number) => {
+                json!(
+                    number
+                        .as_i64()
+                        .unwrap_or(1)
+                        .saturating_add(i64::try_from(index).unwrap_or(0))
+                )
+            }
+            Value::String(text) if index > 0 => Value::String(format!("{text}{index}")),
+            Value::Object(fields) if index > 0 => {
+                let mut fields = fields.clone();
+                fields.insert(format!("x-item-{index}"), json!(index));
+                Value::Object(fields)
+            }
+            other => other.clone(),
+        })
+        .collect()
+}
+
 fn string_example(
     format: &str,
     pattern: Option<&str>,
     min_length: Option<usize>,
     max_length: Option<usize>,
 ) -> String {
+    if let Some(text) = pattern.and_then(|pattern| pattern_example(pattern, min_length, max_length))
+    {
+        return text;
+    }
     let text = match format {
         "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
         "date-time" => "2024-01-01T00:00:00Z",
@@ -459,6 +590,30 @@ fn string_example(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_match_their_pattern_the_same_way_every_run() {
+        let snowflake = pattern_example("^(0|[1-9][0-9]*)$", None, None).expect("solved");
+        assert!(snowflake.bytes().all(|b| b.is_ascii_digit()), "{snowflake}");
+        assert!(
+            snowflake == "0" || !snowflake.starts_with('0'),
+            "{snowflake}"
+        );
+        let sid = pattern_example("^AC[0-9a-fA-F]{32}$", None, None).expect("solved");
+        assert_eq!(sid.len(), 34, "{sid}");
+        assert!(sid.starts_with("AC"), "{sid}");
+        assert_eq!(
+            pattern_example("^AC[0-9a-fA-F]{32}$", None, None).as_deref(),
+            Some(sid.as_str())
+        );
+        let short = pattern_example("^[a-z]+$", Some(3), Some(5)).expect("solved");
+        assert!((3..=5).contains(&short.len()), "{short}");
+        assert_eq!(
+            pattern_example("(?=x)", None, None),
+            None,
+            "a lookahead is not read"
+        );
+    }
 
     fn document(schemas: &Value) -> OpenAPI {
         serde_json::from_value(json!({
@@ -568,5 +723,26 @@ mod tests {
             depth += 1;
         }
         assert_eq!(depth, MAX_DEPTH);
+    }
+
+    #[test]
+    fn all_of_required_properties_and_unique_items_are_satisfied() {
+        let doc = document(&json!({
+            "Base": {"type": "object", "properties": {"name": {"type": "string"}, "note": {"type": "string"}}},
+            "Named": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"required": ["name"]}]},
+            "Tags": {"type": "array", "uniqueItems": true, "minItems": 2, "items": {"type": "string"}},
+            "Kinds": {"type": "array", "uniqueItems": true, "minItems": 2, "items": {"type": "string", "enum": ["a", "b", "c"]}}
+        }));
+        assert!(
+            example(&doc, "Named").get("name").is_some(),
+            "{}",
+            example(&doc, "Named")
+        );
+        for name in ["Tags", "Kinds"] {
+            let items = example(&doc, name);
+            let items = items.as_array().expect("an array");
+            assert_eq!(items.len(), 2);
+            assert_ne!(items[0], items[1], "{name}");
+        }
     }
 }

@@ -38,7 +38,12 @@ use types::{SchemaView, TypeLowerer};
 /// One operation of the spec, with where it is.
 struct SpecOp<'a> {
     method: &'static str,
+    /// The path template, without any `?query` or `#fragment` its key carries.
     path: &'a str,
+    /// The path key as the spec writes it (`/files/{id}?beta=true`).
+    raw_path: &'a str,
+    /// Query parameters fixed by the path key (`?beta=true`), sent with every call.
+    fixed_query: Vec<(String, String)>,
     operation: &'a SpecOperation,
     item: &'a PathItem,
     pointer: String,
@@ -479,11 +484,23 @@ fn collect_operations(document: &openapiv3::OpenAPI) -> Vec<SpecOp<'_>> {
             ("patch", &item.patch),
             ("trace", &item.trace),
         ];
+        // A key such as `/files/{id}#get_shared_link` or `/a?beta=true`: the fragment
+        // is dropped (a client never sends one), the query becomes fixed parameters.
+        let template = path.split(['?', '#']).next().unwrap_or(path);
+        let query = path
+            .split('#')
+            .next()
+            .and_then(|before| before.split_once('?'))
+            .map(|(_, query)| query)
+            .unwrap_or_default();
+        let fixed_query: Vec<(String, String)> = form_urlencoded_pairs(query);
         for (method, operation) in candidates {
             if let Some(operation) = operation {
                 operations.push(SpecOp {
                     method,
-                    path,
+                    path: template,
+                    raw_path: path,
+                    fixed_query: fixed_query.clone(),
                     operation,
                     item,
                     pointer: format!("#/paths/{}/{method}", escape_pointer_token(path)),
@@ -492,6 +509,21 @@ fn collect_operations(document: &openapiv3::OpenAPI) -> Vec<SpecOp<'_>> {
         }
     }
     operations
+}
+
+/// `a=1&b` → `[("a", "1"), ("b", "")]`, percent-decoded.
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                crate::load::percent_decode_pointer(name),
+                crate::load::percent_decode_pointer(value),
+            )
+        })
+        .collect()
 }
 
 /// The node at a dotted path, created (in order) as needed.
@@ -782,6 +814,15 @@ fn lower_operation<'a>(
         &mut lowerer.diagnostics,
     );
     let path = split_path(op.path, &path_params);
+    if op.raw_path.contains('#') {
+        lowerer.diagnostics.push(Diagnostic::warning(
+            format!("#/paths/{}", escape_pointer_token(op.raw_path)),
+            format!(
+                "the path key `{}` holds a `#fragment`, which a client never sends; it is dropped",
+                op.raw_path
+            ),
+        ));
+    }
     Operation {
         method_name: method_name.to_owned(),
         http_method: op.method.to_uppercase(),
@@ -799,6 +840,7 @@ fn lower_operation<'a>(
         params,
         body,
         body_from_config: override_.is_some_and(|o| o.request_content_type.is_some()),
+        fixed_query: op.fixed_query.clone(),
         response,
         response_alias: alias,
         pagination: None,
@@ -815,6 +857,7 @@ fn lower_operation<'a>(
 /// Whether a config's operation reference (`METHOD /path` or an `operationId`) names `op`.
 fn matches_operation(reference: &str, op: &SpecOp<'_>) -> bool {
     reference == format!("{} {}", op.method.to_uppercase(), op.path)
+        || reference == format!("{} {}", op.method.to_uppercase(), op.raw_path)
         || op.operation.operation_id.as_deref() == Some(reference)
 }
 
