@@ -144,23 +144,26 @@ pub fn load_and_lower(
 /// only address space until used.
 const STAGE_STACK: usize = 512 * 1024 * 1024;
 
-/// Runs `stage` on a thread with [`STAGE_STACK`] of stack (inline if no such thread
-/// can be made), so no valid document can overflow the caller's stack.
-fn on_big_stack<T: Send>(stage: impl FnOnce() -> T + Send) -> T {
-    let mut stage = Some(stage);
-    let outcome = std::thread::scope(|scope| {
+/// Runs `stage` on a thread with [`STAGE_STACK`] of stack, so no valid document can
+/// overflow the caller's stack. When no such thread can be made the stage does not
+/// run on the caller's smaller stack instead: that is an error.
+fn on_big_stack<T: Send>(
+    stage: impl FnOnce() -> Result<T, Diagnostics> + Send,
+) -> Result<T, Diagnostics> {
+    std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("generator".to_owned())
             .stack_size(STAGE_STACK)
-            .spawn_scoped(scope, || stage.take().map(|run| run()));
-        spawned.ok().map(|handle| match handle.join() {
-            Ok(result) => result,
-            Err(panic) => std::panic::resume_unwind(panic),
-        })
-    });
-    match (outcome.flatten(), stage) {
-        (Some(result), _) => result,
-        (None, Some(run)) => run(),
-        (None, None) => unreachable!("the stage ran on its thread"),
-    }
+            .spawn_scoped(scope, stage);
+        match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(error) => Err(Diagnostics(vec![Diagnostic::error(
+                "#",
+                format!("cannot start the generator's worker thread: {error}"),
+            )])),
+        }
+    })
 }

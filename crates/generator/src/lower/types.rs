@@ -444,7 +444,14 @@ impl<'a> TypeLowerer<'a> {
     /// `hint` names an inline type that needs a name.
     pub fn type_of(&mut self, view: SchemaView<'a>, hint: &str, pointer: &str) -> (TypeRef, bool) {
         match view {
-            SchemaView::Ref(reference) => (self.named_component(reference, pointer), false),
+            // A component that is itself nullable (`nullable-simple-user`: `type:
+            // object, nullable: true`) makes every reference to it nullable.
+            SchemaView::Ref(reference) => {
+                let nullable = self
+                    .resolve(view, pointer)
+                    .is_some_and(|(schema, _)| schema.schema_data.nullable);
+                (self.named_component(reference, pointer), nullable)
+            }
             SchemaView::Inline(schema) => {
                 let nullable = schema.schema_data.nullable;
                 (self.inline_type(schema, hint, pointer), nullable)
@@ -1190,6 +1197,7 @@ impl<'a> TypeLowerer<'a> {
         let mut defs = self.defs;
         refuse_alias_cycles(&mut defs, &mut self.diagnostics);
         fix_union_tags(&mut defs);
+        fix_from_impls(&mut defs);
         box_recursive_fields(&mut defs);
         (defs.into_values().collect(), self.diagnostics)
     }
@@ -1348,6 +1356,54 @@ fn name_constructors(variants: &mut [UnionVariant]) {
         variant.constructor =
             constructors.claim(&names::snake_ident(&variant.rust_name, "variant"));
         variant.from_payload = payloads.iter().filter(|ty| **ty == variant.ty).count() == 1;
+    }
+}
+
+/// Decides, once every type is known, which union variants get `From<payload>`: only
+/// those whose payload is, through aliases (`Ipv4Net` and `Ipv6Net` both `String`),
+/// a type no other variant carries and not the union itself, or the impls would
+/// conflict.
+fn fix_from_impls(defs: &mut BTreeMap<String, TypeDef>) {
+    /// The Rust type `ty` is, with aliases replaced by what they name, at any depth.
+    fn canonical(ty: &TypeRef, defs: &BTreeMap<String, TypeDef>, depth: usize) -> TypeRef {
+        if depth > 32 {
+            return ty.clone();
+        }
+        match ty {
+            TypeRef::Boxed(inner) => canonical(inner, defs, depth + 1),
+            TypeRef::Vec(inner) => TypeRef::Vec(Box::new(canonical(inner, defs, depth + 1))),
+            TypeRef::Map(inner) => TypeRef::Map(Box::new(canonical(inner, defs, depth + 1))),
+            TypeRef::Option(inner) => TypeRef::Option(Box::new(canonical(inner, defs, depth + 1))),
+            TypeRef::Named(name) => match defs.get(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias(target)) => canonical(target, defs, depth + 1),
+                _ => ty.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+    let mut decided: Vec<(String, Vec<bool>)> = Vec::new();
+    for (name, def) in defs.iter() {
+        let (TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants)) =
+            &def.kind
+        else {
+            continue;
+        };
+        let canonicals: Vec<TypeRef> = variants.iter().map(|v| canonical(&v.ty, defs, 0)).collect();
+        let own = TypeRef::Named(name.clone());
+        let flags = canonicals
+            .iter()
+            .map(|ty| *ty != own && canonicals.iter().filter(|other| *other == ty).count() == 1)
+            .collect();
+        decided.push((name.clone(), flags));
+    }
+    for (name, flags) in decided {
+        if let Some(TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants)) =
+            defs.get_mut(&name).map(|d| &mut d.kind)
+        {
+            for (variant, flag) in variants.iter_mut().zip(flags) {
+                variant.from_payload = flag;
+            }
+        }
     }
 }
 
