@@ -491,7 +491,7 @@ impl MockServer {
             .map_err(|e| format!("cannot start Prism: {e}"))?;
         let mut server = Self { child, log_path };
         let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(90) {
+        while started.elapsed() < Duration::from_secs(300) {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Ok(server);
             }
@@ -504,7 +504,7 @@ impl MockServer {
             std::thread::sleep(Duration::from_millis(200));
         }
         server.stop();
-        Err("Prism did not start listening within 90 s".to_owned())
+        Err("Prism did not start listening within 300 s".to_owned())
     }
 
     fn stop(&mut self) {

@@ -506,13 +506,14 @@ pub(crate) fn call_expression(
             ));
         }
     }
+    // Code, so the names as Rust spells them (`r#mod`), not bare.
     let accessors: String = chain
         .iter()
-        .flat_map(|r| [".", names::bare(&r.accessor), "()"])
+        .flat_map(|r| [".", r.accessor.as_str(), "()"])
         .collect();
     Some(format!(
         "client{accessors}.{}({})",
-        names::bare(&operation.method_name),
+        operation.method_name,
         args.join(", ")
     ))
 }
