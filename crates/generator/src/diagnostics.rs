@@ -164,6 +164,13 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Whether a character reorders text when displayed (the bidi controls of
+/// CVE-2021-42574, which rustc refuses in comments and doc comments).
+#[must_use]
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
 /// Spec text (a message quoting it, a source line, the file name) as a terminal may
 /// show it: control characters (ESC, BEL, NUL ...) and bidi controls are written as
 /// `\u{..}` escapes, so no spec can move the cursor or recolour the screen.
@@ -171,8 +178,7 @@ pub fn escape_pointer_token(token: &str) -> String {
 pub fn terminal_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
-        if (c.is_control() && c != '\t') || bidi {
+        if (c.is_control() && c != '\t') || is_bidi_control(c) {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);

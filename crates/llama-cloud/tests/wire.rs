@@ -415,16 +415,20 @@ async fn cutting_server(
 
 const SUMMARY: &str = r#"{"session_id":"ses-cut","last_updated_at":"t"}"#;
 
-#[tokio::test]
-async fn a_cut_body_on_a_get_is_retried() {
-    let (base, count) = cutting_server(SUMMARY).await;
-    let client = Client::builder()
+/// A client that retries at once.
+fn quick_retrying_client(base: String) -> Client {
+    Client::builder()
         .api_key("k")
         .base_url(base)
         .retry_base_delay(Duration::from_millis(1))
         .build()
-        .unwrap();
-    let summary = client
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_cut_body_on_a_get_is_retried() {
+    let (base, count) = cutting_server(SUMMARY).await;
+    let summary = quick_retrying_client(base)
         .beta()
         .chat()
         .get_summary("s", ChatGetSummaryParams::default())
@@ -437,13 +441,7 @@ async fn a_cut_body_on_a_get_is_retried() {
 #[tokio::test]
 async fn a_cut_body_on_a_post_is_not_retried() {
     let (base, count) = cutting_server(SUMMARY).await;
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(base)
-        .retry_base_delay(Duration::from_millis(1))
-        .build()
-        .unwrap();
-    let error = client
+    let error = quick_retrying_client(base)
         .beta()
         .chat()
         .create(ChatCreateParams::default())

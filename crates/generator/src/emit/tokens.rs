@@ -24,12 +24,6 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Whether a character reorders text when displayed (the bidi controls of
-/// CVE-2021-42574, which rustc refuses in comments and doc comments).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-}
-
 /// Spec text for one line of prose, a header or a comment: control and bidi
 /// characters (newlines included) become spaces, a backtick cannot open code, and
 /// `--` cannot end an HTML comment.
@@ -38,7 +32,7 @@ pub fn one_line(text: &str) -> String {
     let mapped: String = text
         .chars()
         .map(|c| {
-            if c.is_control() || is_bidi_control(c) {
+            if c.is_control() || crate::diagnostics::is_bidi_control(c) {
                 ' '
             } else if c == '`' {
                 '\''
@@ -60,22 +54,17 @@ pub fn one_line(text: &str) -> String {
 #[must_use]
 pub fn terminal_text(text: &str) -> String {
     text.chars()
-        .filter(|c| (!c.is_control() || matches!(c, '\n' | '\t')) && !is_bidi_control(*c))
+        .filter(|c| {
+            (!c.is_control() || matches!(c, '\n' | '\t'))
+                && !crate::diagnostics::is_bidi_control(*c)
+        })
         .collect()
 }
 
 /// A doc line with control and bidi characters written as escapes (`\u{202e}`), so a
 /// doc comment can hold neither a raw one (rustc refuses bidi controls) nor a NUL.
 fn doc_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    for c in line.chars() {
-        if (c.is_control() && c != '\t') || is_bidi_control(c) {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::diagnostics::terminal_safe(line)
 }
 
 /// `#[doc = "..."]` lines for a doc text, made safe for rustdoc.
