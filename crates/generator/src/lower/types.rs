@@ -1347,15 +1347,13 @@ fn refuse_alias_cycles(defs: &mut BTreeMap<String, TypeDef>, diagnostics: &mut D
     }
 }
 
-/// One constructor per variant, and `From<payload>` where no other variant carries
-/// the same type.
+/// One constructor name per variant (`From<payload>` is decided in
+/// [`fix_from_impls`], once aliases can be seen through).
 fn name_constructors(variants: &mut [UnionVariant]) {
     let mut constructors = Namespace::with_reserved(RESERVED_METHOD_NAMES);
-    let payloads: Vec<TypeRef> = variants.iter().map(|variant| variant.ty.clone()).collect();
     for variant in variants.iter_mut() {
         variant.constructor =
             constructors.claim(&names::snake_ident(&variant.rust_name, "variant"));
-        variant.from_payload = payloads.iter().filter(|ty| **ty == variant.ty).count() == 1;
     }
 }
 
