@@ -2,7 +2,8 @@
 //! server built from its spec.
 //!
 //! Input: the checked-in LlamaCloud SDK (`crates/llama-cloud`, spec
-//! `spec/openapi.json`) and the corpus specs in [`CORPUS`], generated here into
+//! `spec/openapi.json`), the corpus specs in [`CORPUS`] and the generator fixtures in
+//! [`FIXTURES`], generated here into
 //! `target/conformance/`.
 //! Output: for each, Prism (`@stoplight/prism-cli`, pinned in `xtask/prism/`,
 //! installed with `npm ci` into `target/prism/`) is started on 127.0.0.1 with the
@@ -52,6 +53,10 @@ const CORPUS: &[&str] = &[
     "progenitor-keeper.json",
     "oai-petstore.yaml",
 ];
+
+/// Generator fixtures run against Prism too: each holds a hazard only a mock server
+/// shows (examples that contradict their schemas, served back by the mock).
+const FIXTURES: &[&str] = &["bad-examples.yaml"];
 
 /// One SDK to test: a name, its spec, and the crate (a workspace member, or one
 /// generated under `target/conformance/`).
@@ -339,8 +344,14 @@ fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), Stri
 fn generate_corpus(root: &Path) -> Result<Vec<Suite>, String> {
     let mut workspace = Scratch::create(root, "conformance")?;
     let mut suites = Vec::new();
-    for file_name in CORPUS {
-        let spec = root.join("../shared/corpus").join(file_name);
+    let specs = CORPUS
+        .iter()
+        .map(|file_name| (*file_name, root.join("../shared/corpus").join(file_name)))
+        .chain(FIXTURES.iter().map(|file_name| {
+            let dir = root.join("crates/generator/tests/fixtures");
+            (*file_name, dir.join(file_name))
+        }));
+    for (file_name, spec) in specs {
         let bytes =
             std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
         let package = format!(
@@ -356,7 +367,7 @@ fn generate_corpus(root: &Path) -> Result<Vec<Suite>, String> {
             .map_err(|e| format!("{file_name}: {e}"))?;
         workspace.add(&package, &generated.files)?;
         suites.push(Suite {
-            name: (*file_name).to_owned(),
+            name: file_name.to_owned(),
             spec,
             package,
             workspace: workspace.dir.clone(),
@@ -483,6 +494,9 @@ impl MockServer {
         let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
         let child = Command::new(prism)
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+            // A response made from the schema (asked for with `Prefer: dynamic=true`
+            // where the spec's own example is wrong) is the same on every run.
+            .args(["--seed", "conformance"])
             .arg(spec)
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)

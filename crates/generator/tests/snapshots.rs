@@ -46,7 +46,12 @@ fn fixtures() {
 /// and text bodies, query styles, path parameters).
 #[test]
 fn tools_and_conformance_tests() {
-    for fixture in ["bodies.yaml", "query-styles.yaml", "path-params.yaml"] {
+    for fixture in [
+        "bodies.yaml",
+        "query-styles.yaml",
+        "path-params.yaml",
+        "bad-examples.yaml",
+    ] {
         let path = workspace_root()
             .join("crates/generator/tests/fixtures")
             .join(fixture);

@@ -21,7 +21,9 @@ use openapiv3::{
 };
 use serde_json::{Map, Value, json};
 
+use super::example_check::{ExampleCheck, Verdict};
 use super::types::SchemaView;
+use crate::diagnostics::{Diagnostic, escape_pointer_token};
 
 /// Deeper than this, objects get only `{}` and arrays stay empty.
 const MAX_DEPTH: usize = 6;
@@ -35,43 +37,103 @@ type ObjectShape<'a> = (
 /// Makes example values from the schemas of one document.
 pub struct Examples<'a> {
     document: &'a OpenAPI,
+    /// Declared examples are used only when this validator accepts them.
+    check: ExampleCheck<'a>,
+    /// A warning for each declared example that does not match its schema.
+    warnings: std::cell::RefCell<Vec<Diagnostic>>,
+    /// The pointers already warned about (a component is reached many times).
+    warned: std::cell::RefCell<std::collections::HashSet<String>>,
 }
 
 impl<'a> Examples<'a> {
     /// Examples for this document's schemas.
     #[must_use]
     pub fn new(document: &'a OpenAPI) -> Self {
-        Self { document }
+        Self {
+            document,
+            check: ExampleCheck::new(document),
+            warnings: std::cell::RefCell::default(),
+            warned: std::cell::RefCell::default(),
+        }
+    }
+
+    /// The validator the declared examples pass through.
+    #[must_use]
+    pub fn check(&self) -> &ExampleCheck<'a> {
+        &self.check
+    }
+
+    /// The warnings so far, one per declared example that does not match its schema.
+    pub fn take_warnings(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.warnings.borrow_mut())
     }
 
     /// An example for a parameter: its own `example` or `examples`, else its schema's.
+    /// `at` is the parameter's pointer.
     #[must_use]
-    pub fn parameter(&self, parameter: &'a Parameter) -> Value {
+    pub fn parameter(&self, parameter: &'a Parameter, at: &str) -> Value {
         let data = parameter.parameter_data_ref();
         let declared = data
             .example
             .clone()
-            .or_else(|| match data.examples.values().next() {
-                Some(ReferenceOr::Item(example)) => example.value.clone(),
+            .map(|example| (format!("{at}/example"), example))
+            .or_else(|| match data.examples.iter().next() {
+                Some((name, ReferenceOr::Item(example))) => example.value.clone().map(|value| {
+                    let token = escape_pointer_token(name);
+                    (format!("{at}/examples/{token}/value"), value)
+                }),
                 _ => None,
             });
         match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => match declared {
-                Some(example) => self
-                    .fitted(example, schema.into())
-                    .unwrap_or_else(|| self.value(schema.into(), 0, false)),
-                None => self.value(schema.into(), 0, false),
-            },
-            ParameterSchemaOrContent::Content(_) => {
-                declared.unwrap_or_else(|| Value::String("string".to_owned()))
+            ParameterSchemaOrContent::Schema(schema) => {
+                let schema_at = format!("{at}/schema");
+                declared
+                    .and_then(|(pointer, example)| self.declared(schema.into(), example, &pointer))
+                    .unwrap_or_else(|| self.value(schema.into(), &schema_at, 0, false))
             }
+            ParameterSchemaOrContent::Content(_) => declared
+                .map(|(_, example)| example)
+                .unwrap_or_else(|| Value::String("string".to_owned())),
         }
     }
 
     /// An example for a request body's schema, with every top-level property filled.
+    /// `at` is the schema's pointer.
     #[must_use]
-    pub fn body(&self, schema: SchemaView<'a>) -> Value {
-        self.value(schema, 0, true)
+    pub fn body(&self, schema: SchemaView<'a>, at: &str) -> Value {
+        self.value(schema, at, 0, true)
+    }
+
+    /// A declared example, fitted to its schema's shape (see [`Self::fitted`]), if the
+    /// validator accepts it; otherwise `None`, with a warning.
+    fn declared(&self, view: SchemaView<'a>, example: Value, pointer: &str) -> Option<Value> {
+        match self.fitted(example.clone(), view) {
+            Some(fitted) => self.accepted(view, fitted, pointer),
+            None => {
+                // Not even the right kind of value: replaced, and said so.
+                let _ = self.accepted(view, example, pointer);
+                None
+            }
+        }
+    }
+
+    /// The declared `value` if the validator accepts it for the schema; otherwise
+    /// `None`, with a warning naming the example at `pointer` and what is wrong.
+    fn accepted(&self, view: SchemaView<'_>, value: Value, pointer: &str) -> Option<Value> {
+        match self.check.check(view, &value) {
+            Verdict::Valid | Verdict::Unchecked => Some(value),
+            Verdict::Invalid(violation) => {
+                if self.warned.borrow_mut().insert(pointer.to_owned()) {
+                    self.warnings.borrow_mut().push(Diagnostic::warning(
+                        pointer,
+                        format!(
+                            "this example does not match its schema: {violation}; the doc examples and conformance tests use a value made from the schema instead"
+                        ),
+                    ));
+                }
+                None
+            }
+        }
     }
 
     fn resolve(&self, view: SchemaView<'a>) -> Option<&'a Schema> {
@@ -90,24 +152,33 @@ impl<'a> Examples<'a> {
         None
     }
 
-    fn value(&self, view: SchemaView<'a>, depth: usize, all_properties: bool) -> Value {
+    fn value(&self, view: SchemaView<'a>, at: &str, depth: usize, all_properties: bool) -> Value {
         let Some(schema) = self.resolve(view) else {
             return Value::Null;
         };
+        // A `$ref`'s target is where its examples are written.
+        let at = match view {
+            SchemaView::Ref(reference) => reference,
+            SchemaView::Inline(_) => at,
+        };
         let data = &schema.schema_data;
-        let declared = data
-            .example
-            .clone()
-            .or_else(|| {
+        // The first declared value wins, if it fits and validates; 3.1's `examples`
+        // and `const` were kept by the loader as `x-examples` and `x-const`.
+        let declared = [
+            ("example", data.example.clone()),
+            (
+                "examples/0",
                 data.extensions
                     .get("x-examples")
-                    .and_then(|examples| examples.as_array()?.first().cloned())
-            })
-            .or_else(|| data.extensions.get("x-const").cloned())
-            .or_else(|| data.default.clone());
-        if let Some(value) = declared
-            .filter(|value| !value.is_null())
-            .and_then(|value| self.fitted(value, view))
+                    .and_then(|examples| examples.as_array()?.first().cloned()),
+            ),
+            ("const", data.extensions.get("x-const").cloned()),
+            ("default", data.default.clone()),
+        ]
+        .into_iter()
+        .find_map(|(key, value)| value.map(|value| (key, value)));
+        if let Some((key, value)) = declared.filter(|(_, value)| !value.is_null())
+            && let Some(value) = self.declared(view, value, &format!("{at}/{key}"))
         {
             return doubled(value, schema);
         }
@@ -180,7 +251,8 @@ impl<'a> Examples<'a> {
                 let count = array.min_items.unwrap_or(wanted).max(wanted);
                 match (&array.items, depth < MAX_DEPTH) {
                     (Some(items), true) => {
-                        let item = self.value(items.into(), depth + 1, false);
+                        let item =
+                            self.value(items.into(), &format!("{at}/items"), depth + 1, false);
                         if array.unique_items && count > 1 {
                             // `uniqueItems` with `minItems: 2`: the items must differ.
                             let items = self.resolve(items.into());
@@ -198,24 +270,40 @@ impl<'a> Examples<'a> {
                     .map(|(name, schema)| (name, schema.into())),
                 &object.required,
                 object.additional_properties.as_ref(),
+                at,
                 depth,
                 all_properties,
             ),
             SchemaKind::OneOf { one_of: list } | SchemaKind::AnyOf { any_of: list } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 list.first().map_or(Value::Null, |first| {
-                    self.value(first.into(), depth, all_properties)
+                    self.value(
+                        first.into(),
+                        &format!("{at}/{keyword}/0"),
+                        depth,
+                        all_properties,
+                    )
                 })
             }
             SchemaKind::AllOf { all_of } => {
                 let mut merged = Map::new();
-                for part in all_of {
-                    match self.value(part.into(), depth, all_properties) {
+                for (index, part) in all_of.iter().enumerate() {
+                    let part_at = format!("{at}/allOf/{index}");
+                    match self.value(part.into(), &part_at, depth, all_properties) {
                         Value::Object(fields) => merged.extend(fields),
                         other if all_of.len() == 1 => return other,
                         _ => {}
                     }
                 }
-                self.fill_required(all_of.iter().map(Into::into), &mut merged, depth);
+                let parts = all_of
+                    .iter()
+                    .enumerate()
+                    .map(|(index, part)| (format!("{at}/allOf/{index}"), part.into()));
+                self.fill_required(parts, &mut merged, depth);
                 Value::Object(merged)
             }
             SchemaKind::Not { .. } => Value::Object(Map::new()),
@@ -223,8 +311,14 @@ impl<'a> Examples<'a> {
                 if let Some(first) = any.enumeration.iter().find(|v| !v.is_null()) {
                     return first.clone();
                 }
-                if let Some(first) = any.one_of.first().or(any.any_of.first()) {
-                    return self.value(first.into(), depth, all_properties);
+                let first = match (any.one_of.first(), any.any_of.first()) {
+                    (Some(first), _) => Some((first, "oneOf")),
+                    (None, Some(first)) => Some((first, "anyOf")),
+                    (None, None) => None,
+                };
+                if let Some((first, keyword)) = first {
+                    let first_at = format!("{at}/{keyword}/0");
+                    return self.value(first.into(), &first_at, depth, all_properties);
                 }
                 match any.typ.as_deref() {
                     Some("string") => Value::String(string_example(
@@ -237,7 +331,13 @@ impl<'a> Examples<'a> {
                     Some("boolean") => json!(true),
                     Some("array") => match (&any.items, depth < MAX_DEPTH) {
                         (Some(items), true) => {
-                            Value::Array(vec![self.value(items.into(), depth + 1, false)])
+                            let items_at = format!("{at}/items");
+                            Value::Array(vec![self.value(
+                                items.into(),
+                                &items_at,
+                                depth + 1,
+                                false,
+                            )])
                         }
                         _ => Value::Array(Vec::new()),
                     },
@@ -248,15 +348,17 @@ impl<'a> Examples<'a> {
                                 .map(|(name, schema)| (name, schema.into())),
                             &any.required,
                             any.additional_properties.as_ref(),
+                            at,
                             depth,
                             all_properties,
                         ) {
                             Value::Object(fields) => fields,
                             _ => Map::new(),
                         };
-                        for part in &any.all_of {
+                        for (index, part) in any.all_of.iter().enumerate() {
+                            let part_at = format!("{at}/allOf/{index}");
                             if let Value::Object(fields) =
-                                self.value(part.into(), depth, all_properties)
+                                self.value(part.into(), &part_at, depth, all_properties)
                             {
                                 merged.extend(fields);
                             }
@@ -264,8 +366,9 @@ impl<'a> Examples<'a> {
                         self.fill_required(
                             any.all_of
                                 .iter()
-                                .map(Into::into)
-                                .chain(std::iter::once(view)),
+                                .enumerate()
+                                .map(|(index, part)| (format!("{at}/allOf/{index}"), part.into()))
+                                .chain(std::iter::once((at.to_owned(), view))),
                             &mut merged,
                             depth,
                         );
@@ -281,29 +384,39 @@ impl<'a> Examples<'a> {
     /// part that only says `required: [x]`), which no part's own example holds.
     fn fill_required(
         &self,
-        parts: impl Iterator<Item = SchemaView<'a>>,
+        parts: impl Iterator<Item = (String, SchemaView<'a>)>,
         merged: &mut Map<String, Value>,
         depth: usize,
     ) {
-        let objects: Vec<ObjectShape<'a>> = parts
-            .filter_map(|part| self.resolve(part))
-            .filter_map(|schema| match &schema.schema_kind {
+        let objects: Vec<(String, ObjectShape<'a>)> = parts
+            .filter_map(|(at, part)| {
+                let at = match part {
+                    SchemaView::Ref(reference) => reference.to_owned(),
+                    SchemaView::Inline(_) => at,
+                };
+                Some((at, self.resolve(part)?))
+            })
+            .filter_map(|(at, schema)| match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
-                    Some((&object.properties, object.required.as_slice()))
+                    Some((at, (&object.properties, object.required.as_slice())))
                 }
-                SchemaKind::Any(any) => Some((&any.properties, any.required.as_slice())),
+                SchemaKind::Any(any) => Some((at, (&any.properties, any.required.as_slice()))),
                 _ => None,
             })
             .collect();
-        for name in objects.iter().flat_map(|(_, required)| *required) {
+        for name in objects.iter().flat_map(|(_, (_, required))| *required) {
             if merged.contains_key(name) {
                 continue;
             }
-            let property = objects
-                .iter()
-                .find_map(|(properties, _)| properties.get(name));
-            if let Some(property) = property {
-                let value = self.value(property.into(), depth + 1, false);
+            let property = objects.iter().find_map(|(at, (properties, _))| {
+                let property = properties.get(name)?;
+                Some((
+                    format!("{at}/properties/{}", escape_pointer_token(name)),
+                    property,
+                ))
+            });
+            if let Some((property_at, property)) = property {
+                let value = self.value(property.into(), &property_at, depth + 1, false);
                 merged.insert(name.clone(), value);
             }
         }
@@ -370,6 +483,7 @@ impl<'a> Examples<'a> {
         properties: impl Iterator<Item = (&'a String, SchemaView<'a>)>,
         required: &[String],
         additional: Option<&'a AdditionalProperties>,
+        at: &str,
         depth: usize,
         all_properties: bool,
     ) -> Value {
@@ -394,15 +508,20 @@ impl<'a> Examples<'a> {
             {
                 continue;
             }
-            fields.insert(name.clone(), self.value(property, depth + 1, false));
+            let property_at = format!("{at}/properties/{}", escape_pointer_token(name));
+            fields.insert(
+                name.clone(),
+                self.value(property, &property_at, depth + 1, false),
+            );
         }
         if fields.is_empty()
             && let Some(AdditionalProperties::Schema(schema)) = additional
         {
             let schema: &ReferenceOr<Schema> = schema;
+            let additional_at = format!("{at}/additionalProperties");
             fields.insert(
                 "key".to_owned(),
-                self.value(schema.into(), depth + 1, false),
+                self.value(schema.into(), &additional_at, depth + 1, false),
             );
         }
         Value::Object(fields)
@@ -627,7 +746,7 @@ mod tests {
 
     fn example(document: &OpenAPI, name: &str) -> Value {
         let reference = format!("#/components/schemas/{name}");
-        Examples::new(document).body(SchemaView::Ref(&reference))
+        Examples::new(document).body(SchemaView::Ref(&reference), &reference)
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! parameters, body and response; the schemas they reach are lowered on the way by
 //! [`types::TypeLowerer`].
 
+pub mod example_check;
 pub mod examples;
 pub mod grouping;
 pub mod names;
@@ -737,7 +738,7 @@ fn lower_operation<'a>(
             presence,
             style,
             doc,
-            example: examples::Examples::new(lowerer.document()).parameter(parameter),
+            example: lowerer.examples().parameter(parameter, &pointer),
         };
         if location == ParamLocation::Path {
             path_params.push(param);
@@ -814,6 +815,11 @@ fn lower_operation<'a>(
         &mut lowerer.diagnostics,
     );
     let path = split_path(op.path, &path_params);
+    let response_example_defects = if matches!(response, ResponseBody::Json(_)) {
+        response_example_defects(op, lowerer)
+    } else {
+        Vec::new()
+    };
     if op.raw_path.contains('#') {
         lowerer.diagnostics.push(Diagnostic::warning(
             format!("#/paths/{}", escape_pointer_token(op.raw_path)),
@@ -850,8 +856,85 @@ fn lower_operation<'a>(
             let kinds = operation_auth_kinds(lowerer.document(), op);
             (!kinds.is_empty()).then_some(kinds)
         },
+        response_example_defects,
         pointer: op.pointer.clone(),
     }
+}
+
+/// The examples of an operation's success JSON response that do not validate against
+/// its schema, each `pointer: violation`, also pushed as warnings. These are what a
+/// mock server (Prism) answers with: the response's first example; without one, a
+/// value built from the schema's own nested examples, so those are checked then.
+fn response_example_defects<'a>(op: &SpecOp<'a>, lowerer: &mut TypeLowerer<'a>) -> Vec<String> {
+    let components = lowerer_components(lowerer);
+    let Some((status, response)) =
+        op.operation
+            .responses
+            .responses
+            .iter()
+            .find(|(status, _)| match status {
+                StatusCode::Code(code) => (200..300).contains(code),
+                StatusCode::Range(range) => *range == 2,
+            })
+    else {
+        return Vec::new();
+    };
+    let Some((response, response_name)) =
+        resolve::<Response>(response, "responses", components.map(|c| &c.responses))
+    else {
+        return Vec::new();
+    };
+    let pointer = match response_name {
+        Some(name) => format!("#/components/responses/{}", escape_pointer_token(name)),
+        None => format!("{}/responses/{status}", op.pointer),
+    };
+    let Some((media_type, media)) = json_media(&response.content) else {
+        return Vec::new();
+    };
+    let Some(schema) = &media.schema else {
+        return Vec::new();
+    };
+    let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(media_type));
+    let mut examples: Vec<(String, &Value)> = Vec::new();
+    if let Some(example) = &media.example {
+        examples.push((format!("{media_pointer}/example"), example));
+    }
+    for (name, example) in &media.examples {
+        let resolved =
+            resolve::<openapiv3::Example>(example, "examples", components.map(|c| &c.examples));
+        if let Some((example, example_name)) = resolved
+            && let Some(value) = &example.value
+        {
+            let at = match example_name {
+                Some(name) => format!("#/components/examples/{}", escape_pointer_token(name)),
+                None => format!("{media_pointer}/examples/{}", escape_pointer_token(name)),
+            };
+            examples.push((format!("{at}/value"), value));
+        }
+    }
+    let check = lowerer.examples().check();
+    let view = SchemaView::from(schema);
+    let defects: Vec<(String, String)> = if examples.is_empty() {
+        check.invalid_examples_within(view, &format!("{media_pointer}/schema"))
+    } else {
+        examples
+            .into_iter()
+            .filter_map(|(at, value)| match check.check(view, value) {
+                crate::lower::example_check::Verdict::Invalid(violation) => Some((at, violation)),
+                _ => None,
+            })
+            .collect()
+    };
+    for (at, violation) in &defects {
+        lowerer.diagnostics.push(Diagnostic::warning(
+            at.clone(),
+            format!("this response example does not match its schema: {violation}"),
+        ));
+    }
+    defects
+        .into_iter()
+        .map(|(at, violation)| format!("{at}: {violation}"))
+        .collect()
 }
 
 /// Whether a config's operation reference (`METHOD /path` or an `operationId`) names `op`.
@@ -1205,7 +1288,7 @@ fn lower_body<'a>(
         return None;
     };
     let view: SchemaView<'a> = schema.into();
-    let body_example = examples::Examples::new(lowerer.document()).body(view);
+    let body_example = lowerer.examples().body(view, &schema_pointer);
     if let Some(properties) = lowerer.body_fields(view, &schema_pointer, &hint) {
         for field in properties {
             let ty = if kind == BodyKind::Multipart {
@@ -1311,7 +1394,7 @@ fn override_body<'a>(
             location: ParamLocation::Body,
             example: match &field.schema {
                 Some(schema) if !field.file => {
-                    examples::Examples::new(lowerer.document()).body(SchemaView::Ref(schema))
+                    lowerer.examples().body(SchemaView::Ref(schema), schema)
                 }
                 _ => Value::Null,
             },

@@ -159,6 +159,8 @@ pub struct TypeLowerer<'a> {
     /// while one is being merged, so a cycle ends): with it, merging is linear in the
     /// number of distinct schemas, not exponential in the depth of `allOf` chains.
     parts_cache: std::cell::RefCell<HashMap<String, Option<ObjectParts<'a>>>>,
+    /// Example values, made once per document (its validator is built on first use).
+    examples: super::examples::Examples<'a>,
 }
 
 impl<'a> TypeLowerer<'a> {
@@ -188,7 +190,14 @@ impl<'a> TypeLowerer<'a> {
             inline_names: HashMap::new(),
             diagnostics: Diagnostics::default(),
             parts_cache: std::cell::RefCell::default(),
+            examples: super::examples::Examples::new(document),
         }
+    }
+
+    /// Example values for this document's schemas and parameters.
+    #[must_use]
+    pub fn examples(&self) -> &super::examples::Examples<'a> {
+        &self.examples
     }
 
     /// The document being lowered.
@@ -1199,6 +1208,7 @@ impl<'a> TypeLowerer<'a> {
         fix_union_tags(&mut defs);
         fix_from_impls(&mut defs);
         box_recursive_fields(&mut defs);
+        self.diagnostics.0.extend(self.examples.take_warnings());
         (defs.into_values().collect(), self.diagnostics)
     }
 }

@@ -1,0 +1,481 @@
+//! Checks example values against their schemas, as a JSON Schema validator would.
+//!
+//! Input: the loaded document (its component schemas) and a value with the schema it
+//! claims to fit: a spec's `example`, `default` or `examples` entry, at a parameter,
+//! in a request body or in a response.
+//! Output: whether the value validates and, when it does not, the first violation
+//! (`"type" is a required property at /requested_teams/0`).
+//!
+//! Spec examples are often wrong: GitHub's answer `null` where the schema says
+//! object, DigitalOcean's omit required fields. A mock server (Prism) validates every
+//! request against the schema and serves the spec's examples as responses, so a
+//! wrong example sent as is fails a conformance test, and one served back fails to
+//! decode. Checking each one with a real validator (the `jsonschema` crate) lets the
+//! lowering stage use an example only when it is right, and say which are not.
+//!
+//! The document's schemas are OpenAPI 3.0 objects (3.1 ones were rewritten to that
+//! form by `load::normalize`), converted here to draft 4 JSON Schema, whose boolean
+//! `exclusiveMinimum` they share: `nullable` becomes a `null` type, `x-const` a
+//! one-value `enum`, and every `$ref` an absolute one into a single registry built
+//! once, on the first check. Nothing is fetched: the `jsonschema` crate is built
+//! without its file and HTTP resolvers. Patterns run on the linear-time `regex`
+//! engine, and a check whose schema would take too many steps for the value (an
+//! `allOf` fan-out from a hostile spec) is skipped, not run, so a spec cannot make
+//! the generator hang here.
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+
+use jsonschema::{Draft, PatternOptions, Registry, Resource};
+use openapiv3::OpenAPI;
+use serde_json::{Map, Value, json};
+
+use super::types::SchemaView;
+use crate::load::unescape_pointer_token;
+
+/// The registry's name for the document's component schemas.
+const COMPONENTS: &str = "urn:openapi:components";
+
+/// At most this many (schema, value) steps per check; beyond it the check is skipped.
+const MAX_STEPS: usize = 100_000;
+
+/// Validates values against one document's schemas.
+pub struct ExampleCheck<'a> {
+    document: &'a OpenAPI,
+    /// The component schemas as draft 4 JSON Schema, by name, and their registry;
+    /// made on the first check (`None` when the registry cannot be built).
+    prepared: OnceCell<Option<Prepared>>,
+    /// Verdicts already reached, by schema and value.
+    verdicts: RefCell<HashMap<(String, String), Verdict>>,
+}
+
+struct Prepared {
+    definitions: Map<String, Value>,
+    registry: Registry<'static>,
+}
+
+/// What a check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The value validates.
+    Valid,
+    /// The value does not: the first violation, with where in the value it is.
+    Invalid(String),
+    /// The check could not run (a schema the validator cannot compile, or one too
+    /// costly for this value); the value is taken as it is.
+    Unchecked,
+}
+
+impl<'a> ExampleCheck<'a> {
+    /// A checker for this document's schemas; nothing is converted until a check.
+    #[must_use]
+    pub fn new(document: &'a OpenAPI) -> Self {
+        Self {
+            document,
+            prepared: OnceCell::new(),
+            verdicts: RefCell::default(),
+        }
+    }
+
+    /// Checks a value against a schema of the document.
+    pub fn check(&self, view: SchemaView<'_>, value: &Value) -> Verdict {
+        let schema = match view {
+            SchemaView::Ref(reference) => ref_schema(reference),
+            SchemaView::Inline(schema) => match serde_json::to_value(schema) {
+                Ok(json) => to_json_schema(json),
+                Err(_) => return Verdict::Unchecked,
+            },
+        };
+        self.check_json(&schema, value)
+    }
+
+    /// Every `example` inside a schema (and the schemas it refers to) that does not
+    /// validate against the schema it sits in: `(pointer, violation)` pairs, each
+    /// component visited once. `at` is the pointer of `view` in the document.
+    pub fn invalid_examples_within(&self, view: SchemaView<'_>, at: &str) -> Vec<(String, String)> {
+        let Some(prepared) = self.prepared() else {
+            return Vec::new();
+        };
+        let root = match view {
+            SchemaView::Ref(reference) => ref_schema(reference),
+            SchemaView::Inline(schema) => match serde_json::to_value(schema) {
+                Ok(json) => to_json_schema(json),
+                Err(_) => return Vec::new(),
+            },
+        };
+        let mut found = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![(root, at.to_owned())];
+        while let Some((node, pointer)) = stack.pop() {
+            let Value::Object(object) = &node else {
+                continue;
+            };
+            if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+                if let Some(name) = definition_name(reference)
+                    && seen.insert(name.clone())
+                    && let Some(target) = prepared.definitions.get(&name)
+                {
+                    let pointer = format!(
+                        "#/components/schemas/{}",
+                        crate::diagnostics::escape_pointer_token(&name)
+                    );
+                    stack.push((target.clone(), pointer));
+                }
+                continue;
+            }
+            if let Some(example) = object.get("example")
+                && let Verdict::Invalid(violation) = self.check_json(&node, example)
+            {
+                found.push((format!("{pointer}/example"), violation));
+            }
+            for (key, child) in object {
+                match (key.as_str(), child) {
+                    ("properties" | "patternProperties", Value::Object(children)) => {
+                        for (name, child) in children {
+                            let token = crate::diagnostics::escape_pointer_token(name);
+                            stack.push((child.clone(), format!("{pointer}/{key}/{token}")));
+                        }
+                    }
+                    ("items" | "additionalProperties" | "not", Value::Object(_)) => {
+                        stack.push((child.clone(), format!("{pointer}/{key}")));
+                    }
+                    ("allOf" | "anyOf" | "oneOf", Value::Array(children)) => {
+                        for (index, child) in children.iter().enumerate() {
+                            stack.push((child.clone(), format!("{pointer}/{key}/{index}")));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    fn check_json(&self, schema: &Value, value: &Value) -> Verdict {
+        let key = (schema.to_string(), value.to_string());
+        if let Some(verdict) = self.verdicts.borrow().get(&key) {
+            return verdict.clone();
+        }
+        let verdict = self.run(schema, value);
+        self.verdicts.borrow_mut().insert(key, verdict.clone());
+        verdict
+    }
+
+    fn run(&self, schema: &Value, value: &Value) -> Verdict {
+        let Some(prepared) = self.prepared() else {
+            return Verdict::Unchecked;
+        };
+        let mut steps = MAX_STEPS;
+        if !steps_within(schema, value, &prepared.definitions, &mut steps) {
+            return Verdict::Unchecked;
+        }
+        let Ok(validator) = jsonschema::options()
+            .with_draft(Draft::Draft4)
+            .with_registry(&prepared.registry)
+            .with_pattern_options(PatternOptions::regex())
+            .build(schema)
+        else {
+            return Verdict::Unchecked;
+        };
+        match validator.iter_errors(value).next() {
+            None => Verdict::Valid,
+            Some(error) => {
+                let at = error.instance_path().to_string();
+                let mut message = error.to_string();
+                if message.len() > 200 {
+                    let mut end = 200;
+                    while !message.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    message.truncate(end);
+                    message.push('…');
+                }
+                if at.is_empty() {
+                    Verdict::Invalid(message)
+                } else {
+                    Verdict::Invalid(format!("{message}, at `{at}` in the value"))
+                }
+            }
+        }
+    }
+
+    fn prepared(&self) -> Option<&Prepared> {
+        self.prepared
+            .get_or_init(|| {
+                let schemas = self.document.components.as_ref().map(|c| &c.schemas);
+                let mut definitions = Map::new();
+                for (name, schema) in schemas.into_iter().flatten() {
+                    let json = serde_json::to_value(schema).ok()?;
+                    definitions.insert(name.clone(), to_json_schema(json));
+                }
+                let root = json!({
+                    "$schema": "http://json-schema.org/draft-04/schema#",
+                    "definitions": Value::Object(definitions.clone()),
+                });
+                let registry = Registry::new()
+                    .draft(Draft::Draft4)
+                    .add(COMPONENTS, Resource::from_contents(root))
+                    .ok()?
+                    .prepare()
+                    .ok()?;
+                Some(Prepared {
+                    definitions,
+                    registry,
+                })
+            })
+            .as_ref()
+    }
+}
+
+/// `{"$ref": …}` into the registry, for a `#/components/schemas/…` reference; any
+/// other (the loader allows no other) accepts everything.
+fn ref_schema(reference: &str) -> Value {
+    match reference.strip_prefix("#/components/schemas/") {
+        Some(token) => json!({ "$ref": format!("{COMPONENTS}#/definitions/{token}") }),
+        None => json!({}),
+    }
+}
+
+/// The component a registry `$ref` names.
+fn definition_name(reference: &str) -> Option<String> {
+    let token = reference
+        .strip_prefix(COMPONENTS)?
+        .strip_prefix("#/definitions/")?;
+    Some(unescape_pointer_token(token))
+}
+
+/// An OpenAPI 3.0 schema object (serialized) as draft 4 JSON Schema.
+fn to_json_schema(schema: Value) -> Value {
+    let Value::Object(mut object) = schema else {
+        return schema;
+    };
+    if let Some(Value::String(reference)) = object.get("$ref") {
+        return ref_schema(&reference.clone());
+    }
+    for (key, child) in &mut object {
+        match key.as_str() {
+            "properties" | "patternProperties" => {
+                if let Value::Object(children) = child {
+                    for value in children.values_mut() {
+                        *value = to_json_schema(std::mem::take(value));
+                    }
+                }
+            }
+            "items" | "additionalProperties" | "not" => {
+                if child.is_object() {
+                    *child = to_json_schema(std::mem::take(child));
+                }
+            }
+            "allOf" | "anyOf" | "oneOf" => {
+                if let Value::Array(children) = child {
+                    for value in children {
+                        *value = to_json_schema(std::mem::take(value));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(constant) = object.remove("x-const") {
+        object.insert("enum".to_owned(), Value::Array(vec![constant]));
+    }
+    // `required: []` is not draft 4 (it wants at least one name); it means nothing.
+    if object
+        .get("required")
+        .is_some_and(|r| r.as_array().is_some_and(Vec::is_empty))
+    {
+        object.remove("required");
+    }
+    if object.remove("nullable") == Some(Value::Bool(true)) {
+        if let Some(Value::Array(values)) = object.get_mut("enum")
+            && !values.contains(&Value::Null)
+        {
+            values.push(Value::Null);
+        }
+        match object.get_mut("type") {
+            Some(Value::String(name)) => {
+                let name = std::mem::take(name);
+                object.insert("type".to_owned(), json!([name, "null"]));
+            }
+            Some(_) => {}
+            None => return json!({ "anyOf": [{ "type": "null" }, Value::Object(object)] }),
+        }
+    }
+    Value::Object(object)
+}
+
+/// Whether validating `value` against `schema` stays within `steps` (schema, value)
+/// pairs: the walk a validator makes, counted, not checked.
+fn steps_within(
+    schema: &Value,
+    value: &Value,
+    definitions: &Map<String, Value>,
+    steps: &mut usize,
+) -> bool {
+    if *steps == 0 {
+        return false;
+    }
+    *steps -= 1;
+    let Value::Object(object) = schema else {
+        return true;
+    };
+    if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+        return match definition_name(reference).and_then(|name| definitions.get(&name)) {
+            Some(target) => steps_within(target, value, definitions, steps),
+            None => true,
+        };
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = object.get(key) {
+            for branch in branches {
+                if !steps_within(branch, value, definitions, steps) {
+                    return false;
+                }
+            }
+        }
+    }
+    if let Some(not) = object.get("not")
+        && !steps_within(not, value, definitions, steps)
+    {
+        return false;
+    }
+    match value {
+        Value::Object(fields) => {
+            let properties = object.get("properties").and_then(Value::as_object);
+            let additional = object.get("additionalProperties");
+            fields.iter().all(|(name, field)| {
+                match properties.and_then(|p| p.get(name)).or(additional) {
+                    Some(child) => steps_within(child, field, definitions, steps),
+                    None => true,
+                }
+            })
+        }
+        Value::Array(items) => match object.get("items") {
+            Some(child) => items
+                .iter()
+                .all(|item| steps_within(child, item, definitions, steps)),
+            None => true,
+        },
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(schemas: &Value) -> OpenAPI {
+        serde_json::from_value(json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        }))
+        .expect("a document")
+    }
+
+    fn verdict(document: &OpenAPI, name: &str, value: &Value) -> Verdict {
+        let reference = format!("#/components/schemas/{name}");
+        ExampleCheck::new(document).check(SchemaView::Ref(&reference), value)
+    }
+
+    #[test]
+    fn required_types_nullable_and_refs_are_checked() {
+        let document = document(&json!({
+            "Team": {"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "string"},
+                "parent": {"$ref": "#/components/schemas/Team"},
+                "note": {"type": "string", "nullable": true},
+                "kind": {"type": "string", "enum": ["a", "b"], "nullable": true},
+            }},
+            "Empty": {"type": "object"},
+        }));
+        assert_eq!(
+            verdict(&document, "Team", &json!({"type": "x"})),
+            Verdict::Valid
+        );
+        assert_eq!(
+            verdict(
+                &document,
+                "Team",
+                &json!({"type": "x", "note": null, "kind": null})
+            ),
+            Verdict::Valid
+        );
+        let Verdict::Invalid(missing) =
+            verdict(&document, "Team", &json!({"type": "x", "parent": {}}))
+        else {
+            panic!("a missing required field in a referenced schema is found");
+        };
+        assert!(
+            missing.contains("\"type\" is a required property"),
+            "{missing}"
+        );
+        assert!(missing.contains("/parent"), "{missing}");
+        assert!(matches!(
+            verdict(&document, "Empty", &Value::Null),
+            Verdict::Invalid(_)
+        ));
+        assert!(matches!(
+            verdict(&document, "Team", &json!({"type": "x", "kind": "c"})),
+            Verdict::Invalid(_)
+        ));
+    }
+
+    #[test]
+    fn examples_inside_a_schema_are_found_with_their_pointers() {
+        let document = document(&json!({
+            "User": {"type": "object", "properties": {
+                "gravatar_id": {"type": "string", "example": 1},
+                "login": {"type": "string", "example": "octocat"},
+                "team": {"$ref": "#/components/schemas/Team"},
+            }},
+            "Team": {"type": "object", "required": ["id"], "example": {"name": "x"},
+                     "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        }));
+        let check = ExampleCheck::new(&document);
+        let found = check.invalid_examples_within(
+            SchemaView::Ref("#/components/schemas/User"),
+            "#/paths/~1u/get",
+        );
+        let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/components/schemas/Team/example",
+                "#/components/schemas/User/properties/gravatar_id/example"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_costly_check_is_skipped_not_run() {
+        // Twelve levels of four-way `allOf`: 4^12 steps for one value.
+        let mut schemas = Map::new();
+        schemas.insert("L12".to_owned(), json!({"type": "object"}));
+        for level in (0..12).rev() {
+            let next = format!("#/components/schemas/L{}", level + 1);
+            schemas.insert(
+                format!("L{level}"),
+                json!({"allOf": [{"$ref": next}, {"$ref": next}, {"$ref": next}, {"$ref": next}]}),
+            );
+        }
+        let document = document(&Value::Object(schemas));
+        assert_eq!(verdict(&document, "L0", &json!({})), Verdict::Unchecked);
+        assert_eq!(verdict(&document, "L10", &json!({})), Verdict::Valid);
+    }
+
+    #[test]
+    fn patterns_use_the_linear_engine() {
+        let document = document(&json!({
+            "Id": {"type": "string", "pattern": "^(a+)+$"},
+        }));
+        let long = format!("{}!", "a".repeat(5000));
+        assert!(matches!(
+            verdict(&document, "Id", &json!(long)),
+            Verdict::Invalid(_)
+        ));
+        assert_eq!(verdict(&document, "Id", &json!("aaa")), Verdict::Valid);
+    }
+}
