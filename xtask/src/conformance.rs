@@ -173,6 +173,10 @@ fn install_prism(root: &Path) -> Result<PathBuf, String> {
 struct Tally {
     passed: usize,
     failed: Vec<(String, String)>,
+    /// Passes that say why they are passes of another kind: the mock could not make
+    /// the response, or the spec's own response example is wrong and a response made
+    /// from the schema was decoded instead. `(test, the test's note)`.
+    noted: Vec<(String, String)>,
 }
 
 /// Generates one spec's SDK into its own workspace under `target/<dir>/`.
@@ -224,43 +228,61 @@ fn tally_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<Tally, String
         .args(["test", "--package", &suite.package, "--test", "conformance"])
         .current_dir(&suite.workspace)
         .env("RUST_BACKTRACE", "0")
-        .args(["--", "--ignored", "--test-threads=2"])
+        // The passes' output too: a pass's note says what kind of pass it was.
+        .args(["--", "--ignored", "--test-threads=2", "--show-output"])
         .env("CONFORMANCE_BASE_URL", format!("http://127.0.0.1:{port}"))
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"));
     server.stop();
     let output = output?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut passed = 0;
+    let mut passed = Vec::new();
     let mut failed = Vec::new();
     for line in stdout.lines() {
         if let Some(rest) = line.strip_prefix("test ") {
-            if rest.ends_with(" ... ok") {
-                passed += 1;
+            if let Some(test) = rest.strip_suffix(" ... ok") {
+                passed.push(test.to_owned());
             } else if let Some(test) = rest.strip_suffix(" ... FAILED") {
                 failed.push((test.to_owned(), String::new()));
             }
         }
     }
-    // Each failure's panic message, from its `---- name stdout ----` section.
-    let mut current: Option<usize> = None;
+    // Each failure's panic message, and each pass's note, from the test's
+    // `---- name stdout ----` section.
+    let mut noted = Vec::new();
+    let mut current: Option<(String, bool)> = None;
     for line in stdout.lines() {
         if let Some(name) = line
             .strip_prefix("---- ")
             .and_then(|rest| rest.strip_suffix(" stdout ----"))
         {
-            current = failed.iter().position(|(test, _)| test == name);
+            let failing = failed.iter().any(|(test, _)| test == name);
+            current = Some((name.to_owned(), failing));
             continue;
         }
-        if let Some(index) = current {
-            if failed[index].1.is_empty() && !line.starts_with("thread ") && !line.trim().is_empty()
-            {
-                failed[index].1 = line.chars().take(300).collect();
-                current = None;
-            }
+        let Some((name, failing)) = &current else {
+            continue;
+        };
+        if line.starts_with("thread ") || line.trim().is_empty() {
+            continue;
         }
+        let text: String = line.chars().take(300).collect();
+        if *failing {
+            if let Some(entry) = failed.iter_mut().find(|(test, _)| test == name)
+                && entry.1.is_empty()
+            {
+                entry.1 = text;
+            }
+        } else if passed.contains(name) {
+            noted.push((name.clone(), text));
+        }
+        current = None;
     }
-    Ok(Tally { passed, failed })
+    Ok(Tally {
+        passed: passed.len(),
+        failed,
+        noted,
+    })
 }
 
 /// Every corpus spec's suite against Prism: a table of pass rates and failures.
@@ -280,6 +302,7 @@ fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), Stri
         "| spec | methods | pass | fail | pass rate |\n| --- | ---: | ---: | ---: | ---: |\n",
     );
     let mut failures = String::new();
+    let mut notes = String::new();
     for spec in &specs {
         let name = spec
             .file_name()
@@ -311,6 +334,12 @@ fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), Stri
                         format_args!("- `{name}` `{test}`: {reason}\n"),
                     );
                 }
+                for (test, note) in &tally.noted {
+                    let _ = std::fmt::Write::write_fmt(
+                        &mut notes,
+                        format_args!("- `{name}` `{test}`: {note}\n"),
+                    );
+                }
             }
             Err(error) => {
                 let first = error
@@ -330,10 +359,10 @@ fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), Stri
             }
         }
     }
-    println!("{table}\n{failures}");
+    println!("{table}\n{failures}\n{notes}");
     if write_docs {
         let doc = format!(
-            "# Conformance of generated SDKs on the real-spec corpus\n\nWritten by `cargo xtask conformance --corpus --write-docs`: each spec in `shared/corpus` is generated, its `tests/conformance.rs` built and run against Prism started with the same spec; one test per method.\n\n{table}\n## Failures\n\n{failures}"
+            "# Conformance of generated SDKs on the real-spec corpus\n\nWritten by `cargo xtask conformance --corpus --write-docs`: each spec in `shared/corpus` is generated, its `tests/conformance.rs` built and run against Prism started with the same spec; one test per method.\n\n{table}\n## Failures\n\n{failures}\n## Passes of another kind\n\nThese passed, and say how: the mock validated the request but could not make the response (an event stream, a redirect off the mock, no example for the media type), or the spec's own response example contradicts its schema (the pointer and the violation are named; the generator warns about each) and the SDK decoded a response the mock made from the schema instead.\n\n{notes}"
         );
         std::fs::write(root.join("docs/CONFORMANCE.md"), doc).map_err(|e| e.to_string())?;
     }

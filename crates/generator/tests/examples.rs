@@ -41,6 +41,7 @@ fn examples_that_contradict_their_schemas_are_replaced_warned_and_listed() {
             "#/paths/~1teams/post/responses/201/content/application~1json/example",
             "#/paths/~1teams~1{team_id}/get/parameters/0/example",
             "#/paths/~1teams~1{team_id}/get/parameters/1/example",
+            "#/paths/~1teams~1{team_id}~1archive/post/responses/201/content/application~1json/examples/default/value",
         ]
     );
     // Each warning is located in the source, and says what is wrong.
@@ -119,11 +120,23 @@ fn examples_that_contradict_their_schemas_are_replaced_warned_and_listed() {
             .starts_with("#/components/schemas/Team/properties/gravatar_id/example: ")
     );
 
+    // `value: null` is a null example (GitHub's for its empty objects), not none.
+    let archive = operations
+        .iter()
+        .find(|o| o.operation_id.as_deref() == Some("archiveTeam"))
+        .expect("archiveTeam");
+    assert_eq!(
+        archive.response_example_defects.len(),
+        1,
+        "{:?}",
+        archive.response_example_defects
+    );
+
     // The conformance test then retries a decode failure with a schema-made response.
     let tests = &generated.files["tests/conformance.rs"];
     assert_eq!(
         tests.matches("\"Prefer\", \"dynamic=true\"").count(),
-        2,
+        3,
         "{tests}"
     );
 }

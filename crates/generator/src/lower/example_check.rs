@@ -277,6 +277,7 @@ fn to_json_schema(schema: Value) -> Value {
             _ => {}
         }
     }
+    discriminate(&mut object);
     if let Some(constant) = object.remove("x-const") {
         object.insert("enum".to_owned(), Value::Array(vec![constant]));
     }
@@ -303,6 +304,63 @@ fn to_json_schema(schema: Value) -> Value {
         }
     }
     Value::Object(object)
+}
+
+/// A `oneOf` / `anyOf` with a `discriminator`: each `$ref` alternative also requires
+/// the tag property to hold one of its own tags (the `mapping` keys that name it, or
+/// else its component name), as the SDK's decoder does, so a value whose tag names
+/// one alternative while its fields fit another is not taken for valid.
+fn discriminate(object: &mut Map<String, Value>) {
+    let Some(Value::Object(discriminator)) = object.get("discriminator") else {
+        return;
+    };
+    let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        return;
+    };
+    let property = property.to_owned();
+    let mapping: Vec<(String, String)> = discriminator
+        .get("mapping")
+        .and_then(Value::as_object)
+        .map(|mapping| {
+            mapping
+                .iter()
+                .filter_map(|(tag, target)| {
+                    let target = target.as_str()?;
+                    let name = target
+                        .strip_prefix("#/components/schemas/")
+                        .unwrap_or(target);
+                    Some((tag.clone(), unescape_pointer_token(name)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for keyword in ["oneOf", "anyOf"] {
+        let Some(Value::Array(alternatives)) = object.get_mut(keyword) else {
+            continue;
+        };
+        for alternative in alternatives {
+            let Some(name) = alternative
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(definition_name)
+            else {
+                continue;
+            };
+            let mut tags: Vec<Value> = mapping
+                .iter()
+                .filter(|(_, target)| *target == name)
+                .map(|(tag, _)| Value::String(tag.clone()))
+                .collect();
+            if tags.is_empty() {
+                tags.push(Value::String(name));
+            }
+            let reference = std::mem::take(alternative);
+            *alternative = json!({"allOf": [
+                reference,
+                {"required": [property], "properties": {property.as_str(): {"enum": tags}}},
+            ]});
+        }
+    }
 }
 
 /// Whether validating `value` against `schema` stays within `steps` (schema, value)
@@ -421,6 +479,39 @@ mod tests {
             verdict(&document, "Team", &json!({"type": "x", "kind": "c"})),
             Verdict::Invalid(_)
         ));
+    }
+
+    #[test]
+    fn a_discriminator_tag_must_name_the_alternative_the_value_fits() {
+        let document = document(&json!({
+            "Assign": {"type": "object", "required": ["type", "droplet_id"], "properties": {
+                "type": {"type": "string"}, "droplet_id": {"type": "integer"}}},
+            "Unassign": {"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "string"}}},
+            "Action": {
+                "oneOf": [{"$ref": "#/components/schemas/Assign"}, {"$ref": "#/components/schemas/Unassign"}],
+                "discriminator": {"propertyName": "type", "mapping": {
+                    "assign": "#/components/schemas/Assign", "unassign": "#/components/schemas/Unassign"}},
+            },
+        }));
+        // Only `Unassign`'s fields, with `Assign`'s tag: a validator that ignores the
+        // discriminator takes it, the SDK cannot decode it.
+        assert!(matches!(
+            verdict(&document, "Action", &json!({"type": "assign"})),
+            Verdict::Invalid(_)
+        ));
+        assert_eq!(
+            verdict(&document, "Action", &json!({"type": "unassign"})),
+            Verdict::Valid
+        );
+        assert_eq!(
+            verdict(
+                &document,
+                "Action",
+                &json!({"type": "assign", "droplet_id": 1})
+            ),
+            Verdict::Valid
+        );
     }
 
     #[test]

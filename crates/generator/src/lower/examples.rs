@@ -89,6 +89,7 @@ impl<'a> Examples<'a> {
                 let schema_at = format!("{at}/schema");
                 declared
                     .and_then(|(pointer, example)| self.declared(schema.into(), example, &pointer))
+                    .or_else(|| self.text_alternative(schema.into(), &schema_at))
                     .unwrap_or_else(|| self.value(schema.into(), &schema_at, 0, false))
             }
             ParameterSchemaOrContent::Content(_) => declared
@@ -97,11 +98,41 @@ impl<'a> Examples<'a> {
         }
     }
 
+    /// For a parameter whose schema is a `oneOf`: the first alternative's value that is
+    /// a string the union accepts. A parameter travels as text, which a server (or
+    /// the mock) reads as each alternative's type in turn, so `1` for
+    /// `oneOf [integer, string]` matches both and fails "exactly one"; a word matches
+    /// only the string.
+    fn text_alternative(&self, view: SchemaView<'a>, at: &str) -> Option<Value> {
+        let SchemaKind::OneOf { one_of } = &self.resolve(view)?.schema_kind else {
+            return None;
+        };
+        one_of.iter().enumerate().find_map(|(index, alternative)| {
+            let value = self.value(alternative.into(), &format!("{at}/oneOf/{index}"), 0, false);
+            (value
+                .as_str()
+                .is_some_and(|text| text.parse::<f64>().is_err())
+                && self.check.check(view, &value) == Verdict::Valid)
+                .then_some(value)
+        })
+    }
+
     /// An example for a request body's schema, with every top-level property filled.
     /// `at` is the schema's pointer.
     #[must_use]
     pub fn body(&self, schema: SchemaView<'a>, at: &str) -> Value {
-        self.value(schema, at, 0, true)
+        let full = self.value(schema, at, 0, true);
+        if !matches!(self.check.check(schema, &full), Verdict::Invalid(_)) {
+            return full;
+        }
+        // Every optional field together can break the schema (a `oneOf` of required
+        // sets that more than one then satisfies); the required ones alone may not.
+        let required = self.value(schema, at, 0, false);
+        if self.check.check(schema, &required) == Verdict::Valid {
+            required
+        } else {
+            full
+        }
     }
 
     /// A declared example, fitted to its schema's shape (see [`Self::fitted`]), if the
@@ -280,14 +311,7 @@ impl<'a> Examples<'a> {
                 } else {
                     "anyOf"
                 };
-                list.first().map_or(Value::Null, |first| {
-                    self.value(
-                        first.into(),
-                        &format!("{at}/{keyword}/0"),
-                        depth,
-                        all_properties,
-                    )
-                })
+                self.union_value(view, list, keyword, at, depth, all_properties)
             }
             SchemaKind::AllOf { all_of } => {
                 let mut merged = Map::new();
@@ -311,14 +335,17 @@ impl<'a> Examples<'a> {
                 if let Some(first) = any.enumeration.iter().find(|v| !v.is_null()) {
                     return first.clone();
                 }
-                let first = match (any.one_of.first(), any.any_of.first()) {
-                    (Some(first), _) => Some((first, "oneOf")),
-                    (None, Some(first)) => Some((first, "anyOf")),
-                    (None, None) => None,
-                };
-                if let Some((first, keyword)) = first {
-                    let first_at = format!("{at}/{keyword}/0");
-                    return self.value(first.into(), &first_at, depth, all_properties);
+                if !any.properties.is_empty()
+                    && let Some(value) =
+                        self.object_with_alternative(view, any, at, depth, all_properties)
+                {
+                    return value;
+                }
+                if !any.one_of.is_empty() {
+                    return self.union_value(view, &any.one_of, "oneOf", at, depth, all_properties);
+                }
+                if !any.any_of.is_empty() {
+                    return self.union_value(view, &any.any_of, "anyOf", at, depth, all_properties);
                 }
                 match any.typ.as_deref() {
                     Some("string") => Value::String(string_example(
@@ -378,6 +405,91 @@ impl<'a> Examples<'a> {
                 }
             }
         }
+    }
+
+    /// A value for an object schema that has its own properties and a `oneOf` / `anyOf`
+    /// of further constraints (GitHub's "an `id`, or `owner`, `repo` and `number`"):
+    /// its own properties, all of them or else the required ones, with what one
+    /// alternative requires filled in; the first combination the validator accepts.
+    fn object_with_alternative(
+        &self,
+        view: SchemaView<'a>,
+        any: &'a openapiv3::AnySchema,
+        at: &str,
+        depth: usize,
+        all_properties: bool,
+    ) -> Option<Value> {
+        let (list, keyword) = if any.one_of.is_empty() {
+            (&any.any_of, "anyOf")
+        } else {
+            (&any.one_of, "oneOf")
+        };
+        if list.is_empty() {
+            return None;
+        }
+        let mut tries = vec![all_properties];
+        if all_properties {
+            tries.push(false);
+        }
+        for all in tries {
+            let Value::Object(base) = self.object(
+                any.properties
+                    .iter()
+                    .map(|(name, schema)| (name, schema.into())),
+                &any.required,
+                any.additional_properties.as_ref(),
+                at,
+                depth,
+                all,
+            ) else {
+                continue;
+            };
+            for (index, alternative) in list.iter().enumerate().take(4) {
+                let alternative_at = format!("{at}/{keyword}/{index}");
+                let mut candidate = base.clone();
+                if let Value::Object(fields) =
+                    self.value(alternative.into(), &alternative_at, depth, false)
+                {
+                    candidate.extend(fields);
+                }
+                let parts = [(alternative_at, alternative.into()), (at.to_owned(), view)];
+                self.fill_required(parts.into_iter(), &mut candidate, depth);
+                let candidate = Value::Object(candidate);
+                if self.check.check(view, &candidate) == Verdict::Valid {
+                    return Some(candidate);
+                }
+            }
+        }
+        None
+    }
+
+    /// A value for a `oneOf` / `anyOf`: the first alternative's, unless the validator
+    /// refuses it for the whole union (a `oneOf` whose first two alternatives both
+    /// accept it, a discriminator tag naming another alternative); then the next
+    /// alternatives are tried, a few at most, and the first stays the fallback.
+    fn union_value(
+        &self,
+        view: SchemaView<'a>,
+        list: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        at: &str,
+        depth: usize,
+        all_properties: bool,
+    ) -> Value {
+        let mut first = None;
+        for (index, alternative) in list.iter().enumerate().take(4) {
+            let candidate = self.value(
+                alternative.into(),
+                &format!("{at}/{keyword}/{index}"),
+                depth,
+                all_properties,
+            );
+            if !matches!(self.check.check(view, &candidate), Verdict::Invalid(_)) {
+                return candidate;
+            }
+            first.get_or_insert(candidate);
+        }
+        first.unwrap_or(Value::Null)
     }
 
     /// Fills the properties an `allOf` requires in one part but defines in another (a
@@ -608,11 +720,12 @@ fn pattern_example(
         .strip_suffix('$')
         .filter(|rest| !rest.ends_with('\\'))
         .unwrap_or(pattern);
+    let pattern = ascii_pattern(pattern);
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(true)
         .build()
-        .parse(pattern)
+        .parse(&pattern)
         .ok()?;
     let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
     // FNV-1a of the pattern: the seed, so the example never changes between runs.
@@ -631,6 +744,56 @@ fn pattern_example(
             && !text.chars().any(char::is_control);
         fits.then_some(text)
     })
+}
+
+/// The pattern with its wildcards and shorthand classes narrowed to printable ASCII
+/// (`.` to `[ -~]`, `\d` to `[0-9]`, `\w` to `[0-9A-Za-z_]`, `\s` to a space, `\D`
+/// to the printable non-digits), which every engine reads alike: a JSON Schema
+/// pattern is ECMAScript, whose `\d` is ASCII, and the byte-level parser that keeps
+/// the output ASCII refuses a `.` that could match non-UTF-8 bytes. Each narrowed
+/// form matches a subset of the original, so a match of this one matches that.
+fn ascii_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    // Right after `[` or `[^`, a `]` is a literal, not the end of the class.
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let at_class_start = std::mem::take(&mut class_start);
+        match c {
+            '\\' => match chars.next() {
+                Some('d') => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
+                Some('w') => out.push_str(if in_class {
+                    "0-9A-Za-z_"
+                } else {
+                    "[0-9A-Za-z_]"
+                }),
+                Some('s') => out.push_str(if in_class { " " } else { "[ ]" }),
+                Some('D') if !in_class => out.push_str("[ -/:-~]"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push('[');
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+            }
+            ']' if in_class && !at_class_start => {
+                in_class = false;
+                out.push(']');
+            }
+            '.' if !in_class => out.push_str("[ -~]"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// `count` different items like `item`: other values of the item's enum when it has
@@ -732,6 +895,28 @@ mod tests {
             None,
             "a lookahead is not read"
         );
+        // Nexus's semver: `\d` is ASCII in ECMAScript, and `.` must not stop the parse.
+        let pattern = r"^\d+\.\d+\.\d+([\-\+].+)?$";
+        let version = pattern_example(pattern, None, None).expect("solved");
+        let mut parts = version.splitn(3, '.');
+        let (major, minor) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        let patch: String = parts
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        for part in [major, minor, patch.as_str()] {
+            assert!(
+                !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()),
+                "{version}"
+            );
+        }
+        let word = pattern_example(r"^[\w.-]+@\w+$", None, None).expect("solved");
+        assert!(word.is_ascii() && word.contains('@'), "{word}");
     }
 
     fn document(schemas: &Value) -> OpenAPI {

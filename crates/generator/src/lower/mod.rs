@@ -902,9 +902,13 @@ fn response_example_defects<'a>(op: &SpecOp<'a>, lowerer: &mut TypeLowerer<'a>) 
     for (name, example) in &media.examples {
         let resolved =
             resolve::<openapiv3::Example>(example, "examples", components.map(|c| &c.examples));
+        // `value: null` reads as no value: an example with neither a value nor an
+        // external one is a `null` example (GitHub's for its empty objects), which
+        // the mock serves as such.
         if let Some((example, example_name)) = resolved
-            && let Some(value) = &example.value
+            && (example.value.is_some() || example.external_value.is_none())
         {
+            let value = example.value.as_ref().unwrap_or(&Value::Null);
             let at = match example_name {
                 Some(name) => format!("#/components/examples/{}", escape_pointer_token(name)),
                 None => format!("{media_pointer}/examples/{}", escape_pointer_token(name)),
