@@ -117,6 +117,25 @@ impl<'a> Examples<'a> {
         })
     }
 
+    /// An example for a request body: the media type's own `example` (or first
+    /// `examples` entry) when it validates, else [`Self::body`]'s. `at` is the media
+    /// type's pointer; `examples` holds the resolved `examples` entries.
+    #[must_use]
+    pub fn media_body(
+        &self,
+        schema: SchemaView<'a>,
+        example: Option<&Value>,
+        examples: &[(String, Value)],
+        at: &str,
+    ) -> Value {
+        let declared = example
+            .map(|value| (format!("{at}/example"), value.clone()))
+            .or_else(|| examples.first().cloned());
+        declared
+            .and_then(|(pointer, value)| self.declared(schema, value, &pointer))
+            .unwrap_or_else(|| self.body(schema, &format!("{at}/schema")))
+    }
+
     /// An example for a request body's schema, with every top-level property filled.
     /// `at` is the schema's pointer.
     #[must_use]
@@ -315,13 +334,23 @@ impl<'a> Examples<'a> {
             }
             SchemaKind::AllOf { all_of } => {
                 let mut merged = Map::new();
+                let mut others = Vec::new();
                 for (index, part) in all_of.iter().enumerate() {
                     let part_at = format!("{at}/allOf/{index}");
                     match self.value(part.into(), &part_at, depth, all_properties) {
                         Value::Object(fields) => merged.extend(fields),
                         other if all_of.len() == 1 => return other,
-                        _ => {}
+                        other => others.push(other),
                     }
+                }
+                // Not an object (DigitalOcean's `allOf [tags array, {description}]`):
+                // the first part's value the whole accepts.
+                if merged.is_empty()
+                    && let Some(value) = others
+                        .into_iter()
+                        .find(|value| self.check.check(view, value) == Verdict::Valid)
+                {
+                    return value;
                 }
                 let parts = all_of
                     .iter()
@@ -527,9 +556,16 @@ impl<'a> Examples<'a> {
                     property,
                 ))
             });
-            if let Some((property_at, property)) = property {
-                let value = self.value(property.into(), &property_at, depth + 1, false);
-                merged.insert(name.clone(), value);
+            match property {
+                Some((property_at, property)) => {
+                    let value = self.value(property.into(), &property_at, depth + 1, false);
+                    merged.insert(name.clone(), value);
+                }
+                // Required, but no part says what it is (DigitalOcean's uptime check
+                // requires a `method` it never defines): any value will do.
+                None => {
+                    merged.insert(name.clone(), Value::String("string".to_owned()));
+                }
             }
         }
     }

@@ -861,6 +861,36 @@ fn lower_operation<'a>(
     }
 }
 
+/// A media type's `examples` entries, resolved, each with the pointer of its value.
+///
+/// `value: null` reads as no value in the typed document, so an entry with neither a
+/// value nor an external one is a `null` example (GitHub's, for its empty objects),
+/// which is what a mock server serves for it.
+fn media_examples(
+    media: &MediaType,
+    components: Option<&openapiv3::Components>,
+    media_pointer: &str,
+) -> Vec<(String, Value)> {
+    let mut examples = Vec::new();
+    for (name, example) in &media.examples {
+        let resolved =
+            resolve::<openapiv3::Example>(example, "examples", components.map(|c| &c.examples));
+        if let Some((example, example_name)) = resolved
+            && (example.value.is_some() || example.external_value.is_none())
+        {
+            let at = match example_name {
+                Some(name) => format!("#/components/examples/{}", escape_pointer_token(name)),
+                None => format!("{media_pointer}/examples/{}", escape_pointer_token(name)),
+            };
+            examples.push((
+                format!("{at}/value"),
+                example.value.clone().unwrap_or(Value::Null),
+            ));
+        }
+    }
+    examples
+}
+
 /// The examples of an operation's success JSON response that do not validate against
 /// its schema, each `pointer: violation`, also pushed as warnings. These are what a
 /// mock server (Prism) answers with: the response's first example; without one, a
@@ -895,27 +925,11 @@ fn response_example_defects<'a>(op: &SpecOp<'a>, lowerer: &mut TypeLowerer<'a>) 
         return Vec::new();
     };
     let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(media_type));
-    let mut examples: Vec<(String, &Value)> = Vec::new();
+    let mut examples: Vec<(String, Value)> = Vec::new();
     if let Some(example) = &media.example {
-        examples.push((format!("{media_pointer}/example"), example));
+        examples.push((format!("{media_pointer}/example"), example.clone()));
     }
-    for (name, example) in &media.examples {
-        let resolved =
-            resolve::<openapiv3::Example>(example, "examples", components.map(|c| &c.examples));
-        // `value: null` reads as no value: an example with neither a value nor an
-        // external one is a `null` example (GitHub's for its empty objects), which
-        // the mock serves as such.
-        if let Some((example, example_name)) = resolved
-            && (example.value.is_some() || example.external_value.is_none())
-        {
-            let value = example.value.as_ref().unwrap_or(&Value::Null);
-            let at = match example_name {
-                Some(name) => format!("#/components/examples/{}", escape_pointer_token(name)),
-                None => format!("{media_pointer}/examples/{}", escape_pointer_token(name)),
-            };
-            examples.push((format!("{at}/value"), value));
-        }
-    }
+    examples.extend(media_examples(media, components, &media_pointer));
     let check = lowerer.examples().check();
     let view = SchemaView::from(schema);
     let defects: Vec<(String, String)> = if examples.is_empty() {
@@ -923,7 +937,7 @@ fn response_example_defects<'a>(op: &SpecOp<'a>, lowerer: &mut TypeLowerer<'a>) 
     } else {
         examples
             .into_iter()
-            .filter_map(|(at, value)| match check.check(view, value) {
+            .filter_map(|(at, value)| match check.check(view, &value) {
                 crate::lower::example_check::Verdict::Invalid(violation) => Some((at, violation)),
                 _ => None,
             })
@@ -1292,7 +1306,12 @@ fn lower_body<'a>(
         return None;
     };
     let view: SchemaView<'a> = schema.into();
-    let body_example = lowerer.examples().body(view, &schema_pointer);
+    let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(media_type));
+    let examples = media_examples(media, lowerer_components(lowerer), &media_pointer);
+    let body_example =
+        lowerer
+            .examples()
+            .media_body(view, media.example.as_ref(), &examples, &media_pointer);
     if let Some(properties) = lowerer.body_fields(view, &schema_pointer, &hint) {
         for field in properties {
             let ty = if kind == BodyKind::Multipart {
