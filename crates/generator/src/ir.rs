@@ -192,6 +192,10 @@ pub struct Operation {
     /// test may then ask it for a response made from the schema instead; everywhere
     /// else they are only warnings.
     pub response_example_defects: Vec<String>,
+    /// The spec's only success answer is a redirect (`302` to the real service's
+    /// storage): a client follows it, so a conformance test against a mock, whose
+    /// `Location` is the spec's example URL, ends in a connection error off the mock.
+    pub redirects: bool,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
 }

@@ -782,7 +782,7 @@ fn pattern_example(
     })
 }
 
-/// The pattern with its wildcards and shorthand classes narrowed to printable ASCII
+/// The pattern without anchors, and with its wildcards and shorthand classes narrowed to printable ASCII
 /// (`.` to `[ -~]`, `\d` to `[0-9]`, `\w` to `[0-9A-Za-z_]`, `\s` to a space, `\D`
 /// to the printable non-digits), which every engine reads alike: a JSON Schema
 /// pattern is ECMAScript, whose `\d` is ASCII, and the byte-level parser that keeps
@@ -826,6 +826,9 @@ fn ascii_pattern(pattern: &str) -> String {
                 out.push(']');
             }
             '.' if !in_class => out.push_str("[ -~]"),
+            // Anchors cannot be sampled; the output is a whole string, which starts
+            // and ends where each alternative does (GitHub's `^ssh-rsa |^ecdsa-…`).
+            '^' | '$' if !in_class => {}
             other => out.push(other),
         }
     }
@@ -951,6 +954,16 @@ mod tests {
                 "{version}"
             );
         }
+        let key = pattern_example(
+            r"^ssh-(rsa|dss|ed25519) |^ecdsa-sha2-nistp(256|384|521) ",
+            None,
+            None,
+        )
+        .expect("anchors inside alternatives are read");
+        assert!(
+            key.starts_with("ssh-") || key.starts_with("ecdsa-sha2-nistp"),
+            "{key}"
+        );
         let word = pattern_example(r"^[\w.-]+@\w+$", None, None).expect("solved");
         assert!(word.is_ascii() && word.contains('@'), "{word}");
     }

@@ -815,11 +815,12 @@ fn lower_operation<'a>(
         &mut lowerer.diagnostics,
     );
     let path = split_path(op.path, &path_params);
-    let response_example_defects = if matches!(response, ResponseBody::Json(_)) {
-        response_example_defects(op, lowerer)
-    } else {
-        Vec::new()
-    };
+    let response_example_defects =
+        if !matches!(response, ResponseBody::EventStream(_) | ResponseBody::Empty) {
+            response_example_defects(op, lowerer)
+        } else {
+            Vec::new()
+        };
     if op.raw_path.contains('#') {
         lowerer.diagnostics.push(Diagnostic::warning(
             format!("#/paths/{}", escape_pointer_token(op.raw_path)),
@@ -857,6 +858,17 @@ fn lower_operation<'a>(
             (!kinds.is_empty()).then_some(kinds)
         },
         response_example_defects,
+        redirects: {
+            let codes = op.operation.responses.responses.keys();
+            let codes: Vec<&StatusCode> = codes.collect();
+            !codes.iter().any(|status| match status {
+                StatusCode::Code(code) => (200..300).contains(code),
+                StatusCode::Range(range) => *range == 2,
+            }) && codes.iter().any(|status| match status {
+                StatusCode::Code(code) => (300..400).contains(code),
+                StatusCode::Range(range) => *range == 3,
+            })
+        },
         pointer: op.pointer.clone(),
     }
 }
