@@ -251,6 +251,7 @@ fn tally_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<Tally, String
     // `---- name stdout ----` section.
     let mut noted = Vec::new();
     let mut current: Option<(String, bool)> = None;
+    let mut panic_next = false;
     for line in stdout.lines() {
         if let Some(name) = line
             .strip_prefix("---- ")
@@ -258,22 +259,38 @@ fn tally_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<Tally, String
         {
             let failing = failed.iter().any(|(test, _)| test == name);
             current = Some((name.to_owned(), failing));
+            panic_next = false;
             continue;
         }
         let Some((name, failing)) = &current else {
             continue;
         };
-        if line.starts_with("thread ") || line.trim().is_empty() {
+        if line.trim().is_empty() {
             continue;
         }
         let text: String = line.chars().take(300).collect();
         if *failing {
-            if let Some(entry) = failed.iter_mut().find(|(test, _)| test == name)
-                && entry.1.is_empty()
-            {
-                entry.1 = text;
+            // The panic's message, on the line after `thread '…' panicked at`; a
+            // note the test printed before it is only kept when there is no panic.
+            if let Some(entry) = failed.iter_mut().find(|(test, _)| test == name) {
+                if line.starts_with("thread ") {
+                    panic_next = true;
+                    continue;
+                }
+                if panic_next || entry.1.is_empty() {
+                    entry.1 = text;
+                }
+                if panic_next {
+                    panic_next = false;
+                    current = None;
+                }
             }
-        } else if passed.contains(name) {
+            continue;
+        }
+        if line.starts_with("thread ") {
+            continue;
+        }
+        if passed.contains(name) {
             noted.push((name.clone(), text));
         }
         current = None;

@@ -187,15 +187,19 @@ pub struct Operation {
     /// The schemes this operation accepts, when they are not all of the client's
     /// (`security` naming only `api_key` where the API also has OAuth).
     pub auth: Option<Vec<AuthKind>>,
-    /// The spec's own examples of the success response that contradict its schema,
-    /// each as `pointer: violation`. A mock server serves these, so the conformance
-    /// test may then ask it for a response made from the schema instead; everywhere
-    /// else they are only warnings.
+    /// Why a mock server's usual success response will not fit the schema, each as
+    /// `pointer: reason`: the spec's own examples that contradict it (also warnings),
+    /// or a recursive schema, whose built example the mock cuts short. The
+    /// conformance test may then ask the mock for a response made from the schema.
     pub response_example_defects: Vec<String>,
     /// The spec's only success answer is a redirect (`302` to the real service's
     /// storage): a client follows it, so a conformance test against a mock, whose
     /// `Location` is the spec's example URL, ends in a connection error off the mock.
     pub redirects: bool,
+    /// The spec declares no success answer at all, not even a redirect (Directus's
+    /// password reset lists only `401`): a mock answers a valid request with an error
+    /// the spec declares, which the conformance test then takes for a pass.
+    pub declares_no_success: bool,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
 }

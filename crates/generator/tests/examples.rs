@@ -140,3 +140,32 @@ fn examples_that_contradict_their_schemas_are_replaced_warned_and_listed() {
         "{tests}"
     );
 }
+
+#[test]
+fn a_recursive_response_is_listed_as_one_the_mock_cuts_short() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/recursive.yaml");
+    let spec = std::fs::read(path).expect("fixture");
+    let generated = generate(&spec, "recursive.yaml", &Config::default()).expect("generates");
+    let operations = operations(&generated.api.root);
+    assert!(
+        operations.iter().any(|o| o
+            .response_example_defects
+            .iter()
+            .any(|d| d.contains("the schema is recursive"))),
+        "{:#?}",
+        operations
+            .iter()
+            .map(|o| &o.response_example_defects)
+            .collect::<Vec<_>>()
+    );
+    // A mock limit, not a spec defect: no warning.
+    assert!(
+        !generated
+            .warnings
+            .0
+            .iter()
+            .any(|w| w.message.contains("recursive")),
+        "{:?}",
+        generated.warnings
+    );
+}

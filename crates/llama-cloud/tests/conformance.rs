@@ -1627,167 +1627,240 @@ async fn page_figures_generate_file_presigned_url() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_search() {
-    let mut params = llama_cloud::types::PipelinesSearchParams::default();
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.project_name = Some("string".to_owned());
-    params.pipeline_name = Some("string".to_owned());
-    params.pipeline_type = Some(
-        value::<llama_cloud::types::PipelineType>("\"PLAYGROUND\""),
-    );
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    check_request("pipelines.search", client().pipelines().search(params).await);
+    let call = || {
+        let mut params = llama_cloud::types::PipelinesSearchParams::default();
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.project_name = Some("string".to_owned());
+        params.pipeline_name = Some("string".to_owned());
+        params.pipeline_type = Some(
+            value::<llama_cloud::types::PipelineType>("\"PLAYGROUND\""),
+        );
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        client().pipelines().search(params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.search",
+                "#/paths/~1api~1v1~1pipelines/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.search", outcome);
 }
 /// `PUT /api/v1/pipelines`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_upsert() {
-    let mut params = llama_cloud::types::PipelinesUpsertParams::new("string".to_owned());
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.embedding_config = llama_cloud::Nullable::Value(
-        value::<
-            llama_cloud::types::PipelineCreateEmbeddingConfig,
-        >("{\"type\":\"AZURE_EMBEDDING\"}"),
-    );
-    params.transform_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::PipelineCreateTransformConfig>("{\"mode\":\"auto\"}"),
-    );
-    params.sparse_model_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::SparseModelConfig>("{}"),
-    );
-    params.data_sink_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    params.embedding_model_config_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    params.data_sink = llama_cloud::Nullable::Value(
-        value::<
-            llama_cloud::types::DataSinkCreate,
-        >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
-    );
-    params.preset_retrieval_parameters = Some(
-        value::<llama_cloud::types::PresetRetrievalParams>("{}"),
-    );
-    params.llama_parse_parameters = Some(
-        value::<llama_cloud::types::LlamaParseParameters>("{}"),
-    );
-    params.status = llama_cloud::Nullable::Value("string".to_owned());
-    params.metadata_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
-    );
-    params.pipeline_type = Some(
-        value::<llama_cloud::types::PipelineType>("\"MANAGED\""),
-    );
-    params.managed_pipeline_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    check_request("pipelines.upsert", client().pipelines().upsert(params).await);
+    let call = || {
+        let mut params = llama_cloud::types::PipelinesUpsertParams::new(
+            "string".to_owned(),
+        );
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.embedding_config = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::PipelineCreateEmbeddingConfig,
+            >("{\"type\":\"AZURE_EMBEDDING\"}"),
+        );
+        params.transform_config = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::PipelineCreateTransformConfig,
+            >("{\"mode\":\"auto\"}"),
+        );
+        params.sparse_model_config = llama_cloud::Nullable::Value(
+            value::<llama_cloud::types::SparseModelConfig>("{}"),
+        );
+        params.data_sink_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
+        params.embedding_model_config_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
+        params.data_sink = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::DataSinkCreate,
+            >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
+        );
+        params.preset_retrieval_parameters = Some(
+            value::<llama_cloud::types::PresetRetrievalParams>("{}"),
+        );
+        params.llama_parse_parameters = Some(
+            value::<llama_cloud::types::LlamaParseParameters>("{}"),
+        );
+        params.status = llama_cloud::Nullable::Value("string".to_owned());
+        params.metadata_config = llama_cloud::Nullable::Value(
+            value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
+        );
+        params.pipeline_type = Some(
+            value::<llama_cloud::types::PipelineType>("\"MANAGED\""),
+        );
+        params.managed_pipeline_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
+        client().pipelines().upsert(params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.upsert",
+                "#/paths/~1api~1v1~1pipelines/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.upsert", outcome);
 }
 /// `POST /api/v1/pipelines`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_create() {
-    let mut params = llama_cloud::types::PipelinesCreateParams::new("string".to_owned());
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.embedding_config = llama_cloud::Nullable::Value(
-        value::<
-            llama_cloud::types::PipelineCreateEmbeddingConfig,
-        >("{\"type\":\"AZURE_EMBEDDING\"}"),
-    );
-    params.transform_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::PipelineCreateTransformConfig>("{\"mode\":\"auto\"}"),
-    );
-    params.sparse_model_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::SparseModelConfig>("{}"),
-    );
-    params.data_sink_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    params.embedding_model_config_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    params.data_sink = llama_cloud::Nullable::Value(
-        value::<
-            llama_cloud::types::DataSinkCreate,
-        >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
-    );
-    params.preset_retrieval_parameters = Some(
-        value::<llama_cloud::types::PresetRetrievalParams>("{}"),
-    );
-    params.llama_parse_parameters = Some(
-        value::<llama_cloud::types::LlamaParseParameters>("{}"),
-    );
-    params.status = llama_cloud::Nullable::Value("string".to_owned());
-    params.metadata_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
-    );
-    params.pipeline_type = Some(
-        value::<llama_cloud::types::PipelineType>("\"MANAGED\""),
-    );
-    params.managed_pipeline_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    check_request("pipelines.create", client().pipelines().create(params).await);
+    let call = || {
+        let mut params = llama_cloud::types::PipelinesCreateParams::new(
+            "string".to_owned(),
+        );
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.embedding_config = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::PipelineCreateEmbeddingConfig,
+            >("{\"type\":\"AZURE_EMBEDDING\"}"),
+        );
+        params.transform_config = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::PipelineCreateTransformConfig,
+            >("{\"mode\":\"auto\"}"),
+        );
+        params.sparse_model_config = llama_cloud::Nullable::Value(
+            value::<llama_cloud::types::SparseModelConfig>("{}"),
+        );
+        params.data_sink_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
+        params.embedding_model_config_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
+        params.data_sink = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::DataSinkCreate,
+            >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
+        );
+        params.preset_retrieval_parameters = Some(
+            value::<llama_cloud::types::PresetRetrievalParams>("{}"),
+        );
+        params.llama_parse_parameters = Some(
+            value::<llama_cloud::types::LlamaParseParameters>("{}"),
+        );
+        params.status = llama_cloud::Nullable::Value("string".to_owned());
+        params.metadata_config = llama_cloud::Nullable::Value(
+            value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
+        );
+        params.pipeline_type = Some(
+            value::<llama_cloud::types::PipelineType>("\"MANAGED\""),
+        );
+        params.managed_pipeline_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
+        client().pipelines().create(params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.create",
+                "#/paths/~1api~1v1~1pipelines/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.create", outcome);
 }
 /// `GET /api/v1/pipelines/{pipeline_id}`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_retrieve() {
-    check_request(
-        "pipelines.retrieve",
-        client().pipelines().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await,
-    );
+    let call = || {
+        client().pipelines().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.retrieve",
+                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.retrieve", outcome);
 }
 /// `PUT /api/v1/pipelines/{pipeline_id}`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_update_existing() {
-    let mut params = llama_cloud::types::PipelinesUpdateExistingParams::default();
-    params.embedding_config = llama_cloud::Nullable::Value(
-        value::<
-            llama_cloud::types::PipelineUpdateEmbeddingConfig,
-        >("{\"type\":\"AZURE_EMBEDDING\"}"),
-    );
-    params.transform_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::PipelineUpdateTransformConfig>("{\"mode\":\"auto\"}"),
-    );
-    params.sparse_model_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::SparseModelConfig>("{}"),
-    );
-    params.data_sink_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    params.embedding_model_config_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    params.data_sink = llama_cloud::Nullable::Value(
-        value::<
-            llama_cloud::types::DataSinkCreate,
-        >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
-    );
-    params.preset_retrieval_parameters = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::PresetRetrievalParams>("{}"),
-    );
-    params.llama_parse_parameters = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::LlamaParseParameters>("{}"),
-    );
-    params.status = llama_cloud::Nullable::Value("string".to_owned());
-    params.metadata_config = llama_cloud::Nullable::Value(
-        value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
-    );
-    params.name = llama_cloud::Nullable::Value("string".to_owned());
-    params.managed_pipeline_id = llama_cloud::Nullable::Value(
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-    );
-    check_request(
-        "pipelines.update_existing",
+    let call = || {
+        let mut params = llama_cloud::types::PipelinesUpdateExistingParams::default();
+        params.embedding_config = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::PipelineUpdateEmbeddingConfig,
+            >("{\"type\":\"AZURE_EMBEDDING\"}"),
+        );
+        params.transform_config = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::PipelineUpdateTransformConfig,
+            >("{\"mode\":\"auto\"}"),
+        );
+        params.sparse_model_config = llama_cloud::Nullable::Value(
+            value::<llama_cloud::types::SparseModelConfig>("{}"),
+        );
+        params.data_sink_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
+        params.embedding_model_config_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
+        params.data_sink = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::DataSinkCreate,
+            >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
+        );
+        params.preset_retrieval_parameters = llama_cloud::Nullable::Value(
+            value::<llama_cloud::types::PresetRetrievalParams>("{}"),
+        );
+        params.llama_parse_parameters = llama_cloud::Nullable::Value(
+            value::<llama_cloud::types::LlamaParseParameters>("{}"),
+        );
+        params.status = llama_cloud::Nullable::Value("string".to_owned());
+        params.metadata_config = llama_cloud::Nullable::Value(
+            value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
+        );
+        params.name = llama_cloud::Nullable::Value("string".to_owned());
+        params.managed_pipeline_id = llama_cloud::Nullable::Value(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+        );
         client()
             .pipelines()
             .update_existing("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
-            .await,
-    );
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.update_existing",
+                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.update_existing", outcome);
 }
 /// `DELETE /api/v1/pipelines/{pipeline_id}`
 #[tokio::test]
@@ -1816,19 +1889,39 @@ async fn pipelines_get_status() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_sync() {
-    check_request(
-        "pipelines.sync",
-        client().pipelines().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6").await,
-    );
+    let call = || { client().pipelines().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6") };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.sync",
+                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.sync", outcome);
 }
 /// `POST /api/v1/pipelines/{pipeline_id}/sync/cancel`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_cancel_sync() {
-    check_request(
-        "pipelines.cancel_sync",
-        client().pipelines().cancel_sync("3fa85f64-5717-4562-b3fc-2c963f66afa6").await,
-    );
+    let call = || {
+        client().pipelines().cancel_sync("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.cancel_sync",
+                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1sync~1cancel/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.cancel_sync", outcome);
 }
 /// `POST /api/v1/pipelines/{pipeline_id}/force-delete`
 #[tokio::test]
@@ -1843,72 +1936,101 @@ async fn pipelines_force_delete() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_copy() {
-    check_request(
-        "pipelines.copy",
-        client().pipelines().copy("3fa85f64-5717-4562-b3fc-2c963f66afa6").await,
-    );
+    let call = || { client().pipelines().copy("3fa85f64-5717-4562-b3fc-2c963f66afa6") };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.copy",
+                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1copy/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.copy", outcome);
 }
 /// `POST /api/v1/pipelines/{pipeline_id}/retrieve`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_run_search() {
-    let mut params = llama_cloud::types::PipelinesRunSearchParams::new(
-        "string".to_owned(),
-    );
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.dense_similarity_top_k = llama_cloud::Nullable::Value(value::<i64>("30"));
-    params.dense_similarity_cutoff = llama_cloud::Nullable::Value(
-        value::<llama_cloud::Number>("0.0"),
-    );
-    params.sparse_similarity_top_k = llama_cloud::Nullable::Value(value::<i64>("30"));
-    params.enable_reranking = llama_cloud::Nullable::Value(value::<bool>("true"));
-    params.rerank_top_n = llama_cloud::Nullable::Value(value::<i64>("6"));
-    params.alpha = llama_cloud::Nullable::Value(value::<llama_cloud::Number>("1"));
-    params.search_filters = llama_cloud::Nullable::Value(
-        value::<
-            llama_cloud::types::MetadataFilters,
-        >(
-            "{\"filters\":[{\"key\":\"string\",\"value\":1},{\"key\":\"string\",\"value\":1}]}",
-        ),
-    );
-    params.search_filters_inference_schema = llama_cloud::Nullable::Value(
-        value::<
-            ::std::collections::BTreeMap<
-                String,
-                Option<
-                    llama_cloud::types::RetrievalParamsSearchFiltersInferenceSchemaValue,
+    let call = || {
+        let mut params = llama_cloud::types::PipelinesRunSearchParams::new(
+            "string".to_owned(),
+        );
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.dense_similarity_top_k = llama_cloud::Nullable::Value(value::<i64>("30"));
+        params.dense_similarity_cutoff = llama_cloud::Nullable::Value(
+            value::<llama_cloud::Number>("0.0"),
+        );
+        params.sparse_similarity_top_k = llama_cloud::Nullable::Value(
+            value::<i64>("30"),
+        );
+        params.enable_reranking = llama_cloud::Nullable::Value(value::<bool>("true"));
+        params.rerank_top_n = llama_cloud::Nullable::Value(value::<i64>("6"));
+        params.alpha = llama_cloud::Nullable::Value(value::<llama_cloud::Number>("1"));
+        params.search_filters = llama_cloud::Nullable::Value(
+            value::<
+                llama_cloud::types::MetadataFilters,
+            >(
+                "{\"filters\":[{\"key\":\"string\",\"value\":1},{\"key\":\"string\",\"value\":1}]}",
+            ),
+        );
+        params.search_filters_inference_schema = llama_cloud::Nullable::Value(
+            value::<
+                ::std::collections::BTreeMap<
+                    String,
+                    Option<
+                        llama_cloud::types::RetrievalParamsSearchFiltersInferenceSchemaValue,
+                    >,
                 >,
-            >,
-        >("{\"key\":{}}"),
-    );
-    params.files_top_k = llama_cloud::Nullable::Value(value::<i64>("1"));
-    params.retrieval_mode = Some(
-        value::<llama_cloud::types::RetrievalMode>("\"chunks\""),
-    );
-    params.retrieve_image_nodes = Some(value::<bool>("false"));
-    params.retrieve_page_screenshot_nodes = Some(value::<bool>("false"));
-    params.retrieve_page_figure_nodes = Some(value::<bool>("false"));
-    params.class_name = Some("base_component".to_owned());
-    check_request(
-        "pipelines.run_search",
-        client()
-            .pipelines()
-            .run_search("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
-            .await,
-    );
+            >("{\"key\":{}}"),
+        );
+        params.files_top_k = llama_cloud::Nullable::Value(value::<i64>("1"));
+        params.retrieval_mode = Some(
+            value::<llama_cloud::types::RetrievalMode>("\"chunks\""),
+        );
+        params.retrieve_image_nodes = Some(value::<bool>("false"));
+        params.retrieve_page_screenshot_nodes = Some(value::<bool>("false"));
+        params.retrieve_page_figure_nodes = Some(value::<bool>("false"));
+        params.class_name = Some("base_component".to_owned());
+        client().pipelines().run_search("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.run_search",
+                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1retrieve/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.run_search", outcome);
 }
 /// `GET /api/v1/pipelines/{pipeline_id}/playground-session`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_get_playground_session() {
-    check_request(
-        "pipelines.get_playground_session",
+    let call = || {
         client()
             .pipelines()
             .get_playground_session("3fa85f64-5717-4562-b3fc-2c963f66afa6")
-            .await,
-    );
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.get_playground_session",
+                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1playground-session/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.get_playground_session", outcome);
 }
 /// `POST /api/v1/pipelines/{pipeline_id}/chat`
 #[tokio::test]
@@ -2147,16 +2269,15 @@ async fn pipelines_data_sources_update() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_data_sources_sync() {
-    let mut params = llama_cloud::types::PipelinesDataSourcesSyncParams::default();
-    params.body = Some(
-        value::<
-            llama_cloud::types::DataSourceSyncRequest,
-        >(
-            "{\"pipeline_file_ids\":[\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"]}",
-        ),
-    );
-    check_request(
-        "pipelines.data_sources.sync",
+    let call = || {
+        let mut params = llama_cloud::types::PipelinesDataSourcesSyncParams::default();
+        params.body = Some(
+            value::<
+                llama_cloud::types::DataSourceSyncRequest,
+            >(
+                "{\"pipeline_file_ids\":[\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"]}",
+            ),
+        );
         client()
             .pipelines()
             .data_sources()
@@ -2165,8 +2286,19 @@ async fn pipelines_data_sources_sync() {
                 "3fa85f64-5717-4562-b3fc-2c963f66afa6",
                 params,
             )
-            .await,
-    );
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "pipelines.data_sources.sync",
+                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1data-sources~1{data_source_id}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("pipelines.data_sources.sync", outcome);
 }
 /// `GET /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/status`
 #[tokio::test]
@@ -2338,85 +2470,145 @@ async fn pipelines_files_delete_metadata() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_list() {
-    let mut params = llama_cloud::types::RetrieversListParams::default();
-    params.name = Some("string".to_owned());
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    check_request("retrievers.list", client().retrievers().list(params).await);
+    let call = || {
+        let mut params = llama_cloud::types::RetrieversListParams::default();
+        params.name = Some("string".to_owned());
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        client().retrievers().list(params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "retrievers.list",
+                "#/paths/~1api~1v1~1retrievers/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("retrievers.list", outcome);
 }
 /// `PUT /api/v1/retrievers`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_upsert() {
-    let mut params = llama_cloud::types::RetrieversUpsertParams::new(
-        "string".to_owned(),
-    );
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.pipelines = Some(
-        value::<
-            Vec<llama_cloud::types::RetrieverPipeline>,
-        >(
-            "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
-        ),
-    );
-    check_request("retrievers.upsert", client().retrievers().upsert(params).await);
+    let call = || {
+        let mut params = llama_cloud::types::RetrieversUpsertParams::new(
+            "string".to_owned(),
+        );
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.pipelines = Some(
+            value::<
+                Vec<llama_cloud::types::RetrieverPipeline>,
+            >(
+                "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
+            ),
+        );
+        client().retrievers().upsert(params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "retrievers.upsert",
+                "#/paths/~1api~1v1~1retrievers/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("retrievers.upsert", outcome);
 }
 /// `POST /api/v1/retrievers`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_create() {
-    let mut params = llama_cloud::types::RetrieversCreateParams::new(
-        "string".to_owned(),
-    );
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.pipelines = Some(
-        value::<
-            Vec<llama_cloud::types::RetrieverPipeline>,
-        >(
-            "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
-        ),
-    );
-    check_request("retrievers.create", client().retrievers().create(params).await);
+    let call = || {
+        let mut params = llama_cloud::types::RetrieversCreateParams::new(
+            "string".to_owned(),
+        );
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.pipelines = Some(
+            value::<
+                Vec<llama_cloud::types::RetrieverPipeline>,
+            >(
+                "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
+            ),
+        );
+        client().retrievers().create(params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "retrievers.create",
+                "#/paths/~1api~1v1~1retrievers/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("retrievers.create", outcome);
 }
 /// `GET /api/v1/retrievers/{retriever_id}`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_get_retriever() {
-    let mut params = llama_cloud::types::RetrieversGetRetrieverParams::default();
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    check_request(
-        "retrievers.get_retriever",
+    let call = || {
+        let mut params = llama_cloud::types::RetrieversGetRetrieverParams::default();
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
         client()
             .retrievers()
             .get_retriever("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
-            .await,
-    );
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "retrievers.get_retriever",
+                "#/paths/~1api~1v1~1retrievers~1{retriever_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("retrievers.get_retriever", outcome);
 }
 /// `PUT /api/v1/retrievers/{retriever_id}`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_update() {
-    let mut params = llama_cloud::types::RetrieversUpdateParams::default();
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.name = llama_cloud::Nullable::Value("string".to_owned());
-    params.pipelines = Some(
-        value::<
-            Vec<llama_cloud::types::RetrieverPipeline>,
-        >(
-            "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
-        ),
-    );
-    check_request(
-        "retrievers.update",
-        client()
-            .retrievers()
-            .update("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
-            .await,
-    );
+    let call = || {
+        let mut params = llama_cloud::types::RetrieversUpdateParams::default();
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.name = llama_cloud::Nullable::Value("string".to_owned());
+        params.pipelines = Some(
+            value::<
+                Vec<llama_cloud::types::RetrieverPipeline>,
+            >(
+                "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
+            ),
+        );
+        client().retrievers().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "retrievers.update",
+                "#/paths/~1api~1v1~1retrievers~1{retriever_id}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("retrievers.update", outcome);
 }
 /// `DELETE /api/v1/retrievers/{retriever_id}`
 #[tokio::test]
@@ -3537,15 +3729,26 @@ async fn v2_parse_list_versions() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn v2_parse_get_job() {
-    let mut params = llama_cloud::types::V2ParseGetJobParams::default();
-    params.expand = Some(value::<Vec<String>>("[\"string\",\"string\"]"));
-    params.image_filenames = Some("string".to_owned());
-    params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-    check_request(
-        "v2.parse.get_job",
-        client().v2().parse().get_job("string", params).await,
-    );
+    let call = || {
+        let mut params = llama_cloud::types::V2ParseGetJobParams::default();
+        params.expand = Some(value::<Vec<String>>("[\"string\",\"string\"]"));
+        params.image_filenames = Some("string".to_owned());
+        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
+        client().v2().parse().get_job("string", params)
+    };
+    let outcome = match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!(
+                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
+                "v2.parse.get_job",
+                "#/paths/~1api~1v2~1parse~1{job_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+            );
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    };
+    check_request("v2.parse.get_job", outcome);
 }
 /// `POST /api/v2/parse/{job_id}/cancel`
 #[tokio::test]

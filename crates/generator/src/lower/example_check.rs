@@ -152,6 +152,25 @@ impl<'a> ExampleCheck<'a> {
         found
     }
 
+    /// Whether the schema reaches itself again through `$ref`s (a planet whose
+    /// satellites orbit a planet): a mock's example built from such a schema is cut
+    /// short somewhere, required fields and all.
+    pub fn is_recursive(&self, view: SchemaView<'_>) -> bool {
+        let Some(prepared) = self.prepared() else {
+            return false;
+        };
+        let root = match view {
+            SchemaView::Ref(reference) => ref_schema(reference),
+            SchemaView::Inline(schema) => match serde_json::to_value(schema) {
+                Ok(json) => to_json_schema(json),
+                Err(_) => return false,
+            },
+        };
+        // Depth-first over components: `true` while on the path, `false` once done.
+        let mut state: HashMap<String, bool> = HashMap::new();
+        cycles(&root, &prepared.definitions, &mut state)
+    }
+
     fn check_json(&self, schema: &Value, value: &Value) -> Verdict {
         let key = (schema.to_string(), value.to_string());
         if let Some(verdict) = self.verdicts.borrow().get(&key) {
@@ -225,6 +244,41 @@ impl<'a> ExampleCheck<'a> {
                 })
             })
             .as_ref()
+    }
+}
+
+/// Whether a cycle of components is reachable from `node`; `state` marks the
+/// components on the current path (`true`) and those finished (`false`).
+fn cycles(
+    node: &Value,
+    definitions: &Map<String, Value>,
+    state: &mut HashMap<String, bool>,
+) -> bool {
+    match node {
+        Value::Object(object) => {
+            if let Some(name) = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(definition_name)
+            {
+                match state.get(&name) {
+                    Some(true) => return true,
+                    Some(false) => return false,
+                    None => {}
+                }
+                state.insert(name.clone(), true);
+                let found = definitions
+                    .get(&name)
+                    .is_some_and(|target| cycles(target, definitions, state));
+                state.insert(name, false);
+                return found;
+            }
+            object
+                .values()
+                .any(|child| cycles(child, definitions, state))
+        }
+        Value::Array(items) => items.iter().any(|child| cycles(child, definitions, state)),
+        _ => false,
     }
 }
 

@@ -858,19 +858,23 @@ fn lower_operation<'a>(
             (!kinds.is_empty()).then_some(kinds)
         },
         response_example_defects,
-        redirects: {
-            let codes = op.operation.responses.responses.keys();
-            let codes: Vec<&StatusCode> = codes.collect();
-            !codes.iter().any(|status| match status {
-                StatusCode::Code(code) => (200..300).contains(code),
-                StatusCode::Range(range) => *range == 2,
-            }) && codes.iter().any(|status| match status {
-                StatusCode::Code(code) => (300..400).contains(code),
-                StatusCode::Range(range) => *range == 3,
-            })
-        },
+        redirects: !declares(op, 2) && declares(op, 3),
+        declares_no_success: !declares(op, 2) && !declares(op, 3),
         pointer: op.pointer.clone(),
     }
+}
+
+/// Whether the operation declares a response of this class (`2` for `2XX`); the
+/// `default` response counts for none.
+fn declares(op: &SpecOp<'_>, class: u16) -> bool {
+    op.operation
+        .responses
+        .responses
+        .keys()
+        .any(|status| match status {
+            StatusCode::Code(code) => code / 100 == class,
+            StatusCode::Range(range) => *range == class,
+        })
 }
 
 /// A media type's `examples` entries, resolved, each with the pointer of its value.
@@ -944,8 +948,16 @@ fn response_example_defects<'a>(op: &SpecOp<'a>, lowerer: &mut TypeLowerer<'a>) 
     examples.extend(media_examples(media, components, &media_pointer));
     let check = lowerer.examples().check();
     let view = SchemaView::from(schema);
+    let mut mock_limit = None;
     let defects: Vec<(String, String)> = if examples.is_empty() {
-        check.invalid_examples_within(view, &format!("{media_pointer}/schema"))
+        let schema_at = format!("{media_pointer}/schema");
+        if check.is_recursive(view) {
+            // Not a spec defect but the mock's own limit, listed without a warning.
+            mock_limit = Some(format!(
+                "{schema_at}: the schema is recursive, and the mock cuts the example it builds from it short"
+            ));
+        }
+        check.invalid_examples_within(view, &schema_at)
     } else {
         examples
             .into_iter()
@@ -964,6 +976,7 @@ fn response_example_defects<'a>(op: &SpecOp<'a>, lowerer: &mut TypeLowerer<'a>) 
     defects
         .into_iter()
         .map(|(at, violation)| format!("{at}: {violation}"))
+        .chain(mock_limit)
         .collect()
 }
 
