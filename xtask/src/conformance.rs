@@ -302,6 +302,10 @@ fn tally_suite(root: &Path, prism: &Path, suite: &Suite) -> Result<Tally, String
     })
 }
 
+/// Where the hand-written part of `docs/CONFORMANCE.md` starts; `--write-docs` keeps
+/// it and writes the measured tables after it.
+const ANALYSIS_MARKER: &str = "<!-- Everything above is kept by `cargo xtask conformance --corpus --write-docs`; the measurements below are rewritten. -->";
+
 /// Every corpus spec's suite against Prism: a table of pass rates and failures.
 fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), String> {
     let dir = root.join("../shared/corpus");
@@ -379,9 +383,23 @@ fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), Stri
     println!("{table}\n{failures}\n{notes}");
     if write_docs {
         let doc = format!(
-            "# Conformance of generated SDKs on the real-spec corpus\n\nWritten by `cargo xtask conformance --corpus --write-docs`: each spec in `shared/corpus` is generated, its `tests/conformance.rs` built and run against Prism started with the same spec; one test per method.\n\n{table}\n## Failures\n\n{failures}\n## Passes of another kind\n\nThese passed, and say how: the mock validated the request but could not make the response (an event stream, a redirect off the mock, no example for the media type), or the spec's own response example contradicts its schema (the pointer and the violation are named; the generator warns about each) and the SDK decoded a response the mock made from the schema instead.\n\n{notes}"
+            "## Measurements\n\nWritten by `cargo xtask conformance --corpus --write-docs`: each spec in `shared/corpus` is generated, its `tests/conformance.rs` built and run against Prism started with the same spec; one test per method.\n\n{table}\n### Failures\n\n{failures}\n### Passes of another kind\n\nThese passed, and say how: the mock validated the request but could not make the response (an event stream, a redirect off the mock, no example for the media type), or the spec's own response example contradicts its schema (the pointer and the violation are named; the generator warns about each) and the SDK decoded a response the mock made from the schema instead.\n\n{notes}"
         );
-        std::fs::write(root.join("docs/CONFORMANCE.md"), doc).map_err(|e| e.to_string())?;
+        // The hand-written analysis after the marker (why each failure is a mock
+        // limit or a spec defect) is kept; the measured part above it is replaced.
+        let path = root.join("docs/CONFORMANCE.md");
+        let kept = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|old| {
+                let end = old.find(ANALYSIS_MARKER)? + ANALYSIS_MARKER.len();
+                Some(old[..end].to_owned())
+            })
+            .unwrap_or_else(|| {
+                format!(
+                    "# Conformance of generated SDKs on the real-spec corpus\n\n{ANALYSIS_MARKER}"
+                )
+            });
+        std::fs::write(&path, format!("{kept}\n{doc}")).map_err(|e| e.to_string())?;
     }
     Ok(())
 }

@@ -646,6 +646,14 @@ fn split_mixed_composition(object: &mut Map<String, Value>) {
     if compositions.is_empty() {
         return;
     }
+    // `additionalProperties: true` is the default and says nothing; beside a union of
+    // any JSON kind (Blockfrost's ticker payload) it must not make the value an object.
+    let has_own_shape = has_own_shape
+        && !(object.get("additionalProperties") == Some(&Value::Bool(true))
+            && !object.contains_key("properties"));
+    if object.get("additionalProperties") == Some(&Value::Bool(true)) && !has_own_shape {
+        object.remove("additionalProperties");
+    }
     if compositions.len() == 1 && !has_own_shape {
         // `type: object` beside a composition adds nothing openapiv3 can keep;
         // dropping it lets openapiv3 read the composition instead.

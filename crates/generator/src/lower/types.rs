@@ -622,7 +622,11 @@ impl<'a> TypeLowerer<'a> {
                 self.type_of((&all_of[0]).into(), hint, &inner_pointer).0
             }
             SchemaKind::Any(any) => {
-                if let Some(items) = &any.items {
+                // `items` makes an array unless `type` says otherwise: DigitalOcean's
+                // `type: object` with `items` is an object, as a validator reads it.
+                if let Some(items) = &any.items
+                    && any.typ.as_deref().is_none_or(|typ| typ == "array")
+                {
                     let item = self.item_type(Some(items), hint, pointer);
                     return TypeRef::Vec(Box::new(item));
                 }
