@@ -192,16 +192,24 @@ pub struct Operation {
     /// or a recursive schema, whose built example the mock cuts short. The
     /// conformance test may then ask the mock for a response made from the schema.
     pub response_example_defects: Vec<String>,
-    /// The spec's only success answer is a redirect (`302` to the real service's
-    /// storage): a client follows it, so a conformance test against a mock, whose
-    /// `Location` is the spec's example URL, ends in a connection error off the mock.
-    pub redirects: bool,
-    /// The spec declares no success answer at all, not even a redirect (Directus's
-    /// password reset lists only `401`): a mock answers a valid request with an error
-    /// the spec declares, which the conformance test then takes for a pass.
-    pub declares_no_success: bool,
+    /// What the spec declares a successful call answers with.
+    pub success: SuccessAnswer,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
+}
+
+/// What the spec declares a successful call of an operation answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuccessAnswer {
+    /// A `2XX` response.
+    Response,
+    /// Only a redirect (`302` to the real service's storage): a client follows it,
+    /// so against a mock, whose `Location` is the spec's example, the call ends off
+    /// the mock.
+    Redirect,
+    /// Nothing but errors (Directus's password reset lists only `401`): a mock
+    /// answers a valid request with one the spec declares.
+    Nothing,
 }
 
 /// A piece of a path template.

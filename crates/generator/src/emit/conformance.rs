@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::tokens::{ident, retarget, type_tokens};
 use super::{OperationSite, operation_sites};
-use crate::ir::{Api, Param, Presence, RequestBody, ResponseBody, TypeRef};
+use crate::ir::{Api, Param, Presence, RequestBody, ResponseBody, SuccessAnswer, TypeRef};
 use crate::lower::names;
 
 /// The tokens of `tests/conformance.rs`.
@@ -241,7 +241,7 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
         // The spec declares only errors for this operation: the mock answers a valid
         // request with one of them (the spec's example), an invalid one with its
         // violations or its own problem document.
-        _ if operation.declares_no_success => {
+        _ if operation.success == SuccessAnswer::Nothing => {
             let krate = ident(krate);
             quote! {
                 match #call {
@@ -258,7 +258,7 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
                 }
             }
         }
-        _ if operation.redirects => {
+        _ if operation.success == SuccessAnswer::Redirect => {
             let krate = ident(krate);
             quote! {
                 match #call {

@@ -648,9 +648,9 @@ fn split_mixed_composition(object: &mut Map<String, Value>) {
     }
     // `additionalProperties: true` is the default and says nothing; beside a union of
     // any JSON kind (Blockfrost's ticker payload) it must not make the value an object.
-    let has_own_shape = has_own_shape
-        && !(object.get("additionalProperties") == Some(&Value::Bool(true))
-            && !object.contains_key("properties"));
+    let only_default_extras = object.get("additionalProperties") == Some(&Value::Bool(true))
+        && !object.contains_key("properties");
+    let has_own_shape = has_own_shape && !only_default_extras;
     if object.get("additionalProperties") == Some(&Value::Bool(true)) && !has_own_shape {
         object.remove("additionalProperties");
     }

@@ -316,10 +316,8 @@ fn to_json_schema(schema: Value) -> Value {
                     }
                 }
             }
-            "items" | "additionalProperties" | "not" => {
-                if child.is_object() {
-                    *child = to_json_schema(std::mem::take(child));
-                }
+            "items" | "additionalProperties" | "not" if child.is_object() => {
+                *child = to_json_schema(std::mem::take(child));
             }
             "allOf" | "anyOf" | "oneOf" => {
                 if let Value::Array(children) = child {
@@ -332,6 +330,7 @@ fn to_json_schema(schema: Value) -> Value {
         }
     }
     discriminate(&mut object);
+    within_i64(&mut object);
     if let Some(constant) = object.remove("x-const") {
         object.insert("enum".to_owned(), Value::Array(vec![constant]));
     }
@@ -358,6 +357,37 @@ fn to_json_schema(schema: Value) -> Value {
         }
     }
     Value::Object(object)
+}
+
+/// An `integer` is read into an `i64` by the SDK, so a value beyond it (DigitalOcean's
+/// `9223372036854776000`, a JavaScript rounding of `i64::MAX`) is not one it can
+/// decode: the bounds narrow to the `i64` range.
+fn within_i64(object: &mut Map<String, Value>) {
+    if object.get("type").and_then(Value::as_str) != Some("integer") {
+        return;
+    }
+    #[allow(clippy::cast_precision_loss, reason = "a comparison at the i64 bounds")]
+    let too_high = object.get("maximum").is_none_or(|max| {
+        max.as_u64()
+            .is_some_and(|max| max > i64::MAX.unsigned_abs())
+            || (max.as_i64().is_none()
+                && max.as_u64().is_none()
+                && max.as_f64().is_some_and(|max| max >= i64::MAX as f64))
+    });
+    if too_high {
+        object.insert("maximum".to_owned(), json!(i64::MAX));
+        object.remove("exclusiveMaximum");
+    }
+    #[allow(clippy::cast_precision_loss, reason = "a comparison at the i64 bounds")]
+    let too_low = object.get("minimum").is_none_or(|min| {
+        min.as_i64().is_none()
+            && min.as_u64().is_none()
+            && min.as_f64().is_some_and(|min| min < i64::MIN as f64)
+    });
+    if too_low {
+        object.insert("minimum".to_owned(), json!(i64::MIN));
+        object.remove("exclusiveMinimum");
+    }
 }
 
 /// A `oneOf` / `anyOf` with a `discriminator`: each `$ref` alternative also requires
@@ -533,6 +563,32 @@ mod tests {
             verdict(&document, "Team", &json!({"type": "x", "kind": "c"})),
             Verdict::Invalid(_)
         ));
+    }
+
+    #[test]
+    fn integers_beyond_i64_do_not_validate() {
+        let document = document(&json!({
+            "Count": {"type": "integer"},
+            "Bounded": {"type": "integer", "maximum": 9_223_372_036_854_776_000_u64, "minimum": 10},
+        }));
+        let big: Value = serde_json::from_str("9223372036854776000").expect("a number");
+        assert!(matches!(
+            verdict(&document, "Count", &big),
+            Verdict::Invalid(_)
+        ));
+        assert!(matches!(
+            verdict(&document, "Bounded", &big),
+            Verdict::Invalid(_)
+        ));
+        assert_eq!(
+            verdict(&document, "Count", &json!(i64::MAX)),
+            Verdict::Valid
+        );
+        assert!(matches!(
+            verdict(&document, "Bounded", &json!(5)),
+            Verdict::Invalid(_)
+        ));
+        assert_eq!(verdict(&document, "Bounded", &json!(50)), Verdict::Valid);
     }
 
     #[test]

@@ -29,8 +29,8 @@ use crate::config::{AuthScheme, Config, OperationSelection};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::ir::{
     Api, Auth, AuthKind, ErrorBody, Meta, Operation, Pagination, Param, ParamLocation, ParamsType,
-    PathPart, Presence, QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind,
-    TypeRef,
+    PathPart, Presence, QueryStyle, RequestBody, Resource, ResponseBody, SuccessAnswer, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::load::{LoadedSpec, resolve};
 use names::Namespace;
@@ -816,10 +816,10 @@ fn lower_operation<'a>(
     );
     let path = split_path(op.path, &path_params);
     let response_example_defects =
-        if !matches!(response, ResponseBody::EventStream(_) | ResponseBody::Empty) {
-            response_example_defects(op, lowerer)
-        } else {
+        if matches!(response, ResponseBody::EventStream(_) | ResponseBody::Empty) {
             Vec::new()
+        } else {
+            response_example_defects(op, lowerer)
         };
     if op.raw_path.contains('#') {
         lowerer.diagnostics.push(Diagnostic::warning(
@@ -858,8 +858,11 @@ fn lower_operation<'a>(
             (!kinds.is_empty()).then_some(kinds)
         },
         response_example_defects,
-        redirects: !declares(op, 2) && declares(op, 3),
-        declares_no_success: !declares(op, 2) && !declares(op, 3),
+        success: match (declares(op, 2), declares(op, 3)) {
+            (true, _) => SuccessAnswer::Response,
+            (false, true) => SuccessAnswer::Redirect,
+            (false, false) => SuccessAnswer::Nothing,
+        },
         pointer: op.pointer.clone(),
     }
 }
