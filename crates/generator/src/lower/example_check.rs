@@ -47,7 +47,15 @@ pub struct ExampleCheck<'a> {
     prepared: OnceCell<Option<Prepared>>,
     /// Verdicts already reached, by schema and value.
     verdicts: RefCell<HashMap<(String, String), Verdict>>,
+    /// Compiled validators, by schema (`None`: the schema does not compile).
+    validators: RefCell<HashMap<String, Option<std::rc::Rc<jsonschema::Validator>>>>,
+    /// Per component: the invalid examples in its own tree, and the components it
+    /// refers to.
+    components: RefCell<HashMap<String, ComponentExamples>>,
 }
+
+/// The invalid examples of one component's own tree and the components it names.
+type ComponentExamples = (Vec<(String, String)>, Vec<String>);
 
 struct Prepared {
     definitions: Map<String, Value>,
@@ -74,6 +82,8 @@ impl<'a> ExampleCheck<'a> {
             document,
             prepared: OnceCell::new(),
             verdicts: RefCell::default(),
+            validators: RefCell::default(),
+            components: RefCell::default(),
         }
     }
 
@@ -103,28 +113,55 @@ impl<'a> ExampleCheck<'a> {
                 Err(_) => return Vec::new(),
             },
         };
-        let mut found = Vec::new();
+        let (mut found, mut pending) = self.walk(&root, at);
+        // The components it reaches, each walked once per document (memoized).
         let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![(root, at.to_owned())];
-        while let Some((node, pointer)) = stack.pop() {
-            let Value::Object(object) = &node else {
+        while let Some(name) = pending.pop() {
+            if !seen.insert(name.clone()) {
                 continue;
-            };
-            if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-                if let Some(name) = definition_name(reference)
-                    && seen.insert(name.clone())
-                    && let Some(target) = prepared.definitions.get(&name)
-                {
+            }
+            let cached = self.components.borrow().get(&name).cloned();
+            let (defects, refs) = match cached {
+                Some(entry) => entry,
+                None => {
+                    let Some(target) = prepared.definitions.get(&name) else {
+                        continue;
+                    };
                     let pointer = format!(
                         "#/components/schemas/{}",
                         crate::diagnostics::escape_pointer_token(&name)
                     );
-                    stack.push((target.clone(), pointer));
+                    let entry = self.walk(target, &pointer);
+                    self.components
+                        .borrow_mut()
+                        .insert(name.clone(), entry.clone());
+                    entry
                 }
+            };
+            found.extend(defects);
+            pending.extend(refs);
+        }
+        found.sort();
+        found.dedup();
+        found
+    }
+
+    /// The invalid examples in one schema's own tree (not following `$ref`s), and the
+    /// components it refers to.
+    fn walk(&self, root: &Value, at: &str) -> (Vec<(String, String)>, Vec<String>) {
+        let mut found = Vec::new();
+        let mut refs = Vec::new();
+        let mut stack = vec![(root, at.to_owned())];
+        while let Some((node, pointer)) = stack.pop() {
+            let Value::Object(object) = node else {
+                continue;
+            };
+            if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+                refs.extend(definition_name(reference));
                 continue;
             }
             if let Some(example) = object.get("example")
-                && let Verdict::Invalid(violation) = self.check_json(&node, example)
+                && let Verdict::Invalid(violation) = self.check_json(node, example)
             {
                 found.push((format!("{pointer}/example"), violation));
             }
@@ -133,23 +170,22 @@ impl<'a> ExampleCheck<'a> {
                     ("properties" | "patternProperties", Value::Object(children)) => {
                         for (name, child) in children {
                             let token = crate::diagnostics::escape_pointer_token(name);
-                            stack.push((child.clone(), format!("{pointer}/{key}/{token}")));
+                            stack.push((child, format!("{pointer}/{key}/{token}")));
                         }
                     }
                     ("items" | "additionalProperties" | "not", Value::Object(_)) => {
-                        stack.push((child.clone(), format!("{pointer}/{key}")));
+                        stack.push((child, format!("{pointer}/{key}")));
                     }
                     ("allOf" | "anyOf" | "oneOf", Value::Array(children)) => {
                         for (index, child) in children.iter().enumerate() {
-                            stack.push((child.clone(), format!("{pointer}/{key}/{index}")));
+                            stack.push((child, format!("{pointer}/{key}/{index}")));
                         }
                     }
                     _ => {}
                 }
             }
         }
-        found.sort();
-        found
+        (found, refs)
     }
 
     /// Whether the schema reaches itself again through `$ref`s (a planet whose
@@ -172,16 +208,17 @@ impl<'a> ExampleCheck<'a> {
     }
 
     fn check_json(&self, schema: &Value, value: &Value) -> Verdict {
-        let key = (schema.to_string(), value.to_string());
+        let schema_text = schema.to_string();
+        let key = (schema_text, value.to_string());
         if let Some(verdict) = self.verdicts.borrow().get(&key) {
             return verdict.clone();
         }
-        let verdict = self.run(schema, value);
+        let verdict = self.run(schema, &key.0, value);
         self.verdicts.borrow_mut().insert(key, verdict.clone());
         verdict
     }
 
-    fn run(&self, schema: &Value, value: &Value) -> Verdict {
+    fn run(&self, schema: &Value, schema_text: &str, value: &Value) -> Verdict {
         let Some(prepared) = self.prepared() else {
             return Verdict::Unchecked;
         };
@@ -189,12 +226,24 @@ impl<'a> ExampleCheck<'a> {
         if !steps_within(schema, value, &prepared.definitions, &mut steps) {
             return Verdict::Unchecked;
         }
-        let Ok(validator) = jsonschema::options()
-            .with_draft(Draft::Draft4)
-            .with_registry(&prepared.registry)
-            .with_pattern_options(PatternOptions::regex())
-            .build(schema)
-        else {
+        let cached = self.validators.borrow().get(schema_text).cloned();
+        let validator = match cached {
+            Some(validator) => validator,
+            None => {
+                let built = jsonschema::options()
+                    .with_draft(Draft::Draft4)
+                    .with_registry(&prepared.registry)
+                    .with_pattern_options(PatternOptions::regex())
+                    .build(schema)
+                    .ok()
+                    .map(std::rc::Rc::new);
+                self.validators
+                    .borrow_mut()
+                    .insert(schema_text.to_owned(), built.clone());
+                built
+            }
+        };
+        let Some(validator) = validator else {
             return Verdict::Unchecked;
         };
         match validator.iter_errors(value).next() {
