@@ -99,6 +99,21 @@ impl Diagnostics {
     #[must_use]
     pub fn render(&self, source: &str, source_name: &str) -> String {
         let mut out = String::new();
+        // Each located diagnostic shows its line: the line starts are indexed once,
+        // not counted from the top of a 12 MB spec for every one.
+        let line_starts: Vec<usize> = if self.0.iter().any(|d| d.line_column.is_some()) {
+            std::iter::once(0)
+                .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let line_text = |line: usize| -> Option<&str> {
+            let start = *line_starts.get(line.checked_sub(1)?)?;
+            let rest = &source[start..];
+            let text = rest.split('\n').next().unwrap_or_default();
+            Some(text.strip_suffix('\r').unwrap_or(text))
+        };
         for diagnostic in &self.0 {
             let label = match diagnostic.severity {
                 Severity::Warning => "warning",
@@ -113,7 +128,7 @@ impl Diagnostics {
                         terminal_safe(source_name),
                         terminal_safe(&diagnostic.pointer)
                     );
-                    if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
+                    if let Some(text) = line_text(line) {
                         let number = line.to_string();
                         let gutter = " ".repeat(number.len());
                         let shown = terminal_safe(&text.chars().take(160).collect::<String>());

@@ -13,36 +13,97 @@
 /// Line and column (1-based) of the deepest locatable key of `pointer`.
 #[must_use]
 pub fn line_column(source: &str, pointer: &str) -> Option<(usize, usize)> {
-    let tokens: Vec<String> = pointer
-        .trim_start_matches('#')
-        .split('/')
-        .skip(1)
-        .map(|token| token.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    if tokens.is_empty() {
-        return Some((1, 1));
-    }
-    let json = source.trim_start().starts_with('{');
-    let mut offset = 0;
-    let mut found = None;
-    for token in &tokens {
-        let needle = if json {
-            format!("\"{}\"", token.replace('\\', "\\\\").replace('"', "\\\""))
-        } else {
-            token.clone()
-        };
-        match find_key(source, offset, &needle, json) {
-            Some(position) => {
-                offset = position + needle.len();
-                found = Some(position);
-            }
-            // A number is a key (`"202"`) when one is found, else an array index,
-            // which names no key to find.
-            None if token.parse::<usize>().is_ok() => {}
-            None => break,
+    Locator::new(source).line_column(pointer)
+}
+
+/// Locates many pointers in one source: the line starts are indexed once, and the
+/// position reached after each pointer prefix (`#/components/schemas`) is kept, so
+/// a hundred warnings under one component do not each scan the document from its
+/// start again.
+pub struct Locator<'s> {
+    source: &'s str,
+    json: bool,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+    /// Pointer prefix → the search state after it: where the next key's search
+    /// starts and the deepest key found; `None` once a token could not be found.
+    prefixes: std::collections::HashMap<String, Option<(usize, Option<usize>)>>,
+}
+
+impl<'s> Locator<'s> {
+    /// A locator for `source`.
+    #[must_use]
+    pub fn new(source: &'s str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Self {
+            source,
+            json: source.trim_start().starts_with('{'),
+            line_starts,
+            prefixes: std::collections::HashMap::new(),
         }
     }
-    found.map(|position| to_line_column(source, position))
+
+    /// Line and column (1-based) of the deepest locatable key of `pointer`.
+    pub fn line_column(&mut self, pointer: &str) -> Option<(usize, usize)> {
+        // Raw (still escaped) tokens, so that a prefix names one path only.
+        let raw: Vec<&str> = pointer.trim_start_matches('#').split('/').skip(1).collect();
+        if raw.is_empty() {
+            return Some((1, 1));
+        }
+        let mut offset = 0;
+        let mut found = None;
+        let mut prefix = String::from("#");
+        for raw_token in raw {
+            prefix.push('/');
+            prefix.push_str(raw_token);
+            let state = match self.prefixes.get(&prefix) {
+                Some(state) => *state,
+                None => {
+                    let token = raw_token.replace("~1", "/").replace("~0", "~");
+                    let state = self.step(&token, offset, found);
+                    self.prefixes.insert(prefix.clone(), state);
+                    state
+                }
+            };
+            match state {
+                Some((next, deepest)) => {
+                    offset = next;
+                    found = deepest;
+                }
+                None => break,
+            }
+        }
+        found.map(|position| self.to_line_column(position))
+    }
+
+    /// The search state after one token, from the state before it.
+    fn step(
+        &self,
+        token: &str,
+        offset: usize,
+        found: Option<usize>,
+    ) -> Option<(usize, Option<usize>)> {
+        let needle = if self.json {
+            format!("\"{}\"", token.replace('\\', "\\\\").replace('"', "\\\""))
+        } else {
+            token.to_owned()
+        };
+        match find_key(self.source, offset, &needle, self.json) {
+            Some(position) => Some((position + needle.len(), Some(position))),
+            // A number is a key (`"202"`) when one is found, else an array index,
+            // which names no key to find.
+            None if token.parse::<usize>().is_ok() => Some((offset, found)),
+            None => None,
+        }
+    }
+
+    fn to_line_column(&self, position: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&start| start <= position);
+        let start = self.line_starts[line.saturating_sub(1)];
+        (line, position - start + 1)
+    }
 }
 
 fn find_key(source: &str, from: usize, needle: &str, json: bool) -> Option<usize> {
@@ -68,13 +129,6 @@ fn find_key(source: &str, from: usize, needle: &str, json: bool) -> Option<usize
         start = position + needle.len();
     }
     None
-}
-
-fn to_line_column(source: &str, position: usize) -> (usize, usize) {
-    let before = &source[..position];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(position, |i| position - i - 1) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ impl LoadedSpec {
     /// [`LOCATED_WARNINGS`] warnings; the rest keep their JSON pointer alone.
     pub fn locate(&self, mut diagnostics: Diagnostics) -> Diagnostics {
         let mut warnings = 0;
+        let mut locator = locate::Locator::new(&self.source);
         for diagnostic in &mut diagnostics.0 {
             if diagnostic.severity == crate::diagnostics::Severity::Warning {
                 warnings += 1;
@@ -48,7 +49,7 @@ impl LoadedSpec {
                 }
             }
             if diagnostic.line_column.is_none() {
-                diagnostic.line_column = locate::line_column(&self.source, &diagnostic.pointer);
+                diagnostic.line_column = locator.line_column(&diagnostic.pointer);
             }
         }
         diagnostics
@@ -146,10 +147,11 @@ pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec,
 }
 
 fn locate_all(source: &str, mut diagnostics: Diagnostics) -> Diagnostics {
+    let mut locator = locate::Locator::new(source);
     for diagnostic in &mut diagnostics.0 {
         diagnostic.line_column = diagnostic
             .line_column
-            .or_else(|| locate::line_column(source, &diagnostic.pointer));
+            .or_else(|| locator.line_column(&diagnostic.pointer));
     }
     diagnostics
 }

@@ -47,6 +47,9 @@ pub struct ExampleCheck<'a> {
     prepared: OnceCell<Option<Prepared>>,
     /// Verdicts already reached, by schema and value.
     verdicts: RefCell<HashMap<(String, String), Verdict>>,
+    /// Verdicts by the address of the schema in the document (or of its `$ref`
+    /// text) and the value: the document outlives the checker and is not changed.
+    by_address: RefCell<HashMap<(usize, String), Verdict>>,
     /// Compiled validators, by schema (`None`: the schema does not compile).
     validators: RefCell<HashMap<String, Option<std::rc::Rc<jsonschema::Validator>>>>,
     /// Per component: the invalid examples in its own tree, and the components it
@@ -82,13 +85,30 @@ impl<'a> ExampleCheck<'a> {
             document,
             prepared: OnceCell::new(),
             verdicts: RefCell::default(),
+            by_address: RefCell::default(),
             validators: RefCell::default(),
             components: RefCell::default(),
         }
     }
 
     /// Checks a value against a schema of the document.
-    pub fn check(&self, view: SchemaView<'_>, value: &Value) -> Verdict {
+    pub fn check(&self, view: SchemaView<'a>, value: &Value) -> Verdict {
+        // The same schema of the document is checked many times (each time the
+        // lowering reaches it): keyed by where it lives, without serializing it again.
+        let address = match view {
+            SchemaView::Ref(reference) => reference.as_ptr() as usize,
+            SchemaView::Inline(schema) => std::ptr::from_ref(schema) as usize,
+        };
+        let key = (address, value.to_string());
+        if let Some(verdict) = self.by_address.borrow().get(&key) {
+            return verdict.clone();
+        }
+        let verdict = self.check_uncached(view, value);
+        self.by_address.borrow_mut().insert(key, verdict.clone());
+        verdict
+    }
+
+    fn check_uncached(&self, view: SchemaView<'_>, value: &Value) -> Verdict {
         let schema = match view {
             SchemaView::Ref(reference) => ref_schema(reference),
             SchemaView::Inline(schema) => match serde_json::to_value(schema) {
