@@ -1641,9 +1641,7 @@ async fn pipelines_search() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.search",
-                "#/paths/~1api~1v1~1pipelines/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.search: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -1706,9 +1704,7 @@ async fn pipelines_upsert() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.upsert",
-                "#/paths/~1api~1v1~1pipelines/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.upsert: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -1771,9 +1767,7 @@ async fn pipelines_create() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.create",
-                "#/paths/~1api~1v1~1pipelines/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.create: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -1791,9 +1785,7 @@ async fn pipelines_retrieve() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.retrieve",
-                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.retrieve: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -1852,9 +1844,7 @@ async fn pipelines_update_existing() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.update_existing",
-                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.update_existing: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -1893,9 +1883,7 @@ async fn pipelines_sync() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.sync",
-                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -1913,9 +1901,7 @@ async fn pipelines_cancel_sync() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.cancel_sync",
-                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1sync~1cancel/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.cancel_sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1sync~1cancel/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -1940,9 +1926,7 @@ async fn pipelines_copy() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.copy",
-                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1copy/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.copy: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1copy/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -2000,9 +1984,7 @@ async fn pipelines_run_search() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.run_search",
-                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1retrieve/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.run_search: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1retrieve/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -2022,9 +2004,7 @@ async fn pipelines_get_playground_session() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.get_playground_session",
-                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1playground-session/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.get_playground_session: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1playground-session/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -2290,9 +2270,7 @@ async fn pipelines_data_sources_sync() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "pipelines.data_sources.sync",
-                "#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1data-sources~1{data_source_id}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "pipelines.data_sources.sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1data-sources~1{{data_source_id}}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -2480,9 +2458,7 @@ async fn retrievers_list() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "retrievers.list",
-                "#/paths/~1api~1v1~1retrievers/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "retrievers.list: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -2512,9 +2488,7 @@ async fn retrievers_upsert() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "retrievers.upsert",
-                "#/paths/~1api~1v1~1retrievers/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "retrievers.upsert: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -2544,9 +2518,7 @@ async fn retrievers_create() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "retrievers.create",
-                "#/paths/~1api~1v1~1retrievers/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "retrievers.create: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -2569,9 +2541,7 @@ async fn retrievers_get_retriever() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "retrievers.get_retriever",
-                "#/paths/~1api~1v1~1retrievers~1{retriever_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "retrievers.get_retriever: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers~1{{retriever_id}}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -2600,9 +2570,7 @@ async fn retrievers_update() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "retrievers.update",
-                "#/paths/~1api~1v1~1retrievers~1{retriever_id}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "retrievers.update: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers~1{{retriever_id}}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }
@@ -3740,9 +3708,7 @@ async fn v2_parse_get_job() {
     let outcome = match call().await {
         Err(llama_cloud::Error::Decode { .. }) => {
             eprintln!(
-                "{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema",
-                "v2.parse.get_job",
-                "#/paths/~1api~1v2~1parse~1{job_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short"
+                "v2.parse.get_job: the mock's usual response is known not to fit the schema (#/paths/~1api~1v2~1parse~1{{job_id}}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
             );
             call().header("Prefer", "dynamic=true").await
         }

@@ -235,46 +235,50 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
             }
         },
         _ if operation.body_from_config => quote! { check_config_body(#dotted, #call); },
-        // The spec answers with a redirect to the real service (its example
-        // `Location`), which the client follows and cannot reach from here; the mock
-        // redirects only a request it found valid.
         // The spec declares only errors for this operation: the mock answers a valid
         // request with one of them (the spec's example), an invalid one with its
         // violations or its own problem document.
         _ if operation.success == SuccessAnswer::Nothing => {
             let krate = ident(krate);
+            let note = format_text(&format!(
+                "{dotted}: request valid; the spec declares no success response, and the mock answered with one it declares ("
+            ));
+            let note = format!("{note}{{}})");
             quote! {
                 match #call {
                     Err(#krate::Error::Api(error))
                         if error.headers.get("sl-violations").is_none()
                             && !String::from_utf8_lossy(&error.body).contains("stoplight.io/prism/errors") =>
                     {
-                        eprintln!(
-                            "{}: request valid; the spec declares no success response, and the mock answered with one it declares ({})",
-                            #dotted, error.status
-                        );
+                        eprintln!(#note, error.status);
                     }
                     outcome => { check_request(#dotted, outcome); }
                 }
             }
         }
+        // The spec answers with a redirect to the real service (its example
+        // `Location`), which the client follows and cannot reach from here; the mock
+        // redirects only a request it found valid.
         _ if operation.success == SuccessAnswer::Redirect => {
             let krate = ident(krate);
+            let off = format!(
+                "{}{{error}}",
+                format_text(&format!(
+                    "{dotted}: request valid; the mock redirected it to the spec's example `Location`, off the mock and not reachable: "
+                ))
+            );
+            let back = format_text(&format!(
+                "{dotted}: request valid; the mock redirected it to the spec's example `Location`, a path the spec does not have"
+            ));
             quote! {
                 match #call {
-                    Err(#krate::Error::Connection(error)) => eprintln!(
-                        "{}: request valid; the mock redirected it to the spec's example `Location`, off the mock and not reachable: {error}",
-                        #dotted
-                    ),
+                    Err(#krate::Error::Connection(error)) => eprintln!(#off),
                     // A relative example `Location` (Nexus's `string`) leads back to
                     // the mock, to a path the spec does not have.
                     Err(#krate::Error::Api(error))
                         if String::from_utf8_lossy(&error.body).contains("#NO_PATH_MATCHED_ERROR") =>
                     {
-                        eprintln!(
-                            "{}: request valid; the mock redirected it to the spec's example `Location`, a path the spec does not have",
-                            #dotted
-                        );
+                        eprintln!(#back);
                     }
                     outcome => { check_request(#dotted, outcome); }
                 }
@@ -285,6 +289,9 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
         // then asks the mock again for a response made from the schema, which must.
         _ if !operation.response_example_defects.is_empty() => {
             let defects = super::tokens::one_line(&operation.response_example_defects.join("; "));
+            let note = format_text(&format!(
+                "{dotted}: the mock's usual response is known not to fit the schema ({defects}); asking it for a response made from the schema"
+            ));
             let krate = ident(krate);
             let setup = std::mem::take(&mut setup);
             let call = quote! { client() #(.#accessors())* .#method(#(#args),*) };
@@ -295,7 +302,7 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
                 };
                 let outcome = match call().await {
                     Err(#krate::Error::Decode { .. }) => {
-                        eprintln!("{}: the mock's usual response is known not to fit the schema ({}); asking it for a response made from the schema", #dotted, #defects);
+                        eprintln!(#note);
                         call().header("Prefer", "dynamic=true").await
                     }
                     other => other,
@@ -325,6 +332,13 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
             #consume
         }
     }
+}
+
+/// Text as a format string that prints it as it is (its braces doubled): a note
+/// whose words are all known when the test is generated is one literal, not a
+/// format string with literal arguments.
+fn format_text(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
 }
 
 /// A parameter's example as an expression of the type its setter or constructor takes.

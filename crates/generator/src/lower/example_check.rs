@@ -36,6 +36,10 @@ use crate::load::unescape_pointer_token;
 /// The registry's name for the document's component schemas.
 const COMPONENTS: &str = "urn:openapi:components";
 
+/// Marks the `anyOf [null, …]` this module wraps around a nullable schema with no
+/// `type`: not the spec's, so a pointer into the spec skips it.
+const WRAPPER: &str = "x-nullable-wrapper";
+
 /// At most this many (schema, value) steps per check; beyond it the check is skipped.
 const MAX_STEPS: usize = 100_000;
 
@@ -55,6 +59,17 @@ pub struct ExampleCheck<'a> {
     /// Per component: the invalid examples in its own tree, and the components it
     /// refers to.
     components: RefCell<HashMap<String, ComponentExamples>>,
+    /// Per component, whether a cycle is reachable from it.
+    recursion: RefCell<HashMap<String, Reach>>,
+}
+
+/// A component in the search for cycles.
+#[derive(Debug, Clone, Copy)]
+enum Reach {
+    /// On the path being searched.
+    OnPath,
+    /// Searched: whether a cycle is reachable from it.
+    Done(bool),
 }
 
 /// The invalid examples of one component's own tree and the components it names.
@@ -88,6 +103,7 @@ impl<'a> ExampleCheck<'a> {
             by_address: RefCell::default(),
             validators: RefCell::default(),
             components: RefCell::default(),
+            recursion: RefCell::default(),
         }
     }
 
@@ -180,6 +196,12 @@ impl<'a> ExampleCheck<'a> {
                 refs.extend(definition_name(reference));
                 continue;
             }
+            if object.contains_key(WRAPPER)
+                && let Some(inner) = object.get("anyOf").and_then(|list| list.get(1))
+            {
+                stack.push((inner, pointer));
+                continue;
+            }
             if let Some(example) = object.get("example")
                 && let Verdict::Invalid(violation) = self.check_json(node, example)
             {
@@ -222,8 +244,9 @@ impl<'a> ExampleCheck<'a> {
                 Err(_) => return false,
             },
         };
-        // Depth-first over components: `true` while on the path, `false` once done.
-        let mut state: HashMap<String, bool> = HashMap::new();
+        // Depth-first over components; what each component reaches is kept for the
+        // next operation (`Done`), only the current path is per call.
+        let mut state = self.recursion.borrow_mut();
         cycles(&root, &prepared.definitions, &mut state)
     }
 
@@ -239,6 +262,9 @@ impl<'a> ExampleCheck<'a> {
     }
 
     fn run(&self, schema: &Value, schema_text: &str, value: &Value) -> Verdict {
+        if let Some(verdict) = type_only(schema, value) {
+            return verdict;
+        }
         let Some(prepared) = self.prepared() else {
             return Verdict::Unchecked;
         };
@@ -316,12 +342,14 @@ impl<'a> ExampleCheck<'a> {
     }
 }
 
-/// Whether a cycle of components is reachable from `node`; `state` marks the
-/// components on the current path (`true`) and those finished (`false`).
+/// Whether a cycle of components is reachable from `node`. `state` holds the
+/// components on the current path and, for those finished, whether a cycle is
+/// reachable from them (final: a cycle through a finished component would have
+/// been found from it).
 fn cycles(
     node: &Value,
     definitions: &Map<String, Value>,
-    state: &mut HashMap<String, bool>,
+    state: &mut HashMap<String, Reach>,
 ) -> bool {
     match node {
         Value::Object(object) => {
@@ -331,15 +359,15 @@ fn cycles(
                 .and_then(definition_name)
             {
                 match state.get(&name) {
-                    Some(true) => return true,
-                    Some(false) => return false,
+                    Some(Reach::OnPath) => return true,
+                    Some(Reach::Done(found)) => return *found,
                     None => {}
                 }
-                state.insert(name.clone(), true);
+                state.insert(name.clone(), Reach::OnPath);
                 let found = definitions
                     .get(&name)
                     .is_some_and(|target| cycles(target, definitions, state));
-                state.insert(name, false);
+                state.insert(name, Reach::Done(found));
                 return found;
             }
             object
@@ -349,6 +377,78 @@ fn cycles(
         Value::Array(items) => items.iter().any(|child| cycles(child, definitions, state)),
         _ => false,
     }
+}
+
+/// The verdict for a schema whose only validation keyword is a single `type` (most
+/// property examples: `{type: string, example: …, description: …}`), without
+/// compiling a validator; `None` for any other schema.
+fn type_only(schema: &Value, value: &Value) -> Option<Verdict> {
+    const VALIDATION: &[&str] = &[
+        "$ref",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "additionalItems",
+        "items",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "additionalProperties",
+        "properties",
+        "patternProperties",
+        "dependencies",
+        "enum",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "format",
+    ];
+    let object = schema.as_object()?;
+    if VALIDATION.iter().any(|key| object.contains_key(*key)) {
+        return None;
+    }
+    let fits = match object.get("type")?.as_str()? {
+        "string" => value.is_string(),
+        "boolean" => value.is_boolean(),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0)
+        }
+        "number" => value.is_number(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "null" => value.is_null(),
+        _ => return None,
+    };
+    Some(if fits {
+        Verdict::Valid
+    } else {
+        Verdict::Invalid(format!(
+            "{} is not of type \"{}\"",
+            truncated(&value.to_string()),
+            object.get("type")?.as_str()?
+        ))
+    })
+}
+
+/// Text cut to 200 bytes (at a character boundary), with an ellipsis when cut.
+fn truncated(text: &str) -> String {
+    if text.len() <= 200 {
+        return text.to_owned();
+    }
+    let mut end = 200;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 /// `{"$ref": …}` into the registry, for a `#/components/schemas/…` reference; any
@@ -422,7 +522,12 @@ fn to_json_schema(schema: Value) -> Value {
                 object.insert("type".to_owned(), json!([name, "null"]));
             }
             Some(_) => {}
-            None => return json!({ "anyOf": [{ "type": "null" }, Value::Object(object)] }),
+            None => {
+                return json!({
+                    "anyOf": [{ "type": "null" }, Value::Object(object)],
+                    WRAPPER: true,
+                });
+            }
         }
     }
     Value::Object(object)
