@@ -398,19 +398,7 @@ impl<'a> Examples<'a> {
                         _ => Value::Array(Vec::new()),
                     },
                     _ if !any.properties.is_empty() || !any.all_of.is_empty() => {
-                        let mut merged = match self.object(
-                            any.properties
-                                .iter()
-                                .map(|(name, schema)| (name, schema.into())),
-                            &any.required,
-                            any.additional_properties.as_ref(),
-                            at,
-                            depth,
-                            all_properties,
-                        ) {
-                            Value::Object(fields) => fields,
-                            _ => Map::new(),
-                        };
+                        let mut merged = self.any_object(any, at, depth, all_properties);
                         for (index, part) in any.all_of.iter().enumerate() {
                             let part_at = format!("{at}/allOf/{index}");
                             if let Value::Object(fields) =
@@ -461,18 +449,7 @@ impl<'a> Examples<'a> {
             tries.push(false);
         }
         for all in tries {
-            let Value::Object(base) = self.object(
-                any.properties
-                    .iter()
-                    .map(|(name, schema)| (name, schema.into())),
-                &any.required,
-                any.additional_properties.as_ref(),
-                at,
-                depth,
-                all,
-            ) else {
-                continue;
-            };
+            let base = self.any_object(any, at, depth, all);
             for (index, alternative) in list.iter().enumerate().take(4) {
                 let alternative_at = format!("{at}/{keyword}/{index}");
                 let mut candidate = base.clone();
@@ -490,6 +467,33 @@ impl<'a> Examples<'a> {
             }
         }
         None
+    }
+
+    /// The own properties of a schema without a single kind (`properties` beside a
+    /// composition), as [`Self::object`] fills them.
+    fn any_object(
+        &self,
+        any: &'a openapiv3::AnySchema,
+        at: &str,
+        depth: usize,
+        all_properties: bool,
+    ) -> Map<String, Value> {
+        let properties = any
+            .properties
+            .iter()
+            .map(|(name, schema)| (name, schema.into()));
+        let additional = any.additional_properties.as_ref();
+        match self.object(
+            properties,
+            &any.required,
+            additional,
+            at,
+            depth,
+            all_properties,
+        ) {
+            Value::Object(fields) => fields,
+            _ => Map::new(),
+        }
     }
 
     /// A value for a `oneOf` / `anyOf`: the first alternative's, unless the validator

@@ -867,6 +867,18 @@ fn lower_operation<'a>(
     }
 }
 
+/// The operation's first `2XX` response, the one a call decodes (and a mock serves).
+fn success_response<'a>(op: &SpecOp<'a>) -> Option<(&'a StatusCode, &'a ReferenceOr<Response>)> {
+    op.operation
+        .responses
+        .responses
+        .iter()
+        .find(|(status, _)| match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        })
+}
+
 /// Whether the operation declares a response of this class (`2` for `2XX`); the
 /// `default` response counts for none.
 fn declares(op: &SpecOp<'_>, class: u16) -> bool {
@@ -916,16 +928,7 @@ fn media_examples(
 /// value built from the schema's own nested examples, so those are checked then.
 fn response_example_defects<'a>(op: &SpecOp<'a>, lowerer: &mut TypeLowerer<'a>) -> Vec<String> {
     let components = lowerer_components(lowerer);
-    let Some((status, response)) =
-        op.operation
-            .responses
-            .responses
-            .iter()
-            .find(|(status, _)| match status {
-                StatusCode::Code(code) => (200..300).contains(code),
-                StatusCode::Range(range) => *range == 2,
-            })
-    else {
+    let Some((status, response)) = success_response(op) else {
         return Vec::new();
     };
     let Some((response, response_name)) =
@@ -1503,16 +1506,7 @@ fn lower_response<'a>(
     if let Some(union) = lower_status_union(op, hint, lowerer) {
         return union;
     }
-    let success = op
-        .operation
-        .responses
-        .responses
-        .iter()
-        .find(|(status, _)| match status {
-            StatusCode::Code(code) => (200..300).contains(code),
-            StatusCode::Range(range) => *range == 2,
-        });
-    let Some((status, response)) = success else {
+    let Some((status, response)) = success_response(op) else {
         return ResponseBody::Empty;
     };
     let pointer = format!("{}/responses/{status}", op.pointer);
