@@ -105,3 +105,12 @@ pub(crate) fn required_nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 ) -> Result<Option<T>, D::Error> {
     Option::<T>::deserialize(deserializer)
 }
+
+/// Decodes an optional field that holds any JSON (`Option<serde_json::Value>`): a
+/// `null` the server sent stays `Some(Value::Null)`, so re-serializing sends it
+/// back; only a missing field is `None` (serde's default for `Option` would drop it).
+pub(crate) fn present_json<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(Some)
+}

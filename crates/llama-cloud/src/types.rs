@@ -56438,7 +56438,11 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
     /// Input
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present_json",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input: Option<::serde_json::Value>,
     /// Context
     #[serde(default, skip_serializing_if = "Option::is_none")]

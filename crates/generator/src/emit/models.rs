@@ -74,6 +74,10 @@ fn struct_def(
                 Presence::RequiredNullable => {
                     quote! { #[serde(deserialize_with = "crate::nullable::required_nullable")] }
                 }
+                // Any JSON, `null` included: a `null` sent is kept, not read as absent.
+                Presence::Optional if field.ty == TypeRef::Json => quote! {
+                    #[serde(default, deserialize_with = "crate::nullable::present_json", skip_serializing_if = "Option::is_none")]
+                },
                 Presence::Optional => {
                     quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
                 }
