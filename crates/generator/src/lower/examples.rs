@@ -6,14 +6,19 @@
 //! tests (which send it to a mock server that validates it against the spec) and the
 //! command-line tool's help.
 //!
-//! The spec's own `example` (or 3.1 `examples`, kept as `x-examples`), `default`,
-//! `const` or first `enum` value wins; otherwise the value is derived from the type,
-//! its format and its bounds. At the top level of a request body every property is
-//! filled, so the conformance tests exercise the serialization of optional fields
-//! too; below it only required properties are, which keeps the values small and
-//! ends recursion. A string with a `pattern` gets one generated to match it
-//! (`rand_regex`, seeded by the pattern, so the output is deterministic), within its
-//! length bounds; a pattern Rust's regex syntax cannot read falls back to the format.
+//! The spec's own value wins when a JSON Schema validator accepts it for its schema
+//! ([`super::example_check`]): a request body's media `example` or `examples`, a
+//! parameter's, else a schema's `example` (or 3.1 `examples`, kept as `x-examples`),
+//! `const`, `default` or first `enum` value. One the validator refuses is replaced,
+//! with a warning at its pointer, by a value derived from the type, its format and
+//! its bounds. At the top level of a request body every property is filled, so the
+//! conformance tests exercise the serialization of optional fields too (the
+//! required ones alone when all of them together break the schema); below it only
+//! required properties are, which keeps the values small and ends recursion. A
+//! union's value is the first alternative's the validator accepts for the whole. A
+//! string with a `pattern` gets one generated to match it (`rand_regex`, seeded by
+//! the pattern, so the output is deterministic), within its length bounds; a pattern
+//! Rust's regex syntax cannot read falls back to the format.
 
 use openapiv3::{
     AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
