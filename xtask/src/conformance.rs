@@ -309,16 +309,7 @@ const ANALYSIS_MARKER: &str = "<!-- Everything above is kept by `cargo xtask con
 /// Every corpus spec's suite against Prism: a table of pass rates and failures.
 fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), String> {
     let dir = root.join("../shared/corpus");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "json" || ext == "yaml" || ext == "yml")
-        })
-        .collect();
-    specs.sort();
+    let specs = crate::corpus::spec_files(&dir)?;
     let mut table = String::from(
         "| spec | methods | pass | fail | pass rate |\n| --- | ---: | ---: | ---: | ---: |\n",
     );

@@ -44,6 +44,21 @@ struct Row {
     check_seconds: f64,
 }
 
+/// The OpenAPI documents (`.json`, `.yaml`, `.yml`) in a folder, sorted by path.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "json" || ext == "yaml" || ext == "yml")
+        })
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let fast = args.contains(&"--fast");
     let roundtrip = args.contains(&"--test");
@@ -52,14 +67,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         .iter()
         .find(|arg| !arg.starts_with("--"))
         .map_or_else(|| root.join("../shared/corpus"), PathBuf::from);
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "json" || ext == "yaml" || ext == "yml")
-        })
+    let specs: Vec<PathBuf> = spec_files(&dir)?
+        .into_iter()
         .filter(|path| {
             !fast
                 || path
@@ -67,7 +76,6 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                     .is_some_and(|name| FAST.contains(&name.to_string_lossy().as_ref()))
         })
         .collect();
-    specs.sort();
     if specs.is_empty() {
         return Err(format!("no specs in {}", dir.display()));
     }
