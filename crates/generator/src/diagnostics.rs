@@ -49,6 +49,14 @@ impl Diagnostic {
     }
 }
 
+/// The byte offset of the start of each line of `source`.
+#[must_use]
+pub fn line_starts(source: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+        .collect()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
@@ -102,9 +110,7 @@ impl Diagnostics {
         // Each located diagnostic shows its line: the line starts are indexed once,
         // not counted from the top of a 12 MB spec for every one.
         let line_starts: Vec<usize> = if self.0.iter().any(|d| d.line_column.is_some()) {
-            std::iter::once(0)
-                .chain(source.match_indices('\n').map(|(at, _)| at + 1))
-                .collect()
+            line_starts(source)
         } else {
             Vec::new()
         };

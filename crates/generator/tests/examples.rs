@@ -132,10 +132,21 @@ fn examples_that_contradict_their_schemas_are_replaced_warned_and_listed() {
         archive.response_example_defects
     );
 
-    // The conformance test then retries a decode failure with a schema-made response.
+    // The conformance test then retries a decode failure with a schema-made
+    // response: one helper asks for it, and each of the three tests calls it.
     let tests = &generated.files["tests/conformance.rs"];
     assert_eq!(
         tests.matches("\"Prefer\", \"dynamic=true\"").count(),
+        1,
+        "{tests}"
+    );
+    assert_eq!(
+        tests.matches("async fn decoded_or_schema_made").count(),
+        1,
+        "{tests}"
+    );
+    assert_eq!(
+        tests.matches("= decoded_or_schema_made(").count(),
         3,
         "{tests}"
     );

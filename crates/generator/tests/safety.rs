@@ -104,6 +104,7 @@ fn explained(api: &Api) -> BTreeSet<String> {
         "check",
         "check_request",
         "check_config_body",
+        "decoded_or_schema_made",
     ]
     .into_iter()
     .map(str::to_owned)

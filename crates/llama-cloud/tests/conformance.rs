@@ -106,6 +106,22 @@ fn check_config_body<T>(operation: &str, outcome: Result<T, llama_cloud::Error>)
     }
     check(operation, outcome);
 }
+/// Sends the call; when the mock's usual response cannot decode (for the
+/// reason in `note`, which the model knows: the spec's own example does not
+/// fit its schema), asks the mock again for a response made from the schema,
+/// which must.
+async fn decoded_or_schema_made<T: Send + 'static>(
+    call: impl Fn() -> llama_cloud::Call<T>,
+    note: &str,
+) -> Result<T, llama_cloud::Error> {
+    match call().await {
+        Err(llama_cloud::Error::Decode { .. }) => {
+            eprintln!("{note}");
+            call().header("Prefer", "dynamic=true").await
+        }
+        other => other,
+    }
+}
 /// `POST /api/v1/chat`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
@@ -1627,229 +1643,220 @@ async fn page_figures_generate_file_presigned_url() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_search() {
-    let call = || {
-        let mut params = llama_cloud::types::PipelinesSearchParams::default();
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.project_name = Some("string".to_owned());
-        params.pipeline_name = Some("string".to_owned());
-        params.pipeline_type = Some(
-            value::<llama_cloud::types::PipelineType>("\"PLAYGROUND\""),
-        );
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        client().pipelines().search(params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.search: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::PipelinesSearchParams::default();
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.project_name = Some("string".to_owned());
+                params.pipeline_name = Some("string".to_owned());
+                params.pipeline_type = Some(
+                    value::<llama_cloud::types::PipelineType>("\"PLAYGROUND\""),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                client().pipelines().search(params)
+            },
+            "pipelines.search: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.search", outcome);
 }
 /// `PUT /api/v1/pipelines`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_upsert() {
-    let call = || {
-        let mut params = llama_cloud::types::PipelinesUpsertParams::new(
-            "string".to_owned(),
-        );
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.embedding_config = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::PipelineCreateEmbeddingConfig,
-            >("{\"type\":\"AZURE_EMBEDDING\"}"),
-        );
-        params.transform_config = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::PipelineCreateTransformConfig,
-            >("{\"mode\":\"auto\"}"),
-        );
-        params.sparse_model_config = llama_cloud::Nullable::Value(
-            value::<llama_cloud::types::SparseModelConfig>("{}"),
-        );
-        params.data_sink_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        params.embedding_model_config_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        params.data_sink = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::DataSinkCreate,
-            >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
-        );
-        params.preset_retrieval_parameters = Some(
-            value::<llama_cloud::types::PresetRetrievalParams>("{}"),
-        );
-        params.llama_parse_parameters = Some(
-            value::<llama_cloud::types::LlamaParseParameters>("{}"),
-        );
-        params.status = llama_cloud::Nullable::Value("string".to_owned());
-        params.metadata_config = llama_cloud::Nullable::Value(
-            value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
-        );
-        params.pipeline_type = Some(
-            value::<llama_cloud::types::PipelineType>("\"MANAGED\""),
-        );
-        params.managed_pipeline_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        client().pipelines().upsert(params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.upsert: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::PipelinesUpsertParams::new(
+                    "string".to_owned(),
+                );
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.embedding_config = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::PipelineCreateEmbeddingConfig,
+                    >("{\"type\":\"AZURE_EMBEDDING\"}"),
+                );
+                params.transform_config = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::PipelineCreateTransformConfig,
+                    >("{\"mode\":\"auto\"}"),
+                );
+                params.sparse_model_config = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::types::SparseModelConfig>("{}"),
+                );
+                params.data_sink_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.embedding_model_config_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.data_sink = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::DataSinkCreate,
+                    >(
+                        "{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}",
+                    ),
+                );
+                params.preset_retrieval_parameters = Some(
+                    value::<llama_cloud::types::PresetRetrievalParams>("{}"),
+                );
+                params.llama_parse_parameters = Some(
+                    value::<llama_cloud::types::LlamaParseParameters>("{}"),
+                );
+                params.status = llama_cloud::Nullable::Value("string".to_owned());
+                params.metadata_config = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
+                );
+                params.pipeline_type = Some(
+                    value::<llama_cloud::types::PipelineType>("\"MANAGED\""),
+                );
+                params.managed_pipeline_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                client().pipelines().upsert(params)
+            },
+            "pipelines.upsert: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.upsert", outcome);
 }
 /// `POST /api/v1/pipelines`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_create() {
-    let call = || {
-        let mut params = llama_cloud::types::PipelinesCreateParams::new(
-            "string".to_owned(),
-        );
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.embedding_config = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::PipelineCreateEmbeddingConfig,
-            >("{\"type\":\"AZURE_EMBEDDING\"}"),
-        );
-        params.transform_config = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::PipelineCreateTransformConfig,
-            >("{\"mode\":\"auto\"}"),
-        );
-        params.sparse_model_config = llama_cloud::Nullable::Value(
-            value::<llama_cloud::types::SparseModelConfig>("{}"),
-        );
-        params.data_sink_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        params.embedding_model_config_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        params.data_sink = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::DataSinkCreate,
-            >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
-        );
-        params.preset_retrieval_parameters = Some(
-            value::<llama_cloud::types::PresetRetrievalParams>("{}"),
-        );
-        params.llama_parse_parameters = Some(
-            value::<llama_cloud::types::LlamaParseParameters>("{}"),
-        );
-        params.status = llama_cloud::Nullable::Value("string".to_owned());
-        params.metadata_config = llama_cloud::Nullable::Value(
-            value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
-        );
-        params.pipeline_type = Some(
-            value::<llama_cloud::types::PipelineType>("\"MANAGED\""),
-        );
-        params.managed_pipeline_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        client().pipelines().create(params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.create: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::PipelinesCreateParams::new(
+                    "string".to_owned(),
+                );
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.embedding_config = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::PipelineCreateEmbeddingConfig,
+                    >("{\"type\":\"AZURE_EMBEDDING\"}"),
+                );
+                params.transform_config = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::PipelineCreateTransformConfig,
+                    >("{\"mode\":\"auto\"}"),
+                );
+                params.sparse_model_config = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::types::SparseModelConfig>("{}"),
+                );
+                params.data_sink_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.embedding_model_config_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.data_sink = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::DataSinkCreate,
+                    >(
+                        "{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}",
+                    ),
+                );
+                params.preset_retrieval_parameters = Some(
+                    value::<llama_cloud::types::PresetRetrievalParams>("{}"),
+                );
+                params.llama_parse_parameters = Some(
+                    value::<llama_cloud::types::LlamaParseParameters>("{}"),
+                );
+                params.status = llama_cloud::Nullable::Value("string".to_owned());
+                params.metadata_config = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
+                );
+                params.pipeline_type = Some(
+                    value::<llama_cloud::types::PipelineType>("\"MANAGED\""),
+                );
+                params.managed_pipeline_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                client().pipelines().create(params)
+            },
+            "pipelines.create: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.create", outcome);
 }
 /// `GET /api/v1/pipelines/{pipeline_id}`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_retrieve() {
-    let call = || {
-        client().pipelines().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6")
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.retrieve: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || { client().pipelines().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6") },
+            "pipelines.retrieve: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{pipeline_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.retrieve", outcome);
 }
 /// `PUT /api/v1/pipelines/{pipeline_id}`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_update_existing() {
-    let call = || {
-        let mut params = llama_cloud::types::PipelinesUpdateExistingParams::default();
-        params.embedding_config = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::PipelineUpdateEmbeddingConfig,
-            >("{\"type\":\"AZURE_EMBEDDING\"}"),
-        );
-        params.transform_config = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::PipelineUpdateTransformConfig,
-            >("{\"mode\":\"auto\"}"),
-        );
-        params.sparse_model_config = llama_cloud::Nullable::Value(
-            value::<llama_cloud::types::SparseModelConfig>("{}"),
-        );
-        params.data_sink_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        params.embedding_model_config_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        params.data_sink = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::DataSinkCreate,
-            >("{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}"),
-        );
-        params.preset_retrieval_parameters = llama_cloud::Nullable::Value(
-            value::<llama_cloud::types::PresetRetrievalParams>("{}"),
-        );
-        params.llama_parse_parameters = llama_cloud::Nullable::Value(
-            value::<llama_cloud::types::LlamaParseParameters>("{}"),
-        );
-        params.status = llama_cloud::Nullable::Value("string".to_owned());
-        params.metadata_config = llama_cloud::Nullable::Value(
-            value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
-        );
-        params.name = llama_cloud::Nullable::Value("string".to_owned());
-        params.managed_pipeline_id = llama_cloud::Nullable::Value(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
-        );
-        client()
-            .pipelines()
-            .update_existing("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.update_existing: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::PipelinesUpdateExistingParams::default();
+                params.embedding_config = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::PipelineUpdateEmbeddingConfig,
+                    >("{\"type\":\"AZURE_EMBEDDING\"}"),
+                );
+                params.transform_config = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::PipelineUpdateTransformConfig,
+                    >("{\"mode\":\"auto\"}"),
+                );
+                params.sparse_model_config = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::types::SparseModelConfig>("{}"),
+                );
+                params.data_sink_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.embedding_model_config_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.data_sink = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::DataSinkCreate,
+                    >(
+                        "{\"name\":\"string\",\"sink_type\":\"PINECONE\",\"component\":{}}",
+                    ),
+                );
+                params.preset_retrieval_parameters = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::types::PresetRetrievalParams>("{}"),
+                );
+                params.llama_parse_parameters = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::types::LlamaParseParameters>("{}"),
+                );
+                params.status = llama_cloud::Nullable::Value("string".to_owned());
+                params.metadata_config = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::types::PipelineMetadataConfig>("{}"),
+                );
+                params.name = llama_cloud::Nullable::Value("string".to_owned());
+                params.managed_pipeline_id = llama_cloud::Nullable::Value(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                client()
+                    .pipelines()
+                    .update_existing("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
+            },
+            "pipelines.update_existing: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{pipeline_id}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.update_existing", outcome);
 }
 /// `DELETE /api/v1/pipelines/{pipeline_id}`
@@ -1879,34 +1886,24 @@ async fn pipelines_get_status() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_sync() {
-    let call = || { client().pipelines().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6") };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || { client().pipelines().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6") },
+            "pipelines.sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.sync", outcome);
 }
 /// `POST /api/v1/pipelines/{pipeline_id}/sync/cancel`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_cancel_sync() {
-    let call = || {
-        client().pipelines().cancel_sync("3fa85f64-5717-4562-b3fc-2c963f66afa6")
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.cancel_sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1sync~1cancel/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                client().pipelines().cancel_sync("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+            },
+            "pipelines.cancel_sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1sync~1cancel/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.cancel_sync", outcome);
 }
 /// `POST /api/v1/pipelines/{pipeline_id}/force-delete`
@@ -1922,94 +1919,91 @@ async fn pipelines_force_delete() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_copy() {
-    let call = || { client().pipelines().copy("3fa85f64-5717-4562-b3fc-2c963f66afa6") };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.copy: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1copy/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || { client().pipelines().copy("3fa85f64-5717-4562-b3fc-2c963f66afa6") },
+            "pipelines.copy: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1copy/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.copy", outcome);
 }
 /// `POST /api/v1/pipelines/{pipeline_id}/retrieve`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_run_search() {
-    let call = || {
-        let mut params = llama_cloud::types::PipelinesRunSearchParams::new(
-            "string".to_owned(),
-        );
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.dense_similarity_top_k = llama_cloud::Nullable::Value(value::<i64>("30"));
-        params.dense_similarity_cutoff = llama_cloud::Nullable::Value(
-            value::<llama_cloud::Number>("0.0"),
-        );
-        params.sparse_similarity_top_k = llama_cloud::Nullable::Value(
-            value::<i64>("30"),
-        );
-        params.enable_reranking = llama_cloud::Nullable::Value(value::<bool>("true"));
-        params.rerank_top_n = llama_cloud::Nullable::Value(value::<i64>("6"));
-        params.alpha = llama_cloud::Nullable::Value(value::<llama_cloud::Number>("1"));
-        params.search_filters = llama_cloud::Nullable::Value(
-            value::<
-                llama_cloud::types::MetadataFilters,
-            >(
-                "{\"filters\":[{\"key\":\"string\",\"value\":1},{\"key\":\"string\",\"value\":1}]}",
-            ),
-        );
-        params.search_filters_inference_schema = llama_cloud::Nullable::Value(
-            value::<
-                ::std::collections::BTreeMap<
-                    String,
-                    Option<
-                        llama_cloud::types::RetrievalParamsSearchFiltersInferenceSchemaValue,
-                    >,
-                >,
-            >("{\"key\":{}}"),
-        );
-        params.files_top_k = llama_cloud::Nullable::Value(value::<i64>("1"));
-        params.retrieval_mode = Some(
-            value::<llama_cloud::types::RetrievalMode>("\"chunks\""),
-        );
-        params.retrieve_image_nodes = Some(value::<bool>("false"));
-        params.retrieve_page_screenshot_nodes = Some(value::<bool>("false"));
-        params.retrieve_page_figure_nodes = Some(value::<bool>("false"));
-        params.class_name = Some("base_component".to_owned());
-        client().pipelines().run_search("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.run_search: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1retrieve/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::PipelinesRunSearchParams::new(
+                    "string".to_owned(),
+                );
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.dense_similarity_top_k = llama_cloud::Nullable::Value(
+                    value::<i64>("30"),
+                );
+                params.dense_similarity_cutoff = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::Number>("0.0"),
+                );
+                params.sparse_similarity_top_k = llama_cloud::Nullable::Value(
+                    value::<i64>("30"),
+                );
+                params.enable_reranking = llama_cloud::Nullable::Value(
+                    value::<bool>("true"),
+                );
+                params.rerank_top_n = llama_cloud::Nullable::Value(value::<i64>("6"));
+                params.alpha = llama_cloud::Nullable::Value(
+                    value::<llama_cloud::Number>("1"),
+                );
+                params.search_filters = llama_cloud::Nullable::Value(
+                    value::<
+                        llama_cloud::types::MetadataFilters,
+                    >(
+                        "{\"filters\":[{\"key\":\"string\",\"value\":1},{\"key\":\"string\",\"value\":1}]}",
+                    ),
+                );
+                params.search_filters_inference_schema = llama_cloud::Nullable::Value(
+                    value::<
+                        ::std::collections::BTreeMap<
+                            String,
+                            Option<
+                                llama_cloud::types::RetrievalParamsSearchFiltersInferenceSchemaValue,
+                            >,
+                        >,
+                    >("{\"key\":{}}"),
+                );
+                params.files_top_k = llama_cloud::Nullable::Value(value::<i64>("1"));
+                params.retrieval_mode = Some(
+                    value::<llama_cloud::types::RetrievalMode>("\"chunks\""),
+                );
+                params.retrieve_image_nodes = Some(value::<bool>("false"));
+                params.retrieve_page_screenshot_nodes = Some(value::<bool>("false"));
+                params.retrieve_page_figure_nodes = Some(value::<bool>("false"));
+                params.class_name = Some("base_component".to_owned());
+                client()
+                    .pipelines()
+                    .run_search("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
+            },
+            "pipelines.run_search: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1retrieve/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.run_search", outcome);
 }
 /// `GET /api/v1/pipelines/{pipeline_id}/playground-session`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_get_playground_session() {
-    let call = || {
-        client()
-            .pipelines()
-            .get_playground_session("3fa85f64-5717-4562-b3fc-2c963f66afa6")
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.get_playground_session: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1playground-session/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                client()
+                    .pipelines()
+                    .get_playground_session("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+            },
+            "pipelines.get_playground_session: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1playground-session/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.get_playground_session", outcome);
 }
 /// `POST /api/v1/pipelines/{pipeline_id}/chat`
@@ -2249,33 +2243,28 @@ async fn pipelines_data_sources_update() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn pipelines_data_sources_sync() {
-    let call = || {
-        let mut params = llama_cloud::types::PipelinesDataSourcesSyncParams::default();
-        params.body = Some(
-            value::<
-                llama_cloud::types::DataSourceSyncRequest,
-            >(
-                "{\"pipeline_file_ids\":[\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"]}",
-            ),
-        );
-        client()
-            .pipelines()
-            .data_sources()
-            .sync(
-                "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                params,
-            )
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "pipelines.data_sources.sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{{pipeline_id}}~1data-sources~1{{data_source_id}}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::PipelinesDataSourcesSyncParams::default();
+                params.body = Some(
+                    value::<
+                        llama_cloud::types::DataSourceSyncRequest,
+                    >(
+                        "{\"pipeline_file_ids\":[\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"]}",
+                    ),
+                );
+                client()
+                    .pipelines()
+                    .data_sources()
+                    .sync(
+                        "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                        "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                        params,
+                    )
+            },
+            "pipelines.data_sources.sync: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1pipelines~1{pipeline_id}~1data-sources~1{data_source_id}~1sync/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("pipelines.data_sources.sync", outcome);
 }
 /// `GET /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/status`
@@ -2448,134 +2437,131 @@ async fn pipelines_files_delete_metadata() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_list() {
-    let call = || {
-        let mut params = llama_cloud::types::RetrieversListParams::default();
-        params.name = Some("string".to_owned());
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        client().retrievers().list(params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "retrievers.list: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::RetrieversListParams::default();
+                params.name = Some("string".to_owned());
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                client().retrievers().list(params)
+            },
+            "retrievers.list: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("retrievers.list", outcome);
 }
 /// `PUT /api/v1/retrievers`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_upsert() {
-    let call = || {
-        let mut params = llama_cloud::types::RetrieversUpsertParams::new(
-            "string".to_owned(),
-        );
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.pipelines = Some(
-            value::<
-                Vec<llama_cloud::types::RetrieverPipeline>,
-            >(
-                "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
-            ),
-        );
-        client().retrievers().upsert(params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "retrievers.upsert: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::RetrieversUpsertParams::new(
+                    "string".to_owned(),
+                );
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.pipelines = Some(
+                    value::<
+                        Vec<llama_cloud::types::RetrieverPipeline>,
+                    >(
+                        "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
+                    ),
+                );
+                client().retrievers().upsert(params)
+            },
+            "retrievers.upsert: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("retrievers.upsert", outcome);
 }
 /// `POST /api/v1/retrievers`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_create() {
-    let call = || {
-        let mut params = llama_cloud::types::RetrieversCreateParams::new(
-            "string".to_owned(),
-        );
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.pipelines = Some(
-            value::<
-                Vec<llama_cloud::types::RetrieverPipeline>,
-            >(
-                "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
-            ),
-        );
-        client().retrievers().create(params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "retrievers.create: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::RetrieversCreateParams::new(
+                    "string".to_owned(),
+                );
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.pipelines = Some(
+                    value::<
+                        Vec<llama_cloud::types::RetrieverPipeline>,
+                    >(
+                        "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
+                    ),
+                );
+                client().retrievers().create(params)
+            },
+            "retrievers.create: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers/post/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("retrievers.create", outcome);
 }
 /// `GET /api/v1/retrievers/{retriever_id}`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_get_retriever() {
-    let call = || {
-        let mut params = llama_cloud::types::RetrieversGetRetrieverParams::default();
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        client()
-            .retrievers()
-            .get_retriever("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "retrievers.get_retriever: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers~1{{retriever_id}}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::RetrieversGetRetrieverParams::default();
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                client()
+                    .retrievers()
+                    .get_retriever("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
+            },
+            "retrievers.get_retriever: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers~1{retriever_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("retrievers.get_retriever", outcome);
 }
 /// `PUT /api/v1/retrievers/{retriever_id}`
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn retrievers_update() {
-    let call = || {
-        let mut params = llama_cloud::types::RetrieversUpdateParams::default();
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.name = llama_cloud::Nullable::Value("string".to_owned());
-        params.pipelines = Some(
-            value::<
-                Vec<llama_cloud::types::RetrieverPipeline>,
-            >(
-                "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
-            ),
-        );
-        client().retrievers().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "retrievers.update: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers~1{{retriever_id}}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::RetrieversUpdateParams::default();
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.name = llama_cloud::Nullable::Value("string".to_owned());
+                params.pipelines = Some(
+                    value::<
+                        Vec<llama_cloud::types::RetrieverPipeline>,
+                    >(
+                        "[{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},{\"name\":\"string\",\"description\":\"string\",\"pipeline_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}]",
+                    ),
+                );
+                client()
+                    .retrievers()
+                    .update("3fa85f64-5717-4562-b3fc-2c963f66afa6", params)
+            },
+            "retrievers.update: the mock's usual response is known not to fit the schema (#/paths/~1api~1v1~1retrievers~1{retriever_id}/put/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("retrievers.update", outcome);
 }
 /// `DELETE /api/v1/retrievers/{retriever_id}`
@@ -3697,23 +3683,22 @@ async fn v2_parse_list_versions() {
 #[tokio::test]
 #[ignore = "needs a mock server of the spec: `cargo xtask conformance` starts Prism and runs these"]
 async fn v2_parse_get_job() {
-    let call = || {
-        let mut params = llama_cloud::types::V2ParseGetJobParams::default();
-        params.expand = Some(value::<Vec<String>>("[\"string\",\"string\"]"));
-        params.image_filenames = Some("string".to_owned());
-        params.project_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        params.organization_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned());
-        client().v2().parse().get_job("string", params)
-    };
-    let outcome = match call().await {
-        Err(llama_cloud::Error::Decode { .. }) => {
-            eprintln!(
-                "v2.parse.get_job: the mock's usual response is known not to fit the schema (#/paths/~1api~1v2~1parse~1{{job_id}}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema"
-            );
-            call().header("Prefer", "dynamic=true").await
-        }
-        other => other,
-    };
+    let outcome = decoded_or_schema_made(
+            || {
+                let mut params = llama_cloud::types::V2ParseGetJobParams::default();
+                params.expand = Some(value::<Vec<String>>("[\"string\",\"string\"]"));
+                params.image_filenames = Some("string".to_owned());
+                params.project_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                params.organization_id = Some(
+                    "3fa85f64-5717-4562-b3fc-2c963f66afa6".to_owned(),
+                );
+                client().v2().parse().get_job("string", params)
+            },
+            "v2.parse.get_job: the mock's usual response is known not to fit the schema (#/paths/~1api~1v2~1parse~1{job_id}/get/responses/200/content/application~1json/schema: the schema is recursive, and the mock cuts the example it builds from it short); asking it for a response made from the schema",
+        )
+        .await;
     check_request("v2.parse.get_job", outcome);
 }
 /// `POST /api/v2/parse/{job_id}/cancel`

@@ -72,6 +72,29 @@ pub fn conformance_tests(api: &Api) -> TokenStream {
             Some(check(operation, outcome))
         }
     });
+    let schema_made = sites
+        .iter()
+        .any(|site| asks_for_schema_made(site.operation))
+        .then(|| {
+            quote! {
+                /// Sends the call; when the mock's usual response cannot decode (for the
+                /// reason in `note`, which the model knows: the spec's own example does not
+                /// fit its schema), asks the mock again for a response made from the schema,
+                /// which must.
+                async fn decoded_or_schema_made<T: Send + 'static>(
+                    call: impl Fn() -> #krate::Call<T>,
+                    note: &str,
+                ) -> Result<T, #krate::Error> {
+                    match call().await {
+                        Err(#krate::Error::Decode { .. }) => {
+                            eprintln!("{note}");
+                            call().header("Prefer", "dynamic=true").await
+                        }
+                        other => other,
+                    }
+                }
+            }
+        });
     let check_config_body = sites.iter().any(|site| site.operation.body_from_config).then(|| quote! {
         /// Like `check`, for a body the config adds where the spec declares none (a spec
         /// gap): the mock, which knows only the spec, refuses any body ("No supported
@@ -135,6 +158,8 @@ pub fn conformance_tests(api: &Api) -> TokenStream {
         #check_request
 
         #check_config_body
+
+        #schema_made
 
         #(#tests)*
     }
@@ -287,26 +312,15 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
         // The spec's own response example contradicts its schema (the model lists
         // where and how), so the mock's usual answer cannot decode; a decode failure
         // then asks the mock again for a response made from the schema, which must.
-        _ if !operation.response_example_defects.is_empty() => {
+        _ if asks_for_schema_made(operation) => {
             let defects = super::tokens::one_line(&operation.response_example_defects.join("; "));
-            let note = format_text(&format!(
+            let note = format!(
                 "{dotted}: the mock's usual response is known not to fit the schema ({defects}); asking it for a response made from the schema"
-            ));
-            let krate = ident(krate);
+            );
             let setup = std::mem::take(&mut setup);
             let call = quote! { client() #(.#accessors())* .#method(#(#args),*) };
             quote! {
-                let call = || {
-                    #setup
-                    #call
-                };
-                let outcome = match call().await {
-                    Err(#krate::Error::Decode { .. }) => {
-                        eprintln!(#note);
-                        call().header("Prefer", "dynamic=true").await
-                    }
-                    other => other,
-                };
+                let outcome = decoded_or_schema_made(|| { #setup #call }, #note).await;
                 check_request(#dotted, outcome);
             }
         }
@@ -332,6 +346,15 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
             #consume
         }
     }
+}
+
+/// Whether the operation's test retries a decode failure with a response the mock
+/// makes from the schema: one whose spec example the model lists as not fitting.
+fn asks_for_schema_made(operation: &crate::ir::Operation) -> bool {
+    !matches!(operation.response, ResponseBody::EventStream(_))
+        && !operation.body_from_config
+        && operation.success == SuccessAnswer::Response
+        && !operation.response_example_defects.is_empty()
 }
 
 /// Text as a format string that prints it as it is (its braces doubled): a note

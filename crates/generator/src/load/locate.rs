@@ -34,9 +34,7 @@ impl<'s> Locator<'s> {
     /// A locator for `source`.
     #[must_use]
     pub fn new(source: &'s str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
+        let line_starts = crate::diagnostics::line_starts(source);
         Self {
             source,
             json: source.trim_start().starts_with('{'),

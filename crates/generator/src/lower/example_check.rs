@@ -125,12 +125,8 @@ impl<'a> ExampleCheck<'a> {
     }
 
     fn check_uncached(&self, view: SchemaView<'_>, value: &Value) -> Verdict {
-        let schema = match view {
-            SchemaView::Ref(reference) => ref_schema(reference),
-            SchemaView::Inline(schema) => match serde_json::to_value(schema) {
-                Ok(json) => to_json_schema(json),
-                Err(_) => return Verdict::Unchecked,
-            },
+        let Some(schema) = view_json(view) else {
+            return Verdict::Unchecked;
         };
         self.check_json(&schema, value)
     }
@@ -142,12 +138,8 @@ impl<'a> ExampleCheck<'a> {
         let Some(prepared) = self.prepared() else {
             return Vec::new();
         };
-        let root = match view {
-            SchemaView::Ref(reference) => ref_schema(reference),
-            SchemaView::Inline(schema) => match serde_json::to_value(schema) {
-                Ok(json) => to_json_schema(json),
-                Err(_) => return Vec::new(),
-            },
+        let Some(root) = view_json(view) else {
+            return Vec::new();
         };
         let (mut found, mut pending) = self.walk(&root, at);
         // The components it reaches, each walked once per document (memoized).
@@ -237,12 +229,8 @@ impl<'a> ExampleCheck<'a> {
         let Some(prepared) = self.prepared() else {
             return false;
         };
-        let root = match view {
-            SchemaView::Ref(reference) => ref_schema(reference),
-            SchemaView::Inline(schema) => match serde_json::to_value(schema) {
-                Ok(json) => to_json_schema(json),
-                Err(_) => return false,
-            },
+        let Some(root) = view_json(view) else {
+            return false;
         };
         // Depth-first over components; what each component reaches is kept for the
         // next operation (`Done`), only the current path is per call.
@@ -449,6 +437,15 @@ fn truncated(text: &str) -> String {
         end -= 1;
     }
     format!("{}…", &text[..end])
+}
+
+/// A schema of the document as draft 4 JSON Schema (`None` if it cannot be
+/// serialized).
+fn view_json(view: SchemaView<'_>) -> Option<Value> {
+    match view {
+        SchemaView::Ref(reference) => Some(ref_schema(reference)),
+        SchemaView::Inline(schema) => serde_json::to_value(schema).ok().map(to_json_schema),
+    }
 }
 
 /// `{"$ref": …}` into the registry, for a `#/components/schemas/…` reference; any

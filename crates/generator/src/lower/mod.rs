@@ -873,10 +873,15 @@ fn success_response<'a>(op: &SpecOp<'a>) -> Option<(&'a StatusCode, &'a Referenc
         .responses
         .responses
         .iter()
-        .find(|(status, _)| match status {
-            StatusCode::Code(code) => (200..300).contains(code),
-            StatusCode::Range(range) => *range == 2,
-        })
+        .find(|(status, _)| status_class(status) == 2)
+}
+
+/// A status code's class (`2` for `201` and for `2XX`).
+fn status_class(status: &StatusCode) -> u16 {
+    match status {
+        StatusCode::Code(code) => code / 100,
+        StatusCode::Range(range) => *range,
+    }
 }
 
 /// Whether the operation declares a response of this class (`2` for `2XX`); the
@@ -886,10 +891,7 @@ fn declares(op: &SpecOp<'_>, class: u16) -> bool {
         .responses
         .responses
         .keys()
-        .any(|status| match status {
-            StatusCode::Code(code) => code / 100 == class,
-            StatusCode::Range(range) => *range == class,
-        })
+        .any(|status| status_class(status) == class)
 }
 
 /// A media type's `examples` entries, resolved, each with the pointer of its value.
