@@ -500,6 +500,14 @@ impl AgentDataAggregateResponse {
         self
     }
 }
+/// The response of `POST /api/v1/beta/agent-data`.
+pub type AgentDataCreateResponse = crate::types::AgentData;
+/// The response of `POST /api/v1/beta/agent-data/:delete`.
+pub type AgentDataDeleteByQueryResponse = crate::types::DeleteResponse;
+/// The response of `DELETE /api/v1/beta/agent-data/{item_id}`.
+pub type AgentDataDeleteResponse = ::std::collections::BTreeMap<String, String>;
+/// The response of `GET /api/v1/beta/agent-data/{item_id}`.
+pub type AgentDataGetResponse = crate::types::AgentData;
 /// Paginated agent data search results.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -567,6 +575,26 @@ impl AgentDataSearchResponse {
         self
     }
 }
+/// The response of `PUT /api/v1/beta/agent-data/{item_id}`.
+pub type AgentDataUpdateResponse = crate::types::AgentData;
+/// The response of `POST /api/v1/extraction/extraction-agents`.
+pub type AgentsCreateResponse = crate::types::ExtractAgent;
+/// The response of `DELETE /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
+pub type AgentsDeleteResponse = ::serde_json::Value;
+/// The response of `POST /api/v1/extraction/extraction-agents/schema/generate`.
+pub type AgentsGenerateSchemaResponse = crate::types::ExtractSchemaGenerateResponse;
+/// The response of `GET /api/v1/extraction/extraction-agents/by-name/{name}`.
+pub type AgentsGetByNameResponse = crate::types::ExtractAgent;
+/// The response of `GET /api/v1/extraction/extraction-agents/default`.
+pub type AgentsGetDefaultResponse = crate::types::ExtractAgent;
+/// The response of `GET /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
+pub type AgentsGetResponse = crate::types::ExtractAgent;
+/// The response of `GET /api/v1/extraction/extraction-agents`.
+pub type AgentsListResponse = Vec<crate::types::ExtractAgent>;
+/// The response of `PUT /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
+pub type AgentsUpdateResponse = crate::types::ExtractAgent;
+/// The response of `POST /api/v1/extraction/extraction-agents/schema/validation`.
+pub type AgentsValidateSchemaResponse = crate::types::ExtractSchemaValidateResponse;
 /// API Result for a single group in the aggregate response
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -635,103 +663,6 @@ impl AggregateGroup {
         self
     }
 }
-/// Filter by job status
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum AlphaVerifyListJobsParamsStatus {
-    /// `PENDING`
-    Pending,
-    /// `RUNNING`
-    Running,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl AlphaVerifyListJobsParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Running => "RUNNING",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for AlphaVerifyListJobsParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for AlphaVerifyListJobsParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for AlphaVerifyListJobsParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for AlphaVerifyListJobsParamsStatus {}
-impl ::std::hash::Hash for AlphaVerifyListJobsParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for AlphaVerifyListJobsParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for AlphaVerifyListJobsParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for AlphaVerifyListJobsParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AlphaVerifyListJobsParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AlphaVerifyListJobsParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
 /// Reference to a file attachment, retrievable via ``GET /api/v1/beta/attachments/{attachment_name}?source_id=...``.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -784,6 +715,10 @@ impl AttachmentRef {
         self
     }
 }
+/// The response of `GET /api/v1/beta/attachments/{attachment_name}`.
+pub type AttachmentsGetResponse = crate::types::PresignedUrl;
+/// The response of `GET /api/v1/beta/attachments`.
+pub type AttachmentsListResponse = crate::types::FileAttachmentListResponse;
 /// A single auto mode rule with trigger conditions and parsing configuration.
 ///
 /// Auto mode allows conditional parsing where different configurations are applied
@@ -7786,6 +7721,18 @@ impl BatchParseJobRecordCreate {
         self
     }
 }
+/// The response of `POST /api/v1/beta/batch-processing/{job_id}/cancel`.
+pub type BatchProcessingCancelResponse = crate::types::BatchJobCancelResponse;
+/// The response of `POST /api/v1/beta/batch-processing`.
+pub type BatchProcessingCreateResponse = crate::types::BatchJobResponse;
+/// The response of `GET /api/v1/beta/batch-processing/items/{item_id}/processing-results`.
+pub type BatchProcessingGetItemProcessingResultsResponse = crate::types::ItemProcessingResultsResponse;
+/// The response of `GET /api/v1/beta/batch-processing/{job_id}`.
+pub type BatchProcessingGetResponse = crate::types::BatchJobStatusResponse;
+/// The response of `GET /api/v1/beta/batch-processing/{job_id}/items`.
+pub type BatchProcessingListItemsResponse = crate::types::BatchItemListResponse;
+/// The response of `GET /api/v1/beta/batch-processing`.
+pub type BatchProcessingListResponse = crate::types::BatchJobQueryResponse;
 /// Paginated list of batches.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -8192,6 +8139,116 @@ impl BatchResult {
         self
     }
 }
+/// The response of `POST /api/v2/batches/{batch_id}/cancel`.
+pub type BatchesCancelResponse = crate::types::BatchResponse;
+/// The response of `POST /api/v2/batches`.
+pub type BatchesCreateResponse = crate::types::BatchResponse;
+/// The response of `GET /api/v2/batches/{batch_id}`.
+pub type BatchesGetResponse = crate::types::BatchResponse;
+/// Status
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum BatchesListParamsStatus {
+    /// `PENDING`
+    Pending,
+    /// `THROTTLED`
+    Throttled,
+    /// `RUNNING`
+    Running,
+    /// `COMPLETED`
+    Completed,
+    /// `FAILED`
+    Failed,
+    /// `CANCELLED`
+    Cancelled,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl BatchesListParamsStatus {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Throttled => "THROTTLED",
+            Self::Running => "RUNNING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for BatchesListParamsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "THROTTLED" => Self::Throttled,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for BatchesListParamsStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "THROTTLED" => Self::Throttled,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for BatchesListParamsStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for BatchesListParamsStatus {}
+impl ::std::hash::Hash for BatchesListParamsStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for BatchesListParamsStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for BatchesListParamsStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for BatchesListParamsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BatchesListParamsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BatchesListParamsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v2/batches`.
+pub type BatchesListResponse = crate::types::BatchQueryResponse;
 /// BedrockEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -8424,282 +8481,10 @@ impl BedrockEmbeddingConfig {
         self
     }
 }
-/// The `BetaConfigurationsListParamsProductTypeItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum BetaConfigurationsListParamsProductTypeItem {
-    /// `split_v1`
-    SplitV1,
-    /// `extract_v2`
-    ExtractV2,
-    /// `classify_v2`
-    ClassifyV2,
-    /// `parse_v2`
-    ParseV2,
-    /// `spreadsheet_v1`
-    SpreadsheetV1,
-    /// `unknown`
-    Unknown,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BetaConfigurationsListParamsProductTypeItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SplitV1 => "split_v1",
-            Self::ExtractV2 => "extract_v2",
-            Self::ClassifyV2 => "classify_v2",
-            Self::ParseV2 => "parse_v2",
-            Self::SpreadsheetV1 => "spreadsheet_v1",
-            Self::Unknown => "unknown",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BetaConfigurationsListParamsProductTypeItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "split_v1" => Self::SplitV1,
-            "extract_v2" => Self::ExtractV2,
-            "classify_v2" => Self::ClassifyV2,
-            "parse_v2" => Self::ParseV2,
-            "spreadsheet_v1" => Self::SpreadsheetV1,
-            "unknown" => Self::Unknown,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BetaConfigurationsListParamsProductTypeItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "split_v1" => Self::SplitV1,
-            "extract_v2" => Self::ExtractV2,
-            "classify_v2" => Self::ClassifyV2,
-            "parse_v2" => Self::ParseV2,
-            "spreadsheet_v1" => Self::SpreadsheetV1,
-            "unknown" => Self::Unknown,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BetaConfigurationsListParamsProductTypeItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BetaConfigurationsListParamsProductTypeItem {}
-impl ::std::hash::Hash for BetaConfigurationsListParamsProductTypeItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BetaConfigurationsListParamsProductTypeItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BetaConfigurationsListParamsProductTypeItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BetaConfigurationsListParamsProductTypeItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BetaConfigurationsListParamsProductTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BetaConfigurationsListParamsProductTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Directory type to include.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum BetaDirectoriesListParamsType {
-    /// `user`
-    User,
-    /// `index`
-    Index,
-    /// `ephemeral`
-    Ephemeral,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BetaDirectoriesListParamsType {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Index => "index",
-            Self::Ephemeral => "ephemeral",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BetaDirectoriesListParamsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BetaDirectoriesListParamsType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BetaDirectoriesListParamsType {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BetaDirectoriesListParamsType {}
-impl ::std::hash::Hash for BetaDirectoriesListParamsType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BetaDirectoriesListParamsType {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BetaDirectoriesListParamsType {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BetaDirectoriesListParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BetaDirectoriesListParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BetaDirectoriesListParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The `BetaDirectoriesListParamsTypesItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum BetaDirectoriesListParamsTypesItem {
-    /// `user`
-    User,
-    /// `index`
-    Index,
-    /// `ephemeral`
-    Ephemeral,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BetaDirectoriesListParamsTypesItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Index => "index",
-            Self::Ephemeral => "ephemeral",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BetaDirectoriesListParamsTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BetaDirectoriesListParamsTypesItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BetaDirectoriesListParamsTypesItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BetaDirectoriesListParamsTypesItem {}
-impl ::std::hash::Hash for BetaDirectoriesListParamsTypesItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BetaDirectoriesListParamsTypesItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BetaDirectoriesListParamsTypesItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BetaDirectoriesListParamsTypesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BetaDirectoriesListParamsTypesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BetaDirectoriesListParamsTypesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+/// The response of `GET /api/v1/beta/directories/{directory_id}/files`.
+pub type BetaDirectoriesFilesListResponse = crate::types::DirectoryFileQueryResponse;
+/// The response of `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
+pub type BetaDirectoriesFilesUpdateResponse = crate::types::DirectoryFileResponse;
 /// The `BetaPipelinesFilesListParamsStatusesItem` schema.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -8797,11 +8582,21 @@ impl<'de> ::serde::Deserialize<'de> for BetaPipelinesFilesListParamsStatusesItem
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `GET /api/v1/beta/pipelines/{pipeline_id}/files`.
+pub type BetaPipelinesFilesListResponse = crate::types::PipelineFileListResponse;
+/// The response of `POST /api/v1/beta/sheets/jobs`.
+pub type BetaSheetsCreateResponse = crate::types::SpreadsheetJob;
+/// The response of `DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
+pub type BetaSheetsDeleteResponse = ::serde_json::Value;
+/// The response of `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
+pub type BetaSheetsGetResponse = crate::types::SpreadsheetJob;
+/// The response of `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`.
+pub type BetaSheetsGetResultRegionResponse = crate::types::PresignedUrl;
 /// Filter by job status
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
-pub enum BetaSheetsListSpreadsheetJobsParamsStatus {
+pub enum BetaSheetsListParamsStatus {
     /// `PENDING`
     Pending,
     /// `SUCCESS`
@@ -8815,7 +8610,7 @@ pub enum BetaSheetsListSpreadsheetJobsParamsStatus {
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl BetaSheetsListSpreadsheetJobsParamsStatus {
+impl BetaSheetsListParamsStatus {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -8829,7 +8624,7 @@ impl BetaSheetsListSpreadsheetJobsParamsStatus {
         }
     }
 }
-impl From<&str> for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl From<&str> for BetaSheetsListParamsStatus {
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -8841,7 +8636,7 @@ impl From<&str> for BetaSheetsListSpreadsheetJobsParamsStatus {
         }
     }
 }
-impl From<String> for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl From<String> for BetaSheetsListParamsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "PENDING" => Self::Pending,
@@ -8853,33 +8648,33 @@ impl From<String> for BetaSheetsListSpreadsheetJobsParamsStatus {
         }
     }
 }
-impl PartialEq for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl PartialEq for BetaSheetsListParamsStatus {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for BetaSheetsListSpreadsheetJobsParamsStatus {}
-impl ::std::hash::Hash for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl Eq for BetaSheetsListParamsStatus {}
+impl ::std::hash::Hash for BetaSheetsListParamsStatus {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl PartialOrd for BetaSheetsListParamsStatus {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl Ord for BetaSheetsListParamsStatus {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl ::std::fmt::Display for BetaSheetsListParamsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl ::serde::Serialize for BetaSheetsListParamsStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -8887,18 +8682,24 @@ impl ::serde::Serialize for BetaSheetsListSpreadsheetJobsParamsStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BetaSheetsListSpreadsheetJobsParamsStatus {
+impl<'de> ::serde::Deserialize<'de> for BetaSheetsListParamsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `GET /api/v1/beta/sheets/jobs`.
+pub type BetaSheetsListResponse = crate::types::SpreadsheetJobQueryResponse;
+/// The response of `POST /api/v1/beta/split/jobs`.
+pub type BetaSplitCreateResponse = crate::types::SplitJobResponseBeta;
+/// The response of `GET /api/v1/beta/split/jobs/{split_job_id}`.
+pub type BetaSplitGetResponse = crate::types::SplitJobResponseBeta;
 /// Filter by job status (pending, processing, completed, failed, cancelled)
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
-pub enum BetaSplitListJobsParamsStatus {
+pub enum BetaSplitListParamsStatus {
     /// `pending`
     Pending,
     /// `processing`
@@ -8912,7 +8713,7 @@ pub enum BetaSplitListJobsParamsStatus {
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl BetaSplitListJobsParamsStatus {
+impl BetaSplitListParamsStatus {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -8926,7 +8727,7 @@ impl BetaSplitListJobsParamsStatus {
         }
     }
 }
-impl From<&str> for BetaSplitListJobsParamsStatus {
+impl From<&str> for BetaSplitListParamsStatus {
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -8938,7 +8739,7 @@ impl From<&str> for BetaSplitListJobsParamsStatus {
         }
     }
 }
-impl From<String> for BetaSplitListJobsParamsStatus {
+impl From<String> for BetaSplitListParamsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -8950,33 +8751,33 @@ impl From<String> for BetaSplitListJobsParamsStatus {
         }
     }
 }
-impl PartialEq for BetaSplitListJobsParamsStatus {
+impl PartialEq for BetaSplitListParamsStatus {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for BetaSplitListJobsParamsStatus {}
-impl ::std::hash::Hash for BetaSplitListJobsParamsStatus {
+impl Eq for BetaSplitListParamsStatus {}
+impl ::std::hash::Hash for BetaSplitListParamsStatus {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for BetaSplitListJobsParamsStatus {
+impl PartialOrd for BetaSplitListParamsStatus {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for BetaSplitListJobsParamsStatus {
+impl Ord for BetaSplitListParamsStatus {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for BetaSplitListJobsParamsStatus {
+impl ::std::fmt::Display for BetaSplitListParamsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for BetaSplitListJobsParamsStatus {
+impl ::serde::Serialize for BetaSplitListParamsStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -8984,105 +8785,15 @@ impl ::serde::Serialize for BetaSplitListJobsParamsStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BetaSplitListJobsParamsStatus {
+impl<'de> ::serde::Deserialize<'de> for BetaSplitListParamsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// The `BetaUsageMetricsAggregateParamsGroupByItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum BetaUsageMetricsAggregateParamsGroupByItem {
-    /// `day`
-    Day,
-    /// `project_id`
-    ProjectId,
-    /// `event_type`
-    EventType,
-    /// `tier`
-    Tier,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BetaUsageMetricsAggregateParamsGroupByItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::ProjectId => "project_id",
-            Self::EventType => "event_type",
-            Self::Tier => "tier",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "project_id" => Self::ProjectId,
-            "event_type" => Self::EventType,
-            "tier" => Self::Tier,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "day" => Self::Day,
-            "project_id" => Self::ProjectId,
-            "event_type" => Self::EventType,
-            "tier" => Self::Tier,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BetaUsageMetricsAggregateParamsGroupByItem {}
-impl ::std::hash::Hash for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BetaUsageMetricsAggregateParamsGroupByItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+/// The response of `GET /api/v1/beta/split/jobs`.
+pub type BetaSplitListResponse = crate::types::SplitJobQueryResponseBeta;
 /// BoxAuthMechanism
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -9780,6 +9491,14 @@ impl ClassificationResult {
         self
     }
 }
+/// The response of `POST /api/v1/classifier/jobs`.
+pub type ClassifierCreateResponse = crate::types::ClassifyJob;
+/// The response of `GET /api/v1/classifier/jobs/{classify_job_id}`.
+pub type ClassifierGetResponse = crate::types::ClassifyJob;
+/// The response of `GET /api/v1/classifier/jobs/{classify_job_id}/results`.
+pub type ClassifierGetResultsResponse = crate::types::ClassifyJobResults;
+/// The response of `GET /api/v1/classifier/jobs`.
+pub type ClassifierListResponse = crate::types::ClassifyJobListResponse;
 /// A rule for classifying documents - v0 simplified version.
 ///
 /// This represents a single classification rule that will be applied to documents.
@@ -9822,6 +9541,12 @@ impl ClassifierRule {
         self
     }
 }
+/// The response of `POST /api/v2/classify/{job_id}/cancel`.
+pub type ClassifyCancelResponse = crate::types::ClassifyV2JobResponse;
+/// The response of `POST /api/v2/classify`.
+pub type ClassifyCreateResponse = crate::types::ClassifyV2JobResponse;
+/// The response of `GET /api/v2/classify/{job_id}`.
+pub type ClassifyGetResponse = crate::types::ClassifyV2JobResponse;
 /// A classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -10135,6 +9860,105 @@ impl ClassifyJobResults {
         self
     }
 }
+/// Filter by job status
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum ClassifyListParamsStatus {
+    /// `PENDING`
+    Pending,
+    /// `RUNNING`
+    Running,
+    /// `COMPLETED`
+    Completed,
+    /// `FAILED`
+    Failed,
+    /// `CANCELLED`
+    Cancelled,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ClassifyListParamsStatus {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running => "RUNNING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ClassifyListParamsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ClassifyListParamsStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ClassifyListParamsStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ClassifyListParamsStatus {}
+impl ::std::hash::Hash for ClassifyListParamsStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ClassifyListParamsStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ClassifyListParamsStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ClassifyListParamsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ClassifyListParamsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyListParamsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v2/classify`.
+pub type ClassifyListResponse = crate::types::ClassifyV2JobQueryResponse;
 /// Supported classification execution modes.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -15878,6 +15702,116 @@ impl From<crate::types::UntypedParameters> for ConfigurationUpdateRequestParamet
         Self::Unknown2(value)
     }
 }
+/// The response of `POST /api/v1/beta/configurations`.
+pub type ConfigurationsCreateResponse = crate::types::ConfigurationResponse;
+/// The `ConfigurationsListParamsProductTypeItem` schema.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum ConfigurationsListParamsProductTypeItem {
+    /// `split_v1`
+    SplitV1,
+    /// `extract_v2`
+    ExtractV2,
+    /// `classify_v2`
+    ClassifyV2,
+    /// `parse_v2`
+    ParseV2,
+    /// `spreadsheet_v1`
+    SpreadsheetV1,
+    /// `unknown`
+    Unknown,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ConfigurationsListParamsProductTypeItem {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SplitV1 => "split_v1",
+            Self::ExtractV2 => "extract_v2",
+            Self::ClassifyV2 => "classify_v2",
+            Self::ParseV2 => "parse_v2",
+            Self::SpreadsheetV1 => "spreadsheet_v1",
+            Self::Unknown => "unknown",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ConfigurationsListParamsProductTypeItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "split_v1" => Self::SplitV1,
+            "extract_v2" => Self::ExtractV2,
+            "classify_v2" => Self::ClassifyV2,
+            "parse_v2" => Self::ParseV2,
+            "spreadsheet_v1" => Self::SpreadsheetV1,
+            "unknown" => Self::Unknown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ConfigurationsListParamsProductTypeItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "split_v1" => Self::SplitV1,
+            "extract_v2" => Self::ExtractV2,
+            "classify_v2" => Self::ClassifyV2,
+            "parse_v2" => Self::ParseV2,
+            "spreadsheet_v1" => Self::SpreadsheetV1,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ConfigurationsListParamsProductTypeItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ConfigurationsListParamsProductTypeItem {}
+impl ::std::hash::Hash for ConfigurationsListParamsProductTypeItem {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ConfigurationsListParamsProductTypeItem {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ConfigurationsListParamsProductTypeItem {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ConfigurationsListParamsProductTypeItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ConfigurationsListParamsProductTypeItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConfigurationsListParamsProductTypeItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v1/beta/configurations`.
+pub type ConfigurationsListResponse = crate::types::ConfigurationQueryResponse;
+/// The response of `GET /api/v1/beta/configurations/{config_id}`.
+pub type ConfigurationsRetrieveResponse = crate::types::ConfigurationResponse;
+/// The response of `PUT /api/v1/beta/configurations/{config_id}`.
+pub type ConfigurationsUpdateResponse = crate::types::ConfigurationResponse;
 /// Schema for a data sink.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -16403,6 +16337,14 @@ impl From<crate::types::CloudAstraDBVectorStore> for DataSinkUpdateComponent {
         Self::CloudAstraDBVectorStore(value)
     }
 }
+/// The response of `POST /api/v1/data-sinks`.
+pub type DataSinksCreateResponse = crate::types::DataSink;
+/// The response of `GET /api/v1/data-sinks/{data_sink_id}`.
+pub type DataSinksGetResponse = crate::types::DataSink;
+/// The response of `GET /api/v1/data-sinks`.
+pub type DataSinksListResponse = Vec<crate::types::DataSink>;
+/// The response of `PUT /api/v1/data-sinks/{data_sink_id}`.
+pub type DataSinksUpdateResponse = crate::types::DataSink;
 /// Schema for a data source.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -17488,6 +17430,22 @@ impl From<bool> for DataSourceUpdateCustomMetadataValue {
         Self::Bool(value)
     }
 }
+/// The response of `POST /api/v1/data-sources`.
+pub type DataSourcesCreateResponse = crate::types::DataSource;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/data-sources`.
+pub type DataSourcesGetDataSourcesResponse = Vec<crate::types::PipelineDataSource>;
+/// The response of `GET /api/v1/data-sources/{data_source_id}`.
+pub type DataSourcesGetResponse = crate::types::DataSource;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/status`.
+pub type DataSourcesGetStatusResponse = crate::types::ManagedIngestionStatusResponse;
+/// The response of `GET /api/v1/data-sources`.
+pub type DataSourcesListResponse = Vec<crate::types::DataSource>;
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`.
+pub type DataSourcesSyncResponse = crate::types::Pipeline;
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}/data-sources`.
+pub type DataSourcesUpdateDataSourcesResponse = Vec<crate::types::PipelineDataSource>;
+/// The response of `PUT /api/v1/data-sources/{data_source_id}`.
+pub type DataSourcesUpdateResponse = crate::types::DataSource;
 /// API response for bulk delete operation
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -17518,6 +17476,188 @@ impl DeleteResponse {
         self
     }
 }
+/// The response of `POST /api/v1/beta/directories`.
+pub type DirectoriesCreateResponse = crate::types::DirectoryResponse;
+/// The response of `GET /api/v1/beta/directories/{directory_id}`.
+pub type DirectoriesGetResponse = crate::types::DirectoryResponse;
+/// Directory type to include.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum DirectoriesListParamsType {
+    /// `user`
+    User,
+    /// `index`
+    Index,
+    /// `ephemeral`
+    Ephemeral,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl DirectoriesListParamsType {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Index => "index",
+            Self::Ephemeral => "ephemeral",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for DirectoriesListParamsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "index" => Self::Index,
+            "ephemeral" => Self::Ephemeral,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for DirectoriesListParamsType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "user" => Self::User,
+            "index" => Self::Index,
+            "ephemeral" => Self::Ephemeral,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for DirectoriesListParamsType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for DirectoriesListParamsType {}
+impl ::std::hash::Hash for DirectoriesListParamsType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for DirectoriesListParamsType {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for DirectoriesListParamsType {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for DirectoriesListParamsType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DirectoriesListParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DirectoriesListParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The `DirectoriesListParamsTypesItem` schema.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum DirectoriesListParamsTypesItem {
+    /// `user`
+    User,
+    /// `index`
+    Index,
+    /// `ephemeral`
+    Ephemeral,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl DirectoriesListParamsTypesItem {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Index => "index",
+            Self::Ephemeral => "ephemeral",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for DirectoriesListParamsTypesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "index" => Self::Index,
+            "ephemeral" => Self::Ephemeral,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for DirectoriesListParamsTypesItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "user" => Self::User,
+            "index" => Self::Index,
+            "ephemeral" => Self::Ephemeral,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for DirectoriesListParamsTypesItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for DirectoriesListParamsTypesItem {}
+impl ::std::hash::Hash for DirectoriesListParamsTypesItem {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for DirectoriesListParamsTypesItem {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for DirectoriesListParamsTypesItem {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for DirectoriesListParamsTypesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DirectoriesListParamsTypesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DirectoriesListParamsTypesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v1/beta/directories`.
+pub type DirectoriesListResponse = crate::types::DirectoryQueryResponse;
+/// The response of `PATCH /api/v1/beta/directories/{directory_id}`.
+pub type DirectoriesUpdateResponse = crate::types::DirectoryResponse;
 /// Directory type. Use 'ephemeral' for batch processing with automatic cleanup.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -18352,6 +18492,189 @@ impl DocumentCountByStatusResponse {
         self.only_direct_upload.unwrap_or(false)
     }
 }
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/documents`.
+pub type DocumentsCreateResponse = Vec<crate::types::CloudDocument>;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/chunks`.
+pub type DocumentsGetChunksResponse = Vec<crate::types::TextNode>;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}`.
+pub type DocumentsGetResponse = crate::types::CloudDocument;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/documents/status-counts`.
+pub type DocumentsGetStatusCountsResponse = crate::types::DocumentCountByStatusResponse;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/status`.
+pub type DocumentsGetStatusResponse = crate::types::ManagedIngestionStatusResponse;
+/// Status Refresh Policy
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum DocumentsListParamsStatusRefreshPolicy {
+    /// `cached`
+    Cached,
+    /// `ttl`
+    Ttl,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl DocumentsListParamsStatusRefreshPolicy {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cached => "cached",
+            Self::Ttl => "ttl",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for DocumentsListParamsStatusRefreshPolicy {
+    fn from(value: &str) -> Self {
+        match value {
+            "cached" => Self::Cached,
+            "ttl" => Self::Ttl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for DocumentsListParamsStatusRefreshPolicy {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "cached" => Self::Cached,
+            "ttl" => Self::Ttl,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for DocumentsListParamsStatusRefreshPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for DocumentsListParamsStatusRefreshPolicy {}
+impl ::std::hash::Hash for DocumentsListParamsStatusRefreshPolicy {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for DocumentsListParamsStatusRefreshPolicy {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for DocumentsListParamsStatusRefreshPolicy {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for DocumentsListParamsStatusRefreshPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DocumentsListParamsStatusRefreshPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DocumentsListParamsStatusRefreshPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/documents/paginated`.
+pub type DocumentsListResponse = crate::types::PaginatedListCloudDocumentsResponse;
+/// Status Refresh Policy
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    /// `cached`
+    Cached,
+    /// `ttl`
+    Ttl,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cached => "cached",
+            Self::Ttl => "ttl",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn from(value: &str) -> Self {
+        match value {
+            "cached" => Self::Cached,
+            "ttl" => Self::Ttl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "cached" => Self::Cached,
+            "ttl" => Self::Ttl,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for DocumentsListUnpaginatedParamsStatusRefreshPolicy {}
+impl ::std::hash::Hash for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for DocumentsListUnpaginatedParamsStatusRefreshPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/documents`.
+pub type DocumentsListUnpaginatedResponse = Vec<crate::types::CloudDocument>;
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/documents/{document_id}/sync`.
+pub type DocumentsSyncResponse = ::serde_json::Value;
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}/documents`.
+pub type DocumentsUpsertResponse = Vec<crate::types::CloudDocument>;
 /// ElementSegmentationConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -19159,6 +19482,12 @@ for EmbeddingModelConfigUpdateEmbeddingConfig {
         Self::BedrockEmbedding(value)
     }
 }
+/// The response of `POST /api/v1/embedding-model-configs`.
+pub type EmbeddingModelConfigsCreateResponse = crate::types::EmbeddingModelConfig;
+/// The response of `GET /api/v1/embedding-model-configs`.
+pub type EmbeddingModelConfigsListResponse = Vec<crate::types::EmbeddingModelConfig>;
+/// The response of `PUT /api/v1/embedding-model-configs/{embedding_model_config_id}`.
+pub type EmbeddingModelConfigsUpdateResponse = crate::types::EmbeddingModelConfig;
 /// Schema and configuration for an extraction agent.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -19654,6 +19983,8 @@ impl From<bool> for ExtractAgentUpdateDataSchemaObjectValue {
         Self::Bool(value)
     }
 }
+/// The response of `POST /api/v2/extract/{job_id}/cancel`.
+pub type ExtractCancelResponse = crate::types::ExtractV2Job;
 /// Configuration parameters for the extraction agent.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -20558,6 +20889,14 @@ impl<'de> ::serde::Deserialize<'de> for ExtractConfigurationTier {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `POST /api/v2/extract`.
+pub type ExtractCreateResponse = crate::types::ExtractV2Job;
+/// The response of `DELETE /api/v2/extract/{job_id}`.
+pub type ExtractDeleteResponse = ::serde_json::Value;
+/// The response of `POST /api/v2/extract/schema/generate`.
+pub type ExtractGenerateSchemaResponse = crate::types::ConfigurationCreateRequest;
+/// The response of `GET /api/v2/extract/{job_id}`.
+pub type ExtractGetResponse = crate::types::ExtractV2Job;
 /// Schema for an extraction job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -21223,6 +21562,110 @@ impl ExtractJobUsage {
         self
     }
 }
+/// Filter by status
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum ExtractListParamsStatus {
+    /// `PENDING`
+    Pending,
+    /// `THROTTLED`
+    Throttled,
+    /// `RUNNING`
+    Running,
+    /// `COMPLETED`
+    Completed,
+    /// `FAILED`
+    Failed,
+    /// `CANCELLED`
+    Cancelled,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ExtractListParamsStatus {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Throttled => "THROTTLED",
+            Self::Running => "RUNNING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ExtractListParamsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "THROTTLED" => Self::Throttled,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ExtractListParamsStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "THROTTLED" => Self::Throttled,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ExtractListParamsStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ExtractListParamsStatus {}
+impl ::std::hash::Hash for ExtractListParamsStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ExtractListParamsStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ExtractListParamsStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ExtractListParamsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExtractListParamsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractListParamsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v2/extract`.
+pub type ExtractListResponse = crate::types::ExtractV2JobQueryResponse;
 /// Extraction mode options.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -24770,6 +25213,8 @@ impl From<bool> for ExtractV2SchemaValidateResponseDataSchemaValue {
         Self::Bool(value)
     }
 }
+/// The response of `POST /api/v2/extract/schema/validation`.
+pub type ExtractValidateSchemaResponse = crate::types::ExtractV2SchemaValidateResponse;
 /// Metadata for extracted fields including document, page, and row level info.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -25208,6 +25653,8 @@ impl ExtractedRegionSummary {
         self
     }
 }
+/// The response of `POST /api/v1/extraction/run`.
+pub type ExtractionRunResponse = crate::types::ExtractJob;
 /// Enum for representing the different available page error handling modes.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -26831,6 +27278,28 @@ impl FileV2 {
         self
     }
 }
+/// The response of `POST /api/v1/beta/directories/{directory_id}/files`.
+pub type FilesAddResponse = crate::types::DirectoryFileResponse;
+/// The response of `GET /api/v1/beta/files/{file_id}/content`.
+pub type FilesContentResponse = crate::types::PresignedUrl;
+/// The response of `POST /api/v1/beta/files`.
+pub type FilesCreateResponse = crate::types::FileV2;
+/// The response of `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
+pub type FilesGetResponse = crate::types::DirectoryFileResponse;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/files/status-counts`.
+pub type FilesGetStatusCountsResponse = crate::types::FileCountByStatusResponse;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/files/{file_id}/status`.
+pub type FilesGetStatusResponse = crate::types::ManagedIngestionStatusResponse;
+/// The response of `GET /api/v1/beta/files`.
+pub type FilesListResponse = crate::types::FileQueryResponseV2;
+/// The response of `POST /api/v1/beta/files/query`.
+pub type FilesQueryResponse = crate::types::FileQueryResponseV2;
+/// The response of `GET /api/v1/beta/files/{file_id}`.
+pub type FilesRetrieveResponse = crate::types::FileV2;
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`.
+pub type FilesUpdateResponse = crate::types::PipelineFile;
+/// The response of `POST /api/v1/beta/directories/{directory_id}/files/upload`.
+pub type FilesUploadResponse = crate::types::DirectoryFileResponse;
 /// Vector store filter conditions to combine different filters.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -30361,6 +30830,20 @@ impl ImagesContentMetadata {
         self
     }
 }
+/// The response of `POST /api/v1/files/{id}/page-figures/{page_index}/{figure_name}/presigned_url`.
+pub type ImagesGetPageFigurePresignedUrlResponse = crate::types::PresignedUrl;
+/// The response of `GET /api/v1/files/{id}/page-figures/{page_index}/{figure_name}`.
+pub type ImagesGetPageFigureResponse = ::serde_json::Value;
+/// The response of `POST /api/v1/files/{id}/page_screenshots/{page_index}/presigned_url`.
+pub type ImagesGetPageScreenshotPresignedUrlResponse = crate::types::PresignedUrl;
+/// The response of `GET /api/v1/files/{id}/page_screenshots/{page_index}`.
+pub type ImagesGetPageScreenshotResponse = ::serde_json::Value;
+/// The response of `GET /api/v1/files/{id}/page-figures/{page_index}`.
+pub type ImagesListPageFiguresForPageResponse = Vec<crate::types::PageFigureMetadata>;
+/// The response of `GET /api/v1/files/{id}/page-figures`.
+pub type ImagesListPageFiguresResponse = Vec<crate::types::PageFigureMetadata>;
+/// The response of `GET /api/v1/files/{id}/page_screenshots`.
+pub type ImagesListPageScreenshotsResponse = Vec<crate::types::PageScreenshotMetadata>;
 /// Vector export destination for the index. 'DEFAULT' exports to the managed vector DB destination resolved from configuration. 'DISABLED' skips vector export — the export destination falls back to 'Download'.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -30741,6 +31224,14 @@ impl IndexResponse {
         self
     }
 }
+/// The response of `POST /api/v1/indexes`.
+pub type IndexesCreateResponse = crate::types::IndexResponse;
+/// The response of `GET /api/v1/indexes/{index_id}`.
+pub type IndexesGetResponse = crate::types::IndexResponse;
+/// The response of `GET /api/v1/indexes`.
+pub type IndexesListResponse = crate::types::IndexQueryResponse;
+/// The response of `POST /api/v1/indexes/{index_id}/sync`.
+pub type IndexesSyncResponse = ::serde_json::Value;
 /// IngestionErrorResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -30933,93 +31424,6 @@ impl ItemProcessingResultsResponse {
         self
     }
 }
-/// Job type to query.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum JobDashboardListProjectDataPointsParamsJobType {
-    /// `extract`
-    Extract,
-    /// `parse`
-    Parse,
-    /// `classify`
-    Classify,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl JobDashboardListProjectDataPointsParamsJobType {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Extract => "extract",
-            Self::Parse => "parse",
-            Self::Classify => "classify",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for JobDashboardListProjectDataPointsParamsJobType {
-    fn from(value: &str) -> Self {
-        match value {
-            "extract" => Self::Extract,
-            "parse" => Self::Parse,
-            "classify" => Self::Classify,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for JobDashboardListProjectDataPointsParamsJobType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "extract" => Self::Extract,
-            "parse" => Self::Parse,
-            "classify" => Self::Classify,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for JobDashboardListProjectDataPointsParamsJobType {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for JobDashboardListProjectDataPointsParamsJobType {}
-impl ::std::hash::Hash for JobDashboardListProjectDataPointsParamsJobType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for JobDashboardListProjectDataPointsParamsJobType {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for JobDashboardListProjectDataPointsParamsJobType {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for JobDashboardListProjectDataPointsParamsJobType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for JobDashboardListProjectDataPointsParamsJobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobDashboardListProjectDataPointsParamsJobType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
 /// A job data point.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -31198,6 +31602,95 @@ impl JobDataPointResponse {
         self
     }
 }
+/// Job type to query.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum JobDataPointsListParamsJobType {
+    /// `extract`
+    Extract,
+    /// `parse`
+    Parse,
+    /// `classify`
+    Classify,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl JobDataPointsListParamsJobType {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Extract => "extract",
+            Self::Parse => "parse",
+            Self::Classify => "classify",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for JobDataPointsListParamsJobType {
+    fn from(value: &str) -> Self {
+        match value {
+            "extract" => Self::Extract,
+            "parse" => Self::Parse,
+            "classify" => Self::Classify,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for JobDataPointsListParamsJobType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "extract" => Self::Extract,
+            "parse" => Self::Parse,
+            "classify" => Self::Classify,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for JobDataPointsListParamsJobType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for JobDataPointsListParamsJobType {}
+impl ::std::hash::Hash for JobDataPointsListParamsJobType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for JobDataPointsListParamsJobType {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for JobDataPointsListParamsJobType {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for JobDataPointsListParamsJobType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for JobDataPointsListParamsJobType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobDataPointsListParamsJobType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v1/job-data-points`.
+pub type JobDataPointsListResponse = crate::types::JobDataPointResponse;
 /// JobMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -31563,6 +32056,18 @@ impl JobUsage {
         self
     }
 }
+/// The response of `POST /api/v1/extraction/jobs/batch`.
+pub type JobsCreateBatchResponse = Vec<crate::types::ExtractJob>;
+/// The response of `POST /api/v1/extraction/jobs/file`.
+pub type JobsCreateOnFileResponse = crate::types::ExtractJob;
+/// The response of `POST /api/v1/extraction/jobs`.
+pub type JobsCreateResponse = crate::types::ExtractJob;
+/// The response of `GET /api/v1/extraction/jobs/{job_id}`.
+pub type JobsGetResponse = crate::types::ExtractJob;
+/// The response of `GET /api/v1/extraction/jobs/{job_id}/result`.
+pub type JobsGetResultResponse = crate::types::ExtractResultset;
+/// The response of `GET /api/v1/extraction/jobs`.
+pub type JobsListResponse = Vec<crate::types::ExtractJob>;
 /// LLMParameters
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -37859,6 +38364,8 @@ impl<'de> ::serde::Deserialize<'de> for MessageRole {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}/metadata`.
+pub type MetadataCreateResponse = ::std::collections::BTreeMap<String, String>;
 /// The `MetadataDict` schema.
 pub type MetadataDict = ::std::collections::BTreeMap<
     String,
@@ -39312,6 +39819,10 @@ impl OrganizationResponse {
         self
     }
 }
+/// The response of `GET /api/v1/organizations/{organization_id}`.
+pub type OrganizationsGetResponse = crate::types::Organization;
+/// The response of `GET /api/v1/organizations`.
+pub type OrganizationsListResponse = Vec<crate::types::Organization>;
 /// Distance methods for PGVector.
 /// Docs:
 /// https://github.com/pgvector/pgvector?tab=readme-ov-file#query-options
@@ -43149,6 +43660,12 @@ impl<'de> ::serde::Deserialize<'de> for ParserLanguages {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `POST /api/v2/parse/{job_id}/cancel`.
+pub type ParsingCancelResponse = crate::types::ParseJobResponse;
+/// The response of `POST /api/v2/parse`.
+pub type ParsingCreateResponse = crate::types::ParseJobResponse;
+/// The response of `GET /api/v2/parse/{job_id}`.
+pub type ParsingGetResponse = crate::types::ParseResultResponse;
 /// A parse job (v1).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -43382,6 +43899,107 @@ impl ParsingJobTextResult {
         self
     }
 }
+/// Filter by job status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED)
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum ParsingListParamsStatus {
+    /// `PENDING`
+    Pending,
+    /// `RUNNING`
+    Running,
+    /// `COMPLETED`
+    Completed,
+    /// `FAILED`
+    Failed,
+    /// `CANCELLED`
+    Cancelled,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ParsingListParamsStatus {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running => "RUNNING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ParsingListParamsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ParsingListParamsStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ParsingListParamsStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ParsingListParamsStatus {}
+impl ::std::hash::Hash for ParsingListParamsStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ParsingListParamsStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ParsingListParamsStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ParsingListParamsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ParsingListParamsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParsingListParamsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v2/parse`.
+pub type ParsingListResponse = crate::types::ParseJobQueryResponse;
+/// The response of `GET /api/v2/parse/versions`.
+pub type ParsingListVersionsResponse = crate::types::ParseVersionsResponse;
 /// Enum for representing the mode of parsing to be used.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -43494,6 +44112,8 @@ impl<'de> ::serde::Deserialize<'de> for ParsingMode {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `POST /api/v2/parse/upload`.
+pub type ParsingUploadResponse = crate::types::ParseJobResponse;
 /// Schema for a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -47412,11 +48032,21 @@ impl From<crate::types::AdvancedModeTransformConfig> for PipelineUpdateTransform
         Self::Advanced(value)
     }
 }
-/// The `PipelinesFilesListFiles2ParamsStatusesItem` schema.
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/chat`.
+pub type PipelinesChatResponse = ::serde_json::Value;
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/copy`.
+pub type PipelinesCopyResponse = crate::types::Pipeline;
+/// The response of `POST /api/v1/pipelines`.
+pub type PipelinesCreateResponse = crate::types::Pipeline;
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
+pub type PipelinesDataSourcesUpdateResponse = crate::types::PipelineDataSource;
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}/files`.
+pub type PipelinesFilesCreateResponse = Vec<crate::types::PipelineFile>;
+/// The `PipelinesFilesListParamsStatusesItem` schema.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
-pub enum PipelinesFilesListFiles2ParamsStatusesItem {
+pub enum PipelinesFilesListParamsStatusesItem {
     /// `NOT_STARTED`
     NotStarted,
     /// `IN_PROGRESS`
@@ -47430,7 +48060,7 @@ pub enum PipelinesFilesListFiles2ParamsStatusesItem {
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl PipelinesFilesListFiles2ParamsStatusesItem {
+impl PipelinesFilesListParamsStatusesItem {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -47444,7 +48074,7 @@ impl PipelinesFilesListFiles2ParamsStatusesItem {
         }
     }
 }
-impl From<&str> for PipelinesFilesListFiles2ParamsStatusesItem {
+impl From<&str> for PipelinesFilesListParamsStatusesItem {
     fn from(value: &str) -> Self {
         match value {
             "NOT_STARTED" => Self::NotStarted,
@@ -47456,7 +48086,7 @@ impl From<&str> for PipelinesFilesListFiles2ParamsStatusesItem {
         }
     }
 }
-impl From<String> for PipelinesFilesListFiles2ParamsStatusesItem {
+impl From<String> for PipelinesFilesListParamsStatusesItem {
     fn from(value: String) -> Self {
         match value.as_str() {
             "NOT_STARTED" => Self::NotStarted,
@@ -47468,33 +48098,33 @@ impl From<String> for PipelinesFilesListFiles2ParamsStatusesItem {
         }
     }
 }
-impl PartialEq for PipelinesFilesListFiles2ParamsStatusesItem {
+impl PartialEq for PipelinesFilesListParamsStatusesItem {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for PipelinesFilesListFiles2ParamsStatusesItem {}
-impl ::std::hash::Hash for PipelinesFilesListFiles2ParamsStatusesItem {
+impl Eq for PipelinesFilesListParamsStatusesItem {}
+impl ::std::hash::Hash for PipelinesFilesListParamsStatusesItem {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for PipelinesFilesListFiles2ParamsStatusesItem {
+impl PartialOrd for PipelinesFilesListParamsStatusesItem {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for PipelinesFilesListFiles2ParamsStatusesItem {
+impl Ord for PipelinesFilesListParamsStatusesItem {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for PipelinesFilesListFiles2ParamsStatusesItem {
+impl ::std::fmt::Display for PipelinesFilesListParamsStatusesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for PipelinesFilesListFiles2ParamsStatusesItem {
+impl ::serde::Serialize for PipelinesFilesListParamsStatusesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -47502,178 +48132,29 @@ impl ::serde::Serialize for PipelinesFilesListFiles2ParamsStatusesItem {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PipelinesFilesListFiles2ParamsStatusesItem {
+impl<'de> ::serde::Deserialize<'de> for PipelinesFilesListParamsStatusesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Status Refresh Policy
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum PipelinesListDocumentsParamsStatusRefreshPolicy {
-    /// `cached`
-    Cached,
-    /// `ttl`
-    Ttl,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl PipelinesListDocumentsParamsStatusRefreshPolicy {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cached => "cached",
-            Self::Ttl => "ttl",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn from(value: &str) -> Self {
-        match value {
-            "cached" => Self::Cached,
-            "ttl" => Self::Ttl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "cached" => Self::Cached,
-            "ttl" => Self::Ttl,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for PipelinesListDocumentsParamsStatusRefreshPolicy {}
-impl ::std::hash::Hash for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PipelinesListDocumentsParamsStatusRefreshPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Status Refresh Policy
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    /// `cached`
-    Cached,
-    /// `ttl`
-    Ttl,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cached => "cached",
-            Self::Ttl => "ttl",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn from(value: &str) -> Self {
-        match value {
-            "cached" => Self::Cached,
-            "ttl" => Self::Ttl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "cached" => Self::Cached,
-            "ttl" => Self::Ttl,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {}
-impl ::std::hash::Hash for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/files2`.
+pub type PipelinesFilesListResponse = crate::types::PaginatedListPipelineFilesResponse;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/playground-session`.
+pub type PipelinesGetPlaygroundSessionResponse = crate::types::PlaygroundSession;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}`.
+pub type PipelinesGetResponse = crate::types::Pipeline;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/status`.
+pub type PipelinesGetStatusResponse = crate::types::ManagedIngestionStatusResponse;
+/// The response of `GET /api/v1/pipelines`.
+pub type PipelinesListResponse = Vec<crate::types::Pipeline>;
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
+pub type PipelinesRetrieveResponse = crate::types::RetrieveResults;
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}`.
+pub type PipelinesUpdateResponse = crate::types::Pipeline;
+/// The response of `PUT /api/v1/pipelines`.
+pub type PipelinesUpsertResponse = crate::types::Pipeline;
 /// A playground session for a user.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -48763,6 +49244,10 @@ impl ProjectResponse {
         self.is_default.unwrap_or(false)
     }
 }
+/// The response of `GET /api/v1/projects/{project_id}`.
+pub type ProjectsGetResponse = crate::types::Project;
+/// The response of `GET /api/v1/projects`.
+pub type ProjectsListResponse = Vec<crate::types::Project>;
 /// Public model names.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -49304,6 +49789,10 @@ impl ResultTypeMetadata {
         self
     }
 }
+/// The response of `POST /api/v1/retrieval/files/find`.
+pub type RetrievalFindResponse = crate::types::FileFindResult;
+/// The response of `POST /api/v1/retrieval/files/grep`.
+pub type RetrievalGrepResponse = crate::types::FileGrepResult;
 /// RetrievalMode
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -49479,6 +49968,8 @@ impl From<bool> for RetrievalParamsSearchFiltersInferenceSchemaValue {
         Self::Bool(value)
     }
 }
+/// The response of `POST /api/v1/retrieval/files/read`.
+pub type RetrievalReadResponse = crate::types::FileReadResult;
 /// A single retrieval result.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -49570,6 +50061,8 @@ impl RetrievalResult {
         self
     }
 }
+/// The response of `POST /api/v1/retrieval/retrieve`.
+pub type RetrievalRetrieveResponse = crate::types::RetrieveResult;
 /// The `RetrieveParamsCustomFiltersValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -49949,6 +50442,20 @@ impl RetrieverPipeline {
         self
     }
 }
+/// The response of `POST /api/v1/retrievers/{retriever_id}/retrieve`.
+pub type RetrieverSearchResponse = crate::types::CompositeRetrievalResult;
+/// The response of `POST /api/v1/retrievers`.
+pub type RetrieversCreateResponse = crate::types::Retriever;
+/// The response of `GET /api/v1/retrievers/{retriever_id}`.
+pub type RetrieversGetResponse = crate::types::Retriever;
+/// The response of `GET /api/v1/retrievers`.
+pub type RetrieversListResponse = Vec<crate::types::Retriever>;
+/// The response of `POST /api/v1/retrievers/retrieve`.
+pub type RetrieversSearchResponse = crate::types::CompositeRetrievalResult;
+/// The response of `PUT /api/v1/retrievers/{retriever_id}`.
+pub type RetrieversUpdateResponse = crate::types::Retriever;
+/// The response of `PUT /api/v1/retrievers`.
+pub type RetrieversUpsertResponse = crate::types::Retriever;
 /// One extracted document revision linked to page content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -50331,6 +50838,16 @@ impl<'de> ::serde::Deserialize<'de> for RevisionType {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `DELETE /api/v1/extraction/runs/{run_id}`.
+pub type RunsDeleteResponse = ::serde_json::Value;
+/// The response of `GET /api/v1/extraction/runs/by-job/{job_id}`.
+pub type RunsGetByJobResponse = crate::types::ExtractRun;
+/// The response of `GET /api/v1/extraction/runs/latest-from-ui`.
+pub type RunsGetLatestFromUiResponse = Option<crate::types::ExtractRun>;
+/// The response of `GET /api/v1/extraction/runs/{run_id}`.
+pub type RunsGetResponse = crate::types::ExtractRun;
+/// The response of `GET /api/v1/extraction/runs`.
+pub type RunsListResponse = crate::types::PaginatedExtractRunsResponse;
 /// SemanticChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -50642,11 +51159,19 @@ impl SessionList {
         self
     }
 }
+/// The response of `POST /api/v1/sheets/jobs`.
+pub type SheetsCreateResponse = crate::types::SpreadsheetJob;
+/// The response of `DELETE /api/v1/sheets/jobs/{spreadsheet_job_id}`.
+pub type SheetsDeleteResponse = ::serde_json::Value;
+/// The response of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}`.
+pub type SheetsGetResponse = crate::types::SpreadsheetJob;
+/// The response of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`.
+pub type SheetsGetResultRegionResponse = crate::types::PresignedUrl;
 /// Filter by job status
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
-pub enum SheetsListSpreadsheetJobsParamsStatus {
+pub enum SheetsListParamsStatus {
     /// `PENDING`
     Pending,
     /// `SUCCESS`
@@ -50660,7 +51185,7 @@ pub enum SheetsListSpreadsheetJobsParamsStatus {
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl SheetsListSpreadsheetJobsParamsStatus {
+impl SheetsListParamsStatus {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -50674,7 +51199,7 @@ impl SheetsListSpreadsheetJobsParamsStatus {
         }
     }
 }
-impl From<&str> for SheetsListSpreadsheetJobsParamsStatus {
+impl From<&str> for SheetsListParamsStatus {
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -50686,7 +51211,7 @@ impl From<&str> for SheetsListSpreadsheetJobsParamsStatus {
         }
     }
 }
-impl From<String> for SheetsListSpreadsheetJobsParamsStatus {
+impl From<String> for SheetsListParamsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "PENDING" => Self::Pending,
@@ -50698,33 +51223,33 @@ impl From<String> for SheetsListSpreadsheetJobsParamsStatus {
         }
     }
 }
-impl PartialEq for SheetsListSpreadsheetJobsParamsStatus {
+impl PartialEq for SheetsListParamsStatus {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for SheetsListSpreadsheetJobsParamsStatus {}
-impl ::std::hash::Hash for SheetsListSpreadsheetJobsParamsStatus {
+impl Eq for SheetsListParamsStatus {}
+impl ::std::hash::Hash for SheetsListParamsStatus {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for SheetsListSpreadsheetJobsParamsStatus {
+impl PartialOrd for SheetsListParamsStatus {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for SheetsListSpreadsheetJobsParamsStatus {
+impl Ord for SheetsListParamsStatus {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for SheetsListSpreadsheetJobsParamsStatus {
+impl ::std::fmt::Display for SheetsListParamsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for SheetsListSpreadsheetJobsParamsStatus {
+impl ::serde::Serialize for SheetsListParamsStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -50732,13 +51257,15 @@ impl ::serde::Serialize for SheetsListSpreadsheetJobsParamsStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SheetsListSpreadsheetJobsParamsStatus {
+impl<'de> ::serde::Deserialize<'de> for SheetsListParamsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `GET /api/v1/sheets/jobs`.
+pub type SheetsListResponse = crate::types::SpreadsheetJobQueryResponse;
 /// Configuration for sparse embedding models used in hybrid search.
 ///
 /// This allows users to choose between Splade and BM25 models for
@@ -50880,6 +51407,8 @@ impl<'de> ::serde::Deserialize<'de> for SparseModelType {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `POST /api/v1/split/jobs/{split_job_id}/cancel`.
+pub type SplitCancelResponse = crate::types::SplitJobResponse;
 /// Category definition for document splitting.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -50974,6 +51503,10 @@ impl SplitConfiguration {
         self
     }
 }
+/// The response of `POST /api/v1/split/jobs`.
+pub type SplitCreateResponse = crate::types::SplitJobResponse;
+/// The response of `DELETE /api/v1/split/jobs/{split_job_id}`.
+pub type SplitDeleteResponse = ::serde_json::Value;
 /// Document input specification for beta API.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -51013,6 +51546,8 @@ impl SplitDocumentInput {
         self
     }
 }
+/// The response of `GET /api/v1/split/jobs/{split_job_id}`.
+pub type SplitGetResponse = crate::types::SplitJobResponse;
 /// Paginated list of split jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -51619,7 +52154,7 @@ impl<'de> ::serde::Deserialize<'de> for SplitJobResponseDocumentInputType {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
-pub enum SplitListJobsParamsStatus {
+pub enum SplitListParamsStatus {
     /// `pending`
     Pending,
     /// `processing`
@@ -51633,7 +52168,7 @@ pub enum SplitListJobsParamsStatus {
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl SplitListJobsParamsStatus {
+impl SplitListParamsStatus {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -51647,7 +52182,7 @@ impl SplitListJobsParamsStatus {
         }
     }
 }
-impl From<&str> for SplitListJobsParamsStatus {
+impl From<&str> for SplitListParamsStatus {
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -51659,7 +52194,7 @@ impl From<&str> for SplitListJobsParamsStatus {
         }
     }
 }
-impl From<String> for SplitListJobsParamsStatus {
+impl From<String> for SplitListParamsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -51671,33 +52206,33 @@ impl From<String> for SplitListJobsParamsStatus {
         }
     }
 }
-impl PartialEq for SplitListJobsParamsStatus {
+impl PartialEq for SplitListParamsStatus {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for SplitListJobsParamsStatus {}
-impl ::std::hash::Hash for SplitListJobsParamsStatus {
+impl Eq for SplitListParamsStatus {}
+impl ::std::hash::Hash for SplitListParamsStatus {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for SplitListJobsParamsStatus {
+impl PartialOrd for SplitListParamsStatus {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for SplitListJobsParamsStatus {
+impl Ord for SplitListParamsStatus {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for SplitListJobsParamsStatus {
+impl ::std::fmt::Display for SplitListParamsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for SplitListJobsParamsStatus {
+impl ::serde::Serialize for SplitListParamsStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -51705,13 +52240,15 @@ impl ::serde::Serialize for SplitListJobsParamsStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SplitListJobsParamsStatus {
+impl<'de> ::serde::Deserialize<'de> for SplitListParamsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `GET /api/v1/split/jobs`.
+pub type SplitListResponse = crate::types::SplitJobQueryResponse;
 /// Result of a completed split job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -54212,6 +54749,10 @@ impl<'de> ::serde::Deserialize<'de> for SupportedLLMModelNames {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/sync/cancel`.
+pub type SyncCancelResponse = crate::types::Pipeline;
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/sync`.
+pub type SyncCreateResponse = crate::types::Pipeline;
 /// TableItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -55991,6 +56532,102 @@ impl UsageMetricQueryResponse {
         self
     }
 }
+/// The `UsageMetricsAggregateParamsGroupByItem` schema.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum UsageMetricsAggregateParamsGroupByItem {
+    /// `day`
+    Day,
+    /// `project_id`
+    ProjectId,
+    /// `event_type`
+    EventType,
+    /// `tier`
+    Tier,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl UsageMetricsAggregateParamsGroupByItem {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::ProjectId => "project_id",
+            Self::EventType => "event_type",
+            Self::Tier => "tier",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for UsageMetricsAggregateParamsGroupByItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "project_id" => Self::ProjectId,
+            "event_type" => Self::EventType,
+            "tier" => Self::Tier,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for UsageMetricsAggregateParamsGroupByItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "day" => Self::Day,
+            "project_id" => Self::ProjectId,
+            "event_type" => Self::EventType,
+            "tier" => Self::Tier,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for UsageMetricsAggregateParamsGroupByItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for UsageMetricsAggregateParamsGroupByItem {}
+impl ::std::hash::Hash for UsageMetricsAggregateParamsGroupByItem {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for UsageMetricsAggregateParamsGroupByItem {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for UsageMetricsAggregateParamsGroupByItem {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for UsageMetricsAggregateParamsGroupByItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for UsageMetricsAggregateParamsGroupByItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsageMetricsAggregateParamsGroupByItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v1/beta/usage-metrics/aggregate`.
+pub type UsageMetricsAggregateResponse = crate::types::UsageMetricAggregateResponse;
+/// The response of `GET /api/v1/beta/usage-metrics`.
+pub type UsageMetricsListResponse = crate::types::UsageMetricQueryResponse;
 /// UserInputEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -56027,404 +56664,42 @@ impl UserInputEvent {
         self
     }
 }
-/// Status
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum V2BatchesListParamsStatus {
-    /// `PENDING`
-    Pending,
-    /// `THROTTLED`
-    Throttled,
-    /// `RUNNING`
-    Running,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl V2BatchesListParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Throttled => "THROTTLED",
-            Self::Running => "RUNNING",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for V2BatchesListParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "THROTTLED" => Self::Throttled,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for V2BatchesListParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "THROTTLED" => Self::Throttled,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for V2BatchesListParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for V2BatchesListParamsStatus {}
-impl ::std::hash::Hash for V2BatchesListParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for V2BatchesListParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for V2BatchesListParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for V2BatchesListParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for V2BatchesListParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2BatchesListParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Filter by job status
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum V2ClassifyListJobsParamsStatus {
-    /// `PENDING`
-    Pending,
-    /// `RUNNING`
-    Running,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl V2ClassifyListJobsParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Running => "RUNNING",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for V2ClassifyListJobsParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for V2ClassifyListJobsParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for V2ClassifyListJobsParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for V2ClassifyListJobsParamsStatus {}
-impl ::std::hash::Hash for V2ClassifyListJobsParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for V2ClassifyListJobsParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for V2ClassifyListJobsParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for V2ClassifyListJobsParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for V2ClassifyListJobsParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2ClassifyListJobsParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Filter by status
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum V2ExtractListJobsParamsStatus {
-    /// `PENDING`
-    Pending,
-    /// `THROTTLED`
-    Throttled,
-    /// `RUNNING`
-    Running,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl V2ExtractListJobsParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Throttled => "THROTTLED",
-            Self::Running => "RUNNING",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for V2ExtractListJobsParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "THROTTLED" => Self::Throttled,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for V2ExtractListJobsParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "THROTTLED" => Self::Throttled,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for V2ExtractListJobsParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for V2ExtractListJobsParamsStatus {}
-impl ::std::hash::Hash for V2ExtractListJobsParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for V2ExtractListJobsParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for V2ExtractListJobsParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for V2ExtractListJobsParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for V2ExtractListJobsParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2ExtractListJobsParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Filter by job status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED)
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-pub enum V2ParseListJobsParamsStatus {
-    /// `PENDING`
-    Pending,
-    /// `RUNNING`
-    Running,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl V2ParseListJobsParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Running => "RUNNING",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for V2ParseListJobsParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for V2ParseListJobsParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for V2ParseListJobsParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for V2ParseListJobsParamsStatus {}
-impl ::std::hash::Hash for V2ParseListJobsParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for V2ParseListJobsParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for V2ParseListJobsParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for V2ParseListJobsParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for V2ParseListJobsParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2ParseListJobsParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+/// The response of `GET /api/v1/parsing/job/{job_id}/details`.
+pub type V1GetJobDetailsResponse = ::serde_json::Value;
+/// The response of `GET /api/v1/parsing/job/{job_id}/read/{filename}`.
+pub type V1GetJobFileUrlResponse = crate::types::PresignedUrl;
+/// The response of `GET /api/v1/parsing/job/{job_id}/result/json`.
+pub type V1GetJobJsonResultResponse = crate::types::ParsingJobJsonResult;
+/// The response of `GET /api/v1/parsing/job/{job_id}/result/markdown`.
+pub type V1GetJobMarkdownResultResponse = crate::types::ParsingJobMarkdownResult;
+/// The response of `GET /api/v1/parsing/job/{job_id}/parameters`.
+pub type V1GetJobParametersResponse = ::serde_json::Value;
+/// The response of `GET /api/v1/parsing/job/{job_id}/result/pdf`.
+pub type V1GetJobPdfResultResponse = ::serde_json::Value;
+/// The response of `GET /api/v1/parsing/job/{job_id}`.
+pub type V1GetJobResponse = crate::types::ParsingJob;
+/// The response of `GET /api/v1/parsing/job/{job_id}/result/structured`.
+pub type V1GetJobStructuredResultResponse = crate::types::ParsingJobStructuredResult;
+/// The response of `GET /api/v1/parsing/job/{job_id}/result/text`.
+pub type V1GetJobTextResultResponse = crate::types::ParsingJobTextResult;
+/// The response of `GET /api/v1/parsing/job/{job_id}/result/xlsx`.
+pub type V1GetJobXlsxResultResponse = ::serde_json::Value;
+/// The response of `GET /api/v1/parsing/supported_file_extensions`.
+pub type V1ListSupportedFileExtensionsResponse = Vec<
+    crate::types::LlamaParseSupportedFileExtensions,
+>;
+/// The response of `POST /api/v1/parsing/screenshot`.
+pub type V1ScreenshotResponse = crate::types::ParsingJob;
+/// The response of `POST /api/v1/parsing/upload`.
+pub type V1UploadFileResponse = crate::types::ParsingJob;
+/// The response of `GET /api/v2/organizations/{organization_id}`.
+pub type V2OrganizationsGetResponse = crate::types::OrganizationResponse;
+/// The response of `GET /api/v2/organizations`.
+pub type V2OrganizationsListResponse = crate::types::OrganizationQueryResponse;
+/// The response of `GET /api/v2/projects/{project_id}`.
+pub type V2ProjectsGetResponse = crate::types::ProjectResponse;
+/// The response of `GET /api/v2/projects`.
+pub type V2ProjectsListResponse = crate::types::ProjectQueryResponse;
 /// ValidationError
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -56824,6 +57099,8 @@ impl From<crate::Number> for ValueFilterValueArrayItem {
         Self::Number(value)
     }
 }
+/// The response of `POST /api/alpha/verify/{job_id}/cancel`.
+pub type VerifyCancelResponse = crate::types::VerifyJobResponse;
 /// One composite score, answering a single question about the document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -57079,6 +57356,8 @@ impl<'de> ::serde::Deserialize<'de> for VerifyConfigurationTier {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `POST /api/alpha/verify`.
+pub type VerifyCreateResponse = crate::types::VerifyJobResponse;
 /// A check that was attempted but could not run on this job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -57228,6 +57507,10 @@ impl VerifyEvidence {
         self
     }
 }
+/// The response of `GET /api/alpha/verify/{job_id}/details`.
+pub type VerifyGetDetailsResponse = crate::types::VerifyJobDetailsResponse;
+/// The response of `GET /api/alpha/verify/{job_id}`.
+pub type VerifyGetResponse = crate::types::VerifyJobResponse;
 /// A per-page forensic heatmap overlay, as a presigned image URL.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -57836,6 +58119,105 @@ impl<'de> ::serde::Deserialize<'de> for VerifyJobResponseStatus {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// Filter by job status
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+pub enum VerifyListParamsStatus {
+    /// `PENDING`
+    Pending,
+    /// `RUNNING`
+    Running,
+    /// `COMPLETED`
+    Completed,
+    /// `FAILED`
+    Failed,
+    /// `CANCELLED`
+    Cancelled,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl VerifyListParamsStatus {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running => "RUNNING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for VerifyListParamsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for VerifyListParamsStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for VerifyListParamsStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for VerifyListParamsStatus {}
+impl ::std::hash::Hash for VerifyListParamsStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for VerifyListParamsStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for VerifyListParamsStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for VerifyListParamsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VerifyListParamsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyListParamsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/alpha/verify`.
+pub type VerifyListResponse = crate::types::VerifyJobQueryResponse;
 /// Rendered pixel size of a page — the coordinate space region bboxes use,
 /// so the UI can scale the suspect-region overlay onto the displayed page.
 ///
@@ -59840,6 +60222,14 @@ impl<'de> ::serde::Deserialize<'de> for WebhookConfigUpdateRequestWebhookOutputF
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The response of `POST /api/v1/beta/webhook-configs`.
+pub type WebhookConfigsCreateResponse = crate::types::WebhookConfigResponse;
+/// The response of `GET /api/v1/beta/webhook-configs`.
+pub type WebhookConfigsListResponse = Vec<crate::types::WebhookConfigResponse>;
+/// The response of `GET /api/v1/beta/webhook-configs/{config_id}`.
+pub type WebhookConfigsRetrieveResponse = crate::types::WebhookConfigResponse;
+/// The response of `PUT /api/v1/beta/webhook-configs/{config_id}`.
+pub type WebhookConfigsUpdateResponse = crate::types::WebhookConfigResponse;
 /// Configuration for a single outbound webhook endpoint.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -60238,332 +60628,10 @@ impl WorksheetMetadata {
         self
     }
 }
-/// Parameters of `POST /api/alpha/verify/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct AlphaVerifyCancelJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl AlphaVerifyCancelJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/alpha/verify`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct AlphaVerifyCreateJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
-    /// File ID of the document to analyze
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_input: crate::Nullable<String>,
-    /// Deprecated: use file_input instead
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// Verify configuration (defaults applied when omitted)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration: crate::Nullable<crate::types::VerifyConfiguration>,
-    /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transaction_id: crate::Nullable<String>,
-}
-impl AlphaVerifyCreateJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `webhook_configurations` body field.
-    #[must_use]
-    pub fn webhook_configurations(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
-    ) -> Self {
-        self.webhook_configurations = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configurations` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configurations_null(mut self) -> Self {
-        self.webhook_configurations = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_input` body field.
-    #[must_use]
-    pub fn file_input(mut self, value: impl Into<String>) -> Self {
-        self.file_input = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_input` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_input_null(mut self) -> Self {
-        self.file_input = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `configuration` body field.
-    #[must_use]
-    pub fn configuration(
-        mut self,
-        value: impl Into<crate::types::VerifyConfiguration>,
-    ) -> Self {
-        self.configuration = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_null(mut self) -> Self {
-        self.configuration = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `transaction_id` body field.
-    #[must_use]
-    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.transaction_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `transaction_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn transaction_id_null(mut self) -> Self {
-        self.transaction_id = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/alpha/verify/{job_id}/details`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct AlphaVerifyGetJobDetailsParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl AlphaVerifyGetJobDetailsParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/alpha/verify/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct AlphaVerifyGetJobParams {
-    /// Optional fields to include (e.g. `result`).
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl AlphaVerifyGetJobParams {
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/alpha/verify`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct AlphaVerifyListJobsParams {
-    /// Number of items per page
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Token for pagination
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Filter by job status
-    ///
-    /// Sent as the `status` query parameter.
-    #[serde(skip)]
-    pub status: Option<crate::types::AlphaVerifyListJobsParamsStatus>,
-    /// Filter by specific job IDs
-    ///
-    /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
-    pub job_ids: Option<Vec<String>>,
-    /// Optional fields to include (e.g. `result`).
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Include items created at or after this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_after: Option<String>,
-    /// Include items created at or before this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_before: Option<String>,
-}
-impl AlphaVerifyListJobsParams {
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `status` query parameter.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::AlphaVerifyListJobsParamsStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets the `job_ids` query parameter.
-    #[must_use]
-    pub fn job_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.job_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_after` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_before` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_before = Some(value.into());
-        self
-    }
-}
 /// Parameters of `POST /api/v1/beta/agent-data/:aggregate`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaAgentDataAggregateParams {
+pub struct AgentDataAggregateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -60606,7 +60674,7 @@ pub struct BetaAgentDataAggregateParams {
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub offset: crate::Nullable<i64>,
 }
-impl BetaAgentDataAggregateParams {
+impl AgentDataAggregateParams {
     /// Creates the parameters from the required `deployment_name`; set the others with the chainable setters.
     #[must_use]
     pub fn new(deployment_name: impl Into<String>) -> Self {
@@ -60757,7 +60825,7 @@ impl BetaAgentDataAggregateParams {
 /// Parameters of `POST /api/v1/beta/agent-data`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaAgentDataCreateParams {
+pub struct AgentDataCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -60776,7 +60844,7 @@ pub struct BetaAgentDataCreateParams {
     /// Data
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl BetaAgentDataCreateParams {
+impl AgentDataCreateParams {
     /// Creates the parameters from the required `deployment_name`, `data`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
@@ -60828,7 +60896,7 @@ impl BetaAgentDataCreateParams {
 /// Parameters of `POST /api/v1/beta/agent-data/:delete`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaAgentDataDeleteByQueryParams {
+pub struct AgentDataDeleteByQueryParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -60850,7 +60918,7 @@ pub struct BetaAgentDataDeleteByQueryParams {
         ::std::collections::BTreeMap<String, crate::types::FilterOperation>,
     >,
 }
-impl BetaAgentDataDeleteByQueryParams {
+impl AgentDataDeleteByQueryParams {
     /// Creates the parameters from the required `deployment_name`; set the others with the chainable setters.
     #[must_use]
     pub fn new(deployment_name: impl Into<String>) -> Self {
@@ -60905,7 +60973,7 @@ impl BetaAgentDataDeleteByQueryParams {
 /// Parameters of `DELETE /api/v1/beta/agent-data/{item_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaAgentDataDeleteParams {
+pub struct AgentDataDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -60917,7 +60985,7 @@ pub struct BetaAgentDataDeleteParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaAgentDataDeleteParams {
+impl AgentDataDeleteParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -60934,7 +61002,7 @@ impl BetaAgentDataDeleteParams {
 /// Parameters of `GET /api/v1/beta/agent-data/{item_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaAgentDataRetrieveParams {
+pub struct AgentDataGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -60946,7 +61014,7 @@ pub struct BetaAgentDataRetrieveParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaAgentDataRetrieveParams {
+impl AgentDataGetParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -60963,7 +61031,7 @@ impl BetaAgentDataRetrieveParams {
 /// Parameters of `POST /api/v1/beta/agent-data/:search`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaAgentDataSearchParams {
+pub struct AgentDataSearchParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -61000,7 +61068,7 @@ pub struct BetaAgentDataSearchParams {
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub offset: crate::Nullable<i64>,
 }
-impl BetaAgentDataSearchParams {
+impl AgentDataSearchParams {
     /// Creates the parameters from the required `deployment_name`; set the others with the chainable setters.
     #[must_use]
     pub fn new(deployment_name: impl Into<String>) -> Self {
@@ -61114,7 +61182,7 @@ impl BetaAgentDataSearchParams {
 /// Parameters of `PUT /api/v1/beta/agent-data/{item_id}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaAgentDataUpdateParams {
+pub struct AgentDataUpdateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -61128,7 +61196,7 @@ pub struct BetaAgentDataUpdateParams {
     /// Data
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl BetaAgentDataUpdateParams {
+impl AgentDataUpdateParams {
     /// Creates the parameters from the required `data`; set the others with the chainable setters.
     #[must_use]
     pub fn new(data: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
@@ -61160,10 +61228,371 @@ impl BetaAgentDataUpdateParams {
         self
     }
 }
+/// Parameters of `POST /api/v1/extraction/extraction-agents`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AgentsCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The name of the extraction schema
+    pub name: String,
+    /// The schema of the data.
+    pub data_schema: crate::types::ExtractAgentCreateDataSchema,
+    /// The configuration parameters for the extraction agent.
+    pub config: crate::types::ExtractConfig,
+}
+impl AgentsCreateParams {
+    /// Creates the parameters from the required `name`, `data_schema`, `config`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        name: impl Into<String>,
+        data_schema: impl Into<crate::types::ExtractAgentCreateDataSchema>,
+        config: impl Into<crate::types::ExtractConfig>,
+    ) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            name: name.into(),
+            data_schema: data_schema.into(),
+            config: config.into(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `data_schema` body field.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: impl Into<crate::types::ExtractAgentCreateDataSchema>,
+    ) -> Self {
+        self.data_schema = value.into();
+        self
+    }
+    /// Sets the `config` body field.
+    #[must_use]
+    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
+        self.config = value.into();
+        self
+    }
+}
+/// Parameters of `POST /api/v1/extraction/extraction-agents/schema/generate`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AgentsGenerateSchemaParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Natural language description of the data structure to extract
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub prompt: crate::Nullable<String>,
+    /// Optional file ID to analyze for schema generation
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// Optional schema to validate, refine, or extend during generation
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_schema: crate::Nullable<
+        crate::types::ExtractSchemaGenerateRequestDataSchema,
+    >,
+}
+impl AgentsGenerateSchemaParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `prompt` body field.
+    #[must_use]
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `prompt` body field as an explicit `null`.
+    #[must_use]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_schema` body field.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: impl Into<crate::types::ExtractSchemaGenerateRequestDataSchema>,
+    ) -> Self {
+        self.data_schema = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_schema` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_schema_null(mut self) -> Self {
+        self.data_schema = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `GET /api/v1/extraction/extraction-agents/by-name/{name}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AgentsGetByNameParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl AgentsGetByNameParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/extraction/extraction-agents/default`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AgentsGetDefaultParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl AgentsGetDefaultParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/extraction/extraction-agents`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AgentsListParams {
+    /// Whether to include default agents in the results
+    ///
+    /// Sent as the `include_default` query parameter.
+    #[serde(skip)]
+    pub include_default: Option<bool>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl AgentsListParams {
+    /// Sets the `include_default` query parameter.
+    #[must_use]
+    pub fn include_default(mut self, value: bool) -> Self {
+        self.include_default = Some(value);
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AgentsUpdateParams {
+    /// The schema of the data
+    pub data_schema: crate::types::ExtractAgentUpdateDataSchema,
+    /// The configuration parameters for the extraction agent.
+    pub config: crate::types::ExtractConfig,
+}
+impl AgentsUpdateParams {
+    /// Creates the parameters from the required `data_schema`, `config`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        data_schema: impl Into<crate::types::ExtractAgentUpdateDataSchema>,
+        config: impl Into<crate::types::ExtractConfig>,
+    ) -> Self {
+        Self {
+            data_schema: data_schema.into(),
+            config: config.into(),
+        }
+    }
+    /// Sets the `data_schema` body field.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: impl Into<crate::types::ExtractAgentUpdateDataSchema>,
+    ) -> Self {
+        self.data_schema = value.into();
+        self
+    }
+    /// Sets the `config` body field.
+    #[must_use]
+    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
+        self.config = value.into();
+        self
+    }
+}
+/// Parameters of `POST /api/v1/extraction/extraction-agents/schema/validation`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AgentsValidateSchemaParams {
+    /// Data Schema
+    pub data_schema: crate::types::ExtractSchemaValidateRequestDataSchema,
+}
+impl AgentsValidateSchemaParams {
+    /// Creates the parameters from the required `data_schema`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        data_schema: impl Into<crate::types::ExtractSchemaValidateRequestDataSchema>,
+    ) -> Self {
+        Self {
+            data_schema: data_schema.into(),
+        }
+    }
+    /// Sets the `data_schema` body field.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: impl Into<crate::types::ExtractSchemaValidateRequestDataSchema>,
+    ) -> Self {
+        self.data_schema = value.into();
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/attachments/{attachment_name}`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AttachmentsGetParams {
+    /// File UUID or directory file ID (dfl-...).
+    ///
+    /// Sent as the `source_id` query parameter.
+    #[serde(skip)]
+    pub source_id: String,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl AttachmentsGetParams {
+    /// Creates the parameters from the required `source_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(source_id: impl Into<String>) -> Self {
+        Self {
+            source_id: source_id.into(),
+            project_id: Default::default(),
+            organization_id: Default::default(),
+        }
+    }
+    /// Sets the `source_id` query parameter.
+    #[must_use]
+    pub fn source_id(mut self, value: impl Into<String>) -> Self {
+        self.source_id = value.into();
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
 /// Parameters of `GET /api/v1/beta/attachments`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaAttachmentsListParams {
+pub struct AttachmentsListParams {
     /// File UUID or directory file ID (dfl-...).
     ///
     /// Sent as the `source_id` query parameter.
@@ -61190,7 +61619,7 @@ pub struct BetaAttachmentsListParams {
     #[serde(skip)]
     pub page_token: Option<String>,
 }
-impl BetaAttachmentsListParams {
+impl AttachmentsListParams {
     /// Creates the parameters from the required `source_id`; set the others with the chainable setters.
     #[must_use]
     pub fn new(source_id: impl Into<String>) -> Self {
@@ -61233,59 +61662,10 @@ impl BetaAttachmentsListParams {
         self
     }
 }
-/// Parameters of `GET /api/v1/beta/attachments/{attachment_name}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaAttachmentsRetrieveParams {
-    /// File UUID or directory file ID (dfl-...).
-    ///
-    /// Sent as the `source_id` query parameter.
-    #[serde(skip)]
-    pub source_id: String,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaAttachmentsRetrieveParams {
-    /// Creates the parameters from the required `source_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(source_id: impl Into<String>) -> Self {
-        Self {
-            source_id: source_id.into(),
-            project_id: Default::default(),
-            organization_id: Default::default(),
-        }
-    }
-    /// Sets the `source_id` query parameter.
-    #[must_use]
-    pub fn source_id(mut self, value: impl Into<String>) -> Self {
-        self.source_id = value.into();
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
 /// Parameters of `POST /api/v1/beta/batch-processing/{job_id}/cancel`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaBatchProcessingCancelJobParams {
+pub struct BatchProcessingCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -61306,7 +61686,7 @@ pub struct BetaBatchProcessingCancelJobParams {
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub reason: crate::Nullable<String>,
 }
-impl BetaBatchProcessingCancelJobParams {
+impl BatchProcessingCancelParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -61341,7 +61721,7 @@ impl BetaBatchProcessingCancelJobParams {
 /// Parameters of `POST /api/v1/beta/batch-processing`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaBatchProcessingCreateJobParams {
+pub struct BatchProcessingCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -61373,7 +61753,7 @@ pub struct BetaBatchProcessingCreateJobParams {
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub continue_as_new_threshold: crate::Nullable<i64>,
 }
-impl BetaBatchProcessingCreateJobParams {
+impl BatchProcessingCreateParams {
     /// Creates the parameters from the required `job_config`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
@@ -61468,7 +61848,7 @@ impl BetaBatchProcessingCreateJobParams {
 /// Parameters of `GET /api/v1/beta/batch-processing/items/{item_id}/processing-results`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaBatchProcessingGetItemResultsParams {
+pub struct BatchProcessingGetItemProcessingResultsParams {
     /// Filter results by job type
     ///
     /// Sent as the `job_type` query parameter.
@@ -61485,7 +61865,7 @@ pub struct BetaBatchProcessingGetItemResultsParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaBatchProcessingGetItemResultsParams {
+impl BatchProcessingGetItemProcessingResultsParams {
     /// Sets the `job_type` query parameter.
     #[must_use]
     pub fn job_type(mut self, value: impl Into<crate::types::BatchJobType>) -> Self {
@@ -61508,7 +61888,7 @@ impl BetaBatchProcessingGetItemResultsParams {
 /// Parameters of `GET /api/v1/beta/batch-processing/{job_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaBatchProcessingGetJobStatusParams {
+pub struct BatchProcessingGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -61520,7 +61900,7 @@ pub struct BetaBatchProcessingGetJobStatusParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaBatchProcessingGetJobStatusParams {
+impl BatchProcessingGetParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -61537,7 +61917,7 @@ impl BetaBatchProcessingGetJobStatusParams {
 /// Parameters of `GET /api/v1/beta/batch-processing/{job_id}/items`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaBatchProcessingListJobItemsParams {
+pub struct BatchProcessingListItemsParams {
     /// Filter items by status
     ///
     /// Sent as the `status` query parameter.
@@ -61564,7 +61944,7 @@ pub struct BetaBatchProcessingListJobItemsParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaBatchProcessingListJobItemsParams {
+impl BatchProcessingListItemsParams {
     /// Sets the `status` query parameter.
     #[must_use]
     pub fn status(mut self, value: impl Into<crate::types::BatchFileStatus>) -> Self {
@@ -61599,7 +61979,7 @@ impl BetaBatchProcessingListJobItemsParams {
 /// Parameters of `GET /api/v1/beta/batch-processing`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaBatchProcessingListJobsParams {
+pub struct BatchProcessingListParams {
     /// Filter by directory ID
     ///
     /// Sent as the `directory_id` query parameter.
@@ -61636,7 +62016,7 @@ pub struct BetaBatchProcessingListJobsParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaBatchProcessingListJobsParams {
+impl BatchProcessingListParams {
     /// Sets the `directory_id` query parameter.
     #[must_use]
     pub fn directory_id(mut self, value: impl Into<String>) -> Self {
@@ -61680,10 +62060,10 @@ impl BetaBatchProcessingListJobsParams {
         self
     }
 }
-/// Parameters of `POST /api/v1/classifier/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+/// Parameters of `POST /api/v2/batches/{batch_id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaClassifierCreateClassifyJobParams {
+pub struct BatchesCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -61694,37 +62074,60 @@ pub struct BetaClassifierCreateClassifyJobParams {
     /// Sent as the `organization_id` query parameter.
     #[serde(skip)]
     pub organization_id: Option<String>,
-    /// The rules to classify the files
-    pub rules: Vec<crate::types::ClassifierRule>,
-    /// The classification mode to use
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<crate::types::ClassifyMode>,
-    /// The IDs of the files to classify
-    pub file_ids: Vec<String>,
-    /// The configuration for the parsing job
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parsing_configuration: Option<crate::types::ClassifyParsingConfiguration>,
-    /// List of webhook configurations for notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub webhook_configurations: Option<
-        Vec<crate::types::LlamaParseWebhookConfiguration>,
-    >,
 }
-impl BetaClassifierCreateClassifyJobParams {
-    /// Creates the parameters from the required `rules`, `file_ids`; set the others with the chainable setters.
+impl BatchesCancelParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v2/batches`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct BatchesCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// IDs of saved webhook configurations to notify for this job.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// Directory whose files should be processed.
+    pub source_directory_id: String,
+    /// Batch configuration snapshot to apply to this source directory.
+    pub config: crate::types::BatchConfiguration,
+}
+impl BatchesCreateParams {
+    /// Creates the parameters from the required `source_directory_id`, `config`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        rules: impl IntoIterator<Item = impl Into<crate::types::ClassifierRule>>,
-        file_ids: impl IntoIterator<Item = impl Into<String>>,
+        source_directory_id: impl Into<String>,
+        config: impl Into<crate::types::BatchConfiguration>,
     ) -> Self {
         Self {
             project_id: Default::default(),
             organization_id: Default::default(),
-            rules: rules.into_iter().map(Into::into).collect(),
-            mode: Default::default(),
-            file_ids: file_ids.into_iter().map(Into::into).collect(),
-            parsing_configuration: Default::default(),
+            webhook_configuration_ids: Default::default(),
             webhook_configurations: Default::default(),
+            source_directory_id: source_directory_id.into(),
+            config: config.into(),
         }
     }
     /// Sets the `project_id` query parameter.
@@ -61739,55 +62142,62 @@ impl BetaClassifierCreateClassifyJobParams {
         self.organization_id = Some(value.into());
         self
     }
-    /// Sets the `rules` body field.
+    /// Sets the `webhook_configuration_ids` body field.
     #[must_use]
-    pub fn rules(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ClassifierRule>>,
-    ) -> Self {
-        self.rules = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets the `mode` body field.
-    #[must_use]
-    pub fn mode(mut self, value: impl Into<crate::types::ClassifyMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets the `file_ids` body field.
-    #[must_use]
-    pub fn file_ids(
+    pub fn webhook_configuration_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.file_ids = value.into_iter().map(Into::into).collect();
+        self.webhook_configuration_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
-    /// Sets the `parsing_configuration` body field.
+    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
     #[must_use]
-    pub fn parsing_configuration(
-        mut self,
-        value: impl Into<crate::types::ClassifyParsingConfiguration>,
-    ) -> Self {
-        self.parsing_configuration = Some(value.into());
+    pub fn webhook_configuration_ids_null(mut self) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Null;
         self
     }
     /// Sets the `webhook_configurations` body field.
     #[must_use]
     pub fn webhook_configurations(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::LlamaParseWebhookConfiguration>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
     ) -> Self {
-        self.webhook_configurations = Some(value.into_iter().map(Into::into).collect());
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `source_directory_id` body field.
+    #[must_use]
+    pub fn source_directory_id(mut self, value: impl Into<String>) -> Self {
+        self.source_directory_id = value.into();
+        self
+    }
+    /// Sets the `config` body field.
+    #[must_use]
+    pub fn config(mut self, value: impl Into<crate::types::BatchConfiguration>) -> Self {
+        self.config = value.into();
         self
     }
 }
-/// Parameters of `GET /api/v1/classifier/jobs/{classify_job_id}/results`.
+/// Parameters of `GET /api/v2/batches/{batch_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaClassifierGetClassificationJobResultsParams {
+pub struct BatchesGetParams {
+    /// Fields to expand. Supported value: results.
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -61799,7 +62209,13 @@ pub struct BetaClassifierGetClassificationJobResultsParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaClassifierGetClassificationJobResultsParams {
+impl BatchesGetParams {
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -61813,39 +62229,10 @@ impl BetaClassifierGetClassificationJobResultsParams {
         self
     }
 }
-/// Parameters of `GET /api/v1/classifier/jobs/{classify_job_id}`.
+/// Parameters of `GET /api/v2/batches`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaClassifierGetClassifyJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaClassifierGetClassifyJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/classifier/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaClassifierListClassifyJobsParams {
+pub struct BatchesListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -61866,8 +62253,28 @@ pub struct BetaClassifierListClassifyJobsParams {
     /// Sent as the `page_token` query parameter.
     #[serde(skip)]
     pub page_token: Option<String>,
+    /// Created At On Or After
+    ///
+    /// Sent as the `created_at_on_or_after` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_after: Option<String>,
+    /// Created At On Or Before
+    ///
+    /// Sent as the `created_at_on_or_before` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_before: Option<String>,
+    /// Status
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<crate::types::BatchesListParamsStatus>,
+    /// Source Directory Id
+    ///
+    /// Sent as the `source_directory_id` query parameter.
+    #[serde(skip)]
+    pub source_directory_id: Option<String>,
 }
-impl BetaClassifierListClassifyJobsParams {
+impl BatchesListParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -61892,558 +62299,31 @@ impl BetaClassifierListClassifyJobsParams {
         self.page_token = Some(value.into());
         self
     }
-}
-/// Parameters of `POST /api/v1/beta/configurations`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaConfigurationsCreateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Human-readable name for this configuration.
-    pub name: String,
-    /// Product-specific configuration parameters.
-    pub parameters: crate::types::ConfigurationCreateRequestParameters,
-}
-impl BetaConfigurationsCreateParams {
-    /// Creates the parameters from the required `name`, `parameters`; set the others with the chainable setters.
+    /// Sets the `created_at_on_or_after` query parameter.
     #[must_use]
-    pub fn new(
-        name: impl Into<String>,
-        parameters: impl Into<crate::types::ConfigurationCreateRequestParameters>,
-    ) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            name: name.into(),
-            parameters: parameters.into(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
+    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_after = Some(value.into());
         self
     }
-    /// Sets the `organization_id` query parameter.
+    /// Sets the `created_at_on_or_before` query parameter.
     #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
+    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_before = Some(value.into());
         self
     }
-    /// Sets the `name` body field.
+    /// Sets the `status` query parameter.
     #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `parameters` body field.
-    #[must_use]
-    pub fn parameters(
+    pub fn status(
         mut self,
-        value: impl Into<crate::types::ConfigurationCreateRequestParameters>,
+        value: impl Into<crate::types::BatchesListParamsStatus>,
     ) -> Self {
-        self.parameters = value.into();
+        self.status = Some(value.into());
         self
     }
-}
-/// Parameters of `DELETE /api/v1/beta/configurations/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaConfigurationsDeleteParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaConfigurationsDeleteParams {
-    /// Sets the `project_id` query parameter.
+    /// Sets the `source_directory_id` query parameter.
     #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/configurations`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaConfigurationsListParams {
-    /// Filter by one or more product types. Repeat the parameter for multiple values.
-    ///
-    /// Sent as the `product_type` query parameter.
-    #[serde(skip)]
-    pub product_type: Option<
-        Vec<crate::types::BetaConfigurationsListParamsProductTypeItem>,
-    >,
-    /// Filter by configuration name.
-    ///
-    /// Sent as the `name` query parameter.
-    #[serde(skip)]
-    pub name: Option<String>,
-    /// Number of items per page.
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Pagination token.
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Return only the latest version per configuration name.
-    ///
-    /// Sent as the `latest_only` query parameter.
-    #[serde(skip)]
-    pub latest_only: Option<bool>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaConfigurationsListParams {
-    /// Sets the `product_type` query parameter.
-    #[must_use]
-    pub fn product_type(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::BetaConfigurationsListParamsProductTypeItem>,
-        >,
-    ) -> Self {
-        self.product_type = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `name` query parameter.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `latest_only` query parameter.
-    #[must_use]
-    pub fn latest_only(mut self, value: bool) -> Self {
-        self.latest_only = Some(value);
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/configurations/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaConfigurationsRetrieveParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaConfigurationsRetrieveParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/beta/configurations/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaConfigurationsUpdateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Updated name (omit to leave unchanged).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// Updated parameters (omit to leave unchanged).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub parameters: crate::Nullable<crate::types::ConfigurationUpdateRequestParameters>,
-}
-impl BetaConfigurationsUpdateParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `name` body field as an explicit `null`.
-    #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `parameters` body field.
-    #[must_use]
-    pub fn parameters(
-        mut self,
-        value: impl Into<crate::types::ConfigurationUpdateRequestParameters>,
-    ) -> Self {
-        self.parameters = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `parameters` body field as an explicit `null`.
-    #[must_use]
-    pub fn parameters_null(mut self) -> Self {
-        self.parameters = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `POST /api/v1/beta/directories`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesCreateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Human-readable name for the directory.
-    pub name: String,
-    /// Optional description shown to users.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub description: crate::Nullable<String>,
-    /// Directory type. Use 'ephemeral' for batch processing with automatic cleanup.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::DirectoryCreateRequestType>,
-    /// Connector Subscription whose files sync into this directory. Omit for manual uploads.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub connector_subscription_id: crate::Nullable<String>,
-    /// Reserved system-managed metadata.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub system_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
-}
-impl BetaDirectoriesCreateParams {
-    /// Creates the parameters from the required `name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            name: name.into(),
-            description: Default::default(),
-            r#type: Default::default(),
-            connector_subscription_id: Default::default(),
-            system_metadata: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `description` body field.
-    #[must_use]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `description` body field as an explicit `null`.
-    #[must_use]
-    pub fn description_null(mut self) -> Self {
-        self.description = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `type` body field.
-    #[must_use]
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::DirectoryCreateRequestType>,
-    ) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets the `connector_subscription_id` body field.
-    #[must_use]
-    pub fn connector_subscription_id(mut self, value: impl Into<String>) -> Self {
-        self.connector_subscription_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `connector_subscription_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn connector_subscription_id_null(mut self) -> Self {
-        self.connector_subscription_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `system_metadata` body field.
-    #[must_use]
-    pub fn system_metadata(
-        mut self,
-        value: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Self {
-        self.system_metadata = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `system_metadata` body field as an explicit `null`.
-    #[must_use]
-    pub fn system_metadata_null(mut self) -> Self {
-        self.system_metadata = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `DELETE /api/v1/beta/directories/{directory_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesDeleteParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaDirectoriesDeleteParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/beta/directories/{directory_id}/files`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesFilesAddParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// File ID for the storage location (required).
-    pub file_id: String,
-    /// Unique identifier for the file in the directory. If not provided, will use the file's external_file_id or name.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub unique_id: crate::Nullable<String>,
-    /// Display name for the file. If not provided, will use the file's name.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub display_name: crate::Nullable<String>,
-    /// User-defined metadata key-value pairs to associate with the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub metadata: crate::Nullable<crate::types::MetadataDict>,
-}
-impl BetaDirectoriesFilesAddParams {
-    /// Creates the parameters from the required `file_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(file_id: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            file_id: file_id.into(),
-            unique_id: Default::default(),
-            display_name: Default::default(),
-            metadata: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = value.into();
-        self
-    }
-    /// Sets the `unique_id` body field.
-    #[must_use]
-    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
-        self.unique_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `unique_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn unique_id_null(mut self) -> Self {
-        self.unique_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `display_name` body field.
-    #[must_use]
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `display_name` body field as an explicit `null`.
-    #[must_use]
-    pub fn display_name_null(mut self) -> Self {
-        self.display_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `metadata` body field.
-    #[must_use]
-    pub fn metadata(mut self, value: impl Into<crate::types::MetadataDict>) -> Self {
-        self.metadata = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `metadata` body field as an explicit `null`.
-    #[must_use]
-    pub fn metadata_null(mut self) -> Self {
-        self.metadata = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `POST /api/v1/beta/directories/{directory_id}/files/bulk-delete`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesFilesBulkDeleteParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// List of directory file IDs to delete (max 100).
-    pub directory_file_ids: Vec<String>,
-}
-impl BetaDirectoriesFilesBulkDeleteParams {
-    /// Creates the parameters from the required `directory_file_ids`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(directory_file_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            directory_file_ids: directory_file_ids.into_iter().map(Into::into).collect(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `directory_file_ids` body field.
-    #[must_use]
-    pub fn directory_file_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.directory_file_ids = value.into_iter().map(Into::into).collect();
+    pub fn source_directory_id(mut self, value: impl Into<String>) -> Self {
+        self.source_directory_id = Some(value.into());
         self
     }
 }
@@ -62615,46 +62495,6 @@ impl BetaDirectoriesFilesListParams {
         self
     }
 }
-/// Parameters of `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesFilesRetrieveParams {
-    /// Fields to expand.
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaDirectoriesFilesRetrieveParams {
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
 /// Parameters of `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -62741,687 +62581,6 @@ impl BetaDirectoriesFilesUpdateParams {
     #[must_use]
     pub fn metadata_null(mut self) -> Self {
         self.metadata = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `POST /api/v1/beta/directories/{directory_id}/files/upload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesFilesUploadParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Upload File
-    #[serde(skip)]
-    pub upload_file: crate::FileUpload,
-    /// Unique Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub unique_id: crate::Nullable<String>,
-    /// Display Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub display_name: crate::Nullable<String>,
-    /// External File Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub external_file_id: crate::Nullable<String>,
-    /// User metadata as a JSON object string.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub metadata: crate::Nullable<String>,
-}
-impl BetaDirectoriesFilesUploadParams {
-    /// Creates the parameters from the required `upload_file`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(upload_file: crate::FileUpload) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            upload_file,
-            unique_id: Default::default(),
-            display_name: Default::default(),
-            external_file_id: Default::default(),
-            metadata: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `upload_file` body field.
-    #[must_use]
-    pub fn upload_file(mut self, value: crate::FileUpload) -> Self {
-        self.upload_file = value;
-        self
-    }
-    /// Sets the `unique_id` body field.
-    #[must_use]
-    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
-        self.unique_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `unique_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn unique_id_null(mut self) -> Self {
-        self.unique_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `display_name` body field.
-    #[must_use]
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `display_name` body field as an explicit `null`.
-    #[must_use]
-    pub fn display_name_null(mut self) -> Self {
-        self.display_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `external_file_id` body field.
-    #[must_use]
-    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
-        self.external_file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `external_file_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn external_file_id_null(mut self) -> Self {
-        self.external_file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `metadata` body field.
-    #[must_use]
-    pub fn metadata(mut self, value: impl Into<String>) -> Self {
-        self.metadata = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `metadata` body field as an explicit `null`.
-    #[must_use]
-    pub fn metadata_null(mut self) -> Self {
-        self.metadata = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/directories`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesListParams {
-    /// Directory name to match.
-    ///
-    /// Sent as the `name` query parameter.
-    #[serde(skip)]
-    pub name: Option<String>,
-    /// Directory type to include.
-    ///
-    /// Sent as the `type` query parameter.
-    #[serde(skip)]
-    pub r#type: Option<crate::types::BetaDirectoriesListParamsType>,
-    /// Filter by one or more directory types. Repeat the parameter for multiple values.
-    ///
-    /// Sent as the `types` query parameter.
-    #[serde(skip)]
-    pub types: Option<Vec<crate::types::BetaDirectoriesListParamsTypesItem>>,
-    /// Include deleted directories.
-    ///
-    /// Sent as the `include_deleted` query parameter.
-    #[serde(skip)]
-    pub include_deleted: Option<bool>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Page Size
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Page Token
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-}
-impl BetaDirectoriesListParams {
-    /// Sets the `name` query parameter.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets the `type` query parameter.
-    #[must_use]
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::BetaDirectoriesListParamsType>,
-    ) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets the `types` query parameter.
-    #[must_use]
-    pub fn types(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::BetaDirectoriesListParamsTypesItem>,
-        >,
-    ) -> Self {
-        self.types = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `include_deleted` query parameter.
-    #[must_use]
-    pub fn include_deleted(mut self, value: bool) -> Self {
-        self.include_deleted = Some(value);
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/directories/{directory_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesRetrieveParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaDirectoriesRetrieveParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `PATCH /api/v1/beta/directories/{directory_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaDirectoriesUpdateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Updated name for the directory.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// Updated description for the directory.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub description: crate::Nullable<String>,
-}
-impl BetaDirectoriesUpdateParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `name` body field as an explicit `null`.
-    #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `description` body field.
-    #[must_use]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `description` body field as an explicit `null`.
-    #[must_use]
-    pub fn description_null(mut self) -> Self {
-        self.description = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `DELETE /api/v1/beta/files/{file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaFilesDeleteParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaFilesDeleteParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/files`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaFilesListParams {
-    /// The maximum number of items to return. Defaults to 50, maximum is 1000.
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// A page token received from a previous list call. Provide this to retrieve the subsequent page.
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Filter by specific file IDs.
-    ///
-    /// Sent as the `file_ids` query parameter.
-    #[serde(skip)]
-    pub file_ids: Option<Vec<String>>,
-    /// Filter by file name (exact match).
-    ///
-    /// Sent as the `file_name` query parameter.
-    #[serde(skip)]
-    pub file_name: Option<String>,
-    /// Filter by external file ID.
-    ///
-    /// Sent as the `external_file_id` query parameter.
-    #[serde(skip)]
-    pub external_file_id: Option<String>,
-    /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
-    ///
-    /// Sent as the `order_by` query parameter.
-    #[serde(skip)]
-    pub order_by: Option<String>,
-    /// Fields to expand on each file.
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaFilesListParams {
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `file_ids` query parameter.
-    #[must_use]
-    pub fn file_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.file_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `file_name` query parameter.
-    #[must_use]
-    pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = Some(value.into());
-        self
-    }
-    /// Sets the `external_file_id` query parameter.
-    #[must_use]
-    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
-        self.external_file_id = Some(value.into());
-        self
-    }
-    /// Sets the `order_by` query parameter.
-    #[must_use]
-    pub fn order_by(mut self, value: impl Into<String>) -> Self {
-        self.order_by = Some(value.into());
-        self
-    }
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/beta/files/query`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaFilesQueryParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub page_size: crate::Nullable<i64>,
-    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub page_token: crate::Nullable<String>,
-    /// A filter object or expression that filters resources listed in the response.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub filter: crate::Nullable<crate::types::FileFilter>,
-    /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub order_by: crate::Nullable<String>,
-}
-impl BetaFilesQueryParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` body field.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `page_size` body field as an explicit `null`.
-    #[must_use]
-    pub fn page_size_null(mut self) -> Self {
-        self.page_size = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `page_token` body field.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `page_token` body field as an explicit `null`.
-    #[must_use]
-    pub fn page_token_null(mut self) -> Self {
-        self.page_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `filter` body field.
-    #[must_use]
-    pub fn filter(mut self, value: impl Into<crate::types::FileFilter>) -> Self {
-        self.filter = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `filter` body field as an explicit `null`.
-    #[must_use]
-    pub fn filter_null(mut self) -> Self {
-        self.filter = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `order_by` body field.
-    #[must_use]
-    pub fn order_by(mut self, value: impl Into<String>) -> Self {
-        self.order_by = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `order_by` body field as an explicit `null`.
-    #[must_use]
-    pub fn order_by_null(mut self) -> Self {
-        self.order_by = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/files/{file_id}/content`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaFilesReadContentParams {
-    /// Expires At Seconds
-    ///
-    /// Sent as the `expires_at_seconds` query parameter.
-    #[serde(skip)]
-    pub expires_at_seconds: Option<i64>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaFilesReadContentParams {
-    /// Sets the `expires_at_seconds` query parameter.
-    #[must_use]
-    pub fn expires_at_seconds(mut self, value: i64) -> Self {
-        self.expires_at_seconds = Some(value);
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/files/{file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaFilesRetrieveParams {
-    /// Fields to expand.
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaFilesRetrieveParams {
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/beta/files`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaFilesUploadParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// The intended purpose of the file. Valid values: 'user_data', 'parse', 'extract', 'split', 'classify', 'sheet', 'agent_app'. This determines the storage and retention policy for the file.
-    pub purpose: String,
-    /// The file to upload
-    #[serde(skip)]
-    pub file: crate::FileUpload,
-    /// The ID of the file in the external system
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub external_file_id: crate::Nullable<String>,
-}
-impl BetaFilesUploadParams {
-    /// Creates the parameters from the required `purpose`, `file`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(purpose: impl Into<String>, file: crate::FileUpload) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            purpose: purpose.into(),
-            file,
-            external_file_id: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `purpose` body field.
-    #[must_use]
-    pub fn purpose(mut self, value: impl Into<String>) -> Self {
-        self.purpose = value.into();
-        self
-    }
-    /// Sets the `file` body field.
-    #[must_use]
-    pub fn file(mut self, value: crate::FileUpload) -> Self {
-        self.file = value;
-        self
-    }
-    /// Sets the `external_file_id` body field.
-    #[must_use]
-    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
-        self.external_file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `external_file_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn external_file_id_null(mut self) -> Self {
-        self.external_file_id = crate::Nullable::Null;
         self
     }
 }
@@ -63517,7 +62676,7 @@ impl BetaPipelinesFilesListParams {
 /// Parameters of `POST /api/v1/beta/sheets/jobs`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaSheetsCreateSpreadsheetJobParams {
+pub struct BetaSheetsCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -63546,7 +62705,7 @@ pub struct BetaSheetsCreateSpreadsheetJobParams {
     /// The ID of the file to parse
     pub file_id: String,
 }
-impl BetaSheetsCreateSpreadsheetJobParams {
+impl BetaSheetsCreateParams {
     /// Creates the parameters from the required `file_id`; set the others with the chainable setters.
     #[must_use]
     pub fn new(file_id: impl Into<String>) -> Self {
@@ -63659,7 +62818,7 @@ impl BetaSheetsCreateSpreadsheetJobParams {
 /// Parameters of `DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaSheetsDeleteSpreadsheetJobParams {
+pub struct BetaSheetsDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -63671,7 +62830,58 @@ pub struct BetaSheetsDeleteSpreadsheetJobParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaSheetsDeleteSpreadsheetJobParams {
+impl BetaSheetsDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct BetaSheetsGetParams {
+    /// Include Results
+    ///
+    /// Sent as the `include_results` query parameter.
+    #[serde(skip)]
+    pub include_results: Option<bool>,
+    /// Optional fields to populate on the response. Valid values: metadata_state_transitions.
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl BetaSheetsGetParams {
+    /// Sets the `include_results` query parameter.
+    #[must_use]
+    pub fn include_results(mut self, value: bool) -> Self {
+        self.include_results = Some(value);
+        self
+    }
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -63725,61 +62935,10 @@ impl BetaSheetsGetResultRegionParams {
         self
     }
 }
-/// Parameters of `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaSheetsGetSpreadsheetJobParams {
-    /// Include Results
-    ///
-    /// Sent as the `include_results` query parameter.
-    #[serde(skip)]
-    pub include_results: Option<bool>,
-    /// Optional fields to populate on the response. Valid values: metadata_state_transitions.
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaSheetsGetSpreadsheetJobParams {
-    /// Sets the `include_results` query parameter.
-    #[must_use]
-    pub fn include_results(mut self, value: bool) -> Self {
-        self.include_results = Some(value);
-        self
-    }
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
 /// Parameters of `GET /api/v1/beta/sheets/jobs`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaSheetsListSpreadsheetJobsParams {
+pub struct BetaSheetsListParams {
     /// Include Results
     ///
     /// Sent as the `include_results` query parameter.
@@ -63789,7 +62948,7 @@ pub struct BetaSheetsListSpreadsheetJobsParams {
     ///
     /// Sent as the `status` query parameter.
     #[serde(skip)]
-    pub status: Option<crate::types::BetaSheetsListSpreadsheetJobsParamsStatus>,
+    pub status: Option<crate::types::BetaSheetsListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
@@ -63831,7 +62990,7 @@ pub struct BetaSheetsListSpreadsheetJobsParams {
     #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
 }
-impl BetaSheetsListSpreadsheetJobsParams {
+impl BetaSheetsListParams {
     /// Sets the `include_results` query parameter.
     #[must_use]
     pub fn include_results(mut self, value: bool) -> Self {
@@ -63842,7 +63001,7 @@ impl BetaSheetsListSpreadsheetJobsParams {
     #[must_use]
     pub fn status(
         mut self,
-        value: impl Into<crate::types::BetaSheetsListSpreadsheetJobsParamsStatus>,
+        value: impl Into<crate::types::BetaSheetsListParamsStatus>,
     ) -> Self {
         self.status = Some(value.into());
         self
@@ -63902,7 +63061,7 @@ impl BetaSheetsListSpreadsheetJobsParams {
 /// Parameters of `POST /api/v1/beta/split/jobs`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaSplitCreateJobParams {
+pub struct BetaSplitCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -63922,7 +63081,7 @@ pub struct BetaSplitCreateJobParams {
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
 }
-impl BetaSplitCreateJobParams {
+impl BetaSplitCreateParams {
     /// Creates the parameters from the required `document_input`; set the others with the chainable setters.
     #[must_use]
     pub fn new(document_input: impl Into<crate::types::SplitDocumentInput>) -> Self {
@@ -63986,7 +63145,7 @@ impl BetaSplitCreateJobParams {
 /// Parameters of `GET /api/v1/beta/split/jobs/{split_job_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaSplitGetJobParams {
+pub struct BetaSplitGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -63998,7 +63157,7 @@ pub struct BetaSplitGetJobParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl BetaSplitGetJobParams {
+impl BetaSplitGetParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -64015,12 +63174,12 @@ impl BetaSplitGetJobParams {
 /// Parameters of `GET /api/v1/beta/split/jobs`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct BetaSplitListJobsParams {
+pub struct BetaSplitListParams {
     /// Filter by job status (pending, processing, completed, failed, cancelled)
     ///
     /// Sent as the `status` query parameter.
     #[serde(skip)]
-    pub status: Option<crate::types::BetaSplitListJobsParamsStatus>,
+    pub status: Option<crate::types::BetaSplitListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
@@ -64057,12 +63216,12 @@ pub struct BetaSplitListJobsParams {
     #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
 }
-impl BetaSplitListJobsParams {
+impl BetaSplitListParams {
     /// Sets the `status` query parameter.
     #[must_use]
     pub fn status(
         mut self,
-        value: impl Into<crate::types::BetaSplitListJobsParamsStatus>,
+        value: impl Into<crate::types::BetaSplitListParamsStatus>,
     ) -> Self {
         self.status = Some(value.into());
         self
@@ -64110,677 +63269,6 @@ impl BetaSplitListJobsParams {
     #[must_use]
     pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
         self.created_at_on_or_before = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/usage-metrics/aggregate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaUsageMetricsAggregateParams {
-    /// Dimensions to group by: day, project_id, event_type, tier.
-    ///
-    /// Sent as the `group_by` query parameter.
-    #[serde(skip)]
-    pub group_by: Vec<crate::types::BetaUsageMetricsAggregateParamsGroupByItem>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: String,
-    /// Filter by project ID
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Filter by user ID
-    ///
-    /// Sent as the `user_id` query parameter.
-    #[serde(skip)]
-    pub user_id: Option<String>,
-    /// Filter by event types
-    ///
-    /// Sent as the `event_types` query parameter.
-    #[serde(skip)]
-    pub event_types: Option<Vec<String>>,
-    /// Filter by specific days (YYYY-MM-DD)
-    ///
-    /// Sent as the `days` query parameter.
-    #[serde(skip)]
-    pub days: Option<Vec<String>>,
-    /// Filter by days on or before this date (YYYY-MM-DD)
-    ///
-    /// Sent as the `day_on_or_before` query parameter.
-    #[serde(skip)]
-    pub day_on_or_before: Option<String>,
-    /// Filter by days on or after this date (YYYY-MM-DD)
-    ///
-    /// Sent as the `day_on_or_after` query parameter.
-    #[serde(skip)]
-    pub day_on_or_after: Option<String>,
-    /// Filter by event aggregation type
-    ///
-    /// Sent as the `event_aggregation_type` query parameter.
-    #[serde(skip)]
-    pub event_aggregation_type: Option<String>,
-    /// Filter by event aggregation key
-    ///
-    /// Sent as the `event_aggregation_key` query parameter.
-    #[serde(skip)]
-    pub event_aggregation_key: Option<String>,
-    /// Filter by credits consumed greater than or equal to this value
-    ///
-    /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
-    #[serde(skip)]
-    pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
-}
-impl BetaUsageMetricsAggregateParams {
-    /// Creates the parameters from the required `group_by`, `organization_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        group_by: impl IntoIterator<
-            Item = impl Into<crate::types::BetaUsageMetricsAggregateParamsGroupByItem>,
-        >,
-        organization_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            group_by: group_by.into_iter().map(Into::into).collect(),
-            organization_id: organization_id.into(),
-            project_id: Default::default(),
-            user_id: Default::default(),
-            event_types: Default::default(),
-            days: Default::default(),
-            day_on_or_before: Default::default(),
-            day_on_or_after: Default::default(),
-            event_aggregation_type: Default::default(),
-            event_aggregation_key: Default::default(),
-            credits_consumed_greater_than_or_equal: Default::default(),
-        }
-    }
-    /// Sets the `group_by` query parameter.
-    #[must_use]
-    pub fn group_by(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::BetaUsageMetricsAggregateParamsGroupByItem>,
-        >,
-    ) -> Self {
-        self.group_by = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `user_id` query parameter.
-    #[must_use]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets the `event_types` query parameter.
-    #[must_use]
-    pub fn event_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.event_types = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `days` query parameter.
-    #[must_use]
-    pub fn days(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.days = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `day_on_or_before` query parameter.
-    #[must_use]
-    pub fn day_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.day_on_or_before = Some(value.into());
-        self
-    }
-    /// Sets the `day_on_or_after` query parameter.
-    #[must_use]
-    pub fn day_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.day_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `event_aggregation_type` query parameter.
-    #[must_use]
-    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_type = Some(value.into());
-        self
-    }
-    /// Sets the `event_aggregation_key` query parameter.
-    #[must_use]
-    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_key = Some(value.into());
-        self
-    }
-    /// Sets the `credits_consumed_greater_than_or_equal` query parameter.
-    #[must_use]
-    pub fn credits_consumed_greater_than_or_equal(
-        mut self,
-        value: impl Into<crate::Number>,
-    ) -> Self {
-        self.credits_consumed_greater_than_or_equal = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/usage-metrics`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaUsageMetricsListParams {
-    /// Number of items per page
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Token for pagination
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Include total count in response
-    ///
-    /// Sent as the `include_total` query parameter.
-    #[serde(skip)]
-    pub include_total: Option<bool>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: String,
-    /// Filter by project ID
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Filter by user ID
-    ///
-    /// Sent as the `user_id` query parameter.
-    #[serde(skip)]
-    pub user_id: Option<String>,
-    /// Filter by event types
-    ///
-    /// Sent as the `event_types` query parameter.
-    #[serde(skip)]
-    pub event_types: Option<Vec<String>>,
-    /// Filter by specific days (YYYY-MM-DD)
-    ///
-    /// Sent as the `days` query parameter.
-    #[serde(skip)]
-    pub days: Option<Vec<String>>,
-    /// Filter by days on or before this date (YYYY-MM-DD)
-    ///
-    /// Sent as the `day_on_or_before` query parameter.
-    #[serde(skip)]
-    pub day_on_or_before: Option<String>,
-    /// Filter by days on or after this date (YYYY-MM-DD)
-    ///
-    /// Sent as the `day_on_or_after` query parameter.
-    #[serde(skip)]
-    pub day_on_or_after: Option<String>,
-    /// Filter by event aggregation type
-    ///
-    /// Sent as the `event_aggregation_type` query parameter.
-    #[serde(skip)]
-    pub event_aggregation_type: Option<String>,
-    /// Filter by event aggregation key
-    ///
-    /// Sent as the `event_aggregation_key` query parameter.
-    #[serde(skip)]
-    pub event_aggregation_key: Option<String>,
-    /// Filter by credits consumed greater than or equal to this value
-    ///
-    /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
-    #[serde(skip)]
-    pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
-}
-impl BetaUsageMetricsListParams {
-    /// Creates the parameters from the required `organization_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(organization_id: impl Into<String>) -> Self {
-        Self {
-            page_size: Default::default(),
-            page_token: Default::default(),
-            include_total: Default::default(),
-            organization_id: organization_id.into(),
-            project_id: Default::default(),
-            user_id: Default::default(),
-            event_types: Default::default(),
-            days: Default::default(),
-            day_on_or_before: Default::default(),
-            day_on_or_after: Default::default(),
-            event_aggregation_type: Default::default(),
-            event_aggregation_key: Default::default(),
-            credits_consumed_greater_than_or_equal: Default::default(),
-        }
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `include_total` query parameter.
-    #[must_use]
-    pub fn include_total(mut self, value: bool) -> Self {
-        self.include_total = Some(value);
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `user_id` query parameter.
-    #[must_use]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets the `event_types` query parameter.
-    #[must_use]
-    pub fn event_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.event_types = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `days` query parameter.
-    #[must_use]
-    pub fn days(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.days = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `day_on_or_before` query parameter.
-    #[must_use]
-    pub fn day_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.day_on_or_before = Some(value.into());
-        self
-    }
-    /// Sets the `day_on_or_after` query parameter.
-    #[must_use]
-    pub fn day_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.day_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `event_aggregation_type` query parameter.
-    #[must_use]
-    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_type = Some(value.into());
-        self
-    }
-    /// Sets the `event_aggregation_key` query parameter.
-    #[must_use]
-    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_key = Some(value.into());
-        self
-    }
-    /// Sets the `credits_consumed_greater_than_or_equal` query parameter.
-    #[must_use]
-    pub fn credits_consumed_greater_than_or_equal(
-        mut self,
-        value: impl Into<crate::Number>,
-    ) -> Self {
-        self.credits_consumed_greater_than_or_equal = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/beta/webhook-configs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaWebhookConfigsCreateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// URL to receive webhook POST notifications.
-    pub webhook_url: String,
-    /// Shared secret used to sign deliveries to this endpoint. Write-only: it is never returned in responses.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_signing_secret: crate::Nullable<String>,
-    /// Custom HTTP headers sent with each webhook request.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// Events to subscribe to. If null, all events are delivered.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_events: crate::Nullable<
-        Vec<crate::types::WebhookConfigCreateRequestWebhookEventsItem>,
-    >,
-    /// Response format sent to the webhook: 'string' (default) or 'json'.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_output_format: crate::Nullable<
-        crate::types::WebhookConfigCreateRequestWebhookOutputFormat,
-    >,
-}
-impl BetaWebhookConfigsCreateParams {
-    /// Creates the parameters from the required `webhook_url`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(webhook_url: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            webhook_url: webhook_url.into(),
-            webhook_signing_secret: Default::default(),
-            webhook_headers: Default::default(),
-            webhook_events: Default::default(),
-            webhook_output_format: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `webhook_url` body field.
-    #[must_use]
-    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
-        self.webhook_url = value.into();
-        self
-    }
-    /// Sets the `webhook_signing_secret` body field.
-    #[must_use]
-    pub fn webhook_signing_secret(mut self, value: impl Into<String>) -> Self {
-        self.webhook_signing_secret = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `webhook_signing_secret` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_signing_secret_null(mut self) -> Self {
-        self.webhook_signing_secret = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_headers` body field.
-    #[must_use]
-    pub fn webhook_headers(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.webhook_headers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `webhook_headers` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_headers_null(mut self) -> Self {
-        self.webhook_headers = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_events` body field.
-    #[must_use]
-    pub fn webhook_events(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::WebhookConfigCreateRequestWebhookEventsItem>,
-        >,
-    ) -> Self {
-        self.webhook_events = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_events` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_events_null(mut self) -> Self {
-        self.webhook_events = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_output_format` body field.
-    #[must_use]
-    pub fn webhook_output_format(
-        mut self,
-        value: impl Into<crate::types::WebhookConfigCreateRequestWebhookOutputFormat>,
-    ) -> Self {
-        self.webhook_output_format = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `webhook_output_format` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_output_format_null(mut self) -> Self {
-        self.webhook_output_format = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `DELETE /api/v1/beta/webhook-configs/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaWebhookConfigsDeleteParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaWebhookConfigsDeleteParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/webhook-configs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaWebhookConfigsListParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaWebhookConfigsListParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/webhook-configs/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaWebhookConfigsRetrieveParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaWebhookConfigsRetrieveParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/beta/webhook-configs/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaWebhookConfigsUpdateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Updated webhook URL.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_url: crate::Nullable<String>,
-    /// Updated signing secret (write-only). Send to rotate the secret.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_signing_secret: crate::Nullable<String>,
-    /// Updated headers.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// Updated event subscriptions.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_events: crate::Nullable<
-        Vec<crate::types::WebhookConfigUpdateRequestWebhookEventsItem>,
-    >,
-    /// Updated output format.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_output_format: crate::Nullable<
-        crate::types::WebhookConfigUpdateRequestWebhookOutputFormat,
-    >,
-}
-impl BetaWebhookConfigsUpdateParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `webhook_url` body field.
-    #[must_use]
-    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
-        self.webhook_url = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `webhook_url` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_url_null(mut self) -> Self {
-        self.webhook_url = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_signing_secret` body field.
-    #[must_use]
-    pub fn webhook_signing_secret(mut self, value: impl Into<String>) -> Self {
-        self.webhook_signing_secret = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `webhook_signing_secret` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_signing_secret_null(mut self) -> Self {
-        self.webhook_signing_secret = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_headers` body field.
-    #[must_use]
-    pub fn webhook_headers(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.webhook_headers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `webhook_headers` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_headers_null(mut self) -> Self {
-        self.webhook_headers = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_events` body field.
-    #[must_use]
-    pub fn webhook_events(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::WebhookConfigUpdateRequestWebhookEventsItem>,
-        >,
-    ) -> Self {
-        self.webhook_events = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_events` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_events_null(mut self) -> Self {
-        self.webhook_events = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_output_format` body field.
-    #[must_use]
-    pub fn webhook_output_format(
-        mut self,
-        value: impl Into<crate::types::WebhookConfigUpdateRequestWebhookOutputFormat>,
-    ) -> Self {
-        self.webhook_output_format = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `webhook_output_format` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_output_format_null(mut self) -> Self {
-        self.webhook_output_format = crate::Nullable::Null;
         self
     }
 }
@@ -65029,6 +63517,821 @@ impl ChatStreamParams {
     #[must_use]
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = value.into();
+        self
+    }
+}
+/// Parameters of `POST /api/v1/classifier/jobs`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ClassifierCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The rules to classify the files
+    pub rules: Vec<crate::types::ClassifierRule>,
+    /// The classification mode to use
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<crate::types::ClassifyMode>,
+    /// The IDs of the files to classify
+    pub file_ids: Vec<String>,
+    /// The configuration for the parsing job
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parsing_configuration: Option<crate::types::ClassifyParsingConfiguration>,
+    /// List of webhook configurations for notifications
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_configurations: Option<
+        Vec<crate::types::LlamaParseWebhookConfiguration>,
+    >,
+}
+impl ClassifierCreateParams {
+    /// Creates the parameters from the required `rules`, `file_ids`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        rules: impl IntoIterator<Item = impl Into<crate::types::ClassifierRule>>,
+        file_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            rules: rules.into_iter().map(Into::into).collect(),
+            mode: Default::default(),
+            file_ids: file_ids.into_iter().map(Into::into).collect(),
+            parsing_configuration: Default::default(),
+            webhook_configurations: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `rules` body field.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ClassifierRule>>,
+    ) -> Self {
+        self.rules = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets the `mode` body field.
+    #[must_use]
+    pub fn mode(mut self, value: impl Into<crate::types::ClassifyMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets the `file_ids` body field.
+    #[must_use]
+    pub fn file_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.file_ids = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets the `parsing_configuration` body field.
+    #[must_use]
+    pub fn parsing_configuration(
+        mut self,
+        value: impl Into<crate::types::ClassifyParsingConfiguration>,
+    ) -> Self {
+        self.parsing_configuration = Some(value.into());
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::LlamaParseWebhookConfiguration>,
+        >,
+    ) -> Self {
+        self.webhook_configurations = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/classifier/jobs/{classify_job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ClassifierGetParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ClassifierGetParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/classifier/jobs/{classify_job_id}/results`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ClassifierGetResultsParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ClassifierGetResultsParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/classifier/jobs`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ClassifierListParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Page Size
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Page Token
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+}
+impl ClassifierListParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v2/classify/{job_id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ClassifyCancelParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ClassifyCancelParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v2/classify`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ClassifyCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// IDs of saved webhook configurations to notify for this job.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// Saved configuration ID
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration_id: crate::Nullable<String>,
+    /// Inline classify configuration (required if configuration_id is not provided)
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration: crate::Nullable<crate::types::ClassifyV2Configuration>,
+    /// File ID or parse job ID to classify
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_input: crate::Nullable<String>,
+    /// Deprecated: use file_input instead
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// Deprecated: use file_input instead
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub parse_job_id: crate::Nullable<String>,
+    /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transaction_id: crate::Nullable<String>,
+}
+impl ClassifyCreateParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `webhook_configuration_ids` body field.
+    #[must_use]
+    pub fn webhook_configuration_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configuration_ids_null(mut self) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `configuration_id` body field.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_id_null(mut self) -> Self {
+        self.configuration_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `configuration` body field.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: impl Into<crate::types::ClassifyV2Configuration>,
+    ) -> Self {
+        self.configuration = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_null(mut self) -> Self {
+        self.configuration = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_input` body field.
+    #[must_use]
+    pub fn file_input(mut self, value: impl Into<String>) -> Self {
+        self.file_input = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_input` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_input_null(mut self) -> Self {
+        self.file_input = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `parse_job_id` body field.
+    #[must_use]
+    pub fn parse_job_id(mut self, value: impl Into<String>) -> Self {
+        self.parse_job_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `parse_job_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn parse_job_id_null(mut self) -> Self {
+        self.parse_job_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `transaction_id` body field.
+    #[must_use]
+    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.transaction_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `transaction_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn transaction_id_null(mut self) -> Self {
+        self.transaction_id = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `GET /api/v2/classify/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ClassifyGetParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ClassifyGetParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v2/classify`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ClassifyListParams {
+    /// Number of items per page
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Token for pagination
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Filter by job status
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<crate::types::ClassifyListParamsStatus>,
+    /// Filter by specific job IDs
+    ///
+    /// Sent as the `job_ids` query parameter.
+    #[serde(skip)]
+    pub job_ids: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Filter by configuration ID
+    ///
+    /// Sent as the `configuration_id` query parameter.
+    #[serde(skip)]
+    pub configuration_id: Option<String>,
+    /// Include items created at or after this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_after` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_after: Option<String>,
+    /// Include items created at or before this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_before` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_before: Option<String>,
+}
+impl ClassifyListParams {
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `status` query parameter.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::ClassifyListParamsStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets the `job_ids` query parameter.
+    #[must_use]
+    pub fn job_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.job_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `configuration_id` query parameter.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_after` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_before` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_before = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/beta/configurations`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Human-readable name for this configuration.
+    pub name: String,
+    /// Product-specific configuration parameters.
+    pub parameters: crate::types::ConfigurationCreateRequestParameters,
+}
+impl ConfigurationsCreateParams {
+    /// Creates the parameters from the required `name`, `parameters`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        name: impl Into<String>,
+        parameters: impl Into<crate::types::ConfigurationCreateRequestParameters>,
+    ) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            name: name.into(),
+            parameters: parameters.into(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `parameters` body field.
+    #[must_use]
+    pub fn parameters(
+        mut self,
+        value: impl Into<crate::types::ConfigurationCreateRequestParameters>,
+    ) -> Self {
+        self.parameters = value.into();
+        self
+    }
+}
+/// Parameters of `DELETE /api/v1/beta/configurations/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ConfigurationsDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/configurations`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsListParams {
+    /// Filter by one or more product types. Repeat the parameter for multiple values.
+    ///
+    /// Sent as the `product_type` query parameter.
+    #[serde(skip)]
+    pub product_type: Option<Vec<crate::types::ConfigurationsListParamsProductTypeItem>>,
+    /// Filter by configuration name.
+    ///
+    /// Sent as the `name` query parameter.
+    #[serde(skip)]
+    pub name: Option<String>,
+    /// Number of items per page.
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Pagination token.
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Return only the latest version per configuration name.
+    ///
+    /// Sent as the `latest_only` query parameter.
+    #[serde(skip)]
+    pub latest_only: Option<bool>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ConfigurationsListParams {
+    /// Sets the `product_type` query parameter.
+    #[must_use]
+    pub fn product_type(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::ConfigurationsListParamsProductTypeItem>,
+        >,
+    ) -> Self {
+        self.product_type = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `name` query parameter.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `latest_only` query parameter.
+    #[must_use]
+    pub fn latest_only(mut self, value: bool) -> Self {
+        self.latest_only = Some(value);
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/configurations/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsRetrieveParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ConfigurationsRetrieveParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/beta/configurations/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsUpdateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Updated name (omit to leave unchanged).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// Updated parameters (omit to leave unchanged).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub parameters: crate::Nullable<crate::types::ConfigurationUpdateRequestParameters>,
+}
+impl ConfigurationsUpdateParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `name` body field as an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `parameters` body field.
+    #[must_use]
+    pub fn parameters(
+        mut self,
+        value: impl Into<crate::types::ConfigurationUpdateRequestParameters>,
+    ) -> Self {
+        self.parameters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `parameters` body field as an explicit `null`.
+    #[must_use]
+    pub fn parameters_null(mut self) -> Self {
+        self.parameters = crate::Nullable::Null;
         self
     }
 }
@@ -65325,6 +64628,54 @@ impl DataSourcesListParams {
         self
     }
 }
+/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DataSourcesSyncParams {
+    /// The request body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<crate::types::DataSourceSyncRequest>,
+}
+impl DataSourcesSyncParams {
+    /// Sets the `body` body field.
+    #[must_use]
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::DataSourceSyncRequest>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/data-sources`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DataSourcesUpdateDataSourcesParams {
+    /// The request body.
+    pub body: Vec<crate::types::PipelineDataSourceCreate>,
+}
+impl DataSourcesUpdateDataSourcesParams {
+    /// Creates the parameters from the required `body`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        body: impl IntoIterator<Item = impl Into<crate::types::PipelineDataSourceCreate>>,
+    ) -> Self {
+        Self {
+            body: body.into_iter().map(Into::into).collect(),
+        }
+    }
+    /// Sets the `body` body field.
+    #[must_use]
+    pub fn body(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::PipelineDataSourceCreate>,
+        >,
+    ) -> Self {
+        self.body = value.into_iter().map(Into::into).collect();
+        self
+    }
+}
 /// Parameters of `PUT /api/v1/data-sources/{data_source_id}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -65411,6 +64762,586 @@ impl DataSourcesUpdateParams {
     #[must_use]
     pub fn component_null(mut self) -> Self {
         self.component = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/beta/directories`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DirectoriesCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Human-readable name for the directory.
+    pub name: String,
+    /// Optional description shown to users.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub description: crate::Nullable<String>,
+    /// Directory type. Use 'ephemeral' for batch processing with automatic cleanup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<crate::types::DirectoryCreateRequestType>,
+    /// Connector Subscription whose files sync into this directory. Omit for manual uploads.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub connector_subscription_id: crate::Nullable<String>,
+    /// Reserved system-managed metadata.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub system_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
+}
+impl DirectoriesCreateParams {
+    /// Creates the parameters from the required `name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            name: name.into(),
+            description: Default::default(),
+            r#type: Default::default(),
+            connector_subscription_id: Default::default(),
+            system_metadata: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `description` body field.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `description` body field as an explicit `null`.
+    #[must_use]
+    pub fn description_null(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `type` body field.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::DirectoryCreateRequestType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets the `connector_subscription_id` body field.
+    #[must_use]
+    pub fn connector_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.connector_subscription_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `connector_subscription_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn connector_subscription_id_null(mut self) -> Self {
+        self.connector_subscription_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `system_metadata` body field.
+    #[must_use]
+    pub fn system_metadata(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.system_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `system_metadata` body field as an explicit `null`.
+    #[must_use]
+    pub fn system_metadata_null(mut self) -> Self {
+        self.system_metadata = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `DELETE /api/v1/beta/directories/{directory_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DirectoriesDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl DirectoriesDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/directories/{directory_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DirectoriesGetParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl DirectoriesGetParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/directories`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DirectoriesListParams {
+    /// Directory name to match.
+    ///
+    /// Sent as the `name` query parameter.
+    #[serde(skip)]
+    pub name: Option<String>,
+    /// Directory type to include.
+    ///
+    /// Sent as the `type` query parameter.
+    #[serde(skip)]
+    pub r#type: Option<crate::types::DirectoriesListParamsType>,
+    /// Filter by one or more directory types. Repeat the parameter for multiple values.
+    ///
+    /// Sent as the `types` query parameter.
+    #[serde(skip)]
+    pub types: Option<Vec<crate::types::DirectoriesListParamsTypesItem>>,
+    /// Include deleted directories.
+    ///
+    /// Sent as the `include_deleted` query parameter.
+    #[serde(skip)]
+    pub include_deleted: Option<bool>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Page Size
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Page Token
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+}
+impl DirectoriesListParams {
+    /// Sets the `name` query parameter.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the `type` query parameter.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::DirectoriesListParamsType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets the `types` query parameter.
+    #[must_use]
+    pub fn types(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::DirectoriesListParamsTypesItem>,
+        >,
+    ) -> Self {
+        self.types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `include_deleted` query parameter.
+    #[must_use]
+    pub fn include_deleted(mut self, value: bool) -> Self {
+        self.include_deleted = Some(value);
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+}
+/// Parameters of `PATCH /api/v1/beta/directories/{directory_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DirectoriesUpdateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Updated name for the directory.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// Updated description for the directory.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub description: crate::Nullable<String>,
+}
+impl DirectoriesUpdateParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `name` body field as an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `description` body field.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `description` body field as an explicit `null`.
+    #[must_use]
+    pub fn description_null(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/documents`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DocumentsCreateParams {
+    /// The request body.
+    pub body: Vec<crate::types::CloudDocumentCreate>,
+}
+impl DocumentsCreateParams {
+    /// Creates the parameters from the required `body`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        body: impl IntoIterator<Item = impl Into<crate::types::CloudDocumentCreate>>,
+    ) -> Self {
+        Self {
+            body: body.into_iter().map(Into::into).collect(),
+        }
+    }
+    /// Sets the `body` body field.
+    #[must_use]
+    pub fn body(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CloudDocumentCreate>>,
+    ) -> Self {
+        self.body = value.into_iter().map(Into::into).collect();
+        self
+    }
+}
+/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents/status-counts`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DocumentsGetStatusCountsParams {
+    /// File Id
+    ///
+    /// Sent as the `file_id` query parameter.
+    #[serde(skip)]
+    pub file_id: Option<String>,
+    /// Data Source Id
+    ///
+    /// Sent as the `data_source_id` query parameter.
+    #[serde(skip)]
+    pub data_source_id: Option<String>,
+    /// Only Direct Upload
+    ///
+    /// Sent as the `only_direct_upload` query parameter.
+    #[serde(skip)]
+    pub only_direct_upload: Option<bool>,
+}
+impl DocumentsGetStatusCountsParams {
+    /// Sets the `file_id` query parameter.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = Some(value.into());
+        self
+    }
+    /// Sets the `data_source_id` query parameter.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = Some(value.into());
+        self
+    }
+    /// Sets the `only_direct_upload` query parameter.
+    #[must_use]
+    pub fn only_direct_upload(mut self, value: bool) -> Self {
+        self.only_direct_upload = Some(value);
+        self
+    }
+}
+/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents/paginated`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DocumentsListParams {
+    /// Skip
+    ///
+    /// Sent as the `skip` query parameter.
+    #[serde(skip)]
+    pub skip: Option<i64>,
+    /// Limit
+    ///
+    /// Sent as the `limit` query parameter.
+    #[serde(skip)]
+    pub limit: Option<i64>,
+    /// File Id
+    ///
+    /// Sent as the `file_id` query parameter.
+    #[serde(skip)]
+    pub file_id: Option<String>,
+    /// Only Direct Upload
+    ///
+    /// Sent as the `only_direct_upload` query parameter.
+    #[serde(skip)]
+    pub only_direct_upload: Option<bool>,
+    /// Only Api Data Source Documents
+    ///
+    /// Sent as the `only_api_data_source_documents` query parameter.
+    #[serde(skip)]
+    pub only_api_data_source_documents: Option<bool>,
+    /// Status Refresh Policy
+    ///
+    /// Sent as the `status_refresh_policy` query parameter.
+    #[serde(skip)]
+    pub status_refresh_policy: Option<
+        crate::types::DocumentsListParamsStatusRefreshPolicy,
+    >,
+}
+impl DocumentsListParams {
+    /// Sets the `skip` query parameter.
+    #[must_use]
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value);
+        self
+    }
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the `file_id` query parameter.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = Some(value.into());
+        self
+    }
+    /// Sets the `only_direct_upload` query parameter.
+    #[must_use]
+    pub fn only_direct_upload(mut self, value: bool) -> Self {
+        self.only_direct_upload = Some(value);
+        self
+    }
+    /// Sets the `only_api_data_source_documents` query parameter.
+    #[must_use]
+    pub fn only_api_data_source_documents(mut self, value: bool) -> Self {
+        self.only_api_data_source_documents = Some(value);
+        self
+    }
+    /// Sets the `status_refresh_policy` query parameter.
+    #[must_use]
+    pub fn status_refresh_policy(
+        mut self,
+        value: impl Into<crate::types::DocumentsListParamsStatusRefreshPolicy>,
+    ) -> Self {
+        self.status_refresh_policy = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DocumentsListUnpaginatedParams {
+    /// Skip
+    ///
+    /// Sent as the `skip` query parameter.
+    #[serde(skip)]
+    pub skip: Option<i64>,
+    /// Limit
+    ///
+    /// Sent as the `limit` query parameter.
+    #[serde(skip)]
+    pub limit: Option<i64>,
+    /// File Id
+    ///
+    /// Sent as the `file_id` query parameter.
+    #[serde(skip)]
+    pub file_id: Option<String>,
+    /// Only Direct Upload
+    ///
+    /// Sent as the `only_direct_upload` query parameter.
+    #[serde(skip)]
+    pub only_direct_upload: Option<bool>,
+    /// Only Api Data Source Documents
+    ///
+    /// Sent as the `only_api_data_source_documents` query parameter.
+    #[serde(skip)]
+    pub only_api_data_source_documents: Option<bool>,
+    /// Status Refresh Policy
+    ///
+    /// Sent as the `status_refresh_policy` query parameter.
+    #[serde(skip)]
+    pub status_refresh_policy: Option<
+        crate::types::DocumentsListUnpaginatedParamsStatusRefreshPolicy,
+    >,
+}
+impl DocumentsListUnpaginatedParams {
+    /// Sets the `skip` query parameter.
+    #[must_use]
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value);
+        self
+    }
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the `file_id` query parameter.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = Some(value.into());
+        self
+    }
+    /// Sets the `only_direct_upload` query parameter.
+    #[must_use]
+    pub fn only_direct_upload(mut self, value: bool) -> Self {
+        self.only_direct_upload = Some(value);
+        self
+    }
+    /// Sets the `only_api_data_source_documents` query parameter.
+    #[must_use]
+    pub fn only_api_data_source_documents(mut self, value: bool) -> Self {
+        self.only_api_data_source_documents = Some(value);
+        self
+    }
+    /// Sets the `status_refresh_policy` query parameter.
+    #[must_use]
+    pub fn status_refresh_policy(
+        mut self,
+        value: impl Into<crate::types::DocumentsListUnpaginatedParamsStatusRefreshPolicy>,
+    ) -> Self {
+        self.status_refresh_policy = Some(value.into());
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/documents`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DocumentsUpsertParams {
+    /// The request body.
+    pub body: Vec<crate::types::CloudDocumentCreate>,
+}
+impl DocumentsUpsertParams {
+    /// Creates the parameters from the required `body`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        body: impl IntoIterator<Item = impl Into<crate::types::CloudDocumentCreate>>,
+    ) -> Self {
+        Self {
+            body: body.into_iter().map(Into::into).collect(),
+        }
+    }
+    /// Sets the `body` body field.
+    #[must_use]
+    pub fn body(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CloudDocumentCreate>>,
+    ) -> Self {
+        self.body = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -65599,6 +65530,1585 @@ impl EmbeddingModelConfigsUpdateParams {
         self
     }
 }
+/// Parameters of `POST /api/v2/extract/{job_id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractCancelParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ExtractCancelParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v2/extract`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// IDs of saved webhook configurations to notify for this job.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// Saved configuration ID
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration_id: crate::Nullable<String>,
+    /// Inline configuration with extract options and optional parse settings
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration: crate::Nullable<crate::types::ExtractConfiguration>,
+    /// File ID or parse job ID to extract from
+    pub file_input: String,
+}
+impl ExtractCreateParams {
+    /// Creates the parameters from the required `file_input`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(file_input: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            webhook_configuration_ids: Default::default(),
+            webhook_configurations: Default::default(),
+            configuration_id: Default::default(),
+            configuration: Default::default(),
+            file_input: file_input.into(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `webhook_configuration_ids` body field.
+    #[must_use]
+    pub fn webhook_configuration_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configuration_ids_null(mut self) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `configuration_id` body field.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_id_null(mut self) -> Self {
+        self.configuration_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `configuration` body field.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: impl Into<crate::types::ExtractConfiguration>,
+    ) -> Self {
+        self.configuration = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_null(mut self) -> Self {
+        self.configuration = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_input` body field.
+    #[must_use]
+    pub fn file_input(mut self, value: impl Into<String>) -> Self {
+        self.file_input = value.into();
+        self
+    }
+}
+/// Parameters of `DELETE /api/v2/extract/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ExtractDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v2/extract/schema/generate`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractGenerateSchemaParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Name for the generated configuration (auto-generated if omitted)
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// Natural language description of the data structure to extract
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub prompt: crate::Nullable<String>,
+    /// Optional file ID to analyze for schema generation
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// Optional schema to validate, refine, or extend
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_schema: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2SchemaGenerateRequestDataSchemaValue>,
+        >,
+    >,
+}
+impl ExtractGenerateSchemaParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `name` body field as an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `prompt` body field.
+    #[must_use]
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `prompt` body field as an explicit `null`.
+    #[must_use]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_schema` body field.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2SchemaGenerateRequestDataSchemaValue>,
+        >,
+    ) -> Self {
+        self.data_schema = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `data_schema` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_schema_null(mut self) -> Self {
+        self.data_schema = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `GET /api/v2/extract/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractGetParams {
+    /// Additional fields to include: configuration, extract_metadata, usage
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ExtractGetParams {
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v2/extract`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractListParams {
+    /// Filter by document input type (file_id or parse_job_id)
+    ///
+    /// Sent as the `document_input_type` query parameter.
+    #[serde(skip)]
+    pub document_input_type: Option<String>,
+    /// Filter by file input value
+    ///
+    /// Sent as the `file_input` query parameter.
+    #[serde(skip)]
+    pub file_input: Option<String>,
+    /// Deprecated: use file_input instead
+    ///
+    /// Sent as the `document_input_value` query parameter.
+    #[serde(skip)]
+    pub document_input_value: Option<String>,
+    /// Filter by status
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<crate::types::ExtractListParamsStatus>,
+    /// Number of items per page
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Token for pagination
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Filter by specific job IDs
+    ///
+    /// Sent as the `job_ids` query parameter.
+    #[serde(skip)]
+    pub job_ids: Option<Vec<String>>,
+    /// Additional fields to include: configuration, extract_metadata
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Filter by configuration ID
+    ///
+    /// Sent as the `configuration_id` query parameter.
+    #[serde(skip)]
+    pub configuration_id: Option<String>,
+    /// Include items created at or after this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_after` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_after: Option<String>,
+    /// Include items created at or before this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_before` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_before: Option<String>,
+}
+impl ExtractListParams {
+    /// Sets the `document_input_type` query parameter.
+    #[must_use]
+    pub fn document_input_type(mut self, value: impl Into<String>) -> Self {
+        self.document_input_type = Some(value.into());
+        self
+    }
+    /// Sets the `file_input` query parameter.
+    #[must_use]
+    pub fn file_input(mut self, value: impl Into<String>) -> Self {
+        self.file_input = Some(value.into());
+        self
+    }
+    /// Sets the `document_input_value` query parameter.
+    #[must_use]
+    pub fn document_input_value(mut self, value: impl Into<String>) -> Self {
+        self.document_input_value = Some(value.into());
+        self
+    }
+    /// Sets the `status` query parameter.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::ExtractListParamsStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `job_ids` query parameter.
+    #[must_use]
+    pub fn job_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.job_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `configuration_id` query parameter.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_after` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_before` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_before = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v2/extract/schema/validation`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractValidateSchemaParams {
+    /// JSON Schema to validate for use with extract jobs
+    pub data_schema: ::std::collections::BTreeMap<
+        String,
+        Option<crate::types::ExtractV2SchemaValidateRequestDataSchemaValue>,
+    >,
+}
+impl ExtractValidateSchemaParams {
+    /// Creates the parameters from the required `data_schema`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        data_schema: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2SchemaValidateRequestDataSchemaValue>,
+        >,
+    ) -> Self {
+        Self { data_schema }
+    }
+    /// Sets the `data_schema` body field.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2SchemaValidateRequestDataSchemaValue>,
+        >,
+    ) -> Self {
+        self.data_schema = value;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/extraction/run`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractionRunParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// The schema of the data to extract
+    pub data_schema: crate::types::ExtractStatelessRequestDataSchema,
+    /// The configuration parameters for the extraction
+    pub config: crate::types::ExtractConfig,
+    /// The ID of the file to extract from
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// The text content to extract from
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub text: crate::Nullable<String>,
+    /// The file data with base64 content and MIME type
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file: crate::Nullable<crate::types::FileData>,
+}
+impl ExtractionRunParams {
+    /// Creates the parameters from the required `data_schema`, `config`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        data_schema: impl Into<crate::types::ExtractStatelessRequestDataSchema>,
+        config: impl Into<crate::types::ExtractConfig>,
+    ) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            webhook_configurations: Default::default(),
+            data_schema: data_schema.into(),
+            config: config.into(),
+            file_id: Default::default(),
+            text: Default::default(),
+            file: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_schema` body field.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: impl Into<crate::types::ExtractStatelessRequestDataSchema>,
+    ) -> Self {
+        self.data_schema = value.into();
+        self
+    }
+    /// Sets the `config` body field.
+    #[must_use]
+    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
+        self.config = value.into();
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `text` body field.
+    #[must_use]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `text` body field as an explicit `null`.
+    #[must_use]
+    pub fn text_null(mut self) -> Self {
+        self.text = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file` body field.
+    #[must_use]
+    pub fn file(mut self, value: impl Into<crate::types::FileData>) -> Self {
+        self.file = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_null(mut self) -> Self {
+        self.file = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/beta/directories/{directory_id}/files`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesAddParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// File ID for the storage location (required).
+    pub file_id: String,
+    /// Unique identifier for the file in the directory. If not provided, will use the file's external_file_id or name.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub unique_id: crate::Nullable<String>,
+    /// Display name for the file. If not provided, will use the file's name.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub display_name: crate::Nullable<String>,
+    /// User-defined metadata key-value pairs to associate with the file.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata: crate::Nullable<crate::types::MetadataDict>,
+}
+impl FilesAddParams {
+    /// Creates the parameters from the required `file_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(file_id: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            file_id: file_id.into(),
+            unique_id: Default::default(),
+            display_name: Default::default(),
+            metadata: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = value.into();
+        self
+    }
+    /// Sets the `unique_id` body field.
+    #[must_use]
+    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
+        self.unique_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `unique_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn unique_id_null(mut self) -> Self {
+        self.unique_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `display_name` body field.
+    #[must_use]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `display_name` body field as an explicit `null`.
+    #[must_use]
+    pub fn display_name_null(mut self) -> Self {
+        self.display_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `metadata` body field.
+    #[must_use]
+    pub fn metadata(mut self, value: impl Into<crate::types::MetadataDict>) -> Self {
+        self.metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `metadata` body field as an explicit `null`.
+    #[must_use]
+    pub fn metadata_null(mut self) -> Self {
+        self.metadata = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/beta/directories/{directory_id}/files/bulk-delete`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesBulkDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// List of directory file IDs to delete (max 100).
+    pub directory_file_ids: Vec<String>,
+}
+impl FilesBulkDeleteParams {
+    /// Creates the parameters from the required `directory_file_ids`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(directory_file_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            directory_file_ids: directory_file_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `directory_file_ids` body field.
+    #[must_use]
+    pub fn directory_file_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.directory_file_ids = value.into_iter().map(Into::into).collect();
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/files/{file_id}/content`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesContentParams {
+    /// Expires At Seconds
+    ///
+    /// Sent as the `expires_at_seconds` query parameter.
+    #[serde(skip)]
+    pub expires_at_seconds: Option<i64>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl FilesContentParams {
+    /// Sets the `expires_at_seconds` query parameter.
+    #[must_use]
+    pub fn expires_at_seconds(mut self, value: i64) -> Self {
+        self.expires_at_seconds = Some(value);
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/beta/files`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The intended purpose of the file. Valid values: 'user_data', 'parse', 'extract', 'split', 'classify', 'sheet', 'agent_app'. This determines the storage and retention policy for the file.
+    pub purpose: String,
+    /// The file to upload
+    #[serde(skip)]
+    pub file: crate::FileUpload,
+    /// The ID of the file in the external system
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub external_file_id: crate::Nullable<String>,
+}
+impl FilesCreateParams {
+    /// Creates the parameters from the required `purpose`, `file`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(purpose: impl Into<String>, file: crate::FileUpload) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            purpose: purpose.into(),
+            file,
+            external_file_id: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `purpose` body field.
+    #[must_use]
+    pub fn purpose(mut self, value: impl Into<String>) -> Self {
+        self.purpose = value.into();
+        self
+    }
+    /// Sets the `file` body field.
+    #[must_use]
+    pub fn file(mut self, value: crate::FileUpload) -> Self {
+        self.file = value;
+        self
+    }
+    /// Sets the `external_file_id` body field.
+    #[must_use]
+    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
+        self.external_file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `external_file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn external_file_id_null(mut self) -> Self {
+        self.external_file_id = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `DELETE /api/v1/beta/files/{file_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl FilesDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesGetParams {
+    /// Fields to expand.
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl FilesGetParams {
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/files/status-counts`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesGetStatusCountsParams {
+    /// Data Source Id
+    ///
+    /// Sent as the `data_source_id` query parameter.
+    #[serde(skip)]
+    pub data_source_id: Option<String>,
+    /// Only Manually Uploaded
+    ///
+    /// Sent as the `only_manually_uploaded` query parameter.
+    #[serde(skip)]
+    pub only_manually_uploaded: Option<bool>,
+}
+impl FilesGetStatusCountsParams {
+    /// Sets the `data_source_id` query parameter.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = Some(value.into());
+        self
+    }
+    /// Sets the `only_manually_uploaded` query parameter.
+    #[must_use]
+    pub fn only_manually_uploaded(mut self, value: bool) -> Self {
+        self.only_manually_uploaded = Some(value);
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/files`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesListParams {
+    /// The maximum number of items to return. Defaults to 50, maximum is 1000.
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// A page token received from a previous list call. Provide this to retrieve the subsequent page.
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Filter by specific file IDs.
+    ///
+    /// Sent as the `file_ids` query parameter.
+    #[serde(skip)]
+    pub file_ids: Option<Vec<String>>,
+    /// Filter by file name (exact match).
+    ///
+    /// Sent as the `file_name` query parameter.
+    #[serde(skip)]
+    pub file_name: Option<String>,
+    /// Filter by external file ID.
+    ///
+    /// Sent as the `external_file_id` query parameter.
+    #[serde(skip)]
+    pub external_file_id: Option<String>,
+    /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
+    ///
+    /// Sent as the `order_by` query parameter.
+    #[serde(skip)]
+    pub order_by: Option<String>,
+    /// Fields to expand on each file.
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl FilesListParams {
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `file_ids` query parameter.
+    #[must_use]
+    pub fn file_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.file_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `file_name` query parameter.
+    #[must_use]
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets the `external_file_id` query parameter.
+    #[must_use]
+    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
+        self.external_file_id = Some(value.into());
+        self
+    }
+    /// Sets the `order_by` query parameter.
+    #[must_use]
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/beta/files/query`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesQueryParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub page_size: crate::Nullable<i64>,
+    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub page_token: crate::Nullable<String>,
+    /// A filter object or expression that filters resources listed in the response.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub filter: crate::Nullable<crate::types::FileFilter>,
+    /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub order_by: crate::Nullable<String>,
+}
+impl FilesQueryParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` body field.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `page_size` body field as an explicit `null`.
+    #[must_use]
+    pub fn page_size_null(mut self) -> Self {
+        self.page_size = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `page_token` body field.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `page_token` body field as an explicit `null`.
+    #[must_use]
+    pub fn page_token_null(mut self) -> Self {
+        self.page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `filter` body field.
+    #[must_use]
+    pub fn filter(mut self, value: impl Into<crate::types::FileFilter>) -> Self {
+        self.filter = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `filter` body field as an explicit `null`.
+    #[must_use]
+    pub fn filter_null(mut self) -> Self {
+        self.filter = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `order_by` body field.
+    #[must_use]
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `order_by` body field as an explicit `null`.
+    #[must_use]
+    pub fn order_by_null(mut self) -> Self {
+        self.order_by = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/files/{file_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesRetrieveParams {
+    /// Fields to expand.
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl FilesRetrieveParams {
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesUpdateParams {
+    /// Custom metadata for the file
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_metadata: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileUpdateCustomMetadataValue>,
+        >,
+    >,
+}
+impl FilesUpdateParams {
+    /// Sets the `custom_metadata` body field.
+    #[must_use]
+    pub fn custom_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileUpdateCustomMetadataValue>,
+        >,
+    ) -> Self {
+        self.custom_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `custom_metadata` body field as an explicit `null`.
+    #[must_use]
+    pub fn custom_metadata_null(mut self) -> Self {
+        self.custom_metadata = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/beta/directories/{directory_id}/files/upload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FilesUploadParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Upload File
+    #[serde(skip)]
+    pub upload_file: crate::FileUpload,
+    /// Unique Id
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub unique_id: crate::Nullable<String>,
+    /// Display Name
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub display_name: crate::Nullable<String>,
+    /// External File Id
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub external_file_id: crate::Nullable<String>,
+    /// User metadata as a JSON object string.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata: crate::Nullable<String>,
+}
+impl FilesUploadParams {
+    /// Creates the parameters from the required `upload_file`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(upload_file: crate::FileUpload) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            upload_file,
+            unique_id: Default::default(),
+            display_name: Default::default(),
+            external_file_id: Default::default(),
+            metadata: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `upload_file` body field.
+    #[must_use]
+    pub fn upload_file(mut self, value: crate::FileUpload) -> Self {
+        self.upload_file = value;
+        self
+    }
+    /// Sets the `unique_id` body field.
+    #[must_use]
+    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
+        self.unique_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `unique_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn unique_id_null(mut self) -> Self {
+        self.unique_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `display_name` body field.
+    #[must_use]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `display_name` body field as an explicit `null`.
+    #[must_use]
+    pub fn display_name_null(mut self) -> Self {
+        self.display_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `external_file_id` body field.
+    #[must_use]
+    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
+        self.external_file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `external_file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn external_file_id_null(mut self) -> Self {
+        self.external_file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `metadata` body field.
+    #[must_use]
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
+        self.metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `metadata` body field as an explicit `null`.
+    #[must_use]
+    pub fn metadata_null(mut self) -> Self {
+        self.metadata = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `GET /api/v1/files/{id}/page-figures/{page_index}/{figure_name}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ImagesGetPageFigureParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ImagesGetPageFigureParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/files/{id}/page-figures/{page_index}/{figure_name}/presigned_url`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ImagesGetPageFigurePresignedUrlParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ImagesGetPageFigurePresignedUrlParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/files/{id}/page_screenshots/{page_index}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ImagesGetPageScreenshotParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ImagesGetPageScreenshotParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/files/{id}/page_screenshots/{page_index}/presigned_url`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ImagesGetPageScreenshotPresignedUrlParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ImagesGetPageScreenshotPresignedUrlParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/files/{id}/page-figures/{page_index}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ImagesListPageFiguresForPageParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ImagesListPageFiguresForPageParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/files/{id}/page-figures`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ImagesListPageFiguresParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ImagesListPageFiguresParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/files/{id}/page_screenshots`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ImagesListPageScreenshotsParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ImagesListPageScreenshotsParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
 /// Parameters of `POST /api/v1/indexes`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -65771,6 +67281,35 @@ impl IndexesDeleteParams {
         self
     }
 }
+/// Parameters of `GET /api/v1/indexes/{index_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct IndexesGetParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl IndexesGetParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
 /// Parameters of `GET /api/v1/indexes`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -65833,35 +67372,6 @@ impl IndexesListParams {
         self
     }
 }
-/// Parameters of `GET /api/v1/indexes/{index_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct IndexesRetrieveParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl IndexesRetrieveParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
 /// Parameters of `POST /api/v1/indexes/{index_id}/sync`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -65894,12 +67404,12 @@ impl IndexesSyncParams {
 /// Parameters of `GET /api/v1/job-data-points`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct JobDashboardListProjectDataPointsParams {
+pub struct JobDataPointsListParams {
     /// Job type to query.
     ///
     /// Sent as the `job_type` query parameter.
     #[serde(skip)]
-    pub job_type: crate::types::JobDashboardListProjectDataPointsParamsJobType,
+    pub job_type: crate::types::JobDataPointsListParamsJobType,
     /// Hours of history to include.
     ///
     /// Sent as the `hours` query parameter.
@@ -65941,11 +67451,11 @@ pub struct JobDashboardListProjectDataPointsParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl JobDashboardListProjectDataPointsParams {
+impl JobDataPointsListParams {
     /// Creates the parameters from the required `job_type`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        job_type: impl Into<crate::types::JobDashboardListProjectDataPointsParamsJobType>,
+        job_type: impl Into<crate::types::JobDataPointsListParamsJobType>,
     ) -> Self {
         Self {
             job_type: job_type.into(),
@@ -65963,7 +67473,7 @@ impl JobDashboardListProjectDataPointsParams {
     #[must_use]
     pub fn job_type(
         mut self,
-        value: impl Into<crate::types::JobDashboardListProjectDataPointsParamsJobType>,
+        value: impl Into<crate::types::JobDataPointsListParamsJobType>,
     ) -> Self {
         self.job_type = value.into();
         self
@@ -66017,497 +67527,10 @@ impl JobDashboardListProjectDataPointsParams {
         self
     }
 }
-/// Parameters of `POST /api/v1/extraction/extraction-agents`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractCreateExtractionAgentParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// The name of the extraction schema
-    pub name: String,
-    /// The schema of the data.
-    pub data_schema: crate::types::ExtractAgentCreateDataSchema,
-    /// The configuration parameters for the extraction agent.
-    pub config: crate::types::ExtractConfig,
-}
-impl LlamaExtractCreateExtractionAgentParams {
-    /// Creates the parameters from the required `name`, `data_schema`, `config`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        name: impl Into<String>,
-        data_schema: impl Into<crate::types::ExtractAgentCreateDataSchema>,
-        config: impl Into<crate::types::ExtractConfig>,
-    ) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            name: name.into(),
-            data_schema: data_schema.into(),
-            config: config.into(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `data_schema` body field.
-    #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: impl Into<crate::types::ExtractAgentCreateDataSchema>,
-    ) -> Self {
-        self.data_schema = value.into();
-        self
-    }
-    /// Sets the `config` body field.
-    #[must_use]
-    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
-        self.config = value.into();
-        self
-    }
-}
-/// Parameters of `DELETE /api/v1/extraction/runs/{run_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractDeleteExtractionRunParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl LlamaExtractDeleteExtractionRunParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/extraction/extraction-agents/schema/generate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractGenerateExtractionSchemaParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Natural language description of the data structure to extract
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub prompt: crate::Nullable<String>,
-    /// Optional file ID to analyze for schema generation
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// Optional schema to validate, refine, or extend during generation
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_schema: crate::Nullable<
-        crate::types::ExtractSchemaGenerateRequestDataSchema,
-    >,
-}
-impl LlamaExtractGenerateExtractionSchemaParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `prompt` body field.
-    #[must_use]
-    pub fn prompt(mut self, value: impl Into<String>) -> Self {
-        self.prompt = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `prompt` body field as an explicit `null`.
-    #[must_use]
-    pub fn prompt_null(mut self) -> Self {
-        self.prompt = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_schema` body field.
-    #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: impl Into<crate::types::ExtractSchemaGenerateRequestDataSchema>,
-    ) -> Self {
-        self.data_schema = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_schema` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_schema_null(mut self) -> Self {
-        self.data_schema = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/extraction-agents/by-name/{name}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractGetExtractionAgentByNameParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl LlamaExtractGetExtractionAgentByNameParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/jobs/{job_id}/result`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractGetJobResultParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl LlamaExtractGetJobResultParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/runs/latest-from-ui`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractGetLatestRunFromUiParams {
-    /// Extraction Agent Id
-    ///
-    /// Sent as the `extraction_agent_id` query parameter.
-    #[serde(skip)]
-    pub extraction_agent_id: String,
-}
-impl LlamaExtractGetLatestRunFromUiParams {
-    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
-        Self {
-            extraction_agent_id: extraction_agent_id.into(),
-        }
-    }
-    /// Sets the `extraction_agent_id` query parameter.
-    #[must_use]
-    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
-        self.extraction_agent_id = value.into();
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/extraction-agents/default`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractGetOrCreateDefaultExtractionAgentParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl LlamaExtractGetOrCreateDefaultExtractionAgentParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/runs/by-job/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractGetRunByJobIdParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl LlamaExtractGetRunByJobIdParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/runs/{run_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractGetRunParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl LlamaExtractGetRunParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/extraction-agents`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractListExtractionAgentsParams {
-    /// Whether to include default agents in the results
-    ///
-    /// Sent as the `include_default` query parameter.
-    #[serde(skip)]
-    pub include_default: Option<bool>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl LlamaExtractListExtractionAgentsParams {
-    /// Sets the `include_default` query parameter.
-    #[must_use]
-    pub fn include_default(mut self, value: bool) -> Self {
-        self.include_default = Some(value);
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractListJobsParams {
-    /// Extraction Agent Id
-    ///
-    /// Sent as the `extraction_agent_id` query parameter.
-    #[serde(skip)]
-    pub extraction_agent_id: String,
-}
-impl LlamaExtractListJobsParams {
-    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
-        Self {
-            extraction_agent_id: extraction_agent_id.into(),
-        }
-    }
-    /// Sets the `extraction_agent_id` query parameter.
-    #[must_use]
-    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
-        self.extraction_agent_id = value.into();
-        self
-    }
-}
-/// Parameters of `GET /api/v1/extraction/runs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct LlamaExtractListRunsParams {
-    /// Extraction Agent Id
-    ///
-    /// Sent as the `extraction_agent_id` query parameter.
-    #[serde(skip)]
-    pub extraction_agent_id: String,
-    /// Skip
-    ///
-    /// Sent as the `skip` query parameter.
-    #[serde(skip)]
-    pub skip: Option<i64>,
-    /// Limit
-    ///
-    /// Sent as the `limit` query parameter.
-    #[serde(skip)]
-    pub limit: Option<i64>,
-    /// Filter by status
-    ///
-    /// Sent as the `status` query parameter.
-    #[serde(skip)]
-    pub status: Option<String>,
-    /// Filter by run ID
-    ///
-    /// Sent as the `run_id` query parameter.
-    #[serde(skip)]
-    pub run_id: Option<String>,
-}
-impl LlamaExtractListRunsParams {
-    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
-        Self {
-            extraction_agent_id: extraction_agent_id.into(),
-            skip: Default::default(),
-            limit: Default::default(),
-            status: Default::default(),
-            run_id: Default::default(),
-        }
-    }
-    /// Sets the `extraction_agent_id` query parameter.
-    #[must_use]
-    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
-        self.extraction_agent_id = value.into();
-        self
-    }
-    /// Sets the `skip` query parameter.
-    #[must_use]
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value);
-        self
-    }
-    /// Sets the `limit` query parameter.
-    #[must_use]
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets the `status` query parameter.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets the `run_id` query parameter.
-    #[must_use]
-    pub fn run_id(mut self, value: impl Into<String>) -> Self {
-        self.run_id = Some(value.into());
-        self
-    }
-}
 /// Parameters of `POST /api/v1/extraction/jobs/batch`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct LlamaExtractRunBatchJobsParams {
+pub struct JobsCreateBatchParams {
     /// From Ui
     ///
     /// Sent as the `from_ui` query parameter.
@@ -66529,7 +67552,7 @@ pub struct LlamaExtractRunBatchJobsParams {
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_override: crate::Nullable<crate::types::ExtractConfig>,
 }
-impl LlamaExtractRunBatchJobsParams {
+impl JobsCreateBatchParams {
     /// Creates the parameters from the required `extraction_agent_id`, `file_ids`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
@@ -66617,7 +67640,7 @@ impl LlamaExtractRunBatchJobsParams {
 /// Parameters of `POST /api/v1/extraction/jobs/file`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct LlamaExtractRunJobOnFileParams {
+pub struct JobsCreateOnFileParams {
     /// From Ui
     ///
     /// Sent as the `from_ui` query parameter.
@@ -66635,7 +67658,7 @@ pub struct LlamaExtractRunJobOnFileParams {
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_override: crate::Nullable<String>,
 }
-impl LlamaExtractRunJobOnFileParams {
+impl JobsCreateOnFileParams {
     /// Creates the parameters from the required `extraction_agent_id`, `file`; set the others with the chainable setters.
     #[must_use]
     pub fn new(extraction_agent_id: impl Into<String>, file: crate::FileUpload) -> Self {
@@ -66693,7 +67716,7 @@ impl LlamaExtractRunJobOnFileParams {
 /// Parameters of `POST /api/v1/extraction/jobs`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct LlamaExtractRunJobParams {
+pub struct JobsCreateParams {
     /// From Ui
     ///
     /// Sent as the `from_ui` query parameter.
@@ -66718,7 +67741,7 @@ pub struct LlamaExtractRunJobParams {
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_override: crate::Nullable<crate::types::ExtractConfig>,
 }
-impl LlamaExtractRunJobParams {
+impl JobsCreateParams {
     /// Creates the parameters from the required `extraction_agent_id`, `file_id`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
@@ -66816,10 +67839,10 @@ impl LlamaExtractRunJobParams {
         self
     }
 }
-/// Parameters of `POST /api/v1/extraction/run`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+/// Parameters of `GET /api/v1/extraction/jobs/{job_id}/result`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct LlamaExtractStatelessParams {
+pub struct JobsGetResultParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -66830,39 +67853,205 @@ pub struct LlamaExtractStatelessParams {
     /// Sent as the `organization_id` query parameter.
     #[serde(skip)]
     pub organization_id: Option<String>,
-    /// Outbound webhook endpoints to notify on job status changes
+}
+impl JobsGetResultParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/extraction/jobs`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct JobsListParams {
+    /// Extraction Agent Id
+    ///
+    /// Sent as the `extraction_agent_id` query parameter.
+    #[serde(skip)]
+    pub extraction_agent_id: String,
+}
+impl JobsListParams {
+    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
+        Self {
+            extraction_agent_id: extraction_agent_id.into(),
+        }
+    }
+    /// Sets the `extraction_agent_id` query parameter.
+    #[must_use]
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/metadata`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct MetadataCreateParams {
+    /// Upload File
+    #[serde(skip)]
+    pub upload_file: crate::FileUpload,
+}
+impl MetadataCreateParams {
+    /// Creates the parameters from the required `upload_file`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(upload_file: crate::FileUpload) -> Self {
+        Self { upload_file }
+    }
+    /// Sets the `upload_file` body field.
+    #[must_use]
+    pub fn upload_file(mut self, value: crate::FileUpload) -> Self {
+        self.upload_file = value;
+        self
+    }
+}
+/// Parameters of `POST /api/v2/parse/{job_id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ParsingCancelParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ParsingCancelParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v2/parse`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ParsingCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Arbitrary key/value tags to attach to this job. Returned when retrieving the job. Not searchable. Limits apply to the number of entries and the length of keys and values; oversized metadata is rejected.
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
-    /// The schema of the data to extract
-    pub data_schema: crate::types::ExtractStatelessRequestDataSchema,
-    /// The configuration parameters for the extraction
-    pub config: crate::types::ExtractConfig,
-    /// The ID of the file to extract from
+    pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// IDs of saved webhook configurations to notify for this job.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
+    /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
+    pub tier: crate::types::ParseRequestConfigurationTier,
+    /// Version for the selected tier. Use `latest`, or pin one of that tier's dated versions.
+    ///
+    /// Current `latest` by tier:
+    /// - `fast`: `2026-06-15`
+    /// - `cost_effective`: `2026-08-19`
+    /// - `agentic`: `2026-08-19`
+    /// - `agentic_plus`: `2026-08-19`
+    ///
+    /// Full list: `GET /api/v2/parse/versions`.
+    pub version: crate::types::ParseRequestConfigurationVersion,
+    /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub client_name: crate::Nullable<String>,
+    /// Document processing options including OCR, table extraction, and chart parsing
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
+    /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
+    /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
+    /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_configurations: Option<
+        Vec<crate::types::LlamaParseWebhookConfiguration>,
+    >,
+    /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_options: Option<crate::types::LlamaParseInputOptions>,
+    /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crop_box: Option<crate::types::LlamaParseCropBox>,
+    /// Page selection: limit total pages or specify exact pages to process
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
+    /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub disable_cache: crate::Nullable<bool>,
+    /// Output formatting options for markdown, text, and extracted images
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_options: Option<crate::types::LlamaParseOutputOptions>,
+    /// Job execution controls including timeouts and failure thresholds
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
+    /// ID of a saved parse configuration. When set, `tier` and `version` default to the saved configuration's values — omit them or pass `'configured'`.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration_id: crate::Nullable<String>,
+    /// ID of an existing file in the project to parse. Mutually exclusive with source_url
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
-    /// The text content to extract from
+    /// Public URL of the document to parse. Mutually exclusive with file_id
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub text: crate::Nullable<String>,
-    /// The file data with base64 content and MIME type
+    pub source_url: crate::Nullable<String>,
+    /// HTTP/HTTPS proxy for fetching source_url. Ignored if using file_id
     #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file: crate::Nullable<crate::types::FileData>,
+    pub http_proxy: crate::Nullable<String>,
 }
-impl LlamaExtractStatelessParams {
-    /// Creates the parameters from the required `data_schema`, `config`; set the others with the chainable setters.
+impl ParsingCreateParams {
+    /// Creates the parameters from the required `tier`, `version`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        data_schema: impl Into<crate::types::ExtractStatelessRequestDataSchema>,
-        config: impl Into<crate::types::ExtractConfig>,
+        tier: impl Into<crate::types::ParseRequestConfigurationTier>,
+        version: impl Into<crate::types::ParseRequestConfigurationVersion>,
     ) -> Self {
         Self {
             project_id: Default::default(),
             organization_id: Default::default(),
+            user_metadata: Default::default(),
+            webhook_configuration_ids: Default::default(),
+            tier: tier.into(),
+            version: version.into(),
+            client_name: Default::default(),
+            processing_options: Default::default(),
+            fast_options: Default::default(),
+            agentic_options: Default::default(),
             webhook_configurations: Default::default(),
-            data_schema: data_schema.into(),
-            config: config.into(),
+            input_options: Default::default(),
+            crop_box: Default::default(),
+            page_ranges: Default::default(),
+            disable_cache: Default::default(),
+            output_options: Default::default(),
+            processing_control: Default::default(),
+            configuration_id: Default::default(),
             file_id: Default::default(),
-            text: Default::default(),
-            file: Default::default(),
+            source_url: Default::default(),
+            http_proxy: Default::default(),
         }
     }
     /// Sets the `project_id` query parameter.
@@ -66875,6 +68064,2941 @@ impl LlamaExtractStatelessParams {
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `user_metadata` body field.
+    #[must_use]
+    pub fn user_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.user_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `user_metadata` body field as an explicit `null`.
+    #[must_use]
+    pub fn user_metadata_null(mut self) -> Self {
+        self.user_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_configuration_ids` body field.
+    #[must_use]
+    pub fn webhook_configuration_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configuration_ids_null(mut self) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `tier` body field.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::types::ParseRequestConfigurationTier>,
+    ) -> Self {
+        self.tier = value.into();
+        self
+    }
+    /// Sets the `version` body field.
+    #[must_use]
+    pub fn version(
+        mut self,
+        value: impl Into<crate::types::ParseRequestConfigurationVersion>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets the `client_name` body field.
+    #[must_use]
+    pub fn client_name(mut self, value: impl Into<String>) -> Self {
+        self.client_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `client_name` body field as an explicit `null`.
+    #[must_use]
+    pub fn client_name_null(mut self) -> Self {
+        self.client_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `processing_options` body field.
+    #[must_use]
+    pub fn processing_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseProcessingOptions>,
+    ) -> Self {
+        self.processing_options = Some(value.into());
+        self
+    }
+    /// Sets the `fast_options` body field.
+    #[must_use]
+    pub fn fast_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseFastOptions>,
+    ) -> Self {
+        self.fast_options = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `fast_options` body field as an explicit `null`.
+    #[must_use]
+    pub fn fast_options_null(mut self) -> Self {
+        self.fast_options = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `agentic_options` body field.
+    #[must_use]
+    pub fn agentic_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseAgenticOptions>,
+    ) -> Self {
+        self.agentic_options = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `agentic_options` body field as an explicit `null`.
+    #[must_use]
+    pub fn agentic_options_null(mut self) -> Self {
+        self.agentic_options = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::LlamaParseWebhookConfiguration>,
+        >,
+    ) -> Self {
+        self.webhook_configurations = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `input_options` body field.
+    #[must_use]
+    pub fn input_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseInputOptions>,
+    ) -> Self {
+        self.input_options = Some(value.into());
+        self
+    }
+    /// Sets the `crop_box` body field.
+    #[must_use]
+    pub fn crop_box(
+        mut self,
+        value: impl Into<crate::types::LlamaParseCropBox>,
+    ) -> Self {
+        self.crop_box = Some(value.into());
+        self
+    }
+    /// Sets the `page_ranges` body field.
+    #[must_use]
+    pub fn page_ranges(
+        mut self,
+        value: impl Into<crate::types::LlamaParsePageRanges>,
+    ) -> Self {
+        self.page_ranges = Some(value.into());
+        self
+    }
+    /// Sets the `disable_cache` body field.
+    #[must_use]
+    pub fn disable_cache(mut self, value: bool) -> Self {
+        self.disable_cache = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `disable_cache` body field as an explicit `null`.
+    #[must_use]
+    pub fn disable_cache_null(mut self) -> Self {
+        self.disable_cache = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `output_options` body field.
+    #[must_use]
+    pub fn output_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseOutputOptions>,
+    ) -> Self {
+        self.output_options = Some(value.into());
+        self
+    }
+    /// Sets the `processing_control` body field.
+    #[must_use]
+    pub fn processing_control(
+        mut self,
+        value: impl Into<crate::types::LlamaParseProcessingControl>,
+    ) -> Self {
+        self.processing_control = Some(value.into());
+        self
+    }
+    /// Sets the `configuration_id` body field.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_id_null(mut self) -> Self {
+        self.configuration_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `source_url` body field.
+    #[must_use]
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.source_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `source_url` body field as an explicit `null`.
+    #[must_use]
+    pub fn source_url_null(mut self) -> Self {
+        self.source_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `http_proxy` body field.
+    #[must_use]
+    pub fn http_proxy(mut self, value: impl Into<String>) -> Self {
+        self.http_proxy = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `http_proxy` body field as an explicit `null`.
+    #[must_use]
+    pub fn http_proxy_null(mut self) -> Self {
+        self.http_proxy = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `GET /api/v2/parse/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ParsingGetParams {
+    /// Fields to include: text, markdown, items, metadata, forms, job_metadata, usage, text_content_metadata, markdown_content_metadata, items_content_metadata, metadata_content_metadata, forms_content_metadata, raw_words_content_metadata, xlsx_content_metadata, output_pdf_content_metadata, images_content_metadata. Metadata fields include presigned URLs.
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Filter to specific image filenames (optional). Example: image_0.png,image_1.jpg
+    ///
+    /// Sent as the `image_filenames` query parameter.
+    #[serde(skip)]
+    pub image_filenames: Option<String>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ParsingGetParams {
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `image_filenames` query parameter.
+    #[must_use]
+    pub fn image_filenames(mut self, value: impl Into<String>) -> Self {
+        self.image_filenames = Some(value.into());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v2/parse`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ParsingListParams {
+    /// Number of items per page
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Token for pagination
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Filter by job status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED)
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<crate::types::ParsingListParamsStatus>,
+    /// Filter by specific job IDs
+    ///
+    /// Sent as the `job_ids` query parameter.
+    #[serde(skip)]
+    pub job_ids: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Include items created at or after this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_after` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_after: Option<String>,
+    /// Include items created at or before this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_before` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_before: Option<String>,
+}
+impl ParsingListParams {
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `status` query parameter.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::ParsingListParamsStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets the `job_ids` query parameter.
+    #[must_use]
+    pub fn job_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.job_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_after` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_before` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_before = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v2/parse/upload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ParsingUploadParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The file to upload and parse.
+    #[serde(skip)]
+    pub file: crate::FileUpload,
+    /// How to parse the file (tier, version, options), sent as a JSON text part.
+    pub configuration: crate::types::ParseRequestConfiguration,
+}
+impl ParsingUploadParams {
+    /// Creates the parameters from the required `file`, `configuration`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        file: crate::FileUpload,
+        configuration: impl Into<crate::types::ParseRequestConfiguration>,
+    ) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            file,
+            configuration: configuration.into(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `file` body field.
+    #[must_use]
+    pub fn file(mut self, value: crate::FileUpload) -> Self {
+        self.file = value;
+        self
+    }
+    /// Sets the `configuration` body field.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: impl Into<crate::types::ParseRequestConfiguration>,
+    ) -> Self {
+        self.configuration = value.into();
+        self
+    }
+}
+/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/chat`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesChatParams {
+    /// Messages
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<crate::types::InputMessage>>,
+    /// ChatData
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<crate::types::ChatData>,
+    /// Class Name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+}
+impl PipelinesChatParams {
+    /// Sets the `messages` body field.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::InputMessage>>,
+    ) -> Self {
+        self.messages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `data` body field.
+    #[must_use]
+    pub fn data(mut self, value: impl Into<crate::types::ChatData>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets the `class_name` body field.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/pipelines`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Embedding Config
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
+    /// Configuration for the transformation.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
+    /// Configuration for the sparse model used in hybrid search.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
+    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink_id: crate::Nullable<String>,
+    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_model_config_id: crate::Nullable<String>,
+    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
+    /// Preset retrieval parameters for the pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
+    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
+    /// Status of the pipeline deployment.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<String>,
+    /// Metadata configuration for the pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
+    /// Name
+    pub name: String,
+    /// Type of pipeline. Either PLAYGROUND or MANAGED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipeline_type: Option<crate::types::PipelineType>,
+    /// The ID of the ManagedPipeline this playground pipeline is linked to.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl PipelinesCreateParams {
+    /// Creates the parameters from the required `name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            embedding_config: Default::default(),
+            transform_config: Default::default(),
+            sparse_model_config: Default::default(),
+            data_sink_id: Default::default(),
+            embedding_model_config_id: Default::default(),
+            data_sink: Default::default(),
+            preset_retrieval_parameters: Default::default(),
+            llama_parse_parameters: Default::default(),
+            status: Default::default(),
+            metadata_config: Default::default(),
+            name: name.into(),
+            pipeline_type: Default::default(),
+            managed_pipeline_id: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `embedding_config` body field.
+    #[must_use]
+    pub fn embedding_config(
+        mut self,
+        value: impl Into<crate::types::PipelineCreateEmbeddingConfig>,
+    ) -> Self {
+        self.embedding_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_config_null(mut self) -> Self {
+        self.embedding_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `transform_config` body field.
+    #[must_use]
+    pub fn transform_config(
+        mut self,
+        value: impl Into<crate::types::PipelineCreateTransformConfig>,
+    ) -> Self {
+        self.transform_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `transform_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn transform_config_null(mut self) -> Self {
+        self.transform_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `sparse_model_config` body field.
+    #[must_use]
+    pub fn sparse_model_config(
+        mut self,
+        value: impl Into<crate::types::SparseModelConfig>,
+    ) -> Self {
+        self.sparse_model_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `sparse_model_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn sparse_model_config_null(mut self) -> Self {
+        self.sparse_model_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink_id` body field.
+    #[must_use]
+    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
+        self.data_sink_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_id_null(mut self) -> Self {
+        self.data_sink_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `embedding_model_config_id` body field.
+    #[must_use]
+    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_model_config_id_null(mut self) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink` body field.
+    #[must_use]
+    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
+        self.data_sink = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_null(mut self) -> Self {
+        self.data_sink = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `preset_retrieval_parameters` body field.
+    #[must_use]
+    pub fn preset_retrieval_parameters(
+        mut self,
+        value: impl Into<crate::types::PresetRetrievalParams>,
+    ) -> Self {
+        self.preset_retrieval_parameters = Some(value.into());
+        self
+    }
+    /// Sets the `llama_parse_parameters` body field.
+    #[must_use]
+    pub fn llama_parse_parameters(
+        mut self,
+        value: impl Into<crate::types::LlamaParseParameters>,
+    ) -> Self {
+        self.llama_parse_parameters = Some(value.into());
+        self
+    }
+    /// Sets the `status` body field.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `status` body field as an explicit `null`.
+    #[must_use]
+    pub fn status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `metadata_config` body field.
+    #[must_use]
+    pub fn metadata_config(
+        mut self,
+        value: impl Into<crate::types::PipelineMetadataConfig>,
+    ) -> Self {
+        self.metadata_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `metadata_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn metadata_config_null(mut self) -> Self {
+        self.metadata_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `pipeline_type` body field.
+    #[must_use]
+    pub fn pipeline_type(
+        mut self,
+        value: impl Into<crate::types::PipelineType>,
+    ) -> Self {
+        self.pipeline_type = Some(value.into());
+        self
+    }
+    /// Sets the `managed_pipeline_id` body field.
+    #[must_use]
+    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn managed_pipeline_id_null(mut self) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesDataSourcesUpdateParams {
+    /// The interval at which the data source should be synced.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sync_interval: crate::Nullable<crate::Number>,
+}
+impl PipelinesDataSourcesUpdateParams {
+    /// Sets the `sync_interval` body field.
+    #[must_use]
+    pub fn sync_interval(mut self, value: impl Into<crate::Number>) -> Self {
+        self.sync_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `sync_interval` body field as an explicit `null`.
+    #[must_use]
+    pub fn sync_interval_null(mut self) -> Self {
+        self.sync_interval = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/files`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesFilesCreateParams {
+    /// The request body.
+    pub body: Vec<crate::types::PipelineFileCreate>,
+}
+impl PipelinesFilesCreateParams {
+    /// Creates the parameters from the required `body`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        body: impl IntoIterator<Item = impl Into<crate::types::PipelineFileCreate>>,
+    ) -> Self {
+        Self {
+            body: body.into_iter().map(Into::into).collect(),
+        }
+    }
+    /// Sets the `body` body field.
+    #[must_use]
+    pub fn body(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::PipelineFileCreate>>,
+    ) -> Self {
+        self.body = value.into_iter().map(Into::into).collect();
+        self
+    }
+}
+/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/files2`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesFilesListParams {
+    /// Data Source Id
+    ///
+    /// Sent as the `data_source_id` query parameter.
+    #[serde(skip)]
+    pub data_source_id: Option<String>,
+    /// Only Manually Uploaded
+    ///
+    /// Sent as the `only_manually_uploaded` query parameter.
+    #[serde(skip)]
+    pub only_manually_uploaded: Option<bool>,
+    /// File Name Contains
+    ///
+    /// Sent as the `file_name_contains` query parameter.
+    #[serde(skip)]
+    pub file_name_contains: Option<String>,
+    /// Filter by file statuses
+    ///
+    /// Sent as the `statuses` query parameter.
+    #[serde(skip)]
+    pub statuses: Option<Vec<crate::types::PipelinesFilesListParamsStatusesItem>>,
+    /// Limit
+    ///
+    /// Sent as the `limit` query parameter.
+    #[serde(skip)]
+    pub limit: Option<i64>,
+    /// Offset
+    ///
+    /// Sent as the `offset` query parameter.
+    #[serde(skip)]
+    pub offset: Option<i64>,
+    /// Order By
+    ///
+    /// Sent as the `order_by` query parameter.
+    #[serde(skip)]
+    pub order_by: Option<String>,
+}
+impl PipelinesFilesListParams {
+    /// Sets the `data_source_id` query parameter.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = Some(value.into());
+        self
+    }
+    /// Sets the `only_manually_uploaded` query parameter.
+    #[must_use]
+    pub fn only_manually_uploaded(mut self, value: bool) -> Self {
+        self.only_manually_uploaded = Some(value);
+        self
+    }
+    /// Sets the `file_name_contains` query parameter.
+    #[must_use]
+    pub fn file_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.file_name_contains = Some(value.into());
+        self
+    }
+    /// Sets the `statuses` query parameter.
+    #[must_use]
+    pub fn statuses(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::PipelinesFilesListParamsStatusesItem>,
+        >,
+    ) -> Self {
+        self.statuses = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the `offset` query parameter.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets the `order_by` query parameter.
+    #[must_use]
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/status`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesGetStatusParams {
+    /// Full Details
+    ///
+    /// Sent as the `full_details` query parameter.
+    #[serde(skip)]
+    pub full_details: Option<bool>,
+}
+impl PipelinesGetStatusParams {
+    /// Sets the `full_details` query parameter.
+    #[must_use]
+    pub fn full_details(mut self, value: bool) -> Self {
+        self.full_details = Some(value);
+        self
+    }
+}
+/// Parameters of `GET /api/v1/pipelines`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesListParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Project Name
+    ///
+    /// Sent as the `project_name` query parameter.
+    #[serde(skip)]
+    pub project_name: Option<String>,
+    /// Pipeline Name
+    ///
+    /// Sent as the `pipeline_name` query parameter.
+    #[serde(skip)]
+    pub pipeline_name: Option<String>,
+    /// Pipeline Type
+    ///
+    /// Sent as the `pipeline_type` query parameter.
+    #[serde(skip)]
+    pub pipeline_type: Option<crate::types::PipelineType>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl PipelinesListParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `project_name` query parameter.
+    #[must_use]
+    pub fn project_name(mut self, value: impl Into<String>) -> Self {
+        self.project_name = Some(value.into());
+        self
+    }
+    /// Sets the `pipeline_name` query parameter.
+    #[must_use]
+    pub fn pipeline_name(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_name = Some(value.into());
+        self
+    }
+    /// Sets the `pipeline_type` query parameter.
+    #[must_use]
+    pub fn pipeline_type(
+        mut self,
+        value: impl Into<crate::types::PipelineType>,
+    ) -> Self {
+        self.pipeline_type = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesRetrieveParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Number of nodes for dense retrieval.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub dense_similarity_top_k: crate::Nullable<i64>,
+    /// Minimum similarity score wrt query for retrieval
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub dense_similarity_cutoff: crate::Nullable<crate::Number>,
+    /// Number of nodes for sparse retrieval.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_similarity_top_k: crate::Nullable<i64>,
+    /// Enable reranking for retrieval
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub enable_reranking: crate::Nullable<bool>,
+    /// Number of reranked nodes for returning.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub rerank_top_n: crate::Nullable<i64>,
+    /// Alpha value for hybrid retrieval to determine the weights between dense and sparse retrieval. 0 is sparse retrieval and 1 is dense retrieval.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub alpha: crate::Nullable<crate::Number>,
+    /// Search filters for retrieval.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub search_filters: crate::Nullable<crate::types::MetadataFilters>,
+    /// JSON Schema that will be used to infer search_filters. Omit or leave as null to skip inference.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub search_filters_inference_schema: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::RetrievalParamsSearchFiltersInferenceSchemaValue>,
+        >,
+    >,
+    /// Number of files to retrieve (only for retrieval mode files_via_metadata and files_via_content).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub files_top_k: crate::Nullable<i64>,
+    /// The retrieval mode for the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieval_mode: Option<crate::types::RetrievalMode>,
+    /// Whether to retrieve image nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieve_image_nodes: Option<bool>,
+    /// Whether to retrieve page screenshot nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieve_page_screenshot_nodes: Option<bool>,
+    /// Whether to retrieve page figure nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieve_page_figure_nodes: Option<bool>,
+    /// The query to retrieve against.
+    pub query: String,
+    /// Class Name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+}
+impl PipelinesRetrieveParams {
+    /// Creates the parameters from the required `query`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            dense_similarity_top_k: Default::default(),
+            dense_similarity_cutoff: Default::default(),
+            sparse_similarity_top_k: Default::default(),
+            enable_reranking: Default::default(),
+            rerank_top_n: Default::default(),
+            alpha: Default::default(),
+            search_filters: Default::default(),
+            search_filters_inference_schema: Default::default(),
+            files_top_k: Default::default(),
+            retrieval_mode: Default::default(),
+            retrieve_image_nodes: Default::default(),
+            retrieve_page_screenshot_nodes: Default::default(),
+            retrieve_page_figure_nodes: Default::default(),
+            query: query.into(),
+            class_name: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `dense_similarity_top_k` body field.
+    #[must_use]
+    pub fn dense_similarity_top_k(mut self, value: i64) -> Self {
+        self.dense_similarity_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `dense_similarity_top_k` body field as an explicit `null`.
+    #[must_use]
+    pub fn dense_similarity_top_k_null(mut self) -> Self {
+        self.dense_similarity_top_k = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `dense_similarity_cutoff` body field.
+    #[must_use]
+    pub fn dense_similarity_cutoff(mut self, value: impl Into<crate::Number>) -> Self {
+        self.dense_similarity_cutoff = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `dense_similarity_cutoff` body field as an explicit `null`.
+    #[must_use]
+    pub fn dense_similarity_cutoff_null(mut self) -> Self {
+        self.dense_similarity_cutoff = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `sparse_similarity_top_k` body field.
+    #[must_use]
+    pub fn sparse_similarity_top_k(mut self, value: i64) -> Self {
+        self.sparse_similarity_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `sparse_similarity_top_k` body field as an explicit `null`.
+    #[must_use]
+    pub fn sparse_similarity_top_k_null(mut self) -> Self {
+        self.sparse_similarity_top_k = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `enable_reranking` body field.
+    #[must_use]
+    pub fn enable_reranking(mut self, value: bool) -> Self {
+        self.enable_reranking = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `enable_reranking` body field as an explicit `null`.
+    #[must_use]
+    pub fn enable_reranking_null(mut self) -> Self {
+        self.enable_reranking = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `rerank_top_n` body field.
+    #[must_use]
+    pub fn rerank_top_n(mut self, value: i64) -> Self {
+        self.rerank_top_n = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `rerank_top_n` body field as an explicit `null`.
+    #[must_use]
+    pub fn rerank_top_n_null(mut self) -> Self {
+        self.rerank_top_n = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `alpha` body field.
+    #[must_use]
+    pub fn alpha(mut self, value: impl Into<crate::Number>) -> Self {
+        self.alpha = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `alpha` body field as an explicit `null`.
+    #[must_use]
+    pub fn alpha_null(mut self) -> Self {
+        self.alpha = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `search_filters` body field.
+    #[must_use]
+    pub fn search_filters(
+        mut self,
+        value: impl Into<crate::types::MetadataFilters>,
+    ) -> Self {
+        self.search_filters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `search_filters` body field as an explicit `null`.
+    #[must_use]
+    pub fn search_filters_null(mut self) -> Self {
+        self.search_filters = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `search_filters_inference_schema` body field.
+    #[must_use]
+    pub fn search_filters_inference_schema(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::RetrievalParamsSearchFiltersInferenceSchemaValue>,
+        >,
+    ) -> Self {
+        self.search_filters_inference_schema = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `search_filters_inference_schema` body field as an explicit `null`.
+    #[must_use]
+    pub fn search_filters_inference_schema_null(mut self) -> Self {
+        self.search_filters_inference_schema = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `files_top_k` body field.
+    #[must_use]
+    pub fn files_top_k(mut self, value: i64) -> Self {
+        self.files_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `files_top_k` body field as an explicit `null`.
+    #[must_use]
+    pub fn files_top_k_null(mut self) -> Self {
+        self.files_top_k = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `retrieval_mode` body field.
+    #[must_use]
+    pub fn retrieval_mode(
+        mut self,
+        value: impl Into<crate::types::RetrievalMode>,
+    ) -> Self {
+        self.retrieval_mode = Some(value.into());
+        self
+    }
+    /// Sets the `retrieve_image_nodes` body field.
+    #[must_use]
+    pub fn retrieve_image_nodes(mut self, value: bool) -> Self {
+        self.retrieve_image_nodes = Some(value);
+        self
+    }
+    /// Sets the `retrieve_page_screenshot_nodes` body field.
+    #[must_use]
+    pub fn retrieve_page_screenshot_nodes(mut self, value: bool) -> Self {
+        self.retrieve_page_screenshot_nodes = Some(value);
+        self
+    }
+    /// Sets the `retrieve_page_figure_nodes` body field.
+    #[must_use]
+    pub fn retrieve_page_figure_nodes(mut self, value: bool) -> Self {
+        self.retrieve_page_figure_nodes = Some(value);
+        self
+    }
+    /// Sets the `query` body field.
+    #[must_use]
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = value.into();
+        self
+    }
+    /// Sets the `class_name` body field.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesUpdateParams {
+    /// Embedding Config
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_config: crate::Nullable<crate::types::PipelineUpdateEmbeddingConfig>,
+    /// Configuration for the transformation.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transform_config: crate::Nullable<crate::types::PipelineUpdateTransformConfig>,
+    /// Configuration for the sparse model used in hybrid search.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
+    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink_id: crate::Nullable<String>,
+    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_model_config_id: crate::Nullable<String>,
+    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
+    /// Preset retrieval parameters for the pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub preset_retrieval_parameters: crate::Nullable<
+        crate::types::PresetRetrievalParams,
+    >,
+    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub llama_parse_parameters: crate::Nullable<crate::types::LlamaParseParameters>,
+    /// Status of the pipeline deployment.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<String>,
+    /// Metadata configuration for the pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
+    /// Name
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// The ID of the ManagedPipeline this playground pipeline is linked to.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl PipelinesUpdateParams {
+    /// Sets the `embedding_config` body field.
+    #[must_use]
+    pub fn embedding_config(
+        mut self,
+        value: impl Into<crate::types::PipelineUpdateEmbeddingConfig>,
+    ) -> Self {
+        self.embedding_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_config_null(mut self) -> Self {
+        self.embedding_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `transform_config` body field.
+    #[must_use]
+    pub fn transform_config(
+        mut self,
+        value: impl Into<crate::types::PipelineUpdateTransformConfig>,
+    ) -> Self {
+        self.transform_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `transform_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn transform_config_null(mut self) -> Self {
+        self.transform_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `sparse_model_config` body field.
+    #[must_use]
+    pub fn sparse_model_config(
+        mut self,
+        value: impl Into<crate::types::SparseModelConfig>,
+    ) -> Self {
+        self.sparse_model_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `sparse_model_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn sparse_model_config_null(mut self) -> Self {
+        self.sparse_model_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink_id` body field.
+    #[must_use]
+    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
+        self.data_sink_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_id_null(mut self) -> Self {
+        self.data_sink_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `embedding_model_config_id` body field.
+    #[must_use]
+    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_model_config_id_null(mut self) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink` body field.
+    #[must_use]
+    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
+        self.data_sink = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_null(mut self) -> Self {
+        self.data_sink = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `preset_retrieval_parameters` body field.
+    #[must_use]
+    pub fn preset_retrieval_parameters(
+        mut self,
+        value: impl Into<crate::types::PresetRetrievalParams>,
+    ) -> Self {
+        self.preset_retrieval_parameters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `preset_retrieval_parameters` body field as an explicit `null`.
+    #[must_use]
+    pub fn preset_retrieval_parameters_null(mut self) -> Self {
+        self.preset_retrieval_parameters = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `llama_parse_parameters` body field.
+    #[must_use]
+    pub fn llama_parse_parameters(
+        mut self,
+        value: impl Into<crate::types::LlamaParseParameters>,
+    ) -> Self {
+        self.llama_parse_parameters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `llama_parse_parameters` body field as an explicit `null`.
+    #[must_use]
+    pub fn llama_parse_parameters_null(mut self) -> Self {
+        self.llama_parse_parameters = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `status` body field.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `status` body field as an explicit `null`.
+    #[must_use]
+    pub fn status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `metadata_config` body field.
+    #[must_use]
+    pub fn metadata_config(
+        mut self,
+        value: impl Into<crate::types::PipelineMetadataConfig>,
+    ) -> Self {
+        self.metadata_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `metadata_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn metadata_config_null(mut self) -> Self {
+        self.metadata_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `name` body field as an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `managed_pipeline_id` body field.
+    #[must_use]
+    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn managed_pipeline_id_null(mut self) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/pipelines`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesUpsertParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Embedding Config
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
+    /// Configuration for the transformation.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
+    /// Configuration for the sparse model used in hybrid search.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
+    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink_id: crate::Nullable<String>,
+    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_model_config_id: crate::Nullable<String>,
+    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
+    /// Preset retrieval parameters for the pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
+    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
+    /// Status of the pipeline deployment.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<String>,
+    /// Metadata configuration for the pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
+    /// Name
+    pub name: String,
+    /// Type of pipeline. Either PLAYGROUND or MANAGED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipeline_type: Option<crate::types::PipelineType>,
+    /// The ID of the ManagedPipeline this playground pipeline is linked to.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl PipelinesUpsertParams {
+    /// Creates the parameters from the required `name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            embedding_config: Default::default(),
+            transform_config: Default::default(),
+            sparse_model_config: Default::default(),
+            data_sink_id: Default::default(),
+            embedding_model_config_id: Default::default(),
+            data_sink: Default::default(),
+            preset_retrieval_parameters: Default::default(),
+            llama_parse_parameters: Default::default(),
+            status: Default::default(),
+            metadata_config: Default::default(),
+            name: name.into(),
+            pipeline_type: Default::default(),
+            managed_pipeline_id: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `embedding_config` body field.
+    #[must_use]
+    pub fn embedding_config(
+        mut self,
+        value: impl Into<crate::types::PipelineCreateEmbeddingConfig>,
+    ) -> Self {
+        self.embedding_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_config_null(mut self) -> Self {
+        self.embedding_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `transform_config` body field.
+    #[must_use]
+    pub fn transform_config(
+        mut self,
+        value: impl Into<crate::types::PipelineCreateTransformConfig>,
+    ) -> Self {
+        self.transform_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `transform_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn transform_config_null(mut self) -> Self {
+        self.transform_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `sparse_model_config` body field.
+    #[must_use]
+    pub fn sparse_model_config(
+        mut self,
+        value: impl Into<crate::types::SparseModelConfig>,
+    ) -> Self {
+        self.sparse_model_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `sparse_model_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn sparse_model_config_null(mut self) -> Self {
+        self.sparse_model_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink_id` body field.
+    #[must_use]
+    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
+        self.data_sink_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_id_null(mut self) -> Self {
+        self.data_sink_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `embedding_model_config_id` body field.
+    #[must_use]
+    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_model_config_id_null(mut self) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink` body field.
+    #[must_use]
+    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
+        self.data_sink = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_null(mut self) -> Self {
+        self.data_sink = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `preset_retrieval_parameters` body field.
+    #[must_use]
+    pub fn preset_retrieval_parameters(
+        mut self,
+        value: impl Into<crate::types::PresetRetrievalParams>,
+    ) -> Self {
+        self.preset_retrieval_parameters = Some(value.into());
+        self
+    }
+    /// Sets the `llama_parse_parameters` body field.
+    #[must_use]
+    pub fn llama_parse_parameters(
+        mut self,
+        value: impl Into<crate::types::LlamaParseParameters>,
+    ) -> Self {
+        self.llama_parse_parameters = Some(value.into());
+        self
+    }
+    /// Sets the `status` body field.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `status` body field as an explicit `null`.
+    #[must_use]
+    pub fn status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `metadata_config` body field.
+    #[must_use]
+    pub fn metadata_config(
+        mut self,
+        value: impl Into<crate::types::PipelineMetadataConfig>,
+    ) -> Self {
+        self.metadata_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `metadata_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn metadata_config_null(mut self) -> Self {
+        self.metadata_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `pipeline_type` body field.
+    #[must_use]
+    pub fn pipeline_type(
+        mut self,
+        value: impl Into<crate::types::PipelineType>,
+    ) -> Self {
+        self.pipeline_type = Some(value.into());
+        self
+    }
+    /// Sets the `managed_pipeline_id` body field.
+    #[must_use]
+    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn managed_pipeline_id_null(mut self) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `GET /api/v1/projects/{project_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ProjectsGetParams {
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ProjectsGetParams {
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/projects`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ProjectsListParams {
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Project Name
+    ///
+    /// Sent as the `project_name` query parameter.
+    #[serde(skip)]
+    pub project_name: Option<String>,
+}
+impl ProjectsListParams {
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `project_name` query parameter.
+    #[must_use]
+    pub fn project_name(mut self, value: impl Into<String>) -> Self {
+        self.project_name = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/retrieval/files/find`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrievalFindParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub page_size: crate::Nullable<i64>,
+    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub page_token: crate::Nullable<String>,
+    /// ID of the index to search within.
+    pub index_id: String,
+    /// Exact file name to match.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_name: crate::Nullable<String>,
+    /// Substring match on file name (case-insensitive).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_name_contains: crate::Nullable<String>,
+}
+impl RetrievalFindParams {
+    /// Creates the parameters from the required `index_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(index_id: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            page_size: Default::default(),
+            page_token: Default::default(),
+            index_id: index_id.into(),
+            file_name: Default::default(),
+            file_name_contains: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` body field.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `page_size` body field as an explicit `null`.
+    #[must_use]
+    pub fn page_size_null(mut self) -> Self {
+        self.page_size = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `page_token` body field.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `page_token` body field as an explicit `null`.
+    #[must_use]
+    pub fn page_token_null(mut self) -> Self {
+        self.page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `index_id` body field.
+    #[must_use]
+    pub fn index_id(mut self, value: impl Into<String>) -> Self {
+        self.index_id = value.into();
+        self
+    }
+    /// Sets the `file_name` body field.
+    #[must_use]
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_name` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_name_null(mut self) -> Self {
+        self.file_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_name_contains` body field.
+    #[must_use]
+    pub fn file_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.file_name_contains = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_name_contains` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_name_contains_null(mut self) -> Self {
+        self.file_name_contains = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/retrieval/files/grep`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrievalGrepParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub page_size: crate::Nullable<i64>,
+    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub page_token: crate::Nullable<String>,
+    /// ID of the index the file belongs to.
+    pub index_id: String,
+    /// ID of the file to grep.
+    pub file_id: String,
+    /// Regex pattern to search for.
+    pub pattern: String,
+    /// Number of characters of context to include before and after the matched pattern in the content field of the response
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub context_chars: crate::Nullable<i64>,
+}
+impl RetrievalGrepParams {
+    /// Creates the parameters from the required `index_id`, `file_id`, `pattern`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        index_id: impl Into<String>,
+        file_id: impl Into<String>,
+        pattern: impl Into<String>,
+    ) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            page_size: Default::default(),
+            page_token: Default::default(),
+            index_id: index_id.into(),
+            file_id: file_id.into(),
+            pattern: pattern.into(),
+            context_chars: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` body field.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `page_size` body field as an explicit `null`.
+    #[must_use]
+    pub fn page_size_null(mut self) -> Self {
+        self.page_size = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `page_token` body field.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `page_token` body field as an explicit `null`.
+    #[must_use]
+    pub fn page_token_null(mut self) -> Self {
+        self.page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `index_id` body field.
+    #[must_use]
+    pub fn index_id(mut self, value: impl Into<String>) -> Self {
+        self.index_id = value.into();
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = value.into();
+        self
+    }
+    /// Sets the `pattern` body field.
+    #[must_use]
+    pub fn pattern(mut self, value: impl Into<String>) -> Self {
+        self.pattern = value.into();
+        self
+    }
+    /// Sets the `context_chars` body field.
+    #[must_use]
+    pub fn context_chars(mut self, value: i64) -> Self {
+        self.context_chars = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `context_chars` body field as an explicit `null`.
+    #[must_use]
+    pub fn context_chars_null(mut self) -> Self {
+        self.context_chars = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/retrieval/files/read`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrievalReadParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// ID of the index the file belongs to.
+    pub index_id: String,
+    /// ID of the file to read.
+    pub file_id: String,
+    /// Starting character offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// Maximum number of characters to read from the offset.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub max_length: crate::Nullable<i64>,
+}
+impl RetrievalReadParams {
+    /// Creates the parameters from the required `index_id`, `file_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(index_id: impl Into<String>, file_id: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            index_id: index_id.into(),
+            file_id: file_id.into(),
+            offset: Default::default(),
+            max_length: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `index_id` body field.
+    #[must_use]
+    pub fn index_id(mut self, value: impl Into<String>) -> Self {
+        self.index_id = value.into();
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = value.into();
+        self
+    }
+    /// Sets the `offset` body field.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets the `max_length` body field.
+    #[must_use]
+    pub fn max_length(mut self, value: i64) -> Self {
+        self.max_length = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `max_length` body field as an explicit `null`.
+    #[must_use]
+    pub fn max_length_null(mut self) -> Self {
+        self.max_length = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `POST /api/v1/retrieval/retrieve`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrievalRetrieveParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// ID of the index to retrieve against.
+    pub index_id: String,
+    /// Natural-language query to retrieve relevant chunks.
+    pub query: String,
+    /// Maximum number of results to return.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub top_k: crate::Nullable<i64>,
+    /// Number of candidates for approximate nearest neighbor search.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub num_candidates: crate::Nullable<i64>,
+    /// Weight of the vector search pipeline (0-1).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub vector_pipeline_weight: crate::Nullable<crate::Number>,
+    /// Weight of the full-text search pipeline (0-1).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub full_text_pipeline_weight: crate::Nullable<crate::Number>,
+    /// Minimum score threshold for returned results.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub score_threshold: crate::Nullable<crate::Number>,
+    /// Filters on built-in document fields (page range, chunk index, etc.).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub static_filters: crate::Nullable<crate::types::MongoStaticFilters>,
+    /// Filters on user-defined metadata fields.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_filters: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::RetrieveParamsCustomFiltersValue>,
+        >,
+    >,
+    /// Reranking configuration applied after hybrid search. Enabled by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rerank: Option<crate::types::RerankConfig>,
+}
+impl RetrievalRetrieveParams {
+    /// Creates the parameters from the required `index_id`, `query`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(index_id: impl Into<String>, query: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            index_id: index_id.into(),
+            query: query.into(),
+            top_k: Default::default(),
+            num_candidates: Default::default(),
+            vector_pipeline_weight: Default::default(),
+            full_text_pipeline_weight: Default::default(),
+            score_threshold: Default::default(),
+            static_filters: Default::default(),
+            custom_filters: Default::default(),
+            rerank: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `index_id` body field.
+    #[must_use]
+    pub fn index_id(mut self, value: impl Into<String>) -> Self {
+        self.index_id = value.into();
+        self
+    }
+    /// Sets the `query` body field.
+    #[must_use]
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = value.into();
+        self
+    }
+    /// Sets the `top_k` body field.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `top_k` body field as an explicit `null`.
+    #[must_use]
+    pub fn top_k_null(mut self) -> Self {
+        self.top_k = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `num_candidates` body field.
+    #[must_use]
+    pub fn num_candidates(mut self, value: i64) -> Self {
+        self.num_candidates = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `num_candidates` body field as an explicit `null`.
+    #[must_use]
+    pub fn num_candidates_null(mut self) -> Self {
+        self.num_candidates = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `vector_pipeline_weight` body field.
+    #[must_use]
+    pub fn vector_pipeline_weight(mut self, value: impl Into<crate::Number>) -> Self {
+        self.vector_pipeline_weight = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `vector_pipeline_weight` body field as an explicit `null`.
+    #[must_use]
+    pub fn vector_pipeline_weight_null(mut self) -> Self {
+        self.vector_pipeline_weight = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `full_text_pipeline_weight` body field.
+    #[must_use]
+    pub fn full_text_pipeline_weight(mut self, value: impl Into<crate::Number>) -> Self {
+        self.full_text_pipeline_weight = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `full_text_pipeline_weight` body field as an explicit `null`.
+    #[must_use]
+    pub fn full_text_pipeline_weight_null(mut self) -> Self {
+        self.full_text_pipeline_weight = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `score_threshold` body field.
+    #[must_use]
+    pub fn score_threshold(mut self, value: impl Into<crate::Number>) -> Self {
+        self.score_threshold = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `score_threshold` body field as an explicit `null`.
+    #[must_use]
+    pub fn score_threshold_null(mut self) -> Self {
+        self.score_threshold = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `static_filters` body field.
+    #[must_use]
+    pub fn static_filters(
+        mut self,
+        value: impl Into<crate::types::MongoStaticFilters>,
+    ) -> Self {
+        self.static_filters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `static_filters` body field as an explicit `null`.
+    #[must_use]
+    pub fn static_filters_null(mut self) -> Self {
+        self.static_filters = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `custom_filters` body field.
+    #[must_use]
+    pub fn custom_filters(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::RetrieveParamsCustomFiltersValue>,
+        >,
+    ) -> Self {
+        self.custom_filters = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `custom_filters` body field as an explicit `null`.
+    #[must_use]
+    pub fn custom_filters_null(mut self) -> Self {
+        self.custom_filters = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `rerank` body field.
+    #[must_use]
+    pub fn rerank(mut self, value: impl Into<crate::types::RerankConfig>) -> Self {
+        self.rerank = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/retrievers/{retriever_id}/retrieve`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrieverSearchParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The mode of composite retrieval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<crate::types::CompositeRetrievalMode>,
+    /// (use rerank_config.top_n instead) The number of nodes to retrieve after reranking over retrieved nodes from all retrieval tools.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub rerank_top_n: crate::Nullable<i64>,
+    /// The rerank configuration for composite retrieval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rerank_config: Option<crate::types::ReRankConfig>,
+    /// The query to retrieve against.
+    pub query: String,
+}
+impl RetrieverSearchParams {
+    /// Creates the parameters from the required `query`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            mode: Default::default(),
+            rerank_top_n: Default::default(),
+            rerank_config: Default::default(),
+            query: query.into(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `mode` body field.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl Into<crate::types::CompositeRetrievalMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets the `rerank_top_n` body field.
+    #[must_use]
+    pub fn rerank_top_n(mut self, value: i64) -> Self {
+        self.rerank_top_n = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `rerank_top_n` body field as an explicit `null`.
+    #[must_use]
+    pub fn rerank_top_n_null(mut self) -> Self {
+        self.rerank_top_n = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `rerank_config` body field.
+    #[must_use]
+    pub fn rerank_config(
+        mut self,
+        value: impl Into<crate::types::ReRankConfig>,
+    ) -> Self {
+        self.rerank_config = Some(value.into());
+        self
+    }
+    /// Sets the `query` body field.
+    #[must_use]
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = value.into();
+        self
+    }
+}
+/// Parameters of `POST /api/v1/retrievers`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrieversCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// A name for the retriever tool. Will default to the pipeline name if not provided.
+    pub name: String,
+    /// The pipelines this retriever uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
+}
+impl RetrieversCreateParams {
+    /// Creates the parameters from the required `name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            name: name.into(),
+            pipelines: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `pipelines` body field.
+    #[must_use]
+    pub fn pipelines(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::RetrieverPipeline>>,
+    ) -> Self {
+        self.pipelines = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Parameters of `DELETE /api/v1/retrievers/{retriever_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrieversDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl RetrieversDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/retrievers/{retriever_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrieversGetParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl RetrieversGetParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/retrievers`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrieversListParams {
+    /// Name
+    ///
+    /// Sent as the `name` query parameter.
+    #[serde(skip)]
+    pub name: Option<String>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl RetrieversListParams {
+    /// Sets the `name` query parameter.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/retrievers/retrieve`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrieversSearchParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The mode of composite retrieval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<crate::types::CompositeRetrievalMode>,
+    /// (use rerank_config.top_n instead) The number of nodes to retrieve after reranking over retrieved nodes from all retrieval tools.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub rerank_top_n: crate::Nullable<i64>,
+    /// The rerank configuration for composite retrieval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rerank_config: Option<crate::types::ReRankConfig>,
+    /// The query to retrieve against.
+    pub query: String,
+    /// The pipelines to use for retrieval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
+}
+impl RetrieversSearchParams {
+    /// Creates the parameters from the required `query`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            mode: Default::default(),
+            rerank_top_n: Default::default(),
+            rerank_config: Default::default(),
+            query: query.into(),
+            pipelines: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `mode` body field.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl Into<crate::types::CompositeRetrievalMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets the `rerank_top_n` body field.
+    #[must_use]
+    pub fn rerank_top_n(mut self, value: i64) -> Self {
+        self.rerank_top_n = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `rerank_top_n` body field as an explicit `null`.
+    #[must_use]
+    pub fn rerank_top_n_null(mut self) -> Self {
+        self.rerank_top_n = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `rerank_config` body field.
+    #[must_use]
+    pub fn rerank_config(
+        mut self,
+        value: impl Into<crate::types::ReRankConfig>,
+    ) -> Self {
+        self.rerank_config = Some(value.into());
+        self
+    }
+    /// Sets the `query` body field.
+    #[must_use]
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = value.into();
+        self
+    }
+    /// Sets the `pipelines` body field.
+    #[must_use]
+    pub fn pipelines(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::RetrieverPipeline>>,
+    ) -> Self {
+        self.pipelines = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/retrievers/{retriever_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrieversUpdateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// A name for the retriever.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// The pipelines this retriever uses.
+    pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
+}
+impl RetrieversUpdateParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `name` body field as an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `pipelines` body field.
+    #[must_use]
+    pub fn pipelines(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::RetrieverPipeline>>,
+    ) -> Self {
+        self.pipelines = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sends the `pipelines` body field as `null`.
+    #[must_use]
+    pub fn pipelines_null(mut self) -> Self {
+        self.pipelines = None;
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/retrievers`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RetrieversUpsertParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// A name for the retriever tool. Will default to the pipeline name if not provided.
+    pub name: String,
+    /// The pipelines this retriever uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
+}
+impl RetrieversUpsertParams {
+    /// Creates the parameters from the required `name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            name: name.into(),
+            pipelines: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `pipelines` body field.
+    #[must_use]
+    pub fn pipelines(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::RetrieverPipeline>>,
+    ) -> Self {
+        self.pipelines = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Parameters of `DELETE /api/v1/extraction/runs/{run_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RunsDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl RunsDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/extraction/runs/by-job/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RunsGetByJobParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl RunsGetByJobParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/extraction/runs/latest-from-ui`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RunsGetLatestFromUiParams {
+    /// Extraction Agent Id
+    ///
+    /// Sent as the `extraction_agent_id` query parameter.
+    #[serde(skip)]
+    pub extraction_agent_id: String,
+}
+impl RunsGetLatestFromUiParams {
+    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
+        Self {
+            extraction_agent_id: extraction_agent_id.into(),
+        }
+    }
+    /// Sets the `extraction_agent_id` query parameter.
+    #[must_use]
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+}
+/// Parameters of `GET /api/v1/extraction/runs/{run_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RunsGetParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl RunsGetParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/extraction/runs`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RunsListParams {
+    /// Extraction Agent Id
+    ///
+    /// Sent as the `extraction_agent_id` query parameter.
+    #[serde(skip)]
+    pub extraction_agent_id: String,
+    /// Skip
+    ///
+    /// Sent as the `skip` query parameter.
+    #[serde(skip)]
+    pub skip: Option<i64>,
+    /// Limit
+    ///
+    /// Sent as the `limit` query parameter.
+    #[serde(skip)]
+    pub limit: Option<i64>,
+    /// Filter by status
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<String>,
+    /// Filter by run ID
+    ///
+    /// Sent as the `run_id` query parameter.
+    #[serde(skip)]
+    pub run_id: Option<String>,
+}
+impl RunsListParams {
+    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
+        Self {
+            extraction_agent_id: extraction_agent_id.into(),
+            skip: Default::default(),
+            limit: Default::default(),
+            status: Default::default(),
+            run_id: Default::default(),
+        }
+    }
+    /// Sets the `extraction_agent_id` query parameter.
+    #[must_use]
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+    /// Sets the `skip` query parameter.
+    #[must_use]
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value);
+        self
+    }
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the `status` query parameter.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets the `run_id` query parameter.
+    #[must_use]
+    pub fn run_id(mut self, value: impl Into<String>) -> Self {
+        self.run_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/sheets/jobs`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SheetsCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Saved configuration ID
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration_id: crate::Nullable<String>,
+    /// Inline configuration
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
+    /// IDs of saved webhook configurations to notify for this job.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// Deprecated: use `configuration` instead.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub config: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
+    /// The ID of the file to parse
+    pub file_id: String,
+}
+impl SheetsCreateParams {
+    /// Creates the parameters from the required `file_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(file_id: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            configuration_id: Default::default(),
+            configuration: Default::default(),
+            webhook_configuration_ids: Default::default(),
+            webhook_configurations: Default::default(),
+            config: Default::default(),
+            file_id: file_id.into(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `configuration_id` body field.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_id_null(mut self) -> Self {
+        self.configuration_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `configuration` body field.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetParsingConfig>,
+    ) -> Self {
+        self.configuration = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_null(mut self) -> Self {
+        self.configuration = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_configuration_ids` body field.
+    #[must_use]
+    pub fn webhook_configuration_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configuration_ids_null(mut self) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Null;
         self
     }
     /// Sets the `webhook_configurations` body field.
@@ -66894,329 +71018,938 @@ impl LlamaExtractStatelessParams {
         self.webhook_configurations = crate::Nullable::Null;
         self
     }
-    /// Sets the `data_schema` body field.
-    #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: impl Into<crate::types::ExtractStatelessRequestDataSchema>,
-    ) -> Self {
-        self.data_schema = value.into();
-        self
-    }
     /// Sets the `config` body field.
     #[must_use]
-    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
-        self.config = value.into();
+    pub fn config(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetParsingConfig>,
+    ) -> Self {
+        self.config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `config` body field as an explicit `null`.
+    #[must_use]
+    pub fn config_null(mut self) -> Self {
+        self.config = crate::Nullable::Null;
         self
     }
     /// Sets the `file_id` body field.
     #[must_use]
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `text` body field.
-    #[must_use]
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `text` body field as an explicit `null`.
-    #[must_use]
-    pub fn text_null(mut self) -> Self {
-        self.text = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file` body field.
-    #[must_use]
-    pub fn file(mut self, value: impl Into<crate::types::FileData>) -> Self {
-        self.file = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_null(mut self) -> Self {
-        self.file = crate::Nullable::Null;
+        self.file_id = value.into();
         self
     }
 }
-/// Parameters of `PUT /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
+/// Parameters of `DELETE /api/v1/sheets/jobs/{spreadsheet_job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SheetsDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl SheetsDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SheetsGetParams {
+    /// Include Results
+    ///
+    /// Sent as the `include_results` query parameter.
+    #[serde(skip)]
+    pub include_results: Option<bool>,
+    /// Optional fields to populate on the response. Valid values: metadata_state_transitions.
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl SheetsGetParams {
+    /// Sets the `include_results` query parameter.
+    #[must_use]
+    pub fn include_results(mut self, value: bool) -> Self {
+        self.include_results = Some(value);
+        self
+    }
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SheetsGetResultRegionParams {
+    /// Expires At Seconds
+    ///
+    /// Sent as the `expires_at_seconds` query parameter.
+    #[serde(skip)]
+    pub expires_at_seconds: Option<i64>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl SheetsGetResultRegionParams {
+    /// Sets the `expires_at_seconds` query parameter.
+    #[must_use]
+    pub fn expires_at_seconds(mut self, value: i64) -> Self {
+        self.expires_at_seconds = Some(value);
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/sheets/jobs`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SheetsListParams {
+    /// Include Results
+    ///
+    /// Sent as the `include_results` query parameter.
+    #[serde(skip)]
+    pub include_results: Option<bool>,
+    /// Filter by job status
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<crate::types::SheetsListParamsStatus>,
+    /// Filter by specific job IDs
+    ///
+    /// Sent as the `job_ids` query parameter.
+    #[serde(skip)]
+    pub job_ids: Option<Vec<String>>,
+    /// Filter by saved configuration ID
+    ///
+    /// Sent as the `configuration_id` query parameter.
+    #[serde(skip)]
+    pub configuration_id: Option<String>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Page Size
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Page Token
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Include items created at or after this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_after` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_after: Option<String>,
+    /// Include items created at or before this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_before` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_before: Option<String>,
+}
+impl SheetsListParams {
+    /// Sets the `include_results` query parameter.
+    #[must_use]
+    pub fn include_results(mut self, value: bool) -> Self {
+        self.include_results = Some(value);
+        self
+    }
+    /// Sets the `status` query parameter.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::SheetsListParamsStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets the `job_ids` query parameter.
+    #[must_use]
+    pub fn job_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.job_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `configuration_id` query parameter.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = Some(value.into());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_after` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_before` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_before = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/split/jobs/{split_job_id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SplitCancelParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl SplitCancelParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/split/jobs`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct LlamaExtractUpdateExtractionAgentParams {
-    /// The schema of the data
-    pub data_schema: crate::types::ExtractAgentUpdateDataSchema,
-    /// The configuration parameters for the extraction agent.
-    pub config: crate::types::ExtractConfig,
+pub struct SplitCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transaction_id: crate::Nullable<String>,
+    /// IDs of saved webhook configurations to notify for this job.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// Saved configuration ID
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration_id: crate::Nullable<String>,
+    /// Inline configuration
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration: crate::Nullable<crate::types::SplitConfiguration>,
+    /// File ID or parse job ID
+    pub file_input: String,
 }
-impl LlamaExtractUpdateExtractionAgentParams {
-    /// Creates the parameters from the required `data_schema`, `config`; set the others with the chainable setters.
+impl SplitCreateParams {
+    /// Creates the parameters from the required `file_input`; set the others with the chainable setters.
     #[must_use]
-    pub fn new(
-        data_schema: impl Into<crate::types::ExtractAgentUpdateDataSchema>,
-        config: impl Into<crate::types::ExtractConfig>,
-    ) -> Self {
+    pub fn new(file_input: impl Into<String>) -> Self {
         Self {
-            data_schema: data_schema.into(),
-            config: config.into(),
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            transaction_id: Default::default(),
+            webhook_configuration_ids: Default::default(),
+            webhook_configurations: Default::default(),
+            configuration_id: Default::default(),
+            configuration: Default::default(),
+            file_input: file_input.into(),
         }
     }
-    /// Sets the `data_schema` body field.
+    /// Sets the `project_id` query parameter.
     #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: impl Into<crate::types::ExtractAgentUpdateDataSchema>,
-    ) -> Self {
-        self.data_schema = value.into();
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
-    /// Sets the `config` body field.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
-    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
-        self.config = value.into();
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `transaction_id` body field.
+    #[must_use]
+    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.transaction_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `transaction_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn transaction_id_null(mut self) -> Self {
+        self.transaction_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_configuration_ids` body field.
+    #[must_use]
+    pub fn webhook_configuration_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configuration_ids_null(mut self) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `configuration_id` body field.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_id_null(mut self) -> Self {
+        self.configuration_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `configuration` body field.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: impl Into<crate::types::SplitConfiguration>,
+    ) -> Self {
+        self.configuration = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_null(mut self) -> Self {
+        self.configuration = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_input` body field.
+    #[must_use]
+    pub fn file_input(mut self, value: impl Into<String>) -> Self {
+        self.file_input = value.into();
         self
     }
 }
-/// Parameters of `POST /api/v1/extraction/extraction-agents/schema/validation`.
+/// Parameters of `DELETE /api/v1/split/jobs/{split_job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SplitDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl SplitDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/split/jobs/{split_job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SplitGetParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl SplitGetParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/split/jobs`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SplitListParams {
+    /// Filter by job status (pending, processing, completed, failed, cancelled)
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<crate::types::SplitListParamsStatus>,
+    /// Filter by specific job IDs
+    ///
+    /// Sent as the `job_ids` query parameter.
+    #[serde(skip)]
+    pub job_ids: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Page Size
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Page Token
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Include items created at or after this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_after` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_after: Option<String>,
+    /// Include items created at or before this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_before` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_before: Option<String>,
+}
+impl SplitListParams {
+    /// Sets the `status` query parameter.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::SplitListParamsStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets the `job_ids` query parameter.
+    #[must_use]
+    pub fn job_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.job_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_after` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_before` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_before = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/usage-metrics/aggregate`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct LlamaExtractValidateExtractionSchemaParams {
-    /// Data Schema
-    pub data_schema: crate::types::ExtractSchemaValidateRequestDataSchema,
+pub struct UsageMetricsAggregateParams {
+    /// Dimensions to group by: day, project_id, event_type, tier.
+    ///
+    /// Sent as the `group_by` query parameter.
+    #[serde(skip)]
+    pub group_by: Vec<crate::types::UsageMetricsAggregateParamsGroupByItem>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: String,
+    /// Filter by project ID
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Filter by user ID
+    ///
+    /// Sent as the `user_id` query parameter.
+    #[serde(skip)]
+    pub user_id: Option<String>,
+    /// Filter by event types
+    ///
+    /// Sent as the `event_types` query parameter.
+    #[serde(skip)]
+    pub event_types: Option<Vec<String>>,
+    /// Filter by specific days (YYYY-MM-DD)
+    ///
+    /// Sent as the `days` query parameter.
+    #[serde(skip)]
+    pub days: Option<Vec<String>>,
+    /// Filter by days on or before this date (YYYY-MM-DD)
+    ///
+    /// Sent as the `day_on_or_before` query parameter.
+    #[serde(skip)]
+    pub day_on_or_before: Option<String>,
+    /// Filter by days on or after this date (YYYY-MM-DD)
+    ///
+    /// Sent as the `day_on_or_after` query parameter.
+    #[serde(skip)]
+    pub day_on_or_after: Option<String>,
+    /// Filter by event aggregation type
+    ///
+    /// Sent as the `event_aggregation_type` query parameter.
+    #[serde(skip)]
+    pub event_aggregation_type: Option<String>,
+    /// Filter by event aggregation key
+    ///
+    /// Sent as the `event_aggregation_key` query parameter.
+    #[serde(skip)]
+    pub event_aggregation_key: Option<String>,
+    /// Filter by credits consumed greater than or equal to this value
+    ///
+    /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
+    #[serde(skip)]
+    pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
 }
-impl LlamaExtractValidateExtractionSchemaParams {
-    /// Creates the parameters from the required `data_schema`; set the others with the chainable setters.
+impl UsageMetricsAggregateParams {
+    /// Creates the parameters from the required `group_by`, `organization_id`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        data_schema: impl Into<crate::types::ExtractSchemaValidateRequestDataSchema>,
+        group_by: impl IntoIterator<
+            Item = impl Into<crate::types::UsageMetricsAggregateParamsGroupByItem>,
+        >,
+        organization_id: impl Into<String>,
     ) -> Self {
         Self {
-            data_schema: data_schema.into(),
+            group_by: group_by.into_iter().map(Into::into).collect(),
+            organization_id: organization_id.into(),
+            project_id: Default::default(),
+            user_id: Default::default(),
+            event_types: Default::default(),
+            days: Default::default(),
+            day_on_or_before: Default::default(),
+            day_on_or_after: Default::default(),
+            event_aggregation_type: Default::default(),
+            event_aggregation_key: Default::default(),
+            credits_consumed_greater_than_or_equal: Default::default(),
         }
     }
-    /// Sets the `data_schema` body field.
+    /// Sets the `group_by` query parameter.
     #[must_use]
-    pub fn data_schema(
+    pub fn group_by(
         mut self,
-        value: impl Into<crate::types::ExtractSchemaValidateRequestDataSchema>,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UsageMetricsAggregateParamsGroupByItem>,
+        >,
     ) -> Self {
-        self.data_schema = value.into();
+        self.group_by = value.into_iter().map(Into::into).collect();
         self
     }
-}
-/// Parameters of `POST /api/v1/files/{id}/page-figures/{page_index}/{figure_name}/presigned_url`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PageFiguresGenerateFilePresignedUrlParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl PageFiguresGenerateFilePresignedUrlParams {
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = value.into();
+        self
+    }
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Sets the `organization_id` query parameter.
+    /// Sets the `user_id` query parameter.
     #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets the `event_types` query parameter.
+    #[must_use]
+    pub fn event_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.event_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `days` query parameter.
+    #[must_use]
+    pub fn days(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.days = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `day_on_or_before` query parameter.
+    #[must_use]
+    pub fn day_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.day_on_or_before = Some(value.into());
+        self
+    }
+    /// Sets the `day_on_or_after` query parameter.
+    #[must_use]
+    pub fn day_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.day_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `event_aggregation_type` query parameter.
+    #[must_use]
+    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_type = Some(value.into());
+        self
+    }
+    /// Sets the `event_aggregation_key` query parameter.
+    #[must_use]
+    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_key = Some(value.into());
+        self
+    }
+    /// Sets the `credits_consumed_greater_than_or_equal` query parameter.
+    #[must_use]
+    pub fn credits_consumed_greater_than_or_equal(
+        mut self,
+        value: impl Into<crate::Number>,
+    ) -> Self {
+        self.credits_consumed_greater_than_or_equal = Some(value.into());
         self
     }
 }
-/// Parameters of `GET /api/v1/files/{id}/page-figures/{page_index}/{figure_name}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+/// Parameters of `GET /api/v1/beta/usage-metrics`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct PageFiguresGetFileParams {
-    /// Project Id
+pub struct UsageMetricsListParams {
+    /// Number of items per page
     ///
-    /// Sent as the `project_id` query parameter.
+    /// Sent as the `page_size` query parameter.
     #[serde(skip)]
-    pub project_id: Option<String>,
+    pub page_size: Option<i64>,
+    /// Token for pagination
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Include total count in response
+    ///
+    /// Sent as the `include_total` query parameter.
+    #[serde(skip)]
+    pub include_total: Option<bool>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
     #[serde(skip)]
-    pub organization_id: Option<String>,
+    pub organization_id: String,
+    /// Filter by project ID
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Filter by user ID
+    ///
+    /// Sent as the `user_id` query parameter.
+    #[serde(skip)]
+    pub user_id: Option<String>,
+    /// Filter by event types
+    ///
+    /// Sent as the `event_types` query parameter.
+    #[serde(skip)]
+    pub event_types: Option<Vec<String>>,
+    /// Filter by specific days (YYYY-MM-DD)
+    ///
+    /// Sent as the `days` query parameter.
+    #[serde(skip)]
+    pub days: Option<Vec<String>>,
+    /// Filter by days on or before this date (YYYY-MM-DD)
+    ///
+    /// Sent as the `day_on_or_before` query parameter.
+    #[serde(skip)]
+    pub day_on_or_before: Option<String>,
+    /// Filter by days on or after this date (YYYY-MM-DD)
+    ///
+    /// Sent as the `day_on_or_after` query parameter.
+    #[serde(skip)]
+    pub day_on_or_after: Option<String>,
+    /// Filter by event aggregation type
+    ///
+    /// Sent as the `event_aggregation_type` query parameter.
+    #[serde(skip)]
+    pub event_aggregation_type: Option<String>,
+    /// Filter by event aggregation key
+    ///
+    /// Sent as the `event_aggregation_key` query parameter.
+    #[serde(skip)]
+    pub event_aggregation_key: Option<String>,
+    /// Filter by credits consumed greater than or equal to this value
+    ///
+    /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
+    #[serde(skip)]
+    pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
 }
-impl PageFiguresGetFileParams {
+impl UsageMetricsListParams {
+    /// Creates the parameters from the required `organization_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(organization_id: impl Into<String>) -> Self {
+        Self {
+            page_size: Default::default(),
+            page_token: Default::default(),
+            include_total: Default::default(),
+            organization_id: organization_id.into(),
+            project_id: Default::default(),
+            user_id: Default::default(),
+            event_types: Default::default(),
+            days: Default::default(),
+            day_on_or_before: Default::default(),
+            day_on_or_after: Default::default(),
+            event_aggregation_type: Default::default(),
+            event_aggregation_key: Default::default(),
+            credits_consumed_greater_than_or_equal: Default::default(),
+        }
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `include_total` query parameter.
+    #[must_use]
+    pub fn include_total(mut self, value: bool) -> Self {
+        self.include_total = Some(value);
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = value.into();
+        self
+    }
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Sets the `organization_id` query parameter.
+    /// Sets the `user_id` query parameter.
     #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
         self
     }
-}
-/// Parameters of `GET /api/v1/files/{id}/page-figures/{page_index}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PageFiguresListFilePageFiguresParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl PageFiguresListFilePageFiguresParams {
-    /// Sets the `project_id` query parameter.
+    /// Sets the `event_types` query parameter.
     #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
+    pub fn event_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.event_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets the `organization_id` query parameter.
+    /// Sets the `days` query parameter.
     #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
+    pub fn days(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.days = Some(value.into_iter().map(Into::into).collect());
         self
     }
-}
-/// Parameters of `GET /api/v1/files/{id}/page-figures`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PageFiguresListFilePagesFiguresParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl PageFiguresListFilePagesFiguresParams {
-    /// Sets the `project_id` query parameter.
+    /// Sets the `day_on_or_before` query parameter.
     #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
+    pub fn day_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.day_on_or_before = Some(value.into());
         self
     }
-    /// Sets the `organization_id` query parameter.
+    /// Sets the `day_on_or_after` query parameter.
     #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
+    pub fn day_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.day_on_or_after = Some(value.into());
         self
     }
-}
-/// Parameters of `POST /api/v1/files/{id}/page_screenshots/{page_index}/presigned_url`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PageScreenshotsGenerateFilePresignedUrlParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl PageScreenshotsGenerateFilePresignedUrlParams {
-    /// Sets the `project_id` query parameter.
+    /// Sets the `event_aggregation_type` query parameter.
     #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
+    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_type = Some(value.into());
         self
     }
-    /// Sets the `organization_id` query parameter.
+    /// Sets the `event_aggregation_key` query parameter.
     #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
+    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_key = Some(value.into());
         self
     }
-}
-/// Parameters of `GET /api/v1/files/{id}/page_screenshots/{page_index}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PageScreenshotsGetFileParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl PageScreenshotsGetFileParams {
-    /// Sets the `project_id` query parameter.
+    /// Sets the `credits_consumed_greater_than_or_equal` query parameter.
     #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/files/{id}/page_screenshots`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PageScreenshotsListFileParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl PageScreenshotsListFileParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
+    pub fn credits_consumed_greater_than_or_equal(
+        mut self,
+        value: impl Into<crate::Number>,
+    ) -> Self {
+        self.credits_consumed_greater_than_or_equal = Some(value.into());
         self
     }
 }
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/details`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingGetJobDetailsParams {
+pub struct V1GetJobDetailsParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -67228,7 +71961,7 @@ pub struct ParsingGetJobDetailsParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl ParsingGetJobDetailsParams {
+impl V1GetJobDetailsParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -67245,7 +71978,7 @@ impl ParsingGetJobDetailsParams {
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/image/{name}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingGetJobImageResultParams {
+pub struct V1GetJobImageResultParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -67257,7 +71990,7 @@ pub struct ParsingGetJobImageResultParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl ParsingGetJobImageResultParams {
+impl V1GetJobImageResultParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -67274,7 +72007,7 @@ impl ParsingGetJobImageResultParams {
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingGetJobJsonResultParams {
+pub struct V1GetJobJsonResultParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
@@ -67286,7 +72019,36 @@ pub struct ParsingGetJobJsonResultParams {
     #[serde(skip)]
     pub project_id: Option<String>,
 }
-impl ParsingGetJobJsonResultParams {
+impl V1GetJobJsonResultParams {
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/parsing/job/{job_id}/result/markdown`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct V1GetJobMarkdownResultParams {
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+}
+impl V1GetJobMarkdownResultParams {
     /// Sets the `organization_id` query parameter.
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
@@ -67303,7 +72065,7 @@ impl ParsingGetJobJsonResultParams {
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/parameters`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingGetJobParametersParams {
+pub struct V1GetJobParametersParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -67315,7 +72077,7 @@ pub struct ParsingGetJobParametersParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl ParsingGetJobParametersParams {
+impl V1GetJobParametersParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -67332,7 +72094,7 @@ impl ParsingGetJobParametersParams {
 /// Parameters of `GET /api/v1/parsing/job/{job_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingGetJobParams {
+pub struct V1GetJobParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -67344,7 +72106,7 @@ pub struct ParsingGetJobParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl ParsingGetJobParams {
+impl V1GetJobParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -67361,7 +72123,7 @@ impl ParsingGetJobParams {
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/pdf`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingGetJobRawTextResultParams {
+pub struct V1GetJobPdfResultParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
@@ -67373,7 +72135,7 @@ pub struct ParsingGetJobRawTextResultParams {
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl ParsingGetJobRawTextResultParams {
+impl V1GetJobPdfResultParams {
     /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
@@ -67384,71 +72146,13 @@ impl ParsingGetJobRawTextResultParams {
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/parsing/job/{job_id}/result/xlsx`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct ParsingGetJobRawXlsxResultParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl ParsingGetJobRawXlsxResultParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/parsing/job/{job_id}/result/markdown`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct ParsingGetJobResultParams {
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-}
-impl ParsingGetJobResultParams {
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
         self
     }
 }
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/structured`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingGetJobStructuredResultParams {
+pub struct V1GetJobStructuredResultParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
@@ -67460,7 +72164,7 @@ pub struct ParsingGetJobStructuredResultParams {
     #[serde(skip)]
     pub project_id: Option<String>,
 }
-impl ParsingGetJobStructuredResultParams {
+impl V1GetJobStructuredResultParams {
     /// Sets the `organization_id` query parameter.
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
@@ -67477,7 +72181,7 @@ impl ParsingGetJobStructuredResultParams {
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/text`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingGetJobTextResultParams {
+pub struct V1GetJobTextResultParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
@@ -67489,7 +72193,7 @@ pub struct ParsingGetJobTextResultParams {
     #[serde(skip)]
     pub project_id: Option<String>,
 }
-impl ParsingGetJobTextResultParams {
+impl V1GetJobTextResultParams {
     /// Sets the `organization_id` query parameter.
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
@@ -67503,10 +72207,39 @@ impl ParsingGetJobTextResultParams {
         self
     }
 }
+/// Parameters of `GET /api/v1/parsing/job/{job_id}/result/xlsx`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct V1GetJobXlsxResultParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl V1GetJobXlsxResultParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
 /// Parameters of `POST /api/v1/parsing/screenshot`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingScreenshotParams {
+pub struct V1ScreenshotParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
@@ -67563,7 +72296,7 @@ pub struct ParsingScreenshotParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_extra_time_per_page_in_seconds: Option<crate::Number>,
 }
-impl ParsingScreenshotParams {
+impl V1ScreenshotParams {
     /// Sets the `organization_id` query parameter.
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
@@ -67685,7 +72418,7 @@ impl ParsingScreenshotParams {
 /// Parameters of `POST /api/v1/parsing/upload`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ParsingUploadFileParams {
+pub struct V1UploadFileParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
@@ -68040,7 +72773,7 @@ pub struct ParsingUploadFileParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
-impl ParsingUploadFileParams {
+impl V1UploadFileParams {
     /// Sets the `organization_id` query parameter.
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
@@ -68798,4426 +73531,6 @@ impl ParsingUploadFileParams {
         self
     }
 }
-/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/chat`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesChatParams {
-    /// Messages
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<crate::types::InputMessage>>,
-    /// ChatData
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ChatData>,
-    /// Class Name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-}
-impl PipelinesChatParams {
-    /// Sets the `messages` body field.
-    #[must_use]
-    pub fn messages(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::InputMessage>>,
-    ) -> Self {
-        self.messages = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `data` body field.
-    #[must_use]
-    pub fn data(mut self, value: impl Into<crate::types::ChatData>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets the `class_name` body field.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/documents`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesCreateBatchDocumentsParams {
-    /// The request body.
-    pub body: Vec<crate::types::CloudDocumentCreate>,
-}
-impl PipelinesCreateBatchDocumentsParams {
-    /// Creates the parameters from the required `body`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        body: impl IntoIterator<Item = impl Into<crate::types::CloudDocumentCreate>>,
-    ) -> Self {
-        Self {
-            body: body.into_iter().map(Into::into).collect(),
-        }
-    }
-    /// Sets the `body` body field.
-    #[must_use]
-    pub fn body(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::CloudDocumentCreate>>,
-    ) -> Self {
-        self.body = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// Parameters of `POST /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesCreateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
-    /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
-    /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
-    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink_id: crate::Nullable<String>,
-    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_model_config_id: crate::Nullable<String>,
-    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
-    /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
-    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
-    /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<String>,
-    /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
-    /// Name
-    pub name: String,
-    /// Type of pipeline. Either PLAYGROUND or MANAGED.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pipeline_type: Option<crate::types::PipelineType>,
-    /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub managed_pipeline_id: crate::Nullable<String>,
-}
-impl PipelinesCreateParams {
-    /// Creates the parameters from the required `name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            embedding_config: Default::default(),
-            transform_config: Default::default(),
-            sparse_model_config: Default::default(),
-            data_sink_id: Default::default(),
-            embedding_model_config_id: Default::default(),
-            data_sink: Default::default(),
-            preset_retrieval_parameters: Default::default(),
-            llama_parse_parameters: Default::default(),
-            status: Default::default(),
-            metadata_config: Default::default(),
-            name: name.into(),
-            pipeline_type: Default::default(),
-            managed_pipeline_id: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `embedding_config` body field.
-    #[must_use]
-    pub fn embedding_config(
-        mut self,
-        value: impl Into<crate::types::PipelineCreateEmbeddingConfig>,
-    ) -> Self {
-        self.embedding_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_config_null(mut self) -> Self {
-        self.embedding_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `transform_config` body field.
-    #[must_use]
-    pub fn transform_config(
-        mut self,
-        value: impl Into<crate::types::PipelineCreateTransformConfig>,
-    ) -> Self {
-        self.transform_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `transform_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn transform_config_null(mut self) -> Self {
-        self.transform_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `sparse_model_config` body field.
-    #[must_use]
-    pub fn sparse_model_config(
-        mut self,
-        value: impl Into<crate::types::SparseModelConfig>,
-    ) -> Self {
-        self.sparse_model_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `sparse_model_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn sparse_model_config_null(mut self) -> Self {
-        self.sparse_model_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink_id` body field.
-    #[must_use]
-    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
-        self.data_sink_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_id_null(mut self) -> Self {
-        self.data_sink_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `embedding_model_config_id` body field.
-    #[must_use]
-    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_model_config_id_null(mut self) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink` body field.
-    #[must_use]
-    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
-        self.data_sink = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_null(mut self) -> Self {
-        self.data_sink = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `preset_retrieval_parameters` body field.
-    #[must_use]
-    pub fn preset_retrieval_parameters(
-        mut self,
-        value: impl Into<crate::types::PresetRetrievalParams>,
-    ) -> Self {
-        self.preset_retrieval_parameters = Some(value.into());
-        self
-    }
-    /// Sets the `llama_parse_parameters` body field.
-    #[must_use]
-    pub fn llama_parse_parameters(
-        mut self,
-        value: impl Into<crate::types::LlamaParseParameters>,
-    ) -> Self {
-        self.llama_parse_parameters = Some(value.into());
-        self
-    }
-    /// Sets the `status` body field.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `status` body field as an explicit `null`.
-    #[must_use]
-    pub fn status_null(mut self) -> Self {
-        self.status = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `metadata_config` body field.
-    #[must_use]
-    pub fn metadata_config(
-        mut self,
-        value: impl Into<crate::types::PipelineMetadataConfig>,
-    ) -> Self {
-        self.metadata_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `metadata_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn metadata_config_null(mut self) -> Self {
-        self.metadata_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `pipeline_type` body field.
-    #[must_use]
-    pub fn pipeline_type(
-        mut self,
-        value: impl Into<crate::types::PipelineType>,
-    ) -> Self {
-        self.pipeline_type = Some(value.into());
-        self
-    }
-    /// Sets the `managed_pipeline_id` body field.
-    #[must_use]
-    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn managed_pipeline_id_null(mut self) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/data-sources`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesDataSourcesAddParams {
-    /// The request body.
-    pub body: Vec<crate::types::PipelineDataSourceCreate>,
-}
-impl PipelinesDataSourcesAddParams {
-    /// Creates the parameters from the required `body`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        body: impl IntoIterator<Item = impl Into<crate::types::PipelineDataSourceCreate>>,
-    ) -> Self {
-        Self {
-            body: body.into_iter().map(Into::into).collect(),
-        }
-    }
-    /// Sets the `body` body field.
-    #[must_use]
-    pub fn body(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::PipelineDataSourceCreate>,
-        >,
-    ) -> Self {
-        self.body = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesDataSourcesSyncParams {
-    /// The request body.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<crate::types::DataSourceSyncRequest>,
-}
-impl PipelinesDataSourcesSyncParams {
-    /// Sets the `body` body field.
-    #[must_use]
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::DataSourceSyncRequest>,
-    ) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesDataSourcesUpdateParams {
-    /// The interval at which the data source should be synced.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sync_interval: crate::Nullable<crate::Number>,
-}
-impl PipelinesDataSourcesUpdateParams {
-    /// Sets the `sync_interval` body field.
-    #[must_use]
-    pub fn sync_interval(mut self, value: impl Into<crate::Number>) -> Self {
-        self.sync_interval = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `sync_interval` body field as an explicit `null`.
-    #[must_use]
-    pub fn sync_interval_null(mut self) -> Self {
-        self.sync_interval = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/files`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesFilesAddParams {
-    /// The request body.
-    pub body: Vec<crate::types::PipelineFileCreate>,
-}
-impl PipelinesFilesAddParams {
-    /// Creates the parameters from the required `body`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        body: impl IntoIterator<Item = impl Into<crate::types::PipelineFileCreate>>,
-    ) -> Self {
-        Self {
-            body: body.into_iter().map(Into::into).collect(),
-        }
-    }
-    /// Sets the `body` body field.
-    #[must_use]
-    pub fn body(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::PipelineFileCreate>>,
-    ) -> Self {
-        self.body = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/files/status-counts`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesFilesGetStatusCountsParams {
-    /// Data Source Id
-    ///
-    /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
-    pub data_source_id: Option<String>,
-    /// Only Manually Uploaded
-    ///
-    /// Sent as the `only_manually_uploaded` query parameter.
-    #[serde(skip)]
-    pub only_manually_uploaded: Option<bool>,
-}
-impl PipelinesFilesGetStatusCountsParams {
-    /// Sets the `data_source_id` query parameter.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets the `only_manually_uploaded` query parameter.
-    #[must_use]
-    pub fn only_manually_uploaded(mut self, value: bool) -> Self {
-        self.only_manually_uploaded = Some(value);
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/metadata`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesFilesImportMetadataParams {
-    /// Upload File
-    #[serde(skip)]
-    pub upload_file: crate::FileUpload,
-}
-impl PipelinesFilesImportMetadataParams {
-    /// Creates the parameters from the required `upload_file`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(upload_file: crate::FileUpload) -> Self {
-        Self { upload_file }
-    }
-    /// Sets the `upload_file` body field.
-    #[must_use]
-    pub fn upload_file(mut self, value: crate::FileUpload) -> Self {
-        self.upload_file = value;
-        self
-    }
-}
-/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/files2`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesFilesListFiles2Params {
-    /// Data Source Id
-    ///
-    /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
-    pub data_source_id: Option<String>,
-    /// Only Manually Uploaded
-    ///
-    /// Sent as the `only_manually_uploaded` query parameter.
-    #[serde(skip)]
-    pub only_manually_uploaded: Option<bool>,
-    /// File Name Contains
-    ///
-    /// Sent as the `file_name_contains` query parameter.
-    #[serde(skip)]
-    pub file_name_contains: Option<String>,
-    /// Filter by file statuses
-    ///
-    /// Sent as the `statuses` query parameter.
-    #[serde(skip)]
-    pub statuses: Option<Vec<crate::types::PipelinesFilesListFiles2ParamsStatusesItem>>,
-    /// Limit
-    ///
-    /// Sent as the `limit` query parameter.
-    #[serde(skip)]
-    pub limit: Option<i64>,
-    /// Offset
-    ///
-    /// Sent as the `offset` query parameter.
-    #[serde(skip)]
-    pub offset: Option<i64>,
-    /// Order By
-    ///
-    /// Sent as the `order_by` query parameter.
-    #[serde(skip)]
-    pub order_by: Option<String>,
-}
-impl PipelinesFilesListFiles2Params {
-    /// Sets the `data_source_id` query parameter.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets the `only_manually_uploaded` query parameter.
-    #[must_use]
-    pub fn only_manually_uploaded(mut self, value: bool) -> Self {
-        self.only_manually_uploaded = Some(value);
-        self
-    }
-    /// Sets the `file_name_contains` query parameter.
-    #[must_use]
-    pub fn file_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.file_name_contains = Some(value.into());
-        self
-    }
-    /// Sets the `statuses` query parameter.
-    #[must_use]
-    pub fn statuses(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::PipelinesFilesListFiles2ParamsStatusesItem>,
-        >,
-    ) -> Self {
-        self.statuses = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `limit` query parameter.
-    #[must_use]
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets the `offset` query parameter.
-    #[must_use]
-    pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets the `order_by` query parameter.
-    #[must_use]
-    pub fn order_by(mut self, value: impl Into<String>) -> Self {
-        self.order_by = Some(value.into());
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesFilesUpdateParams {
-    /// Custom metadata for the file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub custom_metadata: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileUpdateCustomMetadataValue>,
-        >,
-    >,
-}
-impl PipelinesFilesUpdateParams {
-    /// Sets the `custom_metadata` body field.
-    #[must_use]
-    pub fn custom_metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileUpdateCustomMetadataValue>,
-        >,
-    ) -> Self {
-        self.custom_metadata = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `custom_metadata` body field as an explicit `null`.
-    #[must_use]
-    pub fn custom_metadata_null(mut self) -> Self {
-        self.custom_metadata = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents/status-counts`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesGetDocumentStatusCountsParams {
-    /// File Id
-    ///
-    /// Sent as the `file_id` query parameter.
-    #[serde(skip)]
-    pub file_id: Option<String>,
-    /// Data Source Id
-    ///
-    /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
-    pub data_source_id: Option<String>,
-    /// Only Direct Upload
-    ///
-    /// Sent as the `only_direct_upload` query parameter.
-    #[serde(skip)]
-    pub only_direct_upload: Option<bool>,
-}
-impl PipelinesGetDocumentStatusCountsParams {
-    /// Sets the `file_id` query parameter.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = Some(value.into());
-        self
-    }
-    /// Sets the `data_source_id` query parameter.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets the `only_direct_upload` query parameter.
-    #[must_use]
-    pub fn only_direct_upload(mut self, value: bool) -> Self {
-        self.only_direct_upload = Some(value);
-        self
-    }
-}
-/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/status`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesGetStatusParams {
-    /// Full Details
-    ///
-    /// Sent as the `full_details` query parameter.
-    #[serde(skip)]
-    pub full_details: Option<bool>,
-}
-impl PipelinesGetStatusParams {
-    /// Sets the `full_details` query parameter.
-    #[must_use]
-    pub fn full_details(mut self, value: bool) -> Self {
-        self.full_details = Some(value);
-        self
-    }
-}
-/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesListDocumentsParams {
-    /// Skip
-    ///
-    /// Sent as the `skip` query parameter.
-    #[serde(skip)]
-    pub skip: Option<i64>,
-    /// Limit
-    ///
-    /// Sent as the `limit` query parameter.
-    #[serde(skip)]
-    pub limit: Option<i64>,
-    /// File Id
-    ///
-    /// Sent as the `file_id` query parameter.
-    #[serde(skip)]
-    pub file_id: Option<String>,
-    /// Only Direct Upload
-    ///
-    /// Sent as the `only_direct_upload` query parameter.
-    #[serde(skip)]
-    pub only_direct_upload: Option<bool>,
-    /// Only Api Data Source Documents
-    ///
-    /// Sent as the `only_api_data_source_documents` query parameter.
-    #[serde(skip)]
-    pub only_api_data_source_documents: Option<bool>,
-    /// Status Refresh Policy
-    ///
-    /// Sent as the `status_refresh_policy` query parameter.
-    #[serde(skip)]
-    pub status_refresh_policy: Option<
-        crate::types::PipelinesListDocumentsParamsStatusRefreshPolicy,
-    >,
-}
-impl PipelinesListDocumentsParams {
-    /// Sets the `skip` query parameter.
-    #[must_use]
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value);
-        self
-    }
-    /// Sets the `limit` query parameter.
-    #[must_use]
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets the `file_id` query parameter.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = Some(value.into());
-        self
-    }
-    /// Sets the `only_direct_upload` query parameter.
-    #[must_use]
-    pub fn only_direct_upload(mut self, value: bool) -> Self {
-        self.only_direct_upload = Some(value);
-        self
-    }
-    /// Sets the `only_api_data_source_documents` query parameter.
-    #[must_use]
-    pub fn only_api_data_source_documents(mut self, value: bool) -> Self {
-        self.only_api_data_source_documents = Some(value);
-        self
-    }
-    /// Sets the `status_refresh_policy` query parameter.
-    #[must_use]
-    pub fn status_refresh_policy(
-        mut self,
-        value: impl Into<crate::types::PipelinesListDocumentsParamsStatusRefreshPolicy>,
-    ) -> Self {
-        self.status_refresh_policy = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents/paginated`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesPaginatedListDocumentsParams {
-    /// Skip
-    ///
-    /// Sent as the `skip` query parameter.
-    #[serde(skip)]
-    pub skip: Option<i64>,
-    /// Limit
-    ///
-    /// Sent as the `limit` query parameter.
-    #[serde(skip)]
-    pub limit: Option<i64>,
-    /// File Id
-    ///
-    /// Sent as the `file_id` query parameter.
-    #[serde(skip)]
-    pub file_id: Option<String>,
-    /// Only Direct Upload
-    ///
-    /// Sent as the `only_direct_upload` query parameter.
-    #[serde(skip)]
-    pub only_direct_upload: Option<bool>,
-    /// Only Api Data Source Documents
-    ///
-    /// Sent as the `only_api_data_source_documents` query parameter.
-    #[serde(skip)]
-    pub only_api_data_source_documents: Option<bool>,
-    /// Status Refresh Policy
-    ///
-    /// Sent as the `status_refresh_policy` query parameter.
-    #[serde(skip)]
-    pub status_refresh_policy: Option<
-        crate::types::PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy,
-    >,
-}
-impl PipelinesPaginatedListDocumentsParams {
-    /// Sets the `skip` query parameter.
-    #[must_use]
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value);
-        self
-    }
-    /// Sets the `limit` query parameter.
-    #[must_use]
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets the `file_id` query parameter.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = Some(value.into());
-        self
-    }
-    /// Sets the `only_direct_upload` query parameter.
-    #[must_use]
-    pub fn only_direct_upload(mut self, value: bool) -> Self {
-        self.only_direct_upload = Some(value);
-        self
-    }
-    /// Sets the `only_api_data_source_documents` query parameter.
-    #[must_use]
-    pub fn only_api_data_source_documents(mut self, value: bool) -> Self {
-        self.only_api_data_source_documents = Some(value);
-        self
-    }
-    /// Sets the `status_refresh_policy` query parameter.
-    #[must_use]
-    pub fn status_refresh_policy(
-        mut self,
-        value: impl Into<
-            crate::types::PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy,
-        >,
-    ) -> Self {
-        self.status_refresh_policy = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesRunSearchParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Number of nodes for dense retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub dense_similarity_top_k: crate::Nullable<i64>,
-    /// Minimum similarity score wrt query for retrieval
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub dense_similarity_cutoff: crate::Nullable<crate::Number>,
-    /// Number of nodes for sparse retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sparse_similarity_top_k: crate::Nullable<i64>,
-    /// Enable reranking for retrieval
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub enable_reranking: crate::Nullable<bool>,
-    /// Number of reranked nodes for returning.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub rerank_top_n: crate::Nullable<i64>,
-    /// Alpha value for hybrid retrieval to determine the weights between dense and sparse retrieval. 0 is sparse retrieval and 1 is dense retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub alpha: crate::Nullable<crate::Number>,
-    /// Search filters for retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub search_filters: crate::Nullable<crate::types::MetadataFilters>,
-    /// JSON Schema that will be used to infer search_filters. Omit or leave as null to skip inference.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub search_filters_inference_schema: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::RetrievalParamsSearchFiltersInferenceSchemaValue>,
-        >,
-    >,
-    /// Number of files to retrieve (only for retrieval mode files_via_metadata and files_via_content).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub files_top_k: crate::Nullable<i64>,
-    /// The retrieval mode for the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieval_mode: Option<crate::types::RetrievalMode>,
-    /// Whether to retrieve image nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieve_image_nodes: Option<bool>,
-    /// Whether to retrieve page screenshot nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieve_page_screenshot_nodes: Option<bool>,
-    /// Whether to retrieve page figure nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieve_page_figure_nodes: Option<bool>,
-    /// The query to retrieve against.
-    pub query: String,
-    /// Class Name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-}
-impl PipelinesRunSearchParams {
-    /// Creates the parameters from the required `query`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(query: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            dense_similarity_top_k: Default::default(),
-            dense_similarity_cutoff: Default::default(),
-            sparse_similarity_top_k: Default::default(),
-            enable_reranking: Default::default(),
-            rerank_top_n: Default::default(),
-            alpha: Default::default(),
-            search_filters: Default::default(),
-            search_filters_inference_schema: Default::default(),
-            files_top_k: Default::default(),
-            retrieval_mode: Default::default(),
-            retrieve_image_nodes: Default::default(),
-            retrieve_page_screenshot_nodes: Default::default(),
-            retrieve_page_figure_nodes: Default::default(),
-            query: query.into(),
-            class_name: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `dense_similarity_top_k` body field.
-    #[must_use]
-    pub fn dense_similarity_top_k(mut self, value: i64) -> Self {
-        self.dense_similarity_top_k = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `dense_similarity_top_k` body field as an explicit `null`.
-    #[must_use]
-    pub fn dense_similarity_top_k_null(mut self) -> Self {
-        self.dense_similarity_top_k = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `dense_similarity_cutoff` body field.
-    #[must_use]
-    pub fn dense_similarity_cutoff(mut self, value: impl Into<crate::Number>) -> Self {
-        self.dense_similarity_cutoff = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `dense_similarity_cutoff` body field as an explicit `null`.
-    #[must_use]
-    pub fn dense_similarity_cutoff_null(mut self) -> Self {
-        self.dense_similarity_cutoff = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `sparse_similarity_top_k` body field.
-    #[must_use]
-    pub fn sparse_similarity_top_k(mut self, value: i64) -> Self {
-        self.sparse_similarity_top_k = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `sparse_similarity_top_k` body field as an explicit `null`.
-    #[must_use]
-    pub fn sparse_similarity_top_k_null(mut self) -> Self {
-        self.sparse_similarity_top_k = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `enable_reranking` body field.
-    #[must_use]
-    pub fn enable_reranking(mut self, value: bool) -> Self {
-        self.enable_reranking = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `enable_reranking` body field as an explicit `null`.
-    #[must_use]
-    pub fn enable_reranking_null(mut self) -> Self {
-        self.enable_reranking = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `rerank_top_n` body field.
-    #[must_use]
-    pub fn rerank_top_n(mut self, value: i64) -> Self {
-        self.rerank_top_n = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `rerank_top_n` body field as an explicit `null`.
-    #[must_use]
-    pub fn rerank_top_n_null(mut self) -> Self {
-        self.rerank_top_n = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `alpha` body field.
-    #[must_use]
-    pub fn alpha(mut self, value: impl Into<crate::Number>) -> Self {
-        self.alpha = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `alpha` body field as an explicit `null`.
-    #[must_use]
-    pub fn alpha_null(mut self) -> Self {
-        self.alpha = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `search_filters` body field.
-    #[must_use]
-    pub fn search_filters(
-        mut self,
-        value: impl Into<crate::types::MetadataFilters>,
-    ) -> Self {
-        self.search_filters = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `search_filters` body field as an explicit `null`.
-    #[must_use]
-    pub fn search_filters_null(mut self) -> Self {
-        self.search_filters = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `search_filters_inference_schema` body field.
-    #[must_use]
-    pub fn search_filters_inference_schema(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::RetrievalParamsSearchFiltersInferenceSchemaValue>,
-        >,
-    ) -> Self {
-        self.search_filters_inference_schema = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `search_filters_inference_schema` body field as an explicit `null`.
-    #[must_use]
-    pub fn search_filters_inference_schema_null(mut self) -> Self {
-        self.search_filters_inference_schema = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `files_top_k` body field.
-    #[must_use]
-    pub fn files_top_k(mut self, value: i64) -> Self {
-        self.files_top_k = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `files_top_k` body field as an explicit `null`.
-    #[must_use]
-    pub fn files_top_k_null(mut self) -> Self {
-        self.files_top_k = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `retrieval_mode` body field.
-    #[must_use]
-    pub fn retrieval_mode(
-        mut self,
-        value: impl Into<crate::types::RetrievalMode>,
-    ) -> Self {
-        self.retrieval_mode = Some(value.into());
-        self
-    }
-    /// Sets the `retrieve_image_nodes` body field.
-    #[must_use]
-    pub fn retrieve_image_nodes(mut self, value: bool) -> Self {
-        self.retrieve_image_nodes = Some(value);
-        self
-    }
-    /// Sets the `retrieve_page_screenshot_nodes` body field.
-    #[must_use]
-    pub fn retrieve_page_screenshot_nodes(mut self, value: bool) -> Self {
-        self.retrieve_page_screenshot_nodes = Some(value);
-        self
-    }
-    /// Sets the `retrieve_page_figure_nodes` body field.
-    #[must_use]
-    pub fn retrieve_page_figure_nodes(mut self, value: bool) -> Self {
-        self.retrieve_page_figure_nodes = Some(value);
-        self
-    }
-    /// Sets the `query` body field.
-    #[must_use]
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = value.into();
-        self
-    }
-    /// Sets the `class_name` body field.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesSearchParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Project Name
-    ///
-    /// Sent as the `project_name` query parameter.
-    #[serde(skip)]
-    pub project_name: Option<String>,
-    /// Pipeline Name
-    ///
-    /// Sent as the `pipeline_name` query parameter.
-    #[serde(skip)]
-    pub pipeline_name: Option<String>,
-    /// Pipeline Type
-    ///
-    /// Sent as the `pipeline_type` query parameter.
-    #[serde(skip)]
-    pub pipeline_type: Option<crate::types::PipelineType>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl PipelinesSearchParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `project_name` query parameter.
-    #[must_use]
-    pub fn project_name(mut self, value: impl Into<String>) -> Self {
-        self.project_name = Some(value.into());
-        self
-    }
-    /// Sets the `pipeline_name` query parameter.
-    #[must_use]
-    pub fn pipeline_name(mut self, value: impl Into<String>) -> Self {
-        self.pipeline_name = Some(value.into());
-        self
-    }
-    /// Sets the `pipeline_type` query parameter.
-    #[must_use]
-    pub fn pipeline_type(
-        mut self,
-        value: impl Into<crate::types::PipelineType>,
-    ) -> Self {
-        self.pipeline_type = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesUpdateExistingParams {
-    /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_config: crate::Nullable<crate::types::PipelineUpdateEmbeddingConfig>,
-    /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transform_config: crate::Nullable<crate::types::PipelineUpdateTransformConfig>,
-    /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
-    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink_id: crate::Nullable<String>,
-    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_model_config_id: crate::Nullable<String>,
-    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
-    /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub preset_retrieval_parameters: crate::Nullable<
-        crate::types::PresetRetrievalParams,
-    >,
-    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub llama_parse_parameters: crate::Nullable<crate::types::LlamaParseParameters>,
-    /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<String>,
-    /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
-    /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub managed_pipeline_id: crate::Nullable<String>,
-}
-impl PipelinesUpdateExistingParams {
-    /// Sets the `embedding_config` body field.
-    #[must_use]
-    pub fn embedding_config(
-        mut self,
-        value: impl Into<crate::types::PipelineUpdateEmbeddingConfig>,
-    ) -> Self {
-        self.embedding_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_config_null(mut self) -> Self {
-        self.embedding_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `transform_config` body field.
-    #[must_use]
-    pub fn transform_config(
-        mut self,
-        value: impl Into<crate::types::PipelineUpdateTransformConfig>,
-    ) -> Self {
-        self.transform_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `transform_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn transform_config_null(mut self) -> Self {
-        self.transform_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `sparse_model_config` body field.
-    #[must_use]
-    pub fn sparse_model_config(
-        mut self,
-        value: impl Into<crate::types::SparseModelConfig>,
-    ) -> Self {
-        self.sparse_model_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `sparse_model_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn sparse_model_config_null(mut self) -> Self {
-        self.sparse_model_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink_id` body field.
-    #[must_use]
-    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
-        self.data_sink_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_id_null(mut self) -> Self {
-        self.data_sink_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `embedding_model_config_id` body field.
-    #[must_use]
-    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_model_config_id_null(mut self) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink` body field.
-    #[must_use]
-    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
-        self.data_sink = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_null(mut self) -> Self {
-        self.data_sink = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `preset_retrieval_parameters` body field.
-    #[must_use]
-    pub fn preset_retrieval_parameters(
-        mut self,
-        value: impl Into<crate::types::PresetRetrievalParams>,
-    ) -> Self {
-        self.preset_retrieval_parameters = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `preset_retrieval_parameters` body field as an explicit `null`.
-    #[must_use]
-    pub fn preset_retrieval_parameters_null(mut self) -> Self {
-        self.preset_retrieval_parameters = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `llama_parse_parameters` body field.
-    #[must_use]
-    pub fn llama_parse_parameters(
-        mut self,
-        value: impl Into<crate::types::LlamaParseParameters>,
-    ) -> Self {
-        self.llama_parse_parameters = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `llama_parse_parameters` body field as an explicit `null`.
-    #[must_use]
-    pub fn llama_parse_parameters_null(mut self) -> Self {
-        self.llama_parse_parameters = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `status` body field.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `status` body field as an explicit `null`.
-    #[must_use]
-    pub fn status_null(mut self) -> Self {
-        self.status = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `metadata_config` body field.
-    #[must_use]
-    pub fn metadata_config(
-        mut self,
-        value: impl Into<crate::types::PipelineMetadataConfig>,
-    ) -> Self {
-        self.metadata_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `metadata_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn metadata_config_null(mut self) -> Self {
-        self.metadata_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `name` body field as an explicit `null`.
-    #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `managed_pipeline_id` body field.
-    #[must_use]
-    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn managed_pipeline_id_null(mut self) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/documents`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesUpsertBatchDocumentsParams {
-    /// The request body.
-    pub body: Vec<crate::types::CloudDocumentCreate>,
-}
-impl PipelinesUpsertBatchDocumentsParams {
-    /// Creates the parameters from the required `body`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        body: impl IntoIterator<Item = impl Into<crate::types::CloudDocumentCreate>>,
-    ) -> Self {
-        Self {
-            body: body.into_iter().map(Into::into).collect(),
-        }
-    }
-    /// Sets the `body` body field.
-    #[must_use]
-    pub fn body(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::CloudDocumentCreate>>,
-    ) -> Self {
-        self.body = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesUpsertParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
-    /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
-    /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
-    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink_id: crate::Nullable<String>,
-    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_model_config_id: crate::Nullable<String>,
-    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
-    /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
-    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
-    /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<String>,
-    /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
-    /// Name
-    pub name: String,
-    /// Type of pipeline. Either PLAYGROUND or MANAGED.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pipeline_type: Option<crate::types::PipelineType>,
-    /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub managed_pipeline_id: crate::Nullable<String>,
-}
-impl PipelinesUpsertParams {
-    /// Creates the parameters from the required `name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            embedding_config: Default::default(),
-            transform_config: Default::default(),
-            sparse_model_config: Default::default(),
-            data_sink_id: Default::default(),
-            embedding_model_config_id: Default::default(),
-            data_sink: Default::default(),
-            preset_retrieval_parameters: Default::default(),
-            llama_parse_parameters: Default::default(),
-            status: Default::default(),
-            metadata_config: Default::default(),
-            name: name.into(),
-            pipeline_type: Default::default(),
-            managed_pipeline_id: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `embedding_config` body field.
-    #[must_use]
-    pub fn embedding_config(
-        mut self,
-        value: impl Into<crate::types::PipelineCreateEmbeddingConfig>,
-    ) -> Self {
-        self.embedding_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_config_null(mut self) -> Self {
-        self.embedding_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `transform_config` body field.
-    #[must_use]
-    pub fn transform_config(
-        mut self,
-        value: impl Into<crate::types::PipelineCreateTransformConfig>,
-    ) -> Self {
-        self.transform_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `transform_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn transform_config_null(mut self) -> Self {
-        self.transform_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `sparse_model_config` body field.
-    #[must_use]
-    pub fn sparse_model_config(
-        mut self,
-        value: impl Into<crate::types::SparseModelConfig>,
-    ) -> Self {
-        self.sparse_model_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `sparse_model_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn sparse_model_config_null(mut self) -> Self {
-        self.sparse_model_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink_id` body field.
-    #[must_use]
-    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
-        self.data_sink_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_id_null(mut self) -> Self {
-        self.data_sink_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `embedding_model_config_id` body field.
-    #[must_use]
-    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_model_config_id_null(mut self) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink` body field.
-    #[must_use]
-    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
-        self.data_sink = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_null(mut self) -> Self {
-        self.data_sink = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `preset_retrieval_parameters` body field.
-    #[must_use]
-    pub fn preset_retrieval_parameters(
-        mut self,
-        value: impl Into<crate::types::PresetRetrievalParams>,
-    ) -> Self {
-        self.preset_retrieval_parameters = Some(value.into());
-        self
-    }
-    /// Sets the `llama_parse_parameters` body field.
-    #[must_use]
-    pub fn llama_parse_parameters(
-        mut self,
-        value: impl Into<crate::types::LlamaParseParameters>,
-    ) -> Self {
-        self.llama_parse_parameters = Some(value.into());
-        self
-    }
-    /// Sets the `status` body field.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `status` body field as an explicit `null`.
-    #[must_use]
-    pub fn status_null(mut self) -> Self {
-        self.status = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `metadata_config` body field.
-    #[must_use]
-    pub fn metadata_config(
-        mut self,
-        value: impl Into<crate::types::PipelineMetadataConfig>,
-    ) -> Self {
-        self.metadata_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `metadata_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn metadata_config_null(mut self) -> Self {
-        self.metadata_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `pipeline_type` body field.
-    #[must_use]
-    pub fn pipeline_type(
-        mut self,
-        value: impl Into<crate::types::PipelineType>,
-    ) -> Self {
-        self.pipeline_type = Some(value.into());
-        self
-    }
-    /// Sets the `managed_pipeline_id` body field.
-    #[must_use]
-    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn managed_pipeline_id_null(mut self) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v1/projects`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct ProjectsListParams {
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Project Name
-    ///
-    /// Sent as the `project_name` query parameter.
-    #[serde(skip)]
-    pub project_name: Option<String>,
-}
-impl ProjectsListParams {
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `project_name` query parameter.
-    #[must_use]
-    pub fn project_name(mut self, value: impl Into<String>) -> Self {
-        self.project_name = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/projects/{project_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct ProjectsRetrieveParams {
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl ProjectsRetrieveParams {
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/retrieval/files/find`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrievalFindFilesParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub page_size: crate::Nullable<i64>,
-    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub page_token: crate::Nullable<String>,
-    /// ID of the index to search within.
-    pub index_id: String,
-    /// Exact file name to match.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_name: crate::Nullable<String>,
-    /// Substring match on file name (case-insensitive).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_name_contains: crate::Nullable<String>,
-}
-impl RetrievalFindFilesParams {
-    /// Creates the parameters from the required `index_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(index_id: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            page_size: Default::default(),
-            page_token: Default::default(),
-            index_id: index_id.into(),
-            file_name: Default::default(),
-            file_name_contains: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` body field.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `page_size` body field as an explicit `null`.
-    #[must_use]
-    pub fn page_size_null(mut self) -> Self {
-        self.page_size = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `page_token` body field.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `page_token` body field as an explicit `null`.
-    #[must_use]
-    pub fn page_token_null(mut self) -> Self {
-        self.page_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `index_id` body field.
-    #[must_use]
-    pub fn index_id(mut self, value: impl Into<String>) -> Self {
-        self.index_id = value.into();
-        self
-    }
-    /// Sets the `file_name` body field.
-    #[must_use]
-    pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_name` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_name_null(mut self) -> Self {
-        self.file_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_name_contains` body field.
-    #[must_use]
-    pub fn file_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.file_name_contains = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_name_contains` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_name_contains_null(mut self) -> Self {
-        self.file_name_contains = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `POST /api/v1/retrieval/files/grep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrievalGrepFileParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub page_size: crate::Nullable<i64>,
-    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub page_token: crate::Nullable<String>,
-    /// ID of the index the file belongs to.
-    pub index_id: String,
-    /// ID of the file to grep.
-    pub file_id: String,
-    /// Regex pattern to search for.
-    pub pattern: String,
-    /// Number of characters of context to include before and after the matched pattern in the content field of the response
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub context_chars: crate::Nullable<i64>,
-}
-impl RetrievalGrepFileParams {
-    /// Creates the parameters from the required `index_id`, `file_id`, `pattern`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        index_id: impl Into<String>,
-        file_id: impl Into<String>,
-        pattern: impl Into<String>,
-    ) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            page_size: Default::default(),
-            page_token: Default::default(),
-            index_id: index_id.into(),
-            file_id: file_id.into(),
-            pattern: pattern.into(),
-            context_chars: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` body field.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `page_size` body field as an explicit `null`.
-    #[must_use]
-    pub fn page_size_null(mut self) -> Self {
-        self.page_size = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `page_token` body field.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `page_token` body field as an explicit `null`.
-    #[must_use]
-    pub fn page_token_null(mut self) -> Self {
-        self.page_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `index_id` body field.
-    #[must_use]
-    pub fn index_id(mut self, value: impl Into<String>) -> Self {
-        self.index_id = value.into();
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = value.into();
-        self
-    }
-    /// Sets the `pattern` body field.
-    #[must_use]
-    pub fn pattern(mut self, value: impl Into<String>) -> Self {
-        self.pattern = value.into();
-        self
-    }
-    /// Sets the `context_chars` body field.
-    #[must_use]
-    pub fn context_chars(mut self, value: i64) -> Self {
-        self.context_chars = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `context_chars` body field as an explicit `null`.
-    #[must_use]
-    pub fn context_chars_null(mut self) -> Self {
-        self.context_chars = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `POST /api/v1/retrieval/files/read`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrievalReadFileParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// ID of the index the file belongs to.
-    pub index_id: String,
-    /// ID of the file to read.
-    pub file_id: String,
-    /// Starting character offset.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// Maximum number of characters to read from the offset.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub max_length: crate::Nullable<i64>,
-}
-impl RetrievalReadFileParams {
-    /// Creates the parameters from the required `index_id`, `file_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(index_id: impl Into<String>, file_id: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            index_id: index_id.into(),
-            file_id: file_id.into(),
-            offset: Default::default(),
-            max_length: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `index_id` body field.
-    #[must_use]
-    pub fn index_id(mut self, value: impl Into<String>) -> Self {
-        self.index_id = value.into();
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = value.into();
-        self
-    }
-    /// Sets the `offset` body field.
-    #[must_use]
-    pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets the `max_length` body field.
-    #[must_use]
-    pub fn max_length(mut self, value: i64) -> Self {
-        self.max_length = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `max_length` body field as an explicit `null`.
-    #[must_use]
-    pub fn max_length_null(mut self) -> Self {
-        self.max_length = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `POST /api/v1/retrieval/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrievalRetrieveParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// ID of the index to retrieve against.
-    pub index_id: String,
-    /// Natural-language query to retrieve relevant chunks.
-    pub query: String,
-    /// Maximum number of results to return.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub top_k: crate::Nullable<i64>,
-    /// Number of candidates for approximate nearest neighbor search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub num_candidates: crate::Nullable<i64>,
-    /// Weight of the vector search pipeline (0-1).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub vector_pipeline_weight: crate::Nullable<crate::Number>,
-    /// Weight of the full-text search pipeline (0-1).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub full_text_pipeline_weight: crate::Nullable<crate::Number>,
-    /// Minimum score threshold for returned results.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub score_threshold: crate::Nullable<crate::Number>,
-    /// Filters on built-in document fields (page range, chunk index, etc.).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub static_filters: crate::Nullable<crate::types::MongoStaticFilters>,
-    /// Filters on user-defined metadata fields.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub custom_filters: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::RetrieveParamsCustomFiltersValue>,
-        >,
-    >,
-    /// Reranking configuration applied after hybrid search. Enabled by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rerank: Option<crate::types::RerankConfig>,
-}
-impl RetrievalRetrieveParams {
-    /// Creates the parameters from the required `index_id`, `query`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(index_id: impl Into<String>, query: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            index_id: index_id.into(),
-            query: query.into(),
-            top_k: Default::default(),
-            num_candidates: Default::default(),
-            vector_pipeline_weight: Default::default(),
-            full_text_pipeline_weight: Default::default(),
-            score_threshold: Default::default(),
-            static_filters: Default::default(),
-            custom_filters: Default::default(),
-            rerank: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `index_id` body field.
-    #[must_use]
-    pub fn index_id(mut self, value: impl Into<String>) -> Self {
-        self.index_id = value.into();
-        self
-    }
-    /// Sets the `query` body field.
-    #[must_use]
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = value.into();
-        self
-    }
-    /// Sets the `top_k` body field.
-    #[must_use]
-    pub fn top_k(mut self, value: i64) -> Self {
-        self.top_k = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `top_k` body field as an explicit `null`.
-    #[must_use]
-    pub fn top_k_null(mut self) -> Self {
-        self.top_k = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `num_candidates` body field.
-    #[must_use]
-    pub fn num_candidates(mut self, value: i64) -> Self {
-        self.num_candidates = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `num_candidates` body field as an explicit `null`.
-    #[must_use]
-    pub fn num_candidates_null(mut self) -> Self {
-        self.num_candidates = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `vector_pipeline_weight` body field.
-    #[must_use]
-    pub fn vector_pipeline_weight(mut self, value: impl Into<crate::Number>) -> Self {
-        self.vector_pipeline_weight = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `vector_pipeline_weight` body field as an explicit `null`.
-    #[must_use]
-    pub fn vector_pipeline_weight_null(mut self) -> Self {
-        self.vector_pipeline_weight = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `full_text_pipeline_weight` body field.
-    #[must_use]
-    pub fn full_text_pipeline_weight(mut self, value: impl Into<crate::Number>) -> Self {
-        self.full_text_pipeline_weight = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `full_text_pipeline_weight` body field as an explicit `null`.
-    #[must_use]
-    pub fn full_text_pipeline_weight_null(mut self) -> Self {
-        self.full_text_pipeline_weight = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `score_threshold` body field.
-    #[must_use]
-    pub fn score_threshold(mut self, value: impl Into<crate::Number>) -> Self {
-        self.score_threshold = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `score_threshold` body field as an explicit `null`.
-    #[must_use]
-    pub fn score_threshold_null(mut self) -> Self {
-        self.score_threshold = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `static_filters` body field.
-    #[must_use]
-    pub fn static_filters(
-        mut self,
-        value: impl Into<crate::types::MongoStaticFilters>,
-    ) -> Self {
-        self.static_filters = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `static_filters` body field as an explicit `null`.
-    #[must_use]
-    pub fn static_filters_null(mut self) -> Self {
-        self.static_filters = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `custom_filters` body field.
-    #[must_use]
-    pub fn custom_filters(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::RetrieveParamsCustomFiltersValue>,
-        >,
-    ) -> Self {
-        self.custom_filters = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `custom_filters` body field as an explicit `null`.
-    #[must_use]
-    pub fn custom_filters_null(mut self) -> Self {
-        self.custom_filters = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `rerank` body field.
-    #[must_use]
-    pub fn rerank(mut self, value: impl Into<crate::types::RerankConfig>) -> Self {
-        self.rerank = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/retrievers`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrieversCreateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// A name for the retriever tool. Will default to the pipeline name if not provided.
-    pub name: String,
-    /// The pipelines this retriever uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
-}
-impl RetrieversCreateParams {
-    /// Creates the parameters from the required `name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            name: name.into(),
-            pipelines: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `pipelines` body field.
-    #[must_use]
-    pub fn pipelines(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::RetrieverPipeline>>,
-    ) -> Self {
-        self.pipelines = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-/// Parameters of `DELETE /api/v1/retrievers/{retriever_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrieversDeleteParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl RetrieversDeleteParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/retrievers/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrieversDirectRetrieveParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// The mode of composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<crate::types::CompositeRetrievalMode>,
-    /// (use rerank_config.top_n instead) The number of nodes to retrieve after reranking over retrieved nodes from all retrieval tools.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub rerank_top_n: crate::Nullable<i64>,
-    /// The rerank configuration for composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rerank_config: Option<crate::types::ReRankConfig>,
-    /// The query to retrieve against.
-    pub query: String,
-    /// The pipelines to use for retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
-}
-impl RetrieversDirectRetrieveParams {
-    /// Creates the parameters from the required `query`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(query: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            mode: Default::default(),
-            rerank_top_n: Default::default(),
-            rerank_config: Default::default(),
-            query: query.into(),
-            pipelines: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `mode` body field.
-    #[must_use]
-    pub fn mode(
-        mut self,
-        value: impl Into<crate::types::CompositeRetrievalMode>,
-    ) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets the `rerank_top_n` body field.
-    #[must_use]
-    pub fn rerank_top_n(mut self, value: i64) -> Self {
-        self.rerank_top_n = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `rerank_top_n` body field as an explicit `null`.
-    #[must_use]
-    pub fn rerank_top_n_null(mut self) -> Self {
-        self.rerank_top_n = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `rerank_config` body field.
-    #[must_use]
-    pub fn rerank_config(
-        mut self,
-        value: impl Into<crate::types::ReRankConfig>,
-    ) -> Self {
-        self.rerank_config = Some(value.into());
-        self
-    }
-    /// Sets the `query` body field.
-    #[must_use]
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = value.into();
-        self
-    }
-    /// Sets the `pipelines` body field.
-    #[must_use]
-    pub fn pipelines(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::RetrieverPipeline>>,
-    ) -> Self {
-        self.pipelines = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/retrievers/{retriever_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrieversGetRetrieverParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl RetrieversGetRetrieverParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/retrievers`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrieversListParams {
-    /// Name
-    ///
-    /// Sent as the `name` query parameter.
-    #[serde(skip)]
-    pub name: Option<String>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl RetrieversListParams {
-    /// Sets the `name` query parameter.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/retrievers/{retriever_id}/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrieversRetrieveParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// The mode of composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<crate::types::CompositeRetrievalMode>,
-    /// (use rerank_config.top_n instead) The number of nodes to retrieve after reranking over retrieved nodes from all retrieval tools.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub rerank_top_n: crate::Nullable<i64>,
-    /// The rerank configuration for composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rerank_config: Option<crate::types::ReRankConfig>,
-    /// The query to retrieve against.
-    pub query: String,
-}
-impl RetrieversRetrieveParams {
-    /// Creates the parameters from the required `query`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(query: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            mode: Default::default(),
-            rerank_top_n: Default::default(),
-            rerank_config: Default::default(),
-            query: query.into(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `mode` body field.
-    #[must_use]
-    pub fn mode(
-        mut self,
-        value: impl Into<crate::types::CompositeRetrievalMode>,
-    ) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets the `rerank_top_n` body field.
-    #[must_use]
-    pub fn rerank_top_n(mut self, value: i64) -> Self {
-        self.rerank_top_n = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `rerank_top_n` body field as an explicit `null`.
-    #[must_use]
-    pub fn rerank_top_n_null(mut self) -> Self {
-        self.rerank_top_n = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `rerank_config` body field.
-    #[must_use]
-    pub fn rerank_config(
-        mut self,
-        value: impl Into<crate::types::ReRankConfig>,
-    ) -> Self {
-        self.rerank_config = Some(value.into());
-        self
-    }
-    /// Sets the `query` body field.
-    #[must_use]
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = value.into();
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/retrievers/{retriever_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrieversUpdateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// A name for the retriever.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// The pipelines this retriever uses.
-    pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
-}
-impl RetrieversUpdateParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `name` body field as an explicit `null`.
-    #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `pipelines` body field.
-    #[must_use]
-    pub fn pipelines(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::RetrieverPipeline>>,
-    ) -> Self {
-        self.pipelines = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sends the `pipelines` body field as `null`.
-    #[must_use]
-    pub fn pipelines_null(mut self) -> Self {
-        self.pipelines = None;
-        self
-    }
-}
-/// Parameters of `PUT /api/v1/retrievers`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct RetrieversUpsertParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// A name for the retriever tool. Will default to the pipeline name if not provided.
-    pub name: String,
-    /// The pipelines this retriever uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
-}
-impl RetrieversUpsertParams {
-    /// Creates the parameters from the required `name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            name: name.into(),
-            pipelines: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `pipelines` body field.
-    #[must_use]
-    pub fn pipelines(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::RetrieverPipeline>>,
-    ) -> Self {
-        self.pipelines = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/sheets/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SheetsCreateSpreadsheetJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration_id: crate::Nullable<String>,
-    /// Inline configuration
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
-    /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
-    /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
-    /// Deprecated: use `configuration` instead.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub config: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
-    /// The ID of the file to parse
-    pub file_id: String,
-}
-impl SheetsCreateSpreadsheetJobParams {
-    /// Creates the parameters from the required `file_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(file_id: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            configuration_id: Default::default(),
-            configuration: Default::default(),
-            webhook_configuration_ids: Default::default(),
-            webhook_configurations: Default::default(),
-            config: Default::default(),
-            file_id: file_id.into(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `configuration_id` body field.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_id_null(mut self) -> Self {
-        self.configuration_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `configuration` body field.
-    #[must_use]
-    pub fn configuration(
-        mut self,
-        value: impl Into<crate::types::SpreadsheetParsingConfig>,
-    ) -> Self {
-        self.configuration = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_null(mut self) -> Self {
-        self.configuration = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configuration_ids` body field.
-    #[must_use]
-    pub fn webhook_configuration_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configuration_ids_null(mut self) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configurations` body field.
-    #[must_use]
-    pub fn webhook_configurations(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
-    ) -> Self {
-        self.webhook_configurations = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configurations` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configurations_null(mut self) -> Self {
-        self.webhook_configurations = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `config` body field.
-    #[must_use]
-    pub fn config(
-        mut self,
-        value: impl Into<crate::types::SpreadsheetParsingConfig>,
-    ) -> Self {
-        self.config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `config` body field as an explicit `null`.
-    #[must_use]
-    pub fn config_null(mut self) -> Self {
-        self.config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = value.into();
-        self
-    }
-}
-/// Parameters of `DELETE /api/v1/sheets/jobs/{spreadsheet_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SheetsDeleteSpreadsheetJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl SheetsDeleteSpreadsheetJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SheetsGetResultRegionParams {
-    /// Expires At Seconds
-    ///
-    /// Sent as the `expires_at_seconds` query parameter.
-    #[serde(skip)]
-    pub expires_at_seconds: Option<i64>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl SheetsGetResultRegionParams {
-    /// Sets the `expires_at_seconds` query parameter.
-    #[must_use]
-    pub fn expires_at_seconds(mut self, value: i64) -> Self {
-        self.expires_at_seconds = Some(value);
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SheetsGetSpreadsheetJobParams {
-    /// Include Results
-    ///
-    /// Sent as the `include_results` query parameter.
-    #[serde(skip)]
-    pub include_results: Option<bool>,
-    /// Optional fields to populate on the response. Valid values: metadata_state_transitions.
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl SheetsGetSpreadsheetJobParams {
-    /// Sets the `include_results` query parameter.
-    #[must_use]
-    pub fn include_results(mut self, value: bool) -> Self {
-        self.include_results = Some(value);
-        self
-    }
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/sheets/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SheetsListSpreadsheetJobsParams {
-    /// Include Results
-    ///
-    /// Sent as the `include_results` query parameter.
-    #[serde(skip)]
-    pub include_results: Option<bool>,
-    /// Filter by job status
-    ///
-    /// Sent as the `status` query parameter.
-    #[serde(skip)]
-    pub status: Option<crate::types::SheetsListSpreadsheetJobsParamsStatus>,
-    /// Filter by specific job IDs
-    ///
-    /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
-    pub job_ids: Option<Vec<String>>,
-    /// Filter by saved configuration ID
-    ///
-    /// Sent as the `configuration_id` query parameter.
-    #[serde(skip)]
-    pub configuration_id: Option<String>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Page Size
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Page Token
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Include items created at or after this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_after: Option<String>,
-    /// Include items created at or before this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_before: Option<String>,
-}
-impl SheetsListSpreadsheetJobsParams {
-    /// Sets the `include_results` query parameter.
-    #[must_use]
-    pub fn include_results(mut self, value: bool) -> Self {
-        self.include_results = Some(value);
-        self
-    }
-    /// Sets the `status` query parameter.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::SheetsListSpreadsheetJobsParamsStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets the `job_ids` query parameter.
-    #[must_use]
-    pub fn job_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.job_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `configuration_id` query parameter.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = Some(value.into());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_after` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_before` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_before = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/split/jobs/{split_job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SplitCancelJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl SplitCancelJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v1/split/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SplitCreateJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transaction_id: crate::Nullable<String>,
-    /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
-    /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
-    /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration_id: crate::Nullable<String>,
-    /// Inline configuration
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration: crate::Nullable<crate::types::SplitConfiguration>,
-    /// File ID or parse job ID
-    pub file_input: String,
-}
-impl SplitCreateJobParams {
-    /// Creates the parameters from the required `file_input`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(file_input: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            transaction_id: Default::default(),
-            webhook_configuration_ids: Default::default(),
-            webhook_configurations: Default::default(),
-            configuration_id: Default::default(),
-            configuration: Default::default(),
-            file_input: file_input.into(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `transaction_id` body field.
-    #[must_use]
-    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.transaction_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `transaction_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn transaction_id_null(mut self) -> Self {
-        self.transaction_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configuration_ids` body field.
-    #[must_use]
-    pub fn webhook_configuration_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configuration_ids_null(mut self) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configurations` body field.
-    #[must_use]
-    pub fn webhook_configurations(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
-    ) -> Self {
-        self.webhook_configurations = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configurations` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configurations_null(mut self) -> Self {
-        self.webhook_configurations = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `configuration_id` body field.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_id_null(mut self) -> Self {
-        self.configuration_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `configuration` body field.
-    #[must_use]
-    pub fn configuration(
-        mut self,
-        value: impl Into<crate::types::SplitConfiguration>,
-    ) -> Self {
-        self.configuration = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_null(mut self) -> Self {
-        self.configuration = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_input` body field.
-    #[must_use]
-    pub fn file_input(mut self, value: impl Into<String>) -> Self {
-        self.file_input = value.into();
-        self
-    }
-}
-/// Parameters of `DELETE /api/v1/split/jobs/{split_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SplitDeleteJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl SplitDeleteJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/split/jobs/{split_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SplitGetJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl SplitGetJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v1/split/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct SplitListJobsParams {
-    /// Filter by job status (pending, processing, completed, failed, cancelled)
-    ///
-    /// Sent as the `status` query parameter.
-    #[serde(skip)]
-    pub status: Option<crate::types::SplitListJobsParamsStatus>,
-    /// Filter by specific job IDs
-    ///
-    /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
-    pub job_ids: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Page Size
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Page Token
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Include items created at or after this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_after: Option<String>,
-    /// Include items created at or before this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_before: Option<String>,
-}
-impl SplitListJobsParams {
-    /// Sets the `status` query parameter.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::SplitListJobsParamsStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets the `job_ids` query parameter.
-    #[must_use]
-    pub fn job_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.job_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_after` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_before` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_before = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/batches/{batch_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2BatchesCancelParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl V2BatchesCancelParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/batches`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2BatchesCreateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
-    /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
-    /// Directory whose files should be processed.
-    pub source_directory_id: String,
-    /// Batch configuration snapshot to apply to this source directory.
-    pub config: crate::types::BatchConfiguration,
-}
-impl V2BatchesCreateParams {
-    /// Creates the parameters from the required `source_directory_id`, `config`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        source_directory_id: impl Into<String>,
-        config: impl Into<crate::types::BatchConfiguration>,
-    ) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            webhook_configuration_ids: Default::default(),
-            webhook_configurations: Default::default(),
-            source_directory_id: source_directory_id.into(),
-            config: config.into(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `webhook_configuration_ids` body field.
-    #[must_use]
-    pub fn webhook_configuration_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configuration_ids_null(mut self) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configurations` body field.
-    #[must_use]
-    pub fn webhook_configurations(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
-    ) -> Self {
-        self.webhook_configurations = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configurations` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configurations_null(mut self) -> Self {
-        self.webhook_configurations = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `source_directory_id` body field.
-    #[must_use]
-    pub fn source_directory_id(mut self, value: impl Into<String>) -> Self {
-        self.source_directory_id = value.into();
-        self
-    }
-    /// Sets the `config` body field.
-    #[must_use]
-    pub fn config(mut self, value: impl Into<crate::types::BatchConfiguration>) -> Self {
-        self.config = value.into();
-        self
-    }
-}
-/// Parameters of `GET /api/v2/batches`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2BatchesListParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Page Size
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Page Token
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Created At On Or After
-    ///
-    /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_after: Option<String>,
-    /// Created At On Or Before
-    ///
-    /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_before: Option<String>,
-    /// Status
-    ///
-    /// Sent as the `status` query parameter.
-    #[serde(skip)]
-    pub status: Option<crate::types::V2BatchesListParamsStatus>,
-    /// Source Directory Id
-    ///
-    /// Sent as the `source_directory_id` query parameter.
-    #[serde(skip)]
-    pub source_directory_id: Option<String>,
-}
-impl V2BatchesListParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_after` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_before` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_before = Some(value.into());
-        self
-    }
-    /// Sets the `status` query parameter.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::V2BatchesListParamsStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets the `source_directory_id` query parameter.
-    #[must_use]
-    pub fn source_directory_id(mut self, value: impl Into<String>) -> Self {
-        self.source_directory_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v2/batches/{batch_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2BatchesRetrieveParams {
-    /// Fields to expand. Supported value: results.
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl V2BatchesRetrieveParams {
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/classify/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ClassifyCancelJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl V2ClassifyCancelJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/classify`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ClassifyCreateJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
-    /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
-    /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration_id: crate::Nullable<String>,
-    /// Inline classify configuration (required if configuration_id is not provided)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration: crate::Nullable<crate::types::ClassifyV2Configuration>,
-    /// File ID or parse job ID to classify
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_input: crate::Nullable<String>,
-    /// Deprecated: use file_input instead
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// Deprecated: use file_input instead
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub parse_job_id: crate::Nullable<String>,
-    /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transaction_id: crate::Nullable<String>,
-}
-impl V2ClassifyCreateJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `webhook_configuration_ids` body field.
-    #[must_use]
-    pub fn webhook_configuration_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configuration_ids_null(mut self) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configurations` body field.
-    #[must_use]
-    pub fn webhook_configurations(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
-    ) -> Self {
-        self.webhook_configurations = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configurations` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configurations_null(mut self) -> Self {
-        self.webhook_configurations = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `configuration_id` body field.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_id_null(mut self) -> Self {
-        self.configuration_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `configuration` body field.
-    #[must_use]
-    pub fn configuration(
-        mut self,
-        value: impl Into<crate::types::ClassifyV2Configuration>,
-    ) -> Self {
-        self.configuration = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_null(mut self) -> Self {
-        self.configuration = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_input` body field.
-    #[must_use]
-    pub fn file_input(mut self, value: impl Into<String>) -> Self {
-        self.file_input = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_input` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_input_null(mut self) -> Self {
-        self.file_input = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `parse_job_id` body field.
-    #[must_use]
-    pub fn parse_job_id(mut self, value: impl Into<String>) -> Self {
-        self.parse_job_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `parse_job_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn parse_job_id_null(mut self) -> Self {
-        self.parse_job_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `transaction_id` body field.
-    #[must_use]
-    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.transaction_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `transaction_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn transaction_id_null(mut self) -> Self {
-        self.transaction_id = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v2/classify/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ClassifyGetJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl V2ClassifyGetJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v2/classify`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ClassifyListJobsParams {
-    /// Number of items per page
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Token for pagination
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Filter by job status
-    ///
-    /// Sent as the `status` query parameter.
-    #[serde(skip)]
-    pub status: Option<crate::types::V2ClassifyListJobsParamsStatus>,
-    /// Filter by specific job IDs
-    ///
-    /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
-    pub job_ids: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Filter by configuration ID
-    ///
-    /// Sent as the `configuration_id` query parameter.
-    #[serde(skip)]
-    pub configuration_id: Option<String>,
-    /// Include items created at or after this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_after: Option<String>,
-    /// Include items created at or before this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_before: Option<String>,
-}
-impl V2ClassifyListJobsParams {
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `status` query parameter.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::V2ClassifyListJobsParamsStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets the `job_ids` query parameter.
-    #[must_use]
-    pub fn job_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.job_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `configuration_id` query parameter.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_after` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_before` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_before = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/extract/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ExtractCancelJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl V2ExtractCancelJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/extract`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ExtractCreateJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
-    /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
-    /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration_id: crate::Nullable<String>,
-    /// Inline configuration with extract options and optional parse settings
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration: crate::Nullable<crate::types::ExtractConfiguration>,
-    /// File ID or parse job ID to extract from
-    pub file_input: String,
-}
-impl V2ExtractCreateJobParams {
-    /// Creates the parameters from the required `file_input`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(file_input: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            webhook_configuration_ids: Default::default(),
-            webhook_configurations: Default::default(),
-            configuration_id: Default::default(),
-            configuration: Default::default(),
-            file_input: file_input.into(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `webhook_configuration_ids` body field.
-    #[must_use]
-    pub fn webhook_configuration_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configuration_ids_null(mut self) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configurations` body field.
-    #[must_use]
-    pub fn webhook_configurations(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
-    ) -> Self {
-        self.webhook_configurations = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configurations` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configurations_null(mut self) -> Self {
-        self.webhook_configurations = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `configuration_id` body field.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_id_null(mut self) -> Self {
-        self.configuration_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `configuration` body field.
-    #[must_use]
-    pub fn configuration(
-        mut self,
-        value: impl Into<crate::types::ExtractConfiguration>,
-    ) -> Self {
-        self.configuration = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_null(mut self) -> Self {
-        self.configuration = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_input` body field.
-    #[must_use]
-    pub fn file_input(mut self, value: impl Into<String>) -> Self {
-        self.file_input = value.into();
-        self
-    }
-}
-/// Parameters of `DELETE /api/v2/extract/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ExtractDeleteJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl V2ExtractDeleteJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/extract/schema/generate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ExtractGenerateExtractionSchemaParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Name for the generated configuration (auto-generated if omitted)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// Natural language description of the data structure to extract
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub prompt: crate::Nullable<String>,
-    /// Optional file ID to analyze for schema generation
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// Optional schema to validate, refine, or extend
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_schema: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractV2SchemaGenerateRequestDataSchemaValue>,
-        >,
-    >,
-}
-impl V2ExtractGenerateExtractionSchemaParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `name` body field as an explicit `null`.
-    #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `prompt` body field.
-    #[must_use]
-    pub fn prompt(mut self, value: impl Into<String>) -> Self {
-        self.prompt = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `prompt` body field as an explicit `null`.
-    #[must_use]
-    pub fn prompt_null(mut self) -> Self {
-        self.prompt = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_schema` body field.
-    #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractV2SchemaGenerateRequestDataSchemaValue>,
-        >,
-    ) -> Self {
-        self.data_schema = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `data_schema` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_schema_null(mut self) -> Self {
-        self.data_schema = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v2/extract/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ExtractGetJobParams {
-    /// Additional fields to include: configuration, extract_metadata, usage
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl V2ExtractGetJobParams {
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v2/extract`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ExtractListJobsParams {
-    /// Filter by document input type (file_id or parse_job_id)
-    ///
-    /// Sent as the `document_input_type` query parameter.
-    #[serde(skip)]
-    pub document_input_type: Option<String>,
-    /// Filter by file input value
-    ///
-    /// Sent as the `file_input` query parameter.
-    #[serde(skip)]
-    pub file_input: Option<String>,
-    /// Deprecated: use file_input instead
-    ///
-    /// Sent as the `document_input_value` query parameter.
-    #[serde(skip)]
-    pub document_input_value: Option<String>,
-    /// Filter by status
-    ///
-    /// Sent as the `status` query parameter.
-    #[serde(skip)]
-    pub status: Option<crate::types::V2ExtractListJobsParamsStatus>,
-    /// Number of items per page
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Token for pagination
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Filter by specific job IDs
-    ///
-    /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
-    pub job_ids: Option<Vec<String>>,
-    /// Additional fields to include: configuration, extract_metadata
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Filter by configuration ID
-    ///
-    /// Sent as the `configuration_id` query parameter.
-    #[serde(skip)]
-    pub configuration_id: Option<String>,
-    /// Include items created at or after this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_after: Option<String>,
-    /// Include items created at or before this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_before: Option<String>,
-}
-impl V2ExtractListJobsParams {
-    /// Sets the `document_input_type` query parameter.
-    #[must_use]
-    pub fn document_input_type(mut self, value: impl Into<String>) -> Self {
-        self.document_input_type = Some(value.into());
-        self
-    }
-    /// Sets the `file_input` query parameter.
-    #[must_use]
-    pub fn file_input(mut self, value: impl Into<String>) -> Self {
-        self.file_input = Some(value.into());
-        self
-    }
-    /// Sets the `document_input_value` query parameter.
-    #[must_use]
-    pub fn document_input_value(mut self, value: impl Into<String>) -> Self {
-        self.document_input_value = Some(value.into());
-        self
-    }
-    /// Sets the `status` query parameter.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::V2ExtractListJobsParamsStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `job_ids` query parameter.
-    #[must_use]
-    pub fn job_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.job_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `configuration_id` query parameter.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_after` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_before` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_before = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/extract/schema/validation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ExtractValidateExtractionSchemaParams {
-    /// JSON Schema to validate for use with extract jobs
-    pub data_schema: ::std::collections::BTreeMap<
-        String,
-        Option<crate::types::ExtractV2SchemaValidateRequestDataSchemaValue>,
-    >,
-}
-impl V2ExtractValidateExtractionSchemaParams {
-    /// Creates the parameters from the required `data_schema`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        data_schema: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractV2SchemaValidateRequestDataSchemaValue>,
-        >,
-    ) -> Self {
-        Self { data_schema }
-    }
-    /// Sets the `data_schema` body field.
-    #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractV2SchemaValidateRequestDataSchemaValue>,
-        >,
-    ) -> Self {
-        self.data_schema = value;
-        self
-    }
-}
 /// Parameters of `GET /api/v2/organizations`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -73258,587 +73571,21 @@ impl V2OrganizationsListParams {
         self
     }
 }
-/// Parameters of `POST /api/v2/parse/{job_id}/cancel`.
+/// Parameters of `GET /api/v2/projects/{project_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct V2ParseCancelJobParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
+pub struct V2ProjectsGetParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl V2ParseCancelJobParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
+impl V2ProjectsGetParams {
     /// Sets the `organization_id` query parameter.
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/parse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ParseFileParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Arbitrary key/value tags to attach to this job. Returned when retrieving the job. Not searchable. Limits apply to the number of entries and the length of keys and values; oversized metadata is rejected.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
-    /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
-    pub tier: crate::types::ParseRequestConfigurationTier,
-    /// Version for the selected tier. Use `latest`, or pin one of that tier's dated versions.
-    ///
-    /// Current `latest` by tier:
-    /// - `fast`: `2026-06-15`
-    /// - `cost_effective`: `2026-08-19`
-    /// - `agentic`: `2026-08-19`
-    /// - `agentic_plus`: `2026-08-19`
-    ///
-    /// Full list: `GET /api/v2/parse/versions`.
-    pub version: crate::types::ParseRequestConfigurationVersion,
-    /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub client_name: crate::Nullable<String>,
-    /// Document processing options including OCR, table extraction, and chart parsing
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
-    /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
-    /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
-    /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub webhook_configurations: Option<
-        Vec<crate::types::LlamaParseWebhookConfiguration>,
-    >,
-    /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_options: Option<crate::types::LlamaParseInputOptions>,
-    /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crop_box: Option<crate::types::LlamaParseCropBox>,
-    /// Page selection: limit total pages or specify exact pages to process
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
-    /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub disable_cache: crate::Nullable<bool>,
-    /// Output formatting options for markdown, text, and extracted images
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_options: Option<crate::types::LlamaParseOutputOptions>,
-    /// Job execution controls including timeouts and failure thresholds
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
-    /// ID of a saved parse configuration. When set, `tier` and `version` default to the saved configuration's values — omit them or pass `'configured'`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration_id: crate::Nullable<String>,
-    /// ID of an existing file in the project to parse. Mutually exclusive with source_url
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// Public URL of the document to parse. Mutually exclusive with file_id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub source_url: crate::Nullable<String>,
-    /// HTTP/HTTPS proxy for fetching source_url. Ignored if using file_id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub http_proxy: crate::Nullable<String>,
-}
-impl V2ParseFileParams {
-    /// Creates the parameters from the required `tier`, `version`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        tier: impl Into<crate::types::ParseRequestConfigurationTier>,
-        version: impl Into<crate::types::ParseRequestConfigurationVersion>,
-    ) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            user_metadata: Default::default(),
-            webhook_configuration_ids: Default::default(),
-            tier: tier.into(),
-            version: version.into(),
-            client_name: Default::default(),
-            processing_options: Default::default(),
-            fast_options: Default::default(),
-            agentic_options: Default::default(),
-            webhook_configurations: Default::default(),
-            input_options: Default::default(),
-            crop_box: Default::default(),
-            page_ranges: Default::default(),
-            disable_cache: Default::default(),
-            output_options: Default::default(),
-            processing_control: Default::default(),
-            configuration_id: Default::default(),
-            file_id: Default::default(),
-            source_url: Default::default(),
-            http_proxy: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `user_metadata` body field.
-    #[must_use]
-    pub fn user_metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.user_metadata = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `user_metadata` body field as an explicit `null`.
-    #[must_use]
-    pub fn user_metadata_null(mut self) -> Self {
-        self.user_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configuration_ids` body field.
-    #[must_use]
-    pub fn webhook_configuration_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sends the `webhook_configuration_ids` body field as an explicit `null`.
-    #[must_use]
-    pub fn webhook_configuration_ids_null(mut self) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `tier` body field.
-    #[must_use]
-    pub fn tier(
-        mut self,
-        value: impl Into<crate::types::ParseRequestConfigurationTier>,
-    ) -> Self {
-        self.tier = value.into();
-        self
-    }
-    /// Sets the `version` body field.
-    #[must_use]
-    pub fn version(
-        mut self,
-        value: impl Into<crate::types::ParseRequestConfigurationVersion>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
-    /// Sets the `client_name` body field.
-    #[must_use]
-    pub fn client_name(mut self, value: impl Into<String>) -> Self {
-        self.client_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `client_name` body field as an explicit `null`.
-    #[must_use]
-    pub fn client_name_null(mut self) -> Self {
-        self.client_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `processing_options` body field.
-    #[must_use]
-    pub fn processing_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseProcessingOptions>,
-    ) -> Self {
-        self.processing_options = Some(value.into());
-        self
-    }
-    /// Sets the `fast_options` body field.
-    #[must_use]
-    pub fn fast_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseFastOptions>,
-    ) -> Self {
-        self.fast_options = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `fast_options` body field as an explicit `null`.
-    #[must_use]
-    pub fn fast_options_null(mut self) -> Self {
-        self.fast_options = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `agentic_options` body field.
-    #[must_use]
-    pub fn agentic_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseAgenticOptions>,
-    ) -> Self {
-        self.agentic_options = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `agentic_options` body field as an explicit `null`.
-    #[must_use]
-    pub fn agentic_options_null(mut self) -> Self {
-        self.agentic_options = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `webhook_configurations` body field.
-    #[must_use]
-    pub fn webhook_configurations(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::LlamaParseWebhookConfiguration>,
-        >,
-    ) -> Self {
-        self.webhook_configurations = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `input_options` body field.
-    #[must_use]
-    pub fn input_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseInputOptions>,
-    ) -> Self {
-        self.input_options = Some(value.into());
-        self
-    }
-    /// Sets the `crop_box` body field.
-    #[must_use]
-    pub fn crop_box(
-        mut self,
-        value: impl Into<crate::types::LlamaParseCropBox>,
-    ) -> Self {
-        self.crop_box = Some(value.into());
-        self
-    }
-    /// Sets the `page_ranges` body field.
-    #[must_use]
-    pub fn page_ranges(
-        mut self,
-        value: impl Into<crate::types::LlamaParsePageRanges>,
-    ) -> Self {
-        self.page_ranges = Some(value.into());
-        self
-    }
-    /// Sets the `disable_cache` body field.
-    #[must_use]
-    pub fn disable_cache(mut self, value: bool) -> Self {
-        self.disable_cache = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `disable_cache` body field as an explicit `null`.
-    #[must_use]
-    pub fn disable_cache_null(mut self) -> Self {
-        self.disable_cache = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `output_options` body field.
-    #[must_use]
-    pub fn output_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseOutputOptions>,
-    ) -> Self {
-        self.output_options = Some(value.into());
-        self
-    }
-    /// Sets the `processing_control` body field.
-    #[must_use]
-    pub fn processing_control(
-        mut self,
-        value: impl Into<crate::types::LlamaParseProcessingControl>,
-    ) -> Self {
-        self.processing_control = Some(value.into());
-        self
-    }
-    /// Sets the `configuration_id` body field.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `configuration_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn configuration_id_null(mut self) -> Self {
-        self.configuration_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `file_id` body field.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `file_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `source_url` body field.
-    #[must_use]
-    pub fn source_url(mut self, value: impl Into<String>) -> Self {
-        self.source_url = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `source_url` body field as an explicit `null`.
-    #[must_use]
-    pub fn source_url_null(mut self) -> Self {
-        self.source_url = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `http_proxy` body field.
-    #[must_use]
-    pub fn http_proxy(mut self, value: impl Into<String>) -> Self {
-        self.http_proxy = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `http_proxy` body field as an explicit `null`.
-    #[must_use]
-    pub fn http_proxy_null(mut self) -> Self {
-        self.http_proxy = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v2/parse/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ParseGetJobParams {
-    /// Fields to include: text, markdown, items, metadata, forms, job_metadata, usage, text_content_metadata, markdown_content_metadata, items_content_metadata, metadata_content_metadata, forms_content_metadata, raw_words_content_metadata, xlsx_content_metadata, output_pdf_content_metadata, images_content_metadata. Metadata fields include presigned URLs.
-    ///
-    /// Sent as the `expand` query parameter.
-    #[serde(skip)]
-    pub expand: Option<Vec<String>>,
-    /// Filter to specific image filenames (optional). Example: image_0.png,image_1.jpg
-    ///
-    /// Sent as the `image_filenames` query parameter.
-    #[serde(skip)]
-    pub image_filenames: Option<String>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl V2ParseGetJobParams {
-    /// Sets the `expand` query parameter.
-    #[must_use]
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `image_filenames` query parameter.
-    #[must_use]
-    pub fn image_filenames(mut self, value: impl Into<String>) -> Self {
-        self.image_filenames = Some(value.into());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// Parameters of `GET /api/v2/parse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ParseListJobsParams {
-    /// Number of items per page
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Token for pagination
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Filter by job status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED)
-    ///
-    /// Sent as the `status` query parameter.
-    #[serde(skip)]
-    pub status: Option<crate::types::V2ParseListJobsParamsStatus>,
-    /// Filter by specific job IDs
-    ///
-    /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
-    pub job_ids: Option<Vec<String>>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Include items created at or after this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_after: Option<String>,
-    /// Include items created at or before this timestamp (inclusive)
-    ///
-    /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
-    pub created_at_on_or_before: Option<String>,
-}
-impl V2ParseListJobsParams {
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `status` query parameter.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::V2ParseListJobsParamsStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets the `job_ids` query parameter.
-    #[must_use]
-    pub fn job_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.job_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_after` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `created_at_on_or_before` query parameter.
-    #[must_use]
-    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.created_at_on_or_before = Some(value.into());
-        self
-    }
-}
-/// Parameters of `POST /api/v2/parse/upload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct V2ParseUploadFileMultipartParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// The file to upload and parse.
-    #[serde(skip)]
-    pub file: crate::FileUpload,
-    /// How to parse the file (tier, version, options), sent as a JSON text part.
-    pub configuration: crate::types::ParseRequestConfiguration,
-}
-impl V2ParseUploadFileMultipartParams {
-    /// Creates the parameters from the required `file`, `configuration`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        file: crate::FileUpload,
-        configuration: impl Into<crate::types::ParseRequestConfiguration>,
-    ) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            file,
-            configuration: configuration.into(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `file` body field.
-    #[must_use]
-    pub fn file(mut self, value: crate::FileUpload) -> Self {
-        self.file = value;
-        self
-    }
-    /// Sets the `configuration` body field.
-    #[must_use]
-    pub fn configuration(
-        mut self,
-        value: impl Into<crate::types::ParseRequestConfiguration>,
-    ) -> Self {
-        self.configuration = value.into();
         self
     }
 }
@@ -73893,21 +73640,660 @@ impl V2ProjectsListParams {
         self
     }
 }
-/// Parameters of `GET /api/v2/projects/{project_id}`.
+/// Parameters of `POST /api/alpha/verify/{job_id}/cancel`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct V2ProjectsRetrieveParams {
+pub struct VerifyCancelParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
     #[serde(skip)]
     pub organization_id: Option<String>,
 }
-impl V2ProjectsRetrieveParams {
+impl VerifyCancelParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
     /// Sets the `organization_id` query parameter.
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/alpha/verify`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct VerifyCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// File ID of the document to analyze
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_input: crate::Nullable<String>,
+    /// Deprecated: use file_input instead
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// Verify configuration (defaults applied when omitted)
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration: crate::Nullable<crate::types::VerifyConfiguration>,
+    /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transaction_id: crate::Nullable<String>,
+}
+impl VerifyCreateParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_input` body field.
+    #[must_use]
+    pub fn file_input(mut self, value: impl Into<String>) -> Self {
+        self.file_input = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_input` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_input_null(mut self) -> Self {
+        self.file_input = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `configuration` body field.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: impl Into<crate::types::VerifyConfiguration>,
+    ) -> Self {
+        self.configuration = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `configuration` body field as an explicit `null`.
+    #[must_use]
+    pub fn configuration_null(mut self) -> Self {
+        self.configuration = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `transaction_id` body field.
+    #[must_use]
+    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.transaction_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `transaction_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn transaction_id_null(mut self) -> Self {
+        self.transaction_id = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `GET /api/alpha/verify/{job_id}/details`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct VerifyGetDetailsParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl VerifyGetDetailsParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/alpha/verify/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct VerifyGetParams {
+    /// Optional fields to include (e.g. `result`).
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl VerifyGetParams {
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/alpha/verify`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct VerifyListParams {
+    /// Number of items per page
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Token for pagination
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Filter by job status
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<crate::types::VerifyListParamsStatus>,
+    /// Filter by specific job IDs
+    ///
+    /// Sent as the `job_ids` query parameter.
+    #[serde(skip)]
+    pub job_ids: Option<Vec<String>>,
+    /// Optional fields to include (e.g. `result`).
+    ///
+    /// Sent as the `expand` query parameter.
+    #[serde(skip)]
+    pub expand: Option<Vec<String>>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Include items created at or after this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_after` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_after: Option<String>,
+    /// Include items created at or before this timestamp (inclusive)
+    ///
+    /// Sent as the `created_at_on_or_before` query parameter.
+    #[serde(skip)]
+    pub created_at_on_or_before: Option<String>,
+}
+impl VerifyListParams {
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `status` query parameter.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::VerifyListParamsStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets the `job_ids` query parameter.
+    #[must_use]
+    pub fn job_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.job_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `expand` query parameter.
+    #[must_use]
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_after` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `created_at_on_or_before` query parameter.
+    #[must_use]
+    pub fn created_at_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_on_or_before = Some(value.into());
+        self
+    }
+}
+/// Parameters of `POST /api/v1/beta/webhook-configs`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct WebhookConfigsCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// URL to receive webhook POST notifications.
+    pub webhook_url: String,
+    /// Shared secret used to sign deliveries to this endpoint. Write-only: it is never returned in responses.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_signing_secret: crate::Nullable<String>,
+    /// Custom HTTP headers sent with each webhook request.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// Events to subscribe to. If null, all events are delivered.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_events: crate::Nullable<
+        Vec<crate::types::WebhookConfigCreateRequestWebhookEventsItem>,
+    >,
+    /// Response format sent to the webhook: 'string' (default) or 'json'.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_output_format: crate::Nullable<
+        crate::types::WebhookConfigCreateRequestWebhookOutputFormat,
+    >,
+}
+impl WebhookConfigsCreateParams {
+    /// Creates the parameters from the required `webhook_url`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(webhook_url: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            webhook_url: webhook_url.into(),
+            webhook_signing_secret: Default::default(),
+            webhook_headers: Default::default(),
+            webhook_events: Default::default(),
+            webhook_output_format: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `webhook_url` body field.
+    #[must_use]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = value.into();
+        self
+    }
+    /// Sets the `webhook_signing_secret` body field.
+    #[must_use]
+    pub fn webhook_signing_secret(mut self, value: impl Into<String>) -> Self {
+        self.webhook_signing_secret = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `webhook_signing_secret` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_signing_secret_null(mut self) -> Self {
+        self.webhook_signing_secret = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_headers` body field.
+    #[must_use]
+    pub fn webhook_headers(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.webhook_headers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `webhook_headers` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_headers_null(mut self) -> Self {
+        self.webhook_headers = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_events` body field.
+    #[must_use]
+    pub fn webhook_events(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::WebhookConfigCreateRequestWebhookEventsItem>,
+        >,
+    ) -> Self {
+        self.webhook_events = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_events` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_events_null(mut self) -> Self {
+        self.webhook_events = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_output_format` body field.
+    #[must_use]
+    pub fn webhook_output_format(
+        mut self,
+        value: impl Into<crate::types::WebhookConfigCreateRequestWebhookOutputFormat>,
+    ) -> Self {
+        self.webhook_output_format = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `webhook_output_format` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_output_format_null(mut self) -> Self {
+        self.webhook_output_format = crate::Nullable::Null;
+        self
+    }
+}
+/// Parameters of `DELETE /api/v1/beta/webhook-configs/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct WebhookConfigsDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl WebhookConfigsDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/webhook-configs`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct WebhookConfigsListParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl WebhookConfigsListParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/webhook-configs/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct WebhookConfigsRetrieveParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl WebhookConfigsRetrieveParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `PUT /api/v1/beta/webhook-configs/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct WebhookConfigsUpdateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Updated webhook URL.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_url: crate::Nullable<String>,
+    /// Updated signing secret (write-only). Send to rotate the secret.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_signing_secret: crate::Nullable<String>,
+    /// Updated headers.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// Updated event subscriptions.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_events: crate::Nullable<
+        Vec<crate::types::WebhookConfigUpdateRequestWebhookEventsItem>,
+    >,
+    /// Updated output format.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_output_format: crate::Nullable<
+        crate::types::WebhookConfigUpdateRequestWebhookOutputFormat,
+    >,
+}
+impl WebhookConfigsUpdateParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `webhook_url` body field.
+    #[must_use]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `webhook_url` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_url_null(mut self) -> Self {
+        self.webhook_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_signing_secret` body field.
+    #[must_use]
+    pub fn webhook_signing_secret(mut self, value: impl Into<String>) -> Self {
+        self.webhook_signing_secret = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `webhook_signing_secret` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_signing_secret_null(mut self) -> Self {
+        self.webhook_signing_secret = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_headers` body field.
+    #[must_use]
+    pub fn webhook_headers(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.webhook_headers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `webhook_headers` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_headers_null(mut self) -> Self {
+        self.webhook_headers = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_events` body field.
+    #[must_use]
+    pub fn webhook_events(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::WebhookConfigUpdateRequestWebhookEventsItem>,
+        >,
+    ) -> Self {
+        self.webhook_events = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_events` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_events_null(mut self) -> Self {
+        self.webhook_events = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_output_format` body field.
+    #[must_use]
+    pub fn webhook_output_format(
+        mut self,
+        value: impl Into<crate::types::WebhookConfigUpdateRequestWebhookOutputFormat>,
+    ) -> Self {
+        self.webhook_output_format = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `webhook_output_format` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_output_format_null(mut self) -> Self {
+        self.webhook_output_format = crate::Nullable::Null;
         self
     }
 }

@@ -19,14 +19,14 @@ use std::path::PathBuf;
 use std::pin::Pin;
 
 use llama_cloud::types::{
-    BetaAgentDataSearchParams, BetaFilesUploadParams, ChatCreateParams, ChatDeleteParams,
+    AgentDataSearchParams, FilesCreateParams, ChatCreateParams, ChatDeleteParams,
     ChatGetSummaryParams, ChatListParams, ChatRetrieveParams, ChatStreamParams,
     CloudDocumentCreate, ExtractConfiguration, ExtractConfigurationDataSchemaValue,
     FilterOperation, FilterOperationEq, FilterOperationLte, LlamaParseCropBox, OpenAIEmbedding,
     OpenAIEmbeddingConfig, ParseRequestConfiguration, PipelineFileCreate,
-    PipelinesCreateBatchDocumentsParams, PipelinesFilesAddParams, PipelinesSearchParams,
-    PipelinesUpdateExistingParams, RetrieverPipeline, RetrieversDirectRetrieveParams,
-    V2ExtractCreateJobParams, V2ParseFileParams, V2ParseUploadFileMultipartParams,
+    DocumentsCreateParams, PipelinesFilesCreateParams, PipelinesListParams,
+    PipelinesUpdateParams, RetrieverPipeline, RetrieversSearchParams,
+    ExtractCreateParams, ParsingCreateParams, ParsingUploadParams,
 };
 use llama_cloud::{Client, FileUpload};
 use serde_json::{Value, json};
@@ -91,17 +91,17 @@ const CASES: &[(&str, Run)] = &[
         let embedding = OpenAIEmbeddingConfig::default()
             .component(OpenAIEmbedding::default().api_key("sk-emb"));
         #[allow(deprecated, reason = "the published SDK's `pipelines.update` route")]
-        let call = c.pipelines().update_existing(
+        let call = c.pipelines().update(
             "pl-1",
-            PipelinesUpdateExistingParams::default().embedding_config(embedding),
+            PipelinesUpdateParams::default().embedding_config(embedding),
         );
         Box::pin(sent(call))
     }),
     ("pipelines_update_name_null", |c| {
         #[allow(deprecated, reason = "the published SDK's `pipelines.update` route")]
-        let call = c.pipelines().update_existing(
+        let call = c.pipelines().update(
             "pl-1",
-            PipelinesUpdateExistingParams::default()
+            PipelinesUpdateParams::default()
                 .name_null()
                 .data_sink_id("ds-1"),
         );
@@ -122,16 +122,16 @@ const CASES: &[(&str, Run)] = &[
             ),
         ]);
         Box::pin(sent(
-            c.v2().extract().create_job(
-                V2ExtractCreateJobParams::new("file-1")
+            c.extract().create(
+                ExtractCreateParams::new("file-1")
                     .configuration(ExtractConfiguration::new(schema).tier("agentic")),
             ),
         ))
     }),
     ("parsing_create", |c| {
         Box::pin(sent(
-            c.v2().parse().file(
-                V2ParseFileParams::new("fast", "latest")
+            c.parsing().create(
+                ParsingCreateParams::new("fast", "latest")
                     .source_url("https://example.com/report.pdf")
                     .crop_box(LlamaParseCropBox::default().top(0.1).left(0))
                     .disable_cache(true),
@@ -139,8 +139,8 @@ const CASES: &[(&str, Run)] = &[
         ))
     }),
     ("parsing_create_upload", |c| {
-        Box::pin(sent(c.v2().parse().upload_file_multipart(
-            V2ParseUploadFileMultipartParams::new(
+        Box::pin(sent(c.parsing().upload(
+            ParsingUploadParams::new(
                 FileUpload::new(&b"%PDF-1.7 test"[..]).filename("report.pdf"),
                 ParseRequestConfiguration::new("cost_effective", "2026-06-15"),
             ),
@@ -148,7 +148,7 @@ const CASES: &[(&str, Run)] = &[
     }),
     ("files_create", |c| {
         Box::pin(sent(
-            c.beta().files().upload(BetaFilesUploadParams::new(
+            c.files().create(FilesCreateParams::new(
                 "user_data",
                 FileUpload::new(&b"hello world"[..])
                     .filename("notes.txt")
@@ -164,9 +164,9 @@ const CASES: &[(&str, Run)] = &[
             deprecated,
             reason = "the published SDK's `pipelines.documents.create` route"
         )]
-        Box::pin(sent(c.pipelines().create_batch_documents(
+        Box::pin(sent(c.pipelines().documents().create(
             "pl-1",
-            PipelinesCreateBatchDocumentsParams::new([document]),
+            DocumentsCreateParams::new([document]),
         )))
     }),
     ("pipelines_files_create", |c| {
@@ -183,7 +183,7 @@ const CASES: &[(&str, Run)] = &[
         let call = c
             .pipelines()
             .files()
-            .add("pl-1", PipelinesFilesAddParams::new(files));
+            .create("pl-1", PipelinesFilesCreateParams::new(files));
         Box::pin(sent(call))
     }),
     ("agent_data_search", |c| {
@@ -199,7 +199,7 @@ const CASES: &[(&str, Run)] = &[
         ]);
         Box::pin(sent(
             c.beta().agent_data().search(
-                BetaAgentDataSearchParams::new("agent-1")
+                AgentDataSearchParams::new("agent-1")
                     .filter(filter)
                     .page_size(5),
             ),
@@ -208,8 +208,8 @@ const CASES: &[(&str, Run)] = &[
     ("pipelines_list", |c| {
         #[allow(deprecated, reason = "the published SDK's `pipelines.list` route")]
         Box::pin(sent(
-            c.pipelines().search(
-                PipelinesSearchParams::default()
+            c.pipelines().list(
+                PipelinesListParams::default()
                     .project_id("proj-1")
                     .pipeline_name("docs"),
             ),
@@ -220,8 +220,8 @@ const CASES: &[(&str, Run)] = &[
             .name("docs")
             .description("All docs");
         Box::pin(sent(
-            c.retrievers().direct_retrieve(
-                RetrieversDirectRetrieveParams::new("q3 revenue")
+            c.retrievers().search(
+                RetrieversSearchParams::new("q3 revenue")
                     .pipelines([pipeline])
                     .rerank_top_n(3),
             ),

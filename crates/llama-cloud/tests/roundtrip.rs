@@ -72,6 +72,46 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::AgentDataCreateResponse,
+    >(
+        "AgentDataCreateResponse",
+        &[
+            "{\"deployment_name\":\"ünïcødé 🦀\",\"data\":{\"key0\":null}}",
+            "{\"id\":null,\"deployment_name\":\"text\",\"project_id\":null,\"collection\":\"\",\"data\":{},\"created_at\":null,\"updated_at\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":null,\"deployment_name\":\"text\",\"project_id\":\"text\",\"data\":{},\"created_at\":\"\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentDataDeleteByQueryResponse,
+    >(
+        "AgentDataDeleteByQueryResponse",
+        &[
+            "{\"deleted_count\":-9223372036854775808}",
+            "{\"deleted_count\":-9223372036854775808,\"x_undeclared\":2.5}",
+            "{\"deleted_count\":0,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentDataDeleteResponse,
+    >(
+        "AgentDataDeleteResponse",
+        &[
+            "{}",
+            "{\"key0\":\"\",\"key1\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"key0\":\"quote \\\" and \\\\ and \\n\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentDataGetResponse,
+    >(
+        "AgentDataGetResponse",
+        &[
+            "{\"deployment_name\":\"quote \\\" and \\\\ and \\n\",\"data\":{\"key0\":{\"nested\":null,\"n\":-0.0},\"key1\":[null,1]}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"deployment_name\":\"ünïcødé 🦀\",\"data\":{\"key0\":\"x\"},\"created_at\":null,\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}",
+            "{\"id\":null,\"deployment_name\":\"text\",\"project_id\":null,\"data\":{\"key0\":null},\"updated_at\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
         llama_cloud::types::AgentDataSearchResponse,
     >(
         "AgentDataSearchResponse",
@@ -79,6 +119,99 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"items\":[{\"deployment_name\":\"ünïcødé 🦀\",\"data\":{}}]}",
             "{\"items\":[{\"deployment_name\":\"text\",\"project_id\":\"\",\"data\":{\"key0\":\"x\"},\"created_at\":null,\"updated_at\":null,\"x_undeclared\":9007199254740993}],\"next_page_token\":null,\"total_size\":-3,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
             "{\"items\":[{\"deployment_name\":\"ünïcødé 🦀\",\"collection\":\"ünïcødé 🦀\",\"data\":{},\"created_at\":\"\",\"x_undeclared\":9007199254740993},{\"id\":\"quote \\\" and \\\\ and \\n\",\"deployment_name\":\"text\",\"data\":{\"key0\":9007199254740993,\"key1\":9007199254740993},\"created_at\":\"\",\"updated_at\":null,\"x_undeclared\":9007199254740993}],\"next_page_token\":null,\"total_size\":-3,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentDataUpdateResponse,
+    >(
+        "AgentDataUpdateResponse",
+        &[
+            "{\"deployment_name\":\"ünïcødé 🦀\",\"data\":{\"key0\":9007199254740993,\"key1\":\"x\"}}",
+            "{\"id\":null,\"deployment_name\":\"quote \\\" and \\\\ and \\n\",\"data\":{\"key0\":9007199254740993},\"updated_at\":\"text\",\"x_undeclared\":2.5}",
+            "{\"deployment_name\":\"ünïcødé 🦀\",\"collection\":\"\",\"data\":{\"key0\":\"x\"},\"created_at\":\"text\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentsCreateResponse,
+    >(
+        "AgentsCreateResponse",
+        &[
+            "{\"id\":\"text\",\"name\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_schema\":{},\"config\":{}}",
+            "{\"id\":\"\",\"name\":\"\",\"project_id\":\"text\",\"data_schema\":{},\"config\":{\"priority\":\"low\",\"system_prompt\":null,\"cite_sources\":true,\"citation_bbox\":true,\"confidence_scores\":true,\"chunk_mode\":\"a-value-this-sdk-does-not-know\",\"high_resolution_mode\":true,\"num_pages_context\":null,\"page_range\":null,\"x_undeclared\":[null,1]},\"custom_configuration\":\"ünïcødé 🦀\",\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":null}",
+            "{\"id\":\"text\",\"name\":\"text\",\"project_id\":\"\",\"data_schema\":{\"key0\":true},\"config\":{\"priority\":\"high\",\"extraction_target\":\"PER_DOC\",\"extraction_mode\":\"PREMIUM\",\"extract_model\":\"openai-gpt-4o-mini\",\"multimodal_fast_mode\":false,\"use_reasoning\":true,\"cite_sources\":false,\"confidence_scores\":true,\"invalidate_cache\":true,\"num_pages_context\":null,\"x_undeclared\":[null,1]},\"custom_configuration\":null,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentsDeleteResponse,
+    >("AgentsDeleteResponse", &["{\"nested\":null,\"n\":-0.0}", "[null,1]", "2.5"]);
+    check::<
+        llama_cloud::types::AgentsGenerateSchemaResponse,
+    >(
+        "AgentsGenerateSchemaResponse",
+        &[
+            "{\"data_schema\":{}}",
+            "{\"data_schema\":{},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"data_schema\":{\"key0\":null},\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentsGetByNameResponse,
+    >(
+        "AgentsGetByNameResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_schema\":{\"key0\":true,\"key1\":null},\"config\":{}}",
+            "{\"id\":\"text\",\"name\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{\"key0\":null,\"key1\":true},\"config\":{\"priority\":\"critical\",\"parse_model\":\"openai-gpt-5-nano\",\"multimodal_fast_mode\":false,\"cite_sources\":true,\"confidence_scores\":true,\"high_resolution_mode\":true,\"invalidate_cache\":false,\"num_pages_context\":-3,\"page_range\":null,\"x_undeclared\":null},\"custom_configuration\":null,\"created_at\":\"\",\"updated_at\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"\",\"project_id\":\"text\",\"data_schema\":{\"key0\":3,\"key1\":\"\"},\"config\":{\"extraction_target\":\"a-value-this-sdk-does-not-know\",\"extraction_mode\":\"BALANCED\",\"extract_model\":null,\"multimodal_fast_mode\":true,\"system_prompt\":null,\"use_reasoning\":true,\"cite_sources\":true,\"confidence_scores\":false,\"chunk_mode\":\"SECTION\",\"invalidate_cache\":false,\"num_pages_context\":null,\"x_undeclared\":[null,1]},\"created_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentsGetDefaultResponse,
+    >(
+        "AgentsGetDefaultResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"data_schema\":{},\"config\":{}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"project_id\":\"text\",\"data_schema\":{\"key0\":[],\"key1\":false},\"config\":{\"priority\":\"high\",\"extraction_target\":\"PER_TABLE_ROW\",\"extraction_mode\":\"a-value-this-sdk-does-not-know\",\"multimodal_fast_mode\":true,\"system_prompt\":null,\"use_reasoning\":true,\"citation_bbox\":true,\"confidence_scores\":true,\"chunk_mode\":\"PAGE\",\"num_pages_context\":-9223372036854775808,\"x_undeclared\":null},\"created_at\":null,\"x_undeclared\":2.5}",
+            "{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"data_schema\":{\"key0\":false,\"key1\":3},\"config\":{\"priority\":\"medium\",\"extraction_mode\":\"a-value-this-sdk-does-not-know\",\"extract_model\":\"openai-gpt-5-mini\",\"use_reasoning\":true,\"cite_sources\":true,\"citation_bbox\":false,\"high_resolution_mode\":false,\"page_range\":\"text\",\"x_undeclared\":\"x\"},\"custom_configuration\":null,\"updated_at\":\"\",\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentsGetResponse,
+    >(
+        "AgentsGetResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{\"key0\":3},\"config\":{}}",
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{\"key0\":[]},\"config\":{\"priority\":\"medium\",\"extraction_target\":\"a-value-this-sdk-does-not-know\",\"extraction_mode\":\"a-value-this-sdk-does-not-know\",\"extract_model\":\"gemini-2.5-pro\",\"system_prompt\":\"quote \\\" and \\\\ and \\n\",\"cite_sources\":true,\"citation_bbox\":false,\"num_pages_context\":null,\"x_undeclared\":null},\"custom_configuration\":null,\"updated_at\":\"text\",\"x_undeclared\":2.5}",
+            "{\"id\":\"\",\"name\":\"\",\"project_id\":\"\",\"data_schema\":{},\"config\":{\"priority\":null,\"extraction_mode\":\"MULTIMODAL\",\"parse_model\":null,\"multimodal_fast_mode\":false,\"system_prompt\":\"text\",\"use_reasoning\":false,\"cite_sources\":false,\"citation_bbox\":false,\"num_pages_context\":null,\"page_range\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"custom_configuration\":\"\",\"created_at\":\"\",\"updated_at\":\"\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentsListResponse,
+    >(
+        "AgentsListResponse",
+        &[
+            "[]",
+            "[{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{\"key0\":\"\"},\"config\":{\"extraction_target\":\"PER_DOC\",\"extraction_mode\":\"MULTIMODAL\",\"parse_model\":null,\"extract_model\":null,\"cite_sources\":true,\"chunk_mode\":\"SECTION\",\"high_resolution_mode\":true,\"invalidate_cache\":true,\"num_pages_context\":null,\"x_undeclared\":\"x\"},\"custom_configuration\":null,\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}]",
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"data_schema\":{\"key0\":-9223372036854775808,\"key1\":[]},\"config\":{\"priority\":null,\"extraction_target\":\"a-value-this-sdk-does-not-know\",\"parse_model\":null,\"extract_model\":null,\"system_prompt\":\"ünïcødé 🦀\",\"cite_sources\":true,\"high_resolution_mode\":false,\"page_range\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]},\"custom_configuration\":\"text\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":null,\"x_undeclared\":9007199254740993},{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"project_id\":\"text\",\"data_schema\":{\"key0\":[]},\"config\":{\"parse_model\":\"openai-gpt-4-1-nano\",\"extract_model\":\"gemini-2.0-flash\",\"multimodal_fast_mode\":false,\"system_prompt\":null,\"cite_sources\":true,\"chunk_mode\":\"PAGE\",\"page_range\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"custom_configuration\":null,\"created_at\":null,\"updated_at\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentsUpdateResponse,
+    >(
+        "AgentsUpdateResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_schema\":{\"key0\":\"text\"},\"config\":{}}",
+            "{\"id\":\"text\",\"name\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{},\"config\":{\"extraction_target\":\"PER_PAGE\",\"extraction_mode\":\"a-value-this-sdk-does-not-know\",\"parse_model\":\"a-value-this-sdk-does-not-know\",\"extract_model\":\"openai-gpt-5\",\"system_prompt\":\"\",\"confidence_scores\":false,\"chunk_mode\":\"a-value-this-sdk-does-not-know\",\"num_pages_context\":-9223372036854775808,\"page_range\":null,\"x_undeclared\":\"x\"},\"custom_configuration\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}",
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"text\",\"project_id\":\"\",\"data_schema\":{},\"config\":{\"priority\":null,\"extraction_target\":\"PER_DOC\",\"extraction_mode\":\"MULTIMODAL\",\"parse_model\":null,\"extract_model\":\"openai-gpt-4-1\",\"system_prompt\":\"text\",\"use_reasoning\":true,\"citation_bbox\":true,\"high_resolution_mode\":false,\"x_undeclared\":9007199254740993},\"custom_configuration\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AgentsValidateSchemaResponse,
+    >(
+        "AgentsValidateSchemaResponse",
+        &[
+            "{\"data_schema\":{}}",
+            "{\"data_schema\":{\"key0\":true,\"key1\":{}},\"x_undeclared\":\"x\"}",
+            "{\"data_schema\":{\"key0\":null,\"key1\":{}},\"x_undeclared\":\"x\"}",
         ],
     );
     check::<
@@ -92,12 +225,6 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
-        llama_cloud::types::AlphaVerifyListJobsParamsStatus,
-    >(
-        "AlphaVerifyListJobsParamsStatus",
-        &["\"a-value-this-sdk-does-not-know\"", "\"PENDING\"", "\"FAILED\""],
-    );
-    check::<
         llama_cloud::types::AttachmentRef,
     >(
         "AttachmentRef",
@@ -105,6 +232,26 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"type\":\"text\",\"attachment_name\":\"text\",\"source_id\":\"ünïcødé 🦀\"}",
             "{\"type\":\"ünïcødé 🦀\",\"attachment_name\":\"\",\"source_id\":\"\",\"x_undeclared\":\"x\"}",
             "{\"type\":\"\",\"attachment_name\":\"\",\"source_id\":\"\",\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AttachmentsGetResponse,
+    >(
+        "AttachmentsGetResponse",
+        &[
+            "{\"url\":\"text\",\"expires_at\":\"ünïcødé 🦀\"}",
+            "{\"url\":\"\",\"expires_at\":\"\",\"form_fields\":{\"key0\":\"\"},\"x_undeclared\":2.5}",
+            "{\"url\":\"text\",\"expires_at\":\"text\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::AttachmentsListResponse,
+    >(
+        "AttachmentsListResponse",
+        &[
+            "{\"items\":[{\"name\":\"ünïcødé 🦀\",\"size\":0},{\"name\":\"quote \\\" and \\\\ and \\n\",\"size\":-9223372036854775808}]}",
+            "{\"items\":[{\"name\":\"text\",\"size\":9007199254740993,\"x_undeclared\":[null,1]},{\"name\":\"quote \\\" and \\\\ and \\n\",\"size\":9007199254740993,\"last_modified\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}],\"x_undeclared\":9007199254740993}",
+            "{\"items\":[{\"name\":\"\",\"size\":9007199254740993,\"last_modified\":\"text\",\"x_undeclared\":\"x\"},{\"name\":\"\",\"size\":9007199254740993,\"x_undeclared\":2.5}],\"next_page_token\":null,\"x_undeclared\":\"x\"}",
         ],
     );
     check::<
@@ -486,6 +633,66 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::BatchProcessingCancelResponse,
+    >(
+        "BatchProcessingCancelResponse",
+        &[
+            "{\"job_id\":\"\",\"status\":\"failed\",\"processed_items\":0,\"message\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"job_id\":\"\",\"status\":\"completed\",\"processed_items\":9007199254740993,\"message\":\"\",\"x_undeclared\":2.5}",
+            "{\"job_id\":\"ünïcødé 🦀\",\"status\":\"dispatched\",\"processed_items\":9007199254740993,\"message\":\"\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BatchProcessingCreateResponse,
+    >(
+        "BatchProcessingCreateResponse",
+        &[
+            "{\"status\":\"a-value-this-sdk-does-not-know\",\"id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"job_type\":\"a-value-this-sdk-does-not-know\",\"total_items\":0}",
+            "{\"status\":\"cancelled\",\"effective_at\":\"ünïcødé 🦀\",\"job_record_id\":\"quote \\\" and \\\\ and \\n\",\"error_message\":null,\"id\":\"ünïcødé 🦀\",\"updated_at\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"directory_id\":null,\"job_type\":\"classify\",\"total_items\":-3,\"failed_items\":0,\"skipped_items\":-9223372036854775808,\"workflow_id\":null,\"started_at\":\"\",\"completed_at\":\"\",\"x_undeclared\":null}",
+            "{\"status\":\"dispatched\",\"effective_at\":\"text\",\"error_message\":\"\",\"id\":\"text\",\"created_at\":null,\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"directory_id\":null,\"job_type\":\"extract\",\"total_items\":9007199254740993,\"failed_items\":-9223372036854775808,\"workflow_id\":\"\",\"started_at\":null,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BatchProcessingGetItemProcessingResultsResponse,
+    >(
+        "BatchProcessingGetItemProcessingResultsResponse",
+        &[
+            "{\"item_id\":\"\",\"item_name\":\"ünïcødé 🦀\"}",
+            "{\"item_id\":\"quote \\\" and \\\\ and \\n\",\"item_name\":\"text\",\"processing_results\":[],\"x_undeclared\":9007199254740993}",
+            "{\"item_id\":\"ünïcødé 🦀\",\"item_name\":\"ünïcødé 🦀\",\"processing_results\":[],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BatchProcessingGetResponse,
+    >(
+        "BatchProcessingGetResponse",
+        &[
+            "{\"job\":{\"status\":\"completed\",\"id\":\"text\",\"project_id\":\"text\",\"job_type\":\"a-value-this-sdk-does-not-know\",\"total_items\":-3},\"progress_percentage\":3}",
+            "{\"job\":{\"status\":\"cancelled\",\"job_record_id\":\"\",\"error_message\":\"quote \\\" and \\\\ and \\n\",\"id\":\"text\",\"created_at\":\"text\",\"updated_at\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"job_type\":\"parse\",\"total_items\":0,\"processed_items\":-3,\"workflow_id\":\"ünïcødé 🦀\",\"completed_at\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"progress_percentage\":-0.5,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"job\":{\"status\":\"completed\",\"job_record_id\":\"text\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"job_type\":\"parse\",\"total_items\":9007199254740993,\"processed_items\":-3,\"failed_items\":0,\"skipped_items\":-3,\"workflow_id\":null,\"started_at\":\"ünïcødé 🦀\",\"completed_at\":\"ünïcødé 🦀\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"progress_percentage\":9007199254740993,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BatchProcessingListItemsResponse,
+    >(
+        "BatchProcessingListItemsResponse",
+        &[
+            "{}",
+            "{\"items\":[{\"status\":\"cancelled\",\"error_message\":\"\",\"item_id\":\"ünïcødé 🦀\",\"item_name\":\"\",\"skip_reason\":\"ünïcødé 🦀\",\"started_at\":null,\"completed_at\":null,\"x_undeclared\":\"x\"},{\"status\":\"a-value-this-sdk-does-not-know\",\"effective_at\":\"quote \\\" and \\\\ and \\n\",\"job_record_id\":\"text\",\"item_id\":\"\",\"item_name\":\"text\",\"started_at\":\"text\",\"completed_at\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"next_page_token\":null,\"x_undeclared\":[null,1]}",
+            "{\"items\":[{\"status\":\"cancelled\",\"effective_at\":\"\",\"job_record_id\":null,\"error_message\":\"ünïcødé 🦀\",\"item_id\":\"\",\"item_name\":\"quote \\\" and \\\\ and \\n\",\"job_id\":null,\"started_at\":\"quote \\\" and \\\\ and \\n\",\"completed_at\":\"\",\"x_undeclared\":null},{\"status\":\"failed\",\"job_record_id\":null,\"error_message\":\"quote \\\" and \\\\ and \\n\",\"item_id\":\"text\",\"item_name\":\"text\",\"job_id\":null,\"started_at\":\"quote \\\" and \\\\ and \\n\",\"completed_at\":null,\"x_undeclared\":9007199254740993}],\"next_page_token\":\"ünïcødé 🦀\",\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BatchProcessingListResponse,
+    >(
+        "BatchProcessingListResponse",
+        &[
+            "{\"items\":[{\"status\":\"pending\",\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"job_type\":\"classify\",\"total_items\":0},{\"status\":\"dispatched\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"job_type\":\"a-value-this-sdk-does-not-know\",\"total_items\":-9223372036854775808}]}",
+            "{\"items\":[],\"next_page_token\":null,\"total_size\":null,\"x_undeclared\":9007199254740993}",
+            "{\"items\":[{\"status\":\"dispatched\",\"job_record_id\":\"quote \\\" and \\\\ and \\n\",\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"\",\"job_type\":\"parse\",\"total_items\":0,\"processed_items\":-3,\"failed_items\":-3,\"workflow_id\":\"\",\"started_at\":\"text\",\"completed_at\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},{\"status\":\"running\",\"job_record_id\":\"quote \\\" and \\\\ and \\n\",\"error_message\":null,\"id\":\"text\",\"created_at\":\"\",\"updated_at\":null,\"project_id\":\"\",\"directory_id\":null,\"job_type\":\"a-value-this-sdk-does-not-know\",\"total_items\":9007199254740993,\"processed_items\":-3,\"failed_items\":-9223372036854775808,\"started_at\":\"ünïcødé 🦀\",\"completed_at\":null,\"x_undeclared\":2.5}],\"next_page_token\":\"ünïcødé 🦀\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
         llama_cloud::types::BatchQueryResponse,
     >(
         "BatchQueryResponse",
@@ -519,6 +726,52 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::BatchesCancelResponse,
+    >(
+        "BatchesCancelResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"text\",\"config\":{\"job\":{\"type\":\"extract_v2\",\"configuration_id\":\"quote \\\" and \\\\ and \\n\"}},\"status\":\"PENDING\"}",
+            "{\"id\":\"text\",\"created_at\":\"text\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"text\",\"config\":{\"job\":{\"type\":\"a-value-this-sdk-does-not-know\",\"configuration_id\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"status\":\"THROTTLED\",\"results\":null,\"x_undeclared\":2.5}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"ünïcødé 🦀\",\"config\":{\"job\":{\"type\":\"extract_v2\",\"configuration_id\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":2.5},\"status\":\"COMPLETED\",\"results\":[{\"source_directory_file_id\":\"ünïcødé 🦀\",\"error_message\":null,\"x_undeclared\":2.5}],\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BatchesCreateResponse,
+    >(
+        "BatchesCreateResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"source_directory_id\":\"quote \\\" and \\\\ and \\n\",\"config\":{\"job\":{\"type\":\"a-value-this-sdk-does-not-know\",\"configuration_id\":\"text\"}},\"status\":\"CANCELLED\"}",
+            "{\"id\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"source_directory_id\":\"\",\"config\":{\"job\":{\"type\":\"extract_v2\",\"configuration_id\":\"\",\"x_undeclared\":\"x\"},\"x_undeclared\":\"x\"},\"status\":\"PENDING\",\"results\":[{\"source_directory_file_id\":\"\",\"job_reference\":null,\"error_message\":\"\",\"x_undeclared\":9007199254740993},{\"source_directory_file_id\":\"\",\"job_reference\":null,\"error_message\":null,\"x_undeclared\":[null,1]}],\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"\",\"created_at\":\"ünïcødé 🦀\",\"project_id\":\"\",\"source_directory_id\":\"text\",\"config\":{\"job\":{\"type\":\"a-value-this-sdk-does-not-know\",\"configuration_id\":\"\",\"x_undeclared\":null},\"x_undeclared\":9007199254740993},\"status\":\"FAILED\",\"results\":[],\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BatchesGetResponse,
+    >(
+        "BatchesGetResponse",
+        &[
+            "{\"id\":\"text\",\"project_id\":\"text\",\"source_directory_id\":\"\",\"config\":{\"job\":{\"type\":\"extract_v2\",\"configuration_id\":\"ünïcødé 🦀\"}},\"status\":\"THROTTLED\"}",
+            "{\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"source_directory_id\":\"\",\"config\":{\"job\":{\"type\":\"extract_v2\",\"configuration_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},\"x_undeclared\":\"x\"},\"status\":\"THROTTLED\",\"x_undeclared\":2.5}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"\",\"config\":{\"job\":{\"type\":\"extract_v2\",\"configuration_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":[null,1]},\"status\":\"THROTTLED\",\"results\":null,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BatchesListParamsStatus,
+    >(
+        "BatchesListParamsStatus",
+        &["\"a-value-this-sdk-does-not-know\"", "\"RUNNING\"", "\"CANCELLED\""],
+    );
+    check::<
+        llama_cloud::types::BatchesListResponse,
+    >(
+        "BatchesListResponse",
+        &[
+            "{\"items\":[{\"id\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"source_directory_id\":\"text\",\"config\":{\"job\":{\"type\":\"parse_v2\",\"configuration_id\":\"text\"}},\"status\":\"THROTTLED\"},{\"id\":\"ünïcødé 🦀\",\"project_id\":\"\",\"source_directory_id\":\"text\",\"config\":{\"job\":{\"type\":\"a-value-this-sdk-does-not-know\",\"configuration_id\":\"ünïcødé 🦀\"}},\"status\":\"FAILED\"}]}",
+            "{\"items\":[],\"next_page_token\":null,\"total_size\":-9223372036854775808,\"x_undeclared\":\"x\"}",
+            "{\"items\":[{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"\",\"source_directory_id\":\"text\",\"config\":{\"job\":{\"type\":\"parse_v2\",\"configuration_id\":\"ünïcødé 🦀\"},\"x_undeclared\":2.5},\"status\":\"THROTTLED\",\"results\":[{\"source_directory_file_id\":\"quote \\\" and \\\\ and \\n\"}],\"x_undeclared\":[null,1]},{\"id\":\"\",\"created_at\":\"\",\"updated_at\":null,\"project_id\":\"text\",\"source_directory_id\":\"ünïcødé 🦀\",\"config\":{\"job\":{\"type\":\"extract_v2\",\"configuration_id\":\"ünïcødé 🦀\"},\"x_undeclared\":\"x\"},\"status\":\"a-value-this-sdk-does-not-know\",\"x_undeclared\":\"x\"}],\"next_page_token\":\"text\",\"total_size\":null,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
         llama_cloud::types::BedrockEmbedding,
     >(
         "BedrockEmbedding",
@@ -539,17 +792,25 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
-        llama_cloud::types::BetaConfigurationsListParamsProductTypeItem,
+        llama_cloud::types::BetaDirectoriesFilesListResponse,
     >(
-        "BetaConfigurationsListParamsProductTypeItem",
-        &["\"extract_v2\"", "\"spreadsheet_v1\"", "\"classify_v2\""],
+        "BetaDirectoriesFilesListResponse",
+        &[
+            "{\"items\":[]}",
+            "{\"items\":[{\"id\":\"text\",\"updated_at\":null,\"project_id\":\"ünïcødé 🦀\",\"directory_id\":\"\",\"unique_id\":\"\",\"display_name\":\"ünïcødé 🦀\",\"file_id\":\"ünïcødé 🦀\",\"metadata\":{\"key0\":[],\"key1\":[]},\"deleted_at\":null,\"download_url\":{\"url\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":\"text\",\"form_fields\":{},\"x_undeclared\":\"x\"},\"x_undeclared\":[null,1]}],\"next_page_token\":null,\"x_undeclared\":2.5}",
+            "{\"items\":[{\"id\":\"text\",\"created_at\":null,\"updated_at\":\"\",\"project_id\":\"ünïcødé 🦀\",\"directory_id\":\"text\",\"unique_id\":\"quote \\\" and \\\\ and \\n\",\"display_name\":\"text\",\"file_id\":\"quote \\\" and \\\\ and \\n\",\"deleted_at\":null,\"x_undeclared\":\"x\"}],\"next_page_token\":\"quote \\\" and \\\\ and \\n\",\"total_size\":null,\"x_undeclared\":null}",
+        ],
     );
     check::<
-        llama_cloud::types::BetaDirectoriesListParamsType,
-    >("BetaDirectoriesListParamsType", &["\"index\"", "\"ephemeral\""]);
-    check::<
-        llama_cloud::types::BetaDirectoriesListParamsTypesItem,
-    >("BetaDirectoriesListParamsTypesItem", &["\"index\"", "\"user\"", "\"ephemeral\""]);
+        llama_cloud::types::BetaDirectoriesFilesUpdateResponse,
+    >(
+        "BetaDirectoriesFilesUpdateResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"project_id\":\"\",\"directory_id\":\"quote \\\" and \\\\ and \\n\",\"unique_id\":\"quote \\\" and \\\\ and \\n\",\"display_name\":\"\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"directory_id\":\"quote \\\" and \\\\ and \\n\",\"unique_id\":\"text\",\"display_name\":\"\",\"file_id\":\"ünïcødé 🦀\",\"metadata\":{\"key0\":9007199254740993,\"key1\":\"ünïcødé 🦀\"},\"download_url\":null,\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"text\",\"created_at\":null,\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"directory_id\":\"ünïcødé 🦀\",\"unique_id\":\"\",\"display_name\":\"\",\"metadata\":{\"key0\":false,\"key1\":[\"ünïcødé 🦀\",\"text\"]},\"deleted_at\":null,\"x_undeclared\":2.5}",
+        ],
+    );
     check::<
         llama_cloud::types::BetaPipelinesFilesListParamsStatusesItem,
     >(
@@ -557,19 +818,99 @@ fn every_model_type_reserializes_what_it_decoded() {
         &["\"IN_PROGRESS\"", "\"ERROR\"", "\"a-value-this-sdk-does-not-know\""],
     );
     check::<
-        llama_cloud::types::BetaSheetsListSpreadsheetJobsParamsStatus,
+        llama_cloud::types::BetaPipelinesFilesListResponse,
     >(
-        "BetaSheetsListSpreadsheetJobsParamsStatus",
-        &["\"CANCELLED\"", "\"SUCCESS\"", "\"PARTIAL_SUCCESS\""],
+        "BetaPipelinesFilesListResponse",
+        &[
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"pipeline_id\":\"\"}]}",
+            "{\"items\":[{\"id\":\"text\",\"name\":null,\"file_size\":0,\"project_id\":null,\"last_modified_at\":\"text\",\"file_id\":\"\",\"pipeline_id\":\"\",\"permission_info\":null,\"custom_metadata\":{},\"data_source_id\":\"text\",\"status\":\"NOT_STARTED\",\"status_updated_at\":\"text\",\"created_at\":null,\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":2.5},{\"id\":\"\",\"name\":null,\"external_file_id\":\"text\",\"file_size\":null,\"file_type\":\"\",\"project_id\":\"ünïcødé 🦀\",\"pipeline_id\":\"\",\"resource_info\":{\"key0\":null,\"key1\":null},\"permission_info\":{\"key0\":{},\"key1\":[]},\"data_source_id\":null,\"status\":null,\"status_updated_at\":null,\"created_at\":\"\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993}],\"next_page_token\":null,\"total_size\":null,\"x_undeclared\":2.5}",
+            "{\"items\":[],\"next_page_token\":null,\"total_size\":-9223372036854775808,\"x_undeclared\":9007199254740993}",
+        ],
     );
     check::<
-        llama_cloud::types::BetaSplitListJobsParamsStatus,
-    >("BetaSplitListJobsParamsStatus", &["\"pending\"", "\"failed\"", "\"processing\""]);
-    check::<
-        llama_cloud::types::BetaUsageMetricsAggregateParamsGroupByItem,
+        llama_cloud::types::BetaSheetsCreateResponse,
     >(
-        "BetaUsageMetricsAggregateParamsGroupByItem",
-        &["\"a-value-this-sdk-does-not-know\"", "\"tier\"", "\"event_type\""],
+        "BetaSheetsCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"configuration\":{},\"status\":\"SUCCESS\",\"created_at\":\"text\",\"updated_at\":\"text\",\"file_id\":null}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"ünïcødé 🦀\",\"project_id\":\"\",\"configuration\":{\"generate_additional_metadata\":false,\"use_experimental_processing\":false,\"table_merge_sensitivity\":\"strong\",\"specialization\":null,\"x_undeclared\":9007199254740993},\"status\":\"PENDING\",\"parameters\":{\"webhook_configurations\":null,\"x_undeclared\":9007199254740993},\"configuration_id\":\"quote \\\" and \\\\ and \\n\",\"metadata_state_transitions\":null,\"created_at\":\"\",\"updated_at\":\"\",\"errors\":[\"ünïcødé 🦀\",\"quote \\\" and \\\\ and \\n\"],\"file_id\":null,\"file\":null,\"x_undeclared\":2.5}",
+            "{\"id\":\"\",\"user_id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"configuration\":{\"sheet_names\":[],\"extraction_range\":null,\"use_experimental_processing\":true,\"table_merge_sensitivity\":\"weak\",\"specialization\":\"text\",\"x_undeclared\":9007199254740993},\"config\":{\"tier\":\"cost_effective\",\"sheet_names\":[\"text\",\"\"],\"extraction_range\":null,\"use_experimental_processing\":false,\"x_undeclared\":2.5},\"status\":\"a-value-this-sdk-does-not-know\",\"configuration_id\":null,\"metadata_state_transitions\":{\"key0\":2.5,\"key1\":2.5},\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"success\":true,\"regions\":[{\"region_id\":\"ünïcødé 🦀\",\"sheet_name\":\"text\",\"location\":\"quote \\\" and \\\\ and \\n\",\"region_type\":\"quote \\\" and \\\\ and \\n\",\"title\":null,\"description\":null,\"x_undeclared\":\"x\"}],\"errors\":[],\"file_id\":null,\"file\":{\"id\":\"\",\"created_at\":null,\"updated_at\":\"ünïcødé 🦀\",\"name\":\"text\",\"external_file_id\":null,\"project_id\":\"\",\"resource_info\":{},\"permission_info\":{},\"data_source_id\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":null,\"x_undeclared\":null},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BetaSheetsDeleteResponse,
+    >("BetaSheetsDeleteResponse", &["{\"nested\":null,\"n\":-0.0}", "null"]);
+    check::<
+        llama_cloud::types::BetaSheetsGetResponse,
+    >(
+        "BetaSheetsGetResponse",
+        &[
+            "{\"id\":\"text\",\"user_id\":\"ünïcødé 🦀\",\"project_id\":\"\",\"configuration\":{},\"status\":\"CANCELLED\",\"created_at\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"file_id\":null}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"configuration\":{\"tier\":\"cost_effective\",\"extraction_range\":null,\"use_experimental_processing\":true,\"table_merge_sensitivity\":\"strong\",\"specialization\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]},\"status\":\"a-value-this-sdk-does-not-know\",\"parameters\":{\"x_undeclared\":[null,1]},\"metadata_state_transitions\":{},\"created_at\":\"text\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"file_id\":null,\"file\":null,\"x_undeclared\":2.5}",
+            "{\"id\":\"text\",\"user_id\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"configuration\":{\"extraction_range\":\"quote \\\" and \\\\ and \\n\",\"generate_additional_metadata\":true,\"specialization\":null,\"x_undeclared\":2.5},\"status\":\"a-value-this-sdk-does-not-know\",\"configuration_id\":null,\"metadata_state_transitions\":{},\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"success\":false,\"regions\":[],\"file_id\":\"\",\"file\":null,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BetaSheetsGetResultRegionResponse,
+    >(
+        "BetaSheetsGetResultRegionResponse",
+        &[
+            "{\"url\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":\"\"}",
+            "{\"url\":\"ünïcødé 🦀\",\"expires_at\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"url\":\"\",\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"form_fields\":{\"key0\":\"quote \\\" and \\\\ and \\n\",\"key1\":\"\"},\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BetaSheetsListParamsStatus,
+    >(
+        "BetaSheetsListParamsStatus",
+        &["\"a-value-this-sdk-does-not-know\"", "\"CANCELLED\"", "\"PENDING\""],
+    );
+    check::<
+        llama_cloud::types::BetaSheetsListResponse,
+    >(
+        "BetaSheetsListResponse",
+        &[
+            "{\"items\":[{\"id\":\"text\",\"user_id\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"configuration\":{},\"status\":\"PENDING\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"file_id\":null},{\"id\":\"ünïcødé 🦀\",\"user_id\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"configuration\":{},\"status\":\"PENDING\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"\",\"file_id\":null}]}",
+            "{\"items\":[{\"id\":\"\",\"user_id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"configuration\":{\"tier\":\"a-value-this-sdk-does-not-know\",\"sheet_names\":[],\"extraction_range\":\"ünïcødé 🦀\",\"use_experimental_processing\":false,\"flatten_hierarchical_tables\":true,\"specialization\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},\"config\":{\"tier\":\"cost_effective\",\"sheet_names\":null,\"include_hidden_cells\":true,\"extraction_range\":null,\"generate_additional_metadata\":true,\"flatten_hierarchical_tables\":false,\"specialization\":\"text\",\"x_undeclared\":null},\"status\":\"SUCCESS\",\"created_at\":\"\",\"updated_at\":\"text\",\"success\":null,\"file_id\":\"text\",\"file\":{\"id\":\"\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"external_file_id\":null,\"file_type\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"last_modified_at\":null,\"resource_info\":null,\"permission_info\":{},\"data_source_id\":null,\"expires_at\":null,\"x_undeclared\":\"x\"},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"configuration\":{\"tier\":\"a-value-this-sdk-does-not-know\",\"sheet_names\":[],\"extraction_range\":null,\"generate_additional_metadata\":false,\"use_experimental_processing\":true,\"table_merge_sensitivity\":\"weak\",\"specialization\":null,\"x_undeclared\":2.5},\"status\":\"CANCELLED\",\"parameters\":{\"webhook_configurations\":null,\"x_undeclared\":9007199254740993},\"metadata_state_transitions\":{\"key0\":2.5},\"created_at\":\"\",\"updated_at\":\"\",\"success\":false,\"regions\":[{\"sheet_name\":\"ünïcødé 🦀\",\"location\":\"quote \\\" and \\\\ and \\n\",\"region_type\":\"\"},{\"sheet_name\":\"\",\"location\":\"text\",\"region_type\":\"\"}],\"errors\":[\"text\",\"quote \\\" and \\\\ and \\n\"],\"file_id\":null,\"file\":{\"id\":\"\",\"created_at\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"external_file_id\":null,\"project_id\":\"text\",\"last_modified_at\":null,\"permission_info\":{},\"purpose\":\"ünïcødé 🦀\",\"x_undeclared\":null},\"x_undeclared\":2.5}],\"x_undeclared\":\"x\"}",
+            "{\"items\":[{\"id\":\"\",\"user_id\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"configuration\":{\"sheet_names\":[],\"extraction_range\":\"\",\"generate_additional_metadata\":true,\"use_experimental_processing\":true,\"specialization\":\"\",\"x_undeclared\":\"x\"},\"config\":null,\"status\":\"PENDING\",\"configuration_id\":\"text\",\"metadata_state_transitions\":null,\"created_at\":\"text\",\"updated_at\":\"text\",\"success\":true,\"file_id\":\"quote \\\" and \\\\ and \\n\",\"file\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},{\"id\":\"\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"configuration\":{\"tier\":\"a-value-this-sdk-does-not-know\",\"include_hidden_cells\":false,\"use_experimental_processing\":true,\"flatten_hierarchical_tables\":false,\"specialization\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},\"config\":null,\"status\":\"PENDING\",\"parameters\":{\"x_undeclared\":\"x\"},\"metadata_state_transitions\":null,\"created_at\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"success\":true,\"regions\":[{\"sheet_name\":\"\",\"location\":\"quote \\\" and \\\\ and \\n\",\"region_type\":\"ünïcødé 🦀\"}],\"worksheet_metadata\":[{\"sheet_name\":\"\"}],\"errors\":[\"quote \\\" and \\\\ and \\n\",\"quote \\\" and \\\\ and \\n\"],\"file_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}],\"next_page_token\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BetaSplitCreateResponse,
+    >(
+        "BetaSplitCreateResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"project_id\":\"\",\"user_id\":\"ünïcødé 🦀\",\"document_input\":{\"type\":\"ünïcødé 🦀\",\"value\":\"\"},\"categories\":[{\"name\":\"text\"},{\"name\":\"text\"}],\"status\":\"text\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"updated_at\":null,\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"\",\"configuration_id\":\"ünïcødé 🦀\",\"document_input\":{\"type\":\"quote \\\" and \\\\ and \\n\",\"value\":\"\",\"x_undeclared\":null},\"categories\":[{\"name\":\"\",\"x_undeclared\":null}],\"status\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"user_id\":\"ünïcødé 🦀\",\"configuration_id\":null,\"document_input\":{\"type\":\"text\",\"value\":\"text\",\"x_undeclared\":9007199254740993},\"categories\":[{\"name\":\"ünïcødé 🦀\",\"x_undeclared\":null},{\"name\":\"quote \\\" and \\\\ and \\n\",\"description\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"status\":\"\",\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BetaSplitGetResponse,
+    >(
+        "BetaSplitGetResponse",
+        &[
+            "{\"id\":\"\",\"project_id\":\"\",\"user_id\":\"ünïcødé 🦀\",\"document_input\":{\"type\":\"\",\"value\":\"ünïcødé 🦀\"},\"categories\":[{\"name\":\"quote \\\" and \\\\ and \\n\"},{\"name\":\"text\"}],\"status\":\"text\"}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"text\",\"user_id\":\"text\",\"configuration_id\":null,\"document_input\":{\"type\":\"\",\"value\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"},\"categories\":[],\"status\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"user_id\":\"text\",\"configuration_id\":null,\"document_input\":{\"type\":\"ünïcødé 🦀\",\"value\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]},\"categories\":[{\"name\":\"\",\"x_undeclared\":2.5}],\"status\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::BetaSplitListParamsStatus,
+    >(
+        "BetaSplitListParamsStatus",
+        &["\"pending\"", "\"a-value-this-sdk-does-not-know\"", "\"processing\""],
+    );
+    check::<
+        llama_cloud::types::BetaSplitListResponse,
+    >(
+        "BetaSplitListResponse",
+        &[
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"document_input\":{\"type\":\"quote \\\" and \\\\ and \\n\",\"value\":\"text\"},\"categories\":[],\"status\":\"text\"},{\"id\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"text\",\"document_input\":{\"type\":\"text\",\"value\":\"\"},\"categories\":[],\"status\":\"\"}]}",
+            "{\"items\":[{\"id\":\"\",\"created_at\":\"\",\"updated_at\":null,\"project_id\":\"text\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"document_input\":{\"type\":\"\",\"value\":\"ünïcødé 🦀\",\"x_undeclared\":null},\"categories\":[],\"status\":\"\",\"result\":null,\"error_message\":null,\"x_undeclared\":[null,1]},{\"id\":\"text\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"document_input\":{\"type\":\"ünïcødé 🦀\",\"value\":\"ünïcødé 🦀\",\"x_undeclared\":2.5},\"categories\":[],\"status\":\"text\",\"result\":null,\"error_message\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}],\"x_undeclared\":\"x\"}",
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"ünïcødé 🦀\",\"document_input\":{\"type\":\"ünïcødé 🦀\",\"value\":\"text\",\"x_undeclared\":2.5},\"categories\":[{\"name\":\"ünïcødé 🦀\"}],\"status\":\"ünïcødé 🦀\",\"result\":{\"segments\":[],\"x_undeclared\":null},\"error_message\":\"text\",\"x_undeclared\":\"x\"},{\"id\":\"\",\"updated_at\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"configuration_id\":\"\",\"document_input\":{\"type\":\"\",\"value\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},\"categories\":[{\"name\":\"quote \\\" and \\\\ and \\n\"}],\"status\":\"text\",\"result\":{\"segments\":[],\"x_undeclared\":null},\"x_undeclared\":null}],\"next_page_token\":\"\",\"total_size\":-3,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
     );
     check::<
         llama_cloud::types::BoxAuthMechanism,
@@ -688,6 +1029,46 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::ClassifierCreateResponse,
+    >(
+        "ClassifierCreateResponse",
+        &[
+            "{\"status\":\"SUCCESS\",\"id\":\"\",\"rules\":[],\"user_id\":\"ünïcødé 🦀\",\"project_id\":\"\"}",
+            "{\"status\":\"CANCELLED\",\"effective_at\":\"ünïcødé 🦀\",\"job_record_id\":\"quote \\\" and \\\\ and \\n\",\"id\":\"\",\"updated_at\":null,\"rules\":[{\"type\":\"ünïcødé 🦀\",\"description\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"user_id\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"mode\":\"FAST\",\"parsing_configuration\":{\"lang\":\"rs_latin\",\"max_pages\":null,\"x_undeclared\":\"x\"},\"x_undeclared\":2.5}",
+            "{\"status\":\"a-value-this-sdk-does-not-know\",\"job_record_id\":null,\"error_message\":null,\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"updated_at\":null,\"rules\":[{\"type\":\"text\",\"description\":\"text\",\"x_undeclared\":null}],\"user_id\":\"\",\"project_id\":\"text\",\"parsing_configuration\":{\"max_pages\":-3,\"target_pages\":null,\"x_undeclared\":[null,1]},\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ClassifierGetResponse,
+    >(
+        "ClassifierGetResponse",
+        &[
+            "{\"status\":\"CANCELLED\",\"id\":\"ünïcødé 🦀\",\"rules\":[{\"type\":\"text\",\"description\":\"text\"}],\"user_id\":\"text\",\"project_id\":\"ünïcødé 🦀\"}",
+            "{\"status\":\"CANCELLED\",\"job_record_id\":null,\"id\":\"\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"rules\":[],\"user_id\":\"text\",\"project_id\":\"\",\"parsing_configuration\":{\"lang\":\"dar\",\"max_pages\":-9223372036854775808,\"target_pages\":null,\"x_undeclared\":2.5},\"x_undeclared\":null}",
+            "{\"status\":\"a-value-this-sdk-does-not-know\",\"job_record_id\":null,\"id\":\"text\",\"rules\":[{\"type\":\"ünïcødé 🦀\",\"description\":\"\",\"x_undeclared\":\"x\"},{\"type\":\"text\",\"description\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]}],\"user_id\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"parsing_configuration\":{\"lang\":\"lv\",\"max_pages\":null,\"target_pages\":[],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ClassifierGetResultsResponse,
+    >(
+        "ClassifierGetResultsResponse",
+        &[
+            "{\"items\":[]}",
+            "{\"items\":[{\"id\":\"\",\"created_at\":null,\"classify_job_id\":\"ünïcødé 🦀\",\"result\":{\"reasoning\":\"ünïcødé 🦀\",\"confidence\":3,\"type\":\"\",\"x_undeclared\":9007199254740993},\"x_undeclared\":\"x\"},{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"ünïcødé 🦀\",\"classify_job_id\":\"quote \\\" and \\\\ and \\n\",\"file_id\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"next_page_token\":\"quote \\\" and \\\\ and \\n\",\"total_size\":-3,\"x_undeclared\":2.5}",
+            "{\"items\":[{\"id\":\"\",\"updated_at\":null,\"classify_job_id\":\"ünïcødé 🦀\",\"file_id\":null,\"result\":{\"reasoning\":\"ünïcødé 🦀\",\"confidence\":3,\"type\":null,\"x_undeclared\":9007199254740993},\"x_undeclared\":null},{\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"classify_job_id\":\"ünïcødé 🦀\",\"file_id\":null,\"result\":{\"reasoning\":\"\",\"confidence\":1e+300,\"type\":\"text\",\"x_undeclared\":2.5},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"next_page_token\":\"text\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ClassifierListResponse,
+    >(
+        "ClassifierListResponse",
+        &[
+            "{\"items\":[]}",
+            "{\"items\":[],\"total_size\":-9223372036854775808,\"x_undeclared\":[null,1]}",
+            "{\"items\":[],\"next_page_token\":\"text\",\"total_size\":null,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
         llama_cloud::types::ClassifierRule,
     >(
         "ClassifierRule",
@@ -695,6 +1076,36 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"type\":\"\",\"description\":\"quote \\\" and \\\\ and \\n\"}",
             "{\"type\":\"text\",\"description\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}",
             "{\"type\":\"quote \\\" and \\\\ and \\n\",\"description\":\"\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ClassifyCancelResponse,
+    >(
+        "ClassifyCancelResponse",
+        &[
+            "{\"id\":\"\",\"file_input\":\"\",\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"ünïcødé 🦀\",\"status\":\"CANCELLED\",\"document_input_type\":\"parse_job_id\",\"configuration\":{\"rules\":[]}}",
+            "{\"id\":\"\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"file_input\":\"text\",\"project_id\":\"text\",\"user_id\":\"ünïcødé 🦀\",\"status\":\"a-value-this-sdk-does-not-know\",\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"configuration\":{\"rules\":[{\"type\":\"quote \\\" and \\\\ and \\n\",\"description\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}],\"x_undeclared\":null},\"result\":null,\"error_message\":\"quote \\\" and \\\\ and \\n\",\"configuration_id\":\"\",\"x_undeclared\":2.5}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"file_input\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"\",\"status\":\"a-value-this-sdk-does-not-know\",\"document_input_type\":\"parse_job_id\",\"configuration\":{\"rules\":[{\"type\":\"ünïcødé 🦀\",\"description\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},{\"type\":\"\",\"description\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null}],\"mode\":\"\",\"parsing_configuration\":null,\"x_undeclared\":2.5},\"result\":null,\"error_message\":\"text\",\"transaction_id\":\"\",\"parse_job_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ClassifyCreateResponse,
+    >(
+        "ClassifyCreateResponse",
+        &[
+            "{\"id\":\"\",\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"status\":\"RUNNING\",\"document_input_type\":\"file_id\",\"configuration\":{\"rules\":[{\"type\":\"quote \\\" and \\\\ and \\n\",\"description\":\"text\"},{\"type\":\"ünïcødé 🦀\",\"description\":\"quote \\\" and \\\\ and \\n\"}]}}",
+            "{\"id\":\"\",\"updated_at\":null,\"file_input\":\"text\",\"project_id\":\"\",\"user_id\":\"text\",\"status\":\"COMPLETED\",\"document_input_type\":\"file_id\",\"configuration\":{\"rules\":[{\"type\":\"\",\"description\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}],\"mode\":\"quote \\\" and \\\\ and \\n\",\"parsing_configuration\":null,\"x_undeclared\":[null,1]},\"result\":{\"reasoning\":\"text\",\"confidence\":3,\"type\":null,\"x_undeclared\":9007199254740993},\"error_message\":\"text\",\"transaction_id\":\"text\",\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":null,\"file_input\":\"text\",\"project_id\":\"text\",\"user_id\":\"ünïcødé 🦀\",\"status\":\"a-value-this-sdk-does-not-know\",\"document_input_type\":\"url\",\"configuration\":{\"rules\":[{\"type\":\"\",\"description\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}],\"parsing_configuration\":null,\"x_undeclared\":9007199254740993},\"result\":{\"reasoning\":\"\",\"confidence\":3,\"type\":\"\",\"x_undeclared\":2.5},\"error_message\":null,\"configuration_id\":\"\",\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ClassifyGetResponse,
+    >(
+        "ClassifyGetResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"file_input\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"status\":\"RUNNING\",\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"configuration\":{\"rules\":[]}}",
+            "{\"id\":\"text\",\"created_at\":\"\",\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"status\":\"CANCELLED\",\"document_input_type\":\"url\",\"configuration\":{\"rules\":[{\"type\":\"text\",\"description\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},{\"type\":\"quote \\\" and \\\\ and \\n\",\"description\":\"text\",\"x_undeclared\":\"x\"}],\"parsing_configuration\":null,\"x_undeclared\":[null,1]},\"result\":null,\"configuration_id\":\"text\",\"parse_job_id\":\"ünïcødé 🦀\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"file_input\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"CANCELLED\",\"document_input_type\":\"file_id\",\"configuration\":{\"rules\":[],\"mode\":\"ünïcødé 🦀\",\"parsing_configuration\":null,\"x_undeclared\":null},\"result\":{\"reasoning\":\"ünïcødé 🦀\",\"confidence\":9007199254740993,\"type\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},\"error_message\":null,\"configuration_id\":\"quote \\\" and \\\\ and \\n\",\"transaction_id\":null,\"parse_job_id\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}",
         ],
     );
     check::<
@@ -725,6 +1136,22 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"items\":[]}",
             "{\"items\":[],\"next_page_token\":null,\"total_size\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
             "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"classify_job_id\":\"\",\"file_id\":null,\"x_undeclared\":[null,1]},{\"id\":\"\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"classify_job_id\":\"text\",\"result\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"next_page_token\":null,\"total_size\":0,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ClassifyListParamsStatus,
+    >(
+        "ClassifyListParamsStatus",
+        &["\"CANCELLED\"", "\"RUNNING\"", "\"a-value-this-sdk-does-not-know\""],
+    );
+    check::<
+        llama_cloud::types::ClassifyListResponse,
+    >(
+        "ClassifyListResponse",
+        &[
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"file_input\":\"text\",\"project_id\":\"\",\"user_id\":\"\",\"status\":\"PENDING\",\"document_input_type\":\"url\",\"configuration\":{\"rules\":[]}}]}",
+            "{\"items\":[],\"next_page_token\":null,\"total_size\":-9223372036854775808,\"x_undeclared\":null}",
+            "{\"items\":[{\"id\":\"text\",\"updated_at\":\"\",\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"user_id\":\"\",\"status\":\"CANCELLED\",\"document_input_type\":\"url\",\"configuration\":{\"rules\":[],\"mode\":\"text\",\"parsing_configuration\":null,\"x_undeclared\":2.5},\"error_message\":null,\"configuration_id\":\"quote \\\" and \\\\ and \\n\",\"parse_job_id\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},{\"id\":\"text\",\"updated_at\":null,\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"status\":\"RUNNING\",\"document_input_type\":\"url\",\"configuration\":{\"rules\":[],\"parsing_configuration\":null,\"x_undeclared\":9007199254740993},\"result\":null,\"error_message\":null,\"configuration_id\":\"quote \\\" and \\\\ and \\n\",\"transaction_id\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"x_undeclared\":[null,1]}",
         ],
     );
     check::<
@@ -1167,6 +1594,51 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::ConfigurationsCreateResponse,
+    >(
+        "ConfigurationsCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"product_type\":\"classify_v2\",\"version\":\"ünïcødé 🦀\",\"parameters\":{\"categories\":[{\"name\":\"\"},{\"name\":\"quote \\\" and \\\\ and \\n\"}],\"product_type\":\"split_v1\"}}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"product_type\":\"split_v1\",\"version\":\"\",\"parameters\":{\"rules\":[{\"type\":\"\",\"description\":\"quote \\\" and \\\\ and \\n\"},{\"type\":\"quote \\\" and \\\\ and \\n\",\"description\":\"quote \\\" and \\\\ and \\n\"}],\"parsing_configuration\":null,\"product_type\":\"classify_v2\",\"x_undeclared\":9007199254740993},\"x_undeclared\":[null,1]}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"product_type\":\"classify_v2\",\"version\":\"\",\"parameters\":{\"product_type\":\"unknown\",\"x_undeclared\":null},\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ConfigurationsListParamsProductTypeItem,
+    >(
+        "ConfigurationsListParamsProductTypeItem",
+        &["\"a-value-this-sdk-does-not-know\"", "\"extract_v2\"", "\"spreadsheet_v1\""],
+    );
+    check::<
+        llama_cloud::types::ConfigurationsListResponse,
+    >(
+        "ConfigurationsListResponse",
+        &[
+            "{\"items\":[{\"id\":\"text\",\"name\":\"ünïcødé 🦀\",\"product_type\":\"classify_v2\",\"version\":\"\",\"parameters\":{\"data_schema\":{},\"product_type\":\"extract_v2\"}}]}",
+            "{\"items\":[],\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ConfigurationsRetrieveResponse,
+    >(
+        "ConfigurationsRetrieveResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\",\"product_type\":\"split_v1\",\"version\":\"text\",\"parameters\":{\"rules\":[],\"product_type\":\"classify_v2\"}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"product_type\":\"extract_v2\",\"version\":\"ünïcødé 🦀\",\"parameters\":{\"tier\":\"a-value-this-sdk-does-not-know\",\"sheet_names\":[],\"include_hidden_cells\":true,\"extraction_range\":null,\"generate_additional_metadata\":true,\"flatten_hierarchical_tables\":false,\"table_merge_sensitivity\":\"strong\",\"specialization\":null,\"product_type\":\"spreadsheet_v1\",\"x_undeclared\":9007199254740993},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"\",\"name\":\"text\",\"product_type\":\"parse_v2\",\"version\":\"\",\"parameters\":{\"rules\":[],\"mode\":\"text\",\"parsing_configuration\":{\"max_pages\":-3,\"x_undeclared\":9007199254740993},\"product_type\":\"classify_v2\",\"x_undeclared\":\"x\"},\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ConfigurationsUpdateResponse,
+    >(
+        "ConfigurationsUpdateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"product_type\":\"parse_v2\",\"version\":\"\",\"parameters\":{\"product_type\":\"spreadsheet_v1\"}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"product_type\":\"extract_v2\",\"version\":\"ünïcødé 🦀\",\"parameters\":{\"tier\":\"agentic\",\"sheet_names\":null,\"extraction_range\":null,\"generate_additional_metadata\":true,\"flatten_hierarchical_tables\":false,\"table_merge_sensitivity\":\"weak\",\"specialization\":\"quote \\\" and \\\\ and \\n\",\"product_type\":\"spreadsheet_v1\",\"x_undeclared\":9007199254740993},\"x_undeclared\":\"x\"}",
+            "{\"id\":\"text\",\"updated_at\":null,\"name\":\"text\",\"product_type\":\"spreadsheet_v1\",\"version\":\"\",\"parameters\":{\"categories\":[{\"name\":\"text\"}],\"product_type\":\"split_v1\",\"x_undeclared\":9007199254740993},\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
         llama_cloud::types::DataSink,
     >(
         "DataSink",
@@ -1214,6 +1686,46 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"collection_name\":\"ünïcødé 🦀\",\"url\":\"text\"}",
             "{\"uri\":\"ünïcødé 🦀\",\"collection_name\":null,\"token\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]}",
             "{\"mongodb_uri\":\"quote \\\" and \\\\ and \\n\",\"db_name\":\"\",\"collection_name\":\"quote \\\" and \\\\ and \\n\",\"vector_index_name\":\"\",\"fulltext_index_name\":\"text\",\"embedding_dimension\":0,\"class_name\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSinksCreateResponse,
+    >(
+        "DataSinksCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"sink_type\":\"ASTRA_DB\",\"component\":{\"uri\":\"text\"},\"project_id\":\"\"}",
+            "{\"id\":\"text\",\"created_at\":null,\"updated_at\":null,\"name\":\"\",\"sink_type\":\"QDRANT\",\"component\":{\"supports_nested_metadata_filters\":false,\"token\":\"\",\"api_endpoint\":\"quote \\\" and \\\\ and \\n\",\"collection_name\":\"text\",\"embedding_dimension\":9007199254740993,\"keyspace\":null,\"class_name\":\"text\",\"x_undeclared\":9007199254740993},\"project_id\":\"text\",\"x_undeclared\":null}",
+            "{\"id\":\"\",\"created_at\":null,\"name\":\"\",\"sink_type\":\"a-value-this-sdk-does-not-know\",\"component\":{\"supports_nested_metadata_filters\":true,\"index_name\":\"quote \\\" and \\\\ and \\n\",\"namespace\":\"quote \\\" and \\\\ and \\n\",\"insert_kwargs\":{\"key0\":2.5,\"key1\":null},\"class_name\":\"text\",\"x_undeclared\":null},\"project_id\":\"text\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSinksGetResponse,
+    >(
+        "DataSinksGetResponse",
+        &[
+            "{\"id\":\"text\",\"name\":\"ünïcødé 🦀\",\"sink_type\":\"PINECONE\",\"component\":{\"db_name\":\"quote \\\" and \\\\ and \\n\",\"collection_name\":\"text\"},\"project_id\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"sink_type\":\"MILVUS\",\"component\":{\"supports_nested_metadata_filters\":true,\"index_name\":\"text\",\"insert_kwargs\":null,\"class_name\":\"\",\"x_undeclared\":2.5},\"project_id\":\"\",\"x_undeclared\":\"x\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"text\",\"name\":\"text\",\"sink_type\":\"ASTRA_DB\",\"component\":{\"database\":\"ünïcødé 🦀\",\"host\":\"\",\"password\":\"quote \\\" and \\\\ and \\n\",\"port\":0,\"user\":\"\",\"table_name\":\"\",\"schema_name\":\"\",\"embed_dim\":-3,\"hnsw_settings\":null,\"x_undeclared\":null},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSinksListResponse,
+    >(
+        "DataSinksListResponse",
+        &[
+            "[{\"id\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"sink_type\":\"MONGODB_ATLAS\",\"component\":{\"key0\":2.5,\"key1\":2.5},\"project_id\":\"quote \\\" and \\\\ and \\n\"},{\"id\":\"\",\"name\":\"ünïcødé 🦀\",\"sink_type\":\"PINECONE\",\"component\":{\"search_service_endpoint\":\"ünïcødé 🦀\"},\"project_id\":\"quote \\\" and \\\\ and \\n\"}]",
+            "[]",
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":\"text\",\"name\":\"ünïcødé 🦀\",\"sink_type\":\"a-value-this-sdk-does-not-know\",\"component\":{\"collection_name\":\"ünïcødé 🦀\",\"url\":\"\",\"api_key\":\"\",\"max_retries\":-3,\"x_undeclared\":2.5},\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":2.5},{\"id\":\"text\",\"created_at\":null,\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"sink_type\":\"QDRANT\",\"component\":{\"key0\":9007199254740993},\"project_id\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSinksUpdateResponse,
+    >(
+        "DataSinksUpdateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"ünïcødé 🦀\",\"sink_type\":\"MONGODB_ATLAS\",\"component\":{\"key0\":null,\"key1\":null},\"project_id\":\"ünïcødé 🦀\"}",
+            "{\"id\":\"text\",\"created_at\":\"text\",\"name\":\"\",\"sink_type\":\"QDRANT\",\"component\":{\"uri\":\"text\",\"collection_name\":\"ünïcødé 🦀\",\"token\":\"quote \\\" and \\\\ and \\n\",\"class_name\":\"\",\"x_undeclared\":9007199254740993},\"project_id\":\"text\",\"x_undeclared\":\"x\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"updated_at\":\"\",\"name\":\"text\",\"sink_type\":\"ASTRA_DB\",\"component\":{\"supports_nested_metadata_filters\":false,\"search_service_endpoint\":\"ünïcødé 🦀\",\"search_service_api_version\":\"ünïcødé 🦀\",\"index_name\":\"\",\"client_id\":null,\"client_secret\":null,\"x_undeclared\":2.5},\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}",
         ],
     );
     check::<
@@ -1295,6 +1807,86 @@ fn every_model_type_reserializes_what_it_decoded() {
         &["[]", "{\"key0\":2.5}", "{\"key0\":{\"nested\":null,\"n\":-0.0}}"],
     );
     check::<
+        llama_cloud::types::DataSourcesCreateResponse,
+    >(
+        "DataSourcesCreateResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"\",\"source_type\":\"SLACK\",\"component\":{\"container_name\":\"quote \\\" and \\\\ and \\n\",\"account_url\":\"quote \\\" and \\\\ and \\n\"},\"project_id\":\"\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"source_type\":\"JIRA\",\"component\":{\"email\":null,\"api_token\":null,\"authentication_mechanism\":\"\",\"query\":\"text\",\"x_undeclared\":null},\"version_metadata\":{\"x_undeclared\":9007199254740993},\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]}",
+            "{\"id\":\"\",\"created_at\":\"text\",\"updated_at\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"source_type\":\"BOX\",\"custom_metadata\":null,\"component\":{\"user_principal_name\":\"text\",\"folder_path\":\"quote \\\" and \\\\ and \\n\",\"folder_id\":null,\"client_id\":\"quote \\\" and \\\\ and \\n\",\"tenant_id\":\"\",\"required_exts\":[],\"x_undeclared\":null},\"version_metadata\":{\"reader_version\":null,\"x_undeclared\":9007199254740993},\"project_id\":\"\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSourcesGetDataSourcesResponse,
+    >(
+        "DataSourcesGetDataSourcesResponse",
+        &[
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"ünïcødé 🦀\",\"source_type\":\"GOOGLE_DRIVE\",\"component\":{\"server_url\":\"\",\"authentication_mechanism\":\"ünïcødé 🦀\"},\"project_id\":\"\",\"data_source_id\":\"text\",\"pipeline_id\":\"ünïcødé 🦀\",\"last_synced_at\":\"quote \\\" and \\\\ and \\n\"}]",
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"name\":\"text\",\"source_type\":\"SLACK\",\"custom_metadata\":{\"key0\":true},\"component\":{\"supports_access_control\":true,\"bucket\":\"text\",\"aws_access_id\":\"quote \\\" and \\\\ and \\n\",\"aws_access_secret\":\"quote \\\" and \\\\ and \\n\",\"s3_endpoint_url\":\"\",\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},\"version_metadata\":{\"reader_version\":null,\"x_undeclared\":[null,1]},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_source_id\":\"\",\"pipeline_id\":\"ünïcødé 🦀\",\"last_synced_at\":\"\",\"sync_interval\":null,\"sync_schedule_set_by\":\"ünïcødé 🦀\",\"status\":null,\"status_updated_at\":null,\"x_undeclared\":null},{\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"name\":\"\",\"source_type\":\"CONFLUENCE\",\"custom_metadata\":null,\"component\":{\"channel_ids\":\"ünïcødé 🦀\",\"latest_date\":\"ünïcødé 🦀\",\"earliest_date\":\"quote \\\" and \\\\ and \\n\",\"channel_patterns\":null,\"x_undeclared\":\"x\"},\"version_metadata\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_source_id\":\"quote \\\" and \\\\ and \\n\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"last_synced_at\":\"ünïcødé 🦀\",\"sync_schedule_set_by\":\"ünïcødé 🦀\",\"status\":null,\"x_undeclared\":null}]",
+            "[{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"name\":\"ünïcødé 🦀\",\"source_type\":\"CONFLUENCE\",\"custom_metadata\":{},\"component\":{\"supports_access_control\":true,\"bucket\":\"quote \\\" and \\\\ and \\n\",\"prefix\":\"\",\"regex_pattern\":\"text\",\"aws_access_id\":\"\",\"aws_access_secret\":null,\"s3_endpoint_url\":null,\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":null},\"version_metadata\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_source_id\":\"ünïcødé 🦀\",\"pipeline_id\":\"ünïcødé 🦀\",\"last_synced_at\":\"\",\"sync_interval\":null,\"sync_schedule_set_by\":null,\"status\":\"a-value-this-sdk-does-not-know\",\"status_updated_at\":null,\"x_undeclared\":\"x\"},{\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"source_type\":\"JIRA\",\"component\":{\"bucket\":\"\",\"prefix\":null,\"regex_pattern\":null,\"aws_access_id\":\"\",\"s3_endpoint_url\":null,\"x_undeclared\":null},\"project_id\":\"ünïcødé 🦀\",\"data_source_id\":\"text\",\"pipeline_id\":\"ünïcødé 🦀\",\"last_synced_at\":\"ünïcødé 🦀\",\"status\":null,\"x_undeclared\":2.5}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSourcesGetResponse,
+    >(
+        "DataSourcesGetResponse",
+        &[
+            "{\"id\":\"text\",\"name\":\"ünïcødé 🦀\",\"source_type\":\"AZURE_STORAGE_BLOB\",\"component\":{},\"project_id\":\"\"}",
+            "{\"id\":\"\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"source_type\":\"AZURE_STORAGE_BLOB\",\"custom_metadata\":{\"key0\":true},\"component\":{\"supports_access_control\":true,\"page_ids\":\"\",\"class_name\":\"text\",\"x_undeclared\":\"x\"},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"\",\"source_type\":\"CONFLUENCE\",\"custom_metadata\":null,\"component\":{\"supports_access_control\":false,\"bucket\":\"ünïcødé 🦀\",\"prefix\":null,\"regex_pattern\":null,\"aws_access_secret\":null,\"class_name\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"version_metadata\":null,\"project_id\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSourcesGetStatusResponse,
+    >(
+        "DataSourcesGetStatusResponse",
+        &[
+            "{\"status\":\"a-value-this-sdk-does-not-know\"}",
+            "{\"job_id\":null,\"deployment_date\":null,\"status\":\"SUCCESS\",\"error\":[{\"job_id\":\"quote \\\" and \\\\ and \\n\",\"message\":\"quote \\\" and \\\\ and \\n\",\"step\":\"TRANSFORM\",\"x_undeclared\":[null,1]}],\"x_undeclared\":9007199254740993}",
+            "{\"job_id\":null,\"deployment_date\":\"ünïcødé 🦀\",\"status\":\"NOT_STARTED\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSourcesListResponse,
+    >(
+        "DataSourcesListResponse",
+        &[
+            "[{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"source_type\":\"JIRA\",\"component\":{\"client_id\":\"ünïcødé 🦀\",\"tenant_id\":\"quote \\\" and \\\\ and \\n\"},\"project_id\":\"text\"},{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"source_type\":\"AZURE_STORAGE_BLOB\",\"component\":{\"client_id\":\"ünïcødé 🦀\",\"tenant_id\":\"ünïcødé 🦀\"},\"project_id\":\"quote \\\" and \\\\ and \\n\"}]",
+            "[{\"id\":\"\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"source_type\":\"MICROSOFT_SHAREPOINT\",\"custom_metadata\":{\"key0\":null},\"component\":{\"supports_access_control\":true,\"database_ids\":\"text\",\"page_ids\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},\"version_metadata\":{\"reader_version\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},{\"id\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\",\"source_type\":\"MICROSOFT_ONEDRIVE\",\"custom_metadata\":{},\"component\":{\"api_token\":null,\"server_url\":null,\"authentication_mechanism\":\"quote \\\" and \\\\ and \\n\",\"query\":\"\",\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},\"version_metadata\":{\"reader_version\":\"2.0\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"project_id\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}]",
+            "[{\"id\":\"ünïcødé 🦀\",\"created_at\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\",\"source_type\":\"MICROSOFT_ONEDRIVE\",\"custom_metadata\":null,\"component\":{\"bucket\":\"quote \\\" and \\\\ and \\n\",\"prefix\":\"ünïcødé 🦀\",\"regex_pattern\":\"\",\"aws_access_id\":null,\"s3_endpoint_url\":null,\"x_undeclared\":\"x\"},\"version_metadata\":null,\"project_id\":\"\",\"x_undeclared\":null}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSourcesSyncResponse,
+    >(
+        "DataSourcesSyncResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"\",\"embedding_config\":{\"type\":\"VERTEXAI_EMBEDDING\"}}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":\"ünïcødé 🦀\",\"name\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"embedding_model_config\":{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"name\":\"\",\"embedding_config\":{\"type\":\"HUGGINGFACE_API_EMBEDDING\",\"component\":{},\"x_undeclared\":null},\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":null},\"pipeline_type\":\"MANAGED\",\"managed_pipeline_id\":\"ünïcødé 🦀\",\"embedding_config\":{\"type\":\"AZURE_EMBEDDING\",\"component\":{\"num_workers\":null,\"timeout\":2.0,\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},\"x_undeclared\":\"x\"},\"sparse_model_config\":{\"x_undeclared\":null},\"config_hash\":{\"embedding_config_hash\":null,\"parsing_config_hash\":\"\",\"x_undeclared\":2.5},\"data_sink\":{\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"updated_at\":null,\"name\":\"text\",\"sink_type\":\"AZUREAI_SEARCH\",\"component\":{\"token\":\"text\",\"api_endpoint\":\"\",\"collection_name\":\"quote \\\" and \\\\ and \\n\",\"embedding_dimension\":-3,\"x_undeclared\":2.5},\"project_id\":\"\",\"x_undeclared\":2.5},\"status\":\"CREATED\",\"metadata_config\":null,\"x_undeclared\":2.5}",
+            "{\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"name\":\"text\",\"project_id\":\"text\",\"embedding_model_config_id\":\"text\",\"pipeline_type\":\"PLAYGROUND\",\"managed_pipeline_id\":null,\"embedding_config\":{\"type\":\"AZURE_EMBEDDING\",\"component\":{\"embed_batch_size\":0,\"num_workers\":null,\"additional_kwargs\":{},\"api_key\":null,\"api_version\":\"text\",\"max_retries\":0,\"azure_endpoint\":\"quote \\\" and \\\\ and \\n\",\"azure_deployment\":null,\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},\"x_undeclared\":2.5},\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"sparse_similarity_top_k\":0,\"enable_reranking\":null,\"rerank_top_n\":9007199254740993,\"alpha\":null,\"search_filters\":null,\"search_filters_inference_schema\":{\"key0\":\"ünïcødé 🦀\",\"key1\":[]},\"files_top_k\":-9223372036854775808,\"retrieve_page_screenshot_nodes\":true,\"class_name\":\"\",\"x_undeclared\":null},\"data_sink\":{\"id\":\"text\",\"created_at\":null,\"updated_at\":\"ünïcødé 🦀\",\"name\":\"text\",\"sink_type\":\"MILVUS\",\"component\":{\"supports_nested_metadata_filters\":true,\"collection_name\":\"text\",\"url\":\"ünïcødé 🦀\",\"max_retries\":-3,\"client_kwargs\":{},\"x_undeclared\":9007199254740993},\"project_id\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSourcesUpdateDataSourcesResponse,
+    >(
+        "DataSourcesUpdateDataSourcesResponse",
+        &[
+            "[{\"id\":\"text\",\"name\":\"text\",\"source_type\":\"AZURE_STORAGE_BLOB\",\"component\":{\"server_url\":\"text\",\"authentication_mechanism\":\"ünïcødé 🦀\"},\"project_id\":\"text\",\"data_source_id\":\"\",\"pipeline_id\":\"ünïcødé 🦀\",\"last_synced_at\":\"quote \\\" and \\\\ and \\n\"}]",
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"text\",\"name\":\"text\",\"source_type\":\"SLACK\",\"custom_metadata\":null,\"component\":{\"server_url\":\"quote \\\" and \\\\ and \\n\",\"authentication_mechanism\":\"\",\"user_name\":null,\"api_token\":null,\"page_ids\":null,\"cql\":null,\"sync_permissions\":false,\"keep_markdown_format\":true,\"failure_handling\":{},\"x_undeclared\":2.5},\"version_metadata\":null,\"project_id\":\"\",\"data_source_id\":\"\",\"pipeline_id\":\"ünïcødé 🦀\",\"last_synced_at\":\"text\",\"sync_schedule_set_by\":null,\"status\":null,\"status_updated_at\":null,\"x_undeclared\":9007199254740993},{\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"source_type\":\"AZURE_STORAGE_BLOB\",\"custom_metadata\":null,\"component\":{\"supports_access_control\":false,\"email\":\"\",\"api_token\":\"quote \\\" and \\\\ and \\n\",\"server_url\":\"text\",\"cloud_id\":null,\"authentication_mechanism\":\"\",\"api_version\":\"3\",\"query\":\"text\",\"fields\":[],\"expand\":\"quote \\\" and \\\\ and \\n\",\"requests_per_minute\":null,\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"},\"project_id\":\"\",\"data_source_id\":\"ünïcødé 🦀\",\"pipeline_id\":\"ünïcødé 🦀\",\"last_synced_at\":\"\",\"sync_interval\":-0.5,\"status\":\"ERROR\",\"status_updated_at\":null,\"x_undeclared\":[null,1]}]",
+            "[{\"id\":\"ünïcødé 🦀\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"ünïcødé 🦀\",\"source_type\":\"JIRA_V2\",\"custom_metadata\":{\"key0\":0,\"key1\":true},\"component\":{\"user_principal_name\":\"text\",\"folder_path\":null,\"folder_id\":\"\",\"client_id\":\"ünïcødé 🦀\",\"client_secret\":\"quote \\\" and \\\\ and \\n\",\"tenant_id\":\"quote \\\" and \\\\ and \\n\",\"required_exts\":[],\"x_undeclared\":null},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_source_id\":\"text\",\"pipeline_id\":\"ünïcødé 🦀\",\"last_synced_at\":\"\",\"sync_interval\":null,\"status\":null,\"x_undeclared\":2.5}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::DataSourcesUpdateResponse,
+    >(
+        "DataSourcesUpdateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"ünïcødé 🦀\",\"source_type\":\"MICROSOFT_ONEDRIVE\",\"component\":{\"folder_id\":\"text\"},\"project_id\":\"text\"}",
+            "{\"id\":\"\",\"created_at\":\"\",\"updated_at\":null,\"name\":\"text\",\"source_type\":\"MICROSOFT_SHAREPOINT\",\"component\":{\"bucket\":\"quote \\\" and \\\\ and \\n\",\"regex_pattern\":null,\"aws_access_id\":\"\",\"s3_endpoint_url\":null,\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]},\"version_metadata\":null,\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}",
+            "{\"id\":\"\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"source_type\":\"S3\",\"component\":{\"supports_access_control\":false,\"database_ids\":\"text\",\"page_ids\":\"\",\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},\"project_id\":\"text\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
         llama_cloud::types::DeleteResponse,
     >(
         "DeleteResponse",
@@ -1302,6 +1894,58 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"deleted_count\":-3}",
             "{\"deleted_count\":9007199254740993,\"x_undeclared\":2.5}",
             "{\"deleted_count\":0,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DirectoriesCreateResponse,
+    >(
+        "DirectoriesCreateResponse",
+        &[
+            "{\"id\":\"\",\"project_id\":\"text\",\"name\":\"text\"}",
+            "{\"id\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"name\":\"\",\"description\":\"text\",\"type\":\"ephemeral\",\"connector_subscription_id\":null,\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null}",
+            "{\"id\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"type\":\"index\",\"expires_at\":null,\"system_metadata\":{\"key0\":9007199254740993,\"key1\":null},\"deleted_at\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DirectoriesGetResponse,
+    >(
+        "DirectoriesGetResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"id\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"name\":\"\",\"description\":null,\"type\":null,\"system_metadata\":null,\"deleted_at\":\"text\",\"x_undeclared\":null}",
+            "{\"id\":\"text\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"description\":\"ünïcødé 🦀\",\"type\":\"index\",\"connector_subscription_id\":\"text\",\"system_metadata\":null,\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DirectoriesListParamsType,
+    >(
+        "DirectoriesListParamsType",
+        &["\"index\"", "\"a-value-this-sdk-does-not-know\"", "\"ephemeral\""],
+    );
+    check::<
+        llama_cloud::types::DirectoriesListParamsTypesItem,
+    >(
+        "DirectoriesListParamsTypesItem",
+        &["\"ephemeral\"", "\"a-value-this-sdk-does-not-know\"", "\"index\""],
+    );
+    check::<
+        llama_cloud::types::DirectoriesListResponse,
+    >(
+        "DirectoriesListResponse",
+        &[
+            "{\"items\":[{\"id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\"}]}",
+            "{\"items\":[],\"next_page_token\":null,\"x_undeclared\":9007199254740993}",
+            "{\"items\":[{\"id\":\"\",\"created_at\":\"\",\"updated_at\":null,\"project_id\":\"\",\"name\":\"\",\"type\":null,\"connector_subscription_id\":null,\"system_metadata\":{},\"deleted_at\":null,\"x_undeclared\":[null,1]},{\"id\":\"text\",\"created_at\":null,\"updated_at\":\"\",\"project_id\":\"\",\"name\":\"text\",\"type\":null,\"expires_at\":null,\"system_metadata\":null,\"x_undeclared\":[null,1]}],\"next_page_token\":\"text\",\"total_size\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DirectoriesUpdateResponse,
+    >(
+        "DirectoriesUpdateResponse",
+        &[
+            "{\"id\":\"text\",\"project_id\":\"text\",\"name\":\"ünïcødé 🦀\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"description\":null,\"type\":\"a-value-this-sdk-does-not-know\",\"expires_at\":null,\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":\"text\",\"project_id\":\"text\",\"name\":\"text\",\"description\":\"quote \\\" and \\\\ and \\n\",\"connector_subscription_id\":null,\"expires_at\":\"ünïcødé 🦀\",\"system_metadata\":{\"key0\":[null,1],\"key1\":\"x\"},\"deleted_at\":null,\"x_undeclared\":2.5}",
         ],
     );
     check::<
@@ -1370,6 +2014,94 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::DocumentsCreateResponse,
+    >(
+        "DocumentsCreateResponse",
+        &[
+            "[{\"text\":\"quote \\\" and \\\\ and \\n\",\"metadata\":{\"key0\":{\"nested\":null,\"n\":-0.0},\"key1\":[null,1]},\"id\":\"ünïcødé 🦀\"},{\"text\":\"\",\"metadata\":{},\"id\":\"ünïcødé 🦀\"}]",
+            "[]",
+            "[{\"text\":\"quote \\\" and \\\\ and \\n\",\"metadata\":{\"key0\":null},\"excluded_llm_metadata_keys\":[\"text\",\"quote \\\" and \\\\ and \\n\"],\"page_positions\":null,\"id\":\"ünïcødé 🦀\",\"status_metadata\":{},\"x_undeclared\":2.5},{\"text\":\"\",\"metadata\":{\"key0\":9007199254740993},\"excluded_embed_metadata_keys\":[\"\"],\"excluded_llm_metadata_keys\":[\"quote \\\" and \\\\ and \\n\",\"quote \\\" and \\\\ and \\n\"],\"page_positions\":null,\"id\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::DocumentsGetChunksResponse,
+    >(
+        "DocumentsGetChunksResponse",
+        &[
+            "[{},{}]",
+            "[]",
+            "[{\"embedding\":[-0.5],\"extra_info\":{\"key0\":[null,1]},\"relationships\":{},\"metadata_template\":\"text\",\"metadata_seperator\":\"quote \\\" and \\\\ and \\n\",\"text\":\"\",\"mimetype\":\"ünïcødé 🦀\",\"end_char_idx\":null,\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":2.5},{\"extra_info\":{},\"excluded_embed_metadata_keys\":[],\"excluded_llm_metadata_keys\":[],\"relationships\":{\"key0\":{\"node_id\":\"text\"}},\"metadata_seperator\":\"ünïcødé 🦀\",\"start_char_idx\":-3,\"end_char_idx\":9007199254740993,\"x_undeclared\":9007199254740993}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::DocumentsGetResponse,
+    >(
+        "DocumentsGetResponse",
+        &[
+            "{\"text\":\"\",\"metadata\":{},\"id\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"text\":\"quote \\\" and \\\\ and \\n\",\"metadata\":{\"key0\":null,\"key1\":null},\"excluded_llm_metadata_keys\":[\"ünïcødé 🦀\"],\"id\":\"text\",\"x_undeclared\":2.5}",
+            "{\"text\":\"text\",\"metadata\":{\"key0\":{\"nested\":null,\"n\":-0.0}},\"excluded_llm_metadata_keys\":[\"\",\"text\"],\"id\":\"ünïcødé 🦀\",\"status_metadata\":{\"key0\":[null,1]},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DocumentsGetStatusCountsResponse,
+    >(
+        "DocumentsGetStatusCountsResponse",
+        &[
+            "{\"counts\":{\"key0\":9007199254740993,\"key1\":-9223372036854775808},\"total_count\":-9223372036854775808,\"pipeline_id\":\"ünïcødé 🦀\"}",
+            "{\"counts\":{\"key0\":-3},\"total_count\":-9223372036854775808,\"pipeline_id\":\"\",\"file_id\":\"quote \\\" and \\\\ and \\n\",\"only_direct_upload\":false,\"x_undeclared\":null}",
+            "{\"counts\":{\"key0\":-9223372036854775808},\"total_count\":-3,\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"data_source_id\":null,\"only_direct_upload\":false,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DocumentsGetStatusResponse,
+    >(
+        "DocumentsGetStatusResponse",
+        &[
+            "{\"status\":\"a-value-this-sdk-does-not-know\"}",
+            "{\"status\":\"PARTIAL_SUCCESS\",\"error\":[],\"effective_at\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}",
+            "{\"job_id\":null,\"status\":\"SUCCESS\",\"error\":null,\"effective_at\":null,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DocumentsListParamsStatusRefreshPolicy,
+    >("DocumentsListParamsStatusRefreshPolicy", &["\"a-value-this-sdk-does-not-know\""]);
+    check::<
+        llama_cloud::types::DocumentsListResponse,
+    >(
+        "DocumentsListResponse",
+        &[
+            "{\"documents\":[],\"limit\":0,\"offset\":-3,\"total_count\":-3}",
+            "{\"documents\":[{\"text\":\"text\",\"metadata\":{},\"excluded_embed_metadata_keys\":[\"ünïcødé 🦀\",\"text\"],\"id\":\"\",\"x_undeclared\":9007199254740993},{\"text\":\"\",\"metadata\":{\"key0\":2.5},\"page_positions\":[9007199254740993],\"id\":\"quote \\\" and \\\\ and \\n\",\"status_metadata\":{\"key0\":\"x\",\"key1\":\"x\"},\"x_undeclared\":\"x\"}],\"limit\":-3,\"offset\":0,\"total_count\":9007199254740993,\"x_undeclared\":2.5}",
+            "{\"documents\":[],\"limit\":9007199254740993,\"offset\":-3,\"total_count\":0,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::DocumentsListUnpaginatedParamsStatusRefreshPolicy,
+    >("DocumentsListUnpaginatedParamsStatusRefreshPolicy", &["\"ttl\"", "\"cached\""]);
+    check::<
+        llama_cloud::types::DocumentsListUnpaginatedResponse,
+    >(
+        "DocumentsListUnpaginatedResponse",
+        &[
+            "[{\"text\":\"ünïcødé 🦀\",\"metadata\":{\"key0\":{\"nested\":null,\"n\":-0.0}},\"id\":\"text\"},{\"text\":\"quote \\\" and \\\\ and \\n\",\"metadata\":{},\"id\":\"ünïcødé 🦀\"}]",
+            "[]",
+        ],
+    );
+    check::<
+        llama_cloud::types::DocumentsSyncResponse,
+    >("DocumentsSyncResponse", &["2.5", "null", "9007199254740993"]);
+    check::<
+        llama_cloud::types::DocumentsUpsertResponse,
+    >(
+        "DocumentsUpsertResponse",
+        &[
+            "[{\"text\":\"text\",\"metadata\":{\"key0\":\"x\",\"key1\":9007199254740993},\"id\":\"quote \\\" and \\\\ and \\n\"}]",
+            "[{\"text\":\"quote \\\" and \\\\ and \\n\",\"metadata\":{},\"excluded_embed_metadata_keys\":[\"text\",\"ünïcødé 🦀\"],\"page_positions\":[],\"id\":\"text\",\"status_metadata\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}]",
+            "[{\"text\":\"text\",\"metadata\":{\"key0\":\"x\"},\"excluded_llm_metadata_keys\":[\"quote \\\" and \\\\ and \\n\",\"\"],\"id\":\"\",\"status_metadata\":null,\"x_undeclared\":2.5},{\"text\":\"ünïcødé 🦀\",\"metadata\":{\"key0\":[null,1],\"key1\":2.5},\"excluded_embed_metadata_keys\":[\"\"],\"page_positions\":null,\"id\":\"\",\"x_undeclared\":null}]",
+        ],
+    );
+    check::<
         llama_cloud::types::ElementSegmentationConfig,
     >(
         "ElementSegmentationConfig",
@@ -1420,6 +2152,35 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::EmbeddingModelConfigsCreateResponse,
+    >(
+        "EmbeddingModelConfigsCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"ünïcødé 🦀\",\"embedding_config\":{\"type\":\"OPENAI_EMBEDDING\"},\"project_id\":\"ünïcødé 🦀\"}",
+            "{\"id\":\"\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"x_undeclared\":[null,1]},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}",
+            "{\"id\":\"text\",\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"embedding_config\":{\"type\":\"GEMINI_EMBEDDING\",\"x_undeclared\":\"x\"},\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::EmbeddingModelConfigsListResponse,
+    >(
+        "EmbeddingModelConfigsListResponse",
+        &[
+            "[]",
+            "[{\"id\":\"text\",\"name\":\"\",\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"component\":{\"api_key\":null},\"x_undeclared\":\"x\"},\"project_id\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::EmbeddingModelConfigsUpdateResponse,
+    >(
+        "EmbeddingModelConfigsUpdateResponse",
+        &[
+            "{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"embedding_config\":{\"type\":\"OPENAI_EMBEDDING\"},\"project_id\":\"ünïcødé 🦀\"}",
+            "{\"id\":\"\",\"created_at\":\"text\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"embedding_config\":{\"type\":\"VERTEXAI_EMBEDDING\",\"component\":{\"model_name\":\"quote \\\" and \\\\ and \\n\",\"location\":\"ünïcødé 🦀\",\"project\":\"\",\"embed_mode\":\"a-value-this-sdk-does-not-know\",\"additional_kwargs\":{},\"client_email\":\"ünïcødé 🦀\",\"token_uri\":null,\"private_key_id\":\"ünïcødé 🦀\",\"private_key\":\"\",\"x_undeclared\":\"x\"},\"x_undeclared\":2.5},\"project_id\":\"\",\"x_undeclared\":null}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"text\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"component\":{\"model_name\":\"\",\"num_workers\":0,\"api_key\":null,\"embedding_type\":\"text\",\"x_undeclared\":2.5},\"x_undeclared\":2.5},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
         llama_cloud::types::ExtractAgent,
     >(
         "ExtractAgent",
@@ -1464,6 +2225,16 @@ fn every_model_type_reserializes_what_it_decoded() {
         &["\"quote \\\" and \\\\ and \\n\"", "false", "-0.5"],
     );
     check::<
+        llama_cloud::types::ExtractCancelResponse,
+    >(
+        "ExtractCancelResponse",
+        &[
+            "{\"file_input\":\"text\",\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"status\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"text\"}",
+            "{\"file_input\":\"text\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"\",\"configuration_id\":null,\"configuration\":{\"max_pages\":null,\"tier\":\"agentic_plus\",\"disable_cache\":false,\"data_schema\":{\"key0\":true,\"key1\":[]},\"extraction_target\":\"per_page\",\"system_prompt\":\"text\",\"sheet_names\":null,\"parse_tier\":null,\"x_undeclared\":\"x\"},\"status\":\"ünïcødé 🦀\",\"extract_result\":null,\"created_at\":\"\",\"updated_at\":\"\",\"x_undeclared\":[null,1]}",
+            "{\"file_input\":\"ünïcødé 🦀\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"\",\"configuration\":{\"data_schema\":{\"key0\":null,\"key1\":null},\"x_undeclared\":\"x\"},\"status\":\"quote \\\" and \\\\ and \\n\",\"error_message\":null,\"created_at\":\"text\",\"updated_at\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
         llama_cloud::types::ExtractConfig,
     >(
         "ExtractConfig",
@@ -1500,6 +2271,39 @@ fn every_model_type_reserializes_what_it_decoded() {
     >(
         "ExtractConfigurationTier",
         &["\"agentic\"", "\"agentic_plus\"", "\"a-value-this-sdk-does-not-know\""],
+    );
+    check::<
+        llama_cloud::types::ExtractCreateResponse,
+    >(
+        "ExtractCreateResponse",
+        &[
+            "{\"file_input\":\"text\",\"id\":\"text\",\"project_id\":\"\",\"status\":\"text\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"text\"}",
+            "{\"file_input\":\"\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"configuration_id\":\"ünïcødé 🦀\",\"configuration\":null,\"status\":\"text\",\"error_message\":null,\"extract_result\":null,\"metadata\":null,\"usage\":null,\"created_at\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}",
+            "{\"file_input\":\"text\",\"id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"configuration\":null,\"status\":\"ünïcødé 🦀\",\"error_message\":\"text\",\"extract_result\":null,\"metadata\":{\"usage\":null,\"x_undeclared\":\"x\"},\"usage\":null,\"created_at\":\"text\",\"updated_at\":\"\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ExtractDeleteResponse,
+    >("ExtractDeleteResponse", &["[null,1]", "\"x\""]);
+    check::<
+        llama_cloud::types::ExtractGenerateSchemaResponse,
+    >(
+        "ExtractGenerateSchemaResponse",
+        &[
+            "{\"name\":\"quote \\\" and \\\\ and \\n\",\"parameters\":{\"product_type\":\"unknown\"}}",
+            "{\"name\":\"\",\"parameters\":{\"tier\":\"agentic\",\"sheet_names\":[\"\",\"\"],\"include_hidden_cells\":true,\"generate_additional_metadata\":true,\"product_type\":\"spreadsheet_v1\",\"x_undeclared\":null},\"x_undeclared\":2.5}",
+            "{\"name\":\"\",\"parameters\":{\"categories\":[{\"name\":\"\"}],\"splitting_strategy\":{\"x_undeclared\":\"x\"},\"product_type\":\"split_v1\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ExtractGetResponse,
+    >(
+        "ExtractGetResponse",
+        &[
+            "{\"file_input\":\"\",\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"status\":\"\",\"created_at\":\"\",\"updated_at\":\"\"}",
+            "{\"file_input\":\"ünïcødé 🦀\",\"id\":\"text\",\"project_id\":\"text\",\"configuration_id\":null,\"configuration\":null,\"status\":\"quote \\\" and \\\\ and \\n\",\"error_message\":null,\"extract_result\":[{\"key0\":0,\"key1\":{}}],\"extract_metadata\":null,\"metadata\":{\"usage\":null,\"x_undeclared\":\"x\"},\"created_at\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":null}",
+            "{\"file_input\":\"quote \\\" and \\\\ and \\n\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"configuration_id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"quote \\\" and \\\\ and \\n\",\"extract_result\":{},\"metadata\":{\"usage\":{\"num_pages_extracted\":0,\"x_undeclared\":9007199254740993},\"x_undeclared\":null},\"usage\":{\"credits\":null,\"x_undeclared\":null},\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"text\",\"x_undeclared\":\"x\"}",
+        ],
     );
     check::<
         llama_cloud::types::ExtractJob,
@@ -1565,6 +2369,19 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{}",
             "{\"num_pages_extracted\":null,\"num_pages_billed\":-3,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
             "{\"num_pages_extracted\":9007199254740993,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ExtractListParamsStatus,
+    >("ExtractListParamsStatus", &["\"RUNNING\"", "\"COMPLETED\"", "\"PENDING\""]);
+    check::<
+        llama_cloud::types::ExtractListResponse,
+    >(
+        "ExtractListResponse",
+        &[
+            "{\"items\":[]}",
+            "{\"items\":[{\"file_input\":\"text\",\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"configuration_id\":null,\"configuration\":{\"max_pages\":0,\"data_schema\":{},\"extraction_target\":\"per_page\",\"cite_sources\":true,\"spreadsheet_mode\":true,\"sheet_names\":null,\"parse_tier\":null,\"parse_config_id\":\"\",\"x_undeclared\":2.5},\"status\":\"quote \\\" and \\\\ and \\n\",\"extract_result\":null,\"extract_metadata\":{\"field_metadata\":{},\"parse_job_id\":\"quote \\\" and \\\\ and \\n\",\"parse_tier\":null,\"x_undeclared\":9007199254740993},\"metadata\":{\"x_undeclared\":9007199254740993},\"usage\":{\"extract_credits\":null,\"x_undeclared\":2.5},\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]},{\"file_input\":\"\",\"id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"configuration\":{\"target_pages\":null,\"max_pages\":-9223372036854775808,\"tier\":\"a-value-this-sdk-does-not-know\",\"version\":\"\",\"data_schema\":{},\"system_prompt\":\"text\",\"sheet_names\":null,\"parse_tier\":\"quote \\\" and \\\\ and \\n\",\"parse_config_id\":null,\"x_undeclared\":null},\"status\":\"\",\"extract_metadata\":null,\"metadata\":null,\"usage\":{\"x_undeclared\":9007199254740993},\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}],\"next_page_token\":\"\",\"total_size\":0,\"x_undeclared\":\"x\"}",
+            "{\"items\":[{\"file_input\":\"ünïcødé 🦀\",\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"configuration\":null,\"status\":\"\",\"extract_result\":{},\"extract_metadata\":{\"parse_job_id\":\"ünïcødé 🦀\",\"parse_tier\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},\"metadata\":{\"x_undeclared\":null},\"usage\":{\"parse_credits\":9007199254740993,\"x_undeclared\":2.5},\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"text\",\"x_undeclared\":[null,1]},{\"file_input\":\"ünïcødé 🦀\",\"id\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"configuration_id\":null,\"configuration\":null,\"status\":\"quote \\\" and \\\\ and \\n\",\"extract_result\":[],\"extract_metadata\":null,\"usage\":{\"credits\":2.0,\"extract_credits\":3,\"x_undeclared\":\"x\"},\"created_at\":\"text\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993}],\"next_page_token\":\"\",\"total_size\":-9223372036854775808,\"x_undeclared\":9007199254740993}",
         ],
     );
     check::<
@@ -1803,6 +2620,16 @@ fn every_model_type_reserializes_what_it_decoded() {
         &["{\"key0\":\"x\"}", "[[null,1],null]", "\"quote \\\" and \\\\ and \\n\""],
     );
     check::<
+        llama_cloud::types::ExtractValidateSchemaResponse,
+    >(
+        "ExtractValidateSchemaResponse",
+        &[
+            "{\"data_schema\":{\"key0\":2.0,\"key1\":\"text\"}}",
+            "{\"data_schema\":{},\"x_undeclared\":9007199254740993}",
+            "{\"data_schema\":{\"key0\":null},\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
         llama_cloud::types::ExtractedFieldMetadata,
     >(
         "ExtractedFieldMetadata",
@@ -1835,6 +2662,16 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"sheet_name\":\"\",\"location\":\"text\",\"region_type\":\"quote \\\" and \\\\ and \\n\"}",
             "{\"sheet_name\":\"ünïcødé 🦀\",\"location\":\"\",\"region_type\":\"ünïcødé 🦀\",\"title\":\"ünïcødé 🦀\",\"description\":null,\"x_undeclared\":\"x\"}",
             "{\"region_id\":\"text\",\"sheet_name\":\"ünïcødé 🦀\",\"location\":\"ünïcødé 🦀\",\"region_type\":\"quote \\\" and \\\\ and \\n\",\"title\":\"ünïcødé 🦀\",\"description\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ExtractionRunResponse,
+    >(
+        "ExtractionRunResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"extraction_agent\":{\"id\":\"\",\"name\":\"text\",\"project_id\":\"\",\"data_schema\":{\"key0\":null},\"config\":{}},\"status\":\"PENDING\"}",
+            "{\"id\":\"text\",\"extraction_agent\":{\"id\":\"text\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"data_schema\":{\"key0\":[]},\"config\":{\"extraction_mode\":\"MULTIMODAL\",\"parse_model\":\"openai-text-embedding-3-small\",\"extract_model\":null,\"multimodal_fast_mode\":true,\"system_prompt\":\"text\",\"use_reasoning\":true,\"cite_sources\":true,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"custom_configuration\":\"text\",\"created_at\":null,\"x_undeclared\":[null,1]},\"status\":\"PARTIAL_SUCCESS\",\"error\":\"ünïcødé 🦀\",\"file_id\":null,\"x_undeclared\":null}",
+            "{\"id\":\"text\",\"extraction_agent\":{\"id\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"data_schema\":{\"key0\":-3,\"key1\":null},\"config\":{\"priority\":\"critical\",\"extraction_target\":\"a-value-this-sdk-does-not-know\",\"extract_model\":null,\"system_prompt\":null,\"use_reasoning\":false,\"cite_sources\":false,\"confidence_scores\":true,\"chunk_mode\":\"PAGE\",\"high_resolution_mode\":false,\"num_pages_context\":null,\"x_undeclared\":[null,1]},\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"text\",\"x_undeclared\":9007199254740993},\"status\":\"CANCELLED\",\"error\":null,\"file_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993}",
         ],
     );
     check::<
@@ -2024,6 +2861,116 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"id\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\"}",
             "{\"id\":\"\",\"name\":\"text\",\"external_file_id\":\"quote \\\" and \\\\ and \\n\",\"file_type\":null,\"project_id\":\"\",\"last_modified_at\":null,\"expires_at\":\"ünïcødé 🦀\",\"purpose\":\"ünïcødé 🦀\",\"download_url\":{\"url\":\"ünïcødé 🦀\",\"expires_at\":\"text\",\"form_fields\":null,\"x_undeclared\":[null,1]},\"x_undeclared\":9007199254740993}",
             "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"external_file_id\":\"text\",\"file_type\":\"\",\"project_id\":\"text\",\"expires_at\":\"\",\"purpose\":\"ünïcødé 🦀\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesAddResponse,
+    >(
+        "FilesAddResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"directory_id\":\"text\",\"unique_id\":\"text\",\"display_name\":\"text\"}",
+            "{\"id\":\"\",\"created_at\":\"text\",\"updated_at\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"directory_id\":\"text\",\"unique_id\":\"text\",\"display_name\":\"\",\"download_url\":{\"url\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":\"text\",\"x_undeclared\":\"x\"},\"x_undeclared\":\"x\"}",
+            "{\"id\":\"\",\"created_at\":\"text\",\"project_id\":\"\",\"directory_id\":\"ünïcødé 🦀\",\"unique_id\":\"\",\"display_name\":\"text\",\"file_id\":null,\"metadata\":{\"key0\":[\"ünïcødé 🦀\",\"quote \\\" and \\\\ and \\n\"],\"key1\":[]},\"deleted_at\":null,\"download_url\":null,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesContentResponse,
+    >(
+        "FilesContentResponse",
+        &[
+            "{\"url\":\"ünïcødé 🦀\",\"expires_at\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"url\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":\"text\",\"form_fields\":null,\"x_undeclared\":\"x\"}",
+            "{\"url\":\"text\",\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"form_fields\":{},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesCreateResponse,
+    >(
+        "FilesCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"project_id\":\"text\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"external_file_id\":null,\"file_type\":null,\"project_id\":\"ünïcødé 🦀\",\"last_modified_at\":null,\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"\",\"name\":\"text\",\"external_file_id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"last_modified_at\":\"quote \\\" and \\\\ and \\n\",\"download_url\":null,\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesGetResponse,
+    >(
+        "FilesGetResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"directory_id\":\"quote \\\" and \\\\ and \\n\",\"unique_id\":\"ünïcødé 🦀\",\"display_name\":\"ünïcødé 🦀\"}",
+            "{\"id\":\"text\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"text\",\"directory_id\":\"quote \\\" and \\\\ and \\n\",\"unique_id\":\"ünïcødé 🦀\",\"display_name\":\"quote \\\" and \\\\ and \\n\",\"file_id\":null,\"metadata\":{\"key0\":[\"quote \\\" and \\\\ and \\n\",\"text\"]},\"deleted_at\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"directory_id\":\"quote \\\" and \\\\ and \\n\",\"unique_id\":\"\",\"display_name\":\"text\",\"file_id\":\"\",\"metadata\":{},\"download_url\":{\"url\":\"ünïcødé 🦀\",\"expires_at\":\"text\",\"form_fields\":null,\"x_undeclared\":9007199254740993},\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesGetStatusCountsResponse,
+    >(
+        "FilesGetStatusCountsResponse",
+        &[
+            "{\"counts\":{\"key0\":9007199254740993},\"total_count\":0}",
+            "{\"counts\":{},\"total_count\":9007199254740993,\"only_manually_uploaded\":true,\"x_undeclared\":9007199254740993}",
+            "{\"counts\":{\"key0\":9007199254740993},\"total_count\":9007199254740993,\"pipeline_id\":\"text\",\"data_source_id\":null,\"only_manually_uploaded\":true,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesGetStatusResponse,
+    >(
+        "FilesGetStatusResponse",
+        &[
+            "{\"status\":\"CANCELLED\"}",
+            "{\"job_id\":\"text\",\"status\":\"SUCCESS\",\"error\":[{\"job_id\":\"quote \\\" and \\\\ and \\n\",\"message\":\"quote \\\" and \\\\ and \\n\",\"step\":\"PARSE\",\"x_undeclared\":9007199254740993},{\"job_id\":\"\",\"message\":\"ünïcødé 🦀\",\"step\":\"METADATA_UPDATE\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"effective_at\":\"\",\"x_undeclared\":9007199254740993}",
+            "{\"job_id\":\"ünïcødé 🦀\",\"deployment_date\":\"ünïcødé 🦀\",\"status\":\"IN_PROGRESS\",\"effective_at\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesListResponse,
+    >(
+        "FilesListResponse",
+        &[
+            "{\"items\":[]}",
+            "{\"items\":[{\"id\":\"ünïcødé 🦀\",\"name\":\"\",\"external_file_id\":null,\"file_type\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"last_modified_at\":null,\"purpose\":\"text\",\"download_url\":null,\"x_undeclared\":9007199254740993},{\"id\":\"\",\"name\":\"text\",\"external_file_id\":null,\"file_type\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"download_url\":null,\"x_undeclared\":[null,1]}],\"next_page_token\":null,\"x_undeclared\":[null,1]}",
+            "{\"items\":[{\"id\":\"\",\"name\":\"quote \\\" and \\\\ and \\n\",\"external_file_id\":\"text\",\"project_id\":\"text\",\"last_modified_at\":null,\"expires_at\":\"text\",\"purpose\":null,\"download_url\":null,\"x_undeclared\":9007199254740993},{\"id\":\"\",\"name\":\"\",\"external_file_id\":null,\"file_type\":null,\"project_id\":\"text\",\"expires_at\":null,\"purpose\":null,\"download_url\":null,\"x_undeclared\":\"x\"}],\"next_page_token\":\"ünïcødé 🦀\",\"total_size\":null,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesQueryResponse,
+    >(
+        "FilesQueryResponse",
+        &[
+            "{\"items\":[{\"id\":\"\",\"name\":\"\",\"project_id\":\"text\"}]}",
+            "{\"items\":[],\"next_page_token\":\"\",\"total_size\":null,\"x_undeclared\":2.5}",
+            "{\"items\":[{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"file_type\":null,\"project_id\":\"text\",\"expires_at\":\"text\",\"x_undeclared\":2.5}],\"next_page_token\":null,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesRetrieveResponse,
+    >(
+        "FilesRetrieveResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"text\",\"project_id\":\"ünïcødé 🦀\"}",
+            "{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"external_file_id\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":null,\"purpose\":\"\",\"x_undeclared\":[null,1]}",
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"last_modified_at\":null,\"purpose\":null,\"download_url\":null,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesUpdateResponse,
+    >(
+        "FilesUpdateResponse",
+        &[
+            "{\"id\":\"\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"file_size\":9007199254740993,\"file_type\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"last_modified_at\":\"\",\"pipeline_id\":\"ünïcødé 🦀\",\"resource_info\":null,\"permission_info\":{\"key0\":9007199254740993,\"key1\":-9223372036854775808},\"custom_metadata\":null,\"data_source_id\":\"\",\"indexed_page_count\":0,\"status\":null,\"status_updated_at\":\"\",\"created_at\":null,\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"\",\"name\":\"quote \\\" and \\\\ and \\n\",\"file_size\":0,\"last_modified_at\":\"ünïcødé 🦀\",\"file_id\":\"text\",\"pipeline_id\":\"text\",\"resource_info\":{},\"permission_info\":null,\"custom_metadata\":{\"key0\":9007199254740993,\"key1\":true},\"config_hash\":{},\"indexed_page_count\":0,\"status\":\"NOT_STARTED\",\"created_at\":null,\"updated_at\":\"\",\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::FilesUploadResponse,
+    >(
+        "FilesUploadResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"directory_id\":\"text\",\"unique_id\":\"text\",\"display_name\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"directory_id\":\"\",\"unique_id\":\"\",\"display_name\":\"text\",\"file_id\":null,\"metadata\":{},\"deleted_at\":\"ünïcødé 🦀\",\"download_url\":{\"url\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]},\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"text\",\"created_at\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"directory_id\":\"\",\"unique_id\":\"text\",\"display_name\":\"quote \\\" and \\\\ and \\n\",\"file_id\":null,\"metadata\":{},\"deleted_at\":null,\"x_undeclared\":[null,1]}",
         ],
     );
     check::<
@@ -2391,6 +3338,61 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::ImagesGetPageFigurePresignedUrlResponse,
+    >(
+        "ImagesGetPageFigurePresignedUrlResponse",
+        &[
+            "{\"url\":\"ünïcødé 🦀\",\"expires_at\":\"text\"}",
+            "{\"url\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"form_fields\":{\"key0\":\"quote \\\" and \\\\ and \\n\",\"key1\":\"ünïcødé 🦀\"},\"x_undeclared\":9007199254740993}",
+            "{\"url\":\"text\",\"expires_at\":\"ünïcødé 🦀\",\"form_fields\":{\"key0\":\"text\"},\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ImagesGetPageFigureResponse,
+    >("ImagesGetPageFigureResponse", &["null", "2.5", "\"x\""]);
+    check::<
+        llama_cloud::types::ImagesGetPageScreenshotPresignedUrlResponse,
+    >(
+        "ImagesGetPageScreenshotPresignedUrlResponse",
+        &[
+            "{\"url\":\"ünïcødé 🦀\",\"expires_at\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"url\":\"\",\"expires_at\":\"\",\"x_undeclared\":2.5}",
+            "{\"url\":\"text\",\"expires_at\":\"\",\"form_fields\":null,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ImagesGetPageScreenshotResponse,
+    >("ImagesGetPageScreenshotResponse", &["2.5", "{\"nested\":null,\"n\":-0.0}"]);
+    check::<
+        llama_cloud::types::ImagesListPageFiguresForPageResponse,
+    >(
+        "ImagesListPageFiguresForPageResponse",
+        &[
+            "[{\"figure_name\":\"ünïcødé 🦀\",\"file_id\":\"text\",\"page_index\":0,\"figure_size\":-9223372036854775808,\"confidence\":1e+300},{\"figure_name\":\"\",\"file_id\":\"text\",\"page_index\":0,\"figure_size\":9007199254740993,\"confidence\":9007199254740993}]",
+            "[{\"figure_name\":\"quote \\\" and \\\\ and \\n\",\"file_id\":\"\",\"page_index\":-9223372036854775808,\"figure_size\":0,\"is_likely_noise\":false,\"confidence\":2.0,\"metadata\":{},\"x_undeclared\":null},{\"figure_name\":\"quote \\\" and \\\\ and \\n\",\"file_id\":\"quote \\\" and \\\\ and \\n\",\"page_index\":-3,\"figure_size\":-3,\"confidence\":2.0,\"metadata\":null,\"x_undeclared\":2.5}]",
+            "[]",
+        ],
+    );
+    check::<
+        llama_cloud::types::ImagesListPageFiguresResponse,
+    >(
+        "ImagesListPageFiguresResponse",
+        &[
+            "[]",
+            "[{\"figure_name\":\"quote \\\" and \\\\ and \\n\",\"file_id\":\"ünïcødé 🦀\",\"page_index\":-9223372036854775808,\"figure_size\":0,\"is_likely_noise\":true,\"confidence\":9007199254740993,\"metadata\":{\"key0\":null},\"x_undeclared\":null},{\"figure_name\":\"text\",\"file_id\":\"ünïcødé 🦀\",\"page_index\":-3,\"figure_size\":-9223372036854775808,\"confidence\":3,\"metadata\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::ImagesListPageScreenshotsResponse,
+    >(
+        "ImagesListPageScreenshotsResponse",
+        &[
+            "[{\"page_index\":-3,\"file_id\":\"text\",\"image_size\":0}]",
+            "[{\"page_index\":0,\"file_id\":\"quote \\\" and \\\\ and \\n\",\"image_size\":-3,\"x_undeclared\":2.5}]",
+            "[{\"page_index\":-9223372036854775808,\"file_id\":\"quote \\\" and \\\\ and \\n\",\"image_size\":-9223372036854775808,\"x_undeclared\":\"x\"}]",
+        ],
+    );
+    check::<
         llama_cloud::types::IndexCreateRequestVectorTarget,
     >(
         "IndexCreateRequestVectorTarget",
@@ -2437,6 +3439,42 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::IndexesCreateResponse,
+    >(
+        "IndexesCreateResponse",
+        &[
+            "{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"source_directory_id\":\"ünïcødé 🦀\",\"output_directory_id\":\"quote \\\" and \\\\ and \\n\",\"sync_config_id\":\"text\",\"export_config_id\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"\",\"output_directory_id\":\"quote \\\" and \\\\ and \\n\",\"sync_config_id\":\"ünïcødé 🦀\",\"export_config_id\":\"\",\"last_synced_at\":\"\",\"last_exported_at\":\"ünïcødé 🦀\",\"metadata\":{\"key0\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":2.5}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":\"text\",\"name\":\"ünïcødé 🦀\",\"description\":\"text\",\"project_id\":\"text\",\"source_directory_id\":\"quote \\\" and \\\\ and \\n\",\"output_directory_id\":\"text\",\"sync_config_id\":\"quote \\\" and \\\\ and \\n\",\"export_config_id\":\"\",\"last_synced_at\":\"text\",\"last_exported_at\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::IndexesGetResponse,
+    >(
+        "IndexesGetResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"\",\"output_directory_id\":\"quote \\\" and \\\\ and \\n\",\"sync_config_id\":\"\",\"export_config_id\":\"ünïcødé 🦀\"}",
+            "{\"id\":\"text\",\"created_at\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"text\",\"description\":\"\",\"project_id\":\"\",\"source_directory_id\":\"ünïcødé 🦀\",\"output_directory_id\":\"text\",\"sync_config_id\":\"text\",\"export_config_id\":\"text\",\"last_synced_at\":null,\"last_exported_at\":\"\",\"x_undeclared\":null}",
+            "{\"id\":\"\",\"created_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"description\":null,\"project_id\":\"ünïcødé 🦀\",\"source_directory_id\":\"quote \\\" and \\\\ and \\n\",\"output_directory_id\":\"ünïcødé 🦀\",\"sync_config_id\":\"\",\"export_config_id\":\"ünïcødé 🦀\",\"last_exported_at\":null,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::IndexesListResponse,
+    >(
+        "IndexesListResponse",
+        &[
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"ünïcødé 🦀\",\"output_directory_id\":\"\",\"sync_config_id\":\"quote \\\" and \\\\ and \\n\",\"export_config_id\":\"\"},{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"ünïcødé 🦀\",\"output_directory_id\":\"\",\"sync_config_id\":\"\",\"export_config_id\":\"ünïcødé 🦀\"}]}",
+            "{\"items\":[{\"id\":\"\",\"created_at\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"\",\"description\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"source_directory_id\":\"\",\"output_directory_id\":\"\",\"sync_config_id\":\"\",\"export_config_id\":\"ünïcødé 🦀\",\"last_exported_at\":null,\"metadata\":{\"key0\":\"x\",\"key1\":\"x\"},\"x_undeclared\":\"x\"}],\"next_page_token\":null,\"total_size\":null,\"x_undeclared\":[null,1]}",
+            "{\"items\":[],\"next_page_token\":\"quote \\\" and \\\\ and \\n\",\"total_size\":9007199254740993,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::IndexesSyncResponse,
+    >(
+        "IndexesSyncResponse",
+        &["{\"nested\":null,\"n\":-0.0}", "9007199254740993", "[null,1]"],
+    );
+    check::<
         llama_cloud::types::IngestionErrorResponse,
     >(
         "IngestionErrorResponse",
@@ -2467,9 +3505,6 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
-        llama_cloud::types::JobDashboardListProjectDataPointsParamsJobType,
-    >("JobDashboardListProjectDataPointsParamsJobType", &["\"parse\"", "\"extract\""]);
-    check::<
         llama_cloud::types::JobDataPoint,
     >(
         "JobDataPoint",
@@ -2487,6 +3522,19 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"items\":[{\"id\":\"text\",\"project_id\":\"\",\"created_at\":\"text\",\"updated_at\":\"text\",\"status\":\"\",\"custom_tag\":\"ünïcødé 🦀\"}]}",
             "{\"items\":[{\"id\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"text\",\"status\":\"text\",\"custom_tag\":\"\",\"error_message\":null,\"state_transitions\":{\"throttled_at\":null,\"failed_at\":null,\"cancelled_at\":\"\",\"x_undeclared\":2.5},\"x_undeclared\":\"x\"}],\"next_page_token\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
             "{\"items\":[{\"id\":\"\",\"project_id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"status\":\"\",\"custom_tag\":\"text\",\"x_undeclared\":null},{\"id\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"ünïcødé 🦀\",\"status\":\"\",\"custom_tag\":\"text\",\"error_message\":null,\"x_undeclared\":null}],\"total_size\":-3,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::JobDataPointsListParamsJobType,
+    >("JobDataPointsListParamsJobType", &["\"extract\"", "\"classify\""]);
+    check::<
+        llama_cloud::types::JobDataPointsListResponse,
+    >(
+        "JobDataPointsListResponse",
+        &[
+            "{\"items\":[{\"id\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"created_at\":\"\",\"updated_at\":\"\",\"status\":\"ünïcødé 🦀\",\"custom_tag\":\"ünïcødé 🦀\"},{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"created_at\":\"\",\"updated_at\":\"text\",\"status\":\"text\",\"custom_tag\":\"quote \\\" and \\\\ and \\n\"}]}",
+            "{\"items\":[{\"id\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"status\":\"ünïcødé 🦀\",\"custom_tag\":\"ünïcødé 🦀\",\"error_message\":null,\"state_transitions\":{\"pending_at\":null,\"running_at\":\"text\",\"completed_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5},\"x_undeclared\":9007199254740993}],\"next_page_token\":null,\"total_size\":null,\"x_undeclared\":\"x\"}",
+            "{\"items\":[],\"next_page_token\":null,\"x_undeclared\":[null,1]}",
         ],
     );
     check::<
@@ -2517,6 +3565,65 @@ fn every_model_type_reserializes_what_it_decoded() {
     >(
         "JobUsage",
         &["{}", "{\"credits\":null,\"x_undeclared\":null}", "{\"x_undeclared\":null}"],
+    );
+    check::<
+        llama_cloud::types::JobsCreateBatchResponse,
+    >(
+        "JobsCreateBatchResponse",
+        &[
+            "[{\"id\":\"\",\"extraction_agent\":{\"id\":\"text\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{},\"config\":{}},\"status\":\"SUCCESS\"}]",
+            "[{\"id\":\"text\",\"extraction_agent\":{\"id\":\"\",\"name\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_schema\":{\"key0\":null},\"config\":{\"priority\":null,\"system_prompt\":\"quote \\\" and \\\\ and \\n\",\"cite_sources\":false,\"chunk_mode\":\"SECTION\",\"invalidate_cache\":false,\"page_range\":null,\"x_undeclared\":null},\"custom_configuration\":null,\"created_at\":null,\"updated_at\":\"text\",\"x_undeclared\":[null,1]},\"status\":\"CANCELLED\",\"file_id\":\"ünïcødé 🦀\",\"file\":null,\"x_undeclared\":[null,1]},{\"id\":\"quote \\\" and \\\\ and \\n\",\"extraction_agent\":{\"id\":\"\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"data_schema\":{\"key0\":\"\"},\"config\":{\"extraction_target\":\"PER_DOC\",\"extraction_mode\":\"FAST\",\"extract_model\":\"openai-gpt-4o-mini\",\"system_prompt\":\"text\",\"use_reasoning\":false,\"citation_bbox\":false,\"confidence_scores\":true,\"high_resolution_mode\":true,\"invalidate_cache\":true,\"num_pages_context\":-9223372036854775808,\"page_range\":null,\"x_undeclared\":\"x\"},\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"status\":\"ERROR\",\"file_id\":\"\",\"x_undeclared\":2.5}]",
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"extraction_agent\":{\"id\":\"\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"data_schema\":{},\"config\":{\"parse_model\":\"gemini-2.5-pro\",\"extract_model\":null,\"multimodal_fast_mode\":true,\"system_prompt\":null,\"use_reasoning\":true,\"citation_bbox\":false,\"high_resolution_mode\":false,\"invalidate_cache\":true,\"num_pages_context\":-3,\"page_range\":null,\"x_undeclared\":9007199254740993},\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]},\"status\":\"a-value-this-sdk-does-not-know\",\"file\":null,\"x_undeclared\":null}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::JobsCreateOnFileResponse,
+    >(
+        "JobsCreateOnFileResponse",
+        &[
+            "{\"id\":\"\",\"extraction_agent\":{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"data_schema\":{\"key0\":[]},\"config\":{}},\"status\":\"ERROR\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"extraction_agent\":{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"data_schema\":{\"key0\":true},\"config\":{\"priority\":null,\"use_reasoning\":false,\"high_resolution_mode\":true,\"page_range\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"custom_configuration\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"updated_at\":null,\"x_undeclared\":\"x\"},\"status\":\"CANCELLED\",\"error\":null,\"file_id\":\"text\",\"file\":null,\"x_undeclared\":null}",
+            "{\"id\":\"text\",\"extraction_agent\":{\"id\":\"text\",\"name\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{\"key0\":null,\"key1\":[]},\"config\":{\"parse_model\":null,\"extract_model\":null,\"multimodal_fast_mode\":false,\"system_prompt\":null,\"use_reasoning\":true,\"cite_sources\":true,\"chunk_mode\":\"a-value-this-sdk-does-not-know\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"custom_configuration\":\"ünïcødé 🦀\",\"updated_at\":null,\"x_undeclared\":[null,1]},\"status\":\"CANCELLED\",\"error\":null,\"file\":{\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"updated_at\":null,\"name\":\"text\",\"external_file_id\":null,\"file_size\":0,\"project_id\":\"\",\"last_modified_at\":null,\"resource_info\":{\"key0\":9007199254740993},\"expires_at\":\"text\",\"purpose\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::JobsCreateResponse,
+    >(
+        "JobsCreateResponse",
+        &[
+            "{\"id\":\"\",\"extraction_agent\":{\"id\":\"\",\"name\":\"text\",\"project_id\":\"text\",\"data_schema\":{\"key0\":-0.5},\"config\":{}},\"status\":\"PARTIAL_SUCCESS\"}",
+            "{\"id\":\"\",\"extraction_agent\":{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{},\"config\":{\"priority\":null,\"extraction_mode\":\"PREMIUM\",\"parse_model\":null,\"extract_model\":null,\"multimodal_fast_mode\":true,\"use_reasoning\":false,\"citation_bbox\":true,\"invalidate_cache\":false,\"num_pages_context\":null,\"page_range\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"custom_configuration\":null,\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},\"status\":\"ERROR\",\"file\":{\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"external_file_id\":null,\"file_size\":null,\"project_id\":\"ünïcødé 🦀\",\"permission_info\":null,\"data_source_id\":null,\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"purpose\":\"ünïcødé 🦀\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":2.5}",
+            "{\"id\":\"ünïcødé 🦀\",\"extraction_agent\":{\"id\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{\"key0\":null,\"key1\":null},\"config\":{\"priority\":\"low\",\"extraction_mode\":\"PREMIUM\",\"parse_model\":\"anthropic-haiku-4.5\",\"extract_model\":null,\"cite_sources\":false,\"confidence_scores\":false,\"invalidate_cache\":true,\"num_pages_context\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":\"x\"},\"status\":\"PENDING\",\"error\":\"\",\"file\":null,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::JobsGetResponse,
+    >(
+        "JobsGetResponse",
+        &[
+            "{\"id\":\"text\",\"extraction_agent\":{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"data_schema\":{\"key0\":null},\"config\":{}},\"status\":\"ERROR\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"extraction_agent\":{\"id\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"data_schema\":{\"key0\":null},\"config\":{\"priority\":\"a-value-this-sdk-does-not-know\",\"parse_model\":\"openai-text-embedding-3-large\",\"multimodal_fast_mode\":true,\"use_reasoning\":false,\"cite_sources\":false,\"citation_bbox\":false,\"confidence_scores\":false,\"chunk_mode\":\"a-value-this-sdk-does-not-know\",\"high_resolution_mode\":true,\"invalidate_cache\":true,\"num_pages_context\":-9223372036854775808,\"page_range\":\"text\",\"x_undeclared\":9007199254740993},\"custom_configuration\":null,\"created_at\":\"text\",\"updated_at\":\"\",\"x_undeclared\":2.5},\"status\":\"SUCCESS\",\"error\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"extraction_agent\":{\"id\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"data_schema\":{\"key0\":true,\"key1\":0},\"config\":{\"priority\":null,\"extraction_target\":\"PER_PAGE\",\"extract_model\":null,\"system_prompt\":null,\"citation_bbox\":true,\"chunk_mode\":\"SECTION\",\"invalidate_cache\":false,\"x_undeclared\":null},\"custom_configuration\":null,\"created_at\":\"\",\"updated_at\":null,\"x_undeclared\":2.5},\"status\":\"CANCELLED\",\"error\":null,\"file_id\":\"text\",\"file\":{\"id\":\"ünïcødé 🦀\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\",\"external_file_id\":null,\"file_type\":null,\"project_id\":\"ünïcødé 🦀\",\"last_modified_at\":\"\",\"permission_info\":{\"key0\":false,\"key1\":null},\"purpose\":null,\"x_undeclared\":null},\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::JobsGetResultResponse,
+    >(
+        "JobsGetResultResponse",
+        &[
+            "{\"run_id\":\"\",\"extraction_agent_id\":\"ünïcødé 🦀\",\"data\":null,\"extraction_metadata\":{\"key0\":\"quote \\\" and \\\\ and \\n\"}}",
+            "{\"run_id\":\"\",\"extraction_agent_id\":\"quote \\\" and \\\\ and \\n\",\"data\":{},\"extraction_metadata\":{\"key0\":null},\"x_undeclared\":\"x\"}",
+            "{\"run_id\":\"text\",\"extraction_agent_id\":\"\",\"data\":[],\"extraction_metadata\":{},\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::JobsListResponse,
+    >(
+        "JobsListResponse",
+        &[
+            "[]",
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"extraction_agent\":{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"project_id\":\"\",\"data_schema\":{\"key0\":0},\"config\":{\"extraction_target\":\"a-value-this-sdk-does-not-know\",\"parse_model\":null,\"extract_model\":null,\"multimodal_fast_mode\":true,\"system_prompt\":null,\"use_reasoning\":false,\"confidence_scores\":false,\"page_range\":\"ünïcødé 🦀\",\"x_undeclared\":null},\"custom_configuration\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},\"status\":\"ERROR\",\"error\":null,\"file_id\":null,\"file\":{\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"file_type\":\"\",\"project_id\":\"text\",\"last_modified_at\":\"\",\"data_source_id\":\"ünïcødé 🦀\",\"purpose\":null,\"x_undeclared\":null},\"x_undeclared\":null}]",
+        ],
     );
     check::<
         llama_cloud::types::LLMParameters,
@@ -2876,6 +3983,16 @@ fn every_model_type_reserializes_what_it_decoded() {
         llama_cloud::types::MessageRole,
     >("MessageRole", &["\"function\"", "\"assistant\"", "\"tool\""]);
     check::<
+        llama_cloud::types::MetadataCreateResponse,
+    >(
+        "MetadataCreateResponse",
+        &[
+            "{\"key0\":\"\",\"key1\":\"ünïcødé 🦀\"}",
+            "{\"key0\":\"text\"}",
+            "{\"key0\":\"\",\"key1\":\"quote \\\" and \\\\ and \\n\"}",
+        ],
+    );
+    check::<
         llama_cloud::types::MetadataDict,
     >("MetadataDict", &["{}", "{\"key0\":true}", "{\"key0\":true,\"key1\":-3}"]);
     check::<
@@ -3041,6 +4158,26 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"id\":\"ünïcødé 🦀\",\"name\":\"text\"}",
             "{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"name\":\"\",\"metadata\":{\"key0\":9007199254740993,\"key1\":null},\"x_undeclared\":2.5}",
             "{\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::OrganizationsGetResponse,
+    >(
+        "OrganizationsGetResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"id\":\"text\",\"updated_at\":null,\"name\":\"text\",\"parse_plan_level\":\"DEFAULT\",\"feature_flags\":{\"key0\":null},\"x_undeclared\":null}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"name\":\"text\",\"stripe_customer_id\":null,\"feature_flags\":null,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::OrganizationsListResponse,
+    >(
+        "OrganizationsListResponse",
+        &[
+            "[]",
+            "[{\"id\":\"text\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"parse_plan_level\":\"DEFAULT\",\"feature_flags\":null,\"x_undeclared\":2.5},{\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\",\"stripe_customer_id\":null,\"feature_flags\":{},\"x_undeclared\":2.5}]",
+            "[{\"id\":\"text\",\"created_at\":\"\",\"updated_at\":\"\",\"name\":\"ünïcødé 🦀\",\"feature_flags\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},{\"id\":\"\",\"created_at\":null,\"updated_at\":null,\"name\":\"text\",\"x_undeclared\":[null,1]}]",
         ],
     );
     check::<
@@ -3267,6 +4404,36 @@ fn every_model_type_reserializes_what_it_decoded() {
         llama_cloud::types::ParserLanguages,
     >("ParserLanguages", &["\"ch_tra\"", "\"de\"", "\"it\""]);
     check::<
+        llama_cloud::types::ParsingCancelResponse,
+    >(
+        "ParsingCancelResponse",
+        &[
+            "{\"id\":\"text\",\"project_id\":\"\",\"status\":\"a-value-this-sdk-does-not-know\"}",
+            "{\"id\":\"\",\"updated_at\":\"\",\"project_id\":\"ünïcødé 🦀\",\"status\":\"PENDING\",\"name\":null,\"tier\":\"\",\"usage\":{\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":2.5}",
+            "{\"user_metadata\":{\"key0\":\"\"},\"id\":\"ünïcødé 🦀\",\"created_at\":\"\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"status\":\"PENDING\",\"error_message\":\"\",\"tier\":null,\"usage\":{\"x_undeclared\":[null,1]},\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ParsingCreateResponse,
+    >(
+        "ParsingCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"status\":\"CANCELLED\"}",
+            "{\"user_metadata\":{\"key0\":\"ünïcødé 🦀\"},\"id\":\"\",\"created_at\":null,\"updated_at\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"RUNNING\",\"error_message\":null,\"name\":null,\"tier\":null,\"usage\":null,\"x_undeclared\":[null,1]}",
+            "{\"user_metadata\":null,\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"updated_at\":\"text\",\"project_id\":\"\",\"status\":\"RUNNING\",\"name\":null,\"usage\":{\"x_undeclared\":2.5},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ParsingGetResponse,
+    >(
+        "ParsingGetResponse",
+        &[
+            "{\"job\":{\"id\":\"\",\"project_id\":\"text\",\"status\":\"FAILED\"}}",
+            "{\"job\":{\"id\":\"text\",\"created_at\":\"text\",\"updated_at\":null,\"project_id\":\"\",\"status\":\"FAILED\",\"error_message\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"usage\":{\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":null},\"result_content_metadata\":{\"key0\":{\"size_bytes\":-3,\"exists\":false,\"presigned_url\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5},\"key1\":{\"size_bytes\":9007199254740993,\"presigned_url\":null,\"x_undeclared\":\"x\"}},\"text\":{\"pages\":[{\"page_number\":-9223372036854775808,\"text\":\"\",\"x_undeclared\":2.5},{\"page_number\":-3,\"text\":\"\",\"x_undeclared\":2.5}],\"x_undeclared\":[null,1]},\"items\":{\"pages\":[{\"page_number\":0,\"error\":\"\"},{\"page_number\":-9223372036854775808,\"error\":\"text\"}],\"x_undeclared\":[null,1]},\"forms\":null,\"text_full\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"job\":{\"user_metadata\":{},\"id\":\"\",\"created_at\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"PENDING\",\"error_message\":null,\"name\":null,\"tier\":null,\"usage\":null,\"x_undeclared\":9007199254740993},\"result_content_metadata\":{\"key0\":{\"size_bytes\":-9223372036854775808,\"exists\":false,\"x_undeclared\":9007199254740993},\"key1\":{\"size_bytes\":-9223372036854775808,\"exists\":false,\"presigned_url\":null,\"x_undeclared\":null}},\"text\":{\"pages\":[{\"page_number\":9007199254740993,\"text\":\"ünïcødé 🦀\",\"x_undeclared\":null}],\"x_undeclared\":null},\"items\":{\"pages\":[{\"page_number\":-9223372036854775808,\"error\":\"ünïcødé 🦀\"}],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"forms\":{\"pages\":[{\"page_number\":0,\"forms\":[]},{\"page_number\":9007199254740993,\"forms\":[]}],\"x_undeclared\":null},\"markdown_full\":\"quote \\\" and \\\\ and \\n\",\"images_content_metadata\":{\"total_count\":9007199254740993,\"images\":[{\"index\":-3,\"filename\":\"text\",\"content_type\":\"quote \\\" and \\\\ and \\n\",\"presigned_url\":null,\"category\":\"a-value-this-sdk-does-not-know\",\"bbox\":{\"x\":-9223372036854775808,\"y\":9007199254740993,\"w\":9007199254740993,\"h\":9007199254740993},\"x_undeclared\":null}],\"x_undeclared\":null},\"job_metadata\":null,\"raw_parameters\":null,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
         llama_cloud::types::ParsingJob,
     >(
         "ParsingJob",
@@ -3317,6 +4484,32 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::ParsingListParamsStatus,
+    >(
+        "ParsingListParamsStatus",
+        &["\"FAILED\"", "\"COMPLETED\"", "\"a-value-this-sdk-does-not-know\""],
+    );
+    check::<
+        llama_cloud::types::ParsingListResponse,
+    >(
+        "ParsingListResponse",
+        &[
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"status\":\"PENDING\"}]}",
+            "{\"items\":[{\"user_metadata\":null,\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"ünïcødé 🦀\",\"status\":\"RUNNING\",\"error_message\":\"text\",\"tier\":null,\"usage\":{\"x_undeclared\":2.5},\"x_undeclared\":[null,1]}],\"next_page_token\":null,\"total_size\":9007199254740993,\"x_undeclared\":null}",
+            "{\"items\":[{\"user_metadata\":{},\"id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"status\":\"PENDING\",\"error_message\":null,\"tier\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]},{\"user_metadata\":null,\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"text\",\"project_id\":\"\",\"status\":\"RUNNING\",\"name\":null,\"tier\":\"\",\"usage\":{\"credits\":null,\"x_undeclared\":null},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"next_page_token\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ParsingListVersionsResponse,
+    >(
+        "ParsingListVersionsResponse",
+        &[
+            "{\"fast\":[\"2025-12-11\"],\"cost_effective\":[\"2026-03-27\"],\"agentic\":[\"2026-03-03\",\"2026-04-02\"],\"agentic_plus\":[\"2026-04-19\",\"2026-03-31\"]}",
+            "{\"fast\":[],\"cost_effective\":[],\"agentic\":[],\"agentic_plus\":[],\"x_undeclared\":9007199254740993}",
+            "{\"fast\":[],\"cost_effective\":[],\"agentic\":[\"2026-05-20\",\"2026-05-06\"],\"agentic_plus\":[\"2026-04-09\"],\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
         llama_cloud::types::ParsingMode,
     >(
         "ParsingMode",
@@ -3324,6 +4517,16 @@ fn every_model_type_reserializes_what_it_decoded() {
             "\"parse_page_with_lvm\"",
             "\"parse_document_with_llm\"",
             "\"parse_page_without_llm\"",
+        ],
+    );
+    check::<
+        llama_cloud::types::ParsingUploadResponse,
+    >(
+        "ParsingUploadResponse",
+        &[
+            "{\"id\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"RUNNING\"}",
+            "{\"user_metadata\":null,\"id\":\"\",\"created_at\":\"text\",\"updated_at\":null,\"project_id\":\"ünïcødé 🦀\",\"status\":\"FAILED\",\"error_message\":\"quote \\\" and \\\\ and \\n\",\"name\":null,\"tier\":\"text\",\"usage\":{\"credits\":null,\"x_undeclared\":[null,1]},\"x_undeclared\":\"x\"}",
+            "{\"user_metadata\":null,\"id\":\"\",\"created_at\":null,\"updated_at\":\"\",\"project_id\":\"text\",\"status\":\"CANCELLED\",\"error_message\":null,\"name\":null,\"tier\":null,\"usage\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
         ],
     );
     check::<
@@ -3559,19 +4762,133 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
-        llama_cloud::types::PipelinesFilesListFiles2ParamsStatusesItem,
+        llama_cloud::types::PipelinesChatResponse,
+    >("PipelinesChatResponse", &["null", "{\"nested\":null,\"n\":-0.0}"]);
+    check::<
+        llama_cloud::types::PipelinesCopyResponse,
     >(
-        "PipelinesFilesListFiles2ParamsStatusesItem",
-        &["\"NOT_STARTED\"", "\"CANCELLED\""],
+        "PipelinesCopyResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\"}}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"embedding_model_config_id\":\"text\",\"embedding_model_config\":null,\"pipeline_type\":\"MANAGED\",\"managed_pipeline_id\":\"text\",\"embedding_config\":{\"type\":\"AZURE_EMBEDDING\",\"x_undeclared\":[null,1]},\"config_hash\":null,\"transform_config\":{\"mode\":\"auto\",\"chunk_size\":0,\"x_undeclared\":null},\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"sparse_similarity_top_k\":null,\"alpha\":null,\"search_filters_inference_schema\":{\"key0\":{}},\"files_top_k\":0,\"retrieval_mode\":\"files_via_metadata\",\"retrieve_page_figure_nodes\":false,\"class_name\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"llama_parse_parameters\":{\"priority\":\"high\",\"parsing_instruction\":\"ünïcødé 🦀\",\"disable_ocr\":null,\"annotate_links\":null,\"annotate_revisions\":null,\"compact_markdown_table\":false,\"disable_reconstruction\":null,\"disable_image_extraction\":null,\"invalidate_cache\":null,\"outlined_table_extraction\":true,\"merge_tables_across_pages_in_markdown\":null,\"output_pdf_of_document\":false,\"do_not_cache\":false,\"fast_mode\":false,\"preserve_layout_alignment_across_pages\":null,\"preserve_very_small_text\":null,\"gpt4o_api_key\":\"text\",\"do_not_unroll_columns\":null,\"extract_layout\":null,\"html_make_all_elements_visible\":true,\"layout_aware\":true,\"specialized_chart_parsing_agentic\":false,\"specialized_chart_parsing_plus\":null,\"html_remove_navigation_elements\":null,\"guess_xlsx_sheet_name\":true,\"page_separator\":\"quote \\\" and \\\\ and \\n\",\"bounding_box\":null,\"bbox_right\":9007199254740993,\"bbox_bottom\":null,\"bbox_left\":null,\"use_vendor_multimodal_model\":true,\"vendor_multimodal_model_name\":\"ünïcødé 🦀\",\"model\":null,\"vendor_multimodal_api_key\":\"quote \\\" and \\\\ and \\n\",\"page_prefix\":\"text\",\"webhook_url\":\"ünïcødé 🦀\",\"take_screenshot\":null,\"is_formatting_instruction\":null,\"premium_mode\":null,\"continuous_mode\":false,\"input_s3_path\":null,\"input_s3_region\":\"\",\"output_s3_path_prefix\":\"ünïcødé 🦀\",\"output_s3_region\":null,\"project_id\":null,\"azure_openai_deployment_name\":null,\"azure_openai_key\":\"\",\"auto_mode_trigger_on_regexp_in_page\":null,\"auto_mode_trigger_on_image_in_page\":null,\"structured_output\":null,\"structured_output_json_schema\":null,\"structured_output_json_schema_name\":null,\"max_pages\":null,\"extract_charts\":false,\"complemental_formatting_instruction\":null,\"content_guideline_instruction\":\"\",\"spreadsheet_extract_sub_tables\":null,\"spreadsheet_force_formula_computation\":false,\"spreadsheet_include_hidden_sheets\":null,\"inline_images_in_markdown\":null,\"strict_mode_image_ocr\":null,\"strict_mode_reconstruction\":null,\"strict_mode_buggy_font\":false,\"save_images\":true,\"page_header_prefix\":\"quote \\\" and \\\\ and \\n\",\"page_header_suffix\":\"text\",\"page_footer_prefix\":\"quote \\\" and \\\\ and \\n\",\"page_footer_suffix\":null,\"remove_hidden_text\":true,\"ignore_document_elements_for_layout_detection\":true,\"output_tables_as_HTML\":null,\"internal_is_screenshot_job\":null,\"system_prompt_append\":null,\"page_error_tolerance\":null,\"replace_failed_page_mode\":null,\"replace_failed_page_with_error_message_suffix\":null,\"markdown_table_multiline_header_separator\":\"ünïcødé 🦀\",\"presentation_out_of_bounds_content\":true,\"presentation_skip_embedded_data\":null,\"tier\":null,\"version\":\"\",\"enable_cost_optimizer\":false,\"x_undeclared\":9007199254740993},\"data_sink\":{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"\",\"sink_type\":\"ASTRA_DB\",\"component\":{\"index_name\":\"ünïcødé 🦀\",\"insert_kwargs\":{},\"class_name\":\"\",\"x_undeclared\":2.5},\"project_id\":\"\",\"x_undeclared\":9007199254740993},\"x_undeclared\":2.5}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"name\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"embedding_model_config_id\":null,\"embedding_model_config\":null,\"pipeline_type\":\"MANAGED\",\"embedding_config\":{\"type\":\"VERTEXAI_EMBEDDING\",\"x_undeclared\":9007199254740993},\"sparse_model_config\":{\"model_type\":\"splade\",\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]},\"transform_config\":{\"mode\":\"advanced\",\"x_undeclared\":2.5},\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"dense_similarity_cutoff\":1e+300,\"rerank_top_n\":0,\"alpha\":3,\"search_filters\":null,\"search_filters_inference_schema\":{\"key0\":9007199254740993,\"key1\":{}},\"files_top_k\":0,\"retrieve_page_screenshot_nodes\":true,\"retrieve_page_figure_nodes\":false,\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},\"data_sink\":{\"id\":\"\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"name\":\"text\",\"sink_type\":\"AZUREAI_SEARCH\",\"component\":{\"key0\":\"x\"},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]},\"status\":null,\"metadata_config\":{\"excluded_embed_metadata_keys\":[\"\",\"quote \\\" and \\\\ and \\n\"],\"excluded_llm_metadata_keys\":[\"\",\"text\"],\"x_undeclared\":\"x\"},\"x_undeclared\":[null,1]}",
+        ],
     );
     check::<
-        llama_cloud::types::PipelinesListDocumentsParamsStatusRefreshPolicy,
-    >("PipelinesListDocumentsParamsStatusRefreshPolicy", &["\"ttl\"", "\"cached\""]);
-    check::<
-        llama_cloud::types::PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy,
+        llama_cloud::types::PipelinesCreateResponse,
     >(
-        "PipelinesPaginatedListDocumentsParamsStatusRefreshPolicy",
-        &["\"a-value-this-sdk-does-not-know\"", "\"cached\"", "\"ttl\""],
+        "PipelinesCreateResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"embedding_config\":{\"type\":\"BEDROCK_EMBEDDING\"}}",
+            "{\"id\":\"text\",\"created_at\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"embedding_model_config_id\":null,\"embedding_model_config\":null,\"pipeline_type\":\"PLAYGROUND\",\"managed_pipeline_id\":\"ünïcødé 🦀\",\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"x_undeclared\":9007199254740993},\"config_hash\":{\"embedding_config_hash\":\"quote \\\" and \\\\ and \\n\",\"parsing_config_hash\":null,\"transform_config_hash\":null,\"x_undeclared\":\"x\"},\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"dense_similarity_cutoff\":null,\"sparse_similarity_top_k\":0,\"enable_reranking\":true,\"rerank_top_n\":-3,\"search_filters_inference_schema\":null,\"files_top_k\":-9223372036854775808,\"retrieve_image_nodes\":false,\"retrieve_page_figure_nodes\":false,\"x_undeclared\":null},\"status\":null,\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":\"ünïcødé 🦀\",\"name\":\"text\",\"project_id\":\"\",\"embedding_model_config\":null,\"pipeline_type\":\"PLAYGROUND\",\"managed_pipeline_id\":null,\"embedding_config\":{\"type\":\"MANAGED_OPENAI_EMBEDDING\",\"component\":{\"embed_batch_size\":-9223372036854775808,\"class_name\":\"text\",\"x_undeclared\":2.5},\"x_undeclared\":\"x\"},\"sparse_model_config\":null,\"config_hash\":null,\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"dense_similarity_cutoff\":1e+300,\"rerank_top_n\":0,\"search_filters\":null,\"search_filters_inference_schema\":null,\"files_top_k\":null,\"retrieval_mode\":\"chunks\",\"retrieve_image_nodes\":false,\"retrieve_page_screenshot_nodes\":true,\"x_undeclared\":9007199254740993},\"data_sink\":{\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"name\":\"\",\"sink_type\":\"AZUREAI_SEARCH\",\"component\":{\"supports_nested_metadata_filters\":false,\"api_endpoint\":\"\",\"collection_name\":\"ünïcødé 🦀\",\"embedding_dimension\":0,\"keyspace\":null,\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},\"metadata_config\":null,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesDataSourcesUpdateResponse,
+    >(
+        "PipelinesDataSourcesUpdateResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"text\",\"source_type\":\"AZURE_STORAGE_BLOB\",\"component\":{\"folder_id\":\"text\"},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_source_id\":\"text\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"last_synced_at\":\"text\"}",
+            "{\"id\":\"\",\"created_at\":\"\",\"updated_at\":\"text\",\"name\":\"ünïcødé 🦀\",\"source_type\":\"JIRA_V2\",\"custom_metadata\":{\"key0\":false},\"component\":{\"supports_access_control\":true,\"site_name\":null,\"site_id\":null,\"folder_path\":\"quote \\\" and \\\\ and \\n\",\"client_id\":\"\",\"client_secret\":\"text\",\"tenant_id\":\"\",\"get_permissions\":true,\"include_path_patterns\":[\"\"],\"exclude_path_patterns\":[\"ünïcødé 🦀\",\"\"],\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"data_source_id\":\"\",\"pipeline_id\":\"\",\"last_synced_at\":\"ünïcødé 🦀\",\"sync_interval\":null,\"status\":null,\"status_updated_at\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"source_type\":\"JIRA\",\"custom_metadata\":null,\"component\":{\"supports_access_control\":true,\"email\":\"text\",\"api_token\":null,\"server_url\":\"\",\"authentication_mechanism\":\"\",\"query\":\"\",\"fields\":null,\"requests_per_minute\":null,\"get_permissions\":false,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"version_metadata\":null,\"project_id\":\"ünïcødé 🦀\",\"data_source_id\":\"\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"last_synced_at\":\"quote \\\" and \\\\ and \\n\",\"sync_interval\":3,\"status\":null,\"status_updated_at\":null,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesFilesCreateResponse,
+    >(
+        "PipelinesFilesCreateResponse",
+        &[
+            "[]",
+            "[{\"id\":\"text\",\"name\":\"\",\"file_size\":null,\"file_type\":\"\",\"project_id\":null,\"file_id\":null,\"pipeline_id\":\"text\",\"resource_info\":{\"key0\":\"text\"},\"permission_info\":{},\"custom_metadata\":null,\"config_hash\":{},\"indexed_page_count\":null,\"status\":null,\"status_updated_at\":\"\",\"created_at\":\"text\",\"x_undeclared\":[null,1]},{\"id\":\"text\",\"name\":null,\"file_size\":null,\"project_id\":\"text\",\"last_modified_at\":\"quote \\\" and \\\\ and \\n\",\"file_id\":null,\"pipeline_id\":\"text\",\"resource_info\":null,\"permission_info\":{},\"data_source_id\":null,\"indexed_page_count\":0,\"status\":null,\"created_at\":null,\"updated_at\":null,\"x_undeclared\":9007199254740993}]",
+            "[{\"id\":\"text\",\"name\":null,\"external_file_id\":\"\",\"file_size\":null,\"file_type\":\"text\",\"project_id\":\"text\",\"last_modified_at\":null,\"file_id\":\"quote \\\" and \\\\ and \\n\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"permission_info\":{},\"config_hash\":{},\"status\":\"IN_PROGRESS\",\"status_updated_at\":\"\",\"created_at\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesFilesListParamsStatusesItem,
+    >(
+        "PipelinesFilesListParamsStatusesItem",
+        &["\"ERROR\"", "\"IN_PROGRESS\"", "\"NOT_STARTED\""],
+    );
+    check::<
+        llama_cloud::types::PipelinesFilesListResponse,
+    >(
+        "PipelinesFilesListResponse",
+        &[
+            "{\"files\":[],\"limit\":-3,\"offset\":-3,\"total_count\":0}",
+            "{\"files\":[{\"id\":\"text\",\"external_file_id\":null,\"file_size\":9007199254740993,\"file_type\":null,\"project_id\":null,\"file_id\":\"text\",\"pipeline_id\":\"\",\"permission_info\":{\"key0\":[]},\"custom_metadata\":null,\"data_source_id\":\"quote \\\" and \\\\ and \\n\",\"config_hash\":null,\"indexed_page_count\":null,\"status\":null,\"status_updated_at\":null,\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},{\"id\":\"text\",\"external_file_id\":null,\"file_size\":null,\"project_id\":null,\"last_modified_at\":null,\"pipeline_id\":\"text\",\"resource_info\":{},\"permission_info\":null,\"custom_metadata\":{\"key0\":{},\"key1\":[]},\"data_source_id\":null,\"config_hash\":null,\"indexed_page_count\":null,\"status\":\"SUCCESS\",\"created_at\":null,\"updated_at\":null,\"x_undeclared\":[null,1]}],\"limit\":0,\"offset\":0,\"total_count\":-9223372036854775808,\"x_undeclared\":null}",
+            "{\"files\":[{\"id\":\"ünïcødé 🦀\",\"name\":null,\"file_size\":0,\"file_type\":null,\"project_id\":null,\"pipeline_id\":\"ünïcødé 🦀\",\"resource_info\":{},\"permission_info\":null,\"custom_metadata\":{\"key0\":-9223372036854775808},\"data_source_id\":null,\"config_hash\":null,\"status\":\"SUCCESS\",\"status_updated_at\":\"ünïcødé 🦀\",\"created_at\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"limit\":0,\"offset\":0,\"total_count\":-3,\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesGetPlaygroundSessionResponse,
+    >(
+        "PipelinesGetPlaygroundSessionResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"llm_params_id\":\"text\",\"retrieval_params_id\":\"\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":null,\"pipeline_id\":\"ünïcødé 🦀\",\"user_id\":\"text\",\"llm_params_id\":\"text\",\"retrieval_params_id\":\"text\",\"retrieval_params\":{\"dense_similarity_top_k\":null,\"sparse_similarity_top_k\":null,\"enable_reranking\":null,\"search_filters\":{\"filters\":[{\"filters\":[]},{\"filters\":[]}],\"condition\":\"or\",\"x_undeclared\":2.5},\"retrieval_mode\":\"auto_routed\",\"retrieve_image_nodes\":false,\"retrieve_page_screenshot_nodes\":false,\"retrieve_page_figure_nodes\":true,\"class_name\":\"text\",\"x_undeclared\":[null,1]},\"chat_messages\":[{\"id\":\"text\",\"index\":-3,\"role\":\"developer\",\"content\":\"quote \\\" and \\\\ and \\n\",\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"}],\"x_undeclared\":null}",
+            "{\"id\":\"text\",\"created_at\":null,\"updated_at\":null,\"pipeline_id\":\"ünïcødé 🦀\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"llm_params_id\":\"text\",\"llm_params\":{\"system_prompt\":\"\",\"use_chain_of_thought_reasoning\":false,\"use_citation\":false,\"x_undeclared\":\"x\"},\"retrieval_params_id\":\"\",\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesGetResponse,
+    >(
+        "PipelinesGetResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"embedding_config\":{\"type\":\"AZURE_EMBEDDING\"}}",
+            "{\"id\":\"\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"embedding_model_config_id\":\"quote \\\" and \\\\ and \\n\",\"pipeline_type\":\"PLAYGROUND\",\"managed_pipeline_id\":null,\"embedding_config\":{\"type\":\"OPENAI_EMBEDDING\",\"x_undeclared\":2.5},\"sparse_model_config\":{\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":2.5},\"preset_retrieval_parameters\":{\"dense_similarity_cutoff\":1e+300,\"sparse_similarity_top_k\":null,\"enable_reranking\":null,\"rerank_top_n\":9007199254740993,\"alpha\":3,\"search_filters\":{\"filters\":[],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"search_filters_inference_schema\":null,\"retrieval_mode\":\"a-value-this-sdk-does-not-know\",\"retrieve_image_nodes\":false,\"retrieve_page_screenshot_nodes\":true,\"class_name\":\"text\",\"x_undeclared\":null},\"status\":null,\"x_undeclared\":\"x\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"embedding_model_config\":{\"id\":\"ünïcødé 🦀\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"ünïcødé 🦀\",\"embedding_config\":{\"type\":\"OPENAI_EMBEDDING\",\"x_undeclared\":null},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"x_undeclared\":\"x\"},\"sparse_model_config\":null,\"config_hash\":null,\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":-3,\"sparse_similarity_top_k\":9007199254740993,\"enable_reranking\":true,\"alpha\":null,\"search_filters\":null,\"search_filters_inference_schema\":null,\"files_top_k\":null,\"retrieval_mode\":\"chunks\",\"retrieve_page_figure_nodes\":true,\"x_undeclared\":null},\"data_sink\":null,\"status\":\"a-value-this-sdk-does-not-know\",\"metadata_config\":{\"excluded_embed_metadata_keys\":[\"ünïcødé 🦀\"],\"x_undeclared\":\"x\"},\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesGetStatusResponse,
+    >(
+        "PipelinesGetStatusResponse",
+        &[
+            "{\"status\":\"NOT_STARTED\"}",
+            "{\"job_id\":\"text\",\"status\":\"NOT_STARTED\",\"error\":[],\"effective_at\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}",
+            "{\"job_id\":null,\"status\":\"IN_PROGRESS\",\"effective_at\":null,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesListResponse,
+    >(
+        "PipelinesListResponse",
+        &[
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"embedding_config\":{\"type\":\"GEMINI_EMBEDDING\"}}]",
+            "[{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":\"text\",\"name\":\"\",\"project_id\":\"\",\"managed_pipeline_id\":null,\"embedding_config\":{\"type\":\"BEDROCK_EMBEDDING\",\"x_undeclared\":null},\"config_hash\":null,\"llama_parse_parameters\":null,\"data_sink\":null,\"metadata_config\":{\"excluded_embed_metadata_keys\":[],\"excluded_llm_metadata_keys\":[],\"x_undeclared\":9007199254740993},\"x_undeclared\":null}]",
+            "[]",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesRetrieveResponse,
+    >(
+        "PipelinesRetrieveResponse",
+        &[
+            "{\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"retrieval_nodes\":[]}",
+            "{\"pipeline_id\":\"\",\"retrieval_nodes\":[{\"node\":{\"embedding\":null,\"relationships\":{},\"metadata_template\":\"ünïcødé 🦀\",\"mimetype\":\"\",\"start_char_idx\":null,\"end_char_idx\":null,\"text_template\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5},\"score\":null,\"x_undeclared\":null}],\"image_nodes\":[],\"page_figure_nodes\":[],\"metadata\":{},\"x_undeclared\":\"x\"}",
+            "{\"pipeline_id\":\"text\",\"retrieval_nodes\":[{\"node\":{\"id_\":\"text\",\"embedding\":[],\"extra_info\":{},\"excluded_embed_metadata_keys\":[],\"excluded_llm_metadata_keys\":[],\"relationships\":{},\"text\":\"quote \\\" and \\\\ and \\n\",\"mimetype\":\"text\",\"start_char_idx\":null,\"end_char_idx\":null,\"x_undeclared\":null},\"score\":1e+300,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"page_figure_nodes\":[{\"node\":{\"figure_name\":\"ünïcødé 🦀\",\"file_id\":\"text\",\"page_index\":-9223372036854775808,\"figure_size\":9007199254740993,\"is_likely_noise\":false,\"confidence\":3,\"metadata\":null,\"x_undeclared\":\"x\"},\"score\":9007199254740993,\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]}],\"metadata\":{},\"inferred_search_filters\":{\"filters\":[{\"key\":\"\",\"value\":null},{\"key\":\"text\",\"value\":null}],\"condition\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesUpdateResponse,
+    >(
+        "PipelinesUpdateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"embedding_config\":{\"type\":\"BEDROCK_EMBEDDING\"}}",
+            "{\"id\":\"text\",\"created_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"embedding_model_config_id\":\"quote \\\" and \\\\ and \\n\",\"embedding_model_config\":{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"embedding_config\":{\"type\":\"BEDROCK_EMBEDDING\",\"component\":{},\"x_undeclared\":2.5},\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":\"x\"},\"managed_pipeline_id\":null,\"embedding_config\":{\"type\":\"HUGGINGFACE_API_EMBEDDING\",\"x_undeclared\":[null,1]},\"sparse_model_config\":null,\"config_hash\":null,\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":-3,\"dense_similarity_cutoff\":null,\"enable_reranking\":null,\"alpha\":2.0,\"search_filters\":{\"filters\":[{\"filters\":[]},{\"filters\":[]}],\"condition\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"search_filters_inference_schema\":{\"key0\":0},\"retrieve_image_nodes\":false,\"retrieve_page_screenshot_nodes\":false,\"retrieve_page_figure_nodes\":false,\"x_undeclared\":2.5},\"x_undeclared\":[null,1]}",
+            "{\"id\":\"text\",\"created_at\":null,\"name\":\"ünïcødé 🦀\",\"project_id\":\"\",\"embedding_model_config_id\":null,\"embedding_model_config\":{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":null,\"name\":\"ünïcødé 🦀\",\"embedding_config\":{\"type\":\"AZURE_EMBEDDING\",\"component\":{},\"x_undeclared\":\"x\"},\"project_id\":\"\",\"x_undeclared\":\"x\"},\"pipeline_type\":\"MANAGED\",\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"x_undeclared\":[null,1]},\"sparse_model_config\":null,\"transform_config\":{\"mode\":\"auto\",\"chunk_size\":0,\"chunk_overlap\":-3,\"x_undeclared\":9007199254740993},\"status\":null,\"metadata_config\":null,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::PipelinesUpsertResponse,
+    >(
+        "PipelinesUpsertResponse",
+        &[
+            "{\"id\":\"\",\"name\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"embedding_config\":{\"type\":\"HUGGINGFACE_API_EMBEDDING\"}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"embedding_model_config_id\":null,\"embedding_model_config\":{\"id\":\"text\",\"name\":\"text\",\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"x_undeclared\":\"x\"},\"project_id\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"managed_pipeline_id\":null,\"embedding_config\":{\"type\":\"VERTEXAI_EMBEDDING\",\"component\":{\"num_workers\":null,\"location\":\"text\",\"project\":\"ünïcødé 🦀\",\"embed_mode\":\"similarity\",\"client_email\":\"\",\"token_uri\":\"quote \\\" and \\\\ and \\n\",\"private_key_id\":null,\"private_key\":null,\"x_undeclared\":2.5},\"x_undeclared\":2.5},\"config_hash\":null,\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"dense_similarity_cutoff\":-0.5,\"sparse_similarity_top_k\":0,\"alpha\":null,\"search_filters_inference_schema\":{\"key0\":null},\"files_top_k\":9007199254740993,\"retrieve_image_nodes\":false,\"x_undeclared\":[null,1]},\"data_sink\":{\"id\":\"text\",\"updated_at\":null,\"name\":\"\",\"sink_type\":\"AZUREAI_SEARCH\",\"component\":{\"key0\":\"x\",\"key1\":null},\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"},\"status\":null,\"metadata_config\":null,\"x_undeclared\":2.5}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"updated_at\":\"\",\"name\":\"text\",\"project_id\":\"text\",\"embedding_model_config_id\":null,\"embedding_model_config\":null,\"pipeline_type\":\"PLAYGROUND\",\"managed_pipeline_id\":null,\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"component\":{\"embed_batch_size\":9007199254740993,\"num_workers\":null,\"api_key\":\"\",\"truncate\":\"text\",\"input_type\":null,\"x_undeclared\":null},\"x_undeclared\":\"x\"},\"sparse_model_config\":{\"model_type\":\"splade\",\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5},\"config_hash\":null,\"llama_parse_parameters\":null,\"data_sink\":null,\"status\":null,\"metadata_config\":null,\"x_undeclared\":2.5}",
+        ],
     );
     check::<
         llama_cloud::types::PlaygroundSession,
@@ -3670,6 +4987,26 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::ProjectsGetResponse,
+    >(
+        "ProjectsGetResponse",
+        &[
+            "{\"name\":\"quote \\\" and \\\\ and \\n\",\"id\":\"quote \\\" and \\\\ and \\n\",\"organization_id\":\"\"}",
+            "{\"name\":\"text\",\"id\":\"quote \\\" and \\\\ and \\n\",\"organization_id\":\"\",\"x_undeclared\":null}",
+            "{\"name\":\"ünïcødé 🦀\",\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"organization_id\":\"quote \\\" and \\\\ and \\n\",\"is_default\":true,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::ProjectsListResponse,
+    >(
+        "ProjectsListResponse",
+        &[
+            "[]",
+            "[{\"name\":\"text\",\"id\":\"\",\"created_at\":null,\"organization_id\":\"ünïcødé 🦀\",\"x_undeclared\":null}]",
+            "[{\"name\":\"\",\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"ünïcødé 🦀\",\"organization_id\":\"text\",\"x_undeclared\":2.5},{\"name\":\"\",\"id\":\"text\",\"organization_id\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]}]",
+        ],
+    );
+    check::<
         llama_cloud::types::PublicModelName,
     >(
         "PublicModelName",
@@ -3726,6 +5063,26 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::RetrievalFindResponse,
+    >(
+        "RetrievalFindResponse",
+        &[
+            "{\"items\":[{\"file_id\":\"\",\"file_name\":\"text\"}]}",
+            "{\"items\":[{\"file_id\":\"\",\"file_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null},{\"file_id\":\"ünïcødé 🦀\",\"file_name\":\"ünïcødé 🦀\",\"x_undeclared\":null}],\"next_page_token\":null,\"total_size\":0,\"x_undeclared\":9007199254740993}",
+            "{\"items\":[],\"total_size\":9007199254740993,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RetrievalGrepResponse,
+    >(
+        "RetrievalGrepResponse",
+        &[
+            "{\"items\":[{\"start_char\":0,\"end_char\":-3,\"content\":\"quote \\\" and \\\\ and \\n\"}]}",
+            "{\"items\":[{\"start_char\":-3,\"end_char\":9007199254740993,\"content\":\"ünïcødé 🦀\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"next_page_token\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993}",
+            "{\"items\":[{\"start_char\":0,\"end_char\":-9223372036854775808,\"content\":\"text\",\"x_undeclared\":2.5},{\"start_char\":9007199254740993,\"end_char\":9007199254740993,\"content\":\"ünïcødé 🦀\",\"x_undeclared\":null}],\"next_page_token\":null,\"total_size\":null,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
         llama_cloud::types::RetrievalMode,
     >(
         "RetrievalMode",
@@ -3742,6 +5099,16 @@ fn every_model_type_reserializes_what_it_decoded() {
         &["[2.5,{\"nested\":null,\"n\":-0.0}]", "{}", "true"],
     );
     check::<
+        llama_cloud::types::RetrievalReadResponse,
+    >(
+        "RetrievalReadResponse",
+        &[
+            "{\"content\":\"\"}",
+            "{\"content\":\"\",\"x_undeclared\":null}",
+            "{\"content\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
         llama_cloud::types::RetrievalResult,
     >(
         "RetrievalResult",
@@ -3749,6 +5116,16 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"content\":\"\"}",
             "{\"content\":\"\",\"score\":null,\"rerank_score\":null,\"metadata\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
             "{\"content\":\"text\",\"score\":9007199254740993,\"rerank_score\":null,\"static_fields\":{\"parsed_directory_file_id\":null,\"page_range_end\":null,\"chunk_start_char\":null,\"chunk_end_char\":null,\"chunk_token_count\":0,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RetrievalRetrieveResponse,
+    >(
+        "RetrievalRetrieveResponse",
+        &[
+            "{\"results\":[]}",
+            "{\"results\":[],\"x_undeclared\":[null,1]}",
+            "{\"results\":[{\"content\":\"quote \\\" and \\\\ and \\n\",\"score\":9007199254740993,\"static_fields\":{\"chunk_start_char\":9007199254740993,\"chunk_end_char\":9007199254740993,\"chunk_index\":-3,\"chunk_token_count\":null,\"attachments\":[],\"x_undeclared\":9007199254740993},\"x_undeclared\":\"x\"},{\"content\":\"quote \\\" and \\\\ and \\n\",\"score\":null,\"rerank_score\":null,\"metadata\":null,\"x_undeclared\":2.5}],\"x_undeclared\":\"x\"}",
         ],
     );
     check::<
@@ -3802,6 +5179,76 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::RetrieverSearchResponse,
+    >(
+        "RetrieverSearchResponse",
+        &[
+            "{}",
+            "{\"nodes\":[{\"node\":{\"id\":\"text\",\"retriever_id\":\"\",\"retriever_pipeline_name\":\"quote \\\" and \\\\ and \\n\",\"pipeline_id\":\"text\",\"text\":\"quote \\\" and \\\\ and \\n\",\"start_char_idx\":null,\"end_char_idx\":0,\"x_undeclared\":9007199254740993},\"score\":null,\"x_undeclared\":null},{\"node\":{\"id\":\"\",\"retriever_id\":\"\",\"retriever_pipeline_name\":\"text\",\"pipeline_id\":\"text\",\"metadata\":{},\"text\":\"ünïcødé 🦀\",\"start_char_idx\":9007199254740993,\"end_char_idx\":9007199254740993,\"x_undeclared\":\"x\"},\"score\":null,\"x_undeclared\":9007199254740993}],\"image_nodes\":[{\"node\":{\"page_index\":9007199254740993,\"file_id\":\"\",\"image_size\":-3,\"metadata\":{},\"x_undeclared\":2.5},\"score\":-0.5,\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5},{\"node\":{\"page_index\":-3,\"file_id\":\"ünïcødé 🦀\",\"image_size\":0,\"x_undeclared\":9007199254740993},\"score\":3,\"x_undeclared\":9007199254740993}],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"page_figure_nodes\":[{\"node\":{\"figure_name\":\"\",\"file_id\":\"\",\"page_index\":9007199254740993,\"figure_size\":9007199254740993,\"confidence\":1e+300,\"x_undeclared\":2.5},\"score\":9007199254740993,\"x_undeclared\":\"x\"},{\"node\":{\"figure_name\":\"quote \\\" and \\\\ and \\n\",\"file_id\":\"ünïcødé 🦀\",\"page_index\":9007199254740993,\"figure_size\":9007199254740993,\"is_likely_noise\":true,\"confidence\":-0.5,\"metadata\":null,\"x_undeclared\":null},\"score\":9007199254740993,\"class_name\":\"ünïcødé 🦀\",\"x_undeclared\":\"x\"}],\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RetrieversCreateResponse,
+    >(
+        "RetrieversCreateResponse",
+        &[
+            "{\"name\":\"ünïcødé 🦀\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"name\":\"text\",\"id\":\"\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}",
+            "{\"name\":\"\",\"pipelines\":[{\"name\":\"\",\"description\":\"text\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":9007199254740993,\"dense_similarity_cutoff\":null,\"sparse_similarity_top_k\":-3,\"alpha\":9007199254740993,\"search_filters\":null,\"retrieve_page_screenshot_nodes\":false,\"x_undeclared\":null},\"x_undeclared\":2.5}],\"id\":\"\",\"created_at\":null,\"updated_at\":\"\",\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RetrieversGetResponse,
+    >(
+        "RetrieversGetResponse",
+        &[
+            "{\"name\":\"quote \\\" and \\\\ and \\n\",\"id\":\"\",\"project_id\":\"\"}",
+            "{\"name\":\"\",\"id\":\"\",\"updated_at\":null,\"project_id\":\"\",\"x_undeclared\":[null,1]}",
+            "{\"name\":\"ünïcødé 🦀\",\"id\":\"\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RetrieversListResponse,
+    >(
+        "RetrieversListResponse",
+        &[
+            "[{\"name\":\"\",\"id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\"},{\"name\":\"quote \\\" and \\\\ and \\n\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\"}]",
+            "[{\"name\":\"text\",\"pipelines\":[],\"id\":\"ünïcødé 🦀\",\"updated_at\":null,\"project_id\":\"\",\"x_undeclared\":[null,1]},{\"name\":\"quote \\\" and \\\\ and \\n\",\"id\":\"\",\"project_id\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}]",
+            "[{\"name\":\"text\",\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},{\"name\":\"ünïcødé 🦀\",\"pipelines\":[{\"name\":\"quote \\\" and \\\\ and \\n\",\"description\":\"text\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993}],\"id\":\"\",\"updated_at\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}]",
+        ],
+    );
+    check::<
+        llama_cloud::types::RetrieversSearchResponse,
+    >(
+        "RetrieversSearchResponse",
+        &[
+            "{}",
+            "{\"nodes\":[{\"node\":{\"id\":\"\",\"retriever_id\":\"ünïcødé 🦀\",\"retriever_pipeline_name\":\"quote \\\" and \\\\ and \\n\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"text\":\"ünïcødé 🦀\",\"start_char_idx\":-9223372036854775808,\"end_char_idx\":-9223372036854775808,\"x_undeclared\":2.5},\"x_undeclared\":9007199254740993}],\"image_nodes\":[{\"node\":{\"page_index\":0,\"file_id\":\"quote \\\" and \\\\ and \\n\",\"image_size\":-3,\"x_undeclared\":9007199254740993},\"score\":1e+300,\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}],\"x_undeclared\":null}",
+            "{\"nodes\":[{\"node\":{\"id\":\"\",\"retriever_id\":\"text\",\"retriever_pipeline_name\":\"quote \\\" and \\\\ and \\n\",\"pipeline_id\":\"quote \\\" and \\\\ and \\n\",\"text\":\"ünïcødé 🦀\",\"start_char_idx\":0,\"end_char_idx\":0,\"x_undeclared\":9007199254740993},\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"},{\"node\":{\"id\":\"text\",\"retriever_id\":\"ünïcødé 🦀\",\"retriever_pipeline_name\":\"\",\"pipeline_id\":\"ünïcødé 🦀\",\"text\":\"text\",\"start_char_idx\":9007199254740993,\"end_char_idx\":null,\"x_undeclared\":9007199254740993},\"score\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"image_nodes\":[{\"node\":{\"page_index\":9007199254740993,\"file_id\":\"quote \\\" and \\\\ and \\n\",\"image_size\":9007199254740993,\"metadata\":{},\"x_undeclared\":2.5},\"score\":3,\"x_undeclared\":9007199254740993}],\"page_figure_nodes\":[{\"node\":{\"figure_name\":\"quote \\\" and \\\\ and \\n\",\"file_id\":\"ünïcødé 🦀\",\"page_index\":0,\"figure_size\":9007199254740993,\"confidence\":-0.5,\"metadata\":{},\"x_undeclared\":2.5},\"score\":2.0,\"x_undeclared\":[null,1]}],\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RetrieversUpdateResponse,
+    >(
+        "RetrieversUpdateResponse",
+        &[
+            "{\"name\":\"ünïcødé 🦀\",\"id\":\"\",\"project_id\":\"\"}",
+            "{\"name\":\"ünïcødé 🦀\",\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}",
+            "{\"name\":\"\",\"id\":\"text\",\"updated_at\":null,\"project_id\":\"\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RetrieversUpsertResponse,
+    >(
+        "RetrieversUpsertResponse",
+        &[
+            "{\"name\":\"ünïcødé 🦀\",\"id\":\"ünïcødé 🦀\",\"project_id\":\"\"}",
+            "{\"name\":\"ünïcødé 🦀\",\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"x_undeclared\":9007199254740993}",
+            "{\"name\":\"text\",\"id\":\"\",\"created_at\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
         llama_cloud::types::Revision,
     >(
         "Revision",
@@ -3834,6 +5281,49 @@ fn every_model_type_reserializes_what_it_decoded() {
     check::<
         llama_cloud::types::RevisionType,
     >("RevisionType", &["\"comment\"", "\"moved_from\""]);
+    check::<
+        llama_cloud::types::RunsDeleteResponse,
+    >("RunsDeleteResponse", &["null", "2.5"]);
+    check::<
+        llama_cloud::types::RunsGetByJobResponse,
+    >(
+        "RunsGetByJobResponse",
+        &[
+            "{\"id\":\"\",\"project_id\":\"text\",\"extraction_agent_id\":\"ünïcødé 🦀\",\"data_schema\":{},\"config\":{},\"status\":\"a-value-this-sdk-does-not-know\",\"from_ui\":true}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"text\",\"extraction_agent_id\":\"quote \\\" and \\\\ and \\n\",\"data_schema\":{},\"config\":{\"priority\":\"medium\",\"extraction_target\":\"PER_PAGE\",\"extraction_mode\":\"a-value-this-sdk-does-not-know\",\"parse_model\":null,\"extract_model\":\"gemini-2.5-flash-lite\",\"use_reasoning\":true,\"citation_bbox\":false,\"confidence_scores\":true,\"chunk_mode\":\"PAGE\",\"invalidate_cache\":true,\"num_pages_context\":9007199254740993,\"page_range\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"file_id\":\"quote \\\" and \\\\ and \\n\",\"file\":{\"id\":\"\",\"created_at\":\"\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"external_file_id\":null,\"file_size\":-3,\"file_type\":null,\"project_id\":\"text\",\"resource_info\":{\"key0\":-9223372036854775808,\"key1\":true},\"permission_info\":{\"key0\":true,\"key1\":null},\"data_source_id\":\"text\",\"expires_at\":null,\"purpose\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"status\":\"a-value-this-sdk-does-not-know\",\"data\":{\"key0\":true},\"extraction_metadata\":null,\"from_ui\":false,\"x_undeclared\":null}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"\",\"extraction_agent_id\":\"ünïcødé 🦀\",\"data_schema\":{\"key0\":null},\"config\":{\"extraction_target\":\"PER_DOC\",\"extraction_mode\":\"FAST\",\"extract_model\":null,\"multimodal_fast_mode\":true,\"system_prompt\":\"ünïcødé 🦀\",\"cite_sources\":true,\"invalidate_cache\":false,\"num_pages_context\":-3,\"page_range\":null,\"x_undeclared\":9007199254740993},\"file\":null,\"status\":\"ERROR\",\"error\":\"ünïcødé 🦀\",\"data\":null,\"from_ui\":false,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RunsGetLatestFromUiResponse,
+    >(
+        "RunsGetLatestFromUiResponse",
+        &[
+            "null",
+            "{\"id\":\"\",\"updated_at\":null,\"project_id\":\"\",\"extraction_agent_id\":\"\",\"data_schema\":{\"key0\":null},\"config\":{\"extraction_target\":\"a-value-this-sdk-does-not-know\",\"extract_model\":\"openai-gpt-4-1\",\"multimodal_fast_mode\":true,\"cite_sources\":false,\"invalidate_cache\":true,\"num_pages_context\":null,\"page_range\":null,\"x_undeclared\":\"x\"},\"file_id\":\"quote \\\" and \\\\ and \\n\",\"file\":{\"id\":\"\",\"created_at\":\"text\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"file_size\":0,\"file_type\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"last_modified_at\":null,\"permission_info\":null,\"data_source_id\":\"\",\"expires_at\":\"text\",\"purpose\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"status\":\"SUCCESS\",\"job_id\":\"text\",\"data\":[],\"extraction_metadata\":null,\"from_ui\":true,\"x_undeclared\":\"x\"}",
+            "{\"id\":\"text\",\"created_at\":\"\",\"updated_at\":null,\"project_id\":\"ünïcødé 🦀\",\"extraction_agent_id\":\"\",\"data_schema\":{\"key0\":\"\"},\"config\":{\"priority\":null,\"extraction_target\":\"PER_TABLE_ROW\",\"extraction_mode\":\"BALANCED\",\"parse_model\":\"gemini-2.5-flash-lite\",\"extract_model\":\"gemini-2.5-pro\",\"multimodal_fast_mode\":true,\"system_prompt\":\"\",\"confidence_scores\":false,\"chunk_mode\":\"SECTION\",\"high_resolution_mode\":true,\"invalidate_cache\":true,\"num_pages_context\":null,\"x_undeclared\":9007199254740993},\"file_id\":null,\"status\":\"CREATED\",\"job_id\":\"ünïcødé 🦀\",\"extraction_metadata\":{},\"from_ui\":true,\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RunsGetResponse,
+    >(
+        "RunsGetResponse",
+        &[
+            "{\"id\":\"text\",\"project_id\":\"text\",\"extraction_agent_id\":\"ünïcødé 🦀\",\"data_schema\":{},\"config\":{},\"status\":\"PENDING\",\"from_ui\":true}",
+            "{\"id\":\"text\",\"updated_at\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"extraction_agent_id\":\"text\",\"data_schema\":{},\"config\":{\"extraction_target\":\"PER_TABLE_ROW\",\"extraction_mode\":\"MULTIMODAL\",\"parse_model\":\"openai-gpt-5-mini\",\"multimodal_fast_mode\":false,\"system_prompt\":\"text\",\"use_reasoning\":false,\"cite_sources\":false,\"high_resolution_mode\":false,\"num_pages_context\":null,\"x_undeclared\":null},\"file_id\":\"\",\"file\":{\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"ünïcødé 🦀\",\"name\":\"text\",\"external_file_id\":\"\",\"file_type\":null,\"project_id\":\"text\",\"resource_info\":null,\"data_source_id\":null,\"expires_at\":null,\"purpose\":null,\"x_undeclared\":[null,1]},\"status\":\"ERROR\",\"data\":null,\"extraction_metadata\":{},\"from_ui\":true,\"x_undeclared\":null}",
+            "{\"id\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"extraction_agent_id\":\"\",\"data_schema\":{\"key0\":{}},\"config\":{\"priority\":\"a-value-this-sdk-does-not-know\",\"extraction_target\":\"PER_DOC\",\"parse_model\":\"openai-text-embedding-3-large\",\"system_prompt\":\"quote \\\" and \\\\ and \\n\",\"use_reasoning\":true,\"citation_bbox\":true,\"confidence_scores\":false,\"chunk_mode\":\"SECTION\",\"high_resolution_mode\":false,\"invalidate_cache\":false,\"num_pages_context\":-9223372036854775808,\"page_range\":null,\"x_undeclared\":9007199254740993},\"file_id\":null,\"status\":\"CREATED\",\"error\":\"quote \\\" and \\\\ and \\n\",\"job_id\":null,\"extraction_metadata\":null,\"from_ui\":false,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::RunsListResponse,
+    >(
+        "RunsListResponse",
+        &[
+            "{\"items\":[{\"id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"extraction_agent_id\":\"\",\"data_schema\":{\"key0\":9007199254740993,\"key1\":-9223372036854775808},\"config\":{},\"status\":\"CREATED\",\"from_ui\":true},{\"id\":\"ünïcødé 🦀\",\"project_id\":\"\",\"extraction_agent_id\":\"text\",\"data_schema\":{\"key0\":null},\"config\":{},\"status\":\"SUCCESS\",\"from_ui\":true}],\"total\":0,\"skip\":-9223372036854775808,\"limit\":-3}",
+            "{\"items\":[{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"updated_at\":null,\"project_id\":\"\",\"extraction_agent_id\":\"quote \\\" and \\\\ and \\n\",\"data_schema\":{\"key0\":[],\"key1\":false},\"config\":{\"parse_model\":\"openai-gpt-4o-mini\",\"extract_model\":null,\"multimodal_fast_mode\":true,\"system_prompt\":\"quote \\\" and \\\\ and \\n\",\"use_reasoning\":true,\"cite_sources\":false,\"citation_bbox\":false,\"num_pages_context\":null,\"page_range\":\"\",\"x_undeclared\":9007199254740993},\"file\":{\"id\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"file_size\":-9223372036854775808,\"project_id\":\"ünïcødé 🦀\",\"last_modified_at\":\"quote \\\" and \\\\ and \\n\",\"resource_info\":null,\"permission_info\":{},\"data_source_id\":null,\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},\"status\":\"PENDING\",\"job_id\":\"ünïcødé 🦀\",\"from_ui\":true,\"x_undeclared\":2.5}],\"total\":-9223372036854775808,\"skip\":-3,\"limit\":9007199254740993,\"x_undeclared\":[null,1]}",
+            "{\"items\":[{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"extraction_agent_id\":\"quote \\\" and \\\\ and \\n\",\"data_schema\":{\"key0\":\"quote \\\" and \\\\ and \\n\"},\"config\":{\"priority\":null,\"extraction_target\":\"PER_DOC\",\"extraction_mode\":\"BALANCED\",\"parse_model\":\"openai-gpt-4-1\",\"extract_model\":null,\"multimodal_fast_mode\":false,\"system_prompt\":null,\"use_reasoning\":false,\"cite_sources\":true,\"citation_bbox\":true,\"confidence_scores\":false,\"num_pages_context\":null,\"page_range\":null,\"x_undeclared\":null},\"file_id\":null,\"file\":{\"id\":\"\",\"created_at\":null,\"updated_at\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\",\"file_type\":null,\"project_id\":\"text\",\"last_modified_at\":null,\"resource_info\":null,\"permission_info\":null,\"data_source_id\":\"ünïcødé 🦀\",\"expires_at\":\"ünïcødé 🦀\",\"x_undeclared\":null},\"status\":\"PENDING\",\"error\":\"text\",\"extraction_metadata\":{\"key0\":-0.5},\"from_ui\":false,\"x_undeclared\":null},{\"id\":\"text\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"extraction_agent_id\":\"text\",\"data_schema\":{\"key0\":null},\"config\":{\"priority\":null,\"extraction_target\":\"PER_TABLE_ROW\",\"parse_model\":\"anthropic-sonnet-3.7\",\"extract_model\":\"openai-gpt-4o-mini\",\"citation_bbox\":true,\"chunk_mode\":\"a-value-this-sdk-does-not-know\",\"high_resolution_mode\":false,\"num_pages_context\":null,\"x_undeclared\":null},\"file_id\":null,\"status\":\"SUCCESS\",\"error\":\"text\",\"extraction_metadata\":null,\"from_ui\":false,\"x_undeclared\":null}],\"total\":9007199254740993,\"skip\":-9223372036854775808,\"limit\":0,\"x_undeclared\":[null,1]}",
+        ],
+    );
     check::<
         llama_cloud::types::SemanticChunkingConfig,
     >(
@@ -3875,10 +5365,50 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
-        llama_cloud::types::SheetsListSpreadsheetJobsParamsStatus,
+        llama_cloud::types::SheetsCreateResponse,
     >(
-        "SheetsListSpreadsheetJobsParamsStatus",
-        &["\"a-value-this-sdk-does-not-know\"", "\"CANCELLED\"", "\"SUCCESS\""],
+        "SheetsCreateResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"user_id\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"configuration\":{},\"status\":\"SUCCESS\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"\",\"file_id\":null}",
+            "{\"id\":\"ünïcødé 🦀\",\"user_id\":\"\",\"project_id\":\"\",\"configuration\":{\"tier\":\"a-value-this-sdk-does-not-know\",\"sheet_names\":null,\"include_hidden_cells\":true,\"extraction_range\":\"text\",\"specialization\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"config\":{\"include_hidden_cells\":true,\"extraction_range\":null,\"specialization\":null,\"x_undeclared\":2.5},\"status\":\"PENDING\",\"parameters\":{\"x_undeclared\":9007199254740993},\"metadata_state_transitions\":null,\"created_at\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"success\":null,\"regions\":[{\"region_id\":\"\",\"sheet_name\":\"quote \\\" and \\\\ and \\n\",\"location\":\"text\",\"region_type\":\"text\",\"title\":null,\"x_undeclared\":2.5}],\"worksheet_metadata\":[{\"sheet_name\":\"quote \\\" and \\\\ and \\n\",\"title\":null,\"description\":null,\"x_undeclared\":\"x\"},{\"sheet_name\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}],\"file_id\":\"ünïcødé 🦀\",\"file\":null,\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"configuration\":{\"tier\":\"agentic\",\"sheet_names\":null,\"extraction_range\":\"ünïcødé 🦀\",\"generate_additional_metadata\":false,\"flatten_hierarchical_tables\":true,\"table_merge_sensitivity\":\"a-value-this-sdk-does-not-know\",\"x_undeclared\":\"x\"},\"config\":null,\"status\":\"PENDING\",\"configuration_id\":null,\"metadata_state_transitions\":{},\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"\",\"success\":null,\"regions\":[{\"sheet_name\":\"ünïcødé 🦀\",\"location\":\"quote \\\" and \\\\ and \\n\",\"region_type\":\"ünïcødé 🦀\",\"description\":\"text\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"errors\":[],\"file_id\":\"ünïcødé 🦀\",\"file\":{\"id\":\"\",\"updated_at\":\"text\",\"name\":\"text\",\"external_file_id\":null,\"file_type\":\"\",\"project_id\":\"text\",\"last_modified_at\":null,\"resource_info\":null,\"permission_info\":{},\"purpose\":\"\",\"x_undeclared\":null},\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::SheetsDeleteResponse,
+    >("SheetsDeleteResponse", &["null", "[null,1]"]);
+    check::<
+        llama_cloud::types::SheetsGetResponse,
+    >(
+        "SheetsGetResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"\",\"project_id\":\"text\",\"configuration\":{},\"status\":\"PARTIAL_SUCCESS\",\"created_at\":\"text\",\"updated_at\":\"text\",\"file_id\":null}",
+            "{\"id\":\"ünïcødé 🦀\",\"user_id\":\"\",\"project_id\":\"ünïcødé 🦀\",\"configuration\":{\"sheet_names\":null,\"extraction_range\":\"text\",\"generate_additional_metadata\":true,\"flatten_hierarchical_tables\":false,\"specialization\":null,\"x_undeclared\":2.5},\"config\":{\"sheet_names\":[\"text\"],\"include_hidden_cells\":true,\"generate_additional_metadata\":true,\"flatten_hierarchical_tables\":true,\"specialization\":\"ünïcødé 🦀\",\"x_undeclared\":null},\"status\":\"SUCCESS\",\"parameters\":{\"webhook_configurations\":null,\"x_undeclared\":\"x\"},\"configuration_id\":null,\"metadata_state_transitions\":{\"key0\":null},\"created_at\":\"\",\"updated_at\":\"text\",\"success\":false,\"worksheet_metadata\":[{\"sheet_name\":\"ünïcødé 🦀\",\"title\":\"ünïcødé 🦀\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},{\"sheet_name\":\"ünïcødé 🦀\",\"title\":null,\"description\":null,\"x_undeclared\":\"x\"}],\"errors\":[],\"file_id\":\"text\",\"file\":{\"id\":\"\",\"created_at\":null,\"name\":\"\",\"external_file_id\":\"\",\"file_size\":null,\"project_id\":\"ünïcødé 🦀\",\"last_modified_at\":\"quote \\\" and \\\\ and \\n\",\"resource_info\":null,\"permission_info\":null,\"data_source_id\":null,\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"\",\"user_id\":\"\",\"project_id\":\"text\",\"configuration\":{\"sheet_names\":[\"ünïcødé 🦀\"],\"include_hidden_cells\":false,\"flatten_hierarchical_tables\":false,\"x_undeclared\":9007199254740993},\"status\":\"PENDING\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"\",\"success\":null,\"errors\":[\"quote \\\" and \\\\ and \\n\",\"quote \\\" and \\\\ and \\n\"],\"file_id\":null,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::SheetsGetResultRegionResponse,
+    >(
+        "SheetsGetResultRegionResponse",
+        &[
+            "{\"url\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":\"ünïcødé 🦀\"}",
+            "{\"url\":\"\",\"expires_at\":\"text\",\"x_undeclared\":9007199254740993}",
+            "{\"url\":\"\",\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"form_fields\":null,\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::SheetsListParamsStatus,
+    >("SheetsListParamsStatus", &["\"ERROR\"", "\"PARTIAL_SUCCESS\"", "\"CANCELLED\""]);
+    check::<
+        llama_cloud::types::SheetsListResponse,
+    >(
+        "SheetsListResponse",
+        &[
+            "{\"items\":[]}",
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"configuration\":{\"sheet_names\":[],\"generate_additional_metadata\":false,\"use_experimental_processing\":true,\"specialization\":null,\"x_undeclared\":9007199254740993},\"config\":{\"sheet_names\":[],\"include_hidden_cells\":true,\"extraction_range\":\"text\",\"flatten_hierarchical_tables\":true,\"table_merge_sensitivity\":\"strong\",\"specialization\":\"text\",\"x_undeclared\":\"x\"},\"status\":\"ERROR\",\"parameters\":{\"webhook_configurations\":[],\"x_undeclared\":\"x\"},\"configuration_id\":null,\"metadata_state_transitions\":{\"key0\":\"x\",\"key1\":null},\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"success\":null,\"file_id\":\"\",\"file\":null,\"x_undeclared\":9007199254740993},{\"id\":\"text\",\"user_id\":\"text\",\"project_id\":\"text\",\"configuration\":{\"tier\":\"agentic\",\"include_hidden_cells\":false,\"generate_additional_metadata\":true,\"flatten_hierarchical_tables\":false,\"table_merge_sensitivity\":\"strong\",\"specialization\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993},\"config\":{\"sheet_names\":null,\"include_hidden_cells\":false,\"extraction_range\":\"text\",\"table_merge_sensitivity\":\"strong\",\"specialization\":\"\",\"x_undeclared\":9007199254740993},\"status\":\"a-value-this-sdk-does-not-know\",\"configuration_id\":null,\"created_at\":\"text\",\"updated_at\":\"text\",\"success\":null,\"worksheet_metadata\":[],\"file_id\":null,\"file\":null,\"x_undeclared\":2.5}],\"total_size\":-9223372036854775808,\"x_undeclared\":9007199254740993}",
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"text\",\"configuration\":{\"tier\":\"agentic\",\"sheet_names\":null,\"include_hidden_cells\":true,\"extraction_range\":\"quote \\\" and \\\\ and \\n\",\"use_experimental_processing\":true,\"flatten_hierarchical_tables\":false,\"table_merge_sensitivity\":\"weak\",\"x_undeclared\":null},\"status\":\"PENDING\",\"configuration_id\":null,\"metadata_state_transitions\":null,\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"\",\"worksheet_metadata\":[],\"file_id\":\"\",\"file\":null,\"x_undeclared\":2.5},{\"id\":\"ünïcødé 🦀\",\"user_id\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"configuration\":{\"sheet_names\":[],\"extraction_range\":\"text\",\"generate_additional_metadata\":false,\"use_experimental_processing\":false,\"flatten_hierarchical_tables\":false,\"x_undeclared\":9007199254740993},\"config\":null,\"status\":\"PENDING\",\"metadata_state_transitions\":null,\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"success\":false,\"errors\":[\"ünïcødé 🦀\"],\"file_id\":\"\",\"x_undeclared\":\"x\"}],\"next_page_token\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}",
+        ],
     );
     check::<
         llama_cloud::types::SparseModelConfig,
@@ -3895,6 +5425,16 @@ fn every_model_type_reserializes_what_it_decoded() {
     >(
         "SparseModelType",
         &["\"splade\"", "\"bm25\"", "\"a-value-this-sdk-does-not-know\""],
+    );
+    check::<
+        llama_cloud::types::SplitCancelResponse,
+    >(
+        "SplitCancelResponse",
+        &[
+            "{\"id\":\"\",\"file_input\":\"\",\"project_id\":\"\",\"user_id\":\"text\",\"document_input_type\":\"file_id\",\"categories\":[{\"name\":\"ünïcødé 🦀\"}],\"status\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"id\":\"text\",\"created_at\":null,\"updated_at\":null,\"transaction_id\":\"ünïcødé 🦀\",\"file_input\":\"text\",\"project_id\":\"text\",\"user_id\":\"text\",\"document_input_type\":\"file_id\",\"categories\":[],\"status\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"text\",\"created_at\":null,\"updated_at\":\"ünïcødé 🦀\",\"file_input\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"configuration_id\":null,\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"categories\":[{\"name\":\"\",\"x_undeclared\":[null,1]},{\"name\":\"\",\"x_undeclared\":2.5}],\"splitting_strategy\":{\"allow_uncategorized\":\"a-value-this-sdk-does-not-know\",\"x_undeclared\":2.5},\"status\":\"\",\"x_undeclared\":2.5}",
+        ],
     );
     check::<
         llama_cloud::types::SplitCategory,
@@ -3917,6 +5457,22 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::SplitCreateResponse,
+    >(
+        "SplitCreateResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"file_input\":\"text\",\"project_id\":\"\",\"user_id\":\"text\",\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"categories\":[{\"name\":\"ünïcødé 🦀\"}],\"status\":\"ünïcødé 🦀\"}",
+            "{\"id\":\"text\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"transaction_id\":null,\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"configuration_id\":\"text\",\"document_input_type\":\"file_id\",\"categories\":[{\"name\":\"text\",\"description\":null,\"x_undeclared\":\"x\"},{\"name\":\"ünïcødé 🦀\",\"description\":\"text\",\"x_undeclared\":null}],\"splitting_strategy\":{\"allow_uncategorized\":\"forbid\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"status\":\"\",\"result\":{\"segments\":[{\"category\":\"ünïcødé 🦀\",\"pages\":[],\"confidence_category\":\"\",\"x_undeclared\":\"x\"}],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}},\"error_message\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":\"x\"}",
+            "{\"id\":\"\",\"updated_at\":\"\",\"transaction_id\":\"\",\"file_input\":\"text\",\"project_id\":\"\",\"user_id\":\"\",\"document_input_type\":\"parse_job_id\",\"categories\":[{\"name\":\"\",\"description\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}],\"status\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::SplitDeleteResponse,
+    >(
+        "SplitDeleteResponse",
+        &["9007199254740993", "{\"nested\":null,\"n\":-0.0}", "2.5"],
+    );
+    check::<
         llama_cloud::types::SplitDocumentInput,
     >(
         "SplitDocumentInput",
@@ -3924,6 +5480,16 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"type\":\"\",\"value\":\"ünïcødé 🦀\"}",
             "{\"type\":\"text\",\"value\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}",
             "{\"type\":\"ünïcødé 🦀\",\"value\":\"\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::SplitGetResponse,
+    >(
+        "SplitGetResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"user_id\":\"\",\"document_input_type\":\"url\",\"categories\":[],\"status\":\"text\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"transaction_id\":null,\"file_input\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"configuration_id\":\"\",\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"categories\":[{\"name\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}],\"splitting_strategy\":{\"x_undeclared\":[null,1]},\"status\":\"\",\"error_message\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}",
+            "{\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"text\",\"configuration_id\":\"quote \\\" and \\\\ and \\n\",\"document_input_type\":\"parse_job_id\",\"categories\":[{\"name\":\"quote \\\" and \\\\ and \\n\",\"description\":\"ünïcødé 🦀\",\"x_undeclared\":\"x\"},{\"name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]}],\"splitting_strategy\":{\"allow_uncategorized\":\"a-value-this-sdk-does-not-know\",\"x_undeclared\":9007199254740993},\"status\":\"quote \\\" and \\\\ and \\n\",\"result\":{\"segments\":[{\"category\":\"\",\"pages\":[],\"confidence_category\":\"text\",\"x_undeclared\":2.5}],\"x_undeclared\":[null,1]},\"x_undeclared\":\"x\"}",
         ],
     );
     check::<
@@ -3973,8 +5539,18 @@ fn every_model_type_reserializes_what_it_decoded() {
         &["\"file_id\"", "\"a-value-this-sdk-does-not-know\""],
     );
     check::<
-        llama_cloud::types::SplitListJobsParamsStatus,
-    >("SplitListJobsParamsStatus", &["\"completed\"", "\"pending\""]);
+        llama_cloud::types::SplitListParamsStatus,
+    >("SplitListParamsStatus", &["\"cancelled\"", "\"a-value-this-sdk-does-not-know\""]);
+    check::<
+        llama_cloud::types::SplitListResponse,
+    >(
+        "SplitListResponse",
+        &[
+            "{\"items\":[]}",
+            "{\"items\":[],\"total_size\":null,\"x_undeclared\":2.5}",
+            "{\"items\":[],\"next_page_token\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
     check::<
         llama_cloud::types::SplitResultResponse,
     >(
@@ -4182,6 +5758,26 @@ fn every_model_type_reserializes_what_it_decoded() {
             "\"AZURE_OPENAI_GPT_4_1_NANO\"",
             "\"AZURE_OPENAI_GPT_4O_MINI\"",
             "\"GPT_4O_MINI\"",
+        ],
+    );
+    check::<
+        llama_cloud::types::SyncCancelResponse,
+    >(
+        "SyncCancelResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"\",\"embedding_config\":{\"type\":\"BEDROCK_EMBEDDING\"}}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":null,\"name\":\"\",\"project_id\":\"ünïcødé 🦀\",\"embedding_model_config_id\":null,\"embedding_model_config\":null,\"pipeline_type\":\"PLAYGROUND\",\"embedding_config\":{\"type\":\"GEMINI_EMBEDDING\",\"x_undeclared\":\"x\"},\"transform_config\":{\"mode\":\"auto\",\"x_undeclared\":2.5},\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"dense_similarity_cutoff\":null,\"sparse_similarity_top_k\":0,\"enable_reranking\":null,\"search_filters\":{\"filters\":[{\"filters\":[]},{\"key\":\"ünïcødé 🦀\",\"value\":null}],\"condition\":\"not\",\"x_undeclared\":[null,1]},\"search_filters_inference_schema\":{\"key0\":\"quote \\\" and \\\\ and \\n\",\"key1\":[]},\"retrieval_mode\":\"files_via_content\",\"retrieve_image_nodes\":true,\"retrieve_page_screenshot_nodes\":false,\"retrieve_page_figure_nodes\":false,\"class_name\":\"text\",\"x_undeclared\":9007199254740993},\"llama_parse_parameters\":{\"webhook_configurations\":null,\"priority\":\"a-value-this-sdk-does-not-know\",\"languages\":[],\"annotate_links\":false,\"annotate_revisions\":null,\"adaptive_long_table\":null,\"compact_markdown_table\":true,\"outlined_table_extraction\":null,\"skip_diagonal_text\":true,\"preserve_layout_alignment_across_pages\":null,\"preserve_very_small_text\":true,\"gpt4o_mode\":null,\"gpt4o_api_key\":\"\",\"extract_layout\":null,\"high_res_ocr\":null,\"confidence_score_effort\":null,\"html_make_all_elements_visible\":null,\"layout_aware\":null,\"specialized_chart_parsing_agentic\":null,\"specialized_chart_parsing_efficient\":false,\"specialized_image_parsing\":null,\"precise_bounding_box\":false,\"line_level_bounding_box\":true,\"html_remove_fixed_elements\":null,\"guess_xlsx_sheet_name\":true,\"page_separator\":null,\"bounding_box\":null,\"bbox_top\":null,\"bbox_right\":null,\"bbox_bottom\":2.0,\"target_pages\":\"\",\"use_vendor_multimodal_model\":false,\"model\":null,\"page_suffix\":\"ünïcødé 🦀\",\"webhook_url\":\"ünïcødé 🦀\",\"preset\":null,\"is_formatting_instruction\":true,\"premium_mode\":false,\"input_s3_path\":null,\"input_s3_region\":null,\"output_s3_path_prefix\":\"text\",\"output_s3_region\":null,\"project_id\":\"quote \\\" and \\\\ and \\n\",\"azure_openai_endpoint\":\"text\",\"azure_openai_api_version\":null,\"azure_openai_key\":null,\"input_url\":null,\"http_proxy\":\"text\",\"auto_mode_trigger_on_text_in_page\":\"quote \\\" and \\\\ and \\n\",\"auto_mode_trigger_on_table_in_page\":false,\"auto_mode_trigger_on_image_in_page\":false,\"structured_output\":null,\"structured_output_json_schema\":\"quote \\\" and \\\\ and \\n\",\"structured_output_json_schema_name\":\"\",\"max_pages\":null,\"extract_charts\":true,\"content_guideline_instruction\":null,\"spreadsheet_force_formula_computation\":null,\"strict_mode_image_extraction\":null,\"strict_mode_image_ocr\":false,\"strict_mode_reconstruction\":false,\"save_images\":true,\"hide_headers\":true,\"hide_footers\":null,\"page_header_suffix\":\"\",\"page_footer_prefix\":null,\"page_footer_suffix\":null,\"keep_page_separator_when_merging_tables\":false,\"output_tables_as_HTML\":false,\"internal_is_screenshot_job\":true,\"parse_mode\":\"parse_document_with_llm\",\"system_prompt\":\"ünïcødé 🦀\",\"user_prompt\":null,\"page_error_tolerance\":null,\"replace_failed_page_with_error_message_suffix\":\"\",\"presentation_out_of_bounds_content\":null,\"version\":\"\",\"enable_cost_optimizer\":null,\"x_undeclared\":9007199254740993},\"data_sink\":null,\"metadata_config\":{\"excluded_llm_metadata_keys\":[\"quote \\\" and \\\\ and \\n\",\"text\"],\"x_undeclared\":[null,1]},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":null,\"name\":\"text\",\"project_id\":\"ünïcødé 🦀\",\"embedding_model_config_id\":null,\"embedding_model_config\":{\"id\":\"ünïcødé 🦀\",\"created_at\":\"\",\"name\":\"\",\"embedding_config\":{\"type\":\"GEMINI_EMBEDDING\",\"x_undeclared\":\"x\"},\"project_id\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993},\"managed_pipeline_id\":\"ünïcødé 🦀\",\"embedding_config\":{\"type\":\"COHERE_EMBEDDING\",\"x_undeclared\":\"x\"},\"config_hash\":null,\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"rerank_top_n\":-3,\"alpha\":3,\"search_filters_inference_schema\":{\"key0\":9007199254740993,\"key1\":-0.5},\"files_top_k\":-9223372036854775808,\"retrieve_image_nodes\":true,\"retrieve_page_screenshot_nodes\":false,\"x_undeclared\":9007199254740993},\"llama_parse_parameters\":null,\"data_sink\":null,\"metadata_config\":null,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::SyncCreateResponse,
+    >(
+        "SyncCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"embedding_config\":{\"type\":\"BEDROCK_EMBEDDING\"}}",
+            "{\"id\":\"text\",\"created_at\":null,\"updated_at\":\"\",\"name\":\"ünïcødé 🦀\",\"project_id\":\"text\",\"embedding_model_config_id\":\"\",\"pipeline_type\":\"a-value-this-sdk-does-not-know\",\"embedding_config\":{\"type\":\"GEMINI_EMBEDDING\",\"component\":{\"model_name\":\"\",\"num_workers\":9007199254740993,\"task_type\":\"quote \\\" and \\\\ and \\n\",\"transport\":\"ünïcødé 🦀\",\"output_dimensionality\":0,\"x_undeclared\":2.5},\"x_undeclared\":[null,1]},\"sparse_model_config\":null,\"preset_retrieval_parameters\":{\"sparse_similarity_top_k\":null,\"rerank_top_n\":null,\"search_filters\":null,\"search_filters_inference_schema\":{},\"retrieve_image_nodes\":true,\"retrieve_page_screenshot_nodes\":true,\"retrieve_page_figure_nodes\":true,\"x_undeclared\":null},\"data_sink\":null,\"metadata_config\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"\",\"name\":\"text\",\"project_id\":\"\",\"embedding_model_config_id\":\"ünïcødé 🦀\",\"embedding_model_config\":null,\"embedding_config\":{\"type\":\"MANAGED_OPENAI_EMBEDDING\",\"component\":{\"model_name\":\"ünïcødé 🦀\",\"embed_batch_size\":-9223372036854775808,\"class_name\":\"text\",\"x_undeclared\":2.5},\"x_undeclared\":2.5},\"sparse_model_config\":{\"model_type\":\"splade\",\"class_name\":\"text\",\"x_undeclared\":null},\"config_hash\":null,\"preset_retrieval_parameters\":{\"dense_similarity_top_k\":null,\"dense_similarity_cutoff\":null,\"sparse_similarity_top_k\":null,\"alpha\":null,\"search_filters\":null,\"search_filters_inference_schema\":{},\"class_name\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":[null,1]},\"data_sink\":{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"sink_type\":\"POSTGRES\",\"component\":{\"supports_nested_metadata_filters\":false,\"index_name\":\"ünïcødé 🦀\",\"x_undeclared\":\"x\"},\"project_id\":\"text\",\"x_undeclared\":null},\"status\":\"DELETING\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
         ],
     );
     check::<
@@ -4394,6 +5990,32 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
+        llama_cloud::types::UsageMetricsAggregateParamsGroupByItem,
+    >(
+        "UsageMetricsAggregateParamsGroupByItem",
+        &["\"project_id\"", "\"event_type\"", "\"day\""],
+    );
+    check::<
+        llama_cloud::types::UsageMetricsAggregateResponse,
+    >(
+        "UsageMetricsAggregateResponse",
+        &[
+            "{\"group_by\":[\"tier\",\"day\"],\"buckets\":[{\"dimensions\":{},\"total_credits\":9007199254740993,\"total_value\":-9223372036854775808,\"metric_count\":-9223372036854775808}]}",
+            "{\"group_by\":[\"project_id\"],\"buckets\":[],\"x_undeclared\":[null,1]}",
+            "{\"group_by\":[\"project_id\",\"a-value-this-sdk-does-not-know\"],\"buckets\":[{\"dimensions\":{\"key0\":\"text\"},\"total_credits\":1e+300,\"total_value\":-9223372036854775808,\"metric_count\":9007199254740993,\"x_undeclared\":[null,1]},{\"dimensions\":{\"key0\":\"ünïcødé 🦀\",\"key1\":\"\"},\"total_credits\":-0.5,\"total_value\":-9223372036854775808,\"metric_count\":-9223372036854775808,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}],\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::UsageMetricsListResponse,
+    >(
+        "UsageMetricsListResponse",
+        &[
+            "{\"items\":[{\"id\":\"\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"event_type\":\"image_classified\",\"project_id\":\"ünïcødé 🦀\",\"organization_id\":\"text\",\"value\":-9223372036854775808,\"day\":\"quote \\\" and \\\\ and \\n\",\"event_aggregation_key\":\"text\",\"event_aggregation_type\":\"\"},{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"ünïcødé 🦀\",\"event_type\":\"chart_parsing_agentic\",\"project_id\":\"text\",\"organization_id\":\"ünïcødé 🦀\",\"value\":-9223372036854775808,\"day\":\"text\",\"event_aggregation_key\":\"ünïcødé 🦀\",\"event_aggregation_type\":\"ünïcødé 🦀\"}]}",
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"\",\"event_type\":\"chart_parsing_agentic\",\"project_id\":\"text\",\"organization_id\":\"ünïcødé 🦀\",\"value\":-9223372036854775808,\"properties\":{},\"day\":\"quote \\\" and \\\\ and \\n\",\"event_aggregation_key\":\"ünïcødé 🦀\",\"event_aggregation_type\":\"ünïcødé 🦀\",\"credits\":null,\"usage_tags\":null,\"x_undeclared\":[null,1]},{\"id\":\"ünïcødé 🦀\",\"user_id\":\"ünïcødé 🦀\",\"event_type\":\"pages_embedded\",\"project_id\":\"text\",\"organization_id\":\"quote \\\" and \\\\ and \\n\",\"value\":-3,\"day\":\"\",\"event_aggregation_key\":\"quote \\\" and \\\\ and \\n\",\"event_aggregation_type\":\"ünïcødé 🦀\",\"credits\":2.0,\"x_undeclared\":9007199254740993}],\"total_size\":0,\"x_undeclared\":[null,1]}",
+            "{\"items\":[{\"id\":\"\",\"user_id\":\"ünïcødé 🦀\",\"event_type\":\"directory_files_ingested\",\"project_id\":\"text\",\"organization_id\":\"ünïcødé 🦀\",\"value\":-9223372036854775808,\"properties\":{\"key0\":9007199254740993},\"day\":\"quote \\\" and \\\\ and \\n\",\"event_aggregation_key\":\"ünïcødé 🦀\",\"event_aggregation_type\":\"\",\"credits\":null,\"usage_tags\":null,\"x_undeclared\":[null,1]},{\"id\":\"text\",\"user_id\":\"\",\"event_type\":\"set_total_pages_indexed\",\"project_id\":\"ünïcødé 🦀\",\"organization_id\":\"\",\"value\":-3,\"properties\":{},\"day\":\"quote \\\" and \\\\ and \\n\",\"event_aggregation_key\":\"quote \\\" and \\\\ and \\n\",\"event_aggregation_type\":\"quote \\\" and \\\\ and \\n\",\"credits\":-0.5,\"x_undeclared\":\"x\"}],\"next_page_token\":\"quote \\\" and \\\\ and \\n\",\"total_size\":null,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
         llama_cloud::types::UserInputEvent,
     >(
         "UserInputEvent",
@@ -4404,19 +6026,142 @@ fn every_model_type_reserializes_what_it_decoded() {
         ],
     );
     check::<
-        llama_cloud::types::V2BatchesListParamsStatus,
-    >("V2BatchesListParamsStatus", &["\"COMPLETED\"", "\"FAILED\"", "\"THROTTLED\""]);
+        llama_cloud::types::V1GetJobDetailsResponse,
+    >("V1GetJobDetailsResponse", &["2.5", "[null,1]", "9007199254740993"]);
     check::<
-        llama_cloud::types::V2ClassifyListJobsParamsStatus,
-    >("V2ClassifyListJobsParamsStatus", &["\"CANCELLED\"", "\"PENDING\""]);
-    check::<
-        llama_cloud::types::V2ExtractListJobsParamsStatus,
-    >("V2ExtractListJobsParamsStatus", &["\"FAILED\"", "\"COMPLETED\""]);
-    check::<
-        llama_cloud::types::V2ParseListJobsParamsStatus,
+        llama_cloud::types::V1GetJobFileUrlResponse,
     >(
-        "V2ParseListJobsParamsStatus",
-        &["\"FAILED\"", "\"a-value-this-sdk-does-not-know\""],
+        "V1GetJobFileUrlResponse",
+        &[
+            "{\"url\":\"text\",\"expires_at\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"url\":\"\",\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"form_fields\":{},\"x_undeclared\":9007199254740993}",
+            "{\"url\":\"quote \\\" and \\\\ and \\n\",\"expires_at\":\"quote \\\" and \\\\ and \\n\",\"form_fields\":{\"key0\":\"\",\"key1\":\"text\"},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V1GetJobJsonResultResponse,
+    >(
+        "V1GetJobJsonResultResponse",
+        &[
+            "{\"pages\":[null,1],\"job_metadata\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"pages\":\"x\",\"job_metadata\":2.5,\"x_undeclared\":null}",
+            "{\"pages\":[null,1],\"job_metadata\":null,\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V1GetJobMarkdownResultResponse,
+    >(
+        "V1GetJobMarkdownResultResponse",
+        &[
+            "{\"markdown\":\"text\",\"job_metadata\":2.5}",
+            "{\"markdown\":\"text\",\"job_metadata\":[null,1],\"x_undeclared\":null}",
+            "{\"markdown\":\"quote \\\" and \\\\ and \\n\",\"job_metadata\":\"x\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V1GetJobParametersResponse,
+    >("V1GetJobParametersResponse", &["null", "{\"nested\":null,\"n\":-0.0}", "2.5"]);
+    check::<
+        llama_cloud::types::V1GetJobPdfResultResponse,
+    >("V1GetJobPdfResultResponse", &["null", "{\"nested\":null,\"n\":-0.0}", "2.5"]);
+    check::<
+        llama_cloud::types::V1GetJobResponse,
+    >(
+        "V1GetJobResponse",
+        &[
+            "{\"id\":\"\",\"status\":\"SUCCESS\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"PARTIAL_SUCCESS\",\"error_message\":null,\"x_undeclared\":[null,1]}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"ERROR\",\"error_message\":\"ünïcødé 🦀\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V1GetJobStructuredResultResponse,
+    >(
+        "V1GetJobStructuredResultResponse",
+        &[
+            "{\"structured\":\"x\",\"job_metadata\":9007199254740993}",
+            "{\"structured\":9007199254740993,\"job_metadata\":9007199254740993,\"x_undeclared\":null}",
+            "{\"structured\":9007199254740993,\"job_metadata\":2.5,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V1GetJobTextResultResponse,
+    >(
+        "V1GetJobTextResultResponse",
+        &[
+            "{\"text\":\"ünïcødé 🦀\",\"job_metadata\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"text\":\"quote \\\" and \\\\ and \\n\",\"job_metadata\":\"x\",\"x_undeclared\":\"x\"}",
+            "{\"text\":\"text\",\"job_metadata\":\"x\",\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V1GetJobXlsxResultResponse,
+    >(
+        "V1GetJobXlsxResultResponse",
+        &["{\"nested\":null,\"n\":-0.0}", "9007199254740993"],
+    );
+    check::<
+        llama_cloud::types::V1ListSupportedFileExtensionsResponse,
+    >("V1ListSupportedFileExtensionsResponse", &["[\".sylk\"]", "[]", "[\".sxc\"]"]);
+    check::<
+        llama_cloud::types::V1ScreenshotResponse,
+    >(
+        "V1ScreenshotResponse",
+        &[
+            "{\"id\":\"text\",\"status\":\"SUCCESS\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"status\":\"PENDING\",\"error_code\":null,\"x_undeclared\":9007199254740993}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"PARTIAL_SUCCESS\",\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V1UploadFileResponse,
+    >(
+        "V1UploadFileResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"SUCCESS\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"ERROR\",\"error_code\":null,\"error_message\":null,\"x_undeclared\":2.5}",
+            "{\"id\":\"text\",\"status\":\"CANCELLED\",\"error_code\":null,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V2OrganizationsGetResponse,
+    >(
+        "V2OrganizationsGetResponse",
+        &[
+            "{\"id\":\"ünïcødé 🦀\",\"name\":\"quote \\\" and \\\\ and \\n\"}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"updated_at\":null,\"name\":\"\",\"x_undeclared\":null}",
+            "{\"id\":\"\",\"name\":\"text\",\"metadata\":{},\"x_undeclared\":9007199254740993}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V2OrganizationsListResponse,
+    >(
+        "V2OrganizationsListResponse",
+        &[
+            "{\"items\":[]}",
+            "{\"items\":[{\"id\":\"\",\"created_at\":\"text\",\"name\":\"text\",\"x_undeclared\":[null,1]},{\"id\":\"\",\"updated_at\":null,\"name\":\"quote \\\" and \\\\ and \\n\",\"metadata\":{\"key0\":null},\"x_undeclared\":null}],\"next_page_token\":null,\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"items\":[],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V2ProjectsGetResponse,
+    >(
+        "V2ProjectsGetResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"name\":\"text\",\"organization_id\":\"\"}",
+            "{\"id\":\"text\",\"name\":\"quote \\\" and \\\\ and \\n\",\"organization_id\":\"text\",\"x_undeclared\":2.5}",
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"text\",\"name\":\"\",\"organization_id\":\"quote \\\" and \\\\ and \\n\",\"is_default\":false,\"x_undeclared\":null}",
+        ],
+    );
+    check::<
+        llama_cloud::types::V2ProjectsListResponse,
+    >(
+        "V2ProjectsListResponse",
+        &[
+            "{\"items\":[{\"id\":\"\",\"name\":\"text\",\"organization_id\":\"quote \\\" and \\\\ and \\n\"}]}",
+            "{\"items\":[],\"total_size\":-9223372036854775808,\"x_undeclared\":[null,1]}",
+            "{\"items\":[{\"id\":\"ünïcødé 🦀\",\"created_at\":null,\"name\":\"text\",\"organization_id\":\"\",\"is_default\":false,\"x_undeclared\":null},{\"id\":\"\",\"created_at\":\"ünïcødé 🦀\",\"name\":\"text\",\"organization_id\":\"text\",\"x_undeclared\":null}],\"next_page_token\":\"\",\"x_undeclared\":9007199254740993}",
+        ],
     );
     check::<
         llama_cloud::types::ValidationError,
@@ -4451,6 +6196,16 @@ fn every_model_type_reserializes_what_it_decoded() {
         llama_cloud::types::ValueFilterValueArrayItem,
     >("ValueFilterValueArrayItem", &["3", "true", "-0.5"]);
     check::<
+        llama_cloud::types::VerifyCancelResponse,
+    >(
+        "VerifyCancelResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"file_input\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"ünïcødé 🦀\",\"status\":\"PENDING\",\"document_input_type\":\"file_id\",\"configuration\":{}}",
+            "{\"id\":\"\",\"file_input\":\"text\",\"project_id\":\"text\",\"user_id\":\"text\",\"status\":\"a-value-this-sdk-does-not-know\",\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"configuration\":{\"tier\":\"agentic\",\"target_pages\":null,\"x_undeclared\":2.5},\"error_message\":null,\"transaction_id\":null,\"x_undeclared\":\"x\"}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":\"text\",\"file_input\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"status\":\"COMPLETED\",\"document_input_type\":\"file_id\",\"configuration\":{\"target_pages\":\"text\",\"x_undeclared\":null},\"result\":null,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
         llama_cloud::types::VerifyCompositeScore,
     >(
         "VerifyCompositeScore",
@@ -4483,6 +6238,16 @@ fn every_model_type_reserializes_what_it_decoded() {
         &["\"a-value-this-sdk-does-not-know\"", "\"fast\"", "\"agentic\""],
     );
     check::<
+        llama_cloud::types::VerifyCreateResponse,
+    >(
+        "VerifyCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"PENDING\",\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"configuration\":{}}",
+            "{\"id\":\"text\",\"created_at\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"file_input\":\"\",\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"\",\"status\":\"CANCELLED\",\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"configuration\":{\"tier\":\"a-value-this-sdk-does-not-know\",\"target_pages\":\"ünïcødé 🦀\",\"x_undeclared\":null},\"result\":{\"overall_score\":3,\"verdict\":\"LIKELY_DOCTORED\",\"synthetic_score\":-0.5,\"composite_scores\":{\"manually_edited\":{\"applicable\":true,\"x_undeclared\":9007199254740993},\"document_coherence\":{\"score\":null,\"x_undeclared\":9007199254740993},\"recapture\":{\"score\":null,\"applicable\":true,\"x_undeclared\":2.5},\"x_undeclared\":9007199254740993},\"suspect_regions\":[],\"error\":null,\"detector_version\":\"ünïcødé 🦀\",\"x_undeclared\":\"x\"},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+            "{\"id\":\"ünïcødé 🦀\",\"created_at\":\"ünïcødé 🦀\",\"updated_at\":\"\",\"file_input\":\"\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"status\":\"RUNNING\",\"document_input_type\":\"file_id\",\"configuration\":{\"x_undeclared\":2.5},\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
         llama_cloud::types::VerifyDegradedTool,
     >(
         "VerifyDegradedTool",
@@ -4500,6 +6265,26 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"tool\":\"\",\"family\":\"\",\"code\":\"quote \\\" and \\\\ and \\n\",\"detail\":\"text\",\"score\":1e+300}",
             "{\"tool\":\"ünïcødé 🦀\",\"family\":\"text\",\"code\":\"\",\"detail\":\"text\",\"score\":2.0,\"hard\":true,\"x_undeclared\":9007199254740993}",
             "{\"tool\":\"\",\"family\":\"text\",\"code\":\"\",\"detail\":\"\",\"score\":3,\"hard\":true,\"x_undeclared\":[null,1]}",
+        ],
+    );
+    check::<
+        llama_cloud::types::VerifyGetDetailsResponse,
+    >(
+        "VerifyGetDetailsResponse",
+        &[
+            "{\"job_id\":\"text\"}",
+            "{\"job_id\":\"text\",\"sub_scores\":{\"key0\":9007199254740993,\"key1\":1e+300},\"regions\":[{\"bbox\":[0,0],\"kind\":\"text\",\"score\":-0.5,\"source\":\"\",\"detail\":\"\",\"page\":-9223372036854775808,\"review_note\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]},{\"bbox\":[9007199254740993],\"kind\":\"quote \\\" and \\\\ and \\n\",\"score\":1e+300,\"source\":\"ünïcødé 🦀\",\"detail\":\"text\",\"page\":0,\"review\":\"\",\"review_note\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":9007199254740993}],\"page_dimensions\":[{\"page\":9007199254740993,\"width\":-9223372036854775808,\"height\":9007199254740993,\"x_undeclared\":\"x\"},{\"page\":9007199254740993,\"width\":0,\"height\":-3,\"x_undeclared\":\"x\"}],\"x_undeclared\":null}",
+            "{\"job_id\":\"text\",\"sub_scores\":{},\"evidence\":[],\"degraded_tools\":[],\"x_undeclared\":\"x\"}",
+        ],
+    );
+    check::<
+        llama_cloud::types::VerifyGetResponse,
+    >(
+        "VerifyGetResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"file_input\":\"ünïcødé 🦀\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"FAILED\",\"document_input_type\":\"url\",\"configuration\":{}}",
+            "{\"id\":\"text\",\"created_at\":\"\",\"updated_at\":null,\"file_input\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"text\",\"status\":\"COMPLETED\",\"document_input_type\":\"url\",\"configuration\":{\"tier\":\"a-value-this-sdk-does-not-know\",\"x_undeclared\":[null,1]},\"result\":null,\"x_undeclared\":[null,1]}",
+            "{\"id\":\"text\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"updated_at\":\"\",\"file_input\":\"ünïcødé 🦀\",\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"\",\"status\":\"a-value-this-sdk-does-not-know\",\"document_input_type\":\"parse_job_id\",\"configuration\":{\"x_undeclared\":[null,1]},\"result\":{\"overall_score\":2.0,\"verdict\":\"AUTHENTIC\",\"synthetic_score\":-0.5,\"composite_scores\":{\"document_metadata\":{\"score\":3,\"x_undeclared\":null},\"document_coherence\":{\"score\":9007199254740993,\"x_undeclared\":9007199254740993},\"known_fraud\":{\"applicable\":false,\"x_undeclared\":\"x\"},\"x_undeclared\":[null,1]},\"suspect_regions\":[{\"page\":-3,\"bbox\":[],\"score\":-0.5,\"kind\":\"\",\"source\":\"text\",\"explanation\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":2.5}],\"detector_version\":\"\",\"page_count\":0,\"page_dimensions\":[{\"page\":-3,\"width\":-9223372036854775808,\"height\":-3,\"x_undeclared\":null},{\"page\":9007199254740993,\"width\":-3,\"height\":9007199254740993,\"x_undeclared\":9007199254740993}],\"x_undeclared\":2.5},\"error_message\":null,\"x_undeclared\":null}",
         ],
     );
     check::<
@@ -4553,6 +6338,22 @@ fn every_model_type_reserializes_what_it_decoded() {
     >(
         "VerifyJobResponseStatus",
         &["\"a-value-this-sdk-does-not-know\"", "\"RUNNING\"", "\"PENDING\""],
+    );
+    check::<
+        llama_cloud::types::VerifyListParamsStatus,
+    >(
+        "VerifyListParamsStatus",
+        &["\"CANCELLED\"", "\"COMPLETED\"", "\"a-value-this-sdk-does-not-know\""],
+    );
+    check::<
+        llama_cloud::types::VerifyListResponse,
+    >(
+        "VerifyListResponse",
+        &[
+            "{\"items\":[{\"id\":\"\",\"file_input\":\"text\",\"project_id\":\"quote \\\" and \\\\ and \\n\",\"user_id\":\"text\",\"status\":\"PENDING\",\"document_input_type\":\"url\",\"configuration\":{}},{\"id\":\"text\",\"file_input\":\"text\",\"project_id\":\"\",\"user_id\":\"quote \\\" and \\\\ and \\n\",\"status\":\"FAILED\",\"document_input_type\":\"a-value-this-sdk-does-not-know\",\"configuration\":{}}]}",
+            "{\"items\":[{\"id\":\"\",\"updated_at\":\"text\",\"file_input\":\"quote \\\" and \\\\ and \\n\",\"project_id\":\"ünïcødé 🦀\",\"user_id\":\"text\",\"status\":\"PENDING\",\"document_input_type\":\"parse_job_id\",\"configuration\":{\"target_pages\":\"text\",\"x_undeclared\":\"x\"},\"error_message\":\"ünïcødé 🦀\",\"transaction_id\":null,\"x_undeclared\":\"x\"},{\"id\":\"\",\"created_at\":\"quote \\\" and \\\\ and \\n\",\"file_input\":\"ünïcødé 🦀\",\"project_id\":\"\",\"user_id\":\"text\",\"status\":\"PENDING\",\"document_input_type\":\"file_id\",\"configuration\":{\"target_pages\":null,\"x_undeclared\":null},\"result\":null,\"x_undeclared\":9007199254740993}],\"next_page_token\":null,\"x_undeclared\":null}",
+            "{\"items\":[{\"id\":\"quote \\\" and \\\\ and \\n\",\"created_at\":null,\"file_input\":\"text\",\"project_id\":\"\",\"user_id\":\"text\",\"status\":\"CANCELLED\",\"document_input_type\":\"url\",\"configuration\":{\"x_undeclared\":null},\"result\":null,\"error_message\":\"quote \\\" and \\\\ and \\n\",\"transaction_id\":\"quote \\\" and \\\\ and \\n\",\"x_undeclared\":null}],\"total_size\":null,\"x_undeclared\":\"x\"}",
+        ],
     );
     check::<
         llama_cloud::types::VerifyPageDimension,
@@ -4657,6 +6458,39 @@ fn every_model_type_reserializes_what_it_decoded() {
     check::<
         llama_cloud::types::WebhookConfigUpdateRequestWebhookOutputFormat,
     >("WebhookConfigUpdateRequestWebhookOutputFormat", &["\"json\"", "\"string\""]);
+    check::<
+        llama_cloud::types::WebhookConfigsCreateResponse,
+    >(
+        "WebhookConfigsCreateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"tenant_type\":\"project\",\"tenant_id\":\"text\",\"webhook_url\":\"\",\"has_secret\":true}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":\"text\",\"tenant_type\":\"project\",\"tenant_id\":\"quote \\\" and \\\\ and \\n\",\"webhook_url\":\"ünïcødé 🦀\",\"has_secret\":false,\"webhook_headers\":{\"key0\":\"text\"},\"webhook_events\":[\"unmapped_event\"],\"webhook_output_format\":null,\"x_undeclared\":null}",
+            "{\"id\":\"\",\"created_at\":null,\"updated_at\":\"quote \\\" and \\\\ and \\n\",\"tenant_type\":\"project\",\"tenant_id\":\"quote \\\" and \\\\ and \\n\",\"webhook_url\":\"text\",\"has_secret\":false,\"webhook_headers\":null,\"webhook_output_format\":\"a-value-this-sdk-does-not-know\",\"x_undeclared\":2.5}",
+        ],
+    );
+    check::<
+        llama_cloud::types::WebhookConfigsListResponse,
+    >("WebhookConfigsListResponse", &["[]"]);
+    check::<
+        llama_cloud::types::WebhookConfigsRetrieveResponse,
+    >(
+        "WebhookConfigsRetrieveResponse",
+        &[
+            "{\"id\":\"\",\"tenant_type\":\"project\",\"tenant_id\":\"text\",\"webhook_url\":\"text\",\"has_secret\":true}",
+            "{\"id\":\"\",\"created_at\":\"text\",\"updated_at\":null,\"tenant_type\":\"project\",\"tenant_id\":\"ünïcødé 🦀\",\"webhook_url\":\"quote \\\" and \\\\ and \\n\",\"has_secret\":true,\"webhook_headers\":null,\"webhook_events\":[],\"webhook_output_format\":\"a-value-this-sdk-does-not-know\",\"x_undeclared\":null}",
+            "{\"id\":\"\",\"tenant_type\":\"project\",\"tenant_id\":\"text\",\"webhook_url\":\"text\",\"has_secret\":true,\"webhook_headers\":{},\"webhook_events\":null,\"webhook_output_format\":\"string\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
+    check::<
+        llama_cloud::types::WebhookConfigsUpdateResponse,
+    >(
+        "WebhookConfigsUpdateResponse",
+        &[
+            "{\"id\":\"quote \\\" and \\\\ and \\n\",\"tenant_type\":\"project\",\"tenant_id\":\"text\",\"webhook_url\":\"text\",\"has_secret\":true}",
+            "{\"id\":\"\",\"updated_at\":\"ünïcødé 🦀\",\"tenant_type\":\"project\",\"tenant_id\":\"\",\"webhook_url\":\"quote \\\" and \\\\ and \\n\",\"has_secret\":true,\"webhook_events\":null,\"x_undeclared\":2.5}",
+            "{\"id\":\"\",\"tenant_type\":\"project\",\"tenant_id\":\"ünïcødé 🦀\",\"webhook_url\":\"ünïcødé 🦀\",\"has_secret\":true,\"webhook_headers\":null,\"webhook_events\":[],\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
+        ],
+    );
     check::<
         llama_cloud::types::WebhookConfiguration,
     >(

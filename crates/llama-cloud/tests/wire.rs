@@ -12,7 +12,7 @@ use llama_cloud::types::{
     ChatCreateParams, ChatGetSummaryParams, ChatGetSummaryResponse, FilterOperation,
     FilterOperationLte, OpenAIEmbedding, OpenAIEmbeddingConfig, ParseRequestConfiguration,
     ParseRequestConfigurationTier, ParseRequestConfigurationVersion, PipelineUpdateEmbeddingConfig,
-    PipelinesUpdateExistingParams, V2ExtractCreateJobParams, V2ParseUploadFileMultipartParams,
+    PipelinesUpdateParams, ExtractCreateParams, ParsingUploadParams,
 };
 use llama_cloud::{Client, FileUpload, Nullable, Number};
 use serde_json::{Value, json};
@@ -61,8 +61,8 @@ async fn a_nested_update_sends_only_the_field_that_was_set() {
     let (server, client) = server_answering(empty_job()).await;
     let embedding = OpenAIEmbeddingConfig::default()
         .component(OpenAIEmbedding::default().api_key("sk-embedding"));
-    let params = PipelinesUpdateExistingParams::default().embedding_config(embedding);
-    let _ = client.pipelines().update_existing("pl-1", params).await;
+    let params = PipelinesUpdateParams::default().embedding_config(embedding);
+    let _ = client.pipelines().update("pl-1", params).await;
     let request = only_request(&server).await;
     // No spec default (`api_base`, `max_retries: 10`, `timeout: 60.0`, `model_name` ...)
     // goes out unasked; the variant's tag is written for the caller.
@@ -92,8 +92,8 @@ async fn nested_nullable_fields_have_three_states() {
 #[tokio::test]
 async fn spec_defaults_are_documented_not_sent() {
     let (server, client) = server_answering(empty_job()).await;
-    let params = V2ExtractCreateJobParams::new("file-1");
-    let _ = client.v2().extract().create_job(params).await;
+    let params = ExtractCreateParams::new("file-1");
+    let _ = client.extract().create(params).await;
     let request = only_request(&server).await;
     assert_eq!(body_json(&request), json!({"file_input": "file-1"}));
     // Readers still get the default through a getter.
@@ -220,11 +220,11 @@ fn numbers_go_out_as_given() {
 async fn a_multipart_upload_has_a_length_and_typed_parts() {
     let (server, client) = server_answering(empty_job()).await;
     let configuration = ParseRequestConfiguration::new("fast", "latest");
-    let params = V2ParseUploadFileMultipartParams::new(
+    let params = ParsingUploadParams::new(
         FileUpload::new(&b"%PDF-1.7"[..]).filename("report.pdf"),
         configuration,
     );
-    let _ = client.v2().parse().upload_file_multipart(params).await;
+    let _ = client.parsing().upload(params).await;
     let request = only_request(&server).await;
     assert_eq!(
         header(&request, "content-length"),
@@ -265,11 +265,11 @@ async fn a_file_part_type_is_the_callers_else_guessed_else_bytes() {
         (FileUpload::new(&b"x"[..]), "application/octet-stream"),
     ] {
         let (server, client) = server_answering(empty_job()).await;
-        let params = V2ParseUploadFileMultipartParams::new(
+        let params = ParsingUploadParams::new(
             file,
             ParseRequestConfiguration::new("fast", "latest"),
         );
-        let _ = client.v2().parse().upload_file_multipart(params).await;
+        let _ = client.parsing().upload(params).await;
         let request = only_request(&server).await;
         let body = String::from_utf8_lossy(&request.body);
         assert!(

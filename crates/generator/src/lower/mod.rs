@@ -72,15 +72,12 @@ pub fn lower(
     };
 
     let mut used = vec![false; operations.len()];
+    let prefixes = configured_type_prefixes(config);
     for (resource_path, resource_config) in &config.resources {
         let node = resource_node(&mut root, resource_path);
         if let Some(doc) = &resource_config.doc {
             node.doc.clone_from(doc);
         }
-        let prefix = names::pascal_ident(
-            resource_path.rsplit('.').next().unwrap_or(resource_path),
-            "Resource",
-        );
         for (method_name, method) in &resource_config.methods {
             let matching: Vec<usize> = operations
                 .iter()
@@ -118,14 +115,22 @@ pub fn lower(
             };
             used[index] = true;
             let method_ident = names::snake_ident(method_name, "call");
-            let params_name = method.params.clone().unwrap_or_else(|| {
-                format!("{prefix}{}Params", names::pascal_ident(method_name, "Call"))
-            });
+            let prefix = &prefixes[&(resource_path.clone(), method_name.clone())];
+            let params_name = method
+                .params
+                .clone()
+                .unwrap_or_else(|| format!("{prefix}Params"));
+            // Named like the method, as the published SDKs name it
+            // (`ParsingGetResponse`), even when it is a named schema.
+            let response_name = method
+                .response
+                .clone()
+                .unwrap_or_else(|| format!("{prefix}Response"));
             let mut operation = lower_operation(
                 &operations[index],
                 &method_ident,
                 &params_name,
-                method.response.as_deref(),
+                Some(&response_name),
                 config,
                 &mut lowerer,
             );
@@ -564,6 +569,50 @@ fn resource_node<'r>(root: &'r mut Resource, dotted: &str) -> &'r mut Resource {
         node = &mut node.children[index];
     }
     node
+}
+
+/// The type-name prefix of each configured method (keyed by resource path and
+/// method name): the resource's last segment and the method (`ParsingCreate` for
+/// `parsing.create`, `ChatCreate` for `beta.chat.create`), as the published SDKs
+/// name their types. Where several methods would share a prefix (`files.list`,
+/// `pipelines.files.list`), the one nearest the root keeps it and the others spell
+/// their whole path (`PipelinesFilesList`); when none is nearest, all do.
+fn configured_type_prefixes(config: &Config) -> BTreeMap<(String, String), String> {
+    let pascal = |segments: &[&str], method: &str| -> String {
+        let mut name: String = segments
+            .iter()
+            .map(|segment| names::pascal_ident(segment, "Resource"))
+            .collect();
+        name.push_str(&names::pascal_ident(method, "Call"));
+        name
+    };
+    let mut by_short: BTreeMap<String, Vec<(String, String, usize)>> = BTreeMap::new();
+    for (resource_path, resource_config) in &config.resources {
+        let segments: Vec<&str> = resource_path.split('.').collect();
+        for method_name in resource_config.methods.keys() {
+            let short = pascal(&segments[segments.len() - 1..], method_name);
+            by_short.entry(short).or_default().push((
+                resource_path.clone(),
+                method_name.clone(),
+                segments.len(),
+            ));
+        }
+    }
+    let mut prefixes = BTreeMap::new();
+    for (short, claimants) in by_short {
+        let nearest = claimants.iter().map(|c| c.2).min().unwrap_or(0);
+        let sole_nearest = claimants.iter().filter(|c| c.2 == nearest).count() == 1;
+        for (resource_path, method_name, depth) in claimants {
+            let name = if depth == nearest && sole_nearest {
+                short.clone()
+            } else {
+                let segments: Vec<&str> = resource_path.split('.').collect();
+                pascal(&segments, &method_name)
+            };
+            prefixes.insert((resource_path, method_name), name);
+        }
+    }
+    prefixes
 }
 
 fn fill_resource_docs(resource: &mut Resource) {

@@ -11,6 +11,34 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    /// Operations under `alpha`.
+    #[must_use]
+    pub fn alpha(&self) -> self::alpha::Alpha {
+        self::alpha::Alpha {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `batches`.
+    #[must_use]
+    pub fn batches(&self) -> self::batches::Batches {
+        self::batches::Batches {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `classify`.
+    #[must_use]
+    pub fn classify(&self) -> self::classify::Classify {
+        self::classify::Classify {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `configurations`.
+    #[must_use]
+    pub fn configurations(&self) -> self::configurations::Configurations {
+        self::configurations::Configurations {
+            client: self.clone(),
+        }
+    }
     /// Operations under `data_sinks`.
     #[must_use]
     pub fn data_sinks(&self) -> self::data_sinks::DataSinks {
@@ -22,6 +50,83 @@ impl super::Client {
     #[must_use]
     pub fn data_sources(&self) -> self::data_sources::DataSources {
         self::data_sources::DataSources {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `extract`.
+    #[must_use]
+    pub fn extract(&self) -> self::extract::Extract {
+        self::extract::Extract {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `files`.
+    #[must_use]
+    pub fn files(&self) -> self::files::Files {
+        self::files::Files {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `indexes`.
+    #[must_use]
+    pub fn indexes(&self) -> self::indexes::Indexes {
+        self::indexes::Indexes {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `parsing`.
+    #[must_use]
+    pub fn parsing(&self) -> self::parsing::Parsing {
+        self::parsing::Parsing {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `pipelines`.
+    #[must_use]
+    pub fn pipelines(&self) -> self::pipelines::Pipelines {
+        self::pipelines::Pipelines {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `projects`.
+    #[must_use]
+    pub fn projects(&self) -> self::projects::Projects {
+        self::projects::Projects {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `retrieval`.
+    #[must_use]
+    pub fn retrieval(&self) -> self::retrieval::Retrieval {
+        self::retrieval::Retrieval {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `retrievers`.
+    #[must_use]
+    pub fn retrievers(&self) -> self::retrievers::Retrievers {
+        self::retrievers::Retrievers {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `split`.
+    #[must_use]
+    pub fn split(&self) -> self::split::Split {
+        self::split::Split {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `v2_projects`.
+    #[must_use]
+    pub fn v2_projects(&self) -> self::v2_projects::V2Projects {
+        self::v2_projects::V2Projects {
+            client: self.clone(),
+        }
+    }
+    /// Operations under `webhook_configs`.
+    #[must_use]
+    pub fn webhook_configs(&self) -> self::webhook_configs::WebhookConfigs {
+        self::webhook_configs::WebhookConfigs {
             client: self.clone(),
         }
     }
@@ -41,59 +146,31 @@ impl super::Client {
             client: self.clone(),
         }
     }
-    /// Operations under `projects`.
+    /// Operations under `v2_organizations`.
     #[must_use]
-    pub fn projects(&self) -> self::projects::Projects {
-        self::projects::Projects {
+    pub fn v2_organizations(&self) -> self::v2_organizations::V2Organizations {
+        self::v2_organizations::V2Organizations {
             client: self.clone(),
         }
     }
-    /// Operations under `job_dashboard`.
+    /// Operations under `job_data_points`.
     #[must_use]
-    pub fn job_dashboard(&self) -> self::job_dashboard::JobDashboard {
-        self::job_dashboard::JobDashboard {
+    pub fn job_data_points(&self) -> self::job_data_points::JobDataPoints {
+        self::job_data_points::JobDataPoints {
             client: self.clone(),
         }
     }
-    /// Operations under `page_screenshots`.
+    /// Operations under `classifier`.
     #[must_use]
-    pub fn page_screenshots(&self) -> self::page_screenshots::PageScreenshots {
-        self::page_screenshots::PageScreenshots {
+    pub fn classifier(&self) -> self::classifier::Classifier {
+        self::classifier::Classifier {
             client: self.clone(),
         }
     }
-    /// Operations under `page_figures`.
+    /// Operations under `extraction`.
     #[must_use]
-    pub fn page_figures(&self) -> self::page_figures::PageFigures {
-        self::page_figures::PageFigures {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `pipelines`.
-    #[must_use]
-    pub fn pipelines(&self) -> self::pipelines::Pipelines {
-        self::pipelines::Pipelines {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `retrievers`.
-    #[must_use]
-    pub fn retrievers(&self) -> self::retrievers::Retrievers {
-        self::retrievers::Retrievers {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `parsing`.
-    #[must_use]
-    pub fn parsing(&self) -> self::parsing::Parsing {
-        self::parsing::Parsing {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `llama_extract`.
-    #[must_use]
-    pub fn llama_extract(&self) -> self::llama_extract::LlamaExtract {
-        self::llama_extract::LlamaExtract {
+    pub fn extraction(&self) -> self::extraction::Extraction {
+        self::extraction::Extraction {
             client: self.clone(),
         }
     }
@@ -101,41 +178,6 @@ impl super::Client {
     #[must_use]
     pub fn sheets(&self) -> self::sheets::Sheets {
         self::sheets::Sheets {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `split`.
-    #[must_use]
-    pub fn split(&self) -> self::split::Split {
-        self::split::Split {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `retrieval`.
-    #[must_use]
-    pub fn retrieval(&self) -> self::retrieval::Retrieval {
-        self::retrieval::Retrieval {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `indexes`.
-    #[must_use]
-    pub fn indexes(&self) -> self::indexes::Indexes {
-        self::indexes::Indexes {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `v2`.
-    #[must_use]
-    pub fn v2(&self) -> self::v2::V2 {
-        self::v2::V2 {
-            client: self.clone(),
-        }
-    }
-    /// Operations under `alpha`.
-    #[must_use]
-    pub fn alpha(&self) -> self::alpha::Alpha {
-        self::alpha::Alpha {
             client: self.clone(),
         }
     }
@@ -155,31 +197,10 @@ pub mod beta {
                 client: self.client.clone(),
             }
         }
-        /// Operations under `beta.classifier`.
-        #[must_use]
-        pub fn classifier(&self) -> self::classifier::Classifier {
-            self::classifier::Classifier {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `beta.usage_metrics`.
-        #[must_use]
-        pub fn usage_metrics(&self) -> self::usage_metrics::UsageMetrics {
-            self::usage_metrics::UsageMetrics {
-                client: self.client.clone(),
-            }
-        }
         /// Operations under `beta.agent_data`.
         #[must_use]
         pub fn agent_data(&self) -> self::agent_data::AgentData {
             self::agent_data::AgentData {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `beta.files`.
-        #[must_use]
-        pub fn files(&self) -> self::files::Files {
-            self::files::Files {
                 client: self.client.clone(),
             }
         }
@@ -190,13 +211,6 @@ pub mod beta {
                 client: self.client.clone(),
             }
         }
-        /// Operations under `beta.sheets`.
-        #[must_use]
-        pub fn sheets(&self) -> self::sheets::Sheets {
-            self::sheets::Sheets {
-                client: self.client.clone(),
-            }
-        }
         /// Operations under `beta.directories`.
         #[must_use]
         pub fn directories(&self) -> self::directories::Directories {
@@ -204,24 +218,24 @@ pub mod beta {
                 client: self.client.clone(),
             }
         }
-        /// Operations under `beta.configurations`.
-        #[must_use]
-        pub fn configurations(&self) -> self::configurations::Configurations {
-            self::configurations::Configurations {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `beta.webhook_configs`.
-        #[must_use]
-        pub fn webhook_configs(&self) -> self::webhook_configs::WebhookConfigs {
-            self::webhook_configs::WebhookConfigs {
-                client: self.client.clone(),
-            }
-        }
         /// Operations under `beta.split`.
         #[must_use]
         pub fn split(&self) -> self::split::Split {
             self::split::Split {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.sheets`.
+        #[must_use]
+        pub fn sheets(&self) -> self::sheets::Sheets {
+            self::sheets::Sheets {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `beta.usage_metrics`.
+        #[must_use]
+        pub fn usage_metrics(&self) -> self::usage_metrics::UsageMetrics {
+            self::usage_metrics::UsageMetrics {
                 client: self.client.clone(),
             }
         }
@@ -346,123 +360,6 @@ pub mod beta {
             }
         }
     }
-    /// Blocking handles under `beta.classifier`.
-    pub mod classifier {
-        /// Operations under `beta.classifier`.
-        #[derive(Debug, Clone)]
-        pub struct Classifier {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Classifier {
-            /// List Classify Jobs
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_classify_jobs(
-                &self,
-                params: crate::types::BetaClassifierListClassifyJobsParams,
-            ) -> Result<crate::types::ClassifyJobListResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .classifier()
-                            .list_classify_jobs(params),
-                    )
-            }
-            /// Create Classify Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create_classify_job(
-                &self,
-                params: crate::types::BetaClassifierCreateClassifyJobParams,
-            ) -> Result<crate::types::ClassifyJob, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .classifier()
-                            .create_classify_job(params),
-                    )
-            }
-            /// Get Classify Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_classify_job(
-                &self,
-                classify_job_id: &str,
-                params: crate::types::BetaClassifierGetClassifyJobParams,
-            ) -> Result<crate::types::ClassifyJob, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .classifier()
-                            .get_classify_job(classify_job_id, params),
-                    )
-            }
-            /// Get Classification Job Results
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_classification_job_results(
-                &self,
-                classify_job_id: &str,
-                params: crate::types::BetaClassifierGetClassificationJobResultsParams,
-            ) -> Result<crate::types::ClassifyJobResults, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .classifier()
-                            .get_classification_job_results(classify_job_id, params),
-                    )
-            }
-        }
-    }
-    /// Blocking handles under `beta.usage_metrics`.
-    pub mod usage_metrics {
-        /// Operations under `beta.usage_metrics`.
-        #[derive(Debug, Clone)]
-        pub struct UsageMetrics {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl UsageMetrics {
-            /// Aggregate Usage Metrics
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn aggregate(
-                &self,
-                params: crate::types::BetaUsageMetricsAggregateParams,
-            ) -> Result<crate::types::UsageMetricAggregateResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .usage_metrics()
-                            .aggregate(params),
-                    )
-            }
-            /// List Usage Metrics
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
-                &self,
-                params: crate::types::BetaUsageMetricsListParams,
-            ) -> Result<crate::types::UsageMetricQueryResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().beta().usage_metrics().list(params))
-            }
-        }
-    }
     /// Blocking handles under `beta.agent_data`.
     pub mod agent_data {
         /// Operations under `beta.agent_data`.
@@ -471,41 +368,27 @@ pub mod beta {
             pub(crate) client: crate::blocking::Client,
         }
         impl AgentData {
-            /// Get Agent Data
+            /// Aggregate Agent Data
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
+            pub fn aggregate(
                 &self,
-                item_id: &str,
-                params: crate::types::BetaAgentDataRetrieveParams,
-            ) -> Result<crate::types::AgentData, crate::Error> {
+                params: crate::types::AgentDataAggregateParams,
+            ) -> Result<crate::types::AgentDataAggregateResponse, crate::Error> {
                 self.client
                     .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .agent_data()
-                            .retrieve(item_id, params),
+                        self.client.async_client().beta().agent_data().aggregate(params),
                     )
             }
-            /// Update Agent Data
+            /// Create Agent Data
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn update(
+            pub fn create(
                 &self,
-                item_id: &str,
-                params: crate::types::BetaAgentDataUpdateParams,
-            ) -> Result<crate::types::AgentData, crate::Error> {
+                params: crate::types::AgentDataCreateParams,
+            ) -> Result<crate::types::AgentDataCreateResponse, crate::Error> {
                 self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .agent_data()
-                            .update(item_id, params),
-                    )
+                    .send(self.client.async_client().beta().agent_data().create(params))
             }
             /// Delete Agent Data
             ///
@@ -513,8 +396,8 @@ pub mod beta {
             pub fn delete(
                 &self,
                 item_id: &str,
-                params: crate::types::BetaAgentDataDeleteParams,
-            ) -> Result<::std::collections::BTreeMap<String, String>, crate::Error> {
+                params: crate::types::AgentDataDeleteParams,
+            ) -> Result<crate::types::AgentDataDeleteResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -525,45 +408,13 @@ pub mod beta {
                             .delete(item_id, params),
                     )
             }
-            /// Create Agent Data
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create(
-                &self,
-                params: crate::types::BetaAgentDataCreateParams,
-            ) -> Result<crate::types::AgentData, crate::Error> {
-                self.client
-                    .send(self.client.async_client().beta().agent_data().create(params))
-            }
-            /// Search Agent Data
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn search(
-                &self,
-                params: crate::types::BetaAgentDataSearchParams,
-            ) -> Result<crate::types::AgentDataSearchResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().beta().agent_data().search(params))
-            }
-            /// Aggregate Agent Data
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn aggregate(
-                &self,
-                params: crate::types::BetaAgentDataAggregateParams,
-            ) -> Result<crate::types::AgentDataAggregateResponse, crate::Error> {
-                self.client
-                    .send(
-                        self.client.async_client().beta().agent_data().aggregate(params),
-                    )
-            }
             /// Delete Agent Data By Query
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
             pub fn delete_by_query(
                 &self,
-                params: crate::types::BetaAgentDataDeleteByQueryParams,
-            ) -> Result<crate::types::DeleteResponse, crate::Error> {
+                params: crate::types::AgentDataDeleteByQueryParams,
+            ) -> Result<crate::types::AgentDataDeleteByQueryResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -574,93 +425,50 @@ pub mod beta {
                             .delete_by_query(params),
                     )
             }
-        }
-    }
-    /// Blocking handles under `beta.files`.
-    pub mod files {
-        /// Operations under `beta.files`.
-        #[derive(Debug, Clone)]
-        pub struct Files {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Files {
-            /// List Files
+            /// Get Agent Data
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
+            pub fn get(
                 &self,
-                params: crate::types::BetaFilesListParams,
-            ) -> Result<crate::types::FileQueryResponseV2, crate::Error> {
-                self.client.send(self.client.async_client().beta().files().list(params))
-            }
-            /// Upload File
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn upload(
-                &self,
-                params: crate::types::BetaFilesUploadParams,
-            ) -> Result<crate::types::FileV2, crate::Error> {
-                self.client
-                    .send(self.client.async_client().beta().files().upload(params))
-            }
-            /// Query Files
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn query(
-                &self,
-                params: crate::types::BetaFilesQueryParams,
-            ) -> Result<crate::types::FileQueryResponseV2, crate::Error> {
-                self.client.send(self.client.async_client().beta().files().query(params))
-            }
-            /// Get File
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
-                &self,
-                file_id: &str,
-                params: crate::types::BetaFilesRetrieveParams,
-            ) -> Result<crate::types::FileV2, crate::Error> {
+                item_id: &str,
+                params: crate::types::AgentDataGetParams,
+            ) -> Result<crate::types::AgentDataGetResponse, crate::Error> {
                 self.client
                     .send(
                         self
                             .client
                             .async_client()
                             .beta()
-                            .files()
-                            .retrieve(file_id, params),
+                            .agent_data()
+                            .get(item_id, params),
                     )
             }
-            /// Delete File
+            /// Search Agent Data
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn delete(
+            pub fn search(
                 &self,
-                file_id: &str,
-                params: crate::types::BetaFilesDeleteParams,
-            ) -> Result<(), crate::Error> {
+                params: crate::types::AgentDataSearchParams,
+            ) -> Result<crate::types::AgentDataSearchResponse, crate::Error> {
                 self.client
-                    .send(
-                        self.client.async_client().beta().files().delete(file_id, params),
-                    )
+                    .send(self.client.async_client().beta().agent_data().search(params))
             }
-            /// Read File Content
+            /// Update Agent Data
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn read_content(
+            pub fn update(
                 &self,
-                file_id: &str,
-                params: crate::types::BetaFilesReadContentParams,
-            ) -> Result<crate::types::PresignedUrl, crate::Error> {
+                item_id: &str,
+                params: crate::types::AgentDataUpdateParams,
+            ) -> Result<crate::types::AgentDataUpdateResponse, crate::Error> {
                 self.client
                     .send(
                         self
                             .client
                             .async_client()
                             .beta()
-                            .files()
-                            .read_content(file_id, params),
+                            .agent_data()
+                            .update(item_id, params),
                     )
             }
         }
@@ -673,24 +481,14 @@ pub mod beta {
             pub(crate) client: crate::blocking::Client,
         }
         impl Attachments {
-            /// List Attachments
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
-                &self,
-                params: crate::types::BetaAttachmentsListParams,
-            ) -> Result<crate::types::FileAttachmentListResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().beta().attachments().list(params))
-            }
             /// Get Attachment
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
+            pub fn get(
                 &self,
                 attachment_name: &str,
-                params: crate::types::BetaAttachmentsRetrieveParams,
-            ) -> Result<crate::types::PresignedUrl, crate::Error> {
+                params: crate::types::AttachmentsGetParams,
+            ) -> Result<crate::types::AttachmentsGetResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -698,123 +496,18 @@ pub mod beta {
                             .async_client()
                             .beta()
                             .attachments()
-                            .retrieve(attachment_name, params),
+                            .get(attachment_name, params),
                     )
             }
-        }
-    }
-    /// Blocking handles under `beta.sheets`.
-    pub mod sheets {
-        /// Operations under `beta.sheets`.
-        #[derive(Debug, Clone)]
-        pub struct Sheets {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Sheets {
-            /// List Spreadsheet Jobs
+            /// List Attachments
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn list_spreadsheet_jobs(
+            pub fn list(
                 &self,
-                params: crate::types::BetaSheetsListSpreadsheetJobsParams,
-            ) -> Result<crate::types::SpreadsheetJobQueryResponse, crate::Error> {
+                params: crate::types::AttachmentsListParams,
+            ) -> Result<crate::types::AttachmentsListResponse, crate::Error> {
                 self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .sheets()
-                            .list_spreadsheet_jobs(params),
-                    )
-            }
-            /// Create Spreadsheet Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn create_spreadsheet_job(
-                &self,
-                params: crate::types::BetaSheetsCreateSpreadsheetJobParams,
-            ) -> Result<crate::types::SpreadsheetJob, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .sheets()
-                            .create_spreadsheet_job(params),
-                    )
-            }
-            /// Get Spreadsheet Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn get_spreadsheet_job(
-                &self,
-                spreadsheet_job_id: &str,
-                params: crate::types::BetaSheetsGetSpreadsheetJobParams,
-            ) -> Result<crate::types::SpreadsheetJob, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .sheets()
-                            .get_spreadsheet_job(spreadsheet_job_id, params),
-                    )
-            }
-            /// Delete Spreadsheet Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn delete_spreadsheet_job(
-                &self,
-                spreadsheet_job_id: &str,
-                params: crate::types::BetaSheetsDeleteSpreadsheetJobParams,
-            ) -> Result<::serde_json::Value, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .sheets()
-                            .delete_spreadsheet_job(spreadsheet_job_id, params),
-                    )
-            }
-            /// Get Result Region
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn get_result_region(
-                &self,
-                spreadsheet_job_id: &str,
-                region_id: &str,
-                region_type: crate::types::SpreadsheetResultType,
-                params: crate::types::BetaSheetsGetResultRegionParams,
-            ) -> Result<crate::types::PresignedUrl, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .sheets()
-                            .get_result_region(
-                                spreadsheet_job_id,
-                                region_id,
-                                region_type,
-                                params,
-                            ),
-                    )
+                    .send(self.client.async_client().beta().attachments().list(params))
             }
         }
     }
@@ -833,43 +526,15 @@ pub mod beta {
                     client: self.client.clone(),
                 }
             }
-            /// List Directories
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
-                &self,
-                params: crate::types::BetaDirectoriesListParams,
-            ) -> Result<crate::types::DirectoryQueryResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().beta().directories().list(params))
-            }
             /// Create Directory
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
             pub fn create(
                 &self,
-                params: crate::types::BetaDirectoriesCreateParams,
-            ) -> Result<crate::types::DirectoryResponse, crate::Error> {
+                params: crate::types::DirectoriesCreateParams,
+            ) -> Result<crate::types::DirectoriesCreateResponse, crate::Error> {
                 self.client
                     .send(self.client.async_client().beta().directories().create(params))
-            }
-            /// Get Directory
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
-                &self,
-                directory_id: &str,
-                params: crate::types::BetaDirectoriesRetrieveParams,
-            ) -> Result<crate::types::DirectoryResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .directories()
-                            .retrieve(directory_id, params),
-                    )
             }
             /// Delete Directory
             ///
@@ -877,7 +542,7 @@ pub mod beta {
             pub fn delete(
                 &self,
                 directory_id: &str,
-                params: crate::types::BetaDirectoriesDeleteParams,
+                params: crate::types::DirectoriesDeleteParams,
             ) -> Result<(), crate::Error> {
                 self.client
                     .send(
@@ -889,14 +554,42 @@ pub mod beta {
                             .delete(directory_id, params),
                     )
             }
+            /// Get Directory
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get(
+                &self,
+                directory_id: &str,
+                params: crate::types::DirectoriesGetParams,
+            ) -> Result<crate::types::DirectoriesGetResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .directories()
+                            .get(directory_id, params),
+                    )
+            }
+            /// List Directories
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list(
+                &self,
+                params: crate::types::DirectoriesListParams,
+            ) -> Result<crate::types::DirectoriesListResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().directories().list(params))
+            }
             /// Update Directory
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
             pub fn update(
                 &self,
                 directory_id: &str,
-                params: crate::types::BetaDirectoriesUpdateParams,
-            ) -> Result<crate::types::DirectoryResponse, crate::Error> {
+                params: crate::types::DirectoriesUpdateParams,
+            ) -> Result<crate::types::DirectoriesUpdateResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -916,33 +609,14 @@ pub mod beta {
                 pub(crate) client: crate::blocking::Client,
             }
             impl Files {
-                /// List Directory Files
-                ///
-                /// Blocking form of the async method of the same name: it waits for the result.
-                pub fn list(
-                    &self,
-                    directory_id: &str,
-                    params: crate::types::BetaDirectoriesFilesListParams,
-                ) -> Result<crate::types::DirectoryFileQueryResponse, crate::Error> {
-                    self.client
-                        .send(
-                            self
-                                .client
-                                .async_client()
-                                .beta()
-                                .directories()
-                                .files()
-                                .list(directory_id, params),
-                        )
-                }
                 /// Add Directory File
                 ///
                 /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn add(
                     &self,
                     directory_id: &str,
-                    params: crate::types::BetaDirectoriesFilesAddParams,
-                ) -> Result<crate::types::DirectoryFileResponse, crate::Error> {
+                    params: crate::types::FilesAddParams,
+                ) -> Result<crate::types::FilesAddResponse, crate::Error> {
                     self.client
                         .send(
                             self
@@ -952,45 +626,6 @@ pub mod beta {
                                 .directories()
                                 .files()
                                 .add(directory_id, params),
-                        )
-                }
-                /// Upload File To Directory
-                ///
-                /// Blocking form of the async method of the same name: it waits for the result.
-                pub fn upload(
-                    &self,
-                    directory_id: &str,
-                    params: crate::types::BetaDirectoriesFilesUploadParams,
-                ) -> Result<crate::types::DirectoryFileResponse, crate::Error> {
-                    self.client
-                        .send(
-                            self
-                                .client
-                                .async_client()
-                                .beta()
-                                .directories()
-                                .files()
-                                .upload(directory_id, params),
-                        )
-                }
-                /// Get Directory File
-                ///
-                /// Blocking form of the async method of the same name: it waits for the result.
-                pub fn retrieve(
-                    &self,
-                    directory_id: &str,
-                    directory_file_id: &str,
-                    params: crate::types::BetaDirectoriesFilesRetrieveParams,
-                ) -> Result<crate::types::DirectoryFileResponse, crate::Error> {
-                    self.client
-                        .send(
-                            self
-                                .client
-                                .async_client()
-                                .beta()
-                                .directories()
-                                .files()
-                                .retrieve(directory_id, directory_file_id, params),
                         )
                 }
                 /// Delete Directory File
@@ -1013,6 +648,48 @@ pub mod beta {
                                 .delete(directory_id, directory_file_id, params),
                         )
                 }
+                /// Get Directory File
+                ///
+                /// Blocking form of the async method of the same name: it waits for the result.
+                pub fn get(
+                    &self,
+                    directory_id: &str,
+                    directory_file_id: &str,
+                    params: crate::types::FilesGetParams,
+                ) -> Result<crate::types::FilesGetResponse, crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .get(directory_id, directory_file_id, params),
+                        )
+                }
+                /// List Directory Files
+                ///
+                /// Blocking form of the async method of the same name: it waits for the result.
+                pub fn list(
+                    &self,
+                    directory_id: &str,
+                    params: crate::types::BetaDirectoriesFilesListParams,
+                ) -> Result<
+                    crate::types::BetaDirectoriesFilesListResponse,
+                    crate::Error,
+                > {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .list(directory_id, params),
+                        )
+                }
                 /// Update Directory File
                 ///
                 /// Blocking form of the async method of the same name: it waits for the result.
@@ -1021,7 +698,10 @@ pub mod beta {
                     directory_id: &str,
                     directory_file_id: &str,
                     params: crate::types::BetaDirectoriesFilesUpdateParams,
-                ) -> Result<crate::types::DirectoryFileResponse, crate::Error> {
+                ) -> Result<
+                    crate::types::BetaDirectoriesFilesUpdateResponse,
+                    crate::Error,
+                > {
                     self.client
                         .send(
                             self
@@ -1033,13 +713,32 @@ pub mod beta {
                                 .update(directory_id, directory_file_id, params),
                         )
                 }
+                /// Upload File To Directory
+                ///
+                /// Blocking form of the async method of the same name: it waits for the result.
+                pub fn upload(
+                    &self,
+                    directory_id: &str,
+                    params: crate::types::FilesUploadParams,
+                ) -> Result<crate::types::FilesUploadResponse, crate::Error> {
+                    self.client
+                        .send(
+                            self
+                                .client
+                                .async_client()
+                                .beta()
+                                .directories()
+                                .files()
+                                .upload(directory_id, params),
+                        )
+                }
                 /// Bulk Delete Directory Files
                 ///
                 /// Blocking form of the async method of the same name: it waits for the result.
                 pub fn bulk_delete(
                     &self,
                     directory_id: &str,
-                    params: crate::types::BetaDirectoriesFilesBulkDeleteParams,
+                    params: crate::types::FilesBulkDeleteParams,
                 ) -> Result<(), crate::Error> {
                     self.client
                         .send(
@@ -1055,187 +754,6 @@ pub mod beta {
             }
         }
     }
-    /// Blocking handles under `beta.configurations`.
-    pub mod configurations {
-        /// Operations under `beta.configurations`.
-        #[derive(Debug, Clone)]
-        pub struct Configurations {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Configurations {
-            /// List Configurations
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
-                &self,
-                params: crate::types::BetaConfigurationsListParams,
-            ) -> Result<crate::types::ConfigurationQueryResponse, crate::Error> {
-                self.client
-                    .send(
-                        self.client.async_client().beta().configurations().list(params),
-                    )
-            }
-            /// Create Configuration
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create(
-                &self,
-                params: crate::types::BetaConfigurationsCreateParams,
-            ) -> Result<crate::types::ConfigurationResponse, crate::Error> {
-                self.client
-                    .send(
-                        self.client.async_client().beta().configurations().create(params),
-                    )
-            }
-            /// Get Configuration
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
-                &self,
-                config_id: &str,
-                params: crate::types::BetaConfigurationsRetrieveParams,
-            ) -> Result<crate::types::ConfigurationResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .configurations()
-                            .retrieve(config_id, params),
-                    )
-            }
-            /// Update Configuration
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn update(
-                &self,
-                config_id: &str,
-                params: crate::types::BetaConfigurationsUpdateParams,
-            ) -> Result<crate::types::ConfigurationResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .configurations()
-                            .update(config_id, params),
-                    )
-            }
-            /// Delete Configuration
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn delete(
-                &self,
-                config_id: &str,
-                params: crate::types::BetaConfigurationsDeleteParams,
-            ) -> Result<(), crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .configurations()
-                            .delete(config_id, params),
-                    )
-            }
-        }
-    }
-    /// Blocking handles under `beta.webhook_configs`.
-    pub mod webhook_configs {
-        /// Operations under `beta.webhook_configs`.
-        #[derive(Debug, Clone)]
-        pub struct WebhookConfigs {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl WebhookConfigs {
-            /// List Webhook Configs
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
-                &self,
-                params: crate::types::BetaWebhookConfigsListParams,
-            ) -> Result<Vec<crate::types::WebhookConfigResponse>, crate::Error> {
-                self.client
-                    .send(
-                        self.client.async_client().beta().webhook_configs().list(params),
-                    )
-            }
-            /// Create Webhook Config
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create(
-                &self,
-                params: crate::types::BetaWebhookConfigsCreateParams,
-            ) -> Result<crate::types::WebhookConfigResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .webhook_configs()
-                            .create(params),
-                    )
-            }
-            /// Get Webhook Config
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
-                &self,
-                config_id: &str,
-                params: crate::types::BetaWebhookConfigsRetrieveParams,
-            ) -> Result<crate::types::WebhookConfigResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .webhook_configs()
-                            .retrieve(config_id, params),
-                    )
-            }
-            /// Update Webhook Config
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn update(
-                &self,
-                config_id: &str,
-                params: crate::types::BetaWebhookConfigsUpdateParams,
-            ) -> Result<crate::types::WebhookConfigResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .webhook_configs()
-                            .update(config_id, params),
-                    )
-            }
-            /// Delete Webhook Config
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn delete(
-                &self,
-                config_id: &str,
-                params: crate::types::BetaWebhookConfigsDeleteParams,
-            ) -> Result<(), crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .webhook_configs()
-                            .delete(config_id, params),
-                    )
-            }
-        }
-    }
     /// Blocking handles under `beta.split`.
     pub mod split {
         /// Operations under `beta.split`.
@@ -1244,34 +762,24 @@ pub mod beta {
             pub(crate) client: crate::blocking::Client,
         }
         impl Split {
-            /// List Split Jobs
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_jobs(
-                &self,
-                params: crate::types::BetaSplitListJobsParams,
-            ) -> Result<crate::types::SplitJobQueryResponseBeta, crate::Error> {
-                self.client
-                    .send(self.client.async_client().beta().split().list_jobs(params))
-            }
             /// Create Split Job
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create_job(
+            pub fn create(
                 &self,
-                params: crate::types::BetaSplitCreateJobParams,
-            ) -> Result<crate::types::SplitJobResponseBeta, crate::Error> {
+                params: crate::types::BetaSplitCreateParams,
+            ) -> Result<crate::types::BetaSplitCreateResponse, crate::Error> {
                 self.client
-                    .send(self.client.async_client().beta().split().create_job(params))
+                    .send(self.client.async_client().beta().split().create(params))
             }
             /// Get Split Job
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_job(
+            pub fn get(
                 &self,
                 split_job_id: &str,
-                params: crate::types::BetaSplitGetJobParams,
-            ) -> Result<crate::types::SplitJobResponseBeta, crate::Error> {
+                params: crate::types::BetaSplitGetParams,
+            ) -> Result<crate::types::BetaSplitGetResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -1279,8 +787,154 @@ pub mod beta {
                             .async_client()
                             .beta()
                             .split()
-                            .get_job(split_job_id, params),
+                            .get(split_job_id, params),
                     )
+            }
+            /// List Split Jobs
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list(
+                &self,
+                params: crate::types::BetaSplitListParams,
+            ) -> Result<crate::types::BetaSplitListResponse, crate::Error> {
+                self.client.send(self.client.async_client().beta().split().list(params))
+            }
+        }
+    }
+    /// Blocking handles under `beta.sheets`.
+    pub mod sheets {
+        /// Operations under `beta.sheets`.
+        #[derive(Debug, Clone)]
+        pub struct Sheets {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Sheets {
+            /// Create Spreadsheet Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn create(
+                &self,
+                params: crate::types::BetaSheetsCreateParams,
+            ) -> Result<crate::types::BetaSheetsCreateResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().sheets().create(params))
+            }
+            /// List Spreadsheet Jobs
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn list(
+                &self,
+                params: crate::types::BetaSheetsListParams,
+            ) -> Result<crate::types::BetaSheetsListResponse, crate::Error> {
+                self.client.send(self.client.async_client().beta().sheets().list(params))
+            }
+            /// Get Spreadsheet Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get(
+                &self,
+                spreadsheet_job_id: &str,
+                params: crate::types::BetaSheetsGetParams,
+            ) -> Result<crate::types::BetaSheetsGetResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .sheets()
+                            .get(spreadsheet_job_id, params),
+                    )
+            }
+            /// Delete Spreadsheet Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn delete(
+                &self,
+                spreadsheet_job_id: &str,
+                params: crate::types::BetaSheetsDeleteParams,
+            ) -> Result<crate::types::BetaSheetsDeleteResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .sheets()
+                            .delete(spreadsheet_job_id, params),
+                    )
+            }
+            /// Get Result Region
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_result_region(
+                &self,
+                spreadsheet_job_id: &str,
+                region_id: &str,
+                region_type: crate::types::SpreadsheetResultType,
+                params: crate::types::BetaSheetsGetResultRegionParams,
+            ) -> Result<crate::types::BetaSheetsGetResultRegionResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .sheets()
+                            .get_result_region(
+                                spreadsheet_job_id,
+                                region_id,
+                                region_type,
+                                params,
+                            ),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `beta.usage_metrics`.
+    pub mod usage_metrics {
+        /// Operations under `beta.usage_metrics`.
+        #[derive(Debug, Clone)]
+        pub struct UsageMetrics {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl UsageMetrics {
+            /// Aggregate Usage Metrics
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn aggregate(
+                &self,
+                params: crate::types::UsageMetricsAggregateParams,
+            ) -> Result<crate::types::UsageMetricsAggregateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .usage_metrics()
+                            .aggregate(params),
+                    )
+            }
+            /// List Usage Metrics
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list(
+                &self,
+                params: crate::types::UsageMetricsListParams,
+            ) -> Result<crate::types::UsageMetricsListResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().beta().usage_metrics().list(params))
             }
         }
     }
@@ -1292,30 +946,13 @@ pub mod beta {
             pub(crate) client: crate::blocking::Client,
         }
         impl BatchProcessing {
-            /// List Batch Jobs
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_jobs(
-                &self,
-                params: crate::types::BetaBatchProcessingListJobsParams,
-            ) -> Result<crate::types::BatchJobQueryResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .beta()
-                            .batch_processing()
-                            .list_jobs(params),
-                    )
-            }
             /// Create Batch Job
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create_job(
+            pub fn create(
                 &self,
-                params: crate::types::BetaBatchProcessingCreateJobParams,
-            ) -> Result<crate::types::BatchJobResponse, crate::Error> {
+                params: crate::types::BatchProcessingCreateParams,
+            ) -> Result<crate::types::BatchProcessingCreateResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -1323,17 +960,29 @@ pub mod beta {
                             .async_client()
                             .beta()
                             .batch_processing()
-                            .create_job(params),
+                            .create(params),
+                    )
+            }
+            /// List Batch Jobs
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list(
+                &self,
+                params: crate::types::BatchProcessingListParams,
+            ) -> Result<crate::types::BatchProcessingListResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().beta().batch_processing().list(params),
                     )
             }
             /// Get Batch Job Status
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_job_status(
+            pub fn get(
                 &self,
                 job_id: &str,
-                params: crate::types::BetaBatchProcessingGetJobStatusParams,
-            ) -> Result<crate::types::BatchJobStatusResponse, crate::Error> {
+                params: crate::types::BatchProcessingGetParams,
+            ) -> Result<crate::types::BatchProcessingGetResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -1341,17 +990,17 @@ pub mod beta {
                             .async_client()
                             .beta()
                             .batch_processing()
-                            .get_job_status(job_id, params),
+                            .get(job_id, params),
                     )
             }
             /// List Batch Job Items
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_job_items(
+            pub fn list_items(
                 &self,
                 job_id: &str,
-                params: crate::types::BetaBatchProcessingListJobItemsParams,
-            ) -> Result<crate::types::BatchItemListResponse, crate::Error> {
+                params: crate::types::BatchProcessingListItemsParams,
+            ) -> Result<crate::types::BatchProcessingListItemsResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -1359,17 +1008,17 @@ pub mod beta {
                             .async_client()
                             .beta()
                             .batch_processing()
-                            .list_job_items(job_id, params),
+                            .list_items(job_id, params),
                     )
             }
             /// Cancel Batch Job
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn cancel_job(
+            pub fn cancel(
                 &self,
                 job_id: &str,
-                params: crate::types::BetaBatchProcessingCancelJobParams,
-            ) -> Result<crate::types::BatchJobCancelResponse, crate::Error> {
+                params: crate::types::BatchProcessingCancelParams,
+            ) -> Result<crate::types::BatchProcessingCancelResponse, crate::Error> {
                 self.client
                     .send(
                         self
@@ -1377,17 +1026,20 @@ pub mod beta {
                             .async_client()
                             .beta()
                             .batch_processing()
-                            .cancel_job(job_id, params),
+                            .cancel(job_id, params),
                     )
             }
             /// Get Item Processing Results
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_item_results(
+            pub fn get_item_processing_results(
                 &self,
                 item_id: &str,
-                params: crate::types::BetaBatchProcessingGetItemResultsParams,
-            ) -> Result<crate::types::ItemProcessingResultsResponse, crate::Error> {
+                params: crate::types::BatchProcessingGetItemProcessingResultsParams,
+            ) -> Result<
+                crate::types::BatchProcessingGetItemProcessingResultsResponse,
+                crate::Error,
+            > {
                 self.client
                     .send(
                         self
@@ -1395,7 +1047,7 @@ pub mod beta {
                             .async_client()
                             .beta()
                             .batch_processing()
-                            .get_item_results(item_id, params),
+                            .get_item_processing_results(item_id, params),
                     )
             }
         }
@@ -1431,7 +1083,7 @@ pub mod beta {
                     &self,
                     pipeline_id: &str,
                     params: crate::types::BetaPipelinesFilesListParams,
-                ) -> Result<crate::types::PipelineFileListResponse, crate::Error> {
+                ) -> Result<crate::types::BetaPipelinesFilesListResponse, crate::Error> {
                     self.client
                         .send(
                             self
@@ -1447,6 +1099,271 @@ pub mod beta {
         }
     }
 }
+/// Blocking handles under `alpha`.
+pub mod alpha {
+    /// Operations under `alpha`.
+    #[derive(Debug, Clone)]
+    pub struct Alpha {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Alpha {
+        /// Operations under `alpha.verify`.
+        #[must_use]
+        pub fn verify(&self) -> self::verify::Verify {
+            self::verify::Verify {
+                client: self.client.clone(),
+            }
+        }
+    }
+    /// Blocking handles under `alpha.verify`.
+    pub mod verify {
+        /// Operations under `alpha.verify`.
+        #[derive(Debug, Clone)]
+        pub struct Verify {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Verify {
+            /// Cancel Verify Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn cancel(
+                &self,
+                job_id: &str,
+                params: crate::types::VerifyCancelParams,
+            ) -> Result<crate::types::VerifyCancelResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .alpha()
+                            .verify()
+                            .cancel(job_id, params),
+                    )
+            }
+            /// Create Verify Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn create(
+                &self,
+                params: crate::types::VerifyCreateParams,
+            ) -> Result<crate::types::VerifyCreateResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().alpha().verify().create(params))
+            }
+            /// Get Verify Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get(
+                &self,
+                job_id: &str,
+                params: crate::types::VerifyGetParams,
+            ) -> Result<crate::types::VerifyGetResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().alpha().verify().get(job_id, params),
+                    )
+            }
+            /// Get Verify Job Details
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_details(
+                &self,
+                job_id: &str,
+                params: crate::types::VerifyGetDetailsParams,
+            ) -> Result<crate::types::VerifyGetDetailsResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .alpha()
+                            .verify()
+                            .get_details(job_id, params),
+                    )
+            }
+            /// List Verify Jobs
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list(
+                &self,
+                params: crate::types::VerifyListParams,
+            ) -> Result<crate::types::VerifyListResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().alpha().verify().list(params))
+            }
+        }
+    }
+}
+/// Blocking handles under `batches`.
+pub mod batches {
+    /// Operations under `batches`.
+    #[derive(Debug, Clone)]
+    pub struct Batches {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Batches {
+        /// Cancel Batch
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn cancel(
+            &self,
+            batch_id: &str,
+            params: crate::types::BatchesCancelParams,
+        ) -> Result<crate::types::BatchesCancelResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().batches().cancel(batch_id, params))
+        }
+        /// Create Batch
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::BatchesCreateParams,
+        ) -> Result<crate::types::BatchesCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().batches().create(params))
+        }
+        /// Get Batch
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            batch_id: &str,
+            params: crate::types::BatchesGetParams,
+        ) -> Result<crate::types::BatchesGetResponse, crate::Error> {
+            self.client.send(self.client.async_client().batches().get(batch_id, params))
+        }
+        /// List Batches
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::BatchesListParams,
+        ) -> Result<crate::types::BatchesListResponse, crate::Error> {
+            self.client.send(self.client.async_client().batches().list(params))
+        }
+    }
+}
+/// Blocking handles under `classify`.
+pub mod classify {
+    /// Operations under `classify`.
+    #[derive(Debug, Clone)]
+    pub struct Classify {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Classify {
+        /// Cancel Classify Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn cancel(
+            &self,
+            job_id: &str,
+            params: crate::types::ClassifyCancelParams,
+        ) -> Result<crate::types::ClassifyCancelResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().classify().cancel(job_id, params))
+        }
+        /// Create Classify Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::ClassifyCreateParams,
+        ) -> Result<crate::types::ClassifyCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().classify().create(params))
+        }
+        /// Get Classify Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            job_id: &str,
+            params: crate::types::ClassifyGetParams,
+        ) -> Result<crate::types::ClassifyGetResponse, crate::Error> {
+            self.client.send(self.client.async_client().classify().get(job_id, params))
+        }
+        /// List Classify Jobs
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::ClassifyListParams,
+        ) -> Result<crate::types::ClassifyListResponse, crate::Error> {
+            self.client.send(self.client.async_client().classify().list(params))
+        }
+    }
+}
+/// Blocking handles under `configurations`.
+pub mod configurations {
+    /// Operations under `configurations`.
+    #[derive(Debug, Clone)]
+    pub struct Configurations {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Configurations {
+        /// Create Configuration
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::ConfigurationsCreateParams,
+        ) -> Result<crate::types::ConfigurationsCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().configurations().create(params))
+        }
+        /// Delete Configuration
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(
+            &self,
+            config_id: &str,
+            params: crate::types::ConfigurationsDeleteParams,
+        ) -> Result<(), crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().configurations().delete(config_id, params),
+                )
+        }
+        /// List Configurations
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::ConfigurationsListParams,
+        ) -> Result<crate::types::ConfigurationsListResponse, crate::Error> {
+            self.client.send(self.client.async_client().configurations().list(params))
+        }
+        /// Get Configuration
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn retrieve(
+            &self,
+            config_id: &str,
+            params: crate::types::ConfigurationsRetrieveParams,
+        ) -> Result<crate::types::ConfigurationsRetrieveResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .configurations()
+                        .retrieve(config_id, params),
+                )
+        }
+        /// Update Configuration
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn update(
+            &self,
+            config_id: &str,
+            params: crate::types::ConfigurationsUpdateParams,
+        ) -> Result<crate::types::ConfigurationsUpdateResponse, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().configurations().update(config_id, params),
+                )
+        }
+    }
+}
 /// Blocking handles under `data_sinks`.
 pub mod data_sinks {
     /// Operations under `data_sinks`.
@@ -1455,33 +1372,39 @@ pub mod data_sinks {
         pub(crate) client: crate::blocking::Client,
     }
     impl DataSinks {
-        /// List Data Sinks
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list(
-            &self,
-            params: crate::types::DataSinksListParams,
-        ) -> Result<Vec<crate::types::DataSink>, crate::Error> {
-            self.client.send(self.client.async_client().data_sinks().list(params))
-        }
         /// Create Data Sink
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create(
             &self,
             params: crate::types::DataSinksCreateParams,
-        ) -> Result<crate::types::DataSink, crate::Error> {
+        ) -> Result<crate::types::DataSinksCreateResponse, crate::Error> {
             self.client.send(self.client.async_client().data_sinks().create(params))
+        }
+        /// Delete Data Sink
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(&self, data_sink_id: &str) -> Result<(), crate::Error> {
+            self.client
+                .send(self.client.async_client().data_sinks().delete(data_sink_id))
         }
         /// Get Data Sink
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn retrieve(
+        pub fn get(
             &self,
             data_sink_id: &str,
-        ) -> Result<crate::types::DataSink, crate::Error> {
-            self.client
-                .send(self.client.async_client().data_sinks().retrieve(data_sink_id))
+        ) -> Result<crate::types::DataSinksGetResponse, crate::Error> {
+            self.client.send(self.client.async_client().data_sinks().get(data_sink_id))
+        }
+        /// List Data Sinks
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::DataSinksListParams,
+        ) -> Result<crate::types::DataSinksListResponse, crate::Error> {
+            self.client.send(self.client.async_client().data_sinks().list(params))
         }
         /// Update Data Sink
         ///
@@ -1490,18 +1413,11 @@ pub mod data_sinks {
             &self,
             data_sink_id: &str,
             params: crate::types::DataSinksUpdateParams,
-        ) -> Result<crate::types::DataSink, crate::Error> {
+        ) -> Result<crate::types::DataSinksUpdateResponse, crate::Error> {
             self.client
                 .send(
                     self.client.async_client().data_sinks().update(data_sink_id, params),
                 )
-        }
-        /// Delete Data Sink
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn delete(&self, data_sink_id: &str) -> Result<(), crate::Error> {
-            self.client
-                .send(self.client.async_client().data_sinks().delete(data_sink_id))
         }
     }
 }
@@ -1513,33 +1429,40 @@ pub mod data_sources {
         pub(crate) client: crate::blocking::Client,
     }
     impl DataSources {
-        /// List Data Sources
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list(
-            &self,
-            params: crate::types::DataSourcesListParams,
-        ) -> Result<Vec<crate::types::DataSource>, crate::Error> {
-            self.client.send(self.client.async_client().data_sources().list(params))
-        }
         /// Create Data Source
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
         pub fn create(
             &self,
             params: crate::types::DataSourcesCreateParams,
-        ) -> Result<crate::types::DataSource, crate::Error> {
+        ) -> Result<crate::types::DataSourcesCreateResponse, crate::Error> {
             self.client.send(self.client.async_client().data_sources().create(params))
+        }
+        /// Delete Data Source
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(&self, data_source_id: &str) -> Result<(), crate::Error> {
+            self.client
+                .send(self.client.async_client().data_sources().delete(data_source_id))
         }
         /// Get Data Source
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn retrieve(
+        pub fn get(
             &self,
             data_source_id: &str,
-        ) -> Result<crate::types::DataSource, crate::Error> {
+        ) -> Result<crate::types::DataSourcesGetResponse, crate::Error> {
             self.client
-                .send(self.client.async_client().data_sources().retrieve(data_source_id))
+                .send(self.client.async_client().data_sources().get(data_source_id))
+        }
+        /// List Data Sources
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::DataSourcesListParams,
+        ) -> Result<crate::types::DataSourcesListResponse, crate::Error> {
+            self.client.send(self.client.async_client().data_sources().list(params))
         }
         /// Update Data Source
         ///
@@ -1548,7 +1471,7 @@ pub mod data_sources {
             &self,
             data_source_id: &str,
             params: crate::types::DataSourcesUpdateParams,
-        ) -> Result<crate::types::DataSource, crate::Error> {
+        ) -> Result<crate::types::DataSourcesUpdateResponse, crate::Error> {
             self.client
                 .send(
                     self
@@ -1558,12 +1481,1789 @@ pub mod data_sources {
                         .update(data_source_id, params),
                 )
         }
-        /// Delete Data Source
+    }
+}
+/// Blocking handles under `extract`.
+pub mod extract {
+    /// Operations under `extract`.
+    #[derive(Debug, Clone)]
+    pub struct Extract {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Extract {
+        /// Cancel Extract Job
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn delete(&self, data_source_id: &str) -> Result<(), crate::Error> {
+        pub fn cancel(
+            &self,
+            job_id: &str,
+            params: crate::types::ExtractCancelParams,
+        ) -> Result<crate::types::ExtractCancelResponse, crate::Error> {
+            self.client.send(self.client.async_client().extract().cancel(job_id, params))
+        }
+        /// Create Extract Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::ExtractCreateParams,
+        ) -> Result<crate::types::ExtractCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().extract().create(params))
+        }
+        /// Delete Extract Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(
+            &self,
+            job_id: &str,
+            params: crate::types::ExtractDeleteParams,
+        ) -> Result<crate::types::ExtractDeleteResponse, crate::Error> {
+            self.client.send(self.client.async_client().extract().delete(job_id, params))
+        }
+        /// Generate Extraction Schema
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn generate_schema(
+            &self,
+            params: crate::types::ExtractGenerateSchemaParams,
+        ) -> Result<crate::types::ExtractGenerateSchemaResponse, crate::Error> {
             self.client
-                .send(self.client.async_client().data_sources().delete(data_source_id))
+                .send(self.client.async_client().extract().generate_schema(params))
+        }
+        /// Get Extract Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            job_id: &str,
+            params: crate::types::ExtractGetParams,
+        ) -> Result<crate::types::ExtractGetResponse, crate::Error> {
+            self.client.send(self.client.async_client().extract().get(job_id, params))
+        }
+        /// List Extract Jobs
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::ExtractListParams,
+        ) -> Result<crate::types::ExtractListResponse, crate::Error> {
+            self.client.send(self.client.async_client().extract().list(params))
+        }
+        /// Validate Extraction Schema
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn validate_schema(
+            &self,
+            params: crate::types::ExtractValidateSchemaParams,
+        ) -> Result<crate::types::ExtractValidateSchemaResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().extract().validate_schema(params))
+        }
+    }
+}
+/// Blocking handles under `files`.
+pub mod files {
+    /// Operations under `files`.
+    #[derive(Debug, Clone)]
+    pub struct Files {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Files {
+        /// Read File Content
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn content(
+            &self,
+            file_id: &str,
+            params: crate::types::FilesContentParams,
+        ) -> Result<crate::types::FilesContentResponse, crate::Error> {
+            self.client.send(self.client.async_client().files().content(file_id, params))
+        }
+        /// Upload File
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::FilesCreateParams,
+        ) -> Result<crate::types::FilesCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().files().create(params))
+        }
+        /// Delete File
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(
+            &self,
+            file_id: &str,
+            params: crate::types::FilesDeleteParams,
+        ) -> Result<(), crate::Error> {
+            self.client.send(self.client.async_client().files().delete(file_id, params))
+        }
+        /// List Files
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::FilesListParams,
+        ) -> Result<crate::types::FilesListResponse, crate::Error> {
+            self.client.send(self.client.async_client().files().list(params))
+        }
+        /// Query Files
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn query(
+            &self,
+            params: crate::types::FilesQueryParams,
+        ) -> Result<crate::types::FilesQueryResponse, crate::Error> {
+            self.client.send(self.client.async_client().files().query(params))
+        }
+        /// Get File
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn retrieve(
+            &self,
+            file_id: &str,
+            params: crate::types::FilesRetrieveParams,
+        ) -> Result<crate::types::FilesRetrieveResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().files().retrieve(file_id, params))
+        }
+    }
+}
+/// Blocking handles under `indexes`.
+pub mod indexes {
+    /// Operations under `indexes`.
+    #[derive(Debug, Clone)]
+    pub struct Indexes {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Indexes {
+        /// Create Index
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::IndexesCreateParams,
+        ) -> Result<crate::types::IndexesCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().indexes().create(params))
+        }
+        /// Delete Index
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(
+            &self,
+            index_id: &str,
+            params: crate::types::IndexesDeleteParams,
+        ) -> Result<(), crate::Error> {
+            self.client
+                .send(self.client.async_client().indexes().delete(index_id, params))
+        }
+        /// Get Index
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            index_id: &str,
+            params: crate::types::IndexesGetParams,
+        ) -> Result<crate::types::IndexesGetResponse, crate::Error> {
+            self.client.send(self.client.async_client().indexes().get(index_id, params))
+        }
+        /// List Indexes
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::IndexesListParams,
+        ) -> Result<crate::types::IndexesListResponse, crate::Error> {
+            self.client.send(self.client.async_client().indexes().list(params))
+        }
+        /// Sync Index
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn sync(
+            &self,
+            index_id: &str,
+            params: crate::types::IndexesSyncParams,
+        ) -> Result<crate::types::IndexesSyncResponse, crate::Error> {
+            self.client.send(self.client.async_client().indexes().sync(index_id, params))
+        }
+    }
+}
+/// Blocking handles under `parsing`.
+pub mod parsing {
+    /// Operations under `parsing`.
+    #[derive(Debug, Clone)]
+    pub struct Parsing {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Parsing {
+        /// Operations under `parsing.v1`.
+        #[must_use]
+        pub fn v1(&self) -> self::v1::V1 {
+            self::v1::V1 {
+                client: self.client.clone(),
+            }
+        }
+        /// Cancel Parse Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn cancel(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingCancelParams,
+        ) -> Result<crate::types::ParsingCancelResponse, crate::Error> {
+            self.client.send(self.client.async_client().parsing().cancel(job_id, params))
+        }
+        /// Parse File
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::ParsingCreateParams,
+        ) -> Result<crate::types::ParsingCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().parsing().create(params))
+        }
+        /// Get Parse Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetParams,
+        ) -> Result<crate::types::ParsingGetResponse, crate::Error> {
+            self.client.send(self.client.async_client().parsing().get(job_id, params))
+        }
+        /// List Parse Jobs
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::ParsingListParams,
+        ) -> Result<crate::types::ParsingListResponse, crate::Error> {
+            self.client.send(self.client.async_client().parsing().list(params))
+        }
+        /// List Parse Versions
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list_versions(
+            &self,
+        ) -> Result<crate::types::ParsingListVersionsResponse, crate::Error> {
+            self.client.send(self.client.async_client().parsing().list_versions())
+        }
+        /// Upload File Multipart
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn upload(
+            &self,
+            params: crate::types::ParsingUploadParams,
+        ) -> Result<crate::types::ParsingUploadResponse, crate::Error> {
+            self.client.send(self.client.async_client().parsing().upload(params))
+        }
+    }
+    /// Blocking handles under `parsing.v1`.
+    pub mod v1 {
+        /// Operations under `parsing.v1`.
+        #[derive(Debug, Clone)]
+        pub struct V1 {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl V1 {
+            /// Upload File
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn upload_file(
+                &self,
+                params: crate::types::V1UploadFileParams,
+            ) -> Result<crate::types::V1UploadFileResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().parsing().v1().upload_file(params))
+            }
+            /// Screenshot
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn screenshot(
+                &self,
+                params: crate::types::V1ScreenshotParams,
+            ) -> Result<crate::types::V1ScreenshotResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().parsing().v1().screenshot(params))
+            }
+            /// Get Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobParams,
+            ) -> Result<crate::types::V1GetJobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().parsing().v1().get_job(job_id, params),
+                    )
+            }
+            /// Get Job Parameters
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_parameters(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobParametersParams,
+            ) -> Result<crate::types::V1GetJobParametersResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_parameters(job_id, params),
+                    )
+            }
+            /// Get Parsing Job Details
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_details(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobDetailsParams,
+            ) -> Result<crate::types::V1GetJobDetailsResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_details(job_id, params),
+                    )
+            }
+            /// Get Job Text Result
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_text_result(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobTextResultParams,
+            ) -> Result<crate::types::V1GetJobTextResultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_text_result(job_id, params),
+                    )
+            }
+            /// Get Job Raw Text Result
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_pdf_result(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobPdfResultParams,
+            ) -> Result<crate::types::V1GetJobPdfResultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_pdf_result(job_id, params),
+                    )
+            }
+            /// Get Job Structured Result
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_structured_result(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobStructuredResultParams,
+            ) -> Result<crate::types::V1GetJobStructuredResultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_structured_result(job_id, params),
+                    )
+            }
+            /// Get Job Raw Xlsx Result
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_xlsx_result(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobXlsxResultParams,
+            ) -> Result<crate::types::V1GetJobXlsxResultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_xlsx_result(job_id, params),
+                    )
+            }
+            /// Get Job Result
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_markdown_result(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobMarkdownResultParams,
+            ) -> Result<crate::types::V1GetJobMarkdownResultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_markdown_result(job_id, params),
+                    )
+            }
+            /// Get Job Json Result
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_json_result(
+                &self,
+                job_id: &str,
+                params: crate::types::V1GetJobJsonResultParams,
+            ) -> Result<crate::types::V1GetJobJsonResultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_json_result(job_id, params),
+                    )
+            }
+            /// Get Job Image Result
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_image_result(
+                &self,
+                job_id: &str,
+                name: &str,
+                params: crate::types::V1GetJobImageResultParams,
+            ) -> Result<::bytes::Bytes, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_image_result(job_id, name, params),
+                    )
+            }
+            /// Generate Presigned Url
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_job_file_url(
+                &self,
+                job_id: &str,
+                filename: &str,
+            ) -> Result<crate::types::V1GetJobFileUrlResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .get_job_file_url(job_id, filename),
+                    )
+            }
+            /// Get Supported File Extensions
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list_supported_file_extensions(
+                &self,
+            ) -> Result<
+                crate::types::V1ListSupportedFileExtensionsResponse,
+                crate::Error,
+            > {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .parsing()
+                            .v1()
+                            .list_supported_file_extensions(),
+                    )
+            }
+        }
+    }
+}
+/// Blocking handles under `pipelines`.
+pub mod pipelines {
+    /// Operations under `pipelines`.
+    #[derive(Debug, Clone)]
+    pub struct Pipelines {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Pipelines {
+        /// Operations under `pipelines.data_sources`.
+        #[must_use]
+        pub fn data_sources(&self) -> self::data_sources::DataSources {
+            self::data_sources::DataSources {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `pipelines.documents`.
+        #[must_use]
+        pub fn documents(&self) -> self::documents::Documents {
+            self::documents::Documents {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `pipelines.files`.
+        #[must_use]
+        pub fn files(&self) -> self::files::Files {
+            self::files::Files {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `pipelines.images`.
+        #[must_use]
+        pub fn images(&self) -> self::images::Images {
+            self::images::Images {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `pipelines.metadata`.
+        #[must_use]
+        pub fn metadata(&self) -> self::metadata::Metadata {
+            self::metadata::Metadata {
+                client: self.client.clone(),
+            }
+        }
+        /// Operations under `pipelines.sync`.
+        #[must_use]
+        pub fn sync(&self) -> self::sync::Sync {
+            self::sync::Sync {
+                client: self.client.clone(),
+            }
+        }
+        /// Create Pipeline
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn create(
+            &self,
+            params: crate::types::PipelinesCreateParams,
+        ) -> Result<crate::types::PipelinesCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().create(params))
+        }
+        /// Delete Pipeline
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn delete(&self, pipeline_id: &str) -> Result<(), crate::Error> {
+            self.client.send(self.client.async_client().pipelines().delete(pipeline_id))
+        }
+        /// Get Pipeline
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get(
+            &self,
+            pipeline_id: &str,
+        ) -> Result<crate::types::PipelinesGetResponse, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().get(pipeline_id))
+        }
+        /// Get Pipeline Status
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get_status(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesGetStatusParams,
+        ) -> Result<crate::types::PipelinesGetStatusResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .get_status(pipeline_id, params),
+                )
+        }
+        /// Search Pipelines
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn list(
+            &self,
+            params: crate::types::PipelinesListParams,
+        ) -> Result<crate::types::PipelinesListResponse, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().list(params))
+        }
+        /// Run Search
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn retrieve(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesRetrieveParams,
+        ) -> Result<crate::types::PipelinesRetrieveResponse, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().pipelines().retrieve(pipeline_id, params),
+                )
+        }
+        /// Update Existing Pipeline
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn update(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesUpdateParams,
+        ) -> Result<crate::types::PipelinesUpdateResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().pipelines().update(pipeline_id, params))
+        }
+        /// Upsert Pipeline
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn upsert(
+            &self,
+            params: crate::types::PipelinesUpsertParams,
+        ) -> Result<crate::types::PipelinesUpsertResponse, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().upsert(params))
+        }
+        /// Force Delete Pipeline
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn force_delete(&self, pipeline_id: &str) -> Result<(), crate::Error> {
+            self.client
+                .send(self.client.async_client().pipelines().force_delete(pipeline_id))
+        }
+        /// Copy Pipeline
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn copy(
+            &self,
+            pipeline_id: &str,
+        ) -> Result<crate::types::PipelinesCopyResponse, crate::Error> {
+            self.client.send(self.client.async_client().pipelines().copy(pipeline_id))
+        }
+        /// Get Playground Session
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn get_playground_session(
+            &self,
+            pipeline_id: &str,
+        ) -> Result<crate::types::PipelinesGetPlaygroundSessionResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .pipelines()
+                        .get_playground_session(pipeline_id),
+                )
+        }
+        /// Chat
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[allow(deprecated)]
+        pub fn chat(
+            &self,
+            pipeline_id: &str,
+            params: crate::types::PipelinesChatParams,
+        ) -> Result<crate::types::PipelinesChatResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().pipelines().chat(pipeline_id, params))
+        }
+    }
+    /// Blocking handles under `pipelines.data_sources`.
+    pub mod data_sources {
+        /// Operations under `pipelines.data_sources`.
+        #[derive(Debug, Clone)]
+        pub struct DataSources {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl DataSources {
+            /// List Pipeline Data Sources
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_data_sources(
+                &self,
+                pipeline_id: &str,
+            ) -> Result<crate::types::DataSourcesGetDataSourcesResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .get_data_sources(pipeline_id),
+                    )
+            }
+            /// Get Pipeline Data Source Status
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_status(
+                &self,
+                pipeline_id: &str,
+                data_source_id: &str,
+            ) -> Result<crate::types::DataSourcesGetStatusResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .get_status(pipeline_id, data_source_id),
+                    )
+            }
+            /// Sync Pipeline Data Source
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn sync(
+                &self,
+                pipeline_id: &str,
+                data_source_id: &str,
+                params: crate::types::DataSourcesSyncParams,
+            ) -> Result<crate::types::DataSourcesSyncResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .sync(pipeline_id, data_source_id, params),
+                    )
+            }
+            /// Update Pipeline Data Source
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn update(
+                &self,
+                pipeline_id: &str,
+                data_source_id: &str,
+                params: crate::types::PipelinesDataSourcesUpdateParams,
+            ) -> Result<crate::types::PipelinesDataSourcesUpdateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .update(pipeline_id, data_source_id, params),
+                    )
+            }
+            /// Add Data Sources To Pipeline
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn update_data_sources(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::DataSourcesUpdateDataSourcesParams,
+            ) -> Result<
+                crate::types::DataSourcesUpdateDataSourcesResponse,
+                crate::Error,
+            > {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .data_sources()
+                            .update_data_sources(pipeline_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `pipelines.documents`.
+    pub mod documents {
+        /// Operations under `pipelines.documents`.
+        #[derive(Debug, Clone)]
+        pub struct Documents {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Documents {
+            /// Create Batch Pipeline Documents
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn create(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::DocumentsCreateParams,
+            ) -> Result<crate::types::DocumentsCreateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .create(pipeline_id, params),
+                    )
+            }
+            /// Delete Pipeline Document
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn delete(
+                &self,
+                pipeline_id: &str,
+                document_id: &str,
+            ) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .delete(pipeline_id, document_id),
+                    )
+            }
+            /// Get Pipeline Document
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get(
+                &self,
+                pipeline_id: &str,
+                document_id: &str,
+            ) -> Result<crate::types::DocumentsGetResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .get(pipeline_id, document_id),
+                    )
+            }
+            /// List Pipeline Document Chunks
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_chunks(
+                &self,
+                pipeline_id: &str,
+                document_id: &str,
+            ) -> Result<crate::types::DocumentsGetChunksResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .get_chunks(pipeline_id, document_id),
+                    )
+            }
+            /// Get Pipeline Document Status
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_status(
+                &self,
+                pipeline_id: &str,
+                document_id: &str,
+            ) -> Result<crate::types::DocumentsGetStatusResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .get_status(pipeline_id, document_id),
+                    )
+            }
+            /// Get Pipeline Document Status Counts
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_status_counts(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::DocumentsGetStatusCountsParams,
+            ) -> Result<crate::types::DocumentsGetStatusCountsResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .get_status_counts(pipeline_id, params),
+                    )
+            }
+            /// Paginated List Pipeline Documents
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn list(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::DocumentsListParams,
+            ) -> Result<crate::types::DocumentsListResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .list(pipeline_id, params),
+                    )
+            }
+            /// Sync Pipeline Document
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn sync(
+                &self,
+                pipeline_id: &str,
+                document_id: &str,
+            ) -> Result<crate::types::DocumentsSyncResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .sync(pipeline_id, document_id),
+                    )
+            }
+            /// Upsert Batch Pipeline Documents
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn upsert(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::DocumentsUpsertParams,
+            ) -> Result<crate::types::DocumentsUpsertResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .upsert(pipeline_id, params),
+                    )
+            }
+            /// List Pipeline Documents
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn list_unpaginated(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::DocumentsListUnpaginatedParams,
+            ) -> Result<crate::types::DocumentsListUnpaginatedResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .documents()
+                            .list_unpaginated(pipeline_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `pipelines.files`.
+    pub mod files {
+        /// Operations under `pipelines.files`.
+        #[derive(Debug, Clone)]
+        pub struct Files {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Files {
+            /// Add Files To Pipeline Api
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn create(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::PipelinesFilesCreateParams,
+            ) -> Result<crate::types::PipelinesFilesCreateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .create(pipeline_id, params),
+                    )
+            }
+            /// Delete Pipeline File
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn delete(
+                &self,
+                pipeline_id: &str,
+                file_id: &str,
+            ) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .delete(pipeline_id, file_id),
+                    )
+            }
+            /// Get Pipeline File Status
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_status(
+                &self,
+                pipeline_id: &str,
+                file_id: &str,
+            ) -> Result<crate::types::FilesGetStatusResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .get_status(pipeline_id, file_id),
+                    )
+            }
+            /// Get Pipeline File Status Counts
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_status_counts(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::FilesGetStatusCountsParams,
+            ) -> Result<crate::types::FilesGetStatusCountsResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .get_status_counts(pipeline_id, params),
+                    )
+            }
+            /// List Pipeline Files2
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn list(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::PipelinesFilesListParams,
+            ) -> Result<crate::types::PipelinesFilesListResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .list(pipeline_id, params),
+                    )
+            }
+            /// Update Pipeline File
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn update(
+                &self,
+                pipeline_id: &str,
+                file_id: &str,
+                params: crate::types::FilesUpdateParams,
+            ) -> Result<crate::types::FilesUpdateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .files()
+                            .update(pipeline_id, file_id, params),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `pipelines.images`.
+    pub mod images {
+        /// Operations under `pipelines.images`.
+        #[derive(Debug, Clone)]
+        pub struct Images {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Images {
+            /// Get File Page Figure
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_page_figure(
+                &self,
+                id: &str,
+                page_index: i64,
+                figure_name: &str,
+                params: crate::types::ImagesGetPageFigureParams,
+            ) -> Result<crate::types::ImagesGetPageFigureResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .images()
+                            .get_page_figure(id, page_index, figure_name, params),
+                    )
+            }
+            /// Get File Page Screenshot
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_page_screenshot(
+                &self,
+                id: &str,
+                page_index: i64,
+                params: crate::types::ImagesGetPageScreenshotParams,
+            ) -> Result<crate::types::ImagesGetPageScreenshotResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .images()
+                            .get_page_screenshot(id, page_index, params),
+                    )
+            }
+            /// List File Pages Figures
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list_page_figures(
+                &self,
+                id: &str,
+                params: crate::types::ImagesListPageFiguresParams,
+            ) -> Result<crate::types::ImagesListPageFiguresResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .images()
+                            .list_page_figures(id, params),
+                    )
+            }
+            /// List File Page Screenshots
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list_page_screenshots(
+                &self,
+                id: &str,
+                params: crate::types::ImagesListPageScreenshotsParams,
+            ) -> Result<crate::types::ImagesListPageScreenshotsResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .images()
+                            .list_page_screenshots(id, params),
+                    )
+            }
+            /// Generate File Page Screenshot Presigned Url
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_page_screenshot_presigned_url(
+                &self,
+                id: &str,
+                page_index: i64,
+                params: crate::types::ImagesGetPageScreenshotPresignedUrlParams,
+            ) -> Result<
+                crate::types::ImagesGetPageScreenshotPresignedUrlResponse,
+                crate::Error,
+            > {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .images()
+                            .get_page_screenshot_presigned_url(id, page_index, params),
+                    )
+            }
+            /// List File Page Figures
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list_page_figures_for_page(
+                &self,
+                id: &str,
+                page_index: i64,
+                params: crate::types::ImagesListPageFiguresForPageParams,
+            ) -> Result<
+                crate::types::ImagesListPageFiguresForPageResponse,
+                crate::Error,
+            > {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .images()
+                            .list_page_figures_for_page(id, page_index, params),
+                    )
+            }
+            /// Generate File Page Figure Presigned Url
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_page_figure_presigned_url(
+                &self,
+                id: &str,
+                page_index: i64,
+                figure_name: &str,
+                params: crate::types::ImagesGetPageFigurePresignedUrlParams,
+            ) -> Result<
+                crate::types::ImagesGetPageFigurePresignedUrlResponse,
+                crate::Error,
+            > {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .images()
+                            .get_page_figure_presigned_url(
+                                id,
+                                page_index,
+                                figure_name,
+                                params,
+                            ),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `pipelines.metadata`.
+    pub mod metadata {
+        /// Operations under `pipelines.metadata`.
+        #[derive(Debug, Clone)]
+        pub struct Metadata {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Metadata {
+            /// Import Pipeline Metadata
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn create(
+                &self,
+                pipeline_id: &str,
+                params: crate::types::MetadataCreateParams,
+            ) -> Result<crate::types::MetadataCreateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .metadata()
+                            .create(pipeline_id, params),
+                    )
+            }
+            /// Delete Pipeline Files Metadata
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn delete_all(&self, pipeline_id: &str) -> Result<(), crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .pipelines()
+                            .metadata()
+                            .delete_all(pipeline_id),
+                    )
+            }
+        }
+    }
+    /// Blocking handles under `pipelines.sync`.
+    pub mod sync {
+        /// Operations under `pipelines.sync`.
+        #[derive(Debug, Clone)]
+        pub struct Sync {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Sync {
+            /// Cancel Pipeline Sync
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn cancel(
+                &self,
+                pipeline_id: &str,
+            ) -> Result<crate::types::SyncCancelResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().pipelines().sync().cancel(pipeline_id),
+                    )
+            }
+            /// Sync Pipeline
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn create(
+                &self,
+                pipeline_id: &str,
+            ) -> Result<crate::types::SyncCreateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().pipelines().sync().create(pipeline_id),
+                    )
+            }
+        }
+    }
+}
+/// Blocking handles under `projects`.
+pub mod projects {
+    /// Operations under `projects`.
+    #[derive(Debug, Clone)]
+    pub struct Projects {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Projects {
+        /// Get Project
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            project_id: &str,
+            params: crate::types::ProjectsGetParams,
+        ) -> Result<crate::types::ProjectsGetResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().projects().get(project_id, params))
+        }
+        /// List Projects
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::ProjectsListParams,
+        ) -> Result<crate::types::ProjectsListResponse, crate::Error> {
+            self.client.send(self.client.async_client().projects().list(params))
+        }
+    }
+}
+/// Blocking handles under `retrieval`.
+pub mod retrieval {
+    /// Operations under `retrieval`.
+    #[derive(Debug, Clone)]
+    pub struct Retrieval {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Retrieval {
+        /// Find Files
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn find(
+            &self,
+            params: crate::types::RetrievalFindParams,
+        ) -> Result<crate::types::RetrievalFindResponse, crate::Error> {
+            self.client.send(self.client.async_client().retrieval().find(params))
+        }
+        /// Grep File
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn grep(
+            &self,
+            params: crate::types::RetrievalGrepParams,
+        ) -> Result<crate::types::RetrievalGrepResponse, crate::Error> {
+            self.client.send(self.client.async_client().retrieval().grep(params))
+        }
+        /// Read File
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn read(
+            &self,
+            params: crate::types::RetrievalReadParams,
+        ) -> Result<crate::types::RetrievalReadResponse, crate::Error> {
+            self.client.send(self.client.async_client().retrieval().read(params))
+        }
+        /// Retrieve
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn retrieve(
+            &self,
+            params: crate::types::RetrievalRetrieveParams,
+        ) -> Result<crate::types::RetrievalRetrieveResponse, crate::Error> {
+            self.client.send(self.client.async_client().retrieval().retrieve(params))
+        }
+    }
+}
+/// Blocking handles under `retrievers`.
+pub mod retrievers {
+    /// Operations under `retrievers`.
+    #[derive(Debug, Clone)]
+    pub struct Retrievers {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Retrievers {
+        /// Operations under `retrievers.retriever`.
+        #[must_use]
+        pub fn retriever(&self) -> self::retriever::Retriever {
+            self::retriever::Retriever {
+                client: self.client.clone(),
+            }
+        }
+        /// Create Retriever
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::RetrieversCreateParams,
+        ) -> Result<crate::types::RetrieversCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().retrievers().create(params))
+        }
+        /// Delete Retriever
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(
+            &self,
+            retriever_id: &str,
+            params: crate::types::RetrieversDeleteParams,
+        ) -> Result<(), crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().retrievers().delete(retriever_id, params),
+                )
+        }
+        /// Get Retriever
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            retriever_id: &str,
+            params: crate::types::RetrieversGetParams,
+        ) -> Result<crate::types::RetrieversGetResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().retrievers().get(retriever_id, params))
+        }
+        /// List Retrievers
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::RetrieversListParams,
+        ) -> Result<crate::types::RetrieversListResponse, crate::Error> {
+            self.client.send(self.client.async_client().retrievers().list(params))
+        }
+        /// Direct Retrieve
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn search(
+            &self,
+            params: crate::types::RetrieversSearchParams,
+        ) -> Result<crate::types::RetrieversSearchResponse, crate::Error> {
+            self.client.send(self.client.async_client().retrievers().search(params))
+        }
+        /// Update Retriever
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn update(
+            &self,
+            retriever_id: &str,
+            params: crate::types::RetrieversUpdateParams,
+        ) -> Result<crate::types::RetrieversUpdateResponse, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().retrievers().update(retriever_id, params),
+                )
+        }
+        /// Upsert Retriever
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn upsert(
+            &self,
+            params: crate::types::RetrieversUpsertParams,
+        ) -> Result<crate::types::RetrieversUpsertResponse, crate::Error> {
+            self.client.send(self.client.async_client().retrievers().upsert(params))
+        }
+    }
+    /// Blocking handles under `retrievers.retriever`.
+    pub mod retriever {
+        /// Operations under `retrievers.retriever`.
+        #[derive(Debug, Clone)]
+        pub struct Retriever {
+            pub(crate) client: crate::blocking::Client,
+        }
+        impl Retriever {
+            /// Retrieve
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn search(
+                &self,
+                retriever_id: &str,
+                params: crate::types::RetrieverSearchParams,
+            ) -> Result<crate::types::RetrieverSearchResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .retrievers()
+                            .retriever()
+                            .search(retriever_id, params),
+                    )
+            }
+        }
+    }
+}
+/// Blocking handles under `split`.
+pub mod split {
+    /// Operations under `split`.
+    #[derive(Debug, Clone)]
+    pub struct Split {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl Split {
+        /// Cancel Split Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn cancel(
+            &self,
+            split_job_id: &str,
+            params: crate::types::SplitCancelParams,
+        ) -> Result<crate::types::SplitCancelResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().split().cancel(split_job_id, params))
+        }
+        /// Create Split Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::SplitCreateParams,
+        ) -> Result<crate::types::SplitCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().split().create(params))
+        }
+        /// Delete Split Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(
+            &self,
+            split_job_id: &str,
+            params: crate::types::SplitDeleteParams,
+        ) -> Result<crate::types::SplitDeleteResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().split().delete(split_job_id, params))
+        }
+        /// Get Split Job
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            split_job_id: &str,
+            params: crate::types::SplitGetParams,
+        ) -> Result<crate::types::SplitGetResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().split().get(split_job_id, params))
+        }
+        /// List Split Jobs
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::SplitListParams,
+        ) -> Result<crate::types::SplitListResponse, crate::Error> {
+            self.client.send(self.client.async_client().split().list(params))
+        }
+    }
+}
+/// Blocking handles under `v2_projects`.
+pub mod v2_projects {
+    /// Operations under `v2_projects`.
+    #[derive(Debug, Clone)]
+    pub struct V2Projects {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl V2Projects {
+        /// Get Project
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn get(
+            &self,
+            project_id: &str,
+            params: crate::types::V2ProjectsGetParams,
+        ) -> Result<crate::types::V2ProjectsGetResponse, crate::Error> {
+            self.client
+                .send(self.client.async_client().v2_projects().get(project_id, params))
+        }
+        /// List Projects
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::V2ProjectsListParams,
+        ) -> Result<crate::types::V2ProjectsListResponse, crate::Error> {
+            self.client.send(self.client.async_client().v2_projects().list(params))
+        }
+    }
+}
+/// Blocking handles under `webhook_configs`.
+pub mod webhook_configs {
+    /// Operations under `webhook_configs`.
+    #[derive(Debug, Clone)]
+    pub struct WebhookConfigs {
+        pub(crate) client: crate::blocking::Client,
+    }
+    impl WebhookConfigs {
+        /// Create Webhook Config
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn create(
+            &self,
+            params: crate::types::WebhookConfigsCreateParams,
+        ) -> Result<crate::types::WebhookConfigsCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().webhook_configs().create(params))
+        }
+        /// Delete Webhook Config
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn delete(
+            &self,
+            config_id: &str,
+            params: crate::types::WebhookConfigsDeleteParams,
+        ) -> Result<(), crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .webhook_configs()
+                        .delete(config_id, params),
+                )
+        }
+        /// List Webhook Configs
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::WebhookConfigsListParams,
+        ) -> Result<crate::types::WebhookConfigsListResponse, crate::Error> {
+            self.client.send(self.client.async_client().webhook_configs().list(params))
+        }
+        /// Get Webhook Config
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn retrieve(
+            &self,
+            config_id: &str,
+            params: crate::types::WebhookConfigsRetrieveParams,
+        ) -> Result<crate::types::WebhookConfigsRetrieveResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .webhook_configs()
+                        .retrieve(config_id, params),
+                )
+        }
+        /// Update Webhook Config
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn update(
+            &self,
+            config_id: &str,
+            params: crate::types::WebhookConfigsUpdateParams,
+        ) -> Result<crate::types::WebhookConfigsUpdateResponse, crate::Error> {
+            self.client
+                .send(
+                    self
+                        .client
+                        .async_client()
+                        .webhook_configs()
+                        .update(config_id, params),
+                )
         }
     }
 }
@@ -1581,7 +3281,7 @@ pub mod embedding_model_configs {
         pub fn list(
             &self,
             params: crate::types::EmbeddingModelConfigsListParams,
-        ) -> Result<Vec<crate::types::EmbeddingModelConfig>, crate::Error> {
+        ) -> Result<crate::types::EmbeddingModelConfigsListResponse, crate::Error> {
             self.client
                 .send(self.client.async_client().embedding_model_configs().list(params))
         }
@@ -1591,7 +3291,7 @@ pub mod embedding_model_configs {
         pub fn create(
             &self,
             params: crate::types::EmbeddingModelConfigsCreateParams,
-        ) -> Result<crate::types::EmbeddingModelConfig, crate::Error> {
+        ) -> Result<crate::types::EmbeddingModelConfigsCreateResponse, crate::Error> {
             self.client
                 .send(
                     self.client.async_client().embedding_model_configs().create(params),
@@ -1604,7 +3304,7 @@ pub mod embedding_model_configs {
             &self,
             embedding_model_config_id: &str,
             params: crate::types::EmbeddingModelConfigsUpdateParams,
-        ) -> Result<crate::types::EmbeddingModelConfig, crate::Error> {
+        ) -> Result<crate::types::EmbeddingModelConfigsUpdateResponse, crate::Error> {
             self.client
                 .send(
                     self
@@ -1644,1521 +3344,504 @@ pub mod organizations {
         /// List Organizations
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list(&self) -> Result<Vec<crate::types::Organization>, crate::Error> {
+        pub fn list(
+            &self,
+        ) -> Result<crate::types::OrganizationsListResponse, crate::Error> {
             self.client.send(self.client.async_client().organizations().list())
         }
         /// Get Organization
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn retrieve(
+        pub fn get(
             &self,
             organization_id: &str,
-        ) -> Result<crate::types::Organization, crate::Error> {
+        ) -> Result<crate::types::OrganizationsGetResponse, crate::Error> {
             self.client
-                .send(
-                    self.client.async_client().organizations().retrieve(organization_id),
-                )
+                .send(self.client.async_client().organizations().get(organization_id))
         }
     }
 }
-/// Blocking handles under `projects`.
-pub mod projects {
-    /// Operations under `projects`.
+/// Blocking handles under `v2_organizations`.
+pub mod v2_organizations {
+    /// Operations under `v2_organizations`.
     #[derive(Debug, Clone)]
-    pub struct Projects {
+    pub struct V2Organizations {
         pub(crate) client: crate::blocking::Client,
     }
-    impl Projects {
-        /// List Projects
+    impl V2Organizations {
+        /// List Organizations
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(
             &self,
-            params: crate::types::ProjectsListParams,
-        ) -> Result<Vec<crate::types::Project>, crate::Error> {
-            self.client.send(self.client.async_client().projects().list(params))
+            params: crate::types::V2OrganizationsListParams,
+        ) -> Result<crate::types::V2OrganizationsListResponse, crate::Error> {
+            self.client.send(self.client.async_client().v2_organizations().list(params))
         }
-        /// Get Project
+        /// Get Organization
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn retrieve(
+        pub fn get(
             &self,
-            project_id: &str,
-            params: crate::types::ProjectsRetrieveParams,
-        ) -> Result<crate::types::Project, crate::Error> {
+            organization_id: &str,
+        ) -> Result<crate::types::V2OrganizationsGetResponse, crate::Error> {
             self.client
-                .send(self.client.async_client().projects().retrieve(project_id, params))
+                .send(self.client.async_client().v2_organizations().get(organization_id))
         }
     }
 }
-/// Blocking handles under `job_dashboard`.
-pub mod job_dashboard {
-    /// Operations under `job_dashboard`.
+/// Blocking handles under `job_data_points`.
+pub mod job_data_points {
+    /// Operations under `job_data_points`.
     #[derive(Debug, Clone)]
-    pub struct JobDashboard {
+    pub struct JobDataPoints {
         pub(crate) client: crate::blocking::Client,
     }
-    impl JobDashboard {
+    impl JobDataPoints {
         /// Query project job data points
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_project_data_points(
+        pub fn list(
             &self,
-            params: crate::types::JobDashboardListProjectDataPointsParams,
-        ) -> Result<crate::types::JobDataPointResponse, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .job_dashboard()
-                        .list_project_data_points(params),
-                )
+            params: crate::types::JobDataPointsListParams,
+        ) -> Result<crate::types::JobDataPointsListResponse, crate::Error> {
+            self.client.send(self.client.async_client().job_data_points().list(params))
         }
     }
 }
-/// Blocking handles under `page_screenshots`.
-pub mod page_screenshots {
-    /// Operations under `page_screenshots`.
+/// Blocking handles under `classifier`.
+pub mod classifier {
+    /// Operations under `classifier`.
     #[derive(Debug, Clone)]
-    pub struct PageScreenshots {
+    pub struct Classifier {
         pub(crate) client: crate::blocking::Client,
     }
-    impl PageScreenshots {
-        /// List File Page Screenshots
+    impl Classifier {
+        /// Create Classify Job
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_file(
-            &self,
-            id: &str,
-            params: crate::types::PageScreenshotsListFileParams,
-        ) -> Result<Vec<crate::types::PageScreenshotMetadata>, crate::Error> {
-            self.client
-                .send(
-                    self.client.async_client().page_screenshots().list_file(id, params),
-                )
-        }
-        /// Get File Page Screenshot
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_file(
-            &self,
-            id: &str,
-            page_index: i64,
-            params: crate::types::PageScreenshotsGetFileParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .page_screenshots()
-                        .get_file(id, page_index, params),
-                )
-        }
-        /// Generate File Page Screenshot Presigned Url
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn generate_file_presigned_url(
-            &self,
-            id: &str,
-            page_index: i64,
-            params: crate::types::PageScreenshotsGenerateFilePresignedUrlParams,
-        ) -> Result<crate::types::PresignedUrl, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .page_screenshots()
-                        .generate_file_presigned_url(id, page_index, params),
-                )
-        }
-    }
-}
-/// Blocking handles under `page_figures`.
-pub mod page_figures {
-    /// Operations under `page_figures`.
-    #[derive(Debug, Clone)]
-    pub struct PageFigures {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl PageFigures {
-        /// List File Pages Figures
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_file_pages_figures(
-            &self,
-            id: &str,
-            params: crate::types::PageFiguresListFilePagesFiguresParams,
-        ) -> Result<Vec<crate::types::PageFigureMetadata>, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .page_figures()
-                        .list_file_pages_figures(id, params),
-                )
-        }
-        /// List File Page Figures
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_file_page_figures(
-            &self,
-            id: &str,
-            page_index: i64,
-            params: crate::types::PageFiguresListFilePageFiguresParams,
-        ) -> Result<Vec<crate::types::PageFigureMetadata>, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .page_figures()
-                        .list_file_page_figures(id, page_index, params),
-                )
-        }
-        /// Get File Page Figure
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_file(
-            &self,
-            id: &str,
-            page_index: i64,
-            figure_name: &str,
-            params: crate::types::PageFiguresGetFileParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .page_figures()
-                        .get_file(id, page_index, figure_name, params),
-                )
-        }
-        /// Generate File Page Figure Presigned Url
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn generate_file_presigned_url(
-            &self,
-            id: &str,
-            page_index: i64,
-            figure_name: &str,
-            params: crate::types::PageFiguresGenerateFilePresignedUrlParams,
-        ) -> Result<crate::types::PresignedUrl, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .page_figures()
-                        .generate_file_presigned_url(id, page_index, figure_name, params),
-                )
-        }
-    }
-}
-/// Blocking handles under `pipelines`.
-pub mod pipelines {
-    /// Operations under `pipelines`.
-    #[derive(Debug, Clone)]
-    pub struct Pipelines {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl Pipelines {
-        /// Operations under `pipelines.data_sources`.
-        #[must_use]
-        pub fn data_sources(&self) -> self::data_sources::DataSources {
-            self::data_sources::DataSources {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `pipelines.files`.
-        #[must_use]
-        pub fn files(&self) -> self::files::Files {
-            self::files::Files {
-                client: self.client.clone(),
-            }
-        }
-        /// Search Pipelines
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn search(
-            &self,
-            params: crate::types::PipelinesSearchParams,
-        ) -> Result<Vec<crate::types::Pipeline>, crate::Error> {
-            self.client.send(self.client.async_client().pipelines().search(params))
-        }
-        /// Upsert Pipeline
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn upsert(
-            &self,
-            params: crate::types::PipelinesUpsertParams,
-        ) -> Result<crate::types::Pipeline, crate::Error> {
-            self.client.send(self.client.async_client().pipelines().upsert(params))
-        }
-        /// Create Pipeline
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
         pub fn create(
             &self,
-            params: crate::types::PipelinesCreateParams,
-        ) -> Result<crate::types::Pipeline, crate::Error> {
-            self.client.send(self.client.async_client().pipelines().create(params))
+            params: crate::types::ClassifierCreateParams,
+        ) -> Result<crate::types::ClassifierCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().classifier().create(params))
         }
-        /// Get Pipeline
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn retrieve(
-            &self,
-            pipeline_id: &str,
-        ) -> Result<crate::types::Pipeline, crate::Error> {
-            self.client
-                .send(self.client.async_client().pipelines().retrieve(pipeline_id))
-        }
-        /// Update Existing Pipeline
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn update_existing(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesUpdateExistingParams,
-        ) -> Result<crate::types::Pipeline, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .update_existing(pipeline_id, params),
-                )
-        }
-        /// Delete Pipeline
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn delete(&self, pipeline_id: &str) -> Result<(), crate::Error> {
-            self.client.send(self.client.async_client().pipelines().delete(pipeline_id))
-        }
-        /// Get Pipeline Status
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn get_status(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesGetStatusParams,
-        ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .get_status(pipeline_id, params),
-                )
-        }
-        /// Sync Pipeline
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn sync(
-            &self,
-            pipeline_id: &str,
-        ) -> Result<crate::types::Pipeline, crate::Error> {
-            self.client.send(self.client.async_client().pipelines().sync(pipeline_id))
-        }
-        /// Cancel Pipeline Sync
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn cancel_sync(
-            &self,
-            pipeline_id: &str,
-        ) -> Result<crate::types::Pipeline, crate::Error> {
-            self.client
-                .send(self.client.async_client().pipelines().cancel_sync(pipeline_id))
-        }
-        /// Force Delete Pipeline
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn force_delete(&self, pipeline_id: &str) -> Result<(), crate::Error> {
-            self.client
-                .send(self.client.async_client().pipelines().force_delete(pipeline_id))
-        }
-        /// Copy Pipeline
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn copy(
-            &self,
-            pipeline_id: &str,
-        ) -> Result<crate::types::Pipeline, crate::Error> {
-            self.client.send(self.client.async_client().pipelines().copy(pipeline_id))
-        }
-        /// Run Search
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn run_search(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesRunSearchParams,
-        ) -> Result<crate::types::RetrieveResults, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .run_search(pipeline_id, params),
-                )
-        }
-        /// Get Playground Session
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn get_playground_session(
-            &self,
-            pipeline_id: &str,
-        ) -> Result<crate::types::PlaygroundSession, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .get_playground_session(pipeline_id),
-                )
-        }
-        /// Chat
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn chat(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesChatParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(self.client.async_client().pipelines().chat(pipeline_id, params))
-        }
-        /// List Pipeline Documents
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn list_documents(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesListDocumentsParams,
-        ) -> Result<Vec<crate::types::CloudDocument>, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .list_documents(pipeline_id, params),
-                )
-        }
-        /// Upsert Batch Pipeline Documents
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn upsert_batch_documents(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesUpsertBatchDocumentsParams,
-        ) -> Result<Vec<crate::types::CloudDocument>, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .upsert_batch_documents(pipeline_id, params),
-                )
-        }
-        /// Create Batch Pipeline Documents
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn create_batch_documents(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesCreateBatchDocumentsParams,
-        ) -> Result<Vec<crate::types::CloudDocument>, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .create_batch_documents(pipeline_id, params),
-                )
-        }
-        /// Paginated List Pipeline Documents
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn paginated_list_documents(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesPaginatedListDocumentsParams,
-        ) -> Result<crate::types::PaginatedListCloudDocumentsResponse, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .paginated_list_documents(pipeline_id, params),
-                )
-        }
-        /// Get Pipeline Document Status Counts
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn get_document_status_counts(
-            &self,
-            pipeline_id: &str,
-            params: crate::types::PipelinesGetDocumentStatusCountsParams,
-        ) -> Result<crate::types::DocumentCountByStatusResponse, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .get_document_status_counts(pipeline_id, params),
-                )
-        }
-        /// Get Pipeline Document
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn get_document(
-            &self,
-            pipeline_id: &str,
-            document_id: &str,
-        ) -> Result<crate::types::CloudDocument, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .get_document(pipeline_id, document_id),
-                )
-        }
-        /// Delete Pipeline Document
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn delete_document(
-            &self,
-            pipeline_id: &str,
-            document_id: &str,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .delete_document(pipeline_id, document_id),
-                )
-        }
-        /// Get Pipeline Document Status
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn get_document_status(
-            &self,
-            pipeline_id: &str,
-            document_id: &str,
-        ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .get_document_status(pipeline_id, document_id),
-                )
-        }
-        /// Sync Pipeline Document
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn sync_document(
-            &self,
-            pipeline_id: &str,
-            document_id: &str,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .sync_document(pipeline_id, document_id),
-                )
-        }
-        /// List Pipeline Document Chunks
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn list_document_chunks(
-            &self,
-            pipeline_id: &str,
-            document_id: &str,
-        ) -> Result<Vec<crate::types::TextNode>, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .pipelines()
-                        .list_document_chunks(pipeline_id, document_id),
-                )
-        }
-    }
-    /// Blocking handles under `pipelines.data_sources`.
-    pub mod data_sources {
-        /// Operations under `pipelines.data_sources`.
-        #[derive(Debug, Clone)]
-        pub struct DataSources {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl DataSources {
-            /// List Pipeline Data Sources
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn list(
-                &self,
-                pipeline_id: &str,
-            ) -> Result<Vec<crate::types::PipelineDataSource>, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .data_sources()
-                            .list(pipeline_id),
-                    )
-            }
-            /// Add Data Sources To Pipeline
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn add(
-                &self,
-                pipeline_id: &str,
-                params: crate::types::PipelinesDataSourcesAddParams,
-            ) -> Result<Vec<crate::types::PipelineDataSource>, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .data_sources()
-                            .add(pipeline_id, params),
-                    )
-            }
-            /// Update Pipeline Data Source
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn update(
-                &self,
-                pipeline_id: &str,
-                data_source_id: &str,
-                params: crate::types::PipelinesDataSourcesUpdateParams,
-            ) -> Result<crate::types::PipelineDataSource, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .data_sources()
-                            .update(pipeline_id, data_source_id, params),
-                    )
-            }
-            /// Sync Pipeline Data Source
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn sync(
-                &self,
-                pipeline_id: &str,
-                data_source_id: &str,
-                params: crate::types::PipelinesDataSourcesSyncParams,
-            ) -> Result<crate::types::Pipeline, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .data_sources()
-                            .sync(pipeline_id, data_source_id, params),
-                    )
-            }
-            /// Get Pipeline Data Source Status
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn get_status(
-                &self,
-                pipeline_id: &str,
-                data_source_id: &str,
-            ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .data_sources()
-                            .get_status(pipeline_id, data_source_id),
-                    )
-            }
-        }
-    }
-    /// Blocking handles under `pipelines.files`.
-    pub mod files {
-        /// Operations under `pipelines.files`.
-        #[derive(Debug, Clone)]
-        pub struct Files {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Files {
-            /// List Pipeline Files2
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn list_files2(
-                &self,
-                pipeline_id: &str,
-                params: crate::types::PipelinesFilesListFiles2Params,
-            ) -> Result<crate::types::PaginatedListPipelineFilesResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .files()
-                            .list_files2(pipeline_id, params),
-                    )
-            }
-            /// Get Pipeline File Status Counts
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn get_status_counts(
-                &self,
-                pipeline_id: &str,
-                params: crate::types::PipelinesFilesGetStatusCountsParams,
-            ) -> Result<crate::types::FileCountByStatusResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .files()
-                            .get_status_counts(pipeline_id, params),
-                    )
-            }
-            /// Get Pipeline File Status
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn get_status(
-                &self,
-                pipeline_id: &str,
-                file_id: &str,
-            ) -> Result<crate::types::ManagedIngestionStatusResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .files()
-                            .get_status(pipeline_id, file_id),
-                    )
-            }
-            /// Add Files To Pipeline Api
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn add(
-                &self,
-                pipeline_id: &str,
-                params: crate::types::PipelinesFilesAddParams,
-            ) -> Result<Vec<crate::types::PipelineFile>, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .files()
-                            .add(pipeline_id, params),
-                    )
-            }
-            /// Update Pipeline File
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn update(
-                &self,
-                pipeline_id: &str,
-                file_id: &str,
-                params: crate::types::PipelinesFilesUpdateParams,
-            ) -> Result<crate::types::PipelineFile, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .files()
-                            .update(pipeline_id, file_id, params),
-                    )
-            }
-            /// Delete Pipeline File
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn delete(
-                &self,
-                pipeline_id: &str,
-                file_id: &str,
-            ) -> Result<(), crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .files()
-                            .delete(pipeline_id, file_id),
-                    )
-            }
-            /// Import Pipeline Metadata
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn import_metadata(
-                &self,
-                pipeline_id: &str,
-                params: crate::types::PipelinesFilesImportMetadataParams,
-            ) -> Result<::std::collections::BTreeMap<String, String>, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .files()
-                            .import_metadata(pipeline_id, params),
-                    )
-            }
-            /// Delete Pipeline Files Metadata
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
-            #[allow(deprecated)]
-            pub fn delete_metadata(
-                &self,
-                pipeline_id: &str,
-            ) -> Result<(), crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .pipelines()
-                            .files()
-                            .delete_metadata(pipeline_id),
-                    )
-            }
-        }
-    }
-}
-/// Blocking handles under `retrievers`.
-pub mod retrievers {
-    /// Operations under `retrievers`.
-    #[derive(Debug, Clone)]
-    pub struct Retrievers {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl Retrievers {
-        /// List Retrievers
+        /// List Classify Jobs
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
         pub fn list(
             &self,
-            params: crate::types::RetrieversListParams,
-        ) -> Result<Vec<crate::types::Retriever>, crate::Error> {
-            self.client.send(self.client.async_client().retrievers().list(params))
+            params: crate::types::ClassifierListParams,
+        ) -> Result<crate::types::ClassifierListResponse, crate::Error> {
+            self.client.send(self.client.async_client().classifier().list(params))
         }
-        /// Upsert Retriever
+        /// Get Classify Job
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn upsert(
+        pub fn get(
             &self,
-            params: crate::types::RetrieversUpsertParams,
-        ) -> Result<crate::types::Retriever, crate::Error> {
-            self.client.send(self.client.async_client().retrievers().upsert(params))
+            classify_job_id: &str,
+            params: crate::types::ClassifierGetParams,
+        ) -> Result<crate::types::ClassifierGetResponse, crate::Error> {
+            self.client
+                .send(
+                    self.client.async_client().classifier().get(classify_job_id, params),
+                )
         }
-        /// Create Retriever
+        /// Get Classification Job Results
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn create(
+        pub fn get_results(
             &self,
-            params: crate::types::RetrieversCreateParams,
-        ) -> Result<crate::types::Retriever, crate::Error> {
-            self.client.send(self.client.async_client().retrievers().create(params))
-        }
-        /// Get Retriever
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_retriever(
-            &self,
-            retriever_id: &str,
-            params: crate::types::RetrieversGetRetrieverParams,
-        ) -> Result<crate::types::Retriever, crate::Error> {
+            classify_job_id: &str,
+            params: crate::types::ClassifierGetResultsParams,
+        ) -> Result<crate::types::ClassifierGetResultsResponse, crate::Error> {
             self.client
                 .send(
                     self
                         .client
                         .async_client()
-                        .retrievers()
-                        .get_retriever(retriever_id, params),
-                )
-        }
-        /// Update Retriever
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn update(
-            &self,
-            retriever_id: &str,
-            params: crate::types::RetrieversUpdateParams,
-        ) -> Result<crate::types::Retriever, crate::Error> {
-            self.client
-                .send(
-                    self.client.async_client().retrievers().update(retriever_id, params),
-                )
-        }
-        /// Delete Retriever
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn delete(
-            &self,
-            retriever_id: &str,
-            params: crate::types::RetrieversDeleteParams,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .send(
-                    self.client.async_client().retrievers().delete(retriever_id, params),
-                )
-        }
-        /// Retrieve
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn retrieve(
-            &self,
-            retriever_id: &str,
-            params: crate::types::RetrieversRetrieveParams,
-        ) -> Result<crate::types::CompositeRetrievalResult, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .retrievers()
-                        .retrieve(retriever_id, params),
-                )
-        }
-        /// Direct Retrieve
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn direct_retrieve(
-            &self,
-            params: crate::types::RetrieversDirectRetrieveParams,
-        ) -> Result<crate::types::CompositeRetrievalResult, crate::Error> {
-            self.client
-                .send(self.client.async_client().retrievers().direct_retrieve(params))
-        }
-    }
-}
-/// Blocking handles under `parsing`.
-pub mod parsing {
-    /// Operations under `parsing`.
-    #[derive(Debug, Clone)]
-    pub struct Parsing {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl Parsing {
-        /// Get Job Image Result
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_image_result(
-            &self,
-            job_id: &str,
-            name: &str,
-            params: crate::types::ParsingGetJobImageResultParams,
-        ) -> Result<::bytes::Bytes, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .parsing()
-                        .get_job_image_result(job_id, name, params),
-                )
-        }
-        /// Get Supported File Extensions
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_supported_file_extensions(
-            &self,
-        ) -> Result<Vec<crate::types::LlamaParseSupportedFileExtensions>, crate::Error> {
-            self.client
-                .send(
-                    self.client.async_client().parsing().get_supported_file_extensions(),
-                )
-        }
-        /// Screenshot
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn screenshot(
-            &self,
-            params: crate::types::ParsingScreenshotParams,
-        ) -> Result<crate::types::ParsingJob, crate::Error> {
-            self.client.send(self.client.async_client().parsing().screenshot(params))
-        }
-        /// Upload File
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn upload_file(
-            &self,
-            params: crate::types::ParsingUploadFileParams,
-        ) -> Result<crate::types::ParsingJob, crate::Error> {
-            self.client.send(self.client.async_client().parsing().upload_file(params))
-        }
-        /// Get Job
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobParams,
-        ) -> Result<crate::types::ParsingJob, crate::Error> {
-            self.client
-                .send(self.client.async_client().parsing().get_job(job_id, params))
-        }
-        /// Get Job Parameters
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_parameters(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobParametersParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .parsing()
-                        .get_job_parameters(job_id, params),
-                )
-        }
-        /// Get Parsing Job Details
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_details(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobDetailsParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self.client.async_client().parsing().get_job_details(job_id, params),
-                )
-        }
-        /// Get Job Text Result
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_text_result(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobTextResultParams,
-        ) -> Result<crate::types::ParsingJobTextResult, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .parsing()
-                        .get_job_text_result(job_id, params),
-                )
-        }
-        /// Get Job Raw Text Result
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_raw_text_result(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobRawTextResultParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .parsing()
-                        .get_job_raw_text_result(job_id, params),
-                )
-        }
-        /// Get Job Structured Result
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_structured_result(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobStructuredResultParams,
-        ) -> Result<crate::types::ParsingJobStructuredResult, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .parsing()
-                        .get_job_structured_result(job_id, params),
-                )
-        }
-        /// Get Job Raw Xlsx Result
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_raw_xlsx_result(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobRawXlsxResultParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .parsing()
-                        .get_job_raw_xlsx_result(job_id, params),
-                )
-        }
-        /// Get Job Result
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_result(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobResultParams,
-        ) -> Result<crate::types::ParsingJobMarkdownResult, crate::Error> {
-            self.client
-                .send(
-                    self.client.async_client().parsing().get_job_result(job_id, params),
-                )
-        }
-        /// Get Job Json Result
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_json_result(
-            &self,
-            job_id: &str,
-            params: crate::types::ParsingGetJobJsonResultParams,
-        ) -> Result<crate::types::ParsingJobJsonResult, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .parsing()
-                        .get_job_json_result(job_id, params),
-                )
-        }
-        /// Generate Presigned Url
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn generate_presigned_url(
-            &self,
-            job_id: &str,
-            filename: &str,
-        ) -> Result<crate::types::PresignedUrl, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .parsing()
-                        .generate_presigned_url(job_id, filename),
+                        .classifier()
+                        .get_results(classify_job_id, params),
                 )
         }
     }
 }
-/// Blocking handles under `llama_extract`.
-pub mod llama_extract {
-    /// Operations under `llama_extract`.
+/// Blocking handles under `extraction`.
+pub mod extraction {
+    /// Operations under `extraction`.
     #[derive(Debug, Clone)]
-    pub struct LlamaExtract {
+    pub struct Extraction {
         pub(crate) client: crate::blocking::Client,
     }
-    impl LlamaExtract {
-        /// List Jobs
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_jobs(
-            &self,
-            params: crate::types::LlamaExtractListJobsParams,
-        ) -> Result<Vec<crate::types::ExtractJob>, crate::Error> {
-            self.client
-                .send(self.client.async_client().llama_extract().list_jobs(params))
+    impl Extraction {
+        /// Operations under `extraction.jobs`.
+        #[must_use]
+        pub fn jobs(&self) -> self::jobs::Jobs {
+            self::jobs::Jobs {
+                client: self.client.clone(),
+            }
         }
-        /// Run Job
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn run_job(
-            &self,
-            params: crate::types::LlamaExtractRunJobParams,
-        ) -> Result<crate::types::ExtractJob, crate::Error> {
-            self.client.send(self.client.async_client().llama_extract().run_job(params))
+        /// Operations under `extraction.runs`.
+        #[must_use]
+        pub fn runs(&self) -> self::runs::Runs {
+            self::runs::Runs {
+                client: self.client.clone(),
+            }
         }
-        /// Get Job
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job(
-            &self,
-            job_id: &str,
-        ) -> Result<crate::types::ExtractJob, crate::Error> {
-            self.client.send(self.client.async_client().llama_extract().get_job(job_id))
-        }
-        /// Run Job On File
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn run_job_on_file(
-            &self,
-            params: crate::types::LlamaExtractRunJobOnFileParams,
-        ) -> Result<crate::types::ExtractJob, crate::Error> {
-            self.client
-                .send(self.client.async_client().llama_extract().run_job_on_file(params))
-        }
-        /// Run Batch Jobs
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn run_batch_jobs(
-            &self,
-            params: crate::types::LlamaExtractRunBatchJobsParams,
-        ) -> Result<Vec<crate::types::ExtractJob>, crate::Error> {
-            self.client
-                .send(self.client.async_client().llama_extract().run_batch_jobs(params))
-        }
-        /// Get Job Result
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job_result(
-            &self,
-            job_id: &str,
-            params: crate::types::LlamaExtractGetJobResultParams,
-        ) -> Result<crate::types::ExtractResultset, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .get_job_result(job_id, params),
-                )
-        }
-        /// List Extract Runs
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_runs(
-            &self,
-            params: crate::types::LlamaExtractListRunsParams,
-        ) -> Result<crate::types::PaginatedExtractRunsResponse, crate::Error> {
-            self.client
-                .send(self.client.async_client().llama_extract().list_runs(params))
-        }
-        /// Get Latest Run From Ui
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_latest_run_from_ui(
-            &self,
-            params: crate::types::LlamaExtractGetLatestRunFromUiParams,
-        ) -> Result<Option<crate::types::ExtractRun>, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .get_latest_run_from_ui(params),
-                )
-        }
-        /// Get Run By Job Id
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_run_by_job_id(
-            &self,
-            job_id: &str,
-            params: crate::types::LlamaExtractGetRunByJobIdParams,
-        ) -> Result<crate::types::ExtractRun, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .get_run_by_job_id(job_id, params),
-                )
-        }
-        /// Get Run
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_run(
-            &self,
-            run_id: &str,
-            params: crate::types::LlamaExtractGetRunParams,
-        ) -> Result<crate::types::ExtractRun, crate::Error> {
-            self.client
-                .send(self.client.async_client().llama_extract().get_run(run_id, params))
-        }
-        /// Delete Extraction Run
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn delete_extraction_run(
-            &self,
-            run_id: &str,
-            params: crate::types::LlamaExtractDeleteExtractionRunParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .delete_extraction_run(run_id, params),
-                )
+        /// Operations under `extraction.agents`.
+        #[must_use]
+        pub fn agents(&self) -> self::agents::Agents {
+            self::agents::Agents {
+                client: self.client.clone(),
+            }
         }
         /// Extract Stateless
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn stateless(
+        pub fn run(
             &self,
-            params: crate::types::LlamaExtractStatelessParams,
-        ) -> Result<crate::types::ExtractJob, crate::Error> {
-            self.client
-                .send(self.client.async_client().llama_extract().stateless(params))
+            params: crate::types::ExtractionRunParams,
+        ) -> Result<crate::types::ExtractionRunResponse, crate::Error> {
+            self.client.send(self.client.async_client().extraction().run(params))
         }
-        /// List Extraction Agents
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_extraction_agents(
-            &self,
-            params: crate::types::LlamaExtractListExtractionAgentsParams,
-        ) -> Result<Vec<crate::types::ExtractAgent>, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .list_extraction_agents(params),
-                )
+    }
+    /// Blocking handles under `extraction.jobs`.
+    pub mod jobs {
+        /// Operations under `extraction.jobs`.
+        #[derive(Debug, Clone)]
+        pub struct Jobs {
+            pub(crate) client: crate::blocking::Client,
         }
-        /// Create Extraction Agent
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn create_extraction_agent(
-            &self,
-            params: crate::types::LlamaExtractCreateExtractionAgentParams,
-        ) -> Result<crate::types::ExtractAgent, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .create_extraction_agent(params),
-                )
+        impl Jobs {
+            /// List Jobs
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list(
+                &self,
+                params: crate::types::JobsListParams,
+            ) -> Result<crate::types::JobsListResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().extraction().jobs().list(params))
+            }
+            /// Run Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn create(
+                &self,
+                params: crate::types::JobsCreateParams,
+            ) -> Result<crate::types::JobsCreateResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().extraction().jobs().create(params))
+            }
+            /// Get Job
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get(
+                &self,
+                job_id: &str,
+            ) -> Result<crate::types::JobsGetResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().extraction().jobs().get(job_id))
+            }
+            /// Run Job On File
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn create_on_file(
+                &self,
+                params: crate::types::JobsCreateOnFileParams,
+            ) -> Result<crate::types::JobsCreateOnFileResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .jobs()
+                            .create_on_file(params),
+                    )
+            }
+            /// Run Batch Jobs
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn create_batch(
+                &self,
+                params: crate::types::JobsCreateBatchParams,
+            ) -> Result<crate::types::JobsCreateBatchResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .jobs()
+                            .create_batch(params),
+                    )
+            }
+            /// Get Job Result
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_result(
+                &self,
+                job_id: &str,
+                params: crate::types::JobsGetResultParams,
+            ) -> Result<crate::types::JobsGetResultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .jobs()
+                            .get_result(job_id, params),
+                    )
+            }
         }
-        /// Validate Extraction Schema
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn validate_extraction_schema(
-            &self,
-            params: crate::types::LlamaExtractValidateExtractionSchemaParams,
-        ) -> Result<crate::types::ExtractSchemaValidateResponse, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .validate_extraction_schema(params),
-                )
+    }
+    /// Blocking handles under `extraction.runs`.
+    pub mod runs {
+        /// Operations under `extraction.runs`.
+        #[derive(Debug, Clone)]
+        pub struct Runs {
+            pub(crate) client: crate::blocking::Client,
         }
-        /// Generate Extraction Schema
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn generate_extraction_schema(
-            &self,
-            params: crate::types::LlamaExtractGenerateExtractionSchemaParams,
-        ) -> Result<crate::types::ExtractSchemaGenerateResponse, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .generate_extraction_schema(params),
-                )
+        impl Runs {
+            /// List Extract Runs
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list(
+                &self,
+                params: crate::types::RunsListParams,
+            ) -> Result<crate::types::RunsListResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().extraction().runs().list(params))
+            }
+            /// Get Latest Run From Ui
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_latest_from_ui(
+                &self,
+                params: crate::types::RunsGetLatestFromUiParams,
+            ) -> Result<crate::types::RunsGetLatestFromUiResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .runs()
+                            .get_latest_from_ui(params),
+                    )
+            }
+            /// Get Run By Job Id
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_by_job(
+                &self,
+                job_id: &str,
+                params: crate::types::RunsGetByJobParams,
+            ) -> Result<crate::types::RunsGetByJobResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .runs()
+                            .get_by_job(job_id, params),
+                    )
+            }
+            /// Get Run
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get(
+                &self,
+                run_id: &str,
+                params: crate::types::RunsGetParams,
+            ) -> Result<crate::types::RunsGetResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .runs()
+                            .get(run_id, params),
+                    )
+            }
+            /// Delete Extraction Run
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn delete(
+                &self,
+                run_id: &str,
+                params: crate::types::RunsDeleteParams,
+            ) -> Result<crate::types::RunsDeleteResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .runs()
+                            .delete(run_id, params),
+                    )
+            }
         }
-        /// Get Extraction Agent By Name
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
-        #[allow(deprecated)]
-        pub fn get_extraction_agent_by_name(
-            &self,
-            name: &str,
-            params: crate::types::LlamaExtractGetExtractionAgentByNameParams,
-        ) -> Result<crate::types::ExtractAgent, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .get_extraction_agent_by_name(name, params),
-                )
+    }
+    /// Blocking handles under `extraction.agents`.
+    pub mod agents {
+        /// Operations under `extraction.agents`.
+        #[derive(Debug, Clone)]
+        pub struct Agents {
+            pub(crate) client: crate::blocking::Client,
         }
-        /// Get Or Create Default Extraction Agent
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_or_create_default_extraction_agent(
-            &self,
-            params: crate::types::LlamaExtractGetOrCreateDefaultExtractionAgentParams,
-        ) -> Result<crate::types::ExtractAgent, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .get_or_create_default_extraction_agent(params),
-                )
-        }
-        /// Get Extraction Agent
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_extraction_agent(
-            &self,
-            extraction_agent_id: &str,
-        ) -> Result<crate::types::ExtractAgent, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .get_extraction_agent(extraction_agent_id),
-                )
-        }
-        /// Update Extraction Agent
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn update_extraction_agent(
-            &self,
-            extraction_agent_id: &str,
-            params: crate::types::LlamaExtractUpdateExtractionAgentParams,
-        ) -> Result<crate::types::ExtractAgent, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .update_extraction_agent(extraction_agent_id, params),
-                )
-        }
-        /// Delete Extraction Agent
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn delete_extraction_agent(
-            &self,
-            extraction_agent_id: &str,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .llama_extract()
-                        .delete_extraction_agent(extraction_agent_id),
-                )
+        impl Agents {
+            /// Create Extraction Agent
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn create(
+                &self,
+                params: crate::types::AgentsCreateParams,
+            ) -> Result<crate::types::AgentsCreateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self.client.async_client().extraction().agents().create(params),
+                    )
+            }
+            /// List Extraction Agents
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn list(
+                &self,
+                params: crate::types::AgentsListParams,
+            ) -> Result<crate::types::AgentsListResponse, crate::Error> {
+                self.client
+                    .send(self.client.async_client().extraction().agents().list(params))
+            }
+            /// Validate Extraction Schema
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn validate_schema(
+                &self,
+                params: crate::types::AgentsValidateSchemaParams,
+            ) -> Result<crate::types::AgentsValidateSchemaResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .agents()
+                            .validate_schema(params),
+                    )
+            }
+            /// Generate Extraction Schema
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn generate_schema(
+                &self,
+                params: crate::types::AgentsGenerateSchemaParams,
+            ) -> Result<crate::types::AgentsGenerateSchemaResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .agents()
+                            .generate_schema(params),
+                    )
+            }
+            /// Get Extraction Agent By Name
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[allow(deprecated)]
+            pub fn get_by_name(
+                &self,
+                name: &str,
+                params: crate::types::AgentsGetByNameParams,
+            ) -> Result<crate::types::AgentsGetByNameResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .agents()
+                            .get_by_name(name, params),
+                    )
+            }
+            /// Get Or Create Default Extraction Agent
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get_default(
+                &self,
+                params: crate::types::AgentsGetDefaultParams,
+            ) -> Result<crate::types::AgentsGetDefaultResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .agents()
+                            .get_default(params),
+                    )
+            }
+            /// Get Extraction Agent
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn get(
+                &self,
+                extraction_agent_id: &str,
+            ) -> Result<crate::types::AgentsGetResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .agents()
+                            .get(extraction_agent_id),
+                    )
+            }
+            /// Delete Extraction Agent
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn delete(
+                &self,
+                extraction_agent_id: &str,
+            ) -> Result<crate::types::AgentsDeleteResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .agents()
+                            .delete(extraction_agent_id),
+                    )
+            }
+            /// Update Extraction Agent
+            ///
+            /// Blocking form of the async method of the same name: it waits for the result.
+            pub fn update(
+                &self,
+                extraction_agent_id: &str,
+                params: crate::types::AgentsUpdateParams,
+            ) -> Result<crate::types::AgentsUpdateResponse, crate::Error> {
+                self.client
+                    .send(
+                        self
+                            .client
+                            .async_client()
+                            .extraction()
+                            .agents()
+                            .update(extraction_agent_id, params),
+                    )
+            }
         }
     }
 }
@@ -3170,58 +3853,52 @@ pub mod sheets {
         pub(crate) client: crate::blocking::Client,
     }
     impl Sheets {
-        /// List Spreadsheet Jobs
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_spreadsheet_jobs(
-            &self,
-            params: crate::types::SheetsListSpreadsheetJobsParams,
-        ) -> Result<crate::types::SpreadsheetJobQueryResponse, crate::Error> {
-            self.client
-                .send(self.client.async_client().sheets().list_spreadsheet_jobs(params))
-        }
         /// Create Spreadsheet Job
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn create_spreadsheet_job(
+        pub fn create(
             &self,
-            params: crate::types::SheetsCreateSpreadsheetJobParams,
-        ) -> Result<crate::types::SpreadsheetJob, crate::Error> {
-            self.client
-                .send(self.client.async_client().sheets().create_spreadsheet_job(params))
+            params: crate::types::SheetsCreateParams,
+        ) -> Result<crate::types::SheetsCreateResponse, crate::Error> {
+            self.client.send(self.client.async_client().sheets().create(params))
+        }
+        /// List Spreadsheet Jobs
+        ///
+        /// Blocking form of the async method of the same name: it waits for the result.
+        pub fn list(
+            &self,
+            params: crate::types::SheetsListParams,
+        ) -> Result<crate::types::SheetsListResponse, crate::Error> {
+            self.client.send(self.client.async_client().sheets().list(params))
         }
         /// Get Spreadsheet Job
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_spreadsheet_job(
+        pub fn get(
             &self,
             spreadsheet_job_id: &str,
-            params: crate::types::SheetsGetSpreadsheetJobParams,
-        ) -> Result<crate::types::SpreadsheetJob, crate::Error> {
+            params: crate::types::SheetsGetParams,
+        ) -> Result<crate::types::SheetsGetResponse, crate::Error> {
             self.client
                 .send(
-                    self
-                        .client
-                        .async_client()
-                        .sheets()
-                        .get_spreadsheet_job(spreadsheet_job_id, params),
+                    self.client.async_client().sheets().get(spreadsheet_job_id, params),
                 )
         }
         /// Delete Spreadsheet Job
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn delete_spreadsheet_job(
+        pub fn delete(
             &self,
             spreadsheet_job_id: &str,
-            params: crate::types::SheetsDeleteSpreadsheetJobParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
+            params: crate::types::SheetsDeleteParams,
+        ) -> Result<crate::types::SheetsDeleteResponse, crate::Error> {
             self.client
                 .send(
                     self
                         .client
                         .async_client()
                         .sheets()
-                        .delete_spreadsheet_job(spreadsheet_job_id, params),
+                        .delete(spreadsheet_job_id, params),
                 )
         }
         /// Get Result Region
@@ -3233,7 +3910,7 @@ pub mod sheets {
             region_id: &str,
             region_type: crate::types::SpreadsheetResultType,
             params: crate::types::SheetsGetResultRegionParams,
-        ) -> Result<crate::types::PresignedUrl, crate::Error> {
+        ) -> Result<crate::types::SheetsGetResultRegionResponse, crate::Error> {
             self.client
                 .send(
                     self
@@ -3247,733 +3924,6 @@ pub mod sheets {
                             params,
                         ),
                 )
-        }
-    }
-}
-/// Blocking handles under `split`.
-pub mod split {
-    /// Operations under `split`.
-    #[derive(Debug, Clone)]
-    pub struct Split {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl Split {
-        /// List Split Jobs
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list_jobs(
-            &self,
-            params: crate::types::SplitListJobsParams,
-        ) -> Result<crate::types::SplitJobQueryResponse, crate::Error> {
-            self.client.send(self.client.async_client().split().list_jobs(params))
-        }
-        /// Create Split Job
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn create_job(
-            &self,
-            params: crate::types::SplitCreateJobParams,
-        ) -> Result<crate::types::SplitJobResponse, crate::Error> {
-            self.client.send(self.client.async_client().split().create_job(params))
-        }
-        /// Get Split Job
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn get_job(
-            &self,
-            split_job_id: &str,
-            params: crate::types::SplitGetJobParams,
-        ) -> Result<crate::types::SplitJobResponse, crate::Error> {
-            self.client
-                .send(self.client.async_client().split().get_job(split_job_id, params))
-        }
-        /// Delete Split Job
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn delete_job(
-            &self,
-            split_job_id: &str,
-            params: crate::types::SplitDeleteJobParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client
-                .send(
-                    self.client.async_client().split().delete_job(split_job_id, params),
-                )
-        }
-        /// Cancel Split Job
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn cancel_job(
-            &self,
-            split_job_id: &str,
-            params: crate::types::SplitCancelJobParams,
-        ) -> Result<crate::types::SplitJobResponse, crate::Error> {
-            self.client
-                .send(
-                    self.client.async_client().split().cancel_job(split_job_id, params),
-                )
-        }
-    }
-}
-/// Blocking handles under `retrieval`.
-pub mod retrieval {
-    /// Operations under `retrieval`.
-    #[derive(Debug, Clone)]
-    pub struct Retrieval {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl Retrieval {
-        /// Retrieve
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn retrieve(
-            &self,
-            params: crate::types::RetrievalRetrieveParams,
-        ) -> Result<crate::types::RetrieveResult, crate::Error> {
-            self.client.send(self.client.async_client().retrieval().retrieve(params))
-        }
-        /// Find Files
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn find_files(
-            &self,
-            params: crate::types::RetrievalFindFilesParams,
-        ) -> Result<crate::types::FileFindResult, crate::Error> {
-            self.client.send(self.client.async_client().retrieval().find_files(params))
-        }
-        /// Grep File
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn grep_file(
-            &self,
-            params: crate::types::RetrievalGrepFileParams,
-        ) -> Result<crate::types::FileGrepResult, crate::Error> {
-            self.client.send(self.client.async_client().retrieval().grep_file(params))
-        }
-        /// Read File
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn read_file(
-            &self,
-            params: crate::types::RetrievalReadFileParams,
-        ) -> Result<crate::types::FileReadResult, crate::Error> {
-            self.client.send(self.client.async_client().retrieval().read_file(params))
-        }
-    }
-}
-/// Blocking handles under `indexes`.
-pub mod indexes {
-    /// Operations under `indexes`.
-    #[derive(Debug, Clone)]
-    pub struct Indexes {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl Indexes {
-        /// List Indexes
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn list(
-            &self,
-            params: crate::types::IndexesListParams,
-        ) -> Result<crate::types::IndexQueryResponse, crate::Error> {
-            self.client.send(self.client.async_client().indexes().list(params))
-        }
-        /// Create Index
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn create(
-            &self,
-            params: crate::types::IndexesCreateParams,
-        ) -> Result<crate::types::IndexResponse, crate::Error> {
-            self.client.send(self.client.async_client().indexes().create(params))
-        }
-        /// Get Index
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn retrieve(
-            &self,
-            index_id: &str,
-            params: crate::types::IndexesRetrieveParams,
-        ) -> Result<crate::types::IndexResponse, crate::Error> {
-            self.client
-                .send(self.client.async_client().indexes().retrieve(index_id, params))
-        }
-        /// Delete Index
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn delete(
-            &self,
-            index_id: &str,
-            params: crate::types::IndexesDeleteParams,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .send(self.client.async_client().indexes().delete(index_id, params))
-        }
-        /// Sync Index
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn sync(
-            &self,
-            index_id: &str,
-            params: crate::types::IndexesSyncParams,
-        ) -> Result<::serde_json::Value, crate::Error> {
-            self.client.send(self.client.async_client().indexes().sync(index_id, params))
-        }
-    }
-}
-/// Blocking handles under `v2`.
-pub mod v2 {
-    /// Operations under `v2`.
-    #[derive(Debug, Clone)]
-    pub struct V2 {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl V2 {
-        /// Operations under `v2.parse`.
-        #[must_use]
-        pub fn parse(&self) -> self::parse::Parse {
-            self::parse::Parse {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `v2.classify`.
-        #[must_use]
-        pub fn classify(&self) -> self::classify::Classify {
-            self::classify::Classify {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `v2.extract`.
-        #[must_use]
-        pub fn extract(&self) -> self::extract::Extract {
-            self::extract::Extract {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `v2.projects`.
-        #[must_use]
-        pub fn projects(&self) -> self::projects::Projects {
-            self::projects::Projects {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `v2.organizations`.
-        #[must_use]
-        pub fn organizations(&self) -> self::organizations::Organizations {
-            self::organizations::Organizations {
-                client: self.client.clone(),
-            }
-        }
-        /// Operations under `v2.batches`.
-        #[must_use]
-        pub fn batches(&self) -> self::batches::Batches {
-            self::batches::Batches {
-                client: self.client.clone(),
-            }
-        }
-    }
-    /// Blocking handles under `v2.parse`.
-    pub mod parse {
-        /// Operations under `v2.parse`.
-        #[derive(Debug, Clone)]
-        pub struct Parse {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Parse {
-            /// Upload File Multipart
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn upload_file_multipart(
-                &self,
-                params: crate::types::V2ParseUploadFileMultipartParams,
-            ) -> Result<crate::types::ParseJobResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .parse()
-                            .upload_file_multipart(params),
-                    )
-            }
-            /// List Parse Jobs
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_jobs(
-                &self,
-                params: crate::types::V2ParseListJobsParams,
-            ) -> Result<crate::types::ParseJobQueryResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().v2().parse().list_jobs(params))
-            }
-            /// Parse File
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn file(
-                &self,
-                params: crate::types::V2ParseFileParams,
-            ) -> Result<crate::types::ParseJobResponse, crate::Error> {
-                self.client.send(self.client.async_client().v2().parse().file(params))
-            }
-            /// List Parse Versions
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_versions(
-                &self,
-            ) -> Result<crate::types::ParseVersionsResponse, crate::Error> {
-                self.client.send(self.client.async_client().v2().parse().list_versions())
-            }
-            /// Get Parse Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_job(
-                &self,
-                job_id: &str,
-                params: crate::types::V2ParseGetJobParams,
-            ) -> Result<crate::types::ParseResultResponse, crate::Error> {
-                self.client
-                    .send(
-                        self.client.async_client().v2().parse().get_job(job_id, params),
-                    )
-            }
-            /// Cancel Parse Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn cancel_job(
-                &self,
-                job_id: &str,
-                params: crate::types::V2ParseCancelJobParams,
-            ) -> Result<crate::types::ParseJobResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .parse()
-                            .cancel_job(job_id, params),
-                    )
-            }
-        }
-    }
-    /// Blocking handles under `v2.classify`.
-    pub mod classify {
-        /// Operations under `v2.classify`.
-        #[derive(Debug, Clone)]
-        pub struct Classify {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Classify {
-            /// List Classify Jobs
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_jobs(
-                &self,
-                params: crate::types::V2ClassifyListJobsParams,
-            ) -> Result<crate::types::ClassifyV2JobQueryResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().v2().classify().list_jobs(params))
-            }
-            /// Create Classify Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create_job(
-                &self,
-                params: crate::types::V2ClassifyCreateJobParams,
-            ) -> Result<crate::types::ClassifyV2JobResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().v2().classify().create_job(params))
-            }
-            /// Get Classify Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_job(
-                &self,
-                job_id: &str,
-                params: crate::types::V2ClassifyGetJobParams,
-            ) -> Result<crate::types::ClassifyV2JobResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .classify()
-                            .get_job(job_id, params),
-                    )
-            }
-            /// Cancel Classify Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn cancel_job(
-                &self,
-                job_id: &str,
-                params: crate::types::V2ClassifyCancelJobParams,
-            ) -> Result<crate::types::ClassifyV2JobResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .classify()
-                            .cancel_job(job_id, params),
-                    )
-            }
-        }
-    }
-    /// Blocking handles under `v2.extract`.
-    pub mod extract {
-        /// Operations under `v2.extract`.
-        #[derive(Debug, Clone)]
-        pub struct Extract {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Extract {
-            /// Validate Extraction Schema
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn validate_extraction_schema(
-                &self,
-                params: crate::types::V2ExtractValidateExtractionSchemaParams,
-            ) -> Result<crate::types::ExtractV2SchemaValidateResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .extract()
-                            .validate_extraction_schema(params),
-                    )
-            }
-            /// Generate Extraction Schema
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn generate_extraction_schema(
-                &self,
-                params: crate::types::V2ExtractGenerateExtractionSchemaParams,
-            ) -> Result<crate::types::ConfigurationCreateRequest, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .extract()
-                            .generate_extraction_schema(params),
-                    )
-            }
-            /// List Extract Jobs
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_jobs(
-                &self,
-                params: crate::types::V2ExtractListJobsParams,
-            ) -> Result<crate::types::ExtractV2JobQueryResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().v2().extract().list_jobs(params))
-            }
-            /// Create Extract Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create_job(
-                &self,
-                params: crate::types::V2ExtractCreateJobParams,
-            ) -> Result<crate::types::ExtractV2Job, crate::Error> {
-                self.client
-                    .send(self.client.async_client().v2().extract().create_job(params))
-            }
-            /// Get Extract Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_job(
-                &self,
-                job_id: &str,
-                params: crate::types::V2ExtractGetJobParams,
-            ) -> Result<crate::types::ExtractV2Job, crate::Error> {
-                self.client
-                    .send(
-                        self.client.async_client().v2().extract().get_job(job_id, params),
-                    )
-            }
-            /// Delete Extract Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn delete_job(
-                &self,
-                job_id: &str,
-                params: crate::types::V2ExtractDeleteJobParams,
-            ) -> Result<::serde_json::Value, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .extract()
-                            .delete_job(job_id, params),
-                    )
-            }
-            /// Cancel Extract Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn cancel_job(
-                &self,
-                job_id: &str,
-                params: crate::types::V2ExtractCancelJobParams,
-            ) -> Result<crate::types::ExtractV2Job, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .extract()
-                            .cancel_job(job_id, params),
-                    )
-            }
-        }
-    }
-    /// Blocking handles under `v2.projects`.
-    pub mod projects {
-        /// Operations under `v2.projects`.
-        #[derive(Debug, Clone)]
-        pub struct Projects {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Projects {
-            /// List Projects
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
-                &self,
-                params: crate::types::V2ProjectsListParams,
-            ) -> Result<crate::types::ProjectQueryResponse, crate::Error> {
-                self.client.send(self.client.async_client().v2().projects().list(params))
-            }
-            /// Get Project
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
-                &self,
-                project_id: &str,
-                params: crate::types::V2ProjectsRetrieveParams,
-            ) -> Result<crate::types::ProjectResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .projects()
-                            .retrieve(project_id, params),
-                    )
-            }
-        }
-    }
-    /// Blocking handles under `v2.organizations`.
-    pub mod organizations {
-        /// Operations under `v2.organizations`.
-        #[derive(Debug, Clone)]
-        pub struct Organizations {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Organizations {
-            /// List Organizations
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
-                &self,
-                params: crate::types::V2OrganizationsListParams,
-            ) -> Result<crate::types::OrganizationQueryResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().v2().organizations().list(params))
-            }
-            /// Get Organization
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
-                &self,
-                organization_id: &str,
-            ) -> Result<crate::types::OrganizationResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .organizations()
-                            .retrieve(organization_id),
-                    )
-            }
-        }
-    }
-    /// Blocking handles under `v2.batches`.
-    pub mod batches {
-        /// Operations under `v2.batches`.
-        #[derive(Debug, Clone)]
-        pub struct Batches {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Batches {
-            /// List Batches
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list(
-                &self,
-                params: crate::types::V2BatchesListParams,
-            ) -> Result<crate::types::BatchQueryResponse, crate::Error> {
-                self.client.send(self.client.async_client().v2().batches().list(params))
-            }
-            /// Create Batch
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create(
-                &self,
-                params: crate::types::V2BatchesCreateParams,
-            ) -> Result<crate::types::BatchResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().v2().batches().create(params))
-            }
-            /// Get Batch
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn retrieve(
-                &self,
-                batch_id: &str,
-                params: crate::types::V2BatchesRetrieveParams,
-            ) -> Result<crate::types::BatchResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .batches()
-                            .retrieve(batch_id, params),
-                    )
-            }
-            /// Cancel Batch
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn cancel(
-                &self,
-                batch_id: &str,
-                params: crate::types::V2BatchesCancelParams,
-            ) -> Result<crate::types::BatchResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .v2()
-                            .batches()
-                            .cancel(batch_id, params),
-                    )
-            }
-        }
-    }
-}
-/// Blocking handles under `alpha`.
-pub mod alpha {
-    /// Operations under `alpha`.
-    #[derive(Debug, Clone)]
-    pub struct Alpha {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl Alpha {
-        /// Operations under `alpha.verify`.
-        #[must_use]
-        pub fn verify(&self) -> self::verify::Verify {
-            self::verify::Verify {
-                client: self.client.clone(),
-            }
-        }
-    }
-    /// Blocking handles under `alpha.verify`.
-    pub mod verify {
-        /// Operations under `alpha.verify`.
-        #[derive(Debug, Clone)]
-        pub struct Verify {
-            pub(crate) client: crate::blocking::Client,
-        }
-        impl Verify {
-            /// List Verify Jobs
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn list_jobs(
-                &self,
-                params: crate::types::AlphaVerifyListJobsParams,
-            ) -> Result<crate::types::VerifyJobQueryResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().alpha().verify().list_jobs(params))
-            }
-            /// Create Verify Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn create_job(
-                &self,
-                params: crate::types::AlphaVerifyCreateJobParams,
-            ) -> Result<crate::types::VerifyJobResponse, crate::Error> {
-                self.client
-                    .send(self.client.async_client().alpha().verify().create_job(params))
-            }
-            /// Get Verify Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_job(
-                &self,
-                job_id: &str,
-                params: crate::types::AlphaVerifyGetJobParams,
-            ) -> Result<crate::types::VerifyJobResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .alpha()
-                            .verify()
-                            .get_job(job_id, params),
-                    )
-            }
-            /// Get Verify Job Details
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn get_job_details(
-                &self,
-                job_id: &str,
-                params: crate::types::AlphaVerifyGetJobDetailsParams,
-            ) -> Result<crate::types::VerifyJobDetailsResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .alpha()
-                            .verify()
-                            .get_job_details(job_id, params),
-                    )
-            }
-            /// Cancel Verify Job
-            ///
-            /// Blocking form of the async method of the same name: it waits for the result.
-            pub fn cancel_job(
-                &self,
-                job_id: &str,
-                params: crate::types::AlphaVerifyCancelJobParams,
-            ) -> Result<crate::types::VerifyJobResponse, crate::Error> {
-                self.client
-                    .send(
-                        self
-                            .client
-                            .async_client()
-                            .alpha()
-                            .verify()
-                            .cancel_job(job_id, params),
-                    )
-            }
         }
     }
 }

@@ -14,35 +14,6 @@ impl DataSinks {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Data Sinks
-    ///
-    /// List data sinks for a given project.
-    ///
-    /// `GET /api/v1/data-sinks`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sinks = client.data_sinks().list(llama_cloud::types::DataSinksListParams::default()).await?;
-    /// println!("{data_sinks:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list(
-        &self,
-        params: crate::types::DataSinksListParams,
-    ) -> crate::Call<Vec<crate::types::DataSink>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "data_sinks.list",
-        );
-        request.path("/api/v1/data-sinks");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Create Data Sink
     ///
     /// Create a new data sink.
@@ -51,7 +22,7 @@ impl DataSinks {
     pub fn create(
         &self,
         params: crate::types::DataSinksCreateParams,
-    ) -> crate::Call<crate::types::DataSink> {
+    ) -> crate::Call<crate::types::DataSinksCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "data_sinks.create",
@@ -59,50 +30,6 @@ impl DataSinks {
         request.path("/api/v1/data-sinks");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Data Sink
-    ///
-    /// Get a data sink by ID.
-    ///
-    /// `GET /api/v1/data-sinks/{data_sink_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sinks = client.data_sinks().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
-    /// println!("{}", data_sinks.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn retrieve(&self, data_sink_id: &str) -> crate::Call<crate::types::DataSink> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "data_sinks.retrieve",
-        );
-        request.path("/api/v1/data-sinks/");
-        request.path_param("data_sink_id", &data_sink_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Update Data Sink
-    ///
-    /// Update a data sink by ID.
-    ///
-    /// `PUT /api/v1/data-sinks/{data_sink_id}`
-    pub fn update(
-        &self,
-        data_sink_id: &str,
-        params: crate::types::DataSinksUpdateParams,
-    ) -> crate::Call<crate::types::DataSink> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "data_sinks.update",
-        );
-        request.path("/api/v1/data-sinks/");
-        request.path_param("data_sink_id", &data_sink_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -129,5 +56,81 @@ impl DataSinks {
         request.path("/api/v1/data-sinks/");
         request.path_param("data_sink_id", &data_sink_id);
         crate::Call::empty(self.client.clone(), request)
+    }
+    /// Get Data Sink
+    ///
+    /// Get a data sink by ID.
+    ///
+    /// `GET /api/v1/data-sinks/{data_sink_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sinks = client.data_sinks().get("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// println!("{}", data_sinks.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
+        &self,
+        data_sink_id: &str,
+    ) -> crate::Call<crate::types::DataSinksGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "data_sinks.get",
+        );
+        request.path("/api/v1/data-sinks/");
+        request.path_param("data_sink_id", &data_sink_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Data Sinks
+    ///
+    /// List data sinks for a given project.
+    ///
+    /// `GET /api/v1/data-sinks`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sinks = client.data_sinks().list(llama_cloud::types::DataSinksListParams::default()).await?;
+    /// println!("{data_sinks:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::DataSinksListParams,
+    ) -> crate::Call<crate::types::DataSinksListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "data_sinks.list",
+        );
+        request.path("/api/v1/data-sinks");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Update Data Sink
+    ///
+    /// Update a data sink by ID.
+    ///
+    /// `PUT /api/v1/data-sinks/{data_sink_id}`
+    pub fn update(
+        &self,
+        data_sink_id: &str,
+        params: crate::types::DataSinksUpdateParams,
+    ) -> crate::Call<crate::types::DataSinksUpdateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::PUT,
+            "data_sinks.update",
+        );
+        request.path("/api/v1/data-sinks/");
+        request.path_param("data_sink_id", &data_sink_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
     }
 }

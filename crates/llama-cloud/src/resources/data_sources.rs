@@ -14,36 +14,6 @@ impl DataSources {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Data Sources
-    ///
-    /// List data sources for a given project.
-    /// If project_id is not provided, uses the default project.
-    ///
-    /// `GET /api/v1/data-sources`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.data_sources().list(llama_cloud::types::DataSourcesListParams::default()).await?;
-    /// println!("{data_sources:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list(
-        &self,
-        params: crate::types::DataSourcesListParams,
-    ) -> crate::Call<Vec<crate::types::DataSource>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "data_sources.list",
-        );
-        request.path("/api/v1/data-sources");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Create Data Source
     ///
     /// Create a new data source.
@@ -52,7 +22,7 @@ impl DataSources {
     pub fn create(
         &self,
         params: crate::types::DataSourcesCreateParams,
-    ) -> crate::Call<crate::types::DataSource> {
+    ) -> crate::Call<crate::types::DataSourcesCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "data_sources.create",
@@ -60,53 +30,6 @@ impl DataSources {
         request.path("/api/v1/data-sources");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Data Source
-    ///
-    /// Get a data source by ID.
-    ///
-    /// `GET /api/v1/data-sources/{data_source_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.data_sources().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
-    /// println!("{}", data_sources.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn retrieve(
-        &self,
-        data_source_id: &str,
-    ) -> crate::Call<crate::types::DataSource> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "data_sources.retrieve",
-        );
-        request.path("/api/v1/data-sources/");
-        request.path_param("data_source_id", &data_source_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Update Data Source
-    ///
-    /// Update a data source by ID.
-    ///
-    /// `PUT /api/v1/data-sources/{data_source_id}`
-    pub fn update(
-        &self,
-        data_source_id: &str,
-        params: crate::types::DataSourcesUpdateParams,
-    ) -> crate::Call<crate::types::DataSource> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "data_sources.update",
-        );
-        request.path("/api/v1/data-sources/");
-        request.path_param("data_source_id", &data_source_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -133,5 +56,82 @@ impl DataSources {
         request.path("/api/v1/data-sources/");
         request.path_param("data_source_id", &data_source_id);
         crate::Call::empty(self.client.clone(), request)
+    }
+    /// Get Data Source
+    ///
+    /// Get a data source by ID.
+    ///
+    /// `GET /api/v1/data-sources/{data_source_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sources = client.data_sources().get("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// println!("{}", data_sources.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
+        &self,
+        data_source_id: &str,
+    ) -> crate::Call<crate::types::DataSourcesGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "data_sources.get",
+        );
+        request.path("/api/v1/data-sources/");
+        request.path_param("data_source_id", &data_source_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Data Sources
+    ///
+    /// List data sources for a given project.
+    /// If project_id is not provided, uses the default project.
+    ///
+    /// `GET /api/v1/data-sources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sources = client.data_sources().list(llama_cloud::types::DataSourcesListParams::default()).await?;
+    /// println!("{data_sources:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::DataSourcesListParams,
+    ) -> crate::Call<crate::types::DataSourcesListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "data_sources.list",
+        );
+        request.path("/api/v1/data-sources");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Update Data Source
+    ///
+    /// Update a data source by ID.
+    ///
+    /// `PUT /api/v1/data-sources/{data_source_id}`
+    pub fn update(
+        &self,
+        data_source_id: &str,
+        params: crate::types::DataSourcesUpdateParams,
+    ) -> crate::Call<crate::types::DataSourcesUpdateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::PUT,
+            "data_sources.update",
+        );
+        request.path("/api/v1/data-sources/");
+        request.path_param("data_source_id", &data_source_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
     }
 }

@@ -31,7 +31,7 @@ impl EmbeddingModelConfigs {
     pub fn list(
         &self,
         params: crate::types::EmbeddingModelConfigsListParams,
-    ) -> crate::Call<Vec<crate::types::EmbeddingModelConfig>> {
+    ) -> crate::Call<crate::types::EmbeddingModelConfigsListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "embedding_model_configs.list",
@@ -49,7 +49,7 @@ impl EmbeddingModelConfigs {
     pub fn create(
         &self,
         params: crate::types::EmbeddingModelConfigsCreateParams,
-    ) -> crate::Call<crate::types::EmbeddingModelConfig> {
+    ) -> crate::Call<crate::types::EmbeddingModelConfigsCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "embedding_model_configs.create",
@@ -80,7 +80,7 @@ impl EmbeddingModelConfigs {
         &self,
         embedding_model_config_id: &str,
         params: crate::types::EmbeddingModelConfigsUpdateParams,
-    ) -> crate::Call<crate::types::EmbeddingModelConfig> {
+    ) -> crate::Call<crate::types::EmbeddingModelConfigsUpdateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "embedding_model_configs.update",

@@ -14,38 +14,6 @@ impl Indexes {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Indexes
-    ///
-    /// List indexes for the current project.
-    ///
-    /// `GET /api/v1/indexes`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let indexes = client.indexes().list(llama_cloud::types::IndexesListParams::default()).await?;
-    /// println!("{indexes:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list(
-        &self,
-        params: crate::types::IndexesListParams,
-    ) -> crate::Call<crate::types::IndexQueryResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "indexes.list",
-        );
-        request.path("/api/v1/indexes");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.query("source_directory_id", &params.source_directory_id);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Create Index
     ///
     /// Create a searchable index over a source directory.
@@ -65,7 +33,7 @@ impl Indexes {
     pub fn create(
         &self,
         params: crate::types::IndexesCreateParams,
-    ) -> crate::Call<crate::types::IndexResponse> {
+    ) -> crate::Call<crate::types::IndexesCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "indexes.create",
@@ -74,37 +42,6 @@ impl Indexes {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Index
-    ///
-    /// Get an index by ID.
-    ///
-    /// `GET /api/v1/indexes/{index_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let indexes = client.indexes().retrieve("index_id", llama_cloud::types::IndexesRetrieveParams::default()).await?;
-    /// println!("{}", indexes.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn retrieve(
-        &self,
-        index_id: &str,
-        params: crate::types::IndexesRetrieveParams,
-    ) -> crate::Call<crate::types::IndexResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "indexes.retrieve",
-        );
-        request.path("/api/v1/indexes/");
-        request.path_param("index_id", &index_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Delete Index
@@ -137,6 +74,69 @@ impl Indexes {
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)
     }
+    /// Get Index
+    ///
+    /// Get an index by ID.
+    ///
+    /// `GET /api/v1/indexes/{index_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let indexes = client.indexes().get("index_id", llama_cloud::types::IndexesGetParams::default()).await?;
+    /// println!("{}", indexes.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
+        &self,
+        index_id: &str,
+        params: crate::types::IndexesGetParams,
+    ) -> crate::Call<crate::types::IndexesGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "indexes.get",
+        );
+        request.path("/api/v1/indexes/");
+        request.path_param("index_id", &index_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Indexes
+    ///
+    /// List indexes for the current project.
+    ///
+    /// `GET /api/v1/indexes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let indexes = client.indexes().list(llama_cloud::types::IndexesListParams::default()).await?;
+    /// println!("{indexes:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::IndexesListParams,
+    ) -> crate::Call<crate::types::IndexesListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "indexes.list",
+        );
+        request.path("/api/v1/indexes");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.query("source_directory_id", &params.source_directory_id);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// Sync Index
     ///
     /// Trigger a sync and export for an existing index, re-parsing changed files and exporting updated chunks.
@@ -157,7 +157,7 @@ impl Indexes {
         &self,
         index_id: &str,
         params: crate::types::IndexesSyncParams,
-    ) -> crate::Call<::serde_json::Value> {
+    ) -> crate::Call<crate::types::IndexesSyncResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "indexes.sync",

@@ -5,47 +5,79 @@
 //! The API's resources, reached from the client (`client.beta()`).
 /// Beta features of the LlamaCloud API.
 pub mod beta;
+/// Operations under `alpha`.
+pub mod alpha;
+/// Operations under `batches`.
+pub mod batches;
+/// Operations under `classify`.
+pub mod classify;
+/// Operations under `configurations`.
+pub mod configurations;
 /// Operations under `data_sinks`.
 pub mod data_sinks;
 /// Operations under `data_sources`.
 pub mod data_sources;
+/// Operations under `extract`.
+pub mod extract;
+/// Operations under `files`.
+pub mod files;
+/// Operations under `indexes`.
+pub mod indexes;
+/// Operations under `parsing`.
+pub mod parsing;
+/// Operations under `pipelines`.
+pub mod pipelines;
+/// Operations under `projects`.
+pub mod projects;
+/// Operations under `retrieval`.
+pub mod retrieval;
+/// Operations under `retrievers`.
+pub mod retrievers;
+/// Operations under `split`.
+pub mod split;
+/// Operations under `v2_projects`.
+pub mod v2_projects;
+/// Operations under `webhook_configs`.
+pub mod webhook_configs;
 /// Operations under `embedding_model_configs`.
 pub mod embedding_model_configs;
 /// Operations under `organizations`.
 pub mod organizations;
-/// Operations under `projects`.
-pub mod projects;
-/// Operations under `job_dashboard`.
-pub mod job_dashboard;
-/// Operations under `page_screenshots`.
-pub mod page_screenshots;
-/// Operations under `page_figures`.
-pub mod page_figures;
-/// Operations under `pipelines`.
-pub mod pipelines;
-/// Operations under `retrievers`.
-pub mod retrievers;
-/// Operations under `parsing`.
-pub mod parsing;
-/// Operations under `llama_extract`.
-pub mod llama_extract;
+/// Operations under `v2_organizations`.
+pub mod v2_organizations;
+/// Operations under `job_data_points`.
+pub mod job_data_points;
+/// Operations under `classifier`.
+pub mod classifier;
+/// Operations under `extraction`.
+pub mod extraction;
 /// Operations under `sheets`.
 pub mod sheets;
-/// Operations under `split`.
-pub mod split;
-/// Operations under `retrieval`.
-pub mod retrieval;
-/// Operations under `indexes`.
-pub mod indexes;
-/// Operations under `v2`.
-pub mod v2;
-/// Operations under `alpha`.
-pub mod alpha;
 impl crate::Client {
     /// Beta features of the LlamaCloud API.
     #[must_use]
     pub fn beta(&self) -> self::beta::Beta {
         self::beta::Beta::new(self.clone())
+    }
+    /// Operations under `alpha`.
+    #[must_use]
+    pub fn alpha(&self) -> self::alpha::Alpha {
+        self::alpha::Alpha::new(self.clone())
+    }
+    /// Operations under `batches`.
+    #[must_use]
+    pub fn batches(&self) -> self::batches::Batches {
+        self::batches::Batches::new(self.clone())
+    }
+    /// Operations under `classify`.
+    #[must_use]
+    pub fn classify(&self) -> self::classify::Classify {
+        self::classify::Classify::new(self.clone())
+    }
+    /// Operations under `configurations`.
+    #[must_use]
+    pub fn configurations(&self) -> self::configurations::Configurations {
+        self::configurations::Configurations::new(self.clone())
     }
     /// Operations under `data_sinks`.
     #[must_use]
@@ -56,6 +88,61 @@ impl crate::Client {
     #[must_use]
     pub fn data_sources(&self) -> self::data_sources::DataSources {
         self::data_sources::DataSources::new(self.clone())
+    }
+    /// Operations under `extract`.
+    #[must_use]
+    pub fn extract(&self) -> self::extract::Extract {
+        self::extract::Extract::new(self.clone())
+    }
+    /// Operations under `files`.
+    #[must_use]
+    pub fn files(&self) -> self::files::Files {
+        self::files::Files::new(self.clone())
+    }
+    /// Operations under `indexes`.
+    #[must_use]
+    pub fn indexes(&self) -> self::indexes::Indexes {
+        self::indexes::Indexes::new(self.clone())
+    }
+    /// Operations under `parsing`.
+    #[must_use]
+    pub fn parsing(&self) -> self::parsing::Parsing {
+        self::parsing::Parsing::new(self.clone())
+    }
+    /// Operations under `pipelines`.
+    #[must_use]
+    pub fn pipelines(&self) -> self::pipelines::Pipelines {
+        self::pipelines::Pipelines::new(self.clone())
+    }
+    /// Operations under `projects`.
+    #[must_use]
+    pub fn projects(&self) -> self::projects::Projects {
+        self::projects::Projects::new(self.clone())
+    }
+    /// Operations under `retrieval`.
+    #[must_use]
+    pub fn retrieval(&self) -> self::retrieval::Retrieval {
+        self::retrieval::Retrieval::new(self.clone())
+    }
+    /// Operations under `retrievers`.
+    #[must_use]
+    pub fn retrievers(&self) -> self::retrievers::Retrievers {
+        self::retrievers::Retrievers::new(self.clone())
+    }
+    /// Operations under `split`.
+    #[must_use]
+    pub fn split(&self) -> self::split::Split {
+        self::split::Split::new(self.clone())
+    }
+    /// Operations under `v2_projects`.
+    #[must_use]
+    pub fn v2_projects(&self) -> self::v2_projects::V2Projects {
+        self::v2_projects::V2Projects::new(self.clone())
+    }
+    /// Operations under `webhook_configs`.
+    #[must_use]
+    pub fn webhook_configs(&self) -> self::webhook_configs::WebhookConfigs {
+        self::webhook_configs::WebhookConfigs::new(self.clone())
     }
     /// Operations under `embedding_model_configs`.
     #[must_use]
@@ -69,74 +156,29 @@ impl crate::Client {
     pub fn organizations(&self) -> self::organizations::Organizations {
         self::organizations::Organizations::new(self.clone())
     }
-    /// Operations under `projects`.
+    /// Operations under `v2_organizations`.
     #[must_use]
-    pub fn projects(&self) -> self::projects::Projects {
-        self::projects::Projects::new(self.clone())
+    pub fn v2_organizations(&self) -> self::v2_organizations::V2Organizations {
+        self::v2_organizations::V2Organizations::new(self.clone())
     }
-    /// Operations under `job_dashboard`.
+    /// Operations under `job_data_points`.
     #[must_use]
-    pub fn job_dashboard(&self) -> self::job_dashboard::JobDashboard {
-        self::job_dashboard::JobDashboard::new(self.clone())
+    pub fn job_data_points(&self) -> self::job_data_points::JobDataPoints {
+        self::job_data_points::JobDataPoints::new(self.clone())
     }
-    /// Operations under `page_screenshots`.
+    /// Operations under `classifier`.
     #[must_use]
-    pub fn page_screenshots(&self) -> self::page_screenshots::PageScreenshots {
-        self::page_screenshots::PageScreenshots::new(self.clone())
+    pub fn classifier(&self) -> self::classifier::Classifier {
+        self::classifier::Classifier::new(self.clone())
     }
-    /// Operations under `page_figures`.
+    /// Operations under `extraction`.
     #[must_use]
-    pub fn page_figures(&self) -> self::page_figures::PageFigures {
-        self::page_figures::PageFigures::new(self.clone())
-    }
-    /// Operations under `pipelines`.
-    #[must_use]
-    pub fn pipelines(&self) -> self::pipelines::Pipelines {
-        self::pipelines::Pipelines::new(self.clone())
-    }
-    /// Operations under `retrievers`.
-    #[must_use]
-    pub fn retrievers(&self) -> self::retrievers::Retrievers {
-        self::retrievers::Retrievers::new(self.clone())
-    }
-    /// Operations under `parsing`.
-    #[must_use]
-    pub fn parsing(&self) -> self::parsing::Parsing {
-        self::parsing::Parsing::new(self.clone())
-    }
-    /// Operations under `llama_extract`.
-    #[must_use]
-    pub fn llama_extract(&self) -> self::llama_extract::LlamaExtract {
-        self::llama_extract::LlamaExtract::new(self.clone())
+    pub fn extraction(&self) -> self::extraction::Extraction {
+        self::extraction::Extraction::new(self.clone())
     }
     /// Operations under `sheets`.
     #[must_use]
     pub fn sheets(&self) -> self::sheets::Sheets {
         self::sheets::Sheets::new(self.clone())
-    }
-    /// Operations under `split`.
-    #[must_use]
-    pub fn split(&self) -> self::split::Split {
-        self::split::Split::new(self.clone())
-    }
-    /// Operations under `retrieval`.
-    #[must_use]
-    pub fn retrieval(&self) -> self::retrieval::Retrieval {
-        self::retrieval::Retrieval::new(self.clone())
-    }
-    /// Operations under `indexes`.
-    #[must_use]
-    pub fn indexes(&self) -> self::indexes::Indexes {
-        self::indexes::Indexes::new(self.clone())
-    }
-    /// Operations under `v2`.
-    #[must_use]
-    pub fn v2(&self) -> self::v2::V2 {
-        self::v2::V2::new(self.clone())
-    }
-    /// Operations under `alpha`.
-    #[must_use]
-    pub fn alpha(&self) -> self::alpha::Alpha {
-        self::alpha::Alpha::new(self.clone())
     }
 }

@@ -30,7 +30,7 @@ impl Organizations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::Call<Vec<crate::types::Organization>> {
+    pub fn list(&self) -> crate::Call<crate::types::OrganizationsListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "organizations.list",
@@ -49,18 +49,18 @@ impl Organizations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let organizations = client.organizations().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// let organizations = client.organizations().get("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{}", organizations.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
+    pub fn get(
         &self,
         organization_id: &str,
-    ) -> crate::Call<crate::types::Organization> {
+    ) -> crate::Call<crate::types::OrganizationsGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "organizations.retrieve",
+            "organizations.get",
         );
         request.path("/api/v1/organizations/");
         request.path_param("organization_id", &organization_id);

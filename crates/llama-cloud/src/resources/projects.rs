@@ -14,6 +14,36 @@ impl Projects {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Get Project
+    ///
+    /// Get a project by ID.
+    ///
+    /// `GET /api/v1/projects/{project_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let projects = client.projects().get("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::ProjectsGetParams::default()).await?;
+    /// println!("{}", projects.name);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
+        &self,
+        project_id: &str,
+        params: crate::types::ProjectsGetParams,
+    ) -> crate::Call<crate::types::ProjectsGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "projects.get",
+        );
+        request.path("/api/v1/projects/");
+        request.path_param("project_id", &project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// List Projects
     ///
     /// List projects or get one by name
@@ -33,7 +63,7 @@ impl Projects {
     pub fn list(
         &self,
         params: crate::types::ProjectsListParams,
-    ) -> crate::Call<Vec<crate::types::Project>> {
+    ) -> crate::Call<crate::types::ProjectsListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "projects.list",
@@ -41,36 +71,6 @@ impl Projects {
         request.path("/api/v1/projects");
         request.query("organization_id", &params.organization_id);
         request.query("project_name", &params.project_name);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Project
-    ///
-    /// Get a project by ID.
-    ///
-    /// `GET /api/v1/projects/{project_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let projects = client.projects().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::ProjectsRetrieveParams::default()).await?;
-    /// println!("{}", projects.name);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn retrieve(
-        &self,
-        project_id: &str,
-        params: crate::types::ProjectsRetrieveParams,
-    ) -> crate::Call<crate::types::Project> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "projects.retrieve",
-        );
-        request.path("/api/v1/projects/");
-        request.path_param("project_id", &project_id);
-        request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
 }

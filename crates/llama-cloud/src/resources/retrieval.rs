@@ -14,6 +14,96 @@ impl Retrieval {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Find Files
+    ///
+    /// Search for files by name.
+    ///
+    /// `POST /api/v1/retrieval/files/find`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let retrieval = client.retrieval().find(llama_cloud::types::RetrievalFindParams::new("idx-abc123")).await?;
+    /// println!("{retrieval:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn find(
+        &self,
+        params: crate::types::RetrievalFindParams,
+    ) -> crate::Call<crate::types::RetrievalFindResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "retrieval.find",
+        );
+        request.path("/api/v1/retrieval/files/find");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Grep File
+    ///
+    /// Grep within a file's parsed content using a regex pattern.
+    ///
+    /// `POST /api/v1/retrieval/files/grep`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let retrieval = client.retrieval().grep(llama_cloud::types::RetrievalGrepParams::new("idx-abc123", "file_id", "revenue|profit")).await?;
+    /// println!("{retrieval:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn grep(
+        &self,
+        params: crate::types::RetrievalGrepParams,
+    ) -> crate::Call<crate::types::RetrievalGrepResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "retrieval.grep",
+        );
+        request.path("/api/v1/retrieval/files/grep");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Read File
+    ///
+    /// Read the parsed text content of a specific file.
+    ///
+    /// `POST /api/v1/retrieval/files/read`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let retrieval = client.retrieval().read(llama_cloud::types::RetrievalReadParams::new("idx-abc123", "file_id")).await?;
+    /// println!("{}", retrieval.content);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn read(
+        &self,
+        params: crate::types::RetrievalReadParams,
+    ) -> crate::Call<crate::types::RetrievalReadResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "retrieval.read",
+        );
+        request.path("/api/v1/retrieval/files/read");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// Retrieve
     ///
     /// Retrieve relevant chunks via hybrid search (vector + full-text), with filtering on built-in or user-defined metadata.
@@ -33,102 +123,12 @@ impl Retrieval {
     pub fn retrieve(
         &self,
         params: crate::types::RetrievalRetrieveParams,
-    ) -> crate::Call<crate::types::RetrieveResult> {
+    ) -> crate::Call<crate::types::RetrievalRetrieveResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrieval.retrieve",
         );
         request.path("/api/v1/retrieval/retrieve");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Find Files
-    ///
-    /// Search for files by name.
-    ///
-    /// `POST /api/v1/retrieval/files/find`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().find_files(llama_cloud::types::RetrievalFindFilesParams::new("idx-abc123")).await?;
-    /// println!("{retrieval:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn find_files(
-        &self,
-        params: crate::types::RetrievalFindFilesParams,
-    ) -> crate::Call<crate::types::FileFindResult> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "retrieval.find_files",
-        );
-        request.path("/api/v1/retrieval/files/find");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Grep File
-    ///
-    /// Grep within a file's parsed content using a regex pattern.
-    ///
-    /// `POST /api/v1/retrieval/files/grep`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().grep_file(llama_cloud::types::RetrievalGrepFileParams::new("idx-abc123", "file_id", "revenue|profit")).await?;
-    /// println!("{retrieval:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn grep_file(
-        &self,
-        params: crate::types::RetrievalGrepFileParams,
-    ) -> crate::Call<crate::types::FileGrepResult> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "retrieval.grep_file",
-        );
-        request.path("/api/v1/retrieval/files/grep");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Read File
-    ///
-    /// Read the parsed text content of a specific file.
-    ///
-    /// `POST /api/v1/retrieval/files/read`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().read_file(llama_cloud::types::RetrievalReadFileParams::new("idx-abc123", "file_id")).await?;
-    /// println!("{}", retrieval.content);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn read_file(
-        &self,
-        params: crate::types::RetrievalReadFileParams,
-    ) -> crate::Call<crate::types::FileReadResult> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "retrieval.read_file",
-        );
-        request.path("/api/v1/retrieval/files/read");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);

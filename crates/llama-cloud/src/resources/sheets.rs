@@ -14,43 +14,6 @@ impl Sheets {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Spreadsheet Jobs
-    ///
-    /// List spreadsheet parsing jobs.
-    ///
-    /// `GET /api/v1/sheets/jobs`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.sheets().list_spreadsheet_jobs(llama_cloud::types::SheetsListSpreadsheetJobsParams::default()).await?;
-    /// println!("{sheets:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_spreadsheet_jobs(
-        &self,
-        params: crate::types::SheetsListSpreadsheetJobsParams,
-    ) -> crate::Call<crate::types::SpreadsheetJobQueryResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "sheets.list_spreadsheet_jobs",
-        );
-        request.path("/api/v1/sheets/jobs");
-        request.query("include_results", &params.include_results);
-        request.query("status", &params.status);
-        request.query("job_ids", &params.job_ids);
-        request.query("configuration_id", &params.configuration_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("created_at_on_or_after", &params.created_at_on_or_after);
-        request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Create Spreadsheet Job
     ///
     /// Create a spreadsheet parsing job.
@@ -67,23 +30,60 @@ impl Sheets {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.sheets().create_spreadsheet_job(llama_cloud::types::SheetsCreateSpreadsheetJobParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
+    /// let sheets = client.sheets().create(llama_cloud::types::SheetsCreateParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{}", sheets.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_spreadsheet_job(
+    pub fn create(
         &self,
-        params: crate::types::SheetsCreateSpreadsheetJobParams,
-    ) -> crate::Call<crate::types::SpreadsheetJob> {
+        params: crate::types::SheetsCreateParams,
+    ) -> crate::Call<crate::types::SheetsCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "sheets.create_spreadsheet_job",
+            "sheets.create",
         );
         request.path("/api/v1/sheets/jobs");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Spreadsheet Jobs
+    ///
+    /// List spreadsheet parsing jobs.
+    ///
+    /// `GET /api/v1/sheets/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let sheets = client.sheets().list(llama_cloud::types::SheetsListParams::default()).await?;
+    /// println!("{sheets:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::SheetsListParams,
+    ) -> crate::Call<crate::types::SheetsListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "sheets.list",
+        );
+        request.path("/api/v1/sheets/jobs");
+        request.query("include_results", &params.include_results);
+        request.query("status", &params.status);
+        request.query("job_ids", &params.job_ids);
+        request.query("configuration_id", &params.configuration_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("created_at_on_or_after", &params.created_at_on_or_after);
+        request.query("created_at_on_or_before", &params.created_at_on_or_before);
         crate::Call::json(self.client.clone(), request)
     }
     /// Get Spreadsheet Job
@@ -97,19 +97,19 @@ impl Sheets {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.sheets().get_spreadsheet_job("spreadsheet_job_id", llama_cloud::types::SheetsGetSpreadsheetJobParams::default()).await?;
+    /// let sheets = client.sheets().get("spreadsheet_job_id", llama_cloud::types::SheetsGetParams::default()).await?;
     /// println!("{}", sheets.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_spreadsheet_job(
+    pub fn get(
         &self,
         spreadsheet_job_id: &str,
-        params: crate::types::SheetsGetSpreadsheetJobParams,
-    ) -> crate::Call<crate::types::SpreadsheetJob> {
+        params: crate::types::SheetsGetParams,
+    ) -> crate::Call<crate::types::SheetsGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "sheets.get_spreadsheet_job",
+            "sheets.get",
         );
         request.path("/api/v1/sheets/jobs/");
         request.path_param("spreadsheet_job_id", &spreadsheet_job_id);
@@ -130,19 +130,19 @@ impl Sheets {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.sheets().delete_spreadsheet_job("spreadsheet_job_id", llama_cloud::types::SheetsDeleteSpreadsheetJobParams::default()).await?;
+    /// let sheets = client.sheets().delete("spreadsheet_job_id", llama_cloud::types::SheetsDeleteParams::default()).await?;
     /// println!("{sheets:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_spreadsheet_job(
+    pub fn delete(
         &self,
         spreadsheet_job_id: &str,
-        params: crate::types::SheetsDeleteSpreadsheetJobParams,
-    ) -> crate::Call<::serde_json::Value> {
+        params: crate::types::SheetsDeleteParams,
+    ) -> crate::Call<crate::types::SheetsDeleteResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
-            "sheets.delete_spreadsheet_job",
+            "sheets.delete",
         );
         request.path("/api/v1/sheets/jobs/");
         request.path_param("spreadsheet_job_id", &spreadsheet_job_id);
@@ -161,7 +161,7 @@ impl Sheets {
         region_id: &str,
         region_type: crate::types::SpreadsheetResultType,
         params: crate::types::SheetsGetResultRegionParams,
-    ) -> crate::Call<crate::types::PresignedUrl> {
+    ) -> crate::Call<crate::types::SheetsGetResultRegionResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "sheets.get_result_region",

@@ -14,133 +14,6 @@ impl Split {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Split Jobs
-    ///
-    /// List document split jobs.
-    ///
-    /// `GET /api/v1/split/jobs`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.split().list_jobs(llama_cloud::types::SplitListJobsParams::default()).await?;
-    /// println!("{split:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_jobs(
-        &self,
-        params: crate::types::SplitListJobsParams,
-    ) -> crate::Call<crate::types::SplitJobQueryResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "split.list_jobs",
-        );
-        request.path("/api/v1/split/jobs");
-        request.query("status", &params.status);
-        request.query("job_ids", &params.job_ids);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("created_at_on_or_after", &params.created_at_on_or_after);
-        request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Create Split Job
-    ///
-    /// Create a document split job.
-    ///
-    /// `POST /api/v1/split/jobs`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.split().create_job(llama_cloud::types::SplitCreateJobParams::new("dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")).await?;
-    /// println!("{}", split.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_job(
-        &self,
-        params: crate::types::SplitCreateJobParams,
-    ) -> crate::Call<crate::types::SplitJobResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "split.create_job",
-        );
-        request.path("/api/v1/split/jobs");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Split Job
-    ///
-    /// Get a document split job.
-    ///
-    /// `GET /api/v1/split/jobs/{split_job_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.split().get_job("split_job_id", llama_cloud::types::SplitGetJobParams::default()).await?;
-    /// println!("{}", split.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_job(
-        &self,
-        split_job_id: &str,
-        params: crate::types::SplitGetJobParams,
-    ) -> crate::Call<crate::types::SplitJobResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "split.get_job",
-        );
-        request.path("/api/v1/split/jobs/");
-        request.path_param("split_job_id", &split_job_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Delete Split Job
-    ///
-    /// Delete a split job and its results.
-    ///
-    /// `DELETE /api/v1/split/jobs/{split_job_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.split().delete_job("split_job_id", llama_cloud::types::SplitDeleteJobParams::default()).await?;
-    /// println!("{split:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_job(
-        &self,
-        split_job_id: &str,
-        params: crate::types::SplitDeleteJobParams,
-    ) -> crate::Call<::serde_json::Value> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::DELETE,
-            "split.delete_job",
-        );
-        request.path("/api/v1/split/jobs/");
-        request.path_param("split_job_id", &split_job_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Cancel Split Job
     ///
     /// Cancel a running split job.
@@ -154,25 +27,152 @@ impl Split {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.split().cancel_job("split_job_id", llama_cloud::types::SplitCancelJobParams::default()).await?;
+    /// let split = client.split().cancel("split_job_id", llama_cloud::types::SplitCancelParams::default()).await?;
     /// println!("{}", split.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel_job(
+    pub fn cancel(
         &self,
         split_job_id: &str,
-        params: crate::types::SplitCancelJobParams,
-    ) -> crate::Call<crate::types::SplitJobResponse> {
+        params: crate::types::SplitCancelParams,
+    ) -> crate::Call<crate::types::SplitCancelResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "split.cancel_job",
+            "split.cancel",
         );
         request.path("/api/v1/split/jobs/");
         request.path_param("split_job_id", &split_job_id);
         request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Create Split Job
+    ///
+    /// Create a document split job.
+    ///
+    /// `POST /api/v1/split/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let split = client.split().create(llama_cloud::types::SplitCreateParams::new("dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")).await?;
+    /// println!("{}", split.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
+        &self,
+        params: crate::types::SplitCreateParams,
+    ) -> crate::Call<crate::types::SplitCreateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "split.create",
+        );
+        request.path("/api/v1/split/jobs");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Delete Split Job
+    ///
+    /// Delete a split job and its results.
+    ///
+    /// `DELETE /api/v1/split/jobs/{split_job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let split = client.split().delete("split_job_id", llama_cloud::types::SplitDeleteParams::default()).await?;
+    /// println!("{split:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
+        &self,
+        split_job_id: &str,
+        params: crate::types::SplitDeleteParams,
+    ) -> crate::Call<crate::types::SplitDeleteResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            "split.delete",
+        );
+        request.path("/api/v1/split/jobs/");
+        request.path_param("split_job_id", &split_job_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Get Split Job
+    ///
+    /// Get a document split job.
+    ///
+    /// `GET /api/v1/split/jobs/{split_job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let split = client.split().get("split_job_id", llama_cloud::types::SplitGetParams::default()).await?;
+    /// println!("{}", split.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
+        &self,
+        split_job_id: &str,
+        params: crate::types::SplitGetParams,
+    ) -> crate::Call<crate::types::SplitGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "split.get",
+        );
+        request.path("/api/v1/split/jobs/");
+        request.path_param("split_job_id", &split_job_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Split Jobs
+    ///
+    /// List document split jobs.
+    ///
+    /// `GET /api/v1/split/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let split = client.split().list(llama_cloud::types::SplitListParams::default()).await?;
+    /// println!("{split:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::SplitListParams,
+    ) -> crate::Call<crate::types::SplitListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "split.list",
+        );
+        request.path("/api/v1/split/jobs");
+        request.query("status", &params.status);
+        request.query("job_ids", &params.job_ids);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("created_at_on_or_after", &params.created_at_on_or_after);
+        request.query("created_at_on_or_before", &params.created_at_on_or_before);
         crate::Call::json(self.client.clone(), request)
     }
 }

@@ -14,42 +14,38 @@ impl Verify {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Verify Jobs
+    /// Cancel Verify Job
     ///
-    /// List Verify jobs with optional filtering and pagination.
+    /// Cancel a running Verify job.
     ///
-    /// Filter by `status`, specific `job_ids`, or creation date range.
+    /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
     ///
-    /// `GET /api/alpha/verify`
+    /// `POST /api/alpha/verify/{job_id}/cancel`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let verify = client.alpha().verify().list_jobs(llama_cloud::types::AlphaVerifyListJobsParams::default()).await?;
-    /// println!("{verify:?}");
+    /// let verify = client.alpha().verify().cancel("job_id", llama_cloud::types::VerifyCancelParams::default()).await?;
+    /// println!("{}", verify.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_jobs(
+    pub fn cancel(
         &self,
-        params: crate::types::AlphaVerifyListJobsParams,
-    ) -> crate::Call<crate::types::VerifyJobQueryResponse> {
+        job_id: &str,
+        params: crate::types::VerifyCancelParams,
+    ) -> crate::Call<crate::types::VerifyCancelResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "alpha.verify.list_jobs",
+            ::reqwest::Method::POST,
+            "alpha.verify.cancel",
         );
-        request.path("/api/alpha/verify");
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("status", &params.status);
-        request.query("job_ids", &params.job_ids);
-        request.query("expand", &params.expand);
+        request.path("/api/alpha/verify/");
+        request.path_param("job_id", &job_id);
+        request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        request.query("created_at_on_or_after", &params.created_at_on_or_after);
-        request.query("created_at_on_or_before", &params.created_at_on_or_before);
         crate::Call::json(self.client.clone(), request)
     }
     /// Create Verify Job
@@ -71,18 +67,18 @@ impl Verify {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let verify = client.alpha().verify().create_job(llama_cloud::types::AlphaVerifyCreateJobParams::default()).await?;
+    /// let verify = client.alpha().verify().create(llama_cloud::types::VerifyCreateParams::default()).await?;
     /// println!("{}", verify.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_job(
+    pub fn create(
         &self,
-        params: crate::types::AlphaVerifyCreateJobParams,
-    ) -> crate::Call<crate::types::VerifyJobResponse> {
+        params: crate::types::VerifyCreateParams,
+    ) -> crate::Call<crate::types::VerifyCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "alpha.verify.create_job",
+            "alpha.verify.create",
         );
         request.path("/api/alpha/verify");
         request.query("project_id", &params.project_id);
@@ -107,19 +103,19 @@ impl Verify {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let verify = client.alpha().verify().get_job("job_id", llama_cloud::types::AlphaVerifyGetJobParams::default()).await?;
+    /// let verify = client.alpha().verify().get("job_id", llama_cloud::types::VerifyGetParams::default()).await?;
     /// println!("{}", verify.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job(
+    pub fn get(
         &self,
         job_id: &str,
-        params: crate::types::AlphaVerifyGetJobParams,
-    ) -> crate::Call<crate::types::VerifyJobResponse> {
+        params: crate::types::VerifyGetParams,
+    ) -> crate::Call<crate::types::VerifyGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "alpha.verify.get_job",
+            "alpha.verify.get",
         );
         request.path("/api/alpha/verify/");
         request.path_param("job_id", &job_id);
@@ -143,19 +139,19 @@ impl Verify {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let verify = client.alpha().verify().get_job_details("job_id", llama_cloud::types::AlphaVerifyGetJobDetailsParams::default()).await?;
+    /// let verify = client.alpha().verify().get_details("job_id", llama_cloud::types::VerifyGetDetailsParams::default()).await?;
     /// println!("{}", verify.job_id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job_details(
+    pub fn get_details(
         &self,
         job_id: &str,
-        params: crate::types::AlphaVerifyGetJobDetailsParams,
-    ) -> crate::Call<crate::types::VerifyJobDetailsResponse> {
+        params: crate::types::VerifyGetDetailsParams,
+    ) -> crate::Call<crate::types::VerifyGetDetailsResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "alpha.verify.get_job_details",
+            "alpha.verify.get_details",
         );
         request.path("/api/alpha/verify/");
         request.path_param("job_id", &job_id);
@@ -164,38 +160,42 @@ impl Verify {
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
-    /// Cancel Verify Job
+    /// List Verify Jobs
     ///
-    /// Cancel a running Verify job.
+    /// List Verify jobs with optional filtering and pagination.
     ///
-    /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+    /// Filter by `status`, specific `job_ids`, or creation date range.
     ///
-    /// `POST /api/alpha/verify/{job_id}/cancel`
+    /// `GET /api/alpha/verify`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let verify = client.alpha().verify().cancel_job("job_id", llama_cloud::types::AlphaVerifyCancelJobParams::default()).await?;
-    /// println!("{}", verify.id);
+    /// let verify = client.alpha().verify().list(llama_cloud::types::VerifyListParams::default()).await?;
+    /// println!("{verify:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel_job(
+    pub fn list(
         &self,
-        job_id: &str,
-        params: crate::types::AlphaVerifyCancelJobParams,
-    ) -> crate::Call<crate::types::VerifyJobResponse> {
+        params: crate::types::VerifyListParams,
+    ) -> crate::Call<crate::types::VerifyListResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "alpha.verify.cancel_job",
+            ::reqwest::Method::GET,
+            "alpha.verify.list",
         );
-        request.path("/api/alpha/verify/");
-        request.path_param("job_id", &job_id);
-        request.path("/cancel");
+        request.path("/api/alpha/verify");
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("status", &params.status);
+        request.query("job_ids", &params.job_ids);
+        request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        request.query("created_at_on_or_after", &params.created_at_on_or_after);
+        request.query("created_at_on_or_before", &params.created_at_on_or_before);
         crate::Call::json(self.client.clone(), request)
     }
 }

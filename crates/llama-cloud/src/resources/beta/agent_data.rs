@@ -14,53 +14,50 @@ impl AgentData {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// Get Agent Data
+    /// Aggregate Agent Data
     ///
-    /// Get agent data by ID.
+    /// Aggregate agent data with grouping and optional counting/first item retrieval.
     ///
-    /// `GET /api/v1/beta/agent-data/{item_id}`
+    /// `POST /api/v1/beta/agent-data/:aggregate`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let agent_data = client.beta().agent_data().retrieve("item_id", llama_cloud::types::BetaAgentDataRetrieveParams::default()).await?;
-    /// println!("{}", agent_data.deployment_name);
+    /// let agent_data = client.beta().agent_data().aggregate(llama_cloud::types::AgentDataAggregateParams::new("deployment_name")).await?;
+    /// println!("{agent_data:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
+    pub fn aggregate(
         &self,
-        item_id: &str,
-        params: crate::types::BetaAgentDataRetrieveParams,
-    ) -> crate::Call<crate::types::AgentData> {
+        params: crate::types::AgentDataAggregateParams,
+    ) -> crate::Call<crate::types::AgentDataAggregateResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.agent_data.retrieve",
+            ::reqwest::Method::POST,
+            "beta.agent_data.aggregate",
         );
-        request.path("/api/v1/beta/agent-data/");
-        request.path_param("item_id", &item_id);
+        request.path("/api/v1/beta/agent-data/:aggregate");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
-    /// Update Agent Data
+    /// Create Agent Data
     ///
-    /// Update agent data by ID (overwrites).
+    /// Create new agent data.
     ///
-    /// `PUT /api/v1/beta/agent-data/{item_id}`
-    pub fn update(
+    /// `POST /api/v1/beta/agent-data`
+    pub fn create(
         &self,
-        item_id: &str,
-        params: crate::types::BetaAgentDataUpdateParams,
-    ) -> crate::Call<crate::types::AgentData> {
+        params: crate::types::AgentDataCreateParams,
+    ) -> crate::Call<crate::types::AgentDataCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "beta.agent_data.update",
+            ::reqwest::Method::POST,
+            "beta.agent_data.create",
         );
-        request.path("/api/v1/beta/agent-data/");
-        request.path_param("item_id", &item_id);
+        request.path("/api/v1/beta/agent-data");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
@@ -77,7 +74,7 @@ impl AgentData {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let agent_data = client.beta().agent_data().delete("item_id", llama_cloud::types::BetaAgentDataDeleteParams::default()).await?;
+    /// let agent_data = client.beta().agent_data().delete("item_id", llama_cloud::types::AgentDataDeleteParams::default()).await?;
     /// println!("{agent_data:?}");
     /// # Ok(())
     /// # }
@@ -85,8 +82,8 @@ impl AgentData {
     pub fn delete(
         &self,
         item_id: &str,
-        params: crate::types::BetaAgentDataDeleteParams,
-    ) -> crate::Call<::std::collections::BTreeMap<String, String>> {
+        params: crate::types::AgentDataDeleteParams,
+    ) -> crate::Call<crate::types::AgentDataDeleteResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "beta.agent_data.delete",
@@ -95,85 +92,6 @@ impl AgentData {
         request.path_param("item_id", &item_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Create Agent Data
-    ///
-    /// Create new agent data.
-    ///
-    /// `POST /api/v1/beta/agent-data`
-    pub fn create(
-        &self,
-        params: crate::types::BetaAgentDataCreateParams,
-    ) -> crate::Call<crate::types::AgentData> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "beta.agent_data.create",
-        );
-        request.path("/api/v1/beta/agent-data");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Search Agent Data
-    ///
-    /// Search agent data with filtering, sorting, and pagination.
-    ///
-    /// `POST /api/v1/beta/agent-data/:search`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let agent_data = client.beta().agent_data().search(llama_cloud::types::BetaAgentDataSearchParams::new("deployment_name")).await?;
-    /// println!("{agent_data:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn search(
-        &self,
-        params: crate::types::BetaAgentDataSearchParams,
-    ) -> crate::Call<crate::types::AgentDataSearchResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "beta.agent_data.search",
-        );
-        request.path("/api/v1/beta/agent-data/:search");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Aggregate Agent Data
-    ///
-    /// Aggregate agent data with grouping and optional counting/first item retrieval.
-    ///
-    /// `POST /api/v1/beta/agent-data/:aggregate`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let agent_data = client.beta().agent_data().aggregate(llama_cloud::types::BetaAgentDataAggregateParams::new("deployment_name")).await?;
-    /// println!("{agent_data:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn aggregate(
-        &self,
-        params: crate::types::BetaAgentDataAggregateParams,
-    ) -> crate::Call<crate::types::AgentDataAggregateResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "beta.agent_data.aggregate",
-        );
-        request.path("/api/v1/beta/agent-data/:aggregate");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
     /// Delete Agent Data By Query
@@ -187,20 +105,102 @@ impl AgentData {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let agent_data = client.beta().agent_data().delete_by_query(llama_cloud::types::BetaAgentDataDeleteByQueryParams::new("deployment_name")).await?;
+    /// let agent_data = client.beta().agent_data().delete_by_query(llama_cloud::types::AgentDataDeleteByQueryParams::new("deployment_name")).await?;
     /// println!("{agent_data:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn delete_by_query(
         &self,
-        params: crate::types::BetaAgentDataDeleteByQueryParams,
-    ) -> crate::Call<crate::types::DeleteResponse> {
+        params: crate::types::AgentDataDeleteByQueryParams,
+    ) -> crate::Call<crate::types::AgentDataDeleteByQueryResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.agent_data.delete_by_query",
         );
         request.path("/api/v1/beta/agent-data/:delete");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Get Agent Data
+    ///
+    /// Get agent data by ID.
+    ///
+    /// `GET /api/v1/beta/agent-data/{item_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let agent_data = client.beta().agent_data().get("item_id", llama_cloud::types::AgentDataGetParams::default()).await?;
+    /// println!("{}", agent_data.deployment_name);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
+        &self,
+        item_id: &str,
+        params: crate::types::AgentDataGetParams,
+    ) -> crate::Call<crate::types::AgentDataGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "beta.agent_data.get",
+        );
+        request.path("/api/v1/beta/agent-data/");
+        request.path_param("item_id", &item_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Search Agent Data
+    ///
+    /// Search agent data with filtering, sorting, and pagination.
+    ///
+    /// `POST /api/v1/beta/agent-data/:search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let agent_data = client.beta().agent_data().search(llama_cloud::types::AgentDataSearchParams::new("deployment_name")).await?;
+    /// println!("{agent_data:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
+        &self,
+        params: crate::types::AgentDataSearchParams,
+    ) -> crate::Call<crate::types::AgentDataSearchResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "beta.agent_data.search",
+        );
+        request.path("/api/v1/beta/agent-data/:search");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Update Agent Data
+    ///
+    /// Update agent data by ID (overwrites).
+    ///
+    /// `PUT /api/v1/beta/agent-data/{item_id}`
+    pub fn update(
+        &self,
+        item_id: &str,
+        params: crate::types::AgentDataUpdateParams,
+    ) -> crate::Call<crate::types::AgentDataUpdateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::PUT,
+            "beta.agent_data.update",
+        );
+        request.path("/api/v1/beta/agent-data/");
+        request.path_param("item_id", &item_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);

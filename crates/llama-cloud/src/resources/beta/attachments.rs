@@ -14,38 +14,6 @@ impl Attachments {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Attachments
-    ///
-    /// List the attachments associated with a file (e.g. per-page screenshots).
-    ///
-    /// `GET /api/v1/beta/attachments`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let attachments = client.beta().attachments().list(llama_cloud::types::BetaAttachmentsListParams::new("source_id")).await?;
-    /// println!("{attachments:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list(
-        &self,
-        params: crate::types::BetaAttachmentsListParams,
-    ) -> crate::Call<crate::types::FileAttachmentListResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.attachments.list",
-        );
-        request.path("/api/v1/beta/attachments");
-        request.query("source_id", &params.source_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Get Attachment
     ///
     /// Return a presigned download URL for a specific attachment.
@@ -57,25 +25,57 @@ impl Attachments {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let attachments = client.beta().attachments().retrieve("attachment_name", llama_cloud::types::BetaAttachmentsRetrieveParams::new("source_id")).await?;
+    /// let attachments = client.beta().attachments().get("attachment_name", llama_cloud::types::AttachmentsGetParams::new("source_id")).await?;
     /// println!("{}", attachments.url);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
+    pub fn get(
         &self,
         attachment_name: &str,
-        params: crate::types::BetaAttachmentsRetrieveParams,
-    ) -> crate::Call<crate::types::PresignedUrl> {
+        params: crate::types::AttachmentsGetParams,
+    ) -> crate::Call<crate::types::AttachmentsGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.attachments.retrieve",
+            "beta.attachments.get",
         );
         request.path("/api/v1/beta/attachments/");
         request.path_param("attachment_name", &attachment_name);
         request.query("source_id", &params.source_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Attachments
+    ///
+    /// List the attachments associated with a file (e.g. per-page screenshots).
+    ///
+    /// `GET /api/v1/beta/attachments`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let attachments = client.beta().attachments().list(llama_cloud::types::AttachmentsListParams::new("source_id")).await?;
+    /// println!("{attachments:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::AttachmentsListParams,
+    ) -> crate::Call<crate::types::AttachmentsListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "beta.attachments.list",
+        );
+        request.path("/api/v1/beta/attachments");
+        request.query("source_id", &params.source_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
         crate::Call::json(self.client.clone(), request)
     }
 }

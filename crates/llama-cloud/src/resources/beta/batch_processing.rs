@@ -14,6 +14,33 @@ impl BatchProcessing {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create Batch Job
+    ///
+    /// Create a batch processing job.
+    ///
+    /// Processes files from a directory or a specific list of item IDs.
+    /// Supports batch parsing and classification operations.
+    ///
+    /// Provide either `directory_id` to process all files in a directory,
+    /// or `item_ids` for specific items. The job runs asynchronously —
+    /// poll `GET /batch/{job_id}` for progress.
+    ///
+    /// `POST /api/v1/beta/batch-processing`
+    pub fn create(
+        &self,
+        params: crate::types::BatchProcessingCreateParams,
+    ) -> crate::Call<crate::types::BatchProcessingCreateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "beta.batch_processing.create",
+        );
+        request.path("/api/v1/beta/batch-processing");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.header("temporal-namespace", &params.temporal_namespace);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// List Batch Jobs
     ///
     /// List batch processing jobs with optional filtering.
@@ -28,18 +55,18 @@ impl BatchProcessing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batch_processing = client.beta().batch_processing().list_jobs(llama_cloud::types::BetaBatchProcessingListJobsParams::default()).await?;
+    /// let batch_processing = client.beta().batch_processing().list(llama_cloud::types::BatchProcessingListParams::default()).await?;
     /// println!("{batch_processing:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_jobs(
+    pub fn list(
         &self,
-        params: crate::types::BetaBatchProcessingListJobsParams,
-    ) -> crate::Call<crate::types::BatchJobQueryResponse> {
+        params: crate::types::BatchProcessingListParams,
+    ) -> crate::Call<crate::types::BatchProcessingListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.batch_processing.list_jobs",
+            "beta.batch_processing.list",
         );
         request.path("/api/v1/beta/batch-processing");
         request.query("directory_id", &params.directory_id);
@@ -49,33 +76,6 @@ impl BatchProcessing {
         request.query("offset", &params.offset);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Create Batch Job
-    ///
-    /// Create a batch processing job.
-    ///
-    /// Processes files from a directory or a specific list of item IDs.
-    /// Supports batch parsing and classification operations.
-    ///
-    /// Provide either `directory_id` to process all files in a directory,
-    /// or `item_ids` for specific items. The job runs asynchronously —
-    /// poll `GET /batch/{job_id}` for progress.
-    ///
-    /// `POST /api/v1/beta/batch-processing`
-    pub fn create_job(
-        &self,
-        params: crate::types::BetaBatchProcessingCreateJobParams,
-    ) -> crate::Call<crate::types::BatchJobResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "beta.batch_processing.create_job",
-        );
-        request.path("/api/v1/beta/batch-processing");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.header("temporal-namespace", &params.temporal_namespace);
-        request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
     /// Get Batch Job Status
@@ -92,19 +92,19 @@ impl BatchProcessing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batch_processing = client.beta().batch_processing().get_job_status("job_id", llama_cloud::types::BetaBatchProcessingGetJobStatusParams::default()).await?;
+    /// let batch_processing = client.beta().batch_processing().get("job_id", llama_cloud::types::BatchProcessingGetParams::default()).await?;
     /// println!("{batch_processing:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job_status(
+    pub fn get(
         &self,
         job_id: &str,
-        params: crate::types::BetaBatchProcessingGetJobStatusParams,
-    ) -> crate::Call<crate::types::BatchJobStatusResponse> {
+        params: crate::types::BatchProcessingGetParams,
+    ) -> crate::Call<crate::types::BatchProcessingGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.batch_processing.get_job_status",
+            "beta.batch_processing.get",
         );
         request.path("/api/v1/beta/batch-processing/");
         request.path_param("job_id", &job_id);
@@ -126,19 +126,19 @@ impl BatchProcessing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batch_processing = client.beta().batch_processing().list_job_items("job_id", llama_cloud::types::BetaBatchProcessingListJobItemsParams::default()).await?;
+    /// let batch_processing = client.beta().batch_processing().list_items("job_id", llama_cloud::types::BatchProcessingListItemsParams::default()).await?;
     /// println!("{batch_processing:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_job_items(
+    pub fn list_items(
         &self,
         job_id: &str,
-        params: crate::types::BetaBatchProcessingListJobItemsParams,
-    ) -> crate::Call<crate::types::BatchItemListResponse> {
+        params: crate::types::BatchProcessingListItemsParams,
+    ) -> crate::Call<crate::types::BatchProcessingListItemsResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.batch_processing.list_job_items",
+            "beta.batch_processing.list_items",
         );
         request.path("/api/v1/beta/batch-processing/");
         request.path_param("job_id", &job_id);
@@ -164,19 +164,19 @@ impl BatchProcessing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batch_processing = client.beta().batch_processing().cancel_job("job_id", llama_cloud::types::BetaBatchProcessingCancelJobParams::default()).await?;
+    /// let batch_processing = client.beta().batch_processing().cancel("job_id", llama_cloud::types::BatchProcessingCancelParams::default()).await?;
     /// println!("{}", batch_processing.job_id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel_job(
+    pub fn cancel(
         &self,
         job_id: &str,
-        params: crate::types::BetaBatchProcessingCancelJobParams,
-    ) -> crate::Call<crate::types::BatchJobCancelResponse> {
+        params: crate::types::BatchProcessingCancelParams,
+    ) -> crate::Call<crate::types::BatchProcessingCancelResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "beta.batch_processing.cancel_job",
+            "beta.batch_processing.cancel",
         );
         request.path("/api/v1/beta/batch-processing/");
         request.path_param("job_id", &job_id);
@@ -202,19 +202,19 @@ impl BatchProcessing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batch_processing = client.beta().batch_processing().get_item_results("item_id", llama_cloud::types::BetaBatchProcessingGetItemResultsParams::default()).await?;
+    /// let batch_processing = client.beta().batch_processing().get_item_processing_results("item_id", llama_cloud::types::BatchProcessingGetItemProcessingResultsParams::default()).await?;
     /// println!("{}", batch_processing.item_id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_item_results(
+    pub fn get_item_processing_results(
         &self,
         item_id: &str,
-        params: crate::types::BetaBatchProcessingGetItemResultsParams,
-    ) -> crate::Call<crate::types::ItemProcessingResultsResponse> {
+        params: crate::types::BatchProcessingGetItemProcessingResultsParams,
+    ) -> crate::Call<crate::types::BatchProcessingGetItemProcessingResultsResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.batch_processing.get_item_results",
+            "beta.batch_processing.get_item_processing_results",
         );
         request.path("/api/v1/beta/batch-processing/items/");
         request.path_param("item_id", &item_id);

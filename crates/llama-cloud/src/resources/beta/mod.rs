@@ -5,26 +5,18 @@
 //! Methods of one resource.
 /// Chat sessions over your indexes: create a session, stream a turn, read its history.
 pub mod chat;
-/// Operations under `beta.classifier`.
-pub mod classifier;
-/// Operations under `beta.usage_metrics`.
-pub mod usage_metrics;
 /// Operations under `beta.agent_data`.
 pub mod agent_data;
-/// Operations under `beta.files`.
-pub mod files;
 /// Operations under `beta.attachments`.
 pub mod attachments;
-/// Operations under `beta.sheets`.
-pub mod sheets;
 /// Operations under `beta.directories`.
 pub mod directories;
-/// Operations under `beta.configurations`.
-pub mod configurations;
-/// Operations under `beta.webhook_configs`.
-pub mod webhook_configs;
 /// Operations under `beta.split`.
 pub mod split;
+/// Operations under `beta.sheets`.
+pub mod sheets;
+/// Operations under `beta.usage_metrics`.
+pub mod usage_metrics;
 /// Operations under `beta.batch_processing`.
 pub mod batch_processing;
 /// Operations under `beta.pipelines`.
@@ -45,55 +37,35 @@ impl Beta {
     pub fn chat(&self) -> self::chat::Chat {
         self::chat::Chat::new(self.client.clone())
     }
-    /// Operations under `beta.classifier`.
-    #[must_use]
-    pub fn classifier(&self) -> self::classifier::Classifier {
-        self::classifier::Classifier::new(self.client.clone())
-    }
-    /// Operations under `beta.usage_metrics`.
-    #[must_use]
-    pub fn usage_metrics(&self) -> self::usage_metrics::UsageMetrics {
-        self::usage_metrics::UsageMetrics::new(self.client.clone())
-    }
     /// Operations under `beta.agent_data`.
     #[must_use]
     pub fn agent_data(&self) -> self::agent_data::AgentData {
         self::agent_data::AgentData::new(self.client.clone())
-    }
-    /// Operations under `beta.files`.
-    #[must_use]
-    pub fn files(&self) -> self::files::Files {
-        self::files::Files::new(self.client.clone())
     }
     /// Operations under `beta.attachments`.
     #[must_use]
     pub fn attachments(&self) -> self::attachments::Attachments {
         self::attachments::Attachments::new(self.client.clone())
     }
-    /// Operations under `beta.sheets`.
-    #[must_use]
-    pub fn sheets(&self) -> self::sheets::Sheets {
-        self::sheets::Sheets::new(self.client.clone())
-    }
     /// Operations under `beta.directories`.
     #[must_use]
     pub fn directories(&self) -> self::directories::Directories {
         self::directories::Directories::new(self.client.clone())
     }
-    /// Operations under `beta.configurations`.
-    #[must_use]
-    pub fn configurations(&self) -> self::configurations::Configurations {
-        self::configurations::Configurations::new(self.client.clone())
-    }
-    /// Operations under `beta.webhook_configs`.
-    #[must_use]
-    pub fn webhook_configs(&self) -> self::webhook_configs::WebhookConfigs {
-        self::webhook_configs::WebhookConfigs::new(self.client.clone())
-    }
     /// Operations under `beta.split`.
     #[must_use]
     pub fn split(&self) -> self::split::Split {
         self::split::Split::new(self.client.clone())
+    }
+    /// Operations under `beta.sheets`.
+    #[must_use]
+    pub fn sheets(&self) -> self::sheets::Sheets {
+        self::sheets::Sheets::new(self.client.clone())
+    }
+    /// Operations under `beta.usage_metrics`.
+    #[must_use]
+    pub fn usage_metrics(&self) -> self::usage_metrics::UsageMetrics {
+        self::usage_metrics::UsageMetrics::new(self.client.clone())
     }
     /// Operations under `beta.batch_processing`.
     #[must_use]

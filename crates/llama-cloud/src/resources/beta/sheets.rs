@@ -14,44 +14,6 @@ impl Sheets {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Spreadsheet Jobs
-    ///
-    /// List spreadsheet parsing jobs.
-    ///
-    /// `GET /api/v1/beta/sheets/jobs`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.beta().sheets().list_spreadsheet_jobs(llama_cloud::types::BetaSheetsListSpreadsheetJobsParams::default()).await?;
-    /// println!("{sheets:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn list_spreadsheet_jobs(
-        &self,
-        params: crate::types::BetaSheetsListSpreadsheetJobsParams,
-    ) -> crate::Call<crate::types::SpreadsheetJobQueryResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.sheets.list_spreadsheet_jobs",
-        );
-        request.path("/api/v1/beta/sheets/jobs");
-        request.query("include_results", &params.include_results);
-        request.query("status", &params.status);
-        request.query("job_ids", &params.job_ids);
-        request.query("configuration_id", &params.configuration_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("created_at_on_or_after", &params.created_at_on_or_after);
-        request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Create Spreadsheet Job
     ///
     /// Create a spreadsheet parsing job.
@@ -68,24 +30,62 @@ impl Sheets {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.beta().sheets().create_spreadsheet_job(llama_cloud::types::BetaSheetsCreateSpreadsheetJobParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
+    /// let sheets = client.beta().sheets().create(llama_cloud::types::BetaSheetsCreateParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{}", sheets.id);
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn create_spreadsheet_job(
+    pub fn create(
         &self,
-        params: crate::types::BetaSheetsCreateSpreadsheetJobParams,
-    ) -> crate::Call<crate::types::SpreadsheetJob> {
+        params: crate::types::BetaSheetsCreateParams,
+    ) -> crate::Call<crate::types::BetaSheetsCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "beta.sheets.create_spreadsheet_job",
+            "beta.sheets.create",
         );
         request.path("/api/v1/beta/sheets/jobs");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Spreadsheet Jobs
+    ///
+    /// List spreadsheet parsing jobs.
+    ///
+    /// `GET /api/v1/beta/sheets/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let sheets = client.beta().sheets().list(llama_cloud::types::BetaSheetsListParams::default()).await?;
+    /// println!("{sheets:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "The API marks this operation as deprecated.")]
+    pub fn list(
+        &self,
+        params: crate::types::BetaSheetsListParams,
+    ) -> crate::Call<crate::types::BetaSheetsListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "beta.sheets.list",
+        );
+        request.path("/api/v1/beta/sheets/jobs");
+        request.query("include_results", &params.include_results);
+        request.query("status", &params.status);
+        request.query("job_ids", &params.job_ids);
+        request.query("configuration_id", &params.configuration_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("created_at_on_or_after", &params.created_at_on_or_after);
+        request.query("created_at_on_or_before", &params.created_at_on_or_before);
         crate::Call::json(self.client.clone(), request)
     }
     /// Get Spreadsheet Job
@@ -99,20 +99,20 @@ impl Sheets {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.beta().sheets().get_spreadsheet_job("spreadsheet_job_id", llama_cloud::types::BetaSheetsGetSpreadsheetJobParams::default()).await?;
+    /// let sheets = client.beta().sheets().get("spreadsheet_job_id", llama_cloud::types::BetaSheetsGetParams::default()).await?;
     /// println!("{}", sheets.id);
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn get_spreadsheet_job(
+    pub fn get(
         &self,
         spreadsheet_job_id: &str,
-        params: crate::types::BetaSheetsGetSpreadsheetJobParams,
-    ) -> crate::Call<crate::types::SpreadsheetJob> {
+        params: crate::types::BetaSheetsGetParams,
+    ) -> crate::Call<crate::types::BetaSheetsGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.sheets.get_spreadsheet_job",
+            "beta.sheets.get",
         );
         request.path("/api/v1/beta/sheets/jobs/");
         request.path_param("spreadsheet_job_id", &spreadsheet_job_id);
@@ -133,20 +133,20 @@ impl Sheets {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.beta().sheets().delete_spreadsheet_job("spreadsheet_job_id", llama_cloud::types::BetaSheetsDeleteSpreadsheetJobParams::default()).await?;
+    /// let sheets = client.beta().sheets().delete("spreadsheet_job_id", llama_cloud::types::BetaSheetsDeleteParams::default()).await?;
     /// println!("{sheets:?}");
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn delete_spreadsheet_job(
+    pub fn delete(
         &self,
         spreadsheet_job_id: &str,
-        params: crate::types::BetaSheetsDeleteSpreadsheetJobParams,
-    ) -> crate::Call<::serde_json::Value> {
+        params: crate::types::BetaSheetsDeleteParams,
+    ) -> crate::Call<crate::types::BetaSheetsDeleteResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
-            "beta.sheets.delete_spreadsheet_job",
+            "beta.sheets.delete",
         );
         request.path("/api/v1/beta/sheets/jobs/");
         request.path_param("spreadsheet_job_id", &spreadsheet_job_id);
@@ -166,7 +166,7 @@ impl Sheets {
         region_id: &str,
         region_type: crate::types::SpreadsheetResultType,
         params: crate::types::BetaSheetsGetResultRegionParams,
-    ) -> crate::Call<crate::types::PresignedUrl> {
+    ) -> crate::Call<crate::types::BetaSheetsGetResultRegionResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.sheets.get_result_region",

@@ -14,53 +14,18 @@ impl Split {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Split Jobs
-    ///
-    /// List document split jobs.
-    ///
-    /// `GET /api/v1/beta/split/jobs`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.beta().split().list_jobs(llama_cloud::types::BetaSplitListJobsParams::default()).await?;
-    /// println!("{split:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_jobs(
-        &self,
-        params: crate::types::BetaSplitListJobsParams,
-    ) -> crate::Call<crate::types::SplitJobQueryResponseBeta> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.split.list_jobs",
-        );
-        request.path("/api/v1/beta/split/jobs");
-        request.query("status", &params.status);
-        request.query("job_ids", &params.job_ids);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("created_at_on_or_after", &params.created_at_on_or_after);
-        request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Create Split Job
     ///
     /// Create a document split job.
     ///
     /// `POST /api/v1/beta/split/jobs`
-    pub fn create_job(
+    pub fn create(
         &self,
-        params: crate::types::BetaSplitCreateJobParams,
-    ) -> crate::Call<crate::types::SplitJobResponseBeta> {
+        params: crate::types::BetaSplitCreateParams,
+    ) -> crate::Call<crate::types::BetaSplitCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "beta.split.create_job",
+            "beta.split.create",
         );
         request.path("/api/v1/beta/split/jobs");
         request.query("project_id", &params.project_id);
@@ -79,24 +44,59 @@ impl Split {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.beta().split().get_job("split_job_id", llama_cloud::types::BetaSplitGetJobParams::default()).await?;
+    /// let split = client.beta().split().get("split_job_id", llama_cloud::types::BetaSplitGetParams::default()).await?;
     /// println!("{}", split.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job(
+    pub fn get(
         &self,
         split_job_id: &str,
-        params: crate::types::BetaSplitGetJobParams,
-    ) -> crate::Call<crate::types::SplitJobResponseBeta> {
+        params: crate::types::BetaSplitGetParams,
+    ) -> crate::Call<crate::types::BetaSplitGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.split.get_job",
+            "beta.split.get",
         );
         request.path("/api/v1/beta/split/jobs/");
         request.path_param("split_job_id", &split_job_id);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Split Jobs
+    ///
+    /// List document split jobs.
+    ///
+    /// `GET /api/v1/beta/split/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let split = client.beta().split().list(llama_cloud::types::BetaSplitListParams::default()).await?;
+    /// println!("{split:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::BetaSplitListParams,
+    ) -> crate::Call<crate::types::BetaSplitListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "beta.split.list",
+        );
+        request.path("/api/v1/beta/split/jobs");
+        request.query("status", &params.status);
+        request.query("job_ids", &params.job_ids);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("created_at_on_or_after", &params.created_at_on_or_after);
+        request.query("created_at_on_or_before", &params.created_at_on_or_before);
         crate::Call::json(self.client.clone(), request)
     }
 }

@@ -23,8 +23,8 @@ impl UsageMetrics {
     /// `GET /api/v1/beta/usage-metrics/aggregate`
     pub fn aggregate(
         &self,
-        params: crate::types::BetaUsageMetricsAggregateParams,
-    ) -> crate::Call<crate::types::UsageMetricAggregateResponse> {
+        params: crate::types::UsageMetricsAggregateParams,
+    ) -> crate::Call<crate::types::UsageMetricsAggregateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.usage_metrics.aggregate",
@@ -58,15 +58,15 @@ impl UsageMetrics {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let usage_metrics = client.beta().usage_metrics().list(llama_cloud::types::BetaUsageMetricsListParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
+    /// let usage_metrics = client.beta().usage_metrics().list(llama_cloud::types::UsageMetricsListParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
     /// println!("{usage_metrics:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
-        params: crate::types::BetaUsageMetricsListParams,
-    ) -> crate::Call<crate::types::UsageMetricQueryResponse> {
+        params: crate::types::UsageMetricsListParams,
+    ) -> crate::Call<crate::types::UsageMetricsListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.usage_metrics.list",

@@ -25,43 +25,90 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().list("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// let data_sources = client.pipelines().data_sources().get_data_sources("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{data_sources:?}");
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn list(
+    pub fn get_data_sources(
         &self,
         pipeline_id: &str,
-    ) -> crate::Call<Vec<crate::types::PipelineDataSource>> {
+    ) -> crate::Call<crate::types::DataSourcesGetDataSourcesResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "pipelines.data_sources.list",
+            "pipelines.data_sources.get_data_sources",
         );
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
         request.path("/data-sources");
         crate::Call::json(self.client.clone(), request)
     }
-    /// Add Data Sources To Pipeline
+    /// Get Pipeline Data Source Status
     ///
-    /// Add data sources to a pipeline.
+    /// Get the status of a data source for a pipeline.
     ///
-    /// `PUT /api/v1/pipelines/{pipeline_id}/data-sources`
+    /// `GET /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sources = client.pipelines().data_sources().get_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// println!("{data_sources:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn add(
+    pub fn get_status(
         &self,
         pipeline_id: &str,
-        params: crate::types::PipelinesDataSourcesAddParams,
-    ) -> crate::Call<Vec<crate::types::PipelineDataSource>> {
+        data_source_id: &str,
+    ) -> crate::Call<crate::types::DataSourcesGetStatusResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "pipelines.data_sources.add",
+            ::reqwest::Method::GET,
+            "pipelines.data_sources.get_status",
         );
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
-        request.path("/data-sources");
+        request.path("/data-sources/");
+        request.path_param("data_source_id", &data_source_id);
+        request.path("/status");
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Sync Pipeline Data Source
+    ///
+    /// Run incremental ingestion: pull upstream changes from the data source into the data sink.
+    ///
+    /// `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sources = client.pipelines().data_sources().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DataSourcesSyncParams::default()).await?;
+    /// println!("{}", data_sources.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "The API marks this operation as deprecated.")]
+    pub fn sync(
+        &self,
+        pipeline_id: &str,
+        data_source_id: &str,
+        params: crate::types::DataSourcesSyncParams,
+    ) -> crate::Call<crate::types::DataSourcesSyncResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "pipelines.data_sources.sync",
+        );
+        request.path("/api/v1/pipelines/");
+        request.path_param("pipeline_id", &pipeline_id);
+        request.path("/data-sources/");
+        request.path_param("data_source_id", &data_source_id);
+        request.path("/sync");
         request.json(&params.body);
         crate::Call::json(self.client.clone(), request)
     }
@@ -87,7 +134,7 @@ impl DataSources {
         pipeline_id: &str,
         data_source_id: &str,
         params: crate::types::PipelinesDataSourcesUpdateParams,
-    ) -> crate::Call<crate::types::PipelineDataSource> {
+    ) -> crate::Call<crate::types::PipelinesDataSourcesUpdateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.data_sources.update",
@@ -99,72 +146,25 @@ impl DataSources {
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
-    /// Sync Pipeline Data Source
+    /// Add Data Sources To Pipeline
     ///
-    /// Run incremental ingestion: pull upstream changes from the data source into the data sink.
+    /// Add data sources to a pipeline.
     ///
-    /// `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesDataSourcesSyncParams::default()).await?;
-    /// println!("{}", data_sources.id);
-    /// # Ok(())
-    /// # }
-    /// ```
+    /// `PUT /api/v1/pipelines/{pipeline_id}/data-sources`
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn sync(
+    pub fn update_data_sources(
         &self,
         pipeline_id: &str,
-        data_source_id: &str,
-        params: crate::types::PipelinesDataSourcesSyncParams,
-    ) -> crate::Call<crate::types::Pipeline> {
+        params: crate::types::DataSourcesUpdateDataSourcesParams,
+    ) -> crate::Call<crate::types::DataSourcesUpdateDataSourcesResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "pipelines.data_sources.sync",
+            ::reqwest::Method::PUT,
+            "pipelines.data_sources.update_data_sources",
         );
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
-        request.path("/data-sources/");
-        request.path_param("data_source_id", &data_source_id);
-        request.path("/sync");
+        request.path("/data-sources");
         request.json(&params.body);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Pipeline Data Source Status
-    ///
-    /// Get the status of a data source for a pipeline.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/status`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.pipelines().data_sources().get_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
-    /// println!("{data_sources:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn get_status(
-        &self,
-        pipeline_id: &str,
-        data_source_id: &str,
-    ) -> crate::Call<crate::types::ManagedIngestionStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.data_sources.get_status",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/data-sources/");
-        request.path_param("data_source_id", &data_source_id);
-        request.path("/status");
         crate::Call::json(self.client.clone(), request)
     }
 }

@@ -14,163 +14,25 @@ impl Files {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Pipeline Files2
-    ///
-    /// List files for a pipeline with optional filtering, sorting, and pagination.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/files2`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().list_files2("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesListFiles2Params::default()).await?;
-    /// println!("{files:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn list_files2(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesFilesListFiles2Params,
-    ) -> crate::Call<crate::types::PaginatedListPipelineFilesResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.files.list_files2",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/files2");
-        request.query("data_source_id", &params.data_source_id);
-        request.query("only_manually_uploaded", &params.only_manually_uploaded);
-        request.query("file_name_contains", &params.file_name_contains);
-        request.query("statuses", &params.statuses);
-        request.query("limit", &params.limit);
-        request.query("offset", &params.offset);
-        request.query("order_by", &params.order_by);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Pipeline File Status Counts
-    ///
-    /// Get files for a pipeline.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/files/status-counts`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().get_status_counts("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesGetStatusCountsParams::default()).await?;
-    /// println!("{files:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn get_status_counts(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesFilesGetStatusCountsParams,
-    ) -> crate::Call<crate::types::FileCountByStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.files.get_status_counts",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/files/status-counts");
-        request.query("data_source_id", &params.data_source_id);
-        request.query("only_manually_uploaded", &params.only_manually_uploaded);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Pipeline File Status
-    ///
-    /// Get status of a file for a pipeline.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/files/{file_id}/status`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().get_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
-    /// println!("{files:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn get_status(
-        &self,
-        pipeline_id: &str,
-        file_id: &str,
-    ) -> crate::Call<crate::types::ManagedIngestionStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.files.get_status",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/files/");
-        request.path_param("file_id", &file_id);
-        request.path("/status");
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Add Files To Pipeline Api
     ///
     /// Add files to a pipeline.
     ///
     /// `PUT /api/v1/pipelines/{pipeline_id}/files`
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn add(
+    pub fn create(
         &self,
         pipeline_id: &str,
-        params: crate::types::PipelinesFilesAddParams,
-    ) -> crate::Call<Vec<crate::types::PipelineFile>> {
+        params: crate::types::PipelinesFilesCreateParams,
+    ) -> crate::Call<crate::types::PipelinesFilesCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::PUT,
-            "pipelines.files.add",
+            "pipelines.files.create",
         );
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
         request.path("/files");
         request.json(&params.body);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Update Pipeline File
-    ///
-    /// Update a file for a pipeline.
-    ///
-    /// `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesUpdateParams::default()).await?;
-    /// println!("{}", files.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn update(
-        &self,
-        pipeline_id: &str,
-        file_id: &str,
-        params: crate::types::PipelinesFilesUpdateParams,
-    ) -> crate::Call<crate::types::PipelineFile> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "pipelines.files.update",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/files/");
-        request.path_param("file_id", &file_id);
-        request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
     /// Delete Pipeline File
@@ -200,64 +62,142 @@ impl Files {
         request.path_param("file_id", &file_id);
         crate::Call::empty(self.client.clone(), request)
     }
-    /// Import Pipeline Metadata
+    /// Get Pipeline File Status
     ///
-    /// Import metadata for a pipeline.
+    /// Get status of a file for a pipeline.
     ///
-    /// `PUT /api/v1/pipelines/{pipeline_id}/metadata`
+    /// `GET /api/v1/pipelines/{pipeline_id}/files/{file_id}/status`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().import_metadata("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesImportMetadataParams::new(llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
+    /// let files = client.pipelines().files().get_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn import_metadata(
+    pub fn get_status(
         &self,
         pipeline_id: &str,
-        params: crate::types::PipelinesFilesImportMetadataParams,
-    ) -> crate::Call<::std::collections::BTreeMap<String, String>> {
+        file_id: &str,
+    ) -> crate::Call<crate::types::FilesGetStatusResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "pipelines.files.import_metadata",
+            ::reqwest::Method::GET,
+            "pipelines.files.get_status",
         );
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
-        request.path("/metadata");
-        let mut form = crate::request::Multipart::default();
-        form.file("upload_file", &params.upload_file);
-        request.multipart(form);
+        request.path("/files/");
+        request.path_param("file_id", &file_id);
+        request.path("/status");
         crate::Call::json(self.client.clone(), request)
     }
-    /// Delete Pipeline Files Metadata
+    /// Get Pipeline File Status Counts
     ///
-    /// Delete metadata for all files in a pipeline.
+    /// Get files for a pipeline.
     ///
-    /// `DELETE /api/v1/pipelines/{pipeline_id}/metadata`
+    /// `GET /api/v1/pipelines/{pipeline_id}/files/status-counts`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().files().delete_metadata("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// let files = client.pipelines().files().get_status_counts("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::FilesGetStatusCountsParams::default()).await?;
+    /// println!("{files:?}");
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn delete_metadata(&self, pipeline_id: &str) -> crate::Call<()> {
+    pub fn get_status_counts(
+        &self,
+        pipeline_id: &str,
+        params: crate::types::FilesGetStatusCountsParams,
+    ) -> crate::Call<crate::types::FilesGetStatusCountsResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::DELETE,
-            "pipelines.files.delete_metadata",
+            ::reqwest::Method::GET,
+            "pipelines.files.get_status_counts",
         );
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
-        request.path("/metadata");
-        crate::Call::empty(self.client.clone(), request)
+        request.path("/files/status-counts");
+        request.query("data_source_id", &params.data_source_id);
+        request.query("only_manually_uploaded", &params.only_manually_uploaded);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Pipeline Files2
+    ///
+    /// List files for a pipeline with optional filtering, sorting, and pagination.
+    ///
+    /// `GET /api/v1/pipelines/{pipeline_id}/files2`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let files = client.pipelines().files().list("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesListParams::default()).await?;
+    /// println!("{files:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "The API marks this operation as deprecated.")]
+    pub fn list(
+        &self,
+        pipeline_id: &str,
+        params: crate::types::PipelinesFilesListParams,
+    ) -> crate::Call<crate::types::PipelinesFilesListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "pipelines.files.list",
+        );
+        request.path("/api/v1/pipelines/");
+        request.path_param("pipeline_id", &pipeline_id);
+        request.path("/files2");
+        request.query("data_source_id", &params.data_source_id);
+        request.query("only_manually_uploaded", &params.only_manually_uploaded);
+        request.query("file_name_contains", &params.file_name_contains);
+        request.query("statuses", &params.statuses);
+        request.query("limit", &params.limit);
+        request.query("offset", &params.offset);
+        request.query("order_by", &params.order_by);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Update Pipeline File
+    ///
+    /// Update a file for a pipeline.
+    ///
+    /// `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let files = client.pipelines().files().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::FilesUpdateParams::default()).await?;
+    /// println!("{}", files.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "The API marks this operation as deprecated.")]
+    pub fn update(
+        &self,
+        pipeline_id: &str,
+        file_id: &str,
+        params: crate::types::FilesUpdateParams,
+    ) -> crate::Call<crate::types::FilesUpdateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::PUT,
+            "pipelines.files.update",
+        );
+        request.path("/api/v1/pipelines/");
+        request.path_param("pipeline_id", &pipeline_id);
+        request.path("/files/");
+        request.path_param("file_id", &file_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
     }
 }

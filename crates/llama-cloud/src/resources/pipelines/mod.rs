@@ -5,8 +5,16 @@
 //! Methods of one resource.
 /// Operations under `pipelines.data_sources`.
 pub mod data_sources;
+/// Operations under `pipelines.documents`.
+pub mod documents;
 /// Operations under `pipelines.files`.
 pub mod files;
+/// Operations under `pipelines.images`.
+pub mod images;
+/// Operations under `pipelines.metadata`.
+pub mod metadata;
+/// Operations under `pipelines.sync`.
+pub mod sync;
 /// Operations under `pipelines`.
 ///
 /// Reached with `client.pipelines()`.
@@ -23,77 +31,30 @@ impl Pipelines {
     pub fn data_sources(&self) -> self::data_sources::DataSources {
         self::data_sources::DataSources::new(self.client.clone())
     }
+    /// Operations under `pipelines.documents`.
+    #[must_use]
+    pub fn documents(&self) -> self::documents::Documents {
+        self::documents::Documents::new(self.client.clone())
+    }
     /// Operations under `pipelines.files`.
     #[must_use]
     pub fn files(&self) -> self::files::Files {
         self::files::Files::new(self.client.clone())
     }
-    /// Search Pipelines
-    ///
-    /// Search for pipelines by name, type, or project.
-    ///
-    /// `GET /api/v1/pipelines`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().search(llama_cloud::types::PipelinesSearchParams::default()).await?;
-    /// println!("{pipelines:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn search(
-        &self,
-        params: crate::types::PipelinesSearchParams,
-    ) -> crate::Call<Vec<crate::types::Pipeline>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.search",
-        );
-        request.path("/api/v1/pipelines");
-        request.query("project_id", &params.project_id);
-        request.query("project_name", &params.project_name);
-        request.query("pipeline_name", &params.pipeline_name);
-        request.query("pipeline_type", &params.pipeline_type);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
+    /// Operations under `pipelines.images`.
+    #[must_use]
+    pub fn images(&self) -> self::images::Images {
+        self::images::Images::new(self.client.clone())
     }
-    /// Upsert Pipeline
-    ///
-    /// Upsert a pipeline.
-    ///
-    /// Updates the pipeline if one with the same name and project
-    /// already exists, otherwise creates a new one.
-    ///
-    /// `PUT /api/v1/pipelines`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().upsert(llama_cloud::types::PipelinesUpsertParams::new("name")).await?;
-    /// println!("{}", pipelines.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn upsert(
-        &self,
-        params: crate::types::PipelinesUpsertParams,
-    ) -> crate::Call<crate::types::Pipeline> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "pipelines.upsert",
-        );
-        request.path("/api/v1/pipelines");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
+    /// Operations under `pipelines.metadata`.
+    #[must_use]
+    pub fn metadata(&self) -> self::metadata::Metadata {
+        self::metadata::Metadata::new(self.client.clone())
+    }
+    /// Operations under `pipelines.sync`.
+    #[must_use]
+    pub fn sync(&self) -> self::sync::Sync {
+        self::sync::Sync::new(self.client.clone())
     }
     /// Create Pipeline
     ///
@@ -119,7 +80,7 @@ impl Pipelines {
     pub fn create(
         &self,
         params: crate::types::PipelinesCreateParams,
-    ) -> crate::Call<crate::types::Pipeline> {
+    ) -> crate::Call<crate::types::PipelinesCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.create",
@@ -127,63 +88,6 @@ impl Pipelines {
         request.path("/api/v1/pipelines");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Pipeline
-    ///
-    /// Get a pipeline by ID.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
-    /// println!("{}", pipelines.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn retrieve(&self, pipeline_id: &str) -> crate::Call<crate::types::Pipeline> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.retrieve",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Update Existing Pipeline
-    ///
-    /// Update an existing pipeline's configuration.
-    ///
-    /// `PUT /api/v1/pipelines/{pipeline_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().update_existing("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesUpdateExistingParams::default()).await?;
-    /// println!("{}", pipelines.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn update_existing(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesUpdateExistingParams,
-    ) -> crate::Call<crate::types::Pipeline> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "pipelines.update_existing",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
@@ -215,6 +119,35 @@ impl Pipelines {
         request.path_param("pipeline_id", &pipeline_id);
         crate::Call::empty(self.client.clone(), request)
     }
+    /// Get Pipeline
+    ///
+    /// Get a pipeline by ID.
+    ///
+    /// `GET /api/v1/pipelines/{pipeline_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let pipelines = client.pipelines().get("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// println!("{}", pipelines.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "The API marks this operation as deprecated.")]
+    pub fn get(
+        &self,
+        pipeline_id: &str,
+    ) -> crate::Call<crate::types::PipelinesGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "pipelines.get",
+        );
+        request.path("/api/v1/pipelines/");
+        request.path_param("pipeline_id", &pipeline_id);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// Get Pipeline Status
     ///
     /// Get the ingestion status of a managed pipeline.
@@ -239,7 +172,7 @@ impl Pipelines {
         &self,
         pipeline_id: &str,
         params: crate::types::PipelinesGetStatusParams,
-    ) -> crate::Call<crate::types::ManagedIngestionStatusResponse> {
+    ) -> crate::Call<crate::types::PipelinesGetStatusResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.get_status",
@@ -250,61 +183,140 @@ impl Pipelines {
         request.query("full_details", &params.full_details);
         crate::Call::json(self.client.clone(), request)
     }
-    /// Sync Pipeline
+    /// Search Pipelines
     ///
-    /// Trigger an incremental sync for a managed pipeline.
+    /// Search for pipelines by name, type, or project.
     ///
-    /// Processes new and updated documents from data sources and
-    /// files, then updates the index for retrieval.
-    ///
-    /// `POST /api/v1/pipelines/{pipeline_id}/sync`
+    /// `GET /api/v1/pipelines`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().sync("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
-    /// println!("{}", pipelines.id);
+    /// let pipelines = client.pipelines().list(llama_cloud::types::PipelinesListParams::default()).await?;
+    /// println!("{pipelines:?}");
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn sync(&self, pipeline_id: &str) -> crate::Call<crate::types::Pipeline> {
+    pub fn list(
+        &self,
+        params: crate::types::PipelinesListParams,
+    ) -> crate::Call<crate::types::PipelinesListResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "pipelines.sync",
+            ::reqwest::Method::GET,
+            "pipelines.list",
         );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/sync");
+        request.path("/api/v1/pipelines");
+        request.query("project_id", &params.project_id);
+        request.query("project_name", &params.project_name);
+        request.query("pipeline_name", &params.pipeline_name);
+        request.query("pipeline_type", &params.pipeline_type);
+        request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
-    /// Cancel Pipeline Sync
+    /// Run Search
     ///
-    /// Cancel all running sync jobs for a pipeline.
+    /// Run a retrieval query against a managed pipeline.
     ///
-    /// `POST /api/v1/pipelines/{pipeline_id}/sync/cancel`
+    /// Searches the pipeline's vector store using the provided query
+    /// and retrieval parameters. Supports dense, sparse, and hybrid
+    /// search modes with configurable top-k and reranking.
+    ///
+    /// `POST /api/v1/pipelines/{pipeline_id}/retrieve`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().cancel_sync("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// let pipelines = client.pipelines().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesRetrieveParams::new("query")).await?;
+    /// println!("{}", pipelines.pipeline_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "The API marks this operation as deprecated.")]
+    pub fn retrieve(
+        &self,
+        pipeline_id: &str,
+        params: crate::types::PipelinesRetrieveParams,
+    ) -> crate::Call<crate::types::PipelinesRetrieveResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "pipelines.retrieve",
+        );
+        request.path("/api/v1/pipelines/");
+        request.path_param("pipeline_id", &pipeline_id);
+        request.path("/retrieve");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Update Existing Pipeline
+    ///
+    /// Update an existing pipeline's configuration.
+    ///
+    /// `PUT /api/v1/pipelines/{pipeline_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let pipelines = client.pipelines().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesUpdateParams::default()).await?;
     /// println!("{}", pipelines.id);
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn cancel_sync(&self, pipeline_id: &str) -> crate::Call<crate::types::Pipeline> {
+    pub fn update(
+        &self,
+        pipeline_id: &str,
+        params: crate::types::PipelinesUpdateParams,
+    ) -> crate::Call<crate::types::PipelinesUpdateResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "pipelines.cancel_sync",
+            ::reqwest::Method::PUT,
+            "pipelines.update",
         );
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
-        request.path("/sync/cancel");
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Upsert Pipeline
+    ///
+    /// Upsert a pipeline.
+    ///
+    /// Updates the pipeline if one with the same name and project
+    /// already exists, otherwise creates a new one.
+    ///
+    /// `PUT /api/v1/pipelines`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let pipelines = client.pipelines().upsert(llama_cloud::types::PipelinesUpsertParams::new("name")).await?;
+    /// println!("{}", pipelines.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "The API marks this operation as deprecated.")]
+    pub fn upsert(
+        &self,
+        params: crate::types::PipelinesUpsertParams,
+    ) -> crate::Call<crate::types::PipelinesUpsertResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::PUT,
+            "pipelines.upsert",
+        );
+        request.path("/api/v1/pipelines");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
     /// Force Delete Pipeline
@@ -351,7 +363,10 @@ impl Pipelines {
     /// # }
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn copy(&self, pipeline_id: &str) -> crate::Call<crate::types::Pipeline> {
+    pub fn copy(
+        &self,
+        pipeline_id: &str,
+    ) -> crate::Call<crate::types::PipelinesCopyResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.copy",
@@ -359,44 +374,6 @@ impl Pipelines {
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
         request.path("/copy");
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Run Search
-    ///
-    /// Run a retrieval query against a managed pipeline.
-    ///
-    /// Searches the pipeline's vector store using the provided query
-    /// and retrieval parameters. Supports dense, sparse, and hybrid
-    /// search modes with configurable top-k and reranking.
-    ///
-    /// `POST /api/v1/pipelines/{pipeline_id}/retrieve`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().run_search("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesRunSearchParams::new("query")).await?;
-    /// println!("{}", pipelines.pipeline_id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn run_search(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesRunSearchParams,
-    ) -> crate::Call<crate::types::RetrieveResults> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "pipelines.run_search",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/retrieve");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
     /// Get Playground Session
@@ -419,7 +396,7 @@ impl Pipelines {
     pub fn get_playground_session(
         &self,
         pipeline_id: &str,
-    ) -> crate::Call<crate::types::PlaygroundSession> {
+    ) -> crate::Call<crate::types::PipelinesGetPlaygroundSessionResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.get_playground_session",
@@ -453,7 +430,7 @@ impl Pipelines {
         &self,
         pipeline_id: &str,
         params: crate::types::PipelinesChatParams,
-    ) -> crate::Call<::serde_json::Value> {
+    ) -> crate::Call<crate::types::PipelinesChatResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.chat",
@@ -462,328 +439,6 @@ impl Pipelines {
         request.path_param("pipeline_id", &pipeline_id);
         request.path("/chat");
         request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// List Pipeline Documents
-    ///
-    /// Return a list of documents for a pipeline.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/documents`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().list_documents("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesListDocumentsParams::default()).await?;
-    /// println!("{pipelines:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn list_documents(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesListDocumentsParams,
-    ) -> crate::Call<Vec<crate::types::CloudDocument>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.list_documents",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents");
-        request.query("skip", &params.skip);
-        request.query("limit", &params.limit);
-        request.query("file_id", &params.file_id);
-        request.query("only_direct_upload", &params.only_direct_upload);
-        request
-            .query(
-                "only_api_data_source_documents",
-                &params.only_api_data_source_documents,
-            );
-        request.query("status_refresh_policy", &params.status_refresh_policy);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Upsert Batch Pipeline Documents
-    ///
-    /// Batch create or update a document for a pipeline.
-    ///
-    /// `PUT /api/v1/pipelines/{pipeline_id}/documents`
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn upsert_batch_documents(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesUpsertBatchDocumentsParams,
-    ) -> crate::Call<Vec<crate::types::CloudDocument>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::PUT,
-            "pipelines.upsert_batch_documents",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents");
-        request.json(&params.body);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Create Batch Pipeline Documents
-    ///
-    /// Batch create documents for a pipeline.
-    ///
-    /// `POST /api/v1/pipelines/{pipeline_id}/documents`
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn create_batch_documents(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesCreateBatchDocumentsParams,
-    ) -> crate::Call<Vec<crate::types::CloudDocument>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "pipelines.create_batch_documents",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents");
-        request.json(&params.body);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Paginated List Pipeline Documents
-    ///
-    /// Return a list of documents for a pipeline.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/documents/paginated`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().paginated_list_documents("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesPaginatedListDocumentsParams::default()).await?;
-    /// println!("{pipelines:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn paginated_list_documents(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesPaginatedListDocumentsParams,
-    ) -> crate::Call<crate::types::PaginatedListCloudDocumentsResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.paginated_list_documents",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents/paginated");
-        request.query("skip", &params.skip);
-        request.query("limit", &params.limit);
-        request.query("file_id", &params.file_id);
-        request.query("only_direct_upload", &params.only_direct_upload);
-        request
-            .query(
-                "only_api_data_source_documents",
-                &params.only_api_data_source_documents,
-            );
-        request.query("status_refresh_policy", &params.status_refresh_policy);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Pipeline Document Status Counts
-    ///
-    /// Count the documents in a pipeline, grouped by ingestion status.
-    ///
-    /// Counts reflect each document's last recorded status rather than a freshly computed one, so a document that changed status in the last few moments may still be counted under its previous one. Use `GET /pipelines/{pipeline_id}/documents/{document_id}/status` when a single document's status has to be up to the moment.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/documents/status-counts`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_document_status_counts("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesGetDocumentStatusCountsParams::default()).await?;
-    /// println!("{}", pipelines.pipeline_id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn get_document_status_counts(
-        &self,
-        pipeline_id: &str,
-        params: crate::types::PipelinesGetDocumentStatusCountsParams,
-    ) -> crate::Call<crate::types::DocumentCountByStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.get_document_status_counts",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents/status-counts");
-        request.query("file_id", &params.file_id);
-        request.query("data_source_id", &params.data_source_id);
-        request.query("only_direct_upload", &params.only_direct_upload);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Pipeline Document
-    ///
-    /// Return a single document for a pipeline.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_document("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
-    /// println!("{}", pipelines.text);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn get_document(
-        &self,
-        pipeline_id: &str,
-        document_id: &str,
-    ) -> crate::Call<crate::types::CloudDocument> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.get_document",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents/");
-        request.path_param("document_id", &document_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Delete Pipeline Document
-    ///
-    /// Delete a document from a pipeline; runs async (vectors first, then MongoDB record).
-    ///
-    /// `DELETE /api/v1/pipelines/{pipeline_id}/documents/{document_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// client.pipelines().delete_document("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn delete_document(
-        &self,
-        pipeline_id: &str,
-        document_id: &str,
-    ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::DELETE,
-            "pipelines.delete_document",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents/");
-        request.path_param("document_id", &document_id);
-        crate::Call::empty(self.client.clone(), request)
-    }
-    /// Get Pipeline Document Status
-    ///
-    /// Return a single document for a pipeline.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/status`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().get_document_status("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
-    /// println!("{pipelines:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn get_document_status(
-        &self,
-        pipeline_id: &str,
-        document_id: &str,
-    ) -> crate::Call<crate::types::ManagedIngestionStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.get_document_status",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents/");
-        request.path_param("document_id", &document_id);
-        request.path("/status");
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Sync Pipeline Document
-    ///
-    /// Sync a specific document for a pipeline.
-    ///
-    /// `POST /api/v1/pipelines/{pipeline_id}/documents/{document_id}/sync`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().sync_document("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
-    /// println!("{pipelines:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn sync_document(
-        &self,
-        pipeline_id: &str,
-        document_id: &str,
-    ) -> crate::Call<::serde_json::Value> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "pipelines.sync_document",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents/");
-        request.path_param("document_id", &document_id);
-        request.path("/sync");
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// List Pipeline Document Chunks
-    ///
-    /// Return a list of chunks for a pipeline document.
-    ///
-    /// `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/chunks`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let pipelines = client.pipelines().list_document_chunks("3fa85f64-5717-4562-b3fc-2c963f66afa6", "document_id").await?;
-    /// println!("{pipelines:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
-    pub fn list_document_chunks(
-        &self,
-        pipeline_id: &str,
-        document_id: &str,
-    ) -> crate::Call<Vec<crate::types::TextNode>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "pipelines.list_document_chunks",
-        );
-        request.path("/api/v1/pipelines/");
-        request.path_param("pipeline_id", &pipeline_id);
-        request.path("/documents/");
-        request.path_param("document_id", &document_id);
-        request.path("/chunks");
         crate::Call::json(self.client.clone(), request)
     }
 }

@@ -14,48 +14,6 @@ impl Files {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Directory Files
-    ///
-    /// List all files within the specified directory with optional filtering and pagination.
-    ///
-    /// `GET /api/v1/beta/directories/{directory_id}/files`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().directories().files().list("directory_id", llama_cloud::types::BetaDirectoriesFilesListParams::default()).await?;
-    /// println!("{files:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list(
-        &self,
-        directory_id: &str,
-        params: crate::types::BetaDirectoriesFilesListParams,
-    ) -> crate::Call<crate::types::DirectoryFileQueryResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.directories.files.list",
-        );
-        request.path("/api/v1/beta/directories/");
-        request.path_param("directory_id", &directory_id);
-        request.path("/files");
-        request.query("expand", &params.expand);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.query("display_name", &params.display_name);
-        request.query("display_name_contains", &params.display_name_contains);
-        request.query("unique_id", &params.unique_id);
-        request.query("file_id", &params.file_id);
-        request.query("include_deleted", &params.include_deleted);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("updated_at_on_or_after", &params.updated_at_on_or_after);
-        request.query("updated_at_on_or_before", &params.updated_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
-    }
     /// Add Directory File
     ///
     /// Create a new file within the specified directory; the directory must exist in the project and `file_id` must reference an existing file.
@@ -67,7 +25,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().directories().files().add("directory_id", llama_cloud::types::BetaDirectoriesFilesAddParams::new("file_id")).await?;
+    /// let files = client.beta().directories().files().add("directory_id", llama_cloud::types::FilesAddParams::new("file_id")).await?;
     /// println!("{}", files.id);
     /// # Ok(())
     /// # }
@@ -75,8 +33,8 @@ impl Files {
     pub fn add(
         &self,
         directory_id: &str,
-        params: crate::types::BetaDirectoriesFilesAddParams,
-    ) -> crate::Call<crate::types::DirectoryFileResponse> {
+        params: crate::types::FilesAddParams,
+    ) -> crate::Call<crate::types::FilesAddResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.directories.files.add",
@@ -87,80 +45,6 @@ impl Files {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Upload File To Directory
-    ///
-    /// Upload a file and create its directory entry in one call; `unique_id` / `display_name` default to values derived from file metadata.
-    ///
-    /// `POST /api/v1/beta/directories/{directory_id}/files/upload`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().directories().files().upload("directory_id", llama_cloud::types::BetaDirectoriesFilesUploadParams::new(llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
-    /// println!("{}", files.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn upload(
-        &self,
-        directory_id: &str,
-        params: crate::types::BetaDirectoriesFilesUploadParams,
-    ) -> crate::Call<crate::types::DirectoryFileResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "beta.directories.files.upload",
-        );
-        request.path("/api/v1/beta/directories/");
-        request.path_param("directory_id", &directory_id);
-        request.path("/files/upload");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        let mut form = crate::request::Multipart::default();
-        form.file("upload_file", &params.upload_file);
-        form.text("unique_id", &params.unique_id);
-        form.text("display_name", &params.display_name);
-        form.text("external_file_id", &params.external_file_id);
-        form.text("metadata", &params.metadata);
-        request.multipart(form);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Directory File
-    ///
-    /// Get a directory file by `directory_file_id`; to look up by `unique_id`, use the list endpoint with a filter.
-    ///
-    /// `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().directories().files().retrieve("directory_id", "directory_file_id", llama_cloud::types::BetaDirectoriesFilesRetrieveParams::default()).await?;
-    /// println!("{}", files.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn retrieve(
-        &self,
-        directory_id: &str,
-        directory_file_id: &str,
-        params: crate::types::BetaDirectoriesFilesRetrieveParams,
-    ) -> crate::Call<crate::types::DirectoryFileResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.directories.files.retrieve",
-        );
-        request.path("/api/v1/beta/directories/");
-        request.path_param("directory_id", &directory_id);
-        request.path("/files/");
-        request.path_param("directory_file_id", &directory_file_id);
-        request.query("expand", &params.expand);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Delete Directory File
@@ -196,6 +80,83 @@ impl Files {
         request.query("organization_id", &params.organization_id);
         crate::Call::empty(self.client.clone(), request)
     }
+    /// Get Directory File
+    ///
+    /// Get a directory file by `directory_file_id`; to look up by `unique_id`, use the list endpoint with a filter.
+    ///
+    /// `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let files = client.beta().directories().files().get("directory_id", "directory_file_id", llama_cloud::types::FilesGetParams::default()).await?;
+    /// println!("{}", files.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
+        &self,
+        directory_id: &str,
+        directory_file_id: &str,
+        params: crate::types::FilesGetParams,
+    ) -> crate::Call<crate::types::FilesGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "beta.directories.files.get",
+        );
+        request.path("/api/v1/beta/directories/");
+        request.path_param("directory_id", &directory_id);
+        request.path("/files/");
+        request.path_param("directory_file_id", &directory_file_id);
+        request.query("expand", &params.expand);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Directory Files
+    ///
+    /// List all files within the specified directory with optional filtering and pagination.
+    ///
+    /// `GET /api/v1/beta/directories/{directory_id}/files`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let files = client.beta().directories().files().list("directory_id", llama_cloud::types::BetaDirectoriesFilesListParams::default()).await?;
+    /// println!("{files:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        directory_id: &str,
+        params: crate::types::BetaDirectoriesFilesListParams,
+    ) -> crate::Call<crate::types::BetaDirectoriesFilesListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "beta.directories.files.list",
+        );
+        request.path("/api/v1/beta/directories/");
+        request.path_param("directory_id", &directory_id);
+        request.path("/files");
+        request.query("expand", &params.expand);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.query("display_name", &params.display_name);
+        request.query("display_name_contains", &params.display_name_contains);
+        request.query("unique_id", &params.unique_id);
+        request.query("file_id", &params.file_id);
+        request.query("include_deleted", &params.include_deleted);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("updated_at_on_or_after", &params.updated_at_on_or_after);
+        request.query("updated_at_on_or_before", &params.updated_at_on_or_before);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// Update Directory File
     ///
     /// Update directory-file metadata by `directory_file_id`; set `directory_id` to move the file to a different directory. To resolve from `unique_id`, list with a filter first.
@@ -217,7 +178,7 @@ impl Files {
         directory_id: &str,
         directory_file_id: &str,
         params: crate::types::BetaDirectoriesFilesUpdateParams,
-    ) -> crate::Call<crate::types::DirectoryFileResponse> {
+    ) -> crate::Call<crate::types::BetaDirectoriesFilesUpdateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::PATCH,
             "beta.directories.files.update",
@@ -231,6 +192,45 @@ impl Files {
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
+    /// Upload File To Directory
+    ///
+    /// Upload a file and create its directory entry in one call; `unique_id` / `display_name` default to values derived from file metadata.
+    ///
+    /// `POST /api/v1/beta/directories/{directory_id}/files/upload`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let files = client.beta().directories().files().upload("directory_id", llama_cloud::types::FilesUploadParams::new(llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
+    /// println!("{}", files.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload(
+        &self,
+        directory_id: &str,
+        params: crate::types::FilesUploadParams,
+    ) -> crate::Call<crate::types::FilesUploadResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "beta.directories.files.upload",
+        );
+        request.path("/api/v1/beta/directories/");
+        request.path_param("directory_id", &directory_id);
+        request.path("/files/upload");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        let mut form = crate::request::Multipart::default();
+        form.file("upload_file", &params.upload_file);
+        form.text("unique_id", &params.unique_id);
+        form.text("display_name", &params.display_name);
+        form.text("external_file_id", &params.external_file_id);
+        form.text("metadata", &params.metadata);
+        request.multipart(form);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// Bulk Delete Directory Files
     ///
     /// Delete up to 100 files from the specified directory; all must belong to it.
@@ -242,14 +242,14 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// client.beta().directories().files().bulk_delete("directory_id", llama_cloud::types::BetaDirectoriesFilesBulkDeleteParams::new([""])).await?;
+    /// client.beta().directories().files().bulk_delete("directory_id", llama_cloud::types::FilesBulkDeleteParams::new([""])).await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn bulk_delete(
         &self,
         directory_id: &str,
-        params: crate::types::BetaDirectoriesFilesBulkDeleteParams,
+        params: crate::types::FilesBulkDeleteParams,
     ) -> crate::Call<()> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,

@@ -21,6 +21,97 @@ impl Directories {
     pub fn files(&self) -> self::files::Files {
         self::files::Files::new(self.client.clone())
     }
+    /// Create Directory
+    ///
+    /// Create a new directory within the specified project.
+    ///
+    /// `POST /api/v1/beta/directories`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let directories = client.beta().directories().create(llama_cloud::types::DirectoriesCreateParams::new("name")).await?;
+    /// println!("{}", directories.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
+        &self,
+        params: crate::types::DirectoriesCreateParams,
+    ) -> crate::Call<crate::types::DirectoriesCreateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "beta.directories.create",
+        );
+        request.path("/api/v1/beta/directories");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Delete Directory
+    ///
+    /// Permanently delete a directory.
+    ///
+    /// `DELETE /api/v1/beta/directories/{directory_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// client.beta().directories().delete("directory_id", llama_cloud::types::DirectoriesDeleteParams::default()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
+        &self,
+        directory_id: &str,
+        params: crate::types::DirectoriesDeleteParams,
+    ) -> crate::Call<()> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            "beta.directories.delete",
+        );
+        request.path("/api/v1/beta/directories/");
+        request.path_param("directory_id", &directory_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::empty(self.client.clone(), request)
+    }
+    /// Get Directory
+    ///
+    /// Retrieve a directory by its identifier.
+    ///
+    /// `GET /api/v1/beta/directories/{directory_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let directories = client.beta().directories().get("directory_id", llama_cloud::types::DirectoriesGetParams::default()).await?;
+    /// println!("{}", directories.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
+        &self,
+        directory_id: &str,
+        params: crate::types::DirectoriesGetParams,
+    ) -> crate::Call<crate::types::DirectoriesGetResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "beta.directories.get",
+        );
+        request.path("/api/v1/beta/directories/");
+        request.path_param("directory_id", &directory_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// List Directories
     ///
     /// `GET /api/v1/beta/directories`
@@ -30,15 +121,15 @@ impl Directories {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let directories = client.beta().directories().list(llama_cloud::types::BetaDirectoriesListParams::default()).await?;
+    /// let directories = client.beta().directories().list(llama_cloud::types::DirectoriesListParams::default()).await?;
     /// println!("{directories:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
-        params: crate::types::BetaDirectoriesListParams,
-    ) -> crate::Call<crate::types::DirectoryQueryResponse> {
+        params: crate::types::DirectoriesListParams,
+    ) -> crate::Call<crate::types::DirectoriesListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.directories.list",
@@ -54,97 +145,6 @@ impl Directories {
         request.query("page_token", &params.page_token);
         crate::Call::json(self.client.clone(), request)
     }
-    /// Create Directory
-    ///
-    /// Create a new directory within the specified project.
-    ///
-    /// `POST /api/v1/beta/directories`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let directories = client.beta().directories().create(llama_cloud::types::BetaDirectoriesCreateParams::new("name")).await?;
-    /// println!("{}", directories.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create(
-        &self,
-        params: crate::types::BetaDirectoriesCreateParams,
-    ) -> crate::Call<crate::types::DirectoryResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "beta.directories.create",
-        );
-        request.path("/api/v1/beta/directories");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Get Directory
-    ///
-    /// Retrieve a directory by its identifier.
-    ///
-    /// `GET /api/v1/beta/directories/{directory_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let directories = client.beta().directories().retrieve("directory_id", llama_cloud::types::BetaDirectoriesRetrieveParams::default()).await?;
-    /// println!("{}", directories.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn retrieve(
-        &self,
-        directory_id: &str,
-        params: crate::types::BetaDirectoriesRetrieveParams,
-    ) -> crate::Call<crate::types::DirectoryResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.directories.retrieve",
-        );
-        request.path("/api/v1/beta/directories/");
-        request.path_param("directory_id", &directory_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Delete Directory
-    ///
-    /// Permanently delete a directory.
-    ///
-    /// `DELETE /api/v1/beta/directories/{directory_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// client.beta().directories().delete("directory_id", llama_cloud::types::BetaDirectoriesDeleteParams::default()).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete(
-        &self,
-        directory_id: &str,
-        params: crate::types::BetaDirectoriesDeleteParams,
-    ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::DELETE,
-            "beta.directories.delete",
-        );
-        request.path("/api/v1/beta/directories/");
-        request.path_param("directory_id", &directory_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::empty(self.client.clone(), request)
-    }
     /// Update Directory
     ///
     /// Update directory metadata.
@@ -156,7 +156,7 @@ impl Directories {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let directories = client.beta().directories().update("directory_id", llama_cloud::types::BetaDirectoriesUpdateParams::default()).await?;
+    /// let directories = client.beta().directories().update("directory_id", llama_cloud::types::DirectoriesUpdateParams::default()).await?;
     /// println!("{}", directories.id);
     /// # Ok(())
     /// # }
@@ -164,8 +164,8 @@ impl Directories {
     pub fn update(
         &self,
         directory_id: &str,
-        params: crate::types::BetaDirectoriesUpdateParams,
-    ) -> crate::Call<crate::types::DirectoryResponse> {
+        params: crate::types::DirectoriesUpdateParams,
+    ) -> crate::Call<crate::types::DirectoriesUpdateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::PATCH,
             "beta.directories.update",

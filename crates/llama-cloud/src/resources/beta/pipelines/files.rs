@@ -34,7 +34,7 @@ impl Files {
         &self,
         pipeline_id: &str,
         params: crate::types::BetaPipelinesFilesListParams,
-    ) -> crate::Call<crate::types::PipelineFileListResponse> {
+    ) -> crate::Call<crate::types::BetaPipelinesFilesListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.pipelines.files.list",

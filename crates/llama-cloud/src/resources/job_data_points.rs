@@ -3,14 +3,14 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `job_dashboard`.
+/// Operations under `job_data_points`.
 ///
-/// Reached with `client.job_dashboard()`.
+/// Reached with `client.job_data_points()`.
 #[derive(Debug, Clone)]
-pub struct JobDashboard {
+pub struct JobDataPoints {
     client: crate::Client,
 }
-impl JobDashboard {
+impl JobDataPoints {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
@@ -19,13 +19,13 @@ impl JobDashboard {
     /// Returns paginated job data points for the current project.
     ///
     /// `GET /api/v1/job-data-points`
-    pub fn list_project_data_points(
+    pub fn list(
         &self,
-        params: crate::types::JobDashboardListProjectDataPointsParams,
-    ) -> crate::Call<crate::types::JobDataPointResponse> {
+        params: crate::types::JobDataPointsListParams,
+    ) -> crate::Call<crate::types::JobDataPointsListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "job_dashboard.list_project_data_points",
+            "job_data_points.list",
         );
         request.path("/api/v1/job-data-points");
         request.query("job_type", &params.job_type);

@@ -3,9 +3,9 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `beta.configurations`.
+/// Operations under `configurations`.
 ///
-/// Reached with `client.beta().configurations()`.
+/// Reached with `client.configurations()`.
 #[derive(Debug, Clone)]
 pub struct Configurations {
     client: crate::Client,
@@ -13,6 +13,55 @@ pub struct Configurations {
 impl Configurations {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
+    }
+    /// Create Configuration
+    ///
+    /// Upsert a product configuration; updates if one with the same name + product type + project exists, otherwise creates.
+    ///
+    /// `POST /api/v1/beta/configurations`
+    pub fn create(
+        &self,
+        params: crate::types::ConfigurationsCreateParams,
+    ) -> crate::Call<crate::types::ConfigurationsCreateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "configurations.create",
+        );
+        request.path("/api/v1/beta/configurations");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Delete Configuration
+    ///
+    /// Delete a product configuration.
+    ///
+    /// `DELETE /api/v1/beta/configurations/{config_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// client.configurations().delete("config_id", llama_cloud::types::ConfigurationsDeleteParams::default()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
+        &self,
+        config_id: &str,
+        params: crate::types::ConfigurationsDeleteParams,
+    ) -> crate::Call<()> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            "configurations.delete",
+        );
+        request.path("/api/v1/beta/configurations/");
+        request.path_param("config_id", &config_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::empty(self.client.clone(), request)
     }
     /// List Configurations
     ///
@@ -25,18 +74,18 @@ impl Configurations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let configurations = client.beta().configurations().list(llama_cloud::types::BetaConfigurationsListParams::default()).await?;
+    /// let configurations = client.configurations().list(llama_cloud::types::ConfigurationsListParams::default()).await?;
     /// println!("{configurations:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
-        params: crate::types::BetaConfigurationsListParams,
-    ) -> crate::Call<crate::types::ConfigurationQueryResponse> {
+        params: crate::types::ConfigurationsListParams,
+    ) -> crate::Call<crate::types::ConfigurationsListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.configurations.list",
+            "configurations.list",
         );
         request.path("/api/v1/beta/configurations");
         request.query("product_type", &params.product_type);
@@ -46,25 +95,6 @@ impl Configurations {
         request.query("latest_only", &params.latest_only);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Create Configuration
-    ///
-    /// Upsert a product configuration; updates if one with the same name + product type + project exists, otherwise creates.
-    ///
-    /// `POST /api/v1/beta/configurations`
-    pub fn create(
-        &self,
-        params: crate::types::BetaConfigurationsCreateParams,
-    ) -> crate::Call<crate::types::ConfigurationResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "beta.configurations.create",
-        );
-        request.path("/api/v1/beta/configurations");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
     /// Get Configuration
@@ -78,7 +108,7 @@ impl Configurations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let configurations = client.beta().configurations().retrieve("config_id", llama_cloud::types::BetaConfigurationsRetrieveParams::default()).await?;
+    /// let configurations = client.configurations().retrieve("config_id", llama_cloud::types::ConfigurationsRetrieveParams::default()).await?;
     /// println!("{}", configurations.id);
     /// # Ok(())
     /// # }
@@ -86,11 +116,11 @@ impl Configurations {
     pub fn retrieve(
         &self,
         config_id: &str,
-        params: crate::types::BetaConfigurationsRetrieveParams,
-    ) -> crate::Call<crate::types::ConfigurationResponse> {
+        params: crate::types::ConfigurationsRetrieveParams,
+    ) -> crate::Call<crate::types::ConfigurationsRetrieveResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.configurations.retrieve",
+            "configurations.retrieve",
         );
         request.path("/api/v1/beta/configurations/");
         request.path_param("config_id", &config_id);
@@ -109,7 +139,7 @@ impl Configurations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let configurations = client.beta().configurations().update("config_id", llama_cloud::types::BetaConfigurationsUpdateParams::default()).await?;
+    /// let configurations = client.configurations().update("config_id", llama_cloud::types::ConfigurationsUpdateParams::default()).await?;
     /// println!("{}", configurations.id);
     /// # Ok(())
     /// # }
@@ -117,11 +147,11 @@ impl Configurations {
     pub fn update(
         &self,
         config_id: &str,
-        params: crate::types::BetaConfigurationsUpdateParams,
-    ) -> crate::Call<crate::types::ConfigurationResponse> {
+        params: crate::types::ConfigurationsUpdateParams,
+    ) -> crate::Call<crate::types::ConfigurationsUpdateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::PUT,
-            "beta.configurations.update",
+            "configurations.update",
         );
         request.path("/api/v1/beta/configurations/");
         request.path_param("config_id", &config_id);
@@ -129,35 +159,5 @@ impl Configurations {
         request.query("organization_id", &params.organization_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
-    }
-    /// Delete Configuration
-    ///
-    /// Delete a product configuration.
-    ///
-    /// `DELETE /api/v1/beta/configurations/{config_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// client.beta().configurations().delete("config_id", llama_cloud::types::BetaConfigurationsDeleteParams::default()).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete(
-        &self,
-        config_id: &str,
-        params: crate::types::BetaConfigurationsDeleteParams,
-    ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::DELETE,
-            "beta.configurations.delete",
-        );
-        request.path("/api/v1/beta/configurations/");
-        request.path_param("config_id", &config_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::empty(self.client.clone(), request)
     }
 }

@@ -3,9 +3,9 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `beta.files`.
+/// Operations under `files`.
 ///
-/// Reached with `client.beta().files()`.
+/// Reached with `client.files()`.
 #[derive(Debug, Clone)]
 pub struct Files {
     client: crate::Client,
@@ -14,41 +14,35 @@ impl Files {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Files
+    /// Read File Content
     ///
-    /// List files with optional filtering and pagination.
+    /// Get a presigned URL to download the file content.
     ///
-    /// Filter by `file_name`, `file_ids`, or `external_file_id`.
-    /// Supports cursor-based pagination and custom ordering.
-    ///
-    /// `GET /api/v1/beta/files`
+    /// `GET /api/v1/beta/files/{file_id}/content`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().files().list(llama_cloud::types::BetaFilesListParams::default()).await?;
-    /// println!("{files:?}");
+    /// let files = client.files().content("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::FilesContentParams::default()).await?;
+    /// println!("{}", files.url);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
+    pub fn content(
         &self,
-        params: crate::types::BetaFilesListParams,
-    ) -> crate::Call<crate::types::FileQueryResponseV2> {
+        file_id: &str,
+        params: crate::types::FilesContentParams,
+    ) -> crate::Call<crate::types::FilesContentResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.files.list",
+            "files.content",
         );
-        request.path("/api/v1/beta/files");
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("file_ids", &params.file_ids);
-        request.query("file_name", &params.file_name);
-        request.query("external_file_id", &params.external_file_id);
-        request.query("order_by", &params.order_by);
-        request.query("expand", &params.expand);
+        request.path("/api/v1/beta/files/");
+        request.path_param("file_id", &file_id);
+        request.path("/content");
+        request.query("expires_at_seconds", &params.expires_at_seconds);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
@@ -71,18 +65,18 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().files().upload(llama_cloud::types::BetaFilesUploadParams::new("purpose", llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
+    /// let files = client.files().create(llama_cloud::types::FilesCreateParams::new("purpose", llama_cloud::FileUpload::from_path("report.pdf").await?)).await?;
     /// println!("{}", files.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn upload(
+    pub fn create(
         &self,
-        params: crate::types::BetaFilesUploadParams,
-    ) -> crate::Call<crate::types::FileV2> {
+        params: crate::types::FilesCreateParams,
+    ) -> crate::Call<crate::types::FilesCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "beta.files.upload",
+            "files.create",
         );
         request.path("/api/v1/beta/files");
         request.query("project_id", &params.project_id);
@@ -92,6 +86,75 @@ impl Files {
         form.file("file", &params.file);
         form.text("external_file_id", &params.external_file_id);
         request.multipart(form);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Delete File
+    ///
+    /// Delete a file from the project.
+    ///
+    /// `DELETE /api/v1/beta/files/{file_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// client.files().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::FilesDeleteParams::default()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
+        &self,
+        file_id: &str,
+        params: crate::types::FilesDeleteParams,
+    ) -> crate::Call<()> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            "files.delete",
+        );
+        request.path("/api/v1/beta/files/");
+        request.path_param("file_id", &file_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::empty(self.client.clone(), request)
+    }
+    /// List Files
+    ///
+    /// List files with optional filtering and pagination.
+    ///
+    /// Filter by `file_name`, `file_ids`, or `external_file_id`.
+    /// Supports cursor-based pagination and custom ordering.
+    ///
+    /// `GET /api/v1/beta/files`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let files = client.files().list(llama_cloud::types::FilesListParams::default()).await?;
+    /// println!("{files:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::FilesListParams,
+    ) -> crate::Call<crate::types::FilesListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "files.list",
+        );
+        request.path("/api/v1/beta/files");
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("file_ids", &params.file_ids);
+        request.query("file_name", &params.file_name);
+        request.query("external_file_id", &params.external_file_id);
+        request.query("order_by", &params.order_by);
+        request.query("expand", &params.expand);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Query Files
@@ -105,7 +168,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().files().query(llama_cloud::types::BetaFilesQueryParams::default()).await?;
+    /// let files = client.files().query(llama_cloud::types::FilesQueryParams::default()).await?;
     /// println!("{files:?}");
     /// # Ok(())
     /// # }
@@ -113,11 +176,11 @@ impl Files {
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn query(
         &self,
-        params: crate::types::BetaFilesQueryParams,
-    ) -> crate::Call<crate::types::FileQueryResponseV2> {
+        params: crate::types::FilesQueryParams,
+    ) -> crate::Call<crate::types::FilesQueryResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "beta.files.query",
+            "files.query",
         );
         request.path("/api/v1/beta/files/query");
         request.query("project_id", &params.project_id);
@@ -136,7 +199,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().files().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaFilesRetrieveParams::default()).await?;
+    /// let files = client.files().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::FilesRetrieveParams::default()).await?;
     /// println!("{}", files.id);
     /// # Ok(())
     /// # }
@@ -144,78 +207,15 @@ impl Files {
     pub fn retrieve(
         &self,
         file_id: &str,
-        params: crate::types::BetaFilesRetrieveParams,
-    ) -> crate::Call<crate::types::FileV2> {
+        params: crate::types::FilesRetrieveParams,
+    ) -> crate::Call<crate::types::FilesRetrieveResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.files.retrieve",
+            "files.retrieve",
         );
         request.path("/api/v1/beta/files/");
         request.path_param("file_id", &file_id);
         request.query("expand", &params.expand);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Delete File
-    ///
-    /// Delete a file from the project.
-    ///
-    /// `DELETE /api/v1/beta/files/{file_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// client.beta().files().delete("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaFilesDeleteParams::default()).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete(
-        &self,
-        file_id: &str,
-        params: crate::types::BetaFilesDeleteParams,
-    ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::DELETE,
-            "beta.files.delete",
-        );
-        request.path("/api/v1/beta/files/");
-        request.path_param("file_id", &file_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::empty(self.client.clone(), request)
-    }
-    /// Read File Content
-    ///
-    /// Get a presigned URL to download the file content.
-    ///
-    /// `GET /api/v1/beta/files/{file_id}/content`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().files().read_content("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaFilesReadContentParams::default()).await?;
-    /// println!("{}", files.url);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn read_content(
-        &self,
-        file_id: &str,
-        params: crate::types::BetaFilesReadContentParams,
-    ) -> crate::Call<crate::types::PresignedUrl> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.files.read_content",
-        );
-        request.path("/api/v1/beta/files/");
-        request.path_param("file_id", &file_id);
-        request.path("/content");
-        request.query("expires_at_seconds", &params.expires_at_seconds);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)

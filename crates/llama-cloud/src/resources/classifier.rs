@@ -3,9 +3,9 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `beta.classifier`.
+/// Operations under `classifier`.
 ///
-/// Reached with `client.beta().classifier()`.
+/// Reached with `client.classifier()`.
 #[derive(Debug, Clone)]
 pub struct Classifier {
     client: crate::Client,
@@ -13,6 +13,25 @@ pub struct Classifier {
 impl Classifier {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
+    }
+    /// Create Classify Job
+    ///
+    /// Create a classify job. Experimental: not production-ready and subject to change.
+    ///
+    /// `POST /api/v1/classifier/jobs`
+    pub fn create(
+        &self,
+        params: crate::types::ClassifierCreateParams,
+    ) -> crate::Call<crate::types::ClassifierCreateResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "classifier.create",
+        );
+        request.path("/api/v1/classifier/jobs");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.json(&params);
+        crate::Call::json(self.client.clone(), request)
     }
     /// List Classify Jobs
     ///
@@ -25,43 +44,24 @@ impl Classifier {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classifier = client.beta().classifier().list_classify_jobs(llama_cloud::types::BetaClassifierListClassifyJobsParams::default()).await?;
+    /// let classifier = client.classifier().list(llama_cloud::types::ClassifierListParams::default()).await?;
     /// println!("{classifier:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_classify_jobs(
+    pub fn list(
         &self,
-        params: crate::types::BetaClassifierListClassifyJobsParams,
-    ) -> crate::Call<crate::types::ClassifyJobListResponse> {
+        params: crate::types::ClassifierListParams,
+    ) -> crate::Call<crate::types::ClassifierListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.classifier.list_classify_jobs",
+            "classifier.list",
         );
         request.path("/api/v1/classifier/jobs");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Create Classify Job
-    ///
-    /// Create a classify job. Experimental: not production-ready and subject to change.
-    ///
-    /// `POST /api/v1/classifier/jobs`
-    pub fn create_classify_job(
-        &self,
-        params: crate::types::BetaClassifierCreateClassifyJobParams,
-    ) -> crate::Call<crate::types::ClassifyJob> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "beta.classifier.create_classify_job",
-        );
-        request.path("/api/v1/classifier/jobs");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.json(&params);
         crate::Call::json(self.client.clone(), request)
     }
     /// Get Classify Job
@@ -75,19 +75,19 @@ impl Classifier {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classifier = client.beta().classifier().get_classify_job("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaClassifierGetClassifyJobParams::default()).await?;
+    /// let classifier = client.classifier().get("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::ClassifierGetParams::default()).await?;
     /// println!("{}", classifier.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_classify_job(
+    pub fn get(
         &self,
         classify_job_id: &str,
-        params: crate::types::BetaClassifierGetClassifyJobParams,
-    ) -> crate::Call<crate::types::ClassifyJob> {
+        params: crate::types::ClassifierGetParams,
+    ) -> crate::Call<crate::types::ClassifierGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.classifier.get_classify_job",
+            "classifier.get",
         );
         request.path("/api/v1/classifier/jobs/");
         request.path_param("classify_job_id", &classify_job_id);
@@ -106,19 +106,19 @@ impl Classifier {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classifier = client.beta().classifier().get_classification_job_results("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaClassifierGetClassificationJobResultsParams::default()).await?;
+    /// let classifier = client.classifier().get_results("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::ClassifierGetResultsParams::default()).await?;
     /// println!("{classifier:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_classification_job_results(
+    pub fn get_results(
         &self,
         classify_job_id: &str,
-        params: crate::types::BetaClassifierGetClassificationJobResultsParams,
-    ) -> crate::Call<crate::types::ClassifyJobResults> {
+        params: crate::types::ClassifierGetResultsParams,
+    ) -> crate::Call<crate::types::ClassifierGetResultsResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.classifier.get_classification_job_results",
+            "classifier.get_results",
         );
         request.path("/api/v1/classifier/jobs/");
         request.path_param("classify_job_id", &classify_job_id);

@@ -3,9 +3,9 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `beta.webhook_configs`.
+/// Operations under `webhook_configs`.
 ///
-/// Reached with `client.beta().webhook_configs()`.
+/// Reached with `client.webhook_configs()`.
 #[derive(Debug, Clone)]
 pub struct WebhookConfigs {
     client: crate::Client,
@@ -13,35 +13,6 @@ pub struct WebhookConfigs {
 impl WebhookConfigs {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
-    }
-    /// List Webhook Configs
-    ///
-    /// List the webhook configurations for the current project, newest first.
-    ///
-    /// `GET /api/v1/beta/webhook-configs`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let webhook_configs = client.beta().webhook_configs().list(llama_cloud::types::BetaWebhookConfigsListParams::default()).await?;
-    /// println!("{webhook_configs:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list(
-        &self,
-        params: crate::types::BetaWebhookConfigsListParams,
-    ) -> crate::Call<Vec<crate::types::WebhookConfigResponse>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "beta.webhook_configs.list",
-        );
-        request.path("/api/v1/beta/webhook-configs");
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
     }
     /// Create Webhook Config
     ///
@@ -54,23 +25,82 @@ impl WebhookConfigs {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let webhook_configs = client.beta().webhook_configs().create(llama_cloud::types::BetaWebhookConfigsCreateParams::new("https://example.com/webhooks/llamacloud")).await?;
+    /// let webhook_configs = client.webhook_configs().create(llama_cloud::types::WebhookConfigsCreateParams::new("https://example.com/webhooks/llamacloud")).await?;
     /// println!("{}", webhook_configs.id);
     /// # Ok(())
     /// # }
     /// ```
     pub fn create(
         &self,
-        params: crate::types::BetaWebhookConfigsCreateParams,
-    ) -> crate::Call<crate::types::WebhookConfigResponse> {
+        params: crate::types::WebhookConfigsCreateParams,
+    ) -> crate::Call<crate::types::WebhookConfigsCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "beta.webhook_configs.create",
+            "webhook_configs.create",
         );
         request.path("/api/v1/beta/webhook-configs");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Delete Webhook Config
+    ///
+    /// Delete a webhook configuration.
+    ///
+    /// `DELETE /api/v1/beta/webhook-configs/{config_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// client.webhook_configs().delete("config_id", llama_cloud::types::WebhookConfigsDeleteParams::default()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
+        &self,
+        config_id: &str,
+        params: crate::types::WebhookConfigsDeleteParams,
+    ) -> crate::Call<()> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            "webhook_configs.delete",
+        );
+        request.path("/api/v1/beta/webhook-configs/");
+        request.path_param("config_id", &config_id);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        crate::Call::empty(self.client.clone(), request)
+    }
+    /// List Webhook Configs
+    ///
+    /// List the webhook configurations for the current project, newest first.
+    ///
+    /// `GET /api/v1/beta/webhook-configs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let webhook_configs = client.webhook_configs().list(llama_cloud::types::WebhookConfigsListParams::default()).await?;
+    /// println!("{webhook_configs:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::WebhookConfigsListParams,
+    ) -> crate::Call<crate::types::WebhookConfigsListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "webhook_configs.list",
+        );
+        request.path("/api/v1/beta/webhook-configs");
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Get Webhook Config
@@ -84,7 +114,7 @@ impl WebhookConfigs {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let webhook_configs = client.beta().webhook_configs().retrieve("config_id", llama_cloud::types::BetaWebhookConfigsRetrieveParams::default()).await?;
+    /// let webhook_configs = client.webhook_configs().retrieve("config_id", llama_cloud::types::WebhookConfigsRetrieveParams::default()).await?;
     /// println!("{}", webhook_configs.id);
     /// # Ok(())
     /// # }
@@ -92,11 +122,11 @@ impl WebhookConfigs {
     pub fn retrieve(
         &self,
         config_id: &str,
-        params: crate::types::BetaWebhookConfigsRetrieveParams,
-    ) -> crate::Call<crate::types::WebhookConfigResponse> {
+        params: crate::types::WebhookConfigsRetrieveParams,
+    ) -> crate::Call<crate::types::WebhookConfigsRetrieveResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "beta.webhook_configs.retrieve",
+            "webhook_configs.retrieve",
         );
         request.path("/api/v1/beta/webhook-configs/");
         request.path_param("config_id", &config_id);
@@ -115,7 +145,7 @@ impl WebhookConfigs {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let webhook_configs = client.beta().webhook_configs().update("config_id", llama_cloud::types::BetaWebhookConfigsUpdateParams::default()).await?;
+    /// let webhook_configs = client.webhook_configs().update("config_id", llama_cloud::types::WebhookConfigsUpdateParams::default()).await?;
     /// println!("{}", webhook_configs.id);
     /// # Ok(())
     /// # }
@@ -123,11 +153,11 @@ impl WebhookConfigs {
     pub fn update(
         &self,
         config_id: &str,
-        params: crate::types::BetaWebhookConfigsUpdateParams,
-    ) -> crate::Call<crate::types::WebhookConfigResponse> {
+        params: crate::types::WebhookConfigsUpdateParams,
+    ) -> crate::Call<crate::types::WebhookConfigsUpdateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::PUT,
-            "beta.webhook_configs.update",
+            "webhook_configs.update",
         );
         request.path("/api/v1/beta/webhook-configs/");
         request.path_param("config_id", &config_id);
@@ -135,35 +165,5 @@ impl WebhookConfigs {
         request.query("organization_id", &params.organization_id);
         request.json(&params);
         crate::Call::json(self.client.clone(), request)
-    }
-    /// Delete Webhook Config
-    ///
-    /// Delete a webhook configuration.
-    ///
-    /// `DELETE /api/v1/beta/webhook-configs/{config_id}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// client.beta().webhook_configs().delete("config_id", llama_cloud::types::BetaWebhookConfigsDeleteParams::default()).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete(
-        &self,
-        config_id: &str,
-        params: crate::types::BetaWebhookConfigsDeleteParams,
-    ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::DELETE,
-            "beta.webhook_configs.delete",
-        );
-        request.path("/api/v1/beta/webhook-configs/");
-        request.path_param("config_id", &config_id);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        crate::Call::empty(self.client.clone(), request)
     }
 }

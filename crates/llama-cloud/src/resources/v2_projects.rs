@@ -3,47 +3,16 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `v2.projects`.
+/// Operations under `v2_projects`.
 ///
-/// Reached with `client.v2().projects()`.
+/// Reached with `client.v2_projects()`.
 #[derive(Debug, Clone)]
-pub struct Projects {
+pub struct V2Projects {
     client: crate::Client,
 }
-impl Projects {
+impl V2Projects {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
-    }
-    /// List Projects
-    ///
-    /// List projects in an organization. Requires `organization_id` or a project-scoped API key.
-    ///
-    /// `GET /api/v2/projects`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let projects = client.v2().projects().list(llama_cloud::types::V2ProjectsListParams::default()).await?;
-    /// println!("{projects:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list(
-        &self,
-        params: crate::types::V2ProjectsListParams,
-    ) -> crate::Call<crate::types::ProjectQueryResponse> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "v2.projects.list",
-        );
-        request.path("/api/v2/projects");
-        request.query("organization_id", &params.organization_id);
-        request.query("name", &params.name);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
     }
     /// Get Project
     ///
@@ -56,23 +25,54 @@ impl Projects {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let projects = client.v2().projects().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::V2ProjectsRetrieveParams::default()).await?;
-    /// println!("{}", projects.id);
+    /// let v2_projects = client.v2_projects().get("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::V2ProjectsGetParams::default()).await?;
+    /// println!("{}", v2_projects.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
+    pub fn get(
         &self,
         project_id: &str,
-        params: crate::types::V2ProjectsRetrieveParams,
-    ) -> crate::Call<crate::types::ProjectResponse> {
+        params: crate::types::V2ProjectsGetParams,
+    ) -> crate::Call<crate::types::V2ProjectsGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "v2.projects.retrieve",
+            "v2_projects.get",
         );
         request.path("/api/v2/projects/");
         request.path_param("project_id", &project_id);
         request.query("organization_id", &params.organization_id);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// List Projects
+    ///
+    /// List projects in an organization. Requires `organization_id` or a project-scoped API key.
+    ///
+    /// `GET /api/v2/projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let v2_projects = client.v2_projects().list(llama_cloud::types::V2ProjectsListParams::default()).await?;
+    /// println!("{v2_projects:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        params: crate::types::V2ProjectsListParams,
+    ) -> crate::Call<crate::types::V2ProjectsListResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "v2_projects.list",
+        );
+        request.path("/api/v2/projects");
+        request.query("organization_id", &params.organization_id);
+        request.query("name", &params.name);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
         crate::Call::json(self.client.clone(), request)
     }
 }

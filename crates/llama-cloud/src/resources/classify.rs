@@ -3,9 +3,9 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `v2.classify`.
+/// Operations under `classify`.
 ///
-/// Reached with `client.v2().classify()`.
+/// Reached with `client.classify()`.
 #[derive(Debug, Clone)]
 pub struct Classify {
     client: crate::Client,
@@ -14,43 +14,38 @@ impl Classify {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Classify Jobs
+    /// Cancel Classify Job
     ///
-    /// List classify jobs with optional filtering and pagination.
+    /// Cancel a running classify job.
     ///
-    /// Filter by `status`, `configuration_id`, specific `job_ids`,
-    /// or creation date range.
+    /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
     ///
-    /// `GET /api/v2/classify`
+    /// `POST /api/v2/classify/{job_id}/cancel`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classify = client.v2().classify().list_jobs(llama_cloud::types::V2ClassifyListJobsParams::default()).await?;
-    /// println!("{classify:?}");
+    /// let classify = client.classify().cancel("job_id", llama_cloud::types::ClassifyCancelParams::default()).await?;
+    /// println!("{}", classify.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_jobs(
+    pub fn cancel(
         &self,
-        params: crate::types::V2ClassifyListJobsParams,
-    ) -> crate::Call<crate::types::ClassifyV2JobQueryResponse> {
+        job_id: &str,
+        params: crate::types::ClassifyCancelParams,
+    ) -> crate::Call<crate::types::ClassifyCancelResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "v2.classify.list_jobs",
+            ::reqwest::Method::POST,
+            "classify.cancel",
         );
-        request.path("/api/v2/classify");
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("status", &params.status);
-        request.query("job_ids", &params.job_ids);
+        request.path("/api/v2/classify/");
+        request.path_param("job_id", &job_id);
+        request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        request.query("configuration_id", &params.configuration_id);
-        request.query("created_at_on_or_after", &params.created_at_on_or_after);
-        request.query("created_at_on_or_before", &params.created_at_on_or_before);
         crate::Call::json(self.client.clone(), request)
     }
     /// Create Classify Job
@@ -76,18 +71,18 @@ impl Classify {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classify = client.v2().classify().create_job(llama_cloud::types::V2ClassifyCreateJobParams::default()).await?;
+    /// let classify = client.classify().create(llama_cloud::types::ClassifyCreateParams::default()).await?;
     /// println!("{}", classify.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_job(
+    pub fn create(
         &self,
-        params: crate::types::V2ClassifyCreateJobParams,
-    ) -> crate::Call<crate::types::ClassifyV2JobResponse> {
+        params: crate::types::ClassifyCreateParams,
+    ) -> crate::Call<crate::types::ClassifyCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "v2.classify.create_job",
+            "classify.create",
         );
         request.path("/api/v2/classify");
         request.query("project_id", &params.project_id);
@@ -110,19 +105,19 @@ impl Classify {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classify = client.v2().classify().get_job("job_id", llama_cloud::types::V2ClassifyGetJobParams::default()).await?;
+    /// let classify = client.classify().get("job_id", llama_cloud::types::ClassifyGetParams::default()).await?;
     /// println!("{}", classify.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job(
+    pub fn get(
         &self,
         job_id: &str,
-        params: crate::types::V2ClassifyGetJobParams,
-    ) -> crate::Call<crate::types::ClassifyV2JobResponse> {
+        params: crate::types::ClassifyGetParams,
+    ) -> crate::Call<crate::types::ClassifyGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "v2.classify.get_job",
+            "classify.get",
         );
         request.path("/api/v2/classify/");
         request.path_param("job_id", &job_id);
@@ -130,38 +125,43 @@ impl Classify {
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
-    /// Cancel Classify Job
+    /// List Classify Jobs
     ///
-    /// Cancel a running classify job.
+    /// List classify jobs with optional filtering and pagination.
     ///
-    /// Stops processing and marks the job as CANCELLED. Returns the updated job. Jobs already in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+    /// Filter by `status`, `configuration_id`, specific `job_ids`,
+    /// or creation date range.
     ///
-    /// `POST /api/v2/classify/{job_id}/cancel`
+    /// `GET /api/v2/classify`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classify = client.v2().classify().cancel_job("job_id", llama_cloud::types::V2ClassifyCancelJobParams::default()).await?;
-    /// println!("{}", classify.id);
+    /// let classify = client.classify().list(llama_cloud::types::ClassifyListParams::default()).await?;
+    /// println!("{classify:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel_job(
+    pub fn list(
         &self,
-        job_id: &str,
-        params: crate::types::V2ClassifyCancelJobParams,
-    ) -> crate::Call<crate::types::ClassifyV2JobResponse> {
+        params: crate::types::ClassifyListParams,
+    ) -> crate::Call<crate::types::ClassifyListResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "v2.classify.cancel_job",
+            ::reqwest::Method::GET,
+            "classify.list",
         );
-        request.path("/api/v2/classify/");
-        request.path_param("job_id", &job_id);
-        request.path("/cancel");
+        request.path("/api/v2/classify");
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("status", &params.status);
+        request.query("job_ids", &params.job_ids);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        request.query("configuration_id", &params.configuration_id);
+        request.query("created_at_on_or_after", &params.created_at_on_or_after);
+        request.query("created_at_on_or_before", &params.created_at_on_or_before);
         crate::Call::json(self.client.clone(), request)
     }
 }

@@ -3,9 +3,9 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `v2.batches`.
+/// Operations under `batches`.
 ///
-/// Reached with `client.v2().batches()`.
+/// Reached with `client.batches()`.
 #[derive(Debug, Clone)]
 pub struct Batches {
     client: crate::Client,
@@ -14,39 +14,40 @@ impl Batches {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// List Batches
+    /// Cancel Batch
     ///
-    /// List batches for the current project.
+    /// Cancel a running batch.
     ///
-    /// `GET /api/v2/batches`
+    /// Returns immediately; the batch reaches `CANCELLED` once processing stops.
+    /// Files that already finished keep their results. A batch in a terminal
+    /// status cannot be cancelled.
+    ///
+    /// `POST /api/v2/batches/{batch_id}/cancel`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batches = client.v2().batches().list(llama_cloud::types::V2BatchesListParams::default()).await?;
-    /// println!("{batches:?}");
+    /// let batches = client.batches().cancel("batch_id", llama_cloud::types::BatchesCancelParams::default()).await?;
+    /// println!("{}", batches.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
+    pub fn cancel(
         &self,
-        params: crate::types::V2BatchesListParams,
-    ) -> crate::Call<crate::types::BatchQueryResponse> {
+        batch_id: &str,
+        params: crate::types::BatchesCancelParams,
+    ) -> crate::Call<crate::types::BatchesCancelResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "v2.batches.list",
+            ::reqwest::Method::POST,
+            "batches.cancel",
         );
-        request.path("/api/v2/batches");
+        request.path("/api/v2/batches/");
+        request.path_param("batch_id", &batch_id);
+        request.path("/cancel");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        request.query("page_size", &params.page_size);
-        request.query("page_token", &params.page_token);
-        request.query("created_at_on_or_after", &params.created_at_on_or_after);
-        request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        request.query("status", &params.status);
-        request.query("source_directory_id", &params.source_directory_id);
         crate::Call::json(self.client.clone(), request)
     }
     /// Create Batch
@@ -68,11 +69,11 @@ impl Batches {
     /// `POST /api/v2/batches`
     pub fn create(
         &self,
-        params: crate::types::V2BatchesCreateParams,
-    ) -> crate::Call<crate::types::BatchResponse> {
+        params: crate::types::BatchesCreateParams,
+    ) -> crate::Call<crate::types::BatchesCreateResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "v2.batches.create",
+            "batches.create",
         );
         request.path("/api/v2/batches");
         request.query("project_id", &params.project_id);
@@ -91,19 +92,19 @@ impl Batches {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batches = client.v2().batches().retrieve("batch_id", llama_cloud::types::V2BatchesRetrieveParams::default()).await?;
+    /// let batches = client.batches().get("batch_id", llama_cloud::types::BatchesGetParams::default()).await?;
     /// println!("{}", batches.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
+    pub fn get(
         &self,
         batch_id: &str,
-        params: crate::types::V2BatchesRetrieveParams,
-    ) -> crate::Call<crate::types::BatchResponse> {
+        params: crate::types::BatchesGetParams,
+    ) -> crate::Call<crate::types::BatchesGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "v2.batches.retrieve",
+            "batches.get",
         );
         request.path("/api/v2/batches/");
         request.path_param("batch_id", &batch_id);
@@ -112,40 +113,39 @@ impl Batches {
         request.query("organization_id", &params.organization_id);
         crate::Call::json(self.client.clone(), request)
     }
-    /// Cancel Batch
+    /// List Batches
     ///
-    /// Cancel a running batch.
+    /// List batches for the current project.
     ///
-    /// Returns immediately; the batch reaches `CANCELLED` once processing stops.
-    /// Files that already finished keep their results. A batch in a terminal
-    /// status cannot be cancelled.
-    ///
-    /// `POST /api/v2/batches/{batch_id}/cancel`
+    /// `GET /api/v2/batches`
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batches = client.v2().batches().cancel("batch_id", llama_cloud::types::V2BatchesCancelParams::default()).await?;
-    /// println!("{}", batches.id);
+    /// let batches = client.batches().list(llama_cloud::types::BatchesListParams::default()).await?;
+    /// println!("{batches:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(
+    pub fn list(
         &self,
-        batch_id: &str,
-        params: crate::types::V2BatchesCancelParams,
-    ) -> crate::Call<crate::types::BatchResponse> {
+        params: crate::types::BatchesListParams,
+    ) -> crate::Call<crate::types::BatchesListResponse> {
         let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "v2.batches.cancel",
+            ::reqwest::Method::GET,
+            "batches.list",
         );
-        request.path("/api/v2/batches/");
-        request.path_param("batch_id", &batch_id);
-        request.path("/cancel");
+        request.path("/api/v2/batches");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
+        request.query("page_size", &params.page_size);
+        request.query("page_token", &params.page_token);
+        request.query("created_at_on_or_after", &params.created_at_on_or_after);
+        request.query("created_at_on_or_before", &params.created_at_on_or_before);
+        request.query("status", &params.status);
+        request.query("source_directory_id", &params.source_directory_id);
         crate::Call::json(self.client.clone(), request)
     }
 }

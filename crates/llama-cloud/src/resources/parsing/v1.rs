@@ -3,124 +3,16 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `parsing`.
+/// Operations under `parsing.v1`.
 ///
-/// Reached with `client.parsing()`.
+/// Reached with `client.parsing().v1()`.
 #[derive(Debug, Clone)]
-pub struct Parsing {
+pub struct V1 {
     client: crate::Client,
 }
-impl Parsing {
+impl V1 {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
-    }
-    /// Get Job Image Result
-    ///
-    /// Get a job by id
-    ///
-    /// `GET /api/v1/parsing/job/{job_id}/result/image/{name}`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_image_result("job_id", "name", llama_cloud::types::ParsingGetJobImageResultParams::default()).await?;
-    /// println!("{} bytes", parsing.len());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_job_image_result(
-        &self,
-        job_id: &str,
-        name: &str,
-        params: crate::types::ParsingGetJobImageResultParams,
-    ) -> crate::Call<::bytes::Bytes> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "parsing.get_job_image_result",
-        );
-        request.path("/api/v1/parsing/job/");
-        request.path_param("job_id", &job_id);
-        request.path("/result/image/");
-        request.path_param("name", &name);
-        request.query("project_id", &params.project_id);
-        request.query("organization_id", &params.organization_id);
-        request.accept("image/jpeg");
-        crate::Call::bytes(self.client.clone(), request)
-    }
-    /// Get Supported File Extensions
-    ///
-    /// Get a list of supported file extensions
-    ///
-    /// `GET /api/v1/parsing/supported_file_extensions`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_supported_file_extensions().await?;
-    /// println!("{parsing:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_supported_file_extensions(
-        &self,
-    ) -> crate::Call<Vec<crate::types::LlamaParseSupportedFileExtensions>> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::GET,
-            "parsing.get_supported_file_extensions",
-        );
-        request.path("/api/v1/parsing/supported_file_extensions");
-        crate::Call::json(self.client.clone(), request)
-    }
-    /// Screenshot
-    ///
-    /// `POST /api/v1/parsing/screenshot`
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), llama_cloud::Error> {
-    /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().screenshot(llama_cloud::types::ParsingScreenshotParams::default()).await?;
-    /// println!("{}", parsing.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn screenshot(
-        &self,
-        params: crate::types::ParsingScreenshotParams,
-    ) -> crate::Call<crate::types::ParsingJob> {
-        let mut request = crate::request::RequestSpec::new(
-            ::reqwest::Method::POST,
-            "parsing.screenshot",
-        );
-        request.path("/api/v1/parsing/screenshot");
-        request.query("organization_id", &params.organization_id);
-        request.query("project_id", &params.project_id);
-        let mut form = crate::request::Multipart::default();
-        form.file("file", &params.file);
-        form.text("do_not_cache", &params.do_not_cache);
-        form.text("http_proxy", &params.http_proxy);
-        form.text("input_s3_path", &params.input_s3_path);
-        form.text("input_s3_region", &params.input_s3_region);
-        form.text("input_url", &params.input_url);
-        form.text("invalidate_cache", &params.invalidate_cache);
-        form.text("max_pages", &params.max_pages);
-        form.text("output_s3_path_prefix", &params.output_s3_path_prefix);
-        form.text("output_s3_region", &params.output_s3_region);
-        form.text("target_pages", &params.target_pages);
-        form.text("webhook_url", &params.webhook_url);
-        form.text("webhook_configurations", &params.webhook_configurations);
-        form.text("job_timeout_in_seconds", &params.job_timeout_in_seconds);
-        form.text(
-            "job_timeout_extra_time_per_page_in_seconds",
-            &params.job_timeout_extra_time_per_page_in_seconds,
-        );
-        request.multipart(form);
-        crate::Call::json(self.client.clone(), request)
     }
     /// Upload File
     ///
@@ -131,18 +23,18 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().upload_file(llama_cloud::types::ParsingUploadFileParams::default()).await?;
-    /// println!("{}", parsing.id);
+    /// let v1 = client.parsing().v1().upload_file(llama_cloud::types::V1UploadFileParams::default()).await?;
+    /// println!("{}", v1.id);
     /// # Ok(())
     /// # }
     /// ```
     pub fn upload_file(
         &self,
-        params: crate::types::ParsingUploadFileParams,
-    ) -> crate::Call<crate::types::ParsingJob> {
+        params: crate::types::V1UploadFileParams,
+    ) -> crate::Call<crate::types::V1UploadFileResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
-            "parsing.upload_file",
+            "parsing.v1.upload_file",
         );
         request.path("/api/v1/parsing/upload");
         request.query("organization_id", &params.organization_id);
@@ -340,6 +232,53 @@ impl Parsing {
         request.multipart(form);
         crate::Call::json(self.client.clone(), request)
     }
+    /// Screenshot
+    ///
+    /// `POST /api/v1/parsing/screenshot`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let v1 = client.parsing().v1().screenshot(llama_cloud::types::V1ScreenshotParams::default()).await?;
+    /// println!("{}", v1.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn screenshot(
+        &self,
+        params: crate::types::V1ScreenshotParams,
+    ) -> crate::Call<crate::types::V1ScreenshotResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::POST,
+            "parsing.v1.screenshot",
+        );
+        request.path("/api/v1/parsing/screenshot");
+        request.query("organization_id", &params.organization_id);
+        request.query("project_id", &params.project_id);
+        let mut form = crate::request::Multipart::default();
+        form.file("file", &params.file);
+        form.text("do_not_cache", &params.do_not_cache);
+        form.text("http_proxy", &params.http_proxy);
+        form.text("input_s3_path", &params.input_s3_path);
+        form.text("input_s3_region", &params.input_s3_region);
+        form.text("input_url", &params.input_url);
+        form.text("invalidate_cache", &params.invalidate_cache);
+        form.text("max_pages", &params.max_pages);
+        form.text("output_s3_path_prefix", &params.output_s3_path_prefix);
+        form.text("output_s3_region", &params.output_s3_region);
+        form.text("target_pages", &params.target_pages);
+        form.text("webhook_url", &params.webhook_url);
+        form.text("webhook_configurations", &params.webhook_configurations);
+        form.text("job_timeout_in_seconds", &params.job_timeout_in_seconds);
+        form.text(
+            "job_timeout_extra_time_per_page_in_seconds",
+            &params.job_timeout_extra_time_per_page_in_seconds,
+        );
+        request.multipart(form);
+        crate::Call::json(self.client.clone(), request)
+    }
     /// Get Job
     ///
     /// Get a job by id
@@ -351,19 +290,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job("job_id", llama_cloud::types::ParsingGetJobParams::default()).await?;
-    /// println!("{}", parsing.id);
+    /// let v1 = client.parsing().v1().get_job("job_id", llama_cloud::types::V1GetJobParams::default()).await?;
+    /// println!("{}", v1.id);
     /// # Ok(())
     /// # }
     /// ```
     pub fn get_job(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobParams,
-    ) -> crate::Call<crate::types::ParsingJob> {
+        params: crate::types::V1GetJobParams,
+    ) -> crate::Call<crate::types::V1GetJobResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job",
+            "parsing.v1.get_job",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -382,19 +321,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_parameters("job_id", llama_cloud::types::ParsingGetJobParametersParams::default()).await?;
-    /// println!("{parsing:?}");
+    /// let v1 = client.parsing().v1().get_job_parameters("job_id", llama_cloud::types::V1GetJobParametersParams::default()).await?;
+    /// println!("{v1:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn get_job_parameters(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobParametersParams,
-    ) -> crate::Call<::serde_json::Value> {
+        params: crate::types::V1GetJobParametersParams,
+    ) -> crate::Call<crate::types::V1GetJobParametersResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job_parameters",
+            "parsing.v1.get_job_parameters",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -414,19 +353,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_details("job_id", llama_cloud::types::ParsingGetJobDetailsParams::default()).await?;
-    /// println!("{parsing:?}");
+    /// let v1 = client.parsing().v1().get_job_details("job_id", llama_cloud::types::V1GetJobDetailsParams::default()).await?;
+    /// println!("{v1:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn get_job_details(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobDetailsParams,
-    ) -> crate::Call<::serde_json::Value> {
+        params: crate::types::V1GetJobDetailsParams,
+    ) -> crate::Call<crate::types::V1GetJobDetailsResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job_details",
+            "parsing.v1.get_job_details",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -446,19 +385,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_text_result("job_id", llama_cloud::types::ParsingGetJobTextResultParams::default()).await?;
-    /// println!("{}", parsing.text);
+    /// let v1 = client.parsing().v1().get_job_text_result("job_id", llama_cloud::types::V1GetJobTextResultParams::default()).await?;
+    /// println!("{}", v1.text);
     /// # Ok(())
     /// # }
     /// ```
     pub fn get_job_text_result(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobTextResultParams,
-    ) -> crate::Call<crate::types::ParsingJobTextResult> {
+        params: crate::types::V1GetJobTextResultParams,
+    ) -> crate::Call<crate::types::V1GetJobTextResultResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job_text_result",
+            "parsing.v1.get_job_text_result",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -478,19 +417,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_raw_text_result("job_id", llama_cloud::types::ParsingGetJobRawTextResultParams::default()).await?;
-    /// println!("{parsing:?}");
+    /// let v1 = client.parsing().v1().get_job_pdf_result("job_id", llama_cloud::types::V1GetJobPdfResultParams::default()).await?;
+    /// println!("{v1:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job_raw_text_result(
+    pub fn get_job_pdf_result(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobRawTextResultParams,
-    ) -> crate::Call<::serde_json::Value> {
+        params: crate::types::V1GetJobPdfResultParams,
+    ) -> crate::Call<crate::types::V1GetJobPdfResultResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job_raw_text_result",
+            "parsing.v1.get_job_pdf_result",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -510,19 +449,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_structured_result("job_id", llama_cloud::types::ParsingGetJobStructuredResultParams::default()).await?;
-    /// println!("{parsing:?}");
+    /// let v1 = client.parsing().v1().get_job_structured_result("job_id", llama_cloud::types::V1GetJobStructuredResultParams::default()).await?;
+    /// println!("{v1:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn get_job_structured_result(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobStructuredResultParams,
-    ) -> crate::Call<crate::types::ParsingJobStructuredResult> {
+        params: crate::types::V1GetJobStructuredResultParams,
+    ) -> crate::Call<crate::types::V1GetJobStructuredResultResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job_structured_result",
+            "parsing.v1.get_job_structured_result",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -542,19 +481,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_raw_xlsx_result("job_id", llama_cloud::types::ParsingGetJobRawXlsxResultParams::default()).await?;
-    /// println!("{parsing:?}");
+    /// let v1 = client.parsing().v1().get_job_xlsx_result("job_id", llama_cloud::types::V1GetJobXlsxResultParams::default()).await?;
+    /// println!("{v1:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job_raw_xlsx_result(
+    pub fn get_job_xlsx_result(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobRawXlsxResultParams,
-    ) -> crate::Call<::serde_json::Value> {
+        params: crate::types::V1GetJobXlsxResultParams,
+    ) -> crate::Call<crate::types::V1GetJobXlsxResultResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job_raw_xlsx_result",
+            "parsing.v1.get_job_xlsx_result",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -574,19 +513,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_result("job_id", llama_cloud::types::ParsingGetJobResultParams::default()).await?;
-    /// println!("{}", parsing.markdown);
+    /// let v1 = client.parsing().v1().get_job_markdown_result("job_id", llama_cloud::types::V1GetJobMarkdownResultParams::default()).await?;
+    /// println!("{}", v1.markdown);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job_result(
+    pub fn get_job_markdown_result(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobResultParams,
-    ) -> crate::Call<crate::types::ParsingJobMarkdownResult> {
+        params: crate::types::V1GetJobMarkdownResultParams,
+    ) -> crate::Call<crate::types::V1GetJobMarkdownResultResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job_result",
+            "parsing.v1.get_job_markdown_result",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -606,19 +545,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().get_job_json_result("job_id", llama_cloud::types::ParsingGetJobJsonResultParams::default()).await?;
-    /// println!("{parsing:?}");
+    /// let v1 = client.parsing().v1().get_job_json_result("job_id", llama_cloud::types::V1GetJobJsonResultParams::default()).await?;
+    /// println!("{v1:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn get_job_json_result(
         &self,
         job_id: &str,
-        params: crate::types::ParsingGetJobJsonResultParams,
-    ) -> crate::Call<crate::types::ParsingJobJsonResult> {
+        params: crate::types::V1GetJobJsonResultParams,
+    ) -> crate::Call<crate::types::V1GetJobJsonResultResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.get_job_json_result",
+            "parsing.v1.get_job_json_result",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
@@ -626,6 +565,41 @@ impl Parsing {
         request.query("organization_id", &params.organization_id);
         request.query("project_id", &params.project_id);
         crate::Call::json(self.client.clone(), request)
+    }
+    /// Get Job Image Result
+    ///
+    /// Get a job by id
+    ///
+    /// `GET /api/v1/parsing/job/{job_id}/result/image/{name}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let v1 = client.parsing().v1().get_job_image_result("job_id", "name", llama_cloud::types::V1GetJobImageResultParams::default()).await?;
+    /// println!("{} bytes", v1.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_job_image_result(
+        &self,
+        job_id: &str,
+        name: &str,
+        params: crate::types::V1GetJobImageResultParams,
+    ) -> crate::Call<::bytes::Bytes> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "parsing.v1.get_job_image_result",
+        );
+        request.path("/api/v1/parsing/job/");
+        request.path_param("job_id", &job_id);
+        request.path("/result/image/");
+        request.path_param("name", &name);
+        request.query("project_id", &params.project_id);
+        request.query("organization_id", &params.organization_id);
+        request.accept("image/jpeg");
+        crate::Call::bytes(self.client.clone(), request)
     }
     /// Generate Presigned Url
     ///
@@ -638,24 +612,50 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().generate_presigned_url("job_id", "filename").await?;
-    /// println!("{}", parsing.url);
+    /// let v1 = client.parsing().v1().get_job_file_url("job_id", "filename").await?;
+    /// println!("{}", v1.url);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn generate_presigned_url(
+    pub fn get_job_file_url(
         &self,
         job_id: &str,
         filename: &str,
-    ) -> crate::Call<crate::types::PresignedUrl> {
+    ) -> crate::Call<crate::types::V1GetJobFileUrlResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "parsing.generate_presigned_url",
+            "parsing.v1.get_job_file_url",
         );
         request.path("/api/v1/parsing/job/");
         request.path_param("job_id", &job_id);
         request.path("/read/");
         request.path_param("filename", &filename);
+        crate::Call::json(self.client.clone(), request)
+    }
+    /// Get Supported File Extensions
+    ///
+    /// Get a list of supported file extensions
+    ///
+    /// `GET /api/v1/parsing/supported_file_extensions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let v1 = client.parsing().v1().list_supported_file_extensions().await?;
+    /// println!("{v1:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_supported_file_extensions(
+        &self,
+    ) -> crate::Call<crate::types::V1ListSupportedFileExtensionsResponse> {
+        let mut request = crate::request::RequestSpec::new(
+            ::reqwest::Method::GET,
+            "parsing.v1.list_supported_file_extensions",
+        );
+        request.path("/api/v1/parsing/supported_file_extensions");
         crate::Call::json(self.client.clone(), request)
     }
 }

@@ -3,14 +3,14 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Methods of one resource.
-/// Operations under `v2.organizations`.
+/// Operations under `v2_organizations`.
 ///
-/// Reached with `client.v2().organizations()`.
+/// Reached with `client.v2_organizations()`.
 #[derive(Debug, Clone)]
-pub struct Organizations {
+pub struct V2Organizations {
     client: crate::Client,
 }
-impl Organizations {
+impl V2Organizations {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
@@ -25,18 +25,18 @@ impl Organizations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let organizations = client.v2().organizations().list(llama_cloud::types::V2OrganizationsListParams::default()).await?;
-    /// println!("{organizations:?}");
+    /// let v2_organizations = client.v2_organizations().list(llama_cloud::types::V2OrganizationsListParams::default()).await?;
+    /// println!("{v2_organizations:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::V2OrganizationsListParams,
-    ) -> crate::Call<crate::types::OrganizationQueryResponse> {
+    ) -> crate::Call<crate::types::V2OrganizationsListResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "v2.organizations.list",
+            "v2_organizations.list",
         );
         request.path("/api/v2/organizations");
         request.query("name", &params.name);
@@ -55,18 +55,18 @@ impl Organizations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let organizations = client.v2().organizations().retrieve("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
-    /// println!("{}", organizations.id);
+    /// let v2_organizations = client.v2_organizations().get("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// println!("{}", v2_organizations.id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
+    pub fn get(
         &self,
         organization_id: &str,
-    ) -> crate::Call<crate::types::OrganizationResponse> {
+    ) -> crate::Call<crate::types::V2OrganizationsGetResponse> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
-            "v2.organizations.retrieve",
+            "v2_organizations.get",
         );
         request.path("/api/v2/organizations/");
         request.path_param("organization_id", &organization_id);
