@@ -35,7 +35,7 @@ pub(crate) type DecodeFailure = (String, String);
 /// How a successful response becomes a value.
 pub(crate) enum Decoder<T> {
     /// Reads the whole body, then decodes it.
-    Buffered(fn(StatusCode, &Bytes, &CallContext) -> Result<T, DecodeFailure>),
+    Buffered(fn(StatusCode, &HeaderMap, &Bytes, &CallContext) -> Result<T, DecodeFailure>),
     /// Takes the response unread (event streams), with the idle timeout between
     /// events and the total deadline, if any.
     Streaming(fn(reqwest::Response, Option<Duration>, Option<Duration>) -> T),
@@ -72,6 +72,7 @@ pub struct RawResponse<T> {
 
 pub(crate) fn decode_json<T: DeserializeOwned>(
     _status: StatusCode,
+    _headers: &HeaderMap,
     body: &Bytes,
     _context: &CallContext,
 ) -> Result<T, DecodeFailure> {
@@ -89,6 +90,7 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
 #[allow(clippy::unnecessary_wraps, reason = "all decoders share one signature")]
 fn decode_empty(
     _status: StatusCode,
+    _headers: &HeaderMap,
     _body: &Bytes,
     _context: &CallContext,
 ) -> Result<(), DecodeFailure> {
@@ -105,6 +107,7 @@ impl<T: DeserializeOwned> Call<T> {
 #[allow(clippy::unnecessary_wraps, reason = "all decoders share one signature")]
 fn decode_bytes(
     _status: StatusCode,
+    _headers: &HeaderMap,
     body: &Bytes,
     _context: &CallContext,
 ) -> Result<Bytes, DecodeFailure> {
@@ -113,6 +116,7 @@ fn decode_bytes(
 
 fn decode_text(
     _status: StatusCode,
+    _headers: &HeaderMap,
     body: &Bytes,
     _context: &CallContext,
 ) -> Result<String, DecodeFailure> {
@@ -128,6 +132,7 @@ pub trait StatusDecode: Sized {
 
 fn decode_by_status<T: StatusDecode>(
     status: StatusCode,
+    _headers: &HeaderMap,
     body: &Bytes,
     _context: &CallContext,
 ) -> Result<T, DecodeFailure> {
@@ -312,7 +317,7 @@ impl<T> Call<T> {
                     );
                 }
                 let data =
-                    decode(status, &body, &context).map_err(|(path, message)| Error::Decode {
+                    decode(status, &headers, &body, &context).map_err(|(path, message)| Error::Decode {
                         path,
                         message,
                         status,

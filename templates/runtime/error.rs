@@ -67,6 +67,13 @@ pub enum Error {
         /// The cursor.
         cursor: String,
     },
+    /// A listing's server named a next page on another origin than the client's base
+    /// URL; it is not followed, so the credentials are not sent there.
+    #[error("pagination: the next page `{url}` is not on the API's origin")]
+    ForeignPageUrl {
+        /// The URL, as the server wrote it.
+        url: String,
+    },
     /// A file to upload could not be read.
     #[error("cannot read `{}`: {source}", path.display())]
     File {

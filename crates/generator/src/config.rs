@@ -43,7 +43,7 @@ pub struct Config {
     pub resources: IndexMap<String, ResourceConfig>,
     /// Pagination styles by name (`cursor`), which methods refer to.
     #[serde(default)]
-    pub pagination: IndexMap<String, CursorStyleConfig>,
+    pub pagination: IndexMap<String, PageStyleConfig>,
     /// Corrections to what the spec says about an operation.
     #[serde(default)]
     pub overrides: Vec<OperationOverride>,
@@ -218,22 +218,66 @@ pub struct MethodConfig {
     pub params: Option<String>,
     /// The name of the method's response type; derived when absent.
     pub response: Option<String>,
-    /// The pagination style (a key of `[pagination]`) when the method lists pages.
+    /// The pagination style (a key of `[pagination]`) when the method lists pages in a
+    /// way the generator does not recognize, or `"none"` for a list it should not
+    /// page. Without it the shape is recognized from the spec.
     pub paginate: Option<String>,
 }
 
-/// A cursor pagination style: `{items: [...], next_page_token: "..."}` answered by
-/// sending `page_token=...`. There is no next page when `items` is empty or the cursor
-/// is empty or missing.
-#[derive(Debug, Clone, Deserialize)]
+/// A pagination style, for operations whose shape the generator does not recognize
+/// by itself (see `lower/pagination.rs`). Which keys a kind needs:
+/// - `cursor` (the default): `next_cursor` (response field) and `cursor_param`
+///   (the query parameter or JSON body field that sends it back);
+/// - `offset`: `offset_param`, and optionally `limit_param` and `total`;
+/// - `page`: `page_param`, and optionally `size_param` and `total_pages`;
+/// - `link`: nothing (the `Link` header's `rel="next"`);
+/// - `next_url`: `next_url` (the response field holding the next page's URL).
+///
+/// `items` names the response field holding the items; without it the response is
+/// the array itself.
+#[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct CursorStyleConfig {
+pub struct PageStyleConfig {
+    /// How the next page is asked for.
+    #[serde(default)]
+    pub kind: PageKind,
     /// The response field holding the items.
-    pub items: String,
-    /// The response field holding the next cursor.
-    pub next_cursor: String,
-    /// The query parameter that sends the cursor back.
-    pub cursor_param: String,
+    pub items: Option<String>,
+    /// `cursor`: the response field holding the next cursor.
+    pub next_cursor: Option<String>,
+    /// `cursor`: where the cursor is sent back.
+    pub cursor_param: Option<String>,
+    /// `offset`: the offset parameter.
+    pub offset_param: Option<String>,
+    /// `offset`: the limit parameter.
+    pub limit_param: Option<String>,
+    /// `offset`: the response field holding the total count.
+    pub total: Option<String>,
+    /// `page`: the page-number parameter.
+    pub page_param: Option<String>,
+    /// `page`: the page-size parameter.
+    pub size_param: Option<String>,
+    /// `page`: the response field holding the number of pages.
+    pub total_pages: Option<String>,
+    /// `next_url`: the response field holding the next page's URL.
+    pub next_url: Option<String>,
+}
+
+/// The kinds of [`PageStyleConfig`].
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    /// A cursor field answered by a cursor parameter.
+    #[default]
+    Cursor,
+    /// An offset and a limit.
+    Offset,
+    /// A page number.
+    Page,
+    /// The `Link` header.
+    Link,
+    /// A next-URL field.
+    NextUrl,
 }
 
 /// A correction to one operation, for specs that say less than the server does.

@@ -352,17 +352,68 @@ pub enum ResponseBody {
     ByStatus(TypeRef),
 }
 
-/// A cursor-paginated list: where its items and cursor are.
+/// A paginated list: where a page keeps its items and how the next page is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
-    /// The response field holding the items (`items`).
-    pub items_field: String,
-    /// The response field holding the next cursor (`next_page_token`).
-    pub cursor_field: String,
-    /// The query parameter that sends the cursor (`page_token`).
-    pub cursor_param: String,
+    /// The response field holding the items (`items`); `None` when the response is
+    /// the array itself (GitHub's lists).
+    pub items_field: Option<String>,
+    /// How the next page is found and asked for.
+    pub style: PageStyle,
     /// The type of one item.
     pub item: TypeRef,
+    /// Whether the spec's shape was recognized (`false`: the config named the style).
+    pub detected: bool,
+}
+
+/// Where a request sends a paging value: a query parameter or a JSON body field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSlot {
+    /// The wire name (`page_token`, `offset`).
+    pub name: String,
+    /// Whether it is a field of the JSON body rather than a query parameter.
+    pub in_body: bool,
+}
+
+/// The pagination styles the runtime follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStyle {
+    /// A cursor in a response field (`next_page_token`), sent back in `param`. There
+    /// is no next page when the items are empty or the cursor is empty or missing.
+    Cursor {
+        /// The response field holding the next cursor.
+        field: String,
+        /// Where the cursor is sent back (a query parameter, or a POST search's body).
+        param: PageSlot,
+    },
+    /// An offset and a limit: the next offset is this one plus the items received.
+    /// A short page (fewer items than the limit), an empty one, or reaching `total`
+    /// ends the list.
+    Offset {
+        /// The offset parameter (`offset`, `skip`).
+        offset: PageSlot,
+        /// The limit parameter (`limit`), also read from the response when it echoes it.
+        limit: Option<PageSlot>,
+        /// The response field holding the total count (`total_count`).
+        total: Option<String>,
+    },
+    /// A page number, counted from 1: an empty or short page, or the last of
+    /// `total_pages`, ends the list.
+    PageNumber {
+        /// The page parameter (`page`).
+        page: PageSlot,
+        /// The page-size parameter (`per_page`).
+        size: Option<PageSlot>,
+        /// The response field holding the number of pages.
+        total_pages: Option<String>,
+    },
+    /// The `Link: <url>; rel="next"` response header (RFC 8288), as GitHub pages.
+    LinkHeader,
+    /// A response field holding the next page's URL (Twilio's `next_page_uri`).
+    NextUrl {
+        /// The response field.
+        field: String,
+    },
 }
 
 /// A reference to a type, as used in a field or signature.

@@ -13861,7 +13861,7 @@ async fn beta_agent_data_aggregate(
     if let Some(value) = input.nullable::<i64>("offset")? {
         params.offset = value;
     }
-    output.json(input.apply(client.beta().agent_data().aggregate(params))).await
+    output.page(input.apply(client.beta().agent_data().aggregate(params))).await
 }
 /// `POST /api/v1/beta/agent-data`
 async fn beta_agent_data_create(
@@ -13985,7 +13985,7 @@ async fn beta_agent_data_search(
     if let Some(value) = input.nullable::<i64>("offset")? {
         params.offset = value;
     }
-    output.json(input.apply(client.beta().agent_data().search(params))).await
+    output.page(input.apply(client.beta().agent_data().search(params))).await
 }
 /// `PUT /api/v1/beta/agent-data/{item_id}`
 async fn beta_agent_data_update(
@@ -14050,7 +14050,7 @@ async fn beta_attachments_list(
     if let Some(value) = input.optional::<String>("page_token")? {
         params.page_token = Some(value);
     }
-    output.json(input.apply(client.beta().attachments().list(params))).await
+    output.page(input.apply(client.beta().attachments().list(params))).await
 }
 /// `POST /api/v1/beta/directories`
 async fn beta_directories_create(
@@ -14158,7 +14158,7 @@ async fn beta_directories_list(
     if let Some(value) = input.optional::<String>("page_token")? {
         params.page_token = Some(value);
     }
-    output.json(input.apply(client.beta().directories().list(params))).await
+    output.page(input.apply(client.beta().directories().list(params))).await
 }
 /// `PATCH /api/v1/beta/directories/{directory_id}`
 async fn beta_directories_update(
@@ -14325,7 +14325,7 @@ async fn beta_directories_files_list(
         params.updated_at_on_or_before = Some(value);
     }
     output
-        .json(
+        .page(
             input
                 .apply(
                     client.beta().directories().files().list(&path_directory_id, params),
@@ -14518,7 +14518,7 @@ async fn beta_split_list(
     if let Some(value) = input.optional::<String>("created_at_on_or_before")? {
         params.created_at_on_or_before = Some(value);
     }
-    output.json(input.apply(client.beta().split().list(params))).await
+    output.page(input.apply(client.beta().split().list(params))).await
 }
 /// `POST /api/v1/beta/sheets/jobs`
 async fn beta_sheets_create(
@@ -14599,7 +14599,7 @@ async fn beta_sheets_list(
     if let Some(value) = input.optional::<String>("created_at_on_or_before")? {
         params.created_at_on_or_before = Some(value);
     }
-    output.json(input.apply(client.beta().sheets().list(params))).await
+    output.page(input.apply(client.beta().sheets().list(params))).await
 }
 /// `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`
 async fn beta_sheets_get(
@@ -14773,7 +14773,7 @@ async fn beta_usage_metrics_list(
     {
         params.credits_consumed_greater_than_or_equal = Some(value);
     }
-    output.json(input.apply(client.beta().usage_metrics().list(params))).await
+    output.page(input.apply(client.beta().usage_metrics().list(params))).await
 }
 /// `POST /api/v1/beta/batch-processing`
 async fn beta_batch_processing_create(
@@ -14840,7 +14840,7 @@ async fn beta_batch_processing_list(
     if let Some(value) = input.optional::<String>("organization_id")? {
         params.organization_id = Some(value);
     }
-    output.json(input.apply(client.beta().batch_processing().list(params))).await
+    output.page(input.apply(client.beta().batch_processing().list(params))).await
 }
 /// `GET /api/v1/beta/batch-processing/{job_id}`
 async fn beta_batch_processing_get(
@@ -14885,7 +14885,7 @@ async fn beta_batch_processing_list_items(
         params.organization_id = Some(value);
     }
     output
-        .json(
+        .page(
             input
                 .apply(client.beta().batch_processing().list_items(&path_job_id, params)),
         )
@@ -14979,7 +14979,7 @@ async fn beta_pipelines_files_list(
         params.organization_id = Some(value);
     }
     output
-        .json(
+        .page(
             input
                 .apply(client.beta().pipelines().files().list(&path_pipeline_id, params)),
         )
@@ -15110,7 +15110,7 @@ async fn alpha_verify_list(
     if let Some(value) = input.optional::<String>("created_at_on_or_before")? {
         params.created_at_on_or_before = Some(value);
     }
-    output.json(input.apply(client.alpha().verify().list(params))).await
+    output.page(input.apply(client.alpha().verify().list(params))).await
 }
 /// `POST /api/v2/batches/{batch_id}/cancel`
 async fn batches_cancel(
@@ -15208,7 +15208,7 @@ async fn batches_list(
     if let Some(value) = input.optional::<String>("source_directory_id")? {
         params.source_directory_id = Some(value);
     }
-    output.json(input.apply(client.batches().list(params))).await
+    output.page(input.apply(client.batches().list(params))).await
 }
 /// `POST /api/v2/classify/{job_id}/cancel`
 async fn classify_cancel(
@@ -15323,7 +15323,7 @@ async fn classify_list(
     if let Some(value) = input.optional::<String>("created_at_on_or_before")? {
         params.created_at_on_or_before = Some(value);
     }
-    output.json(input.apply(client.classify().list(params))).await
+    output.page(input.apply(client.classify().list(params))).await
 }
 /// `POST /api/v1/beta/configurations`
 async fn configurations_create(
@@ -15396,7 +15396,7 @@ async fn configurations_list(
     if let Some(value) = input.optional::<String>("organization_id")? {
         params.organization_id = Some(value);
     }
-    output.json(input.apply(client.configurations().list(params))).await
+    output.page(input.apply(client.configurations().list(params))).await
 }
 /// `GET /api/v1/beta/configurations/{config_id}`
 async fn configurations_retrieve(
@@ -15781,7 +15781,7 @@ async fn extract_list(
     if let Some(value) = input.optional::<String>("created_at_on_or_before")? {
         params.created_at_on_or_before = Some(value);
     }
-    output.json(input.apply(client.extract().list(params))).await
+    output.page(input.apply(client.extract().list(params))).await
 }
 /// `POST /api/v2/extract/schema/validation`
 async fn extract_validate_schema(
@@ -15892,7 +15892,7 @@ async fn files_list(
     if let Some(value) = input.optional::<String>("organization_id")? {
         params.organization_id = Some(value);
     }
-    output.json(input.apply(client.files().list(params))).await
+    output.page(input.apply(client.files().list(params))).await
 }
 /// `POST /api/v1/beta/files/query`
 async fn files_query(
@@ -16033,7 +16033,7 @@ async fn indexes_list(
     if let Some(value) = input.optional::<String>("page_token")? {
         params.page_token = Some(value);
     }
-    output.json(input.apply(client.indexes().list(params))).await
+    output.page(input.apply(client.indexes().list(params))).await
 }
 /// `POST /api/v1/indexes/{index_id}/sync`
 async fn indexes_sync(
@@ -16218,7 +16218,7 @@ async fn parsing_list(
     if let Some(value) = input.optional::<String>("created_at_on_or_before")? {
         params.created_at_on_or_before = Some(value);
     }
-    output.json(input.apply(client.parsing().list(params))).await
+    output.page(input.apply(client.parsing().list(params))).await
 }
 /// `GET /api/v2/parse/versions`
 async fn parsing_list_versions(
@@ -17591,7 +17591,7 @@ async fn pipelines_documents_list(
         params.status_refresh_policy = Some(value);
     }
     output
-        .json(
+        .page(
             input.apply(client.pipelines().documents().list(&path_pipeline_id, params)),
         )
         .await
@@ -17663,7 +17663,7 @@ async fn pipelines_documents_list_unpaginated(
         params.status_refresh_policy = Some(value);
     }
     output
-        .json(
+        .page(
             input
                 .apply(
                     client
@@ -17785,7 +17785,7 @@ async fn pipelines_files_list(
         params.order_by = Some(value);
     }
     output
-        .json(input.apply(client.pipelines().files().list(&path_pipeline_id, params)))
+        .page(input.apply(client.pipelines().files().list(&path_pipeline_id, params)))
         .await
 }
 /// `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`
@@ -18113,7 +18113,7 @@ async fn retrieval_find(
     if let Some(value) = input.nullable::<String>("file_name_contains")? {
         params.file_name_contains = value;
     }
-    output.json(input.apply(client.retrieval().find(params))).await
+    output.page(input.apply(client.retrieval().find(params))).await
 }
 /// `POST /api/v1/retrieval/files/grep`
 async fn retrieval_grep(
@@ -18141,7 +18141,7 @@ async fn retrieval_grep(
     if let Some(value) = input.nullable::<i64>("context_chars")? {
         params.context_chars = value;
     }
-    output.json(input.apply(client.retrieval().grep(params))).await
+    output.page(input.apply(client.retrieval().grep(params))).await
 }
 /// `POST /api/v1/retrieval/files/read`
 async fn retrieval_read(
@@ -18535,7 +18535,7 @@ async fn split_list(
     if let Some(value) = input.optional::<String>("created_at_on_or_before")? {
         params.created_at_on_or_before = Some(value);
     }
-    output.json(input.apply(client.split().list(params))).await
+    output.page(input.apply(client.split().list(params))).await
 }
 /// `GET /api/v2/projects/{project_id}`
 async fn v2_projects_get(
@@ -18569,7 +18569,7 @@ async fn v2_projects_list(
     if let Some(value) = input.optional::<String>("page_token")? {
         params.page_token = Some(value);
     }
-    output.json(input.apply(client.v2_projects().list(params))).await
+    output.page(input.apply(client.v2_projects().list(params))).await
 }
 /// `POST /api/v1/beta/webhook-configs`
 async fn webhook_configs_create(
@@ -18835,7 +18835,7 @@ async fn v2_organizations_list(
     if let Some(value) = input.optional::<String>("page_token")? {
         params.page_token = Some(value);
     }
-    output.json(input.apply(client.v2_organizations().list(params))).await
+    output.page(input.apply(client.v2_organizations().list(params))).await
 }
 /// `GET /api/v2/organizations/{organization_id}`
 async fn v2_organizations_get(
@@ -18879,7 +18879,7 @@ async fn job_data_points_list(
     if let Some(value) = input.optional::<String>("organization_id")? {
         params.organization_id = Some(value);
     }
-    output.json(input.apply(client.job_data_points().list(params))).await
+    output.page(input.apply(client.job_data_points().list(params))).await
 }
 /// `POST /api/v1/classifier/jobs`
 async fn classifier_create(
@@ -18935,7 +18935,7 @@ async fn classifier_list(
     if let Some(value) = input.optional::<String>("page_token")? {
         params.page_token = Some(value);
     }
-    output.json(input.apply(client.classifier().list(params))).await
+    output.page(input.apply(client.classifier().list(params))).await
 }
 /// `GET /api/v1/classifier/jobs/{classify_job_id}`
 async fn classifier_get(
@@ -19165,7 +19165,7 @@ async fn extraction_runs_list(
     if let Some(value) = input.optional::<String>("run_id")? {
         params.run_id = Some(value);
     }
-    output.json(input.apply(client.extraction().runs().list(params))).await
+    output.page(input.apply(client.extraction().runs().list(params))).await
 }
 /// `GET /api/v1/extraction/runs/latest-from-ui`
 async fn extraction_runs_get_latest_from_ui(
@@ -19474,7 +19474,7 @@ async fn sheets_list(
     if let Some(value) = input.optional::<String>("created_at_on_or_before")? {
         params.created_at_on_or_before = Some(value);
     }
-    output.json(input.apply(client.sheets().list(params))).await
+    output.page(input.apply(client.sheets().list(params))).await
 }
 /// `GET /api/v1/sheets/jobs/{spreadsheet_job_id}`
 async fn sheets_get(

@@ -3,15 +3,25 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(dead_code, reason = "the runtime serves every spec; this SDK may not use each of its helpers")]
-//! Cursor pagination: one page, the next page, and a stream over every item.
+//! Pagination: one page, the next page, and a stream over every item.
 //!
-//! Input: a list response (`{items: [...], next_page_token: "..."}`) and the call that
-//! fetched it. The field names come from a [`CursorStyle`] that the generator config
-//! declares, so every SDK with cursor pages reuses this code.
-//! Output: [`Page<T>`], with [`Page::next_page`] and [`Page::into_stream`]. There is
-//! no next page when `items` is empty, or the cursor is empty or missing. A server
-//! that sends a cursor again (the one the page was asked for, or, in a stream, any
-//! earlier one) would be read forever: that is [`Error::RepeatedCursor`].
+//! Input: a list response and the call that fetched it. Where the page keeps its
+//! items and how the next page is asked for come from a [`PageStyle`] the generator
+//! writes for each paginated method, so every generated SDK reuses this code:
+//! - a cursor field (`next_page_token`) sent back as a query parameter or a JSON
+//!   body field (a POST search);
+//! - an offset and a limit (`offset`, `limit`, a `total_count`);
+//! - a page number (`page`, `per_page`);
+//! - the `Link: <url>; rel="next"` header (RFC 8288);
+//! - a next-URL field (`next_page_uri`).
+//!
+//! Output: [`Page<T>`], with [`Page::next_page`] and [`Page::into_stream`]. A list
+//! ends on an empty page; on a missing or empty cursor or URL; on a page shorter
+//! than its limit; at its total. A next-page URL on another origin than the client's
+//! base URL is not followed ([`Error::ForeignPageUrl`]), so credentials stay with the
+//! API. A server that sends a cursor again (the one the page was asked for, or, in
+//! a stream, any earlier one) would be read forever: that is
+//! [`Error::RepeatedCursor`].
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -20,20 +30,67 @@ use std::pin::Pin;
 use bytes::Bytes;
 use futures::Stream;
 use futures::stream;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::call::{Call, CallContext, DecodeFailure};
 use crate::error::Error;
 
-/// Where a cursor-paginated list keeps its items and cursor.
+/// Where a request sends a paging value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CursorStyle {
-    /// The response field holding the page's items (`items`).
-    pub(crate) items: &'static str,
-    /// The response field holding the next cursor (`next_page_token`).
-    pub(crate) next_cursor: &'static str,
-    /// The query parameter that sends the cursor back (`page_token`).
-    pub(crate) cursor_param: &'static str,
+pub(crate) struct Slot {
+    /// The query parameter or body field (`page_token`).
+    pub(crate) name: &'static str,
+    /// Whether it is a field of the JSON body.
+    pub(crate) in_body: bool,
+}
+
+/// How the next page is found and asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageNext {
+    /// A cursor in a response field, sent back in `param`.
+    Cursor {
+        /// The response field (`next_page_token`).
+        field: &'static str,
+        /// Where it goes back (`page_token`).
+        param: Slot,
+    },
+    /// The next offset is this page's offset plus its item count.
+    Offset {
+        /// The offset parameter.
+        offset: Slot,
+        /// The limit parameter, also read from the response when it echoes it.
+        limit: Option<Slot>,
+        /// The response field holding the total.
+        total: Option<&'static str>,
+    },
+    /// The next page number is this one plus one, counted from 1.
+    PageNumber {
+        /// The page parameter.
+        page: Slot,
+        /// The page-size parameter.
+        size: Option<Slot>,
+        /// The response field holding the number of pages.
+        total_pages: Option<&'static str>,
+    },
+    /// The `Link` header's `rel="next"` URL.
+    LinkHeader,
+    /// A response field holding the next page's URL.
+    NextUrl {
+        /// The field (`next_page_uri`).
+        field: &'static str,
+    },
+}
+
+/// Where a paginated list keeps its items and how it pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageStyle {
+    /// The response field holding the items; `None`: the response is the array.
+    pub(crate) items: Option<&'static str>,
+    /// How the next page is asked for.
+    pub(crate) next: PageNext,
 }
 
 /// A stream of every item of a list, fetching pages as it goes.
@@ -44,17 +101,58 @@ pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 pub struct Page<T> {
     /// The items on this page.
     pub items: Vec<T>,
-    /// The cursor of the next page, if the server sent one.
+    /// What asks for the next page, if there may be one: the server's cursor, the
+    /// next offset or page number (as text), or the next page's URL.
     pub next_cursor: Option<String>,
-    /// The response's other fields, as sent.
-    pub extra_fields: serde_json::Map<String, serde_json::Value>,
+    /// The response's other fields, as sent (empty when the response is an array).
+    pub extra_fields: serde_json::Map<String, Value>,
+    /// The response's status.
+    pub status: StatusCode,
+    /// The response's headers.
+    pub headers: HeaderMap,
+    /// The response's body, as received.
+    pub body: Bytes,
     has_more: bool,
     context: CallContext,
 }
 
+/// A JSON number or string as a count.
+fn count(value: Option<&Value>) -> Option<u64> {
+    match value? {
+        Value::Number(number) => number.as_u64(),
+        Value::String(text) => text.parse().ok(),
+        _ => None,
+    }
+}
+
+/// The `rel="next"` target of `Link` headers (RFC 8288), as written.
+fn link_next(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .find_map(|link| {
+            let (target, params) = link.trim().split_once(';')?;
+            let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+            let next = params.split(';').any(|param| {
+                param.trim().split_once('=').is_some_and(|(name, value)| {
+                    name.trim().eq_ignore_ascii_case("rel")
+                        && value
+                            .trim()
+                            .trim_matches('"')
+                            .split_ascii_whitespace()
+                            .any(|rel| rel.eq_ignore_ascii_case("next"))
+                })
+            });
+            next.then(|| target.to_owned())
+        })
+}
+
 impl<T: DeserializeOwned + Send + 'static> Page<T> {
     pub(crate) fn decode(
-        status: reqwest::StatusCode,
+        status: StatusCode,
+        headers: &HeaderMap,
         body: &Bytes,
         context: &CallContext,
     ) -> Result<Self, DecodeFailure> {
@@ -64,27 +162,79 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
                 "the call has no pagination style".to_owned(),
             ));
         };
-        let mut object: serde_json::Map<String, serde_json::Value> =
-            crate::call::decode_json(status, body, context)?;
-        let items = object
-            .remove(style.items)
-            .unwrap_or(serde_json::Value::Array(Vec::new()));
+        let (items, object) = match style.items {
+            Some(field) => {
+                let mut object: serde_json::Map<String, Value> =
+                    crate::call::decode_json(status, headers, body, context)?;
+                let items = object
+                    .remove(field)
+                    .unwrap_or(Value::Array(Vec::new()));
+                (items, object)
+            }
+            None => (
+                crate::call::decode_json(status, headers, body, context)?,
+                serde_json::Map::new(),
+            ),
+        };
         let items: Vec<T> = serde_path_to_error::deserialize(items).map_err(|error| {
-            (
-                format!("{}{}", style.items, path_suffix(&error.path().to_string())),
-                error.into_inner().to_string(),
-            )
+            let path = error.path().to_string();
+            let path = match style.items {
+                Some(field) => format!("{field}{}", path_suffix(&path)),
+                None => path,
+            };
+            (path, error.into_inner().to_string())
         })?;
-        let next_cursor = object
-            .get(style.next_cursor)
-            .and_then(serde_json::Value::as_str)
-            .filter(|cursor| !cursor.is_empty())
-            .map(str::to_owned);
+        let text = |object: &serde_json::Map<String, Value>, field: &str| {
+            object
+                .get(field)
+                .and_then(Value::as_str)
+                .filter(|text| !text.is_empty())
+                .map(str::to_owned)
+        };
+        let asked = |slot: Slot| context.request.slot_value(slot);
+        let received = items.len() as u64;
+        let (next_cursor, more) = match style.next {
+            PageNext::Cursor { field, .. } => (text(&object, field), true),
+            PageNext::NextUrl { field } => (text(&object, field), true),
+            PageNext::LinkHeader => (link_next(headers), true),
+            PageNext::Offset {
+                offset,
+                limit,
+                total,
+            } => {
+                let start = count(asked(offset).as_ref())
+                    .or_else(|| count(object.get(offset.name)))
+                    .unwrap_or(0);
+                let next = start.saturating_add(received);
+                let limit = limit.and_then(|limit| {
+                    count(asked(limit).as_ref()).or_else(|| count(object.get(limit.name)))
+                });
+                let total = total.and_then(|total| count(object.get(total)));
+                let more = limit.is_none_or(|limit| received >= limit)
+                    && total.is_none_or(|total| next < total);
+                (Some(next.to_string()), more)
+            }
+            PageNext::PageNumber {
+                page,
+                size,
+                total_pages,
+            } => {
+                let current = count(asked(page).as_ref()).unwrap_or(1);
+                let size = size.and_then(|size| count(asked(size).as_ref()));
+                let pages = total_pages.and_then(|field| count(object.get(field)));
+                let more = size.is_none_or(|size| received >= size)
+                    && pages.is_none_or(|pages| current < pages);
+                (Some(current.saturating_add(1).to_string()), more)
+            }
+        };
         Ok(Self {
-            has_more: !items.is_empty() && next_cursor.is_some(),
+            has_more: more && !items.is_empty() && next_cursor.is_some(),
             items,
             next_cursor,
             extra_fields: object,
+            status,
+            headers: headers.clone(),
+            body: body.clone(),
             context: context.clone(),
         })
     }
@@ -109,24 +259,43 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
     }
 
     /// The call for the next page, built now so the future borrows nothing; an
-    /// error when the cursor is the one this page was asked for.
+    /// error when the server asks for the page this one was, or for another origin.
     fn next_call(&self) -> Option<Result<Call<Self>, Error>> {
-        let (Some(cursor), true) = (&self.next_cursor, self.has_more) else {
+        let (Some(token), true) = (&self.next_cursor, self.has_more) else {
             return None;
         };
-        let asked = self
-            .context
-            .request
-            .pagination
-            .and_then(|style| self.context.request.query_value(style.cursor_param));
-        if asked == Some(cursor.as_str()) {
-            return Some(Err(Error::RepeatedCursor {
-                cursor: cursor.clone(),
-            }));
-        }
+        let style = self.context.request.pagination?;
         let mut context = self.context.clone();
-        if let Some(style) = context.request.pagination {
-            context.request.set_query(style.cursor_param, cursor);
+        let repeated = || Error::RepeatedCursor {
+            cursor: token.clone(),
+        };
+        match style.next {
+            PageNext::Cursor { param, .. } => {
+                if context.request.slot_value(param).as_ref().and_then(Value::as_str)
+                    == Some(token.as_str())
+                {
+                    return Some(Err(repeated()));
+                }
+                context.request.set_slot(param, Value::String(token.clone()));
+            }
+            PageNext::Offset { offset: slot, .. } | PageNext::PageNumber { page: slot, .. } => {
+                let number: u64 = token.parse().unwrap_or(0);
+                context.request.set_slot(slot, Value::from(number));
+            }
+            PageNext::LinkHeader | PageNext::NextUrl { .. } => {
+                let base = context.client.inner.base_url.clone();
+                let current = context.request.url().cloned().unwrap_or_else(|| base.clone());
+                let url = match current.join(token) {
+                    Ok(url) if url.origin() == base.origin() => url,
+                    _ => {
+                        return Some(Err(Error::ForeignPageUrl { url: token.clone() }));
+                    }
+                };
+                if context.request.url() == Some(&url) {
+                    return Some(Err(repeated()));
+                }
+                context.request.set_url(url);
+            }
         }
         Some(Ok(
             Call::page(context.client, context.request).with_options(context.options)

@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::client::{AuthScheme, Client};
 use crate::error::{ApiError, Error};
 use crate::file::{FileParts, FileUpload};
-use crate::page::CursorStyle;
+use crate::page::{PageStyle, Slot};
 
 /// Characters escaped in one path segment: everything but RFC 3986's unreserved
 /// characters, so no value can add a `/`, `?`, `#`, `[` or `]` to the path.
@@ -82,7 +82,9 @@ pub(crate) struct RequestSpec {
     body: Option<RequestBody>,
     accept: Option<&'static str>,
     /// How the response pages, for paginated methods.
-    pub(crate) pagination: Option<CursorStyle>,
+    pub(crate) pagination: Option<PageStyle>,
+    /// The whole URL, replacing the path and query: a next page's `Link` or URL.
+    url: Option<Url>,
     /// Whether the operation is public and sends no credential.
     no_auth: bool,
     /// The schemes this operation accepts, when not every scheme of the API.
@@ -104,6 +106,7 @@ impl RequestSpec {
             body: None,
             accept: None,
             pagination: None,
+            url: None,
             no_auth: false,
             auth: None,
             invalid: None,
@@ -134,19 +137,50 @@ impl RequestSpec {
         push_pairs(&mut self.query, name, &value);
     }
 
-    /// Replaces every value of a query parameter (the cursor of the next page).
-    /// The value of a query parameter already set, if any.
-    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .rev()
-            .find(|(existing, _)| existing == name)
-            .map(|(_, value)| value.as_str())
+    /// The value a paging parameter was sent with, if any: a query parameter's text,
+    /// or a JSON body field's value.
+    pub(crate) fn slot_value(&self, slot: Slot) -> Option<Value> {
+        if slot.in_body {
+            match &self.body {
+                Some(RequestBody::Json(Ok(Value::Object(fields)))) => {
+                    fields.get(slot.name).filter(|value| !value.is_null()).cloned()
+                }
+                _ => None,
+            }
+        } else {
+            self.query
+                .iter()
+                .rev()
+                .find(|(existing, _)| existing == slot.name)
+                .map(|(_, value)| Value::String(value.clone()))
+        }
     }
 
-    pub(crate) fn set_query(&mut self, name: &str, value: &str) {
-        self.query.retain(|(existing, _)| existing != name);
-        self.query.push((name.to_owned(), value.to_owned()));
+    /// Sets a paging parameter for the next page, replacing any earlier value.
+    pub(crate) fn set_slot(&mut self, slot: Slot, value: Value) {
+        if slot.in_body {
+            if let Some(RequestBody::Json(Ok(Value::Object(fields)))) = &mut self.body {
+                fields.insert(slot.name.to_owned(), value);
+            } else if self.body.is_none() {
+                let mut fields = serde_json::Map::new();
+                fields.insert(slot.name.to_owned(), value);
+                self.body = Some(RequestBody::Json(Ok(Value::Object(fields))));
+            }
+        } else {
+            self.query.retain(|(existing, _)| existing != slot.name);
+            self.query.push((slot.name.to_owned(), scalar_text(&value)));
+        }
+    }
+
+    /// The whole URL set for a next page, if any.
+    pub(crate) fn url(&self) -> Option<&Url> {
+        self.url.as_ref()
+    }
+
+    /// Sends the request to this URL (a next page's, already checked to be on the
+    /// API's origin) instead of the base URL, path and query.
+    pub(crate) fn set_url(&mut self, url: Url) {
+        self.url = Some(url);
     }
 
     /// Adds a header parameter; `None` adds nothing.
@@ -234,8 +268,8 @@ impl RequestSpec {
         self.no_auth = true;
     }
 
-    /// Marks the response as a cursor-paginated list.
-    pub(crate) fn paginate(&mut self, style: CursorStyle) {
+    /// Marks the response as a paginated list.
+    pub(crate) fn paginate(&mut self, style: PageStyle) {
         self.pagination = Some(style);
     }
 }
@@ -573,8 +607,20 @@ pub(crate) async fn send(
     let inner = &client.inner;
     let started = tokio::time::Instant::now();
     let streaming = receive == Receive::Head;
-    let mut url = build_url(&inner.base_url, &spec.path, &spec.query, &options.query);
+    let mut url = match &spec.url {
+        Some(url) => url.clone(),
+        None => build_url(&inner.base_url, &spec.path, &spec.query, &options.query),
+    };
     if let (false, Some((name, key))) = (spec.no_auth, auth_query(client, spec)) {
+        if spec.url.is_some() {
+            // A next page's URL may echo the key: it is sent once, as configured.
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(existing, _)| existing != name)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.query_pairs_mut().clear().extend_pairs(kept);
+        }
         url.query_pairs_mut().append_pair(name, &key);
     }
     let body = prepare_body(spec, options).await?;

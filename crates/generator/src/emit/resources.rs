@@ -14,7 +14,7 @@ use quote::quote;
 
 use super::tokens::{doc_attrs, doc_lines_verbatim, ident, type_tokens};
 use crate::ir::{
-    Meta, Operation, ParamLocation, PathPart, Presence, QueryStyle, RequestBody, Resource,
+    Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation, PathPart, Presence, QueryStyle, RequestBody, Resource,
     ResponseBody, TypeDef, TypeKind, TypeRef,
 };
 use crate::lower::names;
@@ -244,18 +244,8 @@ fn method(
         (ResponseBody::Empty, _) => (quote! { () }, quote! { crate::Call::empty }),
         (ResponseBody::Json(_), Some(pagination)) => {
             let item = type_tokens(&pagination.item);
-            let (items, cursor, param) = (
-                &pagination.items_field,
-                &pagination.cursor_field,
-                &pagination.cursor_param,
-            );
-            paginate = quote! {
-                request.paginate(crate::page::CursorStyle {
-                    items: #items,
-                    next_cursor: #cursor,
-                    cursor_param: #param,
-                });
-            };
+            let style = page_style(pagination);
+            paginate = quote! { request.paginate(#style); };
             (quote! { crate::Page<#item> }, quote! { crate::Call::page })
         }
         (ResponseBody::Json(ty), None) => (named(ty), quote! { crate::Call::json }),
@@ -396,6 +386,58 @@ pub(crate) fn argument_names(operation: &Operation) -> Vec<proc_macro2::Ident> {
         names.push(ident("params"));
     }
     names
+}
+
+/// The runtime's `PageStyle` value for a paginated method.
+fn page_style(pagination: &Pagination) -> TokenStream {
+    let text = |value: Option<&String>| match value {
+        Some(text) => quote! { Some(#text) },
+        None => quote! { None },
+    };
+    let slot = |slot: &PageSlot| {
+        let (name, in_body) = (&slot.name, slot.in_body);
+        quote! { crate::page::Slot { name: #name, in_body: #in_body } }
+    };
+    let maybe_slot = |value: Option<&PageSlot>| match value {
+        Some(value) => {
+            let value = slot(value);
+            quote! { Some(#value) }
+        }
+        None => quote! { None },
+    };
+    let next = match &pagination.style {
+        PageStyle::Cursor { field, param } => {
+            let param = slot(param);
+            quote! { crate::page::PageNext::Cursor { field: #field, param: #param } }
+        }
+        PageStyle::Offset {
+            offset,
+            limit,
+            total,
+        } => {
+            let (offset, limit, total) =
+                (slot(offset), maybe_slot(limit.as_ref()), text(total.as_ref()));
+            quote! { crate::page::PageNext::Offset { offset: #offset, limit: #limit, total: #total } }
+        }
+        PageStyle::PageNumber {
+            page,
+            size,
+            total_pages,
+        } => {
+            let (page, size, total_pages) = (
+                slot(page),
+                maybe_slot(size.as_ref()),
+                text(total_pages.as_ref()),
+            );
+            quote! {
+                crate::page::PageNext::PageNumber { page: #page, size: #size, total_pages: #total_pages }
+            }
+        }
+        PageStyle::LinkHeader => quote! { crate::page::PageNext::LinkHeader },
+        PageStyle::NextUrl { field } => quote! { crate::page::PageNext::NextUrl { field: #field } },
+    };
+    let items = text(pagination.items_field.as_ref());
+    quote! { crate::page::PageStyle { items: #items, next: #next } }
 }
 
 /// The method's success type as the async method returns it.

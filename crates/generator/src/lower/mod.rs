@@ -13,6 +13,7 @@ pub mod example_check;
 pub mod examples;
 pub mod grouping;
 pub mod names;
+pub mod pagination;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -28,7 +29,7 @@ use serde_json::Value;
 use crate::config::{AuthScheme, Config, OperationSelection};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::ir::{
-    Api, Auth, AuthKind, ErrorBody, Meta, Operation, Pagination, Param, ParamLocation, ParamsType,
+    Api, Auth, AuthKind, ErrorBody, Meta, Operation, Param, ParamLocation, ParamsType,
     PathPart, Presence, QueryStyle, RequestBody, Resource, ResponseBody, SuccessAnswer, TypeDef,
     TypeKind, TypeRef,
 };
@@ -134,10 +135,32 @@ pub fn lower(
                 config,
                 &mut lowerer,
             );
-            if let Some(style) = &method.paginate {
-                operation.pagination =
-                    lower_pagination(&operation, style, config, &lowerer, &mut diagnostics);
-            }
+            operation.pagination = match method.paginate.as_deref() {
+                Some("none") => None,
+                Some(style_name) => match config.pagination.get(style_name) {
+                    Some(style) => pagination::configured(
+                        &operation,
+                        style_name,
+                        style,
+                        &lowerer,
+                        &mut diagnostics,
+                    ),
+                    None => {
+                        diagnostics.push(Diagnostic::error(
+                            operation.pointer.clone(),
+                            format!(
+                                "pagination style `{style_name}` is not declared under [pagination]"
+                            ),
+                        ));
+                        None
+                    }
+                },
+                None => pagination::detect(
+                    &operation,
+                    declares_link(&operations[index], &lowerer),
+                    &lowerer,
+                ),
+            };
             push_operation(resource_node(&mut root, resource_path), operation);
         }
     }
@@ -177,13 +200,18 @@ pub fn lower(
                 "{prefix}{}Params",
                 names::pascal_ident(names::bare(method_ident), "Call")
             );
-            let operation = lower_operation(
+            let mut operation = lower_operation(
                 &operations[*index],
                 method_ident,
                 &params_name,
                 None,
                 config,
                 &mut lowerer,
+            );
+            operation.pagination = pagination::detect(
+                &operation,
+                declares_link(&operations[*index], &lowerer),
+                &lowerer,
             );
             push_operation(resource_node(&mut root, resource), operation);
         }
@@ -925,6 +953,22 @@ fn success_response<'a>(op: &SpecOp<'a>) -> Option<(&'a StatusCode, &'a Referenc
         .find(|(status, _)| status_class(status) == 2)
 }
 
+/// Whether the operation's success response declares a `Link` header (RFC 8288
+/// paging, as GitHub's lists do).
+fn declares_link(op: &SpecOp<'_>, lowerer: &TypeLowerer<'_>) -> bool {
+    let components = lowerer_components(lowerer);
+    success_response(op)
+        .and_then(|(_, response)| {
+            resolve::<Response>(response, "responses", components.map(|c| &c.responses))
+        })
+        .is_some_and(|(response, _)| {
+            response
+                .headers
+                .keys()
+                .any(|name| name.eq_ignore_ascii_case("link"))
+        })
+}
+
 /// A status code's class (`2` for `201` and for `2XX`).
 fn status_class(status: &StatusCode) -> u16 {
     match status {
@@ -1050,66 +1094,6 @@ fn used_or_all(used: &[bool], config: &Config) -> Vec<bool> {
     } else {
         used.to_vec()
     }
-}
-
-/// Checks a method's pagination style against its request and response, and finds
-/// the item type.
-fn lower_pagination(
-    operation: &Operation,
-    style_name: &str,
-    config: &Config,
-    lowerer: &TypeLowerer<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Option<Pagination> {
-    let pointer = operation.pointer.clone();
-    let Some(style) = config.pagination.get(style_name) else {
-        diagnostics.push(Diagnostic::error(
-            pointer,
-            format!("pagination style `{style_name}` is not declared under [pagination]"),
-        ));
-        return None;
-    };
-    let has_param = operation
-        .params
-        .iter()
-        .flat_map(|params| &params.fields)
-        .any(|field| {
-            field.location == ParamLocation::Query && field.wire_name == style.cursor_param
-        });
-    let ResponseBody::Json(response) = &operation.response else {
-        diagnostics.push(Diagnostic::error(
-            pointer,
-            "a paginated method needs a JSON response",
-        ));
-        return None;
-    };
-    let Some(TypeRef::Vec(item)) = lowerer.field_type(response, &style.items) else {
-        diagnostics.push(Diagnostic::error(
-            pointer,
-            format!(
-                "the response has no array field `{}` for pagination style `{style_name}`",
-                style.items
-            ),
-        ));
-        return None;
-    };
-    let item = *item;
-    if !has_param || lowerer.field_type(response, &style.next_cursor).is_none() {
-        diagnostics.push(Diagnostic::error(
-            pointer,
-            format!(
-                "pagination style `{style_name}` needs query parameter `{}` and response field `{}`",
-                style.cursor_param, style.next_cursor
-            ),
-        ));
-        return None;
-    }
-    Some(Pagination {
-        items_field: style.items.clone(),
-        cursor_field: style.next_cursor.clone(),
-        cursor_param: style.cursor_param.clone(),
-        item,
-    })
 }
 
 /// The typed error bodies of the generated operations: each distinct (status, named

@@ -315,6 +315,39 @@ impl<'a> TypeLowerer<'a> {
         false
     }
 
+    /// The type an alias chain ends at (`ty` itself when it is not an alias).
+    #[must_use]
+    pub fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
+        let mut current = ty;
+        for _ in 0..16 {
+            let TypeRef::Named(name) = current else {
+                break;
+            };
+            match self.defs.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => current = target,
+                _ => break,
+            }
+        }
+        current.clone()
+    }
+
+    /// A struct's fields as (wire name, type), following aliases (for pagination).
+    #[must_use]
+    pub fn struct_fields(&self, ty: &TypeRef) -> Option<Vec<(String, TypeRef)>> {
+        let TypeRef::Named(name) = self.resolve_alias(ty) else {
+            return None;
+        };
+        match &self.defs.get(&name)?.kind {
+            TypeKind::Struct(def) => Some(
+                def.fields
+                    .iter()
+                    .map(|field| (field.wire_name.clone(), field.ty.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     /// The type of a struct's field, following aliases (for pagination).
     #[must_use]
     pub fn field_type(&self, ty: &TypeRef, wire_name: &str) -> Option<TypeRef> {

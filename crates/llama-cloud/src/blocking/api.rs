@@ -374,9 +374,12 @@ pub mod beta {
             pub fn aggregate(
                 &self,
                 params: crate::types::AgentDataAggregateParams,
-            ) -> Result<crate::types::AgentDataAggregateResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::AggregateGroup>,
+                crate::Error,
+            > {
                 self.client
-                    .send(
+                    .page(
                         self.client.async_client().beta().agent_data().aggregate(params),
                     )
             }
@@ -449,9 +452,9 @@ pub mod beta {
             pub fn search(
                 &self,
                 params: crate::types::AgentDataSearchParams,
-            ) -> Result<crate::types::AgentDataSearchResponse, crate::Error> {
+            ) -> Result<crate::blocking::Page<crate::types::AgentData>, crate::Error> {
                 self.client
-                    .send(self.client.async_client().beta().agent_data().search(params))
+                    .page(self.client.async_client().beta().agent_data().search(params))
             }
             /// Update Agent Data
             ///
@@ -505,9 +508,12 @@ pub mod beta {
             pub fn list(
                 &self,
                 params: crate::types::AttachmentsListParams,
-            ) -> Result<crate::types::AttachmentsListResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::FileAttachmentMetadata>,
+                crate::Error,
+            > {
                 self.client
-                    .send(self.client.async_client().beta().attachments().list(params))
+                    .page(self.client.async_client().beta().attachments().list(params))
             }
         }
     }
@@ -578,9 +584,12 @@ pub mod beta {
             pub fn list(
                 &self,
                 params: crate::types::DirectoriesListParams,
-            ) -> Result<crate::types::DirectoriesListResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::DirectoryResponse>,
+                crate::Error,
+            > {
                 self.client
-                    .send(self.client.async_client().beta().directories().list(params))
+                    .page(self.client.async_client().beta().directories().list(params))
             }
             /// Update Directory
             ///
@@ -676,11 +685,11 @@ pub mod beta {
                     directory_id: &str,
                     params: crate::types::BetaDirectoriesFilesListParams,
                 ) -> Result<
-                    crate::types::BetaDirectoriesFilesListResponse,
+                    crate::blocking::Page<crate::types::DirectoryFileResponse>,
                     crate::Error,
                 > {
                     self.client
-                        .send(
+                        .page(
                             self
                                 .client
                                 .async_client()
@@ -796,8 +805,11 @@ pub mod beta {
             pub fn list(
                 &self,
                 params: crate::types::BetaSplitListParams,
-            ) -> Result<crate::types::BetaSplitListResponse, crate::Error> {
-                self.client.send(self.client.async_client().beta().split().list(params))
+            ) -> Result<
+                crate::blocking::Page<crate::types::SplitJobResponseBeta>,
+                crate::Error,
+            > {
+                self.client.page(self.client.async_client().beta().split().list(params))
             }
         }
     }
@@ -829,8 +841,11 @@ pub mod beta {
             pub fn list(
                 &self,
                 params: crate::types::BetaSheetsListParams,
-            ) -> Result<crate::types::BetaSheetsListResponse, crate::Error> {
-                self.client.send(self.client.async_client().beta().sheets().list(params))
+            ) -> Result<
+                crate::blocking::Page<crate::types::SpreadsheetJob>,
+                crate::Error,
+            > {
+                self.client.page(self.client.async_client().beta().sheets().list(params))
             }
             /// Get Spreadsheet Job
             ///
@@ -932,9 +947,9 @@ pub mod beta {
             pub fn list(
                 &self,
                 params: crate::types::UsageMetricsListParams,
-            ) -> Result<crate::types::UsageMetricsListResponse, crate::Error> {
+            ) -> Result<crate::blocking::Page<crate::types::UsageMetric>, crate::Error> {
                 self.client
-                    .send(self.client.async_client().beta().usage_metrics().list(params))
+                    .page(self.client.async_client().beta().usage_metrics().list(params))
             }
         }
     }
@@ -969,9 +984,12 @@ pub mod beta {
             pub fn list(
                 &self,
                 params: crate::types::BatchProcessingListParams,
-            ) -> Result<crate::types::BatchProcessingListResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::BatchJobResponse>,
+                crate::Error,
+            > {
                 self.client
-                    .send(
+                    .page(
                         self.client.async_client().beta().batch_processing().list(params),
                     )
             }
@@ -1000,9 +1018,12 @@ pub mod beta {
                 &self,
                 job_id: &str,
                 params: crate::types::BatchProcessingListItemsParams,
-            ) -> Result<crate::types::BatchProcessingListItemsResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::BatchItemDetail>,
+                crate::Error,
+            > {
                 self.client
-                    .send(
+                    .page(
                         self
                             .client
                             .async_client()
@@ -1083,9 +1104,12 @@ pub mod beta {
                     &self,
                     pipeline_id: &str,
                     params: crate::types::BetaPipelinesFilesListParams,
-                ) -> Result<crate::types::BetaPipelinesFilesListResponse, crate::Error> {
+                ) -> Result<
+                    crate::blocking::Page<crate::types::PipelineFileResponse>,
+                    crate::Error,
+                > {
                     self.client
-                        .send(
+                        .page(
                             self
                                 .client
                                 .async_client()
@@ -1188,9 +1212,12 @@ pub mod alpha {
             pub fn list(
                 &self,
                 params: crate::types::VerifyListParams,
-            ) -> Result<crate::types::VerifyListResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::VerifyJobResponse>,
+                crate::Error,
+            > {
                 self.client
-                    .send(self.client.async_client().alpha().verify().list(params))
+                    .page(self.client.async_client().alpha().verify().list(params))
             }
         }
     }
@@ -1239,8 +1266,8 @@ pub mod batches {
         pub fn list(
             &self,
             params: crate::types::BatchesListParams,
-        ) -> Result<crate::types::BatchesListResponse, crate::Error> {
-            self.client.send(self.client.async_client().batches().list(params))
+        ) -> Result<crate::blocking::Page<crate::types::BatchResponse>, crate::Error> {
+            self.client.page(self.client.async_client().batches().list(params))
         }
     }
 }
@@ -1288,8 +1315,11 @@ pub mod classify {
         pub fn list(
             &self,
             params: crate::types::ClassifyListParams,
-        ) -> Result<crate::types::ClassifyListResponse, crate::Error> {
-            self.client.send(self.client.async_client().classify().list(params))
+        ) -> Result<
+            crate::blocking::Page<crate::types::ClassifyV2JobResponse>,
+            crate::Error,
+        > {
+            self.client.page(self.client.async_client().classify().list(params))
         }
     }
 }
@@ -1329,8 +1359,11 @@ pub mod configurations {
         pub fn list(
             &self,
             params: crate::types::ConfigurationsListParams,
-        ) -> Result<crate::types::ConfigurationsListResponse, crate::Error> {
-            self.client.send(self.client.async_client().configurations().list(params))
+        ) -> Result<
+            crate::blocking::Page<crate::types::ConfigurationResponse>,
+            crate::Error,
+        > {
+            self.client.page(self.client.async_client().configurations().list(params))
         }
         /// Get Configuration
         ///
@@ -1546,8 +1579,8 @@ pub mod extract {
         pub fn list(
             &self,
             params: crate::types::ExtractListParams,
-        ) -> Result<crate::types::ExtractListResponse, crate::Error> {
-            self.client.send(self.client.async_client().extract().list(params))
+        ) -> Result<crate::blocking::Page<crate::types::ExtractV2Job>, crate::Error> {
+            self.client.page(self.client.async_client().extract().list(params))
         }
         /// Validate Extraction Schema
         ///
@@ -1604,8 +1637,8 @@ pub mod files {
         pub fn list(
             &self,
             params: crate::types::FilesListParams,
-        ) -> Result<crate::types::FilesListResponse, crate::Error> {
-            self.client.send(self.client.async_client().files().list(params))
+        ) -> Result<crate::blocking::Page<crate::types::FileV2>, crate::Error> {
+            self.client.page(self.client.async_client().files().list(params))
         }
         /// Query Files
         ///
@@ -1675,8 +1708,8 @@ pub mod indexes {
         pub fn list(
             &self,
             params: crate::types::IndexesListParams,
-        ) -> Result<crate::types::IndexesListResponse, crate::Error> {
-            self.client.send(self.client.async_client().indexes().list(params))
+        ) -> Result<crate::blocking::Page<crate::types::IndexResponse>, crate::Error> {
+            self.client.page(self.client.async_client().indexes().list(params))
         }
         /// Sync Index
         ///
@@ -1740,8 +1773,11 @@ pub mod parsing {
         pub fn list(
             &self,
             params: crate::types::ParsingListParams,
-        ) -> Result<crate::types::ParsingListResponse, crate::Error> {
-            self.client.send(self.client.async_client().parsing().list(params))
+        ) -> Result<
+            crate::blocking::Page<crate::types::ParseJobResponse>,
+            crate::Error,
+        > {
+            self.client.page(self.client.async_client().parsing().list(params))
         }
         /// List Parse Versions
         ///
@@ -2457,9 +2493,12 @@ pub mod pipelines {
                 &self,
                 pipeline_id: &str,
                 params: crate::types::DocumentsListParams,
-            ) -> Result<crate::types::DocumentsListResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::CloudDocument>,
+                crate::Error,
+            > {
                 self.client
-                    .send(
+                    .page(
                         self
                             .client
                             .async_client()
@@ -2517,9 +2556,12 @@ pub mod pipelines {
                 &self,
                 pipeline_id: &str,
                 params: crate::types::DocumentsListUnpaginatedParams,
-            ) -> Result<crate::types::DocumentsListUnpaginatedResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::CloudDocument>,
+                crate::Error,
+            > {
                 self.client
-                    .send(
+                    .page(
                         self
                             .client
                             .async_client()
@@ -2627,9 +2669,12 @@ pub mod pipelines {
                 &self,
                 pipeline_id: &str,
                 params: crate::types::PipelinesFilesListParams,
-            ) -> Result<crate::types::PipelinesFilesListResponse, crate::Error> {
+            ) -> Result<
+                crate::blocking::Page<crate::types::PipelineFile>,
+                crate::Error,
+            > {
                 self.client
-                    .send(
+                    .page(
                         self
                             .client
                             .async_client()
@@ -2947,8 +2992,8 @@ pub mod retrieval {
         pub fn find(
             &self,
             params: crate::types::RetrievalFindParams,
-        ) -> Result<crate::types::RetrievalFindResponse, crate::Error> {
-            self.client.send(self.client.async_client().retrieval().find(params))
+        ) -> Result<crate::blocking::Page<crate::types::FileFindEntry>, crate::Error> {
+            self.client.page(self.client.async_client().retrieval().find(params))
         }
         /// Grep File
         ///
@@ -2956,8 +3001,8 @@ pub mod retrieval {
         pub fn grep(
             &self,
             params: crate::types::RetrievalGrepParams,
-        ) -> Result<crate::types::RetrievalGrepResponse, crate::Error> {
-            self.client.send(self.client.async_client().retrieval().grep(params))
+        ) -> Result<crate::blocking::Page<crate::types::FileGrepMatch>, crate::Error> {
+            self.client.page(self.client.async_client().retrieval().grep(params))
         }
         /// Read File
         ///
@@ -3153,8 +3198,11 @@ pub mod split {
         pub fn list(
             &self,
             params: crate::types::SplitListParams,
-        ) -> Result<crate::types::SplitListResponse, crate::Error> {
-            self.client.send(self.client.async_client().split().list(params))
+        ) -> Result<
+            crate::blocking::Page<crate::types::SplitJobResponse>,
+            crate::Error,
+        > {
+            self.client.page(self.client.async_client().split().list(params))
         }
     }
 }
@@ -3183,8 +3231,8 @@ pub mod v2_projects {
         pub fn list(
             &self,
             params: crate::types::V2ProjectsListParams,
-        ) -> Result<crate::types::V2ProjectsListResponse, crate::Error> {
-            self.client.send(self.client.async_client().v2_projects().list(params))
+        ) -> Result<crate::blocking::Page<crate::types::ProjectResponse>, crate::Error> {
+            self.client.page(self.client.async_client().v2_projects().list(params))
         }
     }
 }
@@ -3375,8 +3423,11 @@ pub mod v2_organizations {
         pub fn list(
             &self,
             params: crate::types::V2OrganizationsListParams,
-        ) -> Result<crate::types::V2OrganizationsListResponse, crate::Error> {
-            self.client.send(self.client.async_client().v2_organizations().list(params))
+        ) -> Result<
+            crate::blocking::Page<crate::types::OrganizationResponse>,
+            crate::Error,
+        > {
+            self.client.page(self.client.async_client().v2_organizations().list(params))
         }
         /// Get Organization
         ///
@@ -3404,8 +3455,8 @@ pub mod job_data_points {
         pub fn list(
             &self,
             params: crate::types::JobDataPointsListParams,
-        ) -> Result<crate::types::JobDataPointsListResponse, crate::Error> {
-            self.client.send(self.client.async_client().job_data_points().list(params))
+        ) -> Result<crate::blocking::Page<crate::types::JobDataPoint>, crate::Error> {
+            self.client.page(self.client.async_client().job_data_points().list(params))
         }
     }
 }
@@ -3432,8 +3483,8 @@ pub mod classifier {
         pub fn list(
             &self,
             params: crate::types::ClassifierListParams,
-        ) -> Result<crate::types::ClassifierListResponse, crate::Error> {
-            self.client.send(self.client.async_client().classifier().list(params))
+        ) -> Result<crate::blocking::Page<crate::types::ClassifyJob>, crate::Error> {
+            self.client.page(self.client.async_client().classifier().list(params))
         }
         /// Get Classify Job
         ///
@@ -3612,9 +3663,9 @@ pub mod extraction {
             pub fn list(
                 &self,
                 params: crate::types::RunsListParams,
-            ) -> Result<crate::types::RunsListResponse, crate::Error> {
+            ) -> Result<crate::blocking::Page<crate::types::ExtractRun>, crate::Error> {
                 self.client
-                    .send(self.client.async_client().extraction().runs().list(params))
+                    .page(self.client.async_client().extraction().runs().list(params))
             }
             /// Get Latest Run From Ui
             ///
@@ -3868,8 +3919,8 @@ pub mod sheets {
         pub fn list(
             &self,
             params: crate::types::SheetsListParams,
-        ) -> Result<crate::types::SheetsListResponse, crate::Error> {
-            self.client.send(self.client.async_client().sheets().list(params))
+        ) -> Result<crate::blocking::Page<crate::types::SpreadsheetJob>, crate::Error> {
+            self.client.page(self.client.async_client().sheets().list(params))
         }
         /// Get Spreadsheet Job
         ///

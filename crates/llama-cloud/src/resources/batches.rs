@@ -124,15 +124,19 @@ impl Batches {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batches = client.batches().list(llama_cloud::types::BatchesListParams::default()).await?;
-    /// println!("{batches:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.batches().list(llama_cloud::types::BatchesListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::BatchesListParams,
-    ) -> crate::Call<crate::types::BatchesListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::BatchResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "batches.list",
@@ -146,6 +150,17 @@ impl Batches {
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request.query("status", &params.status);
         request.query("source_directory_id", &params.source_directory_id);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }

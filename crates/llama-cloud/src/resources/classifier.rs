@@ -44,15 +44,19 @@ impl Classifier {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classifier = client.classifier().list(llama_cloud::types::ClassifierListParams::default()).await?;
-    /// println!("{classifier:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.classifier().list(llama_cloud::types::ClassifierListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::ClassifierListParams,
-    ) -> crate::Call<crate::types::ClassifierListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::ClassifyJob>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "classifier.list",
@@ -62,7 +66,18 @@ impl Classifier {
         request.query("organization_id", &params.organization_id);
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Get Classify Job
     ///

@@ -139,15 +139,19 @@ impl Classify {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let classify = client.classify().list(llama_cloud::types::ClassifyListParams::default()).await?;
-    /// println!("{classify:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.classify().list(llama_cloud::types::ClassifyListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::ClassifyListParams,
-    ) -> crate::Call<crate::types::ClassifyListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::ClassifyV2JobResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "classify.list",
@@ -162,6 +166,17 @@ impl Classify {
         request.query("configuration_id", &params.configuration_id);
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }

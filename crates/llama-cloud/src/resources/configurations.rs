@@ -74,15 +74,19 @@ impl Configurations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let configurations = client.configurations().list(llama_cloud::types::ConfigurationsListParams::default()).await?;
-    /// println!("{configurations:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.configurations().list(llama_cloud::types::ConfigurationsListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::ConfigurationsListParams,
-    ) -> crate::Call<crate::types::ConfigurationsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::ConfigurationResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "configurations.list",
@@ -95,7 +99,18 @@ impl Configurations {
         request.query("latest_only", &params.latest_only);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Get Configuration
     ///

@@ -209,15 +209,19 @@ impl Extract {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let extract = client.extract().list(llama_cloud::types::ExtractListParams::default()).await?;
-    /// println!("{extract:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.extract().list(llama_cloud::types::ExtractListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.file_input);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::ExtractListParams,
-    ) -> crate::Call<crate::types::ExtractListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::ExtractV2Job>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extract.list",
@@ -236,7 +240,18 @@ impl Extract {
         request.query("configuration_id", &params.configuration_id);
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Validate Extraction Schema
     ///

@@ -132,15 +132,19 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.files().list(llama_cloud::types::FilesListParams::default()).await?;
-    /// println!("{files:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.files().list(llama_cloud::types::FilesListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::FilesListParams,
-    ) -> crate::Call<crate::types::FilesListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::FileV2>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "files.list",
@@ -155,7 +159,18 @@ impl Files {
         request.query("expand", &params.expand);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Query Files
     ///

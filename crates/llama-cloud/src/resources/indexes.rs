@@ -116,15 +116,19 @@ impl Indexes {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let indexes = client.indexes().list(llama_cloud::types::IndexesListParams::default()).await?;
-    /// println!("{indexes:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.indexes().list(llama_cloud::types::IndexesListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::IndexesListParams,
-    ) -> crate::Call<crate::types::IndexesListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::IndexResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "indexes.list",
@@ -135,7 +139,18 @@ impl Indexes {
         request.query("source_directory_id", &params.source_directory_id);
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Sync Index
     ///

@@ -22,7 +22,7 @@ impl JobDataPoints {
     pub fn list(
         &self,
         params: crate::types::JobDataPointsListParams,
-    ) -> crate::Call<crate::types::JobDataPointsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::JobDataPoint>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "job_data_points.list",
@@ -37,6 +37,17 @@ impl JobDataPoints {
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }

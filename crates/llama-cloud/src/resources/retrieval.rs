@@ -25,15 +25,19 @@ impl Retrieval {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().find(llama_cloud::types::RetrievalFindParams::new("idx-abc123")).await?;
-    /// println!("{retrieval:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.retrieval().find(llama_cloud::types::RetrievalFindParams::new("idx-abc123")).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.file_id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn find(
         &self,
         params: crate::types::RetrievalFindParams,
-    ) -> crate::Call<crate::types::RetrievalFindResponse> {
+    ) -> crate::Call<crate::Page<crate::types::FileFindEntry>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrieval.find",
@@ -42,7 +46,18 @@ impl Retrieval {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: true,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Grep File
     ///
@@ -55,15 +70,19 @@ impl Retrieval {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let retrieval = client.retrieval().grep(llama_cloud::types::RetrievalGrepParams::new("idx-abc123", "file_id", "revenue|profit")).await?;
-    /// println!("{retrieval:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.retrieval().grep(llama_cloud::types::RetrievalGrepParams::new("idx-abc123", "file_id", "revenue|profit")).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.content);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn grep(
         &self,
         params: crate::types::RetrievalGrepParams,
-    ) -> crate::Call<crate::types::RetrievalGrepResponse> {
+    ) -> crate::Call<crate::Page<crate::types::FileGrepMatch>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrieval.grep",
@@ -72,7 +91,18 @@ impl Retrieval {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: true,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Read File
     ///

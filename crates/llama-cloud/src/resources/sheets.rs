@@ -60,15 +60,19 @@ impl Sheets {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let sheets = client.sheets().list(llama_cloud::types::SheetsListParams::default()).await?;
-    /// println!("{sheets:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.sheets().list(llama_cloud::types::SheetsListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::SheetsListParams,
-    ) -> crate::Call<crate::types::SheetsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::SpreadsheetJob>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "sheets.list",
@@ -84,7 +88,18 @@ impl Sheets {
         request.query("page_token", &params.page_token);
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Get Spreadsheet Job
     ///

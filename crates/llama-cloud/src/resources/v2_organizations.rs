@@ -25,15 +25,19 @@ impl V2Organizations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let v2_organizations = client.v2_organizations().list(llama_cloud::types::V2OrganizationsListParams::default()).await?;
-    /// println!("{v2_organizations:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.v2_organizations().list(llama_cloud::types::V2OrganizationsListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::V2OrganizationsListParams,
-    ) -> crate::Call<crate::types::V2OrganizationsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::OrganizationResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "v2_organizations.list",
@@ -42,7 +46,18 @@ impl V2Organizations {
         request.query("name", &params.name);
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Get Organization
     ///

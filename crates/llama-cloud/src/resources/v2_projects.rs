@@ -55,15 +55,19 @@ impl V2Projects {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let v2_projects = client.v2_projects().list(llama_cloud::types::V2ProjectsListParams::default()).await?;
-    /// println!("{v2_projects:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.v2_projects().list(llama_cloud::types::V2ProjectsListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::V2ProjectsListParams,
-    ) -> crate::Call<crate::types::V2ProjectsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::ProjectResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "v2_projects.list",
@@ -73,6 +77,17 @@ impl V2Projects {
         request.query("name", &params.name);
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }

@@ -25,15 +25,19 @@ impl AgentData {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let agent_data = client.beta().agent_data().aggregate(llama_cloud::types::AgentDataAggregateParams::new("deployment_name")).await?;
-    /// println!("{agent_data:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().agent_data().aggregate(llama_cloud::types::AgentDataAggregateParams::new("deployment_name")).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn aggregate(
         &self,
         params: crate::types::AgentDataAggregateParams,
-    ) -> crate::Call<crate::types::AgentDataAggregateResponse> {
+    ) -> crate::Call<crate::Page<crate::types::AggregateGroup>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.agent_data.aggregate",
@@ -42,7 +46,18 @@ impl AgentData {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: true,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Create Agent Data
     ///
@@ -166,15 +181,19 @@ impl AgentData {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let agent_data = client.beta().agent_data().search(llama_cloud::types::AgentDataSearchParams::new("deployment_name")).await?;
-    /// println!("{agent_data:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().agent_data().search(llama_cloud::types::AgentDataSearchParams::new("deployment_name")).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.deployment_name);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn search(
         &self,
         params: crate::types::AgentDataSearchParams,
-    ) -> crate::Call<crate::types::AgentDataSearchResponse> {
+    ) -> crate::Call<crate::Page<crate::types::AgentData>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.agent_data.search",
@@ -183,7 +202,18 @@ impl AgentData {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request.json(&params);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: true,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Update Agent Data
     ///

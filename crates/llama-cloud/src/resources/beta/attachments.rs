@@ -57,15 +57,19 @@ impl Attachments {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let attachments = client.beta().attachments().list(llama_cloud::types::AttachmentsListParams::new("source_id")).await?;
-    /// println!("{attachments:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().attachments().list(llama_cloud::types::AttachmentsListParams::new("source_id")).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.name);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::AttachmentsListParams,
-    ) -> crate::Call<crate::types::AttachmentsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::FileAttachmentMetadata>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.attachments.list",
@@ -76,6 +80,17 @@ impl Attachments {
         request.query("organization_id", &params.organization_id);
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }

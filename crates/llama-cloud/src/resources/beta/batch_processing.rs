@@ -55,15 +55,19 @@ impl BatchProcessing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batch_processing = client.beta().batch_processing().list(llama_cloud::types::BatchProcessingListParams::default()).await?;
-    /// println!("{batch_processing:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().batch_processing().list(llama_cloud::types::BatchProcessingListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::BatchProcessingListParams,
-    ) -> crate::Call<crate::types::BatchProcessingListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::BatchJobResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.batch_processing.list",
@@ -76,7 +80,22 @@ impl BatchProcessing {
         request.query("offset", &params.offset);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Offset {
+                    offset: crate::page::Slot {
+                        name: "offset",
+                        in_body: false,
+                    },
+                    limit: Some(crate::page::Slot {
+                        name: "limit",
+                        in_body: false,
+                    }),
+                    total: Some("total_size"),
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Get Batch Job Status
     ///
@@ -126,8 +145,12 @@ impl BatchProcessing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batch_processing = client.beta().batch_processing().list_items("job_id", llama_cloud::types::BatchProcessingListItemsParams::default()).await?;
-    /// println!("{batch_processing:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().batch_processing().list_items("job_id", llama_cloud::types::BatchProcessingListItemsParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.item_id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -135,7 +158,7 @@ impl BatchProcessing {
         &self,
         job_id: &str,
         params: crate::types::BatchProcessingListItemsParams,
-    ) -> crate::Call<crate::types::BatchProcessingListItemsResponse> {
+    ) -> crate::Call<crate::Page<crate::types::BatchItemDetail>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.batch_processing.list_items",
@@ -148,7 +171,22 @@ impl BatchProcessing {
         request.query("offset", &params.offset);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Offset {
+                    offset: crate::page::Slot {
+                        name: "offset",
+                        in_body: false,
+                    },
+                    limit: Some(crate::page::Slot {
+                        name: "limit",
+                        in_body: false,
+                    }),
+                    total: Some("total_size"),
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Cancel Batch Job
     ///

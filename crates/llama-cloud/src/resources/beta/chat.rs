@@ -78,10 +78,15 @@ impl Chat {
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
         request
-            .paginate(crate::page::CursorStyle {
-                items: "items",
-                next_cursor: "next_page_token",
-                cursor_param: "page_token",
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
             });
         crate::Call::page(self.client.clone(), request)
     }

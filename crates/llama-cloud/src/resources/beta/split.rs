@@ -75,15 +75,19 @@ impl Split {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let split = client.beta().split().list(llama_cloud::types::BetaSplitListParams::default()).await?;
-    /// println!("{split:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().split().list(llama_cloud::types::BetaSplitListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::BetaSplitListParams,
-    ) -> crate::Call<crate::types::BetaSplitListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::SplitJobResponseBeta>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.split.list",
@@ -97,6 +101,17 @@ impl Split {
         request.query("page_token", &params.page_token);
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }

@@ -58,15 +58,19 @@ impl UsageMetrics {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let usage_metrics = client.beta().usage_metrics().list(llama_cloud::types::UsageMetricsListParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
-    /// println!("{usage_metrics:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().usage_metrics().list(llama_cloud::types::UsageMetricsListParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::UsageMetricsListParams,
-    ) -> crate::Call<crate::types::UsageMetricsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::UsageMetric>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.usage_metrics.list",
@@ -89,6 +93,17 @@ impl UsageMetrics {
                 "credits_consumed_greater_than_or_equal",
                 &params.credits_consumed_greater_than_or_equal,
             );
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }

@@ -23,15 +23,19 @@ impl Runs {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let runs = client.extraction().runs().list(llama_cloud::types::RunsListParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
-    /// println!("{runs:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.extraction().runs().list(llama_cloud::types::RunsListParams::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::RunsListParams,
-    ) -> crate::Call<crate::types::RunsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::ExtractRun>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.runs.list",
@@ -42,7 +46,22 @@ impl Runs {
         request.query("limit", &params.limit);
         request.query("status", &params.status);
         request.query("run_id", &params.run_id);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Offset {
+                    offset: crate::page::Slot {
+                        name: "skip",
+                        in_body: false,
+                    },
+                    limit: Some(crate::page::Slot {
+                        name: "limit",
+                        in_body: false,
+                    }),
+                    total: Some("total"),
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Get Latest Run From Ui
     ///

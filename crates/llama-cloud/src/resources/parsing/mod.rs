@@ -148,15 +148,19 @@ impl Parsing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let parsing = client.parsing().list(llama_cloud::types::ParsingListParams::default()).await?;
-    /// println!("{parsing:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.parsing().list(llama_cloud::types::ParsingListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::ParsingListParams,
-    ) -> crate::Call<crate::types::ParsingListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::ParseJobResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.list",
@@ -170,7 +174,18 @@ impl Parsing {
         request.query("organization_id", &params.organization_id);
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// List Parse Versions
     ///

@@ -207,8 +207,12 @@ impl Documents {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let documents = client.pipelines().documents().list("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DocumentsListParams::default()).await?;
-    /// println!("{documents:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.pipelines().documents().list("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DocumentsListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.text);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -217,7 +221,7 @@ impl Documents {
         &self,
         pipeline_id: &str,
         params: crate::types::DocumentsListParams,
-    ) -> crate::Call<crate::types::DocumentsListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::CloudDocument>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.documents.list",
@@ -235,7 +239,22 @@ impl Documents {
                 &params.only_api_data_source_documents,
             );
         request.query("status_refresh_policy", &params.status_refresh_policy);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("documents"),
+                next: crate::page::PageNext::Offset {
+                    offset: crate::page::Slot {
+                        name: "skip",
+                        in_body: false,
+                    },
+                    limit: Some(crate::page::Slot {
+                        name: "limit",
+                        in_body: false,
+                    }),
+                    total: Some("total_count"),
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Sync Pipeline Document
     ///
@@ -302,8 +321,12 @@ impl Documents {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let documents = client.pipelines().documents().list_unpaginated("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DocumentsListUnpaginatedParams::default()).await?;
-    /// println!("{documents:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.pipelines().documents().list_unpaginated("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DocumentsListUnpaginatedParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.text);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -312,7 +335,7 @@ impl Documents {
         &self,
         pipeline_id: &str,
         params: crate::types::DocumentsListUnpaginatedParams,
-    ) -> crate::Call<crate::types::DocumentsListUnpaginatedResponse> {
+    ) -> crate::Call<crate::Page<crate::types::CloudDocument>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.documents.list_unpaginated",
@@ -330,6 +353,21 @@ impl Documents {
                 &params.only_api_data_source_documents,
             );
         request.query("status_refresh_policy", &params.status_refresh_policy);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: None,
+                next: crate::page::PageNext::Offset {
+                    offset: crate::page::Slot {
+                        name: "skip",
+                        in_body: false,
+                    },
+                    limit: Some(crate::page::Slot {
+                        name: "limit",
+                        in_body: false,
+                    }),
+                    total: None,
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }

@@ -139,8 +139,12 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.pipelines().files().list("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesListParams::default()).await?;
-    /// println!("{files:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.pipelines().files().list("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -149,7 +153,7 @@ impl Files {
         &self,
         pipeline_id: &str,
         params: crate::types::PipelinesFilesListParams,
-    ) -> crate::Call<crate::types::PipelinesFilesListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::PipelineFile>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.files.list",
@@ -164,7 +168,22 @@ impl Files {
         request.query("limit", &params.limit);
         request.query("offset", &params.offset);
         request.query("order_by", &params.order_by);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("files"),
+                next: crate::page::PageNext::Offset {
+                    offset: crate::page::Slot {
+                        name: "offset",
+                        in_body: false,
+                    },
+                    limit: Some(crate::page::Slot {
+                        name: "limit",
+                        in_body: false,
+                    }),
+                    total: Some("total_count"),
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Update Pipeline File
     ///

@@ -126,8 +126,12 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().directories().files().list("directory_id", llama_cloud::types::BetaDirectoriesFilesListParams::default()).await?;
-    /// println!("{files:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().directories().files().list("directory_id", llama_cloud::types::BetaDirectoriesFilesListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -135,7 +139,7 @@ impl Files {
         &self,
         directory_id: &str,
         params: crate::types::BetaDirectoriesFilesListParams,
-    ) -> crate::Call<crate::types::BetaDirectoriesFilesListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::DirectoryFileResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.directories.files.list",
@@ -155,7 +159,18 @@ impl Files {
         request.query("page_token", &params.page_token);
         request.query("updated_at_on_or_after", &params.updated_at_on_or_after);
         request.query("updated_at_on_or_before", &params.updated_at_on_or_before);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Update Directory File
     ///

@@ -121,15 +121,19 @@ impl Directories {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let directories = client.beta().directories().list(llama_cloud::types::DirectoriesListParams::default()).await?;
-    /// println!("{directories:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().directories().list(llama_cloud::types::DirectoriesListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(
         &self,
         params: crate::types::DirectoriesListParams,
-    ) -> crate::Call<crate::types::DirectoriesListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::DirectoryResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.directories.list",
@@ -143,7 +147,18 @@ impl Directories {
         request.query("organization_id", &params.organization_id);
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
     /// Update Directory
     ///

@@ -25,8 +25,12 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let files = client.beta().pipelines().files().list("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaPipelinesFilesListParams::default()).await?;
-    /// println!("{files:?}");
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.beta().pipelines().files().list("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::BetaPipelinesFilesListParams::default()).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -34,7 +38,7 @@ impl Files {
         &self,
         pipeline_id: &str,
         params: crate::types::BetaPipelinesFilesListParams,
-    ) -> crate::Call<crate::types::BetaPipelinesFilesListResponse> {
+    ) -> crate::Call<crate::Page<crate::types::PipelineFileResponse>> {
         let mut request = crate::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.pipelines.files.list",
@@ -49,6 +53,17 @@ impl Files {
         request.query("page_token", &params.page_token);
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        crate::Call::json(self.client.clone(), request)
+        request
+            .paginate(crate::page::PageStyle {
+                items: Some("items"),
+                next: crate::page::PageNext::Cursor {
+                    field: "next_page_token",
+                    param: crate::page::Slot {
+                        name: "page_token",
+                        in_body: false,
+                    },
+                },
+            });
+        crate::Call::page(self.client.clone(), request)
     }
 }
