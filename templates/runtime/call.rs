@@ -317,11 +317,13 @@ impl<T> Call<T> {
                     );
                 }
                 let data =
-                    decode(status, &headers, &body, &context).map_err(|(path, message)| Error::Decode {
-                        path,
-                        message,
-                        status,
-                        body: body.clone(),
+                    decode(status, &headers, &body, &context).map_err(|(path, message)| {
+                        Error::Decode {
+                            path,
+                            message,
+                            status,
+                            body: body.clone(),
+                        }
                     })?;
                 Ok(RawResponse {
                     status,

@@ -137,9 +137,10 @@ impl RequestSpec {
     pub(crate) fn slot_value(&self, slot: Slot) -> Option<Value> {
         if slot.in_body {
             match &self.body {
-                Some(RequestBody::Json(Ok(Value::Object(fields)))) => {
-                    fields.get(slot.name).filter(|value| !value.is_null()).cloned()
-                }
+                Some(RequestBody::Json(Ok(Value::Object(fields)))) => fields
+                    .get(slot.name)
+                    .filter(|value| !value.is_null())
+                    .cloned(),
                 _ => None,
             }
         } else {

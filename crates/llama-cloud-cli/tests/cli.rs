@@ -587,3 +587,116 @@ async fn help_never_shows_a_secret_from_the_environment() {
     assert!(help.contains("--base-url"), "{help}");
     assert!(!help.contains("help-secret"), "{help}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_post_search_pages_with_the_cursor_in_its_body() {
+    let server = MockServer::start().await;
+    let entry = |id: &str| json!({"file_id": id, "file_name": format!("{id}.pdf")});
+    Mock::given(method("POST"))
+        .and(path("/api/v1/retrieval/files/find"))
+        .and(wiremock::matchers::body_partial_json(
+            json!({"page_token": "t2"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [entry("f3")]})))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/retrieval/files/find"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"items": [entry("f1"), entry("f2")], "next_page_token": "t2"}),
+            ),
+        )
+        .with_priority(2)
+        .mount(&server)
+        .await;
+
+    let output = run(&server, &["retrieval", "find", "--index-id", "idx-1"]).await;
+    output.clone().assert().success();
+    let ids: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("JSON")["file_id"].clone())
+        .collect();
+    assert_eq!(ids, [json!("f1"), json!("f2"), json!("f3")]);
+    let bodies: Vec<Value> = requests(&server).await.iter().map(body_of).collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"index_id": "idx-1"}),
+            json!({"index_id": "idx-1", "page_token": "t2"}),
+        ]
+    );
+
+    let output = run(
+        &server,
+        &[
+            "--max-items",
+            "2",
+            "retrieval",
+            "find",
+            "--index-id",
+            "idx-1",
+        ],
+    )
+    .await;
+    output.clone().assert().success();
+    assert_eq!(stdout(&output).lines().count(), 2);
+    assert_eq!(
+        requests(&server).await.len(),
+        3,
+        "one page read for two items"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offset_list_pages_until_its_total_and_stops_at_max_items() {
+    let server = MockServer::start().await;
+    let file = |id: &str| json!({"id": id, "pipeline_id": "pl-1"});
+    Mock::given(method("GET"))
+        .and(path("/api/v1/pipelines/pl-1/files2"))
+        .and(query_param("offset", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"files": [file("c")], "limit": 2, "offset": 2, "total_count": 3}),
+        ))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/pipelines/pl-1/files2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"files": [file("a"), file("b")], "limit": 2, "offset": 0, "total_count": 3}),
+        ))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+
+    let output = run(
+        &server,
+        &["pipelines:files", "list", "--pipeline-id", "pl-1"],
+    )
+    .await;
+    output.clone().assert().success();
+    assert_eq!(stdout(&output).lines().count(), 3);
+    assert_eq!(
+        requests(&server).await.len(),
+        2,
+        "no request past the total"
+    );
+
+    let output = run(
+        &server,
+        &[
+            "--max-items",
+            "1",
+            "pipelines:files",
+            "list",
+            "--pipeline-id",
+            "pl-1",
+        ],
+    )
+    .await;
+    output.clone().assert().success();
+    assert_eq!(stdout(&output).lines().count(), 1);
+    assert_eq!(requests(&server).await.len(), 3);
+}

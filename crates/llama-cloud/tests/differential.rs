@@ -19,14 +19,13 @@ use std::path::PathBuf;
 use std::pin::Pin;
 
 use llama_cloud::types::{
-    AgentDataSearchParams, FilesCreateParams, ChatCreateParams, ChatDeleteParams,
-    ChatGetSummaryParams, ChatListParams, ChatRetrieveParams, ChatStreamParams,
-    CloudDocumentCreate, ExtractConfiguration, ExtractConfigurationDataSchemaValue,
-    FilterOperation, FilterOperationEq, FilterOperationLte, LlamaParseCropBox, OpenAIEmbedding,
-    OpenAIEmbeddingConfig, ParseRequestConfiguration, PipelineFileCreate,
-    DocumentsCreateParams, PipelinesFilesCreateParams, PipelinesListParams,
-    PipelinesUpdateParams, RetrieverPipeline, RetrieversSearchParams,
-    ExtractCreateParams, ParsingCreateParams, ParsingUploadParams,
+    AgentDataSearchParams, ChatCreateParams, ChatDeleteParams, ChatGetSummaryParams,
+    ChatListParams, ChatRetrieveParams, ChatStreamParams, CloudDocumentCreate,
+    DocumentsCreateParams, ExtractConfiguration, ExtractConfigurationDataSchemaValue,
+    ExtractCreateParams, FilesCreateParams, FilterOperation, FilterOperationEq, FilterOperationLte,
+    LlamaParseCropBox, OpenAIEmbedding, OpenAIEmbeddingConfig, ParseRequestConfiguration,
+    ParsingCreateParams, ParsingUploadParams, PipelineFileCreate, PipelinesFilesCreateParams,
+    PipelinesListParams, PipelinesUpdateParams, RetrieverPipeline, RetrieversSearchParams,
 };
 use llama_cloud::{Client, FileUpload};
 use serde_json::{Value, json};
@@ -139,12 +138,10 @@ const CASES: &[(&str, Run)] = &[
         ))
     }),
     ("parsing_create_upload", |c| {
-        Box::pin(sent(c.parsing().upload(
-            ParsingUploadParams::new(
-                FileUpload::new(&b"%PDF-1.7 test"[..]).filename("report.pdf"),
-                ParseRequestConfiguration::new("cost_effective", "2026-06-15"),
-            ),
-        )))
+        Box::pin(sent(c.parsing().upload(ParsingUploadParams::new(
+            FileUpload::new(&b"%PDF-1.7 test"[..]).filename("report.pdf"),
+            ParseRequestConfiguration::new("cost_effective", "2026-06-15"),
+        ))))
     }),
     ("files_create", |c| {
         Box::pin(sent(
@@ -164,10 +161,11 @@ const CASES: &[(&str, Run)] = &[
             deprecated,
             reason = "the published SDK's `pipelines.documents.create` route"
         )]
-        Box::pin(sent(c.pipelines().documents().create(
-            "pl-1",
-            DocumentsCreateParams::new([document]),
-        )))
+        Box::pin(sent(
+            c.pipelines()
+                .documents()
+                .create("pl-1", DocumentsCreateParams::new([document])),
+        ))
     }),
     ("pipelines_files_create", |c| {
         let custom = json!({"k": "v"});

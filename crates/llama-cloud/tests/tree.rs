@@ -60,14 +60,18 @@ fn generated_methods(dir: &Path, methods: &mut BTreeMap<String, Method>) {
                     route.push('}');
                 }
             }
-            let paged = head[head.find("crate::Call::").unwrap_or(0)..].starts_with("crate::Call::page(");
+            let paged =
+                head[head.find("crate::Call::").unwrap_or(0)..].starts_with("crate::Call::page(");
             let method = Method {
                 http_method,
                 path: route,
                 paged,
             };
             let previous = methods.insert(name.clone(), method);
-            assert!(previous.is_none(), "two generated methods are named `{name}`");
+            assert!(
+                previous.is_none(),
+                "two generated methods are named `{name}`"
+            );
         }
     }
 }
@@ -105,7 +109,9 @@ fn every_published_route_has_its_published_name() {
                     paged: pagination == "paged",
                 };
                 if *found != wanted {
-                    problems.push(format!("`{name}`: published {wanted:?}, generated {found:?}"));
+                    problems.push(format!(
+                        "`{name}`: published {wanted:?}, generated {found:?}"
+                    ));
                 }
             }
             None => match by_route.get(&route) {
@@ -133,7 +139,11 @@ fn every_published_route_has_its_published_name() {
         "second names not kept: {other_name:#?}"
     );
     assert_eq!(dropped, BTreeSet::from(["beta", "chat"]), "{other_name:#?}");
-    assert_eq!(not_in_spec.len(), 8, "routes the spec lacks: {not_in_spec:#?}");
+    assert_eq!(
+        not_in_spec.len(),
+        8,
+        "routes the spec lacks: {not_in_spec:#?}"
+    );
     // And every operation of the spec has a method: 142 published, 77 Rust-only.
     assert_eq!(generated.len(), 219);
 }

@@ -9,10 +9,10 @@
 use std::time::Duration;
 
 use llama_cloud::types::{
-    ChatCreateParams, ChatGetSummaryParams, ChatGetSummaryResponse, FilterOperation,
-    FilterOperationLte, OpenAIEmbedding, OpenAIEmbeddingConfig, ParseRequestConfiguration,
-    ParseRequestConfigurationTier, ParseRequestConfigurationVersion, PipelineUpdateEmbeddingConfig,
-    PipelinesUpdateParams, ExtractCreateParams, ParsingUploadParams,
+    ChatCreateParams, ChatGetSummaryParams, ChatGetSummaryResponse, ExtractCreateParams,
+    FilterOperation, FilterOperationLte, OpenAIEmbedding, OpenAIEmbeddingConfig,
+    ParseRequestConfiguration, ParseRequestConfigurationTier, ParseRequestConfigurationVersion,
+    ParsingUploadParams, PipelineUpdateEmbeddingConfig, PipelinesUpdateParams,
 };
 use llama_cloud::{Client, FileUpload, Nullable, Number};
 use serde_json::{Value, json};
@@ -265,10 +265,8 @@ async fn a_file_part_type_is_the_callers_else_guessed_else_bytes() {
         (FileUpload::new(&b"x"[..]), "application/octet-stream"),
     ] {
         let (server, client) = server_answering(empty_job()).await;
-        let params = ParsingUploadParams::new(
-            file,
-            ParseRequestConfiguration::new("fast", "latest"),
-        );
+        let params =
+            ParsingUploadParams::new(file, ParseRequestConfiguration::new("fast", "latest"));
         let _ = client.parsing().upload(params).await;
         let request = only_request(&server).await;
         let body = String::from_utf8_lossy(&request.body);

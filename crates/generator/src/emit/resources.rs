@@ -14,8 +14,8 @@ use quote::quote;
 
 use super::tokens::{doc_attrs, doc_lines_verbatim, ident, type_tokens};
 use crate::ir::{
-    Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation, PathPart, Presence, QueryStyle, RequestBody, Resource,
-    ResponseBody, TypeDef, TypeKind, TypeRef,
+    Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation, PathPart, Presence,
+    QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
 };
 use crate::lower::names;
 
@@ -415,8 +415,11 @@ fn page_style(pagination: &Pagination) -> TokenStream {
             limit,
             total,
         } => {
-            let (offset, limit, total) =
-                (slot(offset), maybe_slot(limit.as_ref()), text(total.as_ref()));
+            let (offset, limit, total) = (
+                slot(offset),
+                maybe_slot(limit.as_ref()),
+                text(total.as_ref()),
+            );
             quote! { crate::page::PageNext::Offset { offset: #offset, limit: #limit, total: #total } }
         }
         PageStyle::PageNumber {

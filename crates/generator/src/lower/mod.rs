@@ -29,9 +29,9 @@ use serde_json::Value;
 use crate::config::{AuthScheme, Config, OperationSelection};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::ir::{
-    Api, Auth, AuthKind, ErrorBody, Meta, Operation, Param, ParamLocation, ParamsType,
-    PathPart, Presence, QueryStyle, RequestBody, Resource, ResponseBody, SuccessAnswer, TypeDef,
-    TypeKind, TypeRef,
+    Api, Auth, AuthKind, ErrorBody, Meta, Operation, Param, ParamLocation, ParamsType, PathPart,
+    Presence, QueryStyle, RequestBody, Resource, ResponseBody, SuccessAnswer, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::load::{LoadedSpec, resolve};
 use names::Namespace;

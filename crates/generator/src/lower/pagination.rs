@@ -19,9 +19,7 @@
 
 use crate::config::{PageKind, PageStyleConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::ir::{
-    Operation, PageSlot, PageStyle, Pagination, ParamLocation, ResponseBody, TypeRef,
-};
+use crate::ir::{Operation, PageSlot, PageStyle, Pagination, ParamLocation, ResponseBody, TypeRef};
 use crate::lower::types::TypeLowerer;
 
 const ITEM_FIELDS: &[&str] = &["items", "data", "results", "entries", "records", "values"];
@@ -48,7 +46,14 @@ const CURSOR_PARAMS: &[&str] = &[
     "continuation_token",
 ];
 const OFFSET_PARAMS: &[&str] = &["offset", "skip"];
-const LIMIT_PARAMS: &[&str] = &["limit", "page_size", "per_page", "size", "top", "max_results"];
+const LIMIT_PARAMS: &[&str] = &[
+    "limit",
+    "page_size",
+    "per_page",
+    "size",
+    "top",
+    "max_results",
+];
 const TOTAL_FIELDS: &[&str] = &["total", "total_count", "total_size", "total_results"];
 const PAGE_PARAMS: &[&str] = &["page", "page_number", "page_num"];
 const TOTAL_PAGE_FIELDS: &[&str] = &["total_pages", "page_count", "num_pages"];
@@ -117,7 +122,10 @@ fn is_text(ty: &TypeRef) -> bool {
 }
 
 fn is_count(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::Number)
+    matches!(
+        ty,
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::Number
+    )
 }
 
 /// The request field (query parameter or JSON body field) whose folded name is in
@@ -218,7 +226,10 @@ pub fn configured(
         problems.push("a paginated method needs a JSON response".to_owned());
     }
     let list = response.and_then(|response| match &style.items {
-        Some(field) => match types.field_type(response, field).map(|ty| types.resolve_alias(&ty)) {
+        Some(field) => match types
+            .field_type(response, field)
+            .map(|ty| types.resolve_alias(&ty))
+        {
             Some(TypeRef::Vec(item)) => Some((Some(field.clone()), *item)),
             _ => {
                 problems.push(format!("the response has no array field `{field}`"));
@@ -228,9 +239,8 @@ pub fn configured(
         None => match types.resolve_alias(response) {
             TypeRef::Vec(item) => Some((None, *item)),
             _ => {
-                problems.push(
-                    "the response is not an array; name its items with `items`".to_owned(),
-                );
+                problems
+                    .push("the response is not an array; name its items with `items`".to_owned());
                 None
             }
         },
@@ -262,7 +272,9 @@ pub fn configured(
             if style.next_cursor.is_none() {
                 problems.push("the style needs `next_cursor`".to_owned());
             }
-            param.zip(cursor).map(|(param, field)| PageStyle::Cursor { field, param })
+            param
+                .zip(cursor)
+                .map(|(param, field)| PageStyle::Cursor { field, param })
         }
         PageKind::Offset => {
             let offset = slot("offset_param", style.offset_param.as_ref(), &mut problems);
