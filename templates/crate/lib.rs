@@ -14,6 +14,7 @@ mod log;
 mod nullable;
 mod number;
 mod page;
+mod poll;
 mod redact;
 mod request;
 mod settings;
@@ -30,6 +31,7 @@ pub use file::FileUpload;
 pub use nullable::Nullable;
 pub use number::Number;
 pub use page::{ItemStream, Page};
+pub use poll::{Backoff, PollOptions};
 pub use sse::EventStream;
 /// Re-exported so that reading a stream needs no other dependency.
 pub use futures::{Stream, StreamExt};

@@ -51,6 +51,9 @@ pub struct Config {
     /// or the pointer of an inline schema), for names the spec does not give well.
     #[serde(default)]
     pub type_names: IndexMap<String, String>,
+    /// Long-running jobs: the resources that wait for them and their helpers.
+    #[serde(default)]
+    pub jobs: Vec<JobConfig>,
 }
 
 /// Package metadata for the generated crate's `Cargo.toml`.
@@ -278,6 +281,50 @@ pub enum PageKind {
     Link,
     /// A next-URL field.
     NextUrl,
+}
+
+/// A long-running job (`[[jobs]]`): `wait_for_completion(id, params, options)` on its
+/// resource polls the status method until the status is a success value (returning
+/// that answer) or a failure value (an error carrying the job's message).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobConfig {
+    /// The resource (dotted path) whose methods these are (`parsing`).
+    pub resource: String,
+    /// The method that reads a job by its id, its one path parameter (`get`).
+    pub status: String,
+    /// The status in that method's answer, dotted when nested (`job.status`).
+    pub status_field: String,
+    /// Status values meaning success (compared without case).
+    pub success: Vec<String>,
+    /// Status values meaning failure or cancellation.
+    pub failure: Vec<String>,
+    /// The job's error message in the answer, dotted when nested.
+    pub error_field: Option<String>,
+    /// The method whose answer the helpers return, when not the status method.
+    pub result: Option<String>,
+    /// One-call helpers: start a job, wait for it, return the result.
+    #[serde(default)]
+    pub helpers: Vec<JobHelperConfig>,
+}
+
+/// A one-call helper of a job (`parse`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobHelperConfig {
+    /// The helper's method name.
+    pub name: String,
+    /// The method of the same resource that starts the job (`upload`).
+    pub start: String,
+    /// The new job's id in that method's answer, dotted when nested (`id`).
+    #[serde(default = "default_id_field")]
+    pub id_field: String,
+    /// Docs for the helper.
+    pub doc: Option<String>,
+}
+
+fn default_id_field() -> String {
+    "id".to_owned()
 }
 
 /// A correction to one operation, for specs that say less than the server does.

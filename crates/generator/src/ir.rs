@@ -126,6 +126,47 @@ pub struct Resource {
     pub children: Vec<Resource>,
     /// The methods on this resource.
     pub operations: Vec<Operation>,
+    /// The long-running jobs this resource waits for (`wait_for_completion` and the
+    /// one-call helpers), from the config's `[[jobs]]`.
+    pub jobs: Vec<Job>,
+}
+
+/// A long-running job: how its status is read, and the helpers that wait for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The waiting method's name (`wait_for_completion`).
+    pub wait_method: String,
+    /// The method of the same resource that reads a job by its id (`get`).
+    pub status_method: String,
+    /// The Rust name of that method's one path parameter (`job_id`).
+    pub id_param: String,
+    /// The wire path of the status in its answer (`["job", "status"]`).
+    pub status_field: Vec<String>,
+    /// Status values meaning success.
+    pub success: Vec<String>,
+    /// Status values meaning failure or cancellation.
+    pub failure: Vec<String>,
+    /// The wire path of the job's error message; empty when it has none.
+    pub error_field: Vec<String>,
+    /// The method whose answer the helpers return, when not the status method's
+    /// (then the status method must take default parameters).
+    pub result_method: Option<String>,
+    /// The one-call helpers: start, wait, return the result.
+    pub helpers: Vec<JobHelper>,
+}
+
+/// A one-call helper of a [`Job`] (`parse`: upload, wait, get the result).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobHelper {
+    /// The helper's method name.
+    pub name: String,
+    /// The method that starts the job (`upload`).
+    pub start_method: String,
+    /// The Rust field path of the new job's id in that method's answer (`["id"]`);
+    /// each field is required.
+    pub id_access: Vec<String>,
+    /// Docs, from the config or made from the methods.
+    pub doc: String,
 }
 
 impl Resource {

@@ -191,3 +191,69 @@ fn missing_openapi_field_is_refused() {
             .contains("missing required field `openapi`")
     );
 }
+
+#[test]
+fn a_job_or_pagination_config_that_does_not_fit_is_refused_with_every_reason() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /jobs:\n    post:\n      operationId: createJob\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}\n  /jobs/{id}:\n    get:\n      operationId: getJob\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {status: {type: string}}}}}}\n";
+    let config = Config::from_toml(
+        r#"
+[resources.jobs.methods]
+create = { operation = "POST /jobs" }
+get = { operation = "GET /jobs/{id}", paginate = "offset" }
+
+[pagination.offset]
+kind = "offset"
+offset_param = "skip"
+
+[[jobs]]
+resource = "jobs"
+status = "get"
+status_field = "status"
+success = ["done"]
+failure = ["failed"]
+
+[[jobs.helpers]]
+name = "run"
+start = "create"
+
+[[jobs.helpers]]
+name = "create"
+start = "missing"
+
+[[jobs]]
+resource = "nowhere"
+status = "get"
+status_field = "status"
+success = ["done"]
+failure = ["failed"]
+"#,
+    )
+    .expect("config parses");
+    let Err(GenerateError::Spec(diagnostics)) = generate(spec.as_bytes(), "t.yaml", &config) else {
+        panic!("the config does not fit and must be refused");
+    };
+    let messages: Vec<&str> = diagnostics.0.iter().map(|d| d.message.as_str()).collect();
+    let has = |text: &str| messages.iter().any(|message| message.contains(text));
+    assert!(
+        has("pagination style `offset` does not fit"),
+        "{messages:#?}"
+    );
+    assert!(
+        has("no query parameter or body field `skip`"),
+        "{messages:#?}"
+    );
+    // `id` is optional in the start answer, so no job id can be read from it.
+    assert!(
+        has("helper `run`: the field `id` (of `id`) may be absent"),
+        "{messages:#?}"
+    );
+    assert!(
+        has("the helper name `create` is already taken"),
+        "{messages:#?}"
+    );
+    assert!(
+        has("`jobs` has no method `missing` (start)"),
+        "{messages:#?}"
+    );
+    assert!(has("there is no resource `nowhere`"), "{messages:#?}");
+}

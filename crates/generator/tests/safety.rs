@@ -47,6 +47,12 @@ fn walk(resource: &Resource, add: &mut dyn FnMut(&str)) {
     add(&resource.type_name);
     add(&resource.module);
     add(&resource.accessor);
+    for job in &resource.jobs {
+        add(&job.wait_method);
+        for helper in &job.helpers {
+            add(&helper.name);
+        }
+    }
     for operation in &resource.operations {
         add(&operation.method_name);
         if let Some(params) = &operation.params {

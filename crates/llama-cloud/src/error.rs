@@ -79,6 +79,22 @@ pub enum Error {
         /// The URL, as the server wrote it.
         url: String,
     },
+    /// A job waited for ended in a failure state (`FAILED`, `CANCELLED`).
+    #[error("the job ended as `{status}`{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    JobFailed {
+        /// The status it ended with.
+        status: String,
+        /// The job's own error message, when it has one.
+        message: Option<String>,
+    },
+    /// A job waited for had not ended when the wait's timeout passed.
+    #[error("the job had not ended after {timeout:?}{}", status.as_ref().map(|s| format!(" (last status `{s}`)")).unwrap_or_default())]
+    JobTimeout {
+        /// The wait's total timeout.
+        timeout: std::time::Duration,
+        /// The last status seen.
+        status: Option<String>,
+    },
     /// A file to upload could not be read.
     #[error("cannot read `{}`: {source}", path.display())]
     File {

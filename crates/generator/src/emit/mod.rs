@@ -101,6 +101,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../../templates/runtime/page.rs"),
     ),
     (
+        "poll.rs",
+        include_str!("../../../../templates/runtime/poll.rs"),
+    ),
+    (
         "redact.rs",
         include_str!("../../../../templates/runtime/redact.rs"),
     ),

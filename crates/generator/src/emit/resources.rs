@@ -14,7 +14,7 @@ use quote::quote;
 
 use super::tokens::{doc_attrs, doc_lines_verbatim, ident, type_tokens};
 use crate::ir::{
-    Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation, PathPart, Presence,
+    Job, Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation, PathPart, Presence,
     QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
 };
 use crate::lower::names;
@@ -100,10 +100,16 @@ pub fn resource_tokens(meta: &Meta, file: &ResourceFile<'_>, types: &[TypeDef]) 
             }
         }
     });
-    let methods = node
+    let methods: Vec<TokenStream> = node
         .operations
         .iter()
-        .map(|operation| method(meta, operation, types, chain_here, is_root));
+        .map(|operation| method(meta, operation, types, chain_here, is_root))
+        .chain(
+            node.jobs
+                .iter()
+                .map(|job| job_methods(meta, chain_here, node, job)),
+        )
+        .collect();
     if is_root {
         quote! {
             #(#child_mods)*
@@ -386,6 +392,139 @@ pub(crate) fn argument_names(operation: &Operation) -> Vec<proc_macro2::Ident> {
         names.push(ident("params"));
     }
     names
+}
+
+/// A job's `wait_for_completion` and its one-call helpers.
+fn job_methods(meta: &Meta, chain: &[&Resource], node: &Resource, job: &Job) -> TokenStream {
+    let find = |name: &str| node.operations.iter().find(|op| op.method_name == name);
+    // Lowering checked that these methods exist.
+    let Some(status) = find(&job.status_method) else {
+        return quote! {};
+    };
+    let result = job
+        .result_method
+        .as_deref()
+        .and_then(find)
+        .unwrap_or(status);
+    let params_of = |op: &Operation, name: &str| match &op.params {
+        Some(params) => {
+            let (arg, ty) = (ident(name), ident(&params.name));
+            (quote! { #arg: crate::types::#ty, }, quote! { #arg })
+        }
+        None => (quote! {}, quote! {}),
+    };
+    let (wait, status_fn, id) = (
+        ident(&job.wait_method),
+        ident(&job.status_method),
+        ident(&job.id_param),
+    );
+    let (status_arg, status_pass) = params_of(status, "params");
+    let status_answer = response_type(status);
+    let (field, success, failure, error) = (
+        &job.status_field,
+        &job.success,
+        &job.failure,
+        &job.error_field,
+    );
+    let quoted = |values: &[String]| values.join("`, `");
+    let wait_doc = doc_attrs(&format!(
+        "Waits for a job to end, polling [`Self::{}`] as `options` say (by default every 1 s, then up to every 5 s, for at most 2 hours).\n\nReturns the answer whose `{}` is `{}`. A status of `{}` is [`crate::Error::JobFailed`], with the job's own message; no end within `options.timeout` is [`crate::Error::JobTimeout`]. Dropping the future stops the polling.",
+        job.status_method,
+        field.join("."),
+        quoted(success),
+        quoted(failure),
+    ));
+    let mut wait_doc = wait_doc;
+    // The example is ours: the status method's call, waiting instead.
+    let status_call = call_expression(meta, status, chain);
+    let split = status_call.as_deref().and_then(|call| {
+        let (head, args) = call.rsplit_once(&format!(".{}(", job.status_method))?;
+        Some((head, args.strip_suffix(')')?))
+    });
+    if let Some((head, args)) = split {
+        let text = format!(
+            "\n# Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nlet client = {krate}::{client}::from_env()?;\nlet options = {krate}::PollOptions::default();\nlet done = {head}.{wait}({args}, &options).await?;\nprintln!(\"{{done:?}}\");\n# Ok(())\n# }}\n```",
+            krate = meta.crate_ident,
+            client = meta.client_name,
+            wait = job.wait_method,
+        );
+        wait_doc.extend(doc_lines_verbatim(&text));
+    }
+    let poll_call = if status.params.is_some() {
+        quote! { self.#status_fn(#id, #status_pass.clone()) }
+    } else {
+        quote! { self.#status_fn(#id) }
+    };
+    let wait_method = quote! {
+        #wait_doc
+        pub async fn #wait(
+            &self,
+            #id: &str,
+            #status_arg
+            options: &crate::PollOptions,
+        ) -> Result<#status_answer, crate::Error> {
+            let job = crate::poll::JobStatus {
+                field: &[#(#field),*],
+                success: &[#(#success),*],
+                failure: &[#(#failure),*],
+                error: &[#(#error),*],
+            };
+            crate::poll::wait(
+                || ::std::future::IntoFuture::into_future(#poll_call),
+                job,
+                options,
+            )
+            .await
+        }
+    };
+    let helpers = job.helpers.iter().map(|helper| {
+        let name = ident(&helper.name);
+        let start_fn = ident(&helper.start_method);
+        let Some(start) = find(&helper.start_method) else {
+            return quote! {};
+        };
+        let (start_arg, start_pass) = params_of(start, "params");
+        let (result_arg, result_pass) = params_of(result, "result");
+        let answer = response_type(result);
+        let access = helper.id_access.iter().map(|field| ident(field));
+        let doc = doc_attrs(&helper.doc);
+        let finish = match &job.result_method {
+            Some(result_method) => {
+                let result_fn = ident(result_method);
+                let defaults = status
+                    .params
+                    .as_ref()
+                    .map(|_| quote! { ::core::default::Default::default(), });
+                quote! {
+                    self.#wait(&id, #defaults options).await?;
+                    self.#result_fn(&id, #result_pass).await
+                }
+            }
+            None => quote! { self.#wait(&id, #result_pass, options).await },
+        };
+        let finish = if job.result_method.is_none() && status.params.is_none() {
+            quote! { self.#wait(&id, options).await }
+        } else {
+            finish
+        };
+        quote! {
+            #doc
+            pub async fn #name(
+                &self,
+                #start_arg
+                #result_arg
+                options: &crate::PollOptions,
+            ) -> Result<#answer, crate::Error> {
+                let job = self.#start_fn(#start_pass).await?;
+                let id = job #(.#access)*.clone();
+                #finish
+            }
+        }
+    });
+    quote! {
+        #wait_method
+        #(#helpers)*
+    }
 }
 
 /// The runtime's `PageStyle` value for a paginated method.

@@ -12,6 +12,7 @@
 pub mod example_check;
 pub mod examples;
 pub mod grouping;
+pub mod jobs;
 pub mod names;
 pub mod pagination;
 pub mod types;
@@ -70,6 +71,7 @@ pub fn lower(
         doc: String::new(),
         children: Vec::new(),
         operations: Vec::new(),
+        jobs: Vec::new(),
     };
 
     let mut used = vec![false; operations.len()];
@@ -217,6 +219,7 @@ pub fn lower(
         }
     }
     fill_resource_docs(&mut root);
+    jobs::lower_jobs(&mut root, config, &lowerer, &mut diagnostics);
     let error_bodies = lower_error_bodies(&operations, &used_or_all(&used, config), &mut lowerer);
 
     let (types, type_diagnostics) = lowerer.finish();
@@ -591,6 +594,7 @@ fn resource_node<'r>(root: &'r mut Resource, dotted: &str) -> &'r mut Resource {
                 doc: String::new(),
                 children: Vec::new(),
                 operations: Vec::new(),
+                jobs: Vec::new(),
             });
             node.children.len() - 1
         };

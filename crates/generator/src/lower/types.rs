@@ -348,6 +348,22 @@ impl<'a> TypeLowerer<'a> {
         }
     }
 
+    /// A struct's field by wire name, following aliases (for job ids).
+    #[must_use]
+    pub fn struct_field(&self, ty: &TypeRef, wire_name: &str) -> Option<Field> {
+        let TypeRef::Named(name) = self.resolve_alias(ty) else {
+            return None;
+        };
+        match &self.defs.get(&name)?.kind {
+            TypeKind::Struct(def) => def
+                .fields
+                .iter()
+                .find(|field| field.wire_name == wire_name)
+                .cloned(),
+            _ => None,
+        }
+    }
+
     /// The type of a struct's field, following aliases (for pagination).
     #[must_use]
     pub fn field_type(&self, ty: &TypeRef, wire_name: &str) -> Option<TypeRef> {

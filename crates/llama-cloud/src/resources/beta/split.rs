@@ -114,4 +114,51 @@ impl Split {
             });
         crate::Call::page(self.client.clone(), request)
     }
+    /// Waits for a job to end, polling [`Self::get`] as `options` say (by default every 1 s, then up to every 5 s, for at most 2 hours).
+    ///
+    /// Returns the answer whose `status` is `completed`. A status of `failed`, `cancelled` is [`crate::Error::JobFailed`], with the job's own message; no end within `options.timeout` is [`crate::Error::JobTimeout`]. Dropping the future stops the polling.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let options = llama_cloud::PollOptions::default();
+    /// let done = client.beta().split().wait_for_completion("split_job_id", llama_cloud::types::BetaSplitGetParams::default(), &options).await?;
+    /// println!("{done:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn wait_for_completion(
+        &self,
+        split_job_id: &str,
+        params: crate::types::BetaSplitGetParams,
+        options: &crate::PollOptions,
+    ) -> Result<crate::types::BetaSplitGetResponse, crate::Error> {
+        let job = crate::poll::JobStatus {
+            field: &["status"],
+            success: &["completed"],
+            failure: &["failed", "cancelled"],
+            error: &["error_message"],
+        };
+        crate::poll::wait(
+                || ::std::future::IntoFuture::into_future(
+                    self.get(split_job_id, params.clone()),
+                ),
+                job,
+                options,
+            )
+            .await
+    }
+    /// Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.
+    pub async fn split(
+        &self,
+        params: crate::types::BetaSplitCreateParams,
+        result: crate::types::BetaSplitGetParams,
+        options: &crate::PollOptions,
+    ) -> Result<crate::types::BetaSplitGetResponse, crate::Error> {
+        let job = self.create(params).await?;
+        let id = job.id.clone();
+        self.wait_for_completion(&id, result, options).await
+    }
 }

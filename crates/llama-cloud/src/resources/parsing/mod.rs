@@ -241,4 +241,51 @@ impl Parsing {
         request.multipart(form);
         crate::Call::json(self.client.clone(), request)
     }
+    /// Waits for a job to end, polling [`Self::get`] as `options` say (by default every 1 s, then up to every 5 s, for at most 2 hours).
+    ///
+    /// Returns the answer whose `job.status` is `COMPLETED`. A status of `FAILED`, `CANCELLED` is [`crate::Error::JobFailed`], with the job's own message; no end within `options.timeout` is [`crate::Error::JobTimeout`]. Dropping the future stops the polling.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let options = llama_cloud::PollOptions::default();
+    /// let done = client.parsing().wait_for_completion("job_id", llama_cloud::types::ParsingGetParams::default(), &options).await?;
+    /// println!("{done:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn wait_for_completion(
+        &self,
+        job_id: &str,
+        params: crate::types::ParsingGetParams,
+        options: &crate::PollOptions,
+    ) -> Result<crate::types::ParsingGetResponse, crate::Error> {
+        let job = crate::poll::JobStatus {
+            field: &["job", "status"],
+            success: &["COMPLETED"],
+            failure: &["FAILED", "CANCELLED"],
+            error: &["job", "error_message"],
+        };
+        crate::poll::wait(
+                || ::std::future::IntoFuture::into_future(
+                    self.get(job_id, params.clone()),
+                ),
+                job,
+                options,
+            )
+            .await
+    }
+    /// Parses a local file in one call: uploads it with [`Self::upload`], waits for the job with [`Self::wait_for_completion`] and returns [`Self::get`]'s answer, with what `result` asks for (`expand`: `markdown`, `text`, `items` ...).
+    pub async fn parse(
+        &self,
+        params: crate::types::ParsingUploadParams,
+        result: crate::types::ParsingGetParams,
+        options: &crate::PollOptions,
+    ) -> Result<crate::types::ParsingGetResponse, crate::Error> {
+        let job = self.upload(params).await?;
+        let id = job.id.clone();
+        self.wait_for_completion(&id, result, options).await
+    }
 }
