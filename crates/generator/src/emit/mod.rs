@@ -592,7 +592,13 @@ pub const SDK_DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "stream", "http2", "multipart", "gzip", "brotli", "zstd"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
-    ("serde_json", r#""1""#),
+    // `preserve_order`: objects keep the order they were built or received in, so
+    // an object query parameter and a re-serialized response are exact on the wire
+    // even where no other crate switches the feature on.
+    (
+        "serde_json",
+        r#"{ version = "1", features = ["preserve_order"] }"#,
+    ),
     ("serde_path_to_error", r#""0.1""#),
     ("thiserror", r#""2""#),
     ("tokio", r#"{ version = "1", features = ["time", "fs"] }"#),
