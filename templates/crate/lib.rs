@@ -26,7 +26,7 @@ pub mod types;
 
 pub use call::{Call, RawResponse};
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, ApiErrorKind, Error};
+pub use error::{ApiError, ApiErrorKind, Error, ValidationProblem};
 pub use file::FileUpload;
 pub use nullable::Nullable;
 pub use number::Number;

@@ -751,7 +751,11 @@ pub(crate) async fn send(
                             continue;
                         }
                         if error.is_timeout() {
-                            return Err(Error::Timeout);
+                            return Err(Error::Timeout {
+                                url: crate::redact::url_text(&url, inner.auth),
+                                attempts: attempt + 1,
+                                timeout,
+                            });
                         }
                         return Err(Error::Connection(error.without_url()));
                     }
@@ -784,7 +788,7 @@ pub(crate) async fn send(
                 );
                 let mut error = ApiError::new(status, headers, body);
                 error.truncated = truncated;
-                return Err(Error::Api(Box::new(error)));
+                return Err(Error::Api(error));
             }
             Err(error) => error,
         };
@@ -810,7 +814,11 @@ pub(crate) async fn send(
         }
         return Err(match failed {
             Some(error) if !timed_out => Error::Connection(error.without_url()),
-            _ => Error::Timeout,
+            _ => Error::Timeout {
+                url: crate::redact::url_text(&url, inner.auth),
+                attempts: attempt + 1,
+                timeout,
+            },
         });
     }
 }

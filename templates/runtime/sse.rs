@@ -157,13 +157,18 @@ struct State<S> {
     last_event: tokio::time::Instant,
     /// When the stream ends at the latest, if the call set a total timeout.
     deadline: Option<tokio::time::Instant>,
+    /// The total timeout itself, for the error.
+    total: Option<Duration>,
+    /// The stream's URL (redacted), for the error.
+    url: String,
 }
 
 impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
-    /// Decodes a stream of byte chunks; `idle_timeout` bounds the wait for each
-    /// event, `total` the whole stream.
+    /// Decodes a stream of byte chunks read from `url`; `idle_timeout` bounds the
+    /// wait for each event, `total` the whole stream.
     pub(crate) fn from_chunks<S>(
         chunks: S,
+        url: String,
         idle_timeout: Option<Duration>,
         total: Option<Duration>,
     ) -> Self
@@ -179,6 +184,8 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
             idle_timeout,
             last_event: now,
             deadline: total.map(|total| now + total),
+            total,
+            url,
         };
         let events = stream::unfold(state, |mut state| async move {
             loop {
@@ -200,7 +207,19 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
                 let next = match end {
                     Some(end) => match tokio::time::timeout_at(end, state.chunks.next()).await {
                         Ok(next) => next,
-                        Err(_) => Some(Err(Error::Timeout)),
+                        Err(_) => {
+                            // Which of the two bounds ran out.
+                            let timeout = if Some(end) == idle_end {
+                                state.idle_timeout
+                            } else {
+                                state.total
+                            };
+                            Some(Err(Error::Timeout {
+                                url: state.url.clone(),
+                                attempts: 1,
+                                timeout: timeout.unwrap_or_default(),
+                            }))
+                        }
                     },
                     None => state.chunks.next().await,
                 };
@@ -247,16 +266,22 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
         idle_timeout: Option<Duration>,
         total: Option<Duration>,
     ) -> Self {
-        let chunks = response.bytes_stream().map(|chunk| {
+        let url = crate::redact::url_text(response.url(), &[]);
+        let shown = url.clone();
+        let chunks = response.bytes_stream().map(move |chunk| {
             chunk.map_err(|error| {
                 if error.is_timeout() {
-                    Error::Timeout
+                    Error::Timeout {
+                        url: shown.clone(),
+                        attempts: 1,
+                        timeout: idle_timeout.unwrap_or_default(),
+                    }
                 } else {
                     Error::Connection(error.without_url())
                 }
             })
         });
-        Self::from_chunks(Box::pin(chunks), idle_timeout, total)
+        Self::from_chunks(Box::pin(chunks), url, idle_timeout, total)
     }
 }
 
@@ -363,7 +388,9 @@ mod tests {
                 .collect::<Vec<_>>(),
         );
         let events: Vec<Result<serde_json::Value, Error>> =
-            EventStream::from_chunks(chunks, None, None).collect().await;
+            EventStream::from_chunks(chunks, String::new(), None, None)
+                .collect()
+                .await;
         let events: Vec<serde_json::Value> = events.into_iter().map(Result::unwrap).collect();
         assert_eq!(
             events,
@@ -410,10 +437,17 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(1)).await;
             Some((Ok(Bytes::from_static(b": keep-alive\n\n")), ()))
         });
-        let mut events: EventStream<serde_json::Value> =
-            EventStream::from_chunks(Box::pin(comments), Some(Duration::from_secs(5)), None);
+        let mut events: EventStream<serde_json::Value> = EventStream::from_chunks(
+            Box::pin(comments),
+            String::new(),
+            Some(Duration::from_secs(5)),
+            None,
+        );
         let first = events.next().await;
-        assert!(matches!(first, Some(Err(Error::Timeout))), "{first:?}");
+        assert!(
+            matches!(first, Some(Err(Error::Timeout { .. }))),
+            "{first:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -425,12 +459,18 @@ mod tests {
         });
         let events: Vec<Result<serde_json::Value, Error>> = EventStream::from_chunks(
             Box::pin(busy),
+            "http://stream.test/".to_owned(),
             Some(Duration::from_secs(5)),
             Some(Duration::from_secs(2)),
         )
         .collect()
         .await;
-        assert!(matches!(events.last(), Some(Err(Error::Timeout))));
+        assert!(
+            matches!(events.last(), Some(Err(Error::Timeout { url, timeout, .. }))
+                if url == "http://stream.test/" && *timeout == Duration::from_secs(2)),
+            "the total deadline is named: {:?}",
+            events.last()
+        );
         assert!(events.len() < 25, "{}", events.len());
     }
 }

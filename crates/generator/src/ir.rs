@@ -516,6 +516,21 @@ pub struct TypeDef {
     pub pointer: String,
     /// What it is.
     pub kind: TypeKind,
+    /// For a union: read accessors for the fields its struct variants carry
+    /// (`page.markdown()`), so reading the common case needs no `match`.
+    pub accessors: Vec<UnionAccessor>,
+}
+
+/// A union's read accessor for one field of its struct variants: `Some` of the
+/// field when the value is a variant that has it (and the field is set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionAccessor {
+    /// The method name (the field's Rust name).
+    pub name: String,
+    /// The field's type, the same in every variant that has it.
+    pub ty: TypeRef,
+    /// Each variant that has the field: (variant, field's Rust name, presence).
+    pub variants: Vec<(String, String, Presence)>,
 }
 
 /// The shape of a named type.

@@ -21,13 +21,21 @@ use reqwest::header::HeaderMap;
 pub enum Error {
     /// The server answered with a status outside 2xx.
     #[error("{0}")]
-    Api(Box<ApiError>),
+    Api(ApiError),
     /// The request could not be sent or the connection broke.
     #[error("connection error: {0}")]
     Connection(#[source] reqwest::Error),
-    /// An attempt took longer than its timeout.
-    #[error("request timed out")]
-    Timeout,
+    /// The call ran out of time: an attempt (or an event stream's wait for its
+    /// next event) took longer than its timeout, or the call's total timeout passed.
+    #[error("{url} timed out after {attempts} attempt(s) (timeout {timeout:?})")]
+    Timeout {
+        /// The URL, with any password or API key in it redacted.
+        url: String,
+        /// The attempts made.
+        attempts: u32,
+        /// The configured timeout: of each attempt, or of the wait for the next event.
+        timeout: std::time::Duration,
+    },
     /// The response arrived but is not what the spec says it is.
     #[error("could not decode the response at `{path}`: {message}")]
     Decode {
@@ -109,7 +117,96 @@ pub enum Error {
     Config(String),
 }
 
+/// One problem a validation error (FastAPI's `{"detail": [{"loc", "msg", "type"}]}`,
+/// as LlamaCloud's `HTTPValidationError`) reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValidationProblem {
+    /// Where: `body.index_ids[0]` (the `loc` items joined).
+    pub path: String,
+    /// What is wrong (`msg`).
+    pub message: String,
+    /// The kind of problem (`type`: `missing`, `string_type` ...), when given.
+    pub kind: Option<String>,
+}
+
+impl std::fmt::Display for ValidationProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
 impl Error {
+    /// The kind of API error, if the server answered with an error status.
+    #[must_use]
+    pub fn kind(&self) -> Option<ApiErrorKind> {
+        self.as_api_error().map(|error| error.kind)
+    }
+
+    /// Whether the server answered 400.
+    #[must_use]
+    pub fn is_bad_request(&self) -> bool {
+        self.kind() == Some(ApiErrorKind::BadRequest)
+    }
+
+    /// Whether the server answered 401: the API key is missing or wrong.
+    #[must_use]
+    pub fn is_authentication(&self) -> bool {
+        self.kind() == Some(ApiErrorKind::Authentication)
+    }
+
+    /// Whether the server answered 403.
+    #[must_use]
+    pub fn is_permission_denied(&self) -> bool {
+        self.kind() == Some(ApiErrorKind::PermissionDenied)
+    }
+
+    /// Whether the server answered 404.
+    #[must_use]
+    pub fn is_not_found(&self) -> bool {
+        self.kind() == Some(ApiErrorKind::NotFound)
+    }
+
+    /// Whether the server answered 409.
+    #[must_use]
+    pub fn is_conflict(&self) -> bool {
+        self.kind() == Some(ApiErrorKind::Conflict)
+    }
+
+    /// Whether the server answered 422: the request failed validation (see
+    /// [`Error::validation_errors`]).
+    #[must_use]
+    pub fn is_validation(&self) -> bool {
+        self.kind() == Some(ApiErrorKind::UnprocessableEntity)
+    }
+
+    /// Whether the server answered 429.
+    #[must_use]
+    pub fn is_rate_limited(&self) -> bool {
+        self.kind() == Some(ApiErrorKind::RateLimit)
+    }
+
+    /// Whether the server answered 500 or above.
+    #[must_use]
+    pub fn is_server_error(&self) -> bool {
+        self.kind() == Some(ApiErrorKind::InternalServer)
+    }
+
+    /// The problems of a validation error body, for any API error whose body has
+    /// FastAPI's shape (`{"detail": [{"loc": [...], "msg": "..."}]}`); empty otherwise.
+    #[must_use]
+    pub fn validation_errors(&self) -> Vec<ValidationProblem> {
+        self.as_api_error()
+            .map(ApiError::validation_errors)
+            .unwrap_or_default()
+    }
+
+    /// A string `detail` of an API error body (FastAPI's `{"detail": "Not found"}`).
+    #[must_use]
+    pub fn detail(&self) -> Option<String> {
+        self.as_api_error().and_then(ApiError::detail)
+    }
+
     /// The HTTP status, for API and decode errors.
     #[must_use]
     pub fn status(&self) -> Option<StatusCode> {
@@ -134,7 +231,7 @@ impl Error {
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Connection(_) | Self::Timeout => true,
+            Self::Connection(_) | Self::Timeout { .. } => true,
             Self::Api(error) => crate::request::retryable_status(error.status),
             _ => false,
         }
@@ -143,7 +240,7 @@ impl Error {
     /// Whether this is a timeout.
     #[must_use]
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Timeout)
+        matches!(self, Self::Timeout { .. })
     }
 }
 
@@ -197,8 +294,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The kind, from the status.
     pub kind: ApiErrorKind,
-    /// The response headers.
-    pub headers: HeaderMap,
+    /// The response headers (boxed, so that [`Error`] stays small).
+    pub headers: Box<HeaderMap>,
     /// The body, as received (at most 1 MiB of it).
     pub body: Bytes,
     /// Whether the body was longer than 1 MiB, or broke off, and `body` holds only
@@ -217,7 +314,7 @@ impl ApiError {
         Self {
             status,
             kind: ApiErrorKind::from_status(status),
-            headers,
+            headers: Box::new(headers),
             body,
             truncated: false,
             request_id,
@@ -228,6 +325,56 @@ impl ApiError {
     #[must_use]
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The problems of a validation error body in FastAPI's shape
+    /// (`{"detail": [{"loc": ["body", "name"], "msg": "Field required"}]}`), each with
+    /// its path joined (`body.name`, `body.items[0]`); empty for any other body.
+    #[must_use]
+    pub fn validation_errors(&self) -> Vec<ValidationProblem> {
+        let Ok(body) = serde_json::from_slice::<serde_json::Value>(&self.body) else {
+            return Vec::new();
+        };
+        let Some(details) = body.get("detail").and_then(serde_json::Value::as_array) else {
+            return Vec::new();
+        };
+        details
+            .iter()
+            .filter_map(|detail| {
+                let message = detail.get("msg")?.as_str()?.to_owned();
+                let mut path = String::new();
+                for part in detail.get("loc")?.as_array()? {
+                    match part {
+                        serde_json::Value::Number(index) => {
+                            path.push_str(&format!("[{index}]"));
+                        }
+                        serde_json::Value::String(name) => {
+                            if !path.is_empty() {
+                                path.push('.');
+                            }
+                            path.push_str(name);
+                        }
+                        _ => {}
+                    }
+                }
+                let kind = detail
+                    .get("type")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned);
+                Some(ValidationProblem {
+                    path,
+                    message,
+                    kind,
+                })
+            })
+            .collect()
+    }
+
+    /// A string `detail` in the body (FastAPI's `{"detail": "Not found"}`).
+    #[must_use]
+    pub fn detail(&self) -> Option<String> {
+        let body: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        body.get("detail")?.as_str().map(str::to_owned)
     }
 
     /// The body decoded as `T`, e.g. the API's validation error type.

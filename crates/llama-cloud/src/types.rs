@@ -210,6 +210,61 @@ for AdvancedModeTransformConfigChunkingConfig {
         Self::Semantic(value)
     }
 }
+impl AdvancedModeTransformConfigChunkingConfig {
+    /// The `chunk_size` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn chunk_size(&self) -> Option<&i64> {
+        match self {
+            Self::Character(value) => value.chunk_size.as_ref(),
+            Self::Token(value) => value.chunk_size.as_ref(),
+            Self::Sentence(value) => value.chunk_size.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `chunk_overlap` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn chunk_overlap(&self) -> Option<&i64> {
+        match self {
+            Self::Character(value) => value.chunk_overlap.as_ref(),
+            Self::Token(value) => value.chunk_overlap.as_ref(),
+            Self::Sentence(value) => value.chunk_overlap.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `separator` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn separator(&self) -> Option<&str> {
+        match self {
+            Self::Token(value) => value.separator.as_deref(),
+            Self::Sentence(value) => value.separator.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `paragraph_separator` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn paragraph_separator(&self) -> Option<&str> {
+        match self {
+            Self::Sentence(value) => value.paragraph_separator.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `buffer_size` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn buffer_size(&self) -> Option<&i64> {
+        match self {
+            Self::Semantic(value) => value.buffer_size.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `breakpoint_percentile_threshold` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn breakpoint_percentile_threshold(&self) -> Option<&i64> {
+        match self {
+            Self::Semantic(value) => value.breakpoint_percentile_threshold.as_ref(),
+            _ => None,
+        }
+    }
+}
 /// Configuration for the segmentation.
 ///
 /// The union is discriminated by its `mode` property.
@@ -305,6 +360,16 @@ impl From<crate::types::ElementSegmentationConfig>
 for AdvancedModeTransformConfigSegmentationConfig {
     fn from(value: crate::types::ElementSegmentationConfig) -> Self {
         Self::Element(value)
+    }
+}
+impl AdvancedModeTransformConfigSegmentationConfig {
+    /// The `page_separator` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_separator(&self) -> Option<&str> {
+        match self {
+            Self::Page(value) => value.page_separator.as_deref(),
+            _ => None,
+        }
     }
 }
 /// API Result for a single agent data item
@@ -1510,6 +1575,15 @@ impl From<String> for AutoModeConfigurationEntryFullPageImageInPageThreshold {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryFullPageImageInPageThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Confidence threshold for layout element detection
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1542,6 +1616,16 @@ for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
 impl From<String> for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display
+for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has more than N charts
@@ -1577,6 +1661,15 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNCharts {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNCharts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has more than N images
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1608,6 +1701,15 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNImages {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNImages {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNImages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has more than N layout elements
@@ -1643,6 +1745,16 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElemen
         Self::String(value)
     }
 }
+impl ::std::fmt::Display
+for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has more than N lines
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1674,6 +1786,15 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNLines {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNLines {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNLines {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has more than N links
@@ -1709,6 +1830,15 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNLinks {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNLinks {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has more than N numeric words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1740,6 +1870,15 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has more than N% numeric words
@@ -1775,6 +1914,16 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbe
         Self::String(value)
     }
 }
+impl ::std::fmt::Display
+for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has more than N tables
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1806,6 +1955,15 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNTables {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNTables {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNTables {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has more than N words
@@ -1841,6 +1999,15 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNWords {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNWords {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has fewer than N charts
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1872,6 +2039,15 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNCharts {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNCharts {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNCharts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has fewer than N images
@@ -1907,6 +2083,15 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNImages {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNImages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has fewer than N layout elements
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1938,6 +2123,16 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display
+for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has fewer than N lines
@@ -1973,6 +2168,15 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNLines {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNLines {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has fewer than N links
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -2004,6 +2208,15 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNLinks {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNLinks {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNLinks {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has fewer than N numeric words
@@ -2039,6 +2252,15 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNNumbers {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNNumbers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has fewer than N% numeric words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -2070,6 +2292,16 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display
+for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has fewer than N tables
@@ -2105,6 +2337,15 @@ impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNTables {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNTables {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has fewer than N words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -2136,6 +2377,15 @@ impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNWords {
 impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNWords {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNWords {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Trigger if page has more than N characters
@@ -2171,6 +2421,15 @@ impl From<String> for AutoModeConfigurationEntryPageLongerThanNChars {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageLongerThanNChars {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Trigger if page has fewer than N characters
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -2202,6 +2461,15 @@ impl From<i64> for AutoModeConfigurationEntryPageShorterThanNChars {
 impl From<String> for AutoModeConfigurationEntryPageShorterThanNChars {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageShorterThanNChars {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Crop box options for auto mode parsing configuration.
@@ -9219,6 +9487,86 @@ impl From<crate::types::UserInputEvent> for ChatEvent {
         Self::UserInput(value)
     }
 }
+impl ChatEvent {
+    /// The `content` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn content(&self) -> Option<&str> {
+        match self {
+            Self::ThinkingDelta(value) => Some(&*value.content),
+            Self::TextDelta(value) => Some(&*value.content),
+            Self::Thinking(value) => Some(&*value.content),
+            Self::Text(value) => Some(&*value.content),
+            Self::UserInput(value) => Some(&*value.content),
+            _ => None,
+        }
+    }
+    /// The `arguments` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn arguments(&self) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::ToolCall(value) => Some(&value.arguments),
+            _ => None,
+        }
+    }
+    /// The `name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::ToolCall(value) => Some(&*value.name),
+            Self::ToolResult(value) => Some(&*value.name),
+            _ => None,
+        }
+    }
+    /// The `call_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn call_id(&self) -> Option<&str> {
+        match self {
+            Self::ToolCall(value) => Some(&*value.call_id),
+            Self::ToolResult(value) => Some(&*value.call_id),
+            _ => None,
+        }
+    }
+    /// The `result` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn result(&self) -> Option<&::serde_json::Value> {
+        match self {
+            Self::ToolResult(value) => Some(&value.result),
+            _ => None,
+        }
+    }
+    /// The `image_attachment` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn image_attachment(&self) -> Option<&crate::types::ImageAttachmentRef> {
+        match self {
+            Self::ToolResult(value) => value.image_attachment.as_value(),
+            _ => None,
+        }
+    }
+    /// The `usage` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn usage(&self) -> Option<&crate::types::Usage> {
+        match self {
+            Self::Stop(value) => Some(&value.usage),
+            _ => None,
+        }
+    }
+    /// The `is_error` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn is_error(&self) -> Option<&bool> {
+        match self {
+            Self::Stop(value) => Some(&value.is_error),
+            _ => None,
+        }
+    }
+    /// The `error` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Self::Stop(value) => value.error.as_deref(),
+            _ => None,
+        }
+    }
+}
 /// The response of `GET /api/v1/chat/{session_id}/summary`.
 pub type ChatGetSummaryResponse = crate::types::ChatSessionSummary;
 /// The response of `GET /api/v1/chat`.
@@ -15050,6 +15398,309 @@ impl From<crate::types::UntypedParameters> for ConfigurationCreateRequestParamet
         Self::Unknown2(value)
     }
 }
+impl ConfigurationCreateRequestParameters {
+    /// The `categories` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn categories(&self) -> Option<&Vec<crate::types::SplitCategory>> {
+        match self {
+            Self::SplitV1(value) => Some(&value.categories),
+            _ => None,
+        }
+    }
+    /// The `splitting_strategy` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn splitting_strategy(&self) -> Option<&crate::types::SplitStrategy> {
+        match self {
+            Self::SplitV1(value) => value.splitting_strategy.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `target_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn target_pages(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.target_pages.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `max_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn max_pages(&self) -> Option<&i64> {
+        match self {
+            Self::ExtractV2(value) => value.max_pages.as_value(),
+            _ => None,
+        }
+    }
+    /// The `disable_cache` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn disable_cache(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.disable_cache.as_ref(),
+            Self::ParseV2(value) => value.disable_cache.as_value(),
+            _ => None,
+        }
+    }
+    /// The `data_schema` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn data_schema(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2ParametersDataSchemaValue>,
+        >,
+    > {
+        match self {
+            Self::ExtractV2(value) => Some(&value.data_schema),
+            _ => None,
+        }
+    }
+    /// The `extraction_target` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn extraction_target(
+        &self,
+    ) -> Option<&crate::types::ExtractV2ParametersExtractionTarget> {
+        match self {
+            Self::ExtractV2(value) => value.extraction_target.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `system_prompt` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn system_prompt(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.system_prompt.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `cite_sources` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn cite_sources(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.cite_sources.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `confidence_scores` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn confidence_scores(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.confidence_scores.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `spreadsheet_mode` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn spreadsheet_mode(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.spreadsheet_mode.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `sheet_names` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn sheet_names(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::ExtractV2(value) => value.sheet_names.as_value(),
+            Self::SpreadsheetV1(value) => value.sheet_names.as_value(),
+            _ => None,
+        }
+    }
+    /// The `parse_tier` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_tier(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.parse_tier.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `parse_config_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_config_id(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.parse_config_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `rules` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rules(&self) -> Option<&Vec<crate::types::ClassifyV2Rule>> {
+        match self {
+            Self::ClassifyV2(value) => Some(&value.rules),
+            _ => None,
+        }
+    }
+    /// The `mode` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn mode(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyV2(value) => value.mode.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `parsing_configuration` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parsing_configuration(
+        &self,
+    ) -> Option<&crate::types::ClassifyV2ParsingConfiguration> {
+        match self {
+            Self::ClassifyV2(value) => value.parsing_configuration.as_value(),
+            _ => None,
+        }
+    }
+    /// The `webhook_configuration_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn webhook_configuration_ids(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::ParseV2(value) => value.webhook_configuration_ids.as_value(),
+            _ => None,
+        }
+    }
+    /// The `client_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_name(&self) -> Option<&str> {
+        match self {
+            Self::ParseV2(value) => value.client_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `processing_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn processing_options(
+        &self,
+    ) -> Option<&crate::types::LlamaParseProcessingOptions> {
+        match self {
+            Self::ParseV2(value) => value.processing_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `fast_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn fast_options(&self) -> Option<&crate::types::LlamaParseFastOptions> {
+        match self {
+            Self::ParseV2(value) => value.fast_options.as_value(),
+            _ => None,
+        }
+    }
+    /// The `agentic_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn agentic_options(&self) -> Option<&crate::types::LlamaParseAgenticOptions> {
+        match self {
+            Self::ParseV2(value) => value.agentic_options.as_value(),
+            _ => None,
+        }
+    }
+    /// The `webhook_configurations` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn webhook_configurations(
+        &self,
+    ) -> Option<&Vec<crate::types::LlamaParseWebhookConfiguration>> {
+        match self {
+            Self::ParseV2(value) => value.webhook_configurations.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `input_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn input_options(&self) -> Option<&crate::types::LlamaParseInputOptions> {
+        match self {
+            Self::ParseV2(value) => value.input_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `crop_box` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn crop_box(&self) -> Option<&crate::types::LlamaParseCropBox> {
+        match self {
+            Self::ParseV2(value) => value.crop_box.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `page_ranges` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_ranges(&self) -> Option<&crate::types::LlamaParsePageRanges> {
+        match self {
+            Self::ParseV2(value) => value.page_ranges.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `output_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn output_options(&self) -> Option<&crate::types::LlamaParseOutputOptions> {
+        match self {
+            Self::ParseV2(value) => value.output_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `processing_control` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn processing_control(
+        &self,
+    ) -> Option<&crate::types::LlamaParseProcessingControl> {
+        match self {
+            Self::ParseV2(value) => value.processing_control.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `include_hidden_cells` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn include_hidden_cells(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.include_hidden_cells.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `extraction_range` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn extraction_range(&self) -> Option<&str> {
+        match self {
+            Self::SpreadsheetV1(value) => value.extraction_range.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `generate_additional_metadata` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn generate_additional_metadata(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.generate_additional_metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `use_experimental_processing` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn use_experimental_processing(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.use_experimental_processing.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `flatten_hierarchical_tables` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn flatten_hierarchical_tables(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.flatten_hierarchical_tables.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `table_merge_sensitivity` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn table_merge_sensitivity(
+        &self,
+    ) -> Option<&crate::types::SpreadsheetV1ParametersTableMergeSensitivity> {
+        match self {
+            Self::SpreadsheetV1(value) => value.table_merge_sensitivity.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `specialization` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn specialization(&self) -> Option<&str> {
+        match self {
+            Self::SpreadsheetV1(value) => value.specialization.as_deref(),
+            _ => None,
+        }
+    }
+}
 /// Paginated list of product configurations.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -15411,6 +16062,309 @@ impl From<crate::types::SpreadsheetV1Parameters> for ConfigurationResponseParame
 impl From<crate::types::UntypedParameters> for ConfigurationResponseParameters {
     fn from(value: crate::types::UntypedParameters) -> Self {
         Self::Unknown2(value)
+    }
+}
+impl ConfigurationResponseParameters {
+    /// The `categories` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn categories(&self) -> Option<&Vec<crate::types::SplitCategory>> {
+        match self {
+            Self::SplitV1(value) => Some(&value.categories),
+            _ => None,
+        }
+    }
+    /// The `splitting_strategy` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn splitting_strategy(&self) -> Option<&crate::types::SplitStrategy> {
+        match self {
+            Self::SplitV1(value) => value.splitting_strategy.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `target_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn target_pages(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.target_pages.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `max_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn max_pages(&self) -> Option<&i64> {
+        match self {
+            Self::ExtractV2(value) => value.max_pages.as_value(),
+            _ => None,
+        }
+    }
+    /// The `disable_cache` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn disable_cache(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.disable_cache.as_ref(),
+            Self::ParseV2(value) => value.disable_cache.as_value(),
+            _ => None,
+        }
+    }
+    /// The `data_schema` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn data_schema(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2ParametersDataSchemaValue>,
+        >,
+    > {
+        match self {
+            Self::ExtractV2(value) => Some(&value.data_schema),
+            _ => None,
+        }
+    }
+    /// The `extraction_target` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn extraction_target(
+        &self,
+    ) -> Option<&crate::types::ExtractV2ParametersExtractionTarget> {
+        match self {
+            Self::ExtractV2(value) => value.extraction_target.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `system_prompt` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn system_prompt(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.system_prompt.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `cite_sources` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn cite_sources(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.cite_sources.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `confidence_scores` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn confidence_scores(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.confidence_scores.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `spreadsheet_mode` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn spreadsheet_mode(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.spreadsheet_mode.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `sheet_names` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn sheet_names(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::ExtractV2(value) => value.sheet_names.as_value(),
+            Self::SpreadsheetV1(value) => value.sheet_names.as_value(),
+            _ => None,
+        }
+    }
+    /// The `parse_tier` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_tier(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.parse_tier.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `parse_config_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_config_id(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.parse_config_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `rules` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rules(&self) -> Option<&Vec<crate::types::ClassifyV2Rule>> {
+        match self {
+            Self::ClassifyV2(value) => Some(&value.rules),
+            _ => None,
+        }
+    }
+    /// The `mode` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn mode(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyV2(value) => value.mode.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `parsing_configuration` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parsing_configuration(
+        &self,
+    ) -> Option<&crate::types::ClassifyV2ParsingConfiguration> {
+        match self {
+            Self::ClassifyV2(value) => value.parsing_configuration.as_value(),
+            _ => None,
+        }
+    }
+    /// The `webhook_configuration_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn webhook_configuration_ids(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::ParseV2(value) => value.webhook_configuration_ids.as_value(),
+            _ => None,
+        }
+    }
+    /// The `client_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_name(&self) -> Option<&str> {
+        match self {
+            Self::ParseV2(value) => value.client_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `processing_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn processing_options(
+        &self,
+    ) -> Option<&crate::types::LlamaParseProcessingOptions> {
+        match self {
+            Self::ParseV2(value) => value.processing_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `fast_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn fast_options(&self) -> Option<&crate::types::LlamaParseFastOptions> {
+        match self {
+            Self::ParseV2(value) => value.fast_options.as_value(),
+            _ => None,
+        }
+    }
+    /// The `agentic_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn agentic_options(&self) -> Option<&crate::types::LlamaParseAgenticOptions> {
+        match self {
+            Self::ParseV2(value) => value.agentic_options.as_value(),
+            _ => None,
+        }
+    }
+    /// The `webhook_configurations` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn webhook_configurations(
+        &self,
+    ) -> Option<&Vec<crate::types::LlamaParseWebhookConfiguration>> {
+        match self {
+            Self::ParseV2(value) => value.webhook_configurations.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `input_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn input_options(&self) -> Option<&crate::types::LlamaParseInputOptions> {
+        match self {
+            Self::ParseV2(value) => value.input_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `crop_box` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn crop_box(&self) -> Option<&crate::types::LlamaParseCropBox> {
+        match self {
+            Self::ParseV2(value) => value.crop_box.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `page_ranges` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_ranges(&self) -> Option<&crate::types::LlamaParsePageRanges> {
+        match self {
+            Self::ParseV2(value) => value.page_ranges.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `output_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn output_options(&self) -> Option<&crate::types::LlamaParseOutputOptions> {
+        match self {
+            Self::ParseV2(value) => value.output_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `processing_control` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn processing_control(
+        &self,
+    ) -> Option<&crate::types::LlamaParseProcessingControl> {
+        match self {
+            Self::ParseV2(value) => value.processing_control.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `include_hidden_cells` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn include_hidden_cells(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.include_hidden_cells.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `extraction_range` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn extraction_range(&self) -> Option<&str> {
+        match self {
+            Self::SpreadsheetV1(value) => value.extraction_range.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `generate_additional_metadata` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn generate_additional_metadata(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.generate_additional_metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `use_experimental_processing` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn use_experimental_processing(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.use_experimental_processing.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `flatten_hierarchical_tables` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn flatten_hierarchical_tables(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.flatten_hierarchical_tables.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `table_merge_sensitivity` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn table_merge_sensitivity(
+        &self,
+    ) -> Option<&crate::types::SpreadsheetV1ParametersTableMergeSensitivity> {
+        match self {
+            Self::SpreadsheetV1(value) => value.table_merge_sensitivity.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `specialization` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn specialization(&self) -> Option<&str> {
+        match self {
+            Self::SpreadsheetV1(value) => value.specialization.as_deref(),
+            _ => None,
+        }
     }
 }
 /// Product type.
@@ -16039,6 +16993,361 @@ impl From<crate::types::CloudMilvusVectorStore> for DataSinkComponent {
 impl From<crate::types::CloudAstraDBVectorStore> for DataSinkComponent {
     fn from(value: crate::types::CloudAstraDBVectorStore) -> Self {
         Self::CloudAstraDBVectorStore(value)
+    }
+}
+impl DataSinkComponent {
+    /// The `supports_nested_metadata_filters` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn supports_nested_metadata_filters(&self) -> Option<&bool> {
+        match self {
+            Self::CloudPineconeVectorStore(value) => {
+                value.supports_nested_metadata_filters.as_ref()
+            }
+            Self::CloudPostgresVectorStore(value) => {
+                value.supports_nested_metadata_filters.as_ref()
+            }
+            Self::CloudQdrantVectorStore(value) => {
+                value.supports_nested_metadata_filters.as_ref()
+            }
+            Self::CloudAzureAISearchVectorStore(value) => {
+                value.supports_nested_metadata_filters.as_ref()
+            }
+            Self::CloudMongoDBAtlasVectorSearch(value) => {
+                value.supports_nested_metadata_filters.as_ref()
+            }
+            Self::CloudMilvusVectorStore(value) => {
+                value.supports_nested_metadata_filters.as_ref()
+            }
+            Self::CloudAstraDBVectorStore(value) => {
+                value.supports_nested_metadata_filters.as_ref()
+            }
+            _ => None,
+        }
+    }
+    /// The `api_key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn api_key(&self) -> Option<&str> {
+        match self {
+            Self::CloudPineconeVectorStore(value) => value.api_key.as_deref(),
+            Self::CloudQdrantVectorStore(value) => value.api_key.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `index_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn index_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudPineconeVectorStore(value) => Some(&*value.index_name),
+            Self::CloudAzureAISearchVectorStore(value) => value.index_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `namespace` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            Self::CloudPineconeVectorStore(value) => value.namespace.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `insert_kwargs` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn insert_kwargs(
+        &self,
+    ) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::CloudPineconeVectorStore(value) => value.insert_kwargs.as_value(),
+            _ => None,
+        }
+    }
+    /// The `class_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn class_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudPineconeVectorStore(value) => value.class_name.as_deref(),
+            Self::CloudPostgresVectorStore(value) => value.class_name.as_deref(),
+            Self::CloudQdrantVectorStore(value) => value.class_name.as_deref(),
+            Self::CloudAzureAISearchVectorStore(value) => value.class_name.as_deref(),
+            Self::CloudMongoDBAtlasVectorSearch(value) => value.class_name.as_deref(),
+            Self::CloudMilvusVectorStore(value) => value.class_name.as_deref(),
+            Self::CloudAstraDBVectorStore(value) => value.class_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `database` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn database(&self) -> Option<&str> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => Some(&*value.database),
+            _ => None,
+        }
+    }
+    /// The `host` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn host(&self) -> Option<&str> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => Some(&*value.host),
+            _ => None,
+        }
+    }
+    /// The `password` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn password(&self) -> Option<&str> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => value.password.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `port` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn port(&self) -> Option<&i64> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => Some(&value.port),
+            _ => None,
+        }
+    }
+    /// The `user` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user(&self) -> Option<&str> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => Some(&*value.user),
+            _ => None,
+        }
+    }
+    /// The `table_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn table_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => Some(&*value.table_name),
+            _ => None,
+        }
+    }
+    /// The `schema_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn schema_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => Some(&*value.schema_name),
+            _ => None,
+        }
+    }
+    /// The `embed_dim` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn embed_dim(&self) -> Option<&i64> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => Some(&value.embed_dim),
+            _ => None,
+        }
+    }
+    /// The `hybrid_search` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn hybrid_search(&self) -> Option<&bool> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => value.hybrid_search.as_value(),
+            _ => None,
+        }
+    }
+    /// The `perform_setup` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn perform_setup(&self) -> Option<&bool> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => value.perform_setup.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `hnsw_settings` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn hnsw_settings(&self) -> Option<&crate::types::PGVectorHNSWSettings> {
+        match self {
+            Self::CloudPostgresVectorStore(value) => value.hnsw_settings.as_value(),
+            _ => None,
+        }
+    }
+    /// The `collection_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn collection_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudQdrantVectorStore(value) => Some(&*value.collection_name),
+            Self::CloudMongoDBAtlasVectorSearch(value) => Some(&*value.collection_name),
+            Self::CloudMilvusVectorStore(value) => value.collection_name.as_deref(),
+            Self::CloudAstraDBVectorStore(value) => Some(&*value.collection_name),
+            _ => None,
+        }
+    }
+    /// The `url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Self::CloudQdrantVectorStore(value) => Some(&*value.url),
+            _ => None,
+        }
+    }
+    /// The `max_retries` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn max_retries(&self) -> Option<&i64> {
+        match self {
+            Self::CloudQdrantVectorStore(value) => value.max_retries.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `client_kwargs` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_kwargs(
+        &self,
+    ) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::CloudQdrantVectorStore(value) => value.client_kwargs.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `search_service_api_key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn search_service_api_key(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzureAISearchVectorStore(value) => {
+                value.search_service_api_key.as_deref()
+            }
+            _ => None,
+        }
+    }
+    /// The `search_service_endpoint` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn search_service_endpoint(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzureAISearchVectorStore(value) => {
+                Some(&*value.search_service_endpoint)
+            }
+            _ => None,
+        }
+    }
+    /// The `search_service_api_version` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn search_service_api_version(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzureAISearchVectorStore(value) => {
+                value.search_service_api_version.as_deref()
+            }
+            _ => None,
+        }
+    }
+    /// The `filterable_metadata_field_keys` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn filterable_metadata_field_keys(
+        &self,
+    ) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::CloudAzureAISearchVectorStore(value) => {
+                value.filterable_metadata_field_keys.as_value()
+            }
+            _ => None,
+        }
+    }
+    /// The `embedding_dimension` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn embedding_dimension(&self) -> Option<&i64> {
+        match self {
+            Self::CloudAzureAISearchVectorStore(value) => {
+                value.embedding_dimension.as_value()
+            }
+            Self::CloudMongoDBAtlasVectorSearch(value) => {
+                value.embedding_dimension.as_value()
+            }
+            Self::CloudMilvusVectorStore(value) => value.embedding_dimension.as_value(),
+            Self::CloudAstraDBVectorStore(value) => Some(&value.embedding_dimension),
+            _ => None,
+        }
+    }
+    /// The `client_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzureAISearchVectorStore(value) => value.client_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `client_secret` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_secret(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzureAISearchVectorStore(value) => value.client_secret.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `tenant_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn tenant_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzureAISearchVectorStore(value) => value.tenant_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `mongodb_uri` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn mongodb_uri(&self) -> Option<&str> {
+        match self {
+            Self::CloudMongoDBAtlasVectorSearch(value) => value.mongodb_uri.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `db_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn db_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudMongoDBAtlasVectorSearch(value) => Some(&*value.db_name),
+            _ => None,
+        }
+    }
+    /// The `vector_index_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn vector_index_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudMongoDBAtlasVectorSearch(value) => {
+                value.vector_index_name.as_deref()
+            }
+            _ => None,
+        }
+    }
+    /// The `fulltext_index_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn fulltext_index_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudMongoDBAtlasVectorSearch(value) => {
+                value.fulltext_index_name.as_deref()
+            }
+            _ => None,
+        }
+    }
+    /// The `uri` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn uri(&self) -> Option<&str> {
+        match self {
+            Self::CloudMilvusVectorStore(value) => Some(&*value.uri),
+            _ => None,
+        }
+    }
+    /// The `token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn token(&self) -> Option<&str> {
+        match self {
+            Self::CloudMilvusVectorStore(value) => value.token.as_deref(),
+            Self::CloudAstraDBVectorStore(value) => value.token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `api_endpoint` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn api_endpoint(&self) -> Option<&str> {
+        match self {
+            Self::CloudAstraDBVectorStore(value) => Some(&*value.api_endpoint),
+            _ => None,
+        }
+    }
+    /// The `keyspace` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn keyspace(&self) -> Option<&str> {
+        match self {
+            Self::CloudAstraDBVectorStore(value) => value.keyspace.as_deref(),
+            _ => None,
+        }
     }
 }
 /// Schema for creating a data sink.
@@ -16674,6 +17983,537 @@ impl From<crate::types::CloudJiraDataSourceV2> for DataSourceComponent {
 impl From<crate::types::CloudBoxDataSource> for DataSourceComponent {
     fn from(value: crate::types::CloudBoxDataSource) -> Self {
         Self::CloudBoxDataSource(value)
+    }
+}
+impl DataSourceComponent {
+    /// The `supports_access_control` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn supports_access_control(&self) -> Option<&bool> {
+        match self {
+            Self::CloudS3DataSource(value) => value.supports_access_control.as_ref(),
+            Self::CloudAzStorageBlobDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudGoogleDriveDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudOneDriveDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudSharepointDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudSlackDataSource(value) => value.supports_access_control.as_ref(),
+            Self::CloudNotionPageDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudConfluenceDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudJiraDataSource(value) => value.supports_access_control.as_ref(),
+            Self::CloudJiraDataSourceV2(value) => value.supports_access_control.as_ref(),
+            Self::CloudBoxDataSource(value) => value.supports_access_control.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `bucket` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bucket(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => Some(&*value.bucket),
+            _ => None,
+        }
+    }
+    /// The `prefix` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn prefix(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.prefix.as_deref(),
+            Self::CloudAzStorageBlobDataSource(value) => value.prefix.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `regex_pattern` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn regex_pattern(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.regex_pattern.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `aws_access_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn aws_access_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.aws_access_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `aws_access_secret` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn aws_access_secret(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.aws_access_secret.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `s3_endpoint_url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn s3_endpoint_url(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.s3_endpoint_url.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `class_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn class_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.class_name.as_deref(),
+            Self::CloudAzStorageBlobDataSource(value) => value.class_name.as_deref(),
+            Self::CloudGoogleDriveDataSource(value) => value.class_name.as_deref(),
+            Self::CloudOneDriveDataSource(value) => value.class_name.as_deref(),
+            Self::CloudSharepointDataSource(value) => value.class_name.as_deref(),
+            Self::CloudSlackDataSource(value) => value.class_name.as_deref(),
+            Self::CloudNotionPageDataSource(value) => value.class_name.as_deref(),
+            Self::CloudConfluenceDataSource(value) => value.class_name.as_deref(),
+            Self::CloudJiraDataSource(value) => value.class_name.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => value.class_name.as_deref(),
+            Self::CloudBoxDataSource(value) => value.class_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `container_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn container_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => Some(&*value.container_name),
+            _ => None,
+        }
+    }
+    /// The `account_url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn account_url(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => Some(&*value.account_url),
+            _ => None,
+        }
+    }
+    /// The `blob` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn blob(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.blob.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `account_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn account_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.account_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `account_key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn account_key(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.account_key.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `tenant_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn tenant_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.tenant_id.as_deref(),
+            Self::CloudOneDriveDataSource(value) => Some(&*value.tenant_id),
+            Self::CloudSharepointDataSource(value) => Some(&*value.tenant_id),
+            _ => None,
+        }
+    }
+    /// The `client_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.client_id.as_deref(),
+            Self::CloudOneDriveDataSource(value) => Some(&*value.client_id),
+            Self::CloudSharepointDataSource(value) => Some(&*value.client_id),
+            Self::CloudBoxDataSource(value) => value.client_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `client_secret` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_secret(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.client_secret.as_deref(),
+            Self::CloudOneDriveDataSource(value) => value.client_secret.as_deref(),
+            Self::CloudSharepointDataSource(value) => value.client_secret.as_deref(),
+            Self::CloudBoxDataSource(value) => value.client_secret.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `folder_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn folder_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudGoogleDriveDataSource(value) => Some(&*value.folder_id),
+            Self::CloudOneDriveDataSource(value) => value.folder_id.as_deref(),
+            Self::CloudSharepointDataSource(value) => value.folder_id.as_deref(),
+            Self::CloudBoxDataSource(value) => value.folder_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `folder_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn folder_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudGoogleDriveDataSource(value) => value.folder_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `service_account_key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn service_account_key(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, String>> {
+        match self {
+            Self::CloudGoogleDriveDataSource(value) => {
+                value.service_account_key.as_value()
+            }
+            _ => None,
+        }
+    }
+    /// The `user_principal_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user_principal_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudOneDriveDataSource(value) => Some(&*value.user_principal_name),
+            _ => None,
+        }
+    }
+    /// The `folder_path` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn folder_path(&self) -> Option<&str> {
+        match self {
+            Self::CloudOneDriveDataSource(value) => value.folder_path.as_deref(),
+            Self::CloudSharepointDataSource(value) => value.folder_path.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `required_exts` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn required_exts(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::CloudOneDriveDataSource(value) => value.required_exts.as_value(),
+            Self::CloudSharepointDataSource(value) => value.required_exts.as_value(),
+            _ => None,
+        }
+    }
+    /// The `site_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn site_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudSharepointDataSource(value) => value.site_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `site_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn site_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudSharepointDataSource(value) => value.site_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `drive_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn drive_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudSharepointDataSource(value) => value.drive_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `get_permissions` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn get_permissions(&self) -> Option<&bool> {
+        match self {
+            Self::CloudSharepointDataSource(value) => value.get_permissions.as_ref(),
+            Self::CloudJiraDataSourceV2(value) => value.get_permissions.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `include_path_patterns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn include_path_patterns(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::CloudSharepointDataSource(value) => {
+                value.include_path_patterns.as_value()
+            }
+            _ => None,
+        }
+    }
+    /// The `exclude_path_patterns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn exclude_path_patterns(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::CloudSharepointDataSource(value) => {
+                value.exclude_path_patterns.as_value()
+            }
+            _ => None,
+        }
+    }
+    /// The `slack_token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn slack_token(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.slack_token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `channel_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn channel_ids(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.channel_ids.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `latest_date` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn latest_date(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.latest_date.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `earliest_date` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn earliest_date(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.earliest_date.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `earliest_date_timestamp` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn earliest_date_timestamp(&self) -> Option<&crate::Number> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.earliest_date_timestamp.as_value(),
+            _ => None,
+        }
+    }
+    /// The `latest_date_timestamp` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn latest_date_timestamp(&self) -> Option<&crate::Number> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.latest_date_timestamp.as_value(),
+            _ => None,
+        }
+    }
+    /// The `channel_patterns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn channel_patterns(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.channel_patterns.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `integration_token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn integration_token(&self) -> Option<&str> {
+        match self {
+            Self::CloudNotionPageDataSource(value) => value.integration_token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `database_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn database_ids(&self) -> Option<&str> {
+        match self {
+            Self::CloudNotionPageDataSource(value) => value.database_ids.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `page_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_ids(&self) -> Option<&str> {
+        match self {
+            Self::CloudNotionPageDataSource(value) => value.page_ids.as_deref(),
+            Self::CloudConfluenceDataSource(value) => value.page_ids.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `server_url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn server_url(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => Some(&*value.server_url),
+            Self::CloudJiraDataSource(value) => value.server_url.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => Some(&*value.server_url),
+            _ => None,
+        }
+    }
+    /// The `user_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.user_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `api_token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn api_token(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.api_token.as_deref(),
+            Self::CloudJiraDataSource(value) => value.api_token.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => value.api_token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `space_key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn space_key(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.space_key.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `cql` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn cql(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.cql.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `label` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.label.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `index_restricted_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn index_restricted_pages(&self) -> Option<&bool> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => {
+                value.index_restricted_pages.as_ref()
+            }
+            _ => None,
+        }
+    }
+    /// The `sync_permissions` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn sync_permissions(&self) -> Option<&bool> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.sync_permissions.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `keep_markdown_format` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn keep_markdown_format(&self) -> Option<&bool> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.keep_markdown_format.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `failure_handling` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn failure_handling(&self) -> Option<&crate::types::FailureHandlingConfig> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.failure_handling.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `email` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn email(&self) -> Option<&str> {
+        match self {
+            Self::CloudJiraDataSource(value) => value.email.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => value.email.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `cloud_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn cloud_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudJiraDataSource(value) => value.cloud_id.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => value.cloud_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `query` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn query(&self) -> Option<&str> {
+        match self {
+            Self::CloudJiraDataSource(value) => Some(&*value.query),
+            Self::CloudJiraDataSourceV2(value) => Some(&*value.query),
+            _ => None,
+        }
+    }
+    /// The `api_version` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn api_version(&self) -> Option<&crate::types::CloudJiraDataSourceV2ApiVersion> {
+        match self {
+            Self::CloudJiraDataSourceV2(value) => value.api_version.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `fields` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn fields(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::CloudJiraDataSourceV2(value) => value.fields.as_value(),
+            _ => None,
+        }
+    }
+    /// The `expand` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn expand(&self) -> Option<&str> {
+        match self {
+            Self::CloudJiraDataSourceV2(value) => value.expand.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `requests_per_minute` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn requests_per_minute(&self) -> Option<&i64> {
+        match self {
+            Self::CloudJiraDataSourceV2(value) => value.requests_per_minute.as_value(),
+            _ => None,
+        }
+    }
+    /// The `developer_token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn developer_token(&self) -> Option<&str> {
+        match self {
+            Self::CloudBoxDataSource(value) => value.developer_token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `user_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudBoxDataSource(value) => value.user_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `enterprise_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn enterprise_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudBoxDataSource(value) => value.enterprise_id.as_deref(),
+            _ => None,
+        }
     }
 }
 /// Component that implements the data source
@@ -27558,6 +29398,16 @@ impl From<String> for FilterOperationEq {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for FilterOperationEq {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// The `FilterOperationExcludesItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -27601,6 +29451,16 @@ impl From<i64> for FilterOperationExcludesItem {
 impl From<String> for FilterOperationExcludesItem {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for FilterOperationExcludesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Gt
@@ -27648,6 +29508,16 @@ impl From<String> for FilterOperationGt {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for FilterOperationGt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Gte
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -27691,6 +29561,16 @@ impl From<i64> for FilterOperationGte {
 impl From<String> for FilterOperationGte {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for FilterOperationGte {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// The `FilterOperationIncludesItem` schema.
@@ -27738,6 +29618,16 @@ impl From<String> for FilterOperationIncludesItem {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for FilterOperationIncludesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Lt
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -27781,6 +29671,16 @@ impl From<i64> for FilterOperationLt {
 impl From<String> for FilterOperationLt {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for FilterOperationLt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Lte
@@ -27828,6 +29728,16 @@ impl From<String> for FilterOperationLte {
         Self::String(value)
     }
 }
+impl ::std::fmt::Display for FilterOperationLte {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Ne
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -27871,6 +29781,16 @@ impl From<i64> for FilterOperationNe {
 impl From<String> for FilterOperationNe {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+impl ::std::fmt::Display for FilterOperationNe {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Vector store filter operator.
@@ -28259,6 +30179,145 @@ impl From<crate::types::LinkItem> for FooterItemItemsItem {
         Self::Link(value)
     }
 }
+impl FooterItemItemsItem {
+    /// The `md` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn md(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.md),
+            Self::Heading(value) => Some(&*value.md),
+            Self::List(value) => Some(&*value.md),
+            Self::Code(value) => Some(&*value.md),
+            Self::Table(value) => Some(&*value.md),
+            Self::Image(value) => Some(&*value.md),
+            Self::Link(value) => Some(&*value.md),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Text(value) => value.bbox.as_value(),
+            Self::Heading(value) => value.bbox.as_value(),
+            Self::List(value) => value.bbox.as_value(),
+            Self::Code(value) => value.bbox.as_value(),
+            Self::Table(value) => value.bbox.as_value(),
+            Self::Image(value) => value.bbox.as_value(),
+            Self::Link(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.value),
+            Self::Heading(value) => Some(&*value.value),
+            Self::Code(value) => Some(&*value.value),
+            _ => None,
+        }
+    }
+    /// The `level` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn level(&self) -> Option<&i64> {
+        match self {
+            Self::Heading(value) => Some(&value.level),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::ListItemItemsItem>> {
+        match self {
+            Self::List(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `ordered` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn ordered(&self) -> Option<&bool> {
+        match self {
+            Self::List(value) => Some(&value.ordered),
+            _ => None,
+        }
+    }
+    /// The `language` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn language(&self) -> Option<&str> {
+        match self {
+            Self::Code(value) => value.language.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `rows` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rows(
+        &self,
+    ) -> Option<&Vec<Vec<Option<crate::types::TableItemRowsItemItem>>>> {
+        match self {
+            Self::Table(value) => Some(&value.rows),
+            _ => None,
+        }
+    }
+    /// The `html` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn html(&self) -> Option<&str> {
+        match self {
+            Self::Table(value) => Some(&*value.html),
+            _ => None,
+        }
+    }
+    /// The `csv` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn csv(&self) -> Option<&str> {
+        match self {
+            Self::Table(value) => Some(&*value.csv),
+            _ => None,
+        }
+    }
+    /// The `merged_from_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn merged_from_pages(&self) -> Option<&Vec<i64>> {
+        match self {
+            Self::Table(value) => value.merged_from_pages.as_value(),
+            _ => None,
+        }
+    }
+    /// The `merged_into_page` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn merged_into_page(&self) -> Option<&i64> {
+        match self {
+            Self::Table(value) => value.merged_into_page.as_value(),
+            _ => None,
+        }
+    }
+    /// The `parse_concerns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_concerns(&self) -> Option<&Vec<crate::types::ParseConcernItem>> {
+        match self {
+            Self::Table(value) => value.parse_concerns.as_value(),
+            _ => None,
+        }
+    }
+    /// The `caption` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn caption(&self) -> Option<&str> {
+        match self {
+            Self::Image(value) => Some(&*value.caption),
+            _ => None,
+        }
+    }
+    /// The `url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Self::Image(value) => Some(&*value.url),
+            Self::Link(value) => Some(&*value.url),
+            _ => None,
+        }
+    }
+}
 /// One form detected on a page, in two representations of the same content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -28576,6 +30635,15 @@ impl From<bool> for FormFieldValue {
         Self::Bool(value)
     }
 }
+impl ::std::fmt::Display for FormFieldValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Bool(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// The `FormFieldValueItemsItem` schema.
 ///
 /// The union is discriminated by its `type` property.
@@ -28670,6 +30738,87 @@ impl From<crate::types::FormTable> for FormFieldValueItemsItem {
         Self::Table(value)
     }
 }
+impl FormFieldValueItemsItem {
+    /// The `id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Section(value) => value.id.as_deref(),
+            Self::Field(value) => value.id.as_deref(),
+            Self::Table(value) => value.id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `label` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::Section(value) => value.label.as_deref(),
+            Self::Field(value) => value.label.as_deref(),
+            Self::Table(value) => value.label.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::FormSectionItemsItem>> {
+        match self {
+            Self::Section(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&crate::types::FormFieldValue> {
+        match self {
+            Self::Field(value) => value.value.as_value(),
+            _ => None,
+        }
+    }
+    /// The `is_empty` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn is_empty(&self) -> Option<&bool> {
+        match self {
+            Self::Field(value) => value.is_empty.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value_items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value_items(&self) -> Option<&Vec<crate::types::FormFieldValueItemsItem>> {
+        match self {
+            Self::Field(value) => value.value_items.as_value(),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Field(value) => value.bbox.as_value(),
+            Self::Table(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `columns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn columns(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Table(value) => value.columns.as_value(),
+            _ => None,
+        }
+    }
+    /// The `rows` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rows(
+        &self,
+    ) -> Option<&Vec<Vec<Option<crate::types::FormTableRowsItemItem>>>> {
+        match self {
+            Self::Table(value) => Some(&value.rows),
+            _ => None,
+        }
+    }
+}
 /// The `FormJsonItem` schema.
 ///
 /// The union is discriminated by its `type` property.
@@ -28762,6 +30911,87 @@ impl From<crate::types::FormField> for FormJsonItem {
 impl From<crate::types::FormTable> for FormJsonItem {
     fn from(value: crate::types::FormTable) -> Self {
         Self::Table(value)
+    }
+}
+impl FormJsonItem {
+    /// The `id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Section(value) => value.id.as_deref(),
+            Self::Field(value) => value.id.as_deref(),
+            Self::Table(value) => value.id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `label` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::Section(value) => value.label.as_deref(),
+            Self::Field(value) => value.label.as_deref(),
+            Self::Table(value) => value.label.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::FormSectionItemsItem>> {
+        match self {
+            Self::Section(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&crate::types::FormFieldValue> {
+        match self {
+            Self::Field(value) => value.value.as_value(),
+            _ => None,
+        }
+    }
+    /// The `is_empty` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn is_empty(&self) -> Option<&bool> {
+        match self {
+            Self::Field(value) => value.is_empty.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value_items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value_items(&self) -> Option<&Vec<crate::types::FormFieldValueItemsItem>> {
+        match self {
+            Self::Field(value) => value.value_items.as_value(),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Field(value) => value.bbox.as_value(),
+            Self::Table(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `columns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn columns(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Table(value) => value.columns.as_value(),
+            _ => None,
+        }
+    }
+    /// The `rows` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rows(
+        &self,
+    ) -> Option<&Vec<Vec<Option<crate::types::FormTableRowsItemItem>>>> {
+        match self {
+            Self::Table(value) => Some(&value.rows),
+            _ => None,
+        }
     }
 }
 /// The list representation of form content: nested lists of rendered field lines.
@@ -28897,6 +31127,41 @@ impl From<crate::types::FormListTextItem> for FormListItemItemsItem {
 impl From<crate::types::FormListItem> for FormListItemItemsItem {
     fn from(value: crate::types::FormListItem) -> Self {
         Self::List(value)
+    }
+}
+impl FormListItemItemsItem {
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.value),
+            _ => None,
+        }
+    }
+    /// The `md` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn md(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.md),
+            Self::List(value) => Some(&*value.md),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::FormListItemItemsItem>> {
+        match self {
+            Self::List(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `ordered` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn ordered(&self) -> Option<&bool> {
+        match self {
+            Self::List(value) => Some(&value.ordered),
+            _ => None,
+        }
     }
 }
 /// One line of a form's list representation.
@@ -29109,6 +31374,87 @@ impl From<crate::types::FormField> for FormSectionItemsItem {
 impl From<crate::types::FormTable> for FormSectionItemsItem {
     fn from(value: crate::types::FormTable) -> Self {
         Self::Table(value)
+    }
+}
+impl FormSectionItemsItem {
+    /// The `id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Section(value) => value.id.as_deref(),
+            Self::Field(value) => value.id.as_deref(),
+            Self::Table(value) => value.id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `label` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::Section(value) => value.label.as_deref(),
+            Self::Field(value) => value.label.as_deref(),
+            Self::Table(value) => value.label.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::FormSectionItemsItem>> {
+        match self {
+            Self::Section(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&crate::types::FormFieldValue> {
+        match self {
+            Self::Field(value) => value.value.as_value(),
+            _ => None,
+        }
+    }
+    /// The `is_empty` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn is_empty(&self) -> Option<&bool> {
+        match self {
+            Self::Field(value) => value.is_empty.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value_items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value_items(&self) -> Option<&Vec<crate::types::FormFieldValueItemsItem>> {
+        match self {
+            Self::Field(value) => value.value_items.as_value(),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Field(value) => value.bbox.as_value(),
+            Self::Table(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `columns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn columns(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Table(value) => value.columns.as_value(),
+            _ => None,
+        }
+    }
+    /// The `rows` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rows(
+        &self,
+    ) -> Option<&Vec<Vec<Option<crate::types::FormTableRowsItemItem>>>> {
+        match self {
+            Self::Table(value) => Some(&value.rows),
+            _ => None,
+        }
     }
 }
 /// A fillable grid printed on the form: repeating records or a row-by-column matrix.
@@ -29355,6 +31701,87 @@ impl From<crate::types::FormTable> for FormTableCellItemsItemsItem {
         Self::Table(value)
     }
 }
+impl FormTableCellItemsItemsItem {
+    /// The `id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Section(value) => value.id.as_deref(),
+            Self::Field(value) => value.id.as_deref(),
+            Self::Table(value) => value.id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `label` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::Section(value) => value.label.as_deref(),
+            Self::Field(value) => value.label.as_deref(),
+            Self::Table(value) => value.label.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::FormSectionItemsItem>> {
+        match self {
+            Self::Section(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&crate::types::FormFieldValue> {
+        match self {
+            Self::Field(value) => value.value.as_value(),
+            _ => None,
+        }
+    }
+    /// The `is_empty` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn is_empty(&self) -> Option<&bool> {
+        match self {
+            Self::Field(value) => value.is_empty.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value_items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value_items(&self) -> Option<&Vec<crate::types::FormFieldValueItemsItem>> {
+        match self {
+            Self::Field(value) => value.value_items.as_value(),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Field(value) => value.bbox.as_value(),
+            Self::Table(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `columns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn columns(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Table(value) => value.columns.as_value(),
+            _ => None,
+        }
+    }
+    /// The `rows` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rows(
+        &self,
+    ) -> Option<&Vec<Vec<Option<crate::types::FormTableRowsItemItem>>>> {
+        match self {
+            Self::Table(value) => Some(&value.rows),
+            _ => None,
+        }
+    }
+}
 /// The `FormTableRowsItemItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -29388,6 +31815,16 @@ impl From<String> for FormTableRowsItemItem {
 impl From<crate::types::FormTableCellItems> for FormTableRowsItemItem {
     fn from(value: crate::types::FormTableCellItems) -> Self {
         Self::FormTableCellItems(value)
+    }
+}
+impl FormTableRowsItemItem {
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::FormTableCellItemsItemsItem>> {
+        match self {
+            Self::FormTableCellItems(value) => Some(&value.items),
+            _ => None,
+        }
     }
 }
 /// Per-page form analysis results (one entry per page).
@@ -29550,6 +31987,58 @@ impl From<crate::types::FormsResultPage> for FormsResultPagesItem {
 impl From<crate::types::FailedFormsPage> for FormsResultPagesItem {
     fn from(value: crate::types::FailedFormsPage) -> Self {
         Self::FailedFormsPage(value)
+    }
+}
+impl FormsResultPagesItem {
+    /// The `page_number` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_number(&self) -> Option<&i64> {
+        match self {
+            Self::FormsResultPage(value) => Some(&value.page_number),
+            Self::FailedFormsPage(value) => Some(&value.page_number),
+            _ => None,
+        }
+    }
+    /// The `page_width` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_width(&self) -> Option<&crate::Number> {
+        match self {
+            Self::FormsResultPage(value) => value.page_width.as_value(),
+            _ => None,
+        }
+    }
+    /// The `page_height` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_height(&self) -> Option<&crate::Number> {
+        match self {
+            Self::FormsResultPage(value) => value.page_height.as_value(),
+            _ => None,
+        }
+    }
+    /// The `forms` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn forms(&self) -> Option<&Vec<crate::types::Form>> {
+        match self {
+            Self::FormsResultPage(value) => Some(&value.forms),
+            _ => None,
+        }
+    }
+    /// The `success` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn success(&self) -> Option<&bool> {
+        match self {
+            Self::FormsResultPage(value) => value.success.as_ref(),
+            Self::FailedFormsPage(value) => value.success.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `error` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Self::FailedFormsPage(value) => Some(&*value.error),
+            _ => None,
+        }
     }
 }
 /// GeminiEmbedding
@@ -30042,6 +32531,145 @@ impl From<crate::types::LinkItem> for HeaderItemItemsItem {
         Self::Link(value)
     }
 }
+impl HeaderItemItemsItem {
+    /// The `md` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn md(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.md),
+            Self::Heading(value) => Some(&*value.md),
+            Self::List(value) => Some(&*value.md),
+            Self::Code(value) => Some(&*value.md),
+            Self::Table(value) => Some(&*value.md),
+            Self::Image(value) => Some(&*value.md),
+            Self::Link(value) => Some(&*value.md),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Text(value) => value.bbox.as_value(),
+            Self::Heading(value) => value.bbox.as_value(),
+            Self::List(value) => value.bbox.as_value(),
+            Self::Code(value) => value.bbox.as_value(),
+            Self::Table(value) => value.bbox.as_value(),
+            Self::Image(value) => value.bbox.as_value(),
+            Self::Link(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.value),
+            Self::Heading(value) => Some(&*value.value),
+            Self::Code(value) => Some(&*value.value),
+            _ => None,
+        }
+    }
+    /// The `level` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn level(&self) -> Option<&i64> {
+        match self {
+            Self::Heading(value) => Some(&value.level),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::ListItemItemsItem>> {
+        match self {
+            Self::List(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `ordered` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn ordered(&self) -> Option<&bool> {
+        match self {
+            Self::List(value) => Some(&value.ordered),
+            _ => None,
+        }
+    }
+    /// The `language` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn language(&self) -> Option<&str> {
+        match self {
+            Self::Code(value) => value.language.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `rows` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rows(
+        &self,
+    ) -> Option<&Vec<Vec<Option<crate::types::TableItemRowsItemItem>>>> {
+        match self {
+            Self::Table(value) => Some(&value.rows),
+            _ => None,
+        }
+    }
+    /// The `html` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn html(&self) -> Option<&str> {
+        match self {
+            Self::Table(value) => Some(&*value.html),
+            _ => None,
+        }
+    }
+    /// The `csv` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn csv(&self) -> Option<&str> {
+        match self {
+            Self::Table(value) => Some(&*value.csv),
+            _ => None,
+        }
+    }
+    /// The `merged_from_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn merged_from_pages(&self) -> Option<&Vec<i64>> {
+        match self {
+            Self::Table(value) => value.merged_from_pages.as_value(),
+            _ => None,
+        }
+    }
+    /// The `merged_into_page` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn merged_into_page(&self) -> Option<&i64> {
+        match self {
+            Self::Table(value) => value.merged_into_page.as_value(),
+            _ => None,
+        }
+    }
+    /// The `parse_concerns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_concerns(&self) -> Option<&Vec<crate::types::ParseConcernItem>> {
+        match self {
+            Self::Table(value) => value.parse_concerns.as_value(),
+            _ => None,
+        }
+    }
+    /// The `caption` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn caption(&self) -> Option<&str> {
+        match self {
+            Self::Image(value) => Some(&*value.caption),
+            _ => None,
+        }
+    }
+    /// The `url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Self::Image(value) => Some(&*value.url),
+            Self::Link(value) => Some(&*value.url),
+            _ => None,
+        }
+    }
+}
 /// HeadingItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -30398,6 +33026,15 @@ impl From<String> for HuggingFaceInferenceAPIEmbeddingToken {
 impl From<bool> for HuggingFaceInferenceAPIEmbeddingToken {
     fn from(value: bool) -> Self {
         Self::Bool(value)
+    }
+}
+impl ::std::fmt::Display for HuggingFaceInferenceAPIEmbeddingToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Bool(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// Coordinates for lazily resolving a page screenshot presigned URL.
@@ -32428,6 +35065,50 @@ impl From<crate::types::TextItem> for ListItemItemsItem {
 impl From<crate::types::ListItem> for ListItemItemsItem {
     fn from(value: crate::types::ListItem) -> Self {
         Self::List(value)
+    }
+}
+impl ListItemItemsItem {
+    /// The `md` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn md(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.md),
+            Self::List(value) => Some(&*value.md),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Text(value) => value.bbox.as_value(),
+            Self::List(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.value),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::ListItemItemsItem>> {
+        match self {
+            Self::List(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `ordered` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn ordered(&self) -> Option<&bool> {
+        match self {
+            Self::List(value) => Some(&value.ordered),
+            _ => None,
+        }
     }
 }
 /// Options for AI-powered parsing tiers (cost_effective, agentic, agentic_plus).
@@ -38196,6 +40877,58 @@ impl From<crate::types::FailedMarkdownPage> for MarkdownResultPagesItem {
         Self::FailedMarkdownPage(value)
     }
 }
+impl MarkdownResultPagesItem {
+    /// The `page_number` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_number(&self) -> Option<&i64> {
+        match self {
+            Self::MarkdownResultPage(value) => Some(&value.page_number),
+            Self::FailedMarkdownPage(value) => Some(&value.page_number),
+            _ => None,
+        }
+    }
+    /// The `markdown` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn markdown(&self) -> Option<&str> {
+        match self {
+            Self::MarkdownResultPage(value) => Some(&*value.markdown),
+            _ => None,
+        }
+    }
+    /// The `header` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn header(&self) -> Option<&str> {
+        match self {
+            Self::MarkdownResultPage(value) => value.header.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `footer` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn footer(&self) -> Option<&str> {
+        match self {
+            Self::MarkdownResultPage(value) => value.footer.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `success` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn success(&self) -> Option<&bool> {
+        match self {
+            Self::MarkdownResultPage(value) => value.success.as_ref(),
+            Self::FailedMarkdownPage(value) => value.success.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `error` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Self::FailedMarkdownPage(value) => Some(&*value.error),
+            _ => None,
+        }
+    }
+}
 /// MessageAnnotation
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -38619,6 +41352,48 @@ impl From<crate::types::MetadataFilters> for MetadataFiltersFiltersItem {
         Self::MetadataFilters(value)
     }
 }
+impl MetadataFiltersFiltersItem {
+    /// The `key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Self::MetadataFilter(value) => Some(&*value.key),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&crate::types::MetadataFilterValue> {
+        match self {
+            Self::MetadataFilter(value) => value.value.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `operator` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn operator(&self) -> Option<&crate::types::FilterOperator> {
+        match self {
+            Self::MetadataFilter(value) => value.operator.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `filters` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn filters(&self) -> Option<&Vec<crate::types::MetadataFiltersFiltersItem>> {
+        match self {
+            Self::MetadataFilters(value) => Some(&value.filters),
+            _ => None,
+        }
+    }
+    /// The `condition` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn condition(&self) -> Option<&crate::types::FilterCondition> {
+        match self {
+            Self::MetadataFilters(value) => value.condition.as_value(),
+            _ => None,
+        }
+    }
+}
 /// The `MetadataListValue` schema.
 pub type MetadataListValue = Vec<String>;
 /// Result containing metadata (page level and general) for the parsed document.
@@ -38853,6 +41628,17 @@ impl From<crate::Number> for MetadataScalarValue {
 impl From<bool> for MetadataScalarValue {
     fn from(value: bool) -> Self {
         Self::Bool(value)
+    }
+}
+impl ::std::fmt::Display for MetadataScalarValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Bool(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// The `MetadataValue` schema.
@@ -45240,6 +48026,537 @@ impl From<crate::types::CloudBoxDataSource> for PipelineDataSourceComponent {
         Self::CloudBoxDataSource(value)
     }
 }
+impl PipelineDataSourceComponent {
+    /// The `supports_access_control` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn supports_access_control(&self) -> Option<&bool> {
+        match self {
+            Self::CloudS3DataSource(value) => value.supports_access_control.as_ref(),
+            Self::CloudAzStorageBlobDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudGoogleDriveDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudOneDriveDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudSharepointDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudSlackDataSource(value) => value.supports_access_control.as_ref(),
+            Self::CloudNotionPageDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudConfluenceDataSource(value) => {
+                value.supports_access_control.as_ref()
+            }
+            Self::CloudJiraDataSource(value) => value.supports_access_control.as_ref(),
+            Self::CloudJiraDataSourceV2(value) => value.supports_access_control.as_ref(),
+            Self::CloudBoxDataSource(value) => value.supports_access_control.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `bucket` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bucket(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => Some(&*value.bucket),
+            _ => None,
+        }
+    }
+    /// The `prefix` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn prefix(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.prefix.as_deref(),
+            Self::CloudAzStorageBlobDataSource(value) => value.prefix.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `regex_pattern` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn regex_pattern(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.regex_pattern.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `aws_access_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn aws_access_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.aws_access_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `aws_access_secret` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn aws_access_secret(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.aws_access_secret.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `s3_endpoint_url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn s3_endpoint_url(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.s3_endpoint_url.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `class_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn class_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudS3DataSource(value) => value.class_name.as_deref(),
+            Self::CloudAzStorageBlobDataSource(value) => value.class_name.as_deref(),
+            Self::CloudGoogleDriveDataSource(value) => value.class_name.as_deref(),
+            Self::CloudOneDriveDataSource(value) => value.class_name.as_deref(),
+            Self::CloudSharepointDataSource(value) => value.class_name.as_deref(),
+            Self::CloudSlackDataSource(value) => value.class_name.as_deref(),
+            Self::CloudNotionPageDataSource(value) => value.class_name.as_deref(),
+            Self::CloudConfluenceDataSource(value) => value.class_name.as_deref(),
+            Self::CloudJiraDataSource(value) => value.class_name.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => value.class_name.as_deref(),
+            Self::CloudBoxDataSource(value) => value.class_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `container_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn container_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => Some(&*value.container_name),
+            _ => None,
+        }
+    }
+    /// The `account_url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn account_url(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => Some(&*value.account_url),
+            _ => None,
+        }
+    }
+    /// The `blob` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn blob(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.blob.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `account_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn account_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.account_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `account_key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn account_key(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.account_key.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `tenant_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn tenant_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.tenant_id.as_deref(),
+            Self::CloudOneDriveDataSource(value) => Some(&*value.tenant_id),
+            Self::CloudSharepointDataSource(value) => Some(&*value.tenant_id),
+            _ => None,
+        }
+    }
+    /// The `client_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.client_id.as_deref(),
+            Self::CloudOneDriveDataSource(value) => Some(&*value.client_id),
+            Self::CloudSharepointDataSource(value) => Some(&*value.client_id),
+            Self::CloudBoxDataSource(value) => value.client_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `client_secret` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_secret(&self) -> Option<&str> {
+        match self {
+            Self::CloudAzStorageBlobDataSource(value) => value.client_secret.as_deref(),
+            Self::CloudOneDriveDataSource(value) => value.client_secret.as_deref(),
+            Self::CloudSharepointDataSource(value) => value.client_secret.as_deref(),
+            Self::CloudBoxDataSource(value) => value.client_secret.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `folder_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn folder_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudGoogleDriveDataSource(value) => Some(&*value.folder_id),
+            Self::CloudOneDriveDataSource(value) => value.folder_id.as_deref(),
+            Self::CloudSharepointDataSource(value) => value.folder_id.as_deref(),
+            Self::CloudBoxDataSource(value) => value.folder_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `folder_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn folder_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudGoogleDriveDataSource(value) => value.folder_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `service_account_key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn service_account_key(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, String>> {
+        match self {
+            Self::CloudGoogleDriveDataSource(value) => {
+                value.service_account_key.as_value()
+            }
+            _ => None,
+        }
+    }
+    /// The `user_principal_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user_principal_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudOneDriveDataSource(value) => Some(&*value.user_principal_name),
+            _ => None,
+        }
+    }
+    /// The `folder_path` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn folder_path(&self) -> Option<&str> {
+        match self {
+            Self::CloudOneDriveDataSource(value) => value.folder_path.as_deref(),
+            Self::CloudSharepointDataSource(value) => value.folder_path.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `required_exts` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn required_exts(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::CloudOneDriveDataSource(value) => value.required_exts.as_value(),
+            Self::CloudSharepointDataSource(value) => value.required_exts.as_value(),
+            _ => None,
+        }
+    }
+    /// The `site_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn site_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudSharepointDataSource(value) => value.site_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `site_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn site_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudSharepointDataSource(value) => value.site_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `drive_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn drive_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudSharepointDataSource(value) => value.drive_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `get_permissions` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn get_permissions(&self) -> Option<&bool> {
+        match self {
+            Self::CloudSharepointDataSource(value) => value.get_permissions.as_ref(),
+            Self::CloudJiraDataSourceV2(value) => value.get_permissions.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `include_path_patterns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn include_path_patterns(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::CloudSharepointDataSource(value) => {
+                value.include_path_patterns.as_value()
+            }
+            _ => None,
+        }
+    }
+    /// The `exclude_path_patterns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn exclude_path_patterns(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::CloudSharepointDataSource(value) => {
+                value.exclude_path_patterns.as_value()
+            }
+            _ => None,
+        }
+    }
+    /// The `slack_token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn slack_token(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.slack_token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `channel_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn channel_ids(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.channel_ids.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `latest_date` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn latest_date(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.latest_date.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `earliest_date` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn earliest_date(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.earliest_date.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `earliest_date_timestamp` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn earliest_date_timestamp(&self) -> Option<&crate::Number> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.earliest_date_timestamp.as_value(),
+            _ => None,
+        }
+    }
+    /// The `latest_date_timestamp` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn latest_date_timestamp(&self) -> Option<&crate::Number> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.latest_date_timestamp.as_value(),
+            _ => None,
+        }
+    }
+    /// The `channel_patterns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn channel_patterns(&self) -> Option<&str> {
+        match self {
+            Self::CloudSlackDataSource(value) => value.channel_patterns.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `integration_token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn integration_token(&self) -> Option<&str> {
+        match self {
+            Self::CloudNotionPageDataSource(value) => value.integration_token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `database_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn database_ids(&self) -> Option<&str> {
+        match self {
+            Self::CloudNotionPageDataSource(value) => value.database_ids.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `page_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_ids(&self) -> Option<&str> {
+        match self {
+            Self::CloudNotionPageDataSource(value) => value.page_ids.as_deref(),
+            Self::CloudConfluenceDataSource(value) => value.page_ids.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `server_url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn server_url(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => Some(&*value.server_url),
+            Self::CloudJiraDataSource(value) => value.server_url.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => Some(&*value.server_url),
+            _ => None,
+        }
+    }
+    /// The `user_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user_name(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.user_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `api_token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn api_token(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.api_token.as_deref(),
+            Self::CloudJiraDataSource(value) => value.api_token.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => value.api_token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `space_key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn space_key(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.space_key.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `cql` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn cql(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.cql.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `label` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.label.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `index_restricted_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn index_restricted_pages(&self) -> Option<&bool> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => {
+                value.index_restricted_pages.as_ref()
+            }
+            _ => None,
+        }
+    }
+    /// The `sync_permissions` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn sync_permissions(&self) -> Option<&bool> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.sync_permissions.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `keep_markdown_format` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn keep_markdown_format(&self) -> Option<&bool> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.keep_markdown_format.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `failure_handling` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn failure_handling(&self) -> Option<&crate::types::FailureHandlingConfig> {
+        match self {
+            Self::CloudConfluenceDataSource(value) => value.failure_handling.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `email` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn email(&self) -> Option<&str> {
+        match self {
+            Self::CloudJiraDataSource(value) => value.email.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => value.email.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `cloud_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn cloud_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudJiraDataSource(value) => value.cloud_id.as_deref(),
+            Self::CloudJiraDataSourceV2(value) => value.cloud_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `query` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn query(&self) -> Option<&str> {
+        match self {
+            Self::CloudJiraDataSource(value) => Some(&*value.query),
+            Self::CloudJiraDataSourceV2(value) => Some(&*value.query),
+            _ => None,
+        }
+    }
+    /// The `api_version` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn api_version(&self) -> Option<&crate::types::CloudJiraDataSourceV2ApiVersion> {
+        match self {
+            Self::CloudJiraDataSourceV2(value) => value.api_version.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `fields` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn fields(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::CloudJiraDataSourceV2(value) => value.fields.as_value(),
+            _ => None,
+        }
+    }
+    /// The `expand` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn expand(&self) -> Option<&str> {
+        match self {
+            Self::CloudJiraDataSourceV2(value) => value.expand.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `requests_per_minute` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn requests_per_minute(&self) -> Option<&i64> {
+        match self {
+            Self::CloudJiraDataSourceV2(value) => value.requests_per_minute.as_value(),
+            _ => None,
+        }
+    }
+    /// The `developer_token` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn developer_token(&self) -> Option<&str> {
+        match self {
+            Self::CloudBoxDataSource(value) => value.developer_token.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `user_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudBoxDataSource(value) => value.user_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `enterprise_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn enterprise_id(&self) -> Option<&str> {
+        match self {
+            Self::CloudBoxDataSource(value) => value.enterprise_id.as_deref(),
+            _ => None,
+        }
+    }
+}
 /// Schema for creating an association between a data source and a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -47645,6 +50962,44 @@ impl From<crate::types::AdvancedModeTransformConfig> for PipelineTransformConfig
         Self::Advanced(value)
     }
 }
+impl PipelineTransformConfig {
+    /// The `chunk_size` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn chunk_size(&self) -> Option<&i64> {
+        match self {
+            Self::Auto(value) => value.chunk_size.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `chunk_overlap` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn chunk_overlap(&self) -> Option<&i64> {
+        match self {
+            Self::Auto(value) => value.chunk_overlap.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `segmentation_config` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn segmentation_config(
+        &self,
+    ) -> Option<&crate::types::AdvancedModeTransformConfigSegmentationConfig> {
+        match self {
+            Self::Advanced(value) => value.segmentation_config.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `chunking_config` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn chunking_config(
+        &self,
+    ) -> Option<&crate::types::AdvancedModeTransformConfigChunkingConfig> {
+        match self {
+            Self::Advanced(value) => value.chunking_config.as_ref(),
+            _ => None,
+        }
+    }
+}
 /// Enum for representing the type of a pipeline
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -48969,6 +52324,166 @@ impl From<crate::types::BatchParseJobRecordCreate> for ProcessingResultJobConfig
 impl From<crate::types::ClassifyJob> for ProcessingResultJobConfig {
     fn from(value: crate::types::ClassifyJob) -> Self {
         Self::ClassifyJob(value)
+    }
+}
+impl ProcessingResultJobConfig {
+    /// The `job_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn job_name(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.job_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `partitions` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn partitions(&self) -> Option<&::std::collections::BTreeMap<String, String>> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.partitions.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `parameters` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parameters(&self) -> Option<&crate::types::BatchParseJobConfig> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.parameters.as_value(),
+            _ => None,
+        }
+    }
+    /// The `session_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.session_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `correlation_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn correlation_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.correlation_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `parent_job_execution_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parent_job_execution_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => {
+                value.parent_job_execution_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+    /// The `user_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.user_id.as_deref(),
+            Self::ClassifyJob(value) => Some(&*value.user_id),
+            _ => None,
+        }
+    }
+    /// The `project_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn project_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.project_id.as_deref(),
+            Self::ClassifyJob(value) => Some(&*value.project_id),
+            _ => None,
+        }
+    }
+    /// The `webhook_url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn webhook_url(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.webhook_url.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `status` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn status(&self) -> Option<&crate::types::StatusEnum> {
+        match self {
+            Self::ClassifyJob(value) => Some(&value.status),
+            _ => None,
+        }
+    }
+    /// The `effective_at` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn effective_at(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.effective_at.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `job_record_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn job_record_id(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.job_record_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `error_message` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn error_message(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.error_message.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => Some(&*value.id),
+            _ => None,
+        }
+    }
+    /// The `created_at` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn created_at(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.created_at.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `updated_at` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn updated_at(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.updated_at.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `rules` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rules(&self) -> Option<&Vec<crate::types::ClassifierRule>> {
+        match self {
+            Self::ClassifyJob(value) => Some(&value.rules),
+            _ => None,
+        }
+    }
+    /// The `mode` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn mode(&self) -> Option<&crate::types::ClassifyMode> {
+        match self {
+            Self::ClassifyJob(value) => value.mode.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `parsing_configuration` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parsing_configuration(
+        &self,
+    ) -> Option<&crate::types::ClassifyParsingConfiguration> {
+        match self {
+            Self::ClassifyJob(value) => value.parsing_configuration.as_ref(),
+            _ => None,
+        }
     }
 }
 /// Metadata about processing output.
@@ -54575,6 +58090,141 @@ impl From<crate::types::FooterItem> for StructuredResultPageItemsItem {
         Self::Footer(value)
     }
 }
+impl StructuredResultPageItemsItem {
+    /// The `md` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn md(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.md),
+            Self::Heading(value) => Some(&*value.md),
+            Self::List(value) => Some(&*value.md),
+            Self::Code(value) => Some(&*value.md),
+            Self::Table(value) => Some(&*value.md),
+            Self::Image(value) => Some(&*value.md),
+            Self::Link(value) => Some(&*value.md),
+            Self::Header(value) => Some(&*value.md),
+            Self::Footer(value) => Some(&*value.md),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Text(value) => value.bbox.as_value(),
+            Self::Heading(value) => value.bbox.as_value(),
+            Self::List(value) => value.bbox.as_value(),
+            Self::Code(value) => value.bbox.as_value(),
+            Self::Table(value) => value.bbox.as_value(),
+            Self::Image(value) => value.bbox.as_value(),
+            Self::Link(value) => value.bbox.as_value(),
+            Self::Header(value) => value.bbox.as_value(),
+            Self::Footer(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.value),
+            Self::Heading(value) => Some(&*value.value),
+            Self::Code(value) => Some(&*value.value),
+            _ => None,
+        }
+    }
+    /// The `level` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn level(&self) -> Option<&i64> {
+        match self {
+            Self::Heading(value) => Some(&value.level),
+            _ => None,
+        }
+    }
+    /// The `ordered` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn ordered(&self) -> Option<&bool> {
+        match self {
+            Self::List(value) => Some(&value.ordered),
+            _ => None,
+        }
+    }
+    /// The `language` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn language(&self) -> Option<&str> {
+        match self {
+            Self::Code(value) => value.language.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `rows` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rows(
+        &self,
+    ) -> Option<&Vec<Vec<Option<crate::types::TableItemRowsItemItem>>>> {
+        match self {
+            Self::Table(value) => Some(&value.rows),
+            _ => None,
+        }
+    }
+    /// The `html` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn html(&self) -> Option<&str> {
+        match self {
+            Self::Table(value) => Some(&*value.html),
+            _ => None,
+        }
+    }
+    /// The `csv` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn csv(&self) -> Option<&str> {
+        match self {
+            Self::Table(value) => Some(&*value.csv),
+            _ => None,
+        }
+    }
+    /// The `merged_from_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn merged_from_pages(&self) -> Option<&Vec<i64>> {
+        match self {
+            Self::Table(value) => value.merged_from_pages.as_value(),
+            _ => None,
+        }
+    }
+    /// The `merged_into_page` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn merged_into_page(&self) -> Option<&i64> {
+        match self {
+            Self::Table(value) => value.merged_into_page.as_value(),
+            _ => None,
+        }
+    }
+    /// The `parse_concerns` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_concerns(&self) -> Option<&Vec<crate::types::ParseConcernItem>> {
+        match self {
+            Self::Table(value) => value.parse_concerns.as_value(),
+            _ => None,
+        }
+    }
+    /// The `caption` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn caption(&self) -> Option<&str> {
+        match self {
+            Self::Image(value) => Some(&*value.caption),
+            _ => None,
+        }
+    }
+    /// The `url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Self::Image(value) => Some(&*value.url),
+            Self::Link(value) => Some(&*value.url),
+            _ => None,
+        }
+    }
+}
 /// The `StructuredResultPagesItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -54610,6 +58260,66 @@ impl From<crate::types::StructuredResultPage> for StructuredResultPagesItem {
 impl From<crate::types::FailedStructuredPage> for StructuredResultPagesItem {
     fn from(value: crate::types::FailedStructuredPage) -> Self {
         Self::FailedStructuredPage(value)
+    }
+}
+impl StructuredResultPagesItem {
+    /// The `page_number` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_number(&self) -> Option<&i64> {
+        match self {
+            Self::StructuredResultPage(value) => Some(&value.page_number),
+            Self::FailedStructuredPage(value) => Some(&value.page_number),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::StructuredResultPageItemsItem>> {
+        match self {
+            Self::StructuredResultPage(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `page_width` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_width(&self) -> Option<&crate::Number> {
+        match self {
+            Self::StructuredResultPage(value) => Some(&value.page_width),
+            _ => None,
+        }
+    }
+    /// The `page_height` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_height(&self) -> Option<&crate::Number> {
+        match self {
+            Self::StructuredResultPage(value) => Some(&value.page_height),
+            _ => None,
+        }
+    }
+    /// The `revisions` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn revisions(&self) -> Option<&Vec<crate::types::Revision>> {
+        match self {
+            Self::StructuredResultPage(value) => value.revisions.as_value(),
+            _ => None,
+        }
+    }
+    /// The `success` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn success(&self) -> Option<&bool> {
+        match self {
+            Self::StructuredResultPage(value) => value.success.as_ref(),
+            Self::FailedStructuredPage(value) => value.success.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `error` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Self::FailedStructuredPage(value) => Some(&*value.error),
+            _ => None,
+        }
     }
 }
 /// SupportedLLMModelNames
@@ -54939,6 +58649,16 @@ impl From<i64> for TableItemRowsItemItem {
 impl From<crate::Number> for TableItemRowsItemItem {
     fn from(value: crate::Number) -> Self {
         Self::Number(value)
+    }
+}
+impl ::std::fmt::Display for TableItemRowsItemItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// TextDeltaEvent
@@ -55335,6 +59055,48 @@ impl From<crate::types::RelatedNodeInfo> for TextNodeRelationshipsValue {
 impl From<Vec<crate::types::RelatedNodeInfo>> for TextNodeRelationshipsValue {
     fn from(value: Vec<crate::types::RelatedNodeInfo>) -> Self {
         Self::Array(value)
+    }
+}
+impl TextNodeRelationshipsValue {
+    /// The `node_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn node_id(&self) -> Option<&str> {
+        match self {
+            Self::RelatedNodeInfo(value) => Some(&*value.node_id),
+            _ => None,
+        }
+    }
+    /// The `node_type` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn node_type(&self) -> Option<&crate::types::ObjectType> {
+        match self {
+            Self::RelatedNodeInfo(value) => value.node_type.as_value(),
+            _ => None,
+        }
+    }
+    /// The `metadata` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn metadata(&self) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::RelatedNodeInfo(value) => value.metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `hash` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn hash(&self) -> Option<&str> {
+        match self {
+            Self::RelatedNodeInfo(value) => value.hash.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `class_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn class_name(&self) -> Option<&str> {
+        match self {
+            Self::RelatedNodeInfo(value) => value.class_name.as_deref(),
+            _ => None,
+        }
     }
 }
 /// Same as NodeWithScore but type for node is a TextNode instead of BaseNode.
@@ -56812,6 +60574,15 @@ impl From<i64> for ValidationErrorLocItem {
         Self::Integer(value)
     }
 }
+impl ::std::fmt::Display for ValidationErrorLocItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
 /// Filter on a single metadata field value.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -57097,6 +60868,17 @@ impl From<bool> for ValueFilterValueArrayItem {
 impl From<crate::Number> for ValueFilterValueArrayItem {
     fn from(value: crate::Number) -> Self {
         Self::Number(value)
+    }
+}
+impl ::std::fmt::Display for ValueFilterValueArrayItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Bool(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+        }
     }
 }
 /// The response of `POST /api/alpha/verify/{job_id}/cancel`.

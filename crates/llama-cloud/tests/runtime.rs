@@ -251,7 +251,19 @@ async fn a_slow_response_is_a_timeout_and_is_retried() {
         .with_max_retries(1);
     let error = get_summary(&client).await.expect_err("too slow");
     assert!(error.is_timeout(), "{error:?}");
-    assert!(matches!(error, Error::Timeout));
+    match &error {
+        Error::Timeout {
+            url,
+            attempts,
+            timeout,
+        } => {
+            assert!(url.starts_with(&server.uri()), "{url}");
+            assert!(url.ends_with("/summary"), "{url}");
+            assert_eq!(*attempts, 2);
+            assert_eq!(*timeout, Duration::from_millis(100));
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(requests(&server).await.len(), 2, "a timeout is retried");
 }
 
@@ -892,4 +904,95 @@ async fn an_error_status_on_a_stream_is_an_api_error() {
         error.as_api_error().map(|e| e.kind),
         Some(ApiErrorKind::NotFound)
     );
+}
+
+// ---- errors that are easy to handle ----
+
+#[tokio::test]
+async fn a_422_gives_each_field_path_and_message_without_a_match() {
+    let server = MockServer::start().await;
+    let body = json!({"detail": [
+        {"loc": ["body", "index_ids", 0], "msg": "Input should be a valid string", "type": "string_type"},
+        {"loc": ["query", "project_id"], "msg": "Field required", "type": "missing"}
+    ]});
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(422).set_body_json(body))
+        .mount(&server)
+        .await;
+    let error = get_summary(&client_for(&server)).await.expect_err("422");
+    assert!(error.is_validation());
+    assert!(!error.is_not_found() && !error.is_rate_limited());
+    let problems: Vec<String> = error
+        .validation_errors()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "body.index_ids[0]: Input should be a valid string",
+            "query.project_id: Field required"
+        ]
+    );
+    assert_eq!(
+        error.validation_errors()[1].kind.as_deref(),
+        Some("missing")
+    );
+    // The API error is a plain value: a pattern can take it apart.
+    let Error::Api(llama_cloud::ApiError { status, kind, .. }) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(
+        (status.as_u16(), *kind),
+        (422, ApiErrorKind::UnprocessableEntity)
+    );
+    // The typed body's location items print as they read.
+    let typed: llama_cloud::types::HTTPValidationError =
+        error.as_api_error().unwrap().body_as().expect("typed body");
+    let first = &typed.detail.as_ref().expect("detail")[0];
+    let location: Vec<String> = first.loc.iter().map(ToString::to_string).collect();
+    assert_eq!(location, ["body", "index_ids", "0"]);
+}
+
+#[tokio::test]
+async fn shortcuts_name_the_status_and_a_string_detail_is_read() {
+    let server = MockServer::start().await;
+    for (status, check) in [
+        (404, Error::is_not_found as fn(&Error) -> bool),
+        (429, Error::is_rate_limited),
+        (401, Error::is_authentication),
+        (403, Error::is_permission_denied),
+        (409, Error::is_conflict),
+        (400, Error::is_bad_request),
+        (503, Error::is_server_error),
+    ] {
+        server.reset().await;
+        Mock::given(any())
+            .respond_with(
+                ResponseTemplate::new(status).set_body_json(json!({"detail": "Not found"})),
+            )
+            .mount(&server)
+            .await;
+        let client = client_for(&server).with_max_retries(0);
+        let error = get_summary(&client).await.expect_err("an error status");
+        assert!(check(&error), "{status}: {error:?}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(error.detail().as_deref(), Some("Not found"));
+        assert!(error.validation_errors().is_empty());
+    }
+}
+
+#[test]
+fn a_success_union_reads_its_common_case_without_a_match() {
+    use llama_cloud::types::MarkdownResult;
+    let result: MarkdownResult = serde_json::from_value(json!({"pages": [
+        {"page_number": 1, "markdown": "# Title", "success": true},
+        {"page_number": 2, "error": "unreadable", "success": false}
+    ]}))
+    .expect("decodes");
+    let markdown: Vec<Option<&str>> = result.pages.iter().map(|page| page.markdown()).collect();
+    assert_eq!(markdown, [Some("# Title"), None]);
+    let numbers: Vec<Option<&i64>> = result.pages.iter().map(|page| page.page_number()).collect();
+    assert_eq!(numbers, [Some(&1), Some(&2)]);
+    assert_eq!(result.pages[1].error(), Some("unreadable"));
 }

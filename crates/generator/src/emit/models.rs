@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::tokens::{doc_attrs, ident, type_tokens};
 use crate::ir::{
     EnumVariant, ExtraFields, Param, ParamLocation, ParamsType, Presence, StructDef, TypeDef,
-    TypeKind, TypeRef, UnionVariant,
+    TypeKind, TypeRef, UnionAccessor, UnionVariant,
 };
 use crate::lower::names;
 
@@ -37,8 +37,17 @@ pub fn type_def(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(fields) => struct_def(&name, &doc, fields, all),
         TypeKind::StringEnum(variants) => string_enum(&name, &doc, variants),
-        TypeKind::TaggedUnion { tag, variants } => tagged_union(&name, &doc, tag, variants),
-        TypeKind::UntaggedUnion(variants) => untagged_union(&name, &doc, variants),
+        TypeKind::TaggedUnion { tag, variants } => {
+            let accessors = union_accessors(&name, variants, &def.accessors, true);
+            let union = tagged_union(&name, &doc, tag, variants);
+            quote! { #union #accessors }
+        }
+        TypeKind::UntaggedUnion(variants) => {
+            let unknown = !variants.iter().any(|variant| variant.ty == TypeRef::Json);
+            let accessors = union_accessors(&name, variants, &def.accessors, unknown);
+            let union = untagged_union(&name, &doc, variants);
+            quote! { #union #accessors }
+        }
         TypeKind::Alias(target) => {
             let target = type_tokens(target);
             quote! {
@@ -662,6 +671,42 @@ fn untagged_union(
             Unknown(::serde_json::Value),
         }
     };
+    // A union of scalars (`ValidationErrorLocItem`: a name or an index) prints as
+    // its value.
+    let scalar = |ty: &TypeRef| {
+        matches!(
+            ty,
+            TypeRef::String
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::U64
+                | TypeRef::Bool
+                | TypeRef::Number
+        )
+    };
+    let display = if variants.iter().all(|variant| scalar(&variant.ty)) {
+        let arms = variants.iter().map(|variant| {
+            let variant = ident(&variant.rust_name);
+            quote! { Self::#variant(value) => ::std::fmt::Display::fmt(value, f), }
+        });
+        let unknown_arm = if has_json {
+            quote! {}
+        } else {
+            quote! { Self::Unknown(value) => ::std::fmt::Display::fmt(value, f), }
+        };
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                        #unknown_arm
+                    }
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -672,6 +717,74 @@ fn untagged_union(
         }
 
         #constructors
+        #display
+    }
+}
+
+/// A union's read accessors: `Some` of a field when the value is a variant that
+/// has it. `has_unknown`: the union has an `Unknown` variant.
+fn union_accessors(
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    accessors: &[UnionAccessor],
+    has_unknown: bool,
+) -> TokenStream {
+    if accessors.is_empty() {
+        return quote! {};
+    }
+    let methods = accessors.iter().map(|accessor| {
+        let method = ident(&accessor.name);
+        // Text reads as `&str` and a boxed value as what the box holds.
+        let (ret, deref) = match &accessor.ty {
+            TypeRef::String => (quote! { &str }, true),
+            TypeRef::Boxed(inner) => (type_tokens(inner), true),
+            other => (type_tokens(other), false),
+        };
+        let ret = if deref && accessor.ty == TypeRef::String {
+            ret
+        } else {
+            quote! { &#ret }
+        };
+        let arms = accessor.variants.iter().map(|(variant, field, presence)| {
+            let (variant, field) = (ident(variant), ident(field));
+            let read = match (presence, deref) {
+                (Presence::Required, false) => quote! { Some(&value.#field) },
+                (Presence::Required, true) => quote! { Some(&*value.#field) },
+                (Presence::Optional | Presence::RequiredNullable, false) => {
+                    quote! { value.#field.as_ref() }
+                }
+                (Presence::Optional | Presence::RequiredNullable, true) => {
+                    quote! { value.#field.as_deref() }
+                }
+                (Presence::OptionalNullable, false) => quote! { value.#field.as_value() },
+                (Presence::OptionalNullable, true) => quote! { value.#field.as_deref() },
+            };
+            quote! { Self::#variant(value) => #read, }
+        });
+        let fallback = if has_unknown || accessor.variants.len() < variants.len() {
+            quote! { _ => None, }
+        } else {
+            quote! {}
+        };
+        let doc = format!(
+            " The `{}` field, when the value is a variant that has it and it is set.",
+            names::bare(&accessor.name)
+        );
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #method(&self) -> Option<#ret> {
+                match self {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
     }
 }
 

@@ -222,7 +222,8 @@ pub fn lower(
     jobs::lower_jobs(&mut root, config, &lowerer, &mut diagnostics);
     let error_bodies = lower_error_bodies(&operations, &used_or_all(&used, config), &mut lowerer);
 
-    let (types, type_diagnostics) = lowerer.finish();
+    let (mut types, type_diagnostics) = lowerer.finish();
+    keep_success_accessors(&root, &mut types);
     diagnostics.0.extend(type_diagnostics.0);
     let meta = lower_meta(spec, config, spec_source, &mut diagnostics);
     narrow_operation_auth(&mut root, &meta.auth.schemes, config.auth.scheme.is_some());
@@ -873,6 +874,7 @@ fn lower_operation<'a>(
                 doc: format!("{what} `{} {}`.", op.method.to_uppercase(), op.path),
                 pointer: format!("{}/responses", op.pointer),
                 kind: TypeKind::Alias(ty.clone()),
+                accessors: Vec::new(),
             });
             Some(alias_name)
         }
@@ -955,6 +957,89 @@ fn success_response<'a>(op: &SpecOp<'a>) -> Option<(&'a StatusCode, &'a Referenc
         .responses
         .iter()
         .find(|(status, _)| status_class(status) == 2)
+}
+
+/// Keeps union accessors only on the unions a successful answer reaches: those
+/// are read, and the accessors are code every build compiles.
+fn keep_success_accessors(root: &Resource, types: &mut [TypeDef]) {
+    fn push_refs<'t>(ty: &'t TypeRef, pending: &mut Vec<&'t str>) {
+        match ty {
+            TypeRef::Named(name) => pending.push(name),
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Boxed(inner) => {
+                push_refs(inner, pending);
+            }
+            _ => {}
+        }
+    }
+    let mut pending: Vec<&str> = Vec::new();
+    let mut stack = vec![root];
+    let mut answers = Vec::new();
+    while let Some(resource) = stack.pop() {
+        stack.extend(resource.children.iter());
+        for operation in &resource.operations {
+            match &operation.response {
+                ResponseBody::Json(ty)
+                | ResponseBody::EventStream(ty)
+                | ResponseBody::ByStatus(ty) => {
+                    answers.push(ty.clone());
+                }
+                _ => {}
+            }
+            if let Some(pagination) = &operation.pagination {
+                answers.push(pagination.item.clone());
+            }
+        }
+    }
+    for ty in &answers {
+        push_refs(ty, &mut pending);
+    }
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(at, def)| (def.name.clone(), at))
+        .collect();
+    let mut reached = vec![false; types.len()];
+    while let Some(name) = pending.pop() {
+        let Some(&at) = index.get(name) else {
+            continue;
+        };
+        if std::mem::replace(&mut reached[at], true) {
+            continue;
+        }
+        let mut next = Vec::new();
+        match &types[at].kind {
+            TypeKind::Struct(def) => {
+                for field in &def.fields {
+                    push_refs(&field.ty, &mut next);
+                }
+            }
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                for variant in variants {
+                    push_refs(&variant.ty, &mut next);
+                }
+            }
+            TypeKind::Alias(target) => push_refs(target, &mut next),
+            TypeKind::StatusUnion(variants) => {
+                for ty in variants.iter().filter_map(|variant| variant.ty.as_ref()) {
+                    push_refs(ty, &mut next);
+                }
+            }
+            TypeKind::StringEnum(_) => {}
+        }
+        // Named by `types` itself, which outlives the walk.
+        pending.extend(
+            next.into_iter()
+                .filter_map(|name| index.get(name).map(|&at| types[at].name.as_str())),
+        );
+    }
+    for (def, reached) in types.iter_mut().zip(reached) {
+        if !reached {
+            def.accessors.clear();
+        }
+    }
 }
 
 /// Whether the operation's success response declares a `Link` header (RFC 8288
@@ -1774,6 +1859,7 @@ fn lower_status_union<'a>(
                 })
                 .collect(),
         ),
+        accessors: Vec::new(),
     });
     Some(ResponseBody::ByStatus(TypeRef::Named(name)))
 }

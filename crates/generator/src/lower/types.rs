@@ -23,7 +23,8 @@ use super::names::{self, Namespace};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::ir::{
-    EnumVariant, ExtraFields, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant,
+    EnumVariant, ExtraFields, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef,
+    UnionAccessor, UnionVariant,
 };
 use crate::load::{component_name, unescape_pointer_token};
 
@@ -542,6 +543,7 @@ impl<'a> TypeLowerer<'a> {
                         doc: format!("Another name for the `{name}` schema."),
                         pointer: component_pointer,
                         kind: TypeKind::Alias(target),
+                        accessors: Vec::new(),
                     });
                 }
                 ReferenceOr::Item(schema) => {
@@ -565,6 +567,7 @@ impl<'a> TypeLowerer<'a> {
             doc,
             pointer: pointer.to_owned(),
             kind,
+            accessors: Vec::new(),
         });
     }
 
@@ -1261,8 +1264,83 @@ impl<'a> TypeLowerer<'a> {
         fix_union_tags(&mut defs);
         fix_from_impls(&mut defs);
         box_recursive_fields(&mut defs);
+        union_accessors(&mut defs);
         self.diagnostics.0.extend(self.examples.take_warnings());
         (defs.into_values().collect(), self.diagnostics)
+    }
+}
+
+/// Gives each union read accessors for the fields its struct variants carry
+/// (`MarkdownResultPagesItem::markdown()`). A field is offered when every variant
+/// that has it gives it the same name and type, it is not a union tag, and its name
+/// is not one of the union's constructors.
+fn union_accessors(defs: &mut BTreeMap<String, TypeDef>) {
+    let struct_of = |ty: &TypeRef| -> Option<&StructDef> {
+        let mut current = ty;
+        for _ in 0..16 {
+            match current {
+                TypeRef::Boxed(inner) => current = inner,
+                TypeRef::Named(name) => match &defs.get(name)?.kind {
+                    TypeKind::Alias(target) => current = target,
+                    TypeKind::Struct(def) => return Some(def),
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
+    };
+    let mut found = Vec::new();
+    for (name, def) in defs.iter() {
+        let (TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants)) =
+            &def.kind
+        else {
+            continue;
+        };
+        let mut by_wire: indexmap::IndexMap<&str, UnionAccessor> = indexmap::IndexMap::new();
+        let mut conflicting = std::collections::BTreeSet::new();
+        for variant in variants {
+            let Some(payload) = struct_of(&variant.ty) else {
+                continue;
+            };
+            for field in payload.fields.iter().filter(|field| field.fixed.is_none()) {
+                let accessor =
+                    by_wire
+                        .entry(field.wire_name.as_str())
+                        .or_insert_with(|| UnionAccessor {
+                            name: field.rust_name.clone(),
+                            ty: field.ty.clone(),
+                            variants: Vec::new(),
+                        });
+                if accessor.ty != field.ty || accessor.name != field.rust_name {
+                    conflicting.insert(field.wire_name.as_str());
+                }
+                accessor.variants.push((
+                    variant.rust_name.clone(),
+                    field.rust_name.clone(),
+                    field.presence,
+                ));
+            }
+        }
+        let taken: std::collections::BTreeSet<&str> = variants
+            .iter()
+            .map(|variant| names::bare(&variant.constructor))
+            .collect();
+        let accessors: Vec<UnionAccessor> = by_wire
+            .into_iter()
+            .filter(|(wire, accessor)| {
+                !conflicting.contains(wire) && !taken.contains(names::bare(&accessor.name))
+            })
+            .map(|(_, accessor)| accessor)
+            .collect();
+        if !accessors.is_empty() {
+            found.push((name.clone(), accessors));
+        }
+    }
+    for (name, accessors) in found {
+        if let Some(def) = defs.get_mut(&name) {
+            def.accessors = accessors;
+        }
     }
 }
 
