@@ -23,7 +23,7 @@ mod union;
 
 pub mod resources;
 pub mod types;
-
+{{ handwritten }}
 pub use call::{Call, RawResponse};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorKind, Error, ValidationProblem};

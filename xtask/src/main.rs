@@ -100,6 +100,9 @@ fn generate(check: bool) -> Result<(), String> {
             if !check {
                 write(&out_dir, files, &this_drift)?;
             }
+            if dir == out {
+                seed(&out_dir, &generated.seeds, check, &mut this_drift)?;
+            }
             drift.stale.extend(this_drift.stale);
             drift.missing.extend(this_drift.missing);
             drift.orphaned.extend(this_drift.orphaned);
@@ -186,6 +189,29 @@ fn compare(
     Ok(())
 }
 
+/// Writes each hand-written module's seed where no file is; when checking, a
+/// missing one is drift. An existing file is never read, compared or touched.
+fn seed(
+    out_dir: &Path,
+    seeds: &generator::emit::Files,
+    check: bool,
+    drift: &mut Drift,
+) -> Result<(), String> {
+    for (path, contents) in seeds {
+        let target = out_dir.join(path);
+        if target.exists() {
+            continue;
+        }
+        if check {
+            drift.missing.push(target);
+        } else {
+            std::fs::write(&target, contents)
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
 fn walk(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -236,6 +262,41 @@ mod tests {
         if let Err(message) = generate(true) {
             panic!("{message}");
         }
+    }
+
+    #[test]
+    fn a_seed_is_written_once_and_never_over_a_hand_written_file() {
+        let dir = std::env::temp_dir().join(format!("xtask-seed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let mut seeds = generator::emit::Files::new();
+        seeds.insert("src/extras.rs".to_owned(), "//! seed\n".to_owned());
+        let mut drift = Drift::default();
+        seed(&dir, &seeds, true, &mut drift).unwrap();
+        assert_eq!(
+            drift.missing,
+            vec![dir.join("src/extras.rs")],
+            "check reports it"
+        );
+        assert!(!dir.join("src/extras.rs").exists(), "check writes nothing");
+        seed(&dir, &seeds, false, &mut Drift::default()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("src/extras.rs")).unwrap(),
+            "//! seed\n"
+        );
+        std::fs::write(dir.join("src/extras.rs"), "// mine\n").unwrap();
+        let mut drift = Drift::default();
+        seed(&dir, &seeds, false, &mut drift).unwrap();
+        seed(&dir, &seeds, true, &mut drift).unwrap();
+        assert!(drift.is_empty());
+        assert_eq!(
+            std::fs::read_to_string(dir.join("src/extras.rs")).unwrap(),
+            "// mine\n"
+        );
+        // Without the generated header it is never an orphan either.
+        compare(&dir, &generator::emit::Files::new(), &mut drift).unwrap();
+        assert!(drift.orphaned.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -72,6 +72,12 @@ pub struct PackageConfig {
     /// SPDX licence expression.
     #[serde(default = "default_license")]
     pub license: String,
+    /// Modules of hand-written code in the generated crate (`["extras"]`): `lib.rs`
+    /// declares each as `pub mod extras;`, `src/extras.rs` is created once when it is
+    /// missing, and generation never rewrites or removes it. For what the config
+    /// cannot express; nothing generated may land there.
+    #[serde(default)]
+    pub handwritten: Vec<String>,
 }
 
 impl Default for PackageConfig {
@@ -81,6 +87,7 @@ impl Default for PackageConfig {
             version: default_version(),
             description: None,
             license: default_license(),
+            handwritten: Vec::new(),
         }
     }
 }
@@ -380,6 +387,14 @@ impl Config {
                 self.package.name
             ));
         }
+        for module in &self.package.handwritten {
+            if !valid_module_name(module) || RESERVED_MODULES.contains(&module.as_str()) {
+                problems.push(format!(
+                    "`package.handwritten` names {module:?}, which is not a free module name (lower-case ASCII letters, digits and `_`, starting with a letter, and none of {})",
+                    RESERVED_MODULES.join(", ")
+                ));
+            }
+        }
         let mut rust_names: Vec<(String, &str)> =
             vec![("client.name".to_owned(), self.client.name.as_str())];
         for (pointer, name) in &self.type_names {
@@ -417,6 +432,38 @@ pub fn valid_package_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The generated crate's own modules, which a hand-written one cannot be.
+pub const RESERVED_MODULES: &[&str] = &[
+    "blocking",
+    "call",
+    "client",
+    "error",
+    "file",
+    "log",
+    "nullable",
+    "number",
+    "page",
+    "poll",
+    "redact",
+    "request",
+    "resources",
+    "settings",
+    "sse",
+    "types",
+    "union",
+    "lib",
+    "main",
+];
+
+/// Whether `name` is a plain module name that is no Rust keyword.
+fn valid_module_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && syn::parse_str::<syn::Ident>(name).is_ok()
 }
 
 /// Whether `name` is a plain Rust type name (`ChatCreateParams`).

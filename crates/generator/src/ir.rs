@@ -70,6 +70,9 @@ pub struct Meta {
     pub auth: Auth,
     /// The README's quick-start program body, from the config (code, not spec text).
     pub quickstart: Option<String>,
+    /// Modules of hand-written code (`extras`), declared in `lib.rs` and never
+    /// written over.
+    pub handwritten_modules: Vec<String>,
     /// The command-line tool's package name (`llama-cloud-cli`).
     pub cli_package: String,
     /// The command-line tool's binary name (`llamacloud`).

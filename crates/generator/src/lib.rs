@@ -27,6 +27,9 @@ pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub struct Generated {
     /// The crate's files, by path relative to the crate root.
     pub files: emit::Files,
+    /// Files to write only where none exists (the hand-written modules' start):
+    /// never compared, rewritten or removed.
+    pub seeds: emit::Files,
     /// Warnings: constructs that were not supported and got a typed fallback.
     pub warnings: Diagnostics,
     /// The model the files were rendered from.
@@ -106,6 +109,7 @@ pub fn generate_timed(
         files
             .map(|files| Generated {
                 files,
+                seeds: emit::seeds(&api),
                 warnings,
                 api,
             })

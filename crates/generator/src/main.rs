@@ -146,6 +146,14 @@ fn run(args: &Args) -> Result<(), String> {
         eprint!("{}", warnings.render(&text, &shown_name));
     }
     write_files(&args.out, &generated.files)?;
+    // Hand-written modules start from a seed, written only where no file exists.
+    for (path, contents) in &generated.seeds {
+        let target = args.out.join(path);
+        if !target.exists() {
+            std::fs::write(&target, contents)
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        }
+    }
     if let Some(cli_out) = &args.cli_out {
         let sdk_path = relative_path(cli_out, &args.out)?;
         let dependency = format!(

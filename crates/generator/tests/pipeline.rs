@@ -257,3 +257,28 @@ failure = ["failed"]
     );
     assert!(has("there is no resource `nowhere`"), "{messages:#?}");
 }
+
+#[test]
+fn a_handwritten_module_is_declared_seeded_once_and_never_generated() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses: {'204': {description: ok}}\n";
+    let config = Config::from_toml("[package]\nname = \"t\"\nhandwritten = [\"extras\"]\n")
+        .expect("config parses");
+    let generated = generate(spec.as_bytes(), "t.yaml", &config).expect("generates");
+    assert!(
+        generated.files["src/lib.rs"].contains("pub mod extras;"),
+        "lib.rs declares it"
+    );
+    assert!(
+        !generated.files.contains_key("src/extras.rs"),
+        "never generated"
+    );
+    assert!(
+        generated.seeds["src/extras.rs"].contains("never rewrites"),
+        "seeded"
+    );
+    for bad in ["types", "Extras", "r#mod", "fn"] {
+        let error = Config::from_toml(&format!("[package]\nhandwritten = [{bad:?}]\n"))
+            .expect_err("not a free module name");
+        assert!(error.contains("not a free module name"), "{bad}: {error}");
+    }
+}

@@ -19,12 +19,14 @@ pub mod roundtrip;
 pub mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use askama::Template;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, AuthKind, Resource};
+use crate::lower::names;
 use tokens::ident;
 
 /// Generated files: path relative to the crate root → contents.
@@ -456,8 +458,37 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
         "src/types.rs".to_owned(),
         format!("{}\n{head}{items}", header(api, "//")),
     );
+    // A hand-written module's place is its own: nothing generated may land there.
+    for module in &api.meta.handwritten_modules {
+        let (file, dir) = (format!("src/{module}.rs"), format!("src/{module}/"));
+        if let Some(path) = files
+            .keys()
+            .find(|path| **path == file || path.starts_with(&dir))
+        {
+            return Err(EmitError::Collision { path: path.clone() });
+        }
+    }
 
     Ok(files)
+}
+
+/// The files of the hand-written modules, to write only where none exists yet:
+/// a starting point the generator then never touches again.
+#[must_use]
+pub fn seeds(api: &Api) -> Files {
+    api.meta
+        .handwritten_modules
+        .iter()
+        .map(|module| {
+            (
+                format!("src/{module}.rs"),
+                format!(
+                    "//! Hand-written code of `{}`, declared by the generator config's `package.handwritten`.\n//!\n//! Regenerating never rewrites or removes this file; write here what the config cannot express.\n",
+                    api.meta.package_name
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Typed accessors on `ApiError` for the error bodies the spec declares.
@@ -676,6 +707,10 @@ struct ReadmeTemplate<'a> {
     blocking_call: String,
     page_call: String,
     stream_call: String,
+    /// The first job's `wait_for_completion` call (with `options` in scope).
+    wait_call: String,
+    /// The one-call job helpers, as `` `parsing().parse(..)` `` items.
+    job_helpers: String,
     error_accessor: String,
     error_status: u16,
     cli_binary: &'a str,
@@ -749,6 +784,62 @@ fn first_call(
         .unwrap_or_default()
 }
 
+/// The `wait_for_completion` call of the job nearest the root (the first in tree
+/// order among equals): `parsing` before `beta.split`.
+fn first_wait_call(root: &Resource, meta: &crate::ir::Meta) -> Option<String> {
+    fn collect<'a>(
+        resource: &'a Resource,
+        chain: &[&'a Resource],
+        meta: &crate::ir::Meta,
+        found: &mut Vec<(usize, String)>,
+    ) {
+        let mut here = chain.to_vec();
+        if !resource.path.is_empty() {
+            here.push(resource);
+        }
+        for job in &resource.jobs {
+            let status = resource
+                .operations
+                .iter()
+                .find(|op| op.method_name == job.status_method);
+            if let Some(call) =
+                status.and_then(|status| resources::wait_call_expression(meta, &here, status, job))
+            {
+                found.push((here.len(), call));
+            }
+        }
+        for child in &resource.children {
+            collect(child, &here, meta, found);
+        }
+    }
+    let mut found = Vec::new();
+    collect(root, &[], meta, &mut found);
+    // `min_by_key` keeps the first of equals.
+    found
+        .into_iter()
+        .min_by_key(|(depth, _)| *depth)
+        .map(|(_, call)| call)
+}
+
+/// Every job helper, as ``, `parsing().parse(..)`` list items.
+fn job_helpers(resource: &Resource, prefix: &str) -> String {
+    let path = if resource.accessor.is_empty() {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}{}().", names::bare(&resource.accessor))
+    };
+    let mut out = String::new();
+    for job in &resource.jobs {
+        for helper in &job.helpers {
+            let _ = writeln!(out, "- `client.{path}{}(..)`", names::bare(&helper.name));
+        }
+    }
+    for child in &resource.children {
+        out.push_str(&job_helpers(child, &path));
+    }
+    out
+}
+
 fn render_readme(api: &Api) -> Result<String, EmitError> {
     use crate::ir::ResponseBody;
     let meta = &api.meta;
@@ -818,6 +909,8 @@ fn render_readme(api: &Api) -> Result<String, EmitError> {
         blocking_call: first.clone(),
         first_call: first,
         page_call: first_call(&sites, meta, &|op| op.pagination.is_some()),
+        wait_call: first_wait_call(&api.root, meta).unwrap_or_default(),
+        job_helpers: job_helpers(&api.root, ""),
         stream_call: first_call(&sites, meta, &|op| {
             matches!(op.response, ResponseBody::EventStream(_))
         }),
@@ -861,6 +954,8 @@ struct LibTemplate {
     crate_doc: String,
     allows: String,
     client_alias: String,
+    /// `pub mod` lines of the hand-written modules.
+    handwritten: String,
 }
 
 fn render_lib(api: &Api) -> Result<String, EmitError> {
@@ -879,11 +974,19 @@ fn render_lib(api: &Api) -> Result<String, EmitError> {
         let alias = ident(&meta.client_name);
         format!("/// The API client.\npub type {alias} = Client;\n")
     };
+    let handwritten = meta
+        .handwritten_modules
+        .iter()
+        .map(|module| {
+            format!("/// Hand-written, not generated (`package.handwritten` in the generator config).\npub mod {module};\n")
+        })
+        .collect();
     LibTemplate {
         header: header(api, "//"),
         crate_doc,
         allows,
         client_alias,
+        handwritten,
     }
     .render()
     .map_err(|error| EmitError::Template {

@@ -436,17 +436,11 @@ fn job_methods(meta: &Meta, chain: &[&Resource], node: &Resource, job: &Job) -> 
     ));
     let mut wait_doc = wait_doc;
     // The example is ours: the status method's call, waiting instead.
-    let status_call = call_expression(meta, status, chain);
-    let split = status_call.as_deref().and_then(|call| {
-        let (head, args) = call.rsplit_once(&format!(".{}(", job.status_method))?;
-        Some((head, args.strip_suffix(')')?))
-    });
-    if let Some((head, args)) = split {
+    if let Some(waiting) = wait_call_expression(meta, chain, status, job) {
         let text = format!(
-            "\n# Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nlet client = {krate}::{client}::from_env()?;\nlet options = {krate}::PollOptions::default();\nlet done = {head}.{wait}({args}, &options).await?;\nprintln!(\"{{done:?}}\");\n# Ok(())\n# }}\n```",
+            "\n# Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nlet client = {krate}::{client}::from_env()?;\nlet options = {krate}::PollOptions::default();\nlet done = {waiting}.await?;\nprintln!(\"{{done:?}}\");\n# Ok(())\n# }}\n```",
             krate = meta.crate_ident,
             client = meta.client_name,
-            wait = job.wait_method,
         );
         wait_doc.extend(doc_lines_verbatim(&text));
     }
@@ -525,6 +519,20 @@ fn job_methods(meta: &Meta, chain: &[&Resource], node: &Resource, job: &Job) -> 
         #wait_method
         #(#helpers)*
     }
+}
+
+/// A compiling call of a job's `wait_for_completion` (with `options` in scope): the
+/// status method's example call, waiting instead.
+pub(crate) fn wait_call_expression(
+    meta: &Meta,
+    chain: &[&Resource],
+    status: &Operation,
+    job: &Job,
+) -> Option<String> {
+    let call = call_expression(meta, status, chain)?;
+    let (head, args) = call.rsplit_once(&format!(".{}(", job.status_method))?;
+    let args = args.strip_suffix(')')?;
+    Some(format!("{head}.{}({args}, &options)", job.wait_method))
 }
 
 /// The runtime's `PageStyle` value for a paginated method.

@@ -346,6 +346,7 @@ fn lower_meta(
         ),
         auth,
         quickstart: config.readme.quickstart.clone(),
+        handwritten_modules: config.package.handwritten.clone(),
         cli_package: config
             .cli
             .package
