@@ -13446,6 +13446,412 @@ const OPERATIONS: &[Operation] = &[
         ],
         json_body: false,
     },
+    Operation {
+        resource: "beta:split",
+        name: "split",
+        about: "Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.",
+        long_about: "Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.",
+        flags: &[
+            Flag {
+                id: "project_id",
+                long: "project-id",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Project Id",
+            },
+            Flag {
+                id: "organization_id",
+                long: "organization-id",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Organization Id",
+            },
+            Flag {
+                id: "document_input",
+                long: "document-input",
+                alias: None,
+                body_name: Some("document_input"),
+                kind: Kind::Json,
+                repeated: false,
+                nullable: false,
+                help: "Document to be split. (required)",
+            },
+            Flag {
+                id: "configuration",
+                long: "configuration",
+                alias: None,
+                body_name: Some("configuration"),
+                kind: Kind::Json,
+                repeated: false,
+                nullable: true,
+                help: "Inline split configuration. (`null` sends null)",
+            },
+            Flag {
+                id: "configuration_id",
+                long: "configuration-id",
+                alias: None,
+                body_name: Some("configuration_id"),
+                kind: Kind::String,
+                repeated: false,
+                nullable: true,
+                help: "Saved split configuration ID. (`null` sends null)",
+            },
+            Flag {
+                id: "poll_interval",
+                long: "poll-interval",
+                alias: None,
+                body_name: None,
+                kind: Kind::Number,
+                repeated: false,
+                nullable: false,
+                help: "Seconds before the first status poll; later waits grow linearly to 5 s (default 1)",
+            },
+            Flag {
+                id: "poll_timeout",
+                long: "poll-timeout",
+                alias: None,
+                body_name: None,
+                kind: Kind::Number,
+                repeated: false,
+                nullable: false,
+                help: "Seconds to wait for the job in all (default 7200)",
+            },
+        ],
+        json_body: true,
+    },
+    Operation {
+        resource: "classify",
+        name: "run",
+        about: "Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.",
+        long_about: "Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.",
+        flags: &[
+            Flag {
+                id: "project_id",
+                long: "project-id",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Project Id",
+            },
+            Flag {
+                id: "organization_id",
+                long: "organization-id",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Organization Id",
+            },
+            Flag {
+                id: "webhook_configuration_ids",
+                long: "webhook-configuration-id",
+                alias: Some("webhook-configuration-ids"),
+                body_name: Some("webhook_configuration_ids"),
+                kind: Kind::String,
+                repeated: true,
+                nullable: true,
+                help: "IDs of saved webhook configurations to notify for this job. (repeat for each item) (`null` sends null)",
+            },
+            Flag {
+                id: "webhook_configurations",
+                long: "webhook-configuration",
+                alias: Some("webhook-configurations"),
+                body_name: Some("webhook_configurations"),
+                kind: Kind::Json,
+                repeated: true,
+                nullable: true,
+                help: "Outbound webhook endpoints to notify on job status changes (repeat for each item) (`null` sends null)",
+            },
+            Flag {
+                id: "configuration_id",
+                long: "configuration-id",
+                alias: None,
+                body_name: Some("configuration_id"),
+                kind: Kind::String,
+                repeated: false,
+                nullable: true,
+                help: "Saved configuration ID (`null` sends null)",
+            },
+            Flag {
+                id: "configuration",
+                long: "configuration",
+                alias: None,
+                body_name: Some("configuration"),
+                kind: Kind::Json,
+                repeated: false,
+                nullable: true,
+                help: "Inline classify configuration (required if configuration_id is not provided) (`null` sends null)",
+            },
+            Flag {
+                id: "file_input",
+                long: "file-input",
+                alias: None,
+                body_name: Some("file_input"),
+                kind: Kind::String,
+                repeated: false,
+                nullable: true,
+                help: "File ID or parse job ID to classify (`null` sends null)",
+            },
+            Flag {
+                id: "file_id",
+                long: "file-id",
+                alias: None,
+                body_name: Some("file_id"),
+                kind: Kind::String,
+                repeated: false,
+                nullable: true,
+                help: "Deprecated: use file_input instead (`null` sends null)",
+            },
+            Flag {
+                id: "parse_job_id",
+                long: "parse-job-id",
+                alias: None,
+                body_name: Some("parse_job_id"),
+                kind: Kind::String,
+                repeated: false,
+                nullable: true,
+                help: "Deprecated: use file_input instead (`null` sends null)",
+            },
+            Flag {
+                id: "transaction_id",
+                long: "transaction-id",
+                alias: None,
+                body_name: Some("transaction_id"),
+                kind: Kind::String,
+                repeated: false,
+                nullable: true,
+                help: "Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored. (`null` sends null)",
+            },
+            Flag {
+                id: "poll_interval",
+                long: "poll-interval",
+                alias: None,
+                body_name: None,
+                kind: Kind::Number,
+                repeated: false,
+                nullable: false,
+                help: "Seconds before the first status poll; later waits grow linearly to 5 s (default 1)",
+            },
+            Flag {
+                id: "poll_timeout",
+                long: "poll-timeout",
+                alias: None,
+                body_name: None,
+                kind: Kind::Number,
+                repeated: false,
+                nullable: false,
+                help: "Seconds to wait for the job in all (default 7200)",
+            },
+        ],
+        json_body: true,
+    },
+    Operation {
+        resource: "extract",
+        name: "run",
+        about: "Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.",
+        long_about: "Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.",
+        flags: &[
+            Flag {
+                id: "project_id",
+                long: "project-id",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Project Id",
+            },
+            Flag {
+                id: "organization_id",
+                long: "organization-id",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Organization Id",
+            },
+            Flag {
+                id: "webhook_configuration_ids",
+                long: "webhook-configuration-id",
+                alias: Some("webhook-configuration-ids"),
+                body_name: Some("webhook_configuration_ids"),
+                kind: Kind::String,
+                repeated: true,
+                nullable: true,
+                help: "IDs of saved webhook configurations to notify for this job. (repeat for each item) (`null` sends null)",
+            },
+            Flag {
+                id: "webhook_configurations",
+                long: "webhook-configuration",
+                alias: Some("webhook-configurations"),
+                body_name: Some("webhook_configurations"),
+                kind: Kind::Json,
+                repeated: true,
+                nullable: true,
+                help: "Outbound webhook endpoints to notify on job status changes (repeat for each item) (`null` sends null)",
+            },
+            Flag {
+                id: "configuration_id",
+                long: "configuration-id",
+                alias: None,
+                body_name: Some("configuration_id"),
+                kind: Kind::String,
+                repeated: false,
+                nullable: true,
+                help: "Saved configuration ID (`null` sends null)",
+            },
+            Flag {
+                id: "configuration",
+                long: "configuration",
+                alias: None,
+                body_name: Some("configuration"),
+                kind: Kind::Json,
+                repeated: false,
+                nullable: true,
+                help: "Inline configuration with extract options and optional parse settings (`null` sends null)",
+            },
+            Flag {
+                id: "file_input",
+                long: "file-input",
+                alias: None,
+                body_name: Some("file_input"),
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "File ID or parse job ID to extract from (required)",
+            },
+            Flag {
+                id: "expand",
+                long: "expand",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: true,
+                nullable: false,
+                help: "Additional fields to include: configuration, extract_metadata, usage (repeat for each item)",
+            },
+            Flag {
+                id: "poll_interval",
+                long: "poll-interval",
+                alias: None,
+                body_name: None,
+                kind: Kind::Number,
+                repeated: false,
+                nullable: false,
+                help: "Seconds before the first status poll; later waits grow linearly to 5 s (default 1)",
+            },
+            Flag {
+                id: "poll_timeout",
+                long: "poll-timeout",
+                alias: None,
+                body_name: None,
+                kind: Kind::Number,
+                repeated: false,
+                nullable: false,
+                help: "Seconds to wait for the job in all (default 7200)",
+            },
+        ],
+        json_body: true,
+    },
+    Operation {
+        resource: "parsing",
+        name: "parse",
+        about: "Parses a local file in one call: uploads it with [`Self::upload`], waits for the job with [`Self::wait_for_completion`] and returns [`Self::get`]'s answer, with what `result` asks for (`expand`: `markdown`, `text`, `items` ...).",
+        long_about: "Parses a local file in one call: uploads it with [`Self::upload`], waits for the job with [`Self::wait_for_completion`] and returns [`Self::get`]'s answer, with what `result` asks for (`expand`: `markdown`, `text`, `items` ...).",
+        flags: &[
+            Flag {
+                id: "project_id",
+                long: "project-id",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Project Id",
+            },
+            Flag {
+                id: "organization_id",
+                long: "organization-id",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Organization Id",
+            },
+            Flag {
+                id: "file",
+                long: "file",
+                alias: None,
+                body_name: Some("file"),
+                kind: Kind::File,
+                repeated: false,
+                nullable: false,
+                help: "The file to upload and parse. (required)",
+            },
+            Flag {
+                id: "configuration",
+                long: "configuration",
+                alias: None,
+                body_name: Some("configuration"),
+                kind: Kind::Json,
+                repeated: false,
+                nullable: false,
+                help: "How to parse the file (tier, version, options), sent as a JSON text part. (required)",
+            },
+            Flag {
+                id: "expand",
+                long: "expand",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: true,
+                nullable: false,
+                help: "Fields to include: text, markdown, items, metadata, forms, job_metadata, usage, text_content_metadata, markdown_content_metadata, items_content_metadata, metadata_content_metadata, forms_content_metadata, raw_words_content_metadata, xlsx_content_metadata, output_pdf_content_metadata, images_content_metadata. Metadata fields include presigned URLs. (repeat for each item)",
+            },
+            Flag {
+                id: "image_filenames",
+                long: "image-filenames",
+                alias: None,
+                body_name: None,
+                kind: Kind::String,
+                repeated: false,
+                nullable: false,
+                help: "Filter to specific image filenames (optional). Example: image_0.png,image_1.jpg",
+            },
+            Flag {
+                id: "poll_interval",
+                long: "poll-interval",
+                alias: None,
+                body_name: None,
+                kind: Kind::Number,
+                repeated: false,
+                nullable: false,
+                help: "Seconds before the first status poll; later waits grow linearly to 5 s (default 1)",
+            },
+            Flag {
+                id: "poll_timeout",
+                long: "poll-timeout",
+                alias: None,
+                body_name: None,
+                kind: Kind::Number,
+                repeated: false,
+                nullable: false,
+                help: "Seconds to wait for the job in all (default 7200)",
+            },
+        ],
+        json_body: true,
+    },
 ];
 /// Runs the command at `index` of `OPERATIONS`.
 pub(crate) fn dispatch<'a>(
@@ -13698,6 +14104,10 @@ pub(crate) fn dispatch<'a>(
         216usize => Box::pin(sheets_get(client, input, output)),
         217usize => Box::pin(sheets_delete(client, input, output)),
         218usize => Box::pin(sheets_get_result_region(client, input, output)),
+        219usize => Box::pin(beta_split_split(client, input, output)),
+        220usize => Box::pin(classify_run(client, input, output)),
+        221usize => Box::pin(extract_run(client, input, output)),
+        222usize => Box::pin(parsing_parse(client, input, output)),
         _ => Box::pin(async { Err(Failure::Usage("unknown command".to_owned())) }),
     }
 }
@@ -19551,4 +19961,260 @@ async fn sheets_get_result_region(
                 ),
         )
         .await
+}
+/// `split`: start, wait, print the result
+async fn beta_split_split(
+    client: &crate::sdk::Client,
+    input: &Input,
+    output: &Output,
+) -> Result<(), Failure> {
+    let mut params = llama_cloud::types::BetaSplitCreateParams::new(
+        input.required::<llama_cloud::types::SplitDocumentInput>("document_input")?,
+    );
+    if let Some(value) = input.optional::<String>("project_id")? {
+        params.project_id = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("organization_id")? {
+        params.organization_id = Some(value);
+    }
+    if let Some(value) = input
+        .nullable::<llama_cloud::types::SplitConfiguration>("configuration")?
+    {
+        params.configuration = value;
+    }
+    if let Some(value) = input.nullable::<String>("configuration_id")? {
+        params.configuration_id = value;
+    }
+    let mut result = llama_cloud::types::BetaSplitGetParams::default();
+    if let Some(value) = input.optional::<String>("project_id")? {
+        result.project_id = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("organization_id")? {
+        result.organization_id = Some(value);
+    }
+    let mut options = llama_cloud::PollOptions::default();
+    let seconds = |id: &str| -> Result<Option<::std::time::Duration>, Failure> {
+        input
+            .optional::<f64>(id)?
+            .map(|value| {
+                ::std::time::Duration::try_from_secs_f64(value)
+                    .map_err(|_| {
+                        Failure::Usage(
+                            format!(
+                                "--{} expects a number of seconds, got {value}", id
+                                .replace('_', "-")
+                            ),
+                        )
+                    })
+            })
+            .transpose()
+    };
+    if let Some(interval) = seconds("poll_interval")? {
+        options = options.interval(interval);
+    }
+    if let Some(timeout) = seconds("poll_timeout")? {
+        options = options.timeout(timeout);
+    }
+    let done = client.beta().split().split(params, result, &options).await?;
+    output.value(&done)
+}
+/// `run`: start, wait, print the result
+async fn classify_run(
+    client: &crate::sdk::Client,
+    input: &Input,
+    output: &Output,
+) -> Result<(), Failure> {
+    let mut params = llama_cloud::types::ClassifyCreateParams::default();
+    if let Some(value) = input.optional::<String>("project_id")? {
+        params.project_id = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("organization_id")? {
+        params.organization_id = Some(value);
+    }
+    if let Some(value) = input.nullable::<Vec<String>>("webhook_configuration_ids")? {
+        params.webhook_configuration_ids = value;
+    }
+    if let Some(value) = input
+        .nullable::<
+            Vec<llama_cloud::types::WebhookConfiguration>,
+        >("webhook_configurations")?
+    {
+        params.webhook_configurations = value;
+    }
+    if let Some(value) = input.nullable::<String>("configuration_id")? {
+        params.configuration_id = value;
+    }
+    if let Some(value) = input
+        .nullable::<llama_cloud::types::ClassifyV2Configuration>("configuration")?
+    {
+        params.configuration = value;
+    }
+    if let Some(value) = input.nullable::<String>("file_input")? {
+        params.file_input = value;
+    }
+    if let Some(value) = input.nullable::<String>("file_id")? {
+        params.file_id = value;
+    }
+    if let Some(value) = input.nullable::<String>("parse_job_id")? {
+        params.parse_job_id = value;
+    }
+    if let Some(value) = input.nullable::<String>("transaction_id")? {
+        params.transaction_id = value;
+    }
+    let mut result = llama_cloud::types::ClassifyGetParams::default();
+    if let Some(value) = input.optional::<String>("project_id")? {
+        result.project_id = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("organization_id")? {
+        result.organization_id = Some(value);
+    }
+    let mut options = llama_cloud::PollOptions::default();
+    let seconds = |id: &str| -> Result<Option<::std::time::Duration>, Failure> {
+        input
+            .optional::<f64>(id)?
+            .map(|value| {
+                ::std::time::Duration::try_from_secs_f64(value)
+                    .map_err(|_| {
+                        Failure::Usage(
+                            format!(
+                                "--{} expects a number of seconds, got {value}", id
+                                .replace('_', "-")
+                            ),
+                        )
+                    })
+            })
+            .transpose()
+    };
+    if let Some(interval) = seconds("poll_interval")? {
+        options = options.interval(interval);
+    }
+    if let Some(timeout) = seconds("poll_timeout")? {
+        options = options.timeout(timeout);
+    }
+    let done = client.classify().run(params, result, &options).await?;
+    output.value(&done)
+}
+/// `run`: start, wait, print the result
+async fn extract_run(
+    client: &crate::sdk::Client,
+    input: &Input,
+    output: &Output,
+) -> Result<(), Failure> {
+    let mut params = llama_cloud::types::ExtractCreateParams::new(
+        input.required::<String>("file_input")?,
+    );
+    if let Some(value) = input.optional::<String>("project_id")? {
+        params.project_id = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("organization_id")? {
+        params.organization_id = Some(value);
+    }
+    if let Some(value) = input.nullable::<Vec<String>>("webhook_configuration_ids")? {
+        params.webhook_configuration_ids = value;
+    }
+    if let Some(value) = input
+        .nullable::<
+            Vec<llama_cloud::types::WebhookConfiguration>,
+        >("webhook_configurations")?
+    {
+        params.webhook_configurations = value;
+    }
+    if let Some(value) = input.nullable::<String>("configuration_id")? {
+        params.configuration_id = value;
+    }
+    if let Some(value) = input
+        .nullable::<llama_cloud::types::ExtractConfiguration>("configuration")?
+    {
+        params.configuration = value;
+    }
+    let mut result = llama_cloud::types::ExtractGetParams::default();
+    if let Some(value) = input.optional::<Vec<String>>("expand")? {
+        result.expand = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("project_id")? {
+        result.project_id = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("organization_id")? {
+        result.organization_id = Some(value);
+    }
+    let mut options = llama_cloud::PollOptions::default();
+    let seconds = |id: &str| -> Result<Option<::std::time::Duration>, Failure> {
+        input
+            .optional::<f64>(id)?
+            .map(|value| {
+                ::std::time::Duration::try_from_secs_f64(value)
+                    .map_err(|_| {
+                        Failure::Usage(
+                            format!(
+                                "--{} expects a number of seconds, got {value}", id
+                                .replace('_', "-")
+                            ),
+                        )
+                    })
+            })
+            .transpose()
+    };
+    if let Some(interval) = seconds("poll_interval")? {
+        options = options.interval(interval);
+    }
+    if let Some(timeout) = seconds("poll_timeout")? {
+        options = options.timeout(timeout);
+    }
+    let done = client.extract().run(params, result, &options).await?;
+    output.value(&done)
+}
+/// `parse`: start, wait, print the result
+async fn parsing_parse(
+    client: &crate::sdk::Client,
+    input: &Input,
+    output: &Output,
+) -> Result<(), Failure> {
+    let mut params = llama_cloud::types::ParsingUploadParams::new(
+        input.need("file", input.file("file")?)?,
+        input.required::<llama_cloud::types::ParseRequestConfiguration>("configuration")?,
+    );
+    if let Some(value) = input.optional::<String>("project_id")? {
+        params.project_id = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("organization_id")? {
+        params.organization_id = Some(value);
+    }
+    let mut result = llama_cloud::types::ParsingGetParams::default();
+    if let Some(value) = input.optional::<Vec<String>>("expand")? {
+        result.expand = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("image_filenames")? {
+        result.image_filenames = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("project_id")? {
+        result.project_id = Some(value);
+    }
+    if let Some(value) = input.optional::<String>("organization_id")? {
+        result.organization_id = Some(value);
+    }
+    let mut options = llama_cloud::PollOptions::default();
+    let seconds = |id: &str| -> Result<Option<::std::time::Duration>, Failure> {
+        input
+            .optional::<f64>(id)?
+            .map(|value| {
+                ::std::time::Duration::try_from_secs_f64(value)
+                    .map_err(|_| {
+                        Failure::Usage(
+                            format!(
+                                "--{} expects a number of seconds, got {value}", id
+                                .replace('_', "-")
+                            ),
+                        )
+                    })
+            })
+            .transpose()
+    };
+    if let Some(interval) = seconds("poll_interval")? {
+        options = options.interval(interval);
+    }
+    if let Some(timeout) = seconds("poll_timeout")? {
+        options = options.timeout(timeout);
+    }
+    let done = client.parsing().parse(params, result, &options).await?;
+    output.value(&done)
 }

@@ -561,6 +561,11 @@ impl Output {
         self.write(&call.await?, false)
     }
 
+    /// A value already received (a waited-for job's result).
+    pub(crate) fn value(&self, value: &impl Serialize) -> Result<(), Failure> {
+        self.write(value, false)
+    }
+
     /// A paginated list: every item of every page (up to `--max-items`), one per line
     /// (pretty, one after another, on a terminal).
     pub(crate) async fn page<T>(&self, call: sdk::Call<sdk::Page<T>>) -> Result<(), Failure>

@@ -700,3 +700,105 @@ async fn an_offset_list_pages_until_its_total_and_stops_at_max_items() {
     assert_eq!(stdout(&output).lines().count(), 1);
     assert_eq!(requests(&server).await.len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parsing_parse_uploads_waits_and_prints_the_result() {
+    let server = MockServer::start().await;
+    let job = |status: &str| json!({"id": "pjb-1", "project_id": "prj-1", "status": status});
+    Mock::given(method("POST"))
+        .and(path("/api/v2/parse/upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(job("PENDING")))
+        .mount(&server)
+        .await;
+    let polls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&polls);
+    Mock::given(method("GET"))
+        .and(path("/api/v2/parse/pjb-1"))
+        .respond_with(move |_: &Request| {
+            let n = counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let body = if n < 2 {
+                json!({"job": job("RUNNING")})
+            } else {
+                json!({"job": job("COMPLETED"), "markdown": {"pages": [
+                    {"page_number": 1, "markdown": "# Q3", "success": true}
+                ]}})
+            };
+            ResponseTemplate::new(200).set_body_json(body)
+        })
+        .mount(&server)
+        .await;
+    let mut file = tempfile_path("report.pdf");
+    std::fs::File::create(&file)
+        .and_then(|mut f| f.write_all(b"%PDF-1.7"))
+        .expect("temp file");
+
+    let output = run(
+        &server,
+        &[
+            "parsing",
+            "parse",
+            "--file",
+            file.to_str().expect("utf-8 path"),
+            "--configuration",
+            r#"{"tier": "fast", "version": "latest"}"#,
+            "--expand",
+            "markdown",
+            "--poll-interval",
+            "0.01",
+            "--project-id",
+            "prj-1",
+        ],
+    )
+    .await;
+    output.clone().assert().success();
+    let printed: Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
+    assert_eq!(printed["job"]["status"], "COMPLETED");
+    assert_eq!(printed["markdown"]["pages"][0]["markdown"], "# Q3");
+    let requests = requests(&server).await;
+    assert_eq!(requests.len(), 4, "the upload, then three polls");
+    assert_eq!(
+        requests[0].url.query(),
+        Some("project_id=prj-1"),
+        "the shared flag reaches the upload"
+    );
+    for poll in &requests[1..] {
+        assert_eq!(
+            poll.url.query(),
+            Some("expand=markdown&project_id=prj-1"),
+            "and every poll"
+        );
+    }
+    let body = String::from_utf8_lossy(&requests[0].body);
+    assert!(body.contains("filename=\"report.pdf\""), "{body}");
+
+    let bad = run(
+        &server,
+        &[
+            "parsing",
+            "parse",
+            "--file",
+            file.to_str().unwrap(),
+            "--configuration",
+            "{}",
+            "--poll-interval",
+            "-1",
+        ],
+    )
+    .await;
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    file.pop();
+    let _ = std::fs::remove_dir_all(&file);
+}
+
+/// A fresh path `name` in a new temporary directory.
+fn tempfile_path(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "llamacloud-cli-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}

@@ -22,8 +22,8 @@ use quote::{format_ident, quote};
 use super::tokens::{ident, retarget, type_tokens};
 use super::{EmitError, Files, OperationSite, header, operation_sites};
 use crate::ir::{
-    Api, Operation, Param, ParamLocation, Presence, RequestBody, Resource, ResponseBody, TypeDef,
-    TypeKind, TypeRef,
+    Api, Job, JobHelper, Operation, Param, ParamLocation, ParamsType, Presence, RequestBody,
+    Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
 };
 use crate::lower::names;
 
@@ -134,10 +134,67 @@ pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
     .map_err(template_error("cli/Cargo.toml"))?;
     files.insert("Cargo.toml".to_owned(), manifest);
 
-    let commands: Vec<Command<'_>> = operation_sites(&api.root)
+    let mut commands: Vec<Command<'_>> = operation_sites(&api.root)
         .iter()
         .map(|site| command(site, &api.types))
         .collect();
+    // Job helpers get commands too (`parsing parse`), shown like the start method's.
+    let mut helpers = Vec::new();
+    job_helpers(&api.root, &mut Vec::new(), &mut helpers);
+    let helper_operations: Vec<Operation> = helpers
+        .iter()
+        .filter_map(|(chain, job, helper)| {
+            let start = find_in(&api.root, chain, &helper.start_method)?;
+            let result = find_in(
+                &api.root,
+                chain,
+                job.result_method.as_deref().unwrap_or(&job.status_method),
+            )?;
+            Some(helper_operation(start, result, helper))
+        })
+        .collect();
+    let mut functions: BTreeSet<String> = commands.iter().map(|c| c.function.clone()).collect();
+    for ((chain, job, helper), operation) in helpers.iter().zip(&helper_operations) {
+        let (Some(start), Some(result)) = (
+            find_in(&api.root, chain, &helper.start_method),
+            find_in(
+                &api.root,
+                chain,
+                job.result_method.as_deref().unwrap_or(&job.status_method),
+            ),
+        ) else {
+            continue;
+        };
+        let base: Vec<&str> = chain
+            .iter()
+            .map(|r| names::bare(&r.accessor))
+            .chain([names::bare(&helper.name)])
+            .collect();
+        let base = base.join("_");
+        let mut function = base.clone();
+        let mut n = 2;
+        while !functions.insert(function.clone()) {
+            function = format!("{base}_{n}");
+            n += 1;
+        }
+        commands.push(Command {
+            resource: chain
+                .iter()
+                .map(|r| names::bare(&r.accessor).to_kebab_case())
+                .collect::<Vec<_>>()
+                .join(":"),
+            name: names::bare(&helper.name).to_kebab_case(),
+            function,
+            accessors: chain.iter().map(|r| r.accessor.as_str()).collect(),
+            operation,
+            flags: flags(operation, &api.types),
+            helper: Some(HelperCall {
+                method: &helper.name,
+                start_params: start.params.as_ref(),
+                result_params: result.params.as_ref(),
+            }),
+        });
+    }
     let title = super::tokens::one_line(&meta.title);
     let readme = ReadmeTemplate {
         title: &title,
@@ -229,6 +286,106 @@ struct Command<'a> {
     accessors: Vec<&'a str>,
     operation: &'a Operation,
     flags: Vec<Flag<'a>>,
+    /// For a job helper's command (`parsing parse`): the SDK calls it makes.
+    helper: Option<HelperCall<'a>>,
+}
+
+/// What a job helper's command calls: the helper, with the start method's params
+/// and the result method's, both read from the command's one set of flags.
+struct HelperCall<'a> {
+    /// The helper's method name (`parse`).
+    method: &'a str,
+    /// The start method's params type, if it has one.
+    start_params: Option<&'a ParamsType>,
+    /// The result method's params type, if it has one.
+    result_params: Option<&'a ParamsType>,
+}
+
+/// The operation a job helper's command shows: the start method's, with the result
+/// method's fields that the start does not share (one `--project-id` fills both),
+/// the helper's name and docs, and the result's response.
+fn helper_operation(start: &Operation, result: &Operation, helper: &JobHelper) -> Operation {
+    let mut operation = start.clone();
+    operation.method_name.clone_from(&helper.name);
+    operation.doc.clone_from(&helper.doc);
+    operation.response = result.response.clone();
+    operation.pagination = None;
+    operation.stream_alternative = None;
+    let params = operation.params.get_or_insert_with(|| ParamsType {
+        name: String::new(),
+        doc: String::new(),
+        fields: Vec::new(),
+    });
+    for field in result.params.iter().flat_map(|p| &p.fields) {
+        if !params
+            .fields
+            .iter()
+            .any(|existing| existing.rust_name == field.rust_name)
+        {
+            params.fields.push(field.clone());
+        }
+    }
+    // How to wait: read by the helper's function, not sent.
+    for (name, doc) in POLL_FLAGS {
+        if !params
+            .fields
+            .iter()
+            .any(|existing| existing.rust_name == *name)
+        {
+            params.fields.push(Param {
+                wire_name: (*name).to_owned(),
+                rust_name: (*name).to_owned(),
+                location: ParamLocation::Query,
+                ty: TypeRef::Number,
+                presence: Presence::Optional,
+                style: crate::ir::QueryStyle::FormExploded,
+                doc: (*doc).to_owned(),
+                example: serde_json::Value::Null,
+            });
+        }
+    }
+    operation
+}
+
+/// The waiting flags of a job helper's command: (id, help).
+const POLL_FLAGS: &[(&str, &str)] = &[
+    (
+        "poll_interval",
+        "Seconds before the first status poll; later waits grow linearly to 5 s (default 1)",
+    ),
+    (
+        "poll_timeout",
+        "Seconds to wait for the job in all (default 7200)",
+    ),
+];
+
+/// The operation `name` of the resource at the end of `chain` (the root when empty).
+fn find_in<'a>(root: &'a Resource, chain: &[&'a Resource], name: &str) -> Option<&'a Operation> {
+    chain
+        .last()
+        .copied()
+        .unwrap_or(root)
+        .operations
+        .iter()
+        .find(|op| op.method_name == name)
+}
+
+/// Every job helper of the tree, as (resources from the root, job, helper).
+fn job_helpers<'a>(
+    resource: &'a Resource,
+    chain: &mut Vec<&'a Resource>,
+    out: &mut Vec<(Vec<&'a Resource>, &'a Job, &'a JobHelper)>,
+) {
+    for job in &resource.jobs {
+        for helper in &job.helpers {
+            out.push((chain.clone(), job, helper));
+        }
+    }
+    for child in &resource.children {
+        chain.push(child);
+        job_helpers(child, chain, out);
+        chain.pop();
+    }
 }
 
 /// One flag of a method command.
@@ -319,6 +476,7 @@ fn command<'a>(site: &OperationSite<'a>, types: &[TypeDef]) -> Command<'a> {
         accessors: site.chain.iter().map(|r| r.accessor.as_str()).collect(),
         operation: site.operation,
         flags: flags(site.operation, types),
+        helper: None,
     }
 }
 
@@ -693,11 +851,67 @@ fn operation_help(operation: &Operation) -> (String, String) {
     (about, operation.doc.trim().to_owned())
 }
 
+/// The function of a job helper's command: reads both params values, waits for the
+/// job with the default polling, prints the result.
+fn helper_function(krate: &str, command: &Command<'_>, helper: &HelperCall<'_>) -> TokenStream {
+    let function = ident(&command.function);
+    let sdk = ident(krate);
+    let mut steps = Vec::new();
+    let mut args = Vec::new();
+    for (params, var) in [
+        (helper.start_params, "params"),
+        (helper.result_params, "result"),
+    ] {
+        if let Some(params) = params {
+            let var = ident(var);
+            steps.push(params_value(krate, &command.flags, params, &var));
+            args.push(quote! { #var });
+        }
+    }
+    let accessors = command.accessors.iter().map(|a| ident(a));
+    let method = ident(helper.method);
+    let doc = format!(
+        " `{}`: start, wait, print the result",
+        command.operation.method_name
+    );
+    quote! {
+        #[doc = #doc]
+        async fn #function(
+            client: &crate::sdk::Client,
+            input: &Input,
+            output: &Output,
+        ) -> Result<(), Failure> {
+            #(#steps)*
+            let mut options = #sdk::PollOptions::default();
+            let seconds = |id: &str| -> Result<Option<::std::time::Duration>, Failure> {
+                input
+                    .optional::<f64>(id)?
+                    .map(|value| {
+                        ::std::time::Duration::try_from_secs_f64(value).map_err(|_| {
+                            Failure::Usage(format!("--{} expects a number of seconds, got {value}", id.replace('_', "-")))
+                        })
+                    })
+                    .transpose()
+            };
+            if let Some(interval) = seconds("poll_interval")? {
+                options = options.interval(interval);
+            }
+            if let Some(timeout) = seconds("poll_timeout")? {
+                options = options.timeout(timeout);
+            }
+            let done = client #(.#accessors())* .#method(#(#args,)* &options).await?;
+            output.value(&done)
+        }
+    }
+}
+
 /// The function that reads a command's flags, calls its SDK method and prints.
 fn command_function(krate: &str, command: &Command<'_>) -> TokenStream {
+    if let Some(helper) = &command.helper {
+        return helper_function(krate, command, helper);
+    }
     let function = ident(&command.function);
     let operation = command.operation;
-    let sdk = ident(krate);
     let mut steps = Vec::new();
     let mut args = Vec::new();
     for flag in command
@@ -715,69 +929,12 @@ fn command_function(krate: &str, command: &Command<'_>) -> TokenStream {
         });
     }
     if let Some(params) = &operation.params {
-        let ty = ident(&params.name);
-        let by_field = |field: &Param| command.flags.iter().find(|f| std::ptr::eq(f.param, field));
-        let required: Vec<&Param> = params
-            .fields
-            .iter()
-            .filter(|f| f.presence == Presence::Required)
-            .collect();
-        let constructor = if required.is_empty() {
-            quote! { #sdk::types::#ty::default() }
-        } else {
-            let values = required.iter().map(|field| match by_field(field) {
-                Some(flag) => {
-                    let id = &flag.id;
-                    match getter(flag, krate) {
-                        Getter::Typed(ty) => quote! { input.required::<#ty>(#id)? },
-                        Getter::Special(call) => quote! { input.need(#id, #call?)? },
-                    }
-                }
-                None => quote! { Default::default() },
-            });
-            quote! { #sdk::types::#ty::new(#(#values),*) }
-        };
-        let sets: Vec<TokenStream> = params
-            .fields
-            .iter()
-            .filter(|f| f.presence != Presence::Required)
-            .filter_map(|field| {
-                let flag = by_field(field)?;
-                let id = &flag.id;
-                let name = ident(&field.rust_name);
-                Some(match (getter(flag, krate), field.presence) {
-                    (Getter::Typed(ty), Presence::OptionalNullable) => quote! {
-                        if let Some(value) = input.nullable::<#ty>(#id)? {
-                            params.#name = value;
-                        }
-                    },
-                    (Getter::Typed(ty), _) => quote! {
-                        if let Some(value) = input.optional::<#ty>(#id)? {
-                            params.#name = Some(value);
-                        }
-                    },
-                    (Getter::Special(call), Presence::OptionalNullable) => quote! {
-                        if let Some(value) = #call? {
-                            params.#name = #sdk::Nullable::Value(value);
-                        }
-                    },
-                    (Getter::Special(call), _) => quote! {
-                        if let Some(value) = #call? {
-                            params.#name = Some(value);
-                        }
-                    },
-                })
-            })
-            .collect();
-        let mutable = if sets.is_empty() {
-            quote! {}
-        } else {
-            quote! { mut }
-        };
-        steps.push(quote! {
-            let #mutable params = #constructor;
-            #(#sets)*
-        });
+        steps.push(params_value(
+            krate,
+            &command.flags,
+            params,
+            &ident("params"),
+        ));
         args.push(quote! { params });
     }
     let accessors = command.accessors.iter().map(|a| ident(a));
@@ -804,6 +961,84 @@ fn command_function(krate: &str, command: &Command<'_>) -> TokenStream {
             #(#steps)*
             #print
         }
+    }
+}
+
+/// The statements that build a params value named `var` from the command's input.
+fn params_value(
+    krate: &str,
+    flags: &[Flag<'_>],
+    params: &ParamsType,
+    var: &proc_macro2::Ident,
+) -> TokenStream {
+    let sdk = ident(krate);
+    let ty = ident(&params.name);
+    // By name, not by address: a job helper's flags fill two params types.
+    let by_field = |field: &Param| {
+        flags
+            .iter()
+            .find(|f| f.param.rust_name == field.rust_name && f.param.location == field.location)
+    };
+    let required: Vec<&Param> = params
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let constructor = if required.is_empty() {
+        quote! { #sdk::types::#ty::default() }
+    } else {
+        let values = required.iter().map(|field| match by_field(field) {
+            Some(flag) => {
+                let id = &flag.id;
+                match getter(flag, krate) {
+                    Getter::Typed(ty) => quote! { input.required::<#ty>(#id)? },
+                    Getter::Special(call) => quote! { input.need(#id, #call?)? },
+                }
+            }
+            None => quote! { Default::default() },
+        });
+        quote! { #sdk::types::#ty::new(#(#values),*) }
+    };
+    let sets: Vec<TokenStream> = params
+        .fields
+        .iter()
+        .filter(|f| f.presence != Presence::Required)
+        .filter_map(|field| {
+            let flag = by_field(field)?;
+            let id = &flag.id;
+            let name = ident(&field.rust_name);
+            Some(match (getter(flag, krate), field.presence) {
+                (Getter::Typed(ty), Presence::OptionalNullable) => quote! {
+                    if let Some(value) = input.nullable::<#ty>(#id)? {
+                        #var.#name = value;
+                    }
+                },
+                (Getter::Typed(ty), _) => quote! {
+                    if let Some(value) = input.optional::<#ty>(#id)? {
+                        #var.#name = Some(value);
+                    }
+                },
+                (Getter::Special(call), Presence::OptionalNullable) => quote! {
+                    if let Some(value) = #call? {
+                        #var.#name = #sdk::Nullable::Value(value);
+                    }
+                },
+                (Getter::Special(call), _) => quote! {
+                    if let Some(value) = #call? {
+                        #var.#name = Some(value);
+                    }
+                },
+            })
+        })
+        .collect();
+    let mutable = if sets.is_empty() {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
+    quote! {
+        let #mutable #var = #constructor;
+        #(#sets)*
     }
 }
 

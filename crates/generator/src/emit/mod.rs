@@ -974,13 +974,13 @@ fn render_lib(api: &Api) -> Result<String, EmitError> {
         let alias = ident(&meta.client_name);
         format!("/// The API client.\npub type {alias} = Client;\n")
     };
-    let handwritten = meta
-        .handwritten_modules
-        .iter()
-        .map(|module| {
-            format!("/// Hand-written, not generated (`package.handwritten` in the generator config).\npub mod {module};\n")
-        })
-        .collect();
+    let mut handwritten = String::new();
+    for module in &meta.handwritten_modules {
+        let _ = writeln!(
+            handwritten,
+            "/// Hand-written, not generated (`package.handwritten` in the generator config).\npub mod {module};"
+        );
+    }
     LibTemplate {
         header: header(api, "//"),
         crate_doc,
