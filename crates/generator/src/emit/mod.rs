@@ -775,22 +775,28 @@ pub(crate) fn operation_sites(root: &Resource) -> Vec<OperationSite<'_>> {
 fn first_call(
     sites: &[OperationSite<'_>],
     meta: &crate::ir::Meta,
+    types: &[crate::ir::TypeDef],
     wanted: &dyn Fn(&crate::ir::Operation) -> bool,
 ) -> String {
     sites
         .iter()
         .filter(|site| wanted(site.operation))
-        .find_map(|site| resources::call_expression(meta, site.operation, &site.chain))
+        .find_map(|site| resources::call_expression(meta, site.operation, &site.chain, types))
         .unwrap_or_default()
 }
 
 /// The `wait_for_completion` call of the job nearest the root (the first in tree
 /// order among equals): `parsing` before `beta.split`.
-fn first_wait_call(root: &Resource, meta: &crate::ir::Meta) -> Option<String> {
+fn first_wait_call(
+    root: &Resource,
+    meta: &crate::ir::Meta,
+    types: &[crate::ir::TypeDef],
+) -> Option<String> {
     fn collect<'a>(
         resource: &'a Resource,
         chain: &[&'a Resource],
         meta: &crate::ir::Meta,
+        types: &[crate::ir::TypeDef],
         found: &mut Vec<(usize, String)>,
     ) {
         let mut here = chain.to_vec();
@@ -803,17 +809,17 @@ fn first_wait_call(root: &Resource, meta: &crate::ir::Meta) -> Option<String> {
                 .iter()
                 .find(|op| op.method_name == job.status_method);
             if let Some(call) =
-                status.and_then(|status| resources::wait_call_expression(meta, &here, status, job))
+                status.and_then(|status| resources::wait_call_expression(meta, &here, status, job, types))
             {
                 found.push((here.len(), call));
             }
         }
         for child in &resource.children {
-            collect(child, &here, meta, found);
+            collect(child, &here, meta, types, found);
         }
     }
     let mut found = Vec::new();
-    collect(root, &[], meta, &mut found);
+    collect(root, &[], meta, types, &mut found);
     // `min_by_key` keeps the first of equals.
     found
         .into_iter()
@@ -865,7 +871,7 @@ fn render_readme(api: &Api) -> Result<String, EmitError> {
             )
     };
     let sites = operation_sites(&api.root);
-    let first = first_call(&sites, meta, &plain);
+    let first = first_call(&sites, meta, &api.types, &plain);
     let quickstart_body = match &meta.quickstart {
         Some(body) => body.trim_matches('\n').to_owned(),
         None if !first.is_empty() => format!(
@@ -908,10 +914,10 @@ fn render_readme(api: &Api) -> Result<String, EmitError> {
         quickstart,
         blocking_call: first.clone(),
         first_call: first,
-        page_call: first_call(&sites, meta, &|op| op.pagination.is_some()),
-        wait_call: first_wait_call(&api.root, meta).unwrap_or_default(),
+        page_call: first_call(&sites, meta, &api.types, &|op| op.pagination.is_some()),
+        wait_call: first_wait_call(&api.root, meta, &api.types).unwrap_or_default(),
         job_helpers: job_helpers(&api.root, ""),
-        stream_call: first_call(&sites, meta, &|op| {
+        stream_call: first_call(&sites, meta, &api.types, &|op| {
             matches!(op.response, ResponseBody::EventStream(_))
         }),
         error_accessor: error.map(|e| e.accessor.clone()).unwrap_or_default(),

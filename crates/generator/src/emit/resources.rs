@@ -14,9 +14,10 @@ use quote::quote;
 
 use super::tokens::{doc_attrs, doc_lines_verbatim, ident, type_tokens};
 use crate::ir::{
-    Job, Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation, PathPart, Presence,
+    EnumVariant, Job, JobHelper, Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation, PathPart, Presence,
     QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
 };
+use crate::emit::models::find_type;
 use crate::lower::names;
 
 /// Every resource module, as (path under `src/`, tokens).
@@ -107,7 +108,7 @@ pub fn resource_tokens(meta: &Meta, file: &ResourceFile<'_>, types: &[TypeDef]) 
         .chain(
             node.jobs
                 .iter()
-                .map(|job| job_methods(meta, chain_here, node, job)),
+                .map(|job| job_methods(meta, chain_here, node, job, types)),
         )
         .collect();
     if is_root {
@@ -395,7 +396,13 @@ pub(crate) fn argument_names(operation: &Operation) -> Vec<proc_macro2::Ident> {
 }
 
 /// A job's `wait_for_completion` and its one-call helpers.
-fn job_methods(meta: &Meta, chain: &[&Resource], node: &Resource, job: &Job) -> TokenStream {
+fn job_methods(
+    meta: &Meta,
+    chain: &[&Resource],
+    node: &Resource,
+    job: &Job,
+    types: &[TypeDef],
+) -> TokenStream {
     let find = |name: &str| node.operations.iter().find(|op| op.method_name == name);
     // Lowering checked that these methods exist.
     let Some(status) = find(&job.status_method) else {
@@ -436,7 +443,7 @@ fn job_methods(meta: &Meta, chain: &[&Resource], node: &Resource, job: &Job) -> 
     ));
     let mut wait_doc = wait_doc;
     // The example is ours: the status method's call, waiting instead.
-    if let Some(waiting) = wait_call_expression(meta, chain, status, job) {
+    if let Some(waiting) = wait_call_expression(meta, chain, status, job, types) {
         let text = format!(
             "\n# Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nlet client = {krate}::{client}::from_env()?;\nlet options = {krate}::PollOptions::default();\nlet done = {waiting}.await?;\nprintln!(\"{{done:?}}\");\n# Ok(())\n# }}\n```",
             krate = meta.crate_ident,
@@ -481,7 +488,15 @@ fn job_methods(meta: &Meta, chain: &[&Resource], node: &Resource, job: &Job) -> 
         let (result_arg, result_pass) = params_of(result, "result");
         let answer = response_type(result);
         let access = helper.id_access.iter().map(|field| ident(field));
-        let doc = doc_attrs(&helper.doc);
+        let mut doc = doc_attrs(&helper.doc);
+        if let Some(call) = helper_call_expression(meta, chain, start, result, helper, types) {
+            let text = format!(
+                "\n# Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nlet client = {krate}::{client}::from_env()?;\nlet options = {krate}::PollOptions::default();\nlet done = {call}.await?;\nprintln!(\"{{done:?}}\");\n# Ok(())\n# }}\n```",
+                krate = meta.crate_ident,
+                client = meta.client_name,
+            );
+            doc.extend(doc_lines_verbatim(&text));
+        }
         let finish = match &job.result_method {
             Some(result_method) => {
                 let result_fn = ident(result_method);
@@ -528,11 +543,40 @@ pub(crate) fn wait_call_expression(
     chain: &[&Resource],
     status: &Operation,
     job: &Job,
+    types: &[TypeDef],
 ) -> Option<String> {
-    let call = call_expression(meta, status, chain)?;
+    let call = call_expression(meta, status, chain, types)?;
     let (head, args) = call.rsplit_once(&format!(".{}(", job.status_method))?;
     let args = args.strip_suffix(')')?;
     Some(format!("{head}.{}({args}, &options)", job.wait_method))
+}
+
+/// A compiling call of a job helper (with `options` in scope): the start method's
+/// example call under the helper's name, with default result parameters.
+fn helper_call_expression(
+    meta: &Meta,
+    chain: &[&Resource],
+    start: &Operation,
+    result: &Operation,
+    helper: &JobHelper,
+    types: &[TypeDef],
+) -> Option<String> {
+    let call = call_expression(meta, start, chain, types)?;
+    let (head, args) = call.rsplit_once(&format!(".{}(", helper.start_method))?;
+    let mut args: Vec<String> = vec![args.strip_suffix(')')?.to_owned()];
+    args.retain(|arg| !arg.is_empty());
+    if let Some(params) = &result.params {
+        if params.fields.iter().any(|f| f.presence == Presence::Required) {
+            return None;
+        }
+        args.push(format!(
+            "{}::types::{}::default()",
+            meta.crate_ident,
+            names::bare(&params.name)
+        ));
+    }
+    args.push("&options".to_owned());
+    Some(format!("{head}.{}({})", helper.name, args.join(", ")))
 }
 
 /// The runtime's `PageStyle` value for a paginated method.
@@ -632,6 +676,7 @@ pub(crate) fn call_expression(
     meta: &Meta,
     operation: &Operation,
     chain: &[&Resource],
+    types: &[TypeDef],
 ) -> Option<String> {
     let crate_ident = &meta.crate_ident;
     // A derived placeholder ("string") says less than the parameter's own name.
@@ -641,7 +686,7 @@ pub(crate) fn call_expression(
     };
     let mut args = Vec::new();
     for param in &operation.path_params {
-        match param.ty {
+        match &param.ty {
             TypeRef::String => args.push(text(&param.example, names::bare(&param.rust_name))),
             TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => args.push(
                 param
@@ -649,6 +694,15 @@ pub(crate) fn call_expression(
                     .as_i64()
                     .map_or_else(|| "1".to_owned(), |n| n.to_string()),
             ),
+            // A path parameter of a string enum is passed as the enum itself.
+            TypeRef::Named(name) => {
+                let variants = match find_type(types, name).map(|def| &def.kind) {
+                    Some(TypeKind::StringEnum(variants)) => variants,
+                    _ => return None,
+                };
+                let value = enum_value(variants, &param.example)?;
+                args.push(format!("{crate_ident}::types::{name}::from({value:?})"));
+            }
             _ => return None,
         }
     }
@@ -685,7 +739,9 @@ pub(crate) fn call_expression(
                     format!("{crate_ident}::FileUpload::from_path(\"report.pdf\").await?")
                 }
                 TypeRef::Bytes => "b\"file content\".to_vec()".to_owned(),
-                _ => return None,
+                // Nested values are built as a user builds them: `new(..)` with
+                // their required fields, from the spec's example where it has one.
+                other => value_expression(other, &field.example, types, crate_ident, 0)?,
             });
         }
         let ty = names::bare(&params.name);
@@ -710,6 +766,98 @@ pub(crate) fn call_expression(
     ))
 }
 
+/// The wire value of a string enum to show: the example when it is one of the
+/// values, else the first value.
+fn enum_value<'v>(variants: &'v [EnumVariant], example: &'v serde_json::Value) -> Option<&'v str> {
+    example
+        .as_str()
+        .filter(|text| variants.iter().any(|v| v.wire_value == *text))
+        .or_else(|| variants.first().map(|v| v.wire_value.as_str()))
+}
+
+/// An expression of type `ty` (as a constructor argument, which takes `impl Into`
+/// for named types and `impl IntoIterator` for lists of them), built from
+/// `example` where it fits: `"agentic"` for an enum, `X::new(..)` for a struct with
+/// its required fields, a union's first variant that can be built. `None` when no
+/// obvious value exists; the depth is bounded, so recursive types end.
+fn value_expression(
+    ty: &TypeRef,
+    example: &serde_json::Value,
+    types: &[TypeDef],
+    crate_ident: &str,
+    depth: usize,
+) -> Option<String> {
+    use serde_json::Value;
+    if depth > 6 {
+        return None;
+    }
+    let nested = |ty: &TypeRef, example: &Value| {
+        value_expression(ty, example, types, crate_ident, depth + 1)
+    };
+    Some(match ty {
+        TypeRef::String => match example {
+            Value::String(text) => format!("{text:?}"),
+            _ => "\"string\"".to_owned(),
+        },
+        TypeRef::Bool => example.as_bool().unwrap_or(true).to_string(),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => {
+            example.as_i64().map_or_else(|| "1".to_owned(), |n| n.to_string())
+        }
+        TypeRef::Number => match example {
+            Value::Number(number) if number.is_i64() => number.to_string(),
+            Value::Number(number) => number
+                .as_f64()
+                .filter(|f| f.is_finite())
+                .map_or_else(|| "1".to_owned(), |f| format!("{f:?}")),
+            _ => "1".to_owned(),
+        },
+        TypeRef::Boxed(inner) => nested(inner, example)?,
+        TypeRef::Vec(inner)
+            if matches!(**inner, TypeRef::String | TypeRef::Number | TypeRef::Named(_)) =>
+        {
+            let item = example
+                .as_array()
+                .and_then(|items| items.first())
+                .unwrap_or(&Value::Null);
+            format!("[{}]", nested(inner, item)?)
+        }
+        // Exactly typed arguments: a list of lists, a map, any JSON.
+        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Json | TypeRef::Option(_) => {
+            "Default::default()".to_owned()
+        }
+        TypeRef::Named(name) => {
+            let def = find_type(types, name)?;
+            match &def.kind {
+                TypeKind::Alias(target) => nested(target, example)?,
+                TypeKind::StringEnum(variants) => format!("{:?}", enum_value(variants, example)?),
+                TypeKind::Struct(fields) => {
+                    let mut values = Vec::new();
+                    for field in fields.constructor_args() {
+                        let value = example.get(&field.wire_name).unwrap_or(&Value::Null);
+                        values.push(nested(&field.ty, value)?);
+                    }
+                    if values.is_empty() {
+                        format!("{crate_ident}::types::{name}::default()")
+                    } else {
+                        format!("{crate_ident}::types::{name}::new({})", values.join(", "))
+                    }
+                }
+                TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                    variants.iter().find_map(|variant| {
+                        let payload = nested(&variant.ty, example)?;
+                        Some(format!(
+                            "{crate_ident}::types::{name}::{}({payload})",
+                            names::bare(&variant.constructor)
+                        ))
+                    })?
+                }
+                TypeKind::StatusUnion(_) => return None,
+            }
+        }
+        TypeRef::File | TypeRef::Bytes => return None,
+    })
+}
+
 /// A compiling usage example, when every required input has an obvious placeholder.
 pub(crate) fn example(
     meta: &Meta,
@@ -718,7 +866,7 @@ pub(crate) fn example(
     chain: &[&Resource],
 ) -> Option<String> {
     let crate_ident = &meta.crate_ident;
-    let call = call_expression(meta, operation, chain)?;
+    let call = call_expression(meta, operation, chain, types)?;
     let variable = chain
         .last()
         .map_or("response".to_owned(), |r| names::bare(&r.module).to_owned());

@@ -67,6 +67,17 @@ impl Batches {
     /// in the payload rather than arrival order.
     ///
     /// `POST /api/v2/batches`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let batches = client.batches().create(llama_cloud::types::BatchesCreateParams::new("dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", llama_cloud::types::BatchConfiguration::new(llama_cloud::types::BatchJobConfig::new("parse_v2", "cfg-PARSE_AGENTIC")))).await?;
+    /// println!("{}", batches.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::BatchesCreateParams,

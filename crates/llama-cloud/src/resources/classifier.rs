@@ -19,6 +19,17 @@ impl Classifier {
     /// Create a classify job. Experimental: not production-ready and subject to change.
     ///
     /// `POST /api/v1/classifier/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let classifier = client.classifier().create(llama_cloud::types::ClassifierCreateParams::new([llama_cloud::types::ClassifierRule::new("invoice", "contains invoice number, line items, and total amount")], ["3fa85f64-5717-4562-b3fc-2c963f66afa6"])).await?;
+    /// println!("{}", classifier.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::ClassifierCreateParams,

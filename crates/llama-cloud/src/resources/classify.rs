@@ -216,6 +216,18 @@ impl Classify {
             .await
     }
     /// Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let options = llama_cloud::PollOptions::default();
+    /// let done = client.classify().run(llama_cloud::types::ClassifyCreateParams::default(), llama_cloud::types::ClassifyGetParams::default(), &options).await?;
+    /// println!("{done:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn run(
         &self,
         params: crate::types::ClassifyCreateParams,

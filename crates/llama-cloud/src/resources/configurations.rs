@@ -19,6 +19,17 @@ impl Configurations {
     /// Upsert a product configuration; updates if one with the same name + product type + project exists, otherwise creates.
     ///
     /// `POST /api/v1/beta/configurations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let configurations = client.configurations().create(llama_cloud::types::ConfigurationsCreateParams::new("name", llama_cloud::types::ConfigurationCreateRequestParameters::split_v1(llama_cloud::types::SplitV1Parameters::new([llama_cloud::types::SplitCategory::new("string")])))).await?;
+    /// println!("{}", configurations.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::ConfigurationsCreateParams,

@@ -19,6 +19,17 @@ impl DataSinks {
     /// Create a new data sink.
     ///
     /// `POST /api/v1/data-sinks`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sinks = client.data_sinks().create(llama_cloud::types::DataSinksCreateParams::new("name", "PINECONE", llama_cloud::types::DataSinkCreateComponent::object(Default::default()))).await?;
+    /// println!("{}", data_sinks.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::DataSinksCreateParams,
@@ -119,6 +130,17 @@ impl DataSinks {
     /// Update a data sink by ID.
     ///
     /// `PUT /api/v1/data-sinks/{data_sink_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sinks = client.data_sinks().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DataSinksUpdateParams::new("PINECONE")).await?;
+    /// println!("{}", data_sinks.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         data_sink_id: &str,

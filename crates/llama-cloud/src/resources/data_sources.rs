@@ -19,6 +19,17 @@ impl DataSources {
     /// Create a new data source.
     ///
     /// `POST /api/v1/data-sources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sources = client.data_sources().create(llama_cloud::types::DataSourcesCreateParams::new("name", "S3", llama_cloud::types::DataSourceCreateComponent::object(Default::default()))).await?;
+    /// println!("{}", data_sources.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::DataSourcesCreateParams,
@@ -120,6 +131,17 @@ impl DataSources {
     /// Update a data source by ID.
     ///
     /// `PUT /api/v1/data-sources/{data_source_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sources = client.data_sources().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DataSourcesUpdateParams::new("S3")).await?;
+    /// println!("{}", data_sources.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         data_source_id: &str,

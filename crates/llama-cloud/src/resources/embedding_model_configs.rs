@@ -46,6 +46,17 @@ impl EmbeddingModelConfigs {
     /// Create a new embedding model configuration within a specified project.
     ///
     /// `POST /api/v1/embedding-model-configs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let embedding_model_configs = client.embedding_model_configs().create(llama_cloud::types::EmbeddingModelConfigsCreateParams::new("name", llama_cloud::types::EmbeddingModelConfigCreateEmbeddingConfig::azure_embedding(llama_cloud::types::AzureOpenAIEmbeddingConfig::default()))).await?;
+    /// println!("{}", embedding_model_configs.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::EmbeddingModelConfigsCreateParams,

@@ -258,6 +258,17 @@ impl Extract {
     /// Validate a JSON schema for extraction.
     ///
     /// `POST /api/v2/extract/schema/validation`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let extract = client.extract().validate_schema(llama_cloud::types::ExtractValidateSchemaParams::new(Default::default())).await?;
+    /// println!("{extract:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_schema(
         &self,
         params: crate::types::ExtractValidateSchemaParams,
@@ -307,6 +318,18 @@ impl Extract {
             .await
     }
     /// Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let options = llama_cloud::PollOptions::default();
+    /// let done = client.extract().run(llama_cloud::types::ExtractCreateParams::new("dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"), llama_cloud::types::ExtractGetParams::default(), &options).await?;
+    /// println!("{done:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn run(
         &self,
         params: crate::types::ExtractCreateParams,

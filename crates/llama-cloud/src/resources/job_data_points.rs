@@ -19,6 +19,21 @@ impl JobDataPoints {
     /// Returns paginated job data points for the current project.
     ///
     /// `GET /api/v1/job-data-points`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// use llama_cloud::StreamExt as _;
+    /// // Pages are fetched as the stream is read.
+    /// let mut items = client.job_data_points().list(llama_cloud::types::JobDataPointsListParams::new("parse")).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{}", item?.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: crate::types::JobDataPointsListParams,

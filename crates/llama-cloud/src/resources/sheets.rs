@@ -170,6 +170,17 @@ impl Sheets {
     /// Generate a presigned URL to download a specific extracted region.
     ///
     /// `GET /api/v1/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let sheets = client.sheets().get_result_region("spreadsheet_job_id", "region_id", llama_cloud::types::SpreadsheetResultType::from("table"), llama_cloud::types::SheetsGetResultRegionParams::default()).await?;
+    /// println!("{}", sheets.url);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_result_region(
         &self,
         spreadsheet_job_id: &str,

@@ -64,6 +64,17 @@ impl AgentData {
     /// Create new agent data.
     ///
     /// `POST /api/v1/beta/agent-data`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let agent_data = client.beta().agent_data().create(llama_cloud::types::AgentDataCreateParams::new("deployment_name", Default::default())).await?;
+    /// println!("{}", agent_data.deployment_name);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::AgentDataCreateParams,
@@ -220,6 +231,17 @@ impl AgentData {
     /// Update agent data by ID (overwrites).
     ///
     /// `PUT /api/v1/beta/agent-data/{item_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let agent_data = client.beta().agent_data().update("item_id", llama_cloud::types::AgentDataUpdateParams::new(Default::default())).await?;
+    /// println!("{}", agent_data.deployment_name);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         item_id: &str,

@@ -26,6 +26,17 @@ impl BatchProcessing {
     /// poll `GET /batch/{job_id}` for progress.
     ///
     /// `POST /api/v1/beta/batch-processing`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let batch_processing = client.beta().batch_processing().create(llama_cloud::types::BatchProcessingCreateParams::new(llama_cloud::types::BatchJobCreateRequestJobConfig::batch_parse_job_record_create(llama_cloud::types::BatchParseJobRecordCreate::default()))).await?;
+    /// println!("{}", batch_processing.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::BatchProcessingCreateParams,

@@ -19,6 +19,17 @@ impl Split {
     /// Create a document split job.
     ///
     /// `POST /api/v1/beta/split/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let split = client.beta().split().create(llama_cloud::types::BetaSplitCreateParams::new(llama_cloud::types::SplitDocumentInput::new("string", "string"))).await?;
+    /// println!("{}", split.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::BetaSplitCreateParams,
@@ -151,6 +162,18 @@ impl Split {
             .await
     }
     /// Starts a job with [`Self::create`], waits for it with [`Self::wait_for_completion`] and returns the answer of `get`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let options = llama_cloud::PollOptions::default();
+    /// let done = client.beta().split().split(llama_cloud::types::BetaSplitCreateParams::new(llama_cloud::types::SplitDocumentInput::new("string", "string")), llama_cloud::types::BetaSplitGetParams::default(), &options).await?;
+    /// println!("{done:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn split(
         &self,
         params: crate::types::BetaSplitCreateParams,

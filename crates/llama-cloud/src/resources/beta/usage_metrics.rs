@@ -21,6 +21,17 @@ impl UsageMetrics {
     /// The authenticated organization is always applied as a filter.
     ///
     /// `GET /api/v1/beta/usage-metrics/aggregate`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let usage_metrics = client.beta().usage_metrics().aggregate(llama_cloud::types::UsageMetricsAggregateParams::new(["day"], "3fa85f64-5717-4562-b3fc-2c963f66afa6")).await?;
+    /// println!("{usage_metrics:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn aggregate(
         &self,
         params: crate::types::UsageMetricsAggregateParams,

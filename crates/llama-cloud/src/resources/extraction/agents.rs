@@ -17,6 +17,17 @@ impl Agents {
     /// Create Extraction Agent
     ///
     /// `POST /api/v1/extraction/extraction-agents`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let agents = client.extraction().agents().create(llama_cloud::types::AgentsCreateParams::new("name", llama_cloud::types::ExtractAgentCreateDataSchema::object(Default::default()), llama_cloud::types::ExtractConfig::default())).await?;
+    /// println!("{}", agents.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::AgentsCreateParams,
@@ -64,6 +75,17 @@ impl Agents {
     /// Validate an extraction agent schema; returns the normalized schema or raises 400.
     ///
     /// `POST /api/v1/extraction/extraction-agents/schema/validation`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let agents = client.extraction().agents().validate_schema(llama_cloud::types::AgentsValidateSchemaParams::new(llama_cloud::types::ExtractSchemaValidateRequestDataSchema::object(Default::default()))).await?;
+    /// println!("{agents:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_schema(
         &self,
         params: crate::types::AgentsValidateSchemaParams,
@@ -220,6 +242,17 @@ impl Agents {
     /// Update Extraction Agent
     ///
     /// `PUT /api/v1/extraction/extraction-agents/{extraction_agent_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let agents = client.extraction().agents().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::AgentsUpdateParams::new(llama_cloud::types::ExtractAgentUpdateDataSchema::object(Default::default()), llama_cloud::types::ExtractConfig::default())).await?;
+    /// println!("{}", agents.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         extraction_agent_id: &str,

@@ -40,6 +40,17 @@ impl Extraction {
     /// Stateless extraction using a default agent in the user's default project; requires `data_schema`, `config`, and one of `file_id` / `text` / base64 file data.
     ///
     /// `POST /api/v1/extraction/run`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let extraction = client.extraction().run(llama_cloud::types::ExtractionRunParams::new(llama_cloud::types::ExtractStatelessRequestDataSchema::object(Default::default()), llama_cloud::types::ExtractConfig::default())).await?;
+    /// println!("{}", extraction.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run(
         &self,
         params: crate::types::ExtractionRunParams,

@@ -74,6 +74,17 @@ impl Parsing {
     /// `expand=text` or `expand=markdown` to retrieve results.
     ///
     /// `POST /api/v2/parse`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let parsing = client.parsing().create(llama_cloud::types::ParsingCreateParams::new("fast", "latest")).await?;
+    /// println!("{}", parsing.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         params: crate::types::ParsingCreateParams,
@@ -224,6 +235,17 @@ impl Parsing {
     /// `expand` to retrieve results.
     ///
     /// `POST /api/v2/parse/upload`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let parsing = client.parsing().upload(llama_cloud::types::ParsingUploadParams::new(llama_cloud::FileUpload::from_path("report.pdf").await?, llama_cloud::types::ParseRequestConfiguration::new("fast", "latest"))).await?;
+    /// println!("{}", parsing.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(
         &self,
         params: crate::types::ParsingUploadParams,
@@ -278,6 +300,18 @@ impl Parsing {
             .await
     }
     /// Parses a local file in one call: uploads it with [`Self::upload`], waits for the job with [`Self::wait_for_completion`] and returns [`Self::get`]'s answer, with what `result` asks for (`expand`: `markdown`, `text`, `items` ...).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let options = llama_cloud::PollOptions::default();
+    /// let done = client.parsing().parse(llama_cloud::types::ParsingUploadParams::new(llama_cloud::FileUpload::from_path("report.pdf").await?, llama_cloud::types::ParseRequestConfiguration::new("fast", "latest")), llama_cloud::types::ParsingGetParams::default(), &options).await?;
+    /// println!("{done:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn parse(
         &self,
         params: crate::types::ParsingUploadParams,

@@ -151,6 +151,17 @@ impl DataSources {
     /// Add data sources to a pipeline.
     ///
     /// `PUT /api/v1/pipelines/{pipeline_id}/data-sources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let data_sources = client.pipelines().data_sources().update_data_sources("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DataSourcesUpdateDataSourcesParams::new([llama_cloud::types::PipelineDataSourceCreate::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")])).await?;
+    /// println!("{data_sources:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn update_data_sources(
         &self,

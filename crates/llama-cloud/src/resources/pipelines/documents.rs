@@ -19,6 +19,17 @@ impl Documents {
     /// Batch create documents for a pipeline.
     ///
     /// `POST /api/v1/pipelines/{pipeline_id}/documents`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let documents = client.pipelines().documents().create("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DocumentsCreateParams::new([llama_cloud::types::CloudDocumentCreate::new("string", Default::default())])).await?;
+    /// println!("{documents:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn create(
         &self,
@@ -294,6 +305,17 @@ impl Documents {
     /// Batch create or update a document for a pipeline.
     ///
     /// `PUT /api/v1/pipelines/{pipeline_id}/documents`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let documents = client.pipelines().documents().upsert("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::DocumentsUpsertParams::new([llama_cloud::types::CloudDocumentCreate::new("string", Default::default())])).await?;
+    /// println!("{documents:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn upsert(
         &self,

@@ -19,6 +19,17 @@ impl Files {
     /// Add files to a pipeline.
     ///
     /// `PUT /api/v1/pipelines/{pipeline_id}/files`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), llama_cloud::Error> {
+    /// let client = llama_cloud::Client::from_env()?;
+    /// let files = client.pipelines().files().create("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::PipelinesFilesCreateParams::new([llama_cloud::types::PipelineFileCreate::new("3fa85f64-5717-4562-b3fc-2c963f66afa6")])).await?;
+    /// println!("{files:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn create(
         &self,
