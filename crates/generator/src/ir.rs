@@ -202,6 +202,9 @@ pub struct Operation {
     pub doc: String,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
+    /// For a deprecated operation, the call that replaces it, when the spec names
+    /// one (`client.files().list(..)`).
+    pub successor: Option<String>,
     /// Whether the operation is public (`security: []`) and sends no credential.
     pub no_auth: bool,
     /// Path parameters, passed positionally in path order.

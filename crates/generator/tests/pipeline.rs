@@ -282,3 +282,76 @@ fn a_handwritten_module_is_declared_seeded_once_and_never_generated() {
         assert!(error.contains("not a free module name"), "{bad}: {error}");
     }
 }
+
+#[test]
+fn a_deprecated_operation_names_its_successor_when_the_spec_gives_one() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /api/v1/beta/files/query:
+    post:
+      operationId: queryFiles
+      tags: [files]
+      deprecated: true
+      description: "Query files. Deprecated: use `GET /files`."
+      responses: {'204': {description: ok}}
+  /api/v1/beta/files:
+    get:
+      operationId: listFiles
+      tags: [files]
+      responses: {'204': {description: ok}}
+  /api/v1/files:
+    get:
+      operationId: listOldFiles
+      tags: [old]
+      responses: {'204': {description: ok}}
+  /api/v1/beta/sheets:
+    post:
+      operationId: createBetaSheet
+      tags: [beta-sheets]
+      deprecated: true
+      responses: {'204': {description: ok}}
+  /api/v1/sheets:
+    post:
+      operationId: createSheet
+      tags: [sheets]
+      responses: {'204': {description: ok}}
+  /api/v1/gone:
+    get:
+      operationId: gone
+      tags: [gone]
+      deprecated: true
+      responses: {'204': {description: ok}}
+"#;
+    let generated = generate(spec.as_bytes(), "t.yaml", &Config::default()).expect("generates");
+    let mut successors = std::collections::BTreeMap::new();
+    let mut stack = vec![&generated.api.root];
+    while let Some(resource) = stack.pop() {
+        stack.extend(resource.children.iter());
+        for op in resource.operations.iter().filter(|op| op.deprecated) {
+            successors.insert(op.path_template.clone(), op.successor.clone());
+        }
+    }
+    assert_eq!(
+        successors["/api/v1/beta/files/query"].as_deref(),
+        Some("client.files().list(..)"),
+        "the route the description names, the nearest of those ending so"
+    );
+    assert_eq!(
+        successors["/api/v1/beta/sheets"].as_deref(),
+        Some("client.sheets().create(..)"),
+        "the same route without `/beta`"
+    );
+    assert_eq!(successors["/api/v1/gone"], None);
+    let files = generated
+        .files
+        .iter()
+        .find(|(path, _)| path.ends_with("resources/files.rs"))
+        .map(|(_, text)| text.as_str())
+        .expect("files module");
+    assert!(
+        files.contains("use `client.files().list(..)` instead"),
+        "{files}"
+    );
+}

@@ -130,8 +130,9 @@ fn method(operation: &Operation, chain: &[&Resource]) -> TokenStream {
     };
     // The wrapper calls the deprecated async method on purpose.
     let deprecated = if operation.deprecated {
+        let note = super::resources::deprecation_note(operation);
         quote! {
-            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[deprecated(note = #note)]
             #[allow(deprecated)]
         }
     } else {

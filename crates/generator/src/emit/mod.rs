@@ -808,8 +808,8 @@ fn first_wait_call(
                 .operations
                 .iter()
                 .find(|op| op.method_name == job.status_method);
-            if let Some(call) =
-                status.and_then(|status| resources::wait_call_expression(meta, &here, status, job, types))
+            if let Some(call) = status
+                .and_then(|status| resources::wait_call_expression(meta, &here, status, job, types))
             {
                 found.push((here.len(), call));
             }

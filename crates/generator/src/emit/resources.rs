@@ -13,11 +13,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{doc_attrs, doc_lines_verbatim, ident, type_tokens};
-use crate::ir::{
-    EnumVariant, Job, JobHelper, Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation, PathPart, Presence,
-    QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind, TypeRef,
-};
 use crate::emit::models::find_type;
+use crate::ir::{
+    EnumVariant, Job, JobHelper, Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation,
+    PathPart, Presence, QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind,
+    TypeRef,
+};
 use crate::lower::names;
 
 /// Every resource module, as (path under `src/`, tokens).
@@ -169,7 +170,8 @@ fn method(
         doc.extend(doc_lines_verbatim(&text));
     }
     let deprecated = if operation.deprecated {
-        quote! { #[deprecated(note = "The API marks this operation as deprecated.")] }
+        let note = deprecation_note(operation);
+        quote! { #[deprecated(note = #note)] }
     } else {
         quote! {}
     };
@@ -566,7 +568,11 @@ fn helper_call_expression(
     let mut args: Vec<String> = vec![args.strip_suffix(')')?.to_owned()];
     args.retain(|arg| !arg.is_empty());
     if let Some(params) = &result.params {
-        if params.fields.iter().any(|f| f.presence == Presence::Required) {
+        if params
+            .fields
+            .iter()
+            .any(|f| f.presence == Presence::Required)
+        {
             return None;
         }
         args.push(format!(
@@ -577,6 +583,16 @@ fn helper_call_expression(
     }
     args.push("&options".to_owned());
     Some(format!("{head}.{}({})", helper.name, args.join(", ")))
+}
+
+/// The `#[deprecated]` note of a method: the successor's call, when known.
+pub(crate) fn deprecation_note(operation: &Operation) -> String {
+    match &operation.successor {
+        Some(successor) => {
+            format!("The API marks this operation as deprecated; use `{successor}` instead.")
+        }
+        None => "The API marks this operation as deprecated.".to_owned(),
+    }
 }
 
 /// The runtime's `PageStyle` value for a paginated method.
@@ -696,9 +712,10 @@ pub(crate) fn call_expression(
             ),
             // A path parameter of a string enum is passed as the enum itself.
             TypeRef::Named(name) => {
-                let variants = match find_type(types, name).map(|def| &def.kind) {
-                    Some(TypeKind::StringEnum(variants)) => variants,
-                    _ => return None,
+                let Some(TypeKind::StringEnum(variants)) =
+                    find_type(types, name).map(|def| &def.kind)
+                else {
+                    return None;
                 };
                 let value = enum_value(variants, &param.example)?;
                 args.push(format!("{crate_ident}::types::{name}::from({value:?})"));
@@ -800,9 +817,9 @@ fn value_expression(
             _ => "\"string\"".to_owned(),
         },
         TypeRef::Bool => example.as_bool().unwrap_or(true).to_string(),
-        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => {
-            example.as_i64().map_or_else(|| "1".to_owned(), |n| n.to_string())
-        }
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => example
+            .as_i64()
+            .map_or_else(|| "1".to_owned(), |n| n.to_string()),
         TypeRef::Number => match example {
             Value::Number(number) if number.is_i64() => number.to_string(),
             Value::Number(number) => number
@@ -813,7 +830,10 @@ fn value_expression(
         },
         TypeRef::Boxed(inner) => nested(inner, example)?,
         TypeRef::Vec(inner)
-            if matches!(**inner, TypeRef::String | TypeRef::Number | TypeRef::Named(_)) =>
+            if matches!(
+                **inner,
+                TypeRef::String | TypeRef::Number | TypeRef::Named(_)
+            ) =>
         {
             let item = example
                 .as_array()

@@ -220,6 +220,7 @@ pub fn lower(
     }
     fill_resource_docs(&mut root);
     jobs::lower_jobs(&mut root, config, &lowerer, &mut diagnostics);
+    name_successors(&mut root);
     let error_bodies = lower_error_bodies(&operations, &used_or_all(&used, config), &mut lowerer);
 
     let (mut types, type_diagnostics) = lowerer.finish();
@@ -922,6 +923,7 @@ fn lower_operation<'a>(
         operation_id: op.operation.operation_id.clone(),
         doc: operation_doc(op),
         deprecated: op.operation.deprecated,
+        successor: None,
         no_auth: op
             .operation
             .security
@@ -958,6 +960,73 @@ fn success_response<'a>(op: &SpecOp<'a>) -> Option<(&'a StatusCode, &'a Referenc
         .responses
         .iter()
         .find(|(status, _)| status_class(status) == 2)
+}
+
+/// Names the successor of each deprecated operation that has one: the route its
+/// description names (``Deprecated: use `GET /files` ``), or else the same route
+/// without its `/beta` segment, when that one is not deprecated.
+fn name_successors(root: &mut Resource) {
+    // (method, path, deprecated, the call as a user writes it)
+    fn routes(resource: &Resource, chain: &str, out: &mut Vec<(String, String, bool, String)>) {
+        for op in &resource.operations {
+            out.push((
+                op.http_method.clone(),
+                op.path_template.clone(),
+                op.deprecated,
+                format!("client{chain}.{}(..)", names::bare(&op.method_name)),
+            ));
+        }
+        for child in &resource.children {
+            routes(
+                child,
+                &format!("{chain}.{}()", names::bare(&child.accessor)),
+                out,
+            );
+        }
+    }
+    fn named(doc: &str) -> Option<(String, String)> {
+        let lower = doc.to_ascii_lowercase();
+        let at = lower.find("use `")? + "use `".len();
+        let end = at + doc[at..].find('`')?;
+        let (method, path) = doc[at..end].split_once(' ')?;
+        Some((method.to_ascii_uppercase(), path.trim().to_owned()))
+    }
+    fn assign(resource: &mut Resource, all: &[(String, String, bool, String)]) {
+        for op in resource.operations.iter_mut().filter(|op| op.deprecated) {
+            let live = |method: &str, path: &str| {
+                all.iter()
+                    .find(|(m, p, deprecated, _)| m == method && p == path && !deprecated)
+                    .map(|route| route.3.clone())
+            };
+            let from_doc = named(&op.doc).and_then(|(method, path)| {
+                // The nearest route ending with the named path (`/files` is
+                // `/api/v1/beta/files` beside `/api/v1/beta/files/query`).
+                all.iter()
+                    .filter(|(m, p, deprecated, _)| {
+                        *m == method && p.ends_with(&path) && !deprecated
+                    })
+                    .max_by_key(|(_, p, _, _)| {
+                        p.chars()
+                            .zip(op.path_template.chars())
+                            .take_while(|(a, b)| a == b)
+                            .count()
+                    })
+                    .map(|route| route.3.clone())
+            });
+            op.successor = from_doc.or_else(|| {
+                op.path_template
+                    .contains("/beta/")
+                    .then(|| op.path_template.replacen("/beta/", "/", 1))
+                    .and_then(|path| live(&op.http_method, &path))
+            });
+        }
+        for child in &mut resource.children {
+            assign(child, all);
+        }
+    }
+    let mut all = Vec::new();
+    routes(root, "", &mut all);
+    assign(root, &all);
 }
 
 /// Keeps union accessors only on the unions a successful answer reaches: those

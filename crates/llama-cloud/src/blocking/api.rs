@@ -824,7 +824,9 @@ pub mod beta {
             /// Create Spreadsheet Job
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[deprecated(
+                note = "The API marks this operation as deprecated; use `client.sheets().create(..)` instead."
+            )]
             #[allow(deprecated)]
             pub fn create(
                 &self,
@@ -836,7 +838,9 @@ pub mod beta {
             /// List Spreadsheet Jobs
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[deprecated(
+                note = "The API marks this operation as deprecated; use `client.sheets().list(..)` instead."
+            )]
             #[allow(deprecated)]
             pub fn list(
                 &self,
@@ -850,7 +854,9 @@ pub mod beta {
             /// Get Spreadsheet Job
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[deprecated(
+                note = "The API marks this operation as deprecated; use `client.sheets().get(..)` instead."
+            )]
             #[allow(deprecated)]
             pub fn get(
                 &self,
@@ -870,7 +876,9 @@ pub mod beta {
             /// Delete Spreadsheet Job
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[deprecated(
+                note = "The API marks this operation as deprecated; use `client.sheets().delete(..)` instead."
+            )]
             #[allow(deprecated)]
             pub fn delete(
                 &self,
@@ -890,7 +898,9 @@ pub mod beta {
             /// Get Result Region
             ///
             /// Blocking form of the async method of the same name: it waits for the result.
-            #[deprecated(note = "The API marks this operation as deprecated.")]
+            #[deprecated(
+                note = "The API marks this operation as deprecated; use `client.sheets().get_result_region(..)` instead."
+            )]
             #[allow(deprecated)]
             pub fn get_result_region(
                 &self,
@@ -1643,7 +1653,9 @@ pub mod files {
         /// Query Files
         ///
         /// Blocking form of the async method of the same name: it waits for the result.
-        #[deprecated(note = "The API marks this operation as deprecated.")]
+        #[deprecated(
+            note = "The API marks this operation as deprecated; use `client.files().list(..)` instead."
+        )]
         #[allow(deprecated)]
         pub fn query(
             &self,

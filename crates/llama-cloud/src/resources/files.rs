@@ -188,7 +188,9 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
+    #[deprecated(
+        note = "The API marks this operation as deprecated; use `client.files().list(..)` instead."
+    )]
     pub fn query(
         &self,
         params: crate::types::FilesQueryParams,

@@ -35,7 +35,9 @@ impl Sheets {
     /// # Ok(())
     /// # }
     /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
+    #[deprecated(
+        note = "The API marks this operation as deprecated; use `client.sheets().create(..)` instead."
+    )]
     pub fn create(
         &self,
         params: crate::types::BetaSheetsCreateParams,
@@ -70,7 +72,9 @@ impl Sheets {
     /// # Ok(())
     /// # }
     /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
+    #[deprecated(
+        note = "The API marks this operation as deprecated; use `client.sheets().list(..)` instead."
+    )]
     pub fn list(
         &self,
         params: crate::types::BetaSheetsListParams,
@@ -119,7 +123,9 @@ impl Sheets {
     /// # Ok(())
     /// # }
     /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
+    #[deprecated(
+        note = "The API marks this operation as deprecated; use `client.sheets().get(..)` instead."
+    )]
     pub fn get(
         &self,
         spreadsheet_job_id: &str,
@@ -153,7 +159,9 @@ impl Sheets {
     /// # Ok(())
     /// # }
     /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
+    #[deprecated(
+        note = "The API marks this operation as deprecated; use `client.sheets().delete(..)` instead."
+    )]
     pub fn delete(
         &self,
         spreadsheet_job_id: &str,
@@ -185,7 +193,9 @@ impl Sheets {
     /// # Ok(())
     /// # }
     /// ```
-    #[deprecated(note = "The API marks this operation as deprecated.")]
+    #[deprecated(
+        note = "The API marks this operation as deprecated; use `client.sheets().get_result_region(..)` instead."
+    )]
     pub fn get_result_region(
         &self,
         spreadsheet_job_id: &str,
