@@ -355,3 +355,38 @@ paths:
         "{files}"
     );
 }
+
+#[test]
+fn the_github_corpus_sdk_pages_through_link_headers() {
+    let path = workspace_root().join("../shared/corpus/github-api.github.com.json");
+    let spec = std::fs::read(&path).expect("the corpus sits beside the repository (../shared)");
+    let (api, _) = generator::load_and_lower(&spec, "github.json", &Config::default())
+        .expect("GitHub's spec lowers");
+    let mut styles = std::collections::BTreeMap::<&str, usize>::new();
+    let mut stack = vec![&api.root];
+    let mut list_repos_for_org = None;
+    while let Some(resource) = stack.pop() {
+        stack.extend(resource.children.iter());
+        for op in &resource.operations {
+            if let Some(pagination) = &op.pagination {
+                let name = match pagination.style {
+                    generator::ir::PageStyle::LinkHeader => "link",
+                    generator::ir::PageStyle::PageNumber { .. } => "page",
+                    _ => "other",
+                };
+                *styles.entry(name).or_default() += 1;
+            }
+            if op.http_method == "GET" && op.path_template == "/orgs/{org}/repos" {
+                list_repos_for_org = Some(op.pagination.clone());
+            }
+        }
+    }
+    // Every list that declares a `Link` header pages through it; lists with `page`
+    // but no declared header page by number.
+    assert!(styles.get("link").copied().unwrap_or(0) > 150, "{styles:?}");
+    let pagination = list_repos_for_org
+        .flatten()
+        .expect("GET /orgs/{org}/repos pages");
+    assert_eq!(pagination.style, generator::ir::PageStyle::LinkHeader);
+    assert_eq!(pagination.items_field, None, "the response is the array");
+}
