@@ -848,6 +848,21 @@ fn value_expression(
         TypeRef::Named(name) => {
             let def = find_type(types, name)?;
             match &def.kind {
+                // `impl Into<Alias>` is `impl Into<Target>`: an array literal does
+                // not convert into a `Vec`, so a list alias is written exactly.
+                TypeKind::Alias(TypeRef::Vec(inner)) if **inner == TypeRef::String => {
+                    let item = example
+                        .as_array()
+                        .and_then(|items| items.first())
+                        .unwrap_or(&Value::Null);
+                    format!("vec![{}.to_owned()]", nested(inner, item)?)
+                }
+                // Named, so that `impl Into<..>` knows the type.
+                TypeKind::Alias(
+                    TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Json | TypeRef::Option(_),
+                ) => {
+                    format!("{crate_ident}::types::{name}::default()")
+                }
                 TypeKind::Alias(target) => nested(target, example)?,
                 TypeKind::StringEnum(variants) => format!("{:?}", enum_value(variants, example)?),
                 TypeKind::Struct(fields) => {
