@@ -67,6 +67,14 @@ impl Client {
         self.runtime.block_on(call.send())
     }
 
+    /// Runs a job's wait (or one-call helper) to its end.
+    pub(crate) fn wait<T>(
+        &self,
+        waiting: impl std::future::Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        self.runtime.block_on(waiting)
+    }
+
     fn page<T: DeserializeOwned + Send + 'static>(
         &self,
         call: Call<crate::Page<T>>,

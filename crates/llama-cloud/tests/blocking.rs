@@ -119,3 +119,33 @@ fn per_call_options_go_through_send() {
         .header("x-extra", "1");
     assert_eq!(client.send(call).expect("sent").session_id, "s");
 }
+
+#[test]
+fn a_job_is_waited_for_without_an_async_runtime() {
+    let (runtime, server) = server();
+    let polls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&polls);
+    runtime.block_on(
+        Mock::given(method("GET"))
+            .and(path("/api/v2/parse/pjb-1"))
+            .respond_with(move |_: &wiremock::Request| {
+                let n = counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let status = if n == 0 { "RUNNING" } else { "COMPLETED" };
+                ResponseTemplate::new(200).set_body_json(json!({
+                    "job": {"id": "pjb-1", "project_id": "prj-1", "status": status}
+                }))
+            })
+            .mount(&server),
+    );
+    let options = llama_cloud::PollOptions::default().interval(std::time::Duration::from_millis(5));
+    let done = client(&server)
+        .parsing()
+        .wait_for_completion(
+            "pjb-1",
+            llama_cloud::types::ParsingGetParams::default(),
+            &options,
+        )
+        .expect("the job completes");
+    assert_eq!(done.job.status.as_str(), "COMPLETED");
+    assert_eq!(polls.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::resources::{argument_names, response_type, signature_args};
+use super::resources::{argument_names, job_signatures, response_type, signature_args};
 use super::tokens::{doc_attrs, ident, type_tokens};
 use crate::ir::{Operation, Resource, ResponseBody};
 
@@ -39,6 +39,26 @@ fn node(resource: &Resource, chain: &[&Resource]) -> TokenStream {
         .operations
         .iter()
         .map(|operation| method(operation, chain));
+    let jobs = resource
+        .jobs
+        .iter()
+        .flat_map(|job| job_signatures(resource, job));
+    let path = chain.iter().map(|r| ident(&r.accessor)).collect::<Vec<_>>();
+    let job_methods = jobs.map(|signature| {
+        let (name, args, arg_names, answer) = (
+            &signature.name,
+            &signature.args,
+            &signature.arg_names,
+            &signature.answer,
+        );
+        let doc = " Blocking form of the async method of the same name: it waits for the job on this client's runtime.";
+        quote! {
+            #[doc = #doc]
+            pub fn #name(&self, #args) -> Result<#answer, crate::Error> {
+                self.client.wait(self.client.async_client() #(.#path())* .#name(#(#arg_names),*))
+            }
+        }
+    });
     let children = resource.children.iter().map(|child| {
         let mut chain = chain.to_vec();
         chain.push(child);
@@ -57,6 +77,7 @@ fn node(resource: &Resource, chain: &[&Resource]) -> TokenStream {
             impl #type_name {
                 #(#accessors)*
                 #(#methods)*
+                #(#job_methods)*
             }
 
             #(#children)*

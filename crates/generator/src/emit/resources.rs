@@ -538,6 +538,79 @@ fn job_methods(
     }
 }
 
+/// One method of a job (`wait_for_completion` or a helper), as its signature:
+/// name, arguments after `&self`, the names they are passed on by, and the success
+/// type. The blocking client wraps these.
+pub(crate) struct JobSignature {
+    /// The method's name.
+    pub name: proc_macro2::Ident,
+    /// Its arguments, each with a trailing comma.
+    pub args: TokenStream,
+    /// The arguments' names, in order.
+    pub arg_names: Vec<proc_macro2::Ident>,
+    /// What it returns on success.
+    pub answer: TokenStream,
+}
+
+/// The signatures of a job's methods: `wait_for_completion`, then its helpers.
+pub(crate) fn job_signatures(node: &Resource, job: &Job) -> Vec<JobSignature> {
+    let find = |name: &str| node.operations.iter().find(|op| op.method_name == name);
+    let Some(status) = find(&job.status_method) else {
+        return Vec::new();
+    };
+    let result = job
+        .result_method
+        .as_deref()
+        .and_then(find)
+        .unwrap_or(status);
+    let params_of = |op: &Operation, name: &str| {
+        op.params.as_ref().map(|params| {
+            let (arg, ty) = (ident(name), ident(&params.name));
+            (quote! { #arg: crate::types::#ty, }, arg)
+        })
+    };
+    let options = ident("options");
+    let id = ident(&job.id_param);
+    let mut out = Vec::new();
+    let mut args = quote! { #id: &str, };
+    let mut arg_names = vec![id];
+    if let Some((arg, name)) = params_of(status, "params") {
+        args.extend(arg);
+        arg_names.push(name);
+    }
+    args.extend(quote! { options: &crate::PollOptions, });
+    arg_names.push(options.clone());
+    out.push(JobSignature {
+        name: ident(&job.wait_method),
+        args,
+        arg_names,
+        answer: response_type(status),
+    });
+    for helper in &job.helpers {
+        let Some(start) = find(&helper.start_method) else {
+            continue;
+        };
+        let mut args = TokenStream::new();
+        let mut arg_names = Vec::new();
+        for (arg, name) in [params_of(start, "params"), params_of(result, "result")]
+            .into_iter()
+            .flatten()
+        {
+            args.extend(arg);
+            arg_names.push(name);
+        }
+        args.extend(quote! { options: &crate::PollOptions, });
+        arg_names.push(options.clone());
+        out.push(JobSignature {
+            name: ident(&helper.name),
+            args,
+            arg_names,
+            answer: response_type(result),
+        });
+    }
+    out
+}
+
 /// A compiling call of a job's `wait_for_completion` (with `options` in scope): the
 /// status method's example call, waiting instead.
 pub(crate) fn wait_call_expression(

@@ -811,6 +811,40 @@ pub mod beta {
             > {
                 self.client.page(self.client.async_client().beta().split().list(params))
             }
+            /// Blocking form of the async method of the same name: it waits for the job on this client's runtime.
+            pub fn wait_for_completion(
+                &self,
+                split_job_id: &str,
+                params: crate::types::BetaSplitGetParams,
+                options: &crate::PollOptions,
+            ) -> Result<crate::types::BetaSplitGetResponse, crate::Error> {
+                self.client
+                    .wait(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .split()
+                            .wait_for_completion(split_job_id, params, options),
+                    )
+            }
+            /// Blocking form of the async method of the same name: it waits for the job on this client's runtime.
+            pub fn split(
+                &self,
+                params: crate::types::BetaSplitCreateParams,
+                result: crate::types::BetaSplitGetParams,
+                options: &crate::PollOptions,
+            ) -> Result<crate::types::BetaSplitGetResponse, crate::Error> {
+                self.client
+                    .wait(
+                        self
+                            .client
+                            .async_client()
+                            .beta()
+                            .split()
+                            .split(params, result, options),
+                    )
+            }
         }
     }
     /// Blocking handles under `beta.sheets`.
@@ -1331,6 +1365,32 @@ pub mod classify {
         > {
             self.client.page(self.client.async_client().classify().list(params))
         }
+        /// Blocking form of the async method of the same name: it waits for the job on this client's runtime.
+        pub fn wait_for_completion(
+            &self,
+            job_id: &str,
+            params: crate::types::ClassifyGetParams,
+            options: &crate::PollOptions,
+        ) -> Result<crate::types::ClassifyGetResponse, crate::Error> {
+            self.client
+                .wait(
+                    self
+                        .client
+                        .async_client()
+                        .classify()
+                        .wait_for_completion(job_id, params, options),
+                )
+        }
+        /// Blocking form of the async method of the same name: it waits for the job on this client's runtime.
+        pub fn run(
+            &self,
+            params: crate::types::ClassifyCreateParams,
+            result: crate::types::ClassifyGetParams,
+            options: &crate::PollOptions,
+        ) -> Result<crate::types::ClassifyGetResponse, crate::Error> {
+            self.client
+                .wait(self.client.async_client().classify().run(params, result, options))
+        }
     }
 }
 /// Blocking handles under `configurations`.
@@ -1602,6 +1662,32 @@ pub mod extract {
             self.client
                 .send(self.client.async_client().extract().validate_schema(params))
         }
+        /// Blocking form of the async method of the same name: it waits for the job on this client's runtime.
+        pub fn wait_for_completion(
+            &self,
+            job_id: &str,
+            params: crate::types::ExtractGetParams,
+            options: &crate::PollOptions,
+        ) -> Result<crate::types::ExtractGetResponse, crate::Error> {
+            self.client
+                .wait(
+                    self
+                        .client
+                        .async_client()
+                        .extract()
+                        .wait_for_completion(job_id, params, options),
+                )
+        }
+        /// Blocking form of the async method of the same name: it waits for the job on this client's runtime.
+        pub fn run(
+            &self,
+            params: crate::types::ExtractCreateParams,
+            result: crate::types::ExtractGetParams,
+            options: &crate::PollOptions,
+        ) -> Result<crate::types::ExtractGetResponse, crate::Error> {
+            self.client
+                .wait(self.client.async_client().extract().run(params, result, options))
+        }
     }
 }
 /// Blocking handles under `files`.
@@ -1807,6 +1893,34 @@ pub mod parsing {
             params: crate::types::ParsingUploadParams,
         ) -> Result<crate::types::ParsingUploadResponse, crate::Error> {
             self.client.send(self.client.async_client().parsing().upload(params))
+        }
+        /// Blocking form of the async method of the same name: it waits for the job on this client's runtime.
+        pub fn wait_for_completion(
+            &self,
+            job_id: &str,
+            params: crate::types::ParsingGetParams,
+            options: &crate::PollOptions,
+        ) -> Result<crate::types::ParsingGetResponse, crate::Error> {
+            self.client
+                .wait(
+                    self
+                        .client
+                        .async_client()
+                        .parsing()
+                        .wait_for_completion(job_id, params, options),
+                )
+        }
+        /// Blocking form of the async method of the same name: it waits for the job on this client's runtime.
+        pub fn parse(
+            &self,
+            params: crate::types::ParsingUploadParams,
+            result: crate::types::ParsingGetParams,
+            options: &crate::PollOptions,
+        ) -> Result<crate::types::ParsingGetResponse, crate::Error> {
+            self.client
+                .wait(
+                    self.client.async_client().parsing().parse(params, result, options),
+                )
         }
     }
     /// Blocking handles under `parsing.v1`.
