@@ -1,11 +1,16 @@
-//! Serializing a variant of a discriminated union with the right tag.
+//! Unions on the wire: serializing a discriminated union's variant with the right
+//! tag, and decoding an untagged union exactly.
 //!
-//! Input: a variant's payload, the union's tag property and the variant's tags.
-//! Output: the payload's JSON with the tag set to one of the variant's own values:
-//! the one it holds if it is one of them (a decoded value goes back out unchanged),
-//! else the variant's first. So no caller has to type the tag, or can send a wrong one.
+//! Input: a variant's payload, the union's tag property and the variant's tags; or
+//! a JSON value and an untagged union's alternatives.
+//! Output: the payload's JSON with the tag set to one of the variant's own values
+//! (the one it holds if it is one of them, so a decoded value goes back out
+//! unchanged; else the variant's first), so no caller has to type the tag or can
+//! send a wrong one. And the alternative that holds all of a value: the first that
+//! decodes it and re-serializes to exactly it, else the first that decodes it.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Serializes `payload` with its `tag` property set to one of `tags` (the first,
 /// unless it already holds one of them).
@@ -26,4 +31,118 @@ pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
         }
     }
     value.serialize(serializer)
+}
+
+/// Decodes an untagged union's `value`: the first alternative that decodes it and
+/// re-serializes to exactly it, else the first that decodes it at all. Trying them
+/// in order alone would let an earlier alternative that ignores a field (a closed
+/// object, or a null where it takes none) swallow a value a later one holds whole.
+pub(crate) fn decode_untagged<T: Serialize>(
+    value: &Value,
+    alternatives: &[fn(&Value) -> Option<T>],
+) -> Option<T> {
+    let mut first = None;
+    for decode in alternatives {
+        if let Some(candidate) = decode(value) {
+            if serde_json::to_value(&candidate).is_ok_and(|again| again == *value) {
+                return Some(candidate);
+            }
+            if first.is_none() {
+                first = Some(candidate);
+            }
+        }
+    }
+    first
+}
+
+/// One alternative of an untagged union: `value` decoded as the payload `P`, then
+/// wrapped as the union's variant.
+pub(crate) fn alternative<P: serde::de::DeserializeOwned, T>(
+    value: &Value,
+    variant: fn(P) -> T,
+) -> Option<T> {
+    serde_json::from_value(value.clone()).ok().map(variant)
+}
+
+/// An untagged union's `Deserialize`: [`decode_untagged`] over the alternatives,
+/// else `unknown` (the variant that keeps any value), else an error.
+pub(crate) fn deserialize_untagged<'de, D: Deserializer<'de>, T: Serialize>(
+    deserializer: D,
+    alternatives: &[fn(&Value) -> Option<T>],
+    unknown: Option<fn(Value) -> T>,
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    match (decode_untagged(&value, alternatives), unknown) {
+        (Some(decoded), _) => Ok(decoded),
+        (None, Some(unknown)) => Ok(unknown(value)),
+        (None, None) => Err(serde::de::Error::custom(
+            "no alternative of the union fits the value",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Deserializer, Serialize};
+    use serde_json::{Value, json};
+
+    use super::{alternative, deserialize_untagged};
+
+    /// A closed object: it ignores fields it does not declare.
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Call {
+        name: String,
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct ToolCall {
+        name: String,
+        tool_call_id: String,
+    }
+
+    #[derive(Debug, PartialEq, Serialize)]
+    #[serde(untagged)]
+    enum Output {
+        Call(Call),
+        ToolCall(ToolCall),
+        Unknown(Value),
+    }
+
+    impl<'de> Deserialize<'de> for Output {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_untagged(
+                deserializer,
+                &[
+                    |value| alternative(value, Self::Call),
+                    |value| alternative(value, Self::ToolCall),
+                ],
+                Some(Self::Unknown),
+            )
+        }
+    }
+
+    #[test]
+    fn the_alternative_that_holds_the_whole_value_wins() {
+        let both = json!({"name": "search", "tool_call_id": "tc-1"});
+        let decoded: Output = serde_json::from_value(both.clone()).unwrap();
+        assert!(matches!(decoded, Output::ToolCall(_)), "{decoded:?}");
+        assert_eq!(
+            serde_json::to_value(&decoded).unwrap(),
+            both,
+            "sent back whole"
+        );
+
+        let one: Output = serde_json::from_value(json!({"name": "search"})).unwrap();
+        assert!(
+            matches!(one, Output::Call(_)),
+            "the first that fits exactly"
+        );
+
+        // Nothing fits exactly: the first that decodes, as before.
+        let extra: Output = serde_json::from_value(json!({"name": "search", "other": 1})).unwrap();
+        assert!(matches!(extra, Output::Call(_)), "{extra:?}");
+
+        let neither: Output = serde_json::from_value(json!(5)).unwrap();
+        assert_eq!(neither, Output::Unknown(json!(5)));
+    }
 }

@@ -1543,7 +1543,7 @@ impl AutoModeConfigurationEntry {
     }
 }
 /// Threshold for full page image detection (0.0-1.0, default 0.8)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryFullPageImageInPageThreshold {
     /// One of the union's alternatives.
@@ -1552,6 +1552,21 @@ pub enum AutoModeConfigurationEntryFullPageImageInPageThreshold {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryFullPageImageInPageThreshold {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryFullPageImageInPageThreshold {
     /// The `Number` variant.
@@ -1585,7 +1600,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryFullPageImageInPageThresh
     }
 }
 /// Confidence threshold for layout element detection
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
     /// One of the union's alternatives.
@@ -1594,6 +1609,21 @@ pub enum AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
     /// The `Number` variant.
@@ -1629,7 +1659,7 @@ for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
     }
 }
 /// Trigger if page has more than N charts
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNCharts {
     /// One of the union's alternatives.
@@ -1638,6 +1668,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNCharts {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNCharts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNCharts {
     /// The `Integer` variant.
@@ -1671,7 +1716,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNChart
     }
 }
 /// Trigger if page has more than N images
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNImages {
     /// One of the union's alternatives.
@@ -1680,6 +1725,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNImages {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNImages {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNImages {
     /// The `Integer` variant.
@@ -1713,7 +1773,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNImage
     }
 }
 /// Trigger if page has more than N layout elements
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
     /// One of the union's alternatives.
@@ -1722,6 +1782,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
     /// The `Integer` variant.
@@ -1756,7 +1831,7 @@ for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
     }
 }
 /// Trigger if page has more than N lines
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNLines {
     /// One of the union's alternatives.
@@ -1765,6 +1840,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNLines {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNLines {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNLines {
     /// The `Integer` variant.
@@ -1798,7 +1888,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNLines
     }
 }
 /// Trigger if page has more than N links
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNLinks {
     /// One of the union's alternatives.
@@ -1807,6 +1897,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNLinks {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNLinks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNLinks {
     /// The `Integer` variant.
@@ -1840,7 +1945,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNLinks
     }
 }
 /// Trigger if page has more than N numeric words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
     /// One of the union's alternatives.
@@ -1849,6 +1954,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
     /// The `Integer` variant.
@@ -1882,7 +2002,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNNumbe
     }
 }
 /// Trigger if page has more than N% numeric words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
     /// One of the union's alternatives.
@@ -1891,6 +2011,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
     /// The `Integer` variant.
@@ -1925,7 +2060,7 @@ for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
     }
 }
 /// Trigger if page has more than N tables
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNTables {
     /// One of the union's alternatives.
@@ -1934,6 +2069,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNTables {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNTables {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNTables {
     /// The `Integer` variant.
@@ -1967,7 +2117,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNTable
     }
 }
 /// Trigger if page has more than N words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNWords {
     /// One of the union's alternatives.
@@ -1976,6 +2126,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtLeastNWords {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtLeastNWords {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtLeastNWords {
     /// The `Integer` variant.
@@ -2009,7 +2174,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNWords
     }
 }
 /// Trigger if page has fewer than N charts
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNCharts {
     /// One of the union's alternatives.
@@ -2018,6 +2183,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNCharts {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNCharts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNCharts {
     /// The `Integer` variant.
@@ -2051,7 +2231,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNCharts
     }
 }
 /// Trigger if page has fewer than N images
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNImages {
     /// One of the union's alternatives.
@@ -2060,6 +2240,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNImages {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNImages {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNImages {
     /// The `Integer` variant.
@@ -2093,7 +2288,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNImages
     }
 }
 /// Trigger if page has fewer than N layout elements
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
     /// One of the union's alternatives.
@@ -2102,6 +2297,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
     /// The `Integer` variant.
@@ -2136,7 +2346,7 @@ for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
     }
 }
 /// Trigger if page has fewer than N lines
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNLines {
     /// One of the union's alternatives.
@@ -2145,6 +2355,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNLines {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNLines {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNLines {
     /// The `Integer` variant.
@@ -2178,7 +2403,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNLines 
     }
 }
 /// Trigger if page has fewer than N links
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNLinks {
     /// One of the union's alternatives.
@@ -2187,6 +2412,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNLinks {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNLinks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNLinks {
     /// The `Integer` variant.
@@ -2220,7 +2460,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNLinks 
     }
 }
 /// Trigger if page has fewer than N numeric words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNNumbers {
     /// One of the union's alternatives.
@@ -2229,6 +2469,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNNumbers {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNNumbers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNNumbers {
     /// The `Integer` variant.
@@ -2262,7 +2517,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNNumber
     }
 }
 /// Trigger if page has fewer than N% numeric words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
     /// One of the union's alternatives.
@@ -2271,6 +2526,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
     /// The `Integer` variant.
@@ -2305,7 +2575,7 @@ for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
     }
 }
 /// Trigger if page has fewer than N tables
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNTables {
     /// One of the union's alternatives.
@@ -2314,6 +2584,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNTables {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNTables {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNTables {
     /// The `Integer` variant.
@@ -2347,7 +2632,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNTables
     }
 }
 /// Trigger if page has fewer than N words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNWords {
     /// One of the union's alternatives.
@@ -2356,6 +2641,21 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNWords {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for AutoModeConfigurationEntryPageContainsAtMostNWords {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageContainsAtMostNWords {
     /// The `Integer` variant.
@@ -2389,7 +2689,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNWords 
     }
 }
 /// Trigger if page has more than N characters
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageLongerThanNChars {
     /// One of the union's alternatives.
@@ -2398,6 +2698,20 @@ pub enum AutoModeConfigurationEntryPageLongerThanNChars {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModeConfigurationEntryPageLongerThanNChars {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageLongerThanNChars {
     /// The `Integer` variant.
@@ -2431,7 +2745,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageLongerThanNChars {
     }
 }
 /// Trigger if page has fewer than N characters
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoModeConfigurationEntryPageShorterThanNChars {
     /// One of the union's alternatives.
@@ -2440,6 +2754,20 @@ pub enum AutoModeConfigurationEntryPageShorterThanNChars {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModeConfigurationEntryPageShorterThanNChars {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl AutoModeConfigurationEntryPageShorterThanNChars {
     /// The `Integer` variant.
@@ -4237,7 +4565,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobConfigType {
     }
 }
 /// Job configuration — either a parse or classify config
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum BatchJobCreateRequestJobConfig {
     /// One of the union's alternatives.
@@ -4246,6 +4574,23 @@ pub enum BatchJobCreateRequestJobConfig {
     ClassifyJob(crate::types::ClassifyJob),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for BatchJobCreateRequestJobConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(
+                    value,
+                    Self::BatchParseJobRecordCreate,
+                ),
+                |value| crate::union::alternative(value, Self::ClassifyJob),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl BatchJobCreateRequestJobConfig {
     /// The `BatchParseJobRecordCreate` variant.
@@ -16877,7 +17222,7 @@ impl DataSink {
     }
 }
 /// Component that implements the data sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSinkComponent {
     /// One of the union's alternatives.
@@ -16898,6 +17243,32 @@ pub enum DataSinkComponent {
     CloudAstraDBVectorStore(crate::types::CloudAstraDBVectorStore),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSinkComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::CloudPineconeVectorStore),
+                |value| crate::union::alternative(value, Self::CloudPostgresVectorStore),
+                |value| crate::union::alternative(value, Self::CloudQdrantVectorStore),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudAzureAISearchVectorStore,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudMongoDBAtlasVectorSearch,
+                ),
+                |value| crate::union::alternative(value, Self::CloudMilvusVectorStore),
+                |value| crate::union::alternative(value, Self::CloudAstraDBVectorStore),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSinkComponent {
     /// The `Object` variant.
@@ -17409,7 +17780,7 @@ impl DataSinkCreate {
     }
 }
 /// Component that implements the data sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSinkCreateComponent {
     /// One of the union's alternatives.
@@ -17430,6 +17801,32 @@ pub enum DataSinkCreateComponent {
     CloudAstraDBVectorStore(crate::types::CloudAstraDBVectorStore),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSinkCreateComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::CloudPineconeVectorStore),
+                |value| crate::union::alternative(value, Self::CloudPostgresVectorStore),
+                |value| crate::union::alternative(value, Self::CloudQdrantVectorStore),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudAzureAISearchVectorStore,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudMongoDBAtlasVectorSearch,
+                ),
+                |value| crate::union::alternative(value, Self::CloudMilvusVectorStore),
+                |value| crate::union::alternative(value, Self::CloudAstraDBVectorStore),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSinkCreateComponent {
     /// The `Object` variant.
@@ -17528,7 +17925,7 @@ impl From<crate::types::CloudAstraDBVectorStore> for DataSinkCreateComponent {
     }
 }
 /// Component that implements the data sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSinkUpdateComponent {
     /// One of the union's alternatives.
@@ -17549,6 +17946,32 @@ pub enum DataSinkUpdateComponent {
     CloudAstraDBVectorStore(crate::types::CloudAstraDBVectorStore),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSinkUpdateComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::CloudPineconeVectorStore),
+                |value| crate::union::alternative(value, Self::CloudPostgresVectorStore),
+                |value| crate::union::alternative(value, Self::CloudQdrantVectorStore),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudAzureAISearchVectorStore,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudMongoDBAtlasVectorSearch,
+                ),
+                |value| crate::union::alternative(value, Self::CloudMilvusVectorStore),
+                |value| crate::union::alternative(value, Self::CloudAstraDBVectorStore),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSinkUpdateComponent {
     /// The `Object` variant.
@@ -17811,7 +18234,7 @@ impl DataSource {
     }
 }
 /// Component that implements the data source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSourceComponent {
     /// One of the union's alternatives.
@@ -17840,6 +18263,45 @@ pub enum DataSourceComponent {
     CloudBoxDataSource(crate::types::CloudBoxDataSource),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::CloudS3DataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudAzStorageBlobDataSource,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudGoogleDriveDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudOneDriveDataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudSharepointDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudSlackDataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudNotionPageDataSource,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudConfluenceDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudJiraDataSource),
+                |value| crate::union::alternative(value, Self::CloudJiraDataSourceV2),
+                |value| crate::union::alternative(value, Self::CloudBoxDataSource),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSourceComponent {
     /// The `Object` variant.
@@ -18517,7 +18979,7 @@ impl DataSourceComponent {
     }
 }
 /// Component that implements the data source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSourceCreateComponent {
     /// One of the union's alternatives.
@@ -18546,6 +19008,45 @@ pub enum DataSourceCreateComponent {
     CloudBoxDataSource(crate::types::CloudBoxDataSource),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceCreateComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::CloudS3DataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudAzStorageBlobDataSource,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudGoogleDriveDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudOneDriveDataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudSharepointDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudSlackDataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudNotionPageDataSource,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudConfluenceDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudJiraDataSource),
+                |value| crate::union::alternative(value, Self::CloudJiraDataSourceV2),
+                |value| crate::union::alternative(value, Self::CloudBoxDataSource),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSourceCreateComponent {
     /// The `Object` variant.
@@ -18692,7 +19193,7 @@ impl From<crate::types::CloudBoxDataSource> for DataSourceCreateComponent {
     }
 }
 /// The `DataSourceCreateCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSourceCreateCustomMetadataValue {
     /// One of the union's alternatives.
@@ -18709,6 +19210,24 @@ pub enum DataSourceCreateCustomMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceCreateCustomMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSourceCreateCustomMetadataValue {
     /// The `Object` variant.
@@ -18774,7 +19293,7 @@ impl From<bool> for DataSourceCreateCustomMetadataValue {
     }
 }
 /// The `DataSourceCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSourceCustomMetadataValue {
     /// One of the union's alternatives.
@@ -18791,6 +19310,24 @@ pub enum DataSourceCustomMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceCustomMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSourceCustomMetadataValue {
     /// The `Object` variant.
@@ -19014,7 +19551,7 @@ impl DataSourceSyncRequest {
     }
 }
 /// Component that implements the data source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSourceUpdateComponent {
     /// One of the union's alternatives.
@@ -19043,6 +19580,45 @@ pub enum DataSourceUpdateComponent {
     CloudBoxDataSource(crate::types::CloudBoxDataSource),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceUpdateComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::CloudS3DataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudAzStorageBlobDataSource,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudGoogleDriveDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudOneDriveDataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudSharepointDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudSlackDataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudNotionPageDataSource,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudConfluenceDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudJiraDataSource),
+                |value| crate::union::alternative(value, Self::CloudJiraDataSourceV2),
+                |value| crate::union::alternative(value, Self::CloudBoxDataSource),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSourceUpdateComponent {
     /// The `Object` variant.
@@ -19189,7 +19765,7 @@ impl From<crate::types::CloudBoxDataSource> for DataSourceUpdateComponent {
     }
 }
 /// The `DataSourceUpdateCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum DataSourceUpdateCustomMetadataValue {
     /// One of the union's alternatives.
@@ -19206,6 +19782,24 @@ pub enum DataSourceUpdateCustomMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceUpdateCustomMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl DataSourceUpdateCustomMetadataValue {
     /// The `Object` variant.
@@ -21472,7 +22066,7 @@ impl ExtractAgent {
     }
 }
 /// The schema of the data.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractAgentCreateDataSchema {
     /// One of the union's alternatives.
@@ -21486,6 +22080,20 @@ pub enum ExtractAgentCreateDataSchema {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractAgentCreateDataSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractAgentCreateDataSchema {
     /// The `Object` variant.
@@ -21525,7 +22133,7 @@ impl From<String> for ExtractAgentCreateDataSchema {
     }
 }
 /// The `ExtractAgentCreateDataSchemaObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractAgentCreateDataSchemaObjectValue {
     /// One of the union's alternatives.
@@ -21542,6 +22150,24 @@ pub enum ExtractAgentCreateDataSchemaObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractAgentCreateDataSchemaObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractAgentCreateDataSchemaObjectValue {
     /// The `Object` variant.
@@ -21607,7 +22233,7 @@ impl From<bool> for ExtractAgentCreateDataSchemaObjectValue {
     }
 }
 /// The `ExtractAgentDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractAgentDataSchemaValue {
     /// One of the union's alternatives.
@@ -21624,6 +22250,24 @@ pub enum ExtractAgentDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractAgentDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractAgentDataSchemaValue {
     /// The `Object` variant.
@@ -21689,7 +22333,7 @@ impl From<bool> for ExtractAgentDataSchemaValue {
     }
 }
 /// The schema of the data
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractAgentUpdateDataSchema {
     /// One of the union's alternatives.
@@ -21703,6 +22347,20 @@ pub enum ExtractAgentUpdateDataSchema {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractAgentUpdateDataSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractAgentUpdateDataSchema {
     /// The `Object` variant.
@@ -21742,7 +22400,7 @@ impl From<String> for ExtractAgentUpdateDataSchema {
     }
 }
 /// The `ExtractAgentUpdateDataSchemaObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractAgentUpdateDataSchemaObjectValue {
     /// One of the union's alternatives.
@@ -21759,6 +22417,24 @@ pub enum ExtractAgentUpdateDataSchemaObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractAgentUpdateDataSchemaObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractAgentUpdateDataSchemaObjectValue {
     /// The `Object` variant.
@@ -22474,7 +23150,7 @@ impl ExtractConfiguration {
     }
 }
 /// The `ExtractConfigurationDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractConfigurationDataSchemaValue {
     /// One of the union's alternatives.
@@ -22491,6 +23167,24 @@ pub enum ExtractConfigurationDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractConfigurationDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractConfigurationDataSchemaValue {
     /// The `Object` variant.
@@ -22841,7 +23535,7 @@ impl ExtractJob {
     }
 }
 /// The data schema to override the extraction agent's data schema with
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractJobCreateBatchDataSchemaOverride {
     /// One of the union's alternatives.
@@ -22855,6 +23549,20 @@ pub enum ExtractJobCreateBatchDataSchemaOverride {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateBatchDataSchemaOverride {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractJobCreateBatchDataSchemaOverride {
     /// The `Object` variant.
@@ -22894,7 +23602,7 @@ impl From<String> for ExtractJobCreateBatchDataSchemaOverride {
     }
 }
 /// The `ExtractJobCreateBatchDataSchemaOverrideObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractJobCreateBatchDataSchemaOverrideObjectValue {
     /// One of the union's alternatives.
@@ -22911,6 +23619,25 @@ pub enum ExtractJobCreateBatchDataSchemaOverrideObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractJobCreateBatchDataSchemaOverrideObjectValue {
     /// The `Object` variant.
@@ -22977,7 +23704,7 @@ impl From<bool> for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
     }
 }
 /// The data schema to override the extraction agent's data schema with
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractJobCreateDataSchemaOverride {
     /// One of the union's alternatives.
@@ -22991,6 +23718,20 @@ pub enum ExtractJobCreateDataSchemaOverride {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateDataSchemaOverride {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractJobCreateDataSchemaOverride {
     /// The `Object` variant.
@@ -23030,7 +23771,7 @@ impl From<String> for ExtractJobCreateDataSchemaOverride {
     }
 }
 /// The `ExtractJobCreateDataSchemaOverrideObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractJobCreateDataSchemaOverrideObjectValue {
     /// One of the union's alternatives.
@@ -23047,6 +23788,24 @@ pub enum ExtractJobCreateDataSchemaOverrideObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateDataSchemaOverrideObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractJobCreateDataSchemaOverrideObjectValue {
     /// The `Object` variant.
@@ -23806,7 +24565,7 @@ impl ExtractResultset {
     }
 }
 /// The data extracted from the file
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractResultsetData {
     /// One of the union's alternatives.
@@ -23827,6 +24586,20 @@ pub enum ExtractResultsetData {
     ),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractResultsetData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractResultsetData {
     /// The `Object` variant.
@@ -23887,7 +24660,7 @@ impl From<
     }
 }
 /// The `ExtractResultsetDataArrayItemValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractResultsetDataArrayItemValue {
     /// One of the union's alternatives.
@@ -23904,6 +24677,24 @@ pub enum ExtractResultsetDataArrayItemValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractResultsetDataArrayItemValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractResultsetDataArrayItemValue {
     /// The `Object` variant.
@@ -23969,7 +24760,7 @@ impl From<bool> for ExtractResultsetDataArrayItemValue {
     }
 }
 /// The `ExtractResultsetDataObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractResultsetDataObjectValue {
     /// One of the union's alternatives.
@@ -23986,6 +24777,24 @@ pub enum ExtractResultsetDataObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractResultsetDataObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractResultsetDataObjectValue {
     /// The `Object` variant.
@@ -24051,7 +24860,7 @@ impl From<bool> for ExtractResultsetDataObjectValue {
     }
 }
 /// The `ExtractResultsetExtractionMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractResultsetExtractionMetadataValue {
     /// One of the union's alternatives.
@@ -24068,6 +24877,24 @@ pub enum ExtractResultsetExtractionMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractResultsetExtractionMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractResultsetExtractionMetadataValue {
     /// The `Object` variant.
@@ -24376,7 +25203,7 @@ impl ExtractRun {
     }
 }
 /// The data extracted from the file
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractRunData {
     /// One of the union's alternatives.
@@ -24397,6 +25224,20 @@ pub enum ExtractRunData {
     ),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractRunData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractRunData {
     /// The `Object` variant.
@@ -24454,7 +25295,7 @@ impl From<
     }
 }
 /// The `ExtractRunDataArrayItemValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractRunDataArrayItemValue {
     /// One of the union's alternatives.
@@ -24471,6 +25312,24 @@ pub enum ExtractRunDataArrayItemValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractRunDataArrayItemValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractRunDataArrayItemValue {
     /// The `Object` variant.
@@ -24536,7 +25395,7 @@ impl From<bool> for ExtractRunDataArrayItemValue {
     }
 }
 /// The `ExtractRunDataObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractRunDataObjectValue {
     /// One of the union's alternatives.
@@ -24553,6 +25412,24 @@ pub enum ExtractRunDataObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractRunDataObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractRunDataObjectValue {
     /// The `Object` variant.
@@ -24617,7 +25494,7 @@ impl From<bool> for ExtractRunDataObjectValue {
     }
 }
 /// The `ExtractRunDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractRunDataSchemaValue {
     /// One of the union's alternatives.
@@ -24634,6 +25511,24 @@ pub enum ExtractRunDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractRunDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractRunDataSchemaValue {
     /// The `Object` variant.
@@ -24698,7 +25593,7 @@ impl From<bool> for ExtractRunDataSchemaValue {
     }
 }
 /// The `ExtractRunExtractionMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractRunExtractionMetadataValue {
     /// One of the union's alternatives.
@@ -24715,6 +25610,24 @@ pub enum ExtractRunExtractionMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractRunExtractionMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractRunExtractionMetadataValue {
     /// The `Object` variant.
@@ -24780,7 +25693,7 @@ impl From<bool> for ExtractRunExtractionMetadataValue {
     }
 }
 /// Optional schema to validate, refine, or extend during generation
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractSchemaGenerateRequestDataSchema {
     /// One of the union's alternatives.
@@ -24794,6 +25707,20 @@ pub enum ExtractSchemaGenerateRequestDataSchema {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractSchemaGenerateRequestDataSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractSchemaGenerateRequestDataSchema {
     /// The `Object` variant.
@@ -24833,7 +25760,7 @@ impl From<String> for ExtractSchemaGenerateRequestDataSchema {
     }
 }
 /// The `ExtractSchemaGenerateRequestDataSchemaObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractSchemaGenerateRequestDataSchemaObjectValue {
     /// One of the union's alternatives.
@@ -24850,6 +25777,25 @@ pub enum ExtractSchemaGenerateRequestDataSchemaObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for ExtractSchemaGenerateRequestDataSchemaObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractSchemaGenerateRequestDataSchemaObjectValue {
     /// The `Object` variant.
@@ -24960,7 +25906,7 @@ impl ExtractSchemaGenerateResponse {
     }
 }
 /// The `ExtractSchemaGenerateResponseDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractSchemaGenerateResponseDataSchemaValue {
     /// One of the union's alternatives.
@@ -24977,6 +25923,24 @@ pub enum ExtractSchemaGenerateResponseDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractSchemaGenerateResponseDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractSchemaGenerateResponseDataSchemaValue {
     /// The `Object` variant.
@@ -25042,7 +26006,7 @@ impl From<bool> for ExtractSchemaGenerateResponseDataSchemaValue {
     }
 }
 /// Data Schema
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractSchemaValidateRequestDataSchema {
     /// One of the union's alternatives.
@@ -25056,6 +26020,20 @@ pub enum ExtractSchemaValidateRequestDataSchema {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractSchemaValidateRequestDataSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractSchemaValidateRequestDataSchema {
     /// The `Object` variant.
@@ -25095,7 +26073,7 @@ impl From<String> for ExtractSchemaValidateRequestDataSchema {
     }
 }
 /// The `ExtractSchemaValidateRequestDataSchemaObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractSchemaValidateRequestDataSchemaObjectValue {
     /// One of the union's alternatives.
@@ -25112,6 +26090,25 @@ pub enum ExtractSchemaValidateRequestDataSchemaObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for ExtractSchemaValidateRequestDataSchemaObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractSchemaValidateRequestDataSchemaObjectValue {
     /// The `Object` variant.
@@ -25222,7 +26219,7 @@ impl ExtractSchemaValidateResponse {
     }
 }
 /// The `ExtractSchemaValidateResponseDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractSchemaValidateResponseDataSchemaValue {
     /// One of the union's alternatives.
@@ -25239,6 +26236,24 @@ pub enum ExtractSchemaValidateResponseDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractSchemaValidateResponseDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractSchemaValidateResponseDataSchemaValue {
     /// The `Object` variant.
@@ -25396,7 +26411,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractState {
     }
 }
 /// The schema of the data to extract
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractStatelessRequestDataSchema {
     /// One of the union's alternatives.
@@ -25410,6 +26425,20 @@ pub enum ExtractStatelessRequestDataSchema {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractStatelessRequestDataSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractStatelessRequestDataSchema {
     /// The `Object` variant.
@@ -25449,7 +26478,7 @@ impl From<String> for ExtractStatelessRequestDataSchema {
     }
 }
 /// The `ExtractStatelessRequestDataSchemaObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractStatelessRequestDataSchemaObjectValue {
     /// One of the union's alternatives.
@@ -25466,6 +26495,24 @@ pub enum ExtractStatelessRequestDataSchemaObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractStatelessRequestDataSchemaObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractStatelessRequestDataSchemaObjectValue {
     /// The `Object` variant.
@@ -25890,7 +26937,7 @@ impl ExtractV2Job {
     }
 }
 /// Extracted data conforming to the data_schema. Returns a single object for per_doc, or an array for per_page / per_table_row.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractV2JobExtractResult {
     /// One of the union's alternatives.
@@ -25911,6 +26958,20 @@ pub enum ExtractV2JobExtractResult {
     ),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2JobExtractResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractV2JobExtractResult {
     /// The `Object` variant.
@@ -25971,7 +27032,7 @@ impl From<
     }
 }
 /// The `ExtractV2JobExtractResultArrayItemValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractV2JobExtractResultArrayItemValue {
     /// One of the union's alternatives.
@@ -25988,6 +27049,24 @@ pub enum ExtractV2JobExtractResultArrayItemValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2JobExtractResultArrayItemValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractV2JobExtractResultArrayItemValue {
     /// The `Object` variant.
@@ -26053,7 +27132,7 @@ impl From<bool> for ExtractV2JobExtractResultArrayItemValue {
     }
 }
 /// The `ExtractV2JobExtractResultObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractV2JobExtractResultObjectValue {
     /// One of the union's alternatives.
@@ -26070,6 +27149,24 @@ pub enum ExtractV2JobExtractResultObjectValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2JobExtractResultObjectValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractV2JobExtractResultObjectValue {
     /// The `Object` variant.
@@ -26508,7 +27605,7 @@ impl ExtractV2Parameters {
     }
 }
 /// The `ExtractV2ParametersDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractV2ParametersDataSchemaValue {
     /// One of the union's alternatives.
@@ -26525,6 +27622,24 @@ pub enum ExtractV2ParametersDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractV2ParametersDataSchemaValue {
     /// The `Object` variant.
@@ -26764,7 +27879,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersTier {
     }
 }
 /// The `ExtractV2SchemaGenerateRequestDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractV2SchemaGenerateRequestDataSchemaValue {
     /// One of the union's alternatives.
@@ -26781,6 +27896,24 @@ pub enum ExtractV2SchemaGenerateRequestDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2SchemaGenerateRequestDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractV2SchemaGenerateRequestDataSchemaValue {
     /// The `Object` variant.
@@ -26846,7 +27979,7 @@ impl From<bool> for ExtractV2SchemaGenerateRequestDataSchemaValue {
     }
 }
 /// The `ExtractV2SchemaValidateRequestDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractV2SchemaValidateRequestDataSchemaValue {
     /// One of the union's alternatives.
@@ -26863,6 +27996,24 @@ pub enum ExtractV2SchemaValidateRequestDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2SchemaValidateRequestDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractV2SchemaValidateRequestDataSchemaValue {
     /// The `Object` variant.
@@ -26972,7 +28123,7 @@ impl ExtractV2SchemaValidateResponse {
     }
 }
 /// The `ExtractV2SchemaValidateResponseDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractV2SchemaValidateResponseDataSchemaValue {
     /// One of the union's alternatives.
@@ -26989,6 +28140,24 @@ pub enum ExtractV2SchemaValidateResponseDataSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2SchemaValidateResponseDataSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractV2SchemaValidateResponseDataSchemaValue {
     /// The `Object` variant.
@@ -27154,7 +28323,7 @@ impl ExtractedFieldMetadata {
     }
 }
 /// The `ExtractedFieldMetadataDocumentMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractedFieldMetadataDocumentMetadataValue {
     /// One of the union's alternatives.
@@ -27171,6 +28340,24 @@ pub enum ExtractedFieldMetadataDocumentMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractedFieldMetadataDocumentMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractedFieldMetadataDocumentMetadataValue {
     /// The `Object` variant.
@@ -27236,7 +28423,7 @@ impl From<bool> for ExtractedFieldMetadataDocumentMetadataValue {
     }
 }
 /// The `ExtractedFieldMetadataPageMetadataItemValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractedFieldMetadataPageMetadataItemValue {
     /// One of the union's alternatives.
@@ -27253,6 +28440,24 @@ pub enum ExtractedFieldMetadataPageMetadataItemValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractedFieldMetadataPageMetadataItemValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractedFieldMetadataPageMetadataItemValue {
     /// The `Object` variant.
@@ -27318,7 +28523,7 @@ impl From<bool> for ExtractedFieldMetadataPageMetadataItemValue {
     }
 }
 /// The `ExtractedFieldMetadataRowMetadataItemValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ExtractedFieldMetadataRowMetadataItemValue {
     /// One of the union's alternatives.
@@ -27335,6 +28540,24 @@ pub enum ExtractedFieldMetadataRowMetadataItemValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractedFieldMetadataRowMetadataItemValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ExtractedFieldMetadataRowMetadataItemValue {
     /// The `Object` variant.
@@ -28712,7 +29935,7 @@ impl FileGrepResult {
     }
 }
 /// The `FilePermissionInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilePermissionInfoValue {
     /// One of the union's alternatives.
@@ -28729,6 +29952,24 @@ pub enum FilePermissionInfoValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilePermissionInfoValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilePermissionInfoValue {
     /// The `Object` variant.
@@ -28890,7 +30131,7 @@ impl FileReadResult {
     }
 }
 /// The `FileResourceInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FileResourceInfoValue {
     /// One of the union's alternatives.
@@ -28907,6 +30148,24 @@ pub enum FileResourceInfoValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FileResourceInfoValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FileResourceInfoValue {
     /// The `Object` variant.
@@ -29354,7 +30613,7 @@ impl FilterOperation {
     }
 }
 /// Eq
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterOperationEq {
     /// One of the union's alternatives.
@@ -29365,6 +30624,21 @@ pub enum FilterOperationEq {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperationEq {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilterOperationEq {
     /// The `Number` variant.
@@ -29409,7 +30683,7 @@ impl ::std::fmt::Display for FilterOperationEq {
     }
 }
 /// The `FilterOperationExcludesItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterOperationExcludesItem {
     /// One of the union's alternatives.
@@ -29420,6 +30694,21 @@ pub enum FilterOperationExcludesItem {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperationExcludesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilterOperationExcludesItem {
     /// The `Number` variant.
@@ -29464,7 +30753,7 @@ impl ::std::fmt::Display for FilterOperationExcludesItem {
     }
 }
 /// Gt
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterOperationGt {
     /// One of the union's alternatives.
@@ -29475,6 +30764,21 @@ pub enum FilterOperationGt {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperationGt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilterOperationGt {
     /// The `Number` variant.
@@ -29519,7 +30823,7 @@ impl ::std::fmt::Display for FilterOperationGt {
     }
 }
 /// Gte
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterOperationGte {
     /// One of the union's alternatives.
@@ -29530,6 +30834,21 @@ pub enum FilterOperationGte {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperationGte {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilterOperationGte {
     /// The `Number` variant.
@@ -29574,7 +30893,7 @@ impl ::std::fmt::Display for FilterOperationGte {
     }
 }
 /// The `FilterOperationIncludesItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterOperationIncludesItem {
     /// One of the union's alternatives.
@@ -29585,6 +30904,21 @@ pub enum FilterOperationIncludesItem {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperationIncludesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilterOperationIncludesItem {
     /// The `Number` variant.
@@ -29629,7 +30963,7 @@ impl ::std::fmt::Display for FilterOperationIncludesItem {
     }
 }
 /// Lt
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterOperationLt {
     /// One of the union's alternatives.
@@ -29640,6 +30974,21 @@ pub enum FilterOperationLt {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperationLt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilterOperationLt {
     /// The `Number` variant.
@@ -29684,7 +31033,7 @@ impl ::std::fmt::Display for FilterOperationLt {
     }
 }
 /// Lte
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterOperationLte {
     /// One of the union's alternatives.
@@ -29695,6 +31044,21 @@ pub enum FilterOperationLte {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperationLte {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilterOperationLte {
     /// The `Number` variant.
@@ -29739,7 +31103,7 @@ impl ::std::fmt::Display for FilterOperationLte {
     }
 }
 /// Ne
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterOperationNe {
     /// One of the union's alternatives.
@@ -29750,6 +31114,21 @@ pub enum FilterOperationNe {
     String(String),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperationNe {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::String),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FilterOperationNe {
     /// The `Number` variant.
@@ -30603,7 +31982,7 @@ impl<'de> ::serde::Deserialize<'de> for FormFieldField {
     }
 }
 /// Entered content: verbatim text for text fields, or a boolean for checkbox (checked) and signature (signed). Absent on blank text fields and on select groups
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FormFieldValue {
     /// One of the union's alternatives.
@@ -30612,6 +31991,20 @@ pub enum FormFieldValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FormFieldValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FormFieldValue {
     /// The `String` variant.
@@ -31783,7 +33176,7 @@ impl FormTableCellItemsItemsItem {
     }
 }
 /// The `FormTableRowsItemItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FormTableRowsItemItem {
     /// One of the union's alternatives.
@@ -31792,6 +33185,20 @@ pub enum FormTableRowsItemItem {
     FormTableCellItems(crate::types::FormTableCellItems),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FormTableRowsItemItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::FormTableCellItems),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FormTableRowsItemItem {
     /// The `String` variant.
@@ -31957,7 +33364,7 @@ impl FormsResultPage {
     }
 }
 /// The `FormsResultPagesItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FormsResultPagesItem {
     /// One of the union's alternatives.
@@ -31966,6 +33373,20 @@ pub enum FormsResultPagesItem {
     FailedFormsPage(crate::types::FailedFormsPage),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FormsResultPagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::FormsResultPage),
+                |value| crate::union::alternative(value, Self::FailedFormsPage),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl FormsResultPagesItem {
     /// The `FormsResultPage` variant.
@@ -32996,7 +34417,7 @@ impl HuggingFaceInferenceAPIEmbeddingConfig {
     }
 }
 /// Hugging Face token. Will default to the locally saved token. Pass token=False if you don’t want to send your token to the server.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum HuggingFaceInferenceAPIEmbeddingToken {
     /// One of the union's alternatives.
@@ -33005,6 +34426,20 @@ pub enum HuggingFaceInferenceAPIEmbeddingToken {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for HuggingFaceInferenceAPIEmbeddingToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl HuggingFaceInferenceAPIEmbeddingToken {
     /// The `String` variant.
@@ -40841,7 +42276,7 @@ impl MarkdownResultPage {
     }
 }
 /// The `MarkdownResultPagesItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum MarkdownResultPagesItem {
     /// One of the union's alternatives.
@@ -40850,6 +42285,20 @@ pub enum MarkdownResultPagesItem {
     FailedMarkdownPage(crate::types::FailedMarkdownPage),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for MarkdownResultPagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::MarkdownResultPage),
+                |value| crate::union::alternative(value, Self::FailedMarkdownPage),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl MarkdownResultPagesItem {
     /// The `MarkdownResultPage` variant.
@@ -41173,7 +42622,7 @@ impl MetadataFilter {
     }
 }
 /// Value
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum MetadataFilterValue {
     /// One of the union's alternatives.
@@ -41190,6 +42639,24 @@ pub enum MetadataFilterValue {
     Array3(Vec<i64>),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataFilterValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::Array2),
+                |value| crate::union::alternative(value, Self::Array3),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl MetadataFilterValue {
     /// The `Integer` variant.
@@ -41320,7 +42787,7 @@ impl MetadataFilters {
     }
 }
 /// The `MetadataFiltersFiltersItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum MetadataFiltersFiltersItem {
     /// One of the union's alternatives.
@@ -41329,6 +42796,20 @@ pub enum MetadataFiltersFiltersItem {
     MetadataFilters(crate::types::MetadataFilters),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataFiltersFiltersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::MetadataFilter),
+                |value| crate::union::alternative(value, Self::MetadataFilters),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl MetadataFiltersFiltersItem {
     /// The `MetadataFilter` variant.
@@ -41574,7 +43055,7 @@ impl MetadataResultPage {
     }
 }
 /// The `MetadataScalarValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum MetadataScalarValue {
     /// One of the union's alternatives.
@@ -41587,6 +43068,22 @@ pub enum MetadataScalarValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataScalarValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl MetadataScalarValue {
     /// The `String` variant.
@@ -41642,7 +43139,7 @@ impl ::std::fmt::Display for MetadataScalarValue {
     }
 }
 /// The `MetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum MetadataValue {
     /// One of the union's alternatives.
@@ -41651,6 +43148,20 @@ pub enum MetadataValue {
     MetadataListValue(crate::types::MetadataListValue),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::MetadataScalarValue),
+                |value| crate::union::alternative(value, Self::MetadataListValue),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl MetadataValue {
     /// The `MetadataScalarValue` variant.
@@ -41917,7 +43428,7 @@ impl<'de> ::serde::Deserialize<'de> for NumericRangeFilterOperator {
     }
 }
 /// Value
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum NumericRangeFilterValue {
     /// One of the union's alternatives.
@@ -41928,6 +43439,21 @@ pub enum NumericRangeFilterValue {
     Array(Vec<crate::Number>),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for NumericRangeFilterValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl NumericRangeFilterValue {
     /// The `Integer` variant.
@@ -47851,7 +49377,7 @@ impl PipelineDataSource {
     }
 }
 /// Component that implements the data source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineDataSourceComponent {
     /// One of the union's alternatives.
@@ -47880,6 +49406,45 @@ pub enum PipelineDataSourceComponent {
     CloudBoxDataSource(crate::types::CloudBoxDataSource),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::CloudS3DataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudAzStorageBlobDataSource,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudGoogleDriveDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudOneDriveDataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudSharepointDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudSlackDataSource),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudNotionPageDataSource,
+                ),
+                |value| crate::union::alternative(
+                    value,
+                    Self::CloudConfluenceDataSource,
+                ),
+                |value| crate::union::alternative(value, Self::CloudJiraDataSource),
+                |value| crate::union::alternative(value, Self::CloudJiraDataSourceV2),
+                |value| crate::union::alternative(value, Self::CloudBoxDataSource),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineDataSourceComponent {
     /// The `Object` variant.
@@ -48604,7 +50169,7 @@ impl PipelineDataSourceCreate {
     }
 }
 /// The `PipelineDataSourceCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineDataSourceCustomMetadataValue {
     /// One of the union's alternatives.
@@ -48621,6 +50186,24 @@ pub enum PipelineDataSourceCustomMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceCustomMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineDataSourceCustomMetadataValue {
     /// The `Object` variant.
@@ -49389,7 +50972,7 @@ impl PipelineFile {
     }
 }
 /// The `PipelineFileConfigHashValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFileConfigHashValue {
     /// One of the union's alternatives.
@@ -49406,6 +50989,24 @@ pub enum PipelineFileConfigHashValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileConfigHashValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFileConfigHashValue {
     /// The `Object` variant.
@@ -49528,7 +51129,7 @@ impl PipelineFileCreate {
     }
 }
 /// The `PipelineFileCreateCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFileCreateCustomMetadataValue {
     /// One of the union's alternatives.
@@ -49545,6 +51146,24 @@ pub enum PipelineFileCreateCustomMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileCreateCustomMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFileCreateCustomMetadataValue {
     /// The `Object` variant.
@@ -49610,7 +51229,7 @@ impl From<bool> for PipelineFileCreateCustomMetadataValue {
     }
 }
 /// The `PipelineFileCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFileCustomMetadataValue {
     /// One of the union's alternatives.
@@ -49627,6 +51246,24 @@ pub enum PipelineFileCustomMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileCustomMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFileCustomMetadataValue {
     /// The `Object` variant.
@@ -49759,7 +51396,7 @@ impl PipelineFileListResponse {
     }
 }
 /// The `PipelineFilePermissionInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFilePermissionInfoValue {
     /// One of the union's alternatives.
@@ -49776,6 +51413,24 @@ pub enum PipelineFilePermissionInfoValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFilePermissionInfoValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFilePermissionInfoValue {
     /// The `Object` variant.
@@ -49841,7 +51496,7 @@ impl From<bool> for PipelineFilePermissionInfoValue {
     }
 }
 /// The `PipelineFileResourceInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFileResourceInfoValue {
     /// One of the union's alternatives.
@@ -49858,6 +51513,24 @@ pub enum PipelineFileResourceInfoValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileResourceInfoValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFileResourceInfoValue {
     /// The `Object` variant.
@@ -50238,7 +51911,7 @@ impl PipelineFileResponse {
     }
 }
 /// The `PipelineFileResponseCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFileResponseCustomMetadataValue {
     /// One of the union's alternatives.
@@ -50255,6 +51928,24 @@ pub enum PipelineFileResponseCustomMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileResponseCustomMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFileResponseCustomMetadataValue {
     /// The `Object` variant.
@@ -50320,7 +52011,7 @@ impl From<bool> for PipelineFileResponseCustomMetadataValue {
     }
 }
 /// The `PipelineFileResponsePermissionInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFileResponsePermissionInfoValue {
     /// One of the union's alternatives.
@@ -50337,6 +52028,24 @@ pub enum PipelineFileResponsePermissionInfoValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileResponsePermissionInfoValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFileResponsePermissionInfoValue {
     /// The `Object` variant.
@@ -50402,7 +52111,7 @@ impl From<bool> for PipelineFileResponsePermissionInfoValue {
     }
 }
 /// The `PipelineFileResponseResourceInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFileResponseResourceInfoValue {
     /// One of the union's alternatives.
@@ -50419,6 +52128,24 @@ pub enum PipelineFileResponseResourceInfoValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileResponseResourceInfoValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFileResponseResourceInfoValue {
     /// The `Object` variant.
@@ -50678,7 +52405,7 @@ impl<'de> ::serde::Deserialize<'de> for PipelineFileStatus {
     }
 }
 /// The `PipelineFileUpdateCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PipelineFileUpdateCustomMetadataValue {
     /// One of the union's alternatives.
@@ -50695,6 +52422,24 @@ pub enum PipelineFileUpdateCustomMetadataValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileUpdateCustomMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PipelineFileUpdateCustomMetadataValue {
     /// The `Object` variant.
@@ -52037,7 +53782,7 @@ impl PresetRetrievalParams {
     }
 }
 /// The `PresetRetrievalParamsSearchFiltersInferenceSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PresetRetrievalParamsSearchFiltersInferenceSchemaValue {
     /// One of the union's alternatives.
@@ -52054,6 +53799,25 @@ pub enum PresetRetrievalParamsSearchFiltersInferenceSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for PresetRetrievalParamsSearchFiltersInferenceSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl PresetRetrievalParamsSearchFiltersInferenceSchemaValue {
     /// The `Object` variant.
@@ -52292,7 +54056,7 @@ impl ProcessingResult {
     }
 }
 /// Job configuration used for processing
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ProcessingResultJobConfig {
     /// One of the union's alternatives.
@@ -52301,6 +54065,23 @@ pub enum ProcessingResultJobConfig {
     ClassifyJob(crate::types::ClassifyJob),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ProcessingResultJobConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(
+                    value,
+                    Self::BatchParseJobRecordCreate,
+                ),
+                |value| crate::union::alternative(value, Self::ClassifyJob),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ProcessingResultJobConfig {
     /// The `BatchParseJobRecordCreate` variant.
@@ -53401,7 +55182,7 @@ impl<'de> ::serde::Deserialize<'de> for RetrievalMode {
     }
 }
 /// The `RetrievalParamsSearchFiltersInferenceSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum RetrievalParamsSearchFiltersInferenceSchemaValue {
     /// One of the union's alternatives.
@@ -53418,6 +55199,25 @@ pub enum RetrievalParamsSearchFiltersInferenceSchemaValue {
     Bool(bool),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de>
+for RetrievalParamsSearchFiltersInferenceSchemaValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::Object),
+                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl RetrievalParamsSearchFiltersInferenceSchemaValue {
     /// The `Object` variant.
@@ -53579,7 +55379,7 @@ impl RetrievalResult {
 /// The response of `POST /api/v1/retrieval/retrieve`.
 pub type RetrievalRetrieveResponse = crate::types::RetrieveResult;
 /// The `RetrieveParamsCustomFiltersValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum RetrieveParamsCustomFiltersValue {
     /// One of the union's alternatives.
@@ -53588,6 +55388,20 @@ pub enum RetrieveParamsCustomFiltersValue {
     Array(Vec<crate::types::NumericRangeFilter>),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for RetrieveParamsCustomFiltersValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::ValueFilter),
+                |value| crate::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl RetrieveParamsCustomFiltersValue {
     /// The `ValueFilter` variant.
@@ -57698,7 +59512,7 @@ impl<'de> ::serde::Deserialize<'de> for StringFilterOperator {
     }
 }
 /// Value
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum StringFilterValue {
     /// One of the union's alternatives.
@@ -57707,6 +59521,20 @@ pub enum StringFilterValue {
     Array(Vec<String>),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for StringFilterValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl StringFilterValue {
     /// The `String` variant.
@@ -58226,7 +60054,7 @@ impl StructuredResultPageItemsItem {
     }
 }
 /// The `StructuredResultPagesItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum StructuredResultPagesItem {
     /// One of the union's alternatives.
@@ -58235,6 +60063,20 @@ pub enum StructuredResultPagesItem {
     FailedStructuredPage(crate::types::FailedStructuredPage),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for StructuredResultPagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::StructuredResultPage),
+                |value| crate::union::alternative(value, Self::FailedStructuredPage),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl StructuredResultPagesItem {
     /// The `StructuredResultPage` variant.
@@ -58607,7 +60449,7 @@ impl TableItem {
     }
 }
 /// The `TableItemRowsItemItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum TableItemRowsItemItem {
     /// One of the union's alternatives.
@@ -58618,6 +60460,21 @@ pub enum TableItemRowsItemItem {
     Number(crate::Number),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for TableItemRowsItemItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Number),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl TableItemRowsItemItem {
     /// The `String` variant.
@@ -59023,7 +60880,7 @@ impl TextNode {
     }
 }
 /// The `TextNodeRelationshipsValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum TextNodeRelationshipsValue {
     /// One of the union's alternatives.
@@ -59032,6 +60889,20 @@ pub enum TextNodeRelationshipsValue {
     Array(Vec<crate::types::RelatedNodeInfo>),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for TextNodeRelationshipsValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::RelatedNodeInfo),
+                |value| crate::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl TextNodeRelationshipsValue {
     /// The `RelatedNodeInfo` variant.
@@ -60542,7 +62413,7 @@ impl ValidationError {
     }
 }
 /// The `ValidationErrorLocItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
     /// One of the union's alternatives.
@@ -60551,6 +62422,20 @@ pub enum ValidationErrorLocItem {
     Integer(i64),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ValidationErrorLocItem {
     /// The `String` variant.
@@ -60741,7 +62626,7 @@ impl<'de> ::serde::Deserialize<'de> for ValueFilterOperator {
     }
 }
 /// Value
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ValueFilterValue {
     /// One of the union's alternatives.
@@ -60756,6 +62641,23 @@ pub enum ValueFilterValue {
     Array(Vec<crate::types::ValueFilterValueArrayItem>),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ValueFilterValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ValueFilterValue {
     /// The `String` variant.
@@ -60814,7 +62716,7 @@ impl From<Vec<crate::types::ValueFilterValueArrayItem>> for ValueFilterValue {
     }
 }
 /// The `ValueFilterValueArrayItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ValueFilterValueArrayItem {
     /// One of the union's alternatives.
@@ -60827,6 +62729,22 @@ pub enum ValueFilterValueArrayItem {
     Number(crate::Number),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ValueFilterValueArrayItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::union::alternative(value, Self::String),
+                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::union::alternative(value, Self::Number),
+            ],
+            Some(Self::Unknown),
+        )
+    }
 }
 impl ValueFilterValueArrayItem {
     /// The `String` variant.

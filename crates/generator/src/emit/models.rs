@@ -707,13 +707,30 @@ fn untagged_union(
     } else {
         quote! {}
     };
+    // Decoded by `crate::union::decode_untagged`: the alternative that holds the
+    // whole value wins, not just the first that accepts it.
+    let alternatives = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        quote! { |value| crate::union::alternative(value, Self::#variant_name), }
+    });
+    let unknown_variant = if has_json {
+        quote! { None }
+    } else {
+        quote! { Some(Self::Unknown) }
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#declared)*
             #unknown
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::union::deserialize_untagged(deserializer, &[#(#alternatives)*], #unknown_variant)
+            }
         }
 
         #constructors
