@@ -59,6 +59,22 @@ pub fn type_def(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
     }
 }
 
+/// Whether `ty` is any JSON, itself or through aliases (`pub type Label = Value`).
+fn is_any_json(ty: &TypeRef, all: &[TypeDef]) -> bool {
+    let mut current = ty;
+    for _ in 0..16 {
+        match current {
+            TypeRef::Json => return true,
+            TypeRef::Named(name) => match find_type(all, name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => current = target,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn struct_def(
     name: &proc_macro2::Ident,
     doc: &TokenStream,
@@ -84,7 +100,7 @@ fn struct_def(
                     quote! { #[serde(deserialize_with = "crate::nullable::required_nullable")] }
                 }
                 // Any JSON, `null` included: a `null` sent is kept, not read as absent.
-                Presence::Optional if field.ty == TypeRef::Json => quote! {
+                Presence::Optional if is_any_json(&field.ty, all) => quote! {
                     #[serde(default, deserialize_with = "crate::nullable::present_json", skip_serializing_if = "Option::is_none")]
                 },
                 Presence::Optional => {
