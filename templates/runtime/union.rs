@@ -121,6 +121,24 @@ mod tests {
         }
     }
 
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Holder {
+        #[serde(
+            default,
+            deserialize_with = "crate::nullable::present",
+            skip_serializing_if = "Option::is_none"
+        )]
+        output: Option<Output>,
+    }
+
+    #[test]
+    fn a_null_sent_for_an_optional_union_is_kept() {
+        for sent in [json!({"output": null}), json!({})] {
+            let holder: Holder = serde_json::from_value(sent.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&holder).unwrap(), sent);
+        }
+    }
+
     #[test]
     fn the_alternative_that_holds_the_whole_value_wins() {
         let both = json!({"name": "search", "tool_call_id": "tc-1"});

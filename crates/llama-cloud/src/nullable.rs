@@ -111,11 +111,12 @@ pub(crate) fn required_nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(deserializer)
 }
 
-/// Decodes an optional field that holds any JSON (`Option<serde_json::Value>`): a
-/// `null` the server sent stays `Some(Value::Null)`, so re-serializing sends it
-/// back; only a missing field is `None` (serde's default for `Option` would drop it).
-pub(crate) fn present_json<'de, D: Deserializer<'de>>(
+/// Decodes an optional field whose type takes `null` itself (any JSON, or a union,
+/// whose `Unknown` keeps any value): a `null` the server sent stays `Some(..)` of
+/// it, so re-serializing sends it back; only a missing field is `None` (serde's
+/// default for `Option` would read the `null` as missing and drop it).
+pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
-) -> Result<Option<serde_json::Value>, D::Error> {
-    serde_json::Value::deserialize(deserializer).map(Some)
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }

@@ -15,12 +15,20 @@ pub struct AdvancedModeTransformConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Configuration for the segmentation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub segmentation_config: Option<
         crate::types::AdvancedModeTransformConfigSegmentationConfig,
     >,
     /// Configuration for the chunking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub chunking_config: Option<crate::types::AdvancedModeTransformConfigChunkingConfig>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
@@ -48467,7 +48475,11 @@ pub struct Pipeline {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_hash: crate::Nullable<crate::types::PipelineConfigurationHashes>,
     /// Configuration for the transformation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transform_config: Option<crate::types::PipelineTransformConfig>,
     /// Preset retrieval parameters for the pipeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62348,7 +62360,7 @@ pub struct ValidationError {
     /// Input
     #[serde(
         default,
-        deserialize_with = "crate::nullable::present_json",
+        deserialize_with = "crate::nullable::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub input: Option<::serde_json::Value>,

@@ -59,14 +59,18 @@ pub fn type_def(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// Whether `ty` is any JSON, itself or through aliases (`pub type Label = Value`).
-fn is_any_json(ty: &TypeRef, all: &[TypeDef]) -> bool {
+/// Whether a value of `ty` can itself be `null`, through aliases: any JSON
+/// (`pub type Label = Value`), or a union, whose `Unknown` (or any-JSON variant)
+/// keeps any value.
+fn takes_null(ty: &TypeRef, all: &[TypeDef]) -> bool {
     let mut current = ty;
     for _ in 0..16 {
         match current {
             TypeRef::Json => return true,
+            TypeRef::Boxed(inner) => current = inner,
             TypeRef::Named(name) => match find_type(all, name).map(|def| &def.kind) {
                 Some(TypeKind::Alias(target)) => current = target,
+                Some(TypeKind::TaggedUnion { .. } | TypeKind::UntaggedUnion(_)) => return true,
                 _ => return false,
             },
             _ => return false,
@@ -100,8 +104,8 @@ fn struct_def(
                     quote! { #[serde(deserialize_with = "crate::nullable::required_nullable")] }
                 }
                 // Any JSON, `null` included: a `null` sent is kept, not read as absent.
-                Presence::Optional if is_any_json(&field.ty, all) => quote! {
-                    #[serde(default, deserialize_with = "crate::nullable::present_json", skip_serializing_if = "Option::is_none")]
+                Presence::Optional if takes_null(&field.ty, all) => quote! {
+                    #[serde(default, deserialize_with = "crate::nullable::present", skip_serializing_if = "Option::is_none")]
                 },
                 Presence::Optional => {
                     quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
