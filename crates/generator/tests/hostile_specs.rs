@@ -191,6 +191,38 @@ fn a_deep_valid_json_schema_is_accepted() {
     assert!(generated.files["src/types.rs"].contains("pub next"));
 }
 
+/// A schema nested `levels` deep in block YAML, under `components/schemas/A`.
+fn deep_block_yaml(levels: usize) -> Vec<u8> {
+    let mut schemas = String::new();
+    let mut indent = "    ".to_owned();
+    schemas.push_str("    A:\n");
+    for _ in 0..levels {
+        indent.push_str("  ");
+        let _ = write!(
+            schemas,
+            "{indent}type: object\n{indent}properties:\n{indent}  next:\n"
+        );
+        indent.push_str("  ");
+    }
+    let _ = writeln!(schemas, "{indent}  type: string");
+    spec_with_schemas(&schemas)
+}
+
+#[test]
+fn a_deep_valid_yaml_schema_is_accepted() {
+    // 200 levels of `properties` are 400 YAML levels: past serde_yaml's fixed 128.
+    let generated =
+        generate_within(deep_block_yaml(200), LIMIT).expect("a 200-level YAML schema generates");
+    assert!(generated.files["src/types.rs"].contains("pub next"));
+}
+
+#[test]
+fn block_yaml_nested_past_the_limit_is_a_located_error() {
+    let message = errors(&generate_within(deep_block_yaml(600), LIMIT));
+    assert!(message.contains("malformed YAML"), "{message}");
+    assert!(message.contains("line "), "{message}");
+}
+
 #[test]
 fn invalid_config_names_are_refused() {
     for text in [

@@ -158,9 +158,10 @@ fn locate_all(source: &str, mut diagnostics: Diagnostics) -> Diagnostics {
 
 /// JSON if it starts with `{`, YAML otherwise (YAML is a superset, but JSON's own
 /// parser is faster and its errors are clearer).
-/// The deepest `[`/`{` nesting a document may have. Checked before parsing, in one
-/// linear pass, because the YAML parser's own checks take quadratic time on deep flow
-/// nesting (200 KB of `[` took 17 s to refuse).
+/// The deepest nesting a document may have. `[`/`{` nesting is checked before
+/// parsing, in one linear pass, so no parser ever sees it (serde_yaml took 17 s to
+/// refuse 200 KB of `[`); the YAML parser's budget applies the same limit to block
+/// nesting (see [`yaml`]).
 const MAX_NESTING: usize = 1000;
 
 /// The first place where `[`/`{` nesting (outside quoted strings) passes
@@ -223,7 +224,10 @@ fn parse_value(source: &str) -> Result<Value, Diagnostic> {
         })
     } else {
         yaml::from_str(trimmed).map_err(|error| Diagnostic {
-            line_column: error.location().map(|l| (l.line(), l.column())),
+            line_column: error.location().map(|l| {
+                let number = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+                (number(l.line()), number(l.column()))
+            }),
             ..Diagnostic::error("#", format!("malformed YAML: {error}"))
         })
     }

@@ -1,23 +1,56 @@
 //! YAML text → `serde_json::Value`, in one pass.
 //!
 //! Input: YAML source text.
-//! Output: the same document as a JSON value.
+//! Output: the same document as a JSON value, or the parser's located error.
 //!
-//! Going through `serde_yaml::Value` first fails on integers beyond 64 bits
-//! (DigitalOcean's `maximum: 18446744073709552000`) and copies the document twice.
+//! The parser is serde-saphyr: pure Rust, panic-free, and bounded by a budget we set.
+//! Its nesting limit is the loader's [`MAX_NESTING`](super::MAX_NESTING), the same as
+//! for JSON, so a valid schema nested a few hundred levels deep is read (serde_yaml
+//! stopped at a fixed 128 YAML levels, about 62 levels of `properties`), and the stack
+//! grows as needed on the way down.
+//! Booleans are YAML 1.2's only (`n`, `no`, `on` stay strings: Mistral has a property
+//! named `n`), duplicate keys are refused, and alias expansion is capped by the
+//! parser's default replay limits; nothing else is budgeted, since the text is
+//! already in memory and every other count is linear in its size.
+//!
 //! This visitor builds the JSON value directly: integers that fit stay integers,
-//! larger ones become floats (a bound that large constrains nothing a client checks),
-//! and non-string mapping keys (`200:` response codes, `true:`) become their text.
+//! larger ones become floats (a bound that large constrains nothing a client checks,
+//! as DigitalOcean's `maximum: 18446744073709552000`), and non-string mapping keys
+//! (`200:` response codes, `true:`) become their text.
 
 use std::fmt;
 
-use serde::Deserializer as _;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 /// Parses YAML text into a JSON value.
-pub fn from_str(text: &str) -> Result<Value, serde_yaml::Error> {
-    serde_yaml::Deserializer::from_str(text).deserialize_any(ValueVisitor)
+pub fn from_str(text: &str) -> Result<Value, serde_saphyr::Error> {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = super::MAX_NESTING;
+    budget.flow_nesting_limit = super::MAX_NESTING;
+    budget.max_events = usize::MAX;
+    budget.max_nodes = usize::MAX;
+    budget.max_total_scalar_bytes = usize::MAX;
+    budget.max_documents = 1;
+    // Many aliases of one anchor (a shared error response) are legitimate; the
+    // replay limits below still bound what aliases can expand to.
+    budget.enforce_alias_anchor_ratio = false;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    // `maximum: 1e400` reaches the number check, which locates it at its keyword.
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
+    serde_saphyr::from_str_with_options::<Document>(text, options).map(|document| document.0)
+}
+
+/// The whole document, read through [`ValueVisitor`].
+struct Document(Value);
+
+impl<'de> serde::Deserialize<'de> for Document {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ValueSeed.deserialize(deserializer).map(Document)
+    }
 }
 
 struct ValueVisitor;
@@ -115,7 +148,10 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
+        // Each nesting level recurses here; grow the stack instead of overflowing it.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            deserializer.deserialize_any(ValueVisitor)
+        })
     }
 }
 
