@@ -320,12 +320,12 @@ fn first_errors(stdout: &str, stderr: &str) -> String {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
-        if message["reason"] == "compiler-message" {
-            if let Some(rendered) = message["message"]["rendered"].as_str() {
-                out.push_str(rendered);
-                if out.len() > 4000 {
-                    break;
-                }
+        if message["reason"] == "compiler-message"
+            && let Some(rendered) = message["message"]["rendered"].as_str()
+        {
+            out.push_str(rendered);
+            if out.len() > 4000 {
+                break;
             }
         }
     }

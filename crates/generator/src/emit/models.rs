@@ -283,10 +283,10 @@ fn model_setter(field: &crate::ir::Field, all: &[TypeDef]) -> TokenStream {
             }
         });
     }
-    if let (Some(getter), Some(default)) = (&field.default_getter, &field.default) {
-        if let Some(getter) = default_getter(field, getter, default, all) {
-            out.extend(getter);
-        }
+    if let (Some(getter), Some(default)) = (&field.default_getter, &field.default)
+        && let Some(getter) = default_getter(field, getter, default, all)
+    {
+        out.extend(getter);
     }
     out
 }

@@ -246,12 +246,12 @@ impl Generator<'_> {
                         object.insert(field.wire_name.clone(), value);
                     }
                 }
-                if let ExtraFields::Keep { value, .. } = &def.extra {
-                    if !deep && !def.fields.iter().any(|f| f.wire_name == "x_undeclared") {
-                        if let Some(extra) = self.value(value, depth + 1) {
-                            object.insert("x_undeclared".to_owned(), extra);
-                        }
-                    }
+                if let ExtraFields::Keep { value, .. } = &def.extra
+                    && !deep
+                    && !def.fields.iter().any(|f| f.wire_name == "x_undeclared")
+                    && let Some(extra) = self.value(value, depth + 1)
+                {
+                    object.insert("x_undeclared".to_owned(), extra);
                 }
                 Some(Value::Object(object))
             }

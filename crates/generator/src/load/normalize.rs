@@ -216,10 +216,10 @@ fn rewrite_references(value: &mut Value, moved: &[(String, String)]) {
     while let Some(value) = stack.pop() {
         match value {
             Value::Object(object) => {
-                if let Some(Value::String(reference)) = object.get_mut("$ref") {
-                    if let Some((_, to)) = moved.iter().find(|(from, _)| from == reference) {
-                        reference.clone_from(to);
-                    }
+                if let Some(Value::String(reference)) = object.get_mut("$ref")
+                    && let Some((_, to)) = moved.iter().find(|(from, _)| from == reference)
+                {
+                    reference.clone_from(to);
                 }
                 stack.extend(object.values_mut());
             }
@@ -251,10 +251,10 @@ fn rewrite_def_refs(value: &mut Value, renames: &[(String, String)]) {
                 let name = reference
                     .rsplit_once("/$defs/")
                     .map(|(_, name)| name.to_owned());
-                if let Some(name) = name {
-                    if let Some((_, target)) = renames.iter().find(|(from, _)| *from == name) {
-                        *reference = format!("#/components/schemas/{target}");
-                    }
+                if let Some(name) = name
+                    && let Some((_, target)) = renames.iter().find(|(from, _)| *from == name)
+                {
+                    *reference = format!("#/components/schemas/{target}");
                 }
             }
             object
@@ -421,10 +421,10 @@ pub fn normalize_schema(schema: &mut Value) {
     split_mixed_composition(object);
 
     for key in ["items", "not", "additionalProperties"] {
-        if let Some(child) = object.get_mut(key) {
-            if child.is_object() || key != "additionalProperties" {
-                normalize_schema(child);
-            }
+        if let Some(child) = object.get_mut(key)
+            && (child.is_object() || key != "additionalProperties")
+        {
+            normalize_schema(child);
         }
     }
     for key in ["allOf", "anyOf", "oneOf"] {
@@ -600,19 +600,19 @@ fn normalize_integer_bounds(object: &mut Map<String, Value>) {
         return;
     }
     for key in ["minimum", "maximum", "multipleOf"] {
-        if let Some(Value::Number(number)) = object.get(key) {
-            if number.as_i64().is_none() {
-                object.remove(key);
-            }
+        if let Some(Value::Number(number)) = object.get(key)
+            && number.as_i64().is_none()
+        {
+            object.remove(key);
         }
     }
-    if let Some(Value::Array(values)) = object.get("enum") {
-        if values.iter().any(|value| value.as_i64().is_none()) {
-            // Keep the values for documentation; the type stays a plain integer.
-            let values = values.clone();
-            object.remove("enum");
-            object.insert("x-enum".to_owned(), Value::Array(values));
-        }
+    if let Some(Value::Array(values)) = object.get("enum")
+        && values.iter().any(|value| value.as_i64().is_none())
+    {
+        // Keep the values for documentation; the type stays a plain integer.
+        let values = values.clone();
+        object.remove("enum");
+        object.insert("x-enum".to_owned(), Value::Array(values));
     }
 }
 

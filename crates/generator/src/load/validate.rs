@@ -90,15 +90,14 @@ pub fn validate(document: &mut Value) -> Diagnostics {
                         }
                     }
                 }
-                if let Some(Value::Object(body)) = operation.get("requestBody") {
-                    if !body.contains_key("$ref")
-                        && !body.get("content").is_some_and(Value::is_object)
-                    {
-                        problems.push(Diagnostic::error(
-                            format!("{at}/requestBody"),
-                            "missing required field `content`",
-                        ));
-                    }
+                if let Some(Value::Object(body)) = operation.get("requestBody")
+                    && !body.contains_key("$ref")
+                    && !body.get("content").is_some_and(Value::is_object)
+                {
+                    problems.push(Diagnostic::error(
+                        format!("{at}/requestBody"),
+                        "missing required field `content`",
+                    ));
                 }
                 if let Some(Value::Object(responses)) = operation.get_mut("responses") {
                     fill_descriptions(responses);
@@ -278,12 +277,12 @@ pub fn check_numbers(document: &Value) -> Diagnostics {
 
 fn fill_descriptions(responses: &mut Map<String, Value>) {
     for response in responses.values_mut() {
-        if let Some(response) = response.as_object_mut() {
-            if !response.contains_key("$ref") {
-                response
-                    .entry("description")
-                    .or_insert_with(|| Value::String(String::new()));
-            }
+        if let Some(response) = response.as_object_mut()
+            && !response.contains_key("$ref")
+        {
+            response
+                .entry("description")
+                .or_insert_with(|| Value::String(String::new()));
         }
     }
 }

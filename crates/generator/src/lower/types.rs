@@ -420,10 +420,10 @@ impl<'a> TypeLowerer<'a> {
                 SchemaKind::Any(any) => any.items.as_ref(),
                 _ => None,
             };
-            if let Some(items) = items {
-                if self.is_binary(items.into(), &format!("{at}/items"), 0) {
-                    return TypeRef::Vec(Box::new(TypeRef::File));
-                }
+            if let Some(items) = items
+                && self.is_binary(items.into(), &format!("{at}/items"), 0)
+            {
+                return TypeRef::Vec(Box::new(TypeRef::File));
             }
         }
         ty.clone()
@@ -578,10 +578,10 @@ impl<'a> TypeLowerer<'a> {
         name: &str,
         pointer: &str,
     ) -> Option<TypeKind> {
-        if let Some(values) = string_enum_values(schema) {
-            if values.len() > 1 || schema.schema_data.extensions.get("x-const").is_none() {
-                return Some(TypeKind::StringEnum(enum_variants(&values)));
-            }
+        if let Some(values) = string_enum_values(schema)
+            && (values.len() > 1 || schema.schema_data.extensions.get("x-const").is_none())
+        {
+            return Some(TypeKind::StringEnum(enum_variants(&values)));
         }
         if let Some(alternatives) = union_alternatives(schema) {
             return match self.scalar_union(schema, alternatives, pointer) {
@@ -1115,40 +1115,36 @@ impl<'a> TypeLowerer<'a> {
             let mut tags = Vec::new();
             let mut payload_has_tag = false;
             if let Some(tag) = &tag {
-                if let Some(discriminator) = &schema.schema_data.discriminator {
-                    if let SchemaView::Ref(reference) = view {
-                        tags.extend(
-                            discriminator
-                                .mapping
-                                .iter()
-                                .filter(|(_, target)| {
-                                    *target == reference
-                                        || component_name(target) == ref_name.as_deref()
-                                })
-                                .map(|(value, _)| value.clone()),
-                        );
+                if let Some(discriminator) = &schema.schema_data.discriminator
+                    && let SchemaView::Ref(reference) = view
+                {
+                    tags.extend(
+                        discriminator
+                            .mapping
+                            .iter()
+                            .filter(|(_, target)| {
+                                *target == reference
+                                    || component_name(target) == ref_name.as_deref()
+                            })
+                            .map(|(value, _)| value.clone()),
+                    );
+                }
+                if let Some((inner, at)) = self.resolve(view, &alternative_pointer)
+                    && let Some(parts) = self.object_parts(inner, &at)
+                    && let Some((_, property, property_pointer)) =
+                        parts.properties.iter().find(|(n, _, _)| n == tag)
+                {
+                    payload_has_tag = true;
+                    if tags.is_empty()
+                        && let Some((property, _)) = self.resolve(*property, property_pointer)
+                    {
+                        tags.extend(string_enum_values(property).unwrap_or_default());
                     }
                 }
-                if let Some((inner, at)) = self.resolve(view, &alternative_pointer) {
-                    if let Some(parts) = self.object_parts(inner, &at) {
-                        if let Some((_, property, property_pointer)) =
-                            parts.properties.iter().find(|(n, _, _)| n == tag)
-                        {
-                            payload_has_tag = true;
-                            if tags.is_empty() {
-                                if let Some((property, _)) =
-                                    self.resolve(*property, property_pointer)
-                                {
-                                    tags.extend(string_enum_values(property).unwrap_or_default());
-                                }
-                            }
-                        }
-                    }
-                }
-                if tags.is_empty() {
-                    if let Some(ref_name) = &ref_name {
-                        tags.push(ref_name.clone());
-                    }
+                if tags.is_empty()
+                    && let Some(ref_name) = &ref_name
+                {
+                    tags.push(ref_name.clone());
                 }
             }
             // An inline alternative is named by its title, else by its shape.
@@ -1457,11 +1453,11 @@ fn refuse_alias_cycles(defs: &mut BTreeMap<String, TypeDef>, diagnostics: &mut D
                     break;
                 }
                 TypeRef::Named(other) => {
-                    if let Some(TypeKind::Alias(next)) = defs.get(other).map(|d| &d.kind) {
-                        if seen.insert(other.clone()) {
-                            through.push(other.clone());
-                            stack.push(next);
-                        }
+                    if let Some(TypeKind::Alias(next)) = defs.get(other).map(|d| &d.kind)
+                        && seen.insert(other.clone())
+                    {
+                        through.push(other.clone());
+                        stack.push(next);
                     }
                 }
                 TypeRef::Vec(inner)
@@ -1587,11 +1583,10 @@ fn fix_union_tags(defs: &mut BTreeMap<String, TypeDef>) {
             .fields
             .iter_mut()
             .find(|field| field.wire_name == tag && field.ty == TypeRef::String)
+            && field.fixed.is_none()
         {
-            if field.fixed.is_none() {
-                field.fixed = Some(value);
-                field.default_getter = None;
-            }
+            field.fixed = Some(value);
+            field.default_getter = None;
         }
     }
 }
