@@ -54,6 +54,12 @@ pub struct Config {
     /// Long-running jobs: the resources that wait for them and their helpers.
     #[serde(default)]
     pub jobs: Vec<JobConfig>,
+    /// Not read from TOML: set to view an older spec through a newer config (the
+    /// spec diff, the semver check of history). A configured method whose operation
+    /// the spec lacks is then left out with a warning instead of refused, since the
+    /// config was written for a spec that added it.
+    #[serde(skip)]
+    pub older_spec: bool,
 }
 
 /// Package metadata for the generated crate's `Cargo.toml`.

@@ -303,6 +303,9 @@ pub struct Param {
     /// A value the spec accepts (its example, or one derived from the schema), for
     /// the docs' examples, the conformance tests and the command-line tool's help.
     pub example: Value,
+    /// JSON pointer of its declaration (the parameter, the body's property or the
+    /// body schema), for the spec diff.
+    pub pointer: String,
 }
 
 /// How a query parameter's value is written (OpenAPI `style` and `explode`).
@@ -644,6 +647,8 @@ pub struct Field {
     /// discriminated union's variant (`"OPENAI_EMBEDDING"`). Constructors fill it in
     /// and no setter exists, so a caller can neither forget nor mistype it.
     pub fixed: Option<String>,
+    /// JSON pointer of the property's schema, for the spec diff.
+    pub pointer: String,
 }
 
 /// One known value of a string enum.

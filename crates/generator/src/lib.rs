@@ -14,6 +14,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
@@ -48,6 +49,17 @@ pub enum GenerateError {
     /// The generator itself failed.
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    /// One side of a spec diff was refused (`old` or `new`).
+    #[error("the {side} spec was refused:\n{diagnostics}")]
+    DiffSide {
+        /// `old` or `new`.
+        side: &'static str,
+        /// Its problems.
+        diagnostics: Diagnostics,
+    },
+    /// The version to count the next one from is not `MAJOR.MINOR.PATCH`.
+    #[error("{0}")]
+    Version(String),
 }
 
 /// How long each phase of one run took.
@@ -141,6 +153,33 @@ pub fn load_and_lower(
         lower::lower(&loaded, config, spec_source)
     })
     .map_err(GenerateError::Spec)
+}
+
+/// Compares two versions of a spec through their models ([`diff`]), both lowered
+/// with `config` viewing them as older specs ([`Config::older_spec`]): the config
+/// may be newer than both (a step of the history), and a method it names that a
+/// side lacks is simply absent there. The version the next one is counted from is
+/// `version`, else the config's.
+///
+/// # Errors
+/// Either spec's problems ([`GenerateError::DiffSide`]), or a version that is not
+/// `MAJOR.MINOR.PATCH`.
+pub fn diff_specs(
+    old: &[u8],
+    new: &[u8],
+    config: &Config,
+    version: Option<&str>,
+) -> Result<diff::Report, GenerateError> {
+    let mut older = config.clone();
+    older.older_spec = true;
+    let side = |side: &'static str, error: GenerateError| match error {
+        GenerateError::Spec(diagnostics) => GenerateError::DiffSide { side, diagnostics },
+        other => other,
+    };
+    let (old_api, _) = load_and_lower(old, "old", &older).map_err(|e| side("old", e))?;
+    let (new_api, _) = load_and_lower(new, "new", &older).map_err(|e| side("new", e))?;
+    let version = version.unwrap_or(&config.package.version);
+    diff::Report::new(diff::diff(&old_api, &new_api), version).map_err(GenerateError::Version)
 }
 
 /// The stack loading and lowering run on: they recurse as deep as the document nests,

@@ -1,6 +1,8 @@
 //! The `generator` command: one spec in, one SDK crate written to a directory.
 //!
-//! Input: `generator <SPEC> --out <DIR> [--cli-out <DIR>] [--config <FILE>] [--name <CRATE>]`.
+//! Input: `generator <SPEC> --out <DIR> [--cli-out <DIR>] [--config <FILE>] [--name <CRATE>]`,
+//! or `generator diff <OLD> <NEW> [--config <FILE>] [--format text|json|markdown]
+//! [--version <VERSION>]` to compare two versions of a spec (printed on stdout).
 //! Output: the SDK crate's files under `--out`, and with `--cli-out` the command-line
 //! tool's crate (which depends on the SDK by a relative path); warnings on stderr;
 //! exit code 0 on success and 1 when the spec is refused, with every problem listed.
@@ -41,9 +43,54 @@ struct Args {
     bench_runs: Option<usize>,
 }
 
+/// Compare two versions of a spec through the SDK generated from them: every
+/// change to the Rust API, whether it breaks, the semver class and the next version.
+///
+/// Run as `generator diff OLD NEW`. Both specs are viewed through one config (the
+/// newer spec's, or newer still): a method it names that one side lacks is absent
+/// from that side.
+#[derive(Debug, Parser)]
+#[command(name = "generator diff")]
+struct DiffArgs {
+    /// The older OpenAPI document.
+    old: PathBuf,
+    /// The newer OpenAPI document.
+    new: PathBuf,
+    /// The generator config (TOML) of the newer spec.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The SDK's current version, which the next one is counted from; defaults to
+    /// the config's `[package] version`.
+    #[arg(long = "version", value_name = "VERSION")]
+    current_version: Option<String>,
+}
+
+/// The report formats of `generator diff` (documented in `docs/SPEC-DIFF.md`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// Lines for a terminal.
+    Text,
+    /// One JSON object.
+    Json,
+    /// A changelog section.
+    Markdown,
+}
+
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(&args) {
+    // `diff` is a subcommand; anything else is a spec to generate from (write
+    // `./diff` for a spec of that name).
+    let result = if std::env::args_os()
+        .nth(1)
+        .is_some_and(|first| first == "diff")
+    {
+        run_diff(&DiffArgs::parse_from(std::env::args_os().skip(1)))
+    } else {
+        run(&Args::parse())
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");
@@ -105,18 +152,54 @@ fn bench(spec: &[u8], source: &str, config: &Config, runs: usize) -> Result<(), 
     Ok(())
 }
 
-fn run(args: &Args) -> Result<(), String> {
-    let spec = std::fs::read(&args.spec)
-        .map_err(|e| format!("cannot read {}: {e}", args.spec.display()))?;
-    let mut config = match &args.config {
+fn read_config(path: Option<&Path>) -> Result<Config, String> {
+    match path {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Config::from_toml(&text)
-                .map_err(|e| format!("invalid config {}: {e}", path.display()))?
+            Config::from_toml(&text).map_err(|e| format!("invalid config {}: {e}", path.display()))
         }
-        None => Config::default(),
+        None => Ok(Config::default()),
+    }
+}
+
+fn run_diff(args: &DiffArgs) -> Result<(), String> {
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
+    let (old, new) = (read(&args.old)?, read(&args.new)?);
+    let config = read_config(args.config.as_deref())?;
+    let report = generator::diff_specs(&old, &new, &config, args.current_version.as_deref())
+        .map_err(|error| match error {
+            GenerateError::DiffSide { side, diagnostics } => {
+                let (bytes, path) = if side == "old" {
+                    (&old, &args.old)
+                } else {
+                    (&new, &args.new)
+                };
+                let shown = path.display().to_string();
+                format!(
+                    "{}{shown}: the spec was refused",
+                    diagnostics.render(&String::from_utf8_lossy(bytes), &shown)
+                )
+            }
+            other => other.to_string(),
+        })?;
+    print!(
+        "{}",
+        match args.format {
+            Format::Text => report.text(),
+            Format::Json => report.json(),
+            Format::Markdown => report.markdown(),
+        }
+    );
+    Ok(())
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let spec = std::fs::read(&args.spec)
+        .map_err(|e| format!("cannot read {}: {e}", args.spec.display()))?;
+    let mut config = read_config(args.config.as_deref())?;
     if let Some(name) = &args.name {
         if !generator::config::valid_package_name(name) {
             return Err(format!(

@@ -68,6 +68,7 @@ impl AdvancedModeTransformConfig {
 ///
 /// The union is discriminated by its `mode` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AdvancedModeTransformConfigChunkingConfig {
     /// Selected by the tag `none`.
     None(crate::types::NoneChunkingConfig),
@@ -277,6 +278,7 @@ impl AdvancedModeTransformConfigChunkingConfig {
 ///
 /// The union is discriminated by its `mode` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AdvancedModeTransformConfigSegmentationConfig {
     /// Selected by the tag `none`.
     None(crate::types::NoneSegmentationConfig),
@@ -1553,6 +1555,7 @@ impl AutoModeConfigurationEntry {
 /// Threshold for full page image detection (0.0-1.0, default 0.8)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryFullPageImageInPageThreshold {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -1610,6 +1613,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryFullPageImageInPageThresh
 /// Confidence threshold for layout element detection
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -1669,6 +1673,7 @@ for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
 /// Trigger if page has more than N charts
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNCharts {
     /// One of the union's alternatives.
     Integer(i64),
@@ -1726,6 +1731,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNChart
 /// Trigger if page has more than N images
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNImages {
     /// One of the union's alternatives.
     Integer(i64),
@@ -1783,6 +1789,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNImage
 /// Trigger if page has more than N layout elements
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
     /// One of the union's alternatives.
     Integer(i64),
@@ -1841,6 +1848,7 @@ for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
 /// Trigger if page has more than N lines
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNLines {
     /// One of the union's alternatives.
     Integer(i64),
@@ -1898,6 +1906,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNLines
 /// Trigger if page has more than N links
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNLinks {
     /// One of the union's alternatives.
     Integer(i64),
@@ -1955,6 +1964,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNLinks
 /// Trigger if page has more than N numeric words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2012,6 +2022,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNNumbe
 /// Trigger if page has more than N% numeric words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2070,6 +2081,7 @@ for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
 /// Trigger if page has more than N tables
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNTables {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2127,6 +2139,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNTable
 /// Trigger if page has more than N words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtLeastNWords {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2184,6 +2197,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNWords
 /// Trigger if page has fewer than N charts
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNCharts {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2241,6 +2255,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNCharts
 /// Trigger if page has fewer than N images
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNImages {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2298,6 +2313,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNImages
 /// Trigger if page has fewer than N layout elements
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2356,6 +2372,7 @@ for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
 /// Trigger if page has fewer than N lines
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNLines {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2413,6 +2430,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNLines 
 /// Trigger if page has fewer than N links
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNLinks {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2470,6 +2488,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNLinks 
 /// Trigger if page has fewer than N numeric words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNNumbers {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2527,6 +2546,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNNumber
 /// Trigger if page has fewer than N% numeric words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2585,6 +2605,7 @@ for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
 /// Trigger if page has fewer than N tables
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNTables {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2642,6 +2663,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNTables
 /// Trigger if page has fewer than N words
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageContainsAtMostNWords {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2699,6 +2721,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNWords 
 /// Trigger if page has more than N characters
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageLongerThanNChars {
     /// One of the union's alternatives.
     Integer(i64),
@@ -2755,6 +2778,7 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryPageLongerThanNChars {
 /// Trigger if page has fewer than N characters
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AutoModeConfigurationEntryPageShorterThanNChars {
     /// One of the union's alternatives.
     Integer(i64),
@@ -3171,6 +3195,7 @@ impl AutoModeParsingConf {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum AutoModeParsingConfSpecializedChartParsing {
     /// `agentic_plus`
     AgenticPlus,
@@ -3258,6 +3283,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoModeParsingConfSpecializedChartParsi
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum AutoModeParsingConfTier {
     /// `fast`
     Fast,
@@ -3358,6 +3384,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoModeParsingConfTier {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum AutoModeParsingConfVersion {
     /// `latest`
     Latest,
@@ -4065,6 +4092,7 @@ impl BatchConfiguration {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchFileStatus {
     /// `pending`
     Pending,
@@ -4494,6 +4522,7 @@ impl BatchJobConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchJobConfigType {
     /// `parse_v2`
     ParseV2,
@@ -4575,6 +4604,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobConfigType {
 /// Job configuration — either a parse or classify config
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BatchJobCreateRequestJobConfig {
     /// One of the union's alternatives.
     BatchParseJobRecordCreate(crate::types::BatchParseJobRecordCreate),
@@ -4746,6 +4776,7 @@ impl BatchJobReference {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchJobReferenceType {
     /// `parse_v2`
     ParseV2,
@@ -5089,6 +5120,7 @@ impl BatchJobResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchJobStatus {
     /// `pending`
     Pending,
@@ -5233,6 +5265,7 @@ impl BatchJobStatusResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchJobType {
     /// `parse`
     Parse,
@@ -8003,6 +8036,7 @@ impl BatchParseJobConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchParseJobConfigImagesToSaveItem {
     /// `screenshot`
     Screenshot,
@@ -8090,6 +8124,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchParseJobConfigImagesToSaveItem {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchParseJobConfigPriority {
     /// `low`
     Low,
@@ -8582,6 +8617,7 @@ impl BatchResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchResponseStatus {
     /// `PENDING`
     Pending,
@@ -8770,6 +8806,7 @@ pub type BatchesGetResponse = crate::types::BatchResponse;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BatchesListParamsStatus {
     /// `PENDING`
     Pending,
@@ -9110,6 +9147,7 @@ pub type BetaDirectoriesFilesUpdateResponse = crate::types::DirectoryFileRespons
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BetaPipelinesFilesListParamsStatusesItem {
     /// `NOT_STARTED`
     NotStarted,
@@ -9217,6 +9255,7 @@ pub type BetaSheetsGetResultRegionResponse = crate::types::PresignedUrl;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BetaSheetsListParamsStatus {
     /// `PENDING`
     Pending,
@@ -9320,6 +9359,7 @@ pub type BetaSplitGetResponse = crate::types::SplitJobResponseBeta;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BetaSplitListParamsStatus {
     /// `pending`
     Pending,
@@ -9419,6 +9459,7 @@ pub type BetaSplitListResponse = crate::types::SplitJobQueryResponseBeta;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BoxAuthMechanism {
     /// `developer_token`
     DeveloperToken,
@@ -9620,6 +9661,7 @@ impl ChatData {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChatEvent {
     /// Selected by the tag `thinking_delta`.
     ThinkingDelta(crate::types::ThinkingDeltaEvent),
@@ -10565,6 +10607,7 @@ impl ClassifyJobResults {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ClassifyListParamsStatus {
     /// `PENDING`
     Pending,
@@ -10664,6 +10707,7 @@ pub type ClassifyListResponse = crate::types::ClassifyV2JobQueryResponse;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ClassifyMode {
     /// `FAST`
     Fast,
@@ -11170,6 +11214,7 @@ impl ClassifyV2JobResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ClassifyV2JobResponseDocumentInputType {
     /// `url`
     Url,
@@ -11257,6 +11302,7 @@ impl<'de> ::serde::Deserialize<'de> for ClassifyV2JobResponseDocumentInputType {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ClassifyV2JobResponseStatus {
     /// `PENDING`
     Pending,
@@ -13183,6 +13229,7 @@ impl CloudJiraDataSourceV2 {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CloudJiraDataSourceV2ApiVersion {
     /// `2`
     V2,
@@ -14972,6 +15019,7 @@ impl CohereEmbeddingConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CompositeRetrievalMode {
     /// `routing`
     Routing,
@@ -15289,6 +15337,7 @@ impl CompositeRetrievedTextNodeWithScore {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ConfigurableDataSinkNames {
     /// `PINECONE`
     Pinecone,
@@ -15396,6 +15445,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurableDataSinkNames {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ConfigurableDataSourceNames {
     /// `S3`
     S3,
@@ -15568,6 +15618,7 @@ impl ConfigurationCreateRequest {
 ///
 /// The union is discriminated by its `product_type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigurationCreateRequestParameters {
     /// Selected by the tag `split_v1`.
     SplitV1(crate::types::SplitV1Parameters),
@@ -16235,6 +16286,7 @@ impl ConfigurationResponse {
 ///
 /// The union is discriminated by its `product_type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigurationResponseParameters {
     /// Selected by the tag `split_v1`.
     SplitV1(crate::types::SplitV1Parameters),
@@ -16724,6 +16776,7 @@ impl ConfigurationResponseParameters {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ConfigurationResponseProductType {
     /// `split_v1`
     SplitV1,
@@ -16826,6 +16879,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurationResponseProductType {
 ///
 /// The union is discriminated by its `product_type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigurationUpdateRequestParameters {
     /// Selected by the tag `split_v1`.
     SplitV1(crate::types::SplitV1Parameters),
@@ -17015,6 +17069,7 @@ pub type ConfigurationsCreateResponse = crate::types::ConfigurationResponse;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ConfigurationsListParamsProductTypeItem {
     /// `split_v1`
     SplitV1,
@@ -17232,6 +17287,7 @@ impl DataSink {
 /// Component that implements the data sink
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSinkComponent {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -17790,6 +17846,7 @@ impl DataSinkCreate {
 /// Component that implements the data sink
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSinkCreateComponent {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -17935,6 +17992,7 @@ impl From<crate::types::CloudAstraDBVectorStore> for DataSinkCreateComponent {
 /// Component that implements the data sink
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSinkUpdateComponent {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -18244,6 +18302,7 @@ impl DataSource {
 /// Component that implements the data source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSourceComponent {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -18989,6 +19048,7 @@ impl DataSourceComponent {
 /// Component that implements the data source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSourceCreateComponent {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -19203,6 +19263,7 @@ impl From<crate::types::CloudBoxDataSource> for DataSourceCreateComponent {
 /// The `DataSourceCreateCustomMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSourceCreateCustomMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -19303,6 +19364,7 @@ impl From<bool> for DataSourceCreateCustomMetadataValue {
 /// The `DataSourceCustomMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSourceCustomMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -19436,6 +19498,7 @@ impl DataSourceReaderVersionMetadata {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DataSourceReaderVersionMetadataReaderVersion {
     /// `1.0`
     V1_0,
@@ -19561,6 +19624,7 @@ impl DataSourceSyncRequest {
 /// Component that implements the data source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSourceUpdateComponent {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -19775,6 +19839,7 @@ impl From<crate::types::CloudBoxDataSource> for DataSourceUpdateComponent {
 /// The `DataSourceUpdateCustomMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataSourceUpdateCustomMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -19926,6 +19991,7 @@ pub type DirectoriesGetResponse = crate::types::DirectoryResponse;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DirectoriesListParamsType {
     /// `user`
     User,
@@ -20013,6 +20079,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoriesListParamsType {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DirectoriesListParamsTypesItem {
     /// `user`
     User,
@@ -20104,6 +20171,7 @@ pub type DirectoriesUpdateResponse = crate::types::DirectoryResponse;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DirectoryCreateRequestType {
     /// `user`
     User,
@@ -20668,6 +20736,7 @@ impl DirectoryResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DirectoryResponseType {
     /// `user`
     User,
@@ -20755,6 +20824,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryResponseType {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DocumentChunkMode {
     /// `PAGE`
     Page,
@@ -20948,6 +21018,7 @@ pub type DocumentsGetStatusResponse = crate::types::ManagedIngestionStatusRespon
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DocumentsListParamsStatusRefreshPolicy {
     /// `cached`
     Cached,
@@ -21032,6 +21103,7 @@ pub type DocumentsListResponse = crate::types::PaginatedListCloudDocumentsRespon
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DocumentsListUnpaginatedParamsStatusRefreshPolicy {
     /// `cached`
     Cached,
@@ -21242,6 +21314,7 @@ impl EmbeddingModelConfig {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EmbeddingModelConfigCreateEmbeddingConfig {
     /// Selected by the tag `AZURE_EMBEDDING`.
     AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
@@ -21472,6 +21545,7 @@ for EmbeddingModelConfigCreateEmbeddingConfig {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EmbeddingModelConfigEmbeddingConfig {
     /// Selected by the tag `AZURE_EMBEDDING`.
     AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
@@ -21698,6 +21772,7 @@ impl From<crate::types::BedrockEmbeddingConfig> for EmbeddingModelConfigEmbeddin
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EmbeddingModelConfigUpdateEmbeddingConfig {
     /// Selected by the tag `AZURE_EMBEDDING`.
     AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
@@ -22076,6 +22151,7 @@ impl ExtractAgent {
 /// The schema of the data.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractAgentCreateDataSchema {
     /// One of the union's alternatives.
     Object(
@@ -22143,6 +22219,7 @@ impl From<String> for ExtractAgentCreateDataSchema {
 /// The `ExtractAgentCreateDataSchemaObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractAgentCreateDataSchemaObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -22243,6 +22320,7 @@ impl From<bool> for ExtractAgentCreateDataSchemaObjectValue {
 /// The `ExtractAgentDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractAgentDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -22343,6 +22421,7 @@ impl From<bool> for ExtractAgentDataSchemaValue {
 /// The schema of the data
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractAgentUpdateDataSchema {
     /// One of the union's alternatives.
     Object(
@@ -22410,6 +22489,7 @@ impl From<String> for ExtractAgentUpdateDataSchema {
 /// The `ExtractAgentUpdateDataSchemaObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractAgentUpdateDataSchemaObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -22793,6 +22873,7 @@ impl ExtractConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractConfigPriority {
     /// `low`
     Low,
@@ -23160,6 +23241,7 @@ impl ExtractConfiguration {
 /// The `ExtractConfigurationDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractConfigurationDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -23261,6 +23343,7 @@ impl From<bool> for ExtractConfigurationDataSchemaValue {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractConfigurationExtractionTarget {
     /// `per_doc`
     PerDoc,
@@ -23348,6 +23431,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractConfigurationExtractionTarget {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractConfigurationTier {
     /// `cost_effective`
     CostEffective,
@@ -23545,6 +23629,7 @@ impl ExtractJob {
 /// The data schema to override the extraction agent's data schema with
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractJobCreateBatchDataSchemaOverride {
     /// One of the union's alternatives.
     Object(
@@ -23612,6 +23697,7 @@ impl From<String> for ExtractJobCreateBatchDataSchemaOverride {
 /// The `ExtractJobCreateBatchDataSchemaOverrideObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractJobCreateBatchDataSchemaOverrideObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -23714,6 +23800,7 @@ impl From<bool> for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
 /// The data schema to override the extraction agent's data schema with
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractJobCreateDataSchemaOverride {
     /// One of the union's alternatives.
     Object(
@@ -23781,6 +23868,7 @@ impl From<String> for ExtractJobCreateDataSchemaOverride {
 /// The `ExtractJobCreateDataSchemaOverrideObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractJobCreateDataSchemaOverrideObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -23882,6 +23970,7 @@ impl From<bool> for ExtractJobCreateDataSchemaOverrideObjectValue {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractJobCreatePriority {
     /// `low`
     Low,
@@ -24034,6 +24123,7 @@ impl ExtractJobMetadata {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractJobStatus {
     /// `PENDING`
     Pending,
@@ -24173,6 +24263,7 @@ impl ExtractJobUsage {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractListParamsStatus {
     /// `PENDING`
     Pending,
@@ -24277,6 +24368,7 @@ pub type ExtractListResponse = crate::types::ExtractV2JobQueryResponse;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractMode {
     /// `FAST`
     Fast,
@@ -24369,6 +24461,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractMode {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractModels {
     /// `openai-gpt-4-1`
     OpenaiGpt4_1,
@@ -24575,6 +24668,7 @@ impl ExtractResultset {
 /// The data extracted from the file
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractResultsetData {
     /// One of the union's alternatives.
     Object(
@@ -24670,6 +24764,7 @@ impl From<
 /// The `ExtractResultsetDataArrayItemValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractResultsetDataArrayItemValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -24770,6 +24865,7 @@ impl From<bool> for ExtractResultsetDataArrayItemValue {
 /// The `ExtractResultsetDataObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractResultsetDataObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -24870,6 +24966,7 @@ impl From<bool> for ExtractResultsetDataObjectValue {
 /// The `ExtractResultsetExtractionMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractResultsetExtractionMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -25213,6 +25310,7 @@ impl ExtractRun {
 /// The data extracted from the file
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractRunData {
     /// One of the union's alternatives.
     Object(
@@ -25305,6 +25403,7 @@ impl From<
 /// The `ExtractRunDataArrayItemValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractRunDataArrayItemValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -25405,6 +25504,7 @@ impl From<bool> for ExtractRunDataArrayItemValue {
 /// The `ExtractRunDataObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractRunDataObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -25504,6 +25604,7 @@ impl From<bool> for ExtractRunDataObjectValue {
 /// The `ExtractRunDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractRunDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -25603,6 +25704,7 @@ impl From<bool> for ExtractRunDataSchemaValue {
 /// The `ExtractRunExtractionMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractRunExtractionMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -25703,6 +25805,7 @@ impl From<bool> for ExtractRunExtractionMetadataValue {
 /// Optional schema to validate, refine, or extend during generation
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractSchemaGenerateRequestDataSchema {
     /// One of the union's alternatives.
     Object(
@@ -25770,6 +25873,7 @@ impl From<String> for ExtractSchemaGenerateRequestDataSchema {
 /// The `ExtractSchemaGenerateRequestDataSchemaObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractSchemaGenerateRequestDataSchemaObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -25916,6 +26020,7 @@ impl ExtractSchemaGenerateResponse {
 /// The `ExtractSchemaGenerateResponseDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractSchemaGenerateResponseDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -26016,6 +26121,7 @@ impl From<bool> for ExtractSchemaGenerateResponseDataSchemaValue {
 /// Data Schema
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractSchemaValidateRequestDataSchema {
     /// One of the union's alternatives.
     Object(
@@ -26083,6 +26189,7 @@ impl From<String> for ExtractSchemaValidateRequestDataSchema {
 /// The `ExtractSchemaValidateRequestDataSchemaObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractSchemaValidateRequestDataSchemaObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -26229,6 +26336,7 @@ impl ExtractSchemaValidateResponse {
 /// The `ExtractSchemaValidateResponseDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractSchemaValidateResponseDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -26330,6 +26438,7 @@ impl From<bool> for ExtractSchemaValidateResponseDataSchemaValue {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractState {
     /// `CREATED`
     Created,
@@ -26421,6 +26530,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractState {
 /// The schema of the data to extract
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractStatelessRequestDataSchema {
     /// One of the union's alternatives.
     Object(
@@ -26488,6 +26598,7 @@ impl From<String> for ExtractStatelessRequestDataSchema {
 /// The `ExtractStatelessRequestDataSchemaObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractStatelessRequestDataSchemaObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -26589,6 +26700,7 @@ impl From<bool> for ExtractStatelessRequestDataSchemaObjectValue {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractTarget {
     /// `PER_DOC`
     PerDoc,
@@ -26947,6 +27059,7 @@ impl ExtractV2Job {
 /// Extracted data conforming to the data_schema. Returns a single object for per_doc, or an array for per_page / per_table_row.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractV2JobExtractResult {
     /// One of the union's alternatives.
     Object(
@@ -27042,6 +27155,7 @@ impl From<
 /// The `ExtractV2JobExtractResultArrayItemValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractV2JobExtractResultArrayItemValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -27142,6 +27256,7 @@ impl From<bool> for ExtractV2JobExtractResultArrayItemValue {
 /// The `ExtractV2JobExtractResultObjectValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractV2JobExtractResultObjectValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -27615,6 +27730,7 @@ impl ExtractV2Parameters {
 /// The `ExtractV2ParametersDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractV2ParametersDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -27716,6 +27832,7 @@ impl From<bool> for ExtractV2ParametersDataSchemaValue {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractV2ParametersExtractionTarget {
     /// `per_doc`
     PerDoc,
@@ -27803,6 +27920,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersExtractionTarget {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExtractV2ParametersTier {
     /// `cost_effective`
     CostEffective,
@@ -27889,6 +28007,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersTier {
 /// The `ExtractV2SchemaGenerateRequestDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractV2SchemaGenerateRequestDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -27989,6 +28108,7 @@ impl From<bool> for ExtractV2SchemaGenerateRequestDataSchemaValue {
 /// The `ExtractV2SchemaValidateRequestDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractV2SchemaValidateRequestDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -28133,6 +28253,7 @@ impl ExtractV2SchemaValidateResponse {
 /// The `ExtractV2SchemaValidateResponseDataSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractV2SchemaValidateResponseDataSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -28333,6 +28454,7 @@ impl ExtractedFieldMetadata {
 /// The `ExtractedFieldMetadataDocumentMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractedFieldMetadataDocumentMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -28433,6 +28555,7 @@ impl From<bool> for ExtractedFieldMetadataDocumentMetadataValue {
 /// The `ExtractedFieldMetadataPageMetadataItemValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractedFieldMetadataPageMetadataItemValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -28533,6 +28656,7 @@ impl From<bool> for ExtractedFieldMetadataPageMetadataItemValue {
 /// The `ExtractedFieldMetadataRowMetadataItemValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtractedFieldMetadataRowMetadataItemValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -28730,6 +28854,7 @@ pub type ExtractionRunResponse = crate::types::ExtractJob;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum FailPageMode {
     /// `raw_text`
     RawText,
@@ -29945,6 +30070,7 @@ impl FileGrepResult {
 /// The `FilePermissionInfoValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilePermissionInfoValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -30141,6 +30267,7 @@ impl FileReadResult {
 /// The `FileResourceInfoValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FileResourceInfoValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -30411,6 +30538,7 @@ pub type FilesUploadResponse = crate::types::DirectoryFileResponse;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum FilterCondition {
     /// `and`
     And,
@@ -30623,6 +30751,7 @@ impl FilterOperation {
 /// Eq
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterOperationEq {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -30693,6 +30822,7 @@ impl ::std::fmt::Display for FilterOperationEq {
 /// The `FilterOperationExcludesItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterOperationExcludesItem {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -30763,6 +30893,7 @@ impl ::std::fmt::Display for FilterOperationExcludesItem {
 /// Gt
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterOperationGt {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -30833,6 +30964,7 @@ impl ::std::fmt::Display for FilterOperationGt {
 /// Gte
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterOperationGte {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -30903,6 +31035,7 @@ impl ::std::fmt::Display for FilterOperationGte {
 /// The `FilterOperationIncludesItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterOperationIncludesItem {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -30973,6 +31106,7 @@ impl ::std::fmt::Display for FilterOperationIncludesItem {
 /// Lt
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterOperationLt {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -31043,6 +31177,7 @@ impl ::std::fmt::Display for FilterOperationLt {
 /// Lte
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterOperationLte {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -31113,6 +31248,7 @@ impl ::std::fmt::Display for FilterOperationLte {
 /// Ne
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterOperationNe {
     /// One of the union's alternatives.
     Number(crate::Number),
@@ -31184,6 +31320,7 @@ impl ::std::fmt::Display for FilterOperationNe {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum FilterOperator {
     /// `==`
     Eq,
@@ -31396,6 +31533,7 @@ impl FooterItem {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FooterItemItemsItem {
     /// Selected by the tag `text`.
     Text(crate::types::TextItem),
@@ -31896,6 +32034,7 @@ impl FormField {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum FormFieldField {
     /// `text`
     Text,
@@ -31992,6 +32131,7 @@ impl<'de> ::serde::Deserialize<'de> for FormFieldField {
 /// Entered content: verbatim text for text fields, or a boolean for checkbox (checked) and signature (signed). Absent on blank text fields and on select groups
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FormFieldValue {
     /// One of the union's alternatives.
     String(String),
@@ -32049,6 +32189,7 @@ impl ::std::fmt::Display for FormFieldValue {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FormFieldValueItemsItem {
     /// Selected by the tag `section`.
     Section(crate::types::FormSection),
@@ -32224,6 +32365,7 @@ impl FormFieldValueItemsItem {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FormJsonItem {
     /// Selected by the tag `section`.
     Section(crate::types::FormSection),
@@ -32460,6 +32602,7 @@ impl FormListItem {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FormListItemItemsItem {
     /// Selected by the tag `text`.
     Text(crate::types::FormListTextItem),
@@ -32687,6 +32830,7 @@ impl FormSection {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FormSectionItemsItem {
     /// Selected by the tag `section`.
     Section(crate::types::FormSection),
@@ -33012,6 +33156,7 @@ impl FormTableCellItems {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FormTableCellItemsItemsItem {
     /// Selected by the tag `section`.
     Section(crate::types::FormSection),
@@ -33186,6 +33331,7 @@ impl FormTableCellItemsItemsItem {
 /// The `FormTableRowsItemItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FormTableRowsItemItem {
     /// One of the union's alternatives.
     String(String),
@@ -33374,6 +33520,7 @@ impl FormsResultPage {
 /// The `FormsResultPagesItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FormsResultPagesItem {
     /// One of the union's alternatives.
     FormsResultPage(crate::types::FormsResultPage),
@@ -33790,6 +33937,7 @@ impl HeaderItem {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HeaderItemItemsItem {
     /// Selected by the tag `text`.
     Text(crate::types::TextItem),
@@ -34427,6 +34575,7 @@ impl HuggingFaceInferenceAPIEmbeddingConfig {
 /// Hugging Face token. Will default to the locally saved token. Pass token=False if you don’t want to send your token to the server.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum HuggingFaceInferenceAPIEmbeddingToken {
     /// One of the union's alternatives.
     String(String),
@@ -34782,6 +34931,7 @@ impl ImageMetadataBBox {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ImageMetadataCategory {
     /// `screenshot`
     Screenshot,
@@ -34928,6 +35078,7 @@ pub type ImagesListPageScreenshotsResponse = Vec<crate::types::PageScreenshotMet
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum IndexCreateRequestVectorTarget {
     /// `DEFAULT`
     Default,
@@ -35686,6 +35837,7 @@ impl JobDataPointResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum JobDataPointsListParamsJobType {
     /// `extract`
     Extract,
@@ -35900,6 +36052,7 @@ impl JobMetadata {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum JobNameMapping {
     /// `MANAGED_INGESTION`
     ManagedIngestion,
@@ -36440,6 +36593,7 @@ impl ListItem {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListItemItemsItem {
     /// Selected by the tag `text`.
     Text(crate::types::TextItem),
@@ -37207,6 +37361,7 @@ impl LlamaParseOutputOptions {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LlamaParseOutputOptionsGranularBboxesItem {
     /// `cell`
     Cell,
@@ -37294,6 +37449,7 @@ impl<'de> ::serde::Deserialize<'de> for LlamaParseOutputOptionsGranularBboxesIte
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LlamaParseOutputOptionsImagesToSaveItem {
     /// `screenshot`
     Screenshot,
@@ -39996,6 +40152,7 @@ impl LlamaParseParameters {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LlamaParseParametersImagesToSaveItem {
     /// `screenshot`
     Screenshot,
@@ -40083,6 +40240,7 @@ impl<'de> ::serde::Deserialize<'de> for LlamaParseParametersImagesToSaveItem {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LlamaParseParametersPriority {
     /// `low`
     Low,
@@ -40424,6 +40582,7 @@ impl LlamaParseProcessingOptions {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LlamaParseProcessingOptionsForms {
     /// `default`
     Default,
@@ -40506,6 +40665,7 @@ impl<'de> ::serde::Deserialize<'de> for LlamaParseProcessingOptionsForms {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LlamaParseProcessingOptionsSpecializedChartParsing {
     /// `agentic_plus`
     AgenticPlus,
@@ -40705,6 +40865,7 @@ impl LlamaParseSpreadsheetOptions {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LlamaParseSupportedFileExtensions {
     /// `.pdf`
     Pdf,
@@ -41766,6 +41927,7 @@ impl LlamaParseWebhookConfiguration {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LlamaParseWebhookConfigurationWebhookOutputFormat {
     /// `string`
     String,
@@ -41849,6 +42011,7 @@ for LlamaParseWebhookConfigurationWebhookOutputFormat {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ManagedIngestionStatus {
     /// `NOT_STARTED`
     NotStarted,
@@ -42286,6 +42449,7 @@ impl MarkdownResultPage {
 /// The `MarkdownResultPagesItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MarkdownResultPagesItem {
     /// One of the union's alternatives.
     MarkdownResultPage(crate::types::MarkdownResultPage),
@@ -42446,6 +42610,7 @@ impl MessageAnnotation {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum MessageRole {
     /// `system`
     System,
@@ -42632,6 +42797,7 @@ impl MetadataFilter {
 /// Value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MetadataFilterValue {
     /// One of the union's alternatives.
     Integer(i64),
@@ -42797,6 +42963,7 @@ impl MetadataFilters {
 /// The `MetadataFiltersFiltersItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MetadataFiltersFiltersItem {
     /// One of the union's alternatives.
     MetadataFilter(crate::types::MetadataFilter),
@@ -43065,6 +43232,7 @@ impl MetadataResultPage {
 /// The `MetadataScalarValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MetadataScalarValue {
     /// One of the union's alternatives.
     String(String),
@@ -43149,6 +43317,7 @@ impl ::std::fmt::Display for MetadataScalarValue {
 /// The `MetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MetadataValue {
     /// One of the union's alternatives.
     MetadataScalarValue(crate::types::MetadataScalarValue),
@@ -43327,6 +43496,7 @@ impl NumericRangeFilter {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum NumericRangeFilterOperator {
     /// `eq`
     Eq,
@@ -43438,6 +43608,7 @@ impl<'de> ::serde::Deserialize<'de> for NumericRangeFilterOperator {
 /// Value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum NumericRangeFilterValue {
     /// One of the union's alternatives.
     Integer(i64),
@@ -43499,6 +43670,7 @@ impl From<Vec<crate::Number>> for NumericRangeFilterValue {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ObjectType {
     /// `1`
     V1,
@@ -44149,6 +44321,7 @@ pub type OrganizationsListResponse = Vec<crate::types::Organization>;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PGVectorDistanceMethod {
     /// `l2`
     L2,
@@ -44353,6 +44526,7 @@ impl PGVectorHNSWSettings {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PGVectorVectorType {
     /// `vector`
     Vector,
@@ -45254,6 +45428,7 @@ impl ParseJobResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseJobResponseStatus {
     /// `PENDING`
     Pending,
@@ -45351,6 +45526,7 @@ impl<'de> ::serde::Deserialize<'de> for ParseJobResponseStatus {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParsePlanLevel {
     /// `DEFAULT`
     Default,
@@ -45757,6 +45933,7 @@ impl ParseRequestConfiguration {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseRequestConfigurationTier {
     /// `fast`
     Fast,
@@ -45857,6 +46034,7 @@ impl<'de> ::serde::Deserialize<'de> for ParseRequestConfigurationTier {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseRequestConfigurationVersion {
     /// `latest`
     Latest,
@@ -46417,6 +46595,7 @@ impl ParseV2Parameters {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseV2ParametersTier {
     /// `fast`
     Fast,
@@ -46517,6 +46696,7 @@ impl<'de> ::serde::Deserialize<'de> for ParseV2ParametersTier {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseV2ParametersVersion {
     /// `latest`
     Latest,
@@ -46694,6 +46874,7 @@ impl ParseVersionsResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseVersionsResponseAgenticItem {
     /// `2026-08-19`
     V2026_08_19,
@@ -46981,6 +47162,7 @@ impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseAgenticItem {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseVersionsResponseAgenticPlusItem {
     /// `2026-08-19`
     V2026_08_19,
@@ -47253,6 +47435,7 @@ impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseAgenticPlusItem {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseVersionsResponseCostEffectiveItem {
     /// `2026-08-19`
     V2026_08_19,
@@ -47400,6 +47583,7 @@ impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseCostEffectiveItem {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParseVersionsResponseFastItem {
     /// `2026-06-15`
     V2026_06_15,
@@ -47482,6 +47666,7 @@ impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseFastItem {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParserLanguages {
     /// `af`
     Af,
@@ -48223,6 +48408,7 @@ impl ParsingJobTextResult {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParsingListParamsStatus {
     /// `PENDING`
     Pending,
@@ -48324,6 +48510,7 @@ pub type ParsingListVersionsResponse = crate::types::ParseVersionsResponse;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ParsingMode {
     /// `parse_page_without_llm`
     ParsePageWithoutLlm,
@@ -48834,6 +49021,7 @@ impl PipelineConfigurationHashes {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PipelineCreateEmbeddingConfig {
     /// Selected by the tag `AZURE_EMBEDDING`.
     AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
@@ -49058,6 +49246,7 @@ impl From<crate::types::BedrockEmbeddingConfig> for PipelineCreateEmbeddingConfi
 ///
 /// The union is discriminated by its `mode` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PipelineCreateTransformConfig {
     /// Selected by the tag `auto`.
     Auto(crate::types::AutoTransformConfig),
@@ -49391,6 +49580,7 @@ impl PipelineDataSource {
 /// Component that implements the data source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineDataSourceComponent {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -50183,6 +50373,7 @@ impl PipelineDataSourceCreate {
 /// The `PipelineDataSourceCustomMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineDataSourceCustomMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -50284,6 +50475,7 @@ impl From<bool> for PipelineDataSourceCustomMetadataValue {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PipelineDataSourceStatus {
     /// `NOT_STARTED`
     NotStarted,
@@ -50381,6 +50573,7 @@ impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceStatus {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PipelineEmbeddingConfig {
     /// Selected by the tag `MANAGED_OPENAI_EMBEDDING`.
     ManagedOpenaiEmbedding(crate::types::ManagedOpenAIEmbeddingConfig),
@@ -50986,6 +51179,7 @@ impl PipelineFile {
 /// The `PipelineFileConfigHashValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFileConfigHashValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -51143,6 +51337,7 @@ impl PipelineFileCreate {
 /// The `PipelineFileCreateCustomMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFileCreateCustomMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -51243,6 +51438,7 @@ impl From<bool> for PipelineFileCreateCustomMetadataValue {
 /// The `PipelineFileCustomMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFileCustomMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -51410,6 +51606,7 @@ impl PipelineFileListResponse {
 /// The `PipelineFilePermissionInfoValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFilePermissionInfoValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -51510,6 +51707,7 @@ impl From<bool> for PipelineFilePermissionInfoValue {
 /// The `PipelineFileResourceInfoValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFileResourceInfoValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -51925,6 +52123,7 @@ impl PipelineFileResponse {
 /// The `PipelineFileResponseCustomMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFileResponseCustomMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -52025,6 +52224,7 @@ impl From<bool> for PipelineFileResponseCustomMetadataValue {
 /// The `PipelineFileResponsePermissionInfoValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFileResponsePermissionInfoValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -52125,6 +52325,7 @@ impl From<bool> for PipelineFileResponsePermissionInfoValue {
 /// The `PipelineFileResponseResourceInfoValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFileResponseResourceInfoValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -52226,6 +52427,7 @@ impl From<bool> for PipelineFileResponseResourceInfoValue {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PipelineFileResponseStatus {
     /// `NOT_STARTED`
     NotStarted,
@@ -52323,6 +52525,7 @@ impl<'de> ::serde::Deserialize<'de> for PipelineFileResponseStatus {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PipelineFileStatus {
     /// `NOT_STARTED`
     NotStarted,
@@ -52419,6 +52622,7 @@ impl<'de> ::serde::Deserialize<'de> for PipelineFileStatus {
 /// The `PipelineFileUpdateCustomMetadataValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PipelineFileUpdateCustomMetadataValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -52560,6 +52764,7 @@ impl PipelineMetadataConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PipelineStatus {
     /// `CREATED`
     Created,
@@ -52642,6 +52847,7 @@ impl<'de> ::serde::Deserialize<'de> for PipelineStatus {
 ///
 /// The union is discriminated by its `mode` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PipelineTransformConfig {
     /// Selected by the tag `auto`.
     Auto(crate::types::AutoTransformConfig),
@@ -52761,6 +52967,7 @@ impl PipelineTransformConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PipelineType {
     /// `PLAYGROUND`
     Playground,
@@ -52843,6 +53050,7 @@ impl<'de> ::serde::Deserialize<'de> for PipelineType {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PipelineUpdateEmbeddingConfig {
     /// Selected by the tag `AZURE_EMBEDDING`.
     AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
@@ -53067,6 +53275,7 @@ impl From<crate::types::BedrockEmbeddingConfig> for PipelineUpdateEmbeddingConfi
 ///
 /// The union is discriminated by its `mode` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PipelineUpdateTransformConfig {
     /// Selected by the tag `auto`.
     Auto(crate::types::AutoTransformConfig),
@@ -53158,6 +53367,7 @@ pub type PipelinesFilesCreateResponse = Vec<crate::types::PipelineFile>;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PipelinesFilesListParamsStatusesItem {
     /// `NOT_STARTED`
     NotStarted,
@@ -53411,6 +53621,7 @@ impl PlaygroundSession {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Pooling {
     /// `cls`
     Cls,
@@ -53796,6 +54007,7 @@ impl PresetRetrievalParams {
 /// The `PresetRetrievalParamsSearchFiltersInferenceSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PresetRetrievalParamsSearchFiltersInferenceSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -54070,6 +54282,7 @@ impl ProcessingResult {
 /// Job configuration used for processing
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ProcessingResultJobConfig {
     /// One of the union's alternatives.
     BatchParseJobRecordCreate(crate::types::BatchParseJobRecordCreate),
@@ -54560,6 +54773,7 @@ pub type ProjectsListResponse = Vec<crate::types::Project>;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PublicModelName {
     /// `openai-gpt-4o`
     OpenaiGpt4o,
@@ -54801,6 +55015,7 @@ impl ReRankConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ReRankerType {
     /// `system_default`
     SystemDefault,
@@ -55105,6 +55320,7 @@ pub type RetrievalGrepResponse = crate::types::FileGrepResult;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum RetrievalMode {
     /// `chunks`
     Chunks,
@@ -55196,6 +55412,7 @@ impl<'de> ::serde::Deserialize<'de> for RetrievalMode {
 /// The `RetrievalParamsSearchFiltersInferenceSchemaValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RetrievalParamsSearchFiltersInferenceSchemaValue {
     /// One of the union's alternatives.
     Object(::serde_json::Map<String, ::serde_json::Value>),
@@ -55393,6 +55610,7 @@ pub type RetrievalRetrieveResponse = crate::types::RetrieveResult;
 /// The `RetrieveParamsCustomFiltersValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RetrieveParamsCustomFiltersValue {
     /// One of the union's alternatives.
     ValueFilter(crate::types::ValueFilter),
@@ -56081,6 +56299,7 @@ impl RevisionTargetSpan {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum RevisionType {
     /// `comment`
     Comment,
@@ -56512,6 +56731,7 @@ pub type SheetsGetResultRegionResponse = crate::types::PresignedUrl;
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SheetsListParamsStatus {
     /// `PENDING`
     Pending,
@@ -56665,6 +56885,7 @@ impl SparseModelConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SparseModelType {
     /// `splade`
     Splade,
@@ -57408,6 +57629,7 @@ impl SplitJobResponseBeta {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SplitJobResponseDocumentInputType {
     /// `url`
     Url,
@@ -57495,6 +57717,7 @@ impl<'de> ::serde::Deserialize<'de> for SplitJobResponseDocumentInputType {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SplitListParamsStatus {
     /// `pending`
     Pending,
@@ -57716,6 +57939,7 @@ impl SplitStrategy {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SplitStrategyAllowUncategorized {
     /// `include`
     Include,
@@ -58206,6 +58430,7 @@ impl SpreadsheetJobQueryResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SpreadsheetJobStatus {
     /// `PENDING`
     Pending,
@@ -58475,6 +58700,7 @@ impl SpreadsheetParsingConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SpreadsheetParsingConfigTableMergeSensitivity {
     /// `strong`
     Strong,
@@ -58557,6 +58783,7 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetParsingConfigTableMergeSensit
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SpreadsheetParsingConfigTier {
     /// `cost_effective`
     CostEffective,
@@ -58639,6 +58866,7 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetParsingConfigTier {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SpreadsheetResultType {
     /// `table`
     Table,
@@ -58919,6 +59147,7 @@ impl SpreadsheetV1Parameters {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SpreadsheetV1ParametersTableMergeSensitivity {
     /// `strong`
     Strong,
@@ -59001,6 +59230,7 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetV1ParametersTableMergeSensiti
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SpreadsheetV1ParametersTier {
     /// `cost_effective`
     CostEffective,
@@ -59212,6 +59442,7 @@ impl StaticFields {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum StatusEnum {
     /// `PENDING`
     Pending,
@@ -59415,6 +59646,7 @@ impl StringFilter {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum StringFilterOperator {
     /// `eq`
     Eq,
@@ -59526,6 +59758,7 @@ impl<'de> ::serde::Deserialize<'de> for StringFilterOperator {
 /// Value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum StringFilterValue {
     /// One of the union's alternatives.
     String(String),
@@ -59720,6 +59953,7 @@ impl StructuredResultPage {
 ///
 /// The union is discriminated by its `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StructuredResultPageItemsItem {
     /// Selected by the tag `text`.
     Text(crate::types::TextItem),
@@ -60068,6 +60302,7 @@ impl StructuredResultPageItemsItem {
 /// The `StructuredResultPagesItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum StructuredResultPagesItem {
     /// One of the union's alternatives.
     StructuredResultPage(crate::types::StructuredResultPage),
@@ -60180,6 +60415,7 @@ impl StructuredResultPagesItem {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SupportedLLMModelNames {
     /// `GPT_4O`
     Gpt4o,
@@ -60463,6 +60699,7 @@ impl TableItem {
 /// The `TableItemRowsItemItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TableItemRowsItemItem {
     /// One of the union's alternatives.
     String(String),
@@ -60894,6 +61131,7 @@ impl TextNode {
 /// The `TextNodeRelationshipsValue` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TextNodeRelationshipsValue {
     /// One of the union's alternatives.
     RelatedNodeInfo(crate::types::RelatedNodeInfo),
@@ -61795,6 +62033,7 @@ impl UsageMetricAggregateResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UsageMetricAggregateResponseGroupByItem {
     /// `day`
     Day,
@@ -61887,6 +62126,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageMetricAggregateResponseGroupByItem 
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UsageMetricEventType {
     /// `pages_indexed`
     PagesIndexed,
@@ -62181,6 +62421,7 @@ impl UsageMetricQueryResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UsageMetricsAggregateParamsGroupByItem {
     /// `day`
     Day,
@@ -62427,6 +62668,7 @@ impl ValidationError {
 /// The `ValidationErrorLocItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ValidationErrorLocItem {
     /// One of the union's alternatives.
     String(String),
@@ -62529,6 +62771,7 @@ impl ValueFilter {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ValueFilterOperator {
     /// `eq`
     Eq,
@@ -62640,6 +62883,7 @@ impl<'de> ::serde::Deserialize<'de> for ValueFilterOperator {
 /// Value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ValueFilterValue {
     /// One of the union's alternatives.
     String(String),
@@ -62730,6 +62974,7 @@ impl From<Vec<crate::types::ValueFilterValueArrayItem>> for ValueFilterValue {
 /// The `ValueFilterValueArrayItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ValueFilterValueArrayItem {
     /// One of the union's alternatives.
     String(String),
@@ -62990,6 +63235,7 @@ impl VerifyConfiguration {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum VerifyConfigurationTier {
     /// `fast`
     Fast,
@@ -63651,6 +63897,7 @@ impl VerifyJobResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum VerifyJobResponseDocumentInputType {
     /// `url`
     Url,
@@ -63738,6 +63985,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyJobResponseDocumentInputType {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum VerifyJobResponseStatus {
     /// `PENDING`
     Pending,
@@ -63835,6 +64083,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyJobResponseStatus {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum VerifyListParamsStatus {
     /// `PENDING`
     Pending,
@@ -64295,6 +64544,7 @@ impl VerifyResult {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum VerifyResultVerdict {
     /// `AUTHENTIC`
     Authentic,
@@ -64517,6 +64767,7 @@ impl VertexAIEmbeddingConfig {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum VertexEmbeddingMode {
     /// `default`
     Default,
@@ -64817,6 +65068,7 @@ impl VertexTextEmbedding {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum WebhookConfigCreateRequestWebhookEventsItem {
     /// `extract.pending`
     ExtractPending,
@@ -65054,6 +65306,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookConfigCreateRequestWebhookEventsI
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum WebhookConfigCreateRequestWebhookOutputFormat {
     /// `string`
     String,
@@ -65300,6 +65553,7 @@ impl WebhookConfigResponse {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum WebhookConfigResponseWebhookEventsItem {
     /// `extract.pending`
     ExtractPending,
@@ -65537,6 +65791,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookConfigResponseWebhookEventsItem {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum WebhookConfigResponseWebhookOutputFormat {
     /// `string`
     String,
@@ -65619,6 +65874,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookConfigResponseWebhookOutputFormat
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum WebhookConfigUpdateRequestWebhookEventsItem {
     /// `extract.pending`
     ExtractPending,
@@ -65856,6 +66112,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookConfigUpdateRequestWebhookEventsI
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum WebhookConfigUpdateRequestWebhookOutputFormat {
     /// `string`
     String,
@@ -66045,6 +66302,7 @@ impl WebhookConfiguration {
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum WebhookConfigurationWebhookEventsItem {
     /// `extract.pending`
     ExtractPending,

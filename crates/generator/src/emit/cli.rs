@@ -341,6 +341,7 @@ fn helper_operation(start: &Operation, result: &Operation, helper: &JobHelper) -
                 style: crate::ir::QueryStyle::FormExploded,
                 doc: (*doc).to_owned(),
                 example: serde_json::Value::Null,
+                pointer: String::new(),
             });
         }
     }

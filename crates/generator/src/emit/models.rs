@@ -449,6 +449,7 @@ fn string_enum(
         #[doc = ""]
         #[doc = " Open to values this SDK does not list: they are `Other`, and compare by their text (`Other(\"x\")` equals the variant for `\"x\"`)."]
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub enum #name {
             #(#declared)*
             /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
@@ -572,6 +573,7 @@ fn status_union(
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#declared)*
         }
@@ -645,6 +647,7 @@ fn tagged_union(
         #[doc = ""]
         #[doc = #tag_doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#declared)*
             /// A variant this version of the SDK does not know, kept as sent.
@@ -742,6 +745,7 @@ fn untagged_union(
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#declared)*
             #unknown

@@ -107,13 +107,15 @@ pub fn lower(
             }
             let found = matching.first().copied();
             let Some(index) = found else {
-                diagnostics.push(Diagnostic::error(
-                    "#/paths",
-                    format!(
-                        "config method `{resource_path}.{method_name}` names operation `{}`, which the spec does not have",
-                        method.operation
-                    ),
-                ));
+                let message = format!(
+                    "config method `{resource_path}.{method_name}` names operation `{}`, which the spec does not have",
+                    method.operation
+                );
+                diagnostics.push(if config.older_spec {
+                    Diagnostic::warning("#/paths", message)
+                } else {
+                    Diagnostic::error("#/paths", message)
+                });
                 continue;
             };
             used[index] = true;
@@ -823,6 +825,7 @@ fn lower_operation<'a>(
             style,
             doc,
             example: lowerer.examples().parameter(parameter, &pointer),
+            pointer,
         };
         if location == ParamLocation::Path {
             path_params.push(param);
@@ -1500,6 +1503,7 @@ fn lower_body<'a>(
                 style: QueryStyle::FormExploded,
                 doc: body_doc,
                 example: Value::String("hello".to_owned()),
+                pointer: schema_pointer.clone(),
             });
             let content_type = if media_essence(media_type).contains('*') {
                 "application/octet-stream".to_owned()
@@ -1556,6 +1560,7 @@ fn lower_body<'a>(
                     .cloned()
                     .unwrap_or(Value::Null),
                 wire_name: field.wire_name,
+                pointer: field.pointer,
             });
         }
         return Some(match kind {
@@ -1596,6 +1601,7 @@ fn lower_body<'a>(
         style: QueryStyle::FormExploded,
         doc: body_doc,
         example: body_example,
+        pointer: schema_pointer,
     });
     Some(RequestBody::JsonValue { field: rust_name })
 }
@@ -1657,6 +1663,7 @@ fn override_body<'a>(
                 .doc
                 .clone()
                 .unwrap_or_else(|| format!("The `{name}` part of the multipart body.")),
+            pointer: pointer.clone(),
         });
     }
     Some(RequestBody::Multipart)
@@ -1859,6 +1866,7 @@ fn reconcile_path_params(
             style: QueryStyle::FormExploded,
             doc: format!("The `{placeholder}` path parameter."),
             example: Value::String("string".to_owned()),
+            pointer: op.pointer.clone(),
         });
     }
     // Positional arguments follow the template's order.

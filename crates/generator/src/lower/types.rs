@@ -1057,6 +1057,7 @@ impl<'a> TypeLowerer<'a> {
                 null_setter,
                 default_getter,
                 fixed,
+                pointer: pointer.clone(),
             });
         }
         let extra = if parts.forbid_additional {
