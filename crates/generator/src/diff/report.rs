@@ -260,7 +260,11 @@ fn is_bidi(c: char) -> bool {
 /// characters backslashed, so spec text can neither add a line nor format one.
 fn markdown(text: &str) -> String {
     let mut out = String::new();
-    for c in terminal(text).chars() {
+    for c in text.chars() {
+        if c.is_control() || is_bidi(c) {
+            out.extend(c.escape_unicode());
+            continue;
+        }
         if "\\`*_[]()<>#|!{}~".contains(c) {
             out.push('\\');
         }
