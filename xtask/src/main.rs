@@ -5,7 +5,9 @@
 //! `generate --check` writes nothing and fails, naming every stale, missing or
 //! orphaned file, when what is checked in differs from what the generator emits;
 //! `corpus` generates and checks an SDK for every spec of the real-spec corpus;
-//! `conformance` runs every generated method against a Prism mock of its spec.
+//! `conformance` runs every generated method against a Prism mock of its spec;
+//! `update-spec` takes a new version of the spec (copy, version bump, regeneration
+//! and changelog entry, from the spec diff).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,7 @@ mod conformance;
 mod corpus;
 mod oracle;
 mod scratch;
+mod update_spec;
 
 /// The SDKs this workspace generates: (spec, config, SDK crate directory, command-line
 /// tool crate directory, a sibling of the SDK's).
@@ -47,8 +50,9 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
         ["oracle", rest @ ..] => oracle::run(&workspace_root(), rest),
+        ["update-spec", rest @ ..] => update_spec::run(&workspace_root(), rest),
         _ => Err(
-            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--test] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node] | oracle [--require-python]"
+            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--test] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node] | oracle [--require-python] | update-spec PATH [--source TEXT]"
                 .to_owned(),
         ),
     };
@@ -76,12 +80,17 @@ impl Drift {
 }
 
 fn generate(check: bool) -> Result<(), String> {
-    let root = workspace_root();
     // CI never writes: there, `generate` only checks.
     let check = check || std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    generate_at(&workspace_root(), check)
+}
+
+/// Generates every SDK of the workspace at `root` and writes it, or with `check`
+/// only compares it with the disk.
+fn generate_at(root: &Path, check: bool) -> Result<(), String> {
     let mut drift = Drift::default();
     for (spec, config, out, cli_out) in SDKS {
-        let generated = generate_in_memory(&root, spec, config)?;
+        let generated = generate_in_memory(root, spec, config)?;
         let sdk_dir = Path::new(out)
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
