@@ -7,7 +7,8 @@
 //! `corpus` generates and checks an SDK for every spec of the real-spec corpus;
 //! `conformance` runs every generated method against a Prism mock of its spec;
 //! `update-spec` takes a new version of the spec (copy, version bump, regeneration
-//! and changelog entry, from the spec diff).
+//! and changelog entry, from the spec diff); `semver-check` compares the spec
+//! diff's verdicts on the real history with cargo-semver-checks'.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ mod conformance;
 mod corpus;
 mod oracle;
 mod scratch;
+mod semver;
 mod update_spec;
 
 /// The SDKs this workspace generates: (spec, config, SDK crate directory, command-line
@@ -51,8 +53,9 @@ fn main() -> ExitCode {
         ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
         ["oracle", rest @ ..] => oracle::run(&workspace_root(), rest),
         ["update-spec", rest @ ..] => update_spec::run(&workspace_root(), rest),
+        ["semver-check", rest @ ..] => semver::run(&workspace_root(), rest),
         _ => Err(
-            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--test] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node] | oracle [--require-python] | update-spec PATH [--source TEXT]"
+            "usage: cargo xtask generate [--check] | corpus [DIR] [--fast] [--test] [--write-docs] | bench [--runs N] [--skip-overhead] | conformance [--require-node] | oracle [--require-python] | update-spec PATH [--source TEXT] | semver-check"
                 .to_owned(),
         ),
     };

@@ -98,6 +98,12 @@ pub enum ChangeKind {
     VariantRemoved,
     /// A union variant's payload type changed.
     VariantChanged,
+    /// A union has a new read accessor (`shape.radius()`): a field its variants share.
+    AccessorAdded,
+    /// A union's read accessor is gone.
+    AccessorRemoved,
+    /// A union's read accessor returns another type.
+    AccessorChanged,
     /// The client accepts a new way to authenticate.
     AuthSchemeAdded,
     /// A way to authenticate is gone (its builder method with it).
@@ -106,7 +112,7 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// Every kind, in the order the reports list them.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 26] = [
         Self::OperationAdded,
         Self::OperationRemoved,
         Self::OperationRenamed,
@@ -128,6 +134,9 @@ impl ChangeKind {
         Self::VariantAdded,
         Self::VariantRemoved,
         Self::VariantChanged,
+        Self::AccessorAdded,
+        Self::AccessorRemoved,
+        Self::AccessorChanged,
         Self::AuthSchemeAdded,
         Self::AuthSchemeRemoved,
     ];
@@ -157,6 +166,9 @@ impl ChangeKind {
             Self::VariantAdded => "variant_added",
             Self::VariantRemoved => "variant_removed",
             Self::VariantChanged => "variant_changed",
+            Self::AccessorAdded => "accessor_added",
+            Self::AccessorRemoved => "accessor_removed",
+            Self::AccessorChanged => "accessor_changed",
             Self::AuthSchemeAdded => "auth_scheme_added",
             Self::AuthSchemeRemoved => "auth_scheme_removed",
         }
@@ -601,6 +613,7 @@ fn with_article(text: &str) -> String {
 
 fn type_def(before: &TypeDef, now: &TypeDef, rust: &str, out: &mut Vec<Change>) {
     let pointer = now.pointer.as_str();
+    accessors(before, now, rust, out);
     match (&before.kind, &now.kind) {
         (TypeKind::Struct(old), TypeKind::Struct(new)) => {
             fields(&old.fields, &new.fields, rust, pointer, out);
@@ -711,6 +724,46 @@ fn type_def(before: &TypeDef, now: &TypeDef, rust: &str, out: &mut Vec<Change>) 
                 with_article(&kind_text(new))
             ),
         )),
+    }
+}
+
+/// A union's read accessors, by name.
+fn accessors(before: &TypeDef, now: &TypeDef, owner: &str, out: &mut Vec<Change>) {
+    let pointer = now.pointer.as_str();
+    for accessor in &now.accessors {
+        let rust = format!("{owner}::{}", accessor.name);
+        match before.accessors.iter().find(|a| a.name == accessor.name) {
+            None => out.push(change(
+                ChangeKind::AccessorAdded,
+                false,
+                pointer,
+                rust,
+                format!("new accessor returning {}", type_text(&accessor.ty)),
+            )),
+            Some(old) if old.ty != accessor.ty => out.push(change(
+                ChangeKind::AccessorChanged,
+                true,
+                pointer,
+                rust,
+                format!(
+                    "the accessor returned {}, now {}",
+                    type_text(&old.ty),
+                    type_text(&accessor.ty)
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    for accessor in &before.accessors {
+        if !now.accessors.iter().any(|a| a.name == accessor.name) {
+            out.push(change(
+                ChangeKind::AccessorRemoved,
+                true,
+                &before.pointer,
+                format!("{owner}::{}", accessor.name),
+                "the accessor is gone (no variant has the field any more)".to_owned(),
+            ));
+        }
     }
 }
 

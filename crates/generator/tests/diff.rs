@@ -120,6 +120,17 @@ fn every_kind_of_change_is_found_and_classified() {
             "diff::types::Label::Array",
             true,
         ),
+        (ChangeKind::AccessorAdded, "diff::types::Shape::base", false),
+        (
+            ChangeKind::AccessorRemoved,
+            "diff::types::Shape::side",
+            true,
+        ),
+        (
+            ChangeKind::AccessorChanged,
+            "diff::types::Shape::color",
+            true,
+        ),
         (ChangeKind::AuthSchemeAdded, "diff::Client", false),
         (ChangeKind::AuthSchemeRemoved, "diff::Client", true),
     ];
