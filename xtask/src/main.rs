@@ -22,6 +22,7 @@ mod corpus;
 mod oracle;
 mod scratch;
 mod semver;
+mod tidy;
 mod update_spec;
 
 /// The SDKs this workspace generates: (spec, config, SDK crate directory, command-line

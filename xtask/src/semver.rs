@@ -97,13 +97,27 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
             ours.breaking,
             ours.breaking - compared.ours_only.len(),
         );
-        let _ = writeln!(details, "Named by the tool, not by the diff ({}):\n", compared.theirs_only.len());
+        let _ = writeln!(
+            details,
+            "Named by the tool, not by the diff ({}):\n",
+            compared.theirs_only.len()
+        );
         for (lint, item) in &compared.theirs_only {
             let _ = writeln!(details, "- `{lint}`: {item}");
         }
-        let _ = writeln!(details, "\nBreaking in the diff, not named by the tool ({}):\n", compared.ours_only.len());
+        let _ = writeln!(
+            details,
+            "\nBreaking in the diff, not named by the tool ({}):\n",
+            compared.ours_only.len()
+        );
         for change in &compared.ours_only {
-            let _ = writeln!(details, "- `{}` `{}`: {}", change.kind.name(), change.rust, change.detail);
+            let _ = writeln!(
+                details,
+                "- `{}` `{}`: {}",
+                change.kind.name(),
+                change.rust,
+                change.detail
+            );
         }
     }
     let text = format!(
@@ -142,7 +156,12 @@ struct Compared {
 /// methods without their module).
 fn key(path: &str, member: bool, aliases: &BTreeMap<String, String>) -> (String, Option<String>) {
     let segments: Vec<&str> = path.split("::").collect();
-    let resolve = |name: &str| aliases.get(name).cloned().unwrap_or_else(|| name.to_owned());
+    let resolve = |name: &str| {
+        aliases
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_owned())
+    };
     match (member, segments.as_slice()) {
         (true, [.., owner, item]) => (resolve(owner), Some((*item).to_owned())),
         (_, [.., last]) => (resolve(last), None),
@@ -153,7 +172,11 @@ fn key(path: &str, member: bool, aliases: &BTreeMap<String, String>) -> (String,
 /// The key of one item the tool prints (`enum llama_cloud::types::X, previously
 /// in …`, `variant X::Y, …`, `field f of struct S, …`, `X::m, …`,
 /// `llama_cloud::types::X::new takes 6 parameters …`).
-fn their_key(lint: &str, item: &str, aliases: &BTreeMap<String, String>) -> (String, Option<String>) {
+fn their_key(
+    lint: &str,
+    item: &str,
+    aliases: &BTreeMap<String, String>,
+) -> (String, Option<String>) {
     let head = item
         .split(", previously")
         .next()
@@ -169,7 +192,10 @@ fn their_key(lint: &str, item: &str, aliases: &BTreeMap<String, String>) -> (Str
     }
     let path = head.rsplit(' ').next().unwrap_or(head);
     // Lints about a whole item (`enum_missing`, `struct_missing`) name a type.
-    let member = !lint.ends_with("_missing") || lint.contains("variant") || lint.contains("method") || lint.contains("field");
+    let member = !lint.ends_with("_missing")
+        || lint.contains("variant")
+        || lint.contains("method")
+        || lint.contains("field");
     key(path, member, aliases)
 }
 
@@ -208,7 +234,11 @@ fn compare(ours: &Report, theirs: &Verdict, aliases: &BTreeMap<String, String>) 
             ChangeKind::FieldAdded | ChangeKind::FieldRemoved | ChangeKind::FieldChanged
         )
     };
-    let matches = |change: &diff::Change, owner: &str, member: &Option<String>, o: &str, m: &Option<String>| {
+    let matches = |change: &diff::Change,
+                   owner: &str,
+                   member: &Option<String>,
+                   o: &str,
+                   m: &Option<String>| {
         owner == o
             && (member == m
                 || (m.as_deref() == Some("new") && is_field(change.kind))
@@ -220,7 +250,10 @@ fn compare(ours: &Report, theirs: &Verdict, aliases: &BTreeMap<String, String>) 
         for item in items {
             let (o, m) = their_key(lint, item, aliases);
             let m = normal(&m);
-            if !breaking.iter().any(|(c, owner, member)| matches(c, owner, member, &o, &m)) {
+            if !breaking
+                .iter()
+                .any(|(c, owner, member)| matches(c, owner, member, &o, &m))
+            {
                 let shown = item.split(", previously").next().unwrap_or(item);
                 theirs_only.push((lint.clone(), shown.to_owned()));
             }
@@ -229,7 +262,11 @@ fn compare(ours: &Report, theirs: &Verdict, aliases: &BTreeMap<String, String>) 
     }
     let ours_only = breaking
         .iter()
-        .filter(|(c, owner, member)| !their_keys.iter().any(|(o, m)| matches(c, owner, member, o, m)))
+        .filter(|(c, owner, member)| {
+            !their_keys
+                .iter()
+                .any(|(o, m)| matches(c, owner, member, o, m))
+        })
         .map(|(change, _, _)| (*change).clone())
         .collect();
     Compared {

@@ -340,6 +340,32 @@ pub enum Presence {
     OptionalNullable,
 }
 
+impl Presence {
+    /// The presence of a path, query, header or cookie parameter: the one place this
+    /// is decided.
+    ///
+    /// - A path parameter is always `Required` (a positional argument).
+    /// - Any other is `Required` when the spec requires it and it cannot be null,
+    ///   and `Optional` otherwise: `Option<T>`, where `None` leaves it out of the
+    ///   request. A query string, a header and a cookie have no `null`, so a
+    ///   parameter the spec lets be null (LlamaCloud's `project_id`: `anyOf
+    ///   [string, null]`) is never sent as `null`: unset, or set to `None`, it is
+    ///   left out, which is what the published SDKs do with `None` too. A required
+    ///   nullable one is therefore optional: leaving it out is how its null is said.
+    ///
+    /// Body fields are not parameters in this sense: JSON has a `null`, and their
+    /// presence follows the schema's required list and nullability (up to
+    /// `OptionalNullable`, with a `_null` setter).
+    #[must_use]
+    pub fn of_parameter(location: ParamLocation, required: bool, nullable: bool) -> Self {
+        if location == ParamLocation::Path || (required && !nullable) {
+            Self::Required
+        } else {
+            Self::Optional
+        }
+    }
+}
+
 /// The parameters type of one method.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamsType {

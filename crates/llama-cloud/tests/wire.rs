@@ -12,7 +12,7 @@ use llama_cloud::types::{
     ChatCreateParams, ChatGetSummaryParams, ChatGetSummaryResponse, ExtractCreateParams,
     FilterOperation, FilterOperationLte, OpenAIEmbedding, OpenAIEmbeddingConfig,
     ParseRequestConfiguration, ParseRequestConfigurationTier, ParseRequestConfigurationVersion,
-    ParsingUploadParams, PipelineUpdateEmbeddingConfig, PipelinesUpdateParams,
+    ParsingGetParams, ParsingUploadParams, PipelineUpdateEmbeddingConfig, PipelinesUpdateParams,
 };
 use llama_cloud::{Client, FileUpload, Nullable, Number};
 use serde_json::{Value, json};
@@ -87,6 +87,33 @@ async fn nested_nullable_fields_have_three_states() {
     ] {
         assert_eq!(serde_json::to_value(&component).unwrap(), expected);
     }
+}
+
+/// The rule for query parameters the spec lets be null (`Presence::of_parameter`
+/// in the generator's `ir.rs`): they are `Option`s, and `None` leaves them out; a
+/// query string has no null, and the published SDKs leave a `None` out too.
+#[tokio::test]
+async fn an_optional_nullable_query_parameter_is_left_out_or_sent_as_set() {
+    let (server, client) = server_answering(empty_job()).await;
+    // `image_filenames`, `project_id` and `organization_id` are all
+    // `anyOf: [string, null]` and not required.
+    let _ = client
+        .parsing()
+        .get("job-1", ParsingGetParams::default())
+        .await;
+    let _ = client
+        .parsing()
+        .get("job-2", ParsingGetParams::default().project_id("p-1"))
+        .await;
+    let seen = server.received_requests().await.expect("recording is on");
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].url.path(), "/api/v2/parse/job-1");
+    assert_eq!(
+        seen[0].url.query(),
+        None,
+        "nothing unset is sent, not even `null`"
+    );
+    assert_eq!(seen[1].url.query(), Some("project_id=p-1"));
 }
 
 #[tokio::test]

@@ -802,11 +802,7 @@ fn lower_operation<'a>(
             Some(doc) => doc,
             None => format!("The `{}` {location_name} parameter.", data.name),
         };
-        let presence = if location == ParamLocation::Path || (data.required && !nullable) {
-            Presence::Required
-        } else {
-            Presence::Optional
-        };
+        let presence = Presence::of_parameter(location, data.required, nullable);
         let names = if location == ParamLocation::Path {
             &mut local_names
         } else {
