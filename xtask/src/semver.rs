@@ -41,7 +41,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let out = root.join("target/semver");
     let config_text = std::fs::read_to_string(root.join("spec/llama-cloud.toml"))
         .map_err(|e| format!("cannot read spec/llama-cloud.toml: {e}"))?;
-    let mut config = Config::from_toml(&config_text).map_err(|e| e.to_string())?;
+    let mut config = Config::from_toml(&config_text).map_err(|e| e.clone())?;
     config.older_spec = true;
     let shared = root.join("../shared/specs/llamacloud");
     let mut models = Vec::new();
@@ -384,7 +384,7 @@ fn parse(text: &str) -> Verdict {
             list.push(trimmed.to_owned());
         }
         if trimmed.starts_with("Summary") {
-            summary = trimmed.to_owned();
+            trimmed.clone_into(&mut summary);
         }
     }
     let class = if summary.contains("new major version") {
