@@ -12,7 +12,7 @@ use generator::diff::{self, ChangeKind, Report, Semver};
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/diff")
+            .join("tests/spec-diff")
             .join(name),
     )
     .expect("fixture")
