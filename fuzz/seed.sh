@@ -41,3 +41,6 @@ components:
     Y: {oneOf: [{$ref: '#/components/schemas/X'}, {type: string, enum: [a, '>', '2026-08-19']}], discriminator: {propertyName: type}}
 SEED
 ls corpus/load_and_lower | wc -l
+# Nested complex YAML keys (`? ? ? …`): writing a mapping key as text doubled its
+# escapes at every level, an exponential hang the fuzzer found (2026-12-01).
+printf '? ?  ? ?     ?  ? ?      ? ? ?   ?     ?  ? ?      ? ? ?  ?     ?  ? ?        ?  ? ?    ?   ?  ?     ? ?    ?   ?  WlV "  ' > corpus/load_and_lower/seed-complex-keys.yaml

@@ -209,6 +209,19 @@ fn deep_block_yaml(levels: usize) -> Vec<u8> {
 }
 
 #[test]
+fn nested_complex_yaml_keys_are_refused_at_once() {
+    // Found by the fuzzer (a timeout): each `? ` opens a key that is itself a
+    // mapping; writing such a key as text doubled its escapes at every level.
+    let spec = b"? ?  ? ?     ?  ? ?      ? ? ?   ?     ?  ? ?      ? ? ?  ?     ?  ? ?        ?  ? ?    ?   ?  ?     ? ?    ?   ?  WlV \"  ".to_vec();
+    let message = errors(&generate_within(spec, LIMIT));
+    assert!(message.contains("malformed YAML"), "{message}");
+    let keyed =
+        b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  ? [a, b]\n  : {}\n".to_vec();
+    let message = errors(&generate_within(keyed, LIMIT));
+    assert!(message.contains("not a list"), "{message}");
+}
+
+#[test]
 fn a_deep_valid_yaml_schema_is_accepted() {
     // 200 levels of `properties` are 400 YAML levels: past serde_yaml's fixed 128.
     let generated =

@@ -155,18 +155,91 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
     }
 }
 
-/// A mapping key as text, whatever its YAML type.
+/// A mapping key as text: a string as it is, a number or boolean (`200:`, `true:`)
+/// as its text, a null as `null`.
+///
+/// A key that is itself a mapping or a list (YAML's `? ` complex keys) is refused:
+/// JSON has no such keys, and turning one into text nests escapes, which doubles
+/// the text at each level (60 nested `? ` took longer than any timeout).
 struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = String;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
-        match deserializer.deserialize_any(ValueVisitor)? {
-            Value::String(text) => Ok(text),
-            Value::Null => Ok("null".to_owned()),
-            other => Ok(other.to_string()),
-        }
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping key that is a string, number or boolean")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_i128<E>(self, value: i128) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_u128<E>(self, value: u128) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<String, E> {
+        Ok(float(value).to_string())
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<String, E> {
+        Ok(value.to_owned())
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<String, E> {
+        Ok(value)
+    }
+
+    fn visit_unit<E>(self) -> Result<String, E> {
+        Ok("null".to_owned())
+    }
+
+    fn visit_none<E>(self) -> Result<String, E> {
+        Ok("null".to_owned())
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<String, A::Error> {
+        // A tagged key (`!Tag key`): the tag carries no meaning here.
+        let (_tag, variant): (Value, _) = data.variant_seed(ValueSeed)?;
+        de::VariantAccess::newtype_variant_seed(variant, KeySeed)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<String, A::Error> {
+        Err(de::Error::custom(
+            "a mapping key must be a string, number or boolean, not a mapping",
+        ))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<String, A::Error> {
+        Err(de::Error::custom(
+            "a mapping key must be a string, number or boolean, not a list",
+        ))
     }
 }
 
