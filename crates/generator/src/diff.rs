@@ -198,6 +198,79 @@ fn change(kind: ChangeKind, breaking: bool, pointer: &str, rust: String, detail:
     }
 }
 
+/// A member of a parameters type, struct, enum, union or the type list, named as
+/// Rust names it: the identity the diff pairs them by.
+trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for Param {
+    fn name(&self) -> &str {
+        &self.rust_name
+    }
+}
+
+impl Named for Field {
+    fn name(&self) -> &str {
+        &self.rust_name
+    }
+}
+
+impl Named for crate::ir::EnumVariant {
+    fn name(&self) -> &str {
+        &self.rust_name
+    }
+}
+
+impl Named for UnionVariant {
+    fn name(&self) -> &str {
+        &self.rust_name
+    }
+}
+
+impl Named for crate::ir::UnionAccessor {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for TypeDef {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A member on one side or both.
+enum Paired<'a, T> {
+    Added(&'a T),
+    Both(&'a T, &'a T),
+    Removed(&'a T),
+}
+
+/// Pairs the members of two lists by name: the newer list's members in its order
+/// (added, or in both), then those only the older list has, in its order.
+fn paired<'a, T: Named>(before: &'a [T], now: &'a [T]) -> Vec<Paired<'a, T>> {
+    let old: BTreeMap<&str, &T> = before.iter().map(|m| (m.name(), m)).collect();
+    let new: std::collections::BTreeSet<&str> = now.iter().map(Named::name).collect();
+    now.iter()
+        .map(|m| match old.get(m.name()) {
+            Some(was) => Paired::Both(*was, m),
+            None => Paired::Added(m),
+        })
+        .chain(
+            before
+                .iter()
+                .filter(|m| !new.contains(m.name()))
+                .map(Paired::Removed),
+        )
+        .collect()
+}
+
+/// A member's own pointer, or its owner's when the model has none for it.
+fn own_pointer<'a>(own: &'a str, owner: &'a str) -> &'a str {
+    if own.is_empty() { owner } else { own }
+}
+
 fn auth(old: &Api, new: &Api, krate: &str, changes: &mut Vec<Change>) {
     let name = |kind: &AuthKind| format!("{kind:?}");
     let client = format!("{krate}::{}", new.meta.client_name);
@@ -449,24 +522,16 @@ fn response_text(op: &Operation) -> String {
 
 /// The fields of one parameters type, by Rust name.
 fn parameters(before: &[Param], now: &[Param], owner: &str, pointer: &str, out: &mut Vec<Change>) {
-    let old_index: BTreeMap<&str, &Param> =
-        before.iter().map(|p| (p.rust_name.as_str(), p)).collect();
-    for param in now {
-        let rust = format!("{owner}::{}", param.rust_name);
-        let at = if param.pointer.is_empty() {
-            pointer
-        } else {
-            &param.pointer
-        };
-        match old_index.get(param.rust_name.as_str()) {
-            None => {
+    for pair in paired(before, now) {
+        match pair {
+            Paired::Added(param) => {
                 // Required parameters are the arguments of the type's `new`.
                 let required = param.presence == Presence::Required;
                 out.push(change(
                     ChangeKind::ParameterAdded,
                     required,
-                    at,
-                    rust,
+                    own_pointer(&param.pointer, pointer),
+                    format!("{owner}::{}", param.rust_name),
                     format!(
                         "new {} {} parameter `{}`",
                         if required { "required" } else { "optional" },
@@ -475,40 +540,30 @@ fn parameters(before: &[Param], now: &[Param], owner: &str, pointer: &str, out: 
                     ),
                 ));
             }
-            Some(old) => {
+            Paired::Both(old, param) => {
                 let (was, is) = (presence_text(old), presence_text(param));
                 if was != is {
                     out.push(change(
                         ChangeKind::ParameterChanged,
                         true,
-                        at,
-                        rust,
+                        own_pointer(&param.pointer, pointer),
+                        format!("{owner}::{}", param.rust_name),
                         format!("`{}` was {was}, now {is}", param.wire_name),
                     ));
                 }
             }
-        }
-    }
-    let new_names: Vec<&str> = now.iter().map(|p| p.rust_name.as_str()).collect();
-    for param in before {
-        if !new_names.contains(&param.rust_name.as_str()) {
             // Where it was declared, in the older spec.
-            let at = if param.pointer.is_empty() {
-                pointer
-            } else {
-                &param.pointer
-            };
-            out.push(change(
+            Paired::Removed(param) => out.push(change(
                 ChangeKind::ParameterRemoved,
                 true,
-                at,
+                own_pointer(&param.pointer, pointer),
                 format!("{owner}::{}", param.rust_name),
                 format!(
                     "{} parameter `{}` is gone",
                     location_text(param.location),
                     param.wire_name
                 ),
-            ));
+            )),
         }
     }
 }
@@ -560,33 +615,25 @@ pub fn type_text(ty: &TypeRef) -> String {
 
 /// Named types, by Rust name: added, removed, and the changes inside those in both.
 fn types(old: &Api, new: &Api, krate: &str, out: &mut Vec<Change>) {
-    let old_types: BTreeMap<&str, &TypeDef> =
-        old.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let new_types: BTreeMap<&str, &TypeDef> =
-        new.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    for (name, now) in &new_types {
-        let rust = format!("{krate}::types::{name}");
-        let Some(before) = old_types.get(name) else {
-            out.push(change(
+    for pair in paired(&old.types, &new.types) {
+        match pair {
+            Paired::Added(now) => out.push(change(
                 ChangeKind::TypeAdded,
                 false,
                 &now.pointer,
-                rust,
+                format!("{krate}::types::{}", now.name),
                 format!("new {}", kind_text(&now.kind)),
-            ));
-            continue;
-        };
-        type_def(before, now, &rust, out);
-    }
-    for (name, before) in &old_types {
-        if !new_types.contains_key(name) {
-            out.push(change(
+            )),
+            Paired::Both(before, now) => {
+                type_def(before, now, &format!("{krate}::types::{}", now.name), out);
+            }
+            Paired::Removed(before) => out.push(change(
                 ChangeKind::TypeRemoved,
                 true,
                 &before.pointer,
-                format!("{krate}::types::{name}"),
+                format!("{krate}::types::{}", before.name),
                 format!("the {} is gone", kind_text(&before.kind)),
-            ));
+            )),
         }
     }
 }
@@ -651,29 +698,26 @@ fn type_def(before: &TypeDef, now: &TypeDef, rust: &str, out: &mut Vec<Change>) 
             }
         }
         (TypeKind::StringEnum(old), TypeKind::StringEnum(new)) => {
-            for variant in new {
-                if !old.iter().any(|v| v.rust_name == variant.rust_name) {
-                    out.push(change(
+            for pair in paired(old, new) {
+                match pair {
+                    Paired::Added(value) => out.push(change(
                         ChangeKind::EnumValueAdded,
                         false,
                         pointer,
-                        format!("{rust}::{}", variant.rust_name),
-                        format!("new value `{}`", variant.wire_value),
-                    ));
-                }
-            }
-            for variant in old {
-                if !new.iter().any(|v| v.rust_name == variant.rust_name) {
-                    out.push(change(
+                        format!("{rust}::{}", value.rust_name),
+                        format!("new value `{}`", value.wire_value),
+                    )),
+                    Paired::Removed(value) => out.push(change(
                         ChangeKind::EnumValueRemoved,
                         true,
                         pointer,
-                        format!("{rust}::{}", variant.rust_name),
+                        format!("{rust}::{}", value.rust_name),
                         format!(
                             "value `{}` is gone (it now decodes as `Other`)",
-                            variant.wire_value
+                            value.wire_value
                         ),
-                    ));
+                    )),
+                    Paired::Both(..) => {}
                 }
             }
         }
@@ -729,63 +773,49 @@ fn type_def(before: &TypeDef, now: &TypeDef, rust: &str, out: &mut Vec<Change>) 
 
 /// A union's read accessors, by name.
 fn accessors(before: &TypeDef, now: &TypeDef, owner: &str, out: &mut Vec<Change>) {
-    let pointer = now.pointer.as_str();
-    for accessor in &now.accessors {
-        let rust = format!("{owner}::{}", accessor.name);
-        match before.accessors.iter().find(|a| a.name == accessor.name) {
-            None => out.push(change(
+    for pair in paired(&before.accessors, &now.accessors) {
+        match pair {
+            Paired::Added(accessor) => out.push(change(
                 ChangeKind::AccessorAdded,
                 false,
-                pointer,
-                rust,
+                &now.pointer,
+                format!("{owner}::{}", accessor.name),
                 format!("new accessor returning {}", type_text(&accessor.ty)),
             )),
-            Some(old) if old.ty != accessor.ty => out.push(change(
+            Paired::Both(old, accessor) if old.ty != accessor.ty => out.push(change(
                 ChangeKind::AccessorChanged,
                 true,
-                pointer,
-                rust,
+                &now.pointer,
+                format!("{owner}::{}", accessor.name),
                 format!(
                     "the accessor returned {}, now {}",
                     type_text(&old.ty),
                     type_text(&accessor.ty)
                 ),
             )),
-            Some(_) => {}
-        }
-    }
-    for accessor in &before.accessors {
-        if !now.accessors.iter().any(|a| a.name == accessor.name) {
-            out.push(change(
+            Paired::Both(..) => {}
+            Paired::Removed(accessor) => out.push(change(
                 ChangeKind::AccessorRemoved,
                 true,
                 &before.pointer,
                 format!("{owner}::{}", accessor.name),
                 "the accessor is gone (no variant has the field any more)".to_owned(),
-            ));
+            )),
         }
     }
 }
 
 fn fields(before: &[Field], now: &[Field], owner: &str, pointer: &str, out: &mut Vec<Change>) {
-    let old_index: BTreeMap<&str, &Field> =
-        before.iter().map(|f| (f.rust_name.as_str(), f)).collect();
-    for field in now {
-        let rust = format!("{owner}::{}", field.rust_name);
-        let at = if field.pointer.is_empty() {
-            pointer
-        } else {
-            &field.pointer
-        };
-        // What a caller writes: the field's type, and whether `new` asks for it
-        // (required, not a fixed tag).
-        let in_new = |f: &Field| f.presence == Presence::Required && f.fixed.is_none();
-        match old_index.get(field.rust_name.as_str()) {
-            None => out.push(change(
+    // What a caller writes: the field's type, and whether `new` asks for it
+    // (required, not a fixed tag).
+    let in_new = |f: &Field| f.presence == Presence::Required && f.fixed.is_none();
+    for pair in paired(before, now) {
+        match pair {
+            Paired::Added(field) => out.push(change(
                 ChangeKind::FieldAdded,
                 in_new(field),
-                at,
-                rust,
+                own_pointer(&field.pointer, pointer),
+                format!("{owner}::{}", field.rust_name),
                 format!(
                     "new {} field `{}`",
                     if in_new(field) {
@@ -796,7 +826,7 @@ fn fields(before: &[Field], now: &[Field], owner: &str, pointer: &str, out: &mut
                     field.wire_name
                 ),
             )),
-            Some(old) => {
+            Paired::Both(old, field) => {
                 let (was, is) = (
                     wrapped(&old.ty, old.presence),
                     wrapped(&field.ty, field.presence),
@@ -805,23 +835,19 @@ fn fields(before: &[Field], now: &[Field], owner: &str, pointer: &str, out: &mut
                     out.push(change(
                         ChangeKind::FieldChanged,
                         true,
-                        at,
-                        rust,
+                        own_pointer(&field.pointer, pointer),
+                        format!("{owner}::{}", field.rust_name),
                         format!("`{}` was {was}, now {is}", field.wire_name),
                     ));
                 }
             }
-        }
-    }
-    for field in before {
-        if !now.iter().any(|f| f.rust_name == field.rust_name) {
-            out.push(change(
+            Paired::Removed(field) => out.push(change(
                 ChangeKind::FieldRemoved,
                 true,
-                &field.pointer,
+                own_pointer(&field.pointer, pointer),
                 format!("{owner}::{}", field.rust_name),
                 format!("field `{}` is gone", field.wire_name),
-            ));
+            )),
         }
     }
 }
@@ -833,39 +859,34 @@ fn variants(
     pointer: &str,
     out: &mut Vec<Change>,
 ) {
-    for variant in now {
-        let rust = format!("{owner}::{}", variant.rust_name);
-        match before.iter().find(|v| v.rust_name == variant.rust_name) {
-            None => out.push(change(
+    for pair in paired(before, now) {
+        match pair {
+            Paired::Added(variant) => out.push(change(
                 ChangeKind::VariantAdded,
                 false,
                 pointer,
-                rust,
+                format!("{owner}::{}", variant.rust_name),
                 format!("new variant of {}", type_text(&variant.ty)),
             )),
-            Some(old) if old.ty != variant.ty => out.push(change(
+            Paired::Both(old, variant) if old.ty != variant.ty => out.push(change(
                 ChangeKind::VariantChanged,
                 true,
                 pointer,
-                rust,
+                format!("{owner}::{}", variant.rust_name),
                 format!(
                     "the variant held {}, now {}",
                     type_text(&old.ty),
                     type_text(&variant.ty)
                 ),
             )),
-            Some(_) => {}
-        }
-    }
-    for variant in before {
-        if !now.iter().any(|v| v.rust_name == variant.rust_name) {
-            out.push(change(
+            Paired::Both(..) => {}
+            Paired::Removed(variant) => out.push(change(
                 ChangeKind::VariantRemoved,
                 true,
                 pointer,
                 format!("{owner}::{}", variant.rust_name),
                 format!("the variant of {} is gone", type_text(&variant.ty)),
-            ));
+            )),
         }
     }
 }
