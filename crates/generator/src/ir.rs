@@ -243,6 +243,10 @@ pub struct Operation {
     pub success: SuccessAnswer,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
+    /// A snake-case name unique across the SDK: the accessors from the root and the
+    /// method name joined by `_` (`beta_chat_create`), with `_2`, `_3` ... on a
+    /// clash. It names the method's conformance test and its command-line function.
+    pub site_name: String,
 }
 
 /// What the spec declares a successful call of an operation answers with.

@@ -18,7 +18,7 @@ pub mod resources;
 pub mod roundtrip;
 pub mod tokens;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use askama::Template;
@@ -721,14 +721,15 @@ struct ReadmeTemplate<'a> {
 }
 
 /// One method of the SDK where it sits: the resources from the root down to it, and
-/// a snake-case name unique across the SDK (`beta_chat_create`), which names the
-/// method's conformance test and its command-line function.
+/// its SDK-wide unique name ([`crate::ir::Operation::site_name`], decided in
+/// lowering), which names the method's conformance test and its command-line
+/// function.
 pub(crate) struct OperationSite<'a> {
     /// The operation.
     pub operation: &'a crate::ir::Operation,
     /// The resources from the root down to the one holding it (empty for the root).
     pub chain: Vec<&'a Resource>,
-    /// The accessors and the method name joined by `_`, with `_2`, `_3` ... on a clash.
+    /// The operation's `site_name`.
     pub name: String,
 }
 
@@ -738,36 +739,23 @@ pub(crate) fn operation_sites(root: &Resource) -> Vec<OperationSite<'_>> {
     fn walk<'a>(
         resource: &'a Resource,
         chain: &mut Vec<&'a Resource>,
-        names: &mut BTreeSet<String>,
         out: &mut Vec<OperationSite<'a>>,
     ) {
         for operation in &resource.operations {
-            let base = chain
-                .iter()
-                .map(|r| crate::lower::names::bare(&r.accessor))
-                .chain([crate::lower::names::bare(&operation.method_name)])
-                .collect::<Vec<_>>()
-                .join("_");
-            let mut name = base.clone();
-            let mut n = 2;
-            while !names.insert(name.clone()) {
-                name = format!("{base}_{n}");
-                n += 1;
-            }
             out.push(OperationSite {
                 operation,
                 chain: chain.clone(),
-                name,
+                name: operation.site_name.clone(),
             });
         }
         for child in &resource.children {
             chain.push(child);
-            walk(child, chain, names, out);
+            walk(child, chain, out);
             chain.pop();
         }
     }
     let mut out = Vec::new();
-    walk(root, &mut Vec::new(), &mut BTreeSet::new(), &mut out);
+    walk(root, &mut Vec::new(), &mut out);
     out
 }
 

@@ -17,7 +17,7 @@ pub mod names;
 pub mod pagination;
 pub mod types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use indexmap::IndexMap;
@@ -230,6 +230,7 @@ pub fn lower(
     diagnostics.0.extend(type_diagnostics.0);
     let meta = lower_meta(spec, config, spec_source, &mut diagnostics);
     narrow_operation_auth(&mut root, &meta.auth.schemes, config.auth.scheme.is_some());
+    name_sites(&mut root);
     let diagnostics = spec.locate(diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -243,6 +244,35 @@ pub fn lower(
         },
         diagnostics,
     ))
+}
+
+/// Gives every operation its SDK-wide unique [`Operation::site_name`], in tree order
+/// (a resource's own methods, then its children's), so the first keeps the plain
+/// name.
+fn name_sites(root: &mut Resource) {
+    fn walk(resource: &mut Resource, chain: &mut Vec<String>, taken: &mut BTreeSet<String>) {
+        for operation in &mut resource.operations {
+            let base = chain
+                .iter()
+                .map(String::as_str)
+                .chain([names::bare(&operation.method_name)])
+                .collect::<Vec<_>>()
+                .join("_");
+            let mut name = base.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            operation.site_name = name;
+        }
+        for child in &mut resource.children {
+            chain.push(names::bare(&child.accessor).to_owned());
+            walk(child, chain, taken);
+            chain.pop();
+        }
+    }
+    walk(root, &mut Vec::new(), &mut BTreeSet::new());
 }
 
 fn lower_meta(
@@ -949,6 +979,8 @@ fn lower_operation<'a>(
             (false, false) => SuccessAnswer::Nothing,
         },
         pointer: op.pointer.clone(),
+        // Given once the tree is complete (`name_sites`).
+        site_name: String::new(),
     }
 }
 
