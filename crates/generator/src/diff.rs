@@ -28,8 +28,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::ir::{
-    Api, AuthKind, ExtraFields, Field, Operation, Param, ParamLocation, Presence, Resource,
-    TypeDef, TypeKind, TypeRef, UnionVariant,
+    Api, AuthKind, ExtraFields, Field, Operation, Param, Presence, Resource, TypeDef, TypeKind,
+    TypeRef, UnionVariant,
 };
 
 pub use report::{Report, Semver};
@@ -535,7 +535,7 @@ fn parameters(before: &[Param], now: &[Param], owner: &str, pointer: &str, out: 
                     format!(
                         "new {} {} parameter `{}`",
                         if required { "required" } else { "optional" },
-                        location_text(param.location),
+                        param.location.name(),
                         param.wire_name
                     ),
                 ));
@@ -560,21 +560,11 @@ fn parameters(before: &[Param], now: &[Param], owner: &str, pointer: &str, out: 
                 format!("{owner}::{}", param.rust_name),
                 format!(
                     "{} parameter `{}` is gone",
-                    location_text(param.location),
+                    param.location.name(),
                     param.wire_name
                 ),
             )),
         }
-    }
-}
-
-fn location_text(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-        ParamLocation::Body => "body",
     }
 }
 

@@ -287,6 +287,32 @@ pub enum ParamLocation {
     Body,
 }
 
+impl ParamLocation {
+    /// The location as the spec's `in` names it (`query`), or `body`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Body => "body",
+        }
+    }
+
+    /// What a value sent there is called in prose (`query parameter`, `body field`).
+    #[must_use]
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Path => "path parameter",
+            Self::Query => "query parameter",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Body => "body field",
+        }
+    }
+}
+
 /// One field of a parameters type, or a path parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {

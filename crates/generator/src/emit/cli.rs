@@ -536,14 +536,7 @@ fn flags<'a>(operation: &'a Operation, types: &[TypeDef]) -> Vec<Flag<'a>> {
         };
         let plural = param.wire_name.to_kebab_case();
         if taken.contains(&long) {
-            let location = match param.location {
-                ParamLocation::Path => "path",
-                ParamLocation::Query => "query",
-                ParamLocation::Header => "header",
-                ParamLocation::Cookie => "cookie",
-                ParamLocation::Body => "body",
-            };
-            long = format!("{location}-{long}");
+            long = format!("{}-{long}", param.location.name());
         }
         let base = long.clone();
         let mut n = 2;

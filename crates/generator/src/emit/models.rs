@@ -1044,13 +1044,7 @@ fn setter(field: &Param) -> TokenStream {
     let (arg_ty, convert) = setter_input(&field.ty);
     let value = convert(quote! { value });
     let wire = &field.wire_name;
-    let where_sent = match field.location {
-        ParamLocation::Body => "body field",
-        ParamLocation::Query => "query parameter",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-        ParamLocation::Path => "path parameter",
-    };
+    let where_sent = field.location.noun();
     let set_doc = format!(" Sets the `{wire}` {where_sent}.");
     let assigned = match field.presence {
         Presence::Required => value,
