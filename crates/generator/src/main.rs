@@ -20,7 +20,10 @@ use generator::{Config, GenerateError};
 
 /// Generate a Rust SDK crate from an OpenAPI 3.0 or 3.1 document.
 #[derive(Debug, Parser)]
-#[command(version)]
+#[command(
+    version,
+    after_help = "To compare two versions of a spec: `generator diff OLD NEW [--config FILE] [--format text|json|markdown]` (see `generator diff --help`)."
+)]
 struct Args {
     /// The OpenAPI document (JSON or YAML).
     spec: PathBuf,
@@ -50,7 +53,7 @@ struct Args {
 /// newer spec's, or newer still): a method it names that one side lacks is absent
 /// from that side.
 #[derive(Debug, Parser)]
-#[command(name = "generator diff")]
+#[command(name = "generator diff", bin_name = "generator diff")]
 struct DiffArgs {
     /// The older OpenAPI document.
     old: PathBuf,
