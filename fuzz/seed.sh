@@ -44,3 +44,6 @@ ls corpus/load_and_lower | wc -l
 # Nested complex YAML keys (`? ? ? …`): writing a mapping key as text doubled its
 # escapes at every level, an exponential hang the fuzzer found (2026-12-01).
 printf '? ?  ? ?     ?  ? ?      ? ? ?   ?     ?  ? ?      ? ? ?  ?     ?  ? ?        ?  ? ?    ?   ?  ?     ? ?    ?   ?  WlV "  ' > corpus/load_and_lower/seed-complex-keys.yaml
+# An empty path key (`'':`): locating its error at `#/paths/` searched the YAML text
+# for an empty key without advancing, a hang the fuzzer found (2026-12-01).
+printf "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  '':\n    get:\n      responses: {'204': {description: ok}}\n" > corpus/load_and_lower/seed-empty-key.yaml

@@ -222,6 +222,15 @@ fn nested_complex_yaml_keys_are_refused_at_once() {
 }
 
 #[test]
+fn an_empty_path_key_is_refused_at_once() {
+    // Found by the fuzzer (a timeout): locating the error at `#/paths/` searched
+    // the YAML text for an empty key without ever advancing.
+    let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  '':\n    get:\n      responses: {'204': {description: ok}}\n".to_vec();
+    let message = errors(&generate_within(spec, LIMIT));
+    assert!(message.contains("#/paths/"), "{message}");
+}
+
+#[test]
 fn a_deep_valid_yaml_schema_is_accepted() {
     // 200 levels of `properties` are 400 YAML levels: past serde_yaml's fixed 128.
     let generated =

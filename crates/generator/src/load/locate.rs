@@ -105,6 +105,11 @@ impl<'s> Locator<'s> {
 }
 
 fn find_key(source: &str, from: usize, needle: &str, json: bool) -> Option<usize> {
+    // An empty YAML key (`'': …`, a pointer `#/paths/`) is found everywhere and so
+    // nowhere: searching for it never advanced, a hang the fuzzer found.
+    if needle.is_empty() {
+        return None;
+    }
     let mut start = from;
     while let Some(relative) = source.get(start..)?.find(needle) {
         let position = start + relative;
@@ -146,6 +151,13 @@ mod tests {
         assert_eq!(line_column(source, "#/tags/1"), Some((8, 3)));
         let yaml = "responses:\n  200: {}\n  202:\n    content: {}\n";
         assert_eq!(line_column(yaml, "#/responses/202/content"), Some((4, 5)));
+    }
+
+    #[test]
+    fn an_empty_key_is_not_searched_for() {
+        let yaml = "paths:\n  '':\n    get: {}\n";
+        assert_eq!(line_column(yaml, "#/paths/"), Some((1, 1)));
+        assert_eq!(line_column(yaml, "#/paths//get"), Some((1, 1)));
     }
 
     #[test]
