@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--runs N] [--skip-overhead] [--big-only]`: how fast the generator
+//! `cargo xtask bench [--runs N] [--skip-overhead] [--big-only] [--tls-only]`: how fast the generator
 //! and its output are, written to `docs/BENCHMARKS.md`.
 //!
 //! Input: the release `generator` binary (built here), the specs below, the checked-in
@@ -9,6 +9,8 @@
 //! `llama-cloud` crate with its dependencies built, and the SDK's request overhead.
 //! It also generates synthetic specs of 5 MB and 50 MB (`--big-only`: just those, to
 //! stdout) and reports peak memory as a multiple of the spec's size, and time per MB.
+//! `--tls-only` times a clean build of the generated `llama-cloud` crate and its
+//! dependencies with each TLS backend feature, to stdout.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -129,6 +131,56 @@ fn big_specs(root: &Path, binary: &Path) -> Result<String, String> {
     Ok(table)
 }
 
+/// A clean `cargo build` (dev profile) of `llama-cloud` and its dependencies with
+/// each TLS backend alone, each in its own empty target directory, one after the
+/// other; a table of wall time and the number of crates built.
+fn tls_builds(root: &Path) -> Result<String, String> {
+    let mut table =
+        String::from("| feature | backend | crates | clean build |\n| --- | --- | ---: | ---: |\n");
+    for (feature, backend) in [
+        ("rustls", "rustls + aws-lc-rs (default)"),
+        ("rustls-ring", "rustls + ring"),
+        ("native-tls", "OpenSSL (native-tls)"),
+        ("rustls-no-provider", "rustls, no provider"),
+    ] {
+        eprintln!("clean build with `{feature}` ...");
+        let dir = root.join("target/bench-tls").join(feature);
+        let _ = std::fs::remove_dir_all(&dir);
+        let args = [
+            "-p",
+            "llama-cloud",
+            "--no-default-features",
+            "--features",
+            feature,
+        ];
+        let started = Instant::now();
+        let output = cargo(root)
+            .arg("build")
+            .args(args)
+            .env("CARGO_TARGET_DIR", &dir)
+            .current_dir(root)
+            .output()
+            .map_err(|e| e.to_string())?;
+        let seconds = started.elapsed().as_secs_f64();
+        if !output.status.success() {
+            return Err(format!(
+                "`{feature}`: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let crates = String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .filter(|line| line.trim_start().starts_with("Compiling "))
+            .count();
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = writeln!(
+            table,
+            "| `{feature}` | {backend} | {crates} | {seconds:.1} s |"
+        );
+    }
+    Ok(table)
+}
+
 struct Measured {
     label: &'static str,
     values: serde_json::Value,
@@ -152,6 +204,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         .and_then(|value| value.parse().ok())
         .unwrap_or(5);
     let skip_overhead = args.contains(&"--skip-overhead");
+    if args.contains(&"--tls-only") {
+        println!("{}", tls_builds(root)?);
+        return Ok(());
+    }
 
     eprintln!("building the release generator ...");
     let status = cargo(root)

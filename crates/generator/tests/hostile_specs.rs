@@ -357,3 +357,23 @@ fn a_path_key_with_a_query_or_fragment_is_split() {
         generated.warnings
     );
 }
+
+#[test]
+fn a_malformed_schema_or_path_item_is_located_in_its_own_part() {
+    // The loader types the components and the path items one at a time (so the JSON
+    // tree and the typed document are never both whole): an error in one still names
+    // its place in the document, and the paths object's `x-` keys stay extensions.
+    let schema = spec_with_schemas("    A: {type: object, required: 7}\n");
+    let message = refusal(&schema);
+    // (Path tracking ends at the schema: openapiv3 buffers its fields.)
+    assert!(
+        message.contains("at #/components/schemas/A (line 14"),
+        "{message}"
+    );
+    let item = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  x-note: {any: thing}\n  /a:\n    get:\n      summary: [not, text]\n      responses: {'204': {description: ok}}\n";
+    let message = refusal(item);
+    assert!(message.contains("at #/paths/~1a (line 5"), "{message}");
+    assert!(!message.contains("x-note"), "{message}");
+    let fine = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  x-note: {any: thing}\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n";
+    assert_eq!(refusal(fine), "");
+}

@@ -407,10 +407,15 @@ impl ClientBuilder {
 
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-                .build()
-                .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
+            None => {
+                tls_provider()?;
+                reqwest::Client::builder()
+                    .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                    .build()
+                    .map_err(|error| {
+                        Error::Config(format!("cannot build the HTTP client: {error}"))
+                    })?
+            }
         };
         Ok(Client {
             inner: Arc::new(ClientInner {
@@ -431,6 +436,33 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Readies the rustls crypto provider the crate's TLS feature calls for, before the
+/// HTTP client is built. `rustls-ring` installs ring as the process's provider
+/// unless the program installed one first. `rustls-no-provider` (alone) needs the
+/// program to have installed one: without it reqwest would panic, so this is an
+/// error instead. The other backends need nothing.
+#[allow(clippy::unnecessary_wraps, reason = "an error only with some features")]
+fn tls_provider() -> Result<(), Error> {
+    #[cfg(feature = "rustls-ring")]
+    {
+        // An `Err` means a provider was already installed: that one stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    #[cfg(all(
+        feature = "rustls-no-provider",
+        not(any(feature = "rustls", feature = "rustls-ring"))
+    ))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        return Err(Error::Config(
+            "the `rustls-no-provider` feature is on and no rustls crypto provider is installed: \
+             call `rustls::crypto::CryptoProvider::install_default` before building the client, \
+             or pass your own `http_client`"
+                .to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 fn non_empty_env(name: &str) -> Option<String> {
@@ -499,5 +531,42 @@ fn platform_arch() -> String {
         "arm" => "arm".to_owned(),
         "" => "unknown".to_owned(),
         other => format!("other:{other}"),
+    }
+}
+
+#[cfg(all(test, any(feature = "rustls-ring", feature = "rustls-no-provider")))]
+mod tests {
+    use super::*;
+
+    /// With ring as the backend, a client builds (reqwest itself would panic with no
+    /// provider installed) and ring is then the process's provider.
+    #[cfg(feature = "rustls-ring")]
+    #[test]
+    fn rustls_ring_installs_ring_and_builds_a_client() {
+        let client = Client::builder()
+            .api_key("k")
+            .base_url("https://example.invalid")
+            .build();
+        assert!(client.is_ok(), "{:?}", client.err());
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+    }
+
+    /// With no provider compiled in and none installed, building is an error that
+    /// says what to do, not reqwest's panic.
+    #[cfg(all(
+        feature = "rustls-no-provider",
+        not(any(feature = "rustls", feature = "rustls-ring"))
+    ))]
+    #[test]
+    fn without_a_crypto_provider_building_is_an_error_not_a_panic() {
+        let error = Client::builder()
+            .api_key("k")
+            .base_url("https://example.invalid")
+            .build()
+            .expect_err("no provider is installed");
+        assert!(
+            matches!(&error, Error::Config(message) if message.contains("no rustls crypto provider")),
+            "{error}"
+        );
     }
 }

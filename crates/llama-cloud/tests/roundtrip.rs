@@ -19,8 +19,9 @@ fn check<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
         assert_eq!(again, sent, "{name} re-serializes {sample} differently");
     }
 }
+
 #[test]
-fn every_model_type_reserializes_what_it_decoded() {
+fn every_model_type_reserializes_what_it_decoded_1() {
     check::<
         llama_cloud::types::AdvancedModeTransformConfig,
     >(
@@ -534,6 +535,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"job_id\":\"ünïcødé 🦀\",\"status\":\"failed\",\"processed_items\":9007199254740993,\"message\":\"ünïcødé 🦀\",\"x_undeclared\":[null,1]}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_2() {
     check::<
         llama_cloud::types::BatchJobConfig,
     >(
@@ -1098,6 +1103,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"id\":\"\",\"created_at\":null,\"updated_at\":null,\"file_input\":\"text\",\"project_id\":\"text\",\"user_id\":\"ünïcødé 🦀\",\"status\":\"a-value-this-sdk-does-not-know\",\"document_input_type\":\"url\",\"configuration\":{\"rules\":[{\"type\":\"\",\"description\":\"ünïcødé 🦀\",\"x_undeclared\":9007199254740993}],\"parsing_configuration\":null,\"x_undeclared\":9007199254740993},\"result\":{\"reasoning\":\"\",\"confidence\":3,\"type\":\"\",\"x_undeclared\":2.5},\"error_message\":null,\"configuration_id\":\"\",\"x_undeclared\":\"x\"}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_3() {
     check::<
         llama_cloud::types::ClassifyGetResponse,
     >(
@@ -1688,6 +1697,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"mongodb_uri\":\"quote \\\" and \\\\ and \\n\",\"db_name\":\"\",\"collection_name\":\"quote \\\" and \\\\ and \\n\",\"vector_index_name\":\"\",\"fulltext_index_name\":\"text\",\"embedding_dimension\":0,\"class_name\":\"\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_4() {
     check::<
         llama_cloud::types::DataSinksCreateResponse,
     >(
@@ -2244,6 +2257,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"priority\":\"low\",\"extraction_target\":\"PER_PAGE\",\"extraction_mode\":\"BALANCED\",\"parse_model\":null,\"extract_model\":\"openai-gpt-4-1-nano\",\"multimodal_fast_mode\":false,\"system_prompt\":\"\",\"use_reasoning\":true,\"cite_sources\":false,\"citation_bbox\":false,\"chunk_mode\":\"SECTION\",\"num_pages_context\":null,\"x_undeclared\":9007199254740993}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_5() {
     check::<
         llama_cloud::types::ExtractConfigPriority,
     >(
@@ -2648,6 +2665,10 @@ fn every_model_type_reserializes_what_it_decoded() {
     check::<
         llama_cloud::types::ExtractedFieldMetadataPageMetadataItemValue,
     >("ExtractedFieldMetadataPageMetadataItemValue", &["0", "false", "true"]);
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_6() {
     check::<
         llama_cloud::types::ExtractedFieldMetadataRowMetadataItemValue,
     >(
@@ -3178,6 +3199,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"pages\":[],\"x_undeclared\":[null,1]}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_7() {
     check::<
         llama_cloud::types::FormsResultPage,
     >(
@@ -3740,6 +3765,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"annotate_links\":true,\"inline_images\":null}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_8() {
     check::<
         llama_cloud::types::LlamaParseOcrParameters,
     >("LlamaParseOcrParameters", &["{}", "{\"languages\":[]}"]);
@@ -4249,6 +4278,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"mode\":\"page\",\"x_undeclared\":{\"nested\":null,\"n\":-0.0}}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_9() {
     check::<
         llama_cloud::types::PaginatedExtractRunsResponse,
     >(
@@ -4751,6 +4784,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"type\":\"OPENAI_EMBEDDING\",\"component\":{\"embed_batch_size\":-9223372036854775808,\"api_version\":null,\"timeout\":-0.5,\"default_headers\":{},\"dimensions\":-9223372036854775808,\"x_undeclared\":2.5},\"x_undeclared\":null}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_10() {
     check::<
         llama_cloud::types::PipelineUpdateTransformConfig,
     >(
@@ -5344,6 +5381,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"chunk_overlap\":9007199254740993,\"mode\":\"sentence\",\"x_undeclared\":9007199254740993}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_11() {
     check::<
         llama_cloud::types::SessionDetail,
     >(
@@ -5876,6 +5917,10 @@ fn every_model_type_reserializes_what_it_decoded() {
             "{\"type\":\"thinking_delta\",\"content\":\"text\",\"x_undeclared\":\"x\"}",
         ],
     );
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_12() {
     check::<
         llama_cloud::types::ThinkingEvent,
     >(
@@ -6411,6 +6456,10 @@ fn every_model_type_reserializes_what_it_decoded() {
     check::<
         llama_cloud::types::VertexEmbeddingMode,
     >("VertexEmbeddingMode", &["\"classification\"", "\"similarity\""]);
+}
+
+#[test]
+fn every_model_type_reserializes_what_it_decoded_13() {
     check::<
         llama_cloud::types::VertexTextEmbedding,
     >(

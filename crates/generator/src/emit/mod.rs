@@ -203,6 +203,28 @@ fn rust_file(api: &Api, path: &str, body: &TokenStream) -> Result<String, EmitEr
     result
 }
 
+/// A Rust file whose first piece holds its inner attributes and docs, each piece
+/// formatted on its own and joined by a blank line: the syntax tree in memory is one
+/// piece's, not the file's.
+fn rust_file_in_pieces(api: &Api, path: &str, pieces: &[TokenStream]) -> Result<String, EmitError> {
+    let Some((first, rest)) = pieces.split_first() else {
+        return rust_file(api, path, &TokenStream::new());
+    };
+    let mut text = rust_file(api, path, first)?;
+    for piece in rest {
+        let started = std::time::Instant::now();
+        let file: syn::File =
+            syn::parse2(piece.clone()).map_err(|error| EmitError::InvalidRust {
+                path: path.to_owned(),
+                message: error.to_string(),
+            })?;
+        text.push('\n');
+        text.push_str(&prettyplease::unparse(&file));
+        FORMAT_TIME.with(|cell| cell.set(cell.get() + started.elapsed()));
+    }
+    Ok(text)
+}
+
 pub(crate) fn format_rust(api: &Api, path: &str, body: &TokenStream) -> Result<String, EmitError> {
     let file: syn::File = syn::parse2(quote! {
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -301,7 +323,9 @@ fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
             "tests/conformance.rs",
             &conformance::conformance_tests(api),
         ),
-        Job::Roundtrip => rust_file(api, "tests/roundtrip.rs", &roundtrip::roundtrip_tests(api)),
+        Job::Roundtrip => {
+            rust_file_in_pieces(api, "tests/roundtrip.rs", &roundtrip::roundtrip_tests(api))
+        }
     }
 }
 
@@ -430,7 +454,23 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
     jobs.extend(units.chunks(chunk).map(Job::Types));
     jobs.extend(resource_files.iter().map(Job::Resource));
     let outputs = run_jobs(api, &jobs)?;
-    let mut items = String::new();
+    // `types.rs` is most of the output: built in one allocation of its final size,
+    // chunk by chunk, so no second copy of it is ever in memory.
+    let head = format!(
+        "{}\n{}",
+        header(api, "//"),
+        module_head(
+            "Every type the API's operations send or return, and each method's parameters type.",
+        )?
+    );
+    let types_len: usize = jobs
+        .iter()
+        .zip(&outputs)
+        .filter(|(job, _)| matches!(job, Job::Types(_)))
+        .map(|(_, output)| output.len())
+        .sum();
+    let mut items = String::with_capacity(head.len() + types_len);
+    items.push_str(&head);
     for (job, output) in jobs.iter().zip(outputs) {
         match job {
             Job::Types(_) => items.push_str(&output),
@@ -451,13 +491,7 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
             }
         }
     }
-    let head = module_head(
-        "Every type the API's operations send or return, and each method's parameters type.",
-    )?;
-    files.insert(
-        "src/types.rs".to_owned(),
-        format!("{}\n{head}{items}", header(api, "//")),
-    );
+    files.insert("src/types.rs".to_owned(), items);
     // A hand-written module's place is its own: nothing generated may land there.
     for module in &api.meta.handwritten_modules {
         let (file, dir) = (format!("src/{module}.rs"), format!("src/{module}/"));
@@ -618,9 +652,10 @@ pub const SDK_DEPENDENCIES: &[(&str, &str)] = &[
     ("httpdate", r#""1""#),
     ("mime_guess", r#""2""#),
     ("percent-encoding", r#""2""#),
+    // The TLS backend is a feature of this crate (`SDK_FEATURES`), not fixed here.
     (
         "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "stream", "http2", "multipart", "gzip", "brotli", "zstd"] }"#,
+        r#"{ version = "0.13", default-features = false, features = ["json", "stream", "http2", "multipart", "gzip", "brotli", "zstd"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     // `preserve_order`: objects keep the order they were built or received in, so
@@ -640,14 +675,35 @@ pub const SDK_DEPENDENCIES: &[(&str, &str)] = &[
 ];
 
 /// Optional dependencies, switched on by the crate's features.
-pub const SDK_OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[(
-    "tracing-subscriber",
-    r#"{ version = "0.3", default-features = false, features = ["fmt", "std", "registry"], optional = true }"#,
-)];
+pub const SDK_OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
+    // Only for the TLS features without aws-lc-rs: to install ring as the crypto
+    // provider, or to see that the program installed one.
+    (
+        "rustls",
+        r#"{ version = "0.23", default-features = false, features = ["std"], optional = true }"#,
+    ),
+    (
+        "tracing-subscriber",
+        r#"{ version = "0.3", default-features = false, features = ["fmt", "std", "registry"], optional = true }"#,
+    ),
+];
 
 /// The generated crate's features: (name, TOML list).
 pub const SDK_FEATURES: &[(&str, &str)] = &[
-    ("default", r#"["env-log"]"#),
+    ("default", r#"["env-log", "rustls"]"#),
+    // TLS backends; enable one. `rustls` uses the aws-lc-rs provider (a C build),
+    // `rustls-ring` the ring provider, `native-tls` the platform's library (OpenSSL
+    // on Linux), and `rustls-no-provider` whichever provider the program installs.
+    ("rustls", r#"["reqwest/rustls"]"#),
+    (
+        "rustls-ring",
+        r#"["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring"]"#,
+    ),
+    ("native-tls", r#"["reqwest/native-tls"]"#),
+    (
+        "rustls-no-provider",
+        r#"["reqwest/rustls-no-provider", "dep:rustls"]"#,
+    ),
     ("env-log", r#"["dep:tracing-subscriber"]"#),
     ("blocking", r#"["tokio/rt", "tokio/net"]"#),
 ];

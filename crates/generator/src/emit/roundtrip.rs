@@ -24,39 +24,23 @@ const SAMPLES: usize = 3;
 /// How deep a generated value nests before optional parts are left out.
 const MAX_DEPTH: usize = 4;
 
-/// The tokens of `tests/roundtrip.rs`.
+/// Model types checked by one test function of `tests/roundtrip.rs`.
+const TYPES_PER_TEST: usize = 64;
+
+/// The tokens of `tests/roundtrip.rs`, as pieces to format one at a time: the
+/// file's head (its doc and the `check` helper), then one test function per
+/// [`TYPES_PER_TEST`] model types. A big API's samples are megabytes; built as one
+/// syntax tree they took more memory than all the rest of the emit stage.
 #[must_use]
-pub fn roundtrip_tests(api: &Api) -> TokenStream {
+pub fn roundtrip_tests(api: &Api) -> Vec<TokenStream> {
     let krate = &api.meta.crate_ident;
     let krate_ident = ident(krate);
-    let checks = api.types.iter().filter_map(|def| {
-        if matches!(def.kind, TypeKind::StatusUnion(_)) {
-            return None;
-        }
-        let mut samples = Vec::new();
-        let mut random = Random::seeded(&def.name);
-        for sample in 0..SAMPLES {
-            let mut generator = Generator {
-                types: &api.types,
-                random: &mut random,
-                sparse: sample == 0,
-            };
-            if let Some(value) = generator.value(&TypeRef::Named(def.name.clone()), 0) {
-                let text = value.to_string();
-                if !samples.contains(&text) {
-                    samples.push(text);
-                }
-            }
-        }
-        if samples.is_empty() {
-            return None;
-        }
-        let ty = retarget(&type_tokens(&TypeRef::Named(def.name.clone())), krate);
-        let name = &def.name;
-        let samples = samples.iter().map(|text| Literal::string(text));
-        Some(quote! { check::<#ty>(#name, &[#(#samples),*]); })
-    });
-    quote! {
+    let checked: Vec<&TypeDef> = api
+        .types
+        .iter()
+        .filter(|def| !matches!(def.kind, TypeKind::StatusUnion(_)))
+        .collect();
+    let mut pieces = vec![quote! {
         //! Every model type decodes generated JSON and re-serializes it unchanged.
         #![allow(clippy::too_many_lines, reason = "one line per model type")]
 
@@ -72,12 +56,58 @@ pub fn roundtrip_tests(api: &Api) -> TokenStream {
                 assert_eq!(again, sent, "{name} re-serializes {sample} differently");
             }
         }
+    }];
+    let parts = checked.chunks(TYPES_PER_TEST);
+    let count = parts.len();
+    for (index, part) in parts.enumerate() {
+        let checks: Vec<TokenStream> = part.iter().filter_map(|def| check_call(api, def)).collect();
+        if checks.is_empty() {
+            continue;
+        }
+        // One function keeps the plain name; more are numbered from 1.
+        let name = if count == 1 {
+            ident("every_model_type_reserializes_what_it_decoded")
+        } else {
+            ident(&format!(
+                "every_model_type_reserializes_what_it_decoded_{}",
+                index + 1
+            ))
+        };
+        pieces.push(quote! {
+            #[test]
+            fn #name() {
+                #(#checks)*
+            }
+        });
+    }
+    pieces
+}
 
-        #[test]
-        fn every_model_type_reserializes_what_it_decoded() {
-            #(#checks)*
+/// `check::<T>("T", &[samples])` for one type, or `None` when no sample can be made.
+fn check_call(api: &Api, def: &TypeDef) -> Option<TokenStream> {
+    let krate = &api.meta.crate_ident;
+    let mut samples = Vec::new();
+    let mut random = Random::seeded(&def.name);
+    for sample in 0..SAMPLES {
+        let mut generator = Generator {
+            types: &api.types,
+            random: &mut random,
+            sparse: sample == 0,
+        };
+        if let Some(value) = generator.value(&TypeRef::Named(def.name.clone()), 0) {
+            let text = value.to_string();
+            if !samples.contains(&text) {
+                samples.push(text);
+            }
         }
     }
+    if samples.is_empty() {
+        return None;
+    }
+    let ty = retarget(&type_tokens(&TypeRef::Named(def.name.clone())), krate);
+    let name = &def.name;
+    let samples = samples.iter().map(|text| Literal::string(text));
+    Some(quote! { check::<#ty>(#name, &[#(#samples),*]); })
 }
 
 /// A small deterministic generator (splitmix64), seeded by the type's name.

@@ -120,29 +120,92 @@ pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec,
     if problems.has_errors() {
         return Err(locate_all(&source, problems));
     }
-    // Plain deserialization is the fast path; only a failure is deserialized again,
-    // with path tracking, to say where.
-    let deserialized = <OpenAPI as serde::Deserialize>::deserialize(&value);
+    let deserialized = deserialize(value);
     timings.deserialize = started.elapsed();
-    let document: OpenAPI =
-        match deserialized.map_err(|_| serde_path_to_error::deserialize::<_, OpenAPI>(&value)) {
-            Ok(document) => document,
-            Err(Ok(_)) => {
-                problems.push(Diagnostic::error("#", "not a valid OpenAPI document"));
-                return Err(locate_all(&source, problems));
-            }
-            Err(Err(error)) => {
-                let pointer = pointer_from_serde_path(&error.path().to_string());
-                let message = format!("not a valid OpenAPI document: {}", error.inner());
-                problems.push(Diagnostic::error(pointer, message));
-                return Err(locate_all(&source, problems));
-            }
-        };
+    let document = match deserialized {
+        Ok(document) => document,
+        Err(problem) => {
+            problems.push(problem);
+            return Err(locate_all(&source, problems));
+        }
+    };
     Ok(LoadedSpec {
         document,
         openapi_version: openapi_version.unwrap_or_default(),
         sha256,
         source,
+    })
+}
+
+/// The typed document, built from the JSON piece by piece: the component schemas
+/// and the path items are taken out of the tree one at a time, each deserialized and
+/// its JSON dropped at once, so the JSON tree and the typed document (each many
+/// times the spec's size) are not both whole in memory.
+fn deserialize(mut value: Value) -> Result<OpenAPI, Diagnostic> {
+    let schemas = take_map(&mut value, &["components", "schemas"]);
+    let mut paths = take_map(&mut value, &["paths"]);
+    // `x-` keys of the paths object are its extensions, not paths: they stay.
+    let extensions: Vec<String> = paths
+        .keys()
+        .filter(|k| k.starts_with("x-"))
+        .cloned()
+        .collect();
+    if let Some(Value::Object(left)) = value.get_mut("paths") {
+        for key in extensions {
+            if let Some(extension) = paths.remove(&key) {
+                left.insert(key, extension);
+            }
+        }
+    }
+    let mut document: OpenAPI = typed(&value, "")?;
+    drop(value);
+    for (path, item) in paths {
+        let at = format!("/paths/{}", crate::diagnostics::escape_pointer_token(&path));
+        let item = typed(&item, &at)?;
+        document.paths.paths.insert(path, item);
+    }
+    if !schemas.is_empty() {
+        let components = document.components.get_or_insert_with(Default::default);
+        for (name, schema) in schemas {
+            let at = format!(
+                "/components/schemas/{}",
+                crate::diagnostics::escape_pointer_token(&name)
+            );
+            let schema = typed(&schema, &at)?;
+            components.schemas.insert(name, schema);
+        }
+    }
+    Ok(document)
+}
+
+/// Removes the object at `path` from the tree (leaving an empty one in its place),
+/// in its order; an absent or non-object value gives an empty map.
+fn take_map(value: &mut Value, path: &[&str]) -> serde_json::Map<String, Value> {
+    let mut node = value;
+    for key in path {
+        match node.get_mut(*key) {
+            Some(child) => node = child,
+            None => return serde_json::Map::new(),
+        }
+    }
+    match node {
+        Value::Object(map) => std::mem::take(map),
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// One part of the document, typed. Plain deserialization is the fast path; only a
+/// failure is deserialized again, with path tracking, to say where (`at` is the
+/// part's pointer without the leading `#`).
+fn typed<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Result<T, Diagnostic> {
+    T::deserialize(value).or_else(|_| match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(typed) => Ok(typed),
+        Err(error) => {
+            let inner = pointer_from_serde_path(&error.path().to_string());
+            let pointer = format!("#{at}{}", inner.trim_start_matches('#'));
+            let message = format!("not a valid OpenAPI document: {}", error.inner());
+            Err(Diagnostic::error(pointer, message))
+        }
     })
 }
 

@@ -42,6 +42,10 @@ pub fn validate(document: &mut Value) -> Diagnostics {
         std::collections::BTreeMap::new();
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
+            // The paths object may carry specification extensions beside its paths.
+            if path.starts_with("x-") {
+                continue;
+            }
             let pointer = format!("#/paths/{}", escape_pointer_token(path));
             if !path.starts_with('/') {
                 problems.push(Diagnostic::error(

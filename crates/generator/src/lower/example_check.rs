@@ -26,7 +26,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
-use jsonschema::{Draft, PatternOptions, Registry, Resource};
+use jsonschema::{Draft, PatternOptions, Registry};
 use openapiv3::OpenAPI;
 use serde_json::{Map, Value, json};
 
@@ -56,9 +56,8 @@ pub struct ExampleCheck<'a> {
     by_address: RefCell<HashMap<(usize, String), Verdict>>,
     /// Compiled validators, by schema (`None`: the schema does not compile).
     validators: RefCell<HashMap<String, Option<std::rc::Rc<jsonschema::Validator>>>>,
-    /// Per component: the invalid examples in its own tree, and the components it
-    /// refers to.
-    components: RefCell<HashMap<String, ComponentExamples>>,
+    /// Per component, the invalid examples it holds and reaches (made on first use).
+    reached: OnceCell<Reached>,
     /// Per component, whether a cycle is reachable from it.
     recursion: RefCell<HashMap<String, Reach>>,
 }
@@ -72,12 +71,26 @@ enum Reach {
     Done(bool),
 }
 
-/// The invalid examples of one component's own tree and the components it names.
-type ComponentExamples = (Vec<(String, String)>, Vec<String>);
+/// Invalid examples, as `(pointer, violation)` pairs, shared by the components of one
+/// cycle.
+type Defects = std::rc::Rc<Vec<(String, String)>>;
 
+/// Every invalid example a component's tree and the components it reaches hold, by
+/// component name.
+type Reached = HashMap<String, Defects>;
+
+/// The component schemas as draft 4 JSON Schema (`{"definitions": …}`), shared with
+/// the registry that resolves `$ref`s into it: one copy, not two.
 struct Prepared {
-    definitions: Map<String, Value>,
+    root: std::sync::Arc<Value>,
     registry: Registry<'static>,
+}
+
+impl Prepared {
+    /// A component converted to draft 4, by name.
+    fn definition(&self, name: &str) -> Option<&Value> {
+        self.root.get("definitions")?.get(name)
+    }
 }
 
 /// What a check found.
@@ -102,7 +115,7 @@ impl<'a> ExampleCheck<'a> {
             verdicts: RefCell::default(),
             by_address: RefCell::default(),
             validators: RefCell::default(),
-            components: RefCell::default(),
+            reached: OnceCell::new(),
             recursion: RefCell::default(),
         }
     }
@@ -134,89 +147,107 @@ impl<'a> ExampleCheck<'a> {
     /// Every `example` inside a schema (and the schemas it refers to) that does not
     /// validate against the schema it sits in: `(pointer, violation)` pairs, each
     /// component visited once. `at` is the pointer of `view` in the document.
-    pub fn invalid_examples_within(&self, view: SchemaView<'_>, at: &str) -> Vec<(String, String)> {
-        let Some(prepared) = self.prepared() else {
-            return Vec::new();
-        };
-        let Some(root) = view_json(view) else {
-            return Vec::new();
-        };
-        let (mut found, mut pending) = self.walk(&root, at);
-        // The components it reaches, each walked once per document (memoized).
-        let mut seen = std::collections::HashSet::new();
-        while let Some(name) = pending.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
+    pub fn invalid_examples_within(&self, view: SchemaView<'a>, at: &str) -> Vec<(String, String)> {
+        let (mut found, refs) = self.walk(view, at);
+        let reached = self.reached.get_or_init(|| self.reached_examples());
+        for name in refs {
+            if let Some(defects) = reached.get(&name) {
+                found.extend(defects.iter().cloned());
             }
-            let cached = self.components.borrow().get(&name).cloned();
-            let (defects, refs) = match cached {
-                Some(entry) => entry,
-                None => {
-                    let Some(target) = prepared.definitions.get(&name) else {
-                        continue;
-                    };
-                    let pointer = format!(
-                        "#/components/schemas/{}",
-                        crate::diagnostics::escape_pointer_token(&name)
-                    );
-                    let entry = self.walk(target, &pointer);
-                    self.components
-                        .borrow_mut()
-                        .insert(name.clone(), entry.clone());
-                    entry
-                }
-            };
-            found.extend(defects);
-            pending.extend(refs);
         }
         found.sort();
         found.dedup();
         found
     }
 
+    /// [`Reached`] for every component, computed once per document: each component's
+    /// tree is walked once, and what it reaches is gathered over the components'
+    /// strongly connected components (Tarjan's algorithm, without recursion) in the
+    /// order that finishes a component's targets before it. Gathering per operation
+    /// instead walked every reachable component again for each operation: quadratic
+    /// in a big API whose schemas chain.
+    fn reached_examples(&self) -> Reached {
+        let Some(components) = self.document.components.as_ref() else {
+            return Reached::new();
+        };
+        let names: Vec<&String> = components.schemas.keys().collect();
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), i))
+            .collect();
+        let mut own = Vec::with_capacity(names.len());
+        let mut edges = Vec::with_capacity(names.len());
+        for (name, schema) in &components.schemas {
+            let pointer = format!(
+                "#/components/schemas/{}",
+                crate::diagnostics::escape_pointer_token(name)
+            );
+            let (defects, refs) = self.walk(SchemaView::from(schema), &pointer);
+            own.push(defects);
+            let mut targets: Vec<usize> = refs
+                .iter()
+                .filter_map(|target| index.get(target.as_str()).copied())
+                .collect();
+            targets.sort_unstable();
+            targets.dedup();
+            edges.push(targets);
+        }
+        let mut gathered: Vec<Option<Defects>> = vec![None; names.len()];
+        for scc in strongly_connected(&edges) {
+            let mut defects: Vec<(String, String)> = Vec::new();
+            for &member in &scc {
+                defects.extend(own[member].iter().cloned());
+                for &target in &edges[member] {
+                    if let Some(reached) = &gathered[target] {
+                        defects.extend(reached.iter().cloned());
+                    }
+                }
+            }
+            defects.sort();
+            defects.dedup();
+            let shared = std::rc::Rc::new(defects);
+            for member in scc {
+                gathered[member] = Some(std::rc::Rc::clone(&shared));
+            }
+        }
+        names
+            .into_iter()
+            .zip(gathered)
+            .filter_map(|(name, defects)| Some((name.clone(), defects?)))
+            .collect()
+    }
+
+    /// A component schema of the document, by (unescaped) name.
+    fn component(&self, name: &str) -> Option<SchemaView<'a>> {
+        let schemas = &self.document.components.as_ref()?.schemas;
+        schemas.get(name).map(SchemaView::from)
+    }
+
     /// The invalid examples in one schema's own tree (not following `$ref`s), and the
-    /// components it refers to.
-    fn walk(&self, root: &Value, at: &str) -> (Vec<(String, String)>, Vec<String>) {
+    /// components it refers to. It walks the typed document: only a schema that holds
+    /// an `example` is converted to JSON Schema, so a document without examples costs
+    /// no copy of its schemas.
+    fn walk(&self, root: SchemaView<'a>, at: &str) -> (Vec<(String, String)>, Vec<String>) {
         let mut found = Vec::new();
         let mut refs = Vec::new();
         let mut stack = vec![(root, at.to_owned())];
         while let Some((node, pointer)) = stack.pop() {
-            let Value::Object(object) = node else {
-                continue;
+            let schema = match node {
+                SchemaView::Ref(reference) => {
+                    refs.extend(component_ref(reference));
+                    continue;
+                }
+                SchemaView::Inline(schema) => schema,
             };
-            if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-                refs.extend(definition_name(reference));
-                continue;
-            }
-            if object.contains_key(WRAPPER)
-                && let Some(inner) = object.get("anyOf").and_then(|list| list.get(1))
-            {
-                stack.push((inner, pointer));
-                continue;
-            }
-            if let Some(example) = object.get("example")
-                && let Verdict::Invalid(violation) = self.check_json(node, example)
+            if let Some(example) = &schema.schema_data.example
+                && let Some(json) = view_json(node)
+                && let Verdict::Invalid(violation) = self.check_json(&json, example)
             {
                 found.push((format!("{pointer}/example"), violation));
             }
-            for (key, child) in object {
-                match (key.as_str(), child) {
-                    ("properties" | "patternProperties", Value::Object(children)) => {
-                        for (name, child) in children {
-                            let token = crate::diagnostics::escape_pointer_token(name);
-                            stack.push((child, format!("{pointer}/{key}/{token}")));
-                        }
-                    }
-                    ("items" | "additionalProperties" | "not", Value::Object(_)) => {
-                        stack.push((child, format!("{pointer}/{key}")));
-                    }
-                    ("allOf" | "anyOf" | "oneOf", Value::Array(children)) => {
-                        for (index, child) in children.iter().enumerate() {
-                            stack.push((child, format!("{pointer}/{key}/{index}")));
-                        }
-                    }
-                    _ => {}
-                }
+            for (suffix, child) in subschemas(schema) {
+                stack.push((child, format!("{pointer}{suffix}")));
             }
         }
         (found, refs)
@@ -225,17 +256,35 @@ impl<'a> ExampleCheck<'a> {
     /// Whether the schema reaches itself again through `$ref`s (a planet whose
     /// satellites orbit a planet): a mock's example built from such a schema is cut
     /// short somewhere, required fields and all.
-    pub fn is_recursive(&self, view: SchemaView<'_>) -> bool {
-        let Some(prepared) = self.prepared() else {
-            return false;
-        };
-        let Some(root) = view_json(view) else {
-            return false;
-        };
+    pub fn is_recursive(&self, view: SchemaView<'a>) -> bool {
         // Depth-first over components; what each component reaches is kept for the
         // next operation (`Done`), only the current path is per call.
         let mut state = self.recursion.borrow_mut();
-        cycles(&root, &prepared.definitions, &mut state)
+        self.cycles(view, &mut state)
+    }
+
+    fn cycles(&self, view: SchemaView<'a>, state: &mut HashMap<String, Reach>) -> bool {
+        match view {
+            SchemaView::Ref(reference) => {
+                let Some(name) = component_ref(reference) else {
+                    return false;
+                };
+                match state.get(&name) {
+                    Some(Reach::OnPath) => return true,
+                    Some(Reach::Done(found)) => return *found,
+                    None => {}
+                }
+                state.insert(name.clone(), Reach::OnPath);
+                let found = self
+                    .component(&name)
+                    .is_some_and(|target| self.cycles(target, state));
+                state.insert(name, Reach::Done(found));
+                found
+            }
+            SchemaView::Inline(schema) => subschemas(schema)
+                .into_iter()
+                .any(|(_, child)| self.cycles(child, state)),
+        }
     }
 
     fn check_json(&self, schema: &Value, value: &Value) -> Verdict {
@@ -257,7 +306,7 @@ impl<'a> ExampleCheck<'a> {
             return Verdict::Unchecked;
         };
         let mut steps = MAX_STEPS;
-        if !steps_within(schema, value, &prepared.definitions, &mut steps) {
+        if !steps_within(schema, value, prepared, &mut steps) {
             return Verdict::Unchecked;
         }
         let cached = self.validators.borrow().get(schema_text).cloned();
@@ -311,20 +360,17 @@ impl<'a> ExampleCheck<'a> {
                     let json = serde_json::to_value(schema).ok()?;
                     definitions.insert(name.clone(), to_json_schema(json));
                 }
-                let root = json!({
+                let root = std::sync::Arc::new(json!({
                     "$schema": "http://json-schema.org/draft-04/schema#",
-                    "definitions": Value::Object(definitions.clone()),
-                });
+                    "definitions": Value::Object(definitions),
+                }));
                 let registry = Registry::new()
                     .draft(Draft::Draft4)
-                    .add(COMPONENTS, Resource::from_contents(root))
+                    .add(COMPONENTS, std::sync::Arc::clone(&root))
                     .ok()?
                     .prepare()
                     .ok()?;
-                Some(Prepared {
-                    definitions,
-                    registry,
-                })
+                Some(Prepared { root, registry })
             })
             .as_ref()
     }
@@ -334,39 +380,6 @@ impl<'a> ExampleCheck<'a> {
 /// components on the current path and, for those finished, whether a cycle is
 /// reachable from them (final: a cycle through a finished component would have
 /// been found from it).
-fn cycles(
-    node: &Value,
-    definitions: &Map<String, Value>,
-    state: &mut HashMap<String, Reach>,
-) -> bool {
-    match node {
-        Value::Object(object) => {
-            if let Some(name) = object
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(definition_name)
-            {
-                match state.get(&name) {
-                    Some(Reach::OnPath) => return true,
-                    Some(Reach::Done(found)) => return *found,
-                    None => {}
-                }
-                state.insert(name.clone(), Reach::OnPath);
-                let found = definitions
-                    .get(&name)
-                    .is_some_and(|target| cycles(target, definitions, state));
-                state.insert(name, Reach::Done(found));
-                return found;
-            }
-            object
-                .values()
-                .any(|child| cycles(child, definitions, state))
-        }
-        Value::Array(items) => items.iter().any(|child| cycles(child, definitions, state)),
-        _ => false,
-    }
-}
-
 /// The verdict for a schema whose only validation keyword is a single `type` (most
 /// property examples: `{type: string, example: …, description: …}`), without
 /// compiling a validator; `None` for any other schema.
@@ -463,6 +476,133 @@ fn definition_name(reference: &str) -> Option<String> {
         .strip_prefix(COMPONENTS)?
         .strip_prefix("#/definitions/")?;
     Some(unescape_pointer_token(token))
+}
+
+/// The strongly connected components of a graph given as each node's targets, in
+/// the order Tarjan's algorithm finishes them: every component comes after all the
+/// components it reaches. Iterative, so a long chain cannot overflow the stack.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let count = edges.len();
+    let (mut order, mut low) = (vec![UNSEEN; count], vec![0; count]);
+    let mut on_stack = vec![false; count];
+    let (mut stack, mut out, mut next) = (Vec::new(), Vec::new(), 0);
+    for start in 0..count {
+        if order[start] != UNSEEN {
+            continue;
+        }
+        // (node, index of the next edge to follow)
+        let mut calls = vec![(start, 0_usize)];
+        order[start] = next;
+        low[start] = next;
+        next += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(&mut (node, ref mut edge)) = calls.last_mut() {
+            if let Some(&target) = edges[node].get(*edge) {
+                *edge += 1;
+                if order[target] == UNSEEN {
+                    order[target] = next;
+                    low[target] = next;
+                    next += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    calls.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(order[target]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == order[node] {
+                let mut scc = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    scc.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                out.push(scc);
+            }
+        }
+    }
+    out
+}
+
+/// The component a document `$ref` names (`#/components/schemas/A` → `A`); a
+/// reference anywhere else is not followed (it checks as `{}`, see [`ref_schema`]).
+fn component_ref(reference: &str) -> Option<String> {
+    crate::load::component_name(reference).map(unescape_pointer_token)
+}
+
+/// A schema's direct subschemas, each with the pointer suffix that reaches it
+/// (`/properties/name`, `/items`, `/allOf/0`), in the order the JSON keys were.
+fn subschemas(schema: &openapiv3::Schema) -> Vec<(String, SchemaView<'_>)> {
+    use openapiv3::{AdditionalProperties, ReferenceOr, SchemaKind, Type};
+    type Properties = indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>;
+    fn properties<'s>(map: &'s Properties, out: &mut Vec<(String, SchemaView<'s>)>) {
+        for (name, child) in map {
+            let token = crate::diagnostics::escape_pointer_token(name);
+            out.push((format!("/properties/{token}"), SchemaView::from(child)));
+        }
+    }
+    fn additional<'s>(
+        additional: Option<&'s AdditionalProperties>,
+        out: &mut Vec<(String, SchemaView<'s>)>,
+    ) {
+        if let Some(AdditionalProperties::Schema(child)) = additional {
+            out.push((
+                "/additionalProperties".to_owned(),
+                SchemaView::from(&**child),
+            ));
+        }
+    }
+    fn items<'s>(
+        items: Option<&'s ReferenceOr<Box<openapiv3::Schema>>>,
+        out: &mut Vec<(String, SchemaView<'s>)>,
+    ) {
+        if let Some(child) = items {
+            out.push(("/items".to_owned(), SchemaView::from(child)));
+        }
+    }
+    fn list<'s>(
+        keyword: &str,
+        children: &'s [ReferenceOr<openapiv3::Schema>],
+        out: &mut Vec<(String, SchemaView<'s>)>,
+    ) {
+        for (index, child) in children.iter().enumerate() {
+            out.push((format!("/{keyword}/{index}"), SchemaView::from(child)));
+        }
+    }
+    let mut out = Vec::new();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            properties(&object.properties, &mut out);
+            additional(object.additional_properties.as_ref(), &mut out);
+        }
+        SchemaKind::Type(Type::Array(array)) => items(array.items.as_ref(), &mut out),
+        SchemaKind::Type(_) => {}
+        SchemaKind::OneOf { one_of } => list("oneOf", one_of, &mut out),
+        SchemaKind::AllOf { all_of } => list("allOf", all_of, &mut out),
+        SchemaKind::AnyOf { any_of } => list("anyOf", any_of, &mut out),
+        SchemaKind::Not { not } => out.push(("/not".to_owned(), SchemaView::from(&**not))),
+        SchemaKind::Any(any) => {
+            properties(&any.properties, &mut out);
+            additional(any.additional_properties.as_ref(), &mut out);
+            items(any.items.as_ref(), &mut out);
+            list("allOf", &any.all_of, &mut out);
+            list("anyOf", &any.any_of, &mut out);
+            list("oneOf", &any.one_of, &mut out);
+            if let Some(not) = &any.not {
+                out.push(("/not".to_owned(), SchemaView::from(&**not)));
+            }
+        }
+    }
+    out
 }
 
 /// An OpenAPI 3.0 schema object (serialized) as draft 4 JSON Schema.
@@ -620,12 +760,7 @@ fn discriminate(object: &mut Map<String, Value>) {
 
 /// Whether validating `value` against `schema` stays within `steps` (schema, value)
 /// pairs: the walk a validator makes, counted, not checked.
-fn steps_within(
-    schema: &Value,
-    value: &Value,
-    definitions: &Map<String, Value>,
-    steps: &mut usize,
-) -> bool {
+fn steps_within(schema: &Value, value: &Value, definitions: &Prepared, steps: &mut usize) -> bool {
     if *steps == 0 {
         return false;
     }
@@ -634,7 +769,7 @@ fn steps_within(
         return true;
     };
     if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-        return match definition_name(reference).and_then(|name| definitions.get(&name)) {
+        return match definition_name(reference).and_then(|name| definitions.definition(&name)) {
             Some(target) => steps_within(target, value, definitions, steps),
             None => true,
         };
@@ -849,5 +984,45 @@ mod tests {
             Verdict::Invalid(_)
         ));
         assert_eq!(verdict(&document, "Id", &json!("aaa")), Verdict::Valid);
+    }
+
+    #[test]
+    fn components_are_finished_after_what_they_reach() {
+        // 0 → 1 → 2 → 1 (a cycle of 1 and 2), 3 → 0, and 4 alone.
+        let edges = vec![vec![1], vec![2], vec![1], vec![0], vec![]];
+        let order = strongly_connected(&edges);
+        let position = |node: usize| {
+            order
+                .iter()
+                .position(|scc| scc.contains(&node))
+                .expect("every node is in one")
+        };
+        assert_eq!(order.len(), 4);
+        assert_eq!(position(1), position(2));
+        assert!(position(1) < position(0) && position(0) < position(3));
+    }
+
+    #[test]
+    fn an_invalid_example_is_found_through_chains_and_cycles() {
+        // A → B → C → B, and C's property holds a wrong example: reached from A, from
+        // B and from C, and reported at its own place each time.
+        let document = document(&json!({
+            "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+            "B": {"type": "object", "properties": {"c": {"$ref": "#/components/schemas/C"}}},
+            "C": {"type": "object", "properties": {
+                "back": {"$ref": "#/components/schemas/B"},
+                "n": {"type": "integer", "example": "not a number"},
+            }},
+            "D": {"type": "object"},
+        }));
+        let check = ExampleCheck::new(&document);
+        for name in ["A", "B", "C"] {
+            let reference = format!("#/components/schemas/{name}");
+            let found = check.invalid_examples_within(SchemaView::Ref(&reference), "#/x");
+            assert_eq!(found.len(), 1, "{name}: {found:?}");
+            assert_eq!(found[0].0, "#/components/schemas/C/properties/n/example");
+        }
+        let found = check.invalid_examples_within(SchemaView::Ref("#/components/schemas/D"), "#/x");
+        assert!(found.is_empty(), "{found:?}");
     }
 }
