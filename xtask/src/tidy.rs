@@ -7,7 +7,8 @@
 //! - generated files carry the `@generated` header and hand-written ones do not;
 //! - every template is used by the generator;
 //! - every workspace path a doc or a comment names in backticks exists;
-//! - no `.snap.new` is left behind by a snapshot run.
+//! - no `.snap.new` is left behind by a snapshot run;
+//! - `.gitattributes` marks exactly the generated files `linguist-generated`.
 
 #[cfg(test)]
 mod tests {
@@ -77,18 +78,71 @@ mod tests {
         );
     }
 
+    /// The LlamaCloud SDK and its tool, generated once for this test binary.
+    fn llama_cloud() -> &'static (generator::Generated, generator::emit::Files) {
+        static GENERATED: std::sync::OnceLock<(generator::Generated, generator::emit::Files)> =
+            std::sync::OnceLock::new();
+        GENERATED.get_or_init(|| {
+            let root = workspace_root();
+            let generated =
+                crate::generate_in_memory(&root, "spec/openapi.json", "spec/llama-cloud.toml")
+                    .expect("generates");
+            let cli =
+                generator::emit::cli::emit_cli(&generated.api, "{ path = \"../llama-cloud\" }")
+                    .expect("the tool emits");
+            (generated, cli)
+        })
+    }
+
+    #[test]
+    fn exactly_the_generated_files_are_marked_linguist_generated() {
+        let root = workspace_root();
+        let (generated, cli) = llama_cloud();
+        let mut expected = std::collections::BTreeMap::new();
+        for (dir, emitted) in [
+            ("crates/llama-cloud", &generated.files),
+            ("crates/llama-cloud-cli", cli),
+        ] {
+            for path in walk(&root.join(dir)).unwrap_or_default() {
+                let rel = relative(&path);
+                let inner = rel
+                    .strip_prefix(dir)
+                    .unwrap_or(&rel)
+                    .trim_start_matches('/');
+                expected.insert(rel.clone(), emitted.contains_key(inner));
+            }
+        }
+        let output = std::process::Command::new("git")
+            .arg("check-attr")
+            .arg("linguist-generated")
+            .arg("--")
+            .args(expected.keys())
+            .current_dir(&root)
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git check-attr failed");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let mut wrong = Vec::new();
+        for line in text.lines() {
+            let Some((path, value)) = line.split_once(": linguist-generated: ") else {
+                continue;
+            };
+            let marked = value == "set" || value == "true";
+            if expected.get(path).copied() != Some(marked) {
+                wrong.push(format!("{path}: marked {marked}"));
+            }
+        }
+        assert_eq!(text.lines().count(), expected.len(), "{text}");
+        assert!(wrong.is_empty(), "`.gitattributes` is wrong for {wrong:#?}");
+    }
+
     #[test]
     fn generated_files_carry_the_header_and_hand_written_ones_do_not() {
-        let root = workspace_root();
-        let generated =
-            crate::generate_in_memory(&root, "spec/openapi.json", "spec/llama-cloud.toml")
-                .expect("generates");
-        let cli = generator::emit::cli::emit_cli(&generated.api, "{ path = \"../llama-cloud\" }")
-            .expect("the tool emits");
+        let (generated, cli) = llama_cloud();
         let mut missing = Vec::new();
         for (dir, emitted) in [
             ("crates/llama-cloud", &generated.files),
-            ("crates/llama-cloud-cli", &cli),
+            ("crates/llama-cloud-cli", cli),
         ] {
             for (path, text) in emitted {
                 // A file format without comments cannot carry it.

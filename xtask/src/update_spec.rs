@@ -13,7 +13,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use generator::Config;
-use sha2::{Digest, Sha256};
 
 /// Where the pieces live, relative to the workspace root.
 const SPEC: &str = "spec/openapi.json";
@@ -67,7 +66,10 @@ pub fn update(root: &Path, new_spec: &Path, source: Option<&str>) -> Result<Stri
         },
         str::to_owned,
     );
-    let (old_sha, new_sha) = (sha256(&old), sha256(&new));
+    let (old_sha, new_sha) = (
+        generator::load::sha256_hex(&old),
+        generator::load::sha256_hex(&new),
+    );
     let readme = rewrite_readme(&readme, &source, &new_sha)?;
     let config_text = bump_version(&config_text, &report.next_version)?;
     let changelog_path = root.join(CHANGELOG);
@@ -89,15 +91,6 @@ pub fn update(root: &Path, new_spec: &Path, source: Option<&str>) -> Result<Stri
     crate::generate_at(root, false)?;
     write(CHANGELOG, changelog.as_bytes())?;
     Ok(report.summary())
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
 }
 
 /// `spec/README.md` with the `openapi.json` section's source paragraph and its
@@ -227,7 +220,10 @@ mod tests {
         assert_eq!(std::fs::read(root.join(SPEC)).unwrap(), new_bytes);
         let readme = std::fs::read_to_string(root.join(README)).unwrap();
         assert!(
-            readme.contains(&format!("sha256: `{}`", sha256(&new_bytes))),
+            readme.contains(&format!(
+                "sha256: `{}`",
+                generator::load::sha256_hex(&new_bytes)
+            )),
             "{readme}"
         );
         assert!(

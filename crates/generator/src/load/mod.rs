@@ -78,12 +78,7 @@ pub fn load(bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
 /// [`load`], recording how long each part took.
 pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec, Diagnostics> {
     let started = std::time::Instant::now();
-    let sha256 = Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        });
+    let sha256 = sha256_hex(bytes);
     // Never altered: bytes that are not UTF-8 are refused, not replaced.
     let source = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
@@ -207,6 +202,18 @@ fn typed<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Result<T, D
             Err(Diagnostic::error(pointer, message))
         }
     })
+}
+
+/// The lowercase hex sha256 of some bytes, as generated headers and `spec/README.md`
+/// name a spec.
+#[must_use]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 fn locate_all(source: &str, mut diagnostics: Diagnostics) -> Diagnostics {
