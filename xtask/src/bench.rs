@@ -137,6 +137,18 @@ fn big_specs(root: &Path, binary: &Path) -> Result<String, String> {
 fn tls_builds(root: &Path) -> Result<String, String> {
     let mut table =
         String::from("| feature | backend | crates | clean build |\n| --- | --- | ---: | ---: |\n");
+    // Every default feature but the TLS backend: all the resources, the logger.
+    let manifest = std::fs::read_to_string(root.join("crates/llama-cloud/Cargo.toml"))
+        .map_err(|e| e.to_string())?;
+    let defaults: Vec<String> = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("default = ["))
+        .ok_or("crates/llama-cloud/Cargo.toml has no default features")?
+        .trim_end_matches(']')
+        .split(',')
+        .map(|name| name.trim().trim_matches('"').to_owned())
+        .filter(|name| name != "rustls")
+        .collect();
     for (feature, backend) in [
         ("rustls", "rustls + aws-lc-rs (default)"),
         ("rustls-ring", "rustls + ring"),
@@ -146,12 +158,13 @@ fn tls_builds(root: &Path) -> Result<String, String> {
         eprintln!("clean build with `{feature}` ...");
         let dir = root.join("target/bench-tls").join(feature);
         let _ = std::fs::remove_dir_all(&dir);
+        let features = format!("{feature},{}", defaults.join(","));
         let args = [
             "-p",
             "llama-cloud",
             "--no-default-features",
             "--features",
-            feature,
+            features.as_str(),
         ];
         let started = Instant::now();
         let output = cargo(root)

@@ -21,6 +21,38 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Typed error bodies the spec declares, each with an accessor on `ApiError`.
     pub error_bodies: Vec<ErrorBody>,
+    /// The crate's cargo feature per top-level resource, and what each compiles.
+    pub features: Features,
+}
+
+/// A cargo feature per top-level resource, all on by default: with
+/// `default-features = false, features = ["parsing"]` only that resource compiles,
+/// with the types it reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Features {
+    /// (top-level resource module, its feature), in tree order.
+    pub resources: Vec<(String, String)>,
+    /// By type name (a model type or a params type): the features any of which
+    /// compiles it. A type not listed is always compiled (it is reached from the
+    /// client itself, from `ApiError`, or from nothing).
+    pub gates: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Features {
+    /// The feature of a top-level resource module, if it has one.
+    #[must_use]
+    pub fn of_resource(&self, module: &str) -> Option<&str> {
+        self.resources
+            .iter()
+            .find(|(name, _)| name == module)
+            .map(|(_, feature)| feature.as_str())
+    }
+
+    /// The features that compile a type; empty when it is always compiled.
+    #[must_use]
+    pub fn of_type(&self, name: &str) -> &[String] {
+        self.gates.get(name).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// An error response body the spec declares for a status (LlamaCloud's 422

@@ -396,3 +396,40 @@ fn the_github_corpus_sdk_pages_through_link_headers() {
     assert_eq!(pagination.style, generator::ir::PageStyle::LinkHeader);
     assert_eq!(pagination.items_field, None, "the response is the array");
 }
+
+#[test]
+fn each_top_level_resource_is_a_feature_that_compiles_what_it_reaches() {
+    let generated = llama_cloud();
+    let features = &generated.api.features;
+    assert_eq!(
+        features.resources.len(),
+        generated.api.root.children.len(),
+        "one feature per top-level resource"
+    );
+    assert_eq!(features.of_resource("parsing"), Some("parsing"));
+    // A method's params and the types only its resource reaches are gated on it;
+    // the error bodies `ApiError` reads are always compiled.
+    assert_eq!(features.of_type("ParsingCreateParams"), ["parsing"]);
+    assert_eq!(features.of_type("ParsingJob"), ["parsing"]);
+    assert!(features.of_type("HTTPValidationError").is_empty());
+    // A type two resources reach compiles with either.
+    assert!(
+        features.gates.values().any(|gate| gate.len() > 1),
+        "some type is shared"
+    );
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("#[cfg(feature = \"parsing\")]\n#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]\n#[non_exhaustive]\npub struct ParsingCreateParams"),
+        "the params type carries its gate"
+    );
+    let manifest: toml::Table = toml::from_str(&generated.files["Cargo.toml"]).expect("toml");
+    let default = manifest["features"]["default"].as_array().expect("a list");
+    assert!(default.iter().any(|f| f.as_str() == Some("parsing")));
+    assert!(
+        manifest["features"]["parsing"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+    let resources = &generated.files["src/resources/mod.rs"];
+    assert!(resources.contains("#[cfg(feature = \"parsing\")]\npub mod parsing;"));
+}

@@ -398,7 +398,13 @@ fn a_hostile_file_name_stays_inside_its_header_comment() {
     let tables: Vec<&String> = manifest.keys().collect();
     assert_eq!(
         tables,
-        ["package", "dependencies", "features", "dev-dependencies"]
+        [
+            "package",
+            "dependencies",
+            "features",
+            "dev-dependencies",
+            "test"
+        ]
     );
     for (path, contents) in &generated.files {
         for line in contents.lines() {

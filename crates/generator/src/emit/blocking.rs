@@ -14,13 +14,29 @@ use crate::ir::{Operation, Resource, ResponseBody};
 
 /// The tokens of `src/blocking/api.rs`.
 #[must_use]
-pub fn blocking_api(root: &Resource) -> TokenStream {
-    let accessors = accessors(root, &[]);
+pub fn blocking_api(root: &Resource, features: &crate::ir::Features) -> TokenStream {
+    let gate = |child: &Resource| {
+        features
+            .of_resource(&child.module)
+            .and_then(|feature| super::tokens::feature_gate(&[feature.to_owned()]))
+    };
+    let accessors = root
+        .children
+        .iter()
+        .zip(accessors(root, &[]))
+        .map(|(child, accessor)| {
+            let gate = gate(child);
+            quote! { #gate #accessor }
+        });
     let methods = root
         .operations
         .iter()
         .map(|operation| method(operation, &[]));
-    let children = root.children.iter().map(|child| node(child, &[child]));
+    let children = root.children.iter().map(|child| {
+        let gate = gate(child);
+        let module = node(child, &[child]);
+        quote! { #gate #module }
+    });
     quote! {
         impl super::Client {
             #(#accessors)*

@@ -251,22 +251,60 @@ enum Unit<'a> {
 
 /// Builds and formats one item.
 fn format_unit(api: &Api, unit: Unit<'_>) -> Result<String, EmitError> {
-    let tokens = match unit {
-        Unit::Type(def) => models::type_def(def, &api.types),
-        Unit::Params(params) => models::params_type(params),
-        Unit::ErrorAccessors => error_accessors(api),
+    let (tokens, gate) = match unit {
+        Unit::Type(def) => (
+            models::type_def(def, &api.types),
+            api.features.of_type(&def.name),
+        ),
+        Unit::Params(params) => (
+            models::params_type(params),
+            api.features.of_type(&params.name),
+        ),
+        Unit::ErrorAccessors => (error_accessors(api), &[][..]),
     };
     if tokens.is_empty() {
         return Ok(String::new());
     }
     let started = std::time::Instant::now();
-    let file: syn::File = syn::parse2(tokens).map_err(|error| EmitError::InvalidRust {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|error| EmitError::InvalidRust {
         path: "src/types.rs".to_owned(),
         message: error.to_string(),
     })?;
+    // A type only some resources reach compiles only with their features: the
+    // attribute goes on each of its items (the type and its impls).
+    if let Some(gate) = tokens::feature_gate(gate) {
+        let attribute: syn::Attribute = syn::parse_quote!(#gate);
+        for item in &mut file.items {
+            if let Some(attrs) = item_attrs(item) {
+                // After the docs, which stay first.
+                let at = attrs
+                    .iter()
+                    .position(|a| !a.path().is_ident("doc"))
+                    .unwrap_or(attrs.len());
+                attrs.insert(at, attribute.clone());
+            }
+        }
+    }
     let text = prettyplease::unparse(&file);
     FORMAT_TIME.with(|cell| cell.set(cell.get() + started.elapsed()));
     Ok(text)
+}
+
+/// The attributes of the item kinds `types.rs` holds.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(item) => Some(&mut item.attrs),
+        syn::Item::Enum(item) => Some(&mut item.attrs),
+        syn::Item::Impl(item) => Some(&mut item.attrs),
+        syn::Item::Type(item) => Some(&mut item.attrs),
+        syn::Item::Const(item) => Some(&mut item.attrs),
+        syn::Item::Fn(item) => Some(&mut item.attrs),
+        syn::Item::Mod(item) => Some(&mut item.attrs),
+        syn::Item::Use(item) => Some(&mut item.attrs),
+        syn::Item::Trait(item) => Some(&mut item.attrs),
+        syn::Item::Static(item) => Some(&mut item.attrs),
+        _ => None,
+    }
 }
 
 /// A piece of the emitted Rust, built and formatted on one thread.
@@ -309,14 +347,14 @@ fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
                 api,
                 &path,
                 &doc,
-                &resources::resource_tokens(&api.meta, file, &api.types),
+                &resources::resource_tokens(&api.meta, file, &api.types, &api.features),
             )
         }
         Job::Blocking => module_file(
             api,
             "src/blocking/api.rs",
             "The blocking client's resource handles, mirroring the async ones.",
-            &blocking::blocking_api(&api.root),
+            &blocking::blocking_api(&api.root, &api.features),
         ),
         Job::Conformance => rust_file(
             api,
@@ -634,8 +672,11 @@ struct ManifestTemplate<'a> {
     license: String,
     dependencies: &'a [(&'static str, &'static str)],
     optional_dependencies: &'a [(&'static str, &'static str)],
-    features: &'a [(&'static str, &'static str)],
+    features: Vec<(String, String)>,
     dev_dependencies: &'a [(&'static str, &'static str)],
+    /// The features the generated tests need (every resource's), as a TOML list;
+    /// empty when the crate has no resource features.
+    test_features: String,
 }
 
 /// The generated crate's dependencies: (name, TOML value). Kept in step with the
@@ -717,6 +758,55 @@ pub const SDK_DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("wiremock", r#""0.6""#),
 ];
 
+/// `["a", "b"]`, each name escaped as a TOML string.
+fn toml_list<'s>(names: impl Iterator<Item = &'s str>) -> String {
+    format!(
+        "[{}]",
+        names.map(toml_string).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// The crate's own features, with one per top-level resource, all in `default`.
+fn manifest_features(api: &Api) -> Vec<(String, String)> {
+    let resources = &api.features.resources;
+    SDK_FEATURES
+        .iter()
+        .map(|(name, value)| {
+            let value = if *name == "default" && !resources.is_empty() {
+                // The list's own names, then the resources'.
+                let own = value.trim_start_matches('[').trim_end_matches(']');
+                format!(
+                    "[{own}, {}]",
+                    toml_list(resources.iter().map(|(_, f)| f.as_str()))
+                        .trim_start_matches('[')
+                        .trim_end_matches(']')
+                )
+            } else {
+                (*value).to_owned()
+            };
+            ((*name).to_owned(), value)
+        })
+        .chain(
+            resources
+                .iter()
+                .map(|(_, feature)| (toml_key(feature), "[]".to_owned())),
+        )
+        .collect()
+}
+
+/// A feature name as a TOML key: bare when it can be, quoted otherwise.
+fn toml_key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        name.to_owned()
+    } else {
+        toml_string(name)
+    }
+}
+
 fn render_manifest(api: &Api) -> Result<String, EmitError> {
     let meta = &api.meta;
     ManifestTemplate {
@@ -727,8 +817,13 @@ fn render_manifest(api: &Api) -> Result<String, EmitError> {
         license: toml_string(&meta.license),
         dependencies: SDK_DEPENDENCIES,
         optional_dependencies: SDK_OPTIONAL_DEPENDENCIES,
-        features: SDK_FEATURES,
+        features: manifest_features(api),
         dev_dependencies: SDK_DEV_DEPENDENCIES,
+        test_features: if api.features.resources.is_empty() {
+            String::new()
+        } else {
+            toml_list(api.features.resources.iter().map(|(_, f)| f.as_str()))
+        },
     }
     .render()
     .map_err(|error| EmitError::Template {
@@ -774,6 +869,9 @@ struct ReadmeTemplate<'a> {
     cli_install_path: String,
     cli_example: String,
     cli_stream_example: String,
+    /// The first top-level resource's feature, and every one's, as text.
+    first_feature: String,
+    resource_features: String,
 }
 
 /// One method of the SDK where it sits: the resources from the root down to it, and
@@ -971,6 +1069,19 @@ fn render_readme(api: &Api) -> Result<String, EmitError> {
         cli_install_path: format!("../{}", meta.cli_package),
         cli_example,
         cli_stream_example,
+        first_feature: api
+            .features
+            .resources
+            .first()
+            .map(|(_, feature)| feature.clone())
+            .unwrap_or_default(),
+        resource_features: api
+            .features
+            .resources
+            .iter()
+            .map(|(_, feature)| format!("`{feature}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
     .render()
     .map(|text| {

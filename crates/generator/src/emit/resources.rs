@@ -71,19 +71,37 @@ fn list_files<'a>(
 
 /// The tokens of one resource module.
 #[must_use]
-pub fn resource_tokens(meta: &Meta, file: &ResourceFile<'_>, types: &[TypeDef]) -> TokenStream {
+pub fn resource_tokens(
+    meta: &Meta,
+    file: &ResourceFile<'_>,
+    types: &[TypeDef],
+    features: &crate::ir::Features,
+) -> TokenStream {
     let node = file.node;
     let chain_here = &file.chain;
     let is_root = chain_here.is_empty();
+    // A top-level resource compiles only with its feature.
+    let gate = |child: &Resource| {
+        if is_root {
+            features
+                .of_resource(&child.module)
+                .and_then(|feature| super::tokens::feature_gate(&[feature.to_owned()]))
+        } else {
+            None
+        }
+    };
     let child_mods = node.children.iter().map(|child| {
         let module = ident(&child.module);
         let doc = doc_attrs(&child.doc);
+        let gate = gate(child);
         quote! {
             #doc
+            #gate
             pub mod #module;
         }
     });
     let accessors = node.children.iter().map(|child| {
+        let gate = gate(child);
         let module = ident(&child.module);
         let accessor = ident(&child.accessor);
         let type_name = ident(&child.type_name);
@@ -96,6 +114,7 @@ pub fn resource_tokens(meta: &Meta, file: &ResourceFile<'_>, types: &[TypeDef]) 
         };
         quote! {
             #doc
+            #gate
             #[must_use]
             pub fn #accessor(&self) -> #path::#type_name {
                 #path::#type_name::new(#client)

@@ -228,6 +228,20 @@ pub fn retarget(tokens: &TokenStream, krate: &str) -> TokenStream {
         .collect()
 }
 
+/// `#[cfg(any(feature = "a", …))]` for an item only these features compile; `None`
+/// when it is always compiled.
+#[must_use]
+pub fn feature_gate(features: &[String]) -> Option<TokenStream> {
+    match features {
+        [] => None,
+        [one] => Some(quote! { #[cfg(feature = #one)] }),
+        many => {
+            let many = many.iter().map(String::as_str);
+            Some(quote! { #[cfg(any(#(feature = #many),*))] })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::sanitize_markdown;

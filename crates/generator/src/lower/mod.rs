@@ -11,6 +11,7 @@
 
 pub mod example_check;
 pub mod examples;
+pub mod features;
 pub mod grouping;
 pub mod jobs;
 pub mod names;
@@ -235,12 +236,14 @@ pub fn lower(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
+    let features = features::assign(&root, &types, &error_bodies);
     Ok((
         Api {
             meta,
             root,
             types,
             error_bodies,
+            features,
         },
         diagnostics,
     ))

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The blocking client's resource handles, mirroring the async ones.
 impl super::Client {
+    #[cfg(feature = "beta")]
     /// Beta features of the LlamaCloud API.
     #[must_use]
     pub fn beta(&self) -> self::beta::Beta {
@@ -11,6 +12,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "alpha")]
     /// Operations under `alpha`.
     #[must_use]
     pub fn alpha(&self) -> self::alpha::Alpha {
@@ -18,6 +20,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "batches")]
     /// Operations under `batches`.
     #[must_use]
     pub fn batches(&self) -> self::batches::Batches {
@@ -25,6 +28,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "classify")]
     /// Operations under `classify`.
     #[must_use]
     pub fn classify(&self) -> self::classify::Classify {
@@ -32,6 +36,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "configurations")]
     /// Operations under `configurations`.
     #[must_use]
     pub fn configurations(&self) -> self::configurations::Configurations {
@@ -39,6 +44,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "data_sinks")]
     /// Operations under `data_sinks`.
     #[must_use]
     pub fn data_sinks(&self) -> self::data_sinks::DataSinks {
@@ -46,6 +52,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "data_sources")]
     /// Operations under `data_sources`.
     #[must_use]
     pub fn data_sources(&self) -> self::data_sources::DataSources {
@@ -53,6 +60,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "extract")]
     /// Operations under `extract`.
     #[must_use]
     pub fn extract(&self) -> self::extract::Extract {
@@ -60,6 +68,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "files")]
     /// Operations under `files`.
     #[must_use]
     pub fn files(&self) -> self::files::Files {
@@ -67,6 +76,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "indexes")]
     /// Operations under `indexes`.
     #[must_use]
     pub fn indexes(&self) -> self::indexes::Indexes {
@@ -74,6 +84,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "parsing")]
     /// Operations under `parsing`.
     #[must_use]
     pub fn parsing(&self) -> self::parsing::Parsing {
@@ -81,6 +92,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "pipelines")]
     /// Operations under `pipelines`.
     #[must_use]
     pub fn pipelines(&self) -> self::pipelines::Pipelines {
@@ -88,6 +100,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "projects")]
     /// Operations under `projects`.
     #[must_use]
     pub fn projects(&self) -> self::projects::Projects {
@@ -95,6 +108,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "retrieval")]
     /// Operations under `retrieval`.
     #[must_use]
     pub fn retrieval(&self) -> self::retrieval::Retrieval {
@@ -102,6 +116,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "retrievers")]
     /// Operations under `retrievers`.
     #[must_use]
     pub fn retrievers(&self) -> self::retrievers::Retrievers {
@@ -109,6 +124,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "split")]
     /// Operations under `split`.
     #[must_use]
     pub fn split(&self) -> self::split::Split {
@@ -116,6 +132,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "v2_projects")]
     /// Operations under `v2_projects`.
     #[must_use]
     pub fn v2_projects(&self) -> self::v2_projects::V2Projects {
@@ -123,6 +140,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "webhook_configs")]
     /// Operations under `webhook_configs`.
     #[must_use]
     pub fn webhook_configs(&self) -> self::webhook_configs::WebhookConfigs {
@@ -130,6 +148,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "embedding_model_configs")]
     /// Operations under `embedding_model_configs`.
     #[must_use]
     pub fn embedding_model_configs(
@@ -139,6 +158,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "organizations")]
     /// Operations under `organizations`.
     #[must_use]
     pub fn organizations(&self) -> self::organizations::Organizations {
@@ -146,6 +166,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "v2_organizations")]
     /// Operations under `v2_organizations`.
     #[must_use]
     pub fn v2_organizations(&self) -> self::v2_organizations::V2Organizations {
@@ -153,6 +174,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "job_data_points")]
     /// Operations under `job_data_points`.
     #[must_use]
     pub fn job_data_points(&self) -> self::job_data_points::JobDataPoints {
@@ -160,6 +182,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "classifier")]
     /// Operations under `classifier`.
     #[must_use]
     pub fn classifier(&self) -> self::classifier::Classifier {
@@ -167,6 +190,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "extraction")]
     /// Operations under `extraction`.
     #[must_use]
     pub fn extraction(&self) -> self::extraction::Extraction {
@@ -174,6 +198,7 @@ impl super::Client {
             client: self.clone(),
         }
     }
+    #[cfg(feature = "sheets")]
     /// Operations under `sheets`.
     #[must_use]
     pub fn sheets(&self) -> self::sheets::Sheets {
@@ -182,6 +207,7 @@ impl super::Client {
         }
     }
 }
+#[cfg(feature = "beta")]
 /// Blocking handles under `beta`.
 pub mod beta {
     /// Beta features of the LlamaCloud API.
@@ -1167,6 +1193,7 @@ pub mod beta {
         }
     }
 }
+#[cfg(feature = "alpha")]
 /// Blocking handles under `alpha`.
 pub mod alpha {
     /// Operations under `alpha`.
@@ -1266,6 +1293,7 @@ pub mod alpha {
         }
     }
 }
+#[cfg(feature = "batches")]
 /// Blocking handles under `batches`.
 pub mod batches {
     /// Operations under `batches`.
@@ -1315,6 +1343,7 @@ pub mod batches {
         }
     }
 }
+#[cfg(feature = "classify")]
 /// Blocking handles under `classify`.
 pub mod classify {
     /// Operations under `classify`.
@@ -1393,6 +1422,7 @@ pub mod classify {
         }
     }
 }
+#[cfg(feature = "configurations")]
 /// Blocking handles under `configurations`.
 pub mod configurations {
     /// Operations under `configurations`.
@@ -1467,6 +1497,7 @@ pub mod configurations {
         }
     }
 }
+#[cfg(feature = "data_sinks")]
 /// Blocking handles under `data_sinks`.
 pub mod data_sinks {
     /// Operations under `data_sinks`.
@@ -1524,6 +1555,7 @@ pub mod data_sinks {
         }
     }
 }
+#[cfg(feature = "data_sources")]
 /// Blocking handles under `data_sources`.
 pub mod data_sources {
     /// Operations under `data_sources`.
@@ -1586,6 +1618,7 @@ pub mod data_sources {
         }
     }
 }
+#[cfg(feature = "extract")]
 /// Blocking handles under `extract`.
 pub mod extract {
     /// Operations under `extract`.
@@ -1690,6 +1723,7 @@ pub mod extract {
         }
     }
 }
+#[cfg(feature = "files")]
 /// Blocking handles under `files`.
 pub mod files {
     /// Operations under `files`.
@@ -1762,6 +1796,7 @@ pub mod files {
         }
     }
 }
+#[cfg(feature = "indexes")]
 /// Blocking handles under `indexes`.
 pub mod indexes {
     /// Operations under `indexes`.
@@ -1821,6 +1856,7 @@ pub mod indexes {
         }
     }
 }
+#[cfg(feature = "parsing")]
 /// Blocking handles under `parsing`.
 pub mod parsing {
     /// Operations under `parsing`.
@@ -2167,6 +2203,7 @@ pub mod parsing {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// Blocking handles under `pipelines`.
 pub mod pipelines {
     /// Operations under `pipelines`.
@@ -3074,6 +3111,7 @@ pub mod pipelines {
         }
     }
 }
+#[cfg(feature = "projects")]
 /// Blocking handles under `projects`.
 pub mod projects {
     /// Operations under `projects`.
@@ -3104,6 +3142,7 @@ pub mod projects {
         }
     }
 }
+#[cfg(feature = "retrieval")]
 /// Blocking handles under `retrieval`.
 pub mod retrieval {
     /// Operations under `retrieval`.
@@ -3150,6 +3189,7 @@ pub mod retrieval {
         }
     }
 }
+#[cfg(feature = "retrievers")]
 /// Blocking handles under `retrievers`.
 pub mod retrievers {
     /// Operations under `retrievers`.
@@ -3268,6 +3308,7 @@ pub mod retrievers {
         }
     }
 }
+#[cfg(feature = "split")]
 /// Blocking handles under `split`.
 pub mod split {
     /// Operations under `split`.
@@ -3332,6 +3373,7 @@ pub mod split {
         }
     }
 }
+#[cfg(feature = "v2_projects")]
 /// Blocking handles under `v2_projects`.
 pub mod v2_projects {
     /// Operations under `v2_projects`.
@@ -3362,6 +3404,7 @@ pub mod v2_projects {
         }
     }
 }
+#[cfg(feature = "webhook_configs")]
 /// Blocking handles under `webhook_configs`.
 pub mod webhook_configs {
     /// Operations under `webhook_configs`.
@@ -3441,6 +3484,7 @@ pub mod webhook_configs {
         }
     }
 }
+#[cfg(feature = "embedding_model_configs")]
 /// Blocking handles under `embedding_model_configs`.
 pub mod embedding_model_configs {
     /// Operations under `embedding_model_configs`.
@@ -3507,6 +3551,7 @@ pub mod embedding_model_configs {
         }
     }
 }
+#[cfg(feature = "organizations")]
 /// Blocking handles under `organizations`.
 pub mod organizations {
     /// Operations under `organizations`.
@@ -3535,6 +3580,7 @@ pub mod organizations {
         }
     }
 }
+#[cfg(feature = "v2_organizations")]
 /// Blocking handles under `v2_organizations`.
 pub mod v2_organizations {
     /// Operations under `v2_organizations`.
@@ -3567,6 +3613,7 @@ pub mod v2_organizations {
         }
     }
 }
+#[cfg(feature = "job_data_points")]
 /// Blocking handles under `job_data_points`.
 pub mod job_data_points {
     /// Operations under `job_data_points`.
@@ -3586,6 +3633,7 @@ pub mod job_data_points {
         }
     }
 }
+#[cfg(feature = "classifier")]
 /// Blocking handles under `classifier`.
 pub mod classifier {
     /// Operations under `classifier`.
@@ -3644,6 +3692,7 @@ pub mod classifier {
         }
     }
 }
+#[cfg(feature = "extraction")]
 /// Blocking handles under `extraction`.
 pub mod extraction {
     /// Operations under `extraction`.
@@ -4022,6 +4071,7 @@ pub mod extraction {
         }
     }
 }
+#[cfg(feature = "sheets")]
 /// Blocking handles under `sheets`.
 pub mod sheets {
     /// Operations under `sheets`.

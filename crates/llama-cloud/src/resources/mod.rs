@@ -4,147 +4,191 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The API's resources, reached from the client (`client.beta()`).
 /// Beta features of the LlamaCloud API.
+#[cfg(feature = "beta")]
 pub mod beta;
 /// Operations under `alpha`.
+#[cfg(feature = "alpha")]
 pub mod alpha;
 /// Operations under `batches`.
+#[cfg(feature = "batches")]
 pub mod batches;
 /// Operations under `classify`.
+#[cfg(feature = "classify")]
 pub mod classify;
 /// Operations under `configurations`.
+#[cfg(feature = "configurations")]
 pub mod configurations;
 /// Operations under `data_sinks`.
+#[cfg(feature = "data_sinks")]
 pub mod data_sinks;
 /// Operations under `data_sources`.
+#[cfg(feature = "data_sources")]
 pub mod data_sources;
 /// Operations under `extract`.
+#[cfg(feature = "extract")]
 pub mod extract;
 /// Operations under `files`.
+#[cfg(feature = "files")]
 pub mod files;
 /// Operations under `indexes`.
+#[cfg(feature = "indexes")]
 pub mod indexes;
 /// Operations under `parsing`.
+#[cfg(feature = "parsing")]
 pub mod parsing;
 /// Operations under `pipelines`.
+#[cfg(feature = "pipelines")]
 pub mod pipelines;
 /// Operations under `projects`.
+#[cfg(feature = "projects")]
 pub mod projects;
 /// Operations under `retrieval`.
+#[cfg(feature = "retrieval")]
 pub mod retrieval;
 /// Operations under `retrievers`.
+#[cfg(feature = "retrievers")]
 pub mod retrievers;
 /// Operations under `split`.
+#[cfg(feature = "split")]
 pub mod split;
 /// Operations under `v2_projects`.
+#[cfg(feature = "v2_projects")]
 pub mod v2_projects;
 /// Operations under `webhook_configs`.
+#[cfg(feature = "webhook_configs")]
 pub mod webhook_configs;
 /// Operations under `embedding_model_configs`.
+#[cfg(feature = "embedding_model_configs")]
 pub mod embedding_model_configs;
 /// Operations under `organizations`.
+#[cfg(feature = "organizations")]
 pub mod organizations;
 /// Operations under `v2_organizations`.
+#[cfg(feature = "v2_organizations")]
 pub mod v2_organizations;
 /// Operations under `job_data_points`.
+#[cfg(feature = "job_data_points")]
 pub mod job_data_points;
 /// Operations under `classifier`.
+#[cfg(feature = "classifier")]
 pub mod classifier;
 /// Operations under `extraction`.
+#[cfg(feature = "extraction")]
 pub mod extraction;
 /// Operations under `sheets`.
+#[cfg(feature = "sheets")]
 pub mod sheets;
 impl crate::Client {
     /// Beta features of the LlamaCloud API.
+    #[cfg(feature = "beta")]
     #[must_use]
     pub fn beta(&self) -> self::beta::Beta {
         self::beta::Beta::new(self.clone())
     }
     /// Operations under `alpha`.
+    #[cfg(feature = "alpha")]
     #[must_use]
     pub fn alpha(&self) -> self::alpha::Alpha {
         self::alpha::Alpha::new(self.clone())
     }
     /// Operations under `batches`.
+    #[cfg(feature = "batches")]
     #[must_use]
     pub fn batches(&self) -> self::batches::Batches {
         self::batches::Batches::new(self.clone())
     }
     /// Operations under `classify`.
+    #[cfg(feature = "classify")]
     #[must_use]
     pub fn classify(&self) -> self::classify::Classify {
         self::classify::Classify::new(self.clone())
     }
     /// Operations under `configurations`.
+    #[cfg(feature = "configurations")]
     #[must_use]
     pub fn configurations(&self) -> self::configurations::Configurations {
         self::configurations::Configurations::new(self.clone())
     }
     /// Operations under `data_sinks`.
+    #[cfg(feature = "data_sinks")]
     #[must_use]
     pub fn data_sinks(&self) -> self::data_sinks::DataSinks {
         self::data_sinks::DataSinks::new(self.clone())
     }
     /// Operations under `data_sources`.
+    #[cfg(feature = "data_sources")]
     #[must_use]
     pub fn data_sources(&self) -> self::data_sources::DataSources {
         self::data_sources::DataSources::new(self.clone())
     }
     /// Operations under `extract`.
+    #[cfg(feature = "extract")]
     #[must_use]
     pub fn extract(&self) -> self::extract::Extract {
         self::extract::Extract::new(self.clone())
     }
     /// Operations under `files`.
+    #[cfg(feature = "files")]
     #[must_use]
     pub fn files(&self) -> self::files::Files {
         self::files::Files::new(self.clone())
     }
     /// Operations under `indexes`.
+    #[cfg(feature = "indexes")]
     #[must_use]
     pub fn indexes(&self) -> self::indexes::Indexes {
         self::indexes::Indexes::new(self.clone())
     }
     /// Operations under `parsing`.
+    #[cfg(feature = "parsing")]
     #[must_use]
     pub fn parsing(&self) -> self::parsing::Parsing {
         self::parsing::Parsing::new(self.clone())
     }
     /// Operations under `pipelines`.
+    #[cfg(feature = "pipelines")]
     #[must_use]
     pub fn pipelines(&self) -> self::pipelines::Pipelines {
         self::pipelines::Pipelines::new(self.clone())
     }
     /// Operations under `projects`.
+    #[cfg(feature = "projects")]
     #[must_use]
     pub fn projects(&self) -> self::projects::Projects {
         self::projects::Projects::new(self.clone())
     }
     /// Operations under `retrieval`.
+    #[cfg(feature = "retrieval")]
     #[must_use]
     pub fn retrieval(&self) -> self::retrieval::Retrieval {
         self::retrieval::Retrieval::new(self.clone())
     }
     /// Operations under `retrievers`.
+    #[cfg(feature = "retrievers")]
     #[must_use]
     pub fn retrievers(&self) -> self::retrievers::Retrievers {
         self::retrievers::Retrievers::new(self.clone())
     }
     /// Operations under `split`.
+    #[cfg(feature = "split")]
     #[must_use]
     pub fn split(&self) -> self::split::Split {
         self::split::Split::new(self.clone())
     }
     /// Operations under `v2_projects`.
+    #[cfg(feature = "v2_projects")]
     #[must_use]
     pub fn v2_projects(&self) -> self::v2_projects::V2Projects {
         self::v2_projects::V2Projects::new(self.clone())
     }
     /// Operations under `webhook_configs`.
+    #[cfg(feature = "webhook_configs")]
     #[must_use]
     pub fn webhook_configs(&self) -> self::webhook_configs::WebhookConfigs {
         self::webhook_configs::WebhookConfigs::new(self.clone())
     }
     /// Operations under `embedding_model_configs`.
+    #[cfg(feature = "embedding_model_configs")]
     #[must_use]
     pub fn embedding_model_configs(
         &self,
@@ -152,31 +196,37 @@ impl crate::Client {
         self::embedding_model_configs::EmbeddingModelConfigs::new(self.clone())
     }
     /// Operations under `organizations`.
+    #[cfg(feature = "organizations")]
     #[must_use]
     pub fn organizations(&self) -> self::organizations::Organizations {
         self::organizations::Organizations::new(self.clone())
     }
     /// Operations under `v2_organizations`.
+    #[cfg(feature = "v2_organizations")]
     #[must_use]
     pub fn v2_organizations(&self) -> self::v2_organizations::V2Organizations {
         self::v2_organizations::V2Organizations::new(self.clone())
     }
     /// Operations under `job_data_points`.
+    #[cfg(feature = "job_data_points")]
     #[must_use]
     pub fn job_data_points(&self) -> self::job_data_points::JobDataPoints {
         self::job_data_points::JobDataPoints::new(self.clone())
     }
     /// Operations under `classifier`.
+    #[cfg(feature = "classifier")]
     #[must_use]
     pub fn classifier(&self) -> self::classifier::Classifier {
         self::classifier::Classifier::new(self.clone())
     }
     /// Operations under `extraction`.
+    #[cfg(feature = "extraction")]
     #[must_use]
     pub fn extraction(&self) -> self::extraction::Extraction {
         self::extraction::Extraction::new(self.clone())
     }
     /// Operations under `sheets`.
+    #[cfg(feature = "sheets")]
     #[must_use]
     pub fn sheets(&self) -> self::sheets::Sheets {
         self::sheets::Sheets::new(self.clone())
