@@ -205,6 +205,19 @@ pub struct JobHelper {
 }
 
 impl Resource {
+    /// The methods of this resource and of all below it, in tree order (a
+    /// resource's own, then each child's).
+    #[must_use]
+    pub fn operations_within(&self) -> Vec<&Operation> {
+        let mut out = Vec::new();
+        let mut pending = vec![self];
+        while let Some(resource) = pending.pop() {
+            out.extend(&resource.operations);
+            pending.extend(resource.children.iter().rev());
+        }
+        out
+    }
+
     /// The number of methods in this resource and all below it.
     #[must_use]
     pub fn operation_count(&self) -> usize {

@@ -433,3 +433,17 @@ fn each_top_level_resource_is_a_feature_that_compiles_what_it_reaches() {
     let resources = &generated.files["src/resources/mod.rs"];
     assert!(resources.contains("#[cfg(feature = \"parsing\")]\npub mod parsing;"));
 }
+
+#[test]
+fn resource_features_know_the_crate_s_own_feature_names() {
+    // Lowering keeps a resource feature off the crate's own names; the two lists are
+    // written in two places (lowering does not read emit), so this keeps them equal.
+    let mut emitted: Vec<&str> = generator::emit::SDK_FEATURES
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    emitted.sort_unstable();
+    let mut known = generator::lower::features::CRATE_FEATURES.to_vec();
+    known.sort_unstable();
+    assert_eq!(emitted, known);
+}

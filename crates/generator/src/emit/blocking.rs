@@ -15,11 +15,7 @@ use crate::ir::{Operation, Resource, ResponseBody};
 /// The tokens of `src/blocking/api.rs`.
 #[must_use]
 pub fn blocking_api(root: &Resource, features: &crate::ir::Features) -> TokenStream {
-    let gate = |child: &Resource| {
-        features
-            .of_resource(&child.module)
-            .and_then(|feature| super::tokens::feature_gate(&[feature.to_owned()]))
-    };
+    let gate = |child: &Resource| super::tokens::resource_gate(features, &child.module);
     let accessors = root
         .children
         .iter()

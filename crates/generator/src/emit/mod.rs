@@ -475,8 +475,12 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
     // Every Rust file is built and formatted on a pool of threads (tokens are not
     // `Send`, so each job builds its own from the shared model); `types.rs`, which
     // holds most of the code, is split into chunks joined back in order.
-    let mut params: Vec<&crate::ir::ParamsType> = Vec::new();
-    collect_params(&api.root, &mut params);
+    let mut params: Vec<&crate::ir::ParamsType> = api
+        .root
+        .operations_within()
+        .into_iter()
+        .filter_map(|operation| operation.params.as_ref())
+        .collect();
     params.sort_by(|a, b| a.name.cmp(&b.name));
     // A `_stream` twin shares its operation's params type: emit it once.
     params.dedup_by(|a, b| a.name == b.name);
@@ -590,17 +594,6 @@ fn error_accessors(api: &Api) -> TokenStream {
         impl crate::ApiError {
             #(#accessors)*
         }
-    }
-}
-
-fn collect_params<'a>(resource: &'a Resource, out: &mut Vec<&'a crate::ir::ParamsType>) {
-    for operation in &resource.operations {
-        if let Some(params) = &operation.params {
-            out.push(params);
-        }
-    }
-    for child in &resource.children {
-        collect_params(child, out);
     }
 }
 
@@ -758,12 +751,9 @@ pub const SDK_DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("wiremock", r#""0.6""#),
 ];
 
-/// `["a", "b"]`, each name escaped as a TOML string.
-fn toml_list<'s>(names: impl Iterator<Item = &'s str>) -> String {
-    format!(
-        "[{}]",
-        names.map(toml_string).collect::<Vec<_>>().join(", ")
-    )
+/// `"a", "b"`: each name escaped as a TOML string, the list's inside.
+fn toml_items<'s>(names: impl Iterator<Item = &'s str>) -> String {
+    names.map(toml_string).collect::<Vec<_>>().join(", ")
 }
 
 /// The crate's own features, with one per top-level resource, all in `default`.
@@ -775,12 +765,8 @@ fn manifest_features(api: &Api) -> Vec<(String, String)> {
             let value = if *name == "default" && !resources.is_empty() {
                 // The list's own names, then the resources'.
                 let own = value.trim_start_matches('[').trim_end_matches(']');
-                format!(
-                    "[{own}, {}]",
-                    toml_list(resources.iter().map(|(_, f)| f.as_str()))
-                        .trim_start_matches('[')
-                        .trim_end_matches(']')
-                )
+                let resources = toml_items(resources.iter().map(|(_, f)| f.as_str()));
+                format!("[{own}, {resources}]")
             } else {
                 (*value).to_owned()
             };
@@ -822,7 +808,10 @@ fn render_manifest(api: &Api) -> Result<String, EmitError> {
         test_features: if api.features.resources.is_empty() {
             String::new()
         } else {
-            toml_list(api.features.resources.iter().map(|(_, f)| f.as_str()))
+            format!(
+                "[{}]",
+                toml_items(api.features.resources.iter().map(|(_, f)| f.as_str()))
+            )
         },
     }
     .render()

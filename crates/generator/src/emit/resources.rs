@@ -83,9 +83,7 @@ pub fn resource_tokens(
     // A top-level resource compiles only with its feature.
     let gate = |child: &Resource| {
         if is_root {
-            features
-                .of_resource(&child.module)
-                .and_then(|feature| super::tokens::feature_gate(&[feature.to_owned()]))
+            super::tokens::resource_gate(features, &child.module)
         } else {
             None
         }

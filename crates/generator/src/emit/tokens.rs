@@ -242,6 +242,14 @@ pub fn feature_gate(features: &[String]) -> Option<TokenStream> {
     }
 }
 
+/// `#[cfg(feature = "…")]` for a child of the root that is a top-level resource
+/// with a feature; `None` otherwise.
+#[must_use]
+pub fn resource_gate(features: &crate::ir::Features, module: &str) -> Option<TokenStream> {
+    let feature = features.of_resource(module)?;
+    Some(quote! { #[cfg(feature = #feature)] })
+}
+
 #[cfg(test)]
 mod tests {
     use super::sanitize_markdown;

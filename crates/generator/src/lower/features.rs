@@ -15,8 +15,9 @@ use crate::ir::{
     ErrorBody, ExtraFields, Features, Operation, Resource, TypeDef, TypeKind, TypeRef,
 };
 
-/// Features the generated crate defines for itself (see `emit::SDK_FEATURES`).
-const CRATE_FEATURES: &[&str] = &[
+/// Features the generated crate defines for itself: the names of
+/// `emit::SDK_FEATURES`, which a test keeps equal to this list.
+pub const CRATE_FEATURES: &[&str] = &[
     "default",
     "env-log",
     "blocking",
@@ -51,12 +52,10 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
         };
         let mut roots = Vec::new();
         let mut params = Vec::new();
-        walk(child, &mut |operation| {
+        for operation in child.operations_within() {
             operation_types(operation, &mut roots);
-            if let Some(p) = &operation.params {
-                params.push(p.name.clone());
-            }
-        });
+            params.extend(operation.params.iter().map(|p| p.name.clone()));
+        }
         let mut reached = BTreeSet::new();
         reach(&roots, &by_name, &mut reached);
         for name in reached.into_iter().chain(params) {
@@ -71,15 +70,6 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
         resources.push((child.module.clone(), feature));
     }
     Features { resources, gates }
-}
-
-fn walk(resource: &Resource, visit: &mut dyn FnMut(&Operation)) {
-    for operation in &resource.operations {
-        visit(operation);
-    }
-    for child in &resource.children {
-        walk(child, visit);
-    }
 }
 
 /// Every type an operation's signature names.
