@@ -23,7 +23,49 @@ pub struct Api {
     pub error_bodies: Vec<ErrorBody>,
     /// The crate's cargo feature per top-level resource, and what each compiles.
     pub features: Features,
+    /// The modules of `types/`, in order: one per top-level resource that first
+    /// reaches some type, then the shared one.
+    pub type_modules: Vec<TypeModule>,
 }
+
+/// One module of `types/`: the types a top-level resource reaches first (in tree
+/// order), or the shared ones (reached from the client itself, from `ApiError`, or
+/// from nothing). Every type is also re-exported from `types` itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeModule {
+    /// Its name under `types` (a resource's module name, or the shared module's).
+    pub name: String,
+    /// Its file name without `.rs` (the name without `r#`).
+    pub file: String,
+    /// The module doc.
+    pub doc: String,
+    /// The features any of which compiles one of its parts (in the order the
+    /// resources come); empty: always compiled.
+    pub features: Vec<String>,
+    /// Its parts: one, written as `types/<file>.rs`, or several, written as
+    /// `types/<file>/mod.rs` and a `part_<n>.rs` each. A part is one set of
+    /// features (so the `#[cfg]` is written once, on its module) and at most about
+    /// [`TYPE_PART_LINES`] lines.
+    pub parts: Vec<TypePart>,
+}
+
+/// A part of a [`TypeModule`]; see there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypePart {
+    /// Its private module's name and file name (`part_1`), when its module has
+    /// several parts; empty otherwise.
+    pub name: String,
+    /// The module doc of its file, when its module has several parts.
+    pub doc: String,
+    /// The features any of which compiles it; empty: always compiled.
+    pub features: Vec<String>,
+    /// The model types and params types it holds, by name, sorted.
+    pub types: Vec<String>,
+}
+
+/// The size a [`TypePart`] is kept under, in estimated formatted lines; the estimate
+/// errs high so that no generated file passes 5,000 lines.
+pub const TYPE_PART_LINES: usize = 2_500;
 
 /// A cargo feature per top-level resource, all on by default: with
 /// `default-features = false, features = ["parsing"]` only that resource compiles,

@@ -89,12 +89,47 @@ impl Timings {
     }
 }
 
+/// What a streamed run ([`generate_each`]) returns besides the files it handed on.
+#[derive(Debug)]
+pub struct Streamed {
+    /// Files to write only where none exists (see [`Generated::seeds`]).
+    pub seeds: emit::Files,
+    /// Warnings (see [`Generated::warnings`]).
+    pub warnings: Diagnostics,
+    /// The model the files were rendered from.
+    pub api: ir::Api,
+}
+
 /// [`generate`], recording how long each phase took.
 pub fn generate_timed(
     spec: &[u8],
     spec_source: &str,
     config: &Config,
 ) -> (Result<Generated, GenerateError>, Timings) {
+    let mut files = emit::Files::new();
+    let (result, timings) = generate_each(spec, spec_source, config, &mut |path, text| {
+        files.insert(path, text);
+        Ok(())
+    });
+    let generated = result.map(|streamed| Generated {
+        files,
+        seeds: streamed.seeds,
+        warnings: streamed.warnings,
+        api: streamed.api,
+    });
+    (generated, timings)
+}
+
+/// The pipeline, handing each file of the SDK to `file` (path, text) as soon as it
+/// is formatted instead of holding them all: the `generator` binary writes and drops
+/// each, so its peak memory does not grow with the whole output. Spec problems are
+/// found before the first file is made; an error from `file` stops the run.
+pub fn generate_each(
+    spec: &[u8],
+    spec_source: &str,
+    config: &Config,
+    file: &mut dyn FnMut(String, String) -> Result<(), emit::EmitError>,
+) -> (Result<Streamed, GenerateError>, Timings) {
     let mut timings = Timings::default();
     let lowered = on_big_stack(|| {
         let mut load = load::LoadTimings::default();
@@ -114,13 +149,12 @@ pub fn generate_timed(
     };
     let started = std::time::Instant::now();
     let _ = emit::take_format_time();
-    let files = emit::emit(&api);
+    let emitted = emit::emit_each(&api, file);
     timings.emit = started.elapsed();
     timings.format = emit::take_format_time();
     (
-        files
-            .map(|files| Generated {
-                files,
+        emitted
+            .map(|()| Streamed {
                 seeds: emit::seeds(&api),
                 warnings,
                 api,

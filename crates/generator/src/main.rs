@@ -106,8 +106,16 @@ fn main() -> ExitCode {
 fn bench(spec: &[u8], source: &str, config: &Config, runs: usize) -> Result<(), String> {
     let mut samples = Vec::new();
     let mut generated = None;
+    let mut lines = 0;
     for _ in 0..runs {
-        let (result, timings) = generator::generate_timed(spec, source, config);
+        // Files are counted and dropped as they come, as the binary writes and drops
+        // them: the peak is the pipeline's, not the whole output's.
+        lines = 0;
+        let (result, timings) =
+            generator::generate_each(spec, source, config, &mut |_path, text| {
+                lines += text.lines().count();
+                Ok(())
+            });
         generated = Some(result.map_err(|error| error.to_string())?);
         samples.push(timings);
     }
@@ -121,11 +129,6 @@ fn bench(spec: &[u8], source: &str, config: &Config, runs: usize) -> Result<(), 
     let runtime: usize = generator::emit::RUNTIME_FILES
         .iter()
         .map(|(_, text)| text.lines().count())
-        .sum();
-    let lines: usize = generated
-        .files
-        .values()
-        .map(|text| text.lines().count())
         .sum();
     let peak_kb = std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -220,18 +223,26 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let text = String::from_utf8_lossy(&spec);
     let shown_name = args.spec.display().to_string();
-    let generated = generator::generate(&spec, &source, &config).map_err(|error| match error {
+    // Each file is written as soon as it is formatted and then dropped.
+    let mut written = 0;
+    let (result, _) = generator::generate_each(&spec, &source, &config, &mut |path, text| {
+        write_file(&args.out, &path, &text)
+            .map_err(|message| generator::emit::EmitError::Write { path, message })?;
+        written += 1;
+        Ok(())
+    });
+    let generated = result.map_err(|error| match error {
         GenerateError::Spec(diagnostics) => format!(
             "{}{shown_name}: the spec was refused",
             diagnostics.render(&text, &shown_name)
         ),
         other => other.to_string(),
     })?;
+    eprintln!("wrote {written} files to {}", args.out.display());
     let warnings = generator::Diagnostics(generated.warnings.warnings().cloned().collect());
     if !warnings.0.is_empty() {
         eprint!("{}", warnings.render(&text, &shown_name));
     }
-    write_files(&args.out, &generated.files)?;
     // Hand-written modules start from a seed, written only where no file exists.
     for (path, contents) in &generated.seeds {
         let target = args.out.join(path);
@@ -256,16 +267,20 @@ fn run(args: &Args) -> Result<(), String> {
 
 fn write_files(dir: &Path, files: &generator::emit::Files) -> Result<(), String> {
     for (path, contents) in files {
-        let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&target, contents)
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        write_file(dir, path, contents)?;
     }
     eprintln!("wrote {} files to {}", files.len(), dir.display());
     Ok(())
+}
+
+/// Writes one file under `dir`, making its directories.
+fn write_file(dir: &Path, path: &str, contents: &str) -> Result<(), String> {
+    let target = dir.join(path);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(&target, contents).map_err(|e| format!("cannot write {}: {e}", target.display()))
 }
 
 /// The path of `to` relative to `from` (both directories), with `/` separators.

@@ -417,11 +417,30 @@ fn each_top_level_resource_is_a_feature_that_compiles_what_it_reaches() {
         features.gates.values().any(|gate| gate.len() > 1),
         "some type is shared"
     );
-    let types = &generated.files["src/types.rs"];
+    // The gate is written once per module part, not on each item.
+    let module = generated
+        .api
+        .type_modules
+        .iter()
+        .find(|module| module.name == "parsing")
+        .expect("a parsing types module");
+    let part = module
+        .parts
+        .iter()
+        .find(|part| part.types.iter().any(|name| name == "ParsingCreateParams"))
+        .expect("ParsingCreateParams is in types::parsing");
+    assert_eq!(part.features, ["parsing"]);
+    let parsing = &generated.files[&format!("src/types/parsing/{}.rs", part.name)];
+    assert!(parsing.contains("pub struct ParsingCreateParams"));
     assert!(
-        types.contains("#[cfg(feature = \"parsing\")]\n#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]\n#[non_exhaustive]\npub struct ParsingCreateParams"),
-        "the params type carries its gate"
+        !parsing.contains("#[cfg("),
+        "no item of a part carries a gate"
     );
+    assert!(generated.files["src/types/parsing/mod.rs"].contains(&format!(
+        "#[cfg(feature = \"parsing\")]\nmod {0};\n#[cfg(feature = \"parsing\")]\npub use {0}::*;",
+        part.name
+    )));
+    assert!(generated.files["src/types/mod.rs"].contains("pub use parsing::*;"));
     let manifest: toml::Table = toml::from_str(&generated.files["Cargo.toml"]).expect("toml");
     let default = manifest["features"]["default"].as_array().expect("a list");
     assert!(default.iter().any(|f| f.as_str() == Some("parsing")));

@@ -118,6 +118,12 @@ fn explained(api: &Api) -> BTreeSet<String> {
     let mut add = |name: &str| {
         names.insert(name.trim_start_matches("r#").to_owned());
     };
+    for module in &api.type_modules {
+        add(&module.name);
+        for part in &module.parts {
+            add(&part.name);
+        }
+    }
     for def in &api.types {
         add(&def.name);
         match &def.kind {

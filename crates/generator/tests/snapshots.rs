@@ -20,7 +20,7 @@ fn workspace_root() -> &'static Path {
 fn code_of(generated: &Generated) -> String {
     let mut out = String::new();
     for (path, contents) in &generated.files {
-        let is_spec_code = path == "src/types.rs"
+        let is_spec_code = path.starts_with("src/types/")
             || path.starts_with("src/resources/")
             || path == "src/settings.rs";
         if is_spec_code {

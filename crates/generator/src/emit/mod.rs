@@ -58,6 +58,15 @@ pub enum EmitError {
         /// The renderer's message.
         message: String,
     },
+    /// The caller of [`emit_each`] could not take a file (the binary could not
+    /// write it).
+    #[error("{message}")]
+    Write {
+        /// The file.
+        path: String,
+        /// What went wrong, naming the file.
+        message: String,
+    },
 }
 
 /// The runtime serves every spec; a given SDK uses only part of it (no cookie
@@ -241,76 +250,103 @@ pub(crate) fn format_rust(api: &Api, path: &str, body: &TokenStream) -> Result<S
     ))
 }
 
-/// One item of `types.rs`.
+/// One item of a `types/` part.
 #[derive(Clone, Copy)]
 enum Unit<'a> {
     Type(&'a crate::ir::TypeDef),
     Params(&'a crate::ir::ParamsType),
-    ErrorAccessors,
 }
 
 /// Builds and formats one item.
-fn format_unit(api: &Api, unit: Unit<'_>) -> Result<String, EmitError> {
-    let (tokens, gate) = match unit {
-        Unit::Type(def) => (
-            models::type_def(def, &api.types),
-            api.features.of_type(&def.name),
-        ),
-        Unit::Params(params) => (
-            models::params_type(params),
-            api.features.of_type(&params.name),
-        ),
-        Unit::ErrorAccessors => (error_accessors(api), &[][..]),
+fn format_unit(api: &Api, path: &str, unit: Unit<'_>) -> Result<String, EmitError> {
+    let tokens = match unit {
+        Unit::Type(def) => models::type_def(def, &api.types),
+        Unit::Params(params) => models::params_type(params),
     };
     if tokens.is_empty() {
         return Ok(String::new());
     }
     let started = std::time::Instant::now();
-    let mut file: syn::File = syn::parse2(tokens).map_err(|error| EmitError::InvalidRust {
-        path: "src/types.rs".to_owned(),
+    let file: syn::File = syn::parse2(tokens).map_err(|error| EmitError::InvalidRust {
+        path: path.to_owned(),
         message: error.to_string(),
     })?;
-    // A type only some resources reach compiles only with their features: the
-    // attribute goes on each of its items (the type and its impls).
-    if let Some(gate) = tokens::feature_gate(gate) {
-        let attribute: syn::Attribute = syn::parse_quote!(#gate);
-        for item in &mut file.items {
-            if let Some(attrs) = item_attrs(item) {
-                // After the docs, which stay first.
-                let at = attrs
-                    .iter()
-                    .position(|a| !a.path().is_ident("doc"))
-                    .unwrap_or(attrs.len());
-                attrs.insert(at, attribute.clone());
-            }
-        }
-    }
     let text = prettyplease::unparse(&file);
     FORMAT_TIME.with(|cell| cell.set(cell.get() + started.elapsed()));
     Ok(text)
 }
 
-/// The attributes of the item kinds `types.rs` holds.
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    match item {
-        syn::Item::Struct(item) => Some(&mut item.attrs),
-        syn::Item::Enum(item) => Some(&mut item.attrs),
-        syn::Item::Impl(item) => Some(&mut item.attrs),
-        syn::Item::Type(item) => Some(&mut item.attrs),
-        syn::Item::Const(item) => Some(&mut item.attrs),
-        syn::Item::Fn(item) => Some(&mut item.attrs),
-        syn::Item::Mod(item) => Some(&mut item.attrs),
-        syn::Item::Use(item) => Some(&mut item.attrs),
-        syn::Item::Trait(item) => Some(&mut item.attrs),
-        syn::Item::Static(item) => Some(&mut item.attrs),
-        _ => None,
+/// The path of a `types/` part's file.
+fn part_path(module: &crate::ir::TypeModule, part: &crate::ir::TypePart) -> String {
+    if module.parts.len() == 1 {
+        format!("src/types/{}.rs", module.file)
+    } else {
+        format!("src/types/{}/{}.rs", module.file, part.name)
     }
+}
+
+/// A `types/` part's file: the header, its module doc and its items.
+fn type_part_file(
+    api: &Api,
+    units: &std::collections::BTreeMap<&str, Unit<'_>>,
+    module: &crate::ir::TypeModule,
+    part: &crate::ir::TypePart,
+) -> Result<String, EmitError> {
+    let path = part_path(module, part);
+    let doc = if module.parts.len() == 1 {
+        &module.doc
+    } else {
+        &part.doc
+    };
+    let mut text = format!("{}\n{}", header(api, "//"), module_head(doc)?);
+    for name in &part.types {
+        let unit = units
+            .get(name.as_str())
+            .ok_or_else(|| EmitError::InvalidRust {
+                path: path.clone(),
+                message: format!("the model places `{name}` here but defines no such type"),
+            })?;
+        text.push_str(&format_unit(api, &path, *unit)?);
+    }
+    Ok(text)
+}
+
+/// `types/mod.rs`: each module, gated by its features, and re-exported, so
+/// `crate::types::Name` works for every type; and `ApiError`'s accessors.
+fn types_root(api: &Api) -> TokenStream {
+    let modules = api.type_modules.iter().map(|module| {
+        let name = tokens::ident(&module.name);
+        let gate = tokens::feature_gate(&module.features);
+        quote! {
+            #gate
+            pub mod #name;
+            #gate
+            pub use #name::*;
+        }
+    });
+    let accessors = error_accessors(api);
+    quote! { #(#modules)* #accessors }
+}
+
+/// A several-part module's `mod.rs`: each part, gated by its features, re-exported.
+fn type_module_root(module: &crate::ir::TypeModule) -> TokenStream {
+    let parts = module.parts.iter().map(|part| {
+        let name = tokens::ident(&part.name);
+        let gate = tokens::feature_gate(&part.features);
+        quote! {
+            #gate
+            mod #name;
+            #gate
+            pub use #name::*;
+        }
+    });
+    quote! { #(#parts)* }
 }
 
 /// A piece of the emitted Rust, built and formatted on one thread.
 enum Job<'u, 'a> {
-    /// A run of `types.rs` items.
-    Types(&'u [Unit<'a>]),
+    /// One part of a `types/` module.
+    TypePart(&'a crate::ir::TypeModule, &'a crate::ir::TypePart),
     /// One resource module.
     Resource(&'u resources::ResourceFile<'a>),
     /// The blocking client's handles.
@@ -321,15 +357,13 @@ enum Job<'u, 'a> {
     Roundtrip,
 }
 
-fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
+fn run_job(
+    api: &Api,
+    units: &std::collections::BTreeMap<&str, Unit<'_>>,
+    job: &Job<'_, '_>,
+) -> Result<String, EmitError> {
     match job {
-        Job::Types(units) => {
-            let mut text = String::new();
-            for unit in *units {
-                text.push_str(&format_unit(api, *unit)?);
-            }
-            Ok(text)
-        }
+        Job::TypePart(module, part) => type_part_file(api, units, module, part),
         Job::Resource(file) => {
             let doc = if file.chain.is_empty() {
                 match api.root.children.first() {
@@ -367,54 +401,69 @@ fn run_job(api: &Api, job: &Job<'_, '_>) -> Result<String, EmitError> {
     }
 }
 
-/// Runs the jobs on every core, each thread taking the next job as it finishes;
-/// returns the outputs in job order.
-fn run_jobs(api: &Api, jobs: &[Job<'_, '_>]) -> Result<Vec<String>, EmitError> {
+/// Runs the jobs on every core, each thread taking the next job as it finishes,
+/// and hands each output to `done` on this thread as soon as it is formatted, so
+/// only the outputs not yet taken are in memory.
+fn run_jobs(
+    api: &Api,
+    units: &std::collections::BTreeMap<&str, Unit<'_>>,
+    jobs: &[Job<'_, '_>],
+    done: &mut dyn FnMut(usize, String) -> Result<(), EmitError>,
+) -> Result<(), EmitError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, 8)
         .min(jobs.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let per_thread: Vec<Vec<(usize, Result<String, EmitError>)>> = std::thread::scope(|scope| {
+    // Bounded, so formatting waits for a slow consumer instead of piling up output.
+    let (sender, receiver) = std::sync::mpsc::sync_channel(threads);
+    std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(|| {
+                let sender = sender.clone();
+                let next = &next;
+                scope.spawn(move || {
                     let _ = take_format_time();
-                    let mut done = Vec::new();
                     loop {
                         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(job) = jobs.get(index) else {
                             break;
                         };
-                        done.push((index, run_job(api, job)));
+                        if sender.send((index, run_job(api, units, job))).is_err() {
+                            break;
+                        }
                     }
-                    (done, take_format_time())
+                    take_format_time()
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|handle| match handle.join() {
-                Ok((done, format_time)) => {
-                    // Report the formatting work done, summed over threads (CPU time).
-                    FORMAT_TIME.with(|cell| cell.set(cell.get() + format_time));
-                    done
+        drop(sender);
+        let mut outcome = Ok(());
+        for (index, output) in receiver {
+            if outcome.is_ok() {
+                outcome = output.and_then(|text| done(index, text));
+            }
+            if outcome.is_err() {
+                // Stop handing out jobs; the threads finish the ones they hold.
+                next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        for handle in handles {
+            match handle.join() {
+                // Report the formatting work done, summed over threads (CPU time).
+                Ok(format_time) => FORMAT_TIME.with(|cell| cell.set(cell.get() + format_time)),
+                Err(_) => {
+                    if outcome.is_ok() {
+                        outcome = Err(EmitError::InvalidRust {
+                            path: "emit".to_owned(),
+                            message: "an emitting thread panicked".to_owned(),
+                        });
+                    }
                 }
-                Err(_) => vec![(
-                    0,
-                    Err(EmitError::InvalidRust {
-                        path: "emit".to_owned(),
-                        message: "an emitting thread panicked".to_owned(),
-                    }),
-                )],
-            })
-            .collect()
-    });
-    let mut outputs: Vec<Option<String>> = vec![None; jobs.len()];
-    for (index, output) in per_thread.into_iter().flatten() {
-        outputs[index] = Some(output?);
-    }
-    Ok(outputs.into_iter().map(Option::unwrap_or_default).collect())
+            }
+        }
+        outcome
+    })
 }
 
 /// The formatted head of a module file: the rustfmt opt-out and the module doc.
@@ -443,26 +492,53 @@ fn module_file(api: &Api, path: &str, doc: &str, body: &TokenStream) -> Result<S
     rust_file(api, path, &quote! { #(#doc_lines)* #body })
 }
 
-/// Emits every file of the SDK crate.
+/// Emits every file of the SDK crate, in memory.
 pub fn emit(api: &Api) -> Result<Files, EmitError> {
     let mut files = Files::new();
+    emit_each(api, &mut |path, text| {
+        if files.insert(path.clone(), text).is_some() {
+            return Err(EmitError::Collision { path });
+        }
+        Ok(())
+    })?;
+    Ok(files)
+}
 
-    files.insert("Cargo.toml".to_owned(), render_manifest(api)?);
-    files.insert("README.md".to_owned(), render_readme(api)?);
-    files.insert("src/lib.rs".to_owned(), render_lib(api)?);
+/// Emits every file of the SDK crate, handing each (path, text) to `file` as soon
+/// as it is made, in no fixed order, so a caller that writes and drops them never
+/// holds the whole output. Each path comes once.
+pub fn emit_each(
+    api: &Api,
+    file: &mut dyn FnMut(String, String) -> Result<(), EmitError>,
+) -> Result<(), EmitError> {
+    // A hand-written module's place is its own: nothing generated may land there.
+    let mut paths = std::collections::BTreeSet::new();
+    let mut files = |path: String, text: String| -> Result<(), EmitError> {
+        let handwritten = api.meta.handwritten_modules.iter().any(|module| {
+            path == format!("src/{module}.rs") || path.starts_with(&format!("src/{module}/"))
+        });
+        if handwritten || !paths.insert(path.clone()) {
+            return Err(EmitError::Collision { path });
+        }
+        file(path, text)
+    };
+
+    files("Cargo.toml".to_owned(), render_manifest(api)?)?;
+    files("README.md".to_owned(), render_readme(api)?)?;
+    files("src/lib.rs".to_owned(), render_lib(api)?)?;
 
     for (name, source) in RUNTIME_FILES {
         // The copy is not for rustfmt: `templates/runtime/` is where it is formatted.
-        files.insert(
+        files(
             format!("src/{name}"),
             format!(
                 "{}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{RUNTIME_ALLOW}\n{source}",
                 header(api, "//")
             ),
-        );
+        )?;
     }
 
-    files.insert(
+    files(
         "src/settings.rs".to_owned(),
         module_file(
             api,
@@ -470,82 +546,56 @@ pub fn emit(api: &Api) -> Result<Files, EmitError> {
             "Settings of this SDK, fixed when it was generated.",
             &settings(api),
         )?,
-    );
+    )?;
 
     // Every Rust file is built and formatted on a pool of threads (tokens are not
-    // `Send`, so each job builds its own from the shared model); `types.rs`, which
-    // holds most of the code, is split into chunks joined back in order.
-    let mut params: Vec<&crate::ir::ParamsType> = api
-        .root
-        .operations_within()
-        .into_iter()
-        .filter_map(|operation| operation.params.as_ref())
-        .collect();
-    params.sort_by(|a, b| a.name.cmp(&b.name));
-    // A `_stream` twin shares its operation's params type: emit it once.
-    params.dedup_by(|a, b| a.name == b.name);
-    let mut units: Vec<Unit<'_>> = api.types.iter().map(Unit::Type).collect();
-    units.extend(params.into_iter().map(Unit::Params));
-    units.push(Unit::ErrorAccessors);
-    let resource_files = resources::resource_files(&api.root);
-    // Small chunks: each job's tokens and syntax tree are in memory at once, so the
-    // peak follows the chunk, not the API's size.
-    let chunk = units.len().div_ceil(16).clamp(1, 64);
-    // The two single big files go first, so no thread is left with one at the end.
-    let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Roundtrip, Job::Blocking];
-    jobs.extend(units.chunks(chunk).map(Job::Types));
-    jobs.extend(resource_files.iter().map(Job::Resource));
-    let outputs = run_jobs(api, &jobs)?;
-    // `types.rs` is most of the output: built in one allocation of its final size,
-    // chunk by chunk, so no second copy of it is ever in memory.
-    let head = format!(
-        "{}\n{}",
-        header(api, "//"),
-        module_head(
-            "Every type the API's operations send or return, and each method's parameters type.",
-        )?
-    );
-    let types_len: usize = jobs
+    // `Send`, so each job builds its own from the shared model).
+    let mut units: std::collections::BTreeMap<&str, Unit<'_>> = api
+        .types
         .iter()
-        .zip(&outputs)
-        .filter(|(job, _)| matches!(job, Job::Types(_)))
-        .map(|(_, output)| output.len())
-        .sum();
-    let mut items = String::with_capacity(head.len() + types_len);
-    items.push_str(&head);
-    for (job, output) in jobs.iter().zip(outputs) {
-        match job {
-            Job::Types(_) => items.push_str(&output),
-            Job::Resource(file) => {
-                let path = format!("src/{}", file.path);
-                if files.insert(path.clone(), output).is_some() {
-                    return Err(EmitError::Collision { path });
-                }
-            }
-            Job::Blocking => {
-                files.insert("src/blocking/api.rs".to_owned(), output);
-            }
-            Job::Conformance => {
-                files.insert("tests/conformance.rs".to_owned(), output);
-            }
-            Job::Roundtrip => {
-                files.insert("tests/roundtrip.rs".to_owned(), output);
-            }
+        .map(|def| (def.name.as_str(), Unit::Type(def)))
+        .collect();
+    for operation in api.root.operations_within() {
+        if let Some(params) = &operation.params {
+            units.insert(params.name.as_str(), Unit::Params(params));
         }
     }
-    files.insert("src/types.rs".to_owned(), items);
-    // A hand-written module's place is its own: nothing generated may land there.
-    for module in &api.meta.handwritten_modules {
-        let (file, dir) = (format!("src/{module}.rs"), format!("src/{module}/"));
-        if let Some(path) = files
-            .keys()
-            .find(|path| **path == file || path.starts_with(&dir))
-        {
-            return Err(EmitError::Collision { path: path.clone() });
-        }
+    let resource_files = resources::resource_files(&api.root);
+    // The single big files go first, so no thread is left with one at the end.
+    let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Roundtrip, Job::Blocking];
+    for module in &api.type_modules {
+        jobs.extend(module.parts.iter().map(|part| Job::TypePart(module, part)));
     }
-
-    Ok(files)
+    jobs.extend(resource_files.iter().map(Job::Resource));
+    run_jobs(api, &units, &jobs, &mut |index, output| {
+        let path = match &jobs[index] {
+            Job::TypePart(module, part) => part_path(module, part),
+            Job::Resource(file) => format!("src/{}", file.path),
+            Job::Blocking => "src/blocking/api.rs".to_owned(),
+            Job::Conformance => "tests/conformance.rs".to_owned(),
+            Job::Roundtrip => "tests/roundtrip.rs".to_owned(),
+        };
+        files(path, output)
+    })?;
+    files(
+        "src/types/mod.rs".to_owned(),
+        module_file(
+            api,
+            "src/types/mod.rs",
+            "Every type the API's operations send or return, and each method's parameters type, in one module per resource (the first that reaches the type) and a shared one.\n\nEach type is re-exported here: `crate::types::Name` works for all of them.",
+            &types_root(api),
+        )?,
+    )?;
+    for module in api
+        .type_modules
+        .iter()
+        .filter(|module| module.parts.len() > 1)
+    {
+        let path = format!("src/types/{}/mod.rs", module.file);
+        let text = module_file(api, &path, &module.doc, &type_module_root(module))?;
+        files(path, text)?;
+    }
+    Ok(())
 }
 
 /// The files of the hand-written modules, to write only where none exists yet:

@@ -1,7 +1,8 @@
 //! Emits the `types` module: every model type and every method's parameters type.
 //!
 //! Input: the model's [`TypeDef`]s and [`ParamsType`]s.
-//! Output: the tokens of `src/types.rs`.
+//! Output: the tokens of each item of `src/types/` (the module split is
+//! [`crate::ir::TypeModule`]'s).
 //!
 //! Models keep what they do not know: structs keep undeclared properties in
 //! `extra_fields`, string enums have an `Unknown(String)` variant, and unions an

@@ -16,6 +16,7 @@ pub mod grouping;
 pub mod jobs;
 pub mod names;
 pub mod pagination;
+pub mod type_modules;
 pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -237,6 +238,7 @@ pub fn lower(
         return Err(diagnostics);
     }
     let features = features::assign(&root, &types, &error_bodies);
+    let type_modules = type_modules::assign(&root, &types, &features);
     Ok((
         Api {
             meta,
@@ -244,6 +246,7 @@ pub fn lower(
             types,
             error_bodies,
             features,
+            type_modules,
         },
         diagnostics,
     ))
