@@ -8,7 +8,8 @@
 //! - every template is used by the generator;
 //! - every workspace path a doc or a comment names in backticks exists;
 //! - no `.snap.new` is left behind by a snapshot run;
-//! - `.gitattributes` marks exactly the generated files `linguist-generated`.
+//! - `.gitattributes` marks exactly the generated files `linguist-generated`;
+//! - no generated Rust file of the LlamaCloud SDK or its tool is over 5,000 lines.
 
 #[cfg(test)]
 mod tests {
@@ -134,6 +135,28 @@ mod tests {
         }
         assert_eq!(text.lines().count(), expected.len(), "{text}");
         assert!(wrong.is_empty(), "`.gitattributes` is wrong for {wrong:#?}");
+    }
+
+    #[test]
+    fn no_generated_source_file_is_over_5000_lines() {
+        let (generated, cli) = llama_cloud();
+        let mut big: Vec<String> = Vec::new();
+        for (dir, emitted) in [
+            ("crates/llama-cloud", &generated.files),
+            ("crates/llama-cloud-cli", cli),
+        ] {
+            for (path, text) in emitted {
+                let lines = text.lines().count();
+                if std::path::Path::new(path)
+                    .extension()
+                    .is_some_and(|e| e == "rs")
+                    && lines > 5_000
+                {
+                    big.push(format!("{dir}/{path}: {lines} lines"));
+                }
+            }
+        }
+        assert!(big.is_empty(), "too big to review: {big:#?}");
     }
 
     #[test]

@@ -46,8 +46,9 @@ pub(crate) struct App {
     pub log_target: &'static str,
     /// Resource commands (`beta:chat`), in order.
     pub resources: &'static [Resource],
-    /// Every method command.
-    pub operations: &'static [Operation],
+    /// Every method command, in groups (the top level's, then one per top-level
+    /// resource), as `dispatch` numbers them.
+    pub operations: &'static [&'static [Operation]],
 }
 
 /// A resource command, grouping the methods of one SDK resource.
@@ -113,9 +114,64 @@ pub(crate) struct Flag {
     pub help: &'static str,
 }
 
-/// Calls the SDK method of the operation at an index.
+impl Flag {
+    /// A flag that takes one value and is not a body field; the methods below
+    /// change that, so each row of the generated tables is one short line.
+    pub(crate) const fn new(
+        id: &'static str,
+        long: &'static str,
+        kind: Kind,
+        help: &'static str,
+    ) -> Self {
+        Self {
+            id,
+            long,
+            alias: None,
+            body_name: None,
+            kind,
+            repeated: false,
+            nullable: false,
+            help,
+        }
+    }
+
+    /// Accepts `alias` as another spelling.
+    pub(crate) const fn alias(self, alias: &'static str) -> Self {
+        Self {
+            alias: Some(alias),
+            ..self
+        }
+    }
+
+    /// Fills the JSON body's `name`.
+    pub(crate) const fn body(self, name: &'static str) -> Self {
+        Self {
+            body_name: Some(name),
+            ..self
+        }
+    }
+
+    /// Repeats, one value per item of a list.
+    pub(crate) const fn repeated(self) -> Self {
+        Self {
+            repeated: true,
+            ..self
+        }
+    }
+
+    /// Takes `null` to send null.
+    pub(crate) const fn nullable(self) -> Self {
+        Self {
+            nullable: true,
+            ..self
+        }
+    }
+}
+
+/// Calls the SDK method of the operation at (group, index) of [`App::operations`].
 pub(crate) type Dispatch = for<'a> fn(
     &'a sdk::Client,
+    usize,
     usize,
     &'a Input,
     &'a Output,
@@ -229,7 +285,7 @@ fn command(app: &App) -> Command {
                 .help_heading(GLOBAL_HELP)
                 .help("For list commands: stop after this many items (all pages are read otherwise)"),
         );
-    for operation in app.operations.iter().filter(|op| op.resource.is_empty()) {
+    for operation in app.operations.iter().copied().flatten().filter(|op| op.resource.is_empty()) {
         root = root.subcommand(operation_command(operation));
     }
     for resource in app.resources {
@@ -240,6 +296,8 @@ fn command(app: &App) -> Command {
         for operation in app
             .operations
             .iter()
+            .copied()
+            .flatten()
             .filter(|op| op.resource == resource.name)
         {
             group = group.subcommand(operation_command(operation));
@@ -653,17 +711,18 @@ fn run(app: &App, matches: &ArgMatches, dispatch: Dispatch) -> Result<(), Failur
         }
         _ => ("", first, first_matches),
     };
-    let Some(index) = app
-        .operations
-        .iter()
-        .position(|op| op.resource == resource && op.name == name)
-    else {
+    let Some((group, index)) = app.operations.iter().enumerate().find_map(|(group, operations)| {
+        operations
+            .iter()
+            .position(|op| op.resource == resource && op.name == name)
+            .map(|index| (group, index))
+    }) else {
         return Err(Failure::Usage(format!("unknown command `{first} {name}`")));
     };
     if matches.get_flag("debug") {
         install_debug_log(app.log_target);
     }
-    let input = Input::parse(&app.operations[index], method_matches)?;
+    let input = Input::parse(&app.operations[group][index], method_matches)?;
     let format = match matches.get_one::<String>("format").map(String::as_str) {
         Some("yaml") => Format::Yaml,
         Some("raw") => Format::Raw,
@@ -698,7 +757,7 @@ fn run(app: &App, matches: &ArgMatches, dispatch: Dispatch) -> Result<(), Failur
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(dispatch(&client, index, &input, &output))
+    runtime.block_on(dispatch(&client, group, index, &input, &output))
 }
 
 /// Sends the SDK's request and response logs (secrets already redacted by the SDK)

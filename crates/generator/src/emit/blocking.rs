@@ -1,9 +1,11 @@
-//! Emits the blocking client's resource handles (`src/blocking/api.rs`).
+//! Emits the blocking client's resource handles (`src/blocking/api/`).
 //!
 //! Input: the model's resource tree.
-//! Output: tokens for one file of nested modules mirroring `resources`, whose methods
-//! take the same arguments as the async ones and return their results directly:
-//! each runs the async method on the blocking client's runtime.
+//! Output: tokens for `src/blocking/api/mod.rs` (the client's own accessors and
+//! methods) and for one file per top-level resource, of nested modules mirroring
+//! `resources`, whose methods take the same arguments as the async ones and return
+//! their results directly: each runs the async method on the blocking client's
+//! runtime.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -12,7 +14,7 @@ use super::resources::{argument_names, job_signatures, response_type, signature_
 use super::tokens::{doc_attrs, ident, type_tokens};
 use crate::ir::{Operation, Resource, ResponseBody};
 
-/// The tokens of `src/blocking/api.rs`.
+/// The tokens of `src/blocking/api/mod.rs`.
 #[must_use]
 pub fn blocking_api(root: &Resource, features: &crate::ir::Features) -> TokenStream {
     let gate = |child: &Resource| super::tokens::resource_gate(features, &child.module);
@@ -30,8 +32,8 @@ pub fn blocking_api(root: &Resource, features: &crate::ir::Features) -> TokenStr
         .map(|operation| method(operation, &[]));
     let children = root.children.iter().map(|child| {
         let gate = gate(child);
-        let module = node(child, &[child]);
-        quote! { #gate #module }
+        let module = ident(&child.module);
+        quote! { #gate pub mod #module; }
     });
     quote! {
         impl super::Client {
@@ -42,8 +44,32 @@ pub fn blocking_api(root: &Resource, features: &crate::ir::Features) -> TokenStr
     }
 }
 
+/// The tokens of `src/blocking/api/<module>.rs` for a top-level resource.
+#[must_use]
+pub fn blocking_resource(resource: &Resource) -> TokenStream {
+    let module_doc = format!(" Blocking handles under `{}`.", resource.path);
+    let items = node_items(resource, &[resource]);
+    quote! {
+        #![doc = #module_doc]
+        #items
+    }
+}
+
+/// A nested resource's module.
 fn node(resource: &Resource, chain: &[&Resource]) -> TokenStream {
     let module = ident(&resource.module);
+    let module_doc = format!(" Blocking handles under `{}`.", resource.path);
+    let items = node_items(resource, chain);
+    quote! {
+        #[doc = #module_doc]
+        pub mod #module {
+            #items
+        }
+    }
+}
+
+/// A resource's handle, its methods and its children's modules.
+fn node_items(resource: &Resource, chain: &[&Resource]) -> TokenStream {
     let type_name = ident(&resource.type_name);
     let doc = doc_attrs(&resource.doc);
     let accessors = accessors(resource, chain);
@@ -76,24 +102,20 @@ fn node(resource: &Resource, chain: &[&Resource]) -> TokenStream {
         chain.push(child);
         node(child, &chain)
     });
-    let module_doc = format!(" Blocking handles under `{}`.", resource.path);
     quote! {
-        #[doc = #module_doc]
-        pub mod #module {
-            #doc
-            #[derive(Debug, Clone)]
-            pub struct #type_name {
-                pub(crate) client: crate::blocking::Client,
-            }
-
-            impl #type_name {
-                #(#accessors)*
-                #(#methods)*
-                #(#job_methods)*
-            }
-
-            #(#children)*
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct #type_name {
+            pub(crate) client: crate::blocking::Client,
         }
+
+        impl #type_name {
+            #(#accessors)*
+            #(#methods)*
+            #(#job_methods)*
+        }
+
+        #(#children)*
     }
 }
 

@@ -253,10 +253,16 @@ pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
         "src/main.rs".to_owned(),
         super::format_rust(api, "src/main.rs", &main)?,
     );
+    let groups = groups(api, &commands);
     files.insert(
-        "src/commands.rs".to_owned(),
-        super::format_rust(api, "src/commands.rs", &commands_tokens(api, &commands))?,
+        "src/commands/mod.rs".to_owned(),
+        super::format_rust(api, "src/commands/mod.rs", &commands_root(api, &groups))?,
     );
+    for group in &groups {
+        let path = format!("src/commands/{}.rs", names::bare(&group.module));
+        let text = super::format_rust(api, &path, &group_tokens(api, group))?;
+        files.insert(path, text);
+    }
     Ok(files)
 }
 
@@ -681,7 +687,50 @@ fn flag_help(
     help.trim().to_owned()
 }
 
-fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
+/// One file of `src/commands/`: the commands of the top level, or of one top-level
+/// resource and the resources under it.
+struct Group<'c, 'a> {
+    /// Its module (`beta`, or the top level's).
+    module: String,
+    /// Its module doc.
+    doc: String,
+    /// Its commands, in SDK order.
+    commands: Vec<&'c Command<'a>>,
+}
+
+/// The commands grouped by top-level resource: the top level's first (when it has
+/// any), then each top-level resource's in tree order.
+fn groups<'c, 'a>(api: &Api, commands: &'c [Command<'a>]) -> Vec<Group<'c, 'a>> {
+    let taken = |name: &str| api.root.children.iter().any(|child| child.module == name);
+    let mut top = "top_level".to_owned();
+    while taken(&top) {
+        top.push_str("_commands");
+    }
+    let mut groups = vec![Group {
+        module: top,
+        doc: "The top-level commands: the client's own methods.".to_owned(),
+        commands: commands.iter().filter(|c| c.accessors.is_empty()).collect(),
+    }];
+    for child in &api.root.children {
+        let accessor = names::bare(&child.accessor);
+        groups.push(Group {
+            module: child.module.clone(),
+            doc: format!(
+                "The commands of `client.{accessor}()` and the resources under it: their flags, and the SDK call each makes."
+            ),
+            commands: commands
+                .iter()
+                .filter(|c| c.accessors.first() == Some(&child.accessor.as_str()))
+                .collect(),
+        });
+    }
+    groups.retain(|group| !group.commands.is_empty());
+    groups
+}
+
+/// `src/commands/mod.rs`: the tool, its resource commands, the groups' tables and
+/// the dispatch to each group.
+fn commands_root(api: &Api, groups: &[Group<'_, '_>]) -> TokenStream {
     let meta = &api.meta;
     let krate = &meta.crate_ident;
     let binary = &meta.cli_binary;
@@ -704,8 +753,68 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
         let about = super::tokens::terminal_text(about);
         quote! { Resource { name: #name, about: #about }, }
     });
+    let modules: Vec<_> = groups.iter().map(|group| ident(&group.module)).collect();
+    let arms = modules.iter().enumerate().map(|(index, module)| {
+        quote! { #index => #module::dispatch(client, index, input, output), }
+    });
+    let body = if groups.is_empty() {
+        // An API without operations (webhooks only) dispatches nothing.
+        quote! {
+            let _ = (client, group, index, input, output);
+            Box::pin(async { Err(Failure::Usage("unknown command".to_owned())) })
+        }
+    } else {
+        quote! {
+            match group {
+                #(#arms)*
+                _ => Box::pin(async { Err(Failure::Usage("unknown command".to_owned())) }),
+            }
+        }
+    };
 
-    let operations = commands.iter().map(|command| {
+    quote! {
+        //! Every command of the tool, one module per top-level resource: its flags,
+        //! and the SDK call it makes.
+
+        use std::future::Future;
+        use std::pin::Pin;
+
+        use crate::runtime::{App, Failure, Input, Output, Resource};
+
+        #(mod #modules;)*
+
+        /// The tool.
+        pub(crate) const APP: App = App {
+            name: #binary,
+            about: #about,
+            version: env!("CARGO_PKG_VERSION"),
+            key_env: #key_env,
+            base_url_env: #base_url_env,
+            log_target: #krate,
+            resources: RESOURCES,
+            operations: &[#(#modules::OPERATIONS),*],
+        };
+
+        /// The resource commands.
+        const RESOURCES: &[Resource] = &[#(#resources)*];
+
+        /// Runs the command at `index` of the `OPERATIONS` of group `group`.
+        pub(crate) fn dispatch<'a>(
+            client: &'a crate::sdk::Client,
+            group: usize,
+            index: usize,
+            input: &'a Input,
+            output: &'a Output,
+        ) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + 'a>> {
+            #body
+        }
+    }
+}
+
+/// One group's file: its commands' table, its dispatch and its functions.
+fn group_tokens(api: &Api, group: &Group<'_, '_>) -> TokenStream {
+    let krate = &api.meta.crate_ident;
+    let operations = group.commands.iter().map(|command| {
         let resource = &command.resource;
         let name = &command.name;
         let (about, long_about) = operation_help(command.operation);
@@ -718,20 +827,14 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
         let flags = command.flags.iter().map(|flag| {
             let id = &flag.id;
             let long = &flag.long;
-            let alias = match &flag.alias {
-                Some(alias) => quote! { Some(#alias) },
-                None => quote! { None },
-            };
-            let body_name = match &flag.body_name {
-                Some(name) => quote! { Some(#name) },
-                None => quote! { None },
-            };
             let kind = format_ident!("{}", flag.kind);
-            let repeated = flag.repeated;
-            let nullable = flag.nullable;
             let help = super::tokens::terminal_text(&flag.help);
+            let alias = flag.alias.as_ref().map(|alias| quote! { .alias(#alias) });
+            let body = flag.body_name.as_ref().map(|name| quote! { .body(#name) });
+            let repeated = flag.repeated.then(|| quote! { .repeated() });
+            let nullable = flag.nullable.then(|| quote! { .nullable() });
             quote! {
-                Flag { id: #id, long: #long, alias: #alias, body_name: #body_name, kind: Kind::#kind, repeated: #repeated, nullable: #nullable, help: #help },
+                Flag::new(#id, #long, Kind::#kind, #help) #alias #body #repeated #nullable,
             }
         });
         quote! {
@@ -745,60 +848,42 @@ fn commands_tokens(api: &Api, commands: &[Command<'_>]) -> TokenStream {
             },
         }
     });
-
-    let arms = commands.iter().enumerate().map(|(index, command)| {
+    let arms = group.commands.iter().enumerate().map(|(index, command)| {
         let function = ident(&command.function);
         quote! { #index => Box::pin(#function(client, input, output)), }
     });
-    let functions = commands
+    let functions = group
+        .commands
         .iter()
         .map(|command| command_function(krate, command));
-    // An API without operations (webhooks only) dispatches nothing.
-    let unused = commands
-        .is_empty()
-        .then(|| quote! { let _ = (client, input, output); });
-    let flag_imports = commands
+    let flag_imports = group
+        .commands
         .iter()
         .any(|command| !command.flags.is_empty())
         .then(|| quote! { use crate::runtime::{Flag, Kind}; });
+    let doc = format!(" {}", group.doc);
 
     quote! {
-        //! Every command of the tool: its flags, and the SDK call it makes.
+        #![doc = #doc]
         #![allow(clippy::too_many_lines, reason = "one table row and one function per operation")]
         #![allow(deprecated, reason = "deprecated operations stay callable; their help says so")]
 
         use std::future::Future;
         use std::pin::Pin;
 
-        use crate::runtime::{App, Failure, Input, Operation, Output, Resource};
+        use crate::runtime::{Failure, Input, Operation, Output};
         #flag_imports
 
-        /// The tool.
-        pub(crate) const APP: App = App {
-            name: #binary,
-            about: #about,
-            version: env!("CARGO_PKG_VERSION"),
-            key_env: #key_env,
-            base_url_env: #base_url_env,
-            log_target: #krate,
-            resources: RESOURCES,
-            operations: OPERATIONS,
-        };
-
-        /// The resource commands.
-        const RESOURCES: &[Resource] = &[#(#resources)*];
-
         /// The method commands, in the order `dispatch` numbers them.
-        const OPERATIONS: &[Operation] = &[#(#operations)*];
+        pub(super) const OPERATIONS: &[Operation] = &[#(#operations)*];
 
         /// Runs the command at `index` of `OPERATIONS`.
-        pub(crate) fn dispatch<'a>(
+        pub(super) fn dispatch<'a>(
             client: &'a crate::sdk::Client,
             index: usize,
             input: &'a Input,
             output: &'a Output,
         ) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + 'a>> {
-            #unused
             match index {
                 #(#arms)*
                 _ => Box::pin(async { Err(Failure::Usage("unknown command".to_owned())) }),

@@ -276,6 +276,14 @@ fn format_unit(api: &Api, path: &str, unit: Unit<'_>) -> Result<String, EmitErro
     Ok(text)
 }
 
+/// The path of a top-level resource's blocking handles.
+fn blocking_path(resource: &crate::ir::Resource) -> String {
+    format!(
+        "src/blocking/api/{}.rs",
+        crate::lower::names::bare(&resource.module)
+    )
+}
+
 /// The path of a `types/` part's file.
 fn part_path(module: &crate::ir::TypeModule, part: &crate::ir::TypePart) -> String {
     if module.parts.len() == 1 {
@@ -349,12 +357,16 @@ enum Job<'u, 'a> {
     TypePart(&'a crate::ir::TypeModule, &'a crate::ir::TypePart),
     /// One resource module.
     Resource(&'u resources::ResourceFile<'a>),
-    /// The blocking client's handles.
+    /// The blocking client's own methods and accessors.
     Blocking,
+    /// The blocking handles of one top-level resource.
+    BlockingResource(&'a crate::ir::Resource),
     /// The conformance tests.
     Conformance,
-    /// `tests/roundtrip.rs`.
-    Roundtrip,
+    /// `tests/roundtrip/main.rs`.
+    RoundtripMain,
+    /// `tests/roundtrip/part_<n>.rs`.
+    RoundtripPart(usize),
 }
 
 fn run_job(
@@ -386,17 +398,24 @@ fn run_job(
         }
         Job::Blocking => module_file(
             api,
-            "src/blocking/api.rs",
-            "The blocking client's resource handles, mirroring the async ones.",
+            "src/blocking/api/mod.rs",
+            "The blocking client's resource handles, mirroring the async ones: the client's own here, one file per top-level resource.",
             &blocking::blocking_api(&api.root, &api.features),
+        ),
+        Job::BlockingResource(resource) => rust_file(
+            api,
+            &blocking_path(resource),
+            &blocking::blocking_resource(resource),
         ),
         Job::Conformance => rust_file(
             api,
             "tests/conformance.rs",
             &conformance::conformance_tests(api),
         ),
-        Job::Roundtrip => {
-            rust_file_in_pieces(api, "tests/roundtrip.rs", &roundtrip::roundtrip_tests(api))
+        Job::RoundtripMain => rust_file(api, "tests/roundtrip/main.rs", &roundtrip::main_file(api)),
+        Job::RoundtripPart(part) => {
+            let path = format!("tests/roundtrip/part_{part}.rs");
+            rust_file_in_pieces(api, &path, &roundtrip::part_file(api, *part))
         }
     }
 }
@@ -562,7 +581,9 @@ pub fn emit_each(
     }
     let resource_files = resources::resource_files(&api.root);
     // The single big files go first, so no thread is left with one at the end.
-    let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Roundtrip, Job::Blocking];
+    let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Blocking, Job::RoundtripMain];
+    jobs.extend((1..=roundtrip::part_count(api)).map(Job::RoundtripPart));
+    jobs.extend(api.root.children.iter().map(Job::BlockingResource));
     for module in &api.type_modules {
         jobs.extend(module.parts.iter().map(|part| Job::TypePart(module, part)));
     }
@@ -571,9 +592,11 @@ pub fn emit_each(
         let path = match &jobs[index] {
             Job::TypePart(module, part) => part_path(module, part),
             Job::Resource(file) => format!("src/{}", file.path),
-            Job::Blocking => "src/blocking/api.rs".to_owned(),
+            Job::Blocking => "src/blocking/api/mod.rs".to_owned(),
+            Job::BlockingResource(resource) => blocking_path(resource),
             Job::Conformance => "tests/conformance.rs".to_owned(),
-            Job::Roundtrip => "tests/roundtrip.rs".to_owned(),
+            Job::RoundtripMain => "tests/roundtrip/main.rs".to_owned(),
+            Job::RoundtripPart(part) => format!("tests/roundtrip/part_{part}.rs"),
         };
         files(path, output)
     })?;
