@@ -74,10 +74,13 @@ pub const TYPE_PART_LINES: usize = 2_500;
 pub struct Features {
     /// (top-level resource module, its feature), in tree order.
     pub resources: Vec<(String, String)>,
-    /// By type name (a model type or a params type): the features any of which
-    /// compiles it. A type not listed is always compiled (it is reached from the
-    /// client itself, from `ApiError`, or from nothing).
-    pub gates: std::collections::BTreeMap<String, Vec<String>>,
+    /// The distinct sets of features that compile some type, each in tree order:
+    /// types share them, so a big API holds each set once, not once per type.
+    pub sets: Vec<Vec<String>>,
+    /// By type name (a model type or a params type): the index in `sets` of the
+    /// features any of which compiles it. A type not listed is always compiled (it
+    /// is reached from the client itself, from `ApiError`, or from nothing).
+    pub gates: std::collections::BTreeMap<String, usize>,
 }
 
 impl Features {
@@ -90,10 +93,14 @@ impl Features {
             .map(|(_, feature)| feature.as_str())
     }
 
-    /// The features that compile a type; empty when it is always compiled.
+    /// The features that compile a type, in tree order; empty when it is always
+    /// compiled.
     #[must_use]
     pub fn of_type(&self, name: &str) -> &[String] {
-        self.gates.get(name).map_or(&[], Vec::as_slice)
+        self.gates
+            .get(name)
+            .and_then(|&set| self.sets.get(set))
+            .map_or(&[], Vec::as_slice)
     }
 }
 

@@ -236,12 +236,11 @@ mod tests {
     #[test]
     fn a_part_holds_one_set_of_features_and_is_cut_at_the_budget() {
         let mut features = Features::default();
+        features.sets = vec![vec!["x".to_owned()], vec!["x".to_owned(), "y".to_owned()]];
         for name in ["A", "B", "C"] {
-            features.gates.insert(name.to_owned(), vec!["x".to_owned()]);
+            features.gates.insert(name.to_owned(), 0);
         }
-        features
-            .gates
-            .insert("D".to_owned(), vec!["x".to_owned(), "y".to_owned()]);
+        features.gates.insert("D".to_owned(), 1);
         let big = TYPE_PART_LINES / 2 + 1;
         let members = [("A", big), ("B", big), ("C", 10), ("D", 10)];
         let parts = parts("m", &members, &features);
