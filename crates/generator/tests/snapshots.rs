@@ -63,7 +63,7 @@ fn tools_and_conformance_tests() {
         let mut out = String::new();
         for (path, contents) in cli
             .iter()
-            .filter(|(path, _)| path.as_str() == "src/commands.rs")
+            .filter(|(path, _)| path.starts_with("src/commands/"))
         {
             let _ = writeln!(out, "==> cli/{path}\n{contents}");
         }

@@ -2,8 +2,10 @@
 //!
 //! Input: the model, and how the tool's manifest names the SDK crate.
 //! Output: [`Files`] of the tool's crate: `Cargo.toml` and `README.md` (askama
-//! templates under `templates/cli/`), `src/main.rs` and `src/commands.rs` (tokens),
-//! and `src/runtime.rs` (hand-written, copied from `templates/cli/runtime.rs`).
+//! templates under `templates/cli/`), `src/main.rs` and `src/commands/` (tokens: the
+//! tool and the dispatch in `mod.rs`, then one module per top-level resource with
+//! its commands' table and functions), and `src/runtime.rs` (hand-written, copied
+//! from `templates/cli/runtime.rs`).
 //!
 //! Every SDK method becomes `<binary> <resource>[:<sub>] <method>`, with one flag per
 //! parameter (kebab case; a list's flag is singular and repeats). The commands are

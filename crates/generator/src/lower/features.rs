@@ -87,9 +87,12 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
         .iter()
         .enumerate()
         .map(|(index, def)| (def.name.as_str(), &bits[index * words..(index + 1) * words]));
-    let params = extra
-        .iter()
-        .map(|(name, &index)| (name.as_str(), &extra_bits[index * words..(index + 1) * words]));
+    let params = extra.iter().map(|(name, &index)| {
+        (
+            name.as_str(),
+            &extra_bits[index * words..(index + 1) * words],
+        )
+    });
     for (name, set) in named.chain(params) {
         if set.iter().all(|word| *word == 0) {
             continue;
