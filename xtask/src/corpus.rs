@@ -112,18 +112,14 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                     .map(|text| text.lines().count())
                     .sum();
                 // The command-line tool is generated and checked beside every SDK.
-                let cli_files = generator::emit::cli::emit_cli(
-                    &generated.api,
-                    &format!("{{ path = \"../{crate_name}\" }}"),
-                )
-                .map_err(|e| format!("{file_name}: {e}"))?;
+                let cli_files = &generated.cli;
                 let lines = lines
                     + cli_files
                         .values()
                         .map(|text| text.lines().count())
                         .sum::<usize>();
                 workspace.add(&crate_name, &generated.files)?;
-                workspace.add(&format!("{crate_name}-cli"), &cli_files)?;
+                workspace.add(&format!("{crate_name}-cli"), cli_files)?;
                 rows.push(Row {
                     spec: file_name,
                     package: crate_name.clone(),

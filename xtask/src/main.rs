@@ -94,19 +94,10 @@ fn generate(check: bool) -> Result<(), String> {
 fn generate_at(root: &Path, check: bool) -> Result<(), String> {
     let mut drift = Drift::default();
     for (spec, config, out, cli_out) in SDKS {
+        // The tool finds the SDK beside it, at `../<package>`: the SDK's directory
+        // is named after its package.
         let generated = generate_in_memory(root, spec, config)?;
-        let sdk_dir = Path::new(out)
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let cli_files = generator::emit::cli::emit_cli(
-            &generated.api,
-            &format!(
-                "{{ path = \"../{sdk_dir}\", version = \"{}\" }}",
-                generated.api.meta.version
-            ),
-        )
-        .map_err(|e| e.to_string())?;
-        for (dir, files) in [(out, &generated.files), (cli_out, &cli_files)] {
+        for (dir, files) in [(out, &generated.files), (cli_out, &generated.cli)] {
             let out_dir = root.join(dir);
             let mut this_drift = Drift::default();
             compare(&out_dir, files, &mut this_drift)?;

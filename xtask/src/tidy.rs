@@ -80,19 +80,20 @@ mod tests {
     }
 
     /// The LlamaCloud SDK and its tool, generated once for this test binary.
-    fn llama_cloud() -> &'static (generator::Generated, generator::emit::Files) {
-        static GENERATED: std::sync::OnceLock<(generator::Generated, generator::emit::Files)> =
-            std::sync::OnceLock::new();
-        GENERATED.get_or_init(|| {
-            let root = workspace_root();
-            let generated =
-                crate::generate_in_memory(&root, "spec/openapi.json", "spec/llama-cloud.toml")
-                    .expect("generates");
-            let cli =
-                generator::emit::cli::emit_cli(&generated.api, "{ path = \"../llama-cloud\" }")
-                    .expect("the tool emits");
-            (generated, cli)
-        })
+    fn llama_cloud() -> (
+        &'static generator::Generated,
+        &'static generator::emit::Files,
+    ) {
+        static GENERATED: std::sync::OnceLock<generator::Generated> = std::sync::OnceLock::new();
+        let generated = GENERATED.get_or_init(|| {
+            crate::generate_in_memory(
+                &workspace_root(),
+                "spec/openapi.json",
+                "spec/llama-cloud.toml",
+            )
+            .expect("generates")
+        });
+        (generated, &generated.cli)
     }
 
     #[test]

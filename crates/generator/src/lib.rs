@@ -28,6 +28,9 @@ pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub struct Generated {
     /// The crate's files, by path relative to the crate root.
     pub files: emit::Files,
+    /// The command-line tool's crate's files, by path relative to its root; it finds
+    /// the SDK at `../<the SDK's package name>`.
+    pub cli: emit::Files,
     /// Files to write only where none exists (the hand-written modules' start):
     /// never compared, rewritten or removed.
     pub seeds: emit::Files,
@@ -89,6 +92,26 @@ impl Timings {
     }
 }
 
+/// Which crate a file of a streamed run belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Crate {
+    /// The SDK.
+    Sdk,
+    /// The command-line tool.
+    Cli,
+}
+
+/// Whether a run makes the command-line tool, and where the tool finds the SDK.
+#[derive(Debug, Clone, Copy)]
+pub enum Tool<'a> {
+    /// No tool.
+    None,
+    /// The tool, beside the SDK: it finds it at `../<the SDK's package name>`.
+    Sibling,
+    /// The tool, finding the SDK at this path relative to its own directory.
+    At(&'a str),
+}
+
 /// What a streamed run ([`generate_each`]) returns besides the files it handed on.
 #[derive(Debug)]
 pub struct Streamed {
@@ -106,13 +129,23 @@ pub fn generate_timed(
     spec_source: &str,
     config: &Config,
 ) -> (Result<Generated, GenerateError>, Timings) {
-    let mut files = emit::Files::new();
-    let (result, timings) = generate_each(spec, spec_source, config, &mut |path, text| {
-        files.insert(path, text);
-        Ok(())
-    });
+    let (mut files, mut cli) = (emit::Files::new(), emit::Files::new());
+    let (result, timings) = generate_each(
+        spec,
+        spec_source,
+        config,
+        Tool::Sibling,
+        &mut |krate, path, text| {
+            match krate {
+                Crate::Sdk => files.insert(path, text),
+                Crate::Cli => cli.insert(path, text),
+            };
+            Ok(())
+        },
+    );
     let generated = result.map(|streamed| Generated {
         files,
+        cli,
         seeds: streamed.seeds,
         warnings: streamed.warnings,
         api: streamed.api,
@@ -120,15 +153,18 @@ pub fn generate_timed(
     (generated, timings)
 }
 
-/// The pipeline, handing each file of the SDK to `file` (path, text) as soon as it
-/// is formatted instead of holding them all: the `generator` binary writes and drops
-/// each, so its peak memory does not grow with the whole output. Spec problems are
-/// found before the first file is made; an error from `file` stops the run.
+/// The pipeline, handing each file to `file` (crate, path, text) as soon as it is
+/// formatted instead of holding them all: the `generator` binary writes and drops
+/// each, so its peak memory does not grow with the whole output. The SDK's files
+/// come first, then the command-line tool's, as `tool` says. Spec problems are
+/// found before the first file is made; an error from `file` stops the run. This is
+/// the one pipeline: [`generate`] and [`generate_timed`] collect what it hands on.
 pub fn generate_each(
     spec: &[u8],
     spec_source: &str,
     config: &Config,
-    file: &mut dyn FnMut(String, String) -> Result<(), emit::EmitError>,
+    tool: Tool<'_>,
+    file: &mut dyn FnMut(Crate, String, String) -> Result<(), emit::EmitError>,
 ) -> (Result<Streamed, GenerateError>, Timings) {
     let mut timings = Timings::default();
     let lowered = on_big_stack(|| {
@@ -149,7 +185,17 @@ pub fn generate_each(
     };
     let started = std::time::Instant::now();
     let _ = emit::take_format_time();
-    let emitted = emit::emit_each(&api, file);
+    let emitted =
+        emit::emit_each(&api, &mut |path, text| file(Crate::Sdk, path, text)).and_then(|()| {
+            let sdk_path = match tool {
+                Tool::None => return Ok(()),
+                Tool::Sibling => format!("../{}", api.meta.package_name),
+                Tool::At(path) => path.to_owned(),
+            };
+            emit::cli::emit_cli(&api, &sdk_path)?
+                .into_iter()
+                .try_for_each(|(path, text)| file(Crate::Cli, path, text))
+        });
     timings.emit = started.elapsed();
     timings.format = emit::take_format_time();
     (

@@ -111,11 +111,16 @@ fn bench(spec: &[u8], source: &str, config: &Config, runs: usize) -> Result<(), 
         // Files are counted and dropped as they come, as the binary writes and drops
         // them: the peak is the pipeline's, not the whole output's.
         lines = 0;
-        let (result, timings) =
-            generator::generate_each(spec, source, config, &mut |_path, text| {
+        let (result, timings) = generator::generate_each(
+            spec,
+            source,
+            config,
+            generator::Tool::None,
+            &mut |_, _path, text| {
                 lines += text.lines().count();
                 Ok(())
-            });
+            },
+        );
         generated = Some(result.map_err(|error| error.to_string())?);
         samples.push(timings);
     }
@@ -223,14 +228,26 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let text = String::from_utf8_lossy(&spec);
     let shown_name = args.spec.display().to_string();
+    let sdk_path = match &args.cli_out {
+        Some(cli_out) => Some(relative_path(cli_out, &args.out)?),
+        None => None,
+    };
+    let tool = sdk_path
+        .as_deref()
+        .map_or(generator::Tool::None, generator::Tool::At);
     // Each file is written as soon as it is formatted and then dropped.
-    let mut written = 0;
-    let (result, _) = generator::generate_each(&spec, &source, &config, &mut |path, text| {
-        write_file(&args.out, &path, &text)
-            .map_err(|message| generator::emit::EmitError::Write { path, message })?;
-        written += 1;
-        Ok(())
-    });
+    let (mut written, mut written_cli) = (0, 0);
+    let (result, _) =
+        generator::generate_each(&spec, &source, &config, tool, &mut |krate, path, text| {
+            let (dir, count) = match (krate, &args.cli_out) {
+                (generator::Crate::Cli, Some(cli_out)) => (cli_out, &mut written_cli),
+                _ => (&args.out, &mut written),
+            };
+            write_file(dir, &path, &text)
+                .map_err(|message| generator::emit::EmitError::Write { path, message })?;
+            *count += 1;
+            Ok(())
+        });
     let generated = result.map_err(|error| match error {
         GenerateError::Spec(diagnostics) => format!(
             "{}{shown_name}: the spec was refused",
@@ -239,6 +256,9 @@ fn run(args: &Args) -> Result<(), String> {
         other => other.to_string(),
     })?;
     eprintln!("wrote {written} files to {}", args.out.display());
+    if let Some(cli_out) = &args.cli_out {
+        eprintln!("wrote {written_cli} files to {}", cli_out.display());
+    }
     let warnings = generator::Diagnostics(generated.warnings.warnings().cloned().collect());
     if !warnings.0.is_empty() {
         eprint!("{}", warnings.render(&text, &shown_name));
@@ -251,25 +271,6 @@ fn run(args: &Args) -> Result<(), String> {
                 .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         }
     }
-    if let Some(cli_out) = &args.cli_out {
-        let sdk_path = relative_path(cli_out, &args.out)?;
-        let dependency = format!(
-            "{{ path = {}, version = {} }}",
-            generator::emit::toml_string(&sdk_path),
-            generator::emit::toml_string(&generated.api.meta.version)
-        );
-        let files = generator::emit::cli::emit_cli(&generated.api, &dependency)
-            .map_err(|e| e.to_string())?;
-        write_files(cli_out, &files)?;
-    }
-    Ok(())
-}
-
-fn write_files(dir: &Path, files: &generator::emit::Files) -> Result<(), String> {
-    for (path, contents) in files {
-        write_file(dir, path, contents)?;
-    }
-    eprintln!("wrote {} files to {}", files.len(), dir.display());
     Ok(())
 }
 

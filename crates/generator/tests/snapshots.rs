@@ -58,8 +58,7 @@ fn tools_and_conformance_tests() {
         let spec = std::fs::read(&path).expect("fixture readable");
         let generated = generate(&spec, "fixture.yaml", &Config::default())
             .unwrap_or_else(|error| panic!("{fixture}: {error}"));
-        let cli = generator::emit::cli::emit_cli(&generated.api, r#"{ path = "../sdk" }"#)
-            .unwrap_or_else(|error| panic!("{fixture}: {error}"));
+        let cli = &generated.cli;
         let mut out = String::new();
         for (path, contents) in cli
             .iter()

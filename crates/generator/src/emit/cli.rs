@@ -106,10 +106,16 @@ struct ReadmeTemplate<'a> {
     example: String,
 }
 
-/// Emits the tool's crate. `sdk_dependency` is the TOML value naming the SDK
-/// (`{ path = "../llama-cloud", version = "0.1.0" }`).
-pub fn emit_cli(api: &Api, sdk_dependency: &str) -> Result<Files, EmitError> {
+/// Emits the tool's crate. `sdk_path` is where it finds the SDK crate, relative to
+/// its own directory (`../llama-cloud`); the manifest names it with that path and
+/// the SDK's version.
+pub fn emit_cli(api: &Api, sdk_path: &str) -> Result<Files, EmitError> {
     let meta = &api.meta;
+    let sdk_dependency = &format!(
+        "{{ path = {}, version = {} }}",
+        super::toml_string(sdk_path),
+        super::toml_string(&meta.version)
+    );
     let mut files = Files::new();
     let template_error = |template: &'static str| {
         move |error: askama::Error| EmitError::Template {

@@ -235,8 +235,10 @@ mod tests {
 
     #[test]
     fn a_part_holds_one_set_of_features_and_is_cut_at_the_budget() {
-        let mut features = Features::default();
-        features.sets = vec![vec!["x".to_owned()], vec!["x".to_owned(), "y".to_owned()]];
+        let mut features = Features {
+            sets: vec![vec!["x".to_owned()], vec!["x".to_owned(), "y".to_owned()]],
+            ..Features::default()
+        };
         for name in ["A", "B", "C"] {
             features.gates.insert(name.to_owned(), 0);
         }
