@@ -101,27 +101,43 @@ fn sdk_manifest_versions_match_the_workspace() {
     )
     .expect("toml");
     let shared = &workspace["workspace"]["dependencies"];
-    for (name, value) in generator::emit::SDK_DEPENDENCIES
+    let version = |v: &toml::Value| {
+        v.as_str()
+            .or_else(|| v.get("version").and_then(toml::Value::as_str))
+            .map(str::to_owned)
+    };
+    // The one table of versions matches the workspace's.
+    for (name, wanted) in generator::emit::VERSIONS {
+        let Some(workspace_value) = shared.get(*name) else {
+            panic!(
+                "`{name}` is emitted into a generated crate but missing from [workspace.dependencies]"
+            );
+        };
+        assert_eq!(
+            version(workspace_value).as_deref(),
+            Some(*wanted),
+            "`{name}` version differs"
+        );
+    }
+    // Every dependency of the SDK and the tool takes its version from it, and its
+    // line is TOML.
+    for dependency in generator::emit::SDK_DEPENDENCIES
         .iter()
         .chain(generator::emit::SDK_OPTIONAL_DEPENDENCIES)
         .chain(generator::emit::SDK_DEV_DEPENDENCIES)
         .chain(generator::emit::cli::CLI_DEPENDENCIES)
         .chain(generator::emit::cli::CLI_DEV_DEPENDENCIES)
     {
+        let name = dependency.name;
+        assert!(dependency.version().is_some(), "`{name}` has no version");
         let emitted: toml::Value =
-            toml::from_str::<toml::Table>(&format!("v = {value}")).expect("toml")["v"].clone();
-        let version = |v: &toml::Value| {
-            v.as_str()
-                .or_else(|| v.get("version").and_then(toml::Value::as_str))
-                .map(str::to_owned)
-        };
-        let Some(workspace_value) = shared.get(*name) else {
-            panic!("`{name}` is emitted into the SDK but missing from [workspace.dependencies]");
-        };
+            toml::from_str::<toml::Table>(&format!("v = {}", dependency.toml_value()))
+                .expect("toml")["v"]
+                .clone();
         assert_eq!(
-            version(&emitted),
-            version(workspace_value),
-            "`{name}` version differs"
+            version(&emitted).as_deref(),
+            dependency.version(),
+            "`{name}`"
         );
     }
 }

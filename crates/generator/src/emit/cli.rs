@@ -32,40 +32,9 @@ use crate::lower::names;
 /// The hand-written runtime every tool carries.
 pub const CLI_RUNTIME: &str = include_str!("../../../../templates/cli/runtime.rs");
 
-/// The tool's dependencies (name, TOML value); the SDK is added by the caller's path.
-/// Kept equal to the workspace's `[workspace.dependencies]` by a test.
-pub const CLI_DEPENDENCIES: &[(&str, &str)] = &[
-    ("bytes", r#""1""#),
-    (
-        "clap",
-        r#"{ version = "4", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions", "env", "wrap_help"] }"#,
-    ),
-    ("serde", r#"{ version = "1", features = ["derive"] }"#),
-    ("serde_json", r#""1""#),
-    ("serde_yaml", r#""0.9""#),
-    (
-        "tokio",
-        r#"{ version = "1", features = ["rt", "net", "time"] }"#,
-    ),
-    (
-        "tracing",
-        r#"{ version = "0.1", default-features = false, features = ["std"] }"#,
-    ),
-    (
-        "tracing-subscriber",
-        r#"{ version = "0.3", default-features = false, features = ["fmt", "std", "registry"] }"#,
-    ),
-];
-
-/// The tool's dev-dependencies, for its end-to-end tests.
-pub const CLI_DEV_DEPENDENCIES: &[(&str, &str)] = &[
-    ("assert_cmd", r#""2""#),
-    (
-        "tokio",
-        r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }"#,
-    ),
-    ("wiremock", r#""0.6""#),
-];
+/// The tool's dependencies and dev-dependencies (the SDK is added by its path),
+/// from the one table of versions.
+pub use super::manifest::{CLI_DEPENDENCIES, CLI_DEV_DEPENDENCIES};
 
 /// Global flags every command has; a parameter's flag never takes one of these.
 const GLOBAL_FLAGS: &[&str] = &[
@@ -91,8 +60,8 @@ struct ManifestTemplate<'a> {
     binary: String,
     sdk_name: String,
     sdk_dependency: &'a str,
-    dependencies: &'a [(&'a str, &'a str)],
-    dev_dependencies: &'a [(&'a str, &'a str)],
+    dependencies: Vec<(&'static str, String)>,
+    dev_dependencies: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -135,8 +104,8 @@ pub fn emit_cli(api: &Api, sdk_path: &str) -> Result<Files, EmitError> {
         binary: super::toml_string(&meta.cli_binary),
         sdk_name: super::toml_string(&meta.package_name),
         sdk_dependency,
-        dependencies: CLI_DEPENDENCIES,
-        dev_dependencies: CLI_DEV_DEPENDENCIES,
+        dependencies: super::manifest::manifest_lines(CLI_DEPENDENCIES),
+        dev_dependencies: super::manifest::manifest_lines(CLI_DEV_DEPENDENCIES),
     }
     .render()
     .map_err(template_error("cli/Cargo.toml"))?;

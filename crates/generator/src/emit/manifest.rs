@@ -1,8 +1,12 @@
-//! The SDK crate's `Cargo.toml`: its dependencies, features and tests.
+//! The SDK crate's `Cargo.toml` (its dependencies, features and tests), and the
+//! dependencies of every generated crate, with their versions in one table.
 //!
 //! Input: the model (package metadata, features).
 //! Output: the manifest's text, rendered from `templates/crate/Cargo.toml` with
-//! every value escaped as TOML first.
+//! every value escaped as TOML first; the dependency lines the tool's manifest uses
+//! too.
+
+use std::fmt::Write as _;
 
 use askama::Template;
 
@@ -18,69 +22,177 @@ pub fn toml_string(text: &str) -> String {
 
 #[derive(Template)]
 #[template(path = "crate/Cargo.toml", escape = "none")]
-struct ManifestTemplate<'a> {
+struct ManifestTemplate {
     header: String,
     name: String,
     version: String,
     description: String,
     license: String,
-    dependencies: &'a [(&'static str, &'static str)],
-    optional_dependencies: &'a [(&'static str, &'static str)],
+    dependencies: Vec<(&'static str, String)>,
+    optional_dependencies: Vec<(&'static str, String)>,
     features: Vec<(String, String)>,
-    dev_dependencies: &'a [(&'static str, &'static str)],
+    dev_dependencies: Vec<(&'static str, String)>,
     /// The features the generated tests need (every resource's), as a TOML list;
     /// empty when the crate has no resource features.
     test_features: String,
 }
 
-/// The generated crate's dependencies: (name, TOML value). Kept in step with the
-/// workspace's `[workspace.dependencies]` by a test.
-pub const SDK_DEPENDENCIES: &[(&str, &str)] = &[
-    ("base64", r#""0.23""#),
-    ("bytes", r#""1""#),
-    ("fastrand", r#""2""#),
-    (
-        "futures",
-        r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
-    ),
-    ("form_urlencoded", r#""1""#),
-    ("httpdate", r#""1""#),
-    ("mime_guess", r#""2""#),
-    ("percent-encoding", r#""2""#),
+/// The version every dependency of a generated crate requires, the SDK's and its
+/// tool's alike: the one table of versions, which a test keeps equal to the
+/// workspace's `[workspace.dependencies]`.
+pub const VERSIONS: &[(&str, &str)] = &[
+    ("assert_cmd", "2"),
+    ("base64", "0.23"),
+    ("bytes", "1"),
+    ("clap", "4"),
+    ("fastrand", "2"),
+    ("form_urlencoded", "1"),
+    ("futures", "0.3"),
+    ("httpdate", "1"),
+    ("mime_guess", "2"),
+    ("percent-encoding", "2"),
+    ("reqwest", "0.13"),
+    ("rustls", "0.23"),
+    ("serde", "1"),
+    ("serde_json", "1"),
+    ("serde_path_to_error", "0.1"),
+    ("serde_yaml", "0.9"),
+    ("thiserror", "2"),
+    ("tokio", "1"),
+    ("tracing", "0.1"),
+    ("tracing-subscriber", "0.3"),
+    ("wiremock", "0.6"),
+];
+
+/// One dependency of a generated crate: what its manifest line says besides the
+/// version, which comes from [`VERSIONS`].
+#[derive(Debug, Clone, Copy)]
+pub struct Dependency {
+    /// The crate.
+    pub name: &'static str,
+    /// Whether its default features stay on.
+    pub default_features: bool,
+    /// The features it is asked for.
+    pub features: &'static [&'static str],
+    /// Whether one of the crate's own features switches it on.
+    pub optional: bool,
+}
+
+impl Dependency {
+    /// The crate with its default features.
+    const fn plain(name: &'static str) -> Self {
+        Self {
+            name,
+            default_features: true,
+            features: &[],
+            optional: false,
+        }
+    }
+
+    /// The crate with its default features and these.
+    const fn with(name: &'static str, features: &'static [&'static str]) -> Self {
+        Self {
+            features,
+            ..Self::plain(name)
+        }
+    }
+
+    /// The crate with only these features.
+    const fn only(name: &'static str, features: &'static [&'static str]) -> Self {
+        Self {
+            default_features: false,
+            ..Self::with(name, features)
+        }
+    }
+
+    /// The same, optional.
+    const fn optional(self) -> Self {
+        Self {
+            optional: true,
+            ..self
+        }
+    }
+
+    /// Its version requirement, from [`VERSIONS`].
+    #[must_use]
+    pub fn version(&self) -> Option<&'static str> {
+        VERSIONS
+            .iter()
+            .find(|(name, _)| *name == self.name)
+            .map(|(_, version)| *version)
+    }
+
+    /// Its manifest value: `"1"`, or an inline table.
+    #[must_use]
+    pub fn toml_value(&self) -> String {
+        let version = toml_string(self.version().unwrap_or("*"));
+        if self.default_features && self.features.is_empty() && !self.optional {
+            return version;
+        }
+        let mut value = format!("{{ version = {version}");
+        if !self.default_features {
+            value.push_str(", default-features = false");
+        }
+        if !self.features.is_empty() {
+            let features: Vec<String> = self.features.iter().map(|f| toml_string(f)).collect();
+            let _ = write!(value, ", features = [{}]", features.join(", "));
+        }
+        if self.optional {
+            value.push_str(", optional = true");
+        }
+        value.push_str(" }");
+        value
+    }
+}
+
+/// (name, manifest value) of each dependency, for the templates.
+pub(super) fn manifest_lines(dependencies: &[Dependency]) -> Vec<(&'static str, String)> {
+    dependencies
+        .iter()
+        .map(|dependency| (dependency.name, dependency.toml_value()))
+        .collect()
+}
+
+/// The generated crate's dependencies.
+pub const SDK_DEPENDENCIES: &[Dependency] = &[
+    Dependency::plain("base64"),
+    Dependency::plain("bytes"),
+    Dependency::plain("fastrand"),
+    Dependency::only("futures", &["std"]),
+    Dependency::plain("form_urlencoded"),
+    Dependency::plain("httpdate"),
+    Dependency::plain("mime_guess"),
+    Dependency::plain("percent-encoding"),
     // The TLS backend is a feature of this crate (`SDK_FEATURES`), not fixed here.
-    (
+    Dependency::only(
         "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["json", "stream", "http2", "multipart", "gzip", "brotli", "zstd"] }"#,
+        &[
+            "json",
+            "stream",
+            "http2",
+            "multipart",
+            "gzip",
+            "brotli",
+            "zstd",
+        ],
     ),
-    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    Dependency::with("serde", &["derive"]),
     // `preserve_order`: objects keep the order they were built or received in, so
     // an object query parameter and a re-serialized response are exact on the wire
     // even where no other crate switches the feature on.
-    (
-        "serde_json",
-        r#"{ version = "1", features = ["preserve_order"] }"#,
-    ),
-    ("serde_path_to_error", r#""0.1""#),
-    ("thiserror", r#""2""#),
-    ("tokio", r#"{ version = "1", features = ["time", "fs"] }"#),
-    (
-        "tracing",
-        r#"{ version = "0.1", default-features = false, features = ["std"] }"#,
-    ),
+    Dependency::with("serde_json", &["preserve_order"]),
+    Dependency::plain("serde_path_to_error"),
+    Dependency::plain("thiserror"),
+    Dependency::with("tokio", &["time", "fs"]),
+    Dependency::only("tracing", &["std"]),
 ];
 
 /// Optional dependencies, switched on by the crate's features.
-pub const SDK_OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
+pub const SDK_OPTIONAL_DEPENDENCIES: &[Dependency] = &[
     // Only for the TLS features without aws-lc-rs: to install ring as the crypto
     // provider, or to see that the program installed one.
-    (
-        "rustls",
-        r#"{ version = "0.23", default-features = false, features = ["std"], optional = true }"#,
-    ),
-    (
-        "tracing-subscriber",
-        r#"{ version = "0.3", default-features = false, features = ["fmt", "std", "registry"], optional = true }"#,
-    ),
+    Dependency::only("rustls", &["std"]).optional(),
+    Dependency::only("tracing-subscriber", &["fmt", "std", "registry"]).optional(),
 ];
 
 /// The generated crate's features: (name, TOML list).
@@ -104,12 +216,42 @@ pub const SDK_FEATURES: &[(&str, &str)] = &[
 ];
 
 /// The generated crate's dev-dependencies.
-pub const SDK_DEV_DEPENDENCIES: &[(&str, &str)] = &[
-    (
+pub const SDK_DEV_DEPENDENCIES: &[Dependency] = &[
+    Dependency::with(
         "tokio",
-        r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "test-util"] }"#,
+        &["macros", "rt-multi-thread", "net", "io-util", "test-util"],
     ),
-    ("wiremock", r#""0.6""#),
+    Dependency::plain("wiremock"),
+];
+
+/// The command-line tool's dependencies (beside the SDK).
+pub const CLI_DEPENDENCIES: &[Dependency] = &[
+    Dependency::plain("bytes"),
+    Dependency::only(
+        "clap",
+        &[
+            "std",
+            "help",
+            "usage",
+            "error-context",
+            "suggestions",
+            "env",
+            "wrap_help",
+        ],
+    ),
+    Dependency::with("serde", &["derive"]),
+    Dependency::plain("serde_json"),
+    Dependency::plain("serde_yaml"),
+    Dependency::with("tokio", &["rt", "net", "time"]),
+    Dependency::only("tracing", &["std"]),
+    Dependency::only("tracing-subscriber", &["fmt", "std", "registry"]),
+];
+
+/// The command-line tool's dev-dependencies.
+pub const CLI_DEV_DEPENDENCIES: &[Dependency] = &[
+    Dependency::plain("assert_cmd"),
+    Dependency::with("tokio", &["macros", "rt-multi-thread", "net", "io-util"]),
+    Dependency::plain("wiremock"),
 ];
 
 /// `"a", "b"`: each name escaped as a TOML string, the list's inside.
@@ -162,10 +304,10 @@ pub(super) fn render_manifest(api: &Api) -> Result<String, EmitError> {
         version: toml_string(&meta.version),
         description: toml_string(&tokens::one_line(&meta.description)),
         license: toml_string(&meta.license),
-        dependencies: SDK_DEPENDENCIES,
-        optional_dependencies: SDK_OPTIONAL_DEPENDENCIES,
+        dependencies: manifest_lines(SDK_DEPENDENCIES),
+        optional_dependencies: manifest_lines(SDK_OPTIONAL_DEPENDENCIES),
         features: manifest_features(api),
-        dev_dependencies: SDK_DEV_DEPENDENCIES,
+        dev_dependencies: manifest_lines(SDK_DEV_DEPENDENCIES),
         test_features: if api.features.resources.is_empty() {
             String::new()
         } else {

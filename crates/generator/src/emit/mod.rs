@@ -34,7 +34,8 @@ pub(crate) use format::{format_rust, header};
 use format::{module_file, rust_file, rust_file_in_pieces};
 use manifest::render_manifest;
 pub use manifest::{
-    SDK_DEPENDENCIES, SDK_DEV_DEPENDENCIES, SDK_FEATURES, SDK_OPTIONAL_DEPENDENCIES, toml_string,
+    Dependency, SDK_DEPENDENCIES, SDK_DEV_DEPENDENCIES, SDK_FEATURES, SDK_OPTIONAL_DEPENDENCIES,
+    VERSIONS, toml_string,
 };
 use readme::{render_lib, render_readme};
 use type_files::{Unit, part_path, type_module_root, type_part_file, types_root};
