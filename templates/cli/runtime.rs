@@ -280,7 +280,13 @@ fn command(app: &App) -> Command {
                 .help_heading(GLOBAL_HELP)
                 .help("For list commands: stop after this many items (all pages are read otherwise)"),
         );
-    for operation in app.operations.iter().copied().flatten().filter(|op| op.resource.is_empty()) {
+    for operation in app
+        .operations
+        .iter()
+        .copied()
+        .flatten()
+        .filter(|op| op.resource.is_empty())
+    {
         root = root.subcommand(operation_command(operation));
     }
     for resource in app.resources {
@@ -706,12 +712,17 @@ fn run(app: &App, matches: &ArgMatches, dispatch: Dispatch) -> Result<(), Failur
         }
         _ => ("", first, first_matches),
     };
-    let Some((group, index)) = app.operations.iter().enumerate().find_map(|(group, operations)| {
-        operations
-            .iter()
-            .position(|op| op.resource == resource && op.name == name)
-            .map(|index| (group, index))
-    }) else {
+    let Some((group, index)) = app
+        .operations
+        .iter()
+        .enumerate()
+        .find_map(|(group, operations)| {
+            operations
+                .iter()
+                .position(|op| op.resource == resource && op.name == name)
+                .map(|index| (group, index))
+        })
+    else {
         return Err(Failure::Usage(format!("unknown command `{first} {name}`")));
     };
     if matches.get_flag("debug") {
