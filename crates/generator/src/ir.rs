@@ -267,6 +267,20 @@ impl Resource {
         out
     }
 
+    /// The params types of the methods of this resource and all below it, each
+    /// once (a `_stream` twin shares its operation's), sorted by name.
+    #[must_use]
+    pub fn params_types(&self) -> Vec<&ParamsType> {
+        let mut params: Vec<&ParamsType> = self
+            .operations_within()
+            .into_iter()
+            .filter_map(|operation| operation.params.as_ref())
+            .collect();
+        params.sort_by(|a, b| a.name.cmp(&b.name));
+        params.dedup_by(|a, b| a.name == b.name);
+        params
+    }
+
     /// The number of methods in this resource and all below it.
     #[must_use]
     pub fn operation_count(&self) -> usize {

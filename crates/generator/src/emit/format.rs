@@ -53,16 +53,22 @@ pub(super) fn rust_file_in_pieces(
     };
     let mut text = rust_file(api, path, first)?;
     for piece in rest {
-        let started = std::time::Instant::now();
-        let file: syn::File =
-            syn::parse2(piece.clone()).map_err(|error| EmitError::InvalidRust {
-                path: path.to_owned(),
-                message: error.to_string(),
-            })?;
         text.push('\n');
-        text.push_str(&prettyplease::unparse(&file));
-        FORMAT_TIME.with(|cell| cell.set(cell.get() + started.elapsed()));
+        text.push_str(&format_items(path, piece.clone())?);
     }
+    Ok(text)
+}
+
+/// Formats items of the file at `path` on their own (no header, no inner
+/// attributes), counting the time.
+pub(super) fn format_items(path: &str, items: TokenStream) -> Result<String, EmitError> {
+    let started = std::time::Instant::now();
+    let file: syn::File = syn::parse2(items).map_err(|error| EmitError::InvalidRust {
+        path: path.to_owned(),
+        message: error.to_string(),
+    })?;
+    let text = prettyplease::unparse(&file);
+    FORMAT_TIME.with(|cell| cell.set(cell.get() + started.elapsed()));
     Ok(text)
 }
 

@@ -201,14 +201,6 @@ pub const ALLOWED_LINTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The path of a top-level resource's blocking handles.
-fn blocking_path(resource: &crate::ir::Resource) -> String {
-    format!(
-        "src/blocking/api/{}.rs",
-        crate::lower::names::bare(&resource.module)
-    )
-}
-
 /// A piece of the emitted Rust, built and formatted on one thread.
 enum Job<'u, 'a> {
     /// One part of a `types/` module.
@@ -227,11 +219,30 @@ enum Job<'u, 'a> {
     RoundtripPart(usize),
 }
 
+impl Job<'_, '_> {
+    /// The file the job makes.
+    fn path(&self) -> String {
+        match self {
+            Job::TypePart(module, part) => part_path(module, part),
+            Job::Resource(file) => format!("src/{}", file.path),
+            Job::Blocking => "src/blocking/api/mod.rs".to_owned(),
+            Job::BlockingResource(resource) => format!(
+                "src/blocking/api/{}.rs",
+                crate::lower::names::bare(&resource.module)
+            ),
+            Job::Conformance => "tests/conformance.rs".to_owned(),
+            Job::RoundtripMain => "tests/roundtrip/main.rs".to_owned(),
+            Job::RoundtripPart(part) => format!("tests/roundtrip/part_{part}.rs"),
+        }
+    }
+}
+
 fn run_job(
     api: &Api,
     units: &std::collections::BTreeMap<&str, Unit<'_>>,
     job: &Job<'_, '_>,
 ) -> Result<String, EmitError> {
+    let path = job.path();
     match job {
         Job::TypePart(module, part) => type_part_file(api, units, module, part),
         Job::Resource(file) => {
@@ -246,7 +257,6 @@ fn run_job(
             } else {
                 "Methods of one resource.".to_owned()
             };
-            let path = format!("src/{}", file.path);
             module_file(
                 api,
                 &path,
@@ -256,23 +266,16 @@ fn run_job(
         }
         Job::Blocking => module_file(
             api,
-            "src/blocking/api/mod.rs",
+            &path,
             "The blocking client's resource handles, mirroring the async ones: the client's own here, one file per top-level resource.",
             &blocking::blocking_api(&api.root, &api.features),
         ),
-        Job::BlockingResource(resource) => rust_file(
-            api,
-            &blocking_path(resource),
-            &blocking::blocking_resource(resource),
-        ),
-        Job::Conformance => rust_file(
-            api,
-            "tests/conformance.rs",
-            &conformance::conformance_tests(api),
-        ),
-        Job::RoundtripMain => rust_file(api, "tests/roundtrip/main.rs", &roundtrip::main_file(api)),
+        Job::BlockingResource(resource) => {
+            rust_file(api, &path, &blocking::blocking_resource(resource))
+        }
+        Job::Conformance => rust_file(api, &path, &conformance::conformance_tests(api)),
+        Job::RoundtripMain => rust_file(api, &path, &roundtrip::main_file(api)),
         Job::RoundtripPart(part) => {
-            let path = format!("tests/roundtrip/part_{part}.rs");
             rust_file_in_pieces(api, &path, &roundtrip::part_file(api, *part))
         }
     }
@@ -281,10 +284,9 @@ fn run_job(
 /// Emits every file of the SDK crate, in memory.
 pub fn emit(api: &Api) -> Result<Files, EmitError> {
     let mut files = Files::new();
+    // `emit_each` hands each path on once.
     emit_each(api, &mut |path, text| {
-        if files.insert(path.clone(), text).is_some() {
-            return Err(EmitError::Collision { path });
-        }
+        files.insert(path, text);
         Ok(())
     })?;
     Ok(files)
@@ -341,10 +343,8 @@ pub fn emit_each(
         .iter()
         .map(|def| (def.name.as_str(), Unit::Type(def)))
         .collect();
-    for operation in api.root.operations_within() {
-        if let Some(params) = &operation.params {
-            units.insert(params.name.as_str(), Unit::Params(params));
-        }
+    for params in api.root.params_types() {
+        units.insert(params.name.as_str(), Unit::Params(params));
     }
     let resource_files = resources::resource_files(&api.root);
     // The single big files go first, so no thread is left with one at the end.
@@ -358,18 +358,7 @@ pub fn emit_each(
     format::run_pool(
         &jobs,
         &|job| run_job(api, &units, job),
-        &mut |index, output| {
-            let path = match &jobs[index] {
-                Job::TypePart(module, part) => part_path(module, part),
-                Job::Resource(file) => format!("src/{}", file.path),
-                Job::Blocking => "src/blocking/api/mod.rs".to_owned(),
-                Job::BlockingResource(resource) => blocking_path(resource),
-                Job::Conformance => "tests/conformance.rs".to_owned(),
-                Job::RoundtripMain => "tests/roundtrip/main.rs".to_owned(),
-                Job::RoundtripPart(part) => format!("tests/roundtrip/part_{part}.rs"),
-            };
-            files(path, output)
-        },
+        &mut |index, output| files(jobs[index].path(), output),
     )?;
     files(
         "src/types/mod.rs".to_owned(),

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::format::{FORMAT_TIME, header, module_head};
+use super::format::{format_items, header, module_head};
 use super::tokens::ident;
 use super::{EmitError, models, tokens};
 use crate::ir::Api;
@@ -29,14 +29,7 @@ pub(super) fn format_unit(api: &Api, path: &str, unit: Unit<'_>) -> Result<Strin
     if tokens.is_empty() {
         return Ok(String::new());
     }
-    let started = std::time::Instant::now();
-    let file: syn::File = syn::parse2(tokens).map_err(|error| EmitError::InvalidRust {
-        path: path.to_owned(),
-        message: error.to_string(),
-    })?;
-    let text = prettyplease::unparse(&file);
-    FORMAT_TIME.with(|cell| cell.set(cell.get() + started.elapsed()));
-    Ok(text)
+    format_items(path, tokens)
 }
 
 /// The path of a `types/` part's file.

@@ -62,14 +62,14 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
         let mut roots = Vec::new();
         for operation in child.operations_within() {
             operation_types(operation, &mut roots);
-            if let Some(params) = &operation.params {
-                let next = extra.len();
-                let at = *extra.entry(params.name.clone()).or_insert(next);
-                if at == next {
-                    extra_bits.extend(std::iter::repeat_n(0, words));
-                }
-                extra_bits[at * words + word] |= bit;
+        }
+        for params in child.params_types() {
+            let next = extra.len();
+            let at = *extra.entry(params.name.clone()).or_insert(next);
+            if at == next {
+                extra_bits.extend(std::iter::repeat_n(0, words));
             }
+            extra_bits[at * words + word] |= bit;
         }
         for ty in graph.reach(&roots).iter_ones() {
             if !always.get(ty) {

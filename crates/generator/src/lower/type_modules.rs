@@ -22,15 +22,7 @@ use crate::lower::names;
 /// Decides the modules (see the module docs). `types` is sorted by name.
 #[must_use]
 pub fn assign(root: &Resource, types: &[TypeDef], features: &Features) -> Vec<TypeModule> {
-    let mut params: Vec<&ParamsType> = root
-        .operations_within()
-        .into_iter()
-        .filter_map(|operation| operation.params.as_ref())
-        .collect();
-    params.sort_by(|a, b| a.name.cmp(&b.name));
-    // A `_stream` twin shares its operation's params type.
-    params.dedup_by(|a, b| a.name == b.name);
-
+    let params = root.params_types();
     let mut sized: Vec<(&str, usize)> = types
         .iter()
         .map(|def| (def.name.as_str(), type_lines(def)))
