@@ -21,6 +21,10 @@ use crate::sse::EventStream;
 // Generated beside this file; formatted by the generator, not by rustfmt.
 #[rustfmt::skip]
 mod api;
+#[allow(
+    unused_imports,
+    reason = "with no resource's feature on, the blocking API has no handle to re-export"
+)]
 pub use api::*;
 
 /// The blocking API client. Reach resources from it as from the async client.

@@ -133,6 +133,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
             eprintln!("{}: {error}", suite.name);
             failed.push(suite.name.clone());
         }
+        if suite.workspace != root {
+            scratch::clean(root, &suite.workspace, &[&suite.package])?;
+        }
     }
     if failed.is_empty() {
         eprintln!("conformance: {} SDK(s) passed", suites.len());
@@ -321,8 +324,12 @@ fn corpus_report(root: &Path, prism: &Path, write_docs: bool) -> Result<(), Stri
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         eprintln!("== conformance: {name}");
-        let outcome = generate_one(root, spec, Config::default(), "conformance-corpus")
-            .and_then(|suite| tally_suite(root, prism, &suite));
+        let outcome =
+            generate_one(root, spec, Config::default(), "conformance-corpus").and_then(|suite| {
+                let tally = tally_suite(root, prism, &suite);
+                scratch::clean(root, &suite.workspace, &[&suite.package])?;
+                tally
+            });
         match outcome {
             Ok(tally) => {
                 let total = tally.passed + tally.failed.len();

@@ -238,6 +238,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 );
                 roundtrip_failed.push(row.spec.clone());
             }
+            let cli_package = format!("{package}-cli");
+            scratch::clean(root, &workspace.dir, &[package, &cli_package])?;
         }
     }
 

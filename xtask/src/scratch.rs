@@ -15,6 +15,31 @@ pub fn cargo(root: &Path) -> Command {
     command
 }
 
+/// Removes the build artifacts of a scratch workspace's members from the shared
+/// target dir once their tests have run. They are never reused: each run writes the
+/// crates afresh, so cargo rebuilds them anyway, and the test binaries of every
+/// corpus spec and fixture would otherwise fill gigabytes of disk (CI's machine ran
+/// out). The dependencies they share stay built.
+pub fn clean(root: &Path, workspace: &Path, packages: &[&str]) -> Result<(), String> {
+    let mut command = cargo(root);
+    command.args(["clean", "--quiet"]);
+    for package in packages {
+        command.args(["--package", package]);
+    }
+    let output = command
+        .current_dir(workspace)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cargo clean failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
 /// A workspace being filled with generated crates.
 pub struct Scratch {
     /// Its directory.
