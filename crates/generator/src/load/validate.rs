@@ -244,10 +244,16 @@ pub fn check_numbers(document: &Value) -> Diagnostics {
                         && NUMERIC_KEYWORDS.contains(&key.as_str())
                         && !child.is_number()
                     {
-                        problems.push(Diagnostic::error(
-                            &at,
-                            format!("`{key}` must be a number, not {child}"),
-                        ));
+                        // YAML reads a number too large for a double as infinity,
+                        // which JSON cannot hold: it arrives as null.
+                        let message = if child.is_null() {
+                            format!(
+                                "`{key}` must be a number, not null or a number too large for a double (such as `1e400`)"
+                            )
+                        } else {
+                            format!("`{key}` must be a number, not {child}")
+                        };
+                        problems.push(Diagnostic::error(&at, message));
                         continue;
                     }
                     if key.starts_with("x-") {
