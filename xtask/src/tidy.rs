@@ -79,6 +79,32 @@ mod tests {
         );
     }
 
+    /// The emitters render the model; every decision is made in lowering. An emitter
+    /// that reaches into `lower` (its name helpers, say) is deciding again.
+    #[test]
+    fn emitters_do_not_import_lowering() {
+        let emit = workspace_root().join("crates/generator/src/emit");
+        let mut offenders = Vec::new();
+        for path in files("rs")
+            .into_iter()
+            .filter(|path| path.starts_with(&emit))
+        {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for (number, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                if code.contains("crate::lower") || code.contains("super::super::lower") {
+                    offenders.push(format!(
+                        "{}:{}: {}",
+                        relative(&path),
+                        number + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "emit uses lower: {offenders:#?}");
+    }
+
     /// The LlamaCloud SDK and its tool, generated once for this test binary.
     fn llama_cloud() -> (
         &'static generator::Generated,

@@ -26,6 +26,201 @@ pub struct Api {
     /// The modules of `types/`, in order: one per top-level resource that first
     /// reaches some type, then the shared one.
     pub type_modules: Vec<TypeModule>,
+    /// The command-line tool: its commands and their flags.
+    pub cli: Cli,
+}
+
+/// The command-line tool, as `lower/cli.rs` decides it: every SDK method (and job
+/// helper) is a command `<binary> <resource>[:<sub>] <method>` with one flag per
+/// parameter. `emit/cli.rs` renders it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cli {
+    /// The commands, one group (one file of `src/commands/`) per top-level resource,
+    /// after the top level's own; groups without commands are left out.
+    pub groups: Vec<CommandGroup>,
+    /// The resource commands (`beta:chat`) that hold methods, in tree order.
+    pub resources: Vec<CliResource>,
+    /// A shell example of the first command with its required flags, for the READMEs.
+    pub example: String,
+    /// A shell example of the first command that streams events (empty when none).
+    pub stream_example: String,
+}
+
+/// One file of the tool's `src/commands/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandGroup {
+    /// Its module name (a top-level resource's, or the top level's own).
+    pub module: String,
+    /// Its module doc.
+    pub doc: String,
+    /// Its commands, in SDK order.
+    pub commands: Vec<Command>,
+}
+
+/// A resource command: a name the tool accepts before a method's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliResource {
+    /// `beta:chat`.
+    pub name: String,
+    /// One line of help (the resource's first doc paragraph).
+    pub about: String,
+}
+
+/// One method command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    /// `beta:chat`, or empty at the top level.
+    pub resource: String,
+    /// `create`.
+    pub name: String,
+    /// The generated function that runs it, unique in the tool (`beta_chat_create`).
+    pub function: String,
+    /// The doc of that function (`` `POST /api/v1/chat` ``).
+    pub function_doc: String,
+    /// The accessors from the client to the method's resource (`beta`, `chat`).
+    pub accessors: Vec<String>,
+    /// The one-line help (`(deprecated) ` first when the method is deprecated).
+    pub about: String,
+    /// The full help.
+    pub long_about: String,
+    /// Whether `--body` takes the JSON body whole (its fields' flags override it).
+    pub json_body: bool,
+    /// Its flags: path parameters first, then the params type's fields.
+    pub flags: Vec<Flag>,
+    /// The SDK call it makes.
+    pub call: CommandCall,
+}
+
+/// What a command calls.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommandCall {
+    /// One SDK method.
+    Method {
+        /// The method's name.
+        method: String,
+        /// Its path arguments, in order.
+        path_args: Vec<PathArg>,
+        /// Its params type, filled from the flags.
+        params: Option<ParamsType>,
+        /// How the answer is printed.
+        print: Print,
+    },
+    /// A job helper (`parsing parse`): start, wait with the polling flags, print
+    /// the result. One set of flags fills both params values.
+    JobHelper {
+        /// The helper's method name.
+        method: String,
+        /// The start method's params type.
+        start_params: Option<ParamsType>,
+        /// The result method's params type.
+        result_params: Option<ParamsType>,
+    },
+}
+
+/// A path argument of a method command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathArg {
+    /// The flag that holds it (its [`Flag::id`]).
+    pub flag: String,
+    /// The local variable it is read into (`path_session_id`).
+    pub var: String,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// How a command prints the answer: the runtime's printer for each response kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Print {
+    /// Nothing to print but success.
+    Empty,
+    /// A JSON value.
+    Json,
+    /// Every item of every page, up to `--max-items`.
+    Page,
+    /// Each event as it arrives.
+    Events,
+    /// Raw bytes.
+    Bytes,
+    /// Text.
+    Text,
+}
+
+/// One flag of a method command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    /// The id the runtime keys values by (`index_ids`; path parameters `path.<name>`).
+    pub id: String,
+    /// The long name (`index-id`), unique in its command and never a global flag's.
+    pub long: String,
+    /// A second long name (a list's plural, `index-ids`).
+    pub alias: Option<String>,
+    /// How the runtime parses its value.
+    pub kind: FlagKind,
+    /// Whether it repeats, one value per item.
+    pub repeated: bool,
+    /// Whether `null` sends null.
+    pub nullable: bool,
+    /// The field name `--body` fills it from (a JSON body's field).
+    pub body_name: Option<String>,
+    /// The help line.
+    pub help: String,
+    /// The parameter it fills: its Rust name and where it is sent (a params type's
+    /// field is matched by both).
+    pub field: String,
+    /// Where that parameter is sent.
+    pub location: ParamLocation,
+    /// How its value is read into the parameter.
+    pub read: FlagRead,
+}
+
+/// The runtime's `Kind` of a flag: how its text is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagKind {
+    /// Text as is.
+    String,
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A file path.
+    File,
+    /// A raw body: text, `@path` or `-` for standard input.
+    Raw,
+    /// JSON.
+    Json,
+}
+
+impl FlagKind {
+    /// The runtime's variant name.
+    #[must_use]
+    pub fn runtime_name(self) -> &'static str {
+        match self {
+            Self::String => "String",
+            Self::Integer => "Integer",
+            Self::Number => "Number",
+            Self::Boolean => "Boolean",
+            Self::File => "File",
+            Self::Raw => "Raw",
+            Self::Json => "Json",
+        }
+    }
+}
+
+/// How a flag's value becomes the parameter's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlagRead {
+    /// Decoded from JSON into this type.
+    Typed(TypeRef),
+    /// One file.
+    File,
+    /// A list of files.
+    Files,
+    /// Raw bytes.
+    Bytes,
+    /// Raw text.
+    Text,
 }
 
 /// One module of `types/`: the types a top-level resource reaches first (in tree
@@ -204,6 +399,8 @@ pub struct Resource {
     pub type_name: String,
     /// The dotted path from the root (`beta.chat`).
     pub path: String,
+    /// How a caller reaches it (`client.beta().chat()`; `client` for the root).
+    pub reach: String,
     /// Docs for the handle type.
     pub doc: String,
     /// Child resources, in config order then spec order.
@@ -254,6 +451,25 @@ pub struct JobHelper {
 }
 
 impl Resource {
+    /// Visits this resource and every one below it, in tree order (a resource, then
+    /// each child's subtree), with the resources from this one down to it (empty for
+    /// this one itself).
+    pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&[&'a Resource], &'a Resource)) {
+        fn go<'a>(
+            resource: &'a Resource,
+            chain: &mut Vec<&'a Resource>,
+            visit: &mut impl FnMut(&[&'a Resource], &'a Resource),
+        ) {
+            visit(chain, resource);
+            for child in &resource.children {
+                chain.push(child);
+                go(child, chain, visit);
+                chain.pop();
+            }
+        }
+        go(self, &mut Vec::new(), visit);
+    }
+
     /// The methods of this resource and of all below it, in tree order (a
     /// resource's own, then each child's).
     #[must_use]
@@ -841,4 +1057,20 @@ pub struct UnionVariant {
     /// Whether the union implements `From` for the payload type: no other variant
     /// carries the same type.
     pub from_payload: bool,
+}
+
+/// The type named `name` in [`Api::types`] (sorted by name, so binary-searched).
+#[must_use]
+pub fn find_type<'a>(types: &'a [TypeDef], name: &str) -> Option<&'a TypeDef> {
+    types
+        .binary_search_by(|def| def.name.as_str().cmp(name))
+        .ok()
+        .map(|index| &types[index])
+}
+
+/// The identifier without a raw prefix (`r#type` → `type`), for building other names
+/// and file names.
+#[must_use]
+pub fn bare(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
 }

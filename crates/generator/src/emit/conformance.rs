@@ -21,7 +21,6 @@ use serde_json::Value;
 use super::tokens::{ident, retarget, type_tokens};
 use super::{OperationSite, operation_sites};
 use crate::ir::{Api, Param, Presence, RequestBody, ResponseBody, SuccessAnswer, TypeRef};
-use crate::lower::names;
 
 /// The tokens of `tests/conformance.rs`.
 #[must_use]
@@ -172,8 +171,8 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
     // The method as the SDK names it (`beta.chat.create`), for failure messages.
     let dotted = chain
         .iter()
-        .map(|r| names::bare(&r.accessor))
-        .chain([names::bare(&operation.method_name)])
+        .map(|r| crate::ir::bare(&r.accessor))
+        .chain([crate::ir::bare(&operation.method_name)])
         .collect::<Vec<_>>()
         .join(".");
     let dotted = dotted.as_str();

@@ -226,10 +226,9 @@ impl Job<'_, '_> {
             Job::TypePart(module, part) => part_path(module, part),
             Job::Resource(file) => format!("src/{}", file.path),
             Job::Blocking => "src/blocking/api/mod.rs".to_owned(),
-            Job::BlockingResource(resource) => format!(
-                "src/blocking/api/{}.rs",
-                crate::lower::names::bare(&resource.module)
-            ),
+            Job::BlockingResource(resource) => {
+                format!("src/blocking/api/{}.rs", crate::ir::bare(&resource.module))
+            }
             Job::Conformance => "tests/conformance.rs".to_owned(),
             Job::RoundtripMain => "tests/roundtrip/main.rs".to_owned(),
             Job::RoundtripPart(part) => format!("tests/roundtrip/part_{part}.rs"),
@@ -250,7 +249,7 @@ fn run_job(
                 match api.root.children.first() {
                     Some(first) => format!(
                         "The API's resources, reached from the client (`client.{}()`).",
-                        crate::lower::names::bare(&first.accessor)
+                        crate::ir::bare(&first.accessor)
                     ),
                     None => "The API's operations, as methods of the client.".to_owned(),
                 }

@@ -19,16 +19,8 @@ use crate::ir::{
     EnumVariant, ExtraFields, Param, ParamLocation, ParamsType, Presence, StructDef, TypeDef,
     TypeKind, TypeRef, UnionAccessor, UnionVariant,
 };
-use crate::lower::names;
 
-/// The definition named `name`; `types` is sorted by name (see [`crate::ir::Api::types`]).
-#[must_use]
-pub fn find_type<'a>(types: &'a [TypeDef], name: &str) -> Option<&'a TypeDef> {
-    types
-        .binary_search_by(|def| def.name.as_str().cmp(name))
-        .ok()
-        .map(|index| &types[index])
-}
+pub use crate::ir::find_type;
 
 /// The tokens of one model type.
 #[must_use]
@@ -369,7 +361,7 @@ fn default_getter(
 }
 
 fn rename_attr(rust_name: &str, wire_name: &str) -> TokenStream {
-    if names::bare(rust_name) == wire_name {
+    if crate::ir::bare(rust_name) == wire_name {
         quote! {}
     } else {
         quote! { #[serde(rename = #wire_name)] }
@@ -810,7 +802,7 @@ fn union_accessors(
         };
         let doc = format!(
             " The `{}` field, when the value is a variant that has it and it is set.",
-            names::bare(&accessor.name)
+            crate::ir::bare(&accessor.name)
         );
         quote! {
             #[doc = #doc]
@@ -947,7 +939,7 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
         });
         let names = required
             .iter()
-            .map(|f| format!("`{}`", names::bare(&f.rust_name)))
+            .map(|f| format!("`{}`", crate::ir::bare(&f.rust_name)))
             .collect::<Vec<_>>()
             .join(", ");
         let new_doc = format!(
@@ -1062,7 +1054,7 @@ fn setter(field: &Param) -> TokenStream {
     };
     let null_setter = match field.presence {
         Presence::OptionalNullable => {
-            let null_name = format_ident!("{}_null", names::bare(&field.rust_name));
+            let null_name = format_ident!("{}_null", crate::ir::bare(&field.rust_name));
             let null_doc = format!(" Sends the `{wire}` {where_sent} as an explicit `null`.");
             quote! {
                 #[doc = #null_doc]
@@ -1074,7 +1066,7 @@ fn setter(field: &Param) -> TokenStream {
             }
         }
         Presence::RequiredNullable => {
-            let null_name = format_ident!("{}_null", names::bare(&field.rust_name));
+            let null_name = format_ident!("{}_null", crate::ir::bare(&field.rust_name));
             let null_doc = format!(" Sends the `{wire}` {where_sent} as `null`.");
             quote! {
                 #[doc = #null_doc]

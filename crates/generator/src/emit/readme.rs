@@ -11,9 +11,8 @@ use proc_macro2::Literal;
 
 use super::format::header;
 use super::tokens::ident;
-use super::{ALLOWED_LINTS, EmitError, OperationSite, cli, operation_sites, resources, tokens};
+use super::{ALLOWED_LINTS, EmitError, OperationSite, operation_sites, resources, tokens};
 use crate::ir::{Api, Resource};
-use crate::lower::names;
 
 #[derive(Template)]
 #[template(path = "crate/README.md", escape = "none")]
@@ -118,12 +117,16 @@ fn job_helpers(resource: &Resource, prefix: &str) -> String {
     let path = if resource.accessor.is_empty() {
         prefix.to_owned()
     } else {
-        format!("{prefix}{}().", names::bare(&resource.accessor))
+        format!("{prefix}{}().", crate::ir::bare(&resource.accessor))
     };
     let mut out = String::new();
     for job in &resource.jobs {
         for helper in &job.helpers {
-            let _ = writeln!(out, "- `client.{path}{}(..)`", names::bare(&helper.name));
+            let _ = writeln!(
+                out,
+                "- `client.{path}{}(..)`",
+                crate::ir::bare(&helper.name)
+            );
         }
     }
     for child in &resource.children {
@@ -180,7 +183,8 @@ pub(super) fn render_readme(api: &Api) -> Result<String, EmitError> {
         .filter(|text| !text.is_empty())
         .map(|text| format!("\n{text}\n"))
         .unwrap_or_default();
-    let (cli_example, cli_stream_example) = cli::readme_examples(api, &sites);
+    let (cli_example, cli_stream_example) =
+        (api.cli.example.clone(), api.cli.stream_example.clone());
     let error = api.error_bodies.first();
     ReadmeTemplate {
         package: &meta.package_name,

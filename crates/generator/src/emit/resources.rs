@@ -19,7 +19,6 @@ use crate::ir::{
     PathPart, Presence, QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind,
     TypeRef,
 };
-use crate::lower::names;
 
 /// Every resource module, as (path under `src/`, tokens).
 #[must_use]
@@ -64,7 +63,7 @@ fn list_files<'a>(
         node,
     });
     for child in &node.children {
-        let child_dir = format!("{dir}/{}", names::bare(&child.module));
+        let child_dir = format!("{dir}/{}", crate::ir::bare(&child.module));
         list_files(child, &child_dir, &chain_here, files);
     }
 }
@@ -141,14 +140,7 @@ pub fn resource_tokens(
     } else {
         let type_name = ident(&node.type_name);
         let doc = doc_attrs(&node.doc);
-        let reach = format!(
-            " Reached with `client.{}`.",
-            node.path
-                .split('.')
-                .map(|s| format!("{}()", names::snake_ident(s, "resource")))
-                .collect::<Vec<_>>()
-                .join(".")
-        );
+        let reach = format!(" Reached with `{}`.", node.reach);
         quote! {
             #(#child_mods)*
 
@@ -194,12 +186,12 @@ fn method(
     };
     let http_method = ident(&operation.http_method);
     let operation_name = if chain.is_empty() {
-        names::bare(&operation.method_name).to_owned()
+        crate::ir::bare(&operation.method_name).to_owned()
     } else {
         format!(
             "{}.{}",
             chain.last().map_or("", |r| r.path.as_str()),
-            names::bare(&operation.method_name)
+            crate::ir::bare(&operation.method_name)
         )
     };
 
@@ -214,7 +206,7 @@ fn method(
                 .iter()
                 .find(|param| &param.rust_name == rust_name)
                 .map_or_else(
-                    || names::bare(rust_name).to_owned(),
+                    || crate::ir::bare(rust_name).to_owned(),
                     |param| param.wire_name.clone(),
                 );
             quote! { request.path_param(#wire, &#arg); }
@@ -668,7 +660,7 @@ fn helper_call_expression(
         args.push(format!(
             "{}::types::{}::default()",
             meta.crate_ident,
-            names::bare(&params.name)
+            crate::ir::bare(&params.name)
         ));
     }
     args.push("&options".to_owned());
@@ -793,7 +785,7 @@ pub(crate) fn call_expression(
     let mut args = Vec::new();
     for param in &operation.path_params {
         match &param.ty {
-            TypeRef::String => args.push(text(&param.example, names::bare(&param.rust_name))),
+            TypeRef::String => args.push(text(&param.example, crate::ir::bare(&param.rust_name))),
             TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => args.push(
                 param
                     .example
@@ -851,7 +843,7 @@ pub(crate) fn call_expression(
                 other => value_expression(other, &field.example, types, crate_ident, 0)?,
             });
         }
-        let ty = names::bare(&params.name);
+        let ty = crate::ir::bare(&params.name);
         if required.is_empty() {
             args.push(format!("{crate_ident}::types::{ty}::default()"));
         } else {
@@ -972,7 +964,7 @@ fn value_expression(
                         let payload = nested(&variant.ty, example)?;
                         Some(format!(
                             "{crate_ident}::types::{name}::{}({payload})",
-                            names::bare(&variant.constructor)
+                            crate::ir::bare(&variant.constructor)
                         ))
                     })?
                 }
@@ -992,9 +984,9 @@ pub(crate) fn example(
 ) -> Option<String> {
     let crate_ident = &meta.crate_ident;
     let call = call_expression(meta, operation, chain, types)?;
-    let variable = chain
-        .last()
-        .map_or("response".to_owned(), |r| names::bare(&r.module).to_owned());
+    let variable = chain.last().map_or("response".to_owned(), |r| {
+        crate::ir::bare(&r.module).to_owned()
+    });
     let client_ty = &meta.client_name;
     let item_line = |ty: &TypeRef, item: &str| {
         first_required_string(ty, types).map_or_else(

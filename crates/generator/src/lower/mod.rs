@@ -13,8 +13,10 @@
 //! document). The work is in one module each: `meta` (crate facts and auth),
 //! `placement` (the resource tree and its unique names), `operation` (one operation
 //! and its parameters), `body` and `response`; then [`features`] and
-//! [`type_modules`] decide what each cargo feature compiles and where each type goes.
+//! [`type_modules`] decide what each cargo feature compiles and where each type goes,
+//! and [`cli`] decides the command-line tool's commands and flags.
 
+pub mod cli;
 pub mod example_check;
 pub mod examples;
 pub mod features;
@@ -78,6 +80,7 @@ pub fn lower(
         module: String::new(),
         type_name: config.client.name.clone(),
         path: String::new(),
+        reach: "client".to_owned(),
         doc: String::new(),
         children: Vec::new(),
         operations: Vec::new(),
@@ -247,6 +250,7 @@ pub fn lower(
     }
     let features = features::assign(&root, &types, &error_bodies);
     let type_modules = type_modules::assign(&root, &types, &features);
+    let cli = cli::lower_cli(&root, &types, &meta.cli_binary);
     Ok((
         Api {
             meta,
@@ -255,6 +259,7 @@ pub fn lower(
             error_bodies,
             features,
             type_modules,
+            cli,
         },
         diagnostics,
     ))

@@ -187,11 +187,7 @@ fn escape_keyword(name: String) -> String {
     }
 }
 
-/// The identifier without a raw prefix (`r#type` → `type`), for building other names.
-#[must_use]
-pub fn bare(name: &str) -> &str {
-    name.strip_prefix("r#").unwrap_or(name)
-}
+pub use crate::ir::bare;
 
 /// One scope of names: claims are first come, first served; a name already taken
 /// gets `_2`, `_3` ... (snake case) or `2`, `3` ... (camel case) appended.

@@ -65,11 +65,13 @@ pub(super) fn resource_node<'r>(root: &'r mut Resource, dotted: &str) -> &'r mut
             } else {
                 format!("{}.{segment}", node.path)
             };
+            let reach = format!("{}.{accessor}()", node.reach);
             node.children.push(Resource {
                 accessor,
                 module,
                 type_name: names::pascal_ident(segment, "Resource"),
                 path,
+                reach,
                 doc: String::new(),
                 children: Vec::new(),
                 operations: Vec::new(),
