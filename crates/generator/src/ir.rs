@@ -452,8 +452,9 @@ pub struct JobHelper {
 
 impl Resource {
     /// Visits this resource and every one below it, in tree order (a resource, then
-    /// each child's subtree), with the resources from this one down to it (empty for
-    /// this one itself).
+    /// each child's subtree), each with its chain: the resources below this one down
+    /// to it, itself included (empty for this one), so `chain[0]` is its top-level
+    /// resource and `chain.len()` its depth.
     pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&[&'a Resource], &'a Resource)) {
         fn go<'a>(
             resource: &'a Resource,
@@ -571,6 +572,26 @@ pub struct Operation {
     /// method name joined by `_` (`beta_chat_create`), with `_2`, `_3` ... on a
     /// clash. It names the method's conformance test and its command-line function.
     pub site_name: String,
+}
+
+impl Operation {
+    /// What the method returns (see [`Returns`]).
+    #[must_use]
+    pub fn returns(&self) -> Returns<'_> {
+        let named = |ty: &TypeRef| match &self.response_alias {
+            Some(alias) => TypeRef::Named(alias.clone()),
+            None => ty.clone(),
+        };
+        match (&self.response, &self.pagination) {
+            (ResponseBody::Empty, _) => Returns::Empty,
+            (ResponseBody::Json(_), Some(pagination)) => Returns::Page(pagination),
+            (ResponseBody::Json(ty), None) => Returns::Json(named(ty)),
+            (ResponseBody::EventStream(ty), _) => Returns::Events(named(ty)),
+            (ResponseBody::Bytes, _) => Returns::Bytes,
+            (ResponseBody::Text, _) => Returns::Text,
+            (ResponseBody::ByStatus(ty), _) => Returns::ByStatus(ty),
+        }
+    }
 }
 
 /// What the spec declares a successful call of an operation answers with.
@@ -718,6 +739,47 @@ impl Presence {
             Self::Optional
         }
     }
+
+    /// What a value of this presence is held in.
+    #[must_use]
+    pub fn wrapper(self) -> Wrapper {
+        match self {
+            Self::Required => Wrapper::Bare,
+            Self::RequiredNullable | Self::Optional => Wrapper::Option,
+            Self::OptionalNullable => Wrapper::Nullable,
+        }
+    }
+}
+
+/// The type a field or parameter's value is held in, by its [`Presence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrapper {
+    /// `T`.
+    Bare,
+    /// `Option<T>`.
+    Option,
+    /// `Nullable<T>`: absent, null or a value.
+    Nullable,
+}
+
+/// What a method returns, in one shape: its response with its pagination and its
+/// per-method alias applied. Every emitter reads the return from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Returns<'a> {
+    /// Nothing (`()`).
+    Empty,
+    /// A JSON value of this type (the alias, when the method has one).
+    Json(TypeRef),
+    /// A listing: pages of items, found by the pagination.
+    Page(&'a Pagination),
+    /// An event stream of this event type (the alias, when the method has one).
+    Events(TypeRef),
+    /// Raw bytes.
+    Bytes,
+    /// Text.
+    Text,
+    /// A union keyed by status, of this type.
+    ByStatus(&'a TypeRef),
 }
 
 /// The parameters type of one method.

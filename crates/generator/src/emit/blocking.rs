@@ -12,7 +12,7 @@ use quote::quote;
 
 use super::resources::{argument_names, job_signatures, response_type, signature_args};
 use super::tokens::{doc_attrs, ident, type_tokens};
-use crate::ir::{Operation, Resource, ResponseBody};
+use crate::ir::{Operation, Resource, Returns};
 
 /// The tokens of `src/blocking/api/mod.rs`.
 #[must_use]
@@ -160,22 +160,16 @@ fn method(operation: &Operation, chain: &[&Resource]) -> TokenStream {
     };
     let path = chain.iter().map(|resource| ident(&resource.accessor));
     let call = quote! { #client.async_client() #(.#path())* .#name(#(#arg_names),*) };
-    let (return_ty, body) = match (&operation.response, &operation.pagination) {
-        (ResponseBody::Json(_), Some(pagination)) => {
+    let (return_ty, body) = match operation.returns() {
+        Returns::Page(pagination) => {
             let item = type_tokens(&pagination.item);
             (
                 quote! { crate::blocking::Page<#item> },
                 quote! { #client.page(#call) },
             )
         }
-        (ResponseBody::EventStream(ty), _) => {
-            let event = match &operation.response_alias {
-                Some(alias) => {
-                    let alias = ident(alias);
-                    quote! { crate::types::#alias }
-                }
-                None => type_tokens(ty),
-            };
+        Returns::Events(event) => {
+            let event = type_tokens(&event);
             (
                 quote! { crate::blocking::Events<#event> },
                 quote! { #client.events(#call) },

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::tokens::{ident, retarget, type_tokens};
 use super::{OperationSite, operation_sites};
-use crate::ir::{Api, Param, Presence, RequestBody, ResponseBody, SuccessAnswer, TypeRef};
+use crate::ir::{Api, Param, Presence, RequestBody, Returns, SuccessAnswer, TypeRef};
 
 /// The tokens of `tests/conformance.rs`.
 #[must_use]
@@ -29,10 +29,9 @@ pub fn conformance_tests(api: &Api) -> TokenStream {
     let sites = operation_sites(&api.root);
     let tests = sites.iter().map(|site| test(api, site));
     let client = ident(&api.meta.client_name);
-    let responses: Vec<&ResponseBody> = sites.iter().map(|site| &site.operation.response).collect();
-    let streams = responses
+    let streams = sites
         .iter()
-        .any(|r| matches!(r, ResponseBody::EventStream(_)));
+        .any(|site| matches!(site.operation.returns(), Returns::Events(_)));
     let use_stream_ext = streams.then(|| quote! { use #krate::StreamExt as _; });
     let check_request = (!sites.is_empty()).then(|| quote! {
         /// Like `check`, for a response the mock may be unable to make (an image with no
@@ -250,8 +249,8 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
         args.push(quote! { params });
     }
     let call = quote! { client() #(.#accessors())* .#method(#(#args),*).await };
-    let consume = match operation.response {
-        ResponseBody::EventStream(_) => quote! {
+    let consume = match operation.returns() {
+        Returns::Events(_) => quote! {
             if let Some(mut events) = check_request(#dotted, #call) {
                 while let Some(event) = events.next().await {
                     check(#dotted, event);
@@ -350,7 +349,7 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
 /// Whether the operation's test retries a decode failure with a response the mock
 /// makes from the schema: one whose spec example the model lists as not fitting.
 fn asks_for_schema_made(operation: &crate::ir::Operation) -> bool {
-    !matches!(operation.response, ResponseBody::EventStream(_))
+    !matches!(operation.returns(), Returns::Events(_))
         && !operation.body_from_config
         && operation.success == SuccessAnswer::Response
         && !operation.response_example_defects.is_empty()

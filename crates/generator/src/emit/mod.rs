@@ -467,25 +467,15 @@ pub(crate) struct OperationSite<'a> {
 /// Every method of the SDK, in SDK order (a resource's own methods, then its
 /// children's).
 pub(crate) fn operation_sites(root: &Resource) -> Vec<OperationSite<'_>> {
-    fn walk<'a>(
-        resource: &'a Resource,
-        chain: &mut Vec<&'a Resource>,
-        out: &mut Vec<OperationSite<'a>>,
-    ) {
+    let mut out = Vec::new();
+    root.walk(&mut |chain, resource| {
         for operation in &resource.operations {
             out.push(OperationSite {
                 operation,
-                chain: chain.clone(),
+                chain: chain.to_vec(),
                 name: operation.site_name.clone(),
             });
         }
-        for child in &resource.children {
-            chain.push(child);
-            walk(child, chain, out);
-            chain.pop();
-        }
-    }
-    let mut out = Vec::new();
-    walk(root, &mut Vec::new(), &mut out);
+    });
     out
 }

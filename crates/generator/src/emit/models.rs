@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::tokens::{doc_attrs, ident, type_tokens};
 use crate::ir::{
     EnumVariant, ExtraFields, Param, ParamLocation, ParamsType, Presence, StructDef, TypeDef,
-    TypeKind, TypeRef, UnionAccessor, UnionVariant,
+    TypeKind, TypeRef, UnionAccessor, UnionVariant, Wrapper,
 };
 
 pub use crate::ir::find_type;
@@ -224,10 +224,19 @@ fn struct_def(
 /// A field's Rust type with its presence wrapper.
 fn presence_type(ty: &TypeRef, presence: Presence) -> TokenStream {
     let inner = type_tokens(ty);
-    match presence {
-        Presence::Required => inner,
-        Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
-        Presence::OptionalNullable => quote! { crate::Nullable<#inner> },
+    match presence.wrapper() {
+        Wrapper::Bare => inner,
+        Wrapper::Option => quote! { Option<#inner> },
+        Wrapper::Nullable => quote! { crate::Nullable<#inner> },
+    }
+}
+
+/// A value set into a field of this presence: wrapped as the field holds it.
+fn wrap_value(value: TokenStream, presence: Presence) -> TokenStream {
+    match presence.wrapper() {
+        Wrapper::Bare => value,
+        Wrapper::Option => quote! { Some(#value) },
+        Wrapper::Nullable => quote! { crate::Nullable::Value(#value) },
     }
 }
 
@@ -240,11 +249,7 @@ fn model_setter(field: &crate::ir::Field, all: &[TypeDef]) -> TokenStream {
         let setter = ident(&field.setter);
         let (arg_ty, convert) = setter_input(&field.ty);
         let value = convert(quote! { value });
-        let assigned = match field.presence {
-            Presence::Required => value,
-            Presence::RequiredNullable | Presence::Optional => quote! { Some(#value) },
-            Presence::OptionalNullable => quote! { crate::Nullable::Value(#value) },
-        };
+        let assigned = wrap_value(value, field.presence);
         let set_doc = match &field.default {
             Some(default) => doc_attrs(&format!(
                 "Sets `{wire}`; left unset, it is not sent and the API applies its default, `{default}`."
@@ -891,7 +896,7 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
         let field_doc = doc_attrs(&field.doc);
         let field_name = ident(&field.rust_name);
         let rename = rename_attr(&field.rust_name, &field.wire_name);
-        let ty = param_field_type(field);
+        let ty = presence_type(&field.ty, field.presence);
         // Files and raw bytes are never JSON: multipart and raw bodies send them.
         let serde_attr = if field.location == ParamLocation::Body
             && !field.ty.contains_file()
@@ -971,15 +976,6 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
     }
 }
 
-fn param_field_type(field: &Param) -> TokenStream {
-    let inner = type_tokens(&field.ty);
-    match field.presence {
-        Presence::Required => inner,
-        Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
-        Presence::OptionalNullable => quote! { crate::Nullable<#inner> },
-    }
-}
-
 type Convert = Box<dyn Fn(TokenStream) -> TokenStream>;
 
 /// The argument type a setter takes for a value of `ty`, and how to convert it:
@@ -1039,11 +1035,7 @@ fn setter(field: &Param) -> TokenStream {
     let wire = &field.wire_name;
     let where_sent = field.location.noun();
     let set_doc = format!(" Sets the `{wire}` {where_sent}.");
-    let assigned = match field.presence {
-        Presence::Required => value,
-        Presence::RequiredNullable | Presence::Optional => quote! { Some(#value) },
-        Presence::OptionalNullable => quote! { crate::Nullable::Value(#value) },
-    };
+    let assigned = wrap_value(value, field.presence);
     let setter = quote! {
         #[doc = #set_doc]
         #[must_use]

@@ -77,66 +77,46 @@ fn first_wait_call(
     meta: &crate::ir::Meta,
     types: &[crate::ir::TypeDef],
 ) -> Option<String> {
-    fn collect<'a>(
-        resource: &'a Resource,
-        chain: &[&'a Resource],
-        meta: &crate::ir::Meta,
-        types: &[crate::ir::TypeDef],
-        found: &mut Vec<(usize, String)>,
-    ) {
-        let mut here = chain.to_vec();
-        if !resource.path.is_empty() {
-            here.push(resource);
-        }
+    let mut found: Option<(usize, String)> = None;
+    root.walk(&mut |chain, resource| {
         for job in &resource.jobs {
             let status = resource
                 .operations
                 .iter()
                 .find(|op| op.method_name == job.status_method);
-            if let Some(call) = status
-                .and_then(|status| resources::wait_call_expression(meta, &here, status, job, types))
+            let nearer = found.as_ref().is_none_or(|(depth, _)| chain.len() < *depth);
+            if nearer
+                && let Some(call) = status.and_then(|status| {
+                    resources::wait_call_expression(meta, chain, status, job, types)
+                })
             {
-                found.push((here.len(), call));
+                found = Some((chain.len(), call));
             }
         }
-        for child in &resource.children {
-            collect(child, &here, meta, types, found);
-        }
-    }
-    let mut found = Vec::new();
-    collect(root, &[], meta, types, &mut found);
-    // `min_by_key` keeps the first of equals.
-    found
-        .into_iter()
-        .min_by_key(|(depth, _)| *depth)
-        .map(|(_, call)| call)
+    });
+    found.map(|(_, call)| call)
 }
 
-/// Every job helper, as ``, `parsing().parse(..)`` list items.
-fn job_helpers(resource: &Resource, prefix: &str) -> String {
-    let path = if resource.accessor.is_empty() {
-        prefix.to_owned()
-    } else {
-        format!("{prefix}{}().", crate::ir::bare(&resource.accessor))
-    };
+/// Every job helper, as ``- `client.parsing().parse(..)` `` list items.
+fn job_helpers(root: &Resource) -> String {
     let mut out = String::new();
-    for job in &resource.jobs {
-        for helper in &job.helpers {
-            let _ = writeln!(
-                out,
-                "- `client.{path}{}(..)`",
-                crate::ir::bare(&helper.name)
-            );
+    root.walk(&mut |_, resource| {
+        for job in &resource.jobs {
+            for helper in &job.helpers {
+                let _ = writeln!(
+                    out,
+                    "- `{}.{}(..)`",
+                    resource.reach,
+                    crate::ir::bare(&helper.name)
+                );
+            }
         }
-    }
-    for child in &resource.children {
-        out.push_str(&job_helpers(child, &path));
-    }
+    });
     out
 }
 
 pub(super) fn render_readme(api: &Api) -> Result<String, EmitError> {
-    use crate::ir::ResponseBody;
+    use crate::ir::Returns;
     let meta = &api.meta;
     let (key_env, other_key_envs) = if meta.auth.schemes.is_empty() {
         (String::new(), String::new())
@@ -155,8 +135,8 @@ pub(super) fn render_readme(api: &Api) -> Result<String, EmitError> {
     let plain = |op: &crate::ir::Operation| {
         op.pagination.is_none()
             && matches!(
-                op.response,
-                ResponseBody::Json(_) | ResponseBody::Empty | ResponseBody::ByStatus(_)
+                op.returns(),
+                Returns::Json(_) | Returns::Empty | Returns::ByStatus(_)
             )
     };
     let sites = operation_sites(&api.root);
@@ -206,9 +186,9 @@ pub(super) fn render_readme(api: &Api) -> Result<String, EmitError> {
         first_call: first,
         page_call: first_call(&sites, meta, &api.types, &|op| op.pagination.is_some()),
         wait_call: first_wait_call(&api.root, meta, &api.types).unwrap_or_default(),
-        job_helpers: job_helpers(&api.root, ""),
+        job_helpers: job_helpers(&api.root),
         stream_call: first_call(&sites, meta, &api.types, &|op| {
-            matches!(op.response, ResponseBody::EventStream(_))
+            matches!(op.returns(), Returns::Events(_))
         }),
         error_accessor: error.map(|e| e.accessor.clone()).unwrap_or_default(),
         error_status: error.map_or(0, |e| e.status),

@@ -16,8 +16,7 @@ use super::tokens::{doc_attrs, doc_lines_verbatim, ident, type_tokens};
 use crate::emit::models::find_type;
 use crate::ir::{
     EnumVariant, Job, JobHelper, Meta, Operation, PageSlot, PageStyle, Pagination, ParamLocation,
-    PathPart, Presence, QueryStyle, RequestBody, Resource, ResponseBody, TypeDef, TypeKind,
-    TypeRef,
+    PathPart, Presence, QueryStyle, RequestBody, Resource, Returns, TypeDef, TypeKind, TypeRef,
 };
 
 /// Every resource module, as (path under `src/`, tokens).
@@ -250,33 +249,19 @@ fn method(
         .iter()
         .map(|(name, value)| quote! { request.query(#name, #value); });
     let body_step = body_step(operation);
-    let named = |ty: &TypeRef| match &operation.response_alias {
-        Some(alias) => {
-            let alias = ident(alias);
-            quote! { crate::types::#alias }
-        }
-        None => type_tokens(ty),
-    };
     let mut paginate = quote! {};
-    let (return_ty, constructor) = match (&operation.response, &operation.pagination) {
-        (ResponseBody::Empty, _) => (quote! { () }, quote! { crate::Call::empty }),
-        (ResponseBody::Json(_), Some(pagination)) => {
-            let item = type_tokens(&pagination.item);
+    let (return_ty, constructor) = match operation.returns() {
+        Returns::Empty => (quote! { () }, quote! { crate::Call::empty }),
+        Returns::Page(pagination) => {
             let style = page_style(pagination);
             paginate = quote! { request.paginate(#style); };
-            (quote! { crate::Page<#item> }, quote! { crate::Call::page })
+            (response_type(operation), quote! { crate::Call::page })
         }
-        (ResponseBody::Json(ty), None) => (named(ty), quote! { crate::Call::json }),
-        (ResponseBody::EventStream(ty), _) => {
-            let event = named(ty);
-            (
-                quote! { crate::EventStream<#event> },
-                quote! { crate::Call::events },
-            )
-        }
-        (ResponseBody::Bytes, _) => (quote! { ::bytes::Bytes }, quote! { crate::Call::bytes }),
-        (ResponseBody::ByStatus(ty), _) => (type_tokens(ty), quote! { crate::Call::by_status }),
-        (ResponseBody::Text, _) => (quote! { String }, quote! { crate::Call::text }),
+        Returns::Json(_) => (response_type(operation), quote! { crate::Call::json }),
+        Returns::Events(_) => (response_type(operation), quote! { crate::Call::events }),
+        Returns::Bytes => (response_type(operation), quote! { crate::Call::bytes }),
+        Returns::ByStatus(_) => (response_type(operation), quote! { crate::Call::by_status }),
+        Returns::Text => (response_type(operation), quote! { crate::Call::text }),
     };
     let client = if is_root {
         quote! { self.clone() }
@@ -734,33 +719,18 @@ fn page_style(pagination: &Pagination) -> TokenStream {
 
 /// The method's success type as the async method returns it.
 pub(crate) fn response_type(operation: &Operation) -> TokenStream {
-    match (
-        &operation.response,
-        &operation.pagination,
-        &operation.response_alias,
-    ) {
-        (ResponseBody::Empty, _, _) => quote! { () },
-        (ResponseBody::Json(_), Some(pagination), _) => {
+    match operation.returns() {
+        Returns::Empty => quote! { () },
+        Returns::Page(pagination) => {
             let item = type_tokens(&pagination.item);
             quote! { crate::Page<#item> }
         }
-        (ResponseBody::Json(_), None, Some(alias)) => {
-            let alias = ident(alias);
-            quote! { crate::types::#alias }
-        }
-        (ResponseBody::Json(ty), None, None) | (ResponseBody::ByStatus(ty), _, _) => {
-            type_tokens(ty)
-        }
-        (ResponseBody::Bytes, _, _) => quote! { ::bytes::Bytes },
-        (ResponseBody::Text, _, _) => quote! { String },
-        (ResponseBody::EventStream(ty), _, alias) => {
-            let event = match alias {
-                Some(alias) => {
-                    let alias = ident(alias);
-                    quote! { crate::types::#alias }
-                }
-                None => type_tokens(ty),
-            };
+        Returns::Json(ty) => type_tokens(&ty),
+        Returns::ByStatus(ty) => type_tokens(ty),
+        Returns::Bytes => quote! { ::bytes::Bytes },
+        Returns::Text => quote! { String },
+        Returns::Events(event) => {
+            let event = type_tokens(&event);
             quote! { crate::EventStream<#event> }
         }
     }
@@ -994,23 +964,23 @@ pub(crate) fn example(
             |field| format!("    println!(\"{{}}\", {item}?.{field});\n"),
         )
     };
-    let use_line = match (&operation.response, &operation.pagination) {
-        (ResponseBody::Empty, _) => format!("{call}.await?;\n"),
-        (ResponseBody::Json(_), Some(pagination)) => format!(
+    let use_line = match operation.returns() {
+        Returns::Empty => format!("{call}.await?;\n"),
+        Returns::Page(pagination) => format!(
             "use {crate_ident}::StreamExt as _;\n// Pages are fetched as the stream is read.\nlet mut items = {call}.into_stream();\nwhile let Some(item) = items.next().await {{\n{}}}\n",
             item_line(&pagination.item, "item")
         ),
-        (ResponseBody::ByStatus(_), _) => {
+        Returns::ByStatus(_) => {
             format!("let {variable} = {call}.await?;\nprintln!(\"{{{variable}:?}}\");\n")
         }
-        (ResponseBody::Bytes | ResponseBody::Text, _) => format!(
+        Returns::Bytes | Returns::Text => format!(
             "let {variable} = {call}.await?;\nprintln!(\"{{}} bytes\", {variable}.len());\n"
         ),
-        (ResponseBody::EventStream(_), _) => format!(
+        Returns::Events(_) => format!(
             "use {crate_ident}::StreamExt as _;\nlet mut events = {call}.await?;\nwhile let Some(event) = events.next().await {{\n    println!(\"{{:?}}\", event?);\n}}\n"
         ),
-        (ResponseBody::Json(ty), None) => {
-            let print = first_required_string(ty, types).map_or_else(
+        Returns::Json(ty) => {
+            let print = first_required_string(&ty, types).map_or_else(
                 || format!("println!(\"{{{variable}:?}}\");\n"),
                 |field| format!("println!(\"{{}}\", {variable}.{field});\n"),
             );

@@ -18,7 +18,7 @@ use super::names;
 use crate::ir::{
     Cli, CliResource, Command, CommandCall, CommandGroup, Flag, FlagKind, FlagRead, Job, JobHelper,
     Operation, Param, ParamLocation, ParamsType, PathArg, Presence, Print, QueryStyle, RequestBody,
-    Resource, ResponseBody, TypeDef, TypeKind, TypeRef, find_type,
+    Resource, Returns, TypeDef, TypeKind, TypeRef, find_type,
 };
 
 /// Global flags every command has; a parameter's flag never takes one of these.
@@ -74,7 +74,7 @@ pub fn lower_cli(root: &Resource, types: &[TypeDef], binary: &str) -> Cli {
         let mut index = 0;
         root.walk(&mut |_, resource| {
             for operation in &resource.operations {
-                if found.is_empty() && matches!(operation.response, ResponseBody::EventStream(_)) {
+                if found.is_empty() && matches!(operation.returns(), Returns::Events(_)) {
                     found = example(&commands[index].1, operation);
                 }
                 index += 1;
@@ -147,13 +147,13 @@ fn method_command(
             })
         })
         .collect();
-    let print = match (&operation.response, &operation.pagination) {
-        (ResponseBody::Empty, _) => Print::Empty,
-        (ResponseBody::Json(_), Some(_)) => Print::Page,
-        (ResponseBody::Json(_) | ResponseBody::ByStatus(_), _) => Print::Json,
-        (ResponseBody::EventStream(_), _) => Print::Events,
-        (ResponseBody::Bytes, _) => Print::Bytes,
-        (ResponseBody::Text, _) => Print::Text,
+    let print = match operation.returns() {
+        Returns::Empty => Print::Empty,
+        Returns::Page(_) => Print::Page,
+        Returns::Json(_) | Returns::ByStatus(_) => Print::Json,
+        Returns::Events(_) => Print::Events,
+        Returns::Bytes => Print::Bytes,
+        Returns::Text => Print::Text,
     };
     let (about, long_about) = operation_help(operation);
     Command {
