@@ -671,6 +671,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// How absence and null are represented.
     pub presence: Presence,
+    /// The setter that sends `null` (`index_ids_null`), for a nullable body field:
+    /// claimed in its params type's one namespace, after every field's name.
+    pub null_setter: Option<String>,
     /// How a query parameter's value is written.
     pub style: QueryStyle,
     /// Docs.

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::tokens::{doc_attrs, ident, type_tokens};
@@ -1044,9 +1044,9 @@ fn setter(field: &Param) -> TokenStream {
             self
         }
     };
-    let null_setter = match field.presence {
-        Presence::OptionalNullable => {
-            let null_name = format_ident!("{}_null", crate::ir::bare(&field.rust_name));
+    let null_setter = match (field.presence, &field.null_setter) {
+        (Presence::OptionalNullable, Some(null_name)) => {
+            let null_name = ident(null_name);
             let null_doc = format!(" Sends the `{wire}` {where_sent} as an explicit `null`.");
             quote! {
                 #[doc = #null_doc]
@@ -1057,8 +1057,8 @@ fn setter(field: &Param) -> TokenStream {
                 }
             }
         }
-        Presence::RequiredNullable => {
-            let null_name = format_ident!("{}_null", crate::ir::bare(&field.rust_name));
+        (Presence::RequiredNullable, Some(null_name)) => {
+            let null_name = ident(null_name);
             let null_doc = format!(" Sends the `{wire}` {where_sent} as `null`.");
             quote! {
                 #[doc = #null_doc]

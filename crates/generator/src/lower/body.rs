@@ -119,6 +119,7 @@ pub(super) fn lower_body<'a>(
                     TypeRef::String
                 },
                 presence: whole_presence,
+                null_setter: None,
                 style: QueryStyle::FormExploded,
                 doc: body_doc,
                 example: Value::String("hello".to_owned()),
@@ -172,6 +173,7 @@ pub(super) fn lower_body<'a>(
                 location: ParamLocation::Body,
                 ty,
                 presence: field.presence,
+                null_setter: None,
                 style: QueryStyle::FormExploded,
                 doc: field.doc,
                 example: body_example
@@ -217,6 +219,7 @@ pub(super) fn lower_body<'a>(
             (true, true) => Presence::RequiredNullable,
             (false, _) => Presence::Optional,
         },
+        null_setter: None,
         style: QueryStyle::FormExploded,
         doc: body_doc,
         example: body_example,
@@ -277,6 +280,7 @@ pub(super) fn override_body<'a>(
             } else {
                 Presence::Optional
             },
+            null_setter: None,
             style: QueryStyle::FormExploded,
             doc: field
                 .doc

@@ -257,6 +257,7 @@ fn helper_operation(start: &Operation, result: &Operation, helper: &JobHelper) -
                 location: ParamLocation::Query,
                 ty: TypeRef::Number,
                 presence: Presence::Optional,
+                null_setter: None,
                 style: QueryStyle::FormExploded,
                 doc: (*doc).to_owned(),
                 example: serde_json::Value::Null,

@@ -134,6 +134,7 @@ pub(super) fn lower_operation<'a>(
             location,
             ty,
             presence,
+            null_setter: None,
             style,
             doc,
             example: lowerer.examples().parameter(parameter, &pointer),
@@ -198,6 +199,17 @@ pub(super) fn lower_operation<'a>(
         _ => None,
     };
 
+    // Null setters come after every field's name, so a field that is itself named
+    // `x_null` keeps its name and the setter gets a number instead.
+    for field in &mut fields {
+        if matches!(
+            field.presence,
+            Presence::OptionalNullable | Presence::RequiredNullable
+        ) {
+            field.null_setter =
+                Some(field_names.claim(&format!("{}_null", names::bare(&field.rust_name))));
+        }
+    }
     let params = if fields.is_empty() {
         None
     } else {
@@ -405,6 +417,7 @@ pub(super) fn reconcile_path_params(
             location: ParamLocation::Path,
             ty: TypeRef::String,
             presence: Presence::Required,
+            null_setter: None,
             style: QueryStyle::FormExploded,
             doc: format!("The `{placeholder}` path parameter."),
             example: Value::String("string".to_owned()),
