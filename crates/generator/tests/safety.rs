@@ -59,10 +59,9 @@ fn walk(resource: &Resource, add: &mut dyn FnMut(&str)) {
             add(&params.name);
             for field in &params.fields {
                 add(&field.rust_name);
-                add(&format!(
-                    "{}_null",
-                    field.rust_name.trim_start_matches("r#")
-                ));
+                if let Some(null_setter) = &field.null_setter {
+                    add(null_setter);
+                }
             }
         }
     }
