@@ -572,6 +572,9 @@ pub struct Operation {
     /// method name joined by `_` (`beta_chat_create`), with `_2`, `_3` ... on a
     /// clash. It names the method's conformance test and its command-line function.
     pub site_name: String,
+    /// The method as the SDK names it, dotted (`beta.chat.create`): the operation's
+    /// name in logs and in the conformance tests' failure messages.
+    pub log_name: String,
 }
 
 impl Operation {

@@ -168,13 +168,7 @@ fn test(api: &Api, site: &OperationSite<'_>) -> TokenStream {
     let krate = &api.meta.crate_ident;
     let name = ident(&site.name);
     // The method as the SDK names it (`beta.chat.create`), for failure messages.
-    let dotted = chain
-        .iter()
-        .map(|r| crate::ir::bare(&r.accessor))
-        .chain([crate::ir::bare(&operation.method_name)])
-        .collect::<Vec<_>>()
-        .join(".");
-    let dotted = dotted.as_str();
+    let dotted = operation.log_name.as_str();
     let accessors: Vec<_> = chain.iter().map(|r| ident(&r.accessor)).collect();
     let method = ident(&operation.method_name);
     let mut args: Vec<TokenStream> = operation

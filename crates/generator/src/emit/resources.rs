@@ -184,15 +184,7 @@ fn method(
         quote! {}
     };
     let http_method = ident(&operation.http_method);
-    let operation_name = if chain.is_empty() {
-        crate::ir::bare(&operation.method_name).to_owned()
-    } else {
-        format!(
-            "{}.{}",
-            chain.last().map_or("", |r| r.path.as_str()),
-            crate::ir::bare(&operation.method_name)
-        )
-    };
+    let operation_name = &operation.log_name;
 
     let args = signature_args(operation);
 

@@ -279,6 +279,7 @@ pub(super) fn lower_operation<'a>(
         pointer: op.pointer.clone(),
         // Given once the tree is complete (`name_sites`).
         site_name: String::new(),
+        log_name: String::new(),
     }
 }
 

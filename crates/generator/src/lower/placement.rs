@@ -32,6 +32,12 @@ pub(super) fn name_sites(root: &mut Resource) {
                 n += 1;
             }
             operation.site_name = name;
+            operation.log_name = chain
+                .iter()
+                .map(String::as_str)
+                .chain([names::bare(&operation.method_name)])
+                .collect::<Vec<_>>()
+                .join(".");
         }
         for child in &mut resource.children {
             chain.push(names::bare(&child.accessor).to_owned());
