@@ -95,6 +95,24 @@ fn every_generated_file_has_the_header_and_rust_files_parse() {
 }
 
 #[test]
+fn the_blocking_handles_mirror_the_resources_file_for_file() {
+    let files = &llama_cloud().files;
+    let under = |prefix: &str| -> Vec<String> {
+        files
+            .keys()
+            .filter_map(|path| path.strip_prefix(prefix))
+            .map(str::to_owned)
+            .collect()
+    };
+    let resources = under("src/resources/");
+    assert!(
+        resources.iter().any(|path| path.matches('/').count() >= 2),
+        "LlamaCloud nests resources two deep: {resources:?}"
+    );
+    assert_eq!(resources, under("src/blocking/api/"));
+}
+
+#[test]
 fn sdk_manifest_versions_match_the_workspace() {
     let workspace: toml::Table = toml::from_str(
         &std::fs::read_to_string(workspace_root().join("Cargo.toml")).expect("Cargo.toml"),

@@ -2,10 +2,9 @@
 //!
 //! Input: the model's resource tree.
 //! Output: tokens for `src/blocking/api/mod.rs` (the client's own accessors and
-//! methods) and for one file per top-level resource, of nested modules mirroring
-//! `resources`, whose methods take the same arguments as the async ones and return
-//! their results directly: each runs the async method on the blocking client's
-//! runtime.
+//! methods) and for one file per resource, mirroring `src/resources/` file for file,
+//! whose methods take the same arguments as the async ones and return their results
+//! directly: each runs the async method on the blocking client's runtime.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -44,27 +43,16 @@ pub fn blocking_api(root: &Resource, features: &crate::ir::Features) -> TokenStr
     }
 }
 
-/// The tokens of `src/blocking/api/<module>.rs` for a top-level resource.
+/// The tokens of a resource's file under `src/blocking/api/` (where its async
+/// module is under `src/resources/`); `chain` runs from the root's first child down
+/// to it.
 #[must_use]
-pub fn blocking_resource(resource: &Resource) -> TokenStream {
-    let module_doc = format!(" Blocking handles under `{}`.", resource.path);
-    let items = node_items(resource, &[resource]);
-    quote! {
-        #![doc = #module_doc]
-        #items
-    }
-}
-
-/// A nested resource's module.
-fn node(resource: &Resource, chain: &[&Resource]) -> TokenStream {
-    let module = ident(&resource.module);
+pub fn blocking_resource(resource: &Resource, chain: &[&Resource]) -> TokenStream {
     let module_doc = format!(" Blocking handles under `{}`.", resource.path);
     let items = node_items(resource, chain);
     quote! {
-        #[doc = #module_doc]
-        pub mod #module {
-            #items
-        }
+        #![doc = #module_doc]
+        #items
     }
 }
 
@@ -98,9 +86,8 @@ fn node_items(resource: &Resource, chain: &[&Resource]) -> TokenStream {
         }
     });
     let children = resource.children.iter().map(|child| {
-        let mut chain = chain.to_vec();
-        chain.push(child);
-        node(child, &chain)
+        let module = ident(&child.module);
+        quote! { pub mod #module; }
     });
     quote! {
         #doc

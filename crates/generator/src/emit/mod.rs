@@ -210,7 +210,7 @@ enum Job<'u, 'a> {
     /// The blocking client's own methods and accessors.
     Blocking,
     /// The blocking handles of one top-level resource.
-    BlockingResource(&'a crate::ir::Resource),
+    BlockingResource(&'a resources::ResourceFile<'a>),
     /// The conformance tests.
     Conformance,
     /// `tests/roundtrip/main.rs`.
@@ -226,9 +226,10 @@ impl Job<'_, '_> {
             Job::TypePart(module, part) => part_path(module, part),
             Job::Resource(file) => format!("src/{}", file.path),
             Job::Blocking => "src/blocking/api/mod.rs".to_owned(),
-            Job::BlockingResource(resource) => {
-                format!("src/blocking/api/{}.rs", crate::ir::bare(&resource.module))
-            }
+            Job::BlockingResource(file) => format!(
+                "src/blocking/api/{}",
+                file.path.strip_prefix("resources/").unwrap_or(&file.path)
+            ),
             Job::Conformance => "tests/conformance.rs".to_owned(),
             Job::RoundtripMain => "tests/roundtrip/main.rs".to_owned(),
             Job::RoundtripPart(part) => format!("tests/roundtrip/part_{part}.rs"),
@@ -266,12 +267,14 @@ fn run_job(
         Job::Blocking => module_file(
             api,
             &path,
-            "The blocking client's resource handles, mirroring the async ones: the client's own here, one file per top-level resource.",
+            "The blocking client's resource handles, mirroring the async ones file for file: the client's own here.",
             &blocking::blocking_api(&api.root, &api.features),
         ),
-        Job::BlockingResource(resource) => {
-            rust_file(api, &path, &blocking::blocking_resource(resource))
-        }
+        Job::BlockingResource(file) => rust_file(
+            api,
+            &path,
+            &blocking::blocking_resource(file.node, &file.chain),
+        ),
         Job::Conformance => rust_file(api, &path, &conformance::conformance_tests(api)),
         Job::RoundtripMain => rust_file(api, &path, &roundtrip::main_file(api)),
         Job::RoundtripPart(part) => {
@@ -349,7 +352,13 @@ pub fn emit_each(
     // The single big files go first, so no thread is left with one at the end.
     let mut jobs: Vec<Job<'_, '_>> = vec![Job::Conformance, Job::Blocking, Job::RoundtripMain];
     jobs.extend((1..=roundtrip::part_count(api)).map(Job::RoundtripPart));
-    jobs.extend(api.root.children.iter().map(Job::BlockingResource));
+    // The blocking handles mirror `resources/` file for file (the root's is `Blocking`).
+    jobs.extend(
+        resource_files
+            .iter()
+            .filter(|file| !file.chain.is_empty())
+            .map(Job::BlockingResource),
+    );
     for module in &api.type_modules {
         jobs.extend(module.parts.iter().map(|part| Job::TypePart(module, part)));
     }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! The blocking client's resource handles, mirroring the async ones: the client's own here, one file per top-level resource.
+//! The blocking client's resource handles, mirroring the async ones file for file: the client's own here.
 impl super::Client {
     #[cfg(feature = "beta")]
     /// Beta features of the LlamaCloud API.

@@ -86,31 +86,4 @@ impl Retrievers {
         self.client.send(self.client.async_client().retrievers().upsert(params))
     }
 }
-/// Blocking handles under `retrievers.retriever`.
-pub mod retriever {
-    /// Operations under `retrievers.retriever`.
-    #[derive(Debug, Clone)]
-    pub struct Retriever {
-        pub(crate) client: crate::blocking::Client,
-    }
-    impl Retriever {
-        /// Retrieve
-        ///
-        /// Blocking form of the async method of the same name: it waits for the result.
-        pub fn search(
-            &self,
-            retriever_id: &str,
-            params: crate::types::RetrieverSearchParams,
-        ) -> Result<crate::types::RetrieverSearchResponse, crate::Error> {
-            self.client
-                .send(
-                    self
-                        .client
-                        .async_client()
-                        .retrievers()
-                        .retriever()
-                        .search(retriever_id, params),
-                )
-        }
-    }
-}
+pub mod retriever;
