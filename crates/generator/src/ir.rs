@@ -1142,3 +1142,27 @@ pub fn find_type<'a>(types: &'a [TypeDef], name: &str) -> Option<&'a TypeDef> {
 pub fn bare(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
+
+/// Whether an untagged union keeps a value that matches none of its variants, in an
+/// `Unknown` variant: always, unless one variant is any JSON (which holds it).
+#[must_use]
+pub fn union_keeps_unknown(variants: &[UnionVariant]) -> bool {
+    !variants.iter().any(|variant| variant.ty == TypeRef::Json)
+}
+
+/// Whether an untagged union prints as its value (`Display`): when every variant is
+/// a scalar (`ValidationErrorLocItem`: a name or an index).
+#[must_use]
+pub fn union_displays(variants: &[UnionVariant]) -> bool {
+    variants.iter().all(|variant| {
+        matches!(
+            variant.ty,
+            TypeRef::String
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::U64
+                | TypeRef::Bool
+                | TypeRef::Number
+        )
+    })
+}

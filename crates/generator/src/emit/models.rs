@@ -36,7 +36,7 @@ pub fn type_def(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
             quote! { #union #accessors }
         }
         TypeKind::UntaggedUnion(variants) => {
-            let unknown = !variants.iter().any(|variant| variant.ty == TypeRef::Json);
+            let unknown = crate::ir::union_keeps_unknown(variants);
             let accessors = union_accessors(&name, variants, &def.accessors, unknown);
             let union = untagged_union(&name, &doc, variants);
             quote! { #union #accessors }
@@ -683,7 +683,7 @@ fn untagged_union(
 ) -> TokenStream {
     let declared = union_variant_decls(variants);
     let constructors = union_constructors(name, variants);
-    let has_json = variants.iter().any(|variant| variant.ty == TypeRef::Json);
+    let has_json = !crate::ir::union_keeps_unknown(variants);
     let unknown = if has_json {
         quote! {}
     } else {
@@ -692,20 +692,7 @@ fn untagged_union(
             Unknown(::serde_json::Value),
         }
     };
-    // A union of scalars (`ValidationErrorLocItem`: a name or an index) prints as
-    // its value.
-    let scalar = |ty: &TypeRef| {
-        matches!(
-            ty,
-            TypeRef::String
-                | TypeRef::I32
-                | TypeRef::I64
-                | TypeRef::U64
-                | TypeRef::Bool
-                | TypeRef::Number
-        )
-    };
-    let display = if variants.iter().all(|variant| scalar(&variant.ty)) {
+    let display = if crate::ir::union_displays(variants) {
         let arms = variants.iter().map(|variant| {
             let variant = ident(&variant.rust_name);
             quote! { Self::#variant(value) => ::std::fmt::Display::fmt(value, f), }
