@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--runs N] [--skip-overhead] [--big-only] [--tls-only]`: how fast the generator
+//! `cargo xtask bench [--runs N] [--skip-overhead] [--big-only] [--tls-only] [--peers | --peers-only] [--load | --load-only]`: how fast the generator
 //! and its output are, written to `docs/BENCHMARKS.md`.
 //!
 //! Input: the release `generator` binary (built here), the specs below, the checked-in
@@ -10,7 +10,10 @@
 //! It also generates synthetic specs of 5 MB and 50 MB (`--big-only`: just those, to
 //! stdout) and reports peak memory as a multiple of the spec's size, and time per MB.
 //! `--tls-only` times a clean build of the generated `llama-cloud` crate and its
-//! dependencies with each TLS backend feature, to stdout.
+//! dependencies with each TLS backend feature, to stdout. `--peers` adds the
+//! comparison with progenitor and OpenAPI Generator (`peers.rs`), which
+//! `--peers-only` prints alone; `--load` adds the load benchmark
+//! (`crates/llama-cloud-example/benches/load.rs`), which `--load-only` prints alone.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -237,6 +240,14 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         println!("{}", big_specs(root, &binary)?);
         return Ok(());
     }
+    if args.contains(&"--load-only") {
+        println!("{}", load(root)?);
+        return Ok(());
+    }
+    if args.contains(&"--peers-only") {
+        println!("{}", crate::peers::peers(root, &binary, runs)?);
+        return Ok(());
+    }
 
     let mut measured = Vec::new();
     for (label, spec, config, target_ms) in SPECS {
@@ -337,8 +348,24 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     };
 
     let big = big_specs(root, &binary)?;
+    let peers = if args.contains(&"--peers") {
+        format!(
+            "\n## Side by side with the peers\n\nMade by `cargo xtask bench --peers` (`xtask/src/peers.rs`), in the same run: generation is each tool's whole command (ours includes formatting), `cargo check` is the generated crate alone with its dependencies built.\n\n{}",
+            crate::peers::peers(root, &binary, runs)?
+        )
+    } else {
+        String::new()
+    };
+    let load = if args.contains(&"--load") {
+        format!(
+            "\n# Under load (`cargo xtask bench --load`, `crates/llama-cloud-example/benches/load.rs`)\n\n{}",
+            load(root)?.replace("\n## ", "\n### ")
+        )
+    } else {
+        String::new()
+    };
     let report = format!(
-        "{}\n## Big specs: memory and time\n\nOne run each; the target is peak memory at most 15 times the spec's size, with time linear in it.\n\n{big}",
+        "{}\n## Big specs: memory and time\n\nOne run each; the target is peak memory at most 15 times the spec's size, with time linear in it.\n\n{big}{peers}{load}",
         render(&measured, check_seconds, llama_operations, overhead, runs)
     );
     println!("{report}");
@@ -352,6 +379,23 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     std::fs::write(root.join("docs/BENCHMARKS.md"), doc).map_err(|e| e.to_string())?;
     eprintln!("wrote docs/BENCHMARKS.md");
     Ok(())
+}
+
+/// The load benchmark (`crates/llama-cloud-example/benches/load.rs`): its tables.
+fn load(root: &Path) -> Result<String, String> {
+    eprintln!("running the load benchmark ...");
+    let output = cargo(root)
+        .args(["bench", "-p", "llama-cloud-example", "--bench", "load"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!(
+            "the load benchmark failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// `25.5 µs`, `1.2 ms` → microseconds.

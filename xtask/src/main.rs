@@ -20,6 +20,7 @@ mod bench;
 mod conformance;
 mod corpus;
 mod oracle;
+mod peers;
 mod scratch;
 mod semver;
 mod tidy;

@@ -67,31 +67,60 @@ pub(crate) struct SseDecoder {
 impl SseDecoder {
     /// Feeds bytes; returns every event they complete, or the limit a line or an
     /// event went past.
+    ///
+    /// Lines are found a slice at a time, and one that lies whole inside `bytes` is
+    /// read where it is: only a line split across chunks is copied.
     pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<Vec<SseEvent>, usize> {
-        let mut events = Vec::new();
-        for &byte in bytes {
-            match byte {
-                b'\n' if self.after_cr => self.after_cr = false,
-                b'\n' | b'\r' => {
-                    self.after_cr = byte == b'\r';
-                    let line = std::mem::take(&mut self.line);
-                    if let Some(event) = self.end_line(&line) {
-                        events.push(event);
-                    }
-                    if self.event.data.len() > MAX_EVENT {
-                        return Err(MAX_EVENT);
-                    }
-                }
-                _ => {
-                    self.after_cr = false;
-                    if self.line.len() >= MAX_LINE {
-                        return Err(MAX_LINE);
-                    }
-                    self.line.push(byte);
-                }
+        let mut events = std::collections::VecDeque::new();
+        self.feed_into(bytes, &mut events)?;
+        Ok(events.into())
+    }
+
+    /// [`Self::feed`], appending the events to `events`; returns how many it added.
+    pub(crate) fn feed_into(
+        &mut self,
+        bytes: &[u8],
+        events: &mut std::collections::VecDeque<SseEvent>,
+    ) -> Result<usize, usize> {
+        let before = events.len();
+        let mut rest = bytes;
+        while let Some(&first) = rest.first() {
+            if self.after_cr && first == b'\n' {
+                // The `\n` of a `\r\n` pair: the `\r` ended the line.
+                self.after_cr = false;
+                rest = &rest[1..];
+                continue;
             }
+            self.after_cr = false;
+            let Some(end) = rest.iter().position(|b| matches!(b, b'\n' | b'\r')) else {
+                if self.line.len() + rest.len() > MAX_LINE {
+                    return Err(MAX_LINE);
+                }
+                self.line.extend_from_slice(rest);
+                break;
+            };
+            if self.line.len() + end > MAX_LINE {
+                return Err(MAX_LINE);
+            }
+            let ended = if self.line.is_empty() {
+                self.end_line(&rest[..end])
+            } else {
+                self.line.extend_from_slice(&rest[..end]);
+                let mut line = std::mem::take(&mut self.line);
+                let ended = self.end_line(&line);
+                // Keep the buffer's capacity for the next split line.
+                line.clear();
+                self.line = line;
+                ended
+            };
+            events.extend(ended);
+            if self.event.data.len() > MAX_EVENT {
+                return Err(MAX_EVENT);
+            }
+            self.after_cr = rest[end] == b'\r';
+            rest = &rest[end + 1..];
         }
-        Ok(events)
+        Ok(events.len() - before)
     }
 
     /// Whether the body ended in the middle of an event.
@@ -229,12 +258,17 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
                     None => state.chunks.next().await,
                 };
                 match next {
-                    Some(Ok(bytes)) => match state.decoder.feed(&bytes) {
-                        Ok(events) => {
-                            if events.iter().any(|event| !event.data.is_empty()) {
+                    Some(Ok(bytes)) => match state.decoder.feed_into(&bytes, &mut state.pending) {
+                        Ok(added) => {
+                            if state
+                                .pending
+                                .iter()
+                                .rev()
+                                .take(added)
+                                .any(|event| !event.data.is_empty())
+                            {
                                 state.last_event = tokio::time::Instant::now();
                             }
-                            state.pending.extend(events);
                         }
                         Err(limit) => {
                             state.done = true;
@@ -303,6 +337,15 @@ fn decode_event<T: DeserializeOwned>(event: &SseEvent) -> Decoded<T> {
     }
     if data.is_empty() {
         return Decoded::Skip;
+    }
+    // The fast path: data that cannot hold an `error` key (it has no `"error"`, and
+    // no `\u` escape that could spell one) decodes straight into the type; anything
+    // else, and any failure, is decoded through a JSON value, to check and to say where.
+    if !data.contains("\"error\"")
+        && !data.contains("\\u")
+        && let Ok(item) = serde_json::from_str::<T>(data)
+    {
+        return Decoded::Item(Ok(item));
     }
     let value: serde_json::Value = match serde_json::from_str(data) {
         Ok(value) => value,
@@ -477,5 +520,25 @@ mod tests {
             events.last()
         );
         assert!(events.len() < 25, "{}", events.len());
+    }
+
+    #[tokio::test]
+    async fn an_error_key_is_an_error_however_it_is_spelled() {
+        use futures::StreamExt as _;
+        for data in [
+            r#"{"error":{"message":"boom"}}"#,
+            r#"{"\u0065rror":{"message":"boom"}}"#,
+        ] {
+            let body = format!("data: {data}\n\n");
+            let chunks = stream::iter(vec![Ok(Bytes::from(body))]);
+            let events: Vec<Result<serde_json::Value, Error>> =
+                EventStream::from_chunks(chunks, String::new(), None, None)
+                    .collect()
+                    .await;
+            assert!(
+                matches!(&events[..], [Err(Error::Stream { message, .. })] if message == "boom"),
+                "{data}: {events:?}"
+            );
+        }
     }
 }
