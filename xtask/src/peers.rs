@@ -14,7 +14,8 @@
 //!
 //! Each tool's crate is checked in its own workspace under `target/peers/check/`,
 //! all sharing `target/peers/target`: a first `cargo check` builds the dependencies
-//! (not timed), then the crate's sources are touched and it is checked again (timed).
+//! (not timed), then the crate's sources are touched and it is checked again (timed),
+//! with incremental compilation off so that the timed check does the whole crate.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -221,6 +222,9 @@ fn check(root: &Path, tool: Tool, label: &str, out: &Path) -> Result<f64, String
         command
             .args(["check", "--quiet"])
             .env("CARGO_TARGET_DIR", &target)
+            // Incremental caches would let the timed check reuse the first one's
+            // work on unchanged sources: each check is of the whole crate.
+            .env("CARGO_INCREMENTAL", "0")
             .current_dir(&dir);
         command
     };

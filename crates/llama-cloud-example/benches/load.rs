@@ -275,9 +275,11 @@ fn run(base: &str) {
     let cpu = sdk_load.cpu_us / raw_load.cpu_us;
     let extra = sdk_load.allocations - raw_load.allocations;
     println!(
-        "\n- p99: {p99:.2}× raw's (target at most 1.1: **{}**).\n- CPU per request: {cpu:.2}× raw's, system allocator (target at most 1.1: **{}**).\n- Allocations: {extra:.1} more per request than raw (target at most 5: **{}**).\n- Errors: {} (SDK) and {} (raw); connections accepted: {} and {} for {TOTAL} calls each.\n",
+        "\n- p99: {p99:.2}× raw's (target at most 1.1: **{}**).\n- CPU per request: {cpu:.2}× raw's, system allocator (target at most 1.1: **{}**).\n- Allocations: {:.1} per request against raw's {:.1}, {extra:+.1} (target at most 5 more: **{}**).\n- Errors: {} (SDK) and {} (raw); connections accepted: {} and {} for {TOTAL} calls each.\n",
         verdict(p99 <= 1.1),
         verdict(cpu <= 1.1),
+        sdk_load.allocations,
+        raw_load.allocations,
         verdict(extra <= 5.0),
         sdk_load.errors,
         raw_load.errors,
