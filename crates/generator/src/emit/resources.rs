@@ -241,19 +241,20 @@ fn method(
         .iter()
         .map(|(name, value)| quote! { request.query(#name, #value); });
     let body_step = body_step(operation);
+    let return_ty = response_type(operation);
     let mut paginate = quote! {};
-    let (return_ty, constructor) = match operation.returns() {
-        Returns::Empty => (quote! { () }, quote! { crate::Call::empty }),
+    let constructor = match operation.returns() {
+        Returns::Empty => quote! { crate::Call::empty },
         Returns::Page(pagination) => {
             let style = page_style(pagination);
             paginate = quote! { request.paginate(#style); };
-            (response_type(operation), quote! { crate::Call::page })
+            quote! { crate::Call::page }
         }
-        Returns::Json(_) => (response_type(operation), quote! { crate::Call::json }),
-        Returns::Events(_) => (response_type(operation), quote! { crate::Call::events }),
-        Returns::Bytes => (response_type(operation), quote! { crate::Call::bytes }),
-        Returns::ByStatus(_) => (response_type(operation), quote! { crate::Call::by_status }),
-        Returns::Text => (response_type(operation), quote! { crate::Call::text }),
+        Returns::Json(_) => quote! { crate::Call::json },
+        Returns::Events(_) => quote! { crate::Call::events },
+        Returns::Bytes => quote! { crate::Call::bytes },
+        Returns::ByStatus(_) => quote! { crate::Call::by_status },
+        Returns::Text => quote! { crate::Call::text },
     };
     let client = if is_root {
         quote! { self.clone() }

@@ -52,36 +52,21 @@ pub fn lower_cli(root: &Resource, types: &[TypeDef], binary: &str) -> Cli {
     // Each method, where it sits.
     let mut commands: Vec<(Vec<&Resource>, Command)> = Vec::new();
     let mut functions: BTreeSet<String> = BTreeSet::new();
+    // The READMEs' examples: the first method's command, and the first that streams.
+    let (mut first_example, mut stream_example) = (None, None);
     root.walk(&mut |chain, resource| {
         for operation in &resource.operations {
             functions.insert(operation.site_name.clone());
-            commands.push((
-                chain.to_vec(),
-                method_command(chain, operation, &operation.site_name, types),
-            ));
+            let command = method_command(chain, operation, &operation.site_name, types);
+            if first_example.is_none() {
+                first_example = Some(example(binary, &command, operation));
+            }
+            if stream_example.is_none() && matches!(operation.returns(), Returns::Events(_)) {
+                stream_example = Some(example(binary, &command, operation));
+            }
+            commands.push((chain.to_vec(), command));
         }
     });
-    let example = |command: &Command, operation: &Operation| example(binary, command, operation);
-    let first_example = first_operation(root)
-        .and_then(|operation| {
-            commands
-                .first()
-                .map(|(_, command)| example(command, operation))
-        })
-        .unwrap_or_default();
-    let stream_example = {
-        let mut found = String::new();
-        let mut index = 0;
-        root.walk(&mut |_, resource| {
-            for operation in &resource.operations {
-                if found.is_empty() && matches!(operation.returns(), Returns::Events(_)) {
-                    found = example(&commands[index].1, operation);
-                }
-                index += 1;
-            }
-        });
-        found
-    };
 
     // Job helpers get commands too (`parsing parse`), shown like the start method's.
     root.walk(&mut |chain, resource| {
@@ -99,20 +84,9 @@ pub fn lower_cli(root: &Resource, types: &[TypeDef], binary: &str) -> Cli {
     Cli {
         groups: groups(root, commands),
         resources: resources(root),
-        example: first_example,
-        stream_example,
+        example: first_example.unwrap_or_default(),
+        stream_example: stream_example.unwrap_or_default(),
     }
-}
-
-/// The first method in SDK order.
-fn first_operation(root: &Resource) -> Option<&Operation> {
-    let mut first = None;
-    root.walk(&mut |_, resource| {
-        if first.is_none() {
-            first = resource.operations.first();
-        }
-    });
-    first
 }
 
 /// `beta:chat` for the resources from the root down to a method's.
