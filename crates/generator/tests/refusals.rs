@@ -200,9 +200,10 @@ fn refusal(spec: Vec<u8>, name: &str, config: Config) -> String {
 
 fn assert_says(name: &str, message: &str, facts: &[&str]) {
     for fact in facts {
-        if !message.contains(fact) {
-            eprintln!("MISSING {name}: {fact:?}");
-        }
+        assert!(
+            message.contains(fact),
+            "{name} must say {fact:?}:\n{message}"
+        );
     }
 }
 
