@@ -7,25 +7,15 @@
 //! all in `refusals.rs`.
 
 use std::fmt::Write as _;
-use std::sync::mpsc;
-use std::time::Duration;
 
-use generator::{Config, GenerateError, Generated, generate};
+use common::{deep_block_yaml, spec_with_schemas};
+use generator::{Config, GenerateError, Generated};
 
-/// Generates on another thread; fails the test if that takes longer than `limit`
-/// (a hang) or panics.
-fn generate_within(spec: Vec<u8>, limit: Duration) -> Result<Generated, GenerateError> {
-    let (send, receive) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = send.send(generate(&spec, "hostile.yaml", &Config::default()));
-    });
-    match receive.recv_timeout(limit) {
-        Ok(result) => result,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("the generator did not finish within {limit:?}")
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the generator panicked"),
-    }
+mod common;
+
+/// The watchdog, for a hostile spec with the default config.
+fn generate_within(spec: Vec<u8>) -> Result<Generated, GenerateError> {
+    common::generate_within(spec, "hostile.yaml", Config::default())
 }
 
 fn errors(result: &Result<Generated, GenerateError>) -> String {
@@ -33,13 +23,6 @@ fn errors(result: &Result<Generated, GenerateError>) -> String {
         Ok(_) => String::new(),
         Err(error) => error.to_string(),
     }
-}
-
-fn spec_with_schemas(schemas: &str) -> Vec<u8> {
-    format!(
-        "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/A'}}\ncomponents:\n  schemas:\n{schemas}"
-    )
-    .into_bytes()
 }
 
 /// Every `types/` file, joined in path order.
@@ -51,8 +34,6 @@ fn types_of(generated: &Generated) -> String {
         .map(|(_, text)| text.as_str())
         .collect()
 }
-
-const LIMIT: Duration = Duration::from_secs(60);
 
 #[test]
 fn all_of_fan_out_is_linear() {
@@ -71,7 +52,7 @@ fn all_of_fan_out_is_linear() {
         );
     }
     schemas.push_str("    L20: {type: object, properties: {leaf: {type: string}}}\n");
-    let generated = generate_within(spec_with_schemas(&schemas), LIMIT).expect("generates");
+    let generated = generate_within(spec_with_schemas(&schemas)).expect("generates");
     assert!(types_of(&generated).contains("pub leaf"));
 }
 
@@ -85,7 +66,7 @@ fn resources_named_like_the_crates_own_files_get_files_of_their_own() {
         );
     }
     let spec = format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{paths}");
-    let generated = generate_within(spec.into_bytes(), LIMIT).expect("generates");
+    let generated = generate_within(spec.into_bytes()).expect("generates");
     let root = &generated.files["src/resources/mod.rs"];
     for tag in ["mod", "lib", "types", "client", "resources", "blocking"] {
         assert!(
@@ -101,7 +82,7 @@ fn resources_named_like_the_crates_own_files_get_files_of_their_own() {
 fn the_3_0_and_3_1_versions_are_accepted() {
     for version in ["3.0.3", "3.1.0", "3.1"] {
         let spec = format!("openapi: '{version}'\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n");
-        let result = generate_within(spec.into_bytes(), LIMIT);
+        let result = generate_within(spec.into_bytes());
         assert!(result.is_ok(), "{version}: {}", errors(&result));
     }
 }
@@ -115,32 +96,15 @@ fn a_deep_valid_json_schema_is_accepted() {
     let spec = format!(
         "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"T\", \"version\": \"1\"}}, \"paths\": {{\"/a\": {{\"get\": {{\"responses\": {{\"200\": {{\"description\": \"ok\", \"content\": {{\"application/json\": {{\"schema\": {schema}}}}}}}}}}}}}}}}}"
     );
-    let generated = generate_within(spec.into_bytes(), LIMIT).expect("a 60-level schema generates");
+    let generated = generate_within(spec.into_bytes()).expect("a 60-level schema generates");
     assert!(types_of(&generated).contains("pub next"));
-}
-
-/// A schema nested `levels` deep in block YAML, under `components/schemas/A`.
-fn deep_block_yaml(levels: usize) -> Vec<u8> {
-    let mut schemas = String::new();
-    let mut indent = "    ".to_owned();
-    schemas.push_str("    A:\n");
-    for _ in 0..levels {
-        indent.push_str("  ");
-        let _ = write!(
-            schemas,
-            "{indent}type: object\n{indent}properties:\n{indent}  next:\n"
-        );
-        indent.push_str("  ");
-    }
-    let _ = writeln!(schemas, "{indent}  type: string");
-    spec_with_schemas(&schemas)
 }
 
 #[test]
 fn a_deep_valid_yaml_schema_is_accepted() {
     // 200 levels of `properties` are 400 YAML levels: past serde_yaml's fixed 128.
     let generated =
-        generate_within(deep_block_yaml(200), LIMIT).expect("a 200-level YAML schema generates");
+        generate_within(deep_block_yaml(200)).expect("a 200-level YAML schema generates");
     assert!(types_of(&generated).contains("pub next"));
 }
 
@@ -186,7 +150,7 @@ components:
           properties:
             power: {type: number}
 ";
-    let generated = generate_within(spec.to_vec(), LIMIT).expect("every local pointer resolves");
+    let generated = generate_within(spec.to_vec()).expect("every local pointer resolves");
     let types = types_of(&generated);
     assert!(
         types.contains("pub speed"),
@@ -202,7 +166,7 @@ components:
 #[test]
 fn a_path_key_with_a_query_or_fragment_is_split() {
     let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /files/{id}#get_shared_link:\n    get:\n      operationId: shared_link\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n  /search?beta=true:\n    get:\n      operationId: search_beta\n      responses: {'204': {description: ok}}\n";
-    let generated = generate_within(spec.to_vec(), LIMIT).expect("generates");
+    let generated = generate_within(spec.to_vec()).expect("generates");
     let code: String = generated
         .files
         .iter()

@@ -8,15 +8,14 @@
 //! prints it (every problem, with its JSON pointer, line, column and source line),
 //! and for each input the facts that must stay in it ([`MUST_SAY`]).
 //!
-//! Each input runs under a watchdog: a hang is a failure, not a slow pass (speed is
-//! measured by `cargo xtask bench`).
+//! Each input runs under `common`'s watchdog: a hang is a failure, not a slow pass.
 
-use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::mpsc;
-use std::time::Duration;
 
-use generator::{Config, GenerateError, generate};
+use common::deep_block_yaml;
+use generator::{Config, GenerateError};
+
+mod common;
 
 /// What each refused file's message must say, beyond its snapshot: the facts the
 /// refusal exists for. A file under `tests/refusals/` missing here fails the test.
@@ -175,26 +174,15 @@ const MUST_SAY: &[(&str, &[&str])] = &[
     ),
 ];
 
-const LIMIT: Duration = Duration::from_secs(60);
-
 /// The refusal of `spec` as the `generator` command prints it. Fails the test when
-/// the spec is accepted, when generation panics, or when it takes longer than
-/// [`LIMIT`] (a hang).
+/// the spec is accepted, when generation panics, or when it hangs (the watchdog of
+/// `common`).
 fn refusal(spec: Vec<u8>, name: &str, config: Config) -> String {
-    let (send, receive) = mpsc::channel();
-    let file_name = name.to_owned();
     let source = String::from_utf8_lossy(&spec).into_owned();
-    std::thread::spawn(move || {
-        let _ = send.send(generate(&spec, &file_name, &config));
-    });
-    match receive.recv_timeout(LIMIT) {
-        Ok(Err(GenerateError::Spec(diagnostics))) => diagnostics.render(&source, name),
-        Ok(Err(other)) => panic!("{name}: not a refusal but {other}"),
-        Ok(Ok(_)) => panic!("{name} must be refused"),
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("{name}: the generator did not finish within {LIMIT:?}")
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{name}: the generator panicked"),
+    match common::generate_within(spec, name, config) {
+        Err(GenerateError::Spec(diagnostics)) => diagnostics.render(&source, name),
+        Err(other) => panic!("{name}: not a refusal but {other}"),
+        Ok(_) => panic!("{name} must be refused"),
     }
 }
 
@@ -264,25 +252,6 @@ fn deep_flow_nesting_is_refused_before_parsing() {
 fn block_yaml_nested_past_the_limit_is_a_located_error() {
     let message = refusal(deep_block_yaml(600), "deep.yaml", Config::default());
     assert_says("deep.yaml", &message, &["malformed YAML", "line "]);
-}
-
-/// A schema nested `levels` deep in block YAML, under `components/schemas/A`
-/// (`hostile_specs.rs` shows 200 levels are accepted).
-fn deep_block_yaml(levels: usize) -> Vec<u8> {
-    let mut spec = String::from(
-        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n",
-    );
-    let mut indent = "    ".to_owned();
-    for _ in 0..levels {
-        indent.push_str("  ");
-        let _ = write!(
-            spec,
-            "{indent}type: object\n{indent}properties:\n{indent}  next:\n"
-        );
-        indent.push_str("  ");
-    }
-    let _ = writeln!(spec, "{indent}  type: string");
-    spec.into_bytes()
 }
 
 #[test]
