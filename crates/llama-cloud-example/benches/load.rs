@@ -29,8 +29,9 @@ use std::alloc::System;
 use std::io::{BufRead as _, Write as _};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use common::{KEY, SUMMARY};
 use llama_cloud::StreamExt as _;
 use llama_cloud::types::{
     ChatEvent, ChatGetSummaryParams, ChatRetrieveParams, ChatSessionSummary, ChatStreamParams,
@@ -38,6 +39,8 @@ use llama_cloud::types::{
 };
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+mod common;
 
 /// Counts allocations and reallocations, over the system allocator.
 #[global_allocator]
@@ -49,12 +52,10 @@ fn allocation_counts() -> (u64, u64) {
     (stats.allocations as u64, stats.reallocations as u64)
 }
 
-const KEY: &str = "sk-bench";
 const TOTAL: usize = 100_000;
 const CONCURRENCY: usize = 1_000;
 const EVENTS: usize = 1_000_000;
 const ROUNDS: usize = 3;
-const SUMMARY: &str = r#"{"session_id":"ses-abc123","last_updated_at":"2026-04-22T12:34:41.342245","generated_title":"What were the main findings in Q3?...","index_ids":["idx-abc123","idx-def456"],"job_metadata":{"duration_ms":0,"error":null,"export_config_ids":["string"],"is_error":false,"total_input_tokens":0,"total_output_tokens":0,"turns":1}}"#;
 const EVENT: &str = r#"{"type":"text","content":"Q3 grew."}"#;
 
 fn main() {
@@ -546,19 +547,7 @@ async fn load(
 /// The SDK's request on the wire, written with raw reqwest: its default headers and
 /// its per-attempt timeout.
 async fn raw_call(raw: &reqwest::Client, url: &str) -> Option<ChatSessionSummary> {
-    let response = raw
-        .get(url)
-        .bearer_auth(KEY)
-        .header("accept", "application/json")
-        .header("user-agent", concat!("LlamaCloud/Rust ", "0.1.0"))
-        .header("x-stainless-lang", "rust")
-        .header("x-stainless-package-version", "0.1.0")
-        .header("x-stainless-os", std::env::consts::OS)
-        .header("x-stainless-arch", std::env::consts::ARCH)
-        .header("x-stainless-runtime", "tokio")
-        .header("x-stainless-timeout", "60")
-        .header("x-stainless-retry-count", "0")
-        .timeout(Duration::from_secs(60))
+    let response = common::same_request(raw, url)
         .send()
         .await
         .ok()?

@@ -12,15 +12,17 @@
 
 use std::sync::LazyLock;
 
+use common::KEY;
 use llama_cloud::types::{ChatGetSummaryParams, ChatSessionSummary};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod common;
 
 fn main() {
     divan::main();
 }
 
-const KEY: &str = "sk-bench";
-const BODY: &str = r#"{"session_id":"ses-abc123","last_updated_at":"2026-04-22T12:34:41.342245","generated_title":"What were the main findings in Q3?...","index_ids":["idx-abc123","idx-def456"],"job_metadata":{"duration_ms":0,"error":null,"export_config_ids":["string"],"is_error":false,"total_input_tokens":0,"total_output_tokens":0,"turns":1}}"#;
+const BODY: &str = common::SUMMARY;
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
@@ -120,20 +122,7 @@ fn raw_reqwest() -> ChatSessionSummary {
 fn raw_reqwest_same_request() -> ChatSessionSummary {
     let fixture = &*FIXTURE;
     fixture.runtime.block_on(async {
-        let response = fixture
-            .raw
-            .get(&fixture.url)
-            .bearer_auth(KEY)
-            .header("accept", "application/json")
-            .header("user-agent", concat!("LlamaCloud/Rust ", "0.1.0"))
-            .header("x-stainless-lang", "rust")
-            .header("x-stainless-package-version", "0.1.0")
-            .header("x-stainless-os", std::env::consts::OS)
-            .header("x-stainless-arch", std::env::consts::ARCH)
-            .header("x-stainless-runtime", "tokio")
-            .header("x-stainless-timeout", "60")
-            .header("x-stainless-retry-count", "0")
-            .timeout(std::time::Duration::from_secs(60))
+        let response = common::same_request(&fixture.raw, &fixture.url)
             .send()
             .await
             .expect("sent")
