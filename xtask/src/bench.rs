@@ -339,12 +339,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 slot.extend(median(name));
             }
         }
-        let middle = |values: &mut Vec<f64>| -> Option<f64> {
-            values.sort_by(f64::total_cmp);
-            values.get(values.len() / 2).copied()
-        };
         let [mut minimal, mut same, mut sdk] = samples;
-        Some((middle(&mut minimal), middle(&mut same), middle(&mut sdk)))
+        Some((median(&mut minimal), median(&mut same), median(&mut sdk)))
     };
 
     let big = big_specs(root, &binary)?;
@@ -396,6 +392,12 @@ fn load(root: &Path) -> Result<String, String> {
         ));
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// The middle value (the upper one of an even count); `None` when there is none.
+pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied()
 }
 
 /// `25.5 µs`, `1.2 ms` → microseconds.

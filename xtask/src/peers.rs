@@ -175,8 +175,7 @@ struct Run {
 }
 
 fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+    crate::bench::median(values).unwrap_or(f64::NAN)
 }
 
 /// The first line of a failure's output that says what went wrong.
@@ -217,8 +216,8 @@ fn check(root: &Path, tool: Tool, label: &str, out: &Path) -> Result<f64, String
     }
     let target = root.join("target/peers/target");
     let cargo = || {
-        let mut command =
-            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+        // The peers' own target dir, not this repository's.
+        let mut command = crate::scratch::cargo(root);
         command
             .args(["check", "--quiet"])
             .env("CARGO_TARGET_DIR", &target)
