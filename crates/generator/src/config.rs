@@ -84,6 +84,12 @@ pub struct PackageConfig {
     /// cannot express; nothing generated may land there.
     #[serde(default)]
     pub handwritten: Vec<String>,
+    /// What the crate's hand-written tests (beside the generated ones, in `tests/`)
+    /// need as dev-dependencies beyond the generated tests' own (`tokio` with
+    /// `macros` and `rt-multi-thread`): crate name → extra features. Versions come
+    /// from the generator's one table, so only crates it names are accepted.
+    #[serde(default)]
+    pub test_dependencies: indexmap::IndexMap<String, Vec<String>>,
 }
 
 impl Default for PackageConfig {
@@ -94,6 +100,7 @@ impl Default for PackageConfig {
             description: None,
             license: default_license(),
             handwritten: Vec::new(),
+            test_dependencies: indexmap::IndexMap::new(),
         }
     }
 }
@@ -161,6 +168,10 @@ pub struct CliConfig {
     pub binary: Option<String>,
     /// The tool's package name; defaults to `<sdk package>-cli`.
     pub package: Option<String>,
+    /// What the tool's hand-written tests need as dev-dependencies (it has no
+    /// generated tests): crate name → features, as `package.test_dependencies`.
+    #[serde(default)]
+    pub test_dependencies: indexmap::IndexMap<String, Vec<String>>,
 }
 
 /// How the client authenticates.
@@ -401,6 +412,32 @@ impl Config {
                 ));
             }
         }
+        let test_dependencies = [
+            ("package", &self.package.test_dependencies),
+            ("cli", &self.cli.test_dependencies),
+        ];
+        for (table, name, features) in test_dependencies.iter().flat_map(|(table, map)| {
+            map.iter()
+                .map(move |(name, features)| (table, name, features))
+        }) {
+            if !crate::emit::VERSIONS.iter().any(|(known, _)| known == name) {
+                problems.push(format!(
+                    "`{table}.test_dependencies` names {name:?}, which is none of the crates the generator knows the version of: {}",
+                    crate::emit::VERSIONS
+                        .iter()
+                        .map(|(known, _)| *known)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            for feature in features {
+                if !valid_package_name(feature) {
+                    problems.push(format!(
+                        "`{table}.test_dependencies.{name}` asks for {feature:?}, which is not a feature name (ASCII letters, digits, `-` and `_`, starting with a letter)"
+                    ));
+                }
+            }
+        }
         let mut rust_names: Vec<(String, &str)> =
             vec![("client.name".to_owned(), self.client.name.as_str())];
         for (pointer, name) in &self.type_names {
@@ -443,22 +480,10 @@ pub fn valid_package_name(name: &str) -> bool {
 /// The generated crate's own modules, which a hand-written one cannot be.
 pub const RESERVED_MODULES: &[&str] = &[
     "blocking",
-    "call",
-    "client",
-    "error",
-    "file",
-    "log",
-    "nullable",
-    "number",
-    "page",
-    "poll",
-    "redact",
-    "request",
     "resources",
+    "runtime",
     "settings",
-    "sse",
     "types",
-    "union",
     "lib",
     "main",
 ];

@@ -349,6 +349,11 @@ pub struct Meta {
     /// Modules of hand-written code (`extras`), declared in `lib.rs` and never
     /// written over.
     pub handwritten_modules: Vec<String>,
+    /// Dev-dependencies the crate's hand-written tests need beyond the generated
+    /// tests' own: (crate, extra features), in config order.
+    pub test_dependencies: Vec<(String, Vec<String>)>,
+    /// The same for the command-line tool, which has no generated tests.
+    pub cli_test_dependencies: Vec<(String, Vec<String>)>,
     /// The command-line tool's package name (`llama-cloud-cli`).
     pub cli_package: String,
     /// The command-line tool's binary name (`llamacloud`).

@@ -160,6 +160,61 @@ fn sdk_manifest_versions_match_the_workspace() {
     }
 }
 
+/// A generated SDK carries the runtime without its tests, and has only the
+/// dev-dependencies its own tests need; the config adds what hand-written tests need.
+#[test]
+fn an_sdk_carries_no_runtime_tests_and_only_the_dev_dependencies_its_tests_need() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses: {'204': {description: ok}}\n";
+    // The manifest's `[dev-dependencies]` lines, as written.
+    let dev_dependencies = |manifest: &str| -> Vec<String> {
+        toml::from_str::<toml::Table>(manifest).expect("manifest is TOML");
+        manifest
+            .lines()
+            .skip_while(|line| *line != "[dev-dependencies]")
+            .skip(1)
+            .take_while(|line| !line.is_empty() && !line.starts_with('['))
+            .map(str::to_owned)
+            .collect()
+    };
+    let plain = generate(spec.as_bytes(), "t.yaml", &Config::default()).expect("generates");
+    assert_eq!(
+        dev_dependencies(&plain.files["Cargo.toml"]),
+        [r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#]
+    );
+    assert!(dev_dependencies(&plain.cli["Cargo.toml"]).is_empty());
+    for (path, text) in &plain.files {
+        if path.starts_with("src/") {
+            assert!(
+                !text.contains("mod tests") && !text.contains("#[cfg(test)]"),
+                "{path}"
+            );
+        }
+    }
+    for (name, _) in generator::emit::RUNTIME_FILES {
+        assert!(
+            plain.files.contains_key(&format!("src/runtime/{name}.rs")),
+            "{name}"
+        );
+    }
+
+    let config = Config::from_toml(
+        "[package.test_dependencies]\ntokio = [\"rt-multi-thread\", \"rt\"]\nwiremock = []\n\n[cli.test_dependencies]\nassert_cmd = []\n",
+    )
+    .expect("config parses");
+    let added = generate(spec.as_bytes(), "t.yaml", &config).expect("generates");
+    assert_eq!(
+        dev_dependencies(&added.files["Cargo.toml"]),
+        [
+            r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "rt"] }"#,
+            r#"wiremock = "0.6""#
+        ]
+    );
+    assert_eq!(
+        dev_dependencies(&added.cli["Cargo.toml"]),
+        [r#"assert_cmd = "2""#]
+    );
+}
+
 #[test]
 fn a_handwritten_module_is_declared_seeded_once_and_never_generated() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses: {'204': {description: ok}}\n";

@@ -260,8 +260,25 @@ fn invalid_config_names_are_refused() {
         "[package]\nname = \"foo bar\"\n",
         "[client]\nname = \"Not A Type\"\n",
         "[type_names]\n\"#/components/schemas/A\" = \"a-b\"\n",
+        "[package.test_dependencies]\nwiremock = [\"a b\"]\n",
+        "[cli.test_dependencies]\ntokio = [\"rt\\n[patch]\"]\n",
     ] {
         let error = Config::from_toml(text).expect_err(text);
         assert!(error.contains("is not a"), "{text}: {error}");
     }
+}
+
+/// A test dependency's version comes from the generator's table, so a crate it
+/// does not know is refused, naming the table and the crates it knows, both at once.
+#[test]
+fn unknown_test_dependencies_are_refused_together() {
+    let text =
+        "[package.test_dependencies]\nleft-pad = []\n\n[cli.test_dependencies]\n\"x = 1\" = []\n";
+    let error = Config::from_toml(text).expect_err(text);
+    assert!(
+        error.contains("`package.test_dependencies` names \"left-pad\"")
+            && error.contains("`cli.test_dependencies` names \"x = 1\"")
+            && error.contains("wiremock"),
+        "{error}"
+    );
 }

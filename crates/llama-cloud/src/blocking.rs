@@ -2,7 +2,6 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-#![allow(dead_code, reason = "the runtime serves every spec; this SDK may not use each of its helpers")]
 //! A synchronous client of the same shape as the async one (cargo feature `blocking`).
 //!
 //! Input: the same configuration as [`crate::Client`].
@@ -19,9 +18,9 @@ use std::sync::Arc;
 use futures::StreamExt as _;
 use serde::de::DeserializeOwned;
 
-use crate::call::Call;
-use crate::error::Error;
-use crate::sse::EventStream;
+use crate::runtime::call::Call;
+use crate::runtime::error::Error;
+use crate::runtime::sse::EventStream;
 
 // Generated beside this file; formatted by the generator, not by rustfmt.
 #[rustfmt::skip]

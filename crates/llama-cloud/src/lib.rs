@@ -18,32 +18,20 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
-mod call;
-mod client;
-mod error;
-mod file;
-mod log;
-mod nullable;
-mod number;
-mod page;
-mod poll;
-mod redact;
-mod request;
+mod runtime;
 mod settings;
-mod sse;
-mod union;
 
 pub mod resources;
 pub mod types;
 
-pub use call::{Call, RawResponse};
-pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, ApiErrorKind, Error, ValidationProblem};
-pub use file::FileUpload;
-pub use nullable::Nullable;
-pub use number::Number;
-pub use page::{ItemStream, Page};
-pub use poll::{Backoff, PollOptions};
-pub use sse::EventStream;
+pub use runtime::call::{Call, RawResponse};
+pub use runtime::client::{Client, ClientBuilder};
+pub use runtime::error::{ApiError, ApiErrorKind, Error, ValidationProblem};
+pub use runtime::file::FileUpload;
+pub use runtime::nullable::Nullable;
+pub use runtime::number::Number;
+pub use runtime::page::{ItemStream, Page};
+pub use runtime::poll::{Backoff, PollOptions};
+pub use runtime::sse::EventStream;
 /// Re-exported so that reading a stream needs no other dependency.
 pub use futures::{Stream, StreamExt};

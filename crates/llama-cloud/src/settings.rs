@@ -2,25 +2,36 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Settings of this SDK, fixed when it was generated.
-/// The base URL used when neither the builder nor the environment sets one.
-pub(crate) const DEFAULT_BASE_URL: &str = "https://api.cloud.llamaindex.ai";
-/// The environment variable that overrides the base URL.
-pub(crate) const BASE_URL_ENV: Option<&str> = Some("LLAMA_CLOUD_BASE_URL");
-/// Environment variables holding the key or token, tried in order.
-pub(crate) const API_KEY_ENV: &[&str] = &["LLAMA_CLOUD_API_KEY", "LLAMA_PARSE_API_KEY"];
-/// The environment variable holding the basic-auth user name.
-pub(crate) const USERNAME_ENV: &str = "LLAMA_CLOUD_USERNAME";
-/// The environment variable holding the basic-auth password.
-pub(crate) const PASSWORD_ENV: &str = "LLAMA_CLOUD_PASSWORD";
-/// How credentials are sent, preferred first: the client sends the first
-/// scheme it has a credential for.
-pub(crate) const AUTH: &[crate::client::AuthScheme] = &[
-    crate::client::AuthScheme::Bearer,
-];
-/// The product name at the start of the `User-Agent` header.
-pub(crate) const PRODUCT: &str = "LlamaCloud";
-/// The environment variable with extra `Name: value` headers, one per line.
-pub(crate) const CUSTOM_HEADERS_ENV: Option<&str> = Some("LLAMA_CLOUD_CUSTOM_HEADERS");
-/// The environment variable that sets the SDK's log level.
-pub(crate) const LOG_ENV: Option<&str> = Some("LLAMA_CLOUD_LOG");
+//! Settings of this SDK, fixed when it was generated, and the constructors that hand them to the runtime.
+use crate::runtime::settings::Settings;
+/// This SDK's settings, handed to every [`ClientBuilder`](crate::ClientBuilder).
+pub(crate) static SETTINGS: Settings = Settings {
+    default_base_url: "https://api.cloud.llamaindex.ai",
+    base_url_env: Some("LLAMA_CLOUD_BASE_URL"),
+    api_key_env: &["LLAMA_CLOUD_API_KEY", "LLAMA_PARSE_API_KEY"],
+    username_env: "LLAMA_CLOUD_USERNAME",
+    password_env: "LLAMA_CLOUD_PASSWORD",
+    auth: &[crate::runtime::client::AuthScheme::Bearer],
+    product: "LlamaCloud",
+    version: env!("CARGO_PKG_VERSION"),
+    custom_headers_env: Some("LLAMA_CLOUD_CUSTOM_HEADERS"),
+    log_env: Some("LLAMA_CLOUD_LOG"),
+};
+impl crate::Client {
+    /// A client configured from the environment: the API key from the first set
+    /// variable among the SDK's key variables, the base URL from its base URL
+    /// variable.
+    pub fn from_env() -> Result<Self, crate::Error> {
+        Self::builder().build()
+    }
+    /// A builder; values it is not given come from the environment, then defaults.
+    #[must_use]
+    pub fn builder() -> crate::ClientBuilder {
+        crate::ClientBuilder::default()
+    }
+}
+impl Default for crate::ClientBuilder {
+    fn default() -> Self {
+        Self::with_settings(&SETTINGS)
+    }
+}

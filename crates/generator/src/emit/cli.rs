@@ -43,7 +43,7 @@ struct ManifestTemplate<'a> {
     sdk_name: String,
     sdk_dependency: &'a str,
     dependencies: Vec<(&'static str, String)>,
-    dev_dependencies: Vec<(&'static str, String)>,
+    dev_dependencies: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -87,7 +87,10 @@ pub fn emit_cli(api: &Api, sdk_path: &str) -> Result<Files, EmitError> {
         sdk_name: super::toml_string(&meta.package_name),
         sdk_dependency,
         dependencies: super::manifest::manifest_lines(CLI_DEPENDENCIES),
-        dev_dependencies: super::manifest::manifest_lines(CLI_DEV_DEPENDENCIES),
+        dev_dependencies: super::manifest::dev_dependency_lines(
+            CLI_DEV_DEPENDENCIES,
+            &meta.cli_test_dependencies,
+        ),
     }
     .render()
     .map_err(template_error("cli/Cargo.toml"))?;

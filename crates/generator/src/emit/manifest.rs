@@ -31,7 +31,7 @@ struct ManifestTemplate {
     dependencies: Vec<(&'static str, String)>,
     optional_dependencies: Vec<(&'static str, String)>,
     features: Vec<(String, String)>,
-    dev_dependencies: Vec<(&'static str, String)>,
+    dev_dependencies: Vec<(String, String)>,
     /// The features the generated tests need (every resource's), as a TOML list;
     /// empty when the crate has no resource features.
     test_features: String,
@@ -215,14 +215,67 @@ pub const SDK_FEATURES: &[(&str, &str)] = &[
     ("blocking", r#"["tokio/rt", "tokio/net"]"#),
 ];
 
-/// The generated crate's dev-dependencies.
-pub const SDK_DEV_DEPENDENCIES: &[Dependency] = &[
-    Dependency::with(
-        "tokio",
-        &["macros", "rt-multi-thread", "net", "io-util", "test-util"],
-    ),
-    Dependency::plain("wiremock"),
-];
+/// The generated crate's dev-dependencies: what its generated tests need (the
+/// conformance tests are `#[tokio::test]`s, and the README's doctests run in
+/// `#[tokio::main]`, whose default runtime is the multi-threaded one). The config
+/// adds what hand-written tests need (`package.test_dependencies`, see
+/// [`dev_dependency_lines`]).
+pub const SDK_DEV_DEPENDENCIES: &[Dependency] =
+    &[Dependency::with("tokio", &["macros", "rt-multi-thread"])];
+
+/// (name, manifest value) of each dev-dependency: the generated tests' own
+/// (`fixed`), with the features the config adds, then the config's other crates
+/// (`extra`, from `package.test_dependencies` or `cli.test_dependencies`), in its
+/// order. The config admits only crates [`VERSIONS`] names.
+pub(super) fn dev_dependency_lines(
+    fixed: &[Dependency],
+    extra: &[(String, Vec<String>)],
+) -> Vec<(String, String)> {
+    let features_of = |name: &str| {
+        extra
+            .iter()
+            .find(|(extra, _)| extra == name)
+            .map(|(_, features)| features.as_slice())
+            .unwrap_or_default()
+    };
+    let line = |version: &str, fixed: &[&str], added: &[String]| {
+        let mut features: Vec<String> = fixed.iter().map(|f| toml_string(f)).collect();
+        for feature in added {
+            let feature = toml_string(feature);
+            if !features.contains(&feature) {
+                features.push(feature);
+            }
+        }
+        let version = toml_string(version);
+        if features.is_empty() {
+            version
+        } else {
+            format!(
+                "{{ version = {version}, features = [{}] }}",
+                features.join(", ")
+            )
+        }
+    };
+    let mut lines: Vec<(String, String)> = fixed
+        .iter()
+        .map(|dependency| {
+            let version = dependency.version().unwrap_or("*");
+            let value = line(version, dependency.features, features_of(dependency.name));
+            (dependency.name.to_owned(), value)
+        })
+        .collect();
+    for (name, features) in extra {
+        if fixed.iter().any(|dependency| dependency.name == name) {
+            continue;
+        }
+        let version = VERSIONS
+            .iter()
+            .find(|(known, _)| known == name)
+            .map_or("*", |(_, version)| *version);
+        lines.push((name.clone(), line(version, &[], features)));
+    }
+    lines
+}
 
 /// The command-line tool's dependencies (beside the SDK).
 pub const CLI_DEPENDENCIES: &[Dependency] = &[
@@ -247,12 +300,9 @@ pub const CLI_DEPENDENCIES: &[Dependency] = &[
     Dependency::only("tracing-subscriber", &["fmt", "std", "registry"]),
 ];
 
-/// The command-line tool's dev-dependencies.
-pub const CLI_DEV_DEPENDENCIES: &[Dependency] = &[
-    Dependency::plain("assert_cmd"),
-    Dependency::with("tokio", &["macros", "rt-multi-thread", "net", "io-util"]),
-    Dependency::plain("wiremock"),
-];
+/// The command-line tool's dev-dependencies: none, as it has no generated tests;
+/// the config adds what hand-written ones need (`cli.test_dependencies`).
+pub const CLI_DEV_DEPENDENCIES: &[Dependency] = &[];
 
 /// `"a", "b"`: each name escaped as a TOML string, the list's inside.
 fn toml_items<'s>(names: impl Iterator<Item = &'s str>) -> String {
@@ -307,7 +357,7 @@ pub(super) fn render_manifest(api: &Api) -> Result<String, EmitError> {
         dependencies: manifest_lines(SDK_DEPENDENCIES),
         optional_dependencies: manifest_lines(SDK_OPTIONAL_DEPENDENCIES),
         features: manifest_features(api),
-        dev_dependencies: manifest_lines(SDK_DEV_DEPENDENCIES),
+        dev_dependencies: dev_dependency_lines(SDK_DEV_DEPENDENCIES, &api.meta.test_dependencies),
         test_features: if api.features.resources.is_empty() {
             String::new()
         } else {

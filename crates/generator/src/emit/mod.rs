@@ -7,11 +7,12 @@
 //! Rust code is built as tokens (see [`models`], [`resources`]) and formatted with
 //! prettyplease. Whole-file skeletons (`Cargo.toml`, `README.md`, `src/lib.rs`) are
 //! askama templates under `templates/crate/`, filled only with values that were
-//! escaped for their format first. The HTTP runtime is hand-written Rust kept under
-//! `templates/runtime/` and copied in, so every generated SDK carries it.
+//! escaped for their format first. The HTTP runtime is the hand-written `sdk-runtime`
+//! crate (`crates/runtime/`), copied in by `runtime`, so every generated SDK carries it.
 //!
-//! This module lists the files and the order they are made in ([`emit_each`]), the
-//! runtime file table and the lints the crate allows. The rest, one job each:
+//! This module lists the files and the order they are made in ([`emit_each`]) and
+//! the lints the crate allows. The rest, one job each: `runtime` (the runtime's
+//! copy and `src/settings.rs`),
 //! `format` (tokens to text, and the pool of threads), `manifest` (`Cargo.toml` and
 //! the dependency table), `readme` (`README.md` and `lib.rs`), `type_files`
 //! (`src/types/`), and the token builders [`models`], [`resources`], [`blocking`],
@@ -26,6 +27,7 @@ pub mod models;
 mod readme;
 pub mod resources;
 pub mod roundtrip;
+mod runtime;
 pub mod tokens;
 mod type_files;
 
@@ -38,14 +40,13 @@ pub use manifest::{
     VERSIONS, toml_string,
 };
 use readme::{render_lib, render_readme};
+pub(crate) use runtime::auth_scheme_tokens;
+pub use runtime::{RUNTIME_FILES, without_tests};
 use type_files::{Unit, part_path, type_module_root, type_part_file, types_root};
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use crate::ir::{Api, AuthKind, Resource};
+use crate::ir::{Api, Resource};
 
 /// Generated files: path relative to the crate root → contents.
 pub type Files = BTreeMap<String, String>;
@@ -86,70 +87,6 @@ pub enum EmitError {
         message: String,
     },
 }
-
-/// The runtime serves every spec; a given SDK uses only part of it (no cookie
-/// parameters, no uploads, no pagination ...), so its copies allow unused helpers.
-const RUNTIME_ALLOW: &str = "#![allow(dead_code, reason = \"the runtime serves every spec; this SDK may not use each of its helpers\")]";
-
-/// The hand-written runtime, copied into every SDK: (file under `src/`, contents).
-pub const RUNTIME_FILES: &[(&str, &str)] = &[
-    (
-        "blocking.rs",
-        include_str!("../../../../templates/runtime/blocking.rs"),
-    ),
-    (
-        "call.rs",
-        include_str!("../../../../templates/runtime/call.rs"),
-    ),
-    (
-        "client.rs",
-        include_str!("../../../../templates/runtime/client.rs"),
-    ),
-    (
-        "error.rs",
-        include_str!("../../../../templates/runtime/error.rs"),
-    ),
-    (
-        "file.rs",
-        include_str!("../../../../templates/runtime/file.rs"),
-    ),
-    (
-        "log.rs",
-        include_str!("../../../../templates/runtime/log.rs"),
-    ),
-    (
-        "nullable.rs",
-        include_str!("../../../../templates/runtime/nullable.rs"),
-    ),
-    (
-        "number.rs",
-        include_str!("../../../../templates/runtime/number.rs"),
-    ),
-    (
-        "page.rs",
-        include_str!("../../../../templates/runtime/page.rs"),
-    ),
-    (
-        "poll.rs",
-        include_str!("../../../../templates/runtime/poll.rs"),
-    ),
-    (
-        "redact.rs",
-        include_str!("../../../../templates/runtime/redact.rs"),
-    ),
-    (
-        "request.rs",
-        include_str!("../../../../templates/runtime/request.rs"),
-    ),
-    (
-        "sse.rs",
-        include_str!("../../../../templates/runtime/sse.rs"),
-    ),
-    (
-        "union.rs",
-        include_str!("../../../../templates/runtime/union.rs"),
-    ),
-];
 
 /// Lints the generated crate allows, each with the reason; emitted into `lib.rs`.
 ///
@@ -317,24 +254,16 @@ pub fn emit_each(
     files("README.md".to_owned(), render_readme(api)?)?;
     files("src/lib.rs".to_owned(), render_lib(api)?)?;
 
-    for (name, source) in RUNTIME_FILES {
-        // The copy is not for rustfmt: `templates/runtime/` is where it is formatted.
-        files(
-            format!("src/{name}"),
-            format!(
-                "{}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{RUNTIME_ALLOW}\n{source}",
-                header(api, "//")
-            ),
-        )?;
+    for (path, text) in runtime::files(api) {
+        files(path, text)?;
     }
-
     files(
         "src/settings.rs".to_owned(),
         module_file(
             api,
             "src/settings.rs",
-            "Settings of this SDK, fixed when it was generated.",
-            &settings(api),
+            "Settings of this SDK, fixed when it was generated, and the constructors that hand them to the runtime.",
+            &runtime::settings(api),
         )?,
     )?;
 
@@ -406,58 +335,6 @@ pub fn seeds(api: &Api) -> Files {
             )
         })
         .collect()
-}
-
-fn settings(api: &Api) -> TokenStream {
-    let meta = &api.meta;
-    let base_url = &meta.base_url;
-    let product = &meta.product;
-    let option = |value: &Option<String>| {
-        if let Some(value) = value {
-            quote! { Some(#value) }
-        } else {
-            quote! { None }
-        }
-    };
-    let base_url_env = option(&meta.base_url_env);
-    let custom_headers_env = option(&meta.custom_headers_env);
-    let log_env = option(&meta.log_env);
-    let schemes = meta.auth.schemes.iter().map(auth_scheme_tokens);
-    let key_env = &meta.auth.key_env;
-    let username_env = &meta.auth.username_env;
-    let password_env = &meta.auth.password_env;
-    quote! {
-        /// The base URL used when neither the builder nor the environment sets one.
-        pub(crate) const DEFAULT_BASE_URL: &str = #base_url;
-        /// The environment variable that overrides the base URL.
-        pub(crate) const BASE_URL_ENV: Option<&str> = #base_url_env;
-        /// Environment variables holding the key or token, tried in order.
-        pub(crate) const API_KEY_ENV: &[&str] = &[#(#key_env),*];
-        /// The environment variable holding the basic-auth user name.
-        pub(crate) const USERNAME_ENV: &str = #username_env;
-        /// The environment variable holding the basic-auth password.
-        pub(crate) const PASSWORD_ENV: &str = #password_env;
-        /// How credentials are sent, preferred first: the client sends the first
-        /// scheme it has a credential for.
-        pub(crate) const AUTH: &[crate::client::AuthScheme] = &[#(#schemes),*];
-        /// The product name at the start of the `User-Agent` header.
-        pub(crate) const PRODUCT: &str = #product;
-        /// The environment variable with extra `Name: value` headers, one per line.
-        pub(crate) const CUSTOM_HEADERS_ENV: Option<&str> = #custom_headers_env;
-        /// The environment variable that sets the SDK's log level.
-        pub(crate) const LOG_ENV: Option<&str> = #log_env;
-    }
-}
-
-/// The runtime's `AuthScheme` value for a scheme of the model.
-pub(crate) fn auth_scheme_tokens(kind: &AuthKind) -> TokenStream {
-    match kind {
-        AuthKind::Bearer => quote! { crate::client::AuthScheme::Bearer },
-        AuthKind::Basic => quote! { crate::client::AuthScheme::Basic },
-        AuthKind::ApiKeyHeader(name) => quote! { crate::client::AuthScheme::ApiKeyHeader(#name) },
-        AuthKind::ApiKeyQuery(name) => quote! { crate::client::AuthScheme::ApiKeyQuery(#name) },
-        AuthKind::ApiKeyCookie(name) => quote! { crate::client::AuthScheme::ApiKeyCookie(#name) },
-    }
 }
 
 /// One method of the SDK where it sits: the resources from the root down to it, and

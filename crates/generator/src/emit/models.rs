@@ -94,11 +94,11 @@ fn struct_def(
                 Presence::Required => quote! {},
                 // Must be present: a missing field is a decode error, not an invented `null`.
                 Presence::RequiredNullable => {
-                    quote! { #[serde(deserialize_with = "crate::nullable::required_nullable")] }
+                    quote! { #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")] }
                 }
                 // Any JSON, `null` included: a `null` sent is kept, not read as absent.
                 Presence::Optional if takes_null(&field.ty, all) => quote! {
-                    #[serde(default, deserialize_with = "crate::nullable::present", skip_serializing_if = "Option::is_none")]
+                    #[serde(default, deserialize_with = "crate::runtime::nullable::present", skip_serializing_if = "Option::is_none")]
                 },
                 Presence::Optional => {
                     quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
@@ -576,7 +576,7 @@ fn status_union(
             #(#declared)*
         }
 
-        impl crate::call::StatusDecode for #name {
+        impl crate::runtime::call::StatusDecode for #name {
             fn decode(status: u16, body: &[u8]) -> Result<Self, ::serde_json::Error> {
                 match status {
                     #(#arms)*
@@ -636,7 +636,7 @@ fn tagged_union(
         let variant_name = ident(&variant.rust_name);
         let tags = &variant.tags;
         quote! {
-            Self::#variant_name(payload) => crate::union::serialize_tagged(payload, #tag, &[#(#tags),*], serializer),
+            Self::#variant_name(payload) => crate::runtime::union::serialize_tagged(payload, #tag, &[#(#tags),*], serializer),
         }
     });
     let tag_doc = format!(" The union is discriminated by its `{tag}` property.");
@@ -715,11 +715,11 @@ fn untagged_union(
     } else {
         quote! {}
     };
-    // Decoded by `crate::union::decode_untagged`: the alternative that holds the
+    // Decoded by `crate::runtime::union::decode_untagged`: the alternative that holds the
     // whole value wins, not just the first that accepts it.
     let alternatives = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        quote! { |value| crate::union::alternative(value, Self::#variant_name), }
+        quote! { |value| crate::runtime::union::alternative(value, Self::#variant_name), }
     });
     let unknown_variant = if has_json {
         quote! { None }
@@ -738,7 +738,7 @@ fn untagged_union(
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::union::deserialize_untagged(deserializer, &[#(#alternatives)*], #unknown_variant)
+                crate::runtime::union::deserialize_untagged(deserializer, &[#(#alternatives)*], #unknown_variant)
             }
         }
 

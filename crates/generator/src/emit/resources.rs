@@ -5,7 +5,7 @@
 //! directory module (`beta/mod.rs`), a leaf is a file (`beta/chat.rs`).
 //!
 //! Each method only describes its request (method, path, where each parameter goes)
-//! and hands it to the runtime's shared request path (`crate::request`), so the
+//! and hands it to the runtime's shared request path (`crate::runtime::request`), so the
 //! per-operation code stays small and every behaviour (retries, errors, logging)
 //! lives in one place.
 
@@ -223,7 +223,7 @@ fn method(
                             _ => "FormObject",
                         });
                         quote! {
-                            request.query_styled(#wire, &params.#field_name, crate::request::QueryStyle::#style);
+                            request.query_styled(#wire, &params.#field_name, crate::runtime::request::QueryStyle::#style);
                         }
                     }
                 }),
@@ -278,7 +278,7 @@ fn method(
         #doc
         #deprecated
         pub fn #name(&self, #(#args),*) -> crate::Call<#return_ty> {
-            let mut request = crate::request::RequestSpec::new(::reqwest::Method::#http_method, #operation_name);
+            let mut request = crate::runtime::request::RequestSpec::new(::reqwest::Method::#http_method, #operation_name);
             #(#path_steps)*
             #(#fixed_query)*
             #(#param_steps)*
@@ -337,7 +337,7 @@ fn body_step(operation: &Operation) -> TokenStream {
                 }
             });
             quote! {
-                let mut form = crate::request::Multipart::default();
+                let mut form = crate::runtime::request::Multipart::default();
                 #(#parts)*
                 request.multipart(form);
             }
@@ -453,13 +453,13 @@ fn job_methods(
             #status_arg
             options: &crate::PollOptions,
         ) -> Result<#status_answer, crate::Error> {
-            let job = crate::poll::JobStatus {
+            let job = crate::runtime::poll::JobStatus {
                 field: &[#(#field),*],
                 success: &[#(#success),*],
                 failure: &[#(#failure),*],
                 error: &[#(#error),*],
             };
-            crate::poll::wait(
+            crate::runtime::poll::wait(
                 || ::std::future::IntoFuture::into_future(#poll_call),
                 job,
                 options,
@@ -663,7 +663,7 @@ fn page_style(pagination: &Pagination) -> TokenStream {
     };
     let slot = |slot: &PageSlot| {
         let (name, in_body) = (&slot.name, slot.in_body);
-        quote! { crate::page::Slot { name: #name, in_body: #in_body } }
+        quote! { crate::runtime::page::Slot { name: #name, in_body: #in_body } }
     };
     let maybe_slot = |value: Option<&PageSlot>| match value {
         Some(value) => {
@@ -675,7 +675,7 @@ fn page_style(pagination: &Pagination) -> TokenStream {
     let next = match &pagination.style {
         PageStyle::Cursor { field, param } => {
             let param = slot(param);
-            quote! { crate::page::PageNext::Cursor { field: #field, param: #param } }
+            quote! { crate::runtime::page::PageNext::Cursor { field: #field, param: #param } }
         }
         PageStyle::Offset {
             offset,
@@ -687,7 +687,7 @@ fn page_style(pagination: &Pagination) -> TokenStream {
                 maybe_slot(limit.as_ref()),
                 text(total.as_ref()),
             );
-            quote! { crate::page::PageNext::Offset { offset: #offset, limit: #limit, total: #total } }
+            quote! { crate::runtime::page::PageNext::Offset { offset: #offset, limit: #limit, total: #total } }
         }
         PageStyle::PageNumber {
             page,
@@ -700,14 +700,16 @@ fn page_style(pagination: &Pagination) -> TokenStream {
                 text(total_pages.as_ref()),
             );
             quote! {
-                crate::page::PageNext::PageNumber { page: #page, size: #size, total_pages: #total_pages }
+                crate::runtime::page::PageNext::PageNumber { page: #page, size: #size, total_pages: #total_pages }
             }
         }
-        PageStyle::LinkHeader => quote! { crate::page::PageNext::LinkHeader },
-        PageStyle::NextUrl { field } => quote! { crate::page::PageNext::NextUrl { field: #field } },
+        PageStyle::LinkHeader => quote! { crate::runtime::page::PageNext::LinkHeader },
+        PageStyle::NextUrl { field } => {
+            quote! { crate::runtime::page::PageNext::NextUrl { field: #field } }
+        }
     };
     let items = text(pagination.items_field.as_ref());
-    quote! { crate::page::PageStyle { items: #items, next: #next } }
+    quote! { crate::runtime::page::PageStyle { items: #items, next: #next } }
 }
 
 /// The method's success type as the async method returns it.

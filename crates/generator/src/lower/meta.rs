@@ -118,6 +118,18 @@ pub(super) fn lower_meta(
         auth,
         quickstart: config.readme.quickstart.clone(),
         handwritten_modules: config.package.handwritten.clone(),
+        test_dependencies: config
+            .package
+            .test_dependencies
+            .iter()
+            .map(|(name, features)| (name.clone(), features.clone()))
+            .collect(),
+        cli_test_dependencies: config
+            .cli
+            .test_dependencies
+            .iter()
+            .map(|(name, features)| (name.clone(), features.clone()))
+            .collect(),
         cli_package: config
             .cli
             .package

@@ -39,7 +39,7 @@ impl Batches {
         batch_id: &str,
         params: crate::types::BatchesCancelParams,
     ) -> crate::Call<crate::types::BatchesCancelResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "batches.cancel",
         );
@@ -82,7 +82,7 @@ impl Batches {
         &self,
         params: crate::types::BatchesCreateParams,
     ) -> crate::Call<crate::types::BatchesCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "batches.create",
         );
@@ -113,7 +113,7 @@ impl Batches {
         batch_id: &str,
         params: crate::types::BatchesGetParams,
     ) -> crate::Call<crate::types::BatchesGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "batches.get",
         );
@@ -148,7 +148,7 @@ impl Batches {
         &self,
         params: crate::types::BatchesListParams,
     ) -> crate::Call<crate::Page<crate::types::BatchResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "batches.list",
         );
@@ -162,11 +162,11 @@ impl Batches {
         request.query("status", &params.status);
         request.query("source_directory_id", &params.source_directory_id);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },

@@ -34,7 +34,7 @@ impl Classifier {
         &self,
         params: crate::types::ClassifierCreateParams,
     ) -> crate::Call<crate::types::ClassifierCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "classifier.create",
         );
@@ -68,7 +68,7 @@ impl Classifier {
         &self,
         params: crate::types::ClassifierListParams,
     ) -> crate::Call<crate::Page<crate::types::ClassifyJob>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "classifier.list",
         );
@@ -78,11 +78,11 @@ impl Classifier {
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -111,7 +111,7 @@ impl Classifier {
         classify_job_id: &str,
         params: crate::types::ClassifierGetParams,
     ) -> crate::Call<crate::types::ClassifierGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "classifier.get",
         );
@@ -142,7 +142,7 @@ impl Classifier {
         classify_job_id: &str,
         params: crate::types::ClassifierGetResultsParams,
     ) -> crate::Call<crate::types::ClassifierGetResultsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "classifier.get_results",
         );

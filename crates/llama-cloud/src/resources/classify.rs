@@ -37,7 +37,7 @@ impl Classify {
         job_id: &str,
         params: crate::types::ClassifyCancelParams,
     ) -> crate::Call<crate::types::ClassifyCancelResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "classify.cancel",
         );
@@ -80,7 +80,7 @@ impl Classify {
         &self,
         params: crate::types::ClassifyCreateParams,
     ) -> crate::Call<crate::types::ClassifyCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "classify.create",
         );
@@ -115,7 +115,7 @@ impl Classify {
         job_id: &str,
         params: crate::types::ClassifyGetParams,
     ) -> crate::Call<crate::types::ClassifyGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "classify.get",
         );
@@ -152,7 +152,7 @@ impl Classify {
         &self,
         params: crate::types::ClassifyListParams,
     ) -> crate::Call<crate::Page<crate::types::ClassifyV2JobResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "classify.list",
         );
@@ -167,11 +167,11 @@ impl Classify {
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -200,13 +200,13 @@ impl Classify {
         params: crate::types::ClassifyGetParams,
         options: &crate::PollOptions,
     ) -> Result<crate::types::ClassifyGetResponse, crate::Error> {
-        let job = crate::poll::JobStatus {
+        let job = crate::runtime::poll::JobStatus {
             field: &["status"],
             success: &["COMPLETED"],
             failure: &["FAILED", "CANCELLED"],
             error: &["error_message"],
         };
-        crate::poll::wait(
+        crate::runtime::poll::wait(
                 || ::std::future::IntoFuture::into_future(
                     self.get(job_id, params.clone()),
                 ),

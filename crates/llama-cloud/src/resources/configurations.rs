@@ -34,7 +34,7 @@ impl Configurations {
         &self,
         params: crate::types::ConfigurationsCreateParams,
     ) -> crate::Call<crate::types::ConfigurationsCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "configurations.create",
         );
@@ -64,7 +64,7 @@ impl Configurations {
         config_id: &str,
         params: crate::types::ConfigurationsDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "configurations.delete",
         );
@@ -98,7 +98,7 @@ impl Configurations {
         &self,
         params: crate::types::ConfigurationsListParams,
     ) -> crate::Call<crate::Page<crate::types::ConfigurationResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "configurations.list",
         );
@@ -111,11 +111,11 @@ impl Configurations {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -144,7 +144,7 @@ impl Configurations {
         config_id: &str,
         params: crate::types::ConfigurationsRetrieveParams,
     ) -> crate::Call<crate::types::ConfigurationsRetrieveResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "configurations.retrieve",
         );
@@ -175,7 +175,7 @@ impl Configurations {
         config_id: &str,
         params: crate::types::ConfigurationsUpdateParams,
     ) -> crate::Call<crate::types::ConfigurationsUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "configurations.update",
         );

@@ -34,7 +34,7 @@ impl DataSinks {
         &self,
         params: crate::types::DataSinksCreateParams,
     ) -> crate::Call<crate::types::DataSinksCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "data_sinks.create",
         );
@@ -60,7 +60,7 @@ impl DataSinks {
     /// # }
     /// ```
     pub fn delete(&self, data_sink_id: &str) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "data_sinks.delete",
         );
@@ -88,7 +88,7 @@ impl DataSinks {
         &self,
         data_sink_id: &str,
     ) -> crate::Call<crate::types::DataSinksGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "data_sinks.get",
         );
@@ -116,7 +116,7 @@ impl DataSinks {
         &self,
         params: crate::types::DataSinksListParams,
     ) -> crate::Call<crate::types::DataSinksListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "data_sinks.list",
         );
@@ -146,7 +146,7 @@ impl DataSinks {
         data_sink_id: &str,
         params: crate::types::DataSinksUpdateParams,
     ) -> crate::Call<crate::types::DataSinksUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "data_sinks.update",
         );

@@ -34,7 +34,7 @@ impl DataSources {
         &self,
         params: crate::types::DataSourcesCreateParams,
     ) -> crate::Call<crate::types::DataSourcesCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "data_sources.create",
         );
@@ -60,7 +60,7 @@ impl DataSources {
     /// # }
     /// ```
     pub fn delete(&self, data_source_id: &str) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "data_sources.delete",
         );
@@ -88,7 +88,7 @@ impl DataSources {
         &self,
         data_source_id: &str,
     ) -> crate::Call<crate::types::DataSourcesGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "data_sources.get",
         );
@@ -117,7 +117,7 @@ impl DataSources {
         &self,
         params: crate::types::DataSourcesListParams,
     ) -> crate::Call<crate::types::DataSourcesListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "data_sources.list",
         );
@@ -147,7 +147,7 @@ impl DataSources {
         data_source_id: &str,
         params: crate::types::DataSourcesUpdateParams,
     ) -> crate::Call<crate::types::DataSourcesUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "data_sources.update",
         );

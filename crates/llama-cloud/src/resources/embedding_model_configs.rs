@@ -32,7 +32,7 @@ impl EmbeddingModelConfigs {
         &self,
         params: crate::types::EmbeddingModelConfigsListParams,
     ) -> crate::Call<crate::types::EmbeddingModelConfigsListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "embedding_model_configs.list",
         );
@@ -61,7 +61,7 @@ impl EmbeddingModelConfigs {
         &self,
         params: crate::types::EmbeddingModelConfigsCreateParams,
     ) -> crate::Call<crate::types::EmbeddingModelConfigsCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "embedding_model_configs.create",
         );
@@ -92,7 +92,7 @@ impl EmbeddingModelConfigs {
         embedding_model_config_id: &str,
         params: crate::types::EmbeddingModelConfigsUpdateParams,
     ) -> crate::Call<crate::types::EmbeddingModelConfigsUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "embedding_model_configs.update",
         );
@@ -123,7 +123,7 @@ impl EmbeddingModelConfigs {
         embedding_model_config_id: &str,
         params: crate::types::EmbeddingModelConfigsDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "embedding_model_configs.delete",
         );

@@ -37,7 +37,7 @@ impl Extract {
         job_id: &str,
         params: crate::types::ExtractCancelParams,
     ) -> crate::Call<crate::types::ExtractCancelResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extract.cancel",
         );
@@ -85,7 +85,7 @@ impl Extract {
         &self,
         params: crate::types::ExtractCreateParams,
     ) -> crate::Call<crate::types::ExtractCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extract.create",
         );
@@ -116,7 +116,7 @@ impl Extract {
         job_id: &str,
         params: crate::types::ExtractDeleteParams,
     ) -> crate::Call<crate::types::ExtractDeleteResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "extract.delete",
         );
@@ -146,7 +146,7 @@ impl Extract {
         &self,
         params: crate::types::ExtractGenerateSchemaParams,
     ) -> crate::Call<crate::types::ExtractGenerateSchemaResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extract.generate_schema",
         );
@@ -182,7 +182,7 @@ impl Extract {
         job_id: &str,
         params: crate::types::ExtractGetParams,
     ) -> crate::Call<crate::types::ExtractGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extract.get",
         );
@@ -222,7 +222,7 @@ impl Extract {
         &self,
         params: crate::types::ExtractListParams,
     ) -> crate::Call<crate::Page<crate::types::ExtractV2Job>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extract.list",
         );
@@ -241,11 +241,11 @@ impl Extract {
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -273,7 +273,7 @@ impl Extract {
         &self,
         params: crate::types::ExtractValidateSchemaParams,
     ) -> crate::Call<crate::types::ExtractValidateSchemaResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extract.validate_schema",
         );
@@ -302,13 +302,13 @@ impl Extract {
         params: crate::types::ExtractGetParams,
         options: &crate::PollOptions,
     ) -> Result<crate::types::ExtractGetResponse, crate::Error> {
-        let job = crate::poll::JobStatus {
+        let job = crate::runtime::poll::JobStatus {
             field: &["status"],
             success: &["COMPLETED"],
             failure: &["FAILED", "CANCELLED"],
             error: &["error_message"],
         };
-        crate::poll::wait(
+        crate::runtime::poll::wait(
                 || ::std::future::IntoFuture::into_future(
                     self.get(job_id, params.clone()),
                 ),

@@ -35,7 +35,7 @@ impl Files {
         file_id: &str,
         params: crate::types::FilesContentParams,
     ) -> crate::Call<crate::types::FilesContentResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "files.content",
         );
@@ -74,14 +74,14 @@ impl Files {
         &self,
         params: crate::types::FilesCreateParams,
     ) -> crate::Call<crate::types::FilesCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "files.create",
         );
         request.path("/api/v1/beta/files");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        let mut form = crate::request::Multipart::default();
+        let mut form = crate::runtime::request::Multipart::default();
         form.text("purpose", &params.purpose);
         form.file("file", &params.file);
         form.text("external_file_id", &params.external_file_id);
@@ -108,7 +108,7 @@ impl Files {
         file_id: &str,
         params: crate::types::FilesDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "files.delete",
         );
@@ -145,7 +145,7 @@ impl Files {
         &self,
         params: crate::types::FilesListParams,
     ) -> crate::Call<crate::Page<crate::types::FileV2>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "files.list",
         );
@@ -160,11 +160,11 @@ impl Files {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -195,7 +195,7 @@ impl Files {
         &self,
         params: crate::types::FilesQueryParams,
     ) -> crate::Call<crate::types::FilesQueryResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "files.query",
         );
@@ -226,7 +226,7 @@ impl Files {
         file_id: &str,
         params: crate::types::FilesRetrieveParams,
     ) -> crate::Call<crate::types::FilesRetrieveResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "files.retrieve",
         );

@@ -34,7 +34,7 @@ impl Indexes {
         &self,
         params: crate::types::IndexesCreateParams,
     ) -> crate::Call<crate::types::IndexesCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "indexes.create",
         );
@@ -64,7 +64,7 @@ impl Indexes {
         index_id: &str,
         params: crate::types::IndexesDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "indexes.delete",
         );
@@ -95,7 +95,7 @@ impl Indexes {
         index_id: &str,
         params: crate::types::IndexesGetParams,
     ) -> crate::Call<crate::types::IndexesGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "indexes.get",
         );
@@ -129,7 +129,7 @@ impl Indexes {
         &self,
         params: crate::types::IndexesListParams,
     ) -> crate::Call<crate::Page<crate::types::IndexResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "indexes.list",
         );
@@ -140,11 +140,11 @@ impl Indexes {
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -173,7 +173,7 @@ impl Indexes {
         index_id: &str,
         params: crate::types::IndexesSyncParams,
     ) -> crate::Call<crate::types::IndexesSyncResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "indexes.sync",
         );

@@ -38,7 +38,7 @@ impl JobDataPoints {
         &self,
         params: crate::types::JobDataPointsListParams,
     ) -> crate::Call<crate::Page<crate::types::JobDataPoint>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "job_data_points.list",
         );
@@ -53,11 +53,11 @@ impl JobDataPoints {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },

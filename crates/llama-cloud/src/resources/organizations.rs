@@ -31,7 +31,7 @@ impl Organizations {
     /// # }
     /// ```
     pub fn list(&self) -> crate::Call<crate::types::OrganizationsListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "organizations.list",
         );
@@ -58,7 +58,7 @@ impl Organizations {
         &self,
         organization_id: &str,
     ) -> crate::Call<crate::types::OrganizationsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "organizations.get",
         );

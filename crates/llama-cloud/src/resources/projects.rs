@@ -35,7 +35,7 @@ impl Projects {
         project_id: &str,
         params: crate::types::ProjectsGetParams,
     ) -> crate::Call<crate::types::ProjectsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "projects.get",
         );
@@ -64,7 +64,7 @@ impl Projects {
         &self,
         params: crate::types::ProjectsListParams,
     ) -> crate::Call<crate::types::ProjectsListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "projects.list",
         );

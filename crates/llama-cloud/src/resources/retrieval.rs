@@ -38,7 +38,7 @@ impl Retrieval {
         &self,
         params: crate::types::RetrievalFindParams,
     ) -> crate::Call<crate::Page<crate::types::FileFindEntry>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrieval.find",
         );
@@ -47,11 +47,11 @@ impl Retrieval {
         request.query("organization_id", &params.organization_id);
         request.json(&params);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: true,
                     },
@@ -83,7 +83,7 @@ impl Retrieval {
         &self,
         params: crate::types::RetrievalGrepParams,
     ) -> crate::Call<crate::Page<crate::types::FileGrepMatch>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrieval.grep",
         );
@@ -92,11 +92,11 @@ impl Retrieval {
         request.query("organization_id", &params.organization_id);
         request.json(&params);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: true,
                     },
@@ -124,7 +124,7 @@ impl Retrieval {
         &self,
         params: crate::types::RetrievalReadParams,
     ) -> crate::Call<crate::types::RetrievalReadResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrieval.read",
         );
@@ -154,7 +154,7 @@ impl Retrieval {
         &self,
         params: crate::types::RetrievalRetrieveParams,
     ) -> crate::Call<crate::types::RetrievalRetrieveResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrieval.retrieve",
         );

@@ -39,7 +39,7 @@ impl Sheets {
         &self,
         params: crate::types::SheetsCreateParams,
     ) -> crate::Call<crate::types::SheetsCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "sheets.create",
         );
@@ -73,7 +73,7 @@ impl Sheets {
         &self,
         params: crate::types::SheetsListParams,
     ) -> crate::Call<crate::Page<crate::types::SpreadsheetJob>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "sheets.list",
         );
@@ -89,11 +89,11 @@ impl Sheets {
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -122,7 +122,7 @@ impl Sheets {
         spreadsheet_job_id: &str,
         params: crate::types::SheetsGetParams,
     ) -> crate::Call<crate::types::SheetsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "sheets.get",
         );
@@ -155,7 +155,7 @@ impl Sheets {
         spreadsheet_job_id: &str,
         params: crate::types::SheetsDeleteParams,
     ) -> crate::Call<crate::types::SheetsDeleteResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "sheets.delete",
         );
@@ -188,7 +188,7 @@ impl Sheets {
         region_type: crate::types::SpreadsheetResultType,
         params: crate::types::SheetsGetResultRegionParams,
     ) -> crate::Call<crate::types::SheetsGetResultRegionResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "sheets.get_result_region",
         );

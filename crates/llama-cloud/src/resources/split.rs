@@ -37,7 +37,7 @@ impl Split {
         split_job_id: &str,
         params: crate::types::SplitCancelParams,
     ) -> crate::Call<crate::types::SplitCancelResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "split.cancel",
         );
@@ -68,7 +68,7 @@ impl Split {
         &self,
         params: crate::types::SplitCreateParams,
     ) -> crate::Call<crate::types::SplitCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "split.create",
         );
@@ -99,7 +99,7 @@ impl Split {
         split_job_id: &str,
         params: crate::types::SplitDeleteParams,
     ) -> crate::Call<crate::types::SplitDeleteResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "split.delete",
         );
@@ -130,7 +130,7 @@ impl Split {
         split_job_id: &str,
         params: crate::types::SplitGetParams,
     ) -> crate::Call<crate::types::SplitGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "split.get",
         );
@@ -164,7 +164,7 @@ impl Split {
         &self,
         params: crate::types::SplitListParams,
     ) -> crate::Call<crate::Page<crate::types::SplitJobResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "split.list",
         );
@@ -178,11 +178,11 @@ impl Split {
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },

@@ -38,7 +38,7 @@ impl V2Organizations {
         &self,
         params: crate::types::V2OrganizationsListParams,
     ) -> crate::Call<crate::Page<crate::types::OrganizationResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "v2_organizations.list",
         );
@@ -47,11 +47,11 @@ impl V2Organizations {
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -79,7 +79,7 @@ impl V2Organizations {
         &self,
         organization_id: &str,
     ) -> crate::Call<crate::types::V2OrganizationsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "v2_organizations.get",
         );

@@ -35,7 +35,7 @@ impl V2Projects {
         project_id: &str,
         params: crate::types::V2ProjectsGetParams,
     ) -> crate::Call<crate::types::V2ProjectsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "v2_projects.get",
         );
@@ -68,7 +68,7 @@ impl V2Projects {
         &self,
         params: crate::types::V2ProjectsListParams,
     ) -> crate::Call<crate::Page<crate::types::ProjectResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "v2_projects.list",
         );
@@ -78,11 +78,11 @@ impl V2Projects {
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },

@@ -34,7 +34,7 @@ impl WebhookConfigs {
         &self,
         params: crate::types::WebhookConfigsCreateParams,
     ) -> crate::Call<crate::types::WebhookConfigsCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "webhook_configs.create",
         );
@@ -64,7 +64,7 @@ impl WebhookConfigs {
         config_id: &str,
         params: crate::types::WebhookConfigsDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "webhook_configs.delete",
         );
@@ -94,7 +94,7 @@ impl WebhookConfigs {
         &self,
         params: crate::types::WebhookConfigsListParams,
     ) -> crate::Call<crate::types::WebhookConfigsListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "webhook_configs.list",
         );
@@ -124,7 +124,7 @@ impl WebhookConfigs {
         config_id: &str,
         params: crate::types::WebhookConfigsRetrieveParams,
     ) -> crate::Call<crate::types::WebhookConfigsRetrieveResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "webhook_configs.retrieve",
         );
@@ -155,7 +155,7 @@ impl WebhookConfigs {
         config_id: &str,
         params: crate::types::WebhookConfigsUpdateParams,
     ) -> crate::Call<crate::types::WebhookConfigsUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "webhook_configs.update",
         );

@@ -16,7 +16,7 @@ pub struct ClassificationResult {
     /// Confidence score of the classification (0.0-1.0)
     pub confidence: crate::Number,
     /// The document type that best matches, or null if no match.
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub r#type: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]

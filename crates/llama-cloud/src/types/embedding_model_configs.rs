@@ -84,7 +84,7 @@ impl ::serde::Serialize for EmbeddingModelConfigCreateEmbeddingConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AzureEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["AZURE_EMBEDDING"],
@@ -92,7 +92,7 @@ impl ::serde::Serialize for EmbeddingModelConfigCreateEmbeddingConfig {
                 )
             }
             Self::CohereEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["COHERE_EMBEDDING"],
@@ -100,7 +100,7 @@ impl ::serde::Serialize for EmbeddingModelConfigCreateEmbeddingConfig {
                 )
             }
             Self::GeminiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["GEMINI_EMBEDDING"],
@@ -108,7 +108,7 @@ impl ::serde::Serialize for EmbeddingModelConfigCreateEmbeddingConfig {
                 )
             }
             Self::HuggingfaceApiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["HUGGINGFACE_API_EMBEDDING"],
@@ -116,7 +116,7 @@ impl ::serde::Serialize for EmbeddingModelConfigCreateEmbeddingConfig {
                 )
             }
             Self::OpenaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["OPENAI_EMBEDDING"],
@@ -124,7 +124,7 @@ impl ::serde::Serialize for EmbeddingModelConfigCreateEmbeddingConfig {
                 )
             }
             Self::VertexaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["VERTEXAI_EMBEDDING"],
@@ -132,7 +132,7 @@ impl ::serde::Serialize for EmbeddingModelConfigCreateEmbeddingConfig {
                 )
             }
             Self::BedrockEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["BEDROCK_EMBEDDING"],
@@ -315,7 +315,7 @@ impl ::serde::Serialize for EmbeddingModelConfigUpdateEmbeddingConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AzureEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["AZURE_EMBEDDING"],
@@ -323,7 +323,7 @@ impl ::serde::Serialize for EmbeddingModelConfigUpdateEmbeddingConfig {
                 )
             }
             Self::CohereEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["COHERE_EMBEDDING"],
@@ -331,7 +331,7 @@ impl ::serde::Serialize for EmbeddingModelConfigUpdateEmbeddingConfig {
                 )
             }
             Self::GeminiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["GEMINI_EMBEDDING"],
@@ -339,7 +339,7 @@ impl ::serde::Serialize for EmbeddingModelConfigUpdateEmbeddingConfig {
                 )
             }
             Self::HuggingfaceApiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["HUGGINGFACE_API_EMBEDDING"],
@@ -347,7 +347,7 @@ impl ::serde::Serialize for EmbeddingModelConfigUpdateEmbeddingConfig {
                 )
             }
             Self::OpenaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["OPENAI_EMBEDDING"],
@@ -355,7 +355,7 @@ impl ::serde::Serialize for EmbeddingModelConfigUpdateEmbeddingConfig {
                 )
             }
             Self::VertexaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["VERTEXAI_EMBEDDING"],
@@ -363,7 +363,7 @@ impl ::serde::Serialize for EmbeddingModelConfigUpdateEmbeddingConfig {
                 )
             }
             Self::BedrockEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["BEDROCK_EMBEDDING"],

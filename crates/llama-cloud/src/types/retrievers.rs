@@ -160,10 +160,10 @@ pub struct CompositeRetrievedTextNode {
     /// The text of the retrieved node.
     pub text: String,
     /// The start character index of the retrieved node in the document
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub start_char_idx: Option<i64>,
     /// The end character index of the retrieved node in the document
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub end_char_idx: Option<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
@@ -574,10 +574,10 @@ impl Retriever {
 #[non_exhaustive]
 pub struct RetrieverPipeline {
     /// A name for the retriever tool. Will default to the pipeline name if not provided.
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub name: Option<String>,
     /// A description of the retriever tool.
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub description: Option<String>,
     /// The ID of the pipeline this tool uses.
     pub pipeline_id: String,

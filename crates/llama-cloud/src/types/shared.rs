@@ -44,7 +44,7 @@ pub struct ValidationError {
     /// Input
     #[serde(
         default,
-        deserialize_with = "crate::nullable::present",
+        deserialize_with = "crate::runtime::nullable::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub input: Option<::serde_json::Value>,
@@ -124,11 +124,11 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
             ],
             Some(Self::Unknown),
         )

@@ -37,7 +37,7 @@ impl Verify {
         job_id: &str,
         params: crate::types::VerifyCancelParams,
     ) -> crate::Call<crate::types::VerifyCancelResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "alpha.verify.cancel",
         );
@@ -76,7 +76,7 @@ impl Verify {
         &self,
         params: crate::types::VerifyCreateParams,
     ) -> crate::Call<crate::types::VerifyCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "alpha.verify.create",
         );
@@ -113,7 +113,7 @@ impl Verify {
         job_id: &str,
         params: crate::types::VerifyGetParams,
     ) -> crate::Call<crate::types::VerifyGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "alpha.verify.get",
         );
@@ -149,7 +149,7 @@ impl Verify {
         job_id: &str,
         params: crate::types::VerifyGetDetailsParams,
     ) -> crate::Call<crate::types::VerifyGetDetailsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "alpha.verify.get_details",
         );
@@ -186,7 +186,7 @@ impl Verify {
         &self,
         params: crate::types::VerifyListParams,
     ) -> crate::Call<crate::Page<crate::types::VerifyJobResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "alpha.verify.list",
         );
@@ -201,11 +201,11 @@ impl Verify {
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },

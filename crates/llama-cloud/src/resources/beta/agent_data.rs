@@ -38,7 +38,7 @@ impl AgentData {
         &self,
         params: crate::types::AgentDataAggregateParams,
     ) -> crate::Call<crate::Page<crate::types::AggregateGroup>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.agent_data.aggregate",
         );
@@ -47,11 +47,11 @@ impl AgentData {
         request.query("organization_id", &params.organization_id);
         request.json(&params);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: true,
                     },
@@ -79,7 +79,7 @@ impl AgentData {
         &self,
         params: crate::types::AgentDataCreateParams,
     ) -> crate::Call<crate::types::AgentDataCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.agent_data.create",
         );
@@ -110,7 +110,7 @@ impl AgentData {
         item_id: &str,
         params: crate::types::AgentDataDeleteParams,
     ) -> crate::Call<crate::types::AgentDataDeleteResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "beta.agent_data.delete",
         );
@@ -140,7 +140,7 @@ impl AgentData {
         &self,
         params: crate::types::AgentDataDeleteByQueryParams,
     ) -> crate::Call<crate::types::AgentDataDeleteByQueryResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.agent_data.delete_by_query",
         );
@@ -171,7 +171,7 @@ impl AgentData {
         item_id: &str,
         params: crate::types::AgentDataGetParams,
     ) -> crate::Call<crate::types::AgentDataGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.agent_data.get",
         );
@@ -205,7 +205,7 @@ impl AgentData {
         &self,
         params: crate::types::AgentDataSearchParams,
     ) -> crate::Call<crate::Page<crate::types::AgentData>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.agent_data.search",
         );
@@ -214,11 +214,11 @@ impl AgentData {
         request.query("organization_id", &params.organization_id);
         request.json(&params);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: true,
                     },
@@ -247,7 +247,7 @@ impl AgentData {
         item_id: &str,
         params: crate::types::AgentDataUpdateParams,
     ) -> crate::Call<crate::types::AgentDataUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "beta.agent_data.update",
         );

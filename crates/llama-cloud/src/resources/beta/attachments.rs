@@ -35,7 +35,7 @@ impl Attachments {
         attachment_name: &str,
         params: crate::types::AttachmentsGetParams,
     ) -> crate::Call<crate::types::AttachmentsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.attachments.get",
         );
@@ -70,7 +70,7 @@ impl Attachments {
         &self,
         params: crate::types::AttachmentsListParams,
     ) -> crate::Call<crate::Page<crate::types::FileAttachmentMetadata>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.attachments.list",
         );
@@ -81,11 +81,11 @@ impl Attachments {
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },

@@ -41,7 +41,7 @@ impl BatchProcessing {
         &self,
         params: crate::types::BatchProcessingCreateParams,
     ) -> crate::Call<crate::types::BatchProcessingCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.batch_processing.create",
         );
@@ -79,7 +79,7 @@ impl BatchProcessing {
         &self,
         params: crate::types::BatchProcessingListParams,
     ) -> crate::Call<crate::Page<crate::types::BatchJobResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.batch_processing.list",
         );
@@ -92,14 +92,14 @@ impl BatchProcessing {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Offset {
-                    offset: crate::page::Slot {
+                next: crate::runtime::page::PageNext::Offset {
+                    offset: crate::runtime::page::Slot {
                         name: "offset",
                         in_body: false,
                     },
-                    limit: Some(crate::page::Slot {
+                    limit: Some(crate::runtime::page::Slot {
                         name: "limit",
                         in_body: false,
                     }),
@@ -132,7 +132,7 @@ impl BatchProcessing {
         job_id: &str,
         params: crate::types::BatchProcessingGetParams,
     ) -> crate::Call<crate::types::BatchProcessingGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.batch_processing.get",
         );
@@ -170,7 +170,7 @@ impl BatchProcessing {
         job_id: &str,
         params: crate::types::BatchProcessingListItemsParams,
     ) -> crate::Call<crate::Page<crate::types::BatchItemDetail>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.batch_processing.list_items",
         );
@@ -183,14 +183,14 @@ impl BatchProcessing {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Offset {
-                    offset: crate::page::Slot {
+                next: crate::runtime::page::PageNext::Offset {
+                    offset: crate::runtime::page::Slot {
                         name: "offset",
                         in_body: false,
                     },
-                    limit: Some(crate::page::Slot {
+                    limit: Some(crate::runtime::page::Slot {
                         name: "limit",
                         in_body: false,
                     }),
@@ -223,7 +223,7 @@ impl BatchProcessing {
         job_id: &str,
         params: crate::types::BatchProcessingCancelParams,
     ) -> crate::Call<crate::types::BatchProcessingCancelResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.batch_processing.cancel",
         );
@@ -261,7 +261,7 @@ impl BatchProcessing {
         item_id: &str,
         params: crate::types::BatchProcessingGetItemProcessingResultsParams,
     ) -> crate::Call<crate::types::BatchProcessingGetItemProcessingResultsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.batch_processing.get_item_processing_results",
         );

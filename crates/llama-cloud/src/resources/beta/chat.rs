@@ -34,7 +34,7 @@ impl Chat {
         &self,
         params: crate::types::ChatCreateParams,
     ) -> crate::Call<crate::types::ChatCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.chat.create",
         );
@@ -68,7 +68,7 @@ impl Chat {
         &self,
         params: crate::types::ChatListParams,
     ) -> crate::Call<crate::Page<crate::types::ChatSessionSummary>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.chat.list",
         );
@@ -78,11 +78,11 @@ impl Chat {
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -111,7 +111,7 @@ impl Chat {
         session_id: &str,
         params: crate::types::ChatRetrieveParams,
     ) -> crate::Call<crate::types::ChatRetrieveResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.chat.retrieve",
         );
@@ -141,7 +141,7 @@ impl Chat {
         session_id: &str,
         params: crate::types::ChatDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "beta.chat.delete",
         );
@@ -172,7 +172,7 @@ impl Chat {
         session_id: &str,
         params: crate::types::ChatGetSummaryParams,
     ) -> crate::Call<crate::types::ChatGetSummaryResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.chat.get_summary",
         );
@@ -207,7 +207,7 @@ impl Chat {
         session_id: &str,
         params: crate::types::ChatStreamParams,
     ) -> crate::Call<crate::EventStream<crate::types::ChatStreamResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.chat.stream",
         );

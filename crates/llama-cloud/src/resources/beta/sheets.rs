@@ -42,7 +42,7 @@ impl Sheets {
         &self,
         params: crate::types::BetaSheetsCreateParams,
     ) -> crate::Call<crate::types::BetaSheetsCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.sheets.create",
         );
@@ -79,7 +79,7 @@ impl Sheets {
         &self,
         params: crate::types::BetaSheetsListParams,
     ) -> crate::Call<crate::Page<crate::types::SpreadsheetJob>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.sheets.list",
         );
@@ -95,11 +95,11 @@ impl Sheets {
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -131,7 +131,7 @@ impl Sheets {
         spreadsheet_job_id: &str,
         params: crate::types::BetaSheetsGetParams,
     ) -> crate::Call<crate::types::BetaSheetsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.sheets.get",
         );
@@ -167,7 +167,7 @@ impl Sheets {
         spreadsheet_job_id: &str,
         params: crate::types::BetaSheetsDeleteParams,
     ) -> crate::Call<crate::types::BetaSheetsDeleteResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "beta.sheets.delete",
         );
@@ -203,7 +203,7 @@ impl Sheets {
         region_type: crate::types::SpreadsheetResultType,
         params: crate::types::BetaSheetsGetResultRegionParams,
     ) -> crate::Call<crate::types::BetaSheetsGetResultRegionResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.sheets.get_result_region",
         );

@@ -34,7 +34,7 @@ impl Split {
         &self,
         params: crate::types::BetaSplitCreateParams,
     ) -> crate::Call<crate::types::BetaSplitCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.split.create",
         );
@@ -65,7 +65,7 @@ impl Split {
         split_job_id: &str,
         params: crate::types::BetaSplitGetParams,
     ) -> crate::Call<crate::types::BetaSplitGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.split.get",
         );
@@ -99,7 +99,7 @@ impl Split {
         &self,
         params: crate::types::BetaSplitListParams,
     ) -> crate::Call<crate::Page<crate::types::SplitJobResponseBeta>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.split.list",
         );
@@ -113,11 +113,11 @@ impl Split {
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -146,13 +146,13 @@ impl Split {
         params: crate::types::BetaSplitGetParams,
         options: &crate::PollOptions,
     ) -> Result<crate::types::BetaSplitGetResponse, crate::Error> {
-        let job = crate::poll::JobStatus {
+        let job = crate::runtime::poll::JobStatus {
             field: &["status"],
             success: &["completed"],
             failure: &["failed", "cancelled"],
             error: &["error_message"],
         };
-        crate::poll::wait(
+        crate::runtime::poll::wait(
                 || ::std::future::IntoFuture::into_future(
                     self.get(split_job_id, params.clone()),
                 ),

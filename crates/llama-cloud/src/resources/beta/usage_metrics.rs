@@ -36,7 +36,7 @@ impl UsageMetrics {
         &self,
         params: crate::types::UsageMetricsAggregateParams,
     ) -> crate::Call<crate::types::UsageMetricsAggregateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.usage_metrics.aggregate",
         );
@@ -82,7 +82,7 @@ impl UsageMetrics {
         &self,
         params: crate::types::UsageMetricsListParams,
     ) -> crate::Call<crate::Page<crate::types::UsageMetric>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.usage_metrics.list",
         );
@@ -105,11 +105,11 @@ impl UsageMetrics {
                 &params.credits_consumed_greater_than_or_equal,
             );
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },

@@ -32,7 +32,7 @@ impl Agents {
         &self,
         params: crate::types::AgentsCreateParams,
     ) -> crate::Call<crate::types::AgentsCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extraction.agents.create",
         );
@@ -60,7 +60,7 @@ impl Agents {
         &self,
         params: crate::types::AgentsListParams,
     ) -> crate::Call<crate::types::AgentsListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.agents.list",
         );
@@ -90,7 +90,7 @@ impl Agents {
         &self,
         params: crate::types::AgentsValidateSchemaParams,
     ) -> crate::Call<crate::types::AgentsValidateSchemaResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extraction.agents.validate_schema",
         );
@@ -118,7 +118,7 @@ impl Agents {
         &self,
         params: crate::types::AgentsGenerateSchemaParams,
     ) -> crate::Call<crate::types::AgentsGenerateSchemaResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extraction.agents.generate_schema",
         );
@@ -148,7 +148,7 @@ impl Agents {
         name: &str,
         params: crate::types::AgentsGetByNameParams,
     ) -> crate::Call<crate::types::AgentsGetByNameResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.agents.get_by_name",
         );
@@ -178,7 +178,7 @@ impl Agents {
         &self,
         params: crate::types::AgentsGetDefaultParams,
     ) -> crate::Call<crate::types::AgentsGetDefaultResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.agents.get_default",
         );
@@ -205,7 +205,7 @@ impl Agents {
         &self,
         extraction_agent_id: &str,
     ) -> crate::Call<crate::types::AgentsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.agents.get",
         );
@@ -231,7 +231,7 @@ impl Agents {
         &self,
         extraction_agent_id: &str,
     ) -> crate::Call<crate::types::AgentsDeleteResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "extraction.agents.delete",
         );
@@ -258,7 +258,7 @@ impl Agents {
         extraction_agent_id: &str,
         params: crate::types::AgentsUpdateParams,
     ) -> crate::Call<crate::types::AgentsUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "extraction.agents.update",
         );

@@ -32,7 +32,7 @@ impl Jobs {
         &self,
         params: crate::types::JobsListParams,
     ) -> crate::Call<crate::types::JobsListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.jobs.list",
         );
@@ -58,7 +58,7 @@ impl Jobs {
         &self,
         params: crate::types::JobsCreateParams,
     ) -> crate::Call<crate::types::JobsCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extraction.jobs.create",
         );
@@ -82,7 +82,7 @@ impl Jobs {
     /// # }
     /// ```
     pub fn get(&self, job_id: &str) -> crate::Call<crate::types::JobsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.jobs.get",
         );
@@ -108,13 +108,13 @@ impl Jobs {
         &self,
         params: crate::types::JobsCreateOnFileParams,
     ) -> crate::Call<crate::types::JobsCreateOnFileResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extraction.jobs.create_on_file",
         );
         request.path("/api/v1/extraction/jobs/file");
         request.query("from_ui", &params.from_ui);
-        let mut form = crate::request::Multipart::default();
+        let mut form = crate::runtime::request::Multipart::default();
         form.text("extraction_agent_id", &params.extraction_agent_id);
         form.file("file", &params.file);
         form.text("data_schema_override", &params.data_schema_override);
@@ -140,7 +140,7 @@ impl Jobs {
         &self,
         params: crate::types::JobsCreateBatchParams,
     ) -> crate::Call<crate::types::JobsCreateBatchResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extraction.jobs.create_batch",
         );
@@ -168,7 +168,7 @@ impl Jobs {
         job_id: &str,
         params: crate::types::JobsGetResultParams,
     ) -> crate::Call<crate::types::JobsGetResultResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.jobs.get_result",
         );

@@ -55,7 +55,7 @@ impl Extraction {
         &self,
         params: crate::types::ExtractionRunParams,
     ) -> crate::Call<crate::types::ExtractionRunResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "extraction.run",
         );

@@ -36,7 +36,7 @@ impl Runs {
         &self,
         params: crate::types::RunsListParams,
     ) -> crate::Call<crate::Page<crate::types::ExtractRun>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.runs.list",
         );
@@ -47,14 +47,14 @@ impl Runs {
         request.query("status", &params.status);
         request.query("run_id", &params.run_id);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Offset {
-                    offset: crate::page::Slot {
+                next: crate::runtime::page::PageNext::Offset {
+                    offset: crate::runtime::page::Slot {
                         name: "skip",
                         in_body: false,
                     },
-                    limit: Some(crate::page::Slot {
+                    limit: Some(crate::runtime::page::Slot {
                         name: "limit",
                         in_body: false,
                     }),
@@ -81,7 +81,7 @@ impl Runs {
         &self,
         params: crate::types::RunsGetLatestFromUiParams,
     ) -> crate::Call<crate::types::RunsGetLatestFromUiResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.runs.get_latest_from_ui",
         );
@@ -108,7 +108,7 @@ impl Runs {
         job_id: &str,
         params: crate::types::RunsGetByJobParams,
     ) -> crate::Call<crate::types::RunsGetByJobResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.runs.get_by_job",
         );
@@ -137,7 +137,7 @@ impl Runs {
         run_id: &str,
         params: crate::types::RunsGetParams,
     ) -> crate::Call<crate::types::RunsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "extraction.runs.get",
         );
@@ -166,7 +166,7 @@ impl Runs {
         run_id: &str,
         params: crate::types::RunsDeleteParams,
     ) -> crate::Call<crate::types::RunsDeleteResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "extraction.runs.delete",
         );

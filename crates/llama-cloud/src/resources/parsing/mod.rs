@@ -44,7 +44,7 @@ impl Parsing {
         job_id: &str,
         params: crate::types::ParsingCancelParams,
     ) -> crate::Call<crate::types::ParsingCancelResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "parsing.cancel",
         );
@@ -89,7 +89,7 @@ impl Parsing {
         &self,
         params: crate::types::ParsingCreateParams,
     ) -> crate::Call<crate::types::ParsingCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "parsing.create",
         );
@@ -132,7 +132,7 @@ impl Parsing {
         job_id: &str,
         params: crate::types::ParsingGetParams,
     ) -> crate::Call<crate::types::ParsingGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.get",
         );
@@ -172,7 +172,7 @@ impl Parsing {
         &self,
         params: crate::types::ParsingListParams,
     ) -> crate::Call<crate::Page<crate::types::ParseJobResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.list",
         );
@@ -186,11 +186,11 @@ impl Parsing {
         request.query("created_at_on_or_after", &params.created_at_on_or_after);
         request.query("created_at_on_or_before", &params.created_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -217,7 +217,7 @@ impl Parsing {
     pub fn list_versions(
         &self,
     ) -> crate::Call<crate::types::ParsingListVersionsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.list_versions",
         );
@@ -250,14 +250,14 @@ impl Parsing {
         &self,
         params: crate::types::ParsingUploadParams,
     ) -> crate::Call<crate::types::ParsingUploadResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "parsing.upload",
         );
         request.path("/api/v2/parse/upload");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        let mut form = crate::request::Multipart::default();
+        let mut form = crate::runtime::request::Multipart::default();
         form.file("file", &params.file);
         form.text("configuration", &params.configuration);
         request.multipart(form);
@@ -284,13 +284,13 @@ impl Parsing {
         params: crate::types::ParsingGetParams,
         options: &crate::PollOptions,
     ) -> Result<crate::types::ParsingGetResponse, crate::Error> {
-        let job = crate::poll::JobStatus {
+        let job = crate::runtime::poll::JobStatus {
             field: &["job", "status"],
             success: &["COMPLETED"],
             failure: &["FAILED", "CANCELLED"],
             error: &["job", "error_message"],
         };
-        crate::poll::wait(
+        crate::runtime::poll::wait(
                 || ::std::future::IntoFuture::into_future(
                     self.get(job_id, params.clone()),
                 ),

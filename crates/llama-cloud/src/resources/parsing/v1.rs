@@ -32,14 +32,14 @@ impl V1 {
         &self,
         params: crate::types::V1UploadFileParams,
     ) -> crate::Call<crate::types::V1UploadFileResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "parsing.v1.upload_file",
         );
         request.path("/api/v1/parsing/upload");
         request.query("organization_id", &params.organization_id);
         request.query("project_id", &params.project_id);
-        let mut form = crate::request::Multipart::default();
+        let mut form = crate::runtime::request::Multipart::default();
         form.file("file", &params.file);
         form.text("adaptive_long_table", &params.adaptive_long_table);
         form.text("annotate_links", &params.annotate_links);
@@ -250,14 +250,14 @@ impl V1 {
         &self,
         params: crate::types::V1ScreenshotParams,
     ) -> crate::Call<crate::types::V1ScreenshotResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "parsing.v1.screenshot",
         );
         request.path("/api/v1/parsing/screenshot");
         request.query("organization_id", &params.organization_id);
         request.query("project_id", &params.project_id);
-        let mut form = crate::request::Multipart::default();
+        let mut form = crate::runtime::request::Multipart::default();
         form.file("file", &params.file);
         form.text("do_not_cache", &params.do_not_cache);
         form.text("http_proxy", &params.http_proxy);
@@ -300,7 +300,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobParams,
     ) -> crate::Call<crate::types::V1GetJobResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job",
         );
@@ -331,7 +331,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobParametersParams,
     ) -> crate::Call<crate::types::V1GetJobParametersResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_parameters",
         );
@@ -363,7 +363,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobDetailsParams,
     ) -> crate::Call<crate::types::V1GetJobDetailsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_details",
         );
@@ -395,7 +395,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobTextResultParams,
     ) -> crate::Call<crate::types::V1GetJobTextResultResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_text_result",
         );
@@ -427,7 +427,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobPdfResultParams,
     ) -> crate::Call<crate::types::V1GetJobPdfResultResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_pdf_result",
         );
@@ -459,7 +459,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobStructuredResultParams,
     ) -> crate::Call<crate::types::V1GetJobStructuredResultResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_structured_result",
         );
@@ -491,7 +491,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobXlsxResultParams,
     ) -> crate::Call<crate::types::V1GetJobXlsxResultResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_xlsx_result",
         );
@@ -523,7 +523,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobMarkdownResultParams,
     ) -> crate::Call<crate::types::V1GetJobMarkdownResultResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_markdown_result",
         );
@@ -555,7 +555,7 @@ impl V1 {
         job_id: &str,
         params: crate::types::V1GetJobJsonResultParams,
     ) -> crate::Call<crate::types::V1GetJobJsonResultResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_json_result",
         );
@@ -588,7 +588,7 @@ impl V1 {
         name: &str,
         params: crate::types::V1GetJobImageResultParams,
     ) -> crate::Call<::bytes::Bytes> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_image_result",
         );
@@ -622,7 +622,7 @@ impl V1 {
         job_id: &str,
         filename: &str,
     ) -> crate::Call<crate::types::V1GetJobFileUrlResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.get_job_file_url",
         );
@@ -651,7 +651,7 @@ impl V1 {
     pub fn list_supported_file_extensions(
         &self,
     ) -> crate::Call<crate::types::V1ListSupportedFileExtensionsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "parsing.v1.list_supported_file_extensions",
         );

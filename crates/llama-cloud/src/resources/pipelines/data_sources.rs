@@ -35,7 +35,7 @@ impl DataSources {
         &self,
         pipeline_id: &str,
     ) -> crate::Call<crate::types::DataSourcesGetDataSourcesResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.data_sources.get_data_sources",
         );
@@ -66,7 +66,7 @@ impl DataSources {
         pipeline_id: &str,
         data_source_id: &str,
     ) -> crate::Call<crate::types::DataSourcesGetStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.data_sources.get_status",
         );
@@ -100,7 +100,7 @@ impl DataSources {
         data_source_id: &str,
         params: crate::types::DataSourcesSyncParams,
     ) -> crate::Call<crate::types::DataSourcesSyncResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.data_sources.sync",
         );
@@ -135,7 +135,7 @@ impl DataSources {
         data_source_id: &str,
         params: crate::types::PipelinesDataSourcesUpdateParams,
     ) -> crate::Call<crate::types::PipelinesDataSourcesUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.data_sources.update",
         );
@@ -168,7 +168,7 @@ impl DataSources {
         pipeline_id: &str,
         params: crate::types::DataSourcesUpdateDataSourcesParams,
     ) -> crate::Call<crate::types::DataSourcesUpdateDataSourcesResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.data_sources.update_data_sources",
         );

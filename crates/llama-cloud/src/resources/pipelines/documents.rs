@@ -36,7 +36,7 @@ impl Documents {
         pipeline_id: &str,
         params: crate::types::DocumentsCreateParams,
     ) -> crate::Call<crate::types::DocumentsCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.documents.create",
         );
@@ -63,7 +63,7 @@ impl Documents {
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn delete(&self, pipeline_id: &str, document_id: &str) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "pipelines.documents.delete",
         );
@@ -95,7 +95,7 @@ impl Documents {
         pipeline_id: &str,
         document_id: &str,
     ) -> crate::Call<crate::types::DocumentsGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.documents.get",
         );
@@ -127,7 +127,7 @@ impl Documents {
         pipeline_id: &str,
         document_id: &str,
     ) -> crate::Call<crate::types::DocumentsGetChunksResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.documents.get_chunks",
         );
@@ -160,7 +160,7 @@ impl Documents {
         pipeline_id: &str,
         document_id: &str,
     ) -> crate::Call<crate::types::DocumentsGetStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.documents.get_status",
         );
@@ -195,7 +195,7 @@ impl Documents {
         pipeline_id: &str,
         params: crate::types::DocumentsGetStatusCountsParams,
     ) -> crate::Call<crate::types::DocumentsGetStatusCountsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.documents.get_status_counts",
         );
@@ -233,7 +233,7 @@ impl Documents {
         pipeline_id: &str,
         params: crate::types::DocumentsListParams,
     ) -> crate::Call<crate::Page<crate::types::CloudDocument>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.documents.list",
         );
@@ -251,14 +251,14 @@ impl Documents {
             );
         request.query("status_refresh_policy", &params.status_refresh_policy);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("documents"),
-                next: crate::page::PageNext::Offset {
-                    offset: crate::page::Slot {
+                next: crate::runtime::page::PageNext::Offset {
+                    offset: crate::runtime::page::Slot {
                         name: "skip",
                         in_body: false,
                     },
-                    limit: Some(crate::page::Slot {
+                    limit: Some(crate::runtime::page::Slot {
                         name: "limit",
                         in_body: false,
                     }),
@@ -289,7 +289,7 @@ impl Documents {
         pipeline_id: &str,
         document_id: &str,
     ) -> crate::Call<crate::types::DocumentsSyncResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.documents.sync",
         );
@@ -322,7 +322,7 @@ impl Documents {
         pipeline_id: &str,
         params: crate::types::DocumentsUpsertParams,
     ) -> crate::Call<crate::types::DocumentsUpsertResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.documents.upsert",
         );
@@ -358,7 +358,7 @@ impl Documents {
         pipeline_id: &str,
         params: crate::types::DocumentsListUnpaginatedParams,
     ) -> crate::Call<crate::Page<crate::types::CloudDocument>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.documents.list_unpaginated",
         );
@@ -376,14 +376,14 @@ impl Documents {
             );
         request.query("status_refresh_policy", &params.status_refresh_policy);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: None,
-                next: crate::page::PageNext::Offset {
-                    offset: crate::page::Slot {
+                next: crate::runtime::page::PageNext::Offset {
+                    offset: crate::runtime::page::Slot {
                         name: "skip",
                         in_body: false,
                     },
-                    limit: Some(crate::page::Slot {
+                    limit: Some(crate::runtime::page::Slot {
                         name: "limit",
                         in_body: false,
                     }),

@@ -36,7 +36,7 @@ impl Files {
         pipeline_id: &str,
         params: crate::types::PipelinesFilesCreateParams,
     ) -> crate::Call<crate::types::PipelinesFilesCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.files.create",
         );
@@ -63,7 +63,7 @@ impl Files {
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn delete(&self, pipeline_id: &str, file_id: &str) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "pipelines.files.delete",
         );
@@ -95,7 +95,7 @@ impl Files {
         pipeline_id: &str,
         file_id: &str,
     ) -> crate::Call<crate::types::FilesGetStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.files.get_status",
         );
@@ -128,7 +128,7 @@ impl Files {
         pipeline_id: &str,
         params: crate::types::FilesGetStatusCountsParams,
     ) -> crate::Call<crate::types::FilesGetStatusCountsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.files.get_status_counts",
         );
@@ -165,7 +165,7 @@ impl Files {
         pipeline_id: &str,
         params: crate::types::PipelinesFilesListParams,
     ) -> crate::Call<crate::Page<crate::types::PipelineFile>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.files.list",
         );
@@ -180,14 +180,14 @@ impl Files {
         request.query("offset", &params.offset);
         request.query("order_by", &params.order_by);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("files"),
-                next: crate::page::PageNext::Offset {
-                    offset: crate::page::Slot {
+                next: crate::runtime::page::PageNext::Offset {
+                    offset: crate::runtime::page::Slot {
                         name: "offset",
                         in_body: false,
                     },
-                    limit: Some(crate::page::Slot {
+                    limit: Some(crate::runtime::page::Slot {
                         name: "limit",
                         in_body: false,
                     }),
@@ -219,7 +219,7 @@ impl Files {
         file_id: &str,
         params: crate::types::FilesUpdateParams,
     ) -> crate::Call<crate::types::FilesUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.files.update",
         );

@@ -37,7 +37,7 @@ impl Images {
         figure_name: &str,
         params: crate::types::ImagesGetPageFigureParams,
     ) -> crate::Call<crate::types::ImagesGetPageFigureResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.images.get_page_figure",
         );
@@ -73,7 +73,7 @@ impl Images {
         page_index: i64,
         params: crate::types::ImagesGetPageScreenshotParams,
     ) -> crate::Call<crate::types::ImagesGetPageScreenshotResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.images.get_page_screenshot",
         );
@@ -106,7 +106,7 @@ impl Images {
         id: &str,
         params: crate::types::ImagesListPageFiguresParams,
     ) -> crate::Call<crate::types::ImagesListPageFiguresResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.images.list_page_figures",
         );
@@ -138,7 +138,7 @@ impl Images {
         id: &str,
         params: crate::types::ImagesListPageScreenshotsParams,
     ) -> crate::Call<crate::types::ImagesListPageScreenshotsResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.images.list_page_screenshots",
         );
@@ -171,7 +171,7 @@ impl Images {
         page_index: i64,
         params: crate::types::ImagesGetPageScreenshotPresignedUrlParams,
     ) -> crate::Call<crate::types::ImagesGetPageScreenshotPresignedUrlResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.images.get_page_screenshot_presigned_url",
         );
@@ -206,7 +206,7 @@ impl Images {
         page_index: i64,
         params: crate::types::ImagesListPageFiguresForPageParams,
     ) -> crate::Call<crate::types::ImagesListPageFiguresForPageResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.images.list_page_figures_for_page",
         );
@@ -241,7 +241,7 @@ impl Images {
         figure_name: &str,
         params: crate::types::ImagesGetPageFigurePresignedUrlParams,
     ) -> crate::Call<crate::types::ImagesGetPageFigurePresignedUrlResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.images.get_page_figure_presigned_url",
         );

@@ -36,14 +36,14 @@ impl Metadata {
         pipeline_id: &str,
         params: crate::types::MetadataCreateParams,
     ) -> crate::Call<crate::types::MetadataCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.metadata.create",
         );
         request.path("/api/v1/pipelines/");
         request.path_param("pipeline_id", &pipeline_id);
         request.path("/metadata");
-        let mut form = crate::request::Multipart::default();
+        let mut form = crate::runtime::request::Multipart::default();
         form.file("upload_file", &params.upload_file);
         request.multipart(form);
         crate::Call::json(self.client.clone(), request)
@@ -65,7 +65,7 @@ impl Metadata {
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn delete_all(&self, pipeline_id: &str) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "pipelines.metadata.delete_all",
         );

@@ -81,7 +81,7 @@ impl Pipelines {
         &self,
         params: crate::types::PipelinesCreateParams,
     ) -> crate::Call<crate::types::PipelinesCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.create",
         );
@@ -111,7 +111,7 @@ impl Pipelines {
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn delete(&self, pipeline_id: &str) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "pipelines.delete",
         );
@@ -140,7 +140,7 @@ impl Pipelines {
         &self,
         pipeline_id: &str,
     ) -> crate::Call<crate::types::PipelinesGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.get",
         );
@@ -173,7 +173,7 @@ impl Pipelines {
         pipeline_id: &str,
         params: crate::types::PipelinesGetStatusParams,
     ) -> crate::Call<crate::types::PipelinesGetStatusResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.get_status",
         );
@@ -204,7 +204,7 @@ impl Pipelines {
         &self,
         params: crate::types::PipelinesListParams,
     ) -> crate::Call<crate::types::PipelinesListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.list",
         );
@@ -242,7 +242,7 @@ impl Pipelines {
         pipeline_id: &str,
         params: crate::types::PipelinesRetrieveParams,
     ) -> crate::Call<crate::types::PipelinesRetrieveResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.retrieve",
         );
@@ -276,7 +276,7 @@ impl Pipelines {
         pipeline_id: &str,
         params: crate::types::PipelinesUpdateParams,
     ) -> crate::Call<crate::types::PipelinesUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.update",
         );
@@ -309,7 +309,7 @@ impl Pipelines {
         &self,
         params: crate::types::PipelinesUpsertParams,
     ) -> crate::Call<crate::types::PipelinesUpsertResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "pipelines.upsert",
         );
@@ -334,7 +334,7 @@ impl Pipelines {
     /// ```
     #[deprecated(note = "The API marks this operation as deprecated.")]
     pub fn force_delete(&self, pipeline_id: &str) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.force_delete",
         );
@@ -367,7 +367,7 @@ impl Pipelines {
         &self,
         pipeline_id: &str,
     ) -> crate::Call<crate::types::PipelinesCopyResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.copy",
         );
@@ -397,7 +397,7 @@ impl Pipelines {
         &self,
         pipeline_id: &str,
     ) -> crate::Call<crate::types::PipelinesGetPlaygroundSessionResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "pipelines.get_playground_session",
         );
@@ -431,7 +431,7 @@ impl Pipelines {
         pipeline_id: &str,
         params: crate::types::PipelinesChatParams,
     ) -> crate::Call<crate::types::PipelinesChatResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.chat",
         );

@@ -35,7 +35,7 @@ impl Sync {
         &self,
         pipeline_id: &str,
     ) -> crate::Call<crate::types::SyncCancelResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.sync.cancel",
         );
@@ -68,7 +68,7 @@ impl Sync {
         &self,
         pipeline_id: &str,
     ) -> crate::Call<crate::types::SyncCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "pipelines.sync.create",
         );

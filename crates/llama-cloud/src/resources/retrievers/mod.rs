@@ -41,7 +41,7 @@ impl Retrievers {
         &self,
         params: crate::types::RetrieversCreateParams,
     ) -> crate::Call<crate::types::RetrieversCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrievers.create",
         );
@@ -71,7 +71,7 @@ impl Retrievers {
         retriever_id: &str,
         params: crate::types::RetrieversDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "retrievers.delete",
         );
@@ -102,7 +102,7 @@ impl Retrievers {
         retriever_id: &str,
         params: crate::types::RetrieversGetParams,
     ) -> crate::Call<crate::types::RetrieversGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "retrievers.get",
         );
@@ -132,7 +132,7 @@ impl Retrievers {
         &self,
         params: crate::types::RetrieversListParams,
     ) -> crate::Call<crate::types::RetrieversListResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "retrievers.list",
         );
@@ -162,7 +162,7 @@ impl Retrievers {
         &self,
         params: crate::types::RetrieversSearchParams,
     ) -> crate::Call<crate::types::RetrieversSearchResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrievers.search",
         );
@@ -193,7 +193,7 @@ impl Retrievers {
         retriever_id: &str,
         params: crate::types::RetrieversUpdateParams,
     ) -> crate::Call<crate::types::RetrieversUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "retrievers.update",
         );
@@ -224,7 +224,7 @@ impl Retrievers {
         &self,
         params: crate::types::RetrieversUpsertParams,
     ) -> crate::Call<crate::types::RetrieversUpsertResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PUT,
             "retrievers.upsert",
         );

@@ -35,7 +35,7 @@ impl Retriever {
         retriever_id: &str,
         params: crate::types::RetrieverSearchParams,
     ) -> crate::Call<crate::types::RetrieverSearchResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "retrievers.retriever.search",
         );

@@ -144,7 +144,7 @@ pub struct SpreadsheetJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
     /// The ID of the input file
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub file_id: Option<String>,
     /// [DEPRECATED] The file that was parsed. Use file_id instead.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]

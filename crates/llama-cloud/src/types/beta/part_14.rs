@@ -274,15 +274,15 @@ impl<'de> ::serde::Deserialize<'de> for FilePermissionInfoValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
@@ -374,15 +374,15 @@ impl<'de> ::serde::Deserialize<'de> for FileResourceInfoValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )

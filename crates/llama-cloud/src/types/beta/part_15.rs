@@ -30,13 +30,13 @@ impl<'de> ::serde::Deserialize<'de> for MetadataScalarValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
@@ -111,11 +111,17 @@ impl<'de> ::serde::Deserialize<'de> for MetadataValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::MetadataScalarValue),
-                |value| crate::union::alternative(value, Self::MetadataListValue),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::MetadataScalarValue,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::MetadataListValue,
+                ),
             ],
             Some(Self::Unknown),
         )

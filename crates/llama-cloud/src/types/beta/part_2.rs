@@ -293,14 +293,14 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobCreateRequestJobConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::BatchParseJobRecordCreate,
                 ),
-                |value| crate::union::alternative(value, Self::ClassifyJob),
+                |value| crate::runtime::union::alternative(value, Self::ClassifyJob),
             ],
             Some(Self::Unknown),
         )

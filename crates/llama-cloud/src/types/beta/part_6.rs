@@ -89,7 +89,7 @@ impl ::serde::Serialize for ChatEvent {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ThinkingDelta(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["thinking_delta"],
@@ -97,7 +97,7 @@ impl ::serde::Serialize for ChatEvent {
                 )
             }
             Self::TextDelta(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["text_delta"],
@@ -105,7 +105,7 @@ impl ::serde::Serialize for ChatEvent {
                 )
             }
             Self::Thinking(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["thinking"],
@@ -113,10 +113,15 @@ impl ::serde::Serialize for ChatEvent {
                 )
             }
             Self::Text(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["text"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
             }
             Self::ToolCall(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["tool_call"],
@@ -124,7 +129,7 @@ impl ::serde::Serialize for ChatEvent {
                 )
             }
             Self::ToolResult(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["tool_result"],
@@ -132,10 +137,15 @@ impl ::serde::Serialize for ChatEvent {
                 )
             }
             Self::Stop(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["stop"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["stop"],
+                    serializer,
+                )
             }
             Self::UserInput(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["user_input"],

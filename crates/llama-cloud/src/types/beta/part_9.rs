@@ -133,14 +133,14 @@ impl<'de> ::serde::Deserialize<'de> for ProcessingResultJobConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::BatchParseJobRecordCreate,
                 ),
-                |value| crate::union::alternative(value, Self::ClassifyJob),
+                |value| crate::runtime::union::alternative(value, Self::ClassifyJob),
             ],
             Some(Self::Unknown),
         )
@@ -786,7 +786,7 @@ pub struct StopEvent {
     /// Is Error
     pub is_error: bool,
     /// Error
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]

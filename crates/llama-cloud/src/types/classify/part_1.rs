@@ -993,7 +993,7 @@ pub struct ClassifyV2Result {
     /// Confidence score between 0.0 and 1.0
     pub confidence: crate::Number,
     /// Matched rule type, or null if no rule matched
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub r#type: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]

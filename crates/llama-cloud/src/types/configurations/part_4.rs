@@ -153,7 +153,7 @@ impl ::serde::Serialize for ConfigurationCreateRequestParameters {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SplitV1(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["split_v1"],
@@ -161,7 +161,7 @@ impl ::serde::Serialize for ConfigurationCreateRequestParameters {
                 )
             }
             Self::ExtractV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["extract_v2"],
@@ -169,7 +169,7 @@ impl ::serde::Serialize for ConfigurationCreateRequestParameters {
                 )
             }
             Self::ClassifyV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["classify_v2"],
@@ -177,7 +177,7 @@ impl ::serde::Serialize for ConfigurationCreateRequestParameters {
                 )
             }
             Self::ParseV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["parse_v2"],
@@ -185,7 +185,7 @@ impl ::serde::Serialize for ConfigurationCreateRequestParameters {
                 )
             }
             Self::SpreadsheetV1(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["spreadsheet_v1"],
@@ -193,7 +193,7 @@ impl ::serde::Serialize for ConfigurationCreateRequestParameters {
                 )
             }
             Self::Unknown2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["unknown"],
@@ -875,15 +875,15 @@ impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersDataSchemaValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )

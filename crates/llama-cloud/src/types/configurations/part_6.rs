@@ -252,7 +252,7 @@ impl ::serde::Serialize for ConfigurationResponseParameters {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SplitV1(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["split_v1"],
@@ -260,7 +260,7 @@ impl ::serde::Serialize for ConfigurationResponseParameters {
                 )
             }
             Self::ExtractV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["extract_v2"],
@@ -268,7 +268,7 @@ impl ::serde::Serialize for ConfigurationResponseParameters {
                 )
             }
             Self::ClassifyV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["classify_v2"],
@@ -276,7 +276,7 @@ impl ::serde::Serialize for ConfigurationResponseParameters {
                 )
             }
             Self::ParseV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["parse_v2"],
@@ -284,7 +284,7 @@ impl ::serde::Serialize for ConfigurationResponseParameters {
                 )
             }
             Self::SpreadsheetV1(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["spreadsheet_v1"],
@@ -292,7 +292,7 @@ impl ::serde::Serialize for ConfigurationResponseParameters {
                 )
             }
             Self::Unknown2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["unknown"],
@@ -845,7 +845,7 @@ impl ::serde::Serialize for ConfigurationUpdateRequestParameters {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SplitV1(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["split_v1"],
@@ -853,7 +853,7 @@ impl ::serde::Serialize for ConfigurationUpdateRequestParameters {
                 )
             }
             Self::ExtractV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["extract_v2"],
@@ -861,7 +861,7 @@ impl ::serde::Serialize for ConfigurationUpdateRequestParameters {
                 )
             }
             Self::ClassifyV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["classify_v2"],
@@ -869,7 +869,7 @@ impl ::serde::Serialize for ConfigurationUpdateRequestParameters {
                 )
             }
             Self::ParseV2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["parse_v2"],
@@ -877,7 +877,7 @@ impl ::serde::Serialize for ConfigurationUpdateRequestParameters {
                 )
             }
             Self::SpreadsheetV1(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["spreadsheet_v1"],
@@ -885,7 +885,7 @@ impl ::serde::Serialize for ConfigurationUpdateRequestParameters {
                 )
             }
             Self::Unknown2(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "product_type",
                     &["unknown"],

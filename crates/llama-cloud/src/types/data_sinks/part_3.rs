@@ -31,23 +31,38 @@ impl<'de> ::serde::Deserialize<'de> for DataSinkUpdateComponent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::CloudPineconeVectorStore),
-                |value| crate::union::alternative(value, Self::CloudPostgresVectorStore),
-                |value| crate::union::alternative(value, Self::CloudQdrantVectorStore),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudPineconeVectorStore,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudPostgresVectorStore,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudQdrantVectorStore,
+                ),
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudAzureAISearchVectorStore,
                 ),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudMongoDBAtlasVectorSearch,
                 ),
-                |value| crate::union::alternative(value, Self::CloudMilvusVectorStore),
-                |value| crate::union::alternative(value, Self::CloudAstraDBVectorStore),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudMilvusVectorStore,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudAstraDBVectorStore,
+                ),
             ],
             Some(Self::Unknown),
         )

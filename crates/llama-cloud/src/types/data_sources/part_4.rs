@@ -39,36 +39,54 @@ impl<'de> ::serde::Deserialize<'de> for DataSourceUpdateComponent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::CloudS3DataSource),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudS3DataSource,
+                ),
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudAzStorageBlobDataSource,
                 ),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudGoogleDriveDataSource,
                 ),
-                |value| crate::union::alternative(value, Self::CloudOneDriveDataSource),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudOneDriveDataSource,
+                ),
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudSharepointDataSource,
                 ),
-                |value| crate::union::alternative(value, Self::CloudSlackDataSource),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudSlackDataSource,
+                ),
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudNotionPageDataSource,
                 ),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudConfluenceDataSource,
                 ),
-                |value| crate::union::alternative(value, Self::CloudJiraDataSource),
-                |value| crate::union::alternative(value, Self::CloudJiraDataSourceV2),
-                |value| crate::union::alternative(value, Self::CloudBoxDataSource),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudJiraDataSource,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudJiraDataSourceV2,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudBoxDataSource,
+                ),
             ],
             Some(Self::Unknown),
         )
@@ -242,15 +260,15 @@ impl<'de> ::serde::Deserialize<'de> for DataSourceUpdateCustomMetadataValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )

@@ -580,11 +580,11 @@ impl<'de> ::serde::Deserialize<'de> for ExtractAgentCreateDataSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::String),
             ],
             Some(Self::Unknown),
         )
@@ -651,15 +651,15 @@ impl<'de> ::serde::Deserialize<'de> for ExtractAgentCreateDataSchemaObjectValue 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
@@ -752,15 +752,15 @@ impl<'de> ::serde::Deserialize<'de> for ExtractAgentDataSchemaValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
@@ -850,11 +850,11 @@ impl<'de> ::serde::Deserialize<'de> for ExtractAgentUpdateDataSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::String),
             ],
             Some(Self::Unknown),
         )
@@ -921,15 +921,15 @@ impl<'de> ::serde::Deserialize<'de> for ExtractAgentUpdateDataSchemaObjectValue 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )

@@ -500,11 +500,11 @@ impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateBatchDataSchemaOverride 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::String),
             ],
             Some(Self::Unknown),
         )
@@ -572,15 +572,15 @@ for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
@@ -671,11 +671,11 @@ impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateDataSchemaOverride {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::String),
             ],
             Some(Self::Unknown),
         )
@@ -742,15 +742,15 @@ impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateDataSchemaOverrideObject
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
@@ -1242,7 +1242,7 @@ pub struct ExtractResultset {
     /// The id of the extraction agent
     pub extraction_agent_id: String,
     /// The data extracted from the file
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub data: Option<crate::types::ExtractResultsetData>,
     /// The metadata extracted from the file
     pub extraction_metadata: ::std::collections::BTreeMap<
@@ -1339,11 +1339,11 @@ impl<'de> ::serde::Deserialize<'de> for ExtractResultsetData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
             ],
             Some(Self::Unknown),
         )
@@ -1431,15 +1431,15 @@ impl<'de> ::serde::Deserialize<'de> for ExtractResultsetDataArrayItemValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )

@@ -542,25 +542,60 @@ impl ::serde::Serialize for FooterItemItemsItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["text"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
             }
             Self::Heading(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["heading"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["heading"],
+                    serializer,
+                )
             }
             Self::List(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["list"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["list"],
+                    serializer,
+                )
             }
             Self::Code(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["code"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["code"],
+                    serializer,
+                )
             }
             Self::Table(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["table"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["table"],
+                    serializer,
+                )
             }
             Self::Image(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["image"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["image"],
+                    serializer,
+                )
             }
             Self::Link(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["link"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["link"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -1078,11 +1113,11 @@ impl<'de> ::serde::Deserialize<'de> for FormFieldValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
@@ -1170,13 +1205,28 @@ impl ::serde::Serialize for FormFieldValueItemsItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Section(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["section"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["section"],
+                    serializer,
+                )
             }
             Self::Field(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["field"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["field"],
+                    serializer,
+                )
             }
             Self::Table(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["table"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["table"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -1346,13 +1396,28 @@ impl ::serde::Serialize for FormJsonItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Section(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["section"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["section"],
+                    serializer,
+                )
             }
             Self::Field(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["field"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["field"],
+                    serializer,
+                )
             }
             Self::Table(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["table"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["table"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }

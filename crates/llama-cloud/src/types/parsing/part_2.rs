@@ -47,10 +47,20 @@ impl ::serde::Serialize for FormListItemItemsItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["text"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
             }
             Self::List(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["list"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["list"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -282,13 +292,28 @@ impl ::serde::Serialize for FormSectionItemsItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Section(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["section"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["section"],
+                    serializer,
+                )
             }
             Self::Field(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["field"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["field"],
+                    serializer,
+                )
             }
             Self::Table(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["table"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["table"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -608,13 +633,28 @@ impl ::serde::Serialize for FormTableCellItemsItemsItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Section(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["section"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["section"],
+                    serializer,
+                )
             }
             Self::Field(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["field"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["field"],
+                    serializer,
+                )
             }
             Self::Table(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["table"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["table"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -749,11 +789,14 @@ impl<'de> ::serde::Deserialize<'de> for FormTableRowsItemItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::FormTableCellItems),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::FormTableCellItems,
+                ),
             ],
             Some(Self::Unknown),
         )
@@ -938,11 +981,11 @@ impl<'de> ::serde::Deserialize<'de> for FormsResultPagesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::FormsResultPage),
-                |value| crate::union::alternative(value, Self::FailedFormsPage),
+                |value| crate::runtime::union::alternative(value, Self::FormsResultPage),
+                |value| crate::runtime::union::alternative(value, Self::FailedFormsPage),
             ],
             Some(Self::Unknown),
         )
@@ -1171,25 +1214,60 @@ impl ::serde::Serialize for HeaderItemItemsItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["text"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
             }
             Self::Heading(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["heading"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["heading"],
+                    serializer,
+                )
             }
             Self::List(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["list"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["list"],
+                    serializer,
+                )
             }
             Self::Code(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["code"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["code"],
+                    serializer,
+                )
             }
             Self::Table(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["table"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["table"],
+                    serializer,
+                )
             }
             Self::Image(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["image"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["image"],
+                    serializer,
+                )
             }
             Self::Link(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["link"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["link"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }

@@ -620,10 +620,20 @@ impl ::serde::Serialize for ListItemItemsItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["text"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
             }
             Self::List(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["list"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["list"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -1642,11 +1652,17 @@ impl<'de> ::serde::Deserialize<'de> for MarkdownResultPagesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::MarkdownResultPage),
-                |value| crate::union::alternative(value, Self::FailedMarkdownPage),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::MarkdownResultPage,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::FailedMarkdownPage,
+                ),
             ],
             Some(Self::Unknown),
         )

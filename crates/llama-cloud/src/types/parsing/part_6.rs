@@ -688,31 +688,76 @@ impl ::serde::Serialize for StructuredResultPageItemsItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["text"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
             }
             Self::Heading(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["heading"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["heading"],
+                    serializer,
+                )
             }
             Self::List(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["list"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["list"],
+                    serializer,
+                )
             }
             Self::Code(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["code"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["code"],
+                    serializer,
+                )
             }
             Self::Table(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["table"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["table"],
+                    serializer,
+                )
             }
             Self::Image(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["image"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["image"],
+                    serializer,
+                )
             }
             Self::Link(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["link"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["link"],
+                    serializer,
+                )
             }
             Self::Header(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["header"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["header"],
+                    serializer,
+                )
             }
             Self::Footer(payload) => {
-                crate::union::serialize_tagged(payload, "type", &["footer"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["footer"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -961,11 +1006,17 @@ impl<'de> ::serde::Deserialize<'de> for StructuredResultPagesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::StructuredResultPage),
-                |value| crate::union::alternative(value, Self::FailedStructuredPage),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::StructuredResultPage,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::FailedStructuredPage,
+                ),
             ],
             Some(Self::Unknown),
         )
@@ -1218,12 +1269,12 @@ impl<'de> ::serde::Deserialize<'de> for TableItemRowsItemItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
             ],
             Some(Self::Unknown),
         )

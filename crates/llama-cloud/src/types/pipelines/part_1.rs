@@ -17,7 +17,7 @@ pub struct AdvancedModeTransformConfig {
     /// Configuration for the segmentation.
     #[serde(
         default,
-        deserialize_with = "crate::nullable::present",
+        deserialize_with = "crate::runtime::nullable::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub segmentation_config: Option<
@@ -26,7 +26,7 @@ pub struct AdvancedModeTransformConfig {
     /// Configuration for the chunking.
     #[serde(
         default,
-        deserialize_with = "crate::nullable::present",
+        deserialize_with = "crate::runtime::nullable::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub chunking_config: Option<crate::types::AdvancedModeTransformConfigChunkingConfig>,
@@ -129,10 +129,15 @@ impl ::serde::Serialize for AdvancedModeTransformConfigChunkingConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::None(payload) => {
-                crate::union::serialize_tagged(payload, "mode", &["none"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["none"],
+                    serializer,
+                )
             }
             Self::Character(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "mode",
                     &["character"],
@@ -140,10 +145,15 @@ impl ::serde::Serialize for AdvancedModeTransformConfigChunkingConfig {
                 )
             }
             Self::Token(payload) => {
-                crate::union::serialize_tagged(payload, "mode", &["token"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["token"],
+                    serializer,
+                )
             }
             Self::Sentence(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "mode",
                     &["sentence"],
@@ -151,7 +161,7 @@ impl ::serde::Serialize for AdvancedModeTransformConfigChunkingConfig {
                 )
             }
             Self::Semantic(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "mode",
                     &["semantic"],
@@ -325,13 +335,28 @@ impl ::serde::Serialize for AdvancedModeTransformConfigSegmentationConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::None(payload) => {
-                crate::union::serialize_tagged(payload, "mode", &["none"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["none"],
+                    serializer,
+                )
             }
             Self::Page(payload) => {
-                crate::union::serialize_tagged(payload, "mode", &["page"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["page"],
+                    serializer,
+                )
             }
             Self::Element(payload) => {
-                crate::union::serialize_tagged(payload, "mode", &["element"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["element"],
+                    serializer,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }

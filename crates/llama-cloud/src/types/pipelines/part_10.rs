@@ -538,7 +538,7 @@ pub struct CohereEmbedding {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// The Cohere API key.
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub api_key: Option<String>,
     /// Truncation type - START/ END/ NONE
     ///
@@ -866,7 +866,7 @@ impl ::serde::Serialize for EmbeddingModelConfigEmbeddingConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AzureEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["AZURE_EMBEDDING"],
@@ -874,7 +874,7 @@ impl ::serde::Serialize for EmbeddingModelConfigEmbeddingConfig {
                 )
             }
             Self::CohereEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["COHERE_EMBEDDING"],
@@ -882,7 +882,7 @@ impl ::serde::Serialize for EmbeddingModelConfigEmbeddingConfig {
                 )
             }
             Self::GeminiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["GEMINI_EMBEDDING"],
@@ -890,7 +890,7 @@ impl ::serde::Serialize for EmbeddingModelConfigEmbeddingConfig {
                 )
             }
             Self::HuggingfaceApiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["HUGGINGFACE_API_EMBEDDING"],
@@ -898,7 +898,7 @@ impl ::serde::Serialize for EmbeddingModelConfigEmbeddingConfig {
                 )
             }
             Self::OpenaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["OPENAI_EMBEDDING"],
@@ -906,7 +906,7 @@ impl ::serde::Serialize for EmbeddingModelConfigEmbeddingConfig {
                 )
             }
             Self::VertexaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["VERTEXAI_EMBEDDING"],
@@ -914,7 +914,7 @@ impl ::serde::Serialize for EmbeddingModelConfigEmbeddingConfig {
                 )
             }
             Self::BedrockEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["BEDROCK_EMBEDDING"],
@@ -1504,11 +1504,11 @@ impl<'de> ::serde::Deserialize<'de> for HuggingFaceInferenceAPIEmbeddingToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )

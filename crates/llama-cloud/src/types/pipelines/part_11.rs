@@ -530,16 +530,16 @@ pub struct VertexTextEmbedding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The client email for the VertexAI credentials.
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub client_email: Option<String>,
     /// The token URI for the VertexAI credentials.
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub token_uri: Option<String>,
     /// The private key ID for the VertexAI credentials.
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub private_key_id: Option<String>,
     /// The private key for the VertexAI credentials.
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub private_key: Option<String>,
     /// Class Name
     ///

@@ -248,7 +248,7 @@ pub struct MetadataFilter {
     /// Key
     pub key: String,
     /// Value
-    #[serde(deserialize_with = "crate::nullable::required_nullable")]
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub value: Option<crate::types::MetadataFilterValue>,
     /// The `operator` property.
     ///
@@ -326,15 +326,15 @@ impl<'de> ::serde::Deserialize<'de> for MetadataFilterValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::Array2),
-                |value| crate::union::alternative(value, Self::Array3),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::Array2),
+                |value| crate::runtime::union::alternative(value, Self::Array3),
             ],
             Some(Self::Unknown),
         )
@@ -484,11 +484,11 @@ impl<'de> ::serde::Deserialize<'de> for MetadataFiltersFiltersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::MetadataFilter),
-                |value| crate::union::alternative(value, Self::MetadataFilters),
+                |value| crate::runtime::union::alternative(value, Self::MetadataFilter),
+                |value| crate::runtime::union::alternative(value, Self::MetadataFilters),
             ],
             Some(Self::Unknown),
         )
@@ -1178,15 +1178,15 @@ for PresetRetrievalParamsSearchFiltersInferenceSchemaValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )

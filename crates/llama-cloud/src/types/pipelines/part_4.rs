@@ -1053,7 +1053,7 @@ pub struct Pipeline {
     /// Configuration for the transformation.
     #[serde(
         default,
-        deserialize_with = "crate::nullable::present",
+        deserialize_with = "crate::runtime::nullable::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub transform_config: Option<crate::types::PipelineTransformConfig>,
@@ -1485,7 +1485,7 @@ impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AzureEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["AZURE_EMBEDDING"],
@@ -1493,7 +1493,7 @@ impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
                 )
             }
             Self::CohereEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["COHERE_EMBEDDING"],
@@ -1501,7 +1501,7 @@ impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
                 )
             }
             Self::GeminiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["GEMINI_EMBEDDING"],
@@ -1509,7 +1509,7 @@ impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
                 )
             }
             Self::HuggingfaceApiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["HUGGINGFACE_API_EMBEDDING"],
@@ -1517,7 +1517,7 @@ impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
                 )
             }
             Self::OpenaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["OPENAI_EMBEDDING"],
@@ -1525,7 +1525,7 @@ impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
                 )
             }
             Self::VertexaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["VERTEXAI_EMBEDDING"],
@@ -1533,7 +1533,7 @@ impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
                 )
             }
             Self::BedrockEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["BEDROCK_EMBEDDING"],
@@ -1675,10 +1675,15 @@ impl ::serde::Serialize for PipelineCreateTransformConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto(payload) => {
-                crate::union::serialize_tagged(payload, "mode", &["auto"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["auto"],
+                    serializer,
+                )
             }
             Self::Advanced(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "mode",
                     &["advanced"],

@@ -292,36 +292,54 @@ impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceComponent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::CloudS3DataSource),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudS3DataSource,
+                ),
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudAzStorageBlobDataSource,
                 ),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudGoogleDriveDataSource,
                 ),
-                |value| crate::union::alternative(value, Self::CloudOneDriveDataSource),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudOneDriveDataSource,
+                ),
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudSharepointDataSource,
                 ),
-                |value| crate::union::alternative(value, Self::CloudSlackDataSource),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudSlackDataSource,
+                ),
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudNotionPageDataSource,
                 ),
-                |value| crate::union::alternative(
+                |value| crate::runtime::union::alternative(
                     value,
                     Self::CloudConfluenceDataSource,
                 ),
-                |value| crate::union::alternative(value, Self::CloudJiraDataSource),
-                |value| crate::union::alternative(value, Self::CloudJiraDataSourceV2),
-                |value| crate::union::alternative(value, Self::CloudBoxDataSource),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudJiraDataSource,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudJiraDataSourceV2,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::CloudBoxDataSource,
+                ),
             ],
             Some(Self::Unknown),
         )
@@ -1073,15 +1091,15 @@ impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceCustomMetadataValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::Object),
-                |value| crate::union::alternative(value, Self::Array),
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
@@ -1334,7 +1352,7 @@ impl ::serde::Serialize for PipelineEmbeddingConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ManagedOpenaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["MANAGED_OPENAI_EMBEDDING"],
@@ -1342,7 +1360,7 @@ impl ::serde::Serialize for PipelineEmbeddingConfig {
                 )
             }
             Self::AzureEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["AZURE_EMBEDDING"],
@@ -1350,7 +1368,7 @@ impl ::serde::Serialize for PipelineEmbeddingConfig {
                 )
             }
             Self::CohereEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["COHERE_EMBEDDING"],
@@ -1358,7 +1376,7 @@ impl ::serde::Serialize for PipelineEmbeddingConfig {
                 )
             }
             Self::GeminiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["GEMINI_EMBEDDING"],
@@ -1366,7 +1384,7 @@ impl ::serde::Serialize for PipelineEmbeddingConfig {
                 )
             }
             Self::HuggingfaceApiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["HUGGINGFACE_API_EMBEDDING"],
@@ -1374,7 +1392,7 @@ impl ::serde::Serialize for PipelineEmbeddingConfig {
                 )
             }
             Self::OpenaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["OPENAI_EMBEDDING"],
@@ -1382,7 +1400,7 @@ impl ::serde::Serialize for PipelineEmbeddingConfig {
                 )
             }
             Self::VertexaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["VERTEXAI_EMBEDDING"],
@@ -1390,7 +1408,7 @@ impl ::serde::Serialize for PipelineEmbeddingConfig {
                 )
             }
             Self::BedrockEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["BEDROCK_EMBEDDING"],

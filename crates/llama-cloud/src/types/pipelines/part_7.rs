@@ -165,7 +165,7 @@ impl ::serde::Serialize for PipelineUpdateEmbeddingConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AzureEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["AZURE_EMBEDDING"],
@@ -173,7 +173,7 @@ impl ::serde::Serialize for PipelineUpdateEmbeddingConfig {
                 )
             }
             Self::CohereEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["COHERE_EMBEDDING"],
@@ -181,7 +181,7 @@ impl ::serde::Serialize for PipelineUpdateEmbeddingConfig {
                 )
             }
             Self::GeminiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["GEMINI_EMBEDDING"],
@@ -189,7 +189,7 @@ impl ::serde::Serialize for PipelineUpdateEmbeddingConfig {
                 )
             }
             Self::HuggingfaceApiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["HUGGINGFACE_API_EMBEDDING"],
@@ -197,7 +197,7 @@ impl ::serde::Serialize for PipelineUpdateEmbeddingConfig {
                 )
             }
             Self::OpenaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["OPENAI_EMBEDDING"],
@@ -205,7 +205,7 @@ impl ::serde::Serialize for PipelineUpdateEmbeddingConfig {
                 )
             }
             Self::VertexaiEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["VERTEXAI_EMBEDDING"],
@@ -213,7 +213,7 @@ impl ::serde::Serialize for PipelineUpdateEmbeddingConfig {
                 )
             }
             Self::BedrockEmbedding(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "type",
                     &["BEDROCK_EMBEDDING"],
@@ -355,10 +355,15 @@ impl ::serde::Serialize for PipelineUpdateTransformConfig {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto(payload) => {
-                crate::union::serialize_tagged(payload, "mode", &["auto"], serializer)
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["auto"],
+                    serializer,
+                )
             }
             Self::Advanced(payload) => {
-                crate::union::serialize_tagged(
+                crate::runtime::union::serialize_tagged(
                     payload,
                     "mode",
                     &["advanced"],

@@ -244,11 +244,11 @@ impl<'de> ::serde::Deserialize<'de> for TextNodeRelationshipsValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::RelatedNodeInfo),
-                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::RelatedNodeInfo),
+                |value| crate::runtime::union::alternative(value, Self::Array),
             ],
             Some(Self::Unknown),
         )

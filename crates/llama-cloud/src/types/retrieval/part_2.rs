@@ -306,11 +306,11 @@ impl<'de> ::serde::Deserialize<'de> for StringFilterValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Array),
             ],
             Some(Self::Unknown),
         )
@@ -518,14 +518,14 @@ impl<'de> ::serde::Deserialize<'de> for ValueFilterValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Bool),
-                |value| crate::union::alternative(value, Self::Number),
-                |value| crate::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Array),
             ],
             Some(Self::Unknown),
         )
@@ -607,13 +607,13 @@ impl<'de> ::serde::Deserialize<'de> for ValueFilterValueArrayItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::union::deserialize_untagged(
+        crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::union::alternative(value, Self::String),
-                |value| crate::union::alternative(value, Self::Integer),
-                |value| crate::union::alternative(value, Self::Bool),
-                |value| crate::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Number),
             ],
             Some(Self::Unknown),
         )

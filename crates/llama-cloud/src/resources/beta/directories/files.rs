@@ -35,7 +35,7 @@ impl Files {
         directory_id: &str,
         params: crate::types::FilesAddParams,
     ) -> crate::Call<crate::types::FilesAddResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.directories.files.add",
         );
@@ -68,7 +68,7 @@ impl Files {
         directory_file_id: &str,
         params: crate::types::BetaDirectoriesFilesDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "beta.directories.files.delete",
         );
@@ -102,7 +102,7 @@ impl Files {
         directory_file_id: &str,
         params: crate::types::FilesGetParams,
     ) -> crate::Call<crate::types::FilesGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.directories.files.get",
         );
@@ -140,7 +140,7 @@ impl Files {
         directory_id: &str,
         params: crate::types::BetaDirectoriesFilesListParams,
     ) -> crate::Call<crate::Page<crate::types::DirectoryFileResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.directories.files.list",
         );
@@ -160,11 +160,11 @@ impl Files {
         request.query("updated_at_on_or_after", &params.updated_at_on_or_after);
         request.query("updated_at_on_or_before", &params.updated_at_on_or_before);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -194,7 +194,7 @@ impl Files {
         directory_file_id: &str,
         params: crate::types::BetaDirectoriesFilesUpdateParams,
     ) -> crate::Call<crate::types::BetaDirectoriesFilesUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PATCH,
             "beta.directories.files.update",
         );
@@ -228,7 +228,7 @@ impl Files {
         directory_id: &str,
         params: crate::types::FilesUploadParams,
     ) -> crate::Call<crate::types::FilesUploadResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.directories.files.upload",
         );
@@ -237,7 +237,7 @@ impl Files {
         request.path("/files/upload");
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
-        let mut form = crate::request::Multipart::default();
+        let mut form = crate::runtime::request::Multipart::default();
         form.file("upload_file", &params.upload_file);
         form.text("unique_id", &params.unique_id);
         form.text("display_name", &params.display_name);
@@ -266,7 +266,7 @@ impl Files {
         directory_id: &str,
         params: crate::types::FilesBulkDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.directories.files.bulk_delete",
         );

@@ -41,7 +41,7 @@ impl Directories {
         &self,
         params: crate::types::DirectoriesCreateParams,
     ) -> crate::Call<crate::types::DirectoriesCreateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::POST,
             "beta.directories.create",
         );
@@ -71,7 +71,7 @@ impl Directories {
         directory_id: &str,
         params: crate::types::DirectoriesDeleteParams,
     ) -> crate::Call<()> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::DELETE,
             "beta.directories.delete",
         );
@@ -102,7 +102,7 @@ impl Directories {
         directory_id: &str,
         params: crate::types::DirectoriesGetParams,
     ) -> crate::Call<crate::types::DirectoriesGetResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.directories.get",
         );
@@ -134,7 +134,7 @@ impl Directories {
         &self,
         params: crate::types::DirectoriesListParams,
     ) -> crate::Call<crate::Page<crate::types::DirectoryResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.directories.list",
         );
@@ -148,11 +148,11 @@ impl Directories {
         request.query("page_size", &params.page_size);
         request.query("page_token", &params.page_token);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
@@ -181,7 +181,7 @@ impl Directories {
         directory_id: &str,
         params: crate::types::DirectoriesUpdateParams,
     ) -> crate::Call<crate::types::DirectoriesUpdateResponse> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::PATCH,
             "beta.directories.update",
         );

@@ -39,7 +39,7 @@ impl Files {
         pipeline_id: &str,
         params: crate::types::BetaPipelinesFilesListParams,
     ) -> crate::Call<crate::Page<crate::types::PipelineFileResponse>> {
-        let mut request = crate::request::RequestSpec::new(
+        let mut request = crate::runtime::request::RequestSpec::new(
             ::reqwest::Method::GET,
             "beta.pipelines.files.list",
         );
@@ -54,11 +54,11 @@ impl Files {
         request.query("project_id", &params.project_id);
         request.query("organization_id", &params.organization_id);
         request
-            .paginate(crate::page::PageStyle {
+            .paginate(crate::runtime::page::PageStyle {
                 items: Some("items"),
-                next: crate::page::PageNext::Cursor {
+                next: crate::runtime::page::PageNext::Cursor {
                     field: "next_page_token",
-                    param: crate::page::Slot {
+                    param: crate::runtime::page::Slot {
                         name: "page_token",
                         in_body: false,
                     },
