@@ -2,6 +2,7 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(dead_code, reason = "with no resource's feature on, no blocking handle calls these helpers")]
 //! A synchronous client of the same shape as the async one (cargo feature `blocking`).
 //!
 //! Input: the same configuration as [`crate::Client`].

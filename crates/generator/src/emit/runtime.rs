@@ -18,6 +18,10 @@ use crate::ir::{Api, AuthKind};
 /// parameters, no uploads, no pagination ...), so its copies allow unused helpers.
 const RUNTIME_ALLOW: &str = "#![allow(dead_code, reason = \"the runtime serves every spec; this SDK may not use each of its helpers\")]";
 
+/// With no resource's feature on, no generated handle calls the blocking client's
+/// helpers.
+const BLOCKING_ALLOW: &str = "#![allow(dead_code, reason = \"with no resource's feature on, no blocking handle calls these helpers\")]";
+
 /// Builds [`RUNTIME_FILES`] from the runtime crate's module list.
 macro_rules! runtime_files {
     ($($name:ident),* $(,)?) => {
@@ -87,7 +91,7 @@ pub(crate) fn files(api: &Api) -> Vec<(String, String)> {
     ));
     files.push((
         "src/blocking.rs".to_owned(),
-        format!("{header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{BLOCKING}"),
+        format!("{header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{BLOCKING_ALLOW}\n{BLOCKING}"),
     ));
     files
 }
