@@ -64,6 +64,16 @@ pub const VERSIONS: &[(&str, &str)] = &[
     ("wiremock", "0.6"),
 ];
 
+/// The version [`VERSIONS`] requires of this crate; `None` for a crate it does
+/// not name.
+#[must_use]
+pub fn version_of(name: &str) -> Option<&'static str> {
+    VERSIONS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, version)| *version)
+}
+
 /// One dependency of a generated crate: what its manifest line says besides the
 /// version, which comes from [`VERSIONS`].
 #[derive(Debug, Clone, Copy)]
@@ -116,10 +126,7 @@ impl Dependency {
     /// Its version requirement, from [`VERSIONS`].
     #[must_use]
     pub fn version(&self) -> Option<&'static str> {
-        VERSIONS
-            .iter()
-            .find(|(name, _)| *name == self.name)
-            .map(|(_, version)| *version)
+        version_of(self.name)
     }
 
     /// Its manifest value: `"1"`, or an inline table.
@@ -238,7 +245,7 @@ pub(super) fn dev_dependency_lines(
             .map(|(_, features)| features.as_slice())
             .unwrap_or_default()
     };
-    let line = |version: &str, fixed: &[&str], added: &[String]| {
+    let line = |name: &str, fixed: &[&str], added: &[String]| {
         let mut features: Vec<String> = fixed.iter().map(|f| toml_string(f)).collect();
         for feature in added {
             let feature = toml_string(feature);
@@ -246,7 +253,7 @@ pub(super) fn dev_dependency_lines(
                 features.push(feature);
             }
         }
-        let version = toml_string(version);
+        let version = toml_string(version_of(name).unwrap_or("*"));
         if features.is_empty() {
             version
         } else {
@@ -259,8 +266,11 @@ pub(super) fn dev_dependency_lines(
     let mut lines: Vec<(String, String)> = fixed
         .iter()
         .map(|dependency| {
-            let version = dependency.version().unwrap_or("*");
-            let value = line(version, dependency.features, features_of(dependency.name));
+            let value = line(
+                dependency.name,
+                dependency.features,
+                features_of(dependency.name),
+            );
             (dependency.name.to_owned(), value)
         })
         .collect();
@@ -268,11 +278,7 @@ pub(super) fn dev_dependency_lines(
         if fixed.iter().any(|dependency| dependency.name == name) {
             continue;
         }
-        let version = VERSIONS
-            .iter()
-            .find(|(known, _)| known == name)
-            .map_or("*", |(_, version)| *version);
-        lines.push((name.clone(), line(version, &[], features)));
+        lines.push((name.clone(), line(name, &[], features)));
     }
     lines
 }

@@ -37,7 +37,7 @@ use format::{module_file, rust_file, rust_file_in_pieces};
 use manifest::render_manifest;
 pub use manifest::{
     Dependency, SDK_DEPENDENCIES, SDK_DEV_DEPENDENCIES, SDK_FEATURES, SDK_OPTIONAL_DEPENDENCIES,
-    VERSIONS, toml_string,
+    VERSIONS, toml_string, version_of,
 };
 use readme::{render_lib, render_readme};
 pub(crate) use runtime::auth_scheme_tokens;

@@ -64,16 +64,16 @@ pub fn without_tests<'s>(name: &str, source: &'s str) -> &'s str {
 /// The runtime's files in an SDK: (path, contents).
 pub(crate) fn files(api: &Api) -> Vec<(String, String)> {
     let header = header(api, "//");
+    // The copies are not for rustfmt: they are formatted where they are written.
+    let copy = |opening: &str, body: &str| {
+        format!("{header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{opening}\n{body}")
+    };
     let mut files: Vec<(String, String)> = RUNTIME_FILES
         .iter()
         .map(|(name, source)| {
-            // The copy is not for rustfmt: `crates/runtime/` is where it is formatted.
             (
                 format!("src/runtime/{name}.rs"),
-                format!(
-                    "{header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{RUNTIME_ALLOW}\n{}",
-                    without_tests(name, source)
-                ),
+                copy(RUNTIME_ALLOW, without_tests(name, source)),
             )
         })
         .collect();
@@ -85,14 +85,12 @@ pub(crate) fn files(api: &Api) -> Vec<(String, String)> {
     }
     files.push((
         "src/runtime/mod.rs".to_owned(),
-        format!(
-            "{header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n//! The HTTP runtime, the same in every generated SDK: a copy of the `sdk-runtime` crate's modules, whose tests live there. The SDK's settings reach it as a value (`crate::settings::SETTINGS`).\n\n{modules}"
+        copy(
+            "//! The HTTP runtime, the same in every generated SDK: a copy of the `sdk-runtime` crate's modules, whose tests live there. The SDK's settings reach it as a value (`crate::settings::SETTINGS`).\n",
+            &modules,
         ),
     ));
-    files.push((
-        "src/blocking.rs".to_owned(),
-        format!("{header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{BLOCKING_ALLOW}\n{BLOCKING}"),
-    ));
+    files.push(("src/blocking.rs".to_owned(), copy(BLOCKING_ALLOW, BLOCKING)));
     files
 }
 

@@ -13,6 +13,13 @@ use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::ir::{Auth, AuthKind, Meta, Resource};
 use crate::load::LoadedSpec;
 
+/// A config table of test dependencies as the model lists them, in config order.
+fn pairs(map: &indexmap::IndexMap<String, Vec<String>>) -> Vec<(String, Vec<String>)> {
+    map.iter()
+        .map(|(name, features)| (name.clone(), features.clone()))
+        .collect()
+}
+
 pub(super) fn lower_meta(
     spec: &LoadedSpec,
     config: &Config,
@@ -118,18 +125,8 @@ pub(super) fn lower_meta(
         auth,
         quickstart: config.readme.quickstart.clone(),
         handwritten_modules: config.package.handwritten.clone(),
-        test_dependencies: config
-            .package
-            .test_dependencies
-            .iter()
-            .map(|(name, features)| (name.clone(), features.clone()))
-            .collect(),
-        cli_test_dependencies: config
-            .cli
-            .test_dependencies
-            .iter()
-            .map(|(name, features)| (name.clone(), features.clone()))
-            .collect(),
+        test_dependencies: pairs(&config.package.test_dependencies),
+        cli_test_dependencies: pairs(&config.cli.test_dependencies),
         cli_package: config
             .cli
             .package
