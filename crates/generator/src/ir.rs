@@ -28,6 +28,43 @@ pub struct Api {
     pub type_modules: Vec<TypeModule>,
     /// The command-line tool: its commands and their flags.
     pub cli: Cli,
+    /// The round-trip tests: which types are checked with which samples, and where.
+    pub round_trip: RoundTrip,
+}
+
+/// The round-trip tests (`tests/roundtrip/` in the SDK), as `lower/roundtrip.rs`
+/// lays them out: every model type decodes each of its JSON samples and
+/// re-serializes it unchanged. `emit/roundtrip.rs` renders it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoundTrip {
+    /// The files `part_1.rs`, `part_2.rs`, … in order; at least one.
+    pub parts: Vec<RoundTripPart>,
+}
+
+/// One file of the round-trip tests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoundTripPart {
+    /// Its test functions, in order; at least one.
+    pub tests: Vec<RoundTripTest>,
+}
+
+/// One test function of the round-trip tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundTripTest {
+    /// The function's name.
+    pub name: String,
+    /// The types it checks; none in a file with nothing to check, whose one test
+    /// keeps the shared helper used.
+    pub checks: Vec<RoundTripCheck>,
+}
+
+/// One model type's round-trip check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundTripCheck {
+    /// The type's name in [`Api::types`].
+    pub type_name: String,
+    /// JSON texts the type must decode and re-serialize to the same JSON value.
+    pub samples: Vec<String>,
 }
 
 /// The command-line tool, as `lower/cli.rs` decides it: every SDK method (and job

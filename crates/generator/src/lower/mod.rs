@@ -14,7 +14,8 @@
 //! `placement` (the resource tree and its unique names), `operation` (one operation
 //! and its parameters), `body` and `response`; then [`features`] and
 //! [`type_modules`] decide what each cargo feature compiles and where each type goes,
-//! and [`cli`] decides the command-line tool's commands and flags.
+//! [`cli`] decides the command-line tool's commands and flags, and [`roundtrip`] the
+//! round-trip tests' samples and layout.
 
 pub mod cli;
 pub mod example_check;
@@ -24,6 +25,7 @@ pub mod grouping;
 pub mod jobs;
 pub mod names;
 pub mod pagination;
+pub mod roundtrip;
 pub mod type_modules;
 pub mod types;
 
@@ -251,6 +253,7 @@ pub fn lower(
     let features = features::assign(&root, &types, &error_bodies);
     let type_modules = type_modules::assign(&root, &types, &features);
     let cli = cli::lower_cli(&root, &types, &meta.cli_binary);
+    let round_trip = roundtrip::lower_round_trip(&types);
     Ok((
         Api {
             meta,
@@ -260,6 +263,7 @@ pub fn lower(
             features,
             type_modules,
             cli,
+            round_trip,
         },
         diagnostics,
     ))
