@@ -1,7 +1,7 @@
 //! Stage 1, load: spec bytes → a normalized, typed OpenAPI document.
 //!
 //! Input: the bytes of an OpenAPI 3.0 or 3.1 document, JSON or YAML.
-//! Output: [`LoadedSpec`], holding the `openapiv3` document (with 3.1 forms rewritten
+//! Output: [`LoadedSpec`], holding the `openapi-compact` document (with 3.1 forms rewritten
 //! by [`normalize`]), the source text for locating problems, and the spec's sha256.
 //! Every problem found is returned at once as [`Diagnostics`], each with its JSON
 //! pointer and, where it can be found, its line and column.
@@ -13,15 +13,18 @@ pub mod yaml;
 
 use std::fmt::Write as _;
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapi_compact::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// A parsed, normalized document and what later stages need to know about its source.
+///
+/// It borrows the source text from the caller's bytes rather than copying it: a big
+/// spec is then in memory once, not twice.
 #[derive(Debug, Clone)]
-pub struct LoadedSpec {
+pub struct LoadedSpec<'a> {
     /// The typed document.
     pub document: OpenAPI,
     /// The declared OpenAPI version (`3.1.0`).
@@ -29,10 +32,10 @@ pub struct LoadedSpec {
     /// Lowercase hex sha256 of the input bytes.
     pub sha256: String,
     /// The source text, kept to turn JSON pointers into lines and columns.
-    pub source: String,
+    pub source: &'a str,
 }
 
-impl LoadedSpec {
+impl LoadedSpec<'_> {
     /// Fills in the line and column of each diagnostic from the source text.
     #[must_use]
     ///
@@ -40,7 +43,7 @@ impl LoadedSpec {
     /// [`LOCATED_WARNINGS`] warnings; the rest keep their JSON pointer alone.
     pub fn locate(&self, mut diagnostics: Diagnostics) -> Diagnostics {
         let mut warnings = 0;
-        let mut locator = locate::Locator::new(&self.source);
+        let mut locator = locate::Locator::new(self.source);
         for diagnostic in &mut diagnostics.0 {
             if diagnostic.severity == crate::diagnostics::Severity::Warning {
                 warnings += 1;
@@ -66,22 +69,25 @@ pub struct LoadTimings {
     pub parse: std::time::Duration,
     /// Rewriting 3.1 forms and checking structure.
     pub normalize: std::time::Duration,
-    /// Deserializing into `openapiv3` types.
+    /// Deserializing into `openapi-compact` types.
     pub deserialize: std::time::Duration,
 }
 
 /// Parses, checks and normalizes a document.
-pub fn load(bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
+pub fn load(bytes: &[u8]) -> Result<LoadedSpec<'_>, Diagnostics> {
     load_timed(bytes, &mut LoadTimings::default())
 }
 
 /// [`load`], recording how long each part took.
-pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec, Diagnostics> {
+pub fn load_timed<'a>(
+    bytes: &'a [u8],
+    timings: &mut LoadTimings,
+) -> Result<LoadedSpec<'a>, Diagnostics> {
     let started = std::time::Instant::now();
     let sha256 = sha256_hex(bytes);
     // Never altered: bytes that are not UTF-8 are refused, not replaced.
     let source = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
+        Ok(text) => text,
         Err(error) => {
             let valid = &bytes[..error.valid_up_to()];
             let line = valid.split(|b| *b == b'\n').count();
@@ -98,14 +104,14 @@ pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec,
             }]));
         }
     };
-    let mut value = parse_value(&source).map_err(|d| Diagnostics(vec![d]))?;
+    let mut value = parse_value(source).map_err(|d| Diagnostics(vec![d]))?;
     timings.parse = started.elapsed();
     let started = std::time::Instant::now();
 
     let mut problems = Diagnostics::default();
     let openapi_version = check_version(&value, &mut problems);
     if problems.has_errors() {
-        return Err(locate_all(&source, problems));
+        return Err(locate_all(source, problems));
     }
     normalize::normalize_document(&mut value);
     problems.0.extend(validate::validate(&mut value).0);
@@ -113,7 +119,7 @@ pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec,
     timings.normalize = started.elapsed();
     let started = std::time::Instant::now();
     if problems.has_errors() {
-        return Err(locate_all(&source, problems));
+        return Err(locate_all(source, problems));
     }
     let deserialized = deserialize(value);
     timings.deserialize = started.elapsed();
@@ -121,7 +127,7 @@ pub fn load_timed(bytes: &[u8], timings: &mut LoadTimings) -> Result<LoadedSpec,
         Ok(document) => document,
         Err(problem) => {
             problems.push(problem);
-            return Err(locate_all(&source, problems));
+            return Err(locate_all(source, problems));
         }
     };
     Ok(LoadedSpec {

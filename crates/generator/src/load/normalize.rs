@@ -1,10 +1,10 @@
-//! Rewrites OpenAPI 3.1 (JSON Schema 2020-12) forms into the 3.0 forms `openapiv3` reads.
+//! Rewrites OpenAPI 3.1 (JSON Schema 2020-12) forms into the 3.0 forms `openapi-compact` reads.
 //!
 //! Input: the document as a `serde_json::Value`, straight from the parser.
 //! Output: the same value, rewritten in place, so that deserializing it into
-//! `openapiv3::OpenAPI` neither fails nor silently drops meaning.
+//! `openapi_compact::OpenAPI` neither fails nor silently drops meaning.
 //!
-//! `openapiv3` 2.2 models 3.0 only: it fails on numeric `exclusiveMinimum` and on
+//! `openapi-compact` (a fork of `openapiv3` 2.2) models 3.0 only: it fails on numeric `exclusiveMinimum` and on
 //! `type: [T, "null"]`, turns `{type: "null"}` into an untyped schema, drops `const`,
 //! `examples` and a `description` beside a `$ref`, and keeps only one of `type`,
 //! `allOf`, `oneOf`, `anyOf` when a schema has several. Each rewrite below keeps
@@ -23,7 +23,7 @@ pub fn normalize_document(document: &mut Value) {
     let Some(root) = document.as_object_mut() else {
         return;
     };
-    // 3.1 makes `paths` optional (a webhooks-only document); openapiv3 requires it.
+    // 3.1 makes `paths` optional (a webhooks-only document); openapi-compact requires it.
     root.entry("paths")
         .or_insert_with(|| Value::Object(Map::new()));
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
@@ -55,7 +55,7 @@ pub fn normalize_document(document: &mut Value) {
 }
 
 /// JSON Schema `$defs` blocks (3.1) become component schemas, and `#/$defs/Name`
-/// references point to them: `openapiv3` knows only `#/components/schemas`.
+/// references point to them: `openapi-compact` knows only `#/components/schemas`.
 fn hoist_defs(document: &mut Value) {
     let mut found = Vec::new();
     take_defs(document, &mut found);
@@ -99,7 +99,7 @@ fn hoist_defs(document: &mut Value) {
 
 /// A local `$ref` to any place in the document other than a component itself
 /// (`#/paths/~1vehicles/post/requestBody/content/application~1json/schema`,
-/// `#/components/schemas/A/properties/b`) is legal, but `openapiv3` and lowering know
+/// `#/components/schemas/A/properties/b`) is legal, but `openapi-compact` and lowering know
 /// only `#/components/<section>/<name>`. Each such target moves into the components
 /// (a schema, parameter, request body, response or header, by where it sat), its old
 /// place and every reference to it refer there, so it is defined once. Deepest
@@ -283,7 +283,7 @@ fn normalize_path_item(item: &mut Value) {
         let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
             continue;
         };
-        // 3.1 allows an operation without `responses`; openapiv3 requires the key.
+        // 3.1 allows an operation without `responses`; openapi-compact requires the key.
         operation
             .entry("responses")
             .or_insert_with(|| Value::Object(Map::new()));
@@ -347,7 +347,7 @@ fn normalize_content(content: &mut Value) {
 }
 
 /// `examples` on a parameter or media type is a map of Example objects in both
-/// versions; openapiv3 reads it. On a schema it is a 3.1 array: see `normalize_schema`.
+/// versions; openapi-compact reads it. On a schema it is a 3.1 array: see `normalize_schema`.
 fn normalize_examples(_object: &mut Map<String, Value>) {}
 
 fn is_null_schema(value: &Value) -> bool {
@@ -594,7 +594,7 @@ fn normalize_exclusive_bounds(object: &mut Map<String, Value>) {
 }
 
 /// Integer bounds that do not fit an `i64` (`maximum: 18446744073709552000`) or are
-/// not whole numbers make openapiv3 fail; they constrain nothing a client checks.
+/// not whole numbers make openapi-compact fail; they constrain nothing a client checks.
 fn normalize_integer_bounds(object: &mut Map<String, Value>) {
     if object.get("type").and_then(Value::as_str) != Some("integer") {
         return;
@@ -628,7 +628,7 @@ fn normalize_schema_examples(object: &mut Map<String, Value>) {
     }
 }
 
-/// openapiv3 reads a schema as exactly one of `type`, `allOf`, `oneOf`, `anyOf` or
+/// openapi-compact reads a schema as exactly one of `type`, `allOf`, `oneOf`, `anyOf` or
 /// `not`. A schema that has its own properties *and* a composition, or several
 /// compositions, is rewritten as one `allOf` of its parts so none is dropped.
 fn split_mixed_composition(object: &mut Map<String, Value>) {
@@ -655,8 +655,8 @@ fn split_mixed_composition(object: &mut Map<String, Value>) {
         object.remove("additionalProperties");
     }
     if compositions.len() == 1 && !has_own_shape {
-        // `type: object` beside a composition adds nothing openapiv3 can keep;
-        // dropping it lets openapiv3 read the composition instead.
+        // `type: object` beside a composition adds nothing openapi-compact can keep;
+        // dropping it lets openapi-compact read the composition instead.
         if type_is_structural {
             object.remove("type");
         }

@@ -3,8 +3,8 @@
 //! Input: the normalized document as a JSON value.
 //! Output: every missing required field and misplaced value, each with its pointer.
 //!
-//! Deserializing into `openapiv3` stops at the first problem; this pass walks the
-//! parts of the document that `openapiv3` requires and lists them all. A missing
+//! Deserializing into `openapi-compact` stops at the first problem; this pass walks the
+//! parts of the document that `openapi-compact` requires and lists them all. A missing
 //! response `description`, which real specs often omit and which changes nothing for
 //! a client, is filled in rather than refused.
 

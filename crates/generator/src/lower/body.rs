@@ -5,7 +5,7 @@
 //! the fields it adds to the params type.
 
 use indexmap::IndexMap;
-use openapiv3::{MediaType, RequestBody as SpecRequestBody};
+use openapi_compact::{MediaType, RequestBody as SpecRequestBody};
 use serde_json::Value;
 
 use super::SpecOp;

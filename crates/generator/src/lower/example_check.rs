@@ -27,7 +27,7 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use jsonschema::{Draft, PatternOptions, Registry};
-use openapiv3::OpenAPI;
+use openapi_compact::OpenAPI;
 use serde_json::{Map, Value, json};
 
 use super::types::SchemaView;
@@ -541,9 +541,9 @@ fn component_ref(reference: &str) -> Option<String> {
 
 /// A schema's direct subschemas, each with the pointer suffix that reaches it
 /// (`/properties/name`, `/items`, `/allOf/0`), in the order the JSON keys were.
-fn subschemas(schema: &openapiv3::Schema) -> Vec<(String, SchemaView<'_>)> {
-    use openapiv3::{AdditionalProperties, ReferenceOr, SchemaKind, Type};
-    type Properties = indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>;
+fn subschemas(schema: &openapi_compact::Schema) -> Vec<(String, SchemaView<'_>)> {
+    use openapi_compact::{AdditionalProperties, ReferenceOr, SchemaKind, Type};
+    type Properties = indexmap::IndexMap<String, ReferenceOr<Box<openapi_compact::Schema>>>;
     fn properties<'s>(map: &'s Properties, out: &mut Vec<(String, SchemaView<'s>)>) {
         for (name, child) in map {
             let token = crate::diagnostics::escape_pointer_token(name);
@@ -562,7 +562,7 @@ fn subschemas(schema: &openapiv3::Schema) -> Vec<(String, SchemaView<'_>)> {
         }
     }
     fn items<'s>(
-        items: Option<&'s ReferenceOr<Box<openapiv3::Schema>>>,
+        items: Option<&'s ReferenceOr<Box<openapi_compact::Schema>>>,
         out: &mut Vec<(String, SchemaView<'s>)>,
     ) {
         if let Some(child) = items {
@@ -571,7 +571,7 @@ fn subschemas(schema: &openapiv3::Schema) -> Vec<(String, SchemaView<'_>)> {
     }
     fn list<'s>(
         keyword: &str,
-        children: &'s [ReferenceOr<openapiv3::Schema>],
+        children: &'s [ReferenceOr<openapi_compact::Schema>],
         out: &mut Vec<(String, SchemaView<'s>)>,
     ) {
         for (index, child) in children.iter().enumerate() {

@@ -20,7 +20,7 @@
 //! the pattern, so the output is deterministic), within its length bounds; a pattern
 //! Rust's regex syntax cannot read falls back to the format.
 
-use openapiv3::{
+use openapi_compact::{
     AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
     SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
@@ -220,7 +220,7 @@ impl<'a> Examples<'a> {
         // The first declared value wins, if it fits and validates; 3.1's `examples`
         // and `const` were kept by the loader as `x-examples` and `x-const`.
         let declared = [
-            ("example", data.example.clone()),
+            ("example", data.example.as_deref().cloned()),
             (
                 "examples/0",
                 data.extensions
@@ -228,7 +228,7 @@ impl<'a> Examples<'a> {
                     .and_then(|examples| examples.as_array()?.first().cloned()),
             ),
             ("const", data.extensions.get("x-const").cloned()),
-            ("default", data.default.clone()),
+            ("default", data.default.as_deref().cloned()),
         ]
         .into_iter()
         .find_map(|(key, value)| value.map(|value| (key, value)));
@@ -436,7 +436,7 @@ impl<'a> Examples<'a> {
     fn object_with_alternative(
         &self,
         view: SchemaView<'a>,
-        any: &'a openapiv3::AnySchema,
+        any: &'a openapi_compact::AnySchema,
         at: &str,
         depth: usize,
         all_properties: bool,
@@ -478,7 +478,7 @@ impl<'a> Examples<'a> {
     /// composition), as [`Self::object`] fills them.
     fn any_object(
         &self,
-        any: &'a openapiv3::AnySchema,
+        any: &'a openapi_compact::AnySchema,
         at: &str,
         depth: usize,
         all_properties: bool,

@@ -4,7 +4,7 @@
 //! Output: [`Meta`] (names, version, base URL, environment variables, README
 //! sections) and each operation's auth schemes.
 
-use openapiv3::ReferenceOr;
+use openapi_compact::ReferenceOr;
 
 use super::SpecOp;
 use super::names;
@@ -159,7 +159,7 @@ pub(super) fn crate_name_from_title(title: &str) -> String {
 }
 
 /// The server's URL with its variables replaced by their defaults.
-pub(super) fn server_url(server: &openapiv3::Server) -> String {
+pub(super) fn server_url(server: &openapi_compact::Server) -> String {
     let mut url = server.url.clone();
     for (name, variable) in server.variables.iter().flatten() {
         url = url.replace(&format!("{{{name}}}"), &variable.default);
@@ -170,7 +170,7 @@ pub(super) fn server_url(server: &openapiv3::Server) -> String {
 /// The credential schemes of a spec that the client can send, preferred first: those
 /// the top-level `security` names, in its order, then the rest as declared.
 pub(super) fn spec_auth_kinds(
-    document: &openapiv3::OpenAPI,
+    document: &openapi_compact::OpenAPI,
     diagnostics: &mut Diagnostics,
 ) -> Vec<AuthKind> {
     let Some(components) = &document.components else {
@@ -194,7 +194,7 @@ pub(super) fn spec_auth_kinds(
         );
         let Some(kind) = scheme_kind(scheme) else {
             let scheme = match scheme {
-                openapiv3::SecurityScheme::HTTP { scheme, .. } => scheme.as_str(),
+                openapi_compact::SecurityScheme::HTTP { scheme, .. } => scheme.as_str(),
                 _ => "",
             };
             diagnostics.push(Diagnostic::warning(
@@ -205,8 +205,8 @@ pub(super) fn spec_auth_kinds(
         };
         if matches!(
             scheme,
-            openapiv3::SecurityScheme::OAuth2 { .. }
-                | openapiv3::SecurityScheme::OpenIDConnect { .. }
+            openapi_compact::SecurityScheme::OAuth2 { .. }
+                | openapi_compact::SecurityScheme::OpenIDConnect { .. }
         ) {
             diagnostics.push(Diagnostic::warning(
                 pointer,
@@ -222,29 +222,33 @@ pub(super) fn spec_auth_kinds(
 
 /// How the client sends a credential for a security scheme; `None` for HTTP schemes
 /// other than bearer and basic.
-pub(super) fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> Option<AuthKind> {
+pub(super) fn scheme_kind(scheme: &openapi_compact::SecurityScheme) -> Option<AuthKind> {
     Some(match scheme {
-        openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+        openapi_compact::SecurityScheme::HTTP { scheme, .. }
+            if scheme.eq_ignore_ascii_case("bearer") =>
+        {
             AuthKind::Bearer
         }
-        openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+        openapi_compact::SecurityScheme::HTTP { scheme, .. }
+            if scheme.eq_ignore_ascii_case("basic") =>
+        {
             AuthKind::Basic
         }
-        openapiv3::SecurityScheme::HTTP { .. } => return None,
-        openapiv3::SecurityScheme::APIKey { location, name, .. } => match location {
-            openapiv3::APIKeyLocation::Header => AuthKind::ApiKeyHeader(name.clone()),
-            openapiv3::APIKeyLocation::Query => AuthKind::ApiKeyQuery(name.clone()),
-            openapiv3::APIKeyLocation::Cookie => AuthKind::ApiKeyCookie(name.clone()),
+        openapi_compact::SecurityScheme::HTTP { .. } => return None,
+        openapi_compact::SecurityScheme::APIKey { location, name, .. } => match location {
+            openapi_compact::APIKeyLocation::Header => AuthKind::ApiKeyHeader(name.clone()),
+            openapi_compact::APIKeyLocation::Query => AuthKind::ApiKeyQuery(name.clone()),
+            openapi_compact::APIKeyLocation::Cookie => AuthKind::ApiKeyCookie(name.clone()),
         },
-        openapiv3::SecurityScheme::OAuth2 { .. }
-        | openapiv3::SecurityScheme::OpenIDConnect { .. } => AuthKind::Bearer,
+        openapi_compact::SecurityScheme::OAuth2 { .. }
+        | openapi_compact::SecurityScheme::OpenIDConnect { .. } => AuthKind::Bearer,
     })
 }
 
 /// The schemes an operation's `security` (or the document's) accepts, in its order;
 /// empty when it says nothing (the client then offers every scheme it knows).
 pub(super) fn operation_auth_kinds(
-    document: &openapiv3::OpenAPI,
+    document: &openapi_compact::OpenAPI,
     op: &SpecOp<'_>,
 ) -> Vec<AuthKind> {
     let Some(requirements) = op

@@ -37,7 +37,7 @@ mod response;
 
 use std::collections::BTreeMap;
 
-use openapiv3::{Operation as SpecOperation, PathItem, ReferenceOr};
+use openapi_compact::{Operation as SpecOperation, PathItem, ReferenceOr};
 
 use crate::config::{Config, OperationSelection};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
@@ -67,11 +67,60 @@ pub(super) struct SpecOp<'a> {
 }
 
 /// Lowers the document into the model.
+///
+/// The spec is taken by value: once every operation and the types they reach are
+/// lowered, the typed document is dropped, before the passes that read only the
+/// model (features, type modules, the command-line tool, the round-trip tests), so
+/// the two are not both whole in memory at the end (issue 11: peak memory on big
+/// specs).
 pub fn lower(
-    spec: &LoadedSpec,
+    spec: LoadedSpec,
     config: &Config,
     spec_source: &str,
 ) -> Result<(Api, Diagnostics), Diagnostics> {
+    let (parts, diagnostics) = lower_document(&spec, config, spec_source)?;
+    drop(spec);
+    let DocumentParts {
+        meta,
+        root,
+        types,
+        error_bodies,
+    } = parts;
+    let features = features::assign(&root, &types, &error_bodies);
+    let type_modules = type_modules::assign(&root, &types, &features);
+    let cli = cli::lower_cli(&root, &types, &meta.cli_binary);
+    let round_trip = roundtrip::lower_round_trip(&types);
+    Ok((
+        Api {
+            meta,
+            root,
+            types,
+            error_bodies,
+            features,
+            type_modules,
+            cli,
+            round_trip,
+        },
+        diagnostics,
+    ))
+}
+
+/// What [`lower_document`] decides from the typed document; the rest of the model is
+/// decided from these alone.
+struct DocumentParts {
+    meta: crate::ir::Meta,
+    root: Resource,
+    types: Vec<crate::ir::TypeDef>,
+    error_bodies: Vec<crate::ir::ErrorBody>,
+}
+
+/// The part of lowering that reads the typed document: the resource tree with its
+/// operations, the types they reach, the crate's facts and auth; or every problem.
+fn lower_document(
+    spec: &LoadedSpec,
+    config: &Config,
+    spec_source: &str,
+) -> Result<(DocumentParts, Diagnostics), Diagnostics> {
     let document = &spec.document;
     let operations = collect_operations(document);
     let mut diagnostics = Diagnostics::default();
@@ -250,26 +299,18 @@ pub fn lower(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let features = features::assign(&root, &types, &error_bodies);
-    let type_modules = type_modules::assign(&root, &types, &features);
-    let cli = cli::lower_cli(&root, &types, &meta.cli_binary);
-    let round_trip = roundtrip::lower_round_trip(&types);
     Ok((
-        Api {
+        DocumentParts {
             meta,
             root,
             types,
             error_bodies,
-            features,
-            type_modules,
-            cli,
-            round_trip,
         },
         diagnostics,
     ))
 }
 
-pub(super) fn collect_operations(document: &openapiv3::OpenAPI) -> Vec<SpecOp<'_>> {
+pub(super) fn collect_operations(document: &openapi_compact::OpenAPI) -> Vec<SpecOp<'_>> {
     let mut operations = Vec::new();
     for (path, item) in &document.paths.paths {
         let ReferenceOr::Item(item) = item else {

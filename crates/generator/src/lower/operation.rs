@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use indexmap::IndexMap;
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
+use openapi_compact::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 use serde_json::Value;
 
 use super::SpecOp;
@@ -29,7 +29,7 @@ use crate::load::resolve;
 /// The written style of a query parameter; the default (`form`, exploded) needs no
 /// annotation.
 pub(super) fn query_style(
-    style: &openapiv3::QueryStyle,
+    style: &openapi_compact::QueryStyle,
     explode: Option<bool>,
     ty: &TypeRef,
     lowerer: &TypeLowerer<'_>,
@@ -37,14 +37,14 @@ pub(super) fn query_style(
     let is_object = matches!(ty, TypeRef::Map(_)) || lowerer.is_struct(ty);
     match (
         style,
-        explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form)),
+        explode.unwrap_or(matches!(style, openapi_compact::QueryStyle::Form)),
     ) {
-        (openapiv3::QueryStyle::Form, true) if is_object => QueryStyle::FormObject,
-        (openapiv3::QueryStyle::Form, true) => QueryStyle::FormExploded,
-        (openapiv3::QueryStyle::Form, false) => QueryStyle::Form,
-        (openapiv3::QueryStyle::SpaceDelimited, _) => QueryStyle::SpaceDelimited,
-        (openapiv3::QueryStyle::PipeDelimited, _) => QueryStyle::PipeDelimited,
-        (openapiv3::QueryStyle::DeepObject, _) => QueryStyle::DeepObject,
+        (openapi_compact::QueryStyle::Form, true) if is_object => QueryStyle::FormObject,
+        (openapi_compact::QueryStyle::Form, true) => QueryStyle::FormExploded,
+        (openapi_compact::QueryStyle::Form, false) => QueryStyle::Form,
+        (openapi_compact::QueryStyle::SpaceDelimited, _) => QueryStyle::SpaceDelimited,
+        (openapi_compact::QueryStyle::PipeDelimited, _) => QueryStyle::PipeDelimited,
+        (openapi_compact::QueryStyle::DeepObject, _) => QueryStyle::DeepObject,
     }
 }
 
@@ -360,7 +360,7 @@ pub(super) fn merged_parameters<'a>(
 
 pub(super) fn lowerer_components<'a>(
     lowerer: &TypeLowerer<'a>,
-) -> Option<&'a openapiv3::Components> {
+) -> Option<&'a openapi_compact::Components> {
     lowerer.document().components.as_ref()
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{MediaType, ReferenceOr, Response, StatusCode};
+use openapi_compact::{MediaType, ReferenceOr, Response, StatusCode};
 use serde_json::Value;
 
 use super::SpecOp;
@@ -155,13 +155,16 @@ pub(super) fn declares(op: &SpecOp<'_>, class: u16) -> bool {
 /// which is what a mock server serves for it.
 pub(super) fn media_examples(
     media: &MediaType,
-    components: Option<&openapiv3::Components>,
+    components: Option<&openapi_compact::Components>,
     media_pointer: &str,
 ) -> Vec<(String, Value)> {
     let mut examples = Vec::new();
     for (name, example) in &media.examples {
-        let resolved =
-            resolve::<openapiv3::Example>(example, "examples", components.map(|c| &c.examples));
+        let resolved = resolve::<openapi_compact::Example>(
+            example,
+            "examples",
+            components.map(|c| &c.examples),
+        );
         if let Some((example, example_name)) = resolved
             && (example.value.is_some() || example.external_value.is_none())
         {

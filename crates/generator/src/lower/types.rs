@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use openapiv3::{
+use openapi_compact::{
     AdditionalProperties, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
     VariantOrUnknownOrEmpty,
 };
@@ -101,7 +101,7 @@ fn union_key(schema: &Schema) -> &'static str {
     }
 }
 
-/// A schema seen through either of openapiv3's two reference wrappers.
+/// A schema seen through either of openapi-compact's two reference wrappers.
 #[derive(Clone, Copy)]
 pub enum SchemaView<'a> {
     /// `$ref` to this pointer.
@@ -443,7 +443,7 @@ impl<'a> TypeLowerer<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => matches!(
                 string.format,
-                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                VariantOrUnknownOrEmpty::Item(openapi_compact::StringFormat::Binary)
             ),
             SchemaKind::Any(any) => any.format.as_deref() == Some("binary"),
             SchemaKind::AllOf { all_of: parts }
@@ -739,7 +739,7 @@ impl<'a> TypeLowerer<'a> {
                 SchemaKind::Type(Type::String(string))
                     if !matches!(
                         string.format,
-                        VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                        VariantOrUnknownOrEmpty::Item(openapi_compact::StringFormat::Binary)
                     ) =>
                 {
                     strings += 1;
@@ -1017,7 +1017,8 @@ impl<'a> TypeLowerer<'a> {
                     schema
                         .schema_data
                         .default
-                        .clone()
+                        .as_deref()
+                        .cloned()
                         .or_else(|| const_default(schema))
                 })
                 .filter(|value| default_fits(value, &ty, &self.defs));
