@@ -1121,8 +1121,9 @@ pub struct Field {
     /// How absence and null are represented.
     pub presence: Presence,
     /// The spec's default: documented, returned by the default getter, never sent
-    /// or filled in.
-    pub default: Option<Value>,
+    /// or filled in. Boxed: most fields have none, and a field is held for each
+    /// property of a big spec.
+    pub default: Option<Box<Value>>,
     /// Docs.
     pub doc: String,
     /// The chainable setter's name (the field's name; the struct's methods share

@@ -5,6 +5,9 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// Describes the operations available on a single path.
+///
+/// Fork change: each operation is boxed (an `Operation` is about 1 KB, and
+/// `openapiv3` held eight of them inline in every path item).
 /// A Path Item MAY be empty, due to ACL constraints.
 /// The path itself is still exposed to the documentation
 /// viewer but they will not know which operations and
@@ -21,28 +24,28 @@ pub struct PathItem {
     pub description: Option<String>,
     /// A definition of a GET operation on this path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub get: Option<Operation>,
+    pub get: Option<Box<Operation>>,
     /// A definition of a PUT operation on this path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub put: Option<Operation>,
+    pub put: Option<Box<Operation>>,
     /// A definition of a POST operation on this path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<Operation>,
+    pub post: Option<Box<Operation>>,
     /// A definition of a DELETE operation on this path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Operation>,
+    pub delete: Option<Box<Operation>>,
     /// A definition of a OPTIONS operation on this path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<Operation>,
+    pub options: Option<Box<Operation>>,
     /// A definition of a HEAD operation on this path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub head: Option<Operation>,
+    pub head: Option<Box<Operation>>,
     /// A definition of a PATCH operation on this path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub patch: Option<Operation>,
+    pub patch: Option<Box<Operation>>,
     /// A definition of a TRACE operation on this path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace: Option<Operation>,
+    pub trace: Option<Box<Operation>>,
     /// An alternative server array to service all operations in this path.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<Server>,
@@ -74,7 +77,7 @@ impl PathItem {
             ("trace", &self.trace),
         ]
         .into_iter()
-        .filter_map(|(method, maybe_op)| maybe_op.as_ref().map(|op| (method, op)))
+        .filter_map(|(method, maybe_op)| maybe_op.as_deref().map(|op| (method, op)))
     }
 }
 
@@ -96,7 +99,7 @@ impl IntoIterator for PathItem {
             ("trace", self.trace),
         ]
         .into_iter()
-        .filter_map(|(method, maybe_op)| maybe_op.map(|op| (method, op)))
+        .filter_map(|(method, maybe_op)| maybe_op.map(|op| (method, *op)))
         .collect::<Vec<_>>()
         .into_iter()
     }
@@ -154,9 +157,9 @@ mod tests {
         let operation = Operation::default();
 
         let path_item = PathItem {
-            get: Some(operation.clone()),
-            post: Some(operation.clone()),
-            delete: Some(operation.clone()),
+            get: Some(Box::new(operation.clone())),
+            post: Some(Box::new(operation.clone())),
+            delete: Some(Box::new(operation.clone())),
             ..Default::default()
         };
 

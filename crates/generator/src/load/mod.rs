@@ -160,6 +160,8 @@ fn deserialize(mut value: Value) -> Result<OpenAPI, Diagnostic> {
     }
     let mut document: OpenAPI = typed(&value, "")?;
     drop(value);
+    // Sized once: grown by doubling, the maps held up to twice their entries.
+    document.paths.paths.reserve_exact(paths.len());
     for (path, item) in paths {
         let at = format!("/paths/{}", crate::diagnostics::escape_pointer_token(&path));
         let item = typed(&item, &at)?;
@@ -167,6 +169,7 @@ fn deserialize(mut value: Value) -> Result<OpenAPI, Diagnostic> {
     }
     if !schemas.is_empty() {
         let components = document.components.get_or_insert_with(Default::default);
+        components.schemas.reserve_exact(schemas.len());
         for (name, schema) in schemas {
             let at = format!(
                 "/components/schemas/{}",

@@ -1052,7 +1052,7 @@ impl<'a> TypeLowerer<'a> {
                 rust_name,
                 ty,
                 presence,
-                default,
+                default: default.map(Box::new),
                 doc,
                 setter,
                 null_setter,
@@ -1061,6 +1061,8 @@ impl<'a> TypeLowerer<'a> {
                 pointer: pointer.clone(),
             });
         }
+        // Held for the whole run, one per property: no room to spare.
+        fields.shrink_to_fit();
         let extra = if parts.forbid_additional {
             ExtraFields::Forbidden
         } else {
