@@ -15,6 +15,9 @@ use clap::Parser;
 /// The generator allocates and frees millions of small values (JSON values, tokens,
 /// syntax trees); mimalloc does that faster than the system allocator. (Without the
 /// default `mimalloc` feature, the system allocator: heap profilers see that one.)
+/// It is built with `no_thp`: asking for transparent huge pages made it hold 2 MiB
+/// pages where a few KiB were in use, 17 % more resident memory on a 5 MB spec at
+/// no gain in time (`docs/BENCHMARKS.md`).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -1,3 +1,8 @@
+//! `ReferenceOr`: a `$ref` or the object itself, wherever the spec allows either.
+//!
+//! Input: its part of an OpenAPI 3.0 document, through serde. Output: the typed
+//! object, as `openapiv3` 2.2.0 defines it unless a fork change says otherwise.
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Clone, Debug, PartialEq)]

@@ -1,3 +1,8 @@
+//! The Request Body object.
+//!
+//! Input: its part of an OpenAPI 3.0 document, through serde. Output: the typed
+//! object, as `openapiv3` 2.2.0 defines it unless a fork change says otherwise.
+
 use crate::*;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,8 @@
+//! `StatusCode`: a response key, a code (`200`) or a range (`2XX`).
+//!
+//! Input: its part of an OpenAPI 3.0 document, through serde. Output: the typed
+//! object, as `openapiv3` 2.2.0 defines it unless a fork change says otherwise.
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -1,3 +1,8 @@
+//! Serde helpers: extension maps (`x-` keys) deserialized from flattened objects.
+//!
+//! Input: its part of an OpenAPI 3.0 document, through serde. Output: the typed
+//! object, as `openapiv3` 2.2.0 defines it unless a fork change says otherwise.
+
 use std::hash::Hash;
 use std::marker::PhantomData;
 

@@ -8,6 +8,7 @@
 
 pub mod locate;
 pub mod normalize;
+mod parts;
 pub mod validate;
 pub mod yaml;
 
@@ -41,22 +42,29 @@ impl LoadedSpec<'_> {
     ///
     /// Locating scans the text, so it is done for every error but only for the first
     /// [`LOCATED_WARNINGS`] warnings; the rest keep their JSON pointer alone.
-    pub fn locate(&self, mut diagnostics: Diagnostics) -> Diagnostics {
-        let mut warnings = 0;
-        let mut locator = locate::Locator::new(self.source);
-        for diagnostic in &mut diagnostics.0 {
-            if diagnostic.severity == crate::diagnostics::Severity::Warning {
-                warnings += 1;
-                if warnings > LOCATED_WARNINGS {
-                    continue;
-                }
-            }
-            if diagnostic.line_column.is_none() {
-                diagnostic.line_column = locator.line_column(&diagnostic.pointer);
+    pub fn locate(&self, diagnostics: Diagnostics) -> Diagnostics {
+        locate_in(self.source, diagnostics)
+    }
+}
+
+/// [`LoadedSpec::locate`], from the source text alone (lowering drops the typed
+/// document before it locates what it found).
+#[must_use]
+pub fn locate_in(source: &str, mut diagnostics: Diagnostics) -> Diagnostics {
+    let mut warnings = 0;
+    let mut locator = locate::Locator::new(source);
+    for diagnostic in &mut diagnostics.0 {
+        if diagnostic.severity == crate::diagnostics::Severity::Warning {
+            warnings += 1;
+            if warnings > LOCATED_WARNINGS {
+                continue;
             }
         }
-        diagnostics
+        if diagnostic.line_column.is_none() {
+            diagnostic.line_column = locator.line_column(&diagnostic.pointer);
+        }
     }
+    diagnostics
 }
 
 /// How many warnings of one run get a line and column.
@@ -104,10 +112,52 @@ pub fn load_timed<'a>(
             }]));
         }
     };
-    let mut value = parse_value(source).map_err(|d| Diagnostics(vec![d]))?;
-    timings.parse = started.elapsed();
-    let started = std::time::Instant::now();
+    if let Some(at) = too_deep(source) {
+        return Err(Diagnostics(vec![Diagnostic {
+            line_column: Some(at),
+            ..Diagnostic::error(
+                "#",
+                format!("the document nests deeper than {MAX_NESTING} levels"),
+            )
+        }]));
+    }
+    let text = source.trim_start_matches('\u{feff}').trim_start();
+    // A JSON document is read a part at a time when it can be (`parts`); its whole
+    // tree is then never in memory.
+    let mut in_parts = LoadTimings::default();
+    let loaded = match text
+        .starts_with('{')
+        .then(|| parts::load(text, source, &mut in_parts))
+        .flatten()
+    {
+        Some(loaded) => {
+            *timings = in_parts;
+            loaded
+        }
+        None => whole_tree(text, source, timings),
+    };
+    let (document, openapi_version) = loaded?;
+    // Whatever the path, the time not spent normalizing or typing was spent reading.
+    timings.parse = started
+        .elapsed()
+        .saturating_sub(timings.normalize + timings.deserialize);
+    Ok(LoadedSpec {
+        document,
+        openapi_version: openapi_version.unwrap_or_default(),
+        sha256,
+        source,
+    })
+}
 
+/// Loads the document as one tree: parse, check the version, normalize, check, type.
+/// YAML takes this path, and so does JSON that [`parts`] cannot read in parts.
+fn whole_tree(
+    text: &str,
+    source: &str,
+    timings: &mut LoadTimings,
+) -> Result<(OpenAPI, Option<String>), Diagnostics> {
+    let mut value = parse_value(text).map_err(|d| Diagnostics(vec![d]))?;
+    let started = std::time::Instant::now();
     let mut problems = Diagnostics::default();
     let openapi_version = check_version(&value, &mut problems);
     if problems.has_errors() {
@@ -123,19 +173,13 @@ pub fn load_timed<'a>(
     }
     let deserialized = deserialize(value);
     timings.deserialize = started.elapsed();
-    let document = match deserialized {
-        Ok(document) => document,
+    match deserialized {
+        Ok(document) => Ok((document, openapi_version)),
         Err(problem) => {
             problems.push(problem);
-            return Err(locate_all(source, problems));
+            Err(locate_all(source, problems))
         }
-    };
-    Ok(LoadedSpec {
-        document,
-        openapi_version: openapi_version.unwrap_or_default(),
-        sha256,
-        source,
-    })
+    }
 }
 
 /// The typed document, built from the JSON piece by piece: the component schemas
@@ -280,29 +324,16 @@ fn too_deep(source: &str) -> Option<(usize, usize)> {
     None
 }
 
-fn parse_value(source: &str) -> Result<Value, Diagnostic> {
-    let trimmed = source.trim_start_matches('\u{feff}').trim_start();
-    if let Some(at) = too_deep(source) {
-        return Err(Diagnostic {
-            line_column: Some(at),
-            ..Diagnostic::error(
-                "#",
-                format!("the document nests deeper than {MAX_NESTING} levels"),
-            )
-        });
-    }
-    if trimmed.starts_with('{') {
-        // No recursion limit, on a stack that grows as needed: a valid deep schema
-        // (60 levels of properties) is read, and nothing can overflow the stack.
-        let mut deserializer = serde_json::Deserializer::from_str(trimmed);
-        deserializer.disable_recursion_limit();
-        let deserializer = serde_stacker::Deserializer::new(&mut deserializer);
-        <Value as serde::Deserialize>::deserialize(deserializer).map_err(|error| Diagnostic {
+/// The whole document as one tree; its nesting is already checked, and `text` has no
+/// leading byte-order mark or blank.
+fn parse_value(text: &str) -> Result<Value, Diagnostic> {
+    if text.starts_with('{') {
+        parse_json(text).map_err(|error| Diagnostic {
             line_column: Some((error.line(), error.column())),
             ..Diagnostic::error("#", format!("malformed JSON: {error}"))
         })
     } else {
-        yaml::from_str(trimmed).map_err(|error| Diagnostic {
+        yaml::from_str(text).map_err(|error| Diagnostic {
             line_column: error.location().map(|l| {
                 let number = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
                 (number(l.line()), number(l.column()))
@@ -310,6 +341,16 @@ fn parse_value(source: &str) -> Result<Value, Diagnostic> {
             ..Diagnostic::error("#", format!("malformed YAML: {error}"))
         })
     }
+}
+
+/// JSON text as a tree, with no recursion limit, on a stack that grows as needed: a
+/// valid deep schema (60 levels of properties) is read, and nothing can overflow the
+/// stack.
+fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.disable_recursion_limit();
+    let deserializer = serde_stacker::Deserializer::new(&mut deserializer);
+    <Value as serde::Deserialize>::deserialize(deserializer)
 }
 
 /// `3.0`, `3.1`, `3.0.<n>` or `3.1.<n>` exactly (`3.10.0` is not 3.1).

@@ -186,6 +186,30 @@ fn hoist_pointer_targets(document: &mut Value) {
     }
 }
 
+/// Whether normalizing this part of the document on its own could differ from
+/// normalizing it inside the whole document: it holds a `$defs` block or a local
+/// `$ref` deeper than a component, whose rewrites ([`hoist_defs`],
+/// [`hoist_pointer_targets`]) reach across the whole document.
+#[must_use]
+pub fn needs_whole_document(value: &Value) -> bool {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(object) => {
+                if object.contains_key("$defs")
+                    || matches!(object.get("$ref"), Some(Value::String(reference)) if is_deep_local(reference))
+                {
+                    return true;
+                }
+                stack.extend(object.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Whether a reference is local and names something deeper than a component.
 fn is_deep_local(reference: &str) -> bool {
     let Some(rest) = reference.strip_prefix("#/") else {
@@ -272,7 +296,8 @@ const HTTP_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-fn normalize_path_item(item: &mut Value) {
+/// Rewrites one path item's operations, parameters, bodies and responses.
+pub fn normalize_path_item(item: &mut Value) {
     let Some(item) = item.as_object_mut() else {
         return;
     };

@@ -78,14 +78,24 @@ pub fn lower(
     config: &Config,
     spec_source: &str,
 ) -> Result<(Api, Diagnostics), Diagnostics> {
-    let (parts, diagnostics) = lower_document(&spec, config, spec_source)?;
+    let source = spec.source;
+    let (parts, mut diagnostics) = lower_document(&spec, config, spec_source);
     drop(spec);
     let DocumentParts {
         meta,
+        meta_diagnostics,
         root,
-        types,
+        lowered,
         error_bodies,
     } = parts;
+    let (mut types, type_diagnostics) = types::finish(lowered);
+    keep_success_accessors(&root, &mut types);
+    diagnostics.0.extend(type_diagnostics.0);
+    diagnostics.0.extend(meta_diagnostics.0);
+    let diagnostics = crate::load::locate_in(source, diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
     let features = features::assign(&root, &types, &error_bodies);
     let type_modules = type_modules::assign(&root, &types, &features);
     let cli = cli::lower_cli(&root, &types, &meta.cli_binary);
@@ -109,18 +119,23 @@ pub fn lower(
 /// decided from these alone.
 struct DocumentParts {
     meta: crate::ir::Meta,
+    /// What deciding `meta` found, reported after the types' problems.
+    meta_diagnostics: Diagnostics,
     root: Resource,
-    types: Vec<crate::ir::TypeDef>,
+    /// The types the operations reach, to be finished ([`types::finish`]) once the
+    /// document is dropped: finishing needs a graph of them as big again.
+    lowered: types::LoweredDefs,
     error_bodies: Vec<crate::ir::ErrorBody>,
 }
 
 /// The part of lowering that reads the typed document: the resource tree with its
-/// operations, the types they reach, the crate's facts and auth; or every problem.
+/// operations, the types they reach, the crate's facts and auth; with every problem
+/// found, not yet located.
 fn lower_document(
     spec: &LoadedSpec,
     config: &Config,
     spec_source: &str,
-) -> Result<(DocumentParts, Diagnostics), Diagnostics> {
+) -> (DocumentParts, Diagnostics) {
     let document = &spec.document;
     let operations = collect_operations(document);
     let mut diagnostics = Diagnostics::default();
@@ -289,25 +304,21 @@ fn lower_document(
     name_successors(&mut root);
     let error_bodies = lower_error_bodies(&operations, &used_or_all(&used, config), &mut lowerer);
 
-    let (mut types, type_diagnostics) = lowerer.finish();
-    keep_success_accessors(&root, &mut types);
-    diagnostics.0.extend(type_diagnostics.0);
-    let meta = lower_meta(spec, config, spec_source, &mut diagnostics);
+    let reached_types = lowerer.into_defs();
+    let mut meta_diagnostics = Diagnostics::default();
+    let meta = lower_meta(spec, config, spec_source, &mut meta_diagnostics);
     narrow_operation_auth(&mut root, &meta.auth.schemes, config.auth.scheme.is_some());
     name_sites(&mut root);
-    let diagnostics = spec.locate(diagnostics);
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    Ok((
+    (
         DocumentParts {
             meta,
+            meta_diagnostics,
             root,
-            types,
+            lowered: reached_types,
             error_bodies,
         },
         diagnostics,
-    ))
+    )
 }
 
 pub(super) fn collect_operations(document: &openapi_compact::OpenAPI) -> Vec<SpecOp<'_>> {

@@ -1256,18 +1256,45 @@ impl<'a> TypeLowerer<'a> {
         candidates?.into_iter().next()
     }
 
-    /// Every definition, sorted by name, with recursive fields boxed.
+    /// The definitions as lowered, with the problems found and, apart, the warnings
+    /// about the spec's examples; [`finish`] completes them. Split so that the typed
+    /// document, which this lowerer borrows, can be dropped before that last pass.
     #[must_use]
-    pub fn finish(mut self) -> (Vec<TypeDef>, Diagnostics) {
-        let mut defs = self.defs;
-        refuse_alias_cycles(&mut defs, &mut self.diagnostics);
-        fix_union_tags(&mut defs);
-        fix_from_impls(&mut defs);
-        box_recursive_fields(&mut defs);
-        union_accessors(&mut defs);
-        self.diagnostics.0.extend(self.examples.take_warnings());
-        (defs.into_values().collect(), self.diagnostics)
+    pub fn into_defs(self) -> LoweredDefs {
+        let example_warnings = self.examples.take_warnings();
+        LoweredDefs {
+            defs: self.defs,
+            diagnostics: self.diagnostics,
+            example_warnings,
+        }
     }
+}
+
+/// What [`TypeLowerer::into_defs`] hands on: the definitions by name, not yet
+/// finished, and what was found on the way.
+pub struct LoweredDefs {
+    defs: BTreeMap<String, TypeDef>,
+    diagnostics: Diagnostics,
+    example_warnings: Vec<Diagnostic>,
+}
+
+/// Every definition, sorted by name, with alias cycles refused, union tags and
+/// `From` impls settled, recursive fields boxed and union accessors found; and the
+/// problems found in lowering them, then the examples' warnings.
+#[must_use]
+pub fn finish(lowered: LoweredDefs) -> (Vec<TypeDef>, Diagnostics) {
+    let LoweredDefs {
+        mut defs,
+        mut diagnostics,
+        example_warnings,
+    } = lowered;
+    refuse_alias_cycles(&mut defs, &mut diagnostics);
+    fix_union_tags(&mut defs);
+    fix_from_impls(&mut defs);
+    box_recursive_fields(&mut defs);
+    union_accessors(&mut defs);
+    diagnostics.0.extend(example_warnings);
+    (defs.into_values().collect(), diagnostics)
 }
 
 /// Gives each union read accessors for the fields its struct variants carry
