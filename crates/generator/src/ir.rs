@@ -1125,21 +1125,21 @@ pub struct Field {
     /// property of a big spec.
     pub default: Option<Box<Value>>,
     /// Docs.
-    pub doc: String,
+    pub doc: Box<str>,
     /// The chainable setter's name (the field's name; the struct's methods share
     /// one namespace).
-    pub setter: String,
+    pub setter: Box<str>,
     /// The setter that sends `null`, for nullable fields (`index_ids_null`).
-    pub null_setter: Option<String>,
+    pub null_setter: Option<Box<str>>,
     /// The getter that returns the value or the spec's default (`timeout_or_default`),
     /// when the spec gives a default that can be written as a Rust value.
-    pub default_getter: Option<String>,
+    pub default_getter: Option<Box<str>>,
     /// The constant this field always holds in values the SDK builds: the tag of a
     /// discriminated union's variant (`"OPENAI_EMBEDDING"`). Constructors fill it in
     /// and no setter exists, so a caller can neither forget nor mistype it.
-    pub fixed: Option<String>,
+    pub fixed: Option<Box<str>>,
     /// JSON pointer of the property's schema, for the spec diff.
-    pub pointer: String,
+    pub pointer: Box<str>,
 }
 
 /// One known value of a string enum.

@@ -82,7 +82,7 @@ fn struct_def(
         .fields
         .iter()
         .map(|field| {
-            let mut text = field.doc.clone();
+            let mut text = field.doc.to_string();
             if let Some(default) = &field.default {
                 let _ = write!(text, "\n\nThe API's default: `{default}`.");
             }

@@ -175,13 +175,13 @@ pub(super) fn lower_body<'a>(
                 presence: field.presence,
                 null_setter: None,
                 style: QueryStyle::FormExploded,
-                doc: field.doc,
+                doc: field.doc.into(),
                 example: body_example
                     .get(&field.wire_name)
                     .cloned()
                     .unwrap_or(Value::Null),
                 wire_name: field.wire_name,
-                pointer: field.pointer,
+                pointer: field.pointer.into(),
             });
         }
         return Some(match kind {

@@ -243,7 +243,8 @@ impl Generator<'_> {
                 for field in &def.fields {
                     if let Some(fixed) = &field.fixed {
                         if field.presence == Presence::Required || !deep {
-                            object.insert(field.wire_name.clone(), Value::String(fixed.clone()));
+                            object
+                                .insert(field.wire_name.clone(), Value::String(fixed.to_string()));
                         }
                         continue;
                     }

@@ -1053,12 +1053,12 @@ impl<'a> TypeLowerer<'a> {
                 ty,
                 presence,
                 default: default.map(Box::new),
-                doc,
-                setter,
-                null_setter,
-                default_getter,
-                fixed,
-                pointer: pointer.clone(),
+                doc: doc.into(),
+                setter: setter.into(),
+                null_setter: null_setter.map(String::into_boxed_str),
+                default_getter: default_getter.map(String::into_boxed_str),
+                fixed: fixed.map(String::into_boxed_str),
+                pointer: pointer.as_str().into(),
             });
         }
         // Held for the whole run, one per property: no room to spare.
@@ -1616,7 +1616,7 @@ fn fix_union_tags(defs: &mut BTreeMap<String, TypeDef>) {
             .find(|field| field.wire_name == tag && field.ty == TypeRef::String)
             && field.fixed.is_none()
         {
-            field.fixed = Some(value);
+            field.fixed = Some(value.into());
             field.default_getter = None;
         }
     }
