@@ -83,62 +83,52 @@ pub(super) fn load(text: &str, source: &str, timings: &mut LoadTimings) -> Loade
     }
     let started = std::time::Instant::now();
     normalize::normalize_document(&mut skeleton);
-    let mut validator = Validator::default();
-    let object = validator.root(&skeleton);
-    let mut numbers = validate::check_numbers(&skeleton);
-    timings.normalize += started.elapsed();
+    let mut parts = Parts {
+        validator: Validator::default(),
+        numbers: validate::check_numbers(&skeleton),
+        typing_failure: None,
+        timings,
+    };
+    // The skeleton holds the root, so it is an object: every part gets checked.
+    parts.validator.root(&skeleton);
+    parts.timings.normalize += started.elapsed();
 
     let mut typed_items: Vec<(String, ReferenceOr<PathItem>)> =
         Vec::with_capacity(path_items.len());
-    let mut typing_failure: Option<Diagnostic> = None;
     for (path, raw) in path_items {
-        let mut item = parse(raw)?;
-        if needs_whole_document(&item) {
+        let at = format!("/paths/{}", escape_pointer_token(&path));
+        let typed = parts.read(raw, &at, |item, validator, numbers| {
+            normalize::normalize_path_item(item);
+            validator.path_item(&path, item);
+            validate::numbers_in_path_item(&path, item, numbers);
+        });
+        let Ok(typed) = typed else {
             return None;
-        }
-        let started = std::time::Instant::now();
-        normalize::normalize_path_item(&mut item);
-        if object {
-            validator.path_item(&path, &mut item);
-        }
-        validate::numbers_in_path_item(&path, &item, &mut numbers);
-        timings.normalize += started.elapsed();
-        let started = std::time::Instant::now();
-        if typing_failure.is_none() && !has_errors(&validator, &numbers) {
-            let at = format!("/paths/{}", escape_pointer_token(&path));
-            match typed(&item, &at) {
-                Ok(typed) => typed_items.push((path, typed)),
-                Err(problem) => typing_failure = Some(problem),
-            }
-        }
-        timings.deserialize += started.elapsed();
+        };
+        typed_items.extend(typed.map(|item| (path, item)));
     }
-    if object && let Some(Value::Object(components)) = skeleton.get_mut("components") {
-        validator.components(components);
+    if let Some(Value::Object(components)) = skeleton.get_mut("components") {
+        parts.validator.components(components);
     }
     let mut typed_schemas: Vec<(String, ReferenceOr<Schema>)> = Vec::with_capacity(schemas.len());
     for (name, raw) in schemas {
-        let mut schema = parse(raw)?;
-        if needs_whole_document(&schema) {
+        let at = format!("/components/schemas/{}", escape_pointer_token(&name));
+        let typed = parts.read(raw, &at, |schema, validator, numbers| {
+            normalize::normalize_schema(schema);
+            validator.schema(&name, schema);
+            validate::numbers_in_schema(&name, schema, numbers);
+        });
+        let Ok(typed) = typed else {
             return None;
-        }
-        let started = std::time::Instant::now();
-        normalize::normalize_schema(&mut schema);
-        if object {
-            validator.schema(&name, &schema);
-        }
-        validate::numbers_in_schema(&name, &schema, &mut numbers);
-        timings.normalize += started.elapsed();
-        let started = std::time::Instant::now();
-        if typing_failure.is_none() && !has_errors(&validator, &numbers) {
-            let at = format!("/components/schemas/{}", escape_pointer_token(&name));
-            match typed(&schema, &at) {
-                Ok(typed) => typed_schemas.push((name, typed)),
-                Err(problem) => typing_failure = Some(problem),
-            }
-        }
-        timings.deserialize += started.elapsed();
+        };
+        typed_schemas.extend(typed.map(|schema| (name, schema)));
     }
+    let Parts {
+        validator,
+        numbers,
+        typing_failure,
+        timings,
+    } = parts;
     problems.0.extend(validator.finish().0);
     problems.0.extend(numbers.0);
     if problems.has_errors() {
@@ -168,11 +158,51 @@ pub(super) fn load(text: &str, source: &str, timings: &mut LoadTimings) -> Loade
     Some(Ok((document, version)))
 }
 
-/// Whether checking has found an error so far: typing stops there, as the
-/// whole-tree path types nothing after one.
-fn has_errors(validator: &Validator, numbers: &Diagnostics) -> bool {
-    validator.has_errors() || numbers.has_errors()
+/// The state of reading the parts: what the checks found, the first part that could
+/// not be typed, and the time each step took.
+struct Parts<'t> {
+    validator: Validator,
+    numbers: Diagnostics,
+    typing_failure: Option<Diagnostic>,
+    timings: &'t mut LoadTimings,
 }
+
+impl Parts<'_> {
+    /// One path item or component schema (at `at`, without the `#`): parsed,
+    /// normalized and checked by `check`, then typed unless a check or an earlier
+    /// part has failed (the whole-tree path types nothing after a failure).
+    fn read<T: serde::de::DeserializeOwned>(
+        &mut self,
+        raw: &RawValue,
+        at: &str,
+        check: impl FnOnce(&mut Value, &mut Validator, &mut Diagnostics),
+    ) -> Result<Option<T>, WholeTree> {
+        let mut value = parse(raw).ok_or(WholeTree)?;
+        if needs_whole_document(&value) {
+            return Err(WholeTree);
+        }
+        let started = std::time::Instant::now();
+        check(&mut value, &mut self.validator, &mut self.numbers);
+        self.timings.normalize += started.elapsed();
+        if self.typing_failure.is_some() || self.validator.has_errors() || self.numbers.has_errors()
+        {
+            return Ok(None);
+        }
+        let started = std::time::Instant::now();
+        let typed = match typed(&value, at) {
+            Ok(typed) => Some(typed),
+            Err(problem) => {
+                self.typing_failure = Some(problem);
+                None
+            }
+        };
+        self.timings.deserialize += started.elapsed();
+        Ok(typed)
+    }
+}
+
+/// A part that only the whole-tree path can read (see the module docs).
+struct WholeTree;
 
 /// An object's entries as slices of the source; `None` if it is not an object or
 /// not JSON.
