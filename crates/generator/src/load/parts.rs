@@ -287,6 +287,40 @@ mod tests {
         );
     }
 
+    /// The real JSON specs of the corpus beside the workspace (`../shared/corpus`, as
+    /// CI lays it out): the same document either way, GitHub's 10 MB among them.
+    #[test]
+    fn reading_in_parts_agrees_with_the_whole_tree_on_the_corpus() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let Ok(entries) = std::fs::read_dir(&corpus) else {
+            // CI always has it; a developer's checkout may not.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "no corpus at {}",
+                corpus.display()
+            );
+            eprintln!("no corpus at {}: nothing to compare", corpus.display());
+            return;
+        };
+        let mut paths: Vec<_> = entries
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        let mut taken = 0;
+        for path in &paths {
+            let text = std::fs::read_to_string(path).unwrap();
+            if both(&text).is_some() {
+                taken += 1;
+            }
+        }
+        assert!(
+            taken >= 5,
+            "only {taken} of {} corpus specs were read in parts",
+            paths.len()
+        );
+    }
+
     /// Problems spread over the skeleton, several path items and schemas come out
     /// in the whole tree's order, and the first typing failure is the one it reports.
     #[test]
