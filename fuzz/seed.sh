@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p corpus/load_and_lower
-for spec in ../../shared/corpus/*.yaml ../../shared/corpus/*.json ../crates/generator/tests/fixtures/*.yaml ../crates/generator/tests/invalid/*; do
+for spec in ../../shared/corpus/*.yaml ../../shared/corpus/*.json ../crates/generator/tests/fixtures/*.yaml ../crates/generator/tests/refusals/*.yaml ../crates/generator/tests/refusals/*.json; do
   if [ "$(stat -c %s "$spec")" -le 65536 ]; then
     cp "$spec" corpus/load_and_lower/
   fi
@@ -39,6 +39,25 @@ components:
   schemas:
     X: {$ref: '#/components/schemas/%€x'}
     Y: {oneOf: [{$ref: '#/components/schemas/X'}, {type: string, enum: [a, '>', '2026-08-19']}], discriminator: {propertyName: type}}
+SEED
+# JSON is read a path item and a component schema at a time (`load/parts.rs`), YAML
+# as one tree: JSON seeds for that path, one it takes (numbers, `x-` keys, a schema
+# named like a keyword, an operation to type) and one it declines (`$defs`, a ref
+# into a path).
+cat > corpus/load_and_lower/seed-parts.json <<'SEED'
+{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+ "paths": {"x-note": {"maximum": "no"}, "/a/{id}": {"get": {"operationId": "a",
+   "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+   "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+ "components": {"parameters": {"P": {"name": "p", "in": "query", "schema": {"type": "integer", "maximum": 3}}},
+   "schemas": {"maximum": {"type": "string"}, "A": {"type": "object", "required": ["b"],
+     "properties": {"b": {"type": "integer", "minimum": 1e308}, "c": {"$ref": "#/components/schemas/A"}}}}}}
+SEED
+cat > corpus/load_and_lower/seed-parts-declined.json <<'SEED'
+{"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
+ "paths": {"/v": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": "object", "$defs": {"D": {"type": "string"}}}}}},
+   "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/paths/~1v/post/requestBody/content/application~1json/schema"}}}}}}}},
+ "components": {"schemas": {"X": {"$ref": "#/$defs/D"}}}}
 SEED
 ls corpus/load_and_lower | wc -l
 # Nested complex YAML keys (`? ? ? …`): writing a mapping key as text doubled its
