@@ -307,24 +307,30 @@ pub fn check_numbers(document: &Value) -> Diagnostics {
 pub fn numbers_in_path_item(path: &str, item: &Value, problems: &mut Diagnostics) {
     // `paths` holds no keywords, so neither does its entry's own key.
     let at = format!("#/paths/{}", escape_pointer_token(path));
-    number_entry(path, item, at, false, problems);
+    if let Some(keywords) = number_entry(path, item, &at, false, problems) {
+        walk_numbers(item, at, keywords, problems);
+    }
 }
 
 /// [`check_numbers`] for one entry of `components.schemas`.
 pub fn numbers_in_schema(name: &str, schema: &Value, problems: &mut Diagnostics) {
     let at = format!("#/components/schemas/{}", escape_pointer_token(name));
-    number_entry(name, schema, at, true, problems);
+    if let Some(keywords) = number_entry(name, schema, &at, true, problems) {
+        walk_numbers(schema, at, keywords, problems);
+    }
 }
 
-/// One entry `key: child` of an object whose keys are keywords when
-/// `keywords_here`, at the pointer `at`.
+/// One entry `key: child`, at `at`, of an object whose keys are keywords when
+/// `keywords_here`: a numeric keyword that holds no number is a problem. Returns
+/// whether the keys of `child` are keywords, or `None` when nothing under it is
+/// checked (an extension, data, or the number just reported).
 fn number_entry(
     key: &str,
     child: &Value,
-    at: String,
+    at: &str,
     keywords_here: bool,
     problems: &mut Diagnostics,
-) {
+) -> Option<bool> {
     if keywords_here && NUMERIC_KEYWORDS.contains(&key) && !child.is_number() {
         // YAML reads a number too large for a double as infinity, which JSON
         // cannot hold: it arrives as null.
@@ -335,23 +341,16 @@ fn number_entry(
         } else {
             format!("`{key}` must be a number, not {child}")
         };
-        problems.push(Diagnostic::error(&at, message));
-        return;
-    }
-    if key.starts_with("x-") {
-        return;
+        problems.push(Diagnostic::error(at, message));
+        return None;
     }
     // The entries of a `properties` map are schemas again; other data-holding keys
     // hold no keywords at all.
-    if matches!(key, "example" | "examples" | "default" | "enum" | "const") {
-        return;
+    if key.starts_with("x-") || matches!(key, "example" | "examples" | "default" | "enum" | "const")
+    {
+        return None;
     }
-    walk_numbers(
-        child,
-        at,
-        !NOT_SCHEMA.contains(&key) || !keywords_here,
-        problems,
-    );
+    Some(!NOT_SCHEMA.contains(&key) || !keywords_here)
 }
 
 /// Walks a value in document order, leaving out the path items and component
@@ -362,33 +361,15 @@ fn walk_numbers(value: &Value, pointer: String, keywords_here: bool, problems: &
         // Each level's entries found, then pushed in reverse, so they pop in order.
         let mut children = Vec::new();
         match value {
+            // Their entries are checked one by one, last (the paths object's `x-`
+            // keys would be left out anyway).
+            Value::Object(_) if pointer == "#/paths" || pointer == "#/components/schemas" => {}
             Value::Object(map) => {
-                let parts = pointer == "#/paths" || pointer == "#/components/schemas";
                 for (key, child) in map {
-                    if parts && !(pointer == "#/paths" && key.starts_with("x-")) {
-                        continue;
-                    }
                     let at = format!("{pointer}/{}", escape_pointer_token(key));
-                    if keywords_here
-                        && NUMERIC_KEYWORDS.contains(&key.as_str())
-                        && !child.is_number()
-                    {
-                        number_entry(key, child, at, keywords_here, problems);
-                        continue;
+                    if let Some(keywords) = number_entry(key, child, &at, keywords_here, problems) {
+                        children.push((child, at, keywords));
                     }
-                    if key.starts_with("x-")
-                        || matches!(
-                            key.as_str(),
-                            "example" | "examples" | "default" | "enum" | "const"
-                        )
-                    {
-                        continue;
-                    }
-                    children.push((
-                        child,
-                        at,
-                        !NOT_SCHEMA.contains(&key.as_str()) || !keywords_here,
-                    ));
                 }
             }
             Value::Array(items) => {
