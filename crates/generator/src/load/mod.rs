@@ -14,7 +14,7 @@ pub mod yaml;
 
 use std::fmt::Write as _;
 
-use openapi_compact::{OpenAPI, ReferenceOr};
+use openapi_compact::{OpenAPI, PathItem, ReferenceOr, Schema};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -36,19 +36,11 @@ pub struct LoadedSpec<'a> {
     pub source: &'a str,
 }
 
-impl LoadedSpec<'_> {
-    /// Fills in the line and column of each diagnostic from the source text.
-    #[must_use]
-    ///
-    /// Locating scans the text, so it is done for every error but only for the first
-    /// [`LOCATED_WARNINGS`] warnings; the rest keep their JSON pointer alone.
-    pub fn locate(&self, diagnostics: Diagnostics) -> Diagnostics {
-        locate_in(self.source, diagnostics)
-    }
-}
-
-/// [`LoadedSpec::locate`], from the source text alone (lowering drops the typed
-/// document before it locates what it found).
+/// Fills in the line and column of each diagnostic from the source text (lowering
+/// locates what it found this way, once it has dropped the typed document).
+///
+/// Locating scans the text, so it is done for every error but only for the first
+/// [`LOCATED_WARNINGS`] warnings; the rest keep their JSON pointer alone.
 #[must_use]
 pub fn locate_in(source: &str, mut diagnostics: Diagnostics) -> Diagnostics {
     let mut warnings = 0;
@@ -204,26 +196,47 @@ fn deserialize(mut value: Value) -> Result<OpenAPI, Diagnostic> {
     }
     let mut document: OpenAPI = typed(&value, "")?;
     drop(value);
-    // Sized once: grown by doubling, the maps held up to twice their entries.
-    document.paths.paths.reserve_exact(paths.len());
-    for (path, item) in paths {
-        let at = format!("/paths/{}", crate::diagnostics::escape_pointer_token(&path));
-        let item = typed(&item, &at)?;
-        document.paths.paths.insert(path, item);
-    }
+    // Each part's JSON is dropped as soon as it is typed.
+    let path_items = paths
+        .into_iter()
+        .map(|(path, item)| typed(&item, &path_item_at(&path)).map(|item| (path, item)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let schemas = schemas
+        .into_iter()
+        .map(|(name, schema)| typed(&schema, &schema_at(&name)).map(|schema| (name, schema)))
+        .collect::<Result<Vec<_>, _>>()?;
+    attach(&mut document, path_items, schemas);
+    Ok(document)
+}
+
+/// Puts the typed path items and component schemas into the typed rest of the
+/// document, in their order, each map sized once (grown by doubling, they held up
+/// to twice their entries).
+fn attach(
+    document: &mut OpenAPI,
+    path_items: Vec<(String, ReferenceOr<PathItem>)>,
+    schemas: Vec<(String, ReferenceOr<Schema>)>,
+) {
+    document.paths.paths.reserve_exact(path_items.len());
+    document.paths.paths.extend(path_items);
     if !schemas.is_empty() {
         let components = document.components.get_or_insert_with(Default::default);
         components.schemas.reserve_exact(schemas.len());
-        for (name, schema) in schemas {
-            let at = format!(
-                "/components/schemas/{}",
-                crate::diagnostics::escape_pointer_token(&name)
-            );
-            let schema = typed(&schema, &at)?;
-            components.schemas.insert(name, schema);
-        }
+        components.schemas.extend(schemas);
     }
-    Ok(document)
+}
+
+/// The pointer (without `#`) of a path item, to type it at.
+fn path_item_at(path: &str) -> String {
+    format!("/paths/{}", crate::diagnostics::escape_pointer_token(path))
+}
+
+/// The pointer (without `#`) of a component schema, to type it at.
+fn schema_at(name: &str) -> String {
+    format!(
+        "/components/schemas/{}",
+        crate::diagnostics::escape_pointer_token(name)
+    )
 }
 
 /// Removes the object at `path` from the tree (leaving an empty one in its place),

@@ -22,8 +22,8 @@ use serde_json::{Map, Value};
 
 use super::normalize::{self, needs_whole_document};
 use super::validate::{self, Validator};
-use super::{LoadTimings, check_version, locate_all, typed};
-use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
+use super::{LoadTimings, attach, check_version, locate_all, path_item_at, schema_at, typed};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The typed document and its declared version, or every problem; `None`: take the
 /// whole-tree path.
@@ -96,8 +96,7 @@ pub(super) fn load(text: &str, source: &str, timings: &mut LoadTimings) -> Loade
     let mut typed_items: Vec<(String, ReferenceOr<PathItem>)> =
         Vec::with_capacity(path_items.len());
     for (path, raw) in path_items {
-        let at = format!("/paths/{}", escape_pointer_token(&path));
-        let typed = parts.read(raw, &at, |item, validator, numbers| {
+        let typed = parts.read(raw, &path_item_at(&path), |item, validator, numbers| {
             normalize::normalize_path_item(item);
             validator.path_item(&path, item);
             validate::numbers_in_path_item(&path, item, numbers);
@@ -112,8 +111,7 @@ pub(super) fn load(text: &str, source: &str, timings: &mut LoadTimings) -> Loade
     }
     let mut typed_schemas: Vec<(String, ReferenceOr<Schema>)> = Vec::with_capacity(schemas.len());
     for (name, raw) in schemas {
-        let at = format!("/components/schemas/{}", escape_pointer_token(&name));
-        let typed = parts.read(raw, &at, |schema, validator, numbers| {
+        let typed = parts.read(raw, &schema_at(&name), |schema, validator, numbers| {
             normalize::normalize_schema(schema);
             validator.schema(&name, schema);
             validate::numbers_in_schema(&name, schema, numbers);
@@ -147,13 +145,7 @@ pub(super) fn load(text: &str, source: &str, timings: &mut LoadTimings) -> Loade
             return Some(Err(locate_all(source, problems)));
         }
     };
-    document.paths.paths.reserve_exact(typed_items.len());
-    document.paths.paths.extend(typed_items);
-    if !typed_schemas.is_empty() {
-        let components = document.components.get_or_insert_with(Default::default);
-        components.schemas.reserve_exact(typed_schemas.len());
-        components.schemas.extend(typed_schemas);
-    }
+    attach(&mut document, typed_items, typed_schemas);
     timings.deserialize += started.elapsed();
     Some(Ok((document, version)))
 }
