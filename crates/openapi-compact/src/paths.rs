@@ -69,8 +69,10 @@ pub struct PathItem {
 }
 
 impl PathItem {
-    /// Returns an iterator of references to the [Operation]s in the [PathItem].
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &'_ Operation)> {
+    /// Returns an iterator of references to the [Operation]s in the [PathItem], in
+    /// the order the specification lists the methods. (Fork change: the method
+    /// name is `'static`, so it outlives the borrow, as `IntoIterator`'s does.)
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'_ Operation)> {
         vec![
             ("get", &self.get),
             ("put", &self.put),

@@ -327,16 +327,6 @@ pub(super) fn collect_operations(document: &openapi_compact::OpenAPI) -> Vec<Spe
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        let candidates = [
-            ("get", &item.get),
-            ("put", &item.put),
-            ("post", &item.post),
-            ("delete", &item.delete),
-            ("options", &item.options),
-            ("head", &item.head),
-            ("patch", &item.patch),
-            ("trace", &item.trace),
-        ];
         // A key such as `/files/{id}#get_shared_link` or `/a?beta=true`: the fragment
         // is dropped (a client never sends one), the query becomes fixed parameters.
         let template = path.split(['?', '#']).next().unwrap_or(path);
@@ -347,18 +337,16 @@ pub(super) fn collect_operations(document: &openapi_compact::OpenAPI) -> Vec<Spe
             .map(|(_, query)| query)
             .unwrap_or_default();
         let fixed_query: Vec<(String, String)> = form_urlencoded_pairs(query);
-        for (method, operation) in candidates {
-            if let Some(operation) = operation {
-                operations.push(SpecOp {
-                    method,
-                    path: template,
-                    raw_path: path,
-                    fixed_query: fixed_query.clone(),
-                    operation,
-                    item,
-                    pointer: format!("#/paths/{}/{method}", escape_pointer_token(path)),
-                });
-            }
+        for (method, operation) in item.iter() {
+            operations.push(SpecOp {
+                method,
+                path: template,
+                raw_path: path,
+                fixed_query: fixed_query.clone(),
+                operation,
+                item,
+                pointer: format!("#/paths/{}/{method}", escape_pointer_token(path)),
+            });
         }
     }
     operations
