@@ -798,13 +798,13 @@ fn accessors(before: &TypeDef, now: &TypeDef, owner: &str, out: &mut Vec<Change>
 fn fields(before: &[Field], now: &[Field], owner: &str, pointer: &str, out: &mut Vec<Change>) {
     // What a caller writes: the field's type, and whether `new` asks for it
     // (required, not a fixed tag).
-    let in_new = |f: &Field| f.presence == Presence::Required && f.fixed.is_none();
+    let in_new = |f: &Field| f.presence == Presence::Required && f.fixed().is_none();
     for pair in paired(before, now) {
         match pair {
             Paired::Added(field) => out.push(change(
                 ChangeKind::FieldAdded,
                 in_new(field),
-                own_pointer(&field.pointer, pointer),
+                own_pointer(&field.pointer(), pointer),
                 format!("{owner}::{}", field.rust_name),
                 format!(
                     "new {} field `{}`",
@@ -825,7 +825,7 @@ fn fields(before: &[Field], now: &[Field], owner: &str, pointer: &str, out: &mut
                     out.push(change(
                         ChangeKind::FieldChanged,
                         true,
-                        own_pointer(&field.pointer, pointer),
+                        own_pointer(&field.pointer(), pointer),
                         format!("{owner}::{}", field.rust_name),
                         format!("`{}` was {was}, now {is}", field.wire_name),
                     ));
@@ -834,7 +834,7 @@ fn fields(before: &[Field], now: &[Field], owner: &str, pointer: &str, out: &mut
             Paired::Removed(field) => out.push(change(
                 ChangeKind::FieldRemoved,
                 true,
-                own_pointer(&field.pointer, pointer),
+                own_pointer(&field.pointer(), pointer),
                 format!("{owner}::{}", field.rust_name),
                 format!("field `{}` is gone", field.wire_name),
             )),

@@ -59,12 +59,41 @@ pub struct RoundTripTest {
 }
 
 /// One model type's round-trip check.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RoundTripCheck {
     /// The type's name in [`Api::types`].
     pub type_name: String,
+    /// The JSON texts, one per line: compact JSON has no raw newline, and one string
+    /// per check rather than one per sample keeps a big spec's samples (most of the
+    /// model held while emitting) small. Read them with [`RoundTripCheck::samples`].
+    samples: Box<str>,
+}
+
+impl RoundTripCheck {
+    /// A check of `type_name` with these samples, each a compact JSON text (which
+    /// never holds a raw newline: serde_json escapes it inside strings).
+    #[must_use]
+    pub fn new(type_name: String, samples: &[String]) -> Self {
+        debug_assert!(samples.iter().all(|sample| !sample.contains('\n')));
+        Self {
+            type_name,
+            samples: samples.join("\n").into(),
+        }
+    }
+
     /// JSON texts the type must decode and re-serialize to the same JSON value.
-    pub samples: Vec<String>,
+    pub fn samples(&self) -> impl Iterator<Item = &str> {
+        self.samples.split('\n')
+    }
+}
+
+impl std::fmt::Debug for RoundTripCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoundTripCheck")
+            .field("type_name", &self.type_name)
+            .field("samples", &self.samples().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// The command-line tool, as `lower/cli.rs` decides it: every SDK method (and job
@@ -273,7 +302,7 @@ pub struct TypeModule {
     pub doc: String,
     /// The features any of which compiles one of its parts (in the order the
     /// resources come); empty: always compiled.
-    pub features: Vec<String>,
+    pub features: std::sync::Arc<[String]>,
     /// Its parts: one, written as `types/<file>.rs`, or several, written as
     /// `types/<file>/mod.rs` and a `part_<n>.rs` each. A part is one set of
     /// features (so the `#[cfg]` is written once, on its module) and at most about
@@ -289,8 +318,9 @@ pub struct TypePart {
     pub name: String,
     /// The module doc of its file, when its module has several parts.
     pub doc: String,
-    /// The features any of which compiles it; empty: always compiled.
-    pub features: Vec<String>,
+    /// The features any of which compiles it; empty: always compiled. Shared with
+    /// [`Features::sets`].
+    pub features: std::sync::Arc<[String]>,
     /// The model types and params types it holds, by name, sorted.
     pub types: Vec<String>,
 }
@@ -307,8 +337,9 @@ pub struct Features {
     /// (top-level resource module, its feature), in tree order.
     pub resources: Vec<(String, String)>,
     /// The distinct sets of features that compile some type, each in tree order:
-    /// types share them, so a big API holds each set once, not once per type.
-    pub sets: Vec<Vec<String>>,
+    /// types and type files share them, so a big API holds each set once, not once
+    /// per type or per file.
+    pub sets: Vec<std::sync::Arc<[String]>>,
     /// By type name (a model type or a params type): the index in `sets` of the
     /// features any of which compiles it. A type not listed is always compiled (it
     /// is reached from the client itself, from `ApiError`, or from nothing).
@@ -332,7 +363,13 @@ impl Features {
         self.gates
             .get(name)
             .and_then(|&set| self.sets.get(set))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |set| set)
+    }
+
+    /// [`Features::of_type`], shared: `None` when the type is always compiled.
+    #[must_use]
+    pub fn set_of_type(&self, name: &str) -> Option<&std::sync::Arc<[String]>> {
+        self.gates.get(name).and_then(|&set| self.sets.get(set))
     }
 }
 
@@ -1038,7 +1075,7 @@ pub enum TypeKind {
     /// A struct of named fields that keeps unknown fields.
     Struct(StructDef),
     /// An enum of string values, open to unknown ones.
-    StringEnum(Vec<EnumVariant>),
+    StringEnum(std::sync::Arc<[EnumVariant]>),
     /// A union whose variant is chosen by a string property.
     TaggedUnion {
         /// The property holding the tag (`type`).
@@ -1091,7 +1128,7 @@ impl StructDef {
     pub fn constructor_args(&self) -> impl Iterator<Item = &Field> {
         self.fields
             .iter()
-            .filter(|field| field.presence == Presence::Required && field.fixed.is_none())
+            .filter(|field| field.presence == Presence::Required && field.fixed().is_none())
     }
 }
 
@@ -1110,7 +1147,13 @@ pub enum ExtraFields {
 }
 
 /// One field of a struct.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// One is held for every property of the spec, so what most fields share is not
+/// stored: a field without docs of its own, a setter named as the field, and no null
+/// setter, default getter or fixed value cost nothing beyond the struct (issue 11,
+/// item 7). Read them through [`Field::doc`], [`Field::setter`], [`Field::null_setter`],
+/// [`Field::default_getter`] and [`Field::fixed`]; `Debug` shows them as if stored.
+#[derive(Clone, PartialEq)]
 pub struct Field {
     /// The JSON property name.
     pub wire_name: String,
@@ -1121,25 +1164,180 @@ pub struct Field {
     /// How absence and null are represented.
     pub presence: Presence,
     /// The spec's default: documented, returned by the default getter, never sent
-    /// or filled in. Boxed: most fields have none, and a field is held for each
-    /// property of a big spec.
+    /// or filled in. Boxed: most fields have none.
     pub default: Option<Box<Value>>,
+    /// Docs from the spec; `None` where [`Field::doc`] is the plain
+    /// `` The `wire_name` property. ``.
+    spec_doc: Option<Box<str>>,
+    /// The rarely set names and constant, when any is.
+    rare: Option<Box<FieldRare>>,
+    /// JSON pointer of the object schema that declares the property, shared by its
+    /// fields (see [`Field::pointer`]).
+    object_pointer: std::sync::Arc<str>,
+}
+
+/// A [`Field`]'s rarely set parts.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct FieldRare {
+    /// The chainable setter's name where it is not the field's own name (the
+    /// struct's methods share one namespace).
+    renamed_setter: Option<Box<str>>,
+    null_setter: Option<Box<str>>,
+    default_getter: Option<Box<str>>,
+    fixed: Option<Box<str>>,
+}
+
+/// A [`Field`]'s names and docs, as lowering decides them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldNames {
     /// Docs.
-    pub doc: Box<str>,
-    /// The chainable setter's name (the field's name; the struct's methods share
-    /// one namespace).
-    pub setter: Box<str>,
+    pub doc: String,
+    /// The chainable setter's name.
+    pub setter: String,
     /// The setter that sends `null`, for nullable fields (`index_ids_null`).
-    pub null_setter: Option<Box<str>>,
+    pub null_setter: Option<String>,
     /// The getter that returns the value or the spec's default (`timeout_or_default`),
     /// when the spec gives a default that can be written as a Rust value.
-    pub default_getter: Option<Box<str>>,
+    pub default_getter: Option<String>,
     /// The constant this field always holds in values the SDK builds: the tag of a
     /// discriminated union's variant (`"OPENAI_EMBEDDING"`). Constructors fill it in
     /// and no setter exists, so a caller can neither forget nor mistype it.
-    pub fixed: Option<Box<str>>,
+    pub fixed: Option<String>,
+}
+
+impl Field {
+    /// A field; `names` is stored compactly (see the type's docs). `object_pointer`
+    /// is the JSON pointer of the object schema whose `properties` declare it.
+    #[must_use]
+    pub fn new(
+        wire_name: String,
+        rust_name: String,
+        ty: TypeRef,
+        presence: Presence,
+        default: Option<Value>,
+        names: FieldNames,
+        object_pointer: std::sync::Arc<str>,
+    ) -> Self {
+        let mut field = Self {
+            spec_doc: (names.doc != plain_field_doc(&wire_name)).then(|| names.doc.into()),
+            wire_name,
+            rust_name,
+            ty,
+            presence,
+            default: default.map(Box::new),
+            rare: None,
+            object_pointer,
+        };
+        let renamed_setter = (names.setter != field.rust_name).then(|| names.setter.into());
+        field.set_rare(|rare| {
+            rare.renamed_setter = renamed_setter;
+            rare.null_setter = names.null_setter.map(String::into_boxed_str);
+            rare.default_getter = names.default_getter.map(String::into_boxed_str);
+            rare.fixed = names.fixed.map(String::into_boxed_str);
+        });
+        field
+    }
+
     /// JSON pointer of the property's schema, for the spec diff.
-    pub pointer: Box<str>,
+    #[must_use]
+    pub fn pointer(&self) -> String {
+        property_pointer(&self.object_pointer, &self.wire_name)
+    }
+
+    /// Docs.
+    #[must_use]
+    pub fn doc(&self) -> std::borrow::Cow<'_, str> {
+        match &self.spec_doc {
+            Some(doc) => std::borrow::Cow::Borrowed(doc),
+            None => std::borrow::Cow::Owned(plain_field_doc(&self.wire_name)),
+        }
+    }
+
+    /// The chainable setter's name (the field's name unless that is taken).
+    #[must_use]
+    pub fn setter(&self) -> &str {
+        self.rare
+            .as_ref()
+            .and_then(|rare| rare.renamed_setter.as_deref())
+            .unwrap_or(&self.rust_name)
+    }
+
+    /// The setter that sends `null`, for nullable fields (`index_ids_null`).
+    #[must_use]
+    pub fn null_setter(&self) -> Option<&str> {
+        self.rare.as_ref()?.null_setter.as_deref()
+    }
+
+    /// The getter that returns the value or the spec's default (`timeout_or_default`).
+    #[must_use]
+    pub fn default_getter(&self) -> Option<&str> {
+        self.rare.as_ref()?.default_getter.as_deref()
+    }
+
+    /// The constant this field always holds in values the SDK builds (a union
+    /// variant's tag): constructors fill it in and no setter exists.
+    #[must_use]
+    pub fn fixed(&self) -> Option<&str> {
+        self.rare.as_ref()?.fixed.as_deref()
+    }
+
+    /// Makes the field hold `value` always, with no default getter (a union
+    /// variant's tag).
+    pub fn fix(&mut self, value: &str) {
+        self.set_rare(|rare| {
+            rare.fixed = Some(value.into());
+            rare.default_getter = None;
+        });
+    }
+
+    /// Changes the rare parts, keeping them unboxed when none is set (so equal
+    /// fields compare equal).
+    fn set_rare(&mut self, change: impl FnOnce(&mut FieldRare)) {
+        let mut rare = self.rare.take().map(|rare| *rare).unwrap_or_default();
+        change(&mut rare);
+        if rare != FieldRare::default() {
+            self.rare = Some(Box::new(rare));
+        }
+    }
+}
+
+// Shows the field as if every name were stored: the derived parts (the plain doc, a
+// setter named as the field, the pointer) are written out, so model snapshots read
+// the same as when they were fields.
+#[allow(
+    clippy::missing_fields_in_debug,
+    reason = "the compact parts are shown through their accessors"
+)]
+impl std::fmt::Debug for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Field")
+            .field("wire_name", &self.wire_name)
+            .field("rust_name", &self.rust_name)
+            .field("ty", &self.ty)
+            .field("presence", &self.presence)
+            .field("default", &self.default)
+            .field("doc", &self.doc())
+            .field("setter", &self.setter())
+            .field("null_setter", &self.null_setter())
+            .field("default_getter", &self.default_getter())
+            .field("fixed", &self.fixed())
+            .field("pointer", &self.pointer())
+            .finish()
+    }
+}
+
+/// The JSON pointer of property `name` of the object schema at `object`.
+#[must_use]
+pub fn property_pointer(object: &str, name: &str) -> String {
+    format!(
+        "{object}/properties/{}",
+        crate::diagnostics::escape_pointer_token(name)
+    )
+}
+
+/// The docs of a property the spec does not describe.
+fn plain_field_doc(wire_name: &str) -> String {
+    format!("The `{wire_name}` property.")
 }
 
 /// One known value of a string enum.

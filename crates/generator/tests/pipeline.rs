@@ -384,7 +384,7 @@ fn each_top_level_resource_is_a_feature_that_compiles_what_it_reaches() {
         .iter()
         .find(|part| part.types.iter().any(|name| name == "ParsingCreateParams"))
         .expect("ParsingCreateParams is in types::parsing");
-    assert_eq!(part.features, ["parsing"]);
+    assert_eq!(*part.features, ["parsing"]);
     let parsing = &generated.files[&format!("src/types/parsing/{}.rs", part.name)];
     assert!(parsing.contains("pub struct ParsingCreateParams"));
     assert!(
@@ -420,4 +420,89 @@ fn resource_features_know_the_crate_s_own_feature_names() {
     let mut known = generator::lower::features::CRATE_FEATURES.to_vec();
     known.sort_unstable();
     assert_eq!(emitted, known);
+}
+
+/// What a big spec repeats is held once (issue 11, item 7: peak memory): equal small
+/// property schemas in the typed document, whichever way it is read, and equal
+/// string enums' variants in the model; and a model field stores only what is its
+/// own.
+#[test]
+fn what_a_spec_repeats_is_held_once() {
+    use std::sync::Arc;
+
+    use generator::ir::TypeKind;
+    use openapi_compact::{ReferenceOr, SchemaKind, Type};
+
+    let object = |n: usize| {
+        serde_json::json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                "status": {"type": "string", "enum": ["active", "archived"]},
+                "own": {"type": "string", "description": format!("Only in {n}.")}
+            }
+        })
+    };
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Repeats", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "get_a", "responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"type": "array", "items": {"oneOf": [
+                {"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}
+            ]}}}}
+        }}}}},
+        "components": {"schemas": {"A": object(1), "B": object(2)}}
+    });
+    let json = serde_json::to_vec(&spec).unwrap();
+    // JSON is YAML too; a first line that is not `{` sends it down the whole-tree path.
+    let yaml = [b"# read as YAML\n".as_slice(), &json].concat();
+    for (form, bytes) in [("JSON", &json), ("YAML", &yaml)] {
+        let loaded = load::load(bytes).expect("the spec loads");
+        let schemas = &loaded.document.components.as_ref().unwrap().schemas;
+        let property = |schema: &str, name: &str| {
+            let ReferenceOr::Item(schema) = &schemas[schema] else {
+                panic!("{schema} is a reference");
+            };
+            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                panic!("{schema:?} is not an object");
+            };
+            match &object.properties[name] {
+                ReferenceOr::Item(item) => Arc::clone(item),
+                ReferenceOr::Reference { .. } => panic!("{name} is a reference"),
+            }
+        };
+        for name in ["name", "status"] {
+            assert!(
+                Arc::ptr_eq(&property("A", name), &property("B", name)),
+                "{form}: the equal `{name}` schemas are one"
+            );
+        }
+        assert!(
+            !Arc::ptr_eq(&property("A", "own"), &property("B", "own")),
+            "{form}: different schemas stay apart"
+        );
+    }
+
+    let (api, _) = generator::load_and_lower(&json, "repeats.json", &Config::default())
+        .expect("the spec lowers");
+    let variants = |name: &str| match &api.types.iter().find(|def| def.name == name).unwrap().kind {
+        TypeKind::StringEnum(variants) => Arc::clone(variants),
+        other => panic!("{name} is {other:?}"),
+    };
+    assert!(Arc::ptr_eq(&variants("AStatus"), &variants("BStatus")));
+
+    let TypeKind::Struct(a) = &api.types.iter().find(|def| def.name == "A").unwrap().kind else {
+        panic!("A is a struct");
+    };
+    let name = &a.fields[0];
+    assert_eq!(name.doc(), "The `name` property.");
+    assert_eq!(name.setter(), "name");
+    assert_eq!(name.pointer(), "#/components/schemas/A/properties/name");
+    assert_eq!(a.fields[2].doc(), "Only in 1.");
+    assert!(
+        size_of::<generator::ir::Field>() <= 152,
+        "a Field is {} bytes",
+        size_of::<generator::ir::Field>()
+    );
 }

@@ -128,14 +128,18 @@ fn explained(api: &Api) -> BTreeSet<String> {
         match &def.kind {
             TypeKind::Struct(s) => {
                 for field in &s.fields {
-                    add(&field.setter);
-                    for name in field.null_setter.iter().chain(&field.default_getter) {
+                    add(field.setter());
+                    for name in field
+                        .null_setter()
+                        .into_iter()
+                        .chain(field.default_getter())
+                    {
                         add(name);
                     }
                 }
             }
             TypeKind::StringEnum(variants) => {
-                for variant in variants {
+                for variant in variants.iter() {
                     add(&variant.rust_name);
                 }
             }

@@ -6,8 +6,10 @@
 //! A fork of `openapiv3` 2.2.0 (MIT or Apache-2.0, Glade Miller), the same API and
 //! serde behaviour, except that a [`Schema`] keeps its rarely set parts boxed:
 //! about 250 bytes a schema instead of 1,024, which made a spec of many small
-//! schemas take 22 times its size as a typed document. The changed items are listed
-//! in this crate's README and marked "fork change" where they are defined.
+//! schemas take 22 times its size as a typed document; and equal small property
+//! schemas deserialized in one [`Sharing`] scope are one `Arc` (`share.rs`). The
+//! changed items are listed in this crate's README and marked "fork change" where
+//! they are defined.
 
 // The rest is upstream's code as written; these lints of newer compilers are not
 // worth a diff from it.
@@ -41,6 +43,7 @@ mod security_requirement;
 mod security_scheme;
 mod server;
 mod server_variable;
+mod share;
 mod status_code;
 mod tag;
 mod util;
@@ -70,6 +73,7 @@ pub use self::security_requirement::*;
 pub use self::security_scheme::*;
 pub use self::server::*;
 pub use self::server_variable::*;
+pub use self::share::{MAX_SHARED_BYTES, Sharing};
 pub use self::status_code::*;
 pub use self::tag::*;
 pub use self::util::*;

@@ -1,9 +1,11 @@
-//! The Schema object and its kinds. Fork change: a schema's rarely set parts are boxed.
+//! The Schema object and its kinds. Fork changes: a schema's rarely set parts are
+//! boxed, and property and item schemas are `Arc`s, shared when equal (`share.rs`).
 //!
 //! Input: its part of an OpenAPI 3.0 document, through serde. Output: the typed
 //! object, as `openapiv3` 2.2.0 defines it unless a fork change says otherwise.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::*;
 use indexmap::IndexMap;
@@ -149,7 +151,7 @@ impl<'de> Deserialize<'de> for SchemaKind {
             #[serde(default)]
             maximum: Option<serde_json::Number>,
             #[serde(default)]
-            properties: Option<IndexMap<String, ReferenceOr<Box<Schema>>>>,
+            properties: Option<IndexMap<String, ReferenceOr<Arc<Schema>>>>,
             #[serde(default)]
             required: Option<Vec<String>>,
             #[serde(default)]
@@ -159,7 +161,7 @@ impl<'de> Deserialize<'de> for SchemaKind {
             #[serde(default)]
             max_properties: Option<usize>,
             #[serde(default)]
-            items: Option<ReferenceOr<Box<Schema>>>,
+            items: Option<ReferenceOr<Arc<Schema>>>,
             #[serde(default)]
             min_items: Option<usize>,
             #[serde(default)]
@@ -184,7 +186,14 @@ impl<'de> Deserialize<'de> for SchemaKind {
             not: Option<Box<ReferenceOr<Schema>>>,
         }
 
-        let any = RawAnySchema::deserialize(deserializer)?;
+        let mut any = RawAnySchema::deserialize(deserializer)?;
+        // Fork change: equal small property and item schemas are shared (`share.rs`).
+        for property in any.properties.iter_mut().flat_map(IndexMap::values_mut) {
+            crate::share::share(property);
+        }
+        if let Some(items) = &mut any.items {
+            crate::share::share(items);
+        }
         match any {
             // String
             RawAnySchema {
@@ -664,7 +673,7 @@ pub struct AnySchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
+    pub properties: IndexMap<String, ReferenceOr<Arc<Schema>>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -674,7 +683,7 @@ pub struct AnySchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_properties: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<ReferenceOr<Box<Schema>>>,
+    pub items: Option<ReferenceOr<Arc<Schema>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -756,7 +765,7 @@ pub struct IntegerType {
 #[serde(rename_all = "camelCase")]
 pub struct ObjectType {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
+    pub properties: IndexMap<String, ReferenceOr<Arc<Schema>>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -771,7 +780,7 @@ pub struct ObjectType {
 #[serde(rename_all = "camelCase")]
 pub struct ArrayType {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<ReferenceOr<Box<Schema>>>,
+    pub items: Option<ReferenceOr<Arc<Schema>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_items: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]

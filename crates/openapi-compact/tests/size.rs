@@ -21,7 +21,7 @@ fn a_schema_keeps_its_rare_parts_out_of_line() {
         "SchemaKind is {} bytes",
         size_of::<SchemaKind>()
     );
-    assert!(size_of::<ReferenceOr<Box<Schema>>>() <= 24);
+    assert!(size_of::<ReferenceOr<std::sync::Arc<Schema>>>() <= 24);
 }
 
 #[test]

@@ -82,7 +82,7 @@ fn struct_def(
         .fields
         .iter()
         .map(|field| {
-            let mut text = field.doc.to_string();
+            let mut text = field.doc().into_owned();
             if let Some(default) = &field.default {
                 let _ = write!(text, "\n\nThe API's default: `{default}`.");
             }
@@ -140,7 +140,7 @@ fn struct_def(
         .iter()
         .map(|field| {
             let field_name = ident(&field.rust_name);
-            if let Some(fixed) = &field.fixed {
+            if let Some(fixed) = field.fixed() {
                 let value = quote! { String::from(#fixed) };
                 let value = if field.presence == Presence::Required {
                     value
@@ -162,7 +162,7 @@ fn struct_def(
             }
         })
         .collect();
-    let has_fixed = def.fields.iter().any(|field| field.fixed.is_some());
+    let has_fixed = def.fields.iter().any(|field| field.fixed().is_some());
     let (derive_default, constructor) = if !args.is_empty() {
         let params = args.iter().map(|field| {
             let field_name = ident(&field.rust_name);
@@ -245,8 +245,8 @@ fn model_setter(field: &crate::ir::Field, all: &[TypeDef]) -> TokenStream {
     let field_name = ident(&field.rust_name);
     let wire = &field.wire_name;
     let mut out = quote! {};
-    if field.fixed.is_none() {
-        let setter = ident(&field.setter);
+    if field.fixed().is_none() {
+        let setter = ident(field.setter());
         let (arg_ty, convert) = setter_input(&field.ty);
         let value = convert(quote! { value });
         let assigned = wrap_value(value, field.presence);
@@ -265,7 +265,7 @@ fn model_setter(field: &crate::ir::Field, all: &[TypeDef]) -> TokenStream {
             }
         });
     }
-    if let Some(null_setter) = &field.null_setter {
+    if let Some(null_setter) = field.null_setter() {
         let null_setter = ident(null_setter);
         let null_doc = format!(" Sets `{wire}` to an explicit `null`.");
         let null = match field.presence {
@@ -281,7 +281,7 @@ fn model_setter(field: &crate::ir::Field, all: &[TypeDef]) -> TokenStream {
             }
         });
     }
-    if let (Some(getter), Some(default)) = (&field.default_getter, &field.default)
+    if let (Some(getter), Some(default)) = (field.default_getter(), &field.default)
         && let Some(getter) = default_getter(field, getter, default, all)
     {
         out.extend(getter);

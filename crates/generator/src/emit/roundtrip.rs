@@ -94,6 +94,6 @@ fn check_call(api: &Api, check: &RoundTripCheck) -> TokenStream {
         &api.meta.crate_ident,
     );
     let name = &check.type_name;
-    let samples = check.samples.iter().map(|text| Literal::string(text));
+    let samples = check.samples().map(Literal::string);
     quote! { check::<#ty>(#name, &[#(#samples),*]); }
 }

@@ -117,6 +117,9 @@ pub fn load_timed<'a>(
     // A JSON document is read a part at a time when it can be (`parts`); its whole
     // tree is then never in memory.
     let mut in_parts = LoadTimings::default();
+    // Equal small property schemas become one allocation while the document is typed
+    // (most of a big spec's property schemas repeat another; issue 11, item 7).
+    let sharing = openapi_compact::Sharing::begin();
     let loaded = match text
         .starts_with('{')
         .then(|| parts::load(text, source, &mut in_parts))
@@ -128,6 +131,7 @@ pub fn load_timed<'a>(
         }
         None => whole_tree(text, source, timings),
     };
+    drop(sharing);
     let (document, openapi_version) = loaded?;
     // Whatever the path, the time not spent normalizing or typing was spent reading.
     timings.parse = started

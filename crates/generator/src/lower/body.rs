@@ -163,6 +163,8 @@ pub(super) fn lower_body<'a>(
             .media_body(view, media.example.as_ref(), &examples, &media_pointer);
     if let Some(properties) = lowerer.body_fields(view, &schema_pointer, &hint) {
         for field in properties {
+            let doc = field.doc().into_owned();
+            let pointer = field.pointer();
             let ty = if kind == BodyKind::Multipart {
                 lowerer.file_type(&field.ty, view, &schema_pointer, &field.wire_name)
             } else {
@@ -175,13 +177,13 @@ pub(super) fn lower_body<'a>(
                 presence: field.presence,
                 null_setter: None,
                 style: QueryStyle::FormExploded,
-                doc: field.doc.into(),
+                doc,
                 example: body_example
                     .get(&field.wire_name)
                     .cloned()
                     .unwrap_or(Value::Null),
                 wire_name: field.wire_name,
-                pointer: field.pointer.into(),
+                pointer,
             });
         }
         return Some(match kind {

@@ -543,7 +543,8 @@ fn component_ref(reference: &str) -> Option<String> {
 /// (`/properties/name`, `/items`, `/allOf/0`), in the order the JSON keys were.
 fn subschemas(schema: &openapi_compact::Schema) -> Vec<(String, SchemaView<'_>)> {
     use openapi_compact::{AdditionalProperties, ReferenceOr, SchemaKind, Type};
-    type Properties = indexmap::IndexMap<String, ReferenceOr<Box<openapi_compact::Schema>>>;
+    type Properties =
+        indexmap::IndexMap<String, ReferenceOr<std::sync::Arc<openapi_compact::Schema>>>;
     fn properties<'s>(map: &'s Properties, out: &mut Vec<(String, SchemaView<'s>)>) {
         for (name, child) in map {
             let token = crate::diagnostics::escape_pointer_token(name);
@@ -562,7 +563,7 @@ fn subschemas(schema: &openapi_compact::Schema) -> Vec<(String, SchemaView<'_>)>
         }
     }
     fn items<'s>(
-        items: Option<&'s ReferenceOr<Box<openapi_compact::Schema>>>,
+        items: Option<&'s ReferenceOr<std::sync::Arc<openapi_compact::Schema>>>,
         out: &mut Vec<(String, SchemaView<'s>)>,
     ) {
         if let Some(child) = items {

@@ -35,7 +35,7 @@ const MAX_DEPTH: usize = 6;
 
 /// An object schema's properties and required names.
 type ObjectShape<'a> = (
-    &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    &'a indexmap::IndexMap<String, ReferenceOr<std::sync::Arc<Schema>>>,
     &'a [String],
 );
 

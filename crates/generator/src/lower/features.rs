@@ -80,7 +80,7 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
     }
 
     // Equal bit sets share one list of names.
-    let mut sets: Vec<Vec<String>> = Vec::new();
+    let mut sets: Vec<std::sync::Arc<[String]>> = Vec::new();
     let mut ids: std::collections::HashMap<&[u64], usize> = std::collections::HashMap::new();
     let mut gates = BTreeMap::new();
     let named = types

@@ -13,6 +13,7 @@
 //! file is too big to review.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::ir::{
     Features, ParamsType, Resource, TYPE_PART_LINES, TypeDef, TypeKind, TypeModule, TypePart,
@@ -69,7 +70,7 @@ pub fn assign(root: &Resource, types: &[TypeDef], features: &Features) -> Vec<Ty
         let name = shared_name(&features.resources);
         modules.push(TypeModule {
             file: name.clone(),
-            features: Vec::new(),
+            features: Arc::from([]),
             parts: parts(&name, &shared, features),
             name,
             doc: "Types compiled whatever the features: the ones the client's own methods and `ApiError`'s accessors reach, and the ones no operation reaches.\n\nEach is also at `crate::types::` followed by its name.".to_owned(),
@@ -80,9 +81,12 @@ pub fn assign(root: &Resource, types: &[TypeDef], features: &Features) -> Vec<Ty
 
 /// The features any of which compiles one of `parts`, in resource order; empty
 /// when one part is always compiled.
-fn union(parts: &[TypePart], features: &Features) -> Vec<String> {
+fn union(parts: &[TypePart], features: &Features) -> Arc<[String]> {
     if parts.iter().any(|part| part.features.is_empty()) {
-        return Vec::new();
+        return Arc::from([]);
+    }
+    if let [part] = parts {
+        return Arc::clone(&part.features);
     }
     features
         .resources
@@ -114,17 +118,25 @@ fn shared_name(resources: &[(String, String)]) -> String {
 /// in order of first appearance, each cut where it would pass the line budget.
 fn parts(module: &str, members: &[(&str, usize)], features: &Features) -> Vec<TypePart> {
     // (features, the types they compile with their sizes), in order of appearance.
-    type Set<'n> = (&'n [String], Vec<(&'n str, usize)>);
+    // Equal sets are one shared list in `features` (none: always compiled), so they
+    // are told apart by address and each part shares its list rather than copying it.
+    type Set<'n> = (Option<&'n Arc<[String]>>, Vec<(&'n str, usize)>);
     let mut sets: Vec<Set<'_>> = Vec::new();
     for &(name, lines) in members {
-        let gate = features.of_type(name);
-        match sets.iter_mut().find(|(set, _)| *set == gate) {
+        let gate = features.set_of_type(name);
+        let same = |set: Option<&Arc<[String]>>| match (set, gate) {
+            (Some(set), Some(gate)) => Arc::ptr_eq(set, gate),
+            (None, None) => true,
+            _ => false,
+        };
+        match sets.iter_mut().find(|(set, _)| same(*set)) {
             Some((_, list)) => list.push((name, lines)),
             None => sets.push((gate, vec![(name, lines)])),
         }
     }
     let mut parts = Vec::new();
     for (gate, list) in sets {
+        let gate: Arc<[String]> = gate.map_or_else(|| Arc::from([]), Arc::clone);
         let mut current = Vec::new();
         let mut size = 0;
         for (name, lines) in list {
@@ -132,7 +144,7 @@ fn parts(module: &str, members: &[(&str, usize)], features: &Features) -> Vec<Ty
                 parts.push(TypePart {
                     name: String::new(),
                     doc: String::new(),
-                    features: gate.to_vec(),
+                    features: Arc::clone(&gate),
                     types: std::mem::take(&mut current),
                 });
                 size = 0;
@@ -143,14 +155,14 @@ fn parts(module: &str, members: &[(&str, usize)], features: &Features) -> Vec<Ty
         parts.push(TypePart {
             name: String::new(),
             doc: String::new(),
-            features: gate.to_vec(),
+            features: gate,
             types: current,
         });
     }
     if parts.len() > 1 {
         let module = names::bare(module);
         for (index, part) in parts.iter_mut().enumerate() {
-            let compiled = match part.features.as_slice() {
+            let compiled = match &*part.features {
                 [] => "always compiled".to_owned(),
                 [one] => format!("compiled with the feature `{one}`"),
                 many => format!(
@@ -183,7 +195,7 @@ fn type_lines(def: &TypeDef) -> usize {
             30 + fields
                 .fields
                 .iter()
-                .map(|field| 20 + doc_lines(&field.doc))
+                .map(|field| 20 + doc_lines(&field.doc()))
                 .sum::<usize>()
         }
         TypeKind::StringEnum(variants) => 80 + 6 * variants.len(),
@@ -228,7 +240,10 @@ mod tests {
     #[test]
     fn a_part_holds_one_set_of_features_and_is_cut_at_the_budget() {
         let mut features = Features {
-            sets: vec![vec!["x".to_owned()], vec!["x".to_owned(), "y".to_owned()]],
+            sets: vec![
+                Arc::from(["x".to_owned()]),
+                Arc::from(["x".to_owned(), "y".to_owned()]),
+            ],
             ..Features::default()
         };
         for name in ["A", "B", "C"] {
@@ -240,7 +255,7 @@ mod tests {
         let parts = parts("m", &members, &features);
         let listed: Vec<(Vec<String>, Vec<String>)> = parts
             .into_iter()
-            .map(|part| (part.features, part.types))
+            .map(|part| (part.features.to_vec(), part.types))
             .collect();
         let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         assert_eq!(

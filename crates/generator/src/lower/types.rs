@@ -12,6 +12,7 @@
 //! unless the config renames them by pointer.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use openapi_compact::{
     AdditionalProperties, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
@@ -23,8 +24,8 @@ use super::names::{self, Namespace};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::ir::{
-    EnumVariant, ExtraFields, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef,
-    UnionAccessor, UnionVariant,
+    EnumVariant, ExtraFields, Field, FieldNames, Presence, StructDef, TypeDef, TypeKind, TypeRef,
+    UnionAccessor, UnionVariant, property_pointer,
 };
 use crate::load::{component_name, unescape_pointer_token};
 
@@ -119,8 +120,8 @@ impl<'a> From<&'a ReferenceOr<Schema>> for SchemaView<'a> {
     }
 }
 
-impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaView<'a> {
-    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+impl<'a> From<&'a ReferenceOr<Arc<Schema>>> for SchemaView<'a> {
+    fn from(value: &'a ReferenceOr<Arc<Schema>>) -> Self {
         match value {
             ReferenceOr::Reference { reference } => Self::Ref(reference),
             ReferenceOr::Item(schema) => Self::Inline(schema),
@@ -132,7 +133,10 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaView<'a> {
 /// properties, or the merge of an `allOf`.
 #[derive(Default, Clone)]
 struct ObjectParts<'a> {
-    properties: Vec<(&'a str, SchemaView<'a>, String)>,
+    /// (name, schema, pointer of the object schema declaring it): a property's own
+    /// pointer is made when needed ([`property_pointer`]), and the object's is one
+    /// allocation shared by its properties and their fields.
+    properties: Vec<(&'a str, SchemaView<'a>, Arc<str>)>,
     required: BTreeSet<&'a str>,
     additional: Option<&'a AdditionalProperties>,
     forbid_additional: bool,
@@ -162,6 +166,9 @@ pub struct TypeLowerer<'a> {
     parts_cache: std::cell::RefCell<HashMap<String, Option<ObjectParts<'a>>>>,
     /// Example values, made once per document (its validator is built on first use).
     examples: super::examples::Examples<'a>,
+    /// Each distinct list of enum values' variants, made once: big specs repeat the
+    /// same enum (`status`, `state`) in many schemas, and the types share the list.
+    enum_lists: HashMap<Vec<String>, Arc<[EnumVariant]>>,
 }
 
 impl<'a> TypeLowerer<'a> {
@@ -192,7 +199,20 @@ impl<'a> TypeLowerer<'a> {
             diagnostics: Diagnostics::default(),
             parts_cache: std::cell::RefCell::default(),
             examples: super::examples::Examples::new(document),
+            enum_lists: HashMap::new(),
         }
+    }
+
+    /// The variants of a string enum of `values` (see `enum_variants`), shared with
+    /// every other enum of the same values.
+    fn enum_variants(&mut self, values: &[String]) -> Arc<[EnumVariant]> {
+        if let Some(variants) = self.enum_lists.get(values) {
+            return Arc::clone(variants);
+        }
+        let variants = enum_variants(values);
+        self.enum_lists
+            .insert(values.to_vec(), Arc::clone(&variants));
+        variants
     }
 
     /// Example values for this document's schemas and parameters.
@@ -221,8 +241,8 @@ impl<'a> TypeLowerer<'a> {
         }
         let mut parts = self.object_parts(schema, &at)?;
         // Read-only properties are the server's to set: a request never sends them.
-        parts.properties.retain(|(_, property, pointer)| {
-            self.resolve(*property, pointer)
+        parts.properties.retain(|(name, property, object)| {
+            self.resolve(*property, &property_pointer(object, name))
                 .is_none_or(|(schema, _)| !schema.schema_data.read_only)
         });
         let owner = match view {
@@ -406,7 +426,7 @@ impl<'a> TypeLowerer<'a> {
                     .properties
                     .iter()
                     .find(|(name, _, _)| *name == wire_name)
-                    .map(|(_, view, at)| (*view, at.clone()))
+                    .map(|(name, view, object)| (*view, property_pointer(object, name)))
             });
         let Some((view, at)) = property else {
             return ty.clone();
@@ -581,12 +601,12 @@ impl<'a> TypeLowerer<'a> {
         if let Some(values) = string_enum_values(schema)
             && (values.len() > 1 || schema.schema_data.extensions.get("x-const").is_none())
         {
-            return Some(TypeKind::StringEnum(enum_variants(&values)));
+            return Some(TypeKind::StringEnum(self.enum_variants(&values)));
         }
         if let Some(alternatives) = union_alternatives(schema) {
             return match self.scalar_union(schema, alternatives, pointer) {
                 Some(ScalarUnion::Values(values)) => {
-                    Some(TypeKind::StringEnum(enum_variants(&values)))
+                    Some(TypeKind::StringEnum(self.enum_variants(&values)))
                 }
                 // `plain_type` gives the one type all alternatives share.
                 Some(ScalarUnion::Type) => None,
@@ -810,7 +830,7 @@ impl<'a> TypeLowerer<'a> {
 
     fn item_type(
         &mut self,
-        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        items: Option<&'a ReferenceOr<Arc<Schema>>>,
         hint: &str,
         pointer: &str,
     ) -> TypeRef {
@@ -920,21 +940,20 @@ impl<'a> TypeLowerer<'a> {
         if depth > 256 {
             return false;
         }
-        let add = |properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        let add = |properties: &'a indexmap::IndexMap<String, ReferenceOr<Arc<Schema>>>,
                    required: &'a [String],
                    additional: Option<&'a AdditionalProperties>,
                    parts: &mut ObjectParts<'a>| {
+            let object: Arc<str> = Arc::from(pointer);
             for (name, property) in properties {
-                let property_pointer =
-                    format!("{pointer}/properties/{}", escape_pointer_token(name));
                 if let Some(existing) = parts.properties.iter_mut().find(|(n, _, _)| *n == name) {
                     // A later `allOf` part refines an earlier one's property.
                     existing.1 = property.into();
-                    existing.2 = property_pointer;
+                    existing.2 = Arc::clone(&object);
                 } else {
                     parts
                         .properties
-                        .push((name.as_str(), property.into(), property_pointer));
+                        .push((name.as_str(), property.into(), Arc::clone(&object)));
                 }
             }
             parts.required.extend(required.iter().map(String::as_str));
@@ -1002,7 +1021,8 @@ impl<'a> TypeLowerer<'a> {
         // namespace, which must not shadow the methods of the traits it derives.
         let mut methods = Namespace::with_reserved(RESERVED_METHOD_NAMES);
         let mut fields = Vec::new();
-        for (wire_name, view, pointer) in parts.properties {
+        for (wire_name, view, object) in parts.properties {
+            let pointer = property_pointer(&object, wire_name);
             let hint = format!("{owner}{}", names::pascal_ident(wire_name, "Field"));
             let (ty, nullable) = self.type_of(view, &hint, &pointer);
             let schema = self.resolve(view, &pointer).map(|(schema, _)| schema);
@@ -1047,19 +1067,21 @@ impl<'a> TypeLowerer<'a> {
                 .as_ref()
                 .filter(|_| fixed.is_none())
                 .map(|_| methods.claim(&format!("{}_or_default", names::bare(&rust_name))));
-            fields.push(Field {
-                wire_name: wire_name.to_owned(),
+            fields.push(Field::new(
+                wire_name.to_owned(),
                 rust_name,
                 ty,
                 presence,
-                default: default.map(Box::new),
-                doc: doc.into(),
-                setter: setter.into(),
-                null_setter: null_setter.map(String::into_boxed_str),
-                default_getter: default_getter.map(String::into_boxed_str),
-                fixed: fixed.map(String::into_boxed_str),
-                pointer: pointer.as_str().into(),
-            });
+                default,
+                FieldNames {
+                    doc,
+                    setter,
+                    null_setter,
+                    default_getter,
+                    fixed,
+                },
+                object,
+            ));
         }
         // Held for the whole run, one per property: no room to spare.
         fields.shrink_to_fit();
@@ -1135,12 +1157,13 @@ impl<'a> TypeLowerer<'a> {
                 }
                 if let Some((inner, at)) = self.resolve(view, &alternative_pointer)
                     && let Some(parts) = self.object_parts(inner, &at)
-                    && let Some((_, property, property_pointer)) =
+                    && let Some((name, property, object)) =
                         parts.properties.iter().find(|(n, _, _)| n == tag)
                 {
                     payload_has_tag = true;
                     if tags.is_empty()
-                        && let Some((property, _)) = self.resolve(*property, property_pointer)
+                        && let Some((property, _)) =
+                            self.resolve(*property, &property_pointer(object, name))
                     {
                         tags.extend(string_enum_values(property).unwrap_or_default());
                     }
@@ -1238,8 +1261,8 @@ impl<'a> TypeLowerer<'a> {
             let consts: Vec<String> = parts
                 .properties
                 .iter()
-                .filter(|(_, property, property_pointer)| {
-                    self.resolve(*property, property_pointer)
+                .filter(|(name, property, object)| {
+                    self.resolve(*property, &property_pointer(object, name))
                         .and_then(|(schema, _)| string_enum_values(schema))
                         .is_some_and(|values| values.len() == 1)
                 })
@@ -1330,7 +1353,11 @@ fn union_accessors(defs: &mut BTreeMap<String, TypeDef>) {
             let Some(payload) = struct_of(&variant.ty) else {
                 continue;
             };
-            for field in payload.fields.iter().filter(|field| field.fixed.is_none()) {
+            for field in payload
+                .fields
+                .iter()
+                .filter(|field| field.fixed().is_none())
+            {
                 let accessor =
                     by_wire
                         .entry(field.wire_name.as_str())
@@ -1404,7 +1431,7 @@ fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
     .filter(|values: &Vec<String>| !values.is_empty())
 }
 
-fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
+fn enum_variants(values: &[String]) -> Arc<[EnumVariant]> {
     let mut variant_names = Namespace::with_reserved(&["Other"]);
     let mut seen = BTreeSet::new();
     values
@@ -1614,10 +1641,9 @@ fn fix_union_tags(defs: &mut BTreeMap<String, TypeDef>) {
             .fields
             .iter_mut()
             .find(|field| field.wire_name == tag && field.ty == TypeRef::String)
-            && field.fixed.is_none()
+            && field.fixed().is_none()
         {
-            field.fixed = Some(value.into());
-            field.default_getter = None;
+            field.fix(&value);
         }
     }
 }
