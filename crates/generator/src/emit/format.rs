@@ -41,20 +41,24 @@ pub(super) fn rust_file(api: &Api, path: &str, body: &TokenStream) -> Result<Str
 }
 
 /// A Rust file whose first piece holds its inner attributes and docs, each piece
-/// formatted on its own and joined by a blank line: the syntax tree in memory is one
-/// piece's, not the file's.
+/// formatted on its own, the pieces apart by a blank line when `spaced` (else as
+/// prettyplease lays out one file's items): the syntax tree in memory is one piece's,
+/// not the file's, and so are the tokens when the pieces are made lazily.
 pub(super) fn rust_file_in_pieces(
     api: &Api,
     path: &str,
-    pieces: &[TokenStream],
+    pieces: impl IntoIterator<Item = TokenStream>,
+    spaced: bool,
 ) -> Result<String, EmitError> {
-    let Some((first, rest)) = pieces.split_first() else {
-        return rust_file(api, path, &TokenStream::new());
-    };
-    let mut text = rust_file(api, path, first)?;
-    for piece in rest {
-        text.push('\n');
-        text.push_str(&format_items(path, piece.clone())?);
+    let mut pieces = pieces.into_iter();
+    let first = pieces.next().unwrap_or_default();
+    let mut text = rust_file(api, path, &first)?;
+    drop(first);
+    for piece in pieces {
+        if spaced {
+            text.push('\n');
+        }
+        text.push_str(&format_items(path, piece)?);
     }
     Ok(text)
 }
@@ -121,31 +125,34 @@ pub(super) fn module_file(
 
 /// Runs the jobs on every core, each thread taking the next job as it finishes,
 /// and hands each output to `done` on this thread as soon as it is formatted, so
-/// only the outputs not yet taken are in memory.
+/// only the outputs not yet taken are in memory. This thread is one of the workers:
+/// between its own jobs it hands on what the others have finished. (A consumer of
+/// its own beside them cost a thread's worth of memory: each thread keeps the
+/// allocator's pages it has used; issue 11, item 7.)
 pub(super) fn run_pool<J: Sync>(
     jobs: &[J],
     run: &(dyn Fn(&J) -> Result<String, EmitError> + Sync),
     done: &mut dyn FnMut(usize, String) -> Result<(), EmitError>,
 ) -> Result<(), EmitError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, 8)
         .min(jobs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        jobs.get(index).map(|job| (index, job))
+    };
     // Bounded, so formatting waits for a slow consumer instead of piling up output.
     let (sender, receiver) = std::sync::mpsc::sync_channel(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
+        let handles: Vec<_> = (1..threads)
             .map(|_| {
                 let sender = sender.clone();
-                let next = &next;
                 scope.spawn(move || {
                     let _ = take_format_time();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else {
-                            break;
-                        };
+                    while let Some((index, job)) = take() {
                         if sender.send((index, run(job))).is_err() {
                             break;
                         }
@@ -156,14 +163,26 @@ pub(super) fn run_pool<J: Sync>(
             .collect();
         drop(sender);
         let mut outcome = Ok(());
-        for (index, output) in receiver {
+        let mut hand_on = |index: usize, output: Result<String, EmitError>| {
             if outcome.is_ok() {
                 outcome = output.and_then(|text| done(index, text));
             }
             if outcome.is_err() {
                 // Stop handing out jobs; the threads finish the ones they hold.
-                next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+                next.store(jobs.len(), Ordering::Relaxed);
             }
+        };
+        loop {
+            for (index, output) in receiver.try_iter() {
+                hand_on(index, output);
+            }
+            let Some((index, job)) = take() else {
+                break;
+            };
+            hand_on(index, run(job));
+        }
+        for (index, output) in receiver {
+            hand_on(index, output);
         }
         for handle in handles {
             match handle.join() {

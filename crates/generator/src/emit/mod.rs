@@ -212,10 +212,12 @@ fn run_job(
             &path,
             &blocking::blocking_resource(file.node, &file.chain),
         ),
-        Job::Conformance => rust_file(api, &path, &conformance::conformance_tests(api)),
+        Job::Conformance => {
+            rust_file_in_pieces(api, &path, conformance::conformance_pieces(api), false)
+        }
         Job::RoundtripMain => rust_file(api, &path, &roundtrip::main_file(api)),
         Job::RoundtripPart(part) => {
-            rust_file_in_pieces(api, &path, &roundtrip::part_file(api, *part))
+            rust_file_in_pieces(api, &path, roundtrip::part_file(api, *part), true)
         }
     }
 }
