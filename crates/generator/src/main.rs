@@ -17,7 +17,10 @@ use clap::Parser;
 /// default `mimalloc` feature, the system allocator: heap profilers see that one.)
 /// It is built with `no_thp`: asking for transparent huge pages made it hold 2 MiB
 /// pages where a few KiB were in use, 17 % more resident memory on a 5 MB spec at
-/// no gain in time (`docs/BENCHMARKS.md`).
+/// no gain in time. And it is mimalloc 2 (`v2`), not 3: 3 returns freed pages to the
+/// system only after a second, 2 after 10 ms, and what lowering frees is then gone
+/// before emitting's threads take memory of their own (a 5 MB spec peaked about 30 %
+/// higher with 3; `docs/BENCHMARKS.md`).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -108,16 +111,18 @@ fn main() -> ExitCode {
 }
 
 /// Runs the pipeline `runs` times and prints medians as JSON.
-fn bench(spec: &[u8], source: &str, config: &Config, runs: usize) -> Result<(), String> {
+fn bench(path: &Path, source: &str, config: &Config, runs: usize) -> Result<(), String> {
     let mut samples = Vec::new();
     let mut generated = None;
     let mut lines = 0;
     for _ in 0..runs {
         // Files are counted and dropped as they come, as the binary writes and drops
-        // them: the peak is the pipeline's, not the whole output's.
+        // them, and the spec is read for each run and handed over, as `run` does: the
+        // peak is the pipeline's, not the whole output's.
         lines = 0;
+        let spec = read_spec(path)?;
         let (result, timings) = generator::generate_each(
-            spec,
+            spec.into(),
             source,
             config,
             generator::Tool::None,
@@ -212,9 +217,12 @@ fn run_diff(args: &DiffArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// The spec's bytes.
+fn read_spec(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
 fn run(args: &Args) -> Result<(), String> {
-    let spec = std::fs::read(&args.spec)
-        .map_err(|e| format!("cannot read {}: {e}", args.spec.display()))?;
     let mut config = read_config(args.config.as_deref())?;
     if let Some(name) = &args.name {
         if !generator::config::valid_package_name(name) {
@@ -229,9 +237,8 @@ fn run(args: &Args) -> Result<(), String> {
         .file_name()
         .map_or_else(|| "spec".to_owned(), |n| n.to_string_lossy().into_owned());
     if let Some(runs) = args.bench_runs {
-        return bench(&spec, &source, &config, runs.max(1));
+        return bench(&args.spec, &source, &config, runs.max(1));
     }
-    let text = String::from_utf8_lossy(&spec);
     let shown_name = args.spec.display().to_string();
     let sdk_path = match &args.cli_out {
         Some(cli_out) => Some(relative_path(cli_out, &args.out)?),
@@ -242,8 +249,17 @@ fn run(args: &Args) -> Result<(), String> {
         .map_or(generator::Tool::None, generator::Tool::At);
     // Each file is written as soon as it is formatted and then dropped.
     let (mut written, mut written_cli) = (0, 0);
-    let (result, _) =
-        generator::generate_each(&spec, &source, &config, tool, &mut |krate, path, text| {
+    // The bytes are handed over, so the pipeline frees them before emitting; the
+    // text is read again only to show problems in it.
+    let spec = read_spec(&args.spec)?;
+    let spec_text =
+        || read_spec(&args.spec).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    let (result, _) = generator::generate_each(
+        spec.into(),
+        &source,
+        &config,
+        tool,
+        &mut |krate, path, text| {
             let (dir, count) = match (krate, &args.cli_out) {
                 (generator::Crate::Cli, Some(cli_out)) => (cli_out, &mut written_cli),
                 _ => (&args.out, &mut written),
@@ -252,11 +268,12 @@ fn run(args: &Args) -> Result<(), String> {
                 .map_err(|message| generator::emit::EmitError::Write { path, message })?;
             *count += 1;
             Ok(())
-        });
+        },
+    );
     let generated = result.map_err(|error| match error {
         GenerateError::Spec(diagnostics) => format!(
             "{}{shown_name}: the spec was refused",
-            diagnostics.render(&text, &shown_name)
+            diagnostics.render(&spec_text().unwrap_or_default(), &shown_name)
         ),
         other => other.to_string(),
     })?;
@@ -266,7 +283,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let warnings = generator::Diagnostics(generated.warnings.warnings().cloned().collect());
     if !warnings.0.is_empty() {
-        eprint!("{}", warnings.render(&text, &shown_name));
+        eprint!("{}", warnings.render(&spec_text()?, &shown_name));
     }
     // Hand-written modules start from a seed, written only where no file exists.
     for (path, contents) in &generated.seeds {
