@@ -360,10 +360,7 @@ impl Features {
     /// compiled.
     #[must_use]
     pub fn of_type(&self, name: &str) -> &[String] {
-        self.gates
-            .get(name)
-            .and_then(|&set| self.sets.get(set))
-            .map_or(&[], |set| set)
+        self.set_of_type(name).map_or(&[], |set| set)
     }
 
     /// [`Features::of_type`], shared: `None` when the type is always compiled.
@@ -1190,8 +1187,8 @@ struct FieldRare {
 /// A [`Field`]'s names and docs, as lowering decides them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldNames {
-    /// Docs.
-    pub doc: String,
+    /// Docs from the spec; `None`: the plain `` The `wire_name` property. ``.
+    pub doc: Option<String>,
     /// The chainable setter's name.
     pub setter: String,
     /// The setter that sends `null`, for nullable fields (`index_ids_null`).
@@ -1219,7 +1216,12 @@ impl Field {
         object_pointer: std::sync::Arc<str>,
     ) -> Self {
         let mut field = Self {
-            spec_doc: (names.doc != plain_field_doc(&wire_name)).then(|| names.doc.into()),
+            // Docs that say what the plain ones say are not kept (so equal fields
+            // compare equal).
+            spec_doc: names
+                .doc
+                .filter(|doc| *doc != plain_field_doc(&wire_name))
+                .map(String::into_boxed_str),
             wire_name,
             rust_name,
             ty,

@@ -65,15 +65,13 @@ pub fn lower_round_trip(types: &[TypeDef]) -> RoundTrip {
     // The tests move into their files: the samples are most of the model on a big
     // spec, and a copy of them would be held beside them (issue 11, item 7).
     let mut parts: Vec<RoundTripPart> = Vec::with_capacity(tests.len().div_ceil(TESTS_PER_FILE));
-    let mut tests = tests.into_iter();
-    loop {
-        let chunk: Vec<Option<RoundTripTest>> = tests.by_ref().take(TESTS_PER_FILE).collect();
-        if chunk.is_empty() {
-            break;
+    for (index, test) in tests.into_iter().enumerate() {
+        if index % TESTS_PER_FILE == 0 {
+            parts.push(RoundTripPart::default());
         }
-        parts.push(RoundTripPart {
-            tests: chunk.into_iter().flatten().collect(),
-        });
+        if let (Some(part), Some(test)) = (parts.last_mut(), test) {
+            part.tests.push(test);
+        }
     }
     if parts.is_empty() {
         parts.push(RoundTripPart::default());

@@ -124,12 +124,10 @@ fn parts(module: &str, members: &[(&str, usize)], features: &Features) -> Vec<Ty
     let mut sets: Vec<Set<'_>> = Vec::new();
     for &(name, lines) in members {
         let gate = features.set_of_type(name);
-        let same = |set: Option<&Arc<[String]>>| match (set, gate) {
-            (Some(set), Some(gate)) => Arc::ptr_eq(set, gate),
-            (None, None) => true,
-            _ => false,
-        };
-        match sets.iter_mut().find(|(set, _)| same(*set)) {
+        match sets
+            .iter_mut()
+            .find(|(set, _)| set.map(Arc::as_ptr) == gate.map(Arc::as_ptr))
+        {
             Some((_, list)) => list.push((name, lines)),
             None => sets.push((gate, vec![(name, lines)])),
         }

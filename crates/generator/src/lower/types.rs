@@ -1056,9 +1056,7 @@ impl<'a> TypeLowerer<'a> {
                 (false, false) => Presence::Optional,
                 (false, true) => Presence::OptionalNullable,
             };
-            let doc = schema
-                .and_then(schema_doc)
-                .unwrap_or_else(|| format!("The `{wire_name}` property."));
+            let doc = schema.and_then(schema_doc);
             let rust_name = field_names.claim(&names::snake_ident(wire_name, "field"));
             let setter = setter_name(&mut methods, &rust_name);
             let null_setter =
