@@ -7,6 +7,7 @@
 //!
 //! ```sh
 //! cargo bench -p llama-cloud-example --bench load
+//! cargo bench -p llama-cloud-example --bench load -- events   # one part: load, events or json
 //! ```
 //!
 //! Three measurements, each interleaving the SDK and the baseline round by round:
@@ -204,6 +205,16 @@ async fn connection(
 
 // ---- the client ----
 
+/// Whether the command line asks for this part (`load`, `events` or `json`); with
+/// none named, every part runs.
+fn wanted(part: &str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| matches!(arg.as_str(), "load" | "events" | "json"))
+        .collect();
+    named.is_empty() || named.iter().any(|arg| arg == part)
+}
+
 fn run(base: &str) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -220,160 +231,167 @@ fn run(base: &str) {
         .expect("client");
     let url = format!("{base}/api/v1/chat/ses-abc123/summary");
 
+    let verdict = |met: bool| if met { "met" } else { "not met" };
+
     // 1. Load.
-    let mut sdk_runs = Vec::new();
-    let mut raw_runs = Vec::new();
-    for round in 0..ROUNDS {
-        // Alternate which goes first: whatever ran before disturbs both alike.
-        for variant in if round % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        } {
-            let stats = runtime.block_on(load(base, &sdk, &raw, &url, variant));
-            eprintln!(
-                "load round {} {}: p50 {:.0} µs, p99 {:.0} µs, {} errors, {} connections",
-                round + 1,
-                if variant { "sdk" } else { "raw" },
+    if wanted("load") {
+        let mut sdk_runs = Vec::new();
+        let mut raw_runs = Vec::new();
+        for round in 0..ROUNDS {
+            // Alternate which goes first: whatever ran before disturbs both alike.
+            for variant in if round % 2 == 0 {
+                [true, false]
+            } else {
+                [false, true]
+            } {
+                let stats = runtime.block_on(load(base, &sdk, &raw, &url, variant));
+                eprintln!(
+                    "load round {} {}: p50 {:.0} µs, p99 {:.0} µs, {} errors, {} connections",
+                    round + 1,
+                    if variant { "sdk" } else { "raw" },
+                    stats.p50_us,
+                    stats.p99_us,
+                    stats.errors,
+                    stats.connections
+                );
+                if variant {
+                    sdk_runs.push(stats);
+                } else {
+                    raw_runs.push(stats);
+                }
+            }
+        }
+        let sdk_load = LoadStats::median(&sdk_runs);
+        let raw_load = LoadStats::median(&raw_runs);
+        println!(
+            "## Load: one shared client, {TOTAL} calls, {CONCURRENCY} at a time (medians of {ROUNDS} interleaved rounds)\n"
+        );
+        println!(
+            "| variant | errors | connections accepted | p50 | p99 | CPU per request | allocations per request | reallocations per request | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        );
+        for (name, stats) in [
+            ("raw reqwest (same request)", &raw_load),
+            ("SDK", &sdk_load),
+        ] {
+            println!(
+                "| {name} | {} | {} | {:.0} µs | {:.0} µs | {:.1} µs | {:.1} | {:.1} | {:.0} MB |",
+                stats.errors,
+                stats.connections,
                 stats.p50_us,
                 stats.p99_us,
-                stats.errors,
-                stats.connections
+                stats.cpu_us,
+                stats.allocations,
+                stats.reallocations,
+                stats.peak_mb
             );
-            if variant {
-                sdk_runs.push(stats);
-            } else {
-                raw_runs.push(stats);
-            }
         }
-    }
-    let sdk_load = LoadStats::median(&sdk_runs);
-    let raw_load = LoadStats::median(&raw_runs);
-    println!(
-        "## Load: one shared client, {TOTAL} calls, {CONCURRENCY} at a time (medians of {ROUNDS} interleaved rounds)\n"
-    );
-    println!(
-        "| variant | errors | connections accepted | p50 | p99 | CPU per request | allocations per request | reallocations per request | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-    );
-    for (name, stats) in [
-        ("raw reqwest (same request)", &raw_load),
-        ("SDK", &sdk_load),
-    ] {
+        let p99 = sdk_load.p99_us / raw_load.p99_us;
+        let cpu = sdk_load.cpu_us / raw_load.cpu_us;
+        let extra = sdk_load.allocations - raw_load.allocations;
         println!(
-            "| {name} | {} | {} | {:.0} µs | {:.0} µs | {:.1} µs | {:.1} | {:.1} | {:.0} MB |",
-            stats.errors,
-            stats.connections,
-            stats.p50_us,
-            stats.p99_us,
-            stats.cpu_us,
-            stats.allocations,
-            stats.reallocations,
-            stats.peak_mb
+            "\n- p99: {p99:.2}× raw's (target at most 1.1: **{}**).\n- CPU per request: {cpu:.2}× raw's, system allocator (target at most 1.1: **{}**).\n- Allocations: {:.1} per request against raw's {:.1}, {extra:+.1} (target at most 5 more: **{}**).\n- Errors: {} (SDK) and {} (raw); connections accepted: {} and {} for {TOTAL} calls each.\n",
+            verdict(p99 <= 1.1),
+            verdict(cpu <= 1.1),
+            sdk_load.allocations,
+            raw_load.allocations,
+            verdict(extra <= 5.0),
+            sdk_load.errors,
+            raw_load.errors,
+            sdk_load.connections,
+            raw_load.connections
         );
     }
-    let verdict = |met: bool| if met { "met" } else { "not met" };
-    let p99 = sdk_load.p99_us / raw_load.p99_us;
-    let cpu = sdk_load.cpu_us / raw_load.cpu_us;
-    let extra = sdk_load.allocations - raw_load.allocations;
-    println!(
-        "\n- p99: {p99:.2}× raw's (target at most 1.1: **{}**).\n- CPU per request: {cpu:.2}× raw's, system allocator (target at most 1.1: **{}**).\n- Allocations: {:.1} per request against raw's {:.1}, {extra:+.1} (target at most 5 more: **{}**).\n- Errors: {} (SDK) and {} (raw); connections accepted: {} and {} for {TOTAL} calls each.\n",
-        verdict(p99 <= 1.1),
-        verdict(cpu <= 1.1),
-        sdk_load.allocations,
-        raw_load.allocations,
-        verdict(extra <= 5.0),
-        sdk_load.errors,
-        raw_load.errors,
-        sdk_load.connections,
-        raw_load.connections
-    );
 
     // 2. Events.
-    let mut sdk_seconds = Vec::new();
-    let mut raw_seconds = Vec::new();
-    for round in 0..ROUNDS {
-        for variant in if round % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        } {
-            let (seconds, count) = runtime.block_on(async {
-                let started = Instant::now();
-                let count = if variant {
-                    sdk_events(&sdk).await
-                } else {
-                    raw_events(&raw, base).await
-                };
-                (started.elapsed().as_secs_f64(), count)
-            });
-            assert_eq!(count, EVENTS, "every event decoded");
-            if variant {
-                sdk_seconds.push(seconds);
+    if wanted("events") {
+        let mut sdk_seconds = Vec::new();
+        let mut raw_seconds = Vec::new();
+        for round in 0..ROUNDS {
+            for variant in if round % 2 == 0 {
+                [true, false]
             } else {
-                raw_seconds.push(seconds);
+                [false, true]
+            } {
+                let (seconds, count) = runtime.block_on(async {
+                    let started = Instant::now();
+                    let count = if variant {
+                        sdk_events(&sdk).await
+                    } else {
+                        raw_events(&raw, base).await
+                    };
+                    (started.elapsed().as_secs_f64(), count)
+                });
+                assert_eq!(count, EVENTS, "every event decoded");
+                if variant {
+                    sdk_seconds.push(seconds);
+                } else {
+                    raw_seconds.push(seconds);
+                }
             }
         }
+        let (sdk_events_s, raw_events_s) = (median(&mut sdk_seconds), median(&mut raw_seconds));
+        let events = sdk_events_s / raw_events_s;
+        println!(
+            "## Decoding {EVENTS} events (medians of {ROUNDS} interleaved rounds)\n\n| variant | time |\n| --- | ---: |\n| hand-written line splitter, same decode | {raw_events_s:.3} s |\n| SDK `stream()` | {sdk_events_s:.3} s |\n\n- {events:.2}× the hand-written splitter's time (target at most 1.2: **{}**).\n",
+            verdict(events <= 1.2)
+        );
     }
-    let (sdk_events_s, raw_events_s) = (median(&mut sdk_seconds), median(&mut raw_seconds));
-    let events = sdk_events_s / raw_events_s;
-    println!(
-        "## Decoding {EVENTS} events (medians of {ROUNDS} interleaved rounds)\n\n| variant | time |\n| --- | ---: |\n| hand-written line splitter, same decode | {raw_events_s:.3} s |\n| SDK `stream()` | {sdk_events_s:.3} s |\n\n- {events:.2}× the hand-written splitter's time (target at most 1.2: **{}**).\n",
-        verdict(events <= 1.2)
-    );
 
     // 3. A 10 MB JSON answer.
-    let mut sdk_seconds = Vec::new();
-    let mut raw_seconds = Vec::new();
-    for round in 0..ROUNDS * 3 {
-        for variant in if round % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        } {
-            let seconds = runtime.block_on(async {
-                let started = Instant::now();
-                let events = if variant {
-                    sdk.beta()
-                        .chat()
-                        .retrieve("ses-big", ChatRetrieveParams::default())
-                        .await
-                        .expect("decodes")
-                        .events
-                        .len()
-                } else {
-                    let bytes = raw
-                        .get(format!("{base}/api/v1/chat/ses-big"))
-                        .bearer_auth(KEY)
-                        .send()
-                        .await
-                        .expect("sent")
-                        .bytes()
-                        .await
-                        .expect("body");
-                    serde_json::from_slice::<SessionDetail>(&bytes)
-                        .expect("decodes")
-                        .events
-                        .len()
-                };
-                assert!(events > 100_000, "the whole answer decoded");
-                started.elapsed().as_secs_f64()
-            });
-            if variant {
-                sdk_seconds.push(seconds);
+    if wanted("json") {
+        let mut sdk_seconds = Vec::new();
+        let mut raw_seconds = Vec::new();
+        for round in 0..ROUNDS * 3 {
+            for variant in if round % 2 == 0 {
+                [true, false]
             } else {
-                raw_seconds.push(seconds);
+                [false, true]
+            } {
+                let seconds = runtime.block_on(async {
+                    let started = Instant::now();
+                    let events = if variant {
+                        sdk.beta()
+                            .chat()
+                            .retrieve("ses-big", ChatRetrieveParams::default())
+                            .await
+                            .expect("decodes")
+                            .events
+                            .len()
+                    } else {
+                        let bytes = raw
+                            .get(format!("{base}/api/v1/chat/ses-big"))
+                            .bearer_auth(KEY)
+                            .send()
+                            .await
+                            .expect("sent")
+                            .bytes()
+                            .await
+                            .expect("body");
+                        serde_json::from_slice::<SessionDetail>(&bytes)
+                            .expect("decodes")
+                            .events
+                            .len()
+                    };
+                    assert!(events > 100_000, "the whole answer decoded");
+                    started.elapsed().as_secs_f64()
+                });
+                if variant {
+                    sdk_seconds.push(seconds);
+                } else {
+                    raw_seconds.push(seconds);
+                }
             }
         }
+        let (sdk_json, raw_json) = (median(&mut sdk_seconds), median(&mut raw_seconds));
+        let json = sdk_json / raw_json;
+        println!(
+            "## Decoding a 10 MB JSON answer into `SessionDetail` (medians of {} interleaved rounds)\n\n| variant | time |\n| --- | ---: |\n| raw reqwest + `serde_json::from_slice` | {:.1} ms |\n| SDK `retrieve()` | {:.1} ms |\n\n- {json:.2}× `serde_json::from_slice`'s time (target at most 1.1: **{}**).",
+            ROUNDS * 3,
+            raw_json * 1000.0,
+            sdk_json * 1000.0,
+            verdict(json <= 1.1)
+        );
     }
-    let (sdk_json, raw_json) = (median(&mut sdk_seconds), median(&mut raw_seconds));
-    let json = sdk_json / raw_json;
-    println!(
-        "## Decoding a 10 MB JSON answer into `SessionDetail` (medians of {} interleaved rounds)\n\n| variant | time |\n| --- | ---: |\n| raw reqwest + `serde_json::from_slice` | {:.1} ms |\n| SDK `retrieve()` | {:.1} ms |\n\n- {json:.2}× `serde_json::from_slice`'s time (target at most 1.1: **{}**).",
-        ROUNDS * 3,
-        raw_json * 1000.0,
-        sdk_json * 1000.0,
-        verdict(json <= 1.1)
-    );
 }
 
 struct LoadStats {

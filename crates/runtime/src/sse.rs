@@ -17,13 +17,16 @@
 //! within its idle timeout (keep-alive comments do not count as events), and ends at
 //! its total deadline when the call set one.
 
+use std::future::Future as _;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+
 use futures::Stream;
-use futures::stream::{self, StreamExt};
+use futures::stream::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::error::Error;
@@ -46,44 +49,42 @@ pub(crate) const MAX_LINE: usize = 1024 * 1024;
 /// The largest event's data the decoder holds.
 pub(crate) const MAX_EVENT: usize = 16 * 1024 * 1024;
 
-/// An incremental decoder: feed it bytes, take complete events out.
+/// An incremental decoder: hand it bytes, and it stops at each event they complete.
+///
+/// The complete event is read in place ([`Self::event`]) and cleared by the next
+/// call, so one event's buffers serve the whole stream: decoding allocates nothing
+/// per event, and no event waits in a queue.
 #[derive(Debug, Default)]
 pub(crate) struct SseDecoder {
     /// Bytes of the current, unfinished line.
     line: Vec<u8>,
     /// Whether the previous byte was `\r` (so a following `\n` ends nothing new).
     after_cr: bool,
-    /// The event being built.
+    /// The event being built, or the complete one until the next call.
     event: SseEvent,
     /// Whether the current event has a `data:` line yet.
     has_data: bool,
+    /// Whether `event` is complete, to be cleared before reading on.
+    complete: bool,
 }
 
 impl SseDecoder {
-    /// Feeds bytes; returns every event they complete, or the limit a line or an
-    /// event went past.
+    /// Reads `bytes` from `*at` until an event is complete or the bytes run out, and
+    /// moves `*at` past what it read. Returns whether an event is complete (it is
+    /// then [`Self::event`] until the next call), or the limit a line or an event
+    /// went past.
     ///
     /// Lines are found a slice at a time, and one that lies whole inside `bytes` is
     /// read where it is: only a line split across chunks is copied.
-    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<Vec<SseEvent>, usize> {
-        let mut events = std::collections::VecDeque::new();
-        self.feed_into(bytes, &mut events)?;
-        Ok(events.into())
-    }
-
-    /// [`Self::feed`], appending the events to `events`; returns how many it added.
-    pub(crate) fn feed_into(
-        &mut self,
-        bytes: &[u8],
-        events: &mut std::collections::VecDeque<SseEvent>,
-    ) -> Result<usize, usize> {
-        let before = events.len();
-        let mut rest = bytes;
-        while let Some(&first) = rest.first() {
-            if self.after_cr && first == b'\n' {
+    pub(crate) fn next_event(&mut self, bytes: &[u8], at: &mut usize) -> Result<bool, usize> {
+        if std::mem::take(&mut self.complete) {
+            self.clear_event();
+        }
+        while let Some(rest) = bytes.get(*at..).filter(|rest| !rest.is_empty()) {
+            if self.after_cr && rest[0] == b'\n' {
                 // The `\n` of a `\r\n` pair: the `\r` ended the line.
                 self.after_cr = false;
-                rest = &rest[1..];
+                *at += 1;
                 continue;
             }
             self.after_cr = false;
@@ -92,30 +93,51 @@ impl SseDecoder {
                     return Err(MAX_LINE);
                 }
                 self.line.extend_from_slice(rest);
+                *at = bytes.len();
                 break;
             };
             if self.line.len() + end > MAX_LINE {
                 return Err(MAX_LINE);
             }
-            let ended = if self.line.is_empty() {
+            self.after_cr = rest[end] == b'\r';
+            *at += end + 1;
+            let complete = if self.line.is_empty() {
                 self.end_line(&rest[..end])
             } else {
                 self.line.extend_from_slice(&rest[..end]);
                 let mut line = std::mem::take(&mut self.line);
-                let ended = self.end_line(&line);
+                let complete = self.end_line(&line);
                 // Keep the buffer's capacity for the next split line.
                 line.clear();
                 self.line = line;
-                ended
+                complete
             };
-            events.extend(ended);
             if self.event.data.len() > MAX_EVENT {
                 return Err(MAX_EVENT);
             }
-            self.after_cr = rest[end] == b'\r';
-            rest = &rest[end + 1..];
+            if complete {
+                self.complete = true;
+                return Ok(true);
+            }
         }
-        Ok(events.len() - before)
+        Ok(false)
+    }
+
+    /// The event the last [`Self::next_event`] completed.
+    pub(crate) fn event(&self) -> &SseEvent {
+        &self.event
+    }
+
+    /// Feeds bytes; returns every event they complete, or the limit a line or an
+    /// event went past.
+    #[cfg(test)]
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<Vec<SseEvent>, usize> {
+        let mut events = Vec::new();
+        let mut at = 0;
+        while self.next_event(bytes, &mut at)? {
+            events.push(self.event.clone());
+        }
+        Ok(events)
     }
 
     /// Whether the body ended in the middle of an event.
@@ -123,14 +145,26 @@ impl SseDecoder {
         !self.line.is_empty() || self.has_data
     }
 
-    fn end_line(&mut self, line: &[u8]) -> Option<SseEvent> {
+    /// Empties the event's fields, keeping the data buffer's capacity.
+    fn clear_event(&mut self) {
+        self.event.event = None;
+        self.event.data.clear();
+        self.event.id = None;
+        self.event.retry = None;
+    }
+
+    /// Takes one line in; returns whether it completed an event.
+    fn end_line(&mut self, line: &[u8]) -> bool {
         if line.is_empty() {
-            let event = std::mem::take(&mut self.event);
-            let had_data = std::mem::replace(&mut self.has_data, false);
-            return had_data.then_some(event);
+            // A blank line dispatches the event; one without data is dropped.
+            if std::mem::replace(&mut self.has_data, false) {
+                return true;
+            }
+            self.clear_event();
+            return false;
         }
         if line.first() == Some(&b':') {
-            return None;
+            return false;
         }
         let text = String::from_utf8_lossy(line);
         let (field, value) = match text.split_once(':') {
@@ -150,7 +184,7 @@ impl SseDecoder {
             "retry" => self.event.retry = value.parse().ok(),
             _ => {}
         }
-        None
+        false
     }
 }
 
@@ -174,11 +208,16 @@ impl<T> Stream for EventStream<T> {
     }
 }
 
-/// What the decoding loop carries between polls.
-struct State<S> {
+/// The decoding loop: the chunk being read and the decoder's place in it, and the
+/// two time bounds. Polled in place, so nothing moves per event.
+struct Events<S, T> {
     chunks: S,
+    /// The chunk being read, and how far.
+    chunk: Bytes,
+    at: usize,
+    /// When that chunk arrived: an event it completes arrived then.
+    arrived: tokio::time::Instant,
     decoder: SseDecoder,
-    pending: std::collections::VecDeque<SseEvent>,
     done: bool,
     idle_timeout: Option<Duration>,
     /// When the last event arrived (or the stream opened): the idle timeout counts
@@ -188,8 +227,107 @@ struct State<S> {
     deadline: Option<tokio::time::Instant>,
     /// The total timeout itself, for the error.
     total: Option<Duration>,
+    /// The timer for the nearer bound, made when first waited on and then reset.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
     /// The stream's URL (redacted), for the error.
     url: String,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<S, T> Events<S, T>
+where
+    S: Stream<Item = Result<Bytes, Error>> + Unpin,
+{
+    /// The next chunk, or a timeout error when a bound runs out first.
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
+        if let Poll::Ready(next) = self.chunks.poll_next_unpin(cx) {
+            return Poll::Ready(next);
+        }
+        let idle_end = self.idle_timeout.map(|limit| self.last_event + limit);
+        let end = match (idle_end, self.deadline) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(end), None) | (None, Some(end)) => end,
+            (None, None) => return Poll::Pending,
+        };
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(end)));
+        if timer.deadline() != end {
+            timer.as_mut().reset(end);
+        }
+        if timer.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        // Which of the two bounds ran out.
+        let timeout = if Some(end) == idle_end {
+            self.idle_timeout
+        } else {
+            self.total
+        };
+        Poll::Ready(Some(Err(Error::Timeout {
+            url: self.url.clone(),
+            attempts: 1,
+            timeout: timeout.unwrap_or_default(),
+        })))
+    }
+}
+
+impl<S, T> Stream for Events<S, T>
+where
+    S: Stream<Item = Result<Bytes, Error>> + Unpin,
+    T: DeserializeOwned,
+{
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            match this.decoder.next_event(&this.chunk, &mut this.at) {
+                Ok(true) => {
+                    let data = &this.decoder.event().data;
+                    if !data.is_empty() {
+                        this.last_event = this.arrived;
+                    }
+                    match decode_event::<T>(data) {
+                        Decoded::Item(item) => return Poll::Ready(Some(item)),
+                        Decoded::Done => this.done = true,
+                        Decoded::Skip => {}
+                    }
+                    continue;
+                }
+                Ok(false) => {}
+                Err(limit) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(Error::EventTooLarge { limit })));
+                }
+            }
+            // The chunk is used up.
+            match std::task::ready!(this.poll_chunk(cx)) {
+                Some(Ok(bytes)) => {
+                    this.chunk = bytes;
+                    this.at = 0;
+                    this.arrived = tokio::time::Instant::now();
+                }
+                Some(Err(error)) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                None => {
+                    this.done = true;
+                    if this.decoder.is_mid_event() {
+                        return Poll::Ready(Some(Err(Error::Stream {
+                            message: "the connection closed in the middle of an event".to_owned(),
+                            data: None,
+                        })));
+                    }
+                    return Poll::Ready(None);
+                }
+            }
+        }
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
@@ -205,90 +343,21 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
         S: Stream<Item = Result<Bytes, Error>> + Send + Unpin + 'static,
     {
         let now = tokio::time::Instant::now();
-        let state = State {
+        let events = Events::<S, T> {
             chunks,
+            chunk: Bytes::new(),
+            at: 0,
+            arrived: now,
             decoder: SseDecoder::default(),
-            pending: std::collections::VecDeque::new(),
             done: false,
             idle_timeout,
             last_event: now,
             deadline: total.map(|total| now + total),
             total,
+            timer: None,
             url,
+            item: PhantomData,
         };
-        let events = stream::unfold(state, |mut state| async move {
-            loop {
-                if state.done {
-                    return None;
-                }
-                if let Some(event) = state.pending.pop_front() {
-                    match decode_event::<T>(&event) {
-                        Decoded::Item(item) => return Some((item, state)),
-                        Decoded::Done => return None,
-                        Decoded::Skip => continue,
-                    }
-                }
-                let idle_end = state.idle_timeout.map(|limit| state.last_event + limit);
-                let end = match (idle_end, state.deadline) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                let next = match end {
-                    Some(end) => match tokio::time::timeout_at(end, state.chunks.next()).await {
-                        Ok(next) => next,
-                        Err(_) => {
-                            // Which of the two bounds ran out.
-                            let timeout = if Some(end) == idle_end {
-                                state.idle_timeout
-                            } else {
-                                state.total
-                            };
-                            Some(Err(Error::Timeout {
-                                url: state.url.clone(),
-                                attempts: 1,
-                                timeout: timeout.unwrap_or_default(),
-                            }))
-                        }
-                    },
-                    None => state.chunks.next().await,
-                };
-                match next {
-                    Some(Ok(bytes)) => match state.decoder.feed_into(&bytes, &mut state.pending) {
-                        Ok(added) => {
-                            if state
-                                .pending
-                                .iter()
-                                .rev()
-                                .take(added)
-                                .any(|event| !event.data.is_empty())
-                            {
-                                state.last_event = tokio::time::Instant::now();
-                            }
-                        }
-                        Err(limit) => {
-                            state.done = true;
-                            return Some((Err(Error::EventTooLarge { limit }), state));
-                        }
-                    },
-                    Some(Err(error)) => {
-                        state.done = true;
-                        return Some((Err(error), state));
-                    }
-                    None => {
-                        state.done = true;
-                        if state.decoder.is_mid_event() {
-                            let error = Error::Stream {
-                                message: "the connection closed in the middle of an event"
-                                    .to_owned(),
-                                data: None,
-                            };
-                            return Some((Err(error), state));
-                        }
-                        return None;
-                    }
-                }
-            }
-        });
         Self {
             inner: Box::pin(events),
         }
@@ -325,8 +394,9 @@ enum Decoded<T> {
     Skip,
 }
 
-fn decode_event<T: DeserializeOwned>(event: &SseEvent) -> Decoded<T> {
-    let data = event.data.trim();
+/// Decodes one event's data.
+fn decode_event<T: DeserializeOwned>(raw: &str) -> Decoded<T> {
+    let data = raw.trim();
     if data == "[DONE]" {
         return Decoded::Done;
     }
@@ -347,7 +417,7 @@ fn decode_event<T: DeserializeOwned>(event: &SseEvent) -> Decoded<T> {
         Err(error) => {
             return Decoded::Item(Err(Error::Stream {
                 message: format!("event data is not JSON: {error}"),
-                data: Some(event.data.clone()),
+                data: Some(raw.to_owned()),
             }));
         }
     };
@@ -358,7 +428,7 @@ fn decode_event<T: DeserializeOwned>(event: &SseEvent) -> Decoded<T> {
             .map_or_else(|| error.to_string(), str::to_owned);
         return Decoded::Item(Err(Error::Stream {
             message,
-            data: Some(event.data.clone()),
+            data: Some(raw.to_owned()),
         }));
     }
     Decoded::Item(
@@ -368,7 +438,7 @@ fn decode_event<T: DeserializeOwned>(event: &SseEvent) -> Decoded<T> {
                 error.path(),
                 error.inner()
             ),
-            data: Some(event.data.clone()),
+            data: Some(raw.to_owned()),
         }),
     )
 }

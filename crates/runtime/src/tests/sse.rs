@@ -1,6 +1,7 @@
 //! The unit tests of `sse.rs`, kept beside the runtime: the copy in each SDK leaves them out.
 
 use super::*;
+use futures::stream;
 
 const SAMPLE: &str = ": keep-alive comment\r\n\
     retry: 3000\r\n\
@@ -160,4 +161,25 @@ async fn an_error_key_is_an_error_however_it_is_spelled() {
             "{data}: {events:?}"
         );
     }
+}
+
+#[test]
+fn events_are_read_one_at_a_time_into_one_buffer() {
+    let chunk = b"data: {\"n\":1}\n\ndata: {\"n\":2}\n\n: comment\n";
+    let mut decoder = SseDecoder::default();
+    let mut at = 0;
+    assert_eq!(decoder.next_event(chunk, &mut at), Ok(true));
+    assert_eq!(at, 15, "it stops right after the first event's blank line");
+    assert_eq!(decoder.event().data, "{\"n\":1}");
+    let buffer = decoder.event().data.as_ptr();
+    assert_eq!(decoder.next_event(chunk, &mut at), Ok(true));
+    assert_eq!(decoder.event().data, "{\"n\":2}");
+    assert_eq!(
+        decoder.event().data.as_ptr(),
+        buffer,
+        "the second event's data reuses the first one's buffer"
+    );
+    assert_eq!(decoder.next_event(chunk, &mut at), Ok(false));
+    assert_eq!(at, chunk.len());
+    assert!(!decoder.is_mid_event());
 }
