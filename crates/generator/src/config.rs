@@ -60,6 +60,13 @@ pub struct Config {
     /// config was written for a spec that added it.
     #[serde(skip)]
     pub older_spec: bool,
+    /// Not read from TOML: keep each type the spec names as its own definition,
+    /// instead of making twins aliases of one (`lower::merge`). The spec diff sets
+    /// it: it reports what each name offers, and a change to a merged type would
+    /// otherwise be reported under one name only, and a change of which twin is the
+    /// canonical as a change of type.
+    #[serde(skip)]
+    pub keep_twins: bool,
 }
 
 /// Package metadata for the generated crate's `Cargo.toml`.

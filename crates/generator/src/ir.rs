@@ -1240,6 +1240,12 @@ impl Field {
         field
     }
 
+    /// Forgets where the field was declared, so that twins in different places
+    /// compare equal (see `lower::merge`).
+    pub fn forget_pointer(&mut self) {
+        self.object_pointer = std::sync::Arc::from("");
+    }
+
     /// JSON pointer of the property's schema, for the spec diff.
     #[must_use]
     pub fn pointer(&self) -> String {

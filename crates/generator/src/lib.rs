@@ -256,6 +256,7 @@ pub fn diff_specs(
 ) -> Result<diff::Report, GenerateError> {
     let mut older = config.clone();
     older.older_spec = true;
+    older.keep_twins = true;
     let side = |side: &'static str, error: GenerateError| match error {
         GenerateError::Spec(diagnostics) => GenerateError::DiffSide { side, diagnostics },
         other => other,

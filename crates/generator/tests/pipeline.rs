@@ -409,6 +409,82 @@ fn each_top_level_resource_is_a_feature_that_compiles_what_it_reaches() {
 }
 
 #[test]
+fn twins_are_one_type_and_what_nothing_reaches_is_gated_by_what_it_needs() {
+    use generator::ir::{TypeKind, TypeRef};
+
+    let answer = serde_json::json!({"type": "object", "properties": {
+        "range": {"type": "object", "properties": {"gt": {"type": "integer"}, "lt": {"type": "integer"}}}
+    }});
+    let get = |id: &str, tag: &str, schema: &serde_json::Value| {
+        serde_json::json!({"get": {"operationId": id, "tags": [tag], "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": schema}}
+        }}}})
+    };
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Twins", "version": "1"},
+        "paths": {
+            "/a": get("get_a", "alpha", &answer),
+            "/b": get("get_b", "beta", &answer),
+            "/c": get("get_c", "alpha", &serde_json::json!({"$ref": "#/components/schemas/OnlyA"})),
+            "/d": get("get_d", "beta", &serde_json::json!({"$ref": "#/components/schemas/OnlyB"})),
+        },
+        "components": {"schemas": {
+            "OnlyA": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "OnlyB": {"type": "object", "properties": {"b": {"type": "boolean"}}}
+        }}
+    });
+    let generated = generate(
+        &serde_json::to_vec(&spec).unwrap(),
+        "twins.json",
+        &Config::default(),
+    )
+    .expect("generates");
+    let api = &generated.api;
+    let kind = |name: &str| {
+        &api.types
+            .iter()
+            .find(|def| def.name == name)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name}: {:?}",
+                    api.types.iter().map(|d| &d.name).collect::<Vec<_>>()
+                )
+            })
+            .kind
+    };
+    let twins: Vec<&str> = api
+        .types
+        .iter()
+        .filter(|def| def.name.ends_with("Response") && matches!(def.kind, TypeKind::Struct(_)))
+        .map(|def| def.name.as_str())
+        .collect();
+    assert_eq!(twins.len(), 1, "the two answers are one struct: {twins:?}");
+    let alias = if twins[0].starts_with("Alpha") {
+        "BetaBListResponse"
+    } else {
+        "AlphaAListResponse"
+    };
+    let TypeKind::Alias(TypeRef::Named(canonical)) = kind(alias) else {
+        panic!("{alias} is {:?}", kind(alias));
+    };
+    assert_eq!(canonical, twins[0]);
+    let features = &api.features;
+    assert_eq!(features.of_type(twins[0]), ["alpha", "beta"]);
+    // The alias's former part is reached by nothing now, and needs what its twin
+    // needs.
+    let part = format!("{alias}Range");
+    assert!(
+        matches!(kind(&part), TypeKind::Alias(_)),
+        "{:?}",
+        kind(&part)
+    );
+    assert_eq!(features.of_type(&part), ["alpha", "beta"]);
+    assert_eq!(features.of_type("OnlyA"), ["alpha"]);
+    assert_eq!(features.of_type("OnlyB"), ["beta"]);
+}
+
+#[test]
 fn resource_features_know_the_crate_s_own_feature_names() {
     // Lowering keeps a resource feature off the crate's own names; the two lists are
     // written in two places (lowering does not read emit), so this keeps them equal.
@@ -486,11 +562,13 @@ fn what_a_spec_repeats_is_held_once() {
 
     let (api, _) = generator::load_and_lower(&json, "repeats.json", &Config::default())
         .expect("the spec lowers");
-    let variants = |name: &str| match &api.types.iter().find(|def| def.name == name).unwrap().kind {
-        TypeKind::StringEnum(variants) => Arc::clone(variants),
-        other => panic!("{name} is {other:?}"),
-    };
-    assert!(Arc::ptr_eq(&variants("AStatus"), &variants("BStatus")));
+    // Equal enums share their variants while lowering, and then are one type.
+    let kind = |name: &str| &api.types.iter().find(|def| def.name == name).unwrap().kind;
+    assert!(matches!(kind("AStatus"), TypeKind::StringEnum(_)));
+    assert_eq!(
+        kind("BStatus"),
+        &TypeKind::Alias(generator::ir::TypeRef::Named("AStatus".to_owned()))
+    );
 
     let TypeKind::Struct(a) = &api.types.iter().find(|def| def.name == "A").unwrap().kind else {
         panic!("A is a struct");

@@ -7,7 +7,10 @@
 //! use), and for each type the features that reach it through an operation's
 //! parameters, body, response, page items or event stream, followed through the
 //! types' fields and variants. A type reached from the client's own methods or from
-//! `ApiError`'s accessors, or from nothing, is always compiled.
+//! `ApiError`'s accessors is always compiled. A type no operation reaches (a component
+//! nothing uses, a merged twin's former part: see `lower::merge`) is compiled with
+//! the features every type it names needs, the features those share; one that names
+//! types of resources that share none is always compiled, with all it reaches.
 
 use std::collections::BTreeMap;
 
@@ -43,7 +46,7 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
         operation_types(operation, &mut roots);
     }
     roots.extend(error_bodies.iter().map(|body| body.ty.clone()));
-    let always = graph.reach(&roots);
+    let first_always = graph.reach(&roots);
 
     let mut resources = Vec::new();
     // Names outside `types` (params types), numbered after them.
@@ -72,11 +75,23 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
             extra_bits[at * words + word] |= bit;
         }
         for ty in graph.reach(&roots).iter_ones() {
-            if !always.get(ty) {
-                bits[ty * words + word] |= bit;
-            }
+            bits[ty * words + word] |= bit;
         }
         resources.push((child.module.clone(), feature));
+    }
+    let promoted = gate_unreached(&graph, &first_always, &mut bits, words);
+    let always = if promoted.is_empty() {
+        first_always
+    } else {
+        roots.extend(
+            promoted
+                .iter()
+                .map(|&index| TypeRef::Named(types[index].name.clone())),
+        );
+        graph.reach(&roots)
+    };
+    for index in always.iter_ones() {
+        bits[index * words..(index + 1) * words].fill(0);
     }
 
     // Equal bit sets share one list of names.
@@ -115,6 +130,63 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
         sets,
         gates,
     }
+}
+
+/// Gives each type no operation and no always-compiled type reaches (`bits` all
+/// zero, not in `always`) the features its named types share, taken in an order
+/// where a type comes after those it names. Returns the ones whose named types share
+/// no feature: they must be always compiled.
+fn gate_unreached(graph: &Graph<'_>, always: &Marks, bits: &mut [u64], words: usize) -> Vec<usize> {
+    let count = graph.edges.len();
+    let unreached: Vec<bool> = (0..count)
+        .map(|index| {
+            !always.get(index)
+                && bits[index * words..(index + 1) * words]
+                    .iter()
+                    .all(|w| *w == 0)
+        })
+        .collect();
+    let mut promoted = Vec::new();
+    let mut inside = vec![false; count];
+    for component in super::graph::strongly_connected(&graph.edges) {
+        if !unreached[component[0]] {
+            continue;
+        }
+        for &member in &component {
+            inside[member] = true;
+        }
+        // What every member's outside names need; `None`: nothing gated yet.
+        let mut needed: Option<Vec<u64>> = None;
+        for &member in &component {
+            for &target in &graph.edges[member] {
+                if always.get(target) || inside[target] {
+                    continue;
+                }
+                let set = &bits[target * words..(target + 1) * words];
+                if set.iter().all(|w| *w == 0) {
+                    // An unreached type that needs nothing.
+                    continue;
+                }
+                match &mut needed {
+                    Some(needed) => needed.iter_mut().zip(set).for_each(|(a, b)| *a &= b),
+                    None => needed = Some(set.to_vec()),
+                }
+            }
+        }
+        for &member in &component {
+            inside[member] = false;
+        }
+        match needed {
+            None => {}
+            Some(needed) if needed.iter().all(|w| *w == 0) => promoted.extend(component),
+            Some(needed) => {
+                for &member in &component {
+                    bits[member * words..(member + 1) * words].copy_from_slice(&needed);
+                }
+            }
+        }
+    }
+    promoted
 }
 
 /// Every type an operation's signature names.
@@ -228,5 +300,63 @@ impl<'t> Graph<'t> {
             pending.extend(self.edges[index].iter().copied());
         }
         Marks(marks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Field, FieldNames, Presence, StructDef};
+
+    fn object(name: &str, refs: &[&str]) -> TypeDef {
+        let fields = refs
+            .iter()
+            .map(|target| {
+                Field::new(
+                    target.to_lowercase(),
+                    target.to_lowercase(),
+                    TypeRef::Named((*target).to_owned()),
+                    Presence::Optional,
+                    None,
+                    FieldNames {
+                        doc: None,
+                        setter: target.to_lowercase(),
+                        null_setter: None,
+                        default_getter: None,
+                        fixed: None,
+                    },
+                    "#/x".into(),
+                )
+            })
+            .collect();
+        TypeDef {
+            name: name.to_owned(),
+            doc: String::new(),
+            pointer: String::new(),
+            kind: TypeKind::Struct(StructDef {
+                fields,
+                extra: ExtraFields::Forbidden,
+            }),
+            accessors: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_unreached_type_takes_what_its_names_share_or_is_always_compiled() {
+        // Sorted by name: NeedsA, NeedsBoth, X (features 0 and 1), Y (feature 1
+        // only), Z (feature 0 only); nothing reaches the first two.
+        let types = [
+            object("NeedsA", &["X", "Z"]),
+            object("NeedsBoth", &["Y", "Z"]),
+            object("X", &[]),
+            object("Y", &[]),
+            object("Z", &[]),
+        ];
+        let graph = Graph::new(&types);
+        let always = Marks(vec![false; types.len()]);
+        let mut bits = vec![0, 0, 0b11, 0b10, 0b01];
+        let promoted = gate_unreached(&graph, &always, &mut bits, 1);
+        assert_eq!(bits[0], 0b01, "what X and Z share");
+        assert_eq!(promoted, [1], "Y and Z share nothing");
     }
 }

@@ -21,8 +21,10 @@ pub mod cli;
 pub mod example_check;
 pub mod examples;
 pub mod features;
+pub mod graph;
 pub mod grouping;
 pub mod jobs;
+pub mod merge;
 pub mod names;
 pub mod pagination;
 pub mod roundtrip;
@@ -88,7 +90,7 @@ pub fn lower(
         lowered,
         error_bodies,
     } = parts;
-    let (mut types, type_diagnostics) = types::finish(lowered);
+    let (mut types, type_diagnostics) = types::finish(lowered, !config.keep_twins);
     keep_success_accessors(&root, &mut types);
     diagnostics.0.extend(type_diagnostics.0);
     diagnostics.0.extend(meta_diagnostics.0);

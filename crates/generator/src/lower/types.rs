@@ -1299,11 +1299,12 @@ pub struct LoweredDefs {
     example_warnings: Vec<Diagnostic>,
 }
 
-/// Every definition, sorted by name, with alias cycles refused, union tags and
-/// `From` impls settled, recursive fields boxed and union accessors found; and the
-/// problems found in lowering them, then the examples' warnings.
+/// Every definition, sorted by name, with alias cycles refused, union tags settled,
+/// twins made aliases of one (when `merge_twins`; see [`super::merge`]), `From`
+/// impls settled, recursive fields boxed and union accessors found; and the problems
+/// found in lowering them, then the examples' warnings.
 #[must_use]
-pub fn finish(lowered: LoweredDefs) -> (Vec<TypeDef>, Diagnostics) {
+pub fn finish(lowered: LoweredDefs, merge_twins: bool) -> (Vec<TypeDef>, Diagnostics) {
     let LoweredDefs {
         mut defs,
         mut diagnostics,
@@ -1311,6 +1312,9 @@ pub fn finish(lowered: LoweredDefs) -> (Vec<TypeDef>, Diagnostics) {
     } = lowered;
     refuse_alias_cycles(&mut defs, &mut diagnostics);
     fix_union_tags(&mut defs);
+    if merge_twins {
+        super::merge::merge_identical(&mut defs);
+    }
     fix_from_impls(&mut defs);
     box_recursive_fields(&mut defs);
     union_accessors(&mut defs);

@@ -25,7 +25,7 @@ impl Configurations {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let configurations = client.configurations().create(llama_cloud::types::ConfigurationsCreateParams::new("name", llama_cloud::types::ConfigurationCreateRequestParameters::split_v1(llama_cloud::types::SplitV1Parameters::new([llama_cloud::types::SplitCategory::new("string")])))).await?;
+    /// let configurations = client.configurations().create(llama_cloud::types::ConfigurationsCreateParams::new("name", llama_cloud::types::ConfigurationResponseParameters::split_v1(llama_cloud::types::SplitV1Parameters::new([llama_cloud::types::SplitCategory::new("string")])))).await?;
     /// println!("{}", configurations.id);
     /// # Ok(())
     /// # }

@@ -25,7 +25,7 @@ impl DataSinks {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sinks = client.data_sinks().create(llama_cloud::types::DataSinksCreateParams::new("name", "PINECONE", llama_cloud::types::DataSinkCreateComponent::object(Default::default()))).await?;
+    /// let data_sinks = client.data_sinks().create(llama_cloud::types::DataSinksCreateParams::new("name", "PINECONE", llama_cloud::types::DataSinkComponent::object(Default::default()))).await?;
     /// println!("{}", data_sinks.id);
     /// # Ok(())
     /// # }

@@ -25,7 +25,7 @@ impl DataSources {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let data_sources = client.data_sources().create(llama_cloud::types::DataSourcesCreateParams::new("name", "S3", llama_cloud::types::DataSourceCreateComponent::object(Default::default()))).await?;
+    /// let data_sources = client.data_sources().create(llama_cloud::types::DataSourcesCreateParams::new("name", "S3", llama_cloud::types::DataSourceComponent::object(Default::default()))).await?;
     /// println!("{}", data_sources.id);
     /// # Ok(())
     /// # }

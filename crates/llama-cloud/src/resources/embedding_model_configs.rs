@@ -52,7 +52,7 @@ impl EmbeddingModelConfigs {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let embedding_model_configs = client.embedding_model_configs().create(llama_cloud::types::EmbeddingModelConfigsCreateParams::new("name", llama_cloud::types::EmbeddingModelConfigCreateEmbeddingConfig::azure_embedding(llama_cloud::types::AzureOpenAIEmbeddingConfig::default()))).await?;
+    /// let embedding_model_configs = client.embedding_model_configs().create(llama_cloud::types::EmbeddingModelConfigsCreateParams::new("name", llama_cloud::types::PipelineCreateEmbeddingConfig::azure_embedding(llama_cloud::types::AzureOpenAIEmbeddingConfig::default()))).await?;
     /// println!("{}", embedding_model_configs.id);
     /// # Ok(())
     /// # }

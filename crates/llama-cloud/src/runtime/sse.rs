@@ -133,18 +133,6 @@ impl SseDecoder {
         &self.event
     }
 
-    /// Feeds bytes; returns every event they complete, or the limit a line or an
-    /// event went past.
-    #[cfg(test)]
-    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<Vec<SseEvent>, usize> {
-        let mut events = Vec::new();
-        let mut at = 0;
-        while self.next_event(bytes, &mut at)? {
-            events.push(self.event.clone());
-        }
-        Ok(events)
-    }
-
     /// Whether the body ended in the middle of an event.
     pub(crate) fn is_mid_event(&self) -> bool {
         !self.line.is_empty() || self.has_data

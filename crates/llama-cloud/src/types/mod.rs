@@ -12,12 +12,15 @@
         feature = "batches",
         feature = "classify",
         feature = "configurations",
+        feature = "data_sources",
         feature = "extract",
         feature = "files",
         feature = "parsing",
         feature = "pipelines",
         feature = "retrieval",
+        feature = "retrievers",
         feature = "split",
+        feature = "webhook_configs",
         feature = "classifier",
         feature = "extraction",
         feature = "sheets"
@@ -31,25 +34,32 @@ pub mod beta;
         feature = "batches",
         feature = "classify",
         feature = "configurations",
+        feature = "data_sources",
         feature = "extract",
         feature = "files",
         feature = "parsing",
         feature = "pipelines",
         feature = "retrieval",
+        feature = "retrievers",
         feature = "split",
+        feature = "webhook_configs",
         feature = "classifier",
         feature = "extraction",
         feature = "sheets"
     )
 )]
 pub use beta::*;
-#[cfg(feature = "alpha")]
+#[cfg(
+    any(feature = "alpha", feature = "classify", feature = "parsing", feature = "split")
+)]
 pub mod alpha;
-#[cfg(feature = "alpha")]
+#[cfg(
+    any(feature = "alpha", feature = "classify", feature = "parsing", feature = "split")
+)]
 pub use alpha::*;
-#[cfg(feature = "batches")]
+#[cfg(any(feature = "batches", feature = "extract"))]
 pub mod batches;
-#[cfg(feature = "batches")]
+#[cfg(any(feature = "batches", feature = "extract"))]
 pub use batches::*;
 #[cfg(any(feature = "classify", feature = "configurations", feature = "extract"))]
 pub mod classify;
@@ -60,6 +70,7 @@ pub use classify::*;
         feature = "configurations",
         feature = "extract",
         feature = "parsing",
+        feature = "webhook_configs",
         feature = "classifier"
     )
 )]
@@ -69,6 +80,7 @@ pub mod configurations;
         feature = "configurations",
         feature = "extract",
         feature = "parsing",
+        feature = "webhook_configs",
         feature = "classifier"
     )
 )]
@@ -81,9 +93,9 @@ pub use data_sinks::*;
 pub mod data_sources;
 #[cfg(any(feature = "data_sources", feature = "pipelines"))]
 pub use data_sources::*;
-#[cfg(feature = "extract")]
+#[cfg(any(feature = "extract", feature = "extraction"))]
 pub mod extract;
-#[cfg(feature = "extract")]
+#[cfg(any(feature = "extract", feature = "extraction"))]
 pub use extract::*;
 #[cfg(feature = "files")]
 pub mod files;
@@ -93,9 +105,13 @@ pub use files::*;
 pub mod indexes;
 #[cfg(feature = "indexes")]
 pub use indexes::*;
-#[cfg(feature = "parsing")]
+#[cfg(
+    any(feature = "parsing", feature = "pipelines", feature = "embedding_model_configs")
+)]
 pub mod parsing;
-#[cfg(feature = "parsing")]
+#[cfg(
+    any(feature = "parsing", feature = "pipelines", feature = "embedding_model_configs")
+)]
 pub use parsing::*;
 #[cfg(
     any(

@@ -32,7 +32,7 @@ impl BatchProcessing {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let batch_processing = client.beta().batch_processing().create(llama_cloud::types::BatchProcessingCreateParams::new(llama_cloud::types::BatchJobCreateRequestJobConfig::batch_parse_job_record_create(llama_cloud::types::BatchParseJobRecordCreate::default()))).await?;
+    /// let batch_processing = client.beta().batch_processing().create(llama_cloud::types::BatchProcessingCreateParams::new(llama_cloud::types::ProcessingResultJobConfig::batch_parse_job_record_create(llama_cloud::types::BatchParseJobRecordCreate::default()))).await?;
     /// println!("{}", batch_processing.id);
     /// # Ok(())
     /// # }

@@ -81,7 +81,7 @@ impl Agents {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let agents = client.extraction().agents().validate_schema(llama_cloud::types::AgentsValidateSchemaParams::new(llama_cloud::types::ExtractSchemaValidateRequestDataSchema::object(Default::default()))).await?;
+    /// let agents = client.extraction().agents().validate_schema(llama_cloud::types::AgentsValidateSchemaParams::new(llama_cloud::types::ExtractAgentCreateDataSchema::object(Default::default()))).await?;
     /// println!("{agents:?}");
     /// # Ok(())
     /// # }
@@ -248,7 +248,7 @@ impl Agents {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let agents = client.extraction().agents().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::AgentsUpdateParams::new(llama_cloud::types::ExtractAgentUpdateDataSchema::object(Default::default()), llama_cloud::types::ExtractConfig::default())).await?;
+    /// let agents = client.extraction().agents().update("3fa85f64-5717-4562-b3fc-2c963f66afa6", llama_cloud::types::AgentsUpdateParams::new(llama_cloud::types::ExtractAgentCreateDataSchema::object(Default::default()), llama_cloud::types::ExtractConfig::default())).await?;
     /// println!("{}", agents.id);
     /// # Ok(())
     /// # }

@@ -46,7 +46,7 @@ impl Extraction {
     /// ```no_run
     /// # async fn example() -> Result<(), llama_cloud::Error> {
     /// let client = llama_cloud::Client::from_env()?;
-    /// let extraction = client.extraction().run(llama_cloud::types::ExtractionRunParams::new(llama_cloud::types::ExtractStatelessRequestDataSchema::object(Default::default()), llama_cloud::types::ExtractConfig::default())).await?;
+    /// let extraction = client.extraction().run(llama_cloud::types::ExtractionRunParams::new(llama_cloud::types::ExtractAgentCreateDataSchema::object(Default::default()), llama_cloud::types::ExtractConfig::default())).await?;
     /// println!("{}", extraction.id);
     /// # Ok(())
     /// # }

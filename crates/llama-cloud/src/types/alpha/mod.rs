@@ -5,11 +5,19 @@
 //! Types that `client.alpha()` reaches first: its methods' parameters, bodies and responses, and the types they hold.
 //!
 //! Each is also at `crate::types::` followed by its name.
-#[cfg(feature = "alpha")]
+#[cfg(any(feature = "alpha", feature = "classify", feature = "parsing"))]
 mod part_1;
-#[cfg(feature = "alpha")]
+#[cfg(any(feature = "alpha", feature = "classify", feature = "parsing"))]
 pub use part_1::*;
-#[cfg(feature = "alpha")]
+#[cfg(any(feature = "alpha", feature = "classify", feature = "split"))]
 mod part_2;
-#[cfg(feature = "alpha")]
+#[cfg(any(feature = "alpha", feature = "classify", feature = "split"))]
 pub use part_2::*;
+#[cfg(feature = "alpha")]
+mod part_3;
+#[cfg(feature = "alpha")]
+pub use part_3::*;
+#[cfg(feature = "alpha")]
+mod part_4;
+#[cfg(feature = "alpha")]
+pub use part_4::*;

@@ -41,29 +41,51 @@ pub use part_8::*;
 mod part_9;
 #[cfg(feature = "beta")]
 pub use part_9::*;
-#[cfg(feature = "beta")]
+#[cfg(any(feature = "beta", feature = "classifier"))]
 mod part_10;
-#[cfg(feature = "beta")]
+#[cfg(any(feature = "beta", feature = "classifier"))]
 pub use part_10::*;
-#[cfg(any(feature = "beta", feature = "classifier"))]
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "configurations",
+        feature = "data_sources",
+        feature = "extract",
+        feature = "pipelines",
+        feature = "retrievers",
+        feature = "extraction",
+        feature = "sheets"
+    )
+)]
 mod part_11;
-#[cfg(any(feature = "beta", feature = "classifier"))]
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "configurations",
+        feature = "data_sources",
+        feature = "extract",
+        feature = "pipelines",
+        feature = "retrievers",
+        feature = "extraction",
+        feature = "sheets"
+    )
+)]
 pub use part_11::*;
-#[cfg(any(feature = "beta", feature = "sheets"))]
+#[cfg(any(feature = "beta", feature = "pipelines", feature = "extraction"))]
 mod part_12;
-#[cfg(any(feature = "beta", feature = "sheets"))]
+#[cfg(any(feature = "beta", feature = "pipelines", feature = "extraction"))]
 pub use part_12::*;
-#[cfg(any(feature = "beta", feature = "parsing", feature = "pipelines"))]
+#[cfg(any(feature = "beta", feature = "sheets"))]
 mod part_13;
-#[cfg(any(feature = "beta", feature = "parsing", feature = "pipelines"))]
+#[cfg(any(feature = "beta", feature = "sheets"))]
 pub use part_13::*;
-#[cfg(any(feature = "beta", feature = "extraction", feature = "sheets"))]
+#[cfg(any(feature = "beta", feature = "parsing", feature = "pipelines"))]
 mod part_14;
-#[cfg(any(feature = "beta", feature = "extraction", feature = "sheets"))]
+#[cfg(any(feature = "beta", feature = "parsing", feature = "pipelines"))]
 pub use part_14::*;
-#[cfg(any(feature = "beta", feature = "retrieval"))]
+#[cfg(any(feature = "beta", feature = "extraction", feature = "sheets"))]
 mod part_15;
-#[cfg(any(feature = "beta", feature = "retrieval"))]
+#[cfg(any(feature = "beta", feature = "extraction", feature = "sheets"))]
 pub use part_15::*;
 #[cfg(
     any(
@@ -71,8 +93,7 @@ pub use part_15::*;
         feature = "configurations",
         feature = "extract",
         feature = "parsing",
-        feature = "pipelines",
-        feature = "classifier"
+        feature = "pipelines"
     )
 )]
 mod part_16;
@@ -82,37 +103,22 @@ mod part_16;
         feature = "configurations",
         feature = "extract",
         feature = "parsing",
-        feature = "pipelines",
-        feature = "classifier"
+        feature = "pipelines"
     )
 )]
 pub use part_16::*;
-#[cfg(
-    any(
-        feature = "beta",
-        feature = "files",
-        feature = "parsing",
-        feature = "pipelines",
-        feature = "sheets"
-    )
-)]
+#[cfg(any(feature = "beta", feature = "retrieval"))]
 mod part_17;
-#[cfg(
-    any(
-        feature = "beta",
-        feature = "files",
-        feature = "parsing",
-        feature = "pipelines",
-        feature = "sheets"
-    )
-)]
+#[cfg(any(feature = "beta", feature = "retrieval"))]
 pub use part_17::*;
 #[cfg(
     any(
         feature = "beta",
         feature = "configurations",
         feature = "extract",
-        feature = "split"
+        feature = "parsing",
+        feature = "pipelines",
+        feature = "classifier"
     )
 )]
 mod part_18;
@@ -121,35 +127,99 @@ mod part_18;
         feature = "beta",
         feature = "configurations",
         feature = "extract",
-        feature = "split"
+        feature = "parsing",
+        feature = "pipelines",
+        feature = "classifier"
     )
 )]
 pub use part_18::*;
-#[cfg(any(feature = "beta", feature = "split"))]
+#[cfg(any(feature = "beta", feature = "pipelines"))]
 mod part_19;
-#[cfg(any(feature = "beta", feature = "split"))]
+#[cfg(any(feature = "beta", feature = "pipelines"))]
 pub use part_19::*;
-#[cfg(any(feature = "beta", feature = "parsing", feature = "classifier"))]
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "files",
+        feature = "parsing",
+        feature = "pipelines",
+        feature = "sheets"
+    )
+)]
 mod part_20;
-#[cfg(any(feature = "beta", feature = "parsing", feature = "classifier"))]
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "files",
+        feature = "parsing",
+        feature = "pipelines",
+        feature = "sheets"
+    )
+)]
 pub use part_20::*;
 #[cfg(
     any(
         feature = "beta",
-        feature = "alpha",
-        feature = "batches",
-        feature = "classify",
+        feature = "configurations",
         feature = "extract",
-        feature = "pipelines",
-        feature = "split",
-        feature = "extraction",
-        feature = "sheets"
+        feature = "split"
     )
 )]
 mod part_21;
 #[cfg(
     any(
         feature = "beta",
+        feature = "configurations",
+        feature = "extract",
+        feature = "split"
+    )
+)]
+pub use part_21::*;
+#[cfg(any(feature = "beta", feature = "split"))]
+mod part_22;
+#[cfg(any(feature = "beta", feature = "split"))]
+pub use part_22::*;
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "configurations",
+        feature = "extract",
+        feature = "sheets"
+    )
+)]
+mod part_23;
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "configurations",
+        feature = "extract",
+        feature = "sheets"
+    )
+)]
+pub use part_23::*;
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "parsing",
+        feature = "classifier",
+        feature = "extraction",
+        feature = "sheets"
+    )
+)]
+mod part_24;
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "parsing",
+        feature = "classifier",
+        feature = "extraction",
+        feature = "sheets"
+    )
+)]
+pub use part_24::*;
+#[cfg(
+    any(
+        feature = "beta",
         feature = "alpha",
         feature = "batches",
         feature = "classify",
@@ -160,4 +230,48 @@ mod part_21;
         feature = "sheets"
     )
 )]
-pub use part_21::*;
+mod part_25;
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "alpha",
+        feature = "batches",
+        feature = "classify",
+        feature = "extract",
+        feature = "pipelines",
+        feature = "split",
+        feature = "extraction",
+        feature = "sheets"
+    )
+)]
+pub use part_25::*;
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "alpha",
+        feature = "batches",
+        feature = "classify",
+        feature = "extract",
+        feature = "pipelines",
+        feature = "split",
+        feature = "webhook_configs",
+        feature = "extraction",
+        feature = "sheets"
+    )
+)]
+mod part_26;
+#[cfg(
+    any(
+        feature = "beta",
+        feature = "alpha",
+        feature = "batches",
+        feature = "classify",
+        feature = "extract",
+        feature = "pipelines",
+        feature = "split",
+        feature = "webhook_configs",
+        feature = "extraction",
+        feature = "sheets"
+    )
+)]
+pub use part_26::*;

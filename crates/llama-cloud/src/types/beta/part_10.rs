@@ -2,917 +2,377 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 10 of `types::beta`: types compiled with the feature `beta`.
-/// Usage metrics aggregated by the requested dimensions.
+//! Part 10 of `types::beta`: types compiled with any of the features `beta`, `classifier`.
+/// A rule for classifying documents - v0 simplified version.
+///
+/// This represents a single classification rule that will be applied to documents.
+/// All rules are content-based and use natural language descriptions.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct UsageMetricAggregateResponse {
-    /// Dimensions used to group metrics
-    pub group_by: Vec<crate::types::UsageMetricAggregateResponseGroupByItem>,
-    /// Aggregated metric groups
-    pub buckets: Vec<crate::types::UsageMetricAggregateBucket>,
+pub struct ClassifierRule {
+    /// The document type to assign when this rule matches (e.g., 'invoice', 'receipt', 'contract')
+    pub r#type: String,
+    /// Natural language description of what to classify. Be specific about the content characteristics that identify this document type.
+    pub description: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl UsageMetricAggregateResponse {
-    /// Creates a value from the required `group_by`, `buckets`; set the others with the chainable setters.
+impl ClassifierRule {
+    /// Creates a value from the required `type`, `description`; set the others with the chainable setters.
     #[must_use]
-    pub fn new(
-        group_by: impl IntoIterator<
-            Item = impl Into<crate::types::UsageMetricAggregateResponseGroupByItem>,
-        >,
-        buckets: impl IntoIterator<
-            Item = impl Into<crate::types::UsageMetricAggregateBucket>,
-        >,
-    ) -> Self {
+    pub fn new(r#type: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
-            group_by: group_by.into_iter().map(Into::into).collect(),
-            buckets: buckets.into_iter().map(Into::into).collect(),
+            r#type: r#type.into(),
+            description: description.into(),
             extra_fields: Default::default(),
         }
     }
 }
-impl UsageMetricAggregateResponse {
-    /// Sets `group_by`.
+impl ClassifierRule {
+    /// Sets `type`.
     #[must_use]
-    pub fn group_by(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::UsageMetricAggregateResponseGroupByItem>,
-        >,
-    ) -> Self {
-        self.group_by = value.into_iter().map(Into::into).collect();
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = value.into();
         self
     }
-    /// Sets `buckets`.
+    /// Sets `description`.
     #[must_use]
-    pub fn buckets(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::UsageMetricAggregateBucket>,
-        >,
-    ) -> Self {
-        self.buckets = value.into_iter().map(Into::into).collect();
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
         self
     }
 }
-/// The `UsageMetricAggregateResponseGroupByItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum UsageMetricAggregateResponseGroupByItem {
-    /// `day`
-    Day,
-    /// `project_id`
-    ProjectId,
-    /// `event_type`
-    EventType,
-    /// `tier`
-    Tier,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl UsageMetricAggregateResponseGroupByItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::ProjectId => "project_id",
-            Self::EventType => "event_type",
-            Self::Tier => "tier",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for UsageMetricAggregateResponseGroupByItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "project_id" => Self::ProjectId,
-            "event_type" => Self::EventType,
-            "tier" => Self::Tier,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for UsageMetricAggregateResponseGroupByItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "day" => Self::Day,
-            "project_id" => Self::ProjectId,
-            "event_type" => Self::EventType,
-            "tier" => Self::Tier,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for UsageMetricAggregateResponseGroupByItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for UsageMetricAggregateResponseGroupByItem {}
-impl ::std::hash::Hash for UsageMetricAggregateResponseGroupByItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for UsageMetricAggregateResponseGroupByItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for UsageMetricAggregateResponseGroupByItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for UsageMetricAggregateResponseGroupByItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UsageMetricAggregateResponseGroupByItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UsageMetricAggregateResponseGroupByItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The event type that is emitted
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum UsageMetricEventType {
-    /// `pages_indexed`
-    PagesIndexed,
-    /// `pages_embedded`
-    PagesEmbedded,
-    /// `set_total_pages_indexed`
-    SetTotalPagesIndexed,
-    /// `set_total_indexes`
-    SetTotalIndexes,
-    /// `pages_parsed`
-    PagesParsed,
-    /// `layout_extracted`
-    LayoutExtracted,
-    /// `audio_seconds_parsed`
-    AudioSecondsParsed,
-    /// `layout_aware_parsing`
-    LayoutAwareParsing,
-    /// `layout_aware_chart_extraction`
-    LayoutAwareChartExtraction,
-    /// `chart_parsing_agentic`
-    ChartParsingAgentic,
-    /// `chart_parsing_plus`
-    ChartParsingPlus,
-    /// `chart_parsing_efficient`
-    ChartParsingEfficient,
-    /// `precise_bbox_extraction`
-    PreciseBboxExtraction,
-    /// `image_classified`
-    ImageClassified,
-    /// `form_parsing_pages`
-    FormParsingPages,
-    /// `confidence_score_high`
-    ConfidenceScoreHigh,
-    /// `extraction_num_pages`
-    ExtractionNumPages,
-    /// `spreadsheet_regions_extracted`
-    SpreadsheetRegionsExtracted,
-    /// `pages_split`
-    PagesSplit,
-    /// `pages_classified`
-    PagesClassified,
-    /// `pages_verified`
-    PagesVerified,
-    /// `directory_file_count_snapshot`
-    DirectoryFileCountSnapshot,
-    /// `directory_count_snapshot`
-    DirectoryCountSnapshot,
-    /// `stored_file_count`
-    StoredFileCount,
-    /// `stored_file_mb`
-    StoredFileMb,
-    /// `directory_files_ingested`
-    DirectoryFilesIngested,
-    /// `directory_files_exported`
-    DirectoryFilesExported,
-    /// `directory_pages_exported`
-    DirectoryPagesExported,
-    /// `chat_message_sent`
-    ChatMessageSent,
-    /// `index_retrieve_query`
-    IndexRetrieveQuery,
-    /// `extraction_num_pages_parsed`
-    ExtractionNumPagesParsed,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl UsageMetricEventType {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PagesIndexed => "pages_indexed",
-            Self::PagesEmbedded => "pages_embedded",
-            Self::SetTotalPagesIndexed => "set_total_pages_indexed",
-            Self::SetTotalIndexes => "set_total_indexes",
-            Self::PagesParsed => "pages_parsed",
-            Self::LayoutExtracted => "layout_extracted",
-            Self::AudioSecondsParsed => "audio_seconds_parsed",
-            Self::LayoutAwareParsing => "layout_aware_parsing",
-            Self::LayoutAwareChartExtraction => "layout_aware_chart_extraction",
-            Self::ChartParsingAgentic => "chart_parsing_agentic",
-            Self::ChartParsingPlus => "chart_parsing_plus",
-            Self::ChartParsingEfficient => "chart_parsing_efficient",
-            Self::PreciseBboxExtraction => "precise_bbox_extraction",
-            Self::ImageClassified => "image_classified",
-            Self::FormParsingPages => "form_parsing_pages",
-            Self::ConfidenceScoreHigh => "confidence_score_high",
-            Self::ExtractionNumPages => "extraction_num_pages",
-            Self::SpreadsheetRegionsExtracted => "spreadsheet_regions_extracted",
-            Self::PagesSplit => "pages_split",
-            Self::PagesClassified => "pages_classified",
-            Self::PagesVerified => "pages_verified",
-            Self::DirectoryFileCountSnapshot => "directory_file_count_snapshot",
-            Self::DirectoryCountSnapshot => "directory_count_snapshot",
-            Self::StoredFileCount => "stored_file_count",
-            Self::StoredFileMb => "stored_file_mb",
-            Self::DirectoryFilesIngested => "directory_files_ingested",
-            Self::DirectoryFilesExported => "directory_files_exported",
-            Self::DirectoryPagesExported => "directory_pages_exported",
-            Self::ChatMessageSent => "chat_message_sent",
-            Self::IndexRetrieveQuery => "index_retrieve_query",
-            Self::ExtractionNumPagesParsed => "extraction_num_pages_parsed",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for UsageMetricEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages_indexed" => Self::PagesIndexed,
-            "pages_embedded" => Self::PagesEmbedded,
-            "set_total_pages_indexed" => Self::SetTotalPagesIndexed,
-            "set_total_indexes" => Self::SetTotalIndexes,
-            "pages_parsed" => Self::PagesParsed,
-            "layout_extracted" => Self::LayoutExtracted,
-            "audio_seconds_parsed" => Self::AudioSecondsParsed,
-            "layout_aware_parsing" => Self::LayoutAwareParsing,
-            "layout_aware_chart_extraction" => Self::LayoutAwareChartExtraction,
-            "chart_parsing_agentic" => Self::ChartParsingAgentic,
-            "chart_parsing_plus" => Self::ChartParsingPlus,
-            "chart_parsing_efficient" => Self::ChartParsingEfficient,
-            "precise_bbox_extraction" => Self::PreciseBboxExtraction,
-            "image_classified" => Self::ImageClassified,
-            "form_parsing_pages" => Self::FormParsingPages,
-            "confidence_score_high" => Self::ConfidenceScoreHigh,
-            "extraction_num_pages" => Self::ExtractionNumPages,
-            "spreadsheet_regions_extracted" => Self::SpreadsheetRegionsExtracted,
-            "pages_split" => Self::PagesSplit,
-            "pages_classified" => Self::PagesClassified,
-            "pages_verified" => Self::PagesVerified,
-            "directory_file_count_snapshot" => Self::DirectoryFileCountSnapshot,
-            "directory_count_snapshot" => Self::DirectoryCountSnapshot,
-            "stored_file_count" => Self::StoredFileCount,
-            "stored_file_mb" => Self::StoredFileMb,
-            "directory_files_ingested" => Self::DirectoryFilesIngested,
-            "directory_files_exported" => Self::DirectoryFilesExported,
-            "directory_pages_exported" => Self::DirectoryPagesExported,
-            "chat_message_sent" => Self::ChatMessageSent,
-            "index_retrieve_query" => Self::IndexRetrieveQuery,
-            "extraction_num_pages_parsed" => Self::ExtractionNumPagesParsed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for UsageMetricEventType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "pages_indexed" => Self::PagesIndexed,
-            "pages_embedded" => Self::PagesEmbedded,
-            "set_total_pages_indexed" => Self::SetTotalPagesIndexed,
-            "set_total_indexes" => Self::SetTotalIndexes,
-            "pages_parsed" => Self::PagesParsed,
-            "layout_extracted" => Self::LayoutExtracted,
-            "audio_seconds_parsed" => Self::AudioSecondsParsed,
-            "layout_aware_parsing" => Self::LayoutAwareParsing,
-            "layout_aware_chart_extraction" => Self::LayoutAwareChartExtraction,
-            "chart_parsing_agentic" => Self::ChartParsingAgentic,
-            "chart_parsing_plus" => Self::ChartParsingPlus,
-            "chart_parsing_efficient" => Self::ChartParsingEfficient,
-            "precise_bbox_extraction" => Self::PreciseBboxExtraction,
-            "image_classified" => Self::ImageClassified,
-            "form_parsing_pages" => Self::FormParsingPages,
-            "confidence_score_high" => Self::ConfidenceScoreHigh,
-            "extraction_num_pages" => Self::ExtractionNumPages,
-            "spreadsheet_regions_extracted" => Self::SpreadsheetRegionsExtracted,
-            "pages_split" => Self::PagesSplit,
-            "pages_classified" => Self::PagesClassified,
-            "pages_verified" => Self::PagesVerified,
-            "directory_file_count_snapshot" => Self::DirectoryFileCountSnapshot,
-            "directory_count_snapshot" => Self::DirectoryCountSnapshot,
-            "stored_file_count" => Self::StoredFileCount,
-            "stored_file_mb" => Self::StoredFileMb,
-            "directory_files_ingested" => Self::DirectoryFilesIngested,
-            "directory_files_exported" => Self::DirectoryFilesExported,
-            "directory_pages_exported" => Self::DirectoryPagesExported,
-            "chat_message_sent" => Self::ChatMessageSent,
-            "index_retrieve_query" => Self::IndexRetrieveQuery,
-            "extraction_num_pages_parsed" => Self::ExtractionNumPagesParsed,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for UsageMetricEventType {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for UsageMetricEventType {}
-impl ::std::hash::Hash for UsageMetricEventType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for UsageMetricEventType {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for UsageMetricEventType {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for UsageMetricEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UsageMetricEventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UsageMetricEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Paginated response containing usage metrics.
+/// A classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct UsageMetricQueryResponse {
-    /// The list of items.
-    pub items: Vec<crate::types::UsageMetric>,
-    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub next_page_token: crate::Nullable<String>,
-    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub total_size: crate::Nullable<i64>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl UsageMetricQueryResponse {
-    /// Creates a value from the required `items`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        items: impl IntoIterator<Item = impl Into<crate::types::UsageMetric>>,
-    ) -> Self {
-        Self {
-            items: items.into_iter().map(Into::into).collect(),
-            next_page_token: Default::default(),
-            total_size: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl UsageMetricQueryResponse {
-    /// Sets `items`.
-    #[must_use]
-    pub fn items(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::UsageMetric>>,
-    ) -> Self {
-        self.items = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `next_page_token`.
-    #[must_use]
-    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
-        self.next_page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `next_page_token` to an explicit `null`.
-    #[must_use]
-    pub fn next_page_token_null(mut self) -> Self {
-        self.next_page_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets `total_size`.
-    #[must_use]
-    pub fn total_size(mut self, value: i64) -> Self {
-        self.total_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `total_size` to an explicit `null`.
-    #[must_use]
-    pub fn total_size_null(mut self) -> Self {
-        self.total_size = crate::Nullable::Null;
-        self
-    }
-}
-/// Parameters of `GET /api/v1/beta/usage-metrics/aggregate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct UsageMetricsAggregateParams {
-    /// Dimensions to group by: day, project_id, event_type, tier.
-    ///
-    /// Sent as the `group_by` query parameter.
-    #[serde(skip)]
-    pub group_by: Vec<crate::types::UsageMetricsAggregateParamsGroupByItem>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: String,
-    /// Filter by project ID
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Filter by user ID
-    ///
-    /// Sent as the `user_id` query parameter.
-    #[serde(skip)]
-    pub user_id: Option<String>,
-    /// Filter by event types
-    ///
-    /// Sent as the `event_types` query parameter.
-    #[serde(skip)]
-    pub event_types: Option<Vec<String>>,
-    /// Filter by specific days (YYYY-MM-DD)
-    ///
-    /// Sent as the `days` query parameter.
-    #[serde(skip)]
-    pub days: Option<Vec<String>>,
-    /// Filter by days on or before this date (YYYY-MM-DD)
-    ///
-    /// Sent as the `day_on_or_before` query parameter.
-    #[serde(skip)]
-    pub day_on_or_before: Option<String>,
-    /// Filter by days on or after this date (YYYY-MM-DD)
-    ///
-    /// Sent as the `day_on_or_after` query parameter.
-    #[serde(skip)]
-    pub day_on_or_after: Option<String>,
-    /// Filter by event aggregation type
-    ///
-    /// Sent as the `event_aggregation_type` query parameter.
-    #[serde(skip)]
-    pub event_aggregation_type: Option<String>,
-    /// Filter by event aggregation key
-    ///
-    /// Sent as the `event_aggregation_key` query parameter.
-    #[serde(skip)]
-    pub event_aggregation_key: Option<String>,
-    /// Filter by credits consumed greater than or equal to this value
-    ///
-    /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
-    #[serde(skip)]
-    pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
-}
-impl UsageMetricsAggregateParams {
-    /// Creates the parameters from the required `group_by`, `organization_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        group_by: impl IntoIterator<
-            Item = impl Into<crate::types::UsageMetricsAggregateParamsGroupByItem>,
-        >,
-        organization_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            group_by: group_by.into_iter().map(Into::into).collect(),
-            organization_id: organization_id.into(),
-            project_id: Default::default(),
-            user_id: Default::default(),
-            event_types: Default::default(),
-            days: Default::default(),
-            day_on_or_before: Default::default(),
-            day_on_or_after: Default::default(),
-            event_aggregation_type: Default::default(),
-            event_aggregation_key: Default::default(),
-            credits_consumed_greater_than_or_equal: Default::default(),
-        }
-    }
-    /// Sets the `group_by` query parameter.
-    #[must_use]
-    pub fn group_by(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::UsageMetricsAggregateParamsGroupByItem>,
-        >,
-    ) -> Self {
-        self.group_by = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `user_id` query parameter.
-    #[must_use]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets the `event_types` query parameter.
-    #[must_use]
-    pub fn event_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.event_types = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `days` query parameter.
-    #[must_use]
-    pub fn days(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.days = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `day_on_or_before` query parameter.
-    #[must_use]
-    pub fn day_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.day_on_or_before = Some(value.into());
-        self
-    }
-    /// Sets the `day_on_or_after` query parameter.
-    #[must_use]
-    pub fn day_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.day_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `event_aggregation_type` query parameter.
-    #[must_use]
-    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_type = Some(value.into());
-        self
-    }
-    /// Sets the `event_aggregation_key` query parameter.
-    #[must_use]
-    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_key = Some(value.into());
-        self
-    }
-    /// Sets the `credits_consumed_greater_than_or_equal` query parameter.
-    #[must_use]
-    pub fn credits_consumed_greater_than_or_equal(
-        mut self,
-        value: impl Into<crate::Number>,
-    ) -> Self {
-        self.credits_consumed_greater_than_or_equal = Some(value.into());
-        self
-    }
-}
-/// The `UsageMetricsAggregateParamsGroupByItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum UsageMetricsAggregateParamsGroupByItem {
-    /// `day`
-    Day,
-    /// `project_id`
-    ProjectId,
-    /// `event_type`
-    EventType,
-    /// `tier`
-    Tier,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl UsageMetricsAggregateParamsGroupByItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::ProjectId => "project_id",
-            Self::EventType => "event_type",
-            Self::Tier => "tier",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for UsageMetricsAggregateParamsGroupByItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "project_id" => Self::ProjectId,
-            "event_type" => Self::EventType,
-            "tier" => Self::Tier,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for UsageMetricsAggregateParamsGroupByItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "day" => Self::Day,
-            "project_id" => Self::ProjectId,
-            "event_type" => Self::EventType,
-            "tier" => Self::Tier,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for UsageMetricsAggregateParamsGroupByItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for UsageMetricsAggregateParamsGroupByItem {}
-impl ::std::hash::Hash for UsageMetricsAggregateParamsGroupByItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for UsageMetricsAggregateParamsGroupByItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for UsageMetricsAggregateParamsGroupByItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for UsageMetricsAggregateParamsGroupByItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UsageMetricsAggregateParamsGroupByItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UsageMetricsAggregateParamsGroupByItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The response of `GET /api/v1/beta/usage-metrics/aggregate`.
-pub type UsageMetricsAggregateResponse = crate::types::UsageMetricAggregateResponse;
-/// Parameters of `GET /api/v1/beta/usage-metrics`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct UsageMetricsListParams {
-    /// Number of items per page
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Token for pagination
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Include total count in response
-    ///
-    /// Sent as the `include_total` query parameter.
-    #[serde(skip)]
-    pub include_total: Option<bool>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: String,
-    /// Filter by project ID
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Filter by user ID
-    ///
-    /// Sent as the `user_id` query parameter.
-    #[serde(skip)]
-    pub user_id: Option<String>,
-    /// Filter by event types
-    ///
-    /// Sent as the `event_types` query parameter.
-    #[serde(skip)]
-    pub event_types: Option<Vec<String>>,
-    /// Filter by specific days (YYYY-MM-DD)
-    ///
-    /// Sent as the `days` query parameter.
-    #[serde(skip)]
-    pub days: Option<Vec<String>>,
-    /// Filter by days on or before this date (YYYY-MM-DD)
-    ///
-    /// Sent as the `day_on_or_before` query parameter.
-    #[serde(skip)]
-    pub day_on_or_before: Option<String>,
-    /// Filter by days on or after this date (YYYY-MM-DD)
-    ///
-    /// Sent as the `day_on_or_after` query parameter.
-    #[serde(skip)]
-    pub day_on_or_after: Option<String>,
-    /// Filter by event aggregation type
-    ///
-    /// Sent as the `event_aggregation_type` query parameter.
-    #[serde(skip)]
-    pub event_aggregation_type: Option<String>,
-    /// Filter by event aggregation key
-    ///
-    /// Sent as the `event_aggregation_key` query parameter.
-    #[serde(skip)]
-    pub event_aggregation_key: Option<String>,
-    /// Filter by credits consumed greater than or equal to this value
-    ///
-    /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
-    #[serde(skip)]
-    pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
-}
-impl UsageMetricsListParams {
-    /// Creates the parameters from the required `organization_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(organization_id: impl Into<String>) -> Self {
-        Self {
-            page_size: Default::default(),
-            page_token: Default::default(),
-            include_total: Default::default(),
-            organization_id: organization_id.into(),
-            project_id: Default::default(),
-            user_id: Default::default(),
-            event_types: Default::default(),
-            days: Default::default(),
-            day_on_or_before: Default::default(),
-            day_on_or_after: Default::default(),
-            event_aggregation_type: Default::default(),
-            event_aggregation_key: Default::default(),
-            credits_consumed_greater_than_or_equal: Default::default(),
-        }
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `include_total` query parameter.
-    #[must_use]
-    pub fn include_total(mut self, value: bool) -> Self {
-        self.include_total = Some(value);
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `user_id` query parameter.
-    #[must_use]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets the `event_types` query parameter.
-    #[must_use]
-    pub fn event_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.event_types = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `days` query parameter.
-    #[must_use]
-    pub fn days(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.days = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `day_on_or_before` query parameter.
-    #[must_use]
-    pub fn day_on_or_before(mut self, value: impl Into<String>) -> Self {
-        self.day_on_or_before = Some(value.into());
-        self
-    }
-    /// Sets the `day_on_or_after` query parameter.
-    #[must_use]
-    pub fn day_on_or_after(mut self, value: impl Into<String>) -> Self {
-        self.day_on_or_after = Some(value.into());
-        self
-    }
-    /// Sets the `event_aggregation_type` query parameter.
-    #[must_use]
-    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_type = Some(value.into());
-        self
-    }
-    /// Sets the `event_aggregation_key` query parameter.
-    #[must_use]
-    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_key = Some(value.into());
-        self
-    }
-    /// Sets the `credits_consumed_greater_than_or_equal` query parameter.
-    #[must_use]
-    pub fn credits_consumed_greater_than_or_equal(
-        mut self,
-        value: impl Into<crate::Number>,
-    ) -> Self {
-        self.credits_consumed_greater_than_or_equal = Some(value.into());
-        self
-    }
-}
-/// The response of `GET /api/v1/beta/usage-metrics`.
-pub type UsageMetricsListResponse = crate::types::UsageMetricQueryResponse;
-/// UserInputEvent
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserInputEvent {
-    /// Type
-    ///
-    /// The API's default: `"user_input"`.
+pub struct ClassifyJob {
+    /// The status of the classify job
+    pub status: crate::types::StatusEnum,
+    /// Effective At
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Content
-    pub content: String,
+    pub effective_at: Option<String>,
+    /// The job record ID associated with this status, if any.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub job_record_id: crate::Nullable<String>,
+    /// Error message for the latest job attempt, if any.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub error_message: crate::Nullable<String>,
+    /// Unique identifier
+    pub id: String,
+    /// Creation datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// The rules to classify the files
+    pub rules: Vec<crate::types::ClassifierRule>,
+    /// The ID of the user
+    pub user_id: String,
+    /// The ID of the project
+    pub project_id: String,
+    /// The classification mode to use
+    ///
+    /// The API's default: `"FAST"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<crate::types::ClassifyMode>,
+    /// The configuration for the parsing job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parsing_configuration: Option<crate::types::ClassifyParsingConfiguration>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl UserInputEvent {
-    /// Creates a value from the required `content`; set the others with the chainable setters.
+impl ClassifyJob {
+    /// Creates a value from the required `status`, `id`, `rules`, `user_id`, `project_id`; set the others with the chainable setters.
     #[must_use]
-    pub fn new(content: impl Into<String>) -> Self {
+    pub fn new(
+        status: impl Into<crate::types::StatusEnum>,
+        id: impl Into<String>,
+        rules: impl IntoIterator<Item = impl Into<crate::types::ClassifierRule>>,
+        user_id: impl Into<String>,
+        project_id: impl Into<String>,
+    ) -> Self {
         Self {
-            r#type: Some(String::from("user_input")),
-            content: content.into(),
+            status: status.into(),
+            effective_at: Default::default(),
+            job_record_id: Default::default(),
+            error_message: Default::default(),
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            rules: rules.into_iter().map(Into::into).collect(),
+            user_id: user_id.into(),
+            project_id: project_id.into(),
+            mode: Default::default(),
+            parsing_configuration: Default::default(),
             extra_fields: Default::default(),
         }
     }
 }
-impl UserInputEvent {
-    /// Sets `content`.
+impl ClassifyJob {
+    /// Sets `status`.
     #[must_use]
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = value.into();
+    pub fn status(mut self, value: impl Into<crate::types::StatusEnum>) -> Self {
+        self.status = value.into();
+        self
+    }
+    /// Sets `effective_at`.
+    #[must_use]
+    pub fn effective_at(mut self, value: impl Into<String>) -> Self {
+        self.effective_at = Some(value.into());
+        self
+    }
+    /// Sets `job_record_id`.
+    #[must_use]
+    pub fn job_record_id(mut self, value: impl Into<String>) -> Self {
+        self.job_record_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `job_record_id` to an explicit `null`.
+    #[must_use]
+    pub fn job_record_id_null(mut self) -> Self {
+        self.job_record_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `error_message`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `error_message` to an explicit `null`.
+    #[must_use]
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = crate::Nullable::Null;
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ClassifierRule>>,
+    ) -> Self {
+        self.rules = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `user_id`.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `mode`; left unset, it is not sent and the API applies its default, `"FAST"`.
+    #[must_use]
+    pub fn mode(mut self, value: impl Into<crate::types::ClassifyMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// `mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn mode_or_default(&self) -> crate::types::ClassifyMode {
+        self.mode.clone().unwrap_or(crate::types::ClassifyMode::Fast)
+    }
+    /// Sets `parsing_configuration`.
+    #[must_use]
+    pub fn parsing_configuration(
+        mut self,
+        value: impl Into<crate::types::ClassifyParsingConfiguration>,
+    ) -> Self {
+        self.parsing_configuration = Some(value.into());
+        self
+    }
+}
+/// Supported classification execution modes.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ClassifyMode {
+    /// `FAST`
+    Fast,
+    /// `MULTIMODAL`
+    Multimodal,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ClassifyMode {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fast => "FAST",
+            Self::Multimodal => "MULTIMODAL",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ClassifyMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "FAST" => Self::Fast,
+            "MULTIMODAL" => Self::Multimodal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ClassifyMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "FAST" => Self::Fast,
+            "MULTIMODAL" => Self::Multimodal,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ClassifyMode {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ClassifyMode {}
+impl ::std::hash::Hash for ClassifyMode {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ClassifyMode {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ClassifyMode {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ClassifyMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ClassifyMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Parsing configuration for a classify job.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ClassifyParsingConfiguration {
+    /// The language to parse the files in
+    ///
+    /// The API's default: `"en"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<crate::types::ParserLanguages>,
+    /// The maximum number of pages to parse
+    ///
+    /// The API's default: `5`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub max_pages: crate::Nullable<i64>,
+    /// The pages to target for parsing (0-indexed, so first page is at 0)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub target_pages: crate::Nullable<Vec<i64>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ClassifyParsingConfiguration {
+    /// Sets `lang`; left unset, it is not sent and the API applies its default, `"en"`.
+    #[must_use]
+    pub fn lang(mut self, value: impl Into<crate::types::ParserLanguages>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// `lang`, or the API's default when it is absent.
+    #[must_use]
+    pub fn lang_or_default(&self) -> crate::types::ParserLanguages {
+        self.lang.clone().unwrap_or(crate::types::ParserLanguages::En)
+    }
+    /// Sets `max_pages`; left unset, it is not sent and the API applies its default, `5`.
+    #[must_use]
+    pub fn max_pages(mut self, value: i64) -> Self {
+        self.max_pages = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `max_pages` to an explicit `null`.
+    #[must_use]
+    pub fn max_pages_null(mut self) -> Self {
+        self.max_pages = crate::Nullable::Null;
+        self
+    }
+    /// `max_pages`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn max_pages_or_default(&self) -> Option<i64> {
+        match &self.max_pages {
+            crate::Nullable::Omitted => Some(5i64),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(*value),
+        }
+    }
+    /// Sets `target_pages`.
+    #[must_use]
+    pub fn target_pages(mut self, value: Vec<i64>) -> Self {
+        self.target_pages = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `target_pages` to an explicit `null`.
+    #[must_use]
+    pub fn target_pages_null(mut self) -> Self {
+        self.target_pages = crate::Nullable::Null;
         self
     }
 }

@@ -2,377 +2,124 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 11 of `types::beta`: types compiled with any of the features `beta`, `classifier`.
-/// A rule for classifying documents - v0 simplified version.
-///
-/// This represents a single classification rule that will be applied to documents.
-/// All rules are content-based and use natural language descriptions.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+//! Part 11 of `types::beta`: types compiled with any of the features `beta`, `configurations`, `data_sources`, `extract`, `pipelines`, `retrievers`, `extraction`, `sheets`.
+/// The `ExtractAgentUpdateDataSchemaObjectValue` schema.
+pub type ExtractAgentUpdateDataSchemaObjectValue = crate::types::FileResourceInfoValue;
+/// The `ExtractJobCreateBatchDataSchemaOverrideObjectValue` schema.
+pub type ExtractJobCreateBatchDataSchemaOverrideObjectValue = crate::types::FileResourceInfoValue;
+/// The `ExtractJobCreateDataSchemaOverrideObjectValue` schema.
+pub type ExtractJobCreateDataSchemaOverrideObjectValue = crate::types::FileResourceInfoValue;
+/// The `ExtractResultsetDataArrayItemValue` schema.
+pub type ExtractResultsetDataArrayItemValue = crate::types::FileResourceInfoValue;
+/// The `ExtractResultsetDataObjectValue` schema.
+pub type ExtractResultsetDataObjectValue = crate::types::FileResourceInfoValue;
+/// The `ExtractSchemaGenerateRequestDataSchemaObjectValue` schema.
+pub type ExtractSchemaGenerateRequestDataSchemaObjectValue = crate::types::FileResourceInfoValue;
+/// The `ExtractSchemaValidateRequestDataSchemaObjectValue` schema.
+pub type ExtractSchemaValidateRequestDataSchemaObjectValue = crate::types::FileResourceInfoValue;
+/// The `ExtractStatelessRequestDataSchemaObjectValue` schema.
+pub type ExtractStatelessRequestDataSchemaObjectValue = crate::types::FileResourceInfoValue;
+/// The `ExtractV2JobExtractResultArrayItemValue` schema.
+pub type ExtractV2JobExtractResultArrayItemValue = crate::types::FileResourceInfoValue;
+/// The `ExtractV2JobExtractResultObjectValue` schema.
+pub type ExtractV2JobExtractResultObjectValue = crate::types::FileResourceInfoValue;
+/// The `FileResourceInfoValue` schema.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
-pub struct ClassifierRule {
-    /// The document type to assign when this rule matches (e.g., 'invoice', 'receipt', 'contract')
-    pub r#type: String,
-    /// Natural language description of what to classify. Be specific about the content characteristics that identify this document type.
-    pub description: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+pub enum FileResourceInfoValue {
+    /// One of the union's alternatives.
+    Object(::serde_json::Map<String, ::serde_json::Value>),
+    /// One of the union's alternatives.
+    Array(Vec<::serde_json::Value>),
+    /// One of the union's alternatives.
+    String(String),
+    /// One of the union's alternatives.
+    Integer(i64),
+    /// One of the union's alternatives.
+    Number(crate::Number),
+    /// One of the union's alternatives.
+    Bool(bool),
+    /// A value that matches none of the known alternatives, kept as sent.
+    Unknown(::serde_json::Value),
 }
-impl ClassifierRule {
-    /// Creates a value from the required `type`, `description`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(r#type: impl Into<String>, description: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            description: description.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ClassifierRule {
-    /// Sets `type`.
-    #[must_use]
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
-        self
-    }
-    /// Sets `description`.
-    #[must_use]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = value.into();
-        self
-    }
-}
-/// A classify job.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClassifyJob {
-    /// The status of the classify job
-    pub status: crate::types::StatusEnum,
-    /// Effective At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_at: Option<String>,
-    /// The job record ID associated with this status, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub job_record_id: crate::Nullable<String>,
-    /// Error message for the latest job attempt, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub error_message: crate::Nullable<String>,
-    /// Unique identifier
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// The rules to classify the files
-    pub rules: Vec<crate::types::ClassifierRule>,
-    /// The ID of the user
-    pub user_id: String,
-    /// The ID of the project
-    pub project_id: String,
-    /// The classification mode to use
-    ///
-    /// The API's default: `"FAST"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<crate::types::ClassifyMode>,
-    /// The configuration for the parsing job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parsing_configuration: Option<crate::types::ClassifyParsingConfiguration>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ClassifyJob {
-    /// Creates a value from the required `status`, `id`, `rules`, `user_id`, `project_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        status: impl Into<crate::types::StatusEnum>,
-        id: impl Into<String>,
-        rules: impl IntoIterator<Item = impl Into<crate::types::ClassifierRule>>,
-        user_id: impl Into<String>,
-        project_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            status: status.into(),
-            effective_at: Default::default(),
-            job_record_id: Default::default(),
-            error_message: Default::default(),
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            rules: rules.into_iter().map(Into::into).collect(),
-            user_id: user_id.into(),
-            project_id: project_id.into(),
-            mode: Default::default(),
-            parsing_configuration: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ClassifyJob {
-    /// Sets `status`.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<crate::types::StatusEnum>) -> Self {
-        self.status = value.into();
-        self
-    }
-    /// Sets `effective_at`.
-    #[must_use]
-    pub fn effective_at(mut self, value: impl Into<String>) -> Self {
-        self.effective_at = Some(value.into());
-        self
-    }
-    /// Sets `job_record_id`.
-    #[must_use]
-    pub fn job_record_id(mut self, value: impl Into<String>) -> Self {
-        self.job_record_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `job_record_id` to an explicit `null`.
-    #[must_use]
-    pub fn job_record_id_null(mut self) -> Self {
-        self.job_record_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `error_message`.
-    #[must_use]
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `error_message` to an explicit `null`.
-    #[must_use]
-    pub fn error_message_null(mut self) -> Self {
-        self.error_message = crate::Nullable::Null;
-        self
-    }
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `rules`.
-    #[must_use]
-    pub fn rules(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ClassifierRule>>,
-    ) -> Self {
-        self.rules = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `user_id`.
-    #[must_use]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `mode`; left unset, it is not sent and the API applies its default, `"FAST"`.
-    #[must_use]
-    pub fn mode(mut self, value: impl Into<crate::types::ClassifyMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// `mode`, or the API's default when it is absent.
-    #[must_use]
-    pub fn mode_or_default(&self) -> crate::types::ClassifyMode {
-        self.mode.clone().unwrap_or(crate::types::ClassifyMode::Fast)
-    }
-    /// Sets `parsing_configuration`.
-    #[must_use]
-    pub fn parsing_configuration(
-        mut self,
-        value: impl Into<crate::types::ClassifyParsingConfiguration>,
-    ) -> Self {
-        self.parsing_configuration = Some(value.into());
-        self
-    }
-}
-/// Supported classification execution modes.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ClassifyMode {
-    /// `FAST`
-    Fast,
-    /// `MULTIMODAL`
-    Multimodal,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ClassifyMode {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "FAST",
-            Self::Multimodal => "MULTIMODAL",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ClassifyMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "FAST" => Self::Fast,
-            "MULTIMODAL" => Self::Multimodal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ClassifyMode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "FAST" => Self::Fast,
-            "MULTIMODAL" => Self::Multimodal,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ClassifyMode {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ClassifyMode {}
-impl ::std::hash::Hash for ClassifyMode {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ClassifyMode {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ClassifyMode {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ClassifyMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ClassifyMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClassifyMode {
+impl<'de> ::serde::Deserialize<'de> for FileResourceInfoValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        crate::runtime::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::runtime::union::alternative(value, Self::Object),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
     }
 }
-/// Parsing configuration for a classify job.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClassifyParsingConfiguration {
-    /// The language to parse the files in
-    ///
-    /// The API's default: `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lang: Option<crate::types::ParserLanguages>,
-    /// The maximum number of pages to parse
-    ///
-    /// The API's default: `5`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub max_pages: crate::Nullable<i64>,
-    /// The pages to target for parsing (0-indexed, so first page is at 0)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub target_pages: crate::Nullable<Vec<i64>>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+impl FileResourceInfoValue {
+    /// The `Object` variant.
+    #[must_use]
+    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
+        Self::Object(value)
+    }
+    /// The `Array` variant.
+    #[must_use]
+    pub fn array(value: Vec<::serde_json::Value>) -> Self {
+        Self::Array(value)
+    }
+    /// The `String` variant.
+    #[must_use]
+    pub fn string(value: impl Into<String>) -> Self {
+        Self::String(value.into())
+    }
+    /// The `Integer` variant.
+    #[must_use]
+    pub fn integer(value: i64) -> Self {
+        Self::Integer(value)
+    }
+    /// The `Number` variant.
+    #[must_use]
+    pub fn number(value: impl Into<crate::Number>) -> Self {
+        Self::Number(value.into())
+    }
+    /// The `Bool` variant.
+    #[must_use]
+    pub fn bool(value: bool) -> Self {
+        Self::Bool(value)
+    }
 }
-impl ClassifyParsingConfiguration {
-    /// Sets `lang`; left unset, it is not sent and the API applies its default, `"en"`.
-    #[must_use]
-    pub fn lang(mut self, value: impl Into<crate::types::ParserLanguages>) -> Self {
-        self.lang = Some(value.into());
-        self
+impl From<::serde_json::Map<String, ::serde_json::Value>> for FileResourceInfoValue {
+    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
+        Self::Object(value)
     }
-    /// `lang`, or the API's default when it is absent.
-    #[must_use]
-    pub fn lang_or_default(&self) -> crate::types::ParserLanguages {
-        self.lang.clone().unwrap_or(crate::types::ParserLanguages::En)
+}
+impl From<Vec<::serde_json::Value>> for FileResourceInfoValue {
+    fn from(value: Vec<::serde_json::Value>) -> Self {
+        Self::Array(value)
     }
-    /// Sets `max_pages`; left unset, it is not sent and the API applies its default, `5`.
-    #[must_use]
-    pub fn max_pages(mut self, value: i64) -> Self {
-        self.max_pages = crate::Nullable::Value(value);
-        self
+}
+impl From<String> for FileResourceInfoValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
     }
-    /// Sets `max_pages` to an explicit `null`.
-    #[must_use]
-    pub fn max_pages_null(mut self) -> Self {
-        self.max_pages = crate::Nullable::Null;
-        self
+}
+impl From<i64> for FileResourceInfoValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
     }
-    /// `max_pages`, or the API's default when it is absent; `None` when it is `null`.
-    #[must_use]
-    pub fn max_pages_or_default(&self) -> Option<i64> {
-        match &self.max_pages {
-            crate::Nullable::Omitted => Some(5i64),
-            crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(*value),
-        }
+}
+impl From<crate::Number> for FileResourceInfoValue {
+    fn from(value: crate::Number) -> Self {
+        Self::Number(value)
     }
-    /// Sets `target_pages`.
-    #[must_use]
-    pub fn target_pages(mut self, value: Vec<i64>) -> Self {
-        self.target_pages = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `target_pages` to an explicit `null`.
-    #[must_use]
-    pub fn target_pages_null(mut self) -> Self {
-        self.target_pages = crate::Nullable::Null;
-        self
+}
+impl From<bool> for FileResourceInfoValue {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
     }
 }

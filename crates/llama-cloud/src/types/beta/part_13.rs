@@ -2,81 +2,687 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 13 of `types::beta`: types compiled with any of the features `beta`, `parsing`, `pipelines`.
-/// Enum for representing the different available page error handling modes.
+//! Part 13 of `types::beta`: types compiled with any of the features `beta`, `sheets`.
+/// A summary of a single extracted region from a spreadsheet
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractedRegionSummary {
+    /// Unique identifier for this region within the file
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
+    /// Worksheet name where region was found
+    pub sheet_name: String,
+    /// Location of the region in the spreadsheet
+    pub location: String,
+    /// Type of the extracted region
+    pub region_type: String,
+    /// Generated title for the region
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub title: crate::Nullable<String>,
+    /// Generated description for the region
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub description: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractedRegionSummary {
+    /// Creates a value from the required `sheet_name`, `location`, `region_type`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        sheet_name: impl Into<String>,
+        location: impl Into<String>,
+        region_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            region_id: Default::default(),
+            sheet_name: sheet_name.into(),
+            location: location.into(),
+            region_type: region_type.into(),
+            title: Default::default(),
+            description: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ExtractedRegionSummary {
+    /// Sets `region_id`.
+    #[must_use]
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.region_id = Some(value.into());
+        self
+    }
+    /// Sets `sheet_name`.
+    #[must_use]
+    pub fn sheet_name(mut self, value: impl Into<String>) -> Self {
+        self.sheet_name = value.into();
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = value.into();
+        self
+    }
+    /// Sets `region_type`.
+    #[must_use]
+    pub fn region_type(mut self, value: impl Into<String>) -> Self {
+        self.region_type = value.into();
+        self
+    }
+    /// Sets `title`.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `title` to an explicit `null`.
+    #[must_use]
+    pub fn title_null(mut self) -> Self {
+        self.title = crate::Nullable::Null;
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `description` to an explicit `null`.
+    #[must_use]
+    pub fn description_null(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+}
+/// A spreadsheet parsing job.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpreadsheetJob {
+    /// The ID of the job
+    pub id: String,
+    /// The ID of the user
+    pub user_id: String,
+    /// The ID of the project
+    pub project_id: String,
+    /// Configuration applied to the parsing job (inline or resolved from a saved preset).
+    pub configuration: crate::types::SpreadsheetParsingConfig,
+    /// Deprecated: use `configuration` instead.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub config: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
+    /// The status of the parsing job
+    pub status: crate::types::SpreadsheetJobStatus,
+    /// Job-time parameters such as webhook configurations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<crate::types::SpreadsheetJobParameters>,
+    /// The saved product configuration ID used at create time, if any.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration_id: crate::Nullable<String>,
+    /// Per-status entry timestamps. Returned only when requested via `?expand=metadata_state_transitions`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata_state_transitions: crate::Nullable<
+        ::serde_json::Map<String, ::serde_json::Value>,
+    >,
+    /// When the job was created
+    pub created_at: String,
+    /// When the job was last updated
+    pub updated_at: String,
+    /// Whether the job completed successfully
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub success: crate::Nullable<bool>,
+    /// All extracted regions (populated when job is complete)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<crate::types::ExtractedRegionSummary>>,
+    /// Metadata for each processed worksheet (populated when job is complete)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worksheet_metadata: Option<Vec<crate::types::WorksheetMetadata>>,
+    /// Any errors encountered
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<String>>,
+    /// The ID of the input file
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub file_id: Option<String>,
+    /// [DEPRECATED] The file that was parsed. Use file_id instead.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file: crate::Nullable<crate::types::File>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SpreadsheetJob {
+    /// Creates a value from the required `id`, `user_id`, `project_id`, `configuration`, `status`, `created_at`, `updated_at`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        id: impl Into<String>,
+        user_id: impl Into<String>,
+        project_id: impl Into<String>,
+        configuration: impl Into<crate::types::SpreadsheetParsingConfig>,
+        status: impl Into<crate::types::SpreadsheetJobStatus>,
+        created_at: impl Into<String>,
+        updated_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            project_id: project_id.into(),
+            configuration: configuration.into(),
+            config: Default::default(),
+            status: status.into(),
+            parameters: Default::default(),
+            configuration_id: Default::default(),
+            metadata_state_transitions: Default::default(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            success: Default::default(),
+            regions: Default::default(),
+            worksheet_metadata: Default::default(),
+            errors: Default::default(),
+            file_id: Default::default(),
+            file: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl SpreadsheetJob {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `user_id`.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `configuration`.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetParsingConfig>,
+    ) -> Self {
+        self.configuration = value.into();
+        self
+    }
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetParsingConfig>,
+    ) -> Self {
+        self.config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `config` to an explicit `null`.
+    #[must_use]
+    pub fn config_null(mut self) -> Self {
+        self.config = crate::Nullable::Null;
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetJobStatus>,
+    ) -> Self {
+        self.status = value.into();
+        self
+    }
+    /// Sets `parameters`.
+    #[must_use]
+    pub fn parameters(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetJobParameters>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+    /// Sets `configuration_id`.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `configuration_id` to an explicit `null`.
+    #[must_use]
+    pub fn configuration_id_null(mut self) -> Self {
+        self.configuration_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metadata_state_transitions`.
+    #[must_use]
+    pub fn metadata_state_transitions(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.metadata_state_transitions = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `metadata_state_transitions` to an explicit `null`.
+    #[must_use]
+    pub fn metadata_state_transitions_null(mut self) -> Self {
+        self.metadata_state_transitions = crate::Nullable::Null;
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = value.into();
+        self
+    }
+    /// Sets `success`.
+    #[must_use]
+    pub fn success(mut self, value: bool) -> Self {
+        self.success = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `success` to an explicit `null`.
+    #[must_use]
+    pub fn success_null(mut self) -> Self {
+        self.success = crate::Nullable::Null;
+        self
+    }
+    /// Sets `regions`.
+    #[must_use]
+    pub fn regions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ExtractedRegionSummary>>,
+    ) -> Self {
+        self.regions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `worksheet_metadata`.
+    #[must_use]
+    pub fn worksheet_metadata(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WorksheetMetadata>>,
+    ) -> Self {
+        self.worksheet_metadata = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `errors`.
+    #[must_use]
+    pub fn errors(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.errors = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = Some(value.into());
+        self
+    }
+    /// Sets `file_id` to an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = None;
+        self
+    }
+    /// Sets `file`.
+    #[must_use]
+    pub fn file(mut self, value: impl Into<crate::types::File>) -> Self {
+        self.file = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file` to an explicit `null`.
+    #[must_use]
+    pub fn file_null(mut self) -> Self {
+        self.file = crate::Nullable::Null;
+        self
+    }
+}
+/// Job-time parameters returned on a spreadsheet job response.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpreadsheetJobParameters {
+    /// Webhook configurations for job status notifications.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SpreadsheetJobParameters {
+    /// Sets `webhook_configurations`.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `webhook_configurations` to an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+}
+/// Response schema for paginated spreadsheet job queries.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpreadsheetJobQueryResponse {
+    /// The list of items.
+    pub items: Vec<crate::types::SpreadsheetJob>,
+    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub next_page_token: crate::Nullable<String>,
+    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_size: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SpreadsheetJobQueryResponse {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::SpreadsheetJob>>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
+            total_size: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl SpreadsheetJobQueryResponse {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SpreadsheetJob>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `next_page_token` to an explicit `null`.
+    #[must_use]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `total_size`.
+    #[must_use]
+    pub fn total_size(mut self, value: i64) -> Self {
+        self.total_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_size` to an explicit `null`.
+    #[must_use]
+    pub fn total_size_null(mut self) -> Self {
+        self.total_size = crate::Nullable::Null;
+        self
+    }
+}
+/// The status of the parsing job
+pub type SpreadsheetJobStatus = crate::types::StatusEnum;
+/// Configuration for spreadsheet parsing and region extraction
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpreadsheetParsingConfig {
+    /// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
+    ///
+    /// The API's default: `"agentic"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<crate::types::SpreadsheetParsingConfigTier>,
+    /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sheet_names: crate::Nullable<Vec<String>>,
+    /// Whether to include hidden cells when extracting regions from the spreadsheet.
+    ///
+    /// The API's default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_hidden_cells: Option<bool>,
+    /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub extraction_range: crate::Nullable<String>,
+    /// Deprecated: controlled by `tier`. Whether to generate additional metadata (title, description) for each extracted region. Honored only on `agentic`.
+    ///
+    /// The API's default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate_additional_metadata: Option<bool>,
+    /// Deprecated: controlled by `tier`. Enables experimental processing. Honored only on `agentic`.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_experimental_processing: Option<bool>,
+    /// Return a flattened dataframe when a detected table is recognized as hierarchical.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flatten_hierarchical_tables: Option<bool>,
+    /// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
+    ///
+    /// The API's default: `"strong"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_merge_sensitivity: Option<
+        crate::types::SpreadsheetParsingConfigTableMergeSensitivity,
+    >,
+    /// Deprecated: controlled by `tier`. Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline. Honored only on `agentic`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub specialization: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SpreadsheetParsingConfig {
+    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"agentic"`.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetParsingConfigTier>,
+    ) -> Self {
+        self.tier = Some(value.into());
+        self
+    }
+    /// Sets `sheet_names`.
+    #[must_use]
+    pub fn sheet_names(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.sheet_names = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `sheet_names` to an explicit `null`.
+    #[must_use]
+    pub fn sheet_names_null(mut self) -> Self {
+        self.sheet_names = crate::Nullable::Null;
+        self
+    }
+    /// Sets `include_hidden_cells`; left unset, it is not sent and the API applies its default, `true`.
+    #[must_use]
+    pub fn include_hidden_cells(mut self, value: bool) -> Self {
+        self.include_hidden_cells = Some(value);
+        self
+    }
+    /// `include_hidden_cells`, or the API's default when it is absent.
+    #[must_use]
+    pub fn include_hidden_cells_or_default(&self) -> bool {
+        self.include_hidden_cells.unwrap_or(true)
+    }
+    /// Sets `extraction_range`.
+    #[must_use]
+    pub fn extraction_range(mut self, value: impl Into<String>) -> Self {
+        self.extraction_range = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `extraction_range` to an explicit `null`.
+    #[must_use]
+    pub fn extraction_range_null(mut self) -> Self {
+        self.extraction_range = crate::Nullable::Null;
+        self
+    }
+    /// Sets `generate_additional_metadata`; left unset, it is not sent and the API applies its default, `true`.
+    #[must_use]
+    pub fn generate_additional_metadata(mut self, value: bool) -> Self {
+        self.generate_additional_metadata = Some(value);
+        self
+    }
+    /// `generate_additional_metadata`, or the API's default when it is absent.
+    #[must_use]
+    pub fn generate_additional_metadata_or_default(&self) -> bool {
+        self.generate_additional_metadata.unwrap_or(true)
+    }
+    /// Sets `use_experimental_processing`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn use_experimental_processing(mut self, value: bool) -> Self {
+        self.use_experimental_processing = Some(value);
+        self
+    }
+    /// `use_experimental_processing`, or the API's default when it is absent.
+    #[must_use]
+    pub fn use_experimental_processing_or_default(&self) -> bool {
+        self.use_experimental_processing.unwrap_or(false)
+    }
+    /// Sets `flatten_hierarchical_tables`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn flatten_hierarchical_tables(mut self, value: bool) -> Self {
+        self.flatten_hierarchical_tables = Some(value);
+        self
+    }
+    /// `flatten_hierarchical_tables`, or the API's default when it is absent.
+    #[must_use]
+    pub fn flatten_hierarchical_tables_or_default(&self) -> bool {
+        self.flatten_hierarchical_tables.unwrap_or(false)
+    }
+    /// Sets `table_merge_sensitivity`; left unset, it is not sent and the API applies its default, `"strong"`.
+    #[must_use]
+    pub fn table_merge_sensitivity(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetParsingConfigTableMergeSensitivity>,
+    ) -> Self {
+        self.table_merge_sensitivity = Some(value.into());
+        self
+    }
+    /// Sets `specialization`.
+    #[must_use]
+    pub fn specialization(mut self, value: impl Into<String>) -> Self {
+        self.specialization = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `specialization` to an explicit `null`.
+    #[must_use]
+    pub fn specialization_null(mut self) -> Self {
+        self.specialization = crate::Nullable::Null;
+        self
+    }
+}
+/// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
+pub type SpreadsheetParsingConfigTableMergeSensitivity = crate::types::SpreadsheetV1ParametersTableMergeSensitivity;
+/// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
+pub type SpreadsheetParsingConfigTier = crate::types::SpreadsheetV1ParametersTier;
+/// SpreadsheetResultType
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum FailPageMode {
-    /// `raw_text`
-    RawText,
-    /// `blank_page`
-    BlankPage,
-    /// `error_message`
-    ErrorMessage,
+pub enum SpreadsheetResultType {
+    /// `table`
+    Table,
+    /// `extra`
+    Extra,
+    /// `cell_metadata`
+    CellMetadata,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl FailPageMode {
+impl SpreadsheetResultType {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::RawText => "raw_text",
-            Self::BlankPage => "blank_page",
-            Self::ErrorMessage => "error_message",
+            Self::Table => "table",
+            Self::Extra => "extra",
+            Self::CellMetadata => "cell_metadata",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for FailPageMode {
+impl From<&str> for SpreadsheetResultType {
     fn from(value: &str) -> Self {
         match value {
-            "raw_text" => Self::RawText,
-            "blank_page" => Self::BlankPage,
-            "error_message" => Self::ErrorMessage,
+            "table" => Self::Table,
+            "extra" => Self::Extra,
+            "cell_metadata" => Self::CellMetadata,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for FailPageMode {
+impl From<String> for SpreadsheetResultType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "raw_text" => Self::RawText,
-            "blank_page" => Self::BlankPage,
-            "error_message" => Self::ErrorMessage,
+            "table" => Self::Table,
+            "extra" => Self::Extra,
+            "cell_metadata" => Self::CellMetadata,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for FailPageMode {
+impl PartialEq for SpreadsheetResultType {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for FailPageMode {}
-impl ::std::hash::Hash for FailPageMode {
+impl Eq for SpreadsheetResultType {}
+impl ::std::hash::Hash for SpreadsheetResultType {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for FailPageMode {
+impl PartialOrd for SpreadsheetResultType {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for FailPageMode {
+impl Ord for SpreadsheetResultType {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for FailPageMode {
+impl ::std::fmt::Display for SpreadsheetResultType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for FailPageMode {
+impl ::serde::Serialize for SpreadsheetResultType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -84,123 +690,72 @@ impl ::serde::Serialize for FailPageMode {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FailPageMode {
+impl<'de> ::serde::Deserialize<'de> for SpreadsheetResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Enum for representing the mode of parsing to be used.
+/// Metadata about a worksheet in a spreadsheet
 ///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum ParsingMode {
-    /// `parse_page_without_llm`
-    ParsePageWithoutLlm,
-    /// `parse_page_with_llm`
-    ParsePageWithLlm,
-    /// `parse_page_with_lvm`
-    ParsePageWithLvm,
-    /// `parse_page_with_agent`
-    ParsePageWithAgent,
-    /// `parse_page_with_layout_agent`
-    ParsePageWithLayoutAgent,
-    /// `parse_document_with_llm`
-    ParseDocumentWithLlm,
-    /// `parse_document_with_lvm`
-    ParseDocumentWithLvm,
-    /// `parse_document_with_agent`
-    ParseDocumentWithAgent,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
+pub struct WorksheetMetadata {
+    /// Name of the worksheet
+    pub sheet_name: String,
+    /// Generated title for the worksheet
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub title: crate::Nullable<String>,
+    /// Generated description of the worksheet
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub description: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ParsingMode {
-    /// The value as sent on the wire.
+impl WorksheetMetadata {
+    /// Creates a value from the required `sheet_name`; set the others with the chainable setters.
     #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ParsePageWithoutLlm => "parse_page_without_llm",
-            Self::ParsePageWithLlm => "parse_page_with_llm",
-            Self::ParsePageWithLvm => "parse_page_with_lvm",
-            Self::ParsePageWithAgent => "parse_page_with_agent",
-            Self::ParsePageWithLayoutAgent => "parse_page_with_layout_agent",
-            Self::ParseDocumentWithLlm => "parse_document_with_llm",
-            Self::ParseDocumentWithLvm => "parse_document_with_lvm",
-            Self::ParseDocumentWithAgent => "parse_document_with_agent",
-            Self::Other(value) => value,
+    pub fn new(sheet_name: impl Into<String>) -> Self {
+        Self {
+            sheet_name: sheet_name.into(),
+            title: Default::default(),
+            description: Default::default(),
+            extra_fields: Default::default(),
         }
     }
 }
-impl From<&str> for ParsingMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "parse_page_without_llm" => Self::ParsePageWithoutLlm,
-            "parse_page_with_llm" => Self::ParsePageWithLlm,
-            "parse_page_with_lvm" => Self::ParsePageWithLvm,
-            "parse_page_with_agent" => Self::ParsePageWithAgent,
-            "parse_page_with_layout_agent" => Self::ParsePageWithLayoutAgent,
-            "parse_document_with_llm" => Self::ParseDocumentWithLlm,
-            "parse_document_with_lvm" => Self::ParseDocumentWithLvm,
-            "parse_document_with_agent" => Self::ParseDocumentWithAgent,
-            other => Self::Other(other.to_owned()),
-        }
+impl WorksheetMetadata {
+    /// Sets `sheet_name`.
+    #[must_use]
+    pub fn sheet_name(mut self, value: impl Into<String>) -> Self {
+        self.sheet_name = value.into();
+        self
     }
-}
-impl From<String> for ParsingMode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "parse_page_without_llm" => Self::ParsePageWithoutLlm,
-            "parse_page_with_llm" => Self::ParsePageWithLlm,
-            "parse_page_with_lvm" => Self::ParsePageWithLvm,
-            "parse_page_with_agent" => Self::ParsePageWithAgent,
-            "parse_page_with_layout_agent" => Self::ParsePageWithLayoutAgent,
-            "parse_document_with_llm" => Self::ParseDocumentWithLlm,
-            "parse_document_with_lvm" => Self::ParseDocumentWithLvm,
-            "parse_document_with_agent" => Self::ParseDocumentWithAgent,
-            _ => Self::Other(value),
-        }
+    /// Sets `title`.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = crate::Nullable::Value(value.into());
+        self
     }
-}
-impl PartialEq for ParsingMode {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
+    /// Sets `title` to an explicit `null`.
+    #[must_use]
+    pub fn title_null(mut self) -> Self {
+        self.title = crate::Nullable::Null;
+        self
     }
-}
-impl Eq for ParsingMode {}
-impl ::std::hash::Hash for ParsingMode {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
     }
-}
-impl PartialOrd for ParsingMode {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParsingMode {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParsingMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParsingMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsingMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    /// Sets `description` to an explicit `null`.
+    #[must_use]
+    pub fn description_null(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
     }
 }

@@ -2,451 +2,205 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 14 of `types::beta`: types compiled with any of the features `beta`, `extraction`, `sheets`.
-/// Schema for a file.
+//! Part 14 of `types::beta`: types compiled with any of the features `beta`, `parsing`, `pipelines`.
+/// Enum for representing the different available page error handling modes.
 ///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct File {
-    /// Unique identifier
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// Name
-    pub name: String,
-    /// The ID of the file in the external system
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub external_file_id: crate::Nullable<String>,
-    /// Size of the file in bytes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_size: crate::Nullable<i64>,
-    /// File type (e.g. pdf, docx, etc.)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_type: crate::Nullable<String>,
-    /// The ID of the project that the file belongs to
-    pub project_id: String,
-    /// The last modified time of the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub last_modified_at: crate::Nullable<String>,
-    /// Resource information for the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub resource_info: crate::Nullable<
-        ::std::collections::BTreeMap<String, Option<crate::types::FileResourceInfoValue>>,
-    >,
-    /// Permission information for the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub permission_info: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::FilePermissionInfoValue>,
-        >,
-    >,
-    /// The ID of the data source that the file belongs to
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_source_id: crate::Nullable<String>,
-    /// The expiration date for the file. Files past this date can be deleted.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub expires_at: crate::Nullable<String>,
-    /// The intended purpose of the file (e.g., 'user_data', 'parse', 'extract', 'split', 'classify')
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub purpose: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+pub enum FailPageMode {
+    /// `raw_text`
+    RawText,
+    /// `blank_page`
+    BlankPage,
+    /// `error_message`
+    ErrorMessage,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
 }
-impl File {
-    /// Creates a value from the required `id`, `name`, `project_id`; set the others with the chainable setters.
+impl FailPageMode {
+    /// The value as sent on the wire.
     #[must_use]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        project_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            name: name.into(),
-            external_file_id: Default::default(),
-            file_size: Default::default(),
-            file_type: Default::default(),
-            project_id: project_id.into(),
-            last_modified_at: Default::default(),
-            resource_info: Default::default(),
-            permission_info: Default::default(),
-            data_source_id: Default::default(),
-            expires_at: Default::default(),
-            purpose: Default::default(),
-            extra_fields: Default::default(),
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RawText => "raw_text",
+            Self::BlankPage => "blank_page",
+            Self::ErrorMessage => "error_message",
+            Self::Other(value) => value,
         }
     }
 }
-impl File {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `external_file_id`.
-    #[must_use]
-    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
-        self.external_file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `external_file_id` to an explicit `null`.
-    #[must_use]
-    pub fn external_file_id_null(mut self) -> Self {
-        self.external_file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `file_size`.
-    #[must_use]
-    pub fn file_size(mut self, value: i64) -> Self {
-        self.file_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `file_size` to an explicit `null`.
-    #[must_use]
-    pub fn file_size_null(mut self) -> Self {
-        self.file_size = crate::Nullable::Null;
-        self
-    }
-    /// Sets `file_type`.
-    #[must_use]
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
-        self.file_type = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `file_type` to an explicit `null`.
-    #[must_use]
-    pub fn file_type_null(mut self) -> Self {
-        self.file_type = crate::Nullable::Null;
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `last_modified_at`.
-    #[must_use]
-    pub fn last_modified_at(mut self, value: impl Into<String>) -> Self {
-        self.last_modified_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `last_modified_at` to an explicit `null`.
-    #[must_use]
-    pub fn last_modified_at_null(mut self) -> Self {
-        self.last_modified_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `resource_info`.
-    #[must_use]
-    pub fn resource_info(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::FileResourceInfoValue>,
-        >,
-    ) -> Self {
-        self.resource_info = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `resource_info` to an explicit `null`.
-    #[must_use]
-    pub fn resource_info_null(mut self) -> Self {
-        self.resource_info = crate::Nullable::Null;
-        self
-    }
-    /// Sets `permission_info`.
-    #[must_use]
-    pub fn permission_info(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::FilePermissionInfoValue>,
-        >,
-    ) -> Self {
-        self.permission_info = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `permission_info` to an explicit `null`.
-    #[must_use]
-    pub fn permission_info_null(mut self) -> Self {
-        self.permission_info = crate::Nullable::Null;
-        self
-    }
-    /// Sets `data_source_id`.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `data_source_id` to an explicit `null`.
-    #[must_use]
-    pub fn data_source_id_null(mut self) -> Self {
-        self.data_source_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `expires_at`.
-    #[must_use]
-    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
-        self.expires_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `expires_at` to an explicit `null`.
-    #[must_use]
-    pub fn expires_at_null(mut self) -> Self {
-        self.expires_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `purpose`.
-    #[must_use]
-    pub fn purpose(mut self, value: impl Into<String>) -> Self {
-        self.purpose = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `purpose` to an explicit `null`.
-    #[must_use]
-    pub fn purpose_null(mut self) -> Self {
-        self.purpose = crate::Nullable::Null;
-        self
+impl From<&str> for FailPageMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "raw_text" => Self::RawText,
+            "blank_page" => Self::BlankPage,
+            "error_message" => Self::ErrorMessage,
+            other => Self::Other(other.to_owned()),
+        }
     }
 }
-/// The `FilePermissionInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FilePermissionInfoValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+impl From<String> for FailPageMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "raw_text" => Self::RawText,
+            "blank_page" => Self::BlankPage,
+            "error_message" => Self::ErrorMessage,
+            _ => Self::Other(value),
+        }
+    }
 }
-impl<'de> ::serde::Deserialize<'de> for FilePermissionInfoValue {
+impl PartialEq for FailPageMode {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for FailPageMode {}
+impl ::std::hash::Hash for FailPageMode {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for FailPageMode {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for FailPageMode {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for FailPageMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FailPageMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FailPageMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-impl FilePermissionInfoValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>> for FilePermissionInfoValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for FilePermissionInfoValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for FilePermissionInfoValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for FilePermissionInfoValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for FilePermissionInfoValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for FilePermissionInfoValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `FileResourceInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+/// Enum for representing the mode of parsing to be used.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum FileResourceInfoValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+pub enum ParsingMode {
+    /// `parse_page_without_llm`
+    ParsePageWithoutLlm,
+    /// `parse_page_with_llm`
+    ParsePageWithLlm,
+    /// `parse_page_with_lvm`
+    ParsePageWithLvm,
+    /// `parse_page_with_agent`
+    ParsePageWithAgent,
+    /// `parse_page_with_layout_agent`
+    ParsePageWithLayoutAgent,
+    /// `parse_document_with_llm`
+    ParseDocumentWithLlm,
+    /// `parse_document_with_lvm`
+    ParseDocumentWithLvm,
+    /// `parse_document_with_agent`
+    ParseDocumentWithAgent,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
 }
-impl<'de> ::serde::Deserialize<'de> for FileResourceInfoValue {
+impl ParsingMode {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ParsePageWithoutLlm => "parse_page_without_llm",
+            Self::ParsePageWithLlm => "parse_page_with_llm",
+            Self::ParsePageWithLvm => "parse_page_with_lvm",
+            Self::ParsePageWithAgent => "parse_page_with_agent",
+            Self::ParsePageWithLayoutAgent => "parse_page_with_layout_agent",
+            Self::ParseDocumentWithLlm => "parse_document_with_llm",
+            Self::ParseDocumentWithLvm => "parse_document_with_lvm",
+            Self::ParseDocumentWithAgent => "parse_document_with_agent",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ParsingMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "parse_page_without_llm" => Self::ParsePageWithoutLlm,
+            "parse_page_with_llm" => Self::ParsePageWithLlm,
+            "parse_page_with_lvm" => Self::ParsePageWithLvm,
+            "parse_page_with_agent" => Self::ParsePageWithAgent,
+            "parse_page_with_layout_agent" => Self::ParsePageWithLayoutAgent,
+            "parse_document_with_llm" => Self::ParseDocumentWithLlm,
+            "parse_document_with_lvm" => Self::ParseDocumentWithLvm,
+            "parse_document_with_agent" => Self::ParseDocumentWithAgent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ParsingMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "parse_page_without_llm" => Self::ParsePageWithoutLlm,
+            "parse_page_with_llm" => Self::ParsePageWithLlm,
+            "parse_page_with_lvm" => Self::ParsePageWithLvm,
+            "parse_page_with_agent" => Self::ParsePageWithAgent,
+            "parse_page_with_layout_agent" => Self::ParsePageWithLayoutAgent,
+            "parse_document_with_llm" => Self::ParseDocumentWithLlm,
+            "parse_document_with_lvm" => Self::ParseDocumentWithLvm,
+            "parse_document_with_agent" => Self::ParseDocumentWithAgent,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ParsingMode {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ParsingMode {}
+impl ::std::hash::Hash for ParsingMode {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ParsingMode {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ParsingMode {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ParsingMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ParsingMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParsingMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl FileResourceInfoValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>> for FileResourceInfoValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for FileResourceInfoValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for FileResourceInfoValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for FileResourceInfoValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for FileResourceInfoValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for FileResourceInfoValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -2,154 +2,253 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 15 of `types::beta`: types compiled with any of the features `beta`, `retrieval`.
-/// The `MetadataDict` schema.
-pub type MetadataDict = ::std::collections::BTreeMap<
-    String,
-    crate::types::MetadataValue,
->;
-/// The `MetadataListValue` schema.
-pub type MetadataListValue = Vec<String>;
-/// The `MetadataScalarValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+//! Part 15 of `types::beta`: types compiled with any of the features `beta`, `extraction`, `sheets`.
+/// Schema for a file.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum MetadataScalarValue {
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+pub struct File {
+    /// Unique identifier
+    pub id: String,
+    /// Creation datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// Name
+    pub name: String,
+    /// The ID of the file in the external system
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub external_file_id: crate::Nullable<String>,
+    /// Size of the file in bytes
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_size: crate::Nullable<i64>,
+    /// File type (e.g. pdf, docx, etc.)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_type: crate::Nullable<String>,
+    /// The ID of the project that the file belongs to
+    pub project_id: String,
+    /// The last modified time of the file
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub last_modified_at: crate::Nullable<String>,
+    /// Resource information for the file
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub resource_info: crate::Nullable<
+        ::std::collections::BTreeMap<String, Option<crate::types::FileResourceInfoValue>>,
+    >,
+    /// Permission information for the file
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub permission_info: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::FilePermissionInfoValue>,
+        >,
+    >,
+    /// The ID of the data source that the file belongs to
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_source_id: crate::Nullable<String>,
+    /// The expiration date for the file. Files past this date can be deleted.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub expires_at: crate::Nullable<String>,
+    /// The intended purpose of the file (e.g., 'user_data', 'parse', 'extract', 'split', 'classify')
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub purpose: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl<'de> ::serde::Deserialize<'de> for MetadataScalarValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl MetadataScalarValue {
-    /// The `String` variant.
+impl File {
+    /// Creates a value from the required `id`, `name`, `project_id`; set the others with the chainable setters.
     #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<String> for MetadataScalarValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for MetadataScalarValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for MetadataScalarValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for MetadataScalarValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl ::std::fmt::Display for MetadataScalarValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Bool(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        project_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            name: name.into(),
+            external_file_id: Default::default(),
+            file_size: Default::default(),
+            file_type: Default::default(),
+            project_id: project_id.into(),
+            last_modified_at: Default::default(),
+            resource_info: Default::default(),
+            permission_info: Default::default(),
+            data_source_id: Default::default(),
+            expires_at: Default::default(),
+            purpose: Default::default(),
+            extra_fields: Default::default(),
         }
     }
 }
-/// The `MetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum MetadataValue {
-    /// One of the union's alternatives.
-    MetadataScalarValue(crate::types::MetadataScalarValue),
-    /// One of the union's alternatives.
-    MetadataListValue(crate::types::MetadataListValue),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for MetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::MetadataScalarValue,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::MetadataListValue,
-                ),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl MetadataValue {
-    /// The `MetadataScalarValue` variant.
+impl File {
+    /// Sets `id`.
     #[must_use]
-    pub fn metadata_scalar_value(
-        value: impl Into<crate::types::MetadataScalarValue>,
-    ) -> Self {
-        Self::MetadataScalarValue(value.into())
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
     }
-    /// The `MetadataListValue` variant.
+    /// Sets `created_at`.
     #[must_use]
-    pub fn metadata_list_value(
-        value: impl Into<crate::types::MetadataListValue>,
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `external_file_id`.
+    #[must_use]
+    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
+        self.external_file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `external_file_id` to an explicit `null`.
+    #[must_use]
+    pub fn external_file_id_null(mut self) -> Self {
+        self.external_file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_size`.
+    #[must_use]
+    pub fn file_size(mut self, value: i64) -> Self {
+        self.file_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `file_size` to an explicit `null`.
+    #[must_use]
+    pub fn file_size_null(mut self) -> Self {
+        self.file_size = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_type`.
+    #[must_use]
+    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+        self.file_type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file_type` to an explicit `null`.
+    #[must_use]
+    pub fn file_type_null(mut self) -> Self {
+        self.file_type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    #[must_use]
+    pub fn last_modified_at(mut self, value: impl Into<String>) -> Self {
+        self.last_modified_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `last_modified_at` to an explicit `null`.
+    #[must_use]
+    pub fn last_modified_at_null(mut self) -> Self {
+        self.last_modified_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `resource_info`.
+    #[must_use]
+    pub fn resource_info(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::FileResourceInfoValue>,
+        >,
     ) -> Self {
-        Self::MetadataListValue(value.into())
+        self.resource_info = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `resource_info` to an explicit `null`.
+    #[must_use]
+    pub fn resource_info_null(mut self) -> Self {
+        self.resource_info = crate::Nullable::Null;
+        self
+    }
+    /// Sets `permission_info`.
+    #[must_use]
+    pub fn permission_info(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::FilePermissionInfoValue>,
+        >,
+    ) -> Self {
+        self.permission_info = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `permission_info` to an explicit `null`.
+    #[must_use]
+    pub fn permission_info_null(mut self) -> Self {
+        self.permission_info = crate::Nullable::Null;
+        self
+    }
+    /// Sets `data_source_id`.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `data_source_id` to an explicit `null`.
+    #[must_use]
+    pub fn data_source_id_null(mut self) -> Self {
+        self.data_source_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `expires_at`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `expires_at` to an explicit `null`.
+    #[must_use]
+    pub fn expires_at_null(mut self) -> Self {
+        self.expires_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `purpose`.
+    #[must_use]
+    pub fn purpose(mut self, value: impl Into<String>) -> Self {
+        self.purpose = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `purpose` to an explicit `null`.
+    #[must_use]
+    pub fn purpose_null(mut self) -> Self {
+        self.purpose = crate::Nullable::Null;
+        self
     }
 }
-impl From<crate::types::MetadataScalarValue> for MetadataValue {
-    fn from(value: crate::types::MetadataScalarValue) -> Self {
-        Self::MetadataScalarValue(value)
-    }
-}
-impl From<crate::types::MetadataListValue> for MetadataValue {
-    fn from(value: crate::types::MetadataListValue) -> Self {
-        Self::MetadataListValue(value)
-    }
-}
+/// The `FilePermissionInfoValue` schema.
+pub type FilePermissionInfoValue = crate::types::FileResourceInfoValue;

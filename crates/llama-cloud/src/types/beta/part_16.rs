@@ -2,496 +2,81 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 16 of `types::beta`: types compiled with any of the features `beta`, `configurations`, `extract`, `parsing`, `pipelines`, `classifier`.
-/// Enum for representing the languages supported by the parser.
+//! Part 16 of `types::beta`: types compiled with any of the features `beta`, `configurations`, `extract`, `parsing`, `pipelines`.
+/// Image category: 'screenshot' (full page), 'embedded' (images in document), or 'layout' (cropped from layout detection)
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum ParserLanguages {
-    /// `af`
-    Af,
-    /// `az`
-    Az,
-    /// `bs`
-    Bs,
-    /// `cs`
-    Cs,
-    /// `cy`
-    Cy,
-    /// `da`
-    Da,
-    /// `de`
-    De,
-    /// `en`
-    En,
-    /// `es`
-    Es,
-    /// `et`
-    Et,
-    /// `fr`
-    Fr,
-    /// `ga`
-    Ga,
-    /// `hr`
-    Hr,
-    /// `hu`
-    Hu,
-    /// `id`
-    Id,
-    /// `is`
-    Is,
-    /// `it`
-    It,
-    /// `ku`
-    Ku,
-    /// `la`
-    La,
-    /// `lt`
-    Lt,
-    /// `lv`
-    Lv,
-    /// `mi`
-    Mi,
-    /// `ms`
-    Ms,
-    /// `mt`
-    Mt,
-    /// `nl`
-    Nl,
-    /// `no`
-    No,
-    /// `oc`
-    Oc,
-    /// `pi`
-    Pi,
-    /// `pl`
-    Pl,
-    /// `pt`
-    Pt,
-    /// `ro`
-    Ro,
-    /// `rs_latin`
-    RsLatin,
-    /// `sk`
-    Sk,
-    /// `sl`
-    Sl,
-    /// `sq`
-    Sq,
-    /// `sv`
-    Sv,
-    /// `sw`
-    Sw,
-    /// `tl`
-    Tl,
-    /// `tr`
-    Tr,
-    /// `uz`
-    Uz,
-    /// `vi`
-    Vi,
-    /// `ar`
-    Ar,
-    /// `fa`
-    Fa,
-    /// `ug`
-    Ug,
-    /// `ur`
-    Ur,
-    /// `bn`
-    Bn,
-    /// `as`
-    As,
-    /// `mni`
-    Mni,
-    /// `ru`
-    Ru,
-    /// `rs_cyrillic`
-    RsCyrillic,
-    /// `be`
-    Be,
-    /// `bg`
-    Bg,
-    /// `uk`
-    Uk,
-    /// `mn`
-    Mn,
-    /// `abq`
-    Abq,
-    /// `ady`
-    Ady,
-    /// `kbd`
-    Kbd,
-    /// `ava`
-    Ava,
-    /// `dar`
-    Dar,
-    /// `inh`
-    Inh,
-    /// `che`
-    Che,
-    /// `lbe`
-    Lbe,
-    /// `lez`
-    Lez,
-    /// `tab`
-    Tab,
-    /// `tjk`
-    Tjk,
-    /// `hi`
-    Hi,
-    /// `mr`
-    Mr,
-    /// `ne`
-    Ne,
-    /// `bh`
-    Bh,
-    /// `mai`
-    Mai,
-    /// `ang`
-    Ang,
-    /// `bho`
-    Bho,
-    /// `mah`
-    Mah,
-    /// `sck`
-    Sck,
-    /// `new`
-    New,
-    /// `gom`
-    Gom,
-    /// `sa`
-    Sa,
-    /// `bgc`
-    Bgc,
-    /// `th`
-    Th,
-    /// `ch_sim`
-    ChSim,
-    /// `ch_tra`
-    ChTra,
-    /// `ja`
-    Ja,
-    /// `ko`
-    Ko,
-    /// `ta`
-    Ta,
-    /// `te`
-    Te,
-    /// `kn`
-    Kn,
+pub enum ImageMetadataCategory {
+    /// `screenshot`
+    Screenshot,
+    /// `embedded`
+    Embedded,
+    /// `layout`
+    Layout,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl ParserLanguages {
+impl ImageMetadataCategory {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Af => "af",
-            Self::Az => "az",
-            Self::Bs => "bs",
-            Self::Cs => "cs",
-            Self::Cy => "cy",
-            Self::Da => "da",
-            Self::De => "de",
-            Self::En => "en",
-            Self::Es => "es",
-            Self::Et => "et",
-            Self::Fr => "fr",
-            Self::Ga => "ga",
-            Self::Hr => "hr",
-            Self::Hu => "hu",
-            Self::Id => "id",
-            Self::Is => "is",
-            Self::It => "it",
-            Self::Ku => "ku",
-            Self::La => "la",
-            Self::Lt => "lt",
-            Self::Lv => "lv",
-            Self::Mi => "mi",
-            Self::Ms => "ms",
-            Self::Mt => "mt",
-            Self::Nl => "nl",
-            Self::No => "no",
-            Self::Oc => "oc",
-            Self::Pi => "pi",
-            Self::Pl => "pl",
-            Self::Pt => "pt",
-            Self::Ro => "ro",
-            Self::RsLatin => "rs_latin",
-            Self::Sk => "sk",
-            Self::Sl => "sl",
-            Self::Sq => "sq",
-            Self::Sv => "sv",
-            Self::Sw => "sw",
-            Self::Tl => "tl",
-            Self::Tr => "tr",
-            Self::Uz => "uz",
-            Self::Vi => "vi",
-            Self::Ar => "ar",
-            Self::Fa => "fa",
-            Self::Ug => "ug",
-            Self::Ur => "ur",
-            Self::Bn => "bn",
-            Self::As => "as",
-            Self::Mni => "mni",
-            Self::Ru => "ru",
-            Self::RsCyrillic => "rs_cyrillic",
-            Self::Be => "be",
-            Self::Bg => "bg",
-            Self::Uk => "uk",
-            Self::Mn => "mn",
-            Self::Abq => "abq",
-            Self::Ady => "ady",
-            Self::Kbd => "kbd",
-            Self::Ava => "ava",
-            Self::Dar => "dar",
-            Self::Inh => "inh",
-            Self::Che => "che",
-            Self::Lbe => "lbe",
-            Self::Lez => "lez",
-            Self::Tab => "tab",
-            Self::Tjk => "tjk",
-            Self::Hi => "hi",
-            Self::Mr => "mr",
-            Self::Ne => "ne",
-            Self::Bh => "bh",
-            Self::Mai => "mai",
-            Self::Ang => "ang",
-            Self::Bho => "bho",
-            Self::Mah => "mah",
-            Self::Sck => "sck",
-            Self::New => "new",
-            Self::Gom => "gom",
-            Self::Sa => "sa",
-            Self::Bgc => "bgc",
-            Self::Th => "th",
-            Self::ChSim => "ch_sim",
-            Self::ChTra => "ch_tra",
-            Self::Ja => "ja",
-            Self::Ko => "ko",
-            Self::Ta => "ta",
-            Self::Te => "te",
-            Self::Kn => "kn",
+            Self::Screenshot => "screenshot",
+            Self::Embedded => "embedded",
+            Self::Layout => "layout",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for ParserLanguages {
+impl From<&str> for ImageMetadataCategory {
     fn from(value: &str) -> Self {
         match value {
-            "af" => Self::Af,
-            "az" => Self::Az,
-            "bs" => Self::Bs,
-            "cs" => Self::Cs,
-            "cy" => Self::Cy,
-            "da" => Self::Da,
-            "de" => Self::De,
-            "en" => Self::En,
-            "es" => Self::Es,
-            "et" => Self::Et,
-            "fr" => Self::Fr,
-            "ga" => Self::Ga,
-            "hr" => Self::Hr,
-            "hu" => Self::Hu,
-            "id" => Self::Id,
-            "is" => Self::Is,
-            "it" => Self::It,
-            "ku" => Self::Ku,
-            "la" => Self::La,
-            "lt" => Self::Lt,
-            "lv" => Self::Lv,
-            "mi" => Self::Mi,
-            "ms" => Self::Ms,
-            "mt" => Self::Mt,
-            "nl" => Self::Nl,
-            "no" => Self::No,
-            "oc" => Self::Oc,
-            "pi" => Self::Pi,
-            "pl" => Self::Pl,
-            "pt" => Self::Pt,
-            "ro" => Self::Ro,
-            "rs_latin" => Self::RsLatin,
-            "sk" => Self::Sk,
-            "sl" => Self::Sl,
-            "sq" => Self::Sq,
-            "sv" => Self::Sv,
-            "sw" => Self::Sw,
-            "tl" => Self::Tl,
-            "tr" => Self::Tr,
-            "uz" => Self::Uz,
-            "vi" => Self::Vi,
-            "ar" => Self::Ar,
-            "fa" => Self::Fa,
-            "ug" => Self::Ug,
-            "ur" => Self::Ur,
-            "bn" => Self::Bn,
-            "as" => Self::As,
-            "mni" => Self::Mni,
-            "ru" => Self::Ru,
-            "rs_cyrillic" => Self::RsCyrillic,
-            "be" => Self::Be,
-            "bg" => Self::Bg,
-            "uk" => Self::Uk,
-            "mn" => Self::Mn,
-            "abq" => Self::Abq,
-            "ady" => Self::Ady,
-            "kbd" => Self::Kbd,
-            "ava" => Self::Ava,
-            "dar" => Self::Dar,
-            "inh" => Self::Inh,
-            "che" => Self::Che,
-            "lbe" => Self::Lbe,
-            "lez" => Self::Lez,
-            "tab" => Self::Tab,
-            "tjk" => Self::Tjk,
-            "hi" => Self::Hi,
-            "mr" => Self::Mr,
-            "ne" => Self::Ne,
-            "bh" => Self::Bh,
-            "mai" => Self::Mai,
-            "ang" => Self::Ang,
-            "bho" => Self::Bho,
-            "mah" => Self::Mah,
-            "sck" => Self::Sck,
-            "new" => Self::New,
-            "gom" => Self::Gom,
-            "sa" => Self::Sa,
-            "bgc" => Self::Bgc,
-            "th" => Self::Th,
-            "ch_sim" => Self::ChSim,
-            "ch_tra" => Self::ChTra,
-            "ja" => Self::Ja,
-            "ko" => Self::Ko,
-            "ta" => Self::Ta,
-            "te" => Self::Te,
-            "kn" => Self::Kn,
+            "screenshot" => Self::Screenshot,
+            "embedded" => Self::Embedded,
+            "layout" => Self::Layout,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for ParserLanguages {
+impl From<String> for ImageMetadataCategory {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "af" => Self::Af,
-            "az" => Self::Az,
-            "bs" => Self::Bs,
-            "cs" => Self::Cs,
-            "cy" => Self::Cy,
-            "da" => Self::Da,
-            "de" => Self::De,
-            "en" => Self::En,
-            "es" => Self::Es,
-            "et" => Self::Et,
-            "fr" => Self::Fr,
-            "ga" => Self::Ga,
-            "hr" => Self::Hr,
-            "hu" => Self::Hu,
-            "id" => Self::Id,
-            "is" => Self::Is,
-            "it" => Self::It,
-            "ku" => Self::Ku,
-            "la" => Self::La,
-            "lt" => Self::Lt,
-            "lv" => Self::Lv,
-            "mi" => Self::Mi,
-            "ms" => Self::Ms,
-            "mt" => Self::Mt,
-            "nl" => Self::Nl,
-            "no" => Self::No,
-            "oc" => Self::Oc,
-            "pi" => Self::Pi,
-            "pl" => Self::Pl,
-            "pt" => Self::Pt,
-            "ro" => Self::Ro,
-            "rs_latin" => Self::RsLatin,
-            "sk" => Self::Sk,
-            "sl" => Self::Sl,
-            "sq" => Self::Sq,
-            "sv" => Self::Sv,
-            "sw" => Self::Sw,
-            "tl" => Self::Tl,
-            "tr" => Self::Tr,
-            "uz" => Self::Uz,
-            "vi" => Self::Vi,
-            "ar" => Self::Ar,
-            "fa" => Self::Fa,
-            "ug" => Self::Ug,
-            "ur" => Self::Ur,
-            "bn" => Self::Bn,
-            "as" => Self::As,
-            "mni" => Self::Mni,
-            "ru" => Self::Ru,
-            "rs_cyrillic" => Self::RsCyrillic,
-            "be" => Self::Be,
-            "bg" => Self::Bg,
-            "uk" => Self::Uk,
-            "mn" => Self::Mn,
-            "abq" => Self::Abq,
-            "ady" => Self::Ady,
-            "kbd" => Self::Kbd,
-            "ava" => Self::Ava,
-            "dar" => Self::Dar,
-            "inh" => Self::Inh,
-            "che" => Self::Che,
-            "lbe" => Self::Lbe,
-            "lez" => Self::Lez,
-            "tab" => Self::Tab,
-            "tjk" => Self::Tjk,
-            "hi" => Self::Hi,
-            "mr" => Self::Mr,
-            "ne" => Self::Ne,
-            "bh" => Self::Bh,
-            "mai" => Self::Mai,
-            "ang" => Self::Ang,
-            "bho" => Self::Bho,
-            "mah" => Self::Mah,
-            "sck" => Self::Sck,
-            "new" => Self::New,
-            "gom" => Self::Gom,
-            "sa" => Self::Sa,
-            "bgc" => Self::Bgc,
-            "th" => Self::Th,
-            "ch_sim" => Self::ChSim,
-            "ch_tra" => Self::ChTra,
-            "ja" => Self::Ja,
-            "ko" => Self::Ko,
-            "ta" => Self::Ta,
-            "te" => Self::Te,
-            "kn" => Self::Kn,
+            "screenshot" => Self::Screenshot,
+            "embedded" => Self::Embedded,
+            "layout" => Self::Layout,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for ParserLanguages {
+impl PartialEq for ImageMetadataCategory {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for ParserLanguages {}
-impl ::std::hash::Hash for ParserLanguages {
+impl Eq for ImageMetadataCategory {}
+impl ::std::hash::Hash for ImageMetadataCategory {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for ParserLanguages {
+impl PartialOrd for ImageMetadataCategory {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for ParserLanguages {
+impl Ord for ImageMetadataCategory {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for ParserLanguages {
+impl ::std::fmt::Display for ImageMetadataCategory {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ParserLanguages {
+impl ::serde::Serialize for ImageMetadataCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -499,7 +84,7 @@ impl ::serde::Serialize for ParserLanguages {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ParserLanguages {
+impl<'de> ::serde::Deserialize<'de> for ImageMetadataCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -2,62 +2,154 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 17 of `types::beta`: types compiled with any of the features `beta`, `files`, `parsing`, `pipelines`, `sheets`.
-/// Schema for a presigned URL.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+//! Part 17 of `types::beta`: types compiled with any of the features `beta`, `retrieval`.
+/// The `MetadataDict` schema.
+pub type MetadataDict = ::std::collections::BTreeMap<
+    String,
+    crate::types::MetadataValue,
+>;
+/// The `MetadataListValue` schema.
+pub type MetadataListValue = Vec<String>;
+/// The `MetadataScalarValue` schema.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
-pub struct PresignedUrl {
-    /// A presigned URL for IO operations against a private file
-    pub url: String,
-    /// The time at which the presigned URL expires
-    pub expires_at: String,
-    /// Form fields for a presigned POST request
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub form_fields: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+pub enum MetadataScalarValue {
+    /// One of the union's alternatives.
+    String(String),
+    /// One of the union's alternatives.
+    Integer(i64),
+    /// One of the union's alternatives.
+    Number(crate::Number),
+    /// One of the union's alternatives.
+    Bool(bool),
+    /// A value that matches none of the known alternatives, kept as sent.
+    Unknown(::serde_json::Value),
 }
-impl PresignedUrl {
-    /// Creates a value from the required `url`, `expires_at`; set the others with the chainable setters.
+impl<'de> ::serde::Deserialize<'de> for MetadataScalarValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
+                |value| crate::runtime::union::alternative(value, Self::Bool),
+            ],
+            Some(Self::Unknown),
+        )
+    }
+}
+impl MetadataScalarValue {
+    /// The `String` variant.
     #[must_use]
-    pub fn new(url: impl Into<String>, expires_at: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
-            expires_at: expires_at.into(),
-            form_fields: Default::default(),
-            extra_fields: Default::default(),
+    pub fn string(value: impl Into<String>) -> Self {
+        Self::String(value.into())
+    }
+    /// The `Integer` variant.
+    #[must_use]
+    pub fn integer(value: i64) -> Self {
+        Self::Integer(value)
+    }
+    /// The `Number` variant.
+    #[must_use]
+    pub fn number(value: impl Into<crate::Number>) -> Self {
+        Self::Number(value.into())
+    }
+    /// The `Bool` variant.
+    #[must_use]
+    pub fn bool(value: bool) -> Self {
+        Self::Bool(value)
+    }
+}
+impl From<String> for MetadataScalarValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<i64> for MetadataScalarValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl From<crate::Number> for MetadataScalarValue {
+    fn from(value: crate::Number) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<bool> for MetadataScalarValue {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
+    }
+}
+impl ::std::fmt::Display for MetadataScalarValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Bool(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
         }
     }
 }
-impl PresignedUrl {
-    /// Sets `url`.
-    #[must_use]
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = value.into();
-        self
+/// The `MetadataValue` schema.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum MetadataValue {
+    /// One of the union's alternatives.
+    MetadataScalarValue(crate::types::MetadataScalarValue),
+    /// One of the union's alternatives.
+    MetadataListValue(crate::types::MetadataListValue),
+    /// A value that matches none of the known alternatives, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::MetadataScalarValue,
+                ),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::MetadataListValue,
+                ),
+            ],
+            Some(Self::Unknown),
+        )
     }
-    /// Sets `expires_at`.
+}
+impl MetadataValue {
+    /// The `MetadataScalarValue` variant.
     #[must_use]
-    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
-        self.expires_at = value.into();
-        self
-    }
-    /// Sets `form_fields`.
-    #[must_use]
-    pub fn form_fields(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
+    pub fn metadata_scalar_value(
+        value: impl Into<crate::types::MetadataScalarValue>,
     ) -> Self {
-        self.form_fields = crate::Nullable::Value(value);
-        self
+        Self::MetadataScalarValue(value.into())
     }
-    /// Sets `form_fields` to an explicit `null`.
+    /// The `MetadataListValue` variant.
     #[must_use]
-    pub fn form_fields_null(mut self) -> Self {
-        self.form_fields = crate::Nullable::Null;
-        self
+    pub fn metadata_list_value(
+        value: impl Into<crate::types::MetadataListValue>,
+    ) -> Self {
+        Self::MetadataListValue(value.into())
+    }
+}
+impl From<crate::types::MetadataScalarValue> for MetadataValue {
+    fn from(value: crate::types::MetadataScalarValue) -> Self {
+        Self::MetadataScalarValue(value)
+    }
+}
+impl From<crate::types::MetadataListValue> for MetadataValue {
+    fn from(value: crate::types::MetadataListValue) -> Self {
+        Self::MetadataListValue(value)
     }
 }

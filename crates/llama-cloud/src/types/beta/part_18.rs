@@ -2,162 +2,496 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 18 of `types::beta`: types compiled with any of the features `beta`, `configurations`, `extract`, `split`.
-/// Category definition for document splitting.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SplitCategory {
-    /// Name of the category.
-    pub name: String,
-    /// Optional description of what content belongs in this category.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub description: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl SplitCategory {
-    /// Creates a value from the required `name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl SplitCategory {
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `description`.
-    #[must_use]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `description` to an explicit `null`.
-    #[must_use]
-    pub fn description_null(mut self) -> Self {
-        self.description = crate::Nullable::Null;
-        self
-    }
-}
-/// Configuration for how to split the document.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SplitStrategy {
-    /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
-    ///
-    /// The API's default: `"include"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_uncategorized: Option<crate::types::SplitStrategyAllowUncategorized>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl SplitStrategy {
-    /// Sets `allow_uncategorized`; left unset, it is not sent and the API applies its default, `"include"`.
-    #[must_use]
-    pub fn allow_uncategorized(
-        mut self,
-        value: impl Into<crate::types::SplitStrategyAllowUncategorized>,
-    ) -> Self {
-        self.allow_uncategorized = Some(value.into());
-        self
-    }
-    /// `allow_uncategorized`, or the API's default when it is absent.
-    #[must_use]
-    pub fn allow_uncategorized_or_default(
-        &self,
-    ) -> crate::types::SplitStrategyAllowUncategorized {
-        self.allow_uncategorized
-            .clone()
-            .unwrap_or(crate::types::SplitStrategyAllowUncategorized::Include)
-    }
-}
-/// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
+//! Part 18 of `types::beta`: types compiled with any of the features `beta`, `configurations`, `extract`, `parsing`, `pipelines`, `classifier`.
+/// Enum for representing the languages supported by the parser.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum SplitStrategyAllowUncategorized {
-    /// `include`
-    Include,
-    /// `forbid`
-    Forbid,
-    /// `omit`
-    Omit,
+pub enum ParserLanguages {
+    /// `af`
+    Af,
+    /// `az`
+    Az,
+    /// `bs`
+    Bs,
+    /// `cs`
+    Cs,
+    /// `cy`
+    Cy,
+    /// `da`
+    Da,
+    /// `de`
+    De,
+    /// `en`
+    En,
+    /// `es`
+    Es,
+    /// `et`
+    Et,
+    /// `fr`
+    Fr,
+    /// `ga`
+    Ga,
+    /// `hr`
+    Hr,
+    /// `hu`
+    Hu,
+    /// `id`
+    Id,
+    /// `is`
+    Is,
+    /// `it`
+    It,
+    /// `ku`
+    Ku,
+    /// `la`
+    La,
+    /// `lt`
+    Lt,
+    /// `lv`
+    Lv,
+    /// `mi`
+    Mi,
+    /// `ms`
+    Ms,
+    /// `mt`
+    Mt,
+    /// `nl`
+    Nl,
+    /// `no`
+    No,
+    /// `oc`
+    Oc,
+    /// `pi`
+    Pi,
+    /// `pl`
+    Pl,
+    /// `pt`
+    Pt,
+    /// `ro`
+    Ro,
+    /// `rs_latin`
+    RsLatin,
+    /// `sk`
+    Sk,
+    /// `sl`
+    Sl,
+    /// `sq`
+    Sq,
+    /// `sv`
+    Sv,
+    /// `sw`
+    Sw,
+    /// `tl`
+    Tl,
+    /// `tr`
+    Tr,
+    /// `uz`
+    Uz,
+    /// `vi`
+    Vi,
+    /// `ar`
+    Ar,
+    /// `fa`
+    Fa,
+    /// `ug`
+    Ug,
+    /// `ur`
+    Ur,
+    /// `bn`
+    Bn,
+    /// `as`
+    As,
+    /// `mni`
+    Mni,
+    /// `ru`
+    Ru,
+    /// `rs_cyrillic`
+    RsCyrillic,
+    /// `be`
+    Be,
+    /// `bg`
+    Bg,
+    /// `uk`
+    Uk,
+    /// `mn`
+    Mn,
+    /// `abq`
+    Abq,
+    /// `ady`
+    Ady,
+    /// `kbd`
+    Kbd,
+    /// `ava`
+    Ava,
+    /// `dar`
+    Dar,
+    /// `inh`
+    Inh,
+    /// `che`
+    Che,
+    /// `lbe`
+    Lbe,
+    /// `lez`
+    Lez,
+    /// `tab`
+    Tab,
+    /// `tjk`
+    Tjk,
+    /// `hi`
+    Hi,
+    /// `mr`
+    Mr,
+    /// `ne`
+    Ne,
+    /// `bh`
+    Bh,
+    /// `mai`
+    Mai,
+    /// `ang`
+    Ang,
+    /// `bho`
+    Bho,
+    /// `mah`
+    Mah,
+    /// `sck`
+    Sck,
+    /// `new`
+    New,
+    /// `gom`
+    Gom,
+    /// `sa`
+    Sa,
+    /// `bgc`
+    Bgc,
+    /// `th`
+    Th,
+    /// `ch_sim`
+    ChSim,
+    /// `ch_tra`
+    ChTra,
+    /// `ja`
+    Ja,
+    /// `ko`
+    Ko,
+    /// `ta`
+    Ta,
+    /// `te`
+    Te,
+    /// `kn`
+    Kn,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl SplitStrategyAllowUncategorized {
+impl ParserLanguages {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Include => "include",
-            Self::Forbid => "forbid",
-            Self::Omit => "omit",
+            Self::Af => "af",
+            Self::Az => "az",
+            Self::Bs => "bs",
+            Self::Cs => "cs",
+            Self::Cy => "cy",
+            Self::Da => "da",
+            Self::De => "de",
+            Self::En => "en",
+            Self::Es => "es",
+            Self::Et => "et",
+            Self::Fr => "fr",
+            Self::Ga => "ga",
+            Self::Hr => "hr",
+            Self::Hu => "hu",
+            Self::Id => "id",
+            Self::Is => "is",
+            Self::It => "it",
+            Self::Ku => "ku",
+            Self::La => "la",
+            Self::Lt => "lt",
+            Self::Lv => "lv",
+            Self::Mi => "mi",
+            Self::Ms => "ms",
+            Self::Mt => "mt",
+            Self::Nl => "nl",
+            Self::No => "no",
+            Self::Oc => "oc",
+            Self::Pi => "pi",
+            Self::Pl => "pl",
+            Self::Pt => "pt",
+            Self::Ro => "ro",
+            Self::RsLatin => "rs_latin",
+            Self::Sk => "sk",
+            Self::Sl => "sl",
+            Self::Sq => "sq",
+            Self::Sv => "sv",
+            Self::Sw => "sw",
+            Self::Tl => "tl",
+            Self::Tr => "tr",
+            Self::Uz => "uz",
+            Self::Vi => "vi",
+            Self::Ar => "ar",
+            Self::Fa => "fa",
+            Self::Ug => "ug",
+            Self::Ur => "ur",
+            Self::Bn => "bn",
+            Self::As => "as",
+            Self::Mni => "mni",
+            Self::Ru => "ru",
+            Self::RsCyrillic => "rs_cyrillic",
+            Self::Be => "be",
+            Self::Bg => "bg",
+            Self::Uk => "uk",
+            Self::Mn => "mn",
+            Self::Abq => "abq",
+            Self::Ady => "ady",
+            Self::Kbd => "kbd",
+            Self::Ava => "ava",
+            Self::Dar => "dar",
+            Self::Inh => "inh",
+            Self::Che => "che",
+            Self::Lbe => "lbe",
+            Self::Lez => "lez",
+            Self::Tab => "tab",
+            Self::Tjk => "tjk",
+            Self::Hi => "hi",
+            Self::Mr => "mr",
+            Self::Ne => "ne",
+            Self::Bh => "bh",
+            Self::Mai => "mai",
+            Self::Ang => "ang",
+            Self::Bho => "bho",
+            Self::Mah => "mah",
+            Self::Sck => "sck",
+            Self::New => "new",
+            Self::Gom => "gom",
+            Self::Sa => "sa",
+            Self::Bgc => "bgc",
+            Self::Th => "th",
+            Self::ChSim => "ch_sim",
+            Self::ChTra => "ch_tra",
+            Self::Ja => "ja",
+            Self::Ko => "ko",
+            Self::Ta => "ta",
+            Self::Te => "te",
+            Self::Kn => "kn",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for SplitStrategyAllowUncategorized {
+impl From<&str> for ParserLanguages {
     fn from(value: &str) -> Self {
         match value {
-            "include" => Self::Include,
-            "forbid" => Self::Forbid,
-            "omit" => Self::Omit,
+            "af" => Self::Af,
+            "az" => Self::Az,
+            "bs" => Self::Bs,
+            "cs" => Self::Cs,
+            "cy" => Self::Cy,
+            "da" => Self::Da,
+            "de" => Self::De,
+            "en" => Self::En,
+            "es" => Self::Es,
+            "et" => Self::Et,
+            "fr" => Self::Fr,
+            "ga" => Self::Ga,
+            "hr" => Self::Hr,
+            "hu" => Self::Hu,
+            "id" => Self::Id,
+            "is" => Self::Is,
+            "it" => Self::It,
+            "ku" => Self::Ku,
+            "la" => Self::La,
+            "lt" => Self::Lt,
+            "lv" => Self::Lv,
+            "mi" => Self::Mi,
+            "ms" => Self::Ms,
+            "mt" => Self::Mt,
+            "nl" => Self::Nl,
+            "no" => Self::No,
+            "oc" => Self::Oc,
+            "pi" => Self::Pi,
+            "pl" => Self::Pl,
+            "pt" => Self::Pt,
+            "ro" => Self::Ro,
+            "rs_latin" => Self::RsLatin,
+            "sk" => Self::Sk,
+            "sl" => Self::Sl,
+            "sq" => Self::Sq,
+            "sv" => Self::Sv,
+            "sw" => Self::Sw,
+            "tl" => Self::Tl,
+            "tr" => Self::Tr,
+            "uz" => Self::Uz,
+            "vi" => Self::Vi,
+            "ar" => Self::Ar,
+            "fa" => Self::Fa,
+            "ug" => Self::Ug,
+            "ur" => Self::Ur,
+            "bn" => Self::Bn,
+            "as" => Self::As,
+            "mni" => Self::Mni,
+            "ru" => Self::Ru,
+            "rs_cyrillic" => Self::RsCyrillic,
+            "be" => Self::Be,
+            "bg" => Self::Bg,
+            "uk" => Self::Uk,
+            "mn" => Self::Mn,
+            "abq" => Self::Abq,
+            "ady" => Self::Ady,
+            "kbd" => Self::Kbd,
+            "ava" => Self::Ava,
+            "dar" => Self::Dar,
+            "inh" => Self::Inh,
+            "che" => Self::Che,
+            "lbe" => Self::Lbe,
+            "lez" => Self::Lez,
+            "tab" => Self::Tab,
+            "tjk" => Self::Tjk,
+            "hi" => Self::Hi,
+            "mr" => Self::Mr,
+            "ne" => Self::Ne,
+            "bh" => Self::Bh,
+            "mai" => Self::Mai,
+            "ang" => Self::Ang,
+            "bho" => Self::Bho,
+            "mah" => Self::Mah,
+            "sck" => Self::Sck,
+            "new" => Self::New,
+            "gom" => Self::Gom,
+            "sa" => Self::Sa,
+            "bgc" => Self::Bgc,
+            "th" => Self::Th,
+            "ch_sim" => Self::ChSim,
+            "ch_tra" => Self::ChTra,
+            "ja" => Self::Ja,
+            "ko" => Self::Ko,
+            "ta" => Self::Ta,
+            "te" => Self::Te,
+            "kn" => Self::Kn,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for SplitStrategyAllowUncategorized {
+impl From<String> for ParserLanguages {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "include" => Self::Include,
-            "forbid" => Self::Forbid,
-            "omit" => Self::Omit,
+            "af" => Self::Af,
+            "az" => Self::Az,
+            "bs" => Self::Bs,
+            "cs" => Self::Cs,
+            "cy" => Self::Cy,
+            "da" => Self::Da,
+            "de" => Self::De,
+            "en" => Self::En,
+            "es" => Self::Es,
+            "et" => Self::Et,
+            "fr" => Self::Fr,
+            "ga" => Self::Ga,
+            "hr" => Self::Hr,
+            "hu" => Self::Hu,
+            "id" => Self::Id,
+            "is" => Self::Is,
+            "it" => Self::It,
+            "ku" => Self::Ku,
+            "la" => Self::La,
+            "lt" => Self::Lt,
+            "lv" => Self::Lv,
+            "mi" => Self::Mi,
+            "ms" => Self::Ms,
+            "mt" => Self::Mt,
+            "nl" => Self::Nl,
+            "no" => Self::No,
+            "oc" => Self::Oc,
+            "pi" => Self::Pi,
+            "pl" => Self::Pl,
+            "pt" => Self::Pt,
+            "ro" => Self::Ro,
+            "rs_latin" => Self::RsLatin,
+            "sk" => Self::Sk,
+            "sl" => Self::Sl,
+            "sq" => Self::Sq,
+            "sv" => Self::Sv,
+            "sw" => Self::Sw,
+            "tl" => Self::Tl,
+            "tr" => Self::Tr,
+            "uz" => Self::Uz,
+            "vi" => Self::Vi,
+            "ar" => Self::Ar,
+            "fa" => Self::Fa,
+            "ug" => Self::Ug,
+            "ur" => Self::Ur,
+            "bn" => Self::Bn,
+            "as" => Self::As,
+            "mni" => Self::Mni,
+            "ru" => Self::Ru,
+            "rs_cyrillic" => Self::RsCyrillic,
+            "be" => Self::Be,
+            "bg" => Self::Bg,
+            "uk" => Self::Uk,
+            "mn" => Self::Mn,
+            "abq" => Self::Abq,
+            "ady" => Self::Ady,
+            "kbd" => Self::Kbd,
+            "ava" => Self::Ava,
+            "dar" => Self::Dar,
+            "inh" => Self::Inh,
+            "che" => Self::Che,
+            "lbe" => Self::Lbe,
+            "lez" => Self::Lez,
+            "tab" => Self::Tab,
+            "tjk" => Self::Tjk,
+            "hi" => Self::Hi,
+            "mr" => Self::Mr,
+            "ne" => Self::Ne,
+            "bh" => Self::Bh,
+            "mai" => Self::Mai,
+            "ang" => Self::Ang,
+            "bho" => Self::Bho,
+            "mah" => Self::Mah,
+            "sck" => Self::Sck,
+            "new" => Self::New,
+            "gom" => Self::Gom,
+            "sa" => Self::Sa,
+            "bgc" => Self::Bgc,
+            "th" => Self::Th,
+            "ch_sim" => Self::ChSim,
+            "ch_tra" => Self::ChTra,
+            "ja" => Self::Ja,
+            "ko" => Self::Ko,
+            "ta" => Self::Ta,
+            "te" => Self::Te,
+            "kn" => Self::Kn,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for SplitStrategyAllowUncategorized {
+impl PartialEq for ParserLanguages {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for SplitStrategyAllowUncategorized {}
-impl ::std::hash::Hash for SplitStrategyAllowUncategorized {
+impl Eq for ParserLanguages {}
+impl ::std::hash::Hash for ParserLanguages {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for SplitStrategyAllowUncategorized {
+impl PartialOrd for ParserLanguages {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for SplitStrategyAllowUncategorized {
+impl Ord for ParserLanguages {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for SplitStrategyAllowUncategorized {
+impl ::std::fmt::Display for ParserLanguages {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for SplitStrategyAllowUncategorized {
+impl ::serde::Serialize for ParserLanguages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -165,7 +499,7 @@ impl ::serde::Serialize for SplitStrategyAllowUncategorized {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SplitStrategyAllowUncategorized {
+impl<'de> ::serde::Deserialize<'de> for ParserLanguages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -2,139 +2,102 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 19 of `types::beta`: types compiled with any of the features `beta`, `split`.
-/// Split configuration with categories and splitting strategy.
+//! Part 19 of `types::beta`: types compiled with any of the features `beta`, `pipelines`.
+/// Status of the pipeline file.
 ///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct SplitConfiguration {
-    /// Categories to split documents into.
-    pub categories: Vec<crate::types::SplitCategory>,
-    /// Strategy for splitting documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub splitting_strategy: Option<crate::types::SplitStrategy>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+pub enum PipelineFileStatus {
+    /// `NOT_STARTED`
+    NotStarted,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `SUCCESS`
+    Success,
+    /// `ERROR`
+    Error,
+    /// `CANCELLED`
+    Cancelled,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
 }
-impl SplitConfiguration {
-    /// Creates a value from the required `categories`; set the others with the chainable setters.
+impl PipelineFileStatus {
+    /// The value as sent on the wire.
     #[must_use]
-    pub fn new(
-        categories: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
-    ) -> Self {
-        Self {
-            categories: categories.into_iter().map(Into::into).collect(),
-            splitting_strategy: Default::default(),
-            extra_fields: Default::default(),
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotStarted => "NOT_STARTED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Success => "SUCCESS",
+            Self::Error => "ERROR",
+            Self::Cancelled => "CANCELLED",
+            Self::Other(value) => value,
         }
     }
 }
-impl SplitConfiguration {
-    /// Sets `categories`.
-    #[must_use]
-    pub fn categories(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
-    ) -> Self {
-        self.categories = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `splitting_strategy`.
-    #[must_use]
-    pub fn splitting_strategy(
-        mut self,
-        value: impl Into<crate::types::SplitStrategy>,
-    ) -> Self {
-        self.splitting_strategy = Some(value.into());
-        self
-    }
-}
-/// Result of a completed split job.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SplitResultResponse {
-    /// List of document segments.
-    pub segments: Vec<crate::types::SplitSegmentResponse>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl SplitResultResponse {
-    /// Creates a value from the required `segments`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        segments: impl IntoIterator<Item = impl Into<crate::types::SplitSegmentResponse>>,
-    ) -> Self {
-        Self {
-            segments: segments.into_iter().map(Into::into).collect(),
-            extra_fields: Default::default(),
+impl From<&str> for PipelineFileStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NOT_STARTED" => Self::NotStarted,
+            "IN_PROGRESS" => Self::InProgress,
+            "SUCCESS" => Self::Success,
+            "ERROR" => Self::Error,
+            "CANCELLED" => Self::Cancelled,
+            other => Self::Other(other.to_owned()),
         }
     }
 }
-impl SplitResultResponse {
-    /// Sets `segments`.
-    #[must_use]
-    pub fn segments(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::SplitSegmentResponse>>,
-    ) -> Self {
-        self.segments = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// A segment of the split document.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SplitSegmentResponse {
-    /// Category name this split belongs to.
-    pub category: String,
-    /// 1-indexed page numbers in this split.
-    pub pages: Vec<i64>,
-    /// Categorical confidence level. Valid values are: high, medium, low.
-    pub confidence_category: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl SplitSegmentResponse {
-    /// Creates a value from the required `category`, `pages`, `confidence_category`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        category: impl Into<String>,
-        pages: Vec<i64>,
-        confidence_category: impl Into<String>,
-    ) -> Self {
-        Self {
-            category: category.into(),
-            pages,
-            confidence_category: confidence_category.into(),
-            extra_fields: Default::default(),
+impl From<String> for PipelineFileStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "NOT_STARTED" => Self::NotStarted,
+            "IN_PROGRESS" => Self::InProgress,
+            "SUCCESS" => Self::Success,
+            "ERROR" => Self::Error,
+            "CANCELLED" => Self::Cancelled,
+            _ => Self::Other(value),
         }
     }
 }
-impl SplitSegmentResponse {
-    /// Sets `category`.
-    #[must_use]
-    pub fn category(mut self, value: impl Into<String>) -> Self {
-        self.category = value.into();
-        self
+impl PartialEq for PipelineFileStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
     }
-    /// Sets `pages`.
-    #[must_use]
-    pub fn pages(mut self, value: Vec<i64>) -> Self {
-        self.pages = value;
-        self
+}
+impl Eq for PipelineFileStatus {}
+impl ::std::hash::Hash for PipelineFileStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
     }
-    /// Sets `confidence_category`.
-    #[must_use]
-    pub fn confidence_category(mut self, value: impl Into<String>) -> Self {
-        self.confidence_category = value.into();
-        self
+}
+impl PartialOrd for PipelineFileStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for PipelineFileStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for PipelineFileStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PipelineFileStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -278,58 +278,7 @@ impl BatchJobCancelResponse {
     }
 }
 /// Job configuration — either a parse or classify config
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum BatchJobCreateRequestJobConfig {
-    /// One of the union's alternatives.
-    BatchParseJobRecordCreate(crate::types::BatchParseJobRecordCreate),
-    /// One of the union's alternatives.
-    ClassifyJob(crate::types::ClassifyJob),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for BatchJobCreateRequestJobConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::BatchParseJobRecordCreate,
-                ),
-                |value| crate::runtime::union::alternative(value, Self::ClassifyJob),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl BatchJobCreateRequestJobConfig {
-    /// The `BatchParseJobRecordCreate` variant.
-    #[must_use]
-    pub fn batch_parse_job_record_create(
-        value: impl Into<crate::types::BatchParseJobRecordCreate>,
-    ) -> Self {
-        Self::BatchParseJobRecordCreate(value.into())
-    }
-    /// The `ClassifyJob` variant.
-    #[must_use]
-    pub fn classify_job(value: impl Into<crate::types::ClassifyJob>) -> Self {
-        Self::ClassifyJob(value.into())
-    }
-}
-impl From<crate::types::BatchParseJobRecordCreate> for BatchJobCreateRequestJobConfig {
-    fn from(value: crate::types::BatchParseJobRecordCreate) -> Self {
-        Self::BatchParseJobRecordCreate(value)
-    }
-}
-impl From<crate::types::ClassifyJob> for BatchJobCreateRequestJobConfig {
-    fn from(value: crate::types::ClassifyJob) -> Self {
-        Self::ClassifyJob(value)
-    }
-}
+pub type BatchJobCreateRequestJobConfig = crate::types::ProcessingResultJobConfig;
 /// Response schema for paginated batch job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.

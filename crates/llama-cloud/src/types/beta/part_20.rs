@@ -2,102 +2,62 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 20 of `types::beta`: types compiled with any of the features `beta`, `parsing`, `classifier`.
-/// Enum for representing the status of a job
+//! Part 20 of `types::beta`: types compiled with any of the features `beta`, `files`, `parsing`, `pipelines`, `sheets`.
+/// Schema for a presigned URL.
 ///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum StatusEnum {
-    /// `PENDING`
-    Pending,
-    /// `SUCCESS`
-    Success,
-    /// `ERROR`
-    Error,
-    /// `PARTIAL_SUCCESS`
-    PartialSuccess,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
+pub struct PresignedUrl {
+    /// A presigned URL for IO operations against a private file
+    pub url: String,
+    /// The time at which the presigned URL expires
+    pub expires_at: String,
+    /// Form fields for a presigned POST request
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub form_fields: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl StatusEnum {
-    /// The value as sent on the wire.
+impl PresignedUrl {
+    /// Creates a value from the required `url`, `expires_at`; set the others with the chainable setters.
     #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::PartialSuccess => "PARTIAL_SUCCESS",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
+    pub fn new(url: impl Into<String>, expires_at: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            expires_at: expires_at.into(),
+            form_fields: Default::default(),
+            extra_fields: Default::default(),
         }
     }
 }
-impl From<&str> for StatusEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
+impl PresignedUrl {
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
     }
-}
-impl From<String> for StatusEnum {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
+    /// Sets `expires_at`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = value.into();
+        self
     }
-}
-impl PartialEq for StatusEnum {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
+    /// Sets `form_fields`.
+    #[must_use]
+    pub fn form_fields(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.form_fields = crate::Nullable::Value(value);
+        self
     }
-}
-impl Eq for StatusEnum {}
-impl ::std::hash::Hash for StatusEnum {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for StatusEnum {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for StatusEnum {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for StatusEnum {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StatusEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StatusEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    /// Sets `form_fields` to an explicit `null`.
+    #[must_use]
+    pub fn form_fields_null(mut self) -> Self {
+        self.form_fields = crate::Nullable::Null;
+        self
     }
 }

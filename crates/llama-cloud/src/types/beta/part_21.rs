@@ -2,330 +2,162 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 21 of `types::beta`: types compiled with any of the features `beta`, `alpha`, `batches`, `classify`, `extract`, `pipelines`, `split`, `extraction`, `sheets`.
-/// Configuration for a single outbound webhook endpoint.
+//! Part 21 of `types::beta`: types compiled with any of the features `beta`, `configurations`, `extract`, `split`.
+/// Category definition for document splitting.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct WebhookConfiguration {
-    /// URL to receive webhook POST notifications
+pub struct SplitCategory {
+    /// Name of the category.
+    pub name: String,
+    /// Optional description of what content belongs in this category.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_url: crate::Nullable<String>,
-    /// Custom HTTP headers sent with each webhook request (e.g. auth tokens)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// Shared signing secret used to sign webhook deliveries. When set, each request includes an HMAC-SHA256 signature of the request body in the 'LC-Signature' header (value 'sha256=<hex>'). Recompute the HMAC over the raw request body with this secret to verify the delivery is authentic.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_signing_secret: crate::Nullable<String>,
-    /// Events to subscribe to (e.g. 'parse.success', 'extract.error'). If null, all events are delivered.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_events: crate::Nullable<
-        Vec<crate::types::WebhookConfigurationWebhookEventsItem>,
-    >,
-    /// Response format sent to the webhook: 'string' (default) or 'json'
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_output_format: crate::Nullable<String>,
+    pub description: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl WebhookConfiguration {
-    /// Sets `webhook_url`.
+impl SplitCategory {
+    /// Creates a value from the required `name`; set the others with the chainable setters.
     #[must_use]
-    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
-        self.webhook_url = crate::Nullable::Value(value.into());
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl SplitCategory {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
-    /// Sets `webhook_url` to an explicit `null`.
+    /// Sets `description`.
     #[must_use]
-    pub fn webhook_url_null(mut self) -> Self {
-        self.webhook_url = crate::Nullable::Null;
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `webhook_headers`.
+    /// Sets `description` to an explicit `null`.
     #[must_use]
-    pub fn webhook_headers(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.webhook_headers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `webhook_headers` to an explicit `null`.
-    #[must_use]
-    pub fn webhook_headers_null(mut self) -> Self {
-        self.webhook_headers = crate::Nullable::Null;
-        self
-    }
-    /// Sets `webhook_signing_secret`.
-    #[must_use]
-    pub fn webhook_signing_secret(mut self, value: impl Into<String>) -> Self {
-        self.webhook_signing_secret = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `webhook_signing_secret` to an explicit `null`.
-    #[must_use]
-    pub fn webhook_signing_secret_null(mut self) -> Self {
-        self.webhook_signing_secret = crate::Nullable::Null;
-        self
-    }
-    /// Sets `webhook_events`.
-    #[must_use]
-    pub fn webhook_events(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::WebhookConfigurationWebhookEventsItem>,
-        >,
-    ) -> Self {
-        self.webhook_events = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `webhook_events` to an explicit `null`.
-    #[must_use]
-    pub fn webhook_events_null(mut self) -> Self {
-        self.webhook_events = crate::Nullable::Null;
-        self
-    }
-    /// Sets `webhook_output_format`.
-    #[must_use]
-    pub fn webhook_output_format(mut self, value: impl Into<String>) -> Self {
-        self.webhook_output_format = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `webhook_output_format` to an explicit `null`.
-    #[must_use]
-    pub fn webhook_output_format_null(mut self) -> Self {
-        self.webhook_output_format = crate::Nullable::Null;
+    pub fn description_null(mut self) -> Self {
+        self.description = crate::Nullable::Null;
         self
     }
 }
-/// The `WebhookConfigurationWebhookEventsItem` schema.
+/// Configuration for how to split the document.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SplitStrategy {
+    /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
+    ///
+    /// The API's default: `"include"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_uncategorized: Option<crate::types::SplitStrategyAllowUncategorized>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SplitStrategy {
+    /// Sets `allow_uncategorized`; left unset, it is not sent and the API applies its default, `"include"`.
+    #[must_use]
+    pub fn allow_uncategorized(
+        mut self,
+        value: impl Into<crate::types::SplitStrategyAllowUncategorized>,
+    ) -> Self {
+        self.allow_uncategorized = Some(value.into());
+        self
+    }
+    /// `allow_uncategorized`, or the API's default when it is absent.
+    #[must_use]
+    pub fn allow_uncategorized_or_default(
+        &self,
+    ) -> crate::types::SplitStrategyAllowUncategorized {
+        self.allow_uncategorized
+            .clone()
+            .unwrap_or(crate::types::SplitStrategyAllowUncategorized::Include)
+    }
+}
+/// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum WebhookConfigurationWebhookEventsItem {
-    /// `extract.pending`
-    ExtractPending,
-    /// `extract.success`
-    ExtractSuccess,
-    /// `extract.error`
-    ExtractError,
-    /// `extract.partial_success`
-    ExtractPartialSuccess,
-    /// `extract.cancelled`
-    ExtractCancelled,
-    /// `parse.pending`
-    ParsePending,
-    /// `parse.running`
-    ParseRunning,
-    /// `parse.success`
-    ParseSuccess,
-    /// `parse.error`
-    ParseError,
-    /// `parse.partial_success`
-    ParsePartialSuccess,
-    /// `parse.cancelled`
-    ParseCancelled,
-    /// `classify.pending`
-    ClassifyPending,
-    /// `classify.running`
-    ClassifyRunning,
-    /// `classify.success`
-    ClassifySuccess,
-    /// `classify.error`
-    ClassifyError,
-    /// `classify.partial_success`
-    ClassifyPartialSuccess,
-    /// `classify.cancelled`
-    ClassifyCancelled,
-    /// `sheets.pending`
-    SheetsPending,
-    /// `sheets.success`
-    SheetsSuccess,
-    /// `sheets.error`
-    SheetsError,
-    /// `sheets.partial_success`
-    SheetsPartialSuccess,
-    /// `sheets.cancelled`
-    SheetsCancelled,
-    /// `split.pending`
-    SplitPending,
-    /// `split.processing`
-    SplitProcessing,
-    /// `split.success`
-    SplitSuccess,
-    /// `split.error`
-    SplitError,
-    /// `split.cancelled`
-    SplitCancelled,
-    /// `batch.pending`
-    BatchPending,
-    /// `batch.running`
-    BatchRunning,
-    /// `batch.success`
-    BatchSuccess,
-    /// `batch.error`
-    BatchError,
-    /// `batch.cancelled`
-    BatchCancelled,
-    /// `unmapped_event`
-    UnmappedEvent,
+pub enum SplitStrategyAllowUncategorized {
+    /// `include`
+    Include,
+    /// `forbid`
+    Forbid,
+    /// `omit`
+    Omit,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl WebhookConfigurationWebhookEventsItem {
+impl SplitStrategyAllowUncategorized {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ExtractPending => "extract.pending",
-            Self::ExtractSuccess => "extract.success",
-            Self::ExtractError => "extract.error",
-            Self::ExtractPartialSuccess => "extract.partial_success",
-            Self::ExtractCancelled => "extract.cancelled",
-            Self::ParsePending => "parse.pending",
-            Self::ParseRunning => "parse.running",
-            Self::ParseSuccess => "parse.success",
-            Self::ParseError => "parse.error",
-            Self::ParsePartialSuccess => "parse.partial_success",
-            Self::ParseCancelled => "parse.cancelled",
-            Self::ClassifyPending => "classify.pending",
-            Self::ClassifyRunning => "classify.running",
-            Self::ClassifySuccess => "classify.success",
-            Self::ClassifyError => "classify.error",
-            Self::ClassifyPartialSuccess => "classify.partial_success",
-            Self::ClassifyCancelled => "classify.cancelled",
-            Self::SheetsPending => "sheets.pending",
-            Self::SheetsSuccess => "sheets.success",
-            Self::SheetsError => "sheets.error",
-            Self::SheetsPartialSuccess => "sheets.partial_success",
-            Self::SheetsCancelled => "sheets.cancelled",
-            Self::SplitPending => "split.pending",
-            Self::SplitProcessing => "split.processing",
-            Self::SplitSuccess => "split.success",
-            Self::SplitError => "split.error",
-            Self::SplitCancelled => "split.cancelled",
-            Self::BatchPending => "batch.pending",
-            Self::BatchRunning => "batch.running",
-            Self::BatchSuccess => "batch.success",
-            Self::BatchError => "batch.error",
-            Self::BatchCancelled => "batch.cancelled",
-            Self::UnmappedEvent => "unmapped_event",
+            Self::Include => "include",
+            Self::Forbid => "forbid",
+            Self::Omit => "omit",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for WebhookConfigurationWebhookEventsItem {
+impl From<&str> for SplitStrategyAllowUncategorized {
     fn from(value: &str) -> Self {
         match value {
-            "extract.pending" => Self::ExtractPending,
-            "extract.success" => Self::ExtractSuccess,
-            "extract.error" => Self::ExtractError,
-            "extract.partial_success" => Self::ExtractPartialSuccess,
-            "extract.cancelled" => Self::ExtractCancelled,
-            "parse.pending" => Self::ParsePending,
-            "parse.running" => Self::ParseRunning,
-            "parse.success" => Self::ParseSuccess,
-            "parse.error" => Self::ParseError,
-            "parse.partial_success" => Self::ParsePartialSuccess,
-            "parse.cancelled" => Self::ParseCancelled,
-            "classify.pending" => Self::ClassifyPending,
-            "classify.running" => Self::ClassifyRunning,
-            "classify.success" => Self::ClassifySuccess,
-            "classify.error" => Self::ClassifyError,
-            "classify.partial_success" => Self::ClassifyPartialSuccess,
-            "classify.cancelled" => Self::ClassifyCancelled,
-            "sheets.pending" => Self::SheetsPending,
-            "sheets.success" => Self::SheetsSuccess,
-            "sheets.error" => Self::SheetsError,
-            "sheets.partial_success" => Self::SheetsPartialSuccess,
-            "sheets.cancelled" => Self::SheetsCancelled,
-            "split.pending" => Self::SplitPending,
-            "split.processing" => Self::SplitProcessing,
-            "split.success" => Self::SplitSuccess,
-            "split.error" => Self::SplitError,
-            "split.cancelled" => Self::SplitCancelled,
-            "batch.pending" => Self::BatchPending,
-            "batch.running" => Self::BatchRunning,
-            "batch.success" => Self::BatchSuccess,
-            "batch.error" => Self::BatchError,
-            "batch.cancelled" => Self::BatchCancelled,
-            "unmapped_event" => Self::UnmappedEvent,
+            "include" => Self::Include,
+            "forbid" => Self::Forbid,
+            "omit" => Self::Omit,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for WebhookConfigurationWebhookEventsItem {
+impl From<String> for SplitStrategyAllowUncategorized {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "extract.pending" => Self::ExtractPending,
-            "extract.success" => Self::ExtractSuccess,
-            "extract.error" => Self::ExtractError,
-            "extract.partial_success" => Self::ExtractPartialSuccess,
-            "extract.cancelled" => Self::ExtractCancelled,
-            "parse.pending" => Self::ParsePending,
-            "parse.running" => Self::ParseRunning,
-            "parse.success" => Self::ParseSuccess,
-            "parse.error" => Self::ParseError,
-            "parse.partial_success" => Self::ParsePartialSuccess,
-            "parse.cancelled" => Self::ParseCancelled,
-            "classify.pending" => Self::ClassifyPending,
-            "classify.running" => Self::ClassifyRunning,
-            "classify.success" => Self::ClassifySuccess,
-            "classify.error" => Self::ClassifyError,
-            "classify.partial_success" => Self::ClassifyPartialSuccess,
-            "classify.cancelled" => Self::ClassifyCancelled,
-            "sheets.pending" => Self::SheetsPending,
-            "sheets.success" => Self::SheetsSuccess,
-            "sheets.error" => Self::SheetsError,
-            "sheets.partial_success" => Self::SheetsPartialSuccess,
-            "sheets.cancelled" => Self::SheetsCancelled,
-            "split.pending" => Self::SplitPending,
-            "split.processing" => Self::SplitProcessing,
-            "split.success" => Self::SplitSuccess,
-            "split.error" => Self::SplitError,
-            "split.cancelled" => Self::SplitCancelled,
-            "batch.pending" => Self::BatchPending,
-            "batch.running" => Self::BatchRunning,
-            "batch.success" => Self::BatchSuccess,
-            "batch.error" => Self::BatchError,
-            "batch.cancelled" => Self::BatchCancelled,
-            "unmapped_event" => Self::UnmappedEvent,
+            "include" => Self::Include,
+            "forbid" => Self::Forbid,
+            "omit" => Self::Omit,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for WebhookConfigurationWebhookEventsItem {
+impl PartialEq for SplitStrategyAllowUncategorized {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for WebhookConfigurationWebhookEventsItem {}
-impl ::std::hash::Hash for WebhookConfigurationWebhookEventsItem {
+impl Eq for SplitStrategyAllowUncategorized {}
+impl ::std::hash::Hash for SplitStrategyAllowUncategorized {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for WebhookConfigurationWebhookEventsItem {
+impl PartialOrd for SplitStrategyAllowUncategorized {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for WebhookConfigurationWebhookEventsItem {
+impl Ord for SplitStrategyAllowUncategorized {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for WebhookConfigurationWebhookEventsItem {
+impl ::std::fmt::Display for SplitStrategyAllowUncategorized {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for WebhookConfigurationWebhookEventsItem {
+impl ::serde::Serialize for SplitStrategyAllowUncategorized {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -333,7 +165,7 @@ impl ::serde::Serialize for WebhookConfigurationWebhookEventsItem {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for WebhookConfigurationWebhookEventsItem {
+impl<'de> ::serde::Deserialize<'de> for SplitStrategyAllowUncategorized {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

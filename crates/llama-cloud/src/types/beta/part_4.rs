@@ -4,186 +4,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 4 of `types::beta`: types compiled with the feature `beta`.
 /// The `BatchParseJobConfigImagesToSaveItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum BatchParseJobConfigImagesToSaveItem {
-    /// `screenshot`
-    Screenshot,
-    /// `embedded`
-    Embedded,
-    /// `layout`
-    Layout,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BatchParseJobConfigImagesToSaveItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Screenshot => "screenshot",
-            Self::Embedded => "embedded",
-            Self::Layout => "layout",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BatchParseJobConfigImagesToSaveItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BatchParseJobConfigImagesToSaveItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BatchParseJobConfigImagesToSaveItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BatchParseJobConfigImagesToSaveItem {}
-impl ::std::hash::Hash for BatchParseJobConfigImagesToSaveItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BatchParseJobConfigImagesToSaveItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BatchParseJobConfigImagesToSaveItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BatchParseJobConfigImagesToSaveItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BatchParseJobConfigImagesToSaveItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BatchParseJobConfigImagesToSaveItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type BatchParseJobConfigImagesToSaveItem = crate::types::ImageMetadataCategory;
 /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum BatchParseJobConfigPriority {
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// `critical`
-    Critical,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BatchParseJobConfigPriority {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Critical => "critical",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BatchParseJobConfigPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BatchParseJobConfigPriority {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BatchParseJobConfigPriority {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BatchParseJobConfigPriority {}
-impl ::std::hash::Hash for BatchParseJobConfigPriority {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BatchParseJobConfigPriority {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BatchParseJobConfigPriority {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BatchParseJobConfigPriority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BatchParseJobConfigPriority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BatchParseJobConfigPriority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type BatchParseJobConfigPriority = crate::types::ExtractConfigPriority;
 /// Batch-specific parse job record for batch processing.
 ///
 /// This model contains the metadata and configuration for a batch parse job,
@@ -1019,3 +842,96 @@ impl BetaDirectoriesFilesUpdateParams {
 }
 /// The response of `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
 pub type BetaDirectoriesFilesUpdateResponse = crate::types::DirectoryFileResponse;
+/// Parameters of `GET /api/v1/beta/pipelines/{pipeline_id}/files`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct BetaPipelinesFilesListParams {
+    /// Filter by data source ID.
+    ///
+    /// Sent as the `data_source_id` query parameter.
+    #[serde(skip)]
+    pub data_source_id: Option<String>,
+    /// Filter by files whose names contain this substring (case-insensitive).
+    ///
+    /// Sent as the `file_name_contains` query parameter.
+    #[serde(skip)]
+    pub file_name_contains: Option<String>,
+    /// Filter by pipeline file statuses.
+    ///
+    /// Sent as the `statuses` query parameter.
+    #[serde(skip)]
+    pub statuses: Option<Vec<crate::types::BetaPipelinesFilesListParamsStatusesItem>>,
+    /// Maximum number of items to return. Defaults to 50, max 1000.
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Page token for pagination, from a previous response.
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl BetaPipelinesFilesListParams {
+    /// Sets the `data_source_id` query parameter.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = Some(value.into());
+        self
+    }
+    /// Sets the `file_name_contains` query parameter.
+    #[must_use]
+    pub fn file_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.file_name_contains = Some(value.into());
+        self
+    }
+    /// Sets the `statuses` query parameter.
+    #[must_use]
+    pub fn statuses(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::BetaPipelinesFilesListParamsStatusesItem>,
+        >,
+    ) -> Self {
+        self.statuses = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// The `BetaPipelinesFilesListParamsStatusesItem` schema.
+pub type BetaPipelinesFilesListParamsStatusesItem = crate::types::PipelineFileStatus;
+/// The response of `GET /api/v1/beta/pipelines/{pipeline_id}/files`.
+pub type BetaPipelinesFilesListResponse = crate::types::PipelineFileListResponse;

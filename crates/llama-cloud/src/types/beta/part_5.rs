@@ -3,195 +3,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 5 of `types::beta`: types compiled with the feature `beta`.
-/// Parameters of `GET /api/v1/beta/pipelines/{pipeline_id}/files`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct BetaPipelinesFilesListParams {
-    /// Filter by data source ID.
-    ///
-    /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
-    pub data_source_id: Option<String>,
-    /// Filter by files whose names contain this substring (case-insensitive).
-    ///
-    /// Sent as the `file_name_contains` query parameter.
-    #[serde(skip)]
-    pub file_name_contains: Option<String>,
-    /// Filter by pipeline file statuses.
-    ///
-    /// Sent as the `statuses` query parameter.
-    #[serde(skip)]
-    pub statuses: Option<Vec<crate::types::BetaPipelinesFilesListParamsStatusesItem>>,
-    /// Maximum number of items to return. Defaults to 50, max 1000.
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Page token for pagination, from a previous response.
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl BetaPipelinesFilesListParams {
-    /// Sets the `data_source_id` query parameter.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets the `file_name_contains` query parameter.
-    #[must_use]
-    pub fn file_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.file_name_contains = Some(value.into());
-        self
-    }
-    /// Sets the `statuses` query parameter.
-    #[must_use]
-    pub fn statuses(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::BetaPipelinesFilesListParamsStatusesItem>,
-        >,
-    ) -> Self {
-        self.statuses = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// The `BetaPipelinesFilesListParamsStatusesItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum BetaPipelinesFilesListParamsStatusesItem {
-    /// `NOT_STARTED`
-    NotStarted,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESS`
-    Success,
-    /// `ERROR`
-    Error,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BetaPipelinesFilesListParamsStatusesItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BetaPipelinesFilesListParamsStatusesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BetaPipelinesFilesListParamsStatusesItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BetaPipelinesFilesListParamsStatusesItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BetaPipelinesFilesListParamsStatusesItem {}
-impl ::std::hash::Hash for BetaPipelinesFilesListParamsStatusesItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BetaPipelinesFilesListParamsStatusesItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BetaPipelinesFilesListParamsStatusesItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BetaPipelinesFilesListParamsStatusesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BetaPipelinesFilesListParamsStatusesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BetaPipelinesFilesListParamsStatusesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The response of `GET /api/v1/beta/pipelines/{pipeline_id}/files`.
-pub type BetaPipelinesFilesListResponse = crate::types::PipelineFileListResponse;
 /// Parameters of `POST /api/v1/beta/sheets/jobs`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -586,103 +397,7 @@ impl BetaSheetsListParams {
     }
 }
 /// Filter by job status
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum BetaSheetsListParamsStatus {
-    /// `PENDING`
-    Pending,
-    /// `SUCCESS`
-    Success,
-    /// `ERROR`
-    Error,
-    /// `PARTIAL_SUCCESS`
-    PartialSuccess,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BetaSheetsListParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::PartialSuccess => "PARTIAL_SUCCESS",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BetaSheetsListParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BetaSheetsListParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BetaSheetsListParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BetaSheetsListParamsStatus {}
-impl ::std::hash::Hash for BetaSheetsListParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BetaSheetsListParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BetaSheetsListParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BetaSheetsListParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BetaSheetsListParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BetaSheetsListParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type BetaSheetsListParamsStatus = crate::types::StatusEnum;
 /// The response of `GET /api/v1/beta/sheets/jobs`.
 pub type BetaSheetsListResponse = crate::types::SpreadsheetJobQueryResponse;
 /// Parameters of `POST /api/v1/beta/split/jobs`.
@@ -904,103 +619,7 @@ impl BetaSplitListParams {
     }
 }
 /// Filter by job status (pending, processing, completed, failed, cancelled)
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum BetaSplitListParamsStatus {
-    /// `pending`
-    Pending,
-    /// `processing`
-    Processing,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// `cancelled`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl BetaSplitListParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Processing => "processing",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Cancelled => "cancelled",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for BetaSplitListParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "processing" => Self::Processing,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "cancelled" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BetaSplitListParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "processing" => Self::Processing,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for BetaSplitListParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for BetaSplitListParamsStatus {}
-impl ::std::hash::Hash for BetaSplitListParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for BetaSplitListParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BetaSplitListParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for BetaSplitListParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BetaSplitListParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BetaSplitListParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type BetaSplitListParamsStatus = crate::types::SplitListParamsStatus;
 /// The response of `GET /api/v1/beta/split/jobs`.
 pub type BetaSplitListResponse = crate::types::SplitJobQueryResponseBeta;
 /// Parameters of `POST /api/v1/chat`.
@@ -1083,3 +702,402 @@ impl ChatDeleteParams {
         self
     }
 }
+/// The `ChatEvent` schema.
+///
+/// The union is discriminated by its `type` property.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ChatEvent {
+    /// Selected by the tag `thinking_delta`.
+    ThinkingDelta(crate::types::ThinkingDeltaEvent),
+    /// Selected by the tag `text_delta`.
+    TextDelta(crate::types::TextDeltaEvent),
+    /// Selected by the tag `thinking`.
+    Thinking(crate::types::ThinkingEvent),
+    /// Selected by the tag `text`.
+    Text(crate::types::TextEvent),
+    /// Selected by the tag `tool_call`.
+    ToolCall(crate::types::ToolCallEvent),
+    /// Selected by the tag `tool_result`.
+    ToolResult(crate::types::ToolResultEvent),
+    /// Selected by the tag `stop`.
+    Stop(crate::types::StopEvent),
+    /// Selected by the tag `user_input`.
+    UserInput(crate::types::UserInputEvent),
+    /// A variant this version of the SDK does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ChatEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("thinking_delta") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ThinkingDelta)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("text_delta") => {
+                ::serde_json::from_value(value)
+                    .map(Self::TextDelta)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("thinking") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Thinking)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("text") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Text)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("tool_call") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ToolCall)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("tool_result") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ToolResult)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("stop") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Stop)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("user_input") => {
+                ::serde_json::from_value(value)
+                    .map(Self::UserInput)
+                    .map_err(::serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl ::serde::Serialize for ChatEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ThinkingDelta(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["thinking_delta"],
+                    serializer,
+                )
+            }
+            Self::TextDelta(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text_delta"],
+                    serializer,
+                )
+            }
+            Self::Thinking(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["thinking"],
+                    serializer,
+                )
+            }
+            Self::Text(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
+            }
+            Self::ToolCall(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["tool_call"],
+                    serializer,
+                )
+            }
+            Self::ToolResult(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["tool_result"],
+                    serializer,
+                )
+            }
+            Self::Stop(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["stop"],
+                    serializer,
+                )
+            }
+            Self::UserInput(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["user_input"],
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl ChatEvent {
+    /// The `ThinkingDelta` variant.
+    #[must_use]
+    pub fn thinking_delta(value: impl Into<crate::types::ThinkingDeltaEvent>) -> Self {
+        Self::ThinkingDelta(value.into())
+    }
+    /// The `TextDelta` variant.
+    #[must_use]
+    pub fn text_delta(value: impl Into<crate::types::TextDeltaEvent>) -> Self {
+        Self::TextDelta(value.into())
+    }
+    /// The `Thinking` variant.
+    #[must_use]
+    pub fn thinking(value: impl Into<crate::types::ThinkingEvent>) -> Self {
+        Self::Thinking(value.into())
+    }
+    /// The `Text` variant.
+    #[must_use]
+    pub fn text(value: impl Into<crate::types::TextEvent>) -> Self {
+        Self::Text(value.into())
+    }
+    /// The `ToolCall` variant.
+    #[must_use]
+    pub fn tool_call(value: impl Into<crate::types::ToolCallEvent>) -> Self {
+        Self::ToolCall(value.into())
+    }
+    /// The `ToolResult` variant.
+    #[must_use]
+    pub fn tool_result(value: impl Into<crate::types::ToolResultEvent>) -> Self {
+        Self::ToolResult(value.into())
+    }
+    /// The `Stop` variant.
+    #[must_use]
+    pub fn stop(value: impl Into<crate::types::StopEvent>) -> Self {
+        Self::Stop(value.into())
+    }
+    /// The `UserInput` variant.
+    #[must_use]
+    pub fn user_input(value: impl Into<crate::types::UserInputEvent>) -> Self {
+        Self::UserInput(value.into())
+    }
+}
+impl From<crate::types::ThinkingDeltaEvent> for ChatEvent {
+    fn from(value: crate::types::ThinkingDeltaEvent) -> Self {
+        Self::ThinkingDelta(value)
+    }
+}
+impl From<crate::types::TextDeltaEvent> for ChatEvent {
+    fn from(value: crate::types::TextDeltaEvent) -> Self {
+        Self::TextDelta(value)
+    }
+}
+impl From<crate::types::ThinkingEvent> for ChatEvent {
+    fn from(value: crate::types::ThinkingEvent) -> Self {
+        Self::Thinking(value)
+    }
+}
+impl From<crate::types::TextEvent> for ChatEvent {
+    fn from(value: crate::types::TextEvent) -> Self {
+        Self::Text(value)
+    }
+}
+impl From<crate::types::ToolCallEvent> for ChatEvent {
+    fn from(value: crate::types::ToolCallEvent) -> Self {
+        Self::ToolCall(value)
+    }
+}
+impl From<crate::types::ToolResultEvent> for ChatEvent {
+    fn from(value: crate::types::ToolResultEvent) -> Self {
+        Self::ToolResult(value)
+    }
+}
+impl From<crate::types::StopEvent> for ChatEvent {
+    fn from(value: crate::types::StopEvent) -> Self {
+        Self::Stop(value)
+    }
+}
+impl From<crate::types::UserInputEvent> for ChatEvent {
+    fn from(value: crate::types::UserInputEvent) -> Self {
+        Self::UserInput(value)
+    }
+}
+impl ChatEvent {
+    /// The `content` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn content(&self) -> Option<&str> {
+        match self {
+            Self::ThinkingDelta(value) => Some(&*value.content),
+            Self::TextDelta(value) => Some(&*value.content),
+            Self::Thinking(value) => Some(&*value.content),
+            Self::Text(value) => Some(&*value.content),
+            Self::UserInput(value) => Some(&*value.content),
+            _ => None,
+        }
+    }
+    /// The `arguments` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn arguments(&self) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::ToolCall(value) => Some(&value.arguments),
+            _ => None,
+        }
+    }
+    /// The `name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::ToolCall(value) => Some(&*value.name),
+            Self::ToolResult(value) => Some(&*value.name),
+            _ => None,
+        }
+    }
+    /// The `call_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn call_id(&self) -> Option<&str> {
+        match self {
+            Self::ToolCall(value) => Some(&*value.call_id),
+            Self::ToolResult(value) => Some(&*value.call_id),
+            _ => None,
+        }
+    }
+    /// The `result` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn result(&self) -> Option<&::serde_json::Value> {
+        match self {
+            Self::ToolResult(value) => Some(&value.result),
+            _ => None,
+        }
+    }
+    /// The `image_attachment` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn image_attachment(&self) -> Option<&crate::types::ImageAttachmentRef> {
+        match self {
+            Self::ToolResult(value) => value.image_attachment.as_value(),
+            _ => None,
+        }
+    }
+    /// The `usage` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn usage(&self) -> Option<&crate::types::Usage> {
+        match self {
+            Self::Stop(value) => Some(&value.usage),
+            _ => None,
+        }
+    }
+    /// The `is_error` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn is_error(&self) -> Option<&bool> {
+        match self {
+            Self::Stop(value) => Some(&value.is_error),
+            _ => None,
+        }
+    }
+    /// The `error` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Self::Stop(value) => value.error.as_deref(),
+            _ => None,
+        }
+    }
+}
+/// Parameters of `GET /api/v1/chat/{session_id}/summary`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatGetSummaryParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ChatGetSummaryParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// The response of `GET /api/v1/chat/{session_id}/summary`.
+pub type ChatGetSummaryResponse = crate::types::ChatSessionSummary;
+/// Parameters of `GET /api/v1/chat`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatListParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Page Size
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Page Token
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+}
+impl ChatListParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+}
+/// The response of `GET /api/v1/chat`.
+pub type ChatListResponse = crate::types::SessionList;

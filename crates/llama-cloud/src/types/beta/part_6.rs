@@ -3,405 +3,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 6 of `types::beta`: types compiled with the feature `beta`.
-/// The `ChatEvent` schema.
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ChatEvent {
-    /// Selected by the tag `thinking_delta`.
-    ThinkingDelta(crate::types::ThinkingDeltaEvent),
-    /// Selected by the tag `text_delta`.
-    TextDelta(crate::types::TextDeltaEvent),
-    /// Selected by the tag `thinking`.
-    Thinking(crate::types::ThinkingEvent),
-    /// Selected by the tag `text`.
-    Text(crate::types::TextEvent),
-    /// Selected by the tag `tool_call`.
-    ToolCall(crate::types::ToolCallEvent),
-    /// Selected by the tag `tool_result`.
-    ToolResult(crate::types::ToolResultEvent),
-    /// Selected by the tag `stop`.
-    Stop(crate::types::StopEvent),
-    /// Selected by the tag `user_input`.
-    UserInput(crate::types::UserInputEvent),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ChatEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("thinking_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ThinkingDelta)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("text_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::TextDelta)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("thinking") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Thinking)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("tool_call") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ToolCall)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("tool_result") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ToolResult)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("stop") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Stop)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("user_input") => {
-                ::serde_json::from_value(value)
-                    .map(Self::UserInput)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for ChatEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ThinkingDelta(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["thinking_delta"],
-                    serializer,
-                )
-            }
-            Self::TextDelta(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["text_delta"],
-                    serializer,
-                )
-            }
-            Self::Thinking(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["thinking"],
-                    serializer,
-                )
-            }
-            Self::Text(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["text"],
-                    serializer,
-                )
-            }
-            Self::ToolCall(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["tool_call"],
-                    serializer,
-                )
-            }
-            Self::ToolResult(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["tool_result"],
-                    serializer,
-                )
-            }
-            Self::Stop(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["stop"],
-                    serializer,
-                )
-            }
-            Self::UserInput(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["user_input"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl ChatEvent {
-    /// The `ThinkingDelta` variant.
-    #[must_use]
-    pub fn thinking_delta(value: impl Into<crate::types::ThinkingDeltaEvent>) -> Self {
-        Self::ThinkingDelta(value.into())
-    }
-    /// The `TextDelta` variant.
-    #[must_use]
-    pub fn text_delta(value: impl Into<crate::types::TextDeltaEvent>) -> Self {
-        Self::TextDelta(value.into())
-    }
-    /// The `Thinking` variant.
-    #[must_use]
-    pub fn thinking(value: impl Into<crate::types::ThinkingEvent>) -> Self {
-        Self::Thinking(value.into())
-    }
-    /// The `Text` variant.
-    #[must_use]
-    pub fn text(value: impl Into<crate::types::TextEvent>) -> Self {
-        Self::Text(value.into())
-    }
-    /// The `ToolCall` variant.
-    #[must_use]
-    pub fn tool_call(value: impl Into<crate::types::ToolCallEvent>) -> Self {
-        Self::ToolCall(value.into())
-    }
-    /// The `ToolResult` variant.
-    #[must_use]
-    pub fn tool_result(value: impl Into<crate::types::ToolResultEvent>) -> Self {
-        Self::ToolResult(value.into())
-    }
-    /// The `Stop` variant.
-    #[must_use]
-    pub fn stop(value: impl Into<crate::types::StopEvent>) -> Self {
-        Self::Stop(value.into())
-    }
-    /// The `UserInput` variant.
-    #[must_use]
-    pub fn user_input(value: impl Into<crate::types::UserInputEvent>) -> Self {
-        Self::UserInput(value.into())
-    }
-}
-impl From<crate::types::ThinkingDeltaEvent> for ChatEvent {
-    fn from(value: crate::types::ThinkingDeltaEvent) -> Self {
-        Self::ThinkingDelta(value)
-    }
-}
-impl From<crate::types::TextDeltaEvent> for ChatEvent {
-    fn from(value: crate::types::TextDeltaEvent) -> Self {
-        Self::TextDelta(value)
-    }
-}
-impl From<crate::types::ThinkingEvent> for ChatEvent {
-    fn from(value: crate::types::ThinkingEvent) -> Self {
-        Self::Thinking(value)
-    }
-}
-impl From<crate::types::TextEvent> for ChatEvent {
-    fn from(value: crate::types::TextEvent) -> Self {
-        Self::Text(value)
-    }
-}
-impl From<crate::types::ToolCallEvent> for ChatEvent {
-    fn from(value: crate::types::ToolCallEvent) -> Self {
-        Self::ToolCall(value)
-    }
-}
-impl From<crate::types::ToolResultEvent> for ChatEvent {
-    fn from(value: crate::types::ToolResultEvent) -> Self {
-        Self::ToolResult(value)
-    }
-}
-impl From<crate::types::StopEvent> for ChatEvent {
-    fn from(value: crate::types::StopEvent) -> Self {
-        Self::Stop(value)
-    }
-}
-impl From<crate::types::UserInputEvent> for ChatEvent {
-    fn from(value: crate::types::UserInputEvent) -> Self {
-        Self::UserInput(value)
-    }
-}
-impl ChatEvent {
-    /// The `content` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn content(&self) -> Option<&str> {
-        match self {
-            Self::ThinkingDelta(value) => Some(&*value.content),
-            Self::TextDelta(value) => Some(&*value.content),
-            Self::Thinking(value) => Some(&*value.content),
-            Self::Text(value) => Some(&*value.content),
-            Self::UserInput(value) => Some(&*value.content),
-            _ => None,
-        }
-    }
-    /// The `arguments` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn arguments(&self) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
-        match self {
-            Self::ToolCall(value) => Some(&value.arguments),
-            _ => None,
-        }
-    }
-    /// The `name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::ToolCall(value) => Some(&*value.name),
-            Self::ToolResult(value) => Some(&*value.name),
-            _ => None,
-        }
-    }
-    /// The `call_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn call_id(&self) -> Option<&str> {
-        match self {
-            Self::ToolCall(value) => Some(&*value.call_id),
-            Self::ToolResult(value) => Some(&*value.call_id),
-            _ => None,
-        }
-    }
-    /// The `result` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn result(&self) -> Option<&::serde_json::Value> {
-        match self {
-            Self::ToolResult(value) => Some(&value.result),
-            _ => None,
-        }
-    }
-    /// The `image_attachment` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn image_attachment(&self) -> Option<&crate::types::ImageAttachmentRef> {
-        match self {
-            Self::ToolResult(value) => value.image_attachment.as_value(),
-            _ => None,
-        }
-    }
-    /// The `usage` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn usage(&self) -> Option<&crate::types::Usage> {
-        match self {
-            Self::Stop(value) => Some(&value.usage),
-            _ => None,
-        }
-    }
-    /// The `is_error` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn is_error(&self) -> Option<&bool> {
-        match self {
-            Self::Stop(value) => Some(&value.is_error),
-            _ => None,
-        }
-    }
-    /// The `error` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn error(&self) -> Option<&str> {
-        match self {
-            Self::Stop(value) => value.error.as_deref(),
-            _ => None,
-        }
-    }
-}
-/// Parameters of `GET /api/v1/chat/{session_id}/summary`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct ChatGetSummaryParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl ChatGetSummaryParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// The response of `GET /api/v1/chat/{session_id}/summary`.
-pub type ChatGetSummaryResponse = crate::types::ChatSessionSummary;
-/// Parameters of `GET /api/v1/chat`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct ChatListParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Page Size
-    ///
-    /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
-    pub page_size: Option<i64>,
-    /// Page Token
-    ///
-    /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
-    pub page_token: Option<String>,
-}
-impl ChatListParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `page_size` query parameter.
-    #[must_use]
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets the `page_token` query parameter.
-    #[must_use]
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-}
-/// The response of `GET /api/v1/chat`.
-pub type ChatListResponse = crate::types::SessionList;
 /// Parameters of `GET /api/v1/chat/{session_id}`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -897,181 +498,9 @@ impl DirectoriesListParams {
     }
 }
 /// Directory type to include.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum DirectoriesListParamsType {
-    /// `user`
-    User,
-    /// `index`
-    Index,
-    /// `ephemeral`
-    Ephemeral,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl DirectoriesListParamsType {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Index => "index",
-            Self::Ephemeral => "ephemeral",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for DirectoriesListParamsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for DirectoriesListParamsType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for DirectoriesListParamsType {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for DirectoriesListParamsType {}
-impl ::std::hash::Hash for DirectoriesListParamsType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for DirectoriesListParamsType {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for DirectoriesListParamsType {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for DirectoriesListParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DirectoriesListParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DirectoriesListParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type DirectoriesListParamsType = crate::types::DirectoryResponseType;
 /// The `DirectoriesListParamsTypesItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum DirectoriesListParamsTypesItem {
-    /// `user`
-    User,
-    /// `index`
-    Index,
-    /// `ephemeral`
-    Ephemeral,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl DirectoriesListParamsTypesItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Index => "index",
-            Self::Ephemeral => "ephemeral",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for DirectoriesListParamsTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for DirectoriesListParamsTypesItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for DirectoriesListParamsTypesItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for DirectoriesListParamsTypesItem {}
-impl ::std::hash::Hash for DirectoriesListParamsTypesItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for DirectoriesListParamsTypesItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for DirectoriesListParamsTypesItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for DirectoriesListParamsTypesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DirectoriesListParamsTypesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DirectoriesListParamsTypesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type DirectoriesListParamsTypesItem = crate::types::DirectoryResponseType;
 /// The response of `GET /api/v1/beta/directories`.
 pub type DirectoriesListResponse = crate::types::DirectoryQueryResponse;
 /// Parameters of `PATCH /api/v1/beta/directories/{directory_id}`.
@@ -1282,6 +711,631 @@ impl DirectoryFileQueryResponse {
     #[must_use]
     pub fn total_size_null(mut self) -> Self {
         self.total_size = crate::Nullable::Null;
+        self
+    }
+}
+/// API response schema for a directory file.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct DirectoryFileResponse {
+    /// Unique identifier for the directory file.
+    pub id: String,
+    /// Creation datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// Project the directory file belongs to.
+    pub project_id: String,
+    /// Directory the file belongs to.
+    pub directory_id: String,
+    /// Unique identifier for the file in the directory
+    pub unique_id: String,
+    /// Display name for the file.
+    pub display_name: String,
+    /// File ID for the storage location.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// Merged metadata from all sources. Higher-priority sources override lower.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::types::MetadataDict>,
+    /// Soft delete marker when the file is removed upstream or by user action.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub deleted_at: crate::Nullable<String>,
+    /// Presigned URL to download the underlying file content.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub download_url: crate::Nullable<crate::types::PresignedUrl>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl DirectoryFileResponse {
+    /// Creates a value from the required `id`, `project_id`, `directory_id`, `unique_id`, `display_name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        directory_id: impl Into<String>,
+        unique_id: impl Into<String>,
+        display_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            project_id: project_id.into(),
+            directory_id: directory_id.into(),
+            unique_id: unique_id.into(),
+            display_name: display_name.into(),
+            file_id: Default::default(),
+            metadata: Default::default(),
+            deleted_at: Default::default(),
+            download_url: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl DirectoryFileResponse {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `directory_id`.
+    #[must_use]
+    pub fn directory_id(mut self, value: impl Into<String>) -> Self {
+        self.directory_id = value.into();
+        self
+    }
+    /// Sets `unique_id`.
+    #[must_use]
+    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
+        self.unique_id = value.into();
+        self
+    }
+    /// Sets `display_name`.
+    #[must_use]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = value.into();
+        self
+    }
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file_id` to an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(mut self, value: impl Into<crate::types::MetadataDict>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `deleted_at`.
+    #[must_use]
+    pub fn deleted_at(mut self, value: impl Into<String>) -> Self {
+        self.deleted_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deleted_at` to an explicit `null`.
+    #[must_use]
+    pub fn deleted_at_null(mut self) -> Self {
+        self.deleted_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `download_url`.
+    #[must_use]
+    pub fn download_url(mut self, value: impl Into<crate::types::PresignedUrl>) -> Self {
+        self.download_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `download_url` to an explicit `null`.
+    #[must_use]
+    pub fn download_url_null(mut self) -> Self {
+        self.download_url = crate::Nullable::Null;
+        self
+    }
+}
+/// API query response schema for directories.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct DirectoryQueryResponse {
+    /// The list of items.
+    pub items: Vec<crate::types::DirectoryResponse>,
+    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub next_page_token: crate::Nullable<String>,
+    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_size: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl DirectoryQueryResponse {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::DirectoryResponse>>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
+            total_size: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl DirectoryQueryResponse {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::DirectoryResponse>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `next_page_token` to an explicit `null`.
+    #[must_use]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `total_size`.
+    #[must_use]
+    pub fn total_size(mut self, value: i64) -> Self {
+        self.total_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_size` to an explicit `null`.
+    #[must_use]
+    pub fn total_size_null(mut self) -> Self {
+        self.total_size = crate::Nullable::Null;
+        self
+    }
+}
+/// API response schema for a directory.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct DirectoryResponse {
+    /// Unique identifier for the directory.
+    pub id: String,
+    /// Creation datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// Project the directory belongs to.
+    pub project_id: String,
+    /// Human-readable name for the directory.
+    pub name: String,
+    /// Optional description shown to users.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub description: crate::Nullable<String>,
+    /// Directory type: 'user', 'index', or 'ephemeral'.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub r#type: crate::Nullable<crate::types::DirectoryResponseType>,
+    /// Connector Subscription whose files sync into this directory. Null for a directory populated by manual uploads.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub connector_subscription_id: crate::Nullable<String>,
+    /// When this directory expires and is eligible for cleanup.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub expires_at: crate::Nullable<String>,
+    /// Reserved system-managed metadata.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub system_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Optional timestamp of when the directory was deleted. Null if not deleted.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub deleted_at: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl DirectoryResponse {
+    /// Creates a value from the required `id`, `project_id`, `name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            project_id: project_id.into(),
+            name: name.into(),
+            description: Default::default(),
+            r#type: Default::default(),
+            connector_subscription_id: Default::default(),
+            expires_at: Default::default(),
+            system_metadata: Default::default(),
+            deleted_at: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl DirectoryResponse {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `description` to an explicit `null`.
+    #[must_use]
+    pub fn description_null(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::DirectoryResponseType>,
+    ) -> Self {
+        self.r#type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `type` to an explicit `null`.
+    #[must_use]
+    pub fn type_null(mut self) -> Self {
+        self.r#type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `connector_subscription_id`.
+    #[must_use]
+    pub fn connector_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.connector_subscription_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `connector_subscription_id` to an explicit `null`.
+    #[must_use]
+    pub fn connector_subscription_id_null(mut self) -> Self {
+        self.connector_subscription_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `expires_at`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `expires_at` to an explicit `null`.
+    #[must_use]
+    pub fn expires_at_null(mut self) -> Self {
+        self.expires_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `system_metadata`.
+    #[must_use]
+    pub fn system_metadata(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.system_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `system_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn system_metadata_null(mut self) -> Self {
+        self.system_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `deleted_at`.
+    #[must_use]
+    pub fn deleted_at(mut self, value: impl Into<String>) -> Self {
+        self.deleted_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deleted_at` to an explicit `null`.
+    #[must_use]
+    pub fn deleted_at_null(mut self) -> Self {
+        self.deleted_at = crate::Nullable::Null;
+        self
+    }
+}
+/// Directory type: 'user', 'index', or 'ephemeral'.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum DirectoryResponseType {
+    /// `user`
+    User,
+    /// `index`
+    Index,
+    /// `ephemeral`
+    Ephemeral,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl DirectoryResponseType {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Index => "index",
+            Self::Ephemeral => "ephemeral",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for DirectoryResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "index" => Self::Index,
+            "ephemeral" => Self::Ephemeral,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for DirectoryResponseType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "user" => Self::User,
+            "index" => Self::Index,
+            "ephemeral" => Self::Ephemeral,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for DirectoryResponseType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for DirectoryResponseType {}
+impl ::std::hash::Hash for DirectoryResponseType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for DirectoryResponseType {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for DirectoryResponseType {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for DirectoryResponseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DirectoryResponseType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DirectoryResponseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Paginated list of file attachments.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FileAttachmentListResponse {
+    /// The list of items.
+    pub items: Vec<crate::types::FileAttachmentMetadata>,
+    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub next_page_token: crate::Nullable<String>,
+    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_size: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl FileAttachmentListResponse {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::FileAttachmentMetadata>>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
+            total_size: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl FileAttachmentListResponse {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::FileAttachmentMetadata>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `next_page_token` to an explicit `null`.
+    #[must_use]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `total_size`.
+    #[must_use]
+    pub fn total_size(mut self, value: i64) -> Self {
+        self.total_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_size` to an explicit `null`.
+    #[must_use]
+    pub fn total_size_null(mut self) -> Self {
+        self.total_size = crate::Nullable::Null;
+        self
+    }
+}
+/// Metadata for a single file attachment.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FileAttachmentMetadata {
+    /// Name of the attachment
+    pub name: String,
+    /// Size of the attachment in bytes
+    pub size: i64,
+    /// When the attachment was last modified
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub last_modified: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl FileAttachmentMetadata {
+    /// Creates a value from the required `name`, `size`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(name: impl Into<String>, size: i64) -> Self {
+        Self {
+            name: name.into(),
+            size,
+            last_modified: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl FileAttachmentMetadata {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `size`.
+    #[must_use]
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = value;
+        self
+    }
+    /// Sets `last_modified`.
+    #[must_use]
+    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
+        self.last_modified = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `last_modified` to an explicit `null`.
+    #[must_use]
+    pub fn last_modified_null(mut self) -> Self {
+        self.last_modified = crate::Nullable::Null;
         self
     }
 }

@@ -3,631 +3,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 7 of `types::beta`: types compiled with the feature `beta`.
-/// API response schema for a directory file.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DirectoryFileResponse {
-    /// Unique identifier for the directory file.
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// Project the directory file belongs to.
-    pub project_id: String,
-    /// Directory the file belongs to.
-    pub directory_id: String,
-    /// Unique identifier for the file in the directory
-    pub unique_id: String,
-    /// Display name for the file.
-    pub display_name: String,
-    /// File ID for the storage location.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// Merged metadata from all sources. Higher-priority sources override lower.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::types::MetadataDict>,
-    /// Soft delete marker when the file is removed upstream or by user action.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub deleted_at: crate::Nullable<String>,
-    /// Presigned URL to download the underlying file content.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub download_url: crate::Nullable<crate::types::PresignedUrl>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl DirectoryFileResponse {
-    /// Creates a value from the required `id`, `project_id`, `directory_id`, `unique_id`, `display_name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        id: impl Into<String>,
-        project_id: impl Into<String>,
-        directory_id: impl Into<String>,
-        unique_id: impl Into<String>,
-        display_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            project_id: project_id.into(),
-            directory_id: directory_id.into(),
-            unique_id: unique_id.into(),
-            display_name: display_name.into(),
-            file_id: Default::default(),
-            metadata: Default::default(),
-            deleted_at: Default::default(),
-            download_url: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl DirectoryFileResponse {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `directory_id`.
-    #[must_use]
-    pub fn directory_id(mut self, value: impl Into<String>) -> Self {
-        self.directory_id = value.into();
-        self
-    }
-    /// Sets `unique_id`.
-    #[must_use]
-    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
-        self.unique_id = value.into();
-        self
-    }
-    /// Sets `display_name`.
-    #[must_use]
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `file_id`.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `file_id` to an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `metadata`.
-    #[must_use]
-    pub fn metadata(mut self, value: impl Into<crate::types::MetadataDict>) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-    /// Sets `deleted_at`.
-    #[must_use]
-    pub fn deleted_at(mut self, value: impl Into<String>) -> Self {
-        self.deleted_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `deleted_at` to an explicit `null`.
-    #[must_use]
-    pub fn deleted_at_null(mut self) -> Self {
-        self.deleted_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `download_url`.
-    #[must_use]
-    pub fn download_url(mut self, value: impl Into<crate::types::PresignedUrl>) -> Self {
-        self.download_url = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `download_url` to an explicit `null`.
-    #[must_use]
-    pub fn download_url_null(mut self) -> Self {
-        self.download_url = crate::Nullable::Null;
-        self
-    }
-}
-/// API query response schema for directories.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DirectoryQueryResponse {
-    /// The list of items.
-    pub items: Vec<crate::types::DirectoryResponse>,
-    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub next_page_token: crate::Nullable<String>,
-    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub total_size: crate::Nullable<i64>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl DirectoryQueryResponse {
-    /// Creates a value from the required `items`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        items: impl IntoIterator<Item = impl Into<crate::types::DirectoryResponse>>,
-    ) -> Self {
-        Self {
-            items: items.into_iter().map(Into::into).collect(),
-            next_page_token: Default::default(),
-            total_size: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl DirectoryQueryResponse {
-    /// Sets `items`.
-    #[must_use]
-    pub fn items(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::DirectoryResponse>>,
-    ) -> Self {
-        self.items = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `next_page_token`.
-    #[must_use]
-    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
-        self.next_page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `next_page_token` to an explicit `null`.
-    #[must_use]
-    pub fn next_page_token_null(mut self) -> Self {
-        self.next_page_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets `total_size`.
-    #[must_use]
-    pub fn total_size(mut self, value: i64) -> Self {
-        self.total_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `total_size` to an explicit `null`.
-    #[must_use]
-    pub fn total_size_null(mut self) -> Self {
-        self.total_size = crate::Nullable::Null;
-        self
-    }
-}
-/// API response schema for a directory.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DirectoryResponse {
-    /// Unique identifier for the directory.
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// Project the directory belongs to.
-    pub project_id: String,
-    /// Human-readable name for the directory.
-    pub name: String,
-    /// Optional description shown to users.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub description: crate::Nullable<String>,
-    /// Directory type: 'user', 'index', or 'ephemeral'.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub r#type: crate::Nullable<crate::types::DirectoryResponseType>,
-    /// Connector Subscription whose files sync into this directory. Null for a directory populated by manual uploads.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub connector_subscription_id: crate::Nullable<String>,
-    /// When this directory expires and is eligible for cleanup.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub expires_at: crate::Nullable<String>,
-    /// Reserved system-managed metadata.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub system_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
-    /// Optional timestamp of when the directory was deleted. Null if not deleted.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub deleted_at: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl DirectoryResponse {
-    /// Creates a value from the required `id`, `project_id`, `name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        id: impl Into<String>,
-        project_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            project_id: project_id.into(),
-            name: name.into(),
-            description: Default::default(),
-            r#type: Default::default(),
-            connector_subscription_id: Default::default(),
-            expires_at: Default::default(),
-            system_metadata: Default::default(),
-            deleted_at: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl DirectoryResponse {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `description`.
-    #[must_use]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `description` to an explicit `null`.
-    #[must_use]
-    pub fn description_null(mut self) -> Self {
-        self.description = crate::Nullable::Null;
-        self
-    }
-    /// Sets `type`.
-    #[must_use]
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::DirectoryResponseType>,
-    ) -> Self {
-        self.r#type = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `type` to an explicit `null`.
-    #[must_use]
-    pub fn type_null(mut self) -> Self {
-        self.r#type = crate::Nullable::Null;
-        self
-    }
-    /// Sets `connector_subscription_id`.
-    #[must_use]
-    pub fn connector_subscription_id(mut self, value: impl Into<String>) -> Self {
-        self.connector_subscription_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `connector_subscription_id` to an explicit `null`.
-    #[must_use]
-    pub fn connector_subscription_id_null(mut self) -> Self {
-        self.connector_subscription_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `expires_at`.
-    #[must_use]
-    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
-        self.expires_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `expires_at` to an explicit `null`.
-    #[must_use]
-    pub fn expires_at_null(mut self) -> Self {
-        self.expires_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `system_metadata`.
-    #[must_use]
-    pub fn system_metadata(
-        mut self,
-        value: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Self {
-        self.system_metadata = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `system_metadata` to an explicit `null`.
-    #[must_use]
-    pub fn system_metadata_null(mut self) -> Self {
-        self.system_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets `deleted_at`.
-    #[must_use]
-    pub fn deleted_at(mut self, value: impl Into<String>) -> Self {
-        self.deleted_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `deleted_at` to an explicit `null`.
-    #[must_use]
-    pub fn deleted_at_null(mut self) -> Self {
-        self.deleted_at = crate::Nullable::Null;
-        self
-    }
-}
-/// Directory type: 'user', 'index', or 'ephemeral'.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum DirectoryResponseType {
-    /// `user`
-    User,
-    /// `index`
-    Index,
-    /// `ephemeral`
-    Ephemeral,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl DirectoryResponseType {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Index => "index",
-            Self::Ephemeral => "ephemeral",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for DirectoryResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for DirectoryResponseType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for DirectoryResponseType {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for DirectoryResponseType {}
-impl ::std::hash::Hash for DirectoryResponseType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for DirectoryResponseType {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for DirectoryResponseType {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for DirectoryResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DirectoryResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DirectoryResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Paginated list of file attachments.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileAttachmentListResponse {
-    /// The list of items.
-    pub items: Vec<crate::types::FileAttachmentMetadata>,
-    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub next_page_token: crate::Nullable<String>,
-    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub total_size: crate::Nullable<i64>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl FileAttachmentListResponse {
-    /// Creates a value from the required `items`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        items: impl IntoIterator<Item = impl Into<crate::types::FileAttachmentMetadata>>,
-    ) -> Self {
-        Self {
-            items: items.into_iter().map(Into::into).collect(),
-            next_page_token: Default::default(),
-            total_size: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl FileAttachmentListResponse {
-    /// Sets `items`.
-    #[must_use]
-    pub fn items(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::FileAttachmentMetadata>>,
-    ) -> Self {
-        self.items = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `next_page_token`.
-    #[must_use]
-    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
-        self.next_page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `next_page_token` to an explicit `null`.
-    #[must_use]
-    pub fn next_page_token_null(mut self) -> Self {
-        self.next_page_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets `total_size`.
-    #[must_use]
-    pub fn total_size(mut self, value: i64) -> Self {
-        self.total_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `total_size` to an explicit `null`.
-    #[must_use]
-    pub fn total_size_null(mut self) -> Self {
-        self.total_size = crate::Nullable::Null;
-        self
-    }
-}
-/// Metadata for a single file attachment.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileAttachmentMetadata {
-    /// Name of the attachment
-    pub name: String,
-    /// Size of the attachment in bytes
-    pub size: i64,
-    /// When the attachment was last modified
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub last_modified: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl FileAttachmentMetadata {
-    /// Creates a value from the required `name`, `size`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(name: impl Into<String>, size: i64) -> Self {
-        Self {
-            name: name.into(),
-            size,
-            last_modified: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl FileAttachmentMetadata {
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `size`.
-    #[must_use]
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = value;
-        self
-    }
-    /// Sets `last_modified`.
-    #[must_use]
-    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `last_modified` to an explicit `null`.
-    #[must_use]
-    pub fn last_modified_null(mut self) -> Self {
-        self.last_modified = crate::Nullable::Null;
-        self
-    }
-}
 /// Parameters of `POST /api/v1/beta/directories/{directory_id}/files`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1126,215 +501,739 @@ impl ::std::fmt::Display for FilterOperationEq {
     }
 }
 /// The `FilterOperationExcludesItem` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FilterOperationExcludesItem {
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FilterOperationExcludesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl FilterOperationExcludesItem {
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<crate::Number> for FilterOperationExcludesItem {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<i64> for FilterOperationExcludesItem {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for FilterOperationExcludesItem {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for FilterOperationExcludesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type FilterOperationExcludesItem = crate::types::FilterOperationEq;
 /// Gt
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FilterOperationGt {
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FilterOperationGt {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl FilterOperationGt {
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<crate::Number> for FilterOperationGt {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<i64> for FilterOperationGt {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for FilterOperationGt {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for FilterOperationGt {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type FilterOperationGt = crate::types::FilterOperationEq;
 /// Gte
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+pub type FilterOperationGte = crate::types::FilterOperationEq;
+/// The `FilterOperationIncludesItem` schema.
+pub type FilterOperationIncludesItem = crate::types::FilterOperationEq;
+/// Lt
+pub type FilterOperationLt = crate::types::FilterOperationEq;
+/// Lte
+pub type FilterOperationLte = crate::types::FilterOperationEq;
+/// Ne
+pub type FilterOperationNe = crate::types::FilterOperationEq;
+/// Coordinates for lazily resolving a page screenshot presigned URL.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum FilterOperationGte {
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+pub struct ImageAttachmentRef {
+    /// Source Id
+    pub source_id: String,
+    /// Attachment Name
+    pub attachment_name: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl<'de> ::serde::Deserialize<'de> for FilterOperationGte {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl FilterOperationGte {
-    /// The `Number` variant.
+impl ImageAttachmentRef {
+    /// Creates a value from the required `source_id`, `attachment_name`; set the others with the chainable setters.
     #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<crate::Number> for FilterOperationGte {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<i64> for FilterOperationGte {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for FilterOperationGte {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for FilterOperationGte {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+    pub fn new(
+        source_id: impl Into<String>,
+        attachment_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            source_id: source_id.into(),
+            attachment_name: attachment_name.into(),
+            extra_fields: Default::default(),
         }
+    }
+}
+impl ImageAttachmentRef {
+    /// Sets `source_id`.
+    #[must_use]
+    pub fn source_id(mut self, value: impl Into<String>) -> Self {
+        self.source_id = value.into();
+        self
+    }
+    /// Sets `attachment_name`.
+    #[must_use]
+    pub fn attachment_name(mut self, value: impl Into<String>) -> Self {
+        self.attachment_name = value.into();
+        self
+    }
+}
+/// Response containing all processing results for an item.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ItemProcessingResultsResponse {
+    /// ID of the source item
+    pub item_id: String,
+    /// Name of the source item
+    pub item_name: String,
+    /// List of all processing operations performed on this item
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_results: Option<Vec<crate::types::ProcessingResult>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ItemProcessingResultsResponse {
+    /// Creates a value from the required `item_id`, `item_name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(item_id: impl Into<String>, item_name: impl Into<String>) -> Self {
+        Self {
+            item_id: item_id.into(),
+            item_name: item_name.into(),
+            processing_results: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ItemProcessingResultsResponse {
+    /// Sets `item_id`.
+    #[must_use]
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = value.into();
+        self
+    }
+    /// Sets `item_name`.
+    #[must_use]
+    pub fn item_name(mut self, value: impl Into<String>) -> Self {
+        self.item_name = value.into();
+        self
+    }
+    /// Sets `processing_results`.
+    #[must_use]
+    pub fn processing_results(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ProcessingResult>>,
+    ) -> Self {
+        self.processing_results = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// JobMetadata
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct JobMetadata {
+    /// Total Input Tokens
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_input_tokens: crate::Nullable<i64>,
+    /// Total Output Tokens
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_output_tokens: crate::Nullable<i64>,
+    /// Turns
+    ///
+    /// The API's default: `1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turns: Option<i64>,
+    /// Duration Ms
+    ///
+    /// The API's default: `0.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<crate::Number>,
+    /// Is Error
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_error: Option<bool>,
+    /// Error
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub error: crate::Nullable<String>,
+    /// Export Config Ids
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub export_config_ids: crate::Nullable<Vec<String>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl JobMetadata {
+    /// Sets `total_input_tokens`.
+    #[must_use]
+    pub fn total_input_tokens(mut self, value: i64) -> Self {
+        self.total_input_tokens = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_input_tokens` to an explicit `null`.
+    #[must_use]
+    pub fn total_input_tokens_null(mut self) -> Self {
+        self.total_input_tokens = crate::Nullable::Null;
+        self
+    }
+    /// Sets `total_output_tokens`.
+    #[must_use]
+    pub fn total_output_tokens(mut self, value: i64) -> Self {
+        self.total_output_tokens = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_output_tokens` to an explicit `null`.
+    #[must_use]
+    pub fn total_output_tokens_null(mut self) -> Self {
+        self.total_output_tokens = crate::Nullable::Null;
+        self
+    }
+    /// Sets `turns`; left unset, it is not sent and the API applies its default, `1`.
+    #[must_use]
+    pub fn turns(mut self, value: i64) -> Self {
+        self.turns = Some(value);
+        self
+    }
+    /// `turns`, or the API's default when it is absent.
+    #[must_use]
+    pub fn turns_or_default(&self) -> i64 {
+        self.turns.unwrap_or(1i64)
+    }
+    /// Sets `duration_ms`; left unset, it is not sent and the API applies its default, `0.0`.
+    #[must_use]
+    pub fn duration_ms(mut self, value: impl Into<crate::Number>) -> Self {
+        self.duration_ms = Some(value.into());
+        self
+    }
+    /// `duration_ms`, or the API's default when it is absent.
+    #[must_use]
+    pub fn duration_ms_or_default(&self) -> crate::Number {
+        self.duration_ms.unwrap_or(crate::Number::from(0f64))
+    }
+    /// Sets `is_error`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn is_error(mut self, value: bool) -> Self {
+        self.is_error = Some(value);
+        self
+    }
+    /// `is_error`, or the API's default when it is absent.
+    #[must_use]
+    pub fn is_error_or_default(&self) -> bool {
+        self.is_error.unwrap_or(false)
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `error` to an explicit `null`.
+    #[must_use]
+    pub fn error_null(mut self) -> Self {
+        self.error = crate::Nullable::Null;
+        self
+    }
+    /// Sets `export_config_ids`.
+    #[must_use]
+    pub fn export_config_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.export_config_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `export_config_ids` to an explicit `null`.
+    #[must_use]
+    pub fn export_config_ids_null(mut self) -> Self {
+        self.export_config_ids = crate::Nullable::Null;
+        self
+    }
+}
+/// Beta API query response schema for pipeline files.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PipelineFileListResponse {
+    /// The list of items.
+    pub items: Vec<crate::types::PipelineFileResponse>,
+    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub next_page_token: crate::Nullable<String>,
+    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_size: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PipelineFileListResponse {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::PipelineFileResponse>>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
+            total_size: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PipelineFileListResponse {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::PipelineFileResponse>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `next_page_token` to an explicit `null`.
+    #[must_use]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `total_size`.
+    #[must_use]
+    pub fn total_size(mut self, value: i64) -> Self {
+        self.total_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_size` to an explicit `null`.
+    #[must_use]
+    pub fn total_size_null(mut self) -> Self {
+        self.total_size = crate::Nullable::Null;
+        self
+    }
+}
+/// Beta API response schema for a pipeline file.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PipelineFileResponse {
+    /// Unique identifier for the pipeline file.
+    pub id: String,
+    /// Name of the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// The ID of the file in the external system.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub external_file_id: crate::Nullable<String>,
+    /// Size of the file in bytes.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_size: crate::Nullable<i64>,
+    /// File type (e.g. pdf, docx, etc.).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_type: crate::Nullable<String>,
+    /// The ID of the project that the file belongs to.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub project_id: crate::Nullable<String>,
+    /// The last modified time of the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub last_modified_at: crate::Nullable<String>,
+    /// The ID of the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// The ID of the pipeline that the file is associated with.
+    pub pipeline_id: String,
+    /// Resource information for the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub resource_info: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileResponseResourceInfoValue>,
+        >,
+    >,
+    /// Permission information for the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub permission_info: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileResponsePermissionInfoValue>,
+        >,
+    >,
+    /// Custom metadata for the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_metadata: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileResponseCustomMetadataValue>,
+        >,
+    >,
+    /// The ID of the data source that the file belongs to.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_source_id: crate::Nullable<String>,
+    /// Status of the pipeline file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<crate::types::PipelineFileResponseStatus>,
+    /// The last time the status was updated.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status_updated_at: crate::Nullable<String>,
+    /// When the pipeline file was created.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// When the pipeline file was last updated.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PipelineFileResponse {
+    /// Creates a value from the required `id`, `pipeline_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(id: impl Into<String>, pipeline_id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: Default::default(),
+            external_file_id: Default::default(),
+            file_size: Default::default(),
+            file_type: Default::default(),
+            project_id: Default::default(),
+            last_modified_at: Default::default(),
+            file_id: Default::default(),
+            pipeline_id: pipeline_id.into(),
+            resource_info: Default::default(),
+            permission_info: Default::default(),
+            custom_metadata: Default::default(),
+            data_source_id: Default::default(),
+            status: Default::default(),
+            status_updated_at: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PipelineFileResponse {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `name` to an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_file_id`.
+    #[must_use]
+    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
+        self.external_file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `external_file_id` to an explicit `null`.
+    #[must_use]
+    pub fn external_file_id_null(mut self) -> Self {
+        self.external_file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_size`.
+    #[must_use]
+    pub fn file_size(mut self, value: i64) -> Self {
+        self.file_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `file_size` to an explicit `null`.
+    #[must_use]
+    pub fn file_size_null(mut self) -> Self {
+        self.file_size = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_type`.
+    #[must_use]
+    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+        self.file_type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file_type` to an explicit `null`.
+    #[must_use]
+    pub fn file_type_null(mut self) -> Self {
+        self.file_type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `project_id` to an explicit `null`.
+    #[must_use]
+    pub fn project_id_null(mut self) -> Self {
+        self.project_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `last_modified_at`.
+    #[must_use]
+    pub fn last_modified_at(mut self, value: impl Into<String>) -> Self {
+        self.last_modified_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `last_modified_at` to an explicit `null`.
+    #[must_use]
+    pub fn last_modified_at_null(mut self) -> Self {
+        self.last_modified_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file_id` to an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `pipeline_id`.
+    #[must_use]
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = value.into();
+        self
+    }
+    /// Sets `resource_info`.
+    #[must_use]
+    pub fn resource_info(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileResponseResourceInfoValue>,
+        >,
+    ) -> Self {
+        self.resource_info = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `resource_info` to an explicit `null`.
+    #[must_use]
+    pub fn resource_info_null(mut self) -> Self {
+        self.resource_info = crate::Nullable::Null;
+        self
+    }
+    /// Sets `permission_info`.
+    #[must_use]
+    pub fn permission_info(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileResponsePermissionInfoValue>,
+        >,
+    ) -> Self {
+        self.permission_info = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `permission_info` to an explicit `null`.
+    #[must_use]
+    pub fn permission_info_null(mut self) -> Self {
+        self.permission_info = crate::Nullable::Null;
+        self
+    }
+    /// Sets `custom_metadata`.
+    #[must_use]
+    pub fn custom_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileResponseCustomMetadataValue>,
+        >,
+    ) -> Self {
+        self.custom_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `custom_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn custom_metadata_null(mut self) -> Self {
+        self.custom_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `data_source_id`.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `data_source_id` to an explicit `null`.
+    #[must_use]
+    pub fn data_source_id_null(mut self) -> Self {
+        self.data_source_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::PipelineFileResponseStatus>,
+    ) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `status` to an explicit `null`.
+    #[must_use]
+    pub fn status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets `status_updated_at`.
+    #[must_use]
+    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.status_updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `status_updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn status_updated_at_null(mut self) -> Self {
+        self.status_updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+}
+/// The `PipelineFileResponseCustomMetadataValue` schema.
+pub type PipelineFileResponseCustomMetadataValue = crate::types::FileResourceInfoValue;
+/// The `PipelineFileResponsePermissionInfoValue` schema.
+pub type PipelineFileResponsePermissionInfoValue = crate::types::FileResourceInfoValue;
+/// The `PipelineFileResponseResourceInfoValue` schema.
+pub type PipelineFileResponseResourceInfoValue = crate::types::FileResourceInfoValue;
+/// Status of the pipeline file.
+pub type PipelineFileResponseStatus = crate::types::PipelineFileStatus;
+/// A processing result with lineage information.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProcessingResult {
+    /// Unique identifier for this result
+    pub result_id: String,
+    /// Source item that was processed
+    pub item_id: String,
+    /// Type of processing performed
+    pub job_type: crate::types::BatchJobType,
+    /// Job configuration used for processing
+    pub job_config: crate::types::ProcessingResultJobConfig,
+    /// Content hash of the job configuration for dedup
+    pub parameters_hash: String,
+    /// Location of the processing output
+    pub output_s3_path: String,
+    /// Summary statistics about the output
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub output_metadata: crate::Nullable<crate::types::ProcessingResultMetadata>,
+    /// When this processing occurred
+    pub processed_at: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProcessingResult {
+    /// Creates a value from the required `result_id`, `item_id`, `job_type`, `job_config`, `parameters_hash`, `output_s3_path`, `processed_at`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        result_id: impl Into<String>,
+        item_id: impl Into<String>,
+        job_type: impl Into<crate::types::BatchJobType>,
+        job_config: impl Into<crate::types::ProcessingResultJobConfig>,
+        parameters_hash: impl Into<String>,
+        output_s3_path: impl Into<String>,
+        processed_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            result_id: result_id.into(),
+            item_id: item_id.into(),
+            job_type: job_type.into(),
+            job_config: job_config.into(),
+            parameters_hash: parameters_hash.into(),
+            output_s3_path: output_s3_path.into(),
+            output_metadata: Default::default(),
+            processed_at: processed_at.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ProcessingResult {
+    /// Sets `result_id`.
+    #[must_use]
+    pub fn result_id(mut self, value: impl Into<String>) -> Self {
+        self.result_id = value.into();
+        self
+    }
+    /// Sets `item_id`.
+    #[must_use]
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = value.into();
+        self
+    }
+    /// Sets `job_type`.
+    #[must_use]
+    pub fn job_type(mut self, value: impl Into<crate::types::BatchJobType>) -> Self {
+        self.job_type = value.into();
+        self
+    }
+    /// Sets `job_config`.
+    #[must_use]
+    pub fn job_config(
+        mut self,
+        value: impl Into<crate::types::ProcessingResultJobConfig>,
+    ) -> Self {
+        self.job_config = value.into();
+        self
+    }
+    /// Sets `parameters_hash`.
+    #[must_use]
+    pub fn parameters_hash(mut self, value: impl Into<String>) -> Self {
+        self.parameters_hash = value.into();
+        self
+    }
+    /// Sets `output_s3_path`.
+    #[must_use]
+    pub fn output_s3_path(mut self, value: impl Into<String>) -> Self {
+        self.output_s3_path = value.into();
+        self
+    }
+    /// Sets `output_metadata`.
+    #[must_use]
+    pub fn output_metadata(
+        mut self,
+        value: impl Into<crate::types::ProcessingResultMetadata>,
+    ) -> Self {
+        self.output_metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `output_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn output_metadata_null(mut self) -> Self {
+        self.output_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `processed_at`.
+    #[must_use]
+    pub fn processed_at(mut self, value: impl Into<String>) -> Self {
+        self.processed_at = value.into();
+        self
     }
 }

@@ -3,390 +3,1008 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 8 of `types::beta`: types compiled with the feature `beta`.
-/// The `FilterOperationIncludesItem` schema.
+/// Job configuration used for processing
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum FilterOperationIncludesItem {
+pub enum ProcessingResultJobConfig {
     /// One of the union's alternatives.
-    Number(crate::Number),
+    BatchParseJobRecordCreate(crate::types::BatchParseJobRecordCreate),
     /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
+    ClassifyJob(crate::types::ClassifyJob),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
-impl<'de> ::serde::Deserialize<'de> for FilterOperationIncludesItem {
+impl<'de> ::serde::Deserialize<'de> for ProcessingResultJobConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
+                |value| crate::runtime::union::alternative(
+                    value,
+                    Self::BatchParseJobRecordCreate,
+                ),
+                |value| crate::runtime::union::alternative(value, Self::ClassifyJob),
             ],
             Some(Self::Unknown),
         )
     }
 }
-impl FilterOperationIncludesItem {
-    /// The `Number` variant.
+impl ProcessingResultJobConfig {
+    /// The `BatchParseJobRecordCreate` variant.
     #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
+    pub fn batch_parse_job_record_create(
+        value: impl Into<crate::types::BatchParseJobRecordCreate>,
+    ) -> Self {
+        Self::BatchParseJobRecordCreate(value.into())
     }
-    /// The `Integer` variant.
+    /// The `ClassifyJob` variant.
     #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
+    pub fn classify_job(value: impl Into<crate::types::ClassifyJob>) -> Self {
+        Self::ClassifyJob(value.into())
     }
-    /// The `String` variant.
+}
+impl From<crate::types::BatchParseJobRecordCreate> for ProcessingResultJobConfig {
+    fn from(value: crate::types::BatchParseJobRecordCreate) -> Self {
+        Self::BatchParseJobRecordCreate(value)
+    }
+}
+impl From<crate::types::ClassifyJob> for ProcessingResultJobConfig {
+    fn from(value: crate::types::ClassifyJob) -> Self {
+        Self::ClassifyJob(value)
+    }
+}
+impl ProcessingResultJobConfig {
+    /// The `job_name` field, when the value is a variant that has it and it is set.
     #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<crate::Number> for FilterOperationIncludesItem {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<i64> for FilterOperationIncludesItem {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for FilterOperationIncludesItem {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for FilterOperationIncludesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    pub fn job_name(&self) -> Option<&str> {
         match self {
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+            Self::BatchParseJobRecordCreate(value) => value.job_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `partitions` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn partitions(&self) -> Option<&::std::collections::BTreeMap<String, String>> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.partitions.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `parameters` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parameters(&self) -> Option<&crate::types::BatchParseJobConfig> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.parameters.as_value(),
+            _ => None,
+        }
+    }
+    /// The `session_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.session_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `correlation_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn correlation_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.correlation_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `parent_job_execution_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parent_job_execution_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => {
+                value.parent_job_execution_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+    /// The `user_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.user_id.as_deref(),
+            Self::ClassifyJob(value) => Some(&*value.user_id),
+            _ => None,
+        }
+    }
+    /// The `project_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn project_id(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.project_id.as_deref(),
+            Self::ClassifyJob(value) => Some(&*value.project_id),
+            _ => None,
+        }
+    }
+    /// The `webhook_url` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn webhook_url(&self) -> Option<&str> {
+        match self {
+            Self::BatchParseJobRecordCreate(value) => value.webhook_url.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `status` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn status(&self) -> Option<&crate::types::StatusEnum> {
+        match self {
+            Self::ClassifyJob(value) => Some(&value.status),
+            _ => None,
+        }
+    }
+    /// The `effective_at` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn effective_at(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.effective_at.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `job_record_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn job_record_id(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.job_record_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `error_message` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn error_message(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.error_message.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => Some(&*value.id),
+            _ => None,
+        }
+    }
+    /// The `created_at` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn created_at(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.created_at.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `updated_at` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn updated_at(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyJob(value) => value.updated_at.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `rules` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rules(&self) -> Option<&Vec<crate::types::ClassifierRule>> {
+        match self {
+            Self::ClassifyJob(value) => Some(&value.rules),
+            _ => None,
+        }
+    }
+    /// The `mode` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn mode(&self) -> Option<&crate::types::ClassifyMode> {
+        match self {
+            Self::ClassifyJob(value) => value.mode.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `parsing_configuration` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parsing_configuration(
+        &self,
+    ) -> Option<&crate::types::ClassifyParsingConfiguration> {
+        match self {
+            Self::ClassifyJob(value) => value.parsing_configuration.as_ref(),
+            _ => None,
         }
     }
 }
-/// Lt
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FilterOperationLt {
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FilterOperationLt {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl FilterOperationLt {
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<crate::Number> for FilterOperationLt {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<i64> for FilterOperationLt {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for FilterOperationLt {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for FilterOperationLt {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Lte
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FilterOperationLte {
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FilterOperationLte {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl FilterOperationLte {
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<crate::Number> for FilterOperationLte {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<i64> for FilterOperationLte {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for FilterOperationLte {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for FilterOperationLte {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Ne
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FilterOperationNe {
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FilterOperationNe {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl FilterOperationNe {
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<crate::Number> for FilterOperationNe {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<i64> for FilterOperationNe {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for FilterOperationNe {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for FilterOperationNe {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Coordinates for lazily resolving a page screenshot presigned URL.
+/// Metadata about processing output.
+///
+/// Currently empty - will be populated with job-type-specific metadata fields in the future.
+pub type ProcessingResultMetadata = ::serde_json::Map<String, ::serde_json::Value>;
+/// Full chat session including its complete event history.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ImageAttachmentRef {
-    /// Source Id
-    pub source_id: String,
-    /// Attachment Name
-    pub attachment_name: String,
+pub struct SessionDetail {
+    /// Unique session identifier.
+    pub session_id: String,
+    /// Auto-generated title derived from the first user message.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub generated_title: crate::Nullable<String>,
+    /// ISO-format timestamp showing when the session was last updated.
+    pub last_updated_at: String,
+    /// Token usage and status from the most recent run. Null if the session has not been run yet.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub job_metadata: crate::Nullable<crate::types::JobMetadata>,
+    /// Indexes this session is bound to. Null on unbound sessions.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub index_ids: crate::Nullable<Vec<String>>,
+    /// Ordered list of events that make up the conversation history.
+    pub events: Vec<crate::types::ChatEvent>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ImageAttachmentRef {
-    /// Creates a value from the required `source_id`, `attachment_name`; set the others with the chainable setters.
+impl SessionDetail {
+    /// Creates a value from the required `session_id`, `last_updated_at`, `events`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        source_id: impl Into<String>,
-        attachment_name: impl Into<String>,
+        session_id: impl Into<String>,
+        last_updated_at: impl Into<String>,
+        events: impl IntoIterator<Item = impl Into<crate::types::ChatEvent>>,
     ) -> Self {
         Self {
-            source_id: source_id.into(),
-            attachment_name: attachment_name.into(),
+            session_id: session_id.into(),
+            generated_title: Default::default(),
+            last_updated_at: last_updated_at.into(),
+            job_metadata: Default::default(),
+            index_ids: Default::default(),
+            events: events.into_iter().map(Into::into).collect(),
             extra_fields: Default::default(),
         }
     }
 }
-impl ImageAttachmentRef {
-    /// Sets `source_id`.
+impl SessionDetail {
+    /// Sets `session_id`.
     #[must_use]
-    pub fn source_id(mut self, value: impl Into<String>) -> Self {
-        self.source_id = value.into();
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = value.into();
         self
     }
-    /// Sets `attachment_name`.
+    /// Sets `generated_title`.
     #[must_use]
-    pub fn attachment_name(mut self, value: impl Into<String>) -> Self {
-        self.attachment_name = value.into();
+    pub fn generated_title(mut self, value: impl Into<String>) -> Self {
+        self.generated_title = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `generated_title` to an explicit `null`.
+    #[must_use]
+    pub fn generated_title_null(mut self) -> Self {
+        self.generated_title = crate::Nullable::Null;
+        self
+    }
+    /// Sets `last_updated_at`.
+    #[must_use]
+    pub fn last_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.last_updated_at = value.into();
+        self
+    }
+    /// Sets `job_metadata`.
+    #[must_use]
+    pub fn job_metadata(mut self, value: impl Into<crate::types::JobMetadata>) -> Self {
+        self.job_metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `job_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn job_metadata_null(mut self) -> Self {
+        self.job_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `index_ids`.
+    #[must_use]
+    pub fn index_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.index_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `index_ids` to an explicit `null`.
+    #[must_use]
+    pub fn index_ids_null(mut self) -> Self {
+        self.index_ids = crate::Nullable::Null;
+        self
+    }
+    /// Sets `events`.
+    #[must_use]
+    pub fn events(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ChatEvent>>,
+    ) -> Self {
+        self.events = value.into_iter().map(Into::into).collect();
         self
     }
 }
-/// Response containing all processing results for an item.
+/// Paginated list of chat sessions.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ItemProcessingResultsResponse {
-    /// ID of the source item
-    pub item_id: String,
-    /// Name of the source item
-    pub item_name: String,
-    /// List of all processing operations performed on this item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_results: Option<Vec<crate::types::ProcessingResult>>,
+pub struct SessionList {
+    /// Chat sessions for the current page.
+    pub items: Vec<crate::types::ChatSessionSummary>,
+    /// Opaque token to retrieve the next page. Omitted when there are no further pages.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub next_page_token: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ItemProcessingResultsResponse {
-    /// Creates a value from the required `item_id`, `item_name`; set the others with the chainable setters.
+impl SessionList {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
     #[must_use]
-    pub fn new(item_id: impl Into<String>, item_name: impl Into<String>) -> Self {
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::ChatSessionSummary>>,
+    ) -> Self {
         Self {
-            item_id: item_id.into(),
-            item_name: item_name.into(),
-            processing_results: Default::default(),
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
             extra_fields: Default::default(),
         }
     }
 }
-impl ItemProcessingResultsResponse {
-    /// Sets `item_id`.
+impl SessionList {
+    /// Sets `items`.
     #[must_use]
-    pub fn item_id(mut self, value: impl Into<String>) -> Self {
-        self.item_id = value.into();
-        self
-    }
-    /// Sets `item_name`.
-    #[must_use]
-    pub fn item_name(mut self, value: impl Into<String>) -> Self {
-        self.item_name = value.into();
-        self
-    }
-    /// Sets `processing_results`.
-    #[must_use]
-    pub fn processing_results(
+    pub fn items(
         mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ProcessingResult>>,
+        value: impl IntoIterator<Item = impl Into<crate::types::ChatSessionSummary>>,
     ) -> Self {
-        self.processing_results = Some(value.into_iter().map(Into::into).collect());
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `next_page_token` to an explicit `null`.
+    #[must_use]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
         self
     }
 }
-/// JobMetadata
+/// Document input specification for beta API.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SplitDocumentInput {
+    /// Type of document input. Valid values are: file_id
+    pub r#type: String,
+    /// Document identifier.
+    pub value: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SplitDocumentInput {
+    /// Creates a value from the required `type`, `value`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(r#type: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            value: value.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl SplitDocumentInput {
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
+    }
+}
+/// Beta paginated list of split jobs.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SplitJobQueryResponseBeta {
+    /// The list of items.
+    pub items: Vec<crate::types::SplitJobResponseBeta>,
+    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub next_page_token: crate::Nullable<String>,
+    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_size: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SplitJobQueryResponseBeta {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::SplitJobResponseBeta>>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
+            total_size: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl SplitJobQueryResponseBeta {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SplitJobResponseBeta>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `next_page_token` to an explicit `null`.
+    #[must_use]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `total_size`.
+    #[must_use]
+    pub fn total_size(mut self, value: i64) -> Self {
+        self.total_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_size` to an explicit `null`.
+    #[must_use]
+    pub fn total_size_null(mut self) -> Self {
+        self.total_size = crate::Nullable::Null;
+        self
+    }
+}
+/// Beta response — uses nested document_input object.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SplitJobResponseBeta {
+    /// Unique identifier for the split job.
+    pub id: String,
+    /// Creation datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// Project ID this job belongs to.
+    pub project_id: String,
+    /// User ID who created this job.
+    pub user_id: String,
+    /// Split configuration ID used for this job.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration_id: crate::Nullable<String>,
+    /// Document that was split.
+    pub document_input: crate::types::SplitDocumentInput,
+    /// Categories used for splitting.
+    pub categories: Vec<crate::types::SplitCategory>,
+    /// Current status of the job. Valid values are: pending, processing, completed, failed, cancelled.
+    pub status: String,
+    /// Split result (available when status is COMPLETED).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub result: crate::Nullable<crate::types::SplitResultResponse>,
+    /// Error message if the job failed.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub error_message: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SplitJobResponseBeta {
+    /// Creates a value from the required `id`, `project_id`, `user_id`, `document_input`, `categories`, `status`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        user_id: impl Into<String>,
+        document_input: impl Into<crate::types::SplitDocumentInput>,
+        categories: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
+        status: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            project_id: project_id.into(),
+            user_id: user_id.into(),
+            configuration_id: Default::default(),
+            document_input: document_input.into(),
+            categories: categories.into_iter().map(Into::into).collect(),
+            status: status.into(),
+            result: Default::default(),
+            error_message: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl SplitJobResponseBeta {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `user_id`.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `configuration_id`.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `configuration_id` to an explicit `null`.
+    #[must_use]
+    pub fn configuration_id_null(mut self) -> Self {
+        self.configuration_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `document_input`.
+    #[must_use]
+    pub fn document_input(
+        mut self,
+        value: impl Into<crate::types::SplitDocumentInput>,
+    ) -> Self {
+        self.document_input = value.into();
+        self
+    }
+    /// Sets `categories`.
+    #[must_use]
+    pub fn categories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
+    ) -> Self {
+        self.categories = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = value.into();
+        self
+    }
+    /// Sets `result`.
+    #[must_use]
+    pub fn result(
+        mut self,
+        value: impl Into<crate::types::SplitResultResponse>,
+    ) -> Self {
+        self.result = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `result` to an explicit `null`.
+    #[must_use]
+    pub fn result_null(mut self) -> Self {
+        self.result = crate::Nullable::Null;
+        self
+    }
+    /// Sets `error_message`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `error_message` to an explicit `null`.
+    #[must_use]
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = crate::Nullable::Null;
+        self
+    }
+}
+/// StopEvent
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct StopEvent {
+    /// Type
+    ///
+    /// The API's default: `"stop"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Usage
+    pub usage: crate::types::Usage,
+    /// Is Error
+    pub is_error: bool,
+    /// Error
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub error: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl StopEvent {
+    /// Creates a value from the required `usage`, `is_error`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(usage: impl Into<crate::types::Usage>, is_error: bool) -> Self {
+        Self {
+            r#type: Some(String::from("stop")),
+            usage: usage.into(),
+            is_error,
+            error: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl StopEvent {
+    /// Sets `usage`.
+    #[must_use]
+    pub fn usage(mut self, value: impl Into<crate::types::Usage>) -> Self {
+        self.usage = value.into();
+        self
+    }
+    /// Sets `is_error`.
+    #[must_use]
+    pub fn is_error(mut self, value: bool) -> Self {
+        self.is_error = value;
+        self
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Sets `error` to an explicit `null`.
+    #[must_use]
+    pub fn error_null(mut self) -> Self {
+        self.error = None;
+        self
+    }
+}
+/// TextDeltaEvent
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TextDeltaEvent {
+    /// Type
+    ///
+    /// The API's default: `"text_delta"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Content
+    pub content: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl TextDeltaEvent {
+    /// Creates a value from the required `content`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            r#type: Some(String::from("text_delta")),
+            content: content.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl TextDeltaEvent {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+}
+/// TextEvent
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TextEvent {
+    /// Type
+    ///
+    /// The API's default: `"text"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Content
+    pub content: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl TextEvent {
+    /// Creates a value from the required `content`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            r#type: Some(String::from("text")),
+            content: content.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl TextEvent {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+}
+/// ThinkingDeltaEvent
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ThinkingDeltaEvent {
+    /// Type
+    ///
+    /// The API's default: `"thinking_delta"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Content
+    pub content: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ThinkingDeltaEvent {
+    /// Creates a value from the required `content`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            r#type: Some(String::from("thinking_delta")),
+            content: content.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ThinkingDeltaEvent {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+}
+/// ThinkingEvent
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ThinkingEvent {
+    /// Type
+    ///
+    /// The API's default: `"thinking"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Content
+    pub content: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ThinkingEvent {
+    /// Creates a value from the required `content`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            r#type: Some(String::from("thinking")),
+            content: content.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ThinkingEvent {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+}
+/// ToolCallEvent
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ToolCallEvent {
+    /// Type
+    ///
+    /// The API's default: `"tool_call"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Arguments
+    pub arguments: ::serde_json::Map<String, ::serde_json::Value>,
+    /// Name
+    pub name: String,
+    /// Call Id
+    pub call_id: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ToolCallEvent {
+    /// Creates a value from the required `arguments`, `name`, `call_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        arguments: ::serde_json::Map<String, ::serde_json::Value>,
+        name: impl Into<String>,
+        call_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Some(String::from("tool_call")),
+            arguments,
+            name: name.into(),
+            call_id: call_id.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ToolCallEvent {
+    /// Sets `arguments`.
+    #[must_use]
+    pub fn arguments(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.arguments = value;
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `call_id`.
+    #[must_use]
+    pub fn call_id(mut self, value: impl Into<String>) -> Self {
+        self.call_id = value.into();
+        self
+    }
+}
+/// ToolResultEvent
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ToolResultEvent {
+    /// Type
+    ///
+    /// The API's default: `"tool_result"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Name
+    pub name: String,
+    /// Call Id
+    pub call_id: String,
+    /// Result
+    pub result: ::serde_json::Value,
+    /// The `image_attachment` property.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub image_attachment: crate::Nullable<crate::types::ImageAttachmentRef>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ToolResultEvent {
+    /// Creates a value from the required `name`, `call_id`, `result`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        name: impl Into<String>,
+        call_id: impl Into<String>,
+        result: ::serde_json::Value,
+    ) -> Self {
+        Self {
+            r#type: Some(String::from("tool_result")),
+            name: name.into(),
+            call_id: call_id.into(),
+            result,
+            image_attachment: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ToolResultEvent {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `call_id`.
+    #[must_use]
+    pub fn call_id(mut self, value: impl Into<String>) -> Self {
+        self.call_id = value.into();
+        self
+    }
+    /// Sets `result`.
+    #[must_use]
+    pub fn result(mut self, value: ::serde_json::Value) -> Self {
+        self.result = value;
+        self
+    }
+    /// Sets `image_attachment`.
+    #[must_use]
+    pub fn image_attachment(
+        mut self,
+        value: impl Into<crate::types::ImageAttachmentRef>,
+    ) -> Self {
+        self.image_attachment = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `image_attachment` to an explicit `null`.
+    #[must_use]
+    pub fn image_attachment_null(mut self) -> Self {
+        self.image_attachment = crate::Nullable::Null;
+        self
+    }
+}
+/// Usage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct JobMetadata {
+pub struct Usage {
     /// Total Input Tokens
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_input_tokens: crate::Nullable<i64>,
@@ -403,22 +1021,11 @@ pub struct JobMetadata {
     /// The API's default: `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<crate::Number>,
-    /// Is Error
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_error: Option<bool>,
-    /// Error
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub error: crate::Nullable<String>,
-    /// Export Config Ids
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub export_config_ids: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl JobMetadata {
+impl Usage {
     /// Sets `total_input_tokens`.
     #[must_use]
     pub fn total_input_tokens(mut self, value: i64) -> Self {
@@ -465,827 +1072,292 @@ impl JobMetadata {
     pub fn duration_ms_or_default(&self) -> crate::Number {
         self.duration_ms.unwrap_or(crate::Number::from(0f64))
     }
-    /// Sets `is_error`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn is_error(mut self, value: bool) -> Self {
-        self.is_error = Some(value);
-        self
-    }
-    /// `is_error`, or the API's default when it is absent.
-    #[must_use]
-    pub fn is_error_or_default(&self) -> bool {
-        self.is_error.unwrap_or(false)
-    }
-    /// Sets `error`.
-    #[must_use]
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `error` to an explicit `null`.
-    #[must_use]
-    pub fn error_null(mut self) -> Self {
-        self.error = crate::Nullable::Null;
-        self
-    }
-    /// Sets `export_config_ids`.
-    #[must_use]
-    pub fn export_config_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.export_config_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `export_config_ids` to an explicit `null`.
-    #[must_use]
-    pub fn export_config_ids_null(mut self) -> Self {
-        self.export_config_ids = crate::Nullable::Null;
-        self
-    }
 }
-/// Beta API query response schema for pipeline files.
+/// API boundary representation of a usage metric.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct PipelineFileListResponse {
-    /// The list of items.
-    pub items: Vec<crate::types::PipelineFileResponse>,
-    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
+pub struct UsageMetric {
+    /// The system-generated UUID for the metric
+    pub id: String,
+    /// The ID of the user
+    pub user_id: String,
+    /// The event type that is emitted
+    pub event_type: crate::types::UsageMetricEventType,
+    /// The project ID
+    pub project_id: String,
+    /// The organization ID
+    pub organization_id: String,
+    /// The unit measurement associated with the event type
+    pub value: i64,
+    /// Properties associated with the metric
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// The day the metric was emitted [UTC], in the format 'YYYY-MM-DD'
+    pub day: String,
+    /// The source job identifier, i.e. job_id or file_id
+    pub event_aggregation_key: String,
+    /// The source job aggregation type, i.e. pdf
+    pub event_aggregation_type: String,
+    /// The number of credits consumed by this metric
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub next_page_token: crate::Nullable<String>,
-    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    pub credits: crate::Nullable<crate::Number>,
+    /// Caller-supplied attribution tags, used to attribute usage within an organization
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub total_size: crate::Nullable<i64>,
+    pub usage_tags: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl PipelineFileListResponse {
-    /// Creates a value from the required `items`; set the others with the chainable setters.
+impl UsageMetric {
+    /// Creates a value from the required `id`, `user_id`, `event_type`, `project_id`, `organization_id`, `value`, `day`, `event_aggregation_key`, `event_aggregation_type`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        items: impl IntoIterator<Item = impl Into<crate::types::PipelineFileResponse>>,
+        id: impl Into<String>,
+        user_id: impl Into<String>,
+        event_type: impl Into<crate::types::UsageMetricEventType>,
+        project_id: impl Into<String>,
+        organization_id: impl Into<String>,
+        value: i64,
+        day: impl Into<String>,
+        event_aggregation_key: impl Into<String>,
+        event_aggregation_type: impl Into<String>,
     ) -> Self {
-        Self {
-            items: items.into_iter().map(Into::into).collect(),
-            next_page_token: Default::default(),
-            total_size: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl PipelineFileListResponse {
-    /// Sets `items`.
-    #[must_use]
-    pub fn items(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::PipelineFileResponse>>,
-    ) -> Self {
-        self.items = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `next_page_token`.
-    #[must_use]
-    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
-        self.next_page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `next_page_token` to an explicit `null`.
-    #[must_use]
-    pub fn next_page_token_null(mut self) -> Self {
-        self.next_page_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets `total_size`.
-    #[must_use]
-    pub fn total_size(mut self, value: i64) -> Self {
-        self.total_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `total_size` to an explicit `null`.
-    #[must_use]
-    pub fn total_size_null(mut self) -> Self {
-        self.total_size = crate::Nullable::Null;
-        self
-    }
-}
-/// Beta API response schema for a pipeline file.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PipelineFileResponse {
-    /// Unique identifier for the pipeline file.
-    pub id: String,
-    /// Name of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// The ID of the file in the external system.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub external_file_id: crate::Nullable<String>,
-    /// Size of the file in bytes.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_size: crate::Nullable<i64>,
-    /// File type (e.g. pdf, docx, etc.).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_type: crate::Nullable<String>,
-    /// The ID of the project that the file belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub project_id: crate::Nullable<String>,
-    /// The last modified time of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub last_modified_at: crate::Nullable<String>,
-    /// The ID of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// The ID of the pipeline that the file is associated with.
-    pub pipeline_id: String,
-    /// Resource information for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub resource_info: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileResponseResourceInfoValue>,
-        >,
-    >,
-    /// Permission information for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub permission_info: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileResponsePermissionInfoValue>,
-        >,
-    >,
-    /// Custom metadata for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub custom_metadata: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileResponseCustomMetadataValue>,
-        >,
-    >,
-    /// The ID of the data source that the file belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_source_id: crate::Nullable<String>,
-    /// Status of the pipeline file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<crate::types::PipelineFileResponseStatus>,
-    /// The last time the status was updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status_updated_at: crate::Nullable<String>,
-    /// When the pipeline file was created.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// When the pipeline file was last updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl PipelineFileResponse {
-    /// Creates a value from the required `id`, `pipeline_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(id: impl Into<String>, pipeline_id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            name: Default::default(),
-            external_file_id: Default::default(),
-            file_size: Default::default(),
-            file_type: Default::default(),
-            project_id: Default::default(),
-            last_modified_at: Default::default(),
-            file_id: Default::default(),
-            pipeline_id: pipeline_id.into(),
-            resource_info: Default::default(),
-            permission_info: Default::default(),
-            custom_metadata: Default::default(),
-            data_source_id: Default::default(),
-            status: Default::default(),
-            status_updated_at: Default::default(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
+            user_id: user_id.into(),
+            event_type: event_type.into(),
+            project_id: project_id.into(),
+            organization_id: organization_id.into(),
+            value,
+            properties: Default::default(),
+            day: day.into(),
+            event_aggregation_key: event_aggregation_key.into(),
+            event_aggregation_type: event_aggregation_type.into(),
+            credits: Default::default(),
+            usage_tags: Default::default(),
             extra_fields: Default::default(),
         }
     }
 }
-impl PipelineFileResponse {
+impl UsageMetric {
     /// Sets `id`.
     #[must_use]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = value.into();
         self
     }
-    /// Sets `name`.
+    /// Sets `user_id`.
     #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = value.into();
         self
     }
-    /// Sets `name` to an explicit `null`.
+    /// Sets `event_type`.
     #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets `external_file_id`.
-    #[must_use]
-    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
-        self.external_file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `external_file_id` to an explicit `null`.
-    #[must_use]
-    pub fn external_file_id_null(mut self) -> Self {
-        self.external_file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `file_size`.
-    #[must_use]
-    pub fn file_size(mut self, value: i64) -> Self {
-        self.file_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `file_size` to an explicit `null`.
-    #[must_use]
-    pub fn file_size_null(mut self) -> Self {
-        self.file_size = crate::Nullable::Null;
-        self
-    }
-    /// Sets `file_type`.
-    #[must_use]
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
-        self.file_type = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `file_type` to an explicit `null`.
-    #[must_use]
-    pub fn file_type_null(mut self) -> Self {
-        self.file_type = crate::Nullable::Null;
+    pub fn event_type(
+        mut self,
+        value: impl Into<crate::types::UsageMetricEventType>,
+    ) -> Self {
+        self.event_type = value.into();
         self
     }
     /// Sets `project_id`.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = crate::Nullable::Value(value.into());
+        self.project_id = value.into();
         self
     }
-    /// Sets `project_id` to an explicit `null`.
+    /// Sets `organization_id`.
     #[must_use]
-    pub fn project_id_null(mut self) -> Self {
-        self.project_id = crate::Nullable::Null;
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = value.into();
         self
     }
-    /// Sets `last_modified_at`.
+    /// Sets `value`.
     #[must_use]
-    pub fn last_modified_at(mut self, value: impl Into<String>) -> Self {
-        self.last_modified_at = crate::Nullable::Value(value.into());
+    pub fn value(mut self, value: i64) -> Self {
+        self.value = value;
         self
     }
-    /// Sets `last_modified_at` to an explicit `null`.
+    /// Sets `properties`.
     #[must_use]
-    pub fn last_modified_at_null(mut self) -> Self {
-        self.last_modified_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `file_id`.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `file_id` to an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `pipeline_id`.
-    #[must_use]
-    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.pipeline_id = value.into();
-        self
-    }
-    /// Sets `resource_info`.
-    #[must_use]
-    pub fn resource_info(
+    pub fn properties(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileResponseResourceInfoValue>,
-        >,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
     ) -> Self {
-        self.resource_info = crate::Nullable::Value(value);
+        self.properties = Some(value);
         self
     }
-    /// Sets `resource_info` to an explicit `null`.
+    /// Sets `day`.
     #[must_use]
-    pub fn resource_info_null(mut self) -> Self {
-        self.resource_info = crate::Nullable::Null;
+    pub fn day(mut self, value: impl Into<String>) -> Self {
+        self.day = value.into();
         self
     }
-    /// Sets `permission_info`.
+    /// Sets `event_aggregation_key`.
     #[must_use]
-    pub fn permission_info(
+    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_key = value.into();
+        self
+    }
+    /// Sets `event_aggregation_type`.
+    #[must_use]
+    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_type = value.into();
+        self
+    }
+    /// Sets `credits`.
+    #[must_use]
+    pub fn credits(mut self, value: impl Into<crate::Number>) -> Self {
+        self.credits = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `credits` to an explicit `null`.
+    #[must_use]
+    pub fn credits_null(mut self) -> Self {
+        self.credits = crate::Nullable::Null;
+        self
+    }
+    /// Sets `usage_tags`.
+    #[must_use]
+    pub fn usage_tags(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileResponsePermissionInfoValue>,
-        >,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.permission_info = crate::Nullable::Value(value);
+        self.usage_tags = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
-    /// Sets `permission_info` to an explicit `null`.
+    /// Sets `usage_tags` to an explicit `null`.
     #[must_use]
-    pub fn permission_info_null(mut self) -> Self {
-        self.permission_info = crate::Nullable::Null;
-        self
-    }
-    /// Sets `custom_metadata`.
-    #[must_use]
-    pub fn custom_metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileResponseCustomMetadataValue>,
-        >,
-    ) -> Self {
-        self.custom_metadata = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `custom_metadata` to an explicit `null`.
-    #[must_use]
-    pub fn custom_metadata_null(mut self) -> Self {
-        self.custom_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets `data_source_id`.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `data_source_id` to an explicit `null`.
-    #[must_use]
-    pub fn data_source_id_null(mut self) -> Self {
-        self.data_source_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `status`.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::PipelineFileResponseStatus>,
-    ) -> Self {
-        self.status = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `status` to an explicit `null`.
-    #[must_use]
-    pub fn status_null(mut self) -> Self {
-        self.status = crate::Nullable::Null;
-        self
-    }
-    /// Sets `status_updated_at`.
-    #[must_use]
-    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
-        self.status_updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `status_updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn status_updated_at_null(mut self) -> Self {
-        self.status_updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
+    pub fn usage_tags_null(mut self) -> Self {
+        self.usage_tags = crate::Nullable::Null;
         self
     }
 }
-/// The `PipelineFileResponseCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFileResponseCustomMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileResponseCustomMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFileResponseCustomMetadataValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFileResponseCustomMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFileResponseCustomMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFileResponseCustomMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFileResponseCustomMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFileResponseCustomMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFileResponseCustomMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `PipelineFileResponsePermissionInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFileResponsePermissionInfoValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileResponsePermissionInfoValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFileResponsePermissionInfoValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFileResponsePermissionInfoValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFileResponsePermissionInfoValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFileResponsePermissionInfoValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFileResponsePermissionInfoValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFileResponsePermissionInfoValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFileResponsePermissionInfoValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `PipelineFileResponseResourceInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFileResponseResourceInfoValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileResponseResourceInfoValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFileResponseResourceInfoValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFileResponseResourceInfoValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFileResponseResourceInfoValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFileResponseResourceInfoValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFileResponseResourceInfoValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFileResponseResourceInfoValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFileResponseResourceInfoValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// Status of the pipeline file.
+/// A group of usage metric totals.
 ///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum PipelineFileResponseStatus {
-    /// `NOT_STARTED`
-    NotStarted,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESS`
-    Success,
-    /// `ERROR`
-    Error,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
+pub struct UsageMetricAggregateBucket {
+    /// Values defining this group
+    pub dimensions: ::std::collections::BTreeMap<String, String>,
+    /// Credits consumed in this group
+    pub total_credits: crate::Number,
+    /// Metric units in this group
+    pub total_value: i64,
+    /// Usage records in this group
+    pub metric_count: i64,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl PipelineFileResponseStatus {
-    /// The value as sent on the wire.
+impl UsageMetricAggregateBucket {
+    /// Creates a value from the required `dimensions`, `total_credits`, `total_value`, `metric_count`; set the others with the chainable setters.
     #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
+    pub fn new(
+        dimensions: ::std::collections::BTreeMap<String, String>,
+        total_credits: impl Into<crate::Number>,
+        total_value: i64,
+        metric_count: i64,
+    ) -> Self {
+        Self {
+            dimensions,
+            total_credits: total_credits.into(),
+            total_value,
+            metric_count,
+            extra_fields: Default::default(),
         }
     }
 }
-impl From<&str> for PipelineFileResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
+impl UsageMetricAggregateBucket {
+    /// Sets `dimensions`.
+    #[must_use]
+    pub fn dimensions(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.dimensions = value;
+        self
+    }
+    /// Sets `total_credits`.
+    #[must_use]
+    pub fn total_credits(mut self, value: impl Into<crate::Number>) -> Self {
+        self.total_credits = value.into();
+        self
+    }
+    /// Sets `total_value`.
+    #[must_use]
+    pub fn total_value(mut self, value: i64) -> Self {
+        self.total_value = value;
+        self
+    }
+    /// Sets `metric_count`.
+    #[must_use]
+    pub fn metric_count(mut self, value: i64) -> Self {
+        self.metric_count = value;
+        self
+    }
+}
+/// Usage metrics aggregated by the requested dimensions.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsageMetricAggregateResponse {
+    /// Dimensions used to group metrics
+    pub group_by: Vec<crate::types::UsageMetricAggregateResponseGroupByItem>,
+    /// Aggregated metric groups
+    pub buckets: Vec<crate::types::UsageMetricAggregateBucket>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl UsageMetricAggregateResponse {
+    /// Creates a value from the required `group_by`, `buckets`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        group_by: impl IntoIterator<
+            Item = impl Into<crate::types::UsageMetricAggregateResponseGroupByItem>,
+        >,
+        buckets: impl IntoIterator<
+            Item = impl Into<crate::types::UsageMetricAggregateBucket>,
+        >,
+    ) -> Self {
+        Self {
+            group_by: group_by.into_iter().map(Into::into).collect(),
+            buckets: buckets.into_iter().map(Into::into).collect(),
+            extra_fields: Default::default(),
         }
     }
 }
-impl From<String> for PipelineFileResponseStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
+impl UsageMetricAggregateResponse {
+    /// Sets `group_by`.
+    #[must_use]
+    pub fn group_by(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UsageMetricAggregateResponseGroupByItem>,
+        >,
+    ) -> Self {
+        self.group_by = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `buckets`.
+    #[must_use]
+    pub fn buckets(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UsageMetricAggregateBucket>,
+        >,
+    ) -> Self {
+        self.buckets = value.into_iter().map(Into::into).collect();
+        self
     }
 }
-impl PartialEq for PipelineFileResponseStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for PipelineFileResponseStatus {}
-impl ::std::hash::Hash for PipelineFileResponseStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for PipelineFileResponseStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for PipelineFileResponseStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for PipelineFileResponseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PipelineFileResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+/// The `UsageMetricAggregateResponseGroupByItem` schema.
+pub type UsageMetricAggregateResponseGroupByItem = crate::types::UsageMetricsAggregateParamsGroupByItem;

@@ -3,543 +3,242 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 9 of `types::beta`: types compiled with the feature `beta`.
-/// A processing result with lineage information.
+/// The event type that is emitted
 ///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct ProcessingResult {
-    /// Unique identifier for this result
-    pub result_id: String,
-    /// Source item that was processed
-    pub item_id: String,
-    /// Type of processing performed
-    pub job_type: crate::types::BatchJobType,
-    /// Job configuration used for processing
-    pub job_config: crate::types::ProcessingResultJobConfig,
-    /// Content hash of the job configuration for dedup
-    pub parameters_hash: String,
-    /// Location of the processing output
-    pub output_s3_path: String,
-    /// Summary statistics about the output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub output_metadata: crate::Nullable<crate::types::ProcessingResultMetadata>,
-    /// When this processing occurred
-    pub processed_at: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+pub enum UsageMetricEventType {
+    /// `pages_indexed`
+    PagesIndexed,
+    /// `pages_embedded`
+    PagesEmbedded,
+    /// `set_total_pages_indexed`
+    SetTotalPagesIndexed,
+    /// `set_total_indexes`
+    SetTotalIndexes,
+    /// `pages_parsed`
+    PagesParsed,
+    /// `layout_extracted`
+    LayoutExtracted,
+    /// `audio_seconds_parsed`
+    AudioSecondsParsed,
+    /// `layout_aware_parsing`
+    LayoutAwareParsing,
+    /// `layout_aware_chart_extraction`
+    LayoutAwareChartExtraction,
+    /// `chart_parsing_agentic`
+    ChartParsingAgentic,
+    /// `chart_parsing_plus`
+    ChartParsingPlus,
+    /// `chart_parsing_efficient`
+    ChartParsingEfficient,
+    /// `precise_bbox_extraction`
+    PreciseBboxExtraction,
+    /// `image_classified`
+    ImageClassified,
+    /// `form_parsing_pages`
+    FormParsingPages,
+    /// `confidence_score_high`
+    ConfidenceScoreHigh,
+    /// `extraction_num_pages`
+    ExtractionNumPages,
+    /// `spreadsheet_regions_extracted`
+    SpreadsheetRegionsExtracted,
+    /// `pages_split`
+    PagesSplit,
+    /// `pages_classified`
+    PagesClassified,
+    /// `pages_verified`
+    PagesVerified,
+    /// `directory_file_count_snapshot`
+    DirectoryFileCountSnapshot,
+    /// `directory_count_snapshot`
+    DirectoryCountSnapshot,
+    /// `stored_file_count`
+    StoredFileCount,
+    /// `stored_file_mb`
+    StoredFileMb,
+    /// `directory_files_ingested`
+    DirectoryFilesIngested,
+    /// `directory_files_exported`
+    DirectoryFilesExported,
+    /// `directory_pages_exported`
+    DirectoryPagesExported,
+    /// `chat_message_sent`
+    ChatMessageSent,
+    /// `index_retrieve_query`
+    IndexRetrieveQuery,
+    /// `extraction_num_pages_parsed`
+    ExtractionNumPagesParsed,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
 }
-impl ProcessingResult {
-    /// Creates a value from the required `result_id`, `item_id`, `job_type`, `job_config`, `parameters_hash`, `output_s3_path`, `processed_at`; set the others with the chainable setters.
+impl UsageMetricEventType {
+    /// The value as sent on the wire.
     #[must_use]
-    pub fn new(
-        result_id: impl Into<String>,
-        item_id: impl Into<String>,
-        job_type: impl Into<crate::types::BatchJobType>,
-        job_config: impl Into<crate::types::ProcessingResultJobConfig>,
-        parameters_hash: impl Into<String>,
-        output_s3_path: impl Into<String>,
-        processed_at: impl Into<String>,
-    ) -> Self {
-        Self {
-            result_id: result_id.into(),
-            item_id: item_id.into(),
-            job_type: job_type.into(),
-            job_config: job_config.into(),
-            parameters_hash: parameters_hash.into(),
-            output_s3_path: output_s3_path.into(),
-            output_metadata: Default::default(),
-            processed_at: processed_at.into(),
-            extra_fields: Default::default(),
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PagesIndexed => "pages_indexed",
+            Self::PagesEmbedded => "pages_embedded",
+            Self::SetTotalPagesIndexed => "set_total_pages_indexed",
+            Self::SetTotalIndexes => "set_total_indexes",
+            Self::PagesParsed => "pages_parsed",
+            Self::LayoutExtracted => "layout_extracted",
+            Self::AudioSecondsParsed => "audio_seconds_parsed",
+            Self::LayoutAwareParsing => "layout_aware_parsing",
+            Self::LayoutAwareChartExtraction => "layout_aware_chart_extraction",
+            Self::ChartParsingAgentic => "chart_parsing_agentic",
+            Self::ChartParsingPlus => "chart_parsing_plus",
+            Self::ChartParsingEfficient => "chart_parsing_efficient",
+            Self::PreciseBboxExtraction => "precise_bbox_extraction",
+            Self::ImageClassified => "image_classified",
+            Self::FormParsingPages => "form_parsing_pages",
+            Self::ConfidenceScoreHigh => "confidence_score_high",
+            Self::ExtractionNumPages => "extraction_num_pages",
+            Self::SpreadsheetRegionsExtracted => "spreadsheet_regions_extracted",
+            Self::PagesSplit => "pages_split",
+            Self::PagesClassified => "pages_classified",
+            Self::PagesVerified => "pages_verified",
+            Self::DirectoryFileCountSnapshot => "directory_file_count_snapshot",
+            Self::DirectoryCountSnapshot => "directory_count_snapshot",
+            Self::StoredFileCount => "stored_file_count",
+            Self::StoredFileMb => "stored_file_mb",
+            Self::DirectoryFilesIngested => "directory_files_ingested",
+            Self::DirectoryFilesExported => "directory_files_exported",
+            Self::DirectoryPagesExported => "directory_pages_exported",
+            Self::ChatMessageSent => "chat_message_sent",
+            Self::IndexRetrieveQuery => "index_retrieve_query",
+            Self::ExtractionNumPagesParsed => "extraction_num_pages_parsed",
+            Self::Other(value) => value,
         }
     }
 }
-impl ProcessingResult {
-    /// Sets `result_id`.
-    #[must_use]
-    pub fn result_id(mut self, value: impl Into<String>) -> Self {
-        self.result_id = value.into();
-        self
-    }
-    /// Sets `item_id`.
-    #[must_use]
-    pub fn item_id(mut self, value: impl Into<String>) -> Self {
-        self.item_id = value.into();
-        self
-    }
-    /// Sets `job_type`.
-    #[must_use]
-    pub fn job_type(mut self, value: impl Into<crate::types::BatchJobType>) -> Self {
-        self.job_type = value.into();
-        self
-    }
-    /// Sets `job_config`.
-    #[must_use]
-    pub fn job_config(
-        mut self,
-        value: impl Into<crate::types::ProcessingResultJobConfig>,
-    ) -> Self {
-        self.job_config = value.into();
-        self
-    }
-    /// Sets `parameters_hash`.
-    #[must_use]
-    pub fn parameters_hash(mut self, value: impl Into<String>) -> Self {
-        self.parameters_hash = value.into();
-        self
-    }
-    /// Sets `output_s3_path`.
-    #[must_use]
-    pub fn output_s3_path(mut self, value: impl Into<String>) -> Self {
-        self.output_s3_path = value.into();
-        self
-    }
-    /// Sets `output_metadata`.
-    #[must_use]
-    pub fn output_metadata(
-        mut self,
-        value: impl Into<crate::types::ProcessingResultMetadata>,
-    ) -> Self {
-        self.output_metadata = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `output_metadata` to an explicit `null`.
-    #[must_use]
-    pub fn output_metadata_null(mut self) -> Self {
-        self.output_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets `processed_at`.
-    #[must_use]
-    pub fn processed_at(mut self, value: impl Into<String>) -> Self {
-        self.processed_at = value.into();
-        self
+impl From<&str> for UsageMetricEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "pages_indexed" => Self::PagesIndexed,
+            "pages_embedded" => Self::PagesEmbedded,
+            "set_total_pages_indexed" => Self::SetTotalPagesIndexed,
+            "set_total_indexes" => Self::SetTotalIndexes,
+            "pages_parsed" => Self::PagesParsed,
+            "layout_extracted" => Self::LayoutExtracted,
+            "audio_seconds_parsed" => Self::AudioSecondsParsed,
+            "layout_aware_parsing" => Self::LayoutAwareParsing,
+            "layout_aware_chart_extraction" => Self::LayoutAwareChartExtraction,
+            "chart_parsing_agentic" => Self::ChartParsingAgentic,
+            "chart_parsing_plus" => Self::ChartParsingPlus,
+            "chart_parsing_efficient" => Self::ChartParsingEfficient,
+            "precise_bbox_extraction" => Self::PreciseBboxExtraction,
+            "image_classified" => Self::ImageClassified,
+            "form_parsing_pages" => Self::FormParsingPages,
+            "confidence_score_high" => Self::ConfidenceScoreHigh,
+            "extraction_num_pages" => Self::ExtractionNumPages,
+            "spreadsheet_regions_extracted" => Self::SpreadsheetRegionsExtracted,
+            "pages_split" => Self::PagesSplit,
+            "pages_classified" => Self::PagesClassified,
+            "pages_verified" => Self::PagesVerified,
+            "directory_file_count_snapshot" => Self::DirectoryFileCountSnapshot,
+            "directory_count_snapshot" => Self::DirectoryCountSnapshot,
+            "stored_file_count" => Self::StoredFileCount,
+            "stored_file_mb" => Self::StoredFileMb,
+            "directory_files_ingested" => Self::DirectoryFilesIngested,
+            "directory_files_exported" => Self::DirectoryFilesExported,
+            "directory_pages_exported" => Self::DirectoryPagesExported,
+            "chat_message_sent" => Self::ChatMessageSent,
+            "index_retrieve_query" => Self::IndexRetrieveQuery,
+            "extraction_num_pages_parsed" => Self::ExtractionNumPagesParsed,
+            other => Self::Other(other.to_owned()),
+        }
     }
 }
-/// Job configuration used for processing
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ProcessingResultJobConfig {
-    /// One of the union's alternatives.
-    BatchParseJobRecordCreate(crate::types::BatchParseJobRecordCreate),
-    /// One of the union's alternatives.
-    ClassifyJob(crate::types::ClassifyJob),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+impl From<String> for UsageMetricEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "pages_indexed" => Self::PagesIndexed,
+            "pages_embedded" => Self::PagesEmbedded,
+            "set_total_pages_indexed" => Self::SetTotalPagesIndexed,
+            "set_total_indexes" => Self::SetTotalIndexes,
+            "pages_parsed" => Self::PagesParsed,
+            "layout_extracted" => Self::LayoutExtracted,
+            "audio_seconds_parsed" => Self::AudioSecondsParsed,
+            "layout_aware_parsing" => Self::LayoutAwareParsing,
+            "layout_aware_chart_extraction" => Self::LayoutAwareChartExtraction,
+            "chart_parsing_agentic" => Self::ChartParsingAgentic,
+            "chart_parsing_plus" => Self::ChartParsingPlus,
+            "chart_parsing_efficient" => Self::ChartParsingEfficient,
+            "precise_bbox_extraction" => Self::PreciseBboxExtraction,
+            "image_classified" => Self::ImageClassified,
+            "form_parsing_pages" => Self::FormParsingPages,
+            "confidence_score_high" => Self::ConfidenceScoreHigh,
+            "extraction_num_pages" => Self::ExtractionNumPages,
+            "spreadsheet_regions_extracted" => Self::SpreadsheetRegionsExtracted,
+            "pages_split" => Self::PagesSplit,
+            "pages_classified" => Self::PagesClassified,
+            "pages_verified" => Self::PagesVerified,
+            "directory_file_count_snapshot" => Self::DirectoryFileCountSnapshot,
+            "directory_count_snapshot" => Self::DirectoryCountSnapshot,
+            "stored_file_count" => Self::StoredFileCount,
+            "stored_file_mb" => Self::StoredFileMb,
+            "directory_files_ingested" => Self::DirectoryFilesIngested,
+            "directory_files_exported" => Self::DirectoryFilesExported,
+            "directory_pages_exported" => Self::DirectoryPagesExported,
+            "chat_message_sent" => Self::ChatMessageSent,
+            "index_retrieve_query" => Self::IndexRetrieveQuery,
+            "extraction_num_pages_parsed" => Self::ExtractionNumPagesParsed,
+            _ => Self::Other(value),
+        }
+    }
 }
-impl<'de> ::serde::Deserialize<'de> for ProcessingResultJobConfig {
+impl PartialEq for UsageMetricEventType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for UsageMetricEventType {}
+impl ::std::hash::Hash for UsageMetricEventType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for UsageMetricEventType {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for UsageMetricEventType {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for UsageMetricEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for UsageMetricEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsageMetricEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::BatchParseJobRecordCreate,
-                ),
-                |value| crate::runtime::union::alternative(value, Self::ClassifyJob),
-            ],
-            Some(Self::Unknown),
-        )
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-impl ProcessingResultJobConfig {
-    /// The `BatchParseJobRecordCreate` variant.
-    #[must_use]
-    pub fn batch_parse_job_record_create(
-        value: impl Into<crate::types::BatchParseJobRecordCreate>,
-    ) -> Self {
-        Self::BatchParseJobRecordCreate(value.into())
-    }
-    /// The `ClassifyJob` variant.
-    #[must_use]
-    pub fn classify_job(value: impl Into<crate::types::ClassifyJob>) -> Self {
-        Self::ClassifyJob(value.into())
-    }
-}
-impl From<crate::types::BatchParseJobRecordCreate> for ProcessingResultJobConfig {
-    fn from(value: crate::types::BatchParseJobRecordCreate) -> Self {
-        Self::BatchParseJobRecordCreate(value)
-    }
-}
-impl From<crate::types::ClassifyJob> for ProcessingResultJobConfig {
-    fn from(value: crate::types::ClassifyJob) -> Self {
-        Self::ClassifyJob(value)
-    }
-}
-impl ProcessingResultJobConfig {
-    /// The `job_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn job_name(&self) -> Option<&str> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => value.job_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `partitions` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn partitions(&self) -> Option<&::std::collections::BTreeMap<String, String>> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => value.partitions.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `parameters` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn parameters(&self) -> Option<&crate::types::BatchParseJobConfig> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => value.parameters.as_value(),
-            _ => None,
-        }
-    }
-    /// The `session_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn session_id(&self) -> Option<&str> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => value.session_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `correlation_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn correlation_id(&self) -> Option<&str> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => value.correlation_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `parent_job_execution_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn parent_job_execution_id(&self) -> Option<&str> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => {
-                value.parent_job_execution_id.as_deref()
-            }
-            _ => None,
-        }
-    }
-    /// The `user_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn user_id(&self) -> Option<&str> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => value.user_id.as_deref(),
-            Self::ClassifyJob(value) => Some(&*value.user_id),
-            _ => None,
-        }
-    }
-    /// The `project_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn project_id(&self) -> Option<&str> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => value.project_id.as_deref(),
-            Self::ClassifyJob(value) => Some(&*value.project_id),
-            _ => None,
-        }
-    }
-    /// The `webhook_url` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn webhook_url(&self) -> Option<&str> {
-        match self {
-            Self::BatchParseJobRecordCreate(value) => value.webhook_url.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `status` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn status(&self) -> Option<&crate::types::StatusEnum> {
-        match self {
-            Self::ClassifyJob(value) => Some(&value.status),
-            _ => None,
-        }
-    }
-    /// The `effective_at` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn effective_at(&self) -> Option<&str> {
-        match self {
-            Self::ClassifyJob(value) => value.effective_at.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `job_record_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn job_record_id(&self) -> Option<&str> {
-        match self {
-            Self::ClassifyJob(value) => value.job_record_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `error_message` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn error_message(&self) -> Option<&str> {
-        match self {
-            Self::ClassifyJob(value) => value.error_message.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            Self::ClassifyJob(value) => Some(&*value.id),
-            _ => None,
-        }
-    }
-    /// The `created_at` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn created_at(&self) -> Option<&str> {
-        match self {
-            Self::ClassifyJob(value) => value.created_at.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `updated_at` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn updated_at(&self) -> Option<&str> {
-        match self {
-            Self::ClassifyJob(value) => value.updated_at.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `rules` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn rules(&self) -> Option<&Vec<crate::types::ClassifierRule>> {
-        match self {
-            Self::ClassifyJob(value) => Some(&value.rules),
-            _ => None,
-        }
-    }
-    /// The `mode` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn mode(&self) -> Option<&crate::types::ClassifyMode> {
-        match self {
-            Self::ClassifyJob(value) => value.mode.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `parsing_configuration` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn parsing_configuration(
-        &self,
-    ) -> Option<&crate::types::ClassifyParsingConfiguration> {
-        match self {
-            Self::ClassifyJob(value) => value.parsing_configuration.as_ref(),
-            _ => None,
-        }
-    }
-}
-/// Metadata about processing output.
-///
-/// Currently empty - will be populated with job-type-specific metadata fields in the future.
-pub type ProcessingResultMetadata = ::serde_json::Map<String, ::serde_json::Value>;
-/// Full chat session including its complete event history.
+/// Paginated response containing usage metrics.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct SessionDetail {
-    /// Unique session identifier.
-    pub session_id: String,
-    /// Auto-generated title derived from the first user message.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub generated_title: crate::Nullable<String>,
-    /// ISO-format timestamp showing when the session was last updated.
-    pub last_updated_at: String,
-    /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub job_metadata: crate::Nullable<crate::types::JobMetadata>,
-    /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub index_ids: crate::Nullable<Vec<String>>,
-    /// Ordered list of events that make up the conversation history.
-    pub events: Vec<crate::types::ChatEvent>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl SessionDetail {
-    /// Creates a value from the required `session_id`, `last_updated_at`, `events`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        session_id: impl Into<String>,
-        last_updated_at: impl Into<String>,
-        events: impl IntoIterator<Item = impl Into<crate::types::ChatEvent>>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            generated_title: Default::default(),
-            last_updated_at: last_updated_at.into(),
-            job_metadata: Default::default(),
-            index_ids: Default::default(),
-            events: events.into_iter().map(Into::into).collect(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl SessionDetail {
-    /// Sets `session_id`.
-    #[must_use]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = value.into();
-        self
-    }
-    /// Sets `generated_title`.
-    #[must_use]
-    pub fn generated_title(mut self, value: impl Into<String>) -> Self {
-        self.generated_title = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `generated_title` to an explicit `null`.
-    #[must_use]
-    pub fn generated_title_null(mut self) -> Self {
-        self.generated_title = crate::Nullable::Null;
-        self
-    }
-    /// Sets `last_updated_at`.
-    #[must_use]
-    pub fn last_updated_at(mut self, value: impl Into<String>) -> Self {
-        self.last_updated_at = value.into();
-        self
-    }
-    /// Sets `job_metadata`.
-    #[must_use]
-    pub fn job_metadata(mut self, value: impl Into<crate::types::JobMetadata>) -> Self {
-        self.job_metadata = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `job_metadata` to an explicit `null`.
-    #[must_use]
-    pub fn job_metadata_null(mut self) -> Self {
-        self.job_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets `index_ids`.
-    #[must_use]
-    pub fn index_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.index_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `index_ids` to an explicit `null`.
-    #[must_use]
-    pub fn index_ids_null(mut self) -> Self {
-        self.index_ids = crate::Nullable::Null;
-        self
-    }
-    /// Sets `events`.
-    #[must_use]
-    pub fn events(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ChatEvent>>,
-    ) -> Self {
-        self.events = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// Paginated list of chat sessions.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SessionList {
-    /// Chat sessions for the current page.
-    pub items: Vec<crate::types::ChatSessionSummary>,
-    /// Opaque token to retrieve the next page. Omitted when there are no further pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub next_page_token: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl SessionList {
-    /// Creates a value from the required `items`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        items: impl IntoIterator<Item = impl Into<crate::types::ChatSessionSummary>>,
-    ) -> Self {
-        Self {
-            items: items.into_iter().map(Into::into).collect(),
-            next_page_token: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl SessionList {
-    /// Sets `items`.
-    #[must_use]
-    pub fn items(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ChatSessionSummary>>,
-    ) -> Self {
-        self.items = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `next_page_token`.
-    #[must_use]
-    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
-        self.next_page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `next_page_token` to an explicit `null`.
-    #[must_use]
-    pub fn next_page_token_null(mut self) -> Self {
-        self.next_page_token = crate::Nullable::Null;
-        self
-    }
-}
-/// Document input specification for beta API.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SplitDocumentInput {
-    /// Type of document input. Valid values are: file_id
-    pub r#type: String,
-    /// Document identifier.
-    pub value: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl SplitDocumentInput {
-    /// Creates a value from the required `type`, `value`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(r#type: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            value: value.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl SplitDocumentInput {
-    /// Sets `type`.
-    #[must_use]
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
-        self
-    }
-    /// Sets `value`.
-    #[must_use]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = value.into();
-        self
-    }
-}
-/// Beta paginated list of split jobs.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SplitJobQueryResponseBeta {
+pub struct UsageMetricQueryResponse {
     /// The list of items.
-    pub items: Vec<crate::types::SplitJobResponseBeta>,
+    pub items: Vec<crate::types::UsageMetric>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
@@ -550,11 +249,11 @@ pub struct SplitJobQueryResponseBeta {
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl SplitJobQueryResponseBeta {
+impl UsageMetricQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        items: impl IntoIterator<Item = impl Into<crate::types::SplitJobResponseBeta>>,
+        items: impl IntoIterator<Item = impl Into<crate::types::UsageMetric>>,
     ) -> Self {
         Self {
             items: items.into_iter().map(Into::into).collect(),
@@ -564,12 +263,12 @@ impl SplitJobQueryResponseBeta {
         }
     }
 }
-impl SplitJobQueryResponseBeta {
+impl UsageMetricQueryResponse {
     /// Sets `items`.
     #[must_use]
     pub fn items(
         mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::SplitJobResponseBeta>>,
+        value: impl IntoIterator<Item = impl Into<crate::types::UsageMetric>>,
     ) -> Self {
         self.items = value.into_iter().map(Into::into).collect();
         self
@@ -599,821 +298,472 @@ impl SplitJobQueryResponseBeta {
         self
     }
 }
-/// Beta response — uses nested document_input object.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Parameters of `GET /api/v1/beta/usage-metrics/aggregate`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct SplitJobResponseBeta {
-    /// Unique identifier for the split job.
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// Project ID this job belongs to.
-    pub project_id: String,
-    /// User ID who created this job.
-    pub user_id: String,
-    /// Split configuration ID used for this job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub configuration_id: crate::Nullable<String>,
-    /// Document that was split.
-    pub document_input: crate::types::SplitDocumentInput,
-    /// Categories used for splitting.
-    pub categories: Vec<crate::types::SplitCategory>,
-    /// Current status of the job. Valid values are: pending, processing, completed, failed, cancelled.
-    pub status: String,
-    /// Split result (available when status is COMPLETED).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub result: crate::Nullable<crate::types::SplitResultResponse>,
-    /// Error message if the job failed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub error_message: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl SplitJobResponseBeta {
-    /// Creates a value from the required `id`, `project_id`, `user_id`, `document_input`, `categories`, `status`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        id: impl Into<String>,
-        project_id: impl Into<String>,
-        user_id: impl Into<String>,
-        document_input: impl Into<crate::types::SplitDocumentInput>,
-        categories: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
-        status: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            project_id: project_id.into(),
-            user_id: user_id.into(),
-            configuration_id: Default::default(),
-            document_input: document_input.into(),
-            categories: categories.into_iter().map(Into::into).collect(),
-            status: status.into(),
-            result: Default::default(),
-            error_message: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl SplitJobResponseBeta {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `user_id`.
-    #[must_use]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
-        self
-    }
-    /// Sets `configuration_id`.
-    #[must_use]
-    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.configuration_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `configuration_id` to an explicit `null`.
-    #[must_use]
-    pub fn configuration_id_null(mut self) -> Self {
-        self.configuration_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `document_input`.
-    #[must_use]
-    pub fn document_input(
-        mut self,
-        value: impl Into<crate::types::SplitDocumentInput>,
-    ) -> Self {
-        self.document_input = value.into();
-        self
-    }
-    /// Sets `categories`.
-    #[must_use]
-    pub fn categories(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
-    ) -> Self {
-        self.categories = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `status`.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = value.into();
-        self
-    }
-    /// Sets `result`.
-    #[must_use]
-    pub fn result(
-        mut self,
-        value: impl Into<crate::types::SplitResultResponse>,
-    ) -> Self {
-        self.result = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `result` to an explicit `null`.
-    #[must_use]
-    pub fn result_null(mut self) -> Self {
-        self.result = crate::Nullable::Null;
-        self
-    }
-    /// Sets `error_message`.
-    #[must_use]
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `error_message` to an explicit `null`.
-    #[must_use]
-    pub fn error_message_null(mut self) -> Self {
-        self.error_message = crate::Nullable::Null;
-        self
-    }
-}
-/// StopEvent
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct StopEvent {
-    /// Type
+pub struct UsageMetricsAggregateParams {
+    /// Dimensions to group by: day, project_id, event_type, tier.
     ///
-    /// The API's default: `"stop"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Usage
-    pub usage: crate::types::Usage,
-    /// Is Error
-    pub is_error: bool,
-    /// Error
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
-    pub error: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl StopEvent {
-    /// Creates a value from the required `usage`, `is_error`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(usage: impl Into<crate::types::Usage>, is_error: bool) -> Self {
-        Self {
-            r#type: Some(String::from("stop")),
-            usage: usage.into(),
-            is_error,
-            error: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl StopEvent {
-    /// Sets `usage`.
-    #[must_use]
-    pub fn usage(mut self, value: impl Into<crate::types::Usage>) -> Self {
-        self.usage = value.into();
-        self
-    }
-    /// Sets `is_error`.
-    #[must_use]
-    pub fn is_error(mut self, value: bool) -> Self {
-        self.is_error = value;
-        self
-    }
-    /// Sets `error`.
-    #[must_use]
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error` to an explicit `null`.
-    #[must_use]
-    pub fn error_null(mut self) -> Self {
-        self.error = None;
-        self
-    }
-}
-/// TextDeltaEvent
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TextDeltaEvent {
-    /// Type
+    /// Sent as the `group_by` query parameter.
+    #[serde(skip)]
+    pub group_by: Vec<crate::types::UsageMetricsAggregateParamsGroupByItem>,
+    /// Organization Id
     ///
-    /// The API's default: `"text_delta"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Content
-    pub content: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl TextDeltaEvent {
-    /// Creates a value from the required `content`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(content: impl Into<String>) -> Self {
-        Self {
-            r#type: Some(String::from("text_delta")),
-            content: content.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl TextDeltaEvent {
-    /// Sets `content`.
-    #[must_use]
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = value.into();
-        self
-    }
-}
-/// TextEvent
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TextEvent {
-    /// Type
-    ///
-    /// The API's default: `"text"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Content
-    pub content: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl TextEvent {
-    /// Creates a value from the required `content`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(content: impl Into<String>) -> Self {
-        Self {
-            r#type: Some(String::from("text")),
-            content: content.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl TextEvent {
-    /// Sets `content`.
-    #[must_use]
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = value.into();
-        self
-    }
-}
-/// ThinkingDeltaEvent
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ThinkingDeltaEvent {
-    /// Type
-    ///
-    /// The API's default: `"thinking_delta"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Content
-    pub content: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ThinkingDeltaEvent {
-    /// Creates a value from the required `content`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(content: impl Into<String>) -> Self {
-        Self {
-            r#type: Some(String::from("thinking_delta")),
-            content: content.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ThinkingDeltaEvent {
-    /// Sets `content`.
-    #[must_use]
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = value.into();
-        self
-    }
-}
-/// ThinkingEvent
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ThinkingEvent {
-    /// Type
-    ///
-    /// The API's default: `"thinking"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Content
-    pub content: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ThinkingEvent {
-    /// Creates a value from the required `content`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(content: impl Into<String>) -> Self {
-        Self {
-            r#type: Some(String::from("thinking")),
-            content: content.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ThinkingEvent {
-    /// Sets `content`.
-    #[must_use]
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = value.into();
-        self
-    }
-}
-/// ToolCallEvent
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ToolCallEvent {
-    /// Type
-    ///
-    /// The API's default: `"tool_call"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Arguments
-    pub arguments: ::serde_json::Map<String, ::serde_json::Value>,
-    /// Name
-    pub name: String,
-    /// Call Id
-    pub call_id: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ToolCallEvent {
-    /// Creates a value from the required `arguments`, `name`, `call_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        arguments: ::serde_json::Map<String, ::serde_json::Value>,
-        name: impl Into<String>,
-        call_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            r#type: Some(String::from("tool_call")),
-            arguments,
-            name: name.into(),
-            call_id: call_id.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ToolCallEvent {
-    /// Sets `arguments`.
-    #[must_use]
-    pub fn arguments(
-        mut self,
-        value: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Self {
-        self.arguments = value;
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `call_id`.
-    #[must_use]
-    pub fn call_id(mut self, value: impl Into<String>) -> Self {
-        self.call_id = value.into();
-        self
-    }
-}
-/// ToolResultEvent
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ToolResultEvent {
-    /// Type
-    ///
-    /// The API's default: `"tool_result"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Name
-    pub name: String,
-    /// Call Id
-    pub call_id: String,
-    /// Result
-    pub result: ::serde_json::Value,
-    /// The `image_attachment` property.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub image_attachment: crate::Nullable<crate::types::ImageAttachmentRef>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ToolResultEvent {
-    /// Creates a value from the required `name`, `call_id`, `result`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        name: impl Into<String>,
-        call_id: impl Into<String>,
-        result: ::serde_json::Value,
-    ) -> Self {
-        Self {
-            r#type: Some(String::from("tool_result")),
-            name: name.into(),
-            call_id: call_id.into(),
-            result,
-            image_attachment: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ToolResultEvent {
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `call_id`.
-    #[must_use]
-    pub fn call_id(mut self, value: impl Into<String>) -> Self {
-        self.call_id = value.into();
-        self
-    }
-    /// Sets `result`.
-    #[must_use]
-    pub fn result(mut self, value: ::serde_json::Value) -> Self {
-        self.result = value;
-        self
-    }
-    /// Sets `image_attachment`.
-    #[must_use]
-    pub fn image_attachment(
-        mut self,
-        value: impl Into<crate::types::ImageAttachmentRef>,
-    ) -> Self {
-        self.image_attachment = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `image_attachment` to an explicit `null`.
-    #[must_use]
-    pub fn image_attachment_null(mut self) -> Self {
-        self.image_attachment = crate::Nullable::Null;
-        self
-    }
-}
-/// Usage
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Usage {
-    /// Total Input Tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub total_input_tokens: crate::Nullable<i64>,
-    /// Total Output Tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub total_output_tokens: crate::Nullable<i64>,
-    /// Turns
-    ///
-    /// The API's default: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub turns: Option<i64>,
-    /// Duration Ms
-    ///
-    /// The API's default: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_ms: Option<crate::Number>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Usage {
-    /// Sets `total_input_tokens`.
-    #[must_use]
-    pub fn total_input_tokens(mut self, value: i64) -> Self {
-        self.total_input_tokens = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `total_input_tokens` to an explicit `null`.
-    #[must_use]
-    pub fn total_input_tokens_null(mut self) -> Self {
-        self.total_input_tokens = crate::Nullable::Null;
-        self
-    }
-    /// Sets `total_output_tokens`.
-    #[must_use]
-    pub fn total_output_tokens(mut self, value: i64) -> Self {
-        self.total_output_tokens = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `total_output_tokens` to an explicit `null`.
-    #[must_use]
-    pub fn total_output_tokens_null(mut self) -> Self {
-        self.total_output_tokens = crate::Nullable::Null;
-        self
-    }
-    /// Sets `turns`; left unset, it is not sent and the API applies its default, `1`.
-    #[must_use]
-    pub fn turns(mut self, value: i64) -> Self {
-        self.turns = Some(value);
-        self
-    }
-    /// `turns`, or the API's default when it is absent.
-    #[must_use]
-    pub fn turns_or_default(&self) -> i64 {
-        self.turns.unwrap_or(1i64)
-    }
-    /// Sets `duration_ms`; left unset, it is not sent and the API applies its default, `0.0`.
-    #[must_use]
-    pub fn duration_ms(mut self, value: impl Into<crate::Number>) -> Self {
-        self.duration_ms = Some(value.into());
-        self
-    }
-    /// `duration_ms`, or the API's default when it is absent.
-    #[must_use]
-    pub fn duration_ms_or_default(&self) -> crate::Number {
-        self.duration_ms.unwrap_or(crate::Number::from(0f64))
-    }
-}
-/// API boundary representation of a usage metric.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UsageMetric {
-    /// The system-generated UUID for the metric
-    pub id: String,
-    /// The ID of the user
-    pub user_id: String,
-    /// The event type that is emitted
-    pub event_type: crate::types::UsageMetricEventType,
-    /// The project ID
-    pub project_id: String,
-    /// The organization ID
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
     pub organization_id: String,
-    /// The unit measurement associated with the event type
-    pub value: i64,
-    /// Properties associated with the metric
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// The day the metric was emitted [UTC], in the format 'YYYY-MM-DD'
-    pub day: String,
-    /// The source job identifier, i.e. job_id or file_id
-    pub event_aggregation_key: String,
-    /// The source job aggregation type, i.e. pdf
-    pub event_aggregation_type: String,
-    /// The number of credits consumed by this metric
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub credits: crate::Nullable<crate::Number>,
-    /// Caller-supplied attribution tags, used to attribute usage within an organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub usage_tags: crate::Nullable<Vec<String>>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    /// Filter by project ID
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Filter by user ID
+    ///
+    /// Sent as the `user_id` query parameter.
+    #[serde(skip)]
+    pub user_id: Option<String>,
+    /// Filter by event types
+    ///
+    /// Sent as the `event_types` query parameter.
+    #[serde(skip)]
+    pub event_types: Option<Vec<String>>,
+    /// Filter by specific days (YYYY-MM-DD)
+    ///
+    /// Sent as the `days` query parameter.
+    #[serde(skip)]
+    pub days: Option<Vec<String>>,
+    /// Filter by days on or before this date (YYYY-MM-DD)
+    ///
+    /// Sent as the `day_on_or_before` query parameter.
+    #[serde(skip)]
+    pub day_on_or_before: Option<String>,
+    /// Filter by days on or after this date (YYYY-MM-DD)
+    ///
+    /// Sent as the `day_on_or_after` query parameter.
+    #[serde(skip)]
+    pub day_on_or_after: Option<String>,
+    /// Filter by event aggregation type
+    ///
+    /// Sent as the `event_aggregation_type` query parameter.
+    #[serde(skip)]
+    pub event_aggregation_type: Option<String>,
+    /// Filter by event aggregation key
+    ///
+    /// Sent as the `event_aggregation_key` query parameter.
+    #[serde(skip)]
+    pub event_aggregation_key: Option<String>,
+    /// Filter by credits consumed greater than or equal to this value
+    ///
+    /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
+    #[serde(skip)]
+    pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
 }
-impl UsageMetric {
-    /// Creates a value from the required `id`, `user_id`, `event_type`, `project_id`, `organization_id`, `value`, `day`, `event_aggregation_key`, `event_aggregation_type`; set the others with the chainable setters.
+impl UsageMetricsAggregateParams {
+    /// Creates the parameters from the required `group_by`, `organization_id`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        id: impl Into<String>,
-        user_id: impl Into<String>,
-        event_type: impl Into<crate::types::UsageMetricEventType>,
-        project_id: impl Into<String>,
+        group_by: impl IntoIterator<
+            Item = impl Into<crate::types::UsageMetricsAggregateParamsGroupByItem>,
+        >,
         organization_id: impl Into<String>,
-        value: i64,
-        day: impl Into<String>,
-        event_aggregation_key: impl Into<String>,
-        event_aggregation_type: impl Into<String>,
     ) -> Self {
         Self {
-            id: id.into(),
-            user_id: user_id.into(),
-            event_type: event_type.into(),
-            project_id: project_id.into(),
+            group_by: group_by.into_iter().map(Into::into).collect(),
             organization_id: organization_id.into(),
-            value,
-            properties: Default::default(),
-            day: day.into(),
-            event_aggregation_key: event_aggregation_key.into(),
-            event_aggregation_type: event_aggregation_type.into(),
-            credits: Default::default(),
-            usage_tags: Default::default(),
-            extra_fields: Default::default(),
+            project_id: Default::default(),
+            user_id: Default::default(),
+            event_types: Default::default(),
+            days: Default::default(),
+            day_on_or_before: Default::default(),
+            day_on_or_after: Default::default(),
+            event_aggregation_type: Default::default(),
+            event_aggregation_key: Default::default(),
+            credits_consumed_greater_than_or_equal: Default::default(),
         }
     }
-}
-impl UsageMetric {
-    /// Sets `id`.
+    /// Sets the `group_by` query parameter.
     #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `user_id`.
-    #[must_use]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
-        self
-    }
-    /// Sets `event_type`.
-    #[must_use]
-    pub fn event_type(
+    pub fn group_by(
         mut self,
-        value: impl Into<crate::types::UsageMetricEventType>,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UsageMetricsAggregateParamsGroupByItem>,
+        >,
     ) -> Self {
-        self.event_type = value.into();
+        self.group_by = value.into_iter().map(Into::into).collect();
         self
     }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `organization_id`.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = value.into();
         self
     }
-    /// Sets `value`.
+    /// Sets the `project_id` query parameter.
     #[must_use]
-    pub fn value(mut self, value: i64) -> Self {
-        self.value = value;
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
-    /// Sets `properties`.
+    /// Sets the `user_id` query parameter.
     #[must_use]
-    pub fn properties(
-        mut self,
-        value: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Self {
-        self.properties = Some(value);
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
         self
     }
-    /// Sets `day`.
+    /// Sets the `event_types` query parameter.
     #[must_use]
-    pub fn day(mut self, value: impl Into<String>) -> Self {
-        self.day = value.into();
-        self
-    }
-    /// Sets `event_aggregation_key`.
-    #[must_use]
-    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_key = value.into();
-        self
-    }
-    /// Sets `event_aggregation_type`.
-    #[must_use]
-    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
-        self.event_aggregation_type = value.into();
-        self
-    }
-    /// Sets `credits`.
-    #[must_use]
-    pub fn credits(mut self, value: impl Into<crate::Number>) -> Self {
-        self.credits = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `credits` to an explicit `null`.
-    #[must_use]
-    pub fn credits_null(mut self) -> Self {
-        self.credits = crate::Nullable::Null;
-        self
-    }
-    /// Sets `usage_tags`.
-    #[must_use]
-    pub fn usage_tags(
+    pub fn event_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.usage_tags = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.event_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `usage_tags` to an explicit `null`.
+    /// Sets the `days` query parameter.
     #[must_use]
-    pub fn usage_tags_null(mut self) -> Self {
-        self.usage_tags = crate::Nullable::Null;
+    pub fn days(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.days = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `day_on_or_before` query parameter.
+    #[must_use]
+    pub fn day_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.day_on_or_before = Some(value.into());
+        self
+    }
+    /// Sets the `day_on_or_after` query parameter.
+    #[must_use]
+    pub fn day_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.day_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `event_aggregation_type` query parameter.
+    #[must_use]
+    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_type = Some(value.into());
+        self
+    }
+    /// Sets the `event_aggregation_key` query parameter.
+    #[must_use]
+    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_key = Some(value.into());
+        self
+    }
+    /// Sets the `credits_consumed_greater_than_or_equal` query parameter.
+    #[must_use]
+    pub fn credits_consumed_greater_than_or_equal(
+        mut self,
+        value: impl Into<crate::Number>,
+    ) -> Self {
+        self.credits_consumed_greater_than_or_equal = Some(value.into());
         self
     }
 }
-/// A group of usage metric totals.
+/// The `UsageMetricsAggregateParamsGroupByItem` schema.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum UsageMetricsAggregateParamsGroupByItem {
+    /// `day`
+    Day,
+    /// `project_id`
+    ProjectId,
+    /// `event_type`
+    EventType,
+    /// `tier`
+    Tier,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl UsageMetricsAggregateParamsGroupByItem {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::ProjectId => "project_id",
+            Self::EventType => "event_type",
+            Self::Tier => "tier",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for UsageMetricsAggregateParamsGroupByItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "project_id" => Self::ProjectId,
+            "event_type" => Self::EventType,
+            "tier" => Self::Tier,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for UsageMetricsAggregateParamsGroupByItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "day" => Self::Day,
+            "project_id" => Self::ProjectId,
+            "event_type" => Self::EventType,
+            "tier" => Self::Tier,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for UsageMetricsAggregateParamsGroupByItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for UsageMetricsAggregateParamsGroupByItem {}
+impl ::std::hash::Hash for UsageMetricsAggregateParamsGroupByItem {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for UsageMetricsAggregateParamsGroupByItem {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for UsageMetricsAggregateParamsGroupByItem {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for UsageMetricsAggregateParamsGroupByItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for UsageMetricsAggregateParamsGroupByItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsageMetricsAggregateParamsGroupByItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The response of `GET /api/v1/beta/usage-metrics/aggregate`.
+pub type UsageMetricsAggregateResponse = crate::types::UsageMetricAggregateResponse;
+/// Parameters of `GET /api/v1/beta/usage-metrics`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct UsageMetricsListParams {
+    /// Number of items per page
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Token for pagination
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Include total count in response
+    ///
+    /// Sent as the `include_total` query parameter.
+    #[serde(skip)]
+    pub include_total: Option<bool>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: String,
+    /// Filter by project ID
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Filter by user ID
+    ///
+    /// Sent as the `user_id` query parameter.
+    #[serde(skip)]
+    pub user_id: Option<String>,
+    /// Filter by event types
+    ///
+    /// Sent as the `event_types` query parameter.
+    #[serde(skip)]
+    pub event_types: Option<Vec<String>>,
+    /// Filter by specific days (YYYY-MM-DD)
+    ///
+    /// Sent as the `days` query parameter.
+    #[serde(skip)]
+    pub days: Option<Vec<String>>,
+    /// Filter by days on or before this date (YYYY-MM-DD)
+    ///
+    /// Sent as the `day_on_or_before` query parameter.
+    #[serde(skip)]
+    pub day_on_or_before: Option<String>,
+    /// Filter by days on or after this date (YYYY-MM-DD)
+    ///
+    /// Sent as the `day_on_or_after` query parameter.
+    #[serde(skip)]
+    pub day_on_or_after: Option<String>,
+    /// Filter by event aggregation type
+    ///
+    /// Sent as the `event_aggregation_type` query parameter.
+    #[serde(skip)]
+    pub event_aggregation_type: Option<String>,
+    /// Filter by event aggregation key
+    ///
+    /// Sent as the `event_aggregation_key` query parameter.
+    #[serde(skip)]
+    pub event_aggregation_key: Option<String>,
+    /// Filter by credits consumed greater than or equal to this value
+    ///
+    /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
+    #[serde(skip)]
+    pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
+}
+impl UsageMetricsListParams {
+    /// Creates the parameters from the required `organization_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(organization_id: impl Into<String>) -> Self {
+        Self {
+            page_size: Default::default(),
+            page_token: Default::default(),
+            include_total: Default::default(),
+            organization_id: organization_id.into(),
+            project_id: Default::default(),
+            user_id: Default::default(),
+            event_types: Default::default(),
+            days: Default::default(),
+            day_on_or_before: Default::default(),
+            day_on_or_after: Default::default(),
+            event_aggregation_type: Default::default(),
+            event_aggregation_key: Default::default(),
+            credits_consumed_greater_than_or_equal: Default::default(),
+        }
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `include_total` query parameter.
+    #[must_use]
+    pub fn include_total(mut self, value: bool) -> Self {
+        self.include_total = Some(value);
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `user_id` query parameter.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets the `event_types` query parameter.
+    #[must_use]
+    pub fn event_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.event_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `days` query parameter.
+    #[must_use]
+    pub fn days(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.days = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `day_on_or_before` query parameter.
+    #[must_use]
+    pub fn day_on_or_before(mut self, value: impl Into<String>) -> Self {
+        self.day_on_or_before = Some(value.into());
+        self
+    }
+    /// Sets the `day_on_or_after` query parameter.
+    #[must_use]
+    pub fn day_on_or_after(mut self, value: impl Into<String>) -> Self {
+        self.day_on_or_after = Some(value.into());
+        self
+    }
+    /// Sets the `event_aggregation_type` query parameter.
+    #[must_use]
+    pub fn event_aggregation_type(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_type = Some(value.into());
+        self
+    }
+    /// Sets the `event_aggregation_key` query parameter.
+    #[must_use]
+    pub fn event_aggregation_key(mut self, value: impl Into<String>) -> Self {
+        self.event_aggregation_key = Some(value.into());
+        self
+    }
+    /// Sets the `credits_consumed_greater_than_or_equal` query parameter.
+    #[must_use]
+    pub fn credits_consumed_greater_than_or_equal(
+        mut self,
+        value: impl Into<crate::Number>,
+    ) -> Self {
+        self.credits_consumed_greater_than_or_equal = Some(value.into());
+        self
+    }
+}
+/// The response of `GET /api/v1/beta/usage-metrics`.
+pub type UsageMetricsListResponse = crate::types::UsageMetricQueryResponse;
+/// UserInputEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct UsageMetricAggregateBucket {
-    /// Values defining this group
-    pub dimensions: ::std::collections::BTreeMap<String, String>,
-    /// Credits consumed in this group
-    pub total_credits: crate::Number,
-    /// Metric units in this group
-    pub total_value: i64,
-    /// Usage records in this group
-    pub metric_count: i64,
+pub struct UserInputEvent {
+    /// Type
+    ///
+    /// The API's default: `"user_input"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Content
+    pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl UsageMetricAggregateBucket {
-    /// Creates a value from the required `dimensions`, `total_credits`, `total_value`, `metric_count`; set the others with the chainable setters.
+impl UserInputEvent {
+    /// Creates a value from the required `content`; set the others with the chainable setters.
     #[must_use]
-    pub fn new(
-        dimensions: ::std::collections::BTreeMap<String, String>,
-        total_credits: impl Into<crate::Number>,
-        total_value: i64,
-        metric_count: i64,
-    ) -> Self {
+    pub fn new(content: impl Into<String>) -> Self {
         Self {
-            dimensions,
-            total_credits: total_credits.into(),
-            total_value,
-            metric_count,
+            r#type: Some(String::from("user_input")),
+            content: content.into(),
             extra_fields: Default::default(),
         }
     }
 }
-impl UsageMetricAggregateBucket {
-    /// Sets `dimensions`.
+impl UserInputEvent {
+    /// Sets `content`.
     #[must_use]
-    pub fn dimensions(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.dimensions = value;
-        self
-    }
-    /// Sets `total_credits`.
-    #[must_use]
-    pub fn total_credits(mut self, value: impl Into<crate::Number>) -> Self {
-        self.total_credits = value.into();
-        self
-    }
-    /// Sets `total_value`.
-    #[must_use]
-    pub fn total_value(mut self, value: i64) -> Self {
-        self.total_value = value;
-        self
-    }
-    /// Sets `metric_count`.
-    #[must_use]
-    pub fn metric_count(mut self, value: i64) -> Self {
-        self.metric_count = value;
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
         self
     }
 }

@@ -13,37 +13,49 @@ pub use part_1::*;
 mod part_2;
 #[cfg(any(feature = "configurations", feature = "extract", feature = "parsing"))]
 pub use part_2::*;
-#[cfg(any(feature = "configurations", feature = "extract", feature = "parsing"))]
+#[cfg(any(feature = "configurations", feature = "extract"))]
 mod part_3;
-#[cfg(any(feature = "configurations", feature = "extract", feature = "parsing"))]
+#[cfg(any(feature = "configurations", feature = "extract"))]
 pub use part_3::*;
-#[cfg(any(feature = "configurations", feature = "extract"))]
+#[cfg(feature = "configurations")]
 mod part_4;
-#[cfg(any(feature = "configurations", feature = "extract"))]
+#[cfg(feature = "configurations")]
 pub use part_4::*;
-#[cfg(any(feature = "configurations", feature = "extract"))]
+#[cfg(
+    any(
+        feature = "configurations",
+        feature = "extract",
+        feature = "parsing",
+        feature = "classifier"
+    )
+)]
 mod part_5;
-#[cfg(any(feature = "configurations", feature = "extract"))]
+#[cfg(
+    any(
+        feature = "configurations",
+        feature = "extract",
+        feature = "parsing",
+        feature = "classifier"
+    )
+)]
 pub use part_5::*;
-#[cfg(feature = "configurations")]
+#[cfg(
+    any(
+        feature = "configurations",
+        feature = "extract",
+        feature = "parsing",
+        feature = "webhook_configs",
+        feature = "classifier"
+    )
+)]
 mod part_6;
-#[cfg(feature = "configurations")]
+#[cfg(
+    any(
+        feature = "configurations",
+        feature = "extract",
+        feature = "parsing",
+        feature = "webhook_configs",
+        feature = "classifier"
+    )
+)]
 pub use part_6::*;
-#[cfg(
-    any(
-        feature = "configurations",
-        feature = "extract",
-        feature = "parsing",
-        feature = "classifier"
-    )
-)]
-mod part_7;
-#[cfg(
-    any(
-        feature = "configurations",
-        feature = "extract",
-        feature = "parsing",
-        feature = "classifier"
-    )
-)]
-pub use part_7::*;

@@ -820,652 +820,48 @@ impl ::std::fmt::Display for AutoModeConfigurationEntryFullPageImageInPageThresh
     }
 }
 /// Confidence threshold for layout element detection
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<crate::Number>
-for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display
-for AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Number(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold = crate::types::AutoModeConfigurationEntryFullPageImageInPageThreshold;
 /// Trigger if page has more than N charts
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNCharts {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNCharts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNCharts {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNCharts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNCharts {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNCharts {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNCharts = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has more than N images
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNImages {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNImages {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNImages {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNImages {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNImages {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNImages {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNImages = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has more than N layout elements
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display
-for AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has more than N lines
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNLines {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNLines {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNLines {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNLines {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNLines {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNLines {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNLines = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has more than N links
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNLinks {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNLinks {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNLinks {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNLinks {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNLinks {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNLinks {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNLinks = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has more than N numeric words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNNumbers {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNNumbers = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has more than N% numeric words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display
-for AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has more than N tables
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNTables {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNTables {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNTables {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNTables {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNTables {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNTables {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNTables = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has more than N words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtLeastNWords {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtLeastNWords {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtLeastNWords {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtLeastNWords {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtLeastNWords {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtLeastNWords {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtLeastNWords = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has fewer than N charts
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNCharts {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNCharts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtMostNCharts {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNCharts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNCharts {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNCharts {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
+pub type AutoModeConfigurationEntryPageContainsAtMostNCharts = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
 /// Trigger if page has fewer than N images
+pub type AutoModeConfigurationEntryPageContainsAtMostNImages = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Trigger if page has fewer than N layout elements
+pub type AutoModeConfigurationEntryPageContainsAtMostNLayoutElements = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Trigger if page has fewer than N lines
+pub type AutoModeConfigurationEntryPageContainsAtMostNLines = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Trigger if page has fewer than N links
+pub type AutoModeConfigurationEntryPageContainsAtMostNLinks = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Trigger if page has fewer than N numeric words
+pub type AutoModeConfigurationEntryPageContainsAtMostNNumbers = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Trigger if page has fewer than N% numeric words
+pub type AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Trigger if page has fewer than N tables
+pub type AutoModeConfigurationEntryPageContainsAtMostNTables = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Trigger if page has fewer than N words
+pub type AutoModeConfigurationEntryPageContainsAtMostNWords = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Trigger if page has more than N characters
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNImages {
+pub enum AutoModeConfigurationEntryPageLongerThanNChars {
     /// One of the union's alternatives.
     Integer(i64),
     /// One of the union's alternatives.
@@ -1473,8 +869,7 @@ pub enum AutoModeConfigurationEntryPageContainsAtMostNImages {
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNImages {
+impl<'de> ::serde::Deserialize<'de> for AutoModeConfigurationEntryPageLongerThanNChars {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1488,7 +883,7 @@ for AutoModeConfigurationEntryPageContainsAtMostNImages {
         )
     }
 }
-impl AutoModeConfigurationEntryPageContainsAtMostNImages {
+impl AutoModeConfigurationEntryPageLongerThanNChars {
     /// The `Integer` variant.
     #[must_use]
     pub fn integer(value: i64) -> Self {
@@ -1500,22 +895,819 @@ impl AutoModeConfigurationEntryPageContainsAtMostNImages {
         Self::String(value.into())
     }
 }
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNImages {
+impl From<i64> for AutoModeConfigurationEntryPageLongerThanNChars {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNImages {
+impl From<String> for AutoModeConfigurationEntryPageLongerThanNChars {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNImages {
+impl ::std::fmt::Display for AutoModeConfigurationEntryPageLongerThanNChars {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
             Self::String(value) => ::std::fmt::Display::fmt(value, f),
             Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
         }
+    }
+}
+/// Trigger if page has fewer than N characters
+pub type AutoModeConfigurationEntryPageShorterThanNChars = crate::types::AutoModeConfigurationEntryPageLongerThanNChars;
+/// Crop box options for auto mode parsing configuration.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AutoModeCropBox {
+    /// Bottom boundary of crop box as ratio (0-1)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub bottom: crate::Nullable<crate::Number>,
+    /// Left boundary of crop box as ratio (0-1)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub left: crate::Nullable<crate::Number>,
+    /// Right boundary of crop box as ratio (0-1)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub right: crate::Nullable<crate::Number>,
+    /// Top boundary of crop box as ratio (0-1)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub top: crate::Nullable<crate::Number>,
+}
+impl AutoModeCropBox {
+    /// Sets `bottom`.
+    #[must_use]
+    pub fn bottom(mut self, value: impl Into<crate::Number>) -> Self {
+        self.bottom = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `bottom` to an explicit `null`.
+    #[must_use]
+    pub fn bottom_null(mut self) -> Self {
+        self.bottom = crate::Nullable::Null;
+        self
+    }
+    /// Sets `left`.
+    #[must_use]
+    pub fn left(mut self, value: impl Into<crate::Number>) -> Self {
+        self.left = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `left` to an explicit `null`.
+    #[must_use]
+    pub fn left_null(mut self) -> Self {
+        self.left = crate::Nullable::Null;
+        self
+    }
+    /// Sets `right`.
+    #[must_use]
+    pub fn right(mut self, value: impl Into<crate::Number>) -> Self {
+        self.right = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `right` to an explicit `null`.
+    #[must_use]
+    pub fn right_null(mut self) -> Self {
+        self.right = crate::Nullable::Null;
+        self
+    }
+    /// Sets `top`.
+    #[must_use]
+    pub fn top(mut self, value: impl Into<crate::Number>) -> Self {
+        self.top = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `top` to an explicit `null`.
+    #[must_use]
+    pub fn top_null(mut self) -> Self {
+        self.top = crate::Nullable::Null;
+        self
+    }
+}
+/// Ignore options for auto mode parsing configuration.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AutoModeIgnoreOptions {
+    /// Whether to ignore diagonal text in the document
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub ignore_diagonal_text: crate::Nullable<bool>,
+    /// Whether to ignore hidden text in the document
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub ignore_hidden_text: crate::Nullable<bool>,
+}
+impl AutoModeIgnoreOptions {
+    /// Sets `ignore_diagonal_text`.
+    #[must_use]
+    pub fn ignore_diagonal_text(mut self, value: bool) -> Self {
+        self.ignore_diagonal_text = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `ignore_diagonal_text` to an explicit `null`.
+    #[must_use]
+    pub fn ignore_diagonal_text_null(mut self) -> Self {
+        self.ignore_diagonal_text = crate::Nullable::Null;
+        self
+    }
+    /// Sets `ignore_hidden_text`.
+    #[must_use]
+    pub fn ignore_hidden_text(mut self, value: bool) -> Self {
+        self.ignore_hidden_text = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `ignore_hidden_text` to an explicit `null`.
+    #[must_use]
+    pub fn ignore_hidden_text_null(mut self) -> Self {
+        self.ignore_hidden_text = crate::Nullable::Null;
+        self
+    }
+}
+/// Parsing configuration applied when auto mode triggers match.
+///
+/// These settings override the base configuration for pages where trigger conditions
+/// are satisfied. Only specify fields you want to override - unset fields inherit
+/// from the base configuration.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AutoModeParsingConf {
+    /// Override the parsing tier for matched pages. Must be paired with version
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub tier: crate::Nullable<crate::types::AutoModeParsingConfTier>,
+    /// Version for the override tier. Required when `tier` is set. Use `latest`, or pin one of that tier's dated versions.
+    ///
+    /// Current `latest` by tier:
+    /// - `fast`: `2026-06-15`
+    /// - `cost_effective`: `2026-08-19`
+    /// - `agentic`: `2026-08-19`
+    /// - `agentic_plus`: `2026-08-19`
+    ///
+    /// Full list: `GET /api/v2/parse/versions`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub version: crate::Nullable<crate::types::AutoModeParsingConfVersion>,
+    /// Custom AI instructions for matched pages. Overrides the base custom_prompt
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_prompt: crate::Nullable<String>,
+    /// Options for ignoring specific text types
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub ignore: crate::Nullable<crate::types::AutoModeIgnoreOptions>,
+    /// Whether to use aggressive table extraction
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub aggressive_table_extraction: crate::Nullable<bool>,
+    /// Whether to use outlined table extraction
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub outlined_table_extraction: crate::Nullable<bool>,
+    /// Whether to use adaptive long table handling
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub adaptive_long_table: crate::Nullable<bool>,
+    /// Whether to extract layout information
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub extract_layout: crate::Nullable<bool>,
+    /// Enable specialized chart parsing with the specified mode
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub specialized_chart_parsing: crate::Nullable<
+        crate::types::AutoModeParsingConfSpecializedChartParsing,
+    >,
+    /// Whether to use high resolution OCR
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub high_res_ocr: crate::Nullable<bool>,
+    /// Primary language of the document
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub language: crate::Nullable<String>,
+    /// Document crop box boundaries
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub crop_box: crate::Nullable<crate::types::AutoModeCropBox>,
+    /// Spatial text output options
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub spatial_text: crate::Nullable<crate::types::AutoModeSpatialTextOptions>,
+    /// Presentation-specific parsing options
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub presentation: crate::Nullable<crate::types::AutoModePresentationOptions>,
+}
+impl AutoModeParsingConf {
+    /// Sets `tier`.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::types::AutoModeParsingConfTier>,
+    ) -> Self {
+        self.tier = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `tier` to an explicit `null`.
+    #[must_use]
+    pub fn tier_null(mut self) -> Self {
+        self.tier = crate::Nullable::Null;
+        self
+    }
+    /// Sets `version`.
+    #[must_use]
+    pub fn version(
+        mut self,
+        value: impl Into<crate::types::AutoModeParsingConfVersion>,
+    ) -> Self {
+        self.version = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `version` to an explicit `null`.
+    #[must_use]
+    pub fn version_null(mut self) -> Self {
+        self.version = crate::Nullable::Null;
+        self
+    }
+    /// Sets `custom_prompt`.
+    #[must_use]
+    pub fn custom_prompt(mut self, value: impl Into<String>) -> Self {
+        self.custom_prompt = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `custom_prompt` to an explicit `null`.
+    #[must_use]
+    pub fn custom_prompt_null(mut self) -> Self {
+        self.custom_prompt = crate::Nullable::Null;
+        self
+    }
+    /// Sets `ignore`.
+    #[must_use]
+    pub fn ignore(
+        mut self,
+        value: impl Into<crate::types::AutoModeIgnoreOptions>,
+    ) -> Self {
+        self.ignore = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `ignore` to an explicit `null`.
+    #[must_use]
+    pub fn ignore_null(mut self) -> Self {
+        self.ignore = crate::Nullable::Null;
+        self
+    }
+    /// Sets `aggressive_table_extraction`.
+    #[must_use]
+    pub fn aggressive_table_extraction(mut self, value: bool) -> Self {
+        self.aggressive_table_extraction = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `aggressive_table_extraction` to an explicit `null`.
+    #[must_use]
+    pub fn aggressive_table_extraction_null(mut self) -> Self {
+        self.aggressive_table_extraction = crate::Nullable::Null;
+        self
+    }
+    /// Sets `outlined_table_extraction`.
+    #[must_use]
+    pub fn outlined_table_extraction(mut self, value: bool) -> Self {
+        self.outlined_table_extraction = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `outlined_table_extraction` to an explicit `null`.
+    #[must_use]
+    pub fn outlined_table_extraction_null(mut self) -> Self {
+        self.outlined_table_extraction = crate::Nullable::Null;
+        self
+    }
+    /// Sets `adaptive_long_table`.
+    #[must_use]
+    pub fn adaptive_long_table(mut self, value: bool) -> Self {
+        self.adaptive_long_table = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `adaptive_long_table` to an explicit `null`.
+    #[must_use]
+    pub fn adaptive_long_table_null(mut self) -> Self {
+        self.adaptive_long_table = crate::Nullable::Null;
+        self
+    }
+    /// Sets `extract_layout`.
+    #[must_use]
+    pub fn extract_layout(mut self, value: bool) -> Self {
+        self.extract_layout = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `extract_layout` to an explicit `null`.
+    #[must_use]
+    pub fn extract_layout_null(mut self) -> Self {
+        self.extract_layout = crate::Nullable::Null;
+        self
+    }
+    /// Sets `specialized_chart_parsing`.
+    #[must_use]
+    pub fn specialized_chart_parsing(
+        mut self,
+        value: impl Into<crate::types::AutoModeParsingConfSpecializedChartParsing>,
+    ) -> Self {
+        self.specialized_chart_parsing = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `specialized_chart_parsing` to an explicit `null`.
+    #[must_use]
+    pub fn specialized_chart_parsing_null(mut self) -> Self {
+        self.specialized_chart_parsing = crate::Nullable::Null;
+        self
+    }
+    /// Sets `high_res_ocr`.
+    #[must_use]
+    pub fn high_res_ocr(mut self, value: bool) -> Self {
+        self.high_res_ocr = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `high_res_ocr` to an explicit `null`.
+    #[must_use]
+    pub fn high_res_ocr_null(mut self) -> Self {
+        self.high_res_ocr = crate::Nullable::Null;
+        self
+    }
+    /// Sets `language`.
+    #[must_use]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `language` to an explicit `null`.
+    #[must_use]
+    pub fn language_null(mut self) -> Self {
+        self.language = crate::Nullable::Null;
+        self
+    }
+    /// Sets `crop_box`.
+    #[must_use]
+    pub fn crop_box(mut self, value: impl Into<crate::types::AutoModeCropBox>) -> Self {
+        self.crop_box = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `crop_box` to an explicit `null`.
+    #[must_use]
+    pub fn crop_box_null(mut self) -> Self {
+        self.crop_box = crate::Nullable::Null;
+        self
+    }
+    /// Sets `spatial_text`.
+    #[must_use]
+    pub fn spatial_text(
+        mut self,
+        value: impl Into<crate::types::AutoModeSpatialTextOptions>,
+    ) -> Self {
+        self.spatial_text = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `spatial_text` to an explicit `null`.
+    #[must_use]
+    pub fn spatial_text_null(mut self) -> Self {
+        self.spatial_text = crate::Nullable::Null;
+        self
+    }
+    /// Sets `presentation`.
+    #[must_use]
+    pub fn presentation(
+        mut self,
+        value: impl Into<crate::types::AutoModePresentationOptions>,
+    ) -> Self {
+        self.presentation = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `presentation` to an explicit `null`.
+    #[must_use]
+    pub fn presentation_null(mut self) -> Self {
+        self.presentation = crate::Nullable::Null;
+        self
+    }
+}
+/// Enable specialized chart parsing with the specified mode
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum AutoModeParsingConfSpecializedChartParsing {
+    /// `agentic_plus`
+    AgenticPlus,
+    /// `agentic`
+    Agentic,
+    /// `efficient`
+    Efficient,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl AutoModeParsingConfSpecializedChartParsing {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AgenticPlus => "agentic_plus",
+            Self::Agentic => "agentic",
+            Self::Efficient => "efficient",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for AutoModeParsingConfSpecializedChartParsing {
+    fn from(value: &str) -> Self {
+        match value {
+            "agentic_plus" => Self::AgenticPlus,
+            "agentic" => Self::Agentic,
+            "efficient" => Self::Efficient,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for AutoModeParsingConfSpecializedChartParsing {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "agentic_plus" => Self::AgenticPlus,
+            "agentic" => Self::Agentic,
+            "efficient" => Self::Efficient,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for AutoModeParsingConfSpecializedChartParsing {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for AutoModeParsingConfSpecializedChartParsing {}
+impl ::std::hash::Hash for AutoModeParsingConfSpecializedChartParsing {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for AutoModeParsingConfSpecializedChartParsing {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for AutoModeParsingConfSpecializedChartParsing {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for AutoModeParsingConfSpecializedChartParsing {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AutoModeParsingConfSpecializedChartParsing {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModeParsingConfSpecializedChartParsing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Override the parsing tier for matched pages. Must be paired with version
+pub type AutoModeParsingConfTier = crate::types::ParseV2ParametersTier;
+/// Version for the override tier. Required when `tier` is set. Use `latest`, or pin one of that tier's dated versions.
+///
+/// Current `latest` by tier:
+/// - `fast`: `2026-06-15`
+/// - `cost_effective`: `2026-08-19`
+/// - `agentic`: `2026-08-19`
+/// - `agentic_plus`: `2026-08-19`
+///
+/// Full list: `GET /api/v2/parse/versions`.
+pub type AutoModeParsingConfVersion = crate::types::ParseV2ParametersVersion;
+/// Presentation-specific options for auto mode parsing configuration.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AutoModePresentationOptions {
+    /// Extract out of bounds content in presentation slides
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub out_of_bounds_content: crate::Nullable<bool>,
+    /// Skip extraction of embedded data for charts in presentation slides
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub skip_embedded_data: crate::Nullable<bool>,
+}
+impl AutoModePresentationOptions {
+    /// Sets `out_of_bounds_content`.
+    #[must_use]
+    pub fn out_of_bounds_content(mut self, value: bool) -> Self {
+        self.out_of_bounds_content = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `out_of_bounds_content` to an explicit `null`.
+    #[must_use]
+    pub fn out_of_bounds_content_null(mut self) -> Self {
+        self.out_of_bounds_content = crate::Nullable::Null;
+        self
+    }
+    /// Sets `skip_embedded_data`.
+    #[must_use]
+    pub fn skip_embedded_data(mut self, value: bool) -> Self {
+        self.skip_embedded_data = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `skip_embedded_data` to an explicit `null`.
+    #[must_use]
+    pub fn skip_embedded_data_null(mut self) -> Self {
+        self.skip_embedded_data = crate::Nullable::Null;
+        self
+    }
+}
+/// Spatial text options for auto mode parsing configuration.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AutoModeSpatialTextOptions {
+    /// Preserve text alignment across page boundaries
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
+    /// Include very small text in spatial output
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub preserve_very_small_text: crate::Nullable<bool>,
+    /// Keep column structure intact without unrolling
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub do_not_unroll_columns: crate::Nullable<bool>,
+}
+impl AutoModeSpatialTextOptions {
+    /// Sets `preserve_layout_alignment_across_pages`.
+    #[must_use]
+    pub fn preserve_layout_alignment_across_pages(mut self, value: bool) -> Self {
+        self.preserve_layout_alignment_across_pages = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `preserve_layout_alignment_across_pages` to an explicit `null`.
+    #[must_use]
+    pub fn preserve_layout_alignment_across_pages_null(mut self) -> Self {
+        self.preserve_layout_alignment_across_pages = crate::Nullable::Null;
+        self
+    }
+    /// Sets `preserve_very_small_text`.
+    #[must_use]
+    pub fn preserve_very_small_text(mut self, value: bool) -> Self {
+        self.preserve_very_small_text = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `preserve_very_small_text` to an explicit `null`.
+    #[must_use]
+    pub fn preserve_very_small_text_null(mut self) -> Self {
+        self.preserve_very_small_text = crate::Nullable::Null;
+        self
+    }
+    /// Sets `do_not_unroll_columns`.
+    #[must_use]
+    pub fn do_not_unroll_columns(mut self, value: bool) -> Self {
+        self.do_not_unroll_columns = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `do_not_unroll_columns` to an explicit `null`.
+    #[must_use]
+    pub fn do_not_unroll_columns_null(mut self) -> Self {
+        self.do_not_unroll_columns = crate::Nullable::Null;
+        self
+    }
+}
+/// Options for AI-powered parsing tiers (cost_effective, agentic, agentic_plus).
+///
+/// These options customize how the AI processes and interprets document content.
+/// Only applicable when using non-fast tiers.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseAgenticOptions {
+    /// Custom instructions for the AI parser. Use to guide extraction behavior, specify output formatting, or provide domain-specific context. Example: 'Extract financial tables with currency symbols. Format dates as YYYY-MM-DD.'
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_prompt: crate::Nullable<String>,
+}
+impl LlamaParseAgenticOptions {
+    /// Sets `custom_prompt`.
+    #[must_use]
+    pub fn custom_prompt(mut self, value: impl Into<String>) -> Self {
+        self.custom_prompt = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `custom_prompt` to an explicit `null`.
+    #[must_use]
+    pub fn custom_prompt_null(mut self) -> Self {
+        self.custom_prompt = crate::Nullable::Null;
+        self
+    }
+}
+/// Cost optimizer configuration for reducing parsing costs on simpler pages.
+///
+/// When enabled, the parser analyzes each page and routes simpler pages to faster,
+/// cheaper processing while preserving quality for complex pages. Only works with
+/// 'agentic' or 'agentic_plus' tiers.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseCostOptimizerParameters {
+    /// Enable cost-optimized parsing. Routes simpler pages to faster processing while complex pages use full AI analysis. May reduce speed on some documents. IMPORTANT: Only available with 'agentic' or 'agentic_plus' tiers
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub enable: crate::Nullable<bool>,
+}
+impl LlamaParseCostOptimizerParameters {
+    /// Sets `enable`.
+    #[must_use]
+    pub fn enable(mut self, value: bool) -> Self {
+        self.enable = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `enable` to an explicit `null`.
+    #[must_use]
+    pub fn enable_null(mut self) -> Self {
+        self.enable = crate::Nullable::Null;
+        self
+    }
+}
+/// Crop box boundaries for processing only a portion of each page.
+///
+/// All values are ratios from 0 to 1, where (0,0) is the top-left corner and (1,1) is
+/// the bottom-right corner. For example, to process only the top half of each page,
+/// set bottom=0.5 (keeping top=0, left=0, right=1).
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseCropBox {
+    /// Bottom boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content below this line is excluded
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub bottom: crate::Nullable<crate::Number>,
+    /// Left boundary as ratio (0-1). 0=left edge, 1=right edge. Content left of this line is excluded
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub left: crate::Nullable<crate::Number>,
+    /// Right boundary as ratio (0-1). 0=left edge, 1=right edge. Content right of this line is excluded
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub right: crate::Nullable<crate::Number>,
+    /// Top boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content above this line is excluded
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub top: crate::Nullable<crate::Number>,
+}
+impl LlamaParseCropBox {
+    /// Sets `bottom`.
+    #[must_use]
+    pub fn bottom(mut self, value: impl Into<crate::Number>) -> Self {
+        self.bottom = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `bottom` to an explicit `null`.
+    #[must_use]
+    pub fn bottom_null(mut self) -> Self {
+        self.bottom = crate::Nullable::Null;
+        self
+    }
+    /// Sets `left`.
+    #[must_use]
+    pub fn left(mut self, value: impl Into<crate::Number>) -> Self {
+        self.left = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `left` to an explicit `null`.
+    #[must_use]
+    pub fn left_null(mut self) -> Self {
+        self.left = crate::Nullable::Null;
+        self
+    }
+    /// Sets `right`.
+    #[must_use]
+    pub fn right(mut self, value: impl Into<crate::Number>) -> Self {
+        self.right = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `right` to an explicit `null`.
+    #[must_use]
+    pub fn right_null(mut self) -> Self {
+        self.right = crate::Nullable::Null;
+        self
+    }
+    /// Sets `top`.
+    #[must_use]
+    pub fn top(mut self, value: impl Into<crate::Number>) -> Self {
+        self.top = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `top` to an explicit `null`.
+    #[must_use]
+    pub fn top_null(mut self) -> Self {
+        self.top = crate::Nullable::Null;
+        self
+    }
+}
+/// Options for fast tier parsing (rule-based, no AI).
+///
+/// Fast tier uses deterministic algorithms for text extraction without AI enhancement.
+/// It's the fastest and most cost-effective option, best suited for simple documents
+/// with standard layouts. Currently has no configurable options but reserved for
+/// future expansion.
+pub type LlamaParseFastOptions = ::serde_json::Map<String, ::serde_json::Value>;
+/// HTML/web page parsing options.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseHtmlOptions {
+    /// Force all HTML elements to be visible by overriding CSS display/visibility properties. Useful for parsing pages with hidden content or collapsed sections
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub make_all_elements_visible: crate::Nullable<bool>,
+    /// Remove fixed-position elements (headers, footers, floating buttons) that appear on every page render
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub remove_fixed_elements: crate::Nullable<bool>,
+    /// Remove navigation elements (nav bars, sidebars, menus) to focus on main content
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub remove_navigation_elements: crate::Nullable<bool>,
+}
+impl LlamaParseHtmlOptions {
+    /// Sets `make_all_elements_visible`.
+    #[must_use]
+    pub fn make_all_elements_visible(mut self, value: bool) -> Self {
+        self.make_all_elements_visible = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `make_all_elements_visible` to an explicit `null`.
+    #[must_use]
+    pub fn make_all_elements_visible_null(mut self) -> Self {
+        self.make_all_elements_visible = crate::Nullable::Null;
+        self
+    }
+    /// Sets `remove_fixed_elements`.
+    #[must_use]
+    pub fn remove_fixed_elements(mut self, value: bool) -> Self {
+        self.remove_fixed_elements = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `remove_fixed_elements` to an explicit `null`.
+    #[must_use]
+    pub fn remove_fixed_elements_null(mut self) -> Self {
+        self.remove_fixed_elements = crate::Nullable::Null;
+        self
+    }
+    /// Sets `remove_navigation_elements`.
+    #[must_use]
+    pub fn remove_navigation_elements(mut self, value: bool) -> Self {
+        self.remove_navigation_elements = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `remove_navigation_elements` to an explicit `null`.
+    #[must_use]
+    pub fn remove_navigation_elements_null(mut self) -> Self {
+        self.remove_navigation_elements = crate::Nullable::Null;
+        self
+    }
+}
+/// Options for ignoring specific types of text during extraction.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseIgnoreOptions {
+    /// Skip text rotated at an angle (not horizontal/vertical). Useful for ignoring watermarks or decorative angled text
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub ignore_diagonal_text: crate::Nullable<bool>,
+    /// Skip OCR text extraction from embedded images. Use when images contain irrelevant text (watermarks, logos) that shouldn't be in the output
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub ignore_text_in_image: crate::Nullable<bool>,
+    /// Skip text marked as hidden in the document structure. Some PDFs contain invisible text layers used for accessibility or search indexing
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub ignore_hidden_text: crate::Nullable<bool>,
+}
+impl LlamaParseIgnoreOptions {
+    /// Sets `ignore_diagonal_text`.
+    #[must_use]
+    pub fn ignore_diagonal_text(mut self, value: bool) -> Self {
+        self.ignore_diagonal_text = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `ignore_diagonal_text` to an explicit `null`.
+    #[must_use]
+    pub fn ignore_diagonal_text_null(mut self) -> Self {
+        self.ignore_diagonal_text = crate::Nullable::Null;
+        self
+    }
+    /// Sets `ignore_text_in_image`.
+    #[must_use]
+    pub fn ignore_text_in_image(mut self, value: bool) -> Self {
+        self.ignore_text_in_image = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `ignore_text_in_image` to an explicit `null`.
+    #[must_use]
+    pub fn ignore_text_in_image_null(mut self) -> Self {
+        self.ignore_text_in_image = crate::Nullable::Null;
+        self
+    }
+    /// Sets `ignore_hidden_text`.
+    #[must_use]
+    pub fn ignore_hidden_text(mut self, value: bool) -> Self {
+        self.ignore_hidden_text = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `ignore_hidden_text` to an explicit `null`.
+    #[must_use]
+    pub fn ignore_hidden_text_null(mut self) -> Self {
+        self.ignore_hidden_text = crate::Nullable::Null;
+        self
     }
 }

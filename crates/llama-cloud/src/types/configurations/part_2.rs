@@ -3,1178 +3,557 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 2 of `types::configurations`: types compiled with any of the features `configurations`, `extract`, `parsing`.
-/// Trigger if page has fewer than N layout elements
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display
-for AutoModeConfigurationEntryPageContainsAtMostNLayoutElements {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Trigger if page has fewer than N lines
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNLines {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNLines {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtMostNLines {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNLines {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNLines {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNLines {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Trigger if page has fewer than N links
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNLinks {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNLinks {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtMostNLinks {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNLinks {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNLinks {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNLinks {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Trigger if page has fewer than N numeric words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNNumbers {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNNumbers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtMostNNumbers {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNNumbers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNNumbers {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNNumbers {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Trigger if page has fewer than N% numeric words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display
-for AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Trigger if page has fewer than N tables
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNTables {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNTables {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtMostNTables {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNTables {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNTables {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNTables {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Trigger if page has fewer than N words
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageContainsAtMostNWords {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for AutoModeConfigurationEntryPageContainsAtMostNWords {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageContainsAtMostNWords {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageContainsAtMostNWords {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageContainsAtMostNWords {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageContainsAtMostNWords {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Trigger if page has more than N characters
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageLongerThanNChars {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for AutoModeConfigurationEntryPageLongerThanNChars {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageLongerThanNChars {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageLongerThanNChars {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageLongerThanNChars {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageLongerThanNChars {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Trigger if page has fewer than N characters
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AutoModeConfigurationEntryPageShorterThanNChars {
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for AutoModeConfigurationEntryPageShorterThanNChars {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl AutoModeConfigurationEntryPageShorterThanNChars {
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<i64> for AutoModeConfigurationEntryPageShorterThanNChars {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<String> for AutoModeConfigurationEntryPageShorterThanNChars {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::fmt::Display for AutoModeConfigurationEntryPageShorterThanNChars {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
-/// Crop box options for auto mode parsing configuration.
+/// Image parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct AutoModeCropBox {
-    /// Bottom boundary of crop box as ratio (0-1)
+pub struct LlamaParseImageOptions {
+    /// Detect documents photographed with a camera (e.g. phone scans of receipts or forms), then crop, perspective-correct, and flatten uneven lighting and shadows before parsing. Supports JPEG, PNG, WebP, and HEIC/HEIF inputs. Improves results when the document is tilted or surrounded by background. Images that already look like clean scans are left untouched
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub bottom: crate::Nullable<crate::Number>,
-    /// Left boundary of crop box as ratio (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub left: crate::Nullable<crate::Number>,
-    /// Right boundary of crop box as ratio (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub right: crate::Nullable<crate::Number>,
-    /// Top boundary of crop box as ratio (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub top: crate::Nullable<crate::Number>,
+    pub camera_photo_correction: crate::Nullable<bool>,
 }
-impl AutoModeCropBox {
-    /// Sets `bottom`.
+impl LlamaParseImageOptions {
+    /// Sets `camera_photo_correction`.
     #[must_use]
-    pub fn bottom(mut self, value: impl Into<crate::Number>) -> Self {
-        self.bottom = crate::Nullable::Value(value.into());
+    pub fn camera_photo_correction(mut self, value: bool) -> Self {
+        self.camera_photo_correction = crate::Nullable::Value(value);
         self
     }
-    /// Sets `bottom` to an explicit `null`.
+    /// Sets `camera_photo_correction` to an explicit `null`.
     #[must_use]
-    pub fn bottom_null(mut self) -> Self {
-        self.bottom = crate::Nullable::Null;
-        self
-    }
-    /// Sets `left`.
-    #[must_use]
-    pub fn left(mut self, value: impl Into<crate::Number>) -> Self {
-        self.left = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `left` to an explicit `null`.
-    #[must_use]
-    pub fn left_null(mut self) -> Self {
-        self.left = crate::Nullable::Null;
-        self
-    }
-    /// Sets `right`.
-    #[must_use]
-    pub fn right(mut self, value: impl Into<crate::Number>) -> Self {
-        self.right = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `right` to an explicit `null`.
-    #[must_use]
-    pub fn right_null(mut self) -> Self {
-        self.right = crate::Nullable::Null;
-        self
-    }
-    /// Sets `top`.
-    #[must_use]
-    pub fn top(mut self, value: impl Into<crate::Number>) -> Self {
-        self.top = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `top` to an explicit `null`.
-    #[must_use]
-    pub fn top_null(mut self) -> Self {
-        self.top = crate::Nullable::Null;
+    pub fn camera_photo_correction_null(mut self) -> Self {
+        self.camera_photo_correction = crate::Nullable::Null;
         self
     }
 }
-/// Ignore options for auto mode parsing configuration.
+/// Input format-specific parsing options.
+///
+/// These options only apply when parsing documents of the corresponding format.
+/// LlamaParse automatically detects the input format based on file extension and content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct AutoModeIgnoreOptions {
-    /// Whether to ignore diagonal text in the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub ignore_diagonal_text: crate::Nullable<bool>,
-    /// Whether to ignore hidden text in the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub ignore_hidden_text: crate::Nullable<bool>,
+pub struct LlamaParseInputOptions {
+    /// HTML/web page parsing options (applies to .html, .htm files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<crate::types::LlamaParseHtmlOptions>,
+    /// PDF-specific parsing options (applies to .pdf files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<crate::types::LlamaParsePdfOptions>,
+    /// Spreadsheet parsing options (applies to .xlsx, .xls, .csv, .ods files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spreadsheet: Option<crate::types::LlamaParseSpreadsheetOptions>,
+    /// Presentation parsing options (applies to .pptx, .ppt, .odp, .key files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentation: Option<crate::types::LlamaParsePresentationOptions>,
+    /// Image parsing options (applies to .jpg, .jpeg, .png, .webp files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<crate::types::LlamaParseImageOptions>,
 }
-impl AutoModeIgnoreOptions {
-    /// Sets `ignore_diagonal_text`.
+impl LlamaParseInputOptions {
+    /// Sets `html`.
     #[must_use]
-    pub fn ignore_diagonal_text(mut self, value: bool) -> Self {
-        self.ignore_diagonal_text = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `ignore_diagonal_text` to an explicit `null`.
-    #[must_use]
-    pub fn ignore_diagonal_text_null(mut self) -> Self {
-        self.ignore_diagonal_text = crate::Nullable::Null;
-        self
-    }
-    /// Sets `ignore_hidden_text`.
-    #[must_use]
-    pub fn ignore_hidden_text(mut self, value: bool) -> Self {
-        self.ignore_hidden_text = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `ignore_hidden_text` to an explicit `null`.
-    #[must_use]
-    pub fn ignore_hidden_text_null(mut self) -> Self {
-        self.ignore_hidden_text = crate::Nullable::Null;
-        self
-    }
-}
-/// Parsing configuration applied when auto mode triggers match.
-///
-/// These settings override the base configuration for pages where trigger conditions
-/// are satisfied. Only specify fields you want to override - unset fields inherit
-/// from the base configuration.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AutoModeParsingConf {
-    /// Override the parsing tier for matched pages. Must be paired with version
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub tier: crate::Nullable<crate::types::AutoModeParsingConfTier>,
-    /// Version for the override tier. Required when `tier` is set. Use `latest`, or pin one of that tier's dated versions.
-    ///
-    /// Current `latest` by tier:
-    /// - `fast`: `2026-06-15`
-    /// - `cost_effective`: `2026-08-19`
-    /// - `agentic`: `2026-08-19`
-    /// - `agentic_plus`: `2026-08-19`
-    ///
-    /// Full list: `GET /api/v2/parse/versions`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub version: crate::Nullable<crate::types::AutoModeParsingConfVersion>,
-    /// Custom AI instructions for matched pages. Overrides the base custom_prompt
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub custom_prompt: crate::Nullable<String>,
-    /// Options for ignoring specific text types
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub ignore: crate::Nullable<crate::types::AutoModeIgnoreOptions>,
-    /// Whether to use aggressive table extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub aggressive_table_extraction: crate::Nullable<bool>,
-    /// Whether to use outlined table extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub outlined_table_extraction: crate::Nullable<bool>,
-    /// Whether to use adaptive long table handling
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub adaptive_long_table: crate::Nullable<bool>,
-    /// Whether to extract layout information
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub extract_layout: crate::Nullable<bool>,
-    /// Enable specialized chart parsing with the specified mode
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub specialized_chart_parsing: crate::Nullable<
-        crate::types::AutoModeParsingConfSpecializedChartParsing,
-    >,
-    /// Whether to use high resolution OCR
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub high_res_ocr: crate::Nullable<bool>,
-    /// Primary language of the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub language: crate::Nullable<String>,
-    /// Document crop box boundaries
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub crop_box: crate::Nullable<crate::types::AutoModeCropBox>,
-    /// Spatial text output options
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub spatial_text: crate::Nullable<crate::types::AutoModeSpatialTextOptions>,
-    /// Presentation-specific parsing options
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub presentation: crate::Nullable<crate::types::AutoModePresentationOptions>,
-}
-impl AutoModeParsingConf {
-    /// Sets `tier`.
-    #[must_use]
-    pub fn tier(
+    pub fn html(
         mut self,
-        value: impl Into<crate::types::AutoModeParsingConfTier>,
+        value: impl Into<crate::types::LlamaParseHtmlOptions>,
     ) -> Self {
-        self.tier = crate::Nullable::Value(value.into());
+        self.html = Some(value.into());
         self
     }
-    /// Sets `tier` to an explicit `null`.
+    /// Sets `pdf`.
     #[must_use]
-    pub fn tier_null(mut self) -> Self {
-        self.tier = crate::Nullable::Null;
+    pub fn pdf(mut self, value: impl Into<crate::types::LlamaParsePdfOptions>) -> Self {
+        self.pdf = Some(value.into());
         self
     }
-    /// Sets `version`.
+    /// Sets `spreadsheet`.
     #[must_use]
-    pub fn version(
+    pub fn spreadsheet(
         mut self,
-        value: impl Into<crate::types::AutoModeParsingConfVersion>,
+        value: impl Into<crate::types::LlamaParseSpreadsheetOptions>,
     ) -> Self {
-        self.version = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `version` to an explicit `null`.
-    #[must_use]
-    pub fn version_null(mut self) -> Self {
-        self.version = crate::Nullable::Null;
-        self
-    }
-    /// Sets `custom_prompt`.
-    #[must_use]
-    pub fn custom_prompt(mut self, value: impl Into<String>) -> Self {
-        self.custom_prompt = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `custom_prompt` to an explicit `null`.
-    #[must_use]
-    pub fn custom_prompt_null(mut self) -> Self {
-        self.custom_prompt = crate::Nullable::Null;
-        self
-    }
-    /// Sets `ignore`.
-    #[must_use]
-    pub fn ignore(
-        mut self,
-        value: impl Into<crate::types::AutoModeIgnoreOptions>,
-    ) -> Self {
-        self.ignore = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `ignore` to an explicit `null`.
-    #[must_use]
-    pub fn ignore_null(mut self) -> Self {
-        self.ignore = crate::Nullable::Null;
-        self
-    }
-    /// Sets `aggressive_table_extraction`.
-    #[must_use]
-    pub fn aggressive_table_extraction(mut self, value: bool) -> Self {
-        self.aggressive_table_extraction = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `aggressive_table_extraction` to an explicit `null`.
-    #[must_use]
-    pub fn aggressive_table_extraction_null(mut self) -> Self {
-        self.aggressive_table_extraction = crate::Nullable::Null;
-        self
-    }
-    /// Sets `outlined_table_extraction`.
-    #[must_use]
-    pub fn outlined_table_extraction(mut self, value: bool) -> Self {
-        self.outlined_table_extraction = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `outlined_table_extraction` to an explicit `null`.
-    #[must_use]
-    pub fn outlined_table_extraction_null(mut self) -> Self {
-        self.outlined_table_extraction = crate::Nullable::Null;
-        self
-    }
-    /// Sets `adaptive_long_table`.
-    #[must_use]
-    pub fn adaptive_long_table(mut self, value: bool) -> Self {
-        self.adaptive_long_table = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `adaptive_long_table` to an explicit `null`.
-    #[must_use]
-    pub fn adaptive_long_table_null(mut self) -> Self {
-        self.adaptive_long_table = crate::Nullable::Null;
-        self
-    }
-    /// Sets `extract_layout`.
-    #[must_use]
-    pub fn extract_layout(mut self, value: bool) -> Self {
-        self.extract_layout = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `extract_layout` to an explicit `null`.
-    #[must_use]
-    pub fn extract_layout_null(mut self) -> Self {
-        self.extract_layout = crate::Nullable::Null;
-        self
-    }
-    /// Sets `specialized_chart_parsing`.
-    #[must_use]
-    pub fn specialized_chart_parsing(
-        mut self,
-        value: impl Into<crate::types::AutoModeParsingConfSpecializedChartParsing>,
-    ) -> Self {
-        self.specialized_chart_parsing = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `specialized_chart_parsing` to an explicit `null`.
-    #[must_use]
-    pub fn specialized_chart_parsing_null(mut self) -> Self {
-        self.specialized_chart_parsing = crate::Nullable::Null;
-        self
-    }
-    /// Sets `high_res_ocr`.
-    #[must_use]
-    pub fn high_res_ocr(mut self, value: bool) -> Self {
-        self.high_res_ocr = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `high_res_ocr` to an explicit `null`.
-    #[must_use]
-    pub fn high_res_ocr_null(mut self) -> Self {
-        self.high_res_ocr = crate::Nullable::Null;
-        self
-    }
-    /// Sets `language`.
-    #[must_use]
-    pub fn language(mut self, value: impl Into<String>) -> Self {
-        self.language = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `language` to an explicit `null`.
-    #[must_use]
-    pub fn language_null(mut self) -> Self {
-        self.language = crate::Nullable::Null;
-        self
-    }
-    /// Sets `crop_box`.
-    #[must_use]
-    pub fn crop_box(mut self, value: impl Into<crate::types::AutoModeCropBox>) -> Self {
-        self.crop_box = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `crop_box` to an explicit `null`.
-    #[must_use]
-    pub fn crop_box_null(mut self) -> Self {
-        self.crop_box = crate::Nullable::Null;
-        self
-    }
-    /// Sets `spatial_text`.
-    #[must_use]
-    pub fn spatial_text(
-        mut self,
-        value: impl Into<crate::types::AutoModeSpatialTextOptions>,
-    ) -> Self {
-        self.spatial_text = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `spatial_text` to an explicit `null`.
-    #[must_use]
-    pub fn spatial_text_null(mut self) -> Self {
-        self.spatial_text = crate::Nullable::Null;
+        self.spreadsheet = Some(value.into());
         self
     }
     /// Sets `presentation`.
     #[must_use]
     pub fn presentation(
         mut self,
-        value: impl Into<crate::types::AutoModePresentationOptions>,
+        value: impl Into<crate::types::LlamaParsePresentationOptions>,
     ) -> Self {
-        self.presentation = crate::Nullable::Value(value.into());
+        self.presentation = Some(value.into());
         self
     }
-    /// Sets `presentation` to an explicit `null`.
+    /// Sets `image`.
     #[must_use]
-    pub fn presentation_null(mut self) -> Self {
-        self.presentation = crate::Nullable::Null;
+    pub fn image(
+        mut self,
+        value: impl Into<crate::types::LlamaParseImageOptions>,
+    ) -> Self {
+        self.image = Some(value.into());
         self
     }
 }
-/// Enable specialized chart parsing with the specified mode
+/// Conditions that determine when a parsing job should fail vs complete with partial results.
 ///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum AutoModeParsingConfSpecializedChartParsing {
-    /// `agentic_plus`
-    AgenticPlus,
-    /// `agentic`
-    Agentic,
-    /// `efficient`
-    Efficient,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl AutoModeParsingConfSpecializedChartParsing {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AgenticPlus => "agentic_plus",
-            Self::Agentic => "agentic",
-            Self::Efficient => "efficient",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for AutoModeParsingConfSpecializedChartParsing {
-    fn from(value: &str) -> Self {
-        match value {
-            "agentic_plus" => Self::AgenticPlus,
-            "agentic" => Self::Agentic,
-            "efficient" => Self::Efficient,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for AutoModeParsingConfSpecializedChartParsing {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "agentic_plus" => Self::AgenticPlus,
-            "agentic" => Self::Agentic,
-            "efficient" => Self::Efficient,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for AutoModeParsingConfSpecializedChartParsing {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for AutoModeParsingConfSpecializedChartParsing {}
-impl ::std::hash::Hash for AutoModeParsingConfSpecializedChartParsing {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for AutoModeParsingConfSpecializedChartParsing {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for AutoModeParsingConfSpecializedChartParsing {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for AutoModeParsingConfSpecializedChartParsing {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AutoModeParsingConfSpecializedChartParsing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AutoModeParsingConfSpecializedChartParsing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Override the parsing tier for matched pages. Must be paired with version
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum AutoModeParsingConfTier {
-    /// `fast`
-    Fast,
-    /// `cost_effective`
-    CostEffective,
-    /// `agentic`
-    Agentic,
-    /// `agentic_plus`
-    AgenticPlus,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl AutoModeParsingConfTier {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "fast",
-            Self::CostEffective => "cost_effective",
-            Self::Agentic => "agentic",
-            Self::AgenticPlus => "agentic_plus",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for AutoModeParsingConfTier {
-    fn from(value: &str) -> Self {
-        match value {
-            "fast" => Self::Fast,
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for AutoModeParsingConfTier {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "fast" => Self::Fast,
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for AutoModeParsingConfTier {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for AutoModeParsingConfTier {}
-impl ::std::hash::Hash for AutoModeParsingConfTier {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for AutoModeParsingConfTier {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for AutoModeParsingConfTier {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for AutoModeParsingConfTier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AutoModeParsingConfTier {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AutoModeParsingConfTier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Version for the override tier. Required when `tier` is set. Use `latest`, or pin one of that tier's dated versions.
-///
-/// Current `latest` by tier:
-/// - `fast`: `2026-06-15`
-/// - `cost_effective`: `2026-08-19`
-/// - `agentic`: `2026-08-19`
-/// - `agentic_plus`: `2026-08-19`
-///
-/// Full list: `GET /api/v2/parse/versions`.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum AutoModeParsingConfVersion {
-    /// `latest`
-    Latest,
-    /// `2026-08-19`
-    V2026_08_19,
-    /// `2026-06-15`
-    V2026_06_15,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl AutoModeParsingConfVersion {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::V2026_08_19 => "2026-08-19",
-            Self::V2026_06_15 => "2026-06-15",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for AutoModeParsingConfVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-06-15" => Self::V2026_06_15,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for AutoModeParsingConfVersion {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "latest" => Self::Latest,
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-06-15" => Self::V2026_06_15,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for AutoModeParsingConfVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for AutoModeParsingConfVersion {}
-impl ::std::hash::Hash for AutoModeParsingConfVersion {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for AutoModeParsingConfVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for AutoModeParsingConfVersion {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for AutoModeParsingConfVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AutoModeParsingConfVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AutoModeParsingConfVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Presentation-specific options for auto mode parsing configuration.
+/// By default, jobs complete successfully even if some pages fail to parse.
+/// Use these settings to enforce stricter quality requirements.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct AutoModePresentationOptions {
-    /// Extract out of bounds content in presentation slides
+pub struct LlamaParseJobFailureConditions {
+    /// Maximum ratio of pages allowed to fail before the job fails (0-1). Example: 0.1 means job fails if more than 10% of pages fail. Default is 0.05 (5%)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub allowed_page_failure_ratio: crate::Nullable<crate::Number>,
+    /// Fail the entire job if any embedded image cannot be extracted. By default, image extraction errors are logged but don't fail the job
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub fail_on_image_extraction_error: crate::Nullable<bool>,
+    /// Fail the entire job if OCR fails on any image. By default, OCR errors result in empty text for that image
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub fail_on_image_ocr_error: crate::Nullable<bool>,
+    /// Fail the entire job if markdown cannot be reconstructed for any page. By default, failed pages use fallback text extraction
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub fail_on_markdown_reconstruction_error: crate::Nullable<bool>,
+    /// Fail the job if a problematic font is detected that may cause incorrect text extraction. Buggy fonts can produce garbled or missing characters
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub fail_on_buggy_font: crate::Nullable<bool>,
+}
+impl LlamaParseJobFailureConditions {
+    /// Sets `allowed_page_failure_ratio`.
+    #[must_use]
+    pub fn allowed_page_failure_ratio(
+        mut self,
+        value: impl Into<crate::Number>,
+    ) -> Self {
+        self.allowed_page_failure_ratio = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `allowed_page_failure_ratio` to an explicit `null`.
+    #[must_use]
+    pub fn allowed_page_failure_ratio_null(mut self) -> Self {
+        self.allowed_page_failure_ratio = crate::Nullable::Null;
+        self
+    }
+    /// Sets `fail_on_image_extraction_error`.
+    #[must_use]
+    pub fn fail_on_image_extraction_error(mut self, value: bool) -> Self {
+        self.fail_on_image_extraction_error = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `fail_on_image_extraction_error` to an explicit `null`.
+    #[must_use]
+    pub fn fail_on_image_extraction_error_null(mut self) -> Self {
+        self.fail_on_image_extraction_error = crate::Nullable::Null;
+        self
+    }
+    /// Sets `fail_on_image_ocr_error`.
+    #[must_use]
+    pub fn fail_on_image_ocr_error(mut self, value: bool) -> Self {
+        self.fail_on_image_ocr_error = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `fail_on_image_ocr_error` to an explicit `null`.
+    #[must_use]
+    pub fn fail_on_image_ocr_error_null(mut self) -> Self {
+        self.fail_on_image_ocr_error = crate::Nullable::Null;
+        self
+    }
+    /// Sets `fail_on_markdown_reconstruction_error`.
+    #[must_use]
+    pub fn fail_on_markdown_reconstruction_error(mut self, value: bool) -> Self {
+        self.fail_on_markdown_reconstruction_error = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `fail_on_markdown_reconstruction_error` to an explicit `null`.
+    #[must_use]
+    pub fn fail_on_markdown_reconstruction_error_null(mut self) -> Self {
+        self.fail_on_markdown_reconstruction_error = crate::Nullable::Null;
+        self
+    }
+    /// Sets `fail_on_buggy_font`.
+    #[must_use]
+    pub fn fail_on_buggy_font(mut self, value: bool) -> Self {
+        self.fail_on_buggy_font = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `fail_on_buggy_font` to an explicit `null`.
+    #[must_use]
+    pub fn fail_on_buggy_font_null(mut self) -> Self {
+        self.fail_on_buggy_font = crate::Nullable::Null;
+        self
+    }
+}
+/// Markdown output formatting options.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseMarkdownOptions {
+    /// Add link annotations to markdown output in the format [text](url). When false, only the link text is included
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub annotate_links: crate::Nullable<bool>,
+    /// Extract Word-style revisions and comments into structured page output
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub annotate_revisions: crate::Nullable<bool>,
+    /// Table formatting options including markdown vs HTML format and merging behavior
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tables: Option<crate::types::LlamaParseTables>,
+    /// Embed images directly in markdown as base64 data URIs instead of extracting them as separate files. Useful for self-contained markdown output
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub inline_images: crate::Nullable<bool>,
+}
+impl LlamaParseMarkdownOptions {
+    /// Sets `annotate_links`.
+    #[must_use]
+    pub fn annotate_links(mut self, value: bool) -> Self {
+        self.annotate_links = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `annotate_links` to an explicit `null`.
+    #[must_use]
+    pub fn annotate_links_null(mut self) -> Self {
+        self.annotate_links = crate::Nullable::Null;
+        self
+    }
+    /// Sets `annotate_revisions`.
+    #[must_use]
+    pub fn annotate_revisions(mut self, value: bool) -> Self {
+        self.annotate_revisions = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `annotate_revisions` to an explicit `null`.
+    #[must_use]
+    pub fn annotate_revisions_null(mut self) -> Self {
+        self.annotate_revisions = crate::Nullable::Null;
+        self
+    }
+    /// Sets `tables`.
+    #[must_use]
+    pub fn tables(mut self, value: impl Into<crate::types::LlamaParseTables>) -> Self {
+        self.tables = Some(value.into());
+        self
+    }
+    /// Sets `inline_images`.
+    #[must_use]
+    pub fn inline_images(mut self, value: bool) -> Self {
+        self.inline_images = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `inline_images` to an explicit `null`.
+    #[must_use]
+    pub fn inline_images_null(mut self) -> Self {
+        self.inline_images = crate::Nullable::Null;
+        self
+    }
+}
+/// OCR (Optical Character Recognition) configuration parameters.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseOcrParameters {
+    /// Languages to use for OCR text recognition. Specify multiple languages if document contains mixed-language content. Order matters - put primary language first. Example: ['en', 'es'] for English with Spanish
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub languages: crate::Nullable<Vec<crate::types::ParserLanguages>>,
+}
+impl LlamaParseOcrParameters {
+    /// Sets `languages`.
+    #[must_use]
+    pub fn languages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ParserLanguages>>,
+    ) -> Self {
+        self.languages = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `languages` to an explicit `null`.
+    #[must_use]
+    pub fn languages_null(mut self) -> Self {
+        self.languages = crate::Nullable::Null;
+        self
+    }
+}
+/// Output formatting and content extraction options.
+///
+/// Controls how parsed content is formatted and what additional data is extracted.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseOutputOptions {
+    /// Markdown formatting options including table styles and link annotations
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<crate::types::LlamaParseMarkdownOptions>,
+    /// Spatial text output options for preserving document layout structure
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spatial_text: Option<crate::types::LlamaParseSpatialTextOptions>,
+    /// Options for exporting tables as XLSX spreadsheets
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tables_as_spreadsheet: Option<
+        crate::types::LlamaParseTablesAsSpreadsheetOptions,
+    >,
+    /// Extract the printed page number as it appears in the document (e.g., 'Page 5 of 10', 'v', 'A-3'). Useful for referencing original page numbers
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub extract_printed_page_number: crate::Nullable<bool>,
+    /// Image categories to save: 'screenshot' (full page renders), 'embedded' (images found within the document), 'layout' (cropped figures and diagrams). Defaults to saving 'layout' when the output links to cropped images; pass [] to save none
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub images_to_save: crate::Nullable<
+        Vec<crate::types::LlamaParseOutputOptionsImagesToSaveItem>,
+    >,
+    /// Optional additional output artifacts to save alongside the primary parse output. Each value opts in to generating and persisting one extra file; the empty list (default) saves none. The three accepted values are: 'stripped_md' — per-page markdown stripped of formatting (links, bold/italic, images, HTML), saved as JSON for full-text-search indexing; fetch via `expand=stripped_markdown_content_metadata`. 'concatenated_stripped_txt' — all stripped pages concatenated into a single plain-text file with `\n\n---\n\n` between pages, useful for feeding the document into search or embedding pipelines as one blob; fetch via `expand=concatenated_stripped_markdown_content_metadata`. 'word_bbox' — raw word-level bounding boxes (one JSON object per word, with page number and x/y/w/h coordinates) saved as JSONL, useful for highlighting or grounding extracted answers back to the source document; fetch via `expand=raw_words_content_metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_outputs: Option<Vec<String>>,
+    /// Bounding-box granularity levels to compute for the parse. 'word' computes one bounding box per detected word; 'line' computes one per text line; 'cell' computes one per table cell. Multiple levels can be requested. Empty list (default) disables granular bboxes — only item-level layout boxes are returned on the result. When set, the computed boxes are not inlined on the result items; they are written to a separate `grounded_items` sidecar (JSONL, one row per page) and exposed as `result_content_metadata.grounded_items` (a presigned download URL) on the parse result. Each row matches the `GroundedJsonItem` shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granular_bboxes: Option<
+        Vec<crate::types::LlamaParseOutputOptionsGranularBboxesItem>,
+    >,
+    /// Save a PDF copy of the parsed document, retrievable via `expand=output_pdf_content_metadata`. Not produced for spreadsheet, plain-text, or audio inputs
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub save_output_pdf: crate::Nullable<bool>,
+}
+impl LlamaParseOutputOptions {
+    /// Sets `markdown`.
+    #[must_use]
+    pub fn markdown(
+        mut self,
+        value: impl Into<crate::types::LlamaParseMarkdownOptions>,
+    ) -> Self {
+        self.markdown = Some(value.into());
+        self
+    }
+    /// Sets `spatial_text`.
+    #[must_use]
+    pub fn spatial_text(
+        mut self,
+        value: impl Into<crate::types::LlamaParseSpatialTextOptions>,
+    ) -> Self {
+        self.spatial_text = Some(value.into());
+        self
+    }
+    /// Sets `tables_as_spreadsheet`.
+    #[must_use]
+    pub fn tables_as_spreadsheet(
+        mut self,
+        value: impl Into<crate::types::LlamaParseTablesAsSpreadsheetOptions>,
+    ) -> Self {
+        self.tables_as_spreadsheet = Some(value.into());
+        self
+    }
+    /// Sets `extract_printed_page_number`.
+    #[must_use]
+    pub fn extract_printed_page_number(mut self, value: bool) -> Self {
+        self.extract_printed_page_number = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `extract_printed_page_number` to an explicit `null`.
+    #[must_use]
+    pub fn extract_printed_page_number_null(mut self) -> Self {
+        self.extract_printed_page_number = crate::Nullable::Null;
+        self
+    }
+    /// Sets `images_to_save`.
+    #[must_use]
+    pub fn images_to_save(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::LlamaParseOutputOptionsImagesToSaveItem>,
+        >,
+    ) -> Self {
+        self.images_to_save = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `images_to_save` to an explicit `null`.
+    #[must_use]
+    pub fn images_to_save_null(mut self) -> Self {
+        self.images_to_save = crate::Nullable::Null;
+        self
+    }
+    /// Sets `additional_outputs`.
+    #[must_use]
+    pub fn additional_outputs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.additional_outputs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `granular_bboxes`.
+    #[must_use]
+    pub fn granular_bboxes(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::LlamaParseOutputOptionsGranularBboxesItem>,
+        >,
+    ) -> Self {
+        self.granular_bboxes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `save_output_pdf`.
+    #[must_use]
+    pub fn save_output_pdf(mut self, value: bool) -> Self {
+        self.save_output_pdf = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `save_output_pdf` to an explicit `null`.
+    #[must_use]
+    pub fn save_output_pdf_null(mut self) -> Self {
+        self.save_output_pdf = crate::Nullable::Null;
+        self
+    }
+}
+/// The `LlamaParseOutputOptionsGranularBboxesItem` schema.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum LlamaParseOutputOptionsGranularBboxesItem {
+    /// `cell`
+    Cell,
+    /// `line`
+    Line,
+    /// `word`
+    Word,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl LlamaParseOutputOptionsGranularBboxesItem {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cell => "cell",
+            Self::Line => "line",
+            Self::Word => "word",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for LlamaParseOutputOptionsGranularBboxesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "cell" => Self::Cell,
+            "line" => Self::Line,
+            "word" => Self::Word,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for LlamaParseOutputOptionsGranularBboxesItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "cell" => Self::Cell,
+            "line" => Self::Line,
+            "word" => Self::Word,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for LlamaParseOutputOptionsGranularBboxesItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for LlamaParseOutputOptionsGranularBboxesItem {}
+impl ::std::hash::Hash for LlamaParseOutputOptionsGranularBboxesItem {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for LlamaParseOutputOptionsGranularBboxesItem {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for LlamaParseOutputOptionsGranularBboxesItem {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for LlamaParseOutputOptionsGranularBboxesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for LlamaParseOutputOptionsGranularBboxesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseOutputOptionsGranularBboxesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The `LlamaParseOutputOptionsImagesToSaveItem` schema.
+pub type LlamaParseOutputOptionsImagesToSaveItem = crate::types::ImageMetadataCategory;
+/// Page selection options for processing specific pages or limiting page count.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParsePageRanges {
+    /// Maximum number of pages to process. Pages are processed in order starting from page 1. If both max_pages and target_pages are set, target_pages takes precedence
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub max_pages: crate::Nullable<i64>,
+    /// Comma-separated list of specific pages to process using 1-based indexing. Supports individual pages and ranges. Examples: '1,3,5' (pages 1, 3, 5), '1-5' (pages 1 through 5 inclusive), '1,3,5-8,10' (pages 1, 3, 5-8, and 10). Pages are sorted and deduplicated automatically. Duplicate pages cause an error
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub target_pages: crate::Nullable<String>,
+}
+impl LlamaParsePageRanges {
+    /// Sets `max_pages`.
+    #[must_use]
+    pub fn max_pages(mut self, value: i64) -> Self {
+        self.max_pages = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `max_pages` to an explicit `null`.
+    #[must_use]
+    pub fn max_pages_null(mut self) -> Self {
+        self.max_pages = crate::Nullable::Null;
+        self
+    }
+    /// Sets `target_pages`.
+    #[must_use]
+    pub fn target_pages(mut self, value: impl Into<String>) -> Self {
+        self.target_pages = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `target_pages` to an explicit `null`.
+    #[must_use]
+    pub fn target_pages_null(mut self) -> Self {
+        self.target_pages = crate::Nullable::Null;
+        self
+    }
+}
+/// LlamaParsePdfOptions
+pub type LlamaParsePdfOptions = ::serde_json::Map<String, ::serde_json::Value>;
+/// Presentation (PowerPoint, Keynote, ODP) parsing options.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParsePresentationOptions {
+    /// Extract content positioned outside the visible slide area. Some presentations have hidden notes or content that extends beyond slide boundaries
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub out_of_bounds_content: crate::Nullable<bool>,
-    /// Skip extraction of embedded data for charts in presentation slides
+    /// Skip extraction of embedded chart data tables. When true, only the visual representation of charts is captured, not the underlying data
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_embedded_data: crate::Nullable<bool>,
 }
-impl AutoModePresentationOptions {
+impl LlamaParsePresentationOptions {
     /// Sets `out_of_bounds_content`.
     #[must_use]
     pub fn out_of_bounds_content(mut self, value: bool) -> Self {
@@ -1200,23 +579,319 @@ impl AutoModePresentationOptions {
         self
     }
 }
-/// Spatial text options for auto mode parsing configuration.
+/// Job processing controls for timeouts and failure handling.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct AutoModeSpatialTextOptions {
-    /// Preserve text alignment across page boundaries
+pub struct LlamaParseProcessingControl {
+    /// Timeout settings for job execution. Increase for large or complex documents
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeouts: Option<crate::types::LlamaParseTimeouts>,
+    /// Quality thresholds that determine when a job should fail vs complete with partial results
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_failure_conditions: Option<crate::types::LlamaParseJobFailureConditions>,
+}
+impl LlamaParseProcessingControl {
+    /// Sets `timeouts`.
+    #[must_use]
+    pub fn timeouts(
+        mut self,
+        value: impl Into<crate::types::LlamaParseTimeouts>,
+    ) -> Self {
+        self.timeouts = Some(value.into());
+        self
+    }
+    /// Sets `job_failure_conditions`.
+    #[must_use]
+    pub fn job_failure_conditions(
+        mut self,
+        value: impl Into<crate::types::LlamaParseJobFailureConditions>,
+    ) -> Self {
+        self.job_failure_conditions = Some(value.into());
+        self
+    }
+}
+/// Processing options shared across all parsing tiers.
+///
+/// These options control how documents are analyzed and processed regardless of the selected tier.
+/// Some options automatically enable additional behaviors (e.g., specialized_chart_parsing
+/// enables extract_layout and precise_bounding_box).
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseProcessingOptions {
+    /// Options for ignoring specific text types (diagonal, hidden, text in images)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore: Option<crate::types::LlamaParseIgnoreOptions>,
+    /// OCR configuration including language detection settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_parameters: Option<crate::types::LlamaParseOcrParameters>,
+    /// Use aggressive heuristics to detect table boundaries, even without visible borders. Useful for documents with borderless or complex tables
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub aggressive_table_extraction: crate::Nullable<bool>,
+    /// Confidence scoring effort. Omit for standard scoring. 'high': more accurate assessment of the parsing quality of every page, plus a document-level score in the result metadata; costs an additional 5 credits per page
+    ///
+    /// The API's default: `"high"`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub confidence_score_effort: crate::Nullable<String>,
+    /// Disable automatic heuristics including outlined table extraction and adaptive long table handling. Use when heuristics produce incorrect results
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub disable_heuristics: crate::Nullable<bool>,
+    /// Enable AI-powered chart analysis. Modes: 'efficient' (fast, lower cost), 'agentic' (balanced), 'agentic_plus' (highest accuracy). Automatically enables extract_layout and precise_bounding_box when set
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub specialized_chart_parsing: crate::Nullable<
+        crate::types::LlamaParseProcessingOptionsSpecializedChartParsing,
+    >,
+    /// Cost optimization settings. Only available with 'agentic' or 'agentic_plus' tiers
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub cost_optimizer: crate::Nullable<crate::types::LlamaParseCostOptimizerParameters>,
+    /// Conditional processing rules that apply different parsing options based on page content, document structure, or filename patterns. Each entry defines trigger conditions and the parsing configuration to apply when triggered
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub auto_mode_configuration: crate::Nullable<
+        Vec<crate::types::AutoModeConfigurationEntry>,
+    >,
+    /// Beta: set to 'enrich' to run an additional AI form-analysis pass on pages detected as forms, producing a structured tree of the form's sections, fields, and fillable grids. Retrieve the result with expand=forms. 'default' (the default) applies standard parsing with no extra pass. Not available on the fast tier
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub forms: crate::Nullable<crate::types::LlamaParseProcessingOptionsForms>,
+}
+impl LlamaParseProcessingOptions {
+    /// Sets `ignore`.
+    #[must_use]
+    pub fn ignore(
+        mut self,
+        value: impl Into<crate::types::LlamaParseIgnoreOptions>,
+    ) -> Self {
+        self.ignore = Some(value.into());
+        self
+    }
+    /// Sets `ocr_parameters`.
+    #[must_use]
+    pub fn ocr_parameters(
+        mut self,
+        value: impl Into<crate::types::LlamaParseOcrParameters>,
+    ) -> Self {
+        self.ocr_parameters = Some(value.into());
+        self
+    }
+    /// Sets `aggressive_table_extraction`.
+    #[must_use]
+    pub fn aggressive_table_extraction(mut self, value: bool) -> Self {
+        self.aggressive_table_extraction = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `aggressive_table_extraction` to an explicit `null`.
+    #[must_use]
+    pub fn aggressive_table_extraction_null(mut self) -> Self {
+        self.aggressive_table_extraction = crate::Nullable::Null;
+        self
+    }
+    /// Sets `confidence_score_effort`; left unset, it is not sent and the API applies its default, `"high"`.
+    #[must_use]
+    pub fn confidence_score_effort(mut self, value: impl Into<String>) -> Self {
+        self.confidence_score_effort = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `confidence_score_effort` to an explicit `null`.
+    #[must_use]
+    pub fn confidence_score_effort_null(mut self) -> Self {
+        self.confidence_score_effort = crate::Nullable::Null;
+        self
+    }
+    /// `confidence_score_effort`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn confidence_score_effort_or_default(&self) -> Option<&str> {
+        match &self.confidence_score_effort {
+            crate::Nullable::Omitted => Some("high"),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(value.as_str()),
+        }
+    }
+    /// Sets `disable_heuristics`.
+    #[must_use]
+    pub fn disable_heuristics(mut self, value: bool) -> Self {
+        self.disable_heuristics = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `disable_heuristics` to an explicit `null`.
+    #[must_use]
+    pub fn disable_heuristics_null(mut self) -> Self {
+        self.disable_heuristics = crate::Nullable::Null;
+        self
+    }
+    /// Sets `specialized_chart_parsing`.
+    #[must_use]
+    pub fn specialized_chart_parsing(
+        mut self,
+        value: impl Into<
+            crate::types::LlamaParseProcessingOptionsSpecializedChartParsing,
+        >,
+    ) -> Self {
+        self.specialized_chart_parsing = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `specialized_chart_parsing` to an explicit `null`.
+    #[must_use]
+    pub fn specialized_chart_parsing_null(mut self) -> Self {
+        self.specialized_chart_parsing = crate::Nullable::Null;
+        self
+    }
+    /// Sets `cost_optimizer`.
+    #[must_use]
+    pub fn cost_optimizer(
+        mut self,
+        value: impl Into<crate::types::LlamaParseCostOptimizerParameters>,
+    ) -> Self {
+        self.cost_optimizer = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `cost_optimizer` to an explicit `null`.
+    #[must_use]
+    pub fn cost_optimizer_null(mut self) -> Self {
+        self.cost_optimizer = crate::Nullable::Null;
+        self
+    }
+    /// Sets `auto_mode_configuration`.
+    #[must_use]
+    pub fn auto_mode_configuration(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::AutoModeConfigurationEntry>,
+        >,
+    ) -> Self {
+        self.auto_mode_configuration = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `auto_mode_configuration` to an explicit `null`.
+    #[must_use]
+    pub fn auto_mode_configuration_null(mut self) -> Self {
+        self.auto_mode_configuration = crate::Nullable::Null;
+        self
+    }
+    /// Sets `forms`.
+    #[must_use]
+    pub fn forms(
+        mut self,
+        value: impl Into<crate::types::LlamaParseProcessingOptionsForms>,
+    ) -> Self {
+        self.forms = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `forms` to an explicit `null`.
+    #[must_use]
+    pub fn forms_null(mut self) -> Self {
+        self.forms = crate::Nullable::Null;
+        self
+    }
+}
+/// Beta: set to 'enrich' to run an additional AI form-analysis pass on pages detected as forms, producing a structured tree of the form's sections, fields, and fillable grids. Retrieve the result with expand=forms. 'default' (the default) applies standard parsing with no extra pass. Not available on the fast tier
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum LlamaParseProcessingOptionsForms {
+    /// `default`
+    Default,
+    /// `enrich`
+    Enrich,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl LlamaParseProcessingOptionsForms {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Enrich => "enrich",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for LlamaParseProcessingOptionsForms {
+    fn from(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "enrich" => Self::Enrich,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for LlamaParseProcessingOptionsForms {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "enrich" => Self::Enrich,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for LlamaParseProcessingOptionsForms {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for LlamaParseProcessingOptionsForms {}
+impl ::std::hash::Hash for LlamaParseProcessingOptionsForms {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for LlamaParseProcessingOptionsForms {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for LlamaParseProcessingOptionsForms {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for LlamaParseProcessingOptionsForms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for LlamaParseProcessingOptionsForms {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseProcessingOptionsForms {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Enable AI-powered chart analysis. Modes: 'efficient' (fast, lower cost), 'agentic' (balanced), 'agentic_plus' (highest accuracy). Automatically enables extract_layout and precise_bounding_box when set
+pub type LlamaParseProcessingOptionsSpecializedChartParsing = crate::types::AutoModeParsingConfSpecializedChartParsing;
+/// Spatial text output options for preserving document layout.
+///
+/// Spatial text maintains the visual positioning of text elements, useful for
+/// documents where layout conveys meaning (forms, tables, multi-column layouts).
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseSpatialTextOptions {
+    /// Maintain consistent text column alignment across page boundaries. Automatically enabled for document-level parsing modes
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
-    /// Include very small text in spatial output
+    /// Include text below the normal size threshold. Useful for footnotes, watermarks, or fine print that might otherwise be filtered out
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_very_small_text: crate::Nullable<bool>,
-    /// Keep column structure intact without unrolling
+    /// Keep multi-column layouts intact instead of linearizing columns into sequential text. Automatically enabled for non-fast tiers
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_unroll_columns: crate::Nullable<bool>,
 }
-impl AutoModeSpatialTextOptions {
+impl LlamaParseSpatialTextOptions {
     /// Sets `preserve_layout_alignment_across_pages`.
     #[must_use]
     pub fn preserve_layout_alignment_across_pages(mut self, value: bool) -> Self {
@@ -1254,48 +929,148 @@ impl AutoModeSpatialTextOptions {
         self
     }
 }
-/// Options for AI-powered parsing tiers (cost_effective, agentic, agentic_plus).
-///
-/// These options customize how the AI processes and interprets document content.
-/// Only applicable when using non-fast tiers.
+/// Spreadsheet (Excel, CSV, ODS) parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct LlamaParseAgenticOptions {
-    /// Custom instructions for the AI parser. Use to guide extraction behavior, specify output formatting, or provide domain-specific context. Example: 'Extract financial tables with currency symbols. Format dates as YYYY-MM-DD.'
+pub struct LlamaParseSpreadsheetOptions {
+    /// Detect and extract multiple tables within a single sheet. Useful when spreadsheets contain several data regions separated by blank rows/columns
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub custom_prompt: crate::Nullable<String>,
+    pub detect_sub_tables_in_sheets: crate::Nullable<bool>,
+    /// Compute formula results instead of extracting formula text. Use when you need calculated values rather than formula definitions
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub force_formula_computation_in_sheets: crate::Nullable<bool>,
+    /// Parse hidden sheets in addition to visible ones. By default, hidden sheets are skipped
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub include_hidden_sheets: crate::Nullable<bool>,
 }
-impl LlamaParseAgenticOptions {
-    /// Sets `custom_prompt`.
+impl LlamaParseSpreadsheetOptions {
+    /// Sets `detect_sub_tables_in_sheets`.
     #[must_use]
-    pub fn custom_prompt(mut self, value: impl Into<String>) -> Self {
-        self.custom_prompt = crate::Nullable::Value(value.into());
+    pub fn detect_sub_tables_in_sheets(mut self, value: bool) -> Self {
+        self.detect_sub_tables_in_sheets = crate::Nullable::Value(value);
         self
     }
-    /// Sets `custom_prompt` to an explicit `null`.
+    /// Sets `detect_sub_tables_in_sheets` to an explicit `null`.
     #[must_use]
-    pub fn custom_prompt_null(mut self) -> Self {
-        self.custom_prompt = crate::Nullable::Null;
+    pub fn detect_sub_tables_in_sheets_null(mut self) -> Self {
+        self.detect_sub_tables_in_sheets = crate::Nullable::Null;
+        self
+    }
+    /// Sets `force_formula_computation_in_sheets`.
+    #[must_use]
+    pub fn force_formula_computation_in_sheets(mut self, value: bool) -> Self {
+        self.force_formula_computation_in_sheets = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `force_formula_computation_in_sheets` to an explicit `null`.
+    #[must_use]
+    pub fn force_formula_computation_in_sheets_null(mut self) -> Self {
+        self.force_formula_computation_in_sheets = crate::Nullable::Null;
+        self
+    }
+    /// Sets `include_hidden_sheets`.
+    #[must_use]
+    pub fn include_hidden_sheets(mut self, value: bool) -> Self {
+        self.include_hidden_sheets = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `include_hidden_sheets` to an explicit `null`.
+    #[must_use]
+    pub fn include_hidden_sheets_null(mut self) -> Self {
+        self.include_hidden_sheets = crate::Nullable::Null;
         self
     }
 }
-/// Cost optimizer configuration for reducing parsing costs on simpler pages.
-///
-/// When enabled, the parser analyzes each page and routes simpler pages to faster,
-/// cheaper processing while preserving quality for complex pages. Only works with
-/// 'agentic' or 'agentic_plus' tiers.
+/// Table formatting options for markdown output.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct LlamaParseCostOptimizerParameters {
-    /// Enable cost-optimized parsing. Routes simpler pages to faster processing while complex pages use full AI analysis. May reduce speed on some documents. IMPORTANT: Only available with 'agentic' or 'agentic_plus' tiers
+pub struct LlamaParseTables {
+    /// Remove extra whitespace padding in markdown table cells for more compact output
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub compact_markdown_tables: crate::Nullable<bool>,
+    /// Output tables as markdown pipe tables instead of HTML &lt;table&gt; tags. Markdown tables are simpler but cannot represent complex structures like merged cells
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub output_tables_as_markdown: crate::Nullable<bool>,
+    /// Separator string for multiline cell content in markdown tables. Example: '&lt;br&gt;' to preserve line breaks, ' ' to join with spaces
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub markdown_table_multiline_separator: crate::Nullable<String>,
+    /// Automatically merge tables that span multiple pages into a single table. The merged table appears on the first page with merged_from_pages metadata
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub merge_continued_tables: crate::Nullable<bool>,
+}
+impl LlamaParseTables {
+    /// Sets `compact_markdown_tables`.
+    #[must_use]
+    pub fn compact_markdown_tables(mut self, value: bool) -> Self {
+        self.compact_markdown_tables = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `compact_markdown_tables` to an explicit `null`.
+    #[must_use]
+    pub fn compact_markdown_tables_null(mut self) -> Self {
+        self.compact_markdown_tables = crate::Nullable::Null;
+        self
+    }
+    /// Sets `output_tables_as_markdown`.
+    #[must_use]
+    pub fn output_tables_as_markdown(mut self, value: bool) -> Self {
+        self.output_tables_as_markdown = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `output_tables_as_markdown` to an explicit `null`.
+    #[must_use]
+    pub fn output_tables_as_markdown_null(mut self) -> Self {
+        self.output_tables_as_markdown = crate::Nullable::Null;
+        self
+    }
+    /// Sets `markdown_table_multiline_separator`.
+    #[must_use]
+    pub fn markdown_table_multiline_separator(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.markdown_table_multiline_separator = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `markdown_table_multiline_separator` to an explicit `null`.
+    #[must_use]
+    pub fn markdown_table_multiline_separator_null(mut self) -> Self {
+        self.markdown_table_multiline_separator = crate::Nullable::Null;
+        self
+    }
+    /// Sets `merge_continued_tables`.
+    #[must_use]
+    pub fn merge_continued_tables(mut self, value: bool) -> Self {
+        self.merge_continued_tables = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `merge_continued_tables` to an explicit `null`.
+    #[must_use]
+    pub fn merge_continued_tables_null(mut self) -> Self {
+        self.merge_continued_tables = crate::Nullable::Null;
+        self
+    }
+}
+/// Options for exporting extracted tables as XLSX spreadsheet files.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlamaParseTablesAsSpreadsheetOptions {
+    /// Whether this option is enabled
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable: crate::Nullable<bool>,
+    /// Automatically generate descriptive sheet names from table context (headers, surrounding text) instead of using generic names like 'Table_1'
+    ///
+    /// The API's default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guess_sheet_name: Option<bool>,
 }
-impl LlamaParseCostOptimizerParameters {
+impl LlamaParseTablesAsSpreadsheetOptions {
     /// Sets `enable`.
     #[must_use]
     pub fn enable(mut self, value: bool) -> Self {
@@ -1308,138 +1083,246 @@ impl LlamaParseCostOptimizerParameters {
         self.enable = crate::Nullable::Null;
         self
     }
-}
-/// Crop box boundaries for processing only a portion of each page.
-///
-/// All values are ratios from 0 to 1, where (0,0) is the top-left corner and (1,1) is
-/// the bottom-right corner. For example, to process only the top half of each page,
-/// set bottom=0.5 (keeping top=0, left=0, right=1).
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseCropBox {
-    /// Bottom boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content below this line is excluded
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub bottom: crate::Nullable<crate::Number>,
-    /// Left boundary as ratio (0-1). 0=left edge, 1=right edge. Content left of this line is excluded
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub left: crate::Nullable<crate::Number>,
-    /// Right boundary as ratio (0-1). 0=left edge, 1=right edge. Content right of this line is excluded
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub right: crate::Nullable<crate::Number>,
-    /// Top boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content above this line is excluded
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub top: crate::Nullable<crate::Number>,
-}
-impl LlamaParseCropBox {
-    /// Sets `bottom`.
+    /// Sets `guess_sheet_name`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
-    pub fn bottom(mut self, value: impl Into<crate::Number>) -> Self {
-        self.bottom = crate::Nullable::Value(value.into());
+    pub fn guess_sheet_name(mut self, value: bool) -> Self {
+        self.guess_sheet_name = Some(value);
         self
     }
-    /// Sets `bottom` to an explicit `null`.
+    /// `guess_sheet_name`, or the API's default when it is absent.
     #[must_use]
-    pub fn bottom_null(mut self) -> Self {
-        self.bottom = crate::Nullable::Null;
-        self
-    }
-    /// Sets `left`.
-    #[must_use]
-    pub fn left(mut self, value: impl Into<crate::Number>) -> Self {
-        self.left = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `left` to an explicit `null`.
-    #[must_use]
-    pub fn left_null(mut self) -> Self {
-        self.left = crate::Nullable::Null;
-        self
-    }
-    /// Sets `right`.
-    #[must_use]
-    pub fn right(mut self, value: impl Into<crate::Number>) -> Self {
-        self.right = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `right` to an explicit `null`.
-    #[must_use]
-    pub fn right_null(mut self) -> Self {
-        self.right = crate::Nullable::Null;
-        self
-    }
-    /// Sets `top`.
-    #[must_use]
-    pub fn top(mut self, value: impl Into<crate::Number>) -> Self {
-        self.top = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `top` to an explicit `null`.
-    #[must_use]
-    pub fn top_null(mut self) -> Self {
-        self.top = crate::Nullable::Null;
-        self
+    pub fn guess_sheet_name_or_default(&self) -> bool {
+        self.guess_sheet_name.unwrap_or(true)
     }
 }
-/// Options for fast tier parsing (rule-based, no AI).
+/// Job timeout configuration.
 ///
-/// Fast tier uses deterministic algorithms for text extraction without AI enhancement.
-/// It's the fastest and most cost-effective option, best suited for simple documents
-/// with standard layouts. Currently has no configurable options but reserved for
-/// future expansion.
-pub type LlamaParseFastOptions = ::serde_json::Map<String, ::serde_json::Value>;
-/// HTML/web page parsing options.
+/// Total timeout = base_in_seconds + (extra_time_per_page_in_seconds × page_count).
+/// Use these settings for large documents or complex parsing that needs more time.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct LlamaParseHtmlOptions {
-    /// Force all HTML elements to be visible by overriding CSS display/visibility properties. Useful for parsing pages with hidden content or collapsed sections
+pub struct LlamaParseTimeouts {
+    /// Base timeout for the job in seconds (max 7200 = 2 hours). This is the minimum time allowed regardless of document size
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub make_all_elements_visible: crate::Nullable<bool>,
-    /// Remove fixed-position elements (headers, footers, floating buttons) that appear on every page render
+    pub base_in_seconds: crate::Nullable<i64>,
+    /// Additional timeout per page in seconds (max 300 = 5 minutes). Total timeout = base + (this value × page count)
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub remove_fixed_elements: crate::Nullable<bool>,
-    /// Remove navigation elements (nav bars, sidebars, menus) to focus on main content
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub remove_navigation_elements: crate::Nullable<bool>,
+    pub extra_time_per_page_in_seconds: crate::Nullable<i64>,
 }
-impl LlamaParseHtmlOptions {
-    /// Sets `make_all_elements_visible`.
+impl LlamaParseTimeouts {
+    /// Sets `base_in_seconds`.
     #[must_use]
-    pub fn make_all_elements_visible(mut self, value: bool) -> Self {
-        self.make_all_elements_visible = crate::Nullable::Value(value);
+    pub fn base_in_seconds(mut self, value: i64) -> Self {
+        self.base_in_seconds = crate::Nullable::Value(value);
         self
     }
-    /// Sets `make_all_elements_visible` to an explicit `null`.
+    /// Sets `base_in_seconds` to an explicit `null`.
     #[must_use]
-    pub fn make_all_elements_visible_null(mut self) -> Self {
-        self.make_all_elements_visible = crate::Nullable::Null;
+    pub fn base_in_seconds_null(mut self) -> Self {
+        self.base_in_seconds = crate::Nullable::Null;
         self
     }
-    /// Sets `remove_fixed_elements`.
+    /// Sets `extra_time_per_page_in_seconds`.
     #[must_use]
-    pub fn remove_fixed_elements(mut self, value: bool) -> Self {
-        self.remove_fixed_elements = crate::Nullable::Value(value);
+    pub fn extra_time_per_page_in_seconds(mut self, value: i64) -> Self {
+        self.extra_time_per_page_in_seconds = crate::Nullable::Value(value);
         self
     }
-    /// Sets `remove_fixed_elements` to an explicit `null`.
+    /// Sets `extra_time_per_page_in_seconds` to an explicit `null`.
     #[must_use]
-    pub fn remove_fixed_elements_null(mut self) -> Self {
-        self.remove_fixed_elements = crate::Nullable::Null;
+    pub fn extra_time_per_page_in_seconds_null(mut self) -> Self {
+        self.extra_time_per_page_in_seconds = crate::Nullable::Null;
         self
     }
-    /// Sets `remove_navigation_elements`.
+}
+/// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ParseV2ParametersTier {
+    /// `fast`
+    Fast,
+    /// `cost_effective`
+    CostEffective,
+    /// `agentic`
+    Agentic,
+    /// `agentic_plus`
+    AgenticPlus,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ParseV2ParametersTier {
+    /// The value as sent on the wire.
     #[must_use]
-    pub fn remove_navigation_elements(mut self, value: bool) -> Self {
-        self.remove_navigation_elements = crate::Nullable::Value(value);
-        self
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fast => "fast",
+            Self::CostEffective => "cost_effective",
+            Self::Agentic => "agentic",
+            Self::AgenticPlus => "agentic_plus",
+            Self::Other(value) => value,
+        }
     }
-    /// Sets `remove_navigation_elements` to an explicit `null`.
+}
+impl From<&str> for ParseV2ParametersTier {
+    fn from(value: &str) -> Self {
+        match value {
+            "fast" => Self::Fast,
+            "cost_effective" => Self::CostEffective,
+            "agentic" => Self::Agentic,
+            "agentic_plus" => Self::AgenticPlus,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ParseV2ParametersTier {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "fast" => Self::Fast,
+            "cost_effective" => Self::CostEffective,
+            "agentic" => Self::Agentic,
+            "agentic_plus" => Self::AgenticPlus,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ParseV2ParametersTier {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ParseV2ParametersTier {}
+impl ::std::hash::Hash for ParseV2ParametersTier {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ParseV2ParametersTier {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ParseV2ParametersTier {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ParseV2ParametersTier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ParseV2ParametersTier {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParseV2ParametersTier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Version for the selected tier. Use `latest`, or pin one of that tier's dated versions.
+///
+/// Current `latest` by tier:
+/// - `fast`: `2026-06-15`
+/// - `cost_effective`: `2026-08-19`
+/// - `agentic`: `2026-08-19`
+/// - `agentic_plus`: `2026-08-19`
+///
+/// Full list: `GET /api/v2/parse/versions`.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ParseV2ParametersVersion {
+    /// `latest`
+    Latest,
+    /// `2026-08-19`
+    V2026_08_19,
+    /// `2026-06-15`
+    V2026_06_15,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ParseV2ParametersVersion {
+    /// The value as sent on the wire.
     #[must_use]
-    pub fn remove_navigation_elements_null(mut self) -> Self {
-        self.remove_navigation_elements = crate::Nullable::Null;
-        self
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Latest => "latest",
+            Self::V2026_08_19 => "2026-08-19",
+            Self::V2026_06_15 => "2026-06-15",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ParseV2ParametersVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "2026-08-19" => Self::V2026_08_19,
+            "2026-06-15" => Self::V2026_06_15,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ParseV2ParametersVersion {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "latest" => Self::Latest,
+            "2026-08-19" => Self::V2026_08_19,
+            "2026-06-15" => Self::V2026_06_15,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ParseV2ParametersVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ParseV2ParametersVersion {}
+impl ::std::hash::Hash for ParseV2ParametersVersion {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ParseV2ParametersVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ParseV2ParametersVersion {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ParseV2ParametersVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ParseV2ParametersVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParseV2ParametersVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -2,669 +2,679 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 3 of `types::configurations`: types compiled with any of the features `configurations`, `extract`, `parsing`.
-/// Options for ignoring specific types of text during extraction.
+//! Part 3 of `types::configurations`: types compiled with any of the features `configurations`, `extract`.
+/// Typed parameters for a *classify v2* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct LlamaParseIgnoreOptions {
-    /// Skip text rotated at an angle (not horizontal/vertical). Useful for ignoring watermarks or decorative angled text
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub ignore_diagonal_text: crate::Nullable<bool>,
-    /// Skip OCR text extraction from embedded images. Use when images contain irrelevant text (watermarks, logos) that shouldn't be in the output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub ignore_text_in_image: crate::Nullable<bool>,
-    /// Skip text marked as hidden in the document structure. Some PDFs contain invisible text layers used for accessibility or search indexing
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub ignore_hidden_text: crate::Nullable<bool>,
-}
-impl LlamaParseIgnoreOptions {
-    /// Sets `ignore_diagonal_text`.
-    #[must_use]
-    pub fn ignore_diagonal_text(mut self, value: bool) -> Self {
-        self.ignore_diagonal_text = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `ignore_diagonal_text` to an explicit `null`.
-    #[must_use]
-    pub fn ignore_diagonal_text_null(mut self) -> Self {
-        self.ignore_diagonal_text = crate::Nullable::Null;
-        self
-    }
-    /// Sets `ignore_text_in_image`.
-    #[must_use]
-    pub fn ignore_text_in_image(mut self, value: bool) -> Self {
-        self.ignore_text_in_image = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `ignore_text_in_image` to an explicit `null`.
-    #[must_use]
-    pub fn ignore_text_in_image_null(mut self) -> Self {
-        self.ignore_text_in_image = crate::Nullable::Null;
-        self
-    }
-    /// Sets `ignore_hidden_text`.
-    #[must_use]
-    pub fn ignore_hidden_text(mut self, value: bool) -> Self {
-        self.ignore_hidden_text = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `ignore_hidden_text` to an explicit `null`.
-    #[must_use]
-    pub fn ignore_hidden_text_null(mut self) -> Self {
-        self.ignore_hidden_text = crate::Nullable::Null;
-        self
-    }
-}
-/// Image parsing options.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseImageOptions {
-    /// Detect documents photographed with a camera (e.g. phone scans of receipts or forms), then crop, perspective-correct, and flatten uneven lighting and shadows before parsing. Supports JPEG, PNG, WebP, and HEIC/HEIF inputs. Improves results when the document is tilted or surrounded by background. Images that already look like clean scans are left untouched
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub camera_photo_correction: crate::Nullable<bool>,
-}
-impl LlamaParseImageOptions {
-    /// Sets `camera_photo_correction`.
-    #[must_use]
-    pub fn camera_photo_correction(mut self, value: bool) -> Self {
-        self.camera_photo_correction = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `camera_photo_correction` to an explicit `null`.
-    #[must_use]
-    pub fn camera_photo_correction_null(mut self) -> Self {
-        self.camera_photo_correction = crate::Nullable::Null;
-        self
-    }
-}
-/// Input format-specific parsing options.
-///
-/// These options only apply when parsing documents of the corresponding format.
-/// LlamaParse automatically detects the input format based on file extension and content.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseInputOptions {
-    /// HTML/web page parsing options (applies to .html, .htm files)
+pub struct ClassifyV2Parameters {
+    /// Classify rules to evaluate against the document (at least one required)
+    pub rules: Vec<crate::types::ClassifyV2Rule>,
+    /// Classify execution mode
+    ///
+    /// The API's default: `"FAST"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub html: Option<crate::types::LlamaParseHtmlOptions>,
-    /// PDF-specific parsing options (applies to .pdf files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pdf: Option<crate::types::LlamaParsePdfOptions>,
-    /// Spreadsheet parsing options (applies to .xlsx, .xls, .csv, .ods files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spreadsheet: Option<crate::types::LlamaParseSpreadsheetOptions>,
-    /// Presentation parsing options (applies to .pptx, .ppt, .odp, .key files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub presentation: Option<crate::types::LlamaParsePresentationOptions>,
-    /// Image parsing options (applies to .jpg, .jpeg, .png, .webp files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<crate::types::LlamaParseImageOptions>,
-}
-impl LlamaParseInputOptions {
-    /// Sets `html`.
-    #[must_use]
-    pub fn html(
-        mut self,
-        value: impl Into<crate::types::LlamaParseHtmlOptions>,
-    ) -> Self {
-        self.html = Some(value.into());
-        self
-    }
-    /// Sets `pdf`.
-    #[must_use]
-    pub fn pdf(mut self, value: impl Into<crate::types::LlamaParsePdfOptions>) -> Self {
-        self.pdf = Some(value.into());
-        self
-    }
-    /// Sets `spreadsheet`.
-    #[must_use]
-    pub fn spreadsheet(
-        mut self,
-        value: impl Into<crate::types::LlamaParseSpreadsheetOptions>,
-    ) -> Self {
-        self.spreadsheet = Some(value.into());
-        self
-    }
-    /// Sets `presentation`.
-    #[must_use]
-    pub fn presentation(
-        mut self,
-        value: impl Into<crate::types::LlamaParsePresentationOptions>,
-    ) -> Self {
-        self.presentation = Some(value.into());
-        self
-    }
-    /// Sets `image`.
-    #[must_use]
-    pub fn image(
-        mut self,
-        value: impl Into<crate::types::LlamaParseImageOptions>,
-    ) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-}
-/// Conditions that determine when a parsing job should fail vs complete with partial results.
-///
-/// By default, jobs complete successfully even if some pages fail to parse.
-/// Use these settings to enforce stricter quality requirements.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseJobFailureConditions {
-    /// Maximum ratio of pages allowed to fail before the job fails (0-1). Example: 0.1 means job fails if more than 10% of pages fail. Default is 0.05 (5%)
+    pub mode: Option<String>,
+    /// Parsing configuration for controlling which pages are read
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub allowed_page_failure_ratio: crate::Nullable<crate::Number>,
-    /// Fail the entire job if any embedded image cannot be extracted. By default, image extraction errors are logged but don't fail the job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub fail_on_image_extraction_error: crate::Nullable<bool>,
-    /// Fail the entire job if OCR fails on any image. By default, OCR errors result in empty text for that image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub fail_on_image_ocr_error: crate::Nullable<bool>,
-    /// Fail the entire job if markdown cannot be reconstructed for any page. By default, failed pages use fallback text extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub fail_on_markdown_reconstruction_error: crate::Nullable<bool>,
-    /// Fail the job if a problematic font is detected that may cause incorrect text extraction. Buggy fonts can produce garbled or missing characters
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub fail_on_buggy_font: crate::Nullable<bool>,
-}
-impl LlamaParseJobFailureConditions {
-    /// Sets `allowed_page_failure_ratio`.
-    #[must_use]
-    pub fn allowed_page_failure_ratio(
-        mut self,
-        value: impl Into<crate::Number>,
-    ) -> Self {
-        self.allowed_page_failure_ratio = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `allowed_page_failure_ratio` to an explicit `null`.
-    #[must_use]
-    pub fn allowed_page_failure_ratio_null(mut self) -> Self {
-        self.allowed_page_failure_ratio = crate::Nullable::Null;
-        self
-    }
-    /// Sets `fail_on_image_extraction_error`.
-    #[must_use]
-    pub fn fail_on_image_extraction_error(mut self, value: bool) -> Self {
-        self.fail_on_image_extraction_error = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `fail_on_image_extraction_error` to an explicit `null`.
-    #[must_use]
-    pub fn fail_on_image_extraction_error_null(mut self) -> Self {
-        self.fail_on_image_extraction_error = crate::Nullable::Null;
-        self
-    }
-    /// Sets `fail_on_image_ocr_error`.
-    #[must_use]
-    pub fn fail_on_image_ocr_error(mut self, value: bool) -> Self {
-        self.fail_on_image_ocr_error = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `fail_on_image_ocr_error` to an explicit `null`.
-    #[must_use]
-    pub fn fail_on_image_ocr_error_null(mut self) -> Self {
-        self.fail_on_image_ocr_error = crate::Nullable::Null;
-        self
-    }
-    /// Sets `fail_on_markdown_reconstruction_error`.
-    #[must_use]
-    pub fn fail_on_markdown_reconstruction_error(mut self, value: bool) -> Self {
-        self.fail_on_markdown_reconstruction_error = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `fail_on_markdown_reconstruction_error` to an explicit `null`.
-    #[must_use]
-    pub fn fail_on_markdown_reconstruction_error_null(mut self) -> Self {
-        self.fail_on_markdown_reconstruction_error = crate::Nullable::Null;
-        self
-    }
-    /// Sets `fail_on_buggy_font`.
-    #[must_use]
-    pub fn fail_on_buggy_font(mut self, value: bool) -> Self {
-        self.fail_on_buggy_font = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `fail_on_buggy_font` to an explicit `null`.
-    #[must_use]
-    pub fn fail_on_buggy_font_null(mut self) -> Self {
-        self.fail_on_buggy_font = crate::Nullable::Null;
-        self
-    }
-}
-/// Markdown output formatting options.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseMarkdownOptions {
-    /// Add link annotations to markdown output in the format [text](url). When false, only the link text is included
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub annotate_links: crate::Nullable<bool>,
-    /// Extract Word-style revisions and comments into structured page output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub annotate_revisions: crate::Nullable<bool>,
-    /// Table formatting options including markdown vs HTML format and merging behavior
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tables: Option<crate::types::LlamaParseTables>,
-    /// Embed images directly in markdown as base64 data URIs instead of extracting them as separate files. Useful for self-contained markdown output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub inline_images: crate::Nullable<bool>,
-}
-impl LlamaParseMarkdownOptions {
-    /// Sets `annotate_links`.
-    #[must_use]
-    pub fn annotate_links(mut self, value: bool) -> Self {
-        self.annotate_links = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `annotate_links` to an explicit `null`.
-    #[must_use]
-    pub fn annotate_links_null(mut self) -> Self {
-        self.annotate_links = crate::Nullable::Null;
-        self
-    }
-    /// Sets `annotate_revisions`.
-    #[must_use]
-    pub fn annotate_revisions(mut self, value: bool) -> Self {
-        self.annotate_revisions = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `annotate_revisions` to an explicit `null`.
-    #[must_use]
-    pub fn annotate_revisions_null(mut self) -> Self {
-        self.annotate_revisions = crate::Nullable::Null;
-        self
-    }
-    /// Sets `tables`.
-    #[must_use]
-    pub fn tables(mut self, value: impl Into<crate::types::LlamaParseTables>) -> Self {
-        self.tables = Some(value.into());
-        self
-    }
-    /// Sets `inline_images`.
-    #[must_use]
-    pub fn inline_images(mut self, value: bool) -> Self {
-        self.inline_images = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `inline_images` to an explicit `null`.
-    #[must_use]
-    pub fn inline_images_null(mut self) -> Self {
-        self.inline_images = crate::Nullable::Null;
-        self
-    }
-}
-/// OCR (Optical Character Recognition) configuration parameters.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseOcrParameters {
-    /// Languages to use for OCR text recognition. Specify multiple languages if document contains mixed-language content. Order matters - put primary language first. Example: ['en', 'es'] for English with Spanish
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub languages: crate::Nullable<Vec<crate::types::ParserLanguages>>,
-}
-impl LlamaParseOcrParameters {
-    /// Sets `languages`.
-    #[must_use]
-    pub fn languages(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ParserLanguages>>,
-    ) -> Self {
-        self.languages = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `languages` to an explicit `null`.
-    #[must_use]
-    pub fn languages_null(mut self) -> Self {
-        self.languages = crate::Nullable::Null;
-        self
-    }
-}
-/// Output formatting and content extraction options.
-///
-/// Controls how parsed content is formatted and what additional data is extracted.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseOutputOptions {
-    /// Markdown formatting options including table styles and link annotations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<crate::types::LlamaParseMarkdownOptions>,
-    /// Spatial text output options for preserving document layout structure
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spatial_text: Option<crate::types::LlamaParseSpatialTextOptions>,
-    /// Options for exporting tables as XLSX spreadsheets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tables_as_spreadsheet: Option<
-        crate::types::LlamaParseTablesAsSpreadsheetOptions,
+    pub parsing_configuration: crate::Nullable<
+        crate::types::ClassifyV2ParsingConfiguration,
     >,
-    /// Extract the printed page number as it appears in the document (e.g., 'Page 5 of 10', 'v', 'A-3'). Useful for referencing original page numbers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub extract_printed_page_number: crate::Nullable<bool>,
-    /// Image categories to save: 'screenshot' (full page renders), 'embedded' (images found within the document), 'layout' (cropped figures and diagrams). Defaults to saving 'layout' when the output links to cropped images; pass [] to save none
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub images_to_save: crate::Nullable<
-        Vec<crate::types::LlamaParseOutputOptionsImagesToSaveItem>,
-    >,
-    /// Optional additional output artifacts to save alongside the primary parse output. Each value opts in to generating and persisting one extra file; the empty list (default) saves none. The three accepted values are: 'stripped_md' — per-page markdown stripped of formatting (links, bold/italic, images, HTML), saved as JSON for full-text-search indexing; fetch via `expand=stripped_markdown_content_metadata`. 'concatenated_stripped_txt' — all stripped pages concatenated into a single plain-text file with `\n\n---\n\n` between pages, useful for feeding the document into search or embedding pipelines as one blob; fetch via `expand=concatenated_stripped_markdown_content_metadata`. 'word_bbox' — raw word-level bounding boxes (one JSON object per word, with page number and x/y/w/h coordinates) saved as JSONL, useful for highlighting or grounding extracted answers back to the source document; fetch via `expand=raw_words_content_metadata`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_outputs: Option<Vec<String>>,
-    /// Bounding-box granularity levels to compute for the parse. 'word' computes one bounding box per detected word; 'line' computes one per text line; 'cell' computes one per table cell. Multiple levels can be requested. Empty list (default) disables granular bboxes — only item-level layout boxes are returned on the result. When set, the computed boxes are not inlined on the result items; they are written to a separate `grounded_items` sidecar (JSONL, one row per page) and exposed as `result_content_metadata.grounded_items` (a presigned download URL) on the parse result. Each row matches the `GroundedJsonItem` shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub granular_bboxes: Option<
-        Vec<crate::types::LlamaParseOutputOptionsGranularBboxesItem>,
-    >,
-    /// Save a PDF copy of the parsed document, retrievable via `expand=output_pdf_content_metadata`. Not produced for spreadsheet, plain-text, or audio inputs
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub save_output_pdf: crate::Nullable<bool>,
+    /// Product type.
+    ///
+    /// The API's default: `"classify_v2"`.
+    pub product_type: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl LlamaParseOutputOptions {
-    /// Sets `markdown`.
+impl ClassifyV2Parameters {
+    /// Creates a value from the required `rules`; set the others with the chainable setters.
     #[must_use]
-    pub fn markdown(
-        mut self,
-        value: impl Into<crate::types::LlamaParseMarkdownOptions>,
+    pub fn new(
+        rules: impl IntoIterator<Item = impl Into<crate::types::ClassifyV2Rule>>,
     ) -> Self {
-        self.markdown = Some(value.into());
-        self
-    }
-    /// Sets `spatial_text`.
-    #[must_use]
-    pub fn spatial_text(
-        mut self,
-        value: impl Into<crate::types::LlamaParseSpatialTextOptions>,
-    ) -> Self {
-        self.spatial_text = Some(value.into());
-        self
-    }
-    /// Sets `tables_as_spreadsheet`.
-    #[must_use]
-    pub fn tables_as_spreadsheet(
-        mut self,
-        value: impl Into<crate::types::LlamaParseTablesAsSpreadsheetOptions>,
-    ) -> Self {
-        self.tables_as_spreadsheet = Some(value.into());
-        self
-    }
-    /// Sets `extract_printed_page_number`.
-    #[must_use]
-    pub fn extract_printed_page_number(mut self, value: bool) -> Self {
-        self.extract_printed_page_number = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `extract_printed_page_number` to an explicit `null`.
-    #[must_use]
-    pub fn extract_printed_page_number_null(mut self) -> Self {
-        self.extract_printed_page_number = crate::Nullable::Null;
-        self
-    }
-    /// Sets `images_to_save`.
-    #[must_use]
-    pub fn images_to_save(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::LlamaParseOutputOptionsImagesToSaveItem>,
-        >,
-    ) -> Self {
-        self.images_to_save = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `images_to_save` to an explicit `null`.
-    #[must_use]
-    pub fn images_to_save_null(mut self) -> Self {
-        self.images_to_save = crate::Nullable::Null;
-        self
-    }
-    /// Sets `additional_outputs`.
-    #[must_use]
-    pub fn additional_outputs(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.additional_outputs = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `granular_bboxes`.
-    #[must_use]
-    pub fn granular_bboxes(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::LlamaParseOutputOptionsGranularBboxesItem>,
-        >,
-    ) -> Self {
-        self.granular_bboxes = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `save_output_pdf`.
-    #[must_use]
-    pub fn save_output_pdf(mut self, value: bool) -> Self {
-        self.save_output_pdf = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `save_output_pdf` to an explicit `null`.
-    #[must_use]
-    pub fn save_output_pdf_null(mut self) -> Self {
-        self.save_output_pdf = crate::Nullable::Null;
-        self
-    }
-}
-/// The `LlamaParseOutputOptionsGranularBboxesItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum LlamaParseOutputOptionsGranularBboxesItem {
-    /// `cell`
-    Cell,
-    /// `line`
-    Line,
-    /// `word`
-    Word,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl LlamaParseOutputOptionsGranularBboxesItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cell => "cell",
-            Self::Line => "line",
-            Self::Word => "word",
-            Self::Other(value) => value,
+        Self {
+            rules: rules.into_iter().map(Into::into).collect(),
+            mode: Default::default(),
+            parsing_configuration: Default::default(),
+            product_type: String::from("classify_v2"),
+            extra_fields: Default::default(),
         }
     }
 }
-impl From<&str> for LlamaParseOutputOptionsGranularBboxesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "cell" => Self::Cell,
-            "line" => Self::Line,
-            "word" => Self::Word,
-            other => Self::Other(other.to_owned()),
+impl ClassifyV2Parameters {
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ClassifyV2Rule>>,
+    ) -> Self {
+        self.rules = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `mode`; left unset, it is not sent and the API applies its default, `"FAST"`.
+    #[must_use]
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// `mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn mode_or_default(&self) -> &str {
+        self.mode.as_deref().unwrap_or("FAST")
+    }
+    /// Sets `parsing_configuration`.
+    #[must_use]
+    pub fn parsing_configuration(
+        mut self,
+        value: impl Into<crate::types::ClassifyV2ParsingConfiguration>,
+    ) -> Self {
+        self.parsing_configuration = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `parsing_configuration` to an explicit `null`.
+    #[must_use]
+    pub fn parsing_configuration_null(mut self) -> Self {
+        self.parsing_configuration = crate::Nullable::Null;
+        self
+    }
+}
+/// Product-specific configuration parameters.
+pub type ConfigurationCreateRequestParameters = crate::types::ConfigurationResponseParameters;
+/// Product-specific configuration parameters.
+///
+/// The union is discriminated by its `product_type` property.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ConfigurationResponseParameters {
+    /// Selected by the tag `split_v1`.
+    SplitV1(crate::types::SplitV1Parameters),
+    /// Selected by the tag `extract_v2`.
+    ExtractV2(crate::types::ExtractV2Parameters),
+    /// Selected by the tag `classify_v2`.
+    ClassifyV2(crate::types::ClassifyV2Parameters),
+    /// Selected by the tag `parse_v2`.
+    ParseV2(crate::types::ParseV2Parameters),
+    /// Selected by the tag `spreadsheet_v1`.
+    SpreadsheetV1(crate::types::SpreadsheetV1Parameters),
+    /// Selected by the tag `unknown`.
+    Unknown2(crate::types::UntypedParameters),
+    /// A variant this version of the SDK does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ConfigurationResponseParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("product_type")
+            .and_then(::serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("split_v1") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SplitV1)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("extract_v2") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ExtractV2)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("classify_v2") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ClassifyV2)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("parse_v2") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ParseV2)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("spreadsheet_v1") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SpreadsheetV1)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("unknown") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Unknown2)
+                    .map_err(::serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl From<String> for LlamaParseOutputOptionsGranularBboxesItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "cell" => Self::Cell,
-            "line" => Self::Line,
-            "word" => Self::Word,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for LlamaParseOutputOptionsGranularBboxesItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for LlamaParseOutputOptionsGranularBboxesItem {}
-impl ::std::hash::Hash for LlamaParseOutputOptionsGranularBboxesItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for LlamaParseOutputOptionsGranularBboxesItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for LlamaParseOutputOptionsGranularBboxesItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for LlamaParseOutputOptionsGranularBboxesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LlamaParseOutputOptionsGranularBboxesItem {
+impl ::serde::Serialize for ConfigurationResponseParameters {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LlamaParseOutputOptionsGranularBboxesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The `LlamaParseOutputOptionsImagesToSaveItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum LlamaParseOutputOptionsImagesToSaveItem {
-    /// `screenshot`
-    Screenshot,
-    /// `embedded`
-    Embedded,
-    /// `layout`
-    Layout,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl LlamaParseOutputOptionsImagesToSaveItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
         match self {
-            Self::Screenshot => "screenshot",
-            Self::Embedded => "embedded",
-            Self::Layout => "layout",
-            Self::Other(value) => value,
+            Self::SplitV1(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "product_type",
+                    &["split_v1"],
+                    serializer,
+                )
+            }
+            Self::ExtractV2(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "product_type",
+                    &["extract_v2"],
+                    serializer,
+                )
+            }
+            Self::ClassifyV2(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "product_type",
+                    &["classify_v2"],
+                    serializer,
+                )
+            }
+            Self::ParseV2(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "product_type",
+                    &["parse_v2"],
+                    serializer,
+                )
+            }
+            Self::SpreadsheetV1(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "product_type",
+                    &["spreadsheet_v1"],
+                    serializer,
+                )
+            }
+            Self::Unknown2(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "product_type",
+                    &["unknown"],
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
 }
-impl From<&str> for LlamaParseOutputOptionsImagesToSaveItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            other => Self::Other(other.to_owned()),
+impl ConfigurationResponseParameters {
+    /// The `SplitV1` variant.
+    #[must_use]
+    pub fn split_v1(value: impl Into<crate::types::SplitV1Parameters>) -> Self {
+        Self::SplitV1(value.into())
+    }
+    /// The `ExtractV2` variant.
+    #[must_use]
+    pub fn extract_v2(value: impl Into<crate::types::ExtractV2Parameters>) -> Self {
+        Self::ExtractV2(value.into())
+    }
+    /// The `ClassifyV2` variant.
+    #[must_use]
+    pub fn classify_v2(value: impl Into<crate::types::ClassifyV2Parameters>) -> Self {
+        Self::ClassifyV2(value.into())
+    }
+    /// The `ParseV2` variant.
+    #[must_use]
+    pub fn parse_v2(value: impl Into<crate::types::ParseV2Parameters>) -> Self {
+        Self::ParseV2(value.into())
+    }
+    /// The `SpreadsheetV1` variant.
+    #[must_use]
+    pub fn spreadsheet_v1(
+        value: impl Into<crate::types::SpreadsheetV1Parameters>,
+    ) -> Self {
+        Self::SpreadsheetV1(value.into())
+    }
+    /// The `Unknown2` variant.
+    #[must_use]
+    pub fn unknown2(value: impl Into<crate::types::UntypedParameters>) -> Self {
+        Self::Unknown2(value.into())
+    }
+}
+impl From<crate::types::SplitV1Parameters> for ConfigurationResponseParameters {
+    fn from(value: crate::types::SplitV1Parameters) -> Self {
+        Self::SplitV1(value)
+    }
+}
+impl From<crate::types::ExtractV2Parameters> for ConfigurationResponseParameters {
+    fn from(value: crate::types::ExtractV2Parameters) -> Self {
+        Self::ExtractV2(value)
+    }
+}
+impl From<crate::types::ClassifyV2Parameters> for ConfigurationResponseParameters {
+    fn from(value: crate::types::ClassifyV2Parameters) -> Self {
+        Self::ClassifyV2(value)
+    }
+}
+impl From<crate::types::ParseV2Parameters> for ConfigurationResponseParameters {
+    fn from(value: crate::types::ParseV2Parameters) -> Self {
+        Self::ParseV2(value)
+    }
+}
+impl From<crate::types::SpreadsheetV1Parameters> for ConfigurationResponseParameters {
+    fn from(value: crate::types::SpreadsheetV1Parameters) -> Self {
+        Self::SpreadsheetV1(value)
+    }
+}
+impl From<crate::types::UntypedParameters> for ConfigurationResponseParameters {
+    fn from(value: crate::types::UntypedParameters) -> Self {
+        Self::Unknown2(value)
+    }
+}
+impl ConfigurationResponseParameters {
+    /// The `categories` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn categories(&self) -> Option<&Vec<crate::types::SplitCategory>> {
+        match self {
+            Self::SplitV1(value) => Some(&value.categories),
+            _ => None,
         }
     }
-}
-impl From<String> for LlamaParseOutputOptionsImagesToSaveItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            _ => Self::Other(value),
+    /// The `splitting_strategy` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn splitting_strategy(&self) -> Option<&crate::types::SplitStrategy> {
+        match self {
+            Self::SplitV1(value) => value.splitting_strategy.as_ref(),
+            _ => None,
         }
     }
-}
-impl PartialEq for LlamaParseOutputOptionsImagesToSaveItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
+    /// The `target_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn target_pages(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.target_pages.as_deref(),
+            _ => None,
+        }
     }
-}
-impl Eq for LlamaParseOutputOptionsImagesToSaveItem {}
-impl ::std::hash::Hash for LlamaParseOutputOptionsImagesToSaveItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
+    /// The `max_pages` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn max_pages(&self) -> Option<&i64> {
+        match self {
+            Self::ExtractV2(value) => value.max_pages.as_value(),
+            _ => None,
+        }
     }
-}
-impl PartialOrd for LlamaParseOutputOptionsImagesToSaveItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
+    /// The `disable_cache` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn disable_cache(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.disable_cache.as_ref(),
+            Self::ParseV2(value) => value.disable_cache.as_value(),
+            _ => None,
+        }
     }
-}
-impl Ord for LlamaParseOutputOptionsImagesToSaveItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for LlamaParseOutputOptionsImagesToSaveItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LlamaParseOutputOptionsImagesToSaveItem {
-    fn serialize<S: ::serde::Serializer>(
+    /// The `data_schema` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn data_schema(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    ) -> Option<
+        &::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2ParametersDataSchemaValue>,
+        >,
+    > {
+        match self {
+            Self::ExtractV2(value) => Some(&value.data_schema),
+            _ => None,
+        }
+    }
+    /// The `extraction_target` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn extraction_target(
+        &self,
+    ) -> Option<&crate::types::ExtractV2ParametersExtractionTarget> {
+        match self {
+            Self::ExtractV2(value) => value.extraction_target.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `system_prompt` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn system_prompt(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.system_prompt.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `cite_sources` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn cite_sources(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.cite_sources.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `confidence_scores` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn confidence_scores(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.confidence_scores.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `spreadsheet_mode` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn spreadsheet_mode(&self) -> Option<&bool> {
+        match self {
+            Self::ExtractV2(value) => value.spreadsheet_mode.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `sheet_names` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn sheet_names(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::ExtractV2(value) => value.sheet_names.as_value(),
+            Self::SpreadsheetV1(value) => value.sheet_names.as_value(),
+            _ => None,
+        }
+    }
+    /// The `parse_tier` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_tier(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.parse_tier.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `parse_config_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parse_config_id(&self) -> Option<&str> {
+        match self {
+            Self::ExtractV2(value) => value.parse_config_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `rules` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn rules(&self) -> Option<&Vec<crate::types::ClassifyV2Rule>> {
+        match self {
+            Self::ClassifyV2(value) => Some(&value.rules),
+            _ => None,
+        }
+    }
+    /// The `mode` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn mode(&self) -> Option<&str> {
+        match self {
+            Self::ClassifyV2(value) => value.mode.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `parsing_configuration` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn parsing_configuration(
+        &self,
+    ) -> Option<&crate::types::ClassifyV2ParsingConfiguration> {
+        match self {
+            Self::ClassifyV2(value) => value.parsing_configuration.as_value(),
+            _ => None,
+        }
+    }
+    /// The `webhook_configuration_ids` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn webhook_configuration_ids(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::ParseV2(value) => value.webhook_configuration_ids.as_value(),
+            _ => None,
+        }
+    }
+    /// The `client_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn client_name(&self) -> Option<&str> {
+        match self {
+            Self::ParseV2(value) => value.client_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `processing_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn processing_options(
+        &self,
+    ) -> Option<&crate::types::LlamaParseProcessingOptions> {
+        match self {
+            Self::ParseV2(value) => value.processing_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `fast_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn fast_options(&self) -> Option<&crate::types::LlamaParseFastOptions> {
+        match self {
+            Self::ParseV2(value) => value.fast_options.as_value(),
+            _ => None,
+        }
+    }
+    /// The `agentic_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn agentic_options(&self) -> Option<&crate::types::LlamaParseAgenticOptions> {
+        match self {
+            Self::ParseV2(value) => value.agentic_options.as_value(),
+            _ => None,
+        }
+    }
+    /// The `webhook_configurations` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn webhook_configurations(
+        &self,
+    ) -> Option<&Vec<crate::types::LlamaParseWebhookConfiguration>> {
+        match self {
+            Self::ParseV2(value) => value.webhook_configurations.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `input_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn input_options(&self) -> Option<&crate::types::LlamaParseInputOptions> {
+        match self {
+            Self::ParseV2(value) => value.input_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `crop_box` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn crop_box(&self) -> Option<&crate::types::LlamaParseCropBox> {
+        match self {
+            Self::ParseV2(value) => value.crop_box.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `page_ranges` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn page_ranges(&self) -> Option<&crate::types::LlamaParsePageRanges> {
+        match self {
+            Self::ParseV2(value) => value.page_ranges.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `output_options` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn output_options(&self) -> Option<&crate::types::LlamaParseOutputOptions> {
+        match self {
+            Self::ParseV2(value) => value.output_options.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `processing_control` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn processing_control(
+        &self,
+    ) -> Option<&crate::types::LlamaParseProcessingControl> {
+        match self {
+            Self::ParseV2(value) => value.processing_control.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `include_hidden_cells` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn include_hidden_cells(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.include_hidden_cells.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `extraction_range` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn extraction_range(&self) -> Option<&str> {
+        match self {
+            Self::SpreadsheetV1(value) => value.extraction_range.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `generate_additional_metadata` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn generate_additional_metadata(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.generate_additional_metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `use_experimental_processing` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn use_experimental_processing(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.use_experimental_processing.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `flatten_hierarchical_tables` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn flatten_hierarchical_tables(&self) -> Option<&bool> {
+        match self {
+            Self::SpreadsheetV1(value) => value.flatten_hierarchical_tables.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `table_merge_sensitivity` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn table_merge_sensitivity(
+        &self,
+    ) -> Option<&crate::types::SpreadsheetV1ParametersTableMergeSensitivity> {
+        match self {
+            Self::SpreadsheetV1(value) => value.table_merge_sensitivity.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `specialization` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn specialization(&self) -> Option<&str> {
+        match self {
+            Self::SpreadsheetV1(value) => value.specialization.as_deref(),
+            _ => None,
+        }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LlamaParseOutputOptionsImagesToSaveItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Page selection options for processing specific pages or limiting page count.
+/// Typed parameters for an *extract v2* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct LlamaParsePageRanges {
-    /// Maximum number of pages to process. Pages are processed in order starting from page 1. If both max_pages and target_pages are set, target_pages takes precedence
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub max_pages: crate::Nullable<i64>,
-    /// Comma-separated list of specific pages to process using 1-based indexing. Supports individual pages and ranges. Examples: '1,3,5' (pages 1, 3, 5), '1-5' (pages 1 through 5 inclusive), '1,3,5-8,10' (pages 1, 3, 5-8, and 10). Pages are sorted and deduplicated automatically. Duplicate pages cause an error
+pub struct ExtractV2Parameters {
+    /// Comma-separated page numbers or ranges to process (1-based). Omit to process all pages.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
+    /// Maximum number of pages to process. Omit for no limit.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub max_pages: crate::Nullable<i64>,
+    /// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
+    ///
+    /// The API's default: `"cost_effective"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<crate::types::ExtractV2ParametersTier>,
+    /// Use 'latest' for the latest release for the selected tier or a date string (YYYY-MM-DD format) to pin to the nearest release at or before that date. Job responses always report the concrete resolved version the job runs, fixed at job creation; saved configurations keep the value as provided.
+    ///
+    /// The API's default: `"latest"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Disable reuse and storage of Extract results
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_cache: Option<bool>,
+    /// JSON Schema defining the fields to extract. Validate with the /schema/validate endpoint first.
+    pub data_schema: ::std::collections::BTreeMap<
+        String,
+        Option<crate::types::ExtractV2ParametersDataSchemaValue>,
+    >,
+    /// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
+    ///
+    /// The API's default: `"per_doc"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction_target: Option<crate::types::ExtractV2ParametersExtractionTarget>,
+    /// Custom system prompt to guide extraction behavior
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub system_prompt: crate::Nullable<String>,
+    /// Include citations in results. Returned under `extract_metadata` (auto-included when set). Text-level on `turbo` (no bounding boxes).
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cite_sources: Option<bool>,
+    /// Include confidence scores in results. Returned under `extract_metadata` (auto-included when set).
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence_scores: Option<bool>,
+    /// Beta. When true, extract structured data directly from a spreadsheet workbook (.xlsx/.xls/.csv) — the agent reads cells straight from the workbook instead of the standard document path. Off by default (spreadsheets keep the standard path). Requires the agentic_plus tier. Billed on the standard per-page extract rate, against a page count derived from workbook size. Citations and confidence scores are not available in this mode.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spreadsheet_mode: Option<bool>,
+    /// Optional worksheet names to extract when spreadsheet_mode is on. Overrides target_pages for spreadsheets; omit to extract every sheet. Names are matched exactly (case-sensitive) — pass them as a list, e.g. ["Sheet 1", "My Sheet"].
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sheet_names: crate::Nullable<Vec<String>>,
+    /// Parse tier to use before extraction. Defaults to the extract tier if not specified. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub parse_tier: crate::Nullable<String>,
+    /// Saved parse configuration ID to control how the document is parsed before extraction. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub parse_config_id: crate::Nullable<String>,
+    /// Product type.
+    ///
+    /// The API's default: `"extract_v2"`.
+    pub product_type: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl LlamaParsePageRanges {
-    /// Sets `max_pages`.
+impl ExtractV2Parameters {
+    /// Creates a value from the required `data_schema`; set the others with the chainable setters.
     #[must_use]
-    pub fn max_pages(mut self, value: i64) -> Self {
-        self.max_pages = crate::Nullable::Value(value);
-        self
+    pub fn new(
+        data_schema: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2ParametersDataSchemaValue>,
+        >,
+    ) -> Self {
+        Self {
+            target_pages: Default::default(),
+            max_pages: Default::default(),
+            tier: Default::default(),
+            version: Default::default(),
+            disable_cache: Default::default(),
+            data_schema,
+            extraction_target: Default::default(),
+            system_prompt: Default::default(),
+            cite_sources: Default::default(),
+            confidence_scores: Default::default(),
+            spreadsheet_mode: Default::default(),
+            sheet_names: Default::default(),
+            parse_tier: Default::default(),
+            parse_config_id: Default::default(),
+            product_type: String::from("extract_v2"),
+            extra_fields: Default::default(),
+        }
     }
-    /// Sets `max_pages` to an explicit `null`.
-    #[must_use]
-    pub fn max_pages_null(mut self) -> Self {
-        self.max_pages = crate::Nullable::Null;
-        self
-    }
+}
+impl ExtractV2Parameters {
     /// Sets `target_pages`.
     #[must_use]
     pub fn target_pages(mut self, value: impl Into<String>) -> Self {
@@ -677,325 +687,247 @@ impl LlamaParsePageRanges {
         self.target_pages = crate::Nullable::Null;
         self
     }
-}
-/// LlamaParsePdfOptions
-pub type LlamaParsePdfOptions = ::serde_json::Map<String, ::serde_json::Value>;
-/// Presentation (PowerPoint, Keynote, ODP) parsing options.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParsePresentationOptions {
-    /// Extract content positioned outside the visible slide area. Some presentations have hidden notes or content that extends beyond slide boundaries
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub out_of_bounds_content: crate::Nullable<bool>,
-    /// Skip extraction of embedded chart data tables. When true, only the visual representation of charts is captured, not the underlying data
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub skip_embedded_data: crate::Nullable<bool>,
-}
-impl LlamaParsePresentationOptions {
-    /// Sets `out_of_bounds_content`.
+    /// Sets `max_pages`.
     #[must_use]
-    pub fn out_of_bounds_content(mut self, value: bool) -> Self {
-        self.out_of_bounds_content = crate::Nullable::Value(value);
+    pub fn max_pages(mut self, value: i64) -> Self {
+        self.max_pages = crate::Nullable::Value(value);
         self
     }
-    /// Sets `out_of_bounds_content` to an explicit `null`.
+    /// Sets `max_pages` to an explicit `null`.
     #[must_use]
-    pub fn out_of_bounds_content_null(mut self) -> Self {
-        self.out_of_bounds_content = crate::Nullable::Null;
+    pub fn max_pages_null(mut self) -> Self {
+        self.max_pages = crate::Nullable::Null;
         self
     }
-    /// Sets `skip_embedded_data`.
+    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"cost_effective"`.
     #[must_use]
-    pub fn skip_embedded_data(mut self, value: bool) -> Self {
-        self.skip_embedded_data = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `skip_embedded_data` to an explicit `null`.
-    #[must_use]
-    pub fn skip_embedded_data_null(mut self) -> Self {
-        self.skip_embedded_data = crate::Nullable::Null;
-        self
-    }
-}
-/// Job processing controls for timeouts and failure handling.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseProcessingControl {
-    /// Timeout settings for job execution. Increase for large or complex documents
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeouts: Option<crate::types::LlamaParseTimeouts>,
-    /// Quality thresholds that determine when a job should fail vs complete with partial results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_failure_conditions: Option<crate::types::LlamaParseJobFailureConditions>,
-}
-impl LlamaParseProcessingControl {
-    /// Sets `timeouts`.
-    #[must_use]
-    pub fn timeouts(
+    pub fn tier(
         mut self,
-        value: impl Into<crate::types::LlamaParseTimeouts>,
+        value: impl Into<crate::types::ExtractV2ParametersTier>,
     ) -> Self {
-        self.timeouts = Some(value.into());
+        self.tier = Some(value.into());
         self
     }
-    /// Sets `job_failure_conditions`.
+    /// `tier`, or the API's default when it is absent.
     #[must_use]
-    pub fn job_failure_conditions(
+    pub fn tier_or_default(&self) -> crate::types::ExtractV2ParametersTier {
+        self.tier.clone().unwrap_or(crate::types::ExtractV2ParametersTier::CostEffective)
+    }
+    /// Sets `version`; left unset, it is not sent and the API applies its default, `"latest"`.
+    #[must_use]
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// `version`, or the API's default when it is absent.
+    #[must_use]
+    pub fn version_or_default(&self) -> &str {
+        self.version.as_deref().unwrap_or("latest")
+    }
+    /// Sets `disable_cache`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn disable_cache(mut self, value: bool) -> Self {
+        self.disable_cache = Some(value);
+        self
+    }
+    /// `disable_cache`, or the API's default when it is absent.
+    #[must_use]
+    pub fn disable_cache_or_default(&self) -> bool {
+        self.disable_cache.unwrap_or(false)
+    }
+    /// Sets `data_schema`.
+    #[must_use]
+    pub fn data_schema(
         mut self,
-        value: impl Into<crate::types::LlamaParseJobFailureConditions>,
-    ) -> Self {
-        self.job_failure_conditions = Some(value.into());
-        self
-    }
-}
-/// Processing options shared across all parsing tiers.
-///
-/// These options control how documents are analyzed and processed regardless of the selected tier.
-/// Some options automatically enable additional behaviors (e.g., specialized_chart_parsing
-/// enables extract_layout and precise_bounding_box).
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseProcessingOptions {
-    /// Options for ignoring specific text types (diagonal, hidden, text in images)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignore: Option<crate::types::LlamaParseIgnoreOptions>,
-    /// OCR configuration including language detection settings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ocr_parameters: Option<crate::types::LlamaParseOcrParameters>,
-    /// Use aggressive heuristics to detect table boundaries, even without visible borders. Useful for documents with borderless or complex tables
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub aggressive_table_extraction: crate::Nullable<bool>,
-    /// Confidence scoring effort. Omit for standard scoring. 'high': more accurate assessment of the parsing quality of every page, plus a document-level score in the result metadata; costs an additional 5 credits per page
-    ///
-    /// The API's default: `"high"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub confidence_score_effort: crate::Nullable<String>,
-    /// Disable automatic heuristics including outlined table extraction and adaptive long table handling. Use when heuristics produce incorrect results
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub disable_heuristics: crate::Nullable<bool>,
-    /// Enable AI-powered chart analysis. Modes: 'efficient' (fast, lower cost), 'agentic' (balanced), 'agentic_plus' (highest accuracy). Automatically enables extract_layout and precise_bounding_box when set
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub specialized_chart_parsing: crate::Nullable<
-        crate::types::LlamaParseProcessingOptionsSpecializedChartParsing,
-    >,
-    /// Cost optimization settings. Only available with 'agentic' or 'agentic_plus' tiers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub cost_optimizer: crate::Nullable<crate::types::LlamaParseCostOptimizerParameters>,
-    /// Conditional processing rules that apply different parsing options based on page content, document structure, or filename patterns. Each entry defines trigger conditions and the parsing configuration to apply when triggered
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub auto_mode_configuration: crate::Nullable<
-        Vec<crate::types::AutoModeConfigurationEntry>,
-    >,
-    /// Beta: set to 'enrich' to run an additional AI form-analysis pass on pages detected as forms, producing a structured tree of the form's sections, fields, and fillable grids. Retrieve the result with expand=forms. 'default' (the default) applies standard parsing with no extra pass. Not available on the fast tier
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub forms: crate::Nullable<crate::types::LlamaParseProcessingOptionsForms>,
-}
-impl LlamaParseProcessingOptions {
-    /// Sets `ignore`.
-    #[must_use]
-    pub fn ignore(
-        mut self,
-        value: impl Into<crate::types::LlamaParseIgnoreOptions>,
-    ) -> Self {
-        self.ignore = Some(value.into());
-        self
-    }
-    /// Sets `ocr_parameters`.
-    #[must_use]
-    pub fn ocr_parameters(
-        mut self,
-        value: impl Into<crate::types::LlamaParseOcrParameters>,
-    ) -> Self {
-        self.ocr_parameters = Some(value.into());
-        self
-    }
-    /// Sets `aggressive_table_extraction`.
-    #[must_use]
-    pub fn aggressive_table_extraction(mut self, value: bool) -> Self {
-        self.aggressive_table_extraction = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `aggressive_table_extraction` to an explicit `null`.
-    #[must_use]
-    pub fn aggressive_table_extraction_null(mut self) -> Self {
-        self.aggressive_table_extraction = crate::Nullable::Null;
-        self
-    }
-    /// Sets `confidence_score_effort`; left unset, it is not sent and the API applies its default, `"high"`.
-    #[must_use]
-    pub fn confidence_score_effort(mut self, value: impl Into<String>) -> Self {
-        self.confidence_score_effort = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `confidence_score_effort` to an explicit `null`.
-    #[must_use]
-    pub fn confidence_score_effort_null(mut self) -> Self {
-        self.confidence_score_effort = crate::Nullable::Null;
-        self
-    }
-    /// `confidence_score_effort`, or the API's default when it is absent; `None` when it is `null`.
-    #[must_use]
-    pub fn confidence_score_effort_or_default(&self) -> Option<&str> {
-        match &self.confidence_score_effort {
-            crate::Nullable::Omitted => Some("high"),
-            crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.as_str()),
-        }
-    }
-    /// Sets `disable_heuristics`.
-    #[must_use]
-    pub fn disable_heuristics(mut self, value: bool) -> Self {
-        self.disable_heuristics = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `disable_heuristics` to an explicit `null`.
-    #[must_use]
-    pub fn disable_heuristics_null(mut self) -> Self {
-        self.disable_heuristics = crate::Nullable::Null;
-        self
-    }
-    /// Sets `specialized_chart_parsing`.
-    #[must_use]
-    pub fn specialized_chart_parsing(
-        mut self,
-        value: impl Into<
-            crate::types::LlamaParseProcessingOptionsSpecializedChartParsing,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2ParametersDataSchemaValue>,
         >,
     ) -> Self {
-        self.specialized_chart_parsing = crate::Nullable::Value(value.into());
+        self.data_schema = value;
         self
     }
-    /// Sets `specialized_chart_parsing` to an explicit `null`.
+    /// Sets `extraction_target`; left unset, it is not sent and the API applies its default, `"per_doc"`.
     #[must_use]
-    pub fn specialized_chart_parsing_null(mut self) -> Self {
-        self.specialized_chart_parsing = crate::Nullable::Null;
-        self
-    }
-    /// Sets `cost_optimizer`.
-    #[must_use]
-    pub fn cost_optimizer(
+    pub fn extraction_target(
         mut self,
-        value: impl Into<crate::types::LlamaParseCostOptimizerParameters>,
+        value: impl Into<crate::types::ExtractV2ParametersExtractionTarget>,
     ) -> Self {
-        self.cost_optimizer = crate::Nullable::Value(value.into());
+        self.extraction_target = Some(value.into());
         self
     }
-    /// Sets `cost_optimizer` to an explicit `null`.
+    /// `extraction_target`, or the API's default when it is absent.
     #[must_use]
-    pub fn cost_optimizer_null(mut self) -> Self {
-        self.cost_optimizer = crate::Nullable::Null;
+    pub fn extraction_target_or_default(
+        &self,
+    ) -> crate::types::ExtractV2ParametersExtractionTarget {
+        self.extraction_target
+            .clone()
+            .unwrap_or(crate::types::ExtractV2ParametersExtractionTarget::PerDoc)
+    }
+    /// Sets `system_prompt`.
+    #[must_use]
+    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
+        self.system_prompt = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `auto_mode_configuration`.
+    /// Sets `system_prompt` to an explicit `null`.
     #[must_use]
-    pub fn auto_mode_configuration(
+    pub fn system_prompt_null(mut self) -> Self {
+        self.system_prompt = crate::Nullable::Null;
+        self
+    }
+    /// Sets `cite_sources`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn cite_sources(mut self, value: bool) -> Self {
+        self.cite_sources = Some(value);
+        self
+    }
+    /// `cite_sources`, or the API's default when it is absent.
+    #[must_use]
+    pub fn cite_sources_or_default(&self) -> bool {
+        self.cite_sources.unwrap_or(false)
+    }
+    /// Sets `confidence_scores`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn confidence_scores(mut self, value: bool) -> Self {
+        self.confidence_scores = Some(value);
+        self
+    }
+    /// `confidence_scores`, or the API's default when it is absent.
+    #[must_use]
+    pub fn confidence_scores_or_default(&self) -> bool {
+        self.confidence_scores.unwrap_or(false)
+    }
+    /// Sets `spreadsheet_mode`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn spreadsheet_mode(mut self, value: bool) -> Self {
+        self.spreadsheet_mode = Some(value);
+        self
+    }
+    /// `spreadsheet_mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn spreadsheet_mode_or_default(&self) -> bool {
+        self.spreadsheet_mode.unwrap_or(false)
+    }
+    /// Sets `sheet_names`.
+    #[must_use]
+    pub fn sheet_names(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::AutoModeConfigurationEntry>,
-        >,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.auto_mode_configuration = crate::Nullable::Value(
+        self.sheet_names = crate::Nullable::Value(
             value.into_iter().map(Into::into).collect(),
         );
         self
     }
-    /// Sets `auto_mode_configuration` to an explicit `null`.
+    /// Sets `sheet_names` to an explicit `null`.
     #[must_use]
-    pub fn auto_mode_configuration_null(mut self) -> Self {
-        self.auto_mode_configuration = crate::Nullable::Null;
+    pub fn sheet_names_null(mut self) -> Self {
+        self.sheet_names = crate::Nullable::Null;
         self
     }
-    /// Sets `forms`.
+    /// Sets `parse_tier`.
     #[must_use]
-    pub fn forms(
-        mut self,
-        value: impl Into<crate::types::LlamaParseProcessingOptionsForms>,
-    ) -> Self {
-        self.forms = crate::Nullable::Value(value.into());
+    pub fn parse_tier(mut self, value: impl Into<String>) -> Self {
+        self.parse_tier = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `forms` to an explicit `null`.
+    /// Sets `parse_tier` to an explicit `null`.
     #[must_use]
-    pub fn forms_null(mut self) -> Self {
-        self.forms = crate::Nullable::Null;
+    pub fn parse_tier_null(mut self) -> Self {
+        self.parse_tier = crate::Nullable::Null;
+        self
+    }
+    /// Sets `parse_config_id`.
+    #[must_use]
+    pub fn parse_config_id(mut self, value: impl Into<String>) -> Self {
+        self.parse_config_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `parse_config_id` to an explicit `null`.
+    #[must_use]
+    pub fn parse_config_id_null(mut self) -> Self {
+        self.parse_config_id = crate::Nullable::Null;
         self
     }
 }
-/// Beta: set to 'enrich' to run an additional AI form-analysis pass on pages detected as forms, producing a structured tree of the form's sections, fields, and fillable grids. Retrieve the result with expand=forms. 'default' (the default) applies standard parsing with no extra pass. Not available on the fast tier
+/// The `ExtractV2ParametersDataSchemaValue` schema.
+pub type ExtractV2ParametersDataSchemaValue = crate::types::FileResourceInfoValue;
+/// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum LlamaParseProcessingOptionsForms {
-    /// `default`
-    Default,
-    /// `enrich`
-    Enrich,
+pub enum ExtractV2ParametersExtractionTarget {
+    /// `per_doc`
+    PerDoc,
+    /// `per_page`
+    PerPage,
+    /// `per_table_row`
+    PerTableRow,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl LlamaParseProcessingOptionsForms {
+impl ExtractV2ParametersExtractionTarget {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Default => "default",
-            Self::Enrich => "enrich",
+            Self::PerDoc => "per_doc",
+            Self::PerPage => "per_page",
+            Self::PerTableRow => "per_table_row",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for LlamaParseProcessingOptionsForms {
+impl From<&str> for ExtractV2ParametersExtractionTarget {
     fn from(value: &str) -> Self {
         match value {
-            "default" => Self::Default,
-            "enrich" => Self::Enrich,
+            "per_doc" => Self::PerDoc,
+            "per_page" => Self::PerPage,
+            "per_table_row" => Self::PerTableRow,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for LlamaParseProcessingOptionsForms {
+impl From<String> for ExtractV2ParametersExtractionTarget {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "default" => Self::Default,
-            "enrich" => Self::Enrich,
+            "per_doc" => Self::PerDoc,
+            "per_page" => Self::PerPage,
+            "per_table_row" => Self::PerTableRow,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for LlamaParseProcessingOptionsForms {
+impl PartialEq for ExtractV2ParametersExtractionTarget {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for LlamaParseProcessingOptionsForms {}
-impl ::std::hash::Hash for LlamaParseProcessingOptionsForms {
+impl Eq for ExtractV2ParametersExtractionTarget {}
+impl ::std::hash::Hash for ExtractV2ParametersExtractionTarget {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for LlamaParseProcessingOptionsForms {
+impl PartialOrd for ExtractV2ParametersExtractionTarget {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for LlamaParseProcessingOptionsForms {
+impl Ord for ExtractV2ParametersExtractionTarget {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for LlamaParseProcessingOptionsForms {
+impl ::std::fmt::Display for ExtractV2ParametersExtractionTarget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for LlamaParseProcessingOptionsForms {
+impl ::serde::Serialize for ExtractV2ParametersExtractionTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1003,87 +935,87 @@ impl ::serde::Serialize for LlamaParseProcessingOptionsForms {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LlamaParseProcessingOptionsForms {
+impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersExtractionTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Enable AI-powered chart analysis. Modes: 'efficient' (fast, lower cost), 'agentic' (balanced), 'agentic_plus' (highest accuracy). Automatically enables extract_layout and precise_bounding_box when set
+/// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum LlamaParseProcessingOptionsSpecializedChartParsing {
-    /// `agentic_plus`
-    AgenticPlus,
+pub enum ExtractV2ParametersTier {
+    /// `cost_effective`
+    CostEffective,
     /// `agentic`
     Agentic,
-    /// `efficient`
-    Efficient,
+    /// `agentic_plus`
+    AgenticPlus,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl LlamaParseProcessingOptionsSpecializedChartParsing {
+impl ExtractV2ParametersTier {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AgenticPlus => "agentic_plus",
+            Self::CostEffective => "cost_effective",
             Self::Agentic => "agentic",
-            Self::Efficient => "efficient",
+            Self::AgenticPlus => "agentic_plus",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl From<&str> for ExtractV2ParametersTier {
     fn from(value: &str) -> Self {
         match value {
-            "agentic_plus" => Self::AgenticPlus,
+            "cost_effective" => Self::CostEffective,
             "agentic" => Self::Agentic,
-            "efficient" => Self::Efficient,
+            "agentic_plus" => Self::AgenticPlus,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl From<String> for ExtractV2ParametersTier {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "agentic_plus" => Self::AgenticPlus,
+            "cost_effective" => Self::CostEffective,
             "agentic" => Self::Agentic,
-            "efficient" => Self::Efficient,
+            "agentic_plus" => Self::AgenticPlus,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl PartialEq for ExtractV2ParametersTier {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for LlamaParseProcessingOptionsSpecializedChartParsing {}
-impl ::std::hash::Hash for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl Eq for ExtractV2ParametersTier {}
+impl ::std::hash::Hash for ExtractV2ParametersTier {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl PartialOrd for ExtractV2ParametersTier {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl Ord for ExtractV2ParametersTier {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl ::std::fmt::Display for ExtractV2ParametersTier {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl ::serde::Serialize for ExtractV2ParametersTier {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1091,276 +1023,532 @@ impl ::serde::Serialize for LlamaParseProcessingOptionsSpecializedChartParsing {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for LlamaParseProcessingOptionsSpecializedChartParsing {
+impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Spatial text output options for preserving document layout.
+/// Configuration for LlamaParse v2 document parsing.
 ///
-/// Spatial text maintains the visual positioning of text elements, useful for
-/// documents where layout conveys meaning (forms, tables, multi-column layouts).
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseSpatialTextOptions {
-    /// Maintain consistent text column alignment across page boundaries. Automatically enabled for document-level parsing modes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
-    /// Include text below the normal size threshold. Useful for footnotes, watermarks, or fine print that might otherwise be filtered out
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub preserve_very_small_text: crate::Nullable<bool>,
-    /// Keep multi-column layouts intact instead of linearizing columns into sequential text. Automatically enabled for non-fast tiers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub do_not_unroll_columns: crate::Nullable<bool>,
-}
-impl LlamaParseSpatialTextOptions {
-    /// Sets `preserve_layout_alignment_across_pages`.
-    #[must_use]
-    pub fn preserve_layout_alignment_across_pages(mut self, value: bool) -> Self {
-        self.preserve_layout_alignment_across_pages = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `preserve_layout_alignment_across_pages` to an explicit `null`.
-    #[must_use]
-    pub fn preserve_layout_alignment_across_pages_null(mut self) -> Self {
-        self.preserve_layout_alignment_across_pages = crate::Nullable::Null;
-        self
-    }
-    /// Sets `preserve_very_small_text`.
-    #[must_use]
-    pub fn preserve_very_small_text(mut self, value: bool) -> Self {
-        self.preserve_very_small_text = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `preserve_very_small_text` to an explicit `null`.
-    #[must_use]
-    pub fn preserve_very_small_text_null(mut self) -> Self {
-        self.preserve_very_small_text = crate::Nullable::Null;
-        self
-    }
-    /// Sets `do_not_unroll_columns`.
-    #[must_use]
-    pub fn do_not_unroll_columns(mut self, value: bool) -> Self {
-        self.do_not_unroll_columns = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `do_not_unroll_columns` to an explicit `null`.
-    #[must_use]
-    pub fn do_not_unroll_columns_null(mut self) -> Self {
-        self.do_not_unroll_columns = crate::Nullable::Null;
-        self
-    }
-}
-/// Spreadsheet (Excel, CSV, ODS) parsing options.
+/// Includes tier selection, processing options, output formatting,
+/// page targeting, and webhook delivery. Refer to the LlamaParse
+/// documentation for details on each field.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct LlamaParseSpreadsheetOptions {
-    /// Detect and extract multiple tables within a single sheet. Useful when spreadsheets contain several data regions separated by blank rows/columns
+pub struct ParseV2Parameters {
+    /// IDs of saved webhook configurations to notify for this job.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub detect_sub_tables_in_sheets: crate::Nullable<bool>,
-    /// Compute formula results instead of extracting formula text. Use when you need calculated values rather than formula definitions
+    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
+    /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
+    pub tier: crate::types::ParseV2ParametersTier,
+    /// Version for the selected tier. Use `latest`, or pin one of that tier's dated versions.
+    ///
+    /// Current `latest` by tier:
+    /// - `fast`: `2026-06-15`
+    /// - `cost_effective`: `2026-08-19`
+    /// - `agentic`: `2026-08-19`
+    /// - `agentic_plus`: `2026-08-19`
+    ///
+    /// Full list: `GET /api/v2/parse/versions`.
+    pub version: crate::types::ParseV2ParametersVersion,
+    /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub force_formula_computation_in_sheets: crate::Nullable<bool>,
-    /// Parse hidden sheets in addition to visible ones. By default, hidden sheets are skipped
+    pub client_name: crate::Nullable<String>,
+    /// Document processing options including OCR, table extraction, and chart parsing
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
+    /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub include_hidden_sheets: crate::Nullable<bool>,
+    pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
+    /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
+    /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_configurations: Option<
+        Vec<crate::types::LlamaParseWebhookConfiguration>,
+    >,
+    /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_options: Option<crate::types::LlamaParseInputOptions>,
+    /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crop_box: Option<crate::types::LlamaParseCropBox>,
+    /// Page selection: limit total pages or specify exact pages to process
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
+    /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub disable_cache: crate::Nullable<bool>,
+    /// Output formatting options for markdown, text, and extracted images
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_options: Option<crate::types::LlamaParseOutputOptions>,
+    /// Job execution controls including timeouts and failure thresholds
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
+    /// Product type.
+    ///
+    /// The API's default: `"parse_v2"`.
+    pub product_type: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl LlamaParseSpreadsheetOptions {
-    /// Sets `detect_sub_tables_in_sheets`.
+impl ParseV2Parameters {
+    /// Creates a value from the required `tier`, `version`; set the others with the chainable setters.
     #[must_use]
-    pub fn detect_sub_tables_in_sheets(mut self, value: bool) -> Self {
-        self.detect_sub_tables_in_sheets = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `detect_sub_tables_in_sheets` to an explicit `null`.
-    #[must_use]
-    pub fn detect_sub_tables_in_sheets_null(mut self) -> Self {
-        self.detect_sub_tables_in_sheets = crate::Nullable::Null;
-        self
-    }
-    /// Sets `force_formula_computation_in_sheets`.
-    #[must_use]
-    pub fn force_formula_computation_in_sheets(mut self, value: bool) -> Self {
-        self.force_formula_computation_in_sheets = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `force_formula_computation_in_sheets` to an explicit `null`.
-    #[must_use]
-    pub fn force_formula_computation_in_sheets_null(mut self) -> Self {
-        self.force_formula_computation_in_sheets = crate::Nullable::Null;
-        self
-    }
-    /// Sets `include_hidden_sheets`.
-    #[must_use]
-    pub fn include_hidden_sheets(mut self, value: bool) -> Self {
-        self.include_hidden_sheets = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `include_hidden_sheets` to an explicit `null`.
-    #[must_use]
-    pub fn include_hidden_sheets_null(mut self) -> Self {
-        self.include_hidden_sheets = crate::Nullable::Null;
-        self
-    }
-}
-/// Table formatting options for markdown output.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LlamaParseTables {
-    /// Remove extra whitespace padding in markdown table cells for more compact output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub compact_markdown_tables: crate::Nullable<bool>,
-    /// Output tables as markdown pipe tables instead of HTML &lt;table&gt; tags. Markdown tables are simpler but cannot represent complex structures like merged cells
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub output_tables_as_markdown: crate::Nullable<bool>,
-    /// Separator string for multiline cell content in markdown tables. Example: '&lt;br&gt;' to preserve line breaks, ' ' to join with spaces
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub markdown_table_multiline_separator: crate::Nullable<String>,
-    /// Automatically merge tables that span multiple pages into a single table. The merged table appears on the first page with merged_from_pages metadata
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub merge_continued_tables: crate::Nullable<bool>,
-}
-impl LlamaParseTables {
-    /// Sets `compact_markdown_tables`.
-    #[must_use]
-    pub fn compact_markdown_tables(mut self, value: bool) -> Self {
-        self.compact_markdown_tables = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `compact_markdown_tables` to an explicit `null`.
-    #[must_use]
-    pub fn compact_markdown_tables_null(mut self) -> Self {
-        self.compact_markdown_tables = crate::Nullable::Null;
-        self
-    }
-    /// Sets `output_tables_as_markdown`.
-    #[must_use]
-    pub fn output_tables_as_markdown(mut self, value: bool) -> Self {
-        self.output_tables_as_markdown = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `output_tables_as_markdown` to an explicit `null`.
-    #[must_use]
-    pub fn output_tables_as_markdown_null(mut self) -> Self {
-        self.output_tables_as_markdown = crate::Nullable::Null;
-        self
-    }
-    /// Sets `markdown_table_multiline_separator`.
-    #[must_use]
-    pub fn markdown_table_multiline_separator(
-        mut self,
-        value: impl Into<String>,
+    pub fn new(
+        tier: impl Into<crate::types::ParseV2ParametersTier>,
+        version: impl Into<crate::types::ParseV2ParametersVersion>,
     ) -> Self {
-        self.markdown_table_multiline_separator = crate::Nullable::Value(value.into());
+        Self {
+            webhook_configuration_ids: Default::default(),
+            tier: tier.into(),
+            version: version.into(),
+            client_name: Default::default(),
+            processing_options: Default::default(),
+            fast_options: Default::default(),
+            agentic_options: Default::default(),
+            webhook_configurations: Default::default(),
+            input_options: Default::default(),
+            crop_box: Default::default(),
+            page_ranges: Default::default(),
+            disable_cache: Default::default(),
+            output_options: Default::default(),
+            processing_control: Default::default(),
+            product_type: String::from("parse_v2"),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ParseV2Parameters {
+    /// Sets `webhook_configuration_ids`.
+    #[must_use]
+    pub fn webhook_configuration_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
-    /// Sets `markdown_table_multiline_separator` to an explicit `null`.
+    /// Sets `webhook_configuration_ids` to an explicit `null`.
     #[must_use]
-    pub fn markdown_table_multiline_separator_null(mut self) -> Self {
-        self.markdown_table_multiline_separator = crate::Nullable::Null;
+    pub fn webhook_configuration_ids_null(mut self) -> Self {
+        self.webhook_configuration_ids = crate::Nullable::Null;
         self
     }
-    /// Sets `merge_continued_tables`.
+    /// Sets `tier`.
     #[must_use]
-    pub fn merge_continued_tables(mut self, value: bool) -> Self {
-        self.merge_continued_tables = crate::Nullable::Value(value);
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::types::ParseV2ParametersTier>,
+    ) -> Self {
+        self.tier = value.into();
         self
     }
-    /// Sets `merge_continued_tables` to an explicit `null`.
+    /// Sets `version`.
     #[must_use]
-    pub fn merge_continued_tables_null(mut self) -> Self {
-        self.merge_continued_tables = crate::Nullable::Null;
+    pub fn version(
+        mut self,
+        value: impl Into<crate::types::ParseV2ParametersVersion>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `client_name`.
+    #[must_use]
+    pub fn client_name(mut self, value: impl Into<String>) -> Self {
+        self.client_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `client_name` to an explicit `null`.
+    #[must_use]
+    pub fn client_name_null(mut self) -> Self {
+        self.client_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `processing_options`.
+    #[must_use]
+    pub fn processing_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseProcessingOptions>,
+    ) -> Self {
+        self.processing_options = Some(value.into());
+        self
+    }
+    /// Sets `fast_options`.
+    #[must_use]
+    pub fn fast_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseFastOptions>,
+    ) -> Self {
+        self.fast_options = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `fast_options` to an explicit `null`.
+    #[must_use]
+    pub fn fast_options_null(mut self) -> Self {
+        self.fast_options = crate::Nullable::Null;
+        self
+    }
+    /// Sets `agentic_options`.
+    #[must_use]
+    pub fn agentic_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseAgenticOptions>,
+    ) -> Self {
+        self.agentic_options = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `agentic_options` to an explicit `null`.
+    #[must_use]
+    pub fn agentic_options_null(mut self) -> Self {
+        self.agentic_options = crate::Nullable::Null;
+        self
+    }
+    /// Sets `webhook_configurations`.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::LlamaParseWebhookConfiguration>,
+        >,
+    ) -> Self {
+        self.webhook_configurations = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `input_options`.
+    #[must_use]
+    pub fn input_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseInputOptions>,
+    ) -> Self {
+        self.input_options = Some(value.into());
+        self
+    }
+    /// Sets `crop_box`.
+    #[must_use]
+    pub fn crop_box(
+        mut self,
+        value: impl Into<crate::types::LlamaParseCropBox>,
+    ) -> Self {
+        self.crop_box = Some(value.into());
+        self
+    }
+    /// Sets `page_ranges`.
+    #[must_use]
+    pub fn page_ranges(
+        mut self,
+        value: impl Into<crate::types::LlamaParsePageRanges>,
+    ) -> Self {
+        self.page_ranges = Some(value.into());
+        self
+    }
+    /// Sets `disable_cache`.
+    #[must_use]
+    pub fn disable_cache(mut self, value: bool) -> Self {
+        self.disable_cache = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `disable_cache` to an explicit `null`.
+    #[must_use]
+    pub fn disable_cache_null(mut self) -> Self {
+        self.disable_cache = crate::Nullable::Null;
+        self
+    }
+    /// Sets `output_options`.
+    #[must_use]
+    pub fn output_options(
+        mut self,
+        value: impl Into<crate::types::LlamaParseOutputOptions>,
+    ) -> Self {
+        self.output_options = Some(value.into());
+        self
+    }
+    /// Sets `processing_control`.
+    #[must_use]
+    pub fn processing_control(
+        mut self,
+        value: impl Into<crate::types::LlamaParseProcessingControl>,
+    ) -> Self {
+        self.processing_control = Some(value.into());
         self
     }
 }
-/// Options for exporting extracted tables as XLSX spreadsheet files.
+/// Typed parameters for a *split v1* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct LlamaParseTablesAsSpreadsheetOptions {
-    /// Whether this option is enabled
+pub struct SplitV1Parameters {
+    /// Categories to split documents into.
+    pub categories: Vec<crate::types::SplitCategory>,
+    /// Strategy for splitting documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub splitting_strategy: Option<crate::types::SplitStrategy>,
+    /// Product type.
+    ///
+    /// The API's default: `"split_v1"`.
+    pub product_type: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SplitV1Parameters {
+    /// Creates a value from the required `categories`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        categories: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
+    ) -> Self {
+        Self {
+            categories: categories.into_iter().map(Into::into).collect(),
+            splitting_strategy: Default::default(),
+            product_type: String::from("split_v1"),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl SplitV1Parameters {
+    /// Sets `categories`.
+    #[must_use]
+    pub fn categories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
+    ) -> Self {
+        self.categories = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `splitting_strategy`.
+    #[must_use]
+    pub fn splitting_strategy(
+        mut self,
+        value: impl Into<crate::types::SplitStrategy>,
+    ) -> Self {
+        self.splitting_strategy = Some(value.into());
+        self
+    }
+}
+/// Typed parameters for a *spreadsheet v1* product configuration.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpreadsheetV1Parameters {
+    /// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
+    ///
+    /// The API's default: `"agentic"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<crate::types::SpreadsheetV1ParametersTier>,
+    /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub enable: crate::Nullable<bool>,
-    /// Automatically generate descriptive sheet names from table context (headers, surrounding text) instead of using generic names like 'Table_1'
+    pub sheet_names: crate::Nullable<Vec<String>>,
+    /// Whether to include hidden cells when extracting regions from the spreadsheet.
     ///
     /// The API's default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guess_sheet_name: Option<bool>,
+    pub include_hidden_cells: Option<bool>,
+    /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub extraction_range: crate::Nullable<String>,
+    /// Deprecated: controlled by `tier`. Whether to generate additional metadata (title, description) for each extracted region. Honored only on `agentic`.
+    ///
+    /// The API's default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate_additional_metadata: Option<bool>,
+    /// Deprecated: controlled by `tier`. Enables experimental processing. Honored only on `agentic`.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_experimental_processing: Option<bool>,
+    /// Return a flattened dataframe when a detected table is recognized as hierarchical.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flatten_hierarchical_tables: Option<bool>,
+    /// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
+    ///
+    /// The API's default: `"strong"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_merge_sensitivity: Option<
+        crate::types::SpreadsheetV1ParametersTableMergeSensitivity,
+    >,
+    /// Deprecated: controlled by `tier`. Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline. Honored only on `agentic`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub specialization: crate::Nullable<String>,
+    /// Product type.
+    ///
+    /// The API's default: `"spreadsheet_v1"`.
+    pub product_type: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl LlamaParseTablesAsSpreadsheetOptions {
-    /// Sets `enable`.
-    #[must_use]
-    pub fn enable(mut self, value: bool) -> Self {
-        self.enable = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `enable` to an explicit `null`.
-    #[must_use]
-    pub fn enable_null(mut self) -> Self {
-        self.enable = crate::Nullable::Null;
-        self
-    }
-    /// Sets `guess_sheet_name`; left unset, it is not sent and the API applies its default, `true`.
-    #[must_use]
-    pub fn guess_sheet_name(mut self, value: bool) -> Self {
-        self.guess_sheet_name = Some(value);
-        self
-    }
-    /// `guess_sheet_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn guess_sheet_name_or_default(&self) -> bool {
-        self.guess_sheet_name.unwrap_or(true)
+impl Default for SpreadsheetV1Parameters {
+    fn default() -> Self {
+        Self {
+            tier: Default::default(),
+            sheet_names: Default::default(),
+            include_hidden_cells: Default::default(),
+            extraction_range: Default::default(),
+            generate_additional_metadata: Default::default(),
+            use_experimental_processing: Default::default(),
+            flatten_hierarchical_tables: Default::default(),
+            table_merge_sensitivity: Default::default(),
+            specialization: Default::default(),
+            product_type: String::from("spreadsheet_v1"),
+            extra_fields: Default::default(),
+        }
     }
 }
-/// Job timeout configuration.
+impl SpreadsheetV1Parameters {
+    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"agentic"`.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetV1ParametersTier>,
+    ) -> Self {
+        self.tier = Some(value.into());
+        self
+    }
+    /// `tier`, or the API's default when it is absent.
+    #[must_use]
+    pub fn tier_or_default(&self) -> crate::types::SpreadsheetV1ParametersTier {
+        self.tier.clone().unwrap_or(crate::types::SpreadsheetV1ParametersTier::Agentic)
+    }
+    /// Sets `sheet_names`.
+    #[must_use]
+    pub fn sheet_names(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.sheet_names = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `sheet_names` to an explicit `null`.
+    #[must_use]
+    pub fn sheet_names_null(mut self) -> Self {
+        self.sheet_names = crate::Nullable::Null;
+        self
+    }
+    /// Sets `include_hidden_cells`; left unset, it is not sent and the API applies its default, `true`.
+    #[must_use]
+    pub fn include_hidden_cells(mut self, value: bool) -> Self {
+        self.include_hidden_cells = Some(value);
+        self
+    }
+    /// `include_hidden_cells`, or the API's default when it is absent.
+    #[must_use]
+    pub fn include_hidden_cells_or_default(&self) -> bool {
+        self.include_hidden_cells.unwrap_or(true)
+    }
+    /// Sets `extraction_range`.
+    #[must_use]
+    pub fn extraction_range(mut self, value: impl Into<String>) -> Self {
+        self.extraction_range = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `extraction_range` to an explicit `null`.
+    #[must_use]
+    pub fn extraction_range_null(mut self) -> Self {
+        self.extraction_range = crate::Nullable::Null;
+        self
+    }
+    /// Sets `generate_additional_metadata`; left unset, it is not sent and the API applies its default, `true`.
+    #[must_use]
+    pub fn generate_additional_metadata(mut self, value: bool) -> Self {
+        self.generate_additional_metadata = Some(value);
+        self
+    }
+    /// `generate_additional_metadata`, or the API's default when it is absent.
+    #[must_use]
+    pub fn generate_additional_metadata_or_default(&self) -> bool {
+        self.generate_additional_metadata.unwrap_or(true)
+    }
+    /// Sets `use_experimental_processing`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn use_experimental_processing(mut self, value: bool) -> Self {
+        self.use_experimental_processing = Some(value);
+        self
+    }
+    /// `use_experimental_processing`, or the API's default when it is absent.
+    #[must_use]
+    pub fn use_experimental_processing_or_default(&self) -> bool {
+        self.use_experimental_processing.unwrap_or(false)
+    }
+    /// Sets `flatten_hierarchical_tables`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn flatten_hierarchical_tables(mut self, value: bool) -> Self {
+        self.flatten_hierarchical_tables = Some(value);
+        self
+    }
+    /// `flatten_hierarchical_tables`, or the API's default when it is absent.
+    #[must_use]
+    pub fn flatten_hierarchical_tables_or_default(&self) -> bool {
+        self.flatten_hierarchical_tables.unwrap_or(false)
+    }
+    /// Sets `table_merge_sensitivity`; left unset, it is not sent and the API applies its default, `"strong"`.
+    #[must_use]
+    pub fn table_merge_sensitivity(
+        mut self,
+        value: impl Into<crate::types::SpreadsheetV1ParametersTableMergeSensitivity>,
+    ) -> Self {
+        self.table_merge_sensitivity = Some(value.into());
+        self
+    }
+    /// `table_merge_sensitivity`, or the API's default when it is absent.
+    #[must_use]
+    pub fn table_merge_sensitivity_or_default(
+        &self,
+    ) -> crate::types::SpreadsheetV1ParametersTableMergeSensitivity {
+        self.table_merge_sensitivity
+            .clone()
+            .unwrap_or(
+                crate::types::SpreadsheetV1ParametersTableMergeSensitivity::Strong,
+            )
+    }
+    /// Sets `specialization`.
+    #[must_use]
+    pub fn specialization(mut self, value: impl Into<String>) -> Self {
+        self.specialization = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `specialization` to an explicit `null`.
+    #[must_use]
+    pub fn specialization_null(mut self) -> Self {
+        self.specialization = crate::Nullable::Null;
+        self
+    }
+}
+/// Catch-all for configurations without a dedicated typed schema.
 ///
-/// Total timeout = base_in_seconds + (extra_time_per_page_in_seconds × page_count).
-/// Use these settings for large documents or complex parsing that needs more time.
+/// Accepts arbitrary JSON fields alongside ``product_type``.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct LlamaParseTimeouts {
-    /// Base timeout for the job in seconds (max 7200 = 2 hours). This is the minimum time allowed regardless of document size
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub base_in_seconds: crate::Nullable<i64>,
-    /// Additional timeout per page in seconds (max 300 = 5 minutes). Total timeout = base + (this value × page count)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub extra_time_per_page_in_seconds: crate::Nullable<i64>,
+pub struct UntypedParameters {
+    /// Product type.
+    ///
+    /// The API's default: `"unknown"`.
+    pub product_type: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl LlamaParseTimeouts {
-    /// Sets `base_in_seconds`.
-    #[must_use]
-    pub fn base_in_seconds(mut self, value: i64) -> Self {
-        self.base_in_seconds = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `base_in_seconds` to an explicit `null`.
-    #[must_use]
-    pub fn base_in_seconds_null(mut self) -> Self {
-        self.base_in_seconds = crate::Nullable::Null;
-        self
-    }
-    /// Sets `extra_time_per_page_in_seconds`.
-    #[must_use]
-    pub fn extra_time_per_page_in_seconds(mut self, value: i64) -> Self {
-        self.extra_time_per_page_in_seconds = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `extra_time_per_page_in_seconds` to an explicit `null`.
-    #[must_use]
-    pub fn extra_time_per_page_in_seconds_null(mut self) -> Self {
-        self.extra_time_per_page_in_seconds = crate::Nullable::Null;
-        self
+impl Default for UntypedParameters {
+    fn default() -> Self {
+        Self {
+            product_type: String::from("unknown"),
+            extra_fields: Default::default(),
+        }
     }
 }
+impl UntypedParameters {}

@@ -2,1462 +2,273 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 4 of `types::configurations`: types compiled with any of the features `configurations`, `extract`.
-/// Typed parameters for a *classify v2* product configuration.
+//! Part 4 of `types::configurations`: types compiled with the feature `configurations`.
+/// Paginated list of product configurations.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ClassifyV2Parameters {
-    /// Classify rules to evaluate against the document (at least one required)
-    pub rules: Vec<crate::types::ClassifyV2Rule>,
-    /// Classify execution mode
-    ///
-    /// The API's default: `"FAST"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// Parsing configuration for controlling which pages are read
+pub struct ConfigurationQueryResponse {
+    /// The list of items.
+    pub items: Vec<crate::types::ConfigurationResponse>,
+    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub parsing_configuration: crate::Nullable<
-        crate::types::ClassifyV2ParsingConfiguration,
-    >,
-    /// Product type.
-    ///
-    /// The API's default: `"classify_v2"`.
-    pub product_type: String,
+    pub next_page_token: crate::Nullable<String>,
+    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ClassifyV2Parameters {
-    /// Creates a value from the required `rules`; set the others with the chainable setters.
+impl ConfigurationQueryResponse {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        rules: impl IntoIterator<Item = impl Into<crate::types::ClassifyV2Rule>>,
+        items: impl IntoIterator<Item = impl Into<crate::types::ConfigurationResponse>>,
     ) -> Self {
         Self {
-            rules: rules.into_iter().map(Into::into).collect(),
-            mode: Default::default(),
-            parsing_configuration: Default::default(),
-            product_type: String::from("classify_v2"),
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
+            total_size: Default::default(),
             extra_fields: Default::default(),
         }
     }
 }
-impl ClassifyV2Parameters {
-    /// Sets `rules`.
+impl ConfigurationQueryResponse {
+    /// Sets `items`.
     #[must_use]
-    pub fn rules(
+    pub fn items(
         mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ClassifyV2Rule>>,
+        value: impl IntoIterator<Item = impl Into<crate::types::ConfigurationResponse>>,
     ) -> Self {
-        self.rules = value.into_iter().map(Into::into).collect();
+        self.items = value.into_iter().map(Into::into).collect();
         self
     }
-    /// Sets `mode`; left unset, it is not sent and the API applies its default, `"FAST"`.
+    /// Sets `next_page_token`.
     #[must_use]
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
-        self.mode = Some(value.into());
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
         self
     }
-    /// `mode`, or the API's default when it is absent.
+    /// Sets `next_page_token` to an explicit `null`.
     #[must_use]
-    pub fn mode_or_default(&self) -> &str {
-        self.mode.as_deref().unwrap_or("FAST")
-    }
-    /// Sets `parsing_configuration`.
-    #[must_use]
-    pub fn parsing_configuration(
-        mut self,
-        value: impl Into<crate::types::ClassifyV2ParsingConfiguration>,
-    ) -> Self {
-        self.parsing_configuration = crate::Nullable::Value(value.into());
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
         self
     }
-    /// Sets `parsing_configuration` to an explicit `null`.
+    /// Sets `total_size`.
     #[must_use]
-    pub fn parsing_configuration_null(mut self) -> Self {
-        self.parsing_configuration = crate::Nullable::Null;
+    pub fn total_size(mut self, value: i64) -> Self {
+        self.total_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_size` to an explicit `null`.
+    #[must_use]
+    pub fn total_size_null(mut self) -> Self {
+        self.total_size = crate::Nullable::Null;
         self
     }
 }
-/// Product-specific configuration parameters.
-///
-/// The union is discriminated by its `product_type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ConfigurationCreateRequestParameters {
-    /// Selected by the tag `split_v1`.
-    SplitV1(crate::types::SplitV1Parameters),
-    /// Selected by the tag `extract_v2`.
-    ExtractV2(crate::types::ExtractV2Parameters),
-    /// Selected by the tag `classify_v2`.
-    ClassifyV2(crate::types::ClassifyV2Parameters),
-    /// Selected by the tag `parse_v2`.
-    ParseV2(crate::types::ParseV2Parameters),
-    /// Selected by the tag `spreadsheet_v1`.
-    SpreadsheetV1(crate::types::SpreadsheetV1Parameters),
-    /// Selected by the tag `unknown`.
-    Unknown2(crate::types::UntypedParameters),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigurationCreateRequestParameters {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("product_type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("split_v1") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SplitV1)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("extract_v2") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ExtractV2)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("classify_v2") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ClassifyV2)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("parse_v2") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ParseV2)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("spreadsheet_v1") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SpreadsheetV1)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("unknown") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Unknown2)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for ConfigurationCreateRequestParameters {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SplitV1(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "product_type",
-                    &["split_v1"],
-                    serializer,
-                )
-            }
-            Self::ExtractV2(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "product_type",
-                    &["extract_v2"],
-                    serializer,
-                )
-            }
-            Self::ClassifyV2(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "product_type",
-                    &["classify_v2"],
-                    serializer,
-                )
-            }
-            Self::ParseV2(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "product_type",
-                    &["parse_v2"],
-                    serializer,
-                )
-            }
-            Self::SpreadsheetV1(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "product_type",
-                    &["spreadsheet_v1"],
-                    serializer,
-                )
-            }
-            Self::Unknown2(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "product_type",
-                    &["unknown"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl ConfigurationCreateRequestParameters {
-    /// The `SplitV1` variant.
-    #[must_use]
-    pub fn split_v1(value: impl Into<crate::types::SplitV1Parameters>) -> Self {
-        Self::SplitV1(value.into())
-    }
-    /// The `ExtractV2` variant.
-    #[must_use]
-    pub fn extract_v2(value: impl Into<crate::types::ExtractV2Parameters>) -> Self {
-        Self::ExtractV2(value.into())
-    }
-    /// The `ClassifyV2` variant.
-    #[must_use]
-    pub fn classify_v2(value: impl Into<crate::types::ClassifyV2Parameters>) -> Self {
-        Self::ClassifyV2(value.into())
-    }
-    /// The `ParseV2` variant.
-    #[must_use]
-    pub fn parse_v2(value: impl Into<crate::types::ParseV2Parameters>) -> Self {
-        Self::ParseV2(value.into())
-    }
-    /// The `SpreadsheetV1` variant.
-    #[must_use]
-    pub fn spreadsheet_v1(
-        value: impl Into<crate::types::SpreadsheetV1Parameters>,
-    ) -> Self {
-        Self::SpreadsheetV1(value.into())
-    }
-    /// The `Unknown2` variant.
-    #[must_use]
-    pub fn unknown2(value: impl Into<crate::types::UntypedParameters>) -> Self {
-        Self::Unknown2(value.into())
-    }
-}
-impl From<crate::types::SplitV1Parameters> for ConfigurationCreateRequestParameters {
-    fn from(value: crate::types::SplitV1Parameters) -> Self {
-        Self::SplitV1(value)
-    }
-}
-impl From<crate::types::ExtractV2Parameters> for ConfigurationCreateRequestParameters {
-    fn from(value: crate::types::ExtractV2Parameters) -> Self {
-        Self::ExtractV2(value)
-    }
-}
-impl From<crate::types::ClassifyV2Parameters> for ConfigurationCreateRequestParameters {
-    fn from(value: crate::types::ClassifyV2Parameters) -> Self {
-        Self::ClassifyV2(value)
-    }
-}
-impl From<crate::types::ParseV2Parameters> for ConfigurationCreateRequestParameters {
-    fn from(value: crate::types::ParseV2Parameters) -> Self {
-        Self::ParseV2(value)
-    }
-}
-impl From<crate::types::SpreadsheetV1Parameters>
-for ConfigurationCreateRequestParameters {
-    fn from(value: crate::types::SpreadsheetV1Parameters) -> Self {
-        Self::SpreadsheetV1(value)
-    }
-}
-impl From<crate::types::UntypedParameters> for ConfigurationCreateRequestParameters {
-    fn from(value: crate::types::UntypedParameters) -> Self {
-        Self::Unknown2(value)
-    }
-}
-impl ConfigurationCreateRequestParameters {
-    /// The `categories` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn categories(&self) -> Option<&Vec<crate::types::SplitCategory>> {
-        match self {
-            Self::SplitV1(value) => Some(&value.categories),
-            _ => None,
-        }
-    }
-    /// The `splitting_strategy` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn splitting_strategy(&self) -> Option<&crate::types::SplitStrategy> {
-        match self {
-            Self::SplitV1(value) => value.splitting_strategy.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `target_pages` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn target_pages(&self) -> Option<&str> {
-        match self {
-            Self::ExtractV2(value) => value.target_pages.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `max_pages` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn max_pages(&self) -> Option<&i64> {
-        match self {
-            Self::ExtractV2(value) => value.max_pages.as_value(),
-            _ => None,
-        }
-    }
-    /// The `disable_cache` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn disable_cache(&self) -> Option<&bool> {
-        match self {
-            Self::ExtractV2(value) => value.disable_cache.as_ref(),
-            Self::ParseV2(value) => value.disable_cache.as_value(),
-            _ => None,
-        }
-    }
-    /// The `data_schema` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn data_schema(
-        &self,
-    ) -> Option<
-        &::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractV2ParametersDataSchemaValue>,
-        >,
-    > {
-        match self {
-            Self::ExtractV2(value) => Some(&value.data_schema),
-            _ => None,
-        }
-    }
-    /// The `extraction_target` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn extraction_target(
-        &self,
-    ) -> Option<&crate::types::ExtractV2ParametersExtractionTarget> {
-        match self {
-            Self::ExtractV2(value) => value.extraction_target.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `system_prompt` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn system_prompt(&self) -> Option<&str> {
-        match self {
-            Self::ExtractV2(value) => value.system_prompt.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `cite_sources` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn cite_sources(&self) -> Option<&bool> {
-        match self {
-            Self::ExtractV2(value) => value.cite_sources.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `confidence_scores` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn confidence_scores(&self) -> Option<&bool> {
-        match self {
-            Self::ExtractV2(value) => value.confidence_scores.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `spreadsheet_mode` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn spreadsheet_mode(&self) -> Option<&bool> {
-        match self {
-            Self::ExtractV2(value) => value.spreadsheet_mode.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `sheet_names` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn sheet_names(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::ExtractV2(value) => value.sheet_names.as_value(),
-            Self::SpreadsheetV1(value) => value.sheet_names.as_value(),
-            _ => None,
-        }
-    }
-    /// The `parse_tier` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn parse_tier(&self) -> Option<&str> {
-        match self {
-            Self::ExtractV2(value) => value.parse_tier.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `parse_config_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn parse_config_id(&self) -> Option<&str> {
-        match self {
-            Self::ExtractV2(value) => value.parse_config_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `rules` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn rules(&self) -> Option<&Vec<crate::types::ClassifyV2Rule>> {
-        match self {
-            Self::ClassifyV2(value) => Some(&value.rules),
-            _ => None,
-        }
-    }
-    /// The `mode` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn mode(&self) -> Option<&str> {
-        match self {
-            Self::ClassifyV2(value) => value.mode.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `parsing_configuration` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn parsing_configuration(
-        &self,
-    ) -> Option<&crate::types::ClassifyV2ParsingConfiguration> {
-        match self {
-            Self::ClassifyV2(value) => value.parsing_configuration.as_value(),
-            _ => None,
-        }
-    }
-    /// The `webhook_configuration_ids` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn webhook_configuration_ids(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::ParseV2(value) => value.webhook_configuration_ids.as_value(),
-            _ => None,
-        }
-    }
-    /// The `client_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn client_name(&self) -> Option<&str> {
-        match self {
-            Self::ParseV2(value) => value.client_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `processing_options` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn processing_options(
-        &self,
-    ) -> Option<&crate::types::LlamaParseProcessingOptions> {
-        match self {
-            Self::ParseV2(value) => value.processing_options.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `fast_options` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn fast_options(&self) -> Option<&crate::types::LlamaParseFastOptions> {
-        match self {
-            Self::ParseV2(value) => value.fast_options.as_value(),
-            _ => None,
-        }
-    }
-    /// The `agentic_options` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn agentic_options(&self) -> Option<&crate::types::LlamaParseAgenticOptions> {
-        match self {
-            Self::ParseV2(value) => value.agentic_options.as_value(),
-            _ => None,
-        }
-    }
-    /// The `webhook_configurations` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn webhook_configurations(
-        &self,
-    ) -> Option<&Vec<crate::types::LlamaParseWebhookConfiguration>> {
-        match self {
-            Self::ParseV2(value) => value.webhook_configurations.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `input_options` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn input_options(&self) -> Option<&crate::types::LlamaParseInputOptions> {
-        match self {
-            Self::ParseV2(value) => value.input_options.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `crop_box` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn crop_box(&self) -> Option<&crate::types::LlamaParseCropBox> {
-        match self {
-            Self::ParseV2(value) => value.crop_box.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `page_ranges` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn page_ranges(&self) -> Option<&crate::types::LlamaParsePageRanges> {
-        match self {
-            Self::ParseV2(value) => value.page_ranges.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `output_options` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn output_options(&self) -> Option<&crate::types::LlamaParseOutputOptions> {
-        match self {
-            Self::ParseV2(value) => value.output_options.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `processing_control` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn processing_control(
-        &self,
-    ) -> Option<&crate::types::LlamaParseProcessingControl> {
-        match self {
-            Self::ParseV2(value) => value.processing_control.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `include_hidden_cells` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn include_hidden_cells(&self) -> Option<&bool> {
-        match self {
-            Self::SpreadsheetV1(value) => value.include_hidden_cells.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `extraction_range` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn extraction_range(&self) -> Option<&str> {
-        match self {
-            Self::SpreadsheetV1(value) => value.extraction_range.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `generate_additional_metadata` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn generate_additional_metadata(&self) -> Option<&bool> {
-        match self {
-            Self::SpreadsheetV1(value) => value.generate_additional_metadata.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `use_experimental_processing` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn use_experimental_processing(&self) -> Option<&bool> {
-        match self {
-            Self::SpreadsheetV1(value) => value.use_experimental_processing.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `flatten_hierarchical_tables` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn flatten_hierarchical_tables(&self) -> Option<&bool> {
-        match self {
-            Self::SpreadsheetV1(value) => value.flatten_hierarchical_tables.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `table_merge_sensitivity` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn table_merge_sensitivity(
-        &self,
-    ) -> Option<&crate::types::SpreadsheetV1ParametersTableMergeSensitivity> {
-        match self {
-            Self::SpreadsheetV1(value) => value.table_merge_sensitivity.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `specialization` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn specialization(&self) -> Option<&str> {
-        match self {
-            Self::SpreadsheetV1(value) => value.specialization.as_deref(),
-            _ => None,
-        }
-    }
-}
-/// Typed parameters for an *extract v2* product configuration.
+/// Response schema for a single product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ExtractV2Parameters {
-    /// Comma-separated page numbers or ranges to process (1-based). Omit to process all pages.
+pub struct ConfigurationResponse {
+    /// Unique configuration ID.
+    pub id: String,
+    /// Creation timestamp.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub target_pages: crate::Nullable<String>,
-    /// Maximum number of pages to process. Omit for no limit.
+    pub created_at: crate::Nullable<String>,
+    /// Last update timestamp.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub max_pages: crate::Nullable<i64>,
-    /// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
-    ///
-    /// The API's default: `"cost_effective"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<crate::types::ExtractV2ParametersTier>,
-    /// Use 'latest' for the latest release for the selected tier or a date string (YYYY-MM-DD format) to pin to the nearest release at or before that date. Job responses always report the concrete resolved version the job runs, fixed at job creation; saved configurations keep the value as provided.
-    ///
-    /// The API's default: `"latest"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// Disable reuse and storage of Extract results
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_cache: Option<bool>,
-    /// JSON Schema defining the fields to extract. Validate with the /schema/validate endpoint first.
-    pub data_schema: ::std::collections::BTreeMap<
-        String,
-        Option<crate::types::ExtractV2ParametersDataSchemaValue>,
-    >,
-    /// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
-    ///
-    /// The API's default: `"per_doc"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extraction_target: Option<crate::types::ExtractV2ParametersExtractionTarget>,
-    /// Custom system prompt to guide extraction behavior
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub system_prompt: crate::Nullable<String>,
-    /// Include citations in results. Returned under `extract_metadata` (auto-included when set). Text-level on `turbo` (no bounding boxes).
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cite_sources: Option<bool>,
-    /// Include confidence scores in results. Returned under `extract_metadata` (auto-included when set).
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence_scores: Option<bool>,
-    /// Beta. When true, extract structured data directly from a spreadsheet workbook (.xlsx/.xls/.csv) — the agent reads cells straight from the workbook instead of the standard document path. Off by default (spreadsheets keep the standard path). Requires the agentic_plus tier. Billed on the standard per-page extract rate, against a page count derived from workbook size. Citations and confidence scores are not available in this mode.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spreadsheet_mode: Option<bool>,
-    /// Optional worksheet names to extract when spreadsheet_mode is on. Overrides target_pages for spreadsheets; omit to extract every sheet. Names are matched exactly (case-sensitive) — pass them as a list, e.g. ["Sheet 1", "My Sheet"].
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sheet_names: crate::Nullable<Vec<String>>,
-    /// Parse tier to use before extraction. Defaults to the extract tier if not specified. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub parse_tier: crate::Nullable<String>,
-    /// Saved parse configuration ID to control how the document is parsed before extraction. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub parse_config_id: crate::Nullable<String>,
+    pub updated_at: crate::Nullable<String>,
+    /// Configuration name.
+    pub name: String,
     /// Product type.
-    ///
-    /// The API's default: `"extract_v2"`.
-    pub product_type: String,
+    pub product_type: crate::types::ConfigurationResponseProductType,
+    /// Version identifier (datetime string).
+    pub version: String,
+    /// Product-specific configuration parameters.
+    pub parameters: crate::types::ConfigurationResponseParameters,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ExtractV2Parameters {
-    /// Creates a value from the required `data_schema`; set the others with the chainable setters.
+impl ConfigurationResponse {
+    /// Creates a value from the required `id`, `name`, `product_type`, `version`, `parameters`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        data_schema: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractV2ParametersDataSchemaValue>,
-        >,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        product_type: impl Into<crate::types::ConfigurationResponseProductType>,
+        version: impl Into<String>,
+        parameters: impl Into<crate::types::ConfigurationResponseParameters>,
     ) -> Self {
         Self {
-            target_pages: Default::default(),
-            max_pages: Default::default(),
-            tier: Default::default(),
-            version: Default::default(),
-            disable_cache: Default::default(),
-            data_schema,
-            extraction_target: Default::default(),
-            system_prompt: Default::default(),
-            cite_sources: Default::default(),
-            confidence_scores: Default::default(),
-            spreadsheet_mode: Default::default(),
-            sheet_names: Default::default(),
-            parse_tier: Default::default(),
-            parse_config_id: Default::default(),
-            product_type: String::from("extract_v2"),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ExtractV2Parameters {
-    /// Sets `target_pages`.
-    #[must_use]
-    pub fn target_pages(mut self, value: impl Into<String>) -> Self {
-        self.target_pages = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `target_pages` to an explicit `null`.
-    #[must_use]
-    pub fn target_pages_null(mut self) -> Self {
-        self.target_pages = crate::Nullable::Null;
-        self
-    }
-    /// Sets `max_pages`.
-    #[must_use]
-    pub fn max_pages(mut self, value: i64) -> Self {
-        self.max_pages = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `max_pages` to an explicit `null`.
-    #[must_use]
-    pub fn max_pages_null(mut self) -> Self {
-        self.max_pages = crate::Nullable::Null;
-        self
-    }
-    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"cost_effective"`.
-    #[must_use]
-    pub fn tier(
-        mut self,
-        value: impl Into<crate::types::ExtractV2ParametersTier>,
-    ) -> Self {
-        self.tier = Some(value.into());
-        self
-    }
-    /// `tier`, or the API's default when it is absent.
-    #[must_use]
-    pub fn tier_or_default(&self) -> crate::types::ExtractV2ParametersTier {
-        self.tier.clone().unwrap_or(crate::types::ExtractV2ParametersTier::CostEffective)
-    }
-    /// Sets `version`; left unset, it is not sent and the API applies its default, `"latest"`.
-    #[must_use]
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-    /// `version`, or the API's default when it is absent.
-    #[must_use]
-    pub fn version_or_default(&self) -> &str {
-        self.version.as_deref().unwrap_or("latest")
-    }
-    /// Sets `disable_cache`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn disable_cache(mut self, value: bool) -> Self {
-        self.disable_cache = Some(value);
-        self
-    }
-    /// `disable_cache`, or the API's default when it is absent.
-    #[must_use]
-    pub fn disable_cache_or_default(&self) -> bool {
-        self.disable_cache.unwrap_or(false)
-    }
-    /// Sets `data_schema`.
-    #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractV2ParametersDataSchemaValue>,
-        >,
-    ) -> Self {
-        self.data_schema = value;
-        self
-    }
-    /// Sets `extraction_target`; left unset, it is not sent and the API applies its default, `"per_doc"`.
-    #[must_use]
-    pub fn extraction_target(
-        mut self,
-        value: impl Into<crate::types::ExtractV2ParametersExtractionTarget>,
-    ) -> Self {
-        self.extraction_target = Some(value.into());
-        self
-    }
-    /// `extraction_target`, or the API's default when it is absent.
-    #[must_use]
-    pub fn extraction_target_or_default(
-        &self,
-    ) -> crate::types::ExtractV2ParametersExtractionTarget {
-        self.extraction_target
-            .clone()
-            .unwrap_or(crate::types::ExtractV2ParametersExtractionTarget::PerDoc)
-    }
-    /// Sets `system_prompt`.
-    #[must_use]
-    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
-        self.system_prompt = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `system_prompt` to an explicit `null`.
-    #[must_use]
-    pub fn system_prompt_null(mut self) -> Self {
-        self.system_prompt = crate::Nullable::Null;
-        self
-    }
-    /// Sets `cite_sources`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn cite_sources(mut self, value: bool) -> Self {
-        self.cite_sources = Some(value);
-        self
-    }
-    /// `cite_sources`, or the API's default when it is absent.
-    #[must_use]
-    pub fn cite_sources_or_default(&self) -> bool {
-        self.cite_sources.unwrap_or(false)
-    }
-    /// Sets `confidence_scores`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn confidence_scores(mut self, value: bool) -> Self {
-        self.confidence_scores = Some(value);
-        self
-    }
-    /// `confidence_scores`, or the API's default when it is absent.
-    #[must_use]
-    pub fn confidence_scores_or_default(&self) -> bool {
-        self.confidence_scores.unwrap_or(false)
-    }
-    /// Sets `spreadsheet_mode`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn spreadsheet_mode(mut self, value: bool) -> Self {
-        self.spreadsheet_mode = Some(value);
-        self
-    }
-    /// `spreadsheet_mode`, or the API's default when it is absent.
-    #[must_use]
-    pub fn spreadsheet_mode_or_default(&self) -> bool {
-        self.spreadsheet_mode.unwrap_or(false)
-    }
-    /// Sets `sheet_names`.
-    #[must_use]
-    pub fn sheet_names(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.sheet_names = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `sheet_names` to an explicit `null`.
-    #[must_use]
-    pub fn sheet_names_null(mut self) -> Self {
-        self.sheet_names = crate::Nullable::Null;
-        self
-    }
-    /// Sets `parse_tier`.
-    #[must_use]
-    pub fn parse_tier(mut self, value: impl Into<String>) -> Self {
-        self.parse_tier = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `parse_tier` to an explicit `null`.
-    #[must_use]
-    pub fn parse_tier_null(mut self) -> Self {
-        self.parse_tier = crate::Nullable::Null;
-        self
-    }
-    /// Sets `parse_config_id`.
-    #[must_use]
-    pub fn parse_config_id(mut self, value: impl Into<String>) -> Self {
-        self.parse_config_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `parse_config_id` to an explicit `null`.
-    #[must_use]
-    pub fn parse_config_id_null(mut self) -> Self {
-        self.parse_config_id = crate::Nullable::Null;
-        self
-    }
-}
-/// The `ExtractV2ParametersDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractV2ParametersDataSchemaValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersDataSchemaValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractV2ParametersDataSchemaValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractV2ParametersDataSchemaValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractV2ParametersDataSchemaValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractV2ParametersDataSchemaValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractV2ParametersDataSchemaValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractV2ParametersDataSchemaValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractV2ParametersDataSchemaValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ExtractV2ParametersExtractionTarget {
-    /// `per_doc`
-    PerDoc,
-    /// `per_page`
-    PerPage,
-    /// `per_table_row`
-    PerTableRow,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ExtractV2ParametersExtractionTarget {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PerDoc => "per_doc",
-            Self::PerPage => "per_page",
-            Self::PerTableRow => "per_table_row",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ExtractV2ParametersExtractionTarget {
-    fn from(value: &str) -> Self {
-        match value {
-            "per_doc" => Self::PerDoc,
-            "per_page" => Self::PerPage,
-            "per_table_row" => Self::PerTableRow,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ExtractV2ParametersExtractionTarget {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "per_doc" => Self::PerDoc,
-            "per_page" => Self::PerPage,
-            "per_table_row" => Self::PerTableRow,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ExtractV2ParametersExtractionTarget {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ExtractV2ParametersExtractionTarget {}
-impl ::std::hash::Hash for ExtractV2ParametersExtractionTarget {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ExtractV2ParametersExtractionTarget {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ExtractV2ParametersExtractionTarget {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ExtractV2ParametersExtractionTarget {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ExtractV2ParametersExtractionTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersExtractionTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ExtractV2ParametersTier {
-    /// `cost_effective`
-    CostEffective,
-    /// `agentic`
-    Agentic,
-    /// `agentic_plus`
-    AgenticPlus,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ExtractV2ParametersTier {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CostEffective => "cost_effective",
-            Self::Agentic => "agentic",
-            Self::AgenticPlus => "agentic_plus",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ExtractV2ParametersTier {
-    fn from(value: &str) -> Self {
-        match value {
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ExtractV2ParametersTier {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ExtractV2ParametersTier {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ExtractV2ParametersTier {}
-impl ::std::hash::Hash for ExtractV2ParametersTier {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ExtractV2ParametersTier {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ExtractV2ParametersTier {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ExtractV2ParametersTier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ExtractV2ParametersTier {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersTier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Configuration for LlamaParse v2 document parsing.
-///
-/// Includes tier selection, processing options, output formatting,
-/// page targeting, and webhook delivery. Refer to the LlamaParse
-/// documentation for details on each field.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParseV2Parameters {
-    /// IDs of saved webhook configurations to notify for this job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
-    /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
-    pub tier: crate::types::ParseV2ParametersTier,
-    /// Version for the selected tier. Use `latest`, or pin one of that tier's dated versions.
-    ///
-    /// Current `latest` by tier:
-    /// - `fast`: `2026-06-15`
-    /// - `cost_effective`: `2026-08-19`
-    /// - `agentic`: `2026-08-19`
-    /// - `agentic_plus`: `2026-08-19`
-    ///
-    /// Full list: `GET /api/v2/parse/versions`.
-    pub version: crate::types::ParseV2ParametersVersion,
-    /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub client_name: crate::Nullable<String>,
-    /// Document processing options including OCR, table extraction, and chart parsing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
-    /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
-    /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
-    /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_configurations: Option<
-        Vec<crate::types::LlamaParseWebhookConfiguration>,
-    >,
-    /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_options: Option<crate::types::LlamaParseInputOptions>,
-    /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crop_box: Option<crate::types::LlamaParseCropBox>,
-    /// Page selection: limit total pages or specify exact pages to process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
-    /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub disable_cache: crate::Nullable<bool>,
-    /// Output formatting options for markdown, text, and extracted images
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_options: Option<crate::types::LlamaParseOutputOptions>,
-    /// Job execution controls including timeouts and failure thresholds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
-    /// Product type.
-    ///
-    /// The API's default: `"parse_v2"`.
-    pub product_type: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ParseV2Parameters {
-    /// Creates a value from the required `tier`, `version`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        tier: impl Into<crate::types::ParseV2ParametersTier>,
-        version: impl Into<crate::types::ParseV2ParametersVersion>,
-    ) -> Self {
-        Self {
-            webhook_configuration_ids: Default::default(),
-            tier: tier.into(),
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            name: name.into(),
+            product_type: product_type.into(),
             version: version.into(),
-            client_name: Default::default(),
-            processing_options: Default::default(),
-            fast_options: Default::default(),
-            agentic_options: Default::default(),
-            webhook_configurations: Default::default(),
-            input_options: Default::default(),
-            crop_box: Default::default(),
-            page_ranges: Default::default(),
-            disable_cache: Default::default(),
-            output_options: Default::default(),
-            processing_control: Default::default(),
-            product_type: String::from("parse_v2"),
+            parameters: parameters.into(),
             extra_fields: Default::default(),
         }
     }
 }
-impl ParseV2Parameters {
-    /// Sets `webhook_configuration_ids`.
+impl ConfigurationResponse {
+    /// Sets `id`.
     #[must_use]
-    pub fn webhook_configuration_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
         self
     }
-    /// Sets `webhook_configuration_ids` to an explicit `null`.
+    /// Sets `created_at`.
     #[must_use]
-    pub fn webhook_configuration_ids_null(mut self) -> Self {
-        self.webhook_configuration_ids = crate::Nullable::Null;
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `tier`.
+    /// Sets `created_at` to an explicit `null`.
     #[must_use]
-    pub fn tier(
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `product_type`.
+    #[must_use]
+    pub fn product_type(
         mut self,
-        value: impl Into<crate::types::ParseV2ParametersTier>,
+        value: impl Into<crate::types::ConfigurationResponseProductType>,
     ) -> Self {
-        self.tier = value.into();
+        self.product_type = value.into();
         self
     }
     /// Sets `version`.
     #[must_use]
-    pub fn version(
-        mut self,
-        value: impl Into<crate::types::ParseV2ParametersVersion>,
-    ) -> Self {
+    pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = value.into();
         self
     }
-    /// Sets `client_name`.
+    /// Sets `parameters`.
     #[must_use]
-    pub fn client_name(mut self, value: impl Into<String>) -> Self {
-        self.client_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `client_name` to an explicit `null`.
-    #[must_use]
-    pub fn client_name_null(mut self) -> Self {
-        self.client_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets `processing_options`.
-    #[must_use]
-    pub fn processing_options(
+    pub fn parameters(
         mut self,
-        value: impl Into<crate::types::LlamaParseProcessingOptions>,
+        value: impl Into<crate::types::ConfigurationResponseParameters>,
     ) -> Self {
-        self.processing_options = Some(value.into());
-        self
-    }
-    /// Sets `fast_options`.
-    #[must_use]
-    pub fn fast_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseFastOptions>,
-    ) -> Self {
-        self.fast_options = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `fast_options` to an explicit `null`.
-    #[must_use]
-    pub fn fast_options_null(mut self) -> Self {
-        self.fast_options = crate::Nullable::Null;
-        self
-    }
-    /// Sets `agentic_options`.
-    #[must_use]
-    pub fn agentic_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseAgenticOptions>,
-    ) -> Self {
-        self.agentic_options = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `agentic_options` to an explicit `null`.
-    #[must_use]
-    pub fn agentic_options_null(mut self) -> Self {
-        self.agentic_options = crate::Nullable::Null;
-        self
-    }
-    /// Sets `webhook_configurations`.
-    #[must_use]
-    pub fn webhook_configurations(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::LlamaParseWebhookConfiguration>,
-        >,
-    ) -> Self {
-        self.webhook_configurations = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `input_options`.
-    #[must_use]
-    pub fn input_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseInputOptions>,
-    ) -> Self {
-        self.input_options = Some(value.into());
-        self
-    }
-    /// Sets `crop_box`.
-    #[must_use]
-    pub fn crop_box(
-        mut self,
-        value: impl Into<crate::types::LlamaParseCropBox>,
-    ) -> Self {
-        self.crop_box = Some(value.into());
-        self
-    }
-    /// Sets `page_ranges`.
-    #[must_use]
-    pub fn page_ranges(
-        mut self,
-        value: impl Into<crate::types::LlamaParsePageRanges>,
-    ) -> Self {
-        self.page_ranges = Some(value.into());
-        self
-    }
-    /// Sets `disable_cache`.
-    #[must_use]
-    pub fn disable_cache(mut self, value: bool) -> Self {
-        self.disable_cache = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `disable_cache` to an explicit `null`.
-    #[must_use]
-    pub fn disable_cache_null(mut self) -> Self {
-        self.disable_cache = crate::Nullable::Null;
-        self
-    }
-    /// Sets `output_options`.
-    #[must_use]
-    pub fn output_options(
-        mut self,
-        value: impl Into<crate::types::LlamaParseOutputOptions>,
-    ) -> Self {
-        self.output_options = Some(value.into());
-        self
-    }
-    /// Sets `processing_control`.
-    #[must_use]
-    pub fn processing_control(
-        mut self,
-        value: impl Into<crate::types::LlamaParseProcessingControl>,
-    ) -> Self {
-        self.processing_control = Some(value.into());
+        self.parameters = value.into();
         self
     }
 }
-/// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
+/// Product type.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum ParseV2ParametersTier {
-    /// `fast`
-    Fast,
-    /// `cost_effective`
-    CostEffective,
-    /// `agentic`
-    Agentic,
-    /// `agentic_plus`
-    AgenticPlus,
+pub enum ConfigurationResponseProductType {
+    /// `split_v1`
+    SplitV1,
+    /// `extract_v2`
+    ExtractV2,
+    /// `classify_v2`
+    ClassifyV2,
+    /// `parse_v2`
+    ParseV2,
+    /// `spreadsheet_v1`
+    SpreadsheetV1,
+    /// `unknown`
+    Unknown,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl ParseV2ParametersTier {
+impl ConfigurationResponseProductType {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Fast => "fast",
-            Self::CostEffective => "cost_effective",
-            Self::Agentic => "agentic",
-            Self::AgenticPlus => "agentic_plus",
+            Self::SplitV1 => "split_v1",
+            Self::ExtractV2 => "extract_v2",
+            Self::ClassifyV2 => "classify_v2",
+            Self::ParseV2 => "parse_v2",
+            Self::SpreadsheetV1 => "spreadsheet_v1",
+            Self::Unknown => "unknown",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for ParseV2ParametersTier {
+impl From<&str> for ConfigurationResponseProductType {
     fn from(value: &str) -> Self {
         match value {
-            "fast" => Self::Fast,
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
+            "split_v1" => Self::SplitV1,
+            "extract_v2" => Self::ExtractV2,
+            "classify_v2" => Self::ClassifyV2,
+            "parse_v2" => Self::ParseV2,
+            "spreadsheet_v1" => Self::SpreadsheetV1,
+            "unknown" => Self::Unknown,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for ParseV2ParametersTier {
+impl From<String> for ConfigurationResponseProductType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "fast" => Self::Fast,
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
+            "split_v1" => Self::SplitV1,
+            "extract_v2" => Self::ExtractV2,
+            "classify_v2" => Self::ClassifyV2,
+            "parse_v2" => Self::ParseV2,
+            "spreadsheet_v1" => Self::SpreadsheetV1,
+            "unknown" => Self::Unknown,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for ParseV2ParametersTier {
+impl PartialEq for ConfigurationResponseProductType {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for ParseV2ParametersTier {}
-impl ::std::hash::Hash for ParseV2ParametersTier {
+impl Eq for ConfigurationResponseProductType {}
+impl ::std::hash::Hash for ConfigurationResponseProductType {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for ParseV2ParametersTier {
+impl PartialOrd for ConfigurationResponseProductType {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for ParseV2ParametersTier {
+impl Ord for ConfigurationResponseProductType {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for ParseV2ParametersTier {
+impl ::std::fmt::Display for ConfigurationResponseProductType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ParseV2ParametersTier {
+impl ::serde::Serialize for ConfigurationResponseProductType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1465,159 +276,292 @@ impl ::serde::Serialize for ParseV2ParametersTier {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ParseV2ParametersTier {
+impl<'de> ::serde::Deserialize<'de> for ConfigurationResponseProductType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Version for the selected tier. Use `latest`, or pin one of that tier's dated versions.
-///
-/// Current `latest` by tier:
-/// - `fast`: `2026-06-15`
-/// - `cost_effective`: `2026-08-19`
-/// - `agentic`: `2026-08-19`
-/// - `agentic_plus`: `2026-08-19`
-///
-/// Full list: `GET /api/v2/parse/versions`.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
+/// Updated parameters (omit to leave unchanged).
+pub type ConfigurationUpdateRequestParameters = crate::types::ConfigurationResponseParameters;
+/// Parameters of `POST /api/v1/beta/configurations`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub enum ParseV2ParametersVersion {
-    /// `latest`
-    Latest,
-    /// `2026-08-19`
-    V2026_08_19,
-    /// `2026-06-15`
-    V2026_06_15,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ParseV2ParametersVersion {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::V2026_08_19 => "2026-08-19",
-            Self::V2026_06_15 => "2026-06-15",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ParseV2ParametersVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-06-15" => Self::V2026_06_15,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ParseV2ParametersVersion {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "latest" => Self::Latest,
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-06-15" => Self::V2026_06_15,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ParseV2ParametersVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ParseV2ParametersVersion {}
-impl ::std::hash::Hash for ParseV2ParametersVersion {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ParseV2ParametersVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParseV2ParametersVersion {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParseV2ParametersVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParseV2ParametersVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParseV2ParametersVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Typed parameters for a *split v1* product configuration.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SplitV1Parameters {
-    /// Categories to split documents into.
-    pub categories: Vec<crate::types::SplitCategory>,
-    /// Strategy for splitting documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub splitting_strategy: Option<crate::types::SplitStrategy>,
-    /// Product type.
+pub struct ConfigurationsCreateParams {
+    /// Project Id
     ///
-    /// The API's default: `"split_v1"`.
-    pub product_type: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Human-readable name for this configuration.
+    pub name: String,
+    /// Product-specific configuration parameters.
+    pub parameters: crate::types::ConfigurationCreateRequestParameters,
 }
-impl SplitV1Parameters {
-    /// Creates a value from the required `categories`; set the others with the chainable setters.
+impl ConfigurationsCreateParams {
+    /// Creates the parameters from the required `name`, `parameters`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
-        categories: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
+        name: impl Into<String>,
+        parameters: impl Into<crate::types::ConfigurationCreateRequestParameters>,
     ) -> Self {
         Self {
-            categories: categories.into_iter().map(Into::into).collect(),
-            splitting_strategy: Default::default(),
-            product_type: String::from("split_v1"),
-            extra_fields: Default::default(),
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            name: name.into(),
+            parameters: parameters.into(),
         }
     }
-}
-impl SplitV1Parameters {
-    /// Sets `categories`.
+    /// Sets the `project_id` query parameter.
     #[must_use]
-    pub fn categories(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::SplitCategory>>,
-    ) -> Self {
-        self.categories = value.into_iter().map(Into::into).collect();
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
-    /// Sets `splitting_strategy`.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
-    pub fn splitting_strategy(
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `parameters` body field.
+    #[must_use]
+    pub fn parameters(
         mut self,
-        value: impl Into<crate::types::SplitStrategy>,
+        value: impl Into<crate::types::ConfigurationCreateRequestParameters>,
     ) -> Self {
-        self.splitting_strategy = Some(value.into());
+        self.parameters = value.into();
         self
     }
 }
+/// The response of `POST /api/v1/beta/configurations`.
+pub type ConfigurationsCreateResponse = crate::types::ConfigurationResponse;
+/// Parameters of `DELETE /api/v1/beta/configurations/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ConfigurationsDeleteParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// Parameters of `GET /api/v1/beta/configurations`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsListParams {
+    /// Filter by one or more product types. Repeat the parameter for multiple values.
+    ///
+    /// Sent as the `product_type` query parameter.
+    #[serde(skip)]
+    pub product_type: Option<Vec<crate::types::ConfigurationsListParamsProductTypeItem>>,
+    /// Filter by configuration name.
+    ///
+    /// Sent as the `name` query parameter.
+    #[serde(skip)]
+    pub name: Option<String>,
+    /// Number of items per page.
+    ///
+    /// Sent as the `page_size` query parameter.
+    #[serde(skip)]
+    pub page_size: Option<i64>,
+    /// Pagination token.
+    ///
+    /// Sent as the `page_token` query parameter.
+    #[serde(skip)]
+    pub page_token: Option<String>,
+    /// Return only the latest version per configuration name.
+    ///
+    /// Sent as the `latest_only` query parameter.
+    #[serde(skip)]
+    pub latest_only: Option<bool>,
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ConfigurationsListParams {
+    /// Sets the `product_type` query parameter.
+    #[must_use]
+    pub fn product_type(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::ConfigurationsListParamsProductTypeItem>,
+        >,
+    ) -> Self {
+        self.product_type = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `name` query parameter.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` query parameter.
+    #[must_use]
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    #[must_use]
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sets the `latest_only` query parameter.
+    #[must_use]
+    pub fn latest_only(mut self, value: bool) -> Self {
+        self.latest_only = Some(value);
+        self
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// The `ConfigurationsListParamsProductTypeItem` schema.
+pub type ConfigurationsListParamsProductTypeItem = crate::types::ConfigurationResponseProductType;
+/// The response of `GET /api/v1/beta/configurations`.
+pub type ConfigurationsListResponse = crate::types::ConfigurationQueryResponse;
+/// Parameters of `GET /api/v1/beta/configurations/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsRetrieveParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ConfigurationsRetrieveParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// The response of `GET /api/v1/beta/configurations/{config_id}`.
+pub type ConfigurationsRetrieveResponse = crate::types::ConfigurationResponse;
+/// Parameters of `PUT /api/v1/beta/configurations/{config_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ConfigurationsUpdateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Updated name (omit to leave unchanged).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// Updated parameters (omit to leave unchanged).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub parameters: crate::Nullable<crate::types::ConfigurationUpdateRequestParameters>,
+}
+impl ConfigurationsUpdateParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `name` body field as an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `parameters` body field.
+    #[must_use]
+    pub fn parameters(
+        mut self,
+        value: impl Into<crate::types::ConfigurationUpdateRequestParameters>,
+    ) -> Self {
+        self.parameters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `parameters` body field as an explicit `null`.
+    #[must_use]
+    pub fn parameters_null(mut self) -> Self {
+        self.parameters = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `PUT /api/v1/beta/configurations/{config_id}`.
+pub type ConfigurationsUpdateResponse = crate::types::ConfigurationResponse;

@@ -2,388 +2,106 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 5 of `types::configurations`: types compiled with any of the features `configurations`, `extract`.
-/// Typed parameters for a *spreadsheet v1* product configuration.
+//! Part 5 of `types::configurations`: types compiled with any of the features `configurations`, `extract`, `parsing`, `classifier`.
+/// Webhook configuration for receiving parsing job notifications.
+///
+/// Webhooks are called when specified events occur during job processing.
+/// Configure multiple webhook configurations to send to different endpoints.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct SpreadsheetV1Parameters {
-    /// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
-    ///
-    /// The API's default: `"agentic"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<crate::types::SpreadsheetV1ParametersTier>,
-    /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
+pub struct LlamaParseWebhookConfiguration {
+    /// HTTPS URL to receive webhook POST requests. Must be publicly accessible
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sheet_names: crate::Nullable<Vec<String>>,
-    /// Whether to include hidden cells when extracting regions from the spreadsheet.
-    ///
-    /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_hidden_cells: Option<bool>,
-    /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
+    pub webhook_url: crate::Nullable<String>,
+    /// Custom HTTP headers to include in webhook requests. Use for authentication tokens or custom routing. Example: {'Authorization': 'Bearer xyz'}
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub extraction_range: crate::Nullable<String>,
-    /// Deprecated: controlled by `tier`. Whether to generate additional metadata (title, description) for each extracted region. Honored only on `agentic`.
-    ///
-    /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generate_additional_metadata: Option<bool>,
-    /// Deprecated: controlled by `tier`. Enables experimental processing. Honored only on `agentic`.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_experimental_processing: Option<bool>,
-    /// Return a flattened dataframe when a detected table is recognized as hierarchical.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flatten_hierarchical_tables: Option<bool>,
-    /// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
-    ///
-    /// The API's default: `"strong"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub table_merge_sensitivity: Option<
-        crate::types::SpreadsheetV1ParametersTableMergeSensitivity,
+    pub webhook_headers: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Shared signing secret used to sign webhook deliveries. When set, each request includes an HMAC-SHA256 signature of the request body in the 'LC-Signature' header (value 'sha256=<hex>'). Recompute the HMAC over the raw request body with this secret to verify the delivery is authentic.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_signing_secret: crate::Nullable<String>,
+    /// Events that trigger this webhook. Options: 'parse.success' (job completed), 'parse.error' (job failed), 'parse.partial_success' (some pages failed), 'parse.pending', 'parse.running', 'parse.cancelled'. If not specified, webhook fires for all events
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_events: crate::Nullable<Vec<String>>,
+    /// Format of the webhook payload body. 'string' (default) sends the payload as a JSON-encoded string; 'json' sends it as a JSON object.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_output_format: crate::Nullable<
+        crate::types::LlamaParseWebhookConfigurationWebhookOutputFormat,
     >,
-    /// Deprecated: controlled by `tier`. Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline. Honored only on `agentic`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub specialization: crate::Nullable<String>,
-    /// Product type.
-    ///
-    /// The API's default: `"spreadsheet_v1"`.
-    pub product_type: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl Default for SpreadsheetV1Parameters {
-    fn default() -> Self {
-        Self {
-            tier: Default::default(),
-            sheet_names: Default::default(),
-            include_hidden_cells: Default::default(),
-            extraction_range: Default::default(),
-            generate_additional_metadata: Default::default(),
-            use_experimental_processing: Default::default(),
-            flatten_hierarchical_tables: Default::default(),
-            table_merge_sensitivity: Default::default(),
-            specialization: Default::default(),
-            product_type: String::from("spreadsheet_v1"),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl SpreadsheetV1Parameters {
-    /// Sets `tier`; left unset, it is not sent and the API applies its default, `"agentic"`.
+impl LlamaParseWebhookConfiguration {
+    /// Sets `webhook_url`.
     #[must_use]
-    pub fn tier(
-        mut self,
-        value: impl Into<crate::types::SpreadsheetV1ParametersTier>,
-    ) -> Self {
-        self.tier = Some(value.into());
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = crate::Nullable::Value(value.into());
         self
     }
-    /// `tier`, or the API's default when it is absent.
+    /// Sets `webhook_url` to an explicit `null`.
     #[must_use]
-    pub fn tier_or_default(&self) -> crate::types::SpreadsheetV1ParametersTier {
-        self.tier.clone().unwrap_or(crate::types::SpreadsheetV1ParametersTier::Agentic)
+    pub fn webhook_url_null(mut self) -> Self {
+        self.webhook_url = crate::Nullable::Null;
+        self
     }
-    /// Sets `sheet_names`.
+    /// Sets `webhook_headers`.
     #[must_use]
-    pub fn sheet_names(
+    pub fn webhook_headers(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.webhook_headers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `webhook_headers` to an explicit `null`.
+    #[must_use]
+    pub fn webhook_headers_null(mut self) -> Self {
+        self.webhook_headers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `webhook_signing_secret`.
+    #[must_use]
+    pub fn webhook_signing_secret(mut self, value: impl Into<String>) -> Self {
+        self.webhook_signing_secret = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `webhook_signing_secret` to an explicit `null`.
+    #[must_use]
+    pub fn webhook_signing_secret_null(mut self) -> Self {
+        self.webhook_signing_secret = crate::Nullable::Null;
+        self
+    }
+    /// Sets `webhook_events`.
+    #[must_use]
+    pub fn webhook_events(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.sheet_names = crate::Nullable::Value(
+        self.webhook_events = crate::Nullable::Value(
             value.into_iter().map(Into::into).collect(),
         );
         self
     }
-    /// Sets `sheet_names` to an explicit `null`.
+    /// Sets `webhook_events` to an explicit `null`.
     #[must_use]
-    pub fn sheet_names_null(mut self) -> Self {
-        self.sheet_names = crate::Nullable::Null;
+    pub fn webhook_events_null(mut self) -> Self {
+        self.webhook_events = crate::Nullable::Null;
         self
     }
-    /// Sets `include_hidden_cells`; left unset, it is not sent and the API applies its default, `true`.
+    /// Sets `webhook_output_format`.
     #[must_use]
-    pub fn include_hidden_cells(mut self, value: bool) -> Self {
-        self.include_hidden_cells = Some(value);
-        self
-    }
-    /// `include_hidden_cells`, or the API's default when it is absent.
-    #[must_use]
-    pub fn include_hidden_cells_or_default(&self) -> bool {
-        self.include_hidden_cells.unwrap_or(true)
-    }
-    /// Sets `extraction_range`.
-    #[must_use]
-    pub fn extraction_range(mut self, value: impl Into<String>) -> Self {
-        self.extraction_range = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `extraction_range` to an explicit `null`.
-    #[must_use]
-    pub fn extraction_range_null(mut self) -> Self {
-        self.extraction_range = crate::Nullable::Null;
-        self
-    }
-    /// Sets `generate_additional_metadata`; left unset, it is not sent and the API applies its default, `true`.
-    #[must_use]
-    pub fn generate_additional_metadata(mut self, value: bool) -> Self {
-        self.generate_additional_metadata = Some(value);
-        self
-    }
-    /// `generate_additional_metadata`, or the API's default when it is absent.
-    #[must_use]
-    pub fn generate_additional_metadata_or_default(&self) -> bool {
-        self.generate_additional_metadata.unwrap_or(true)
-    }
-    /// Sets `use_experimental_processing`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn use_experimental_processing(mut self, value: bool) -> Self {
-        self.use_experimental_processing = Some(value);
-        self
-    }
-    /// `use_experimental_processing`, or the API's default when it is absent.
-    #[must_use]
-    pub fn use_experimental_processing_or_default(&self) -> bool {
-        self.use_experimental_processing.unwrap_or(false)
-    }
-    /// Sets `flatten_hierarchical_tables`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn flatten_hierarchical_tables(mut self, value: bool) -> Self {
-        self.flatten_hierarchical_tables = Some(value);
-        self
-    }
-    /// `flatten_hierarchical_tables`, or the API's default when it is absent.
-    #[must_use]
-    pub fn flatten_hierarchical_tables_or_default(&self) -> bool {
-        self.flatten_hierarchical_tables.unwrap_or(false)
-    }
-    /// Sets `table_merge_sensitivity`; left unset, it is not sent and the API applies its default, `"strong"`.
-    #[must_use]
-    pub fn table_merge_sensitivity(
+    pub fn webhook_output_format(
         mut self,
-        value: impl Into<crate::types::SpreadsheetV1ParametersTableMergeSensitivity>,
+        value: impl Into<crate::types::LlamaParseWebhookConfigurationWebhookOutputFormat>,
     ) -> Self {
-        self.table_merge_sensitivity = Some(value.into());
+        self.webhook_output_format = crate::Nullable::Value(value.into());
         self
     }
-    /// `table_merge_sensitivity`, or the API's default when it is absent.
+    /// Sets `webhook_output_format` to an explicit `null`.
     #[must_use]
-    pub fn table_merge_sensitivity_or_default(
-        &self,
-    ) -> crate::types::SpreadsheetV1ParametersTableMergeSensitivity {
-        self.table_merge_sensitivity
-            .clone()
-            .unwrap_or(
-                crate::types::SpreadsheetV1ParametersTableMergeSensitivity::Strong,
-            )
-    }
-    /// Sets `specialization`.
-    #[must_use]
-    pub fn specialization(mut self, value: impl Into<String>) -> Self {
-        self.specialization = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `specialization` to an explicit `null`.
-    #[must_use]
-    pub fn specialization_null(mut self) -> Self {
-        self.specialization = crate::Nullable::Null;
+    pub fn webhook_output_format_null(mut self) -> Self {
+        self.webhook_output_format = crate::Nullable::Null;
         self
     }
 }
-/// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum SpreadsheetV1ParametersTableMergeSensitivity {
-    /// `strong`
-    Strong,
-    /// `weak`
-    Weak,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl SpreadsheetV1ParametersTableMergeSensitivity {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Strong => "strong",
-            Self::Weak => "weak",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn from(value: &str) -> Self {
-        match value {
-            "strong" => Self::Strong,
-            "weak" => Self::Weak,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "strong" => Self::Strong,
-            "weak" => Self::Weak,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for SpreadsheetV1ParametersTableMergeSensitivity {}
-impl ::std::hash::Hash for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SpreadsheetV1ParametersTableMergeSensitivity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum SpreadsheetV1ParametersTier {
-    /// `cost_effective`
-    CostEffective,
-    /// `agentic`
-    Agentic,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl SpreadsheetV1ParametersTier {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CostEffective => "cost_effective",
-            Self::Agentic => "agentic",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for SpreadsheetV1ParametersTier {
-    fn from(value: &str) -> Self {
-        match value {
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for SpreadsheetV1ParametersTier {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for SpreadsheetV1ParametersTier {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for SpreadsheetV1ParametersTier {}
-impl ::std::hash::Hash for SpreadsheetV1ParametersTier {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for SpreadsheetV1ParametersTier {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for SpreadsheetV1ParametersTier {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for SpreadsheetV1ParametersTier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SpreadsheetV1ParametersTier {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SpreadsheetV1ParametersTier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Catch-all for configurations without a dedicated typed schema.
-///
-/// Accepts arbitrary JSON fields alongside ``product_type``.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UntypedParameters {
-    /// Product type.
-    ///
-    /// The API's default: `"unknown"`.
-    pub product_type: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Default for UntypedParameters {
-    fn default() -> Self {
-        Self {
-            product_type: String::from("unknown"),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl UntypedParameters {}
+/// Format of the webhook payload body. 'string' (default) sends the payload as a JSON-encoded string; 'json' sends it as a JSON object.
+pub type LlamaParseWebhookConfigurationWebhookOutputFormat = crate::types::WebhookConfigResponseWebhookOutputFormat;

@@ -17,7 +17,3 @@ pub use part_2::*;
 mod part_3;
 #[cfg(feature = "data_sources")]
 pub use part_3::*;
-#[cfg(feature = "data_sources")]
-mod part_4;
-#[cfg(feature = "data_sources")]
-pub use part_4::*;

@@ -160,1201 +160,239 @@ impl DataSource {
     }
 }
 /// Component that implements the data source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum DataSourceComponent {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    CloudS3DataSource(crate::types::CloudS3DataSource),
-    /// One of the union's alternatives.
-    CloudAzStorageBlobDataSource(crate::types::CloudAzStorageBlobDataSource),
-    /// One of the union's alternatives.
-    CloudGoogleDriveDataSource(crate::types::CloudGoogleDriveDataSource),
-    /// One of the union's alternatives.
-    CloudOneDriveDataSource(crate::types::CloudOneDriveDataSource),
-    /// One of the union's alternatives.
-    CloudSharepointDataSource(crate::types::CloudSharepointDataSource),
-    /// One of the union's alternatives.
-    CloudSlackDataSource(crate::types::CloudSlackDataSource),
-    /// One of the union's alternatives.
-    CloudNotionPageDataSource(crate::types::CloudNotionPageDataSource),
-    /// One of the union's alternatives.
-    CloudConfluenceDataSource(crate::types::CloudConfluenceDataSource),
-    /// One of the union's alternatives.
-    CloudJiraDataSource(crate::types::CloudJiraDataSource),
-    /// One of the union's alternatives.
-    CloudJiraDataSourceV2(crate::types::CloudJiraDataSourceV2),
-    /// One of the union's alternatives.
-    CloudBoxDataSource(crate::types::CloudBoxDataSource),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for DataSourceComponent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudS3DataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudAzStorageBlobDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudGoogleDriveDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudOneDriveDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudSharepointDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudSlackDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudNotionPageDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudConfluenceDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudJiraDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudJiraDataSourceV2,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudBoxDataSource,
-                ),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl DataSourceComponent {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `CloudS3DataSource` variant.
-    #[must_use]
-    pub fn cloud_s3_data_source(
-        value: impl Into<crate::types::CloudS3DataSource>,
-    ) -> Self {
-        Self::CloudS3DataSource(value.into())
-    }
-    /// The `CloudAzStorageBlobDataSource` variant.
-    #[must_use]
-    pub fn cloud_az_storage_blob_data_source(
-        value: impl Into<crate::types::CloudAzStorageBlobDataSource>,
-    ) -> Self {
-        Self::CloudAzStorageBlobDataSource(value.into())
-    }
-    /// The `CloudGoogleDriveDataSource` variant.
-    #[must_use]
-    pub fn cloud_google_drive_data_source(
-        value: impl Into<crate::types::CloudGoogleDriveDataSource>,
-    ) -> Self {
-        Self::CloudGoogleDriveDataSource(value.into())
-    }
-    /// The `CloudOneDriveDataSource` variant.
-    #[must_use]
-    pub fn cloud_one_drive_data_source(
-        value: impl Into<crate::types::CloudOneDriveDataSource>,
-    ) -> Self {
-        Self::CloudOneDriveDataSource(value.into())
-    }
-    /// The `CloudSharepointDataSource` variant.
-    #[must_use]
-    pub fn cloud_sharepoint_data_source(
-        value: impl Into<crate::types::CloudSharepointDataSource>,
-    ) -> Self {
-        Self::CloudSharepointDataSource(value.into())
-    }
-    /// The `CloudSlackDataSource` variant.
-    #[must_use]
-    pub fn cloud_slack_data_source(
-        value: impl Into<crate::types::CloudSlackDataSource>,
-    ) -> Self {
-        Self::CloudSlackDataSource(value.into())
-    }
-    /// The `CloudNotionPageDataSource` variant.
-    #[must_use]
-    pub fn cloud_notion_page_data_source(
-        value: impl Into<crate::types::CloudNotionPageDataSource>,
-    ) -> Self {
-        Self::CloudNotionPageDataSource(value.into())
-    }
-    /// The `CloudConfluenceDataSource` variant.
-    #[must_use]
-    pub fn cloud_confluence_data_source(
-        value: impl Into<crate::types::CloudConfluenceDataSource>,
-    ) -> Self {
-        Self::CloudConfluenceDataSource(value.into())
-    }
-    /// The `CloudJiraDataSource` variant.
-    #[must_use]
-    pub fn cloud_jira_data_source(
-        value: impl Into<crate::types::CloudJiraDataSource>,
-    ) -> Self {
-        Self::CloudJiraDataSource(value.into())
-    }
-    /// The `CloudJiraDataSourceV2` variant.
-    #[must_use]
-    pub fn cloud_jira_data_source_v2(
-        value: impl Into<crate::types::CloudJiraDataSourceV2>,
-    ) -> Self {
-        Self::CloudJiraDataSourceV2(value.into())
-    }
-    /// The `CloudBoxDataSource` variant.
-    #[must_use]
-    pub fn cloud_box_data_source(
-        value: impl Into<crate::types::CloudBoxDataSource>,
-    ) -> Self {
-        Self::CloudBoxDataSource(value.into())
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>> for DataSourceComponent {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<crate::types::CloudS3DataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudS3DataSource) -> Self {
-        Self::CloudS3DataSource(value)
-    }
-}
-impl From<crate::types::CloudAzStorageBlobDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudAzStorageBlobDataSource) -> Self {
-        Self::CloudAzStorageBlobDataSource(value)
-    }
-}
-impl From<crate::types::CloudGoogleDriveDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudGoogleDriveDataSource) -> Self {
-        Self::CloudGoogleDriveDataSource(value)
-    }
-}
-impl From<crate::types::CloudOneDriveDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudOneDriveDataSource) -> Self {
-        Self::CloudOneDriveDataSource(value)
-    }
-}
-impl From<crate::types::CloudSharepointDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudSharepointDataSource) -> Self {
-        Self::CloudSharepointDataSource(value)
-    }
-}
-impl From<crate::types::CloudSlackDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudSlackDataSource) -> Self {
-        Self::CloudSlackDataSource(value)
-    }
-}
-impl From<crate::types::CloudNotionPageDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudNotionPageDataSource) -> Self {
-        Self::CloudNotionPageDataSource(value)
-    }
-}
-impl From<crate::types::CloudConfluenceDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudConfluenceDataSource) -> Self {
-        Self::CloudConfluenceDataSource(value)
-    }
-}
-impl From<crate::types::CloudJiraDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudJiraDataSource) -> Self {
-        Self::CloudJiraDataSource(value)
-    }
-}
-impl From<crate::types::CloudJiraDataSourceV2> for DataSourceComponent {
-    fn from(value: crate::types::CloudJiraDataSourceV2) -> Self {
-        Self::CloudJiraDataSourceV2(value)
-    }
-}
-impl From<crate::types::CloudBoxDataSource> for DataSourceComponent {
-    fn from(value: crate::types::CloudBoxDataSource) -> Self {
-        Self::CloudBoxDataSource(value)
-    }
-}
-impl DataSourceComponent {
-    /// The `supports_access_control` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn supports_access_control(&self) -> Option<&bool> {
-        match self {
-            Self::CloudS3DataSource(value) => value.supports_access_control.as_ref(),
-            Self::CloudAzStorageBlobDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudGoogleDriveDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudOneDriveDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudSharepointDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudSlackDataSource(value) => value.supports_access_control.as_ref(),
-            Self::CloudNotionPageDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudConfluenceDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudJiraDataSource(value) => value.supports_access_control.as_ref(),
-            Self::CloudJiraDataSourceV2(value) => value.supports_access_control.as_ref(),
-            Self::CloudBoxDataSource(value) => value.supports_access_control.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `bucket` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn bucket(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => Some(&*value.bucket),
-            _ => None,
-        }
-    }
-    /// The `prefix` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn prefix(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.prefix.as_deref(),
-            Self::CloudAzStorageBlobDataSource(value) => value.prefix.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `regex_pattern` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn regex_pattern(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.regex_pattern.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `aws_access_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn aws_access_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.aws_access_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `aws_access_secret` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn aws_access_secret(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.aws_access_secret.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `s3_endpoint_url` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn s3_endpoint_url(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.s3_endpoint_url.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `class_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn class_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.class_name.as_deref(),
-            Self::CloudAzStorageBlobDataSource(value) => value.class_name.as_deref(),
-            Self::CloudGoogleDriveDataSource(value) => value.class_name.as_deref(),
-            Self::CloudOneDriveDataSource(value) => value.class_name.as_deref(),
-            Self::CloudSharepointDataSource(value) => value.class_name.as_deref(),
-            Self::CloudSlackDataSource(value) => value.class_name.as_deref(),
-            Self::CloudNotionPageDataSource(value) => value.class_name.as_deref(),
-            Self::CloudConfluenceDataSource(value) => value.class_name.as_deref(),
-            Self::CloudJiraDataSource(value) => value.class_name.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => value.class_name.as_deref(),
-            Self::CloudBoxDataSource(value) => value.class_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `container_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn container_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => Some(&*value.container_name),
-            _ => None,
-        }
-    }
-    /// The `account_url` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn account_url(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => Some(&*value.account_url),
-            _ => None,
-        }
-    }
-    /// The `blob` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn blob(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.blob.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `account_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn account_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.account_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `account_key` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn account_key(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.account_key.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `tenant_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn tenant_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.tenant_id.as_deref(),
-            Self::CloudOneDriveDataSource(value) => Some(&*value.tenant_id),
-            Self::CloudSharepointDataSource(value) => Some(&*value.tenant_id),
-            _ => None,
-        }
-    }
-    /// The `client_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn client_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.client_id.as_deref(),
-            Self::CloudOneDriveDataSource(value) => Some(&*value.client_id),
-            Self::CloudSharepointDataSource(value) => Some(&*value.client_id),
-            Self::CloudBoxDataSource(value) => value.client_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `client_secret` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn client_secret(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.client_secret.as_deref(),
-            Self::CloudOneDriveDataSource(value) => value.client_secret.as_deref(),
-            Self::CloudSharepointDataSource(value) => value.client_secret.as_deref(),
-            Self::CloudBoxDataSource(value) => value.client_secret.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `folder_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn folder_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudGoogleDriveDataSource(value) => Some(&*value.folder_id),
-            Self::CloudOneDriveDataSource(value) => value.folder_id.as_deref(),
-            Self::CloudSharepointDataSource(value) => value.folder_id.as_deref(),
-            Self::CloudBoxDataSource(value) => value.folder_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `folder_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn folder_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudGoogleDriveDataSource(value) => value.folder_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `service_account_key` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn service_account_key(
-        &self,
-    ) -> Option<&::std::collections::BTreeMap<String, String>> {
-        match self {
-            Self::CloudGoogleDriveDataSource(value) => {
-                value.service_account_key.as_value()
-            }
-            _ => None,
-        }
-    }
-    /// The `user_principal_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn user_principal_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudOneDriveDataSource(value) => Some(&*value.user_principal_name),
-            _ => None,
-        }
-    }
-    /// The `folder_path` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn folder_path(&self) -> Option<&str> {
-        match self {
-            Self::CloudOneDriveDataSource(value) => value.folder_path.as_deref(),
-            Self::CloudSharepointDataSource(value) => value.folder_path.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `required_exts` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn required_exts(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::CloudOneDriveDataSource(value) => value.required_exts.as_value(),
-            Self::CloudSharepointDataSource(value) => value.required_exts.as_value(),
-            _ => None,
-        }
-    }
-    /// The `site_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn site_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudSharepointDataSource(value) => value.site_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `site_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn site_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudSharepointDataSource(value) => value.site_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `drive_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn drive_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudSharepointDataSource(value) => value.drive_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `get_permissions` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn get_permissions(&self) -> Option<&bool> {
-        match self {
-            Self::CloudSharepointDataSource(value) => value.get_permissions.as_ref(),
-            Self::CloudJiraDataSourceV2(value) => value.get_permissions.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `include_path_patterns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn include_path_patterns(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::CloudSharepointDataSource(value) => {
-                value.include_path_patterns.as_value()
-            }
-            _ => None,
-        }
-    }
-    /// The `exclude_path_patterns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn exclude_path_patterns(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::CloudSharepointDataSource(value) => {
-                value.exclude_path_patterns.as_value()
-            }
-            _ => None,
-        }
-    }
-    /// The `slack_token` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn slack_token(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.slack_token.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `channel_ids` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn channel_ids(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.channel_ids.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `latest_date` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn latest_date(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.latest_date.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `earliest_date` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn earliest_date(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.earliest_date.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `earliest_date_timestamp` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn earliest_date_timestamp(&self) -> Option<&crate::Number> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.earliest_date_timestamp.as_value(),
-            _ => None,
-        }
-    }
-    /// The `latest_date_timestamp` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn latest_date_timestamp(&self) -> Option<&crate::Number> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.latest_date_timestamp.as_value(),
-            _ => None,
-        }
-    }
-    /// The `channel_patterns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn channel_patterns(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.channel_patterns.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `integration_token` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn integration_token(&self) -> Option<&str> {
-        match self {
-            Self::CloudNotionPageDataSource(value) => value.integration_token.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `database_ids` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn database_ids(&self) -> Option<&str> {
-        match self {
-            Self::CloudNotionPageDataSource(value) => value.database_ids.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `page_ids` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn page_ids(&self) -> Option<&str> {
-        match self {
-            Self::CloudNotionPageDataSource(value) => value.page_ids.as_deref(),
-            Self::CloudConfluenceDataSource(value) => value.page_ids.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `server_url` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn server_url(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => Some(&*value.server_url),
-            Self::CloudJiraDataSource(value) => value.server_url.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => Some(&*value.server_url),
-            _ => None,
-        }
-    }
-    /// The `user_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn user_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.user_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `api_token` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn api_token(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.api_token.as_deref(),
-            Self::CloudJiraDataSource(value) => value.api_token.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => value.api_token.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `space_key` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn space_key(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.space_key.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `cql` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn cql(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.cql.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `label` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn label(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.label.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `index_restricted_pages` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn index_restricted_pages(&self) -> Option<&bool> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => {
-                value.index_restricted_pages.as_ref()
-            }
-            _ => None,
-        }
-    }
-    /// The `sync_permissions` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn sync_permissions(&self) -> Option<&bool> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.sync_permissions.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `keep_markdown_format` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn keep_markdown_format(&self) -> Option<&bool> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.keep_markdown_format.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `failure_handling` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn failure_handling(&self) -> Option<&crate::types::FailureHandlingConfig> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.failure_handling.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `email` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn email(&self) -> Option<&str> {
-        match self {
-            Self::CloudJiraDataSource(value) => value.email.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => value.email.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `cloud_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn cloud_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudJiraDataSource(value) => value.cloud_id.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => value.cloud_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `query` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn query(&self) -> Option<&str> {
-        match self {
-            Self::CloudJiraDataSource(value) => Some(&*value.query),
-            Self::CloudJiraDataSourceV2(value) => Some(&*value.query),
-            _ => None,
-        }
-    }
-    /// The `api_version` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn api_version(&self) -> Option<&crate::types::CloudJiraDataSourceV2ApiVersion> {
-        match self {
-            Self::CloudJiraDataSourceV2(value) => value.api_version.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `fields` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn fields(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::CloudJiraDataSourceV2(value) => value.fields.as_value(),
-            _ => None,
-        }
-    }
-    /// The `expand` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn expand(&self) -> Option<&str> {
-        match self {
-            Self::CloudJiraDataSourceV2(value) => value.expand.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `requests_per_minute` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn requests_per_minute(&self) -> Option<&i64> {
-        match self {
-            Self::CloudJiraDataSourceV2(value) => value.requests_per_minute.as_value(),
-            _ => None,
-        }
-    }
-    /// The `developer_token` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn developer_token(&self) -> Option<&str> {
-        match self {
-            Self::CloudBoxDataSource(value) => value.developer_token.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `user_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn user_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudBoxDataSource(value) => value.user_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `enterprise_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn enterprise_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudBoxDataSource(value) => value.enterprise_id.as_deref(),
-            _ => None,
-        }
-    }
-}
-/// Component that implements the data source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum DataSourceCreateComponent {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    CloudS3DataSource(crate::types::CloudS3DataSource),
-    /// One of the union's alternatives.
-    CloudAzStorageBlobDataSource(crate::types::CloudAzStorageBlobDataSource),
-    /// One of the union's alternatives.
-    CloudGoogleDriveDataSource(crate::types::CloudGoogleDriveDataSource),
-    /// One of the union's alternatives.
-    CloudOneDriveDataSource(crate::types::CloudOneDriveDataSource),
-    /// One of the union's alternatives.
-    CloudSharepointDataSource(crate::types::CloudSharepointDataSource),
-    /// One of the union's alternatives.
-    CloudSlackDataSource(crate::types::CloudSlackDataSource),
-    /// One of the union's alternatives.
-    CloudNotionPageDataSource(crate::types::CloudNotionPageDataSource),
-    /// One of the union's alternatives.
-    CloudConfluenceDataSource(crate::types::CloudConfluenceDataSource),
-    /// One of the union's alternatives.
-    CloudJiraDataSource(crate::types::CloudJiraDataSource),
-    /// One of the union's alternatives.
-    CloudJiraDataSourceV2(crate::types::CloudJiraDataSourceV2),
-    /// One of the union's alternatives.
-    CloudBoxDataSource(crate::types::CloudBoxDataSource),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for DataSourceCreateComponent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudS3DataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudAzStorageBlobDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudGoogleDriveDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudOneDriveDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudSharepointDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudSlackDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudNotionPageDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudConfluenceDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudJiraDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudJiraDataSourceV2,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudBoxDataSource,
-                ),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl DataSourceCreateComponent {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `CloudS3DataSource` variant.
-    #[must_use]
-    pub fn cloud_s3_data_source(
-        value: impl Into<crate::types::CloudS3DataSource>,
-    ) -> Self {
-        Self::CloudS3DataSource(value.into())
-    }
-    /// The `CloudAzStorageBlobDataSource` variant.
-    #[must_use]
-    pub fn cloud_az_storage_blob_data_source(
-        value: impl Into<crate::types::CloudAzStorageBlobDataSource>,
-    ) -> Self {
-        Self::CloudAzStorageBlobDataSource(value.into())
-    }
-    /// The `CloudGoogleDriveDataSource` variant.
-    #[must_use]
-    pub fn cloud_google_drive_data_source(
-        value: impl Into<crate::types::CloudGoogleDriveDataSource>,
-    ) -> Self {
-        Self::CloudGoogleDriveDataSource(value.into())
-    }
-    /// The `CloudOneDriveDataSource` variant.
-    #[must_use]
-    pub fn cloud_one_drive_data_source(
-        value: impl Into<crate::types::CloudOneDriveDataSource>,
-    ) -> Self {
-        Self::CloudOneDriveDataSource(value.into())
-    }
-    /// The `CloudSharepointDataSource` variant.
-    #[must_use]
-    pub fn cloud_sharepoint_data_source(
-        value: impl Into<crate::types::CloudSharepointDataSource>,
-    ) -> Self {
-        Self::CloudSharepointDataSource(value.into())
-    }
-    /// The `CloudSlackDataSource` variant.
-    #[must_use]
-    pub fn cloud_slack_data_source(
-        value: impl Into<crate::types::CloudSlackDataSource>,
-    ) -> Self {
-        Self::CloudSlackDataSource(value.into())
-    }
-    /// The `CloudNotionPageDataSource` variant.
-    #[must_use]
-    pub fn cloud_notion_page_data_source(
-        value: impl Into<crate::types::CloudNotionPageDataSource>,
-    ) -> Self {
-        Self::CloudNotionPageDataSource(value.into())
-    }
-    /// The `CloudConfluenceDataSource` variant.
-    #[must_use]
-    pub fn cloud_confluence_data_source(
-        value: impl Into<crate::types::CloudConfluenceDataSource>,
-    ) -> Self {
-        Self::CloudConfluenceDataSource(value.into())
-    }
-    /// The `CloudJiraDataSource` variant.
-    #[must_use]
-    pub fn cloud_jira_data_source(
-        value: impl Into<crate::types::CloudJiraDataSource>,
-    ) -> Self {
-        Self::CloudJiraDataSource(value.into())
-    }
-    /// The `CloudJiraDataSourceV2` variant.
-    #[must_use]
-    pub fn cloud_jira_data_source_v2(
-        value: impl Into<crate::types::CloudJiraDataSourceV2>,
-    ) -> Self {
-        Self::CloudJiraDataSourceV2(value.into())
-    }
-    /// The `CloudBoxDataSource` variant.
-    #[must_use]
-    pub fn cloud_box_data_source(
-        value: impl Into<crate::types::CloudBoxDataSource>,
-    ) -> Self {
-        Self::CloudBoxDataSource(value.into())
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>> for DataSourceCreateComponent {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<crate::types::CloudS3DataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudS3DataSource) -> Self {
-        Self::CloudS3DataSource(value)
-    }
-}
-impl From<crate::types::CloudAzStorageBlobDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudAzStorageBlobDataSource) -> Self {
-        Self::CloudAzStorageBlobDataSource(value)
-    }
-}
-impl From<crate::types::CloudGoogleDriveDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudGoogleDriveDataSource) -> Self {
-        Self::CloudGoogleDriveDataSource(value)
-    }
-}
-impl From<crate::types::CloudOneDriveDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudOneDriveDataSource) -> Self {
-        Self::CloudOneDriveDataSource(value)
-    }
-}
-impl From<crate::types::CloudSharepointDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudSharepointDataSource) -> Self {
-        Self::CloudSharepointDataSource(value)
-    }
-}
-impl From<crate::types::CloudSlackDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudSlackDataSource) -> Self {
-        Self::CloudSlackDataSource(value)
-    }
-}
-impl From<crate::types::CloudNotionPageDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudNotionPageDataSource) -> Self {
-        Self::CloudNotionPageDataSource(value)
-    }
-}
-impl From<crate::types::CloudConfluenceDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudConfluenceDataSource) -> Self {
-        Self::CloudConfluenceDataSource(value)
-    }
-}
-impl From<crate::types::CloudJiraDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudJiraDataSource) -> Self {
-        Self::CloudJiraDataSource(value)
-    }
-}
-impl From<crate::types::CloudJiraDataSourceV2> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudJiraDataSourceV2) -> Self {
-        Self::CloudJiraDataSourceV2(value)
-    }
-}
-impl From<crate::types::CloudBoxDataSource> for DataSourceCreateComponent {
-    fn from(value: crate::types::CloudBoxDataSource) -> Self {
-        Self::CloudBoxDataSource(value)
-    }
-}
+pub type DataSourceCreateComponent = crate::types::DataSourceComponent;
 /// The `DataSourceCreateCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum DataSourceCreateCustomMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for DataSourceCreateCustomMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl DataSourceCreateCustomMetadataValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for DataSourceCreateCustomMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for DataSourceCreateCustomMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for DataSourceCreateCustomMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for DataSourceCreateCustomMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for DataSourceCreateCustomMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for DataSourceCreateCustomMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
+pub type DataSourceCreateCustomMetadataValue = crate::types::FileResourceInfoValue;
 /// The `DataSourceCustomMetadataValue` schema.
+pub type DataSourceCustomMetadataValue = crate::types::FileResourceInfoValue;
+/// Component that implements the data source
+pub type DataSourceUpdateComponent = crate::types::DataSourceComponent;
+/// The `DataSourceUpdateCustomMetadataValue` schema.
+pub type DataSourceUpdateCustomMetadataValue = crate::types::FileResourceInfoValue;
+/// Parameters of `POST /api/v1/data-sources`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
 #[non_exhaustive]
-pub enum DataSourceCustomMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+pub struct DataSourcesCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// The name of the data source.
+    pub name: String,
+    /// ConfigurableDataSourceNames
+    pub source_type: crate::types::ConfigurableDataSourceNames,
+    /// Custom metadata that will be present on all data loaded from the data source
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_metadata: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::DataSourceCreateCustomMetadataValue>,
+        >,
+    >,
+    /// Component that implements the data source
+    pub component: crate::types::DataSourceCreateComponent,
 }
-impl<'de> ::serde::Deserialize<'de> for DataSourceCustomMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl DataSourceCustomMetadataValue {
-    /// The `Object` variant.
+impl DataSourcesCreateParams {
+    /// Creates the parameters from the required `name`, `source_type`, `component`; set the others with the chainable setters.
     #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
+    pub fn new(
+        name: impl Into<String>,
+        source_type: impl Into<crate::types::ConfigurableDataSourceNames>,
+        component: impl Into<crate::types::DataSourceCreateComponent>,
+    ) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            name: name.into(),
+            source_type: source_type.into(),
+            custom_metadata: Default::default(),
+            component: component.into(),
+        }
     }
-    /// The `Array` variant.
+    /// Sets the `project_id` query parameter.
     #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
     }
-    /// The `String` variant.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
     }
-    /// The `Integer` variant.
+    /// Sets the `name` body field.
     #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
     }
-    /// The `Number` variant.
+    /// Sets the `source_type` body field.
     #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
+    pub fn source_type(
+        mut self,
+        value: impl Into<crate::types::ConfigurableDataSourceNames>,
+    ) -> Self {
+        self.source_type = value.into();
+        self
     }
-    /// The `Bool` variant.
+    /// Sets the `custom_metadata` body field.
     #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
+    pub fn custom_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::DataSourceCreateCustomMetadataValue>,
+        >,
+    ) -> Self {
+        self.custom_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `custom_metadata` body field as an explicit `null`.
+    #[must_use]
+    pub fn custom_metadata_null(mut self) -> Self {
+        self.custom_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `component` body field.
+    #[must_use]
+    pub fn component(
+        mut self,
+        value: impl Into<crate::types::DataSourceCreateComponent>,
+    ) -> Self {
+        self.component = value.into();
+        self
     }
 }
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for DataSourceCustomMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
+/// The response of `POST /api/v1/data-sources`.
+pub type DataSourcesCreateResponse = crate::types::DataSource;
+/// The response of `GET /api/v1/data-sources/{data_source_id}`.
+pub type DataSourcesGetResponse = crate::types::DataSource;
+/// Parameters of `GET /api/v1/data-sources`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DataSourcesListParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl DataSourcesListParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
     }
 }
-impl From<Vec<::serde_json::Value>> for DataSourceCustomMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
+/// The response of `GET /api/v1/data-sources`.
+pub type DataSourcesListResponse = Vec<crate::types::DataSource>;
+/// Parameters of `PUT /api/v1/data-sources/{data_source_id}`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DataSourcesUpdateParams {
+    /// The name of the data source.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// ConfigurableDataSourceNames
+    pub source_type: crate::types::ConfigurableDataSourceNames,
+    /// Custom metadata that will be present on all data loaded from the data source
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_metadata: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::DataSourceUpdateCustomMetadataValue>,
+        >,
+    >,
+    /// Component that implements the data source
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub component: crate::Nullable<crate::types::DataSourceUpdateComponent>,
+}
+impl DataSourcesUpdateParams {
+    /// Creates the parameters from the required `source_type`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        source_type: impl Into<crate::types::ConfigurableDataSourceNames>,
+    ) -> Self {
+        Self {
+            name: Default::default(),
+            source_type: source_type.into(),
+            custom_metadata: Default::default(),
+            component: Default::default(),
+        }
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `name` body field as an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `source_type` body field.
+    #[must_use]
+    pub fn source_type(
+        mut self,
+        value: impl Into<crate::types::ConfigurableDataSourceNames>,
+    ) -> Self {
+        self.source_type = value.into();
+        self
+    }
+    /// Sets the `custom_metadata` body field.
+    #[must_use]
+    pub fn custom_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::DataSourceUpdateCustomMetadataValue>,
+        >,
+    ) -> Self {
+        self.custom_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `custom_metadata` body field as an explicit `null`.
+    #[must_use]
+    pub fn custom_metadata_null(mut self) -> Self {
+        self.custom_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `component` body field.
+    #[must_use]
+    pub fn component(
+        mut self,
+        value: impl Into<crate::types::DataSourceUpdateComponent>,
+    ) -> Self {
+        self.component = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `component` body field as an explicit `null`.
+    #[must_use]
+    pub fn component_null(mut self) -> Self {
+        self.component = crate::Nullable::Null;
+        self
     }
 }
-impl From<String> for DataSourceCustomMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for DataSourceCustomMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for DataSourceCustomMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for DataSourceCustomMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
+/// The response of `PUT /api/v1/data-sources/{data_source_id}`.
+pub type DataSourcesUpdateResponse = crate::types::DataSource;

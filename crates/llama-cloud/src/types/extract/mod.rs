@@ -13,7 +13,7 @@ pub use part_1::*;
 mod part_2;
 #[cfg(feature = "extract")]
 pub use part_2::*;
-#[cfg(feature = "extract")]
+#[cfg(any(feature = "extract", feature = "extraction"))]
 mod part_3;
-#[cfg(feature = "extract")]
+#[cfg(any(feature = "extract", feature = "extraction"))]
 pub use part_3::*;

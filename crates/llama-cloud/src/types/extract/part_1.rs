@@ -209,13 +209,6 @@ impl ExtractConfiguration {
         self.tier = Some(value.into());
         self
     }
-    /// `tier`, or the API's default when it is absent.
-    #[must_use]
-    pub fn tier_or_default(&self) -> crate::types::ExtractConfigurationTier {
-        self.tier
-            .clone()
-            .unwrap_or(crate::types::ExtractConfigurationTier::CostEffective)
-    }
     /// Sets `version`; left unset, it is not sent and the API applies its default, `"latest"`.
     #[must_use]
     pub fn version(mut self, value: impl Into<String>) -> Self {
@@ -258,15 +251,6 @@ impl ExtractConfiguration {
     ) -> Self {
         self.extraction_target = Some(value.into());
         self
-    }
-    /// `extraction_target`, or the API's default when it is absent.
-    #[must_use]
-    pub fn extraction_target_or_default(
-        &self,
-    ) -> crate::types::ExtractConfigurationExtractionTarget {
-        self.extraction_target
-            .clone()
-            .unwrap_or(crate::types::ExtractConfigurationExtractionTarget::PerDoc)
     }
     /// Sets `system_prompt`.
     #[must_use]
@@ -356,282 +340,11 @@ impl ExtractConfiguration {
     }
 }
 /// The `ExtractConfigurationDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractConfigurationDataSchemaValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractConfigurationDataSchemaValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractConfigurationDataSchemaValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractConfigurationDataSchemaValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractConfigurationDataSchemaValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractConfigurationDataSchemaValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractConfigurationDataSchemaValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractConfigurationDataSchemaValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractConfigurationDataSchemaValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
+pub type ExtractConfigurationDataSchemaValue = crate::types::FileResourceInfoValue;
 /// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ExtractConfigurationExtractionTarget {
-    /// `per_doc`
-    PerDoc,
-    /// `per_page`
-    PerPage,
-    /// `per_table_row`
-    PerTableRow,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ExtractConfigurationExtractionTarget {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PerDoc => "per_doc",
-            Self::PerPage => "per_page",
-            Self::PerTableRow => "per_table_row",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ExtractConfigurationExtractionTarget {
-    fn from(value: &str) -> Self {
-        match value {
-            "per_doc" => Self::PerDoc,
-            "per_page" => Self::PerPage,
-            "per_table_row" => Self::PerTableRow,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ExtractConfigurationExtractionTarget {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "per_doc" => Self::PerDoc,
-            "per_page" => Self::PerPage,
-            "per_table_row" => Self::PerTableRow,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ExtractConfigurationExtractionTarget {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ExtractConfigurationExtractionTarget {}
-impl ::std::hash::Hash for ExtractConfigurationExtractionTarget {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ExtractConfigurationExtractionTarget {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ExtractConfigurationExtractionTarget {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ExtractConfigurationExtractionTarget {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ExtractConfigurationExtractionTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractConfigurationExtractionTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type ExtractConfigurationExtractionTarget = crate::types::ExtractV2ParametersExtractionTarget;
 /// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ExtractConfigurationTier {
-    /// `cost_effective`
-    CostEffective,
-    /// `agentic`
-    Agentic,
-    /// `agentic_plus`
-    AgenticPlus,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ExtractConfigurationTier {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CostEffective => "cost_effective",
-            Self::Agentic => "agentic",
-            Self::AgenticPlus => "agentic_plus",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ExtractConfigurationTier {
-    fn from(value: &str) -> Self {
-        match value {
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ExtractConfigurationTier {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ExtractConfigurationTier {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ExtractConfigurationTier {}
-impl ::std::hash::Hash for ExtractConfigurationTier {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ExtractConfigurationTier {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ExtractConfigurationTier {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ExtractConfigurationTier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ExtractConfigurationTier {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractConfigurationTier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type ExtractConfigurationTier = crate::types::ExtractV2ParametersTier;
 /// Parameters of `POST /api/v2/extract`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1191,108 +904,7 @@ impl ExtractListParams {
     }
 }
 /// Filter by status
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ExtractListParamsStatus {
-    /// `PENDING`
-    Pending,
-    /// `THROTTLED`
-    Throttled,
-    /// `RUNNING`
-    Running,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ExtractListParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Throttled => "THROTTLED",
-            Self::Running => "RUNNING",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ExtractListParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "THROTTLED" => Self::Throttled,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ExtractListParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "THROTTLED" => Self::Throttled,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ExtractListParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ExtractListParamsStatus {}
-impl ::std::hash::Hash for ExtractListParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ExtractListParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ExtractListParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ExtractListParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ExtractListParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractListParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type ExtractListParamsStatus = crate::types::BatchResponseStatus;
 /// The response of `GET /api/v2/extract`.
 pub type ExtractListResponse = crate::types::ExtractV2JobQueryResponse;
 /// Usage recorded against an extract job.
@@ -1355,3 +967,361 @@ impl ExtractUsage {
         self
     }
 }
+/// An extraction job.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractV2Job {
+    /// File ID or parse job ID that was extracted
+    pub file_input: String,
+    /// Unique job identifier (job_id)
+    pub id: String,
+    /// Project this job belongs to
+    pub project_id: String,
+    /// Saved extract configuration ID used for this job, if any
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration_id: crate::Nullable<String>,
+    /// Configuration used for this job
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub configuration: crate::Nullable<crate::types::ExtractConfiguration>,
+    /// Current job status.
+    ///
+    /// - `PENDING` — queued, not yet started
+    /// - `RUNNING` — actively processing
+    /// - `COMPLETED` — finished successfully
+    /// - `FAILED` — terminated with an error
+    /// - `CANCELLED` — cancelled by user
+    pub status: String,
+    /// Error details when status is FAILED
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub error_message: crate::Nullable<String>,
+    /// Extracted data conforming to the data_schema. Returns a single object for per_doc, or an array for per_page / per_table_row.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub extract_result: crate::Nullable<crate::types::ExtractV2JobExtractResult>,
+    /// Extraction metadata including per-field info
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub extract_metadata: crate::Nullable<crate::types::ExtractJobMetadata>,
+    /// Custom metadata - limited to enterprise plans.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata: crate::Nullable<crate::types::ExtractV2JobMetadata>,
+    /// Usage recorded against this job. Requires `expand=usage`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub usage: crate::Nullable<crate::types::ExtractUsage>,
+    /// Creation timestamp
+    pub created_at: String,
+    /// Last update timestamp
+    pub updated_at: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractV2Job {
+    /// Creates a value from the required `file_input`, `id`, `project_id`, `status`, `created_at`, `updated_at`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        file_input: impl Into<String>,
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        status: impl Into<String>,
+        created_at: impl Into<String>,
+        updated_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            file_input: file_input.into(),
+            id: id.into(),
+            project_id: project_id.into(),
+            configuration_id: Default::default(),
+            configuration: Default::default(),
+            status: status.into(),
+            error_message: Default::default(),
+            extract_result: Default::default(),
+            extract_metadata: Default::default(),
+            metadata: Default::default(),
+            usage: Default::default(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ExtractV2Job {
+    /// Sets `file_input`.
+    #[must_use]
+    pub fn file_input(mut self, value: impl Into<String>) -> Self {
+        self.file_input = value.into();
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `configuration_id`.
+    #[must_use]
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.configuration_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `configuration_id` to an explicit `null`.
+    #[must_use]
+    pub fn configuration_id_null(mut self) -> Self {
+        self.configuration_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `configuration`.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: impl Into<crate::types::ExtractConfiguration>,
+    ) -> Self {
+        self.configuration = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `configuration` to an explicit `null`.
+    #[must_use]
+    pub fn configuration_null(mut self) -> Self {
+        self.configuration = crate::Nullable::Null;
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = value.into();
+        self
+    }
+    /// Sets `error_message`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `error_message` to an explicit `null`.
+    #[must_use]
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = crate::Nullable::Null;
+        self
+    }
+    /// Sets `extract_result`.
+    #[must_use]
+    pub fn extract_result(
+        mut self,
+        value: impl Into<crate::types::ExtractV2JobExtractResult>,
+    ) -> Self {
+        self.extract_result = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `extract_result` to an explicit `null`.
+    #[must_use]
+    pub fn extract_result_null(mut self) -> Self {
+        self.extract_result = crate::Nullable::Null;
+        self
+    }
+    /// Sets `extract_metadata`.
+    #[must_use]
+    pub fn extract_metadata(
+        mut self,
+        value: impl Into<crate::types::ExtractJobMetadata>,
+    ) -> Self {
+        self.extract_metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `extract_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn extract_metadata_null(mut self) -> Self {
+        self.extract_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::types::ExtractV2JobMetadata>,
+    ) -> Self {
+        self.metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `metadata` to an explicit `null`.
+    #[must_use]
+    pub fn metadata_null(mut self) -> Self {
+        self.metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `usage`.
+    #[must_use]
+    pub fn usage(mut self, value: impl Into<crate::types::ExtractUsage>) -> Self {
+        self.usage = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `usage` to an explicit `null`.
+    #[must_use]
+    pub fn usage_null(mut self) -> Self {
+        self.usage = crate::Nullable::Null;
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = value.into();
+        self
+    }
+}
+/// Extracted data conforming to the data_schema. Returns a single object for per_doc, or an array for per_page / per_table_row.
+pub type ExtractV2JobExtractResult = crate::types::ExtractRunData;
+/// Job-level metadata.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractV2JobMetadata {
+    /// Usage metrics
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub usage: crate::Nullable<crate::types::ExtractJobUsage>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractV2JobMetadata {
+    /// Sets `usage`.
+    #[must_use]
+    pub fn usage(mut self, value: impl Into<crate::types::ExtractJobUsage>) -> Self {
+        self.usage = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `usage` to an explicit `null`.
+    #[must_use]
+    pub fn usage_null(mut self) -> Self {
+        self.usage = crate::Nullable::Null;
+        self
+    }
+}
+/// Paginated list of extraction jobs.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractV2JobQueryResponse {
+    /// The list of items.
+    pub items: Vec<crate::types::ExtractV2Job>,
+    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub next_page_token: crate::Nullable<String>,
+    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_size: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractV2JobQueryResponse {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::ExtractV2Job>>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
+            total_size: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ExtractV2JobQueryResponse {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ExtractV2Job>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `next_page_token` to an explicit `null`.
+    #[must_use]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `total_size`.
+    #[must_use]
+    pub fn total_size(mut self, value: i64) -> Self {
+        self.total_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_size` to an explicit `null`.
+    #[must_use]
+    pub fn total_size_null(mut self) -> Self {
+        self.total_size = crate::Nullable::Null;
+        self
+    }
+}
+/// The `ExtractV2SchemaGenerateRequestDataSchemaValue` schema.
+pub type ExtractV2SchemaGenerateRequestDataSchemaValue = crate::types::FileResourceInfoValue;
+/// The `ExtractV2SchemaValidateRequestDataSchemaValue` schema.
+pub type ExtractV2SchemaValidateRequestDataSchemaValue = crate::types::FileResourceInfoValue;
+/// Response schema for schema validation.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractV2SchemaValidateResponse {
+    /// Validated JSON Schema, ready for use in extract jobs
+    pub data_schema: ::std::collections::BTreeMap<
+        String,
+        Option<crate::types::ExtractV2SchemaValidateResponseDataSchemaValue>,
+    >,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractV2SchemaValidateResponse {
+    /// Creates a value from the required `data_schema`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        data_schema: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2SchemaValidateResponseDataSchemaValue>,
+        >,
+    ) -> Self {
+        Self {
+            data_schema,
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ExtractV2SchemaValidateResponse {
+    /// Sets `data_schema`.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractV2SchemaValidateResponseDataSchemaValue>,
+        >,
+    ) -> Self {
+        self.data_schema = value;
+        self
+    }
+}
+/// The `ExtractV2SchemaValidateResponseDataSchemaValue` schema.
+pub type ExtractV2SchemaValidateResponseDataSchemaValue = crate::types::FileResourceInfoValue;

@@ -2,28 +2,32 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 3 of `types::extract`: types compiled with the feature `extract`.
-/// The `ExtractedFieldMetadataPageMetadataItemValue` schema.
+//! Part 3 of `types::extract`: types compiled with any of the features `extract`, `extraction`.
+/// The data extracted from the file
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ExtractedFieldMetadataPageMetadataItemValue {
+pub enum ExtractRunData {
     /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
+    Object(
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractRunDataObjectValue>,
+        >,
+    ),
     /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
+    Array(
+        Vec<
+            ::std::collections::BTreeMap<
+                String,
+                Option<crate::types::ExtractRunDataArrayItemValue>,
+            >,
+        >,
+    ),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
-impl<'de> ::serde::Deserialize<'de> for ExtractedFieldMetadataPageMetadataItemValue {
+impl<'de> ::serde::Deserialize<'de> for ExtractRunData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -32,176 +36,67 @@ impl<'de> ::serde::Deserialize<'de> for ExtractedFieldMetadataPageMetadataItemVa
             &[
                 |value| crate::runtime::union::alternative(value, Self::Object),
                 |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
             ],
             Some(Self::Unknown),
         )
     }
 }
-impl ExtractedFieldMetadataPageMetadataItemValue {
+impl ExtractRunData {
     /// The `Object` variant.
     #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
+    pub fn object(
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractRunDataObjectValue>,
+        >,
+    ) -> Self {
         Self::Object(value)
     }
     /// The `Array` variant.
     #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
+    pub fn array(
+        value: Vec<
+            ::std::collections::BTreeMap<
+                String,
+                Option<crate::types::ExtractRunDataArrayItemValue>,
+            >,
+        >,
+    ) -> Self {
         Self::Array(value)
     }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
 }
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractedFieldMetadataPageMetadataItemValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
+impl From<
+    ::std::collections::BTreeMap<String, Option<crate::types::ExtractRunDataObjectValue>>,
+> for ExtractRunData {
+    fn from(
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractRunDataObjectValue>,
+        >,
+    ) -> Self {
         Self::Object(value)
     }
 }
-impl From<Vec<::serde_json::Value>> for ExtractedFieldMetadataPageMetadataItemValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
+impl From<
+    Vec<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractRunDataArrayItemValue>,
+        >,
+    >,
+> for ExtractRunData {
+    fn from(
+        value: Vec<
+            ::std::collections::BTreeMap<
+                String,
+                Option<crate::types::ExtractRunDataArrayItemValue>,
+            >,
+        >,
+    ) -> Self {
         Self::Array(value)
     }
 }
-impl From<String> for ExtractedFieldMetadataPageMetadataItemValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractedFieldMetadataPageMetadataItemValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractedFieldMetadataPageMetadataItemValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractedFieldMetadataPageMetadataItemValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `ExtractedFieldMetadataRowMetadataItemValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractedFieldMetadataRowMetadataItemValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractedFieldMetadataRowMetadataItemValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractedFieldMetadataRowMetadataItemValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractedFieldMetadataRowMetadataItemValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractedFieldMetadataRowMetadataItemValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractedFieldMetadataRowMetadataItemValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractedFieldMetadataRowMetadataItemValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractedFieldMetadataRowMetadataItemValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractedFieldMetadataRowMetadataItemValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
+/// The `ExtractRunDataArrayItemValue` schema.
+pub type ExtractRunDataArrayItemValue = crate::types::FileResourceInfoValue;
+/// The `ExtractRunDataObjectValue` schema.
+pub type ExtractRunDataObjectValue = crate::types::FileResourceInfoValue;

@@ -17,11 +17,3 @@ pub use part_2::*;
 mod part_3;
 #[cfg(feature = "extraction")]
 pub use part_3::*;
-#[cfg(feature = "extraction")]
-mod part_4;
-#[cfg(feature = "extraction")]
-pub use part_4::*;
-#[cfg(feature = "extraction")]
-mod part_5;
-#[cfg(feature = "extraction")]
-pub use part_5::*;

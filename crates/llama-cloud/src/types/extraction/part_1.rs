@@ -628,373 +628,704 @@ impl From<String> for ExtractAgentCreateDataSchema {
     }
 }
 /// The `ExtractAgentCreateDataSchemaObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractAgentCreateDataSchemaObjectValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractAgentCreateDataSchemaObjectValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractAgentCreateDataSchemaObjectValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractAgentCreateDataSchemaObjectValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractAgentCreateDataSchemaObjectValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractAgentCreateDataSchemaObjectValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractAgentCreateDataSchemaObjectValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractAgentCreateDataSchemaObjectValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractAgentCreateDataSchemaObjectValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
+pub type ExtractAgentCreateDataSchemaObjectValue = crate::types::FileResourceInfoValue;
 /// The `ExtractAgentDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractAgentDataSchemaValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractAgentDataSchemaValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractAgentDataSchemaValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractAgentDataSchemaValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractAgentDataSchemaValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractAgentDataSchemaValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractAgentDataSchemaValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractAgentDataSchemaValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractAgentDataSchemaValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
+pub type ExtractAgentDataSchemaValue = crate::types::FileResourceInfoValue;
 /// The schema of the data
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+pub type ExtractAgentUpdateDataSchema = crate::types::ExtractAgentCreateDataSchema;
+/// Configuration parameters for the extraction agent.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum ExtractAgentUpdateDataSchema {
-    /// One of the union's alternatives.
-    Object(
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractAgentUpdateDataSchemaObjectValue>,
-        >,
-    ),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+pub struct ExtractConfig {
+    /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub priority: crate::Nullable<crate::types::ExtractConfigPriority>,
+    /// The extraction target specified.
+    ///
+    /// The API's default: `"PER_DOC"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction_target: Option<crate::types::ExtractTarget>,
+    /// The extraction mode specified (FAST, BALANCED, MULTIMODAL, PREMIUM).
+    ///
+    /// The API's default: `"PREMIUM"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction_mode: Option<crate::types::ExtractMode>,
+    /// The parse model to use for document parsing. If not provided, uses the default for the extraction mode.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub parse_model: crate::Nullable<crate::types::PublicModelName>,
+    /// The extract model to use for data extraction. If not provided, uses the default for the extraction mode.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub extract_model: crate::Nullable<crate::types::ExtractModels>,
+    /// DEPRECATED: Whether to use fast mode for multimodal extraction.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multimodal_fast_mode: Option<bool>,
+    /// The system prompt to use for the extraction.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub system_prompt: crate::Nullable<String>,
+    /// Whether to use reasoning for the extraction.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_reasoning: Option<bool>,
+    /// Whether to cite sources for the extraction.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cite_sources: Option<bool>,
+    /// Whether to fetch citation bounding boxes for the extraction. Only available in PREMIUM mode. Deprecated: this is now synonymous with cite_sources.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation_bbox: Option<bool>,
+    /// Whether to fetch confidence scores for the extraction.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence_scores: Option<bool>,
+    /// The mode to use for chunking the document.
+    ///
+    /// The API's default: `"PAGE"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk_mode: Option<crate::types::DocumentChunkMode>,
+    /// Whether to use high resolution mode for the extraction.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_resolution_mode: Option<bool>,
+    /// Whether to invalidate the cache for the extraction.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalidate_cache: Option<bool>,
+    /// Number of pages to pass as context on long document extraction.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub num_pages_context: crate::Nullable<i64>,
+    /// Comma-separated list of page numbers or ranges to extract from (1-based, e.g., '1,3,5-7,9' or '1-3,8-10').
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub page_range: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl<'de> ::serde::Deserialize<'de> for ExtractAgentUpdateDataSchema {
+impl ExtractConfig {
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(
+        mut self,
+        value: impl Into<crate::types::ExtractConfigPriority>,
+    ) -> Self {
+        self.priority = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `priority` to an explicit `null`.
+    #[must_use]
+    pub fn priority_null(mut self) -> Self {
+        self.priority = crate::Nullable::Null;
+        self
+    }
+    /// Sets `extraction_target`; left unset, it is not sent and the API applies its default, `"PER_DOC"`.
+    #[must_use]
+    pub fn extraction_target(
+        mut self,
+        value: impl Into<crate::types::ExtractTarget>,
+    ) -> Self {
+        self.extraction_target = Some(value.into());
+        self
+    }
+    /// `extraction_target`, or the API's default when it is absent.
+    #[must_use]
+    pub fn extraction_target_or_default(&self) -> crate::types::ExtractTarget {
+        self.extraction_target.clone().unwrap_or(crate::types::ExtractTarget::PerDoc)
+    }
+    /// Sets `extraction_mode`; left unset, it is not sent and the API applies its default, `"PREMIUM"`.
+    #[must_use]
+    pub fn extraction_mode(
+        mut self,
+        value: impl Into<crate::types::ExtractMode>,
+    ) -> Self {
+        self.extraction_mode = Some(value.into());
+        self
+    }
+    /// `extraction_mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn extraction_mode_or_default(&self) -> crate::types::ExtractMode {
+        self.extraction_mode.clone().unwrap_or(crate::types::ExtractMode::Premium)
+    }
+    /// Sets `parse_model`.
+    #[must_use]
+    pub fn parse_model(
+        mut self,
+        value: impl Into<crate::types::PublicModelName>,
+    ) -> Self {
+        self.parse_model = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `parse_model` to an explicit `null`.
+    #[must_use]
+    pub fn parse_model_null(mut self) -> Self {
+        self.parse_model = crate::Nullable::Null;
+        self
+    }
+    /// Sets `extract_model`.
+    #[must_use]
+    pub fn extract_model(
+        mut self,
+        value: impl Into<crate::types::ExtractModels>,
+    ) -> Self {
+        self.extract_model = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `extract_model` to an explicit `null`.
+    #[must_use]
+    pub fn extract_model_null(mut self) -> Self {
+        self.extract_model = crate::Nullable::Null;
+        self
+    }
+    /// Sets `multimodal_fast_mode`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn multimodal_fast_mode(mut self, value: bool) -> Self {
+        self.multimodal_fast_mode = Some(value);
+        self
+    }
+    /// `multimodal_fast_mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn multimodal_fast_mode_or_default(&self) -> bool {
+        self.multimodal_fast_mode.unwrap_or(false)
+    }
+    /// Sets `system_prompt`.
+    #[must_use]
+    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
+        self.system_prompt = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `system_prompt` to an explicit `null`.
+    #[must_use]
+    pub fn system_prompt_null(mut self) -> Self {
+        self.system_prompt = crate::Nullable::Null;
+        self
+    }
+    /// Sets `use_reasoning`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn use_reasoning(mut self, value: bool) -> Self {
+        self.use_reasoning = Some(value);
+        self
+    }
+    /// `use_reasoning`, or the API's default when it is absent.
+    #[must_use]
+    pub fn use_reasoning_or_default(&self) -> bool {
+        self.use_reasoning.unwrap_or(false)
+    }
+    /// Sets `cite_sources`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn cite_sources(mut self, value: bool) -> Self {
+        self.cite_sources = Some(value);
+        self
+    }
+    /// `cite_sources`, or the API's default when it is absent.
+    #[must_use]
+    pub fn cite_sources_or_default(&self) -> bool {
+        self.cite_sources.unwrap_or(false)
+    }
+    /// Sets `citation_bbox`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn citation_bbox(mut self, value: bool) -> Self {
+        self.citation_bbox = Some(value);
+        self
+    }
+    /// `citation_bbox`, or the API's default when it is absent.
+    #[must_use]
+    pub fn citation_bbox_or_default(&self) -> bool {
+        self.citation_bbox.unwrap_or(false)
+    }
+    /// Sets `confidence_scores`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn confidence_scores(mut self, value: bool) -> Self {
+        self.confidence_scores = Some(value);
+        self
+    }
+    /// `confidence_scores`, or the API's default when it is absent.
+    #[must_use]
+    pub fn confidence_scores_or_default(&self) -> bool {
+        self.confidence_scores.unwrap_or(false)
+    }
+    /// Sets `chunk_mode`; left unset, it is not sent and the API applies its default, `"PAGE"`.
+    #[must_use]
+    pub fn chunk_mode(
+        mut self,
+        value: impl Into<crate::types::DocumentChunkMode>,
+    ) -> Self {
+        self.chunk_mode = Some(value.into());
+        self
+    }
+    /// `chunk_mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn chunk_mode_or_default(&self) -> crate::types::DocumentChunkMode {
+        self.chunk_mode.clone().unwrap_or(crate::types::DocumentChunkMode::Page)
+    }
+    /// Sets `high_resolution_mode`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn high_resolution_mode(mut self, value: bool) -> Self {
+        self.high_resolution_mode = Some(value);
+        self
+    }
+    /// `high_resolution_mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn high_resolution_mode_or_default(&self) -> bool {
+        self.high_resolution_mode.unwrap_or(false)
+    }
+    /// Sets `invalidate_cache`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn invalidate_cache(mut self, value: bool) -> Self {
+        self.invalidate_cache = Some(value);
+        self
+    }
+    /// `invalidate_cache`, or the API's default when it is absent.
+    #[must_use]
+    pub fn invalidate_cache_or_default(&self) -> bool {
+        self.invalidate_cache.unwrap_or(false)
+    }
+    /// Sets `num_pages_context`.
+    #[must_use]
+    pub fn num_pages_context(mut self, value: i64) -> Self {
+        self.num_pages_context = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `num_pages_context` to an explicit `null`.
+    #[must_use]
+    pub fn num_pages_context_null(mut self) -> Self {
+        self.num_pages_context = crate::Nullable::Null;
+        self
+    }
+    /// Sets `page_range`.
+    #[must_use]
+    pub fn page_range(mut self, value: impl Into<String>) -> Self {
+        self.page_range = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `page_range` to an explicit `null`.
+    #[must_use]
+    pub fn page_range_null(mut self) -> Self {
+        self.page_range = crate::Nullable::Null;
+        self
+    }
+}
+/// Schema for an extraction job.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractJob {
+    /// The id of the extraction job
+    pub id: String,
+    /// The agent that the job was run on.
+    pub extraction_agent: crate::types::ExtractAgent,
+    /// The status of the extraction job
+    pub status: crate::types::ExtractJobStatus,
+    /// The error that occurred during extraction
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub error: crate::Nullable<String>,
+    /// The id of the file that the extract was extracted from
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// [DEPRECATED] The file that the extract was extracted from
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file: crate::Nullable<crate::types::File>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractJob {
+    /// Creates a value from the required `id`, `extraction_agent`, `status`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        id: impl Into<String>,
+        extraction_agent: impl Into<crate::types::ExtractAgent>,
+        status: impl Into<crate::types::ExtractJobStatus>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            extraction_agent: extraction_agent.into(),
+            status: status.into(),
+            error: Default::default(),
+            file_id: Default::default(),
+            file: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ExtractJob {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `extraction_agent`.
+    #[must_use]
+    pub fn extraction_agent(
+        mut self,
+        value: impl Into<crate::types::ExtractAgent>,
+    ) -> Self {
+        self.extraction_agent = value.into();
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::types::ExtractJobStatus>) -> Self {
+        self.status = value.into();
+        self
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `error` to an explicit `null`.
+    #[must_use]
+    pub fn error_null(mut self) -> Self {
+        self.error = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file_id` to an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file`.
+    #[must_use]
+    pub fn file(mut self, value: impl Into<crate::types::File>) -> Self {
+        self.file = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file` to an explicit `null`.
+    #[must_use]
+    pub fn file_null(mut self) -> Self {
+        self.file = crate::Nullable::Null;
+        self
+    }
+}
+/// The data schema to override the extraction agent's data schema with
+pub type ExtractJobCreateBatchDataSchemaOverride = crate::types::ExtractAgentCreateDataSchema;
+/// The data schema to override the extraction agent's data schema with
+pub type ExtractJobCreateDataSchemaOverride = crate::types::ExtractAgentCreateDataSchema;
+/// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
+pub type ExtractJobCreatePriority = crate::types::ExtractConfigPriority;
+/// The status of the extraction job
+pub type ExtractJobStatus = crate::types::StatusEnum;
+/// Extraction mode options.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ExtractMode {
+    /// `FAST`
+    Fast,
+    /// `BALANCED`
+    Balanced,
+    /// `PREMIUM`
+    Premium,
+    /// `MULTIMODAL`
+    Multimodal,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ExtractMode {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fast => "FAST",
+            Self::Balanced => "BALANCED",
+            Self::Premium => "PREMIUM",
+            Self::Multimodal => "MULTIMODAL",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ExtractMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "FAST" => Self::Fast,
+            "BALANCED" => Self::Balanced,
+            "PREMIUM" => Self::Premium,
+            "MULTIMODAL" => Self::Multimodal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ExtractMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "FAST" => Self::Fast,
+            "BALANCED" => Self::Balanced,
+            "PREMIUM" => Self::Premium,
+            "MULTIMODAL" => Self::Multimodal,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ExtractMode {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ExtractMode {}
+impl ::std::hash::Hash for ExtractMode {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ExtractMode {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ExtractMode {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ExtractMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExtractMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-impl ExtractAgentUpdateDataSchema {
-    /// The `Object` variant.
+/// Extract model options.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ExtractModels {
+    /// `openai-gpt-4-1`
+    OpenaiGpt4_1,
+    /// `openai-gpt-4-1-mini`
+    OpenaiGpt4_1Mini,
+    /// `openai-gpt-4-1-nano`
+    OpenaiGpt4_1Nano,
+    /// `openai-gpt-5`
+    OpenaiGpt5,
+    /// `openai-gpt-5-mini`
+    OpenaiGpt5Mini,
+    /// `gemini-2.0-flash`
+    Gemini2_0Flash,
+    /// `gemini-2.5-flash`
+    Gemini2_5Flash,
+    /// `gemini-2.5-flash-lite`
+    Gemini2_5FlashLite,
+    /// `gemini-2.5-pro`
+    Gemini2_5Pro,
+    /// `openai-gpt-4o`
+    OpenaiGpt4o,
+    /// `openai-gpt-4o-mini`
+    OpenaiGpt4oMini,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ExtractModels {
+    /// The value as sent on the wire.
     #[must_use]
-    pub fn object(
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractAgentUpdateDataSchemaObjectValue>,
-        >,
-    ) -> Self {
-        Self::Object(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenaiGpt4_1 => "openai-gpt-4-1",
+            Self::OpenaiGpt4_1Mini => "openai-gpt-4-1-mini",
+            Self::OpenaiGpt4_1Nano => "openai-gpt-4-1-nano",
+            Self::OpenaiGpt5 => "openai-gpt-5",
+            Self::OpenaiGpt5Mini => "openai-gpt-5-mini",
+            Self::Gemini2_0Flash => "gemini-2.0-flash",
+            Self::Gemini2_5Flash => "gemini-2.5-flash",
+            Self::Gemini2_5FlashLite => "gemini-2.5-flash-lite",
+            Self::Gemini2_5Pro => "gemini-2.5-pro",
+            Self::OpenaiGpt4o => "openai-gpt-4o",
+            Self::OpenaiGpt4oMini => "openai-gpt-4o-mini",
+            Self::Other(value) => value,
+        }
     }
 }
-impl From<
-    ::std::collections::BTreeMap<
+impl From<&str> for ExtractModels {
+    fn from(value: &str) -> Self {
+        match value {
+            "openai-gpt-4-1" => Self::OpenaiGpt4_1,
+            "openai-gpt-4-1-mini" => Self::OpenaiGpt4_1Mini,
+            "openai-gpt-4-1-nano" => Self::OpenaiGpt4_1Nano,
+            "openai-gpt-5" => Self::OpenaiGpt5,
+            "openai-gpt-5-mini" => Self::OpenaiGpt5Mini,
+            "gemini-2.0-flash" => Self::Gemini2_0Flash,
+            "gemini-2.5-flash" => Self::Gemini2_5Flash,
+            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
+            "gemini-2.5-pro" => Self::Gemini2_5Pro,
+            "openai-gpt-4o" => Self::OpenaiGpt4o,
+            "openai-gpt-4o-mini" => Self::OpenaiGpt4oMini,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ExtractModels {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "openai-gpt-4-1" => Self::OpenaiGpt4_1,
+            "openai-gpt-4-1-mini" => Self::OpenaiGpt4_1Mini,
+            "openai-gpt-4-1-nano" => Self::OpenaiGpt4_1Nano,
+            "openai-gpt-5" => Self::OpenaiGpt5,
+            "openai-gpt-5-mini" => Self::OpenaiGpt5Mini,
+            "gemini-2.0-flash" => Self::Gemini2_0Flash,
+            "gemini-2.5-flash" => Self::Gemini2_5Flash,
+            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
+            "gemini-2.5-pro" => Self::Gemini2_5Pro,
+            "openai-gpt-4o" => Self::OpenaiGpt4o,
+            "openai-gpt-4o-mini" => Self::OpenaiGpt4oMini,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ExtractModels {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ExtractModels {}
+impl ::std::hash::Hash for ExtractModels {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ExtractModels {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ExtractModels {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ExtractModels {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExtractModels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractModels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Schema for an extraction resultset.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractResultset {
+    /// The id of the extraction run
+    pub run_id: String,
+    /// The id of the extraction agent
+    pub extraction_agent_id: String,
+    /// The data extracted from the file
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub data: Option<crate::types::ExtractResultsetData>,
+    /// The metadata extracted from the file
+    pub extraction_metadata: ::std::collections::BTreeMap<
         String,
-        Option<crate::types::ExtractAgentUpdateDataSchemaObjectValue>,
+        Option<crate::types::ExtractResultsetExtractionMetadataValue>,
     >,
-> for ExtractAgentUpdateDataSchema {
-    fn from(
-        value: ::std::collections::BTreeMap<
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractResultset {
+    /// Creates a value from the required `run_id`, `extraction_agent_id`, `extraction_metadata`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        run_id: impl Into<String>,
+        extraction_agent_id: impl Into<String>,
+        extraction_metadata: ::std::collections::BTreeMap<
             String,
-            Option<crate::types::ExtractAgentUpdateDataSchemaObjectValue>,
+            Option<crate::types::ExtractResultsetExtractionMetadataValue>,
         >,
     ) -> Self {
-        Self::Object(value)
+        Self {
+            run_id: run_id.into(),
+            extraction_agent_id: extraction_agent_id.into(),
+            data: Default::default(),
+            extraction_metadata,
+            extra_fields: Default::default(),
+        }
     }
 }
-impl From<String> for ExtractAgentUpdateDataSchema {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-/// The `ExtractAgentUpdateDataSchemaObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractAgentUpdateDataSchemaObjectValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractAgentUpdateDataSchemaObjectValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractAgentUpdateDataSchemaObjectValue {
-    /// The `Object` variant.
+impl ExtractResultset {
+    /// Sets `run_id`.
     #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
+    pub fn run_id(mut self, value: impl Into<String>) -> Self {
+        self.run_id = value.into();
+        self
     }
-    /// The `Array` variant.
+    /// Sets `extraction_agent_id`.
     #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
     }
-    /// The `String` variant.
+    /// Sets `data`.
     #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
+    pub fn data(mut self, value: impl Into<crate::types::ExtractResultsetData>) -> Self {
+        self.data = Some(value.into());
+        self
     }
-    /// The `Integer` variant.
+    /// Sets `data` to an explicit `null`.
     #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
+    pub fn data_null(mut self) -> Self {
+        self.data = None;
+        self
     }
-    /// The `Number` variant.
+    /// Sets `extraction_metadata`.
     #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractAgentUpdateDataSchemaObjectValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
+    pub fn extraction_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractResultsetExtractionMetadataValue>,
+        >,
+    ) -> Self {
+        self.extraction_metadata = value;
+        self
     }
 }
-impl From<Vec<::serde_json::Value>> for ExtractAgentUpdateDataSchemaObjectValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractAgentUpdateDataSchemaObjectValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractAgentUpdateDataSchemaObjectValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractAgentUpdateDataSchemaObjectValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractAgentUpdateDataSchemaObjectValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
+/// The data extracted from the file
+pub type ExtractResultsetData = crate::types::ExtractRunData;
+/// The `ExtractResultsetExtractionMetadataValue` schema.
+pub type ExtractResultsetExtractionMetadataValue = crate::types::FileResourceInfoValue;

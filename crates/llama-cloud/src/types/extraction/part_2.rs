@@ -3,455 +3,156 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 2 of `types::extraction`: types compiled with the feature `extraction`.
-/// Configuration parameters for the extraction agent.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractConfig {
-    /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub priority: crate::Nullable<crate::types::ExtractConfigPriority>,
-    /// The extraction target specified.
-    ///
-    /// The API's default: `"PER_DOC"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extraction_target: Option<crate::types::ExtractTarget>,
-    /// The extraction mode specified (FAST, BALANCED, MULTIMODAL, PREMIUM).
-    ///
-    /// The API's default: `"PREMIUM"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extraction_mode: Option<crate::types::ExtractMode>,
-    /// The parse model to use for document parsing. If not provided, uses the default for the extraction mode.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub parse_model: crate::Nullable<crate::types::PublicModelName>,
-    /// The extract model to use for data extraction. If not provided, uses the default for the extraction mode.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub extract_model: crate::Nullable<crate::types::ExtractModels>,
-    /// DEPRECATED: Whether to use fast mode for multimodal extraction.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multimodal_fast_mode: Option<bool>,
-    /// The system prompt to use for the extraction.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub system_prompt: crate::Nullable<String>,
-    /// Whether to use reasoning for the extraction.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_reasoning: Option<bool>,
-    /// Whether to cite sources for the extraction.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cite_sources: Option<bool>,
-    /// Whether to fetch citation bounding boxes for the extraction. Only available in PREMIUM mode. Deprecated: this is now synonymous with cite_sources.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citation_bbox: Option<bool>,
-    /// Whether to fetch confidence scores for the extraction.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence_scores: Option<bool>,
-    /// The mode to use for chunking the document.
-    ///
-    /// The API's default: `"PAGE"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_mode: Option<crate::types::DocumentChunkMode>,
-    /// Whether to use high resolution mode for the extraction.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub high_resolution_mode: Option<bool>,
-    /// Whether to invalidate the cache for the extraction.
-    ///
-    /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invalidate_cache: Option<bool>,
-    /// Number of pages to pass as context on long document extraction.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub num_pages_context: crate::Nullable<i64>,
-    /// Comma-separated list of page numbers or ranges to extract from (1-based, e.g., '1,3,5-7,9' or '1-3,8-10').
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub page_range: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ExtractConfig {
-    /// Sets `priority`.
-    #[must_use]
-    pub fn priority(
-        mut self,
-        value: impl Into<crate::types::ExtractConfigPriority>,
-    ) -> Self {
-        self.priority = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `priority` to an explicit `null`.
-    #[must_use]
-    pub fn priority_null(mut self) -> Self {
-        self.priority = crate::Nullable::Null;
-        self
-    }
-    /// Sets `extraction_target`; left unset, it is not sent and the API applies its default, `"PER_DOC"`.
-    #[must_use]
-    pub fn extraction_target(
-        mut self,
-        value: impl Into<crate::types::ExtractTarget>,
-    ) -> Self {
-        self.extraction_target = Some(value.into());
-        self
-    }
-    /// `extraction_target`, or the API's default when it is absent.
-    #[must_use]
-    pub fn extraction_target_or_default(&self) -> crate::types::ExtractTarget {
-        self.extraction_target.clone().unwrap_or(crate::types::ExtractTarget::PerDoc)
-    }
-    /// Sets `extraction_mode`; left unset, it is not sent and the API applies its default, `"PREMIUM"`.
-    #[must_use]
-    pub fn extraction_mode(
-        mut self,
-        value: impl Into<crate::types::ExtractMode>,
-    ) -> Self {
-        self.extraction_mode = Some(value.into());
-        self
-    }
-    /// `extraction_mode`, or the API's default when it is absent.
-    #[must_use]
-    pub fn extraction_mode_or_default(&self) -> crate::types::ExtractMode {
-        self.extraction_mode.clone().unwrap_or(crate::types::ExtractMode::Premium)
-    }
-    /// Sets `parse_model`.
-    #[must_use]
-    pub fn parse_model(
-        mut self,
-        value: impl Into<crate::types::PublicModelName>,
-    ) -> Self {
-        self.parse_model = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `parse_model` to an explicit `null`.
-    #[must_use]
-    pub fn parse_model_null(mut self) -> Self {
-        self.parse_model = crate::Nullable::Null;
-        self
-    }
-    /// Sets `extract_model`.
-    #[must_use]
-    pub fn extract_model(
-        mut self,
-        value: impl Into<crate::types::ExtractModels>,
-    ) -> Self {
-        self.extract_model = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `extract_model` to an explicit `null`.
-    #[must_use]
-    pub fn extract_model_null(mut self) -> Self {
-        self.extract_model = crate::Nullable::Null;
-        self
-    }
-    /// Sets `multimodal_fast_mode`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn multimodal_fast_mode(mut self, value: bool) -> Self {
-        self.multimodal_fast_mode = Some(value);
-        self
-    }
-    /// `multimodal_fast_mode`, or the API's default when it is absent.
-    #[must_use]
-    pub fn multimodal_fast_mode_or_default(&self) -> bool {
-        self.multimodal_fast_mode.unwrap_or(false)
-    }
-    /// Sets `system_prompt`.
-    #[must_use]
-    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
-        self.system_prompt = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `system_prompt` to an explicit `null`.
-    #[must_use]
-    pub fn system_prompt_null(mut self) -> Self {
-        self.system_prompt = crate::Nullable::Null;
-        self
-    }
-    /// Sets `use_reasoning`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn use_reasoning(mut self, value: bool) -> Self {
-        self.use_reasoning = Some(value);
-        self
-    }
-    /// `use_reasoning`, or the API's default when it is absent.
-    #[must_use]
-    pub fn use_reasoning_or_default(&self) -> bool {
-        self.use_reasoning.unwrap_or(false)
-    }
-    /// Sets `cite_sources`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn cite_sources(mut self, value: bool) -> Self {
-        self.cite_sources = Some(value);
-        self
-    }
-    /// `cite_sources`, or the API's default when it is absent.
-    #[must_use]
-    pub fn cite_sources_or_default(&self) -> bool {
-        self.cite_sources.unwrap_or(false)
-    }
-    /// Sets `citation_bbox`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn citation_bbox(mut self, value: bool) -> Self {
-        self.citation_bbox = Some(value);
-        self
-    }
-    /// `citation_bbox`, or the API's default when it is absent.
-    #[must_use]
-    pub fn citation_bbox_or_default(&self) -> bool {
-        self.citation_bbox.unwrap_or(false)
-    }
-    /// Sets `confidence_scores`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn confidence_scores(mut self, value: bool) -> Self {
-        self.confidence_scores = Some(value);
-        self
-    }
-    /// `confidence_scores`, or the API's default when it is absent.
-    #[must_use]
-    pub fn confidence_scores_or_default(&self) -> bool {
-        self.confidence_scores.unwrap_or(false)
-    }
-    /// Sets `chunk_mode`; left unset, it is not sent and the API applies its default, `"PAGE"`.
-    #[must_use]
-    pub fn chunk_mode(
-        mut self,
-        value: impl Into<crate::types::DocumentChunkMode>,
-    ) -> Self {
-        self.chunk_mode = Some(value.into());
-        self
-    }
-    /// `chunk_mode`, or the API's default when it is absent.
-    #[must_use]
-    pub fn chunk_mode_or_default(&self) -> crate::types::DocumentChunkMode {
-        self.chunk_mode.clone().unwrap_or(crate::types::DocumentChunkMode::Page)
-    }
-    /// Sets `high_resolution_mode`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn high_resolution_mode(mut self, value: bool) -> Self {
-        self.high_resolution_mode = Some(value);
-        self
-    }
-    /// `high_resolution_mode`, or the API's default when it is absent.
-    #[must_use]
-    pub fn high_resolution_mode_or_default(&self) -> bool {
-        self.high_resolution_mode.unwrap_or(false)
-    }
-    /// Sets `invalidate_cache`; left unset, it is not sent and the API applies its default, `false`.
-    #[must_use]
-    pub fn invalidate_cache(mut self, value: bool) -> Self {
-        self.invalidate_cache = Some(value);
-        self
-    }
-    /// `invalidate_cache`, or the API's default when it is absent.
-    #[must_use]
-    pub fn invalidate_cache_or_default(&self) -> bool {
-        self.invalidate_cache.unwrap_or(false)
-    }
-    /// Sets `num_pages_context`.
-    #[must_use]
-    pub fn num_pages_context(mut self, value: i64) -> Self {
-        self.num_pages_context = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `num_pages_context` to an explicit `null`.
-    #[must_use]
-    pub fn num_pages_context_null(mut self) -> Self {
-        self.num_pages_context = crate::Nullable::Null;
-        self
-    }
-    /// Sets `page_range`.
-    #[must_use]
-    pub fn page_range(mut self, value: impl Into<String>) -> Self {
-        self.page_range = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `page_range` to an explicit `null`.
-    #[must_use]
-    pub fn page_range_null(mut self) -> Self {
-        self.page_range = crate::Nullable::Null;
-        self
-    }
-}
-/// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ExtractConfigPriority {
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// `critical`
-    Critical,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ExtractConfigPriority {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Critical => "critical",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ExtractConfigPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ExtractConfigPriority {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ExtractConfigPriority {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ExtractConfigPriority {}
-impl ::std::hash::Hash for ExtractConfigPriority {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ExtractConfigPriority {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ExtractConfigPriority {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ExtractConfigPriority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ExtractConfigPriority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractConfigPriority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Schema for an extraction job.
+/// Schema for an extraction run.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ExtractJob {
-    /// The id of the extraction job
+pub struct ExtractRun {
+    /// The id of the extraction run
     pub id: String,
-    /// The agent that the job was run on.
-    pub extraction_agent: crate::types::ExtractAgent,
-    /// The status of the extraction job
-    pub status: crate::types::ExtractJobStatus,
-    /// The error that occurred during extraction
+    /// Creation datetime
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub error: crate::Nullable<String>,
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// The id of the project that the extraction run belongs to
+    pub project_id: String,
+    /// The id of the extraction agent
+    pub extraction_agent_id: String,
+    /// The schema used for extraction
+    pub data_schema: ::std::collections::BTreeMap<
+        String,
+        Option<crate::types::ExtractRunDataSchemaValue>,
+    >,
+    /// The config used for extraction
+    pub config: crate::types::ExtractConfig,
     /// The id of the file that the extract was extracted from
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// [DEPRECATED] The file that the extract was extracted from
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file: crate::Nullable<crate::types::File>,
+    /// The status of the extraction run
+    pub status: crate::types::ExtractState,
+    /// The error that occurred during extraction
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub error: crate::Nullable<String>,
+    /// The id of the job that the extraction run belongs to
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub job_id: crate::Nullable<String>,
+    /// The data extracted from the file
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data: crate::Nullable<crate::types::ExtractRunData>,
+    /// The metadata extracted from the file
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub extraction_metadata: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractRunExtractionMetadataValue>,
+        >,
+    >,
+    /// Whether this extraction run was triggered from the UI
+    pub from_ui: bool,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ExtractJob {
-    /// Creates a value from the required `id`, `extraction_agent`, `status`; set the others with the chainable setters.
+impl ExtractRun {
+    /// Creates a value from the required `id`, `project_id`, `extraction_agent_id`, `data_schema`, `config`, `status`, `from_ui`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
         id: impl Into<String>,
-        extraction_agent: impl Into<crate::types::ExtractAgent>,
-        status: impl Into<crate::types::ExtractJobStatus>,
+        project_id: impl Into<String>,
+        extraction_agent_id: impl Into<String>,
+        data_schema: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractRunDataSchemaValue>,
+        >,
+        config: impl Into<crate::types::ExtractConfig>,
+        status: impl Into<crate::types::ExtractState>,
+        from_ui: bool,
     ) -> Self {
         Self {
             id: id.into(),
-            extraction_agent: extraction_agent.into(),
-            status: status.into(),
-            error: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            project_id: project_id.into(),
+            extraction_agent_id: extraction_agent_id.into(),
+            data_schema,
+            config: config.into(),
             file_id: Default::default(),
             file: Default::default(),
+            status: status.into(),
+            error: Default::default(),
+            job_id: Default::default(),
+            data: Default::default(),
+            extraction_metadata: Default::default(),
+            from_ui,
             extra_fields: Default::default(),
         }
     }
 }
-impl ExtractJob {
+impl ExtractRun {
     /// Sets `id`.
     #[must_use]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = value.into();
         self
     }
-    /// Sets `extraction_agent`.
+    /// Sets `created_at`.
     #[must_use]
-    pub fn extraction_agent(
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `extraction_agent_id`.
+    #[must_use]
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+    /// Sets `data_schema`.
+    #[must_use]
+    pub fn data_schema(
         mut self,
-        value: impl Into<crate::types::ExtractAgent>,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractRunDataSchemaValue>,
+        >,
     ) -> Self {
-        self.extraction_agent = value.into();
+        self.data_schema = value;
         self
     }
-    /// Sets `status`.
+    /// Sets `config`.
     #[must_use]
-    pub fn status(mut self, value: impl Into<crate::types::ExtractJobStatus>) -> Self {
-        self.status = value.into();
-        self
-    }
-    /// Sets `error`.
-    #[must_use]
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `error` to an explicit `null`.
-    #[must_use]
-    pub fn error_null(mut self) -> Self {
-        self.error = crate::Nullable::Null;
+    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
+        self.config = value.into();
         self
     }
     /// Sets `file_id`.
@@ -478,524 +179,252 @@ impl ExtractJob {
         self.file = crate::Nullable::Null;
         self
     }
-}
-/// The data schema to override the extraction agent's data schema with
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractJobCreateBatchDataSchemaOverride {
-    /// One of the union's alternatives.
-    Object(
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractJobCreateBatchDataSchemaOverrideObjectValue>,
-        >,
-    ),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateBatchDataSchemaOverride {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractJobCreateBatchDataSchemaOverride {
-    /// The `Object` variant.
+    /// Sets `status`.
     #[must_use]
-    pub fn object(
+    pub fn status(mut self, value: impl Into<crate::types::ExtractState>) -> Self {
+        self.status = value.into();
+        self
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `error` to an explicit `null`.
+    #[must_use]
+    pub fn error_null(mut self) -> Self {
+        self.error = crate::Nullable::Null;
+        self
+    }
+    /// Sets `job_id`.
+    #[must_use]
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `job_id` to an explicit `null`.
+    #[must_use]
+    pub fn job_id_null(mut self) -> Self {
+        self.job_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: impl Into<crate::types::ExtractRunData>) -> Self {
+        self.data = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `data` to an explicit `null`.
+    #[must_use]
+    pub fn data_null(mut self) -> Self {
+        self.data = crate::Nullable::Null;
+        self
+    }
+    /// Sets `extraction_metadata`.
+    #[must_use]
+    pub fn extraction_metadata(
+        mut self,
         value: ::std::collections::BTreeMap<
             String,
-            Option<crate::types::ExtractJobCreateBatchDataSchemaOverrideObjectValue>,
+            Option<crate::types::ExtractRunExtractionMetadataValue>,
         >,
     ) -> Self {
-        Self::Object(value)
+        self.extraction_metadata = crate::Nullable::Value(value);
+        self
     }
-    /// The `String` variant.
+    /// Sets `extraction_metadata` to an explicit `null`.
     #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
+    pub fn extraction_metadata_null(mut self) -> Self {
+        self.extraction_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `from_ui`.
+    #[must_use]
+    pub fn from_ui(mut self, value: bool) -> Self {
+        self.from_ui = value;
+        self
     }
 }
-impl From<
-    ::std::collections::BTreeMap<
+/// The `ExtractRunDataSchemaValue` schema.
+pub type ExtractRunDataSchemaValue = crate::types::FileResourceInfoValue;
+/// The `ExtractRunExtractionMetadataValue` schema.
+pub type ExtractRunExtractionMetadataValue = crate::types::FileResourceInfoValue;
+/// Optional schema to validate, refine, or extend during generation
+pub type ExtractSchemaGenerateRequestDataSchema = crate::types::ExtractAgentCreateDataSchema;
+/// Response schema for schema generation.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractSchemaGenerateResponse {
+    /// The generated JSON schema
+    pub data_schema: ::std::collections::BTreeMap<
         String,
-        Option<crate::types::ExtractJobCreateBatchDataSchemaOverrideObjectValue>,
+        Option<crate::types::ExtractSchemaGenerateResponseDataSchemaValue>,
     >,
-> for ExtractJobCreateBatchDataSchemaOverride {
-    fn from(
-        value: ::std::collections::BTreeMap<
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractSchemaGenerateResponse {
+    /// Creates a value from the required `data_schema`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        data_schema: ::std::collections::BTreeMap<
             String,
-            Option<crate::types::ExtractJobCreateBatchDataSchemaOverrideObjectValue>,
+            Option<crate::types::ExtractSchemaGenerateResponseDataSchemaValue>,
         >,
     ) -> Self {
-        Self::Object(value)
+        Self {
+            data_schema,
+            extra_fields: Default::default(),
+        }
     }
 }
-impl From<String> for ExtractJobCreateBatchDataSchemaOverride {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-/// The `ExtractJobCreateBatchDataSchemaOverrideObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    /// The `Object` variant.
+impl ExtractSchemaGenerateResponse {
+    /// Sets `data_schema`.
     #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>>
-for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractJobCreateBatchDataSchemaOverrideObjectValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The data schema to override the extraction agent's data schema with
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractJobCreateDataSchemaOverride {
-    /// One of the union's alternatives.
-    Object(
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractJobCreateDataSchemaOverrideObjectValue>,
-        >,
-    ),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateDataSchemaOverride {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractJobCreateDataSchemaOverride {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(
+    pub fn data_schema(
+        mut self,
         value: ::std::collections::BTreeMap<
             String,
-            Option<crate::types::ExtractJobCreateDataSchemaOverrideObjectValue>,
+            Option<crate::types::ExtractSchemaGenerateResponseDataSchemaValue>,
         >,
     ) -> Self {
-        Self::Object(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
+        self.data_schema = value;
+        self
     }
 }
-impl From<
-    ::std::collections::BTreeMap<
+/// The `ExtractSchemaGenerateResponseDataSchemaValue` schema.
+pub type ExtractSchemaGenerateResponseDataSchemaValue = crate::types::FileResourceInfoValue;
+/// Data Schema
+pub type ExtractSchemaValidateRequestDataSchema = crate::types::ExtractAgentCreateDataSchema;
+/// Response schema for schema validation.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtractSchemaValidateResponse {
+    /// Data Schema
+    pub data_schema: ::std::collections::BTreeMap<
         String,
-        Option<crate::types::ExtractJobCreateDataSchemaOverrideObjectValue>,
+        Option<crate::types::ExtractSchemaValidateResponseDataSchemaValue>,
     >,
-> for ExtractJobCreateDataSchemaOverride {
-    fn from(
-        value: ::std::collections::BTreeMap<
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ExtractSchemaValidateResponse {
+    /// Creates a value from the required `data_schema`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        data_schema: ::std::collections::BTreeMap<
             String,
-            Option<crate::types::ExtractJobCreateDataSchemaOverrideObjectValue>,
+            Option<crate::types::ExtractSchemaValidateResponseDataSchemaValue>,
         >,
     ) -> Self {
-        Self::Object(value)
+        Self {
+            data_schema,
+            extra_fields: Default::default(),
+        }
     }
 }
-impl From<String> for ExtractJobCreateDataSchemaOverride {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-/// The `ExtractJobCreateDataSchemaOverrideObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractJobCreateDataSchemaOverrideObjectValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractJobCreateDataSchemaOverrideObjectValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractJobCreateDataSchemaOverrideObjectValue {
-    /// The `Object` variant.
+impl ExtractSchemaValidateResponse {
+    /// Sets `data_schema`.
     #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
+    pub fn data_schema(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::ExtractSchemaValidateResponseDataSchemaValue>,
+        >,
+    ) -> Self {
+        self.data_schema = value;
+        self
     }
 }
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractJobCreateDataSchemaOverrideObjectValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractJobCreateDataSchemaOverrideObjectValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractJobCreateDataSchemaOverrideObjectValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractJobCreateDataSchemaOverrideObjectValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractJobCreateDataSchemaOverrideObjectValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractJobCreateDataSchemaOverrideObjectValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
+/// The `ExtractSchemaValidateResponseDataSchemaValue` schema.
+pub type ExtractSchemaValidateResponseDataSchemaValue = crate::types::FileResourceInfoValue;
+/// ExtractState
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum ExtractJobCreatePriority {
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// `critical`
-    Critical,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ExtractJobCreatePriority {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Critical => "critical",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ExtractJobCreatePriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ExtractJobCreatePriority {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ExtractJobCreatePriority {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ExtractJobCreatePriority {}
-impl ::std::hash::Hash for ExtractJobCreatePriority {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ExtractJobCreatePriority {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ExtractJobCreatePriority {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ExtractJobCreatePriority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ExtractJobCreatePriority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractJobCreatePriority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The status of the extraction job
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ExtractJobStatus {
+pub enum ExtractState {
+    /// `CREATED`
+    Created,
     /// `PENDING`
     Pending,
     /// `SUCCESS`
     Success,
     /// `ERROR`
     Error,
-    /// `PARTIAL_SUCCESS`
-    PartialSuccess,
-    /// `CANCELLED`
-    Cancelled,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl ExtractJobStatus {
+impl ExtractState {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
+            Self::Created => "CREATED",
             Self::Pending => "PENDING",
             Self::Success => "SUCCESS",
             Self::Error => "ERROR",
-            Self::PartialSuccess => "PARTIAL_SUCCESS",
-            Self::Cancelled => "CANCELLED",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for ExtractJobStatus {
+impl From<&str> for ExtractState {
     fn from(value: &str) -> Self {
         match value {
+            "CREATED" => Self::Created,
             "PENDING" => Self::Pending,
             "SUCCESS" => Self::Success,
             "ERROR" => Self::Error,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "CANCELLED" => Self::Cancelled,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for ExtractJobStatus {
+impl From<String> for ExtractState {
     fn from(value: String) -> Self {
         match value.as_str() {
+            "CREATED" => Self::Created,
             "PENDING" => Self::Pending,
             "SUCCESS" => Self::Success,
             "ERROR" => Self::Error,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "CANCELLED" => Self::Cancelled,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for ExtractJobStatus {
+impl PartialEq for ExtractState {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for ExtractJobStatus {}
-impl ::std::hash::Hash for ExtractJobStatus {
+impl Eq for ExtractState {}
+impl ::std::hash::Hash for ExtractState {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for ExtractJobStatus {
+impl PartialOrd for ExtractState {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for ExtractJobStatus {
+impl Ord for ExtractState {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for ExtractJobStatus {
+impl ::std::fmt::Display for ExtractState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ExtractJobStatus {
+impl ::serde::Serialize for ExtractState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1003,92 +432,89 @@ impl ::serde::Serialize for ExtractJobStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ExtractJobStatus {
+impl<'de> ::serde::Deserialize<'de> for ExtractState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Extraction mode options.
+/// The schema of the data to extract
+pub type ExtractStatelessRequestDataSchema = crate::types::ExtractAgentCreateDataSchema;
+/// Defines the extraction target scope.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum ExtractMode {
-    /// `FAST`
-    Fast,
-    /// `BALANCED`
-    Balanced,
-    /// `PREMIUM`
-    Premium,
-    /// `MULTIMODAL`
-    Multimodal,
+pub enum ExtractTarget {
+    /// `PER_DOC`
+    PerDoc,
+    /// `PER_PAGE`
+    PerPage,
+    /// `PER_TABLE_ROW`
+    PerTableRow,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl ExtractMode {
+impl ExtractTarget {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Fast => "FAST",
-            Self::Balanced => "BALANCED",
-            Self::Premium => "PREMIUM",
-            Self::Multimodal => "MULTIMODAL",
+            Self::PerDoc => "PER_DOC",
+            Self::PerPage => "PER_PAGE",
+            Self::PerTableRow => "PER_TABLE_ROW",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for ExtractMode {
+impl From<&str> for ExtractTarget {
     fn from(value: &str) -> Self {
         match value {
-            "FAST" => Self::Fast,
-            "BALANCED" => Self::Balanced,
-            "PREMIUM" => Self::Premium,
-            "MULTIMODAL" => Self::Multimodal,
+            "PER_DOC" => Self::PerDoc,
+            "PER_PAGE" => Self::PerPage,
+            "PER_TABLE_ROW" => Self::PerTableRow,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for ExtractMode {
+impl From<String> for ExtractTarget {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "FAST" => Self::Fast,
-            "BALANCED" => Self::Balanced,
-            "PREMIUM" => Self::Premium,
-            "MULTIMODAL" => Self::Multimodal,
+            "PER_DOC" => Self::PerDoc,
+            "PER_PAGE" => Self::PerPage,
+            "PER_TABLE_ROW" => Self::PerTableRow,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for ExtractMode {
+impl PartialEq for ExtractTarget {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for ExtractMode {}
-impl ::std::hash::Hash for ExtractMode {
+impl Eq for ExtractTarget {}
+impl ::std::hash::Hash for ExtractTarget {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for ExtractMode {
+impl PartialOrd for ExtractTarget {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for ExtractMode {
+impl Ord for ExtractTarget {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for ExtractMode {
+impl ::std::fmt::Display for ExtractTarget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ExtractMode {
+impl ::serde::Serialize for ExtractTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1096,19 +522,637 @@ impl ::serde::Serialize for ExtractMode {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ExtractMode {
+impl<'de> ::serde::Deserialize<'de> for ExtractTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Extract model options.
+/// Parameters of `POST /api/v1/extraction/run`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ExtractionRunParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// The schema of the data to extract
+    pub data_schema: crate::types::ExtractStatelessRequestDataSchema,
+    /// The configuration parameters for the extraction
+    pub config: crate::types::ExtractConfig,
+    /// The ID of the file to extract from
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// The text content to extract from
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub text: crate::Nullable<String>,
+    /// The file data with base64 content and MIME type
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file: crate::Nullable<crate::types::FileData>,
+}
+impl ExtractionRunParams {
+    /// Creates the parameters from the required `data_schema`, `config`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        data_schema: impl Into<crate::types::ExtractStatelessRequestDataSchema>,
+        config: impl Into<crate::types::ExtractConfig>,
+    ) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            webhook_configurations: Default::default(),
+            data_schema: data_schema.into(),
+            config: config.into(),
+            file_id: Default::default(),
+            text: Default::default(),
+            file: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_schema` body field.
+    #[must_use]
+    pub fn data_schema(
+        mut self,
+        value: impl Into<crate::types::ExtractStatelessRequestDataSchema>,
+    ) -> Self {
+        self.data_schema = value.into();
+        self
+    }
+    /// Sets the `config` body field.
+    #[must_use]
+    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
+        self.config = value.into();
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `text` body field.
+    #[must_use]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `text` body field as an explicit `null`.
+    #[must_use]
+    pub fn text_null(mut self) -> Self {
+        self.text = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `file` body field.
+    #[must_use]
+    pub fn file(mut self, value: impl Into<crate::types::FileData>) -> Self {
+        self.file = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `file` body field as an explicit `null`.
+    #[must_use]
+    pub fn file_null(mut self) -> Self {
+        self.file = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `POST /api/v1/extraction/run`.
+pub type ExtractionRunResponse = crate::types::ExtractJob;
+/// Schema for file data with base64 content and MIME type.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FileData {
+    /// The file content as base64-encoded string
+    pub data: String,
+    /// The MIME type of the file (e.g., 'application/pdf', 'text/plain')
+    pub mime_type: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl FileData {
+    /// Creates a value from the required `data`, `mime_type`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            mime_type: mime_type.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl FileData {
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.data = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    #[must_use]
+    pub fn mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+}
+/// Parameters of `POST /api/v1/extraction/jobs/batch`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct JobsCreateBatchParams {
+    /// From Ui
+    ///
+    /// Sent as the `from_ui` query parameter.
+    #[serde(skip)]
+    pub from_ui: Option<bool>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// The id of the extraction agent
+    pub extraction_agent_id: String,
+    /// The ids of the files
+    pub file_ids: Vec<String>,
+    /// The data schema to override the extraction agent's data schema with
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_schema_override: crate::Nullable<
+        crate::types::ExtractJobCreateBatchDataSchemaOverride,
+    >,
+    /// The config to override the extraction agent's config with
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub config_override: crate::Nullable<crate::types::ExtractConfig>,
+}
+impl JobsCreateBatchParams {
+    /// Creates the parameters from the required `extraction_agent_id`, `file_ids`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        extraction_agent_id: impl Into<String>,
+        file_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            from_ui: Default::default(),
+            webhook_configurations: Default::default(),
+            extraction_agent_id: extraction_agent_id.into(),
+            file_ids: file_ids.into_iter().map(Into::into).collect(),
+            data_schema_override: Default::default(),
+            config_override: Default::default(),
+        }
+    }
+    /// Sets the `from_ui` query parameter.
+    #[must_use]
+    pub fn from_ui(mut self, value: bool) -> Self {
+        self.from_ui = Some(value);
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `extraction_agent_id` body field.
+    #[must_use]
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+    /// Sets the `file_ids` body field.
+    #[must_use]
+    pub fn file_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.file_ids = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets the `data_schema_override` body field.
+    #[must_use]
+    pub fn data_schema_override(
+        mut self,
+        value: impl Into<crate::types::ExtractJobCreateBatchDataSchemaOverride>,
+    ) -> Self {
+        self.data_schema_override = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_schema_override` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_schema_override_null(mut self) -> Self {
+        self.data_schema_override = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `config_override` body field.
+    #[must_use]
+    pub fn config_override(
+        mut self,
+        value: impl Into<crate::types::ExtractConfig>,
+    ) -> Self {
+        self.config_override = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `config_override` body field as an explicit `null`.
+    #[must_use]
+    pub fn config_override_null(mut self) -> Self {
+        self.config_override = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `POST /api/v1/extraction/jobs/batch`.
+pub type JobsCreateBatchResponse = Vec<crate::types::ExtractJob>;
+/// Parameters of `POST /api/v1/extraction/jobs/file`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct JobsCreateOnFileParams {
+    /// From Ui
+    ///
+    /// Sent as the `from_ui` query parameter.
+    #[serde(skip)]
+    pub from_ui: Option<bool>,
+    /// The id of the extraction agent
+    pub extraction_agent_id: String,
+    /// The file to run the job on
+    #[serde(skip)]
+    pub file: crate::FileUpload,
+    /// The data schema to override the extraction agent's data schema with as a JSON string
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_schema_override: crate::Nullable<String>,
+    /// The config to override the extraction agent's config with as a JSON string
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub config_override: crate::Nullable<String>,
+}
+impl JobsCreateOnFileParams {
+    /// Creates the parameters from the required `extraction_agent_id`, `file`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(extraction_agent_id: impl Into<String>, file: crate::FileUpload) -> Self {
+        Self {
+            from_ui: Default::default(),
+            extraction_agent_id: extraction_agent_id.into(),
+            file,
+            data_schema_override: Default::default(),
+            config_override: Default::default(),
+        }
+    }
+    /// Sets the `from_ui` query parameter.
+    #[must_use]
+    pub fn from_ui(mut self, value: bool) -> Self {
+        self.from_ui = Some(value);
+        self
+    }
+    /// Sets the `extraction_agent_id` body field.
+    #[must_use]
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+    /// Sets the `file` body field.
+    #[must_use]
+    pub fn file(mut self, value: crate::FileUpload) -> Self {
+        self.file = value;
+        self
+    }
+    /// Sets the `data_schema_override` body field.
+    #[must_use]
+    pub fn data_schema_override(mut self, value: impl Into<String>) -> Self {
+        self.data_schema_override = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_schema_override` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_schema_override_null(mut self) -> Self {
+        self.data_schema_override = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `config_override` body field.
+    #[must_use]
+    pub fn config_override(mut self, value: impl Into<String>) -> Self {
+        self.config_override = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `config_override` body field as an explicit `null`.
+    #[must_use]
+    pub fn config_override_null(mut self) -> Self {
+        self.config_override = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `POST /api/v1/extraction/jobs/file`.
+pub type JobsCreateOnFileResponse = crate::types::ExtractJob;
+/// Parameters of `POST /api/v1/extraction/jobs`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct JobsCreateParams {
+    /// From Ui
+    ///
+    /// Sent as the `from_ui` query parameter.
+    #[serde(skip)]
+    pub from_ui: Option<bool>,
+    /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub priority: crate::Nullable<crate::types::ExtractJobCreatePriority>,
+    /// Outbound webhook endpoints to notify on job status changes
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
+    /// The id of the extraction agent
+    pub extraction_agent_id: String,
+    /// The id of the file
+    pub file_id: String,
+    /// The data schema to override the extraction agent's data schema with
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_schema_override: crate::Nullable<
+        crate::types::ExtractJobCreateDataSchemaOverride,
+    >,
+    /// The config to override the extraction agent's config with
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub config_override: crate::Nullable<crate::types::ExtractConfig>,
+}
+impl JobsCreateParams {
+    /// Creates the parameters from the required `extraction_agent_id`, `file_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        extraction_agent_id: impl Into<String>,
+        file_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            from_ui: Default::default(),
+            priority: Default::default(),
+            webhook_configurations: Default::default(),
+            extraction_agent_id: extraction_agent_id.into(),
+            file_id: file_id.into(),
+            data_schema_override: Default::default(),
+            config_override: Default::default(),
+        }
+    }
+    /// Sets the `from_ui` query parameter.
+    #[must_use]
+    pub fn from_ui(mut self, value: bool) -> Self {
+        self.from_ui = Some(value);
+        self
+    }
+    /// Sets the `priority` body field.
+    #[must_use]
+    pub fn priority(
+        mut self,
+        value: impl Into<crate::types::ExtractJobCreatePriority>,
+    ) -> Self {
+        self.priority = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `priority` body field as an explicit `null`.
+    #[must_use]
+    pub fn priority_null(mut self) -> Self {
+        self.priority = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `webhook_configurations` body field.
+    #[must_use]
+    pub fn webhook_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sends the `webhook_configurations` body field as an explicit `null`.
+    #[must_use]
+    pub fn webhook_configurations_null(mut self) -> Self {
+        self.webhook_configurations = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `extraction_agent_id` body field.
+    #[must_use]
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+    /// Sets the `file_id` body field.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = value.into();
+        self
+    }
+    /// Sets the `data_schema_override` body field.
+    #[must_use]
+    pub fn data_schema_override(
+        mut self,
+        value: impl Into<crate::types::ExtractJobCreateDataSchemaOverride>,
+    ) -> Self {
+        self.data_schema_override = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_schema_override` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_schema_override_null(mut self) -> Self {
+        self.data_schema_override = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `config_override` body field.
+    #[must_use]
+    pub fn config_override(
+        mut self,
+        value: impl Into<crate::types::ExtractConfig>,
+    ) -> Self {
+        self.config_override = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `config_override` body field as an explicit `null`.
+    #[must_use]
+    pub fn config_override_null(mut self) -> Self {
+        self.config_override = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `POST /api/v1/extraction/jobs`.
+pub type JobsCreateResponse = crate::types::ExtractJob;
+/// The response of `GET /api/v1/extraction/jobs/{job_id}`.
+pub type JobsGetResponse = crate::types::ExtractJob;
+/// Parameters of `GET /api/v1/extraction/jobs/{job_id}/result`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct JobsGetResultParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl JobsGetResultParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// The response of `GET /api/v1/extraction/jobs/{job_id}/result`.
+pub type JobsGetResultResponse = crate::types::ExtractResultset;
+/// Parameters of `GET /api/v1/extraction/jobs`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct JobsListParams {
+    /// Extraction Agent Id
+    ///
+    /// Sent as the `extraction_agent_id` query parameter.
+    #[serde(skip)]
+    pub extraction_agent_id: String,
+}
+impl JobsListParams {
+    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
+        Self {
+            extraction_agent_id: extraction_agent_id.into(),
+        }
+    }
+    /// Sets the `extraction_agent_id` query parameter.
+    #[must_use]
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+}
+/// The response of `GET /api/v1/extraction/jobs`.
+pub type JobsListResponse = Vec<crate::types::ExtractJob>;
+/// Schema for paginated extraction runs response.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PaginatedExtractRunsResponse {
+    /// The list of extraction runs
+    pub items: Vec<crate::types::ExtractRun>,
+    /// The total number of extraction runs
+    pub total: i64,
+    /// The number of extraction runs skipped
+    pub skip: i64,
+    /// The maximum number of extraction runs returned
+    pub limit: i64,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PaginatedExtractRunsResponse {
+    /// Creates a value from the required `items`, `total`, `skip`, `limit`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::ExtractRun>>,
+        total: i64,
+        skip: i64,
+        limit: i64,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            total,
+            skip,
+            limit,
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PaginatedExtractRunsResponse {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ExtractRun>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `total`.
+    #[must_use]
+    pub fn total(mut self, value: i64) -> Self {
+        self.total = value;
+        self
+    }
+    /// Sets `skip`.
+    #[must_use]
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = value;
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = value;
+        self
+    }
+}
+/// Public model names.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum ExtractModels {
+pub enum PublicModelName {
+    /// `openai-gpt-4o`
+    OpenaiGpt4o,
+    /// `openai-gpt-4o-mini`
+    OpenaiGpt4oMini,
     /// `openai-gpt-4-1`
     OpenaiGpt4_1,
     /// `openai-gpt-4-1-mini`
@@ -1119,104 +1163,170 @@ pub enum ExtractModels {
     OpenaiGpt5,
     /// `openai-gpt-5-mini`
     OpenaiGpt5Mini,
-    /// `gemini-2.0-flash`
-    Gemini2_0Flash,
+    /// `openai-gpt-5-nano`
+    OpenaiGpt5Nano,
+    /// `openai-text-embedding-3-large`
+    OpenaiTextEmbedding3Large,
+    /// `openai-text-embedding-3-small`
+    OpenaiTextEmbedding3Small,
+    /// `openai-whisper-1`
+    OpenaiWhisper1,
+    /// `anthropic-sonnet-3.5`
+    AnthropicSonnet3_5,
+    /// `anthropic-sonnet-3.5-v2`
+    AnthropicSonnet3_5V2,
+    /// `anthropic-sonnet-3.7`
+    AnthropicSonnet3_7,
+    /// `anthropic-sonnet-4.0`
+    AnthropicSonnet4_0,
+    /// `anthropic-sonnet-4.5`
+    AnthropicSonnet4_5,
+    /// `anthropic-haiku-3.5`
+    AnthropicHaiku3_5,
+    /// `anthropic-haiku-4.5`
+    AnthropicHaiku4_5,
     /// `gemini-2.5-flash`
     Gemini2_5Flash,
-    /// `gemini-2.5-flash-lite`
-    Gemini2_5FlashLite,
+    /// `gemini-3.0-pro`
+    Gemini3_0Pro,
+    /// `gemini-3.1-pro`
+    Gemini3_1Pro,
     /// `gemini-2.5-pro`
     Gemini2_5Pro,
-    /// `openai-gpt-4o`
-    OpenaiGpt4o,
-    /// `openai-gpt-4o-mini`
-    OpenaiGpt4oMini,
+    /// `gemini-2.0-flash`
+    Gemini2_0Flash,
+    /// `gemini-2.0-flash-lite`
+    Gemini2_0FlashLite,
+    /// `gemini-2.5-flash-lite`
+    Gemini2_5FlashLite,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl ExtractModels {
+impl PublicModelName {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
+            Self::OpenaiGpt4o => "openai-gpt-4o",
+            Self::OpenaiGpt4oMini => "openai-gpt-4o-mini",
             Self::OpenaiGpt4_1 => "openai-gpt-4-1",
             Self::OpenaiGpt4_1Mini => "openai-gpt-4-1-mini",
             Self::OpenaiGpt4_1Nano => "openai-gpt-4-1-nano",
             Self::OpenaiGpt5 => "openai-gpt-5",
             Self::OpenaiGpt5Mini => "openai-gpt-5-mini",
-            Self::Gemini2_0Flash => "gemini-2.0-flash",
+            Self::OpenaiGpt5Nano => "openai-gpt-5-nano",
+            Self::OpenaiTextEmbedding3Large => "openai-text-embedding-3-large",
+            Self::OpenaiTextEmbedding3Small => "openai-text-embedding-3-small",
+            Self::OpenaiWhisper1 => "openai-whisper-1",
+            Self::AnthropicSonnet3_5 => "anthropic-sonnet-3.5",
+            Self::AnthropicSonnet3_5V2 => "anthropic-sonnet-3.5-v2",
+            Self::AnthropicSonnet3_7 => "anthropic-sonnet-3.7",
+            Self::AnthropicSonnet4_0 => "anthropic-sonnet-4.0",
+            Self::AnthropicSonnet4_5 => "anthropic-sonnet-4.5",
+            Self::AnthropicHaiku3_5 => "anthropic-haiku-3.5",
+            Self::AnthropicHaiku4_5 => "anthropic-haiku-4.5",
             Self::Gemini2_5Flash => "gemini-2.5-flash",
-            Self::Gemini2_5FlashLite => "gemini-2.5-flash-lite",
+            Self::Gemini3_0Pro => "gemini-3.0-pro",
+            Self::Gemini3_1Pro => "gemini-3.1-pro",
             Self::Gemini2_5Pro => "gemini-2.5-pro",
-            Self::OpenaiGpt4o => "openai-gpt-4o",
-            Self::OpenaiGpt4oMini => "openai-gpt-4o-mini",
+            Self::Gemini2_0Flash => "gemini-2.0-flash",
+            Self::Gemini2_0FlashLite => "gemini-2.0-flash-lite",
+            Self::Gemini2_5FlashLite => "gemini-2.5-flash-lite",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for ExtractModels {
+impl From<&str> for PublicModelName {
     fn from(value: &str) -> Self {
         match value {
+            "openai-gpt-4o" => Self::OpenaiGpt4o,
+            "openai-gpt-4o-mini" => Self::OpenaiGpt4oMini,
             "openai-gpt-4-1" => Self::OpenaiGpt4_1,
             "openai-gpt-4-1-mini" => Self::OpenaiGpt4_1Mini,
             "openai-gpt-4-1-nano" => Self::OpenaiGpt4_1Nano,
             "openai-gpt-5" => Self::OpenaiGpt5,
             "openai-gpt-5-mini" => Self::OpenaiGpt5Mini,
-            "gemini-2.0-flash" => Self::Gemini2_0Flash,
+            "openai-gpt-5-nano" => Self::OpenaiGpt5Nano,
+            "openai-text-embedding-3-large" => Self::OpenaiTextEmbedding3Large,
+            "openai-text-embedding-3-small" => Self::OpenaiTextEmbedding3Small,
+            "openai-whisper-1" => Self::OpenaiWhisper1,
+            "anthropic-sonnet-3.5" => Self::AnthropicSonnet3_5,
+            "anthropic-sonnet-3.5-v2" => Self::AnthropicSonnet3_5V2,
+            "anthropic-sonnet-3.7" => Self::AnthropicSonnet3_7,
+            "anthropic-sonnet-4.0" => Self::AnthropicSonnet4_0,
+            "anthropic-sonnet-4.5" => Self::AnthropicSonnet4_5,
+            "anthropic-haiku-3.5" => Self::AnthropicHaiku3_5,
+            "anthropic-haiku-4.5" => Self::AnthropicHaiku4_5,
             "gemini-2.5-flash" => Self::Gemini2_5Flash,
-            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
+            "gemini-3.0-pro" => Self::Gemini3_0Pro,
+            "gemini-3.1-pro" => Self::Gemini3_1Pro,
             "gemini-2.5-pro" => Self::Gemini2_5Pro,
-            "openai-gpt-4o" => Self::OpenaiGpt4o,
-            "openai-gpt-4o-mini" => Self::OpenaiGpt4oMini,
+            "gemini-2.0-flash" => Self::Gemini2_0Flash,
+            "gemini-2.0-flash-lite" => Self::Gemini2_0FlashLite,
+            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for ExtractModels {
+impl From<String> for PublicModelName {
     fn from(value: String) -> Self {
         match value.as_str() {
+            "openai-gpt-4o" => Self::OpenaiGpt4o,
+            "openai-gpt-4o-mini" => Self::OpenaiGpt4oMini,
             "openai-gpt-4-1" => Self::OpenaiGpt4_1,
             "openai-gpt-4-1-mini" => Self::OpenaiGpt4_1Mini,
             "openai-gpt-4-1-nano" => Self::OpenaiGpt4_1Nano,
             "openai-gpt-5" => Self::OpenaiGpt5,
             "openai-gpt-5-mini" => Self::OpenaiGpt5Mini,
-            "gemini-2.0-flash" => Self::Gemini2_0Flash,
+            "openai-gpt-5-nano" => Self::OpenaiGpt5Nano,
+            "openai-text-embedding-3-large" => Self::OpenaiTextEmbedding3Large,
+            "openai-text-embedding-3-small" => Self::OpenaiTextEmbedding3Small,
+            "openai-whisper-1" => Self::OpenaiWhisper1,
+            "anthropic-sonnet-3.5" => Self::AnthropicSonnet3_5,
+            "anthropic-sonnet-3.5-v2" => Self::AnthropicSonnet3_5V2,
+            "anthropic-sonnet-3.7" => Self::AnthropicSonnet3_7,
+            "anthropic-sonnet-4.0" => Self::AnthropicSonnet4_0,
+            "anthropic-sonnet-4.5" => Self::AnthropicSonnet4_5,
+            "anthropic-haiku-3.5" => Self::AnthropicHaiku3_5,
+            "anthropic-haiku-4.5" => Self::AnthropicHaiku4_5,
             "gemini-2.5-flash" => Self::Gemini2_5Flash,
-            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
+            "gemini-3.0-pro" => Self::Gemini3_0Pro,
+            "gemini-3.1-pro" => Self::Gemini3_1Pro,
             "gemini-2.5-pro" => Self::Gemini2_5Pro,
-            "openai-gpt-4o" => Self::OpenaiGpt4o,
-            "openai-gpt-4o-mini" => Self::OpenaiGpt4oMini,
+            "gemini-2.0-flash" => Self::Gemini2_0Flash,
+            "gemini-2.0-flash-lite" => Self::Gemini2_0FlashLite,
+            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for ExtractModels {
+impl PartialEq for PublicModelName {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for ExtractModels {}
-impl ::std::hash::Hash for ExtractModels {
+impl Eq for PublicModelName {}
+impl ::std::hash::Hash for PublicModelName {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for ExtractModels {
+impl PartialOrd for PublicModelName {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for ExtractModels {
+impl Ord for PublicModelName {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for ExtractModels {
+impl ::std::fmt::Display for PublicModelName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ExtractModels {
+impl ::serde::Serialize for PublicModelName {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1224,287 +1334,72 @@ impl ::serde::Serialize for ExtractModels {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ExtractModels {
+impl<'de> ::serde::Deserialize<'de> for PublicModelName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Schema for an extraction resultset.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Parameters of `DELETE /api/v1/extraction/runs/{run_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ExtractResultset {
-    /// The id of the extraction run
-    pub run_id: String,
-    /// The id of the extraction agent
-    pub extraction_agent_id: String,
-    /// The data extracted from the file
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
-    pub data: Option<crate::types::ExtractResultsetData>,
-    /// The metadata extracted from the file
-    pub extraction_metadata: ::std::collections::BTreeMap<
-        String,
-        Option<crate::types::ExtractResultsetExtractionMetadataValue>,
-    >,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+pub struct RunsDeleteParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
 }
-impl ExtractResultset {
-    /// Creates a value from the required `run_id`, `extraction_agent_id`, `extraction_metadata`; set the others with the chainable setters.
+impl RunsDeleteParams {
+    /// Sets the `project_id` query parameter.
     #[must_use]
-    pub fn new(
-        run_id: impl Into<String>,
-        extraction_agent_id: impl Into<String>,
-        extraction_metadata: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractResultsetExtractionMetadataValue>,
-        >,
-    ) -> Self {
-        Self {
-            run_id: run_id.into(),
-            extraction_agent_id: extraction_agent_id.into(),
-            data: Default::default(),
-            extraction_metadata,
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ExtractResultset {
-    /// Sets `run_id`.
-    #[must_use]
-    pub fn run_id(mut self, value: impl Into<String>) -> Self {
-        self.run_id = value.into();
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
-    /// Sets `extraction_agent_id`.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
-    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
-        self.extraction_agent_id = value.into();
-        self
-    }
-    /// Sets `data`.
-    #[must_use]
-    pub fn data(mut self, value: impl Into<crate::types::ExtractResultsetData>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets `data` to an explicit `null`.
-    #[must_use]
-    pub fn data_null(mut self) -> Self {
-        self.data = None;
-        self
-    }
-    /// Sets `extraction_metadata`.
-    #[must_use]
-    pub fn extraction_metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractResultsetExtractionMetadataValue>,
-        >,
-    ) -> Self {
-        self.extraction_metadata = value;
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
         self
     }
 }
-/// The data extracted from the file
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+/// The response of `DELETE /api/v1/extraction/runs/{run_id}`.
+pub type RunsDeleteResponse = ::serde_json::Value;
+/// Parameters of `GET /api/v1/extraction/runs/by-job/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub enum ExtractResultsetData {
-    /// One of the union's alternatives.
-    Object(
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractResultsetDataObjectValue>,
-        >,
-    ),
-    /// One of the union's alternatives.
-    Array(
-        Vec<
-            ::std::collections::BTreeMap<
-                String,
-                Option<crate::types::ExtractResultsetDataArrayItemValue>,
-            >,
-        >,
-    ),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+pub struct RunsGetByJobParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for ExtractResultsetData {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractResultsetData {
-    /// The `Object` variant.
+impl RunsGetByJobParams {
+    /// Sets the `project_id` query parameter.
     #[must_use]
-    pub fn object(
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractResultsetDataObjectValue>,
-        >,
-    ) -> Self {
-        Self::Object(value)
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
     }
-    /// The `Array` variant.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
-    pub fn array(
-        value: Vec<
-            ::std::collections::BTreeMap<
-                String,
-                Option<crate::types::ExtractResultsetDataArrayItemValue>,
-            >,
-        >,
-    ) -> Self {
-        Self::Array(value)
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
     }
 }
-impl From<
-    ::std::collections::BTreeMap<
-        String,
-        Option<crate::types::ExtractResultsetDataObjectValue>,
-    >,
-> for ExtractResultsetData {
-    fn from(
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractResultsetDataObjectValue>,
-        >,
-    ) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<
-    Vec<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractResultsetDataArrayItemValue>,
-        >,
-    >,
-> for ExtractResultsetData {
-    fn from(
-        value: Vec<
-            ::std::collections::BTreeMap<
-                String,
-                Option<crate::types::ExtractResultsetDataArrayItemValue>,
-            >,
-        >,
-    ) -> Self {
-        Self::Array(value)
-    }
-}
-/// The `ExtractResultsetDataArrayItemValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractResultsetDataArrayItemValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractResultsetDataArrayItemValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractResultsetDataArrayItemValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractResultsetDataArrayItemValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractResultsetDataArrayItemValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractResultsetDataArrayItemValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractResultsetDataArrayItemValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractResultsetDataArrayItemValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractResultsetDataArrayItemValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
+/// The response of `GET /api/v1/extraction/runs/by-job/{job_id}`.
+pub type RunsGetByJobResponse = crate::types::ExtractRun;

@@ -3,1158 +3,136 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 3 of `types::extraction`: types compiled with the feature `extraction`.
-/// The `ExtractResultsetDataObjectValue` schema.
+/// Parameters of `GET /api/v1/extraction/runs/latest-from-ui`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
 #[non_exhaustive]
-pub enum ExtractResultsetDataObjectValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractResultsetDataObjectValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractResultsetDataObjectValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractResultsetDataObjectValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractResultsetDataObjectValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractResultsetDataObjectValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractResultsetDataObjectValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractResultsetDataObjectValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractResultsetDataObjectValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `ExtractResultsetExtractionMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractResultsetExtractionMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractResultsetExtractionMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractResultsetExtractionMetadataValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractResultsetExtractionMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractResultsetExtractionMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractResultsetExtractionMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractResultsetExtractionMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractResultsetExtractionMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractResultsetExtractionMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// Schema for an extraction run.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractRun {
-    /// The id of the extraction run
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// The id of the project that the extraction run belongs to
-    pub project_id: String,
-    /// The id of the extraction agent
+pub struct RunsGetLatestFromUiParams {
+    /// Extraction Agent Id
+    ///
+    /// Sent as the `extraction_agent_id` query parameter.
+    #[serde(skip)]
     pub extraction_agent_id: String,
-    /// The schema used for extraction
-    pub data_schema: ::std::collections::BTreeMap<
-        String,
-        Option<crate::types::ExtractRunDataSchemaValue>,
-    >,
-    /// The config used for extraction
-    pub config: crate::types::ExtractConfig,
-    /// The id of the file that the extract was extracted from
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// [DEPRECATED] The file that the extract was extracted from
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file: crate::Nullable<crate::types::File>,
-    /// The status of the extraction run
-    pub status: crate::types::ExtractState,
-    /// The error that occurred during extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub error: crate::Nullable<String>,
-    /// The id of the job that the extraction run belongs to
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub job_id: crate::Nullable<String>,
-    /// The data extracted from the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data: crate::Nullable<crate::types::ExtractRunData>,
-    /// The metadata extracted from the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub extraction_metadata: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractRunExtractionMetadataValue>,
-        >,
-    >,
-    /// Whether this extraction run was triggered from the UI
-    pub from_ui: bool,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ExtractRun {
-    /// Creates a value from the required `id`, `project_id`, `extraction_agent_id`, `data_schema`, `config`, `status`, `from_ui`; set the others with the chainable setters.
+impl RunsGetLatestFromUiParams {
+    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
     #[must_use]
-    pub fn new(
-        id: impl Into<String>,
-        project_id: impl Into<String>,
-        extraction_agent_id: impl Into<String>,
-        data_schema: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractRunDataSchemaValue>,
-        >,
-        config: impl Into<crate::types::ExtractConfig>,
-        status: impl Into<crate::types::ExtractState>,
-        from_ui: bool,
-    ) -> Self {
+    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
         Self {
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            project_id: project_id.into(),
             extraction_agent_id: extraction_agent_id.into(),
-            data_schema,
-            config: config.into(),
-            file_id: Default::default(),
-            file: Default::default(),
-            status: status.into(),
-            error: Default::default(),
-            job_id: Default::default(),
-            data: Default::default(),
-            extraction_metadata: Default::default(),
-            from_ui,
-            extra_fields: Default::default(),
         }
     }
-}
-impl ExtractRun {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `extraction_agent_id`.
+    /// Sets the `extraction_agent_id` query parameter.
     #[must_use]
     pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
         self.extraction_agent_id = value.into();
         self
     }
-    /// Sets `data_schema`.
+}
+/// The response of `GET /api/v1/extraction/runs/latest-from-ui`.
+pub type RunsGetLatestFromUiResponse = Option<crate::types::ExtractRun>;
+/// Parameters of `GET /api/v1/extraction/runs/{run_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RunsGetParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl RunsGetParams {
+    /// Sets the `project_id` query parameter.
     #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractRunDataSchemaValue>,
-        >,
-    ) -> Self {
-        self.data_schema = value;
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
-    /// Sets `config`.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
-    pub fn config(mut self, value: impl Into<crate::types::ExtractConfig>) -> Self {
-        self.config = value.into();
-        self
-    }
-    /// Sets `file_id`.
-    #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `file_id` to an explicit `null`.
-    #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `file`.
-    #[must_use]
-    pub fn file(mut self, value: impl Into<crate::types::File>) -> Self {
-        self.file = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `file` to an explicit `null`.
-    #[must_use]
-    pub fn file_null(mut self) -> Self {
-        self.file = crate::Nullable::Null;
-        self
-    }
-    /// Sets `status`.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<crate::types::ExtractState>) -> Self {
-        self.status = value.into();
-        self
-    }
-    /// Sets `error`.
-    #[must_use]
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `error` to an explicit `null`.
-    #[must_use]
-    pub fn error_null(mut self) -> Self {
-        self.error = crate::Nullable::Null;
-        self
-    }
-    /// Sets `job_id`.
-    #[must_use]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `job_id` to an explicit `null`.
-    #[must_use]
-    pub fn job_id_null(mut self) -> Self {
-        self.job_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `data`.
-    #[must_use]
-    pub fn data(mut self, value: impl Into<crate::types::ExtractRunData>) -> Self {
-        self.data = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `data` to an explicit `null`.
-    #[must_use]
-    pub fn data_null(mut self) -> Self {
-        self.data = crate::Nullable::Null;
-        self
-    }
-    /// Sets `extraction_metadata`.
-    #[must_use]
-    pub fn extraction_metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractRunExtractionMetadataValue>,
-        >,
-    ) -> Self {
-        self.extraction_metadata = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `extraction_metadata` to an explicit `null`.
-    #[must_use]
-    pub fn extraction_metadata_null(mut self) -> Self {
-        self.extraction_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets `from_ui`.
-    #[must_use]
-    pub fn from_ui(mut self, value: bool) -> Self {
-        self.from_ui = value;
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
         self
     }
 }
-/// The data extracted from the file
+/// The response of `GET /api/v1/extraction/runs/{run_id}`.
+pub type RunsGetResponse = crate::types::ExtractRun;
+/// Parameters of `GET /api/v1/extraction/runs`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
 #[non_exhaustive]
-pub enum ExtractRunData {
-    /// One of the union's alternatives.
-    Object(
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractRunDataObjectValue>,
-        >,
-    ),
-    /// One of the union's alternatives.
-    Array(
-        Vec<
-            ::std::collections::BTreeMap<
-                String,
-                Option<crate::types::ExtractRunDataArrayItemValue>,
-            >,
-        >,
-    ),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
+pub struct RunsListParams {
+    /// Extraction Agent Id
+    ///
+    /// Sent as the `extraction_agent_id` query parameter.
+    #[serde(skip)]
+    pub extraction_agent_id: String,
+    /// Skip
+    ///
+    /// Sent as the `skip` query parameter.
+    #[serde(skip)]
+    pub skip: Option<i64>,
+    /// Limit
+    ///
+    /// Sent as the `limit` query parameter.
+    #[serde(skip)]
+    pub limit: Option<i64>,
+    /// Filter by status
+    ///
+    /// Sent as the `status` query parameter.
+    #[serde(skip)]
+    pub status: Option<String>,
+    /// Filter by run ID
+    ///
+    /// Sent as the `run_id` query parameter.
+    #[serde(skip)]
+    pub run_id: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for ExtractRunData {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractRunData {
-    /// The `Object` variant.
+impl RunsListParams {
+    /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
     #[must_use]
-    pub fn object(
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractRunDataObjectValue>,
-        >,
-    ) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(
-        value: Vec<
-            ::std::collections::BTreeMap<
-                String,
-                Option<crate::types::ExtractRunDataArrayItemValue>,
-            >,
-        >,
-    ) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<
-    ::std::collections::BTreeMap<String, Option<crate::types::ExtractRunDataObjectValue>>,
-> for ExtractRunData {
-    fn from(
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractRunDataObjectValue>,
-        >,
-    ) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<
-    Vec<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractRunDataArrayItemValue>,
-        >,
-    >,
-> for ExtractRunData {
-    fn from(
-        value: Vec<
-            ::std::collections::BTreeMap<
-                String,
-                Option<crate::types::ExtractRunDataArrayItemValue>,
-            >,
-        >,
-    ) -> Self {
-        Self::Array(value)
-    }
-}
-/// The `ExtractRunDataArrayItemValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractRunDataArrayItemValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractRunDataArrayItemValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractRunDataArrayItemValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractRunDataArrayItemValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractRunDataArrayItemValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractRunDataArrayItemValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractRunDataArrayItemValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractRunDataArrayItemValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractRunDataArrayItemValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `ExtractRunDataObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractRunDataObjectValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractRunDataObjectValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractRunDataObjectValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>> for ExtractRunDataObjectValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractRunDataObjectValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractRunDataObjectValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractRunDataObjectValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractRunDataObjectValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractRunDataObjectValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `ExtractRunDataSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractRunDataSchemaValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractRunDataSchemaValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractRunDataSchemaValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>> for ExtractRunDataSchemaValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractRunDataSchemaValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractRunDataSchemaValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractRunDataSchemaValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractRunDataSchemaValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractRunDataSchemaValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `ExtractRunExtractionMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractRunExtractionMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractRunExtractionMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractRunExtractionMetadataValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractRunExtractionMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for ExtractRunExtractionMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractRunExtractionMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractRunExtractionMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractRunExtractionMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractRunExtractionMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// Optional schema to validate, refine, or extend during generation
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractSchemaGenerateRequestDataSchema {
-    /// One of the union's alternatives.
-    Object(
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractSchemaGenerateRequestDataSchemaObjectValue>,
-        >,
-    ),
-    /// One of the union's alternatives.
-    String(String),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ExtractSchemaGenerateRequestDataSchema {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::String),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractSchemaGenerateRequestDataSchema {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractSchemaGenerateRequestDataSchemaObjectValue>,
-        >,
-    ) -> Self {
-        Self::Object(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-}
-impl From<
-    ::std::collections::BTreeMap<
-        String,
-        Option<crate::types::ExtractSchemaGenerateRequestDataSchemaObjectValue>,
-    >,
-> for ExtractSchemaGenerateRequestDataSchema {
-    fn from(
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractSchemaGenerateRequestDataSchemaObjectValue>,
-        >,
-    ) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<String> for ExtractSchemaGenerateRequestDataSchema {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-/// The `ExtractSchemaGenerateRequestDataSchemaObjectValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>>
-for ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ExtractSchemaGenerateRequestDataSchemaObjectValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// Response schema for schema generation.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractSchemaGenerateResponse {
-    /// The generated JSON schema
-    pub data_schema: ::std::collections::BTreeMap<
-        String,
-        Option<crate::types::ExtractSchemaGenerateResponseDataSchemaValue>,
-    >,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ExtractSchemaGenerateResponse {
-    /// Creates a value from the required `data_schema`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        data_schema: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractSchemaGenerateResponseDataSchemaValue>,
-        >,
-    ) -> Self {
+    pub fn new(extraction_agent_id: impl Into<String>) -> Self {
         Self {
-            data_schema,
-            extra_fields: Default::default(),
+            extraction_agent_id: extraction_agent_id.into(),
+            skip: Default::default(),
+            limit: Default::default(),
+            status: Default::default(),
+            run_id: Default::default(),
         }
     }
-}
-impl ExtractSchemaGenerateResponse {
-    /// Sets `data_schema`.
+    /// Sets the `extraction_agent_id` query parameter.
     #[must_use]
-    pub fn data_schema(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::ExtractSchemaGenerateResponseDataSchemaValue>,
-        >,
-    ) -> Self {
-        self.data_schema = value;
+    pub fn extraction_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.extraction_agent_id = value.into();
+        self
+    }
+    /// Sets the `skip` query parameter.
+    #[must_use]
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value);
+        self
+    }
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the `status` query parameter.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets the `run_id` query parameter.
+    #[must_use]
+    pub fn run_id(mut self, value: impl Into<String>) -> Self {
+        self.run_id = Some(value.into());
         self
     }
 }
+/// The response of `GET /api/v1/extraction/runs`.
+pub type RunsListResponse = crate::types::PaginatedExtractRunsResponse;

@@ -41,3 +41,11 @@ pub use part_8::*;
 mod part_9;
 #[cfg(feature = "parsing")]
 pub use part_9::*;
+#[cfg(
+    any(feature = "parsing", feature = "pipelines", feature = "embedding_model_configs")
+)]
+mod part_10;
+#[cfg(
+    any(feature = "parsing", feature = "pipelines", feature = "embedding_model_configs")
+)]
+pub use part_10::*;

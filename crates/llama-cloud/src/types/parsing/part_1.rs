@@ -1097,254 +1097,8 @@ impl<'de> ::serde::Deserialize<'de> for FormFieldField {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Entered content: verbatim text for text fields, or a boolean for checkbox (checked) and signature (signed). Absent on blank text fields and on select groups
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FormFieldValue {
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FormFieldValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl FormFieldValue {
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<String> for FormFieldValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<bool> for FormFieldValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl ::std::fmt::Display for FormFieldValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Bool(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
-        }
-    }
-}
 /// The `FormFieldValueItemsItem` schema.
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum FormFieldValueItemsItem {
-    /// Selected by the tag `section`.
-    Section(crate::types::FormSection),
-    /// Selected by the tag `field`.
-    Field(crate::types::FormField),
-    /// Selected by the tag `table`.
-    Table(crate::types::FormTable),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FormFieldValueItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("section") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Section)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("field") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Field)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("table") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Table)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for FormFieldValueItemsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Section(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["section"],
-                    serializer,
-                )
-            }
-            Self::Field(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["field"],
-                    serializer,
-                )
-            }
-            Self::Table(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["table"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl FormFieldValueItemsItem {
-    /// The `Section` variant.
-    #[must_use]
-    pub fn section(value: impl Into<crate::types::FormSection>) -> Self {
-        Self::Section(value.into())
-    }
-    /// The `Field` variant.
-    #[must_use]
-    pub fn field(value: impl Into<crate::types::FormField>) -> Self {
-        Self::Field(value.into())
-    }
-    /// The `Table` variant.
-    #[must_use]
-    pub fn table(value: impl Into<crate::types::FormTable>) -> Self {
-        Self::Table(value.into())
-    }
-}
-impl From<crate::types::FormSection> for FormFieldValueItemsItem {
-    fn from(value: crate::types::FormSection) -> Self {
-        Self::Section(value)
-    }
-}
-impl From<crate::types::FormField> for FormFieldValueItemsItem {
-    fn from(value: crate::types::FormField) -> Self {
-        Self::Field(value)
-    }
-}
-impl From<crate::types::FormTable> for FormFieldValueItemsItem {
-    fn from(value: crate::types::FormTable) -> Self {
-        Self::Table(value)
-    }
-}
-impl FormFieldValueItemsItem {
-    /// The `id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            Self::Section(value) => value.id.as_deref(),
-            Self::Field(value) => value.id.as_deref(),
-            Self::Table(value) => value.id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `label` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn label(&self) -> Option<&str> {
-        match self {
-            Self::Section(value) => value.label.as_deref(),
-            Self::Field(value) => value.label.as_deref(),
-            Self::Table(value) => value.label.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `items` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn items(&self) -> Option<&Vec<crate::types::FormSectionItemsItem>> {
-        match self {
-            Self::Section(value) => Some(&value.items),
-            _ => None,
-        }
-    }
-    /// The `value` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn value(&self) -> Option<&crate::types::FormFieldValue> {
-        match self {
-            Self::Field(value) => value.value.as_value(),
-            _ => None,
-        }
-    }
-    /// The `is_empty` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn is_empty(&self) -> Option<&bool> {
-        match self {
-            Self::Field(value) => value.is_empty.as_value(),
-            _ => None,
-        }
-    }
-    /// The `value_items` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn value_items(&self) -> Option<&Vec<crate::types::FormFieldValueItemsItem>> {
-        match self {
-            Self::Field(value) => value.value_items.as_value(),
-            _ => None,
-        }
-    }
-    /// The `bbox` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
-        match self {
-            Self::Field(value) => value.bbox.as_value(),
-            Self::Table(value) => value.bbox.as_value(),
-            _ => None,
-        }
-    }
-    /// The `columns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn columns(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::Table(value) => value.columns.as_value(),
-            _ => None,
-        }
-    }
-    /// The `rows` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn rows(
-        &self,
-    ) -> Option<&Vec<Vec<Option<crate::types::FormTableRowsItemItem>>>> {
-        match self {
-            Self::Table(value) => Some(&value.rows),
-            _ => None,
-        }
-    }
-}
+pub type FormFieldValueItemsItem = crate::types::FormSectionItemsItem;
 /// The `FormJsonItem` schema.
 ///
 /// The union is discriminated by its `type` property.
@@ -1594,6 +1348,244 @@ impl FormListItem {
     #[must_use]
     pub fn md(mut self, value: impl Into<String>) -> Self {
         self.md = value.into();
+        self
+    }
+}
+/// The `FormListItemItemsItem` schema.
+///
+/// The union is discriminated by its `type` property.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FormListItemItemsItem {
+    /// Selected by the tag `text`.
+    Text(crate::types::FormListTextItem),
+    /// Selected by the tag `list`.
+    List(crate::types::FormListItem),
+    /// A variant this version of the SDK does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for FormListItemItemsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("text") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Text)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("list") => {
+                ::serde_json::from_value(value)
+                    .map(Self::List)
+                    .map_err(::serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl ::serde::Serialize for FormListItemItemsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
+            }
+            Self::List(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["list"],
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl FormListItemItemsItem {
+    /// The `Text` variant.
+    #[must_use]
+    pub fn text(value: impl Into<crate::types::FormListTextItem>) -> Self {
+        Self::Text(value.into())
+    }
+    /// The `List` variant.
+    #[must_use]
+    pub fn list(value: impl Into<crate::types::FormListItem>) -> Self {
+        Self::List(value.into())
+    }
+}
+impl From<crate::types::FormListTextItem> for FormListItemItemsItem {
+    fn from(value: crate::types::FormListTextItem) -> Self {
+        Self::Text(value)
+    }
+}
+impl From<crate::types::FormListItem> for FormListItemItemsItem {
+    fn from(value: crate::types::FormListItem) -> Self {
+        Self::List(value)
+    }
+}
+impl FormListItemItemsItem {
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.value),
+            _ => None,
+        }
+    }
+    /// The `md` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn md(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.md),
+            Self::List(value) => Some(&*value.md),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::FormListItemItemsItem>> {
+        match self {
+            Self::List(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `ordered` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn ordered(&self) -> Option<&bool> {
+        match self {
+            Self::List(value) => Some(&value.ordered),
+            _ => None,
+        }
+    }
+}
+/// One line of a form's list representation.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FormListTextItem {
+    /// Text line
+    ///
+    /// The API's default: `"text"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Line content (e.g. '[1a] Wages: 29,513')
+    pub value: String,
+    /// Markdown representation of the line
+    pub md: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl FormListTextItem {
+    /// Creates a value from the required `value`, `md`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(value: impl Into<String>, md: impl Into<String>) -> Self {
+        Self {
+            r#type: Some(String::from("text")),
+            value: value.into(),
+            md: md.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl FormListTextItem {
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
+    }
+    /// Sets `md`.
+    #[must_use]
+    pub fn md(mut self, value: impl Into<String>) -> Self {
+        self.md = value.into();
+        self
+    }
+}
+/// A grouping of form content, in the form's reading order.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FormSection {
+    /// Form section node
+    ///
+    /// The API's default: `"section"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Identifier printed on the form (e.g. 'Part III'), if any
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub id: crate::Nullable<String>,
+    /// Printed section heading, if any
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub label: crate::Nullable<String>,
+    /// Child form nodes in reading order
+    pub items: Vec<crate::types::FormSectionItemsItem>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl FormSection {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::FormSectionItemsItem>>,
+    ) -> Self {
+        Self {
+            r#type: Some(String::from("section")),
+            id: Default::default(),
+            label: Default::default(),
+            items: items.into_iter().map(Into::into).collect(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl FormSection {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `id` to an explicit `null`.
+    #[must_use]
+    pub fn id_null(mut self) -> Self {
+        self.id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `label`.
+    #[must_use]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `label` to an explicit `null`.
+    #[must_use]
+    pub fn label_null(mut self) -> Self {
+        self.label = crate::Nullable::Null;
+        self
+    }
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::FormSectionItemsItem>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
         self
     }
 }

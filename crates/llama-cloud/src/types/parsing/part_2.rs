@@ -3,244 +3,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 2 of `types::parsing`: types compiled with the feature `parsing`.
-/// The `FormListItemItemsItem` schema.
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum FormListItemItemsItem {
-    /// Selected by the tag `text`.
-    Text(crate::types::FormListTextItem),
-    /// Selected by the tag `list`.
-    List(crate::types::FormListItem),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FormListItemItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("list") => {
-                ::serde_json::from_value(value)
-                    .map(Self::List)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for FormListItemItemsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Text(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["text"],
-                    serializer,
-                )
-            }
-            Self::List(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["list"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl FormListItemItemsItem {
-    /// The `Text` variant.
-    #[must_use]
-    pub fn text(value: impl Into<crate::types::FormListTextItem>) -> Self {
-        Self::Text(value.into())
-    }
-    /// The `List` variant.
-    #[must_use]
-    pub fn list(value: impl Into<crate::types::FormListItem>) -> Self {
-        Self::List(value.into())
-    }
-}
-impl From<crate::types::FormListTextItem> for FormListItemItemsItem {
-    fn from(value: crate::types::FormListTextItem) -> Self {
-        Self::Text(value)
-    }
-}
-impl From<crate::types::FormListItem> for FormListItemItemsItem {
-    fn from(value: crate::types::FormListItem) -> Self {
-        Self::List(value)
-    }
-}
-impl FormListItemItemsItem {
-    /// The `value` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn value(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(&*value.value),
-            _ => None,
-        }
-    }
-    /// The `md` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn md(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(&*value.md),
-            Self::List(value) => Some(&*value.md),
-            _ => None,
-        }
-    }
-    /// The `items` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn items(&self) -> Option<&Vec<crate::types::FormListItemItemsItem>> {
-        match self {
-            Self::List(value) => Some(&value.items),
-            _ => None,
-        }
-    }
-    /// The `ordered` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn ordered(&self) -> Option<&bool> {
-        match self {
-            Self::List(value) => Some(&value.ordered),
-            _ => None,
-        }
-    }
-}
-/// One line of a form's list representation.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormListTextItem {
-    /// Text line
-    ///
-    /// The API's default: `"text"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Line content (e.g. '[1a] Wages: 29,513')
-    pub value: String,
-    /// Markdown representation of the line
-    pub md: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl FormListTextItem {
-    /// Creates a value from the required `value`, `md`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(value: impl Into<String>, md: impl Into<String>) -> Self {
-        Self {
-            r#type: Some(String::from("text")),
-            value: value.into(),
-            md: md.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl FormListTextItem {
-    /// Sets `value`.
-    #[must_use]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = value.into();
-        self
-    }
-    /// Sets `md`.
-    #[must_use]
-    pub fn md(mut self, value: impl Into<String>) -> Self {
-        self.md = value.into();
-        self
-    }
-}
-/// A grouping of form content, in the form's reading order.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormSection {
-    /// Form section node
-    ///
-    /// The API's default: `"section"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Identifier printed on the form (e.g. 'Part III'), if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub id: crate::Nullable<String>,
-    /// Printed section heading, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub label: crate::Nullable<String>,
-    /// Child form nodes in reading order
-    pub items: Vec<crate::types::FormSectionItemsItem>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl FormSection {
-    /// Creates a value from the required `items`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        items: impl IntoIterator<Item = impl Into<crate::types::FormSectionItemsItem>>,
-    ) -> Self {
-        Self {
-            r#type: Some(String::from("section")),
-            id: Default::default(),
-            label: Default::default(),
-            items: items.into_iter().map(Into::into).collect(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl FormSection {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null`.
-    #[must_use]
-    pub fn id_null(mut self) -> Self {
-        self.id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `label`.
-    #[must_use]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `label` to an explicit `null`.
-    #[must_use]
-    pub fn label_null(mut self) -> Self {
-        self.label = crate::Nullable::Null;
-        self
-    }
-    /// Sets `items`.
-    #[must_use]
-    pub fn items(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::FormSectionItemsItem>>,
-    ) -> Self {
-        self.items = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
 /// The `FormSectionItemsItem` schema.
 ///
 /// The union is discriminated by its `type` property.
@@ -583,196 +345,7 @@ impl FormTableCellItems {
     }
 }
 /// The `FormTableCellItemsItemsItem` schema.
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum FormTableCellItemsItemsItem {
-    /// Selected by the tag `section`.
-    Section(crate::types::FormSection),
-    /// Selected by the tag `field`.
-    Field(crate::types::FormField),
-    /// Selected by the tag `table`.
-    Table(crate::types::FormTable),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for FormTableCellItemsItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("section") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Section)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("field") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Field)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("table") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Table)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for FormTableCellItemsItemsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Section(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["section"],
-                    serializer,
-                )
-            }
-            Self::Field(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["field"],
-                    serializer,
-                )
-            }
-            Self::Table(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["table"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl FormTableCellItemsItemsItem {
-    /// The `Section` variant.
-    #[must_use]
-    pub fn section(value: impl Into<crate::types::FormSection>) -> Self {
-        Self::Section(value.into())
-    }
-    /// The `Field` variant.
-    #[must_use]
-    pub fn field(value: impl Into<crate::types::FormField>) -> Self {
-        Self::Field(value.into())
-    }
-    /// The `Table` variant.
-    #[must_use]
-    pub fn table(value: impl Into<crate::types::FormTable>) -> Self {
-        Self::Table(value.into())
-    }
-}
-impl From<crate::types::FormSection> for FormTableCellItemsItemsItem {
-    fn from(value: crate::types::FormSection) -> Self {
-        Self::Section(value)
-    }
-}
-impl From<crate::types::FormField> for FormTableCellItemsItemsItem {
-    fn from(value: crate::types::FormField) -> Self {
-        Self::Field(value)
-    }
-}
-impl From<crate::types::FormTable> for FormTableCellItemsItemsItem {
-    fn from(value: crate::types::FormTable) -> Self {
-        Self::Table(value)
-    }
-}
-impl FormTableCellItemsItemsItem {
-    /// The `id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            Self::Section(value) => value.id.as_deref(),
-            Self::Field(value) => value.id.as_deref(),
-            Self::Table(value) => value.id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `label` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn label(&self) -> Option<&str> {
-        match self {
-            Self::Section(value) => value.label.as_deref(),
-            Self::Field(value) => value.label.as_deref(),
-            Self::Table(value) => value.label.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `items` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn items(&self) -> Option<&Vec<crate::types::FormSectionItemsItem>> {
-        match self {
-            Self::Section(value) => Some(&value.items),
-            _ => None,
-        }
-    }
-    /// The `value` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn value(&self) -> Option<&crate::types::FormFieldValue> {
-        match self {
-            Self::Field(value) => value.value.as_value(),
-            _ => None,
-        }
-    }
-    /// The `is_empty` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn is_empty(&self) -> Option<&bool> {
-        match self {
-            Self::Field(value) => value.is_empty.as_value(),
-            _ => None,
-        }
-    }
-    /// The `value_items` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn value_items(&self) -> Option<&Vec<crate::types::FormFieldValueItemsItem>> {
-        match self {
-            Self::Field(value) => value.value_items.as_value(),
-            _ => None,
-        }
-    }
-    /// The `bbox` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
-        match self {
-            Self::Field(value) => value.bbox.as_value(),
-            Self::Table(value) => value.bbox.as_value(),
-            _ => None,
-        }
-    }
-    /// The `columns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn columns(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::Table(value) => value.columns.as_value(),
-            _ => None,
-        }
-    }
-    /// The `rows` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn rows(
-        &self,
-    ) -> Option<&Vec<Vec<Option<crate::types::FormTableRowsItemItem>>>> {
-        match self {
-            Self::Table(value) => Some(&value.rows),
-            _ => None,
-        }
-    }
-}
+pub type FormTableCellItemsItemsItem = crate::types::FormSectionItemsItem;
 /// The `FormTableRowsItemItem` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -1136,354 +709,7 @@ impl HeaderItem {
     }
 }
 /// The `HeaderItemItemsItem` schema.
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum HeaderItemItemsItem {
-    /// Selected by the tag `text`.
-    Text(crate::types::TextItem),
-    /// Selected by the tag `heading`.
-    Heading(crate::types::HeadingItem),
-    /// Selected by the tag `list`.
-    List(crate::types::ListItem),
-    /// Selected by the tag `code`.
-    Code(crate::types::CodeItem),
-    /// Selected by the tag `table`.
-    Table(crate::types::TableItem),
-    /// Selected by the tag `image`.
-    Image(crate::types::ImageItem),
-    /// Selected by the tag `link`.
-    Link(crate::types::LinkItem),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for HeaderItemItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("heading") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Heading)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("list") => {
-                ::serde_json::from_value(value)
-                    .map(Self::List)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("code") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Code)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("table") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Table)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("image") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Image)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("link") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Link)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for HeaderItemItemsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Text(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["text"],
-                    serializer,
-                )
-            }
-            Self::Heading(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["heading"],
-                    serializer,
-                )
-            }
-            Self::List(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["list"],
-                    serializer,
-                )
-            }
-            Self::Code(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["code"],
-                    serializer,
-                )
-            }
-            Self::Table(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["table"],
-                    serializer,
-                )
-            }
-            Self::Image(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["image"],
-                    serializer,
-                )
-            }
-            Self::Link(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["link"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl HeaderItemItemsItem {
-    /// The `Text` variant.
-    #[must_use]
-    pub fn text(value: impl Into<crate::types::TextItem>) -> Self {
-        Self::Text(value.into())
-    }
-    /// The `Heading` variant.
-    #[must_use]
-    pub fn heading(value: impl Into<crate::types::HeadingItem>) -> Self {
-        Self::Heading(value.into())
-    }
-    /// The `List` variant.
-    #[must_use]
-    pub fn list(value: impl Into<crate::types::ListItem>) -> Self {
-        Self::List(value.into())
-    }
-    /// The `Code` variant.
-    #[must_use]
-    pub fn code(value: impl Into<crate::types::CodeItem>) -> Self {
-        Self::Code(value.into())
-    }
-    /// The `Table` variant.
-    #[must_use]
-    pub fn table(value: impl Into<crate::types::TableItem>) -> Self {
-        Self::Table(value.into())
-    }
-    /// The `Image` variant.
-    #[must_use]
-    pub fn image(value: impl Into<crate::types::ImageItem>) -> Self {
-        Self::Image(value.into())
-    }
-    /// The `Link` variant.
-    #[must_use]
-    pub fn link(value: impl Into<crate::types::LinkItem>) -> Self {
-        Self::Link(value.into())
-    }
-}
-impl From<crate::types::TextItem> for HeaderItemItemsItem {
-    fn from(value: crate::types::TextItem) -> Self {
-        Self::Text(value)
-    }
-}
-impl From<crate::types::HeadingItem> for HeaderItemItemsItem {
-    fn from(value: crate::types::HeadingItem) -> Self {
-        Self::Heading(value)
-    }
-}
-impl From<crate::types::ListItem> for HeaderItemItemsItem {
-    fn from(value: crate::types::ListItem) -> Self {
-        Self::List(value)
-    }
-}
-impl From<crate::types::CodeItem> for HeaderItemItemsItem {
-    fn from(value: crate::types::CodeItem) -> Self {
-        Self::Code(value)
-    }
-}
-impl From<crate::types::TableItem> for HeaderItemItemsItem {
-    fn from(value: crate::types::TableItem) -> Self {
-        Self::Table(value)
-    }
-}
-impl From<crate::types::ImageItem> for HeaderItemItemsItem {
-    fn from(value: crate::types::ImageItem) -> Self {
-        Self::Image(value)
-    }
-}
-impl From<crate::types::LinkItem> for HeaderItemItemsItem {
-    fn from(value: crate::types::LinkItem) -> Self {
-        Self::Link(value)
-    }
-}
-impl HeaderItemItemsItem {
-    /// The `md` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn md(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(&*value.md),
-            Self::Heading(value) => Some(&*value.md),
-            Self::List(value) => Some(&*value.md),
-            Self::Code(value) => Some(&*value.md),
-            Self::Table(value) => Some(&*value.md),
-            Self::Image(value) => Some(&*value.md),
-            Self::Link(value) => Some(&*value.md),
-            _ => None,
-        }
-    }
-    /// The `bbox` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
-        match self {
-            Self::Text(value) => value.bbox.as_value(),
-            Self::Heading(value) => value.bbox.as_value(),
-            Self::List(value) => value.bbox.as_value(),
-            Self::Code(value) => value.bbox.as_value(),
-            Self::Table(value) => value.bbox.as_value(),
-            Self::Image(value) => value.bbox.as_value(),
-            Self::Link(value) => value.bbox.as_value(),
-            _ => None,
-        }
-    }
-    /// The `value` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn value(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(&*value.value),
-            Self::Heading(value) => Some(&*value.value),
-            Self::Code(value) => Some(&*value.value),
-            _ => None,
-        }
-    }
-    /// The `level` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn level(&self) -> Option<&i64> {
-        match self {
-            Self::Heading(value) => Some(&value.level),
-            _ => None,
-        }
-    }
-    /// The `items` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn items(&self) -> Option<&Vec<crate::types::ListItemItemsItem>> {
-        match self {
-            Self::List(value) => Some(&value.items),
-            _ => None,
-        }
-    }
-    /// The `ordered` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn ordered(&self) -> Option<&bool> {
-        match self {
-            Self::List(value) => Some(&value.ordered),
-            _ => None,
-        }
-    }
-    /// The `language` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn language(&self) -> Option<&str> {
-        match self {
-            Self::Code(value) => value.language.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `rows` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn rows(
-        &self,
-    ) -> Option<&Vec<Vec<Option<crate::types::TableItemRowsItemItem>>>> {
-        match self {
-            Self::Table(value) => Some(&value.rows),
-            _ => None,
-        }
-    }
-    /// The `html` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn html(&self) -> Option<&str> {
-        match self {
-            Self::Table(value) => Some(&*value.html),
-            _ => None,
-        }
-    }
-    /// The `csv` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn csv(&self) -> Option<&str> {
-        match self {
-            Self::Table(value) => Some(&*value.csv),
-            _ => None,
-        }
-    }
-    /// The `merged_from_pages` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn merged_from_pages(&self) -> Option<&Vec<i64>> {
-        match self {
-            Self::Table(value) => value.merged_from_pages.as_value(),
-            _ => None,
-        }
-    }
-    /// The `merged_into_page` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn merged_into_page(&self) -> Option<&i64> {
-        match self {
-            Self::Table(value) => value.merged_into_page.as_value(),
-            _ => None,
-        }
-    }
-    /// The `parse_concerns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn parse_concerns(&self) -> Option<&Vec<crate::types::ParseConcernItem>> {
-        match self {
-            Self::Table(value) => value.parse_concerns.as_value(),
-            _ => None,
-        }
-    }
-    /// The `caption` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn caption(&self) -> Option<&str> {
-        match self {
-            Self::Image(value) => Some(&*value.caption),
-            _ => None,
-        }
-    }
-    /// The `url` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn url(&self) -> Option<&str> {
-        match self {
-            Self::Image(value) => Some(&*value.url),
-            Self::Link(value) => Some(&*value.url),
-            _ => None,
-        }
-    }
-}
+pub type HeaderItemItemsItem = crate::types::FooterItemItemsItem;
 /// HeadingItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
@@ -1555,5 +781,619 @@ impl HeadingItem {
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = value.into();
         self
+    }
+}
+/// ImageItem
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageItem {
+    /// Image item type
+    ///
+    /// The API's default: `"image"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Markdown representation preserving formatting
+    pub md: String,
+    /// List of bounding boxes
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
+    /// Image caption
+    pub caption: String,
+    /// URL to the image
+    pub url: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ImageItem {
+    /// Creates a value from the required `md`, `caption`, `url`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        md: impl Into<String>,
+        caption: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Some(String::from("image")),
+            md: md.into(),
+            bbox: Default::default(),
+            caption: caption.into(),
+            url: url.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ImageItem {
+    /// Sets `md`.
+    #[must_use]
+    pub fn md(mut self, value: impl Into<String>) -> Self {
+        self.md = value.into();
+        self
+    }
+    /// Sets `bbox`.
+    #[must_use]
+    pub fn bbox(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::BBox>>,
+    ) -> Self {
+        self.bbox = crate::Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `bbox` to an explicit `null`.
+    #[must_use]
+    pub fn bbox_null(mut self) -> Self {
+        self.bbox = crate::Nullable::Null;
+        self
+    }
+    /// Sets `caption`.
+    #[must_use]
+    pub fn caption(mut self, value: impl Into<String>) -> Self {
+        self.caption = value.into();
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+}
+/// Metadata for a single extracted image.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageMetadata {
+    /// Index of the image in the extraction order
+    pub index: i64,
+    /// Image filename (e.g., 'image_0.png')
+    pub filename: String,
+    /// MIME type of the image
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub content_type: crate::Nullable<String>,
+    /// Deprecated: always returns None. Will be removed in a future release.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub size_bytes: crate::Nullable<i64>,
+    /// Presigned URL to download the image
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub presigned_url: crate::Nullable<String>,
+    /// Image category: 'screenshot' (full page), 'embedded' (images in document), or 'layout' (cropped from layout detection)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub category: crate::Nullable<crate::types::ImageMetadataCategory>,
+    /// Bounding box of the image on its page
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub bbox: crate::Nullable<crate::types::ImageMetadataBBox>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ImageMetadata {
+    /// Creates a value from the required `index`, `filename`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(index: i64, filename: impl Into<String>) -> Self {
+        Self {
+            index,
+            filename: filename.into(),
+            content_type: Default::default(),
+            size_bytes: Default::default(),
+            presigned_url: Default::default(),
+            category: Default::default(),
+            bbox: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ImageMetadata {
+    /// Sets `index`.
+    #[must_use]
+    pub fn index(mut self, value: i64) -> Self {
+        self.index = value;
+        self
+    }
+    /// Sets `filename`.
+    #[must_use]
+    pub fn filename(mut self, value: impl Into<String>) -> Self {
+        self.filename = value.into();
+        self
+    }
+    /// Sets `content_type`.
+    #[must_use]
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `content_type` to an explicit `null`.
+    #[must_use]
+    pub fn content_type_null(mut self) -> Self {
+        self.content_type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `size_bytes`.
+    #[must_use]
+    pub fn size_bytes(mut self, value: i64) -> Self {
+        self.size_bytes = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `size_bytes` to an explicit `null`.
+    #[must_use]
+    pub fn size_bytes_null(mut self) -> Self {
+        self.size_bytes = crate::Nullable::Null;
+        self
+    }
+    /// Sets `presigned_url`.
+    #[must_use]
+    pub fn presigned_url(mut self, value: impl Into<String>) -> Self {
+        self.presigned_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `presigned_url` to an explicit `null`.
+    #[must_use]
+    pub fn presigned_url_null(mut self) -> Self {
+        self.presigned_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `category`.
+    #[must_use]
+    pub fn category(
+        mut self,
+        value: impl Into<crate::types::ImageMetadataCategory>,
+    ) -> Self {
+        self.category = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `category` to an explicit `null`.
+    #[must_use]
+    pub fn category_null(mut self) -> Self {
+        self.category = crate::Nullable::Null;
+        self
+    }
+    /// Sets `bbox`.
+    #[must_use]
+    pub fn bbox(mut self, value: impl Into<crate::types::ImageMetadataBBox>) -> Self {
+        self.bbox = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `bbox` to an explicit `null`.
+    #[must_use]
+    pub fn bbox_null(mut self) -> Self {
+        self.bbox = crate::Nullable::Null;
+        self
+    }
+}
+/// Bounding box for an image on its page.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageMetadataBBox {
+    /// X coordinate of the bounding box
+    pub x: i64,
+    /// Y coordinate of the bounding box
+    pub y: i64,
+    /// Width of the bounding box
+    pub w: i64,
+    /// Height of the bounding box
+    pub h: i64,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ImageMetadataBBox {
+    /// Creates a value from the required `x`, `y`, `w`, `h`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(x: i64, y: i64, w: i64, h: i64) -> Self {
+        Self {
+            x,
+            y,
+            w,
+            h,
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ImageMetadataBBox {
+    /// Sets `x`.
+    #[must_use]
+    pub fn x(mut self, value: i64) -> Self {
+        self.x = value;
+        self
+    }
+    /// Sets `y`.
+    #[must_use]
+    pub fn y(mut self, value: i64) -> Self {
+        self.y = value;
+        self
+    }
+    /// Sets `w`.
+    #[must_use]
+    pub fn w(mut self, value: i64) -> Self {
+        self.w = value;
+        self
+    }
+    /// Sets `h`.
+    #[must_use]
+    pub fn h(mut self, value: i64) -> Self {
+        self.h = value;
+        self
+    }
+}
+/// Metadata for all extracted images.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImagesContentMetadata {
+    /// Total number of extracted images
+    pub total_count: i64,
+    /// List of image metadata with presigned URLs
+    pub images: Vec<crate::types::ImageMetadata>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ImagesContentMetadata {
+    /// Creates a value from the required `total_count`, `images`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        total_count: i64,
+        images: impl IntoIterator<Item = impl Into<crate::types::ImageMetadata>>,
+    ) -> Self {
+        Self {
+            total_count,
+            images: images.into_iter().map(Into::into).collect(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ImagesContentMetadata {
+    /// Sets `total_count`.
+    #[must_use]
+    pub fn total_count(mut self, value: i64) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Sets `images`.
+    #[must_use]
+    pub fn images(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ImageMetadata>>,
+    ) -> Self {
+        self.images = value.into_iter().map(Into::into).collect();
+        self
+    }
+}
+/// Usage recorded against a job.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct JobUsage {
+    /// Total credits billed against this job. Null until billing has recorded it.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub credits: crate::Nullable<crate::Number>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl JobUsage {
+    /// Sets `credits`.
+    #[must_use]
+    pub fn credits(mut self, value: impl Into<crate::Number>) -> Self {
+        self.credits = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `credits` to an explicit `null`.
+    #[must_use]
+    pub fn credits_null(mut self) -> Self {
+        self.credits = crate::Nullable::Null;
+        self
+    }
+}
+/// LinkItem
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LinkItem {
+    /// Link item type
+    ///
+    /// The API's default: `"link"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Markdown representation preserving formatting
+    pub md: String,
+    /// List of bounding boxes
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
+    /// URL of the link
+    pub url: String,
+    /// Display text of the link
+    pub text: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl LinkItem {
+    /// Creates a value from the required `md`, `url`, `text`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        md: impl Into<String>,
+        url: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Some(String::from("link")),
+            md: md.into(),
+            bbox: Default::default(),
+            url: url.into(),
+            text: text.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl LinkItem {
+    /// Sets `md`.
+    #[must_use]
+    pub fn md(mut self, value: impl Into<String>) -> Self {
+        self.md = value.into();
+        self
+    }
+    /// Sets `bbox`.
+    #[must_use]
+    pub fn bbox(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::BBox>>,
+    ) -> Self {
+        self.bbox = crate::Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `bbox` to an explicit `null`.
+    #[must_use]
+    pub fn bbox_null(mut self) -> Self {
+        self.bbox = crate::Nullable::Null;
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `text`.
+    #[must_use]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = value.into();
+        self
+    }
+}
+/// ListItem
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListItem {
+    /// List item type
+    ///
+    /// The API's default: `"list"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Markdown representation preserving formatting
+    pub md: String,
+    /// List of bounding boxes
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
+    /// List of nested text or list items
+    pub items: Vec<crate::types::ListItemItemsItem>,
+    /// Whether the list is ordered or unordered
+    pub ordered: bool,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ListItem {
+    /// Creates a value from the required `md`, `items`, `ordered`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        md: impl Into<String>,
+        items: impl IntoIterator<Item = impl Into<crate::types::ListItemItemsItem>>,
+        ordered: bool,
+    ) -> Self {
+        Self {
+            r#type: Some(String::from("list")),
+            md: md.into(),
+            bbox: Default::default(),
+            items: items.into_iter().map(Into::into).collect(),
+            ordered,
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ListItem {
+    /// Sets `md`.
+    #[must_use]
+    pub fn md(mut self, value: impl Into<String>) -> Self {
+        self.md = value.into();
+        self
+    }
+    /// Sets `bbox`.
+    #[must_use]
+    pub fn bbox(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::BBox>>,
+    ) -> Self {
+        self.bbox = crate::Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `bbox` to an explicit `null`.
+    #[must_use]
+    pub fn bbox_null(mut self) -> Self {
+        self.bbox = crate::Nullable::Null;
+        self
+    }
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ListItemItemsItem>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `ordered`.
+    #[must_use]
+    pub fn ordered(mut self, value: bool) -> Self {
+        self.ordered = value;
+        self
+    }
+}
+/// The `ListItemItemsItem` schema.
+///
+/// The union is discriminated by its `type` property.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListItemItemsItem {
+    /// Selected by the tag `text`.
+    Text(crate::types::TextItem),
+    /// Selected by the tag `list`.
+    List(crate::types::ListItem),
+    /// A variant this version of the SDK does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ListItemItemsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("text") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Text)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("list") => {
+                ::serde_json::from_value(value)
+                    .map(Self::List)
+                    .map_err(::serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl ::serde::Serialize for ListItemItemsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["text"],
+                    serializer,
+                )
+            }
+            Self::List(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["list"],
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl ListItemItemsItem {
+    /// The `Text` variant.
+    #[must_use]
+    pub fn text(value: impl Into<crate::types::TextItem>) -> Self {
+        Self::Text(value.into())
+    }
+    /// The `List` variant.
+    #[must_use]
+    pub fn list(value: impl Into<crate::types::ListItem>) -> Self {
+        Self::List(value.into())
+    }
+}
+impl From<crate::types::TextItem> for ListItemItemsItem {
+    fn from(value: crate::types::TextItem) -> Self {
+        Self::Text(value)
+    }
+}
+impl From<crate::types::ListItem> for ListItemItemsItem {
+    fn from(value: crate::types::ListItem) -> Self {
+        Self::List(value)
+    }
+}
+impl ListItemItemsItem {
+    /// The `md` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn md(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.md),
+            Self::List(value) => Some(&*value.md),
+            _ => None,
+        }
+    }
+    /// The `bbox` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
+        match self {
+            Self::Text(value) => value.bbox.as_value(),
+            Self::List(value) => value.bbox.as_value(),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(&*value.value),
+            _ => None,
+        }
+    }
+    /// The `items` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn items(&self) -> Option<&Vec<crate::types::ListItemItemsItem>> {
+        match self {
+            Self::List(value) => Some(&value.items),
+            _ => None,
+        }
+    }
+    /// The `ordered` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn ordered(&self) -> Option<&bool> {
+        match self {
+            Self::List(value) => Some(&value.ordered),
+            _ => None,
+        }
     }
 }

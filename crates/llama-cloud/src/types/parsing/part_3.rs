@@ -3,708 +3,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 3 of `types::parsing`: types compiled with the feature `parsing`.
-/// ImageItem
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImageItem {
-    /// Image item type
-    ///
-    /// The API's default: `"image"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Markdown representation preserving formatting
-    pub md: String,
-    /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
-    /// Image caption
-    pub caption: String,
-    /// URL to the image
-    pub url: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ImageItem {
-    /// Creates a value from the required `md`, `caption`, `url`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        md: impl Into<String>,
-        caption: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
-        Self {
-            r#type: Some(String::from("image")),
-            md: md.into(),
-            bbox: Default::default(),
-            caption: caption.into(),
-            url: url.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ImageItem {
-    /// Sets `md`.
-    #[must_use]
-    pub fn md(mut self, value: impl Into<String>) -> Self {
-        self.md = value.into();
-        self
-    }
-    /// Sets `bbox`.
-    #[must_use]
-    pub fn bbox(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::BBox>>,
-    ) -> Self {
-        self.bbox = crate::Nullable::Value(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `bbox` to an explicit `null`.
-    #[must_use]
-    pub fn bbox_null(mut self) -> Self {
-        self.bbox = crate::Nullable::Null;
-        self
-    }
-    /// Sets `caption`.
-    #[must_use]
-    pub fn caption(mut self, value: impl Into<String>) -> Self {
-        self.caption = value.into();
-        self
-    }
-    /// Sets `url`.
-    #[must_use]
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = value.into();
-        self
-    }
-}
-/// Metadata for a single extracted image.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImageMetadata {
-    /// Index of the image in the extraction order
-    pub index: i64,
-    /// Image filename (e.g., 'image_0.png')
-    pub filename: String,
-    /// MIME type of the image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub content_type: crate::Nullable<String>,
-    /// Deprecated: always returns None. Will be removed in a future release.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub size_bytes: crate::Nullable<i64>,
-    /// Presigned URL to download the image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub presigned_url: crate::Nullable<String>,
-    /// Image category: 'screenshot' (full page), 'embedded' (images in document), or 'layout' (cropped from layout detection)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub category: crate::Nullable<crate::types::ImageMetadataCategory>,
-    /// Bounding box of the image on its page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub bbox: crate::Nullable<crate::types::ImageMetadataBBox>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ImageMetadata {
-    /// Creates a value from the required `index`, `filename`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(index: i64, filename: impl Into<String>) -> Self {
-        Self {
-            index,
-            filename: filename.into(),
-            content_type: Default::default(),
-            size_bytes: Default::default(),
-            presigned_url: Default::default(),
-            category: Default::default(),
-            bbox: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ImageMetadata {
-    /// Sets `index`.
-    #[must_use]
-    pub fn index(mut self, value: i64) -> Self {
-        self.index = value;
-        self
-    }
-    /// Sets `filename`.
-    #[must_use]
-    pub fn filename(mut self, value: impl Into<String>) -> Self {
-        self.filename = value.into();
-        self
-    }
-    /// Sets `content_type`.
-    #[must_use]
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `content_type` to an explicit `null`.
-    #[must_use]
-    pub fn content_type_null(mut self) -> Self {
-        self.content_type = crate::Nullable::Null;
-        self
-    }
-    /// Sets `size_bytes`.
-    #[must_use]
-    pub fn size_bytes(mut self, value: i64) -> Self {
-        self.size_bytes = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `size_bytes` to an explicit `null`.
-    #[must_use]
-    pub fn size_bytes_null(mut self) -> Self {
-        self.size_bytes = crate::Nullable::Null;
-        self
-    }
-    /// Sets `presigned_url`.
-    #[must_use]
-    pub fn presigned_url(mut self, value: impl Into<String>) -> Self {
-        self.presigned_url = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `presigned_url` to an explicit `null`.
-    #[must_use]
-    pub fn presigned_url_null(mut self) -> Self {
-        self.presigned_url = crate::Nullable::Null;
-        self
-    }
-    /// Sets `category`.
-    #[must_use]
-    pub fn category(
-        mut self,
-        value: impl Into<crate::types::ImageMetadataCategory>,
-    ) -> Self {
-        self.category = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `category` to an explicit `null`.
-    #[must_use]
-    pub fn category_null(mut self) -> Self {
-        self.category = crate::Nullable::Null;
-        self
-    }
-    /// Sets `bbox`.
-    #[must_use]
-    pub fn bbox(mut self, value: impl Into<crate::types::ImageMetadataBBox>) -> Self {
-        self.bbox = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `bbox` to an explicit `null`.
-    #[must_use]
-    pub fn bbox_null(mut self) -> Self {
-        self.bbox = crate::Nullable::Null;
-        self
-    }
-}
-/// Bounding box for an image on its page.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImageMetadataBBox {
-    /// X coordinate of the bounding box
-    pub x: i64,
-    /// Y coordinate of the bounding box
-    pub y: i64,
-    /// Width of the bounding box
-    pub w: i64,
-    /// Height of the bounding box
-    pub h: i64,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ImageMetadataBBox {
-    /// Creates a value from the required `x`, `y`, `w`, `h`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(x: i64, y: i64, w: i64, h: i64) -> Self {
-        Self {
-            x,
-            y,
-            w,
-            h,
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ImageMetadataBBox {
-    /// Sets `x`.
-    #[must_use]
-    pub fn x(mut self, value: i64) -> Self {
-        self.x = value;
-        self
-    }
-    /// Sets `y`.
-    #[must_use]
-    pub fn y(mut self, value: i64) -> Self {
-        self.y = value;
-        self
-    }
-    /// Sets `w`.
-    #[must_use]
-    pub fn w(mut self, value: i64) -> Self {
-        self.w = value;
-        self
-    }
-    /// Sets `h`.
-    #[must_use]
-    pub fn h(mut self, value: i64) -> Self {
-        self.h = value;
-        self
-    }
-}
-/// Image category: 'screenshot' (full page), 'embedded' (images in document), or 'layout' (cropped from layout detection)
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ImageMetadataCategory {
-    /// `screenshot`
-    Screenshot,
-    /// `embedded`
-    Embedded,
-    /// `layout`
-    Layout,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ImageMetadataCategory {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Screenshot => "screenshot",
-            Self::Embedded => "embedded",
-            Self::Layout => "layout",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ImageMetadataCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ImageMetadataCategory {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ImageMetadataCategory {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ImageMetadataCategory {}
-impl ::std::hash::Hash for ImageMetadataCategory {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ImageMetadataCategory {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ImageMetadataCategory {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ImageMetadataCategory {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ImageMetadataCategory {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ImageMetadataCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Metadata for all extracted images.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImagesContentMetadata {
-    /// Total number of extracted images
-    pub total_count: i64,
-    /// List of image metadata with presigned URLs
-    pub images: Vec<crate::types::ImageMetadata>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ImagesContentMetadata {
-    /// Creates a value from the required `total_count`, `images`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        total_count: i64,
-        images: impl IntoIterator<Item = impl Into<crate::types::ImageMetadata>>,
-    ) -> Self {
-        Self {
-            total_count,
-            images: images.into_iter().map(Into::into).collect(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ImagesContentMetadata {
-    /// Sets `total_count`.
-    #[must_use]
-    pub fn total_count(mut self, value: i64) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Sets `images`.
-    #[must_use]
-    pub fn images(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ImageMetadata>>,
-    ) -> Self {
-        self.images = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// Usage recorded against a job.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobUsage {
-    /// Total credits billed against this job. Null until billing has recorded it.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub credits: crate::Nullable<crate::Number>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl JobUsage {
-    /// Sets `credits`.
-    #[must_use]
-    pub fn credits(mut self, value: impl Into<crate::Number>) -> Self {
-        self.credits = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `credits` to an explicit `null`.
-    #[must_use]
-    pub fn credits_null(mut self) -> Self {
-        self.credits = crate::Nullable::Null;
-        self
-    }
-}
-/// LinkItem
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LinkItem {
-    /// Link item type
-    ///
-    /// The API's default: `"link"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Markdown representation preserving formatting
-    pub md: String,
-    /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
-    /// URL of the link
-    pub url: String,
-    /// Display text of the link
-    pub text: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl LinkItem {
-    /// Creates a value from the required `md`, `url`, `text`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        md: impl Into<String>,
-        url: impl Into<String>,
-        text: impl Into<String>,
-    ) -> Self {
-        Self {
-            r#type: Some(String::from("link")),
-            md: md.into(),
-            bbox: Default::default(),
-            url: url.into(),
-            text: text.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl LinkItem {
-    /// Sets `md`.
-    #[must_use]
-    pub fn md(mut self, value: impl Into<String>) -> Self {
-        self.md = value.into();
-        self
-    }
-    /// Sets `bbox`.
-    #[must_use]
-    pub fn bbox(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::BBox>>,
-    ) -> Self {
-        self.bbox = crate::Nullable::Value(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `bbox` to an explicit `null`.
-    #[must_use]
-    pub fn bbox_null(mut self) -> Self {
-        self.bbox = crate::Nullable::Null;
-        self
-    }
-    /// Sets `url`.
-    #[must_use]
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = value.into();
-        self
-    }
-    /// Sets `text`.
-    #[must_use]
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = value.into();
-        self
-    }
-}
-/// ListItem
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListItem {
-    /// List item type
-    ///
-    /// The API's default: `"list"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Markdown representation preserving formatting
-    pub md: String,
-    /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
-    /// List of nested text or list items
-    pub items: Vec<crate::types::ListItemItemsItem>,
-    /// Whether the list is ordered or unordered
-    pub ordered: bool,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ListItem {
-    /// Creates a value from the required `md`, `items`, `ordered`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        md: impl Into<String>,
-        items: impl IntoIterator<Item = impl Into<crate::types::ListItemItemsItem>>,
-        ordered: bool,
-    ) -> Self {
-        Self {
-            r#type: Some(String::from("list")),
-            md: md.into(),
-            bbox: Default::default(),
-            items: items.into_iter().map(Into::into).collect(),
-            ordered,
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ListItem {
-    /// Sets `md`.
-    #[must_use]
-    pub fn md(mut self, value: impl Into<String>) -> Self {
-        self.md = value.into();
-        self
-    }
-    /// Sets `bbox`.
-    #[must_use]
-    pub fn bbox(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::BBox>>,
-    ) -> Self {
-        self.bbox = crate::Nullable::Value(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `bbox` to an explicit `null`.
-    #[must_use]
-    pub fn bbox_null(mut self) -> Self {
-        self.bbox = crate::Nullable::Null;
-        self
-    }
-    /// Sets `items`.
-    #[must_use]
-    pub fn items(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ListItemItemsItem>>,
-    ) -> Self {
-        self.items = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ordered`.
-    #[must_use]
-    pub fn ordered(mut self, value: bool) -> Self {
-        self.ordered = value;
-        self
-    }
-}
-/// The `ListItemItemsItem` schema.
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListItemItemsItem {
-    /// Selected by the tag `text`.
-    Text(crate::types::TextItem),
-    /// Selected by the tag `list`.
-    List(crate::types::ListItem),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for ListItemItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("list") => {
-                ::serde_json::from_value(value)
-                    .map(Self::List)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for ListItemItemsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Text(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["text"],
-                    serializer,
-                )
-            }
-            Self::List(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["list"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl ListItemItemsItem {
-    /// The `Text` variant.
-    #[must_use]
-    pub fn text(value: impl Into<crate::types::TextItem>) -> Self {
-        Self::Text(value.into())
-    }
-    /// The `List` variant.
-    #[must_use]
-    pub fn list(value: impl Into<crate::types::ListItem>) -> Self {
-        Self::List(value.into())
-    }
-}
-impl From<crate::types::TextItem> for ListItemItemsItem {
-    fn from(value: crate::types::TextItem) -> Self {
-        Self::Text(value)
-    }
-}
-impl From<crate::types::ListItem> for ListItemItemsItem {
-    fn from(value: crate::types::ListItem) -> Self {
-        Self::List(value)
-    }
-}
-impl ListItemItemsItem {
-    /// The `md` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn md(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(&*value.md),
-            Self::List(value) => Some(&*value.md),
-            _ => None,
-        }
-    }
-    /// The `bbox` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn bbox(&self) -> Option<&Vec<crate::types::BBox>> {
-        match self {
-            Self::Text(value) => value.bbox.as_value(),
-            Self::List(value) => value.bbox.as_value(),
-            _ => None,
-        }
-    }
-    /// The `value` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn value(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(&*value.value),
-            _ => None,
-        }
-    }
-    /// The `items` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn items(&self) -> Option<&Vec<crate::types::ListItemItemsItem>> {
-        match self {
-            Self::List(value) => Some(&value.items),
-            _ => None,
-        }
-    }
-    /// The `ordered` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn ordered(&self) -> Option<&bool> {
-        match self {
-            Self::List(value) => Some(&value.ordered),
-            _ => None,
-        }
-    }
-}
 /// Enum for supported file extensions.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -1744,5 +1042,458 @@ impl MarkdownResultPagesItem {
             Self::FailedMarkdownPage(value) => Some(&*value.error),
             _ => None,
         }
+    }
+}
+/// Result containing metadata (page level and general) for the parsed document.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MetadataResult {
+    /// List of page metadata entries
+    pub pages: Vec<crate::types::MetadataResultPage>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl MetadataResult {
+    /// Creates a value from the required `pages`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        pages: impl IntoIterator<Item = impl Into<crate::types::MetadataResultPage>>,
+    ) -> Self {
+        Self {
+            pages: pages.into_iter().map(Into::into).collect(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl MetadataResult {
+    /// Sets `pages`.
+    #[must_use]
+    pub fn pages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::MetadataResultPage>>,
+    ) -> Self {
+        self.pages = value.into_iter().map(Into::into).collect();
+        self
+    }
+}
+/// Page-level metadata including confidence scores and presentation-specific data.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MetadataResultPage {
+    /// Page number of the document
+    pub page_number: i64,
+    /// Confidence score for the page parsing (0-1)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub confidence: crate::Nullable<crate::Number>,
+    /// Speaker notes from presentation slides
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub speaker_notes: crate::Nullable<String>,
+    /// Section name from presentation slides
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub slide_section_name: crate::Nullable<String>,
+    /// Printed page number as it appears in the document
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub printed_page_number: crate::Nullable<String>,
+    /// Original orientation angle of the page in degrees
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub original_orientation_angle: crate::Nullable<i64>,
+    /// Whether cost-optimized parsing was used for the page
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub cost_optimized: crate::Nullable<bool>,
+    /// Whether auto mode was triggered for the page
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub triggered_auto_mode: crate::Nullable<bool>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl MetadataResultPage {
+    /// Creates a value from the required `page_number`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(page_number: i64) -> Self {
+        Self {
+            page_number,
+            confidence: Default::default(),
+            speaker_notes: Default::default(),
+            slide_section_name: Default::default(),
+            printed_page_number: Default::default(),
+            original_orientation_angle: Default::default(),
+            cost_optimized: Default::default(),
+            triggered_auto_mode: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl MetadataResultPage {
+    /// Sets `page_number`.
+    #[must_use]
+    pub fn page_number(mut self, value: i64) -> Self {
+        self.page_number = value;
+        self
+    }
+    /// Sets `confidence`.
+    #[must_use]
+    pub fn confidence(mut self, value: impl Into<crate::Number>) -> Self {
+        self.confidence = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `confidence` to an explicit `null`.
+    #[must_use]
+    pub fn confidence_null(mut self) -> Self {
+        self.confidence = crate::Nullable::Null;
+        self
+    }
+    /// Sets `speaker_notes`.
+    #[must_use]
+    pub fn speaker_notes(mut self, value: impl Into<String>) -> Self {
+        self.speaker_notes = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `speaker_notes` to an explicit `null`.
+    #[must_use]
+    pub fn speaker_notes_null(mut self) -> Self {
+        self.speaker_notes = crate::Nullable::Null;
+        self
+    }
+    /// Sets `slide_section_name`.
+    #[must_use]
+    pub fn slide_section_name(mut self, value: impl Into<String>) -> Self {
+        self.slide_section_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `slide_section_name` to an explicit `null`.
+    #[must_use]
+    pub fn slide_section_name_null(mut self) -> Self {
+        self.slide_section_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `printed_page_number`.
+    #[must_use]
+    pub fn printed_page_number(mut self, value: impl Into<String>) -> Self {
+        self.printed_page_number = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `printed_page_number` to an explicit `null`.
+    #[must_use]
+    pub fn printed_page_number_null(mut self) -> Self {
+        self.printed_page_number = crate::Nullable::Null;
+        self
+    }
+    /// Sets `original_orientation_angle`.
+    #[must_use]
+    pub fn original_orientation_angle(mut self, value: i64) -> Self {
+        self.original_orientation_angle = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `original_orientation_angle` to an explicit `null`.
+    #[must_use]
+    pub fn original_orientation_angle_null(mut self) -> Self {
+        self.original_orientation_angle = crate::Nullable::Null;
+        self
+    }
+    /// Sets `cost_optimized`.
+    #[must_use]
+    pub fn cost_optimized(mut self, value: bool) -> Self {
+        self.cost_optimized = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `cost_optimized` to an explicit `null`.
+    #[must_use]
+    pub fn cost_optimized_null(mut self) -> Self {
+        self.cost_optimized = crate::Nullable::Null;
+        self
+    }
+    /// Sets `triggered_auto_mode`.
+    #[must_use]
+    pub fn triggered_auto_mode(mut self, value: bool) -> Self {
+        self.triggered_auto_mode = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `triggered_auto_mode` to an explicit `null`.
+    #[must_use]
+    pub fn triggered_auto_mode_null(mut self) -> Self {
+        self.triggered_auto_mode = crate::Nullable::Null;
+        self
+    }
+}
+/// ParseConcernItem
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ParseConcernItem {
+    /// Type of parse concern (e.g. header_value_type_mismatch, inconsistent_row_cell_count)
+    pub r#type: String,
+    /// Human-readable details about the concern
+    pub details: String,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ParseConcernItem {
+    /// Creates a value from the required `type`, `details`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(r#type: impl Into<String>, details: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            details: details.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ParseConcernItem {
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets `details`.
+    #[must_use]
+    pub fn details(mut self, value: impl Into<String>) -> Self {
+        self.details = value.into();
+        self
+    }
+}
+/// Response schema for paginated parse job queries.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ParseJobQueryResponse {
+    /// The list of items.
+    pub items: Vec<crate::types::ParseJobResponse>,
+    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub next_page_token: crate::Nullable<String>,
+    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub total_size: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ParseJobQueryResponse {
+    /// Creates a value from the required `items`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<crate::types::ParseJobResponse>>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            next_page_token: Default::default(),
+            total_size: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ParseJobQueryResponse {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ParseJobResponse>>,
+    ) -> Self {
+        self.items = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `next_page_token` to an explicit `null`.
+    #[must_use]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `total_size`.
+    #[must_use]
+    pub fn total_size(mut self, value: i64) -> Self {
+        self.total_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `total_size` to an explicit `null`.
+    #[must_use]
+    pub fn total_size_null(mut self) -> Self {
+        self.total_size = crate::Nullable::Null;
+        self
+    }
+}
+/// A parse job.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ParseJobResponse {
+    /// Key/value tags associated with this job.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// Unique parse job identifier
+    pub id: String,
+    /// Creation datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// Project this job belongs to
+    pub project_id: String,
+    /// Current job status: PENDING, RUNNING, COMPLETED, FAILED, or CANCELLED
+    pub status: crate::types::ParseJobResponseStatus,
+    /// Error details when status is FAILED
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub error_message: crate::Nullable<String>,
+    /// Optional display name for this parse job
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// Parsing tier used for this job
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub tier: crate::Nullable<String>,
+    /// Usage recorded against this job. Requires `expand=usage`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub usage: crate::Nullable<crate::types::JobUsage>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ParseJobResponse {
+    /// Creates a value from the required `id`, `project_id`, `status`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        status: impl Into<crate::types::ParseJobResponseStatus>,
+    ) -> Self {
+        Self {
+            user_metadata: Default::default(),
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            project_id: project_id.into(),
+            status: status.into(),
+            error_message: Default::default(),
+            name: Default::default(),
+            tier: Default::default(),
+            usage: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ParseJobResponse {
+    /// Sets `user_metadata`.
+    #[must_use]
+    pub fn user_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.user_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `user_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn user_metadata_null(mut self) -> Self {
+        self.user_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::ParseJobResponseStatus>,
+    ) -> Self {
+        self.status = value.into();
+        self
+    }
+    /// Sets `error_message`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `error_message` to an explicit `null`.
+    #[must_use]
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = crate::Nullable::Null;
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `name` to an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `tier`.
+    #[must_use]
+    pub fn tier(mut self, value: impl Into<String>) -> Self {
+        self.tier = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `tier` to an explicit `null`.
+    #[must_use]
+    pub fn tier_null(mut self) -> Self {
+        self.tier = crate::Nullable::Null;
+        self
+    }
+    /// Sets `usage`.
+    #[must_use]
+    pub fn usage(mut self, value: impl Into<crate::types::JobUsage>) -> Self {
+        self.usage = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `usage` to an explicit `null`.
+    #[must_use]
+    pub fn usage_null(mut self) -> Self {
+        self.usage = crate::Nullable::Null;
+        self
     }
 }

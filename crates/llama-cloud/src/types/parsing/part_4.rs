@@ -3,557 +3,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 4 of `types::parsing`: types compiled with the feature `parsing`.
-/// Result containing metadata (page level and general) for the parsed document.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetadataResult {
-    /// List of page metadata entries
-    pub pages: Vec<crate::types::MetadataResultPage>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl MetadataResult {
-    /// Creates a value from the required `pages`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        pages: impl IntoIterator<Item = impl Into<crate::types::MetadataResultPage>>,
-    ) -> Self {
-        Self {
-            pages: pages.into_iter().map(Into::into).collect(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl MetadataResult {
-    /// Sets `pages`.
-    #[must_use]
-    pub fn pages(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::MetadataResultPage>>,
-    ) -> Self {
-        self.pages = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// Page-level metadata including confidence scores and presentation-specific data.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetadataResultPage {
-    /// Page number of the document
-    pub page_number: i64,
-    /// Confidence score for the page parsing (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub confidence: crate::Nullable<crate::Number>,
-    /// Speaker notes from presentation slides
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub speaker_notes: crate::Nullable<String>,
-    /// Section name from presentation slides
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub slide_section_name: crate::Nullable<String>,
-    /// Printed page number as it appears in the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub printed_page_number: crate::Nullable<String>,
-    /// Original orientation angle of the page in degrees
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub original_orientation_angle: crate::Nullable<i64>,
-    /// Whether cost-optimized parsing was used for the page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub cost_optimized: crate::Nullable<bool>,
-    /// Whether auto mode was triggered for the page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub triggered_auto_mode: crate::Nullable<bool>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl MetadataResultPage {
-    /// Creates a value from the required `page_number`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(page_number: i64) -> Self {
-        Self {
-            page_number,
-            confidence: Default::default(),
-            speaker_notes: Default::default(),
-            slide_section_name: Default::default(),
-            printed_page_number: Default::default(),
-            original_orientation_angle: Default::default(),
-            cost_optimized: Default::default(),
-            triggered_auto_mode: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl MetadataResultPage {
-    /// Sets `page_number`.
-    #[must_use]
-    pub fn page_number(mut self, value: i64) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Sets `confidence`.
-    #[must_use]
-    pub fn confidence(mut self, value: impl Into<crate::Number>) -> Self {
-        self.confidence = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `confidence` to an explicit `null`.
-    #[must_use]
-    pub fn confidence_null(mut self) -> Self {
-        self.confidence = crate::Nullable::Null;
-        self
-    }
-    /// Sets `speaker_notes`.
-    #[must_use]
-    pub fn speaker_notes(mut self, value: impl Into<String>) -> Self {
-        self.speaker_notes = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `speaker_notes` to an explicit `null`.
-    #[must_use]
-    pub fn speaker_notes_null(mut self) -> Self {
-        self.speaker_notes = crate::Nullable::Null;
-        self
-    }
-    /// Sets `slide_section_name`.
-    #[must_use]
-    pub fn slide_section_name(mut self, value: impl Into<String>) -> Self {
-        self.slide_section_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `slide_section_name` to an explicit `null`.
-    #[must_use]
-    pub fn slide_section_name_null(mut self) -> Self {
-        self.slide_section_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets `printed_page_number`.
-    #[must_use]
-    pub fn printed_page_number(mut self, value: impl Into<String>) -> Self {
-        self.printed_page_number = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `printed_page_number` to an explicit `null`.
-    #[must_use]
-    pub fn printed_page_number_null(mut self) -> Self {
-        self.printed_page_number = crate::Nullable::Null;
-        self
-    }
-    /// Sets `original_orientation_angle`.
-    #[must_use]
-    pub fn original_orientation_angle(mut self, value: i64) -> Self {
-        self.original_orientation_angle = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `original_orientation_angle` to an explicit `null`.
-    #[must_use]
-    pub fn original_orientation_angle_null(mut self) -> Self {
-        self.original_orientation_angle = crate::Nullable::Null;
-        self
-    }
-    /// Sets `cost_optimized`.
-    #[must_use]
-    pub fn cost_optimized(mut self, value: bool) -> Self {
-        self.cost_optimized = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `cost_optimized` to an explicit `null`.
-    #[must_use]
-    pub fn cost_optimized_null(mut self) -> Self {
-        self.cost_optimized = crate::Nullable::Null;
-        self
-    }
-    /// Sets `triggered_auto_mode`.
-    #[must_use]
-    pub fn triggered_auto_mode(mut self, value: bool) -> Self {
-        self.triggered_auto_mode = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `triggered_auto_mode` to an explicit `null`.
-    #[must_use]
-    pub fn triggered_auto_mode_null(mut self) -> Self {
-        self.triggered_auto_mode = crate::Nullable::Null;
-        self
-    }
-}
-/// ParseConcernItem
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParseConcernItem {
-    /// Type of parse concern (e.g. header_value_type_mismatch, inconsistent_row_cell_count)
-    pub r#type: String,
-    /// Human-readable details about the concern
-    pub details: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ParseConcernItem {
-    /// Creates a value from the required `type`, `details`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(r#type: impl Into<String>, details: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            details: details.into(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ParseConcernItem {
-    /// Sets `type`.
-    #[must_use]
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
-        self
-    }
-    /// Sets `details`.
-    #[must_use]
-    pub fn details(mut self, value: impl Into<String>) -> Self {
-        self.details = value.into();
-        self
-    }
-}
-/// Response schema for paginated parse job queries.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParseJobQueryResponse {
-    /// The list of items.
-    pub items: Vec<crate::types::ParseJobResponse>,
-    /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub next_page_token: crate::Nullable<String>,
-    /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub total_size: crate::Nullable<i64>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ParseJobQueryResponse {
-    /// Creates a value from the required `items`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        items: impl IntoIterator<Item = impl Into<crate::types::ParseJobResponse>>,
-    ) -> Self {
-        Self {
-            items: items.into_iter().map(Into::into).collect(),
-            next_page_token: Default::default(),
-            total_size: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ParseJobQueryResponse {
-    /// Sets `items`.
-    #[must_use]
-    pub fn items(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ParseJobResponse>>,
-    ) -> Self {
-        self.items = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `next_page_token`.
-    #[must_use]
-    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
-        self.next_page_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `next_page_token` to an explicit `null`.
-    #[must_use]
-    pub fn next_page_token_null(mut self) -> Self {
-        self.next_page_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets `total_size`.
-    #[must_use]
-    pub fn total_size(mut self, value: i64) -> Self {
-        self.total_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `total_size` to an explicit `null`.
-    #[must_use]
-    pub fn total_size_null(mut self) -> Self {
-        self.total_size = crate::Nullable::Null;
-        self
-    }
-}
-/// A parse job.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParseJobResponse {
-    /// Key/value tags associated with this job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// Unique parse job identifier
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// Project this job belongs to
-    pub project_id: String,
-    /// Current job status: PENDING, RUNNING, COMPLETED, FAILED, or CANCELLED
-    pub status: crate::types::ParseJobResponseStatus,
-    /// Error details when status is FAILED
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub error_message: crate::Nullable<String>,
-    /// Optional display name for this parse job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// Parsing tier used for this job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub tier: crate::Nullable<String>,
-    /// Usage recorded against this job. Requires `expand=usage`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub usage: crate::Nullable<crate::types::JobUsage>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ParseJobResponse {
-    /// Creates a value from the required `id`, `project_id`, `status`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        id: impl Into<String>,
-        project_id: impl Into<String>,
-        status: impl Into<crate::types::ParseJobResponseStatus>,
-    ) -> Self {
-        Self {
-            user_metadata: Default::default(),
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            project_id: project_id.into(),
-            status: status.into(),
-            error_message: Default::default(),
-            name: Default::default(),
-            tier: Default::default(),
-            usage: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl ParseJobResponse {
-    /// Sets `user_metadata`.
-    #[must_use]
-    pub fn user_metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.user_metadata = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `user_metadata` to an explicit `null`.
-    #[must_use]
-    pub fn user_metadata_null(mut self) -> Self {
-        self.user_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `status`.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::ParseJobResponseStatus>,
-    ) -> Self {
-        self.status = value.into();
-        self
-    }
-    /// Sets `error_message`.
-    #[must_use]
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `error_message` to an explicit `null`.
-    #[must_use]
-    pub fn error_message_null(mut self) -> Self {
-        self.error_message = crate::Nullable::Null;
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `name` to an explicit `null`.
-    #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets `tier`.
-    #[must_use]
-    pub fn tier(mut self, value: impl Into<String>) -> Self {
-        self.tier = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `tier` to an explicit `null`.
-    #[must_use]
-    pub fn tier_null(mut self) -> Self {
-        self.tier = crate::Nullable::Null;
-        self
-    }
-    /// Sets `usage`.
-    #[must_use]
-    pub fn usage(mut self, value: impl Into<crate::types::JobUsage>) -> Self {
-        self.usage = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `usage` to an explicit `null`.
-    #[must_use]
-    pub fn usage_null(mut self) -> Self {
-        self.usage = crate::Nullable::Null;
-        self
-    }
-}
-/// Current job status: PENDING, RUNNING, COMPLETED, FAILED, or CANCELLED
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ParseJobResponseStatus {
-    /// `PENDING`
-    Pending,
-    /// `RUNNING`
-    Running,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ParseJobResponseStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Running => "RUNNING",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ParseJobResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ParseJobResponseStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ParseJobResponseStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ParseJobResponseStatus {}
-impl ::std::hash::Hash for ParseJobResponseStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ParseJobResponseStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParseJobResponseStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParseJobResponseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParseJobResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParseJobResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
 /// Unified configuration for parsing with flexible input source.
 ///
 /// Specify exactly one input source: either an existing file by ID or a URL to fetch.
@@ -879,98 +328,7 @@ impl ParseRequestConfiguration {
     }
 }
 /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ParseRequestConfigurationTier {
-    /// `fast`
-    Fast,
-    /// `cost_effective`
-    CostEffective,
-    /// `agentic`
-    Agentic,
-    /// `agentic_plus`
-    AgenticPlus,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ParseRequestConfigurationTier {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "fast",
-            Self::CostEffective => "cost_effective",
-            Self::Agentic => "agentic",
-            Self::AgenticPlus => "agentic_plus",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ParseRequestConfigurationTier {
-    fn from(value: &str) -> Self {
-        match value {
-            "fast" => Self::Fast,
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ParseRequestConfigurationTier {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "fast" => Self::Fast,
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ParseRequestConfigurationTier {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ParseRequestConfigurationTier {}
-impl ::std::hash::Hash for ParseRequestConfigurationTier {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ParseRequestConfigurationTier {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParseRequestConfigurationTier {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParseRequestConfigurationTier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParseRequestConfigurationTier {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParseRequestConfigurationTier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type ParseRequestConfigurationTier = crate::types::ParseV2ParametersTier;
 /// Version for the selected tier. Use `latest`, or pin one of that tier's dated versions.
 ///
 /// Current `latest` by tier:
@@ -980,93 +338,7 @@ impl<'de> ::serde::Deserialize<'de> for ParseRequestConfigurationTier {
 /// - `agentic_plus`: `2026-08-19`
 ///
 /// Full list: `GET /api/v2/parse/versions`.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ParseRequestConfigurationVersion {
-    /// `latest`
-    Latest,
-    /// `2026-08-19`
-    V2026_08_19,
-    /// `2026-06-15`
-    V2026_06_15,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ParseRequestConfigurationVersion {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::V2026_08_19 => "2026-08-19",
-            Self::V2026_06_15 => "2026-06-15",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ParseRequestConfigurationVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-06-15" => Self::V2026_06_15,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ParseRequestConfigurationVersion {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "latest" => Self::Latest,
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-06-15" => Self::V2026_06_15,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ParseRequestConfigurationVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ParseRequestConfigurationVersion {}
-impl ::std::hash::Hash for ParseRequestConfigurationVersion {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ParseRequestConfigurationVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParseRequestConfigurationVersion {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParseRequestConfigurationVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParseRequestConfigurationVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParseRequestConfigurationVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type ParseRequestConfigurationVersion = crate::types::ParseV2ParametersVersion;
 /// Parse result response with job status and optional content or metadata.
 ///
 /// The job field is always included. Other fields are included based on expand parameters.
@@ -1667,3 +939,538 @@ impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseAgenticItem {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// The `ParseVersionsResponseAgenticPlusItem` schema.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ParseVersionsResponseAgenticPlusItem {
+    /// `2026-08-19`
+    V2026_08_19,
+    /// `2026-07-08`
+    V2026_07_08,
+    /// `2026-06-18`
+    V2026_06_18,
+    /// `2026-06-11`
+    V2026_06_11,
+    /// `2026-06-04`
+    V2026_06_04,
+    /// `2026-06-01`
+    V2026_06_01,
+    /// `2026-05-26`
+    V2026_05_26,
+    /// `2026-05-21`
+    V2026_05_21,
+    /// `2026-05-20`
+    V2026_05_20,
+    /// `2026-05-19`
+    V2026_05_19,
+    /// `2026-05-11`
+    V2026_05_11,
+    /// `2026-05-06`
+    V2026_05_06,
+    /// `2026-05-04`
+    V2026_05_04,
+    /// `2026-05-01`
+    V2026_05_01,
+    /// `2026-04-27`
+    V2026_04_27,
+    /// `2026-04-19`
+    V2026_04_19,
+    /// `2026-04-14`
+    V2026_04_14,
+    /// `2026-04-09`
+    V2026_04_09,
+    /// `2026-04-02`
+    V2026_04_02,
+    /// `2026-03-31`
+    V2026_03_31,
+    /// `2026-03-26`
+    V2026_03_26,
+    /// `2026-03-25`
+    V2026_03_25,
+    /// `2026-03-22`
+    V2026_03_22,
+    /// `2026-03-20`
+    V2026_03_20,
+    /// `2026-03-17`
+    V2026_03_17,
+    /// `2026-03-12`
+    V2026_03_12,
+    /// `2026-03-10`
+    V2026_03_10,
+    /// `2026-03-09`
+    V2026_03_09,
+    /// `2026-03-02`
+    V2026_03_02,
+    /// `2026-02-26`
+    V2026_02_26,
+    /// `2026-02-24`
+    V2026_02_24,
+    /// `2026-01-30`
+    V2026_01_30,
+    /// `2026-01-29`
+    V2026_01_29,
+    /// `2026-01-24`
+    V2026_01_24,
+    /// `2026-01-22`
+    V2026_01_22,
+    /// `2026-01-21`
+    V2026_01_21,
+    /// `2026-01-16`
+    V2026_01_16,
+    /// `2025-12-31`
+    V2025_12_31,
+    /// `2025-12-18`
+    V2025_12_18,
+    /// `2025-12-11`
+    V2025_12_11,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ParseVersionsResponseAgenticPlusItem {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V2026_08_19 => "2026-08-19",
+            Self::V2026_07_08 => "2026-07-08",
+            Self::V2026_06_18 => "2026-06-18",
+            Self::V2026_06_11 => "2026-06-11",
+            Self::V2026_06_04 => "2026-06-04",
+            Self::V2026_06_01 => "2026-06-01",
+            Self::V2026_05_26 => "2026-05-26",
+            Self::V2026_05_21 => "2026-05-21",
+            Self::V2026_05_20 => "2026-05-20",
+            Self::V2026_05_19 => "2026-05-19",
+            Self::V2026_05_11 => "2026-05-11",
+            Self::V2026_05_06 => "2026-05-06",
+            Self::V2026_05_04 => "2026-05-04",
+            Self::V2026_05_01 => "2026-05-01",
+            Self::V2026_04_27 => "2026-04-27",
+            Self::V2026_04_19 => "2026-04-19",
+            Self::V2026_04_14 => "2026-04-14",
+            Self::V2026_04_09 => "2026-04-09",
+            Self::V2026_04_02 => "2026-04-02",
+            Self::V2026_03_31 => "2026-03-31",
+            Self::V2026_03_26 => "2026-03-26",
+            Self::V2026_03_25 => "2026-03-25",
+            Self::V2026_03_22 => "2026-03-22",
+            Self::V2026_03_20 => "2026-03-20",
+            Self::V2026_03_17 => "2026-03-17",
+            Self::V2026_03_12 => "2026-03-12",
+            Self::V2026_03_10 => "2026-03-10",
+            Self::V2026_03_09 => "2026-03-09",
+            Self::V2026_03_02 => "2026-03-02",
+            Self::V2026_02_26 => "2026-02-26",
+            Self::V2026_02_24 => "2026-02-24",
+            Self::V2026_01_30 => "2026-01-30",
+            Self::V2026_01_29 => "2026-01-29",
+            Self::V2026_01_24 => "2026-01-24",
+            Self::V2026_01_22 => "2026-01-22",
+            Self::V2026_01_21 => "2026-01-21",
+            Self::V2026_01_16 => "2026-01-16",
+            Self::V2025_12_31 => "2025-12-31",
+            Self::V2025_12_18 => "2025-12-18",
+            Self::V2025_12_11 => "2025-12-11",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ParseVersionsResponseAgenticPlusItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "2026-08-19" => Self::V2026_08_19,
+            "2026-07-08" => Self::V2026_07_08,
+            "2026-06-18" => Self::V2026_06_18,
+            "2026-06-11" => Self::V2026_06_11,
+            "2026-06-04" => Self::V2026_06_04,
+            "2026-06-01" => Self::V2026_06_01,
+            "2026-05-26" => Self::V2026_05_26,
+            "2026-05-21" => Self::V2026_05_21,
+            "2026-05-20" => Self::V2026_05_20,
+            "2026-05-19" => Self::V2026_05_19,
+            "2026-05-11" => Self::V2026_05_11,
+            "2026-05-06" => Self::V2026_05_06,
+            "2026-05-04" => Self::V2026_05_04,
+            "2026-05-01" => Self::V2026_05_01,
+            "2026-04-27" => Self::V2026_04_27,
+            "2026-04-19" => Self::V2026_04_19,
+            "2026-04-14" => Self::V2026_04_14,
+            "2026-04-09" => Self::V2026_04_09,
+            "2026-04-02" => Self::V2026_04_02,
+            "2026-03-31" => Self::V2026_03_31,
+            "2026-03-26" => Self::V2026_03_26,
+            "2026-03-25" => Self::V2026_03_25,
+            "2026-03-22" => Self::V2026_03_22,
+            "2026-03-20" => Self::V2026_03_20,
+            "2026-03-17" => Self::V2026_03_17,
+            "2026-03-12" => Self::V2026_03_12,
+            "2026-03-10" => Self::V2026_03_10,
+            "2026-03-09" => Self::V2026_03_09,
+            "2026-03-02" => Self::V2026_03_02,
+            "2026-02-26" => Self::V2026_02_26,
+            "2026-02-24" => Self::V2026_02_24,
+            "2026-01-30" => Self::V2026_01_30,
+            "2026-01-29" => Self::V2026_01_29,
+            "2026-01-24" => Self::V2026_01_24,
+            "2026-01-22" => Self::V2026_01_22,
+            "2026-01-21" => Self::V2026_01_21,
+            "2026-01-16" => Self::V2026_01_16,
+            "2025-12-31" => Self::V2025_12_31,
+            "2025-12-18" => Self::V2025_12_18,
+            "2025-12-11" => Self::V2025_12_11,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ParseVersionsResponseAgenticPlusItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "2026-08-19" => Self::V2026_08_19,
+            "2026-07-08" => Self::V2026_07_08,
+            "2026-06-18" => Self::V2026_06_18,
+            "2026-06-11" => Self::V2026_06_11,
+            "2026-06-04" => Self::V2026_06_04,
+            "2026-06-01" => Self::V2026_06_01,
+            "2026-05-26" => Self::V2026_05_26,
+            "2026-05-21" => Self::V2026_05_21,
+            "2026-05-20" => Self::V2026_05_20,
+            "2026-05-19" => Self::V2026_05_19,
+            "2026-05-11" => Self::V2026_05_11,
+            "2026-05-06" => Self::V2026_05_06,
+            "2026-05-04" => Self::V2026_05_04,
+            "2026-05-01" => Self::V2026_05_01,
+            "2026-04-27" => Self::V2026_04_27,
+            "2026-04-19" => Self::V2026_04_19,
+            "2026-04-14" => Self::V2026_04_14,
+            "2026-04-09" => Self::V2026_04_09,
+            "2026-04-02" => Self::V2026_04_02,
+            "2026-03-31" => Self::V2026_03_31,
+            "2026-03-26" => Self::V2026_03_26,
+            "2026-03-25" => Self::V2026_03_25,
+            "2026-03-22" => Self::V2026_03_22,
+            "2026-03-20" => Self::V2026_03_20,
+            "2026-03-17" => Self::V2026_03_17,
+            "2026-03-12" => Self::V2026_03_12,
+            "2026-03-10" => Self::V2026_03_10,
+            "2026-03-09" => Self::V2026_03_09,
+            "2026-03-02" => Self::V2026_03_02,
+            "2026-02-26" => Self::V2026_02_26,
+            "2026-02-24" => Self::V2026_02_24,
+            "2026-01-30" => Self::V2026_01_30,
+            "2026-01-29" => Self::V2026_01_29,
+            "2026-01-24" => Self::V2026_01_24,
+            "2026-01-22" => Self::V2026_01_22,
+            "2026-01-21" => Self::V2026_01_21,
+            "2026-01-16" => Self::V2026_01_16,
+            "2025-12-31" => Self::V2025_12_31,
+            "2025-12-18" => Self::V2025_12_18,
+            "2025-12-11" => Self::V2025_12_11,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ParseVersionsResponseAgenticPlusItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ParseVersionsResponseAgenticPlusItem {}
+impl ::std::hash::Hash for ParseVersionsResponseAgenticPlusItem {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ParseVersionsResponseAgenticPlusItem {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ParseVersionsResponseAgenticPlusItem {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ParseVersionsResponseAgenticPlusItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ParseVersionsResponseAgenticPlusItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseAgenticPlusItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The `ParseVersionsResponseCostEffectiveItem` schema.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ParseVersionsResponseCostEffectiveItem {
+    /// `2026-08-19`
+    V2026_08_19,
+    /// `2026-08-11`
+    V2026_08_11,
+    /// `2026-08-08`
+    V2026_08_08,
+    /// `2026-07-23`
+    V2026_07_23,
+    /// `2026-06-26`
+    V2026_06_26,
+    /// `2026-06-18`
+    V2026_06_18,
+    /// `2026-06-17`
+    V2026_06_17,
+    /// `2026-06-11`
+    V2026_06_11,
+    /// `2026-06-08`
+    V2026_06_08,
+    /// `2026-06-05`
+    V2026_06_05,
+    /// `2026-05-28`
+    V2026_05_28,
+    /// `2026-04-09`
+    V2026_04_09,
+    /// `2026-03-31`
+    V2026_03_31,
+    /// `2026-03-27`
+    V2026_03_27,
+    /// `2026-03-25`
+    V2026_03_25,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ParseVersionsResponseCostEffectiveItem {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V2026_08_19 => "2026-08-19",
+            Self::V2026_08_11 => "2026-08-11",
+            Self::V2026_08_08 => "2026-08-08",
+            Self::V2026_07_23 => "2026-07-23",
+            Self::V2026_06_26 => "2026-06-26",
+            Self::V2026_06_18 => "2026-06-18",
+            Self::V2026_06_17 => "2026-06-17",
+            Self::V2026_06_11 => "2026-06-11",
+            Self::V2026_06_08 => "2026-06-08",
+            Self::V2026_06_05 => "2026-06-05",
+            Self::V2026_05_28 => "2026-05-28",
+            Self::V2026_04_09 => "2026-04-09",
+            Self::V2026_03_31 => "2026-03-31",
+            Self::V2026_03_27 => "2026-03-27",
+            Self::V2026_03_25 => "2026-03-25",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ParseVersionsResponseCostEffectiveItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "2026-08-19" => Self::V2026_08_19,
+            "2026-08-11" => Self::V2026_08_11,
+            "2026-08-08" => Self::V2026_08_08,
+            "2026-07-23" => Self::V2026_07_23,
+            "2026-06-26" => Self::V2026_06_26,
+            "2026-06-18" => Self::V2026_06_18,
+            "2026-06-17" => Self::V2026_06_17,
+            "2026-06-11" => Self::V2026_06_11,
+            "2026-06-08" => Self::V2026_06_08,
+            "2026-06-05" => Self::V2026_06_05,
+            "2026-05-28" => Self::V2026_05_28,
+            "2026-04-09" => Self::V2026_04_09,
+            "2026-03-31" => Self::V2026_03_31,
+            "2026-03-27" => Self::V2026_03_27,
+            "2026-03-25" => Self::V2026_03_25,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ParseVersionsResponseCostEffectiveItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "2026-08-19" => Self::V2026_08_19,
+            "2026-08-11" => Self::V2026_08_11,
+            "2026-08-08" => Self::V2026_08_08,
+            "2026-07-23" => Self::V2026_07_23,
+            "2026-06-26" => Self::V2026_06_26,
+            "2026-06-18" => Self::V2026_06_18,
+            "2026-06-17" => Self::V2026_06_17,
+            "2026-06-11" => Self::V2026_06_11,
+            "2026-06-08" => Self::V2026_06_08,
+            "2026-06-05" => Self::V2026_06_05,
+            "2026-05-28" => Self::V2026_05_28,
+            "2026-04-09" => Self::V2026_04_09,
+            "2026-03-31" => Self::V2026_03_31,
+            "2026-03-27" => Self::V2026_03_27,
+            "2026-03-25" => Self::V2026_03_25,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ParseVersionsResponseCostEffectiveItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ParseVersionsResponseCostEffectiveItem {}
+impl ::std::hash::Hash for ParseVersionsResponseCostEffectiveItem {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ParseVersionsResponseCostEffectiveItem {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ParseVersionsResponseCostEffectiveItem {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ParseVersionsResponseCostEffectiveItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ParseVersionsResponseCostEffectiveItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseCostEffectiveItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The `ParseVersionsResponseFastItem` schema.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ParseVersionsResponseFastItem {
+    /// `2026-06-15`
+    V2026_06_15,
+    /// `2025-12-11`
+    V2025_12_11,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl ParseVersionsResponseFastItem {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V2026_06_15 => "2026-06-15",
+            Self::V2025_12_11 => "2025-12-11",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for ParseVersionsResponseFastItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "2026-06-15" => Self::V2026_06_15,
+            "2025-12-11" => Self::V2025_12_11,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ParseVersionsResponseFastItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "2026-06-15" => Self::V2026_06_15,
+            "2025-12-11" => Self::V2025_12_11,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for ParseVersionsResponseFastItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ParseVersionsResponseFastItem {}
+impl ::std::hash::Hash for ParseVersionsResponseFastItem {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ParseVersionsResponseFastItem {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ParseVersionsResponseFastItem {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for ParseVersionsResponseFastItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ParseVersionsResponseFastItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseFastItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Parameters of `POST /api/v2/parse/{job_id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ParsingCancelParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+}
+impl ParsingCancelParams {
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+}
+/// The response of `POST /api/v2/parse/{job_id}/cancel`.
+pub type ParsingCancelResponse = crate::types::ParseJobResponse;

@@ -3,541 +3,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 5 of `types::parsing`: types compiled with the feature `parsing`.
-/// The `ParseVersionsResponseAgenticPlusItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ParseVersionsResponseAgenticPlusItem {
-    /// `2026-08-19`
-    V2026_08_19,
-    /// `2026-07-08`
-    V2026_07_08,
-    /// `2026-06-18`
-    V2026_06_18,
-    /// `2026-06-11`
-    V2026_06_11,
-    /// `2026-06-04`
-    V2026_06_04,
-    /// `2026-06-01`
-    V2026_06_01,
-    /// `2026-05-26`
-    V2026_05_26,
-    /// `2026-05-21`
-    V2026_05_21,
-    /// `2026-05-20`
-    V2026_05_20,
-    /// `2026-05-19`
-    V2026_05_19,
-    /// `2026-05-11`
-    V2026_05_11,
-    /// `2026-05-06`
-    V2026_05_06,
-    /// `2026-05-04`
-    V2026_05_04,
-    /// `2026-05-01`
-    V2026_05_01,
-    /// `2026-04-27`
-    V2026_04_27,
-    /// `2026-04-19`
-    V2026_04_19,
-    /// `2026-04-14`
-    V2026_04_14,
-    /// `2026-04-09`
-    V2026_04_09,
-    /// `2026-04-02`
-    V2026_04_02,
-    /// `2026-03-31`
-    V2026_03_31,
-    /// `2026-03-26`
-    V2026_03_26,
-    /// `2026-03-25`
-    V2026_03_25,
-    /// `2026-03-22`
-    V2026_03_22,
-    /// `2026-03-20`
-    V2026_03_20,
-    /// `2026-03-17`
-    V2026_03_17,
-    /// `2026-03-12`
-    V2026_03_12,
-    /// `2026-03-10`
-    V2026_03_10,
-    /// `2026-03-09`
-    V2026_03_09,
-    /// `2026-03-02`
-    V2026_03_02,
-    /// `2026-02-26`
-    V2026_02_26,
-    /// `2026-02-24`
-    V2026_02_24,
-    /// `2026-01-30`
-    V2026_01_30,
-    /// `2026-01-29`
-    V2026_01_29,
-    /// `2026-01-24`
-    V2026_01_24,
-    /// `2026-01-22`
-    V2026_01_22,
-    /// `2026-01-21`
-    V2026_01_21,
-    /// `2026-01-16`
-    V2026_01_16,
-    /// `2025-12-31`
-    V2025_12_31,
-    /// `2025-12-18`
-    V2025_12_18,
-    /// `2025-12-11`
-    V2025_12_11,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ParseVersionsResponseAgenticPlusItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V2026_08_19 => "2026-08-19",
-            Self::V2026_07_08 => "2026-07-08",
-            Self::V2026_06_18 => "2026-06-18",
-            Self::V2026_06_11 => "2026-06-11",
-            Self::V2026_06_04 => "2026-06-04",
-            Self::V2026_06_01 => "2026-06-01",
-            Self::V2026_05_26 => "2026-05-26",
-            Self::V2026_05_21 => "2026-05-21",
-            Self::V2026_05_20 => "2026-05-20",
-            Self::V2026_05_19 => "2026-05-19",
-            Self::V2026_05_11 => "2026-05-11",
-            Self::V2026_05_06 => "2026-05-06",
-            Self::V2026_05_04 => "2026-05-04",
-            Self::V2026_05_01 => "2026-05-01",
-            Self::V2026_04_27 => "2026-04-27",
-            Self::V2026_04_19 => "2026-04-19",
-            Self::V2026_04_14 => "2026-04-14",
-            Self::V2026_04_09 => "2026-04-09",
-            Self::V2026_04_02 => "2026-04-02",
-            Self::V2026_03_31 => "2026-03-31",
-            Self::V2026_03_26 => "2026-03-26",
-            Self::V2026_03_25 => "2026-03-25",
-            Self::V2026_03_22 => "2026-03-22",
-            Self::V2026_03_20 => "2026-03-20",
-            Self::V2026_03_17 => "2026-03-17",
-            Self::V2026_03_12 => "2026-03-12",
-            Self::V2026_03_10 => "2026-03-10",
-            Self::V2026_03_09 => "2026-03-09",
-            Self::V2026_03_02 => "2026-03-02",
-            Self::V2026_02_26 => "2026-02-26",
-            Self::V2026_02_24 => "2026-02-24",
-            Self::V2026_01_30 => "2026-01-30",
-            Self::V2026_01_29 => "2026-01-29",
-            Self::V2026_01_24 => "2026-01-24",
-            Self::V2026_01_22 => "2026-01-22",
-            Self::V2026_01_21 => "2026-01-21",
-            Self::V2026_01_16 => "2026-01-16",
-            Self::V2025_12_31 => "2025-12-31",
-            Self::V2025_12_18 => "2025-12-18",
-            Self::V2025_12_11 => "2025-12-11",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ParseVersionsResponseAgenticPlusItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-07-08" => Self::V2026_07_08,
-            "2026-06-18" => Self::V2026_06_18,
-            "2026-06-11" => Self::V2026_06_11,
-            "2026-06-04" => Self::V2026_06_04,
-            "2026-06-01" => Self::V2026_06_01,
-            "2026-05-26" => Self::V2026_05_26,
-            "2026-05-21" => Self::V2026_05_21,
-            "2026-05-20" => Self::V2026_05_20,
-            "2026-05-19" => Self::V2026_05_19,
-            "2026-05-11" => Self::V2026_05_11,
-            "2026-05-06" => Self::V2026_05_06,
-            "2026-05-04" => Self::V2026_05_04,
-            "2026-05-01" => Self::V2026_05_01,
-            "2026-04-27" => Self::V2026_04_27,
-            "2026-04-19" => Self::V2026_04_19,
-            "2026-04-14" => Self::V2026_04_14,
-            "2026-04-09" => Self::V2026_04_09,
-            "2026-04-02" => Self::V2026_04_02,
-            "2026-03-31" => Self::V2026_03_31,
-            "2026-03-26" => Self::V2026_03_26,
-            "2026-03-25" => Self::V2026_03_25,
-            "2026-03-22" => Self::V2026_03_22,
-            "2026-03-20" => Self::V2026_03_20,
-            "2026-03-17" => Self::V2026_03_17,
-            "2026-03-12" => Self::V2026_03_12,
-            "2026-03-10" => Self::V2026_03_10,
-            "2026-03-09" => Self::V2026_03_09,
-            "2026-03-02" => Self::V2026_03_02,
-            "2026-02-26" => Self::V2026_02_26,
-            "2026-02-24" => Self::V2026_02_24,
-            "2026-01-30" => Self::V2026_01_30,
-            "2026-01-29" => Self::V2026_01_29,
-            "2026-01-24" => Self::V2026_01_24,
-            "2026-01-22" => Self::V2026_01_22,
-            "2026-01-21" => Self::V2026_01_21,
-            "2026-01-16" => Self::V2026_01_16,
-            "2025-12-31" => Self::V2025_12_31,
-            "2025-12-18" => Self::V2025_12_18,
-            "2025-12-11" => Self::V2025_12_11,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ParseVersionsResponseAgenticPlusItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-07-08" => Self::V2026_07_08,
-            "2026-06-18" => Self::V2026_06_18,
-            "2026-06-11" => Self::V2026_06_11,
-            "2026-06-04" => Self::V2026_06_04,
-            "2026-06-01" => Self::V2026_06_01,
-            "2026-05-26" => Self::V2026_05_26,
-            "2026-05-21" => Self::V2026_05_21,
-            "2026-05-20" => Self::V2026_05_20,
-            "2026-05-19" => Self::V2026_05_19,
-            "2026-05-11" => Self::V2026_05_11,
-            "2026-05-06" => Self::V2026_05_06,
-            "2026-05-04" => Self::V2026_05_04,
-            "2026-05-01" => Self::V2026_05_01,
-            "2026-04-27" => Self::V2026_04_27,
-            "2026-04-19" => Self::V2026_04_19,
-            "2026-04-14" => Self::V2026_04_14,
-            "2026-04-09" => Self::V2026_04_09,
-            "2026-04-02" => Self::V2026_04_02,
-            "2026-03-31" => Self::V2026_03_31,
-            "2026-03-26" => Self::V2026_03_26,
-            "2026-03-25" => Self::V2026_03_25,
-            "2026-03-22" => Self::V2026_03_22,
-            "2026-03-20" => Self::V2026_03_20,
-            "2026-03-17" => Self::V2026_03_17,
-            "2026-03-12" => Self::V2026_03_12,
-            "2026-03-10" => Self::V2026_03_10,
-            "2026-03-09" => Self::V2026_03_09,
-            "2026-03-02" => Self::V2026_03_02,
-            "2026-02-26" => Self::V2026_02_26,
-            "2026-02-24" => Self::V2026_02_24,
-            "2026-01-30" => Self::V2026_01_30,
-            "2026-01-29" => Self::V2026_01_29,
-            "2026-01-24" => Self::V2026_01_24,
-            "2026-01-22" => Self::V2026_01_22,
-            "2026-01-21" => Self::V2026_01_21,
-            "2026-01-16" => Self::V2026_01_16,
-            "2025-12-31" => Self::V2025_12_31,
-            "2025-12-18" => Self::V2025_12_18,
-            "2025-12-11" => Self::V2025_12_11,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ParseVersionsResponseAgenticPlusItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ParseVersionsResponseAgenticPlusItem {}
-impl ::std::hash::Hash for ParseVersionsResponseAgenticPlusItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ParseVersionsResponseAgenticPlusItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParseVersionsResponseAgenticPlusItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParseVersionsResponseAgenticPlusItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParseVersionsResponseAgenticPlusItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseAgenticPlusItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The `ParseVersionsResponseCostEffectiveItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ParseVersionsResponseCostEffectiveItem {
-    /// `2026-08-19`
-    V2026_08_19,
-    /// `2026-08-11`
-    V2026_08_11,
-    /// `2026-08-08`
-    V2026_08_08,
-    /// `2026-07-23`
-    V2026_07_23,
-    /// `2026-06-26`
-    V2026_06_26,
-    /// `2026-06-18`
-    V2026_06_18,
-    /// `2026-06-17`
-    V2026_06_17,
-    /// `2026-06-11`
-    V2026_06_11,
-    /// `2026-06-08`
-    V2026_06_08,
-    /// `2026-06-05`
-    V2026_06_05,
-    /// `2026-05-28`
-    V2026_05_28,
-    /// `2026-04-09`
-    V2026_04_09,
-    /// `2026-03-31`
-    V2026_03_31,
-    /// `2026-03-27`
-    V2026_03_27,
-    /// `2026-03-25`
-    V2026_03_25,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ParseVersionsResponseCostEffectiveItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V2026_08_19 => "2026-08-19",
-            Self::V2026_08_11 => "2026-08-11",
-            Self::V2026_08_08 => "2026-08-08",
-            Self::V2026_07_23 => "2026-07-23",
-            Self::V2026_06_26 => "2026-06-26",
-            Self::V2026_06_18 => "2026-06-18",
-            Self::V2026_06_17 => "2026-06-17",
-            Self::V2026_06_11 => "2026-06-11",
-            Self::V2026_06_08 => "2026-06-08",
-            Self::V2026_06_05 => "2026-06-05",
-            Self::V2026_05_28 => "2026-05-28",
-            Self::V2026_04_09 => "2026-04-09",
-            Self::V2026_03_31 => "2026-03-31",
-            Self::V2026_03_27 => "2026-03-27",
-            Self::V2026_03_25 => "2026-03-25",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ParseVersionsResponseCostEffectiveItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-08-11" => Self::V2026_08_11,
-            "2026-08-08" => Self::V2026_08_08,
-            "2026-07-23" => Self::V2026_07_23,
-            "2026-06-26" => Self::V2026_06_26,
-            "2026-06-18" => Self::V2026_06_18,
-            "2026-06-17" => Self::V2026_06_17,
-            "2026-06-11" => Self::V2026_06_11,
-            "2026-06-08" => Self::V2026_06_08,
-            "2026-06-05" => Self::V2026_06_05,
-            "2026-05-28" => Self::V2026_05_28,
-            "2026-04-09" => Self::V2026_04_09,
-            "2026-03-31" => Self::V2026_03_31,
-            "2026-03-27" => Self::V2026_03_27,
-            "2026-03-25" => Self::V2026_03_25,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ParseVersionsResponseCostEffectiveItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-08-11" => Self::V2026_08_11,
-            "2026-08-08" => Self::V2026_08_08,
-            "2026-07-23" => Self::V2026_07_23,
-            "2026-06-26" => Self::V2026_06_26,
-            "2026-06-18" => Self::V2026_06_18,
-            "2026-06-17" => Self::V2026_06_17,
-            "2026-06-11" => Self::V2026_06_11,
-            "2026-06-08" => Self::V2026_06_08,
-            "2026-06-05" => Self::V2026_06_05,
-            "2026-05-28" => Self::V2026_05_28,
-            "2026-04-09" => Self::V2026_04_09,
-            "2026-03-31" => Self::V2026_03_31,
-            "2026-03-27" => Self::V2026_03_27,
-            "2026-03-25" => Self::V2026_03_25,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ParseVersionsResponseCostEffectiveItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ParseVersionsResponseCostEffectiveItem {}
-impl ::std::hash::Hash for ParseVersionsResponseCostEffectiveItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ParseVersionsResponseCostEffectiveItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParseVersionsResponseCostEffectiveItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParseVersionsResponseCostEffectiveItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParseVersionsResponseCostEffectiveItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseCostEffectiveItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The `ParseVersionsResponseFastItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ParseVersionsResponseFastItem {
-    /// `2026-06-15`
-    V2026_06_15,
-    /// `2025-12-11`
-    V2025_12_11,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ParseVersionsResponseFastItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V2026_06_15 => "2026-06-15",
-            Self::V2025_12_11 => "2025-12-11",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ParseVersionsResponseFastItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "2026-06-15" => Self::V2026_06_15,
-            "2025-12-11" => Self::V2025_12_11,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ParseVersionsResponseFastItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "2026-06-15" => Self::V2026_06_15,
-            "2025-12-11" => Self::V2025_12_11,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ParseVersionsResponseFastItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ParseVersionsResponseFastItem {}
-impl ::std::hash::Hash for ParseVersionsResponseFastItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ParseVersionsResponseFastItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParseVersionsResponseFastItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParseVersionsResponseFastItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParseVersionsResponseFastItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseFastItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Parameters of `POST /api/v2/parse/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct ParsingCancelParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl ParsingCancelParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// The response of `POST /api/v2/parse/{job_id}/cancel`.
-pub type ParsingCancelResponse = crate::types::ParseJobResponse;
 /// Parameters of `POST /api/v2/parse`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1269,103 +734,7 @@ impl ParsingListParams {
     }
 }
 /// Filter by job status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED)
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ParsingListParamsStatus {
-    /// `PENDING`
-    Pending,
-    /// `RUNNING`
-    Running,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl ParsingListParamsStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Running => "RUNNING",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for ParsingListParamsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for ParsingListParamsStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for ParsingListParamsStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ParsingListParamsStatus {}
-impl ::std::hash::Hash for ParsingListParamsStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for ParsingListParamsStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ParsingListParamsStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for ParsingListParamsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ParsingListParamsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsingListParamsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type ParsingListParamsStatus = crate::types::ParseJobResponseStatus;
 /// The response of `GET /api/v2/parse`.
 pub type ParsingListResponse = crate::types::ParseJobQueryResponse;
 /// The response of `GET /api/v2/parse/versions`.
@@ -1434,3 +803,488 @@ impl ParsingUploadParams {
 }
 /// The response of `POST /api/v2/parse/upload`.
 pub type ParsingUploadResponse = crate::types::ParseJobResponse;
+/// Metadata about a specific result type stored in S3.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ResultTypeMetadata {
+    /// Size of the result file in bytes
+    pub size_bytes: i64,
+    /// Whether the result file exists in S3
+    ///
+    /// The API's default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    /// Presigned URL to download the result file
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub presigned_url: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ResultTypeMetadata {
+    /// Creates a value from the required `size_bytes`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(size_bytes: i64) -> Self {
+        Self {
+            size_bytes,
+            exists: Default::default(),
+            presigned_url: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl ResultTypeMetadata {
+    /// Sets `size_bytes`.
+    #[must_use]
+    pub fn size_bytes(mut self, value: i64) -> Self {
+        self.size_bytes = value;
+        self
+    }
+    /// Sets `exists`; left unset, it is not sent and the API applies its default, `true`.
+    #[must_use]
+    pub fn exists(mut self, value: bool) -> Self {
+        self.exists = Some(value);
+        self
+    }
+    /// `exists`, or the API's default when it is absent.
+    #[must_use]
+    pub fn exists_or_default(&self) -> bool {
+        self.exists.unwrap_or(true)
+    }
+    /// Sets `presigned_url`.
+    #[must_use]
+    pub fn presigned_url(mut self, value: impl Into<String>) -> Self {
+        self.presigned_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `presigned_url` to an explicit `null`.
+    #[must_use]
+    pub fn presigned_url_null(mut self) -> Self {
+        self.presigned_url = crate::Nullable::Null;
+        self
+    }
+}
+/// One extracted document revision linked to page content.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Revision {
+    /// Type of revision
+    pub r#type: crate::types::RevisionType,
+    /// Best available target text in the page content
+    pub target: String,
+    /// Revision or comment content
+    pub content: String,
+    /// Revision author, when available
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub author: crate::Nullable<String>,
+    /// Union bounding box of the target spans
+    pub target_bbox: crate::types::RevisionBBox,
+    /// Bounding box of the printed revision balloon
+    pub revision_bbox: crate::types::RevisionBBox,
+    /// Disconnected target spans, when present
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub target_spans: crate::Nullable<Vec<crate::types::RevisionTargetSpan>>,
+    /// Inclusive start offset in final page markdown
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub start_index: crate::Nullable<i64>,
+    /// Exclusive end offset in final page markdown
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub end_index: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Revision {
+    /// Creates a value from the required `type`, `target`, `content`, `target_bbox`, `revision_bbox`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        r#type: impl Into<crate::types::RevisionType>,
+        target: impl Into<String>,
+        content: impl Into<String>,
+        target_bbox: impl Into<crate::types::RevisionBBox>,
+        revision_bbox: impl Into<crate::types::RevisionBBox>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            target: target.into(),
+            content: content.into(),
+            author: Default::default(),
+            target_bbox: target_bbox.into(),
+            revision_bbox: revision_bbox.into(),
+            target_spans: Default::default(),
+            start_index: Default::default(),
+            end_index: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl Revision {
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<crate::types::RevisionType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(mut self, value: impl Into<String>) -> Self {
+        self.target = value.into();
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+    /// Sets `author`.
+    #[must_use]
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `author` to an explicit `null`.
+    #[must_use]
+    pub fn author_null(mut self) -> Self {
+        self.author = crate::Nullable::Null;
+        self
+    }
+    /// Sets `target_bbox`.
+    #[must_use]
+    pub fn target_bbox(mut self, value: impl Into<crate::types::RevisionBBox>) -> Self {
+        self.target_bbox = value.into();
+        self
+    }
+    /// Sets `revision_bbox`.
+    #[must_use]
+    pub fn revision_bbox(
+        mut self,
+        value: impl Into<crate::types::RevisionBBox>,
+    ) -> Self {
+        self.revision_bbox = value.into();
+        self
+    }
+    /// Sets `target_spans`.
+    #[must_use]
+    pub fn target_spans(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::RevisionTargetSpan>>,
+    ) -> Self {
+        self.target_spans = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `target_spans` to an explicit `null`.
+    #[must_use]
+    pub fn target_spans_null(mut self) -> Self {
+        self.target_spans = crate::Nullable::Null;
+        self
+    }
+    /// Sets `start_index`.
+    #[must_use]
+    pub fn start_index(mut self, value: i64) -> Self {
+        self.start_index = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `start_index` to an explicit `null`.
+    #[must_use]
+    pub fn start_index_null(mut self) -> Self {
+        self.start_index = crate::Nullable::Null;
+        self
+    }
+    /// Sets `end_index`.
+    #[must_use]
+    pub fn end_index(mut self, value: i64) -> Self {
+        self.end_index = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `end_index` to an explicit `null`.
+    #[must_use]
+    pub fn end_index_null(mut self) -> Self {
+        self.end_index = crate::Nullable::Null;
+        self
+    }
+}
+/// Bounding box for a revision target or printed balloon.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RevisionBBox {
+    /// X coordinate of the bounding box
+    pub x: crate::Number,
+    /// Y coordinate of the bounding box
+    pub y: crate::Number,
+    /// Width of the bounding box
+    pub w: crate::Number,
+    /// Height of the bounding box
+    pub h: crate::Number,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl RevisionBBox {
+    /// Creates a value from the required `x`, `y`, `w`, `h`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        x: impl Into<crate::Number>,
+        y: impl Into<crate::Number>,
+        w: impl Into<crate::Number>,
+        h: impl Into<crate::Number>,
+    ) -> Self {
+        Self {
+            x: x.into(),
+            y: y.into(),
+            w: w.into(),
+            h: h.into(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl RevisionBBox {
+    /// Sets `x`.
+    #[must_use]
+    pub fn x(mut self, value: impl Into<crate::Number>) -> Self {
+        self.x = value.into();
+        self
+    }
+    /// Sets `y`.
+    #[must_use]
+    pub fn y(mut self, value: impl Into<crate::Number>) -> Self {
+        self.y = value.into();
+        self
+    }
+    /// Sets `w`.
+    #[must_use]
+    pub fn w(mut self, value: impl Into<crate::Number>) -> Self {
+        self.w = value.into();
+        self
+    }
+    /// Sets `h`.
+    #[must_use]
+    pub fn h(mut self, value: impl Into<crate::Number>) -> Self {
+        self.h = value.into();
+        self
+    }
+}
+/// One contiguous target span linked to a document revision.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RevisionTargetSpan {
+    /// Text covered by this target span
+    pub target: String,
+    /// Bounding box of this target span
+    pub target_bbox: crate::types::RevisionBBox,
+    /// Inclusive start offset in final page markdown
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub start_index: crate::Nullable<i64>,
+    /// Exclusive end offset in final page markdown
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub end_index: crate::Nullable<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl RevisionTargetSpan {
+    /// Creates a value from the required `target`, `target_bbox`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        target: impl Into<String>,
+        target_bbox: impl Into<crate::types::RevisionBBox>,
+    ) -> Self {
+        Self {
+            target: target.into(),
+            target_bbox: target_bbox.into(),
+            start_index: Default::default(),
+            end_index: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl RevisionTargetSpan {
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(mut self, value: impl Into<String>) -> Self {
+        self.target = value.into();
+        self
+    }
+    /// Sets `target_bbox`.
+    #[must_use]
+    pub fn target_bbox(mut self, value: impl Into<crate::types::RevisionBBox>) -> Self {
+        self.target_bbox = value.into();
+        self
+    }
+    /// Sets `start_index`.
+    #[must_use]
+    pub fn start_index(mut self, value: i64) -> Self {
+        self.start_index = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `start_index` to an explicit `null`.
+    #[must_use]
+    pub fn start_index_null(mut self) -> Self {
+        self.start_index = crate::Nullable::Null;
+        self
+    }
+    /// Sets `end_index`.
+    #[must_use]
+    pub fn end_index(mut self, value: i64) -> Self {
+        self.end_index = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `end_index` to an explicit `null`.
+    #[must_use]
+    pub fn end_index_null(mut self) -> Self {
+        self.end_index = crate::Nullable::Null;
+        self
+    }
+}
+/// Type of revision
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum RevisionType {
+    /// `comment`
+    Comment,
+    /// `deleted`
+    Deleted,
+    /// `inserted`
+    Inserted,
+    /// `formatted`
+    Formatted,
+    /// `moved_from`
+    MovedFrom,
+    /// `moved_to`
+    MovedTo,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl RevisionType {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Comment => "comment",
+            Self::Deleted => "deleted",
+            Self::Inserted => "inserted",
+            Self::Formatted => "formatted",
+            Self::MovedFrom => "moved_from",
+            Self::MovedTo => "moved_to",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for RevisionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "comment" => Self::Comment,
+            "deleted" => Self::Deleted,
+            "inserted" => Self::Inserted,
+            "formatted" => Self::Formatted,
+            "moved_from" => Self::MovedFrom,
+            "moved_to" => Self::MovedTo,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for RevisionType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "comment" => Self::Comment,
+            "deleted" => Self::Deleted,
+            "inserted" => Self::Inserted,
+            "formatted" => Self::Formatted,
+            "moved_from" => Self::MovedFrom,
+            "moved_to" => Self::MovedTo,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for RevisionType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for RevisionType {}
+impl ::std::hash::Hash for RevisionType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for RevisionType {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for RevisionType {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for RevisionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RevisionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RevisionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// StructuredResult
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct StructuredResult {
+    /// List of structured pages or failed page entries
+    pub pages: Vec<crate::types::StructuredResultPagesItem>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl StructuredResult {
+    /// Creates a value from the required `pages`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        pages: impl IntoIterator<
+            Item = impl Into<crate::types::StructuredResultPagesItem>,
+        >,
+    ) -> Self {
+        Self {
+            pages: pages.into_iter().map(Into::into).collect(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl StructuredResult {
+    /// Sets `pages`.
+    #[must_use]
+    pub fn pages(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::StructuredResultPagesItem>,
+        >,
+    ) -> Self {
+        self.pages = value.into_iter().map(Into::into).collect();
+        self
+    }
+}

@@ -33,23 +33,15 @@ pub use part_6::*;
 mod part_7;
 #[cfg(feature = "pipelines")]
 pub use part_7::*;
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "embedding_model_configs"))]
 mod part_8;
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "embedding_model_configs"))]
 pub use part_8::*;
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "embedding_model_configs"))]
 mod part_9;
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "embedding_model_configs"))]
 pub use part_9::*;
-#[cfg(any(feature = "pipelines", feature = "embedding_model_configs"))]
+#[cfg(any(feature = "pipelines", feature = "retrievers"))]
 mod part_10;
-#[cfg(any(feature = "pipelines", feature = "embedding_model_configs"))]
+#[cfg(any(feature = "pipelines", feature = "retrievers"))]
 pub use part_10::*;
-#[cfg(any(feature = "pipelines", feature = "embedding_model_configs"))]
-mod part_11;
-#[cfg(any(feature = "pipelines", feature = "embedding_model_configs"))]
-pub use part_11::*;
-#[cfg(any(feature = "pipelines", feature = "retrievers"))]
-mod part_12;
-#[cfg(any(feature = "pipelines", feature = "retrievers"))]
-pub use part_12::*;

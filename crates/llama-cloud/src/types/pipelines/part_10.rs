@@ -2,1546 +2,1249 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 10 of `types::pipelines`: types compiled with any of the features `pipelines`, `embedding_model_configs`.
-/// AzureOpenAIEmbedding
+//! Part 10 of `types::pipelines`: types compiled with any of the features `pipelines`, `retrievers`.
+/// Vector store filter conditions to combine different filters.
 ///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct AzureOpenAIEmbedding {
-    /// The name of the OpenAI embedding model.
-    ///
-    /// The API's default: `"text-embedding-ada-002"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_name: Option<String>,
-    /// The batch size for embedding calls.
-    ///
-    /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_batch_size: Option<i64>,
-    /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub num_workers: crate::Nullable<i64>,
-    /// Additional kwargs for the OpenAI API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// The OpenAI API key.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub api_key: crate::Nullable<String>,
-    /// The base URL for Azure deployment.
-    ///
-    /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_base: Option<String>,
-    /// The version for Azure OpenAI API.
-    ///
-    /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
-    /// Maximum number of retries.
-    ///
-    /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_retries: Option<i64>,
-    /// Timeout for each request.
-    ///
-    /// The API's default: `60.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<crate::Number>,
-    /// The default headers for API requests.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub default_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// Reuse the OpenAI client between requests. When doing anything with large volumes of async API calls, setting this to false can improve stability.
-    ///
-    /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reuse_client: Option<bool>,
-    /// The number of dimensions on the output embedding vectors. Works only with v3 embedding models.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub dimensions: crate::Nullable<i64>,
-    /// The Azure endpoint to use.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub azure_endpoint: crate::Nullable<String>,
-    /// The Azure deployment to use.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub azure_deployment: crate::Nullable<String>,
-    /// Class Name
-    ///
-    /// The API's default: `"AzureOpenAIEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+pub enum FilterCondition {
+    /// `and`
+    And,
+    /// `or`
+    Or,
+    /// `not`
+    Not,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
 }
-impl AzureOpenAIEmbedding {
-    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"text-embedding-ada-002"`.
+impl FilterCondition {
+    /// The value as sent on the wire.
     #[must_use]
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = Some(value.into());
-        self
-    }
-    /// `model_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn model_name_or_default(&self) -> &str {
-        self.model_name.as_deref().unwrap_or("text-embedding-ada-002")
-    }
-    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
-    #[must_use]
-    pub fn embed_batch_size(mut self, value: i64) -> Self {
-        self.embed_batch_size = Some(value);
-        self
-    }
-    /// `embed_batch_size`, or the API's default when it is absent.
-    #[must_use]
-    pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.unwrap_or(10i64)
-    }
-    /// Sets `num_workers`.
-    #[must_use]
-    pub fn num_workers(mut self, value: i64) -> Self {
-        self.num_workers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `num_workers` to an explicit `null`.
-    #[must_use]
-    pub fn num_workers_null(mut self) -> Self {
-        self.num_workers = crate::Nullable::Null;
-        self
-    }
-    /// Sets `additional_kwargs`.
-    #[must_use]
-    pub fn additional_kwargs(
-        mut self,
-        value: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Self {
-        self.additional_kwargs = Some(value);
-        self
-    }
-    /// Sets `api_key`.
-    #[must_use]
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `api_key` to an explicit `null`.
-    #[must_use]
-    pub fn api_key_null(mut self) -> Self {
-        self.api_key = crate::Nullable::Null;
-        self
-    }
-    /// Sets `api_base`; left unset, it is not sent and the API applies its default, `""`.
-    #[must_use]
-    pub fn api_base(mut self, value: impl Into<String>) -> Self {
-        self.api_base = Some(value.into());
-        self
-    }
-    /// `api_base`, or the API's default when it is absent.
-    #[must_use]
-    pub fn api_base_or_default(&self) -> &str {
-        self.api_base.as_deref().unwrap_or("")
-    }
-    /// Sets `api_version`; left unset, it is not sent and the API applies its default, `""`.
-    #[must_use]
-    pub fn api_version(mut self, value: impl Into<String>) -> Self {
-        self.api_version = Some(value.into());
-        self
-    }
-    /// `api_version`, or the API's default when it is absent.
-    #[must_use]
-    pub fn api_version_or_default(&self) -> &str {
-        self.api_version.as_deref().unwrap_or("")
-    }
-    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `10`.
-    #[must_use]
-    pub fn max_retries(mut self, value: i64) -> Self {
-        self.max_retries = Some(value);
-        self
-    }
-    /// `max_retries`, or the API's default when it is absent.
-    #[must_use]
-    pub fn max_retries_or_default(&self) -> i64 {
-        self.max_retries.unwrap_or(10i64)
-    }
-    /// Sets `timeout`; left unset, it is not sent and the API applies its default, `60.0`.
-    #[must_use]
-    pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
-        self.timeout = Some(value.into());
-        self
-    }
-    /// `timeout`, or the API's default when it is absent.
-    #[must_use]
-    pub fn timeout_or_default(&self) -> crate::Number {
-        self.timeout.unwrap_or(crate::Number::from(60f64))
-    }
-    /// Sets `default_headers`.
-    #[must_use]
-    pub fn default_headers(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.default_headers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `default_headers` to an explicit `null`.
-    #[must_use]
-    pub fn default_headers_null(mut self) -> Self {
-        self.default_headers = crate::Nullable::Null;
-        self
-    }
-    /// Sets `reuse_client`; left unset, it is not sent and the API applies its default, `true`.
-    #[must_use]
-    pub fn reuse_client(mut self, value: bool) -> Self {
-        self.reuse_client = Some(value);
-        self
-    }
-    /// `reuse_client`, or the API's default when it is absent.
-    #[must_use]
-    pub fn reuse_client_or_default(&self) -> bool {
-        self.reuse_client.unwrap_or(true)
-    }
-    /// Sets `dimensions`.
-    #[must_use]
-    pub fn dimensions(mut self, value: i64) -> Self {
-        self.dimensions = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `dimensions` to an explicit `null`.
-    #[must_use]
-    pub fn dimensions_null(mut self) -> Self {
-        self.dimensions = crate::Nullable::Null;
-        self
-    }
-    /// Sets `azure_endpoint`.
-    #[must_use]
-    pub fn azure_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.azure_endpoint = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `azure_endpoint` to an explicit `null`.
-    #[must_use]
-    pub fn azure_endpoint_null(mut self) -> Self {
-        self.azure_endpoint = crate::Nullable::Null;
-        self
-    }
-    /// Sets `azure_deployment`.
-    #[must_use]
-    pub fn azure_deployment(mut self, value: impl Into<String>) -> Self {
-        self.azure_deployment = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `azure_deployment` to an explicit `null`.
-    #[must_use]
-    pub fn azure_deployment_null(mut self) -> Self {
-        self.azure_deployment = crate::Nullable::Null;
-        self
-    }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"AzureOpenAIEmbedding"`.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-    /// `class_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("AzureOpenAIEmbedding")
-    }
-}
-/// AzureOpenAIEmbeddingConfig
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AzureOpenAIEmbeddingConfig {
-    /// Type of the embedding model.
-    ///
-    /// The API's default: `"AZURE_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Configuration for the Azure OpenAI embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub component: Option<crate::types::AzureOpenAIEmbedding>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Default for AzureOpenAIEmbeddingConfig {
-    fn default() -> Self {
-        Self {
-            r#type: Some(String::from("AZURE_EMBEDDING")),
-            component: Default::default(),
-            extra_fields: Default::default(),
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "and",
+            Self::Or => "or",
+            Self::Not => "not",
+            Self::Other(value) => value,
         }
     }
 }
-impl AzureOpenAIEmbeddingConfig {
-    /// Sets `component`.
-    #[must_use]
-    pub fn component(
-        mut self,
-        value: impl Into<crate::types::AzureOpenAIEmbedding>,
-    ) -> Self {
-        self.component = Some(value.into());
-        self
-    }
-}
-/// BedrockEmbedding
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BedrockEmbedding {
-    /// The modelId of the Bedrock model to use.
-    ///
-    /// The API's default: `"amazon.titan-embed-text-v1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_name: Option<String>,
-    /// The batch size for embedding calls.
-    ///
-    /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_batch_size: Option<i64>,
-    /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub num_workers: crate::Nullable<i64>,
-    /// The name of aws profile to use. If not given, then the default profile is used.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub profile_name: crate::Nullable<String>,
-    /// AWS Access Key ID to use
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub aws_access_key_id: crate::Nullable<String>,
-    /// AWS Secret Access Key to use
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub aws_secret_access_key: crate::Nullable<String>,
-    /// AWS Session Token to use
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub aws_session_token: crate::Nullable<String>,
-    /// AWS region name to use. Uses region configured in AWS CLI if not passed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub region_name: crate::Nullable<String>,
-    /// The maximum number of API retries.
-    ///
-    /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_retries: Option<i64>,
-    /// The timeout for the Bedrock API request in seconds. It will be used for both connect and read timeouts.
-    ///
-    /// The API's default: `60.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<crate::Number>,
-    /// Additional kwargs for the bedrock client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// Class Name
-    ///
-    /// The API's default: `"BedrockEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl BedrockEmbedding {
-    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"amazon.titan-embed-text-v1"`.
-    #[must_use]
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = Some(value.into());
-        self
-    }
-    /// `model_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn model_name_or_default(&self) -> &str {
-        self.model_name.as_deref().unwrap_or("amazon.titan-embed-text-v1")
-    }
-    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
-    #[must_use]
-    pub fn embed_batch_size(mut self, value: i64) -> Self {
-        self.embed_batch_size = Some(value);
-        self
-    }
-    /// `embed_batch_size`, or the API's default when it is absent.
-    #[must_use]
-    pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.unwrap_or(10i64)
-    }
-    /// Sets `num_workers`.
-    #[must_use]
-    pub fn num_workers(mut self, value: i64) -> Self {
-        self.num_workers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `num_workers` to an explicit `null`.
-    #[must_use]
-    pub fn num_workers_null(mut self) -> Self {
-        self.num_workers = crate::Nullable::Null;
-        self
-    }
-    /// Sets `profile_name`.
-    #[must_use]
-    pub fn profile_name(mut self, value: impl Into<String>) -> Self {
-        self.profile_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `profile_name` to an explicit `null`.
-    #[must_use]
-    pub fn profile_name_null(mut self) -> Self {
-        self.profile_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets `aws_access_key_id`.
-    #[must_use]
-    pub fn aws_access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.aws_access_key_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `aws_access_key_id` to an explicit `null`.
-    #[must_use]
-    pub fn aws_access_key_id_null(mut self) -> Self {
-        self.aws_access_key_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `aws_secret_access_key`.
-    #[must_use]
-    pub fn aws_secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.aws_secret_access_key = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `aws_secret_access_key` to an explicit `null`.
-    #[must_use]
-    pub fn aws_secret_access_key_null(mut self) -> Self {
-        self.aws_secret_access_key = crate::Nullable::Null;
-        self
-    }
-    /// Sets `aws_session_token`.
-    #[must_use]
-    pub fn aws_session_token(mut self, value: impl Into<String>) -> Self {
-        self.aws_session_token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `aws_session_token` to an explicit `null`.
-    #[must_use]
-    pub fn aws_session_token_null(mut self) -> Self {
-        self.aws_session_token = crate::Nullable::Null;
-        self
-    }
-    /// Sets `region_name`.
-    #[must_use]
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `region_name` to an explicit `null`.
-    #[must_use]
-    pub fn region_name_null(mut self) -> Self {
-        self.region_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `10`.
-    #[must_use]
-    pub fn max_retries(mut self, value: i64) -> Self {
-        self.max_retries = Some(value);
-        self
-    }
-    /// `max_retries`, or the API's default when it is absent.
-    #[must_use]
-    pub fn max_retries_or_default(&self) -> i64 {
-        self.max_retries.unwrap_or(10i64)
-    }
-    /// Sets `timeout`; left unset, it is not sent and the API applies its default, `60.0`.
-    #[must_use]
-    pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
-        self.timeout = Some(value.into());
-        self
-    }
-    /// `timeout`, or the API's default when it is absent.
-    #[must_use]
-    pub fn timeout_or_default(&self) -> crate::Number {
-        self.timeout.unwrap_or(crate::Number::from(60f64))
-    }
-    /// Sets `additional_kwargs`.
-    #[must_use]
-    pub fn additional_kwargs(
-        mut self,
-        value: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Self {
-        self.additional_kwargs = Some(value);
-        self
-    }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"BedrockEmbedding"`.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-    /// `class_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("BedrockEmbedding")
-    }
-}
-/// BedrockEmbeddingConfig
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BedrockEmbeddingConfig {
-    /// Type of the embedding model.
-    ///
-    /// The API's default: `"BEDROCK_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Configuration for the Bedrock embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub component: Option<crate::types::BedrockEmbedding>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Default for BedrockEmbeddingConfig {
-    fn default() -> Self {
-        Self {
-            r#type: Some(String::from("BEDROCK_EMBEDDING")),
-            component: Default::default(),
-            extra_fields: Default::default(),
+impl From<&str> for FilterCondition {
+    fn from(value: &str) -> Self {
+        match value {
+            "and" => Self::And,
+            "or" => Self::Or,
+            "not" => Self::Not,
+            other => Self::Other(other.to_owned()),
         }
     }
 }
-impl BedrockEmbeddingConfig {
-    /// Sets `component`.
-    #[must_use]
-    pub fn component(
-        mut self,
-        value: impl Into<crate::types::BedrockEmbedding>,
-    ) -> Self {
-        self.component = Some(value.into());
-        self
-    }
-}
-/// CohereEmbedding
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CohereEmbedding {
-    /// The modelId of the Cohere model to use.
-    ///
-    /// The API's default: `"embed-english-v3.0"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_name: Option<String>,
-    /// The batch size for embedding calls.
-    ///
-    /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_batch_size: Option<i64>,
-    /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub num_workers: crate::Nullable<i64>,
-    /// The Cohere API key.
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
-    pub api_key: Option<String>,
-    /// Truncation type - START/ END/ NONE
-    ///
-    /// The API's default: `"END"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub truncate: Option<String>,
-    /// Model Input type. If not provided, search_document and search_query are used when needed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub input_type: crate::Nullable<String>,
-    /// Embedding type. If not provided float embedding_type is used when needed.
-    ///
-    /// The API's default: `"float"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embedding_type: Option<String>,
-    /// Class Name
-    ///
-    /// The API's default: `"CohereEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl CohereEmbedding {
-    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"embed-english-v3.0"`.
-    #[must_use]
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = Some(value.into());
-        self
-    }
-    /// `model_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn model_name_or_default(&self) -> &str {
-        self.model_name.as_deref().unwrap_or("embed-english-v3.0")
-    }
-    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
-    #[must_use]
-    pub fn embed_batch_size(mut self, value: i64) -> Self {
-        self.embed_batch_size = Some(value);
-        self
-    }
-    /// `embed_batch_size`, or the API's default when it is absent.
-    #[must_use]
-    pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.unwrap_or(10i64)
-    }
-    /// Sets `num_workers`.
-    #[must_use]
-    pub fn num_workers(mut self, value: i64) -> Self {
-        self.num_workers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `num_workers` to an explicit `null`.
-    #[must_use]
-    pub fn num_workers_null(mut self) -> Self {
-        self.num_workers = crate::Nullable::Null;
-        self
-    }
-    /// Sets `api_key`.
-    #[must_use]
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = Some(value.into());
-        self
-    }
-    /// Sets `api_key` to an explicit `null`.
-    #[must_use]
-    pub fn api_key_null(mut self) -> Self {
-        self.api_key = None;
-        self
-    }
-    /// Sets `truncate`; left unset, it is not sent and the API applies its default, `"END"`.
-    #[must_use]
-    pub fn truncate(mut self, value: impl Into<String>) -> Self {
-        self.truncate = Some(value.into());
-        self
-    }
-    /// `truncate`, or the API's default when it is absent.
-    #[must_use]
-    pub fn truncate_or_default(&self) -> &str {
-        self.truncate.as_deref().unwrap_or("END")
-    }
-    /// Sets `input_type`.
-    #[must_use]
-    pub fn input_type(mut self, value: impl Into<String>) -> Self {
-        self.input_type = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `input_type` to an explicit `null`.
-    #[must_use]
-    pub fn input_type_null(mut self) -> Self {
-        self.input_type = crate::Nullable::Null;
-        self
-    }
-    /// Sets `embedding_type`; left unset, it is not sent and the API applies its default, `"float"`.
-    #[must_use]
-    pub fn embedding_type(mut self, value: impl Into<String>) -> Self {
-        self.embedding_type = Some(value.into());
-        self
-    }
-    /// `embedding_type`, or the API's default when it is absent.
-    #[must_use]
-    pub fn embedding_type_or_default(&self) -> &str {
-        self.embedding_type.as_deref().unwrap_or("float")
-    }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CohereEmbedding"`.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-    /// `class_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("CohereEmbedding")
-    }
-}
-/// CohereEmbeddingConfig
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CohereEmbeddingConfig {
-    /// Type of the embedding model.
-    ///
-    /// The API's default: `"COHERE_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Configuration for the Cohere embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub component: Option<crate::types::CohereEmbedding>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Default for CohereEmbeddingConfig {
-    fn default() -> Self {
-        Self {
-            r#type: Some(String::from("COHERE_EMBEDDING")),
-            component: Default::default(),
-            extra_fields: Default::default(),
+impl From<String> for FilterCondition {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "and" => Self::And,
+            "or" => Self::Or,
+            "not" => Self::Not,
+            _ => Self::Other(value),
         }
     }
 }
-impl CohereEmbeddingConfig {
-    /// Sets `component`.
-    #[must_use]
-    pub fn component(mut self, value: impl Into<crate::types::CohereEmbedding>) -> Self {
-        self.component = Some(value.into());
-        self
+impl PartialEq for FilterCondition {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
     }
 }
-/// Schema for an embedding model config.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmbeddingModelConfig {
-    /// Unique identifier
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// The name of the embedding model config.
-    pub name: String,
-    /// The embedding configuration for the embedding model config.
-    pub embedding_config: crate::types::EmbeddingModelConfigEmbeddingConfig,
-    /// Project Id
-    pub project_id: String,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl EmbeddingModelConfig {
-    /// Creates a value from the required `id`, `name`, `embedding_config`, `project_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        embedding_config: impl Into<crate::types::EmbeddingModelConfigEmbeddingConfig>,
-        project_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            name: name.into(),
-            embedding_config: embedding_config.into(),
-            project_id: project_id.into(),
-            extra_fields: Default::default(),
-        }
+impl Eq for FilterCondition {}
+impl ::std::hash::Hash for FilterCondition {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl EmbeddingModelConfig {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `embedding_config`.
-    #[must_use]
-    pub fn embedding_config(
-        mut self,
-        value: impl Into<crate::types::EmbeddingModelConfigEmbeddingConfig>,
-    ) -> Self {
-        self.embedding_config = value.into();
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
+impl PartialOrd for FilterCondition {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
-/// The embedding configuration for the embedding model config.
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum EmbeddingModelConfigEmbeddingConfig {
-    /// Selected by the tag `AZURE_EMBEDDING`.
-    AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
-    /// Selected by the tag `COHERE_EMBEDDING`.
-    CohereEmbedding(crate::types::CohereEmbeddingConfig),
-    /// Selected by the tag `GEMINI_EMBEDDING`.
-    GeminiEmbedding(crate::types::GeminiEmbeddingConfig),
-    /// Selected by the tag `HUGGINGFACE_API_EMBEDDING`.
-    HuggingfaceApiEmbedding(crate::types::HuggingFaceInferenceAPIEmbeddingConfig),
-    /// Selected by the tag `OPENAI_EMBEDDING`.
-    OpenaiEmbedding(crate::types::OpenAIEmbeddingConfig),
-    /// Selected by the tag `VERTEXAI_EMBEDDING`.
-    VertexaiEmbedding(crate::types::VertexAIEmbeddingConfig),
-    /// Selected by the tag `BEDROCK_EMBEDDING`.
-    BedrockEmbedding(crate::types::BedrockEmbeddingConfig),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for EmbeddingModelConfigEmbeddingConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("AZURE_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::AzureEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("COHERE_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::CohereEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("GEMINI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::GeminiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("HUGGINGFACE_API_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::HuggingfaceApiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("OPENAI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::OpenaiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("VERTEXAI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::VertexaiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("BEDROCK_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::BedrockEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
+impl Ord for FilterCondition {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
-impl ::serde::Serialize for EmbeddingModelConfigEmbeddingConfig {
+impl ::std::fmt::Display for FilterCondition {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FilterCondition {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FilterCondition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Vector store filter operator.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum FilterOperator {
+    /// `==`
+    Eq,
+    /// `>`
+    Gt,
+    /// `<`
+    Lt,
+    /// `!=`
+    Ne,
+    /// `>=`
+    Gte,
+    /// `<=`
+    Lte,
+    /// `in`
+    In,
+    /// `nin`
+    Nin,
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// `text_match`
+    TextMatch,
+    /// `text_match_insensitive`
+    TextMatchInsensitive,
+    /// `contains`
+    Contains,
+    /// `is_empty`
+    IsEmpty,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl FilterOperator {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
         match self {
-            Self::AzureEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["AZURE_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::CohereEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["COHERE_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::GeminiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["GEMINI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::HuggingfaceApiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["HUGGINGFACE_API_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::OpenaiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["OPENAI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::VertexaiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["VERTEXAI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::BedrockEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["BEDROCK_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Eq => "==",
+            Self::Gt => ">",
+            Self::Lt => "<",
+            Self::Ne => "!=",
+            Self::Gte => ">=",
+            Self::Lte => "<=",
+            Self::In => "in",
+            Self::Nin => "nin",
+            Self::Any => "any",
+            Self::All => "all",
+            Self::TextMatch => "text_match",
+            Self::TextMatchInsensitive => "text_match_insensitive",
+            Self::Contains => "contains",
+            Self::IsEmpty => "is_empty",
+            Self::Other(value) => value,
         }
     }
 }
-impl EmbeddingModelConfigEmbeddingConfig {
-    /// The `AzureEmbedding` variant.
-    #[must_use]
-    pub fn azure_embedding(
-        value: impl Into<crate::types::AzureOpenAIEmbeddingConfig>,
-    ) -> Self {
-        Self::AzureEmbedding(value.into())
-    }
-    /// The `CohereEmbedding` variant.
-    #[must_use]
-    pub fn cohere_embedding(
-        value: impl Into<crate::types::CohereEmbeddingConfig>,
-    ) -> Self {
-        Self::CohereEmbedding(value.into())
-    }
-    /// The `GeminiEmbedding` variant.
-    #[must_use]
-    pub fn gemini_embedding(
-        value: impl Into<crate::types::GeminiEmbeddingConfig>,
-    ) -> Self {
-        Self::GeminiEmbedding(value.into())
-    }
-    /// The `HuggingfaceApiEmbedding` variant.
-    #[must_use]
-    pub fn huggingface_api_embedding(
-        value: impl Into<crate::types::HuggingFaceInferenceAPIEmbeddingConfig>,
-    ) -> Self {
-        Self::HuggingfaceApiEmbedding(value.into())
-    }
-    /// The `OpenaiEmbedding` variant.
-    #[must_use]
-    pub fn openai_embedding(
-        value: impl Into<crate::types::OpenAIEmbeddingConfig>,
-    ) -> Self {
-        Self::OpenaiEmbedding(value.into())
-    }
-    /// The `VertexaiEmbedding` variant.
-    #[must_use]
-    pub fn vertexai_embedding(
-        value: impl Into<crate::types::VertexAIEmbeddingConfig>,
-    ) -> Self {
-        Self::VertexaiEmbedding(value.into())
-    }
-    /// The `BedrockEmbedding` variant.
-    #[must_use]
-    pub fn bedrock_embedding(
-        value: impl Into<crate::types::BedrockEmbeddingConfig>,
-    ) -> Self {
-        Self::BedrockEmbedding(value.into())
+impl From<&str> for FilterOperator {
+    fn from(value: &str) -> Self {
+        match value {
+            "==" => Self::Eq,
+            ">" => Self::Gt,
+            "<" => Self::Lt,
+            "!=" => Self::Ne,
+            ">=" => Self::Gte,
+            "<=" => Self::Lte,
+            "in" => Self::In,
+            "nin" => Self::Nin,
+            "any" => Self::Any,
+            "all" => Self::All,
+            "text_match" => Self::TextMatch,
+            "text_match_insensitive" => Self::TextMatchInsensitive,
+            "contains" => Self::Contains,
+            "is_empty" => Self::IsEmpty,
+            other => Self::Other(other.to_owned()),
+        }
     }
 }
-impl From<crate::types::AzureOpenAIEmbeddingConfig>
-for EmbeddingModelConfigEmbeddingConfig {
-    fn from(value: crate::types::AzureOpenAIEmbeddingConfig) -> Self {
-        Self::AzureEmbedding(value)
+impl From<String> for FilterOperator {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "==" => Self::Eq,
+            ">" => Self::Gt,
+            "<" => Self::Lt,
+            "!=" => Self::Ne,
+            ">=" => Self::Gte,
+            "<=" => Self::Lte,
+            "in" => Self::In,
+            "nin" => Self::Nin,
+            "any" => Self::Any,
+            "all" => Self::All,
+            "text_match" => Self::TextMatch,
+            "text_match_insensitive" => Self::TextMatchInsensitive,
+            "contains" => Self::Contains,
+            "is_empty" => Self::IsEmpty,
+            _ => Self::Other(value),
+        }
     }
 }
-impl From<crate::types::CohereEmbeddingConfig> for EmbeddingModelConfigEmbeddingConfig {
-    fn from(value: crate::types::CohereEmbeddingConfig) -> Self {
-        Self::CohereEmbedding(value)
+impl PartialEq for FilterOperator {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
     }
 }
-impl From<crate::types::GeminiEmbeddingConfig> for EmbeddingModelConfigEmbeddingConfig {
-    fn from(value: crate::types::GeminiEmbeddingConfig) -> Self {
-        Self::GeminiEmbedding(value)
+impl Eq for FilterOperator {}
+impl ::std::hash::Hash for FilterOperator {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl From<crate::types::HuggingFaceInferenceAPIEmbeddingConfig>
-for EmbeddingModelConfigEmbeddingConfig {
-    fn from(value: crate::types::HuggingFaceInferenceAPIEmbeddingConfig) -> Self {
-        Self::HuggingfaceApiEmbedding(value)
+impl PartialOrd for FilterOperator {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
-impl From<crate::types::OpenAIEmbeddingConfig> for EmbeddingModelConfigEmbeddingConfig {
-    fn from(value: crate::types::OpenAIEmbeddingConfig) -> Self {
-        Self::OpenaiEmbedding(value)
+impl Ord for FilterOperator {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
-impl From<crate::types::VertexAIEmbeddingConfig>
-for EmbeddingModelConfigEmbeddingConfig {
-    fn from(value: crate::types::VertexAIEmbeddingConfig) -> Self {
-        Self::VertexaiEmbedding(value)
+impl ::std::fmt::Display for FilterOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl From<crate::types::BedrockEmbeddingConfig> for EmbeddingModelConfigEmbeddingConfig {
-    fn from(value: crate::types::BedrockEmbeddingConfig) -> Self {
-        Self::BedrockEmbedding(value)
+impl ::serde::Serialize for FilterOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
-/// GeminiEmbedding
+impl<'de> ::serde::Deserialize<'de> for FilterOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Comprehensive metadata filter for vector stores to support more operators.
 ///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct GeminiEmbedding {
-    /// The modelId of the Gemini model to use.
-    ///
-    /// The API's default: `"models/embedding-001"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_name: Option<String>,
-    /// The batch size for embedding calls.
-    ///
-    /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_batch_size: Option<i64>,
-    /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub num_workers: crate::Nullable<i64>,
-    /// Title is only applicable for retrieval_document tasks, and is used to represent a document title. For other tasks, title is invalid.
-    ///
-    /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub title: crate::Nullable<String>,
-    /// The task for embedding model.
-    ///
-    /// The API's default: `"retrieval_document"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub task_type: crate::Nullable<String>,
-    /// API key to access the model. Defaults to None.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub api_key: crate::Nullable<String>,
-    /// API base to access the model. Defaults to None.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub api_base: crate::Nullable<String>,
-    /// Transport to access the model. Defaults to None.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transport: crate::Nullable<String>,
-    /// Optional reduced dimension for output embeddings. Supported by models/text-embedding-004 and newer (e.g. gemini-embedding-001). Not supported by models/embedding-001.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub output_dimensionality: crate::Nullable<i64>,
-    /// Class Name
-    ///
-    /// The API's default: `"GeminiEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl GeminiEmbedding {
-    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"models/embedding-001"`.
-    #[must_use]
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = Some(value.into());
-        self
-    }
-    /// `model_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn model_name_or_default(&self) -> &str {
-        self.model_name.as_deref().unwrap_or("models/embedding-001")
-    }
-    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
-    #[must_use]
-    pub fn embed_batch_size(mut self, value: i64) -> Self {
-        self.embed_batch_size = Some(value);
-        self
-    }
-    /// `embed_batch_size`, or the API's default when it is absent.
-    #[must_use]
-    pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.unwrap_or(10i64)
-    }
-    /// Sets `num_workers`.
-    #[must_use]
-    pub fn num_workers(mut self, value: i64) -> Self {
-        self.num_workers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `num_workers` to an explicit `null`.
-    #[must_use]
-    pub fn num_workers_null(mut self) -> Self {
-        self.num_workers = crate::Nullable::Null;
-        self
-    }
-    /// Sets `title`; left unset, it is not sent and the API applies its default, `""`.
-    #[must_use]
-    pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `title` to an explicit `null`.
-    #[must_use]
-    pub fn title_null(mut self) -> Self {
-        self.title = crate::Nullable::Null;
-        self
-    }
-    /// `title`, or the API's default when it is absent; `None` when it is `null`.
-    #[must_use]
-    pub fn title_or_default(&self) -> Option<&str> {
-        match &self.title {
-            crate::Nullable::Omitted => Some(""),
-            crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.as_str()),
-        }
-    }
-    /// Sets `task_type`; left unset, it is not sent and the API applies its default, `"retrieval_document"`.
-    #[must_use]
-    pub fn task_type(mut self, value: impl Into<String>) -> Self {
-        self.task_type = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `task_type` to an explicit `null`.
-    #[must_use]
-    pub fn task_type_null(mut self) -> Self {
-        self.task_type = crate::Nullable::Null;
-        self
-    }
-    /// `task_type`, or the API's default when it is absent; `None` when it is `null`.
-    #[must_use]
-    pub fn task_type_or_default(&self) -> Option<&str> {
-        match &self.task_type {
-            crate::Nullable::Omitted => Some("retrieval_document"),
-            crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.as_str()),
-        }
-    }
-    /// Sets `api_key`.
-    #[must_use]
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `api_key` to an explicit `null`.
-    #[must_use]
-    pub fn api_key_null(mut self) -> Self {
-        self.api_key = crate::Nullable::Null;
-        self
-    }
-    /// Sets `api_base`.
-    #[must_use]
-    pub fn api_base(mut self, value: impl Into<String>) -> Self {
-        self.api_base = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `api_base` to an explicit `null`.
-    #[must_use]
-    pub fn api_base_null(mut self) -> Self {
-        self.api_base = crate::Nullable::Null;
-        self
-    }
-    /// Sets `transport`.
-    #[must_use]
-    pub fn transport(mut self, value: impl Into<String>) -> Self {
-        self.transport = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `transport` to an explicit `null`.
-    #[must_use]
-    pub fn transport_null(mut self) -> Self {
-        self.transport = crate::Nullable::Null;
-        self
-    }
-    /// Sets `output_dimensionality`.
-    #[must_use]
-    pub fn output_dimensionality(mut self, value: i64) -> Self {
-        self.output_dimensionality = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `output_dimensionality` to an explicit `null`.
-    #[must_use]
-    pub fn output_dimensionality_null(mut self) -> Self {
-        self.output_dimensionality = crate::Nullable::Null;
-        self
-    }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"GeminiEmbedding"`.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-    /// `class_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("GeminiEmbedding")
-    }
-}
-/// GeminiEmbeddingConfig
+/// Value uses Strict types, as int, float and str are compatible types and were all
+/// converted to string before.
+///
+/// See: https://docs.pydantic.dev/latest/usage/types/#strict-types
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct GeminiEmbeddingConfig {
-    /// Type of the embedding model.
+pub struct MetadataFilter {
+    /// Key
+    pub key: String,
+    /// Value
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub value: Option<crate::types::MetadataFilterValue>,
+    /// The `operator` property.
     ///
-    /// The API's default: `"GEMINI_EMBEDDING"`.
+    /// The API's default: `"=="`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Configuration for the Gemini embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub component: Option<crate::types::GeminiEmbedding>,
+    pub operator: Option<crate::types::FilterOperator>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl Default for GeminiEmbeddingConfig {
-    fn default() -> Self {
+impl MetadataFilter {
+    /// Creates a value from the required `key`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(key: impl Into<String>) -> Self {
         Self {
-            r#type: Some(String::from("GEMINI_EMBEDDING")),
-            component: Default::default(),
+            key: key.into(),
+            value: Default::default(),
+            operator: Default::default(),
             extra_fields: Default::default(),
         }
     }
 }
-impl GeminiEmbeddingConfig {
-    /// Sets `component`.
+impl MetadataFilter {
+    /// Sets `key`.
     #[must_use]
-    pub fn component(mut self, value: impl Into<crate::types::GeminiEmbedding>) -> Self {
-        self.component = Some(value.into());
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = value.into();
         self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<crate::types::MetadataFilterValue>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `value` to an explicit `null`.
+    #[must_use]
+    pub fn value_null(mut self) -> Self {
+        self.value = None;
+        self
+    }
+    /// Sets `operator`; left unset, it is not sent and the API applies its default, `"=="`.
+    #[must_use]
+    pub fn operator(mut self, value: impl Into<crate::types::FilterOperator>) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// `operator`, or the API's default when it is absent.
+    #[must_use]
+    pub fn operator_or_default(&self) -> crate::types::FilterOperator {
+        self.operator.clone().unwrap_or(crate::types::FilterOperator::Eq)
     }
 }
-/// HuggingFaceInferenceAPIEmbedding
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct HuggingFaceInferenceAPIEmbedding {
-    /// Hugging Face model name. If None, the task will be used.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub model_name: crate::Nullable<String>,
-    /// The batch size for embedding calls.
-    ///
-    /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_batch_size: Option<i64>,
-    /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub num_workers: crate::Nullable<i64>,
-    /// Pooling strategy. If None, the model's default pooling is used.
-    ///
-    /// The API's default: `"cls"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub pooling: crate::Nullable<crate::types::Pooling>,
-    /// Instruction to prepend during query embedding.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub query_instruction: crate::Nullable<String>,
-    /// Instruction to prepend during text embedding.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub text_instruction: crate::Nullable<String>,
-    /// Hugging Face token. Will default to the locally saved token. Pass token=False if you don’t want to send your token to the server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub token: crate::Nullable<crate::types::HuggingFaceInferenceAPIEmbeddingToken>,
-    /// The maximum number of seconds to wait for a response from the server. Loading a new model in Inference API can take up to several minutes. Defaults to None, meaning it will loop until the server is available.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub timeout: crate::Nullable<crate::Number>,
-    /// Additional headers to send to the server. By default only the authorization and user-agent headers are sent. Values in this dictionary will override the default values.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// Additional cookies to send to the server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub cookies: crate::Nullable<::std::collections::BTreeMap<String, String>>,
-    /// Optional task to pick Hugging Face's recommended model, used when model_name is left as default of None.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub task: crate::Nullable<String>,
-    /// Class Name
-    ///
-    /// The API's default: `"HuggingFaceInferenceAPIEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HuggingFaceInferenceAPIEmbedding {
-    /// Sets `model_name`.
-    #[must_use]
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `model_name` to an explicit `null`.
-    #[must_use]
-    pub fn model_name_null(mut self) -> Self {
-        self.model_name = crate::Nullable::Null;
-        self
-    }
-    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
-    #[must_use]
-    pub fn embed_batch_size(mut self, value: i64) -> Self {
-        self.embed_batch_size = Some(value);
-        self
-    }
-    /// `embed_batch_size`, or the API's default when it is absent.
-    #[must_use]
-    pub fn embed_batch_size_or_default(&self) -> i64 {
-        self.embed_batch_size.unwrap_or(10i64)
-    }
-    /// Sets `num_workers`.
-    #[must_use]
-    pub fn num_workers(mut self, value: i64) -> Self {
-        self.num_workers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `num_workers` to an explicit `null`.
-    #[must_use]
-    pub fn num_workers_null(mut self) -> Self {
-        self.num_workers = crate::Nullable::Null;
-        self
-    }
-    /// Sets `pooling`; left unset, it is not sent and the API applies its default, `"cls"`.
-    #[must_use]
-    pub fn pooling(mut self, value: impl Into<crate::types::Pooling>) -> Self {
-        self.pooling = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `pooling` to an explicit `null`.
-    #[must_use]
-    pub fn pooling_null(mut self) -> Self {
-        self.pooling = crate::Nullable::Null;
-        self
-    }
-    /// `pooling`, or the API's default when it is absent; `None` when it is `null`.
-    #[must_use]
-    pub fn pooling_or_default(&self) -> Option<crate::types::Pooling> {
-        match &self.pooling {
-            crate::Nullable::Omitted => Some(crate::types::Pooling::Cls),
-            crate::Nullable::Null => None,
-            crate::Nullable::Value(value) => Some(value.clone()),
-        }
-    }
-    /// Sets `query_instruction`.
-    #[must_use]
-    pub fn query_instruction(mut self, value: impl Into<String>) -> Self {
-        self.query_instruction = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `query_instruction` to an explicit `null`.
-    #[must_use]
-    pub fn query_instruction_null(mut self) -> Self {
-        self.query_instruction = crate::Nullable::Null;
-        self
-    }
-    /// Sets `text_instruction`.
-    #[must_use]
-    pub fn text_instruction(mut self, value: impl Into<String>) -> Self {
-        self.text_instruction = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `text_instruction` to an explicit `null`.
-    #[must_use]
-    pub fn text_instruction_null(mut self) -> Self {
-        self.text_instruction = crate::Nullable::Null;
-        self
-    }
-    /// Sets `token`.
-    #[must_use]
-    pub fn token(
-        mut self,
-        value: impl Into<crate::types::HuggingFaceInferenceAPIEmbeddingToken>,
-    ) -> Self {
-        self.token = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `token` to an explicit `null`.
-    #[must_use]
-    pub fn token_null(mut self) -> Self {
-        self.token = crate::Nullable::Null;
-        self
-    }
-    /// Sets `timeout`.
-    #[must_use]
-    pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
-        self.timeout = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `timeout` to an explicit `null`.
-    #[must_use]
-    pub fn timeout_null(mut self) -> Self {
-        self.timeout = crate::Nullable::Null;
-        self
-    }
-    /// Sets `headers`.
-    #[must_use]
-    pub fn headers(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.headers = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `headers` to an explicit `null`.
-    #[must_use]
-    pub fn headers_null(mut self) -> Self {
-        self.headers = crate::Nullable::Null;
-        self
-    }
-    /// Sets `cookies`.
-    #[must_use]
-    pub fn cookies(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.cookies = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `cookies` to an explicit `null`.
-    #[must_use]
-    pub fn cookies_null(mut self) -> Self {
-        self.cookies = crate::Nullable::Null;
-        self
-    }
-    /// Sets `task`.
-    #[must_use]
-    pub fn task(mut self, value: impl Into<String>) -> Self {
-        self.task = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `task` to an explicit `null`.
-    #[must_use]
-    pub fn task_null(mut self) -> Self {
-        self.task = crate::Nullable::Null;
-        self
-    }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"HuggingFaceInferenceAPIEmbedding"`.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-    /// `class_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("HuggingFaceInferenceAPIEmbedding")
-    }
-}
-/// HuggingFaceInferenceAPIEmbeddingConfig
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct HuggingFaceInferenceAPIEmbeddingConfig {
-    /// Type of the embedding model.
-    ///
-    /// The API's default: `"HUGGINGFACE_API_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Configuration for the HuggingFace Inference API embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub component: Option<crate::types::HuggingFaceInferenceAPIEmbedding>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Default for HuggingFaceInferenceAPIEmbeddingConfig {
-    fn default() -> Self {
-        Self {
-            r#type: Some(String::from("HUGGINGFACE_API_EMBEDDING")),
-            component: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl HuggingFaceInferenceAPIEmbeddingConfig {
-    /// Sets `component`.
-    #[must_use]
-    pub fn component(
-        mut self,
-        value: impl Into<crate::types::HuggingFaceInferenceAPIEmbedding>,
-    ) -> Self {
-        self.component = Some(value.into());
-        self
-    }
-}
-/// Hugging Face token. Will default to the locally saved token. Pass token=False if you don’t want to send your token to the server.
+/// Value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum HuggingFaceInferenceAPIEmbeddingToken {
+pub enum MetadataFilterValue {
+    /// One of the union's alternatives.
+    Integer(i64),
+    /// One of the union's alternatives.
+    Number(crate::Number),
     /// One of the union's alternatives.
     String(String),
     /// One of the union's alternatives.
-    Bool(bool),
+    Array(Vec<String>),
+    /// One of the union's alternatives.
+    Array2(Vec<crate::Number>),
+    /// One of the union's alternatives.
+    Array3(Vec<i64>),
     /// A value that matches none of the known alternatives, kept as sent.
     Unknown(::serde_json::Value),
 }
-impl<'de> ::serde::Deserialize<'de> for HuggingFaceInferenceAPIEmbeddingToken {
+impl<'de> ::serde::Deserialize<'de> for MetadataFilterValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::union::deserialize_untagged(
             deserializer,
             &[
+                |value| crate::runtime::union::alternative(value, Self::Integer),
+                |value| crate::runtime::union::alternative(value, Self::Number),
                 |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+                |value| crate::runtime::union::alternative(value, Self::Array2),
+                |value| crate::runtime::union::alternative(value, Self::Array3),
             ],
             Some(Self::Unknown),
         )
     }
 }
-impl HuggingFaceInferenceAPIEmbeddingToken {
+impl MetadataFilterValue {
+    /// The `Integer` variant.
+    #[must_use]
+    pub fn integer(value: i64) -> Self {
+        Self::Integer(value)
+    }
+    /// The `Number` variant.
+    #[must_use]
+    pub fn number(value: impl Into<crate::Number>) -> Self {
+        Self::Number(value.into())
+    }
     /// The `String` variant.
     #[must_use]
     pub fn string(value: impl Into<String>) -> Self {
         Self::String(value.into())
     }
-    /// The `Bool` variant.
+    /// The `Array` variant.
     #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
+    pub fn array(value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self::Array(value.into_iter().map(Into::into).collect())
+    }
+    /// The `Array2` variant.
+    #[must_use]
+    pub fn array2(value: impl IntoIterator<Item = impl Into<crate::Number>>) -> Self {
+        Self::Array2(value.into_iter().map(Into::into).collect())
+    }
+    /// The `Array3` variant.
+    #[must_use]
+    pub fn array3(value: Vec<i64>) -> Self {
+        Self::Array3(value)
     }
 }
-impl From<String> for HuggingFaceInferenceAPIEmbeddingToken {
+impl From<i64> for MetadataFilterValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl From<crate::Number> for MetadataFilterValue {
+    fn from(value: crate::Number) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<String> for MetadataFilterValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-impl From<bool> for HuggingFaceInferenceAPIEmbeddingToken {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
+impl From<Vec<String>> for MetadataFilterValue {
+    fn from(value: Vec<String>) -> Self {
+        Self::Array(value)
     }
 }
-impl ::std::fmt::Display for HuggingFaceInferenceAPIEmbeddingToken {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::String(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Bool(value) => ::std::fmt::Display::fmt(value, f),
-            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
+impl From<Vec<crate::Number>> for MetadataFilterValue {
+    fn from(value: Vec<crate::Number>) -> Self {
+        Self::Array2(value)
+    }
+}
+impl From<Vec<i64>> for MetadataFilterValue {
+    fn from(value: Vec<i64>) -> Self {
+        Self::Array3(value)
+    }
+}
+/// Metadata filters for vector stores.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MetadataFilters {
+    /// Filters
+    pub filters: Vec<crate::types::MetadataFiltersFiltersItem>,
+    /// The `condition` property.
+    ///
+    /// The API's default: `"and"`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub condition: crate::Nullable<crate::types::FilterCondition>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl MetadataFilters {
+    /// Creates a value from the required `filters`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        filters: impl IntoIterator<
+            Item = impl Into<crate::types::MetadataFiltersFiltersItem>,
+        >,
+    ) -> Self {
+        Self {
+            filters: filters.into_iter().map(Into::into).collect(),
+            condition: Default::default(),
+            extra_fields: Default::default(),
         }
+    }
+}
+impl MetadataFilters {
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::MetadataFiltersFiltersItem>,
+        >,
+    ) -> Self {
+        self.filters = value.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `condition`; left unset, it is not sent and the API applies its default, `"and"`.
+    #[must_use]
+    pub fn condition(mut self, value: impl Into<crate::types::FilterCondition>) -> Self {
+        self.condition = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `condition` to an explicit `null`.
+    #[must_use]
+    pub fn condition_null(mut self) -> Self {
+        self.condition = crate::Nullable::Null;
+        self
+    }
+    /// `condition`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn condition_or_default(&self) -> Option<crate::types::FilterCondition> {
+        match &self.condition {
+            crate::Nullable::Omitted => Some(crate::types::FilterCondition::And),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(value.clone()),
+        }
+    }
+}
+/// The `MetadataFiltersFiltersItem` schema.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum MetadataFiltersFiltersItem {
+    /// One of the union's alternatives.
+    MetadataFilter(crate::types::MetadataFilter),
+    /// One of the union's alternatives.
+    MetadataFilters(crate::types::MetadataFilters),
+    /// A value that matches none of the known alternatives, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataFiltersFiltersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::runtime::union::alternative(value, Self::MetadataFilter),
+                |value| crate::runtime::union::alternative(value, Self::MetadataFilters),
+            ],
+            Some(Self::Unknown),
+        )
+    }
+}
+impl MetadataFiltersFiltersItem {
+    /// The `MetadataFilter` variant.
+    #[must_use]
+    pub fn metadata_filter(value: impl Into<crate::types::MetadataFilter>) -> Self {
+        Self::MetadataFilter(value.into())
+    }
+    /// The `MetadataFilters` variant.
+    #[must_use]
+    pub fn metadata_filters(value: impl Into<crate::types::MetadataFilters>) -> Self {
+        Self::MetadataFilters(value.into())
+    }
+}
+impl From<crate::types::MetadataFilter> for MetadataFiltersFiltersItem {
+    fn from(value: crate::types::MetadataFilter) -> Self {
+        Self::MetadataFilter(value)
+    }
+}
+impl From<crate::types::MetadataFilters> for MetadataFiltersFiltersItem {
+    fn from(value: crate::types::MetadataFilters) -> Self {
+        Self::MetadataFilters(value)
+    }
+}
+impl MetadataFiltersFiltersItem {
+    /// The `key` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Self::MetadataFilter(value) => Some(&*value.key),
+            _ => None,
+        }
+    }
+    /// The `value` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn value(&self) -> Option<&crate::types::MetadataFilterValue> {
+        match self {
+            Self::MetadataFilter(value) => value.value.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `operator` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn operator(&self) -> Option<&crate::types::FilterOperator> {
+        match self {
+            Self::MetadataFilter(value) => value.operator.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `filters` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn filters(&self) -> Option<&Vec<crate::types::MetadataFiltersFiltersItem>> {
+        match self {
+            Self::MetadataFilters(value) => Some(&value.filters),
+            _ => None,
+        }
+    }
+    /// The `condition` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn condition(&self) -> Option<&crate::types::FilterCondition> {
+        match self {
+            Self::MetadataFilters(value) => value.condition.as_value(),
+            _ => None,
+        }
+    }
+}
+/// PageFigureMetadata
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PageFigureMetadata {
+    /// The name of the figure
+    pub figure_name: String,
+    /// The ID of the file that the figure was taken from
+    pub file_id: String,
+    /// The index of the page for which the figure is taken (0-indexed)
+    pub page_index: i64,
+    /// The size of the figure in bytes
+    pub figure_size: i64,
+    /// Whether the figure is likely to be noise
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_likely_noise: Option<bool>,
+    /// The confidence of the figure
+    pub confidence: crate::Number,
+    /// Metadata for the figure
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PageFigureMetadata {
+    /// Creates a value from the required `figure_name`, `file_id`, `page_index`, `figure_size`, `confidence`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        figure_name: impl Into<String>,
+        file_id: impl Into<String>,
+        page_index: i64,
+        figure_size: i64,
+        confidence: impl Into<crate::Number>,
+    ) -> Self {
+        Self {
+            figure_name: figure_name.into(),
+            file_id: file_id.into(),
+            page_index,
+            figure_size,
+            is_likely_noise: Default::default(),
+            confidence: confidence.into(),
+            metadata: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PageFigureMetadata {
+    /// Sets `figure_name`.
+    #[must_use]
+    pub fn figure_name(mut self, value: impl Into<String>) -> Self {
+        self.figure_name = value.into();
+        self
+    }
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = value.into();
+        self
+    }
+    /// Sets `page_index`.
+    #[must_use]
+    pub fn page_index(mut self, value: i64) -> Self {
+        self.page_index = value;
+        self
+    }
+    /// Sets `figure_size`.
+    #[must_use]
+    pub fn figure_size(mut self, value: i64) -> Self {
+        self.figure_size = value;
+        self
+    }
+    /// Sets `is_likely_noise`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn is_likely_noise(mut self, value: bool) -> Self {
+        self.is_likely_noise = Some(value);
+        self
+    }
+    /// `is_likely_noise`, or the API's default when it is absent.
+    #[must_use]
+    pub fn is_likely_noise_or_default(&self) -> bool {
+        self.is_likely_noise.unwrap_or(false)
+    }
+    /// Sets `confidence`.
+    #[must_use]
+    pub fn confidence(mut self, value: impl Into<crate::Number>) -> Self {
+        self.confidence = value.into();
+        self
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `metadata` to an explicit `null`.
+    #[must_use]
+    pub fn metadata_null(mut self) -> Self {
+        self.metadata = crate::Nullable::Null;
+        self
+    }
+}
+/// Page figure metadata with score
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PageFigureNodeWithScore {
+    /// PageFigureMetadata
+    pub node: crate::types::PageFigureMetadata,
+    /// The score of the figure node
+    pub score: crate::Number,
+    /// Class Name
+    ///
+    /// The API's default: `"PageFigureNodeWithScore"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PageFigureNodeWithScore {
+    /// Creates a value from the required `node`, `score`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        node: impl Into<crate::types::PageFigureMetadata>,
+        score: impl Into<crate::Number>,
+    ) -> Self {
+        Self {
+            node: node.into(),
+            score: score.into(),
+            class_name: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PageFigureNodeWithScore {
+    /// Sets `node`.
+    #[must_use]
+    pub fn node(mut self, value: impl Into<crate::types::PageFigureMetadata>) -> Self {
+        self.node = value.into();
+        self
+    }
+    /// Sets `score`.
+    #[must_use]
+    pub fn score(mut self, value: impl Into<crate::Number>) -> Self {
+        self.score = value.into();
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"PageFigureNodeWithScore"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("PageFigureNodeWithScore")
+    }
+}
+/// PageScreenshotMetadata
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PageScreenshotMetadata {
+    /// The index of the page for which the screenshot is taken (0-indexed)
+    pub page_index: i64,
+    /// The ID of the file that the page screenshot was taken from
+    pub file_id: String,
+    /// The size of the image in bytes
+    pub image_size: i64,
+    /// Metadata for the screenshot
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PageScreenshotMetadata {
+    /// Creates a value from the required `page_index`, `file_id`, `image_size`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(page_index: i64, file_id: impl Into<String>, image_size: i64) -> Self {
+        Self {
+            page_index,
+            file_id: file_id.into(),
+            image_size,
+            metadata: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PageScreenshotMetadata {
+    /// Sets `page_index`.
+    #[must_use]
+    pub fn page_index(mut self, value: i64) -> Self {
+        self.page_index = value;
+        self
+    }
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = value.into();
+        self
+    }
+    /// Sets `image_size`.
+    #[must_use]
+    pub fn image_size(mut self, value: i64) -> Self {
+        self.image_size = value;
+        self
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `metadata` to an explicit `null`.
+    #[must_use]
+    pub fn metadata_null(mut self) -> Self {
+        self.metadata = crate::Nullable::Null;
+        self
+    }
+}
+/// Page screenshot metadata with score
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PageScreenshotNodeWithScore {
+    /// PageScreenshotMetadata
+    pub node: crate::types::PageScreenshotMetadata,
+    /// The score of the screenshot node
+    pub score: crate::Number,
+    /// Class Name
+    ///
+    /// The API's default: `"NodeWithScore"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PageScreenshotNodeWithScore {
+    /// Creates a value from the required `node`, `score`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        node: impl Into<crate::types::PageScreenshotMetadata>,
+        score: impl Into<crate::Number>,
+    ) -> Self {
+        Self {
+            node: node.into(),
+            score: score.into(),
+            class_name: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PageScreenshotNodeWithScore {
+    /// Sets `node`.
+    #[must_use]
+    pub fn node(
+        mut self,
+        value: impl Into<crate::types::PageScreenshotMetadata>,
+    ) -> Self {
+        self.node = value.into();
+        self
+    }
+    /// Sets `score`.
+    #[must_use]
+    pub fn score(mut self, value: impl Into<crate::Number>) -> Self {
+        self.score = value.into();
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"NodeWithScore"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("NodeWithScore")
+    }
+}
+/// Schema for the search params for an retrieval execution that can be preset for a pipeline.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PresetRetrievalParams {
+    /// Number of nodes for dense retrieval.
+    ///
+    /// The API's default: `30`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub dense_similarity_top_k: crate::Nullable<i64>,
+    /// Minimum similarity score wrt query for retrieval
+    ///
+    /// The API's default: `0.0`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub dense_similarity_cutoff: crate::Nullable<crate::Number>,
+    /// Number of nodes for sparse retrieval.
+    ///
+    /// The API's default: `30`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_similarity_top_k: crate::Nullable<i64>,
+    /// Enable reranking for retrieval
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub enable_reranking: crate::Nullable<bool>,
+    /// Number of reranked nodes for returning.
+    ///
+    /// The API's default: `6`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub rerank_top_n: crate::Nullable<i64>,
+    /// Alpha value for hybrid retrieval to determine the weights between dense and sparse retrieval. 0 is sparse retrieval and 1 is dense retrieval.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub alpha: crate::Nullable<crate::Number>,
+    /// Search filters for retrieval.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub search_filters: crate::Nullable<crate::types::MetadataFilters>,
+    /// JSON Schema that will be used to infer search_filters. Omit or leave as null to skip inference.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub search_filters_inference_schema: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PresetRetrievalParamsSearchFiltersInferenceSchemaValue>,
+        >,
+    >,
+    /// Number of files to retrieve (only for retrieval mode files_via_metadata and files_via_content).
+    ///
+    /// The API's default: `1`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub files_top_k: crate::Nullable<i64>,
+    /// The retrieval mode for the query.
+    ///
+    /// The API's default: `"chunks"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieval_mode: Option<crate::types::RetrievalMode>,
+    /// Whether to retrieve image nodes.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieve_image_nodes: Option<bool>,
+    /// Whether to retrieve page screenshot nodes.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieve_page_screenshot_nodes: Option<bool>,
+    /// Whether to retrieve page figure nodes.
+    ///
+    /// The API's default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieve_page_figure_nodes: Option<bool>,
+    /// Class Name
+    ///
+    /// The API's default: `"base_component"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PresetRetrievalParams {
+    /// Sets `dense_similarity_top_k`; left unset, it is not sent and the API applies its default, `30`.
+    #[must_use]
+    pub fn dense_similarity_top_k(mut self, value: i64) -> Self {
+        self.dense_similarity_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `dense_similarity_top_k` to an explicit `null`.
+    #[must_use]
+    pub fn dense_similarity_top_k_null(mut self) -> Self {
+        self.dense_similarity_top_k = crate::Nullable::Null;
+        self
+    }
+    /// `dense_similarity_top_k`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn dense_similarity_top_k_or_default(&self) -> Option<i64> {
+        match &self.dense_similarity_top_k {
+            crate::Nullable::Omitted => Some(30i64),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(*value),
+        }
+    }
+    /// Sets `dense_similarity_cutoff`; left unset, it is not sent and the API applies its default, `0.0`.
+    #[must_use]
+    pub fn dense_similarity_cutoff(mut self, value: impl Into<crate::Number>) -> Self {
+        self.dense_similarity_cutoff = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `dense_similarity_cutoff` to an explicit `null`.
+    #[must_use]
+    pub fn dense_similarity_cutoff_null(mut self) -> Self {
+        self.dense_similarity_cutoff = crate::Nullable::Null;
+        self
+    }
+    /// `dense_similarity_cutoff`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn dense_similarity_cutoff_or_default(&self) -> Option<crate::Number> {
+        match &self.dense_similarity_cutoff {
+            crate::Nullable::Omitted => Some(crate::Number::from(0f64)),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(*value),
+        }
+    }
+    /// Sets `sparse_similarity_top_k`; left unset, it is not sent and the API applies its default, `30`.
+    #[must_use]
+    pub fn sparse_similarity_top_k(mut self, value: i64) -> Self {
+        self.sparse_similarity_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `sparse_similarity_top_k` to an explicit `null`.
+    #[must_use]
+    pub fn sparse_similarity_top_k_null(mut self) -> Self {
+        self.sparse_similarity_top_k = crate::Nullable::Null;
+        self
+    }
+    /// `sparse_similarity_top_k`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn sparse_similarity_top_k_or_default(&self) -> Option<i64> {
+        match &self.sparse_similarity_top_k {
+            crate::Nullable::Omitted => Some(30i64),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(*value),
+        }
+    }
+    /// Sets `enable_reranking`.
+    #[must_use]
+    pub fn enable_reranking(mut self, value: bool) -> Self {
+        self.enable_reranking = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `enable_reranking` to an explicit `null`.
+    #[must_use]
+    pub fn enable_reranking_null(mut self) -> Self {
+        self.enable_reranking = crate::Nullable::Null;
+        self
+    }
+    /// Sets `rerank_top_n`; left unset, it is not sent and the API applies its default, `6`.
+    #[must_use]
+    pub fn rerank_top_n(mut self, value: i64) -> Self {
+        self.rerank_top_n = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `rerank_top_n` to an explicit `null`.
+    #[must_use]
+    pub fn rerank_top_n_null(mut self) -> Self {
+        self.rerank_top_n = crate::Nullable::Null;
+        self
+    }
+    /// `rerank_top_n`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn rerank_top_n_or_default(&self) -> Option<i64> {
+        match &self.rerank_top_n {
+            crate::Nullable::Omitted => Some(6i64),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(*value),
+        }
+    }
+    /// Sets `alpha`.
+    #[must_use]
+    pub fn alpha(mut self, value: impl Into<crate::Number>) -> Self {
+        self.alpha = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `alpha` to an explicit `null`.
+    #[must_use]
+    pub fn alpha_null(mut self) -> Self {
+        self.alpha = crate::Nullable::Null;
+        self
+    }
+    /// Sets `search_filters`.
+    #[must_use]
+    pub fn search_filters(
+        mut self,
+        value: impl Into<crate::types::MetadataFilters>,
+    ) -> Self {
+        self.search_filters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `search_filters` to an explicit `null`.
+    #[must_use]
+    pub fn search_filters_null(mut self) -> Self {
+        self.search_filters = crate::Nullable::Null;
+        self
+    }
+    /// Sets `search_filters_inference_schema`.
+    #[must_use]
+    pub fn search_filters_inference_schema(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PresetRetrievalParamsSearchFiltersInferenceSchemaValue>,
+        >,
+    ) -> Self {
+        self.search_filters_inference_schema = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `search_filters_inference_schema` to an explicit `null`.
+    #[must_use]
+    pub fn search_filters_inference_schema_null(mut self) -> Self {
+        self.search_filters_inference_schema = crate::Nullable::Null;
+        self
+    }
+    /// Sets `files_top_k`; left unset, it is not sent and the API applies its default, `1`.
+    #[must_use]
+    pub fn files_top_k(mut self, value: i64) -> Self {
+        self.files_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `files_top_k` to an explicit `null`.
+    #[must_use]
+    pub fn files_top_k_null(mut self) -> Self {
+        self.files_top_k = crate::Nullable::Null;
+        self
+    }
+    /// `files_top_k`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn files_top_k_or_default(&self) -> Option<i64> {
+        match &self.files_top_k {
+            crate::Nullable::Omitted => Some(1i64),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(*value),
+        }
+    }
+    /// Sets `retrieval_mode`; left unset, it is not sent and the API applies its default, `"chunks"`.
+    #[must_use]
+    pub fn retrieval_mode(
+        mut self,
+        value: impl Into<crate::types::RetrievalMode>,
+    ) -> Self {
+        self.retrieval_mode = Some(value.into());
+        self
+    }
+    /// `retrieval_mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn retrieval_mode_or_default(&self) -> crate::types::RetrievalMode {
+        self.retrieval_mode.clone().unwrap_or(crate::types::RetrievalMode::Chunks)
+    }
+    /// Sets `retrieve_image_nodes`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn retrieve_image_nodes(mut self, value: bool) -> Self {
+        self.retrieve_image_nodes = Some(value);
+        self
+    }
+    /// `retrieve_image_nodes`, or the API's default when it is absent.
+    #[must_use]
+    pub fn retrieve_image_nodes_or_default(&self) -> bool {
+        self.retrieve_image_nodes.unwrap_or(false)
+    }
+    /// Sets `retrieve_page_screenshot_nodes`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn retrieve_page_screenshot_nodes(mut self, value: bool) -> Self {
+        self.retrieve_page_screenshot_nodes = Some(value);
+        self
+    }
+    /// `retrieve_page_screenshot_nodes`, or the API's default when it is absent.
+    #[must_use]
+    pub fn retrieve_page_screenshot_nodes_or_default(&self) -> bool {
+        self.retrieve_page_screenshot_nodes.unwrap_or(false)
+    }
+    /// Sets `retrieve_page_figure_nodes`; left unset, it is not sent and the API applies its default, `false`.
+    #[must_use]
+    pub fn retrieve_page_figure_nodes(mut self, value: bool) -> Self {
+        self.retrieve_page_figure_nodes = Some(value);
+        self
+    }
+    /// `retrieve_page_figure_nodes`, or the API's default when it is absent.
+    #[must_use]
+    pub fn retrieve_page_figure_nodes_or_default(&self) -> bool {
+        self.retrieve_page_figure_nodes.unwrap_or(false)
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"base_component"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("base_component")
+    }
+}
+/// The `PresetRetrievalParamsSearchFiltersInferenceSchemaValue` schema.
+pub type PresetRetrievalParamsSearchFiltersInferenceSchemaValue = crate::types::FileResourceInfoValue;
+/// RetrievalMode
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum RetrievalMode {
+    /// `chunks`
+    Chunks,
+    /// `files_via_metadata`
+    FilesViaMetadata,
+    /// `files_via_content`
+    FilesViaContent,
+    /// `auto_routed`
+    AutoRouted,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl RetrievalMode {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Chunks => "chunks",
+            Self::FilesViaMetadata => "files_via_metadata",
+            Self::FilesViaContent => "files_via_content",
+            Self::AutoRouted => "auto_routed",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for RetrievalMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "chunks" => Self::Chunks,
+            "files_via_metadata" => Self::FilesViaMetadata,
+            "files_via_content" => Self::FilesViaContent,
+            "auto_routed" => Self::AutoRouted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for RetrievalMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "chunks" => Self::Chunks,
+            "files_via_metadata" => Self::FilesViaMetadata,
+            "files_via_content" => Self::FilesViaContent,
+            "auto_routed" => Self::AutoRouted,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for RetrievalMode {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for RetrievalMode {}
+impl ::std::hash::Hash for RetrievalMode {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for RetrievalMode {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for RetrievalMode {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for RetrievalMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RetrievalMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RetrievalMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

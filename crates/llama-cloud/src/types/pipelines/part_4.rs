@@ -4,186 +4,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 4 of `types::pipelines`: types compiled with the feature `pipelines`.
 /// The `LlamaParseParametersImagesToSaveItem` schema.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum LlamaParseParametersImagesToSaveItem {
-    /// `screenshot`
-    Screenshot,
-    /// `embedded`
-    Embedded,
-    /// `layout`
-    Layout,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl LlamaParseParametersImagesToSaveItem {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Screenshot => "screenshot",
-            Self::Embedded => "embedded",
-            Self::Layout => "layout",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for LlamaParseParametersImagesToSaveItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for LlamaParseParametersImagesToSaveItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for LlamaParseParametersImagesToSaveItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for LlamaParseParametersImagesToSaveItem {}
-impl ::std::hash::Hash for LlamaParseParametersImagesToSaveItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for LlamaParseParametersImagesToSaveItem {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for LlamaParseParametersImagesToSaveItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for LlamaParseParametersImagesToSaveItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LlamaParseParametersImagesToSaveItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LlamaParseParametersImagesToSaveItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type LlamaParseParametersImagesToSaveItem = crate::types::ImageMetadataCategory;
 /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum LlamaParseParametersPriority {
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// `critical`
-    Critical,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl LlamaParseParametersPriority {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Critical => "critical",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for LlamaParseParametersPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for LlamaParseParametersPriority {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for LlamaParseParametersPriority {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for LlamaParseParametersPriority {}
-impl ::std::hash::Hash for LlamaParseParametersPriority {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for LlamaParseParametersPriority {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for LlamaParseParametersPriority {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for LlamaParseParametersPriority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LlamaParseParametersPriority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LlamaParseParametersPriority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type LlamaParseParametersPriority = crate::types::ExtractConfigPriority;
 /// Status of managed ingestion with partial Updates.
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
@@ -1406,315 +1229,310 @@ impl PipelineConfigurationHashes {
         }
     }
 }
-/// Embedding Config
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PipelineCreateEmbeddingConfig {
-    /// Selected by the tag `AZURE_EMBEDDING`.
-    AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
-    /// Selected by the tag `COHERE_EMBEDDING`.
-    CohereEmbedding(crate::types::CohereEmbeddingConfig),
-    /// Selected by the tag `GEMINI_EMBEDDING`.
-    GeminiEmbedding(crate::types::GeminiEmbeddingConfig),
-    /// Selected by the tag `HUGGINGFACE_API_EMBEDDING`.
-    HuggingfaceApiEmbedding(crate::types::HuggingFaceInferenceAPIEmbeddingConfig),
-    /// Selected by the tag `OPENAI_EMBEDDING`.
-    OpenaiEmbedding(crate::types::OpenAIEmbeddingConfig),
-    /// Selected by the tag `VERTEXAI_EMBEDDING`.
-    VertexaiEmbedding(crate::types::VertexAIEmbeddingConfig),
-    /// Selected by the tag `BEDROCK_EMBEDDING`.
-    BedrockEmbedding(crate::types::BedrockEmbeddingConfig),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineCreateEmbeddingConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("AZURE_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::AzureEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("COHERE_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::CohereEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("GEMINI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::GeminiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("HUGGINGFACE_API_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::HuggingfaceApiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("OPENAI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::OpenaiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("VERTEXAI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::VertexaiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("BEDROCK_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::BedrockEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AzureEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["AZURE_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::CohereEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["COHERE_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::GeminiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["GEMINI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::HuggingfaceApiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["HUGGINGFACE_API_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::OpenaiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["OPENAI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::VertexaiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["VERTEXAI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::BedrockEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["BEDROCK_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl PipelineCreateEmbeddingConfig {
-    /// The `AzureEmbedding` variant.
-    #[must_use]
-    pub fn azure_embedding(
-        value: impl Into<crate::types::AzureOpenAIEmbeddingConfig>,
-    ) -> Self {
-        Self::AzureEmbedding(value.into())
-    }
-    /// The `CohereEmbedding` variant.
-    #[must_use]
-    pub fn cohere_embedding(
-        value: impl Into<crate::types::CohereEmbeddingConfig>,
-    ) -> Self {
-        Self::CohereEmbedding(value.into())
-    }
-    /// The `GeminiEmbedding` variant.
-    #[must_use]
-    pub fn gemini_embedding(
-        value: impl Into<crate::types::GeminiEmbeddingConfig>,
-    ) -> Self {
-        Self::GeminiEmbedding(value.into())
-    }
-    /// The `HuggingfaceApiEmbedding` variant.
-    #[must_use]
-    pub fn huggingface_api_embedding(
-        value: impl Into<crate::types::HuggingFaceInferenceAPIEmbeddingConfig>,
-    ) -> Self {
-        Self::HuggingfaceApiEmbedding(value.into())
-    }
-    /// The `OpenaiEmbedding` variant.
-    #[must_use]
-    pub fn openai_embedding(
-        value: impl Into<crate::types::OpenAIEmbeddingConfig>,
-    ) -> Self {
-        Self::OpenaiEmbedding(value.into())
-    }
-    /// The `VertexaiEmbedding` variant.
-    #[must_use]
-    pub fn vertexai_embedding(
-        value: impl Into<crate::types::VertexAIEmbeddingConfig>,
-    ) -> Self {
-        Self::VertexaiEmbedding(value.into())
-    }
-    /// The `BedrockEmbedding` variant.
-    #[must_use]
-    pub fn bedrock_embedding(
-        value: impl Into<crate::types::BedrockEmbeddingConfig>,
-    ) -> Self {
-        Self::BedrockEmbedding(value.into())
-    }
-}
-impl From<crate::types::AzureOpenAIEmbeddingConfig> for PipelineCreateEmbeddingConfig {
-    fn from(value: crate::types::AzureOpenAIEmbeddingConfig) -> Self {
-        Self::AzureEmbedding(value)
-    }
-}
-impl From<crate::types::CohereEmbeddingConfig> for PipelineCreateEmbeddingConfig {
-    fn from(value: crate::types::CohereEmbeddingConfig) -> Self {
-        Self::CohereEmbedding(value)
-    }
-}
-impl From<crate::types::GeminiEmbeddingConfig> for PipelineCreateEmbeddingConfig {
-    fn from(value: crate::types::GeminiEmbeddingConfig) -> Self {
-        Self::GeminiEmbedding(value)
-    }
-}
-impl From<crate::types::HuggingFaceInferenceAPIEmbeddingConfig>
-for PipelineCreateEmbeddingConfig {
-    fn from(value: crate::types::HuggingFaceInferenceAPIEmbeddingConfig) -> Self {
-        Self::HuggingfaceApiEmbedding(value)
-    }
-}
-impl From<crate::types::OpenAIEmbeddingConfig> for PipelineCreateEmbeddingConfig {
-    fn from(value: crate::types::OpenAIEmbeddingConfig) -> Self {
-        Self::OpenaiEmbedding(value)
-    }
-}
-impl From<crate::types::VertexAIEmbeddingConfig> for PipelineCreateEmbeddingConfig {
-    fn from(value: crate::types::VertexAIEmbeddingConfig) -> Self {
-        Self::VertexaiEmbedding(value)
-    }
-}
-impl From<crate::types::BedrockEmbeddingConfig> for PipelineCreateEmbeddingConfig {
-    fn from(value: crate::types::BedrockEmbeddingConfig) -> Self {
-        Self::BedrockEmbedding(value)
-    }
-}
 /// Configuration for the transformation.
+pub type PipelineCreateTransformConfig = crate::types::PipelineTransformConfig;
+/// Schema for a data source in a pipeline.
 ///
-/// The union is discriminated by its `mode` property.
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum PipelineCreateTransformConfig {
-    /// Selected by the tag `auto`.
-    Auto(crate::types::AutoTransformConfig),
-    /// Selected by the tag `advanced`.
-    Advanced(crate::types::AdvancedModeTransformConfig),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
+pub struct PipelineDataSource {
+    /// Unique identifier
+    pub id: String,
+    /// Creation datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// The name of the data source.
+    pub name: String,
+    /// ConfigurableDataSourceNames
+    pub source_type: crate::types::ConfigurableDataSourceNames,
+    /// Custom metadata that will be present on all data loaded from the data source
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_metadata: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineDataSourceCustomMetadataValue>,
+        >,
+    >,
+    /// Component that implements the data source
+    pub component: crate::types::PipelineDataSourceComponent,
+    /// Version metadata for the data source
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub version_metadata: crate::Nullable<crate::types::DataSourceReaderVersionMetadata>,
+    /// Project Id
+    pub project_id: String,
+    /// The ID of the data source.
+    pub data_source_id: String,
+    /// The ID of the pipeline.
+    pub pipeline_id: String,
+    /// The last time the data source was automatically synced.
+    pub last_synced_at: String,
+    /// The interval at which the data source should be synced.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sync_interval: crate::Nullable<crate::Number>,
+    /// The id of the user who set the sync schedule.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sync_schedule_set_by: crate::Nullable<String>,
+    /// The status of the data source in the pipeline.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<crate::types::PipelineDataSourceStatus>,
+    /// The last time the status was updated.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status_updated_at: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl<'de> ::serde::Deserialize<'de> for PipelineCreateTransformConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("mode")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("auto") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Auto)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("advanced") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Advanced)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for PipelineCreateTransformConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Auto(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "mode",
-                    &["auto"],
-                    serializer,
-                )
-            }
-            Self::Advanced(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "mode",
-                    &["advanced"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl PipelineCreateTransformConfig {
-    /// The `Auto` variant.
+impl PipelineDataSource {
+    /// Creates a value from the required `id`, `name`, `source_type`, `component`, `project_id`, `data_source_id`, `pipeline_id`, `last_synced_at`; set the others with the chainable setters.
     #[must_use]
-    pub fn auto(value: impl Into<crate::types::AutoTransformConfig>) -> Self {
-        Self::Auto(value.into())
-    }
-    /// The `Advanced` variant.
-    #[must_use]
-    pub fn advanced(
-        value: impl Into<crate::types::AdvancedModeTransformConfig>,
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source_type: impl Into<crate::types::ConfigurableDataSourceNames>,
+        component: impl Into<crate::types::PipelineDataSourceComponent>,
+        project_id: impl Into<String>,
+        data_source_id: impl Into<String>,
+        pipeline_id: impl Into<String>,
+        last_synced_at: impl Into<String>,
     ) -> Self {
-        Self::Advanced(value.into())
+        Self {
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            name: name.into(),
+            source_type: source_type.into(),
+            custom_metadata: Default::default(),
+            component: component.into(),
+            version_metadata: Default::default(),
+            project_id: project_id.into(),
+            data_source_id: data_source_id.into(),
+            pipeline_id: pipeline_id.into(),
+            last_synced_at: last_synced_at.into(),
+            sync_interval: Default::default(),
+            sync_schedule_set_by: Default::default(),
+            status: Default::default(),
+            status_updated_at: Default::default(),
+            extra_fields: Default::default(),
+        }
     }
 }
-impl From<crate::types::AutoTransformConfig> for PipelineCreateTransformConfig {
-    fn from(value: crate::types::AutoTransformConfig) -> Self {
-        Self::Auto(value)
+impl PipelineDataSource {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `source_type`.
+    #[must_use]
+    pub fn source_type(
+        mut self,
+        value: impl Into<crate::types::ConfigurableDataSourceNames>,
+    ) -> Self {
+        self.source_type = value.into();
+        self
+    }
+    /// Sets `custom_metadata`.
+    #[must_use]
+    pub fn custom_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineDataSourceCustomMetadataValue>,
+        >,
+    ) -> Self {
+        self.custom_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `custom_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn custom_metadata_null(mut self) -> Self {
+        self.custom_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `component`.
+    #[must_use]
+    pub fn component(
+        mut self,
+        value: impl Into<crate::types::PipelineDataSourceComponent>,
+    ) -> Self {
+        self.component = value.into();
+        self
+    }
+    /// Sets `version_metadata`.
+    #[must_use]
+    pub fn version_metadata(
+        mut self,
+        value: impl Into<crate::types::DataSourceReaderVersionMetadata>,
+    ) -> Self {
+        self.version_metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `version_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn version_metadata_null(mut self) -> Self {
+        self.version_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+    /// Sets `data_source_id`.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = value.into();
+        self
+    }
+    /// Sets `pipeline_id`.
+    #[must_use]
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = value.into();
+        self
+    }
+    /// Sets `last_synced_at`.
+    #[must_use]
+    pub fn last_synced_at(mut self, value: impl Into<String>) -> Self {
+        self.last_synced_at = value.into();
+        self
+    }
+    /// Sets `sync_interval`.
+    #[must_use]
+    pub fn sync_interval(mut self, value: impl Into<crate::Number>) -> Self {
+        self.sync_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `sync_interval` to an explicit `null`.
+    #[must_use]
+    pub fn sync_interval_null(mut self) -> Self {
+        self.sync_interval = crate::Nullable::Null;
+        self
+    }
+    /// Sets `sync_schedule_set_by`.
+    #[must_use]
+    pub fn sync_schedule_set_by(mut self, value: impl Into<String>) -> Self {
+        self.sync_schedule_set_by = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `sync_schedule_set_by` to an explicit `null`.
+    #[must_use]
+    pub fn sync_schedule_set_by_null(mut self) -> Self {
+        self.sync_schedule_set_by = crate::Nullable::Null;
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::PipelineDataSourceStatus>,
+    ) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `status` to an explicit `null`.
+    #[must_use]
+    pub fn status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets `status_updated_at`.
+    #[must_use]
+    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.status_updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `status_updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn status_updated_at_null(mut self) -> Self {
+        self.status_updated_at = crate::Nullable::Null;
+        self
     }
 }
-impl From<crate::types::AdvancedModeTransformConfig> for PipelineCreateTransformConfig {
-    fn from(value: crate::types::AdvancedModeTransformConfig) -> Self {
-        Self::Advanced(value)
+/// Component that implements the data source
+pub type PipelineDataSourceComponent = crate::types::DataSourceComponent;
+/// Schema for creating an association between a data source and a pipeline.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PipelineDataSourceCreate {
+    /// The ID of the data source.
+    pub data_source_id: String,
+    /// The interval at which the data source should be synced. Valid values are: 21600, 43200, 86400
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sync_interval: crate::Nullable<crate::Number>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PipelineDataSourceCreate {
+    /// Creates a value from the required `data_source_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(data_source_id: impl Into<String>) -> Self {
+        Self {
+            data_source_id: data_source_id.into(),
+            sync_interval: Default::default(),
+            extra_fields: Default::default(),
+        }
     }
 }
+impl PipelineDataSourceCreate {
+    /// Sets `data_source_id`.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = value.into();
+        self
+    }
+    /// Sets `sync_interval`.
+    #[must_use]
+    pub fn sync_interval(mut self, value: impl Into<crate::Number>) -> Self {
+        self.sync_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `sync_interval` to an explicit `null`.
+    #[must_use]
+    pub fn sync_interval_null(mut self) -> Self {
+        self.sync_interval = crate::Nullable::Null;
+        self
+    }
+}
+/// The `PipelineDataSourceCustomMetadataValue` schema.
+pub type PipelineDataSourceCustomMetadataValue = crate::types::FileResourceInfoValue;
+/// The status of the data source in the pipeline.
+pub type PipelineDataSourceStatus = crate::types::PipelineFileStatus;

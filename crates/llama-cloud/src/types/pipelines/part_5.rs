@@ -3,1269 +3,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 5 of `types::pipelines`: types compiled with the feature `pipelines`.
-/// Schema for a data source in a pipeline.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PipelineDataSource {
-    /// Unique identifier
-    pub id: String,
-    /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// The name of the data source.
-    pub name: String,
-    /// ConfigurableDataSourceNames
-    pub source_type: crate::types::ConfigurableDataSourceNames,
-    /// Custom metadata that will be present on all data loaded from the data source
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub custom_metadata: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineDataSourceCustomMetadataValue>,
-        >,
-    >,
-    /// Component that implements the data source
-    pub component: crate::types::PipelineDataSourceComponent,
-    /// Version metadata for the data source
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub version_metadata: crate::Nullable<crate::types::DataSourceReaderVersionMetadata>,
-    /// Project Id
-    pub project_id: String,
-    /// The ID of the data source.
-    pub data_source_id: String,
-    /// The ID of the pipeline.
-    pub pipeline_id: String,
-    /// The last time the data source was automatically synced.
-    pub last_synced_at: String,
-    /// The interval at which the data source should be synced.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sync_interval: crate::Nullable<crate::Number>,
-    /// The id of the user who set the sync schedule.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sync_schedule_set_by: crate::Nullable<String>,
-    /// The status of the data source in the pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<crate::types::PipelineDataSourceStatus>,
-    /// The last time the status was updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status_updated_at: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl PipelineDataSource {
-    /// Creates a value from the required `id`, `name`, `source_type`, `component`, `project_id`, `data_source_id`, `pipeline_id`, `last_synced_at`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        source_type: impl Into<crate::types::ConfigurableDataSourceNames>,
-        component: impl Into<crate::types::PipelineDataSourceComponent>,
-        project_id: impl Into<String>,
-        data_source_id: impl Into<String>,
-        pipeline_id: impl Into<String>,
-        last_synced_at: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            name: name.into(),
-            source_type: source_type.into(),
-            custom_metadata: Default::default(),
-            component: component.into(),
-            version_metadata: Default::default(),
-            project_id: project_id.into(),
-            data_source_id: data_source_id.into(),
-            pipeline_id: pipeline_id.into(),
-            last_synced_at: last_synced_at.into(),
-            sync_interval: Default::default(),
-            sync_schedule_set_by: Default::default(),
-            status: Default::default(),
-            status_updated_at: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl PipelineDataSource {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    #[must_use]
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `created_at` to an explicit `null`.
-    #[must_use]
-    pub fn created_at_null(mut self) -> Self {
-        self.created_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `updated_at`.
-    #[must_use]
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn updated_at_null(mut self) -> Self {
-        self.updated_at = crate::Nullable::Null;
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `source_type`.
-    #[must_use]
-    pub fn source_type(
-        mut self,
-        value: impl Into<crate::types::ConfigurableDataSourceNames>,
-    ) -> Self {
-        self.source_type = value.into();
-        self
-    }
-    /// Sets `custom_metadata`.
-    #[must_use]
-    pub fn custom_metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineDataSourceCustomMetadataValue>,
-        >,
-    ) -> Self {
-        self.custom_metadata = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `custom_metadata` to an explicit `null`.
-    #[must_use]
-    pub fn custom_metadata_null(mut self) -> Self {
-        self.custom_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets `component`.
-    #[must_use]
-    pub fn component(
-        mut self,
-        value: impl Into<crate::types::PipelineDataSourceComponent>,
-    ) -> Self {
-        self.component = value.into();
-        self
-    }
-    /// Sets `version_metadata`.
-    #[must_use]
-    pub fn version_metadata(
-        mut self,
-        value: impl Into<crate::types::DataSourceReaderVersionMetadata>,
-    ) -> Self {
-        self.version_metadata = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `version_metadata` to an explicit `null`.
-    #[must_use]
-    pub fn version_metadata_null(mut self) -> Self {
-        self.version_metadata = crate::Nullable::Null;
-        self
-    }
-    /// Sets `project_id`.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `data_source_id`.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = value.into();
-        self
-    }
-    /// Sets `pipeline_id`.
-    #[must_use]
-    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.pipeline_id = value.into();
-        self
-    }
-    /// Sets `last_synced_at`.
-    #[must_use]
-    pub fn last_synced_at(mut self, value: impl Into<String>) -> Self {
-        self.last_synced_at = value.into();
-        self
-    }
-    /// Sets `sync_interval`.
-    #[must_use]
-    pub fn sync_interval(mut self, value: impl Into<crate::Number>) -> Self {
-        self.sync_interval = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `sync_interval` to an explicit `null`.
-    #[must_use]
-    pub fn sync_interval_null(mut self) -> Self {
-        self.sync_interval = crate::Nullable::Null;
-        self
-    }
-    /// Sets `sync_schedule_set_by`.
-    #[must_use]
-    pub fn sync_schedule_set_by(mut self, value: impl Into<String>) -> Self {
-        self.sync_schedule_set_by = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `sync_schedule_set_by` to an explicit `null`.
-    #[must_use]
-    pub fn sync_schedule_set_by_null(mut self) -> Self {
-        self.sync_schedule_set_by = crate::Nullable::Null;
-        self
-    }
-    /// Sets `status`.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::PipelineDataSourceStatus>,
-    ) -> Self {
-        self.status = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `status` to an explicit `null`.
-    #[must_use]
-    pub fn status_null(mut self) -> Self {
-        self.status = crate::Nullable::Null;
-        self
-    }
-    /// Sets `status_updated_at`.
-    #[must_use]
-    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
-        self.status_updated_at = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `status_updated_at` to an explicit `null`.
-    #[must_use]
-    pub fn status_updated_at_null(mut self) -> Self {
-        self.status_updated_at = crate::Nullable::Null;
-        self
-    }
-}
-/// Component that implements the data source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineDataSourceComponent {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    CloudS3DataSource(crate::types::CloudS3DataSource),
-    /// One of the union's alternatives.
-    CloudAzStorageBlobDataSource(crate::types::CloudAzStorageBlobDataSource),
-    /// One of the union's alternatives.
-    CloudGoogleDriveDataSource(crate::types::CloudGoogleDriveDataSource),
-    /// One of the union's alternatives.
-    CloudOneDriveDataSource(crate::types::CloudOneDriveDataSource),
-    /// One of the union's alternatives.
-    CloudSharepointDataSource(crate::types::CloudSharepointDataSource),
-    /// One of the union's alternatives.
-    CloudSlackDataSource(crate::types::CloudSlackDataSource),
-    /// One of the union's alternatives.
-    CloudNotionPageDataSource(crate::types::CloudNotionPageDataSource),
-    /// One of the union's alternatives.
-    CloudConfluenceDataSource(crate::types::CloudConfluenceDataSource),
-    /// One of the union's alternatives.
-    CloudJiraDataSource(crate::types::CloudJiraDataSource),
-    /// One of the union's alternatives.
-    CloudJiraDataSourceV2(crate::types::CloudJiraDataSourceV2),
-    /// One of the union's alternatives.
-    CloudBoxDataSource(crate::types::CloudBoxDataSource),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceComponent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudS3DataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudAzStorageBlobDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudGoogleDriveDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudOneDriveDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudSharepointDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudSlackDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudNotionPageDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudConfluenceDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudJiraDataSource,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudJiraDataSourceV2,
-                ),
-                |value| crate::runtime::union::alternative(
-                    value,
-                    Self::CloudBoxDataSource,
-                ),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineDataSourceComponent {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `CloudS3DataSource` variant.
-    #[must_use]
-    pub fn cloud_s3_data_source(
-        value: impl Into<crate::types::CloudS3DataSource>,
-    ) -> Self {
-        Self::CloudS3DataSource(value.into())
-    }
-    /// The `CloudAzStorageBlobDataSource` variant.
-    #[must_use]
-    pub fn cloud_az_storage_blob_data_source(
-        value: impl Into<crate::types::CloudAzStorageBlobDataSource>,
-    ) -> Self {
-        Self::CloudAzStorageBlobDataSource(value.into())
-    }
-    /// The `CloudGoogleDriveDataSource` variant.
-    #[must_use]
-    pub fn cloud_google_drive_data_source(
-        value: impl Into<crate::types::CloudGoogleDriveDataSource>,
-    ) -> Self {
-        Self::CloudGoogleDriveDataSource(value.into())
-    }
-    /// The `CloudOneDriveDataSource` variant.
-    #[must_use]
-    pub fn cloud_one_drive_data_source(
-        value: impl Into<crate::types::CloudOneDriveDataSource>,
-    ) -> Self {
-        Self::CloudOneDriveDataSource(value.into())
-    }
-    /// The `CloudSharepointDataSource` variant.
-    #[must_use]
-    pub fn cloud_sharepoint_data_source(
-        value: impl Into<crate::types::CloudSharepointDataSource>,
-    ) -> Self {
-        Self::CloudSharepointDataSource(value.into())
-    }
-    /// The `CloudSlackDataSource` variant.
-    #[must_use]
-    pub fn cloud_slack_data_source(
-        value: impl Into<crate::types::CloudSlackDataSource>,
-    ) -> Self {
-        Self::CloudSlackDataSource(value.into())
-    }
-    /// The `CloudNotionPageDataSource` variant.
-    #[must_use]
-    pub fn cloud_notion_page_data_source(
-        value: impl Into<crate::types::CloudNotionPageDataSource>,
-    ) -> Self {
-        Self::CloudNotionPageDataSource(value.into())
-    }
-    /// The `CloudConfluenceDataSource` variant.
-    #[must_use]
-    pub fn cloud_confluence_data_source(
-        value: impl Into<crate::types::CloudConfluenceDataSource>,
-    ) -> Self {
-        Self::CloudConfluenceDataSource(value.into())
-    }
-    /// The `CloudJiraDataSource` variant.
-    #[must_use]
-    pub fn cloud_jira_data_source(
-        value: impl Into<crate::types::CloudJiraDataSource>,
-    ) -> Self {
-        Self::CloudJiraDataSource(value.into())
-    }
-    /// The `CloudJiraDataSourceV2` variant.
-    #[must_use]
-    pub fn cloud_jira_data_source_v2(
-        value: impl Into<crate::types::CloudJiraDataSourceV2>,
-    ) -> Self {
-        Self::CloudJiraDataSourceV2(value.into())
-    }
-    /// The `CloudBoxDataSource` variant.
-    #[must_use]
-    pub fn cloud_box_data_source(
-        value: impl Into<crate::types::CloudBoxDataSource>,
-    ) -> Self {
-        Self::CloudBoxDataSource(value.into())
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineDataSourceComponent {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<crate::types::CloudS3DataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudS3DataSource) -> Self {
-        Self::CloudS3DataSource(value)
-    }
-}
-impl From<crate::types::CloudAzStorageBlobDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudAzStorageBlobDataSource) -> Self {
-        Self::CloudAzStorageBlobDataSource(value)
-    }
-}
-impl From<crate::types::CloudGoogleDriveDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudGoogleDriveDataSource) -> Self {
-        Self::CloudGoogleDriveDataSource(value)
-    }
-}
-impl From<crate::types::CloudOneDriveDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudOneDriveDataSource) -> Self {
-        Self::CloudOneDriveDataSource(value)
-    }
-}
-impl From<crate::types::CloudSharepointDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudSharepointDataSource) -> Self {
-        Self::CloudSharepointDataSource(value)
-    }
-}
-impl From<crate::types::CloudSlackDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudSlackDataSource) -> Self {
-        Self::CloudSlackDataSource(value)
-    }
-}
-impl From<crate::types::CloudNotionPageDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudNotionPageDataSource) -> Self {
-        Self::CloudNotionPageDataSource(value)
-    }
-}
-impl From<crate::types::CloudConfluenceDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudConfluenceDataSource) -> Self {
-        Self::CloudConfluenceDataSource(value)
-    }
-}
-impl From<crate::types::CloudJiraDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudJiraDataSource) -> Self {
-        Self::CloudJiraDataSource(value)
-    }
-}
-impl From<crate::types::CloudJiraDataSourceV2> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudJiraDataSourceV2) -> Self {
-        Self::CloudJiraDataSourceV2(value)
-    }
-}
-impl From<crate::types::CloudBoxDataSource> for PipelineDataSourceComponent {
-    fn from(value: crate::types::CloudBoxDataSource) -> Self {
-        Self::CloudBoxDataSource(value)
-    }
-}
-impl PipelineDataSourceComponent {
-    /// The `supports_access_control` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn supports_access_control(&self) -> Option<&bool> {
-        match self {
-            Self::CloudS3DataSource(value) => value.supports_access_control.as_ref(),
-            Self::CloudAzStorageBlobDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudGoogleDriveDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudOneDriveDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudSharepointDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudSlackDataSource(value) => value.supports_access_control.as_ref(),
-            Self::CloudNotionPageDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudConfluenceDataSource(value) => {
-                value.supports_access_control.as_ref()
-            }
-            Self::CloudJiraDataSource(value) => value.supports_access_control.as_ref(),
-            Self::CloudJiraDataSourceV2(value) => value.supports_access_control.as_ref(),
-            Self::CloudBoxDataSource(value) => value.supports_access_control.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `bucket` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn bucket(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => Some(&*value.bucket),
-            _ => None,
-        }
-    }
-    /// The `prefix` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn prefix(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.prefix.as_deref(),
-            Self::CloudAzStorageBlobDataSource(value) => value.prefix.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `regex_pattern` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn regex_pattern(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.regex_pattern.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `aws_access_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn aws_access_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.aws_access_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `aws_access_secret` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn aws_access_secret(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.aws_access_secret.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `s3_endpoint_url` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn s3_endpoint_url(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.s3_endpoint_url.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `class_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn class_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudS3DataSource(value) => value.class_name.as_deref(),
-            Self::CloudAzStorageBlobDataSource(value) => value.class_name.as_deref(),
-            Self::CloudGoogleDriveDataSource(value) => value.class_name.as_deref(),
-            Self::CloudOneDriveDataSource(value) => value.class_name.as_deref(),
-            Self::CloudSharepointDataSource(value) => value.class_name.as_deref(),
-            Self::CloudSlackDataSource(value) => value.class_name.as_deref(),
-            Self::CloudNotionPageDataSource(value) => value.class_name.as_deref(),
-            Self::CloudConfluenceDataSource(value) => value.class_name.as_deref(),
-            Self::CloudJiraDataSource(value) => value.class_name.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => value.class_name.as_deref(),
-            Self::CloudBoxDataSource(value) => value.class_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `container_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn container_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => Some(&*value.container_name),
-            _ => None,
-        }
-    }
-    /// The `account_url` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn account_url(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => Some(&*value.account_url),
-            _ => None,
-        }
-    }
-    /// The `blob` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn blob(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.blob.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `account_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn account_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.account_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `account_key` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn account_key(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.account_key.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `tenant_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn tenant_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.tenant_id.as_deref(),
-            Self::CloudOneDriveDataSource(value) => Some(&*value.tenant_id),
-            Self::CloudSharepointDataSource(value) => Some(&*value.tenant_id),
-            _ => None,
-        }
-    }
-    /// The `client_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn client_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.client_id.as_deref(),
-            Self::CloudOneDriveDataSource(value) => Some(&*value.client_id),
-            Self::CloudSharepointDataSource(value) => Some(&*value.client_id),
-            Self::CloudBoxDataSource(value) => value.client_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `client_secret` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn client_secret(&self) -> Option<&str> {
-        match self {
-            Self::CloudAzStorageBlobDataSource(value) => value.client_secret.as_deref(),
-            Self::CloudOneDriveDataSource(value) => value.client_secret.as_deref(),
-            Self::CloudSharepointDataSource(value) => value.client_secret.as_deref(),
-            Self::CloudBoxDataSource(value) => value.client_secret.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `folder_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn folder_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudGoogleDriveDataSource(value) => Some(&*value.folder_id),
-            Self::CloudOneDriveDataSource(value) => value.folder_id.as_deref(),
-            Self::CloudSharepointDataSource(value) => value.folder_id.as_deref(),
-            Self::CloudBoxDataSource(value) => value.folder_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `folder_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn folder_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudGoogleDriveDataSource(value) => value.folder_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `service_account_key` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn service_account_key(
-        &self,
-    ) -> Option<&::std::collections::BTreeMap<String, String>> {
-        match self {
-            Self::CloudGoogleDriveDataSource(value) => {
-                value.service_account_key.as_value()
-            }
-            _ => None,
-        }
-    }
-    /// The `user_principal_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn user_principal_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudOneDriveDataSource(value) => Some(&*value.user_principal_name),
-            _ => None,
-        }
-    }
-    /// The `folder_path` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn folder_path(&self) -> Option<&str> {
-        match self {
-            Self::CloudOneDriveDataSource(value) => value.folder_path.as_deref(),
-            Self::CloudSharepointDataSource(value) => value.folder_path.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `required_exts` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn required_exts(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::CloudOneDriveDataSource(value) => value.required_exts.as_value(),
-            Self::CloudSharepointDataSource(value) => value.required_exts.as_value(),
-            _ => None,
-        }
-    }
-    /// The `site_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn site_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudSharepointDataSource(value) => value.site_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `site_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn site_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudSharepointDataSource(value) => value.site_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `drive_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn drive_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudSharepointDataSource(value) => value.drive_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `get_permissions` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn get_permissions(&self) -> Option<&bool> {
-        match self {
-            Self::CloudSharepointDataSource(value) => value.get_permissions.as_ref(),
-            Self::CloudJiraDataSourceV2(value) => value.get_permissions.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `include_path_patterns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn include_path_patterns(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::CloudSharepointDataSource(value) => {
-                value.include_path_patterns.as_value()
-            }
-            _ => None,
-        }
-    }
-    /// The `exclude_path_patterns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn exclude_path_patterns(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::CloudSharepointDataSource(value) => {
-                value.exclude_path_patterns.as_value()
-            }
-            _ => None,
-        }
-    }
-    /// The `slack_token` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn slack_token(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.slack_token.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `channel_ids` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn channel_ids(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.channel_ids.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `latest_date` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn latest_date(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.latest_date.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `earliest_date` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn earliest_date(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.earliest_date.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `earliest_date_timestamp` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn earliest_date_timestamp(&self) -> Option<&crate::Number> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.earliest_date_timestamp.as_value(),
-            _ => None,
-        }
-    }
-    /// The `latest_date_timestamp` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn latest_date_timestamp(&self) -> Option<&crate::Number> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.latest_date_timestamp.as_value(),
-            _ => None,
-        }
-    }
-    /// The `channel_patterns` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn channel_patterns(&self) -> Option<&str> {
-        match self {
-            Self::CloudSlackDataSource(value) => value.channel_patterns.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `integration_token` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn integration_token(&self) -> Option<&str> {
-        match self {
-            Self::CloudNotionPageDataSource(value) => value.integration_token.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `database_ids` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn database_ids(&self) -> Option<&str> {
-        match self {
-            Self::CloudNotionPageDataSource(value) => value.database_ids.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `page_ids` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn page_ids(&self) -> Option<&str> {
-        match self {
-            Self::CloudNotionPageDataSource(value) => value.page_ids.as_deref(),
-            Self::CloudConfluenceDataSource(value) => value.page_ids.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `server_url` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn server_url(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => Some(&*value.server_url),
-            Self::CloudJiraDataSource(value) => value.server_url.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => Some(&*value.server_url),
-            _ => None,
-        }
-    }
-    /// The `user_name` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn user_name(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.user_name.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `api_token` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn api_token(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.api_token.as_deref(),
-            Self::CloudJiraDataSource(value) => value.api_token.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => value.api_token.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `space_key` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn space_key(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.space_key.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `cql` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn cql(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.cql.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `label` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn label(&self) -> Option<&str> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.label.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `index_restricted_pages` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn index_restricted_pages(&self) -> Option<&bool> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => {
-                value.index_restricted_pages.as_ref()
-            }
-            _ => None,
-        }
-    }
-    /// The `sync_permissions` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn sync_permissions(&self) -> Option<&bool> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.sync_permissions.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `keep_markdown_format` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn keep_markdown_format(&self) -> Option<&bool> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.keep_markdown_format.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `failure_handling` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn failure_handling(&self) -> Option<&crate::types::FailureHandlingConfig> {
-        match self {
-            Self::CloudConfluenceDataSource(value) => value.failure_handling.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `email` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn email(&self) -> Option<&str> {
-        match self {
-            Self::CloudJiraDataSource(value) => value.email.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => value.email.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `cloud_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn cloud_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudJiraDataSource(value) => value.cloud_id.as_deref(),
-            Self::CloudJiraDataSourceV2(value) => value.cloud_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `query` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn query(&self) -> Option<&str> {
-        match self {
-            Self::CloudJiraDataSource(value) => Some(&*value.query),
-            Self::CloudJiraDataSourceV2(value) => Some(&*value.query),
-            _ => None,
-        }
-    }
-    /// The `api_version` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn api_version(&self) -> Option<&crate::types::CloudJiraDataSourceV2ApiVersion> {
-        match self {
-            Self::CloudJiraDataSourceV2(value) => value.api_version.as_ref(),
-            _ => None,
-        }
-    }
-    /// The `fields` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn fields(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::CloudJiraDataSourceV2(value) => value.fields.as_value(),
-            _ => None,
-        }
-    }
-    /// The `expand` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn expand(&self) -> Option<&str> {
-        match self {
-            Self::CloudJiraDataSourceV2(value) => value.expand.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `requests_per_minute` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn requests_per_minute(&self) -> Option<&i64> {
-        match self {
-            Self::CloudJiraDataSourceV2(value) => value.requests_per_minute.as_value(),
-            _ => None,
-        }
-    }
-    /// The `developer_token` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn developer_token(&self) -> Option<&str> {
-        match self {
-            Self::CloudBoxDataSource(value) => value.developer_token.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `user_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn user_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudBoxDataSource(value) => value.user_id.as_deref(),
-            _ => None,
-        }
-    }
-    /// The `enterprise_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn enterprise_id(&self) -> Option<&str> {
-        match self {
-            Self::CloudBoxDataSource(value) => value.enterprise_id.as_deref(),
-            _ => None,
-        }
-    }
-}
-/// Schema for creating an association between a data source and a pipeline.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PipelineDataSourceCreate {
-    /// The ID of the data source.
-    pub data_source_id: String,
-    /// The interval at which the data source should be synced. Valid values are: 21600, 43200, 86400
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sync_interval: crate::Nullable<crate::Number>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl PipelineDataSourceCreate {
-    /// Creates a value from the required `data_source_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(data_source_id: impl Into<String>) -> Self {
-        Self {
-            data_source_id: data_source_id.into(),
-            sync_interval: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl PipelineDataSourceCreate {
-    /// Sets `data_source_id`.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = value.into();
-        self
-    }
-    /// Sets `sync_interval`.
-    #[must_use]
-    pub fn sync_interval(mut self, value: impl Into<crate::Number>) -> Self {
-        self.sync_interval = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `sync_interval` to an explicit `null`.
-    #[must_use]
-    pub fn sync_interval_null(mut self) -> Self {
-        self.sync_interval = crate::Nullable::Null;
-        self
-    }
-}
-/// The `PipelineDataSourceCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineDataSourceCustomMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceCustomMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineDataSourceCustomMetadataValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineDataSourceCustomMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineDataSourceCustomMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineDataSourceCustomMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineDataSourceCustomMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineDataSourceCustomMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineDataSourceCustomMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The status of the data source in the pipeline.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum PipelineDataSourceStatus {
-    /// `NOT_STARTED`
-    NotStarted,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESS`
-    Success,
-    /// `ERROR`
-    Error,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl PipelineDataSourceStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for PipelineDataSourceStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for PipelineDataSourceStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for PipelineDataSourceStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for PipelineDataSourceStatus {}
-impl ::std::hash::Hash for PipelineDataSourceStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for PipelineDataSourceStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for PipelineDataSourceStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for PipelineDataSourceStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PipelineDataSourceStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
 /// Embedding Config
 ///
 /// The union is discriminated by its `type` property.
@@ -1518,3 +255,1216 @@ impl From<crate::types::BedrockEmbeddingConfig> for PipelineEmbeddingConfig {
         Self::BedrockEmbedding(value)
     }
 }
+/// A file associated with a pipeline.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PipelineFile {
+    /// Unique identifier for the pipeline file.
+    pub id: String,
+    /// Name of the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// The ID of the file in the external system.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub external_file_id: crate::Nullable<String>,
+    /// Size of the file in bytes.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_size: crate::Nullable<i64>,
+    /// File type (e.g. pdf, docx, etc.).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_type: crate::Nullable<String>,
+    /// The ID of the project that the file belongs to.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub project_id: crate::Nullable<String>,
+    /// The last modified time of the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub last_modified_at: crate::Nullable<String>,
+    /// The ID of the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub file_id: crate::Nullable<String>,
+    /// The ID of the pipeline that the file is associated with.
+    pub pipeline_id: String,
+    /// Resource information for the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub resource_info: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileResourceInfoValue>,
+        >,
+    >,
+    /// Permission information for the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub permission_info: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFilePermissionInfoValue>,
+        >,
+    >,
+    /// Custom metadata for the file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_metadata: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileCustomMetadataValue>,
+        >,
+    >,
+    /// The ID of the data source that the file belongs to.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_source_id: crate::Nullable<String>,
+    /// Hashes for the configuration of the pipeline.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub config_hash: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileConfigHashValue>,
+        >,
+    >,
+    /// The number of pages that have been indexed for this file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub indexed_page_count: crate::Nullable<i64>,
+    /// Status of the pipeline file.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<crate::types::PipelineFileStatus>,
+    /// The last time the status was updated.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status_updated_at: crate::Nullable<String>,
+    /// When the pipeline file was created.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// When the pipeline file was last updated.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PipelineFile {
+    /// Creates a value from the required `id`, `pipeline_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(id: impl Into<String>, pipeline_id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: Default::default(),
+            external_file_id: Default::default(),
+            file_size: Default::default(),
+            file_type: Default::default(),
+            project_id: Default::default(),
+            last_modified_at: Default::default(),
+            file_id: Default::default(),
+            pipeline_id: pipeline_id.into(),
+            resource_info: Default::default(),
+            permission_info: Default::default(),
+            custom_metadata: Default::default(),
+            data_source_id: Default::default(),
+            config_hash: Default::default(),
+            indexed_page_count: Default::default(),
+            status: Default::default(),
+            status_updated_at: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PipelineFile {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `name` to an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_file_id`.
+    #[must_use]
+    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
+        self.external_file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `external_file_id` to an explicit `null`.
+    #[must_use]
+    pub fn external_file_id_null(mut self) -> Self {
+        self.external_file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_size`.
+    #[must_use]
+    pub fn file_size(mut self, value: i64) -> Self {
+        self.file_size = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `file_size` to an explicit `null`.
+    #[must_use]
+    pub fn file_size_null(mut self) -> Self {
+        self.file_size = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_type`.
+    #[must_use]
+    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+        self.file_type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file_type` to an explicit `null`.
+    #[must_use]
+    pub fn file_type_null(mut self) -> Self {
+        self.file_type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `project_id` to an explicit `null`.
+    #[must_use]
+    pub fn project_id_null(mut self) -> Self {
+        self.project_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `last_modified_at`.
+    #[must_use]
+    pub fn last_modified_at(mut self, value: impl Into<String>) -> Self {
+        self.last_modified_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `last_modified_at` to an explicit `null`.
+    #[must_use]
+    pub fn last_modified_at_null(mut self) -> Self {
+        self.last_modified_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `file_id` to an explicit `null`.
+    #[must_use]
+    pub fn file_id_null(mut self) -> Self {
+        self.file_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `pipeline_id`.
+    #[must_use]
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = value.into();
+        self
+    }
+    /// Sets `resource_info`.
+    #[must_use]
+    pub fn resource_info(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileResourceInfoValue>,
+        >,
+    ) -> Self {
+        self.resource_info = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `resource_info` to an explicit `null`.
+    #[must_use]
+    pub fn resource_info_null(mut self) -> Self {
+        self.resource_info = crate::Nullable::Null;
+        self
+    }
+    /// Sets `permission_info`.
+    #[must_use]
+    pub fn permission_info(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFilePermissionInfoValue>,
+        >,
+    ) -> Self {
+        self.permission_info = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `permission_info` to an explicit `null`.
+    #[must_use]
+    pub fn permission_info_null(mut self) -> Self {
+        self.permission_info = crate::Nullable::Null;
+        self
+    }
+    /// Sets `custom_metadata`.
+    #[must_use]
+    pub fn custom_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileCustomMetadataValue>,
+        >,
+    ) -> Self {
+        self.custom_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `custom_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn custom_metadata_null(mut self) -> Self {
+        self.custom_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `data_source_id`.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `data_source_id` to an explicit `null`.
+    #[must_use]
+    pub fn data_source_id_null(mut self) -> Self {
+        self.data_source_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `config_hash`.
+    #[must_use]
+    pub fn config_hash(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileConfigHashValue>,
+        >,
+    ) -> Self {
+        self.config_hash = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `config_hash` to an explicit `null`.
+    #[must_use]
+    pub fn config_hash_null(mut self) -> Self {
+        self.config_hash = crate::Nullable::Null;
+        self
+    }
+    /// Sets `indexed_page_count`.
+    #[must_use]
+    pub fn indexed_page_count(mut self, value: i64) -> Self {
+        self.indexed_page_count = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `indexed_page_count` to an explicit `null`.
+    #[must_use]
+    pub fn indexed_page_count_null(mut self) -> Self {
+        self.indexed_page_count = crate::Nullable::Null;
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::types::PipelineFileStatus>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `status` to an explicit `null`.
+    #[must_use]
+    pub fn status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets `status_updated_at`.
+    #[must_use]
+    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.status_updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `status_updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn status_updated_at_null(mut self) -> Self {
+        self.status_updated_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `created_at` to an explicit `null`.
+    #[must_use]
+    pub fn created_at_null(mut self) -> Self {
+        self.created_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `updated_at` to an explicit `null`.
+    #[must_use]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = crate::Nullable::Null;
+        self
+    }
+}
+/// The `PipelineFileConfigHashValue` schema.
+pub type PipelineFileConfigHashValue = crate::types::FileResourceInfoValue;
+/// Schema for creating a file that is associated with a pipeline.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PipelineFileCreate {
+    /// The ID of the file
+    pub file_id: String,
+    /// Custom metadata for the file
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub custom_metadata: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileCreateCustomMetadataValue>,
+        >,
+    >,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PipelineFileCreate {
+    /// Creates a value from the required `file_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(file_id: impl Into<String>) -> Self {
+        Self {
+            file_id: file_id.into(),
+            custom_metadata: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PipelineFileCreate {
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn file_id(mut self, value: impl Into<String>) -> Self {
+        self.file_id = value.into();
+        self
+    }
+    /// Sets `custom_metadata`.
+    #[must_use]
+    pub fn custom_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::PipelineFileCreateCustomMetadataValue>,
+        >,
+    ) -> Self {
+        self.custom_metadata = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `custom_metadata` to an explicit `null`.
+    #[must_use]
+    pub fn custom_metadata_null(mut self) -> Self {
+        self.custom_metadata = crate::Nullable::Null;
+        self
+    }
+}
+/// The `PipelineFileCreateCustomMetadataValue` schema.
+pub type PipelineFileCreateCustomMetadataValue = crate::types::FileResourceInfoValue;
+/// The `PipelineFileCustomMetadataValue` schema.
+pub type PipelineFileCustomMetadataValue = crate::types::FileResourceInfoValue;
+/// The `PipelineFilePermissionInfoValue` schema.
+pub type PipelineFilePermissionInfoValue = crate::types::FileResourceInfoValue;
+/// The `PipelineFileResourceInfoValue` schema.
+pub type PipelineFileResourceInfoValue = crate::types::FileResourceInfoValue;
+/// The `PipelineFileUpdateCustomMetadataValue` schema.
+pub type PipelineFileUpdateCustomMetadataValue = crate::types::FileResourceInfoValue;
+/// PipelineMetadataConfig
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PipelineMetadataConfig {
+    /// List of metadata keys to exclude from embeddings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded_embed_metadata_keys: Option<Vec<String>>,
+    /// List of metadata keys to exclude from LLM during retrieval
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded_llm_metadata_keys: Option<Vec<String>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PipelineMetadataConfig {
+    /// Sets `excluded_embed_metadata_keys`.
+    #[must_use]
+    pub fn excluded_embed_metadata_keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.excluded_embed_metadata_keys = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `excluded_llm_metadata_keys`.
+    #[must_use]
+    pub fn excluded_llm_metadata_keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.excluded_llm_metadata_keys = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+}
+/// Status of the pipeline.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum PipelineStatus {
+    /// `CREATED`
+    Created,
+    /// `DELETING`
+    Deleting,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl PipelineStatus {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "CREATED",
+            Self::Deleting => "DELETING",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for PipelineStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "CREATED" => Self::Created,
+            "DELETING" => Self::Deleting,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for PipelineStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "CREATED" => Self::Created,
+            "DELETING" => Self::Deleting,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for PipelineStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for PipelineStatus {}
+impl ::std::hash::Hash for PipelineStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for PipelineStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for PipelineStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for PipelineStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PipelineStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Configuration for the transformation.
+///
+/// The union is discriminated by its `mode` property.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PipelineTransformConfig {
+    /// Selected by the tag `auto`.
+    Auto(crate::types::AutoTransformConfig),
+    /// Selected by the tag `advanced`.
+    Advanced(crate::types::AdvancedModeTransformConfig),
+    /// A variant this version of the SDK does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineTransformConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("mode")
+            .and_then(::serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("auto") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Auto)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("advanced") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Advanced)
+                    .map_err(::serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl ::serde::Serialize for PipelineTransformConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Auto(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["auto"],
+                    serializer,
+                )
+            }
+            Self::Advanced(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "mode",
+                    &["advanced"],
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl PipelineTransformConfig {
+    /// The `Auto` variant.
+    #[must_use]
+    pub fn auto(value: impl Into<crate::types::AutoTransformConfig>) -> Self {
+        Self::Auto(value.into())
+    }
+    /// The `Advanced` variant.
+    #[must_use]
+    pub fn advanced(
+        value: impl Into<crate::types::AdvancedModeTransformConfig>,
+    ) -> Self {
+        Self::Advanced(value.into())
+    }
+}
+impl From<crate::types::AutoTransformConfig> for PipelineTransformConfig {
+    fn from(value: crate::types::AutoTransformConfig) -> Self {
+        Self::Auto(value)
+    }
+}
+impl From<crate::types::AdvancedModeTransformConfig> for PipelineTransformConfig {
+    fn from(value: crate::types::AdvancedModeTransformConfig) -> Self {
+        Self::Advanced(value)
+    }
+}
+impl PipelineTransformConfig {
+    /// The `chunk_size` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn chunk_size(&self) -> Option<&i64> {
+        match self {
+            Self::Auto(value) => value.chunk_size.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `chunk_overlap` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn chunk_overlap(&self) -> Option<&i64> {
+        match self {
+            Self::Auto(value) => value.chunk_overlap.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `segmentation_config` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn segmentation_config(
+        &self,
+    ) -> Option<&crate::types::AdvancedModeTransformConfigSegmentationConfig> {
+        match self {
+            Self::Advanced(value) => value.segmentation_config.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `chunking_config` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn chunking_config(
+        &self,
+    ) -> Option<&crate::types::AdvancedModeTransformConfigChunkingConfig> {
+        match self {
+            Self::Advanced(value) => value.chunking_config.as_ref(),
+            _ => None,
+        }
+    }
+}
+/// Enum for representing the type of a pipeline
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum PipelineType {
+    /// `PLAYGROUND`
+    Playground,
+    /// `MANAGED`
+    Managed,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl PipelineType {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Playground => "PLAYGROUND",
+            Self::Managed => "MANAGED",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for PipelineType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PLAYGROUND" => Self::Playground,
+            "MANAGED" => Self::Managed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for PipelineType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PLAYGROUND" => Self::Playground,
+            "MANAGED" => Self::Managed,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for PipelineType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for PipelineType {}
+impl ::std::hash::Hash for PipelineType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for PipelineType {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for PipelineType {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for PipelineType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PipelineType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Embedding Config
+pub type PipelineUpdateEmbeddingConfig = crate::types::PipelineCreateEmbeddingConfig;
+/// Configuration for the transformation.
+pub type PipelineUpdateTransformConfig = crate::types::PipelineTransformConfig;
+/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/chat`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesChatParams {
+    /// Messages
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<crate::types::InputMessage>>,
+    /// ChatData
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<crate::types::ChatData>,
+    /// Class Name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+}
+impl PipelinesChatParams {
+    /// Sets the `messages` body field.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::InputMessage>>,
+    ) -> Self {
+        self.messages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `data` body field.
+    #[must_use]
+    pub fn data(mut self, value: impl Into<crate::types::ChatData>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets the `class_name` body field.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+}
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/chat`.
+pub type PipelinesChatResponse = ::serde_json::Value;
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/copy`.
+pub type PipelinesCopyResponse = crate::types::Pipeline;
+/// Parameters of `POST /api/v1/pipelines`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesCreateParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Embedding Config
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
+    /// Configuration for the transformation.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
+    /// Configuration for the sparse model used in hybrid search.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
+    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink_id: crate::Nullable<String>,
+    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_model_config_id: crate::Nullable<String>,
+    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
+    /// Preset retrieval parameters for the pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
+    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
+    /// Status of the pipeline deployment.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<String>,
+    /// Metadata configuration for the pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
+    /// Name
+    pub name: String,
+    /// Type of pipeline. Either PLAYGROUND or MANAGED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipeline_type: Option<crate::types::PipelineType>,
+    /// The ID of the ManagedPipeline this playground pipeline is linked to.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl PipelinesCreateParams {
+    /// Creates the parameters from the required `name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            embedding_config: Default::default(),
+            transform_config: Default::default(),
+            sparse_model_config: Default::default(),
+            data_sink_id: Default::default(),
+            embedding_model_config_id: Default::default(),
+            data_sink: Default::default(),
+            preset_retrieval_parameters: Default::default(),
+            llama_parse_parameters: Default::default(),
+            status: Default::default(),
+            metadata_config: Default::default(),
+            name: name.into(),
+            pipeline_type: Default::default(),
+            managed_pipeline_id: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `embedding_config` body field.
+    #[must_use]
+    pub fn embedding_config(
+        mut self,
+        value: impl Into<crate::types::PipelineCreateEmbeddingConfig>,
+    ) -> Self {
+        self.embedding_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_config_null(mut self) -> Self {
+        self.embedding_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `transform_config` body field.
+    #[must_use]
+    pub fn transform_config(
+        mut self,
+        value: impl Into<crate::types::PipelineCreateTransformConfig>,
+    ) -> Self {
+        self.transform_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `transform_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn transform_config_null(mut self) -> Self {
+        self.transform_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `sparse_model_config` body field.
+    #[must_use]
+    pub fn sparse_model_config(
+        mut self,
+        value: impl Into<crate::types::SparseModelConfig>,
+    ) -> Self {
+        self.sparse_model_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `sparse_model_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn sparse_model_config_null(mut self) -> Self {
+        self.sparse_model_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink_id` body field.
+    #[must_use]
+    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
+        self.data_sink_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_id_null(mut self) -> Self {
+        self.data_sink_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `embedding_model_config_id` body field.
+    #[must_use]
+    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_model_config_id_null(mut self) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink` body field.
+    #[must_use]
+    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
+        self.data_sink = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_null(mut self) -> Self {
+        self.data_sink = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `preset_retrieval_parameters` body field.
+    #[must_use]
+    pub fn preset_retrieval_parameters(
+        mut self,
+        value: impl Into<crate::types::PresetRetrievalParams>,
+    ) -> Self {
+        self.preset_retrieval_parameters = Some(value.into());
+        self
+    }
+    /// Sets the `llama_parse_parameters` body field.
+    #[must_use]
+    pub fn llama_parse_parameters(
+        mut self,
+        value: impl Into<crate::types::LlamaParseParameters>,
+    ) -> Self {
+        self.llama_parse_parameters = Some(value.into());
+        self
+    }
+    /// Sets the `status` body field.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `status` body field as an explicit `null`.
+    #[must_use]
+    pub fn status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `metadata_config` body field.
+    #[must_use]
+    pub fn metadata_config(
+        mut self,
+        value: impl Into<crate::types::PipelineMetadataConfig>,
+    ) -> Self {
+        self.metadata_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `metadata_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn metadata_config_null(mut self) -> Self {
+        self.metadata_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `pipeline_type` body field.
+    #[must_use]
+    pub fn pipeline_type(
+        mut self,
+        value: impl Into<crate::types::PipelineType>,
+    ) -> Self {
+        self.pipeline_type = Some(value.into());
+        self
+    }
+    /// Sets the `managed_pipeline_id` body field.
+    #[must_use]
+    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn managed_pipeline_id_null(mut self) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `POST /api/v1/pipelines`.
+pub type PipelinesCreateResponse = crate::types::Pipeline;
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesDataSourcesUpdateParams {
+    /// The interval at which the data source should be synced.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sync_interval: crate::Nullable<crate::Number>,
+}
+impl PipelinesDataSourcesUpdateParams {
+    /// Sets the `sync_interval` body field.
+    #[must_use]
+    pub fn sync_interval(mut self, value: impl Into<crate::Number>) -> Self {
+        self.sync_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `sync_interval` body field as an explicit `null`.
+    #[must_use]
+    pub fn sync_interval_null(mut self) -> Self {
+        self.sync_interval = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
+pub type PipelinesDataSourcesUpdateResponse = crate::types::PipelineDataSource;
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/files`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesFilesCreateParams {
+    /// The request body.
+    pub body: Vec<crate::types::PipelineFileCreate>,
+}
+impl PipelinesFilesCreateParams {
+    /// Creates the parameters from the required `body`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        body: impl IntoIterator<Item = impl Into<crate::types::PipelineFileCreate>>,
+    ) -> Self {
+        Self {
+            body: body.into_iter().map(Into::into).collect(),
+        }
+    }
+    /// Sets the `body` body field.
+    #[must_use]
+    pub fn body(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::PipelineFileCreate>>,
+    ) -> Self {
+        self.body = value.into_iter().map(Into::into).collect();
+        self
+    }
+}
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}/files`.
+pub type PipelinesFilesCreateResponse = Vec<crate::types::PipelineFile>;
+/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/files2`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesFilesListParams {
+    /// Data Source Id
+    ///
+    /// Sent as the `data_source_id` query parameter.
+    #[serde(skip)]
+    pub data_source_id: Option<String>,
+    /// Only Manually Uploaded
+    ///
+    /// Sent as the `only_manually_uploaded` query parameter.
+    #[serde(skip)]
+    pub only_manually_uploaded: Option<bool>,
+    /// File Name Contains
+    ///
+    /// Sent as the `file_name_contains` query parameter.
+    #[serde(skip)]
+    pub file_name_contains: Option<String>,
+    /// Filter by file statuses
+    ///
+    /// Sent as the `statuses` query parameter.
+    #[serde(skip)]
+    pub statuses: Option<Vec<crate::types::PipelinesFilesListParamsStatusesItem>>,
+    /// Limit
+    ///
+    /// Sent as the `limit` query parameter.
+    #[serde(skip)]
+    pub limit: Option<i64>,
+    /// Offset
+    ///
+    /// Sent as the `offset` query parameter.
+    #[serde(skip)]
+    pub offset: Option<i64>,
+    /// Order By
+    ///
+    /// Sent as the `order_by` query parameter.
+    #[serde(skip)]
+    pub order_by: Option<String>,
+}
+impl PipelinesFilesListParams {
+    /// Sets the `data_source_id` query parameter.
+    #[must_use]
+    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
+        self.data_source_id = Some(value.into());
+        self
+    }
+    /// Sets the `only_manually_uploaded` query parameter.
+    #[must_use]
+    pub fn only_manually_uploaded(mut self, value: bool) -> Self {
+        self.only_manually_uploaded = Some(value);
+        self
+    }
+    /// Sets the `file_name_contains` query parameter.
+    #[must_use]
+    pub fn file_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.file_name_contains = Some(value.into());
+        self
+    }
+    /// Sets the `statuses` query parameter.
+    #[must_use]
+    pub fn statuses(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::PipelinesFilesListParamsStatusesItem>,
+        >,
+    ) -> Self {
+        self.statuses = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the `offset` query parameter.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets the `order_by` query parameter.
+    #[must_use]
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+}
+/// The `PipelinesFilesListParamsStatusesItem` schema.
+pub type PipelinesFilesListParamsStatusesItem = crate::types::PipelineFileStatus;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/files2`.
+pub type PipelinesFilesListResponse = crate::types::PaginatedListPipelineFilesResponse;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/playground-session`.
+pub type PipelinesGetPlaygroundSessionResponse = crate::types::PlaygroundSession;
+/// The response of `GET /api/v1/pipelines/{pipeline_id}`.
+pub type PipelinesGetResponse = crate::types::Pipeline;
+/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/status`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesGetStatusParams {
+    /// Full Details
+    ///
+    /// Sent as the `full_details` query parameter.
+    #[serde(skip)]
+    pub full_details: Option<bool>,
+}
+impl PipelinesGetStatusParams {
+    /// Sets the `full_details` query parameter.
+    #[must_use]
+    pub fn full_details(mut self, value: bool) -> Self {
+        self.full_details = Some(value);
+        self
+    }
+}
+/// The response of `GET /api/v1/pipelines/{pipeline_id}/status`.
+pub type PipelinesGetStatusResponse = crate::types::ManagedIngestionStatusResponse;

@@ -3,334 +3,849 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 6 of `types::pipelines`: types compiled with the feature `pipelines`.
-/// A file associated with a pipeline.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Parameters of `GET /api/v1/pipelines`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct PipelineFile {
-    /// Unique identifier for the pipeline file.
-    pub id: String,
-    /// Name of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// The ID of the file in the external system.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub external_file_id: crate::Nullable<String>,
-    /// Size of the file in bytes.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_size: crate::Nullable<i64>,
-    /// File type (e.g. pdf, docx, etc.).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_type: crate::Nullable<String>,
-    /// The ID of the project that the file belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub project_id: crate::Nullable<String>,
-    /// The last modified time of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub last_modified_at: crate::Nullable<String>,
-    /// The ID of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub file_id: crate::Nullable<String>,
-    /// The ID of the pipeline that the file is associated with.
-    pub pipeline_id: String,
-    /// Resource information for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub resource_info: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileResourceInfoValue>,
-        >,
-    >,
-    /// Permission information for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub permission_info: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFilePermissionInfoValue>,
-        >,
-    >,
-    /// Custom metadata for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub custom_metadata: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileCustomMetadataValue>,
-        >,
-    >,
-    /// The ID of the data source that the file belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_source_id: crate::Nullable<String>,
-    /// Hashes for the configuration of the pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub config_hash: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileConfigHashValue>,
-        >,
-    >,
-    /// The number of pages that have been indexed for this file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub indexed_page_count: crate::Nullable<i64>,
-    /// Status of the pipeline file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<crate::types::PipelineFileStatus>,
-    /// The last time the status was updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status_updated_at: crate::Nullable<String>,
-    /// When the pipeline file was created.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub created_at: crate::Nullable<String>,
-    /// When the pipeline file was last updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub updated_at: crate::Nullable<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+pub struct PipelinesListParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Project Name
+    ///
+    /// Sent as the `project_name` query parameter.
+    #[serde(skip)]
+    pub project_name: Option<String>,
+    /// Pipeline Name
+    ///
+    /// Sent as the `pipeline_name` query parameter.
+    #[serde(skip)]
+    pub pipeline_name: Option<String>,
+    /// Pipeline Type
+    ///
+    /// Sent as the `pipeline_type` query parameter.
+    #[serde(skip)]
+    pub pipeline_type: Option<crate::types::PipelineType>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
 }
-impl PipelineFile {
-    /// Creates a value from the required `id`, `pipeline_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(id: impl Into<String>, pipeline_id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: Default::default(),
-            external_file_id: Default::default(),
-            file_size: Default::default(),
-            file_type: Default::default(),
-            project_id: Default::default(),
-            last_modified_at: Default::default(),
-            file_id: Default::default(),
-            pipeline_id: pipeline_id.into(),
-            resource_info: Default::default(),
-            permission_info: Default::default(),
-            custom_metadata: Default::default(),
-            data_source_id: Default::default(),
-            config_hash: Default::default(),
-            indexed_page_count: Default::default(),
-            status: Default::default(),
-            status_updated_at: Default::default(),
-            created_at: Default::default(),
-            updated_at: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl PipelineFile {
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `name` to an explicit `null`.
-    #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets `external_file_id`.
-    #[must_use]
-    pub fn external_file_id(mut self, value: impl Into<String>) -> Self {
-        self.external_file_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `external_file_id` to an explicit `null`.
-    #[must_use]
-    pub fn external_file_id_null(mut self) -> Self {
-        self.external_file_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `file_size`.
-    #[must_use]
-    pub fn file_size(mut self, value: i64) -> Self {
-        self.file_size = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `file_size` to an explicit `null`.
-    #[must_use]
-    pub fn file_size_null(mut self) -> Self {
-        self.file_size = crate::Nullable::Null;
-        self
-    }
-    /// Sets `file_type`.
-    #[must_use]
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
-        self.file_type = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `file_type` to an explicit `null`.
-    #[must_use]
-    pub fn file_type_null(mut self) -> Self {
-        self.file_type = crate::Nullable::Null;
-        self
-    }
-    /// Sets `project_id`.
+impl PipelinesListParams {
+    /// Sets the `project_id` query parameter.
     #[must_use]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = crate::Nullable::Value(value.into());
+        self.project_id = Some(value.into());
         self
     }
-    /// Sets `project_id` to an explicit `null`.
+    /// Sets the `project_name` query parameter.
     #[must_use]
-    pub fn project_id_null(mut self) -> Self {
-        self.project_id = crate::Nullable::Null;
+    pub fn project_name(mut self, value: impl Into<String>) -> Self {
+        self.project_name = Some(value.into());
         self
     }
-    /// Sets `last_modified_at`.
+    /// Sets the `pipeline_name` query parameter.
     #[must_use]
-    pub fn last_modified_at(mut self, value: impl Into<String>) -> Self {
-        self.last_modified_at = crate::Nullable::Value(value.into());
+    pub fn pipeline_name(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_name = Some(value.into());
         self
     }
-    /// Sets `last_modified_at` to an explicit `null`.
+    /// Sets the `pipeline_type` query parameter.
     #[must_use]
-    pub fn last_modified_at_null(mut self) -> Self {
-        self.last_modified_at = crate::Nullable::Null;
+    pub fn pipeline_type(
+        mut self,
+        value: impl Into<crate::types::PipelineType>,
+    ) -> Self {
+        self.pipeline_type = Some(value.into());
         self
     }
-    /// Sets `file_id`.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = crate::Nullable::Value(value.into());
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
         self
     }
-    /// Sets `file_id` to an explicit `null`.
+}
+/// The response of `GET /api/v1/pipelines`.
+pub type PipelinesListResponse = Vec<crate::types::Pipeline>;
+/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesRetrieveParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Number of nodes for dense retrieval.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub dense_similarity_top_k: crate::Nullable<i64>,
+    /// Minimum similarity score wrt query for retrieval
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub dense_similarity_cutoff: crate::Nullable<crate::Number>,
+    /// Number of nodes for sparse retrieval.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_similarity_top_k: crate::Nullable<i64>,
+    /// Enable reranking for retrieval
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub enable_reranking: crate::Nullable<bool>,
+    /// Number of reranked nodes for returning.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub rerank_top_n: crate::Nullable<i64>,
+    /// Alpha value for hybrid retrieval to determine the weights between dense and sparse retrieval. 0 is sparse retrieval and 1 is dense retrieval.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub alpha: crate::Nullable<crate::Number>,
+    /// Search filters for retrieval.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub search_filters: crate::Nullable<crate::types::MetadataFilters>,
+    /// JSON Schema that will be used to infer search_filters. Omit or leave as null to skip inference.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub search_filters_inference_schema: crate::Nullable<
+        ::std::collections::BTreeMap<
+            String,
+            Option<crate::types::RetrievalParamsSearchFiltersInferenceSchemaValue>,
+        >,
+    >,
+    /// Number of files to retrieve (only for retrieval mode files_via_metadata and files_via_content).
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub files_top_k: crate::Nullable<i64>,
+    /// The retrieval mode for the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieval_mode: Option<crate::types::RetrievalMode>,
+    /// Whether to retrieve image nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieve_image_nodes: Option<bool>,
+    /// Whether to retrieve page screenshot nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieve_page_screenshot_nodes: Option<bool>,
+    /// Whether to retrieve page figure nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieve_page_figure_nodes: Option<bool>,
+    /// The query to retrieve against.
+    pub query: String,
+    /// Class Name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+}
+impl PipelinesRetrieveParams {
+    /// Creates the parameters from the required `query`; set the others with the chainable setters.
     #[must_use]
-    pub fn file_id_null(mut self) -> Self {
-        self.file_id = crate::Nullable::Null;
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            dense_similarity_top_k: Default::default(),
+            dense_similarity_cutoff: Default::default(),
+            sparse_similarity_top_k: Default::default(),
+            enable_reranking: Default::default(),
+            rerank_top_n: Default::default(),
+            alpha: Default::default(),
+            search_filters: Default::default(),
+            search_filters_inference_schema: Default::default(),
+            files_top_k: Default::default(),
+            retrieval_mode: Default::default(),
+            retrieve_image_nodes: Default::default(),
+            retrieve_page_screenshot_nodes: Default::default(),
+            retrieve_page_figure_nodes: Default::default(),
+            query: query.into(),
+            class_name: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
-    /// Sets `pipeline_id`.
+    /// Sets the `organization_id` query parameter.
     #[must_use]
-    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.pipeline_id = value.into();
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
         self
     }
-    /// Sets `resource_info`.
+    /// Sets the `dense_similarity_top_k` body field.
     #[must_use]
-    pub fn resource_info(
+    pub fn dense_similarity_top_k(mut self, value: i64) -> Self {
+        self.dense_similarity_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `dense_similarity_top_k` body field as an explicit `null`.
+    #[must_use]
+    pub fn dense_similarity_top_k_null(mut self) -> Self {
+        self.dense_similarity_top_k = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `dense_similarity_cutoff` body field.
+    #[must_use]
+    pub fn dense_similarity_cutoff(mut self, value: impl Into<crate::Number>) -> Self {
+        self.dense_similarity_cutoff = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `dense_similarity_cutoff` body field as an explicit `null`.
+    #[must_use]
+    pub fn dense_similarity_cutoff_null(mut self) -> Self {
+        self.dense_similarity_cutoff = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `sparse_similarity_top_k` body field.
+    #[must_use]
+    pub fn sparse_similarity_top_k(mut self, value: i64) -> Self {
+        self.sparse_similarity_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `sparse_similarity_top_k` body field as an explicit `null`.
+    #[must_use]
+    pub fn sparse_similarity_top_k_null(mut self) -> Self {
+        self.sparse_similarity_top_k = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `enable_reranking` body field.
+    #[must_use]
+    pub fn enable_reranking(mut self, value: bool) -> Self {
+        self.enable_reranking = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `enable_reranking` body field as an explicit `null`.
+    #[must_use]
+    pub fn enable_reranking_null(mut self) -> Self {
+        self.enable_reranking = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `rerank_top_n` body field.
+    #[must_use]
+    pub fn rerank_top_n(mut self, value: i64) -> Self {
+        self.rerank_top_n = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `rerank_top_n` body field as an explicit `null`.
+    #[must_use]
+    pub fn rerank_top_n_null(mut self) -> Self {
+        self.rerank_top_n = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `alpha` body field.
+    #[must_use]
+    pub fn alpha(mut self, value: impl Into<crate::Number>) -> Self {
+        self.alpha = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `alpha` body field as an explicit `null`.
+    #[must_use]
+    pub fn alpha_null(mut self) -> Self {
+        self.alpha = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `search_filters` body field.
+    #[must_use]
+    pub fn search_filters(
+        mut self,
+        value: impl Into<crate::types::MetadataFilters>,
+    ) -> Self {
+        self.search_filters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `search_filters` body field as an explicit `null`.
+    #[must_use]
+    pub fn search_filters_null(mut self) -> Self {
+        self.search_filters = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `search_filters_inference_schema` body field.
+    #[must_use]
+    pub fn search_filters_inference_schema(
         mut self,
         value: ::std::collections::BTreeMap<
             String,
-            Option<crate::types::PipelineFileResourceInfoValue>,
+            Option<crate::types::RetrievalParamsSearchFiltersInferenceSchemaValue>,
         >,
     ) -> Self {
-        self.resource_info = crate::Nullable::Value(value);
+        self.search_filters_inference_schema = crate::Nullable::Value(value);
         self
     }
-    /// Sets `resource_info` to an explicit `null`.
+    /// Sends the `search_filters_inference_schema` body field as an explicit `null`.
     #[must_use]
-    pub fn resource_info_null(mut self) -> Self {
-        self.resource_info = crate::Nullable::Null;
+    pub fn search_filters_inference_schema_null(mut self) -> Self {
+        self.search_filters_inference_schema = crate::Nullable::Null;
         self
     }
-    /// Sets `permission_info`.
+    /// Sets the `files_top_k` body field.
     #[must_use]
-    pub fn permission_info(
+    pub fn files_top_k(mut self, value: i64) -> Self {
+        self.files_top_k = crate::Nullable::Value(value);
+        self
+    }
+    /// Sends the `files_top_k` body field as an explicit `null`.
+    #[must_use]
+    pub fn files_top_k_null(mut self) -> Self {
+        self.files_top_k = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `retrieval_mode` body field.
+    #[must_use]
+    pub fn retrieval_mode(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFilePermissionInfoValue>,
-        >,
+        value: impl Into<crate::types::RetrievalMode>,
     ) -> Self {
-        self.permission_info = crate::Nullable::Value(value);
+        self.retrieval_mode = Some(value.into());
         self
     }
-    /// Sets `permission_info` to an explicit `null`.
+    /// Sets the `retrieve_image_nodes` body field.
     #[must_use]
-    pub fn permission_info_null(mut self) -> Self {
-        self.permission_info = crate::Nullable::Null;
+    pub fn retrieve_image_nodes(mut self, value: bool) -> Self {
+        self.retrieve_image_nodes = Some(value);
         self
     }
-    /// Sets `custom_metadata`.
+    /// Sets the `retrieve_page_screenshot_nodes` body field.
     #[must_use]
-    pub fn custom_metadata(
+    pub fn retrieve_page_screenshot_nodes(mut self, value: bool) -> Self {
+        self.retrieve_page_screenshot_nodes = Some(value);
+        self
+    }
+    /// Sets the `retrieve_page_figure_nodes` body field.
+    #[must_use]
+    pub fn retrieve_page_figure_nodes(mut self, value: bool) -> Self {
+        self.retrieve_page_figure_nodes = Some(value);
+        self
+    }
+    /// Sets the `query` body field.
+    #[must_use]
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = value.into();
+        self
+    }
+    /// Sets the `class_name` body field.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+}
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
+pub type PipelinesRetrieveResponse = crate::types::RetrieveResults;
+/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesUpdateParams {
+    /// Embedding Config
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_config: crate::Nullable<crate::types::PipelineUpdateEmbeddingConfig>,
+    /// Configuration for the transformation.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transform_config: crate::Nullable<crate::types::PipelineUpdateTransformConfig>,
+    /// Configuration for the sparse model used in hybrid search.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
+    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink_id: crate::Nullable<String>,
+    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_model_config_id: crate::Nullable<String>,
+    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
+    /// Preset retrieval parameters for the pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub preset_retrieval_parameters: crate::Nullable<
+        crate::types::PresetRetrievalParams,
+    >,
+    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub llama_parse_parameters: crate::Nullable<crate::types::LlamaParseParameters>,
+    /// Status of the pipeline deployment.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<String>,
+    /// Metadata configuration for the pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
+    /// Name
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub name: crate::Nullable<String>,
+    /// The ID of the ManagedPipeline this playground pipeline is linked to.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl PipelinesUpdateParams {
+    /// Sets the `embedding_config` body field.
+    #[must_use]
+    pub fn embedding_config(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileCustomMetadataValue>,
-        >,
+        value: impl Into<crate::types::PipelineUpdateEmbeddingConfig>,
     ) -> Self {
-        self.custom_metadata = crate::Nullable::Value(value);
+        self.embedding_config = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `custom_metadata` to an explicit `null`.
+    /// Sends the `embedding_config` body field as an explicit `null`.
     #[must_use]
-    pub fn custom_metadata_null(mut self) -> Self {
-        self.custom_metadata = crate::Nullable::Null;
+    pub fn embedding_config_null(mut self) -> Self {
+        self.embedding_config = crate::Nullable::Null;
         self
     }
-    /// Sets `data_source_id`.
+    /// Sets the `transform_config` body field.
     #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `data_source_id` to an explicit `null`.
-    #[must_use]
-    pub fn data_source_id_null(mut self) -> Self {
-        self.data_source_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets `config_hash`.
-    #[must_use]
-    pub fn config_hash(
+    pub fn transform_config(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileConfigHashValue>,
-        >,
+        value: impl Into<crate::types::PipelineUpdateTransformConfig>,
     ) -> Self {
-        self.config_hash = crate::Nullable::Value(value);
+        self.transform_config = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `config_hash` to an explicit `null`.
+    /// Sends the `transform_config` body field as an explicit `null`.
     #[must_use]
-    pub fn config_hash_null(mut self) -> Self {
-        self.config_hash = crate::Nullable::Null;
+    pub fn transform_config_null(mut self) -> Self {
+        self.transform_config = crate::Nullable::Null;
         self
     }
-    /// Sets `indexed_page_count`.
+    /// Sets the `sparse_model_config` body field.
     #[must_use]
-    pub fn indexed_page_count(mut self, value: i64) -> Self {
-        self.indexed_page_count = crate::Nullable::Value(value);
+    pub fn sparse_model_config(
+        mut self,
+        value: impl Into<crate::types::SparseModelConfig>,
+    ) -> Self {
+        self.sparse_model_config = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `indexed_page_count` to an explicit `null`.
+    /// Sends the `sparse_model_config` body field as an explicit `null`.
     #[must_use]
-    pub fn indexed_page_count_null(mut self) -> Self {
-        self.indexed_page_count = crate::Nullable::Null;
+    pub fn sparse_model_config_null(mut self) -> Self {
+        self.sparse_model_config = crate::Nullable::Null;
         self
     }
-    /// Sets `status`.
+    /// Sets the `data_sink_id` body field.
     #[must_use]
-    pub fn status(mut self, value: impl Into<crate::types::PipelineFileStatus>) -> Self {
+    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
+        self.data_sink_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_id_null(mut self) -> Self {
+        self.data_sink_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `embedding_model_config_id` body field.
+    #[must_use]
+    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_model_config_id_null(mut self) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink` body field.
+    #[must_use]
+    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
+        self.data_sink = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_null(mut self) -> Self {
+        self.data_sink = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `preset_retrieval_parameters` body field.
+    #[must_use]
+    pub fn preset_retrieval_parameters(
+        mut self,
+        value: impl Into<crate::types::PresetRetrievalParams>,
+    ) -> Self {
+        self.preset_retrieval_parameters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `preset_retrieval_parameters` body field as an explicit `null`.
+    #[must_use]
+    pub fn preset_retrieval_parameters_null(mut self) -> Self {
+        self.preset_retrieval_parameters = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `llama_parse_parameters` body field.
+    #[must_use]
+    pub fn llama_parse_parameters(
+        mut self,
+        value: impl Into<crate::types::LlamaParseParameters>,
+    ) -> Self {
+        self.llama_parse_parameters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `llama_parse_parameters` body field as an explicit `null`.
+    #[must_use]
+    pub fn llama_parse_parameters_null(mut self) -> Self {
+        self.llama_parse_parameters = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `status` body field.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `status` to an explicit `null`.
+    /// Sends the `status` body field as an explicit `null`.
     #[must_use]
     pub fn status_null(mut self) -> Self {
         self.status = crate::Nullable::Null;
         self
     }
-    /// Sets `status_updated_at`.
+    /// Sets the `metadata_config` body field.
     #[must_use]
-    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
-        self.status_updated_at = crate::Nullable::Value(value.into());
+    pub fn metadata_config(
+        mut self,
+        value: impl Into<crate::types::PipelineMetadataConfig>,
+    ) -> Self {
+        self.metadata_config = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets `status_updated_at` to an explicit `null`.
+    /// Sends the `metadata_config` body field as an explicit `null`.
     #[must_use]
-    pub fn status_updated_at_null(mut self) -> Self {
-        self.status_updated_at = crate::Nullable::Null;
+    pub fn metadata_config_null(mut self) -> Self {
+        self.metadata_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `name` body field as an explicit `null`.
+    #[must_use]
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `managed_pipeline_id` body field.
+    #[must_use]
+    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn managed_pipeline_id_null(mut self) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `PUT /api/v1/pipelines/{pipeline_id}`.
+pub type PipelinesUpdateResponse = crate::types::Pipeline;
+/// Parameters of `PUT /api/v1/pipelines`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PipelinesUpsertParams {
+    /// Project Id
+    ///
+    /// Sent as the `project_id` query parameter.
+    #[serde(skip)]
+    pub project_id: Option<String>,
+    /// Organization Id
+    ///
+    /// Sent as the `organization_id` query parameter.
+    #[serde(skip)]
+    pub organization_id: Option<String>,
+    /// Embedding Config
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
+    /// Configuration for the transformation.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
+    /// Configuration for the sparse model used in hybrid search.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
+    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink_id: crate::Nullable<String>,
+    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding_model_config_id: crate::Nullable<String>,
+    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
+    /// Preset retrieval parameters for the pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
+    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
+    /// Status of the pipeline deployment.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub status: crate::Nullable<String>,
+    /// Metadata configuration for the pipeline.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
+    /// Name
+    pub name: String,
+    /// Type of pipeline. Either PLAYGROUND or MANAGED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipeline_type: Option<crate::types::PipelineType>,
+    /// The ID of the ManagedPipeline this playground pipeline is linked to.
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl PipelinesUpsertParams {
+    /// Creates the parameters from the required `name`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            project_id: Default::default(),
+            organization_id: Default::default(),
+            embedding_config: Default::default(),
+            transform_config: Default::default(),
+            sparse_model_config: Default::default(),
+            data_sink_id: Default::default(),
+            embedding_model_config_id: Default::default(),
+            data_sink: Default::default(),
+            preset_retrieval_parameters: Default::default(),
+            llama_parse_parameters: Default::default(),
+            status: Default::default(),
+            metadata_config: Default::default(),
+            name: name.into(),
+            pipeline_type: Default::default(),
+            managed_pipeline_id: Default::default(),
+        }
+    }
+    /// Sets the `project_id` query parameter.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets the `organization_id` query parameter.
+    #[must_use]
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets the `embedding_config` body field.
+    #[must_use]
+    pub fn embedding_config(
+        mut self,
+        value: impl Into<crate::types::PipelineCreateEmbeddingConfig>,
+    ) -> Self {
+        self.embedding_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_config_null(mut self) -> Self {
+        self.embedding_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `transform_config` body field.
+    #[must_use]
+    pub fn transform_config(
+        mut self,
+        value: impl Into<crate::types::PipelineCreateTransformConfig>,
+    ) -> Self {
+        self.transform_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `transform_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn transform_config_null(mut self) -> Self {
+        self.transform_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `sparse_model_config` body field.
+    #[must_use]
+    pub fn sparse_model_config(
+        mut self,
+        value: impl Into<crate::types::SparseModelConfig>,
+    ) -> Self {
+        self.sparse_model_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `sparse_model_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn sparse_model_config_null(mut self) -> Self {
+        self.sparse_model_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink_id` body field.
+    #[must_use]
+    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
+        self.data_sink_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_id_null(mut self) -> Self {
+        self.data_sink_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `embedding_model_config_id` body field.
+    #[must_use]
+    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn embedding_model_config_id_null(mut self) -> Self {
+        self.embedding_model_config_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `data_sink` body field.
+    #[must_use]
+    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
+        self.data_sink = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `data_sink` body field as an explicit `null`.
+    #[must_use]
+    pub fn data_sink_null(mut self) -> Self {
+        self.data_sink = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `preset_retrieval_parameters` body field.
+    #[must_use]
+    pub fn preset_retrieval_parameters(
+        mut self,
+        value: impl Into<crate::types::PresetRetrievalParams>,
+    ) -> Self {
+        self.preset_retrieval_parameters = Some(value.into());
+        self
+    }
+    /// Sets the `llama_parse_parameters` body field.
+    #[must_use]
+    pub fn llama_parse_parameters(
+        mut self,
+        value: impl Into<crate::types::LlamaParseParameters>,
+    ) -> Self {
+        self.llama_parse_parameters = Some(value.into());
+        self
+    }
+    /// Sets the `status` body field.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `status` body field as an explicit `null`.
+    #[must_use]
+    pub fn status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `metadata_config` body field.
+    #[must_use]
+    pub fn metadata_config(
+        mut self,
+        value: impl Into<crate::types::PipelineMetadataConfig>,
+    ) -> Self {
+        self.metadata_config = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `metadata_config` body field as an explicit `null`.
+    #[must_use]
+    pub fn metadata_config_null(mut self) -> Self {
+        self.metadata_config = crate::Nullable::Null;
+        self
+    }
+    /// Sets the `name` body field.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets the `pipeline_type` body field.
+    #[must_use]
+    pub fn pipeline_type(
+        mut self,
+        value: impl Into<crate::types::PipelineType>,
+    ) -> Self {
+        self.pipeline_type = Some(value.into());
+        self
+    }
+    /// Sets the `managed_pipeline_id` body field.
+    #[must_use]
+    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
+    #[must_use]
+    pub fn managed_pipeline_id_null(mut self) -> Self {
+        self.managed_pipeline_id = crate::Nullable::Null;
+        self
+    }
+}
+/// The response of `PUT /api/v1/pipelines`.
+pub type PipelinesUpsertResponse = crate::types::Pipeline;
+/// A playground session for a user.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlaygroundSession {
+    /// Unique identifier
+    pub id: String,
+    /// Creation datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub created_at: crate::Nullable<String>,
+    /// Update datetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub updated_at: crate::Nullable<String>,
+    /// Pipeline Id
+    pub pipeline_id: String,
+    /// User Id
+    pub user_id: String,
+    /// Llm Params Id
+    pub llm_params_id: String,
+    /// LLM parameters last used in this session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_params: Option<crate::types::LLMParameters>,
+    /// Retrieval Params Id
+    pub retrieval_params_id: String,
+    /// Preset retrieval parameters last used in this session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieval_params: Option<crate::types::PresetRetrievalParams>,
+    /// Chat message history for this session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_messages: Option<Vec<crate::types::ChatMessage>>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PlaygroundSession {
+    /// Creates a value from the required `id`, `pipeline_id`, `user_id`, `llm_params_id`, `retrieval_params_id`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(
+        id: impl Into<String>,
+        pipeline_id: impl Into<String>,
+        user_id: impl Into<String>,
+        llm_params_id: impl Into<String>,
+        retrieval_params_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            pipeline_id: pipeline_id.into(),
+            user_id: user_id.into(),
+            llm_params_id: llm_params_id.into(),
+            llm_params: Default::default(),
+            retrieval_params_id: retrieval_params_id.into(),
+            retrieval_params: Default::default(),
+            chat_messages: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl PlaygroundSession {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
         self
     }
     /// Sets `created_at`.
@@ -357,1013 +872,485 @@ impl PipelineFile {
         self.updated_at = crate::Nullable::Null;
         self
     }
-}
-/// The `PipelineFileConfigHashValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFileConfigHashValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileConfigHashValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFileConfigHashValue {
-    /// The `Object` variant.
+    /// Sets `pipeline_id`.
     #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = value.into();
+        self
     }
-    /// The `Array` variant.
+    /// Sets `user_id`.
     #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = value.into();
+        self
     }
-    /// The `String` variant.
+    /// Sets `llm_params_id`.
     #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
+    pub fn llm_params_id(mut self, value: impl Into<String>) -> Self {
+        self.llm_params_id = value.into();
+        self
     }
-    /// The `Integer` variant.
+    /// Sets `llm_params`.
     #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
+    pub fn llm_params(mut self, value: impl Into<crate::types::LLMParameters>) -> Self {
+        self.llm_params = Some(value.into());
+        self
     }
-    /// The `Number` variant.
+    /// Sets `retrieval_params_id`.
     #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
+    pub fn retrieval_params_id(mut self, value: impl Into<String>) -> Self {
+        self.retrieval_params_id = value.into();
+        self
     }
-    /// The `Bool` variant.
+    /// Sets `retrieval_params`.
     #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
+    pub fn retrieval_params(
+        mut self,
+        value: impl Into<crate::types::PresetRetrievalParams>,
+    ) -> Self {
+        self.retrieval_params = Some(value.into());
+        self
+    }
+    /// Sets `chat_messages`.
+    #[must_use]
+    pub fn chat_messages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ChatMessage>>,
+    ) -> Self {
+        self.chat_messages = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFileConfigHashValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFileConfigHashValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFileConfigHashValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFileConfigHashValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFileConfigHashValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFileConfigHashValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// Schema for creating a file that is associated with a pipeline.
+/// RelatedNodeInfo
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct PipelineFileCreate {
-    /// The ID of the file
-    pub file_id: String,
-    /// Custom metadata for the file
+pub struct RelatedNodeInfo {
+    /// Node Id
+    pub node_id: String,
+    /// Node Type
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub custom_metadata: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileCreateCustomMetadataValue>,
-        >,
-    >,
+    pub node_type: crate::Nullable<crate::types::ObjectType>,
+    /// Metadata
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Hash
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub hash: crate::Nullable<String>,
+    /// Class Name
+    ///
+    /// The API's default: `"RelatedNodeInfo"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl PipelineFileCreate {
-    /// Creates a value from the required `file_id`; set the others with the chainable setters.
+impl RelatedNodeInfo {
+    /// Creates a value from the required `node_id`; set the others with the chainable setters.
     #[must_use]
-    pub fn new(file_id: impl Into<String>) -> Self {
+    pub fn new(node_id: impl Into<String>) -> Self {
         Self {
-            file_id: file_id.into(),
-            custom_metadata: Default::default(),
+            node_id: node_id.into(),
+            node_type: Default::default(),
+            metadata: Default::default(),
+            hash: Default::default(),
+            class_name: Default::default(),
             extra_fields: Default::default(),
         }
     }
 }
-impl PipelineFileCreate {
-    /// Sets `file_id`.
+impl RelatedNodeInfo {
+    /// Sets `node_id`.
     #[must_use]
-    pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.file_id = value.into();
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.node_id = value.into();
         self
     }
-    /// Sets `custom_metadata`.
+    /// Sets `node_type`.
     #[must_use]
-    pub fn custom_metadata(
+    pub fn node_type(mut self, value: impl Into<crate::types::ObjectType>) -> Self {
+        self.node_type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `node_type` to an explicit `null`.
+    #[must_use]
+    pub fn node_type_null(mut self) -> Self {
+        self.node_type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::PipelineFileCreateCustomMetadataValue>,
-        >,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
     ) -> Self {
-        self.custom_metadata = crate::Nullable::Value(value);
+        self.metadata = Some(value);
         self
     }
-    /// Sets `custom_metadata` to an explicit `null`.
+    /// Sets `hash`.
     #[must_use]
-    pub fn custom_metadata_null(mut self) -> Self {
-        self.custom_metadata = crate::Nullable::Null;
+    pub fn hash(mut self, value: impl Into<String>) -> Self {
+        self.hash = crate::Nullable::Value(value.into());
         self
     }
-}
-/// The `PipelineFileCreateCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFileCreateCustomMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileCreateCustomMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFileCreateCustomMetadataValue {
-    /// The `Object` variant.
+    /// Sets `hash` to an explicit `null`.
     #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
+    pub fn hash_null(mut self) -> Self {
+        self.hash = crate::Nullable::Null;
+        self
     }
-    /// The `Array` variant.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"RelatedNodeInfo"`.
     #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
     }
-    /// The `String` variant.
+    /// `class_name`, or the API's default when it is absent.
     #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("RelatedNodeInfo")
     }
 }
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFileCreateCustomMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFileCreateCustomMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFileCreateCustomMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFileCreateCustomMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFileCreateCustomMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFileCreateCustomMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `PipelineFileCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFileCustomMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileCustomMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFileCustomMetadataValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFileCustomMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFileCustomMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFileCustomMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFileCustomMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFileCustomMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFileCustomMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `PipelineFilePermissionInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFilePermissionInfoValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFilePermissionInfoValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFilePermissionInfoValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFilePermissionInfoValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFilePermissionInfoValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFilePermissionInfoValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFilePermissionInfoValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFilePermissionInfoValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFilePermissionInfoValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// The `PipelineFileResourceInfoValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFileResourceInfoValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileResourceInfoValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFileResourceInfoValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFileResourceInfoValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFileResourceInfoValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFileResourceInfoValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFileResourceInfoValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFileResourceInfoValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFileResourceInfoValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// Status of the pipeline file.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum PipelineFileStatus {
-    /// `NOT_STARTED`
-    NotStarted,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESS`
-    Success,
-    /// `ERROR`
-    Error,
-    /// `CANCELLED`
-    Cancelled,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl PipelineFileStatus {
-    /// The value as sent on the wire.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for PipelineFileStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for PipelineFileStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for PipelineFileStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for PipelineFileStatus {}
-impl ::std::hash::Hash for PipelineFileStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for PipelineFileStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for PipelineFileStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for PipelineFileStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PipelineFileStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The `PipelineFileUpdateCustomMetadataValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PipelineFileUpdateCustomMetadataValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineFileUpdateCustomMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl PipelineFileUpdateCustomMetadataValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for PipelineFileUpdateCustomMetadataValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>> for PipelineFileUpdateCustomMetadataValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for PipelineFileUpdateCustomMetadataValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for PipelineFileUpdateCustomMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for PipelineFileUpdateCustomMetadataValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for PipelineFileUpdateCustomMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// PipelineMetadataConfig
+/// The `RetrievalParamsSearchFiltersInferenceSchemaValue` schema.
+pub type RetrievalParamsSearchFiltersInferenceSchemaValue = crate::types::FileResourceInfoValue;
+/// Schema for the result of an retrieval execution.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct PipelineMetadataConfig {
-    /// List of metadata keys to exclude from embeddings
+pub struct RetrieveResults {
+    /// The ID of the pipeline that the query was retrieved against.
+    pub pipeline_id: String,
+    /// The nodes retrieved by the pipeline for the given query.
+    pub retrieval_nodes: Vec<crate::types::TextNodeWithScore>,
+    /// The image nodes retrieved by the pipeline for the given query. Deprecated - will soon be replaced with 'page_screenshot_nodes'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub excluded_embed_metadata_keys: Option<Vec<String>>,
-    /// List of metadata keys to exclude from LLM during retrieval
+    pub image_nodes: Option<Vec<crate::types::PageScreenshotNodeWithScore>>,
+    /// The page figure nodes retrieved by the pipeline for the given query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub excluded_llm_metadata_keys: Option<Vec<String>>,
+    pub page_figure_nodes: Option<Vec<crate::types::PageFigureNodeWithScore>>,
+    /// The end-to-end latency for retrieval and reranking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieval_latency: Option<::std::collections::BTreeMap<String, crate::Number>>,
+    /// Metadata associated with the retrieval execution
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<::std::collections::BTreeMap<String, String>>,
+    /// The inferred search filters for the query.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub inferred_search_filters: crate::Nullable<crate::types::MetadataFilters>,
+    /// Class Name
+    ///
+    /// The API's default: `"RetrieveResults"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl PipelineMetadataConfig {
-    /// Sets `excluded_embed_metadata_keys`.
+impl RetrieveResults {
+    /// Creates a value from the required `pipeline_id`, `retrieval_nodes`; set the others with the chainable setters.
     #[must_use]
-    pub fn excluded_embed_metadata_keys(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+    pub fn new(
+        pipeline_id: impl Into<String>,
+        retrieval_nodes: impl IntoIterator<
+            Item = impl Into<crate::types::TextNodeWithScore>,
+        >,
     ) -> Self {
-        self.excluded_embed_metadata_keys = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        Self {
+            pipeline_id: pipeline_id.into(),
+            retrieval_nodes: retrieval_nodes.into_iter().map(Into::into).collect(),
+            image_nodes: Default::default(),
+            page_figure_nodes: Default::default(),
+            retrieval_latency: Default::default(),
+            metadata: Default::default(),
+            inferred_search_filters: Default::default(),
+            class_name: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl RetrieveResults {
+    /// Sets `pipeline_id`.
+    #[must_use]
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = value.into();
         self
     }
-    /// Sets `excluded_llm_metadata_keys`.
+    /// Sets `retrieval_nodes`.
     #[must_use]
-    pub fn excluded_llm_metadata_keys(
+    pub fn retrieval_nodes(
         mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+        value: impl IntoIterator<Item = impl Into<crate::types::TextNodeWithScore>>,
     ) -> Self {
-        self.excluded_llm_metadata_keys = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.retrieval_nodes = value.into_iter().map(Into::into).collect();
         self
     }
-}
-/// Status of the pipeline.
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum PipelineStatus {
-    /// `CREATED`
-    Created,
-    /// `DELETING`
-    Deleting,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
-}
-impl PipelineStatus {
-    /// The value as sent on the wire.
+    /// Sets `image_nodes`.
     #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Deleting => "DELETING",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for PipelineStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "DELETING" => Self::Deleting,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for PipelineStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "CREATED" => Self::Created,
-            "DELETING" => Self::Deleting,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for PipelineStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for PipelineStatus {}
-impl ::std::hash::Hash for PipelineStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for PipelineStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for PipelineStatus {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for PipelineStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PipelineStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// Configuration for the transformation.
-///
-/// The union is discriminated by its `mode` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PipelineTransformConfig {
-    /// Selected by the tag `auto`.
-    Auto(crate::types::AutoTransformConfig),
-    /// Selected by the tag `advanced`.
-    Advanced(crate::types::AdvancedModeTransformConfig),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineTransformConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("mode")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("auto") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Auto)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("advanced") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Advanced)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for PipelineTransformConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Auto(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "mode",
-                    &["auto"],
-                    serializer,
-                )
-            }
-            Self::Advanced(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "mode",
-                    &["advanced"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl PipelineTransformConfig {
-    /// The `Auto` variant.
-    #[must_use]
-    pub fn auto(value: impl Into<crate::types::AutoTransformConfig>) -> Self {
-        Self::Auto(value.into())
-    }
-    /// The `Advanced` variant.
-    #[must_use]
-    pub fn advanced(
-        value: impl Into<crate::types::AdvancedModeTransformConfig>,
+    pub fn image_nodes(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::PageScreenshotNodeWithScore>,
+        >,
     ) -> Self {
-        Self::Advanced(value.into())
+        self.image_nodes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `page_figure_nodes`.
+    #[must_use]
+    pub fn page_figure_nodes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::PageFigureNodeWithScore>>,
+    ) -> Self {
+        self.page_figure_nodes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `retrieval_latency`.
+    #[must_use]
+    pub fn retrieval_latency(
+        mut self,
+        value: ::std::collections::BTreeMap<String, crate::Number>,
+    ) -> Self {
+        self.retrieval_latency = Some(value);
+        self
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+    /// Sets `inferred_search_filters`.
+    #[must_use]
+    pub fn inferred_search_filters(
+        mut self,
+        value: impl Into<crate::types::MetadataFilters>,
+    ) -> Self {
+        self.inferred_search_filters = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `inferred_search_filters` to an explicit `null`.
+    #[must_use]
+    pub fn inferred_search_filters_null(mut self) -> Self {
+        self.inferred_search_filters = crate::Nullable::Null;
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"RetrieveResults"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("RetrieveResults")
     }
 }
-impl From<crate::types::AutoTransformConfig> for PipelineTransformConfig {
-    fn from(value: crate::types::AutoTransformConfig) -> Self {
-        Self::Auto(value)
+/// SemanticChunkingConfig
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SemanticChunkingConfig {
+    /// Mode
+    ///
+    /// The API's default: `"semantic"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Buffer Size
+    ///
+    /// The API's default: `1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buffer_size: Option<i64>,
+    /// Breakpoint Percentile Threshold
+    ///
+    /// The API's default: `95`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakpoint_percentile_threshold: Option<i64>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for SemanticChunkingConfig {
+    fn default() -> Self {
+        Self {
+            mode: Some(String::from("semantic")),
+            buffer_size: Default::default(),
+            breakpoint_percentile_threshold: Default::default(),
+            extra_fields: Default::default(),
+        }
     }
 }
-impl From<crate::types::AdvancedModeTransformConfig> for PipelineTransformConfig {
-    fn from(value: crate::types::AdvancedModeTransformConfig) -> Self {
-        Self::Advanced(value)
+impl SemanticChunkingConfig {
+    /// Sets `buffer_size`; left unset, it is not sent and the API applies its default, `1`.
+    #[must_use]
+    pub fn buffer_size(mut self, value: i64) -> Self {
+        self.buffer_size = Some(value);
+        self
+    }
+    /// `buffer_size`, or the API's default when it is absent.
+    #[must_use]
+    pub fn buffer_size_or_default(&self) -> i64 {
+        self.buffer_size.unwrap_or(1i64)
+    }
+    /// Sets `breakpoint_percentile_threshold`; left unset, it is not sent and the API applies its default, `95`.
+    #[must_use]
+    pub fn breakpoint_percentile_threshold(mut self, value: i64) -> Self {
+        self.breakpoint_percentile_threshold = Some(value);
+        self
+    }
+    /// `breakpoint_percentile_threshold`, or the API's default when it is absent.
+    #[must_use]
+    pub fn breakpoint_percentile_threshold_or_default(&self) -> i64 {
+        self.breakpoint_percentile_threshold.unwrap_or(95i64)
     }
 }
-impl PipelineTransformConfig {
-    /// The `chunk_size` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn chunk_size(&self) -> Option<&i64> {
-        match self {
-            Self::Auto(value) => value.chunk_size.as_ref(),
-            _ => None,
+/// SentenceChunkingConfig
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SentenceChunkingConfig {
+    /// Chunk Size
+    ///
+    /// The API's default: `1024`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk_size: Option<i64>,
+    /// Chunk Overlap
+    ///
+    /// The API's default: `200`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk_overlap: Option<i64>,
+    /// Mode
+    ///
+    /// The API's default: `"sentence"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Separator
+    ///
+    /// The API's default: `" "`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub separator: Option<String>,
+    /// Paragraph Separator
+    ///
+    /// The API's default: `"\n\n\n"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph_separator: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for SentenceChunkingConfig {
+    fn default() -> Self {
+        Self {
+            chunk_size: Default::default(),
+            chunk_overlap: Default::default(),
+            mode: Some(String::from("sentence")),
+            separator: Default::default(),
+            paragraph_separator: Default::default(),
+            extra_fields: Default::default(),
         }
     }
-    /// The `chunk_overlap` field, when the value is a variant that has it and it is set.
+}
+impl SentenceChunkingConfig {
+    /// Sets `chunk_size`; left unset, it is not sent and the API applies its default, `1024`.
     #[must_use]
-    pub fn chunk_overlap(&self) -> Option<&i64> {
-        match self {
-            Self::Auto(value) => value.chunk_overlap.as_ref(),
-            _ => None,
-        }
+    pub fn chunk_size(mut self, value: i64) -> Self {
+        self.chunk_size = Some(value);
+        self
     }
-    /// The `segmentation_config` field, when the value is a variant that has it and it is set.
+    /// `chunk_size`, or the API's default when it is absent.
     #[must_use]
-    pub fn segmentation_config(
-        &self,
-    ) -> Option<&crate::types::AdvancedModeTransformConfigSegmentationConfig> {
-        match self {
-            Self::Advanced(value) => value.segmentation_config.as_ref(),
-            _ => None,
-        }
+    pub fn chunk_size_or_default(&self) -> i64 {
+        self.chunk_size.unwrap_or(1024i64)
     }
-    /// The `chunking_config` field, when the value is a variant that has it and it is set.
+    /// Sets `chunk_overlap`; left unset, it is not sent and the API applies its default, `200`.
     #[must_use]
-    pub fn chunking_config(
-        &self,
-    ) -> Option<&crate::types::AdvancedModeTransformConfigChunkingConfig> {
-        match self {
-            Self::Advanced(value) => value.chunking_config.as_ref(),
-            _ => None,
-        }
+    pub fn chunk_overlap(mut self, value: i64) -> Self {
+        self.chunk_overlap = Some(value);
+        self
+    }
+    /// `chunk_overlap`, or the API's default when it is absent.
+    #[must_use]
+    pub fn chunk_overlap_or_default(&self) -> i64 {
+        self.chunk_overlap.unwrap_or(200i64)
+    }
+    /// Sets `separator`; left unset, it is not sent and the API applies its default, `" "`.
+    #[must_use]
+    pub fn separator(mut self, value: impl Into<String>) -> Self {
+        self.separator = Some(value.into());
+        self
+    }
+    /// `separator`, or the API's default when it is absent.
+    #[must_use]
+    pub fn separator_or_default(&self) -> &str {
+        self.separator.as_deref().unwrap_or(" ")
+    }
+    /// Sets `paragraph_separator`; left unset, it is not sent and the API applies its default, `"\n\n\n"`.
+    #[must_use]
+    pub fn paragraph_separator(mut self, value: impl Into<String>) -> Self {
+        self.paragraph_separator = Some(value.into());
+        self
+    }
+    /// `paragraph_separator`, or the API's default when it is absent.
+    #[must_use]
+    pub fn paragraph_separator_or_default(&self) -> &str {
+        self.paragraph_separator.as_deref().unwrap_or("\n\n\n")
+    }
+}
+/// Configuration for sparse embedding models used in hybrid search.
+///
+/// This allows users to choose between Splade and BM25 models for
+/// sparse retrieval in managed data sinks.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SparseModelConfig {
+    /// The sparse model type to use. 'bm25' uses Qdrant's FastEmbed BM25 model (default for new pipelines), 'splade' uses HuggingFace Splade model, 'auto' selects based on deployment mode (BYOC uses term frequency, Cloud uses Splade).
+    ///
+    /// The API's default: `"bm25"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_type: Option<crate::types::SparseModelType>,
+    /// Class Name
+    ///
+    /// The API's default: `"SparseModelConfig"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SparseModelConfig {
+    /// Sets `model_type`; left unset, it is not sent and the API applies its default, `"bm25"`.
+    #[must_use]
+    pub fn model_type(
+        mut self,
+        value: impl Into<crate::types::SparseModelType>,
+    ) -> Self {
+        self.model_type = Some(value.into());
+        self
+    }
+    /// `model_type`, or the API's default when it is absent.
+    #[must_use]
+    pub fn model_type_or_default(&self) -> crate::types::SparseModelType {
+        self.model_type.clone().unwrap_or(crate::types::SparseModelType::Bm25)
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"SparseModelConfig"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("SparseModelConfig")
     }
 }

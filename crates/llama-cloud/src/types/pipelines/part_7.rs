@@ -3,75 +3,84 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 7 of `types::pipelines`: types compiled with the feature `pipelines`.
-/// Enum for representing the type of a pipeline
+/// Enum for sparse model types supported in LlamaCloud.
+///
+/// SPLADE: Uses HuggingFace Splade model for sparse embeddings
+/// BM25: Uses Qdrant's FastEmbed BM25 model for sparse embeddings
+/// AUTO: Automatically selects based on deployment mode (BYOC uses term frequency, Cloud uses Splade)
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum PipelineType {
-    /// `PLAYGROUND`
-    Playground,
-    /// `MANAGED`
-    Managed,
+pub enum SparseModelType {
+    /// `splade`
+    Splade,
+    /// `bm25`
+    Bm25,
+    /// `auto`
+    Auto,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl PipelineType {
+impl SparseModelType {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Playground => "PLAYGROUND",
-            Self::Managed => "MANAGED",
+            Self::Splade => "splade",
+            Self::Bm25 => "bm25",
+            Self::Auto => "auto",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for PipelineType {
+impl From<&str> for SparseModelType {
     fn from(value: &str) -> Self {
         match value {
-            "PLAYGROUND" => Self::Playground,
-            "MANAGED" => Self::Managed,
+            "splade" => Self::Splade,
+            "bm25" => Self::Bm25,
+            "auto" => Self::Auto,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for PipelineType {
+impl From<String> for SparseModelType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "PLAYGROUND" => Self::Playground,
-            "MANAGED" => Self::Managed,
+            "splade" => Self::Splade,
+            "bm25" => Self::Bm25,
+            "auto" => Self::Auto,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for PipelineType {
+impl PartialEq for SparseModelType {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for PipelineType {}
-impl ::std::hash::Hash for PipelineType {
+impl Eq for SparseModelType {}
+impl ::std::hash::Hash for SparseModelType {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for PipelineType {
+impl PartialOrd for SparseModelType {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for PipelineType {
+impl Ord for SparseModelType {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for PipelineType {
+impl ::std::fmt::Display for SparseModelType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for PipelineType {
+impl ::serde::Serialize for SparseModelType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -79,835 +88,137 @@ impl ::serde::Serialize for PipelineType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PipelineType {
+impl<'de> ::serde::Deserialize<'de> for SparseModelType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// Embedding Config
-///
-/// The union is discriminated by its `type` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PipelineUpdateEmbeddingConfig {
-    /// Selected by the tag `AZURE_EMBEDDING`.
-    AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
-    /// Selected by the tag `COHERE_EMBEDDING`.
-    CohereEmbedding(crate::types::CohereEmbeddingConfig),
-    /// Selected by the tag `GEMINI_EMBEDDING`.
-    GeminiEmbedding(crate::types::GeminiEmbeddingConfig),
-    /// Selected by the tag `HUGGINGFACE_API_EMBEDDING`.
-    HuggingfaceApiEmbedding(crate::types::HuggingFaceInferenceAPIEmbeddingConfig),
-    /// Selected by the tag `OPENAI_EMBEDDING`.
-    OpenaiEmbedding(crate::types::OpenAIEmbeddingConfig),
-    /// Selected by the tag `VERTEXAI_EMBEDDING`.
-    VertexaiEmbedding(crate::types::VertexAIEmbeddingConfig),
-    /// Selected by the tag `BEDROCK_EMBEDDING`.
-    BedrockEmbedding(crate::types::BedrockEmbeddingConfig),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineUpdateEmbeddingConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("AZURE_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::AzureEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("COHERE_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::CohereEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("GEMINI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::GeminiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("HUGGINGFACE_API_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::HuggingfaceApiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("OPENAI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::OpenaiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("VERTEXAI_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::VertexaiEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("BEDROCK_EMBEDDING") => {
-                ::serde_json::from_value(value)
-                    .map(Self::BedrockEmbedding)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for PipelineUpdateEmbeddingConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AzureEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["AZURE_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::CohereEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["COHERE_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::GeminiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["GEMINI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::HuggingfaceApiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["HUGGINGFACE_API_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::OpenaiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["OPENAI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::VertexaiEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["VERTEXAI_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::BedrockEmbedding(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "type",
-                    &["BEDROCK_EMBEDDING"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl PipelineUpdateEmbeddingConfig {
-    /// The `AzureEmbedding` variant.
-    #[must_use]
-    pub fn azure_embedding(
-        value: impl Into<crate::types::AzureOpenAIEmbeddingConfig>,
-    ) -> Self {
-        Self::AzureEmbedding(value.into())
-    }
-    /// The `CohereEmbedding` variant.
-    #[must_use]
-    pub fn cohere_embedding(
-        value: impl Into<crate::types::CohereEmbeddingConfig>,
-    ) -> Self {
-        Self::CohereEmbedding(value.into())
-    }
-    /// The `GeminiEmbedding` variant.
-    #[must_use]
-    pub fn gemini_embedding(
-        value: impl Into<crate::types::GeminiEmbeddingConfig>,
-    ) -> Self {
-        Self::GeminiEmbedding(value.into())
-    }
-    /// The `HuggingfaceApiEmbedding` variant.
-    #[must_use]
-    pub fn huggingface_api_embedding(
-        value: impl Into<crate::types::HuggingFaceInferenceAPIEmbeddingConfig>,
-    ) -> Self {
-        Self::HuggingfaceApiEmbedding(value.into())
-    }
-    /// The `OpenaiEmbedding` variant.
-    #[must_use]
-    pub fn openai_embedding(
-        value: impl Into<crate::types::OpenAIEmbeddingConfig>,
-    ) -> Self {
-        Self::OpenaiEmbedding(value.into())
-    }
-    /// The `VertexaiEmbedding` variant.
-    #[must_use]
-    pub fn vertexai_embedding(
-        value: impl Into<crate::types::VertexAIEmbeddingConfig>,
-    ) -> Self {
-        Self::VertexaiEmbedding(value.into())
-    }
-    /// The `BedrockEmbedding` variant.
-    #[must_use]
-    pub fn bedrock_embedding(
-        value: impl Into<crate::types::BedrockEmbeddingConfig>,
-    ) -> Self {
-        Self::BedrockEmbedding(value.into())
-    }
-}
-impl From<crate::types::AzureOpenAIEmbeddingConfig> for PipelineUpdateEmbeddingConfig {
-    fn from(value: crate::types::AzureOpenAIEmbeddingConfig) -> Self {
-        Self::AzureEmbedding(value)
-    }
-}
-impl From<crate::types::CohereEmbeddingConfig> for PipelineUpdateEmbeddingConfig {
-    fn from(value: crate::types::CohereEmbeddingConfig) -> Self {
-        Self::CohereEmbedding(value)
-    }
-}
-impl From<crate::types::GeminiEmbeddingConfig> for PipelineUpdateEmbeddingConfig {
-    fn from(value: crate::types::GeminiEmbeddingConfig) -> Self {
-        Self::GeminiEmbedding(value)
-    }
-}
-impl From<crate::types::HuggingFaceInferenceAPIEmbeddingConfig>
-for PipelineUpdateEmbeddingConfig {
-    fn from(value: crate::types::HuggingFaceInferenceAPIEmbeddingConfig) -> Self {
-        Self::HuggingfaceApiEmbedding(value)
-    }
-}
-impl From<crate::types::OpenAIEmbeddingConfig> for PipelineUpdateEmbeddingConfig {
-    fn from(value: crate::types::OpenAIEmbeddingConfig) -> Self {
-        Self::OpenaiEmbedding(value)
-    }
-}
-impl From<crate::types::VertexAIEmbeddingConfig> for PipelineUpdateEmbeddingConfig {
-    fn from(value: crate::types::VertexAIEmbeddingConfig) -> Self {
-        Self::VertexaiEmbedding(value)
-    }
-}
-impl From<crate::types::BedrockEmbeddingConfig> for PipelineUpdateEmbeddingConfig {
-    fn from(value: crate::types::BedrockEmbeddingConfig) -> Self {
-        Self::BedrockEmbedding(value)
-    }
-}
-/// Configuration for the transformation.
-///
-/// The union is discriminated by its `mode` property.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PipelineUpdateTransformConfig {
-    /// Selected by the tag `auto`.
-    Auto(crate::types::AutoTransformConfig),
-    /// Selected by the tag `advanced`.
-    Advanced(crate::types::AdvancedModeTransformConfig),
-    /// A variant this version of the SDK does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de> for PipelineUpdateTransformConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("mode")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("auto") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Auto)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("advanced") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Advanced)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::serde::Serialize for PipelineUpdateTransformConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Auto(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "mode",
-                    &["auto"],
-                    serializer,
-                )
-            }
-            Self::Advanced(payload) => {
-                crate::runtime::union::serialize_tagged(
-                    payload,
-                    "mode",
-                    &["advanced"],
-                    serializer,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl PipelineUpdateTransformConfig {
-    /// The `Auto` variant.
-    #[must_use]
-    pub fn auto(value: impl Into<crate::types::AutoTransformConfig>) -> Self {
-        Self::Auto(value.into())
-    }
-    /// The `Advanced` variant.
-    #[must_use]
-    pub fn advanced(
-        value: impl Into<crate::types::AdvancedModeTransformConfig>,
-    ) -> Self {
-        Self::Advanced(value.into())
-    }
-}
-impl From<crate::types::AutoTransformConfig> for PipelineUpdateTransformConfig {
-    fn from(value: crate::types::AutoTransformConfig) -> Self {
-        Self::Auto(value)
-    }
-}
-impl From<crate::types::AdvancedModeTransformConfig> for PipelineUpdateTransformConfig {
-    fn from(value: crate::types::AdvancedModeTransformConfig) -> Self {
-        Self::Advanced(value)
-    }
-}
-/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/chat`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesChatParams {
-    /// Messages
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<crate::types::InputMessage>>,
-    /// ChatData
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::types::ChatData>,
-    /// Class Name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-}
-impl PipelinesChatParams {
-    /// Sets the `messages` body field.
-    #[must_use]
-    pub fn messages(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::InputMessage>>,
-    ) -> Self {
-        self.messages = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `data` body field.
-    #[must_use]
-    pub fn data(mut self, value: impl Into<crate::types::ChatData>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets the `class_name` body field.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-}
-/// The response of `POST /api/v1/pipelines/{pipeline_id}/chat`.
-pub type PipelinesChatResponse = ::serde_json::Value;
-/// The response of `POST /api/v1/pipelines/{pipeline_id}/copy`.
-pub type PipelinesCopyResponse = crate::types::Pipeline;
-/// Parameters of `POST /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesCreateParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
-    /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
-    /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
-    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink_id: crate::Nullable<String>,
-    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_model_config_id: crate::Nullable<String>,
-    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
-    /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
-    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
-    /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<String>,
-    /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
-    /// Name
-    pub name: String,
-    /// Type of pipeline. Either PLAYGROUND or MANAGED.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pipeline_type: Option<crate::types::PipelineType>,
-    /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub managed_pipeline_id: crate::Nullable<String>,
-}
-impl PipelinesCreateParams {
-    /// Creates the parameters from the required `name`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            embedding_config: Default::default(),
-            transform_config: Default::default(),
-            sparse_model_config: Default::default(),
-            data_sink_id: Default::default(),
-            embedding_model_config_id: Default::default(),
-            data_sink: Default::default(),
-            preset_retrieval_parameters: Default::default(),
-            llama_parse_parameters: Default::default(),
-            status: Default::default(),
-            metadata_config: Default::default(),
-            name: name.into(),
-            pipeline_type: Default::default(),
-            managed_pipeline_id: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `embedding_config` body field.
-    #[must_use]
-    pub fn embedding_config(
-        mut self,
-        value: impl Into<crate::types::PipelineCreateEmbeddingConfig>,
-    ) -> Self {
-        self.embedding_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_config_null(mut self) -> Self {
-        self.embedding_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `transform_config` body field.
-    #[must_use]
-    pub fn transform_config(
-        mut self,
-        value: impl Into<crate::types::PipelineCreateTransformConfig>,
-    ) -> Self {
-        self.transform_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `transform_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn transform_config_null(mut self) -> Self {
-        self.transform_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `sparse_model_config` body field.
-    #[must_use]
-    pub fn sparse_model_config(
-        mut self,
-        value: impl Into<crate::types::SparseModelConfig>,
-    ) -> Self {
-        self.sparse_model_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `sparse_model_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn sparse_model_config_null(mut self) -> Self {
-        self.sparse_model_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink_id` body field.
-    #[must_use]
-    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
-        self.data_sink_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_id_null(mut self) -> Self {
-        self.data_sink_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `embedding_model_config_id` body field.
-    #[must_use]
-    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_model_config_id_null(mut self) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink` body field.
-    #[must_use]
-    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
-        self.data_sink = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_null(mut self) -> Self {
-        self.data_sink = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `preset_retrieval_parameters` body field.
-    #[must_use]
-    pub fn preset_retrieval_parameters(
-        mut self,
-        value: impl Into<crate::types::PresetRetrievalParams>,
-    ) -> Self {
-        self.preset_retrieval_parameters = Some(value.into());
-        self
-    }
-    /// Sets the `llama_parse_parameters` body field.
-    #[must_use]
-    pub fn llama_parse_parameters(
-        mut self,
-        value: impl Into<crate::types::LlamaParseParameters>,
-    ) -> Self {
-        self.llama_parse_parameters = Some(value.into());
-        self
-    }
-    /// Sets the `status` body field.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `status` body field as an explicit `null`.
-    #[must_use]
-    pub fn status_null(mut self) -> Self {
-        self.status = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `metadata_config` body field.
-    #[must_use]
-    pub fn metadata_config(
-        mut self,
-        value: impl Into<crate::types::PipelineMetadataConfig>,
-    ) -> Self {
-        self.metadata_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `metadata_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn metadata_config_null(mut self) -> Self {
-        self.metadata_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `pipeline_type` body field.
-    #[must_use]
-    pub fn pipeline_type(
-        mut self,
-        value: impl Into<crate::types::PipelineType>,
-    ) -> Self {
-        self.pipeline_type = Some(value.into());
-        self
-    }
-    /// Sets the `managed_pipeline_id` body field.
-    #[must_use]
-    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn managed_pipeline_id_null(mut self) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Null;
-        self
-    }
-}
-/// The response of `POST /api/v1/pipelines`.
-pub type PipelinesCreateResponse = crate::types::Pipeline;
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesDataSourcesUpdateParams {
-    /// The interval at which the data source should be synced.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sync_interval: crate::Nullable<crate::Number>,
-}
-impl PipelinesDataSourcesUpdateParams {
-    /// Sets the `sync_interval` body field.
-    #[must_use]
-    pub fn sync_interval(mut self, value: impl Into<crate::Number>) -> Self {
-        self.sync_interval = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `sync_interval` body field as an explicit `null`.
-    #[must_use]
-    pub fn sync_interval_null(mut self) -> Self {
-        self.sync_interval = crate::Nullable::Null;
-        self
-    }
-}
-/// The response of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
-pub type PipelinesDataSourcesUpdateResponse = crate::types::PipelineDataSource;
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/files`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesFilesCreateParams {
-    /// The request body.
-    pub body: Vec<crate::types::PipelineFileCreate>,
-}
-impl PipelinesFilesCreateParams {
-    /// Creates the parameters from the required `body`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        body: impl IntoIterator<Item = impl Into<crate::types::PipelineFileCreate>>,
-    ) -> Self {
-        Self {
-            body: body.into_iter().map(Into::into).collect(),
-        }
-    }
-    /// Sets the `body` body field.
-    #[must_use]
-    pub fn body(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::PipelineFileCreate>>,
-    ) -> Self {
-        self.body = value.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// The response of `PUT /api/v1/pipelines/{pipeline_id}/files`.
-pub type PipelinesFilesCreateResponse = Vec<crate::types::PipelineFile>;
-/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/files2`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesFilesListParams {
-    /// Data Source Id
-    ///
-    /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
-    pub data_source_id: Option<String>,
-    /// Only Manually Uploaded
-    ///
-    /// Sent as the `only_manually_uploaded` query parameter.
-    #[serde(skip)]
-    pub only_manually_uploaded: Option<bool>,
-    /// File Name Contains
-    ///
-    /// Sent as the `file_name_contains` query parameter.
-    #[serde(skip)]
-    pub file_name_contains: Option<String>,
-    /// Filter by file statuses
-    ///
-    /// Sent as the `statuses` query parameter.
-    #[serde(skip)]
-    pub statuses: Option<Vec<crate::types::PipelinesFilesListParamsStatusesItem>>,
-    /// Limit
-    ///
-    /// Sent as the `limit` query parameter.
-    #[serde(skip)]
-    pub limit: Option<i64>,
-    /// Offset
-    ///
-    /// Sent as the `offset` query parameter.
-    #[serde(skip)]
-    pub offset: Option<i64>,
-    /// Order By
-    ///
-    /// Sent as the `order_by` query parameter.
-    #[serde(skip)]
-    pub order_by: Option<String>,
-}
-impl PipelinesFilesListParams {
-    /// Sets the `data_source_id` query parameter.
-    #[must_use]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets the `only_manually_uploaded` query parameter.
-    #[must_use]
-    pub fn only_manually_uploaded(mut self, value: bool) -> Self {
-        self.only_manually_uploaded = Some(value);
-        self
-    }
-    /// Sets the `file_name_contains` query parameter.
-    #[must_use]
-    pub fn file_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.file_name_contains = Some(value.into());
-        self
-    }
-    /// Sets the `statuses` query parameter.
-    #[must_use]
-    pub fn statuses(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::PipelinesFilesListParamsStatusesItem>,
-        >,
-    ) -> Self {
-        self.statuses = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the `limit` query parameter.
-    #[must_use]
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets the `offset` query parameter.
-    #[must_use]
-    pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets the `order_by` query parameter.
-    #[must_use]
-    pub fn order_by(mut self, value: impl Into<String>) -> Self {
-        self.order_by = Some(value.into());
-        self
-    }
-}
-/// The `PipelinesFilesListParamsStatusesItem` schema.
+/// SupportedLLMModelNames
 ///
 /// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum PipelinesFilesListParamsStatusesItem {
-    /// `NOT_STARTED`
-    NotStarted,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESS`
-    Success,
-    /// `ERROR`
-    Error,
-    /// `CANCELLED`
-    Cancelled,
+pub enum SupportedLLMModelNames {
+    /// `GPT_4O`
+    Gpt4o,
+    /// `GPT_4O_MINI`
+    Gpt4oMini,
+    /// `GPT_4_1`
+    Gpt4_1,
+    /// `GPT_4_1_NANO`
+    Gpt4_1Nano,
+    /// `GPT_4_1_MINI`
+    Gpt4_1Mini,
+    /// `AZURE_OPENAI_GPT_4O`
+    AzureOpenaiGpt4o,
+    /// `AZURE_OPENAI_GPT_4O_MINI`
+    AzureOpenaiGpt4oMini,
+    /// `AZURE_OPENAI_GPT_4_1`
+    AzureOpenaiGpt4_1,
+    /// `AZURE_OPENAI_GPT_4_1_MINI`
+    AzureOpenaiGpt4_1Mini,
+    /// `AZURE_OPENAI_GPT_4_1_NANO`
+    AzureOpenaiGpt4_1Nano,
+    /// `CLAUDE_4_5_SONNET`
+    Claude4_5Sonnet,
+    /// `BEDROCK_CLAUDE_3_5_SONNET_V1`
+    BedrockClaude3_5SonnetV1,
+    /// `BEDROCK_CLAUDE_3_5_SONNET_V2`
+    BedrockClaude3_5SonnetV2,
     /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
     Other(String),
 }
-impl PipelinesFilesListParamsStatusesItem {
+impl SupportedLLMModelNames {
     /// The value as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::Cancelled => "CANCELLED",
+            Self::Gpt4o => "GPT_4O",
+            Self::Gpt4oMini => "GPT_4O_MINI",
+            Self::Gpt4_1 => "GPT_4_1",
+            Self::Gpt4_1Nano => "GPT_4_1_NANO",
+            Self::Gpt4_1Mini => "GPT_4_1_MINI",
+            Self::AzureOpenaiGpt4o => "AZURE_OPENAI_GPT_4O",
+            Self::AzureOpenaiGpt4oMini => "AZURE_OPENAI_GPT_4O_MINI",
+            Self::AzureOpenaiGpt4_1 => "AZURE_OPENAI_GPT_4_1",
+            Self::AzureOpenaiGpt4_1Mini => "AZURE_OPENAI_GPT_4_1_MINI",
+            Self::AzureOpenaiGpt4_1Nano => "AZURE_OPENAI_GPT_4_1_NANO",
+            Self::Claude4_5Sonnet => "CLAUDE_4_5_SONNET",
+            Self::BedrockClaude3_5SonnetV1 => "BEDROCK_CLAUDE_3_5_SONNET_V1",
+            Self::BedrockClaude3_5SonnetV2 => "BEDROCK_CLAUDE_3_5_SONNET_V2",
             Self::Other(value) => value,
         }
     }
 }
-impl From<&str> for PipelinesFilesListParamsStatusesItem {
+impl From<&str> for SupportedLLMModelNames {
     fn from(value: &str) -> Self {
         match value {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
+            "GPT_4O" => Self::Gpt4o,
+            "GPT_4O_MINI" => Self::Gpt4oMini,
+            "GPT_4_1" => Self::Gpt4_1,
+            "GPT_4_1_NANO" => Self::Gpt4_1Nano,
+            "GPT_4_1_MINI" => Self::Gpt4_1Mini,
+            "AZURE_OPENAI_GPT_4O" => Self::AzureOpenaiGpt4o,
+            "AZURE_OPENAI_GPT_4O_MINI" => Self::AzureOpenaiGpt4oMini,
+            "AZURE_OPENAI_GPT_4_1" => Self::AzureOpenaiGpt4_1,
+            "AZURE_OPENAI_GPT_4_1_MINI" => Self::AzureOpenaiGpt4_1Mini,
+            "AZURE_OPENAI_GPT_4_1_NANO" => Self::AzureOpenaiGpt4_1Nano,
+            "CLAUDE_4_5_SONNET" => Self::Claude4_5Sonnet,
+            "BEDROCK_CLAUDE_3_5_SONNET_V1" => Self::BedrockClaude3_5SonnetV1,
+            "BEDROCK_CLAUDE_3_5_SONNET_V2" => Self::BedrockClaude3_5SonnetV2,
             other => Self::Other(other.to_owned()),
         }
     }
 }
-impl From<String> for PipelinesFilesListParamsStatusesItem {
+impl From<String> for SupportedLLMModelNames {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "CANCELLED" => Self::Cancelled,
+            "GPT_4O" => Self::Gpt4o,
+            "GPT_4O_MINI" => Self::Gpt4oMini,
+            "GPT_4_1" => Self::Gpt4_1,
+            "GPT_4_1_NANO" => Self::Gpt4_1Nano,
+            "GPT_4_1_MINI" => Self::Gpt4_1Mini,
+            "AZURE_OPENAI_GPT_4O" => Self::AzureOpenaiGpt4o,
+            "AZURE_OPENAI_GPT_4O_MINI" => Self::AzureOpenaiGpt4oMini,
+            "AZURE_OPENAI_GPT_4_1" => Self::AzureOpenaiGpt4_1,
+            "AZURE_OPENAI_GPT_4_1_MINI" => Self::AzureOpenaiGpt4_1Mini,
+            "AZURE_OPENAI_GPT_4_1_NANO" => Self::AzureOpenaiGpt4_1Nano,
+            "CLAUDE_4_5_SONNET" => Self::Claude4_5Sonnet,
+            "BEDROCK_CLAUDE_3_5_SONNET_V1" => Self::BedrockClaude3_5SonnetV1,
+            "BEDROCK_CLAUDE_3_5_SONNET_V2" => Self::BedrockClaude3_5SonnetV2,
             _ => Self::Other(value),
         }
     }
 }
-impl PartialEq for PipelinesFilesListParamsStatusesItem {
+impl PartialEq for SupportedLLMModelNames {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
-impl Eq for PipelinesFilesListParamsStatusesItem {}
-impl ::std::hash::Hash for PipelinesFilesListParamsStatusesItem {
+impl Eq for SupportedLLMModelNames {}
+impl ::std::hash::Hash for SupportedLLMModelNames {
     fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
         ::std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for PipelinesFilesListParamsStatusesItem {
+impl PartialOrd for SupportedLLMModelNames {
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for PipelinesFilesListParamsStatusesItem {
+impl Ord for SupportedLLMModelNames {
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
-impl ::std::fmt::Display for PipelinesFilesListParamsStatusesItem {
+impl ::std::fmt::Display for SupportedLLMModelNames {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for PipelinesFilesListParamsStatusesItem {
+impl ::serde::Serialize for SupportedLLMModelNames {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -915,362 +226,471 @@ impl ::serde::Serialize for PipelinesFilesListParamsStatusesItem {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PipelinesFilesListParamsStatusesItem {
+impl<'de> ::serde::Deserialize<'de> for SupportedLLMModelNames {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-/// The response of `GET /api/v1/pipelines/{pipeline_id}/files2`.
-pub type PipelinesFilesListResponse = crate::types::PaginatedListPipelineFilesResponse;
-/// The response of `GET /api/v1/pipelines/{pipeline_id}/playground-session`.
-pub type PipelinesGetPlaygroundSessionResponse = crate::types::PlaygroundSession;
-/// The response of `GET /api/v1/pipelines/{pipeline_id}`.
-pub type PipelinesGetResponse = crate::types::Pipeline;
-/// Parameters of `GET /api/v1/pipelines/{pipeline_id}/status`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/sync/cancel`.
+pub type SyncCancelResponse = crate::types::Pipeline;
+/// The response of `POST /api/v1/pipelines/{pipeline_id}/sync`.
+pub type SyncCreateResponse = crate::types::Pipeline;
+/// Provided for backward compatibility.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct PipelinesGetStatusParams {
-    /// Full Details
-    ///
-    /// Sent as the `full_details` query parameter.
-    #[serde(skip)]
-    pub full_details: Option<bool>,
-}
-impl PipelinesGetStatusParams {
-    /// Sets the `full_details` query parameter.
-    #[must_use]
-    pub fn full_details(mut self, value: bool) -> Self {
-        self.full_details = Some(value);
-        self
-    }
-}
-/// The response of `GET /api/v1/pipelines/{pipeline_id}/status`.
-pub type PipelinesGetStatusResponse = crate::types::ManagedIngestionStatusResponse;
-/// Parameters of `GET /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesListParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Project Name
-    ///
-    /// Sent as the `project_name` query parameter.
-    #[serde(skip)]
-    pub project_name: Option<String>,
-    /// Pipeline Name
-    ///
-    /// Sent as the `pipeline_name` query parameter.
-    #[serde(skip)]
-    pub pipeline_name: Option<String>,
-    /// Pipeline Type
-    ///
-    /// Sent as the `pipeline_type` query parameter.
-    #[serde(skip)]
-    pub pipeline_type: Option<crate::types::PipelineType>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-}
-impl PipelinesListParams {
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets the `project_name` query parameter.
-    #[must_use]
-    pub fn project_name(mut self, value: impl Into<String>) -> Self {
-        self.project_name = Some(value.into());
-        self
-    }
-    /// Sets the `pipeline_name` query parameter.
-    #[must_use]
-    pub fn pipeline_name(mut self, value: impl Into<String>) -> Self {
-        self.pipeline_name = Some(value.into());
-        self
-    }
-    /// Sets the `pipeline_type` query parameter.
-    #[must_use]
-    pub fn pipeline_type(
-        mut self,
-        value: impl Into<crate::types::PipelineType>,
-    ) -> Self {
-        self.pipeline_type = Some(value.into());
-        self
-    }
-    /// Sets the `organization_id` query parameter.
-    #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-/// The response of `GET /api/v1/pipelines`.
-pub type PipelinesListResponse = Vec<crate::types::Pipeline>;
-/// Parameters of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesRetrieveParams {
-    /// Project Id
-    ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
-    ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Number of nodes for dense retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub dense_similarity_top_k: crate::Nullable<i64>,
-    /// Minimum similarity score wrt query for retrieval
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub dense_similarity_cutoff: crate::Nullable<crate::Number>,
-    /// Number of nodes for sparse retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sparse_similarity_top_k: crate::Nullable<i64>,
-    /// Enable reranking for retrieval
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub enable_reranking: crate::Nullable<bool>,
-    /// Number of reranked nodes for returning.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub rerank_top_n: crate::Nullable<i64>,
-    /// Alpha value for hybrid retrieval to determine the weights between dense and sparse retrieval. 0 is sparse retrieval and 1 is dense retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub alpha: crate::Nullable<crate::Number>,
-    /// Search filters for retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub search_filters: crate::Nullable<crate::types::MetadataFilters>,
-    /// JSON Schema that will be used to infer search_filters. Omit or leave as null to skip inference.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub search_filters_inference_schema: crate::Nullable<
-        ::std::collections::BTreeMap<
-            String,
-            Option<crate::types::RetrievalParamsSearchFiltersInferenceSchemaValue>,
-        >,
+pub struct TextNode {
+    /// Unique ID of the node.
+    #[serde(rename = "id_")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Embedding of the node.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub embedding: crate::Nullable<Vec<crate::Number>>,
+    /// A flat dictionary of metadata fields
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_info: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Metadata keys that are excluded from text for the embed model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded_embed_metadata_keys: Option<Vec<String>>,
+    /// Metadata keys that are excluded from text for the LLM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded_llm_metadata_keys: Option<Vec<String>>,
+    /// A mapping of relationships to other node information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationships: Option<
+        ::std::collections::BTreeMap<String, crate::types::TextNodeRelationshipsValue>,
     >,
-    /// Number of files to retrieve (only for retrieval mode files_via_metadata and files_via_content).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub files_top_k: crate::Nullable<i64>,
-    /// The retrieval mode for the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieval_mode: Option<crate::types::RetrievalMode>,
-    /// Whether to retrieve image nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieve_image_nodes: Option<bool>,
-    /// Whether to retrieve page screenshot nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieve_page_screenshot_nodes: Option<bool>,
-    /// Whether to retrieve page figure nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieve_page_figure_nodes: Option<bool>,
-    /// The query to retrieve against.
-    pub query: String,
+    /// Template for how metadata is formatted, with {key} and {value} placeholders.
+    ///
+    /// The API's default: `"{key}: {value}"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_template: Option<String>,
+    /// Separator between metadata fields when converting to string.
+    ///
+    /// The API's default: `"\n"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_seperator: Option<String>,
+    /// Text content of the node.
+    ///
+    /// The API's default: `""`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// MIME type of the node content.
+    ///
+    /// The API's default: `"text/plain"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mimetype: Option<String>,
+    /// Start char index of the node.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub start_char_idx: crate::Nullable<i64>,
+    /// End char index of the node.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub end_char_idx: crate::Nullable<i64>,
+    /// Template for how text is formatted, with {content} and {metadata_str} placeholders.
+    ///
+    /// The API's default: `"{metadata_str}\n\n{content}"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_template: Option<String>,
     /// Class Name
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///
+    /// The API's default: `"TextNode"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl PipelinesRetrieveParams {
-    /// Creates the parameters from the required `query`; set the others with the chainable setters.
+impl TextNode {
+    /// Sets `id_`.
     #[must_use]
-    pub fn new(query: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            dense_similarity_top_k: Default::default(),
-            dense_similarity_cutoff: Default::default(),
-            sparse_similarity_top_k: Default::default(),
-            enable_reranking: Default::default(),
-            rerank_top_n: Default::default(),
-            alpha: Default::default(),
-            search_filters: Default::default(),
-            search_filters_inference_schema: Default::default(),
-            files_top_k: Default::default(),
-            retrieval_mode: Default::default(),
-            retrieve_image_nodes: Default::default(),
-            retrieve_page_screenshot_nodes: Default::default(),
-            retrieve_page_figure_nodes: Default::default(),
-            query: query.into(),
-            class_name: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
         self
     }
-    /// Sets the `organization_id` query parameter.
+    /// Sets `embedding`.
     #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets the `dense_similarity_top_k` body field.
-    #[must_use]
-    pub fn dense_similarity_top_k(mut self, value: i64) -> Self {
-        self.dense_similarity_top_k = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `dense_similarity_top_k` body field as an explicit `null`.
-    #[must_use]
-    pub fn dense_similarity_top_k_null(mut self) -> Self {
-        self.dense_similarity_top_k = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `dense_similarity_cutoff` body field.
-    #[must_use]
-    pub fn dense_similarity_cutoff(mut self, value: impl Into<crate::Number>) -> Self {
-        self.dense_similarity_cutoff = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `dense_similarity_cutoff` body field as an explicit `null`.
-    #[must_use]
-    pub fn dense_similarity_cutoff_null(mut self) -> Self {
-        self.dense_similarity_cutoff = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `sparse_similarity_top_k` body field.
-    #[must_use]
-    pub fn sparse_similarity_top_k(mut self, value: i64) -> Self {
-        self.sparse_similarity_top_k = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `sparse_similarity_top_k` body field as an explicit `null`.
-    #[must_use]
-    pub fn sparse_similarity_top_k_null(mut self) -> Self {
-        self.sparse_similarity_top_k = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `enable_reranking` body field.
-    #[must_use]
-    pub fn enable_reranking(mut self, value: bool) -> Self {
-        self.enable_reranking = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `enable_reranking` body field as an explicit `null`.
-    #[must_use]
-    pub fn enable_reranking_null(mut self) -> Self {
-        self.enable_reranking = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `rerank_top_n` body field.
-    #[must_use]
-    pub fn rerank_top_n(mut self, value: i64) -> Self {
-        self.rerank_top_n = crate::Nullable::Value(value);
-        self
-    }
-    /// Sends the `rerank_top_n` body field as an explicit `null`.
-    #[must_use]
-    pub fn rerank_top_n_null(mut self) -> Self {
-        self.rerank_top_n = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `alpha` body field.
-    #[must_use]
-    pub fn alpha(mut self, value: impl Into<crate::Number>) -> Self {
-        self.alpha = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `alpha` body field as an explicit `null`.
-    #[must_use]
-    pub fn alpha_null(mut self) -> Self {
-        self.alpha = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `search_filters` body field.
-    #[must_use]
-    pub fn search_filters(
+    pub fn embedding(
         mut self,
-        value: impl Into<crate::types::MetadataFilters>,
+        value: impl IntoIterator<Item = impl Into<crate::Number>>,
     ) -> Self {
-        self.search_filters = crate::Nullable::Value(value.into());
+        self.embedding = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
-    /// Sends the `search_filters` body field as an explicit `null`.
+    /// Sets `embedding` to an explicit `null`.
     #[must_use]
-    pub fn search_filters_null(mut self) -> Self {
-        self.search_filters = crate::Nullable::Null;
+    pub fn embedding_null(mut self) -> Self {
+        self.embedding = crate::Nullable::Null;
         self
     }
-    /// Sets the `search_filters_inference_schema` body field.
+    /// Sets `extra_info`.
     #[must_use]
-    pub fn search_filters_inference_schema(
+    pub fn extra_info(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra_info = Some(value);
+        self
+    }
+    /// Sets `excluded_embed_metadata_keys`.
+    #[must_use]
+    pub fn excluded_embed_metadata_keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.excluded_embed_metadata_keys = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `excluded_llm_metadata_keys`.
+    #[must_use]
+    pub fn excluded_llm_metadata_keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.excluded_llm_metadata_keys = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `relationships`.
+    #[must_use]
+    pub fn relationships(
         mut self,
         value: ::std::collections::BTreeMap<
             String,
-            Option<crate::types::RetrievalParamsSearchFiltersInferenceSchemaValue>,
+            crate::types::TextNodeRelationshipsValue,
         >,
     ) -> Self {
-        self.search_filters_inference_schema = crate::Nullable::Value(value);
+        self.relationships = Some(value);
         self
     }
-    /// Sends the `search_filters_inference_schema` body field as an explicit `null`.
+    /// Sets `metadata_template`; left unset, it is not sent and the API applies its default, `"{key}: {value}"`.
     #[must_use]
-    pub fn search_filters_inference_schema_null(mut self) -> Self {
-        self.search_filters_inference_schema = crate::Nullable::Null;
+    pub fn metadata_template(mut self, value: impl Into<String>) -> Self {
+        self.metadata_template = Some(value.into());
         self
     }
-    /// Sets the `files_top_k` body field.
+    /// `metadata_template`, or the API's default when it is absent.
     #[must_use]
-    pub fn files_top_k(mut self, value: i64) -> Self {
-        self.files_top_k = crate::Nullable::Value(value);
-        self
+    pub fn metadata_template_or_default(&self) -> &str {
+        self.metadata_template.as_deref().unwrap_or("{key}: {value}")
     }
-    /// Sends the `files_top_k` body field as an explicit `null`.
+    /// Sets `metadata_seperator`; left unset, it is not sent and the API applies its default, `"\n"`.
     #[must_use]
-    pub fn files_top_k_null(mut self) -> Self {
-        self.files_top_k = crate::Nullable::Null;
+    pub fn metadata_seperator(mut self, value: impl Into<String>) -> Self {
+        self.metadata_seperator = Some(value.into());
         self
     }
-    /// Sets the `retrieval_mode` body field.
+    /// `metadata_seperator`, or the API's default when it is absent.
     #[must_use]
-    pub fn retrieval_mode(
-        mut self,
-        value: impl Into<crate::types::RetrievalMode>,
-    ) -> Self {
-        self.retrieval_mode = Some(value.into());
-        self
+    pub fn metadata_seperator_or_default(&self) -> &str {
+        self.metadata_seperator.as_deref().unwrap_or("\n")
     }
-    /// Sets the `retrieve_image_nodes` body field.
+    /// Sets `text`; left unset, it is not sent and the API applies its default, `""`.
     #[must_use]
-    pub fn retrieve_image_nodes(mut self, value: bool) -> Self {
-        self.retrieve_image_nodes = Some(value);
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
         self
     }
-    /// Sets the `retrieve_page_screenshot_nodes` body field.
+    /// `text`, or the API's default when it is absent.
     #[must_use]
-    pub fn retrieve_page_screenshot_nodes(mut self, value: bool) -> Self {
-        self.retrieve_page_screenshot_nodes = Some(value);
-        self
+    pub fn text_or_default(&self) -> &str {
+        self.text.as_deref().unwrap_or("")
     }
-    /// Sets the `retrieve_page_figure_nodes` body field.
+    /// Sets `mimetype`; left unset, it is not sent and the API applies its default, `"text/plain"`.
     #[must_use]
-    pub fn retrieve_page_figure_nodes(mut self, value: bool) -> Self {
-        self.retrieve_page_figure_nodes = Some(value);
+    pub fn mimetype(mut self, value: impl Into<String>) -> Self {
+        self.mimetype = Some(value.into());
         self
     }
-    /// Sets the `query` body field.
+    /// `mimetype`, or the API's default when it is absent.
     #[must_use]
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = value.into();
+    pub fn mimetype_or_default(&self) -> &str {
+        self.mimetype.as_deref().unwrap_or("text/plain")
+    }
+    /// Sets `start_char_idx`.
+    #[must_use]
+    pub fn start_char_idx(mut self, value: i64) -> Self {
+        self.start_char_idx = crate::Nullable::Value(value);
         self
     }
-    /// Sets the `class_name` body field.
+    /// Sets `start_char_idx` to an explicit `null`.
+    #[must_use]
+    pub fn start_char_idx_null(mut self) -> Self {
+        self.start_char_idx = crate::Nullable::Null;
+        self
+    }
+    /// Sets `end_char_idx`.
+    #[must_use]
+    pub fn end_char_idx(mut self, value: i64) -> Self {
+        self.end_char_idx = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `end_char_idx` to an explicit `null`.
+    #[must_use]
+    pub fn end_char_idx_null(mut self) -> Self {
+        self.end_char_idx = crate::Nullable::Null;
+        self
+    }
+    /// Sets `text_template`; left unset, it is not sent and the API applies its default, `"{metadata_str}\n\n{content}"`.
+    #[must_use]
+    pub fn text_template(mut self, value: impl Into<String>) -> Self {
+        self.text_template = Some(value.into());
+        self
+    }
+    /// `text_template`, or the API's default when it is absent.
+    #[must_use]
+    pub fn text_template_or_default(&self) -> &str {
+        self.text_template.as_deref().unwrap_or("{metadata_str}\n\n{content}")
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"TextNode"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
         self
     }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("TextNode")
+    }
 }
-/// The response of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
-pub type PipelinesRetrieveResponse = crate::types::RetrieveResults;
+/// The `TextNodeRelationshipsValue` schema.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TextNodeRelationshipsValue {
+    /// One of the union's alternatives.
+    RelatedNodeInfo(crate::types::RelatedNodeInfo),
+    /// One of the union's alternatives.
+    Array(Vec<crate::types::RelatedNodeInfo>),
+    /// A value that matches none of the known alternatives, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for TextNodeRelationshipsValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize_untagged(
+            deserializer,
+            &[
+                |value| crate::runtime::union::alternative(value, Self::RelatedNodeInfo),
+                |value| crate::runtime::union::alternative(value, Self::Array),
+            ],
+            Some(Self::Unknown),
+        )
+    }
+}
+impl TextNodeRelationshipsValue {
+    /// The `RelatedNodeInfo` variant.
+    #[must_use]
+    pub fn related_node_info(value: impl Into<crate::types::RelatedNodeInfo>) -> Self {
+        Self::RelatedNodeInfo(value.into())
+    }
+    /// The `Array` variant.
+    #[must_use]
+    pub fn array(
+        value: impl IntoIterator<Item = impl Into<crate::types::RelatedNodeInfo>>,
+    ) -> Self {
+        Self::Array(value.into_iter().map(Into::into).collect())
+    }
+}
+impl From<crate::types::RelatedNodeInfo> for TextNodeRelationshipsValue {
+    fn from(value: crate::types::RelatedNodeInfo) -> Self {
+        Self::RelatedNodeInfo(value)
+    }
+}
+impl From<Vec<crate::types::RelatedNodeInfo>> for TextNodeRelationshipsValue {
+    fn from(value: Vec<crate::types::RelatedNodeInfo>) -> Self {
+        Self::Array(value)
+    }
+}
+impl TextNodeRelationshipsValue {
+    /// The `node_id` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn node_id(&self) -> Option<&str> {
+        match self {
+            Self::RelatedNodeInfo(value) => Some(&*value.node_id),
+            _ => None,
+        }
+    }
+    /// The `node_type` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn node_type(&self) -> Option<&crate::types::ObjectType> {
+        match self {
+            Self::RelatedNodeInfo(value) => value.node_type.as_value(),
+            _ => None,
+        }
+    }
+    /// The `metadata` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn metadata(&self) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::RelatedNodeInfo(value) => value.metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// The `hash` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn hash(&self) -> Option<&str> {
+        match self {
+            Self::RelatedNodeInfo(value) => value.hash.as_deref(),
+            _ => None,
+        }
+    }
+    /// The `class_name` field, when the value is a variant that has it and it is set.
+    #[must_use]
+    pub fn class_name(&self) -> Option<&str> {
+        match self {
+            Self::RelatedNodeInfo(value) => value.class_name.as_deref(),
+            _ => None,
+        }
+    }
+}
+/// Same as NodeWithScore but type for node is a TextNode instead of BaseNode.
+/// FastAPI doesn't accept abstract classes like BaseNode.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TextNodeWithScore {
+    /// Provided for backward compatibility.
+    pub node: crate::types::TextNode,
+    /// Score
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub score: crate::Nullable<crate::Number>,
+    /// Class Name
+    ///
+    /// The API's default: `"TextNodeWithScore"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl TextNodeWithScore {
+    /// Creates a value from the required `node`; set the others with the chainable setters.
+    #[must_use]
+    pub fn new(node: impl Into<crate::types::TextNode>) -> Self {
+        Self {
+            node: node.into(),
+            score: Default::default(),
+            class_name: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl TextNodeWithScore {
+    /// Sets `node`.
+    #[must_use]
+    pub fn node(mut self, value: impl Into<crate::types::TextNode>) -> Self {
+        self.node = value.into();
+        self
+    }
+    /// Sets `score`.
+    #[must_use]
+    pub fn score(mut self, value: impl Into<crate::Number>) -> Self {
+        self.score = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `score` to an explicit `null`.
+    #[must_use]
+    pub fn score_null(mut self) -> Self {
+        self.score = crate::Nullable::Null;
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"TextNodeWithScore"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("TextNodeWithScore")
+    }
+}
+/// TokenChunkingConfig
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TokenChunkingConfig {
+    /// Chunk Size
+    ///
+    /// The API's default: `1024`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk_size: Option<i64>,
+    /// Chunk Overlap
+    ///
+    /// The API's default: `200`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk_overlap: Option<i64>,
+    /// Mode
+    ///
+    /// The API's default: `"token"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Separator
+    ///
+    /// The API's default: `" "`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub separator: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for TokenChunkingConfig {
+    fn default() -> Self {
+        Self {
+            chunk_size: Default::default(),
+            chunk_overlap: Default::default(),
+            mode: Some(String::from("token")),
+            separator: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl TokenChunkingConfig {
+    /// Sets `chunk_size`; left unset, it is not sent and the API applies its default, `1024`.
+    #[must_use]
+    pub fn chunk_size(mut self, value: i64) -> Self {
+        self.chunk_size = Some(value);
+        self
+    }
+    /// `chunk_size`, or the API's default when it is absent.
+    #[must_use]
+    pub fn chunk_size_or_default(&self) -> i64 {
+        self.chunk_size.unwrap_or(1024i64)
+    }
+    /// Sets `chunk_overlap`; left unset, it is not sent and the API applies its default, `200`.
+    #[must_use]
+    pub fn chunk_overlap(mut self, value: i64) -> Self {
+        self.chunk_overlap = Some(value);
+        self
+    }
+    /// `chunk_overlap`, or the API's default when it is absent.
+    #[must_use]
+    pub fn chunk_overlap_or_default(&self) -> i64 {
+        self.chunk_overlap.unwrap_or(200i64)
+    }
+    /// Sets `separator`; left unset, it is not sent and the API applies its default, `" "`.
+    #[must_use]
+    pub fn separator(mut self, value: impl Into<String>) -> Self {
+        self.separator = Some(value.into());
+        self
+    }
+    /// `separator`, or the API's default when it is absent.
+    #[must_use]
+    pub fn separator_or_default(&self) -> &str {
+        self.separator.as_deref().unwrap_or(" ")
+    }
+}

@@ -2,465 +2,700 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 8 of `types::pipelines`: types compiled with the feature `pipelines`.
-/// Parameters of `PUT /api/v1/pipelines/{pipeline_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+//! Part 8 of `types::pipelines`: types compiled with any of the features `pipelines`, `embedding_model_configs`.
+/// AzureOpenAIEmbedding
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct PipelinesUpdateParams {
-    /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_config: crate::Nullable<crate::types::PipelineUpdateEmbeddingConfig>,
-    /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transform_config: crate::Nullable<crate::types::PipelineUpdateTransformConfig>,
-    /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
-    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink_id: crate::Nullable<String>,
-    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_model_config_id: crate::Nullable<String>,
-    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
-    /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub preset_retrieval_parameters: crate::Nullable<
-        crate::types::PresetRetrievalParams,
-    >,
-    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub llama_parse_parameters: crate::Nullable<crate::types::LlamaParseParameters>,
-    /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<String>,
-    /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
-    /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub name: crate::Nullable<String>,
-    /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub managed_pipeline_id: crate::Nullable<String>,
-}
-impl PipelinesUpdateParams {
-    /// Sets the `embedding_config` body field.
-    #[must_use]
-    pub fn embedding_config(
-        mut self,
-        value: impl Into<crate::types::PipelineUpdateEmbeddingConfig>,
-    ) -> Self {
-        self.embedding_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_config_null(mut self) -> Self {
-        self.embedding_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `transform_config` body field.
-    #[must_use]
-    pub fn transform_config(
-        mut self,
-        value: impl Into<crate::types::PipelineUpdateTransformConfig>,
-    ) -> Self {
-        self.transform_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `transform_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn transform_config_null(mut self) -> Self {
-        self.transform_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `sparse_model_config` body field.
-    #[must_use]
-    pub fn sparse_model_config(
-        mut self,
-        value: impl Into<crate::types::SparseModelConfig>,
-    ) -> Self {
-        self.sparse_model_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `sparse_model_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn sparse_model_config_null(mut self) -> Self {
-        self.sparse_model_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink_id` body field.
-    #[must_use]
-    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
-        self.data_sink_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_id_null(mut self) -> Self {
-        self.data_sink_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `embedding_model_config_id` body field.
-    #[must_use]
-    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn embedding_model_config_id_null(mut self) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `data_sink` body field.
-    #[must_use]
-    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
-        self.data_sink = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `data_sink` body field as an explicit `null`.
-    #[must_use]
-    pub fn data_sink_null(mut self) -> Self {
-        self.data_sink = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `preset_retrieval_parameters` body field.
-    #[must_use]
-    pub fn preset_retrieval_parameters(
-        mut self,
-        value: impl Into<crate::types::PresetRetrievalParams>,
-    ) -> Self {
-        self.preset_retrieval_parameters = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `preset_retrieval_parameters` body field as an explicit `null`.
-    #[must_use]
-    pub fn preset_retrieval_parameters_null(mut self) -> Self {
-        self.preset_retrieval_parameters = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `llama_parse_parameters` body field.
-    #[must_use]
-    pub fn llama_parse_parameters(
-        mut self,
-        value: impl Into<crate::types::LlamaParseParameters>,
-    ) -> Self {
-        self.llama_parse_parameters = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `llama_parse_parameters` body field as an explicit `null`.
-    #[must_use]
-    pub fn llama_parse_parameters_null(mut self) -> Self {
-        self.llama_parse_parameters = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `status` body field.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `status` body field as an explicit `null`.
-    #[must_use]
-    pub fn status_null(mut self) -> Self {
-        self.status = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `metadata_config` body field.
-    #[must_use]
-    pub fn metadata_config(
-        mut self,
-        value: impl Into<crate::types::PipelineMetadataConfig>,
-    ) -> Self {
-        self.metadata_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `metadata_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn metadata_config_null(mut self) -> Self {
-        self.metadata_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `name` body field as an explicit `null`.
-    #[must_use]
-    pub fn name_null(mut self) -> Self {
-        self.name = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `managed_pipeline_id` body field.
-    #[must_use]
-    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn managed_pipeline_id_null(mut self) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Null;
-        self
-    }
-}
-/// The response of `PUT /api/v1/pipelines/{pipeline_id}`.
-pub type PipelinesUpdateResponse = crate::types::Pipeline;
-/// Parameters of `PUT /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PipelinesUpsertParams {
-    /// Project Id
+pub struct AzureOpenAIEmbedding {
+    /// The name of the OpenAI embedding model.
     ///
-    /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
-    pub project_id: Option<String>,
-    /// Organization Id
+    /// The API's default: `"text-embedding-ada-002"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// The batch size for embedding calls.
     ///
-    /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
-    pub organization_id: Option<String>,
-    /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
-    /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
-    /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
-    /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink_id: crate::Nullable<String>,
-    /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding_model_config_id: crate::Nullable<String>,
-    /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
-    /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
-    /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
-    /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub status: crate::Nullable<String>,
-    /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
-    /// Name
-    pub name: String,
-    /// Type of pipeline. Either PLAYGROUND or MANAGED.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pipeline_type: Option<crate::types::PipelineType>,
-    /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub managed_pipeline_id: crate::Nullable<String>,
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_batch_size: Option<i64>,
+    /// The number of workers to use for async embedding calls.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub num_workers: crate::Nullable<i64>,
+    /// Additional kwargs for the OpenAI API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// The OpenAI API key.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub api_key: crate::Nullable<String>,
+    /// The base URL for Azure deployment.
+    ///
+    /// The API's default: `""`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_base: Option<String>,
+    /// The version for Azure OpenAI API.
+    ///
+    /// The API's default: `""`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Maximum number of retries.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<i64>,
+    /// Timeout for each request.
+    ///
+    /// The API's default: `60.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<crate::Number>,
+    /// The default headers for API requests.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub default_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// Reuse the OpenAI client between requests. When doing anything with large volumes of async API calls, setting this to false can improve stability.
+    ///
+    /// The API's default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reuse_client: Option<bool>,
+    /// The number of dimensions on the output embedding vectors. Works only with v3 embedding models.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub dimensions: crate::Nullable<i64>,
+    /// The Azure endpoint to use.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub azure_endpoint: crate::Nullable<String>,
+    /// The Azure deployment to use.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub azure_deployment: crate::Nullable<String>,
+    /// Class Name
+    ///
+    /// The API's default: `"AzureOpenAIEmbedding"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl PipelinesUpsertParams {
-    /// Creates the parameters from the required `name`; set the others with the chainable setters.
+impl AzureOpenAIEmbedding {
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"text-embedding-ada-002"`.
     #[must_use]
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            project_id: Default::default(),
-            organization_id: Default::default(),
-            embedding_config: Default::default(),
-            transform_config: Default::default(),
-            sparse_model_config: Default::default(),
-            data_sink_id: Default::default(),
-            embedding_model_config_id: Default::default(),
-            data_sink: Default::default(),
-            preset_retrieval_parameters: Default::default(),
-            llama_parse_parameters: Default::default(),
-            status: Default::default(),
-            metadata_config: Default::default(),
-            name: name.into(),
-            pipeline_type: Default::default(),
-            managed_pipeline_id: Default::default(),
-        }
-    }
-    /// Sets the `project_id` query parameter.
-    #[must_use]
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
+    pub fn model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = Some(value.into());
         self
     }
-    /// Sets the `organization_id` query parameter.
+    /// `model_name`, or the API's default when it is absent.
     #[must_use]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
+    pub fn model_name_or_default(&self) -> &str {
+        self.model_name.as_deref().unwrap_or("text-embedding-ada-002")
+    }
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn embed_batch_size(mut self, value: i64) -> Self {
+        self.embed_batch_size = Some(value);
         self
     }
-    /// Sets the `embedding_config` body field.
+    /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
-    pub fn embedding_config(
+    pub fn embed_batch_size_or_default(&self) -> i64 {
+        self.embed_batch_size.unwrap_or(10i64)
+    }
+    /// Sets `num_workers`.
+    #[must_use]
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `num_workers` to an explicit `null`.
+    #[must_use]
+    pub fn num_workers_null(mut self) -> Self {
+        self.num_workers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `additional_kwargs`.
+    #[must_use]
+    pub fn additional_kwargs(
         mut self,
-        value: impl Into<crate::types::PipelineCreateEmbeddingConfig>,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
     ) -> Self {
-        self.embedding_config = crate::Nullable::Value(value.into());
+        self.additional_kwargs = Some(value);
         self
     }
-    /// Sends the `embedding_config` body field as an explicit `null`.
+    /// Sets `api_key`.
     #[must_use]
-    pub fn embedding_config_null(mut self) -> Self {
-        self.embedding_config = crate::Nullable::Null;
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets the `transform_config` body field.
+    /// Sets `api_key` to an explicit `null`.
     #[must_use]
-    pub fn transform_config(
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = crate::Nullable::Null;
+        self
+    }
+    /// Sets `api_base`; left unset, it is not sent and the API applies its default, `""`.
+    #[must_use]
+    pub fn api_base(mut self, value: impl Into<String>) -> Self {
+        self.api_base = Some(value.into());
+        self
+    }
+    /// `api_base`, or the API's default when it is absent.
+    #[must_use]
+    pub fn api_base_or_default(&self) -> &str {
+        self.api_base.as_deref().unwrap_or("")
+    }
+    /// Sets `api_version`; left unset, it is not sent and the API applies its default, `""`.
+    #[must_use]
+    pub fn api_version(mut self, value: impl Into<String>) -> Self {
+        self.api_version = Some(value.into());
+        self
+    }
+    /// `api_version`, or the API's default when it is absent.
+    #[must_use]
+    pub fn api_version_or_default(&self) -> &str {
+        self.api_version.as_deref().unwrap_or("")
+    }
+    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn max_retries(mut self, value: i64) -> Self {
+        self.max_retries = Some(value);
+        self
+    }
+    /// `max_retries`, or the API's default when it is absent.
+    #[must_use]
+    pub fn max_retries_or_default(&self) -> i64 {
+        self.max_retries.unwrap_or(10i64)
+    }
+    /// Sets `timeout`; left unset, it is not sent and the API applies its default, `60.0`.
+    #[must_use]
+    pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// `timeout`, or the API's default when it is absent.
+    #[must_use]
+    pub fn timeout_or_default(&self) -> crate::Number {
+        self.timeout.unwrap_or(crate::Number::from(60f64))
+    }
+    /// Sets `default_headers`.
+    #[must_use]
+    pub fn default_headers(
         mut self,
-        value: impl Into<crate::types::PipelineCreateTransformConfig>,
+        value: ::std::collections::BTreeMap<String, String>,
     ) -> Self {
-        self.transform_config = crate::Nullable::Value(value.into());
+        self.default_headers = crate::Nullable::Value(value);
         self
     }
-    /// Sends the `transform_config` body field as an explicit `null`.
+    /// Sets `default_headers` to an explicit `null`.
     #[must_use]
-    pub fn transform_config_null(mut self) -> Self {
-        self.transform_config = crate::Nullable::Null;
+    pub fn default_headers_null(mut self) -> Self {
+        self.default_headers = crate::Nullable::Null;
         self
     }
-    /// Sets the `sparse_model_config` body field.
+    /// Sets `reuse_client`; left unset, it is not sent and the API applies its default, `true`.
     #[must_use]
-    pub fn sparse_model_config(
-        mut self,
-        value: impl Into<crate::types::SparseModelConfig>,
-    ) -> Self {
-        self.sparse_model_config = crate::Nullable::Value(value.into());
+    pub fn reuse_client(mut self, value: bool) -> Self {
+        self.reuse_client = Some(value);
         self
     }
-    /// Sends the `sparse_model_config` body field as an explicit `null`.
+    /// `reuse_client`, or the API's default when it is absent.
     #[must_use]
-    pub fn sparse_model_config_null(mut self) -> Self {
-        self.sparse_model_config = crate::Nullable::Null;
+    pub fn reuse_client_or_default(&self) -> bool {
+        self.reuse_client.unwrap_or(true)
+    }
+    /// Sets `dimensions`.
+    #[must_use]
+    pub fn dimensions(mut self, value: i64) -> Self {
+        self.dimensions = crate::Nullable::Value(value);
         self
     }
-    /// Sets the `data_sink_id` body field.
+    /// Sets `dimensions` to an explicit `null`.
     #[must_use]
-    pub fn data_sink_id(mut self, value: impl Into<String>) -> Self {
-        self.data_sink_id = crate::Nullable::Value(value.into());
+    pub fn dimensions_null(mut self) -> Self {
+        self.dimensions = crate::Nullable::Null;
         self
     }
-    /// Sends the `data_sink_id` body field as an explicit `null`.
+    /// Sets `azure_endpoint`.
     #[must_use]
-    pub fn data_sink_id_null(mut self) -> Self {
-        self.data_sink_id = crate::Nullable::Null;
+    pub fn azure_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.azure_endpoint = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets the `embedding_model_config_id` body field.
+    /// Sets `azure_endpoint` to an explicit `null`.
     #[must_use]
-    pub fn embedding_model_config_id(mut self, value: impl Into<String>) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Value(value.into());
+    pub fn azure_endpoint_null(mut self) -> Self {
+        self.azure_endpoint = crate::Nullable::Null;
         self
     }
-    /// Sends the `embedding_model_config_id` body field as an explicit `null`.
+    /// Sets `azure_deployment`.
     #[must_use]
-    pub fn embedding_model_config_id_null(mut self) -> Self {
-        self.embedding_model_config_id = crate::Nullable::Null;
+    pub fn azure_deployment(mut self, value: impl Into<String>) -> Self {
+        self.azure_deployment = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets the `data_sink` body field.
+    /// Sets `azure_deployment` to an explicit `null`.
     #[must_use]
-    pub fn data_sink(mut self, value: impl Into<crate::types::DataSinkCreate>) -> Self {
-        self.data_sink = crate::Nullable::Value(value.into());
+    pub fn azure_deployment_null(mut self) -> Self {
+        self.azure_deployment = crate::Nullable::Null;
         self
     }
-    /// Sends the `data_sink` body field as an explicit `null`.
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"AzureOpenAIEmbedding"`.
     #[must_use]
-    pub fn data_sink_null(mut self) -> Self {
-        self.data_sink = crate::Nullable::Null;
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
         self
     }
-    /// Sets the `preset_retrieval_parameters` body field.
+    /// `class_name`, or the API's default when it is absent.
     #[must_use]
-    pub fn preset_retrieval_parameters(
-        mut self,
-        value: impl Into<crate::types::PresetRetrievalParams>,
-    ) -> Self {
-        self.preset_retrieval_parameters = Some(value.into());
-        self
-    }
-    /// Sets the `llama_parse_parameters` body field.
-    #[must_use]
-    pub fn llama_parse_parameters(
-        mut self,
-        value: impl Into<crate::types::LlamaParseParameters>,
-    ) -> Self {
-        self.llama_parse_parameters = Some(value.into());
-        self
-    }
-    /// Sets the `status` body field.
-    #[must_use]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `status` body field as an explicit `null`.
-    #[must_use]
-    pub fn status_null(mut self) -> Self {
-        self.status = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `metadata_config` body field.
-    #[must_use]
-    pub fn metadata_config(
-        mut self,
-        value: impl Into<crate::types::PipelineMetadataConfig>,
-    ) -> Self {
-        self.metadata_config = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `metadata_config` body field as an explicit `null`.
-    #[must_use]
-    pub fn metadata_config_null(mut self) -> Self {
-        self.metadata_config = crate::Nullable::Null;
-        self
-    }
-    /// Sets the `name` body field.
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets the `pipeline_type` body field.
-    #[must_use]
-    pub fn pipeline_type(
-        mut self,
-        value: impl Into<crate::types::PipelineType>,
-    ) -> Self {
-        self.pipeline_type = Some(value.into());
-        self
-    }
-    /// Sets the `managed_pipeline_id` body field.
-    #[must_use]
-    pub fn managed_pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sends the `managed_pipeline_id` body field as an explicit `null`.
-    #[must_use]
-    pub fn managed_pipeline_id_null(mut self) -> Self {
-        self.managed_pipeline_id = crate::Nullable::Null;
-        self
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("AzureOpenAIEmbedding")
     }
 }
-/// The response of `PUT /api/v1/pipelines`.
-pub type PipelinesUpsertResponse = crate::types::Pipeline;
-/// A playground session for a user.
+/// AzureOpenAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct PlaygroundSession {
+pub struct AzureOpenAIEmbeddingConfig {
+    /// Type of the embedding model.
+    ///
+    /// The API's default: `"AZURE_EMBEDDING"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Configuration for the Azure OpenAI embedding model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<crate::types::AzureOpenAIEmbedding>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for AzureOpenAIEmbeddingConfig {
+    fn default() -> Self {
+        Self {
+            r#type: Some(String::from("AZURE_EMBEDDING")),
+            component: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl AzureOpenAIEmbeddingConfig {
+    /// Sets `component`.
+    #[must_use]
+    pub fn component(
+        mut self,
+        value: impl Into<crate::types::AzureOpenAIEmbedding>,
+    ) -> Self {
+        self.component = Some(value.into());
+        self
+    }
+}
+/// BedrockEmbedding
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct BedrockEmbedding {
+    /// The modelId of the Bedrock model to use.
+    ///
+    /// The API's default: `"amazon.titan-embed-text-v1"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// The batch size for embedding calls.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_batch_size: Option<i64>,
+    /// The number of workers to use for async embedding calls.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub num_workers: crate::Nullable<i64>,
+    /// The name of aws profile to use. If not given, then the default profile is used.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub profile_name: crate::Nullable<String>,
+    /// AWS Access Key ID to use
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub aws_access_key_id: crate::Nullable<String>,
+    /// AWS Secret Access Key to use
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub aws_secret_access_key: crate::Nullable<String>,
+    /// AWS Session Token to use
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub aws_session_token: crate::Nullable<String>,
+    /// AWS region name to use. Uses region configured in AWS CLI if not passed
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub region_name: crate::Nullable<String>,
+    /// The maximum number of API retries.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<i64>,
+    /// The timeout for the Bedrock API request in seconds. It will be used for both connect and read timeouts.
+    ///
+    /// The API's default: `60.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<crate::Number>,
+    /// Additional kwargs for the bedrock client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Class Name
+    ///
+    /// The API's default: `"BedrockEmbedding"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl BedrockEmbedding {
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"amazon.titan-embed-text-v1"`.
+    #[must_use]
+    pub fn model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = Some(value.into());
+        self
+    }
+    /// `model_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn model_name_or_default(&self) -> &str {
+        self.model_name.as_deref().unwrap_or("amazon.titan-embed-text-v1")
+    }
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn embed_batch_size(mut self, value: i64) -> Self {
+        self.embed_batch_size = Some(value);
+        self
+    }
+    /// `embed_batch_size`, or the API's default when it is absent.
+    #[must_use]
+    pub fn embed_batch_size_or_default(&self) -> i64 {
+        self.embed_batch_size.unwrap_or(10i64)
+    }
+    /// Sets `num_workers`.
+    #[must_use]
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `num_workers` to an explicit `null`.
+    #[must_use]
+    pub fn num_workers_null(mut self) -> Self {
+        self.num_workers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `profile_name`.
+    #[must_use]
+    pub fn profile_name(mut self, value: impl Into<String>) -> Self {
+        self.profile_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `profile_name` to an explicit `null`.
+    #[must_use]
+    pub fn profile_name_null(mut self) -> Self {
+        self.profile_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `aws_access_key_id`.
+    #[must_use]
+    pub fn aws_access_key_id(mut self, value: impl Into<String>) -> Self {
+        self.aws_access_key_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `aws_access_key_id` to an explicit `null`.
+    #[must_use]
+    pub fn aws_access_key_id_null(mut self) -> Self {
+        self.aws_access_key_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `aws_secret_access_key`.
+    #[must_use]
+    pub fn aws_secret_access_key(mut self, value: impl Into<String>) -> Self {
+        self.aws_secret_access_key = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `aws_secret_access_key` to an explicit `null`.
+    #[must_use]
+    pub fn aws_secret_access_key_null(mut self) -> Self {
+        self.aws_secret_access_key = crate::Nullable::Null;
+        self
+    }
+    /// Sets `aws_session_token`.
+    #[must_use]
+    pub fn aws_session_token(mut self, value: impl Into<String>) -> Self {
+        self.aws_session_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `aws_session_token` to an explicit `null`.
+    #[must_use]
+    pub fn aws_session_token_null(mut self) -> Self {
+        self.aws_session_token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `region_name`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `region_name` to an explicit `null`.
+    #[must_use]
+    pub fn region_name_null(mut self) -> Self {
+        self.region_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn max_retries(mut self, value: i64) -> Self {
+        self.max_retries = Some(value);
+        self
+    }
+    /// `max_retries`, or the API's default when it is absent.
+    #[must_use]
+    pub fn max_retries_or_default(&self) -> i64 {
+        self.max_retries.unwrap_or(10i64)
+    }
+    /// Sets `timeout`; left unset, it is not sent and the API applies its default, `60.0`.
+    #[must_use]
+    pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// `timeout`, or the API's default when it is absent.
+    #[must_use]
+    pub fn timeout_or_default(&self) -> crate::Number {
+        self.timeout.unwrap_or(crate::Number::from(60f64))
+    }
+    /// Sets `additional_kwargs`.
+    #[must_use]
+    pub fn additional_kwargs(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.additional_kwargs = Some(value);
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"BedrockEmbedding"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("BedrockEmbedding")
+    }
+}
+/// BedrockEmbeddingConfig
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct BedrockEmbeddingConfig {
+    /// Type of the embedding model.
+    ///
+    /// The API's default: `"BEDROCK_EMBEDDING"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Configuration for the Bedrock embedding model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<crate::types::BedrockEmbedding>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for BedrockEmbeddingConfig {
+    fn default() -> Self {
+        Self {
+            r#type: Some(String::from("BEDROCK_EMBEDDING")),
+            component: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl BedrockEmbeddingConfig {
+    /// Sets `component`.
+    #[must_use]
+    pub fn component(
+        mut self,
+        value: impl Into<crate::types::BedrockEmbedding>,
+    ) -> Self {
+        self.component = Some(value.into());
+        self
+    }
+}
+/// CohereEmbedding
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CohereEmbedding {
+    /// The modelId of the Cohere model to use.
+    ///
+    /// The API's default: `"embed-english-v3.0"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// The batch size for embedding calls.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_batch_size: Option<i64>,
+    /// The number of workers to use for async embedding calls.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub num_workers: crate::Nullable<i64>,
+    /// The Cohere API key.
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub api_key: Option<String>,
+    /// Truncation type - START/ END/ NONE
+    ///
+    /// The API's default: `"END"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncate: Option<String>,
+    /// Model Input type. If not provided, search_document and search_query are used when needed.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub input_type: crate::Nullable<String>,
+    /// Embedding type. If not provided float embedding_type is used when needed.
+    ///
+    /// The API's default: `"float"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedding_type: Option<String>,
+    /// Class Name
+    ///
+    /// The API's default: `"CohereEmbedding"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl CohereEmbedding {
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"embed-english-v3.0"`.
+    #[must_use]
+    pub fn model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = Some(value.into());
+        self
+    }
+    /// `model_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn model_name_or_default(&self) -> &str {
+        self.model_name.as_deref().unwrap_or("embed-english-v3.0")
+    }
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn embed_batch_size(mut self, value: i64) -> Self {
+        self.embed_batch_size = Some(value);
+        self
+    }
+    /// `embed_batch_size`, or the API's default when it is absent.
+    #[must_use]
+    pub fn embed_batch_size_or_default(&self) -> i64 {
+        self.embed_batch_size.unwrap_or(10i64)
+    }
+    /// Sets `num_workers`.
+    #[must_use]
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `num_workers` to an explicit `null`.
+    #[must_use]
+    pub fn num_workers_null(mut self) -> Self {
+        self.num_workers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `api_key`.
+    #[must_use]
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+    /// Sets `api_key` to an explicit `null`.
+    #[must_use]
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = None;
+        self
+    }
+    /// Sets `truncate`; left unset, it is not sent and the API applies its default, `"END"`.
+    #[must_use]
+    pub fn truncate(mut self, value: impl Into<String>) -> Self {
+        self.truncate = Some(value.into());
+        self
+    }
+    /// `truncate`, or the API's default when it is absent.
+    #[must_use]
+    pub fn truncate_or_default(&self) -> &str {
+        self.truncate.as_deref().unwrap_or("END")
+    }
+    /// Sets `input_type`.
+    #[must_use]
+    pub fn input_type(mut self, value: impl Into<String>) -> Self {
+        self.input_type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `input_type` to an explicit `null`.
+    #[must_use]
+    pub fn input_type_null(mut self) -> Self {
+        self.input_type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `embedding_type`; left unset, it is not sent and the API applies its default, `"float"`.
+    #[must_use]
+    pub fn embedding_type(mut self, value: impl Into<String>) -> Self {
+        self.embedding_type = Some(value.into());
+        self
+    }
+    /// `embedding_type`, or the API's default when it is absent.
+    #[must_use]
+    pub fn embedding_type_or_default(&self) -> &str {
+        self.embedding_type.as_deref().unwrap_or("float")
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"CohereEmbedding"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("CohereEmbedding")
+    }
+}
+/// CohereEmbeddingConfig
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CohereEmbeddingConfig {
+    /// Type of the embedding model.
+    ///
+    /// The API's default: `"COHERE_EMBEDDING"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Configuration for the Cohere embedding model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<crate::types::CohereEmbedding>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for CohereEmbeddingConfig {
+    fn default() -> Self {
+        Self {
+            r#type: Some(String::from("COHERE_EMBEDDING")),
+            component: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl CohereEmbeddingConfig {
+    /// Sets `component`.
+    #[must_use]
+    pub fn component(mut self, value: impl Into<crate::types::CohereEmbedding>) -> Self {
+        self.component = Some(value.into());
+        self
+    }
+}
+/// Schema for an embedding model config.
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct EmbeddingModelConfig {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
@@ -469,53 +704,37 @@ pub struct PlaygroundSession {
     /// Update datetime
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
-    /// Pipeline Id
-    pub pipeline_id: String,
-    /// User Id
-    pub user_id: String,
-    /// Llm Params Id
-    pub llm_params_id: String,
-    /// LLM parameters last used in this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub llm_params: Option<crate::types::LLMParameters>,
-    /// Retrieval Params Id
-    pub retrieval_params_id: String,
-    /// Preset retrieval parameters last used in this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retrieval_params: Option<crate::types::PresetRetrievalParams>,
-    /// Chat message history for this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chat_messages: Option<Vec<crate::types::ChatMessage>>,
+    /// The name of the embedding model config.
+    pub name: String,
+    /// The embedding configuration for the embedding model config.
+    pub embedding_config: crate::types::EmbeddingModelConfigEmbeddingConfig,
+    /// Project Id
+    pub project_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl PlaygroundSession {
-    /// Creates a value from the required `id`, `pipeline_id`, `user_id`, `llm_params_id`, `retrieval_params_id`; set the others with the chainable setters.
+impl EmbeddingModelConfig {
+    /// Creates a value from the required `id`, `name`, `embedding_config`, `project_id`; set the others with the chainable setters.
     #[must_use]
     pub fn new(
         id: impl Into<String>,
-        pipeline_id: impl Into<String>,
-        user_id: impl Into<String>,
-        llm_params_id: impl Into<String>,
-        retrieval_params_id: impl Into<String>,
+        name: impl Into<String>,
+        embedding_config: impl Into<crate::types::EmbeddingModelConfigEmbeddingConfig>,
+        project_id: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
             created_at: Default::default(),
             updated_at: Default::default(),
-            pipeline_id: pipeline_id.into(),
-            user_id: user_id.into(),
-            llm_params_id: llm_params_id.into(),
-            llm_params: Default::default(),
-            retrieval_params_id: retrieval_params_id.into(),
-            retrieval_params: Default::default(),
-            chat_messages: Default::default(),
+            name: name.into(),
+            embedding_config: embedding_config.into(),
+            project_id: project_id.into(),
             extra_fields: Default::default(),
         }
     }
 }
-impl PlaygroundSession {
+impl EmbeddingModelConfig {
     /// Sets `id`.
     #[must_use]
     pub fn id(mut self, value: impl Into<String>) -> Self {
@@ -546,578 +765,206 @@ impl PlaygroundSession {
         self.updated_at = crate::Nullable::Null;
         self
     }
-    /// Sets `pipeline_id`.
+    /// Sets `name`.
     #[must_use]
-    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.pipeline_id = value.into();
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
-    /// Sets `user_id`.
+    /// Sets `embedding_config`.
     #[must_use]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
-        self
-    }
-    /// Sets `llm_params_id`.
-    #[must_use]
-    pub fn llm_params_id(mut self, value: impl Into<String>) -> Self {
-        self.llm_params_id = value.into();
-        self
-    }
-    /// Sets `llm_params`.
-    #[must_use]
-    pub fn llm_params(mut self, value: impl Into<crate::types::LLMParameters>) -> Self {
-        self.llm_params = Some(value.into());
-        self
-    }
-    /// Sets `retrieval_params_id`.
-    #[must_use]
-    pub fn retrieval_params_id(mut self, value: impl Into<String>) -> Self {
-        self.retrieval_params_id = value.into();
-        self
-    }
-    /// Sets `retrieval_params`.
-    #[must_use]
-    pub fn retrieval_params(
+    pub fn embedding_config(
         mut self,
-        value: impl Into<crate::types::PresetRetrievalParams>,
+        value: impl Into<crate::types::EmbeddingModelConfigEmbeddingConfig>,
     ) -> Self {
-        self.retrieval_params = Some(value.into());
+        self.embedding_config = value.into();
         self
     }
-    /// Sets `chat_messages`.
+    /// Sets `project_id`.
     #[must_use]
-    pub fn chat_messages(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ChatMessage>>,
-    ) -> Self {
-        self.chat_messages = Some(value.into_iter().map(Into::into).collect());
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
         self
     }
 }
-/// RelatedNodeInfo
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RelatedNodeInfo {
-    /// Node Id
-    pub node_id: String,
-    /// Node Type
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub node_type: crate::Nullable<crate::types::ObjectType>,
-    /// Metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// Hash
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub hash: crate::Nullable<String>,
-    /// Class Name
-    ///
-    /// The API's default: `"RelatedNodeInfo"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl RelatedNodeInfo {
-    /// Creates a value from the required `node_id`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(node_id: impl Into<String>) -> Self {
-        Self {
-            node_id: node_id.into(),
-            node_type: Default::default(),
-            metadata: Default::default(),
-            hash: Default::default(),
-            class_name: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl RelatedNodeInfo {
-    /// Sets `node_id`.
-    #[must_use]
-    pub fn node_id(mut self, value: impl Into<String>) -> Self {
-        self.node_id = value.into();
-        self
-    }
-    /// Sets `node_type`.
-    #[must_use]
-    pub fn node_type(mut self, value: impl Into<crate::types::ObjectType>) -> Self {
-        self.node_type = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `node_type` to an explicit `null`.
-    #[must_use]
-    pub fn node_type_null(mut self) -> Self {
-        self.node_type = crate::Nullable::Null;
-        self
-    }
-    /// Sets `metadata`.
-    #[must_use]
-    pub fn metadata(
-        mut self,
-        value: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-    /// Sets `hash`.
-    #[must_use]
-    pub fn hash(mut self, value: impl Into<String>) -> Self {
-        self.hash = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `hash` to an explicit `null`.
-    #[must_use]
-    pub fn hash_null(mut self) -> Self {
-        self.hash = crate::Nullable::Null;
-        self
-    }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"RelatedNodeInfo"`.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-    /// `class_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("RelatedNodeInfo")
-    }
-}
-/// The `RetrievalParamsSearchFiltersInferenceSchemaValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum RetrievalParamsSearchFiltersInferenceSchemaValue {
-    /// One of the union's alternatives.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
-    /// One of the union's alternatives.
-    Array(Vec<::serde_json::Value>),
-    /// One of the union's alternatives.
-    String(String),
-    /// One of the union's alternatives.
-    Integer(i64),
-    /// One of the union's alternatives.
-    Number(crate::Number),
-    /// One of the union's alternatives.
-    Bool(bool),
-    /// A value that matches none of the known alternatives, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl<'de> ::serde::Deserialize<'de>
-for RetrievalParamsSearchFiltersInferenceSchemaValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::Object),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-                |value| crate::runtime::union::alternative(value, Self::String),
-                |value| crate::runtime::union::alternative(value, Self::Integer),
-                |value| crate::runtime::union::alternative(value, Self::Number),
-                |value| crate::runtime::union::alternative(value, Self::Bool),
-            ],
-            Some(Self::Unknown),
-        )
-    }
-}
-impl RetrievalParamsSearchFiltersInferenceSchemaValue {
-    /// The `Object` variant.
-    #[must_use]
-    pub fn object(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-    /// The `Array` variant.
-    #[must_use]
-    pub fn array(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-    /// The `String` variant.
-    #[must_use]
-    pub fn string(value: impl Into<String>) -> Self {
-        Self::String(value.into())
-    }
-    /// The `Integer` variant.
-    #[must_use]
-    pub fn integer(value: i64) -> Self {
-        Self::Integer(value)
-    }
-    /// The `Number` variant.
-    #[must_use]
-    pub fn number(value: impl Into<crate::Number>) -> Self {
-        Self::Number(value.into())
-    }
-    /// The `Bool` variant.
-    #[must_use]
-    pub fn bool(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<::serde_json::Map<String, ::serde_json::Value>>
-for RetrievalParamsSearchFiltersInferenceSchemaValue {
-    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<Vec<::serde_json::Value>>
-for RetrievalParamsSearchFiltersInferenceSchemaValue {
-    fn from(value: Vec<::serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-impl From<String> for RetrievalParamsSearchFiltersInferenceSchemaValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for RetrievalParamsSearchFiltersInferenceSchemaValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<crate::Number> for RetrievalParamsSearchFiltersInferenceSchemaValue {
-    fn from(value: crate::Number) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for RetrievalParamsSearchFiltersInferenceSchemaValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-/// Schema for the result of an retrieval execution.
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RetrieveResults {
-    /// The ID of the pipeline that the query was retrieved against.
-    pub pipeline_id: String,
-    /// The nodes retrieved by the pipeline for the given query.
-    pub retrieval_nodes: Vec<crate::types::TextNodeWithScore>,
-    /// The image nodes retrieved by the pipeline for the given query. Deprecated - will soon be replaced with 'page_screenshot_nodes'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_nodes: Option<Vec<crate::types::PageScreenshotNodeWithScore>>,
-    /// The page figure nodes retrieved by the pipeline for the given query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_figure_nodes: Option<Vec<crate::types::PageFigureNodeWithScore>>,
-    /// The end-to-end latency for retrieval and reranking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retrieval_latency: Option<::std::collections::BTreeMap<String, crate::Number>>,
-    /// Metadata associated with the retrieval execution
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<::std::collections::BTreeMap<String, String>>,
-    /// The inferred search filters for the query.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub inferred_search_filters: crate::Nullable<crate::types::MetadataFilters>,
-    /// Class Name
-    ///
-    /// The API's default: `"RetrieveResults"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl RetrieveResults {
-    /// Creates a value from the required `pipeline_id`, `retrieval_nodes`; set the others with the chainable setters.
-    #[must_use]
-    pub fn new(
-        pipeline_id: impl Into<String>,
-        retrieval_nodes: impl IntoIterator<
-            Item = impl Into<crate::types::TextNodeWithScore>,
-        >,
-    ) -> Self {
-        Self {
-            pipeline_id: pipeline_id.into(),
-            retrieval_nodes: retrieval_nodes.into_iter().map(Into::into).collect(),
-            image_nodes: Default::default(),
-            page_figure_nodes: Default::default(),
-            retrieval_latency: Default::default(),
-            metadata: Default::default(),
-            inferred_search_filters: Default::default(),
-            class_name: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl RetrieveResults {
-    /// Sets `pipeline_id`.
-    #[must_use]
-    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.pipeline_id = value.into();
-        self
-    }
-    /// Sets `retrieval_nodes`.
-    #[must_use]
-    pub fn retrieval_nodes(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::TextNodeWithScore>>,
-    ) -> Self {
-        self.retrieval_nodes = value.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `image_nodes`.
-    #[must_use]
-    pub fn image_nodes(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::PageScreenshotNodeWithScore>,
-        >,
-    ) -> Self {
-        self.image_nodes = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `page_figure_nodes`.
-    #[must_use]
-    pub fn page_figure_nodes(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::PageFigureNodeWithScore>>,
-    ) -> Self {
-        self.page_figure_nodes = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `retrieval_latency`.
-    #[must_use]
-    pub fn retrieval_latency(
-        mut self,
-        value: ::std::collections::BTreeMap<String, crate::Number>,
-    ) -> Self {
-        self.retrieval_latency = Some(value);
-        self
-    }
-    /// Sets `metadata`.
-    #[must_use]
-    pub fn metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-    /// Sets `inferred_search_filters`.
-    #[must_use]
-    pub fn inferred_search_filters(
-        mut self,
-        value: impl Into<crate::types::MetadataFilters>,
-    ) -> Self {
-        self.inferred_search_filters = crate::Nullable::Value(value.into());
-        self
-    }
-    /// Sets `inferred_search_filters` to an explicit `null`.
-    #[must_use]
-    pub fn inferred_search_filters_null(mut self) -> Self {
-        self.inferred_search_filters = crate::Nullable::Null;
-        self
-    }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"RetrieveResults"`.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-    /// `class_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("RetrieveResults")
-    }
-}
-/// SemanticChunkingConfig
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SemanticChunkingConfig {
-    /// Mode
-    ///
-    /// The API's default: `"semantic"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// Buffer Size
-    ///
-    /// The API's default: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buffer_size: Option<i64>,
-    /// Breakpoint Percentile Threshold
-    ///
-    /// The API's default: `95`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub breakpoint_percentile_threshold: Option<i64>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Default for SemanticChunkingConfig {
-    fn default() -> Self {
-        Self {
-            mode: Some(String::from("semantic")),
-            buffer_size: Default::default(),
-            breakpoint_percentile_threshold: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl SemanticChunkingConfig {
-    /// Sets `buffer_size`; left unset, it is not sent and the API applies its default, `1`.
-    #[must_use]
-    pub fn buffer_size(mut self, value: i64) -> Self {
-        self.buffer_size = Some(value);
-        self
-    }
-    /// `buffer_size`, or the API's default when it is absent.
-    #[must_use]
-    pub fn buffer_size_or_default(&self) -> i64 {
-        self.buffer_size.unwrap_or(1i64)
-    }
-    /// Sets `breakpoint_percentile_threshold`; left unset, it is not sent and the API applies its default, `95`.
-    #[must_use]
-    pub fn breakpoint_percentile_threshold(mut self, value: i64) -> Self {
-        self.breakpoint_percentile_threshold = Some(value);
-        self
-    }
-    /// `breakpoint_percentile_threshold`, or the API's default when it is absent.
-    #[must_use]
-    pub fn breakpoint_percentile_threshold_or_default(&self) -> i64 {
-        self.breakpoint_percentile_threshold.unwrap_or(95i64)
-    }
-}
-/// SentenceChunkingConfig
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SentenceChunkingConfig {
-    /// Chunk Size
-    ///
-    /// The API's default: `1024`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_size: Option<i64>,
-    /// Chunk Overlap
-    ///
-    /// The API's default: `200`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_overlap: Option<i64>,
-    /// Mode
-    ///
-    /// The API's default: `"sentence"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// Separator
-    ///
-    /// The API's default: `" "`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub separator: Option<String>,
-    /// Paragraph Separator
-    ///
-    /// The API's default: `"\n\n\n"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paragraph_separator: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Default for SentenceChunkingConfig {
-    fn default() -> Self {
-        Self {
-            chunk_size: Default::default(),
-            chunk_overlap: Default::default(),
-            mode: Some(String::from("sentence")),
-            separator: Default::default(),
-            paragraph_separator: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl SentenceChunkingConfig {
-    /// Sets `chunk_size`; left unset, it is not sent and the API applies its default, `1024`.
-    #[must_use]
-    pub fn chunk_size(mut self, value: i64) -> Self {
-        self.chunk_size = Some(value);
-        self
-    }
-    /// `chunk_size`, or the API's default when it is absent.
-    #[must_use]
-    pub fn chunk_size_or_default(&self) -> i64 {
-        self.chunk_size.unwrap_or(1024i64)
-    }
-    /// Sets `chunk_overlap`; left unset, it is not sent and the API applies its default, `200`.
-    #[must_use]
-    pub fn chunk_overlap(mut self, value: i64) -> Self {
-        self.chunk_overlap = Some(value);
-        self
-    }
-    /// `chunk_overlap`, or the API's default when it is absent.
-    #[must_use]
-    pub fn chunk_overlap_or_default(&self) -> i64 {
-        self.chunk_overlap.unwrap_or(200i64)
-    }
-    /// Sets `separator`; left unset, it is not sent and the API applies its default, `" "`.
-    #[must_use]
-    pub fn separator(mut self, value: impl Into<String>) -> Self {
-        self.separator = Some(value.into());
-        self
-    }
-    /// `separator`, or the API's default when it is absent.
-    #[must_use]
-    pub fn separator_or_default(&self) -> &str {
-        self.separator.as_deref().unwrap_or(" ")
-    }
-    /// Sets `paragraph_separator`; left unset, it is not sent and the API applies its default, `"\n\n\n"`.
-    #[must_use]
-    pub fn paragraph_separator(mut self, value: impl Into<String>) -> Self {
-        self.paragraph_separator = Some(value.into());
-        self
-    }
-    /// `paragraph_separator`, or the API's default when it is absent.
-    #[must_use]
-    pub fn paragraph_separator_or_default(&self) -> &str {
-        self.paragraph_separator.as_deref().unwrap_or("\n\n\n")
-    }
-}
-/// Configuration for sparse embedding models used in hybrid search.
-///
-/// This allows users to choose between Splade and BM25 models for
-/// sparse retrieval in managed data sinks.
+/// The embedding configuration for the embedding model config.
+pub type EmbeddingModelConfigEmbeddingConfig = crate::types::PipelineCreateEmbeddingConfig;
+/// GeminiEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct SparseModelConfig {
-    /// The sparse model type to use. 'bm25' uses Qdrant's FastEmbed BM25 model (default for new pipelines), 'splade' uses HuggingFace Splade model, 'auto' selects based on deployment mode (BYOC uses term frequency, Cloud uses Splade).
+pub struct GeminiEmbedding {
+    /// The modelId of the Gemini model to use.
     ///
-    /// The API's default: `"bm25"`.
+    /// The API's default: `"models/embedding-001"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_type: Option<crate::types::SparseModelType>,
+    pub model_name: Option<String>,
+    /// The batch size for embedding calls.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_batch_size: Option<i64>,
+    /// The number of workers to use for async embedding calls.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub num_workers: crate::Nullable<i64>,
+    /// Title is only applicable for retrieval_document tasks, and is used to represent a document title. For other tasks, title is invalid.
+    ///
+    /// The API's default: `""`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub title: crate::Nullable<String>,
+    /// The task for embedding model.
+    ///
+    /// The API's default: `"retrieval_document"`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub task_type: crate::Nullable<String>,
+    /// API key to access the model. Defaults to None.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub api_key: crate::Nullable<String>,
+    /// API base to access the model. Defaults to None.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub api_base: crate::Nullable<String>,
+    /// Transport to access the model. Defaults to None.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub transport: crate::Nullable<String>,
+    /// Optional reduced dimension for output embeddings. Supported by models/text-embedding-004 and newer (e.g. gemini-embedding-001). Not supported by models/embedding-001.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub output_dimensionality: crate::Nullable<i64>,
     /// Class Name
     ///
-    /// The API's default: `"SparseModelConfig"`.
+    /// The API's default: `"GeminiEmbedding"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl SparseModelConfig {
-    /// Sets `model_type`; left unset, it is not sent and the API applies its default, `"bm25"`.
+impl GeminiEmbedding {
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"models/embedding-001"`.
     #[must_use]
-    pub fn model_type(
-        mut self,
-        value: impl Into<crate::types::SparseModelType>,
-    ) -> Self {
-        self.model_type = Some(value.into());
+    pub fn model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = Some(value.into());
         self
     }
-    /// `model_type`, or the API's default when it is absent.
+    /// `model_name`, or the API's default when it is absent.
     #[must_use]
-    pub fn model_type_or_default(&self) -> crate::types::SparseModelType {
-        self.model_type.clone().unwrap_or(crate::types::SparseModelType::Bm25)
+    pub fn model_name_or_default(&self) -> &str {
+        self.model_name.as_deref().unwrap_or("models/embedding-001")
     }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"SparseModelConfig"`.
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn embed_batch_size(mut self, value: i64) -> Self {
+        self.embed_batch_size = Some(value);
+        self
+    }
+    /// `embed_batch_size`, or the API's default when it is absent.
+    #[must_use]
+    pub fn embed_batch_size_or_default(&self) -> i64 {
+        self.embed_batch_size.unwrap_or(10i64)
+    }
+    /// Sets `num_workers`.
+    #[must_use]
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `num_workers` to an explicit `null`.
+    #[must_use]
+    pub fn num_workers_null(mut self) -> Self {
+        self.num_workers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `title`; left unset, it is not sent and the API applies its default, `""`.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `title` to an explicit `null`.
+    #[must_use]
+    pub fn title_null(mut self) -> Self {
+        self.title = crate::Nullable::Null;
+        self
+    }
+    /// `title`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn title_or_default(&self) -> Option<&str> {
+        match &self.title {
+            crate::Nullable::Omitted => Some(""),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(value.as_str()),
+        }
+    }
+    /// Sets `task_type`; left unset, it is not sent and the API applies its default, `"retrieval_document"`.
+    #[must_use]
+    pub fn task_type(mut self, value: impl Into<String>) -> Self {
+        self.task_type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `task_type` to an explicit `null`.
+    #[must_use]
+    pub fn task_type_null(mut self) -> Self {
+        self.task_type = crate::Nullable::Null;
+        self
+    }
+    /// `task_type`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn task_type_or_default(&self) -> Option<&str> {
+        match &self.task_type {
+            crate::Nullable::Omitted => Some("retrieval_document"),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(value.as_str()),
+        }
+    }
+    /// Sets `api_key`.
+    #[must_use]
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `api_key` to an explicit `null`.
+    #[must_use]
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = crate::Nullable::Null;
+        self
+    }
+    /// Sets `api_base`.
+    #[must_use]
+    pub fn api_base(mut self, value: impl Into<String>) -> Self {
+        self.api_base = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `api_base` to an explicit `null`.
+    #[must_use]
+    pub fn api_base_null(mut self) -> Self {
+        self.api_base = crate::Nullable::Null;
+        self
+    }
+    /// Sets `transport`.
+    #[must_use]
+    pub fn transport(mut self, value: impl Into<String>) -> Self {
+        self.transport = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `transport` to an explicit `null`.
+    #[must_use]
+    pub fn transport_null(mut self) -> Self {
+        self.transport = crate::Nullable::Null;
+        self
+    }
+    /// Sets `output_dimensionality`.
+    #[must_use]
+    pub fn output_dimensionality(mut self, value: i64) -> Self {
+        self.output_dimensionality = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `output_dimensionality` to an explicit `null`.
+    #[must_use]
+    pub fn output_dimensionality_null(mut self) -> Self {
+        self.output_dimensionality = crate::Nullable::Null;
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"GeminiEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -1126,240 +973,565 @@ impl SparseModelConfig {
     /// `class_name`, or the API's default when it is absent.
     #[must_use]
     pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("SparseModelConfig")
+        self.class_name.as_deref().unwrap_or("GeminiEmbedding")
     }
 }
-/// Enum for sparse model types supported in LlamaCloud.
+/// GeminiEmbeddingConfig
 ///
-/// SPLADE: Uses HuggingFace Splade model for sparse embeddings
-/// BM25: Uses Qdrant's FastEmbed BM25 model for sparse embeddings
-/// AUTO: Automatically selects based on deployment mode (BYOC uses term frequency, Cloud uses Splade)
-///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum SparseModelType {
-    /// `splade`
-    Splade,
-    /// `bm25`
-    Bm25,
-    /// `auto`
-    Auto,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
+pub struct GeminiEmbeddingConfig {
+    /// Type of the embedding model.
+    ///
+    /// The API's default: `"GEMINI_EMBEDDING"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Configuration for the Gemini embedding model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<crate::types::GeminiEmbedding>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl SparseModelType {
-    /// The value as sent on the wire.
+impl Default for GeminiEmbeddingConfig {
+    fn default() -> Self {
+        Self {
+            r#type: Some(String::from("GEMINI_EMBEDDING")),
+            component: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl GeminiEmbeddingConfig {
+    /// Sets `component`.
     #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Splade => "splade",
-            Self::Bm25 => "bm25",
-            Self::Auto => "auto",
-            Self::Other(value) => value,
-        }
+    pub fn component(mut self, value: impl Into<crate::types::GeminiEmbedding>) -> Self {
+        self.component = Some(value.into());
+        self
     }
 }
-impl From<&str> for SparseModelType {
-    fn from(value: &str) -> Self {
-        match value {
-            "splade" => Self::Splade,
-            "bm25" => Self::Bm25,
-            "auto" => Self::Auto,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<String> for SparseModelType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "splade" => Self::Splade,
-            "bm25" => Self::Bm25,
-            "auto" => Self::Auto,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl PartialEq for SparseModelType {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for SparseModelType {}
-impl ::std::hash::Hash for SparseModelType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for SparseModelType {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for SparseModelType {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for SparseModelType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SparseModelType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SparseModelType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// SupportedLLMModelNames
+/// HuggingFaceInferenceAPIEmbedding
 ///
-/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
-#[derive(Debug, Clone)]
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub enum SupportedLLMModelNames {
-    /// `GPT_4O`
-    Gpt4o,
-    /// `GPT_4O_MINI`
-    Gpt4oMini,
-    /// `GPT_4_1`
-    Gpt4_1,
-    /// `GPT_4_1_NANO`
-    Gpt4_1Nano,
-    /// `GPT_4_1_MINI`
-    Gpt4_1Mini,
-    /// `AZURE_OPENAI_GPT_4O`
-    AzureOpenaiGpt4o,
-    /// `AZURE_OPENAI_GPT_4O_MINI`
-    AzureOpenaiGpt4oMini,
-    /// `AZURE_OPENAI_GPT_4_1`
-    AzureOpenaiGpt4_1,
-    /// `AZURE_OPENAI_GPT_4_1_MINI`
-    AzureOpenaiGpt4_1Mini,
-    /// `AZURE_OPENAI_GPT_4_1_NANO`
-    AzureOpenaiGpt4_1Nano,
-    /// `CLAUDE_4_5_SONNET`
-    Claude4_5Sonnet,
-    /// `BEDROCK_CLAUDE_3_5_SONNET_V1`
-    BedrockClaude3_5SonnetV1,
-    /// `BEDROCK_CLAUDE_3_5_SONNET_V2`
-    BedrockClaude3_5SonnetV2,
-    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
-    Other(String),
+pub struct HuggingFaceInferenceAPIEmbedding {
+    /// Hugging Face model name. If None, the task will be used.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub model_name: crate::Nullable<String>,
+    /// The batch size for embedding calls.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_batch_size: Option<i64>,
+    /// The number of workers to use for async embedding calls.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub num_workers: crate::Nullable<i64>,
+    /// Pooling strategy. If None, the model's default pooling is used.
+    ///
+    /// The API's default: `"cls"`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub pooling: crate::Nullable<crate::types::Pooling>,
+    /// Instruction to prepend during query embedding.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub query_instruction: crate::Nullable<String>,
+    /// Instruction to prepend during text embedding.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub text_instruction: crate::Nullable<String>,
+    /// Hugging Face token. Will default to the locally saved token. Pass token=False if you don’t want to send your token to the server.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub token: crate::Nullable<crate::types::HuggingFaceInferenceAPIEmbeddingToken>,
+    /// The maximum number of seconds to wait for a response from the server. Loading a new model in Inference API can take up to several minutes. Defaults to None, meaning it will loop until the server is available.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub timeout: crate::Nullable<crate::Number>,
+    /// Additional headers to send to the server. By default only the authorization and user-agent headers are sent. Values in this dictionary will override the default values.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// Additional cookies to send to the server.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub cookies: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// Optional task to pick Hugging Face's recommended model, used when model_name is left as default of None.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub task: crate::Nullable<String>,
+    /// Class Name
+    ///
+    /// The API's default: `"HuggingFaceInferenceAPIEmbedding"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl SupportedLLMModelNames {
-    /// The value as sent on the wire.
+impl HuggingFaceInferenceAPIEmbedding {
+    /// Sets `model_name`.
     #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpt4o => "GPT_4O",
-            Self::Gpt4oMini => "GPT_4O_MINI",
-            Self::Gpt4_1 => "GPT_4_1",
-            Self::Gpt4_1Nano => "GPT_4_1_NANO",
-            Self::Gpt4_1Mini => "GPT_4_1_MINI",
-            Self::AzureOpenaiGpt4o => "AZURE_OPENAI_GPT_4O",
-            Self::AzureOpenaiGpt4oMini => "AZURE_OPENAI_GPT_4O_MINI",
-            Self::AzureOpenaiGpt4_1 => "AZURE_OPENAI_GPT_4_1",
-            Self::AzureOpenaiGpt4_1Mini => "AZURE_OPENAI_GPT_4_1_MINI",
-            Self::AzureOpenaiGpt4_1Nano => "AZURE_OPENAI_GPT_4_1_NANO",
-            Self::Claude4_5Sonnet => "CLAUDE_4_5_SONNET",
-            Self::BedrockClaude3_5SonnetV1 => "BEDROCK_CLAUDE_3_5_SONNET_V1",
-            Self::BedrockClaude3_5SonnetV2 => "BEDROCK_CLAUDE_3_5_SONNET_V2",
-            Self::Other(value) => value,
+    pub fn model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `model_name` to an explicit `null`.
+    #[must_use]
+    pub fn model_name_null(mut self) -> Self {
+        self.model_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn embed_batch_size(mut self, value: i64) -> Self {
+        self.embed_batch_size = Some(value);
+        self
+    }
+    /// `embed_batch_size`, or the API's default when it is absent.
+    #[must_use]
+    pub fn embed_batch_size_or_default(&self) -> i64 {
+        self.embed_batch_size.unwrap_or(10i64)
+    }
+    /// Sets `num_workers`.
+    #[must_use]
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `num_workers` to an explicit `null`.
+    #[must_use]
+    pub fn num_workers_null(mut self) -> Self {
+        self.num_workers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `pooling`; left unset, it is not sent and the API applies its default, `"cls"`.
+    #[must_use]
+    pub fn pooling(mut self, value: impl Into<crate::types::Pooling>) -> Self {
+        self.pooling = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `pooling` to an explicit `null`.
+    #[must_use]
+    pub fn pooling_null(mut self) -> Self {
+        self.pooling = crate::Nullable::Null;
+        self
+    }
+    /// `pooling`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn pooling_or_default(&self) -> Option<crate::types::Pooling> {
+        match &self.pooling {
+            crate::Nullable::Omitted => Some(crate::types::Pooling::Cls),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(value.clone()),
+        }
+    }
+    /// Sets `query_instruction`.
+    #[must_use]
+    pub fn query_instruction(mut self, value: impl Into<String>) -> Self {
+        self.query_instruction = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `query_instruction` to an explicit `null`.
+    #[must_use]
+    pub fn query_instruction_null(mut self) -> Self {
+        self.query_instruction = crate::Nullable::Null;
+        self
+    }
+    /// Sets `text_instruction`.
+    #[must_use]
+    pub fn text_instruction(mut self, value: impl Into<String>) -> Self {
+        self.text_instruction = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `text_instruction` to an explicit `null`.
+    #[must_use]
+    pub fn text_instruction_null(mut self) -> Self {
+        self.text_instruction = crate::Nullable::Null;
+        self
+    }
+    /// Sets `token`.
+    #[must_use]
+    pub fn token(
+        mut self,
+        value: impl Into<crate::types::HuggingFaceInferenceAPIEmbeddingToken>,
+    ) -> Self {
+        self.token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `token` to an explicit `null`.
+    #[must_use]
+    pub fn token_null(mut self) -> Self {
+        self.token = crate::Nullable::Null;
+        self
+    }
+    /// Sets `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
+        self.timeout = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `timeout` to an explicit `null`.
+    #[must_use]
+    pub fn timeout_null(mut self) -> Self {
+        self.timeout = crate::Nullable::Null;
+        self
+    }
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.headers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `headers` to an explicit `null`.
+    #[must_use]
+    pub fn headers_null(mut self) -> Self {
+        self.headers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `cookies`.
+    #[must_use]
+    pub fn cookies(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.cookies = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `cookies` to an explicit `null`.
+    #[must_use]
+    pub fn cookies_null(mut self) -> Self {
+        self.cookies = crate::Nullable::Null;
+        self
+    }
+    /// Sets `task`.
+    #[must_use]
+    pub fn task(mut self, value: impl Into<String>) -> Self {
+        self.task = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `task` to an explicit `null`.
+    #[must_use]
+    pub fn task_null(mut self) -> Self {
+        self.task = crate::Nullable::Null;
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"HuggingFaceInferenceAPIEmbedding"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("HuggingFaceInferenceAPIEmbedding")
+    }
+}
+/// HuggingFaceInferenceAPIEmbeddingConfig
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct HuggingFaceInferenceAPIEmbeddingConfig {
+    /// Type of the embedding model.
+    ///
+    /// The API's default: `"HUGGINGFACE_API_EMBEDDING"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Configuration for the HuggingFace Inference API embedding model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<crate::types::HuggingFaceInferenceAPIEmbedding>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for HuggingFaceInferenceAPIEmbeddingConfig {
+    fn default() -> Self {
+        Self {
+            r#type: Some(String::from("HUGGINGFACE_API_EMBEDDING")),
+            component: Default::default(),
+            extra_fields: Default::default(),
         }
     }
 }
-impl From<&str> for SupportedLLMModelNames {
-    fn from(value: &str) -> Self {
-        match value {
-            "GPT_4O" => Self::Gpt4o,
-            "GPT_4O_MINI" => Self::Gpt4oMini,
-            "GPT_4_1" => Self::Gpt4_1,
-            "GPT_4_1_NANO" => Self::Gpt4_1Nano,
-            "GPT_4_1_MINI" => Self::Gpt4_1Mini,
-            "AZURE_OPENAI_GPT_4O" => Self::AzureOpenaiGpt4o,
-            "AZURE_OPENAI_GPT_4O_MINI" => Self::AzureOpenaiGpt4oMini,
-            "AZURE_OPENAI_GPT_4_1" => Self::AzureOpenaiGpt4_1,
-            "AZURE_OPENAI_GPT_4_1_MINI" => Self::AzureOpenaiGpt4_1Mini,
-            "AZURE_OPENAI_GPT_4_1_NANO" => Self::AzureOpenaiGpt4_1Nano,
-            "CLAUDE_4_5_SONNET" => Self::Claude4_5Sonnet,
-            "BEDROCK_CLAUDE_3_5_SONNET_V1" => Self::BedrockClaude3_5SonnetV1,
-            "BEDROCK_CLAUDE_3_5_SONNET_V2" => Self::BedrockClaude3_5SonnetV2,
-            other => Self::Other(other.to_owned()),
+impl HuggingFaceInferenceAPIEmbeddingConfig {
+    /// Sets `component`.
+    #[must_use]
+    pub fn component(
+        mut self,
+        value: impl Into<crate::types::HuggingFaceInferenceAPIEmbedding>,
+    ) -> Self {
+        self.component = Some(value.into());
+        self
+    }
+}
+/// Hugging Face token. Will default to the locally saved token. Pass token=False if you don’t want to send your token to the server.
+pub type HuggingFaceInferenceAPIEmbeddingToken = crate::types::FormFieldValue;
+/// OpenAIEmbedding
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OpenAIEmbedding {
+    /// The name of the OpenAI embedding model.
+    ///
+    /// The API's default: `"text-embedding-ada-002"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// The batch size for embedding calls.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_batch_size: Option<i64>,
+    /// The number of workers to use for async embedding calls.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub num_workers: crate::Nullable<i64>,
+    /// Additional kwargs for the OpenAI API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// The OpenAI API key.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub api_key: crate::Nullable<String>,
+    /// The base URL for OpenAI API.
+    ///
+    /// The API's default: `"https://api.openai.com/v1"`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub api_base: crate::Nullable<String>,
+    /// The version for OpenAI API.
+    ///
+    /// The API's default: `""`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub api_version: crate::Nullable<String>,
+    /// Maximum number of retries.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<i64>,
+    /// Timeout for each request.
+    ///
+    /// The API's default: `60.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<crate::Number>,
+    /// The default headers for API requests.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub default_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
+    /// Reuse the OpenAI client between requests. When doing anything with large volumes of async API calls, setting this to false can improve stability.
+    ///
+    /// The API's default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reuse_client: Option<bool>,
+    /// The number of dimensions on the output embedding vectors. Works only with v3 embedding models.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    pub dimensions: crate::Nullable<i64>,
+    /// Class Name
+    ///
+    /// The API's default: `"OpenAIEmbedding"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OpenAIEmbedding {
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"text-embedding-ada-002"`.
+    #[must_use]
+    pub fn model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = Some(value.into());
+        self
+    }
+    /// `model_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn model_name_or_default(&self) -> &str {
+        self.model_name.as_deref().unwrap_or("text-embedding-ada-002")
+    }
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn embed_batch_size(mut self, value: i64) -> Self {
+        self.embed_batch_size = Some(value);
+        self
+    }
+    /// `embed_batch_size`, or the API's default when it is absent.
+    #[must_use]
+    pub fn embed_batch_size_or_default(&self) -> i64 {
+        self.embed_batch_size.unwrap_or(10i64)
+    }
+    /// Sets `num_workers`.
+    #[must_use]
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `num_workers` to an explicit `null`.
+    #[must_use]
+    pub fn num_workers_null(mut self) -> Self {
+        self.num_workers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `additional_kwargs`.
+    #[must_use]
+    pub fn additional_kwargs(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.additional_kwargs = Some(value);
+        self
+    }
+    /// Sets `api_key`.
+    #[must_use]
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `api_key` to an explicit `null`.
+    #[must_use]
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = crate::Nullable::Null;
+        self
+    }
+    /// Sets `api_base`; left unset, it is not sent and the API applies its default, `"https://api.openai.com/v1"`.
+    #[must_use]
+    pub fn api_base(mut self, value: impl Into<String>) -> Self {
+        self.api_base = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `api_base` to an explicit `null`.
+    #[must_use]
+    pub fn api_base_null(mut self) -> Self {
+        self.api_base = crate::Nullable::Null;
+        self
+    }
+    /// `api_base`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn api_base_or_default(&self) -> Option<&str> {
+        match &self.api_base {
+            crate::Nullable::Omitted => Some("https://api.openai.com/v1"),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(value.as_str()),
+        }
+    }
+    /// Sets `api_version`; left unset, it is not sent and the API applies its default, `""`.
+    #[must_use]
+    pub fn api_version(mut self, value: impl Into<String>) -> Self {
+        self.api_version = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `api_version` to an explicit `null`.
+    #[must_use]
+    pub fn api_version_null(mut self) -> Self {
+        self.api_version = crate::Nullable::Null;
+        self
+    }
+    /// `api_version`, or the API's default when it is absent; `None` when it is `null`.
+    #[must_use]
+    pub fn api_version_or_default(&self) -> Option<&str> {
+        match &self.api_version {
+            crate::Nullable::Omitted => Some(""),
+            crate::Nullable::Null => None,
+            crate::Nullable::Value(value) => Some(value.as_str()),
+        }
+    }
+    /// Sets `max_retries`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn max_retries(mut self, value: i64) -> Self {
+        self.max_retries = Some(value);
+        self
+    }
+    /// `max_retries`, or the API's default when it is absent.
+    #[must_use]
+    pub fn max_retries_or_default(&self) -> i64 {
+        self.max_retries.unwrap_or(10i64)
+    }
+    /// Sets `timeout`; left unset, it is not sent and the API applies its default, `60.0`.
+    #[must_use]
+    pub fn timeout(mut self, value: impl Into<crate::Number>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// `timeout`, or the API's default when it is absent.
+    #[must_use]
+    pub fn timeout_or_default(&self) -> crate::Number {
+        self.timeout.unwrap_or(crate::Number::from(60f64))
+    }
+    /// Sets `default_headers`.
+    #[must_use]
+    pub fn default_headers(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.default_headers = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `default_headers` to an explicit `null`.
+    #[must_use]
+    pub fn default_headers_null(mut self) -> Self {
+        self.default_headers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `reuse_client`; left unset, it is not sent and the API applies its default, `true`.
+    #[must_use]
+    pub fn reuse_client(mut self, value: bool) -> Self {
+        self.reuse_client = Some(value);
+        self
+    }
+    /// `reuse_client`, or the API's default when it is absent.
+    #[must_use]
+    pub fn reuse_client_or_default(&self) -> bool {
+        self.reuse_client.unwrap_or(true)
+    }
+    /// Sets `dimensions`.
+    #[must_use]
+    pub fn dimensions(mut self, value: i64) -> Self {
+        self.dimensions = crate::Nullable::Value(value);
+        self
+    }
+    /// Sets `dimensions` to an explicit `null`.
+    #[must_use]
+    pub fn dimensions_null(mut self) -> Self {
+        self.dimensions = crate::Nullable::Null;
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"OpenAIEmbedding"`.
+    #[must_use]
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+    /// `class_name`, or the API's default when it is absent.
+    #[must_use]
+    pub fn class_name_or_default(&self) -> &str {
+        self.class_name.as_deref().unwrap_or("OpenAIEmbedding")
+    }
+}
+/// OpenAIEmbeddingConfig
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OpenAIEmbeddingConfig {
+    /// Type of the embedding model.
+    ///
+    /// The API's default: `"OPENAI_EMBEDDING"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Configuration for the OpenAI embedding model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<crate::types::OpenAIEmbedding>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for OpenAIEmbeddingConfig {
+    fn default() -> Self {
+        Self {
+            r#type: Some(String::from("OPENAI_EMBEDDING")),
+            component: Default::default(),
+            extra_fields: Default::default(),
         }
     }
 }
-impl From<String> for SupportedLLMModelNames {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "GPT_4O" => Self::Gpt4o,
-            "GPT_4O_MINI" => Self::Gpt4oMini,
-            "GPT_4_1" => Self::Gpt4_1,
-            "GPT_4_1_NANO" => Self::Gpt4_1Nano,
-            "GPT_4_1_MINI" => Self::Gpt4_1Mini,
-            "AZURE_OPENAI_GPT_4O" => Self::AzureOpenaiGpt4o,
-            "AZURE_OPENAI_GPT_4O_MINI" => Self::AzureOpenaiGpt4oMini,
-            "AZURE_OPENAI_GPT_4_1" => Self::AzureOpenaiGpt4_1,
-            "AZURE_OPENAI_GPT_4_1_MINI" => Self::AzureOpenaiGpt4_1Mini,
-            "AZURE_OPENAI_GPT_4_1_NANO" => Self::AzureOpenaiGpt4_1Nano,
-            "CLAUDE_4_5_SONNET" => Self::Claude4_5Sonnet,
-            "BEDROCK_CLAUDE_3_5_SONNET_V1" => Self::BedrockClaude3_5SonnetV1,
-            "BEDROCK_CLAUDE_3_5_SONNET_V2" => Self::BedrockClaude3_5SonnetV2,
-            _ => Self::Other(value),
-        }
+impl OpenAIEmbeddingConfig {
+    /// Sets `component`.
+    #[must_use]
+    pub fn component(mut self, value: impl Into<crate::types::OpenAIEmbedding>) -> Self {
+        self.component = Some(value.into());
+        self
     }
 }
-impl PartialEq for SupportedLLMModelNames {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for SupportedLLMModelNames {}
-impl ::std::hash::Hash for SupportedLLMModelNames {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl PartialOrd for SupportedLLMModelNames {
-    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for SupportedLLMModelNames {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-impl ::std::fmt::Display for SupportedLLMModelNames {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SupportedLLMModelNames {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SupportedLLMModelNames {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The response of `POST /api/v1/pipelines/{pipeline_id}/sync/cancel`.
-pub type SyncCancelResponse = crate::types::Pipeline;
-/// The response of `POST /api/v1/pipelines/{pipeline_id}/sync`.
-pub type SyncCreateResponse = crate::types::Pipeline;

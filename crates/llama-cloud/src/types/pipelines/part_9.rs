@@ -2,377 +2,649 @@
 // Do not edit: change the spec, the config or the generator, then regenerate.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Part 9 of `types::pipelines`: types compiled with the feature `pipelines`.
-/// Provided for backward compatibility.
+//! Part 9 of `types::pipelines`: types compiled with any of the features `pipelines`, `embedding_model_configs`.
+/// Embedding Config
 ///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+/// The union is discriminated by its `type` property.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct TextNode {
-    /// Unique ID of the node.
-    #[serde(rename = "id_")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Embedding of the node.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub embedding: crate::Nullable<Vec<crate::Number>>,
-    /// A flat dictionary of metadata fields
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra_info: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// Metadata keys that are excluded from text for the embed model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub excluded_embed_metadata_keys: Option<Vec<String>>,
-    /// Metadata keys that are excluded from text for the LLM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub excluded_llm_metadata_keys: Option<Vec<String>>,
-    /// A mapping of relationships to other node information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationships: Option<
-        ::std::collections::BTreeMap<String, crate::types::TextNodeRelationshipsValue>,
-    >,
-    /// Template for how metadata is formatted, with {key} and {value} placeholders.
-    ///
-    /// The API's default: `"{key}: {value}"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata_template: Option<String>,
-    /// Separator between metadata fields when converting to string.
-    ///
-    /// The API's default: `"\n"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata_seperator: Option<String>,
-    /// Text content of the node.
-    ///
-    /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// MIME type of the node content.
-    ///
-    /// The API's default: `"text/plain"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mimetype: Option<String>,
-    /// Start char index of the node.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub start_char_idx: crate::Nullable<i64>,
-    /// End char index of the node.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub end_char_idx: crate::Nullable<i64>,
-    /// Template for how text is formatted, with {content} and {metadata_str} placeholders.
-    ///
-    /// The API's default: `"{metadata_str}\n\n{content}"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_template: Option<String>,
-    /// Class Name
-    ///
-    /// The API's default: `"TextNode"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl TextNode {
-    /// Sets `id_`.
-    #[must_use]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `embedding`.
-    #[must_use]
-    pub fn embedding(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<crate::Number>>,
-    ) -> Self {
-        self.embedding = crate::Nullable::Value(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `embedding` to an explicit `null`.
-    #[must_use]
-    pub fn embedding_null(mut self) -> Self {
-        self.embedding = crate::Nullable::Null;
-        self
-    }
-    /// Sets `extra_info`.
-    #[must_use]
-    pub fn extra_info(
-        mut self,
-        value: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Self {
-        self.extra_info = Some(value);
-        self
-    }
-    /// Sets `excluded_embed_metadata_keys`.
-    #[must_use]
-    pub fn excluded_embed_metadata_keys(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.excluded_embed_metadata_keys = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `excluded_llm_metadata_keys`.
-    #[must_use]
-    pub fn excluded_llm_metadata_keys(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.excluded_llm_metadata_keys = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-    /// Sets `relationships`.
-    #[must_use]
-    pub fn relationships(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            crate::types::TextNodeRelationshipsValue,
-        >,
-    ) -> Self {
-        self.relationships = Some(value);
-        self
-    }
-    /// Sets `metadata_template`; left unset, it is not sent and the API applies its default, `"{key}: {value}"`.
-    #[must_use]
-    pub fn metadata_template(mut self, value: impl Into<String>) -> Self {
-        self.metadata_template = Some(value.into());
-        self
-    }
-    /// `metadata_template`, or the API's default when it is absent.
-    #[must_use]
-    pub fn metadata_template_or_default(&self) -> &str {
-        self.metadata_template.as_deref().unwrap_or("{key}: {value}")
-    }
-    /// Sets `metadata_seperator`; left unset, it is not sent and the API applies its default, `"\n"`.
-    #[must_use]
-    pub fn metadata_seperator(mut self, value: impl Into<String>) -> Self {
-        self.metadata_seperator = Some(value.into());
-        self
-    }
-    /// `metadata_seperator`, or the API's default when it is absent.
-    #[must_use]
-    pub fn metadata_seperator_or_default(&self) -> &str {
-        self.metadata_seperator.as_deref().unwrap_or("\n")
-    }
-    /// Sets `text`; left unset, it is not sent and the API applies its default, `""`.
-    #[must_use]
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// `text`, or the API's default when it is absent.
-    #[must_use]
-    pub fn text_or_default(&self) -> &str {
-        self.text.as_deref().unwrap_or("")
-    }
-    /// Sets `mimetype`; left unset, it is not sent and the API applies its default, `"text/plain"`.
-    #[must_use]
-    pub fn mimetype(mut self, value: impl Into<String>) -> Self {
-        self.mimetype = Some(value.into());
-        self
-    }
-    /// `mimetype`, or the API's default when it is absent.
-    #[must_use]
-    pub fn mimetype_or_default(&self) -> &str {
-        self.mimetype.as_deref().unwrap_or("text/plain")
-    }
-    /// Sets `start_char_idx`.
-    #[must_use]
-    pub fn start_char_idx(mut self, value: i64) -> Self {
-        self.start_char_idx = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `start_char_idx` to an explicit `null`.
-    #[must_use]
-    pub fn start_char_idx_null(mut self) -> Self {
-        self.start_char_idx = crate::Nullable::Null;
-        self
-    }
-    /// Sets `end_char_idx`.
-    #[must_use]
-    pub fn end_char_idx(mut self, value: i64) -> Self {
-        self.end_char_idx = crate::Nullable::Value(value);
-        self
-    }
-    /// Sets `end_char_idx` to an explicit `null`.
-    #[must_use]
-    pub fn end_char_idx_null(mut self) -> Self {
-        self.end_char_idx = crate::Nullable::Null;
-        self
-    }
-    /// Sets `text_template`; left unset, it is not sent and the API applies its default, `"{metadata_str}\n\n{content}"`.
-    #[must_use]
-    pub fn text_template(mut self, value: impl Into<String>) -> Self {
-        self.text_template = Some(value.into());
-        self
-    }
-    /// `text_template`, or the API's default when it is absent.
-    #[must_use]
-    pub fn text_template_or_default(&self) -> &str {
-        self.text_template.as_deref().unwrap_or("{metadata_str}\n\n{content}")
-    }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"TextNode"`.
-    #[must_use]
-    pub fn class_name(mut self, value: impl Into<String>) -> Self {
-        self.class_name = Some(value.into());
-        self
-    }
-    /// `class_name`, or the API's default when it is absent.
-    #[must_use]
-    pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("TextNode")
-    }
-}
-/// The `TextNodeRelationshipsValue` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum TextNodeRelationshipsValue {
-    /// One of the union's alternatives.
-    RelatedNodeInfo(crate::types::RelatedNodeInfo),
-    /// One of the union's alternatives.
-    Array(Vec<crate::types::RelatedNodeInfo>),
-    /// A value that matches none of the known alternatives, kept as sent.
+pub enum PipelineCreateEmbeddingConfig {
+    /// Selected by the tag `AZURE_EMBEDDING`.
+    AzureEmbedding(crate::types::AzureOpenAIEmbeddingConfig),
+    /// Selected by the tag `COHERE_EMBEDDING`.
+    CohereEmbedding(crate::types::CohereEmbeddingConfig),
+    /// Selected by the tag `GEMINI_EMBEDDING`.
+    GeminiEmbedding(crate::types::GeminiEmbeddingConfig),
+    /// Selected by the tag `HUGGINGFACE_API_EMBEDDING`.
+    HuggingfaceApiEmbedding(crate::types::HuggingFaceInferenceAPIEmbeddingConfig),
+    /// Selected by the tag `OPENAI_EMBEDDING`.
+    OpenaiEmbedding(crate::types::OpenAIEmbeddingConfig),
+    /// Selected by the tag `VERTEXAI_EMBEDDING`.
+    VertexaiEmbedding(crate::types::VertexAIEmbeddingConfig),
+    /// Selected by the tag `BEDROCK_EMBEDDING`.
+    BedrockEmbedding(crate::types::BedrockEmbeddingConfig),
+    /// A variant this version of the SDK does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-impl<'de> ::serde::Deserialize<'de> for TextNodeRelationshipsValue {
+impl<'de> ::serde::Deserialize<'de> for PipelineCreateEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::union::deserialize_untagged(
-            deserializer,
-            &[
-                |value| crate::runtime::union::alternative(value, Self::RelatedNodeInfo),
-                |value| crate::runtime::union::alternative(value, Self::Array),
-            ],
-            Some(Self::Unknown),
-        )
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("AZURE_EMBEDDING") => {
+                ::serde_json::from_value(value)
+                    .map(Self::AzureEmbedding)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("COHERE_EMBEDDING") => {
+                ::serde_json::from_value(value)
+                    .map(Self::CohereEmbedding)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("GEMINI_EMBEDDING") => {
+                ::serde_json::from_value(value)
+                    .map(Self::GeminiEmbedding)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("HUGGINGFACE_API_EMBEDDING") => {
+                ::serde_json::from_value(value)
+                    .map(Self::HuggingfaceApiEmbedding)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("OPENAI_EMBEDDING") => {
+                ::serde_json::from_value(value)
+                    .map(Self::OpenaiEmbedding)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("VERTEXAI_EMBEDDING") => {
+                ::serde_json::from_value(value)
+                    .map(Self::VertexaiEmbedding)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("BEDROCK_EMBEDDING") => {
+                ::serde_json::from_value(value)
+                    .map(Self::BedrockEmbedding)
+                    .map_err(::serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
-impl TextNodeRelationshipsValue {
-    /// The `RelatedNodeInfo` variant.
-    #[must_use]
-    pub fn related_node_info(value: impl Into<crate::types::RelatedNodeInfo>) -> Self {
-        Self::RelatedNodeInfo(value.into())
+impl ::serde::Serialize for PipelineCreateEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AzureEmbedding(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["AZURE_EMBEDDING"],
+                    serializer,
+                )
+            }
+            Self::CohereEmbedding(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["COHERE_EMBEDDING"],
+                    serializer,
+                )
+            }
+            Self::GeminiEmbedding(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["GEMINI_EMBEDDING"],
+                    serializer,
+                )
+            }
+            Self::HuggingfaceApiEmbedding(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["HUGGINGFACE_API_EMBEDDING"],
+                    serializer,
+                )
+            }
+            Self::OpenaiEmbedding(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["OPENAI_EMBEDDING"],
+                    serializer,
+                )
+            }
+            Self::VertexaiEmbedding(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["VERTEXAI_EMBEDDING"],
+                    serializer,
+                )
+            }
+            Self::BedrockEmbedding(payload) => {
+                crate::runtime::union::serialize_tagged(
+                    payload,
+                    "type",
+                    &["BEDROCK_EMBEDDING"],
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
     }
-    /// The `Array` variant.
+}
+impl PipelineCreateEmbeddingConfig {
+    /// The `AzureEmbedding` variant.
     #[must_use]
-    pub fn array(
-        value: impl IntoIterator<Item = impl Into<crate::types::RelatedNodeInfo>>,
+    pub fn azure_embedding(
+        value: impl Into<crate::types::AzureOpenAIEmbeddingConfig>,
     ) -> Self {
-        Self::Array(value.into_iter().map(Into::into).collect())
+        Self::AzureEmbedding(value.into())
+    }
+    /// The `CohereEmbedding` variant.
+    #[must_use]
+    pub fn cohere_embedding(
+        value: impl Into<crate::types::CohereEmbeddingConfig>,
+    ) -> Self {
+        Self::CohereEmbedding(value.into())
+    }
+    /// The `GeminiEmbedding` variant.
+    #[must_use]
+    pub fn gemini_embedding(
+        value: impl Into<crate::types::GeminiEmbeddingConfig>,
+    ) -> Self {
+        Self::GeminiEmbedding(value.into())
+    }
+    /// The `HuggingfaceApiEmbedding` variant.
+    #[must_use]
+    pub fn huggingface_api_embedding(
+        value: impl Into<crate::types::HuggingFaceInferenceAPIEmbeddingConfig>,
+    ) -> Self {
+        Self::HuggingfaceApiEmbedding(value.into())
+    }
+    /// The `OpenaiEmbedding` variant.
+    #[must_use]
+    pub fn openai_embedding(
+        value: impl Into<crate::types::OpenAIEmbeddingConfig>,
+    ) -> Self {
+        Self::OpenaiEmbedding(value.into())
+    }
+    /// The `VertexaiEmbedding` variant.
+    #[must_use]
+    pub fn vertexai_embedding(
+        value: impl Into<crate::types::VertexAIEmbeddingConfig>,
+    ) -> Self {
+        Self::VertexaiEmbedding(value.into())
+    }
+    /// The `BedrockEmbedding` variant.
+    #[must_use]
+    pub fn bedrock_embedding(
+        value: impl Into<crate::types::BedrockEmbeddingConfig>,
+    ) -> Self {
+        Self::BedrockEmbedding(value.into())
     }
 }
-impl From<crate::types::RelatedNodeInfo> for TextNodeRelationshipsValue {
-    fn from(value: crate::types::RelatedNodeInfo) -> Self {
-        Self::RelatedNodeInfo(value)
+impl From<crate::types::AzureOpenAIEmbeddingConfig> for PipelineCreateEmbeddingConfig {
+    fn from(value: crate::types::AzureOpenAIEmbeddingConfig) -> Self {
+        Self::AzureEmbedding(value)
     }
 }
-impl From<Vec<crate::types::RelatedNodeInfo>> for TextNodeRelationshipsValue {
-    fn from(value: Vec<crate::types::RelatedNodeInfo>) -> Self {
-        Self::Array(value)
+impl From<crate::types::CohereEmbeddingConfig> for PipelineCreateEmbeddingConfig {
+    fn from(value: crate::types::CohereEmbeddingConfig) -> Self {
+        Self::CohereEmbedding(value)
     }
 }
-impl TextNodeRelationshipsValue {
-    /// The `node_id` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn node_id(&self) -> Option<&str> {
-        match self {
-            Self::RelatedNodeInfo(value) => Some(&*value.node_id),
-            _ => None,
-        }
+impl From<crate::types::GeminiEmbeddingConfig> for PipelineCreateEmbeddingConfig {
+    fn from(value: crate::types::GeminiEmbeddingConfig) -> Self {
+        Self::GeminiEmbedding(value)
     }
-    /// The `node_type` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn node_type(&self) -> Option<&crate::types::ObjectType> {
-        match self {
-            Self::RelatedNodeInfo(value) => value.node_type.as_value(),
-            _ => None,
-        }
+}
+impl From<crate::types::HuggingFaceInferenceAPIEmbeddingConfig>
+for PipelineCreateEmbeddingConfig {
+    fn from(value: crate::types::HuggingFaceInferenceAPIEmbeddingConfig) -> Self {
+        Self::HuggingfaceApiEmbedding(value)
     }
-    /// The `metadata` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn metadata(&self) -> Option<&::serde_json::Map<String, ::serde_json::Value>> {
-        match self {
-            Self::RelatedNodeInfo(value) => value.metadata.as_ref(),
-            _ => None,
-        }
+}
+impl From<crate::types::OpenAIEmbeddingConfig> for PipelineCreateEmbeddingConfig {
+    fn from(value: crate::types::OpenAIEmbeddingConfig) -> Self {
+        Self::OpenaiEmbedding(value)
     }
-    /// The `hash` field, when the value is a variant that has it and it is set.
-    #[must_use]
-    pub fn hash(&self) -> Option<&str> {
-        match self {
-            Self::RelatedNodeInfo(value) => value.hash.as_deref(),
-            _ => None,
-        }
+}
+impl From<crate::types::VertexAIEmbeddingConfig> for PipelineCreateEmbeddingConfig {
+    fn from(value: crate::types::VertexAIEmbeddingConfig) -> Self {
+        Self::VertexaiEmbedding(value)
     }
-    /// The `class_name` field, when the value is a variant that has it and it is set.
+}
+impl From<crate::types::BedrockEmbeddingConfig> for PipelineCreateEmbeddingConfig {
+    fn from(value: crate::types::BedrockEmbeddingConfig) -> Self {
+        Self::BedrockEmbedding(value)
+    }
+}
+/// Enum of possible pooling choices with pooling behaviors.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Pooling {
+    /// `cls`
+    Cls,
+    /// `mean`
+    Mean,
+    /// `last`
+    Last,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl Pooling {
+    /// The value as sent on the wire.
     #[must_use]
-    pub fn class_name(&self) -> Option<&str> {
+    pub fn as_str(&self) -> &str {
         match self {
-            Self::RelatedNodeInfo(value) => value.class_name.as_deref(),
-            _ => None,
+            Self::Cls => "cls",
+            Self::Mean => "mean",
+            Self::Last => "last",
+            Self::Other(value) => value,
         }
     }
 }
-/// Same as NodeWithScore but type for node is a TextNode instead of BaseNode.
-/// FastAPI doesn't accept abstract classes like BaseNode.
+impl From<&str> for Pooling {
+    fn from(value: &str) -> Self {
+        match value {
+            "cls" => Self::Cls,
+            "mean" => Self::Mean,
+            "last" => Self::Last,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Pooling {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "cls" => Self::Cls,
+            "mean" => Self::Mean,
+            "last" => Self::Last,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for Pooling {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Pooling {}
+impl ::std::hash::Hash for Pooling {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for Pooling {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pooling {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for Pooling {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Pooling {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Pooling {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// VertexAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct TextNodeWithScore {
-    /// Provided for backward compatibility.
-    pub node: crate::types::TextNode,
-    /// Score
+pub struct VertexAIEmbeddingConfig {
+    /// Type of the embedding model.
+    ///
+    /// The API's default: `"VERTEXAI_EMBEDDING"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Configuration for the VertexAI embedding model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<crate::types::VertexTextEmbedding>,
+    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
+    #[serde(flatten)]
+    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Default for VertexAIEmbeddingConfig {
+    fn default() -> Self {
+        Self {
+            r#type: Some(String::from("VERTEXAI_EMBEDDING")),
+            component: Default::default(),
+            extra_fields: Default::default(),
+        }
+    }
+}
+impl VertexAIEmbeddingConfig {
+    /// Sets `component`.
+    #[must_use]
+    pub fn component(
+        mut self,
+        value: impl Into<crate::types::VertexTextEmbedding>,
+    ) -> Self {
+        self.component = Some(value.into());
+        self
+    }
+}
+/// Copied from llama_index.embeddings.vertex.base.VertexEmbeddingMode
+/// since importing llama_index.embeddings.vertex.base incurs a lot of memory usage.
+///
+/// Open to values this SDK does not list: they are `Other`, and compare by their text (`Other("x")` equals the variant for `"x"`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum VertexEmbeddingMode {
+    /// `default`
+    Default,
+    /// `classification`
+    Classification,
+    /// `clustering`
+    Clustering,
+    /// `similarity`
+    Similarity,
+    /// `retrieval`
+    Retrieval,
+    /// Any other value: one this version of the SDK does not list, or one the API accepts beside the listed ones.
+    Other(String),
+}
+impl VertexEmbeddingMode {
+    /// The value as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Classification => "classification",
+            Self::Clustering => "clustering",
+            Self::Similarity => "similarity",
+            Self::Retrieval => "retrieval",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<&str> for VertexEmbeddingMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "classification" => Self::Classification,
+            "clustering" => Self::Clustering,
+            "similarity" => Self::Similarity,
+            "retrieval" => Self::Retrieval,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<String> for VertexEmbeddingMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "classification" => Self::Classification,
+            "clustering" => Self::Clustering,
+            "similarity" => Self::Similarity,
+            "retrieval" => Self::Retrieval,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl PartialEq for VertexEmbeddingMode {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for VertexEmbeddingMode {}
+impl ::std::hash::Hash for VertexEmbeddingMode {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for VertexEmbeddingMode {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for VertexEmbeddingMode {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl ::std::fmt::Display for VertexEmbeddingMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VertexEmbeddingMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VertexEmbeddingMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// VertexTextEmbedding
+///
+/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct VertexTextEmbedding {
+    /// The modelId of the VertexAI model to use.
+    ///
+    /// The API's default: `"textembedding-gecko@003"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// The batch size for embedding calls.
+    ///
+    /// The API's default: `10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_batch_size: Option<i64>,
+    /// The number of workers to use for async embedding calls.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
-    pub score: crate::Nullable<crate::Number>,
+    pub num_workers: crate::Nullable<i64>,
+    /// The default location to use when making API calls.
+    pub location: String,
+    /// The default GCP project to use when making Vertex API calls.
+    pub project: String,
+    /// The embedding mode to use.
+    ///
+    /// The API's default: `"retrieval"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_mode: Option<crate::types::VertexEmbeddingMode>,
+    /// Additional kwargs for the Vertex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// The client email for the VertexAI credentials.
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub client_email: Option<String>,
+    /// The token URI for the VertexAI credentials.
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub token_uri: Option<String>,
+    /// The private key ID for the VertexAI credentials.
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub private_key_id: Option<String>,
+    /// The private key for the VertexAI credentials.
+    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
+    pub private_key: Option<String>,
     /// Class Name
     ///
-    /// The API's default: `"TextNodeWithScore"`.
+    /// The API's default: `"VertexTextEmbedding"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl TextNodeWithScore {
-    /// Creates a value from the required `node`; set the others with the chainable setters.
+impl VertexTextEmbedding {
+    /// Creates a value from the required `location`, `project`; set the others with the chainable setters.
     #[must_use]
-    pub fn new(node: impl Into<crate::types::TextNode>) -> Self {
+    pub fn new(location: impl Into<String>, project: impl Into<String>) -> Self {
         Self {
-            node: node.into(),
-            score: Default::default(),
+            model_name: Default::default(),
+            embed_batch_size: Default::default(),
+            num_workers: Default::default(),
+            location: location.into(),
+            project: project.into(),
+            embed_mode: Default::default(),
+            additional_kwargs: Default::default(),
+            client_email: Default::default(),
+            token_uri: Default::default(),
+            private_key_id: Default::default(),
+            private_key: Default::default(),
             class_name: Default::default(),
             extra_fields: Default::default(),
         }
     }
 }
-impl TextNodeWithScore {
-    /// Sets `node`.
+impl VertexTextEmbedding {
+    /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"textembedding-gecko@003"`.
     #[must_use]
-    pub fn node(mut self, value: impl Into<crate::types::TextNode>) -> Self {
-        self.node = value.into();
+    pub fn model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = Some(value.into());
         self
     }
-    /// Sets `score`.
+    /// `model_name`, or the API's default when it is absent.
     #[must_use]
-    pub fn score(mut self, value: impl Into<crate::Number>) -> Self {
-        self.score = crate::Nullable::Value(value.into());
+    pub fn model_name_or_default(&self) -> &str {
+        self.model_name.as_deref().unwrap_or("textembedding-gecko@003")
+    }
+    /// Sets `embed_batch_size`; left unset, it is not sent and the API applies its default, `10`.
+    #[must_use]
+    pub fn embed_batch_size(mut self, value: i64) -> Self {
+        self.embed_batch_size = Some(value);
         self
     }
-    /// Sets `score` to an explicit `null`.
+    /// `embed_batch_size`, or the API's default when it is absent.
     #[must_use]
-    pub fn score_null(mut self) -> Self {
-        self.score = crate::Nullable::Null;
+    pub fn embed_batch_size_or_default(&self) -> i64 {
+        self.embed_batch_size.unwrap_or(10i64)
+    }
+    /// Sets `num_workers`.
+    #[must_use]
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = crate::Nullable::Value(value);
         self
     }
-    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"TextNodeWithScore"`.
+    /// Sets `num_workers` to an explicit `null`.
+    #[must_use]
+    pub fn num_workers_null(mut self) -> Self {
+        self.num_workers = crate::Nullable::Null;
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = value.into();
+        self
+    }
+    /// Sets `project`.
+    #[must_use]
+    pub fn project(mut self, value: impl Into<String>) -> Self {
+        self.project = value.into();
+        self
+    }
+    /// Sets `embed_mode`; left unset, it is not sent and the API applies its default, `"retrieval"`.
+    #[must_use]
+    pub fn embed_mode(
+        mut self,
+        value: impl Into<crate::types::VertexEmbeddingMode>,
+    ) -> Self {
+        self.embed_mode = Some(value.into());
+        self
+    }
+    /// `embed_mode`, or the API's default when it is absent.
+    #[must_use]
+    pub fn embed_mode_or_default(&self) -> crate::types::VertexEmbeddingMode {
+        self.embed_mode.clone().unwrap_or(crate::types::VertexEmbeddingMode::Retrieval)
+    }
+    /// Sets `additional_kwargs`.
+    #[must_use]
+    pub fn additional_kwargs(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.additional_kwargs = Some(value);
+        self
+    }
+    /// Sets `client_email`.
+    #[must_use]
+    pub fn client_email(mut self, value: impl Into<String>) -> Self {
+        self.client_email = Some(value.into());
+        self
+    }
+    /// Sets `client_email` to an explicit `null`.
+    #[must_use]
+    pub fn client_email_null(mut self) -> Self {
+        self.client_email = None;
+        self
+    }
+    /// Sets `token_uri`.
+    #[must_use]
+    pub fn token_uri(mut self, value: impl Into<String>) -> Self {
+        self.token_uri = Some(value.into());
+        self
+    }
+    /// Sets `token_uri` to an explicit `null`.
+    #[must_use]
+    pub fn token_uri_null(mut self) -> Self {
+        self.token_uri = None;
+        self
+    }
+    /// Sets `private_key_id`.
+    #[must_use]
+    pub fn private_key_id(mut self, value: impl Into<String>) -> Self {
+        self.private_key_id = Some(value.into());
+        self
+    }
+    /// Sets `private_key_id` to an explicit `null`.
+    #[must_use]
+    pub fn private_key_id_null(mut self) -> Self {
+        self.private_key_id = None;
+        self
+    }
+    /// Sets `private_key`.
+    #[must_use]
+    pub fn private_key(mut self, value: impl Into<String>) -> Self {
+        self.private_key = Some(value.into());
+        self
+    }
+    /// Sets `private_key` to an explicit `null`.
+    #[must_use]
+    pub fn private_key_null(mut self) -> Self {
+        self.private_key = None;
+        self
+    }
+    /// Sets `class_name`; left unset, it is not sent and the API applies its default, `"VertexTextEmbedding"`.
     #[must_use]
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
@@ -381,82 +653,6 @@ impl TextNodeWithScore {
     /// `class_name`, or the API's default when it is absent.
     #[must_use]
     pub fn class_name_or_default(&self) -> &str {
-        self.class_name.as_deref().unwrap_or("TextNodeWithScore")
-    }
-}
-/// TokenChunkingConfig
-///
-/// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TokenChunkingConfig {
-    /// Chunk Size
-    ///
-    /// The API's default: `1024`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_size: Option<i64>,
-    /// Chunk Overlap
-    ///
-    /// The API's default: `200`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_overlap: Option<i64>,
-    /// Mode
-    ///
-    /// The API's default: `"token"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// Separator
-    ///
-    /// The API's default: `" "`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub separator: Option<String>,
-    /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
-    pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl Default for TokenChunkingConfig {
-    fn default() -> Self {
-        Self {
-            chunk_size: Default::default(),
-            chunk_overlap: Default::default(),
-            mode: Some(String::from("token")),
-            separator: Default::default(),
-            extra_fields: Default::default(),
-        }
-    }
-}
-impl TokenChunkingConfig {
-    /// Sets `chunk_size`; left unset, it is not sent and the API applies its default, `1024`.
-    #[must_use]
-    pub fn chunk_size(mut self, value: i64) -> Self {
-        self.chunk_size = Some(value);
-        self
-    }
-    /// `chunk_size`, or the API's default when it is absent.
-    #[must_use]
-    pub fn chunk_size_or_default(&self) -> i64 {
-        self.chunk_size.unwrap_or(1024i64)
-    }
-    /// Sets `chunk_overlap`; left unset, it is not sent and the API applies its default, `200`.
-    #[must_use]
-    pub fn chunk_overlap(mut self, value: i64) -> Self {
-        self.chunk_overlap = Some(value);
-        self
-    }
-    /// `chunk_overlap`, or the API's default when it is absent.
-    #[must_use]
-    pub fn chunk_overlap_or_default(&self) -> i64 {
-        self.chunk_overlap.unwrap_or(200i64)
-    }
-    /// Sets `separator`; left unset, it is not sent and the API applies its default, `" "`.
-    #[must_use]
-    pub fn separator(mut self, value: impl Into<String>) -> Self {
-        self.separator = Some(value.into());
-        self
-    }
-    /// `separator`, or the API's default when it is absent.
-    #[must_use]
-    pub fn separator_or_default(&self) -> &str {
-        self.separator.as_deref().unwrap_or(" ")
+        self.class_name.as_deref().unwrap_or("VertexTextEmbedding")
     }
 }
