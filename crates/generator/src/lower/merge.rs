@@ -27,9 +27,10 @@
 //! Types that refer to themselves, directly or through others (Stripe's components
 //! form one cycle of hundreds, with their inline parts), are numbered a cycle at a
 //! time by refining a partition, at most 64 rounds, so twins inside one cycle are
-//! merged too. Component schemas keep their definitions:
-//! each is a name the spec gives, and a user may implement a trait of theirs for two
-//! of them.
+//! merged too.
+//!
+//! Component schemas keep their definitions: each is a name the spec gives, and a
+//! user may implement a trait of theirs for two of them.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
