@@ -1415,3 +1415,39 @@ pub fn union_displays(variants: &[UnionVariant]) -> bool {
         )
     })
 }
+
+/// A struct of optional fields, each a plain one (no docs, a setter named as the
+/// field) declared at `pointer`: the model the lowering passes' unit tests build.
+#[cfg(test)]
+pub(crate) fn plain_struct(name: &str, pointer: &str, fields: &[(&str, TypeRef)]) -> TypeDef {
+    let fields = fields
+        .iter()
+        .map(|(wire, ty)| {
+            Field::new(
+                (*wire).to_owned(),
+                (*wire).to_owned(),
+                ty.clone(),
+                Presence::Optional,
+                None,
+                FieldNames {
+                    doc: None,
+                    setter: (*wire).to_owned(),
+                    null_setter: None,
+                    default_getter: None,
+                    fixed: None,
+                },
+                pointer.into(),
+            )
+        })
+        .collect();
+    TypeDef {
+        name: name.to_owned(),
+        doc: format!("The {name} type."),
+        pointer: pointer.to_owned(),
+        kind: TypeKind::Struct(StructDef {
+            fields,
+            extra: ExtraFields::Forbidden,
+        }),
+        accessors: Vec::new(),
+    }
+}

@@ -24,7 +24,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-
 use futures::Stream;
 use futures::stream::StreamExt;
 use serde::de::DeserializeOwned;

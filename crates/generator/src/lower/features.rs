@@ -7,10 +7,11 @@
 //! use), and for each type the features that reach it through an operation's
 //! parameters, body, response, page items or event stream, followed through the
 //! types' fields and variants. A type reached from the client's own methods or from
-//! `ApiError`'s accessors is always compiled. A type no operation reaches (a component
-//! nothing uses, a merged twin's former part: see `lower::merge`) is compiled with
-//! the features every type it names needs, the features those share; one that names
-//! types of resources that share none is always compiled, with all it reaches.
+//! `ApiError`'s accessors is always compiled. A type no operation reaches (only a
+//! merged twin's former part, see `lower::merge`: schemas nothing uses are not
+//! lowered) is compiled with the features every type it names needs, the features
+//! those share; one that names types of resources that share none is always
+//! compiled, with all it reaches.
 
 use std::collections::BTreeMap;
 
@@ -109,7 +110,7 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
         )
     });
     for (name, set) in named.chain(params) {
-        if set.iter().all(|word| *word == 0) {
+        if no_feature(set) {
             continue;
         }
         let id = *ids.entry(set).or_insert_with(|| {
@@ -139,12 +140,7 @@ pub fn assign(root: &Resource, types: &[TypeDef], error_bodies: &[ErrorBody]) ->
 fn gate_unreached(graph: &Graph<'_>, always: &Marks, bits: &mut [u64], words: usize) -> Vec<usize> {
     let count = graph.edges.len();
     let unreached: Vec<bool> = (0..count)
-        .map(|index| {
-            !always.get(index)
-                && bits[index * words..(index + 1) * words]
-                    .iter()
-                    .all(|w| *w == 0)
-        })
+        .map(|index| !always.get(index) && no_feature(&bits[index * words..(index + 1) * words]))
         .collect();
     let mut promoted = Vec::new();
     let mut inside = vec![false; count];
@@ -163,7 +159,7 @@ fn gate_unreached(graph: &Graph<'_>, always: &Marks, bits: &mut [u64], words: us
                     continue;
                 }
                 let set = &bits[target * words..(target + 1) * words];
-                if set.iter().all(|w| *w == 0) {
+                if no_feature(set) {
                     // An unreached type that needs nothing.
                     continue;
                 }
@@ -178,7 +174,7 @@ fn gate_unreached(graph: &Graph<'_>, always: &Marks, bits: &mut [u64], words: us
         }
         match needed {
             None => {}
-            Some(needed) if needed.iter().all(|w| *w == 0) => promoted.extend(component),
+            Some(needed) if no_feature(&needed) => promoted.extend(component),
             Some(needed) => {
                 for &member in &component {
                     bits[member * words..(member + 1) * words].copy_from_slice(&needed);
@@ -187,6 +183,11 @@ fn gate_unreached(graph: &Graph<'_>, always: &Marks, bits: &mut [u64], words: us
         }
     }
     promoted
+}
+
+/// Whether a type's bit set of features is empty.
+fn no_feature(set: &[u64]) -> bool {
+    set.iter().all(|word| *word == 0)
 }
 
 /// Every type an operation's signature names.
@@ -306,39 +307,14 @@ impl<'t> Graph<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Field, FieldNames, Presence, StructDef};
+    use crate::ir::plain_struct;
 
     fn object(name: &str, refs: &[&str]) -> TypeDef {
-        let fields = refs
+        let fields: Vec<(&str, TypeRef)> = refs
             .iter()
-            .map(|target| {
-                Field::new(
-                    target.to_lowercase(),
-                    target.to_lowercase(),
-                    TypeRef::Named((*target).to_owned()),
-                    Presence::Optional,
-                    None,
-                    FieldNames {
-                        doc: None,
-                        setter: target.to_lowercase(),
-                        null_setter: None,
-                        default_getter: None,
-                        fixed: None,
-                    },
-                    "#/x".into(),
-                )
-            })
+            .map(|target| (*target, TypeRef::Named((*target).to_owned())))
             .collect();
-        TypeDef {
-            name: name.to_owned(),
-            doc: String::new(),
-            pointer: String::new(),
-            kind: TypeKind::Struct(StructDef {
-                fields,
-                extra: ExtraFields::Forbidden,
-            }),
-            accessors: Vec::new(),
-        }
+        plain_struct(name, "#/x", &fields)
     }
 
     #[test]

@@ -319,40 +319,10 @@ fn rename_refs(ty: &mut TypeRef, name_of: &mut dyn FnMut(&str) -> String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Field, FieldNames, Presence, StructDef};
+    use crate::ir::plain_struct;
 
     fn object(name: &str, pointer: &str, fields: &[(&str, TypeRef)]) -> (String, TypeDef) {
-        let fields = fields
-            .iter()
-            .map(|(wire, ty)| {
-                Field::new(
-                    (*wire).to_owned(),
-                    (*wire).to_owned(),
-                    ty.clone(),
-                    Presence::Optional,
-                    None,
-                    FieldNames {
-                        doc: None,
-                        setter: (*wire).to_owned(),
-                        null_setter: None,
-                        default_getter: None,
-                        fixed: None,
-                    },
-                    pointer.into(),
-                )
-            })
-            .collect();
-        let def = TypeDef {
-            name: name.to_owned(),
-            doc: format!("The {name} type."),
-            pointer: pointer.to_owned(),
-            kind: TypeKind::Struct(StructDef {
-                fields,
-                extra: ExtraFields::Forbidden,
-            }),
-            accessors: Vec::new(),
-        };
-        (name.to_owned(), def)
+        (name.to_owned(), plain_struct(name, pointer, fields))
     }
 
     fn named(name: &str) -> TypeRef {
