@@ -80,6 +80,9 @@ fn explained(api: &Api) -> BTreeSet<String> {
         "fmt",
         "deserialize",
         "serialize",
+        // A struct's decoding (`runtime::object::FromObject`).
+        "NAME",
+        "from_object",
         // Trait methods of string enums, structs and unions.
         "from",
         "eq",

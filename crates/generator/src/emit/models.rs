@@ -90,21 +90,14 @@ fn struct_def(
             let field_name = ident(&field.rust_name);
             let rename = rename_attr(&field.rust_name, &field.wire_name);
             let ty = presence_type(&field.ty, field.presence);
+            // Decoding is `FromObject`'s (below); these attributes serialize.
             let serde_attr = match field.presence {
-                Presence::Required => quote! {},
-                // Must be present: a missing field is a decode error, not an invented `null`.
-                Presence::RequiredNullable => {
-                    quote! { #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")] }
-                }
-                // Any JSON, `null` included: a `null` sent is kept, not read as absent.
-                Presence::Optional if takes_null(&field.ty, all) => quote! {
-                    #[serde(default, deserialize_with = "crate::runtime::nullable::present", skip_serializing_if = "Option::is_none")]
-                },
+                Presence::Required | Presence::RequiredNullable => quote! {},
                 Presence::Optional => {
-                    quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
+                    quote! { #[serde(skip_serializing_if = "Option::is_none")] }
                 }
                 Presence::OptionalNullable => quote! {
-                    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+                    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
                 },
             };
             quote! {
@@ -204,19 +197,114 @@ fn struct_def(
         (quote! { Default, }, quote! {})
     };
     let setters = def.fields.iter().map(|field| model_setter(field, all));
+    let decode = struct_decode(name, def, all);
     quote! {
         #doc
         #[doc = ""]
         #[doc = " Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent."]
-        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        #decode
         #constructor
         impl #name {
             #(#setters)*
+        }
+    }
+}
+
+/// A struct's `Deserialize` impl: its [`FromObject`] impl, which reads each property
+/// by its wire name, keeps (or skips) the undeclared ones and builds the struct; the
+/// runtime's `object` module does the rest, once for every struct.
+///
+/// [`FromObject`]: ../../../runtime/object/trait.FromObject.html
+fn struct_decode(name: &proc_macro2::Ident, def: &StructDef, all: &[TypeDef]) -> TokenStream {
+    let type_name = name.to_string();
+    // `field_` keeps the slots apart from the other locals, whatever the fields' names.
+    let slot =
+        |field: &crate::ir::Field| ident(&format!("field_{}", crate::ir::bare(&field.rust_name)));
+    let slots = def.fields.iter().map(|field| {
+        let slot = slot(field);
+        quote! { let mut #slot = None; }
+    });
+    let arms = def.fields.iter().map(|field| {
+        let slot = slot(field);
+        let wire = &field.wire_name;
+        let read = if field.presence == Presence::Optional && takes_null(&field.ty, all) {
+            quote! { read_present }
+        } else {
+            quote! { read }
+        };
+        quote! { #wire => object::#read(&mut #slot, &mut map, #wire)?, }
+    });
+    let (extra_slot, undeclared, extra_init) = match &def.extra {
+        ExtraFields::Keep { field, .. } => {
+            let field = ident(field);
+            (
+                quote! { let mut extra = Default::default(); },
+                quote! { object::keep(&mut extra, key, &mut map)? },
+                quote! { #field: extra, },
+            )
+        }
+        ExtraFields::Forbidden => (quote! {}, quote! { object::skip(&mut map)? }, quote! {}),
+    };
+    let read_all = if !def.fields.is_empty() {
+        quote! {
+            while let Some(key) = map.next_key::<object::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => #undeclared,
+                }
+            }
+        }
+    } else if matches!(def.extra, ExtraFields::Keep { .. }) {
+        quote! {
+            while let Some(key) = map.next_key::<object::Key<'de>>()? {
+                #undeclared;
+            }
+        }
+    } else {
+        quote! {
+            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                #undeclared;
+            }
+        }
+    };
+    let inits = def.fields.iter().map(|field| {
+        let slot = slot(field);
+        let field_name = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let value = match field.presence {
+            Presence::Required => quote! { object::required(#slot, #wire)? },
+            // Must be sent: a missing field is a decode error, not an invented `null`.
+            Presence::RequiredNullable => quote! { object::present(#slot, #wire)? },
+            Presence::Optional | Presence::OptionalNullable => {
+                quote! { #slot.unwrap_or_default() }
+            }
+        };
+        quote! { #field_name: #value, }
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::object::deserialize(deserializer)
+            }
+        }
+        impl crate::runtime::object::FromObject for #name {
+            const NAME: &'static str = #type_name;
+            fn from_object<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                use crate::runtime::object;
+                #(#slots)*
+                #extra_slot
+                #read_all
+                Ok(Self {
+                    #(#inits)*
+                    #extra_init
+                })
+            }
         }
     }
 }

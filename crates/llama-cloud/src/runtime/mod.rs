@@ -11,6 +11,7 @@ pub(crate) mod file;
 pub(crate) mod log;
 pub(crate) mod nullable;
 pub(crate) mod number;
+pub(crate) mod object;
 pub(crate) mod page;
 pub(crate) mod poll;
 pub(crate) mod redact;

@@ -101,22 +101,3 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
         })
     }
 }
-
-/// Decodes a field that must be present but may be `null` (`Option<T>`): unlike
-/// serde's default for `Option`, a missing field is an error, so re-serializing never
-/// invents a `null` the server did not send.
-pub(crate) fn required_nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<T>, D::Error> {
-    Option::<T>::deserialize(deserializer)
-}
-
-/// Decodes an optional field whose type takes `null` itself (any JSON, or a union,
-/// whose `Unknown` keeps any value): a `null` the server sent stays `Some(..)` of
-/// it, so re-serializing sends it back; only a missing field is `None` (serde's
-/// default for `Option` would read the `null` as missing and drop it).
-pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(deserializer).map(Some)
-}

@@ -8,30 +8,88 @@
 /// Filter parameters for file queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileFilter {
     /// Filter by project ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// Filter by specific file IDs
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_ids: crate::Nullable<Vec<String>>,
     /// Filter by file name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_name: crate::Nullable<String>,
     /// Filter by data source ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Filter by external file ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// Filter only manually uploaded files (data_source_id is null)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub only_manually_uploaded: crate::Nullable<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileFilter {
+    const NAME: &'static str = "FileFilter";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_project_id = None;
+        let mut field_file_ids = None;
+        let mut field_file_name = None;
+        let mut field_data_source_id = None;
+        let mut field_external_file_id = None;
+        let mut field_only_manually_uploaded = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "file_ids" => object::read(&mut field_file_ids, &mut map, "file_ids")?,
+                "file_name" => object::read(&mut field_file_name, &mut map, "file_name")?,
+                "data_source_id" => {
+                    object::read(&mut field_data_source_id, &mut map, "data_source_id")?
+                }
+                "external_file_id" => {
+                    object::read(
+                        &mut field_external_file_id,
+                        &mut map,
+                        "external_file_id",
+                    )?
+                }
+                "only_manually_uploaded" => {
+                    object::read(
+                        &mut field_only_manually_uploaded,
+                        &mut map,
+                        "only_manually_uploaded",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            project_id: field_project_id.unwrap_or_default(),
+            file_ids: field_file_ids.unwrap_or_default(),
+            file_name: field_file_name.unwrap_or_default(),
+            data_source_id: field_data_source_id.unwrap_or_default(),
+            external_file_id: field_external_file_id.unwrap_or_default(),
+            only_manually_uploaded: field_only_manually_uploaded.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FileFilter {
     /// Sets `project_id`.
@@ -115,20 +173,61 @@ impl FileFilter {
 /// Paginated list of files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileQueryResponseV2 {
     /// The list of items.
     pub items: Vec<crate::types::FileV2>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileQueryResponseV2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileQueryResponseV2 {
+    const NAME: &'static str = "FileQueryResponseV2";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FileQueryResponseV2 {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -182,7 +281,7 @@ impl FileQueryResponseV2 {
 /// An uploaded file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileV2 {
     /// Unique file identifier
@@ -190,28 +289,97 @@ pub struct FileV2 {
     /// File name including extension
     pub name: String,
     /// Optional ID for correlating with an external system
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// File extension (pdf, docx, png, etc.)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_type: crate::Nullable<String>,
     /// Project this file belongs to
     pub project_id: String,
     /// When the file was last modified (ISO 8601)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified_at: crate::Nullable<String>,
     /// When the file expires and may be automatically removed. Null means no expiration.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub expires_at: crate::Nullable<String>,
     /// How the file will be used: user_data, parse, extract, classify, split, sheet, or agent_app
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub purpose: crate::Nullable<String>,
     /// Presigned URL to download the file content.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub download_url: crate::Nullable<crate::types::PresignedUrl>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileV2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileV2 {
+    const NAME: &'static str = "FileV2";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_name = None;
+        let mut field_external_file_id = None;
+        let mut field_file_type = None;
+        let mut field_project_id = None;
+        let mut field_last_modified_at = None;
+        let mut field_expires_at = None;
+        let mut field_purpose = None;
+        let mut field_download_url = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "external_file_id" => {
+                    object::read(
+                        &mut field_external_file_id,
+                        &mut map,
+                        "external_file_id",
+                    )?
+                }
+                "file_type" => object::read(&mut field_file_type, &mut map, "file_type")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "last_modified_at" => {
+                    object::read(
+                        &mut field_last_modified_at,
+                        &mut map,
+                        "last_modified_at",
+                    )?
+                }
+                "expires_at" => {
+                    object::read(&mut field_expires_at, &mut map, "expires_at")?
+                }
+                "purpose" => object::read(&mut field_purpose, &mut map, "purpose")?,
+                "download_url" => {
+                    object::read(&mut field_download_url, &mut map, "download_url")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            name: object::required(field_name, "name")?,
+            external_file_id: field_external_file_id.unwrap_or_default(),
+            file_type: field_file_type.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            last_modified_at: field_last_modified_at.unwrap_or_default(),
+            expires_at: field_expires_at.unwrap_or_default(),
+            purpose: field_purpose.unwrap_or_default(),
+            download_url: field_download_url.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FileV2 {
     /// Creates a value from the required `id`, `name`, `project_id`; set the others with the chainable setters.

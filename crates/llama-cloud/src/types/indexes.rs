@@ -98,7 +98,7 @@ pub type IndexMetadata = ::serde_json::Map<String, ::serde_json::Value>;
 /// ``index/api_utils.py``.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct IndexProductEntry {
     /// Product type. One of: parse, extract.
@@ -108,6 +108,47 @@ pub struct IndexProductEntry {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for IndexProductEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for IndexProductEntry {
+    const NAME: &'static str = "IndexProductEntry";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_product_type = None;
+        let mut field_product_config_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "product_type" => {
+                    object::read(&mut field_product_type, &mut map, "product_type")?
+                }
+                "product_config_id" => {
+                    object::read(
+                        &mut field_product_config_id,
+                        &mut map,
+                        "product_config_id",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            product_type: object::required(field_product_type, "product_type")?,
+            product_config_id: object::required(
+                field_product_config_id,
+                "product_config_id",
+            )?,
+            extra_fields: extra,
+        })
+    }
 }
 impl IndexProductEntry {
     /// Creates a value from the required `product_type`, `product_config_id`; set the others with the chainable setters.
@@ -140,20 +181,61 @@ impl IndexProductEntry {
 /// Paginated list of indexes.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct IndexQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::IndexResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for IndexQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for IndexQueryResponse {
+    const NAME: &'static str = "IndexQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl IndexQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -207,21 +289,21 @@ impl IndexQueryResponse {
 /// A searchable index over a directory of documents.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct IndexResponse {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Index name.
     pub name: String,
     /// Index description.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Project this index belongs to.
     pub project_id: String,
@@ -234,17 +316,125 @@ pub struct IndexResponse {
     /// ID of the export configuration.
     pub export_config_id: String,
     /// Last sync time.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_synced_at: crate::Nullable<String>,
     /// Last export time.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_exported_at: crate::Nullable<String>,
     /// Build state and diagnostic info.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::types::IndexMetadata>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for IndexResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for IndexResponse {
+    const NAME: &'static str = "IndexResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_project_id = None;
+        let mut field_source_directory_id = None;
+        let mut field_output_directory_id = None;
+        let mut field_sync_config_id = None;
+        let mut field_export_config_id = None;
+        let mut field_last_synced_at = None;
+        let mut field_last_exported_at = None;
+        let mut field_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "description" => {
+                    object::read(&mut field_description, &mut map, "description")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "source_directory_id" => {
+                    object::read(
+                        &mut field_source_directory_id,
+                        &mut map,
+                        "source_directory_id",
+                    )?
+                }
+                "output_directory_id" => {
+                    object::read(
+                        &mut field_output_directory_id,
+                        &mut map,
+                        "output_directory_id",
+                    )?
+                }
+                "sync_config_id" => {
+                    object::read(&mut field_sync_config_id, &mut map, "sync_config_id")?
+                }
+                "export_config_id" => {
+                    object::read(
+                        &mut field_export_config_id,
+                        &mut map,
+                        "export_config_id",
+                    )?
+                }
+                "last_synced_at" => {
+                    object::read(&mut field_last_synced_at, &mut map, "last_synced_at")?
+                }
+                "last_exported_at" => {
+                    object::read(
+                        &mut field_last_exported_at,
+                        &mut map,
+                        "last_exported_at",
+                    )?
+                }
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            description: field_description.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            source_directory_id: object::required(
+                field_source_directory_id,
+                "source_directory_id",
+            )?,
+            output_directory_id: object::required(
+                field_output_directory_id,
+                "output_directory_id",
+            )?,
+            sync_config_id: object::required(field_sync_config_id, "sync_config_id")?,
+            export_config_id: object::required(
+                field_export_config_id,
+                "export_config_id",
+            )?,
+            last_synced_at: field_last_synced_at.unwrap_or_default(),
+            last_exported_at: field_last_exported_at.unwrap_or_default(),
+            metadata: field_metadata.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl IndexResponse {
     /// Creates a value from the required `id`, `name`, `project_id`, `source_directory_id`, `output_directory_id`, `sync_config_id`, `export_config_id`; set the others with the chainable setters.

@@ -8,7 +8,7 @@
 /// A job data point.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JobDataPoint {
     /// Job ID.
@@ -24,14 +24,78 @@ pub struct JobDataPoint {
     /// Custom tag.
     pub custom_tag: String,
     /// Error message, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Job state transition timestamps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_transitions: Option<crate::types::JobStateTransitions>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for JobDataPoint {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for JobDataPoint {
+    const NAME: &'static str = "JobDataPoint";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_project_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_status = None;
+        let mut field_custom_tag = None;
+        let mut field_error_message = None;
+        let mut field_state_transitions = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "custom_tag" => {
+                    object::read(&mut field_custom_tag, &mut map, "custom_tag")?
+                }
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                "state_transitions" => {
+                    object::read(
+                        &mut field_state_transitions,
+                        &mut map,
+                        "state_transitions",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            created_at: object::required(field_created_at, "created_at")?,
+            updated_at: object::required(field_updated_at, "updated_at")?,
+            status: object::required(field_status, "status")?,
+            custom_tag: object::required(field_custom_tag, "custom_tag")?,
+            error_message: field_error_message.unwrap_or_default(),
+            state_transitions: field_state_transitions.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl JobDataPoint {
     /// Creates a value from the required `id`, `project_id`, `created_at`, `updated_at`, `status`, `custom_tag`; set the others with the chainable setters.
@@ -119,20 +183,61 @@ impl JobDataPoint {
 /// Paginated list of job data points.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JobDataPointResponse {
     /// The list of items.
     pub items: Vec<crate::types::JobDataPoint>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for JobDataPointResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for JobDataPointResponse {
+    const NAME: &'static str = "JobDataPointResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl JobDataPointResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -406,30 +511,82 @@ pub type JobDataPointsListResponse = crate::types::JobDataPointResponse;
 /// processing time, etc. from these timestamps.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JobStateTransitions {
     /// Pending At
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub pending_at: crate::Nullable<String>,
     /// Throttled At
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub throttled_at: crate::Nullable<String>,
     /// Running At
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub running_at: crate::Nullable<String>,
     /// Completed At
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub completed_at: crate::Nullable<String>,
     /// Failed At
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub failed_at: crate::Nullable<String>,
     /// Cancelled At
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cancelled_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for JobStateTransitions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for JobStateTransitions {
+    const NAME: &'static str = "JobStateTransitions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pending_at = None;
+        let mut field_throttled_at = None;
+        let mut field_running_at = None;
+        let mut field_completed_at = None;
+        let mut field_failed_at = None;
+        let mut field_cancelled_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pending_at" => {
+                    object::read(&mut field_pending_at, &mut map, "pending_at")?
+                }
+                "throttled_at" => {
+                    object::read(&mut field_throttled_at, &mut map, "throttled_at")?
+                }
+                "running_at" => {
+                    object::read(&mut field_running_at, &mut map, "running_at")?
+                }
+                "completed_at" => {
+                    object::read(&mut field_completed_at, &mut map, "completed_at")?
+                }
+                "failed_at" => object::read(&mut field_failed_at, &mut map, "failed_at")?,
+                "cancelled_at" => {
+                    object::read(&mut field_cancelled_at, &mut map, "cancelled_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pending_at: field_pending_at.unwrap_or_default(),
+            throttled_at: field_throttled_at.unwrap_or_default(),
+            running_at: field_running_at.unwrap_or_default(),
+            completed_at: field_completed_at.unwrap_or_default(),
+            failed_at: field_failed_at.unwrap_or_default(),
+            cancelled_at: field_cancelled_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl JobStateTransitions {
     /// Sets `pending_at`.

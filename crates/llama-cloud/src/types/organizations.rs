@@ -8,33 +8,96 @@
 /// Schema for an organization.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Organization {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// A name for the organization.
     pub name: String,
     /// [Deprecated] Whether the organization is a Parse Premium customer.
     ///
     /// The API's default: `"DEFAULT"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_plan_level: Option<crate::types::ParsePlanLevel>,
     /// The Stripe customer ID for the organization.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub stripe_customer_id: crate::Nullable<String>,
     /// Feature flags for the organization.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub feature_flags: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for Organization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for Organization {
+    const NAME: &'static str = "Organization";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_name = None;
+        let mut field_parse_plan_level = None;
+        let mut field_stripe_customer_id = None;
+        let mut field_feature_flags = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "parse_plan_level" => {
+                    object::read(
+                        &mut field_parse_plan_level,
+                        &mut map,
+                        "parse_plan_level",
+                    )?
+                }
+                "stripe_customer_id" => {
+                    object::read(
+                        &mut field_stripe_customer_id,
+                        &mut map,
+                        "stripe_customer_id",
+                    )?
+                }
+                "feature_flags" => {
+                    object::read(&mut field_feature_flags, &mut map, "feature_flags")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            parse_plan_level: field_parse_plan_level.unwrap_or_default(),
+            stripe_customer_id: field_stripe_customer_id.unwrap_or_default(),
+            feature_flags: field_feature_flags.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Organization {
     /// Creates a value from the required `id`, `name`; set the others with the chainable setters.

@@ -91,21 +91,62 @@ impl<'de> ::serde::Deserialize<'de> for CompositeRetrievalMode {
 /// CompositeRetrievalResult
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CompositeRetrievalResult {
     /// The retrieved nodes from the composite retrieval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<crate::types::CompositeRetrievedTextNodeWithScore>>,
     /// The image nodes retrieved by the pipeline for the given query. Deprecated - will soon be replaced with 'page_screenshot_nodes'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_nodes: Option<Vec<crate::types::PageScreenshotNodeWithScore>>,
     /// The page figure nodes retrieved by the pipeline for the given query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_figure_nodes: Option<Vec<crate::types::PageFigureNodeWithScore>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CompositeRetrievalResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CompositeRetrievalResult {
+    const NAME: &'static str = "CompositeRetrievalResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_nodes = None;
+        let mut field_image_nodes = None;
+        let mut field_page_figure_nodes = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "nodes" => object::read(&mut field_nodes, &mut map, "nodes")?,
+                "image_nodes" => {
+                    object::read(&mut field_image_nodes, &mut map, "image_nodes")?
+                }
+                "page_figure_nodes" => {
+                    object::read(
+                        &mut field_page_figure_nodes,
+                        &mut map,
+                        "page_figure_nodes",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            nodes: field_nodes.unwrap_or_default(),
+            image_nodes: field_image_nodes.unwrap_or_default(),
+            page_figure_nodes: field_page_figure_nodes.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CompositeRetrievalResult {
     /// Sets `nodes`.
@@ -143,7 +184,7 @@ impl CompositeRetrievalResult {
 /// CompositeRetrievedTextNode
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CompositeRetrievedTextNode {
     /// The ID of the retrieved node.
@@ -155,19 +196,82 @@ pub struct CompositeRetrievedTextNode {
     /// The ID of the pipeline this node was retrieved from.
     pub pipeline_id: String,
     /// Metadata associated with the retrieved node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The text of the retrieved node.
     pub text: String,
     /// The start character index of the retrieved node in the document
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub start_char_idx: Option<i64>,
     /// The end character index of the retrieved node in the document
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub end_char_idx: Option<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CompositeRetrievedTextNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CompositeRetrievedTextNode {
+    const NAME: &'static str = "CompositeRetrievedTextNode";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_retriever_id = None;
+        let mut field_retriever_pipeline_name = None;
+        let mut field_pipeline_id = None;
+        let mut field_metadata = None;
+        let mut field_text = None;
+        let mut field_start_char_idx = None;
+        let mut field_end_char_idx = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "retriever_id" => {
+                    object::read(&mut field_retriever_id, &mut map, "retriever_id")?
+                }
+                "retriever_pipeline_name" => {
+                    object::read(
+                        &mut field_retriever_pipeline_name,
+                        &mut map,
+                        "retriever_pipeline_name",
+                    )?
+                }
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "text" => object::read(&mut field_text, &mut map, "text")?,
+                "start_char_idx" => {
+                    object::read(&mut field_start_char_idx, &mut map, "start_char_idx")?
+                }
+                "end_char_idx" => {
+                    object::read(&mut field_end_char_idx, &mut map, "end_char_idx")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            retriever_id: object::required(field_retriever_id, "retriever_id")?,
+            retriever_pipeline_name: object::required(
+                field_retriever_pipeline_name,
+                "retriever_pipeline_name",
+            )?,
+            pipeline_id: object::required(field_pipeline_id, "pipeline_id")?,
+            metadata: field_metadata.unwrap_or_default(),
+            text: object::required(field_text, "text")?,
+            start_char_idx: object::present(field_start_char_idx, "start_char_idx")?,
+            end_char_idx: object::present(field_end_char_idx, "end_char_idx")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl CompositeRetrievedTextNode {
     /// Creates a value from the required `id`, `retriever_id`, `retriever_pipeline_name`, `pipeline_id`, `text`; set the others with the chainable setters.
@@ -260,22 +364,57 @@ impl CompositeRetrievedTextNode {
 /// CompositeRetrievedTextNodeWithScore
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CompositeRetrievedTextNodeWithScore {
     /// CompositeRetrievedTextNode
     pub node: crate::types::CompositeRetrievedTextNode,
     /// Score
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score: crate::Nullable<crate::Number>,
     /// Class Name
     ///
     /// The API's default: `"CompositeRetrievedTextNodeWithScore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CompositeRetrievedTextNodeWithScore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CompositeRetrievedTextNodeWithScore {
+    const NAME: &'static str = "CompositeRetrievedTextNodeWithScore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_node = None;
+        let mut field_score = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "node" => object::read(&mut field_node, &mut map, "node")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            node: object::required(field_node, "node")?,
+            score: field_score.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CompositeRetrievedTextNodeWithScore {
     /// Creates a value from the required `node`; set the others with the chainable setters.
@@ -326,22 +465,52 @@ impl CompositeRetrievedTextNodeWithScore {
 /// ReRankConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReRankConfig {
     /// The number of nodes to retrieve after reranking over retrieved nodes from all retrieval tools.
     ///
     /// The API's default: `6`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_n: Option<i64>,
     /// The type of reranker to use.
     ///
     /// The API's default: `"system_default"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::types::ReRankerType>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ReRankConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ReRankConfig {
+    const NAME: &'static str = "ReRankConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_top_n = None;
+        let mut field_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "top_n" => object::read(&mut field_top_n, &mut map, "top_n")?,
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            top_n: field_top_n.unwrap_or_default(),
+            r#type: field_type.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ReRankConfig {
     /// Sets `top_n`; left unset, it is not sent and the API applies its default, `6`.
@@ -473,27 +642,75 @@ impl<'de> ::serde::Deserialize<'de> for ReRankerType {
 /// An entity that retrieves context nodes from several sub RetrieverTools.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Retriever {
     /// A name for the retriever tool. Will default to the pipeline name if not provided.
     pub name: String,
     /// The pipelines this retriever uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The ID of the project this retriever resides in.
     pub project_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for Retriever {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for Retriever {
+    const NAME: &'static str = "Retriever";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_name = None;
+        let mut field_pipelines = None;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_project_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "pipelines" => object::read(&mut field_pipelines, &mut map, "pipelines")?,
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            name: object::required(field_name, "name")?,
+            pipelines: field_pipelines.unwrap_or_default(),
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl Retriever {
     /// Creates a value from the required `name`, `id`, `project_id`; set the others with the chainable setters.
@@ -570,23 +787,68 @@ impl Retriever {
 /// RetrieverPipeline
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RetrieverPipeline {
     /// A name for the retriever tool. Will default to the pipeline name if not provided.
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub name: Option<String>,
     /// A description of the retriever tool.
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub description: Option<String>,
     /// The ID of the pipeline this tool uses.
     pub pipeline_id: String,
     /// Parameters for retrieval configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for RetrieverPipeline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for RetrieverPipeline {
+    const NAME: &'static str = "RetrieverPipeline";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_pipeline_id = None;
+        let mut field_preset_retrieval_parameters = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "description" => {
+                    object::read(&mut field_description, &mut map, "description")?
+                }
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "preset_retrieval_parameters" => {
+                    object::read(
+                        &mut field_preset_retrieval_parameters,
+                        &mut map,
+                        "preset_retrieval_parameters",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            name: object::present(field_name, "name")?,
+            description: object::present(field_description, "description")?,
+            pipeline_id: object::required(field_pipeline_id, "pipeline_id")?,
+            preset_retrieval_parameters: field_preset_retrieval_parameters
+                .unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl RetrieverPipeline {
     /// Creates a value from the required `pipeline_id`; set the others with the chainable setters.

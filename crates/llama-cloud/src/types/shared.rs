@@ -8,15 +8,42 @@
 /// HTTPValidationError
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HTTPValidationError {
     /// Detail
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<crate::types::ValidationError>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for HTTPValidationError {
+    const NAME: &'static str = "HTTPValidationError";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_detail = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "detail" => object::read(&mut field_detail, &mut map, "detail")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            detail: field_detail.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl HTTPValidationError {
     /// Sets `detail`.
@@ -32,7 +59,7 @@ impl HTTPValidationError {
 /// ValidationError
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// Location
@@ -42,18 +69,53 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
     /// Input
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<::serde_json::Value>,
     /// Context
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctx: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ValidationError {
+    const NAME: &'static str = "ValidationError";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_loc = None;
+        let mut field_msg = None;
+        let mut field_type = None;
+        let mut field_input = None;
+        let mut field_ctx = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "loc" => object::read(&mut field_loc, &mut map, "loc")?,
+                "msg" => object::read(&mut field_msg, &mut map, "msg")?,
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "input" => object::read_present(&mut field_input, &mut map, "input")?,
+                "ctx" => object::read(&mut field_ctx, &mut map, "ctx")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            loc: object::required(field_loc, "loc")?,
+            msg: object::required(field_msg, "msg")?,
+            r#type: object::required(field_type, "type")?,
+            input: field_input.unwrap_or_default(),
+            ctx: field_ctx.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ValidationError {
     /// Creates a value from the required `loc`, `msg`, `type`; set the others with the chainable setters.

@@ -242,20 +242,61 @@ pub type SplitGetResponse = crate::types::SplitJobResponse;
 /// Paginated list of split jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::SplitJobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitJobQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitJobQueryResponse {
+    const NAME: &'static str = "SplitJobQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitJobQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -309,19 +350,19 @@ impl SplitJobQueryResponse {
 /// A split job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitJobResponse {
     /// Unique identifier for the split job.
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Idempotency key scoped to the project, if one was provided.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
     /// File ID or parse job ID
     pub file_input: String,
@@ -330,26 +371,127 @@ pub struct SplitJobResponse {
     /// User who created this job.
     pub user_id: String,
     /// Split configuration ID used for this job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Whether the input was a file or parse job
     pub document_input_type: crate::types::SplitJobResponseDocumentInputType,
     /// Categories used for splitting.
     pub categories: Vec<crate::types::SplitCategory>,
     /// Strategy used for splitting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub splitting_strategy: Option<crate::types::SplitStrategy>,
     /// Current job status. Valid values are: pending, processing, completed, failed, cancelled.
     pub status: String,
     /// Split result, available when status is completed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::SplitResultResponse>,
     /// Error message if the job failed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitJobResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitJobResponse {
+    const NAME: &'static str = "SplitJobResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_transaction_id = None;
+        let mut field_file_input = None;
+        let mut field_project_id = None;
+        let mut field_user_id = None;
+        let mut field_configuration_id = None;
+        let mut field_document_input_type = None;
+        let mut field_categories = None;
+        let mut field_splitting_strategy = None;
+        let mut field_status = None;
+        let mut field_result = None;
+        let mut field_error_message = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "transaction_id" => {
+                    object::read(&mut field_transaction_id, &mut map, "transaction_id")?
+                }
+                "file_input" => {
+                    object::read(&mut field_file_input, &mut map, "file_input")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "configuration_id" => {
+                    object::read(
+                        &mut field_configuration_id,
+                        &mut map,
+                        "configuration_id",
+                    )?
+                }
+                "document_input_type" => {
+                    object::read(
+                        &mut field_document_input_type,
+                        &mut map,
+                        "document_input_type",
+                    )?
+                }
+                "categories" => {
+                    object::read(&mut field_categories, &mut map, "categories")?
+                }
+                "splitting_strategy" => {
+                    object::read(
+                        &mut field_splitting_strategy,
+                        &mut map,
+                        "splitting_strategy",
+                    )?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "result" => object::read(&mut field_result, &mut map, "result")?,
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            transaction_id: field_transaction_id.unwrap_or_default(),
+            file_input: object::required(field_file_input, "file_input")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            user_id: object::required(field_user_id, "user_id")?,
+            configuration_id: field_configuration_id.unwrap_or_default(),
+            document_input_type: object::required(
+                field_document_input_type,
+                "document_input_type",
+            )?,
+            categories: object::required(field_categories, "categories")?,
+            splitting_strategy: field_splitting_strategy.unwrap_or_default(),
+            status: object::required(field_status, "status")?,
+            result: field_result.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitJobResponse {
     /// Creates a value from the required `id`, `file_input`, `project_id`, `user_id`, `document_input_type`, `categories`, `status`; set the others with the chainable setters.

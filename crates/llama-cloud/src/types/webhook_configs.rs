@@ -12,16 +12,16 @@ pub type WebhookConfigCreateRequestWebhookOutputFormat = crate::types::WebhookCo
 /// A stored webhook configuration. The signing secret is never included.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookConfigResponse {
     /// Unique identifier for the webhook configuration.
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Owner tenant type.
     ///
@@ -34,21 +34,99 @@ pub struct WebhookConfigResponse {
     /// Whether a signing secret is configured for this endpoint.
     pub has_secret: bool,
     /// Custom HTTP headers sent with each request.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Subscribed events (null = all events).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_events: crate::Nullable<
         Vec<crate::types::WebhookConfigResponseWebhookEventsItem>,
     >,
     /// Response format sent to the webhook.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_output_format: crate::Nullable<
         crate::types::WebhookConfigResponseWebhookOutputFormat,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for WebhookConfigResponse {
+    const NAME: &'static str = "WebhookConfigResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_tenant_type = None;
+        let mut field_tenant_id = None;
+        let mut field_webhook_url = None;
+        let mut field_has_secret = None;
+        let mut field_webhook_headers = None;
+        let mut field_webhook_events = None;
+        let mut field_webhook_output_format = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "tenant_type" => {
+                    object::read(&mut field_tenant_type, &mut map, "tenant_type")?
+                }
+                "tenant_id" => object::read(&mut field_tenant_id, &mut map, "tenant_id")?,
+                "webhook_url" => {
+                    object::read(&mut field_webhook_url, &mut map, "webhook_url")?
+                }
+                "has_secret" => {
+                    object::read(&mut field_has_secret, &mut map, "has_secret")?
+                }
+                "webhook_headers" => {
+                    object::read(
+                        &mut field_webhook_headers,
+                        &mut map,
+                        "webhook_headers",
+                    )?
+                }
+                "webhook_events" => {
+                    object::read(&mut field_webhook_events, &mut map, "webhook_events")?
+                }
+                "webhook_output_format" => {
+                    object::read(
+                        &mut field_webhook_output_format,
+                        &mut map,
+                        "webhook_output_format",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            tenant_type: object::required(field_tenant_type, "tenant_type")?,
+            tenant_id: object::required(field_tenant_id, "tenant_id")?,
+            webhook_url: object::required(field_webhook_url, "webhook_url")?,
+            has_secret: object::required(field_has_secret, "has_secret")?,
+            webhook_headers: field_webhook_headers.unwrap_or_default(),
+            webhook_events: field_webhook_events.unwrap_or_default(),
+            webhook_output_format: field_webhook_output_format.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl WebhookConfigResponse {
     /// Creates a value from the required `id`, `tenant_id`, `webhook_url`, `has_secret`; set the others with the chainable setters.

@@ -38,14 +38,34 @@ impl<'de> Deserialize<'de> for Output {
     }
 }
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// An optional union property, decoded as a generated struct decodes it.
+#[derive(Debug, PartialEq, Serialize)]
 struct Holder {
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     output: Option<Output>,
+}
+
+impl<'de> Deserialize<'de> for Holder {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::object::deserialize(deserializer)
+    }
+}
+
+impl crate::object::FromObject for Holder {
+    const NAME: &'static str = "Holder";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::object;
+        let mut field_output = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "output" => object::read_present(&mut field_output, &mut map, "output")?,
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            output: field_output.unwrap_or_default(),
+        })
+    }
 }
 
 #[test]

@@ -37,20 +37,52 @@ pub type VerifyCancelResponse = crate::types::VerifyJobResponse;
 /// One composite score, answering a single question about the document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyCompositeScore {
     /// Score (0 to 1); null when the composite was not applicable
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score: crate::Nullable<crate::Number>,
     /// Whether the checks feeding this composite ran on this document. When false the document was not checked for this — not cleared of it
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub applicable: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyCompositeScore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyCompositeScore {
+    const NAME: &'static str = "VerifyCompositeScore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_score = None;
+        let mut field_applicable = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "applicable" => {
+                    object::read(&mut field_applicable, &mut map, "applicable")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            score: field_score.unwrap_or_default(),
+            applicable: field_applicable.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyCompositeScore {
     /// Sets `score`.
@@ -80,30 +112,94 @@ impl VerifyCompositeScore {
 /// Composite scores, each answering one question about the document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyCompositeScores {
     /// Was this content synthesized by a generative model?
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_generated: Option<crate::types::VerifyCompositeScore>,
     /// Was this document altered after creation (splice, retype, redact, inpaint)?
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manually_edited: Option<crate::types::VerifyCompositeScore>,
     /// Does the file's provenance / toolchain history look suspicious? Advisory: individually weak workflow-hygiene signals
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_metadata: Option<crate::types::VerifyCompositeScore>,
     /// Does the document's content agree with itself (checksums, arithmetic, machine-readable zones)?
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_coherence: Option<crate::types::VerifyCompositeScore>,
     /// Was the document captured through a channel that destroys forensic evidence (photo of a screen, print-then-rescan)?
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recapture: Option<crate::types::VerifyCompositeScore>,
     /// Has this asset (or its template) been seen in fraud before?
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub known_fraud: Option<crate::types::VerifyCompositeScore>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyCompositeScores {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyCompositeScores {
+    const NAME: &'static str = "VerifyCompositeScores";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_ai_generated = None;
+        let mut field_manually_edited = None;
+        let mut field_document_metadata = None;
+        let mut field_document_coherence = None;
+        let mut field_recapture = None;
+        let mut field_known_fraud = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "ai_generated" => {
+                    object::read(&mut field_ai_generated, &mut map, "ai_generated")?
+                }
+                "manually_edited" => {
+                    object::read(
+                        &mut field_manually_edited,
+                        &mut map,
+                        "manually_edited",
+                    )?
+                }
+                "document_metadata" => {
+                    object::read(
+                        &mut field_document_metadata,
+                        &mut map,
+                        "document_metadata",
+                    )?
+                }
+                "document_coherence" => {
+                    object::read(
+                        &mut field_document_coherence,
+                        &mut map,
+                        "document_coherence",
+                    )?
+                }
+                "recapture" => object::read(&mut field_recapture, &mut map, "recapture")?,
+                "known_fraud" => {
+                    object::read(&mut field_known_fraud, &mut map, "known_fraud")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            ai_generated: field_ai_generated.unwrap_or_default(),
+            manually_edited: field_manually_edited.unwrap_or_default(),
+            document_metadata: field_document_metadata.unwrap_or_default(),
+            document_coherence: field_document_coherence.unwrap_or_default(),
+            recapture: field_recapture.unwrap_or_default(),
+            known_fraud: field_known_fraud.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyCompositeScores {
     /// Sets `ai_generated`.
@@ -164,20 +260,52 @@ impl VerifyCompositeScores {
 /// Configuration for a Verify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyConfiguration {
     /// Verify tier: 'fast' runs only the quick deterministic forensic checks (metadata, content integrity, container structure, pixel statistics); 'agentic' (default) runs the full pipeline including the learned detectors and the semantic review pass.
     ///
     /// The API's default: `"agentic"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::VerifyConfigurationTier>,
     /// Comma-separated page numbers or ranges to analyze (1-based). Omit to analyze all pages. Ignored for non-PDF inputs.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyConfiguration {
+    const NAME: &'static str = "VerifyConfiguration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_tier = None;
+        let mut field_target_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "target_pages" => {
+                    object::read(&mut field_target_pages, &mut map, "target_pages")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            tier: field_tier.unwrap_or_default(),
+            target_pages: field_target_pages.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyConfiguration {
     /// Sets `tier`; left unset, it is not sent and the API applies its default, `"agentic"`.
@@ -407,7 +535,7 @@ pub type VerifyCreateResponse = crate::types::VerifyJobResponse;
 /// A check that was attempted but could not run on this job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyDegradedTool {
     /// Name of the check
@@ -415,11 +543,41 @@ pub struct VerifyDegradedTool {
     /// Why the check could not run
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyDegradedTool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyDegradedTool {
+    const NAME: &'static str = "VerifyDegradedTool";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_tool = None;
+        let mut field_reason = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "tool" => object::read(&mut field_tool, &mut map, "tool")?,
+                "reason" => object::read(&mut field_reason, &mut map, "reason")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            tool: object::required(field_tool, "tool")?,
+            reason: field_reason.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyDegradedTool {
     /// Creates a value from the required `tool`; set the others with the chainable setters.
@@ -454,7 +612,7 @@ impl VerifyDegradedTool {
 /// A single piece of evidence produced by a detection tool.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyEvidence {
     /// Tool that produced this evidence
@@ -470,14 +628,59 @@ pub struct VerifyEvidence {
     /// Whether this is hard (conclusive) evidence
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hard: Option<bool>,
     /// Tool-specific structured payload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyEvidence {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyEvidence {
+    const NAME: &'static str = "VerifyEvidence";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_tool = None;
+        let mut field_family = None;
+        let mut field_code = None;
+        let mut field_detail = None;
+        let mut field_score = None;
+        let mut field_hard = None;
+        let mut field_data = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "tool" => object::read(&mut field_tool, &mut map, "tool")?,
+                "family" => object::read(&mut field_family, &mut map, "family")?,
+                "code" => object::read(&mut field_code, &mut map, "code")?,
+                "detail" => object::read(&mut field_detail, &mut map, "detail")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "hard" => object::read(&mut field_hard, &mut map, "hard")?,
+                "data" => object::read(&mut field_data, &mut map, "data")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            tool: object::required(field_tool, "tool")?,
+            family: object::required(field_family, "family")?,
+            code: object::required(field_code, "code")?,
+            detail: object::required(field_detail, "detail")?,
+            score: object::required(field_score, "score")?,
+            hard: field_hard.unwrap_or_default(),
+            data: field_data.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyEvidence {
     /// Creates a value from the required `tool`, `family`, `code`, `detail`, `score`; set the others with the chainable setters.
@@ -629,7 +832,7 @@ pub type VerifyGetResponse = crate::types::VerifyJobResponse;
 /// A per-page forensic heatmap overlay, as a presigned image URL.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyHeatmap {
     /// 0-based page index (0 for standalone images)
@@ -641,11 +844,47 @@ pub struct VerifyHeatmap {
     /// Producing tool's max score (for ranking)
     ///
     /// The API's default: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyHeatmap {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyHeatmap {
+    const NAME: &'static str = "VerifyHeatmap";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page = None;
+        let mut field_kind = None;
+        let mut field_url = None;
+        let mut field_score = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page" => object::read(&mut field_page, &mut map, "page")?,
+                "kind" => object::read(&mut field_kind, &mut map, "kind")?,
+                "url" => object::read(&mut field_url, &mut map, "url")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page: object::required(field_page, "page")?,
+            kind: object::required(field_kind, "kind")?,
+            url: object::required(field_url, "url")?,
+            score: field_score.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyHeatmap {
     /// Creates a value from the required `page`, `kind`, `url`; set the others with the chainable setters.
@@ -697,32 +936,87 @@ impl VerifyHeatmap {
 /// per-family sub-scores, raw localized regions, and heatmap overlays.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyJobDetailsResponse {
     /// ID of the Verify job
     pub job_id: String,
     /// Per-family scores (metadata, ai_generation, splicing, copy_move, compression, noise, coherence, pdf_structure)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_scores: Option<::std::collections::BTreeMap<String, crate::Number>>,
     /// Suspicious regions localized on rendered pages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<crate::types::VerifyRegion>>,
     /// Evidence items produced by detection tools
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Vec<crate::types::VerifyEvidence>>,
     /// Checks that could not run on this job (with the reason). A check listed here produced no findings because it could not run, not because the document is clean
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub degraded_tools: Option<Vec<crate::types::VerifyDegradedTool>>,
     /// Per-page forensic heatmap overlays as presigned image URLs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub heatmaps: Option<Vec<crate::types::VerifyHeatmap>>,
     /// Rendered pixel size per page, so region bboxes can be scaled onto the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_dimensions: Option<Vec<crate::types::VerifyPageDimension>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyJobDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyJobDetailsResponse {
+    const NAME: &'static str = "VerifyJobDetailsResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_job_id = None;
+        let mut field_sub_scores = None;
+        let mut field_regions = None;
+        let mut field_evidence = None;
+        let mut field_degraded_tools = None;
+        let mut field_heatmaps = None;
+        let mut field_page_dimensions = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "job_id" => object::read(&mut field_job_id, &mut map, "job_id")?,
+                "sub_scores" => {
+                    object::read(&mut field_sub_scores, &mut map, "sub_scores")?
+                }
+                "regions" => object::read(&mut field_regions, &mut map, "regions")?,
+                "evidence" => object::read(&mut field_evidence, &mut map, "evidence")?,
+                "degraded_tools" => {
+                    object::read(&mut field_degraded_tools, &mut map, "degraded_tools")?
+                }
+                "heatmaps" => object::read(&mut field_heatmaps, &mut map, "heatmaps")?,
+                "page_dimensions" => {
+                    object::read(
+                        &mut field_page_dimensions,
+                        &mut map,
+                        "page_dimensions",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            job_id: object::required(field_job_id, "job_id")?,
+            sub_scores: field_sub_scores.unwrap_or_default(),
+            regions: field_regions.unwrap_or_default(),
+            evidence: field_evidence.unwrap_or_default(),
+            degraded_tools: field_degraded_tools.unwrap_or_default(),
+            heatmaps: field_heatmaps.unwrap_or_default(),
+            page_dimensions: field_page_dimensions.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyJobDetailsResponse {
     /// Creates a value from the required `job_id`; set the others with the chainable setters.
@@ -805,20 +1099,61 @@ impl VerifyJobDetailsResponse {
 /// Response schema for paginated Verify job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::VerifyJobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyJobQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyJobQueryResponse {
+    const NAME: &'static str = "VerifyJobQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyJobQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -872,16 +1207,16 @@ impl VerifyJobQueryResponse {
 /// Response for a Verify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyJobResponse {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// ID of the input file
     pub file_input: String,
@@ -896,17 +1231,100 @@ pub struct VerifyJobResponse {
     /// Verify configuration used for this job
     pub configuration: crate::types::VerifyConfiguration,
     /// Verify result — populated when status is COMPLETED and the result was requested via expand=result
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::VerifyResult>,
     /// Error message if job failed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Idempotency key
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyJobResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyJobResponse {
+    const NAME: &'static str = "VerifyJobResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_file_input = None;
+        let mut field_project_id = None;
+        let mut field_user_id = None;
+        let mut field_status = None;
+        let mut field_document_input_type = None;
+        let mut field_configuration = None;
+        let mut field_result = None;
+        let mut field_error_message = None;
+        let mut field_transaction_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "file_input" => {
+                    object::read(&mut field_file_input, &mut map, "file_input")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "document_input_type" => {
+                    object::read(
+                        &mut field_document_input_type,
+                        &mut map,
+                        "document_input_type",
+                    )?
+                }
+                "configuration" => {
+                    object::read(&mut field_configuration, &mut map, "configuration")?
+                }
+                "result" => object::read(&mut field_result, &mut map, "result")?,
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                "transaction_id" => {
+                    object::read(&mut field_transaction_id, &mut map, "transaction_id")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            file_input: object::required(field_file_input, "file_input")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            user_id: object::required(field_user_id, "user_id")?,
+            status: object::required(field_status, "status")?,
+            document_input_type: object::required(
+                field_document_input_type,
+                "document_input_type",
+            )?,
+            configuration: object::required(field_configuration, "configuration")?,
+            result: field_result.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            transaction_id: field_transaction_id.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyJobResponse {
     /// Creates a value from the required `id`, `file_input`, `project_id`, `user_id`, `status`, `document_input_type`, `configuration`; set the others with the chainable setters.
@@ -1174,7 +1592,7 @@ pub type VerifyListResponse = crate::types::VerifyJobQueryResponse;
 /// so the UI can scale the suspect-region overlay onto the displayed page.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyPageDimension {
     /// 0-based page index (0 for standalone images)
@@ -1186,6 +1604,39 @@ pub struct VerifyPageDimension {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyPageDimension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyPageDimension {
+    const NAME: &'static str = "VerifyPageDimension";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page = None;
+        let mut field_width = None;
+        let mut field_height = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page" => object::read(&mut field_page, &mut map, "page")?,
+                "width" => object::read(&mut field_width, &mut map, "width")?,
+                "height" => object::read(&mut field_height, &mut map, "height")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page: object::required(field_page, "page")?,
+            width: object::required(field_width, "width")?,
+            height: object::required(field_height, "height")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyPageDimension {
     /// Creates a value from the required `page`, `width`, `height`; set the others with the chainable setters.

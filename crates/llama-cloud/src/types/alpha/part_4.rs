@@ -6,7 +6,7 @@
 /// A suspicious region localized on a rendered page.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyRegion {
     /// Region bounding box as [x, y, w, h] in page-render pixels
@@ -24,16 +24,66 @@ pub struct VerifyRegion {
     /// Review status/verdict for this region
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<String>,
     /// Free-form review note for this region
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_note: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyRegion {
+    const NAME: &'static str = "VerifyRegion";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_bbox = None;
+        let mut field_kind = None;
+        let mut field_score = None;
+        let mut field_source = None;
+        let mut field_detail = None;
+        let mut field_page = None;
+        let mut field_review = None;
+        let mut field_review_note = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "kind" => object::read(&mut field_kind, &mut map, "kind")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "source" => object::read(&mut field_source, &mut map, "source")?,
+                "detail" => object::read(&mut field_detail, &mut map, "detail")?,
+                "page" => object::read(&mut field_page, &mut map, "page")?,
+                "review" => object::read(&mut field_review, &mut map, "review")?,
+                "review_note" => {
+                    object::read(&mut field_review_note, &mut map, "review_note")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            bbox: object::required(field_bbox, "bbox")?,
+            kind: object::required(field_kind, "kind")?,
+            score: object::required(field_score, "score")?,
+            source: object::required(field_source, "source")?,
+            detail: object::required(field_detail, "detail")?,
+            page: object::required(field_page, "page")?,
+            review: field_review.unwrap_or_default(),
+            review_note: field_review_note.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyRegion {
     /// Creates a value from the required `bbox`, `kind`, `score`, `source`, `detail`, `page`; set the others with the chainable setters.
@@ -125,7 +175,7 @@ impl VerifyRegion {
 /// forensic heatmaps) is available separately via the job's details endpoint.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyResult {
     /// Overall doctoring likelihood (0 to 1)
@@ -135,41 +185,146 @@ pub struct VerifyResult {
     /// Confidence in the verdict (0 to 1): how firmly the detected signals support the verdict bucket, independent of the doctoring likelihood itself
     ///
     /// The API's default: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<crate::Number>,
     /// Likelihood (0 to 1) that a real captured document was locally edited — a genuine capture with regions altered after the fact. Null for jobs completed before this score was introduced
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tampering_score: crate::Nullable<crate::Number>,
     /// Likelihood (0 to 1) that the document is wholly generated or fabricated rather than a capture of a real document. Null for jobs completed before this score was introduced
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub synthetic_score: crate::Nullable<crate::Number>,
     /// Composite scores, each answering one question about the document
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub composite_scores: Option<crate::types::VerifyCompositeScores>,
     /// Regions that led to the suspected fraud, ranked most-suspect first, each with an explanation of what makes it suspect
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suspect_regions: Option<Vec<crate::types::VerifySuspectRegion>>,
     /// Explanation of the verdict
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<String>,
     /// Worker-side error detail, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<String>,
     /// Version of the detector that produced the result
     pub detector_version: String,
     /// Number of analysed pages (1 for images/docx)
     ///
     /// The API's default: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_count: Option<i64>,
     /// Rendered pixel size per page, so region bboxes can be scaled onto the page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_dimensions: Option<Vec<crate::types::VerifyPageDimension>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifyResult {
+    const NAME: &'static str = "VerifyResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_overall_score = None;
+        let mut field_verdict = None;
+        let mut field_confidence = None;
+        let mut field_tampering_score = None;
+        let mut field_synthetic_score = None;
+        let mut field_composite_scores = None;
+        let mut field_suspect_regions = None;
+        let mut field_reasoning = None;
+        let mut field_error = None;
+        let mut field_detector_version = None;
+        let mut field_page_count = None;
+        let mut field_page_dimensions = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "overall_score" => {
+                    object::read(&mut field_overall_score, &mut map, "overall_score")?
+                }
+                "verdict" => object::read(&mut field_verdict, &mut map, "verdict")?,
+                "confidence" => {
+                    object::read(&mut field_confidence, &mut map, "confidence")?
+                }
+                "tampering_score" => {
+                    object::read(
+                        &mut field_tampering_score,
+                        &mut map,
+                        "tampering_score",
+                    )?
+                }
+                "synthetic_score" => {
+                    object::read(
+                        &mut field_synthetic_score,
+                        &mut map,
+                        "synthetic_score",
+                    )?
+                }
+                "composite_scores" => {
+                    object::read(
+                        &mut field_composite_scores,
+                        &mut map,
+                        "composite_scores",
+                    )?
+                }
+                "suspect_regions" => {
+                    object::read(
+                        &mut field_suspect_regions,
+                        &mut map,
+                        "suspect_regions",
+                    )?
+                }
+                "reasoning" => object::read(&mut field_reasoning, &mut map, "reasoning")?,
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                "detector_version" => {
+                    object::read(
+                        &mut field_detector_version,
+                        &mut map,
+                        "detector_version",
+                    )?
+                }
+                "page_count" => {
+                    object::read(&mut field_page_count, &mut map, "page_count")?
+                }
+                "page_dimensions" => {
+                    object::read(
+                        &mut field_page_dimensions,
+                        &mut map,
+                        "page_dimensions",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            overall_score: object::required(field_overall_score, "overall_score")?,
+            verdict: object::required(field_verdict, "verdict")?,
+            confidence: field_confidence.unwrap_or_default(),
+            tampering_score: field_tampering_score.unwrap_or_default(),
+            synthetic_score: field_synthetic_score.unwrap_or_default(),
+            composite_scores: field_composite_scores.unwrap_or_default(),
+            suspect_regions: field_suspect_regions.unwrap_or_default(),
+            reasoning: field_reasoning.unwrap_or_default(),
+            error: field_error.unwrap_or_default(),
+            detector_version: object::required(
+                field_detector_version,
+                "detector_version",
+            )?,
+            page_count: field_page_count.unwrap_or_default(),
+            page_dimensions: field_page_dimensions.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifyResult {
     /// Creates a value from the required `overall_score`, `verdict`, `detector_version`; set the others with the chainable setters.
@@ -420,7 +575,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyResultVerdict {
 /// on ``verdict`` + ``confidence`` + this list without reading the raw signals.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifySuspectRegion {
     /// Page number the region belongs to
@@ -438,6 +593,50 @@ pub struct VerifySuspectRegion {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifySuspectRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VerifySuspectRegion {
+    const NAME: &'static str = "VerifySuspectRegion";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page = None;
+        let mut field_bbox = None;
+        let mut field_score = None;
+        let mut field_kind = None;
+        let mut field_source = None;
+        let mut field_explanation = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page" => object::read(&mut field_page, &mut map, "page")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "kind" => object::read(&mut field_kind, &mut map, "kind")?,
+                "source" => object::read(&mut field_source, &mut map, "source")?,
+                "explanation" => {
+                    object::read(&mut field_explanation, &mut map, "explanation")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page: object::required(field_page, "page")?,
+            bbox: object::required(field_bbox, "bbox")?,
+            score: object::required(field_score, "score")?,
+            kind: object::required(field_kind, "kind")?,
+            source: object::required(field_source, "source")?,
+            explanation: object::required(field_explanation, "explanation")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl VerifySuspectRegion {
     /// Creates a value from the required `page`, `bbox`, `score`, `kind`, `source`, `explanation`; set the others with the chainable setters.

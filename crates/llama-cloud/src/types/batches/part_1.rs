@@ -19,7 +19,7 @@
 /// batch.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchConfiguration {
     /// Job to create for each file in the source directory.
@@ -27,6 +27,33 @@ pub struct BatchConfiguration {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchConfiguration {
+    const NAME: &'static str = "BatchConfiguration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_job = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "job" => object::read(&mut field_job, &mut map, "job")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            job: object::required(field_job, "job")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchConfiguration {
     /// Creates a value from the required `job`; set the others with the chainable setters.
@@ -60,7 +87,7 @@ impl BatchConfiguration {
 /// requested product type.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchJobConfig {
     /// Product job type to run for each source directory file.
@@ -70,6 +97,45 @@ pub struct BatchJobConfig {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchJobConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchJobConfig {
+    const NAME: &'static str = "BatchJobConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_configuration_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "configuration_id" => {
+                    object::read(
+                        &mut field_configuration_id,
+                        &mut map,
+                        "configuration_id",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            configuration_id: object::required(
+                field_configuration_id,
+                "configuration_id",
+            )?,
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchJobConfig {
     /// Creates a value from the required `type`, `configuration_id`; set the others with the chainable setters.
@@ -191,7 +257,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobConfigType {
 ///    }
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchJobReference {
     /// Type of job produced for the file.
@@ -201,6 +267,36 @@ pub struct BatchJobReference {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchJobReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchJobReference {
+    const NAME: &'static str = "BatchJobReference";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            id: object::required(field_id, "id")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchJobReference {
     /// Creates a value from the required `type`, `id`; set the others with the chainable setters.
@@ -238,20 +334,61 @@ pub type BatchJobReferenceType = crate::types::BatchJobConfigType;
 /// Paginated list of batches.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::BatchResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchQueryResponse {
+    const NAME: &'static str = "BatchQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -334,16 +471,16 @@ impl BatchQueryResponse {
 /// running.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchResponse {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project this batch belongs to.
     pub project_id: String,
@@ -354,11 +491,74 @@ pub struct BatchResponse {
     /// Current batch status.
     pub status: crate::types::BatchResponseStatus,
     /// Expanded per-file result mappings. Null unless requested with expand=results, or while the batch is still running.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub results: crate::Nullable<Vec<crate::types::BatchResult>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchResponse {
+    const NAME: &'static str = "BatchResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_project_id = None;
+        let mut field_source_directory_id = None;
+        let mut field_config = None;
+        let mut field_status = None;
+        let mut field_results = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "source_directory_id" => {
+                    object::read(
+                        &mut field_source_directory_id,
+                        &mut map,
+                        "source_directory_id",
+                    )?
+                }
+                "config" => object::read(&mut field_config, &mut map, "config")?,
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "results" => object::read(&mut field_results, &mut map, "results")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            source_directory_id: object::required(
+                field_source_directory_id,
+                "source_directory_id",
+            )?,
+            config: object::required(field_config, "config")?,
+            status: object::required(field_status, "status")?,
+            results: field_results.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchResponse {
     /// Creates a value from the required `id`, `project_id`, `source_directory_id`, `config`, `status`; set the others with the chainable setters.
@@ -477,20 +677,66 @@ impl BatchResponse {
 /// resolved through the referenced product job endpoint.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchResult {
     /// Source directory file processed by this batch.
     pub source_directory_file_id: String,
     /// Job created for this file, once known.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_reference: crate::Nullable<crate::types::BatchJobReference>,
     /// Batch-level mapping error if the system could not create or associate a job for this source file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchResult {
+    const NAME: &'static str = "BatchResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_source_directory_file_id = None;
+        let mut field_job_reference = None;
+        let mut field_error_message = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "source_directory_file_id" => {
+                    object::read(
+                        &mut field_source_directory_file_id,
+                        &mut map,
+                        "source_directory_file_id",
+                    )?
+                }
+                "job_reference" => {
+                    object::read(&mut field_job_reference, &mut map, "job_reference")?
+                }
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            source_directory_file_id: object::required(
+                field_source_directory_file_id,
+                "source_directory_file_id",
+            )?,
+            job_reference: field_job_reference.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchResult {
     /// Creates a value from the required `source_directory_file_id`; set the others with the chainable setters.

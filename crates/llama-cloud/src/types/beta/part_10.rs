@@ -9,7 +9,7 @@
 /// All rules are content-based and use natural language descriptions.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifierRule {
     /// The document type to assign when this rule matches (e.g., 'invoice', 'receipt', 'contract')
@@ -19,6 +19,38 @@ pub struct ClassifierRule {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifierRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifierRule {
+    const NAME: &'static str = "ClassifierRule";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_description = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "description" => {
+                    object::read(&mut field_description, &mut map, "description")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            description: object::required(field_description, "description")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifierRule {
     /// Creates a value from the required `type`, `description`; set the others with the chainable setters.
@@ -48,27 +80,27 @@ impl ClassifierRule {
 /// A classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyJob {
     /// The status of the classify job
     pub status: crate::types::StatusEnum,
     /// Effective At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_record_id: crate::Nullable<String>,
     /// Error message for the latest job attempt, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The rules to classify the files
     pub rules: Vec<crate::types::ClassifierRule>,
@@ -79,14 +111,92 @@ pub struct ClassifyJob {
     /// The classification mode to use
     ///
     /// The API's default: `"FAST"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::types::ClassifyMode>,
     /// The configuration for the parsing job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_configuration: Option<crate::types::ClassifyParsingConfiguration>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyJob {
+    const NAME: &'static str = "ClassifyJob";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_status = None;
+        let mut field_effective_at = None;
+        let mut field_job_record_id = None;
+        let mut field_error_message = None;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_rules = None;
+        let mut field_user_id = None;
+        let mut field_project_id = None;
+        let mut field_mode = None;
+        let mut field_parsing_configuration = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "effective_at" => {
+                    object::read(&mut field_effective_at, &mut map, "effective_at")?
+                }
+                "job_record_id" => {
+                    object::read(&mut field_job_record_id, &mut map, "job_record_id")?
+                }
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "rules" => object::read(&mut field_rules, &mut map, "rules")?,
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "parsing_configuration" => {
+                    object::read(
+                        &mut field_parsing_configuration,
+                        &mut map,
+                        "parsing_configuration",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            status: object::required(field_status, "status")?,
+            effective_at: field_effective_at.unwrap_or_default(),
+            job_record_id: field_job_record_id.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            rules: object::required(field_rules, "rules")?,
+            user_id: object::required(field_user_id, "user_id")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            mode: field_mode.unwrap_or_default(),
+            parsing_configuration: field_parsing_configuration.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyJob {
     /// Creates a value from the required `status`, `id`, `rules`, `user_id`, `project_id`; set the others with the chainable setters.
@@ -310,25 +420,60 @@ impl<'de> ::serde::Deserialize<'de> for ClassifyMode {
 /// Parsing configuration for a classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyParsingConfiguration {
     /// The language to parse the files in
     ///
     /// The API's default: `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<crate::types::ParserLanguages>,
     /// The maximum number of pages to parse
     ///
     /// The API's default: `5`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// The pages to target for parsing (0-indexed, so first page is at 0)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<Vec<i64>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyParsingConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyParsingConfiguration {
+    const NAME: &'static str = "ClassifyParsingConfiguration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_lang = None;
+        let mut field_max_pages = None;
+        let mut field_target_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "lang" => object::read(&mut field_lang, &mut map, "lang")?,
+                "max_pages" => object::read(&mut field_max_pages, &mut map, "max_pages")?,
+                "target_pages" => {
+                    object::read(&mut field_target_pages, &mut map, "target_pages")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            lang: field_lang.unwrap_or_default(),
+            max_pages: field_max_pages.unwrap_or_default(),
+            target_pages: field_target_pages.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyParsingConfiguration {
     /// Sets `lang`; left unset, it is not sent and the API applies its default, `"en"`.

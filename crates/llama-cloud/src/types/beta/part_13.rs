@@ -6,11 +6,11 @@
 /// A summary of a single extracted region from a spreadsheet
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractedRegionSummary {
     /// Unique identifier for this region within the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Worksheet name where region was found
     pub sheet_name: String,
@@ -19,14 +19,62 @@ pub struct ExtractedRegionSummary {
     /// Type of the extracted region
     pub region_type: String,
     /// Generated title for the region
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub title: crate::Nullable<String>,
     /// Generated description for the region
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractedRegionSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractedRegionSummary {
+    const NAME: &'static str = "ExtractedRegionSummary";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_region_id = None;
+        let mut field_sheet_name = None;
+        let mut field_location = None;
+        let mut field_region_type = None;
+        let mut field_title = None;
+        let mut field_description = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "region_id" => object::read(&mut field_region_id, &mut map, "region_id")?,
+                "sheet_name" => {
+                    object::read(&mut field_sheet_name, &mut map, "sheet_name")?
+                }
+                "location" => object::read(&mut field_location, &mut map, "location")?,
+                "region_type" => {
+                    object::read(&mut field_region_type, &mut map, "region_type")?
+                }
+                "title" => object::read(&mut field_title, &mut map, "title")?,
+                "description" => {
+                    object::read(&mut field_description, &mut map, "description")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            region_id: field_region_id.unwrap_or_default(),
+            sheet_name: object::required(field_sheet_name, "sheet_name")?,
+            location: object::required(field_location, "location")?,
+            region_type: object::required(field_region_type, "region_type")?,
+            title: field_title.unwrap_or_default(),
+            description: field_description.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractedRegionSummary {
     /// Creates a value from the required `sheet_name`, `location`, `region_type`; set the others with the chainable setters.
@@ -100,7 +148,7 @@ impl ExtractedRegionSummary {
 /// A spreadsheet parsing job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpreadsheetJob {
     /// The ID of the job
@@ -112,18 +160,18 @@ pub struct SpreadsheetJob {
     /// Configuration applied to the parsing job (inline or resolved from a saved preset).
     pub configuration: crate::types::SpreadsheetParsingConfig,
     /// Deprecated: use `configuration` instead.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
     /// The status of the parsing job
     pub status: crate::types::SpreadsheetJobStatus,
     /// Job-time parameters such as webhook configurations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::types::SpreadsheetJobParameters>,
     /// The saved product configuration ID used at create time, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Per-status entry timestamps. Returned only when requested via `?expand=metadata_state_transitions`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata_state_transitions: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
@@ -132,26 +180,129 @@ pub struct SpreadsheetJob {
     /// When the job was last updated
     pub updated_at: String,
     /// Whether the job completed successfully
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub success: crate::Nullable<bool>,
     /// All extracted regions (populated when job is complete)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<crate::types::ExtractedRegionSummary>>,
     /// Metadata for each processed worksheet (populated when job is complete)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worksheet_metadata: Option<Vec<crate::types::WorksheetMetadata>>,
     /// Any errors encountered
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
     /// The ID of the input file
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub file_id: Option<String>,
     /// [DEPRECATED] The file that was parsed. Use file_id instead.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file: crate::Nullable<crate::types::File>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SpreadsheetJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SpreadsheetJob {
+    const NAME: &'static str = "SpreadsheetJob";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_user_id = None;
+        let mut field_project_id = None;
+        let mut field_configuration = None;
+        let mut field_config = None;
+        let mut field_status = None;
+        let mut field_parameters = None;
+        let mut field_configuration_id = None;
+        let mut field_metadata_state_transitions = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_success = None;
+        let mut field_regions = None;
+        let mut field_worksheet_metadata = None;
+        let mut field_errors = None;
+        let mut field_file_id = None;
+        let mut field_file = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "configuration" => {
+                    object::read(&mut field_configuration, &mut map, "configuration")?
+                }
+                "config" => object::read(&mut field_config, &mut map, "config")?,
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "parameters" => {
+                    object::read(&mut field_parameters, &mut map, "parameters")?
+                }
+                "configuration_id" => {
+                    object::read(
+                        &mut field_configuration_id,
+                        &mut map,
+                        "configuration_id",
+                    )?
+                }
+                "metadata_state_transitions" => {
+                    object::read(
+                        &mut field_metadata_state_transitions,
+                        &mut map,
+                        "metadata_state_transitions",
+                    )?
+                }
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "success" => object::read(&mut field_success, &mut map, "success")?,
+                "regions" => object::read(&mut field_regions, &mut map, "regions")?,
+                "worksheet_metadata" => {
+                    object::read(
+                        &mut field_worksheet_metadata,
+                        &mut map,
+                        "worksheet_metadata",
+                    )?
+                }
+                "errors" => object::read(&mut field_errors, &mut map, "errors")?,
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "file" => object::read(&mut field_file, &mut map, "file")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            user_id: object::required(field_user_id, "user_id")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            configuration: object::required(field_configuration, "configuration")?,
+            config: field_config.unwrap_or_default(),
+            status: object::required(field_status, "status")?,
+            parameters: field_parameters.unwrap_or_default(),
+            configuration_id: field_configuration_id.unwrap_or_default(),
+            metadata_state_transitions: field_metadata_state_transitions
+                .unwrap_or_default(),
+            created_at: object::required(field_created_at, "created_at")?,
+            updated_at: object::required(field_updated_at, "updated_at")?,
+            success: field_success.unwrap_or_default(),
+            regions: field_regions.unwrap_or_default(),
+            worksheet_metadata: field_worksheet_metadata.unwrap_or_default(),
+            errors: field_errors.unwrap_or_default(),
+            file_id: object::present(field_file_id, "file_id")?,
+            file: field_file.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SpreadsheetJob {
     /// Creates a value from the required `id`, `user_id`, `project_id`, `configuration`, `status`, `created_at`, `updated_at`; set the others with the chainable setters.
@@ -351,15 +502,48 @@ impl SpreadsheetJob {
 /// Job-time parameters returned on a spreadsheet job response.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpreadsheetJobParameters {
     /// Webhook configurations for job status notifications.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SpreadsheetJobParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SpreadsheetJobParameters {
+    const NAME: &'static str = "SpreadsheetJobParameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_webhook_configurations = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "webhook_configurations" => {
+                    object::read(
+                        &mut field_webhook_configurations,
+                        &mut map,
+                        "webhook_configurations",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            webhook_configurations: field_webhook_configurations.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SpreadsheetJobParameters {
     /// Sets `webhook_configurations`.
@@ -383,20 +567,61 @@ impl SpreadsheetJobParameters {
 /// Response schema for paginated spreadsheet job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpreadsheetJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::SpreadsheetJob>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SpreadsheetJobQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SpreadsheetJobQueryResponse {
+    const NAME: &'static str = "SpreadsheetJobQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SpreadsheetJobQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -452,53 +677,147 @@ pub type SpreadsheetJobStatus = crate::types::StatusEnum;
 /// Configuration for spreadsheet parsing and region extraction
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpreadsheetParsingConfig {
     /// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
     ///
     /// The API's default: `"agentic"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::SpreadsheetParsingConfigTier>,
     /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sheet_names: crate::Nullable<Vec<String>>,
     /// Whether to include hidden cells when extracting regions from the spreadsheet.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_hidden_cells: Option<bool>,
     /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extraction_range: crate::Nullable<String>,
     /// Deprecated: controlled by `tier`. Whether to generate additional metadata (title, description) for each extracted region. Honored only on `agentic`.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_additional_metadata: Option<bool>,
     /// Deprecated: controlled by `tier`. Enables experimental processing. Honored only on `agentic`.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_experimental_processing: Option<bool>,
     /// Return a flattened dataframe when a detected table is recognized as hierarchical.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flatten_hierarchical_tables: Option<bool>,
     /// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
     ///
     /// The API's default: `"strong"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_merge_sensitivity: Option<
         crate::types::SpreadsheetParsingConfigTableMergeSensitivity,
     >,
     /// Deprecated: controlled by `tier`. Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline. Honored only on `agentic`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialization: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SpreadsheetParsingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SpreadsheetParsingConfig {
+    const NAME: &'static str = "SpreadsheetParsingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_tier = None;
+        let mut field_sheet_names = None;
+        let mut field_include_hidden_cells = None;
+        let mut field_extraction_range = None;
+        let mut field_generate_additional_metadata = None;
+        let mut field_use_experimental_processing = None;
+        let mut field_flatten_hierarchical_tables = None;
+        let mut field_table_merge_sensitivity = None;
+        let mut field_specialization = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "sheet_names" => {
+                    object::read(&mut field_sheet_names, &mut map, "sheet_names")?
+                }
+                "include_hidden_cells" => {
+                    object::read(
+                        &mut field_include_hidden_cells,
+                        &mut map,
+                        "include_hidden_cells",
+                    )?
+                }
+                "extraction_range" => {
+                    object::read(
+                        &mut field_extraction_range,
+                        &mut map,
+                        "extraction_range",
+                    )?
+                }
+                "generate_additional_metadata" => {
+                    object::read(
+                        &mut field_generate_additional_metadata,
+                        &mut map,
+                        "generate_additional_metadata",
+                    )?
+                }
+                "use_experimental_processing" => {
+                    object::read(
+                        &mut field_use_experimental_processing,
+                        &mut map,
+                        "use_experimental_processing",
+                    )?
+                }
+                "flatten_hierarchical_tables" => {
+                    object::read(
+                        &mut field_flatten_hierarchical_tables,
+                        &mut map,
+                        "flatten_hierarchical_tables",
+                    )?
+                }
+                "table_merge_sensitivity" => {
+                    object::read(
+                        &mut field_table_merge_sensitivity,
+                        &mut map,
+                        "table_merge_sensitivity",
+                    )?
+                }
+                "specialization" => {
+                    object::read(&mut field_specialization, &mut map, "specialization")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            tier: field_tier.unwrap_or_default(),
+            sheet_names: field_sheet_names.unwrap_or_default(),
+            include_hidden_cells: field_include_hidden_cells.unwrap_or_default(),
+            extraction_range: field_extraction_range.unwrap_or_default(),
+            generate_additional_metadata: field_generate_additional_metadata
+                .unwrap_or_default(),
+            use_experimental_processing: field_use_experimental_processing
+                .unwrap_or_default(),
+            flatten_hierarchical_tables: field_flatten_hierarchical_tables
+                .unwrap_or_default(),
+            table_merge_sensitivity: field_table_merge_sensitivity.unwrap_or_default(),
+            specialization: field_specialization.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SpreadsheetParsingConfig {
     /// Sets `tier`; left unset, it is not sent and the API applies its default, `"agentic"`.
@@ -700,20 +1019,57 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetResultType {
 /// Metadata about a worksheet in a spreadsheet
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WorksheetMetadata {
     /// Name of the worksheet
     pub sheet_name: String,
     /// Generated title for the worksheet
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub title: crate::Nullable<String>,
     /// Generated description of the worksheet
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for WorksheetMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for WorksheetMetadata {
+    const NAME: &'static str = "WorksheetMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_sheet_name = None;
+        let mut field_title = None;
+        let mut field_description = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "sheet_name" => {
+                    object::read(&mut field_sheet_name, &mut map, "sheet_name")?
+                }
+                "title" => object::read(&mut field_title, &mut map, "title")?,
+                "description" => {
+                    object::read(&mut field_description, &mut map, "description")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            sheet_name: object::required(field_sheet_name, "sheet_name")?,
+            title: field_title.unwrap_or_default(),
+            description: field_description.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl WorksheetMetadata {
     /// Creates a value from the required `sheet_name`; set the others with the chainable setters.

@@ -6,40 +6,40 @@
 /// Schema for a file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct File {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Name
     pub name: String,
     /// The ID of the file in the external system
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// Size of the file in bytes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_size: crate::Nullable<i64>,
     /// File type (e.g. pdf, docx, etc.)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_type: crate::Nullable<String>,
     /// The ID of the project that the file belongs to
     pub project_id: String,
     /// The last modified time of the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified_at: crate::Nullable<String>,
     /// Resource information for the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub resource_info: crate::Nullable<
         ::std::collections::BTreeMap<String, Option<crate::types::FileResourceInfoValue>>,
     >,
     /// Permission information for the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub permission_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -47,17 +47,113 @@ pub struct File {
         >,
     >,
     /// The ID of the data source that the file belongs to
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// The expiration date for the file. Files past this date can be deleted.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub expires_at: crate::Nullable<String>,
     /// The intended purpose of the file (e.g., 'user_data', 'parse', 'extract', 'split', 'classify')
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub purpose: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for File {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for File {
+    const NAME: &'static str = "File";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_name = None;
+        let mut field_external_file_id = None;
+        let mut field_file_size = None;
+        let mut field_file_type = None;
+        let mut field_project_id = None;
+        let mut field_last_modified_at = None;
+        let mut field_resource_info = None;
+        let mut field_permission_info = None;
+        let mut field_data_source_id = None;
+        let mut field_expires_at = None;
+        let mut field_purpose = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "external_file_id" => {
+                    object::read(
+                        &mut field_external_file_id,
+                        &mut map,
+                        "external_file_id",
+                    )?
+                }
+                "file_size" => object::read(&mut field_file_size, &mut map, "file_size")?,
+                "file_type" => object::read(&mut field_file_type, &mut map, "file_type")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "last_modified_at" => {
+                    object::read(
+                        &mut field_last_modified_at,
+                        &mut map,
+                        "last_modified_at",
+                    )?
+                }
+                "resource_info" => {
+                    object::read(&mut field_resource_info, &mut map, "resource_info")?
+                }
+                "permission_info" => {
+                    object::read(
+                        &mut field_permission_info,
+                        &mut map,
+                        "permission_info",
+                    )?
+                }
+                "data_source_id" => {
+                    object::read(&mut field_data_source_id, &mut map, "data_source_id")?
+                }
+                "expires_at" => {
+                    object::read(&mut field_expires_at, &mut map, "expires_at")?
+                }
+                "purpose" => object::read(&mut field_purpose, &mut map, "purpose")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            external_file_id: field_external_file_id.unwrap_or_default(),
+            file_size: field_file_size.unwrap_or_default(),
+            file_type: field_file_type.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            last_modified_at: field_last_modified_at.unwrap_or_default(),
+            resource_info: field_resource_info.unwrap_or_default(),
+            permission_info: field_permission_info.unwrap_or_default(),
+            data_source_id: field_data_source_id.unwrap_or_default(),
+            expires_at: field_expires_at.unwrap_or_default(),
+            purpose: field_purpose.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl File {
     /// Creates a value from the required `id`, `name`, `project_id`; set the others with the chainable setters.

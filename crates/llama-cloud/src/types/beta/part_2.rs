@@ -6,39 +6,105 @@
 /// Detailed information about an item in a batch job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchItemDetail {
     /// Processing status of this item
     pub status: crate::types::BatchFileStatus,
     /// Effective At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_record_id: crate::Nullable<String>,
     /// Error message for the latest job attempt, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// ID of the item
     pub item_id: String,
     /// Name of the item
     pub item_name: String,
     /// Job ID for the underlying processing job (links to parse/extract job results)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_id: crate::Nullable<String>,
     /// Reason item was skipped (e.g., 'already_processed', 'size_limit_exceeded')
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_reason: crate::Nullable<String>,
     /// When processing started for this item
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub started_at: crate::Nullable<String>,
     /// When processing completed for this item
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub completed_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchItemDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchItemDetail {
+    const NAME: &'static str = "BatchItemDetail";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_status = None;
+        let mut field_effective_at = None;
+        let mut field_job_record_id = None;
+        let mut field_error_message = None;
+        let mut field_item_id = None;
+        let mut field_item_name = None;
+        let mut field_job_id = None;
+        let mut field_skip_reason = None;
+        let mut field_started_at = None;
+        let mut field_completed_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "effective_at" => {
+                    object::read(&mut field_effective_at, &mut map, "effective_at")?
+                }
+                "job_record_id" => {
+                    object::read(&mut field_job_record_id, &mut map, "job_record_id")?
+                }
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                "item_id" => object::read(&mut field_item_id, &mut map, "item_id")?,
+                "item_name" => object::read(&mut field_item_name, &mut map, "item_name")?,
+                "job_id" => object::read(&mut field_job_id, &mut map, "job_id")?,
+                "skip_reason" => {
+                    object::read(&mut field_skip_reason, &mut map, "skip_reason")?
+                }
+                "started_at" => {
+                    object::read(&mut field_started_at, &mut map, "started_at")?
+                }
+                "completed_at" => {
+                    object::read(&mut field_completed_at, &mut map, "completed_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            status: object::required(field_status, "status")?,
+            effective_at: field_effective_at.unwrap_or_default(),
+            job_record_id: field_job_record_id.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            item_id: object::required(field_item_id, "item_id")?,
+            item_name: object::required(field_item_name, "item_name")?,
+            job_id: field_job_id.unwrap_or_default(),
+            skip_reason: field_skip_reason.unwrap_or_default(),
+            started_at: field_started_at.unwrap_or_default(),
+            completed_at: field_completed_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchItemDetail {
     /// Creates a value from the required `status`, `item_id`, `item_name`; set the others with the chainable setters.
@@ -164,21 +230,62 @@ impl BatchItemDetail {
 /// Paginated response containing batch job item details.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchItemListResponse {
     /// List of item details
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::types::BatchItemDetail>>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchItemListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchItemListResponse {
+    const NAME: &'static str = "BatchItemListResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: field_items.unwrap_or_default(),
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchItemListResponse {
     /// Sets `items`.
@@ -218,7 +325,7 @@ impl BatchItemListResponse {
 /// Response after cancelling a batch job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchJobCancelResponse {
     /// ID of the cancelled job
@@ -232,6 +339,48 @@ pub struct BatchJobCancelResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchJobCancelResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchJobCancelResponse {
+    const NAME: &'static str = "BatchJobCancelResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_job_id = None;
+        let mut field_status = None;
+        let mut field_processed_items = None;
+        let mut field_message = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "job_id" => object::read(&mut field_job_id, &mut map, "job_id")?,
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "processed_items" => {
+                    object::read(
+                        &mut field_processed_items,
+                        &mut map,
+                        "processed_items",
+                    )?
+                }
+                "message" => object::read(&mut field_message, &mut map, "message")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            job_id: object::required(field_job_id, "job_id")?,
+            status: object::required(field_status, "status")?,
+            processed_items: object::required(field_processed_items, "processed_items")?,
+            message: object::required(field_message, "message")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchJobCancelResponse {
     /// Creates a value from the required `job_id`, `status`, `processed_items`, `message`; set the others with the chainable setters.
@@ -282,20 +431,61 @@ pub type BatchJobCreateRequestJobConfig = crate::types::ProcessingResultJobConfi
 /// Response schema for paginated batch job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::BatchJobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchJobQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchJobQueryResponse {
+    const NAME: &'static str = "BatchJobQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchJobQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -349,32 +539,32 @@ impl BatchJobQueryResponse {
 /// Response schema for a batch processing job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchJobResponse {
     /// Current job status
     pub status: crate::types::BatchJobStatus,
     /// Effective At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_record_id: crate::Nullable<String>,
     /// Error message for the latest job attempt, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Unique identifier for the batch job
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project this job belongs to
     pub project_id: String,
     /// Directory being processed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub directory_id: crate::Nullable<String>,
     /// Type of processing operation (parse or classify)
     pub job_type: crate::types::BatchJobType,
@@ -383,30 +573,137 @@ pub struct BatchJobResponse {
     /// Number of items processed so far
     ///
     /// The API's default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_items: Option<i64>,
     /// Number of items that failed processing
     ///
     /// The API's default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_items: Option<i64>,
     /// Number of items skipped (already processed or size limit)
     ///
     /// The API's default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped_items: Option<i64>,
     /// Async job tracking ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub workflow_id: crate::Nullable<String>,
     /// Timestamp when job processing started
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub started_at: crate::Nullable<String>,
     /// Timestamp when job completed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub completed_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchJobResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchJobResponse {
+    const NAME: &'static str = "BatchJobResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_status = None;
+        let mut field_effective_at = None;
+        let mut field_job_record_id = None;
+        let mut field_error_message = None;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_project_id = None;
+        let mut field_directory_id = None;
+        let mut field_job_type = None;
+        let mut field_total_items = None;
+        let mut field_processed_items = None;
+        let mut field_failed_items = None;
+        let mut field_skipped_items = None;
+        let mut field_workflow_id = None;
+        let mut field_started_at = None;
+        let mut field_completed_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "effective_at" => {
+                    object::read(&mut field_effective_at, &mut map, "effective_at")?
+                }
+                "job_record_id" => {
+                    object::read(&mut field_job_record_id, &mut map, "job_record_id")?
+                }
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "directory_id" => {
+                    object::read(&mut field_directory_id, &mut map, "directory_id")?
+                }
+                "job_type" => object::read(&mut field_job_type, &mut map, "job_type")?,
+                "total_items" => {
+                    object::read(&mut field_total_items, &mut map, "total_items")?
+                }
+                "processed_items" => {
+                    object::read(
+                        &mut field_processed_items,
+                        &mut map,
+                        "processed_items",
+                    )?
+                }
+                "failed_items" => {
+                    object::read(&mut field_failed_items, &mut map, "failed_items")?
+                }
+                "skipped_items" => {
+                    object::read(&mut field_skipped_items, &mut map, "skipped_items")?
+                }
+                "workflow_id" => {
+                    object::read(&mut field_workflow_id, &mut map, "workflow_id")?
+                }
+                "started_at" => {
+                    object::read(&mut field_started_at, &mut map, "started_at")?
+                }
+                "completed_at" => {
+                    object::read(&mut field_completed_at, &mut map, "completed_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            status: object::required(field_status, "status")?,
+            effective_at: field_effective_at.unwrap_or_default(),
+            job_record_id: field_job_record_id.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            directory_id: field_directory_id.unwrap_or_default(),
+            job_type: object::required(field_job_type, "job_type")?,
+            total_items: object::required(field_total_items, "total_items")?,
+            processed_items: field_processed_items.unwrap_or_default(),
+            failed_items: field_failed_items.unwrap_or_default(),
+            skipped_items: field_skipped_items.unwrap_or_default(),
+            workflow_id: field_workflow_id.unwrap_or_default(),
+            started_at: field_started_at.unwrap_or_default(),
+            completed_at: field_completed_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchJobResponse {
     /// Creates a value from the required `status`, `id`, `project_id`, `job_type`, `total_items`; set the others with the chainable setters.
@@ -713,7 +1010,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobStatus {
 /// Detailed status response for a batch processing job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchJobStatusResponse {
     /// Response schema for a batch processing job.
@@ -723,6 +1020,45 @@ pub struct BatchJobStatusResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchJobStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchJobStatusResponse {
+    const NAME: &'static str = "BatchJobStatusResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_job = None;
+        let mut field_progress_percentage = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "job" => object::read(&mut field_job, &mut map, "job")?,
+                "progress_percentage" => {
+                    object::read(
+                        &mut field_progress_percentage,
+                        &mut map,
+                        "progress_percentage",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            job: object::required(field_job, "job")?,
+            progress_percentage: object::required(
+                field_progress_percentage,
+                "progress_percentage",
+            )?,
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchJobStatusResponse {
     /// Creates a value from the required `job`, `progress_percentage`; set the others with the chainable setters.

@@ -6,7 +6,7 @@
 /// Schema for a presigned URL.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PresignedUrl {
     /// A presigned URL for IO operations against a private file
@@ -14,11 +14,48 @@ pub struct PresignedUrl {
     /// The time at which the presigned URL expires
     pub expires_at: String,
     /// Form fields for a presigned POST request
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub form_fields: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PresignedUrl {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PresignedUrl {
+    const NAME: &'static str = "PresignedUrl";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_url = None;
+        let mut field_expires_at = None;
+        let mut field_form_fields = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "url" => object::read(&mut field_url, &mut map, "url")?,
+                "expires_at" => {
+                    object::read(&mut field_expires_at, &mut map, "expires_at")?
+                }
+                "form_fields" => {
+                    object::read(&mut field_form_fields, &mut map, "form_fields")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            url: object::required(field_url, "url")?,
+            expires_at: object::required(field_expires_at, "expires_at")?,
+            form_fields: field_form_fields.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PresignedUrl {
     /// Creates a value from the required `url`, `expires_at`; set the others with the chainable setters.

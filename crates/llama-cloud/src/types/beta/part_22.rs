@@ -6,17 +6,55 @@
 /// Split configuration with categories and splitting strategy.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitConfiguration {
     /// Categories to split documents into.
     pub categories: Vec<crate::types::SplitCategory>,
     /// Strategy for splitting documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub splitting_strategy: Option<crate::types::SplitStrategy>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitConfiguration {
+    const NAME: &'static str = "SplitConfiguration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_categories = None;
+        let mut field_splitting_strategy = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "categories" => {
+                    object::read(&mut field_categories, &mut map, "categories")?
+                }
+                "splitting_strategy" => {
+                    object::read(
+                        &mut field_splitting_strategy,
+                        &mut map,
+                        "splitting_strategy",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            categories: object::required(field_categories, "categories")?,
+            splitting_strategy: field_splitting_strategy.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitConfiguration {
     /// Creates a value from the required `categories`; set the others with the chainable setters.
@@ -152,7 +190,7 @@ impl<'de> ::serde::Deserialize<'de> for SplitListParamsStatus {
 /// Result of a completed split job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitResultResponse {
     /// List of document segments.
@@ -160,6 +198,33 @@ pub struct SplitResultResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitResultResponse {
+    const NAME: &'static str = "SplitResultResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_segments = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "segments" => object::read(&mut field_segments, &mut map, "segments")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            segments: object::required(field_segments, "segments")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitResultResponse {
     /// Creates a value from the required `segments`; set the others with the chainable setters.
@@ -187,7 +252,7 @@ impl SplitResultResponse {
 /// A segment of the split document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitSegmentResponse {
     /// Category name this split belongs to.
@@ -199,6 +264,48 @@ pub struct SplitSegmentResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitSegmentResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitSegmentResponse {
+    const NAME: &'static str = "SplitSegmentResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_category = None;
+        let mut field_pages = None;
+        let mut field_confidence_category = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "category" => object::read(&mut field_category, &mut map, "category")?,
+                "pages" => object::read(&mut field_pages, &mut map, "pages")?,
+                "confidence_category" => {
+                    object::read(
+                        &mut field_confidence_category,
+                        &mut map,
+                        "confidence_category",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            category: object::required(field_category, "category")?,
+            pages: object::required(field_pages, "pages")?,
+            confidence_category: object::required(
+                field_confidence_category,
+                "confidence_category",
+            )?,
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitSegmentResponse {
     /// Creates a value from the required `category`, `pages`, `confidence_category`; set the others with the chainable setters.

@@ -26,41 +26,110 @@ pub type BatchParseJobConfigPriority = crate::types::ExtractConfigPriority;
 ///    webhook_url: Optional webhook URL for job completion notifications
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchParseJobRecordCreate {
     /// Job Name
     ///
     /// The API's default: `"parse_raw_file_job"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// The partitions for this execution. Used for determining where to save job output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partitions: Option<::std::collections::BTreeMap<String, String>>,
     /// The generic parse configuration for all files in the batch.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parameters: crate::Nullable<crate::types::BatchParseJobConfig>,
     /// The upstream request ID that created this job. Used for tracking the job across services.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub session_id: crate::Nullable<String>,
     /// The correlation ID for this job. Used for tracking the job across services.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub correlation_id: crate::Nullable<String>,
     /// The ID of the parent job execution.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parent_job_execution_id: crate::Nullable<String>,
     /// The ID of the user that created this job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_id: crate::Nullable<String>,
     /// The ID of the project this job belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// The URL that needs to be called at the end of the parsing job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_url: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchParseJobRecordCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BatchParseJobRecordCreate {
+    const NAME: &'static str = "BatchParseJobRecordCreate";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_job_name = None;
+        let mut field_partitions = None;
+        let mut field_parameters = None;
+        let mut field_session_id = None;
+        let mut field_correlation_id = None;
+        let mut field_parent_job_execution_id = None;
+        let mut field_user_id = None;
+        let mut field_project_id = None;
+        let mut field_webhook_url = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "job_name" => object::read(&mut field_job_name, &mut map, "job_name")?,
+                "partitions" => {
+                    object::read(&mut field_partitions, &mut map, "partitions")?
+                }
+                "parameters" => {
+                    object::read(&mut field_parameters, &mut map, "parameters")?
+                }
+                "session_id" => {
+                    object::read(&mut field_session_id, &mut map, "session_id")?
+                }
+                "correlation_id" => {
+                    object::read(&mut field_correlation_id, &mut map, "correlation_id")?
+                }
+                "parent_job_execution_id" => {
+                    object::read(
+                        &mut field_parent_job_execution_id,
+                        &mut map,
+                        "parent_job_execution_id",
+                    )?
+                }
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "webhook_url" => {
+                    object::read(&mut field_webhook_url, &mut map, "webhook_url")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            job_name: field_job_name.unwrap_or_default(),
+            partitions: field_partitions.unwrap_or_default(),
+            parameters: field_parameters.unwrap_or_default(),
+            session_id: field_session_id.unwrap_or_default(),
+            correlation_id: field_correlation_id.unwrap_or_default(),
+            parent_job_execution_id: field_parent_job_execution_id.unwrap_or_default(),
+            user_id: field_user_id.unwrap_or_default(),
+            project_id: field_project_id.unwrap_or_default(),
+            webhook_url: field_webhook_url.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BatchParseJobRecordCreate {
     /// Sets `job_name`; left unset, it is not sent and the API applies its default, `"parse_raw_file_job"`.

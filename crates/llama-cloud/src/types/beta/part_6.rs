@@ -37,25 +37,80 @@ pub type ChatRetrieveResponse = crate::types::SessionDetail;
 /// Summary of a chat session, including its title and last run metadata.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatSessionSummary {
     /// Unique session identifier.
     pub session_id: String,
     /// Auto-generated title derived from the first user message.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub generated_title: crate::Nullable<String>,
     /// ISO-format timestamp showing when the session was last updated.
     pub last_updated_at: String,
     /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_metadata: crate::Nullable<crate::types::JobMetadata>,
     /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub index_ids: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ChatSessionSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ChatSessionSummary {
+    const NAME: &'static str = "ChatSessionSummary";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_session_id = None;
+        let mut field_generated_title = None;
+        let mut field_last_updated_at = None;
+        let mut field_job_metadata = None;
+        let mut field_index_ids = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => {
+                    object::read(&mut field_session_id, &mut map, "session_id")?
+                }
+                "generated_title" => {
+                    object::read(
+                        &mut field_generated_title,
+                        &mut map,
+                        "generated_title",
+                    )?
+                }
+                "last_updated_at" => {
+                    object::read(
+                        &mut field_last_updated_at,
+                        &mut map,
+                        "last_updated_at",
+                    )?
+                }
+                "job_metadata" => {
+                    object::read(&mut field_job_metadata, &mut map, "job_metadata")?
+                }
+                "index_ids" => object::read(&mut field_index_ids, &mut map, "index_ids")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            session_id: object::required(field_session_id, "session_id")?,
+            generated_title: field_generated_title.unwrap_or_default(),
+            last_updated_at: object::required(field_last_updated_at, "last_updated_at")?,
+            job_metadata: field_job_metadata.unwrap_or_default(),
+            index_ids: field_index_ids.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ChatSessionSummary {
     /// Creates a value from the required `session_id`, `last_updated_at`; set the others with the chainable setters.
@@ -195,7 +250,7 @@ pub type ChatStreamResponse = crate::types::ChatEvent;
 /// API response for bulk delete operation
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     /// Deleted Count
@@ -203,6 +258,35 @@ pub struct DeleteResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DeleteResponse {
+    const NAME: &'static str = "DeleteResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_deleted_count = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "deleted_count" => {
+                    object::read(&mut field_deleted_count, &mut map, "deleted_count")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            deleted_count: object::required(field_deleted_count, "deleted_count")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl DeleteResponse {
     /// Creates a value from the required `deleted_count`; set the others with the chainable setters.
@@ -650,20 +734,61 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryCreateRequestType {
 /// API query response schema for directory files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryFileQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::DirectoryFileResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DirectoryFileQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DirectoryFileQueryResponse {
+    const NAME: &'static str = "DirectoryFileQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl DirectoryFileQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -717,16 +842,16 @@ impl DirectoryFileQueryResponse {
 /// API response schema for a directory file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryFileResponse {
     /// Unique identifier for the directory file.
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project the directory file belongs to.
     pub project_id: String,
@@ -737,20 +862,91 @@ pub struct DirectoryFileResponse {
     /// Display name for the file.
     pub display_name: String,
     /// File ID for the storage location.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Merged metadata from all sources. Higher-priority sources override lower.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::types::MetadataDict>,
     /// Soft delete marker when the file is removed upstream or by user action.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub deleted_at: crate::Nullable<String>,
     /// Presigned URL to download the underlying file content.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub download_url: crate::Nullable<crate::types::PresignedUrl>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DirectoryFileResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DirectoryFileResponse {
+    const NAME: &'static str = "DirectoryFileResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_project_id = None;
+        let mut field_directory_id = None;
+        let mut field_unique_id = None;
+        let mut field_display_name = None;
+        let mut field_file_id = None;
+        let mut field_metadata = None;
+        let mut field_deleted_at = None;
+        let mut field_download_url = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "directory_id" => {
+                    object::read(&mut field_directory_id, &mut map, "directory_id")?
+                }
+                "unique_id" => object::read(&mut field_unique_id, &mut map, "unique_id")?,
+                "display_name" => {
+                    object::read(&mut field_display_name, &mut map, "display_name")?
+                }
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "deleted_at" => {
+                    object::read(&mut field_deleted_at, &mut map, "deleted_at")?
+                }
+                "download_url" => {
+                    object::read(&mut field_download_url, &mut map, "download_url")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            directory_id: object::required(field_directory_id, "directory_id")?,
+            unique_id: object::required(field_unique_id, "unique_id")?,
+            display_name: object::required(field_display_name, "display_name")?,
+            file_id: field_file_id.unwrap_or_default(),
+            metadata: field_metadata.unwrap_or_default(),
+            deleted_at: field_deleted_at.unwrap_or_default(),
+            download_url: field_download_url.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl DirectoryFileResponse {
     /// Creates a value from the required `id`, `project_id`, `directory_id`, `unique_id`, `display_name`; set the others with the chainable setters.
@@ -879,20 +1075,61 @@ impl DirectoryFileResponse {
 /// API query response schema for directories.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::DirectoryResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DirectoryQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DirectoryQueryResponse {
+    const NAME: &'static str = "DirectoryQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl DirectoryQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -946,42 +1183,124 @@ impl DirectoryQueryResponse {
 /// API response schema for a directory.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryResponse {
     /// Unique identifier for the directory.
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project the directory belongs to.
     pub project_id: String,
     /// Human-readable name for the directory.
     pub name: String,
     /// Optional description shown to users.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Directory type: 'user', 'index', or 'ephemeral'.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub r#type: crate::Nullable<crate::types::DirectoryResponseType>,
     /// Connector Subscription whose files sync into this directory. Null for a directory populated by manual uploads.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub connector_subscription_id: crate::Nullable<String>,
     /// When this directory expires and is eligible for cleanup.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub expires_at: crate::Nullable<String>,
     /// Reserved system-managed metadata.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Optional timestamp of when the directory was deleted. Null if not deleted.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub deleted_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DirectoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DirectoryResponse {
+    const NAME: &'static str = "DirectoryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_project_id = None;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_type = None;
+        let mut field_connector_subscription_id = None;
+        let mut field_expires_at = None;
+        let mut field_system_metadata = None;
+        let mut field_deleted_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "description" => {
+                    object::read(&mut field_description, &mut map, "description")?
+                }
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "connector_subscription_id" => {
+                    object::read(
+                        &mut field_connector_subscription_id,
+                        &mut map,
+                        "connector_subscription_id",
+                    )?
+                }
+                "expires_at" => {
+                    object::read(&mut field_expires_at, &mut map, "expires_at")?
+                }
+                "system_metadata" => {
+                    object::read(
+                        &mut field_system_metadata,
+                        &mut map,
+                        "system_metadata",
+                    )?
+                }
+                "deleted_at" => {
+                    object::read(&mut field_deleted_at, &mut map, "deleted_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            name: object::required(field_name, "name")?,
+            description: field_description.unwrap_or_default(),
+            r#type: field_type.unwrap_or_default(),
+            connector_subscription_id: field_connector_subscription_id
+                .unwrap_or_default(),
+            expires_at: field_expires_at.unwrap_or_default(),
+            system_metadata: field_system_metadata.unwrap_or_default(),
+            deleted_at: field_deleted_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl DirectoryResponse {
     /// Creates a value from the required `id`, `project_id`, `name`; set the others with the chainable setters.
@@ -1220,20 +1539,61 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryResponseType {
 /// Paginated list of file attachments.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileAttachmentListResponse {
     /// The list of items.
     pub items: Vec<crate::types::FileAttachmentMetadata>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileAttachmentListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileAttachmentListResponse {
+    const NAME: &'static str = "FileAttachmentListResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FileAttachmentListResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -1287,7 +1647,7 @@ impl FileAttachmentListResponse {
 /// Metadata for a single file attachment.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileAttachmentMetadata {
     /// Name of the attachment
@@ -1295,11 +1655,46 @@ pub struct FileAttachmentMetadata {
     /// Size of the attachment in bytes
     pub size: i64,
     /// When the attachment was last modified
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileAttachmentMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileAttachmentMetadata {
+    const NAME: &'static str = "FileAttachmentMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_name = None;
+        let mut field_size = None;
+        let mut field_last_modified = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "size" => object::read(&mut field_size, &mut map, "size")?,
+                "last_modified" => {
+                    object::read(&mut field_last_modified, &mut map, "last_modified")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            name: object::required(field_name, "name")?,
+            size: object::required(field_size, "size")?,
+            last_modified: field_last_modified.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FileAttachmentMetadata {
     /// Creates a value from the required `name`, `size`; set the others with the chainable setters.

@@ -306,36 +306,84 @@ pub type FilesUploadResponse = crate::types::DirectoryFileResponse;
 /// API request model for a filter comparison operation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FilterOperation {
     /// Eq
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub eq: crate::Nullable<crate::types::FilterOperationEq>,
     /// Ne
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ne: crate::Nullable<crate::types::FilterOperationNe>,
     /// Gt
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub gt: crate::Nullable<crate::types::FilterOperationGt>,
     /// Gte
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub gte: crate::Nullable<crate::types::FilterOperationGte>,
     /// Lt
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub lt: crate::Nullable<crate::types::FilterOperationLt>,
     /// Lte
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub lte: crate::Nullable<crate::types::FilterOperationLte>,
     /// Includes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub includes: Option<Vec<Option<crate::types::FilterOperationIncludesItem>>>,
     /// Excludes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excludes: Option<Vec<Option<crate::types::FilterOperationExcludesItem>>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FilterOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FilterOperation {
+    const NAME: &'static str = "FilterOperation";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_eq = None;
+        let mut field_ne = None;
+        let mut field_gt = None;
+        let mut field_gte = None;
+        let mut field_lt = None;
+        let mut field_lte = None;
+        let mut field_includes = None;
+        let mut field_excludes = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "eq" => object::read(&mut field_eq, &mut map, "eq")?,
+                "ne" => object::read(&mut field_ne, &mut map, "ne")?,
+                "gt" => object::read(&mut field_gt, &mut map, "gt")?,
+                "gte" => object::read(&mut field_gte, &mut map, "gte")?,
+                "lt" => object::read(&mut field_lt, &mut map, "lt")?,
+                "lte" => object::read(&mut field_lte, &mut map, "lte")?,
+                "includes" => object::read(&mut field_includes, &mut map, "includes")?,
+                "excludes" => object::read(&mut field_excludes, &mut map, "excludes")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            eq: field_eq.unwrap_or_default(),
+            ne: field_ne.unwrap_or_default(),
+            gt: field_gt.unwrap_or_default(),
+            gte: field_gte.unwrap_or_default(),
+            lt: field_lt.unwrap_or_default(),
+            lte: field_lte.unwrap_or_default(),
+            includes: field_includes.unwrap_or_default(),
+            excludes: field_excludes.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FilterOperation {
     /// Sets `eq`.
@@ -517,7 +565,7 @@ pub type FilterOperationNe = crate::types::FilterOperationEq;
 /// Coordinates for lazily resolving a page screenshot presigned URL.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageAttachmentRef {
     /// Source Id
@@ -527,6 +575,42 @@ pub struct ImageAttachmentRef {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ImageAttachmentRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ImageAttachmentRef {
+    const NAME: &'static str = "ImageAttachmentRef";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_source_id = None;
+        let mut field_attachment_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "source_id" => object::read(&mut field_source_id, &mut map, "source_id")?,
+                "attachment_name" => {
+                    object::read(
+                        &mut field_attachment_name,
+                        &mut map,
+                        "attachment_name",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            source_id: object::required(field_source_id, "source_id")?,
+            attachment_name: object::required(field_attachment_name, "attachment_name")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ImageAttachmentRef {
     /// Creates a value from the required `source_id`, `attachment_name`; set the others with the chainable setters.
@@ -559,7 +643,7 @@ impl ImageAttachmentRef {
 /// Response containing all processing results for an item.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ItemProcessingResultsResponse {
     /// ID of the source item
@@ -567,11 +651,50 @@ pub struct ItemProcessingResultsResponse {
     /// Name of the source item
     pub item_name: String,
     /// List of all processing operations performed on this item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_results: Option<Vec<crate::types::ProcessingResult>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ItemProcessingResultsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ItemProcessingResultsResponse {
+    const NAME: &'static str = "ItemProcessingResultsResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_item_id = None;
+        let mut field_item_name = None;
+        let mut field_processing_results = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "item_id" => object::read(&mut field_item_id, &mut map, "item_id")?,
+                "item_name" => object::read(&mut field_item_name, &mut map, "item_name")?,
+                "processing_results" => {
+                    object::read(
+                        &mut field_processing_results,
+                        &mut map,
+                        "processing_results",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            item_id: object::required(field_item_id, "item_id")?,
+            item_name: object::required(field_item_name, "item_name")?,
+            processing_results: field_processing_results.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ItemProcessingResultsResponse {
     /// Creates a value from the required `item_id`, `item_name`; set the others with the chainable setters.
@@ -611,39 +734,104 @@ impl ItemProcessingResultsResponse {
 /// JobMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JobMetadata {
     /// Total Input Tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_input_tokens: crate::Nullable<i64>,
     /// Total Output Tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_output_tokens: crate::Nullable<i64>,
     /// Turns
     ///
     /// The API's default: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<i64>,
     /// Duration Ms
     ///
     /// The API's default: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<crate::Number>,
     /// Is Error
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_error: Option<bool>,
     /// Error
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<String>,
     /// Export Config Ids
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub export_config_ids: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for JobMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for JobMetadata {
+    const NAME: &'static str = "JobMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_total_input_tokens = None;
+        let mut field_total_output_tokens = None;
+        let mut field_turns = None;
+        let mut field_duration_ms = None;
+        let mut field_is_error = None;
+        let mut field_error = None;
+        let mut field_export_config_ids = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "total_input_tokens" => {
+                    object::read(
+                        &mut field_total_input_tokens,
+                        &mut map,
+                        "total_input_tokens",
+                    )?
+                }
+                "total_output_tokens" => {
+                    object::read(
+                        &mut field_total_output_tokens,
+                        &mut map,
+                        "total_output_tokens",
+                    )?
+                }
+                "turns" => object::read(&mut field_turns, &mut map, "turns")?,
+                "duration_ms" => {
+                    object::read(&mut field_duration_ms, &mut map, "duration_ms")?
+                }
+                "is_error" => object::read(&mut field_is_error, &mut map, "is_error")?,
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                "export_config_ids" => {
+                    object::read(
+                        &mut field_export_config_ids,
+                        &mut map,
+                        "export_config_ids",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            total_input_tokens: field_total_input_tokens.unwrap_or_default(),
+            total_output_tokens: field_total_output_tokens.unwrap_or_default(),
+            turns: field_turns.unwrap_or_default(),
+            duration_ms: field_duration_ms.unwrap_or_default(),
+            is_error: field_is_error.unwrap_or_default(),
+            error: field_error.unwrap_or_default(),
+            export_config_ids: field_export_config_ids.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl JobMetadata {
     /// Sets `total_input_tokens`.
@@ -736,20 +924,61 @@ impl JobMetadata {
 /// Beta API query response schema for pipeline files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineFileListResponse {
     /// The list of items.
     pub items: Vec<crate::types::PipelineFileResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PipelineFileListResponse {
+    const NAME: &'static str = "PipelineFileListResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PipelineFileListResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -803,36 +1032,36 @@ impl PipelineFileListResponse {
 /// Beta API response schema for a pipeline file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineFileResponse {
     /// Unique identifier for the pipeline file.
     pub id: String,
     /// Name of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// The ID of the file in the external system.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// Size of the file in bytes.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_size: crate::Nullable<i64>,
     /// File type (e.g. pdf, docx, etc.).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_type: crate::Nullable<String>,
     /// The ID of the project that the file belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// The last modified time of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified_at: crate::Nullable<String>,
     /// The ID of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// The ID of the pipeline that the file is associated with.
     pub pipeline_id: String,
     /// Resource information for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub resource_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -840,7 +1069,7 @@ pub struct PipelineFileResponse {
         >,
     >,
     /// Permission information for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub permission_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -848,7 +1077,7 @@ pub struct PipelineFileResponse {
         >,
     >,
     /// Custom metadata for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -856,23 +1085,140 @@ pub struct PipelineFileResponse {
         >,
     >,
     /// The ID of the data source that the file belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Status of the pipeline file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<crate::types::PipelineFileResponseStatus>,
     /// The last time the status was updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status_updated_at: crate::Nullable<String>,
     /// When the pipeline file was created.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// When the pipeline file was last updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PipelineFileResponse {
+    const NAME: &'static str = "PipelineFileResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_name = None;
+        let mut field_external_file_id = None;
+        let mut field_file_size = None;
+        let mut field_file_type = None;
+        let mut field_project_id = None;
+        let mut field_last_modified_at = None;
+        let mut field_file_id = None;
+        let mut field_pipeline_id = None;
+        let mut field_resource_info = None;
+        let mut field_permission_info = None;
+        let mut field_custom_metadata = None;
+        let mut field_data_source_id = None;
+        let mut field_status = None;
+        let mut field_status_updated_at = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "external_file_id" => {
+                    object::read(
+                        &mut field_external_file_id,
+                        &mut map,
+                        "external_file_id",
+                    )?
+                }
+                "file_size" => object::read(&mut field_file_size, &mut map, "file_size")?,
+                "file_type" => object::read(&mut field_file_type, &mut map, "file_type")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "last_modified_at" => {
+                    object::read(
+                        &mut field_last_modified_at,
+                        &mut map,
+                        "last_modified_at",
+                    )?
+                }
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "resource_info" => {
+                    object::read(&mut field_resource_info, &mut map, "resource_info")?
+                }
+                "permission_info" => {
+                    object::read(
+                        &mut field_permission_info,
+                        &mut map,
+                        "permission_info",
+                    )?
+                }
+                "custom_metadata" => {
+                    object::read(
+                        &mut field_custom_metadata,
+                        &mut map,
+                        "custom_metadata",
+                    )?
+                }
+                "data_source_id" => {
+                    object::read(&mut field_data_source_id, &mut map, "data_source_id")?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "status_updated_at" => {
+                    object::read(
+                        &mut field_status_updated_at,
+                        &mut map,
+                        "status_updated_at",
+                    )?
+                }
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            name: field_name.unwrap_or_default(),
+            external_file_id: field_external_file_id.unwrap_or_default(),
+            file_size: field_file_size.unwrap_or_default(),
+            file_type: field_file_type.unwrap_or_default(),
+            project_id: field_project_id.unwrap_or_default(),
+            last_modified_at: field_last_modified_at.unwrap_or_default(),
+            file_id: field_file_id.unwrap_or_default(),
+            pipeline_id: object::required(field_pipeline_id, "pipeline_id")?,
+            resource_info: field_resource_info.unwrap_or_default(),
+            permission_info: field_permission_info.unwrap_or_default(),
+            custom_metadata: field_custom_metadata.unwrap_or_default(),
+            data_source_id: field_data_source_id.unwrap_or_default(),
+            status: field_status.unwrap_or_default(),
+            status_updated_at: field_status_updated_at.unwrap_or_default(),
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PipelineFileResponse {
     /// Creates a value from the required `id`, `pipeline_id`; set the others with the chainable setters.
@@ -1126,7 +1472,7 @@ pub type PipelineFileResponseStatus = crate::types::PipelineFileStatus;
 /// A processing result with lineage information.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ProcessingResult {
     /// Unique identifier for this result
@@ -1142,13 +1488,79 @@ pub struct ProcessingResult {
     /// Location of the processing output
     pub output_s3_path: String,
     /// Summary statistics about the output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_metadata: crate::Nullable<crate::types::ProcessingResultMetadata>,
     /// When this processing occurred
     pub processed_at: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ProcessingResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ProcessingResult {
+    const NAME: &'static str = "ProcessingResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_result_id = None;
+        let mut field_item_id = None;
+        let mut field_job_type = None;
+        let mut field_job_config = None;
+        let mut field_parameters_hash = None;
+        let mut field_output_s3_path = None;
+        let mut field_output_metadata = None;
+        let mut field_processed_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "result_id" => object::read(&mut field_result_id, &mut map, "result_id")?,
+                "item_id" => object::read(&mut field_item_id, &mut map, "item_id")?,
+                "job_type" => object::read(&mut field_job_type, &mut map, "job_type")?,
+                "job_config" => {
+                    object::read(&mut field_job_config, &mut map, "job_config")?
+                }
+                "parameters_hash" => {
+                    object::read(
+                        &mut field_parameters_hash,
+                        &mut map,
+                        "parameters_hash",
+                    )?
+                }
+                "output_s3_path" => {
+                    object::read(&mut field_output_s3_path, &mut map, "output_s3_path")?
+                }
+                "output_metadata" => {
+                    object::read(
+                        &mut field_output_metadata,
+                        &mut map,
+                        "output_metadata",
+                    )?
+                }
+                "processed_at" => {
+                    object::read(&mut field_processed_at, &mut map, "processed_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            result_id: object::required(field_result_id, "result_id")?,
+            item_id: object::required(field_item_id, "item_id")?,
+            job_type: object::required(field_job_type, "job_type")?,
+            job_config: object::required(field_job_config, "job_config")?,
+            parameters_hash: object::required(field_parameters_hash, "parameters_hash")?,
+            output_s3_path: object::required(field_output_s3_path, "output_s3_path")?,
+            output_metadata: field_output_metadata.unwrap_or_default(),
+            processed_at: object::required(field_processed_at, "processed_at")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ProcessingResult {
     /// Creates a value from the required `result_id`, `item_id`, `job_type`, `job_config`, `parameters_hash`, `output_s3_path`, `processed_at`; set the others with the chainable setters.

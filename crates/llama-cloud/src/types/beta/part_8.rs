@@ -223,27 +223,85 @@ pub type ProcessingResultMetadata = ::serde_json::Map<String, ::serde_json::Valu
 /// Full chat session including its complete event history.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionDetail {
     /// Unique session identifier.
     pub session_id: String,
     /// Auto-generated title derived from the first user message.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub generated_title: crate::Nullable<String>,
     /// ISO-format timestamp showing when the session was last updated.
     pub last_updated_at: String,
     /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_metadata: crate::Nullable<crate::types::JobMetadata>,
     /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub index_ids: crate::Nullable<Vec<String>>,
     /// Ordered list of events that make up the conversation history.
     pub events: Vec<crate::types::ChatEvent>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SessionDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SessionDetail {
+    const NAME: &'static str = "SessionDetail";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_session_id = None;
+        let mut field_generated_title = None;
+        let mut field_last_updated_at = None;
+        let mut field_job_metadata = None;
+        let mut field_index_ids = None;
+        let mut field_events = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => {
+                    object::read(&mut field_session_id, &mut map, "session_id")?
+                }
+                "generated_title" => {
+                    object::read(
+                        &mut field_generated_title,
+                        &mut map,
+                        "generated_title",
+                    )?
+                }
+                "last_updated_at" => {
+                    object::read(
+                        &mut field_last_updated_at,
+                        &mut map,
+                        "last_updated_at",
+                    )?
+                }
+                "job_metadata" => {
+                    object::read(&mut field_job_metadata, &mut map, "job_metadata")?
+                }
+                "index_ids" => object::read(&mut field_index_ids, &mut map, "index_ids")?,
+                "events" => object::read(&mut field_events, &mut map, "events")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            session_id: object::required(field_session_id, "session_id")?,
+            generated_title: field_generated_title.unwrap_or_default(),
+            last_updated_at: object::required(field_last_updated_at, "last_updated_at")?,
+            job_metadata: field_job_metadata.unwrap_or_default(),
+            index_ids: field_index_ids.unwrap_or_default(),
+            events: object::required(field_events, "events")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl SessionDetail {
     /// Creates a value from the required `session_id`, `last_updated_at`, `events`; set the others with the chainable setters.
@@ -331,17 +389,53 @@ impl SessionDetail {
 /// Paginated list of chat sessions.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionList {
     /// Chat sessions for the current page.
     pub items: Vec<crate::types::ChatSessionSummary>,
     /// Opaque token to retrieve the next page. Omitted when there are no further pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SessionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SessionList {
+    const NAME: &'static str = "SessionList";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SessionList {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -382,7 +476,7 @@ impl SessionList {
 /// Document input specification for beta API.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitDocumentInput {
     /// Type of document input. Valid values are: file_id
@@ -392,6 +486,36 @@ pub struct SplitDocumentInput {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitDocumentInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitDocumentInput {
+    const NAME: &'static str = "SplitDocumentInput";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_value = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            value: object::required(field_value, "value")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitDocumentInput {
     /// Creates a value from the required `type`, `value`; set the others with the chainable setters.
@@ -421,20 +545,61 @@ impl SplitDocumentInput {
 /// Beta paginated list of split jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitJobQueryResponseBeta {
     /// The list of items.
     pub items: Vec<crate::types::SplitJobResponseBeta>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitJobQueryResponseBeta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitJobQueryResponseBeta {
+    const NAME: &'static str = "SplitJobQueryResponseBeta";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitJobQueryResponseBeta {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -488,23 +653,23 @@ impl SplitJobQueryResponseBeta {
 /// Beta response — uses nested document_input object.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitJobResponseBeta {
     /// Unique identifier for the split job.
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project ID this job belongs to.
     pub project_id: String,
     /// User ID who created this job.
     pub user_id: String,
     /// Split configuration ID used for this job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Document that was split.
     pub document_input: crate::types::SplitDocumentInput,
@@ -513,14 +678,89 @@ pub struct SplitJobResponseBeta {
     /// Current status of the job. Valid values are: pending, processing, completed, failed, cancelled.
     pub status: String,
     /// Split result (available when status is COMPLETED).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::SplitResultResponse>,
     /// Error message if the job failed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitJobResponseBeta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitJobResponseBeta {
+    const NAME: &'static str = "SplitJobResponseBeta";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_project_id = None;
+        let mut field_user_id = None;
+        let mut field_configuration_id = None;
+        let mut field_document_input = None;
+        let mut field_categories = None;
+        let mut field_status = None;
+        let mut field_result = None;
+        let mut field_error_message = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "configuration_id" => {
+                    object::read(
+                        &mut field_configuration_id,
+                        &mut map,
+                        "configuration_id",
+                    )?
+                }
+                "document_input" => {
+                    object::read(&mut field_document_input, &mut map, "document_input")?
+                }
+                "categories" => {
+                    object::read(&mut field_categories, &mut map, "categories")?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "result" => object::read(&mut field_result, &mut map, "result")?,
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            user_id: object::required(field_user_id, "user_id")?,
+            configuration_id: field_configuration_id.unwrap_or_default(),
+            document_input: object::required(field_document_input, "document_input")?,
+            categories: object::required(field_categories, "categories")?,
+            status: object::required(field_status, "status")?,
+            result: field_result.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitJobResponseBeta {
     /// Creates a value from the required `id`, `project_id`, `user_id`, `document_input`, `categories`, `status`; set the others with the chainable setters.
@@ -659,24 +899,59 @@ impl SplitJobResponseBeta {
 /// StopEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct StopEvent {
     /// Type
     ///
     /// The API's default: `"stop"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Usage
     pub usage: crate::types::Usage,
     /// Is Error
     pub is_error: bool,
     /// Error
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for StopEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for StopEvent {
+    const NAME: &'static str = "StopEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_usage = None;
+        let mut field_is_error = None;
+        let mut field_error = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "usage" => object::read(&mut field_usage, &mut map, "usage")?,
+                "is_error" => object::read(&mut field_is_error, &mut map, "is_error")?,
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            usage: object::required(field_usage, "usage")?,
+            is_error: object::required(field_is_error, "is_error")?,
+            error: object::present(field_error, "error")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl StopEvent {
     /// Creates a value from the required `usage`, `is_error`; set the others with the chainable setters.
@@ -720,19 +995,49 @@ impl StopEvent {
 /// TextDeltaEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TextDeltaEvent {
     /// Type
     ///
     /// The API's default: `"text_delta"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TextDeltaEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TextDeltaEvent {
+    const NAME: &'static str = "TextDeltaEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_content = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            content: object::required(field_content, "content")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl TextDeltaEvent {
     /// Creates a value from the required `content`; set the others with the chainable setters.
@@ -756,19 +1061,49 @@ impl TextDeltaEvent {
 /// TextEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TextEvent {
     /// Type
     ///
     /// The API's default: `"text"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TextEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TextEvent {
+    const NAME: &'static str = "TextEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_content = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            content: object::required(field_content, "content")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl TextEvent {
     /// Creates a value from the required `content`; set the others with the chainable setters.
@@ -792,19 +1127,49 @@ impl TextEvent {
 /// ThinkingDeltaEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ThinkingDeltaEvent {
     /// Type
     ///
     /// The API's default: `"thinking_delta"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ThinkingDeltaEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ThinkingDeltaEvent {
+    const NAME: &'static str = "ThinkingDeltaEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_content = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            content: object::required(field_content, "content")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ThinkingDeltaEvent {
     /// Creates a value from the required `content`; set the others with the chainable setters.
@@ -828,19 +1193,49 @@ impl ThinkingDeltaEvent {
 /// ThinkingEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ThinkingEvent {
     /// Type
     ///
     /// The API's default: `"thinking"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ThinkingEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ThinkingEvent {
+    const NAME: &'static str = "ThinkingEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_content = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            content: object::required(field_content, "content")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ThinkingEvent {
     /// Creates a value from the required `content`; set the others with the chainable setters.
@@ -864,13 +1259,13 @@ impl ThinkingEvent {
 /// ToolCallEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ToolCallEvent {
     /// Type
     ///
     /// The API's default: `"tool_call"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Arguments
     pub arguments: ::serde_json::Map<String, ::serde_json::Value>,
@@ -881,6 +1276,42 @@ pub struct ToolCallEvent {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ToolCallEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ToolCallEvent {
+    const NAME: &'static str = "ToolCallEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_arguments = None;
+        let mut field_name = None;
+        let mut field_call_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "arguments" => object::read(&mut field_arguments, &mut map, "arguments")?,
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "call_id" => object::read(&mut field_call_id, &mut map, "call_id")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            arguments: object::required(field_arguments, "arguments")?,
+            name: object::required(field_name, "name")?,
+            call_id: object::required(field_call_id, "call_id")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ToolCallEvent {
     /// Creates a value from the required `arguments`, `name`, `call_id`; set the others with the chainable setters.
@@ -925,13 +1356,13 @@ impl ToolCallEvent {
 /// ToolResultEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ToolResultEvent {
     /// Type
     ///
     /// The API's default: `"tool_result"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Name
     pub name: String,
@@ -940,11 +1371,56 @@ pub struct ToolResultEvent {
     /// Result
     pub result: ::serde_json::Value,
     /// The `image_attachment` property.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub image_attachment: crate::Nullable<crate::types::ImageAttachmentRef>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ToolResultEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ToolResultEvent {
+    const NAME: &'static str = "ToolResultEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_name = None;
+        let mut field_call_id = None;
+        let mut field_result = None;
+        let mut field_image_attachment = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "call_id" => object::read(&mut field_call_id, &mut map, "call_id")?,
+                "result" => object::read(&mut field_result, &mut map, "result")?,
+                "image_attachment" => {
+                    object::read(
+                        &mut field_image_attachment,
+                        &mut map,
+                        "image_attachment",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            call_id: object::required(field_call_id, "call_id")?,
+            result: object::required(field_result, "result")?,
+            image_attachment: field_image_attachment.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ToolResultEvent {
     /// Creates a value from the required `name`, `call_id`, `result`; set the others with the chainable setters.
@@ -1002,28 +1478,78 @@ impl ToolResultEvent {
 /// Usage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Usage {
     /// Total Input Tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_input_tokens: crate::Nullable<i64>,
     /// Total Output Tokens
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_output_tokens: crate::Nullable<i64>,
     /// Turns
     ///
     /// The API's default: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<i64>,
     /// Duration Ms
     ///
     /// The API's default: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for Usage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for Usage {
+    const NAME: &'static str = "Usage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_total_input_tokens = None;
+        let mut field_total_output_tokens = None;
+        let mut field_turns = None;
+        let mut field_duration_ms = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "total_input_tokens" => {
+                    object::read(
+                        &mut field_total_input_tokens,
+                        &mut map,
+                        "total_input_tokens",
+                    )?
+                }
+                "total_output_tokens" => {
+                    object::read(
+                        &mut field_total_output_tokens,
+                        &mut map,
+                        "total_output_tokens",
+                    )?
+                }
+                "turns" => object::read(&mut field_turns, &mut map, "turns")?,
+                "duration_ms" => {
+                    object::read(&mut field_duration_ms, &mut map, "duration_ms")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            total_input_tokens: field_total_input_tokens.unwrap_or_default(),
+            total_output_tokens: field_total_output_tokens.unwrap_or_default(),
+            turns: field_turns.unwrap_or_default(),
+            duration_ms: field_duration_ms.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Usage {
     /// Sets `total_input_tokens`.
@@ -1076,7 +1602,7 @@ impl Usage {
 /// API boundary representation of a usage metric.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UsageMetric {
     /// The system-generated UUID for the metric
@@ -1092,7 +1618,7 @@ pub struct UsageMetric {
     /// The unit measurement associated with the event type
     pub value: i64,
     /// Properties associated with the metric
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The day the metric was emitted [UTC], in the format 'YYYY-MM-DD'
     pub day: String,
@@ -1101,14 +1627,106 @@ pub struct UsageMetric {
     /// The source job aggregation type, i.e. pdf
     pub event_aggregation_type: String,
     /// The number of credits consumed by this metric
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub credits: crate::Nullable<crate::Number>,
     /// Caller-supplied attribution tags, used to attribute usage within an organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub usage_tags: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for UsageMetric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for UsageMetric {
+    const NAME: &'static str = "UsageMetric";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_user_id = None;
+        let mut field_event_type = None;
+        let mut field_project_id = None;
+        let mut field_organization_id = None;
+        let mut field_value = None;
+        let mut field_properties = None;
+        let mut field_day = None;
+        let mut field_event_aggregation_key = None;
+        let mut field_event_aggregation_type = None;
+        let mut field_credits = None;
+        let mut field_usage_tags = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "event_type" => {
+                    object::read(&mut field_event_type, &mut map, "event_type")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "organization_id" => {
+                    object::read(
+                        &mut field_organization_id,
+                        &mut map,
+                        "organization_id",
+                    )?
+                }
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                "properties" => {
+                    object::read(&mut field_properties, &mut map, "properties")?
+                }
+                "day" => object::read(&mut field_day, &mut map, "day")?,
+                "event_aggregation_key" => {
+                    object::read(
+                        &mut field_event_aggregation_key,
+                        &mut map,
+                        "event_aggregation_key",
+                    )?
+                }
+                "event_aggregation_type" => {
+                    object::read(
+                        &mut field_event_aggregation_type,
+                        &mut map,
+                        "event_aggregation_type",
+                    )?
+                }
+                "credits" => object::read(&mut field_credits, &mut map, "credits")?,
+                "usage_tags" => {
+                    object::read(&mut field_usage_tags, &mut map, "usage_tags")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            user_id: object::required(field_user_id, "user_id")?,
+            event_type: object::required(field_event_type, "event_type")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            organization_id: object::required(field_organization_id, "organization_id")?,
+            value: object::required(field_value, "value")?,
+            properties: field_properties.unwrap_or_default(),
+            day: object::required(field_day, "day")?,
+            event_aggregation_key: object::required(
+                field_event_aggregation_key,
+                "event_aggregation_key",
+            )?,
+            event_aggregation_type: object::required(
+                field_event_aggregation_type,
+                "event_aggregation_type",
+            )?,
+            credits: field_credits.unwrap_or_default(),
+            usage_tags: field_usage_tags.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl UsageMetric {
     /// Creates a value from the required `id`, `user_id`, `event_type`, `project_id`, `organization_id`, `value`, `day`, `event_aggregation_key`, `event_aggregation_type`; set the others with the chainable setters.
@@ -1241,7 +1859,7 @@ impl UsageMetric {
 /// A group of usage metric totals.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UsageMetricAggregateBucket {
     /// Values defining this group
@@ -1255,6 +1873,50 @@ pub struct UsageMetricAggregateBucket {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for UsageMetricAggregateBucket {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for UsageMetricAggregateBucket {
+    const NAME: &'static str = "UsageMetricAggregateBucket";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_dimensions = None;
+        let mut field_total_credits = None;
+        let mut field_total_value = None;
+        let mut field_metric_count = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "dimensions" => {
+                    object::read(&mut field_dimensions, &mut map, "dimensions")?
+                }
+                "total_credits" => {
+                    object::read(&mut field_total_credits, &mut map, "total_credits")?
+                }
+                "total_value" => {
+                    object::read(&mut field_total_value, &mut map, "total_value")?
+                }
+                "metric_count" => {
+                    object::read(&mut field_metric_count, &mut map, "metric_count")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            dimensions: object::required(field_dimensions, "dimensions")?,
+            total_credits: object::required(field_total_credits, "total_credits")?,
+            total_value: object::required(field_total_value, "total_value")?,
+            metric_count: object::required(field_metric_count, "metric_count")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl UsageMetricAggregateBucket {
     /// Creates a value from the required `dimensions`, `total_credits`, `total_value`, `metric_count`; set the others with the chainable setters.
@@ -1306,7 +1968,7 @@ impl UsageMetricAggregateBucket {
 /// Usage metrics aggregated by the requested dimensions.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UsageMetricAggregateResponse {
     /// Dimensions used to group metrics
@@ -1316,6 +1978,36 @@ pub struct UsageMetricAggregateResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for UsageMetricAggregateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for UsageMetricAggregateResponse {
+    const NAME: &'static str = "UsageMetricAggregateResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_group_by = None;
+        let mut field_buckets = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "group_by" => object::read(&mut field_group_by, &mut map, "group_by")?,
+                "buckets" => object::read(&mut field_buckets, &mut map, "buckets")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            group_by: object::required(field_group_by, "group_by")?,
+            buckets: object::required(field_buckets, "buckets")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl UsageMetricAggregateResponse {
     /// Creates a value from the required `group_by`, `buckets`; set the others with the chainable setters.

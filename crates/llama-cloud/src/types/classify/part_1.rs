@@ -348,7 +348,7 @@ pub type ClassifyListResponse = crate::types::ClassifyV2JobQueryResponse;
 /// Configuration for a classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyV2Configuration {
     /// Classify rules to evaluate against the document (at least one required)
@@ -356,16 +356,55 @@ pub struct ClassifyV2Configuration {
     /// Classify execution mode
     ///
     /// The API's default: `"FAST"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Parsing configuration for controlling which pages are read
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsing_configuration: crate::Nullable<
         crate::types::ClassifyV2ParsingConfiguration,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyV2Configuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyV2Configuration {
+    const NAME: &'static str = "ClassifyV2Configuration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_rules = None;
+        let mut field_mode = None;
+        let mut field_parsing_configuration = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "rules" => object::read(&mut field_rules, &mut map, "rules")?,
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "parsing_configuration" => {
+                    object::read(
+                        &mut field_parsing_configuration,
+                        &mut map,
+                        "parsing_configuration",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            rules: object::required(field_rules, "rules")?,
+            mode: field_mode.unwrap_or_default(),
+            parsing_configuration: field_parsing_configuration.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyV2Configuration {
     /// Creates a value from the required `rules`; set the others with the chainable setters.
@@ -421,20 +460,61 @@ impl ClassifyV2Configuration {
 /// Response schema for paginated classify job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyV2JobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::ClassifyV2JobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyV2JobQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyV2JobQueryResponse {
+    const NAME: &'static str = "ClassifyV2JobQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyV2JobQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -488,16 +568,16 @@ impl ClassifyV2JobQueryResponse {
 /// Response for a classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyV2JobResponse {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// ID of the input file or parse job
     pub file_input: String,
@@ -512,23 +592,120 @@ pub struct ClassifyV2JobResponse {
     /// Classify configuration used for this job
     pub configuration: crate::types::ClassifyV2Configuration,
     /// Classify result — available when status is COMPLETED
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::ClassifyV2Result>,
     /// Error message if job failed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Product configuration ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Idempotency key
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
     /// Associated parse job ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_job_id: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyV2JobResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyV2JobResponse {
+    const NAME: &'static str = "ClassifyV2JobResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_file_input = None;
+        let mut field_project_id = None;
+        let mut field_user_id = None;
+        let mut field_status = None;
+        let mut field_document_input_type = None;
+        let mut field_configuration = None;
+        let mut field_result = None;
+        let mut field_error_message = None;
+        let mut field_configuration_id = None;
+        let mut field_transaction_id = None;
+        let mut field_parse_job_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "file_input" => {
+                    object::read(&mut field_file_input, &mut map, "file_input")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "document_input_type" => {
+                    object::read(
+                        &mut field_document_input_type,
+                        &mut map,
+                        "document_input_type",
+                    )?
+                }
+                "configuration" => {
+                    object::read(&mut field_configuration, &mut map, "configuration")?
+                }
+                "result" => object::read(&mut field_result, &mut map, "result")?,
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                "configuration_id" => {
+                    object::read(
+                        &mut field_configuration_id,
+                        &mut map,
+                        "configuration_id",
+                    )?
+                }
+                "transaction_id" => {
+                    object::read(&mut field_transaction_id, &mut map, "transaction_id")?
+                }
+                "parse_job_id" => {
+                    object::read(&mut field_parse_job_id, &mut map, "parse_job_id")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            file_input: object::required(field_file_input, "file_input")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            user_id: object::required(field_user_id, "user_id")?,
+            status: object::required(field_status, "status")?,
+            document_input_type: object::required(
+                field_document_input_type,
+                "document_input_type",
+            )?,
+            configuration: object::required(field_configuration, "configuration")?,
+            result: field_result.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            configuration_id: field_configuration_id.unwrap_or_default(),
+            transaction_id: field_transaction_id.unwrap_or_default(),
+            parse_job_id: field_parse_job_id.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyV2JobResponse {
     /// Creates a value from the required `id`, `file_input`, `project_id`, `user_id`, `status`, `document_input_type`, `configuration`; set the others with the chainable setters.
@@ -707,7 +884,7 @@ pub type ClassifyV2JobResponseStatus = crate::types::ParseJobResponseStatus;
 /// Result of classifying a document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyV2Result {
     /// Why the document matched (or didn't match) the returned rule
@@ -715,11 +892,45 @@ pub struct ClassifyV2Result {
     /// Confidence score between 0.0 and 1.0
     pub confidence: crate::Number,
     /// Matched rule type, or null if no rule matched
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub r#type: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyV2Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyV2Result {
+    const NAME: &'static str = "ClassifyV2Result";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_reasoning = None;
+        let mut field_confidence = None;
+        let mut field_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "reasoning" => object::read(&mut field_reasoning, &mut map, "reasoning")?,
+                "confidence" => {
+                    object::read(&mut field_confidence, &mut map, "confidence")?
+                }
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            reasoning: object::required(field_reasoning, "reasoning")?,
+            confidence: object::required(field_confidence, "confidence")?,
+            r#type: object::present(field_type, "type")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyV2Result {
     /// Creates a value from the required `reasoning`, `confidence`; set the others with the chainable setters.

@@ -6,23 +6,58 @@
 /// Parsing configuration for classify jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyV2ParsingConfiguration {
     /// ISO 639-1 language code for the document
     ///
     /// The API's default: `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Comma-separated page numbers or ranges to process (1-based). Omit to process all pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Maximum number of pages to process. Omit for no limit.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyV2ParsingConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyV2ParsingConfiguration {
+    const NAME: &'static str = "ClassifyV2ParsingConfiguration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_lang = None;
+        let mut field_target_pages = None;
+        let mut field_max_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "lang" => object::read(&mut field_lang, &mut map, "lang")?,
+                "target_pages" => {
+                    object::read(&mut field_target_pages, &mut map, "target_pages")?
+                }
+                "max_pages" => object::read(&mut field_max_pages, &mut map, "max_pages")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            lang: field_lang.unwrap_or_default(),
+            target_pages: field_target_pages.unwrap_or_default(),
+            max_pages: field_max_pages.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyV2ParsingConfiguration {
     /// Sets `lang`; left unset, it is not sent and the API applies its default, `"en"`.
@@ -64,7 +99,7 @@ impl ClassifyV2ParsingConfiguration {
 /// A rule for classifying documents.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyV2Rule {
     /// Document type to assign when rule matches
@@ -74,6 +109,38 @@ pub struct ClassifyV2Rule {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyV2Rule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyV2Rule {
+    const NAME: &'static str = "ClassifyV2Rule";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_description = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "description" => {
+                    object::read(&mut field_description, &mut map, "description")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            description: object::required(field_description, "description")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyV2Rule {
     /// Creates a value from the required `type`, `description`; set the others with the chainable setters.

@@ -10,160 +10,499 @@
 /// parsing_conf overrides default settings for that page.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoModeConfigurationEntry {
     /// Parsing configuration to apply when trigger conditions are met
     pub parsing_conf: crate::types::AutoModeParsingConf,
     /// How to combine multiple trigger conditions: 'and' (all conditions must match, this is the default) or 'or' (any single condition can trigger)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub trigger_mode: crate::Nullable<String>,
     /// Trigger on pages with markdown extraction errors
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_md_error: crate::Nullable<bool>,
     /// Trigger if page text/markdown contains this string
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text_in_page: crate::Nullable<String>,
     /// Trigger if page contains a table
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub table_in_page: crate::Nullable<bool>,
     /// Trigger if page contains non-screenshot images
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub image_in_page: crate::Nullable<bool>,
     /// Trigger if page contains a full-page image (scanned page detection)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub full_page_image_in_page: crate::Nullable<bool>,
     /// Threshold for full page image detection (0.0-1.0, default 0.8)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub full_page_image_in_page_threshold: crate::Nullable<
         crate::types::AutoModeConfigurationEntryFullPageImageInPageThreshold,
     >,
     /// Regex pattern to match against filename
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filename_regexp: crate::Nullable<String>,
     /// Regex mode flags (e.g., 'i' for case-insensitive)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filename_regexp_mode: crate::Nullable<String>,
     /// Single glob pattern to match against filename
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filename_match_glob: crate::Nullable<String>,
     /// List of glob patterns to match against filename
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filename_match_glob_list: crate::Nullable<Vec<String>>,
     /// Trigger if page has more than N characters
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_longer_than_n_chars: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageLongerThanNChars,
     >,
     /// Trigger if page has fewer than N characters
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_shorter_than_n_chars: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageShorterThanNChars,
     >,
     /// Trigger if page has more than N words
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_words: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNWords,
     >,
     /// Trigger if page has fewer than N words
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_words: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNWords,
     >,
     /// Trigger if page has more than N lines
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_lines: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNLines,
     >,
     /// Trigger if page has fewer than N lines
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_lines: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNLines,
     >,
     /// Trigger if page has more than N images
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_images: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNImages,
     >,
     /// Trigger if page has fewer than N images
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_images: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNImages,
     >,
     /// Trigger if page has more than N tables
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_tables: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNTables,
     >,
     /// Trigger if page has fewer than N tables
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_tables: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNTables,
     >,
     /// Trigger if page has more than N links
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_links: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNLinks,
     >,
     /// Trigger if page has fewer than N links
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_links: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNLinks,
     >,
     /// Trigger if page has more than N charts
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_charts: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNCharts,
     >,
     /// Trigger if page has fewer than N charts
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_charts: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNCharts,
     >,
     /// Trigger if page has more than N layout elements
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_layout_elements: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements,
     >,
     /// Trigger if page has fewer than N layout elements
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_layout_elements: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNLayoutElements,
     >,
     /// Trigger if page has more than N% numeric words
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_percent_numbers: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers,
     >,
     /// Trigger if page has fewer than N% numeric words
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_percent_numbers: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers,
     >,
     /// Trigger if page has more than N numeric words
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_numbers: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNNumbers,
     >,
     /// Trigger if page has fewer than N numeric words
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_numbers: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNNumbers,
     >,
     /// Regex pattern to match in page content
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub regexp_in_page: crate::Nullable<String>,
     /// Regex mode flags for regexp_in_page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub regexp_in_page_mode: crate::Nullable<String>,
     /// Trigger if page contains this layout element type
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub layout_element_in_page: crate::Nullable<String>,
     /// Confidence threshold for layout element detection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub layout_element_in_page_confidence_threshold: crate::Nullable<
         crate::types::AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModeConfigurationEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AutoModeConfigurationEntry {
+    const NAME: &'static str = "AutoModeConfigurationEntry";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_parsing_conf = None;
+        let mut field_trigger_mode = None;
+        let mut field_page_md_error = None;
+        let mut field_text_in_page = None;
+        let mut field_table_in_page = None;
+        let mut field_image_in_page = None;
+        let mut field_full_page_image_in_page = None;
+        let mut field_full_page_image_in_page_threshold = None;
+        let mut field_filename_regexp = None;
+        let mut field_filename_regexp_mode = None;
+        let mut field_filename_match_glob = None;
+        let mut field_filename_match_glob_list = None;
+        let mut field_page_longer_than_n_chars = None;
+        let mut field_page_shorter_than_n_chars = None;
+        let mut field_page_contains_at_least_n_words = None;
+        let mut field_page_contains_at_most_n_words = None;
+        let mut field_page_contains_at_least_n_lines = None;
+        let mut field_page_contains_at_most_n_lines = None;
+        let mut field_page_contains_at_least_n_images = None;
+        let mut field_page_contains_at_most_n_images = None;
+        let mut field_page_contains_at_least_n_tables = None;
+        let mut field_page_contains_at_most_n_tables = None;
+        let mut field_page_contains_at_least_n_links = None;
+        let mut field_page_contains_at_most_n_links = None;
+        let mut field_page_contains_at_least_n_charts = None;
+        let mut field_page_contains_at_most_n_charts = None;
+        let mut field_page_contains_at_least_n_layout_elements = None;
+        let mut field_page_contains_at_most_n_layout_elements = None;
+        let mut field_page_contains_at_least_n_percent_numbers = None;
+        let mut field_page_contains_at_most_n_percent_numbers = None;
+        let mut field_page_contains_at_least_n_numbers = None;
+        let mut field_page_contains_at_most_n_numbers = None;
+        let mut field_regexp_in_page = None;
+        let mut field_regexp_in_page_mode = None;
+        let mut field_layout_element_in_page = None;
+        let mut field_layout_element_in_page_confidence_threshold = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "parsing_conf" => {
+                    object::read(&mut field_parsing_conf, &mut map, "parsing_conf")?
+                }
+                "trigger_mode" => {
+                    object::read(&mut field_trigger_mode, &mut map, "trigger_mode")?
+                }
+                "page_md_error" => {
+                    object::read(&mut field_page_md_error, &mut map, "page_md_error")?
+                }
+                "text_in_page" => {
+                    object::read(&mut field_text_in_page, &mut map, "text_in_page")?
+                }
+                "table_in_page" => {
+                    object::read(&mut field_table_in_page, &mut map, "table_in_page")?
+                }
+                "image_in_page" => {
+                    object::read(&mut field_image_in_page, &mut map, "image_in_page")?
+                }
+                "full_page_image_in_page" => {
+                    object::read(
+                        &mut field_full_page_image_in_page,
+                        &mut map,
+                        "full_page_image_in_page",
+                    )?
+                }
+                "full_page_image_in_page_threshold" => {
+                    object::read(
+                        &mut field_full_page_image_in_page_threshold,
+                        &mut map,
+                        "full_page_image_in_page_threshold",
+                    )?
+                }
+                "filename_regexp" => {
+                    object::read(
+                        &mut field_filename_regexp,
+                        &mut map,
+                        "filename_regexp",
+                    )?
+                }
+                "filename_regexp_mode" => {
+                    object::read(
+                        &mut field_filename_regexp_mode,
+                        &mut map,
+                        "filename_regexp_mode",
+                    )?
+                }
+                "filename_match_glob" => {
+                    object::read(
+                        &mut field_filename_match_glob,
+                        &mut map,
+                        "filename_match_glob",
+                    )?
+                }
+                "filename_match_glob_list" => {
+                    object::read(
+                        &mut field_filename_match_glob_list,
+                        &mut map,
+                        "filename_match_glob_list",
+                    )?
+                }
+                "page_longer_than_n_chars" => {
+                    object::read(
+                        &mut field_page_longer_than_n_chars,
+                        &mut map,
+                        "page_longer_than_n_chars",
+                    )?
+                }
+                "page_shorter_than_n_chars" => {
+                    object::read(
+                        &mut field_page_shorter_than_n_chars,
+                        &mut map,
+                        "page_shorter_than_n_chars",
+                    )?
+                }
+                "page_contains_at_least_n_words" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_words,
+                        &mut map,
+                        "page_contains_at_least_n_words",
+                    )?
+                }
+                "page_contains_at_most_n_words" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_words,
+                        &mut map,
+                        "page_contains_at_most_n_words",
+                    )?
+                }
+                "page_contains_at_least_n_lines" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_lines,
+                        &mut map,
+                        "page_contains_at_least_n_lines",
+                    )?
+                }
+                "page_contains_at_most_n_lines" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_lines,
+                        &mut map,
+                        "page_contains_at_most_n_lines",
+                    )?
+                }
+                "page_contains_at_least_n_images" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_images,
+                        &mut map,
+                        "page_contains_at_least_n_images",
+                    )?
+                }
+                "page_contains_at_most_n_images" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_images,
+                        &mut map,
+                        "page_contains_at_most_n_images",
+                    )?
+                }
+                "page_contains_at_least_n_tables" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_tables,
+                        &mut map,
+                        "page_contains_at_least_n_tables",
+                    )?
+                }
+                "page_contains_at_most_n_tables" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_tables,
+                        &mut map,
+                        "page_contains_at_most_n_tables",
+                    )?
+                }
+                "page_contains_at_least_n_links" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_links,
+                        &mut map,
+                        "page_contains_at_least_n_links",
+                    )?
+                }
+                "page_contains_at_most_n_links" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_links,
+                        &mut map,
+                        "page_contains_at_most_n_links",
+                    )?
+                }
+                "page_contains_at_least_n_charts" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_charts,
+                        &mut map,
+                        "page_contains_at_least_n_charts",
+                    )?
+                }
+                "page_contains_at_most_n_charts" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_charts,
+                        &mut map,
+                        "page_contains_at_most_n_charts",
+                    )?
+                }
+                "page_contains_at_least_n_layout_elements" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_layout_elements,
+                        &mut map,
+                        "page_contains_at_least_n_layout_elements",
+                    )?
+                }
+                "page_contains_at_most_n_layout_elements" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_layout_elements,
+                        &mut map,
+                        "page_contains_at_most_n_layout_elements",
+                    )?
+                }
+                "page_contains_at_least_n_percent_numbers" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_percent_numbers,
+                        &mut map,
+                        "page_contains_at_least_n_percent_numbers",
+                    )?
+                }
+                "page_contains_at_most_n_percent_numbers" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_percent_numbers,
+                        &mut map,
+                        "page_contains_at_most_n_percent_numbers",
+                    )?
+                }
+                "page_contains_at_least_n_numbers" => {
+                    object::read(
+                        &mut field_page_contains_at_least_n_numbers,
+                        &mut map,
+                        "page_contains_at_least_n_numbers",
+                    )?
+                }
+                "page_contains_at_most_n_numbers" => {
+                    object::read(
+                        &mut field_page_contains_at_most_n_numbers,
+                        &mut map,
+                        "page_contains_at_most_n_numbers",
+                    )?
+                }
+                "regexp_in_page" => {
+                    object::read(&mut field_regexp_in_page, &mut map, "regexp_in_page")?
+                }
+                "regexp_in_page_mode" => {
+                    object::read(
+                        &mut field_regexp_in_page_mode,
+                        &mut map,
+                        "regexp_in_page_mode",
+                    )?
+                }
+                "layout_element_in_page" => {
+                    object::read(
+                        &mut field_layout_element_in_page,
+                        &mut map,
+                        "layout_element_in_page",
+                    )?
+                }
+                "layout_element_in_page_confidence_threshold" => {
+                    object::read(
+                        &mut field_layout_element_in_page_confidence_threshold,
+                        &mut map,
+                        "layout_element_in_page_confidence_threshold",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            parsing_conf: object::required(field_parsing_conf, "parsing_conf")?,
+            trigger_mode: field_trigger_mode.unwrap_or_default(),
+            page_md_error: field_page_md_error.unwrap_or_default(),
+            text_in_page: field_text_in_page.unwrap_or_default(),
+            table_in_page: field_table_in_page.unwrap_or_default(),
+            image_in_page: field_image_in_page.unwrap_or_default(),
+            full_page_image_in_page: field_full_page_image_in_page.unwrap_or_default(),
+            full_page_image_in_page_threshold: field_full_page_image_in_page_threshold
+                .unwrap_or_default(),
+            filename_regexp: field_filename_regexp.unwrap_or_default(),
+            filename_regexp_mode: field_filename_regexp_mode.unwrap_or_default(),
+            filename_match_glob: field_filename_match_glob.unwrap_or_default(),
+            filename_match_glob_list: field_filename_match_glob_list.unwrap_or_default(),
+            page_longer_than_n_chars: field_page_longer_than_n_chars.unwrap_or_default(),
+            page_shorter_than_n_chars: field_page_shorter_than_n_chars
+                .unwrap_or_default(),
+            page_contains_at_least_n_words: field_page_contains_at_least_n_words
+                .unwrap_or_default(),
+            page_contains_at_most_n_words: field_page_contains_at_most_n_words
+                .unwrap_or_default(),
+            page_contains_at_least_n_lines: field_page_contains_at_least_n_lines
+                .unwrap_or_default(),
+            page_contains_at_most_n_lines: field_page_contains_at_most_n_lines
+                .unwrap_or_default(),
+            page_contains_at_least_n_images: field_page_contains_at_least_n_images
+                .unwrap_or_default(),
+            page_contains_at_most_n_images: field_page_contains_at_most_n_images
+                .unwrap_or_default(),
+            page_contains_at_least_n_tables: field_page_contains_at_least_n_tables
+                .unwrap_or_default(),
+            page_contains_at_most_n_tables: field_page_contains_at_most_n_tables
+                .unwrap_or_default(),
+            page_contains_at_least_n_links: field_page_contains_at_least_n_links
+                .unwrap_or_default(),
+            page_contains_at_most_n_links: field_page_contains_at_most_n_links
+                .unwrap_or_default(),
+            page_contains_at_least_n_charts: field_page_contains_at_least_n_charts
+                .unwrap_or_default(),
+            page_contains_at_most_n_charts: field_page_contains_at_most_n_charts
+                .unwrap_or_default(),
+            page_contains_at_least_n_layout_elements: field_page_contains_at_least_n_layout_elements
+                .unwrap_or_default(),
+            page_contains_at_most_n_layout_elements: field_page_contains_at_most_n_layout_elements
+                .unwrap_or_default(),
+            page_contains_at_least_n_percent_numbers: field_page_contains_at_least_n_percent_numbers
+                .unwrap_or_default(),
+            page_contains_at_most_n_percent_numbers: field_page_contains_at_most_n_percent_numbers
+                .unwrap_or_default(),
+            page_contains_at_least_n_numbers: field_page_contains_at_least_n_numbers
+                .unwrap_or_default(),
+            page_contains_at_most_n_numbers: field_page_contains_at_most_n_numbers
+                .unwrap_or_default(),
+            regexp_in_page: field_regexp_in_page.unwrap_or_default(),
+            regexp_in_page_mode: field_regexp_in_page_mode.unwrap_or_default(),
+            layout_element_in_page: field_layout_element_in_page.unwrap_or_default(),
+            layout_element_in_page_confidence_threshold: field_layout_element_in_page_confidence_threshold
+                .unwrap_or_default(),
+        })
+    }
 }
 impl AutoModeConfigurationEntry {
     /// Creates a value from the required `parsing_conf`; set the others with the chainable setters.
@@ -919,21 +1258,55 @@ pub type AutoModeConfigurationEntryPageShorterThanNChars = crate::types::AutoMod
 /// Crop box options for auto mode parsing configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoModeCropBox {
     /// Bottom boundary of crop box as ratio (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bottom: crate::Nullable<crate::Number>,
     /// Left boundary of crop box as ratio (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub left: crate::Nullable<crate::Number>,
     /// Right boundary of crop box as ratio (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub right: crate::Nullable<crate::Number>,
     /// Top boundary of crop box as ratio (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub top: crate::Nullable<crate::Number>,
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModeCropBox {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AutoModeCropBox {
+    const NAME: &'static str = "AutoModeCropBox";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_bottom = None;
+        let mut field_left = None;
+        let mut field_right = None;
+        let mut field_top = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "bottom" => object::read(&mut field_bottom, &mut map, "bottom")?,
+                "left" => object::read(&mut field_left, &mut map, "left")?,
+                "right" => object::read(&mut field_right, &mut map, "right")?,
+                "top" => object::read(&mut field_top, &mut map, "top")?,
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            bottom: field_bottom.unwrap_or_default(),
+            left: field_left.unwrap_or_default(),
+            right: field_right.unwrap_or_default(),
+            top: field_top.unwrap_or_default(),
+        })
+    }
 }
 impl AutoModeCropBox {
     /// Sets `bottom`.
@@ -988,15 +1361,55 @@ impl AutoModeCropBox {
 /// Ignore options for auto mode parsing configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoModeIgnoreOptions {
     /// Whether to ignore diagonal text in the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_diagonal_text: crate::Nullable<bool>,
     /// Whether to ignore hidden text in the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_hidden_text: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModeIgnoreOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AutoModeIgnoreOptions {
+    const NAME: &'static str = "AutoModeIgnoreOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_ignore_diagonal_text = None;
+        let mut field_ignore_hidden_text = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "ignore_diagonal_text" => {
+                    object::read(
+                        &mut field_ignore_diagonal_text,
+                        &mut map,
+                        "ignore_diagonal_text",
+                    )?
+                }
+                "ignore_hidden_text" => {
+                    object::read(
+                        &mut field_ignore_hidden_text,
+                        &mut map,
+                        "ignore_hidden_text",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ignore_diagonal_text: field_ignore_diagonal_text.unwrap_or_default(),
+            ignore_hidden_text: field_ignore_hidden_text.unwrap_or_default(),
+        })
+    }
 }
 impl AutoModeIgnoreOptions {
     /// Sets `ignore_diagonal_text`.
@@ -1031,11 +1444,11 @@ impl AutoModeIgnoreOptions {
 /// from the base configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoModeParsingConf {
     /// Override the parsing tier for matched pages. Must be paired with version
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tier: crate::Nullable<crate::types::AutoModeParsingConfTier>,
     /// Version for the override tier. Required when `tier` is set. Use `latest`, or pin one of that tier's dated versions.
     ///
@@ -1046,46 +1459,147 @@ pub struct AutoModeParsingConf {
     /// - `agentic_plus`: `2026-08-19`
     ///
     /// Full list: `GET /api/v2/parse/versions`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub version: crate::Nullable<crate::types::AutoModeParsingConfVersion>,
     /// Custom AI instructions for matched pages. Overrides the base custom_prompt
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_prompt: crate::Nullable<String>,
     /// Options for ignoring specific text types
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore: crate::Nullable<crate::types::AutoModeIgnoreOptions>,
     /// Whether to use aggressive table extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aggressive_table_extraction: crate::Nullable<bool>,
     /// Whether to use outlined table extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub outlined_table_extraction: crate::Nullable<bool>,
     /// Whether to use adaptive long table handling
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub adaptive_long_table: crate::Nullable<bool>,
     /// Whether to extract layout information
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_layout: crate::Nullable<bool>,
     /// Enable specialized chart parsing with the specified mode
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing: crate::Nullable<
         crate::types::AutoModeParsingConfSpecializedChartParsing,
     >,
     /// Whether to use high resolution OCR
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub high_res_ocr: crate::Nullable<bool>,
     /// Primary language of the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub language: crate::Nullable<String>,
     /// Document crop box boundaries
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub crop_box: crate::Nullable<crate::types::AutoModeCropBox>,
     /// Spatial text output options
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub spatial_text: crate::Nullable<crate::types::AutoModeSpatialTextOptions>,
     /// Presentation-specific parsing options
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presentation: crate::Nullable<crate::types::AutoModePresentationOptions>,
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModeParsingConf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AutoModeParsingConf {
+    const NAME: &'static str = "AutoModeParsingConf";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_tier = None;
+        let mut field_version = None;
+        let mut field_custom_prompt = None;
+        let mut field_ignore = None;
+        let mut field_aggressive_table_extraction = None;
+        let mut field_outlined_table_extraction = None;
+        let mut field_adaptive_long_table = None;
+        let mut field_extract_layout = None;
+        let mut field_specialized_chart_parsing = None;
+        let mut field_high_res_ocr = None;
+        let mut field_language = None;
+        let mut field_crop_box = None;
+        let mut field_spatial_text = None;
+        let mut field_presentation = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "version" => object::read(&mut field_version, &mut map, "version")?,
+                "custom_prompt" => {
+                    object::read(&mut field_custom_prompt, &mut map, "custom_prompt")?
+                }
+                "ignore" => object::read(&mut field_ignore, &mut map, "ignore")?,
+                "aggressive_table_extraction" => {
+                    object::read(
+                        &mut field_aggressive_table_extraction,
+                        &mut map,
+                        "aggressive_table_extraction",
+                    )?
+                }
+                "outlined_table_extraction" => {
+                    object::read(
+                        &mut field_outlined_table_extraction,
+                        &mut map,
+                        "outlined_table_extraction",
+                    )?
+                }
+                "adaptive_long_table" => {
+                    object::read(
+                        &mut field_adaptive_long_table,
+                        &mut map,
+                        "adaptive_long_table",
+                    )?
+                }
+                "extract_layout" => {
+                    object::read(&mut field_extract_layout, &mut map, "extract_layout")?
+                }
+                "specialized_chart_parsing" => {
+                    object::read(
+                        &mut field_specialized_chart_parsing,
+                        &mut map,
+                        "specialized_chart_parsing",
+                    )?
+                }
+                "high_res_ocr" => {
+                    object::read(&mut field_high_res_ocr, &mut map, "high_res_ocr")?
+                }
+                "language" => object::read(&mut field_language, &mut map, "language")?,
+                "crop_box" => object::read(&mut field_crop_box, &mut map, "crop_box")?,
+                "spatial_text" => {
+                    object::read(&mut field_spatial_text, &mut map, "spatial_text")?
+                }
+                "presentation" => {
+                    object::read(&mut field_presentation, &mut map, "presentation")?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            tier: field_tier.unwrap_or_default(),
+            version: field_version.unwrap_or_default(),
+            custom_prompt: field_custom_prompt.unwrap_or_default(),
+            ignore: field_ignore.unwrap_or_default(),
+            aggressive_table_extraction: field_aggressive_table_extraction
+                .unwrap_or_default(),
+            outlined_table_extraction: field_outlined_table_extraction
+                .unwrap_or_default(),
+            adaptive_long_table: field_adaptive_long_table.unwrap_or_default(),
+            extract_layout: field_extract_layout.unwrap_or_default(),
+            specialized_chart_parsing: field_specialized_chart_parsing
+                .unwrap_or_default(),
+            high_res_ocr: field_high_res_ocr.unwrap_or_default(),
+            language: field_language.unwrap_or_default(),
+            crop_box: field_crop_box.unwrap_or_default(),
+            spatial_text: field_spatial_text.unwrap_or_default(),
+            presentation: field_presentation.unwrap_or_default(),
+        })
+    }
 }
 impl AutoModeParsingConf {
     /// Sets `tier`.
@@ -1378,15 +1892,55 @@ pub type AutoModeParsingConfVersion = crate::types::ParseV2ParametersVersion;
 /// Presentation-specific options for auto mode parsing configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoModePresentationOptions {
     /// Extract out of bounds content in presentation slides
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub out_of_bounds_content: crate::Nullable<bool>,
     /// Skip extraction of embedded data for charts in presentation slides
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_embedded_data: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModePresentationOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AutoModePresentationOptions {
+    const NAME: &'static str = "AutoModePresentationOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_out_of_bounds_content = None;
+        let mut field_skip_embedded_data = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "out_of_bounds_content" => {
+                    object::read(
+                        &mut field_out_of_bounds_content,
+                        &mut map,
+                        "out_of_bounds_content",
+                    )?
+                }
+                "skip_embedded_data" => {
+                    object::read(
+                        &mut field_skip_embedded_data,
+                        &mut map,
+                        "skip_embedded_data",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            out_of_bounds_content: field_out_of_bounds_content.unwrap_or_default(),
+            skip_embedded_data: field_skip_embedded_data.unwrap_or_default(),
+        })
+    }
 }
 impl AutoModePresentationOptions {
     /// Sets `out_of_bounds_content`.
@@ -1417,18 +1971,68 @@ impl AutoModePresentationOptions {
 /// Spatial text options for auto mode parsing configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoModeSpatialTextOptions {
     /// Preserve text alignment across page boundaries
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
     /// Include very small text in spatial output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_very_small_text: crate::Nullable<bool>,
     /// Keep column structure intact without unrolling
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_unroll_columns: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for AutoModeSpatialTextOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AutoModeSpatialTextOptions {
+    const NAME: &'static str = "AutoModeSpatialTextOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_preserve_layout_alignment_across_pages = None;
+        let mut field_preserve_very_small_text = None;
+        let mut field_do_not_unroll_columns = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "preserve_layout_alignment_across_pages" => {
+                    object::read(
+                        &mut field_preserve_layout_alignment_across_pages,
+                        &mut map,
+                        "preserve_layout_alignment_across_pages",
+                    )?
+                }
+                "preserve_very_small_text" => {
+                    object::read(
+                        &mut field_preserve_very_small_text,
+                        &mut map,
+                        "preserve_very_small_text",
+                    )?
+                }
+                "do_not_unroll_columns" => {
+                    object::read(
+                        &mut field_do_not_unroll_columns,
+                        &mut map,
+                        "do_not_unroll_columns",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            preserve_layout_alignment_across_pages: field_preserve_layout_alignment_across_pages
+                .unwrap_or_default(),
+            preserve_very_small_text: field_preserve_very_small_text.unwrap_or_default(),
+            do_not_unroll_columns: field_do_not_unroll_columns.unwrap_or_default(),
+        })
+    }
 }
 impl AutoModeSpatialTextOptions {
     /// Sets `preserve_layout_alignment_across_pages`.
@@ -1474,12 +2078,39 @@ impl AutoModeSpatialTextOptions {
 /// Only applicable when using non-fast tiers.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseAgenticOptions {
     /// Custom instructions for the AI parser. Use to guide extraction behavior, specify output formatting, or provide domain-specific context. Example: 'Extract financial tables with currency symbols. Format dates as YYYY-MM-DD.'
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_prompt: crate::Nullable<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseAgenticOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseAgenticOptions {
+    const NAME: &'static str = "LlamaParseAgenticOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_custom_prompt = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "custom_prompt" => {
+                    object::read(&mut field_custom_prompt, &mut map, "custom_prompt")?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            custom_prompt: field_custom_prompt.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseAgenticOptions {
     /// Sets `custom_prompt`.
@@ -1502,12 +2133,37 @@ impl LlamaParseAgenticOptions {
 /// 'agentic' or 'agentic_plus' tiers.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseCostOptimizerParameters {
     /// Enable cost-optimized parsing. Routes simpler pages to faster processing while complex pages use full AI analysis. May reduce speed on some documents. IMPORTANT: Only available with 'agentic' or 'agentic_plus' tiers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseCostOptimizerParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseCostOptimizerParameters {
+    const NAME: &'static str = "LlamaParseCostOptimizerParameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_enable = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "enable" => object::read(&mut field_enable, &mut map, "enable")?,
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            enable: field_enable.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseCostOptimizerParameters {
     /// Sets `enable`.
@@ -1530,21 +2186,55 @@ impl LlamaParseCostOptimizerParameters {
 /// set bottom=0.5 (keeping top=0, left=0, right=1).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseCropBox {
     /// Bottom boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content below this line is excluded
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bottom: crate::Nullable<crate::Number>,
     /// Left boundary as ratio (0-1). 0=left edge, 1=right edge. Content left of this line is excluded
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub left: crate::Nullable<crate::Number>,
     /// Right boundary as ratio (0-1). 0=left edge, 1=right edge. Content right of this line is excluded
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub right: crate::Nullable<crate::Number>,
     /// Top boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content above this line is excluded
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub top: crate::Nullable<crate::Number>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseCropBox {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseCropBox {
+    const NAME: &'static str = "LlamaParseCropBox";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_bottom = None;
+        let mut field_left = None;
+        let mut field_right = None;
+        let mut field_top = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "bottom" => object::read(&mut field_bottom, &mut map, "bottom")?,
+                "left" => object::read(&mut field_left, &mut map, "left")?,
+                "right" => object::read(&mut field_right, &mut map, "right")?,
+                "top" => object::read(&mut field_top, &mut map, "top")?,
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            bottom: field_bottom.unwrap_or_default(),
+            left: field_left.unwrap_or_default(),
+            right: field_right.unwrap_or_default(),
+            top: field_top.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseCropBox {
     /// Sets `bottom`.
@@ -1606,18 +2296,69 @@ pub type LlamaParseFastOptions = ::serde_json::Map<String, ::serde_json::Value>;
 /// HTML/web page parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseHtmlOptions {
     /// Force all HTML elements to be visible by overriding CSS display/visibility properties. Useful for parsing pages with hidden content or collapsed sections
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub make_all_elements_visible: crate::Nullable<bool>,
     /// Remove fixed-position elements (headers, footers, floating buttons) that appear on every page render
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub remove_fixed_elements: crate::Nullable<bool>,
     /// Remove navigation elements (nav bars, sidebars, menus) to focus on main content
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub remove_navigation_elements: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseHtmlOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseHtmlOptions {
+    const NAME: &'static str = "LlamaParseHtmlOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_make_all_elements_visible = None;
+        let mut field_remove_fixed_elements = None;
+        let mut field_remove_navigation_elements = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "make_all_elements_visible" => {
+                    object::read(
+                        &mut field_make_all_elements_visible,
+                        &mut map,
+                        "make_all_elements_visible",
+                    )?
+                }
+                "remove_fixed_elements" => {
+                    object::read(
+                        &mut field_remove_fixed_elements,
+                        &mut map,
+                        "remove_fixed_elements",
+                    )?
+                }
+                "remove_navigation_elements" => {
+                    object::read(
+                        &mut field_remove_navigation_elements,
+                        &mut map,
+                        "remove_navigation_elements",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            make_all_elements_visible: field_make_all_elements_visible
+                .unwrap_or_default(),
+            remove_fixed_elements: field_remove_fixed_elements.unwrap_or_default(),
+            remove_navigation_elements: field_remove_navigation_elements
+                .unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseHtmlOptions {
     /// Sets `make_all_elements_visible`.
@@ -1660,18 +2401,67 @@ impl LlamaParseHtmlOptions {
 /// Options for ignoring specific types of text during extraction.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseIgnoreOptions {
     /// Skip text rotated at an angle (not horizontal/vertical). Useful for ignoring watermarks or decorative angled text
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_diagonal_text: crate::Nullable<bool>,
     /// Skip OCR text extraction from embedded images. Use when images contain irrelevant text (watermarks, logos) that shouldn't be in the output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_text_in_image: crate::Nullable<bool>,
     /// Skip text marked as hidden in the document structure. Some PDFs contain invisible text layers used for accessibility or search indexing
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_hidden_text: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseIgnoreOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseIgnoreOptions {
+    const NAME: &'static str = "LlamaParseIgnoreOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_ignore_diagonal_text = None;
+        let mut field_ignore_text_in_image = None;
+        let mut field_ignore_hidden_text = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "ignore_diagonal_text" => {
+                    object::read(
+                        &mut field_ignore_diagonal_text,
+                        &mut map,
+                        "ignore_diagonal_text",
+                    )?
+                }
+                "ignore_text_in_image" => {
+                    object::read(
+                        &mut field_ignore_text_in_image,
+                        &mut map,
+                        "ignore_text_in_image",
+                    )?
+                }
+                "ignore_hidden_text" => {
+                    object::read(
+                        &mut field_ignore_hidden_text,
+                        &mut map,
+                        "ignore_hidden_text",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ignore_diagonal_text: field_ignore_diagonal_text.unwrap_or_default(),
+            ignore_text_in_image: field_ignore_text_in_image.unwrap_or_default(),
+            ignore_hidden_text: field_ignore_hidden_text.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseIgnoreOptions {
     /// Sets `ignore_diagonal_text`.

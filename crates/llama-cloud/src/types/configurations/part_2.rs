@@ -6,12 +6,43 @@
 /// Image parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseImageOptions {
     /// Detect documents photographed with a camera (e.g. phone scans of receipts or forms), then crop, perspective-correct, and flatten uneven lighting and shadows before parsing. Supports JPEG, PNG, WebP, and HEIC/HEIF inputs. Improves results when the document is tilted or surrounded by background. Images that already look like clean scans are left untouched
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub camera_photo_correction: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseImageOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseImageOptions {
+    const NAME: &'static str = "LlamaParseImageOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_camera_photo_correction = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "camera_photo_correction" => {
+                    object::read(
+                        &mut field_camera_photo_correction,
+                        &mut map,
+                        "camera_photo_correction",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            camera_photo_correction: field_camera_photo_correction.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseImageOptions {
     /// Sets `camera_photo_correction`.
@@ -33,24 +64,65 @@ impl LlamaParseImageOptions {
 /// LlamaParse automatically detects the input format based on file extension and content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseInputOptions {
     /// HTML/web page parsing options (applies to .html, .htm files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<crate::types::LlamaParseHtmlOptions>,
     /// PDF-specific parsing options (applies to .pdf files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf: Option<crate::types::LlamaParsePdfOptions>,
     /// Spreadsheet parsing options (applies to .xlsx, .xls, .csv, .ods files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet: Option<crate::types::LlamaParseSpreadsheetOptions>,
     /// Presentation parsing options (applies to .pptx, .ppt, .odp, .key files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentation: Option<crate::types::LlamaParsePresentationOptions>,
     /// Image parsing options (applies to .jpg, .jpeg, .png, .webp files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::types::LlamaParseImageOptions>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseInputOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseInputOptions {
+    const NAME: &'static str = "LlamaParseInputOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_html = None;
+        let mut field_pdf = None;
+        let mut field_spreadsheet = None;
+        let mut field_presentation = None;
+        let mut field_image = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "html" => object::read(&mut field_html, &mut map, "html")?,
+                "pdf" => object::read(&mut field_pdf, &mut map, "pdf")?,
+                "spreadsheet" => {
+                    object::read(&mut field_spreadsheet, &mut map, "spreadsheet")?
+                }
+                "presentation" => {
+                    object::read(&mut field_presentation, &mut map, "presentation")?
+                }
+                "image" => object::read(&mut field_image, &mut map, "image")?,
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            html: field_html.unwrap_or_default(),
+            pdf: field_pdf.unwrap_or_default(),
+            spreadsheet: field_spreadsheet.unwrap_or_default(),
+            presentation: field_presentation.unwrap_or_default(),
+            image: field_image.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseInputOptions {
     /// Sets `html`.
@@ -102,24 +174,94 @@ impl LlamaParseInputOptions {
 /// Use these settings to enforce stricter quality requirements.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseJobFailureConditions {
     /// Maximum ratio of pages allowed to fail before the job fails (0-1). Example: 0.1 means job fails if more than 10% of pages fail. Default is 0.05 (5%)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub allowed_page_failure_ratio: crate::Nullable<crate::Number>,
     /// Fail the entire job if any embedded image cannot be extracted. By default, image extraction errors are logged but don't fail the job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fail_on_image_extraction_error: crate::Nullable<bool>,
     /// Fail the entire job if OCR fails on any image. By default, OCR errors result in empty text for that image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fail_on_image_ocr_error: crate::Nullable<bool>,
     /// Fail the entire job if markdown cannot be reconstructed for any page. By default, failed pages use fallback text extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fail_on_markdown_reconstruction_error: crate::Nullable<bool>,
     /// Fail the job if a problematic font is detected that may cause incorrect text extraction. Buggy fonts can produce garbled or missing characters
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fail_on_buggy_font: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseJobFailureConditions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseJobFailureConditions {
+    const NAME: &'static str = "LlamaParseJobFailureConditions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_allowed_page_failure_ratio = None;
+        let mut field_fail_on_image_extraction_error = None;
+        let mut field_fail_on_image_ocr_error = None;
+        let mut field_fail_on_markdown_reconstruction_error = None;
+        let mut field_fail_on_buggy_font = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "allowed_page_failure_ratio" => {
+                    object::read(
+                        &mut field_allowed_page_failure_ratio,
+                        &mut map,
+                        "allowed_page_failure_ratio",
+                    )?
+                }
+                "fail_on_image_extraction_error" => {
+                    object::read(
+                        &mut field_fail_on_image_extraction_error,
+                        &mut map,
+                        "fail_on_image_extraction_error",
+                    )?
+                }
+                "fail_on_image_ocr_error" => {
+                    object::read(
+                        &mut field_fail_on_image_ocr_error,
+                        &mut map,
+                        "fail_on_image_ocr_error",
+                    )?
+                }
+                "fail_on_markdown_reconstruction_error" => {
+                    object::read(
+                        &mut field_fail_on_markdown_reconstruction_error,
+                        &mut map,
+                        "fail_on_markdown_reconstruction_error",
+                    )?
+                }
+                "fail_on_buggy_font" => {
+                    object::read(
+                        &mut field_fail_on_buggy_font,
+                        &mut map,
+                        "fail_on_buggy_font",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            allowed_page_failure_ratio: field_allowed_page_failure_ratio
+                .unwrap_or_default(),
+            fail_on_image_extraction_error: field_fail_on_image_extraction_error
+                .unwrap_or_default(),
+            fail_on_image_ocr_error: field_fail_on_image_ocr_error.unwrap_or_default(),
+            fail_on_markdown_reconstruction_error: field_fail_on_markdown_reconstruction_error
+                .unwrap_or_default(),
+            fail_on_buggy_font: field_fail_on_buggy_font.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseJobFailureConditions {
     /// Sets `allowed_page_failure_ratio`.
@@ -189,21 +331,65 @@ impl LlamaParseJobFailureConditions {
 /// Markdown output formatting options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseMarkdownOptions {
     /// Add link annotations to markdown output in the format [text](url). When false, only the link text is included
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_links: crate::Nullable<bool>,
     /// Extract Word-style revisions and comments into structured page output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_revisions: crate::Nullable<bool>,
     /// Table formatting options including markdown vs HTML format and merging behavior
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tables: Option<crate::types::LlamaParseTables>,
     /// Embed images directly in markdown as base64 data URIs instead of extracting them as separate files. Useful for self-contained markdown output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub inline_images: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseMarkdownOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseMarkdownOptions {
+    const NAME: &'static str = "LlamaParseMarkdownOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_annotate_links = None;
+        let mut field_annotate_revisions = None;
+        let mut field_tables = None;
+        let mut field_inline_images = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "annotate_links" => {
+                    object::read(&mut field_annotate_links, &mut map, "annotate_links")?
+                }
+                "annotate_revisions" => {
+                    object::read(
+                        &mut field_annotate_revisions,
+                        &mut map,
+                        "annotate_revisions",
+                    )?
+                }
+                "tables" => object::read(&mut field_tables, &mut map, "tables")?,
+                "inline_images" => {
+                    object::read(&mut field_inline_images, &mut map, "inline_images")?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            annotate_links: field_annotate_links.unwrap_or_default(),
+            annotate_revisions: field_annotate_revisions.unwrap_or_default(),
+            tables: field_tables.unwrap_or_default(),
+            inline_images: field_inline_images.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseMarkdownOptions {
     /// Sets `annotate_links`.
@@ -252,12 +438,37 @@ impl LlamaParseMarkdownOptions {
 /// OCR (Optical Character Recognition) configuration parameters.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseOcrParameters {
     /// Languages to use for OCR text recognition. Specify multiple languages if document contains mixed-language content. Order matters - put primary language first. Example: ['en', 'es'] for English with Spanish
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub languages: crate::Nullable<Vec<crate::types::ParserLanguages>>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseOcrParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseOcrParameters {
+    const NAME: &'static str = "LlamaParseOcrParameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_languages = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "languages" => object::read(&mut field_languages, &mut map, "languages")?,
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            languages: field_languages.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseOcrParameters {
     /// Sets `languages`.
@@ -283,39 +494,120 @@ impl LlamaParseOcrParameters {
 /// Controls how parsed content is formatted and what additional data is extracted.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseOutputOptions {
     /// Markdown formatting options including table styles and link annotations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<crate::types::LlamaParseMarkdownOptions>,
     /// Spatial text output options for preserving document layout structure
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spatial_text: Option<crate::types::LlamaParseSpatialTextOptions>,
     /// Options for exporting tables as XLSX spreadsheets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tables_as_spreadsheet: Option<
         crate::types::LlamaParseTablesAsSpreadsheetOptions,
     >,
     /// Extract the printed page number as it appears in the document (e.g., 'Page 5 of 10', 'v', 'A-3'). Useful for referencing original page numbers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_printed_page_number: crate::Nullable<bool>,
     /// Image categories to save: 'screenshot' (full page renders), 'embedded' (images found within the document), 'layout' (cropped figures and diagrams). Defaults to saving 'layout' when the output links to cropped images; pass [] to save none
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub images_to_save: crate::Nullable<
         Vec<crate::types::LlamaParseOutputOptionsImagesToSaveItem>,
     >,
     /// Optional additional output artifacts to save alongside the primary parse output. Each value opts in to generating and persisting one extra file; the empty list (default) saves none. The three accepted values are: 'stripped_md' — per-page markdown stripped of formatting (links, bold/italic, images, HTML), saved as JSON for full-text-search indexing; fetch via `expand=stripped_markdown_content_metadata`. 'concatenated_stripped_txt' — all stripped pages concatenated into a single plain-text file with `\n\n---\n\n` between pages, useful for feeding the document into search or embedding pipelines as one blob; fetch via `expand=concatenated_stripped_markdown_content_metadata`. 'word_bbox' — raw word-level bounding boxes (one JSON object per word, with page number and x/y/w/h coordinates) saved as JSONL, useful for highlighting or grounding extracted answers back to the source document; fetch via `expand=raw_words_content_metadata`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_outputs: Option<Vec<String>>,
     /// Bounding-box granularity levels to compute for the parse. 'word' computes one bounding box per detected word; 'line' computes one per text line; 'cell' computes one per table cell. Multiple levels can be requested. Empty list (default) disables granular bboxes — only item-level layout boxes are returned on the result. When set, the computed boxes are not inlined on the result items; they are written to a separate `grounded_items` sidecar (JSONL, one row per page) and exposed as `result_content_metadata.grounded_items` (a presigned download URL) on the parse result. Each row matches the `GroundedJsonItem` shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub granular_bboxes: Option<
         Vec<crate::types::LlamaParseOutputOptionsGranularBboxesItem>,
     >,
     /// Save a PDF copy of the parsed document, retrievable via `expand=output_pdf_content_metadata`. Not produced for spreadsheet, plain-text, or audio inputs
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub save_output_pdf: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseOutputOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseOutputOptions {
+    const NAME: &'static str = "LlamaParseOutputOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_markdown = None;
+        let mut field_spatial_text = None;
+        let mut field_tables_as_spreadsheet = None;
+        let mut field_extract_printed_page_number = None;
+        let mut field_images_to_save = None;
+        let mut field_additional_outputs = None;
+        let mut field_granular_bboxes = None;
+        let mut field_save_output_pdf = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "markdown" => object::read(&mut field_markdown, &mut map, "markdown")?,
+                "spatial_text" => {
+                    object::read(&mut field_spatial_text, &mut map, "spatial_text")?
+                }
+                "tables_as_spreadsheet" => {
+                    object::read(
+                        &mut field_tables_as_spreadsheet,
+                        &mut map,
+                        "tables_as_spreadsheet",
+                    )?
+                }
+                "extract_printed_page_number" => {
+                    object::read(
+                        &mut field_extract_printed_page_number,
+                        &mut map,
+                        "extract_printed_page_number",
+                    )?
+                }
+                "images_to_save" => {
+                    object::read(&mut field_images_to_save, &mut map, "images_to_save")?
+                }
+                "additional_outputs" => {
+                    object::read(
+                        &mut field_additional_outputs,
+                        &mut map,
+                        "additional_outputs",
+                    )?
+                }
+                "granular_bboxes" => {
+                    object::read(
+                        &mut field_granular_bboxes,
+                        &mut map,
+                        "granular_bboxes",
+                    )?
+                }
+                "save_output_pdf" => {
+                    object::read(
+                        &mut field_save_output_pdf,
+                        &mut map,
+                        "save_output_pdf",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            markdown: field_markdown.unwrap_or_default(),
+            spatial_text: field_spatial_text.unwrap_or_default(),
+            tables_as_spreadsheet: field_tables_as_spreadsheet.unwrap_or_default(),
+            extract_printed_page_number: field_extract_printed_page_number
+                .unwrap_or_default(),
+            images_to_save: field_images_to_save.unwrap_or_default(),
+            additional_outputs: field_additional_outputs.unwrap_or_default(),
+            granular_bboxes: field_granular_bboxes.unwrap_or_default(),
+            save_output_pdf: field_save_output_pdf.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseOutputOptions {
     /// Sets `markdown`.
@@ -502,15 +794,45 @@ pub type LlamaParseOutputOptionsImagesToSaveItem = crate::types::ImageMetadataCa
 /// Page selection options for processing specific pages or limiting page count.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParsePageRanges {
     /// Maximum number of pages to process. Pages are processed in order starting from page 1. If both max_pages and target_pages are set, target_pages takes precedence
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Comma-separated list of specific pages to process using 1-based indexing. Supports individual pages and ranges. Examples: '1,3,5' (pages 1, 3, 5), '1-5' (pages 1 through 5 inclusive), '1,3,5-8,10' (pages 1, 3, 5-8, and 10). Pages are sorted and deduplicated automatically. Duplicate pages cause an error
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParsePageRanges {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParsePageRanges {
+    const NAME: &'static str = "LlamaParsePageRanges";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_max_pages = None;
+        let mut field_target_pages = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "max_pages" => object::read(&mut field_max_pages, &mut map, "max_pages")?,
+                "target_pages" => {
+                    object::read(&mut field_target_pages, &mut map, "target_pages")?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            max_pages: field_max_pages.unwrap_or_default(),
+            target_pages: field_target_pages.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParsePageRanges {
     /// Sets `max_pages`.
@@ -543,15 +865,55 @@ pub type LlamaParsePdfOptions = ::serde_json::Map<String, ::serde_json::Value>;
 /// Presentation (PowerPoint, Keynote, ODP) parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParsePresentationOptions {
     /// Extract content positioned outside the visible slide area. Some presentations have hidden notes or content that extends beyond slide boundaries
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub out_of_bounds_content: crate::Nullable<bool>,
     /// Skip extraction of embedded chart data tables. When true, only the visual representation of charts is captured, not the underlying data
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_embedded_data: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParsePresentationOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParsePresentationOptions {
+    const NAME: &'static str = "LlamaParsePresentationOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_out_of_bounds_content = None;
+        let mut field_skip_embedded_data = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "out_of_bounds_content" => {
+                    object::read(
+                        &mut field_out_of_bounds_content,
+                        &mut map,
+                        "out_of_bounds_content",
+                    )?
+                }
+                "skip_embedded_data" => {
+                    object::read(
+                        &mut field_skip_embedded_data,
+                        &mut map,
+                        "skip_embedded_data",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            out_of_bounds_content: field_out_of_bounds_content.unwrap_or_default(),
+            skip_embedded_data: field_skip_embedded_data.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParsePresentationOptions {
     /// Sets `out_of_bounds_content`.
@@ -582,15 +944,49 @@ impl LlamaParsePresentationOptions {
 /// Job processing controls for timeouts and failure handling.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseProcessingControl {
     /// Timeout settings for job execution. Increase for large or complex documents
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeouts: Option<crate::types::LlamaParseTimeouts>,
     /// Quality thresholds that determine when a job should fail vs complete with partial results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_failure_conditions: Option<crate::types::LlamaParseJobFailureConditions>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseProcessingControl {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseProcessingControl {
+    const NAME: &'static str = "LlamaParseProcessingControl";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_timeouts = None;
+        let mut field_job_failure_conditions = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "timeouts" => object::read(&mut field_timeouts, &mut map, "timeouts")?,
+                "job_failure_conditions" => {
+                    object::read(
+                        &mut field_job_failure_conditions,
+                        &mut map,
+                        "job_failure_conditions",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            timeouts: field_timeouts.unwrap_or_default(),
+            job_failure_conditions: field_job_failure_conditions.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseProcessingControl {
     /// Sets `timeouts`.
@@ -619,42 +1015,127 @@ impl LlamaParseProcessingControl {
 /// enables extract_layout and precise_bounding_box).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseProcessingOptions {
     /// Options for ignoring specific text types (diagonal, hidden, text in images)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore: Option<crate::types::LlamaParseIgnoreOptions>,
     /// OCR configuration including language detection settings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ocr_parameters: Option<crate::types::LlamaParseOcrParameters>,
     /// Use aggressive heuristics to detect table boundaries, even without visible borders. Useful for documents with borderless or complex tables
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aggressive_table_extraction: crate::Nullable<bool>,
     /// Confidence scoring effort. Omit for standard scoring. 'high': more accurate assessment of the parsing quality of every page, plus a document-level score in the result metadata; costs an additional 5 credits per page
     ///
     /// The API's default: `"high"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub confidence_score_effort: crate::Nullable<String>,
     /// Disable automatic heuristics including outlined table extraction and adaptive long table handling. Use when heuristics produce incorrect results
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_heuristics: crate::Nullable<bool>,
     /// Enable AI-powered chart analysis. Modes: 'efficient' (fast, lower cost), 'agentic' (balanced), 'agentic_plus' (highest accuracy). Automatically enables extract_layout and precise_bounding_box when set
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing: crate::Nullable<
         crate::types::LlamaParseProcessingOptionsSpecializedChartParsing,
     >,
     /// Cost optimization settings. Only available with 'agentic' or 'agentic_plus' tiers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cost_optimizer: crate::Nullable<crate::types::LlamaParseCostOptimizerParameters>,
     /// Conditional processing rules that apply different parsing options based on page content, document structure, or filename patterns. Each entry defines trigger conditions and the parsing configuration to apply when triggered
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_configuration: crate::Nullable<
         Vec<crate::types::AutoModeConfigurationEntry>,
     >,
     /// Beta: set to 'enrich' to run an additional AI form-analysis pass on pages detected as forms, producing a structured tree of the form's sections, fields, and fillable grids. Retrieve the result with expand=forms. 'default' (the default) applies standard parsing with no extra pass. Not available on the fast tier
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub forms: crate::Nullable<crate::types::LlamaParseProcessingOptionsForms>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseProcessingOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseProcessingOptions {
+    const NAME: &'static str = "LlamaParseProcessingOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_ignore = None;
+        let mut field_ocr_parameters = None;
+        let mut field_aggressive_table_extraction = None;
+        let mut field_confidence_score_effort = None;
+        let mut field_disable_heuristics = None;
+        let mut field_specialized_chart_parsing = None;
+        let mut field_cost_optimizer = None;
+        let mut field_auto_mode_configuration = None;
+        let mut field_forms = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "ignore" => object::read(&mut field_ignore, &mut map, "ignore")?,
+                "ocr_parameters" => {
+                    object::read(&mut field_ocr_parameters, &mut map, "ocr_parameters")?
+                }
+                "aggressive_table_extraction" => {
+                    object::read(
+                        &mut field_aggressive_table_extraction,
+                        &mut map,
+                        "aggressive_table_extraction",
+                    )?
+                }
+                "confidence_score_effort" => {
+                    object::read(
+                        &mut field_confidence_score_effort,
+                        &mut map,
+                        "confidence_score_effort",
+                    )?
+                }
+                "disable_heuristics" => {
+                    object::read(
+                        &mut field_disable_heuristics,
+                        &mut map,
+                        "disable_heuristics",
+                    )?
+                }
+                "specialized_chart_parsing" => {
+                    object::read(
+                        &mut field_specialized_chart_parsing,
+                        &mut map,
+                        "specialized_chart_parsing",
+                    )?
+                }
+                "cost_optimizer" => {
+                    object::read(&mut field_cost_optimizer, &mut map, "cost_optimizer")?
+                }
+                "auto_mode_configuration" => {
+                    object::read(
+                        &mut field_auto_mode_configuration,
+                        &mut map,
+                        "auto_mode_configuration",
+                    )?
+                }
+                "forms" => object::read(&mut field_forms, &mut map, "forms")?,
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ignore: field_ignore.unwrap_or_default(),
+            ocr_parameters: field_ocr_parameters.unwrap_or_default(),
+            aggressive_table_extraction: field_aggressive_table_extraction
+                .unwrap_or_default(),
+            confidence_score_effort: field_confidence_score_effort.unwrap_or_default(),
+            disable_heuristics: field_disable_heuristics.unwrap_or_default(),
+            specialized_chart_parsing: field_specialized_chart_parsing
+                .unwrap_or_default(),
+            cost_optimizer: field_cost_optimizer.unwrap_or_default(),
+            auto_mode_configuration: field_auto_mode_configuration.unwrap_or_default(),
+            forms: field_forms.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseProcessingOptions {
     /// Sets `ignore`.
@@ -878,18 +1359,68 @@ pub type LlamaParseProcessingOptionsSpecializedChartParsing = crate::types::Auto
 /// documents where layout conveys meaning (forms, tables, multi-column layouts).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseSpatialTextOptions {
     /// Maintain consistent text column alignment across page boundaries. Automatically enabled for document-level parsing modes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
     /// Include text below the normal size threshold. Useful for footnotes, watermarks, or fine print that might otherwise be filtered out
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_very_small_text: crate::Nullable<bool>,
     /// Keep multi-column layouts intact instead of linearizing columns into sequential text. Automatically enabled for non-fast tiers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_unroll_columns: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseSpatialTextOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseSpatialTextOptions {
+    const NAME: &'static str = "LlamaParseSpatialTextOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_preserve_layout_alignment_across_pages = None;
+        let mut field_preserve_very_small_text = None;
+        let mut field_do_not_unroll_columns = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "preserve_layout_alignment_across_pages" => {
+                    object::read(
+                        &mut field_preserve_layout_alignment_across_pages,
+                        &mut map,
+                        "preserve_layout_alignment_across_pages",
+                    )?
+                }
+                "preserve_very_small_text" => {
+                    object::read(
+                        &mut field_preserve_very_small_text,
+                        &mut map,
+                        "preserve_very_small_text",
+                    )?
+                }
+                "do_not_unroll_columns" => {
+                    object::read(
+                        &mut field_do_not_unroll_columns,
+                        &mut map,
+                        "do_not_unroll_columns",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            preserve_layout_alignment_across_pages: field_preserve_layout_alignment_across_pages
+                .unwrap_or_default(),
+            preserve_very_small_text: field_preserve_very_small_text.unwrap_or_default(),
+            do_not_unroll_columns: field_do_not_unroll_columns.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseSpatialTextOptions {
     /// Sets `preserve_layout_alignment_across_pages`.
@@ -932,18 +1463,69 @@ impl LlamaParseSpatialTextOptions {
 /// Spreadsheet (Excel, CSV, ODS) parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseSpreadsheetOptions {
     /// Detect and extract multiple tables within a single sheet. Useful when spreadsheets contain several data regions separated by blank rows/columns
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub detect_sub_tables_in_sheets: crate::Nullable<bool>,
     /// Compute formula results instead of extracting formula text. Use when you need calculated values rather than formula definitions
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub force_formula_computation_in_sheets: crate::Nullable<bool>,
     /// Parse hidden sheets in addition to visible ones. By default, hidden sheets are skipped
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub include_hidden_sheets: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseSpreadsheetOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseSpreadsheetOptions {
+    const NAME: &'static str = "LlamaParseSpreadsheetOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_detect_sub_tables_in_sheets = None;
+        let mut field_force_formula_computation_in_sheets = None;
+        let mut field_include_hidden_sheets = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "detect_sub_tables_in_sheets" => {
+                    object::read(
+                        &mut field_detect_sub_tables_in_sheets,
+                        &mut map,
+                        "detect_sub_tables_in_sheets",
+                    )?
+                }
+                "force_formula_computation_in_sheets" => {
+                    object::read(
+                        &mut field_force_formula_computation_in_sheets,
+                        &mut map,
+                        "force_formula_computation_in_sheets",
+                    )?
+                }
+                "include_hidden_sheets" => {
+                    object::read(
+                        &mut field_include_hidden_sheets,
+                        &mut map,
+                        "include_hidden_sheets",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            detect_sub_tables_in_sheets: field_detect_sub_tables_in_sheets
+                .unwrap_or_default(),
+            force_formula_computation_in_sheets: field_force_formula_computation_in_sheets
+                .unwrap_or_default(),
+            include_hidden_sheets: field_include_hidden_sheets.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseSpreadsheetOptions {
     /// Sets `detect_sub_tables_in_sheets`.
@@ -986,21 +1568,81 @@ impl LlamaParseSpreadsheetOptions {
 /// Table formatting options for markdown output.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseTables {
     /// Remove extra whitespace padding in markdown table cells for more compact output
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub compact_markdown_tables: crate::Nullable<bool>,
     /// Output tables as markdown pipe tables instead of HTML &lt;table&gt; tags. Markdown tables are simpler but cannot represent complex structures like merged cells
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_tables_as_markdown: crate::Nullable<bool>,
     /// Separator string for multiline cell content in markdown tables. Example: '&lt;br&gt;' to preserve line breaks, ' ' to join with spaces
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub markdown_table_multiline_separator: crate::Nullable<String>,
     /// Automatically merge tables that span multiple pages into a single table. The merged table appears on the first page with merged_from_pages metadata
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub merge_continued_tables: crate::Nullable<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseTables {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseTables {
+    const NAME: &'static str = "LlamaParseTables";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_compact_markdown_tables = None;
+        let mut field_output_tables_as_markdown = None;
+        let mut field_markdown_table_multiline_separator = None;
+        let mut field_merge_continued_tables = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "compact_markdown_tables" => {
+                    object::read(
+                        &mut field_compact_markdown_tables,
+                        &mut map,
+                        "compact_markdown_tables",
+                    )?
+                }
+                "output_tables_as_markdown" => {
+                    object::read(
+                        &mut field_output_tables_as_markdown,
+                        &mut map,
+                        "output_tables_as_markdown",
+                    )?
+                }
+                "markdown_table_multiline_separator" => {
+                    object::read(
+                        &mut field_markdown_table_multiline_separator,
+                        &mut map,
+                        "markdown_table_multiline_separator",
+                    )?
+                }
+                "merge_continued_tables" => {
+                    object::read(
+                        &mut field_merge_continued_tables,
+                        &mut map,
+                        "merge_continued_tables",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            compact_markdown_tables: field_compact_markdown_tables.unwrap_or_default(),
+            output_tables_as_markdown: field_output_tables_as_markdown
+                .unwrap_or_default(),
+            markdown_table_multiline_separator: field_markdown_table_multiline_separator
+                .unwrap_or_default(),
+            merge_continued_tables: field_merge_continued_tables.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseTables {
     /// Sets `compact_markdown_tables`.
@@ -1058,17 +1700,51 @@ impl LlamaParseTables {
 /// Options for exporting extracted tables as XLSX spreadsheet files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseTablesAsSpreadsheetOptions {
     /// Whether this option is enabled
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable: crate::Nullable<bool>,
     /// Automatically generate descriptive sheet names from table context (headers, surrounding text) instead of using generic names like 'Table_1'
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guess_sheet_name: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseTablesAsSpreadsheetOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseTablesAsSpreadsheetOptions {
+    const NAME: &'static str = "LlamaParseTablesAsSpreadsheetOptions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_enable = None;
+        let mut field_guess_sheet_name = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "enable" => object::read(&mut field_enable, &mut map, "enable")?,
+                "guess_sheet_name" => {
+                    object::read(
+                        &mut field_guess_sheet_name,
+                        &mut map,
+                        "guess_sheet_name",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            enable: field_enable.unwrap_or_default(),
+            guess_sheet_name: field_guess_sheet_name.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseTablesAsSpreadsheetOptions {
     /// Sets `enable`.
@@ -1101,15 +1777,56 @@ impl LlamaParseTablesAsSpreadsheetOptions {
 /// Use these settings for large documents or complex parsing that needs more time.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseTimeouts {
     /// Base timeout for the job in seconds (max 7200 = 2 hours). This is the minimum time allowed regardless of document size
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub base_in_seconds: crate::Nullable<i64>,
     /// Additional timeout per page in seconds (max 300 = 5 minutes). Total timeout = base + (this value × page count)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extra_time_per_page_in_seconds: crate::Nullable<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseTimeouts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseTimeouts {
+    const NAME: &'static str = "LlamaParseTimeouts";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_base_in_seconds = None;
+        let mut field_extra_time_per_page_in_seconds = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "base_in_seconds" => {
+                    object::read(
+                        &mut field_base_in_seconds,
+                        &mut map,
+                        "base_in_seconds",
+                    )?
+                }
+                "extra_time_per_page_in_seconds" => {
+                    object::read(
+                        &mut field_extra_time_per_page_in_seconds,
+                        &mut map,
+                        "extra_time_per_page_in_seconds",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            base_in_seconds: field_base_in_seconds.unwrap_or_default(),
+            extra_time_per_page_in_seconds: field_extra_time_per_page_in_seconds
+                .unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseTimeouts {
     /// Sets `base_in_seconds`.

@@ -6,7 +6,7 @@
 /// Typed parameters for a *classify v2* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassifyV2Parameters {
     /// Classify rules to evaluate against the document (at least one required)
@@ -14,10 +14,10 @@ pub struct ClassifyV2Parameters {
     /// Classify execution mode
     ///
     /// The API's default: `"FAST"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Parsing configuration for controlling which pages are read
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsing_configuration: crate::Nullable<
         crate::types::ClassifyV2ParsingConfiguration,
     >,
@@ -28,6 +28,50 @@ pub struct ClassifyV2Parameters {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassifyV2Parameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ClassifyV2Parameters {
+    const NAME: &'static str = "ClassifyV2Parameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_rules = None;
+        let mut field_mode = None;
+        let mut field_parsing_configuration = None;
+        let mut field_product_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "rules" => object::read(&mut field_rules, &mut map, "rules")?,
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "parsing_configuration" => {
+                    object::read(
+                        &mut field_parsing_configuration,
+                        &mut map,
+                        "parsing_configuration",
+                    )?
+                }
+                "product_type" => {
+                    object::read(&mut field_product_type, &mut map, "product_type")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            rules: object::required(field_rules, "rules")?,
+            mode: field_mode.unwrap_or_default(),
+            parsing_configuration: field_parsing_configuration.unwrap_or_default(),
+            product_type: object::required(field_product_type, "product_type")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ClassifyV2Parameters {
     /// Creates a value from the required `rules`; set the others with the chainable setters.
@@ -576,29 +620,29 @@ impl ConfigurationResponseParameters {
 /// Typed parameters for an *extract v2* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractV2Parameters {
     /// Comma-separated page numbers or ranges to process (1-based). Omit to process all pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Maximum number of pages to process. Omit for no limit.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
     ///
     /// The API's default: `"cost_effective"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::ExtractV2ParametersTier>,
     /// Use 'latest' for the latest release for the selected tier or a date string (YYYY-MM-DD format) to pin to the nearest release at or before that date. Job responses always report the concrete resolved version the job runs, fixed at job creation; saved configurations keep the value as provided.
     ///
     /// The API's default: `"latest"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Disable reuse and storage of Extract results
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cache: Option<bool>,
     /// JSON Schema defining the fields to extract. Validate with the /schema/validate endpoint first.
     pub data_schema: ::std::collections::BTreeMap<
@@ -608,34 +652,34 @@ pub struct ExtractV2Parameters {
     /// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
     ///
     /// The API's default: `"per_doc"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_target: Option<crate::types::ExtractV2ParametersExtractionTarget>,
     /// Custom system prompt to guide extraction behavior
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// Include citations in results. Returned under `extract_metadata` (auto-included when set). Text-level on `turbo` (no bounding boxes).
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cite_sources: Option<bool>,
     /// Include confidence scores in results. Returned under `extract_metadata` (auto-included when set).
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence_scores: Option<bool>,
     /// Beta. When true, extract structured data directly from a spreadsheet workbook (.xlsx/.xls/.csv) — the agent reads cells straight from the workbook instead of the standard document path. Off by default (spreadsheets keep the standard path). Requires the agentic_plus tier. Billed on the standard per-page extract rate, against a page count derived from workbook size. Citations and confidence scores are not available in this mode.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_mode: Option<bool>,
     /// Optional worksheet names to extract when spreadsheet_mode is on. Overrides target_pages for spreadsheets; omit to extract every sheet. Names are matched exactly (case-sensitive) — pass them as a list, e.g. ["Sheet 1", "My Sheet"].
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sheet_names: crate::Nullable<Vec<String>>,
     /// Parse tier to use before extraction. Defaults to the extract tier if not specified. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_tier: crate::Nullable<String>,
     /// Saved parse configuration ID to control how the document is parsed before extraction. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_config_id: crate::Nullable<String>,
     /// Product type.
     ///
@@ -644,6 +688,115 @@ pub struct ExtractV2Parameters {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2Parameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractV2Parameters {
+    const NAME: &'static str = "ExtractV2Parameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_target_pages = None;
+        let mut field_max_pages = None;
+        let mut field_tier = None;
+        let mut field_version = None;
+        let mut field_disable_cache = None;
+        let mut field_data_schema = None;
+        let mut field_extraction_target = None;
+        let mut field_system_prompt = None;
+        let mut field_cite_sources = None;
+        let mut field_confidence_scores = None;
+        let mut field_spreadsheet_mode = None;
+        let mut field_sheet_names = None;
+        let mut field_parse_tier = None;
+        let mut field_parse_config_id = None;
+        let mut field_product_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "target_pages" => {
+                    object::read(&mut field_target_pages, &mut map, "target_pages")?
+                }
+                "max_pages" => object::read(&mut field_max_pages, &mut map, "max_pages")?,
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "version" => object::read(&mut field_version, &mut map, "version")?,
+                "disable_cache" => {
+                    object::read(&mut field_disable_cache, &mut map, "disable_cache")?
+                }
+                "data_schema" => {
+                    object::read(&mut field_data_schema, &mut map, "data_schema")?
+                }
+                "extraction_target" => {
+                    object::read(
+                        &mut field_extraction_target,
+                        &mut map,
+                        "extraction_target",
+                    )?
+                }
+                "system_prompt" => {
+                    object::read(&mut field_system_prompt, &mut map, "system_prompt")?
+                }
+                "cite_sources" => {
+                    object::read(&mut field_cite_sources, &mut map, "cite_sources")?
+                }
+                "confidence_scores" => {
+                    object::read(
+                        &mut field_confidence_scores,
+                        &mut map,
+                        "confidence_scores",
+                    )?
+                }
+                "spreadsheet_mode" => {
+                    object::read(
+                        &mut field_spreadsheet_mode,
+                        &mut map,
+                        "spreadsheet_mode",
+                    )?
+                }
+                "sheet_names" => {
+                    object::read(&mut field_sheet_names, &mut map, "sheet_names")?
+                }
+                "parse_tier" => {
+                    object::read(&mut field_parse_tier, &mut map, "parse_tier")?
+                }
+                "parse_config_id" => {
+                    object::read(
+                        &mut field_parse_config_id,
+                        &mut map,
+                        "parse_config_id",
+                    )?
+                }
+                "product_type" => {
+                    object::read(&mut field_product_type, &mut map, "product_type")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            target_pages: field_target_pages.unwrap_or_default(),
+            max_pages: field_max_pages.unwrap_or_default(),
+            tier: field_tier.unwrap_or_default(),
+            version: field_version.unwrap_or_default(),
+            disable_cache: field_disable_cache.unwrap_or_default(),
+            data_schema: object::required(field_data_schema, "data_schema")?,
+            extraction_target: field_extraction_target.unwrap_or_default(),
+            system_prompt: field_system_prompt.unwrap_or_default(),
+            cite_sources: field_cite_sources.unwrap_or_default(),
+            confidence_scores: field_confidence_scores.unwrap_or_default(),
+            spreadsheet_mode: field_spreadsheet_mode.unwrap_or_default(),
+            sheet_names: field_sheet_names.unwrap_or_default(),
+            parse_tier: field_parse_tier.unwrap_or_default(),
+            parse_config_id: field_parse_config_id.unwrap_or_default(),
+            product_type: object::required(field_product_type, "product_type")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractV2Parameters {
     /// Creates a value from the required `data_schema`; set the others with the chainable setters.
@@ -1037,11 +1190,11 @@ impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersTier {
 /// documentation for details on each field.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseV2Parameters {
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
     pub tier: crate::types::ParseV2ParametersTier,
@@ -1056,39 +1209,39 @@ pub struct ParseV2Parameters {
     /// Full list: `GET /api/v2/parse/versions`.
     pub version: crate::types::ParseV2ParametersVersion,
     /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_name: crate::Nullable<String>,
     /// Document processing options including OCR, table extraction, and chart parsing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
     /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
     /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
     /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<
         Vec<crate::types::LlamaParseWebhookConfiguration>,
     >,
     /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_options: Option<crate::types::LlamaParseInputOptions>,
     /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_box: Option<crate::types::LlamaParseCropBox>,
     /// Page selection: limit total pages or specify exact pages to process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
     /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_cache: crate::Nullable<bool>,
     /// Output formatting options for markdown, text, and extracted images
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_options: Option<crate::types::LlamaParseOutputOptions>,
     /// Job execution controls including timeouts and failure thresholds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
     /// Product type.
     ///
@@ -1097,6 +1250,120 @@ pub struct ParseV2Parameters {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParseV2Parameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParseV2Parameters {
+    const NAME: &'static str = "ParseV2Parameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_webhook_configuration_ids = None;
+        let mut field_tier = None;
+        let mut field_version = None;
+        let mut field_client_name = None;
+        let mut field_processing_options = None;
+        let mut field_fast_options = None;
+        let mut field_agentic_options = None;
+        let mut field_webhook_configurations = None;
+        let mut field_input_options = None;
+        let mut field_crop_box = None;
+        let mut field_page_ranges = None;
+        let mut field_disable_cache = None;
+        let mut field_output_options = None;
+        let mut field_processing_control = None;
+        let mut field_product_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "webhook_configuration_ids" => {
+                    object::read(
+                        &mut field_webhook_configuration_ids,
+                        &mut map,
+                        "webhook_configuration_ids",
+                    )?
+                }
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "version" => object::read(&mut field_version, &mut map, "version")?,
+                "client_name" => {
+                    object::read(&mut field_client_name, &mut map, "client_name")?
+                }
+                "processing_options" => {
+                    object::read(
+                        &mut field_processing_options,
+                        &mut map,
+                        "processing_options",
+                    )?
+                }
+                "fast_options" => {
+                    object::read(&mut field_fast_options, &mut map, "fast_options")?
+                }
+                "agentic_options" => {
+                    object::read(
+                        &mut field_agentic_options,
+                        &mut map,
+                        "agentic_options",
+                    )?
+                }
+                "webhook_configurations" => {
+                    object::read(
+                        &mut field_webhook_configurations,
+                        &mut map,
+                        "webhook_configurations",
+                    )?
+                }
+                "input_options" => {
+                    object::read(&mut field_input_options, &mut map, "input_options")?
+                }
+                "crop_box" => object::read(&mut field_crop_box, &mut map, "crop_box")?,
+                "page_ranges" => {
+                    object::read(&mut field_page_ranges, &mut map, "page_ranges")?
+                }
+                "disable_cache" => {
+                    object::read(&mut field_disable_cache, &mut map, "disable_cache")?
+                }
+                "output_options" => {
+                    object::read(&mut field_output_options, &mut map, "output_options")?
+                }
+                "processing_control" => {
+                    object::read(
+                        &mut field_processing_control,
+                        &mut map,
+                        "processing_control",
+                    )?
+                }
+                "product_type" => {
+                    object::read(&mut field_product_type, &mut map, "product_type")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            webhook_configuration_ids: field_webhook_configuration_ids
+                .unwrap_or_default(),
+            tier: object::required(field_tier, "tier")?,
+            version: object::required(field_version, "version")?,
+            client_name: field_client_name.unwrap_or_default(),
+            processing_options: field_processing_options.unwrap_or_default(),
+            fast_options: field_fast_options.unwrap_or_default(),
+            agentic_options: field_agentic_options.unwrap_or_default(),
+            webhook_configurations: field_webhook_configurations.unwrap_or_default(),
+            input_options: field_input_options.unwrap_or_default(),
+            crop_box: field_crop_box.unwrap_or_default(),
+            page_ranges: field_page_ranges.unwrap_or_default(),
+            disable_cache: field_disable_cache.unwrap_or_default(),
+            output_options: field_output_options.unwrap_or_default(),
+            processing_control: field_processing_control.unwrap_or_default(),
+            product_type: object::required(field_product_type, "product_type")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ParseV2Parameters {
     /// Creates a value from the required `tier`, `version`; set the others with the chainable setters.
@@ -1284,13 +1551,13 @@ impl ParseV2Parameters {
 /// Typed parameters for a *split v1* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SplitV1Parameters {
     /// Categories to split documents into.
     pub categories: Vec<crate::types::SplitCategory>,
     /// Strategy for splitting documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub splitting_strategy: Option<crate::types::SplitStrategy>,
     /// Product type.
     ///
@@ -1299,6 +1566,49 @@ pub struct SplitV1Parameters {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SplitV1Parameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SplitV1Parameters {
+    const NAME: &'static str = "SplitV1Parameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_categories = None;
+        let mut field_splitting_strategy = None;
+        let mut field_product_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "categories" => {
+                    object::read(&mut field_categories, &mut map, "categories")?
+                }
+                "splitting_strategy" => {
+                    object::read(
+                        &mut field_splitting_strategy,
+                        &mut map,
+                        "splitting_strategy",
+                    )?
+                }
+                "product_type" => {
+                    object::read(&mut field_product_type, &mut map, "product_type")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            categories: object::required(field_categories, "categories")?,
+            splitting_strategy: field_splitting_strategy.unwrap_or_default(),
+            product_type: object::required(field_product_type, "product_type")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl SplitV1Parameters {
     /// Creates a value from the required `categories`; set the others with the chainable setters.
@@ -1337,49 +1647,49 @@ impl SplitV1Parameters {
 /// Typed parameters for a *spreadsheet v1* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpreadsheetV1Parameters {
     /// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
     ///
     /// The API's default: `"agentic"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::SpreadsheetV1ParametersTier>,
     /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sheet_names: crate::Nullable<Vec<String>>,
     /// Whether to include hidden cells when extracting regions from the spreadsheet.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_hidden_cells: Option<bool>,
     /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extraction_range: crate::Nullable<String>,
     /// Deprecated: controlled by `tier`. Whether to generate additional metadata (title, description) for each extracted region. Honored only on `agentic`.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_additional_metadata: Option<bool>,
     /// Deprecated: controlled by `tier`. Enables experimental processing. Honored only on `agentic`.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_experimental_processing: Option<bool>,
     /// Return a flattened dataframe when a detected table is recognized as hierarchical.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flatten_hierarchical_tables: Option<bool>,
     /// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
     ///
     /// The API's default: `"strong"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_merge_sensitivity: Option<
         crate::types::SpreadsheetV1ParametersTableMergeSensitivity,
     >,
     /// Deprecated: controlled by `tier`. Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline. Honored only on `agentic`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialization: crate::Nullable<String>,
     /// Product type.
     ///
@@ -1388,6 +1698,105 @@ pub struct SpreadsheetV1Parameters {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SpreadsheetV1Parameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SpreadsheetV1Parameters {
+    const NAME: &'static str = "SpreadsheetV1Parameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_tier = None;
+        let mut field_sheet_names = None;
+        let mut field_include_hidden_cells = None;
+        let mut field_extraction_range = None;
+        let mut field_generate_additional_metadata = None;
+        let mut field_use_experimental_processing = None;
+        let mut field_flatten_hierarchical_tables = None;
+        let mut field_table_merge_sensitivity = None;
+        let mut field_specialization = None;
+        let mut field_product_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "sheet_names" => {
+                    object::read(&mut field_sheet_names, &mut map, "sheet_names")?
+                }
+                "include_hidden_cells" => {
+                    object::read(
+                        &mut field_include_hidden_cells,
+                        &mut map,
+                        "include_hidden_cells",
+                    )?
+                }
+                "extraction_range" => {
+                    object::read(
+                        &mut field_extraction_range,
+                        &mut map,
+                        "extraction_range",
+                    )?
+                }
+                "generate_additional_metadata" => {
+                    object::read(
+                        &mut field_generate_additional_metadata,
+                        &mut map,
+                        "generate_additional_metadata",
+                    )?
+                }
+                "use_experimental_processing" => {
+                    object::read(
+                        &mut field_use_experimental_processing,
+                        &mut map,
+                        "use_experimental_processing",
+                    )?
+                }
+                "flatten_hierarchical_tables" => {
+                    object::read(
+                        &mut field_flatten_hierarchical_tables,
+                        &mut map,
+                        "flatten_hierarchical_tables",
+                    )?
+                }
+                "table_merge_sensitivity" => {
+                    object::read(
+                        &mut field_table_merge_sensitivity,
+                        &mut map,
+                        "table_merge_sensitivity",
+                    )?
+                }
+                "specialization" => {
+                    object::read(&mut field_specialization, &mut map, "specialization")?
+                }
+                "product_type" => {
+                    object::read(&mut field_product_type, &mut map, "product_type")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            tier: field_tier.unwrap_or_default(),
+            sheet_names: field_sheet_names.unwrap_or_default(),
+            include_hidden_cells: field_include_hidden_cells.unwrap_or_default(),
+            extraction_range: field_extraction_range.unwrap_or_default(),
+            generate_additional_metadata: field_generate_additional_metadata
+                .unwrap_or_default(),
+            use_experimental_processing: field_use_experimental_processing
+                .unwrap_or_default(),
+            flatten_hierarchical_tables: field_flatten_hierarchical_tables
+                .unwrap_or_default(),
+            table_merge_sensitivity: field_table_merge_sensitivity.unwrap_or_default(),
+            specialization: field_specialization.unwrap_or_default(),
+            product_type: object::required(field_product_type, "product_type")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for SpreadsheetV1Parameters {
     fn default() -> Self {
@@ -1532,7 +1941,7 @@ impl SpreadsheetV1Parameters {
 /// Accepts arbitrary JSON fields alongside ``product_type``.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UntypedParameters {
     /// Product type.
@@ -1542,6 +1951,35 @@ pub struct UntypedParameters {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for UntypedParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for UntypedParameters {
+    const NAME: &'static str = "UntypedParameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_product_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "product_type" => {
+                    object::read(&mut field_product_type, &mut map, "product_type")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            product_type: object::required(field_product_type, "product_type")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for UntypedParameters {
     fn default() -> Self {

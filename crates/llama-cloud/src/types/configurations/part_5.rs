@@ -9,26 +9,85 @@
 /// Configure multiple webhook configurations to send to different endpoints.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseWebhookConfiguration {
     /// HTTPS URL to receive webhook POST requests. Must be publicly accessible
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_url: crate::Nullable<String>,
     /// Custom HTTP headers to include in webhook requests. Use for authentication tokens or custom routing. Example: {'Authorization': 'Bearer xyz'}
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_headers: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Shared signing secret used to sign webhook deliveries. When set, each request includes an HMAC-SHA256 signature of the request body in the 'LC-Signature' header (value 'sha256=<hex>'). Recompute the HMAC over the raw request body with this secret to verify the delivery is authentic.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_signing_secret: crate::Nullable<String>,
     /// Events that trigger this webhook. Options: 'parse.success' (job completed), 'parse.error' (job failed), 'parse.partial_success' (some pages failed), 'parse.pending', 'parse.running', 'parse.cancelled'. If not specified, webhook fires for all events
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_events: crate::Nullable<Vec<String>>,
     /// Format of the webhook payload body. 'string' (default) sends the payload as a JSON-encoded string; 'json' sends it as a JSON object.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_output_format: crate::Nullable<
         crate::types::LlamaParseWebhookConfigurationWebhookOutputFormat,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseWebhookConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseWebhookConfiguration {
+    const NAME: &'static str = "LlamaParseWebhookConfiguration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_webhook_url = None;
+        let mut field_webhook_headers = None;
+        let mut field_webhook_signing_secret = None;
+        let mut field_webhook_events = None;
+        let mut field_webhook_output_format = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "webhook_url" => {
+                    object::read(&mut field_webhook_url, &mut map, "webhook_url")?
+                }
+                "webhook_headers" => {
+                    object::read(
+                        &mut field_webhook_headers,
+                        &mut map,
+                        "webhook_headers",
+                    )?
+                }
+                "webhook_signing_secret" => {
+                    object::read(
+                        &mut field_webhook_signing_secret,
+                        &mut map,
+                        "webhook_signing_secret",
+                    )?
+                }
+                "webhook_events" => {
+                    object::read(&mut field_webhook_events, &mut map, "webhook_events")?
+                }
+                "webhook_output_format" => {
+                    object::read(
+                        &mut field_webhook_output_format,
+                        &mut map,
+                        "webhook_output_format",
+                    )?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            webhook_url: field_webhook_url.unwrap_or_default(),
+            webhook_headers: field_webhook_headers.unwrap_or_default(),
+            webhook_signing_secret: field_webhook_signing_secret.unwrap_or_default(),
+            webhook_events: field_webhook_events.unwrap_or_default(),
+            webhook_output_format: field_webhook_output_format.unwrap_or_default(),
+        })
+    }
 }
 impl LlamaParseWebhookConfiguration {
     /// Sets `webhook_url`.

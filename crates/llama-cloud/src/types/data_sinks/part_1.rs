@@ -16,16 +16,16 @@
 ///    keyspace (optional[str]): The keyspace to use. If not provided, 'default_keyspace'
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudAstraDBVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// The Astra DB Application Token to use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The Astra DB JSON API endpoint for your database
     pub api_endpoint: String,
@@ -34,16 +34,87 @@ pub struct CloudAstraDBVectorStore {
     /// Length of the embedding vectors in use
     pub embedding_dimension: i64,
     /// The keyspace to use. If not provided, 'default_keyspace'
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub keyspace: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudAstraDBVectorStore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudAstraDBVectorStore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudAstraDBVectorStore {
+    const NAME: &'static str = "CloudAstraDBVectorStore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_nested_metadata_filters = None;
+        let mut field_token = None;
+        let mut field_api_endpoint = None;
+        let mut field_collection_name = None;
+        let mut field_embedding_dimension = None;
+        let mut field_keyspace = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_nested_metadata_filters" => {
+                    object::read(
+                        &mut field_supports_nested_metadata_filters,
+                        &mut map,
+                        "supports_nested_metadata_filters",
+                    )?
+                }
+                "token" => object::read(&mut field_token, &mut map, "token")?,
+                "api_endpoint" => {
+                    object::read(&mut field_api_endpoint, &mut map, "api_endpoint")?
+                }
+                "collection_name" => {
+                    object::read(
+                        &mut field_collection_name,
+                        &mut map,
+                        "collection_name",
+                    )?
+                }
+                "embedding_dimension" => {
+                    object::read(
+                        &mut field_embedding_dimension,
+                        &mut map,
+                        "embedding_dimension",
+                    )?
+                }
+                "keyspace" => object::read(&mut field_keyspace, &mut map, "keyspace")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_nested_metadata_filters: field_supports_nested_metadata_filters
+                .unwrap_or_default(),
+            token: field_token.unwrap_or_default(),
+            api_endpoint: object::required(field_api_endpoint, "api_endpoint")?,
+            collection_name: object::required(field_collection_name, "collection_name")?,
+            embedding_dimension: object::required(
+                field_embedding_dimension,
+                "embedding_dimension",
+            )?,
+            keyspace: field_keyspace.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudAstraDBVectorStore {
     /// Creates a value from the required `api_endpoint`, `collection_name`, `embedding_dimension`; set the others with the chainable setters.
@@ -128,50 +199,155 @@ impl CloudAstraDBVectorStore {
 /// Cloud Azure AI Search Vector Store.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudAzureAISearchVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Search Service Api Key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_service_api_key: Option<String>,
     /// Search Service Endpoint
     pub search_service_endpoint: String,
     /// Search Service Api Version
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub search_service_api_version: crate::Nullable<String>,
     /// Index Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub index_name: crate::Nullable<String>,
     /// Filterable Metadata Field Keys
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filterable_metadata_field_keys: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// Embedding Dimension
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_dimension: crate::Nullable<i64>,
     /// Client Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_id: crate::Nullable<String>,
     /// Client Secret
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_secret: crate::Nullable<String>,
     /// Tenant Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tenant_id: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudAzureAISearchVectorStore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudAzureAISearchVectorStore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudAzureAISearchVectorStore {
+    const NAME: &'static str = "CloudAzureAISearchVectorStore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_nested_metadata_filters = None;
+        let mut field_search_service_api_key = None;
+        let mut field_search_service_endpoint = None;
+        let mut field_search_service_api_version = None;
+        let mut field_index_name = None;
+        let mut field_filterable_metadata_field_keys = None;
+        let mut field_embedding_dimension = None;
+        let mut field_client_id = None;
+        let mut field_client_secret = None;
+        let mut field_tenant_id = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_nested_metadata_filters" => {
+                    object::read(
+                        &mut field_supports_nested_metadata_filters,
+                        &mut map,
+                        "supports_nested_metadata_filters",
+                    )?
+                }
+                "search_service_api_key" => {
+                    object::read(
+                        &mut field_search_service_api_key,
+                        &mut map,
+                        "search_service_api_key",
+                    )?
+                }
+                "search_service_endpoint" => {
+                    object::read(
+                        &mut field_search_service_endpoint,
+                        &mut map,
+                        "search_service_endpoint",
+                    )?
+                }
+                "search_service_api_version" => {
+                    object::read(
+                        &mut field_search_service_api_version,
+                        &mut map,
+                        "search_service_api_version",
+                    )?
+                }
+                "index_name" => {
+                    object::read(&mut field_index_name, &mut map, "index_name")?
+                }
+                "filterable_metadata_field_keys" => {
+                    object::read(
+                        &mut field_filterable_metadata_field_keys,
+                        &mut map,
+                        "filterable_metadata_field_keys",
+                    )?
+                }
+                "embedding_dimension" => {
+                    object::read(
+                        &mut field_embedding_dimension,
+                        &mut map,
+                        "embedding_dimension",
+                    )?
+                }
+                "client_id" => object::read(&mut field_client_id, &mut map, "client_id")?,
+                "client_secret" => {
+                    object::read(&mut field_client_secret, &mut map, "client_secret")?
+                }
+                "tenant_id" => object::read(&mut field_tenant_id, &mut map, "tenant_id")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_nested_metadata_filters: field_supports_nested_metadata_filters
+                .unwrap_or_default(),
+            search_service_api_key: field_search_service_api_key.unwrap_or_default(),
+            search_service_endpoint: object::required(
+                field_search_service_endpoint,
+                "search_service_endpoint",
+            )?,
+            search_service_api_version: field_search_service_api_version
+                .unwrap_or_default(),
+            index_name: field_index_name.unwrap_or_default(),
+            filterable_metadata_field_keys: field_filterable_metadata_field_keys
+                .unwrap_or_default(),
+            embedding_dimension: field_embedding_dimension.unwrap_or_default(),
+            client_id: field_client_id.unwrap_or_default(),
+            client_secret: field_client_secret.unwrap_or_default(),
+            tenant_id: field_tenant_id.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudAzureAISearchVectorStore {
     /// Creates a value from the required `search_service_endpoint`; set the others with the chainable setters.
@@ -319,33 +495,96 @@ impl CloudAzureAISearchVectorStore {
 /// Cloud Milvus Vector Store.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudMilvusVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Uri
     pub uri: String,
     /// Collection Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub collection_name: crate::Nullable<String>,
     /// Token
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub token: crate::Nullable<String>,
     /// Embedding Dimension
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_dimension: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"CloudMilvusVectorStore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudMilvusVectorStore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudMilvusVectorStore {
+    const NAME: &'static str = "CloudMilvusVectorStore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_nested_metadata_filters = None;
+        let mut field_uri = None;
+        let mut field_collection_name = None;
+        let mut field_token = None;
+        let mut field_embedding_dimension = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_nested_metadata_filters" => {
+                    object::read(
+                        &mut field_supports_nested_metadata_filters,
+                        &mut map,
+                        "supports_nested_metadata_filters",
+                    )?
+                }
+                "uri" => object::read(&mut field_uri, &mut map, "uri")?,
+                "collection_name" => {
+                    object::read(
+                        &mut field_collection_name,
+                        &mut map,
+                        "collection_name",
+                    )?
+                }
+                "token" => object::read(&mut field_token, &mut map, "token")?,
+                "embedding_dimension" => {
+                    object::read(
+                        &mut field_embedding_dimension,
+                        &mut map,
+                        "embedding_dimension",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_nested_metadata_filters: field_supports_nested_metadata_filters
+                .unwrap_or_default(),
+            uri: object::required(field_uri, "uri")?,
+            collection_name: field_collection_name.unwrap_or_default(),
+            token: field_token.unwrap_or_default(),
+            embedding_dimension: field_embedding_dimension.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudMilvusVectorStore {
     /// Creates a value from the required `uri`; set the others with the chainable setters.
@@ -441,38 +680,121 @@ impl CloudMilvusVectorStore {
 ///    fulltext_index_name (str): name of the MongoDB Atlas full-text index
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudMongoDBAtlasVectorSearch {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Mongodb Uri
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mongodb_uri: Option<String>,
     /// Db Name
     pub db_name: String,
     /// Collection Name
     pub collection_name: String,
     /// Vector Index Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub vector_index_name: crate::Nullable<String>,
     /// Fulltext Index Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fulltext_index_name: crate::Nullable<String>,
     /// Embedding Dimension
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_dimension: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"CloudMongoDBAtlasVectorSearch"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudMongoDBAtlasVectorSearch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudMongoDBAtlasVectorSearch {
+    const NAME: &'static str = "CloudMongoDBAtlasVectorSearch";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_nested_metadata_filters = None;
+        let mut field_mongodb_uri = None;
+        let mut field_db_name = None;
+        let mut field_collection_name = None;
+        let mut field_vector_index_name = None;
+        let mut field_fulltext_index_name = None;
+        let mut field_embedding_dimension = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_nested_metadata_filters" => {
+                    object::read(
+                        &mut field_supports_nested_metadata_filters,
+                        &mut map,
+                        "supports_nested_metadata_filters",
+                    )?
+                }
+                "mongodb_uri" => {
+                    object::read(&mut field_mongodb_uri, &mut map, "mongodb_uri")?
+                }
+                "db_name" => object::read(&mut field_db_name, &mut map, "db_name")?,
+                "collection_name" => {
+                    object::read(
+                        &mut field_collection_name,
+                        &mut map,
+                        "collection_name",
+                    )?
+                }
+                "vector_index_name" => {
+                    object::read(
+                        &mut field_vector_index_name,
+                        &mut map,
+                        "vector_index_name",
+                    )?
+                }
+                "fulltext_index_name" => {
+                    object::read(
+                        &mut field_fulltext_index_name,
+                        &mut map,
+                        "fulltext_index_name",
+                    )?
+                }
+                "embedding_dimension" => {
+                    object::read(
+                        &mut field_embedding_dimension,
+                        &mut map,
+                        "embedding_dimension",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_nested_metadata_filters: field_supports_nested_metadata_filters
+                .unwrap_or_default(),
+            mongodb_uri: field_mongodb_uri.unwrap_or_default(),
+            db_name: object::required(field_db_name, "db_name")?,
+            collection_name: object::required(field_collection_name, "collection_name")?,
+            vector_index_name: field_vector_index_name.unwrap_or_default(),
+            fulltext_index_name: field_fulltext_index_name.unwrap_or_default(),
+            embedding_dimension: field_embedding_dimension.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudMongoDBAtlasVectorSearch {
     /// Creates a value from the required `db_name`, `collection_name`; set the others with the chainable setters.
@@ -581,33 +903,88 @@ impl CloudMongoDBAtlasVectorSearch {
 ///    insert_kwargs (optional[dict]): additional kwargs to pass during insertion
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudPineconeVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// The API key for authenticating with Pinecone
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Index Name
     pub index_name: String,
     /// Namespace
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub namespace: crate::Nullable<String>,
     /// Insert Kwargs
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub insert_kwargs: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Class Name
     ///
     /// The API's default: `"CloudPineconeVectorStore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudPineconeVectorStore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudPineconeVectorStore {
+    const NAME: &'static str = "CloudPineconeVectorStore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_nested_metadata_filters = None;
+        let mut field_api_key = None;
+        let mut field_index_name = None;
+        let mut field_namespace = None;
+        let mut field_insert_kwargs = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_nested_metadata_filters" => {
+                    object::read(
+                        &mut field_supports_nested_metadata_filters,
+                        &mut map,
+                        "supports_nested_metadata_filters",
+                    )?
+                }
+                "api_key" => object::read(&mut field_api_key, &mut map, "api_key")?,
+                "index_name" => {
+                    object::read(&mut field_index_name, &mut map, "index_name")?
+                }
+                "namespace" => object::read(&mut field_namespace, &mut map, "namespace")?,
+                "insert_kwargs" => {
+                    object::read(&mut field_insert_kwargs, &mut map, "insert_kwargs")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_nested_metadata_filters: field_supports_nested_metadata_filters
+                .unwrap_or_default(),
+            api_key: field_api_key.unwrap_or_default(),
+            index_name: object::required(field_index_name, "index_name")?,
+            namespace: field_namespace.unwrap_or_default(),
+            insert_kwargs: field_insert_kwargs.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudPineconeVectorStore {
     /// Creates a value from the required `index_name`; set the others with the chainable setters.
@@ -690,20 +1067,20 @@ impl CloudPineconeVectorStore {
 /// CloudPostgresVectorStore
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudPostgresVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Database
     pub database: String,
     /// Host
     pub host: String,
     /// Password
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Port
     pub port: i64,
@@ -718,24 +1095,106 @@ pub struct CloudPostgresVectorStore {
     /// Hybrid Search
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hybrid_search: crate::Nullable<bool>,
     /// Perform Setup
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub perform_setup: Option<bool>,
     /// HNSW settings for PGVector index. Set to null to disable HNSW indexing in favor of a brute force indexing/exact search strategy instead.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hnsw_settings: crate::Nullable<crate::types::PGVectorHNSWSettings>,
     /// Class Name
     ///
     /// The API's default: `"CloudPostgresVectorStore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudPostgresVectorStore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudPostgresVectorStore {
+    const NAME: &'static str = "CloudPostgresVectorStore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_nested_metadata_filters = None;
+        let mut field_database = None;
+        let mut field_host = None;
+        let mut field_password = None;
+        let mut field_port = None;
+        let mut field_user = None;
+        let mut field_table_name = None;
+        let mut field_schema_name = None;
+        let mut field_embed_dim = None;
+        let mut field_hybrid_search = None;
+        let mut field_perform_setup = None;
+        let mut field_hnsw_settings = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_nested_metadata_filters" => {
+                    object::read(
+                        &mut field_supports_nested_metadata_filters,
+                        &mut map,
+                        "supports_nested_metadata_filters",
+                    )?
+                }
+                "database" => object::read(&mut field_database, &mut map, "database")?,
+                "host" => object::read(&mut field_host, &mut map, "host")?,
+                "password" => object::read(&mut field_password, &mut map, "password")?,
+                "port" => object::read(&mut field_port, &mut map, "port")?,
+                "user" => object::read(&mut field_user, &mut map, "user")?,
+                "table_name" => {
+                    object::read(&mut field_table_name, &mut map, "table_name")?
+                }
+                "schema_name" => {
+                    object::read(&mut field_schema_name, &mut map, "schema_name")?
+                }
+                "embed_dim" => object::read(&mut field_embed_dim, &mut map, "embed_dim")?,
+                "hybrid_search" => {
+                    object::read(&mut field_hybrid_search, &mut map, "hybrid_search")?
+                }
+                "perform_setup" => {
+                    object::read(&mut field_perform_setup, &mut map, "perform_setup")?
+                }
+                "hnsw_settings" => {
+                    object::read(&mut field_hnsw_settings, &mut map, "hnsw_settings")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_nested_metadata_filters: field_supports_nested_metadata_filters
+                .unwrap_or_default(),
+            database: object::required(field_database, "database")?,
+            host: object::required(field_host, "host")?,
+            password: field_password.unwrap_or_default(),
+            port: object::required(field_port, "port")?,
+            user: object::required(field_user, "user")?,
+            table_name: object::required(field_table_name, "table_name")?,
+            schema_name: object::required(field_schema_name, "schema_name")?,
+            embed_dim: object::required(field_embed_dim, "embed_dim")?,
+            hybrid_search: field_hybrid_search.unwrap_or_default(),
+            perform_setup: field_perform_setup.unwrap_or_default(),
+            hnsw_settings: field_hnsw_settings.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudPostgresVectorStore {
     /// Creates a value from the required `database`, `host`, `port`, `user`, `table_name`, `schema_name`, `embed_dim`; set the others with the chainable setters.
@@ -899,37 +1358,101 @@ impl CloudPostgresVectorStore {
 ///    client_kwargs (dict): additional kwargs to pass to the Qdrant client
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudQdrantVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Collection Name
     pub collection_name: String,
     /// Url
     pub url: String,
     /// Api Key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Max Retries
     ///
     /// The API's default: `3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Client Kwargs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Class Name
     ///
     /// The API's default: `"CloudQdrantVectorStore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudQdrantVectorStore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudQdrantVectorStore {
+    const NAME: &'static str = "CloudQdrantVectorStore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_nested_metadata_filters = None;
+        let mut field_collection_name = None;
+        let mut field_url = None;
+        let mut field_api_key = None;
+        let mut field_max_retries = None;
+        let mut field_client_kwargs = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_nested_metadata_filters" => {
+                    object::read(
+                        &mut field_supports_nested_metadata_filters,
+                        &mut map,
+                        "supports_nested_metadata_filters",
+                    )?
+                }
+                "collection_name" => {
+                    object::read(
+                        &mut field_collection_name,
+                        &mut map,
+                        "collection_name",
+                    )?
+                }
+                "url" => object::read(&mut field_url, &mut map, "url")?,
+                "api_key" => object::read(&mut field_api_key, &mut map, "api_key")?,
+                "max_retries" => {
+                    object::read(&mut field_max_retries, &mut map, "max_retries")?
+                }
+                "client_kwargs" => {
+                    object::read(&mut field_client_kwargs, &mut map, "client_kwargs")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_nested_metadata_filters: field_supports_nested_metadata_filters
+                .unwrap_or_default(),
+            collection_name: object::required(field_collection_name, "collection_name")?,
+            url: object::required(field_url, "url")?,
+            api_key: field_api_key.unwrap_or_default(),
+            max_retries: field_max_retries.unwrap_or_default(),
+            client_kwargs: field_client_kwargs.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudQdrantVectorStore {
     /// Creates a value from the required `collection_name`, `url`; set the others with the chainable setters.
@@ -1120,16 +1643,16 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurableDataSinkNames {
 /// Schema for a data sink.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DataSink {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The name of the data sink.
     pub name: String,
@@ -1142,6 +1665,57 @@ pub struct DataSink {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DataSink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DataSink {
+    const NAME: &'static str = "DataSink";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_name = None;
+        let mut field_sink_type = None;
+        let mut field_component = None;
+        let mut field_project_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "sink_type" => object::read(&mut field_sink_type, &mut map, "sink_type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            sink_type: object::required(field_sink_type, "sink_type")?,
+            component: object::required(field_component, "component")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl DataSink {
     /// Creates a value from the required `id`, `name`, `sink_type`, `component`, `project_id`; set the others with the chainable setters.

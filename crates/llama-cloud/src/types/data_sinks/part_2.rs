@@ -629,37 +629,90 @@ impl<'de> ::serde::Deserialize<'de> for PGVectorDistanceMethod {
 /// HNSW settings for PGVector.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PGVectorHNSWSettings {
     /// The number of edges to use during the construction phase.
     ///
     /// The API's default: `64`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ef_construction: Option<i64>,
     /// The number of edges to use during the search phase.
     ///
     /// The API's default: `40`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ef_search: Option<i64>,
     /// The number of bi-directional links created for each new element.
     ///
     /// The API's default: `16`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub m: Option<i64>,
     /// The type of vector to use.
     ///
     /// The API's default: `"vector"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_type: Option<crate::types::PGVectorVectorType>,
     /// The distance method to use.
     ///
     /// The API's default: `"cosine"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_method: Option<crate::types::PGVectorDistanceMethod>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PGVectorHNSWSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PGVectorHNSWSettings {
+    const NAME: &'static str = "PGVectorHNSWSettings";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_ef_construction = None;
+        let mut field_ef_search = None;
+        let mut field_m = None;
+        let mut field_vector_type = None;
+        let mut field_distance_method = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "ef_construction" => {
+                    object::read(
+                        &mut field_ef_construction,
+                        &mut map,
+                        "ef_construction",
+                    )?
+                }
+                "ef_search" => object::read(&mut field_ef_search, &mut map, "ef_search")?,
+                "m" => object::read(&mut field_m, &mut map, "m")?,
+                "vector_type" => {
+                    object::read(&mut field_vector_type, &mut map, "vector_type")?
+                }
+                "distance_method" => {
+                    object::read(
+                        &mut field_distance_method,
+                        &mut map,
+                        "distance_method",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            ef_construction: field_ef_construction.unwrap_or_default(),
+            ef_search: field_ef_search.unwrap_or_default(),
+            m: field_m.unwrap_or_default(),
+            vector_type: field_vector_type.unwrap_or_default(),
+            distance_method: field_distance_method.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PGVectorHNSWSettings {
     /// Sets `ef_construction`; left unset, it is not sent and the API applies its default, `64`.

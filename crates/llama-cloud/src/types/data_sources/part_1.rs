@@ -89,47 +89,122 @@ impl<'de> ::serde::Deserialize<'de> for BoxAuthMechanism {
 /// CloudAzStorageBlobDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudAzStorageBlobDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The name of the Azure Storage Blob container to read from.
     pub container_name: String,
     /// The Azure Storage Blob account URL to use for authentication.
     pub account_url: String,
     /// The blob name to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub blob: crate::Nullable<String>,
     /// The prefix of the Azure Storage Blob objects to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub prefix: crate::Nullable<String>,
     /// The Azure Storage Blob account name to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub account_name: crate::Nullable<String>,
     /// The Azure Storage Blob account key to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub account_key: crate::Nullable<String>,
     /// The Azure AD tenant ID to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tenant_id: crate::Nullable<String>,
     /// The Azure AD client ID to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_id: crate::Nullable<String>,
     /// The Azure AD client secret to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_secret: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudAzStorageBlobDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudAzStorageBlobDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudAzStorageBlobDataSource {
+    const NAME: &'static str = "CloudAzStorageBlobDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_container_name = None;
+        let mut field_account_url = None;
+        let mut field_blob = None;
+        let mut field_prefix = None;
+        let mut field_account_name = None;
+        let mut field_account_key = None;
+        let mut field_tenant_id = None;
+        let mut field_client_id = None;
+        let mut field_client_secret = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "container_name" => {
+                    object::read(&mut field_container_name, &mut map, "container_name")?
+                }
+                "account_url" => {
+                    object::read(&mut field_account_url, &mut map, "account_url")?
+                }
+                "blob" => object::read(&mut field_blob, &mut map, "blob")?,
+                "prefix" => object::read(&mut field_prefix, &mut map, "prefix")?,
+                "account_name" => {
+                    object::read(&mut field_account_name, &mut map, "account_name")?
+                }
+                "account_key" => {
+                    object::read(&mut field_account_key, &mut map, "account_key")?
+                }
+                "tenant_id" => object::read(&mut field_tenant_id, &mut map, "tenant_id")?,
+                "client_id" => object::read(&mut field_client_id, &mut map, "client_id")?,
+                "client_secret" => {
+                    object::read(&mut field_client_secret, &mut map, "client_secret")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            container_name: object::required(field_container_name, "container_name")?,
+            account_url: object::required(field_account_url, "account_url")?,
+            blob: field_blob.unwrap_or_default(),
+            prefix: field_prefix.unwrap_or_default(),
+            account_name: field_account_name.unwrap_or_default(),
+            account_key: field_account_key.unwrap_or_default(),
+            tenant_id: field_tenant_id.unwrap_or_default(),
+            client_id: field_client_id.unwrap_or_default(),
+            client_secret: field_client_secret.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudAzStorageBlobDataSource {
     /// Creates a value from the required `container_name`, `account_url`; set the others with the chainable setters.
@@ -277,42 +352,120 @@ impl CloudAzStorageBlobDataSource {
 /// CloudBoxDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudBoxDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The ID of the Box folder to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_id: crate::Nullable<String>,
     /// The type of authentication to use (Developer Token or CCG)
     pub authentication_mechanism: crate::types::BoxAuthMechanism,
     /// Developer token for authentication if authentication_mechanism is 'developer_token'.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub developer_token: crate::Nullable<String>,
     /// Box API key used for identifying the application the user is authenticating with
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_id: crate::Nullable<String>,
     /// Box API secret used for making auth requests.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_secret: crate::Nullable<String>,
     /// Box User ID, if provided authenticates as user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_id: crate::Nullable<String>,
     /// Box Enterprise ID, if provided authenticates as service.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enterprise_id: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudBoxDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudBoxDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudBoxDataSource {
+    const NAME: &'static str = "CloudBoxDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_folder_id = None;
+        let mut field_authentication_mechanism = None;
+        let mut field_developer_token = None;
+        let mut field_client_id = None;
+        let mut field_client_secret = None;
+        let mut field_user_id = None;
+        let mut field_enterprise_id = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "folder_id" => object::read(&mut field_folder_id, &mut map, "folder_id")?,
+                "authentication_mechanism" => {
+                    object::read(
+                        &mut field_authentication_mechanism,
+                        &mut map,
+                        "authentication_mechanism",
+                    )?
+                }
+                "developer_token" => {
+                    object::read(
+                        &mut field_developer_token,
+                        &mut map,
+                        "developer_token",
+                    )?
+                }
+                "client_id" => object::read(&mut field_client_id, &mut map, "client_id")?,
+                "client_secret" => {
+                    object::read(&mut field_client_secret, &mut map, "client_secret")?
+                }
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "enterprise_id" => {
+                    object::read(&mut field_enterprise_id, &mut map, "enterprise_id")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            folder_id: field_folder_id.unwrap_or_default(),
+            authentication_mechanism: object::required(
+                field_authentication_mechanism,
+                "authentication_mechanism",
+            )?,
+            developer_token: field_developer_token.unwrap_or_default(),
+            client_id: field_client_id.unwrap_or_default(),
+            client_secret: field_client_secret.unwrap_or_default(),
+            user_id: field_user_id.unwrap_or_default(),
+            enterprise_id: field_enterprise_id.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudBoxDataSource {
     /// Creates a value from the required `authentication_mechanism`; set the others with the chainable setters.
@@ -442,48 +595,48 @@ impl CloudBoxDataSource {
 /// CloudConfluenceDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudConfluenceDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The server URL of the Confluence instance.
     pub server_url: String,
     /// Type of Authentication for connecting to Confluence APIs.
     pub authentication_mechanism: String,
     /// The username to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_name: crate::Nullable<String>,
     /// The API token to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_token: crate::Nullable<String>,
     /// The space key to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub space_key: crate::Nullable<String>,
     /// The page IDs of the Confluence to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_ids: crate::Nullable<String>,
     /// The CQL query to use for fetching pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cql: crate::Nullable<String>,
     /// The label to use for fetching pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Whether to index restricted pages.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_restricted_pages: Option<bool>,
     /// Whether to fetch space-level permissions (allowed users/groups) and attach them to document metadata for access control. Disable for Confluence Server/Data Center versions whose permission APIs are unavailable (e.g. the JSON-RPC API removed in Data Center 9.2.6+), which otherwise surface as 401 errors during sync.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_permissions: Option<bool>,
     /// Whether to keep the markdown format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_markdown_format: Option<bool>,
     /// Configuration for handling failures during processing. Key-value object controlling failure handling behaviors.
     ///
@@ -494,16 +647,125 @@ pub struct CloudConfluenceDataSource {
     ///
     /// Currently supports:
     /// - skip_list_failures: Skip failed batches/lists and continue processing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_handling: Option<crate::types::FailureHandlingConfig>,
     /// Class Name
     ///
     /// The API's default: `"CloudConfluenceDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudConfluenceDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudConfluenceDataSource {
+    const NAME: &'static str = "CloudConfluenceDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_server_url = None;
+        let mut field_authentication_mechanism = None;
+        let mut field_user_name = None;
+        let mut field_api_token = None;
+        let mut field_space_key = None;
+        let mut field_page_ids = None;
+        let mut field_cql = None;
+        let mut field_label = None;
+        let mut field_index_restricted_pages = None;
+        let mut field_sync_permissions = None;
+        let mut field_keep_markdown_format = None;
+        let mut field_failure_handling = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "server_url" => {
+                    object::read(&mut field_server_url, &mut map, "server_url")?
+                }
+                "authentication_mechanism" => {
+                    object::read(
+                        &mut field_authentication_mechanism,
+                        &mut map,
+                        "authentication_mechanism",
+                    )?
+                }
+                "user_name" => object::read(&mut field_user_name, &mut map, "user_name")?,
+                "api_token" => object::read(&mut field_api_token, &mut map, "api_token")?,
+                "space_key" => object::read(&mut field_space_key, &mut map, "space_key")?,
+                "page_ids" => object::read(&mut field_page_ids, &mut map, "page_ids")?,
+                "cql" => object::read(&mut field_cql, &mut map, "cql")?,
+                "label" => object::read(&mut field_label, &mut map, "label")?,
+                "index_restricted_pages" => {
+                    object::read(
+                        &mut field_index_restricted_pages,
+                        &mut map,
+                        "index_restricted_pages",
+                    )?
+                }
+                "sync_permissions" => {
+                    object::read(
+                        &mut field_sync_permissions,
+                        &mut map,
+                        "sync_permissions",
+                    )?
+                }
+                "keep_markdown_format" => {
+                    object::read(
+                        &mut field_keep_markdown_format,
+                        &mut map,
+                        "keep_markdown_format",
+                    )?
+                }
+                "failure_handling" => {
+                    object::read(
+                        &mut field_failure_handling,
+                        &mut map,
+                        "failure_handling",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            server_url: object::required(field_server_url, "server_url")?,
+            authentication_mechanism: object::required(
+                field_authentication_mechanism,
+                "authentication_mechanism",
+            )?,
+            user_name: field_user_name.unwrap_or_default(),
+            api_token: field_api_token.unwrap_or_default(),
+            space_key: field_space_key.unwrap_or_default(),
+            page_ids: field_page_ids.unwrap_or_default(),
+            cql: field_cql.unwrap_or_default(),
+            label: field_label.unwrap_or_default(),
+            index_restricted_pages: field_index_restricted_pages.unwrap_or_default(),
+            sync_permissions: field_sync_permissions.unwrap_or_default(),
+            keep_markdown_format: field_keep_markdown_format.unwrap_or_default(),
+            failure_handling: field_failure_handling.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudConfluenceDataSource {
     /// Creates a value from the required `server_url`, `authentication_mechanism`; set the others with the chainable setters.
@@ -679,32 +941,87 @@ impl CloudConfluenceDataSource {
 /// CloudGoogleDriveDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudGoogleDriveDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The ID of the Google Drive folder to read from.
     pub folder_id: String,
     /// Human-readable name of the selected folder, for display.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_name: crate::Nullable<String>,
     /// The service account key JSON to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub service_account_key: crate::Nullable<
         ::std::collections::BTreeMap<String, String>,
     >,
     /// Class Name
     ///
     /// The API's default: `"CloudGoogleDriveDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudGoogleDriveDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudGoogleDriveDataSource {
+    const NAME: &'static str = "CloudGoogleDriveDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_folder_id = None;
+        let mut field_folder_name = None;
+        let mut field_service_account_key = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "folder_id" => object::read(&mut field_folder_id, &mut map, "folder_id")?,
+                "folder_name" => {
+                    object::read(&mut field_folder_name, &mut map, "folder_name")?
+                }
+                "service_account_key" => {
+                    object::read(
+                        &mut field_service_account_key,
+                        &mut map,
+                        "service_account_key",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            folder_id: object::required(field_folder_id, "folder_id")?,
+            folder_name: field_folder_name.unwrap_or_default(),
+            service_account_key: field_service_account_key.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudGoogleDriveDataSource {
     /// Creates a value from the required `folder_id`; set the others with the chainable setters.
@@ -780,25 +1097,25 @@ impl CloudGoogleDriveDataSource {
 /// Cloud Jira Data Source integrating JiraReader.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudJiraDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The email address to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub email: crate::Nullable<String>,
     /// The API/ Access Token used for Basic, PAT and OAuth2 authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_token: crate::Nullable<String>,
     /// The server url for Jira Cloud.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub server_url: crate::Nullable<String>,
     /// The cloud ID, used in case of OAuth2.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cloud_id: crate::Nullable<String>,
     /// Type of Authentication for connecting to Jira APIs.
     pub authentication_mechanism: String,
@@ -807,11 +1124,78 @@ pub struct CloudJiraDataSource {
     /// Class Name
     ///
     /// The API's default: `"CloudJiraDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudJiraDataSource {
+    const NAME: &'static str = "CloudJiraDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_email = None;
+        let mut field_api_token = None;
+        let mut field_server_url = None;
+        let mut field_cloud_id = None;
+        let mut field_authentication_mechanism = None;
+        let mut field_query = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "email" => object::read(&mut field_email, &mut map, "email")?,
+                "api_token" => object::read(&mut field_api_token, &mut map, "api_token")?,
+                "server_url" => {
+                    object::read(&mut field_server_url, &mut map, "server_url")?
+                }
+                "cloud_id" => object::read(&mut field_cloud_id, &mut map, "cloud_id")?,
+                "authentication_mechanism" => {
+                    object::read(
+                        &mut field_authentication_mechanism,
+                        &mut map,
+                        "authentication_mechanism",
+                    )?
+                }
+                "query" => object::read(&mut field_query, &mut map, "query")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            email: field_email.unwrap_or_default(),
+            api_token: field_api_token.unwrap_or_default(),
+            server_url: field_server_url.unwrap_or_default(),
+            cloud_id: field_cloud_id.unwrap_or_default(),
+            authentication_mechanism: object::required(
+                field_authentication_mechanism,
+                "authentication_mechanism",
+            )?,
+            query: object::required(field_query, "query")?,
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudJiraDataSource {
     /// Creates a value from the required `authentication_mechanism`, `query`; set the others with the chainable setters.
@@ -920,56 +1304,152 @@ impl CloudJiraDataSource {
 /// Cloud Jira Data Source integrating JiraReaderV2.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudJiraDataSourceV2 {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The email address to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub email: crate::Nullable<String>,
     /// The API Access Token used for Basic, PAT and OAuth2 authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_token: crate::Nullable<String>,
     /// The server url for Jira Cloud.
     pub server_url: String,
     /// The cloud ID, used in case of OAuth2.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cloud_id: crate::Nullable<String>,
     /// Type of Authentication for connecting to Jira APIs.
     pub authentication_mechanism: String,
     /// Jira REST API version to use (2 or 3). 3 supports Atlassian Document Format (ADF).
     ///
     /// The API's default: `"2"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version: Option<crate::types::CloudJiraDataSourceV2ApiVersion>,
     /// JQL (Jira Query Language) query to search.
     pub query: String,
     /// List of fields to retrieve from Jira. If None, retrieves all fields.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fields: crate::Nullable<Vec<String>>,
     /// Fields to expand in the response.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub expand: crate::Nullable<String>,
     /// Rate limit for Jira API requests per minute.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub requests_per_minute: crate::Nullable<i64>,
     /// Whether to fetch project role permissions and issue-level security
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_permissions: Option<bool>,
     /// Class Name
     ///
     /// The API's default: `"CloudJiraDataSourceV2"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSourceV2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudJiraDataSourceV2 {
+    const NAME: &'static str = "CloudJiraDataSourceV2";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_email = None;
+        let mut field_api_token = None;
+        let mut field_server_url = None;
+        let mut field_cloud_id = None;
+        let mut field_authentication_mechanism = None;
+        let mut field_api_version = None;
+        let mut field_query = None;
+        let mut field_fields = None;
+        let mut field_expand = None;
+        let mut field_requests_per_minute = None;
+        let mut field_get_permissions = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "email" => object::read(&mut field_email, &mut map, "email")?,
+                "api_token" => object::read(&mut field_api_token, &mut map, "api_token")?,
+                "server_url" => {
+                    object::read(&mut field_server_url, &mut map, "server_url")?
+                }
+                "cloud_id" => object::read(&mut field_cloud_id, &mut map, "cloud_id")?,
+                "authentication_mechanism" => {
+                    object::read(
+                        &mut field_authentication_mechanism,
+                        &mut map,
+                        "authentication_mechanism",
+                    )?
+                }
+                "api_version" => {
+                    object::read(&mut field_api_version, &mut map, "api_version")?
+                }
+                "query" => object::read(&mut field_query, &mut map, "query")?,
+                "fields" => object::read(&mut field_fields, &mut map, "fields")?,
+                "expand" => object::read(&mut field_expand, &mut map, "expand")?,
+                "requests_per_minute" => {
+                    object::read(
+                        &mut field_requests_per_minute,
+                        &mut map,
+                        "requests_per_minute",
+                    )?
+                }
+                "get_permissions" => {
+                    object::read(
+                        &mut field_get_permissions,
+                        &mut map,
+                        "get_permissions",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            email: field_email.unwrap_or_default(),
+            api_token: field_api_token.unwrap_or_default(),
+            server_url: object::required(field_server_url, "server_url")?,
+            cloud_id: field_cloud_id.unwrap_or_default(),
+            authentication_mechanism: object::required(
+                field_authentication_mechanism,
+                "authentication_mechanism",
+            )?,
+            api_version: field_api_version.unwrap_or_default(),
+            query: object::required(field_query, "query")?,
+            fields: field_fields.unwrap_or_default(),
+            expand: field_expand.unwrap_or_default(),
+            requests_per_minute: field_requests_per_minute.unwrap_or_default(),
+            get_permissions: field_get_permissions.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudJiraDataSourceV2 {
     /// Creates a value from the required `server_url`, `authentication_mechanism`, `query`; set the others with the chainable setters.
@@ -1228,31 +1708,86 @@ impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSourceV2ApiVersion {
 /// CloudNotionPageDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudNotionPageDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The integration token to use for authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_token: Option<String>,
     /// The Notion Database Id to read content from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub database_ids: crate::Nullable<String>,
     /// The Page ID's of the Notion to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_ids: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudNotionPageDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudNotionPageDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudNotionPageDataSource {
+    const NAME: &'static str = "CloudNotionPageDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_integration_token = None;
+        let mut field_database_ids = None;
+        let mut field_page_ids = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "integration_token" => {
+                    object::read(
+                        &mut field_integration_token,
+                        &mut map,
+                        "integration_token",
+                    )?
+                }
+                "database_ids" => {
+                    object::read(&mut field_database_ids, &mut map, "database_ids")?
+                }
+                "page_ids" => object::read(&mut field_page_ids, &mut map, "page_ids")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            integration_token: field_integration_token.unwrap_or_default(),
+            database_ids: field_database_ids.unwrap_or_default(),
+            page_ids: field_page_ids.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudNotionPageDataSource {
     /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
@@ -1311,40 +1846,114 @@ impl CloudNotionPageDataSource {
 /// CloudOneDriveDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudOneDriveDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The user principal name to use for authentication.
     pub user_principal_name: String,
     /// The path of the OneDrive folder to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_path: crate::Nullable<String>,
     /// The ID of the OneDrive folder to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_id: crate::Nullable<String>,
     /// The client ID to use for authentication.
     pub client_id: String,
     /// The client secret to use for authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The tenant ID to use for authentication.
     pub tenant_id: String,
     /// The list of required file extensions.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub required_exts: crate::Nullable<Vec<String>>,
     /// Class Name
     ///
     /// The API's default: `"CloudOneDriveDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudOneDriveDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudOneDriveDataSource {
+    const NAME: &'static str = "CloudOneDriveDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_user_principal_name = None;
+        let mut field_folder_path = None;
+        let mut field_folder_id = None;
+        let mut field_client_id = None;
+        let mut field_client_secret = None;
+        let mut field_tenant_id = None;
+        let mut field_required_exts = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "user_principal_name" => {
+                    object::read(
+                        &mut field_user_principal_name,
+                        &mut map,
+                        "user_principal_name",
+                    )?
+                }
+                "folder_path" => {
+                    object::read(&mut field_folder_path, &mut map, "folder_path")?
+                }
+                "folder_id" => object::read(&mut field_folder_id, &mut map, "folder_id")?,
+                "client_id" => object::read(&mut field_client_id, &mut map, "client_id")?,
+                "client_secret" => {
+                    object::read(&mut field_client_secret, &mut map, "client_secret")?
+                }
+                "tenant_id" => object::read(&mut field_tenant_id, &mut map, "tenant_id")?,
+                "required_exts" => {
+                    object::read(&mut field_required_exts, &mut map, "required_exts")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            user_principal_name: object::required(
+                field_user_principal_name,
+                "user_principal_name",
+            )?,
+            folder_path: field_folder_path.unwrap_or_default(),
+            folder_id: field_folder_id.unwrap_or_default(),
+            client_id: object::required(field_client_id, "client_id")?,
+            client_secret: field_client_secret.unwrap_or_default(),
+            tenant_id: object::required(field_tenant_id, "tenant_id")?,
+            required_exts: field_required_exts.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudOneDriveDataSource {
     /// Creates a value from the required `user_principal_name`, `client_id`, `tenant_id`; set the others with the chainable setters.
@@ -1460,39 +2069,111 @@ impl CloudOneDriveDataSource {
 /// CloudS3DataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudS3DataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The name of the S3 bucket to read from.
     pub bucket: String,
     /// The prefix of the S3 objects to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub prefix: crate::Nullable<String>,
     /// The regex pattern to filter S3 objects. Must be a valid regex pattern.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub regex_pattern: crate::Nullable<String>,
     /// The AWS access ID to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_access_id: crate::Nullable<String>,
     /// The AWS access secret to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_access_secret: crate::Nullable<String>,
     /// The S3 endpoint URL to use for authentication.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub s3_endpoint_url: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudS3DataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudS3DataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudS3DataSource {
+    const NAME: &'static str = "CloudS3DataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_bucket = None;
+        let mut field_prefix = None;
+        let mut field_regex_pattern = None;
+        let mut field_aws_access_id = None;
+        let mut field_aws_access_secret = None;
+        let mut field_s3_endpoint_url = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "bucket" => object::read(&mut field_bucket, &mut map, "bucket")?,
+                "prefix" => object::read(&mut field_prefix, &mut map, "prefix")?,
+                "regex_pattern" => {
+                    object::read(&mut field_regex_pattern, &mut map, "regex_pattern")?
+                }
+                "aws_access_id" => {
+                    object::read(&mut field_aws_access_id, &mut map, "aws_access_id")?
+                }
+                "aws_access_secret" => {
+                    object::read(
+                        &mut field_aws_access_secret,
+                        &mut map,
+                        "aws_access_secret",
+                    )?
+                }
+                "s3_endpoint_url" => {
+                    object::read(
+                        &mut field_s3_endpoint_url,
+                        &mut map,
+                        "s3_endpoint_url",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            bucket: object::required(field_bucket, "bucket")?,
+            prefix: field_prefix.unwrap_or_default(),
+            regex_pattern: field_regex_pattern.unwrap_or_default(),
+            aws_access_id: field_aws_access_id.unwrap_or_default(),
+            aws_access_secret: field_aws_access_secret.unwrap_or_default(),
+            s3_endpoint_url: field_s3_endpoint_url.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudS3DataSource {
     /// Creates a value from the required `bucket`; set the others with the chainable setters.

@@ -6,58 +6,158 @@
 /// CloudSharepointDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudSharepointDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The name of the SharePoint site to download from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub site_name: crate::Nullable<String>,
     /// The ID of the SharePoint site to download from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub site_id: crate::Nullable<String>,
     /// The path of the Sharepoint folder to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_path: crate::Nullable<String>,
     /// The ID of the Sharepoint folder to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_id: crate::Nullable<String>,
     /// The name of the Sharepoint drive to read from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub drive_name: crate::Nullable<String>,
     /// The client ID to use for authentication.
     pub client_id: String,
     /// The client secret to use for authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The tenant ID to use for authentication.
     pub tenant_id: String,
     /// The list of required file extensions.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub required_exts: crate::Nullable<Vec<String>>,
     /// Whether to get permissions for the sharepoint site.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_permissions: Option<bool>,
     /// List of regex patterns for file paths to include. Full paths (including filename) must match at least one pattern to be included. Example: ['/reports/', '/docs/.*\.pdf$', '^Report.*\.pdf$']
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub include_path_patterns: crate::Nullable<Vec<String>>,
     /// List of regex patterns for file paths to exclude. Files whose paths (including filename) match any pattern will be excluded. Example: ['/temp/', '/backup/', '\.git/', '\.tmp$', '^~']
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub exclude_path_patterns: crate::Nullable<Vec<String>>,
     /// Class Name
     ///
     /// The API's default: `"CloudSharepointDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudSharepointDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudSharepointDataSource {
+    const NAME: &'static str = "CloudSharepointDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_site_name = None;
+        let mut field_site_id = None;
+        let mut field_folder_path = None;
+        let mut field_folder_id = None;
+        let mut field_drive_name = None;
+        let mut field_client_id = None;
+        let mut field_client_secret = None;
+        let mut field_tenant_id = None;
+        let mut field_required_exts = None;
+        let mut field_get_permissions = None;
+        let mut field_include_path_patterns = None;
+        let mut field_exclude_path_patterns = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "site_name" => object::read(&mut field_site_name, &mut map, "site_name")?,
+                "site_id" => object::read(&mut field_site_id, &mut map, "site_id")?,
+                "folder_path" => {
+                    object::read(&mut field_folder_path, &mut map, "folder_path")?
+                }
+                "folder_id" => object::read(&mut field_folder_id, &mut map, "folder_id")?,
+                "drive_name" => {
+                    object::read(&mut field_drive_name, &mut map, "drive_name")?
+                }
+                "client_id" => object::read(&mut field_client_id, &mut map, "client_id")?,
+                "client_secret" => {
+                    object::read(&mut field_client_secret, &mut map, "client_secret")?
+                }
+                "tenant_id" => object::read(&mut field_tenant_id, &mut map, "tenant_id")?,
+                "required_exts" => {
+                    object::read(&mut field_required_exts, &mut map, "required_exts")?
+                }
+                "get_permissions" => {
+                    object::read(
+                        &mut field_get_permissions,
+                        &mut map,
+                        "get_permissions",
+                    )?
+                }
+                "include_path_patterns" => {
+                    object::read(
+                        &mut field_include_path_patterns,
+                        &mut map,
+                        "include_path_patterns",
+                    )?
+                }
+                "exclude_path_patterns" => {
+                    object::read(
+                        &mut field_exclude_path_patterns,
+                        &mut map,
+                        "exclude_path_patterns",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            site_name: field_site_name.unwrap_or_default(),
+            site_id: field_site_id.unwrap_or_default(),
+            folder_path: field_folder_path.unwrap_or_default(),
+            folder_id: field_folder_id.unwrap_or_default(),
+            drive_name: field_drive_name.unwrap_or_default(),
+            client_id: object::required(field_client_id, "client_id")?,
+            client_secret: field_client_secret.unwrap_or_default(),
+            tenant_id: object::required(field_tenant_id, "tenant_id")?,
+            required_exts: field_required_exts.unwrap_or_default(),
+            get_permissions: field_get_permissions.unwrap_or_default(),
+            include_path_patterns: field_include_path_patterns.unwrap_or_default(),
+            exclude_path_patterns: field_exclude_path_patterns.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudSharepointDataSource {
     /// Creates a value from the required `client_id`, `tenant_id`; set the others with the chainable setters.
@@ -249,43 +349,128 @@ impl CloudSharepointDataSource {
 /// CloudSlackDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudSlackDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// Slack Bot Token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_token: Option<String>,
     /// Slack Channel.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub channel_ids: crate::Nullable<String>,
     /// Latest date.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub latest_date: crate::Nullable<String>,
     /// Earliest date.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub earliest_date: crate::Nullable<String>,
     /// Earliest date timestamp.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub earliest_date_timestamp: crate::Nullable<crate::Number>,
     /// Latest date timestamp.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub latest_date_timestamp: crate::Nullable<crate::Number>,
     /// Slack Channel name pattern.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub channel_patterns: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudSlackDataSource"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudSlackDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudSlackDataSource {
+    const NAME: &'static str = "CloudSlackDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_supports_access_control = None;
+        let mut field_slack_token = None;
+        let mut field_channel_ids = None;
+        let mut field_latest_date = None;
+        let mut field_earliest_date = None;
+        let mut field_earliest_date_timestamp = None;
+        let mut field_latest_date_timestamp = None;
+        let mut field_channel_patterns = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "supports_access_control" => {
+                    object::read(
+                        &mut field_supports_access_control,
+                        &mut map,
+                        "supports_access_control",
+                    )?
+                }
+                "slack_token" => {
+                    object::read(&mut field_slack_token, &mut map, "slack_token")?
+                }
+                "channel_ids" => {
+                    object::read(&mut field_channel_ids, &mut map, "channel_ids")?
+                }
+                "latest_date" => {
+                    object::read(&mut field_latest_date, &mut map, "latest_date")?
+                }
+                "earliest_date" => {
+                    object::read(&mut field_earliest_date, &mut map, "earliest_date")?
+                }
+                "earliest_date_timestamp" => {
+                    object::read(
+                        &mut field_earliest_date_timestamp,
+                        &mut map,
+                        "earliest_date_timestamp",
+                    )?
+                }
+                "latest_date_timestamp" => {
+                    object::read(
+                        &mut field_latest_date_timestamp,
+                        &mut map,
+                        "latest_date_timestamp",
+                    )?
+                }
+                "channel_patterns" => {
+                    object::read(
+                        &mut field_channel_patterns,
+                        &mut map,
+                        "channel_patterns",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            supports_access_control: field_supports_access_control.unwrap_or_default(),
+            slack_token: field_slack_token.unwrap_or_default(),
+            channel_ids: field_channel_ids.unwrap_or_default(),
+            latest_date: field_latest_date.unwrap_or_default(),
+            earliest_date: field_earliest_date.unwrap_or_default(),
+            earliest_date_timestamp: field_earliest_date_timestamp.unwrap_or_default(),
+            latest_date_timestamp: field_latest_date_timestamp.unwrap_or_default(),
+            channel_patterns: field_channel_patterns.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudSlackDataSource {
     /// Sets `supports_access_control`; left unset, it is not sent and the API applies its default, `false`.
@@ -1284,17 +1469,46 @@ impl DataSourceComponent {
 /// DataSourceReaderVersionMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DataSourceReaderVersionMetadata {
     /// The version of the reader to use for this data source.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub reader_version: crate::Nullable<
         crate::types::DataSourceReaderVersionMetadataReaderVersion,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceReaderVersionMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DataSourceReaderVersionMetadata {
+    const NAME: &'static str = "DataSourceReaderVersionMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_reader_version = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "reader_version" => {
+                    object::read(&mut field_reader_version, &mut map, "reader_version")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            reader_version: field_reader_version.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl DataSourceReaderVersionMetadata {
     /// Sets `reader_version`.
@@ -1404,17 +1618,50 @@ impl<'de> ::serde::Deserialize<'de> for DataSourceReaderVersionMetadataReaderVer
 /// Configuration for handling different types of failures during data source processing.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FailureHandlingConfig {
     /// Whether to skip failed batches/lists and continue processing
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_list_failures: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FailureHandlingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FailureHandlingConfig {
+    const NAME: &'static str = "FailureHandlingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_skip_list_failures = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "skip_list_failures" => {
+                    object::read(
+                        &mut field_skip_list_failures,
+                        &mut map,
+                        "skip_list_failures",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            skip_list_failures: field_skip_list_failures.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FailureHandlingConfig {
     /// Sets `skip_list_failures`; left unset, it is not sent and the API applies its default, `false`.

@@ -6,23 +6,23 @@
 /// Schema for a data source.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DataSource {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The name of the data source.
     pub name: String,
     /// ConfigurableDataSourceNames
     pub source_type: crate::types::ConfigurableDataSourceNames,
     /// Custom metadata that will be present on all data loaded from the data source
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -32,13 +32,84 @@ pub struct DataSource {
     /// Component that implements the data source
     pub component: crate::types::DataSourceComponent,
     /// Version metadata for the data source
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub version_metadata: crate::Nullable<crate::types::DataSourceReaderVersionMetadata>,
     /// Project Id
     pub project_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DataSource {
+    const NAME: &'static str = "DataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_name = None;
+        let mut field_source_type = None;
+        let mut field_custom_metadata = None;
+        let mut field_component = None;
+        let mut field_version_metadata = None;
+        let mut field_project_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "source_type" => {
+                    object::read(&mut field_source_type, &mut map, "source_type")?
+                }
+                "custom_metadata" => {
+                    object::read(
+                        &mut field_custom_metadata,
+                        &mut map,
+                        "custom_metadata",
+                    )?
+                }
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                "version_metadata" => {
+                    object::read(
+                        &mut field_version_metadata,
+                        &mut map,
+                        "version_metadata",
+                    )?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            source_type: object::required(field_source_type, "source_type")?,
+            custom_metadata: field_custom_metadata.unwrap_or_default(),
+            component: object::required(field_component, "component")?,
+            version_metadata: field_version_metadata.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl DataSource {
     /// Creates a value from the required `id`, `name`, `source_type`, `component`, `project_id`; set the others with the chainable setters.

@@ -6,7 +6,7 @@
 /// Request body for creating a product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ConfigurationCreateRequest {
     /// Human-readable name for this configuration.
@@ -16,6 +16,38 @@ pub struct ConfigurationCreateRequest {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ConfigurationCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ConfigurationCreateRequest {
+    const NAME: &'static str = "ConfigurationCreateRequest";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_name = None;
+        let mut field_parameters = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "parameters" => {
+                    object::read(&mut field_parameters, &mut map, "parameters")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            name: object::required(field_name, "name")?,
+            parameters: object::required(field_parameters, "parameters")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ConfigurationCreateRequest {
     /// Creates a value from the required `name`, `parameters`; set the others with the chainable setters.
@@ -82,29 +114,29 @@ pub type ExtractCancelResponse = crate::types::ExtractV2Job;
 /// Extract configuration combining parse and extract settings.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractConfiguration {
     /// Comma-separated page numbers or ranges to process (1-based). Omit to process all pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Maximum number of pages to process. Omit for no limit.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
     ///
     /// The API's default: `"cost_effective"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::ExtractConfigurationTier>,
     /// Use 'latest' for the latest release for the selected tier or a date string (YYYY-MM-DD format) to pin to the nearest release at or before that date. Job responses always report the concrete resolved version the job runs, fixed at job creation; saved configurations keep the value as provided.
     ///
     /// The API's default: `"latest"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Disable reuse and storage of Extract results
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cache: Option<bool>,
     /// JSON Schema defining the fields to extract. Validate with the /schema/validate endpoint first.
     pub data_schema: ::std::collections::BTreeMap<
@@ -114,38 +146,142 @@ pub struct ExtractConfiguration {
     /// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
     ///
     /// The API's default: `"per_doc"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_target: Option<crate::types::ExtractConfigurationExtractionTarget>,
     /// Custom system prompt to guide extraction behavior
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// Include citations in results. Returned under `extract_metadata` (auto-included when set). Text-level on `turbo` (no bounding boxes).
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cite_sources: Option<bool>,
     /// Include confidence scores in results. Returned under `extract_metadata` (auto-included when set).
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence_scores: Option<bool>,
     /// Beta. When true, extract structured data directly from a spreadsheet workbook (.xlsx/.xls/.csv) — the agent reads cells straight from the workbook instead of the standard document path. Off by default (spreadsheets keep the standard path). Requires the agentic_plus tier. Billed on the standard per-page extract rate, against a page count derived from workbook size. Citations and confidence scores are not available in this mode.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_mode: Option<bool>,
     /// Optional worksheet names to extract when spreadsheet_mode is on. Overrides target_pages for spreadsheets; omit to extract every sheet. Names are matched exactly (case-sensitive) — pass them as a list, e.g. ["Sheet 1", "My Sheet"].
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sheet_names: crate::Nullable<Vec<String>>,
     /// Parse tier to use before extraction. Defaults to the extract tier if not specified. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_tier: crate::Nullable<String>,
     /// Saved parse configuration ID to control how the document is parsed before extraction. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_config_id: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractConfiguration {
+    const NAME: &'static str = "ExtractConfiguration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_target_pages = None;
+        let mut field_max_pages = None;
+        let mut field_tier = None;
+        let mut field_version = None;
+        let mut field_disable_cache = None;
+        let mut field_data_schema = None;
+        let mut field_extraction_target = None;
+        let mut field_system_prompt = None;
+        let mut field_cite_sources = None;
+        let mut field_confidence_scores = None;
+        let mut field_spreadsheet_mode = None;
+        let mut field_sheet_names = None;
+        let mut field_parse_tier = None;
+        let mut field_parse_config_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "target_pages" => {
+                    object::read(&mut field_target_pages, &mut map, "target_pages")?
+                }
+                "max_pages" => object::read(&mut field_max_pages, &mut map, "max_pages")?,
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "version" => object::read(&mut field_version, &mut map, "version")?,
+                "disable_cache" => {
+                    object::read(&mut field_disable_cache, &mut map, "disable_cache")?
+                }
+                "data_schema" => {
+                    object::read(&mut field_data_schema, &mut map, "data_schema")?
+                }
+                "extraction_target" => {
+                    object::read(
+                        &mut field_extraction_target,
+                        &mut map,
+                        "extraction_target",
+                    )?
+                }
+                "system_prompt" => {
+                    object::read(&mut field_system_prompt, &mut map, "system_prompt")?
+                }
+                "cite_sources" => {
+                    object::read(&mut field_cite_sources, &mut map, "cite_sources")?
+                }
+                "confidence_scores" => {
+                    object::read(
+                        &mut field_confidence_scores,
+                        &mut map,
+                        "confidence_scores",
+                    )?
+                }
+                "spreadsheet_mode" => {
+                    object::read(
+                        &mut field_spreadsheet_mode,
+                        &mut map,
+                        "spreadsheet_mode",
+                    )?
+                }
+                "sheet_names" => {
+                    object::read(&mut field_sheet_names, &mut map, "sheet_names")?
+                }
+                "parse_tier" => {
+                    object::read(&mut field_parse_tier, &mut map, "parse_tier")?
+                }
+                "parse_config_id" => {
+                    object::read(
+                        &mut field_parse_config_id,
+                        &mut map,
+                        "parse_config_id",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            target_pages: field_target_pages.unwrap_or_default(),
+            max_pages: field_max_pages.unwrap_or_default(),
+            tier: field_tier.unwrap_or_default(),
+            version: field_version.unwrap_or_default(),
+            disable_cache: field_disable_cache.unwrap_or_default(),
+            data_schema: object::required(field_data_schema, "data_schema")?,
+            extraction_target: field_extraction_target.unwrap_or_default(),
+            system_prompt: field_system_prompt.unwrap_or_default(),
+            cite_sources: field_cite_sources.unwrap_or_default(),
+            confidence_scores: field_confidence_scores.unwrap_or_default(),
+            spreadsheet_mode: field_spreadsheet_mode.unwrap_or_default(),
+            sheet_names: field_sheet_names.unwrap_or_default(),
+            parse_tier: field_parse_tier.unwrap_or_default(),
+            parse_config_id: field_parse_config_id.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractConfiguration {
     /// Creates a value from the required `data_schema`; set the others with the chainable setters.
@@ -648,21 +784,60 @@ pub type ExtractGetResponse = crate::types::ExtractV2Job;
 /// Extraction metadata.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractJobMetadata {
     /// Per-field metadata (citations, confidence, reasoning)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub field_metadata: crate::Nullable<crate::types::ExtractedFieldMetadata>,
     /// Reference to the ParseJob ID used for parsing
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_job_id: crate::Nullable<String>,
     /// Parse tier used for parsing the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_tier: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractJobMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractJobMetadata {
+    const NAME: &'static str = "ExtractJobMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_field_metadata = None;
+        let mut field_parse_job_id = None;
+        let mut field_parse_tier = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "field_metadata" => {
+                    object::read(&mut field_field_metadata, &mut map, "field_metadata")?
+                }
+                "parse_job_id" => {
+                    object::read(&mut field_parse_job_id, &mut map, "parse_job_id")?
+                }
+                "parse_tier" => {
+                    object::read(&mut field_parse_tier, &mut map, "parse_tier")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            field_metadata: field_field_metadata.unwrap_or_default(),
+            parse_job_id: field_parse_job_id.unwrap_or_default(),
+            parse_tier: field_parse_tier.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractJobMetadata {
     /// Sets `field_metadata`.
@@ -708,18 +883,60 @@ impl ExtractJobMetadata {
 /// Extraction usage metrics.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractJobUsage {
     /// Number of pages extracted
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_pages_extracted: crate::Nullable<i64>,
     /// Number of effective pages billed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_pages_billed: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractJobUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractJobUsage {
+    const NAME: &'static str = "ExtractJobUsage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_num_pages_extracted = None;
+        let mut field_num_pages_billed = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "num_pages_extracted" => {
+                    object::read(
+                        &mut field_num_pages_extracted,
+                        &mut map,
+                        "num_pages_extracted",
+                    )?
+                }
+                "num_pages_billed" => {
+                    object::read(
+                        &mut field_num_pages_billed,
+                        &mut map,
+                        "num_pages_billed",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            num_pages_extracted: field_num_pages_extracted.unwrap_or_default(),
+            num_pages_billed: field_num_pages_billed.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractJobUsage {
     /// Sets `num_pages_extracted`.
@@ -913,21 +1130,62 @@ pub type ExtractListResponse = crate::types::ExtractV2JobQueryResponse;
 /// same parse cost in its total.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractUsage {
     /// Total credits billed against this job. Null until billing has recorded it.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub credits: crate::Nullable<crate::Number>,
     /// Credits billed for the extraction itself
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_credits: crate::Nullable<crate::Number>,
     /// Credits billed against the parse job backing this extract job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_credits: crate::Nullable<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractUsage {
+    const NAME: &'static str = "ExtractUsage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_credits = None;
+        let mut field_extract_credits = None;
+        let mut field_parse_credits = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "credits" => object::read(&mut field_credits, &mut map, "credits")?,
+                "extract_credits" => {
+                    object::read(
+                        &mut field_extract_credits,
+                        &mut map,
+                        "extract_credits",
+                    )?
+                }
+                "parse_credits" => {
+                    object::read(&mut field_parse_credits, &mut map, "parse_credits")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            credits: field_credits.unwrap_or_default(),
+            extract_credits: field_extract_credits.unwrap_or_default(),
+            parse_credits: field_parse_credits.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractUsage {
     /// Sets `credits`.
@@ -970,7 +1228,7 @@ impl ExtractUsage {
 /// An extraction job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractV2Job {
     /// File ID or parse job ID that was extracted
@@ -980,10 +1238,10 @@ pub struct ExtractV2Job {
     /// Project this job belongs to
     pub project_id: String,
     /// Saved extract configuration ID used for this job, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Configuration used for this job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::ExtractConfiguration>,
     /// Current job status.
     ///
@@ -994,19 +1252,19 @@ pub struct ExtractV2Job {
     /// - `CANCELLED` — cancelled by user
     pub status: String,
     /// Error details when status is FAILED
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Extracted data conforming to the data_schema. Returns a single object for per_doc, or an array for per_page / per_table_row.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_result: crate::Nullable<crate::types::ExtractV2JobExtractResult>,
     /// Extraction metadata including per-field info
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_metadata: crate::Nullable<crate::types::ExtractJobMetadata>,
     /// Custom metadata - limited to enterprise plans.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<crate::types::ExtractV2JobMetadata>,
     /// Usage recorded against this job. Requires `expand=usage`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub usage: crate::Nullable<crate::types::ExtractUsage>,
     /// Creation timestamp
     pub created_at: String,
@@ -1015,6 +1273,95 @@ pub struct ExtractV2Job {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2Job {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractV2Job {
+    const NAME: &'static str = "ExtractV2Job";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_file_input = None;
+        let mut field_id = None;
+        let mut field_project_id = None;
+        let mut field_configuration_id = None;
+        let mut field_configuration = None;
+        let mut field_status = None;
+        let mut field_error_message = None;
+        let mut field_extract_result = None;
+        let mut field_extract_metadata = None;
+        let mut field_metadata = None;
+        let mut field_usage = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "file_input" => {
+                    object::read(&mut field_file_input, &mut map, "file_input")?
+                }
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "configuration_id" => {
+                    object::read(
+                        &mut field_configuration_id,
+                        &mut map,
+                        "configuration_id",
+                    )?
+                }
+                "configuration" => {
+                    object::read(&mut field_configuration, &mut map, "configuration")?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                "extract_result" => {
+                    object::read(&mut field_extract_result, &mut map, "extract_result")?
+                }
+                "extract_metadata" => {
+                    object::read(
+                        &mut field_extract_metadata,
+                        &mut map,
+                        "extract_metadata",
+                    )?
+                }
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "usage" => object::read(&mut field_usage, &mut map, "usage")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            file_input: object::required(field_file_input, "file_input")?,
+            id: object::required(field_id, "id")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            configuration_id: field_configuration_id.unwrap_or_default(),
+            configuration: field_configuration.unwrap_or_default(),
+            status: object::required(field_status, "status")?,
+            error_message: field_error_message.unwrap_or_default(),
+            extract_result: field_extract_result.unwrap_or_default(),
+            extract_metadata: field_extract_metadata.unwrap_or_default(),
+            metadata: field_metadata.unwrap_or_default(),
+            usage: field_usage.unwrap_or_default(),
+            created_at: object::required(field_created_at, "created_at")?,
+            updated_at: object::required(field_updated_at, "updated_at")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractV2Job {
     /// Creates a value from the required `file_input`, `id`, `project_id`, `status`, `created_at`, `updated_at`; set the others with the chainable setters.
@@ -1184,15 +1531,42 @@ pub type ExtractV2JobExtractResult = crate::types::ExtractRunData;
 /// Job-level metadata.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractV2JobMetadata {
     /// Usage metrics
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub usage: crate::Nullable<crate::types::ExtractJobUsage>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2JobMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractV2JobMetadata {
+    const NAME: &'static str = "ExtractV2JobMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_usage = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "usage" => object::read(&mut field_usage, &mut map, "usage")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            usage: field_usage.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractV2JobMetadata {
     /// Sets `usage`.
@@ -1211,20 +1585,61 @@ impl ExtractV2JobMetadata {
 /// Paginated list of extraction jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractV2JobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::ExtractV2Job>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2JobQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractV2JobQueryResponse {
+    const NAME: &'static str = "ExtractV2JobQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractV2JobQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -1282,7 +1697,7 @@ pub type ExtractV2SchemaValidateRequestDataSchemaValue = crate::types::FileResou
 /// Response schema for schema validation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractV2SchemaValidateResponse {
     /// Validated JSON Schema, ready for use in extract jobs
@@ -1293,6 +1708,35 @@ pub struct ExtractV2SchemaValidateResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractV2SchemaValidateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractV2SchemaValidateResponse {
+    const NAME: &'static str = "ExtractV2SchemaValidateResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_data_schema = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "data_schema" => {
+                    object::read(&mut field_data_schema, &mut map, "data_schema")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            data_schema: object::required(field_data_schema, "data_schema")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractV2SchemaValidateResponse {
     /// Creates a value from the required `data_schema`; set the others with the chainable setters.

@@ -42,11 +42,11 @@ pub type ExtractValidateSchemaResponse = crate::types::ExtractV2SchemaValidateRe
 /// Metadata for extracted fields including document, page, and row level info.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractedFieldMetadata {
     /// Per-field metadata keyed by field name from your schema. Scalar fields (e.g. `vendor`) map to a FieldMetadataEntry with citation and confidence. Array fields (e.g. `items`) map to a list where each element contains per-sub-field FieldMetadataEntry objects, indexed by array position. Nested objects contain sub-field entries recursively.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub document_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -54,7 +54,7 @@ pub struct ExtractedFieldMetadata {
         >,
     >,
     /// Per-page metadata when extraction_target is per_page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_metadata: crate::Nullable<
         Vec<
             ::std::collections::BTreeMap<
@@ -64,7 +64,7 @@ pub struct ExtractedFieldMetadata {
         >,
     >,
     /// Per-row metadata when extraction_target is per_table_row
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub row_metadata: crate::Nullable<
         Vec<
             ::std::collections::BTreeMap<
@@ -76,6 +76,49 @@ pub struct ExtractedFieldMetadata {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractedFieldMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractedFieldMetadata {
+    const NAME: &'static str = "ExtractedFieldMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_document_metadata = None;
+        let mut field_page_metadata = None;
+        let mut field_row_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "document_metadata" => {
+                    object::read(
+                        &mut field_document_metadata,
+                        &mut map,
+                        "document_metadata",
+                    )?
+                }
+                "page_metadata" => {
+                    object::read(&mut field_page_metadata, &mut map, "page_metadata")?
+                }
+                "row_metadata" => {
+                    object::read(&mut field_row_metadata, &mut map, "row_metadata")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            document_metadata: field_document_metadata.unwrap_or_default(),
+            page_metadata: field_page_metadata.unwrap_or_default(),
+            row_metadata: field_row_metadata.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractedFieldMetadata {
     /// Sets `document_metadata`.

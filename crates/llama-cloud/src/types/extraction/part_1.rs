@@ -419,7 +419,7 @@ impl<'de> ::serde::Deserialize<'de> for DocumentChunkMode {
 /// Schema and configuration for an extraction agent.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractAgent {
     /// The id of the extraction agent.
@@ -438,17 +438,79 @@ pub struct ExtractAgent {
     /// Custom configuration type for the extraction agent. Currently supports 'default'.
     ///
     /// The API's default: `"default"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_configuration: crate::Nullable<String>,
     /// The creation time of the extraction agent.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// The last update time of the extraction agent.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractAgent {
+    const NAME: &'static str = "ExtractAgent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_name = None;
+        let mut field_project_id = None;
+        let mut field_data_schema = None;
+        let mut field_config = None;
+        let mut field_custom_configuration = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "data_schema" => {
+                    object::read(&mut field_data_schema, &mut map, "data_schema")?
+                }
+                "config" => object::read(&mut field_config, &mut map, "config")?,
+                "custom_configuration" => {
+                    object::read(
+                        &mut field_custom_configuration,
+                        &mut map,
+                        "custom_configuration",
+                    )?
+                }
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            name: object::required(field_name, "name")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            data_schema: object::required(field_data_schema, "data_schema")?,
+            config: object::required(field_config, "config")?,
+            custom_configuration: field_custom_configuration.unwrap_or_default(),
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractAgent {
     /// Creates a value from the required `id`, `name`, `project_id`, `data_schema`, `config`; set the others with the chainable setters.
@@ -636,80 +698,210 @@ pub type ExtractAgentUpdateDataSchema = crate::types::ExtractAgentCreateDataSche
 /// Configuration parameters for the extraction agent.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractConfig {
     /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub priority: crate::Nullable<crate::types::ExtractConfigPriority>,
     /// The extraction target specified.
     ///
     /// The API's default: `"PER_DOC"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_target: Option<crate::types::ExtractTarget>,
     /// The extraction mode specified (FAST, BALANCED, MULTIMODAL, PREMIUM).
     ///
     /// The API's default: `"PREMIUM"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_mode: Option<crate::types::ExtractMode>,
     /// The parse model to use for document parsing. If not provided, uses the default for the extraction mode.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_model: crate::Nullable<crate::types::PublicModelName>,
     /// The extract model to use for data extraction. If not provided, uses the default for the extraction mode.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_model: crate::Nullable<crate::types::ExtractModels>,
     /// DEPRECATED: Whether to use fast mode for multimodal extraction.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multimodal_fast_mode: Option<bool>,
     /// The system prompt to use for the extraction.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// Whether to use reasoning for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reasoning: Option<bool>,
     /// Whether to cite sources for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cite_sources: Option<bool>,
     /// Whether to fetch citation bounding boxes for the extraction. Only available in PREMIUM mode. Deprecated: this is now synonymous with cite_sources.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub citation_bbox: Option<bool>,
     /// Whether to fetch confidence scores for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence_scores: Option<bool>,
     /// The mode to use for chunking the document.
     ///
     /// The API's default: `"PAGE"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_mode: Option<crate::types::DocumentChunkMode>,
     /// Whether to use high resolution mode for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub high_resolution_mode: Option<bool>,
     /// Whether to invalidate the cache for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidate_cache: Option<bool>,
     /// Number of pages to pass as context on long document extraction.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_pages_context: crate::Nullable<i64>,
     /// Comma-separated list of page numbers or ranges to extract from (1-based, e.g., '1,3,5-7,9' or '1-3,8-10').
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_range: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractConfig {
+    const NAME: &'static str = "ExtractConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_priority = None;
+        let mut field_extraction_target = None;
+        let mut field_extraction_mode = None;
+        let mut field_parse_model = None;
+        let mut field_extract_model = None;
+        let mut field_multimodal_fast_mode = None;
+        let mut field_system_prompt = None;
+        let mut field_use_reasoning = None;
+        let mut field_cite_sources = None;
+        let mut field_citation_bbox = None;
+        let mut field_confidence_scores = None;
+        let mut field_chunk_mode = None;
+        let mut field_high_resolution_mode = None;
+        let mut field_invalidate_cache = None;
+        let mut field_num_pages_context = None;
+        let mut field_page_range = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "priority" => object::read(&mut field_priority, &mut map, "priority")?,
+                "extraction_target" => {
+                    object::read(
+                        &mut field_extraction_target,
+                        &mut map,
+                        "extraction_target",
+                    )?
+                }
+                "extraction_mode" => {
+                    object::read(
+                        &mut field_extraction_mode,
+                        &mut map,
+                        "extraction_mode",
+                    )?
+                }
+                "parse_model" => {
+                    object::read(&mut field_parse_model, &mut map, "parse_model")?
+                }
+                "extract_model" => {
+                    object::read(&mut field_extract_model, &mut map, "extract_model")?
+                }
+                "multimodal_fast_mode" => {
+                    object::read(
+                        &mut field_multimodal_fast_mode,
+                        &mut map,
+                        "multimodal_fast_mode",
+                    )?
+                }
+                "system_prompt" => {
+                    object::read(&mut field_system_prompt, &mut map, "system_prompt")?
+                }
+                "use_reasoning" => {
+                    object::read(&mut field_use_reasoning, &mut map, "use_reasoning")?
+                }
+                "cite_sources" => {
+                    object::read(&mut field_cite_sources, &mut map, "cite_sources")?
+                }
+                "citation_bbox" => {
+                    object::read(&mut field_citation_bbox, &mut map, "citation_bbox")?
+                }
+                "confidence_scores" => {
+                    object::read(
+                        &mut field_confidence_scores,
+                        &mut map,
+                        "confidence_scores",
+                    )?
+                }
+                "chunk_mode" => {
+                    object::read(&mut field_chunk_mode, &mut map, "chunk_mode")?
+                }
+                "high_resolution_mode" => {
+                    object::read(
+                        &mut field_high_resolution_mode,
+                        &mut map,
+                        "high_resolution_mode",
+                    )?
+                }
+                "invalidate_cache" => {
+                    object::read(
+                        &mut field_invalidate_cache,
+                        &mut map,
+                        "invalidate_cache",
+                    )?
+                }
+                "num_pages_context" => {
+                    object::read(
+                        &mut field_num_pages_context,
+                        &mut map,
+                        "num_pages_context",
+                    )?
+                }
+                "page_range" => {
+                    object::read(&mut field_page_range, &mut map, "page_range")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            priority: field_priority.unwrap_or_default(),
+            extraction_target: field_extraction_target.unwrap_or_default(),
+            extraction_mode: field_extraction_mode.unwrap_or_default(),
+            parse_model: field_parse_model.unwrap_or_default(),
+            extract_model: field_extract_model.unwrap_or_default(),
+            multimodal_fast_mode: field_multimodal_fast_mode.unwrap_or_default(),
+            system_prompt: field_system_prompt.unwrap_or_default(),
+            use_reasoning: field_use_reasoning.unwrap_or_default(),
+            cite_sources: field_cite_sources.unwrap_or_default(),
+            citation_bbox: field_citation_bbox.unwrap_or_default(),
+            confidence_scores: field_confidence_scores.unwrap_or_default(),
+            chunk_mode: field_chunk_mode.unwrap_or_default(),
+            high_resolution_mode: field_high_resolution_mode.unwrap_or_default(),
+            invalidate_cache: field_invalidate_cache.unwrap_or_default(),
+            num_pages_context: field_num_pages_context.unwrap_or_default(),
+            page_range: field_page_range.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractConfig {
     /// Sets `priority`.
@@ -916,7 +1108,7 @@ impl ExtractConfig {
 /// Schema for an extraction job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractJob {
     /// The id of the extraction job
@@ -926,17 +1118,68 @@ pub struct ExtractJob {
     /// The status of the extraction job
     pub status: crate::types::ExtractJobStatus,
     /// The error that occurred during extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<String>,
     /// The id of the file that the extract was extracted from
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// [DEPRECATED] The file that the extract was extracted from
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file: crate::Nullable<crate::types::File>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractJob {
+    const NAME: &'static str = "ExtractJob";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_extraction_agent = None;
+        let mut field_status = None;
+        let mut field_error = None;
+        let mut field_file_id = None;
+        let mut field_file = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "extraction_agent" => {
+                    object::read(
+                        &mut field_extraction_agent,
+                        &mut map,
+                        "extraction_agent",
+                    )?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "file" => object::read(&mut field_file, &mut map, "file")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            extraction_agent: object::required(
+                field_extraction_agent,
+                "extraction_agent",
+            )?,
+            status: object::required(field_status, "status")?,
+            error: field_error.unwrap_or_default(),
+            file_id: field_file_id.unwrap_or_default(),
+            file: field_file.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractJob {
     /// Creates a value from the required `id`, `extraction_agent`, `status`; set the others with the chainable setters.
@@ -1248,7 +1491,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractModels {
 /// Schema for an extraction resultset.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractResultset {
     /// The id of the extraction run
@@ -1256,7 +1499,6 @@ pub struct ExtractResultset {
     /// The id of the extraction agent
     pub extraction_agent_id: String,
     /// The data extracted from the file
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub data: Option<crate::types::ExtractResultsetData>,
     /// The metadata extracted from the file
     pub extraction_metadata: ::std::collections::BTreeMap<
@@ -1266,6 +1508,60 @@ pub struct ExtractResultset {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractResultset {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractResultset {
+    const NAME: &'static str = "ExtractResultset";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_run_id = None;
+        let mut field_extraction_agent_id = None;
+        let mut field_data = None;
+        let mut field_extraction_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "run_id" => object::read(&mut field_run_id, &mut map, "run_id")?,
+                "extraction_agent_id" => {
+                    object::read(
+                        &mut field_extraction_agent_id,
+                        &mut map,
+                        "extraction_agent_id",
+                    )?
+                }
+                "data" => object::read(&mut field_data, &mut map, "data")?,
+                "extraction_metadata" => {
+                    object::read(
+                        &mut field_extraction_metadata,
+                        &mut map,
+                        "extraction_metadata",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            run_id: object::required(field_run_id, "run_id")?,
+            extraction_agent_id: object::required(
+                field_extraction_agent_id,
+                "extraction_agent_id",
+            )?,
+            data: object::present(field_data, "data")?,
+            extraction_metadata: object::required(
+                field_extraction_metadata,
+                "extraction_metadata",
+            )?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractResultset {
     /// Creates a value from the required `run_id`, `extraction_agent_id`, `extraction_metadata`; set the others with the chainable setters.

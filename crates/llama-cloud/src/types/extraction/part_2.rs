@@ -6,16 +6,16 @@
 /// Schema for an extraction run.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractRun {
     /// The id of the extraction run
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The id of the project that the extraction run belongs to
     pub project_id: String,
@@ -29,24 +29,24 @@ pub struct ExtractRun {
     /// The config used for extraction
     pub config: crate::types::ExtractConfig,
     /// The id of the file that the extract was extracted from
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// [DEPRECATED] The file that the extract was extracted from
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file: crate::Nullable<crate::types::File>,
     /// The status of the extraction run
     pub status: crate::types::ExtractState,
     /// The error that occurred during extraction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<String>,
     /// The id of the job that the extraction run belongs to
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_id: crate::Nullable<String>,
     /// The data extracted from the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data: crate::Nullable<crate::types::ExtractRunData>,
     /// The metadata extracted from the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extraction_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -58,6 +58,98 @@ pub struct ExtractRun {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractRun {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractRun {
+    const NAME: &'static str = "ExtractRun";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_project_id = None;
+        let mut field_extraction_agent_id = None;
+        let mut field_data_schema = None;
+        let mut field_config = None;
+        let mut field_file_id = None;
+        let mut field_file = None;
+        let mut field_status = None;
+        let mut field_error = None;
+        let mut field_job_id = None;
+        let mut field_data = None;
+        let mut field_extraction_metadata = None;
+        let mut field_from_ui = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "extraction_agent_id" => {
+                    object::read(
+                        &mut field_extraction_agent_id,
+                        &mut map,
+                        "extraction_agent_id",
+                    )?
+                }
+                "data_schema" => {
+                    object::read(&mut field_data_schema, &mut map, "data_schema")?
+                }
+                "config" => object::read(&mut field_config, &mut map, "config")?,
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "file" => object::read(&mut field_file, &mut map, "file")?,
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                "job_id" => object::read(&mut field_job_id, &mut map, "job_id")?,
+                "data" => object::read(&mut field_data, &mut map, "data")?,
+                "extraction_metadata" => {
+                    object::read(
+                        &mut field_extraction_metadata,
+                        &mut map,
+                        "extraction_metadata",
+                    )?
+                }
+                "from_ui" => object::read(&mut field_from_ui, &mut map, "from_ui")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            extraction_agent_id: object::required(
+                field_extraction_agent_id,
+                "extraction_agent_id",
+            )?,
+            data_schema: object::required(field_data_schema, "data_schema")?,
+            config: object::required(field_config, "config")?,
+            file_id: field_file_id.unwrap_or_default(),
+            file: field_file.unwrap_or_default(),
+            status: object::required(field_status, "status")?,
+            error: field_error.unwrap_or_default(),
+            job_id: field_job_id.unwrap_or_default(),
+            data: field_data.unwrap_or_default(),
+            extraction_metadata: field_extraction_metadata.unwrap_or_default(),
+            from_ui: object::required(field_from_ui, "from_ui")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractRun {
     /// Creates a value from the required `id`, `project_id`, `extraction_agent_id`, `data_schema`, `config`, `status`, `from_ui`; set the others with the chainable setters.
@@ -255,7 +347,7 @@ pub type ExtractSchemaGenerateRequestDataSchema = crate::types::ExtractAgentCrea
 /// Response schema for schema generation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractSchemaGenerateResponse {
     /// The generated JSON schema
@@ -266,6 +358,35 @@ pub struct ExtractSchemaGenerateResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractSchemaGenerateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractSchemaGenerateResponse {
+    const NAME: &'static str = "ExtractSchemaGenerateResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_data_schema = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "data_schema" => {
+                    object::read(&mut field_data_schema, &mut map, "data_schema")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            data_schema: object::required(field_data_schema, "data_schema")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractSchemaGenerateResponse {
     /// Creates a value from the required `data_schema`; set the others with the chainable setters.
@@ -303,7 +424,7 @@ pub type ExtractSchemaValidateRequestDataSchema = crate::types::ExtractAgentCrea
 /// Response schema for schema validation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtractSchemaValidateResponse {
     /// Data Schema
@@ -314,6 +435,35 @@ pub struct ExtractSchemaValidateResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtractSchemaValidateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ExtractSchemaValidateResponse {
+    const NAME: &'static str = "ExtractSchemaValidateResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_data_schema = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "data_schema" => {
+                    object::read(&mut field_data_schema, &mut map, "data_schema")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            data_schema: object::required(field_data_schema, "data_schema")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ExtractSchemaValidateResponse {
     /// Creates a value from the required `data_schema`; set the others with the chainable setters.
@@ -664,7 +814,7 @@ pub type ExtractionRunResponse = crate::types::ExtractJob;
 /// Schema for file data with base64 content and MIME type.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileData {
     /// The file content as base64-encoded string
@@ -674,6 +824,36 @@ pub struct FileData {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileData {
+    const NAME: &'static str = "FileData";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_data = None;
+        let mut field_mime_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "data" => object::read(&mut field_data, &mut map, "data")?,
+                "mime_type" => object::read(&mut field_mime_type, &mut map, "mime_type")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            data: object::required(field_data, "data")?,
+            mime_type: object::required(field_mime_type, "mime_type")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FileData {
     /// Creates a value from the required `data`, `mime_type`; set the others with the chainable setters.
@@ -1081,7 +1261,7 @@ pub type JobsListResponse = Vec<crate::types::ExtractJob>;
 /// Schema for paginated extraction runs response.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedExtractRunsResponse {
     /// The list of extraction runs
@@ -1095,6 +1275,42 @@ pub struct PaginatedExtractRunsResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PaginatedExtractRunsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PaginatedExtractRunsResponse {
+    const NAME: &'static str = "PaginatedExtractRunsResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_total = None;
+        let mut field_skip = None;
+        let mut field_limit = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "total" => object::read(&mut field_total, &mut map, "total")?,
+                "skip" => object::read(&mut field_skip, &mut map, "skip")?,
+                "limit" => object::read(&mut field_limit, &mut map, "limit")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            total: object::required(field_total, "total")?,
+            skip: object::required(field_skip, "skip")?,
+            limit: object::required(field_limit, "limit")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl PaginatedExtractRunsResponse {
     /// Creates a value from the required `items`, `total`, `skip`, `limit`; set the others with the chainable setters.

@@ -6,7 +6,7 @@
 /// Bounding box with coordinates and optional metadata.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BBox {
     /// X coordinate of the bounding box
@@ -18,23 +18,78 @@ pub struct BBox {
     /// Height of the bounding box
     pub h: crate::Number,
     /// Optional visual text rotation angle in degrees. Omitted when unrotated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub r: crate::Nullable<crate::Number>,
     /// Confidence score
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub confidence: crate::Nullable<crate::Number>,
     /// Start index in the text
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub start_index: crate::Nullable<i64>,
     /// End index in the text
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub end_index: crate::Nullable<i64>,
     /// Label for the bounding box
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BBox {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BBox {
+    const NAME: &'static str = "BBox";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_x = None;
+        let mut field_y = None;
+        let mut field_w = None;
+        let mut field_h = None;
+        let mut field_r = None;
+        let mut field_confidence = None;
+        let mut field_start_index = None;
+        let mut field_end_index = None;
+        let mut field_label = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "x" => object::read(&mut field_x, &mut map, "x")?,
+                "y" => object::read(&mut field_y, &mut map, "y")?,
+                "w" => object::read(&mut field_w, &mut map, "w")?,
+                "h" => object::read(&mut field_h, &mut map, "h")?,
+                "r" => object::read(&mut field_r, &mut map, "r")?,
+                "confidence" => {
+                    object::read(&mut field_confidence, &mut map, "confidence")?
+                }
+                "start_index" => {
+                    object::read(&mut field_start_index, &mut map, "start_index")?
+                }
+                "end_index" => object::read(&mut field_end_index, &mut map, "end_index")?,
+                "label" => object::read(&mut field_label, &mut map, "label")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            x: object::required(field_x, "x")?,
+            y: object::required(field_y, "y")?,
+            w: object::required(field_w, "w")?,
+            h: object::required(field_h, "h")?,
+            r: field_r.unwrap_or_default(),
+            confidence: field_confidence.unwrap_or_default(),
+            start_index: field_start_index.unwrap_or_default(),
+            end_index: field_end_index.unwrap_or_default(),
+            label: field_label.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BBox {
     /// Creates a value from the required `x`, `y`, `w`, `h`; set the others with the chainable setters.
@@ -148,27 +203,66 @@ impl BBox {
 /// CodeItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CodeItem {
     /// Code block item type
     ///
     /// The API's default: `"code"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Code content
     pub value: String,
     /// Programming language identifier
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub language: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CodeItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CodeItem {
+    const NAME: &'static str = "CodeItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_value = None;
+        let mut field_language = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                "language" => object::read(&mut field_language, &mut map, "language")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            value: object::required(field_value, "value")?,
+            language: field_language.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CodeItem {
     /// Creates a value from the required `md`, `value`; set the others with the chainable setters.
@@ -228,7 +322,7 @@ impl CodeItem {
 /// A page whose processing failed.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FailedFormsPage {
     /// Page number of the document
@@ -238,11 +332,46 @@ pub struct FailedFormsPage {
     /// Failure indicator
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FailedFormsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FailedFormsPage {
+    const NAME: &'static str = "FailedFormsPage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_number = None;
+        let mut field_error = None;
+        let mut field_success = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_number" => {
+                    object::read(&mut field_page_number, &mut map, "page_number")?
+                }
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                "success" => object::read(&mut field_success, &mut map, "success")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_number: object::required(field_page_number, "page_number")?,
+            error: object::required(field_error, "error")?,
+            success: field_success.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FailedFormsPage {
     /// Creates a value from the required `page_number`, `error`; set the others with the chainable setters.
@@ -284,7 +413,7 @@ impl FailedFormsPage {
 /// FailedMarkdownPage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FailedMarkdownPage {
     /// Page number of the document
@@ -294,11 +423,46 @@ pub struct FailedMarkdownPage {
     /// Failure indicator
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FailedMarkdownPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FailedMarkdownPage {
+    const NAME: &'static str = "FailedMarkdownPage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_number = None;
+        let mut field_error = None;
+        let mut field_success = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_number" => {
+                    object::read(&mut field_page_number, &mut map, "page_number")?
+                }
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                "success" => object::read(&mut field_success, &mut map, "success")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_number: object::required(field_page_number, "page_number")?,
+            error: object::required(field_error, "error")?,
+            success: field_success.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FailedMarkdownPage {
     /// Creates a value from the required `page_number`, `error`; set the others with the chainable setters.
@@ -340,7 +504,7 @@ impl FailedMarkdownPage {
 /// FailedStructuredPage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FailedStructuredPage {
     /// Page number of the document
@@ -350,11 +514,46 @@ pub struct FailedStructuredPage {
     /// Failure indicator
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FailedStructuredPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FailedStructuredPage {
+    const NAME: &'static str = "FailedStructuredPage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_number = None;
+        let mut field_error = None;
+        let mut field_success = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_number" => {
+                    object::read(&mut field_page_number, &mut map, "page_number")?
+                }
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                "success" => object::read(&mut field_success, &mut map, "success")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_number: object::required(field_page_number, "page_number")?,
+            error: object::required(field_error, "error")?,
+            success: field_success.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FailedStructuredPage {
     /// Creates a value from the required `page_number`, `error`; set the others with the chainable setters.
@@ -396,24 +595,60 @@ impl FailedStructuredPage {
 /// FooterItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FooterItem {
     /// Page footer container
     ///
     /// The API's default: `"footer"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// List of items within the footer
     pub items: Vec<crate::types::FooterItemItemsItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FooterItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FooterItem {
+    const NAME: &'static str = "FooterItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_items = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            items: object::required(field_items, "items")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FooterItem {
     /// Creates a value from the required `md`, `items`; set the others with the chainable setters.
@@ -815,7 +1050,7 @@ impl FooterItemItemsItem {
 /// One form detected on a page, in two representations of the same content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Form {
     /// Structured representation: an ordered tree of sections, fields, and tables
@@ -825,6 +1060,36 @@ pub struct Form {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for Form {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for Form {
+    const NAME: &'static str = "Form";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_json = None;
+        let mut field_list = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "json" => object::read(&mut field_json, &mut map, "json")?,
+                "list" => object::read(&mut field_list, &mut map, "list")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            json: object::required(field_json, "json")?,
+            list: object::required(field_list, "list")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl Form {
     /// Creates a value from the required `json`, `list`; set the others with the chainable setters.
@@ -860,39 +1125,89 @@ impl Form {
 /// One labeled form entry: a text input, checkbox, select group, or signature line.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FormField {
     /// Form field node
     ///
     /// The API's default: `"field"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Kind of entry: text (any free-text input), checkbox, single_select, multi_select, or signature
     pub field: crate::types::FormFieldField,
     /// Field number/letter printed on the form (e.g. '1a'), if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Printed field caption, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Entered content: verbatim text for text fields, or a boolean for checkbox (checked) and signature (signed). Absent on blank text fields and on select groups
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub value: crate::Nullable<crate::types::FormFieldValue>,
     /// True for a printed-but-blank text field (mutually exclusive with value)
     #[serde(rename = "isEmpty")]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub is_empty: crate::Nullable<bool>,
     /// Options of a single_select/multi_select group (only on select fields)
     #[serde(rename = "valueItems")]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub value_items: crate::Nullable<Vec<crate::types::FormFieldValueItemsItem>>,
     /// Bounding boxes of the field's fillable area on the page.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FormField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FormField {
+    const NAME: &'static str = "FormField";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_field = None;
+        let mut field_id = None;
+        let mut field_label = None;
+        let mut field_value = None;
+        let mut field_is_empty = None;
+        let mut field_value_items = None;
+        let mut field_bbox = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "field" => object::read(&mut field_field, &mut map, "field")?,
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "label" => object::read(&mut field_label, &mut map, "label")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                "isEmpty" => object::read(&mut field_is_empty, &mut map, "isEmpty")?,
+                "valueItems" => {
+                    object::read(&mut field_value_items, &mut map, "valueItems")?
+                }
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            field: object::required(field_field, "field")?,
+            id: field_id.unwrap_or_default(),
+            label: field_label.unwrap_or_default(),
+            value: field_value.unwrap_or_default(),
+            is_empty: field_is_empty.unwrap_or_default(),
+            value_items: field_value_items.unwrap_or_default(),
+            bbox: field_bbox.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FormField {
     /// Creates a value from the required `field`; set the others with the chainable setters.
@@ -1293,13 +1608,13 @@ impl FormJsonItem {
 /// The list representation of form content: nested lists of rendered field lines.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FormListItem {
     /// List node
     ///
     /// The API's default: `"list"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Nested lines and sub-lists, in the form's reading order
     pub items: Vec<crate::types::FormListItemItemsItem>,
@@ -1310,6 +1625,42 @@ pub struct FormListItem {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FormListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FormListItem {
+    const NAME: &'static str = "FormListItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_items = None;
+        let mut field_ordered = None;
+        let mut field_md = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "ordered" => object::read(&mut field_ordered, &mut map, "ordered")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            items: object::required(field_items, "items")?,
+            ordered: object::required(field_ordered, "ordered")?,
+            md: object::required(field_md, "md")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FormListItem {
     /// Creates a value from the required `items`, `ordered`, `md`; set the others with the chainable setters.
@@ -1474,13 +1825,13 @@ impl FormListItemItemsItem {
 /// One line of a form's list representation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FormListTextItem {
     /// Text line
     ///
     /// The API's default: `"text"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Line content (e.g. '[1a] Wages: 29,513')
     pub value: String,
@@ -1489,6 +1840,39 @@ pub struct FormListTextItem {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FormListTextItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FormListTextItem {
+    const NAME: &'static str = "FormListTextItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_value = None;
+        let mut field_md = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            value: object::required(field_value, "value")?,
+            md: object::required(field_md, "md")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FormListTextItem {
     /// Creates a value from the required `value`, `md`; set the others with the chainable setters.
@@ -1519,25 +1903,61 @@ impl FormListTextItem {
 /// A grouping of form content, in the form's reading order.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FormSection {
     /// Form section node
     ///
     /// The API's default: `"section"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Identifier printed on the form (e.g. 'Part III'), if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Printed section heading, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Child form nodes in reading order
     pub items: Vec<crate::types::FormSectionItemsItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FormSection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FormSection {
+    const NAME: &'static str = "FormSection";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_id = None;
+        let mut field_label = None;
+        let mut field_items = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "label" => object::read(&mut field_label, &mut map, "label")?,
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            id: field_id.unwrap_or_default(),
+            label: field_label.unwrap_or_default(),
+            items: object::required(field_items, "items")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FormSection {
     /// Creates a value from the required `items`; set the others with the chainable setters.

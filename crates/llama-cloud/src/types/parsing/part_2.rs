@@ -197,31 +197,73 @@ impl FormSectionItemsItem {
 /// A fillable grid printed on the form: repeating records or a row-by-column matrix.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FormTable {
     /// Form table node
     ///
     /// The API's default: `"table"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Identifier printed on the form, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Printed table caption, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Printed column headers in order, if any
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub columns: crate::Nullable<Vec<String>>,
     /// Table cells: a verbatim string, null for a printed-but-blank cell, or an object holding the cell's own form nodes
     pub rows: Vec<Vec<Option<crate::types::FormTableRowsItemItem>>>,
     /// Bounding boxes of the table's fillable regions on the page.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FormTable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FormTable {
+    const NAME: &'static str = "FormTable";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_id = None;
+        let mut field_label = None;
+        let mut field_columns = None;
+        let mut field_rows = None;
+        let mut field_bbox = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "label" => object::read(&mut field_label, &mut map, "label")?,
+                "columns" => object::read(&mut field_columns, &mut map, "columns")?,
+                "rows" => object::read(&mut field_rows, &mut map, "rows")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            id: field_id.unwrap_or_default(),
+            label: field_label.unwrap_or_default(),
+            columns: field_columns.unwrap_or_default(),
+            rows: object::required(field_rows, "rows")?,
+            bbox: field_bbox.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FormTable {
     /// Creates a value from the required `rows`; set the others with the chainable setters.
@@ -308,7 +350,7 @@ impl FormTable {
 /// A table cell holding its own form nodes (e.g. a checkbox column).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FormTableCellItems {
     /// Form nodes inside the cell
@@ -316,6 +358,33 @@ pub struct FormTableCellItems {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FormTableCellItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FormTableCellItems {
+    const NAME: &'static str = "FormTableCellItems";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FormTableCellItems {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -412,7 +481,7 @@ impl FormTableRowsItemItem {
 /// Per-page form analysis results (one entry per page).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FormsResult {
     /// List of form pages or failed page entries
@@ -420,6 +489,33 @@ pub struct FormsResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FormsResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FormsResult {
+    const NAME: &'static str = "FormsResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pages" => object::read(&mut field_pages, &mut map, "pages")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pages: object::required(field_pages, "pages")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FormsResult {
     /// Creates a value from the required `pages`; set the others with the chainable setters.
@@ -447,27 +543,72 @@ impl FormsResult {
 /// Forms found on one page. Pages without form content have an empty forms list.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FormsResultPage {
     /// Page number of the document
     pub page_number: i64,
     /// Width of the page in points
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_width: crate::Nullable<crate::Number>,
     /// Height of the page in points
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_height: crate::Nullable<crate::Number>,
     /// Forms detected on the page
     pub forms: Vec<crate::types::Form>,
     /// Success indicator
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FormsResultPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FormsResultPage {
+    const NAME: &'static str = "FormsResultPage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_number = None;
+        let mut field_page_width = None;
+        let mut field_page_height = None;
+        let mut field_forms = None;
+        let mut field_success = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_number" => {
+                    object::read(&mut field_page_number, &mut map, "page_number")?
+                }
+                "page_width" => {
+                    object::read(&mut field_page_width, &mut map, "page_width")?
+                }
+                "page_height" => {
+                    object::read(&mut field_page_height, &mut map, "page_height")?
+                }
+                "forms" => object::read(&mut field_forms, &mut map, "forms")?,
+                "success" => object::read(&mut field_success, &mut map, "success")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_number: object::required(field_page_number, "page_number")?,
+            page_width: field_page_width.unwrap_or_default(),
+            page_height: field_page_height.unwrap_or_default(),
+            forms: object::required(field_forms, "forms")?,
+            success: field_success.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FormsResultPage {
     /// Creates a value from the required `page_number`, `forms`; set the others with the chainable setters.
@@ -641,24 +782,60 @@ impl FormsResultPagesItem {
 /// HeaderItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HeaderItem {
     /// Page header container
     ///
     /// The API's default: `"header"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// List of items within the header
     pub items: Vec<crate::types::HeaderItemItemsItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for HeaderItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for HeaderItem {
+    const NAME: &'static str = "HeaderItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_items = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            items: object::required(field_items, "items")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl HeaderItem {
     /// Creates a value from the required `md`, `items`; set the others with the chainable setters.
@@ -713,18 +890,18 @@ pub type HeaderItemItemsItem = crate::types::FooterItemItemsItem;
 /// HeadingItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HeadingItem {
     /// Heading item type
     ///
     /// The API's default: `"heading"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Heading level (1-6)
     pub level: i64,
@@ -733,6 +910,45 @@ pub struct HeadingItem {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for HeadingItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for HeadingItem {
+    const NAME: &'static str = "HeadingItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_level = None;
+        let mut field_value = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "level" => object::read(&mut field_level, &mut map, "level")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            level: object::required(field_level, "level")?,
+            value: object::required(field_value, "value")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl HeadingItem {
     /// Creates a value from the required `md`, `level`, `value`; set the others with the chainable setters.
@@ -786,18 +1002,18 @@ impl HeadingItem {
 /// ImageItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageItem {
     /// Image item type
     ///
     /// The API's default: `"image"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Image caption
     pub caption: String,
@@ -806,6 +1022,45 @@ pub struct ImageItem {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ImageItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ImageItem {
+    const NAME: &'static str = "ImageItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_caption = None;
+        let mut field_url = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "caption" => object::read(&mut field_caption, &mut map, "caption")?,
+                "url" => object::read(&mut field_url, &mut map, "url")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            caption: object::required(field_caption, "caption")?,
+            url: object::required(field_url, "url")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ImageItem {
     /// Creates a value from the required `md`, `caption`, `url`; set the others with the chainable setters.
@@ -863,7 +1118,7 @@ impl ImageItem {
 /// Metadata for a single extracted image.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageMetadata {
     /// Index of the image in the extraction order
@@ -871,23 +1126,74 @@ pub struct ImageMetadata {
     /// Image filename (e.g., 'image_0.png')
     pub filename: String,
     /// MIME type of the image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub content_type: crate::Nullable<String>,
     /// Deprecated: always returns None. Will be removed in a future release.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub size_bytes: crate::Nullable<i64>,
     /// Presigned URL to download the image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presigned_url: crate::Nullable<String>,
     /// Image category: 'screenshot' (full page), 'embedded' (images in document), or 'layout' (cropped from layout detection)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub category: crate::Nullable<crate::types::ImageMetadataCategory>,
     /// Bounding box of the image on its page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<crate::types::ImageMetadataBBox>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ImageMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ImageMetadata {
+    const NAME: &'static str = "ImageMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_index = None;
+        let mut field_filename = None;
+        let mut field_content_type = None;
+        let mut field_size_bytes = None;
+        let mut field_presigned_url = None;
+        let mut field_category = None;
+        let mut field_bbox = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "index" => object::read(&mut field_index, &mut map, "index")?,
+                "filename" => object::read(&mut field_filename, &mut map, "filename")?,
+                "content_type" => {
+                    object::read(&mut field_content_type, &mut map, "content_type")?
+                }
+                "size_bytes" => {
+                    object::read(&mut field_size_bytes, &mut map, "size_bytes")?
+                }
+                "presigned_url" => {
+                    object::read(&mut field_presigned_url, &mut map, "presigned_url")?
+                }
+                "category" => object::read(&mut field_category, &mut map, "category")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            index: object::required(field_index, "index")?,
+            filename: object::required(field_filename, "filename")?,
+            content_type: field_content_type.unwrap_or_default(),
+            size_bytes: field_size_bytes.unwrap_or_default(),
+            presigned_url: field_presigned_url.unwrap_or_default(),
+            category: field_category.unwrap_or_default(),
+            bbox: field_bbox.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ImageMetadata {
     /// Creates a value from the required `index`, `filename`; set the others with the chainable setters.
@@ -985,7 +1291,7 @@ impl ImageMetadata {
 /// Bounding box for an image on its page.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageMetadataBBox {
     /// X coordinate of the bounding box
@@ -999,6 +1305,42 @@ pub struct ImageMetadataBBox {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ImageMetadataBBox {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ImageMetadataBBox {
+    const NAME: &'static str = "ImageMetadataBBox";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_x = None;
+        let mut field_y = None;
+        let mut field_w = None;
+        let mut field_h = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "x" => object::read(&mut field_x, &mut map, "x")?,
+                "y" => object::read(&mut field_y, &mut map, "y")?,
+                "w" => object::read(&mut field_w, &mut map, "w")?,
+                "h" => object::read(&mut field_h, &mut map, "h")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            x: object::required(field_x, "x")?,
+            y: object::required(field_y, "y")?,
+            w: object::required(field_w, "w")?,
+            h: object::required(field_h, "h")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ImageMetadataBBox {
     /// Creates a value from the required `x`, `y`, `w`, `h`; set the others with the chainable setters.
@@ -1042,7 +1384,7 @@ impl ImageMetadataBBox {
 /// Metadata for all extracted images.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImagesContentMetadata {
     /// Total number of extracted images
@@ -1052,6 +1394,38 @@ pub struct ImagesContentMetadata {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ImagesContentMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ImagesContentMetadata {
+    const NAME: &'static str = "ImagesContentMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_total_count = None;
+        let mut field_images = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "total_count" => {
+                    object::read(&mut field_total_count, &mut map, "total_count")?
+                }
+                "images" => object::read(&mut field_images, &mut map, "images")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            total_count: object::required(field_total_count, "total_count")?,
+            images: object::required(field_images, "images")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ImagesContentMetadata {
     /// Creates a value from the required `total_count`, `images`; set the others with the chainable setters.
@@ -1087,15 +1461,42 @@ impl ImagesContentMetadata {
 /// Usage recorded against a job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JobUsage {
     /// Total credits billed against this job. Null until billing has recorded it.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub credits: crate::Nullable<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for JobUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for JobUsage {
+    const NAME: &'static str = "JobUsage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_credits = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "credits" => object::read(&mut field_credits, &mut map, "credits")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            credits: field_credits.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl JobUsage {
     /// Sets `credits`.
@@ -1114,18 +1515,18 @@ impl JobUsage {
 /// LinkItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkItem {
     /// Link item type
     ///
     /// The API's default: `"link"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// URL of the link
     pub url: String,
@@ -1134,6 +1535,45 @@ pub struct LinkItem {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for LinkItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LinkItem {
+    const NAME: &'static str = "LinkItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_url = None;
+        let mut field_text = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "url" => object::read(&mut field_url, &mut map, "url")?,
+                "text" => object::read(&mut field_text, &mut map, "text")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            url: object::required(field_url, "url")?,
+            text: object::required(field_text, "text")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl LinkItem {
     /// Creates a value from the required `md`, `url`, `text`; set the others with the chainable setters.
@@ -1191,18 +1631,18 @@ impl LinkItem {
 /// ListItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListItem {
     /// List item type
     ///
     /// The API's default: `"list"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// List of nested text or list items
     pub items: Vec<crate::types::ListItemItemsItem>,
@@ -1211,6 +1651,45 @@ pub struct ListItem {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ListItem {
+    const NAME: &'static str = "ListItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_items = None;
+        let mut field_ordered = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "ordered" => object::read(&mut field_ordered, &mut map, "ordered")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            items: object::required(field_items, "items")?,
+            ordered: object::required(field_ordered, "ordered")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ListItem {
     /// Creates a value from the required `md`, `items`, `ordered`; set the others with the chainable setters.

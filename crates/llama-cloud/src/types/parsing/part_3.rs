@@ -814,7 +814,7 @@ impl<'de> ::serde::Deserialize<'de> for LlamaParseSupportedFileExtensions {
 /// MarkdownResult
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MarkdownResult {
     /// List of markdown pages or failed page entries
@@ -822,6 +822,33 @@ pub struct MarkdownResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for MarkdownResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for MarkdownResult {
+    const NAME: &'static str = "MarkdownResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pages" => object::read(&mut field_pages, &mut map, "pages")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pages: object::required(field_pages, "pages")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl MarkdownResult {
     /// Creates a value from the required `pages`; set the others with the chainable setters.
@@ -849,7 +876,7 @@ impl MarkdownResult {
 /// MarkdownResultPage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MarkdownResultPage {
     /// Page number of the document
@@ -857,19 +884,60 @@ pub struct MarkdownResultPage {
     /// Markdown content of the page
     pub markdown: String,
     /// Header of the page in markdown
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub header: crate::Nullable<String>,
     /// Footer of the page in markdown
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub footer: crate::Nullable<String>,
     /// Success indicator
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for MarkdownResultPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for MarkdownResultPage {
+    const NAME: &'static str = "MarkdownResultPage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_number = None;
+        let mut field_markdown = None;
+        let mut field_header = None;
+        let mut field_footer = None;
+        let mut field_success = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_number" => {
+                    object::read(&mut field_page_number, &mut map, "page_number")?
+                }
+                "markdown" => object::read(&mut field_markdown, &mut map, "markdown")?,
+                "header" => object::read(&mut field_header, &mut map, "header")?,
+                "footer" => object::read(&mut field_footer, &mut map, "footer")?,
+                "success" => object::read(&mut field_success, &mut map, "success")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_number: object::required(field_page_number, "page_number")?,
+            markdown: object::required(field_markdown, "markdown")?,
+            header: field_header.unwrap_or_default(),
+            footer: field_footer.unwrap_or_default(),
+            success: field_success.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl MarkdownResultPage {
     /// Creates a value from the required `page_number`, `markdown`; set the others with the chainable setters.
@@ -1047,7 +1115,7 @@ impl MarkdownResultPagesItem {
 /// Result containing metadata (page level and general) for the parsed document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MetadataResult {
     /// List of page metadata entries
@@ -1055,6 +1123,33 @@ pub struct MetadataResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for MetadataResult {
+    const NAME: &'static str = "MetadataResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pages" => object::read(&mut field_pages, &mut map, "pages")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pages: object::required(field_pages, "pages")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl MetadataResult {
     /// Creates a value from the required `pages`; set the others with the chainable setters.
@@ -1082,35 +1177,116 @@ impl MetadataResult {
 /// Page-level metadata including confidence scores and presentation-specific data.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MetadataResultPage {
     /// Page number of the document
     pub page_number: i64,
     /// Confidence score for the page parsing (0-1)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub confidence: crate::Nullable<crate::Number>,
     /// Speaker notes from presentation slides
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub speaker_notes: crate::Nullable<String>,
     /// Section name from presentation slides
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub slide_section_name: crate::Nullable<String>,
     /// Printed page number as it appears in the document
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub printed_page_number: crate::Nullable<String>,
     /// Original orientation angle of the page in degrees
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub original_orientation_angle: crate::Nullable<i64>,
     /// Whether cost-optimized parsing was used for the page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cost_optimized: crate::Nullable<bool>,
     /// Whether auto mode was triggered for the page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub triggered_auto_mode: crate::Nullable<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataResultPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for MetadataResultPage {
+    const NAME: &'static str = "MetadataResultPage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_number = None;
+        let mut field_confidence = None;
+        let mut field_speaker_notes = None;
+        let mut field_slide_section_name = None;
+        let mut field_printed_page_number = None;
+        let mut field_original_orientation_angle = None;
+        let mut field_cost_optimized = None;
+        let mut field_triggered_auto_mode = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_number" => {
+                    object::read(&mut field_page_number, &mut map, "page_number")?
+                }
+                "confidence" => {
+                    object::read(&mut field_confidence, &mut map, "confidence")?
+                }
+                "speaker_notes" => {
+                    object::read(&mut field_speaker_notes, &mut map, "speaker_notes")?
+                }
+                "slide_section_name" => {
+                    object::read(
+                        &mut field_slide_section_name,
+                        &mut map,
+                        "slide_section_name",
+                    )?
+                }
+                "printed_page_number" => {
+                    object::read(
+                        &mut field_printed_page_number,
+                        &mut map,
+                        "printed_page_number",
+                    )?
+                }
+                "original_orientation_angle" => {
+                    object::read(
+                        &mut field_original_orientation_angle,
+                        &mut map,
+                        "original_orientation_angle",
+                    )?
+                }
+                "cost_optimized" => {
+                    object::read(&mut field_cost_optimized, &mut map, "cost_optimized")?
+                }
+                "triggered_auto_mode" => {
+                    object::read(
+                        &mut field_triggered_auto_mode,
+                        &mut map,
+                        "triggered_auto_mode",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_number: object::required(field_page_number, "page_number")?,
+            confidence: field_confidence.unwrap_or_default(),
+            speaker_notes: field_speaker_notes.unwrap_or_default(),
+            slide_section_name: field_slide_section_name.unwrap_or_default(),
+            printed_page_number: field_printed_page_number.unwrap_or_default(),
+            original_orientation_angle: field_original_orientation_angle
+                .unwrap_or_default(),
+            cost_optimized: field_cost_optimized.unwrap_or_default(),
+            triggered_auto_mode: field_triggered_auto_mode.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl MetadataResultPage {
     /// Creates a value from the required `page_number`; set the others with the chainable setters.
@@ -1224,7 +1400,7 @@ impl MetadataResultPage {
 /// ParseConcernItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseConcernItem {
     /// Type of parse concern (e.g. header_value_type_mismatch, inconsistent_row_cell_count)
@@ -1234,6 +1410,36 @@ pub struct ParseConcernItem {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParseConcernItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParseConcernItem {
+    const NAME: &'static str = "ParseConcernItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_details = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "details" => object::read(&mut field_details, &mut map, "details")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            details: object::required(field_details, "details")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ParseConcernItem {
     /// Creates a value from the required `type`, `details`; set the others with the chainable setters.
@@ -1263,20 +1469,61 @@ impl ParseConcernItem {
 /// Response schema for paginated parse job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::ParseJobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParseJobQueryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParseJobQueryResponse {
+    const NAME: &'static str = "ParseJobQueryResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ParseJobQueryResponse {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -1330,39 +1577,103 @@ impl ParseJobQueryResponse {
 /// A parse job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseJobResponse {
     /// Key/value tags associated with this job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Unique parse job identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project this job belongs to
     pub project_id: String,
     /// Current job status: PENDING, RUNNING, COMPLETED, FAILED, or CANCELLED
     pub status: crate::types::ParseJobResponseStatus,
     /// Error details when status is FAILED
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Optional display name for this parse job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// Parsing tier used for this job
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tier: crate::Nullable<String>,
     /// Usage recorded against this job. Requires `expand=usage`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub usage: crate::Nullable<crate::types::JobUsage>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParseJobResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParseJobResponse {
+    const NAME: &'static str = "ParseJobResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_user_metadata = None;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_project_id = None;
+        let mut field_status = None;
+        let mut field_error_message = None;
+        let mut field_name = None;
+        let mut field_tier = None;
+        let mut field_usage = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "user_metadata" => {
+                    object::read(&mut field_user_metadata, &mut map, "user_metadata")?
+                }
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "usage" => object::read(&mut field_usage, &mut map, "usage")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            user_metadata: field_user_metadata.unwrap_or_default(),
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            status: object::required(field_status, "status")?,
+            error_message: field_error_message.unwrap_or_default(),
+            name: field_name.unwrap_or_default(),
+            tier: field_tier.unwrap_or_default(),
+            usage: field_usage.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ParseJobResponse {
     /// Creates a value from the required `id`, `project_id`, `status`; set the others with the chainable setters.

@@ -9,14 +9,14 @@
 /// This endpoint consolidates file-based and URL-based parsing into a single interface.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseRequestConfiguration {
     /// Arbitrary key/value tags to attach to this job. Returned when retrieving the job. Not searchable. Limits apply to the number of entries and the length of keys and values; oversized metadata is rejected.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
     pub tier: crate::types::ParseRequestConfigurationTier,
@@ -31,52 +31,186 @@ pub struct ParseRequestConfiguration {
     /// Full list: `GET /api/v2/parse/versions`.
     pub version: crate::types::ParseRequestConfigurationVersion,
     /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_name: crate::Nullable<String>,
     /// Document processing options including OCR, table extraction, and chart parsing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
     /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
     /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
     /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<
         Vec<crate::types::LlamaParseWebhookConfiguration>,
     >,
     /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_options: Option<crate::types::LlamaParseInputOptions>,
     /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_box: Option<crate::types::LlamaParseCropBox>,
     /// Page selection: limit total pages or specify exact pages to process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
     /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_cache: crate::Nullable<bool>,
     /// Output formatting options for markdown, text, and extracted images
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_options: Option<crate::types::LlamaParseOutputOptions>,
     /// Job execution controls including timeouts and failure thresholds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
     /// ID of a saved parse configuration. When set, `tier` and `version` default to the saved configuration's values — omit them or pass `'configured'`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// ID of an existing file in the project to parse. Mutually exclusive with source_url
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Public URL of the document to parse. Mutually exclusive with file_id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub source_url: crate::Nullable<String>,
     /// HTTP/HTTPS proxy for fetching source_url. Ignored if using file_id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub http_proxy: crate::Nullable<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParseRequestConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParseRequestConfiguration {
+    const NAME: &'static str = "ParseRequestConfiguration";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_user_metadata = None;
+        let mut field_webhook_configuration_ids = None;
+        let mut field_tier = None;
+        let mut field_version = None;
+        let mut field_client_name = None;
+        let mut field_processing_options = None;
+        let mut field_fast_options = None;
+        let mut field_agentic_options = None;
+        let mut field_webhook_configurations = None;
+        let mut field_input_options = None;
+        let mut field_crop_box = None;
+        let mut field_page_ranges = None;
+        let mut field_disable_cache = None;
+        let mut field_output_options = None;
+        let mut field_processing_control = None;
+        let mut field_configuration_id = None;
+        let mut field_file_id = None;
+        let mut field_source_url = None;
+        let mut field_http_proxy = None;
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "user_metadata" => {
+                    object::read(&mut field_user_metadata, &mut map, "user_metadata")?
+                }
+                "webhook_configuration_ids" => {
+                    object::read(
+                        &mut field_webhook_configuration_ids,
+                        &mut map,
+                        "webhook_configuration_ids",
+                    )?
+                }
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "version" => object::read(&mut field_version, &mut map, "version")?,
+                "client_name" => {
+                    object::read(&mut field_client_name, &mut map, "client_name")?
+                }
+                "processing_options" => {
+                    object::read(
+                        &mut field_processing_options,
+                        &mut map,
+                        "processing_options",
+                    )?
+                }
+                "fast_options" => {
+                    object::read(&mut field_fast_options, &mut map, "fast_options")?
+                }
+                "agentic_options" => {
+                    object::read(
+                        &mut field_agentic_options,
+                        &mut map,
+                        "agentic_options",
+                    )?
+                }
+                "webhook_configurations" => {
+                    object::read(
+                        &mut field_webhook_configurations,
+                        &mut map,
+                        "webhook_configurations",
+                    )?
+                }
+                "input_options" => {
+                    object::read(&mut field_input_options, &mut map, "input_options")?
+                }
+                "crop_box" => object::read(&mut field_crop_box, &mut map, "crop_box")?,
+                "page_ranges" => {
+                    object::read(&mut field_page_ranges, &mut map, "page_ranges")?
+                }
+                "disable_cache" => {
+                    object::read(&mut field_disable_cache, &mut map, "disable_cache")?
+                }
+                "output_options" => {
+                    object::read(&mut field_output_options, &mut map, "output_options")?
+                }
+                "processing_control" => {
+                    object::read(
+                        &mut field_processing_control,
+                        &mut map,
+                        "processing_control",
+                    )?
+                }
+                "configuration_id" => {
+                    object::read(
+                        &mut field_configuration_id,
+                        &mut map,
+                        "configuration_id",
+                    )?
+                }
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "source_url" => {
+                    object::read(&mut field_source_url, &mut map, "source_url")?
+                }
+                "http_proxy" => {
+                    object::read(&mut field_http_proxy, &mut map, "http_proxy")?
+                }
+                _ => object::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_metadata: field_user_metadata.unwrap_or_default(),
+            webhook_configuration_ids: field_webhook_configuration_ids
+                .unwrap_or_default(),
+            tier: object::required(field_tier, "tier")?,
+            version: object::required(field_version, "version")?,
+            client_name: field_client_name.unwrap_or_default(),
+            processing_options: field_processing_options.unwrap_or_default(),
+            fast_options: field_fast_options.unwrap_or_default(),
+            agentic_options: field_agentic_options.unwrap_or_default(),
+            webhook_configurations: field_webhook_configurations.unwrap_or_default(),
+            input_options: field_input_options.unwrap_or_default(),
+            crop_box: field_crop_box.unwrap_or_default(),
+            page_ranges: field_page_ranges.unwrap_or_default(),
+            disable_cache: field_disable_cache.unwrap_or_default(),
+            output_options: field_output_options.unwrap_or_default(),
+            processing_control: field_processing_control.unwrap_or_default(),
+            configuration_id: field_configuration_id.unwrap_or_default(),
+            file_id: field_file_id.unwrap_or_default(),
+            source_url: field_source_url.unwrap_or_default(),
+            http_proxy: field_http_proxy.unwrap_or_default(),
+        })
+    }
 }
 impl ParseRequestConfiguration {
     /// Creates a value from the required `tier`, `version`; set the others with the chainable setters.
@@ -344,49 +478,127 @@ pub type ParseRequestConfigurationVersion = crate::types::ParseV2ParametersVersi
 /// The job field is always included. Other fields are included based on expand parameters.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseResultResponse {
     /// Parse job status and metadata
     pub job: crate::types::ParseJobResponse,
     /// Metadata including size, existence, and presigned URLs for result files
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result_content_metadata: crate::Nullable<
         ::std::collections::BTreeMap<String, crate::types::ResultTypeMetadata>,
     >,
     /// Plain text result (if requested)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text: crate::Nullable<crate::types::TextResult>,
     /// Markdown result (if requested)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub markdown: crate::Nullable<crate::types::MarkdownResult>,
     /// Structured JSON result (if requested)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub items: crate::Nullable<crate::types::StructuredResult>,
     /// Page-level metadata including confidence scores and presentation data (if requested)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<crate::types::MetadataResult>,
     /// Form analysis result (if requested; jobs with forms=enrich only)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub forms: crate::Nullable<crate::types::FormsResult>,
     /// Full raw markdown content (if requested)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub markdown_full: crate::Nullable<String>,
     /// Full raw text content (if requested)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text_full: crate::Nullable<String>,
     /// Metadata for all extracted images with presigned URLs (if requested)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub images_content_metadata: crate::Nullable<crate::types::ImagesContentMetadata>,
     /// Job execution metadata (if requested)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Raw Parameters
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub raw_parameters: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParseResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParseResultResponse {
+    const NAME: &'static str = "ParseResultResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_job = None;
+        let mut field_result_content_metadata = None;
+        let mut field_text = None;
+        let mut field_markdown = None;
+        let mut field_items = None;
+        let mut field_metadata = None;
+        let mut field_forms = None;
+        let mut field_markdown_full = None;
+        let mut field_text_full = None;
+        let mut field_images_content_metadata = None;
+        let mut field_job_metadata = None;
+        let mut field_raw_parameters = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "job" => object::read(&mut field_job, &mut map, "job")?,
+                "result_content_metadata" => {
+                    object::read(
+                        &mut field_result_content_metadata,
+                        &mut map,
+                        "result_content_metadata",
+                    )?
+                }
+                "text" => object::read(&mut field_text, &mut map, "text")?,
+                "markdown" => object::read(&mut field_markdown, &mut map, "markdown")?,
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "forms" => object::read(&mut field_forms, &mut map, "forms")?,
+                "markdown_full" => {
+                    object::read(&mut field_markdown_full, &mut map, "markdown_full")?
+                }
+                "text_full" => object::read(&mut field_text_full, &mut map, "text_full")?,
+                "images_content_metadata" => {
+                    object::read(
+                        &mut field_images_content_metadata,
+                        &mut map,
+                        "images_content_metadata",
+                    )?
+                }
+                "job_metadata" => {
+                    object::read(&mut field_job_metadata, &mut map, "job_metadata")?
+                }
+                "raw_parameters" => {
+                    object::read(&mut field_raw_parameters, &mut map, "raw_parameters")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            job: object::required(field_job, "job")?,
+            result_content_metadata: field_result_content_metadata.unwrap_or_default(),
+            text: field_text.unwrap_or_default(),
+            markdown: field_markdown.unwrap_or_default(),
+            items: field_items.unwrap_or_default(),
+            metadata: field_metadata.unwrap_or_default(),
+            forms: field_forms.unwrap_or_default(),
+            markdown_full: field_markdown_full.unwrap_or_default(),
+            text_full: field_text_full.unwrap_or_default(),
+            images_content_metadata: field_images_content_metadata.unwrap_or_default(),
+            job_metadata: field_job_metadata.unwrap_or_default(),
+            raw_parameters: field_raw_parameters.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ParseResultResponse {
     /// Creates a value from the required `job`; set the others with the chainable setters.
@@ -564,7 +776,7 @@ impl ParseResultResponse {
 /// Versions accepted by the parse API, grouped by tier.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseVersionsResponse {
     /// Versions for the fast tier
@@ -578,6 +790,46 @@ pub struct ParseVersionsResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParseVersionsResponse {
+    const NAME: &'static str = "ParseVersionsResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_fast = None;
+        let mut field_cost_effective = None;
+        let mut field_agentic = None;
+        let mut field_agentic_plus = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "fast" => object::read(&mut field_fast, &mut map, "fast")?,
+                "cost_effective" => {
+                    object::read(&mut field_cost_effective, &mut map, "cost_effective")?
+                }
+                "agentic" => object::read(&mut field_agentic, &mut map, "agentic")?,
+                "agentic_plus" => {
+                    object::read(&mut field_agentic_plus, &mut map, "agentic_plus")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            fast: object::required(field_fast, "fast")?,
+            cost_effective: object::required(field_cost_effective, "cost_effective")?,
+            agentic: object::required(field_agentic, "agentic")?,
+            agentic_plus: object::required(field_agentic_plus, "agentic_plus")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ParseVersionsResponse {
     /// Creates a value from the required `fast`, `cost_effective`, `agentic`, `agentic_plus`; set the others with the chainable setters.

@@ -402,7 +402,7 @@ pub type ParsingGetResponse = crate::types::ParseResultResponse;
 /// A parse job (v1).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParsingJob {
     /// Unique parse job identifier
@@ -410,14 +410,54 @@ pub struct ParsingJob {
     /// Current job status
     pub status: crate::types::StatusEnum,
     /// Machine-readable error code when failed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_code: crate::Nullable<String>,
     /// Human-readable error details when failed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParsingJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParsingJob {
+    const NAME: &'static str = "ParsingJob";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_status = None;
+        let mut field_error_code = None;
+        let mut field_error_message = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "error_code" => {
+                    object::read(&mut field_error_code, &mut map, "error_code")?
+                }
+                "error_message" => {
+                    object::read(&mut field_error_message, &mut map, "error_message")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            status: object::required(field_status, "status")?,
+            error_code: field_error_code.unwrap_or_default(),
+            error_message: field_error_message.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ParsingJob {
     /// Creates a value from the required `id`, `status`; set the others with the chainable setters.
@@ -476,7 +516,7 @@ impl ParsingJob {
 /// Parse job result as structured JSON pages.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParsingJobJsonResult {
     /// Array of per-page objects containing parsed content, images, and layout data
@@ -486,6 +526,38 @@ pub struct ParsingJobJsonResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParsingJobJsonResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParsingJobJsonResult {
+    const NAME: &'static str = "ParsingJobJsonResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pages = None;
+        let mut field_job_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pages" => object::read(&mut field_pages, &mut map, "pages")?,
+                "job_metadata" => {
+                    object::read(&mut field_job_metadata, &mut map, "job_metadata")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pages: object::required(field_pages, "pages")?,
+            job_metadata: object::required(field_job_metadata, "job_metadata")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ParsingJobJsonResult {
     /// Creates a value from the required `pages`, `job_metadata`; set the others with the chainable setters.
@@ -515,7 +587,7 @@ impl ParsingJobJsonResult {
 /// Parse job result in markdown format.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParsingJobMarkdownResult {
     /// Full document content rendered as markdown
@@ -525,6 +597,38 @@ pub struct ParsingJobMarkdownResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParsingJobMarkdownResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParsingJobMarkdownResult {
+    const NAME: &'static str = "ParsingJobMarkdownResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_markdown = None;
+        let mut field_job_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "markdown" => object::read(&mut field_markdown, &mut map, "markdown")?,
+                "job_metadata" => {
+                    object::read(&mut field_job_metadata, &mut map, "job_metadata")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            markdown: object::required(field_markdown, "markdown")?,
+            job_metadata: object::required(field_job_metadata, "job_metadata")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ParsingJobMarkdownResult {
     /// Creates a value from the required `markdown`, `job_metadata`; set the others with the chainable setters.
@@ -554,7 +658,7 @@ impl ParsingJobMarkdownResult {
 /// Parse job result as structured output (custom schema).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParsingJobStructuredResult {
     /// Extracted structured data conforming to the output_schema provided at job creation
@@ -564,6 +668,40 @@ pub struct ParsingJobStructuredResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParsingJobStructuredResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParsingJobStructuredResult {
+    const NAME: &'static str = "ParsingJobStructuredResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_structured = None;
+        let mut field_job_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "structured" => {
+                    object::read(&mut field_structured, &mut map, "structured")?
+                }
+                "job_metadata" => {
+                    object::read(&mut field_job_metadata, &mut map, "job_metadata")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            structured: object::required(field_structured, "structured")?,
+            job_metadata: object::required(field_job_metadata, "job_metadata")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ParsingJobStructuredResult {
     /// Creates a value from the required `structured`, `job_metadata`; set the others with the chainable setters.
@@ -596,7 +734,7 @@ impl ParsingJobStructuredResult {
 /// Parse job result as plain text.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParsingJobTextResult {
     /// Full document content as plain text (no formatting)
@@ -606,6 +744,38 @@ pub struct ParsingJobTextResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ParsingJobTextResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ParsingJobTextResult {
+    const NAME: &'static str = "ParsingJobTextResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_text = None;
+        let mut field_job_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "text" => object::read(&mut field_text, &mut map, "text")?,
+                "job_metadata" => {
+                    object::read(&mut field_job_metadata, &mut map, "job_metadata")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            text: object::required(field_text, "text")?,
+            job_metadata: object::required(field_job_metadata, "job_metadata")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ParsingJobTextResult {
     /// Creates a value from the required `text`, `job_metadata`; set the others with the chainable setters.
@@ -806,7 +976,7 @@ pub type ParsingUploadResponse = crate::types::ParseJobResponse;
 /// Metadata about a specific result type stored in S3.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ResultTypeMetadata {
     /// Size of the result file in bytes
@@ -814,14 +984,51 @@ pub struct ResultTypeMetadata {
     /// Whether the result file exists in S3
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
     /// Presigned URL to download the result file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presigned_url: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ResultTypeMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ResultTypeMetadata {
+    const NAME: &'static str = "ResultTypeMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_size_bytes = None;
+        let mut field_exists = None;
+        let mut field_presigned_url = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "size_bytes" => {
+                    object::read(&mut field_size_bytes, &mut map, "size_bytes")?
+                }
+                "exists" => object::read(&mut field_exists, &mut map, "exists")?,
+                "presigned_url" => {
+                    object::read(&mut field_presigned_url, &mut map, "presigned_url")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            size_bytes: object::required(field_size_bytes, "size_bytes")?,
+            exists: field_exists.unwrap_or_default(),
+            presigned_url: field_presigned_url.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ResultTypeMetadata {
     /// Creates a value from the required `size_bytes`; set the others with the chainable setters.
@@ -869,7 +1076,7 @@ impl ResultTypeMetadata {
 /// One extracted document revision linked to page content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Revision {
     /// Type of revision
@@ -879,24 +1086,83 @@ pub struct Revision {
     /// Revision or comment content
     pub content: String,
     /// Revision author, when available
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub author: crate::Nullable<String>,
     /// Union bounding box of the target spans
     pub target_bbox: crate::types::RevisionBBox,
     /// Bounding box of the printed revision balloon
     pub revision_bbox: crate::types::RevisionBBox,
     /// Disconnected target spans, when present
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_spans: crate::Nullable<Vec<crate::types::RevisionTargetSpan>>,
     /// Inclusive start offset in final page markdown
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub start_index: crate::Nullable<i64>,
     /// Exclusive end offset in final page markdown
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub end_index: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for Revision {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for Revision {
+    const NAME: &'static str = "Revision";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_target = None;
+        let mut field_content = None;
+        let mut field_author = None;
+        let mut field_target_bbox = None;
+        let mut field_revision_bbox = None;
+        let mut field_target_spans = None;
+        let mut field_start_index = None;
+        let mut field_end_index = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "target" => object::read(&mut field_target, &mut map, "target")?,
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                "author" => object::read(&mut field_author, &mut map, "author")?,
+                "target_bbox" => {
+                    object::read(&mut field_target_bbox, &mut map, "target_bbox")?
+                }
+                "revision_bbox" => {
+                    object::read(&mut field_revision_bbox, &mut map, "revision_bbox")?
+                }
+                "target_spans" => {
+                    object::read(&mut field_target_spans, &mut map, "target_spans")?
+                }
+                "start_index" => {
+                    object::read(&mut field_start_index, &mut map, "start_index")?
+                }
+                "end_index" => object::read(&mut field_end_index, &mut map, "end_index")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            target: object::required(field_target, "target")?,
+            content: object::required(field_content, "content")?,
+            author: field_author.unwrap_or_default(),
+            target_bbox: object::required(field_target_bbox, "target_bbox")?,
+            revision_bbox: object::required(field_revision_bbox, "revision_bbox")?,
+            target_spans: field_target_spans.unwrap_or_default(),
+            start_index: field_start_index.unwrap_or_default(),
+            end_index: field_end_index.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Revision {
     /// Creates a value from the required `type`, `target`, `content`, `target_bbox`, `revision_bbox`; set the others with the chainable setters.
@@ -1013,7 +1279,7 @@ impl Revision {
 /// Bounding box for a revision target or printed balloon.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevisionBBox {
     /// X coordinate of the bounding box
@@ -1027,6 +1293,42 @@ pub struct RevisionBBox {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for RevisionBBox {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for RevisionBBox {
+    const NAME: &'static str = "RevisionBBox";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_x = None;
+        let mut field_y = None;
+        let mut field_w = None;
+        let mut field_h = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "x" => object::read(&mut field_x, &mut map, "x")?,
+                "y" => object::read(&mut field_y, &mut map, "y")?,
+                "w" => object::read(&mut field_w, &mut map, "w")?,
+                "h" => object::read(&mut field_h, &mut map, "h")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            x: object::required(field_x, "x")?,
+            y: object::required(field_y, "y")?,
+            w: object::required(field_w, "w")?,
+            h: object::required(field_h, "h")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl RevisionBBox {
     /// Creates a value from the required `x`, `y`, `w`, `h`; set the others with the chainable setters.
@@ -1075,7 +1377,7 @@ impl RevisionBBox {
 /// One contiguous target span linked to a document revision.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevisionTargetSpan {
     /// Text covered by this target span
@@ -1083,14 +1385,54 @@ pub struct RevisionTargetSpan {
     /// Bounding box of this target span
     pub target_bbox: crate::types::RevisionBBox,
     /// Inclusive start offset in final page markdown
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub start_index: crate::Nullable<i64>,
     /// Exclusive end offset in final page markdown
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub end_index: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for RevisionTargetSpan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for RevisionTargetSpan {
+    const NAME: &'static str = "RevisionTargetSpan";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_target = None;
+        let mut field_target_bbox = None;
+        let mut field_start_index = None;
+        let mut field_end_index = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "target" => object::read(&mut field_target, &mut map, "target")?,
+                "target_bbox" => {
+                    object::read(&mut field_target_bbox, &mut map, "target_bbox")?
+                }
+                "start_index" => {
+                    object::read(&mut field_start_index, &mut map, "start_index")?
+                }
+                "end_index" => object::read(&mut field_end_index, &mut map, "end_index")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            target: object::required(field_target, "target")?,
+            target_bbox: object::required(field_target_bbox, "target_bbox")?,
+            start_index: field_start_index.unwrap_or_default(),
+            end_index: field_end_index.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl RevisionTargetSpan {
     /// Creates a value from the required `target`, `target_bbox`; set the others with the chainable setters.
@@ -1252,7 +1594,7 @@ impl<'de> ::serde::Deserialize<'de> for RevisionType {
 /// StructuredResult
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct StructuredResult {
     /// List of structured pages or failed page entries
@@ -1260,6 +1602,33 @@ pub struct StructuredResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for StructuredResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for StructuredResult {
+    const NAME: &'static str = "StructuredResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pages" => object::read(&mut field_pages, &mut map, "pages")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pages: object::required(field_pages, "pages")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl StructuredResult {
     /// Creates a value from the required `pages`; set the others with the chainable setters.

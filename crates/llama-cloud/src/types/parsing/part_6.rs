@@ -6,7 +6,7 @@
 /// Successfully parsed page in structured items output.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct StructuredResultPage {
     /// Page number of the document
@@ -18,16 +18,64 @@ pub struct StructuredResultPage {
     /// Height of the page in points
     pub page_height: crate::Number,
     /// Extracted revisions and comments on the page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub revisions: crate::Nullable<Vec<crate::types::Revision>>,
     /// Success indicator
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for StructuredResultPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for StructuredResultPage {
+    const NAME: &'static str = "StructuredResultPage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_number = None;
+        let mut field_items = None;
+        let mut field_page_width = None;
+        let mut field_page_height = None;
+        let mut field_revisions = None;
+        let mut field_success = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_number" => {
+                    object::read(&mut field_page_number, &mut map, "page_number")?
+                }
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "page_width" => {
+                    object::read(&mut field_page_width, &mut map, "page_width")?
+                }
+                "page_height" => {
+                    object::read(&mut field_page_height, &mut map, "page_height")?
+                }
+                "revisions" => object::read(&mut field_revisions, &mut map, "revisions")?,
+                "success" => object::read(&mut field_success, &mut map, "success")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_number: object::required(field_page_number, "page_number")?,
+            items: object::required(field_items, "items")?,
+            page_width: object::required(field_page_width, "page_width")?,
+            page_height: object::required(field_page_height, "page_height")?,
+            revisions: field_revisions.unwrap_or_default(),
+            success: field_success.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl StructuredResultPage {
     /// Creates a value from the required `page_number`, `items`, `page_width`, `page_height`; set the others with the chainable setters.
@@ -626,18 +674,18 @@ impl StructuredResultPagesItem {
 /// TableItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TableItem {
     /// Table item type
     ///
     /// The API's default: `"table"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Table data as array of arrays (string, number, or null)
     pub rows: Vec<Vec<Option<crate::types::TableItemRowsItemItem>>>,
@@ -646,17 +694,82 @@ pub struct TableItem {
     /// CSV representation of the table
     pub csv: String,
     /// List of page numbers with tables that were merged into this table (e.g., [1, 2, 3, 4])
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub merged_from_pages: crate::Nullable<Vec<i64>>,
     /// Populated when merged into another table. Page number where the full merged table begins (used on empty tables).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub merged_into_page: crate::Nullable<i64>,
     /// Quality concerns detected during table extraction, indicating the table may have issues
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_concerns: crate::Nullable<Vec<crate::types::ParseConcernItem>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TableItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TableItem {
+    const NAME: &'static str = "TableItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_rows = None;
+        let mut field_html = None;
+        let mut field_csv = None;
+        let mut field_merged_from_pages = None;
+        let mut field_merged_into_page = None;
+        let mut field_parse_concerns = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "rows" => object::read(&mut field_rows, &mut map, "rows")?,
+                "html" => object::read(&mut field_html, &mut map, "html")?,
+                "csv" => object::read(&mut field_csv, &mut map, "csv")?,
+                "merged_from_pages" => {
+                    object::read(
+                        &mut field_merged_from_pages,
+                        &mut map,
+                        "merged_from_pages",
+                    )?
+                }
+                "merged_into_page" => {
+                    object::read(
+                        &mut field_merged_into_page,
+                        &mut map,
+                        "merged_into_page",
+                    )?
+                }
+                "parse_concerns" => {
+                    object::read(&mut field_parse_concerns, &mut map, "parse_concerns")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            rows: object::required(field_rows, "rows")?,
+            html: object::required(field_html, "html")?,
+            csv: object::required(field_csv, "csv")?,
+            merged_from_pages: field_merged_from_pages.unwrap_or_default(),
+            merged_into_page: field_merged_into_page.unwrap_or_default(),
+            parse_concerns: field_parse_concerns.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl TableItem {
     /// Creates a value from the required `md`, `rows`, `html`, `csv`; set the others with the chainable setters.
@@ -840,24 +953,60 @@ impl ::std::fmt::Display for TableItemRowsItemItem {
 /// TextItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TextItem {
     /// Text item type
     ///
     /// The API's default: `"text"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Text content
     pub value: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TextItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TextItem {
+    const NAME: &'static str = "TextItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_md = None;
+        let mut field_bbox = None;
+        let mut field_value = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "md" => object::read(&mut field_md, &mut map, "md")?,
+                "bbox" => object::read(&mut field_bbox, &mut map, "bbox")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            md: object::required(field_md, "md")?,
+            bbox: field_bbox.unwrap_or_default(),
+            value: object::required(field_value, "value")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl TextItem {
     /// Creates a value from the required `md`, `value`; set the others with the chainable setters.
@@ -904,7 +1053,7 @@ impl TextItem {
 /// TextResult
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TextResult {
     /// List of text pages
@@ -912,6 +1061,33 @@ pub struct TextResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TextResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TextResult {
+    const NAME: &'static str = "TextResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pages" => object::read(&mut field_pages, &mut map, "pages")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pages: object::required(field_pages, "pages")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl TextResult {
     /// Creates a value from the required `pages`; set the others with the chainable setters.
@@ -939,7 +1115,7 @@ impl TextResult {
 /// TextResultPage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TextResultPage {
     /// Page number of the document
@@ -949,6 +1125,38 @@ pub struct TextResultPage {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TextResultPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TextResultPage {
+    const NAME: &'static str = "TextResultPage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_number = None;
+        let mut field_text = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_number" => {
+                    object::read(&mut field_page_number, &mut map, "page_number")?
+                }
+                "text" => object::read(&mut field_text, &mut map, "text")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_number: object::required(field_page_number, "page_number")?,
+            text: object::required(field_text, "text")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl TextResultPage {
     /// Creates a value from the required `page_number`, `text`; set the others with the chainable setters.

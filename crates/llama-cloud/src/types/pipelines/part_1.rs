@@ -6,33 +6,70 @@
 /// AdvancedModeTransformConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AdvancedModeTransformConfig {
     /// Mode
     ///
     /// The API's default: `"advanced"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Configuration for the segmentation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segmentation_config: Option<
         crate::types::AdvancedModeTransformConfigSegmentationConfig,
     >,
     /// Configuration for the chunking.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunking_config: Option<crate::types::AdvancedModeTransformConfigChunkingConfig>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for AdvancedModeTransformConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AdvancedModeTransformConfig {
+    const NAME: &'static str = "AdvancedModeTransformConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_mode = None;
+        let mut field_segmentation_config = None;
+        let mut field_chunking_config = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "segmentation_config" => {
+                    object::read_present(
+                        &mut field_segmentation_config,
+                        &mut map,
+                        "segmentation_config",
+                    )?
+                }
+                "chunking_config" => {
+                    object::read_present(
+                        &mut field_chunking_config,
+                        &mut map,
+                        "chunking_config",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            mode: field_mode.unwrap_or_default(),
+            segmentation_config: field_segmentation_config.unwrap_or_default(),
+            chunking_config: field_chunking_config.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for AdvancedModeTransformConfig {
     fn default() -> Self {
@@ -410,27 +447,64 @@ impl AdvancedModeTransformConfigSegmentationConfig {
 /// AutoTransformConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoTransformConfig {
     /// Mode
     ///
     /// The API's default: `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Chunk size for the transformation.
     ///
     /// The API's default: `1024`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
     /// Chunk overlap for the transformation.
     ///
     /// The API's default: `200`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for AutoTransformConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AutoTransformConfig {
+    const NAME: &'static str = "AutoTransformConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_mode = None;
+        let mut field_chunk_size = None;
+        let mut field_chunk_overlap = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "chunk_size" => {
+                    object::read(&mut field_chunk_size, &mut map, "chunk_size")?
+                }
+                "chunk_overlap" => {
+                    object::read(&mut field_chunk_overlap, &mut map, "chunk_overlap")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            mode: field_mode.unwrap_or_default(),
+            chunk_size: field_chunk_size.unwrap_or_default(),
+            chunk_overlap: field_chunk_overlap.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for AutoTransformConfig {
     fn default() -> Self {
@@ -469,27 +543,64 @@ impl AutoTransformConfig {
 /// CharacterChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CharacterChunkingConfig {
     /// Chunk Size
     ///
     /// The API's default: `1024`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
     /// Chunk Overlap
     ///
     /// The API's default: `200`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i64>,
     /// Mode
     ///
     /// The API's default: `"character"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CharacterChunkingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CharacterChunkingConfig {
+    const NAME: &'static str = "CharacterChunkingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_chunk_size = None;
+        let mut field_chunk_overlap = None;
+        let mut field_mode = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "chunk_size" => {
+                    object::read(&mut field_chunk_size, &mut map, "chunk_size")?
+                }
+                "chunk_overlap" => {
+                    object::read(&mut field_chunk_overlap, &mut map, "chunk_overlap")?
+                }
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            chunk_size: field_chunk_size.unwrap_or_default(),
+            chunk_overlap: field_chunk_overlap.unwrap_or_default(),
+            mode: field_mode.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for CharacterChunkingConfig {
     fn default() -> Self {
@@ -528,23 +639,66 @@ impl CharacterChunkingConfig {
 /// ChatData
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatData {
     /// Schema for the search params for an retrieval execution that can be preset for a pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
     /// The `llm_parameters` property.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub llm_parameters: crate::Nullable<crate::types::LLMParameters>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ChatData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ChatData {
+    const NAME: &'static str = "ChatData";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_retrieval_parameters = None;
+        let mut field_llm_parameters = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "retrieval_parameters" => {
+                    object::read(
+                        &mut field_retrieval_parameters,
+                        &mut map,
+                        "retrieval_parameters",
+                    )?
+                }
+                "llm_parameters" => {
+                    object::read(&mut field_llm_parameters, &mut map, "llm_parameters")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            retrieval_parameters: field_retrieval_parameters.unwrap_or_default(),
+            llm_parameters: field_llm_parameters.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ChatData {
     /// Sets `retrieval_parameters`.
@@ -586,7 +740,7 @@ impl ChatData {
 /// ChatMessage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatMessage {
     /// Id
@@ -594,24 +748,79 @@ pub struct ChatMessage {
     /// The index of the message in the chat.
     pub index: i64,
     /// Retrieval annotations for the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<crate::types::MessageAnnotation>>,
     /// The role of the message.
     pub role: crate::types::MessageRole,
     /// Text content of the generation
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub content: crate::Nullable<String>,
     /// Additional arguments passed to the model
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::std::collections::BTreeMap<String, String>>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ChatMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ChatMessage {
+    const NAME: &'static str = "ChatMessage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_index = None;
+        let mut field_annotations = None;
+        let mut field_role = None;
+        let mut field_content = None;
+        let mut field_additional_kwargs = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "index" => object::read(&mut field_index, &mut map, "index")?,
+                "annotations" => {
+                    object::read(&mut field_annotations, &mut map, "annotations")?
+                }
+                "role" => object::read(&mut field_role, &mut map, "role")?,
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                "additional_kwargs" => {
+                    object::read(
+                        &mut field_additional_kwargs,
+                        &mut map,
+                        "additional_kwargs",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            index: object::required(field_index, "index")?,
+            annotations: field_annotations.unwrap_or_default(),
+            role: object::required(field_role, "role")?,
+            content: field_content.unwrap_or_default(),
+            additional_kwargs: field_additional_kwargs.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ChatMessage {
     /// Creates a value from the required `id`, `index`, `role`; set the others with the chainable setters.
@@ -697,7 +906,7 @@ impl ChatMessage {
 /// Cloud document stored in S3.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudDocument {
     /// Text
@@ -705,22 +914,89 @@ pub struct CloudDocument {
     /// Metadata
     pub metadata: ::serde_json::Map<String, ::serde_json::Value>,
     /// Excluded Embed Metadata Keys
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_embed_metadata_keys: Option<Vec<String>>,
     /// Excluded Llm Metadata Keys
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_llm_metadata_keys: Option<Vec<String>>,
     /// indices in the CloudDocument.text where a new page begins. e.g. Second page starts at index specified by page_positions[1].
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_positions: crate::Nullable<Vec<i64>>,
     /// Id
     pub id: String,
     /// Status Metadata
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudDocument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudDocument {
+    const NAME: &'static str = "CloudDocument";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_text = None;
+        let mut field_metadata = None;
+        let mut field_excluded_embed_metadata_keys = None;
+        let mut field_excluded_llm_metadata_keys = None;
+        let mut field_page_positions = None;
+        let mut field_id = None;
+        let mut field_status_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "text" => object::read(&mut field_text, &mut map, "text")?,
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "excluded_embed_metadata_keys" => {
+                    object::read(
+                        &mut field_excluded_embed_metadata_keys,
+                        &mut map,
+                        "excluded_embed_metadata_keys",
+                    )?
+                }
+                "excluded_llm_metadata_keys" => {
+                    object::read(
+                        &mut field_excluded_llm_metadata_keys,
+                        &mut map,
+                        "excluded_llm_metadata_keys",
+                    )?
+                }
+                "page_positions" => {
+                    object::read(&mut field_page_positions, &mut map, "page_positions")?
+                }
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "status_metadata" => {
+                    object::read(
+                        &mut field_status_metadata,
+                        &mut map,
+                        "status_metadata",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            text: object::required(field_text, "text")?,
+            metadata: object::required(field_metadata, "metadata")?,
+            excluded_embed_metadata_keys: field_excluded_embed_metadata_keys
+                .unwrap_or_default(),
+            excluded_llm_metadata_keys: field_excluded_llm_metadata_keys
+                .unwrap_or_default(),
+            page_positions: field_page_positions.unwrap_or_default(),
+            id: object::required(field_id, "id")?,
+            status_metadata: field_status_metadata.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudDocument {
     /// Creates a value from the required `text`, `metadata`, `id`; set the others with the chainable setters.
@@ -817,7 +1093,7 @@ impl CloudDocument {
 /// Create a new cloud document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudDocumentCreate {
     /// Text
@@ -825,20 +1101,78 @@ pub struct CloudDocumentCreate {
     /// Metadata
     pub metadata: ::serde_json::Map<String, ::serde_json::Value>,
     /// Excluded Embed Metadata Keys
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_embed_metadata_keys: Option<Vec<String>>,
     /// Excluded Llm Metadata Keys
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_llm_metadata_keys: Option<Vec<String>>,
     /// indices in the CloudDocument.text where a new page begins. e.g. Second page starts at index specified by page_positions[1].
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_positions: crate::Nullable<Vec<i64>>,
     /// Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CloudDocumentCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CloudDocumentCreate {
+    const NAME: &'static str = "CloudDocumentCreate";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_text = None;
+        let mut field_metadata = None;
+        let mut field_excluded_embed_metadata_keys = None;
+        let mut field_excluded_llm_metadata_keys = None;
+        let mut field_page_positions = None;
+        let mut field_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "text" => object::read(&mut field_text, &mut map, "text")?,
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "excluded_embed_metadata_keys" => {
+                    object::read(
+                        &mut field_excluded_embed_metadata_keys,
+                        &mut map,
+                        "excluded_embed_metadata_keys",
+                    )?
+                }
+                "excluded_llm_metadata_keys" => {
+                    object::read(
+                        &mut field_excluded_llm_metadata_keys,
+                        &mut map,
+                        "excluded_llm_metadata_keys",
+                    )?
+                }
+                "page_positions" => {
+                    object::read(&mut field_page_positions, &mut map, "page_positions")?
+                }
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            text: object::required(field_text, "text")?,
+            metadata: object::required(field_metadata, "metadata")?,
+            excluded_embed_metadata_keys: field_excluded_embed_metadata_keys
+                .unwrap_or_default(),
+            excluded_llm_metadata_keys: field_excluded_llm_metadata_keys
+                .unwrap_or_default(),
+            page_positions: field_page_positions.unwrap_or_default(),
+            id: field_id.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CloudDocumentCreate {
     /// Creates a value from the required `text`, `metadata`; set the others with the chainable setters.
@@ -924,7 +1258,7 @@ impl CloudDocumentCreate {
 /// Schema for creating a data sink.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DataSinkCreate {
     /// The name of the data sink.
@@ -936,6 +1270,39 @@ pub struct DataSinkCreate {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DataSinkCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DataSinkCreate {
+    const NAME: &'static str = "DataSinkCreate";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_name = None;
+        let mut field_sink_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "sink_type" => object::read(&mut field_sink_type, &mut map, "sink_type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            name: object::required(field_name, "name")?,
+            sink_type: object::required(field_sink_type, "sink_type")?,
+            component: object::required(field_component, "component")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl DataSinkCreate {
     /// Creates a value from the required `name`, `sink_type`, `component`; set the others with the chainable setters.
@@ -989,15 +1356,48 @@ impl DataSinkCreate {
 /// - Likely to evolve to take external IDs directly; keeping this for convenience.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DataSourceSyncRequest {
     /// Pipeline File Ids
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub pipeline_file_ids: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceSyncRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DataSourceSyncRequest {
+    const NAME: &'static str = "DataSourceSyncRequest";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pipeline_file_ids = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pipeline_file_ids" => {
+                    object::read(
+                        &mut field_pipeline_file_ids,
+                        &mut map,
+                        "pipeline_file_ids",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pipeline_file_ids: field_pipeline_file_ids.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl DataSourceSyncRequest {
     /// Sets `pipeline_file_ids`.
@@ -1077,7 +1477,7 @@ pub type DataSourcesUpdateDataSourcesResponse = Vec<crate::types::PipelineDataSo
 /// Counts of the documents in a pipeline, grouped by ingestion status.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DocumentCountByStatusResponse {
     /// Number of documents per ingestion status; every status is present.
@@ -1087,19 +1487,73 @@ pub struct DocumentCountByStatusResponse {
     /// ID of the pipeline the documents belong to.
     pub pipeline_id: String,
     /// File the counts were restricted to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Data source the counts were restricted to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Whether only directly uploaded documents were counted.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_direct_upload: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DocumentCountByStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for DocumentCountByStatusResponse {
+    const NAME: &'static str = "DocumentCountByStatusResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_counts = None;
+        let mut field_total_count = None;
+        let mut field_pipeline_id = None;
+        let mut field_file_id = None;
+        let mut field_data_source_id = None;
+        let mut field_only_direct_upload = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "counts" => object::read(&mut field_counts, &mut map, "counts")?,
+                "total_count" => {
+                    object::read(&mut field_total_count, &mut map, "total_count")?
+                }
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "data_source_id" => {
+                    object::read(&mut field_data_source_id, &mut map, "data_source_id")?
+                }
+                "only_direct_upload" => {
+                    object::read(
+                        &mut field_only_direct_upload,
+                        &mut map,
+                        "only_direct_upload",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            counts: object::required(field_counts, "counts")?,
+            total_count: object::required(field_total_count, "total_count")?,
+            pipeline_id: object::required(field_pipeline_id, "pipeline_id")?,
+            file_id: field_file_id.unwrap_or_default(),
+            data_source_id: field_data_source_id.unwrap_or_default(),
+            only_direct_upload: field_only_direct_upload.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl DocumentCountByStatusResponse {
     /// Creates a value from the required `counts`, `total_count`, `pipeline_id`; set the others with the chainable setters.

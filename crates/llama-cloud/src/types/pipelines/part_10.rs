@@ -242,22 +242,54 @@ impl<'de> ::serde::Deserialize<'de> for FilterOperator {
 /// See: https://docs.pydantic.dev/latest/usage/types/#strict-types
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MetadataFilter {
     /// Key
     pub key: String,
     /// Value
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub value: Option<crate::types::MetadataFilterValue>,
     /// The `operator` property.
     ///
     /// The API's default: `"=="`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<crate::types::FilterOperator>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for MetadataFilter {
+    const NAME: &'static str = "MetadataFilter";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_key = None;
+        let mut field_value = None;
+        let mut field_operator = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "key" => object::read(&mut field_key, &mut map, "key")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                "operator" => object::read(&mut field_operator, &mut map, "operator")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            key: object::required(field_key, "key")?,
+            value: object::present(field_value, "value")?,
+            operator: field_operator.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl MetadataFilter {
     /// Creates a value from the required `key`; set the others with the chainable setters.
@@ -405,7 +437,7 @@ impl From<Vec<i64>> for MetadataFilterValue {
 /// Metadata filters for vector stores.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MetadataFilters {
     /// Filters
@@ -413,11 +445,41 @@ pub struct MetadataFilters {
     /// The `condition` property.
     ///
     /// The API's default: `"and"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub condition: crate::Nullable<crate::types::FilterCondition>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for MetadataFilters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for MetadataFilters {
+    const NAME: &'static str = "MetadataFilters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_filters = None;
+        let mut field_condition = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "filters" => object::read(&mut field_filters, &mut map, "filters")?,
+                "condition" => object::read(&mut field_condition, &mut map, "condition")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            filters: object::required(field_filters, "filters")?,
+            condition: field_condition.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl MetadataFilters {
     /// Creates a value from the required `filters`; set the others with the chainable setters.
@@ -561,7 +623,7 @@ impl MetadataFiltersFiltersItem {
 /// PageFigureMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PageFigureMetadata {
     /// The name of the figure
@@ -575,16 +637,75 @@ pub struct PageFigureMetadata {
     /// Whether the figure is likely to be noise
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_likely_noise: Option<bool>,
     /// The confidence of the figure
     pub confidence: crate::Number,
     /// Metadata for the figure
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PageFigureMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PageFigureMetadata {
+    const NAME: &'static str = "PageFigureMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_figure_name = None;
+        let mut field_file_id = None;
+        let mut field_page_index = None;
+        let mut field_figure_size = None;
+        let mut field_is_likely_noise = None;
+        let mut field_confidence = None;
+        let mut field_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "figure_name" => {
+                    object::read(&mut field_figure_name, &mut map, "figure_name")?
+                }
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "page_index" => {
+                    object::read(&mut field_page_index, &mut map, "page_index")?
+                }
+                "figure_size" => {
+                    object::read(&mut field_figure_size, &mut map, "figure_size")?
+                }
+                "is_likely_noise" => {
+                    object::read(
+                        &mut field_is_likely_noise,
+                        &mut map,
+                        "is_likely_noise",
+                    )?
+                }
+                "confidence" => {
+                    object::read(&mut field_confidence, &mut map, "confidence")?
+                }
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            figure_name: object::required(field_figure_name, "figure_name")?,
+            file_id: object::required(field_file_id, "file_id")?,
+            page_index: object::required(field_page_index, "page_index")?,
+            figure_size: object::required(field_figure_size, "figure_size")?,
+            is_likely_noise: field_is_likely_noise.unwrap_or_default(),
+            confidence: object::required(field_confidence, "confidence")?,
+            metadata: field_metadata.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PageFigureMetadata {
     /// Creates a value from the required `figure_name`, `file_id`, `page_index`, `figure_size`, `confidence`; set the others with the chainable setters.
@@ -669,7 +790,7 @@ impl PageFigureMetadata {
 /// Page figure metadata with score
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PageFigureNodeWithScore {
     /// PageFigureMetadata
@@ -679,11 +800,46 @@ pub struct PageFigureNodeWithScore {
     /// Class Name
     ///
     /// The API's default: `"PageFigureNodeWithScore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PageFigureNodeWithScore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PageFigureNodeWithScore {
+    const NAME: &'static str = "PageFigureNodeWithScore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_node = None;
+        let mut field_score = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "node" => object::read(&mut field_node, &mut map, "node")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            node: object::required(field_node, "node")?,
+            score: object::required(field_score, "score")?,
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PageFigureNodeWithScore {
     /// Creates a value from the required `node`, `score`; set the others with the chainable setters.
@@ -728,7 +884,7 @@ impl PageFigureNodeWithScore {
 /// PageScreenshotMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PageScreenshotMetadata {
     /// The index of the page for which the screenshot is taken (0-indexed)
@@ -738,11 +894,51 @@ pub struct PageScreenshotMetadata {
     /// The size of the image in bytes
     pub image_size: i64,
     /// Metadata for the screenshot
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PageScreenshotMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PageScreenshotMetadata {
+    const NAME: &'static str = "PageScreenshotMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_page_index = None;
+        let mut field_file_id = None;
+        let mut field_image_size = None;
+        let mut field_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "page_index" => {
+                    object::read(&mut field_page_index, &mut map, "page_index")?
+                }
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "image_size" => {
+                    object::read(&mut field_image_size, &mut map, "image_size")?
+                }
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            page_index: object::required(field_page_index, "page_index")?,
+            file_id: object::required(field_file_id, "file_id")?,
+            image_size: object::required(field_image_size, "image_size")?,
+            metadata: field_metadata.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PageScreenshotMetadata {
     /// Creates a value from the required `page_index`, `file_id`, `image_size`; set the others with the chainable setters.
@@ -795,7 +991,7 @@ impl PageScreenshotMetadata {
 /// Page screenshot metadata with score
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PageScreenshotNodeWithScore {
     /// PageScreenshotMetadata
@@ -805,11 +1001,46 @@ pub struct PageScreenshotNodeWithScore {
     /// Class Name
     ///
     /// The API's default: `"NodeWithScore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PageScreenshotNodeWithScore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PageScreenshotNodeWithScore {
+    const NAME: &'static str = "PageScreenshotNodeWithScore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_node = None;
+        let mut field_score = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "node" => object::read(&mut field_node, &mut map, "node")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            node: object::required(field_node, "node")?,
+            score: object::required(field_score, "score")?,
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PageScreenshotNodeWithScore {
     /// Creates a value from the required `node`, `score`; set the others with the chainable setters.
@@ -857,40 +1088,40 @@ impl PageScreenshotNodeWithScore {
 /// Schema for the search params for an retrieval execution that can be preset for a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PresetRetrievalParams {
     /// Number of nodes for dense retrieval.
     ///
     /// The API's default: `30`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dense_similarity_top_k: crate::Nullable<i64>,
     /// Minimum similarity score wrt query for retrieval
     ///
     /// The API's default: `0.0`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dense_similarity_cutoff: crate::Nullable<crate::Number>,
     /// Number of nodes for sparse retrieval.
     ///
     /// The API's default: `30`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sparse_similarity_top_k: crate::Nullable<i64>,
     /// Enable reranking for retrieval
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable_reranking: crate::Nullable<bool>,
     /// Number of reranked nodes for returning.
     ///
     /// The API's default: `6`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub rerank_top_n: crate::Nullable<i64>,
     /// Alpha value for hybrid retrieval to determine the weights between dense and sparse retrieval. 0 is sparse retrieval and 1 is dense retrieval.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub alpha: crate::Nullable<crate::Number>,
     /// Search filters for retrieval.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub search_filters: crate::Nullable<crate::types::MetadataFilters>,
     /// JSON Schema that will be used to infer search_filters. Omit or leave as null to skip inference.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub search_filters_inference_schema: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -900,36 +1131,163 @@ pub struct PresetRetrievalParams {
     /// Number of files to retrieve (only for retrieval mode files_via_metadata and files_via_content).
     ///
     /// The API's default: `1`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub files_top_k: crate::Nullable<i64>,
     /// The retrieval mode for the query.
     ///
     /// The API's default: `"chunks"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_mode: Option<crate::types::RetrievalMode>,
     /// Whether to retrieve image nodes.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_image_nodes: Option<bool>,
     /// Whether to retrieve page screenshot nodes.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_page_screenshot_nodes: Option<bool>,
     /// Whether to retrieve page figure nodes.
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_page_figure_nodes: Option<bool>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PresetRetrievalParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PresetRetrievalParams {
+    const NAME: &'static str = "PresetRetrievalParams";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_dense_similarity_top_k = None;
+        let mut field_dense_similarity_cutoff = None;
+        let mut field_sparse_similarity_top_k = None;
+        let mut field_enable_reranking = None;
+        let mut field_rerank_top_n = None;
+        let mut field_alpha = None;
+        let mut field_search_filters = None;
+        let mut field_search_filters_inference_schema = None;
+        let mut field_files_top_k = None;
+        let mut field_retrieval_mode = None;
+        let mut field_retrieve_image_nodes = None;
+        let mut field_retrieve_page_screenshot_nodes = None;
+        let mut field_retrieve_page_figure_nodes = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "dense_similarity_top_k" => {
+                    object::read(
+                        &mut field_dense_similarity_top_k,
+                        &mut map,
+                        "dense_similarity_top_k",
+                    )?
+                }
+                "dense_similarity_cutoff" => {
+                    object::read(
+                        &mut field_dense_similarity_cutoff,
+                        &mut map,
+                        "dense_similarity_cutoff",
+                    )?
+                }
+                "sparse_similarity_top_k" => {
+                    object::read(
+                        &mut field_sparse_similarity_top_k,
+                        &mut map,
+                        "sparse_similarity_top_k",
+                    )?
+                }
+                "enable_reranking" => {
+                    object::read(
+                        &mut field_enable_reranking,
+                        &mut map,
+                        "enable_reranking",
+                    )?
+                }
+                "rerank_top_n" => {
+                    object::read(&mut field_rerank_top_n, &mut map, "rerank_top_n")?
+                }
+                "alpha" => object::read(&mut field_alpha, &mut map, "alpha")?,
+                "search_filters" => {
+                    object::read(&mut field_search_filters, &mut map, "search_filters")?
+                }
+                "search_filters_inference_schema" => {
+                    object::read(
+                        &mut field_search_filters_inference_schema,
+                        &mut map,
+                        "search_filters_inference_schema",
+                    )?
+                }
+                "files_top_k" => {
+                    object::read(&mut field_files_top_k, &mut map, "files_top_k")?
+                }
+                "retrieval_mode" => {
+                    object::read(&mut field_retrieval_mode, &mut map, "retrieval_mode")?
+                }
+                "retrieve_image_nodes" => {
+                    object::read(
+                        &mut field_retrieve_image_nodes,
+                        &mut map,
+                        "retrieve_image_nodes",
+                    )?
+                }
+                "retrieve_page_screenshot_nodes" => {
+                    object::read(
+                        &mut field_retrieve_page_screenshot_nodes,
+                        &mut map,
+                        "retrieve_page_screenshot_nodes",
+                    )?
+                }
+                "retrieve_page_figure_nodes" => {
+                    object::read(
+                        &mut field_retrieve_page_figure_nodes,
+                        &mut map,
+                        "retrieve_page_figure_nodes",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            dense_similarity_top_k: field_dense_similarity_top_k.unwrap_or_default(),
+            dense_similarity_cutoff: field_dense_similarity_cutoff.unwrap_or_default(),
+            sparse_similarity_top_k: field_sparse_similarity_top_k.unwrap_or_default(),
+            enable_reranking: field_enable_reranking.unwrap_or_default(),
+            rerank_top_n: field_rerank_top_n.unwrap_or_default(),
+            alpha: field_alpha.unwrap_or_default(),
+            search_filters: field_search_filters.unwrap_or_default(),
+            search_filters_inference_schema: field_search_filters_inference_schema
+                .unwrap_or_default(),
+            files_top_k: field_files_top_k.unwrap_or_default(),
+            retrieval_mode: field_retrieval_mode.unwrap_or_default(),
+            retrieve_image_nodes: field_retrieve_image_nodes.unwrap_or_default(),
+            retrieve_page_screenshot_nodes: field_retrieve_page_screenshot_nodes
+                .unwrap_or_default(),
+            retrieve_page_figure_nodes: field_retrieve_page_figure_nodes
+                .unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PresetRetrievalParams {
     /// Sets `dense_similarity_top_k`; left unset, it is not sent and the API applies its default, `30`.

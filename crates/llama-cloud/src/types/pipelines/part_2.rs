@@ -119,17 +119,44 @@ pub type DocumentsUpsertResponse = Vec<crate::types::CloudDocument>;
 /// ElementSegmentationConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ElementSegmentationConfig {
     /// Mode
     ///
     /// The API's default: `"element"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ElementSegmentationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ElementSegmentationConfig {
+    const NAME: &'static str = "ElementSegmentationConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_mode = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            mode: field_mode.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for ElementSegmentationConfig {
     fn default() -> Self {
@@ -143,7 +170,7 @@ impl ElementSegmentationConfig {}
 /// FileCountByStatusResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileCountByStatusResponse {
     /// The counts of files by status
@@ -151,19 +178,70 @@ pub struct FileCountByStatusResponse {
     /// The total number of files
     pub total_count: i64,
     /// The ID of the pipeline that the files belong to
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub pipeline_id: crate::Nullable<String>,
     /// The ID of the data source that the files belong to
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Whether to only count manually uploaded files
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_manually_uploaded: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileCountByStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileCountByStatusResponse {
+    const NAME: &'static str = "FileCountByStatusResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_counts = None;
+        let mut field_total_count = None;
+        let mut field_pipeline_id = None;
+        let mut field_data_source_id = None;
+        let mut field_only_manually_uploaded = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "counts" => object::read(&mut field_counts, &mut map, "counts")?,
+                "total_count" => {
+                    object::read(&mut field_total_count, &mut map, "total_count")?
+                }
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "data_source_id" => {
+                    object::read(&mut field_data_source_id, &mut map, "data_source_id")?
+                }
+                "only_manually_uploaded" => {
+                    object::read(
+                        &mut field_only_manually_uploaded,
+                        &mut map,
+                        "only_manually_uploaded",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            counts: object::required(field_counts, "counts")?,
+            total_count: object::required(field_total_count, "total_count")?,
+            pipeline_id: field_pipeline_id.unwrap_or_default(),
+            data_source_id: field_data_source_id.unwrap_or_default(),
+            only_manually_uploaded: field_only_manually_uploaded.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FileCountByStatusResponse {
     /// Creates a value from the required `counts`, `total_count`; set the others with the chainable setters.
@@ -519,7 +597,7 @@ pub type ImagesListPageScreenshotsResponse = Vec<crate::types::PageScreenshotMet
 /// IngestionErrorResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct IngestionErrorResponse {
     /// ID of the job that failed.
@@ -531,6 +609,39 @@ pub struct IngestionErrorResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for IngestionErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for IngestionErrorResponse {
+    const NAME: &'static str = "IngestionErrorResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_job_id = None;
+        let mut field_message = None;
+        let mut field_step = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "job_id" => object::read(&mut field_job_id, &mut map, "job_id")?,
+                "message" => object::read(&mut field_message, &mut map, "message")?,
+                "step" => object::read(&mut field_step, &mut map, "step")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            job_id: object::required(field_job_id, "job_id")?,
+            message: object::required(field_message, "message")?,
+            step: object::required(field_step, "step")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl IngestionErrorResponse {
     /// Creates a value from the required `job_id`, `message`, `step`; set the others with the chainable setters.
@@ -571,27 +682,68 @@ impl IngestionErrorResponse {
 /// This is distinct from a ChatMessage because this schema is enforced by the AI Chat library used in the frontend
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InputMessage {
     /// ID of the message, if any. a UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Message role.
     pub role: crate::types::MessageRole,
     /// Content
     pub content: String,
     /// Additional data to be stored with the message.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for InputMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for InputMessage {
+    const NAME: &'static str = "InputMessage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_role = None;
+        let mut field_content = None;
+        let mut field_data = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "role" => object::read(&mut field_role, &mut map, "role")?,
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                "data" => object::read(&mut field_data, &mut map, "data")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: field_id.unwrap_or_default(),
+            role: object::required(field_role, "role")?,
+            content: object::required(field_content, "content")?,
+            data: field_data.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl InputMessage {
     /// Creates a value from the required `role`, `content`; set the others with the chainable setters.
@@ -767,38 +919,97 @@ impl<'de> ::serde::Deserialize<'de> for JobNameMapping {
 /// LLMParameters
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LLMParameters {
     /// The name of the model to use for LLM completions.
     ///
     /// The API's default: `"GPT_4_1_MINI"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<crate::types::SupportedLLMModelNames>,
     /// The system prompt to use for the completion.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// The temperature value for the model.
     ///
     /// The API's default: `0.1`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub temperature: crate::Nullable<crate::Number>,
     /// Whether to use chain of thought reasoning.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub use_chain_of_thought_reasoning: crate::Nullable<bool>,
     /// Whether to show citations in the response.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub use_citation: crate::Nullable<bool>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for LLMParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LLMParameters {
+    const NAME: &'static str = "LLMParameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_system_prompt = None;
+        let mut field_temperature = None;
+        let mut field_use_chain_of_thought_reasoning = None;
+        let mut field_use_citation = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "system_prompt" => {
+                    object::read(&mut field_system_prompt, &mut map, "system_prompt")?
+                }
+                "temperature" => {
+                    object::read(&mut field_temperature, &mut map, "temperature")?
+                }
+                "use_chain_of_thought_reasoning" => {
+                    object::read(
+                        &mut field_use_chain_of_thought_reasoning,
+                        &mut map,
+                        "use_chain_of_thought_reasoning",
+                    )?
+                }
+                "use_citation" => {
+                    object::read(&mut field_use_citation, &mut map, "use_citation")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            system_prompt: field_system_prompt.unwrap_or_default(),
+            temperature: field_temperature.unwrap_or_default(),
+            use_chain_of_thought_reasoning: field_use_chain_of_thought_reasoning
+                .unwrap_or_default(),
+            use_citation: field_use_citation.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl LLMParameters {
     /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"GPT_4_1_MINI"`.

@@ -6,504 +6,1474 @@
 /// LlamaParseParameters
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseParameters {
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub priority: crate::Nullable<crate::types::LlamaParseParametersPriority>,
     /// Languages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::types::ParserLanguages>>,
     /// Parsing Instruction
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsing_instruction: crate::Nullable<String>,
     /// Disable Ocr
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_ocr: crate::Nullable<bool>,
     /// Annotate Links
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_links: crate::Nullable<bool>,
     /// Annotate Revisions
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_revisions: crate::Nullable<bool>,
     /// Adaptive Long Table
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub adaptive_long_table: crate::Nullable<bool>,
     /// Compact Markdown Table
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub compact_markdown_table: crate::Nullable<bool>,
     /// Disable Reconstruction
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_reconstruction: crate::Nullable<bool>,
     /// Disable Image Extraction
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_image_extraction: crate::Nullable<bool>,
     /// Invalidate Cache
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub invalidate_cache: crate::Nullable<bool>,
     /// Outlined Table Extraction
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub outlined_table_extraction: crate::Nullable<bool>,
     /// Aggressive Table Extraction
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aggressive_table_extraction: crate::Nullable<bool>,
     /// Merge Tables Across Pages In Markdown
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub merge_tables_across_pages_in_markdown: crate::Nullable<bool>,
     /// Output Pdf Of Document
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_pdf_of_document: crate::Nullable<bool>,
     /// Do Not Cache
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_cache: crate::Nullable<bool>,
     /// Fast Mode
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fast_mode: crate::Nullable<bool>,
     /// Skip Diagonal Text
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_diagonal_text: crate::Nullable<bool>,
     /// Preserve Layout Alignment Across Pages
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
     /// Preserve Very Small Text
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_very_small_text: crate::Nullable<bool>,
     /// Gpt4O Mode
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub gpt4o_mode: crate::Nullable<bool>,
     /// Gpt4O Api Key
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub gpt4o_api_key: crate::Nullable<String>,
     /// Do Not Unroll Columns
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_unroll_columns: crate::Nullable<bool>,
     /// Extract Layout
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_layout: crate::Nullable<bool>,
     /// High Res Ocr
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub high_res_ocr: crate::Nullable<bool>,
     /// Confidence Score Effort
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub confidence_score_effort: crate::Nullable<String>,
     /// Html Make All Elements Visible
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub html_make_all_elements_visible: crate::Nullable<bool>,
     /// Layout Aware
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub layout_aware: crate::Nullable<bool>,
     /// Specialized Chart Parsing Agentic
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing_agentic: crate::Nullable<bool>,
     /// Specialized Chart Parsing Plus
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing_plus: crate::Nullable<bool>,
     /// Specialized Chart Parsing Efficient
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing_efficient: crate::Nullable<bool>,
     /// Specialized Image Parsing
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_image_parsing: crate::Nullable<bool>,
     /// Precise Bounding Box
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub precise_bounding_box: crate::Nullable<bool>,
     /// Line Level Bounding Box
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub line_level_bounding_box: crate::Nullable<bool>,
     /// Html Remove Navigation Elements
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub html_remove_navigation_elements: crate::Nullable<bool>,
     /// Html Remove Fixed Elements
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub html_remove_fixed_elements: crate::Nullable<bool>,
     /// Guess Xlsx Sheet Name
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub guess_xlsx_sheet_name: crate::Nullable<bool>,
     /// Page Separator
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_separator: crate::Nullable<String>,
     /// Bounding Box
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bounding_box: crate::Nullable<String>,
     /// Bbox Top
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox_top: crate::Nullable<crate::Number>,
     /// Bbox Right
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox_right: crate::Nullable<crate::Number>,
     /// Bbox Bottom
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox_bottom: crate::Nullable<crate::Number>,
     /// Bbox Left
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox_left: crate::Nullable<crate::Number>,
     /// Target Pages
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Use Vendor Multimodal Model
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub use_vendor_multimodal_model: crate::Nullable<bool>,
     /// Vendor Multimodal Model Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub vendor_multimodal_model_name: crate::Nullable<String>,
     /// Model
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub model: crate::Nullable<String>,
     /// Vendor Multimodal Api Key
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub vendor_multimodal_api_key: crate::Nullable<String>,
     /// Page Prefix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_prefix: crate::Nullable<String>,
     /// Page Suffix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_suffix: crate::Nullable<String>,
     /// Webhook Url
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_url: crate::Nullable<String>,
     /// Preset
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preset: crate::Nullable<String>,
     /// Take Screenshot
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub take_screenshot: crate::Nullable<bool>,
     /// Is Formatting Instruction
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub is_formatting_instruction: crate::Nullable<bool>,
     /// Premium Mode
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub premium_mode: crate::Nullable<bool>,
     /// Continuous Mode
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub continuous_mode: crate::Nullable<bool>,
     /// Input S3 Path
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub input_s3_path: crate::Nullable<String>,
     /// Input S3 Region
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub input_s3_region: crate::Nullable<String>,
     /// Output S3 Path Prefix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_s3_path_prefix: crate::Nullable<String>,
     /// Output S3 Region
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_s3_region: crate::Nullable<String>,
     /// Project Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// Azure Openai Deployment Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_openai_deployment_name: crate::Nullable<String>,
     /// Azure Openai Endpoint
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_openai_endpoint: crate::Nullable<String>,
     /// Azure Openai Api Version
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_openai_api_version: crate::Nullable<String>,
     /// Azure Openai Key
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_openai_key: crate::Nullable<String>,
     /// Input Url
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub input_url: crate::Nullable<String>,
     /// Http Proxy
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub http_proxy: crate::Nullable<String>,
     /// Auto Mode
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode: crate::Nullable<bool>,
     /// Auto Mode Trigger On Regexp In Page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_trigger_on_regexp_in_page: crate::Nullable<String>,
     /// Auto Mode Trigger On Text In Page
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_trigger_on_text_in_page: crate::Nullable<String>,
     /// Auto Mode Trigger On Table In Page
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_trigger_on_table_in_page: crate::Nullable<bool>,
     /// Auto Mode Trigger On Image In Page
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_trigger_on_image_in_page: crate::Nullable<bool>,
     /// Auto Mode Configuration Json
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_configuration_json: crate::Nullable<String>,
     /// Structured Output
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub structured_output: crate::Nullable<bool>,
     /// Structured Output Json Schema
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub structured_output_json_schema: crate::Nullable<String>,
     /// Structured Output Json Schema Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub structured_output_json_schema_name: crate::Nullable<String>,
     /// Max Pages
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Max Pages Enforced
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages_enforced: crate::Nullable<i64>,
     /// Extract Charts
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_charts: crate::Nullable<bool>,
     /// Formatting Instruction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub formatting_instruction: crate::Nullable<String>,
     /// Complemental Formatting Instruction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub complemental_formatting_instruction: crate::Nullable<String>,
     /// Content Guideline Instruction
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub content_guideline_instruction: crate::Nullable<String>,
     /// Spreadsheet Extract Sub Tables
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub spreadsheet_extract_sub_tables: crate::Nullable<bool>,
     /// Spreadsheet Force Formula Computation
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub spreadsheet_force_formula_computation: crate::Nullable<bool>,
     /// Spreadsheet Include Hidden Sheets
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub spreadsheet_include_hidden_sheets: crate::Nullable<bool>,
     /// Inline Images In Markdown
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub inline_images_in_markdown: crate::Nullable<bool>,
     /// Job Timeout In Seconds
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_timeout_in_seconds: crate::Nullable<crate::Number>,
     /// Job Timeout Extra Time Per Page In Seconds
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_timeout_extra_time_per_page_in_seconds: crate::Nullable<crate::Number>,
     /// Strict Mode Image Extraction
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub strict_mode_image_extraction: crate::Nullable<bool>,
     /// Strict Mode Image Ocr
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub strict_mode_image_ocr: crate::Nullable<bool>,
     /// Strict Mode Reconstruction
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub strict_mode_reconstruction: crate::Nullable<bool>,
     /// Strict Mode Buggy Font
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub strict_mode_buggy_font: crate::Nullable<bool>,
     /// Save Images
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub save_images: crate::Nullable<bool>,
     /// Images To Save
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub images_to_save: crate::Nullable<
         Vec<crate::types::LlamaParseParametersImagesToSaveItem>,
     >,
     /// Hide Headers
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hide_headers: crate::Nullable<bool>,
     /// Hide Footers
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hide_footers: crate::Nullable<bool>,
     /// Page Header Prefix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_header_prefix: crate::Nullable<String>,
     /// Page Header Suffix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_header_suffix: crate::Nullable<String>,
     /// Page Footer Prefix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_footer_prefix: crate::Nullable<String>,
     /// Page Footer Suffix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_footer_suffix: crate::Nullable<String>,
     /// Remove Hidden Text
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub remove_hidden_text: crate::Nullable<bool>,
     /// Keep Page Separator When Merging Tables
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub keep_page_separator_when_merging_tables: crate::Nullable<bool>,
     /// Ignore Document Elements For Layout Detection
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_document_elements_for_layout_detection: crate::Nullable<bool>,
     /// Output Tables As Html
     ///
     /// The API's default: `false`.
     #[serde(rename = "output_tables_as_HTML")]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_tables_as_html: crate::Nullable<bool>,
     /// Internal Is Screenshot Job
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub internal_is_screenshot_job: crate::Nullable<bool>,
     /// The `parse_mode` property.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_mode: crate::Nullable<crate::types::ParsingMode>,
     /// System Prompt
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// System Prompt Append
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt_append: crate::Nullable<String>,
     /// User Prompt
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_prompt: crate::Nullable<String>,
     /// Page Error Tolerance
     ///
     /// The API's default: `0.05`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_error_tolerance: crate::Nullable<crate::Number>,
     /// The `replace_failed_page_mode` property.
     ///
     /// The API's default: `"raw_text"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub replace_failed_page_mode: crate::Nullable<crate::types::FailPageMode>,
     /// Replace Failed Page With Error Message Prefix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub replace_failed_page_with_error_message_prefix: crate::Nullable<String>,
     /// Replace Failed Page With Error Message Suffix
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub replace_failed_page_with_error_message_suffix: crate::Nullable<String>,
     /// Markdown Table Multiline Header Separator
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub markdown_table_multiline_header_separator: crate::Nullable<String>,
     /// Presentation Out Of Bounds Content
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presentation_out_of_bounds_content: crate::Nullable<bool>,
     /// Presentation Skip Embedded Data
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presentation_skip_embedded_data: crate::Nullable<bool>,
     /// Tier
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tier: crate::Nullable<String>,
     /// Version
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub version: crate::Nullable<String>,
     /// Extract Printed Page Number
     ///
     /// The API's default: `false`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_printed_page_number: crate::Nullable<bool>,
     /// Enable Cost Optimizer
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable_cost_optimizer: crate::Nullable<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for LlamaParseParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for LlamaParseParameters {
+    const NAME: &'static str = "LlamaParseParameters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_webhook_configurations = None;
+        let mut field_priority = None;
+        let mut field_languages = None;
+        let mut field_parsing_instruction = None;
+        let mut field_disable_ocr = None;
+        let mut field_annotate_links = None;
+        let mut field_annotate_revisions = None;
+        let mut field_adaptive_long_table = None;
+        let mut field_compact_markdown_table = None;
+        let mut field_disable_reconstruction = None;
+        let mut field_disable_image_extraction = None;
+        let mut field_invalidate_cache = None;
+        let mut field_outlined_table_extraction = None;
+        let mut field_aggressive_table_extraction = None;
+        let mut field_merge_tables_across_pages_in_markdown = None;
+        let mut field_output_pdf_of_document = None;
+        let mut field_do_not_cache = None;
+        let mut field_fast_mode = None;
+        let mut field_skip_diagonal_text = None;
+        let mut field_preserve_layout_alignment_across_pages = None;
+        let mut field_preserve_very_small_text = None;
+        let mut field_gpt4o_mode = None;
+        let mut field_gpt4o_api_key = None;
+        let mut field_do_not_unroll_columns = None;
+        let mut field_extract_layout = None;
+        let mut field_high_res_ocr = None;
+        let mut field_confidence_score_effort = None;
+        let mut field_html_make_all_elements_visible = None;
+        let mut field_layout_aware = None;
+        let mut field_specialized_chart_parsing_agentic = None;
+        let mut field_specialized_chart_parsing_plus = None;
+        let mut field_specialized_chart_parsing_efficient = None;
+        let mut field_specialized_image_parsing = None;
+        let mut field_precise_bounding_box = None;
+        let mut field_line_level_bounding_box = None;
+        let mut field_html_remove_navigation_elements = None;
+        let mut field_html_remove_fixed_elements = None;
+        let mut field_guess_xlsx_sheet_name = None;
+        let mut field_page_separator = None;
+        let mut field_bounding_box = None;
+        let mut field_bbox_top = None;
+        let mut field_bbox_right = None;
+        let mut field_bbox_bottom = None;
+        let mut field_bbox_left = None;
+        let mut field_target_pages = None;
+        let mut field_use_vendor_multimodal_model = None;
+        let mut field_vendor_multimodal_model_name = None;
+        let mut field_model = None;
+        let mut field_vendor_multimodal_api_key = None;
+        let mut field_page_prefix = None;
+        let mut field_page_suffix = None;
+        let mut field_webhook_url = None;
+        let mut field_preset = None;
+        let mut field_take_screenshot = None;
+        let mut field_is_formatting_instruction = None;
+        let mut field_premium_mode = None;
+        let mut field_continuous_mode = None;
+        let mut field_input_s3_path = None;
+        let mut field_input_s3_region = None;
+        let mut field_output_s3_path_prefix = None;
+        let mut field_output_s3_region = None;
+        let mut field_project_id = None;
+        let mut field_azure_openai_deployment_name = None;
+        let mut field_azure_openai_endpoint = None;
+        let mut field_azure_openai_api_version = None;
+        let mut field_azure_openai_key = None;
+        let mut field_input_url = None;
+        let mut field_http_proxy = None;
+        let mut field_auto_mode = None;
+        let mut field_auto_mode_trigger_on_regexp_in_page = None;
+        let mut field_auto_mode_trigger_on_text_in_page = None;
+        let mut field_auto_mode_trigger_on_table_in_page = None;
+        let mut field_auto_mode_trigger_on_image_in_page = None;
+        let mut field_auto_mode_configuration_json = None;
+        let mut field_structured_output = None;
+        let mut field_structured_output_json_schema = None;
+        let mut field_structured_output_json_schema_name = None;
+        let mut field_max_pages = None;
+        let mut field_max_pages_enforced = None;
+        let mut field_extract_charts = None;
+        let mut field_formatting_instruction = None;
+        let mut field_complemental_formatting_instruction = None;
+        let mut field_content_guideline_instruction = None;
+        let mut field_spreadsheet_extract_sub_tables = None;
+        let mut field_spreadsheet_force_formula_computation = None;
+        let mut field_spreadsheet_include_hidden_sheets = None;
+        let mut field_inline_images_in_markdown = None;
+        let mut field_job_timeout_in_seconds = None;
+        let mut field_job_timeout_extra_time_per_page_in_seconds = None;
+        let mut field_strict_mode_image_extraction = None;
+        let mut field_strict_mode_image_ocr = None;
+        let mut field_strict_mode_reconstruction = None;
+        let mut field_strict_mode_buggy_font = None;
+        let mut field_save_images = None;
+        let mut field_images_to_save = None;
+        let mut field_hide_headers = None;
+        let mut field_hide_footers = None;
+        let mut field_page_header_prefix = None;
+        let mut field_page_header_suffix = None;
+        let mut field_page_footer_prefix = None;
+        let mut field_page_footer_suffix = None;
+        let mut field_remove_hidden_text = None;
+        let mut field_keep_page_separator_when_merging_tables = None;
+        let mut field_ignore_document_elements_for_layout_detection = None;
+        let mut field_output_tables_as_html = None;
+        let mut field_internal_is_screenshot_job = None;
+        let mut field_parse_mode = None;
+        let mut field_system_prompt = None;
+        let mut field_system_prompt_append = None;
+        let mut field_user_prompt = None;
+        let mut field_page_error_tolerance = None;
+        let mut field_replace_failed_page_mode = None;
+        let mut field_replace_failed_page_with_error_message_prefix = None;
+        let mut field_replace_failed_page_with_error_message_suffix = None;
+        let mut field_markdown_table_multiline_header_separator = None;
+        let mut field_presentation_out_of_bounds_content = None;
+        let mut field_presentation_skip_embedded_data = None;
+        let mut field_tier = None;
+        let mut field_version = None;
+        let mut field_extract_printed_page_number = None;
+        let mut field_enable_cost_optimizer = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "webhook_configurations" => {
+                    object::read(
+                        &mut field_webhook_configurations,
+                        &mut map,
+                        "webhook_configurations",
+                    )?
+                }
+                "priority" => object::read(&mut field_priority, &mut map, "priority")?,
+                "languages" => object::read(&mut field_languages, &mut map, "languages")?,
+                "parsing_instruction" => {
+                    object::read(
+                        &mut field_parsing_instruction,
+                        &mut map,
+                        "parsing_instruction",
+                    )?
+                }
+                "disable_ocr" => {
+                    object::read(&mut field_disable_ocr, &mut map, "disable_ocr")?
+                }
+                "annotate_links" => {
+                    object::read(&mut field_annotate_links, &mut map, "annotate_links")?
+                }
+                "annotate_revisions" => {
+                    object::read(
+                        &mut field_annotate_revisions,
+                        &mut map,
+                        "annotate_revisions",
+                    )?
+                }
+                "adaptive_long_table" => {
+                    object::read(
+                        &mut field_adaptive_long_table,
+                        &mut map,
+                        "adaptive_long_table",
+                    )?
+                }
+                "compact_markdown_table" => {
+                    object::read(
+                        &mut field_compact_markdown_table,
+                        &mut map,
+                        "compact_markdown_table",
+                    )?
+                }
+                "disable_reconstruction" => {
+                    object::read(
+                        &mut field_disable_reconstruction,
+                        &mut map,
+                        "disable_reconstruction",
+                    )?
+                }
+                "disable_image_extraction" => {
+                    object::read(
+                        &mut field_disable_image_extraction,
+                        &mut map,
+                        "disable_image_extraction",
+                    )?
+                }
+                "invalidate_cache" => {
+                    object::read(
+                        &mut field_invalidate_cache,
+                        &mut map,
+                        "invalidate_cache",
+                    )?
+                }
+                "outlined_table_extraction" => {
+                    object::read(
+                        &mut field_outlined_table_extraction,
+                        &mut map,
+                        "outlined_table_extraction",
+                    )?
+                }
+                "aggressive_table_extraction" => {
+                    object::read(
+                        &mut field_aggressive_table_extraction,
+                        &mut map,
+                        "aggressive_table_extraction",
+                    )?
+                }
+                "merge_tables_across_pages_in_markdown" => {
+                    object::read(
+                        &mut field_merge_tables_across_pages_in_markdown,
+                        &mut map,
+                        "merge_tables_across_pages_in_markdown",
+                    )?
+                }
+                "output_pdf_of_document" => {
+                    object::read(
+                        &mut field_output_pdf_of_document,
+                        &mut map,
+                        "output_pdf_of_document",
+                    )?
+                }
+                "do_not_cache" => {
+                    object::read(&mut field_do_not_cache, &mut map, "do_not_cache")?
+                }
+                "fast_mode" => object::read(&mut field_fast_mode, &mut map, "fast_mode")?,
+                "skip_diagonal_text" => {
+                    object::read(
+                        &mut field_skip_diagonal_text,
+                        &mut map,
+                        "skip_diagonal_text",
+                    )?
+                }
+                "preserve_layout_alignment_across_pages" => {
+                    object::read(
+                        &mut field_preserve_layout_alignment_across_pages,
+                        &mut map,
+                        "preserve_layout_alignment_across_pages",
+                    )?
+                }
+                "preserve_very_small_text" => {
+                    object::read(
+                        &mut field_preserve_very_small_text,
+                        &mut map,
+                        "preserve_very_small_text",
+                    )?
+                }
+                "gpt4o_mode" => {
+                    object::read(&mut field_gpt4o_mode, &mut map, "gpt4o_mode")?
+                }
+                "gpt4o_api_key" => {
+                    object::read(&mut field_gpt4o_api_key, &mut map, "gpt4o_api_key")?
+                }
+                "do_not_unroll_columns" => {
+                    object::read(
+                        &mut field_do_not_unroll_columns,
+                        &mut map,
+                        "do_not_unroll_columns",
+                    )?
+                }
+                "extract_layout" => {
+                    object::read(&mut field_extract_layout, &mut map, "extract_layout")?
+                }
+                "high_res_ocr" => {
+                    object::read(&mut field_high_res_ocr, &mut map, "high_res_ocr")?
+                }
+                "confidence_score_effort" => {
+                    object::read(
+                        &mut field_confidence_score_effort,
+                        &mut map,
+                        "confidence_score_effort",
+                    )?
+                }
+                "html_make_all_elements_visible" => {
+                    object::read(
+                        &mut field_html_make_all_elements_visible,
+                        &mut map,
+                        "html_make_all_elements_visible",
+                    )?
+                }
+                "layout_aware" => {
+                    object::read(&mut field_layout_aware, &mut map, "layout_aware")?
+                }
+                "specialized_chart_parsing_agentic" => {
+                    object::read(
+                        &mut field_specialized_chart_parsing_agentic,
+                        &mut map,
+                        "specialized_chart_parsing_agentic",
+                    )?
+                }
+                "specialized_chart_parsing_plus" => {
+                    object::read(
+                        &mut field_specialized_chart_parsing_plus,
+                        &mut map,
+                        "specialized_chart_parsing_plus",
+                    )?
+                }
+                "specialized_chart_parsing_efficient" => {
+                    object::read(
+                        &mut field_specialized_chart_parsing_efficient,
+                        &mut map,
+                        "specialized_chart_parsing_efficient",
+                    )?
+                }
+                "specialized_image_parsing" => {
+                    object::read(
+                        &mut field_specialized_image_parsing,
+                        &mut map,
+                        "specialized_image_parsing",
+                    )?
+                }
+                "precise_bounding_box" => {
+                    object::read(
+                        &mut field_precise_bounding_box,
+                        &mut map,
+                        "precise_bounding_box",
+                    )?
+                }
+                "line_level_bounding_box" => {
+                    object::read(
+                        &mut field_line_level_bounding_box,
+                        &mut map,
+                        "line_level_bounding_box",
+                    )?
+                }
+                "html_remove_navigation_elements" => {
+                    object::read(
+                        &mut field_html_remove_navigation_elements,
+                        &mut map,
+                        "html_remove_navigation_elements",
+                    )?
+                }
+                "html_remove_fixed_elements" => {
+                    object::read(
+                        &mut field_html_remove_fixed_elements,
+                        &mut map,
+                        "html_remove_fixed_elements",
+                    )?
+                }
+                "guess_xlsx_sheet_name" => {
+                    object::read(
+                        &mut field_guess_xlsx_sheet_name,
+                        &mut map,
+                        "guess_xlsx_sheet_name",
+                    )?
+                }
+                "page_separator" => {
+                    object::read(&mut field_page_separator, &mut map, "page_separator")?
+                }
+                "bounding_box" => {
+                    object::read(&mut field_bounding_box, &mut map, "bounding_box")?
+                }
+                "bbox_top" => object::read(&mut field_bbox_top, &mut map, "bbox_top")?,
+                "bbox_right" => {
+                    object::read(&mut field_bbox_right, &mut map, "bbox_right")?
+                }
+                "bbox_bottom" => {
+                    object::read(&mut field_bbox_bottom, &mut map, "bbox_bottom")?
+                }
+                "bbox_left" => object::read(&mut field_bbox_left, &mut map, "bbox_left")?,
+                "target_pages" => {
+                    object::read(&mut field_target_pages, &mut map, "target_pages")?
+                }
+                "use_vendor_multimodal_model" => {
+                    object::read(
+                        &mut field_use_vendor_multimodal_model,
+                        &mut map,
+                        "use_vendor_multimodal_model",
+                    )?
+                }
+                "vendor_multimodal_model_name" => {
+                    object::read(
+                        &mut field_vendor_multimodal_model_name,
+                        &mut map,
+                        "vendor_multimodal_model_name",
+                    )?
+                }
+                "model" => object::read(&mut field_model, &mut map, "model")?,
+                "vendor_multimodal_api_key" => {
+                    object::read(
+                        &mut field_vendor_multimodal_api_key,
+                        &mut map,
+                        "vendor_multimodal_api_key",
+                    )?
+                }
+                "page_prefix" => {
+                    object::read(&mut field_page_prefix, &mut map, "page_prefix")?
+                }
+                "page_suffix" => {
+                    object::read(&mut field_page_suffix, &mut map, "page_suffix")?
+                }
+                "webhook_url" => {
+                    object::read(&mut field_webhook_url, &mut map, "webhook_url")?
+                }
+                "preset" => object::read(&mut field_preset, &mut map, "preset")?,
+                "take_screenshot" => {
+                    object::read(
+                        &mut field_take_screenshot,
+                        &mut map,
+                        "take_screenshot",
+                    )?
+                }
+                "is_formatting_instruction" => {
+                    object::read(
+                        &mut field_is_formatting_instruction,
+                        &mut map,
+                        "is_formatting_instruction",
+                    )?
+                }
+                "premium_mode" => {
+                    object::read(&mut field_premium_mode, &mut map, "premium_mode")?
+                }
+                "continuous_mode" => {
+                    object::read(
+                        &mut field_continuous_mode,
+                        &mut map,
+                        "continuous_mode",
+                    )?
+                }
+                "input_s3_path" => {
+                    object::read(&mut field_input_s3_path, &mut map, "input_s3_path")?
+                }
+                "input_s3_region" => {
+                    object::read(
+                        &mut field_input_s3_region,
+                        &mut map,
+                        "input_s3_region",
+                    )?
+                }
+                "output_s3_path_prefix" => {
+                    object::read(
+                        &mut field_output_s3_path_prefix,
+                        &mut map,
+                        "output_s3_path_prefix",
+                    )?
+                }
+                "output_s3_region" => {
+                    object::read(
+                        &mut field_output_s3_region,
+                        &mut map,
+                        "output_s3_region",
+                    )?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "azure_openai_deployment_name" => {
+                    object::read(
+                        &mut field_azure_openai_deployment_name,
+                        &mut map,
+                        "azure_openai_deployment_name",
+                    )?
+                }
+                "azure_openai_endpoint" => {
+                    object::read(
+                        &mut field_azure_openai_endpoint,
+                        &mut map,
+                        "azure_openai_endpoint",
+                    )?
+                }
+                "azure_openai_api_version" => {
+                    object::read(
+                        &mut field_azure_openai_api_version,
+                        &mut map,
+                        "azure_openai_api_version",
+                    )?
+                }
+                "azure_openai_key" => {
+                    object::read(
+                        &mut field_azure_openai_key,
+                        &mut map,
+                        "azure_openai_key",
+                    )?
+                }
+                "input_url" => object::read(&mut field_input_url, &mut map, "input_url")?,
+                "http_proxy" => {
+                    object::read(&mut field_http_proxy, &mut map, "http_proxy")?
+                }
+                "auto_mode" => object::read(&mut field_auto_mode, &mut map, "auto_mode")?,
+                "auto_mode_trigger_on_regexp_in_page" => {
+                    object::read(
+                        &mut field_auto_mode_trigger_on_regexp_in_page,
+                        &mut map,
+                        "auto_mode_trigger_on_regexp_in_page",
+                    )?
+                }
+                "auto_mode_trigger_on_text_in_page" => {
+                    object::read(
+                        &mut field_auto_mode_trigger_on_text_in_page,
+                        &mut map,
+                        "auto_mode_trigger_on_text_in_page",
+                    )?
+                }
+                "auto_mode_trigger_on_table_in_page" => {
+                    object::read(
+                        &mut field_auto_mode_trigger_on_table_in_page,
+                        &mut map,
+                        "auto_mode_trigger_on_table_in_page",
+                    )?
+                }
+                "auto_mode_trigger_on_image_in_page" => {
+                    object::read(
+                        &mut field_auto_mode_trigger_on_image_in_page,
+                        &mut map,
+                        "auto_mode_trigger_on_image_in_page",
+                    )?
+                }
+                "auto_mode_configuration_json" => {
+                    object::read(
+                        &mut field_auto_mode_configuration_json,
+                        &mut map,
+                        "auto_mode_configuration_json",
+                    )?
+                }
+                "structured_output" => {
+                    object::read(
+                        &mut field_structured_output,
+                        &mut map,
+                        "structured_output",
+                    )?
+                }
+                "structured_output_json_schema" => {
+                    object::read(
+                        &mut field_structured_output_json_schema,
+                        &mut map,
+                        "structured_output_json_schema",
+                    )?
+                }
+                "structured_output_json_schema_name" => {
+                    object::read(
+                        &mut field_structured_output_json_schema_name,
+                        &mut map,
+                        "structured_output_json_schema_name",
+                    )?
+                }
+                "max_pages" => object::read(&mut field_max_pages, &mut map, "max_pages")?,
+                "max_pages_enforced" => {
+                    object::read(
+                        &mut field_max_pages_enforced,
+                        &mut map,
+                        "max_pages_enforced",
+                    )?
+                }
+                "extract_charts" => {
+                    object::read(&mut field_extract_charts, &mut map, "extract_charts")?
+                }
+                "formatting_instruction" => {
+                    object::read(
+                        &mut field_formatting_instruction,
+                        &mut map,
+                        "formatting_instruction",
+                    )?
+                }
+                "complemental_formatting_instruction" => {
+                    object::read(
+                        &mut field_complemental_formatting_instruction,
+                        &mut map,
+                        "complemental_formatting_instruction",
+                    )?
+                }
+                "content_guideline_instruction" => {
+                    object::read(
+                        &mut field_content_guideline_instruction,
+                        &mut map,
+                        "content_guideline_instruction",
+                    )?
+                }
+                "spreadsheet_extract_sub_tables" => {
+                    object::read(
+                        &mut field_spreadsheet_extract_sub_tables,
+                        &mut map,
+                        "spreadsheet_extract_sub_tables",
+                    )?
+                }
+                "spreadsheet_force_formula_computation" => {
+                    object::read(
+                        &mut field_spreadsheet_force_formula_computation,
+                        &mut map,
+                        "spreadsheet_force_formula_computation",
+                    )?
+                }
+                "spreadsheet_include_hidden_sheets" => {
+                    object::read(
+                        &mut field_spreadsheet_include_hidden_sheets,
+                        &mut map,
+                        "spreadsheet_include_hidden_sheets",
+                    )?
+                }
+                "inline_images_in_markdown" => {
+                    object::read(
+                        &mut field_inline_images_in_markdown,
+                        &mut map,
+                        "inline_images_in_markdown",
+                    )?
+                }
+                "job_timeout_in_seconds" => {
+                    object::read(
+                        &mut field_job_timeout_in_seconds,
+                        &mut map,
+                        "job_timeout_in_seconds",
+                    )?
+                }
+                "job_timeout_extra_time_per_page_in_seconds" => {
+                    object::read(
+                        &mut field_job_timeout_extra_time_per_page_in_seconds,
+                        &mut map,
+                        "job_timeout_extra_time_per_page_in_seconds",
+                    )?
+                }
+                "strict_mode_image_extraction" => {
+                    object::read(
+                        &mut field_strict_mode_image_extraction,
+                        &mut map,
+                        "strict_mode_image_extraction",
+                    )?
+                }
+                "strict_mode_image_ocr" => {
+                    object::read(
+                        &mut field_strict_mode_image_ocr,
+                        &mut map,
+                        "strict_mode_image_ocr",
+                    )?
+                }
+                "strict_mode_reconstruction" => {
+                    object::read(
+                        &mut field_strict_mode_reconstruction,
+                        &mut map,
+                        "strict_mode_reconstruction",
+                    )?
+                }
+                "strict_mode_buggy_font" => {
+                    object::read(
+                        &mut field_strict_mode_buggy_font,
+                        &mut map,
+                        "strict_mode_buggy_font",
+                    )?
+                }
+                "save_images" => {
+                    object::read(&mut field_save_images, &mut map, "save_images")?
+                }
+                "images_to_save" => {
+                    object::read(&mut field_images_to_save, &mut map, "images_to_save")?
+                }
+                "hide_headers" => {
+                    object::read(&mut field_hide_headers, &mut map, "hide_headers")?
+                }
+                "hide_footers" => {
+                    object::read(&mut field_hide_footers, &mut map, "hide_footers")?
+                }
+                "page_header_prefix" => {
+                    object::read(
+                        &mut field_page_header_prefix,
+                        &mut map,
+                        "page_header_prefix",
+                    )?
+                }
+                "page_header_suffix" => {
+                    object::read(
+                        &mut field_page_header_suffix,
+                        &mut map,
+                        "page_header_suffix",
+                    )?
+                }
+                "page_footer_prefix" => {
+                    object::read(
+                        &mut field_page_footer_prefix,
+                        &mut map,
+                        "page_footer_prefix",
+                    )?
+                }
+                "page_footer_suffix" => {
+                    object::read(
+                        &mut field_page_footer_suffix,
+                        &mut map,
+                        "page_footer_suffix",
+                    )?
+                }
+                "remove_hidden_text" => {
+                    object::read(
+                        &mut field_remove_hidden_text,
+                        &mut map,
+                        "remove_hidden_text",
+                    )?
+                }
+                "keep_page_separator_when_merging_tables" => {
+                    object::read(
+                        &mut field_keep_page_separator_when_merging_tables,
+                        &mut map,
+                        "keep_page_separator_when_merging_tables",
+                    )?
+                }
+                "ignore_document_elements_for_layout_detection" => {
+                    object::read(
+                        &mut field_ignore_document_elements_for_layout_detection,
+                        &mut map,
+                        "ignore_document_elements_for_layout_detection",
+                    )?
+                }
+                "output_tables_as_HTML" => {
+                    object::read(
+                        &mut field_output_tables_as_html,
+                        &mut map,
+                        "output_tables_as_HTML",
+                    )?
+                }
+                "internal_is_screenshot_job" => {
+                    object::read(
+                        &mut field_internal_is_screenshot_job,
+                        &mut map,
+                        "internal_is_screenshot_job",
+                    )?
+                }
+                "parse_mode" => {
+                    object::read(&mut field_parse_mode, &mut map, "parse_mode")?
+                }
+                "system_prompt" => {
+                    object::read(&mut field_system_prompt, &mut map, "system_prompt")?
+                }
+                "system_prompt_append" => {
+                    object::read(
+                        &mut field_system_prompt_append,
+                        &mut map,
+                        "system_prompt_append",
+                    )?
+                }
+                "user_prompt" => {
+                    object::read(&mut field_user_prompt, &mut map, "user_prompt")?
+                }
+                "page_error_tolerance" => {
+                    object::read(
+                        &mut field_page_error_tolerance,
+                        &mut map,
+                        "page_error_tolerance",
+                    )?
+                }
+                "replace_failed_page_mode" => {
+                    object::read(
+                        &mut field_replace_failed_page_mode,
+                        &mut map,
+                        "replace_failed_page_mode",
+                    )?
+                }
+                "replace_failed_page_with_error_message_prefix" => {
+                    object::read(
+                        &mut field_replace_failed_page_with_error_message_prefix,
+                        &mut map,
+                        "replace_failed_page_with_error_message_prefix",
+                    )?
+                }
+                "replace_failed_page_with_error_message_suffix" => {
+                    object::read(
+                        &mut field_replace_failed_page_with_error_message_suffix,
+                        &mut map,
+                        "replace_failed_page_with_error_message_suffix",
+                    )?
+                }
+                "markdown_table_multiline_header_separator" => {
+                    object::read(
+                        &mut field_markdown_table_multiline_header_separator,
+                        &mut map,
+                        "markdown_table_multiline_header_separator",
+                    )?
+                }
+                "presentation_out_of_bounds_content" => {
+                    object::read(
+                        &mut field_presentation_out_of_bounds_content,
+                        &mut map,
+                        "presentation_out_of_bounds_content",
+                    )?
+                }
+                "presentation_skip_embedded_data" => {
+                    object::read(
+                        &mut field_presentation_skip_embedded_data,
+                        &mut map,
+                        "presentation_skip_embedded_data",
+                    )?
+                }
+                "tier" => object::read(&mut field_tier, &mut map, "tier")?,
+                "version" => object::read(&mut field_version, &mut map, "version")?,
+                "extract_printed_page_number" => {
+                    object::read(
+                        &mut field_extract_printed_page_number,
+                        &mut map,
+                        "extract_printed_page_number",
+                    )?
+                }
+                "enable_cost_optimizer" => {
+                    object::read(
+                        &mut field_enable_cost_optimizer,
+                        &mut map,
+                        "enable_cost_optimizer",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            webhook_configurations: field_webhook_configurations.unwrap_or_default(),
+            priority: field_priority.unwrap_or_default(),
+            languages: field_languages.unwrap_or_default(),
+            parsing_instruction: field_parsing_instruction.unwrap_or_default(),
+            disable_ocr: field_disable_ocr.unwrap_or_default(),
+            annotate_links: field_annotate_links.unwrap_or_default(),
+            annotate_revisions: field_annotate_revisions.unwrap_or_default(),
+            adaptive_long_table: field_adaptive_long_table.unwrap_or_default(),
+            compact_markdown_table: field_compact_markdown_table.unwrap_or_default(),
+            disable_reconstruction: field_disable_reconstruction.unwrap_or_default(),
+            disable_image_extraction: field_disable_image_extraction.unwrap_or_default(),
+            invalidate_cache: field_invalidate_cache.unwrap_or_default(),
+            outlined_table_extraction: field_outlined_table_extraction
+                .unwrap_or_default(),
+            aggressive_table_extraction: field_aggressive_table_extraction
+                .unwrap_or_default(),
+            merge_tables_across_pages_in_markdown: field_merge_tables_across_pages_in_markdown
+                .unwrap_or_default(),
+            output_pdf_of_document: field_output_pdf_of_document.unwrap_or_default(),
+            do_not_cache: field_do_not_cache.unwrap_or_default(),
+            fast_mode: field_fast_mode.unwrap_or_default(),
+            skip_diagonal_text: field_skip_diagonal_text.unwrap_or_default(),
+            preserve_layout_alignment_across_pages: field_preserve_layout_alignment_across_pages
+                .unwrap_or_default(),
+            preserve_very_small_text: field_preserve_very_small_text.unwrap_or_default(),
+            gpt4o_mode: field_gpt4o_mode.unwrap_or_default(),
+            gpt4o_api_key: field_gpt4o_api_key.unwrap_or_default(),
+            do_not_unroll_columns: field_do_not_unroll_columns.unwrap_or_default(),
+            extract_layout: field_extract_layout.unwrap_or_default(),
+            high_res_ocr: field_high_res_ocr.unwrap_or_default(),
+            confidence_score_effort: field_confidence_score_effort.unwrap_or_default(),
+            html_make_all_elements_visible: field_html_make_all_elements_visible
+                .unwrap_or_default(),
+            layout_aware: field_layout_aware.unwrap_or_default(),
+            specialized_chart_parsing_agentic: field_specialized_chart_parsing_agentic
+                .unwrap_or_default(),
+            specialized_chart_parsing_plus: field_specialized_chart_parsing_plus
+                .unwrap_or_default(),
+            specialized_chart_parsing_efficient: field_specialized_chart_parsing_efficient
+                .unwrap_or_default(),
+            specialized_image_parsing: field_specialized_image_parsing
+                .unwrap_or_default(),
+            precise_bounding_box: field_precise_bounding_box.unwrap_or_default(),
+            line_level_bounding_box: field_line_level_bounding_box.unwrap_or_default(),
+            html_remove_navigation_elements: field_html_remove_navigation_elements
+                .unwrap_or_default(),
+            html_remove_fixed_elements: field_html_remove_fixed_elements
+                .unwrap_or_default(),
+            guess_xlsx_sheet_name: field_guess_xlsx_sheet_name.unwrap_or_default(),
+            page_separator: field_page_separator.unwrap_or_default(),
+            bounding_box: field_bounding_box.unwrap_or_default(),
+            bbox_top: field_bbox_top.unwrap_or_default(),
+            bbox_right: field_bbox_right.unwrap_or_default(),
+            bbox_bottom: field_bbox_bottom.unwrap_or_default(),
+            bbox_left: field_bbox_left.unwrap_or_default(),
+            target_pages: field_target_pages.unwrap_or_default(),
+            use_vendor_multimodal_model: field_use_vendor_multimodal_model
+                .unwrap_or_default(),
+            vendor_multimodal_model_name: field_vendor_multimodal_model_name
+                .unwrap_or_default(),
+            model: field_model.unwrap_or_default(),
+            vendor_multimodal_api_key: field_vendor_multimodal_api_key
+                .unwrap_or_default(),
+            page_prefix: field_page_prefix.unwrap_or_default(),
+            page_suffix: field_page_suffix.unwrap_or_default(),
+            webhook_url: field_webhook_url.unwrap_or_default(),
+            preset: field_preset.unwrap_or_default(),
+            take_screenshot: field_take_screenshot.unwrap_or_default(),
+            is_formatting_instruction: field_is_formatting_instruction
+                .unwrap_or_default(),
+            premium_mode: field_premium_mode.unwrap_or_default(),
+            continuous_mode: field_continuous_mode.unwrap_or_default(),
+            input_s3_path: field_input_s3_path.unwrap_or_default(),
+            input_s3_region: field_input_s3_region.unwrap_or_default(),
+            output_s3_path_prefix: field_output_s3_path_prefix.unwrap_or_default(),
+            output_s3_region: field_output_s3_region.unwrap_or_default(),
+            project_id: field_project_id.unwrap_or_default(),
+            azure_openai_deployment_name: field_azure_openai_deployment_name
+                .unwrap_or_default(),
+            azure_openai_endpoint: field_azure_openai_endpoint.unwrap_or_default(),
+            azure_openai_api_version: field_azure_openai_api_version.unwrap_or_default(),
+            azure_openai_key: field_azure_openai_key.unwrap_or_default(),
+            input_url: field_input_url.unwrap_or_default(),
+            http_proxy: field_http_proxy.unwrap_or_default(),
+            auto_mode: field_auto_mode.unwrap_or_default(),
+            auto_mode_trigger_on_regexp_in_page: field_auto_mode_trigger_on_regexp_in_page
+                .unwrap_or_default(),
+            auto_mode_trigger_on_text_in_page: field_auto_mode_trigger_on_text_in_page
+                .unwrap_or_default(),
+            auto_mode_trigger_on_table_in_page: field_auto_mode_trigger_on_table_in_page
+                .unwrap_or_default(),
+            auto_mode_trigger_on_image_in_page: field_auto_mode_trigger_on_image_in_page
+                .unwrap_or_default(),
+            auto_mode_configuration_json: field_auto_mode_configuration_json
+                .unwrap_or_default(),
+            structured_output: field_structured_output.unwrap_or_default(),
+            structured_output_json_schema: field_structured_output_json_schema
+                .unwrap_or_default(),
+            structured_output_json_schema_name: field_structured_output_json_schema_name
+                .unwrap_or_default(),
+            max_pages: field_max_pages.unwrap_or_default(),
+            max_pages_enforced: field_max_pages_enforced.unwrap_or_default(),
+            extract_charts: field_extract_charts.unwrap_or_default(),
+            formatting_instruction: field_formatting_instruction.unwrap_or_default(),
+            complemental_formatting_instruction: field_complemental_formatting_instruction
+                .unwrap_or_default(),
+            content_guideline_instruction: field_content_guideline_instruction
+                .unwrap_or_default(),
+            spreadsheet_extract_sub_tables: field_spreadsheet_extract_sub_tables
+                .unwrap_or_default(),
+            spreadsheet_force_formula_computation: field_spreadsheet_force_formula_computation
+                .unwrap_or_default(),
+            spreadsheet_include_hidden_sheets: field_spreadsheet_include_hidden_sheets
+                .unwrap_or_default(),
+            inline_images_in_markdown: field_inline_images_in_markdown
+                .unwrap_or_default(),
+            job_timeout_in_seconds: field_job_timeout_in_seconds.unwrap_or_default(),
+            job_timeout_extra_time_per_page_in_seconds: field_job_timeout_extra_time_per_page_in_seconds
+                .unwrap_or_default(),
+            strict_mode_image_extraction: field_strict_mode_image_extraction
+                .unwrap_or_default(),
+            strict_mode_image_ocr: field_strict_mode_image_ocr.unwrap_or_default(),
+            strict_mode_reconstruction: field_strict_mode_reconstruction
+                .unwrap_or_default(),
+            strict_mode_buggy_font: field_strict_mode_buggy_font.unwrap_or_default(),
+            save_images: field_save_images.unwrap_or_default(),
+            images_to_save: field_images_to_save.unwrap_or_default(),
+            hide_headers: field_hide_headers.unwrap_or_default(),
+            hide_footers: field_hide_footers.unwrap_or_default(),
+            page_header_prefix: field_page_header_prefix.unwrap_or_default(),
+            page_header_suffix: field_page_header_suffix.unwrap_or_default(),
+            page_footer_prefix: field_page_footer_prefix.unwrap_or_default(),
+            page_footer_suffix: field_page_footer_suffix.unwrap_or_default(),
+            remove_hidden_text: field_remove_hidden_text.unwrap_or_default(),
+            keep_page_separator_when_merging_tables: field_keep_page_separator_when_merging_tables
+                .unwrap_or_default(),
+            ignore_document_elements_for_layout_detection: field_ignore_document_elements_for_layout_detection
+                .unwrap_or_default(),
+            output_tables_as_html: field_output_tables_as_html.unwrap_or_default(),
+            internal_is_screenshot_job: field_internal_is_screenshot_job
+                .unwrap_or_default(),
+            parse_mode: field_parse_mode.unwrap_or_default(),
+            system_prompt: field_system_prompt.unwrap_or_default(),
+            system_prompt_append: field_system_prompt_append.unwrap_or_default(),
+            user_prompt: field_user_prompt.unwrap_or_default(),
+            page_error_tolerance: field_page_error_tolerance.unwrap_or_default(),
+            replace_failed_page_mode: field_replace_failed_page_mode.unwrap_or_default(),
+            replace_failed_page_with_error_message_prefix: field_replace_failed_page_with_error_message_prefix
+                .unwrap_or_default(),
+            replace_failed_page_with_error_message_suffix: field_replace_failed_page_with_error_message_suffix
+                .unwrap_or_default(),
+            markdown_table_multiline_header_separator: field_markdown_table_multiline_header_separator
+                .unwrap_or_default(),
+            presentation_out_of_bounds_content: field_presentation_out_of_bounds_content
+                .unwrap_or_default(),
+            presentation_skip_embedded_data: field_presentation_skip_embedded_data
+                .unwrap_or_default(),
+            tier: field_tier.unwrap_or_default(),
+            version: field_version.unwrap_or_default(),
+            extract_printed_page_number: field_extract_printed_page_number
+                .unwrap_or_default(),
+            enable_cost_optimizer: field_enable_cost_optimizer.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl LlamaParseParameters {
     /// Sets `webhook_configurations`.

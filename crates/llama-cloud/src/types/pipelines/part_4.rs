@@ -113,26 +113,73 @@ impl<'de> ::serde::Deserialize<'de> for ManagedIngestionStatus {
 /// ManagedIngestionStatusResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ManagedIngestionStatusResponse {
     /// ID of the latest job.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_id: crate::Nullable<String>,
     /// Date of the deployment.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub deployment_date: crate::Nullable<String>,
     /// Status of the ingestion.
     pub status: crate::types::ManagedIngestionStatus,
     /// List of errors that occurred during ingestion.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<Vec<crate::types::IngestionErrorResponse>>,
     /// When the status is effective
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub effective_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ManagedIngestionStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ManagedIngestionStatusResponse {
+    const NAME: &'static str = "ManagedIngestionStatusResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_job_id = None;
+        let mut field_deployment_date = None;
+        let mut field_status = None;
+        let mut field_error = None;
+        let mut field_effective_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "job_id" => object::read(&mut field_job_id, &mut map, "job_id")?,
+                "deployment_date" => {
+                    object::read(
+                        &mut field_deployment_date,
+                        &mut map,
+                        "deployment_date",
+                    )?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "error" => object::read(&mut field_error, &mut map, "error")?,
+                "effective_at" => {
+                    object::read(&mut field_effective_at, &mut map, "effective_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            job_id: field_job_id.unwrap_or_default(),
+            deployment_date: field_deployment_date.unwrap_or_default(),
+            status: object::required(field_status, "status")?,
+            error: field_error.unwrap_or_default(),
+            effective_at: field_effective_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ManagedIngestionStatusResponse {
     /// Creates a value from the required `status`; set the others with the chainable setters.
@@ -213,30 +260,78 @@ impl ManagedIngestionStatusResponse {
 /// ManagedOpenAIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ManagedOpenAIEmbedding {
     /// The name of the OpenAI embedding model.
     ///
     /// The API's default: `"openai-text-embedding-3-small"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"ManagedOpenAIEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ManagedOpenAIEmbedding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ManagedOpenAIEmbedding {
+    const NAME: &'static str = "ManagedOpenAIEmbedding";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_embed_batch_size = None;
+        let mut field_num_workers = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "embed_batch_size" => {
+                    object::read(
+                        &mut field_embed_batch_size,
+                        &mut map,
+                        "embed_batch_size",
+                    )?
+                }
+                "num_workers" => {
+                    object::read(&mut field_num_workers, &mut map, "num_workers")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            embed_batch_size: field_embed_batch_size.unwrap_or_default(),
+            num_workers: field_num_workers.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl ManagedOpenAIEmbedding {
     /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"openai-text-embedding-3-small"`.
@@ -288,20 +383,50 @@ impl ManagedOpenAIEmbedding {
 /// ManagedOpenAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ManagedOpenAIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"MANAGED_OPENAI_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Managed OpenAI embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::ManagedOpenAIEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ManagedOpenAIEmbeddingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ManagedOpenAIEmbeddingConfig {
+    const NAME: &'static str = "ManagedOpenAIEmbeddingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            component: field_component.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for ManagedOpenAIEmbeddingConfig {
     fn default() -> Self {
@@ -326,7 +451,7 @@ impl ManagedOpenAIEmbeddingConfig {
 /// MessageAnnotation
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageAnnotation {
     /// Type
@@ -336,11 +461,46 @@ pub struct MessageAnnotation {
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for MessageAnnotation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for MessageAnnotation {
+    const NAME: &'static str = "MessageAnnotation";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_data = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "data" => object::read(&mut field_data, &mut map, "data")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            data: object::required(field_data, "data")?,
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl MessageAnnotation {
     /// Creates a value from the required `type`, `data`; set the others with the chainable setters.
@@ -518,17 +678,44 @@ pub type MetadataCreateResponse = ::std::collections::BTreeMap<String, String>;
 /// NoneChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NoneChunkingConfig {
     /// Mode
     ///
     /// The API's default: `"none"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for NoneChunkingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for NoneChunkingConfig {
+    const NAME: &'static str = "NoneChunkingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_mode = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            mode: field_mode.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for NoneChunkingConfig {
     fn default() -> Self {
@@ -542,17 +729,44 @@ impl NoneChunkingConfig {}
 /// NoneSegmentationConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NoneSegmentationConfig {
     /// Mode
     ///
     /// The API's default: `"none"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for NoneSegmentationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for NoneSegmentationConfig {
+    const NAME: &'static str = "NoneSegmentationConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_mode = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            mode: field_mode.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for NoneSegmentationConfig {
     fn default() -> Self {
@@ -664,22 +878,54 @@ impl<'de> ::serde::Deserialize<'de> for ObjectType {
 /// PageSegmentationConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PageSegmentationConfig {
     /// Mode
     ///
     /// The API's default: `"page"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Page Separator
     ///
     /// The API's default: `"\n---\n"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_separator: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PageSegmentationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PageSegmentationConfig {
+    const NAME: &'static str = "PageSegmentationConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_mode = None;
+        let mut field_page_separator = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "page_separator" => {
+                    object::read(&mut field_page_separator, &mut map, "page_separator")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            mode: field_mode.unwrap_or_default(),
+            page_separator: field_page_separator.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for PageSegmentationConfig {
     fn default() -> Self {
@@ -706,7 +952,7 @@ impl PageSegmentationConfig {
 /// PaginatedListCloudDocumentsResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedListCloudDocumentsResponse {
     /// The documents to list
@@ -720,6 +966,44 @@ pub struct PaginatedListCloudDocumentsResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PaginatedListCloudDocumentsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PaginatedListCloudDocumentsResponse {
+    const NAME: &'static str = "PaginatedListCloudDocumentsResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_documents = None;
+        let mut field_limit = None;
+        let mut field_offset = None;
+        let mut field_total_count = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "documents" => object::read(&mut field_documents, &mut map, "documents")?,
+                "limit" => object::read(&mut field_limit, &mut map, "limit")?,
+                "offset" => object::read(&mut field_offset, &mut map, "offset")?,
+                "total_count" => {
+                    object::read(&mut field_total_count, &mut map, "total_count")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            documents: object::required(field_documents, "documents")?,
+            limit: object::required(field_limit, "limit")?,
+            offset: object::required(field_offset, "offset")?,
+            total_count: object::required(field_total_count, "total_count")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl PaginatedListCloudDocumentsResponse {
     /// Creates a value from the required `documents`, `limit`, `offset`, `total_count`; set the others with the chainable setters.
@@ -771,7 +1055,7 @@ impl PaginatedListCloudDocumentsResponse {
 /// Paginated list of pipeline files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedListPipelineFilesResponse {
     /// The files to list
@@ -785,6 +1069,44 @@ pub struct PaginatedListPipelineFilesResponse {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PaginatedListPipelineFilesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PaginatedListPipelineFilesResponse {
+    const NAME: &'static str = "PaginatedListPipelineFilesResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_files = None;
+        let mut field_limit = None;
+        let mut field_offset = None;
+        let mut field_total_count = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "files" => object::read(&mut field_files, &mut map, "files")?,
+                "limit" => object::read(&mut field_limit, &mut map, "limit")?,
+                "offset" => object::read(&mut field_offset, &mut map, "offset")?,
+                "total_count" => {
+                    object::read(&mut field_total_count, &mut map, "total_count")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            files: object::required(field_files, "files")?,
+            limit: object::required(field_limit, "limit")?,
+            offset: object::required(field_offset, "offset")?,
+            total_count: object::required(field_total_count, "total_count")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl PaginatedListPipelineFilesResponse {
     /// Creates a value from the required `files`, `limit`, `offset`, `total_count`; set the others with the chainable setters.
@@ -836,68 +1158,211 @@ impl PaginatedListPipelineFilesResponse {
 /// Schema for a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Pipeline {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Name
     pub name: String,
     /// Project Id
     pub project_id: String,
     /// The ID of the EmbeddingModelConfig this pipeline is using.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_model_config_id: crate::Nullable<String>,
     /// The embedding model configuration for this pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_model_config: crate::Nullable<crate::types::EmbeddingModelConfig>,
     /// Type of pipeline. Either PLAYGROUND or MANAGED.
     ///
     /// The API's default: `"MANAGED"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_type: Option<crate::types::PipelineType>,
     /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub managed_pipeline_id: crate::Nullable<String>,
     /// Embedding Config
     pub embedding_config: crate::types::PipelineEmbeddingConfig,
     /// Configuration for the sparse model used in hybrid search.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
     /// Hashes for the configuration of the pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_hash: crate::Nullable<crate::types::PipelineConfigurationHashes>,
     /// Configuration for the transformation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transform_config: Option<crate::types::PipelineTransformConfig>,
     /// Preset retrieval parameters for the pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
     /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub llama_parse_parameters: crate::Nullable<crate::types::LlamaParseParameters>,
     /// The data sink for the pipeline. If None, the pipeline will use the fully managed data sink.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_sink: crate::Nullable<crate::types::DataSink>,
     /// Status of the pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<crate::types::PipelineStatus>,
     /// Metadata configuration for the pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for Pipeline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for Pipeline {
+    const NAME: &'static str = "Pipeline";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_name = None;
+        let mut field_project_id = None;
+        let mut field_embedding_model_config_id = None;
+        let mut field_embedding_model_config = None;
+        let mut field_pipeline_type = None;
+        let mut field_managed_pipeline_id = None;
+        let mut field_embedding_config = None;
+        let mut field_sparse_model_config = None;
+        let mut field_config_hash = None;
+        let mut field_transform_config = None;
+        let mut field_preset_retrieval_parameters = None;
+        let mut field_llama_parse_parameters = None;
+        let mut field_data_sink = None;
+        let mut field_status = None;
+        let mut field_metadata_config = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "embedding_model_config_id" => {
+                    object::read(
+                        &mut field_embedding_model_config_id,
+                        &mut map,
+                        "embedding_model_config_id",
+                    )?
+                }
+                "embedding_model_config" => {
+                    object::read(
+                        &mut field_embedding_model_config,
+                        &mut map,
+                        "embedding_model_config",
+                    )?
+                }
+                "pipeline_type" => {
+                    object::read(&mut field_pipeline_type, &mut map, "pipeline_type")?
+                }
+                "managed_pipeline_id" => {
+                    object::read(
+                        &mut field_managed_pipeline_id,
+                        &mut map,
+                        "managed_pipeline_id",
+                    )?
+                }
+                "embedding_config" => {
+                    object::read(
+                        &mut field_embedding_config,
+                        &mut map,
+                        "embedding_config",
+                    )?
+                }
+                "sparse_model_config" => {
+                    object::read(
+                        &mut field_sparse_model_config,
+                        &mut map,
+                        "sparse_model_config",
+                    )?
+                }
+                "config_hash" => {
+                    object::read(&mut field_config_hash, &mut map, "config_hash")?
+                }
+                "transform_config" => {
+                    object::read_present(
+                        &mut field_transform_config,
+                        &mut map,
+                        "transform_config",
+                    )?
+                }
+                "preset_retrieval_parameters" => {
+                    object::read(
+                        &mut field_preset_retrieval_parameters,
+                        &mut map,
+                        "preset_retrieval_parameters",
+                    )?
+                }
+                "llama_parse_parameters" => {
+                    object::read(
+                        &mut field_llama_parse_parameters,
+                        &mut map,
+                        "llama_parse_parameters",
+                    )?
+                }
+                "data_sink" => object::read(&mut field_data_sink, &mut map, "data_sink")?,
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "metadata_config" => {
+                    object::read(
+                        &mut field_metadata_config,
+                        &mut map,
+                        "metadata_config",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            project_id: object::required(field_project_id, "project_id")?,
+            embedding_model_config_id: field_embedding_model_config_id
+                .unwrap_or_default(),
+            embedding_model_config: field_embedding_model_config.unwrap_or_default(),
+            pipeline_type: field_pipeline_type.unwrap_or_default(),
+            managed_pipeline_id: field_managed_pipeline_id.unwrap_or_default(),
+            embedding_config: object::required(
+                field_embedding_config,
+                "embedding_config",
+            )?,
+            sparse_model_config: field_sparse_model_config.unwrap_or_default(),
+            config_hash: field_config_hash.unwrap_or_default(),
+            transform_config: field_transform_config.unwrap_or_default(),
+            preset_retrieval_parameters: field_preset_retrieval_parameters
+                .unwrap_or_default(),
+            llama_parse_parameters: field_llama_parse_parameters.unwrap_or_default(),
+            data_sink: field_data_sink.unwrap_or_default(),
+            status: field_status.unwrap_or_default(),
+            metadata_config: field_metadata_config.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Pipeline {
     /// Creates a value from the required `id`, `name`, `project_id`, `embedding_config`; set the others with the chainable setters.
@@ -1142,27 +1607,78 @@ impl Pipeline {
 /// Hashes for the configuration of a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineConfigurationHashes {
     /// Hash of the embedding config.
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_config_hash: crate::Nullable<String>,
     /// Hash of the llama parse parameters.
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsing_config_hash: crate::Nullable<String>,
     /// Hash of the transform config.
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transform_config_hash: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineConfigurationHashes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PipelineConfigurationHashes {
+    const NAME: &'static str = "PipelineConfigurationHashes";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_embedding_config_hash = None;
+        let mut field_parsing_config_hash = None;
+        let mut field_transform_config_hash = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "embedding_config_hash" => {
+                    object::read(
+                        &mut field_embedding_config_hash,
+                        &mut map,
+                        "embedding_config_hash",
+                    )?
+                }
+                "parsing_config_hash" => {
+                    object::read(
+                        &mut field_parsing_config_hash,
+                        &mut map,
+                        "parsing_config_hash",
+                    )?
+                }
+                "transform_config_hash" => {
+                    object::read(
+                        &mut field_transform_config_hash,
+                        &mut map,
+                        "transform_config_hash",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            embedding_config_hash: field_embedding_config_hash.unwrap_or_default(),
+            parsing_config_hash: field_parsing_config_hash.unwrap_or_default(),
+            transform_config_hash: field_transform_config_hash.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PipelineConfigurationHashes {
     /// Sets `embedding_config_hash`; left unset, it is not sent and the API applies its default, `""`.
@@ -1234,23 +1750,23 @@ pub type PipelineCreateTransformConfig = crate::types::PipelineTransformConfig;
 /// Schema for a data source in a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineDataSource {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The name of the data source.
     pub name: String,
     /// ConfigurableDataSourceNames
     pub source_type: crate::types::ConfigurableDataSourceNames,
     /// Custom metadata that will be present on all data loaded from the data source
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -1260,7 +1776,7 @@ pub struct PipelineDataSource {
     /// Component that implements the data source
     pub component: crate::types::PipelineDataSourceComponent,
     /// Version metadata for the data source
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub version_metadata: crate::Nullable<crate::types::DataSourceReaderVersionMetadata>,
     /// Project Id
     pub project_id: String,
@@ -1271,20 +1787,132 @@ pub struct PipelineDataSource {
     /// The last time the data source was automatically synced.
     pub last_synced_at: String,
     /// The interval at which the data source should be synced.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sync_interval: crate::Nullable<crate::Number>,
     /// The id of the user who set the sync schedule.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sync_schedule_set_by: crate::Nullable<String>,
     /// The status of the data source in the pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<crate::types::PipelineDataSourceStatus>,
     /// The last time the status was updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status_updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PipelineDataSource {
+    const NAME: &'static str = "PipelineDataSource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_name = None;
+        let mut field_source_type = None;
+        let mut field_custom_metadata = None;
+        let mut field_component = None;
+        let mut field_version_metadata = None;
+        let mut field_project_id = None;
+        let mut field_data_source_id = None;
+        let mut field_pipeline_id = None;
+        let mut field_last_synced_at = None;
+        let mut field_sync_interval = None;
+        let mut field_sync_schedule_set_by = None;
+        let mut field_status = None;
+        let mut field_status_updated_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "source_type" => {
+                    object::read(&mut field_source_type, &mut map, "source_type")?
+                }
+                "custom_metadata" => {
+                    object::read(
+                        &mut field_custom_metadata,
+                        &mut map,
+                        "custom_metadata",
+                    )?
+                }
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                "version_metadata" => {
+                    object::read(
+                        &mut field_version_metadata,
+                        &mut map,
+                        "version_metadata",
+                    )?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "data_source_id" => {
+                    object::read(&mut field_data_source_id, &mut map, "data_source_id")?
+                }
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "last_synced_at" => {
+                    object::read(&mut field_last_synced_at, &mut map, "last_synced_at")?
+                }
+                "sync_interval" => {
+                    object::read(&mut field_sync_interval, &mut map, "sync_interval")?
+                }
+                "sync_schedule_set_by" => {
+                    object::read(
+                        &mut field_sync_schedule_set_by,
+                        &mut map,
+                        "sync_schedule_set_by",
+                    )?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "status_updated_at" => {
+                    object::read(
+                        &mut field_status_updated_at,
+                        &mut map,
+                        "status_updated_at",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            source_type: object::required(field_source_type, "source_type")?,
+            custom_metadata: field_custom_metadata.unwrap_or_default(),
+            component: object::required(field_component, "component")?,
+            version_metadata: field_version_metadata.unwrap_or_default(),
+            project_id: object::required(field_project_id, "project_id")?,
+            data_source_id: object::required(field_data_source_id, "data_source_id")?,
+            pipeline_id: object::required(field_pipeline_id, "pipeline_id")?,
+            last_synced_at: object::required(field_last_synced_at, "last_synced_at")?,
+            sync_interval: field_sync_interval.unwrap_or_default(),
+            sync_schedule_set_by: field_sync_schedule_set_by.unwrap_or_default(),
+            status: field_status.unwrap_or_default(),
+            status_updated_at: field_status_updated_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PipelineDataSource {
     /// Creates a value from the required `id`, `name`, `source_type`, `component`, `project_id`, `data_source_id`, `pipeline_id`, `last_synced_at`; set the others with the chainable setters.
@@ -1489,17 +2117,51 @@ pub type PipelineDataSourceComponent = crate::types::DataSourceComponent;
 /// Schema for creating an association between a data source and a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineDataSourceCreate {
     /// The ID of the data source.
     pub data_source_id: String,
     /// The interval at which the data source should be synced. Valid values are: 21600, 43200, 86400
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sync_interval: crate::Nullable<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PipelineDataSourceCreate {
+    const NAME: &'static str = "PipelineDataSourceCreate";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_data_source_id = None;
+        let mut field_sync_interval = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "data_source_id" => {
+                    object::read(&mut field_data_source_id, &mut map, "data_source_id")?
+                }
+                "sync_interval" => {
+                    object::read(&mut field_sync_interval, &mut map, "sync_interval")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            data_source_id: object::required(field_data_source_id, "data_source_id")?,
+            sync_interval: field_sync_interval.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PipelineDataSourceCreate {
     /// Creates a value from the required `data_source_id`; set the others with the chainable setters.

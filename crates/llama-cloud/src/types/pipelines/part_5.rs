@@ -258,36 +258,36 @@ impl From<crate::types::BedrockEmbeddingConfig> for PipelineEmbeddingConfig {
 /// A file associated with a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineFile {
     /// Unique identifier for the pipeline file.
     pub id: String,
     /// Name of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// The ID of the file in the external system.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// Size of the file in bytes.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_size: crate::Nullable<i64>,
     /// File type (e.g. pdf, docx, etc.).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_type: crate::Nullable<String>,
     /// The ID of the project that the file belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// The last modified time of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified_at: crate::Nullable<String>,
     /// The ID of the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// The ID of the pipeline that the file is associated with.
     pub pipeline_id: String,
     /// Resource information for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub resource_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -295,7 +295,7 @@ pub struct PipelineFile {
         >,
     >,
     /// Permission information for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub permission_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -303,7 +303,7 @@ pub struct PipelineFile {
         >,
     >,
     /// Custom metadata for the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -311,10 +311,10 @@ pub struct PipelineFile {
         >,
     >,
     /// The ID of the data source that the file belongs to.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Hashes for the configuration of the pipeline.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_hash: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -322,23 +322,154 @@ pub struct PipelineFile {
         >,
     >,
     /// The number of pages that have been indexed for this file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub indexed_page_count: crate::Nullable<i64>,
     /// Status of the pipeline file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<crate::types::PipelineFileStatus>,
     /// The last time the status was updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status_updated_at: crate::Nullable<String>,
     /// When the pipeline file was created.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// When the pipeline file was last updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PipelineFile {
+    const NAME: &'static str = "PipelineFile";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_name = None;
+        let mut field_external_file_id = None;
+        let mut field_file_size = None;
+        let mut field_file_type = None;
+        let mut field_project_id = None;
+        let mut field_last_modified_at = None;
+        let mut field_file_id = None;
+        let mut field_pipeline_id = None;
+        let mut field_resource_info = None;
+        let mut field_permission_info = None;
+        let mut field_custom_metadata = None;
+        let mut field_data_source_id = None;
+        let mut field_config_hash = None;
+        let mut field_indexed_page_count = None;
+        let mut field_status = None;
+        let mut field_status_updated_at = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "external_file_id" => {
+                    object::read(
+                        &mut field_external_file_id,
+                        &mut map,
+                        "external_file_id",
+                    )?
+                }
+                "file_size" => object::read(&mut field_file_size, &mut map, "file_size")?,
+                "file_type" => object::read(&mut field_file_type, &mut map, "file_type")?,
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                "last_modified_at" => {
+                    object::read(
+                        &mut field_last_modified_at,
+                        &mut map,
+                        "last_modified_at",
+                    )?
+                }
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "resource_info" => {
+                    object::read(&mut field_resource_info, &mut map, "resource_info")?
+                }
+                "permission_info" => {
+                    object::read(
+                        &mut field_permission_info,
+                        &mut map,
+                        "permission_info",
+                    )?
+                }
+                "custom_metadata" => {
+                    object::read(
+                        &mut field_custom_metadata,
+                        &mut map,
+                        "custom_metadata",
+                    )?
+                }
+                "data_source_id" => {
+                    object::read(&mut field_data_source_id, &mut map, "data_source_id")?
+                }
+                "config_hash" => {
+                    object::read(&mut field_config_hash, &mut map, "config_hash")?
+                }
+                "indexed_page_count" => {
+                    object::read(
+                        &mut field_indexed_page_count,
+                        &mut map,
+                        "indexed_page_count",
+                    )?
+                }
+                "status" => object::read(&mut field_status, &mut map, "status")?,
+                "status_updated_at" => {
+                    object::read(
+                        &mut field_status_updated_at,
+                        &mut map,
+                        "status_updated_at",
+                    )?
+                }
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            name: field_name.unwrap_or_default(),
+            external_file_id: field_external_file_id.unwrap_or_default(),
+            file_size: field_file_size.unwrap_or_default(),
+            file_type: field_file_type.unwrap_or_default(),
+            project_id: field_project_id.unwrap_or_default(),
+            last_modified_at: field_last_modified_at.unwrap_or_default(),
+            file_id: field_file_id.unwrap_or_default(),
+            pipeline_id: object::required(field_pipeline_id, "pipeline_id")?,
+            resource_info: field_resource_info.unwrap_or_default(),
+            permission_info: field_permission_info.unwrap_or_default(),
+            custom_metadata: field_custom_metadata.unwrap_or_default(),
+            data_source_id: field_data_source_id.unwrap_or_default(),
+            config_hash: field_config_hash.unwrap_or_default(),
+            indexed_page_count: field_indexed_page_count.unwrap_or_default(),
+            status: field_status.unwrap_or_default(),
+            status_updated_at: field_status_updated_at.unwrap_or_default(),
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PipelineFile {
     /// Creates a value from the required `id`, `pipeline_id`; set the others with the chainable setters.
@@ -615,13 +746,13 @@ pub type PipelineFileConfigHashValue = crate::types::FileResourceInfoValue;
 /// Schema for creating a file that is associated with a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineFileCreate {
     /// The ID of the file
     pub file_id: String,
     /// Custom metadata for the file
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -631,6 +762,42 @@ pub struct PipelineFileCreate {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineFileCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PipelineFileCreate {
+    const NAME: &'static str = "PipelineFileCreate";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_file_id = None;
+        let mut field_custom_metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "custom_metadata" => {
+                    object::read(
+                        &mut field_custom_metadata,
+                        &mut map,
+                        "custom_metadata",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            file_id: object::required(field_file_id, "file_id")?,
+            custom_metadata: field_custom_metadata.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PipelineFileCreate {
     /// Creates a value from the required `file_id`; set the others with the chainable setters.
@@ -682,18 +849,62 @@ pub type PipelineFileUpdateCustomMetadataValue = crate::types::FileResourceInfoV
 /// PipelineMetadataConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineMetadataConfig {
     /// List of metadata keys to exclude from embeddings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_embed_metadata_keys: Option<Vec<String>>,
     /// List of metadata keys to exclude from LLM during retrieval
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_llm_metadata_keys: Option<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PipelineMetadataConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PipelineMetadataConfig {
+    const NAME: &'static str = "PipelineMetadataConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_excluded_embed_metadata_keys = None;
+        let mut field_excluded_llm_metadata_keys = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "excluded_embed_metadata_keys" => {
+                    object::read(
+                        &mut field_excluded_embed_metadata_keys,
+                        &mut map,
+                        "excluded_embed_metadata_keys",
+                    )?
+                }
+                "excluded_llm_metadata_keys" => {
+                    object::read(
+                        &mut field_excluded_llm_metadata_keys,
+                        &mut map,
+                        "excluded_llm_metadata_keys",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            excluded_embed_metadata_keys: field_excluded_embed_metadata_keys
+                .unwrap_or_default(),
+            excluded_llm_metadata_keys: field_excluded_llm_metadata_keys
+                .unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PipelineMetadataConfig {
     /// Sets `excluded_embed_metadata_keys`.

@@ -784,16 +784,16 @@ pub type PipelinesUpsertResponse = crate::types::Pipeline;
 /// A playground session for a user.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PlaygroundSession {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Pipeline Id
     pub pipeline_id: String,
@@ -802,19 +802,100 @@ pub struct PlaygroundSession {
     /// Llm Params Id
     pub llm_params_id: String,
     /// LLM parameters last used in this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_params: Option<crate::types::LLMParameters>,
     /// Retrieval Params Id
     pub retrieval_params_id: String,
     /// Preset retrieval parameters last used in this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_params: Option<crate::types::PresetRetrievalParams>,
     /// Chat message history for this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_messages: Option<Vec<crate::types::ChatMessage>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for PlaygroundSession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for PlaygroundSession {
+    const NAME: &'static str = "PlaygroundSession";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_pipeline_id = None;
+        let mut field_user_id = None;
+        let mut field_llm_params_id = None;
+        let mut field_llm_params = None;
+        let mut field_retrieval_params_id = None;
+        let mut field_retrieval_params = None;
+        let mut field_chat_messages = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "user_id" => object::read(&mut field_user_id, &mut map, "user_id")?,
+                "llm_params_id" => {
+                    object::read(&mut field_llm_params_id, &mut map, "llm_params_id")?
+                }
+                "llm_params" => {
+                    object::read(&mut field_llm_params, &mut map, "llm_params")?
+                }
+                "retrieval_params_id" => {
+                    object::read(
+                        &mut field_retrieval_params_id,
+                        &mut map,
+                        "retrieval_params_id",
+                    )?
+                }
+                "retrieval_params" => {
+                    object::read(
+                        &mut field_retrieval_params,
+                        &mut map,
+                        "retrieval_params",
+                    )?
+                }
+                "chat_messages" => {
+                    object::read(&mut field_chat_messages, &mut map, "chat_messages")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            pipeline_id: object::required(field_pipeline_id, "pipeline_id")?,
+            user_id: object::required(field_user_id, "user_id")?,
+            llm_params_id: object::required(field_llm_params_id, "llm_params_id")?,
+            llm_params: field_llm_params.unwrap_or_default(),
+            retrieval_params_id: object::required(
+                field_retrieval_params_id,
+                "retrieval_params_id",
+            )?,
+            retrieval_params: field_retrieval_params.unwrap_or_default(),
+            chat_messages: field_chat_messages.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl PlaygroundSession {
     /// Creates a value from the required `id`, `pipeline_id`, `user_id`, `llm_params_id`, `retrieval_params_id`; set the others with the chainable setters.
@@ -924,28 +1005,69 @@ impl PlaygroundSession {
 /// RelatedNodeInfo
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RelatedNodeInfo {
     /// Node Id
     pub node_id: String,
     /// Node Type
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub node_type: crate::Nullable<crate::types::ObjectType>,
     /// Metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Hash
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hash: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"RelatedNodeInfo"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for RelatedNodeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for RelatedNodeInfo {
+    const NAME: &'static str = "RelatedNodeInfo";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_node_id = None;
+        let mut field_node_type = None;
+        let mut field_metadata = None;
+        let mut field_hash = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "node_id" => object::read(&mut field_node_id, &mut map, "node_id")?,
+                "node_type" => object::read(&mut field_node_type, &mut map, "node_type")?,
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "hash" => object::read(&mut field_hash, &mut map, "hash")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            node_id: object::required(field_node_id, "node_id")?,
+            node_type: field_node_type.unwrap_or_default(),
+            metadata: field_metadata.unwrap_or_default(),
+            hash: field_hash.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl RelatedNodeInfo {
     /// Creates a value from the required `node_id`; set the others with the chainable setters.
@@ -1018,7 +1140,7 @@ pub type RetrievalParamsSearchFiltersInferenceSchemaValue = crate::types::FileRe
 /// Schema for the result of an retrieval execution.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResults {
     /// The ID of the pipeline that the query was retrieved against.
@@ -1026,28 +1148,106 @@ pub struct RetrieveResults {
     /// The nodes retrieved by the pipeline for the given query.
     pub retrieval_nodes: Vec<crate::types::TextNodeWithScore>,
     /// The image nodes retrieved by the pipeline for the given query. Deprecated - will soon be replaced with 'page_screenshot_nodes'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_nodes: Option<Vec<crate::types::PageScreenshotNodeWithScore>>,
     /// The page figure nodes retrieved by the pipeline for the given query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_figure_nodes: Option<Vec<crate::types::PageFigureNodeWithScore>>,
     /// The end-to-end latency for retrieval and reranking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_latency: Option<::std::collections::BTreeMap<String, crate::Number>>,
     /// Metadata associated with the retrieval execution
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// The inferred search filters for the query.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub inferred_search_filters: crate::Nullable<crate::types::MetadataFilters>,
     /// Class Name
     ///
     /// The API's default: `"RetrieveResults"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for RetrieveResults {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for RetrieveResults {
+    const NAME: &'static str = "RetrieveResults";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_pipeline_id = None;
+        let mut field_retrieval_nodes = None;
+        let mut field_image_nodes = None;
+        let mut field_page_figure_nodes = None;
+        let mut field_retrieval_latency = None;
+        let mut field_metadata = None;
+        let mut field_inferred_search_filters = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "pipeline_id" => {
+                    object::read(&mut field_pipeline_id, &mut map, "pipeline_id")?
+                }
+                "retrieval_nodes" => {
+                    object::read(
+                        &mut field_retrieval_nodes,
+                        &mut map,
+                        "retrieval_nodes",
+                    )?
+                }
+                "image_nodes" => {
+                    object::read(&mut field_image_nodes, &mut map, "image_nodes")?
+                }
+                "page_figure_nodes" => {
+                    object::read(
+                        &mut field_page_figure_nodes,
+                        &mut map,
+                        "page_figure_nodes",
+                    )?
+                }
+                "retrieval_latency" => {
+                    object::read(
+                        &mut field_retrieval_latency,
+                        &mut map,
+                        "retrieval_latency",
+                    )?
+                }
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "inferred_search_filters" => {
+                    object::read(
+                        &mut field_inferred_search_filters,
+                        &mut map,
+                        "inferred_search_filters",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            pipeline_id: object::required(field_pipeline_id, "pipeline_id")?,
+            retrieval_nodes: object::required(field_retrieval_nodes, "retrieval_nodes")?,
+            image_nodes: field_image_nodes.unwrap_or_default(),
+            page_figure_nodes: field_page_figure_nodes.unwrap_or_default(),
+            retrieval_latency: field_retrieval_latency.unwrap_or_default(),
+            metadata: field_metadata.unwrap_or_default(),
+            inferred_search_filters: field_inferred_search_filters.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl RetrieveResults {
     /// Creates a value from the required `pipeline_id`, `retrieval_nodes`; set the others with the chainable setters.
@@ -1155,27 +1355,69 @@ impl RetrieveResults {
 /// SemanticChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SemanticChunkingConfig {
     /// Mode
     ///
     /// The API's default: `"semantic"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Buffer Size
     ///
     /// The API's default: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_size: Option<i64>,
     /// Breakpoint Percentile Threshold
     ///
     /// The API's default: `95`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub breakpoint_percentile_threshold: Option<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SemanticChunkingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SemanticChunkingConfig {
+    const NAME: &'static str = "SemanticChunkingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_mode = None;
+        let mut field_buffer_size = None;
+        let mut field_breakpoint_percentile_threshold = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "buffer_size" => {
+                    object::read(&mut field_buffer_size, &mut map, "buffer_size")?
+                }
+                "breakpoint_percentile_threshold" => {
+                    object::read(
+                        &mut field_breakpoint_percentile_threshold,
+                        &mut map,
+                        "breakpoint_percentile_threshold",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            mode: field_mode.unwrap_or_default(),
+            buffer_size: field_buffer_size.unwrap_or_default(),
+            breakpoint_percentile_threshold: field_breakpoint_percentile_threshold
+                .unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for SemanticChunkingConfig {
     fn default() -> Self {
@@ -1214,37 +1456,86 @@ impl SemanticChunkingConfig {
 /// SentenceChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SentenceChunkingConfig {
     /// Chunk Size
     ///
     /// The API's default: `1024`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
     /// Chunk Overlap
     ///
     /// The API's default: `200`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i64>,
     /// Mode
     ///
     /// The API's default: `"sentence"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Separator
     ///
     /// The API's default: `" "`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub separator: Option<String>,
     /// Paragraph Separator
     ///
     /// The API's default: `"\n\n\n"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph_separator: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SentenceChunkingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SentenceChunkingConfig {
+    const NAME: &'static str = "SentenceChunkingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_chunk_size = None;
+        let mut field_chunk_overlap = None;
+        let mut field_mode = None;
+        let mut field_separator = None;
+        let mut field_paragraph_separator = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "chunk_size" => {
+                    object::read(&mut field_chunk_size, &mut map, "chunk_size")?
+                }
+                "chunk_overlap" => {
+                    object::read(&mut field_chunk_overlap, &mut map, "chunk_overlap")?
+                }
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "separator" => object::read(&mut field_separator, &mut map, "separator")?,
+                "paragraph_separator" => {
+                    object::read(
+                        &mut field_paragraph_separator,
+                        &mut map,
+                        "paragraph_separator",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            chunk_size: field_chunk_size.unwrap_or_default(),
+            chunk_overlap: field_chunk_overlap.unwrap_or_default(),
+            mode: field_mode.unwrap_or_default(),
+            separator: field_separator.unwrap_or_default(),
+            paragraph_separator: field_paragraph_separator.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for SentenceChunkingConfig {
     fn default() -> Self {
@@ -1310,22 +1601,56 @@ impl SentenceChunkingConfig {
 /// sparse retrieval in managed data sinks.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SparseModelConfig {
     /// The sparse model type to use. 'bm25' uses Qdrant's FastEmbed BM25 model (default for new pipelines), 'splade' uses HuggingFace Splade model, 'auto' selects based on deployment mode (BYOC uses term frequency, Cloud uses Splade).
     ///
     /// The API's default: `"bm25"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_type: Option<crate::types::SparseModelType>,
     /// Class Name
     ///
     /// The API's default: `"SparseModelConfig"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for SparseModelConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for SparseModelConfig {
+    const NAME: &'static str = "SparseModelConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_type = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_type" => {
+                    object::read(&mut field_model_type, &mut map, "model_type")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_type: field_model_type.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl SparseModelConfig {
     /// Sets `model_type`; left unset, it is not sent and the API applies its default, `"bm25"`.

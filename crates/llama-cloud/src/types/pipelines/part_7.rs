@@ -240,69 +240,173 @@ pub type SyncCreateResponse = crate::types::Pipeline;
 /// Provided for backward compatibility.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TextNode {
     /// Unique ID of the node.
     #[serde(rename = "id_")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Embedding of the node.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding: crate::Nullable<Vec<crate::Number>>,
     /// A flat dictionary of metadata fields
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Metadata keys that are excluded from text for the embed model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_embed_metadata_keys: Option<Vec<String>>,
     /// Metadata keys that are excluded from text for the LLM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_llm_metadata_keys: Option<Vec<String>>,
     /// A mapping of relationships to other node information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relationships: Option<
         ::std::collections::BTreeMap<String, crate::types::TextNodeRelationshipsValue>,
     >,
     /// Template for how metadata is formatted, with {key} and {value} placeholders.
     ///
     /// The API's default: `"{key}: {value}"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_template: Option<String>,
     /// Separator between metadata fields when converting to string.
     ///
     /// The API's default: `"\n"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_seperator: Option<String>,
     /// Text content of the node.
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// MIME type of the node content.
     ///
     /// The API's default: `"text/plain"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mimetype: Option<String>,
     /// Start char index of the node.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub start_char_idx: crate::Nullable<i64>,
     /// End char index of the node.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub end_char_idx: crate::Nullable<i64>,
     /// Template for how text is formatted, with {content} and {metadata_str} placeholders.
     ///
     /// The API's default: `"{metadata_str}\n\n{content}"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_template: Option<String>,
     /// Class Name
     ///
     /// The API's default: `"TextNode"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TextNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TextNode {
+    const NAME: &'static str = "TextNode";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_embedding = None;
+        let mut field_extra_info = None;
+        let mut field_excluded_embed_metadata_keys = None;
+        let mut field_excluded_llm_metadata_keys = None;
+        let mut field_relationships = None;
+        let mut field_metadata_template = None;
+        let mut field_metadata_seperator = None;
+        let mut field_text = None;
+        let mut field_mimetype = None;
+        let mut field_start_char_idx = None;
+        let mut field_end_char_idx = None;
+        let mut field_text_template = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id_" => object::read(&mut field_id, &mut map, "id_")?,
+                "embedding" => object::read(&mut field_embedding, &mut map, "embedding")?,
+                "extra_info" => {
+                    object::read(&mut field_extra_info, &mut map, "extra_info")?
+                }
+                "excluded_embed_metadata_keys" => {
+                    object::read(
+                        &mut field_excluded_embed_metadata_keys,
+                        &mut map,
+                        "excluded_embed_metadata_keys",
+                    )?
+                }
+                "excluded_llm_metadata_keys" => {
+                    object::read(
+                        &mut field_excluded_llm_metadata_keys,
+                        &mut map,
+                        "excluded_llm_metadata_keys",
+                    )?
+                }
+                "relationships" => {
+                    object::read(&mut field_relationships, &mut map, "relationships")?
+                }
+                "metadata_template" => {
+                    object::read(
+                        &mut field_metadata_template,
+                        &mut map,
+                        "metadata_template",
+                    )?
+                }
+                "metadata_seperator" => {
+                    object::read(
+                        &mut field_metadata_seperator,
+                        &mut map,
+                        "metadata_seperator",
+                    )?
+                }
+                "text" => object::read(&mut field_text, &mut map, "text")?,
+                "mimetype" => object::read(&mut field_mimetype, &mut map, "mimetype")?,
+                "start_char_idx" => {
+                    object::read(&mut field_start_char_idx, &mut map, "start_char_idx")?
+                }
+                "end_char_idx" => {
+                    object::read(&mut field_end_char_idx, &mut map, "end_char_idx")?
+                }
+                "text_template" => {
+                    object::read(&mut field_text_template, &mut map, "text_template")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: field_id.unwrap_or_default(),
+            embedding: field_embedding.unwrap_or_default(),
+            extra_info: field_extra_info.unwrap_or_default(),
+            excluded_embed_metadata_keys: field_excluded_embed_metadata_keys
+                .unwrap_or_default(),
+            excluded_llm_metadata_keys: field_excluded_llm_metadata_keys
+                .unwrap_or_default(),
+            relationships: field_relationships.unwrap_or_default(),
+            metadata_template: field_metadata_template.unwrap_or_default(),
+            metadata_seperator: field_metadata_seperator.unwrap_or_default(),
+            text: field_text.unwrap_or_default(),
+            mimetype: field_mimetype.unwrap_or_default(),
+            start_char_idx: field_start_char_idx.unwrap_or_default(),
+            end_char_idx: field_end_char_idx.unwrap_or_default(),
+            text_template: field_text_template.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl TextNode {
     /// Sets `id_`.
@@ -558,22 +662,57 @@ impl TextNodeRelationshipsValue {
 /// FastAPI doesn't accept abstract classes like BaseNode.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TextNodeWithScore {
     /// Provided for backward compatibility.
     pub node: crate::types::TextNode,
     /// Score
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score: crate::Nullable<crate::Number>,
     /// Class Name
     ///
     /// The API's default: `"TextNodeWithScore"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TextNodeWithScore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TextNodeWithScore {
+    const NAME: &'static str = "TextNodeWithScore";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_node = None;
+        let mut field_score = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "node" => object::read(&mut field_node, &mut map, "node")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            node: object::required(field_node, "node")?,
+            score: field_score.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl TextNodeWithScore {
     /// Creates a value from the required `node`; set the others with the chainable setters.
@@ -621,32 +760,72 @@ impl TextNodeWithScore {
 /// TokenChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenChunkingConfig {
     /// Chunk Size
     ///
     /// The API's default: `1024`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
     /// Chunk Overlap
     ///
     /// The API's default: `200`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i64>,
     /// Mode
     ///
     /// The API's default: `"token"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Separator
     ///
     /// The API's default: `" "`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub separator: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TokenChunkingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for TokenChunkingConfig {
+    const NAME: &'static str = "TokenChunkingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_chunk_size = None;
+        let mut field_chunk_overlap = None;
+        let mut field_mode = None;
+        let mut field_separator = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "chunk_size" => {
+                    object::read(&mut field_chunk_size, &mut map, "chunk_size")?
+                }
+                "chunk_overlap" => {
+                    object::read(&mut field_chunk_overlap, &mut map, "chunk_overlap")?
+                }
+                "mode" => object::read(&mut field_mode, &mut map, "mode")?,
+                "separator" => object::read(&mut field_separator, &mut map, "separator")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            chunk_size: field_chunk_size.unwrap_or_default(),
+            chunk_overlap: field_chunk_overlap.unwrap_or_default(),
+            mode: field_mode.unwrap_or_default(),
+            separator: field_separator.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for TokenChunkingConfig {
     fn default() -> Self {

@@ -6,73 +6,182 @@
 /// AzureOpenAIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AzureOpenAIEmbedding {
     /// The name of the OpenAI embedding model.
     ///
     /// The API's default: `"text-embedding-ada-002"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Additional kwargs for the OpenAI API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The OpenAI API key.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_key: crate::Nullable<String>,
     /// The base URL for Azure deployment.
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
     /// The version for Azure OpenAI API.
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Maximum number of retries.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Timeout for each request.
     ///
     /// The API's default: `60.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<crate::Number>,
     /// The default headers for API requests.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub default_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Reuse the OpenAI client between requests. When doing anything with large volumes of async API calls, setting this to false can improve stability.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reuse_client: Option<bool>,
     /// The number of dimensions on the output embedding vectors. Works only with v3 embedding models.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dimensions: crate::Nullable<i64>,
     /// The Azure endpoint to use.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_endpoint: crate::Nullable<String>,
     /// The Azure deployment to use.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_deployment: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"AzureOpenAIEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for AzureOpenAIEmbedding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AzureOpenAIEmbedding {
+    const NAME: &'static str = "AzureOpenAIEmbedding";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_embed_batch_size = None;
+        let mut field_num_workers = None;
+        let mut field_additional_kwargs = None;
+        let mut field_api_key = None;
+        let mut field_api_base = None;
+        let mut field_api_version = None;
+        let mut field_max_retries = None;
+        let mut field_timeout = None;
+        let mut field_default_headers = None;
+        let mut field_reuse_client = None;
+        let mut field_dimensions = None;
+        let mut field_azure_endpoint = None;
+        let mut field_azure_deployment = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "embed_batch_size" => {
+                    object::read(
+                        &mut field_embed_batch_size,
+                        &mut map,
+                        "embed_batch_size",
+                    )?
+                }
+                "num_workers" => {
+                    object::read(&mut field_num_workers, &mut map, "num_workers")?
+                }
+                "additional_kwargs" => {
+                    object::read(
+                        &mut field_additional_kwargs,
+                        &mut map,
+                        "additional_kwargs",
+                    )?
+                }
+                "api_key" => object::read(&mut field_api_key, &mut map, "api_key")?,
+                "api_base" => object::read(&mut field_api_base, &mut map, "api_base")?,
+                "api_version" => {
+                    object::read(&mut field_api_version, &mut map, "api_version")?
+                }
+                "max_retries" => {
+                    object::read(&mut field_max_retries, &mut map, "max_retries")?
+                }
+                "timeout" => object::read(&mut field_timeout, &mut map, "timeout")?,
+                "default_headers" => {
+                    object::read(
+                        &mut field_default_headers,
+                        &mut map,
+                        "default_headers",
+                    )?
+                }
+                "reuse_client" => {
+                    object::read(&mut field_reuse_client, &mut map, "reuse_client")?
+                }
+                "dimensions" => {
+                    object::read(&mut field_dimensions, &mut map, "dimensions")?
+                }
+                "azure_endpoint" => {
+                    object::read(&mut field_azure_endpoint, &mut map, "azure_endpoint")?
+                }
+                "azure_deployment" => {
+                    object::read(
+                        &mut field_azure_deployment,
+                        &mut map,
+                        "azure_deployment",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            embed_batch_size: field_embed_batch_size.unwrap_or_default(),
+            num_workers: field_num_workers.unwrap_or_default(),
+            additional_kwargs: field_additional_kwargs.unwrap_or_default(),
+            api_key: field_api_key.unwrap_or_default(),
+            api_base: field_api_base.unwrap_or_default(),
+            api_version: field_api_version.unwrap_or_default(),
+            max_retries: field_max_retries.unwrap_or_default(),
+            timeout: field_timeout.unwrap_or_default(),
+            default_headers: field_default_headers.unwrap_or_default(),
+            reuse_client: field_reuse_client.unwrap_or_default(),
+            dimensions: field_dimensions.unwrap_or_default(),
+            azure_endpoint: field_azure_endpoint.unwrap_or_default(),
+            azure_deployment: field_azure_deployment.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl AzureOpenAIEmbedding {
     /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"text-embedding-ada-002"`.
@@ -251,20 +360,50 @@ impl AzureOpenAIEmbedding {
 /// AzureOpenAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AzureOpenAIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"AZURE_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Azure OpenAI embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::AzureOpenAIEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for AzureOpenAIEmbeddingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AzureOpenAIEmbeddingConfig {
+    const NAME: &'static str = "AzureOpenAIEmbeddingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            component: field_component.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for AzureOpenAIEmbeddingConfig {
     fn default() -> Self {
@@ -289,58 +428,160 @@ impl AzureOpenAIEmbeddingConfig {
 /// BedrockEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BedrockEmbedding {
     /// The modelId of the Bedrock model to use.
     ///
     /// The API's default: `"amazon.titan-embed-text-v1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// The name of aws profile to use. If not given, then the default profile is used.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub profile_name: crate::Nullable<String>,
     /// AWS Access Key ID to use
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_access_key_id: crate::Nullable<String>,
     /// AWS Secret Access Key to use
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_secret_access_key: crate::Nullable<String>,
     /// AWS Session Token to use
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_session_token: crate::Nullable<String>,
     /// AWS region name to use. Uses region configured in AWS CLI if not passed
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub region_name: crate::Nullable<String>,
     /// The maximum number of API retries.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// The timeout for the Bedrock API request in seconds. It will be used for both connect and read timeouts.
     ///
     /// The API's default: `60.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<crate::Number>,
     /// Additional kwargs for the bedrock client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Class Name
     ///
     /// The API's default: `"BedrockEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BedrockEmbedding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BedrockEmbedding {
+    const NAME: &'static str = "BedrockEmbedding";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_embed_batch_size = None;
+        let mut field_num_workers = None;
+        let mut field_profile_name = None;
+        let mut field_aws_access_key_id = None;
+        let mut field_aws_secret_access_key = None;
+        let mut field_aws_session_token = None;
+        let mut field_region_name = None;
+        let mut field_max_retries = None;
+        let mut field_timeout = None;
+        let mut field_additional_kwargs = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "embed_batch_size" => {
+                    object::read(
+                        &mut field_embed_batch_size,
+                        &mut map,
+                        "embed_batch_size",
+                    )?
+                }
+                "num_workers" => {
+                    object::read(&mut field_num_workers, &mut map, "num_workers")?
+                }
+                "profile_name" => {
+                    object::read(&mut field_profile_name, &mut map, "profile_name")?
+                }
+                "aws_access_key_id" => {
+                    object::read(
+                        &mut field_aws_access_key_id,
+                        &mut map,
+                        "aws_access_key_id",
+                    )?
+                }
+                "aws_secret_access_key" => {
+                    object::read(
+                        &mut field_aws_secret_access_key,
+                        &mut map,
+                        "aws_secret_access_key",
+                    )?
+                }
+                "aws_session_token" => {
+                    object::read(
+                        &mut field_aws_session_token,
+                        &mut map,
+                        "aws_session_token",
+                    )?
+                }
+                "region_name" => {
+                    object::read(&mut field_region_name, &mut map, "region_name")?
+                }
+                "max_retries" => {
+                    object::read(&mut field_max_retries, &mut map, "max_retries")?
+                }
+                "timeout" => object::read(&mut field_timeout, &mut map, "timeout")?,
+                "additional_kwargs" => {
+                    object::read(
+                        &mut field_additional_kwargs,
+                        &mut map,
+                        "additional_kwargs",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            embed_batch_size: field_embed_batch_size.unwrap_or_default(),
+            num_workers: field_num_workers.unwrap_or_default(),
+            profile_name: field_profile_name.unwrap_or_default(),
+            aws_access_key_id: field_aws_access_key_id.unwrap_or_default(),
+            aws_secret_access_key: field_aws_secret_access_key.unwrap_or_default(),
+            aws_session_token: field_aws_session_token.unwrap_or_default(),
+            region_name: field_region_name.unwrap_or_default(),
+            max_retries: field_max_retries.unwrap_or_default(),
+            timeout: field_timeout.unwrap_or_default(),
+            additional_kwargs: field_additional_kwargs.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl BedrockEmbedding {
     /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"amazon.titan-embed-text-v1"`.
@@ -483,20 +724,50 @@ impl BedrockEmbedding {
 /// BedrockEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BedrockEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"BEDROCK_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Bedrock embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::BedrockEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for BedrockEmbeddingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for BedrockEmbeddingConfig {
+    const NAME: &'static str = "BedrockEmbeddingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            component: field_component.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for BedrockEmbeddingConfig {
     fn default() -> Self {
@@ -521,46 +792,109 @@ impl BedrockEmbeddingConfig {
 /// CohereEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CohereEmbedding {
     /// The modelId of the Cohere model to use.
     ///
     /// The API's default: `"embed-english-v3.0"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// The Cohere API key.
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub api_key: Option<String>,
     /// Truncation type - START/ END/ NONE
     ///
     /// The API's default: `"END"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub truncate: Option<String>,
     /// Model Input type. If not provided, search_document and search_query are used when needed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub input_type: crate::Nullable<String>,
     /// Embedding type. If not provided float embedding_type is used when needed.
     ///
     /// The API's default: `"float"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_type: Option<String>,
     /// Class Name
     ///
     /// The API's default: `"CohereEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CohereEmbedding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CohereEmbedding {
+    const NAME: &'static str = "CohereEmbedding";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_embed_batch_size = None;
+        let mut field_num_workers = None;
+        let mut field_api_key = None;
+        let mut field_truncate = None;
+        let mut field_input_type = None;
+        let mut field_embedding_type = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "embed_batch_size" => {
+                    object::read(
+                        &mut field_embed_batch_size,
+                        &mut map,
+                        "embed_batch_size",
+                    )?
+                }
+                "num_workers" => {
+                    object::read(&mut field_num_workers, &mut map, "num_workers")?
+                }
+                "api_key" => object::read(&mut field_api_key, &mut map, "api_key")?,
+                "truncate" => object::read(&mut field_truncate, &mut map, "truncate")?,
+                "input_type" => {
+                    object::read(&mut field_input_type, &mut map, "input_type")?
+                }
+                "embedding_type" => {
+                    object::read(&mut field_embedding_type, &mut map, "embedding_type")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            embed_batch_size: field_embed_batch_size.unwrap_or_default(),
+            num_workers: field_num_workers.unwrap_or_default(),
+            api_key: object::present(field_api_key, "api_key")?,
+            truncate: field_truncate.unwrap_or_default(),
+            input_type: field_input_type.unwrap_or_default(),
+            embedding_type: field_embedding_type.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl CohereEmbedding {
     /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"embed-english-v3.0"`.
@@ -658,20 +992,50 @@ impl CohereEmbedding {
 /// CohereEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CohereEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"COHERE_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Cohere embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::CohereEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CohereEmbeddingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for CohereEmbeddingConfig {
+    const NAME: &'static str = "CohereEmbeddingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            component: field_component.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for CohereEmbeddingConfig {
     fn default() -> Self {
@@ -693,16 +1057,16 @@ impl CohereEmbeddingConfig {
 /// Schema for an embedding model config.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EmbeddingModelConfig {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The name of the embedding model config.
     pub name: String,
@@ -713,6 +1077,63 @@ pub struct EmbeddingModelConfig {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for EmbeddingModelConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for EmbeddingModelConfig {
+    const NAME: &'static str = "EmbeddingModelConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_updated_at = None;
+        let mut field_name = None;
+        let mut field_embedding_config = None;
+        let mut field_project_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "id" => object::read(&mut field_id, &mut map, "id")?,
+                "created_at" => {
+                    object::read(&mut field_created_at, &mut map, "created_at")?
+                }
+                "updated_at" => {
+                    object::read(&mut field_updated_at, &mut map, "updated_at")?
+                }
+                "name" => object::read(&mut field_name, &mut map, "name")?,
+                "embedding_config" => {
+                    object::read(
+                        &mut field_embedding_config,
+                        &mut map,
+                        "embedding_config",
+                    )?
+                }
+                "project_id" => {
+                    object::read(&mut field_project_id, &mut map, "project_id")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            id: object::required(field_id, "id")?,
+            created_at: field_created_at.unwrap_or_default(),
+            updated_at: field_updated_at.unwrap_or_default(),
+            name: object::required(field_name, "name")?,
+            embedding_config: object::required(
+                field_embedding_config,
+                "embedding_config",
+            )?,
+            project_id: object::required(field_project_id, "project_id")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl EmbeddingModelConfig {
     /// Creates a value from the required `id`, `name`, `embedding_config`, `project_id`; set the others with the chainable setters.
@@ -792,52 +1213,124 @@ pub type EmbeddingModelConfigEmbeddingConfig = crate::types::PipelineCreateEmbed
 /// GeminiEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GeminiEmbedding {
     /// The modelId of the Gemini model to use.
     ///
     /// The API's default: `"models/embedding-001"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Title is only applicable for retrieval_document tasks, and is used to represent a document title. For other tasks, title is invalid.
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub title: crate::Nullable<String>,
     /// The task for embedding model.
     ///
     /// The API's default: `"retrieval_document"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub task_type: crate::Nullable<String>,
     /// API key to access the model. Defaults to None.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_key: crate::Nullable<String>,
     /// API base to access the model. Defaults to None.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_base: crate::Nullable<String>,
     /// Transport to access the model. Defaults to None.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transport: crate::Nullable<String>,
     /// Optional reduced dimension for output embeddings. Supported by models/text-embedding-004 and newer (e.g. gemini-embedding-001). Not supported by models/embedding-001.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_dimensionality: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"GeminiEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for GeminiEmbedding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for GeminiEmbedding {
+    const NAME: &'static str = "GeminiEmbedding";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_embed_batch_size = None;
+        let mut field_num_workers = None;
+        let mut field_title = None;
+        let mut field_task_type = None;
+        let mut field_api_key = None;
+        let mut field_api_base = None;
+        let mut field_transport = None;
+        let mut field_output_dimensionality = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "embed_batch_size" => {
+                    object::read(
+                        &mut field_embed_batch_size,
+                        &mut map,
+                        "embed_batch_size",
+                    )?
+                }
+                "num_workers" => {
+                    object::read(&mut field_num_workers, &mut map, "num_workers")?
+                }
+                "title" => object::read(&mut field_title, &mut map, "title")?,
+                "task_type" => object::read(&mut field_task_type, &mut map, "task_type")?,
+                "api_key" => object::read(&mut field_api_key, &mut map, "api_key")?,
+                "api_base" => object::read(&mut field_api_base, &mut map, "api_base")?,
+                "transport" => object::read(&mut field_transport, &mut map, "transport")?,
+                "output_dimensionality" => {
+                    object::read(
+                        &mut field_output_dimensionality,
+                        &mut map,
+                        "output_dimensionality",
+                    )?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            embed_batch_size: field_embed_batch_size.unwrap_or_default(),
+            num_workers: field_num_workers.unwrap_or_default(),
+            title: field_title.unwrap_or_default(),
+            task_type: field_task_type.unwrap_or_default(),
+            api_key: field_api_key.unwrap_or_default(),
+            api_base: field_api_base.unwrap_or_default(),
+            transport: field_transport.unwrap_or_default(),
+            output_dimensionality: field_output_dimensionality.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl GeminiEmbedding {
     /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"models/embedding-001"`.
@@ -979,20 +1472,50 @@ impl GeminiEmbedding {
 /// GeminiEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GeminiEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"GEMINI_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Gemini embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::GeminiEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for GeminiEmbeddingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for GeminiEmbeddingConfig {
+    const NAME: &'static str = "GeminiEmbeddingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            component: field_component.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for GeminiEmbeddingConfig {
     fn default() -> Self {
@@ -1014,54 +1537,138 @@ impl GeminiEmbeddingConfig {
 /// HuggingFaceInferenceAPIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HuggingFaceInferenceAPIEmbedding {
     /// Hugging Face model name. If None, the task will be used.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub model_name: crate::Nullable<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Pooling strategy. If None, the model's default pooling is used.
     ///
     /// The API's default: `"cls"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub pooling: crate::Nullable<crate::types::Pooling>,
     /// Instruction to prepend during query embedding.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub query_instruction: crate::Nullable<String>,
     /// Instruction to prepend during text embedding.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text_instruction: crate::Nullable<String>,
     /// Hugging Face token. Will default to the locally saved token. Pass token=False if you don’t want to send your token to the server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub token: crate::Nullable<crate::types::HuggingFaceInferenceAPIEmbeddingToken>,
     /// The maximum number of seconds to wait for a response from the server. Loading a new model in Inference API can take up to several minutes. Defaults to None, meaning it will loop until the server is available.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub timeout: crate::Nullable<crate::Number>,
     /// Additional headers to send to the server. By default only the authorization and user-agent headers are sent. Values in this dictionary will override the default values.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Additional cookies to send to the server.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cookies: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Optional task to pick Hugging Face's recommended model, used when model_name is left as default of None.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub task: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"HuggingFaceInferenceAPIEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for HuggingFaceInferenceAPIEmbedding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for HuggingFaceInferenceAPIEmbedding {
+    const NAME: &'static str = "HuggingFaceInferenceAPIEmbedding";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_embed_batch_size = None;
+        let mut field_num_workers = None;
+        let mut field_pooling = None;
+        let mut field_query_instruction = None;
+        let mut field_text_instruction = None;
+        let mut field_token = None;
+        let mut field_timeout = None;
+        let mut field_headers = None;
+        let mut field_cookies = None;
+        let mut field_task = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "embed_batch_size" => {
+                    object::read(
+                        &mut field_embed_batch_size,
+                        &mut map,
+                        "embed_batch_size",
+                    )?
+                }
+                "num_workers" => {
+                    object::read(&mut field_num_workers, &mut map, "num_workers")?
+                }
+                "pooling" => object::read(&mut field_pooling, &mut map, "pooling")?,
+                "query_instruction" => {
+                    object::read(
+                        &mut field_query_instruction,
+                        &mut map,
+                        "query_instruction",
+                    )?
+                }
+                "text_instruction" => {
+                    object::read(
+                        &mut field_text_instruction,
+                        &mut map,
+                        "text_instruction",
+                    )?
+                }
+                "token" => object::read(&mut field_token, &mut map, "token")?,
+                "timeout" => object::read(&mut field_timeout, &mut map, "timeout")?,
+                "headers" => object::read(&mut field_headers, &mut map, "headers")?,
+                "cookies" => object::read(&mut field_cookies, &mut map, "cookies")?,
+                "task" => object::read(&mut field_task, &mut map, "task")?,
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            embed_batch_size: field_embed_batch_size.unwrap_or_default(),
+            num_workers: field_num_workers.unwrap_or_default(),
+            pooling: field_pooling.unwrap_or_default(),
+            query_instruction: field_query_instruction.unwrap_or_default(),
+            text_instruction: field_text_instruction.unwrap_or_default(),
+            token: field_token.unwrap_or_default(),
+            timeout: field_timeout.unwrap_or_default(),
+            headers: field_headers.unwrap_or_default(),
+            cookies: field_cookies.unwrap_or_default(),
+            task: field_task.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl HuggingFaceInferenceAPIEmbedding {
     /// Sets `model_name`.
@@ -1228,20 +1835,50 @@ impl HuggingFaceInferenceAPIEmbedding {
 /// HuggingFaceInferenceAPIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HuggingFaceInferenceAPIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"HUGGINGFACE_API_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the HuggingFace Inference API embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::HuggingFaceInferenceAPIEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for HuggingFaceInferenceAPIEmbeddingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for HuggingFaceInferenceAPIEmbeddingConfig {
+    const NAME: &'static str = "HuggingFaceInferenceAPIEmbeddingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            component: field_component.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for HuggingFaceInferenceAPIEmbeddingConfig {
     fn default() -> Self {
@@ -1268,67 +1905,162 @@ pub type HuggingFaceInferenceAPIEmbeddingToken = crate::types::FormFieldValue;
 /// OpenAIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenAIEmbedding {
     /// The name of the OpenAI embedding model.
     ///
     /// The API's default: `"text-embedding-ada-002"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Additional kwargs for the OpenAI API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The OpenAI API key.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_key: crate::Nullable<String>,
     /// The base URL for OpenAI API.
     ///
     /// The API's default: `"https://api.openai.com/v1"`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_base: crate::Nullable<String>,
     /// The version for OpenAI API.
     ///
     /// The API's default: `""`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_version: crate::Nullable<String>,
     /// Maximum number of retries.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Timeout for each request.
     ///
     /// The API's default: `60.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<crate::Number>,
     /// The default headers for API requests.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub default_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Reuse the OpenAI client between requests. When doing anything with large volumes of async API calls, setting this to false can improve stability.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reuse_client: Option<bool>,
     /// The number of dimensions on the output embedding vectors. Works only with v3 embedding models.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dimensions: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"OpenAIEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for OpenAIEmbedding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for OpenAIEmbedding {
+    const NAME: &'static str = "OpenAIEmbedding";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_embed_batch_size = None;
+        let mut field_num_workers = None;
+        let mut field_additional_kwargs = None;
+        let mut field_api_key = None;
+        let mut field_api_base = None;
+        let mut field_api_version = None;
+        let mut field_max_retries = None;
+        let mut field_timeout = None;
+        let mut field_default_headers = None;
+        let mut field_reuse_client = None;
+        let mut field_dimensions = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "embed_batch_size" => {
+                    object::read(
+                        &mut field_embed_batch_size,
+                        &mut map,
+                        "embed_batch_size",
+                    )?
+                }
+                "num_workers" => {
+                    object::read(&mut field_num_workers, &mut map, "num_workers")?
+                }
+                "additional_kwargs" => {
+                    object::read(
+                        &mut field_additional_kwargs,
+                        &mut map,
+                        "additional_kwargs",
+                    )?
+                }
+                "api_key" => object::read(&mut field_api_key, &mut map, "api_key")?,
+                "api_base" => object::read(&mut field_api_base, &mut map, "api_base")?,
+                "api_version" => {
+                    object::read(&mut field_api_version, &mut map, "api_version")?
+                }
+                "max_retries" => {
+                    object::read(&mut field_max_retries, &mut map, "max_retries")?
+                }
+                "timeout" => object::read(&mut field_timeout, &mut map, "timeout")?,
+                "default_headers" => {
+                    object::read(
+                        &mut field_default_headers,
+                        &mut map,
+                        "default_headers",
+                    )?
+                }
+                "reuse_client" => {
+                    object::read(&mut field_reuse_client, &mut map, "reuse_client")?
+                }
+                "dimensions" => {
+                    object::read(&mut field_dimensions, &mut map, "dimensions")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            embed_batch_size: field_embed_batch_size.unwrap_or_default(),
+            num_workers: field_num_workers.unwrap_or_default(),
+            additional_kwargs: field_additional_kwargs.unwrap_or_default(),
+            api_key: field_api_key.unwrap_or_default(),
+            api_base: field_api_base.unwrap_or_default(),
+            api_version: field_api_version.unwrap_or_default(),
+            max_retries: field_max_retries.unwrap_or_default(),
+            timeout: field_timeout.unwrap_or_default(),
+            default_headers: field_default_headers.unwrap_or_default(),
+            reuse_client: field_reuse_client.unwrap_or_default(),
+            dimensions: field_dimensions.unwrap_or_default(),
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl OpenAIEmbedding {
     /// Sets `model_name`; left unset, it is not sent and the API applies its default, `"text-embedding-ada-002"`.
@@ -1503,20 +2235,50 @@ impl OpenAIEmbedding {
 /// OpenAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenAIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"OPENAI_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the OpenAI embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::OpenAIEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for OpenAIEmbeddingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for OpenAIEmbeddingConfig {
+    const NAME: &'static str = "OpenAIEmbeddingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            component: field_component.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for OpenAIEmbeddingConfig {
     fn default() -> Self {

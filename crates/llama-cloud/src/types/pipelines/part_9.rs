@@ -319,20 +319,50 @@ impl<'de> ::serde::Deserialize<'de> for Pooling {
 /// VertexAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VertexAIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"VERTEXAI_EMBEDDING"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the VertexAI embedding model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::VertexTextEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VertexAIEmbeddingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VertexAIEmbeddingConfig {
+    const NAME: &'static str = "VertexAIEmbeddingConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_component = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "component" => object::read(&mut field_component, &mut map, "component")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_type.unwrap_or_default(),
+            component: field_component.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl Default for VertexAIEmbeddingConfig {
     fn default() -> Self {
@@ -456,21 +486,21 @@ impl<'de> ::serde::Deserialize<'de> for VertexEmbeddingMode {
 /// VertexTextEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VertexTextEmbedding {
     /// The modelId of the VertexAI model to use.
     ///
     /// The API's default: `"textembedding-gecko@003"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// The default location to use when making API calls.
     pub location: String,
@@ -479,31 +509,113 @@ pub struct VertexTextEmbedding {
     /// The embedding mode to use.
     ///
     /// The API's default: `"retrieval"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_mode: Option<crate::types::VertexEmbeddingMode>,
     /// Additional kwargs for the Vertex.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The client email for the VertexAI credentials.
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub client_email: Option<String>,
     /// The token URI for the VertexAI credentials.
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub token_uri: Option<String>,
     /// The private key ID for the VertexAI credentials.
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub private_key_id: Option<String>,
     /// The private key for the VertexAI credentials.
-    #[serde(deserialize_with = "crate::runtime::nullable::required_nullable")]
     pub private_key: Option<String>,
     /// Class Name
     ///
     /// The API's default: `"VertexTextEmbedding"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for VertexTextEmbedding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for VertexTextEmbedding {
+    const NAME: &'static str = "VertexTextEmbedding";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_model_name = None;
+        let mut field_embed_batch_size = None;
+        let mut field_num_workers = None;
+        let mut field_location = None;
+        let mut field_project = None;
+        let mut field_embed_mode = None;
+        let mut field_additional_kwargs = None;
+        let mut field_client_email = None;
+        let mut field_token_uri = None;
+        let mut field_private_key_id = None;
+        let mut field_private_key = None;
+        let mut field_class_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "model_name" => {
+                    object::read(&mut field_model_name, &mut map, "model_name")?
+                }
+                "embed_batch_size" => {
+                    object::read(
+                        &mut field_embed_batch_size,
+                        &mut map,
+                        "embed_batch_size",
+                    )?
+                }
+                "num_workers" => {
+                    object::read(&mut field_num_workers, &mut map, "num_workers")?
+                }
+                "location" => object::read(&mut field_location, &mut map, "location")?,
+                "project" => object::read(&mut field_project, &mut map, "project")?,
+                "embed_mode" => {
+                    object::read(&mut field_embed_mode, &mut map, "embed_mode")?
+                }
+                "additional_kwargs" => {
+                    object::read(
+                        &mut field_additional_kwargs,
+                        &mut map,
+                        "additional_kwargs",
+                    )?
+                }
+                "client_email" => {
+                    object::read(&mut field_client_email, &mut map, "client_email")?
+                }
+                "token_uri" => object::read(&mut field_token_uri, &mut map, "token_uri")?,
+                "private_key_id" => {
+                    object::read(&mut field_private_key_id, &mut map, "private_key_id")?
+                }
+                "private_key" => {
+                    object::read(&mut field_private_key, &mut map, "private_key")?
+                }
+                "class_name" => {
+                    object::read(&mut field_class_name, &mut map, "class_name")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            model_name: field_model_name.unwrap_or_default(),
+            embed_batch_size: field_embed_batch_size.unwrap_or_default(),
+            num_workers: field_num_workers.unwrap_or_default(),
+            location: object::required(field_location, "location")?,
+            project: object::required(field_project, "project")?,
+            embed_mode: field_embed_mode.unwrap_or_default(),
+            additional_kwargs: field_additional_kwargs.unwrap_or_default(),
+            client_email: object::present(field_client_email, "client_email")?,
+            token_uri: object::present(field_token_uri, "token_uri")?,
+            private_key_id: object::present(field_private_key_id, "private_key_id")?,
+            private_key: object::present(field_private_key, "private_key")?,
+            class_name: field_class_name.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl VertexTextEmbedding {
     /// Creates a value from the required `location`, `project`; set the others with the chainable setters.

@@ -6,7 +6,7 @@
 /// Reference to a file attachment, retrievable via ``GET /api/v1/beta/attachments/{attachment_name}?source_id=...``.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachmentRef {
     /// Attachment kind, e.g. 'screenshot', 'items'.
@@ -18,6 +18,45 @@ pub struct AttachmentRef {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for AttachmentRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for AttachmentRef {
+    const NAME: &'static str = "AttachmentRef";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_type = None;
+        let mut field_attachment_name = None;
+        let mut field_source_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "type" => object::read(&mut field_type, &mut map, "type")?,
+                "attachment_name" => {
+                    object::read(
+                        &mut field_attachment_name,
+                        &mut map,
+                        "attachment_name",
+                    )?
+                }
+                "source_id" => object::read(&mut field_source_id, &mut map, "source_id")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: object::required(field_type, "type")?,
+            attachment_name: object::required(field_attachment_name, "attachment_name")?,
+            source_id: object::required(field_source_id, "source_id")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl AttachmentRef {
     /// Creates a value from the required `type`, `attachment_name`, `source_id`; set the others with the chainable setters.
@@ -58,7 +97,7 @@ impl AttachmentRef {
 /// A file returned by find.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileFindEntry {
     /// ID of the file.
@@ -68,6 +107,36 @@ pub struct FileFindEntry {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileFindEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileFindEntry {
+    const NAME: &'static str = "FileFindEntry";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_file_id = None;
+        let mut field_file_name = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "file_id" => object::read(&mut field_file_id, &mut map, "file_id")?,
+                "file_name" => object::read(&mut field_file_name, &mut map, "file_name")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            file_id: object::required(field_file_id, "file_id")?,
+            file_name: object::required(field_file_name, "file_name")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FileFindEntry {
     /// Creates a value from the required `file_id`, `file_name`; set the others with the chainable setters.
@@ -97,20 +166,61 @@ impl FileFindEntry {
 /// Paginated file find results.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileFindResult {
     /// The list of items.
     pub items: Vec<crate::types::FileFindEntry>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileFindResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileFindResult {
+    const NAME: &'static str = "FileFindResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FileFindResult {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -164,7 +274,7 @@ impl FileFindResult {
 /// A single grep match within a file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileGrepMatch {
     /// Start character offset of the match.
@@ -176,6 +286,41 @@ pub struct FileGrepMatch {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileGrepMatch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileGrepMatch {
+    const NAME: &'static str = "FileGrepMatch";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_start_char = None;
+        let mut field_end_char = None;
+        let mut field_content = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "start_char" => {
+                    object::read(&mut field_start_char, &mut map, "start_char")?
+                }
+                "end_char" => object::read(&mut field_end_char, &mut map, "end_char")?,
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            start_char: object::required(field_start_char, "start_char")?,
+            end_char: object::required(field_end_char, "end_char")?,
+            content: object::required(field_content, "content")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FileGrepMatch {
     /// Creates a value from the required `start_char`, `end_char`, `content`; set the others with the chainable setters.
@@ -212,20 +357,61 @@ impl FileGrepMatch {
 /// Paginated grep results for a file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileGrepResult {
     /// The list of items.
     pub items: Vec<crate::types::FileGrepMatch>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileGrepResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileGrepResult {
+    const NAME: &'static str = "FileGrepResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_items = None;
+        let mut field_next_page_token = None;
+        let mut field_total_size = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "items" => object::read(&mut field_items, &mut map, "items")?,
+                "next_page_token" => {
+                    object::read(
+                        &mut field_next_page_token,
+                        &mut map,
+                        "next_page_token",
+                    )?
+                }
+                "total_size" => {
+                    object::read(&mut field_total_size, &mut map, "total_size")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            items: object::required(field_items, "items")?,
+            next_page_token: field_next_page_token.unwrap_or_default(),
+            total_size: field_total_size.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl FileGrepResult {
     /// Creates a value from the required `items`; set the others with the chainable setters.
@@ -279,7 +465,7 @@ impl FileGrepResult {
 /// File read result.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileReadResult {
     /// Parsed text content of the file.
@@ -287,6 +473,33 @@ pub struct FileReadResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileReadResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for FileReadResult {
+    const NAME: &'static str = "FileReadResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_content = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            content: object::required(field_content, "content")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl FileReadResult {
     /// Creates a value from the required `content`; set the others with the chainable setters.
@@ -309,15 +522,48 @@ impl FileReadResult {
 /// MongoStaticFilters
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MongoStaticFilters {
     /// The `parsed_directory_file_id` property.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsed_directory_file_id: crate::Nullable<crate::types::StringFilter>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for MongoStaticFilters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for MongoStaticFilters {
+    const NAME: &'static str = "MongoStaticFilters";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_parsed_directory_file_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "parsed_directory_file_id" => {
+                    object::read(
+                        &mut field_parsed_directory_file_id,
+                        &mut map,
+                        "parsed_directory_file_id",
+                    )?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            parsed_directory_file_id: field_parsed_directory_file_id.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl MongoStaticFilters {
     /// Sets `parsed_directory_file_id`.
@@ -339,7 +585,7 @@ impl MongoStaticFilters {
 /// One bound of a numeric range filter on a metadata field.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NumericRangeFilter {
     /// Operator
@@ -349,6 +595,36 @@ pub struct NumericRangeFilter {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for NumericRangeFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for NumericRangeFilter {
+    const NAME: &'static str = "NumericRangeFilter";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_operator = None;
+        let mut field_value = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "operator" => object::read(&mut field_operator, &mut map, "operator")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            operator: object::required(field_operator, "operator")?,
+            value: object::required(field_value, "value")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl NumericRangeFilter {
     /// Creates a value from the required `operator`, `value`; set the others with the chainable setters.
@@ -450,20 +726,50 @@ impl From<Vec<crate::Number>> for NumericRangeFilterValue {
 /// Reranking configuration to apply after hybrid search.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RerankConfig {
     /// Set to false to disable reranking.
     ///
     /// The API's default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Number of results to return after reranking.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub top_n: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for RerankConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for RerankConfig {
+    const NAME: &'static str = "RerankConfig";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_enabled = None;
+        let mut field_top_n = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "enabled" => object::read(&mut field_enabled, &mut map, "enabled")?,
+                "top_n" => object::read(&mut field_top_n, &mut map, "top_n")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            enabled: field_enabled.unwrap_or_default(),
+            top_n: field_top_n.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl RerankConfig {
     /// Sets `enabled`; left unset, it is not sent and the API applies its default, `true`.
@@ -806,26 +1112,69 @@ pub type RetrievalReadResponse = crate::types::FileReadResult;
 /// A single retrieval result.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RetrievalResult {
     /// Text content of the retrieved chunk.
     pub content: String,
     /// Hybrid search relevance score.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score: crate::Nullable<crate::Number>,
     /// Relevance score from the reranker, if reranking was applied.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub rerank_score: crate::Nullable<crate::Number>,
     /// User-defined metadata associated with the chunk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<crate::types::MetadataDict>,
     /// Built-in fields stored for every exported chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_fields: Option<crate::types::StaticFields>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for RetrievalResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for RetrievalResult {
+    const NAME: &'static str = "RetrievalResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_content = None;
+        let mut field_score = None;
+        let mut field_rerank_score = None;
+        let mut field_metadata = None;
+        let mut field_static_fields = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "content" => object::read(&mut field_content, &mut map, "content")?,
+                "score" => object::read(&mut field_score, &mut map, "score")?,
+                "rerank_score" => {
+                    object::read(&mut field_rerank_score, &mut map, "rerank_score")?
+                }
+                "metadata" => object::read(&mut field_metadata, &mut map, "metadata")?,
+                "static_fields" => {
+                    object::read(&mut field_static_fields, &mut map, "static_fields")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            content: object::required(field_content, "content")?,
+            score: field_score.unwrap_or_default(),
+            rerank_score: field_rerank_score.unwrap_or_default(),
+            metadata: field_metadata.unwrap_or_default(),
+            static_fields: field_static_fields.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl RetrievalResult {
     /// Creates a value from the required `content`; set the others with the chainable setters.
@@ -1140,7 +1489,7 @@ impl From<Vec<crate::types::NumericRangeFilter>> for RetrieveParamsCustomFilters
 /// Response containing retrieval results.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResult {
     /// Ordered list of retrieved chunks.
@@ -1148,6 +1497,33 @@ pub struct RetrieveResult {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for RetrieveResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for RetrieveResult {
+    const NAME: &'static str = "RetrieveResult";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_results = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "results" => object::read(&mut field_results, &mut map, "results")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            results: object::required(field_results, "results")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl RetrieveResult {
     /// Creates a value from the required `results`; set the others with the chainable setters.

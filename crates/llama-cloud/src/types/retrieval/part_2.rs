@@ -6,36 +6,116 @@
 /// Built-in fields stored for every exported chunk.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct StaticFields {
     /// ID of the parsed file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsed_directory_file_id: crate::Nullable<String>,
     /// First page number covered by this chunk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_range_start: crate::Nullable<i64>,
     /// Last page number covered by this chunk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_range_end: crate::Nullable<i64>,
     /// Start character offset of the chunk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub chunk_start_char: crate::Nullable<i64>,
     /// End character offset of the chunk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub chunk_end_char: crate::Nullable<i64>,
     /// Index of the chunk within the file.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub chunk_index: crate::Nullable<i64>,
     /// Token count of the chunk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_omitted")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub chunk_token_count: crate::Nullable<i64>,
     /// Attachments associated with the chunk
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::types::AttachmentRef>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for StaticFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for StaticFields {
+    const NAME: &'static str = "StaticFields";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_parsed_directory_file_id = None;
+        let mut field_page_range_start = None;
+        let mut field_page_range_end = None;
+        let mut field_chunk_start_char = None;
+        let mut field_chunk_end_char = None;
+        let mut field_chunk_index = None;
+        let mut field_chunk_token_count = None;
+        let mut field_attachments = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "parsed_directory_file_id" => {
+                    object::read(
+                        &mut field_parsed_directory_file_id,
+                        &mut map,
+                        "parsed_directory_file_id",
+                    )?
+                }
+                "page_range_start" => {
+                    object::read(
+                        &mut field_page_range_start,
+                        &mut map,
+                        "page_range_start",
+                    )?
+                }
+                "page_range_end" => {
+                    object::read(&mut field_page_range_end, &mut map, "page_range_end")?
+                }
+                "chunk_start_char" => {
+                    object::read(
+                        &mut field_chunk_start_char,
+                        &mut map,
+                        "chunk_start_char",
+                    )?
+                }
+                "chunk_end_char" => {
+                    object::read(&mut field_chunk_end_char, &mut map, "chunk_end_char")?
+                }
+                "chunk_index" => {
+                    object::read(&mut field_chunk_index, &mut map, "chunk_index")?
+                }
+                "chunk_token_count" => {
+                    object::read(
+                        &mut field_chunk_token_count,
+                        &mut map,
+                        "chunk_token_count",
+                    )?
+                }
+                "attachments" => {
+                    object::read(&mut field_attachments, &mut map, "attachments")?
+                }
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            parsed_directory_file_id: field_parsed_directory_file_id.unwrap_or_default(),
+            page_range_start: field_page_range_start.unwrap_or_default(),
+            page_range_end: field_page_range_end.unwrap_or_default(),
+            chunk_start_char: field_chunk_start_char.unwrap_or_default(),
+            chunk_end_char: field_chunk_end_char.unwrap_or_default(),
+            chunk_index: field_chunk_index.unwrap_or_default(),
+            chunk_token_count: field_chunk_token_count.unwrap_or_default(),
+            attachments: field_attachments.unwrap_or_default(),
+            extra_fields: extra,
+        })
+    }
 }
 impl StaticFields {
     /// Sets `parsed_directory_file_id`.
@@ -135,7 +215,7 @@ impl StaticFields {
 /// Filter on a string field.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct StringFilter {
     /// Operator
@@ -145,6 +225,36 @@ pub struct StringFilter {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for StringFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for StringFilter {
+    const NAME: &'static str = "StringFilter";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_operator = None;
+        let mut field_value = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "operator" => object::read(&mut field_operator, &mut map, "operator")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            operator: object::required(field_operator, "operator")?,
+            value: object::required(field_value, "value")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl StringFilter {
     /// Creates a value from the required `operator`, `value`; set the others with the chainable setters.
@@ -230,7 +340,7 @@ impl From<Vec<String>> for StringFilterValue {
 /// Filter on a single metadata field value.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ValueFilter {
     /// Operator
@@ -240,6 +350,36 @@ pub struct ValueFilter {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ValueFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::FromObject for ValueFilter {
+    const NAME: &'static str = "ValueFilter";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use crate::runtime::object;
+        let mut field_operator = None;
+        let mut field_value = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<object::Key<'de>>()? {
+            match key.as_str() {
+                "operator" => object::read(&mut field_operator, &mut map, "operator")?,
+                "value" => object::read(&mut field_value, &mut map, "value")?,
+                _ => object::keep(&mut extra, key, &mut map)?,
+            }
+        }
+        Ok(Self {
+            operator: object::required(field_operator, "operator")?,
+            value: object::required(field_value, "value")?,
+            extra_fields: extra,
+        })
+    }
 }
 impl ValueFilter {
     /// Creates a value from the required `operator`, `value`; set the others with the chainable setters.
