@@ -763,6 +763,8 @@ pub struct Param {
     /// JSON pointer of its declaration (the parameter, the body's property or the
     /// body schema), for the spec diff.
     pub pointer: String,
+    /// A credential (`format: password`): `Debug` shows `[redacted]` in its place.
+    pub secret: bool,
 }
 
 /// How a query parameter's value is written (OpenAPI `style` and `explode`).
@@ -1182,6 +1184,7 @@ struct FieldRare {
     null_setter: Option<Box<str>>,
     default_getter: Option<Box<str>>,
     fixed: Option<Box<str>>,
+    secret: bool,
 }
 
 /// A [`Field`]'s names and docs, as lowering decides them.
@@ -1200,6 +1203,9 @@ pub struct FieldNames {
     /// discriminated union's variant (`"OPENAI_EMBEDDING"`). Constructors fill it in
     /// and no setter exists, so a caller can neither forget nor mistype it.
     pub fixed: Option<String>,
+    /// A credential (`format: password`): the struct's `Debug` shows `[redacted]`
+    /// in its place.
+    pub secret: bool,
 }
 
 impl Field {
@@ -1236,6 +1242,7 @@ impl Field {
             rare.null_setter = names.null_setter.map(String::into_boxed_str);
             rare.default_getter = names.default_getter.map(String::into_boxed_str);
             rare.fixed = names.fixed.map(String::into_boxed_str);
+            rare.secret = names.secret;
         });
         field
     }
@@ -1289,6 +1296,13 @@ impl Field {
         self.rare.as_ref()?.fixed.as_deref()
     }
 
+    /// Whether the field holds a credential (`format: password`), which `Debug`
+    /// must not show.
+    #[must_use]
+    pub fn secret(&self) -> bool {
+        self.rare.as_ref().is_some_and(|rare| rare.secret)
+    }
+
     /// Makes the field hold `value` always, with no default getter (a union
     /// variant's tag).
     pub fn fix(&mut self, value: &str) {
@@ -1318,7 +1332,8 @@ impl Field {
 )]
 impl std::fmt::Debug for Field {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Field")
+        let mut debug = f.debug_struct("Field");
+        debug
             .field("wire_name", &self.wire_name)
             .field("rust_name", &self.rust_name)
             .field("ty", &self.ty)
@@ -1329,8 +1344,12 @@ impl std::fmt::Debug for Field {
             .field("null_setter", &self.null_setter())
             .field("default_getter", &self.default_getter())
             .field("fixed", &self.fixed())
-            .field("pointer", &self.pointer())
-            .finish()
+            .field("pointer", &self.pointer());
+        // Shown only where set, as few fields are secret.
+        if self.secret() {
+            debug.field("secret", &true);
+        }
+        debug.finish()
     }
 }
 
@@ -1435,6 +1454,7 @@ pub(crate) fn plain_struct(name: &str, pointer: &str, fields: &[(&str, TypeRef)]
                     null_setter: None,
                     default_getter: None,
                     fixed: None,
+                    secret: false,
                 },
                 pointer.into(),
             )

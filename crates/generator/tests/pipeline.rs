@@ -584,3 +584,94 @@ fn what_a_spec_repeats_is_held_once() {
         size_of::<generator::ir::Field>()
     );
 }
+
+#[test]
+fn credentials_are_marked_by_format_or_name_and_hidden_from_debug() {
+    use generator::ir::TypeKind;
+
+    let spec = serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Secrets", "version": "1"},
+        "paths": {"/sources": {"post": {
+            "operationId": "create_source",
+            "parameters": [
+                {"name": "page_token", "in": "query", "schema": {"type": "string"}},
+                {"name": "X-Access-Token", "in": "header", "schema": {"type": "string"}}
+            ],
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Source"}}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Source"}}}}}
+        }}},
+        "components": {"schemas": {"Source": {"type": "object", "properties": {
+            "pin": {"anyOf": [{"type": "string", "format": "password"}, {"type": "null"}]},
+            "webhook_signing_secret": {"type": "string"},
+            "gpt4o_api_key": {"type": "string"},
+            "slack_token": {"type": "string"},
+            "next_page_token": {"type": "string"},
+            "total_input_tokens": {"type": "integer"},
+            "has_secret": {"type": "boolean"},
+            "aws_access_key_id": {"type": "string"}
+        }}}}
+    });
+    let generated = generate(
+        &serde_json::to_vec(&spec).unwrap(),
+        "secrets.json",
+        &Config::default(),
+    )
+    .expect("generates");
+    let source = generated
+        .api
+        .types
+        .iter()
+        .find(|def| def.name == "Source")
+        .expect("Source");
+    let TypeKind::Struct(fields) = &source.kind else {
+        panic!("{source:?}")
+    };
+    let secret: Vec<&str> = fields
+        .fields
+        .iter()
+        .filter(|field| field.secret())
+        .map(|field| field.wire_name.as_str())
+        .collect();
+    assert_eq!(
+        secret,
+        [
+            "pin",
+            "webhook_signing_secret",
+            "gpt4o_api_key",
+            "slack_token"
+        ]
+    );
+    let params = generated.api.root.params_types()[0];
+    let secret: Vec<&str> = params
+        .fields
+        .iter()
+        .filter(|field| field.secret)
+        .map(|field| field.wire_name.as_str())
+        .collect();
+    assert!(
+        secret.contains(&"X-Access-Token") && secret.contains(&"pin"),
+        "{secret:?}"
+    );
+    assert!(!secret.contains(&"page_token"), "{secret:?}");
+    // Rendered: the derive's `Debug` gives way to one that hides them.
+    let code: String = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/types/"))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert!(
+        code.contains(r#".field("pin", &crate::runtime::redact::Hidden)"#),
+        "{code}"
+    );
+    assert!(
+        code.contains(r#".field("next_page_token", &self.next_page_token)"#),
+        "{code}"
+    );
+    let at = code
+        .find("pub struct Source {")
+        .expect("Source's definition");
+    let derive = code[..at].rfind("#[derive(").expect("its derive");
+    assert!(!code[derive..at].contains("Debug"), "{}", &code[derive..at]);
+}

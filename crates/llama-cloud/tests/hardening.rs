@@ -2,7 +2,7 @@
 //!
 //! Each test sends a hostile input (a path parameter that would change the route, a
 //! body without end, a retry hint past the call's budget, a cursor cycle, a secret
-//! in a header) through a generated method against an in-process server, and checks
+//! in a header or in a value's field) through a generated method against an in-process server, and checks
 //! what went out and what came back. Hand-written: `cargo xtask generate` leaves
 //! files without its header alone.
 
@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
 use llama_cloud::types::{
-    ChatCreateParams, ChatGetSummaryParams, ChatListParams, ChatRetrieveParams,
+    ChatCreateParams, ChatGetSummaryParams, ChatListParams, ChatRetrieveParams, CloudS3DataSource,
+    DataSourcesCreateParams, OpenAIEmbedding,
 };
 use llama_cloud::{Client, Error};
 use serde_json::json;
@@ -346,6 +347,31 @@ fn debug_output_shows_no_secret() {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
     assert!(shown.contains("visible"), "{shown}");
+}
+
+#[test]
+fn debug_output_of_a_value_shows_none_of_its_credentials() {
+    // `aws_access_secret` is `format: password` in the spec; `api_key` is a
+    // credential by its name alone. Both sit inside a params type and a union.
+    let source = CloudS3DataSource::new("my-bucket").aws_access_secret("s3-access-secret");
+    let params = DataSourcesCreateParams::new("docs", "S3", source);
+    let embedding = OpenAIEmbedding::default()
+        .model_name("text-embedding-3-small")
+        .api_key("sk-embedding-secret");
+    let shown = format!("{params:?} {embedding:?} {embedding:#?}");
+    for secret in ["s3-access-secret", "sk-embedding-secret"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    for visible in [
+        "my-bucket",
+        "text-embedding-3-small",
+        "aws_access_secret: [redacted]",
+    ] {
+        assert!(shown.contains(visible), "{visible} not in {shown}");
+    }
+    // Sent as set: only `Debug` hides them.
+    let sent = serde_json::to_value(&embedding).unwrap();
+    assert_eq!(sent["api_key"], "sk-embedding-secret");
 }
 
 #[tokio::test]

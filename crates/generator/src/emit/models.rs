@@ -198,16 +198,28 @@ fn struct_def(
     };
     let setters = def.fields.iter().map(|field| model_setter(field, all));
     let decode = struct_decode(name, def, all);
+    let extra_name = match &def.extra {
+        ExtraFields::Keep { field, .. } => Some(field.as_str()),
+        ExtraFields::Forbidden => None,
+    };
+    let (derive_debug, debug) = debug_impl(
+        name,
+        def.fields
+            .iter()
+            .map(|field| (field.rust_name.as_str(), field.secret()))
+            .chain(extra_name.map(|field| (field, false))),
+    );
     quote! {
         #doc
         #[doc = ""]
         #[doc = " Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent."]
-        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_default ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        #debug
         #decode
         #constructor
         impl #name {
@@ -1036,19 +1048,60 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
             },
         )
     };
+    let (derive_debug, debug) = debug_impl(
+        &name,
+        params
+            .fields
+            .iter()
+            .map(|field| (field.rust_name.as_str(), field.secret)),
+    );
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_default ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #debug
 
         impl #name {
             #constructor
             #(#setters)*
         }
     }
+}
+
+/// `Debug` for a struct with these fields (Rust name, whether a credential): derived
+/// when none is a credential (the `Debug` of the derive list, and no impl), else
+/// written out with `[redacted]` in each credential's place, so a value that holds
+/// an API key can be logged.
+fn debug_impl<'f>(
+    name: &proc_macro2::Ident,
+    fields: impl Iterator<Item = (&'f str, bool)> + Clone,
+) -> (TokenStream, TokenStream) {
+    if !fields.clone().any(|(_, secret)| secret) {
+        return (quote! { Debug, }, quote! {});
+    }
+    let shown = fields.map(|(rust_name, secret)| {
+        let label = crate::ir::bare(rust_name);
+        let field_name = ident(rust_name);
+        if secret {
+            quote! { .field(#label, &crate::runtime::redact::Hidden) }
+        } else {
+            quote! { .field(#label, &self.#field_name) }
+        }
+    });
+    let type_name = name.to_string();
+    (
+        quote! {},
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#type_name) #(#shown)* .finish()
+                }
+            }
+        },
+    )
 }
 
 type Convert = Box<dyn Fn(TokenStream) -> TokenStream>;

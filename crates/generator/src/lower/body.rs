@@ -123,6 +123,7 @@ pub(super) fn lower_body<'a>(
                 style: QueryStyle::FormExploded,
                 doc: body_doc,
                 example: Value::String("hello".to_owned()),
+                secret: false,
                 pointer: schema_pointer.clone(),
             });
             let content_type = if media_essence(media_type).contains('*') {
@@ -165,6 +166,7 @@ pub(super) fn lower_body<'a>(
         for field in properties {
             let doc = field.doc().into_owned();
             let pointer = field.pointer();
+            let secret = field.secret();
             let ty = if kind == BodyKind::Multipart {
                 lowerer.file_type(&field.ty, view, &schema_pointer, &field.wire_name)
             } else {
@@ -182,6 +184,7 @@ pub(super) fn lower_body<'a>(
                     .get(&field.wire_name)
                     .cloned()
                     .unwrap_or(Value::Null),
+                secret,
                 wire_name: field.wire_name,
                 pointer,
             });
@@ -225,6 +228,7 @@ pub(super) fn lower_body<'a>(
         style: QueryStyle::FormExploded,
         doc: body_doc,
         example: body_example,
+        secret: false,
         pointer: schema_pointer,
     });
     Some(RequestBody::JsonValue { field: rust_name })
@@ -288,6 +292,7 @@ pub(super) fn override_body<'a>(
                 .doc
                 .clone()
                 .unwrap_or_else(|| format!("The `{name}` part of the multipart body.")),
+            secret: false,
             pointer: pointer.clone(),
         });
     }

@@ -235,6 +235,7 @@ fn helper_operation(start: &Operation, result: &Operation, helper: &JobHelper) -
                 style: QueryStyle::FormExploded,
                 doc: (*doc).to_owned(),
                 example: serde_json::Value::Null,
+                secret: false,
                 pointer: String::new(),
             });
         }

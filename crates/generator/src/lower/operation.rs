@@ -128,6 +128,13 @@ pub(super) fn lower_operation<'a>(
             Parameter::Query { style, .. } => query_style(style, data.explode, &ty, lowerer),
             _ => QueryStyle::FormExploded,
         };
+        let secret = types::is_credential(&data.name, &ty)
+            || match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    lowerer.is_secret_schema(schema.into(), &format!("{pointer}/schema"))
+                }
+                ParameterSchemaOrContent::Content(_) => false,
+            };
         let param = Param {
             wire_name: data.name.clone(),
             rust_name: names.claim(&names::snake_ident(&data.name, "param")),
@@ -138,6 +145,7 @@ pub(super) fn lower_operation<'a>(
             style,
             doc,
             example: lowerer.examples().parameter(parameter, &pointer),
+            secret,
             pointer,
         };
         if location == ParamLocation::Path {
@@ -422,6 +430,7 @@ pub(super) fn reconcile_path_params(
             style: QueryStyle::FormExploded,
             doc: format!("The `{placeholder}` path parameter."),
             example: Value::String("string".to_owned()),
+            secret: false,
             pointer: op.pointer.clone(),
         });
     }

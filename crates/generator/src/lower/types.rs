@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use openapi_compact::{
-    AdditionalProperties, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat,
+    Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -457,22 +457,48 @@ impl<'a> TypeLowerer<'a> {
     }
 
     fn is_binary(&self, view: SchemaView<'a>, pointer: &str, depth: usize) -> bool {
+        self.has_format(view, pointer, StringFormat::Binary, "binary", depth)
+    }
+
+    /// Whether a schema is marked a credential (`format: password`, LlamaCloud's
+    /// `api_key`s and `client_secret`s), through refs and single-part compositions
+    /// (`anyOf: [{format: password}, null]`).
+    #[must_use]
+    pub fn is_secret_schema(&self, view: SchemaView<'a>, pointer: &str) -> bool {
+        self.has_format(view, pointer, StringFormat::Password, "password", 0)
+    }
+
+    /// Whether a schema is a string of `format` (spelled `name`), through refs and
+    /// compositions up to four deep.
+    fn has_format(
+        &self,
+        view: SchemaView<'a>,
+        pointer: &str,
+        format: StringFormat,
+        name: &str,
+        depth: usize,
+    ) -> bool {
         let Some((schema, at)) = self.resolve(view, pointer) else {
             return false;
         };
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) => matches!(
-                string.format,
-                VariantOrUnknownOrEmpty::Item(openapi_compact::StringFormat::Binary)
-            ),
-            SchemaKind::Any(any) => any.format.as_deref() == Some("binary"),
+            SchemaKind::Type(Type::String(string)) => {
+                matches!(&string.format, VariantOrUnknownOrEmpty::Item(item) if *item == format)
+            }
+            SchemaKind::Any(any) => any.format.as_deref() == Some(name),
             SchemaKind::AllOf { all_of: parts }
             | SchemaKind::AnyOf { any_of: parts }
             | SchemaKind::OneOf { one_of: parts }
                 if depth < 4 =>
             {
                 parts.iter().enumerate().any(|(index, part)| {
-                    self.is_binary(part.into(), &format!("{at}/{index}"), depth + 1)
+                    self.has_format(
+                        part.into(),
+                        &format!("{at}/{index}"),
+                        format,
+                        name,
+                        depth + 1,
+                    )
                 })
             }
             _ => false,
@@ -1065,6 +1091,7 @@ impl<'a> TypeLowerer<'a> {
                 .as_ref()
                 .filter(|_| fixed.is_none())
                 .map(|_| methods.claim(&format!("{}_or_default", names::bare(&rust_name))));
+            let secret = is_credential(wire_name, &ty) || self.is_secret_schema(view, &pointer);
             fields.push(Field::new(
                 wire_name.to_owned(),
                 rust_name,
@@ -1077,6 +1104,7 @@ impl<'a> TypeLowerer<'a> {
                     null_setter,
                     default_getter,
                     fixed,
+                    secret,
                 },
                 object,
             ));
@@ -1772,4 +1800,34 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
             TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::StatusUnion(_) => {}
         }
     }
+}
+
+/// Whether a string property or parameter named `name` holds a credential by its
+/// name, as the runtime judges header names: it ends in `api_key`, `apikey`,
+/// `secret`, `password`, `passwd`, `private_key` or `access_key`, or in `token`
+/// unless it names a page (`page_token`, `next_token`, a cursor). Specs mark few
+/// of them `format: password` (LlamaCloud marks 20 of its 28: not the embedding
+/// configs' `api_key`, `aws_secret_access_key` or `webhook_signing_secret`), and a
+/// value that holds one must be safe to log with `{:?}`.
+#[must_use]
+pub fn is_credential(name: &str, ty: &TypeRef) -> bool {
+    const ENDINGS: &[&str] = &[
+        "api_key",
+        "apikey",
+        "secret",
+        "password",
+        "passwd",
+        "private_key",
+        "access_key",
+    ];
+    if *ty != TypeRef::String {
+        return false;
+    }
+    let name = names::snake_ident(name, "field").to_ascii_lowercase();
+    let name = name.trim_start_matches("r#");
+    ENDINGS.iter().any(|ending| name.ends_with(ending))
+        || (name.ends_with("token")
+            && !["page", "next", "cursor", "continuation"]
+                .iter()
+                .any(|word| name.contains(word)))
 }

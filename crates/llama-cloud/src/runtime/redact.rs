@@ -11,6 +11,8 @@
 //! (`authorization`, `cookie`, `set-cookie` ...), the API's own key header, or when
 //! its name says it holds one (`...key`, `...token`, `...secret`, `...password`,
 //! `...session`, `...signature`). A URL loses its password and the API's query key.
+//! A generated struct's `Debug` shows [`Hidden`] for each field the spec marks a
+//! credential (`format: password`).
 
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName};
@@ -42,6 +44,16 @@ const SECRET_WORDS: &[&str] = &[
 
 /// What replaces a secret.
 pub(crate) const REDACTED: &str = "[redacted]";
+
+/// Shown by a generated struct's `Debug` in place of a credential field's value
+/// (`format: password` in the spec): `[redacted]`, set or not.
+pub(crate) struct Hidden;
+
+impl std::fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
 
 /// Whether a header with this name carries a secret, for an API whose credential
 /// schemes are `auth` (the settings' list: its key header is secret too).

@@ -258,7 +258,7 @@ pub type WebhookConfigUpdateRequestWebhookEventsItem = crate::types::WebhookConf
 /// Updated output format.
 pub type WebhookConfigUpdateRequestWebhookOutputFormat = crate::types::WebhookConfigResponseWebhookOutputFormat;
 /// Parameters of `POST /api/v1/beta/webhook-configs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookConfigsCreateParams {
     /// Project Id
@@ -289,6 +289,19 @@ pub struct WebhookConfigsCreateParams {
     pub webhook_output_format: crate::Nullable<
         crate::types::WebhookConfigCreateRequestWebhookOutputFormat,
     >,
+}
+impl ::std::fmt::Debug for WebhookConfigsCreateParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookConfigsCreateParams")
+            .field("project_id", &self.project_id)
+            .field("organization_id", &self.organization_id)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_signing_secret", &crate::runtime::redact::Hidden)
+            .field("webhook_headers", &self.webhook_headers)
+            .field("webhook_events", &self.webhook_events)
+            .field("webhook_output_format", &self.webhook_output_format)
+            .finish()
+    }
 }
 impl WebhookConfigsCreateParams {
     /// Creates the parameters from the required `webhook_url`; set the others with the chainable setters.
@@ -478,7 +491,7 @@ impl WebhookConfigsRetrieveParams {
 /// The response of `GET /api/v1/beta/webhook-configs/{config_id}`.
 pub type WebhookConfigsRetrieveResponse = crate::types::WebhookConfigResponse;
 /// Parameters of `PUT /api/v1/beta/webhook-configs/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookConfigsUpdateParams {
     /// Project Id
@@ -510,6 +523,19 @@ pub struct WebhookConfigsUpdateParams {
     pub webhook_output_format: crate::Nullable<
         crate::types::WebhookConfigUpdateRequestWebhookOutputFormat,
     >,
+}
+impl ::std::fmt::Debug for WebhookConfigsUpdateParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookConfigsUpdateParams")
+            .field("project_id", &self.project_id)
+            .field("organization_id", &self.organization_id)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_signing_secret", &crate::runtime::redact::Hidden)
+            .field("webhook_headers", &self.webhook_headers)
+            .field("webhook_events", &self.webhook_events)
+            .field("webhook_output_format", &self.webhook_output_format)
+            .finish()
+    }
 }
 impl WebhookConfigsUpdateParams {
     /// Sets the `project_id` query parameter.

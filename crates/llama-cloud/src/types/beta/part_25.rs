@@ -6,7 +6,7 @@
 /// Configuration for a single outbound webhook endpoint.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookConfiguration {
     /// URL to receive webhook POST notifications
@@ -29,6 +29,18 @@ pub struct WebhookConfiguration {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for WebhookConfiguration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookConfiguration")
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_headers", &self.webhook_headers)
+            .field("webhook_signing_secret", &crate::runtime::redact::Hidden)
+            .field("webhook_events", &self.webhook_events)
+            .field("webhook_output_format", &self.webhook_output_format)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -9,7 +9,7 @@
 /// Configure multiple webhook configurations to send to different endpoints.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LlamaParseWebhookConfiguration {
     /// HTTPS URL to receive webhook POST requests. Must be publicly accessible
@@ -29,6 +29,17 @@ pub struct LlamaParseWebhookConfiguration {
     pub webhook_output_format: crate::Nullable<
         crate::types::LlamaParseWebhookConfigurationWebhookOutputFormat,
     >,
+}
+impl ::std::fmt::Debug for LlamaParseWebhookConfiguration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LlamaParseWebhookConfiguration")
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_headers", &self.webhook_headers)
+            .field("webhook_signing_secret", &crate::runtime::redact::Hidden)
+            .field("webhook_events", &self.webhook_events)
+            .field("webhook_output_format", &self.webhook_output_format)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseWebhookConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -16,7 +16,7 @@
 ///    keyspace (optional[str]): The keyspace to use. If not provided, 'default_keyspace'
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudAstraDBVectorStore {
     /// Supports Nested Metadata Filters
@@ -44,6 +44,23 @@ pub struct CloudAstraDBVectorStore {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudAstraDBVectorStore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudAstraDBVectorStore")
+            .field(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )
+            .field("token", &crate::runtime::redact::Hidden)
+            .field("api_endpoint", &self.api_endpoint)
+            .field("collection_name", &self.collection_name)
+            .field("embedding_dimension", &self.embedding_dimension)
+            .field("keyspace", &self.keyspace)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudAstraDBVectorStore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -199,7 +216,7 @@ impl CloudAstraDBVectorStore {
 /// Cloud Azure AI Search Vector Store.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudAzureAISearchVectorStore {
     /// Supports Nested Metadata Filters
@@ -243,6 +260,30 @@ pub struct CloudAzureAISearchVectorStore {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudAzureAISearchVectorStore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudAzureAISearchVectorStore")
+            .field(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )
+            .field("search_service_api_key", &crate::runtime::redact::Hidden)
+            .field("search_service_endpoint", &self.search_service_endpoint)
+            .field("search_service_api_version", &self.search_service_api_version)
+            .field("index_name", &self.index_name)
+            .field(
+                "filterable_metadata_field_keys",
+                &self.filterable_metadata_field_keys,
+            )
+            .field("embedding_dimension", &self.embedding_dimension)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &crate::runtime::redact::Hidden)
+            .field("tenant_id", &self.tenant_id)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudAzureAISearchVectorStore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -495,7 +536,7 @@ impl CloudAzureAISearchVectorStore {
 /// Cloud Milvus Vector Store.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudMilvusVectorStore {
     /// Supports Nested Metadata Filters
@@ -522,6 +563,22 @@ pub struct CloudMilvusVectorStore {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudMilvusVectorStore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudMilvusVectorStore")
+            .field(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )
+            .field("uri", &self.uri)
+            .field("collection_name", &self.collection_name)
+            .field("token", &crate::runtime::redact::Hidden)
+            .field("embedding_dimension", &self.embedding_dimension)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudMilvusVectorStore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -680,7 +737,7 @@ impl CloudMilvusVectorStore {
 ///    fulltext_index_name (str): name of the MongoDB Atlas full-text index
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudMongoDBAtlasVectorSearch {
     /// Supports Nested Metadata Filters
@@ -712,6 +769,24 @@ pub struct CloudMongoDBAtlasVectorSearch {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudMongoDBAtlasVectorSearch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudMongoDBAtlasVectorSearch")
+            .field(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )
+            .field("mongodb_uri", &crate::runtime::redact::Hidden)
+            .field("db_name", &self.db_name)
+            .field("collection_name", &self.collection_name)
+            .field("vector_index_name", &self.vector_index_name)
+            .field("fulltext_index_name", &self.fulltext_index_name)
+            .field("embedding_dimension", &self.embedding_dimension)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudMongoDBAtlasVectorSearch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -903,7 +978,7 @@ impl CloudMongoDBAtlasVectorSearch {
 ///    insert_kwargs (optional[dict]): additional kwargs to pass during insertion
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudPineconeVectorStore {
     /// Supports Nested Metadata Filters
@@ -930,6 +1005,22 @@ pub struct CloudPineconeVectorStore {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudPineconeVectorStore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudPineconeVectorStore")
+            .field(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )
+            .field("api_key", &crate::runtime::redact::Hidden)
+            .field("index_name", &self.index_name)
+            .field("namespace", &self.namespace)
+            .field("insert_kwargs", &self.insert_kwargs)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudPineconeVectorStore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1067,7 +1158,7 @@ impl CloudPineconeVectorStore {
 /// CloudPostgresVectorStore
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudPostgresVectorStore {
     /// Supports Nested Metadata Filters
@@ -1113,6 +1204,29 @@ pub struct CloudPostgresVectorStore {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudPostgresVectorStore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudPostgresVectorStore")
+            .field(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )
+            .field("database", &self.database)
+            .field("host", &self.host)
+            .field("password", &crate::runtime::redact::Hidden)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("table_name", &self.table_name)
+            .field("schema_name", &self.schema_name)
+            .field("embed_dim", &self.embed_dim)
+            .field("hybrid_search", &self.hybrid_search)
+            .field("perform_setup", &self.perform_setup)
+            .field("hnsw_settings", &self.hnsw_settings)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudPostgresVectorStore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1358,7 +1472,7 @@ impl CloudPostgresVectorStore {
 ///    client_kwargs (dict): additional kwargs to pass to the Qdrant client
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudQdrantVectorStore {
     /// Supports Nested Metadata Filters
@@ -1389,6 +1503,23 @@ pub struct CloudQdrantVectorStore {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudQdrantVectorStore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudQdrantVectorStore")
+            .field(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )
+            .field("collection_name", &self.collection_name)
+            .field("url", &self.url)
+            .field("api_key", &crate::runtime::redact::Hidden)
+            .field("max_retries", &self.max_retries)
+            .field("client_kwargs", &self.client_kwargs)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudQdrantVectorStore {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -89,7 +89,7 @@ impl<'de> ::serde::Deserialize<'de> for BoxAuthMechanism {
 /// CloudAzStorageBlobDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudAzStorageBlobDataSource {
     /// Supports Access Control
@@ -130,6 +130,24 @@ pub struct CloudAzStorageBlobDataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudAzStorageBlobDataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudAzStorageBlobDataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("container_name", &self.container_name)
+            .field("account_url", &self.account_url)
+            .field("blob", &self.blob)
+            .field("prefix", &self.prefix)
+            .field("account_name", &self.account_name)
+            .field("account_key", &crate::runtime::redact::Hidden)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &crate::runtime::redact::Hidden)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudAzStorageBlobDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -352,7 +370,7 @@ impl CloudAzStorageBlobDataSource {
 /// CloudBoxDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudBoxDataSource {
     /// Supports Access Control
@@ -388,6 +406,22 @@ pub struct CloudBoxDataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudBoxDataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudBoxDataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("folder_id", &self.folder_id)
+            .field("authentication_mechanism", &self.authentication_mechanism)
+            .field("developer_token", &crate::runtime::redact::Hidden)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &crate::runtime::redact::Hidden)
+            .field("user_id", &self.user_id)
+            .field("enterprise_id", &self.enterprise_id)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudBoxDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -595,7 +629,7 @@ impl CloudBoxDataSource {
 /// CloudConfluenceDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudConfluenceDataSource {
     /// Supports Access Control
@@ -657,6 +691,27 @@ pub struct CloudConfluenceDataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudConfluenceDataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudConfluenceDataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("server_url", &self.server_url)
+            .field("authentication_mechanism", &self.authentication_mechanism)
+            .field("user_name", &self.user_name)
+            .field("api_token", &crate::runtime::redact::Hidden)
+            .field("space_key", &self.space_key)
+            .field("page_ids", &self.page_ids)
+            .field("cql", &self.cql)
+            .field("label", &self.label)
+            .field("index_restricted_pages", &self.index_restricted_pages)
+            .field("sync_permissions", &self.sync_permissions)
+            .field("keep_markdown_format", &self.keep_markdown_format)
+            .field("failure_handling", &self.failure_handling)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudConfluenceDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1097,7 +1152,7 @@ impl CloudGoogleDriveDataSource {
 /// Cloud Jira Data Source integrating JiraReader.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudJiraDataSource {
     /// Supports Access Control
@@ -1129,6 +1184,21 @@ pub struct CloudJiraDataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudJiraDataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudJiraDataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("email", &self.email)
+            .field("api_token", &crate::runtime::redact::Hidden)
+            .field("server_url", &self.server_url)
+            .field("cloud_id", &self.cloud_id)
+            .field("authentication_mechanism", &self.authentication_mechanism)
+            .field("query", &self.query)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1304,7 +1374,7 @@ impl CloudJiraDataSource {
 /// Cloud Jira Data Source integrating JiraReaderV2.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudJiraDataSourceV2 {
     /// Supports Access Control
@@ -1354,6 +1424,26 @@ pub struct CloudJiraDataSourceV2 {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudJiraDataSourceV2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudJiraDataSourceV2")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("email", &self.email)
+            .field("api_token", &crate::runtime::redact::Hidden)
+            .field("server_url", &self.server_url)
+            .field("cloud_id", &self.cloud_id)
+            .field("authentication_mechanism", &self.authentication_mechanism)
+            .field("api_version", &self.api_version)
+            .field("query", &self.query)
+            .field("fields", &self.fields)
+            .field("expand", &self.expand)
+            .field("requests_per_minute", &self.requests_per_minute)
+            .field("get_permissions", &self.get_permissions)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSourceV2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1708,7 +1798,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSourceV2ApiVersion {
 /// CloudNotionPageDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudNotionPageDataSource {
     /// Supports Access Control
@@ -1733,6 +1823,18 @@ pub struct CloudNotionPageDataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudNotionPageDataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudNotionPageDataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("integration_token", &crate::runtime::redact::Hidden)
+            .field("database_ids", &self.database_ids)
+            .field("page_ids", &self.page_ids)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudNotionPageDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1846,7 +1948,7 @@ impl CloudNotionPageDataSource {
 /// CloudOneDriveDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudOneDriveDataSource {
     /// Supports Access Control
@@ -1880,6 +1982,22 @@ pub struct CloudOneDriveDataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudOneDriveDataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudOneDriveDataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("user_principal_name", &self.user_principal_name)
+            .field("folder_path", &self.folder_path)
+            .field("folder_id", &self.folder_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &crate::runtime::redact::Hidden)
+            .field("tenant_id", &self.tenant_id)
+            .field("required_exts", &self.required_exts)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudOneDriveDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2069,7 +2187,7 @@ impl CloudOneDriveDataSource {
 /// CloudS3DataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudS3DataSource {
     /// Supports Access Control
@@ -2102,6 +2220,21 @@ pub struct CloudS3DataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudS3DataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudS3DataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("regex_pattern", &self.regex_pattern)
+            .field("aws_access_id", &self.aws_access_id)
+            .field("aws_access_secret", &crate::runtime::redact::Hidden)
+            .field("s3_endpoint_url", &self.s3_endpoint_url)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudS3DataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(

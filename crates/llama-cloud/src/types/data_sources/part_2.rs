@@ -6,7 +6,7 @@
 /// CloudSharepointDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudSharepointDataSource {
     /// Supports Access Control
@@ -58,6 +58,27 @@ pub struct CloudSharepointDataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudSharepointDataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudSharepointDataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("site_name", &self.site_name)
+            .field("site_id", &self.site_id)
+            .field("folder_path", &self.folder_path)
+            .field("folder_id", &self.folder_id)
+            .field("drive_name", &self.drive_name)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &crate::runtime::redact::Hidden)
+            .field("tenant_id", &self.tenant_id)
+            .field("required_exts", &self.required_exts)
+            .field("get_permissions", &self.get_permissions)
+            .field("include_path_patterns", &self.include_path_patterns)
+            .field("exclude_path_patterns", &self.exclude_path_patterns)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudSharepointDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -349,7 +370,7 @@ impl CloudSharepointDataSource {
 /// CloudSlackDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CloudSlackDataSource {
     /// Supports Access Control
@@ -386,6 +407,22 @@ pub struct CloudSlackDataSource {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CloudSlackDataSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudSlackDataSource")
+            .field("supports_access_control", &self.supports_access_control)
+            .field("slack_token", &crate::runtime::redact::Hidden)
+            .field("channel_ids", &self.channel_ids)
+            .field("latest_date", &self.latest_date)
+            .field("earliest_date", &self.earliest_date)
+            .field("earliest_date_timestamp", &self.earliest_date_timestamp)
+            .field("latest_date_timestamp", &self.latest_date_timestamp)
+            .field("channel_patterns", &self.channel_patterns)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudSlackDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(

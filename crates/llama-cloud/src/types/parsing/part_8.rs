@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 8 of `types::parsing`: types compiled with the feature `parsing`.
 /// Parameters of `POST /api/v1/parsing/upload`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct V1UploadFileParams {
     /// Organization Id
@@ -360,6 +360,197 @@ pub struct V1UploadFileParams {
     /// Version
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+impl ::std::fmt::Debug for V1UploadFileParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("V1UploadFileParams")
+            .field("organization_id", &self.organization_id)
+            .field("project_id", &self.project_id)
+            .field("file", &self.file)
+            .field("adaptive_long_table", &self.adaptive_long_table)
+            .field("annotate_links", &self.annotate_links)
+            .field("annotate_revisions", &self.annotate_revisions)
+            .field("auto_mode", &self.auto_mode)
+            .field(
+                "auto_mode_trigger_on_image_in_page",
+                &self.auto_mode_trigger_on_image_in_page,
+            )
+            .field(
+                "auto_mode_trigger_on_table_in_page",
+                &self.auto_mode_trigger_on_table_in_page,
+            )
+            .field(
+                "auto_mode_trigger_on_text_in_page",
+                &self.auto_mode_trigger_on_text_in_page,
+            )
+            .field(
+                "auto_mode_trigger_on_regexp_in_page",
+                &self.auto_mode_trigger_on_regexp_in_page,
+            )
+            .field("auto_mode_configuration_json", &self.auto_mode_configuration_json)
+            .field("azure_openai_api_version", &self.azure_openai_api_version)
+            .field("azure_openai_deployment_name", &self.azure_openai_deployment_name)
+            .field("azure_openai_endpoint", &self.azure_openai_endpoint)
+            .field("azure_openai_key", &self.azure_openai_key)
+            .field("bbox_bottom", &self.bbox_bottom)
+            .field("bbox_left", &self.bbox_left)
+            .field("bbox_right", &self.bbox_right)
+            .field("bbox_top", &self.bbox_top)
+            .field("compact_markdown_table", &self.compact_markdown_table)
+            .field("disable_ocr", &self.disable_ocr)
+            .field("disable_reconstruction", &self.disable_reconstruction)
+            .field("disable_image_extraction", &self.disable_image_extraction)
+            .field("do_not_cache", &self.do_not_cache)
+            .field("do_not_unroll_columns", &self.do_not_unroll_columns)
+            .field("extract_charts", &self.extract_charts)
+            .field("guess_xlsx_sheet_name", &self.guess_xlsx_sheet_name)
+            .field("high_res_ocr", &self.high_res_ocr)
+            .field(
+                "html_make_all_elements_visible",
+                &self.html_make_all_elements_visible,
+            )
+            .field("layout_aware", &self.layout_aware)
+            .field(
+                "specialized_chart_parsing_agentic",
+                &self.specialized_chart_parsing_agentic,
+            )
+            .field(
+                "specialized_chart_parsing_plus",
+                &self.specialized_chart_parsing_plus,
+            )
+            .field(
+                "specialized_chart_parsing_efficient",
+                &self.specialized_chart_parsing_efficient,
+            )
+            .field("specialized_image_parsing", &self.specialized_image_parsing)
+            .field("precise_bounding_box", &self.precise_bounding_box)
+            .field("line_level_bounding_box", &self.line_level_bounding_box)
+            .field("html_remove_fixed_elements", &self.html_remove_fixed_elements)
+            .field(
+                "html_remove_navigation_elements",
+                &self.html_remove_navigation_elements,
+            )
+            .field("http_proxy", &self.http_proxy)
+            .field("input_s3_path", &self.input_s3_path)
+            .field("input_s3_region", &self.input_s3_region)
+            .field("input_url", &self.input_url)
+            .field("invalidate_cache", &self.invalidate_cache)
+            .field("language", &self.language)
+            .field("extract_layout", &self.extract_layout)
+            .field("max_pages", &self.max_pages)
+            .field(
+                "merge_tables_across_pages_in_markdown",
+                &self.merge_tables_across_pages_in_markdown,
+            )
+            .field("outlined_table_extraction", &self.outlined_table_extraction)
+            .field("aggressive_table_extraction", &self.aggressive_table_extraction)
+            .field("output_pdf_of_document", &self.output_pdf_of_document)
+            .field("output_s3_path_prefix", &self.output_s3_path_prefix)
+            .field("output_s3_region", &self.output_s3_region)
+            .field("page_prefix", &self.page_prefix)
+            .field("page_separator", &self.page_separator)
+            .field("page_suffix", &self.page_suffix)
+            .field(
+                "preserve_layout_alignment_across_pages",
+                &self.preserve_layout_alignment_across_pages,
+            )
+            .field("preserve_very_small_text", &self.preserve_very_small_text)
+            .field("skip_diagonal_text", &self.skip_diagonal_text)
+            .field(
+                "spreadsheet_extract_sub_tables",
+                &self.spreadsheet_extract_sub_tables,
+            )
+            .field(
+                "spreadsheet_force_formula_computation",
+                &self.spreadsheet_force_formula_computation,
+            )
+            .field("inline_images_in_markdown", &self.inline_images_in_markdown)
+            .field("structured_output", &self.structured_output)
+            .field("structured_output_json_schema", &self.structured_output_json_schema)
+            .field(
+                "structured_output_json_schema_name",
+                &self.structured_output_json_schema_name,
+            )
+            .field("take_screenshot", &self.take_screenshot)
+            .field("target_pages", &self.target_pages)
+            .field("vendor_multimodal_api_key", &crate::runtime::redact::Hidden)
+            .field("vendor_multimodal_model_name", &self.vendor_multimodal_model_name)
+            .field("model", &self.model)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_configurations", &self.webhook_configurations)
+            .field("preset", &self.preset)
+            .field("parse_mode", &self.parse_mode)
+            .field("page_error_tolerance", &self.page_error_tolerance)
+            .field("replace_failed_page_mode", &self.replace_failed_page_mode)
+            .field(
+                "replace_failed_page_with_error_message_prefix",
+                &self.replace_failed_page_with_error_message_prefix,
+            )
+            .field(
+                "replace_failed_page_with_error_message_suffix",
+                &self.replace_failed_page_with_error_message_suffix,
+            )
+            .field("system_prompt", &self.system_prompt)
+            .field("system_prompt_append", &self.system_prompt_append)
+            .field("user_prompt", &self.user_prompt)
+            .field("job_timeout_in_seconds", &self.job_timeout_in_seconds)
+            .field(
+                "job_timeout_extra_time_per_page_in_seconds",
+                &self.job_timeout_extra_time_per_page_in_seconds,
+            )
+            .field("strict_mode_image_extraction", &self.strict_mode_image_extraction)
+            .field("strict_mode_image_ocr", &self.strict_mode_image_ocr)
+            .field("strict_mode_reconstruction", &self.strict_mode_reconstruction)
+            .field("strict_mode_buggy_font", &self.strict_mode_buggy_font)
+            .field("save_images", &self.save_images)
+            .field(
+                "ignore_document_elements_for_layout_detection",
+                &self.ignore_document_elements_for_layout_detection,
+            )
+            .field(
+                "keep_page_separator_when_merging_tables",
+                &self.keep_page_separator_when_merging_tables,
+            )
+            .field("output_tables_as_html", &self.output_tables_as_html)
+            .field(
+                "markdown_table_multiline_header_separator",
+                &self.markdown_table_multiline_header_separator,
+            )
+            .field("use_vendor_multimodal_model", &self.use_vendor_multimodal_model)
+            .field("bounding_box", &self.bounding_box)
+            .field("gpt4o_mode", &self.gpt4o_mode)
+            .field("gpt4o_api_key", &crate::runtime::redact::Hidden)
+            .field(
+                "complemental_formatting_instruction",
+                &self.complemental_formatting_instruction,
+            )
+            .field("content_guideline_instruction", &self.content_guideline_instruction)
+            .field("premium_mode", &self.premium_mode)
+            .field("is_formatting_instruction", &self.is_formatting_instruction)
+            .field("continuous_mode", &self.continuous_mode)
+            .field("parsing_instruction", &self.parsing_instruction)
+            .field("fast_mode", &self.fast_mode)
+            .field("formatting_instruction", &self.formatting_instruction)
+            .field("hide_headers", &self.hide_headers)
+            .field("hide_footers", &self.hide_footers)
+            .field("page_header_prefix", &self.page_header_prefix)
+            .field("page_header_suffix", &self.page_header_suffix)
+            .field("page_footer_prefix", &self.page_footer_prefix)
+            .field("page_footer_suffix", &self.page_footer_suffix)
+            .field("remove_hidden_text", &self.remove_hidden_text)
+            .field(
+                "presentation_out_of_bounds_content",
+                &self.presentation_out_of_bounds_content,
+            )
+            .field(
+                "presentation_skip_embedded_data",
+                &self.presentation_skip_embedded_data,
+            )
+            .field("extract_printed_page_number", &self.extract_printed_page_number)
+            .field("tier", &self.tier)
+            .field("version", &self.version)
+            .finish()
+    }
 }
 impl V1UploadFileParams {
     /// Sets the `organization_id` query parameter.

@@ -6,7 +6,7 @@
 /// AzureOpenAIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AzureOpenAIEmbedding {
     /// The name of the OpenAI embedding model.
@@ -73,6 +73,28 @@ pub struct AzureOpenAIEmbedding {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for AzureOpenAIEmbedding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureOpenAIEmbedding")
+            .field("model_name", &self.model_name)
+            .field("embed_batch_size", &self.embed_batch_size)
+            .field("num_workers", &self.num_workers)
+            .field("additional_kwargs", &self.additional_kwargs)
+            .field("api_key", &crate::runtime::redact::Hidden)
+            .field("api_base", &self.api_base)
+            .field("api_version", &self.api_version)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("default_headers", &self.default_headers)
+            .field("reuse_client", &self.reuse_client)
+            .field("dimensions", &self.dimensions)
+            .field("azure_endpoint", &self.azure_endpoint)
+            .field("azure_deployment", &self.azure_deployment)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AzureOpenAIEmbedding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -428,7 +450,7 @@ impl AzureOpenAIEmbeddingConfig {
 /// BedrockEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BedrockEmbedding {
     /// The modelId of the Bedrock model to use.
@@ -480,6 +502,25 @@ pub struct BedrockEmbedding {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for BedrockEmbedding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BedrockEmbedding")
+            .field("model_name", &self.model_name)
+            .field("embed_batch_size", &self.embed_batch_size)
+            .field("num_workers", &self.num_workers)
+            .field("profile_name", &self.profile_name)
+            .field("aws_access_key_id", &self.aws_access_key_id)
+            .field("aws_secret_access_key", &crate::runtime::redact::Hidden)
+            .field("aws_session_token", &crate::runtime::redact::Hidden)
+            .field("region_name", &self.region_name)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("additional_kwargs", &self.additional_kwargs)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BedrockEmbedding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -792,7 +833,7 @@ impl BedrockEmbeddingConfig {
 /// CohereEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CohereEmbedding {
     /// The modelId of the Cohere model to use.
@@ -831,6 +872,21 @@ pub struct CohereEmbedding {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for CohereEmbedding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CohereEmbedding")
+            .field("model_name", &self.model_name)
+            .field("embed_batch_size", &self.embed_batch_size)
+            .field("num_workers", &self.num_workers)
+            .field("api_key", &crate::runtime::redact::Hidden)
+            .field("truncate", &self.truncate)
+            .field("input_type", &self.input_type)
+            .field("embedding_type", &self.embedding_type)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CohereEmbedding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1213,7 +1269,7 @@ pub type EmbeddingModelConfigEmbeddingConfig = crate::types::PipelineCreateEmbed
 /// GeminiEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GeminiEmbedding {
     /// The modelId of the Gemini model to use.
@@ -1259,6 +1315,23 @@ pub struct GeminiEmbedding {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for GeminiEmbedding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GeminiEmbedding")
+            .field("model_name", &self.model_name)
+            .field("embed_batch_size", &self.embed_batch_size)
+            .field("num_workers", &self.num_workers)
+            .field("title", &self.title)
+            .field("task_type", &self.task_type)
+            .field("api_key", &crate::runtime::redact::Hidden)
+            .field("api_base", &self.api_base)
+            .field("transport", &self.transport)
+            .field("output_dimensionality", &self.output_dimensionality)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GeminiEmbedding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1905,7 +1978,7 @@ pub type HuggingFaceInferenceAPIEmbeddingToken = crate::types::FormFieldValue;
 /// OpenAIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenAIEmbedding {
     /// The name of the OpenAI embedding model.
@@ -1966,6 +2039,26 @@ pub struct OpenAIEmbedding {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for OpenAIEmbedding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OpenAIEmbedding")
+            .field("model_name", &self.model_name)
+            .field("embed_batch_size", &self.embed_batch_size)
+            .field("num_workers", &self.num_workers)
+            .field("additional_kwargs", &self.additional_kwargs)
+            .field("api_key", &crate::runtime::redact::Hidden)
+            .field("api_base", &self.api_base)
+            .field("api_version", &self.api_version)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("default_headers", &self.default_headers)
+            .field("reuse_client", &self.reuse_client)
+            .field("dimensions", &self.dimensions)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenAIEmbedding {
     fn deserialize<D: ::serde::Deserializer<'de>>(

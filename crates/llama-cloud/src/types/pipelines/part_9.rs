@@ -486,7 +486,7 @@ impl<'de> ::serde::Deserialize<'de> for VertexEmbeddingMode {
 /// VertexTextEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VertexTextEmbedding {
     /// The modelId of the VertexAI model to use.
@@ -530,6 +530,25 @@ pub struct VertexTextEmbedding {
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
     #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for VertexTextEmbedding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VertexTextEmbedding")
+            .field("model_name", &self.model_name)
+            .field("embed_batch_size", &self.embed_batch_size)
+            .field("num_workers", &self.num_workers)
+            .field("location", &self.location)
+            .field("project", &self.project)
+            .field("embed_mode", &self.embed_mode)
+            .field("additional_kwargs", &self.additional_kwargs)
+            .field("client_email", &self.client_email)
+            .field("token_uri", &self.token_uri)
+            .field("private_key_id", &self.private_key_id)
+            .field("private_key", &crate::runtime::redact::Hidden)
+            .field("class_name", &self.class_name)
+            .field("extra_fields", &self.extra_fields)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VertexTextEmbedding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
