@@ -537,11 +537,6 @@ fn string_enum(
         let wire = &variant.wire_value;
         quote! { #wire => Self::#variant_name, }
     });
-    let from_string = variants.iter().map(|variant| {
-        let variant_name = ident(&variant.rust_name);
-        let wire = &variant.wire_value;
-        quote! { #wire => Self::#variant_name, }
-    });
     quote! {
         #doc
         #[doc = ""]
@@ -576,9 +571,10 @@ fn string_enum(
 
         impl From<String> for #name {
             fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from_string)*
-                    _ => Self::Other(value),
+                // One list of values, in `From<&str>`; an unknown one keeps this `String`.
+                match Self::from(value.as_str()) {
+                    Self::Other(_) => Self::Other(value),
+                    known => known,
                 }
             }
         }

@@ -40,10 +40,9 @@ impl From<&str> for IndexCreateRequestVectorTarget {
 }
 impl From<String> for IndexCreateRequestVectorTarget {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "DEFAULT" => Self::Default,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

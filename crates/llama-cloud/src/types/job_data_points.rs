@@ -453,11 +453,9 @@ impl From<&str> for JobDataPointsListParamsJobType {
 }
 impl From<String> for JobDataPointsListParamsJobType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "extract" => Self::Extract,
-            "parse" => Self::Parse,
-            "classify" => Self::Classify,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

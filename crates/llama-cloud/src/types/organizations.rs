@@ -233,10 +233,9 @@ impl From<&str> for ParsePlanLevel {
 }
 impl From<String> for ParsePlanLevel {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "DEFAULT" => Self::Default,
-            "PREMIUM" => Self::Premium,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

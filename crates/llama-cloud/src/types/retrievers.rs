@@ -40,10 +40,9 @@ impl From<&str> for CompositeRetrievalMode {
 }
 impl From<String> for CompositeRetrievalMode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "routing" => Self::Routing,
-            "full" => Self::Full,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -587,14 +586,9 @@ impl From<&str> for ReRankerType {
 }
 impl From<String> for ReRankerType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "system_default" => Self::SystemDefault,
-            "llm" => Self::Llm,
-            "cohere" => Self::Cohere,
-            "bedrock" => Self::Bedrock,
-            "score" => Self::Score,
-            "disabled" => Self::Disabled,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -42,11 +42,9 @@ impl From<&str> for SplitJobResponseDocumentInputType {
 }
 impl From<String> for SplitJobResponseDocumentInputType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "url" => Self::Url,
-            "file_id" => Self::FileId,
-            "parse_job_id" => Self::ParseJobId,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -370,10 +370,9 @@ impl From<&str> for VerifyConfigurationTier {
 }
 impl From<String> for VerifyConfigurationTier {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "fast" => Self::Fast,
-            "agentic" => Self::Agentic,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -517,13 +517,9 @@ impl From<&str> for VerifyResultVerdict {
 }
 impl From<String> for VerifyResultVerdict {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "AUTHENTIC" => Self::Authentic,
-            "NO_STRONG_SIGNAL" => Self::NoStrongSignal,
-            "SUSPICIOUS" => Self::Suspicious,
-            "LIKELY_DOCTORED" => Self::LikelyDoctored,
-            "DOCTORED" => Self::Doctored,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -200,10 +200,9 @@ impl From<&str> for BatchJobConfigType {
 }
 impl From<String> for BatchJobConfigType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "parse_v2" => Self::ParseV2,
-            "extract_v2" => Self::ExtractV2,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -1294,14 +1294,9 @@ impl From<&str> for BatchFileStatus {
 }
 impl From<String> for BatchFileStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "processing" => Self::Processing,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "skipped" => Self::Skipped,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -369,10 +369,9 @@ impl From<&str> for ClassifyMode {
 }
 impl From<String> for ClassifyMode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "FAST" => Self::Fast,
-            "MULTIMODAL" => Self::Multimodal,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -967,11 +967,9 @@ impl From<&str> for SpreadsheetResultType {
 }
 impl From<String> for SpreadsheetResultType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "table" => Self::Table,
-            "extra" => Self::Extra,
-            "cell_metadata" => Self::CellMetadata,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

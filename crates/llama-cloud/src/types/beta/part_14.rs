@@ -42,11 +42,9 @@ impl From<&str> for FailPageMode {
 }
 impl From<String> for FailPageMode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "raw_text" => Self::RawText,
-            "blank_page" => Self::BlankPage,
-            "error_message" => Self::ErrorMessage,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -150,16 +148,9 @@ impl From<&str> for ParsingMode {
 }
 impl From<String> for ParsingMode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "parse_page_without_llm" => Self::ParsePageWithoutLlm,
-            "parse_page_with_llm" => Self::ParsePageWithLlm,
-            "parse_page_with_lvm" => Self::ParsePageWithLvm,
-            "parse_page_with_agent" => Self::ParsePageWithAgent,
-            "parse_page_with_layout_agent" => Self::ParsePageWithLayoutAgent,
-            "parse_document_with_llm" => Self::ParseDocumentWithLlm,
-            "parse_document_with_lvm" => Self::ParseDocumentWithLvm,
-            "parse_document_with_agent" => Self::ParseDocumentWithAgent,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

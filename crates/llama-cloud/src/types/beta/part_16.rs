@@ -42,11 +42,9 @@ impl From<&str> for ImageMetadataCategory {
 }
 impl From<String> for ImageMetadataCategory {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "screenshot" => Self::Screenshot,
-            "embedded" => Self::Embedded,
-            "layout" => Self::Layout,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

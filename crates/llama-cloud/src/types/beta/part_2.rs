@@ -955,14 +955,9 @@ impl From<&str> for BatchJobStatus {
 }
 impl From<String> for BatchJobStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "dispatched" => Self::Dispatched,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1127,11 +1122,9 @@ impl From<&str> for BatchJobType {
 }
 impl From<String> for BatchJobType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "parse" => Self::Parse,
-            "extract" => Self::Extract,
-            "classify" => Self::Classify,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -188,11 +188,9 @@ impl From<&str> for SplitStrategyAllowUncategorized {
 }
 impl From<String> for SplitStrategyAllowUncategorized {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "include" => Self::Include,
-            "forbid" => Self::Forbid,
-            "omit" => Self::Omit,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -136,13 +136,9 @@ impl From<&str> for SplitListParamsStatus {
 }
 impl From<String> for SplitListParamsStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "processing" => Self::Processing,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

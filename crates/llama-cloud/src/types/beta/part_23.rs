@@ -38,10 +38,9 @@ impl From<&str> for SpreadsheetV1ParametersTableMergeSensitivity {
 }
 impl From<String> for SpreadsheetV1ParametersTableMergeSensitivity {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "strong" => Self::Strong,
-            "weak" => Self::Weak,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -121,10 +120,9 @@ impl From<&str> for SpreadsheetV1ParametersTier {
 }
 impl From<String> for SpreadsheetV1ParametersTier {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

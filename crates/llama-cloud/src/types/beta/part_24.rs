@@ -50,13 +50,9 @@ impl From<&str> for StatusEnum {
 }
 impl From<String> for StatusEnum {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

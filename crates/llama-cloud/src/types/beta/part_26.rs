@@ -162,41 +162,9 @@ impl From<&str> for WebhookConfigurationWebhookEventsItem {
 }
 impl From<String> for WebhookConfigurationWebhookEventsItem {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "extract.pending" => Self::ExtractPending,
-            "extract.success" => Self::ExtractSuccess,
-            "extract.error" => Self::ExtractError,
-            "extract.partial_success" => Self::ExtractPartialSuccess,
-            "extract.cancelled" => Self::ExtractCancelled,
-            "parse.pending" => Self::ParsePending,
-            "parse.running" => Self::ParseRunning,
-            "parse.success" => Self::ParseSuccess,
-            "parse.error" => Self::ParseError,
-            "parse.partial_success" => Self::ParsePartialSuccess,
-            "parse.cancelled" => Self::ParseCancelled,
-            "classify.pending" => Self::ClassifyPending,
-            "classify.running" => Self::ClassifyRunning,
-            "classify.success" => Self::ClassifySuccess,
-            "classify.error" => Self::ClassifyError,
-            "classify.partial_success" => Self::ClassifyPartialSuccess,
-            "classify.cancelled" => Self::ClassifyCancelled,
-            "sheets.pending" => Self::SheetsPending,
-            "sheets.success" => Self::SheetsSuccess,
-            "sheets.error" => Self::SheetsError,
-            "sheets.partial_success" => Self::SheetsPartialSuccess,
-            "sheets.cancelled" => Self::SheetsCancelled,
-            "split.pending" => Self::SplitPending,
-            "split.processing" => Self::SplitProcessing,
-            "split.success" => Self::SplitSuccess,
-            "split.error" => Self::SplitError,
-            "split.cancelled" => Self::SplitCancelled,
-            "batch.pending" => Self::BatchPending,
-            "batch.running" => Self::BatchRunning,
-            "batch.success" => Self::BatchSuccess,
-            "batch.error" => Self::BatchError,
-            "batch.cancelled" => Self::BatchCancelled,
-            "unmapped_event" => Self::UnmappedEvent,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -683,10 +683,9 @@ impl From<&str> for DirectoryCreateRequestType {
 }
 impl From<String> for DirectoryCreateRequestType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "ephemeral" => Self::Ephemeral,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1487,11 +1486,9 @@ impl From<&str> for DirectoryResponseType {
 }
 impl From<String> for DirectoryResponseType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "index" => Self::Index,
-            "ephemeral" => Self::Ephemeral,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -154,39 +154,9 @@ impl From<&str> for UsageMetricEventType {
 }
 impl From<String> for UsageMetricEventType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "pages_indexed" => Self::PagesIndexed,
-            "pages_embedded" => Self::PagesEmbedded,
-            "set_total_pages_indexed" => Self::SetTotalPagesIndexed,
-            "set_total_indexes" => Self::SetTotalIndexes,
-            "pages_parsed" => Self::PagesParsed,
-            "layout_extracted" => Self::LayoutExtracted,
-            "audio_seconds_parsed" => Self::AudioSecondsParsed,
-            "layout_aware_parsing" => Self::LayoutAwareParsing,
-            "layout_aware_chart_extraction" => Self::LayoutAwareChartExtraction,
-            "chart_parsing_agentic" => Self::ChartParsingAgentic,
-            "chart_parsing_plus" => Self::ChartParsingPlus,
-            "chart_parsing_efficient" => Self::ChartParsingEfficient,
-            "precise_bbox_extraction" => Self::PreciseBboxExtraction,
-            "image_classified" => Self::ImageClassified,
-            "form_parsing_pages" => Self::FormParsingPages,
-            "confidence_score_high" => Self::ConfidenceScoreHigh,
-            "extraction_num_pages" => Self::ExtractionNumPages,
-            "spreadsheet_regions_extracted" => Self::SpreadsheetRegionsExtracted,
-            "pages_split" => Self::PagesSplit,
-            "pages_classified" => Self::PagesClassified,
-            "pages_verified" => Self::PagesVerified,
-            "directory_file_count_snapshot" => Self::DirectoryFileCountSnapshot,
-            "directory_count_snapshot" => Self::DirectoryCountSnapshot,
-            "stored_file_count" => Self::StoredFileCount,
-            "stored_file_mb" => Self::StoredFileMb,
-            "directory_files_ingested" => Self::DirectoryFilesIngested,
-            "directory_files_exported" => Self::DirectoryFilesExported,
-            "directory_pages_exported" => Self::DirectoryPagesExported,
-            "chat_message_sent" => Self::ChatMessageSent,
-            "index_retrieve_query" => Self::IndexRetrieveQuery,
-            "extraction_num_pages_parsed" => Self::ExtractionNumPagesParsed,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -543,12 +513,9 @@ impl From<&str> for UsageMetricsAggregateParamsGroupByItem {
 }
 impl From<String> for UsageMetricsAggregateParamsGroupByItem {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "day" => Self::Day,
-            "project_id" => Self::ProjectId,
-            "event_type" => Self::EventType,
-            "tier" => Self::Tier,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -1828,11 +1828,9 @@ impl From<&str> for AutoModeParsingConfSpecializedChartParsing {
 }
 impl From<String> for AutoModeParsingConfSpecializedChartParsing {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "agentic_plus" => Self::AgenticPlus,
-            "agentic" => Self::Agentic,
-            "efficient" => Self::Efficient,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

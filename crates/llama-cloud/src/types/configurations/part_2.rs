@@ -740,11 +740,9 @@ impl From<&str> for LlamaParseOutputOptionsGranularBboxesItem {
 }
 impl From<String> for LlamaParseOutputOptionsGranularBboxesItem {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "cell" => Self::Cell,
-            "line" => Self::Line,
-            "word" => Self::Word,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1303,10 +1301,9 @@ impl From<&str> for LlamaParseProcessingOptionsForms {
 }
 impl From<String> for LlamaParseProcessingOptionsForms {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "default" => Self::Default,
-            "enrich" => Self::Enrich,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1897,12 +1894,9 @@ impl From<&str> for ParseV2ParametersTier {
 }
 impl From<String> for ParseV2ParametersTier {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "fast" => Self::Fast,
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1994,11 +1988,9 @@ impl From<&str> for ParseV2ParametersVersion {
 }
 impl From<String> for ParseV2ParametersVersion {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "latest" => Self::Latest,
-            "2026-08-19" => Self::V2026_08_19,
-            "2026-06-15" => Self::V2026_06_15,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

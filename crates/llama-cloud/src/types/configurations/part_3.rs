@@ -1046,11 +1046,9 @@ impl From<&str> for ExtractV2ParametersExtractionTarget {
 }
 impl From<String> for ExtractV2ParametersExtractionTarget {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "per_doc" => Self::PerDoc,
-            "per_page" => Self::PerPage,
-            "per_table_row" => Self::PerTableRow,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1134,11 +1132,9 @@ impl From<&str> for ExtractV2ParametersTier {
 }
 impl From<String> for ExtractV2ParametersTier {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "cost_effective" => Self::CostEffective,
-            "agentic" => Self::Agentic,
-            "agentic_plus" => Self::AgenticPlus,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

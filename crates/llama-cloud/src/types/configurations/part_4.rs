@@ -325,14 +325,9 @@ impl From<&str> for ConfigurationResponseProductType {
 }
 impl From<String> for ConfigurationResponseProductType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "split_v1" => Self::SplitV1,
-            "extract_v2" => Self::ExtractV2,
-            "classify_v2" => Self::ClassifyV2,
-            "parse_v2" => Self::ParseV2,
-            "spreadsheet_v1" => Self::SpreadsheetV1,
-            "unknown" => Self::Unknown,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

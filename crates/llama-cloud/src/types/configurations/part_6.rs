@@ -38,10 +38,9 @@ impl From<&str> for WebhookConfigResponseWebhookOutputFormat {
 }
 impl From<String> for WebhookConfigResponseWebhookOutputFormat {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "string" => Self::String,
-            "json" => Self::Json,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

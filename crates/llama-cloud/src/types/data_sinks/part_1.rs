@@ -1718,15 +1718,9 @@ impl From<&str> for ConfigurableDataSinkNames {
 }
 impl From<String> for ConfigurableDataSinkNames {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "PINECONE" => Self::Pinecone,
-            "POSTGRES" => Self::Postgres,
-            "QDRANT" => Self::Qdrant,
-            "AZUREAI_SEARCH" => Self::AzureaiSearch,
-            "MONGODB_ATLAS" => Self::MongodbAtlas,
-            "MILVUS" => Self::Milvus,
-            "ASTRA_DB" => Self::AstraDb,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -574,14 +574,9 @@ impl From<&str> for PGVectorDistanceMethod {
 }
 impl From<String> for PGVectorDistanceMethod {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "l2" => Self::L2,
-            "ip" => Self::Ip,
-            "cosine" => Self::Cosine,
-            "l1" => Self::L1,
-            "hamming" => Self::Hamming,
-            "jaccard" => Self::Jaccard,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -824,12 +819,9 @@ impl From<&str> for PGVectorVectorType {
 }
 impl From<String> for PGVectorVectorType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "vector" => Self::Vector,
-            "half_vec" => Self::HalfVec,
-            "bit" => Self::Bit,
-            "sparse_vec" => Self::SparseVec,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -38,10 +38,9 @@ impl From<&str> for BoxAuthMechanism {
 }
 impl From<String> for BoxAuthMechanism {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "developer_token" => Self::DeveloperToken,
-            "ccg" => Self::Ccg,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1747,10 +1746,9 @@ impl From<&str> for CloudJiraDataSourceV2ApiVersion {
 }
 impl From<String> for CloudJiraDataSourceV2ApiVersion {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "2" => Self::V2,
-            "3" => Self::V3,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

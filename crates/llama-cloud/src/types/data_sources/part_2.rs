@@ -682,19 +682,9 @@ impl From<&str> for ConfigurableDataSourceNames {
 }
 impl From<String> for ConfigurableDataSourceNames {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "S3" => Self::S3,
-            "AZURE_STORAGE_BLOB" => Self::AzureStorageBlob,
-            "GOOGLE_DRIVE" => Self::GoogleDrive,
-            "MICROSOFT_ONEDRIVE" => Self::MicrosoftOnedrive,
-            "MICROSOFT_SHAREPOINT" => Self::MicrosoftSharepoint,
-            "SLACK" => Self::Slack,
-            "NOTION_PAGE" => Self::NotionPage,
-            "CONFLUENCE" => Self::Confluence,
-            "JIRA" => Self::Jira,
-            "JIRA_V2" => Self::JiraV2,
-            "BOX" => Self::Box,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1603,11 +1593,9 @@ impl From<&str> for DataSourceReaderVersionMetadataReaderVersion {
 }
 impl From<String> for DataSourceReaderVersionMetadataReaderVersion {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "1.0" => Self::V1_0,
-            "2.0" => Self::V2_0,
-            "2.1" => Self::V2_1,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

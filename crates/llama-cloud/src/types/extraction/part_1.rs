@@ -368,10 +368,9 @@ impl From<&str> for DocumentChunkMode {
 }
 impl From<String> for DocumentChunkMode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "PAGE" => Self::Page,
-            "SECTION" => Self::Section,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1310,12 +1309,9 @@ impl From<&str> for ExtractMode {
 }
 impl From<String> for ExtractMode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "FAST" => Self::Fast,
-            "BALANCED" => Self::Balanced,
-            "PREMIUM" => Self::Premium,
-            "MULTIMODAL" => Self::Multimodal,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1431,19 +1427,9 @@ impl From<&str> for ExtractModels {
 }
 impl From<String> for ExtractModels {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "openai-gpt-4-1" => Self::OpenaiGpt4_1,
-            "openai-gpt-4-1-mini" => Self::OpenaiGpt4_1Mini,
-            "openai-gpt-4-1-nano" => Self::OpenaiGpt4_1Nano,
-            "openai-gpt-5" => Self::OpenaiGpt5,
-            "openai-gpt-5-mini" => Self::OpenaiGpt5Mini,
-            "gemini-2.0-flash" => Self::Gemini2_0Flash,
-            "gemini-2.5-flash" => Self::Gemini2_5Flash,
-            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
-            "gemini-2.5-pro" => Self::Gemini2_5Pro,
-            "openai-gpt-4o" => Self::OpenaiGpt4o,
-            "openai-gpt-4o-mini" => Self::OpenaiGpt4oMini,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -539,12 +539,9 @@ impl From<&str> for ExtractState {
 }
 impl From<String> for ExtractState {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "CREATED" => Self::Created,
-            "PENDING" => Self::Pending,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -630,11 +627,9 @@ impl From<&str> for ExtractTarget {
 }
 impl From<String> for ExtractTarget {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "PER_DOC" => Self::PerDoc,
-            "PER_PAGE" => Self::PerPage,
-            "PER_TABLE_ROW" => Self::PerTableRow,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1486,33 +1481,9 @@ impl From<&str> for PublicModelName {
 }
 impl From<String> for PublicModelName {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "openai-gpt-4o" => Self::OpenaiGpt4o,
-            "openai-gpt-4o-mini" => Self::OpenaiGpt4oMini,
-            "openai-gpt-4-1" => Self::OpenaiGpt4_1,
-            "openai-gpt-4-1-mini" => Self::OpenaiGpt4_1Mini,
-            "openai-gpt-4-1-nano" => Self::OpenaiGpt4_1Nano,
-            "openai-gpt-5" => Self::OpenaiGpt5,
-            "openai-gpt-5-mini" => Self::OpenaiGpt5Mini,
-            "openai-gpt-5-nano" => Self::OpenaiGpt5Nano,
-            "openai-text-embedding-3-large" => Self::OpenaiTextEmbedding3Large,
-            "openai-text-embedding-3-small" => Self::OpenaiTextEmbedding3Small,
-            "openai-whisper-1" => Self::OpenaiWhisper1,
-            "anthropic-sonnet-3.5" => Self::AnthropicSonnet3_5,
-            "anthropic-sonnet-3.5-v2" => Self::AnthropicSonnet3_5V2,
-            "anthropic-sonnet-3.7" => Self::AnthropicSonnet3_7,
-            "anthropic-sonnet-4.0" => Self::AnthropicSonnet4_0,
-            "anthropic-sonnet-4.5" => Self::AnthropicSonnet4_5,
-            "anthropic-haiku-3.5" => Self::AnthropicHaiku3_5,
-            "anthropic-haiku-4.5" => Self::AnthropicHaiku4_5,
-            "gemini-2.5-flash" => Self::Gemini2_5Flash,
-            "gemini-3.0-pro" => Self::Gemini3_0Pro,
-            "gemini-3.1-pro" => Self::Gemini3_1Pro,
-            "gemini-2.5-pro" => Self::Gemini2_5Pro,
-            "gemini-2.0-flash" => Self::Gemini2_0Flash,
-            "gemini-2.0-flash-lite" => Self::Gemini2_0FlashLite,
-            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

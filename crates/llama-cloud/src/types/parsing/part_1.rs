@@ -1361,13 +1361,9 @@ impl From<&str> for FormFieldField {
 }
 impl From<String> for FormFieldField {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "text" => Self::Text,
-            "checkbox" => Self::Checkbox,
-            "single_select" => Self::SingleSelect,
-            "multi_select" => Self::MultiSelect,
-            "signature" => Self::Signature,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -1539,14 +1539,9 @@ impl From<&str> for RevisionType {
 }
 impl From<String> for RevisionType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "comment" => Self::Comment,
-            "deleted" => Self::Deleted,
-            "inserted" => Self::Inserted,
-            "formatted" => Self::Formatted,
-            "moved_from" => Self::MovedFrom,
-            "moved_to" => Self::MovedTo,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -1819,10 +1819,9 @@ impl From<&str> for DocumentsListParamsStatusRefreshPolicy {
 }
 impl From<String> for DocumentsListParamsStatusRefreshPolicy {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "cached" => Self::Cached,
-            "ttl" => Self::Ttl,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -42,11 +42,9 @@ impl From<&str> for FilterCondition {
 }
 impl From<String> for FilterCondition {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "and" => Self::And,
-            "or" => Self::Or,
-            "not" => Self::Not,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -174,22 +172,9 @@ impl From<&str> for FilterOperator {
 }
 impl From<String> for FilterOperator {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "==" => Self::Eq,
-            ">" => Self::Gt,
-            "<" => Self::Lt,
-            "!=" => Self::Ne,
-            ">=" => Self::Gte,
-            "<=" => Self::Lte,
-            "in" => Self::In,
-            "nin" => Self::Nin,
-            "any" => Self::Any,
-            "all" => Self::All,
-            "text_match" => Self::TextMatch,
-            "text_match_insensitive" => Self::TextMatchInsensitive,
-            "contains" => Self::Contains,
-            "is_empty" => Self::IsEmpty,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1556,12 +1541,9 @@ impl From<&str> for RetrievalMode {
 }
 impl From<String> for RetrievalMode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "chunks" => Self::Chunks,
-            "files_via_metadata" => Self::FilesViaMetadata,
-            "files_via_content" => Self::FilesViaContent,
-            "auto_routed" => Self::AutoRouted,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

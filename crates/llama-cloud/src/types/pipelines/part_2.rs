@@ -863,15 +863,9 @@ impl From<&str> for JobNameMapping {
 }
 impl From<String> for JobNameMapping {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "MANAGED_INGESTION" => Self::ManagedIngestion,
-            "DATA_SOURCE" => Self::DataSource,
-            "FILE_UPDATER" => Self::FileUpdater,
-            "PARSE" => Self::Parse,
-            "TRANSFORM" => Self::Transform,
-            "INGESTION" => Self::Ingestion,
-            "METADATA_UPDATE" => Self::MetadataUpdate,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -58,14 +58,9 @@ impl From<&str> for ManagedIngestionStatus {
 }
 impl From<String> for ManagedIngestionStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "NOT_STARTED" => Self::NotStarted,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "ERROR" => Self::Error,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "CANCELLED" => Self::Cancelled,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -598,16 +593,9 @@ impl From<&str> for MessageRole {
 }
 impl From<String> for MessageRole {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "system" => Self::System,
-            "developer" => Self::Developer,
-            "user" => Self::User,
-            "assistant" => Self::Assistant,
-            "function" => Self::Function,
-            "tool" => Self::Tool,
-            "chatbot" => Self::Chatbot,
-            "model" => Self::Model,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -824,13 +812,9 @@ impl From<&str> for ObjectType {
 }
 impl From<String> for ObjectType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "1" => Self::V1,
-            "2" => Self::V2,
-            "3" => Self::V3,
-            "4" => Self::V4,
-            "5" => Self::V5,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -965,10 +965,9 @@ impl From<&str> for PipelineStatus {
 }
 impl From<String> for PipelineStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "CREATED" => Self::Created,
-            "DELETING" => Self::Deleting,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -1173,10 +1172,9 @@ impl From<&str> for PipelineType {
 }
 impl From<String> for PipelineType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "PLAYGROUND" => Self::Playground,
-            "MANAGED" => Self::Managed,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -46,11 +46,9 @@ impl From<&str> for SparseModelType {
 }
 impl From<String> for SparseModelType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "splade" => Self::Splade,
-            "bm25" => Self::Bm25,
-            "auto" => Self::Auto,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -174,21 +172,9 @@ impl From<&str> for SupportedLLMModelNames {
 }
 impl From<String> for SupportedLLMModelNames {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "GPT_4O" => Self::Gpt4o,
-            "GPT_4O_MINI" => Self::Gpt4oMini,
-            "GPT_4_1" => Self::Gpt4_1,
-            "GPT_4_1_NANO" => Self::Gpt4_1Nano,
-            "GPT_4_1_MINI" => Self::Gpt4_1Mini,
-            "AZURE_OPENAI_GPT_4O" => Self::AzureOpenaiGpt4o,
-            "AZURE_OPENAI_GPT_4O_MINI" => Self::AzureOpenaiGpt4oMini,
-            "AZURE_OPENAI_GPT_4_1" => Self::AzureOpenaiGpt4_1,
-            "AZURE_OPENAI_GPT_4_1_MINI" => Self::AzureOpenaiGpt4_1Mini,
-            "AZURE_OPENAI_GPT_4_1_NANO" => Self::AzureOpenaiGpt4_1Nano,
-            "CLAUDE_4_5_SONNET" => Self::Claude4_5Sonnet,
-            "BEDROCK_CLAUDE_3_5_SONNET_V1" => Self::BedrockClaude3_5SonnetV1,
-            "BEDROCK_CLAUDE_3_5_SONNET_V2" => Self::BedrockClaude3_5SonnetV2,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

@@ -267,11 +267,9 @@ impl From<&str> for Pooling {
 }
 impl From<String> for Pooling {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "cls" => Self::Cls,
-            "mean" => Self::Mean,
-            "last" => Self::Last,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
@@ -432,13 +430,9 @@ impl From<&str> for VertexEmbeddingMode {
 }
 impl From<String> for VertexEmbeddingMode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "default" => Self::Default,
-            "classification" => Self::Classification,
-            "clustering" => Self::Clustering,
-            "similarity" => Self::Similarity,
-            "retrieval" => Self::Retrieval,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }

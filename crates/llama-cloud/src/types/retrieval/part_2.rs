@@ -471,16 +471,9 @@ impl From<&str> for ValueFilterOperator {
 }
 impl From<String> for ValueFilterOperator {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "eq" => Self::Eq,
-            "ne" => Self::Ne,
-            "gt" => Self::Gt,
-            "lt" => Self::Lt,
-            "gte" => Self::Gte,
-            "lte" => Self::Lte,
-            "in" => Self::In,
-            "nin" => Self::Nin,
-            _ => Self::Other(value),
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
         }
     }
 }
