@@ -1,22 +1,28 @@
 //! Decoding a JSON object into a model struct, property by property.
 //!
 //! Input: a deserializer holding a JSON object, and a struct's [`FromObject`] impl
-//! (generated beside it), which names each declared property and reads its value.
+//! (generated beside it), which names each declared property and reads its value;
+//! or a struct being serialized, property by property, through a [`Writer`].
 //! Output: the struct, with the properties it does not declare kept in its extra map
 //! (or skipped, when the spec forbids them), exactly as serde's derive with
 //! `#[serde(flatten)]` decodes it: the same values, the same errors for a missing or
-//! repeated property.
+//! repeated property. Or the struct's JSON object, exactly as the derive wrote it:
+//! its properties in order, an unset optional one left out, the extra map's last.
 //!
-//! Why not the derive: `#[derive(Deserialize)]` writes about 270 lines per struct
+//! Why not the derives: `#[derive(Deserialize)]` writes about 270 lines per struct
 //! (a field enum with three visitors, a sequence visitor, the flatten buffer), and a
 //! generated SDK has hundreds of structs, so it was the largest part of the code
-//! the compiler checked. Here the machinery is written once and each struct adds a
-//! `match` on its property names; `cargo check` never instantiates it.
+//! the compiler checked; `#[derive(Serialize)]` came next. Here the machinery is
+//! written once and each struct adds a `match` on its property names and a line per
+//! property written; `cargo check` never instantiates it.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::nullable::Nullable;
 
 /// A struct decoded from a JSON object: what its generated `Deserialize` impl
 /// hands to [`deserialize`].
@@ -162,6 +168,68 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
         byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map struct
         enum identifier ignored_any
+    }
+}
+
+/// Writes a struct as a JSON object, one property at a time: what a generated
+/// struct's `Serialize` impl does.
+pub(crate) struct Writer<S: Serializer>(S::SerializeMap);
+
+impl<S: Serializer> Writer<S> {
+    /// Opens the object.
+    pub(crate) fn new(serializer: S) -> Result<Self, S::Error> {
+        serializer.serialize_map(None).map(Self)
+    }
+
+    /// Writes a property that is always sent (`null` included, for a required
+    /// nullable one).
+    pub(crate) fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        self.0.serialize_entry(name, value)
+    }
+
+    /// Writes an optional property, left out when it is `None`.
+    pub(crate) fn optional<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), S::Error> {
+        match value {
+            Some(value) => self.0.serialize_entry(name, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes an optional, nullable property: left out when omitted, else its
+    /// value or `null`.
+    pub(crate) fn nullable<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &Nullable<T>,
+    ) -> Result<(), S::Error> {
+        if value.is_omitted() {
+            return Ok(());
+        }
+        self.0.serialize_entry(name, value)
+    }
+
+    /// Writes the properties the struct does not declare, after its own.
+    pub(crate) fn extra<'a, V: Serialize + 'a>(
+        &mut self,
+        entries: impl IntoIterator<Item = (&'a String, &'a V)>,
+    ) -> Result<(), S::Error> {
+        for (name, value) in entries {
+            self.0.serialize_entry(name, value)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the object.
+    pub(crate) fn end(self) -> Result<S::Ok, S::Error> {
+        self.0.end()
     }
 }
 

@@ -88,22 +88,9 @@ fn struct_def(
             }
             let field_doc = doc_attrs(&text);
             let field_name = ident(&field.rust_name);
-            let rename = rename_attr(&field.rust_name, &field.wire_name);
             let ty = presence_type(&field.ty, field.presence);
-            // Decoding is `FromObject`'s (below); these attributes serialize.
-            let serde_attr = match field.presence {
-                Presence::Required | Presence::RequiredNullable => quote! {},
-                Presence::Optional => {
-                    quote! { #[serde(skip_serializing_if = "Option::is_none")] }
-                }
-                Presence::OptionalNullable => quote! {
-                    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
-                },
-            };
             quote! {
                 #field_doc
-                #rename
-                #serde_attr
                 pub #field_name: #ty,
             }
         })
@@ -114,7 +101,6 @@ fn struct_def(
             let map = type_tokens(&TypeRef::Map(Box::new(value.clone())));
             quote! {
                 /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-                #[serde(flatten)]
                 pub #field: #map,
             }
         }
@@ -198,10 +184,18 @@ fn struct_def(
     };
     let setters = def.fields.iter().map(|field| model_setter(field, all));
     let decode = struct_decode(name, def, all);
-    let extra_name = match &def.extra {
-        ExtraFields::Keep { field, .. } => Some(field.as_str()),
-        ExtraFields::Forbidden => None,
-    };
+    let encode = struct_encode(
+        name,
+        def.fields.iter().map(|field| {
+            (
+                field.rust_name.as_str(),
+                field.wire_name.as_str(),
+                field.presence,
+            )
+        }),
+        extra_field(&def.extra),
+    );
+    let extra_name = extra_field(&def.extra);
     let (derive_debug, debug) = debug_impl(
         name,
         def.fields
@@ -213,17 +207,67 @@ fn struct_def(
         #doc
         #[doc = ""]
         #[doc = " Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent."]
-        #[derive(#derive_debug Clone, PartialEq, #derive_default ::serde::Serialize)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
         #debug
+        #encode
         #decode
         #constructor
         impl #name {
             #(#setters)*
+        }
+    }
+}
+
+/// The Rust name of the field that keeps a struct's undeclared properties, if any.
+fn extra_field(extra: &ExtraFields) -> Option<&str> {
+    match extra {
+        ExtraFields::Keep { field, .. } => Some(field),
+        ExtraFields::Forbidden => None,
+    }
+}
+
+/// A struct's `Serialize` impl: each written field (Rust name, wire name, presence)
+/// in order through the runtime's `object::Writer`, which leaves out an unset
+/// optional one, then the undeclared properties kept in `extra`.
+fn struct_encode<'f>(
+    name: &proc_macro2::Ident,
+    written: impl Iterator<Item = (&'f str, &'f str, Presence)>,
+    extra: Option<&str>,
+) -> TokenStream {
+    let mut writes: Vec<TokenStream> = written
+        .map(|(rust_name, wire, presence)| {
+            let field_name = ident(rust_name);
+            let write = match presence {
+                Presence::Required | Presence::RequiredNullable => quote! { field },
+                Presence::Optional => quote! { optional },
+                Presence::OptionalNullable => quote! { nullable },
+            };
+            quote! { object.#write(#wire, &self.#field_name)?; }
+        })
+        .collect();
+    if let Some(extra) = extra {
+        let extra = ident(extra);
+        writes.push(quote! { object.extra(&self.#extra)?; });
+    }
+    let body = if writes.is_empty() {
+        quote! { crate::runtime::object::Writer::new(serializer)?.end() }
+    } else {
+        quote! {
+            let mut object = crate::runtime::object::Writer::new(serializer)?;
+            #(#writes)*
+            object.end()
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #body
+            }
         }
     }
 }
@@ -463,14 +507,6 @@ fn default_getter(
             #body
         }
     })
-}
-
-fn rename_attr(rust_name: &str, wire_name: &str) -> TokenStream {
-    if crate::ir::bare(rust_name) == wire_name {
-        quote! {}
-    } else {
-        quote! { #[serde(rename = #wire_name)] }
-    }
 }
 
 /// A Rust expression for a spec default of a known scalar type (`&str` for strings).
@@ -978,27 +1014,9 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
     let fields = params.fields.iter().map(|field| {
         let field_doc = doc_attrs(&field.doc);
         let field_name = ident(&field.rust_name);
-        let rename = rename_attr(&field.rust_name, &field.wire_name);
         let ty = presence_type(&field.ty, field.presence);
-        // Files and raw bytes are never JSON: multipart and raw bodies send them.
-        let serde_attr = if field.location == ParamLocation::Body
-            && !field.ty.contains_file()
-            && field.ty != TypeRef::Bytes
-        {
-            match field.presence {
-                Presence::Required | Presence::RequiredNullable => quote! {},
-                Presence::Optional => quote! { #[serde(skip_serializing_if = "Option::is_none")] },
-                Presence::OptionalNullable => {
-                    quote! { #[serde(skip_serializing_if = "crate::Nullable::is_omitted")] }
-                }
-            }
-        } else {
-            quote! { #[serde(skip)] }
-        };
         quote! {
             #field_doc
-            #rename
-            #serde_attr
             pub #field_name: #ty,
         }
     });
@@ -1051,14 +1069,36 @@ pub fn params_type(params: &ParamsType) -> TokenStream {
             .iter()
             .map(|field| (field.rust_name.as_str(), field.secret)),
     );
+    // The JSON body's fields: files and raw bytes are never JSON (multipart and raw
+    // bodies send them), and the other parameters go in the path, query or headers.
+    let encode = struct_encode(
+        &name,
+        params
+            .fields
+            .iter()
+            .filter(|field| {
+                field.location == ParamLocation::Body
+                    && !field.ty.contains_file()
+                    && field.ty != TypeRef::Bytes
+            })
+            .map(|field| {
+                (
+                    field.rust_name.as_str(),
+                    field.wire_name.as_str(),
+                    field.presence,
+                )
+            }),
+        None,
+    );
     quote! {
         #doc
-        #[derive(#derive_debug Clone, PartialEq, #derive_default ::serde::Serialize)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
         #debug
+        #encode
 
         impl #name {
             #constructor

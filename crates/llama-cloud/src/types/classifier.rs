@@ -8,7 +8,7 @@
 /// Result of classifying a single file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassificationResult {
     /// Step-by-step explanation of why this classification was chosen and the confidence score assigned
@@ -18,8 +18,20 @@ pub struct ClassificationResult {
     /// The document type that best matches, or null if no match.
     pub r#type: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassificationResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("reasoning", &self.reasoning)?;
+        object.field("confidence", &self.confidence)?;
+        object.field("type", &self.r#type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassificationResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -98,34 +110,43 @@ impl ClassificationResult {
     }
 }
 /// Parameters of `POST /api/v1/classifier/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifierCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The rules to classify the files
     pub rules: Vec<crate::types::ClassifierRule>,
     /// The classification mode to use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::types::ClassifyMode>,
     /// The IDs of the files to classify
     pub file_ids: Vec<String>,
     /// The configuration for the parsing job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_configuration: Option<crate::types::ClassifyParsingConfiguration>,
     /// List of webhook configurations for notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<
         Vec<crate::types::LlamaParseWebhookConfiguration>,
     >,
+}
+impl ::serde::Serialize for ClassifierCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("rules", &self.rules)?;
+        object.optional("mode", &self.mode)?;
+        object.field("file_ids", &self.file_ids)?;
+        object.optional("parsing_configuration", &self.parsing_configuration)?;
+        object.optional("webhook_configurations", &self.webhook_configurations)?;
+        object.end()
+    }
 }
 impl ClassifierCreateParams {
     /// Creates the parameters from the required `rules`, `file_ids`; set the others with the chainable setters.
@@ -204,19 +225,25 @@ impl ClassifierCreateParams {
 /// The response of `POST /api/v1/classifier/jobs`.
 pub type ClassifierCreateResponse = crate::types::ClassifyJob;
 /// Parameters of `GET /api/v1/classifier/jobs/{classify_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifierGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ClassifierGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ClassifierGetParams {
     /// Sets the `project_id` query parameter.
@@ -235,19 +262,25 @@ impl ClassifierGetParams {
 /// The response of `GET /api/v1/classifier/jobs/{classify_job_id}`.
 pub type ClassifierGetResponse = crate::types::ClassifyJob;
 /// Parameters of `GET /api/v1/classifier/jobs/{classify_job_id}/results`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifierGetResultsParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ClassifierGetResultsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ClassifierGetResultsParams {
     /// Sets the `project_id` query parameter.
@@ -266,29 +299,33 @@ impl ClassifierGetResultsParams {
 /// The response of `GET /api/v1/classifier/jobs/{classify_job_id}/results`.
 pub type ClassifierGetResultsResponse = crate::types::ClassifyJobResults;
 /// Parameters of `GET /api/v1/classifier/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifierListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
+}
+impl ::serde::Serialize for ClassifierListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ClassifierListParams {
     /// Sets the `project_id` query parameter.
@@ -321,20 +358,30 @@ pub type ClassifierListResponse = crate::types::ClassifyJobListResponse;
 /// Paginated list of classify jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyJobListResponse {
     /// The list of items.
     pub items: Vec<crate::types::ClassifyJob>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyJobListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyJobListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -429,20 +476,30 @@ impl ClassifyJobListResponse {
 /// Response model for the classify endpoint following AIP-132 pagination standard.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyJobResults {
     /// The list of items.
     pub items: Vec<crate::types::FileClassification>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyJobResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyJobResults {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -537,28 +594,39 @@ impl ClassifyJobResults {
 /// A file classification.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileClassification {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The ID of the classify job
     pub classify_job_id: String,
     /// The ID of the classified file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// The classification result
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::ClassificationResult>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileClassification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("classify_job_id", &self.classify_job_id)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("result", &self.result)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileClassification {
     fn deserialize<D: ::serde::Deserializer<'de>>(

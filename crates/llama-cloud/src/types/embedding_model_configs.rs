@@ -10,23 +10,32 @@ pub type EmbeddingModelConfigCreateEmbeddingConfig = crate::types::PipelineCreat
 /// The embedding configuration for the embedding model config.
 pub type EmbeddingModelConfigUpdateEmbeddingConfig = crate::types::PipelineCreateEmbeddingConfig;
 /// Parameters of `POST /api/v1/embedding-model-configs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmbeddingModelConfigsCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The name of the embedding model config.
     pub name: String,
     /// The embedding configuration for the embedding model config.
     pub embedding_config: crate::types::EmbeddingModelConfigCreateEmbeddingConfig,
+}
+impl ::serde::Serialize for EmbeddingModelConfigsCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("embedding_config", &self.embedding_config)?;
+        object.end()
+    }
 }
 impl EmbeddingModelConfigsCreateParams {
     /// Creates the parameters from the required `name`, `embedding_config`; set the others with the chainable setters.
@@ -75,19 +84,25 @@ impl EmbeddingModelConfigsCreateParams {
 /// The response of `POST /api/v1/embedding-model-configs`.
 pub type EmbeddingModelConfigsCreateResponse = crate::types::EmbeddingModelConfig;
 /// Parameters of `DELETE /api/v1/embedding-model-configs/{embedding_model_config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EmbeddingModelConfigsDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for EmbeddingModelConfigsDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl EmbeddingModelConfigsDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -104,19 +119,25 @@ impl EmbeddingModelConfigsDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/embedding-model-configs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EmbeddingModelConfigsListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for EmbeddingModelConfigsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl EmbeddingModelConfigsListParams {
     /// Sets the `project_id` query parameter.
@@ -135,27 +156,34 @@ impl EmbeddingModelConfigsListParams {
 /// The response of `GET /api/v1/embedding-model-configs`.
 pub type EmbeddingModelConfigsListResponse = Vec<crate::types::EmbeddingModelConfig>;
 /// Parameters of `PUT /api/v1/embedding-model-configs/{embedding_model_config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EmbeddingModelConfigsUpdateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The name of the embedding model config.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// The embedding configuration for the embedding model config.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_config: crate::Nullable<
         crate::types::EmbeddingModelConfigUpdateEmbeddingConfig,
     >,
+}
+impl ::serde::Serialize for EmbeddingModelConfigsUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("embedding_config", &self.embedding_config)?;
+        object.end()
+    }
 }
 impl EmbeddingModelConfigsUpdateParams {
     /// Sets the `project_id` query parameter.

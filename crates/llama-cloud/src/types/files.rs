@@ -8,30 +8,39 @@
 /// Filter parameters for file queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FileFilter {
     /// Filter by project ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// Filter by specific file IDs
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_ids: crate::Nullable<Vec<String>>,
     /// Filter by file name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_name: crate::Nullable<String>,
     /// Filter by data source ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Filter by external file ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// Filter only manually uploaded files (data_source_id is null)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub only_manually_uploaded: crate::Nullable<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("project_id", &self.project_id)?;
+        object.nullable("file_ids", &self.file_ids)?;
+        object.nullable("file_name", &self.file_name)?;
+        object.nullable("data_source_id", &self.data_source_id)?;
+        object.nullable("external_file_id", &self.external_file_id)?;
+        object.nullable("only_manually_uploaded", &self.only_manually_uploaded)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -173,20 +182,30 @@ impl FileFilter {
 /// Paginated list of files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileQueryResponseV2 {
     /// The list of items.
     pub items: Vec<crate::types::FileV2>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileQueryResponseV2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileQueryResponseV2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -281,7 +300,7 @@ impl FileQueryResponseV2 {
 /// An uploaded file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileV2 {
     /// Unique file identifier
@@ -289,28 +308,40 @@ pub struct FileV2 {
     /// File name including extension
     pub name: String,
     /// Optional ID for correlating with an external system
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// File extension (pdf, docx, png, etc.)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_type: crate::Nullable<String>,
     /// Project this file belongs to
     pub project_id: String,
     /// When the file was last modified (ISO 8601)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified_at: crate::Nullable<String>,
     /// When the file expires and may be automatically removed. Null means no expiration.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub expires_at: crate::Nullable<String>,
     /// How the file will be used: user_data, parse, extract, classify, split, sheet, or agent_app
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub purpose: crate::Nullable<String>,
     /// Presigned URL to download the file content.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub download_url: crate::Nullable<crate::types::PresignedUrl>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileV2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("name", &self.name)?;
+        object.nullable("external_file_id", &self.external_file_id)?;
+        object.nullable("file_type", &self.file_type)?;
+        object.field("project_id", &self.project_id)?;
+        object.nullable("last_modified_at", &self.last_modified_at)?;
+        object.nullable("expires_at", &self.expires_at)?;
+        object.nullable("purpose", &self.purpose)?;
+        object.nullable("download_url", &self.download_url)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileV2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -496,24 +527,29 @@ impl FileV2 {
     }
 }
 /// Parameters of `GET /api/v1/beta/files/{file_id}/content`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesContentParams {
     /// Expires At Seconds
     ///
     /// Sent as the `expires_at_seconds` query parameter.
-    #[serde(skip)]
     pub expires_at_seconds: Option<i64>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for FilesContentParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl FilesContentParams {
     /// Sets the `expires_at_seconds` query parameter.
@@ -538,27 +574,34 @@ impl FilesContentParams {
 /// The response of `GET /api/v1/beta/files/{file_id}/content`.
 pub type FilesContentResponse = crate::types::PresignedUrl;
 /// Parameters of `POST /api/v1/beta/files`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FilesCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The intended purpose of the file. Valid values: 'user_data', 'parse', 'extract', 'split', 'classify', 'sheet', 'agent_app'. This determines the storage and retention policy for the file.
     pub purpose: String,
     /// The file to upload
-    #[serde(skip)]
     pub file: crate::FileUpload,
     /// The ID of the file in the external system
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
+}
+impl ::serde::Serialize for FilesCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("purpose", &self.purpose)?;
+        object.nullable("external_file_id", &self.external_file_id)?;
+        object.end()
+    }
 }
 impl FilesCreateParams {
     /// Creates the parameters from the required `purpose`, `file`; set the others with the chainable setters.
@@ -612,19 +655,25 @@ impl FilesCreateParams {
 /// The response of `POST /api/v1/beta/files`.
 pub type FilesCreateResponse = crate::types::FileV2;
 /// Parameters of `DELETE /api/v1/beta/files/{file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for FilesDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl FilesDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -641,54 +690,53 @@ impl FilesDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/beta/files`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesListParams {
     /// The maximum number of items to return. Defaults to 50, maximum is 1000.
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// A page token received from a previous list call. Provide this to retrieve the subsequent page.
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Filter by specific file IDs.
     ///
     /// Sent as the `file_ids` query parameter.
-    #[serde(skip)]
     pub file_ids: Option<Vec<String>>,
     /// Filter by file name (exact match).
     ///
     /// Sent as the `file_name` query parameter.
-    #[serde(skip)]
     pub file_name: Option<String>,
     /// Filter by external file ID.
     ///
     /// Sent as the `external_file_id` query parameter.
-    #[serde(skip)]
     pub external_file_id: Option<String>,
     /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
     ///
     /// Sent as the `order_by` query parameter.
-    #[serde(skip)]
     pub order_by: Option<String>,
     /// Fields to expand on each file.
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for FilesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl FilesListParams {
     /// Sets the `page_size` query parameter.
@@ -752,31 +800,38 @@ impl FilesListParams {
 /// The response of `GET /api/v1/beta/files`.
 pub type FilesListResponse = crate::types::FileQueryResponseV2;
 /// Parameters of `POST /api/v1/beta/files/query`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesQueryParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_size: crate::Nullable<i64>,
     /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_token: crate::Nullable<String>,
     /// A filter object or expression that filters resources listed in the response.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filter: crate::Nullable<crate::types::FileFilter>,
     /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub order_by: crate::Nullable<String>,
+}
+impl ::serde::Serialize for FilesQueryParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("page_size", &self.page_size)?;
+        object.nullable("page_token", &self.page_token)?;
+        object.nullable("filter", &self.filter)?;
+        object.nullable("order_by", &self.order_by)?;
+        object.end()
+    }
 }
 impl FilesQueryParams {
     /// Sets the `project_id` query parameter.
@@ -843,24 +898,29 @@ impl FilesQueryParams {
 /// The response of `POST /api/v1/beta/files/query`.
 pub type FilesQueryResponse = crate::types::FileQueryResponseV2;
 /// Parameters of `GET /api/v1/beta/files/{file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesRetrieveParams {
     /// Fields to expand.
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for FilesRetrieveParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl FilesRetrieveParams {
     /// Sets the `expand` query parameter.

@@ -97,7 +97,7 @@ pub type IndexMetadata = ::serde_json::Map<String, ::serde_json::Value>;
 /// ``index/api_utils.py``.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IndexProductEntry {
     /// Product type. One of: parse, extract.
@@ -105,8 +105,19 @@ pub struct IndexProductEntry {
     /// ID of the product configuration.
     pub product_config_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for IndexProductEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("product_type", &self.product_type)?;
+        object.field("product_config_id", &self.product_config_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IndexProductEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -180,20 +191,30 @@ impl IndexProductEntry {
 /// Paginated list of indexes.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IndexQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::IndexResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for IndexQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IndexQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -288,21 +309,18 @@ impl IndexQueryResponse {
 /// A searchable index over a directory of documents.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IndexResponse {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Index name.
     pub name: String,
     /// Index description.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Project this index belongs to.
     pub project_id: String,
@@ -315,17 +333,36 @@ pub struct IndexResponse {
     /// ID of the export configuration.
     pub export_config_id: String,
     /// Last sync time.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_synced_at: crate::Nullable<String>,
     /// Last export time.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_exported_at: crate::Nullable<String>,
     /// Build state and diagnostic info.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::types::IndexMetadata>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for IndexResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.nullable("description", &self.description)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("source_directory_id", &self.source_directory_id)?;
+        object.field("output_directory_id", &self.output_directory_id)?;
+        object.field("sync_config_id", &self.sync_config_id)?;
+        object.field("export_config_id", &self.export_config_id)?;
+        object.nullable("last_synced_at", &self.last_synced_at)?;
+        object.nullable("last_exported_at", &self.last_exported_at)?;
+        object.optional("metadata", &self.metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IndexResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -576,39 +613,47 @@ impl IndexResponse {
     }
 }
 /// Parameters of `POST /api/v1/indexes`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IndexesCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// ID of the source directory containing your documents.
     pub source_directory_id: String,
     /// Optional display name for the index. If omitted, the index is named after the source directory.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// Product configurations for syncing. Omit to use a default parse configuration. Include an explicit entry per product type (e.g. parse, extract) to override the default.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub products: crate::Nullable<Vec<crate::types::IndexProductEntry>>,
     /// Optional description of the index.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// How often to re-run the sync. One of: manual, daily, on_source_change. Defaults to manual.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_frequency: Option<String>,
     /// Attachment kinds to store alongside parsed output. Each entry must be one of: screenshots, items. For example, ['screenshots'] renders and stores per-page screenshots; ['items'] stores structured items with bounding boxes. Omit or pass an empty list to skip attachments.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub store_attachments: crate::Nullable<Vec<String>>,
     /// Vector export destination for the index. 'DEFAULT' exports to the managed vector DB destination resolved from configuration. 'DISABLED' skips vector export — the export destination falls back to 'Download'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_target: Option<crate::types::IndexCreateRequestVectorTarget>,
+}
+impl ::serde::Serialize for IndexesCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("source_directory_id", &self.source_directory_id)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("products", &self.products)?;
+        object.nullable("description", &self.description)?;
+        object.optional("sync_frequency", &self.sync_frequency)?;
+        object.nullable("store_attachments", &self.store_attachments)?;
+        object.optional("vector_target", &self.vector_target)?;
+        object.end()
+    }
 }
 impl IndexesCreateParams {
     /// Creates the parameters from the required `source_directory_id`; set the others with the chainable setters.
@@ -721,19 +766,25 @@ impl IndexesCreateParams {
 /// The response of `POST /api/v1/indexes`.
 pub type IndexesCreateResponse = crate::types::IndexResponse;
 /// Parameters of `DELETE /api/v1/indexes/{index_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IndexesDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for IndexesDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl IndexesDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -750,19 +801,25 @@ impl IndexesDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/indexes/{index_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IndexesGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for IndexesGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl IndexesGetParams {
     /// Sets the `project_id` query parameter.
@@ -781,34 +838,37 @@ impl IndexesGetParams {
 /// The response of `GET /api/v1/indexes/{index_id}`.
 pub type IndexesGetResponse = crate::types::IndexResponse;
 /// Parameters of `GET /api/v1/indexes`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IndexesListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Source Directory Id
     ///
     /// Sent as the `source_directory_id` query parameter.
-    #[serde(skip)]
     pub source_directory_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
+}
+impl ::serde::Serialize for IndexesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl IndexesListParams {
     /// Sets the `project_id` query parameter.
@@ -845,19 +905,25 @@ impl IndexesListParams {
 /// The response of `GET /api/v1/indexes`.
 pub type IndexesListResponse = crate::types::IndexQueryResponse;
 /// Parameters of `POST /api/v1/indexes/{index_id}/sync`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IndexesSyncParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for IndexesSyncParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl IndexesSyncParams {
     /// Sets the `project_id` query parameter.

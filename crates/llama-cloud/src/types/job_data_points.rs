@@ -8,7 +8,7 @@
 /// A job data point.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobDataPoint {
     /// Job ID.
@@ -24,14 +24,29 @@ pub struct JobDataPoint {
     /// Custom tag.
     pub custom_tag: String,
     /// Error message, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Job state transition timestamps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_transitions: Option<crate::types::JobStateTransitions>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for JobDataPoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("updated_at", &self.updated_at)?;
+        object.field("status", &self.status)?;
+        object.field("custom_tag", &self.custom_tag)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.optional("state_transitions", &self.state_transitions)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for JobDataPoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -183,20 +198,30 @@ impl JobDataPoint {
 /// Paginated list of job data points.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobDataPointResponse {
     /// The list of items.
     pub items: Vec<crate::types::JobDataPoint>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for JobDataPointResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for JobDataPointResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -289,54 +314,53 @@ impl JobDataPointResponse {
     }
 }
 /// Parameters of `GET /api/v1/job-data-points`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobDataPointsListParams {
     /// Job type to query.
     ///
     /// Sent as the `job_type` query parameter.
-    #[serde(skip)]
     pub job_type: crate::types::JobDataPointsListParamsJobType,
     /// Hours of history to include.
     ///
     /// Sent as the `hours` query parameter.
-    #[serde(skip)]
     pub hours: Option<i64>,
     /// Filter by status.
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<Vec<String>>,
     /// Number of items per page.
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Cursor token for the next page.
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for JobDataPointsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl JobDataPointsListParams {
     /// Creates the parameters from the required `job_type`; set the others with the chainable setters.
@@ -509,30 +533,39 @@ pub type JobDataPointsListResponse = crate::types::JobDataPointResponse;
 /// processing time, etc. from these timestamps.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobStateTransitions {
     /// Pending At
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub pending_at: crate::Nullable<String>,
     /// Throttled At
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub throttled_at: crate::Nullable<String>,
     /// Running At
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub running_at: crate::Nullable<String>,
     /// Completed At
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub completed_at: crate::Nullable<String>,
     /// Failed At
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub failed_at: crate::Nullable<String>,
     /// Cancelled At
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cancelled_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for JobStateTransitions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("pending_at", &self.pending_at)?;
+        object.nullable("throttled_at", &self.throttled_at)?;
+        object.nullable("running_at", &self.running_at)?;
+        object.nullable("completed_at", &self.completed_at)?;
+        object.nullable("failed_at", &self.failed_at)?;
+        object.nullable("cancelled_at", &self.cancelled_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for JobStateTransitions {
     fn deserialize<D: ::serde::Deserializer<'de>>(

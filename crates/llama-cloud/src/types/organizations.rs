@@ -8,33 +8,44 @@
 /// Schema for an organization.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// A name for the organization.
     pub name: String,
     /// [Deprecated] Whether the organization is a Parse Premium customer.
     ///
     /// The API's default: `"DEFAULT"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_plan_level: Option<crate::types::ParsePlanLevel>,
     /// The Stripe customer ID for the organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub stripe_customer_id: crate::Nullable<String>,
     /// Feature flags for the organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub feature_flags: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for Organization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.optional("parse_plan_level", &self.parse_plan_level)?;
+        object.nullable("stripe_customer_id", &self.stripe_customer_id)?;
+        object.nullable("feature_flags", &self.feature_flags)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Organization {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -90,21 +90,30 @@ impl<'de> ::serde::Deserialize<'de> for CompositeRetrievalMode {
 /// CompositeRetrievalResult
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CompositeRetrievalResult {
     /// The retrieved nodes from the composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<crate::types::CompositeRetrievedTextNodeWithScore>>,
     /// The image nodes retrieved by the pipeline for the given query. Deprecated - will soon be replaced with 'page_screenshot_nodes'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_nodes: Option<Vec<crate::types::PageScreenshotNodeWithScore>>,
     /// The page figure nodes retrieved by the pipeline for the given query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_figure_nodes: Option<Vec<crate::types::PageFigureNodeWithScore>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CompositeRetrievalResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("nodes", &self.nodes)?;
+        object.optional("image_nodes", &self.image_nodes)?;
+        object.optional("page_figure_nodes", &self.page_figure_nodes)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompositeRetrievalResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -183,7 +192,7 @@ impl CompositeRetrievalResult {
 /// CompositeRetrievedTextNode
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CompositeRetrievedTextNode {
     /// The ID of the retrieved node.
@@ -195,7 +204,6 @@ pub struct CompositeRetrievedTextNode {
     /// The ID of the pipeline this node was retrieved from.
     pub pipeline_id: String,
     /// Metadata associated with the retrieved node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The text of the retrieved node.
     pub text: String,
@@ -204,8 +212,25 @@ pub struct CompositeRetrievedTextNode {
     /// The end character index of the retrieved node in the document
     pub end_char_idx: Option<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CompositeRetrievedTextNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("retriever_id", &self.retriever_id)?;
+        object.field("retriever_pipeline_name", &self.retriever_pipeline_name)?;
+        object.field("pipeline_id", &self.pipeline_id)?;
+        object.optional("metadata", &self.metadata)?;
+        object.field("text", &self.text)?;
+        object.field("start_char_idx", &self.start_char_idx)?;
+        object.field("end_char_idx", &self.end_char_idx)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompositeRetrievedTextNode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -363,22 +388,32 @@ impl CompositeRetrievedTextNode {
 /// CompositeRetrievedTextNodeWithScore
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CompositeRetrievedTextNodeWithScore {
     /// CompositeRetrievedTextNode
     pub node: crate::types::CompositeRetrievedTextNode,
     /// Score
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score: crate::Nullable<crate::Number>,
     /// Class Name
     ///
     /// The API's default: `"CompositeRetrievedTextNodeWithScore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CompositeRetrievedTextNodeWithScore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("node", &self.node)?;
+        object.nullable("score", &self.score)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompositeRetrievedTextNodeWithScore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -464,22 +499,31 @@ impl CompositeRetrievedTextNodeWithScore {
 /// ReRankConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReRankConfig {
     /// The number of nodes to retrieve after reranking over retrieved nodes from all retrieval tools.
     ///
     /// The API's default: `6`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_n: Option<i64>,
     /// The type of reranker to use.
     ///
     /// The API's default: `"system_default"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::types::ReRankerType>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ReRankConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("top_n", &self.top_n)?;
+        object.optional("type", &self.r#type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ReRankConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -636,27 +680,39 @@ impl<'de> ::serde::Deserialize<'de> for ReRankerType {
 /// An entity that retrieves context nodes from several sub RetrieverTools.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Retriever {
     /// A name for the retriever tool. Will default to the pipeline name if not provided.
     pub name: String,
     /// The pipelines this retriever uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The ID of the project this retriever resides in.
     pub project_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for Retriever {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.optional("pipelines", &self.pipelines)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("project_id", &self.project_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Retriever {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -781,7 +837,7 @@ impl Retriever {
 /// RetrieverPipeline
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieverPipeline {
     /// A name for the retriever tool. Will default to the pipeline name if not provided.
@@ -791,11 +847,24 @@ pub struct RetrieverPipeline {
     /// The ID of the pipeline this tool uses.
     pub pipeline_id: String,
     /// Parameters for retrieval configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for RetrieverPipeline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("description", &self.description)?;
+        object.field("pipeline_id", &self.pipeline_id)?;
+        object
+            .optional("preset_retrieval_parameters", &self.preset_retrieval_parameters)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RetrieverPipeline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -899,30 +968,38 @@ impl RetrieverPipeline {
     }
 }
 /// Parameters of `POST /api/v1/retrievers/{retriever_id}/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieverSearchParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The mode of composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::types::CompositeRetrievalMode>,
     /// (use rerank_config.top_n instead) The number of nodes to retrieve after reranking over retrieved nodes from all retrieval tools.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub rerank_top_n: crate::Nullable<i64>,
     /// The rerank configuration for composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rerank_config: Option<crate::types::ReRankConfig>,
     /// The query to retrieve against.
     pub query: String,
+}
+impl ::serde::Serialize for RetrieverSearchParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.nullable("rerank_top_n", &self.rerank_top_n)?;
+        object.optional("rerank_config", &self.rerank_config)?;
+        object.field("query", &self.query)?;
+        object.end()
+    }
 }
 impl RetrieverSearchParams {
     /// Creates the parameters from the required `query`; set the others with the chainable setters.
@@ -989,24 +1066,32 @@ impl RetrieverSearchParams {
 /// The response of `POST /api/v1/retrievers/{retriever_id}/retrieve`.
 pub type RetrieverSearchResponse = crate::types::CompositeRetrievalResult;
 /// Parameters of `POST /api/v1/retrievers`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieversCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// A name for the retriever tool. Will default to the pipeline name if not provided.
     pub name: String,
     /// The pipelines this retriever uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
+}
+impl ::serde::Serialize for RetrieversCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.optional("pipelines", &self.pipelines)?;
+        object.end()
+    }
 }
 impl RetrieversCreateParams {
     /// Creates the parameters from the required `name`; set the others with the chainable setters.
@@ -1050,19 +1135,25 @@ impl RetrieversCreateParams {
 /// The response of `POST /api/v1/retrievers`.
 pub type RetrieversCreateResponse = crate::types::Retriever;
 /// Parameters of `DELETE /api/v1/retrievers/{retriever_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieversDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for RetrieversDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl RetrieversDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -1079,19 +1170,25 @@ impl RetrieversDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/retrievers/{retriever_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieversGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for RetrieversGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl RetrieversGetParams {
     /// Sets the `project_id` query parameter.
@@ -1110,24 +1207,29 @@ impl RetrieversGetParams {
 /// The response of `GET /api/v1/retrievers/{retriever_id}`.
 pub type RetrieversGetResponse = crate::types::Retriever;
 /// Parameters of `GET /api/v1/retrievers`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieversListParams {
     /// Name
     ///
     /// Sent as the `name` query parameter.
-    #[serde(skip)]
     pub name: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for RetrieversListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl RetrieversListParams {
     /// Sets the `name` query parameter.
@@ -1152,33 +1254,41 @@ impl RetrieversListParams {
 /// The response of `GET /api/v1/retrievers`.
 pub type RetrieversListResponse = Vec<crate::types::Retriever>;
 /// Parameters of `POST /api/v1/retrievers/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieversSearchParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The mode of composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::types::CompositeRetrievalMode>,
     /// (use rerank_config.top_n instead) The number of nodes to retrieve after reranking over retrieved nodes from all retrieval tools.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub rerank_top_n: crate::Nullable<i64>,
     /// The rerank configuration for composite retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rerank_config: Option<crate::types::ReRankConfig>,
     /// The query to retrieve against.
     pub query: String,
     /// The pipelines to use for retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
+}
+impl ::serde::Serialize for RetrieversSearchParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.nullable("rerank_top_n", &self.rerank_top_n)?;
+        object.optional("rerank_config", &self.rerank_config)?;
+        object.field("query", &self.query)?;
+        object.optional("pipelines", &self.pipelines)?;
+        object.end()
+    }
 }
 impl RetrieversSearchParams {
     /// Creates the parameters from the required `query`; set the others with the chainable setters.
@@ -1255,24 +1365,32 @@ impl RetrieversSearchParams {
 /// The response of `POST /api/v1/retrievers/retrieve`.
 pub type RetrieversSearchResponse = crate::types::CompositeRetrievalResult;
 /// Parameters of `PUT /api/v1/retrievers/{retriever_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieversUpdateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// A name for the retriever.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// The pipelines this retriever uses.
     pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
+}
+impl ::serde::Serialize for RetrieversUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("name", &self.name)?;
+        object.field("pipelines", &self.pipelines)?;
+        object.end()
+    }
 }
 impl RetrieversUpdateParams {
     /// Sets the `project_id` query parameter.
@@ -1318,24 +1436,32 @@ impl RetrieversUpdateParams {
 /// The response of `PUT /api/v1/retrievers/{retriever_id}`.
 pub type RetrieversUpdateResponse = crate::types::Retriever;
 /// Parameters of `PUT /api/v1/retrievers`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieversUpsertParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// A name for the retriever tool. Will default to the pipeline name if not provided.
     pub name: String,
     /// The pipelines this retriever uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipelines: Option<Vec<crate::types::RetrieverPipeline>>,
+}
+impl ::serde::Serialize for RetrieversUpsertParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.optional("pipelines", &self.pipelines)?;
+        object.end()
+    }
 }
 impl RetrieversUpsertParams {
     /// Creates the parameters from the required `name`; set the others with the chainable setters.

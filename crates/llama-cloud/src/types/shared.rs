@@ -8,15 +8,24 @@
 /// HTTPValidationError
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HTTPValidationError {
     /// Detail
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<crate::types::ValidationError>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for HTTPValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("detail", &self.detail)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -59,7 +68,7 @@ impl HTTPValidationError {
 /// ValidationError
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// Location
@@ -69,14 +78,26 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
     /// Input
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<::serde_json::Value>,
     /// Context
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctx: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("loc", &self.loc)?;
+        object.field("msg", &self.msg)?;
+        object.field("type", &self.r#type)?;
+        object.optional("input", &self.input)?;
+        object.optional("ctx", &self.ctx)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(

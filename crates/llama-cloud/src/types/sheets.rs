@@ -6,36 +6,44 @@
 //!
 //! Each is also at `crate::types::` followed by its name.
 /// Parameters of `POST /api/v1/sheets/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SheetsCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Inline configuration
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// Deprecated: use `configuration` instead.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
     /// The ID of the file to parse
     pub file_id: String,
+}
+impl ::serde::Serialize for SheetsCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("configuration", &self.configuration)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.nullable("config", &self.config)?;
+        object.field("file_id", &self.file_id)?;
+        object.end()
+    }
 }
 impl SheetsCreateParams {
     /// Creates the parameters from the required `file_id`; set the others with the chainable setters.
@@ -150,19 +158,25 @@ impl SheetsCreateParams {
 /// The response of `POST /api/v1/sheets/jobs`.
 pub type SheetsCreateResponse = crate::types::SpreadsheetJob;
 /// Parameters of `DELETE /api/v1/sheets/jobs/{spreadsheet_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SheetsDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for SheetsDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl SheetsDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -181,29 +195,33 @@ impl SheetsDeleteParams {
 /// The response of `DELETE /api/v1/sheets/jobs/{spreadsheet_job_id}`.
 pub type SheetsDeleteResponse = ::serde_json::Value;
 /// Parameters of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SheetsGetParams {
     /// Include Results
     ///
     /// Sent as the `include_results` query parameter.
-    #[serde(skip)]
     pub include_results: Option<bool>,
     /// Optional fields to populate on the response. Valid values: metadata_state_transitions.
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for SheetsGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl SheetsGetParams {
     /// Sets the `include_results` query parameter.
@@ -234,24 +252,29 @@ impl SheetsGetParams {
 /// The response of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}`.
 pub type SheetsGetResponse = crate::types::SpreadsheetJob;
 /// Parameters of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SheetsGetResultRegionParams {
     /// Expires At Seconds
     ///
     /// Sent as the `expires_at_seconds` query parameter.
-    #[serde(skip)]
     pub expires_at_seconds: Option<i64>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for SheetsGetResultRegionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl SheetsGetResultRegionParams {
     /// Sets the `expires_at_seconds` query parameter.
@@ -276,59 +299,57 @@ impl SheetsGetResultRegionParams {
 /// The response of `GET /api/v1/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`.
 pub type SheetsGetResultRegionResponse = crate::types::PresignedUrl;
 /// Parameters of `GET /api/v1/sheets/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SheetsListParams {
     /// Include Results
     ///
     /// Sent as the `include_results` query parameter.
-    #[serde(skip)]
     pub include_results: Option<bool>,
     /// Filter by job status
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::SheetsListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
     pub job_ids: Option<Vec<String>>,
     /// Filter by saved configuration ID
     ///
     /// Sent as the `configuration_id` query parameter.
-    #[serde(skip)]
     pub configuration_id: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for SheetsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl SheetsListParams {
     /// Sets the `include_results` query parameter.

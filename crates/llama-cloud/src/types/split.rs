@@ -6,19 +6,25 @@
 //!
 //! Each is also at `crate::types::` followed by its name.
 /// Parameters of `POST /api/v1/split/jobs/{split_job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SplitCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for SplitCancelParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl SplitCancelParams {
     /// Sets the `project_id` query parameter.
@@ -37,36 +43,44 @@ impl SplitCancelParams {
 /// The response of `POST /api/v1/split/jobs/{split_job_id}/cancel`.
 pub type SplitCancelResponse = crate::types::SplitJobResponse;
 /// Parameters of `POST /api/v1/split/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Inline configuration
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::SplitConfiguration>,
     /// File ID or parse job ID
     pub file_input: String,
+}
+impl ::serde::Serialize for SplitCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("transaction_id", &self.transaction_id)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("configuration", &self.configuration)?;
+        object.field("file_input", &self.file_input)?;
+        object.end()
+    }
 }
 impl SplitCreateParams {
     /// Creates the parameters from the required `file_input`; set the others with the chainable setters.
@@ -178,19 +192,25 @@ impl SplitCreateParams {
 /// The response of `POST /api/v1/split/jobs`.
 pub type SplitCreateResponse = crate::types::SplitJobResponse;
 /// Parameters of `DELETE /api/v1/split/jobs/{split_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SplitDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for SplitDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl SplitDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -209,19 +229,25 @@ impl SplitDeleteParams {
 /// The response of `DELETE /api/v1/split/jobs/{split_job_id}`.
 pub type SplitDeleteResponse = ::serde_json::Value;
 /// Parameters of `GET /api/v1/split/jobs/{split_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SplitGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for SplitGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl SplitGetParams {
     /// Sets the `project_id` query parameter.
@@ -242,20 +268,30 @@ pub type SplitGetResponse = crate::types::SplitJobResponse;
 /// Paginated list of split jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::SplitJobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitJobQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitJobQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -350,19 +386,16 @@ impl SplitJobQueryResponse {
 /// A split job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitJobResponse {
     /// Unique identifier for the split job.
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Idempotency key scoped to the project, if one was provided.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
     /// File ID or parse job ID
     pub file_input: String,
@@ -371,26 +404,45 @@ pub struct SplitJobResponse {
     /// User who created this job.
     pub user_id: String,
     /// Split configuration ID used for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Whether the input was a file or parse job
     pub document_input_type: crate::types::SplitJobResponseDocumentInputType,
     /// Categories used for splitting.
     pub categories: Vec<crate::types::SplitCategory>,
     /// Strategy used for splitting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub splitting_strategy: Option<crate::types::SplitStrategy>,
     /// Current job status. Valid values are: pending, processing, completed, failed, cancelled.
     pub status: String,
     /// Split result, available when status is completed.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::SplitResultResponse>,
     /// Error message if the job failed.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitJobResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.nullable("transaction_id", &self.transaction_id)?;
+        object.field("file_input", &self.file_input)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("user_id", &self.user_id)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.field("document_input_type", &self.document_input_type)?;
+        object.field("categories", &self.categories)?;
+        object.optional("splitting_strategy", &self.splitting_strategy)?;
+        object.field("status", &self.status)?;
+        object.nullable("result", &self.result)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitJobResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -659,49 +711,49 @@ impl SplitJobResponse {
     }
 }
 /// Parameters of `GET /api/v1/split/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SplitListParams {
     /// Filter by job status (pending, processing, completed, failed, cancelled)
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::SplitListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
     pub job_ids: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for SplitListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl SplitListParams {
     /// Sets the `status` query parameter.

@@ -8,20 +8,30 @@
 /// API query response schema for organizations.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::OrganizationResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for OrganizationQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -116,25 +126,36 @@ impl OrganizationQueryResponse {
 /// API response schema for an organization.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationResponse {
     /// The organization's unique identifier.
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The organization's display name.
     pub name: String,
     /// Additional organization metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for OrganizationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.optional("metadata", &self.metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -243,24 +264,29 @@ impl OrganizationResponse {
 /// The response of `GET /api/v2/organizations/{organization_id}`.
 pub type V2OrganizationsGetResponse = crate::types::OrganizationResponse;
 /// Parameters of `GET /api/v2/organizations`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V2OrganizationsListParams {
     /// Name
     ///
     /// Sent as the `name` query parameter.
-    #[serde(skip)]
     pub name: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
+}
+impl ::serde::Serialize for V2OrganizationsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V2OrganizationsListParams {
     /// Sets the `name` query parameter.

@@ -12,16 +12,14 @@ pub type WebhookConfigCreateRequestWebhookOutputFormat = crate::types::WebhookCo
 /// A stored webhook configuration. The signing secret is never included.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookConfigResponse {
     /// Unique identifier for the webhook configuration.
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Owner tenant type.
     ///
@@ -34,21 +32,37 @@ pub struct WebhookConfigResponse {
     /// Whether a signing secret is configured for this endpoint.
     pub has_secret: bool,
     /// Custom HTTP headers sent with each request.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Subscribed events (null = all events).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_events: crate::Nullable<
         Vec<crate::types::WebhookConfigResponseWebhookEventsItem>,
     >,
     /// Response format sent to the webhook.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_output_format: crate::Nullable<
         crate::types::WebhookConfigResponseWebhookOutputFormat,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for WebhookConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("tenant_type", &self.tenant_type)?;
+        object.field("tenant_id", &self.tenant_id)?;
+        object.field("webhook_url", &self.webhook_url)?;
+        object.field("has_secret", &self.has_secret)?;
+        object.nullable("webhook_headers", &self.webhook_headers)?;
+        object.nullable("webhook_events", &self.webhook_events)?;
+        object.nullable("webhook_output_format", &self.webhook_output_format)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookConfigResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -258,34 +272,28 @@ pub type WebhookConfigUpdateRequestWebhookEventsItem = crate::types::WebhookConf
 /// Updated output format.
 pub type WebhookConfigUpdateRequestWebhookOutputFormat = crate::types::WebhookConfigResponseWebhookOutputFormat;
 /// Parameters of `POST /api/v1/beta/webhook-configs`.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookConfigsCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// URL to receive webhook POST notifications.
     pub webhook_url: String,
     /// Shared secret used to sign deliveries to this endpoint. Write-only: it is never returned in responses.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_signing_secret: crate::Nullable<String>,
     /// Custom HTTP headers sent with each webhook request.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Events to subscribe to. If null, all events are delivered.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_events: crate::Nullable<
         Vec<crate::types::WebhookConfigCreateRequestWebhookEventsItem>,
     >,
     /// Response format sent to the webhook: 'string' (default) or 'json'.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_output_format: crate::Nullable<
         crate::types::WebhookConfigCreateRequestWebhookOutputFormat,
     >,
@@ -301,6 +309,20 @@ impl ::std::fmt::Debug for WebhookConfigsCreateParams {
             .field("webhook_events", &self.webhook_events)
             .field("webhook_output_format", &self.webhook_output_format)
             .finish()
+    }
+}
+impl ::serde::Serialize for WebhookConfigsCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("webhook_url", &self.webhook_url)?;
+        object.nullable("webhook_signing_secret", &self.webhook_signing_secret)?;
+        object.nullable("webhook_headers", &self.webhook_headers)?;
+        object.nullable("webhook_events", &self.webhook_events)?;
+        object.nullable("webhook_output_format", &self.webhook_output_format)?;
+        object.end()
     }
 }
 impl WebhookConfigsCreateParams {
@@ -400,19 +422,25 @@ impl WebhookConfigsCreateParams {
 /// The response of `POST /api/v1/beta/webhook-configs`.
 pub type WebhookConfigsCreateResponse = crate::types::WebhookConfigResponse;
 /// Parameters of `DELETE /api/v1/beta/webhook-configs/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookConfigsDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for WebhookConfigsDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl WebhookConfigsDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -429,19 +457,25 @@ impl WebhookConfigsDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/beta/webhook-configs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookConfigsListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for WebhookConfigsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl WebhookConfigsListParams {
     /// Sets the `project_id` query parameter.
@@ -460,19 +494,25 @@ impl WebhookConfigsListParams {
 /// The response of `GET /api/v1/beta/webhook-configs`.
 pub type WebhookConfigsListResponse = Vec<crate::types::WebhookConfigResponse>;
 /// Parameters of `GET /api/v1/beta/webhook-configs/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookConfigsRetrieveParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for WebhookConfigsRetrieveParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl WebhookConfigsRetrieveParams {
     /// Sets the `project_id` query parameter.
@@ -491,35 +531,28 @@ impl WebhookConfigsRetrieveParams {
 /// The response of `GET /api/v1/beta/webhook-configs/{config_id}`.
 pub type WebhookConfigsRetrieveResponse = crate::types::WebhookConfigResponse;
 /// Parameters of `PUT /api/v1/beta/webhook-configs/{config_id}`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookConfigsUpdateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Updated webhook URL.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_url: crate::Nullable<String>,
     /// Updated signing secret (write-only). Send to rotate the secret.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_signing_secret: crate::Nullable<String>,
     /// Updated headers.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Updated event subscriptions.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_events: crate::Nullable<
         Vec<crate::types::WebhookConfigUpdateRequestWebhookEventsItem>,
     >,
     /// Updated output format.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_output_format: crate::Nullable<
         crate::types::WebhookConfigUpdateRequestWebhookOutputFormat,
     >,
@@ -535,6 +568,20 @@ impl ::std::fmt::Debug for WebhookConfigsUpdateParams {
             .field("webhook_events", &self.webhook_events)
             .field("webhook_output_format", &self.webhook_output_format)
             .finish()
+    }
+}
+impl ::serde::Serialize for WebhookConfigsUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_url", &self.webhook_url)?;
+        object.nullable("webhook_signing_secret", &self.webhook_signing_secret)?;
+        object.nullable("webhook_headers", &self.webhook_headers)?;
+        object.nullable("webhook_events", &self.webhook_events)?;
+        object.nullable("webhook_output_format", &self.webhook_output_format)?;
+        object.end()
     }
 }
 impl WebhookConfigsUpdateParams {

@@ -1,17 +1,18 @@
 //! The unit tests of `object.rs`, kept beside the runtime: the copy in each SDK leaves
 //! them out.
 //!
-//! A struct decoded through `FromObject`, written as the generator writes it, must
-//! decode every input exactly as serde's derive (with `#[serde(flatten)]` for the
-//! undeclared properties) decodes it: the same value, or the same error. The inputs
-//! are every combination of each property's states.
+//! A struct decoded through `FromObject` and encoded through `Writer`, written as the
+//! generator writes them, must decode every input exactly as serde's derives (with
+//! `#[serde(flatten)]` for the undeclared properties) decode it, and write it back
+//! exactly as they do: the same JSON, or the same error. The inputs are every
+//! combination of each property's states.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
-use super::{FromObject, deserialize, required};
+use super::{FromObject, Writer, deserialize, required};
 use crate::nullable::Nullable;
 
 /// The derive's way to read a property that must be sent but may be `null`.
@@ -50,21 +51,30 @@ struct Derived {
     extra_fields: Map<String, Value>,
 }
 
-/// The same struct, decoded as a generated SDK decodes it.
-#[derive(Debug, PartialEq, Serialize)]
+/// The same struct, decoded and encoded as a generated SDK does it.
+#[derive(Debug, PartialEq)]
 struct Reading {
     name: String,
     count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     flag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     any: Option<Value>,
-    #[serde(skip_serializing_if = "Nullable::is_omitted")]
     note: Nullable<String>,
-    #[serde(rename = "type")]
     kind: String,
-    #[serde(flatten)]
     extra_fields: Map<String, Value>,
+}
+
+impl Serialize for Reading {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("count", &self.count)?;
+        object.optional("flag", &self.flag)?;
+        object.optional("any", &self.any)?;
+        object.nullable("note", &self.note)?;
+        object.field("type", &self.kind)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Reading {
@@ -114,9 +124,17 @@ struct DerivedClosed {
 }
 
 /// The same, as generated.
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, PartialEq)]
 struct Closed {
     id: i64,
+}
+
+impl Serialize for Closed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Closed {
@@ -150,10 +168,17 @@ struct DerivedCounts {
 }
 
 /// The same, as generated for a struct with no declared property.
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, PartialEq)]
 struct Counts {
-    #[serde(flatten)]
     counts: BTreeMap<String, i64>,
+}
+
+impl Serialize for Counts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = Writer::new(serializer)?;
+        object.extra(&self.counts)?;
+        object.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Counts {

@@ -4,19 +4,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 3 of `types::alpha`: types compiled with the feature `alpha`.
 /// Parameters of `POST /api/alpha/verify/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for VerifyCancelParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl VerifyCancelParams {
     /// Sets the `project_id` query parameter.
@@ -37,20 +43,29 @@ pub type VerifyCancelResponse = crate::types::VerifyJobResponse;
 /// One composite score, answering a single question about the document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyCompositeScore {
     /// Score (0 to 1); null when the composite was not applicable
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score: crate::Nullable<crate::Number>,
     /// Whether the checks feeding this composite ran on this document. When false the document was not checked for this — not cleared of it
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applicable: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyCompositeScore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("score", &self.score)?;
+        object.optional("applicable", &self.applicable)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyCompositeScore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -112,30 +127,39 @@ impl VerifyCompositeScore {
 /// Composite scores, each answering one question about the document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyCompositeScores {
     /// Was this content synthesized by a generative model?
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_generated: Option<crate::types::VerifyCompositeScore>,
     /// Was this document altered after creation (splice, retype, redact, inpaint)?
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manually_edited: Option<crate::types::VerifyCompositeScore>,
     /// Does the file's provenance / toolchain history look suspicious? Advisory: individually weak workflow-hygiene signals
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_metadata: Option<crate::types::VerifyCompositeScore>,
     /// Does the document's content agree with itself (checksums, arithmetic, machine-readable zones)?
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_coherence: Option<crate::types::VerifyCompositeScore>,
     /// Was the document captured through a channel that destroys forensic evidence (photo of a screen, print-then-rescan)?
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recapture: Option<crate::types::VerifyCompositeScore>,
     /// Has this asset (or its template) been seen in fraud before?
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub known_fraud: Option<crate::types::VerifyCompositeScore>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyCompositeScores {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("ai_generated", &self.ai_generated)?;
+        object.optional("manually_edited", &self.manually_edited)?;
+        object.optional("document_metadata", &self.document_metadata)?;
+        object.optional("document_coherence", &self.document_coherence)?;
+        object.optional("recapture", &self.recapture)?;
+        object.optional("known_fraud", &self.known_fraud)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyCompositeScores {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -260,20 +284,29 @@ impl VerifyCompositeScores {
 /// Configuration for a Verify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyConfiguration {
     /// Verify tier: 'fast' runs only the quick deterministic forensic checks (metadata, content integrity, container structure, pixel statistics); 'agentic' (default) runs the full pipeline including the learned detectors and the semantic review pass.
     ///
     /// The API's default: `"agentic"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::VerifyConfigurationTier>,
     /// Comma-separated page numbers or ranges to analyze (1-based). Omit to analyze all pages. Ignored for non-PDF inputs.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("tier", &self.tier)?;
+        object.nullable("target_pages", &self.target_pages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -418,34 +451,41 @@ impl<'de> ::serde::Deserialize<'de> for VerifyConfigurationTier {
     }
 }
 /// Parameters of `POST /api/alpha/verify`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// File ID of the document to analyze
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_input: crate::Nullable<String>,
     /// Deprecated: use file_input instead
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Verify configuration (defaults applied when omitted)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::VerifyConfiguration>,
     /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
+}
+impl ::serde::Serialize for VerifyCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.nullable("file_input", &self.file_input)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("configuration", &self.configuration)?;
+        object.nullable("transaction_id", &self.transaction_id)?;
+        object.end()
+    }
 }
 impl VerifyCreateParams {
     /// Sets the `project_id` query parameter.
@@ -534,7 +574,7 @@ pub type VerifyCreateResponse = crate::types::VerifyJobResponse;
 /// A check that was attempted but could not run on this job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyDegradedTool {
     /// Name of the check
@@ -542,11 +582,21 @@ pub struct VerifyDegradedTool {
     /// Why the check could not run
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyDegradedTool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("tool", &self.tool)?;
+        object.optional("reason", &self.reason)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyDegradedTool {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -611,7 +661,7 @@ impl VerifyDegradedTool {
 /// A single piece of evidence produced by a detection tool.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyEvidence {
     /// Tool that produced this evidence
@@ -627,14 +677,28 @@ pub struct VerifyEvidence {
     /// Whether this is hard (conclusive) evidence
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hard: Option<bool>,
     /// Tool-specific structured payload
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyEvidence {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("tool", &self.tool)?;
+        object.field("family", &self.family)?;
+        object.field("code", &self.code)?;
+        object.field("detail", &self.detail)?;
+        object.field("score", &self.score)?;
+        object.optional("hard", &self.hard)?;
+        object.optional("data", &self.data)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyEvidence {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -756,19 +820,25 @@ impl VerifyEvidence {
     }
 }
 /// Parameters of `GET /api/alpha/verify/{job_id}/details`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyGetDetailsParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for VerifyGetDetailsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl VerifyGetDetailsParams {
     /// Sets the `project_id` query parameter.
@@ -787,24 +857,29 @@ impl VerifyGetDetailsParams {
 /// The response of `GET /api/alpha/verify/{job_id}/details`.
 pub type VerifyGetDetailsResponse = crate::types::VerifyJobDetailsResponse;
 /// Parameters of `GET /api/alpha/verify/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyGetParams {
     /// Optional fields to include (e.g. `result`).
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for VerifyGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl VerifyGetParams {
     /// Sets the `expand` query parameter.
@@ -831,7 +906,7 @@ pub type VerifyGetResponse = crate::types::VerifyJobResponse;
 /// A per-page forensic heatmap overlay, as a presigned image URL.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyHeatmap {
     /// 0-based page index (0 for standalone images)
@@ -843,11 +918,23 @@ pub struct VerifyHeatmap {
     /// Producing tool's max score (for ranking)
     ///
     /// The API's default: `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyHeatmap {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page", &self.page)?;
+        object.field("kind", &self.kind)?;
+        object.field("url", &self.url)?;
+        object.optional("score", &self.score)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyHeatmap {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -935,32 +1022,42 @@ impl VerifyHeatmap {
 /// per-family sub-scores, raw localized regions, and heatmap overlays.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyJobDetailsResponse {
     /// ID of the Verify job
     pub job_id: String,
     /// Per-family scores (metadata, ai_generation, splicing, copy_move, compression, noise, coherence, pdf_structure)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_scores: Option<::std::collections::BTreeMap<String, crate::Number>>,
     /// Suspicious regions localized on rendered pages
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<crate::types::VerifyRegion>>,
     /// Evidence items produced by detection tools
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Vec<crate::types::VerifyEvidence>>,
     /// Checks that could not run on this job (with the reason). A check listed here produced no findings because it could not run, not because the document is clean
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub degraded_tools: Option<Vec<crate::types::VerifyDegradedTool>>,
     /// Per-page forensic heatmap overlays as presigned image URLs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub heatmaps: Option<Vec<crate::types::VerifyHeatmap>>,
     /// Rendered pixel size per page, so region bboxes can be scaled onto the page
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_dimensions: Option<Vec<crate::types::VerifyPageDimension>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyJobDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("job_id", &self.job_id)?;
+        object.optional("sub_scores", &self.sub_scores)?;
+        object.optional("regions", &self.regions)?;
+        object.optional("evidence", &self.evidence)?;
+        object.optional("degraded_tools", &self.degraded_tools)?;
+        object.optional("heatmaps", &self.heatmaps)?;
+        object.optional("page_dimensions", &self.page_dimensions)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyJobDetailsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1098,20 +1195,30 @@ impl VerifyJobDetailsResponse {
 /// Response schema for paginated Verify job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::VerifyJobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyJobQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyJobQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1206,16 +1313,14 @@ impl VerifyJobQueryResponse {
 /// Response for a Verify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyJobResponse {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// ID of the input file
     pub file_input: String,
@@ -1230,17 +1335,35 @@ pub struct VerifyJobResponse {
     /// Verify configuration used for this job
     pub configuration: crate::types::VerifyConfiguration,
     /// Verify result — populated when status is COMPLETED and the result was requested via expand=result
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::VerifyResult>,
     /// Error message if job failed
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Idempotency key
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyJobResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("file_input", &self.file_input)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("status", &self.status)?;
+        object.field("document_input_type", &self.document_input_type)?;
+        object.field("configuration", &self.configuration)?;
+        object.nullable("result", &self.result)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.nullable("transaction_id", &self.transaction_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyJobResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1472,54 +1595,53 @@ pub type VerifyJobResponseDocumentInputType = crate::types::SplitJobResponseDocu
 /// Current job status: PENDING, RUNNING, COMPLETED, FAILED, or CANCELLED
 pub type VerifyJobResponseStatus = crate::types::ParseJobResponseStatus;
 /// Parameters of `GET /api/alpha/verify`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyListParams {
     /// Number of items per page
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Token for pagination
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Filter by job status
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::VerifyListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
     pub job_ids: Option<Vec<String>>,
     /// Optional fields to include (e.g. `result`).
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for VerifyListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl VerifyListParams {
     /// Sets the `page_size` query parameter.
@@ -1591,7 +1713,7 @@ pub type VerifyListResponse = crate::types::VerifyJobQueryResponse;
 /// so the UI can scale the suspect-region overlay onto the displayed page.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyPageDimension {
     /// 0-based page index (0 for standalone images)
@@ -1601,8 +1723,20 @@ pub struct VerifyPageDimension {
     /// Rendered page height in pixels
     pub height: i64,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyPageDimension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page", &self.page)?;
+        object.field("width", &self.width)?;
+        object.field("height", &self.height)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyPageDimension {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,7 +6,7 @@
 /// A suspicious region localized on a rendered page.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyRegion {
     /// Region bounding box as [x, y, w, h] in page-render pixels
@@ -24,16 +24,31 @@ pub struct VerifyRegion {
     /// Review status/verdict for this region
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<String>,
     /// Free-form review note for this region
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_note: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("bbox", &self.bbox)?;
+        object.field("kind", &self.kind)?;
+        object.field("score", &self.score)?;
+        object.field("source", &self.source)?;
+        object.field("detail", &self.detail)?;
+        object.field("page", &self.page)?;
+        object.optional("review", &self.review)?;
+        object.optional("review_note", &self.review_note)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyRegion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -175,7 +190,7 @@ impl VerifyRegion {
 /// forensic heatmaps) is available separately via the job's details endpoint.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyResult {
     /// Overall doctoring likelihood (0 to 1)
@@ -185,41 +200,53 @@ pub struct VerifyResult {
     /// Confidence in the verdict (0 to 1): how firmly the detected signals support the verdict bucket, independent of the doctoring likelihood itself
     ///
     /// The API's default: `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<crate::Number>,
     /// Likelihood (0 to 1) that a real captured document was locally edited — a genuine capture with regions altered after the fact. Null for jobs completed before this score was introduced
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tampering_score: crate::Nullable<crate::Number>,
     /// Likelihood (0 to 1) that the document is wholly generated or fabricated rather than a capture of a real document. Null for jobs completed before this score was introduced
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub synthetic_score: crate::Nullable<crate::Number>,
     /// Composite scores, each answering one question about the document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub composite_scores: Option<crate::types::VerifyCompositeScores>,
     /// Regions that led to the suspected fraud, ranked most-suspect first, each with an explanation of what makes it suspect
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suspect_regions: Option<Vec<crate::types::VerifySuspectRegion>>,
     /// Explanation of the verdict
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<String>,
     /// Worker-side error detail, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<String>,
     /// Version of the detector that produced the result
     pub detector_version: String,
     /// Number of analysed pages (1 for images/docx)
     ///
     /// The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_count: Option<i64>,
     /// Rendered pixel size per page, so region bboxes can be scaled onto the page
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_dimensions: Option<Vec<crate::types::VerifyPageDimension>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifyResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("overall_score", &self.overall_score)?;
+        object.field("verdict", &self.verdict)?;
+        object.optional("confidence", &self.confidence)?;
+        object.nullable("tampering_score", &self.tampering_score)?;
+        object.nullable("synthetic_score", &self.synthetic_score)?;
+        object.optional("composite_scores", &self.composite_scores)?;
+        object.optional("suspect_regions", &self.suspect_regions)?;
+        object.optional("reasoning", &self.reasoning)?;
+        object.nullable("error", &self.error)?;
+        object.field("detector_version", &self.detector_version)?;
+        object.optional("page_count", &self.page_count)?;
+        object.optional("page_dimensions", &self.page_dimensions)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -571,7 +598,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyResultVerdict {
 /// on ``verdict`` + ``confidence`` + this list without reading the raw signals.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifySuspectRegion {
     /// Page number the region belongs to
@@ -587,8 +614,23 @@ pub struct VerifySuspectRegion {
     /// Human-readable explanation of what makes this region suspect
     pub explanation: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VerifySuspectRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page", &self.page)?;
+        object.field("bbox", &self.bbox)?;
+        object.field("score", &self.score)?;
+        object.field("kind", &self.kind)?;
+        object.field("source", &self.source)?;
+        object.field("explanation", &self.explanation)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifySuspectRegion {
     fn deserialize<D: ::serde::Deserializer<'de>>(

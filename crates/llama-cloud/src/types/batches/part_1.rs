@@ -19,14 +19,24 @@
 /// batch.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchConfiguration {
     /// Job to create for each file in the source directory.
     pub job: crate::types::BatchJobConfig,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("job", &self.job)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -87,7 +97,7 @@ impl BatchConfiguration {
 /// requested product type.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobConfig {
     /// Product job type to run for each source directory file.
@@ -95,8 +105,19 @@ pub struct BatchJobConfig {
     /// Product configuration ID or built-in preset ID matching the job type.
     pub configuration_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchJobConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("configuration_id", &self.configuration_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchJobConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -256,7 +277,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobConfigType {
 ///    }
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobReference {
     /// Type of job produced for the file.
@@ -264,8 +285,19 @@ pub struct BatchJobReference {
     /// Job ID, such as a parse job ID.
     pub id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchJobReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchJobReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -333,20 +365,30 @@ pub type BatchJobReferenceType = crate::types::BatchJobConfigType;
 /// Paginated list of batches.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::BatchResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -470,16 +512,14 @@ impl BatchQueryResponse {
 /// running.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchResponse {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project this batch belongs to.
     pub project_id: String,
@@ -490,11 +530,27 @@ pub struct BatchResponse {
     /// Current batch status.
     pub status: crate::types::BatchResponseStatus,
     /// Expanded per-file result mappings. Null unless requested with expand=results, or while the batch is still running.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub results: crate::Nullable<Vec<crate::types::BatchResult>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("source_directory_id", &self.source_directory_id)?;
+        object.field("config", &self.config)?;
+        object.field("status", &self.status)?;
+        object.nullable("results", &self.results)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -676,20 +732,30 @@ impl BatchResponse {
 /// resolved through the referenced product job endpoint.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchResult {
     /// Source directory file processed by this batch.
     pub source_directory_file_id: String,
     /// Job created for this file, once known.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_reference: crate::Nullable<crate::types::BatchJobReference>,
     /// Batch-level mapping error if the system could not create or associate a job for this source file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("source_directory_file_id", &self.source_directory_file_id)?;
+        object.nullable("job_reference", &self.job_reference)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -785,19 +851,25 @@ impl BatchResult {
     }
 }
 /// Parameters of `POST /api/v2/batches/{batch_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchesCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BatchesCancelParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BatchesCancelParams {
     /// Sets the `project_id` query parameter.
@@ -816,29 +888,38 @@ impl BatchesCancelParams {
 /// The response of `POST /api/v2/batches/{batch_id}/cancel`.
 pub type BatchesCancelResponse = crate::types::BatchResponse;
 /// Parameters of `POST /api/v2/batches`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchesCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// Directory whose files should be processed.
     pub source_directory_id: String,
     /// Batch configuration snapshot to apply to this source directory.
     pub config: crate::types::BatchConfiguration,
+}
+impl ::serde::Serialize for BatchesCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.field("source_directory_id", &self.source_directory_id)?;
+        object.field("config", &self.config)?;
+        object.end()
+    }
 }
 impl BatchesCreateParams {
     /// Creates the parameters from the required `source_directory_id`, `config`; set the others with the chainable setters.
@@ -918,24 +999,29 @@ impl BatchesCreateParams {
 /// The response of `POST /api/v2/batches`.
 pub type BatchesCreateResponse = crate::types::BatchResponse;
 /// Parameters of `GET /api/v2/batches/{batch_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchesGetParams {
     /// Fields to expand. Supported value: results.
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BatchesGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BatchesGetParams {
     /// Sets the `expand` query parameter.
@@ -960,49 +1046,49 @@ impl BatchesGetParams {
 /// The response of `GET /api/v2/batches/{batch_id}`.
 pub type BatchesGetResponse = crate::types::BatchResponse;
 /// Parameters of `GET /api/v2/batches`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchesListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Created At On Or After
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Created At On Or Before
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
     /// Status
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::BatchesListParamsStatus>,
     /// Source Directory Id
     ///
     /// Sent as the `source_directory_id` query parameter.
-    #[serde(skip)]
     pub source_directory_id: Option<String>,
+}
+impl ::serde::Serialize for BatchesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BatchesListParams {
     /// Sets the `project_id` query parameter.

@@ -6,33 +6,44 @@
 /// API Result for a single agent data item
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentData {
     /// Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Deployment Name
     pub deployment_name: String,
     /// Project Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// Collection
     ///
     /// The API's default: `"default"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// Data
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
     /// Created At
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Updated At
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AgentData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("id", &self.id)?;
+        object.field("deployment_name", &self.deployment_name)?;
+        object.nullable("project_id", &self.project_id)?;
+        object.optional("collection", &self.collection)?;
+        object.field("data", &self.data)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -189,50 +200,58 @@ impl AgentData {
     }
 }
 /// Parameters of `POST /api/v1/beta/agent-data/:aggregate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataAggregateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_size: crate::Nullable<i64>,
     /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_token: crate::Nullable<String>,
     /// A filter object or expression that filters resources listed in the response.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filter: crate::Nullable<
         ::std::collections::BTreeMap<String, crate::types::FilterOperation>,
     >,
     /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub order_by: crate::Nullable<String>,
     /// The agent deployment's name to aggregate data for
     pub deployment_name: String,
     /// The logical agent data collection to aggregate data for
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// The fields to group by. If empty, the entire dataset is grouped on. e.g. if left out, can be used for simple count operations
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub group_by: crate::Nullable<Vec<String>>,
     /// Whether to count the number of items in each group
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub count: crate::Nullable<bool>,
     /// Whether to return the first item in each group (Sorted by created_at)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub first: crate::Nullable<bool>,
     /// The offset to start from. If not provided, the first page is returned
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub offset: crate::Nullable<i64>,
+}
+impl ::serde::Serialize for AgentDataAggregateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("page_size", &self.page_size)?;
+        object.nullable("page_token", &self.page_token)?;
+        object.nullable("filter", &self.filter)?;
+        object.nullable("order_by", &self.order_by)?;
+        object.field("deployment_name", &self.deployment_name)?;
+        object.optional("collection", &self.collection)?;
+        object.nullable("group_by", &self.group_by)?;
+        object.nullable("count", &self.count)?;
+        object.nullable("first", &self.first)?;
+        object.nullable("offset", &self.offset)?;
+        object.end()
+    }
 }
 impl AgentDataAggregateParams {
     /// Creates the parameters from the required `deployment_name`; set the others with the chainable setters.
@@ -385,20 +404,30 @@ impl AgentDataAggregateParams {
 /// Paginated agent data aggregation groups.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataAggregateResponse {
     /// The list of items.
     pub items: Vec<crate::types::AggregateGroup>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AgentDataAggregateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentDataAggregateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -491,26 +520,35 @@ impl AgentDataAggregateResponse {
     }
 }
 /// Parameters of `POST /api/v1/beta/agent-data`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Deployment Name
     pub deployment_name: String,
     /// Collection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// Data
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AgentDataCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("deployment_name", &self.deployment_name)?;
+        object.optional("collection", &self.collection)?;
+        object.field("data", &self.data)?;
+        object.end()
+    }
 }
 impl AgentDataCreateParams {
     /// Creates the parameters from the required `deployment_name`, `data`; set the others with the chainable setters.
@@ -564,29 +602,37 @@ impl AgentDataCreateParams {
 /// The response of `POST /api/v1/beta/agent-data`.
 pub type AgentDataCreateResponse = crate::types::AgentData;
 /// Parameters of `POST /api/v1/beta/agent-data/:delete`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataDeleteByQueryParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The agent deployment's name to delete data for
     pub deployment_name: String,
     /// The logical agent data collection to delete from
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// Optional filters to select which items to delete
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filter: crate::Nullable<
         ::std::collections::BTreeMap<String, crate::types::FilterOperation>,
     >,
+}
+impl ::serde::Serialize for AgentDataDeleteByQueryParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("deployment_name", &self.deployment_name)?;
+        object.optional("collection", &self.collection)?;
+        object.nullable("filter", &self.filter)?;
+        object.end()
+    }
 }
 impl AgentDataDeleteByQueryParams {
     /// Creates the parameters from the required `deployment_name`; set the others with the chainable setters.
@@ -643,19 +689,25 @@ impl AgentDataDeleteByQueryParams {
 /// The response of `POST /api/v1/beta/agent-data/:delete`.
 pub type AgentDataDeleteByQueryResponse = crate::types::DeleteResponse;
 /// Parameters of `DELETE /api/v1/beta/agent-data/{item_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentDataDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for AgentDataDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl AgentDataDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -674,19 +726,25 @@ impl AgentDataDeleteParams {
 /// The response of `DELETE /api/v1/beta/agent-data/{item_id}`.
 pub type AgentDataDeleteResponse = ::std::collections::BTreeMap<String, String>;
 /// Parameters of `GET /api/v1/beta/agent-data/{item_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentDataGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for AgentDataGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl AgentDataGetParams {
     /// Sets the `project_id` query parameter.
@@ -705,44 +763,52 @@ impl AgentDataGetParams {
 /// The response of `GET /api/v1/beta/agent-data/{item_id}`.
 pub type AgentDataGetResponse = crate::types::AgentData;
 /// Parameters of `POST /api/v1/beta/agent-data/:search`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataSearchParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_size: crate::Nullable<i64>,
     /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_token: crate::Nullable<String>,
     /// A filter object or expression that filters resources listed in the response.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filter: crate::Nullable<
         ::std::collections::BTreeMap<String, crate::types::FilterOperation>,
     >,
     /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub order_by: crate::Nullable<String>,
     /// The agent deployment's name to search within
     pub deployment_name: String,
     /// The logical agent data collection to search within
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// Whether to include the total number of items in the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_total: Option<bool>,
     /// The offset to start from. If not provided, the first page is returned
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub offset: crate::Nullable<i64>,
+}
+impl ::serde::Serialize for AgentDataSearchParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("page_size", &self.page_size)?;
+        object.nullable("page_token", &self.page_token)?;
+        object.nullable("filter", &self.filter)?;
+        object.nullable("order_by", &self.order_by)?;
+        object.field("deployment_name", &self.deployment_name)?;
+        object.optional("collection", &self.collection)?;
+        object.optional("include_total", &self.include_total)?;
+        object.nullable("offset", &self.offset)?;
+        object.end()
+    }
 }
 impl AgentDataSearchParams {
     /// Creates the parameters from the required `deployment_name`; set the others with the chainable setters.
@@ -858,20 +924,30 @@ impl AgentDataSearchParams {
 /// Paginated agent data search results.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataSearchResponse {
     /// The list of items.
     pub items: Vec<crate::types::AgentData>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AgentDataSearchResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentDataSearchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -964,21 +1040,29 @@ impl AgentDataSearchResponse {
     }
 }
 /// Parameters of `PUT /api/v1/beta/agent-data/{item_id}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataUpdateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Data
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AgentDataUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data", &self.data)?;
+        object.end()
+    }
 }
 impl AgentDataUpdateParams {
     /// Creates the parameters from the required `data`; set the others with the chainable setters.
@@ -1017,20 +1101,30 @@ pub type AgentDataUpdateResponse = crate::types::AgentData;
 /// API Result for a single group in the aggregate response
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AggregateGroup {
     /// Group Key
     pub group_key: ::serde_json::Map<String, ::serde_json::Value>,
     /// Count
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub count: crate::Nullable<i64>,
     /// First Item
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub first_item: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AggregateGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("group_key", &self.group_key)?;
+        object.nullable("count", &self.count)?;
+        object.nullable("first_item", &self.first_item)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AggregateGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1118,24 +1212,29 @@ impl AggregateGroup {
     }
 }
 /// Parameters of `GET /api/v1/beta/attachments/{attachment_name}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachmentsGetParams {
     /// File UUID or directory file ID (dfl-...).
     ///
     /// Sent as the `source_id` query parameter.
-    #[serde(skip)]
     pub source_id: String,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for AttachmentsGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl AttachmentsGetParams {
     /// Creates the parameters from the required `source_id`; set the others with the chainable setters.
@@ -1169,34 +1268,37 @@ impl AttachmentsGetParams {
 /// The response of `GET /api/v1/beta/attachments/{attachment_name}`.
 pub type AttachmentsGetResponse = crate::types::PresignedUrl;
 /// Parameters of `GET /api/v1/beta/attachments`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachmentsListParams {
     /// File UUID or directory file ID (dfl-...).
     ///
     /// Sent as the `source_id` query parameter.
-    #[serde(skip)]
     pub source_id: String,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
+}
+impl ::serde::Serialize for AttachmentsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl AttachmentsListParams {
     /// Creates the parameters from the required `source_id`; set the others with the chainable setters.

@@ -9,7 +9,7 @@
 /// All rules are content-based and use natural language descriptions.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifierRule {
     /// The document type to assign when this rule matches (e.g., 'invoice', 'receipt', 'contract')
@@ -17,8 +17,19 @@ pub struct ClassifierRule {
     /// Natural language description of what to classify. Be specific about the content characteristics that identify this document type.
     pub description: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifierRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("description", &self.description)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifierRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -80,27 +91,22 @@ impl ClassifierRule {
 /// A classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyJob {
     /// The status of the classify job
     pub status: crate::types::StatusEnum,
     /// Effective At
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_record_id: crate::Nullable<String>,
     /// Error message for the latest job attempt, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The rules to classify the files
     pub rules: Vec<crate::types::ClassifierRule>,
@@ -111,14 +117,33 @@ pub struct ClassifyJob {
     /// The classification mode to use
     ///
     /// The API's default: `"FAST"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::types::ClassifyMode>,
     /// The configuration for the parsing job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_configuration: Option<crate::types::ClassifyParsingConfiguration>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("status", &self.status)?;
+        object.optional("effective_at", &self.effective_at)?;
+        object.nullable("job_record_id", &self.job_record_id)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("rules", &self.rules)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("project_id", &self.project_id)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("parsing_configuration", &self.parsing_configuration)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -419,25 +444,34 @@ impl<'de> ::serde::Deserialize<'de> for ClassifyMode {
 /// Parsing configuration for a classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifyParsingConfiguration {
     /// The language to parse the files in
     ///
     /// The API's default: `"en"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<crate::types::ParserLanguages>,
     /// The maximum number of pages to parse
     ///
     /// The API's default: `5`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// The pages to target for parsing (0-indexed, so first page is at 0)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<Vec<i64>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyParsingConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("lang", &self.lang)?;
+        object.nullable("max_pages", &self.max_pages)?;
+        object.nullable("target_pages", &self.target_pages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyParsingConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(

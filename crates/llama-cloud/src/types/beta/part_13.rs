@@ -6,11 +6,10 @@
 /// A summary of a single extracted region from a spreadsheet
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractedRegionSummary {
     /// Unique identifier for this region within the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Worksheet name where region was found
     pub sheet_name: String,
@@ -19,14 +18,27 @@ pub struct ExtractedRegionSummary {
     /// Type of the extracted region
     pub region_type: String,
     /// Generated title for the region
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub title: crate::Nullable<String>,
     /// Generated description for the region
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractedRegionSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("region_id", &self.region_id)?;
+        object.field("sheet_name", &self.sheet_name)?;
+        object.field("location", &self.location)?;
+        object.field("region_type", &self.region_type)?;
+        object.nullable("title", &self.title)?;
+        object.nullable("description", &self.description)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractedRegionSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -148,7 +160,7 @@ impl ExtractedRegionSummary {
 /// A spreadsheet parsing job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpreadsheetJob {
     /// The ID of the job
@@ -160,18 +172,14 @@ pub struct SpreadsheetJob {
     /// Configuration applied to the parsing job (inline or resolved from a saved preset).
     pub configuration: crate::types::SpreadsheetParsingConfig,
     /// Deprecated: use `configuration` instead.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
     /// The status of the parsing job
     pub status: crate::types::SpreadsheetJobStatus,
     /// Job-time parameters such as webhook configurations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::types::SpreadsheetJobParameters>,
     /// The saved product configuration ID used at create time, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Per-status entry timestamps. Returned only when requested via `?expand=metadata_state_transitions`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata_state_transitions: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
@@ -180,25 +188,46 @@ pub struct SpreadsheetJob {
     /// When the job was last updated
     pub updated_at: String,
     /// Whether the job completed successfully
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub success: crate::Nullable<bool>,
     /// All extracted regions (populated when job is complete)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<crate::types::ExtractedRegionSummary>>,
     /// Metadata for each processed worksheet (populated when job is complete)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub worksheet_metadata: Option<Vec<crate::types::WorksheetMetadata>>,
     /// Any errors encountered
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
     /// The ID of the input file
     pub file_id: Option<String>,
     /// [DEPRECATED] The file that was parsed. Use file_id instead.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file: crate::Nullable<crate::types::File>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SpreadsheetJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("configuration", &self.configuration)?;
+        object.nullable("config", &self.config)?;
+        object.field("status", &self.status)?;
+        object.optional("parameters", &self.parameters)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("metadata_state_transitions", &self.metadata_state_transitions)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("updated_at", &self.updated_at)?;
+        object.nullable("success", &self.success)?;
+        object.optional("regions", &self.regions)?;
+        object.optional("worksheet_metadata", &self.worksheet_metadata)?;
+        object.optional("errors", &self.errors)?;
+        object.field("file_id", &self.file_id)?;
+        object.nullable("file", &self.file)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -502,15 +531,24 @@ impl SpreadsheetJob {
 /// Job-time parameters returned on a spreadsheet job response.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpreadsheetJobParameters {
     /// Webhook configurations for job status notifications.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SpreadsheetJobParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetJobParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -567,20 +605,30 @@ impl SpreadsheetJobParameters {
 /// Response schema for paginated spreadsheet job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpreadsheetJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::SpreadsheetJob>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SpreadsheetJobQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetJobQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -677,53 +725,68 @@ pub type SpreadsheetJobStatus = crate::types::StatusEnum;
 /// Configuration for spreadsheet parsing and region extraction
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpreadsheetParsingConfig {
     /// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
     ///
     /// The API's default: `"agentic"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::SpreadsheetParsingConfigTier>,
     /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sheet_names: crate::Nullable<Vec<String>>,
     /// Whether to include hidden cells when extracting regions from the spreadsheet.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_hidden_cells: Option<bool>,
     /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extraction_range: crate::Nullable<String>,
     /// Deprecated: controlled by `tier`. Whether to generate additional metadata (title, description) for each extracted region. Honored only on `agentic`.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_additional_metadata: Option<bool>,
     /// Deprecated: controlled by `tier`. Enables experimental processing. Honored only on `agentic`.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_experimental_processing: Option<bool>,
     /// Return a flattened dataframe when a detected table is recognized as hierarchical.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flatten_hierarchical_tables: Option<bool>,
     /// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
     ///
     /// The API's default: `"strong"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_merge_sensitivity: Option<
         crate::types::SpreadsheetParsingConfigTableMergeSensitivity,
     >,
     /// Deprecated: controlled by `tier`. Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline. Honored only on `agentic`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialization: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SpreadsheetParsingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("tier", &self.tier)?;
+        object.nullable("sheet_names", &self.sheet_names)?;
+        object.optional("include_hidden_cells", &self.include_hidden_cells)?;
+        object.nullable("extraction_range", &self.extraction_range)?;
+        object
+            .optional(
+                "generate_additional_metadata",
+                &self.generate_additional_metadata,
+            )?;
+        object
+            .optional("use_experimental_processing", &self.use_experimental_processing)?;
+        object
+            .optional("flatten_hierarchical_tables", &self.flatten_hierarchical_tables)?;
+        object.optional("table_merge_sensitivity", &self.table_merge_sensitivity)?;
+        object.nullable("specialization", &self.specialization)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetParsingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1017,20 +1080,30 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetResultType {
 /// Metadata about a worksheet in a spreadsheet
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorksheetMetadata {
     /// Name of the worksheet
     pub sheet_name: String,
     /// Generated title for the worksheet
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub title: crate::Nullable<String>,
     /// Generated description of the worksheet
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for WorksheetMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("sheet_name", &self.sheet_name)?;
+        object.nullable("title", &self.title)?;
+        object.nullable("description", &self.description)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WorksheetMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,40 +6,32 @@
 /// Schema for a file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct File {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Name
     pub name: String,
     /// The ID of the file in the external system
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// Size of the file in bytes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_size: crate::Nullable<i64>,
     /// File type (e.g. pdf, docx, etc.)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_type: crate::Nullable<String>,
     /// The ID of the project that the file belongs to
     pub project_id: String,
     /// The last modified time of the file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified_at: crate::Nullable<String>,
     /// Resource information for the file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub resource_info: crate::Nullable<
         ::std::collections::BTreeMap<String, Option<crate::types::FileResourceInfoValue>>,
     >,
     /// Permission information for the file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub permission_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -47,17 +39,37 @@ pub struct File {
         >,
     >,
     /// The ID of the data source that the file belongs to
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// The expiration date for the file. Files past this date can be deleted.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub expires_at: crate::Nullable<String>,
     /// The intended purpose of the file (e.g., 'user_data', 'parse', 'extract', 'split', 'classify')
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub purpose: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for File {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.nullable("external_file_id", &self.external_file_id)?;
+        object.nullable("file_size", &self.file_size)?;
+        object.nullable("file_type", &self.file_type)?;
+        object.field("project_id", &self.project_id)?;
+        object.nullable("last_modified_at", &self.last_modified_at)?;
+        object.nullable("resource_info", &self.resource_info)?;
+        object.nullable("permission_info", &self.permission_info)?;
+        object.nullable("data_source_id", &self.data_source_id)?;
+        object.nullable("expires_at", &self.expires_at)?;
+        object.nullable("purpose", &self.purpose)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for File {
     fn deserialize<D: ::serde::Deserializer<'de>>(

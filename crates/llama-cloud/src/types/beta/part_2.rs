@@ -6,39 +6,51 @@
 /// Detailed information about an item in a batch job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchItemDetail {
     /// Processing status of this item
     pub status: crate::types::BatchFileStatus,
     /// Effective At
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_record_id: crate::Nullable<String>,
     /// Error message for the latest job attempt, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// ID of the item
     pub item_id: String,
     /// Name of the item
     pub item_name: String,
     /// Job ID for the underlying processing job (links to parse/extract job results)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_id: crate::Nullable<String>,
     /// Reason item was skipped (e.g., 'already_processed', 'size_limit_exceeded')
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_reason: crate::Nullable<String>,
     /// When processing started for this item
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub started_at: crate::Nullable<String>,
     /// When processing completed for this item
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub completed_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchItemDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("status", &self.status)?;
+        object.optional("effective_at", &self.effective_at)?;
+        object.nullable("job_record_id", &self.job_record_id)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.field("item_id", &self.item_id)?;
+        object.field("item_name", &self.item_name)?;
+        object.nullable("job_id", &self.job_id)?;
+        object.nullable("skip_reason", &self.skip_reason)?;
+        object.nullable("started_at", &self.started_at)?;
+        object.nullable("completed_at", &self.completed_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchItemDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -230,21 +242,30 @@ impl BatchItemDetail {
 /// Paginated response containing batch job item details.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchItemListResponse {
     /// List of item details
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::types::BatchItemDetail>>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchItemListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchItemListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -325,7 +346,7 @@ impl BatchItemListResponse {
 /// Response after cancelling a batch job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobCancelResponse {
     /// ID of the cancelled job
@@ -337,8 +358,21 @@ pub struct BatchJobCancelResponse {
     /// Confirmation message
     pub message: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchJobCancelResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("job_id", &self.job_id)?;
+        object.field("status", &self.status)?;
+        object.field("processed_items", &self.processed_items)?;
+        object.field("message", &self.message)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchJobCancelResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -431,20 +465,30 @@ pub type BatchJobCreateRequestJobConfig = crate::types::ProcessingResultJobConfi
 /// Response schema for paginated batch job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::BatchJobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchJobQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchJobQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -539,32 +583,26 @@ impl BatchJobQueryResponse {
 /// Response schema for a batch processing job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobResponse {
     /// Current job status
     pub status: crate::types::BatchJobStatus,
     /// Effective At
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_record_id: crate::Nullable<String>,
     /// Error message for the latest job attempt, if any.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Unique identifier for the batch job
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project this job belongs to
     pub project_id: String,
     /// Directory being processed
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub directory_id: crate::Nullable<String>,
     /// Type of processing operation (parse or classify)
     pub job_type: crate::types::BatchJobType,
@@ -573,30 +611,50 @@ pub struct BatchJobResponse {
     /// Number of items processed so far
     ///
     /// The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_items: Option<i64>,
     /// Number of items that failed processing
     ///
     /// The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_items: Option<i64>,
     /// Number of items skipped (already processed or size limit)
     ///
     /// The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped_items: Option<i64>,
     /// Async job tracking ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub workflow_id: crate::Nullable<String>,
     /// Timestamp when job processing started
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub started_at: crate::Nullable<String>,
     /// Timestamp when job completed
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub completed_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchJobResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("status", &self.status)?;
+        object.optional("effective_at", &self.effective_at)?;
+        object.nullable("job_record_id", &self.job_record_id)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("project_id", &self.project_id)?;
+        object.nullable("directory_id", &self.directory_id)?;
+        object.field("job_type", &self.job_type)?;
+        object.field("total_items", &self.total_items)?;
+        object.optional("processed_items", &self.processed_items)?;
+        object.optional("failed_items", &self.failed_items)?;
+        object.optional("skipped_items", &self.skipped_items)?;
+        object.nullable("workflow_id", &self.workflow_id)?;
+        object.nullable("started_at", &self.started_at)?;
+        object.nullable("completed_at", &self.completed_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchJobResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1005,7 +1063,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobStatus {
 /// Detailed status response for a batch processing job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobStatusResponse {
     /// Response schema for a batch processing job.
@@ -1013,8 +1071,19 @@ pub struct BatchJobStatusResponse {
     /// Percentage of items processed (0-100)
     pub progress_percentage: crate::Number,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchJobStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("job", &self.job)?;
+        object.field("progress_percentage", &self.progress_percentage)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchJobStatusResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

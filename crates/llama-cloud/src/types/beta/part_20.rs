@@ -6,7 +6,7 @@
 /// Schema for a presigned URL.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PresignedUrl {
     /// A presigned URL for IO operations against a private file
@@ -14,11 +14,22 @@ pub struct PresignedUrl {
     /// The time at which the presigned URL expires
     pub expires_at: String,
     /// Form fields for a presigned POST request
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub form_fields: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PresignedUrl {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("url", &self.url)?;
+        object.field("expires_at", &self.expires_at)?;
+        object.nullable("form_fields", &self.form_fields)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PresignedUrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(

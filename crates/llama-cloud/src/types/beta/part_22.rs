@@ -6,17 +6,27 @@
 /// Split configuration with categories and splitting strategy.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitConfiguration {
     /// Categories to split documents into.
     pub categories: Vec<crate::types::SplitCategory>,
     /// Strategy for splitting documents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub splitting_strategy: Option<crate::types::SplitStrategy>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("categories", &self.categories)?;
+        object.optional("splitting_strategy", &self.splitting_strategy)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -186,14 +196,24 @@ impl<'de> ::serde::Deserialize<'de> for SplitListParamsStatus {
 /// Result of a completed split job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitResultResponse {
     /// List of document segments.
     pub segments: Vec<crate::types::SplitSegmentResponse>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("segments", &self.segments)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitResultResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -248,7 +268,7 @@ impl SplitResultResponse {
 /// A segment of the split document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitSegmentResponse {
     /// Category name this split belongs to.
@@ -258,8 +278,20 @@ pub struct SplitSegmentResponse {
     /// Categorical confidence level. Valid values are: high, medium, low.
     pub confidence_category: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitSegmentResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("category", &self.category)?;
+        object.field("pages", &self.pages)?;
+        object.field("confidence_category", &self.confidence_category)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitSegmentResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,28 +6,22 @@
 /// Configuration for a single outbound webhook endpoint.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookConfiguration {
     /// URL to receive webhook POST notifications
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_url: crate::Nullable<String>,
     /// Custom HTTP headers sent with each webhook request (e.g. auth tokens)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Shared signing secret used to sign webhook deliveries. When set, each request includes an HMAC-SHA256 signature of the request body in the 'LC-Signature' header (value 'sha256=<hex>'). Recompute the HMAC over the raw request body with this secret to verify the delivery is authentic.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_signing_secret: crate::Nullable<String>,
     /// Events to subscribe to (e.g. 'parse.success', 'extract.error'). If null, all events are delivered.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_events: crate::Nullable<
         Vec<crate::types::WebhookConfigurationWebhookEventsItem>,
     >,
     /// Response format sent to the webhook: 'string' (default) or 'json'
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_output_format: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for WebhookConfiguration {
@@ -40,6 +34,21 @@ impl ::std::fmt::Debug for WebhookConfiguration {
             .field("webhook_output_format", &self.webhook_output_format)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for WebhookConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_url", &self.webhook_url)?;
+        object.nullable("webhook_headers", &self.webhook_headers)?;
+        object.nullable("webhook_signing_secret", &self.webhook_signing_secret)?;
+        object.nullable("webhook_events", &self.webhook_events)?;
+        object.nullable("webhook_output_format", &self.webhook_output_format)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookConfiguration {

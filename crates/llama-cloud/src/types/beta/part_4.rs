@@ -26,41 +26,50 @@ pub type BatchParseJobConfigPriority = crate::types::ExtractConfigPriority;
 ///    webhook_url: Optional webhook URL for job completion notifications
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchParseJobRecordCreate {
     /// Job Name
     ///
     /// The API's default: `"parse_raw_file_job"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// The partitions for this execution. Used for determining where to save job output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partitions: Option<::std::collections::BTreeMap<String, String>>,
     /// The generic parse configuration for all files in the batch.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parameters: crate::Nullable<crate::types::BatchParseJobConfig>,
     /// The upstream request ID that created this job. Used for tracking the job across services.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub session_id: crate::Nullable<String>,
     /// The correlation ID for this job. Used for tracking the job across services.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub correlation_id: crate::Nullable<String>,
     /// The ID of the parent job execution.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parent_job_execution_id: crate::Nullable<String>,
     /// The ID of the user that created this job
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_id: crate::Nullable<String>,
     /// The ID of the project this job belongs to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// The URL that needs to be called at the end of the parsing job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_url: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BatchParseJobRecordCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("job_name", &self.job_name)?;
+        object.optional("partitions", &self.partitions)?;
+        object.nullable("parameters", &self.parameters)?;
+        object.nullable("session_id", &self.session_id)?;
+        object.nullable("correlation_id", &self.correlation_id)?;
+        object.nullable("parent_job_execution_id", &self.parent_job_execution_id)?;
+        object.nullable("user_id", &self.user_id)?;
+        object.nullable("project_id", &self.project_id)?;
+        object.nullable("webhook_url", &self.webhook_url)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchParseJobRecordCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -241,28 +250,33 @@ impl BatchParseJobRecordCreate {
     }
 }
 /// Parameters of `POST /api/v1/beta/batch-processing/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchProcessingCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Temporal-Namespace
     ///
     /// Sent as the `temporal-namespace` header parameter.
-    #[serde(rename = "temporal-namespace")]
-    #[serde(skip)]
     pub temporal_namespace: Option<String>,
     /// Optional reason for cancelling the job
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub reason: crate::Nullable<String>,
+}
+impl ::serde::Serialize for BatchProcessingCancelParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("reason", &self.reason)?;
+        object.end()
+    }
 }
 impl BatchProcessingCancelParams {
     /// Sets the `project_id` query parameter.
@@ -299,39 +313,45 @@ impl BatchProcessingCancelParams {
 /// The response of `POST /api/v1/beta/batch-processing/{job_id}/cancel`.
 pub type BatchProcessingCancelResponse = crate::types::BatchJobCancelResponse;
 /// Parameters of `POST /api/v1/beta/batch-processing`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchProcessingCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Temporal-Namespace
     ///
     /// Sent as the `temporal-namespace` header parameter.
-    #[serde(rename = "temporal-namespace")]
-    #[serde(skip)]
     pub temporal_namespace: Option<String>,
     /// ID of the directory containing files to process
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub directory_id: crate::Nullable<String>,
     /// List of specific item IDs to process. Either this or directory_id must be provided.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub item_ids: crate::Nullable<Vec<String>>,
     /// Job configuration — either a parse or classify config
     pub job_config: crate::types::BatchJobCreateRequestJobConfig,
     /// Number of files to process per batch when using directory mode
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Maximum files to process per execution cycle in directory mode. Defaults to page_size.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub continue_as_new_threshold: crate::Nullable<i64>,
+}
+impl ::serde::Serialize for BatchProcessingCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("directory_id", &self.directory_id)?;
+        object.nullable("item_ids", &self.item_ids)?;
+        object.field("job_config", &self.job_config)?;
+        object.optional("page_size", &self.page_size)?;
+        object.nullable("continue_as_new_threshold", &self.continue_as_new_threshold)?;
+        object.end()
+    }
 }
 impl BatchProcessingCreateParams {
     /// Creates the parameters from the required `job_config`; set the others with the chainable setters.
@@ -428,24 +448,29 @@ impl BatchProcessingCreateParams {
 /// The response of `POST /api/v1/beta/batch-processing`.
 pub type BatchProcessingCreateResponse = crate::types::BatchJobResponse;
 /// Parameters of `GET /api/v1/beta/batch-processing/items/{item_id}/processing-results`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchProcessingGetItemProcessingResultsParams {
     /// Filter results by job type
     ///
     /// Sent as the `job_type` query parameter.
-    #[serde(skip)]
     pub job_type: Option<crate::types::BatchJobType>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BatchProcessingGetItemProcessingResultsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BatchProcessingGetItemProcessingResultsParams {
     /// Sets the `job_type` query parameter.
@@ -470,19 +495,25 @@ impl BatchProcessingGetItemProcessingResultsParams {
 /// The response of `GET /api/v1/beta/batch-processing/items/{item_id}/processing-results`.
 pub type BatchProcessingGetItemProcessingResultsResponse = crate::types::ItemProcessingResultsResponse;
 /// Parameters of `GET /api/v1/beta/batch-processing/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchProcessingGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BatchProcessingGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BatchProcessingGetParams {
     /// Sets the `project_id` query parameter.
@@ -501,34 +532,37 @@ impl BatchProcessingGetParams {
 /// The response of `GET /api/v1/beta/batch-processing/{job_id}`.
 pub type BatchProcessingGetResponse = crate::types::BatchJobStatusResponse;
 /// Parameters of `GET /api/v1/beta/batch-processing/{job_id}/items`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchProcessingListItemsParams {
     /// Filter items by status
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::BatchFileStatus>,
     /// Maximum number of items to return
     ///
     /// Sent as the `limit` query parameter.
-    #[serde(skip)]
     pub limit: Option<i64>,
     /// Number of items to skip
     ///
     /// Sent as the `offset` query parameter.
-    #[serde(skip)]
     pub offset: Option<i64>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BatchProcessingListItemsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BatchProcessingListItemsParams {
     /// Sets the `status` query parameter.
@@ -565,44 +599,45 @@ impl BatchProcessingListItemsParams {
 /// The response of `GET /api/v1/beta/batch-processing/{job_id}/items`.
 pub type BatchProcessingListItemsResponse = crate::types::BatchItemListResponse;
 /// Parameters of `GET /api/v1/beta/batch-processing`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchProcessingListParams {
     /// Filter by directory ID
     ///
     /// Sent as the `directory_id` query parameter.
-    #[serde(skip)]
     pub directory_id: Option<String>,
     /// Filter by job type (PARSE, EXTRACT, CLASSIFY)
     ///
     /// Sent as the `job_type` query parameter.
-    #[serde(skip)]
     pub job_type: Option<crate::types::BatchJobType>,
     /// Filter by job status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED)
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::BatchJobStatus>,
     /// Maximum number of jobs to return
     ///
     /// Sent as the `limit` query parameter.
-    #[serde(skip)]
     pub limit: Option<i64>,
     /// Number of jobs to skip for pagination
     ///
     /// Sent as the `offset` query parameter.
-    #[serde(skip)]
     pub offset: Option<i64>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BatchProcessingListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BatchProcessingListParams {
     /// Sets the `directory_id` query parameter.
@@ -651,19 +686,25 @@ impl BatchProcessingListParams {
 /// The response of `GET /api/v1/beta/batch-processing`.
 pub type BatchProcessingListResponse = crate::types::BatchJobQueryResponse;
 /// Parameters of `DELETE /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaDirectoriesFilesDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BetaDirectoriesFilesDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaDirectoriesFilesDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -680,69 +721,65 @@ impl BetaDirectoriesFilesDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/beta/directories/{directory_id}/files`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaDirectoriesFilesListParams {
     /// Fields to expand on each directory file.
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Display Name
     ///
     /// Sent as the `display_name` query parameter.
-    #[serde(skip)]
     pub display_name: Option<String>,
     /// Display Name Contains
     ///
     /// Sent as the `display_name_contains` query parameter.
-    #[serde(skip)]
     pub display_name_contains: Option<String>,
     /// Unique Id
     ///
     /// Sent as the `unique_id` query parameter.
-    #[serde(skip)]
     pub unique_id: Option<String>,
     /// File Id
     ///
     /// Sent as the `file_id` query parameter.
-    #[serde(skip)]
     pub file_id: Option<String>,
     /// Include Deleted
     ///
     /// Sent as the `include_deleted` query parameter.
-    #[serde(skip)]
     pub include_deleted: Option<bool>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Include items updated at or after this timestamp (inclusive)
     ///
     /// Sent as the `updated_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub updated_at_on_or_after: Option<String>,
     /// Include items updated at or before this timestamp (inclusive)
     ///
     /// Sent as the `updated_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub updated_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for BetaDirectoriesFilesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaDirectoriesFilesListParams {
     /// Sets the `expand` query parameter.
@@ -821,31 +858,38 @@ impl BetaDirectoriesFilesListParams {
 /// The response of `GET /api/v1/beta/directories/{directory_id}/files`.
 pub type BetaDirectoriesFilesListResponse = crate::types::DirectoryFileQueryResponse;
 /// Parameters of `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaDirectoriesFilesUpdateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Updated unique identifier.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub unique_id: crate::Nullable<String>,
     /// Updated display name.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub display_name: crate::Nullable<String>,
     /// Move file to a different directory.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_directory_id: crate::Nullable<String>,
     /// User-defined metadata key-value pairs. Replaces the user metadata layer.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<crate::types::MetadataDict>,
+}
+impl ::serde::Serialize for BetaDirectoriesFilesUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("unique_id", &self.unique_id)?;
+        object.nullable("display_name", &self.display_name)?;
+        object.nullable("target_directory_id", &self.target_directory_id)?;
+        object.nullable("metadata", &self.metadata)?;
+        object.end()
+    }
 }
 impl BetaDirectoriesFilesUpdateParams {
     /// Sets the `project_id` query parameter.
@@ -912,44 +956,45 @@ impl BetaDirectoriesFilesUpdateParams {
 /// The response of `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
 pub type BetaDirectoriesFilesUpdateResponse = crate::types::DirectoryFileResponse;
 /// Parameters of `GET /api/v1/beta/pipelines/{pipeline_id}/files`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaPipelinesFilesListParams {
     /// Filter by data source ID.
     ///
     /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
     pub data_source_id: Option<String>,
     /// Filter by files whose names contain this substring (case-insensitive).
     ///
     /// Sent as the `file_name_contains` query parameter.
-    #[serde(skip)]
     pub file_name_contains: Option<String>,
     /// Filter by pipeline file statuses.
     ///
     /// Sent as the `statuses` query parameter.
-    #[serde(skip)]
     pub statuses: Option<Vec<crate::types::BetaPipelinesFilesListParamsStatusesItem>>,
     /// Maximum number of items to return. Defaults to 50, max 1000.
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page token for pagination, from a previous response.
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BetaPipelinesFilesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaPipelinesFilesListParams {
     /// Sets the `data_source_id` query parameter.

@@ -4,36 +4,44 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 5 of `types::beta`: types compiled with the feature `beta`.
 /// Parameters of `POST /api/v1/beta/sheets/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BetaSheetsCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Inline configuration
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// Deprecated: use `configuration` instead.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config: crate::Nullable<crate::types::SpreadsheetParsingConfig>,
     /// The ID of the file to parse
     pub file_id: String,
+}
+impl ::serde::Serialize for BetaSheetsCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("configuration", &self.configuration)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.nullable("config", &self.config)?;
+        object.field("file_id", &self.file_id)?;
+        object.end()
+    }
 }
 impl BetaSheetsCreateParams {
     /// Creates the parameters from the required `file_id`; set the others with the chainable setters.
@@ -148,19 +156,25 @@ impl BetaSheetsCreateParams {
 /// The response of `POST /api/v1/beta/sheets/jobs`.
 pub type BetaSheetsCreateResponse = crate::types::SpreadsheetJob;
 /// Parameters of `DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaSheetsDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BetaSheetsDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaSheetsDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -179,29 +193,33 @@ impl BetaSheetsDeleteParams {
 /// The response of `DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
 pub type BetaSheetsDeleteResponse = ::serde_json::Value;
 /// Parameters of `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaSheetsGetParams {
     /// Include Results
     ///
     /// Sent as the `include_results` query parameter.
-    #[serde(skip)]
     pub include_results: Option<bool>,
     /// Optional fields to populate on the response. Valid values: metadata_state_transitions.
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BetaSheetsGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaSheetsGetParams {
     /// Sets the `include_results` query parameter.
@@ -232,24 +250,29 @@ impl BetaSheetsGetParams {
 /// The response of `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`.
 pub type BetaSheetsGetResponse = crate::types::SpreadsheetJob;
 /// Parameters of `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaSheetsGetResultRegionParams {
     /// Expires At Seconds
     ///
     /// Sent as the `expires_at_seconds` query parameter.
-    #[serde(skip)]
     pub expires_at_seconds: Option<i64>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BetaSheetsGetResultRegionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaSheetsGetResultRegionParams {
     /// Sets the `expires_at_seconds` query parameter.
@@ -274,59 +297,57 @@ impl BetaSheetsGetResultRegionParams {
 /// The response of `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}`.
 pub type BetaSheetsGetResultRegionResponse = crate::types::PresignedUrl;
 /// Parameters of `GET /api/v1/beta/sheets/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaSheetsListParams {
     /// Include Results
     ///
     /// Sent as the `include_results` query parameter.
-    #[serde(skip)]
     pub include_results: Option<bool>,
     /// Filter by job status
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::BetaSheetsListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
     pub job_ids: Option<Vec<String>>,
     /// Filter by saved configuration ID
     ///
     /// Sent as the `configuration_id` query parameter.
-    #[serde(skip)]
     pub configuration_id: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for BetaSheetsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaSheetsListParams {
     /// Sets the `include_results` query parameter.
@@ -401,27 +422,35 @@ pub type BetaSheetsListParamsStatus = crate::types::StatusEnum;
 /// The response of `GET /api/v1/beta/sheets/jobs`.
 pub type BetaSheetsListResponse = crate::types::SpreadsheetJobQueryResponse;
 /// Parameters of `POST /api/v1/beta/split/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BetaSplitCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Document to be split.
     pub document_input: crate::types::SplitDocumentInput,
     /// Inline split configuration.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::SplitConfiguration>,
     /// Saved split configuration ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
+}
+impl ::serde::Serialize for BetaSplitCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("document_input", &self.document_input)?;
+        object.nullable("configuration", &self.configuration)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.end()
+    }
 }
 impl BetaSplitCreateParams {
     /// Creates the parameters from the required `document_input`; set the others with the chainable setters.
@@ -487,19 +516,25 @@ impl BetaSplitCreateParams {
 /// The response of `POST /api/v1/beta/split/jobs`.
 pub type BetaSplitCreateResponse = crate::types::SplitJobResponseBeta;
 /// Parameters of `GET /api/v1/beta/split/jobs/{split_job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaSplitGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for BetaSplitGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaSplitGetParams {
     /// Sets the `project_id` query parameter.
@@ -518,49 +553,49 @@ impl BetaSplitGetParams {
 /// The response of `GET /api/v1/beta/split/jobs/{split_job_id}`.
 pub type BetaSplitGetResponse = crate::types::SplitJobResponseBeta;
 /// Parameters of `GET /api/v1/beta/split/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BetaSplitListParams {
     /// Filter by job status (pending, processing, completed, failed, cancelled)
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::BetaSplitListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
     pub job_ids: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for BetaSplitListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl BetaSplitListParams {
     /// Sets the `status` query parameter.
@@ -623,22 +658,29 @@ pub type BetaSplitListParamsStatus = crate::types::SplitListParamsStatus;
 /// The response of `GET /api/v1/beta/split/jobs`.
 pub type BetaSplitListResponse = crate::types::SplitJobQueryResponseBeta;
 /// Parameters of `POST /api/v1/chat`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Indexes this session will retrieve from. Once set and the first message has been sent, the source set is locked for the session's lifetime. Leave null to create an unbound session.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub index_ids: crate::Nullable<Vec<String>>,
+}
+impl ::serde::Serialize for ChatCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("index_ids", &self.index_ids)?;
+        object.end()
+    }
 }
 impl ChatCreateParams {
     /// Sets the `project_id` query parameter.
@@ -674,19 +716,25 @@ impl ChatCreateParams {
 /// The response of `POST /api/v1/chat`.
 pub type ChatCreateResponse = crate::types::ChatSessionSummary;
 /// Parameters of `DELETE /api/v1/chat/{session_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ChatDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ChatDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -1018,19 +1066,25 @@ impl ChatEvent {
     }
 }
 /// Parameters of `GET /api/v1/chat/{session_id}/summary`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatGetSummaryParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ChatGetSummaryParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ChatGetSummaryParams {
     /// Sets the `project_id` query parameter.
@@ -1049,29 +1103,33 @@ impl ChatGetSummaryParams {
 /// The response of `GET /api/v1/chat/{session_id}/summary`.
 pub type ChatGetSummaryResponse = crate::types::ChatSessionSummary;
 /// Parameters of `GET /api/v1/chat`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
+}
+impl ::serde::Serialize for ChatListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ChatListParams {
     /// Sets the `project_id` query parameter.

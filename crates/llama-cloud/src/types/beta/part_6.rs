@@ -4,19 +4,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 6 of `types::beta`: types compiled with the feature `beta`.
 /// Parameters of `GET /api/v1/chat/{session_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatRetrieveParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ChatRetrieveParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ChatRetrieveParams {
     /// Sets the `project_id` query parameter.
@@ -37,25 +43,36 @@ pub type ChatRetrieveResponse = crate::types::SessionDetail;
 /// Summary of a chat session, including its title and last run metadata.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatSessionSummary {
     /// Unique session identifier.
     pub session_id: String,
     /// Auto-generated title derived from the first user message.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub generated_title: crate::Nullable<String>,
     /// ISO-format timestamp showing when the session was last updated.
     pub last_updated_at: String,
     /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_metadata: crate::Nullable<crate::types::JobMetadata>,
     /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub index_ids: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ChatSessionSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("session_id", &self.session_id)?;
+        object.nullable("generated_title", &self.generated_title)?;
+        object.field("last_updated_at", &self.last_updated_at)?;
+        object.nullable("job_metadata", &self.job_metadata)?;
+        object.nullable("index_ids", &self.index_ids)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatSessionSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -185,23 +202,32 @@ impl ChatSessionSummary {
     }
 }
 /// Parameters of `POST /api/v1/chat/{session_id}/messages/stream`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatStreamParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Indexes to retrieve data from.
     pub index_ids: Vec<String>,
     /// User message for this chat turn.
     pub prompt: String,
+}
+impl ::serde::Serialize for ChatStreamParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("index_ids", &self.index_ids)?;
+        object.field("prompt", &self.prompt)?;
+        object.end()
+    }
 }
 impl ChatStreamParams {
     /// Creates the parameters from the required `index_ids`, `prompt`; set the others with the chainable setters.
@@ -250,14 +276,24 @@ pub type ChatStreamResponse = crate::types::ChatEvent;
 /// API response for bulk delete operation
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     /// Deleted Count
     pub deleted_count: i64,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DeleteResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("deleted_count", &self.deleted_count)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -307,33 +343,41 @@ impl DeleteResponse {
     }
 }
 /// Parameters of `POST /api/v1/beta/directories`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoriesCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Human-readable name for the directory.
     pub name: String,
     /// Optional description shown to users.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Directory type. Use 'ephemeral' for batch processing with automatic cleanup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::types::DirectoryCreateRequestType>,
     /// Connector Subscription whose files sync into this directory. Omit for manual uploads.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub connector_subscription_id: crate::Nullable<String>,
     /// Reserved system-managed metadata.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
+}
+impl ::serde::Serialize for DirectoriesCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.nullable("description", &self.description)?;
+        object.optional("type", &self.r#type)?;
+        object.nullable("connector_subscription_id", &self.connector_subscription_id)?;
+        object.nullable("system_metadata", &self.system_metadata)?;
+        object.end()
+    }
 }
 impl DirectoriesCreateParams {
     /// Creates the parameters from the required `name`; set the others with the chainable setters.
@@ -419,19 +463,25 @@ impl DirectoriesCreateParams {
 /// The response of `POST /api/v1/beta/directories`.
 pub type DirectoriesCreateResponse = crate::types::DirectoryResponse;
 /// Parameters of `DELETE /api/v1/beta/directories/{directory_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectoriesDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for DirectoriesDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl DirectoriesDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -448,19 +498,25 @@ impl DirectoriesDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/beta/directories/{directory_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectoriesGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for DirectoriesGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl DirectoriesGetParams {
     /// Sets the `project_id` query parameter.
@@ -479,49 +535,49 @@ impl DirectoriesGetParams {
 /// The response of `GET /api/v1/beta/directories/{directory_id}`.
 pub type DirectoriesGetResponse = crate::types::DirectoryResponse;
 /// Parameters of `GET /api/v1/beta/directories`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectoriesListParams {
     /// Directory name to match.
     ///
     /// Sent as the `name` query parameter.
-    #[serde(skip)]
     pub name: Option<String>,
     /// Directory type to include.
     ///
     /// Sent as the `type` query parameter.
-    #[serde(skip)]
     pub r#type: Option<crate::types::DirectoriesListParamsType>,
     /// Filter by one or more directory types. Repeat the parameter for multiple values.
     ///
     /// Sent as the `types` query parameter.
-    #[serde(skip)]
     pub types: Option<Vec<crate::types::DirectoriesListParamsTypesItem>>,
     /// Include deleted directories.
     ///
     /// Sent as the `include_deleted` query parameter.
-    #[serde(skip)]
     pub include_deleted: Option<bool>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Page Size
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Page Token
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
+}
+impl ::serde::Serialize for DirectoriesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl DirectoriesListParams {
     /// Sets the `name` query parameter.
@@ -588,25 +644,32 @@ pub type DirectoriesListParamsTypesItem = crate::types::DirectoryResponseType;
 /// The response of `GET /api/v1/beta/directories`.
 pub type DirectoriesListResponse = crate::types::DirectoryQueryResponse;
 /// Parameters of `PATCH /api/v1/beta/directories/{directory_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectoriesUpdateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Updated name for the directory.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// Updated description for the directory.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
+}
+impl ::serde::Serialize for DirectoriesUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("description", &self.description)?;
+        object.end()
+    }
 }
 impl DirectoriesUpdateParams {
     /// Sets the `project_id` query parameter.
@@ -733,20 +796,30 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryCreateRequestType {
 /// API query response schema for directory files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryFileQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::DirectoryFileResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DirectoryFileQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DirectoryFileQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -841,16 +914,14 @@ impl DirectoryFileQueryResponse {
 /// API response schema for a directory file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryFileResponse {
     /// Unique identifier for the directory file.
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project the directory file belongs to.
     pub project_id: String,
@@ -861,20 +932,36 @@ pub struct DirectoryFileResponse {
     /// Display name for the file.
     pub display_name: String,
     /// File ID for the storage location.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Merged metadata from all sources. Higher-priority sources override lower.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::types::MetadataDict>,
     /// Soft delete marker when the file is removed upstream or by user action.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub deleted_at: crate::Nullable<String>,
     /// Presigned URL to download the underlying file content.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub download_url: crate::Nullable<crate::types::PresignedUrl>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DirectoryFileResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("directory_id", &self.directory_id)?;
+        object.field("unique_id", &self.unique_id)?;
+        object.field("display_name", &self.display_name)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.optional("metadata", &self.metadata)?;
+        object.nullable("deleted_at", &self.deleted_at)?;
+        object.nullable("download_url", &self.download_url)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DirectoryFileResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1074,20 +1161,30 @@ impl DirectoryFileResponse {
 /// API query response schema for directories.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::DirectoryResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DirectoryQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DirectoryQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1182,42 +1279,54 @@ impl DirectoryQueryResponse {
 /// API response schema for a directory.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryResponse {
     /// Unique identifier for the directory.
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project the directory belongs to.
     pub project_id: String,
     /// Human-readable name for the directory.
     pub name: String,
     /// Optional description shown to users.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub description: crate::Nullable<String>,
     /// Directory type: 'user', 'index', or 'ephemeral'.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub r#type: crate::Nullable<crate::types::DirectoryResponseType>,
     /// Connector Subscription whose files sync into this directory. Null for a directory populated by manual uploads.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub connector_subscription_id: crate::Nullable<String>,
     /// When this directory expires and is eligible for cleanup.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub expires_at: crate::Nullable<String>,
     /// Reserved system-managed metadata.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Optional timestamp of when the directory was deleted. Null if not deleted.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub deleted_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DirectoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("name", &self.name)?;
+        object.nullable("description", &self.description)?;
+        object.nullable("type", &self.r#type)?;
+        object.nullable("connector_subscription_id", &self.connector_subscription_id)?;
+        object.nullable("expires_at", &self.expires_at)?;
+        object.nullable("system_metadata", &self.system_metadata)?;
+        object.nullable("deleted_at", &self.deleted_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DirectoryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1536,20 +1645,30 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryResponseType {
 /// Paginated list of file attachments.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileAttachmentListResponse {
     /// The list of items.
     pub items: Vec<crate::types::FileAttachmentMetadata>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileAttachmentListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileAttachmentListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1644,7 +1763,7 @@ impl FileAttachmentListResponse {
 /// Metadata for a single file attachment.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileAttachmentMetadata {
     /// Name of the attachment
@@ -1652,11 +1771,22 @@ pub struct FileAttachmentMetadata {
     /// Size of the attachment in bytes
     pub size: i64,
     /// When the attachment was last modified
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileAttachmentMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("size", &self.size)?;
+        object.nullable("last_modified", &self.last_modified)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileAttachmentMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -4,30 +4,38 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 7 of `types::beta`: types compiled with the feature `beta`.
 /// Parameters of `POST /api/v1/beta/directories/{directory_id}/files`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FilesAddParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// File ID for the storage location (required).
     pub file_id: String,
     /// Unique identifier for the file in the directory. If not provided, will use the file's external_file_id or name.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub unique_id: crate::Nullable<String>,
     /// Display name for the file. If not provided, will use the file's name.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub display_name: crate::Nullable<String>,
     /// User-defined metadata key-value pairs to associate with the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<crate::types::MetadataDict>,
+}
+impl ::serde::Serialize for FilesAddParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("file_id", &self.file_id)?;
+        object.nullable("unique_id", &self.unique_id)?;
+        object.nullable("display_name", &self.display_name)?;
+        object.nullable("metadata", &self.metadata)?;
+        object.end()
+    }
 }
 impl FilesAddParams {
     /// Creates the parameters from the required `file_id`; set the others with the chainable setters.
@@ -100,21 +108,29 @@ impl FilesAddParams {
 /// The response of `POST /api/v1/beta/directories/{directory_id}/files`.
 pub type FilesAddResponse = crate::types::DirectoryFileResponse;
 /// Parameters of `POST /api/v1/beta/directories/{directory_id}/files/bulk-delete`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FilesBulkDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// List of directory file IDs to delete (max 100).
     pub directory_file_ids: Vec<String>,
+}
+impl ::serde::Serialize for FilesBulkDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("directory_file_ids", &self.directory_file_ids)?;
+        object.end()
+    }
 }
 impl FilesBulkDeleteParams {
     /// Creates the parameters from the required `directory_file_ids`; set the others with the chainable setters.
@@ -149,24 +165,29 @@ impl FilesBulkDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesGetParams {
     /// Fields to expand.
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for FilesGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl FilesGetParams {
     /// Sets the `expand` query parameter.
@@ -191,34 +212,40 @@ impl FilesGetParams {
 /// The response of `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}`.
 pub type FilesGetResponse = crate::types::DirectoryFileResponse;
 /// Parameters of `POST /api/v1/beta/directories/{directory_id}/files/upload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FilesUploadParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Upload File
-    #[serde(skip)]
     pub upload_file: crate::FileUpload,
     /// Unique Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub unique_id: crate::Nullable<String>,
     /// Display Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub display_name: crate::Nullable<String>,
     /// External File Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// User metadata as a JSON object string.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<String>,
+}
+impl ::serde::Serialize for FilesUploadParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("unique_id", &self.unique_id)?;
+        object.nullable("display_name", &self.display_name)?;
+        object.nullable("external_file_id", &self.external_file_id)?;
+        object.nullable("metadata", &self.metadata)?;
+        object.end()
+    }
 }
 impl FilesUploadParams {
     /// Creates the parameters from the required `upload_file`; set the others with the chainable setters.
@@ -306,36 +333,45 @@ pub type FilesUploadResponse = crate::types::DirectoryFileResponse;
 /// API request model for a filter comparison operation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilterOperation {
     /// Eq
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub eq: crate::Nullable<crate::types::FilterOperationEq>,
     /// Ne
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ne: crate::Nullable<crate::types::FilterOperationNe>,
     /// Gt
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub gt: crate::Nullable<crate::types::FilterOperationGt>,
     /// Gte
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub gte: crate::Nullable<crate::types::FilterOperationGte>,
     /// Lt
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub lt: crate::Nullable<crate::types::FilterOperationLt>,
     /// Lte
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub lte: crate::Nullable<crate::types::FilterOperationLte>,
     /// Includes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub includes: Option<Vec<Option<crate::types::FilterOperationIncludesItem>>>,
     /// Excludes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excludes: Option<Vec<Option<crate::types::FilterOperationExcludesItem>>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FilterOperation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("eq", &self.eq)?;
+        object.nullable("ne", &self.ne)?;
+        object.nullable("gt", &self.gt)?;
+        object.nullable("gte", &self.gte)?;
+        object.nullable("lt", &self.lt)?;
+        object.nullable("lte", &self.lte)?;
+        object.optional("includes", &self.includes)?;
+        object.optional("excludes", &self.excludes)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FilterOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -565,7 +601,7 @@ pub type FilterOperationNe = crate::types::FilterOperationEq;
 /// Coordinates for lazily resolving a page screenshot presigned URL.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageAttachmentRef {
     /// Source Id
@@ -573,8 +609,19 @@ pub struct ImageAttachmentRef {
     /// Attachment Name
     pub attachment_name: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ImageAttachmentRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("source_id", &self.source_id)?;
+        object.field("attachment_name", &self.attachment_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageAttachmentRef {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -643,7 +690,7 @@ impl ImageAttachmentRef {
 /// Response containing all processing results for an item.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemProcessingResultsResponse {
     /// ID of the source item
@@ -651,11 +698,22 @@ pub struct ItemProcessingResultsResponse {
     /// Name of the source item
     pub item_name: String,
     /// List of all processing operations performed on this item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_results: Option<Vec<crate::types::ProcessingResult>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ItemProcessingResultsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("item_id", &self.item_id)?;
+        object.field("item_name", &self.item_name)?;
+        object.optional("processing_results", &self.processing_results)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ItemProcessingResultsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -734,39 +792,48 @@ impl ItemProcessingResultsResponse {
 /// JobMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobMetadata {
     /// Total Input Tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_input_tokens: crate::Nullable<i64>,
     /// Total Output Tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_output_tokens: crate::Nullable<i64>,
     /// Turns
     ///
     /// The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<i64>,
     /// Duration Ms
     ///
     /// The API's default: `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<crate::Number>,
     /// Is Error
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_error: Option<bool>,
     /// Error
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<String>,
     /// Export Config Ids
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub export_config_ids: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for JobMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("total_input_tokens", &self.total_input_tokens)?;
+        object.nullable("total_output_tokens", &self.total_output_tokens)?;
+        object.optional("turns", &self.turns)?;
+        object.optional("duration_ms", &self.duration_ms)?;
+        object.optional("is_error", &self.is_error)?;
+        object.nullable("error", &self.error)?;
+        object.nullable("export_config_ids", &self.export_config_ids)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for JobMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -924,20 +991,30 @@ impl JobMetadata {
 /// Beta API query response schema for pipeline files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineFileListResponse {
     /// The list of items.
     pub items: Vec<crate::types::PipelineFileResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PipelineFileListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PipelineFileListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1032,36 +1109,28 @@ impl PipelineFileListResponse {
 /// Beta API response schema for a pipeline file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineFileResponse {
     /// Unique identifier for the pipeline file.
     pub id: String,
     /// Name of the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// The ID of the file in the external system.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// Size of the file in bytes.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_size: crate::Nullable<i64>,
     /// File type (e.g. pdf, docx, etc.).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_type: crate::Nullable<String>,
     /// The ID of the project that the file belongs to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// The last modified time of the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified_at: crate::Nullable<String>,
     /// The ID of the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// The ID of the pipeline that the file is associated with.
     pub pipeline_id: String,
     /// Resource information for the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub resource_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -1069,7 +1138,6 @@ pub struct PipelineFileResponse {
         >,
     >,
     /// Permission information for the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub permission_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -1077,7 +1145,6 @@ pub struct PipelineFileResponse {
         >,
     >,
     /// Custom metadata for the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -1085,23 +1152,44 @@ pub struct PipelineFileResponse {
         >,
     >,
     /// The ID of the data source that the file belongs to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Status of the pipeline file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<crate::types::PipelineFileResponseStatus>,
     /// The last time the status was updated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status_updated_at: crate::Nullable<String>,
     /// When the pipeline file was created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// When the pipeline file was last updated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PipelineFileResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("external_file_id", &self.external_file_id)?;
+        object.nullable("file_size", &self.file_size)?;
+        object.nullable("file_type", &self.file_type)?;
+        object.nullable("project_id", &self.project_id)?;
+        object.nullable("last_modified_at", &self.last_modified_at)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.field("pipeline_id", &self.pipeline_id)?;
+        object.nullable("resource_info", &self.resource_info)?;
+        object.nullable("permission_info", &self.permission_info)?;
+        object.nullable("custom_metadata", &self.custom_metadata)?;
+        object.nullable("data_source_id", &self.data_source_id)?;
+        object.nullable("status", &self.status)?;
+        object.nullable("status_updated_at", &self.status_updated_at)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PipelineFileResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1472,7 +1560,7 @@ pub type PipelineFileResponseStatus = crate::types::PipelineFileStatus;
 /// A processing result with lineage information.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessingResult {
     /// Unique identifier for this result
@@ -1488,13 +1576,29 @@ pub struct ProcessingResult {
     /// Location of the processing output
     pub output_s3_path: String,
     /// Summary statistics about the output
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_metadata: crate::Nullable<crate::types::ProcessingResultMetadata>,
     /// When this processing occurred
     pub processed_at: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ProcessingResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("result_id", &self.result_id)?;
+        object.field("item_id", &self.item_id)?;
+        object.field("job_type", &self.job_type)?;
+        object.field("job_config", &self.job_config)?;
+        object.field("parameters_hash", &self.parameters_hash)?;
+        object.field("output_s3_path", &self.output_s3_path)?;
+        object.nullable("output_metadata", &self.output_metadata)?;
+        object.field("processed_at", &self.processed_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ProcessingResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(

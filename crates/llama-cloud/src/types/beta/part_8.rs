@@ -223,27 +223,39 @@ pub type ProcessingResultMetadata = ::serde_json::Map<String, ::serde_json::Valu
 /// Full chat session including its complete event history.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionDetail {
     /// Unique session identifier.
     pub session_id: String,
     /// Auto-generated title derived from the first user message.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub generated_title: crate::Nullable<String>,
     /// ISO-format timestamp showing when the session was last updated.
     pub last_updated_at: String,
     /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_metadata: crate::Nullable<crate::types::JobMetadata>,
     /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub index_ids: crate::Nullable<Vec<String>>,
     /// Ordered list of events that make up the conversation history.
     pub events: Vec<crate::types::ChatEvent>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SessionDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("session_id", &self.session_id)?;
+        object.nullable("generated_title", &self.generated_title)?;
+        object.field("last_updated_at", &self.last_updated_at)?;
+        object.nullable("job_metadata", &self.job_metadata)?;
+        object.nullable("index_ids", &self.index_ids)?;
+        object.field("events", &self.events)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -389,17 +401,27 @@ impl SessionDetail {
 /// Paginated list of chat sessions.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionList {
     /// Chat sessions for the current page.
     pub items: Vec<crate::types::ChatSessionSummary>,
     /// Opaque token to retrieve the next page. Omitted when there are no further pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SessionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -476,7 +498,7 @@ impl SessionList {
 /// Document input specification for beta API.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitDocumentInput {
     /// Type of document input. Valid values are: file_id
@@ -484,8 +506,19 @@ pub struct SplitDocumentInput {
     /// Document identifier.
     pub value: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitDocumentInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("value", &self.value)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitDocumentInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -545,20 +578,30 @@ impl SplitDocumentInput {
 /// Beta paginated list of split jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitJobQueryResponseBeta {
     /// The list of items.
     pub items: Vec<crate::types::SplitJobResponseBeta>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitJobQueryResponseBeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitJobQueryResponseBeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -653,23 +696,20 @@ impl SplitJobQueryResponseBeta {
 /// Beta response — uses nested document_input object.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitJobResponseBeta {
     /// Unique identifier for the split job.
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project ID this job belongs to.
     pub project_id: String,
     /// User ID who created this job.
     pub user_id: String,
     /// Split configuration ID used for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Document that was split.
     pub document_input: crate::types::SplitDocumentInput,
@@ -678,14 +718,32 @@ pub struct SplitJobResponseBeta {
     /// Current status of the job. Valid values are: pending, processing, completed, failed, cancelled.
     pub status: String,
     /// Split result (available when status is COMPLETED).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::SplitResultResponse>,
     /// Error message if the job failed.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitJobResponseBeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("user_id", &self.user_id)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.field("document_input", &self.document_input)?;
+        object.field("categories", &self.categories)?;
+        object.field("status", &self.status)?;
+        object.nullable("result", &self.result)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitJobResponseBeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -899,13 +957,12 @@ impl SplitJobResponseBeta {
 /// StopEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StopEvent {
     /// Type
     ///
     /// The API's default: `"stop"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Usage
     pub usage: crate::types::Usage,
@@ -914,8 +971,21 @@ pub struct StopEvent {
     /// Error
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for StopEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("usage", &self.usage)?;
+        object.field("is_error", &self.is_error)?;
+        object.field("error", &self.error)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StopEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -995,19 +1065,29 @@ impl StopEvent {
 /// TextDeltaEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextDeltaEvent {
     /// Type
     ///
     /// The API's default: `"text_delta"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TextDeltaEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("content", &self.content)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TextDeltaEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1061,19 +1141,29 @@ impl TextDeltaEvent {
 /// TextEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextEvent {
     /// Type
     ///
     /// The API's default: `"text"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TextEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("content", &self.content)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TextEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1127,19 +1217,29 @@ impl TextEvent {
 /// ThinkingDeltaEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThinkingDeltaEvent {
     /// Type
     ///
     /// The API's default: `"thinking_delta"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ThinkingDeltaEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("content", &self.content)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThinkingDeltaEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1193,19 +1293,29 @@ impl ThinkingDeltaEvent {
 /// ThinkingEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThinkingEvent {
     /// Type
     ///
     /// The API's default: `"thinking"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ThinkingEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("content", &self.content)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThinkingEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1259,13 +1369,12 @@ impl ThinkingEvent {
 /// ToolCallEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCallEvent {
     /// Type
     ///
     /// The API's default: `"tool_call"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Arguments
     pub arguments: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1274,8 +1383,21 @@ pub struct ToolCallEvent {
     /// Call Id
     pub call_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ToolCallEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("arguments", &self.arguments)?;
+        object.field("name", &self.name)?;
+        object.field("call_id", &self.call_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolCallEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1356,13 +1478,12 @@ impl ToolCallEvent {
 /// ToolResultEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolResultEvent {
     /// Type
     ///
     /// The API's default: `"tool_result"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Name
     pub name: String,
@@ -1371,11 +1492,24 @@ pub struct ToolResultEvent {
     /// Result
     pub result: ::serde_json::Value,
     /// The `image_attachment` property.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub image_attachment: crate::Nullable<crate::types::ImageAttachmentRef>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ToolResultEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("name", &self.name)?;
+        object.field("call_id", &self.call_id)?;
+        object.field("result", &self.result)?;
+        object.nullable("image_attachment", &self.image_attachment)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolResultEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1478,28 +1612,37 @@ impl ToolResultEvent {
 /// Usage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Usage {
     /// Total Input Tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_input_tokens: crate::Nullable<i64>,
     /// Total Output Tokens
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_output_tokens: crate::Nullable<i64>,
     /// Turns
     ///
     /// The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<i64>,
     /// Duration Ms
     ///
     /// The API's default: `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for Usage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("total_input_tokens", &self.total_input_tokens)?;
+        object.nullable("total_output_tokens", &self.total_output_tokens)?;
+        object.optional("turns", &self.turns)?;
+        object.optional("duration_ms", &self.duration_ms)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Usage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1602,7 +1745,7 @@ impl Usage {
 /// API boundary representation of a usage metric.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsageMetric {
     /// The system-generated UUID for the metric
@@ -1618,7 +1761,6 @@ pub struct UsageMetric {
     /// The unit measurement associated with the event type
     pub value: i64,
     /// Properties associated with the metric
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The day the metric was emitted [UTC], in the format 'YYYY-MM-DD'
     pub day: String,
@@ -1627,14 +1769,33 @@ pub struct UsageMetric {
     /// The source job aggregation type, i.e. pdf
     pub event_aggregation_type: String,
     /// The number of credits consumed by this metric
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub credits: crate::Nullable<crate::Number>,
     /// Caller-supplied attribution tags, used to attribute usage within an organization
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub usage_tags: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for UsageMetric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("event_type", &self.event_type)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("organization_id", &self.organization_id)?;
+        object.field("value", &self.value)?;
+        object.optional("properties", &self.properties)?;
+        object.field("day", &self.day)?;
+        object.field("event_aggregation_key", &self.event_aggregation_key)?;
+        object.field("event_aggregation_type", &self.event_aggregation_type)?;
+        object.nullable("credits", &self.credits)?;
+        object.nullable("usage_tags", &self.usage_tags)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UsageMetric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1859,7 +2020,7 @@ impl UsageMetric {
 /// A group of usage metric totals.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsageMetricAggregateBucket {
     /// Values defining this group
@@ -1871,8 +2032,21 @@ pub struct UsageMetricAggregateBucket {
     /// Usage records in this group
     pub metric_count: i64,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for UsageMetricAggregateBucket {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("dimensions", &self.dimensions)?;
+        object.field("total_credits", &self.total_credits)?;
+        object.field("total_value", &self.total_value)?;
+        object.field("metric_count", &self.metric_count)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UsageMetricAggregateBucket {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1968,7 +2142,7 @@ impl UsageMetricAggregateBucket {
 /// Usage metrics aggregated by the requested dimensions.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsageMetricAggregateResponse {
     /// Dimensions used to group metrics
@@ -1976,8 +2150,19 @@ pub struct UsageMetricAggregateResponse {
     /// Aggregated metric groups
     pub buckets: Vec<crate::types::UsageMetricAggregateBucket>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for UsageMetricAggregateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("group_by", &self.group_by)?;
+        object.field("buckets", &self.buckets)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UsageMetricAggregateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

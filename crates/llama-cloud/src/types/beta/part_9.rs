@@ -204,20 +204,30 @@ impl<'de> ::serde::Deserialize<'de> for UsageMetricEventType {
 /// Paginated response containing usage metrics.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsageMetricQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::UsageMetric>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for UsageMetricQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UsageMetricQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -310,64 +320,61 @@ impl UsageMetricQueryResponse {
     }
 }
 /// Parameters of `GET /api/v1/beta/usage-metrics/aggregate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsageMetricsAggregateParams {
     /// Dimensions to group by: day, project_id, event_type, tier.
     ///
     /// Sent as the `group_by` query parameter.
-    #[serde(skip)]
     pub group_by: Vec<crate::types::UsageMetricsAggregateParamsGroupByItem>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: String,
     /// Filter by project ID
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Filter by user ID
     ///
     /// Sent as the `user_id` query parameter.
-    #[serde(skip)]
     pub user_id: Option<String>,
     /// Filter by event types
     ///
     /// Sent as the `event_types` query parameter.
-    #[serde(skip)]
     pub event_types: Option<Vec<String>>,
     /// Filter by specific days (YYYY-MM-DD)
     ///
     /// Sent as the `days` query parameter.
-    #[serde(skip)]
     pub days: Option<Vec<String>>,
     /// Filter by days on or before this date (YYYY-MM-DD)
     ///
     /// Sent as the `day_on_or_before` query parameter.
-    #[serde(skip)]
     pub day_on_or_before: Option<String>,
     /// Filter by days on or after this date (YYYY-MM-DD)
     ///
     /// Sent as the `day_on_or_after` query parameter.
-    #[serde(skip)]
     pub day_on_or_after: Option<String>,
     /// Filter by event aggregation type
     ///
     /// Sent as the `event_aggregation_type` query parameter.
-    #[serde(skip)]
     pub event_aggregation_type: Option<String>,
     /// Filter by event aggregation key
     ///
     /// Sent as the `event_aggregation_key` query parameter.
-    #[serde(skip)]
     pub event_aggregation_key: Option<String>,
     /// Filter by credits consumed greater than or equal to this value
     ///
     /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
-    #[serde(skip)]
     pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
+}
+impl ::serde::Serialize for UsageMetricsAggregateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl UsageMetricsAggregateParams {
     /// Creates the parameters from the required `group_by`, `organization_id`; set the others with the chainable setters.
@@ -563,74 +570,69 @@ impl<'de> ::serde::Deserialize<'de> for UsageMetricsAggregateParamsGroupByItem {
 /// The response of `GET /api/v1/beta/usage-metrics/aggregate`.
 pub type UsageMetricsAggregateResponse = crate::types::UsageMetricAggregateResponse;
 /// Parameters of `GET /api/v1/beta/usage-metrics`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsageMetricsListParams {
     /// Number of items per page
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Token for pagination
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Include total count in response
     ///
     /// Sent as the `include_total` query parameter.
-    #[serde(skip)]
     pub include_total: Option<bool>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: String,
     /// Filter by project ID
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Filter by user ID
     ///
     /// Sent as the `user_id` query parameter.
-    #[serde(skip)]
     pub user_id: Option<String>,
     /// Filter by event types
     ///
     /// Sent as the `event_types` query parameter.
-    #[serde(skip)]
     pub event_types: Option<Vec<String>>,
     /// Filter by specific days (YYYY-MM-DD)
     ///
     /// Sent as the `days` query parameter.
-    #[serde(skip)]
     pub days: Option<Vec<String>>,
     /// Filter by days on or before this date (YYYY-MM-DD)
     ///
     /// Sent as the `day_on_or_before` query parameter.
-    #[serde(skip)]
     pub day_on_or_before: Option<String>,
     /// Filter by days on or after this date (YYYY-MM-DD)
     ///
     /// Sent as the `day_on_or_after` query parameter.
-    #[serde(skip)]
     pub day_on_or_after: Option<String>,
     /// Filter by event aggregation type
     ///
     /// Sent as the `event_aggregation_type` query parameter.
-    #[serde(skip)]
     pub event_aggregation_type: Option<String>,
     /// Filter by event aggregation key
     ///
     /// Sent as the `event_aggregation_key` query parameter.
-    #[serde(skip)]
     pub event_aggregation_key: Option<String>,
     /// Filter by credits consumed greater than or equal to this value
     ///
     /// Sent as the `credits_consumed_greater_than_or_equal` query parameter.
-    #[serde(skip)]
     pub credits_consumed_greater_than_or_equal: Option<crate::Number>,
+}
+impl ::serde::Serialize for UsageMetricsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl UsageMetricsListParams {
     /// Creates the parameters from the required `organization_id`; set the others with the chainable setters.
@@ -742,19 +744,29 @@ pub type UsageMetricsListResponse = crate::types::UsageMetricQueryResponse;
 /// UserInputEvent
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserInputEvent {
     /// Type
     ///
     /// The API's default: `"user_input"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Content
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for UserInputEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("content", &self.content)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserInputEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -4,19 +4,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 1 of `types::classify`: types compiled with the feature `classify`.
 /// Parameters of `POST /api/v2/classify/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifyCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ClassifyCancelParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ClassifyCancelParams {
     /// Sets the `project_id` query parameter.
@@ -35,43 +41,50 @@ impl ClassifyCancelParams {
 /// The response of `POST /api/v2/classify/{job_id}/cancel`.
 pub type ClassifyCancelResponse = crate::types::ClassifyV2JobResponse;
 /// Parameters of `POST /api/v2/classify`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifyCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Inline classify configuration (required if configuration_id is not provided)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::ClassifyV2Configuration>,
     /// File ID or parse job ID to classify
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_input: crate::Nullable<String>,
     /// Deprecated: use file_input instead
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Deprecated: use file_input instead
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_job_id: crate::Nullable<String>,
     /// Idempotency key scoped to the project. Reusing a key returns the original job; the new request body is ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
+}
+impl ::serde::Serialize for ClassifyCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("configuration", &self.configuration)?;
+        object.nullable("file_input", &self.file_input)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("parse_job_id", &self.parse_job_id)?;
+        object.nullable("transaction_id", &self.transaction_id)?;
+        object.end()
+    }
 }
 impl ClassifyCreateParams {
     /// Sets the `project_id` query parameter.
@@ -199,19 +212,25 @@ impl ClassifyCreateParams {
 /// The response of `POST /api/v2/classify`.
 pub type ClassifyCreateResponse = crate::types::ClassifyV2JobResponse;
 /// Parameters of `GET /api/v2/classify/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifyGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ClassifyGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ClassifyGetParams {
     /// Sets the `project_id` query parameter.
@@ -230,54 +249,53 @@ impl ClassifyGetParams {
 /// The response of `GET /api/v2/classify/{job_id}`.
 pub type ClassifyGetResponse = crate::types::ClassifyV2JobResponse;
 /// Parameters of `GET /api/v2/classify`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifyListParams {
     /// Number of items per page
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Token for pagination
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Filter by job status
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::ClassifyListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
     pub job_ids: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Filter by configuration ID
     ///
     /// Sent as the `configuration_id` query parameter.
-    #[serde(skip)]
     pub configuration_id: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for ClassifyListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ClassifyListParams {
     /// Sets the `page_size` query parameter.
@@ -348,7 +366,7 @@ pub type ClassifyListResponse = crate::types::ClassifyV2JobQueryResponse;
 /// Configuration for a classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyV2Configuration {
     /// Classify rules to evaluate against the document (at least one required)
@@ -356,16 +374,26 @@ pub struct ClassifyV2Configuration {
     /// Classify execution mode
     ///
     /// The API's default: `"FAST"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Parsing configuration for controlling which pages are read
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsing_configuration: crate::Nullable<
         crate::types::ClassifyV2ParsingConfiguration,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyV2Configuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("rules", &self.rules)?;
+        object.optional("mode", &self.mode)?;
+        object.nullable("parsing_configuration", &self.parsing_configuration)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyV2Configuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -460,20 +488,30 @@ impl ClassifyV2Configuration {
 /// Response schema for paginated classify job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyV2JobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::ClassifyV2JobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyV2JobQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyV2JobQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -568,16 +606,14 @@ impl ClassifyV2JobQueryResponse {
 /// Response for a classify job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyV2JobResponse {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// ID of the input file or parse job
     pub file_input: String,
@@ -592,23 +628,41 @@ pub struct ClassifyV2JobResponse {
     /// Classify configuration used for this job
     pub configuration: crate::types::ClassifyV2Configuration,
     /// Classify result — available when status is COMPLETED
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result: crate::Nullable<crate::types::ClassifyV2Result>,
     /// Error message if job failed
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Product configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Idempotency key
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transaction_id: crate::Nullable<String>,
     /// Associated parse job ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_job_id: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyV2JobResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("file_input", &self.file_input)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("status", &self.status)?;
+        object.field("document_input_type", &self.document_input_type)?;
+        object.field("configuration", &self.configuration)?;
+        object.nullable("result", &self.result)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("transaction_id", &self.transaction_id)?;
+        object.nullable("parse_job_id", &self.parse_job_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyV2JobResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -884,7 +938,7 @@ pub type ClassifyV2JobResponseStatus = crate::types::ParseJobResponseStatus;
 /// Result of classifying a document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyV2Result {
     /// Why the document matched (or didn't match) the returned rule
@@ -894,8 +948,20 @@ pub struct ClassifyV2Result {
     /// Matched rule type, or null if no rule matched
     pub r#type: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyV2Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("reasoning", &self.reasoning)?;
+        object.field("confidence", &self.confidence)?;
+        object.field("type", &self.r#type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyV2Result {
     fn deserialize<D: ::serde::Deserializer<'de>>(

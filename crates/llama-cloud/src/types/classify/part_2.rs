@@ -6,23 +6,32 @@
 /// Parsing configuration for classify jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifyV2ParsingConfiguration {
     /// ISO 639-1 language code for the document
     ///
     /// The API's default: `"en"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Comma-separated page numbers or ranges to process (1-based). Omit to process all pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Maximum number of pages to process. Omit for no limit.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyV2ParsingConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("lang", &self.lang)?;
+        object.nullable("target_pages", &self.target_pages)?;
+        object.nullable("max_pages", &self.max_pages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyV2ParsingConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -99,7 +108,7 @@ impl ClassifyV2ParsingConfiguration {
 /// A rule for classifying documents.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyV2Rule {
     /// Document type to assign when rule matches
@@ -107,8 +116,19 @@ pub struct ClassifyV2Rule {
     /// Natural language criteria for matching this rule
     pub description: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyV2Rule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("description", &self.description)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyV2Rule {
     fn deserialize<D: ::serde::Deserializer<'de>>(

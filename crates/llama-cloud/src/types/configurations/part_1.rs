@@ -10,160 +10,250 @@
 /// parsing_conf overrides default settings for that page.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AutoModeConfigurationEntry {
     /// Parsing configuration to apply when trigger conditions are met
     pub parsing_conf: crate::types::AutoModeParsingConf,
     /// How to combine multiple trigger conditions: 'and' (all conditions must match, this is the default) or 'or' (any single condition can trigger)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub trigger_mode: crate::Nullable<String>,
     /// Trigger on pages with markdown extraction errors
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_md_error: crate::Nullable<bool>,
     /// Trigger if page text/markdown contains this string
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text_in_page: crate::Nullable<String>,
     /// Trigger if page contains a table
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub table_in_page: crate::Nullable<bool>,
     /// Trigger if page contains non-screenshot images
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub image_in_page: crate::Nullable<bool>,
     /// Trigger if page contains a full-page image (scanned page detection)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub full_page_image_in_page: crate::Nullable<bool>,
     /// Threshold for full page image detection (0.0-1.0, default 0.8)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub full_page_image_in_page_threshold: crate::Nullable<
         crate::types::AutoModeConfigurationEntryFullPageImageInPageThreshold,
     >,
     /// Regex pattern to match against filename
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filename_regexp: crate::Nullable<String>,
     /// Regex mode flags (e.g., 'i' for case-insensitive)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filename_regexp_mode: crate::Nullable<String>,
     /// Single glob pattern to match against filename
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filename_match_glob: crate::Nullable<String>,
     /// List of glob patterns to match against filename
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filename_match_glob_list: crate::Nullable<Vec<String>>,
     /// Trigger if page has more than N characters
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_longer_than_n_chars: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageLongerThanNChars,
     >,
     /// Trigger if page has fewer than N characters
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_shorter_than_n_chars: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageShorterThanNChars,
     >,
     /// Trigger if page has more than N words
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_words: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNWords,
     >,
     /// Trigger if page has fewer than N words
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_words: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNWords,
     >,
     /// Trigger if page has more than N lines
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_lines: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNLines,
     >,
     /// Trigger if page has fewer than N lines
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_lines: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNLines,
     >,
     /// Trigger if page has more than N images
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_images: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNImages,
     >,
     /// Trigger if page has fewer than N images
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_images: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNImages,
     >,
     /// Trigger if page has more than N tables
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_tables: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNTables,
     >,
     /// Trigger if page has fewer than N tables
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_tables: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNTables,
     >,
     /// Trigger if page has more than N links
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_links: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNLinks,
     >,
     /// Trigger if page has fewer than N links
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_links: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNLinks,
     >,
     /// Trigger if page has more than N charts
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_charts: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNCharts,
     >,
     /// Trigger if page has fewer than N charts
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_charts: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNCharts,
     >,
     /// Trigger if page has more than N layout elements
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_layout_elements: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNLayoutElements,
     >,
     /// Trigger if page has fewer than N layout elements
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_layout_elements: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNLayoutElements,
     >,
     /// Trigger if page has more than N% numeric words
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_percent_numbers: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNPercentNumbers,
     >,
     /// Trigger if page has fewer than N% numeric words
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_percent_numbers: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNPercentNumbers,
     >,
     /// Trigger if page has more than N numeric words
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_least_n_numbers: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtLeastNNumbers,
     >,
     /// Trigger if page has fewer than N numeric words
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_contains_at_most_n_numbers: crate::Nullable<
         crate::types::AutoModeConfigurationEntryPageContainsAtMostNNumbers,
     >,
     /// Regex pattern to match in page content
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub regexp_in_page: crate::Nullable<String>,
     /// Regex mode flags for regexp_in_page
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub regexp_in_page_mode: crate::Nullable<String>,
     /// Trigger if page contains this layout element type
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub layout_element_in_page: crate::Nullable<String>,
     /// Confidence threshold for layout element detection
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub layout_element_in_page_confidence_threshold: crate::Nullable<
         crate::types::AutoModeConfigurationEntryLayoutElementInPageConfidenceThreshold,
     >,
+}
+impl ::serde::Serialize for AutoModeConfigurationEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("parsing_conf", &self.parsing_conf)?;
+        object.nullable("trigger_mode", &self.trigger_mode)?;
+        object.nullable("page_md_error", &self.page_md_error)?;
+        object.nullable("text_in_page", &self.text_in_page)?;
+        object.nullable("table_in_page", &self.table_in_page)?;
+        object.nullable("image_in_page", &self.image_in_page)?;
+        object.nullable("full_page_image_in_page", &self.full_page_image_in_page)?;
+        object
+            .nullable(
+                "full_page_image_in_page_threshold",
+                &self.full_page_image_in_page_threshold,
+            )?;
+        object.nullable("filename_regexp", &self.filename_regexp)?;
+        object.nullable("filename_regexp_mode", &self.filename_regexp_mode)?;
+        object.nullable("filename_match_glob", &self.filename_match_glob)?;
+        object.nullable("filename_match_glob_list", &self.filename_match_glob_list)?;
+        object.nullable("page_longer_than_n_chars", &self.page_longer_than_n_chars)?;
+        object.nullable("page_shorter_than_n_chars", &self.page_shorter_than_n_chars)?;
+        object
+            .nullable(
+                "page_contains_at_least_n_words",
+                &self.page_contains_at_least_n_words,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_words",
+                &self.page_contains_at_most_n_words,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_least_n_lines",
+                &self.page_contains_at_least_n_lines,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_lines",
+                &self.page_contains_at_most_n_lines,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_least_n_images",
+                &self.page_contains_at_least_n_images,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_images",
+                &self.page_contains_at_most_n_images,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_least_n_tables",
+                &self.page_contains_at_least_n_tables,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_tables",
+                &self.page_contains_at_most_n_tables,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_least_n_links",
+                &self.page_contains_at_least_n_links,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_links",
+                &self.page_contains_at_most_n_links,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_least_n_charts",
+                &self.page_contains_at_least_n_charts,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_charts",
+                &self.page_contains_at_most_n_charts,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_least_n_layout_elements",
+                &self.page_contains_at_least_n_layout_elements,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_layout_elements",
+                &self.page_contains_at_most_n_layout_elements,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_least_n_percent_numbers",
+                &self.page_contains_at_least_n_percent_numbers,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_percent_numbers",
+                &self.page_contains_at_most_n_percent_numbers,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_least_n_numbers",
+                &self.page_contains_at_least_n_numbers,
+            )?;
+        object
+            .nullable(
+                "page_contains_at_most_n_numbers",
+                &self.page_contains_at_most_n_numbers,
+            )?;
+        object.nullable("regexp_in_page", &self.regexp_in_page)?;
+        object.nullable("regexp_in_page_mode", &self.regexp_in_page_mode)?;
+        object.nullable("layout_element_in_page", &self.layout_element_in_page)?;
+        object
+            .nullable(
+                "layout_element_in_page_confidence_threshold",
+                &self.layout_element_in_page_confidence_threshold,
+            )?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoModeConfigurationEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1258,21 +1348,30 @@ pub type AutoModeConfigurationEntryPageShorterThanNChars = crate::types::AutoMod
 /// Crop box options for auto mode parsing configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AutoModeCropBox {
     /// Bottom boundary of crop box as ratio (0-1)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bottom: crate::Nullable<crate::Number>,
     /// Left boundary of crop box as ratio (0-1)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub left: crate::Nullable<crate::Number>,
     /// Right boundary of crop box as ratio (0-1)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub right: crate::Nullable<crate::Number>,
     /// Top boundary of crop box as ratio (0-1)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub top: crate::Nullable<crate::Number>,
+}
+impl ::serde::Serialize for AutoModeCropBox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("bottom", &self.bottom)?;
+        object.nullable("left", &self.left)?;
+        object.nullable("right", &self.right)?;
+        object.nullable("top", &self.top)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoModeCropBox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1361,15 +1460,24 @@ impl AutoModeCropBox {
 /// Ignore options for auto mode parsing configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AutoModeIgnoreOptions {
     /// Whether to ignore diagonal text in the document
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_diagonal_text: crate::Nullable<bool>,
     /// Whether to ignore hidden text in the document
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_hidden_text: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for AutoModeIgnoreOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("ignore_diagonal_text", &self.ignore_diagonal_text)?;
+        object.nullable("ignore_hidden_text", &self.ignore_hidden_text)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoModeIgnoreOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1444,11 +1552,10 @@ impl AutoModeIgnoreOptions {
 /// from the base configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AutoModeParsingConf {
     /// Override the parsing tier for matched pages. Must be paired with version
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tier: crate::Nullable<crate::types::AutoModeParsingConfTier>,
     /// Version for the override tier. Required when `tier` is set. Use `latest`, or pin one of that tier's dated versions.
     ///
@@ -1459,46 +1566,57 @@ pub struct AutoModeParsingConf {
     /// - `agentic_plus`: `2026-08-19`
     ///
     /// Full list: `GET /api/v2/parse/versions`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub version: crate::Nullable<crate::types::AutoModeParsingConfVersion>,
     /// Custom AI instructions for matched pages. Overrides the base custom_prompt
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_prompt: crate::Nullable<String>,
     /// Options for ignoring specific text types
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore: crate::Nullable<crate::types::AutoModeIgnoreOptions>,
     /// Whether to use aggressive table extraction
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aggressive_table_extraction: crate::Nullable<bool>,
     /// Whether to use outlined table extraction
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub outlined_table_extraction: crate::Nullable<bool>,
     /// Whether to use adaptive long table handling
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub adaptive_long_table: crate::Nullable<bool>,
     /// Whether to extract layout information
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_layout: crate::Nullable<bool>,
     /// Enable specialized chart parsing with the specified mode
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing: crate::Nullable<
         crate::types::AutoModeParsingConfSpecializedChartParsing,
     >,
     /// Whether to use high resolution OCR
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub high_res_ocr: crate::Nullable<bool>,
     /// Primary language of the document
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub language: crate::Nullable<String>,
     /// Document crop box boundaries
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub crop_box: crate::Nullable<crate::types::AutoModeCropBox>,
     /// Spatial text output options
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub spatial_text: crate::Nullable<crate::types::AutoModeSpatialTextOptions>,
     /// Presentation-specific parsing options
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presentation: crate::Nullable<crate::types::AutoModePresentationOptions>,
+}
+impl ::serde::Serialize for AutoModeParsingConf {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("tier", &self.tier)?;
+        object.nullable("version", &self.version)?;
+        object.nullable("custom_prompt", &self.custom_prompt)?;
+        object.nullable("ignore", &self.ignore)?;
+        object
+            .nullable("aggressive_table_extraction", &self.aggressive_table_extraction)?;
+        object.nullable("outlined_table_extraction", &self.outlined_table_extraction)?;
+        object.nullable("adaptive_long_table", &self.adaptive_long_table)?;
+        object.nullable("extract_layout", &self.extract_layout)?;
+        object.nullable("specialized_chart_parsing", &self.specialized_chart_parsing)?;
+        object.nullable("high_res_ocr", &self.high_res_ocr)?;
+        object.nullable("language", &self.language)?;
+        object.nullable("crop_box", &self.crop_box)?;
+        object.nullable("spatial_text", &self.spatial_text)?;
+        object.nullable("presentation", &self.presentation)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoModeParsingConf {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1890,15 +2008,24 @@ pub type AutoModeParsingConfVersion = crate::types::ParseV2ParametersVersion;
 /// Presentation-specific options for auto mode parsing configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AutoModePresentationOptions {
     /// Extract out of bounds content in presentation slides
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub out_of_bounds_content: crate::Nullable<bool>,
     /// Skip extraction of embedded data for charts in presentation slides
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_embedded_data: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for AutoModePresentationOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("out_of_bounds_content", &self.out_of_bounds_content)?;
+        object.nullable("skip_embedded_data", &self.skip_embedded_data)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoModePresentationOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1969,18 +2096,31 @@ impl AutoModePresentationOptions {
 /// Spatial text options for auto mode parsing configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AutoModeSpatialTextOptions {
     /// Preserve text alignment across page boundaries
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
     /// Include very small text in spatial output
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_very_small_text: crate::Nullable<bool>,
     /// Keep column structure intact without unrolling
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_unroll_columns: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for AutoModeSpatialTextOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .nullable(
+                "preserve_layout_alignment_across_pages",
+                &self.preserve_layout_alignment_across_pages,
+            )?;
+        object.nullable("preserve_very_small_text", &self.preserve_very_small_text)?;
+        object.nullable("do_not_unroll_columns", &self.do_not_unroll_columns)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoModeSpatialTextOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2076,12 +2216,21 @@ impl AutoModeSpatialTextOptions {
 /// Only applicable when using non-fast tiers.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseAgenticOptions {
     /// Custom instructions for the AI parser. Use to guide extraction behavior, specify output formatting, or provide domain-specific context. Example: 'Extract financial tables with currency symbols. Format dates as YYYY-MM-DD.'
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_prompt: crate::Nullable<String>,
+}
+impl ::serde::Serialize for LlamaParseAgenticOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("custom_prompt", &self.custom_prompt)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseAgenticOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2131,12 +2280,21 @@ impl LlamaParseAgenticOptions {
 /// 'agentic' or 'agentic_plus' tiers.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseCostOptimizerParameters {
     /// Enable cost-optimized parsing. Routes simpler pages to faster processing while complex pages use full AI analysis. May reduce speed on some documents. IMPORTANT: Only available with 'agentic' or 'agentic_plus' tiers
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseCostOptimizerParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("enable", &self.enable)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseCostOptimizerParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2184,21 +2342,30 @@ impl LlamaParseCostOptimizerParameters {
 /// set bottom=0.5 (keeping top=0, left=0, right=1).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseCropBox {
     /// Bottom boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content below this line is excluded
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bottom: crate::Nullable<crate::Number>,
     /// Left boundary as ratio (0-1). 0=left edge, 1=right edge. Content left of this line is excluded
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub left: crate::Nullable<crate::Number>,
     /// Right boundary as ratio (0-1). 0=left edge, 1=right edge. Content right of this line is excluded
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub right: crate::Nullable<crate::Number>,
     /// Top boundary as ratio (0-1). 0=top edge, 1=bottom edge. Content above this line is excluded
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub top: crate::Nullable<crate::Number>,
+}
+impl ::serde::Serialize for LlamaParseCropBox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("bottom", &self.bottom)?;
+        object.nullable("left", &self.left)?;
+        object.nullable("right", &self.right)?;
+        object.nullable("top", &self.top)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseCropBox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2294,18 +2461,27 @@ pub type LlamaParseFastOptions = ::serde_json::Map<String, ::serde_json::Value>;
 /// HTML/web page parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseHtmlOptions {
     /// Force all HTML elements to be visible by overriding CSS display/visibility properties. Useful for parsing pages with hidden content or collapsed sections
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub make_all_elements_visible: crate::Nullable<bool>,
     /// Remove fixed-position elements (headers, footers, floating buttons) that appear on every page render
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub remove_fixed_elements: crate::Nullable<bool>,
     /// Remove navigation elements (nav bars, sidebars, menus) to focus on main content
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub remove_navigation_elements: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseHtmlOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("make_all_elements_visible", &self.make_all_elements_visible)?;
+        object.nullable("remove_fixed_elements", &self.remove_fixed_elements)?;
+        object.nullable("remove_navigation_elements", &self.remove_navigation_elements)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseHtmlOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2399,18 +2575,27 @@ impl LlamaParseHtmlOptions {
 /// Options for ignoring specific types of text during extraction.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseIgnoreOptions {
     /// Skip text rotated at an angle (not horizontal/vertical). Useful for ignoring watermarks or decorative angled text
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_diagonal_text: crate::Nullable<bool>,
     /// Skip OCR text extraction from embedded images. Use when images contain irrelevant text (watermarks, logos) that shouldn't be in the output
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_text_in_image: crate::Nullable<bool>,
     /// Skip text marked as hidden in the document structure. Some PDFs contain invisible text layers used for accessibility or search indexing
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_hidden_text: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseIgnoreOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("ignore_diagonal_text", &self.ignore_diagonal_text)?;
+        object.nullable("ignore_text_in_image", &self.ignore_text_in_image)?;
+        object.nullable("ignore_hidden_text", &self.ignore_hidden_text)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseIgnoreOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(

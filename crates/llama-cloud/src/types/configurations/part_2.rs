@@ -6,12 +6,21 @@
 /// Image parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseImageOptions {
     /// Detect documents photographed with a camera (e.g. phone scans of receipts or forms), then crop, perspective-correct, and flatten uneven lighting and shadows before parsing. Supports JPEG, PNG, WebP, and HEIC/HEIF inputs. Improves results when the document is tilted or surrounded by background. Images that already look like clean scans are left untouched
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub camera_photo_correction: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseImageOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("camera_photo_correction", &self.camera_photo_correction)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseImageOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -64,24 +73,33 @@ impl LlamaParseImageOptions {
 /// LlamaParse automatically detects the input format based on file extension and content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseInputOptions {
     /// HTML/web page parsing options (applies to .html, .htm files)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<crate::types::LlamaParseHtmlOptions>,
     /// PDF-specific parsing options (applies to .pdf files)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf: Option<crate::types::LlamaParsePdfOptions>,
     /// Spreadsheet parsing options (applies to .xlsx, .xls, .csv, .ods files)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet: Option<crate::types::LlamaParseSpreadsheetOptions>,
     /// Presentation parsing options (applies to .pptx, .ppt, .odp, .key files)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentation: Option<crate::types::LlamaParsePresentationOptions>,
     /// Image parsing options (applies to .jpg, .jpeg, .png, .webp files)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::types::LlamaParseImageOptions>,
+}
+impl ::serde::Serialize for LlamaParseInputOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("html", &self.html)?;
+        object.optional("pdf", &self.pdf)?;
+        object.optional("spreadsheet", &self.spreadsheet)?;
+        object.optional("presentation", &self.presentation)?;
+        object.optional("image", &self.image)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseInputOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -174,24 +192,41 @@ impl LlamaParseInputOptions {
 /// Use these settings to enforce stricter quality requirements.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseJobFailureConditions {
     /// Maximum ratio of pages allowed to fail before the job fails (0-1). Example: 0.1 means job fails if more than 10% of pages fail. Default is 0.05 (5%)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub allowed_page_failure_ratio: crate::Nullable<crate::Number>,
     /// Fail the entire job if any embedded image cannot be extracted. By default, image extraction errors are logged but don't fail the job
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fail_on_image_extraction_error: crate::Nullable<bool>,
     /// Fail the entire job if OCR fails on any image. By default, OCR errors result in empty text for that image
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fail_on_image_ocr_error: crate::Nullable<bool>,
     /// Fail the entire job if markdown cannot be reconstructed for any page. By default, failed pages use fallback text extraction
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fail_on_markdown_reconstruction_error: crate::Nullable<bool>,
     /// Fail the job if a problematic font is detected that may cause incorrect text extraction. Buggy fonts can produce garbled or missing characters
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fail_on_buggy_font: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseJobFailureConditions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("allowed_page_failure_ratio", &self.allowed_page_failure_ratio)?;
+        object
+            .nullable(
+                "fail_on_image_extraction_error",
+                &self.fail_on_image_extraction_error,
+            )?;
+        object.nullable("fail_on_image_ocr_error", &self.fail_on_image_ocr_error)?;
+        object
+            .nullable(
+                "fail_on_markdown_reconstruction_error",
+                &self.fail_on_markdown_reconstruction_error,
+            )?;
+        object.nullable("fail_on_buggy_font", &self.fail_on_buggy_font)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseJobFailureConditions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -331,21 +366,30 @@ impl LlamaParseJobFailureConditions {
 /// Markdown output formatting options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseMarkdownOptions {
     /// Add link annotations to markdown output in the format [text](url). When false, only the link text is included
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_links: crate::Nullable<bool>,
     /// Extract Word-style revisions and comments into structured page output
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_revisions: crate::Nullable<bool>,
     /// Table formatting options including markdown vs HTML format and merging behavior
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tables: Option<crate::types::LlamaParseTables>,
     /// Embed images directly in markdown as base64 data URIs instead of extracting them as separate files. Useful for self-contained markdown output
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub inline_images: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseMarkdownOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("annotate_links", &self.annotate_links)?;
+        object.nullable("annotate_revisions", &self.annotate_revisions)?;
+        object.optional("tables", &self.tables)?;
+        object.nullable("inline_images", &self.inline_images)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseMarkdownOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -438,12 +482,21 @@ impl LlamaParseMarkdownOptions {
 /// OCR (Optical Character Recognition) configuration parameters.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseOcrParameters {
     /// Languages to use for OCR text recognition. Specify multiple languages if document contains mixed-language content. Order matters - put primary language first. Example: ['en', 'es'] for English with Spanish
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub languages: crate::Nullable<Vec<crate::types::ParserLanguages>>,
+}
+impl ::serde::Serialize for LlamaParseOcrParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("languages", &self.languages)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseOcrParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -494,39 +547,49 @@ impl LlamaParseOcrParameters {
 /// Controls how parsed content is formatted and what additional data is extracted.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseOutputOptions {
     /// Markdown formatting options including table styles and link annotations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<crate::types::LlamaParseMarkdownOptions>,
     /// Spatial text output options for preserving document layout structure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spatial_text: Option<crate::types::LlamaParseSpatialTextOptions>,
     /// Options for exporting tables as XLSX spreadsheets
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tables_as_spreadsheet: Option<
         crate::types::LlamaParseTablesAsSpreadsheetOptions,
     >,
     /// Extract the printed page number as it appears in the document (e.g., 'Page 5 of 10', 'v', 'A-3'). Useful for referencing original page numbers
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_printed_page_number: crate::Nullable<bool>,
     /// Image categories to save: 'screenshot' (full page renders), 'embedded' (images found within the document), 'layout' (cropped figures and diagrams). Defaults to saving 'layout' when the output links to cropped images; pass [] to save none
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub images_to_save: crate::Nullable<
         Vec<crate::types::LlamaParseOutputOptionsImagesToSaveItem>,
     >,
     /// Optional additional output artifacts to save alongside the primary parse output. Each value opts in to generating and persisting one extra file; the empty list (default) saves none. The three accepted values are: 'stripped_md' — per-page markdown stripped of formatting (links, bold/italic, images, HTML), saved as JSON for full-text-search indexing; fetch via `expand=stripped_markdown_content_metadata`. 'concatenated_stripped_txt' — all stripped pages concatenated into a single plain-text file with `\n\n---\n\n` between pages, useful for feeding the document into search or embedding pipelines as one blob; fetch via `expand=concatenated_stripped_markdown_content_metadata`. 'word_bbox' — raw word-level bounding boxes (one JSON object per word, with page number and x/y/w/h coordinates) saved as JSONL, useful for highlighting or grounding extracted answers back to the source document; fetch via `expand=raw_words_content_metadata`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_outputs: Option<Vec<String>>,
     /// Bounding-box granularity levels to compute for the parse. 'word' computes one bounding box per detected word; 'line' computes one per text line; 'cell' computes one per table cell. Multiple levels can be requested. Empty list (default) disables granular bboxes — only item-level layout boxes are returned on the result. When set, the computed boxes are not inlined on the result items; they are written to a separate `grounded_items` sidecar (JSONL, one row per page) and exposed as `result_content_metadata.grounded_items` (a presigned download URL) on the parse result. Each row matches the `GroundedJsonItem` shape.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub granular_bboxes: Option<
         Vec<crate::types::LlamaParseOutputOptionsGranularBboxesItem>,
     >,
     /// Save a PDF copy of the parsed document, retrievable via `expand=output_pdf_content_metadata`. Not produced for spreadsheet, plain-text, or audio inputs
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub save_output_pdf: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseOutputOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("markdown", &self.markdown)?;
+        object.optional("spatial_text", &self.spatial_text)?;
+        object.optional("tables_as_spreadsheet", &self.tables_as_spreadsheet)?;
+        object
+            .nullable("extract_printed_page_number", &self.extract_printed_page_number)?;
+        object.nullable("images_to_save", &self.images_to_save)?;
+        object.optional("additional_outputs", &self.additional_outputs)?;
+        object.optional("granular_bboxes", &self.granular_bboxes)?;
+        object.nullable("save_output_pdf", &self.save_output_pdf)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseOutputOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -792,15 +855,24 @@ pub type LlamaParseOutputOptionsImagesToSaveItem = crate::types::ImageMetadataCa
 /// Page selection options for processing specific pages or limiting page count.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParsePageRanges {
     /// Maximum number of pages to process. Pages are processed in order starting from page 1. If both max_pages and target_pages are set, target_pages takes precedence
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Comma-separated list of specific pages to process using 1-based indexing. Supports individual pages and ranges. Examples: '1,3,5' (pages 1, 3, 5), '1-5' (pages 1 through 5 inclusive), '1,3,5-8,10' (pages 1, 3, 5-8, and 10). Pages are sorted and deduplicated automatically. Duplicate pages cause an error
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
+}
+impl ::serde::Serialize for LlamaParsePageRanges {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("max_pages", &self.max_pages)?;
+        object.nullable("target_pages", &self.target_pages)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParsePageRanges {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -863,15 +935,24 @@ pub type LlamaParsePdfOptions = ::serde_json::Map<String, ::serde_json::Value>;
 /// Presentation (PowerPoint, Keynote, ODP) parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParsePresentationOptions {
     /// Extract content positioned outside the visible slide area. Some presentations have hidden notes or content that extends beyond slide boundaries
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub out_of_bounds_content: crate::Nullable<bool>,
     /// Skip extraction of embedded chart data tables. When true, only the visual representation of charts is captured, not the underlying data
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_embedded_data: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParsePresentationOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("out_of_bounds_content", &self.out_of_bounds_content)?;
+        object.nullable("skip_embedded_data", &self.skip_embedded_data)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParsePresentationOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -942,15 +1023,24 @@ impl LlamaParsePresentationOptions {
 /// Job processing controls for timeouts and failure handling.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseProcessingControl {
     /// Timeout settings for job execution. Increase for large or complex documents
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeouts: Option<crate::types::LlamaParseTimeouts>,
     /// Quality thresholds that determine when a job should fail vs complete with partial results
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_failure_conditions: Option<crate::types::LlamaParseJobFailureConditions>,
+}
+impl ::serde::Serialize for LlamaParseProcessingControl {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("timeouts", &self.timeouts)?;
+        object.optional("job_failure_conditions", &self.job_failure_conditions)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseProcessingControl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1013,42 +1103,52 @@ impl LlamaParseProcessingControl {
 /// enables extract_layout and precise_bounding_box).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseProcessingOptions {
     /// Options for ignoring specific text types (diagonal, hidden, text in images)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore: Option<crate::types::LlamaParseIgnoreOptions>,
     /// OCR configuration including language detection settings
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ocr_parameters: Option<crate::types::LlamaParseOcrParameters>,
     /// Use aggressive heuristics to detect table boundaries, even without visible borders. Useful for documents with borderless or complex tables
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aggressive_table_extraction: crate::Nullable<bool>,
     /// Confidence scoring effort. Omit for standard scoring. 'high': more accurate assessment of the parsing quality of every page, plus a document-level score in the result metadata; costs an additional 5 credits per page
     ///
     /// The API's default: `"high"`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub confidence_score_effort: crate::Nullable<String>,
     /// Disable automatic heuristics including outlined table extraction and adaptive long table handling. Use when heuristics produce incorrect results
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_heuristics: crate::Nullable<bool>,
     /// Enable AI-powered chart analysis. Modes: 'efficient' (fast, lower cost), 'agentic' (balanced), 'agentic_plus' (highest accuracy). Automatically enables extract_layout and precise_bounding_box when set
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing: crate::Nullable<
         crate::types::LlamaParseProcessingOptionsSpecializedChartParsing,
     >,
     /// Cost optimization settings. Only available with 'agentic' or 'agentic_plus' tiers
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cost_optimizer: crate::Nullable<crate::types::LlamaParseCostOptimizerParameters>,
     /// Conditional processing rules that apply different parsing options based on page content, document structure, or filename patterns. Each entry defines trigger conditions and the parsing configuration to apply when triggered
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_configuration: crate::Nullable<
         Vec<crate::types::AutoModeConfigurationEntry>,
     >,
     /// Beta: set to 'enrich' to run an additional AI form-analysis pass on pages detected as forms, producing a structured tree of the form's sections, fields, and fillable grids. Retrieve the result with expand=forms. 'default' (the default) applies standard parsing with no extra pass. Not available on the fast tier
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub forms: crate::Nullable<crate::types::LlamaParseProcessingOptionsForms>,
+}
+impl ::serde::Serialize for LlamaParseProcessingOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("ignore", &self.ignore)?;
+        object.optional("ocr_parameters", &self.ocr_parameters)?;
+        object
+            .nullable("aggressive_table_extraction", &self.aggressive_table_extraction)?;
+        object.nullable("confidence_score_effort", &self.confidence_score_effort)?;
+        object.nullable("disable_heuristics", &self.disable_heuristics)?;
+        object.nullable("specialized_chart_parsing", &self.specialized_chart_parsing)?;
+        object.nullable("cost_optimizer", &self.cost_optimizer)?;
+        object.nullable("auto_mode_configuration", &self.auto_mode_configuration)?;
+        object.nullable("forms", &self.forms)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseProcessingOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1356,18 +1456,31 @@ pub type LlamaParseProcessingOptionsSpecializedChartParsing = crate::types::Auto
 /// documents where layout conveys meaning (forms, tables, multi-column layouts).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseSpatialTextOptions {
     /// Maintain consistent text column alignment across page boundaries. Automatically enabled for document-level parsing modes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
     /// Include text below the normal size threshold. Useful for footnotes, watermarks, or fine print that might otherwise be filtered out
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_very_small_text: crate::Nullable<bool>,
     /// Keep multi-column layouts intact instead of linearizing columns into sequential text. Automatically enabled for non-fast tiers
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_unroll_columns: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseSpatialTextOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .nullable(
+                "preserve_layout_alignment_across_pages",
+                &self.preserve_layout_alignment_across_pages,
+            )?;
+        object.nullable("preserve_very_small_text", &self.preserve_very_small_text)?;
+        object.nullable("do_not_unroll_columns", &self.do_not_unroll_columns)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseSpatialTextOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1460,18 +1573,32 @@ impl LlamaParseSpatialTextOptions {
 /// Spreadsheet (Excel, CSV, ODS) parsing options.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseSpreadsheetOptions {
     /// Detect and extract multiple tables within a single sheet. Useful when spreadsheets contain several data regions separated by blank rows/columns
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub detect_sub_tables_in_sheets: crate::Nullable<bool>,
     /// Compute formula results instead of extracting formula text. Use when you need calculated values rather than formula definitions
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub force_formula_computation_in_sheets: crate::Nullable<bool>,
     /// Parse hidden sheets in addition to visible ones. By default, hidden sheets are skipped
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub include_hidden_sheets: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseSpreadsheetOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .nullable("detect_sub_tables_in_sheets", &self.detect_sub_tables_in_sheets)?;
+        object
+            .nullable(
+                "force_formula_computation_in_sheets",
+                &self.force_formula_computation_in_sheets,
+            )?;
+        object.nullable("include_hidden_sheets", &self.include_hidden_sheets)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseSpreadsheetOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1565,21 +1692,34 @@ impl LlamaParseSpreadsheetOptions {
 /// Table formatting options for markdown output.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseTables {
     /// Remove extra whitespace padding in markdown table cells for more compact output
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub compact_markdown_tables: crate::Nullable<bool>,
     /// Output tables as markdown pipe tables instead of HTML &lt;table&gt; tags. Markdown tables are simpler but cannot represent complex structures like merged cells
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_tables_as_markdown: crate::Nullable<bool>,
     /// Separator string for multiline cell content in markdown tables. Example: '&lt;br&gt;' to preserve line breaks, ' ' to join with spaces
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub markdown_table_multiline_separator: crate::Nullable<String>,
     /// Automatically merge tables that span multiple pages into a single table. The merged table appears on the first page with merged_from_pages metadata
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub merge_continued_tables: crate::Nullable<bool>,
+}
+impl ::serde::Serialize for LlamaParseTables {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("compact_markdown_tables", &self.compact_markdown_tables)?;
+        object.nullable("output_tables_as_markdown", &self.output_tables_as_markdown)?;
+        object
+            .nullable(
+                "markdown_table_multiline_separator",
+                &self.markdown_table_multiline_separator,
+            )?;
+        object.nullable("merge_continued_tables", &self.merge_continued_tables)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseTables {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1697,17 +1837,26 @@ impl LlamaParseTables {
 /// Options for exporting extracted tables as XLSX spreadsheet files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseTablesAsSpreadsheetOptions {
     /// Whether this option is enabled
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable: crate::Nullable<bool>,
     /// Automatically generate descriptive sheet names from table context (headers, surrounding text) instead of using generic names like 'Table_1'
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guess_sheet_name: Option<bool>,
+}
+impl ::serde::Serialize for LlamaParseTablesAsSpreadsheetOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("enable", &self.enable)?;
+        object.optional("guess_sheet_name", &self.guess_sheet_name)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseTablesAsSpreadsheetOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1774,15 +1923,28 @@ impl LlamaParseTablesAsSpreadsheetOptions {
 /// Use these settings for large documents or complex parsing that needs more time.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseTimeouts {
     /// Base timeout for the job in seconds (max 7200 = 2 hours). This is the minimum time allowed regardless of document size
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub base_in_seconds: crate::Nullable<i64>,
     /// Additional timeout per page in seconds (max 300 = 5 minutes). Total timeout = base + (this value × page count)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extra_time_per_page_in_seconds: crate::Nullable<i64>,
+}
+impl ::serde::Serialize for LlamaParseTimeouts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("base_in_seconds", &self.base_in_seconds)?;
+        object
+            .nullable(
+                "extra_time_per_page_in_seconds",
+                &self.extra_time_per_page_in_seconds,
+            )?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseTimeouts {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,7 +6,7 @@
 /// Typed parameters for a *classify v2* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyV2Parameters {
     /// Classify rules to evaluate against the document (at least one required)
@@ -14,10 +14,8 @@ pub struct ClassifyV2Parameters {
     /// Classify execution mode
     ///
     /// The API's default: `"FAST"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Parsing configuration for controlling which pages are read
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsing_configuration: crate::Nullable<
         crate::types::ClassifyV2ParsingConfiguration,
     >,
@@ -26,8 +24,21 @@ pub struct ClassifyV2Parameters {
     /// The API's default: `"classify_v2"`.
     pub product_type: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ClassifyV2Parameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("rules", &self.rules)?;
+        object.optional("mode", &self.mode)?;
+        object.nullable("parsing_configuration", &self.parsing_configuration)?;
+        object.field("product_type", &self.product_type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClassifyV2Parameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -620,29 +631,24 @@ impl ConfigurationResponseParameters {
 /// Typed parameters for an *extract v2* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractV2Parameters {
     /// Comma-separated page numbers or ranges to process (1-based). Omit to process all pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Maximum number of pages to process. Omit for no limit.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
     ///
     /// The API's default: `"cost_effective"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::ExtractV2ParametersTier>,
     /// Use 'latest' for the latest release for the selected tier or a date string (YYYY-MM-DD format) to pin to the nearest release at or before that date. Job responses always report the concrete resolved version the job runs, fixed at job creation; saved configurations keep the value as provided.
     ///
     /// The API's default: `"latest"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Disable reuse and storage of Extract results
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cache: Option<bool>,
     /// JSON Schema defining the fields to extract. Validate with the /schema/validate endpoint first.
     pub data_schema: ::std::collections::BTreeMap<
@@ -652,42 +658,58 @@ pub struct ExtractV2Parameters {
     /// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
     ///
     /// The API's default: `"per_doc"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_target: Option<crate::types::ExtractV2ParametersExtractionTarget>,
     /// Custom system prompt to guide extraction behavior
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// Include citations in results. Returned under `extract_metadata` (auto-included when set). Text-level on `turbo` (no bounding boxes).
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cite_sources: Option<bool>,
     /// Include confidence scores in results. Returned under `extract_metadata` (auto-included when set).
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence_scores: Option<bool>,
     /// Beta. When true, extract structured data directly from a spreadsheet workbook (.xlsx/.xls/.csv) — the agent reads cells straight from the workbook instead of the standard document path. Off by default (spreadsheets keep the standard path). Requires the agentic_plus tier. Billed on the standard per-page extract rate, against a page count derived from workbook size. Citations and confidence scores are not available in this mode.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_mode: Option<bool>,
     /// Optional worksheet names to extract when spreadsheet_mode is on. Overrides target_pages for spreadsheets; omit to extract every sheet. Names are matched exactly (case-sensitive) — pass them as a list, e.g. ["Sheet 1", "My Sheet"].
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sheet_names: crate::Nullable<Vec<String>>,
     /// Parse tier to use before extraction. Defaults to the extract tier if not specified. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_tier: crate::Nullable<String>,
     /// Saved parse configuration ID to control how the document is parsed before extraction. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_config_id: crate::Nullable<String>,
     /// Product type.
     ///
     /// The API's default: `"extract_v2"`.
     pub product_type: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractV2Parameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("target_pages", &self.target_pages)?;
+        object.nullable("max_pages", &self.max_pages)?;
+        object.optional("tier", &self.tier)?;
+        object.optional("version", &self.version)?;
+        object.optional("disable_cache", &self.disable_cache)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.optional("extraction_target", &self.extraction_target)?;
+        object.nullable("system_prompt", &self.system_prompt)?;
+        object.optional("cite_sources", &self.cite_sources)?;
+        object.optional("confidence_scores", &self.confidence_scores)?;
+        object.optional("spreadsheet_mode", &self.spreadsheet_mode)?;
+        object.nullable("sheet_names", &self.sheet_names)?;
+        object.nullable("parse_tier", &self.parse_tier)?;
+        object.nullable("parse_config_id", &self.parse_config_id)?;
+        object.field("product_type", &self.product_type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractV2Parameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1186,11 +1208,10 @@ impl<'de> ::serde::Deserialize<'de> for ExtractV2ParametersTier {
 /// documentation for details on each field.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseV2Parameters {
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
     pub tier: crate::types::ParseV2ParametersTier,
@@ -1205,47 +1226,60 @@ pub struct ParseV2Parameters {
     /// Full list: `GET /api/v2/parse/versions`.
     pub version: crate::types::ParseV2ParametersVersion,
     /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_name: crate::Nullable<String>,
     /// Document processing options including OCR, table extraction, and chart parsing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
     /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
     /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
     /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<
         Vec<crate::types::LlamaParseWebhookConfiguration>,
     >,
     /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_options: Option<crate::types::LlamaParseInputOptions>,
     /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_box: Option<crate::types::LlamaParseCropBox>,
     /// Page selection: limit total pages or specify exact pages to process
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
     /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_cache: crate::Nullable<bool>,
     /// Output formatting options for markdown, text, and extracted images
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_options: Option<crate::types::LlamaParseOutputOptions>,
     /// Job execution controls including timeouts and failure thresholds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
     /// Product type.
     ///
     /// The API's default: `"parse_v2"`.
     pub product_type: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParseV2Parameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.field("tier", &self.tier)?;
+        object.field("version", &self.version)?;
+        object.nullable("client_name", &self.client_name)?;
+        object.optional("processing_options", &self.processing_options)?;
+        object.nullable("fast_options", &self.fast_options)?;
+        object.nullable("agentic_options", &self.agentic_options)?;
+        object.optional("webhook_configurations", &self.webhook_configurations)?;
+        object.optional("input_options", &self.input_options)?;
+        object.optional("crop_box", &self.crop_box)?;
+        object.optional("page_ranges", &self.page_ranges)?;
+        object.nullable("disable_cache", &self.disable_cache)?;
+        object.optional("output_options", &self.output_options)?;
+        object.optional("processing_control", &self.processing_control)?;
+        object.field("product_type", &self.product_type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParseV2Parameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1547,21 +1581,32 @@ impl ParseV2Parameters {
 /// Typed parameters for a *split v1* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitV1Parameters {
     /// Categories to split documents into.
     pub categories: Vec<crate::types::SplitCategory>,
     /// Strategy for splitting documents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub splitting_strategy: Option<crate::types::SplitStrategy>,
     /// Product type.
     ///
     /// The API's default: `"split_v1"`.
     pub product_type: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SplitV1Parameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("categories", &self.categories)?;
+        object.optional("splitting_strategy", &self.splitting_strategy)?;
+        object.field("product_type", &self.product_type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SplitV1Parameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1643,57 +1688,73 @@ impl SplitV1Parameters {
 /// Typed parameters for a *spreadsheet v1* product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpreadsheetV1Parameters {
     /// Spreadsheet extraction tier. `cost_effective` uses the rule-based/ML-only pipeline; `agentic` uses the full pipeline.
     ///
     /// The API's default: `"agentic"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::SpreadsheetV1ParametersTier>,
     /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sheet_names: crate::Nullable<Vec<String>>,
     /// Whether to include hidden cells when extracting regions from the spreadsheet.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_hidden_cells: Option<bool>,
     /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extraction_range: crate::Nullable<String>,
     /// Deprecated: controlled by `tier`. Whether to generate additional metadata (title, description) for each extracted region. Honored only on `agentic`.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_additional_metadata: Option<bool>,
     /// Deprecated: controlled by `tier`. Enables experimental processing. Honored only on `agentic`.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_experimental_processing: Option<bool>,
     /// Return a flattened dataframe when a detected table is recognized as hierarchical.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flatten_hierarchical_tables: Option<bool>,
     /// Deprecated: controlled by `tier`. Influences how likely similar-looking regions are merged into a single table. Honored only on `agentic`.
     ///
     /// The API's default: `"strong"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_merge_sensitivity: Option<
         crate::types::SpreadsheetV1ParametersTableMergeSensitivity,
     >,
     /// Deprecated: controlled by `tier`. Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline. Honored only on `agentic`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialization: crate::Nullable<String>,
     /// Product type.
     ///
     /// The API's default: `"spreadsheet_v1"`.
     pub product_type: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SpreadsheetV1Parameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("tier", &self.tier)?;
+        object.nullable("sheet_names", &self.sheet_names)?;
+        object.optional("include_hidden_cells", &self.include_hidden_cells)?;
+        object.nullable("extraction_range", &self.extraction_range)?;
+        object
+            .optional(
+                "generate_additional_metadata",
+                &self.generate_additional_metadata,
+            )?;
+        object
+            .optional("use_experimental_processing", &self.use_experimental_processing)?;
+        object
+            .optional("flatten_hierarchical_tables", &self.flatten_hierarchical_tables)?;
+        object.optional("table_merge_sensitivity", &self.table_merge_sensitivity)?;
+        object.nullable("specialization", &self.specialization)?;
+        object.field("product_type", &self.product_type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetV1Parameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1937,7 +1998,7 @@ impl SpreadsheetV1Parameters {
 /// Accepts arbitrary JSON fields alongside ``product_type``.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UntypedParameters {
     /// Product type.
@@ -1945,8 +2006,18 @@ pub struct UntypedParameters {
     /// The API's default: `"unknown"`.
     pub product_type: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for UntypedParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("product_type", &self.product_type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UntypedParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(

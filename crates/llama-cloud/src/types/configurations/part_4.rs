@@ -6,20 +6,30 @@
 /// Paginated list of product configurations.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigurationQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::ConfigurationResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ConfigurationQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigurationQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -114,16 +124,14 @@ impl ConfigurationQueryResponse {
 /// Response schema for a single product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigurationResponse {
     /// Unique configuration ID.
     pub id: String,
     /// Creation timestamp.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Last update timestamp.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Configuration name.
     pub name: String,
@@ -134,8 +142,24 @@ pub struct ConfigurationResponse {
     /// Product-specific configuration parameters.
     pub parameters: crate::types::ConfigurationResponseParameters,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ConfigurationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.field("product_type", &self.product_type)?;
+        object.field("version", &self.version)?;
+        object.field("parameters", &self.parameters)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigurationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -375,23 +399,32 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurationResponseProductType {
 /// Updated parameters (omit to leave unchanged).
 pub type ConfigurationUpdateRequestParameters = crate::types::ConfigurationResponseParameters;
 /// Parameters of `POST /api/v1/beta/configurations`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigurationsCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Human-readable name for this configuration.
     pub name: String,
     /// Product-specific configuration parameters.
     pub parameters: crate::types::ConfigurationCreateRequestParameters,
+}
+impl ::serde::Serialize for ConfigurationsCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("parameters", &self.parameters)?;
+        object.end()
+    }
 }
 impl ConfigurationsCreateParams {
     /// Creates the parameters from the required `name`, `parameters`; set the others with the chainable setters.
@@ -438,19 +471,25 @@ impl ConfigurationsCreateParams {
 /// The response of `POST /api/v1/beta/configurations`.
 pub type ConfigurationsCreateResponse = crate::types::ConfigurationResponse;
 /// Parameters of `DELETE /api/v1/beta/configurations/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigurationsDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ConfigurationsDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ConfigurationsDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -467,44 +506,45 @@ impl ConfigurationsDeleteParams {
     }
 }
 /// Parameters of `GET /api/v1/beta/configurations`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigurationsListParams {
     /// Filter by one or more product types. Repeat the parameter for multiple values.
     ///
     /// Sent as the `product_type` query parameter.
-    #[serde(skip)]
     pub product_type: Option<Vec<crate::types::ConfigurationsListParamsProductTypeItem>>,
     /// Filter by configuration name.
     ///
     /// Sent as the `name` query parameter.
-    #[serde(skip)]
     pub name: Option<String>,
     /// Number of items per page.
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Pagination token.
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Return only the latest version per configuration name.
     ///
     /// Sent as the `latest_only` query parameter.
-    #[serde(skip)]
     pub latest_only: Option<bool>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ConfigurationsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ConfigurationsListParams {
     /// Sets the `product_type` query parameter.
@@ -560,19 +600,25 @@ pub type ConfigurationsListParamsProductTypeItem = crate::types::ConfigurationRe
 /// The response of `GET /api/v1/beta/configurations`.
 pub type ConfigurationsListResponse = crate::types::ConfigurationQueryResponse;
 /// Parameters of `GET /api/v1/beta/configurations/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigurationsRetrieveParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ConfigurationsRetrieveParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ConfigurationsRetrieveParams {
     /// Sets the `project_id` query parameter.
@@ -591,25 +637,32 @@ impl ConfigurationsRetrieveParams {
 /// The response of `GET /api/v1/beta/configurations/{config_id}`.
 pub type ConfigurationsRetrieveResponse = crate::types::ConfigurationResponse;
 /// Parameters of `PUT /api/v1/beta/configurations/{config_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigurationsUpdateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Updated name (omit to leave unchanged).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// Updated parameters (omit to leave unchanged).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parameters: crate::Nullable<crate::types::ConfigurationUpdateRequestParameters>,
+}
+impl ::serde::Serialize for ConfigurationsUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("parameters", &self.parameters)?;
+        object.end()
+    }
 }
 impl ConfigurationsUpdateParams {
     /// Sets the `project_id` query parameter.

@@ -9,23 +9,18 @@
 /// Configure multiple webhook configurations to send to different endpoints.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseWebhookConfiguration {
     /// HTTPS URL to receive webhook POST requests. Must be publicly accessible
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_url: crate::Nullable<String>,
     /// Custom HTTP headers to include in webhook requests. Use for authentication tokens or custom routing. Example: {'Authorization': 'Bearer xyz'}
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_headers: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Shared signing secret used to sign webhook deliveries. When set, each request includes an HMAC-SHA256 signature of the request body in the 'LC-Signature' header (value 'sha256=<hex>'). Recompute the HMAC over the raw request body with this secret to verify the delivery is authentic.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_signing_secret: crate::Nullable<String>,
     /// Events that trigger this webhook. Options: 'parse.success' (job completed), 'parse.error' (job failed), 'parse.partial_success' (some pages failed), 'parse.pending', 'parse.running', 'parse.cancelled'. If not specified, webhook fires for all events
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_events: crate::Nullable<Vec<String>>,
     /// Format of the webhook payload body. 'string' (default) sends the payload as a JSON-encoded string; 'json' sends it as a JSON object.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_output_format: crate::Nullable<
         crate::types::LlamaParseWebhookConfigurationWebhookOutputFormat,
     >,
@@ -39,6 +34,20 @@ impl ::std::fmt::Debug for LlamaParseWebhookConfiguration {
             .field("webhook_events", &self.webhook_events)
             .field("webhook_output_format", &self.webhook_output_format)
             .finish()
+    }
+}
+impl ::serde::Serialize for LlamaParseWebhookConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_url", &self.webhook_url)?;
+        object.nullable("webhook_headers", &self.webhook_headers)?;
+        object.nullable("webhook_signing_secret", &self.webhook_signing_secret)?;
+        object.nullable("webhook_events", &self.webhook_events)?;
+        object.nullable("webhook_output_format", &self.webhook_output_format)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseWebhookConfiguration {

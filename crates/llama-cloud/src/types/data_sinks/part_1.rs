@@ -16,16 +16,14 @@
 ///    keyspace (optional[str]): The keyspace to use. If not provided, 'default_keyspace'
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudAstraDBVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// The Astra DB Application Token to use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The Astra DB JSON API endpoint for your database
     pub api_endpoint: String,
@@ -34,15 +32,12 @@ pub struct CloudAstraDBVectorStore {
     /// Length of the embedding vectors in use
     pub embedding_dimension: i64,
     /// The keyspace to use. If not provided, 'default_keyspace'
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub keyspace: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudAstraDBVectorStore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudAstraDBVectorStore {
@@ -60,6 +55,27 @@ impl ::std::fmt::Debug for CloudAstraDBVectorStore {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudAstraDBVectorStore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .optional(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )?;
+        object.optional("token", &self.token)?;
+        object.field("api_endpoint", &self.api_endpoint)?;
+        object.field("collection_name", &self.collection_name)?;
+        object.field("embedding_dimension", &self.embedding_dimension)?;
+        object.nullable("keyspace", &self.keyspace)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudAstraDBVectorStore {
@@ -216,49 +232,38 @@ impl CloudAstraDBVectorStore {
 /// Cloud Azure AI Search Vector Store.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudAzureAISearchVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Search Service Api Key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_service_api_key: Option<String>,
     /// Search Service Endpoint
     pub search_service_endpoint: String,
     /// Search Service Api Version
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub search_service_api_version: crate::Nullable<String>,
     /// Index Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub index_name: crate::Nullable<String>,
     /// Filterable Metadata Field Keys
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub filterable_metadata_field_keys: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// Embedding Dimension
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_dimension: crate::Nullable<i64>,
     /// Client Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_id: crate::Nullable<String>,
     /// Client Secret
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_secret: crate::Nullable<String>,
     /// Tenant Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tenant_id: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudAzureAISearchVectorStore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudAzureAISearchVectorStore {
@@ -283,6 +288,35 @@ impl ::std::fmt::Debug for CloudAzureAISearchVectorStore {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudAzureAISearchVectorStore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .optional(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )?;
+        object.optional("search_service_api_key", &self.search_service_api_key)?;
+        object.field("search_service_endpoint", &self.search_service_endpoint)?;
+        object.nullable("search_service_api_version", &self.search_service_api_version)?;
+        object.nullable("index_name", &self.index_name)?;
+        object
+            .nullable(
+                "filterable_metadata_field_keys",
+                &self.filterable_metadata_field_keys,
+            )?;
+        object.nullable("embedding_dimension", &self.embedding_dimension)?;
+        object.nullable("client_id", &self.client_id)?;
+        object.nullable("client_secret", &self.client_secret)?;
+        object.nullable("tenant_id", &self.tenant_id)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudAzureAISearchVectorStore {
@@ -536,32 +570,26 @@ impl CloudAzureAISearchVectorStore {
 /// Cloud Milvus Vector Store.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudMilvusVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Uri
     pub uri: String,
     /// Collection Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub collection_name: crate::Nullable<String>,
     /// Token
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub token: crate::Nullable<String>,
     /// Embedding Dimension
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_dimension: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"CloudMilvusVectorStore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudMilvusVectorStore {
@@ -578,6 +606,26 @@ impl ::std::fmt::Debug for CloudMilvusVectorStore {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudMilvusVectorStore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .optional(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )?;
+        object.field("uri", &self.uri)?;
+        object.nullable("collection_name", &self.collection_name)?;
+        object.nullable("token", &self.token)?;
+        object.nullable("embedding_dimension", &self.embedding_dimension)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudMilvusVectorStore {
@@ -737,37 +785,30 @@ impl CloudMilvusVectorStore {
 ///    fulltext_index_name (str): name of the MongoDB Atlas full-text index
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudMongoDBAtlasVectorSearch {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Mongodb Uri
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mongodb_uri: Option<String>,
     /// Db Name
     pub db_name: String,
     /// Collection Name
     pub collection_name: String,
     /// Vector Index Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub vector_index_name: crate::Nullable<String>,
     /// Fulltext Index Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fulltext_index_name: crate::Nullable<String>,
     /// Embedding Dimension
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_dimension: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"CloudMongoDBAtlasVectorSearch"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudMongoDBAtlasVectorSearch {
@@ -786,6 +827,28 @@ impl ::std::fmt::Debug for CloudMongoDBAtlasVectorSearch {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudMongoDBAtlasVectorSearch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .optional(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )?;
+        object.optional("mongodb_uri", &self.mongodb_uri)?;
+        object.field("db_name", &self.db_name)?;
+        object.field("collection_name", &self.collection_name)?;
+        object.nullable("vector_index_name", &self.vector_index_name)?;
+        object.nullable("fulltext_index_name", &self.fulltext_index_name)?;
+        object.nullable("embedding_dimension", &self.embedding_dimension)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudMongoDBAtlasVectorSearch {
@@ -978,32 +1041,26 @@ impl CloudMongoDBAtlasVectorSearch {
 ///    insert_kwargs (optional[dict]): additional kwargs to pass during insertion
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudPineconeVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// The API key for authenticating with Pinecone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Index Name
     pub index_name: String,
     /// Namespace
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub namespace: crate::Nullable<String>,
     /// Insert Kwargs
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub insert_kwargs: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Class Name
     ///
     /// The API's default: `"CloudPineconeVectorStore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudPineconeVectorStore {
@@ -1020,6 +1077,26 @@ impl ::std::fmt::Debug for CloudPineconeVectorStore {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudPineconeVectorStore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .optional(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )?;
+        object.optional("api_key", &self.api_key)?;
+        object.field("index_name", &self.index_name)?;
+        object.nullable("namespace", &self.namespace)?;
+        object.nullable("insert_kwargs", &self.insert_kwargs)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudPineconeVectorStore {
@@ -1158,20 +1235,18 @@ impl CloudPineconeVectorStore {
 /// CloudPostgresVectorStore
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudPostgresVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Database
     pub database: String,
     /// Host
     pub host: String,
     /// Password
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Port
     pub port: i64,
@@ -1186,23 +1261,18 @@ pub struct CloudPostgresVectorStore {
     /// Hybrid Search
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hybrid_search: crate::Nullable<bool>,
     /// Perform Setup
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub perform_setup: Option<bool>,
     /// HNSW settings for PGVector index. Set to null to disable HNSW indexing in favor of a brute force indexing/exact search strategy instead.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hnsw_settings: crate::Nullable<crate::types::PGVectorHNSWSettings>,
     /// Class Name
     ///
     /// The API's default: `"CloudPostgresVectorStore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudPostgresVectorStore {
@@ -1226,6 +1296,33 @@ impl ::std::fmt::Debug for CloudPostgresVectorStore {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudPostgresVectorStore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .optional(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )?;
+        object.field("database", &self.database)?;
+        object.field("host", &self.host)?;
+        object.optional("password", &self.password)?;
+        object.field("port", &self.port)?;
+        object.field("user", &self.user)?;
+        object.field("table_name", &self.table_name)?;
+        object.field("schema_name", &self.schema_name)?;
+        object.field("embed_dim", &self.embed_dim)?;
+        object.nullable("hybrid_search", &self.hybrid_search)?;
+        object.optional("perform_setup", &self.perform_setup)?;
+        object.nullable("hnsw_settings", &self.hnsw_settings)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudPostgresVectorStore {
@@ -1472,36 +1569,30 @@ impl CloudPostgresVectorStore {
 ///    client_kwargs (dict): additional kwargs to pass to the Qdrant client
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudQdrantVectorStore {
     /// Supports Nested Metadata Filters
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_nested_metadata_filters: Option<bool>,
     /// Collection Name
     pub collection_name: String,
     /// Url
     pub url: String,
     /// Api Key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Max Retries
     ///
     /// The API's default: `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Client Kwargs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Class Name
     ///
     /// The API's default: `"CloudQdrantVectorStore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudQdrantVectorStore {
@@ -1519,6 +1610,27 @@ impl ::std::fmt::Debug for CloudQdrantVectorStore {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudQdrantVectorStore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .optional(
+                "supports_nested_metadata_filters",
+                &self.supports_nested_metadata_filters,
+            )?;
+        object.field("collection_name", &self.collection_name)?;
+        object.field("url", &self.url)?;
+        object.optional("api_key", &self.api_key)?;
+        object.optional("max_retries", &self.max_retries)?;
+        object.optional("client_kwargs", &self.client_kwargs)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudQdrantVectorStore {
@@ -1768,16 +1880,14 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurableDataSinkNames {
 /// Schema for a data sink.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSink {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The name of the data sink.
     pub name: String,
@@ -1788,8 +1898,24 @@ pub struct DataSink {
     /// Project Id
     pub project_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DataSink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.field("sink_type", &self.sink_type)?;
+        object.field("component", &self.component)?;
+        object.field("project_id", &self.project_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DataSink {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -624,37 +624,46 @@ impl<'de> ::serde::Deserialize<'de> for PGVectorDistanceMethod {
 /// HNSW settings for PGVector.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PGVectorHNSWSettings {
     /// The number of edges to use during the construction phase.
     ///
     /// The API's default: `64`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ef_construction: Option<i64>,
     /// The number of edges to use during the search phase.
     ///
     /// The API's default: `40`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ef_search: Option<i64>,
     /// The number of bi-directional links created for each new element.
     ///
     /// The API's default: `16`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub m: Option<i64>,
     /// The type of vector to use.
     ///
     /// The API's default: `"vector"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_type: Option<crate::types::PGVectorVectorType>,
     /// The distance method to use.
     ///
     /// The API's default: `"cosine"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_method: Option<crate::types::PGVectorDistanceMethod>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PGVectorHNSWSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("ef_construction", &self.ef_construction)?;
+        object.optional("ef_search", &self.ef_search)?;
+        object.optional("m", &self.m)?;
+        object.optional("vector_type", &self.vector_type)?;
+        object.optional("distance_method", &self.distance_method)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PGVectorHNSWSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,18 +6,16 @@
 /// Component that implements the data sink
 pub type DataSinkUpdateComponent = crate::types::DataSinkComponent;
 /// Parameters of `POST /api/v1/data-sinks`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSinksCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The name of the data sink.
     pub name: String,
@@ -25,6 +23,18 @@ pub struct DataSinksCreateParams {
     pub sink_type: crate::types::ConfigurableDataSinkNames,
     /// Component that implements the data sink
     pub component: crate::types::DataSinkCreateComponent,
+}
+impl ::serde::Serialize for DataSinksCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("sink_type", &self.sink_type)?;
+        object.field("component", &self.component)?;
+        object.end()
+    }
 }
 impl DataSinksCreateParams {
     /// Creates the parameters from the required `name`, `sink_type`, `component`; set the others with the chainable setters.
@@ -84,19 +94,25 @@ pub type DataSinksCreateResponse = crate::types::DataSink;
 /// The response of `GET /api/v1/data-sinks/{data_sink_id}`.
 pub type DataSinksGetResponse = crate::types::DataSink;
 /// Parameters of `GET /api/v1/data-sinks`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataSinksListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for DataSinksListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl DataSinksListParams {
     /// Sets the `project_id` query parameter.
@@ -115,17 +131,27 @@ impl DataSinksListParams {
 /// The response of `GET /api/v1/data-sinks`.
 pub type DataSinksListResponse = Vec<crate::types::DataSink>;
 /// Parameters of `PUT /api/v1/data-sinks/{data_sink_id}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSinksUpdateParams {
     /// The name of the data sink.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// ConfigurableDataSinkNames
     pub sink_type: crate::types::ConfigurableDataSinkNames,
     /// Component that implements the data sink
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub component: crate::Nullable<crate::types::DataSinkUpdateComponent>,
+}
+impl ::serde::Serialize for DataSinksUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("name", &self.name)?;
+        object.field("sink_type", &self.sink_type)?;
+        object.nullable("component", &self.component)?;
+        object.end()
+    }
 }
 impl DataSinksUpdateParams {
     /// Creates the parameters from the required `sink_type`; set the others with the chainable setters.

@@ -88,46 +88,36 @@ impl<'de> ::serde::Deserialize<'de> for BoxAuthMechanism {
 /// CloudAzStorageBlobDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudAzStorageBlobDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The name of the Azure Storage Blob container to read from.
     pub container_name: String,
     /// The Azure Storage Blob account URL to use for authentication.
     pub account_url: String,
     /// The blob name to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub blob: crate::Nullable<String>,
     /// The prefix of the Azure Storage Blob objects to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub prefix: crate::Nullable<String>,
     /// The Azure Storage Blob account name to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub account_name: crate::Nullable<String>,
     /// The Azure Storage Blob account key to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub account_key: crate::Nullable<String>,
     /// The Azure AD tenant ID to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tenant_id: crate::Nullable<String>,
     /// The Azure AD client ID to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_id: crate::Nullable<String>,
     /// The Azure AD client secret to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_secret: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudAzStorageBlobDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudAzStorageBlobDataSource {
@@ -146,6 +136,27 @@ impl ::std::fmt::Debug for CloudAzStorageBlobDataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudAzStorageBlobDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.field("container_name", &self.container_name)?;
+        object.field("account_url", &self.account_url)?;
+        object.nullable("blob", &self.blob)?;
+        object.nullable("prefix", &self.prefix)?;
+        object.nullable("account_name", &self.account_name)?;
+        object.nullable("account_key", &self.account_key)?;
+        object.nullable("tenant_id", &self.tenant_id)?;
+        object.nullable("client_id", &self.client_id)?;
+        object.nullable("client_secret", &self.client_secret)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudAzStorageBlobDataSource {
@@ -369,41 +380,32 @@ impl CloudAzStorageBlobDataSource {
 /// CloudBoxDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudBoxDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The ID of the Box folder to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_id: crate::Nullable<String>,
     /// The type of authentication to use (Developer Token or CCG)
     pub authentication_mechanism: crate::types::BoxAuthMechanism,
     /// Developer token for authentication if authentication_mechanism is 'developer_token'.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub developer_token: crate::Nullable<String>,
     /// Box API key used for identifying the application the user is authenticating with
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_id: crate::Nullable<String>,
     /// Box API secret used for making auth requests.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_secret: crate::Nullable<String>,
     /// Box User ID, if provided authenticates as user.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_id: crate::Nullable<String>,
     /// Box Enterprise ID, if provided authenticates as service.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enterprise_id: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudBoxDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudBoxDataSource {
@@ -420,6 +422,25 @@ impl ::std::fmt::Debug for CloudBoxDataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudBoxDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.nullable("folder_id", &self.folder_id)?;
+        object.field("authentication_mechanism", &self.authentication_mechanism)?;
+        object.nullable("developer_token", &self.developer_token)?;
+        object.nullable("client_id", &self.client_id)?;
+        object.nullable("client_secret", &self.client_secret)?;
+        object.nullable("user_id", &self.user_id)?;
+        object.nullable("enterprise_id", &self.enterprise_id)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudBoxDataSource {
@@ -628,48 +649,38 @@ impl CloudBoxDataSource {
 /// CloudConfluenceDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudConfluenceDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The server URL of the Confluence instance.
     pub server_url: String,
     /// Type of Authentication for connecting to Confluence APIs.
     pub authentication_mechanism: String,
     /// The username to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_name: crate::Nullable<String>,
     /// The API token to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_token: crate::Nullable<String>,
     /// The space key to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub space_key: crate::Nullable<String>,
     /// The page IDs of the Confluence to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_ids: crate::Nullable<String>,
     /// The CQL query to use for fetching pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cql: crate::Nullable<String>,
     /// The label to use for fetching pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Whether to index restricted pages.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_restricted_pages: Option<bool>,
     /// Whether to fetch space-level permissions (allowed users/groups) and attach them to document metadata for access control. Disable for Confluence Server/Data Center versions whose permission APIs are unavailable (e.g. the JSON-RPC API removed in Data Center 9.2.6+), which otherwise surface as 401 errors during sync.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_permissions: Option<bool>,
     /// Whether to keep the markdown format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_markdown_format: Option<bool>,
     /// Configuration for handling failures during processing. Key-value object controlling failure handling behaviors.
     ///
@@ -680,15 +691,12 @@ pub struct CloudConfluenceDataSource {
     ///
     /// Currently supports:
     /// - skip_list_failures: Skip failed batches/lists and continue processing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_handling: Option<crate::types::FailureHandlingConfig>,
     /// Class Name
     ///
     /// The API's default: `"CloudConfluenceDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudConfluenceDataSource {
@@ -710,6 +718,30 @@ impl ::std::fmt::Debug for CloudConfluenceDataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudConfluenceDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.field("server_url", &self.server_url)?;
+        object.field("authentication_mechanism", &self.authentication_mechanism)?;
+        object.nullable("user_name", &self.user_name)?;
+        object.nullable("api_token", &self.api_token)?;
+        object.nullable("space_key", &self.space_key)?;
+        object.nullable("page_ids", &self.page_ids)?;
+        object.nullable("cql", &self.cql)?;
+        object.nullable("label", &self.label)?;
+        object.optional("index_restricted_pages", &self.index_restricted_pages)?;
+        object.optional("sync_permissions", &self.sync_permissions)?;
+        object.optional("keep_markdown_format", &self.keep_markdown_format)?;
+        object.optional("failure_handling", &self.failure_handling)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudConfluenceDataSource {
@@ -995,32 +1027,42 @@ impl CloudConfluenceDataSource {
 /// CloudGoogleDriveDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudGoogleDriveDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The ID of the Google Drive folder to read from.
     pub folder_id: String,
     /// Human-readable name of the selected folder, for display.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_name: crate::Nullable<String>,
     /// The service account key JSON to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub service_account_key: crate::Nullable<
         ::std::collections::BTreeMap<String, String>,
     >,
     /// Class Name
     ///
     /// The API's default: `"CloudGoogleDriveDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CloudGoogleDriveDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.field("folder_id", &self.folder_id)?;
+        object.nullable("folder_name", &self.folder_name)?;
+        object.nullable("service_account_key", &self.service_account_key)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudGoogleDriveDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1151,25 +1193,20 @@ impl CloudGoogleDriveDataSource {
 /// Cloud Jira Data Source integrating JiraReader.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudJiraDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The email address to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub email: crate::Nullable<String>,
     /// The API/ Access Token used for Basic, PAT and OAuth2 authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_token: crate::Nullable<String>,
     /// The server url for Jira Cloud.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub server_url: crate::Nullable<String>,
     /// The cloud ID, used in case of OAuth2.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cloud_id: crate::Nullable<String>,
     /// Type of Authentication for connecting to Jira APIs.
     pub authentication_mechanism: String,
@@ -1178,10 +1215,8 @@ pub struct CloudJiraDataSource {
     /// Class Name
     ///
     /// The API's default: `"CloudJiraDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudJiraDataSource {
@@ -1197,6 +1232,24 @@ impl ::std::fmt::Debug for CloudJiraDataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudJiraDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.nullable("email", &self.email)?;
+        object.nullable("api_token", &self.api_token)?;
+        object.nullable("server_url", &self.server_url)?;
+        object.nullable("cloud_id", &self.cloud_id)?;
+        object.field("authentication_mechanism", &self.authentication_mechanism)?;
+        object.field("query", &self.query)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSource {
@@ -1373,55 +1426,44 @@ impl CloudJiraDataSource {
 /// Cloud Jira Data Source integrating JiraReaderV2.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudJiraDataSourceV2 {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The email address to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub email: crate::Nullable<String>,
     /// The API Access Token used for Basic, PAT and OAuth2 authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_token: crate::Nullable<String>,
     /// The server url for Jira Cloud.
     pub server_url: String,
     /// The cloud ID, used in case of OAuth2.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cloud_id: crate::Nullable<String>,
     /// Type of Authentication for connecting to Jira APIs.
     pub authentication_mechanism: String,
     /// Jira REST API version to use (2 or 3). 3 supports Atlassian Document Format (ADF).
     ///
     /// The API's default: `"2"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version: Option<crate::types::CloudJiraDataSourceV2ApiVersion>,
     /// JQL (Jira Query Language) query to search.
     pub query: String,
     /// List of fields to retrieve from Jira. If None, retrieves all fields.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fields: crate::Nullable<Vec<String>>,
     /// Fields to expand in the response.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub expand: crate::Nullable<String>,
     /// Rate limit for Jira API requests per minute.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub requests_per_minute: crate::Nullable<i64>,
     /// Whether to fetch project role permissions and issue-level security
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_permissions: Option<bool>,
     /// Class Name
     ///
     /// The API's default: `"CloudJiraDataSourceV2"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudJiraDataSourceV2 {
@@ -1442,6 +1484,29 @@ impl ::std::fmt::Debug for CloudJiraDataSourceV2 {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudJiraDataSourceV2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.nullable("email", &self.email)?;
+        object.nullable("api_token", &self.api_token)?;
+        object.field("server_url", &self.server_url)?;
+        object.nullable("cloud_id", &self.cloud_id)?;
+        object.field("authentication_mechanism", &self.authentication_mechanism)?;
+        object.optional("api_version", &self.api_version)?;
+        object.field("query", &self.query)?;
+        object.nullable("fields", &self.fields)?;
+        object.nullable("expand", &self.expand)?;
+        object.nullable("requests_per_minute", &self.requests_per_minute)?;
+        object.optional("get_permissions", &self.get_permissions)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSourceV2 {
@@ -1796,30 +1861,24 @@ impl<'de> ::serde::Deserialize<'de> for CloudJiraDataSourceV2ApiVersion {
 /// CloudNotionPageDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudNotionPageDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The integration token to use for authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_token: Option<String>,
     /// The Notion Database Id to read content from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub database_ids: crate::Nullable<String>,
     /// The Page ID's of the Notion to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_ids: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudNotionPageDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudNotionPageDataSource {
@@ -1832,6 +1891,21 @@ impl ::std::fmt::Debug for CloudNotionPageDataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudNotionPageDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.optional("integration_token", &self.integration_token)?;
+        object.nullable("database_ids", &self.database_ids)?;
+        object.nullable("page_ids", &self.page_ids)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudNotionPageDataSource {
@@ -1946,39 +2020,32 @@ impl CloudNotionPageDataSource {
 /// CloudOneDriveDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudOneDriveDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The user principal name to use for authentication.
     pub user_principal_name: String,
     /// The path of the OneDrive folder to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_path: crate::Nullable<String>,
     /// The ID of the OneDrive folder to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_id: crate::Nullable<String>,
     /// The client ID to use for authentication.
     pub client_id: String,
     /// The client secret to use for authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The tenant ID to use for authentication.
     pub tenant_id: String,
     /// The list of required file extensions.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub required_exts: crate::Nullable<Vec<String>>,
     /// Class Name
     ///
     /// The API's default: `"CloudOneDriveDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudOneDriveDataSource {
@@ -1995,6 +2062,25 @@ impl ::std::fmt::Debug for CloudOneDriveDataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudOneDriveDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.field("user_principal_name", &self.user_principal_name)?;
+        object.nullable("folder_path", &self.folder_path)?;
+        object.nullable("folder_id", &self.folder_id)?;
+        object.field("client_id", &self.client_id)?;
+        object.optional("client_secret", &self.client_secret)?;
+        object.field("tenant_id", &self.tenant_id)?;
+        object.nullable("required_exts", &self.required_exts)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudOneDriveDataSource {
@@ -2185,38 +2271,30 @@ impl CloudOneDriveDataSource {
 /// CloudS3DataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudS3DataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The name of the S3 bucket to read from.
     pub bucket: String,
     /// The prefix of the S3 objects to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub prefix: crate::Nullable<String>,
     /// The regex pattern to filter S3 objects. Must be a valid regex pattern.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub regex_pattern: crate::Nullable<String>,
     /// The AWS access ID to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_access_id: crate::Nullable<String>,
     /// The AWS access secret to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_access_secret: crate::Nullable<String>,
     /// The S3 endpoint URL to use for authentication.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub s3_endpoint_url: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudS3DataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudS3DataSource {
@@ -2232,6 +2310,24 @@ impl ::std::fmt::Debug for CloudS3DataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudS3DataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.field("bucket", &self.bucket)?;
+        object.nullable("prefix", &self.prefix)?;
+        object.nullable("regex_pattern", &self.regex_pattern)?;
+        object.nullable("aws_access_id", &self.aws_access_id)?;
+        object.nullable("aws_access_secret", &self.aws_access_secret)?;
+        object.nullable("s3_endpoint_url", &self.s3_endpoint_url)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudS3DataSource {

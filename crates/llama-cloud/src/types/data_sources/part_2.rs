@@ -6,57 +6,44 @@
 /// CloudSharepointDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudSharepointDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// The name of the SharePoint site to download from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub site_name: crate::Nullable<String>,
     /// The ID of the SharePoint site to download from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub site_id: crate::Nullable<String>,
     /// The path of the Sharepoint folder to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_path: crate::Nullable<String>,
     /// The ID of the Sharepoint folder to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub folder_id: crate::Nullable<String>,
     /// The name of the Sharepoint drive to read from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub drive_name: crate::Nullable<String>,
     /// The client ID to use for authentication.
     pub client_id: String,
     /// The client secret to use for authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The tenant ID to use for authentication.
     pub tenant_id: String,
     /// The list of required file extensions.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub required_exts: crate::Nullable<Vec<String>>,
     /// Whether to get permissions for the sharepoint site.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_permissions: Option<bool>,
     /// List of regex patterns for file paths to include. Full paths (including filename) must match at least one pattern to be included. Example: ['/reports/', '/docs/.*\.pdf$', '^Report.*\.pdf$']
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub include_path_patterns: crate::Nullable<Vec<String>>,
     /// List of regex patterns for file paths to exclude. Files whose paths (including filename) match any pattern will be excluded. Example: ['/temp/', '/backup/', '\.git/', '\.tmp$', '^~']
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub exclude_path_patterns: crate::Nullable<Vec<String>>,
     /// Class Name
     ///
     /// The API's default: `"CloudSharepointDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudSharepointDataSource {
@@ -78,6 +65,30 @@ impl ::std::fmt::Debug for CloudSharepointDataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudSharepointDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.nullable("site_name", &self.site_name)?;
+        object.nullable("site_id", &self.site_id)?;
+        object.nullable("folder_path", &self.folder_path)?;
+        object.nullable("folder_id", &self.folder_id)?;
+        object.nullable("drive_name", &self.drive_name)?;
+        object.field("client_id", &self.client_id)?;
+        object.optional("client_secret", &self.client_secret)?;
+        object.field("tenant_id", &self.tenant_id)?;
+        object.nullable("required_exts", &self.required_exts)?;
+        object.optional("get_permissions", &self.get_permissions)?;
+        object.nullable("include_path_patterns", &self.include_path_patterns)?;
+        object.nullable("exclude_path_patterns", &self.exclude_path_patterns)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudSharepointDataSource {
@@ -370,42 +381,32 @@ impl CloudSharepointDataSource {
 /// CloudSlackDataSource
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudSlackDataSource {
     /// Supports Access Control
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_access_control: Option<bool>,
     /// Slack Bot Token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_token: Option<String>,
     /// Slack Channel.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub channel_ids: crate::Nullable<String>,
     /// Latest date.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub latest_date: crate::Nullable<String>,
     /// Earliest date.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub earliest_date: crate::Nullable<String>,
     /// Earliest date timestamp.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub earliest_date_timestamp: crate::Nullable<crate::Number>,
     /// Latest date timestamp.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub latest_date_timestamp: crate::Nullable<crate::Number>,
     /// Slack Channel name pattern.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub channel_patterns: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"CloudSlackDataSource"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CloudSlackDataSource {
@@ -422,6 +423,25 @@ impl ::std::fmt::Debug for CloudSlackDataSource {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CloudSlackDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("supports_access_control", &self.supports_access_control)?;
+        object.optional("slack_token", &self.slack_token)?;
+        object.nullable("channel_ids", &self.channel_ids)?;
+        object.nullable("latest_date", &self.latest_date)?;
+        object.nullable("earliest_date", &self.earliest_date)?;
+        object.nullable("earliest_date_timestamp", &self.earliest_date_timestamp)?;
+        object.nullable("latest_date_timestamp", &self.latest_date_timestamp)?;
+        object.nullable("channel_patterns", &self.channel_patterns)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudSlackDataSource {
@@ -1496,17 +1516,26 @@ impl DataSourceComponent {
 /// DataSourceReaderVersionMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataSourceReaderVersionMetadata {
     /// The version of the reader to use for this data source.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub reader_version: crate::Nullable<
         crate::types::DataSourceReaderVersionMetadataReaderVersion,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DataSourceReaderVersionMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("reader_version", &self.reader_version)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DataSourceReaderVersionMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1643,17 +1672,26 @@ impl<'de> ::serde::Deserialize<'de> for DataSourceReaderVersionMetadataReaderVer
 /// Configuration for handling different types of failures during data source processing.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FailureHandlingConfig {
     /// Whether to skip failed batches/lists and continue processing
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_list_failures: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FailureHandlingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("skip_list_failures", &self.skip_list_failures)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FailureHandlingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(

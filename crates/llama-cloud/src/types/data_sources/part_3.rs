@@ -6,23 +6,20 @@
 /// Schema for a data source.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSource {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The name of the data source.
     pub name: String,
     /// ConfigurableDataSourceNames
     pub source_type: crate::types::ConfigurableDataSourceNames,
     /// Custom metadata that will be present on all data loaded from the data source
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -32,13 +29,30 @@ pub struct DataSource {
     /// Component that implements the data source
     pub component: crate::types::DataSourceComponent,
     /// Version metadata for the data source
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub version_metadata: crate::Nullable<crate::types::DataSourceReaderVersionMetadata>,
     /// Project Id
     pub project_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.field("source_type", &self.source_type)?;
+        object.nullable("custom_metadata", &self.custom_metadata)?;
+        object.field("component", &self.component)?;
+        object.nullable("version_metadata", &self.version_metadata)?;
+        object.field("project_id", &self.project_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -241,25 +255,22 @@ pub type DataSourceUpdateComponent = crate::types::DataSourceComponent;
 /// The `DataSourceUpdateCustomMetadataValue` schema.
 pub type DataSourceUpdateCustomMetadataValue = crate::types::FileResourceInfoValue;
 /// Parameters of `POST /api/v1/data-sources`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSourcesCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The name of the data source.
     pub name: String,
     /// ConfigurableDataSourceNames
     pub source_type: crate::types::ConfigurableDataSourceNames,
     /// Custom metadata that will be present on all data loaded from the data source
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -268,6 +279,19 @@ pub struct DataSourcesCreateParams {
     >,
     /// Component that implements the data source
     pub component: crate::types::DataSourceCreateComponent,
+}
+impl ::serde::Serialize for DataSourcesCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("source_type", &self.source_type)?;
+        object.nullable("custom_metadata", &self.custom_metadata)?;
+        object.field("component", &self.component)?;
+        object.end()
+    }
 }
 impl DataSourcesCreateParams {
     /// Creates the parameters from the required `name`, `source_type`, `component`; set the others with the chainable setters.
@@ -346,19 +370,25 @@ pub type DataSourcesCreateResponse = crate::types::DataSource;
 /// The response of `GET /api/v1/data-sources/{data_source_id}`.
 pub type DataSourcesGetResponse = crate::types::DataSource;
 /// Parameters of `GET /api/v1/data-sources`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataSourcesListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for DataSourcesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl DataSourcesListParams {
     /// Sets the `project_id` query parameter.
@@ -377,16 +407,14 @@ impl DataSourcesListParams {
 /// The response of `GET /api/v1/data-sources`.
 pub type DataSourcesListResponse = Vec<crate::types::DataSource>;
 /// Parameters of `PUT /api/v1/data-sources/{data_source_id}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSourcesUpdateParams {
     /// The name of the data source.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// ConfigurableDataSourceNames
     pub source_type: crate::types::ConfigurableDataSourceNames,
     /// Custom metadata that will be present on all data loaded from the data source
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -394,8 +422,20 @@ pub struct DataSourcesUpdateParams {
         >,
     >,
     /// Component that implements the data source
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub component: crate::Nullable<crate::types::DataSourceUpdateComponent>,
+}
+impl ::serde::Serialize for DataSourcesUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("name", &self.name)?;
+        object.field("source_type", &self.source_type)?;
+        object.nullable("custom_metadata", &self.custom_metadata)?;
+        object.nullable("component", &self.component)?;
+        object.end()
+    }
 }
 impl DataSourcesUpdateParams {
     /// Creates the parameters from the required `source_type`; set the others with the chainable setters.

@@ -6,7 +6,7 @@
 /// Request body for creating a product configuration.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigurationCreateRequest {
     /// Human-readable name for this configuration.
@@ -14,8 +14,19 @@ pub struct ConfigurationCreateRequest {
     /// Product-specific configuration parameters.
     pub parameters: crate::types::ConfigurationCreateRequestParameters,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ConfigurationCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("parameters", &self.parameters)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigurationCreateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -81,19 +92,25 @@ impl ConfigurationCreateRequest {
     }
 }
 /// Parameters of `POST /api/v2/extract/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ExtractCancelParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ExtractCancelParams {
     /// Sets the `project_id` query parameter.
@@ -114,29 +131,24 @@ pub type ExtractCancelResponse = crate::types::ExtractV2Job;
 /// Extract configuration combining parse and extract settings.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractConfiguration {
     /// Comma-separated page numbers or ranges to process (1-based). Omit to process all pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Maximum number of pages to process. Omit for no limit.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
     ///
     /// The API's default: `"cost_effective"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::types::ExtractConfigurationTier>,
     /// Use 'latest' for the latest release for the selected tier or a date string (YYYY-MM-DD format) to pin to the nearest release at or before that date. Job responses always report the concrete resolved version the job runs, fixed at job creation; saved configurations keep the value as provided.
     ///
     /// The API's default: `"latest"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Disable reuse and storage of Extract results
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cache: Option<bool>,
     /// JSON Schema defining the fields to extract. Validate with the /schema/validate endpoint first.
     pub data_schema: ::std::collections::BTreeMap<
@@ -146,38 +158,53 @@ pub struct ExtractConfiguration {
     /// Granularity of extraction: per_doc returns one object per document, per_page returns one object per page, per_table_row returns one object per table row
     ///
     /// The API's default: `"per_doc"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_target: Option<crate::types::ExtractConfigurationExtractionTarget>,
     /// Custom system prompt to guide extraction behavior
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// Include citations in results. Returned under `extract_metadata` (auto-included when set). Text-level on `turbo` (no bounding boxes).
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cite_sources: Option<bool>,
     /// Include confidence scores in results. Returned under `extract_metadata` (auto-included when set).
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence_scores: Option<bool>,
     /// Beta. When true, extract structured data directly from a spreadsheet workbook (.xlsx/.xls/.csv) — the agent reads cells straight from the workbook instead of the standard document path. Off by default (spreadsheets keep the standard path). Requires the agentic_plus tier. Billed on the standard per-page extract rate, against a page count derived from workbook size. Citations and confidence scores are not available in this mode.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_mode: Option<bool>,
     /// Optional worksheet names to extract when spreadsheet_mode is on. Overrides target_pages for spreadsheets; omit to extract every sheet. Names are matched exactly (case-sensitive) — pass them as a list, e.g. ["Sheet 1", "My Sheet"].
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sheet_names: crate::Nullable<Vec<String>>,
     /// Parse tier to use before extraction. Defaults to the extract tier if not specified. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_tier: crate::Nullable<String>,
     /// Saved parse configuration ID to control how the document is parsed before extraction. Turbo extract does not support parse configuration or produce a parse output; use another tier if your workflow requires parsed text.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_config_id: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("target_pages", &self.target_pages)?;
+        object.nullable("max_pages", &self.max_pages)?;
+        object.optional("tier", &self.tier)?;
+        object.optional("version", &self.version)?;
+        object.optional("disable_cache", &self.disable_cache)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.optional("extraction_target", &self.extraction_target)?;
+        object.nullable("system_prompt", &self.system_prompt)?;
+        object.optional("cite_sources", &self.cite_sources)?;
+        object.optional("confidence_scores", &self.confidence_scores)?;
+        object.optional("spreadsheet_mode", &self.spreadsheet_mode)?;
+        object.nullable("sheet_names", &self.sheet_names)?;
+        object.nullable("parse_tier", &self.parse_tier)?;
+        object.nullable("parse_config_id", &self.parse_config_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -482,33 +509,41 @@ pub type ExtractConfigurationExtractionTarget = crate::types::ExtractV2Parameter
 /// Extract tier: cost_effective (5 credits/page), agentic (15 credits/page), or agentic_plus (50 credits/page)
 pub type ExtractConfigurationTier = crate::types::ExtractV2ParametersTier;
 /// Parameters of `POST /api/v2/extract`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// Saved configuration ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Inline configuration with extract options and optional parse settings
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::ExtractConfiguration>,
     /// File ID or parse job ID to extract from
     pub file_input: String,
+}
+impl ::serde::Serialize for ExtractCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("configuration", &self.configuration)?;
+        object.field("file_input", &self.file_input)?;
+        object.end()
+    }
 }
 impl ExtractCreateParams {
     /// Creates the parameters from the required `file_input`; set the others with the chainable setters.
@@ -607,19 +642,25 @@ impl ExtractCreateParams {
 /// The response of `POST /api/v2/extract`.
 pub type ExtractCreateResponse = crate::types::ExtractV2Job;
 /// Parameters of `DELETE /api/v2/extract/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ExtractDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ExtractDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -638,36 +679,43 @@ impl ExtractDeleteParams {
 /// The response of `DELETE /api/v2/extract/{job_id}`.
 pub type ExtractDeleteResponse = ::serde_json::Value;
 /// Parameters of `POST /api/v2/extract/schema/generate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractGenerateSchemaParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Name for the generated configuration (auto-generated if omitted)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// Natural language description of the data structure to extract
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub prompt: crate::Nullable<String>,
     /// Optional file ID to analyze for schema generation
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Optional schema to validate, refine, or extend
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_schema: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
             Option<crate::types::ExtractV2SchemaGenerateRequestDataSchemaValue>,
         >,
     >,
+}
+impl ::serde::Serialize for ExtractGenerateSchemaParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("prompt", &self.prompt)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("data_schema", &self.data_schema)?;
+        object.end()
+    }
 }
 impl ExtractGenerateSchemaParams {
     /// Sets the `project_id` query parameter.
@@ -740,24 +788,29 @@ impl ExtractGenerateSchemaParams {
 /// The response of `POST /api/v2/extract/schema/generate`.
 pub type ExtractGenerateSchemaResponse = crate::types::ConfigurationCreateRequest;
 /// Parameters of `GET /api/v2/extract/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractGetParams {
     /// Additional fields to include: configuration, extract_metadata, usage
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ExtractGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ExtractGetParams {
     /// Sets the `expand` query parameter.
@@ -784,21 +837,30 @@ pub type ExtractGetResponse = crate::types::ExtractV2Job;
 /// Extraction metadata.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractJobMetadata {
     /// Per-field metadata (citations, confidence, reasoning)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub field_metadata: crate::Nullable<crate::types::ExtractedFieldMetadata>,
     /// Reference to the ParseJob ID used for parsing
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_job_id: crate::Nullable<String>,
     /// Parse tier used for parsing the document
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_tier: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractJobMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("field_metadata", &self.field_metadata)?;
+        object.nullable("parse_job_id", &self.parse_job_id)?;
+        object.nullable("parse_tier", &self.parse_tier)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractJobMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -883,18 +945,27 @@ impl ExtractJobMetadata {
 /// Extraction usage metrics.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractJobUsage {
     /// Number of pages extracted
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_pages_extracted: crate::Nullable<i64>,
     /// Number of effective pages billed
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_pages_billed: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractJobUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("num_pages_extracted", &self.num_pages_extracted)?;
+        object.nullable("num_pages_billed", &self.num_pages_billed)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractJobUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -965,74 +1036,69 @@ impl ExtractJobUsage {
     }
 }
 /// Parameters of `GET /api/v2/extract`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractListParams {
     /// Filter by document input type (file_id or parse_job_id)
     ///
     /// Sent as the `document_input_type` query parameter.
-    #[serde(skip)]
     pub document_input_type: Option<String>,
     /// Filter by file input value
     ///
     /// Sent as the `file_input` query parameter.
-    #[serde(skip)]
     pub file_input: Option<String>,
     /// Deprecated: use file_input instead
     ///
     /// Sent as the `document_input_value` query parameter.
-    #[serde(skip)]
     pub document_input_value: Option<String>,
     /// Filter by status
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::ExtractListParamsStatus>,
     /// Number of items per page
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Token for pagination
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
     pub job_ids: Option<Vec<String>>,
     /// Additional fields to include: configuration, extract_metadata
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Filter by configuration ID
     ///
     /// Sent as the `configuration_id` query parameter.
-    #[serde(skip)]
     pub configuration_id: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for ExtractListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ExtractListParams {
     /// Sets the `document_input_type` query parameter.
@@ -1130,21 +1196,30 @@ pub type ExtractListResponse = crate::types::ExtractV2JobQueryResponse;
 /// same parse cost in its total.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractUsage {
     /// Total credits billed against this job. Null until billing has recorded it.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub credits: crate::Nullable<crate::Number>,
     /// Credits billed for the extraction itself
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_credits: crate::Nullable<crate::Number>,
     /// Credits billed against the parse job backing this extract job
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_credits: crate::Nullable<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("credits", &self.credits)?;
+        object.nullable("extract_credits", &self.extract_credits)?;
+        object.nullable("parse_credits", &self.parse_credits)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1228,7 +1303,7 @@ impl ExtractUsage {
 /// An extraction job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractV2Job {
     /// File ID or parse job ID that was extracted
@@ -1238,10 +1313,8 @@ pub struct ExtractV2Job {
     /// Project this job belongs to
     pub project_id: String,
     /// Saved extract configuration ID used for this job, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// Configuration used for this job
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration: crate::Nullable<crate::types::ExtractConfiguration>,
     /// Current job status.
     ///
@@ -1252,27 +1325,44 @@ pub struct ExtractV2Job {
     /// - `CANCELLED` — cancelled by user
     pub status: String,
     /// Error details when status is FAILED
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Extracted data conforming to the data_schema. Returns a single object for per_doc, or an array for per_page / per_table_row.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_result: crate::Nullable<crate::types::ExtractV2JobExtractResult>,
     /// Extraction metadata including per-field info
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_metadata: crate::Nullable<crate::types::ExtractJobMetadata>,
     /// Custom metadata - limited to enterprise plans.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<crate::types::ExtractV2JobMetadata>,
     /// Usage recorded against this job. Requires `expand=usage`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub usage: crate::Nullable<crate::types::ExtractUsage>,
     /// Creation timestamp
     pub created_at: String,
     /// Last update timestamp
     pub updated_at: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractV2Job {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("file_input", &self.file_input)?;
+        object.field("id", &self.id)?;
+        object.field("project_id", &self.project_id)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("configuration", &self.configuration)?;
+        object.field("status", &self.status)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.nullable("extract_result", &self.extract_result)?;
+        object.nullable("extract_metadata", &self.extract_metadata)?;
+        object.nullable("metadata", &self.metadata)?;
+        object.nullable("usage", &self.usage)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("updated_at", &self.updated_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractV2Job {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1531,15 +1621,24 @@ pub type ExtractV2JobExtractResult = crate::types::ExtractRunData;
 /// Job-level metadata.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractV2JobMetadata {
     /// Usage metrics
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub usage: crate::Nullable<crate::types::ExtractJobUsage>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractV2JobMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("usage", &self.usage)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractV2JobMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1585,20 +1684,30 @@ impl ExtractV2JobMetadata {
 /// Paginated list of extraction jobs.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractV2JobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::ExtractV2Job>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractV2JobQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractV2JobQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1697,7 +1806,7 @@ pub type ExtractV2SchemaValidateRequestDataSchemaValue = crate::types::FileResou
 /// Response schema for schema validation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractV2SchemaValidateResponse {
     /// Validated JSON Schema, ready for use in extract jobs
@@ -1706,8 +1815,18 @@ pub struct ExtractV2SchemaValidateResponse {
         Option<crate::types::ExtractV2SchemaValidateResponseDataSchemaValue>,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractV2SchemaValidateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractV2SchemaValidateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 2 of `types::extract`: types compiled with the feature `extract`.
 /// Parameters of `POST /api/v2/extract/schema/validation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractValidateSchemaParams {
     /// JSON Schema to validate for use with extract jobs
@@ -12,6 +12,16 @@ pub struct ExtractValidateSchemaParams {
         String,
         Option<crate::types::ExtractV2SchemaValidateRequestDataSchemaValue>,
     >,
+}
+impl ::serde::Serialize for ExtractValidateSchemaParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.end()
+    }
 }
 impl ExtractValidateSchemaParams {
     /// Creates the parameters from the required `data_schema`; set the others with the chainable setters.
@@ -42,11 +52,10 @@ pub type ExtractValidateSchemaResponse = crate::types::ExtractV2SchemaValidateRe
 /// Metadata for extracted fields including document, page, and row level info.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractedFieldMetadata {
     /// Per-field metadata keyed by field name from your schema. Scalar fields (e.g. `vendor`) map to a FieldMetadataEntry with citation and confidence. Array fields (e.g. `items`) map to a list where each element contains per-sub-field FieldMetadataEntry objects, indexed by array position. Nested objects contain sub-field entries recursively.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub document_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -54,7 +63,6 @@ pub struct ExtractedFieldMetadata {
         >,
     >,
     /// Per-page metadata when extraction_target is per_page
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_metadata: crate::Nullable<
         Vec<
             ::std::collections::BTreeMap<
@@ -64,7 +72,6 @@ pub struct ExtractedFieldMetadata {
         >,
     >,
     /// Per-row metadata when extraction_target is per_table_row
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub row_metadata: crate::Nullable<
         Vec<
             ::std::collections::BTreeMap<
@@ -74,8 +81,20 @@ pub struct ExtractedFieldMetadata {
         >,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractedFieldMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("document_metadata", &self.document_metadata)?;
+        object.nullable("page_metadata", &self.page_metadata)?;
+        object.nullable("row_metadata", &self.row_metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractedFieldMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(

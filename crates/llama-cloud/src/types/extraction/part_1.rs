@@ -4,18 +4,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 1 of `types::extraction`: types compiled with the feature `extraction`.
 /// Parameters of `POST /api/v1/extraction/extraction-agents`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentsCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The name of the extraction schema
     pub name: String,
@@ -23,6 +21,18 @@ pub struct AgentsCreateParams {
     pub data_schema: crate::types::ExtractAgentCreateDataSchema,
     /// The configuration parameters for the extraction agent.
     pub config: crate::types::ExtractConfig,
+}
+impl ::serde::Serialize for AgentsCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.field("config", &self.config)?;
+        object.end()
+    }
 }
 impl AgentsCreateParams {
     /// Creates the parameters from the required `name`, `data_schema`, `config`; set the others with the chainable setters.
@@ -79,30 +89,37 @@ pub type AgentsCreateResponse = crate::types::ExtractAgent;
 /// The response of `DELETE /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
 pub type AgentsDeleteResponse = ::serde_json::Value;
 /// Parameters of `POST /api/v1/extraction/extraction-agents/schema/generate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentsGenerateSchemaParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Natural language description of the data structure to extract
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub prompt: crate::Nullable<String>,
     /// Optional file ID to analyze for schema generation
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Optional schema to validate, refine, or extend during generation
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_schema: crate::Nullable<
         crate::types::ExtractSchemaGenerateRequestDataSchema,
     >,
+}
+impl ::serde::Serialize for AgentsGenerateSchemaParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("prompt", &self.prompt)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("data_schema", &self.data_schema)?;
+        object.end()
+    }
 }
 impl AgentsGenerateSchemaParams {
     /// Sets the `project_id` query parameter.
@@ -160,19 +177,25 @@ impl AgentsGenerateSchemaParams {
 /// The response of `POST /api/v1/extraction/extraction-agents/schema/generate`.
 pub type AgentsGenerateSchemaResponse = crate::types::ExtractSchemaGenerateResponse;
 /// Parameters of `GET /api/v1/extraction/extraction-agents/by-name/{name}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentsGetByNameParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for AgentsGetByNameParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl AgentsGetByNameParams {
     /// Sets the `project_id` query parameter.
@@ -191,19 +214,25 @@ impl AgentsGetByNameParams {
 /// The response of `GET /api/v1/extraction/extraction-agents/by-name/{name}`.
 pub type AgentsGetByNameResponse = crate::types::ExtractAgent;
 /// Parameters of `GET /api/v1/extraction/extraction-agents/default`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentsGetDefaultParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for AgentsGetDefaultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl AgentsGetDefaultParams {
     /// Sets the `project_id` query parameter.
@@ -224,24 +253,29 @@ pub type AgentsGetDefaultResponse = crate::types::ExtractAgent;
 /// The response of `GET /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
 pub type AgentsGetResponse = crate::types::ExtractAgent;
 /// Parameters of `GET /api/v1/extraction/extraction-agents`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentsListParams {
     /// Whether to include default agents in the results
     ///
     /// Sent as the `include_default` query parameter.
-    #[serde(skip)]
     pub include_default: Option<bool>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for AgentsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl AgentsListParams {
     /// Sets the `include_default` query parameter.
@@ -266,13 +300,24 @@ impl AgentsListParams {
 /// The response of `GET /api/v1/extraction/extraction-agents`.
 pub type AgentsListResponse = Vec<crate::types::ExtractAgent>;
 /// Parameters of `PUT /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentsUpdateParams {
     /// The schema of the data
     pub data_schema: crate::types::ExtractAgentUpdateDataSchema,
     /// The configuration parameters for the extraction agent.
     pub config: crate::types::ExtractConfig,
+}
+impl ::serde::Serialize for AgentsUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.field("config", &self.config)?;
+        object.end()
+    }
 }
 impl AgentsUpdateParams {
     /// Creates the parameters from the required `data_schema`, `config`; set the others with the chainable setters.
@@ -305,11 +350,21 @@ impl AgentsUpdateParams {
 /// The response of `PUT /api/v1/extraction/extraction-agents/{extraction_agent_id}`.
 pub type AgentsUpdateResponse = crate::types::ExtractAgent;
 /// Parameters of `POST /api/v1/extraction/extraction-agents/schema/validation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentsValidateSchemaParams {
     /// Data Schema
     pub data_schema: crate::types::ExtractSchemaValidateRequestDataSchema,
+}
+impl ::serde::Serialize for AgentsValidateSchemaParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.end()
+    }
 }
 impl AgentsValidateSchemaParams {
     /// Creates the parameters from the required `data_schema`; set the others with the chainable setters.
@@ -418,7 +473,7 @@ impl<'de> ::serde::Deserialize<'de> for DocumentChunkMode {
 /// Schema and configuration for an extraction agent.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractAgent {
     /// The id of the extraction agent.
@@ -437,17 +492,31 @@ pub struct ExtractAgent {
     /// Custom configuration type for the extraction agent. Currently supports 'default'.
     ///
     /// The API's default: `"default"`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_configuration: crate::Nullable<String>,
     /// The creation time of the extraction agent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// The last update time of the extraction agent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractAgent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("name", &self.name)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.field("config", &self.config)?;
+        object.nullable("custom_configuration", &self.custom_configuration)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -697,80 +766,89 @@ pub type ExtractAgentUpdateDataSchema = crate::types::ExtractAgentCreateDataSche
 /// Configuration parameters for the extraction agent.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtractConfig {
     /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub priority: crate::Nullable<crate::types::ExtractConfigPriority>,
     /// The extraction target specified.
     ///
     /// The API's default: `"PER_DOC"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_target: Option<crate::types::ExtractTarget>,
     /// The extraction mode specified (FAST, BALANCED, MULTIMODAL, PREMIUM).
     ///
     /// The API's default: `"PREMIUM"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_mode: Option<crate::types::ExtractMode>,
     /// The parse model to use for document parsing. If not provided, uses the default for the extraction mode.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_model: crate::Nullable<crate::types::PublicModelName>,
     /// The extract model to use for data extraction. If not provided, uses the default for the extraction mode.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_model: crate::Nullable<crate::types::ExtractModels>,
     /// DEPRECATED: Whether to use fast mode for multimodal extraction.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multimodal_fast_mode: Option<bool>,
     /// The system prompt to use for the extraction.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// Whether to use reasoning for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reasoning: Option<bool>,
     /// Whether to cite sources for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cite_sources: Option<bool>,
     /// Whether to fetch citation bounding boxes for the extraction. Only available in PREMIUM mode. Deprecated: this is now synonymous with cite_sources.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub citation_bbox: Option<bool>,
     /// Whether to fetch confidence scores for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence_scores: Option<bool>,
     /// The mode to use for chunking the document.
     ///
     /// The API's default: `"PAGE"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_mode: Option<crate::types::DocumentChunkMode>,
     /// Whether to use high resolution mode for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub high_resolution_mode: Option<bool>,
     /// Whether to invalidate the cache for the extraction.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidate_cache: Option<bool>,
     /// Number of pages to pass as context on long document extraction.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_pages_context: crate::Nullable<i64>,
     /// Comma-separated list of page numbers or ranges to extract from (1-based, e.g., '1,3,5-7,9' or '1-3,8-10').
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_range: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("priority", &self.priority)?;
+        object.optional("extraction_target", &self.extraction_target)?;
+        object.optional("extraction_mode", &self.extraction_mode)?;
+        object.nullable("parse_model", &self.parse_model)?;
+        object.nullable("extract_model", &self.extract_model)?;
+        object.optional("multimodal_fast_mode", &self.multimodal_fast_mode)?;
+        object.nullable("system_prompt", &self.system_prompt)?;
+        object.optional("use_reasoning", &self.use_reasoning)?;
+        object.optional("cite_sources", &self.cite_sources)?;
+        object.optional("citation_bbox", &self.citation_bbox)?;
+        object.optional("confidence_scores", &self.confidence_scores)?;
+        object.optional("chunk_mode", &self.chunk_mode)?;
+        object.optional("high_resolution_mode", &self.high_resolution_mode)?;
+        object.optional("invalidate_cache", &self.invalidate_cache)?;
+        object.nullable("num_pages_context", &self.num_pages_context)?;
+        object.nullable("page_range", &self.page_range)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1107,7 +1185,7 @@ impl ExtractConfig {
 /// Schema for an extraction job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractJob {
     /// The id of the extraction job
@@ -1117,17 +1195,29 @@ pub struct ExtractJob {
     /// The status of the extraction job
     pub status: crate::types::ExtractJobStatus,
     /// The error that occurred during extraction
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<String>,
     /// The id of the file that the extract was extracted from
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// [DEPRECATED] The file that the extract was extracted from
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file: crate::Nullable<crate::types::File>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("extraction_agent", &self.extraction_agent)?;
+        object.field("status", &self.status)?;
+        object.nullable("error", &self.error)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("file", &self.file)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1477,7 +1567,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtractModels {
 /// Schema for an extraction resultset.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractResultset {
     /// The id of the extraction run
@@ -1492,8 +1582,21 @@ pub struct ExtractResultset {
         Option<crate::types::ExtractResultsetExtractionMetadataValue>,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractResultset {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("run_id", &self.run_id)?;
+        object.field("extraction_agent_id", &self.extraction_agent_id)?;
+        object.field("data", &self.data)?;
+        object.field("extraction_metadata", &self.extraction_metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractResultset {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,16 +6,14 @@
 /// Schema for an extraction run.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractRun {
     /// The id of the extraction run
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The id of the project that the extraction run belongs to
     pub project_id: String,
@@ -29,24 +27,18 @@ pub struct ExtractRun {
     /// The config used for extraction
     pub config: crate::types::ExtractConfig,
     /// The id of the file that the extract was extracted from
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// [DEPRECATED] The file that the extract was extracted from
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file: crate::Nullable<crate::types::File>,
     /// The status of the extraction run
     pub status: crate::types::ExtractState,
     /// The error that occurred during extraction
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<String>,
     /// The id of the job that the extraction run belongs to
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_id: crate::Nullable<String>,
     /// The data extracted from the file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data: crate::Nullable<crate::types::ExtractRunData>,
     /// The metadata extracted from the file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extraction_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -56,8 +48,32 @@ pub struct ExtractRun {
     /// Whether this extraction run was triggered from the UI
     pub from_ui: bool,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractRun {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("extraction_agent_id", &self.extraction_agent_id)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.field("config", &self.config)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("file", &self.file)?;
+        object.field("status", &self.status)?;
+        object.nullable("error", &self.error)?;
+        object.nullable("job_id", &self.job_id)?;
+        object.nullable("data", &self.data)?;
+        object.nullable("extraction_metadata", &self.extraction_metadata)?;
+        object.field("from_ui", &self.from_ui)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractRun {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -347,7 +363,7 @@ pub type ExtractSchemaGenerateRequestDataSchema = crate::types::ExtractAgentCrea
 /// Response schema for schema generation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractSchemaGenerateResponse {
     /// The generated JSON schema
@@ -356,8 +372,18 @@ pub struct ExtractSchemaGenerateResponse {
         Option<crate::types::ExtractSchemaGenerateResponseDataSchemaValue>,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractSchemaGenerateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractSchemaGenerateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -424,7 +450,7 @@ pub type ExtractSchemaValidateRequestDataSchema = crate::types::ExtractAgentCrea
 /// Response schema for schema validation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractSchemaValidateResponse {
     /// Data Schema
@@ -433,8 +459,18 @@ pub struct ExtractSchemaValidateResponse {
         Option<crate::types::ExtractSchemaValidateResponseDataSchemaValue>,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ExtractSchemaValidateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtractSchemaValidateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -675,35 +711,44 @@ impl<'de> ::serde::Deserialize<'de> for ExtractTarget {
     }
 }
 /// Parameters of `POST /api/v1/extraction/run`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractionRunParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// The schema of the data to extract
     pub data_schema: crate::types::ExtractStatelessRequestDataSchema,
     /// The configuration parameters for the extraction
     pub config: crate::types::ExtractConfig,
     /// The ID of the file to extract from
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// The text content to extract from
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text: crate::Nullable<String>,
     /// The file data with base64 content and MIME type
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file: crate::Nullable<crate::types::FileData>,
+}
+impl ::serde::Serialize for ExtractionRunParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.field("data_schema", &self.data_schema)?;
+        object.field("config", &self.config)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("text", &self.text)?;
+        object.nullable("file", &self.file)?;
+        object.end()
+    }
 }
 impl ExtractionRunParams {
     /// Creates the parameters from the required `data_schema`, `config`; set the others with the chainable setters.
@@ -809,7 +854,7 @@ pub type ExtractionRunResponse = crate::types::ExtractJob;
 /// Schema for file data with base64 content and MIME type.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileData {
     /// The file content as base64-encoded string
@@ -817,8 +862,19 @@ pub struct FileData {
     /// The MIME type of the file (e.g., 'application/pdf', 'text/plain')
     pub mime_type: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data", &self.data)?;
+        object.field("mime_type", &self.mime_type)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -876,29 +932,39 @@ impl FileData {
     }
 }
 /// Parameters of `POST /api/v1/extraction/jobs/batch`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobsCreateBatchParams {
     /// From Ui
     ///
     /// Sent as the `from_ui` query parameter.
-    #[serde(skip)]
     pub from_ui: Option<bool>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// The id of the extraction agent
     pub extraction_agent_id: String,
     /// The ids of the files
     pub file_ids: Vec<String>,
     /// The data schema to override the extraction agent's data schema with
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_schema_override: crate::Nullable<
         crate::types::ExtractJobCreateBatchDataSchemaOverride,
     >,
     /// The config to override the extraction agent's config with
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_override: crate::Nullable<crate::types::ExtractConfig>,
+}
+impl ::serde::Serialize for JobsCreateBatchParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.field("extraction_agent_id", &self.extraction_agent_id)?;
+        object.field("file_ids", &self.file_ids)?;
+        object.nullable("data_schema_override", &self.data_schema_override)?;
+        object.nullable("config_override", &self.config_override)?;
+        object.end()
+    }
 }
 impl JobsCreateBatchParams {
     /// Creates the parameters from the required `extraction_agent_id`, `file_ids`; set the others with the chainable setters.
@@ -988,25 +1054,33 @@ impl JobsCreateBatchParams {
 /// The response of `POST /api/v1/extraction/jobs/batch`.
 pub type JobsCreateBatchResponse = Vec<crate::types::ExtractJob>;
 /// Parameters of `POST /api/v1/extraction/jobs/file`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobsCreateOnFileParams {
     /// From Ui
     ///
     /// Sent as the `from_ui` query parameter.
-    #[serde(skip)]
     pub from_ui: Option<bool>,
     /// The id of the extraction agent
     pub extraction_agent_id: String,
     /// The file to run the job on
-    #[serde(skip)]
     pub file: crate::FileUpload,
     /// The data schema to override the extraction agent's data schema with as a JSON string
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_schema_override: crate::Nullable<String>,
     /// The config to override the extraction agent's config with as a JSON string
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_override: crate::Nullable<String>,
+}
+impl ::serde::Serialize for JobsCreateOnFileParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("extraction_agent_id", &self.extraction_agent_id)?;
+        object.nullable("data_schema_override", &self.data_schema_override)?;
+        object.nullable("config_override", &self.config_override)?;
+        object.end()
+    }
 }
 impl JobsCreateOnFileParams {
     /// Creates the parameters from the required `extraction_agent_id`, `file`; set the others with the chainable setters.
@@ -1066,32 +1140,42 @@ impl JobsCreateOnFileParams {
 /// The response of `POST /api/v1/extraction/jobs/file`.
 pub type JobsCreateOnFileResponse = crate::types::ExtractJob;
 /// Parameters of `POST /api/v1/extraction/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobsCreateParams {
     /// From Ui
     ///
     /// Sent as the `from_ui` query parameter.
-    #[serde(skip)]
     pub from_ui: Option<bool>,
     /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub priority: crate::Nullable<crate::types::ExtractJobCreatePriority>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// The id of the extraction agent
     pub extraction_agent_id: String,
     /// The id of the file
     pub file_id: String,
     /// The data schema to override the extraction agent's data schema with
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_schema_override: crate::Nullable<
         crate::types::ExtractJobCreateDataSchemaOverride,
     >,
     /// The config to override the extraction agent's config with
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_override: crate::Nullable<crate::types::ExtractConfig>,
+}
+impl ::serde::Serialize for JobsCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("priority", &self.priority)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.field("extraction_agent_id", &self.extraction_agent_id)?;
+        object.field("file_id", &self.file_id)?;
+        object.nullable("data_schema_override", &self.data_schema_override)?;
+        object.nullable("config_override", &self.config_override)?;
+        object.end()
+    }
 }
 impl JobsCreateParams {
     /// Creates the parameters from the required `extraction_agent_id`, `file_id`; set the others with the chainable setters.
@@ -1196,19 +1280,25 @@ pub type JobsCreateResponse = crate::types::ExtractJob;
 /// The response of `GET /api/v1/extraction/jobs/{job_id}`.
 pub type JobsGetResponse = crate::types::ExtractJob;
 /// Parameters of `GET /api/v1/extraction/jobs/{job_id}/result`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobsGetResultParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for JobsGetResultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl JobsGetResultParams {
     /// Sets the `project_id` query parameter.
@@ -1227,14 +1317,21 @@ impl JobsGetResultParams {
 /// The response of `GET /api/v1/extraction/jobs/{job_id}/result`.
 pub type JobsGetResultResponse = crate::types::ExtractResultset;
 /// Parameters of `GET /api/v1/extraction/jobs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobsListParams {
     /// Extraction Agent Id
     ///
     /// Sent as the `extraction_agent_id` query parameter.
-    #[serde(skip)]
     pub extraction_agent_id: String,
+}
+impl ::serde::Serialize for JobsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl JobsListParams {
     /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
@@ -1256,7 +1353,7 @@ pub type JobsListResponse = Vec<crate::types::ExtractJob>;
 /// Schema for paginated extraction runs response.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedExtractRunsResponse {
     /// The list of extraction runs
@@ -1268,8 +1365,21 @@ pub struct PaginatedExtractRunsResponse {
     /// The maximum number of extraction runs returned
     pub limit: i64,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PaginatedExtractRunsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.field("total", &self.total)?;
+        object.field("skip", &self.skip)?;
+        object.field("limit", &self.limit)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PaginatedExtractRunsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1529,19 +1639,25 @@ impl<'de> ::serde::Deserialize<'de> for PublicModelName {
     }
 }
 /// Parameters of `DELETE /api/v1/extraction/runs/{run_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunsDeleteParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for RunsDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl RunsDeleteParams {
     /// Sets the `project_id` query parameter.
@@ -1560,19 +1676,25 @@ impl RunsDeleteParams {
 /// The response of `DELETE /api/v1/extraction/runs/{run_id}`.
 pub type RunsDeleteResponse = ::serde_json::Value;
 /// Parameters of `GET /api/v1/extraction/runs/by-job/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunsGetByJobParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for RunsGetByJobParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl RunsGetByJobParams {
     /// Sets the `project_id` query parameter.

@@ -4,14 +4,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 3 of `types::extraction`: types compiled with the feature `extraction`.
 /// Parameters of `GET /api/v1/extraction/runs/latest-from-ui`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunsGetLatestFromUiParams {
     /// Extraction Agent Id
     ///
     /// Sent as the `extraction_agent_id` query parameter.
-    #[serde(skip)]
     pub extraction_agent_id: String,
+}
+impl ::serde::Serialize for RunsGetLatestFromUiParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl RunsGetLatestFromUiParams {
     /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.
@@ -31,19 +38,25 @@ impl RunsGetLatestFromUiParams {
 /// The response of `GET /api/v1/extraction/runs/latest-from-ui`.
 pub type RunsGetLatestFromUiResponse = Option<crate::types::ExtractRun>;
 /// Parameters of `GET /api/v1/extraction/runs/{run_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunsGetParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for RunsGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl RunsGetParams {
     /// Sets the `project_id` query parameter.
@@ -62,34 +75,37 @@ impl RunsGetParams {
 /// The response of `GET /api/v1/extraction/runs/{run_id}`.
 pub type RunsGetResponse = crate::types::ExtractRun;
 /// Parameters of `GET /api/v1/extraction/runs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunsListParams {
     /// Extraction Agent Id
     ///
     /// Sent as the `extraction_agent_id` query parameter.
-    #[serde(skip)]
     pub extraction_agent_id: String,
     /// Skip
     ///
     /// Sent as the `skip` query parameter.
-    #[serde(skip)]
     pub skip: Option<i64>,
     /// Limit
     ///
     /// Sent as the `limit` query parameter.
-    #[serde(skip)]
     pub limit: Option<i64>,
     /// Filter by status
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<String>,
     /// Filter by run ID
     ///
     /// Sent as the `run_id` query parameter.
-    #[serde(skip)]
     pub run_id: Option<String>,
+}
+impl ::serde::Serialize for RunsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl RunsListParams {
     /// Creates the parameters from the required `extraction_agent_id`; set the others with the chainable setters.

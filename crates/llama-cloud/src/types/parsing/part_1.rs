@@ -6,7 +6,7 @@
 /// Bounding box with coordinates and optional metadata.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BBox {
     /// X coordinate of the bounding box
@@ -18,23 +18,36 @@ pub struct BBox {
     /// Height of the bounding box
     pub h: crate::Number,
     /// Optional visual text rotation angle in degrees. Omitted when unrotated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub r: crate::Nullable<crate::Number>,
     /// Confidence score
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub confidence: crate::Nullable<crate::Number>,
     /// Start index in the text
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub start_index: crate::Nullable<i64>,
     /// End index in the text
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub end_index: crate::Nullable<i64>,
     /// Label for the bounding box
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BBox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("x", &self.x)?;
+        object.field("y", &self.y)?;
+        object.field("w", &self.w)?;
+        object.field("h", &self.h)?;
+        object.nullable("r", &self.r)?;
+        object.nullable("confidence", &self.confidence)?;
+        object.nullable("start_index", &self.start_index)?;
+        object.nullable("end_index", &self.end_index)?;
+        object.nullable("label", &self.label)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BBox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -203,27 +216,38 @@ impl BBox {
 /// CodeItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CodeItem {
     /// Code block item type
     ///
     /// The API's default: `"code"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Code content
     pub value: String,
     /// Programming language identifier
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub language: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CodeItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("value", &self.value)?;
+        object.nullable("language", &self.language)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CodeItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -322,7 +346,7 @@ impl CodeItem {
 /// A page whose processing failed.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FailedFormsPage {
     /// Page number of the document
@@ -332,11 +356,22 @@ pub struct FailedFormsPage {
     /// Failure indicator
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FailedFormsPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_number", &self.page_number)?;
+        object.field("error", &self.error)?;
+        object.optional("success", &self.success)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FailedFormsPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -413,7 +448,7 @@ impl FailedFormsPage {
 /// FailedMarkdownPage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FailedMarkdownPage {
     /// Page number of the document
@@ -423,11 +458,22 @@ pub struct FailedMarkdownPage {
     /// Failure indicator
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FailedMarkdownPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_number", &self.page_number)?;
+        object.field("error", &self.error)?;
+        object.optional("success", &self.success)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FailedMarkdownPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -504,7 +550,7 @@ impl FailedMarkdownPage {
 /// FailedStructuredPage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FailedStructuredPage {
     /// Page number of the document
@@ -514,11 +560,22 @@ pub struct FailedStructuredPage {
     /// Failure indicator
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FailedStructuredPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_number", &self.page_number)?;
+        object.field("error", &self.error)?;
+        object.optional("success", &self.success)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FailedStructuredPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -595,24 +652,35 @@ impl FailedStructuredPage {
 /// FooterItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FooterItem {
     /// Page footer container
     ///
     /// The API's default: `"footer"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// List of items within the footer
     pub items: Vec<crate::types::FooterItemItemsItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FooterItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("items", &self.items)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FooterItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1050,7 +1118,7 @@ impl FooterItemItemsItem {
 /// One form detected on a page, in two representations of the same content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Form {
     /// Structured representation: an ordered tree of sections, fields, and tables
@@ -1058,8 +1126,19 @@ pub struct Form {
     /// Flattened list representation of the same content
     pub list: crate::types::FormListItem,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for Form {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("json", &self.json)?;
+        object.field("list", &self.list)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Form {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1125,39 +1204,47 @@ impl Form {
 /// One labeled form entry: a text input, checkbox, select group, or signature line.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormField {
     /// Form field node
     ///
     /// The API's default: `"field"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Kind of entry: text (any free-text input), checkbox, single_select, multi_select, or signature
     pub field: crate::types::FormFieldField,
     /// Field number/letter printed on the form (e.g. '1a'), if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Printed field caption, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Entered content: verbatim text for text fields, or a boolean for checkbox (checked) and signature (signed). Absent on blank text fields and on select groups
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub value: crate::Nullable<crate::types::FormFieldValue>,
     /// True for a printed-but-blank text field (mutually exclusive with value)
-    #[serde(rename = "isEmpty")]
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub is_empty: crate::Nullable<bool>,
     /// Options of a single_select/multi_select group (only on select fields)
-    #[serde(rename = "valueItems")]
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub value_items: crate::Nullable<Vec<crate::types::FormFieldValueItemsItem>>,
     /// Bounding boxes of the field's fillable area on the page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FormField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("field", &self.field)?;
+        object.nullable("id", &self.id)?;
+        object.nullable("label", &self.label)?;
+        object.nullable("value", &self.value)?;
+        object.nullable("isEmpty", &self.is_empty)?;
+        object.nullable("valueItems", &self.value_items)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1604,13 +1691,12 @@ impl FormJsonItem {
 /// The list representation of form content: nested lists of rendered field lines.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormListItem {
     /// List node
     ///
     /// The API's default: `"list"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Nested lines and sub-lists, in the form's reading order
     pub items: Vec<crate::types::FormListItemItemsItem>,
@@ -1619,8 +1705,21 @@ pub struct FormListItem {
     /// Markdown representation of this list
     pub md: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FormListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("items", &self.items)?;
+        object.field("ordered", &self.ordered)?;
+        object.field("md", &self.md)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1821,21 +1920,32 @@ impl FormListItemItemsItem {
 /// One line of a form's list representation.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormListTextItem {
     /// Text line
     ///
     /// The API's default: `"text"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Line content (e.g. '[1a] Wages: 29,513')
     pub value: String,
     /// Markdown representation of the line
     pub md: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FormListTextItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("value", &self.value)?;
+        object.field("md", &self.md)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormListTextItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1899,25 +2009,35 @@ impl FormListTextItem {
 /// A grouping of form content, in the form's reading order.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormSection {
     /// Form section node
     ///
     /// The API's default: `"section"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Identifier printed on the form (e.g. 'Part III'), if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Printed section heading, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Child form nodes in reading order
     pub items: Vec<crate::types::FormSectionItemsItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FormSection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.nullable("id", &self.id)?;
+        object.nullable("label", &self.label)?;
+        object.field("items", &self.items)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormSection {
     fn deserialize<D: ::serde::Deserializer<'de>>(

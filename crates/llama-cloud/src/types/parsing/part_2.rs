@@ -197,31 +197,41 @@ impl FormSectionItemsItem {
 /// A fillable grid printed on the form: repeating records or a row-by-column matrix.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormTable {
     /// Form table node
     ///
     /// The API's default: `"table"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Identifier printed on the form, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Printed table caption, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub label: crate::Nullable<String>,
     /// Printed column headers in order, if any
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub columns: crate::Nullable<Vec<String>>,
     /// Table cells: a verbatim string, null for a printed-but-blank cell, or an object holding the cell's own form nodes
     pub rows: Vec<Vec<Option<crate::types::FormTableRowsItemItem>>>,
     /// Bounding boxes of the table's fillable regions on the page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FormTable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.nullable("id", &self.id)?;
+        object.nullable("label", &self.label)?;
+        object.nullable("columns", &self.columns)?;
+        object.field("rows", &self.rows)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormTable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -350,14 +360,24 @@ impl FormTable {
 /// A table cell holding its own form nodes (e.g. a checkbox column).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormTableCellItems {
     /// Form nodes inside the cell
     pub items: Vec<crate::types::FormTableCellItemsItemsItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FormTableCellItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormTableCellItems {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -481,14 +501,24 @@ impl FormTableRowsItemItem {
 /// Per-page form analysis results (one entry per page).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormsResult {
     /// List of form pages or failed page entries
     pub pages: Vec<crate::types::FormsResultPagesItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FormsResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("pages", &self.pages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormsResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -543,27 +573,38 @@ impl FormsResult {
 /// Forms found on one page. Pages without form content have an empty forms list.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormsResultPage {
     /// Page number of the document
     pub page_number: i64,
     /// Width of the page in points
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_width: crate::Nullable<crate::Number>,
     /// Height of the page in points
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_height: crate::Nullable<crate::Number>,
     /// Forms detected on the page
     pub forms: Vec<crate::types::Form>,
     /// Success indicator
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FormsResultPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_number", &self.page_number)?;
+        object.nullable("page_width", &self.page_width)?;
+        object.nullable("page_height", &self.page_height)?;
+        object.field("forms", &self.forms)?;
+        object.optional("success", &self.success)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormsResultPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -782,24 +823,35 @@ impl FormsResultPagesItem {
 /// HeaderItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HeaderItem {
     /// Page header container
     ///
     /// The API's default: `"header"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// List of items within the header
     pub items: Vec<crate::types::HeaderItemItemsItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for HeaderItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("items", &self.items)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HeaderItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -890,26 +942,38 @@ pub type HeaderItemItemsItem = crate::types::FooterItemItemsItem;
 /// HeadingItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HeadingItem {
     /// Heading item type
     ///
     /// The API's default: `"heading"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Heading level (1-6)
     pub level: i64,
     /// Heading text content
     pub value: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for HeadingItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("level", &self.level)?;
+        object.field("value", &self.value)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HeadingItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1002,26 +1066,38 @@ impl HeadingItem {
 /// ImageItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageItem {
     /// Image item type
     ///
     /// The API's default: `"image"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Image caption
     pub caption: String,
     /// URL to the image
     pub url: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ImageItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("caption", &self.caption)?;
+        object.field("url", &self.url)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1118,7 +1194,7 @@ impl ImageItem {
 /// Metadata for a single extracted image.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageMetadata {
     /// Index of the image in the extraction order
@@ -1126,23 +1202,34 @@ pub struct ImageMetadata {
     /// Image filename (e.g., 'image_0.png')
     pub filename: String,
     /// MIME type of the image
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub content_type: crate::Nullable<String>,
     /// Deprecated: always returns None. Will be removed in a future release.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub size_bytes: crate::Nullable<i64>,
     /// Presigned URL to download the image
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presigned_url: crate::Nullable<String>,
     /// Image category: 'screenshot' (full page), 'embedded' (images in document), or 'layout' (cropped from layout detection)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub category: crate::Nullable<crate::types::ImageMetadataCategory>,
     /// Bounding box of the image on its page
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<crate::types::ImageMetadataBBox>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ImageMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("index", &self.index)?;
+        object.field("filename", &self.filename)?;
+        object.nullable("content_type", &self.content_type)?;
+        object.nullable("size_bytes", &self.size_bytes)?;
+        object.nullable("presigned_url", &self.presigned_url)?;
+        object.nullable("category", &self.category)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1291,7 +1378,7 @@ impl ImageMetadata {
 /// Bounding box for an image on its page.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageMetadataBBox {
     /// X coordinate of the bounding box
@@ -1303,8 +1390,21 @@ pub struct ImageMetadataBBox {
     /// Height of the bounding box
     pub h: i64,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ImageMetadataBBox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("x", &self.x)?;
+        object.field("y", &self.y)?;
+        object.field("w", &self.w)?;
+        object.field("h", &self.h)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageMetadataBBox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1384,7 +1484,7 @@ impl ImageMetadataBBox {
 /// Metadata for all extracted images.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImagesContentMetadata {
     /// Total number of extracted images
@@ -1392,8 +1492,19 @@ pub struct ImagesContentMetadata {
     /// List of image metadata with presigned URLs
     pub images: Vec<crate::types::ImageMetadata>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ImagesContentMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("total_count", &self.total_count)?;
+        object.field("images", &self.images)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ImagesContentMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1461,15 +1572,24 @@ impl ImagesContentMetadata {
 /// Usage recorded against a job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobUsage {
     /// Total credits billed against this job. Null until billing has recorded it.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub credits: crate::Nullable<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for JobUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("credits", &self.credits)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for JobUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1515,26 +1635,38 @@ impl JobUsage {
 /// LinkItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkItem {
     /// Link item type
     ///
     /// The API's default: `"link"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// URL of the link
     pub url: String,
     /// Display text of the link
     pub text: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for LinkItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("url", &self.url)?;
+        object.field("text", &self.text)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LinkItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1631,26 +1763,38 @@ impl LinkItem {
 /// ListItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListItem {
     /// List item type
     ///
     /// The API's default: `"list"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// List of nested text or list items
     pub items: Vec<crate::types::ListItemItemsItem>,
     /// Whether the list is ordered or unordered
     pub ordered: bool,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("items", &self.items)?;
+        object.field("ordered", &self.ordered)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -668,14 +668,24 @@ impl<'de> ::serde::Deserialize<'de> for LlamaParseSupportedFileExtensions {
 /// MarkdownResult
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MarkdownResult {
     /// List of markdown pages or failed page entries
     pub pages: Vec<crate::types::MarkdownResultPagesItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for MarkdownResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("pages", &self.pages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MarkdownResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -730,7 +740,7 @@ impl MarkdownResult {
 /// MarkdownResultPage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MarkdownResultPage {
     /// Page number of the document
@@ -738,19 +748,30 @@ pub struct MarkdownResultPage {
     /// Markdown content of the page
     pub markdown: String,
     /// Header of the page in markdown
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub header: crate::Nullable<String>,
     /// Footer of the page in markdown
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub footer: crate::Nullable<String>,
     /// Success indicator
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for MarkdownResultPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_number", &self.page_number)?;
+        object.field("markdown", &self.markdown)?;
+        object.nullable("header", &self.header)?;
+        object.nullable("footer", &self.footer)?;
+        object.optional("success", &self.success)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MarkdownResultPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -969,14 +990,24 @@ impl MarkdownResultPagesItem {
 /// Result containing metadata (page level and general) for the parsed document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataResult {
     /// List of page metadata entries
     pub pages: Vec<crate::types::MetadataResultPage>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for MetadataResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("pages", &self.pages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MetadataResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1031,35 +1062,45 @@ impl MetadataResult {
 /// Page-level metadata including confidence scores and presentation-specific data.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataResultPage {
     /// Page number of the document
     pub page_number: i64,
     /// Confidence score for the page parsing (0-1)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub confidence: crate::Nullable<crate::Number>,
     /// Speaker notes from presentation slides
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub speaker_notes: crate::Nullable<String>,
     /// Section name from presentation slides
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub slide_section_name: crate::Nullable<String>,
     /// Printed page number as it appears in the document
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub printed_page_number: crate::Nullable<String>,
     /// Original orientation angle of the page in degrees
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub original_orientation_angle: crate::Nullable<i64>,
     /// Whether cost-optimized parsing was used for the page
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cost_optimized: crate::Nullable<bool>,
     /// Whether auto mode was triggered for the page
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub triggered_auto_mode: crate::Nullable<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for MetadataResultPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_number", &self.page_number)?;
+        object.nullable("confidence", &self.confidence)?;
+        object.nullable("speaker_notes", &self.speaker_notes)?;
+        object.nullable("slide_section_name", &self.slide_section_name)?;
+        object.nullable("printed_page_number", &self.printed_page_number)?;
+        object.nullable("original_orientation_angle", &self.original_orientation_angle)?;
+        object.nullable("cost_optimized", &self.cost_optimized)?;
+        object.nullable("triggered_auto_mode", &self.triggered_auto_mode)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MetadataResultPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1254,7 +1295,7 @@ impl MetadataResultPage {
 /// ParseConcernItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseConcernItem {
     /// Type of parse concern (e.g. header_value_type_mismatch, inconsistent_row_cell_count)
@@ -1262,8 +1303,19 @@ pub struct ParseConcernItem {
     /// Human-readable details about the concern
     pub details: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParseConcernItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("details", &self.details)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParseConcernItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1323,20 +1375,30 @@ impl ParseConcernItem {
 /// Response schema for paginated parse job queries.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseJobQueryResponse {
     /// The list of items.
     pub items: Vec<crate::types::ParseJobResponse>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParseJobQueryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParseJobQueryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1431,39 +1493,51 @@ impl ParseJobQueryResponse {
 /// A parse job.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseJobResponse {
     /// Key/value tags associated with this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Unique parse job identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Project this job belongs to
     pub project_id: String,
     /// Current job status: PENDING, RUNNING, COMPLETED, FAILED, or CANCELLED
     pub status: crate::types::ParseJobResponseStatus,
     /// Error details when status is FAILED
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Optional display name for this parse job
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// Parsing tier used for this job
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tier: crate::Nullable<String>,
     /// Usage recorded against this job. Requires `expand=usage`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub usage: crate::Nullable<crate::types::JobUsage>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParseJobResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("user_metadata", &self.user_metadata)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("status", &self.status)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("tier", &self.tier)?;
+        object.nullable("usage", &self.usage)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParseJobResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -9,14 +9,12 @@
 /// This endpoint consolidates file-based and URL-based parsing into a single interface.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseRequestConfiguration {
     /// Arbitrary key/value tags to attach to this job. Returned when retrieving the job. Not searchable. Limits apply to the number of entries and the length of keys and values; oversized metadata is rejected.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
     pub tier: crate::types::ParseRequestConfigurationTier,
@@ -31,52 +29,65 @@ pub struct ParseRequestConfiguration {
     /// Full list: `GET /api/v2/parse/versions`.
     pub version: crate::types::ParseRequestConfigurationVersion,
     /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_name: crate::Nullable<String>,
     /// Document processing options including OCR, table extraction, and chart parsing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
     /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
     /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
     /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<
         Vec<crate::types::LlamaParseWebhookConfiguration>,
     >,
     /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_options: Option<crate::types::LlamaParseInputOptions>,
     /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_box: Option<crate::types::LlamaParseCropBox>,
     /// Page selection: limit total pages or specify exact pages to process
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
     /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_cache: crate::Nullable<bool>,
     /// Output formatting options for markdown, text, and extracted images
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_options: Option<crate::types::LlamaParseOutputOptions>,
     /// Job execution controls including timeouts and failure thresholds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
     /// ID of a saved parse configuration. When set, `tier` and `version` default to the saved configuration's values — omit them or pass `'configured'`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// ID of an existing file in the project to parse. Mutually exclusive with source_url
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Public URL of the document to parse. Mutually exclusive with file_id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub source_url: crate::Nullable<String>,
     /// HTTP/HTTPS proxy for fetching source_url. Ignored if using file_id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub http_proxy: crate::Nullable<String>,
+}
+impl ::serde::Serialize for ParseRequestConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("user_metadata", &self.user_metadata)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.field("tier", &self.tier)?;
+        object.field("version", &self.version)?;
+        object.nullable("client_name", &self.client_name)?;
+        object.optional("processing_options", &self.processing_options)?;
+        object.nullable("fast_options", &self.fast_options)?;
+        object.nullable("agentic_options", &self.agentic_options)?;
+        object.optional("webhook_configurations", &self.webhook_configurations)?;
+        object.optional("input_options", &self.input_options)?;
+        object.optional("crop_box", &self.crop_box)?;
+        object.optional("page_ranges", &self.page_ranges)?;
+        object.nullable("disable_cache", &self.disable_cache)?;
+        object.optional("output_options", &self.output_options)?;
+        object.optional("processing_control", &self.processing_control)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("source_url", &self.source_url)?;
+        object.nullable("http_proxy", &self.http_proxy)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParseRequestConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -478,49 +489,59 @@ pub type ParseRequestConfigurationVersion = crate::types::ParseV2ParametersVersi
 /// The job field is always included. Other fields are included based on expand parameters.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseResultResponse {
     /// Parse job status and metadata
     pub job: crate::types::ParseJobResponse,
     /// Metadata including size, existence, and presigned URLs for result files
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub result_content_metadata: crate::Nullable<
         ::std::collections::BTreeMap<String, crate::types::ResultTypeMetadata>,
     >,
     /// Plain text result (if requested)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text: crate::Nullable<crate::types::TextResult>,
     /// Markdown result (if requested)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub markdown: crate::Nullable<crate::types::MarkdownResult>,
     /// Structured JSON result (if requested)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub items: crate::Nullable<crate::types::StructuredResult>,
     /// Page-level metadata including confidence scores and presentation data (if requested)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<crate::types::MetadataResult>,
     /// Form analysis result (if requested; jobs with forms=enrich only)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub forms: crate::Nullable<crate::types::FormsResult>,
     /// Full raw markdown content (if requested)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub markdown_full: crate::Nullable<String>,
     /// Full raw text content (if requested)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text_full: crate::Nullable<String>,
     /// Metadata for all extracted images with presigned URLs (if requested)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub images_content_metadata: crate::Nullable<crate::types::ImagesContentMetadata>,
     /// Job execution metadata (if requested)
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Raw Parameters
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub raw_parameters: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParseResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("job", &self.job)?;
+        object.nullable("result_content_metadata", &self.result_content_metadata)?;
+        object.nullable("text", &self.text)?;
+        object.nullable("markdown", &self.markdown)?;
+        object.nullable("items", &self.items)?;
+        object.nullable("metadata", &self.metadata)?;
+        object.nullable("forms", &self.forms)?;
+        object.nullable("markdown_full", &self.markdown_full)?;
+        object.nullable("text_full", &self.text_full)?;
+        object.nullable("images_content_metadata", &self.images_content_metadata)?;
+        object.nullable("job_metadata", &self.job_metadata)?;
+        object.nullable("raw_parameters", &self.raw_parameters)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParseResultResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -776,7 +797,7 @@ impl ParseResultResponse {
 /// Versions accepted by the parse API, grouped by tier.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseVersionsResponse {
     /// Versions for the fast tier
@@ -788,8 +809,21 @@ pub struct ParseVersionsResponse {
     /// Versions for the agentic_plus tier
     pub agentic_plus: Vec<crate::types::ParseVersionsResponseAgenticPlusItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParseVersionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("fast", &self.fast)?;
+        object.field("cost_effective", &self.cost_effective)?;
+        object.field("agentic", &self.agentic)?;
+        object.field("agentic_plus", &self.agentic_plus)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1600,19 +1634,25 @@ impl<'de> ::serde::Deserialize<'de> for ParseVersionsResponseFastItem {
     }
 }
 /// Parameters of `POST /api/v2/parse/{job_id}/cancel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ParsingCancelParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ParsingCancelParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ParsingCancelParams {
     /// Sets the `project_id` query parameter.

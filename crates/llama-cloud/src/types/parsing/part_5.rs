@@ -4,24 +4,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 5 of `types::parsing`: types compiled with the feature `parsing`.
 /// Parameters of `POST /api/v2/parse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParsingCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Arbitrary key/value tags to attach to this job. Returned when retrieving the job. Not searchable. Limits apply to the number of entries and the length of keys and values; oversized metadata is rejected.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_metadata: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// IDs of saved webhook configurations to notify for this job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configuration_ids: crate::Nullable<Vec<String>>,
     /// Parsing tier: 'fast' (rule-based, cheapest), 'cost_effective' (balanced), 'agentic' (AI-powered with custom prompts), or 'agentic_plus' (premium AI with highest accuracy)
     pub tier: crate::types::ParseRequestConfigurationTier,
@@ -36,52 +32,65 @@ pub struct ParsingCreateParams {
     /// Full list: `GET /api/v2/parse/versions`.
     pub version: crate::types::ParseRequestConfigurationVersion,
     /// Identifier for the client/application making the request. Used for analytics and debugging. Example: 'my-app-v2'
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub client_name: crate::Nullable<String>,
     /// Document processing options including OCR, table extraction, and chart parsing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_options: Option<crate::types::LlamaParseProcessingOptions>,
     /// Fast tier configuration options. Auto-initialized when tier='fast'. Cannot be used with other tiers
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fast_options: crate::Nullable<crate::types::LlamaParseFastOptions>,
     /// AI-powered tier configuration (custom prompts). Auto-initialized for cost_effective/agentic/agentic_plus tiers. Cannot be used with fast tier
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub agentic_options: crate::Nullable<crate::types::LlamaParseAgenticOptions>,
     /// Webhook endpoints for job status notifications. Multiple webhooks can be configured for different events or services
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<
         Vec<crate::types::LlamaParseWebhookConfiguration>,
     >,
     /// Format-specific options (HTML, PDF, spreadsheet, presentation). Applied based on detected input file type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_options: Option<crate::types::LlamaParseInputOptions>,
     /// Crop boundaries to process only a portion of each page. Values are ratios 0-1 from page edges
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_box: Option<crate::types::LlamaParseCropBox>,
     /// Page selection: limit total pages or specify exact pages to process
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_ranges: Option<crate::types::LlamaParsePageRanges>,
     /// Bypass result caching and force re-parsing. Use when document content may have changed or you need fresh results
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_cache: crate::Nullable<bool>,
     /// Output formatting options for markdown, text, and extracted images
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_options: Option<crate::types::LlamaParseOutputOptions>,
     /// Job execution controls including timeouts and failure thresholds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_control: Option<crate::types::LlamaParseProcessingControl>,
     /// ID of a saved parse configuration. When set, `tier` and `version` default to the saved configuration's values — omit them or pass `'configured'`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub configuration_id: crate::Nullable<String>,
     /// ID of an existing file in the project to parse. Mutually exclusive with source_url
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Public URL of the document to parse. Mutually exclusive with file_id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub source_url: crate::Nullable<String>,
     /// HTTP/HTTPS proxy for fetching source_url. Ignored if using file_id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub http_proxy: crate::Nullable<String>,
+}
+impl ::serde::Serialize for ParsingCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("user_metadata", &self.user_metadata)?;
+        object.nullable("webhook_configuration_ids", &self.webhook_configuration_ids)?;
+        object.field("tier", &self.tier)?;
+        object.field("version", &self.version)?;
+        object.nullable("client_name", &self.client_name)?;
+        object.optional("processing_options", &self.processing_options)?;
+        object.nullable("fast_options", &self.fast_options)?;
+        object.nullable("agentic_options", &self.agentic_options)?;
+        object.optional("webhook_configurations", &self.webhook_configurations)?;
+        object.optional("input_options", &self.input_options)?;
+        object.optional("crop_box", &self.crop_box)?;
+        object.optional("page_ranges", &self.page_ranges)?;
+        object.nullable("disable_cache", &self.disable_cache)?;
+        object.optional("output_options", &self.output_options)?;
+        object.optional("processing_control", &self.processing_control)?;
+        object.nullable("configuration_id", &self.configuration_id)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("source_url", &self.source_url)?;
+        object.nullable("http_proxy", &self.http_proxy)?;
+        object.end()
+    }
 }
 impl ParsingCreateParams {
     /// Creates the parameters from the required `tier`, `version`; set the others with the chainable setters.
@@ -347,29 +356,33 @@ impl ParsingCreateParams {
 /// The response of `POST /api/v2/parse`.
 pub type ParsingCreateResponse = crate::types::ParseJobResponse;
 /// Parameters of `GET /api/v2/parse/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ParsingGetParams {
     /// Fields to include: text, markdown, items, metadata, forms, job_metadata, usage, text_content_metadata, markdown_content_metadata, items_content_metadata, metadata_content_metadata, forms_content_metadata, raw_words_content_metadata, xlsx_content_metadata, output_pdf_content_metadata, images_content_metadata. Metadata fields include presigned URLs.
     ///
     /// Sent as the `expand` query parameter.
-    #[serde(skip)]
     pub expand: Option<Vec<String>>,
     /// Filter to specific image filenames (optional). Example: image_0.png,image_1.jpg
     ///
     /// Sent as the `image_filenames` query parameter.
-    #[serde(skip)]
     pub image_filenames: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ParsingGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ParsingGetParams {
     /// Sets the `expand` query parameter.
@@ -402,7 +415,7 @@ pub type ParsingGetResponse = crate::types::ParseResultResponse;
 /// A parse job (v1).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParsingJob {
     /// Unique parse job identifier
@@ -410,14 +423,25 @@ pub struct ParsingJob {
     /// Current job status
     pub status: crate::types::StatusEnum,
     /// Machine-readable error code when failed
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_code: crate::Nullable<String>,
     /// Human-readable error details when failed
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error_message: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParsingJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("status", &self.status)?;
+        object.nullable("error_code", &self.error_code)?;
+        object.nullable("error_message", &self.error_message)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParsingJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -516,7 +540,7 @@ impl ParsingJob {
 /// Parse job result as structured JSON pages.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParsingJobJsonResult {
     /// Array of per-page objects containing parsed content, images, and layout data
@@ -524,8 +548,19 @@ pub struct ParsingJobJsonResult {
     /// Job metadata including credit usage and page counts
     pub job_metadata: ::serde_json::Value,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParsingJobJsonResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("pages", &self.pages)?;
+        object.field("job_metadata", &self.job_metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParsingJobJsonResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -587,7 +622,7 @@ impl ParsingJobJsonResult {
 /// Parse job result in markdown format.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParsingJobMarkdownResult {
     /// Full document content rendered as markdown
@@ -595,8 +630,19 @@ pub struct ParsingJobMarkdownResult {
     /// Job metadata including credit usage and page counts
     pub job_metadata: ::serde_json::Value,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParsingJobMarkdownResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("markdown", &self.markdown)?;
+        object.field("job_metadata", &self.job_metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParsingJobMarkdownResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -658,7 +704,7 @@ impl ParsingJobMarkdownResult {
 /// Parse job result as structured output (custom schema).
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParsingJobStructuredResult {
     /// Extracted structured data conforming to the output_schema provided at job creation
@@ -666,8 +712,19 @@ pub struct ParsingJobStructuredResult {
     /// Job metadata including credit usage and page counts
     pub job_metadata: ::serde_json::Value,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParsingJobStructuredResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("structured", &self.structured)?;
+        object.field("job_metadata", &self.job_metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParsingJobStructuredResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -734,7 +791,7 @@ impl ParsingJobStructuredResult {
 /// Parse job result as plain text.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParsingJobTextResult {
     /// Full document content as plain text (no formatting)
@@ -742,8 +799,19 @@ pub struct ParsingJobTextResult {
     /// Job metadata including credit usage and page counts
     pub job_metadata: ::serde_json::Value,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ParsingJobTextResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("text", &self.text)?;
+        object.field("job_metadata", &self.job_metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ParsingJobTextResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -803,49 +871,49 @@ impl ParsingJobTextResult {
     }
 }
 /// Parameters of `GET /api/v2/parse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ParsingListParams {
     /// Number of items per page
     ///
     /// Sent as the `page_size` query parameter.
-    #[serde(skip)]
     pub page_size: Option<i64>,
     /// Token for pagination
     ///
     /// Sent as the `page_token` query parameter.
-    #[serde(skip)]
     pub page_token: Option<String>,
     /// Filter by job status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED)
     ///
     /// Sent as the `status` query parameter.
-    #[serde(skip)]
     pub status: Option<crate::types::ParsingListParamsStatus>,
     /// Filter by specific job IDs
     ///
     /// Sent as the `job_ids` query parameter.
-    #[serde(skip)]
     pub job_ids: Option<Vec<String>>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Include items created at or after this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_after` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_after: Option<String>,
     /// Include items created at or before this timestamp (inclusive)
     ///
     /// Sent as the `created_at_on_or_before` query parameter.
-    #[serde(skip)]
     pub created_at_on_or_before: Option<String>,
+}
+impl ::serde::Serialize for ParsingListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ParsingListParams {
     /// Sets the `page_size` query parameter.
@@ -910,24 +978,31 @@ pub type ParsingListResponse = crate::types::ParseJobQueryResponse;
 /// The response of `GET /api/v2/parse/versions`.
 pub type ParsingListVersionsResponse = crate::types::ParseVersionsResponse;
 /// Parameters of `POST /api/v2/parse/upload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParsingUploadParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The file to upload and parse.
-    #[serde(skip)]
     pub file: crate::FileUpload,
     /// How to parse the file (tier, version, options), sent as a JSON text part.
     pub configuration: crate::types::ParseRequestConfiguration,
+}
+impl ::serde::Serialize for ParsingUploadParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("configuration", &self.configuration)?;
+        object.end()
+    }
 }
 impl ParsingUploadParams {
     /// Creates the parameters from the required `file`, `configuration`; set the others with the chainable setters.
@@ -976,7 +1051,7 @@ pub type ParsingUploadResponse = crate::types::ParseJobResponse;
 /// Metadata about a specific result type stored in S3.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResultTypeMetadata {
     /// Size of the result file in bytes
@@ -984,14 +1059,24 @@ pub struct ResultTypeMetadata {
     /// Whether the result file exists in S3
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
     /// Presigned URL to download the result file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presigned_url: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ResultTypeMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("size_bytes", &self.size_bytes)?;
+        object.optional("exists", &self.exists)?;
+        object.nullable("presigned_url", &self.presigned_url)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResultTypeMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1076,7 +1161,7 @@ impl ResultTypeMetadata {
 /// One extracted document revision linked to page content.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Revision {
     /// Type of revision
@@ -1086,24 +1171,38 @@ pub struct Revision {
     /// Revision or comment content
     pub content: String,
     /// Revision author, when available
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub author: crate::Nullable<String>,
     /// Union bounding box of the target spans
     pub target_bbox: crate::types::RevisionBBox,
     /// Bounding box of the printed revision balloon
     pub revision_bbox: crate::types::RevisionBBox,
     /// Disconnected target spans, when present
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_spans: crate::Nullable<Vec<crate::types::RevisionTargetSpan>>,
     /// Inclusive start offset in final page markdown
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub start_index: crate::Nullable<i64>,
     /// Exclusive end offset in final page markdown
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub end_index: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for Revision {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("target", &self.target)?;
+        object.field("content", &self.content)?;
+        object.nullable("author", &self.author)?;
+        object.field("target_bbox", &self.target_bbox)?;
+        object.field("revision_bbox", &self.revision_bbox)?;
+        object.nullable("target_spans", &self.target_spans)?;
+        object.nullable("start_index", &self.start_index)?;
+        object.nullable("end_index", &self.end_index)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Revision {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1279,7 +1378,7 @@ impl Revision {
 /// Bounding box for a revision target or printed balloon.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RevisionBBox {
     /// X coordinate of the bounding box
@@ -1291,8 +1390,21 @@ pub struct RevisionBBox {
     /// Height of the bounding box
     pub h: crate::Number,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for RevisionBBox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("x", &self.x)?;
+        object.field("y", &self.y)?;
+        object.field("w", &self.w)?;
+        object.field("h", &self.h)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RevisionBBox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1377,7 +1489,7 @@ impl RevisionBBox {
 /// One contiguous target span linked to a document revision.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RevisionTargetSpan {
     /// Text covered by this target span
@@ -1385,14 +1497,25 @@ pub struct RevisionTargetSpan {
     /// Bounding box of this target span
     pub target_bbox: crate::types::RevisionBBox,
     /// Inclusive start offset in final page markdown
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub start_index: crate::Nullable<i64>,
     /// Exclusive end offset in final page markdown
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub end_index: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for RevisionTargetSpan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("target", &self.target)?;
+        object.field("target_bbox", &self.target_bbox)?;
+        object.nullable("start_index", &self.start_index)?;
+        object.nullable("end_index", &self.end_index)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RevisionTargetSpan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1589,14 +1712,24 @@ impl<'de> ::serde::Deserialize<'de> for RevisionType {
 /// StructuredResult
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StructuredResult {
     /// List of structured pages or failed page entries
     pub pages: Vec<crate::types::StructuredResultPagesItem>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for StructuredResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("pages", &self.pages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StructuredResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(

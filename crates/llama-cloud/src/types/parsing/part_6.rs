@@ -6,7 +6,7 @@
 /// Successfully parsed page in structured items output.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StructuredResultPage {
     /// Page number of the document
@@ -18,16 +18,29 @@ pub struct StructuredResultPage {
     /// Height of the page in points
     pub page_height: crate::Number,
     /// Extracted revisions and comments on the page
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub revisions: crate::Nullable<Vec<crate::types::Revision>>,
     /// Success indicator
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for StructuredResultPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_number", &self.page_number)?;
+        object.field("items", &self.items)?;
+        object.field("page_width", &self.page_width)?;
+        object.field("page_height", &self.page_height)?;
+        object.nullable("revisions", &self.revisions)?;
+        object.optional("success", &self.success)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StructuredResultPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -674,18 +687,16 @@ impl StructuredResultPagesItem {
 /// TableItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TableItem {
     /// Table item type
     ///
     /// The API's default: `"table"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Table data as array of arrays (string, number, or null)
     pub rows: Vec<Vec<Option<crate::types::TableItemRowsItemItem>>>,
@@ -694,17 +705,32 @@ pub struct TableItem {
     /// CSV representation of the table
     pub csv: String,
     /// List of page numbers with tables that were merged into this table (e.g., [1, 2, 3, 4])
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub merged_from_pages: crate::Nullable<Vec<i64>>,
     /// Populated when merged into another table. Page number where the full merged table begins (used on empty tables).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub merged_into_page: crate::Nullable<i64>,
     /// Quality concerns detected during table extraction, indicating the table may have issues
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_concerns: crate::Nullable<Vec<crate::types::ParseConcernItem>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TableItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("rows", &self.rows)?;
+        object.field("html", &self.html)?;
+        object.field("csv", &self.csv)?;
+        object.nullable("merged_from_pages", &self.merged_from_pages)?;
+        object.nullable("merged_into_page", &self.merged_into_page)?;
+        object.nullable("parse_concerns", &self.parse_concerns)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TableItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -953,24 +979,35 @@ impl ::std::fmt::Display for TableItemRowsItemItem {
 /// TextItem
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextItem {
     /// Text item type
     ///
     /// The API's default: `"text"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Markdown representation preserving formatting
     pub md: String,
     /// List of bounding boxes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox: crate::Nullable<Vec<crate::types::BBox>>,
     /// Text content
     pub value: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TextItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("md", &self.md)?;
+        object.nullable("bbox", &self.bbox)?;
+        object.field("value", &self.value)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TextItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1053,14 +1090,24 @@ impl TextItem {
 /// TextResult
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextResult {
     /// List of text pages
     pub pages: Vec<crate::types::TextResultPage>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TextResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("pages", &self.pages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TextResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1115,7 +1162,7 @@ impl TextResult {
 /// TextResultPage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextResultPage {
     /// Page number of the document
@@ -1123,8 +1170,19 @@ pub struct TextResultPage {
     /// Plain text content of the page
     pub text: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TextResultPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_number", &self.page_number)?;
+        object.field("text", &self.text)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TextResultPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1184,19 +1242,25 @@ impl TextResultPage {
     }
 }
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/details`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobDetailsParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobDetailsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobDetailsParams {
     /// Sets the `project_id` query parameter.
@@ -1217,19 +1281,25 @@ pub type V1GetJobDetailsResponse = ::serde_json::Value;
 /// The response of `GET /api/v1/parsing/job/{job_id}/read/{filename}`.
 pub type V1GetJobFileUrlResponse = crate::types::PresignedUrl;
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/image/{name}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobImageResultParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobImageResultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobImageResultParams {
     /// Sets the `project_id` query parameter.
@@ -1246,19 +1316,25 @@ impl V1GetJobImageResultParams {
     }
 }
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobJsonResultParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobJsonResultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobJsonResultParams {
     /// Sets the `organization_id` query parameter.
@@ -1277,19 +1353,25 @@ impl V1GetJobJsonResultParams {
 /// The response of `GET /api/v1/parsing/job/{job_id}/result/json`.
 pub type V1GetJobJsonResultResponse = crate::types::ParsingJobJsonResult;
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/markdown`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobMarkdownResultParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobMarkdownResultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobMarkdownResultParams {
     /// Sets the `organization_id` query parameter.
@@ -1308,19 +1390,25 @@ impl V1GetJobMarkdownResultParams {
 /// The response of `GET /api/v1/parsing/job/{job_id}/result/markdown`.
 pub type V1GetJobMarkdownResultResponse = crate::types::ParsingJobMarkdownResult;
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/parameters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobParametersParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobParametersParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobParametersParams {
     /// Sets the `project_id` query parameter.
@@ -1339,19 +1427,25 @@ impl V1GetJobParametersParams {
 /// The response of `GET /api/v1/parsing/job/{job_id}/parameters`.
 pub type V1GetJobParametersResponse = ::serde_json::Value;
 /// Parameters of `GET /api/v1/parsing/job/{job_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobParams {
     /// Sets the `project_id` query parameter.
@@ -1368,19 +1462,25 @@ impl V1GetJobParams {
     }
 }
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/pdf`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobPdfResultParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobPdfResultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobPdfResultParams {
     /// Sets the `project_id` query parameter.
@@ -1401,19 +1501,25 @@ pub type V1GetJobPdfResultResponse = ::serde_json::Value;
 /// The response of `GET /api/v1/parsing/job/{job_id}`.
 pub type V1GetJobResponse = crate::types::ParsingJob;
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/structured`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobStructuredResultParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobStructuredResultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobStructuredResultParams {
     /// Sets the `organization_id` query parameter.
@@ -1432,19 +1538,25 @@ impl V1GetJobStructuredResultParams {
 /// The response of `GET /api/v1/parsing/job/{job_id}/result/structured`.
 pub type V1GetJobStructuredResultResponse = crate::types::ParsingJobStructuredResult;
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/text`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobTextResultParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobTextResultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobTextResultParams {
     /// Sets the `organization_id` query parameter.

@@ -4,19 +4,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 7 of `types::parsing`: types compiled with the feature `parsing`.
 /// Parameters of `GET /api/v1/parsing/job/{job_id}/result/xlsx`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1GetJobXlsxResultParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for V1GetJobXlsxResultParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl V1GetJobXlsxResultParams {
     /// Sets the `project_id` query parameter.
@@ -39,64 +45,74 @@ pub type V1ListSupportedFileExtensionsResponse = Vec<
     crate::types::LlamaParseSupportedFileExtensions,
 >;
 /// Parameters of `POST /api/v1/parsing/screenshot`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1ScreenshotParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// File
-    #[serde(skip)]
     pub file: crate::Nullable<crate::FileUpload>,
     /// Do Not Cache
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_cache: Option<bool>,
     /// Http Proxy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_proxy: Option<String>,
     /// Input S3 Path
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_s3_path: Option<String>,
     /// Input S3 Region
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_s3_region: Option<String>,
     /// Input Url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_url: Option<String>,
     /// Invalidate Cache
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidate_cache: Option<bool>,
     /// Max Pages
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Output S3 Path Prefix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_s3_path_prefix: Option<String>,
     /// Output S3 Region
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_s3_region: Option<String>,
     /// Target Pages
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_pages: Option<String>,
     /// Webhook Url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// Webhook Configurations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<String>,
     /// Job Timeout In Seconds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_in_seconds: Option<crate::Number>,
     /// Job Timeout Extra Time Per Page In Seconds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_extra_time_per_page_in_seconds: Option<crate::Number>,
+}
+impl ::serde::Serialize for V1ScreenshotParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("do_not_cache", &self.do_not_cache)?;
+        object.optional("http_proxy", &self.http_proxy)?;
+        object.optional("input_s3_path", &self.input_s3_path)?;
+        object.optional("input_s3_region", &self.input_s3_region)?;
+        object.optional("input_url", &self.input_url)?;
+        object.optional("invalidate_cache", &self.invalidate_cache)?;
+        object.nullable("max_pages", &self.max_pages)?;
+        object.optional("output_s3_path_prefix", &self.output_s3_path_prefix)?;
+        object.optional("output_s3_region", &self.output_s3_region)?;
+        object.optional("target_pages", &self.target_pages)?;
+        object.optional("webhook_url", &self.webhook_url)?;
+        object.optional("webhook_configurations", &self.webhook_configurations)?;
+        object.optional("job_timeout_in_seconds", &self.job_timeout_in_seconds)?;
+        object
+            .optional(
+                "job_timeout_extra_time_per_page_in_seconds",
+                &self.job_timeout_extra_time_per_page_in_seconds,
+            )?;
+        object.end()
+    }
 }
 impl V1ScreenshotParams {
     /// Sets the `organization_id` query parameter.

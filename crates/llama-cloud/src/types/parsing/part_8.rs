@@ -4,361 +4,244 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 8 of `types::parsing`: types compiled with the feature `parsing`.
 /// Parameters of `POST /api/v1/parsing/upload`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1UploadFileParams {
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// File
-    #[serde(skip)]
     pub file: crate::Nullable<crate::FileUpload>,
     /// Adaptive Long Table
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adaptive_long_table: Option<bool>,
     /// Annotate Links
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotate_links: Option<bool>,
     /// Extract Word-style revisions and comments into structured page output.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_revisions: crate::Nullable<bool>,
     /// Auto Mode
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode: Option<bool>,
     /// Auto Mode Trigger On Image In Page
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_image_in_page: Option<bool>,
     /// Auto Mode Trigger On Table In Page
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_table_in_page: Option<bool>,
     /// Auto Mode Trigger On Text In Page
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_text_in_page: Option<String>,
     /// Auto Mode Trigger On Regexp In Page
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_regexp_in_page: Option<String>,
     /// Auto Mode Configuration Json
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_configuration_json: Option<String>,
     /// Azure Openai Api Version
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_api_version: Option<String>,
     /// Azure Openai Deployment Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_deployment_name: Option<String>,
     /// Azure Openai Endpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_endpoint: Option<String>,
     /// Azure Openai Key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_key: Option<String>,
     /// Bbox Bottom
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_bottom: Option<crate::Number>,
     /// Bbox Left
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_left: Option<crate::Number>,
     /// Bbox Right
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_right: Option<crate::Number>,
     /// Bbox Top
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_top: Option<crate::Number>,
     /// Compact Markdown Table
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compact_markdown_table: Option<bool>,
     /// Disable Ocr
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_ocr: Option<bool>,
     /// Disable Reconstruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_reconstruction: Option<bool>,
     /// Disable Image Extraction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_image_extraction: Option<bool>,
     /// Do Not Cache
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_cache: Option<bool>,
     /// Do Not Unroll Columns
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_unroll_columns: Option<bool>,
     /// Extract Charts
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_charts: Option<bool>,
     /// Guess Xlsx Sheet Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guess_xlsx_sheet_name: Option<bool>,
     /// High Res Ocr
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub high_res_ocr: Option<bool>,
     /// Html Make All Elements Visible
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_make_all_elements_visible: Option<bool>,
     /// Layout Aware
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_aware: Option<bool>,
     /// Specialized Chart Parsing Agentic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_agentic: Option<bool>,
     /// Specialized Chart Parsing Plus
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_plus: Option<bool>,
     /// Specialized Chart Parsing Efficient
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_efficient: Option<bool>,
     /// Specialized Image Parsing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_image_parsing: Option<bool>,
     /// Precise Bounding Box
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precise_bounding_box: Option<bool>,
     /// Line Level Bounding Box
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_level_bounding_box: Option<bool>,
     /// Html Remove Fixed Elements
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_remove_fixed_elements: Option<bool>,
     /// Html Remove Navigation Elements
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_remove_navigation_elements: Option<bool>,
     /// Http Proxy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_proxy: Option<String>,
     /// Input S3 Path
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_s3_path: Option<String>,
     /// Input S3 Region
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_s3_region: Option<String>,
     /// Input Url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_url: Option<String>,
     /// Invalidate Cache
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidate_cache: Option<bool>,
     /// Language
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<Vec<crate::types::ParserLanguages>>,
     /// Extract Layout
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_layout: Option<bool>,
     /// Max Pages
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Merge Tables Across Pages In Markdown
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_tables_across_pages_in_markdown: Option<bool>,
     /// Outlined Table Extraction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outlined_table_extraction: Option<bool>,
     /// Aggressive Table Extraction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggressive_table_extraction: Option<bool>,
     /// Output Pdf Of Document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_pdf_of_document: Option<bool>,
     /// Output S3 Path Prefix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_s3_path_prefix: Option<String>,
     /// Output S3 Region
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_s3_region: Option<String>,
     /// Page Prefix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_prefix: Option<String>,
     /// Page Separator
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_separator: Option<String>,
     /// Page Suffix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_suffix: Option<String>,
     /// Preserve Layout Alignment Across Pages
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_layout_alignment_across_pages: Option<bool>,
     /// Preserve Very Small Text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_very_small_text: Option<bool>,
     /// Skip Diagonal Text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_diagonal_text: Option<bool>,
     /// Spreadsheet Extract Sub Tables
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_extract_sub_tables: Option<bool>,
     /// Spreadsheet Force Formula Computation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_force_formula_computation: Option<bool>,
     /// Inline Images In Markdown
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_images_in_markdown: Option<bool>,
     /// Structured Output
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output: Option<bool>,
     /// Structured Output Json Schema
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output_json_schema: Option<String>,
     /// Structured Output Json Schema Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output_json_schema_name: Option<String>,
     /// Take Screenshot
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub take_screenshot: Option<bool>,
     /// Target Pages
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_pages: Option<String>,
     /// Vendor Multimodal Api Key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_multimodal_api_key: Option<String>,
     /// Vendor Multimodal Model Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_multimodal_model_name: Option<String>,
     /// Model
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Webhook Url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// Webhook Configurations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<String>,
     /// Deprecated for named presets; use `tier` instead. Parse-configuration IDs still accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
     /// The `parse_mode` property.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_mode: crate::Nullable<crate::types::ParsingMode>,
     /// Page Error Tolerance
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_error_tolerance: Option<crate::Number>,
     /// The `replace_failed_page_mode` property.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub replace_failed_page_mode: crate::Nullable<crate::types::FailPageMode>,
     /// Replace Failed Page With Error Message Prefix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_failed_page_with_error_message_prefix: Option<String>,
     /// Replace Failed Page With Error Message Suffix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_failed_page_with_error_message_suffix: Option<String>,
     /// System Prompt
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
     /// System Prompt Append
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt_append: Option<String>,
     /// User Prompt
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_prompt: Option<String>,
     /// Job Timeout In Seconds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_in_seconds: Option<crate::Number>,
     /// Job Timeout Extra Time Per Page In Seconds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_extra_time_per_page_in_seconds: Option<crate::Number>,
     /// Strict Mode Image Extraction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_image_extraction: Option<bool>,
     /// Strict Mode Image Ocr
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_image_ocr: Option<bool>,
     /// Strict Mode Reconstruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_reconstruction: Option<bool>,
     /// Strict Mode Buggy Font
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_buggy_font: Option<bool>,
     /// Save Images
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_images: Option<bool>,
     /// Ignore Document Elements For Layout Detection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_document_elements_for_layout_detection: Option<bool>,
     /// Keep Page Separator When Merging Tables
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_page_separator_when_merging_tables: Option<bool>,
     /// Output Tables As Html
-    #[serde(rename = "output_tables_as_HTML")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_tables_as_html: Option<bool>,
     /// Markdown Table Multiline Header Separator
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_table_multiline_header_separator: Option<String>,
     /// Use Vendor Multimodal Model
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_vendor_multimodal_model: Option<bool>,
     /// Bounding Box
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bounding_box: Option<String>,
     /// Gpt4O Mode
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpt4o_mode: Option<bool>,
     /// Gpt4O Api Key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpt4o_api_key: Option<String>,
     /// Complemental Formatting Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complemental_formatting_instruction: Option<String>,
     /// Content Guideline Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_guideline_instruction: Option<String>,
     /// Premium Mode
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub premium_mode: Option<bool>,
     /// Is Formatting Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_formatting_instruction: Option<bool>,
     /// Continuous Mode
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous_mode: Option<bool>,
     /// Parsing Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_instruction: Option<String>,
     /// Fast Mode
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_mode: Option<bool>,
     /// Formatting Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatting_instruction: Option<String>,
     /// Hide Headers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_headers: Option<bool>,
     /// Hide Footers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_footers: Option<bool>,
     /// Page Header Prefix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_header_prefix: Option<String>,
     /// Page Header Suffix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_header_suffix: Option<String>,
     /// Page Footer Prefix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_footer_prefix: Option<String>,
     /// Page Footer Suffix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_footer_suffix: Option<String>,
     /// Remove Hidden Text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_hidden_text: Option<bool>,
     /// Presentation Out Of Bounds Content
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentation_out_of_bounds_content: Option<bool>,
     /// Presentation Skip Embedded Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentation_skip_embedded_data: Option<bool>,
     /// Extract Printed Page Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_printed_page_number: Option<bool>,
     /// Tier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
     /// Version
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 impl ::std::fmt::Debug for V1UploadFileParams {
@@ -550,6 +433,247 @@ impl ::std::fmt::Debug for V1UploadFileParams {
             .field("tier", &self.tier)
             .field("version", &self.version)
             .finish()
+    }
+}
+impl ::serde::Serialize for V1UploadFileParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("adaptive_long_table", &self.adaptive_long_table)?;
+        object.optional("annotate_links", &self.annotate_links)?;
+        object.nullable("annotate_revisions", &self.annotate_revisions)?;
+        object.optional("auto_mode", &self.auto_mode)?;
+        object
+            .optional(
+                "auto_mode_trigger_on_image_in_page",
+                &self.auto_mode_trigger_on_image_in_page,
+            )?;
+        object
+            .optional(
+                "auto_mode_trigger_on_table_in_page",
+                &self.auto_mode_trigger_on_table_in_page,
+            )?;
+        object
+            .optional(
+                "auto_mode_trigger_on_text_in_page",
+                &self.auto_mode_trigger_on_text_in_page,
+            )?;
+        object
+            .optional(
+                "auto_mode_trigger_on_regexp_in_page",
+                &self.auto_mode_trigger_on_regexp_in_page,
+            )?;
+        object
+            .optional(
+                "auto_mode_configuration_json",
+                &self.auto_mode_configuration_json,
+            )?;
+        object.optional("azure_openai_api_version", &self.azure_openai_api_version)?;
+        object
+            .optional(
+                "azure_openai_deployment_name",
+                &self.azure_openai_deployment_name,
+            )?;
+        object.optional("azure_openai_endpoint", &self.azure_openai_endpoint)?;
+        object.optional("azure_openai_key", &self.azure_openai_key)?;
+        object.optional("bbox_bottom", &self.bbox_bottom)?;
+        object.optional("bbox_left", &self.bbox_left)?;
+        object.optional("bbox_right", &self.bbox_right)?;
+        object.optional("bbox_top", &self.bbox_top)?;
+        object.optional("compact_markdown_table", &self.compact_markdown_table)?;
+        object.optional("disable_ocr", &self.disable_ocr)?;
+        object.optional("disable_reconstruction", &self.disable_reconstruction)?;
+        object.optional("disable_image_extraction", &self.disable_image_extraction)?;
+        object.optional("do_not_cache", &self.do_not_cache)?;
+        object.optional("do_not_unroll_columns", &self.do_not_unroll_columns)?;
+        object.optional("extract_charts", &self.extract_charts)?;
+        object.optional("guess_xlsx_sheet_name", &self.guess_xlsx_sheet_name)?;
+        object.optional("high_res_ocr", &self.high_res_ocr)?;
+        object
+            .optional(
+                "html_make_all_elements_visible",
+                &self.html_make_all_elements_visible,
+            )?;
+        object.optional("layout_aware", &self.layout_aware)?;
+        object
+            .optional(
+                "specialized_chart_parsing_agentic",
+                &self.specialized_chart_parsing_agentic,
+            )?;
+        object
+            .optional(
+                "specialized_chart_parsing_plus",
+                &self.specialized_chart_parsing_plus,
+            )?;
+        object
+            .optional(
+                "specialized_chart_parsing_efficient",
+                &self.specialized_chart_parsing_efficient,
+            )?;
+        object.optional("specialized_image_parsing", &self.specialized_image_parsing)?;
+        object.optional("precise_bounding_box", &self.precise_bounding_box)?;
+        object.optional("line_level_bounding_box", &self.line_level_bounding_box)?;
+        object.optional("html_remove_fixed_elements", &self.html_remove_fixed_elements)?;
+        object
+            .optional(
+                "html_remove_navigation_elements",
+                &self.html_remove_navigation_elements,
+            )?;
+        object.optional("http_proxy", &self.http_proxy)?;
+        object.optional("input_s3_path", &self.input_s3_path)?;
+        object.optional("input_s3_region", &self.input_s3_region)?;
+        object.optional("input_url", &self.input_url)?;
+        object.optional("invalidate_cache", &self.invalidate_cache)?;
+        object.optional("language", &self.language)?;
+        object.optional("extract_layout", &self.extract_layout)?;
+        object.nullable("max_pages", &self.max_pages)?;
+        object
+            .optional(
+                "merge_tables_across_pages_in_markdown",
+                &self.merge_tables_across_pages_in_markdown,
+            )?;
+        object.optional("outlined_table_extraction", &self.outlined_table_extraction)?;
+        object
+            .optional("aggressive_table_extraction", &self.aggressive_table_extraction)?;
+        object.optional("output_pdf_of_document", &self.output_pdf_of_document)?;
+        object.optional("output_s3_path_prefix", &self.output_s3_path_prefix)?;
+        object.optional("output_s3_region", &self.output_s3_region)?;
+        object.optional("page_prefix", &self.page_prefix)?;
+        object.optional("page_separator", &self.page_separator)?;
+        object.optional("page_suffix", &self.page_suffix)?;
+        object
+            .optional(
+                "preserve_layout_alignment_across_pages",
+                &self.preserve_layout_alignment_across_pages,
+            )?;
+        object.optional("preserve_very_small_text", &self.preserve_very_small_text)?;
+        object.optional("skip_diagonal_text", &self.skip_diagonal_text)?;
+        object
+            .optional(
+                "spreadsheet_extract_sub_tables",
+                &self.spreadsheet_extract_sub_tables,
+            )?;
+        object
+            .optional(
+                "spreadsheet_force_formula_computation",
+                &self.spreadsheet_force_formula_computation,
+            )?;
+        object.optional("inline_images_in_markdown", &self.inline_images_in_markdown)?;
+        object.optional("structured_output", &self.structured_output)?;
+        object
+            .optional(
+                "structured_output_json_schema",
+                &self.structured_output_json_schema,
+            )?;
+        object
+            .optional(
+                "structured_output_json_schema_name",
+                &self.structured_output_json_schema_name,
+            )?;
+        object.optional("take_screenshot", &self.take_screenshot)?;
+        object.optional("target_pages", &self.target_pages)?;
+        object.optional("vendor_multimodal_api_key", &self.vendor_multimodal_api_key)?;
+        object
+            .optional(
+                "vendor_multimodal_model_name",
+                &self.vendor_multimodal_model_name,
+            )?;
+        object.optional("model", &self.model)?;
+        object.optional("webhook_url", &self.webhook_url)?;
+        object.optional("webhook_configurations", &self.webhook_configurations)?;
+        object.optional("preset", &self.preset)?;
+        object.nullable("parse_mode", &self.parse_mode)?;
+        object.optional("page_error_tolerance", &self.page_error_tolerance)?;
+        object.nullable("replace_failed_page_mode", &self.replace_failed_page_mode)?;
+        object
+            .optional(
+                "replace_failed_page_with_error_message_prefix",
+                &self.replace_failed_page_with_error_message_prefix,
+            )?;
+        object
+            .optional(
+                "replace_failed_page_with_error_message_suffix",
+                &self.replace_failed_page_with_error_message_suffix,
+            )?;
+        object.optional("system_prompt", &self.system_prompt)?;
+        object.optional("system_prompt_append", &self.system_prompt_append)?;
+        object.optional("user_prompt", &self.user_prompt)?;
+        object.optional("job_timeout_in_seconds", &self.job_timeout_in_seconds)?;
+        object
+            .optional(
+                "job_timeout_extra_time_per_page_in_seconds",
+                &self.job_timeout_extra_time_per_page_in_seconds,
+            )?;
+        object
+            .optional(
+                "strict_mode_image_extraction",
+                &self.strict_mode_image_extraction,
+            )?;
+        object.optional("strict_mode_image_ocr", &self.strict_mode_image_ocr)?;
+        object.optional("strict_mode_reconstruction", &self.strict_mode_reconstruction)?;
+        object.optional("strict_mode_buggy_font", &self.strict_mode_buggy_font)?;
+        object.optional("save_images", &self.save_images)?;
+        object
+            .optional(
+                "ignore_document_elements_for_layout_detection",
+                &self.ignore_document_elements_for_layout_detection,
+            )?;
+        object
+            .optional(
+                "keep_page_separator_when_merging_tables",
+                &self.keep_page_separator_when_merging_tables,
+            )?;
+        object.optional("output_tables_as_HTML", &self.output_tables_as_html)?;
+        object
+            .optional(
+                "markdown_table_multiline_header_separator",
+                &self.markdown_table_multiline_header_separator,
+            )?;
+        object
+            .optional("use_vendor_multimodal_model", &self.use_vendor_multimodal_model)?;
+        object.optional("bounding_box", &self.bounding_box)?;
+        object.optional("gpt4o_mode", &self.gpt4o_mode)?;
+        object.optional("gpt4o_api_key", &self.gpt4o_api_key)?;
+        object
+            .optional(
+                "complemental_formatting_instruction",
+                &self.complemental_formatting_instruction,
+            )?;
+        object
+            .optional(
+                "content_guideline_instruction",
+                &self.content_guideline_instruction,
+            )?;
+        object.optional("premium_mode", &self.premium_mode)?;
+        object.optional("is_formatting_instruction", &self.is_formatting_instruction)?;
+        object.optional("continuous_mode", &self.continuous_mode)?;
+        object.optional("parsing_instruction", &self.parsing_instruction)?;
+        object.optional("fast_mode", &self.fast_mode)?;
+        object.optional("formatting_instruction", &self.formatting_instruction)?;
+        object.optional("hide_headers", &self.hide_headers)?;
+        object.optional("hide_footers", &self.hide_footers)?;
+        object.optional("page_header_prefix", &self.page_header_prefix)?;
+        object.optional("page_header_suffix", &self.page_header_suffix)?;
+        object.optional("page_footer_prefix", &self.page_footer_prefix)?;
+        object.optional("page_footer_suffix", &self.page_footer_suffix)?;
+        object.optional("remove_hidden_text", &self.remove_hidden_text)?;
+        object
+            .optional(
+                "presentation_out_of_bounds_content",
+                &self.presentation_out_of_bounds_content,
+            )?;
+        object
+            .optional(
+                "presentation_skip_embedded_data",
+                &self.presentation_skip_embedded_data,
+            )?;
+        object
+            .optional("extract_printed_page_number", &self.extract_printed_page_number)?;
+        object.optional("tier", &self.tier)?;
+        object.optional("version", &self.version)?;
+        object.end()
     }
 }
 impl V1UploadFileParams {

@@ -6,25 +6,34 @@
 /// AdvancedModeTransformConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdvancedModeTransformConfig {
     /// Mode
     ///
     /// The API's default: `"advanced"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Configuration for the segmentation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segmentation_config: Option<
         crate::types::AdvancedModeTransformConfigSegmentationConfig,
     >,
     /// Configuration for the chunking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunking_config: Option<crate::types::AdvancedModeTransformConfigChunkingConfig>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AdvancedModeTransformConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("segmentation_config", &self.segmentation_config)?;
+        object.optional("chunking_config", &self.chunking_config)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdvancedModeTransformConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -447,27 +456,36 @@ impl AdvancedModeTransformConfigSegmentationConfig {
 /// AutoTransformConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AutoTransformConfig {
     /// Mode
     ///
     /// The API's default: `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Chunk size for the transformation.
     ///
     /// The API's default: `1024`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
     /// Chunk overlap for the transformation.
     ///
     /// The API's default: `200`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AutoTransformConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("chunk_size", &self.chunk_size)?;
+        object.optional("chunk_overlap", &self.chunk_overlap)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoTransformConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -543,27 +561,36 @@ impl AutoTransformConfig {
 /// CharacterChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CharacterChunkingConfig {
     /// Chunk Size
     ///
     /// The API's default: `1024`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
     /// Chunk Overlap
     ///
     /// The API's default: `200`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i64>,
     /// Mode
     ///
     /// The API's default: `"character"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CharacterChunkingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("chunk_size", &self.chunk_size)?;
+        object.optional("chunk_overlap", &self.chunk_overlap)?;
+        object.optional("mode", &self.mode)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CharacterChunkingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -639,23 +666,32 @@ impl CharacterChunkingConfig {
 /// ChatData
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatData {
     /// Schema for the search params for an retrieval execution that can be preset for a pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
     /// The `llm_parameters` property.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub llm_parameters: crate::Nullable<crate::types::LLMParameters>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ChatData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("retrieval_parameters", &self.retrieval_parameters)?;
+        object.nullable("llm_parameters", &self.llm_parameters)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -740,7 +776,7 @@ impl ChatData {
 /// ChatMessage
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMessage {
     /// Id
@@ -748,24 +784,36 @@ pub struct ChatMessage {
     /// The index of the message in the chat.
     pub index: i64,
     /// Retrieval annotations for the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<crate::types::MessageAnnotation>>,
     /// The role of the message.
     pub role: crate::types::MessageRole,
     /// Text content of the generation
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub content: crate::Nullable<String>,
     /// Additional arguments passed to the model
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::std::collections::BTreeMap<String, String>>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ChatMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("index", &self.index)?;
+        object.optional("annotations", &self.annotations)?;
+        object.field("role", &self.role)?;
+        object.nullable("content", &self.content)?;
+        object.optional("additional_kwargs", &self.additional_kwargs)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -906,7 +954,7 @@ impl ChatMessage {
 /// Cloud document stored in S3.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudDocument {
     /// Text
@@ -914,22 +962,38 @@ pub struct CloudDocument {
     /// Metadata
     pub metadata: ::serde_json::Map<String, ::serde_json::Value>,
     /// Excluded Embed Metadata Keys
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_embed_metadata_keys: Option<Vec<String>>,
     /// Excluded Llm Metadata Keys
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_llm_metadata_keys: Option<Vec<String>>,
     /// indices in the CloudDocument.text where a new page begins. e.g. Second page starts at index specified by page_positions[1].
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_positions: crate::Nullable<Vec<i64>>,
     /// Id
     pub id: String,
     /// Status Metadata
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status_metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CloudDocument {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("text", &self.text)?;
+        object.field("metadata", &self.metadata)?;
+        object
+            .optional(
+                "excluded_embed_metadata_keys",
+                &self.excluded_embed_metadata_keys,
+            )?;
+        object.optional("excluded_llm_metadata_keys", &self.excluded_llm_metadata_keys)?;
+        object.nullable("page_positions", &self.page_positions)?;
+        object.field("id", &self.id)?;
+        object.nullable("status_metadata", &self.status_metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudDocument {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1093,7 +1157,7 @@ impl CloudDocument {
 /// Create a new cloud document.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudDocumentCreate {
     /// Text
@@ -1101,20 +1165,35 @@ pub struct CloudDocumentCreate {
     /// Metadata
     pub metadata: ::serde_json::Map<String, ::serde_json::Value>,
     /// Excluded Embed Metadata Keys
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_embed_metadata_keys: Option<Vec<String>>,
     /// Excluded Llm Metadata Keys
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_llm_metadata_keys: Option<Vec<String>>,
     /// indices in the CloudDocument.text where a new page begins. e.g. Second page starts at index specified by page_positions[1].
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_positions: crate::Nullable<Vec<i64>>,
     /// Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub id: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CloudDocumentCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("text", &self.text)?;
+        object.field("metadata", &self.metadata)?;
+        object
+            .optional(
+                "excluded_embed_metadata_keys",
+                &self.excluded_embed_metadata_keys,
+            )?;
+        object.optional("excluded_llm_metadata_keys", &self.excluded_llm_metadata_keys)?;
+        object.nullable("page_positions", &self.page_positions)?;
+        object.nullable("id", &self.id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudDocumentCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1258,7 +1337,7 @@ impl CloudDocumentCreate {
 /// Schema for creating a data sink.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSinkCreate {
     /// The name of the data sink.
@@ -1268,8 +1347,20 @@ pub struct DataSinkCreate {
     /// Component that implements the data sink
     pub component: crate::types::DataSinkCreateComponent,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DataSinkCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("sink_type", &self.sink_type)?;
+        object.field("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DataSinkCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1356,15 +1447,24 @@ impl DataSinkCreate {
 /// - Likely to evolve to take external IDs directly; keeping this for convenience.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataSourceSyncRequest {
     /// Pipeline File Ids
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub pipeline_file_ids: crate::Nullable<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DataSourceSyncRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("pipeline_file_ids", &self.pipeline_file_ids)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DataSourceSyncRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1423,12 +1523,21 @@ pub type DataSourcesGetDataSourcesResponse = Vec<crate::types::PipelineDataSourc
 /// The response of `GET /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/status`.
 pub type DataSourcesGetStatusResponse = crate::types::ManagedIngestionStatusResponse;
 /// Parameters of `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataSourcesSyncParams {
     /// The request body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<crate::types::DataSourceSyncRequest>,
+}
+impl ::serde::Serialize for DataSourcesSyncParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("body", &self.body)?;
+        object.end()
+    }
 }
 impl DataSourcesSyncParams {
     /// Sets the `body` body field.
@@ -1444,11 +1553,21 @@ impl DataSourcesSyncParams {
 /// The response of `POST /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}/sync`.
 pub type DataSourcesSyncResponse = crate::types::Pipeline;
 /// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/data-sources`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSourcesUpdateDataSourcesParams {
     /// The request body.
     pub body: Vec<crate::types::PipelineDataSourceCreate>,
+}
+impl ::serde::Serialize for DataSourcesUpdateDataSourcesParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("body", &self.body)?;
+        object.end()
+    }
 }
 impl DataSourcesUpdateDataSourcesParams {
     /// Creates the parameters from the required `body`; set the others with the chainable setters.
@@ -1477,7 +1596,7 @@ pub type DataSourcesUpdateDataSourcesResponse = Vec<crate::types::PipelineDataSo
 /// Counts of the documents in a pipeline, grouped by ingestion status.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentCountByStatusResponse {
     /// Number of documents per ingestion status; every status is present.
@@ -1487,19 +1606,31 @@ pub struct DocumentCountByStatusResponse {
     /// ID of the pipeline the documents belong to.
     pub pipeline_id: String,
     /// File the counts were restricted to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// Data source the counts were restricted to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Whether only directly uploaded documents were counted.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_direct_upload: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for DocumentCountByStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("counts", &self.counts)?;
+        object.field("total_count", &self.total_count)?;
+        object.field("pipeline_id", &self.pipeline_id)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.nullable("data_source_id", &self.data_source_id)?;
+        object.optional("only_direct_upload", &self.only_direct_upload)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DocumentCountByStatusResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1630,11 +1761,21 @@ impl DocumentCountByStatusResponse {
     }
 }
 /// Parameters of `POST /api/v1/pipelines/{pipeline_id}/documents`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentsCreateParams {
     /// The request body.
     pub body: Vec<crate::types::CloudDocumentCreate>,
+}
+impl ::serde::Serialize for DocumentsCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("body", &self.body)?;
+        object.end()
+    }
 }
 impl DocumentsCreateParams {
     /// Creates the parameters from the required `body`; set the others with the chainable setters.
@@ -1663,24 +1804,29 @@ pub type DocumentsGetChunksResponse = Vec<crate::types::TextNode>;
 /// The response of `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}`.
 pub type DocumentsGetResponse = crate::types::CloudDocument;
 /// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents/status-counts`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DocumentsGetStatusCountsParams {
     /// File Id
     ///
     /// Sent as the `file_id` query parameter.
-    #[serde(skip)]
     pub file_id: Option<String>,
     /// Data Source Id
     ///
     /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
     pub data_source_id: Option<String>,
     /// Only Direct Upload
     ///
     /// Sent as the `only_direct_upload` query parameter.
-    #[serde(skip)]
     pub only_direct_upload: Option<bool>,
+}
+impl ::serde::Serialize for DocumentsGetStatusCountsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl DocumentsGetStatusCountsParams {
     /// Sets the `file_id` query parameter.
@@ -1707,41 +1853,43 @@ pub type DocumentsGetStatusCountsResponse = crate::types::DocumentCountByStatusR
 /// The response of `GET /api/v1/pipelines/{pipeline_id}/documents/{document_id}/status`.
 pub type DocumentsGetStatusResponse = crate::types::ManagedIngestionStatusResponse;
 /// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents/paginated`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DocumentsListParams {
     /// Skip
     ///
     /// Sent as the `skip` query parameter.
-    #[serde(skip)]
     pub skip: Option<i64>,
     /// Limit
     ///
     /// Sent as the `limit` query parameter.
-    #[serde(skip)]
     pub limit: Option<i64>,
     /// File Id
     ///
     /// Sent as the `file_id` query parameter.
-    #[serde(skip)]
     pub file_id: Option<String>,
     /// Only Direct Upload
     ///
     /// Sent as the `only_direct_upload` query parameter.
-    #[serde(skip)]
     pub only_direct_upload: Option<bool>,
     /// Only Api Data Source Documents
     ///
     /// Sent as the `only_api_data_source_documents` query parameter.
-    #[serde(skip)]
     pub only_api_data_source_documents: Option<bool>,
     /// Status Refresh Policy
     ///
     /// Sent as the `status_refresh_policy` query parameter.
-    #[serde(skip)]
     pub status_refresh_policy: Option<
         crate::types::DocumentsListParamsStatusRefreshPolicy,
     >,
+}
+impl ::serde::Serialize for DocumentsListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl DocumentsListParams {
     /// Sets the `skip` query parameter.

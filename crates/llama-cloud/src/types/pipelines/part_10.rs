@@ -227,7 +227,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterOperator {
 /// See: https://docs.pydantic.dev/latest/usage/types/#strict-types
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataFilter {
     /// Key
@@ -237,11 +237,22 @@ pub struct MetadataFilter {
     /// The `operator` property.
     ///
     /// The API's default: `"=="`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<crate::types::FilterOperator>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for MetadataFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("key", &self.key)?;
+        object.field("value", &self.value)?;
+        object.optional("operator", &self.operator)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MetadataFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -422,7 +433,7 @@ impl From<Vec<i64>> for MetadataFilterValue {
 /// Metadata filters for vector stores.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataFilters {
     /// Filters
@@ -430,11 +441,21 @@ pub struct MetadataFilters {
     /// The `condition` property.
     ///
     /// The API's default: `"and"`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub condition: crate::Nullable<crate::types::FilterCondition>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for MetadataFilters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("filters", &self.filters)?;
+        object.nullable("condition", &self.condition)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MetadataFilters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -608,7 +629,7 @@ impl MetadataFiltersFiltersItem {
 /// PageFigureMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PageFigureMetadata {
     /// The name of the figure
@@ -622,16 +643,30 @@ pub struct PageFigureMetadata {
     /// Whether the figure is likely to be noise
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_likely_noise: Option<bool>,
     /// The confidence of the figure
     pub confidence: crate::Number,
     /// Metadata for the figure
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PageFigureMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("figure_name", &self.figure_name)?;
+        object.field("file_id", &self.file_id)?;
+        object.field("page_index", &self.page_index)?;
+        object.field("figure_size", &self.figure_size)?;
+        object.optional("is_likely_noise", &self.is_likely_noise)?;
+        object.field("confidence", &self.confidence)?;
+        object.nullable("metadata", &self.metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageFigureMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -775,7 +810,7 @@ impl PageFigureMetadata {
 /// Page figure metadata with score
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PageFigureNodeWithScore {
     /// PageFigureMetadata
@@ -785,11 +820,22 @@ pub struct PageFigureNodeWithScore {
     /// Class Name
     ///
     /// The API's default: `"PageFigureNodeWithScore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PageFigureNodeWithScore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("node", &self.node)?;
+        object.field("score", &self.score)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageFigureNodeWithScore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -869,7 +915,7 @@ impl PageFigureNodeWithScore {
 /// PageScreenshotMetadata
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PageScreenshotMetadata {
     /// The index of the page for which the screenshot is taken (0-indexed)
@@ -879,11 +925,23 @@ pub struct PageScreenshotMetadata {
     /// The size of the image in bytes
     pub image_size: i64,
     /// Metadata for the screenshot
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PageScreenshotMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("page_index", &self.page_index)?;
+        object.field("file_id", &self.file_id)?;
+        object.field("image_size", &self.image_size)?;
+        object.nullable("metadata", &self.metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageScreenshotMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -976,7 +1034,7 @@ impl PageScreenshotMetadata {
 /// Page screenshot metadata with score
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PageScreenshotNodeWithScore {
     /// PageScreenshotMetadata
@@ -986,11 +1044,22 @@ pub struct PageScreenshotNodeWithScore {
     /// Class Name
     ///
     /// The API's default: `"NodeWithScore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PageScreenshotNodeWithScore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("node", &self.node)?;
+        object.field("score", &self.score)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageScreenshotNodeWithScore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1073,40 +1142,32 @@ impl PageScreenshotNodeWithScore {
 /// Schema for the search params for an retrieval execution that can be preset for a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PresetRetrievalParams {
     /// Number of nodes for dense retrieval.
     ///
     /// The API's default: `30`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dense_similarity_top_k: crate::Nullable<i64>,
     /// Minimum similarity score wrt query for retrieval
     ///
     /// The API's default: `0.0`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dense_similarity_cutoff: crate::Nullable<crate::Number>,
     /// Number of nodes for sparse retrieval.
     ///
     /// The API's default: `30`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sparse_similarity_top_k: crate::Nullable<i64>,
     /// Enable reranking for retrieval
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable_reranking: crate::Nullable<bool>,
     /// Number of reranked nodes for returning.
     ///
     /// The API's default: `6`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub rerank_top_n: crate::Nullable<i64>,
     /// Alpha value for hybrid retrieval to determine the weights between dense and sparse retrieval. 0 is sparse retrieval and 1 is dense retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub alpha: crate::Nullable<crate::Number>,
     /// Search filters for retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub search_filters: crate::Nullable<crate::types::MetadataFilters>,
     /// JSON Schema that will be used to infer search_filters. Omit or leave as null to skip inference.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub search_filters_inference_schema: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -1116,36 +1177,61 @@ pub struct PresetRetrievalParams {
     /// Number of files to retrieve (only for retrieval mode files_via_metadata and files_via_content).
     ///
     /// The API's default: `1`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub files_top_k: crate::Nullable<i64>,
     /// The retrieval mode for the query.
     ///
     /// The API's default: `"chunks"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_mode: Option<crate::types::RetrievalMode>,
     /// Whether to retrieve image nodes.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_image_nodes: Option<bool>,
     /// Whether to retrieve page screenshot nodes.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_page_screenshot_nodes: Option<bool>,
     /// Whether to retrieve page figure nodes.
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_page_figure_nodes: Option<bool>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PresetRetrievalParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("dense_similarity_top_k", &self.dense_similarity_top_k)?;
+        object.nullable("dense_similarity_cutoff", &self.dense_similarity_cutoff)?;
+        object.nullable("sparse_similarity_top_k", &self.sparse_similarity_top_k)?;
+        object.nullable("enable_reranking", &self.enable_reranking)?;
+        object.nullable("rerank_top_n", &self.rerank_top_n)?;
+        object.nullable("alpha", &self.alpha)?;
+        object.nullable("search_filters", &self.search_filters)?;
+        object
+            .nullable(
+                "search_filters_inference_schema",
+                &self.search_filters_inference_schema,
+            )?;
+        object.nullable("files_top_k", &self.files_top_k)?;
+        object.optional("retrieval_mode", &self.retrieval_mode)?;
+        object.optional("retrieve_image_nodes", &self.retrieve_image_nodes)?;
+        object
+            .optional(
+                "retrieve_page_screenshot_nodes",
+                &self.retrieve_page_screenshot_nodes,
+            )?;
+        object.optional("retrieve_page_figure_nodes", &self.retrieve_page_figure_nodes)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PresetRetrievalParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(

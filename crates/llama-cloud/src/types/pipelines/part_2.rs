@@ -4,41 +4,43 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 2 of `types::pipelines`: types compiled with the feature `pipelines`.
 /// Parameters of `GET /api/v1/pipelines/{pipeline_id}/documents`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DocumentsListUnpaginatedParams {
     /// Skip
     ///
     /// Sent as the `skip` query parameter.
-    #[serde(skip)]
     pub skip: Option<i64>,
     /// Limit
     ///
     /// Sent as the `limit` query parameter.
-    #[serde(skip)]
     pub limit: Option<i64>,
     /// File Id
     ///
     /// Sent as the `file_id` query parameter.
-    #[serde(skip)]
     pub file_id: Option<String>,
     /// Only Direct Upload
     ///
     /// Sent as the `only_direct_upload` query parameter.
-    #[serde(skip)]
     pub only_direct_upload: Option<bool>,
     /// Only Api Data Source Documents
     ///
     /// Sent as the `only_api_data_source_documents` query parameter.
-    #[serde(skip)]
     pub only_api_data_source_documents: Option<bool>,
     /// Status Refresh Policy
     ///
     /// Sent as the `status_refresh_policy` query parameter.
-    #[serde(skip)]
     pub status_refresh_policy: Option<
         crate::types::DocumentsListUnpaginatedParamsStatusRefreshPolicy,
     >,
+}
+impl ::serde::Serialize for DocumentsListUnpaginatedParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl DocumentsListUnpaginatedParams {
     /// Sets the `skip` query parameter.
@@ -88,11 +90,21 @@ pub type DocumentsListUnpaginatedResponse = Vec<crate::types::CloudDocument>;
 /// The response of `POST /api/v1/pipelines/{pipeline_id}/documents/{document_id}/sync`.
 pub type DocumentsSyncResponse = ::serde_json::Value;
 /// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/documents`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentsUpsertParams {
     /// The request body.
     pub body: Vec<crate::types::CloudDocumentCreate>,
+}
+impl ::serde::Serialize for DocumentsUpsertParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("body", &self.body)?;
+        object.end()
+    }
 }
 impl DocumentsUpsertParams {
     /// Creates the parameters from the required `body`; set the others with the chainable setters.
@@ -119,17 +131,26 @@ pub type DocumentsUpsertResponse = Vec<crate::types::CloudDocument>;
 /// ElementSegmentationConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ElementSegmentationConfig {
     /// Mode
     ///
     /// The API's default: `"element"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ElementSegmentationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ElementSegmentationConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -170,7 +191,7 @@ impl ElementSegmentationConfig {}
 /// FileCountByStatusResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileCountByStatusResponse {
     /// The counts of files by status
@@ -178,19 +199,30 @@ pub struct FileCountByStatusResponse {
     /// The total number of files
     pub total_count: i64,
     /// The ID of the pipeline that the files belong to
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub pipeline_id: crate::Nullable<String>,
     /// The ID of the data source that the files belong to
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Whether to only count manually uploaded files
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_manually_uploaded: Option<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileCountByStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("counts", &self.counts)?;
+        object.field("total_count", &self.total_count)?;
+        object.nullable("pipeline_id", &self.pipeline_id)?;
+        object.nullable("data_source_id", &self.data_source_id)?;
+        object.optional("only_manually_uploaded", &self.only_manually_uploaded)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileCountByStatusResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -310,19 +342,25 @@ impl FileCountByStatusResponse {
     }
 }
 /// Parameters of `GET /api/v1/pipelines/{pipeline_id}/files/status-counts`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesGetStatusCountsParams {
     /// Data Source Id
     ///
     /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
     pub data_source_id: Option<String>,
     /// Only Manually Uploaded
     ///
     /// Sent as the `only_manually_uploaded` query parameter.
-    #[serde(skip)]
     pub only_manually_uploaded: Option<bool>,
+}
+impl ::serde::Serialize for FilesGetStatusCountsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl FilesGetStatusCountsParams {
     /// Sets the `data_source_id` query parameter.
@@ -343,17 +381,26 @@ pub type FilesGetStatusCountsResponse = crate::types::FileCountByStatusResponse;
 /// The response of `GET /api/v1/pipelines/{pipeline_id}/files/{file_id}/status`.
 pub type FilesGetStatusResponse = crate::types::ManagedIngestionStatusResponse;
 /// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesUpdateParams {
     /// Custom metadata for the file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
             Option<crate::types::PipelineFileUpdateCustomMetadataValue>,
         >,
     >,
+}
+impl ::serde::Serialize for FilesUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("custom_metadata", &self.custom_metadata)?;
+        object.end()
+    }
 }
 impl FilesUpdateParams {
     /// Sets the `custom_metadata` body field.
@@ -378,19 +425,25 @@ impl FilesUpdateParams {
 /// The response of `PUT /api/v1/pipelines/{pipeline_id}/files/{file_id}`.
 pub type FilesUpdateResponse = crate::types::PipelineFile;
 /// Parameters of `GET /api/v1/files/{id}/page-figures/{page_index}/{figure_name}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesGetPageFigureParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ImagesGetPageFigureParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ImagesGetPageFigureParams {
     /// Sets the `project_id` query parameter.
@@ -407,19 +460,25 @@ impl ImagesGetPageFigureParams {
     }
 }
 /// Parameters of `POST /api/v1/files/{id}/page-figures/{page_index}/{figure_name}/presigned_url`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesGetPageFigurePresignedUrlParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ImagesGetPageFigurePresignedUrlParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ImagesGetPageFigurePresignedUrlParams {
     /// Sets the `project_id` query parameter.
@@ -440,19 +499,25 @@ pub type ImagesGetPageFigurePresignedUrlResponse = crate::types::PresignedUrl;
 /// The response of `GET /api/v1/files/{id}/page-figures/{page_index}/{figure_name}`.
 pub type ImagesGetPageFigureResponse = ::serde_json::Value;
 /// Parameters of `GET /api/v1/files/{id}/page_screenshots/{page_index}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesGetPageScreenshotParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ImagesGetPageScreenshotParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ImagesGetPageScreenshotParams {
     /// Sets the `project_id` query parameter.
@@ -469,19 +534,25 @@ impl ImagesGetPageScreenshotParams {
     }
 }
 /// Parameters of `POST /api/v1/files/{id}/page_screenshots/{page_index}/presigned_url`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesGetPageScreenshotPresignedUrlParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ImagesGetPageScreenshotPresignedUrlParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ImagesGetPageScreenshotPresignedUrlParams {
     /// Sets the `project_id` query parameter.
@@ -502,19 +573,25 @@ pub type ImagesGetPageScreenshotPresignedUrlResponse = crate::types::PresignedUr
 /// The response of `GET /api/v1/files/{id}/page_screenshots/{page_index}`.
 pub type ImagesGetPageScreenshotResponse = ::serde_json::Value;
 /// Parameters of `GET /api/v1/files/{id}/page-figures/{page_index}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesListPageFiguresForPageParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ImagesListPageFiguresForPageParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ImagesListPageFiguresForPageParams {
     /// Sets the `project_id` query parameter.
@@ -533,19 +610,25 @@ impl ImagesListPageFiguresForPageParams {
 /// The response of `GET /api/v1/files/{id}/page-figures/{page_index}`.
 pub type ImagesListPageFiguresForPageResponse = Vec<crate::types::PageFigureMetadata>;
 /// Parameters of `GET /api/v1/files/{id}/page-figures`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesListPageFiguresParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ImagesListPageFiguresParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ImagesListPageFiguresParams {
     /// Sets the `project_id` query parameter.
@@ -564,19 +647,25 @@ impl ImagesListPageFiguresParams {
 /// The response of `GET /api/v1/files/{id}/page-figures`.
 pub type ImagesListPageFiguresResponse = Vec<crate::types::PageFigureMetadata>;
 /// Parameters of `GET /api/v1/files/{id}/page_screenshots`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesListPageScreenshotsParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for ImagesListPageScreenshotsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl ImagesListPageScreenshotsParams {
     /// Sets the `project_id` query parameter.
@@ -597,7 +686,7 @@ pub type ImagesListPageScreenshotsResponse = Vec<crate::types::PageScreenshotMet
 /// IngestionErrorResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IngestionErrorResponse {
     /// ID of the job that failed.
@@ -607,8 +696,20 @@ pub struct IngestionErrorResponse {
     /// Name of the job that failed.
     pub step: crate::types::JobNameMapping,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for IngestionErrorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("job_id", &self.job_id)?;
+        object.field("message", &self.message)?;
+        object.field("step", &self.step)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IngestionErrorResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -682,27 +783,38 @@ impl IngestionErrorResponse {
 /// This is distinct from a ChatMessage because this schema is enforced by the AI Chat library used in the frontend
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMessage {
     /// ID of the message, if any. a UUID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Message role.
     pub role: crate::types::MessageRole,
     /// Content
     pub content: String,
     /// Additional data to be stored with the message.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for InputMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.field("role", &self.role)?;
+        object.field("content", &self.content)?;
+        object.nullable("data", &self.data)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for InputMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -913,38 +1025,51 @@ impl<'de> ::serde::Deserialize<'de> for JobNameMapping {
 /// LLMParameters
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LLMParameters {
     /// The name of the model to use for LLM completions.
     ///
     /// The API's default: `"GPT_4_1_MINI"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<crate::types::SupportedLLMModelNames>,
     /// The system prompt to use for the completion.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// The temperature value for the model.
     ///
     /// The API's default: `0.1`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub temperature: crate::Nullable<crate::Number>,
     /// Whether to use chain of thought reasoning.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub use_chain_of_thought_reasoning: crate::Nullable<bool>,
     /// Whether to show citations in the response.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub use_citation: crate::Nullable<bool>,
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for LLMParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_name", &self.model_name)?;
+        object.nullable("system_prompt", &self.system_prompt)?;
+        object.nullable("temperature", &self.temperature)?;
+        object
+            .nullable(
+                "use_chain_of_thought_reasoning",
+                &self.use_chain_of_thought_reasoning,
+            )?;
+        object.nullable("use_citation", &self.use_citation)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LLMParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(

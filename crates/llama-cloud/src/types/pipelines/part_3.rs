@@ -6,503 +6,380 @@
 /// LlamaParseParameters
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LlamaParseParameters {
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_configurations: crate::Nullable<Vec<crate::types::WebhookConfiguration>>,
     /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub priority: crate::Nullable<crate::types::LlamaParseParametersPriority>,
     /// Languages
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::types::ParserLanguages>>,
     /// Parsing Instruction
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsing_instruction: crate::Nullable<String>,
     /// Disable Ocr
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_ocr: crate::Nullable<bool>,
     /// Annotate Links
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_links: crate::Nullable<bool>,
     /// Annotate Revisions
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub annotate_revisions: crate::Nullable<bool>,
     /// Adaptive Long Table
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub adaptive_long_table: crate::Nullable<bool>,
     /// Compact Markdown Table
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub compact_markdown_table: crate::Nullable<bool>,
     /// Disable Reconstruction
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_reconstruction: crate::Nullable<bool>,
     /// Disable Image Extraction
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub disable_image_extraction: crate::Nullable<bool>,
     /// Invalidate Cache
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub invalidate_cache: crate::Nullable<bool>,
     /// Outlined Table Extraction
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub outlined_table_extraction: crate::Nullable<bool>,
     /// Aggressive Table Extraction
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aggressive_table_extraction: crate::Nullable<bool>,
     /// Merge Tables Across Pages In Markdown
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub merge_tables_across_pages_in_markdown: crate::Nullable<bool>,
     /// Output Pdf Of Document
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_pdf_of_document: crate::Nullable<bool>,
     /// Do Not Cache
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_cache: crate::Nullable<bool>,
     /// Fast Mode
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub fast_mode: crate::Nullable<bool>,
     /// Skip Diagonal Text
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub skip_diagonal_text: crate::Nullable<bool>,
     /// Preserve Layout Alignment Across Pages
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_layout_alignment_across_pages: crate::Nullable<bool>,
     /// Preserve Very Small Text
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preserve_very_small_text: crate::Nullable<bool>,
     /// Gpt4O Mode
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub gpt4o_mode: crate::Nullable<bool>,
     /// Gpt4O Api Key
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub gpt4o_api_key: crate::Nullable<String>,
     /// Do Not Unroll Columns
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub do_not_unroll_columns: crate::Nullable<bool>,
     /// Extract Layout
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_layout: crate::Nullable<bool>,
     /// High Res Ocr
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub high_res_ocr: crate::Nullable<bool>,
     /// Confidence Score Effort
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub confidence_score_effort: crate::Nullable<String>,
     /// Html Make All Elements Visible
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub html_make_all_elements_visible: crate::Nullable<bool>,
     /// Layout Aware
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub layout_aware: crate::Nullable<bool>,
     /// Specialized Chart Parsing Agentic
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing_agentic: crate::Nullable<bool>,
     /// Specialized Chart Parsing Plus
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing_plus: crate::Nullable<bool>,
     /// Specialized Chart Parsing Efficient
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_chart_parsing_efficient: crate::Nullable<bool>,
     /// Specialized Image Parsing
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub specialized_image_parsing: crate::Nullable<bool>,
     /// Precise Bounding Box
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub precise_bounding_box: crate::Nullable<bool>,
     /// Line Level Bounding Box
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub line_level_bounding_box: crate::Nullable<bool>,
     /// Html Remove Navigation Elements
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub html_remove_navigation_elements: crate::Nullable<bool>,
     /// Html Remove Fixed Elements
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub html_remove_fixed_elements: crate::Nullable<bool>,
     /// Guess Xlsx Sheet Name
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub guess_xlsx_sheet_name: crate::Nullable<bool>,
     /// Page Separator
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_separator: crate::Nullable<String>,
     /// Bounding Box
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bounding_box: crate::Nullable<String>,
     /// Bbox Top
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox_top: crate::Nullable<crate::Number>,
     /// Bbox Right
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox_right: crate::Nullable<crate::Number>,
     /// Bbox Bottom
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox_bottom: crate::Nullable<crate::Number>,
     /// Bbox Left
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub bbox_left: crate::Nullable<crate::Number>,
     /// Target Pages
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub target_pages: crate::Nullable<String>,
     /// Use Vendor Multimodal Model
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub use_vendor_multimodal_model: crate::Nullable<bool>,
     /// Vendor Multimodal Model Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub vendor_multimodal_model_name: crate::Nullable<String>,
     /// Model
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub model: crate::Nullable<String>,
     /// Vendor Multimodal Api Key
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub vendor_multimodal_api_key: crate::Nullable<String>,
     /// Page Prefix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_prefix: crate::Nullable<String>,
     /// Page Suffix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_suffix: crate::Nullable<String>,
     /// Webhook Url
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub webhook_url: crate::Nullable<String>,
     /// Preset
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preset: crate::Nullable<String>,
     /// Take Screenshot
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub take_screenshot: crate::Nullable<bool>,
     /// Is Formatting Instruction
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub is_formatting_instruction: crate::Nullable<bool>,
     /// Premium Mode
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub premium_mode: crate::Nullable<bool>,
     /// Continuous Mode
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub continuous_mode: crate::Nullable<bool>,
     /// Input S3 Path
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub input_s3_path: crate::Nullable<String>,
     /// Input S3 Region
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub input_s3_region: crate::Nullable<String>,
     /// Output S3 Path Prefix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_s3_path_prefix: crate::Nullable<String>,
     /// Output S3 Region
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_s3_region: crate::Nullable<String>,
     /// Project Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// Azure Openai Deployment Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_openai_deployment_name: crate::Nullable<String>,
     /// Azure Openai Endpoint
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_openai_endpoint: crate::Nullable<String>,
     /// Azure Openai Api Version
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_openai_api_version: crate::Nullable<String>,
     /// Azure Openai Key
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_openai_key: crate::Nullable<String>,
     /// Input Url
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub input_url: crate::Nullable<String>,
     /// Http Proxy
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub http_proxy: crate::Nullable<String>,
     /// Auto Mode
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode: crate::Nullable<bool>,
     /// Auto Mode Trigger On Regexp In Page
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_trigger_on_regexp_in_page: crate::Nullable<String>,
     /// Auto Mode Trigger On Text In Page
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_trigger_on_text_in_page: crate::Nullable<String>,
     /// Auto Mode Trigger On Table In Page
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_trigger_on_table_in_page: crate::Nullable<bool>,
     /// Auto Mode Trigger On Image In Page
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_trigger_on_image_in_page: crate::Nullable<bool>,
     /// Auto Mode Configuration Json
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub auto_mode_configuration_json: crate::Nullable<String>,
     /// Structured Output
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub structured_output: crate::Nullable<bool>,
     /// Structured Output Json Schema
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub structured_output_json_schema: crate::Nullable<String>,
     /// Structured Output Json Schema Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub structured_output_json_schema_name: crate::Nullable<String>,
     /// Max Pages
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages: crate::Nullable<i64>,
     /// Max Pages Enforced
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_pages_enforced: crate::Nullable<i64>,
     /// Extract Charts
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_charts: crate::Nullable<bool>,
     /// Formatting Instruction
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub formatting_instruction: crate::Nullable<String>,
     /// Complemental Formatting Instruction
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub complemental_formatting_instruction: crate::Nullable<String>,
     /// Content Guideline Instruction
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub content_guideline_instruction: crate::Nullable<String>,
     /// Spreadsheet Extract Sub Tables
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub spreadsheet_extract_sub_tables: crate::Nullable<bool>,
     /// Spreadsheet Force Formula Computation
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub spreadsheet_force_formula_computation: crate::Nullable<bool>,
     /// Spreadsheet Include Hidden Sheets
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub spreadsheet_include_hidden_sheets: crate::Nullable<bool>,
     /// Inline Images In Markdown
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub inline_images_in_markdown: crate::Nullable<bool>,
     /// Job Timeout In Seconds
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_timeout_in_seconds: crate::Nullable<crate::Number>,
     /// Job Timeout Extra Time Per Page In Seconds
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_timeout_extra_time_per_page_in_seconds: crate::Nullable<crate::Number>,
     /// Strict Mode Image Extraction
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub strict_mode_image_extraction: crate::Nullable<bool>,
     /// Strict Mode Image Ocr
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub strict_mode_image_ocr: crate::Nullable<bool>,
     /// Strict Mode Reconstruction
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub strict_mode_reconstruction: crate::Nullable<bool>,
     /// Strict Mode Buggy Font
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub strict_mode_buggy_font: crate::Nullable<bool>,
     /// Save Images
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub save_images: crate::Nullable<bool>,
     /// Images To Save
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub images_to_save: crate::Nullable<
         Vec<crate::types::LlamaParseParametersImagesToSaveItem>,
     >,
     /// Hide Headers
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hide_headers: crate::Nullable<bool>,
     /// Hide Footers
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hide_footers: crate::Nullable<bool>,
     /// Page Header Prefix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_header_prefix: crate::Nullable<String>,
     /// Page Header Suffix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_header_suffix: crate::Nullable<String>,
     /// Page Footer Prefix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_footer_prefix: crate::Nullable<String>,
     /// Page Footer Suffix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_footer_suffix: crate::Nullable<String>,
     /// Remove Hidden Text
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub remove_hidden_text: crate::Nullable<bool>,
     /// Keep Page Separator When Merging Tables
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub keep_page_separator_when_merging_tables: crate::Nullable<bool>,
     /// Ignore Document Elements For Layout Detection
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub ignore_document_elements_for_layout_detection: crate::Nullable<bool>,
     /// Output Tables As Html
     ///
     /// The API's default: `false`.
-    #[serde(rename = "output_tables_as_HTML")]
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_tables_as_html: crate::Nullable<bool>,
     /// Internal Is Screenshot Job
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub internal_is_screenshot_job: crate::Nullable<bool>,
     /// The `parse_mode` property.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parse_mode: crate::Nullable<crate::types::ParsingMode>,
     /// System Prompt
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt: crate::Nullable<String>,
     /// System Prompt Append
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub system_prompt_append: crate::Nullable<String>,
     /// User Prompt
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub user_prompt: crate::Nullable<String>,
     /// Page Error Tolerance
     ///
     /// The API's default: `0.05`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_error_tolerance: crate::Nullable<crate::Number>,
     /// The `replace_failed_page_mode` property.
     ///
     /// The API's default: `"raw_text"`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub replace_failed_page_mode: crate::Nullable<crate::types::FailPageMode>,
     /// Replace Failed Page With Error Message Prefix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub replace_failed_page_with_error_message_prefix: crate::Nullable<String>,
     /// Replace Failed Page With Error Message Suffix
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub replace_failed_page_with_error_message_suffix: crate::Nullable<String>,
     /// Markdown Table Multiline Header Separator
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub markdown_table_multiline_header_separator: crate::Nullable<String>,
     /// Presentation Out Of Bounds Content
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presentation_out_of_bounds_content: crate::Nullable<bool>,
     /// Presentation Skip Embedded Data
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub presentation_skip_embedded_data: crate::Nullable<bool>,
     /// Tier
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub tier: crate::Nullable<String>,
     /// Version
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub version: crate::Nullable<String>,
     /// Extract Printed Page Number
     ///
     /// The API's default: `false`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub extract_printed_page_number: crate::Nullable<bool>,
     /// Enable Cost Optimizer
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable_cost_optimizer: crate::Nullable<bool>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for LlamaParseParameters {
@@ -703,6 +580,260 @@ impl ::std::fmt::Debug for LlamaParseParameters {
             .field("enable_cost_optimizer", &self.enable_cost_optimizer)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for LlamaParseParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("webhook_configurations", &self.webhook_configurations)?;
+        object.nullable("priority", &self.priority)?;
+        object.optional("languages", &self.languages)?;
+        object.nullable("parsing_instruction", &self.parsing_instruction)?;
+        object.nullable("disable_ocr", &self.disable_ocr)?;
+        object.nullable("annotate_links", &self.annotate_links)?;
+        object.nullable("annotate_revisions", &self.annotate_revisions)?;
+        object.nullable("adaptive_long_table", &self.adaptive_long_table)?;
+        object.nullable("compact_markdown_table", &self.compact_markdown_table)?;
+        object.nullable("disable_reconstruction", &self.disable_reconstruction)?;
+        object.nullable("disable_image_extraction", &self.disable_image_extraction)?;
+        object.nullable("invalidate_cache", &self.invalidate_cache)?;
+        object.nullable("outlined_table_extraction", &self.outlined_table_extraction)?;
+        object
+            .nullable("aggressive_table_extraction", &self.aggressive_table_extraction)?;
+        object
+            .nullable(
+                "merge_tables_across_pages_in_markdown",
+                &self.merge_tables_across_pages_in_markdown,
+            )?;
+        object.nullable("output_pdf_of_document", &self.output_pdf_of_document)?;
+        object.nullable("do_not_cache", &self.do_not_cache)?;
+        object.nullable("fast_mode", &self.fast_mode)?;
+        object.nullable("skip_diagonal_text", &self.skip_diagonal_text)?;
+        object
+            .nullable(
+                "preserve_layout_alignment_across_pages",
+                &self.preserve_layout_alignment_across_pages,
+            )?;
+        object.nullable("preserve_very_small_text", &self.preserve_very_small_text)?;
+        object.nullable("gpt4o_mode", &self.gpt4o_mode)?;
+        object.nullable("gpt4o_api_key", &self.gpt4o_api_key)?;
+        object.nullable("do_not_unroll_columns", &self.do_not_unroll_columns)?;
+        object.nullable("extract_layout", &self.extract_layout)?;
+        object.nullable("high_res_ocr", &self.high_res_ocr)?;
+        object.nullable("confidence_score_effort", &self.confidence_score_effort)?;
+        object
+            .nullable(
+                "html_make_all_elements_visible",
+                &self.html_make_all_elements_visible,
+            )?;
+        object.nullable("layout_aware", &self.layout_aware)?;
+        object
+            .nullable(
+                "specialized_chart_parsing_agentic",
+                &self.specialized_chart_parsing_agentic,
+            )?;
+        object
+            .nullable(
+                "specialized_chart_parsing_plus",
+                &self.specialized_chart_parsing_plus,
+            )?;
+        object
+            .nullable(
+                "specialized_chart_parsing_efficient",
+                &self.specialized_chart_parsing_efficient,
+            )?;
+        object.nullable("specialized_image_parsing", &self.specialized_image_parsing)?;
+        object.nullable("precise_bounding_box", &self.precise_bounding_box)?;
+        object.nullable("line_level_bounding_box", &self.line_level_bounding_box)?;
+        object
+            .nullable(
+                "html_remove_navigation_elements",
+                &self.html_remove_navigation_elements,
+            )?;
+        object.nullable("html_remove_fixed_elements", &self.html_remove_fixed_elements)?;
+        object.nullable("guess_xlsx_sheet_name", &self.guess_xlsx_sheet_name)?;
+        object.nullable("page_separator", &self.page_separator)?;
+        object.nullable("bounding_box", &self.bounding_box)?;
+        object.nullable("bbox_top", &self.bbox_top)?;
+        object.nullable("bbox_right", &self.bbox_right)?;
+        object.nullable("bbox_bottom", &self.bbox_bottom)?;
+        object.nullable("bbox_left", &self.bbox_left)?;
+        object.nullable("target_pages", &self.target_pages)?;
+        object
+            .nullable("use_vendor_multimodal_model", &self.use_vendor_multimodal_model)?;
+        object
+            .nullable(
+                "vendor_multimodal_model_name",
+                &self.vendor_multimodal_model_name,
+            )?;
+        object.nullable("model", &self.model)?;
+        object.nullable("vendor_multimodal_api_key", &self.vendor_multimodal_api_key)?;
+        object.nullable("page_prefix", &self.page_prefix)?;
+        object.nullable("page_suffix", &self.page_suffix)?;
+        object.nullable("webhook_url", &self.webhook_url)?;
+        object.nullable("preset", &self.preset)?;
+        object.nullable("take_screenshot", &self.take_screenshot)?;
+        object.nullable("is_formatting_instruction", &self.is_formatting_instruction)?;
+        object.nullable("premium_mode", &self.premium_mode)?;
+        object.nullable("continuous_mode", &self.continuous_mode)?;
+        object.nullable("input_s3_path", &self.input_s3_path)?;
+        object.nullable("input_s3_region", &self.input_s3_region)?;
+        object.nullable("output_s3_path_prefix", &self.output_s3_path_prefix)?;
+        object.nullable("output_s3_region", &self.output_s3_region)?;
+        object.nullable("project_id", &self.project_id)?;
+        object
+            .nullable(
+                "azure_openai_deployment_name",
+                &self.azure_openai_deployment_name,
+            )?;
+        object.nullable("azure_openai_endpoint", &self.azure_openai_endpoint)?;
+        object.nullable("azure_openai_api_version", &self.azure_openai_api_version)?;
+        object.nullable("azure_openai_key", &self.azure_openai_key)?;
+        object.nullable("input_url", &self.input_url)?;
+        object.nullable("http_proxy", &self.http_proxy)?;
+        object.nullable("auto_mode", &self.auto_mode)?;
+        object
+            .nullable(
+                "auto_mode_trigger_on_regexp_in_page",
+                &self.auto_mode_trigger_on_regexp_in_page,
+            )?;
+        object
+            .nullable(
+                "auto_mode_trigger_on_text_in_page",
+                &self.auto_mode_trigger_on_text_in_page,
+            )?;
+        object
+            .nullable(
+                "auto_mode_trigger_on_table_in_page",
+                &self.auto_mode_trigger_on_table_in_page,
+            )?;
+        object
+            .nullable(
+                "auto_mode_trigger_on_image_in_page",
+                &self.auto_mode_trigger_on_image_in_page,
+            )?;
+        object
+            .nullable(
+                "auto_mode_configuration_json",
+                &self.auto_mode_configuration_json,
+            )?;
+        object.nullable("structured_output", &self.structured_output)?;
+        object
+            .nullable(
+                "structured_output_json_schema",
+                &self.structured_output_json_schema,
+            )?;
+        object
+            .nullable(
+                "structured_output_json_schema_name",
+                &self.structured_output_json_schema_name,
+            )?;
+        object.nullable("max_pages", &self.max_pages)?;
+        object.nullable("max_pages_enforced", &self.max_pages_enforced)?;
+        object.nullable("extract_charts", &self.extract_charts)?;
+        object.nullable("formatting_instruction", &self.formatting_instruction)?;
+        object
+            .nullable(
+                "complemental_formatting_instruction",
+                &self.complemental_formatting_instruction,
+            )?;
+        object
+            .nullable(
+                "content_guideline_instruction",
+                &self.content_guideline_instruction,
+            )?;
+        object
+            .nullable(
+                "spreadsheet_extract_sub_tables",
+                &self.spreadsheet_extract_sub_tables,
+            )?;
+        object
+            .nullable(
+                "spreadsheet_force_formula_computation",
+                &self.spreadsheet_force_formula_computation,
+            )?;
+        object
+            .nullable(
+                "spreadsheet_include_hidden_sheets",
+                &self.spreadsheet_include_hidden_sheets,
+            )?;
+        object.nullable("inline_images_in_markdown", &self.inline_images_in_markdown)?;
+        object.nullable("job_timeout_in_seconds", &self.job_timeout_in_seconds)?;
+        object
+            .nullable(
+                "job_timeout_extra_time_per_page_in_seconds",
+                &self.job_timeout_extra_time_per_page_in_seconds,
+            )?;
+        object
+            .nullable(
+                "strict_mode_image_extraction",
+                &self.strict_mode_image_extraction,
+            )?;
+        object.nullable("strict_mode_image_ocr", &self.strict_mode_image_ocr)?;
+        object.nullable("strict_mode_reconstruction", &self.strict_mode_reconstruction)?;
+        object.nullable("strict_mode_buggy_font", &self.strict_mode_buggy_font)?;
+        object.nullable("save_images", &self.save_images)?;
+        object.nullable("images_to_save", &self.images_to_save)?;
+        object.nullable("hide_headers", &self.hide_headers)?;
+        object.nullable("hide_footers", &self.hide_footers)?;
+        object.nullable("page_header_prefix", &self.page_header_prefix)?;
+        object.nullable("page_header_suffix", &self.page_header_suffix)?;
+        object.nullable("page_footer_prefix", &self.page_footer_prefix)?;
+        object.nullable("page_footer_suffix", &self.page_footer_suffix)?;
+        object.nullable("remove_hidden_text", &self.remove_hidden_text)?;
+        object
+            .nullable(
+                "keep_page_separator_when_merging_tables",
+                &self.keep_page_separator_when_merging_tables,
+            )?;
+        object
+            .nullable(
+                "ignore_document_elements_for_layout_detection",
+                &self.ignore_document_elements_for_layout_detection,
+            )?;
+        object.nullable("output_tables_as_HTML", &self.output_tables_as_html)?;
+        object.nullable("internal_is_screenshot_job", &self.internal_is_screenshot_job)?;
+        object.nullable("parse_mode", &self.parse_mode)?;
+        object.nullable("system_prompt", &self.system_prompt)?;
+        object.nullable("system_prompt_append", &self.system_prompt_append)?;
+        object.nullable("user_prompt", &self.user_prompt)?;
+        object.nullable("page_error_tolerance", &self.page_error_tolerance)?;
+        object.nullable("replace_failed_page_mode", &self.replace_failed_page_mode)?;
+        object
+            .nullable(
+                "replace_failed_page_with_error_message_prefix",
+                &self.replace_failed_page_with_error_message_prefix,
+            )?;
+        object
+            .nullable(
+                "replace_failed_page_with_error_message_suffix",
+                &self.replace_failed_page_with_error_message_suffix,
+            )?;
+        object
+            .nullable(
+                "markdown_table_multiline_header_separator",
+                &self.markdown_table_multiline_header_separator,
+            )?;
+        object
+            .nullable(
+                "presentation_out_of_bounds_content",
+                &self.presentation_out_of_bounds_content,
+            )?;
+        object
+            .nullable(
+                "presentation_skip_embedded_data",
+                &self.presentation_skip_embedded_data,
+            )?;
+        object.nullable("tier", &self.tier)?;
+        object.nullable("version", &self.version)?;
+        object
+            .nullable("extract_printed_page_number", &self.extract_printed_page_number)?;
+        object.nullable("enable_cost_optimizer", &self.enable_cost_optimizer)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LlamaParseParameters {

@@ -108,26 +108,36 @@ impl<'de> ::serde::Deserialize<'de> for ManagedIngestionStatus {
 /// ManagedIngestionStatusResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ManagedIngestionStatusResponse {
     /// ID of the latest job.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub job_id: crate::Nullable<String>,
     /// Date of the deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub deployment_date: crate::Nullable<String>,
     /// Status of the ingestion.
     pub status: crate::types::ManagedIngestionStatus,
     /// List of errors that occurred during ingestion.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub error: crate::Nullable<Vec<crate::types::IngestionErrorResponse>>,
     /// When the status is effective
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub effective_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ManagedIngestionStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("job_id", &self.job_id)?;
+        object.nullable("deployment_date", &self.deployment_date)?;
+        object.field("status", &self.status)?;
+        object.nullable("error", &self.error)?;
+        object.nullable("effective_at", &self.effective_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedIngestionStatusResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -255,30 +265,39 @@ impl ManagedIngestionStatusResponse {
 /// ManagedOpenAIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagedOpenAIEmbedding {
     /// The name of the OpenAI embedding model.
     ///
     /// The API's default: `"openai-text-embedding-3-small"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"ManagedOpenAIEmbedding"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ManagedOpenAIEmbedding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_name", &self.model_name)?;
+        object.optional("embed_batch_size", &self.embed_batch_size)?;
+        object.nullable("num_workers", &self.num_workers)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedOpenAIEmbedding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -378,20 +397,29 @@ impl ManagedOpenAIEmbedding {
 /// ManagedOpenAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ManagedOpenAIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"MANAGED_OPENAI_EMBEDDING"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Managed OpenAI embedding model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::ManagedOpenAIEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ManagedOpenAIEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedOpenAIEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -446,7 +474,7 @@ impl ManagedOpenAIEmbeddingConfig {
 /// MessageAnnotation
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageAnnotation {
     /// Type
@@ -456,11 +484,22 @@ pub struct MessageAnnotation {
     /// Class Name
     ///
     /// The API's default: `"base_component"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for MessageAnnotation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("data", &self.data)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageAnnotation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -641,12 +680,19 @@ impl<'de> ::serde::Deserialize<'de> for MessageRole {
     }
 }
 /// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/metadata`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataCreateParams {
     /// Upload File
-    #[serde(skip)]
     pub upload_file: crate::FileUpload,
+}
+impl ::serde::Serialize for MetadataCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl MetadataCreateParams {
     /// Creates the parameters from the required `upload_file`; set the others with the chainable setters.
@@ -666,17 +712,26 @@ pub type MetadataCreateResponse = ::std::collections::BTreeMap<String, String>;
 /// NoneChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NoneChunkingConfig {
     /// Mode
     ///
     /// The API's default: `"none"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for NoneChunkingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NoneChunkingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -717,17 +772,26 @@ impl NoneChunkingConfig {}
 /// NoneSegmentationConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NoneSegmentationConfig {
     /// Mode
     ///
     /// The API's default: `"none"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for NoneSegmentationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NoneSegmentationConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -862,22 +926,31 @@ impl<'de> ::serde::Deserialize<'de> for ObjectType {
 /// PageSegmentationConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PageSegmentationConfig {
     /// Mode
     ///
     /// The API's default: `"page"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Page Separator
     ///
     /// The API's default: `"\n---\n"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_separator: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PageSegmentationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("page_separator", &self.page_separator)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageSegmentationConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -936,7 +1009,7 @@ impl PageSegmentationConfig {
 /// PaginatedListCloudDocumentsResponse
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedListCloudDocumentsResponse {
     /// The documents to list
@@ -948,8 +1021,21 @@ pub struct PaginatedListCloudDocumentsResponse {
     /// The total number of documents
     pub total_count: i64,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PaginatedListCloudDocumentsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("documents", &self.documents)?;
+        object.field("limit", &self.limit)?;
+        object.field("offset", &self.offset)?;
+        object.field("total_count", &self.total_count)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PaginatedListCloudDocumentsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1039,7 +1125,7 @@ impl PaginatedListCloudDocumentsResponse {
 /// Paginated list of pipeline files.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedListPipelineFilesResponse {
     /// The files to list
@@ -1051,8 +1137,21 @@ pub struct PaginatedListPipelineFilesResponse {
     /// The total number of files
     pub total_count: i64,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PaginatedListPipelineFilesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("files", &self.files)?;
+        object.field("limit", &self.limit)?;
+        object.field("offset", &self.offset)?;
+        object.field("total_count", &self.total_count)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PaginatedListPipelineFilesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1142,64 +1241,78 @@ impl PaginatedListPipelineFilesResponse {
 /// Schema for a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pipeline {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Name
     pub name: String,
     /// Project Id
     pub project_id: String,
     /// The ID of the EmbeddingModelConfig this pipeline is using.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_model_config_id: crate::Nullable<String>,
     /// The embedding model configuration for this pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_model_config: crate::Nullable<crate::types::EmbeddingModelConfig>,
     /// Type of pipeline. Either PLAYGROUND or MANAGED.
     ///
     /// The API's default: `"MANAGED"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_type: Option<crate::types::PipelineType>,
     /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub managed_pipeline_id: crate::Nullable<String>,
     /// Embedding Config
     pub embedding_config: crate::types::PipelineEmbeddingConfig,
     /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
     /// Hashes for the configuration of the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_hash: crate::Nullable<crate::types::PipelineConfigurationHashes>,
     /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transform_config: Option<crate::types::PipelineTransformConfig>,
     /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
     /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub llama_parse_parameters: crate::Nullable<crate::types::LlamaParseParameters>,
     /// The data sink for the pipeline. If None, the pipeline will use the fully managed data sink.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_sink: crate::Nullable<crate::types::DataSink>,
     /// Status of the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<crate::types::PipelineStatus>,
     /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for Pipeline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.field("project_id", &self.project_id)?;
+        object.nullable("embedding_model_config_id", &self.embedding_model_config_id)?;
+        object.nullable("embedding_model_config", &self.embedding_model_config)?;
+        object.optional("pipeline_type", &self.pipeline_type)?;
+        object.nullable("managed_pipeline_id", &self.managed_pipeline_id)?;
+        object.field("embedding_config", &self.embedding_config)?;
+        object.nullable("sparse_model_config", &self.sparse_model_config)?;
+        object.nullable("config_hash", &self.config_hash)?;
+        object.optional("transform_config", &self.transform_config)?;
+        object
+            .optional("preset_retrieval_parameters", &self.preset_retrieval_parameters)?;
+        object.nullable("llama_parse_parameters", &self.llama_parse_parameters)?;
+        object.nullable("data_sink", &self.data_sink)?;
+        object.nullable("status", &self.status)?;
+        object.nullable("metadata_config", &self.metadata_config)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Pipeline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1591,27 +1704,36 @@ impl Pipeline {
 /// Hashes for the configuration of a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PipelineConfigurationHashes {
     /// Hash of the embedding config.
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_config_hash: crate::Nullable<String>,
     /// Hash of the llama parse parameters.
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsing_config_hash: crate::Nullable<String>,
     /// Hash of the transform config.
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transform_config_hash: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PipelineConfigurationHashes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("embedding_config_hash", &self.embedding_config_hash)?;
+        object.nullable("parsing_config_hash", &self.parsing_config_hash)?;
+        object.nullable("transform_config_hash", &self.transform_config_hash)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PipelineConfigurationHashes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1734,23 +1856,20 @@ pub type PipelineCreateTransformConfig = crate::types::PipelineTransformConfig;
 /// Schema for a data source in a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineDataSource {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The name of the data source.
     pub name: String,
     /// ConfigurableDataSourceNames
     pub source_type: crate::types::ConfigurableDataSourceNames,
     /// Custom metadata that will be present on all data loaded from the data source
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -1760,7 +1879,6 @@ pub struct PipelineDataSource {
     /// Component that implements the data source
     pub component: crate::types::PipelineDataSourceComponent,
     /// Version metadata for the data source
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub version_metadata: crate::Nullable<crate::types::DataSourceReaderVersionMetadata>,
     /// Project Id
     pub project_id: String,
@@ -1771,20 +1889,41 @@ pub struct PipelineDataSource {
     /// The last time the data source was automatically synced.
     pub last_synced_at: String,
     /// The interval at which the data source should be synced.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sync_interval: crate::Nullable<crate::Number>,
     /// The id of the user who set the sync schedule.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sync_schedule_set_by: crate::Nullable<String>,
     /// The status of the data source in the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<crate::types::PipelineDataSourceStatus>,
     /// The last time the status was updated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status_updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PipelineDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.field("source_type", &self.source_type)?;
+        object.nullable("custom_metadata", &self.custom_metadata)?;
+        object.field("component", &self.component)?;
+        object.nullable("version_metadata", &self.version_metadata)?;
+        object.field("project_id", &self.project_id)?;
+        object.field("data_source_id", &self.data_source_id)?;
+        object.field("pipeline_id", &self.pipeline_id)?;
+        object.field("last_synced_at", &self.last_synced_at)?;
+        object.nullable("sync_interval", &self.sync_interval)?;
+        object.nullable("sync_schedule_set_by", &self.sync_schedule_set_by)?;
+        object.nullable("status", &self.status)?;
+        object.nullable("status_updated_at", &self.status_updated_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PipelineDataSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2101,17 +2240,27 @@ pub type PipelineDataSourceComponent = crate::types::DataSourceComponent;
 /// Schema for creating an association between a data source and a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineDataSourceCreate {
     /// The ID of the data source.
     pub data_source_id: String,
     /// The interval at which the data source should be synced. Valid values are: 21600, 43200, 86400
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sync_interval: crate::Nullable<crate::Number>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PipelineDataSourceCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("data_source_id", &self.data_source_id)?;
+        object.nullable("sync_interval", &self.sync_interval)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PipelineDataSourceCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(

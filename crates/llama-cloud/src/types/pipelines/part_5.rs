@@ -258,36 +258,28 @@ impl From<crate::types::BedrockEmbeddingConfig> for PipelineEmbeddingConfig {
 /// A file associated with a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineFile {
     /// Unique identifier for the pipeline file.
     pub id: String,
     /// Name of the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// The ID of the file in the external system.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub external_file_id: crate::Nullable<String>,
     /// Size of the file in bytes.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_size: crate::Nullable<i64>,
     /// File type (e.g. pdf, docx, etc.).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_type: crate::Nullable<String>,
     /// The ID of the project that the file belongs to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub project_id: crate::Nullable<String>,
     /// The last modified time of the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub last_modified_at: crate::Nullable<String>,
     /// The ID of the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_id: crate::Nullable<String>,
     /// The ID of the pipeline that the file is associated with.
     pub pipeline_id: String,
     /// Resource information for the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub resource_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -295,7 +287,6 @@ pub struct PipelineFile {
         >,
     >,
     /// Permission information for the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub permission_info: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -303,7 +294,6 @@ pub struct PipelineFile {
         >,
     >,
     /// Custom metadata for the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -311,10 +301,8 @@ pub struct PipelineFile {
         >,
     >,
     /// The ID of the data source that the file belongs to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_source_id: crate::Nullable<String>,
     /// Hashes for the configuration of the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub config_hash: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -322,23 +310,46 @@ pub struct PipelineFile {
         >,
     >,
     /// The number of pages that have been indexed for this file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub indexed_page_count: crate::Nullable<i64>,
     /// Status of the pipeline file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<crate::types::PipelineFileStatus>,
     /// The last time the status was updated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status_updated_at: crate::Nullable<String>,
     /// When the pipeline file was created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// When the pipeline file was last updated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PipelineFile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("external_file_id", &self.external_file_id)?;
+        object.nullable("file_size", &self.file_size)?;
+        object.nullable("file_type", &self.file_type)?;
+        object.nullable("project_id", &self.project_id)?;
+        object.nullable("last_modified_at", &self.last_modified_at)?;
+        object.nullable("file_id", &self.file_id)?;
+        object.field("pipeline_id", &self.pipeline_id)?;
+        object.nullable("resource_info", &self.resource_info)?;
+        object.nullable("permission_info", &self.permission_info)?;
+        object.nullable("custom_metadata", &self.custom_metadata)?;
+        object.nullable("data_source_id", &self.data_source_id)?;
+        object.nullable("config_hash", &self.config_hash)?;
+        object.nullable("indexed_page_count", &self.indexed_page_count)?;
+        object.nullable("status", &self.status)?;
+        object.nullable("status_updated_at", &self.status_updated_at)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PipelineFile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -746,13 +757,12 @@ pub type PipelineFileConfigHashValue = crate::types::FileResourceInfoValue;
 /// Schema for creating a file that is associated with a pipeline.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineFileCreate {
     /// The ID of the file
     pub file_id: String,
     /// Custom metadata for the file
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_metadata: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -760,8 +770,19 @@ pub struct PipelineFileCreate {
         >,
     >,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PipelineFileCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("file_id", &self.file_id)?;
+        object.nullable("custom_metadata", &self.custom_metadata)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PipelineFileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -849,18 +870,31 @@ pub type PipelineFileUpdateCustomMetadataValue = crate::types::FileResourceInfoV
 /// PipelineMetadataConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PipelineMetadataConfig {
     /// List of metadata keys to exclude from embeddings
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_embed_metadata_keys: Option<Vec<String>>,
     /// List of metadata keys to exclude from LLM during retrieval
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_llm_metadata_keys: Option<Vec<String>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PipelineMetadataConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object
+            .optional(
+                "excluded_embed_metadata_keys",
+                &self.excluded_embed_metadata_keys,
+            )?;
+        object.optional("excluded_llm_metadata_keys", &self.excluded_llm_metadata_keys)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PipelineMetadataConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1224,18 +1258,27 @@ pub type PipelineUpdateEmbeddingConfig = crate::types::PipelineCreateEmbeddingCo
 /// Configuration for the transformation.
 pub type PipelineUpdateTransformConfig = crate::types::PipelineTransformConfig;
 /// Parameters of `POST /api/v1/pipelines/{pipeline_id}/chat`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PipelinesChatParams {
     /// Messages
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<crate::types::InputMessage>>,
     /// ChatData
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::types::ChatData>,
     /// Class Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
+}
+impl ::serde::Serialize for PipelinesChatParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("messages", &self.messages)?;
+        object.optional("data", &self.data)?;
+        object.optional("class_name", &self.class_name)?;
+        object.end()
+    }
 }
 impl PipelinesChatParams {
     /// Sets the `messages` body field.
@@ -1265,57 +1308,66 @@ pub type PipelinesChatResponse = ::serde_json::Value;
 /// The response of `POST /api/v1/pipelines/{pipeline_id}/copy`.
 pub type PipelinesCopyResponse = crate::types::Pipeline;
 /// Parameters of `POST /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelinesCreateParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
     /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
     /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
     /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_sink_id: crate::Nullable<String>,
     /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_model_config_id: crate::Nullable<String>,
     /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
     /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
     /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
     /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<String>,
     /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
     /// Name
     pub name: String,
     /// Type of pipeline. Either PLAYGROUND or MANAGED.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_type: Option<crate::types::PipelineType>,
     /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl ::serde::Serialize for PipelinesCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("embedding_config", &self.embedding_config)?;
+        object.nullable("transform_config", &self.transform_config)?;
+        object.nullable("sparse_model_config", &self.sparse_model_config)?;
+        object.nullable("data_sink_id", &self.data_sink_id)?;
+        object.nullable("embedding_model_config_id", &self.embedding_model_config_id)?;
+        object.nullable("data_sink", &self.data_sink)?;
+        object
+            .optional("preset_retrieval_parameters", &self.preset_retrieval_parameters)?;
+        object.optional("llama_parse_parameters", &self.llama_parse_parameters)?;
+        object.nullable("status", &self.status)?;
+        object.nullable("metadata_config", &self.metadata_config)?;
+        object.field("name", &self.name)?;
+        object.optional("pipeline_type", &self.pipeline_type)?;
+        object.nullable("managed_pipeline_id", &self.managed_pipeline_id)?;
+        object.end()
+    }
 }
 impl PipelinesCreateParams {
     /// Creates the parameters from the required `name`; set the others with the chainable setters.
@@ -1508,12 +1560,21 @@ impl PipelinesCreateParams {
 /// The response of `POST /api/v1/pipelines`.
 pub type PipelinesCreateResponse = crate::types::Pipeline;
 /// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PipelinesDataSourcesUpdateParams {
     /// The interval at which the data source should be synced.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sync_interval: crate::Nullable<crate::Number>,
+}
+impl ::serde::Serialize for PipelinesDataSourcesUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("sync_interval", &self.sync_interval)?;
+        object.end()
+    }
 }
 impl PipelinesDataSourcesUpdateParams {
     /// Sets the `sync_interval` body field.
@@ -1532,11 +1593,21 @@ impl PipelinesDataSourcesUpdateParams {
 /// The response of `PUT /api/v1/pipelines/{pipeline_id}/data-sources/{data_source_id}`.
 pub type PipelinesDataSourcesUpdateResponse = crate::types::PipelineDataSource;
 /// Parameters of `PUT /api/v1/pipelines/{pipeline_id}/files`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelinesFilesCreateParams {
     /// The request body.
     pub body: Vec<crate::types::PipelineFileCreate>,
+}
+impl ::serde::Serialize for PipelinesFilesCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("body", &self.body)?;
+        object.end()
+    }
 }
 impl PipelinesFilesCreateParams {
     /// Creates the parameters from the required `body`; set the others with the chainable setters.
@@ -1561,44 +1632,45 @@ impl PipelinesFilesCreateParams {
 /// The response of `PUT /api/v1/pipelines/{pipeline_id}/files`.
 pub type PipelinesFilesCreateResponse = Vec<crate::types::PipelineFile>;
 /// Parameters of `GET /api/v1/pipelines/{pipeline_id}/files2`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PipelinesFilesListParams {
     /// Data Source Id
     ///
     /// Sent as the `data_source_id` query parameter.
-    #[serde(skip)]
     pub data_source_id: Option<String>,
     /// Only Manually Uploaded
     ///
     /// Sent as the `only_manually_uploaded` query parameter.
-    #[serde(skip)]
     pub only_manually_uploaded: Option<bool>,
     /// File Name Contains
     ///
     /// Sent as the `file_name_contains` query parameter.
-    #[serde(skip)]
     pub file_name_contains: Option<String>,
     /// Filter by file statuses
     ///
     /// Sent as the `statuses` query parameter.
-    #[serde(skip)]
     pub statuses: Option<Vec<crate::types::PipelinesFilesListParamsStatusesItem>>,
     /// Limit
     ///
     /// Sent as the `limit` query parameter.
-    #[serde(skip)]
     pub limit: Option<i64>,
     /// Offset
     ///
     /// Sent as the `offset` query parameter.
-    #[serde(skip)]
     pub offset: Option<i64>,
     /// Order By
     ///
     /// Sent as the `order_by` query parameter.
-    #[serde(skip)]
     pub order_by: Option<String>,
+}
+impl ::serde::Serialize for PipelinesFilesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl PipelinesFilesListParams {
     /// Sets the `data_source_id` query parameter.
@@ -1658,14 +1730,21 @@ pub type PipelinesGetPlaygroundSessionResponse = crate::types::PlaygroundSession
 /// The response of `GET /api/v1/pipelines/{pipeline_id}`.
 pub type PipelinesGetResponse = crate::types::Pipeline;
 /// Parameters of `GET /api/v1/pipelines/{pipeline_id}/status`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PipelinesGetStatusParams {
     /// Full Details
     ///
     /// Sent as the `full_details` query parameter.
-    #[serde(skip)]
     pub full_details: Option<bool>,
+}
+impl ::serde::Serialize for PipelinesGetStatusParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl PipelinesGetStatusParams {
     /// Sets the `full_details` query parameter.

@@ -4,34 +4,37 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Part 6 of `types::pipelines`: types compiled with the feature `pipelines`.
 /// Parameters of `GET /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PipelinesListParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Project Name
     ///
     /// Sent as the `project_name` query parameter.
-    #[serde(skip)]
     pub project_name: Option<String>,
     /// Pipeline Name
     ///
     /// Sent as the `pipeline_name` query parameter.
-    #[serde(skip)]
     pub pipeline_name: Option<String>,
     /// Pipeline Type
     ///
     /// Sent as the `pipeline_type` query parameter.
-    #[serde(skip)]
     pub pipeline_type: Option<crate::types::PipelineType>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
+}
+impl ::serde::Serialize for PipelinesListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::Writer::new(serializer)?.end()
+    }
 }
 impl PipelinesListParams {
     /// Sets the `project_id` query parameter.
@@ -71,42 +74,32 @@ impl PipelinesListParams {
 /// The response of `GET /api/v1/pipelines`.
 pub type PipelinesListResponse = Vec<crate::types::Pipeline>;
 /// Parameters of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelinesRetrieveParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Number of nodes for dense retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dense_similarity_top_k: crate::Nullable<i64>,
     /// Minimum similarity score wrt query for retrieval
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dense_similarity_cutoff: crate::Nullable<crate::Number>,
     /// Number of nodes for sparse retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sparse_similarity_top_k: crate::Nullable<i64>,
     /// Enable reranking for retrieval
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub enable_reranking: crate::Nullable<bool>,
     /// Number of reranked nodes for returning.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub rerank_top_n: crate::Nullable<i64>,
     /// Alpha value for hybrid retrieval to determine the weights between dense and sparse retrieval. 0 is sparse retrieval and 1 is dense retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub alpha: crate::Nullable<crate::Number>,
     /// Search filters for retrieval.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub search_filters: crate::Nullable<crate::types::MetadataFilters>,
     /// JSON Schema that will be used to infer search_filters. Omit or leave as null to skip inference.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub search_filters_inference_schema: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -114,25 +107,51 @@ pub struct PipelinesRetrieveParams {
         >,
     >,
     /// Number of files to retrieve (only for retrieval mode files_via_metadata and files_via_content).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub files_top_k: crate::Nullable<i64>,
     /// The retrieval mode for the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_mode: Option<crate::types::RetrievalMode>,
     /// Whether to retrieve image nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_image_nodes: Option<bool>,
     /// Whether to retrieve page screenshot nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_page_screenshot_nodes: Option<bool>,
     /// Whether to retrieve page figure nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieve_page_figure_nodes: Option<bool>,
     /// The query to retrieve against.
     pub query: String,
     /// Class Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
+}
+impl ::serde::Serialize for PipelinesRetrieveParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("dense_similarity_top_k", &self.dense_similarity_top_k)?;
+        object.nullable("dense_similarity_cutoff", &self.dense_similarity_cutoff)?;
+        object.nullable("sparse_similarity_top_k", &self.sparse_similarity_top_k)?;
+        object.nullable("enable_reranking", &self.enable_reranking)?;
+        object.nullable("rerank_top_n", &self.rerank_top_n)?;
+        object.nullable("alpha", &self.alpha)?;
+        object.nullable("search_filters", &self.search_filters)?;
+        object
+            .nullable(
+                "search_filters_inference_schema",
+                &self.search_filters_inference_schema,
+            )?;
+        object.nullable("files_top_k", &self.files_top_k)?;
+        object.optional("retrieval_mode", &self.retrieval_mode)?;
+        object.optional("retrieve_image_nodes", &self.retrieve_image_nodes)?;
+        object
+            .optional(
+                "retrieve_page_screenshot_nodes",
+                &self.retrieve_page_screenshot_nodes,
+            )?;
+        object.optional("retrieve_page_figure_nodes", &self.retrieve_page_figure_nodes)?;
+        object.field("query", &self.query)?;
+        object.optional("class_name", &self.class_name)?;
+        object.end()
+    }
 }
 impl PipelinesRetrieveParams {
     /// Creates the parameters from the required `query`; set the others with the chainable setters.
@@ -330,47 +349,57 @@ impl PipelinesRetrieveParams {
 /// The response of `POST /api/v1/pipelines/{pipeline_id}/retrieve`.
 pub type PipelinesRetrieveResponse = crate::types::RetrieveResults;
 /// Parameters of `PUT /api/v1/pipelines/{pipeline_id}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PipelinesUpdateParams {
     /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_config: crate::Nullable<crate::types::PipelineUpdateEmbeddingConfig>,
     /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transform_config: crate::Nullable<crate::types::PipelineUpdateTransformConfig>,
     /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
     /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_sink_id: crate::Nullable<String>,
     /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_model_config_id: crate::Nullable<String>,
     /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
     /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub preset_retrieval_parameters: crate::Nullable<
         crate::types::PresetRetrievalParams,
     >,
     /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub llama_parse_parameters: crate::Nullable<crate::types::LlamaParseParameters>,
     /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<String>,
     /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
     /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub name: crate::Nullable<String>,
     /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl ::serde::Serialize for PipelinesUpdateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("embedding_config", &self.embedding_config)?;
+        object.nullable("transform_config", &self.transform_config)?;
+        object.nullable("sparse_model_config", &self.sparse_model_config)?;
+        object.nullable("data_sink_id", &self.data_sink_id)?;
+        object.nullable("embedding_model_config_id", &self.embedding_model_config_id)?;
+        object.nullable("data_sink", &self.data_sink)?;
+        object
+            .nullable("preset_retrieval_parameters", &self.preset_retrieval_parameters)?;
+        object.nullable("llama_parse_parameters", &self.llama_parse_parameters)?;
+        object.nullable("status", &self.status)?;
+        object.nullable("metadata_config", &self.metadata_config)?;
+        object.nullable("name", &self.name)?;
+        object.nullable("managed_pipeline_id", &self.managed_pipeline_id)?;
+        object.end()
+    }
 }
 impl PipelinesUpdateParams {
     /// Sets the `embedding_config` body field.
@@ -539,57 +568,66 @@ impl PipelinesUpdateParams {
 /// The response of `PUT /api/v1/pipelines/{pipeline_id}`.
 pub type PipelinesUpdateResponse = crate::types::Pipeline;
 /// Parameters of `PUT /api/v1/pipelines`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelinesUpsertParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// Embedding Config
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_config: crate::Nullable<crate::types::PipelineCreateEmbeddingConfig>,
     /// Configuration for the transformation.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transform_config: crate::Nullable<crate::types::PipelineCreateTransformConfig>,
     /// Configuration for the sparse model used in hybrid search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub sparse_model_config: crate::Nullable<crate::types::SparseModelConfig>,
     /// Data sink ID. When provided instead of data_sink, the data sink will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_sink_id: crate::Nullable<String>,
     /// Embedding model config ID. When provided instead of embedding_config, the embedding model config will be looked up by ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding_model_config_id: crate::Nullable<String>,
     /// Data sink. When provided instead of data_sink_id, the data sink will be created.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub data_sink: crate::Nullable<crate::types::DataSinkCreate>,
     /// Preset retrieval parameters for the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_retrieval_parameters: Option<crate::types::PresetRetrievalParams>,
     /// Settings that can be configured for how to use LlamaParse to parse files within a LlamaCloud pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llama_parse_parameters: Option<crate::types::LlamaParseParameters>,
     /// Status of the pipeline deployment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub status: crate::Nullable<String>,
     /// Metadata configuration for the pipeline.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata_config: crate::Nullable<crate::types::PipelineMetadataConfig>,
     /// Name
     pub name: String,
     /// Type of pipeline. Either PLAYGROUND or MANAGED.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_type: Option<crate::types::PipelineType>,
     /// The ID of the ManagedPipeline this playground pipeline is linked to.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub managed_pipeline_id: crate::Nullable<String>,
+}
+impl ::serde::Serialize for PipelinesUpsertParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("embedding_config", &self.embedding_config)?;
+        object.nullable("transform_config", &self.transform_config)?;
+        object.nullable("sparse_model_config", &self.sparse_model_config)?;
+        object.nullable("data_sink_id", &self.data_sink_id)?;
+        object.nullable("embedding_model_config_id", &self.embedding_model_config_id)?;
+        object.nullable("data_sink", &self.data_sink)?;
+        object
+            .optional("preset_retrieval_parameters", &self.preset_retrieval_parameters)?;
+        object.optional("llama_parse_parameters", &self.llama_parse_parameters)?;
+        object.nullable("status", &self.status)?;
+        object.nullable("metadata_config", &self.metadata_config)?;
+        object.field("name", &self.name)?;
+        object.optional("pipeline_type", &self.pipeline_type)?;
+        object.nullable("managed_pipeline_id", &self.managed_pipeline_id)?;
+        object.end()
+    }
 }
 impl PipelinesUpsertParams {
     /// Creates the parameters from the required `name`; set the others with the chainable setters.
@@ -784,16 +822,14 @@ pub type PipelinesUpsertResponse = crate::types::Pipeline;
 /// A playground session for a user.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaygroundSession {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// Pipeline Id
     pub pipeline_id: String,
@@ -802,19 +838,35 @@ pub struct PlaygroundSession {
     /// Llm Params Id
     pub llm_params_id: String,
     /// LLM parameters last used in this session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_params: Option<crate::types::LLMParameters>,
     /// Retrieval Params Id
     pub retrieval_params_id: String,
     /// Preset retrieval parameters last used in this session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_params: Option<crate::types::PresetRetrievalParams>,
     /// Chat message history for this session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_messages: Option<Vec<crate::types::ChatMessage>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for PlaygroundSession {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("pipeline_id", &self.pipeline_id)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("llm_params_id", &self.llm_params_id)?;
+        object.optional("llm_params", &self.llm_params)?;
+        object.field("retrieval_params_id", &self.retrieval_params_id)?;
+        object.optional("retrieval_params", &self.retrieval_params)?;
+        object.optional("chat_messages", &self.chat_messages)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PlaygroundSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1005,28 +1057,38 @@ impl PlaygroundSession {
 /// RelatedNodeInfo
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedNodeInfo {
     /// Node Id
     pub node_id: String,
     /// Node Type
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub node_type: crate::Nullable<crate::types::ObjectType>,
     /// Metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Hash
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub hash: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"RelatedNodeInfo"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for RelatedNodeInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("node_id", &self.node_id)?;
+        object.nullable("node_type", &self.node_type)?;
+        object.optional("metadata", &self.metadata)?;
+        object.nullable("hash", &self.hash)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RelatedNodeInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1140,7 +1202,7 @@ pub type RetrievalParamsSearchFiltersInferenceSchemaValue = crate::types::FileRe
 /// Schema for the result of an retrieval execution.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResults {
     /// The ID of the pipeline that the query was retrieved against.
@@ -1148,28 +1210,39 @@ pub struct RetrieveResults {
     /// The nodes retrieved by the pipeline for the given query.
     pub retrieval_nodes: Vec<crate::types::TextNodeWithScore>,
     /// The image nodes retrieved by the pipeline for the given query. Deprecated - will soon be replaced with 'page_screenshot_nodes'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_nodes: Option<Vec<crate::types::PageScreenshotNodeWithScore>>,
     /// The page figure nodes retrieved by the pipeline for the given query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_figure_nodes: Option<Vec<crate::types::PageFigureNodeWithScore>>,
     /// The end-to-end latency for retrieval and reranking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_latency: Option<::std::collections::BTreeMap<String, crate::Number>>,
     /// Metadata associated with the retrieval execution
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// The inferred search filters for the query.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub inferred_search_filters: crate::Nullable<crate::types::MetadataFilters>,
     /// Class Name
     ///
     /// The API's default: `"RetrieveResults"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for RetrieveResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("pipeline_id", &self.pipeline_id)?;
+        object.field("retrieval_nodes", &self.retrieval_nodes)?;
+        object.optional("image_nodes", &self.image_nodes)?;
+        object.optional("page_figure_nodes", &self.page_figure_nodes)?;
+        object.optional("retrieval_latency", &self.retrieval_latency)?;
+        object.optional("metadata", &self.metadata)?;
+        object.nullable("inferred_search_filters", &self.inferred_search_filters)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RetrieveResults {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1355,27 +1428,40 @@ impl RetrieveResults {
 /// SemanticChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SemanticChunkingConfig {
     /// Mode
     ///
     /// The API's default: `"semantic"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Buffer Size
     ///
     /// The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_size: Option<i64>,
     /// Breakpoint Percentile Threshold
     ///
     /// The API's default: `95`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breakpoint_percentile_threshold: Option<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SemanticChunkingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("buffer_size", &self.buffer_size)?;
+        object
+            .optional(
+                "breakpoint_percentile_threshold",
+                &self.breakpoint_percentile_threshold,
+            )?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SemanticChunkingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1456,37 +1542,46 @@ impl SemanticChunkingConfig {
 /// SentenceChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SentenceChunkingConfig {
     /// Chunk Size
     ///
     /// The API's default: `1024`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
     /// Chunk Overlap
     ///
     /// The API's default: `200`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i64>,
     /// Mode
     ///
     /// The API's default: `"sentence"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Separator
     ///
     /// The API's default: `" "`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub separator: Option<String>,
     /// Paragraph Separator
     ///
     /// The API's default: `"\n\n\n"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph_separator: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SentenceChunkingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("chunk_size", &self.chunk_size)?;
+        object.optional("chunk_overlap", &self.chunk_overlap)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("separator", &self.separator)?;
+        object.optional("paragraph_separator", &self.paragraph_separator)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SentenceChunkingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1601,22 +1696,31 @@ impl SentenceChunkingConfig {
 /// sparse retrieval in managed data sinks.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SparseModelConfig {
     /// The sparse model type to use. 'bm25' uses Qdrant's FastEmbed BM25 model (default for new pipelines), 'splade' uses HuggingFace Splade model, 'auto' selects based on deployment mode (BYOC uses term frequency, Cloud uses Splade).
     ///
     /// The API's default: `"bm25"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_type: Option<crate::types::SparseModelType>,
     /// Class Name
     ///
     /// The API's default: `"SparseModelConfig"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for SparseModelConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_type", &self.model_type)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SparseModelConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(

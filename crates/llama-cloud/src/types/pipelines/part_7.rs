@@ -226,69 +226,81 @@ pub type SyncCreateResponse = crate::types::Pipeline;
 /// Provided for backward compatibility.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TextNode {
     /// Unique ID of the node.
-    #[serde(rename = "id_")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Embedding of the node.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub embedding: crate::Nullable<Vec<crate::Number>>,
     /// A flat dictionary of metadata fields
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Metadata keys that are excluded from text for the embed model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_embed_metadata_keys: Option<Vec<String>>,
     /// Metadata keys that are excluded from text for the LLM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_llm_metadata_keys: Option<Vec<String>>,
     /// A mapping of relationships to other node information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relationships: Option<
         ::std::collections::BTreeMap<String, crate::types::TextNodeRelationshipsValue>,
     >,
     /// Template for how metadata is formatted, with {key} and {value} placeholders.
     ///
     /// The API's default: `"{key}: {value}"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_template: Option<String>,
     /// Separator between metadata fields when converting to string.
     ///
     /// The API's default: `"\n"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_seperator: Option<String>,
     /// Text content of the node.
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// MIME type of the node content.
     ///
     /// The API's default: `"text/plain"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mimetype: Option<String>,
     /// Start char index of the node.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub start_char_idx: crate::Nullable<i64>,
     /// End char index of the node.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub end_char_idx: crate::Nullable<i64>,
     /// Template for how text is formatted, with {content} and {metadata_str} placeholders.
     ///
     /// The API's default: `"{metadata_str}\n\n{content}"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_template: Option<String>,
     /// Class Name
     ///
     /// The API's default: `"TextNode"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TextNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("id_", &self.id)?;
+        object.nullable("embedding", &self.embedding)?;
+        object.optional("extra_info", &self.extra_info)?;
+        object
+            .optional(
+                "excluded_embed_metadata_keys",
+                &self.excluded_embed_metadata_keys,
+            )?;
+        object.optional("excluded_llm_metadata_keys", &self.excluded_llm_metadata_keys)?;
+        object.optional("relationships", &self.relationships)?;
+        object.optional("metadata_template", &self.metadata_template)?;
+        object.optional("metadata_seperator", &self.metadata_seperator)?;
+        object.optional("text", &self.text)?;
+        object.optional("mimetype", &self.mimetype)?;
+        object.nullable("start_char_idx", &self.start_char_idx)?;
+        object.nullable("end_char_idx", &self.end_char_idx)?;
+        object.optional("text_template", &self.text_template)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TextNode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -648,22 +660,32 @@ impl TextNodeRelationshipsValue {
 /// FastAPI doesn't accept abstract classes like BaseNode.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextNodeWithScore {
     /// Provided for backward compatibility.
     pub node: crate::types::TextNode,
     /// Score
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score: crate::Nullable<crate::Number>,
     /// Class Name
     ///
     /// The API's default: `"TextNodeWithScore"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TextNodeWithScore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("node", &self.node)?;
+        object.nullable("score", &self.score)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TextNodeWithScore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -746,32 +768,41 @@ impl TextNodeWithScore {
 /// TokenChunkingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenChunkingConfig {
     /// Chunk Size
     ///
     /// The API's default: `1024`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
     /// Chunk Overlap
     ///
     /// The API's default: `200`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i64>,
     /// Mode
     ///
     /// The API's default: `"token"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Separator
     ///
     /// The API's default: `" "`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub separator: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for TokenChunkingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("chunk_size", &self.chunk_size)?;
+        object.optional("chunk_overlap", &self.chunk_overlap)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("separator", &self.separator)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenChunkingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(

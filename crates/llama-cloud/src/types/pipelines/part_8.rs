@@ -6,72 +6,56 @@
 /// AzureOpenAIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzureOpenAIEmbedding {
     /// The name of the OpenAI embedding model.
     ///
     /// The API's default: `"text-embedding-ada-002"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Additional kwargs for the OpenAI API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The OpenAI API key.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_key: crate::Nullable<String>,
     /// The base URL for Azure deployment.
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
     /// The version for Azure OpenAI API.
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Maximum number of retries.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Timeout for each request.
     ///
     /// The API's default: `60.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<crate::Number>,
     /// The default headers for API requests.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub default_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Reuse the OpenAI client between requests. When doing anything with large volumes of async API calls, setting this to false can improve stability.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reuse_client: Option<bool>,
     /// The number of dimensions on the output embedding vectors. Works only with v3 embedding models.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dimensions: crate::Nullable<i64>,
     /// The Azure endpoint to use.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_endpoint: crate::Nullable<String>,
     /// The Azure deployment to use.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub azure_deployment: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"AzureOpenAIEmbedding"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for AzureOpenAIEmbedding {
@@ -94,6 +78,31 @@ impl ::std::fmt::Debug for AzureOpenAIEmbedding {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for AzureOpenAIEmbedding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_name", &self.model_name)?;
+        object.optional("embed_batch_size", &self.embed_batch_size)?;
+        object.nullable("num_workers", &self.num_workers)?;
+        object.optional("additional_kwargs", &self.additional_kwargs)?;
+        object.nullable("api_key", &self.api_key)?;
+        object.optional("api_base", &self.api_base)?;
+        object.optional("api_version", &self.api_version)?;
+        object.optional("max_retries", &self.max_retries)?;
+        object.optional("timeout", &self.timeout)?;
+        object.nullable("default_headers", &self.default_headers)?;
+        object.optional("reuse_client", &self.reuse_client)?;
+        object.nullable("dimensions", &self.dimensions)?;
+        object.nullable("azure_endpoint", &self.azure_endpoint)?;
+        object.nullable("azure_deployment", &self.azure_deployment)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AzureOpenAIEmbedding {
@@ -382,20 +391,29 @@ impl AzureOpenAIEmbedding {
 /// AzureOpenAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AzureOpenAIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"AZURE_EMBEDDING"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Azure OpenAI embedding model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::AzureOpenAIEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AzureOpenAIEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AzureOpenAIEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -450,57 +468,44 @@ impl AzureOpenAIEmbeddingConfig {
 /// BedrockEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BedrockEmbedding {
     /// The modelId of the Bedrock model to use.
     ///
     /// The API's default: `"amazon.titan-embed-text-v1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// The name of aws profile to use. If not given, then the default profile is used.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub profile_name: crate::Nullable<String>,
     /// AWS Access Key ID to use
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_access_key_id: crate::Nullable<String>,
     /// AWS Secret Access Key to use
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_secret_access_key: crate::Nullable<String>,
     /// AWS Session Token to use
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub aws_session_token: crate::Nullable<String>,
     /// AWS region name to use. Uses region configured in AWS CLI if not passed
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub region_name: crate::Nullable<String>,
     /// The maximum number of API retries.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// The timeout for the Bedrock API request in seconds. It will be used for both connect and read timeouts.
     ///
     /// The API's default: `60.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<crate::Number>,
     /// Additional kwargs for the bedrock client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Class Name
     ///
     /// The API's default: `"BedrockEmbedding"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for BedrockEmbedding {
@@ -520,6 +525,28 @@ impl ::std::fmt::Debug for BedrockEmbedding {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for BedrockEmbedding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_name", &self.model_name)?;
+        object.optional("embed_batch_size", &self.embed_batch_size)?;
+        object.nullable("num_workers", &self.num_workers)?;
+        object.nullable("profile_name", &self.profile_name)?;
+        object.nullable("aws_access_key_id", &self.aws_access_key_id)?;
+        object.nullable("aws_secret_access_key", &self.aws_secret_access_key)?;
+        object.nullable("aws_session_token", &self.aws_session_token)?;
+        object.nullable("region_name", &self.region_name)?;
+        object.optional("max_retries", &self.max_retries)?;
+        object.optional("timeout", &self.timeout)?;
+        object.optional("additional_kwargs", &self.additional_kwargs)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BedrockEmbedding {
@@ -765,20 +792,29 @@ impl BedrockEmbedding {
 /// BedrockEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BedrockEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"BEDROCK_EMBEDDING"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Bedrock embedding model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::BedrockEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for BedrockEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BedrockEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -833,44 +869,36 @@ impl BedrockEmbeddingConfig {
 /// CohereEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CohereEmbedding {
     /// The modelId of the Cohere model to use.
     ///
     /// The API's default: `"embed-english-v3.0"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// The Cohere API key.
     pub api_key: Option<String>,
     /// Truncation type - START/ END/ NONE
     ///
     /// The API's default: `"END"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub truncate: Option<String>,
     /// Model Input type. If not provided, search_document and search_query are used when needed.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub input_type: crate::Nullable<String>,
     /// Embedding type. If not provided float embedding_type is used when needed.
     ///
     /// The API's default: `"float"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_type: Option<String>,
     /// Class Name
     ///
     /// The API's default: `"CohereEmbedding"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for CohereEmbedding {
@@ -886,6 +914,24 @@ impl ::std::fmt::Debug for CohereEmbedding {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for CohereEmbedding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_name", &self.model_name)?;
+        object.optional("embed_batch_size", &self.embed_batch_size)?;
+        object.nullable("num_workers", &self.num_workers)?;
+        object.field("api_key", &self.api_key)?;
+        object.optional("truncate", &self.truncate)?;
+        object.nullable("input_type", &self.input_type)?;
+        object.optional("embedding_type", &self.embedding_type)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CohereEmbedding {
@@ -1048,20 +1094,29 @@ impl CohereEmbedding {
 /// CohereEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CohereEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"COHERE_EMBEDDING"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Cohere embedding model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::CohereEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CohereEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CohereEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1113,16 +1168,14 @@ impl CohereEmbeddingConfig {
 /// Schema for an embedding model config.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmbeddingModelConfig {
     /// Unique identifier
     pub id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub created_at: crate::Nullable<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub updated_at: crate::Nullable<String>,
     /// The name of the embedding model config.
     pub name: String,
@@ -1131,8 +1184,23 @@ pub struct EmbeddingModelConfig {
     /// Project Id
     pub project_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for EmbeddingModelConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.nullable("created_at", &self.created_at)?;
+        object.nullable("updated_at", &self.updated_at)?;
+        object.field("name", &self.name)?;
+        object.field("embedding_config", &self.embedding_config)?;
+        object.field("project_id", &self.project_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EmbeddingModelConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1269,51 +1337,40 @@ pub type EmbeddingModelConfigEmbeddingConfig = crate::types::PipelineCreateEmbed
 /// GeminiEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GeminiEmbedding {
     /// The modelId of the Gemini model to use.
     ///
     /// The API's default: `"models/embedding-001"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Title is only applicable for retrieval_document tasks, and is used to represent a document title. For other tasks, title is invalid.
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub title: crate::Nullable<String>,
     /// The task for embedding model.
     ///
     /// The API's default: `"retrieval_document"`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub task_type: crate::Nullable<String>,
     /// API key to access the model. Defaults to None.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_key: crate::Nullable<String>,
     /// API base to access the model. Defaults to None.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_base: crate::Nullable<String>,
     /// Transport to access the model. Defaults to None.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub transport: crate::Nullable<String>,
     /// Optional reduced dimension for output embeddings. Supported by models/text-embedding-004 and newer (e.g. gemini-embedding-001). Not supported by models/embedding-001.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub output_dimensionality: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"GeminiEmbedding"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for GeminiEmbedding {
@@ -1331,6 +1388,26 @@ impl ::std::fmt::Debug for GeminiEmbedding {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for GeminiEmbedding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_name", &self.model_name)?;
+        object.optional("embed_batch_size", &self.embed_batch_size)?;
+        object.nullable("num_workers", &self.num_workers)?;
+        object.nullable("title", &self.title)?;
+        object.nullable("task_type", &self.task_type)?;
+        object.nullable("api_key", &self.api_key)?;
+        object.nullable("api_base", &self.api_base)?;
+        object.nullable("transport", &self.transport)?;
+        object.nullable("output_dimensionality", &self.output_dimensionality)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GeminiEmbedding {
@@ -1545,20 +1622,29 @@ impl GeminiEmbedding {
 /// GeminiEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GeminiEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"GEMINI_EMBEDDING"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the Gemini embedding model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::GeminiEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for GeminiEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GeminiEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1610,54 +1696,63 @@ impl GeminiEmbeddingConfig {
 /// HuggingFaceInferenceAPIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HuggingFaceInferenceAPIEmbedding {
     /// Hugging Face model name. If None, the task will be used.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub model_name: crate::Nullable<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Pooling strategy. If None, the model's default pooling is used.
     ///
     /// The API's default: `"cls"`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub pooling: crate::Nullable<crate::types::Pooling>,
     /// Instruction to prepend during query embedding.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub query_instruction: crate::Nullable<String>,
     /// Instruction to prepend during text embedding.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub text_instruction: crate::Nullable<String>,
     /// Hugging Face token. Will default to the locally saved token. Pass token=False if you don’t want to send your token to the server.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub token: crate::Nullable<crate::types::HuggingFaceInferenceAPIEmbeddingToken>,
     /// The maximum number of seconds to wait for a response from the server. Loading a new model in Inference API can take up to several minutes. Defaults to None, meaning it will loop until the server is available.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub timeout: crate::Nullable<crate::Number>,
     /// Additional headers to send to the server. By default only the authorization and user-agent headers are sent. Values in this dictionary will override the default values.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Additional cookies to send to the server.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub cookies: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Optional task to pick Hugging Face's recommended model, used when model_name is left as default of None.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub task: crate::Nullable<String>,
     /// Class Name
     ///
     /// The API's default: `"HuggingFaceInferenceAPIEmbedding"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for HuggingFaceInferenceAPIEmbedding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("model_name", &self.model_name)?;
+        object.optional("embed_batch_size", &self.embed_batch_size)?;
+        object.nullable("num_workers", &self.num_workers)?;
+        object.nullable("pooling", &self.pooling)?;
+        object.nullable("query_instruction", &self.query_instruction)?;
+        object.nullable("text_instruction", &self.text_instruction)?;
+        object.nullable("token", &self.token)?;
+        object.nullable("timeout", &self.timeout)?;
+        object.nullable("headers", &self.headers)?;
+        object.nullable("cookies", &self.cookies)?;
+        object.nullable("task", &self.task)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HuggingFaceInferenceAPIEmbedding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1908,20 +2003,29 @@ impl HuggingFaceInferenceAPIEmbedding {
 /// HuggingFaceInferenceAPIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HuggingFaceInferenceAPIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"HUGGINGFACE_API_EMBEDDING"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the HuggingFace Inference API embedding model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::HuggingFaceInferenceAPIEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for HuggingFaceInferenceAPIEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HuggingFaceInferenceAPIEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1978,66 +2082,52 @@ pub type HuggingFaceInferenceAPIEmbeddingToken = crate::types::FormFieldValue;
 /// OpenAIEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OpenAIEmbedding {
     /// The name of the OpenAI embedding model.
     ///
     /// The API's default: `"text-embedding-ada-002"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// Additional kwargs for the OpenAI API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The OpenAI API key.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_key: crate::Nullable<String>,
     /// The base URL for OpenAI API.
     ///
     /// The API's default: `"https://api.openai.com/v1"`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_base: crate::Nullable<String>,
     /// The version for OpenAI API.
     ///
     /// The API's default: `""`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub api_version: crate::Nullable<String>,
     /// Maximum number of retries.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Timeout for each request.
     ///
     /// The API's default: `60.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<crate::Number>,
     /// The default headers for API requests.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub default_headers: crate::Nullable<::std::collections::BTreeMap<String, String>>,
     /// Reuse the OpenAI client between requests. When doing anything with large volumes of async API calls, setting this to false can improve stability.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reuse_client: Option<bool>,
     /// The number of dimensions on the output embedding vectors. Works only with v3 embedding models.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub dimensions: crate::Nullable<i64>,
     /// Class Name
     ///
     /// The API's default: `"OpenAIEmbedding"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for OpenAIEmbedding {
@@ -2058,6 +2148,29 @@ impl ::std::fmt::Debug for OpenAIEmbedding {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for OpenAIEmbedding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_name", &self.model_name)?;
+        object.optional("embed_batch_size", &self.embed_batch_size)?;
+        object.nullable("num_workers", &self.num_workers)?;
+        object.optional("additional_kwargs", &self.additional_kwargs)?;
+        object.nullable("api_key", &self.api_key)?;
+        object.nullable("api_base", &self.api_base)?;
+        object.nullable("api_version", &self.api_version)?;
+        object.optional("max_retries", &self.max_retries)?;
+        object.optional("timeout", &self.timeout)?;
+        object.nullable("default_headers", &self.default_headers)?;
+        object.optional("reuse_client", &self.reuse_client)?;
+        object.nullable("dimensions", &self.dimensions)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenAIEmbedding {
@@ -2328,20 +2441,29 @@ impl OpenAIEmbedding {
 /// OpenAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OpenAIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"OPENAI_EMBEDDING"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the OpenAI embedding model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::OpenAIEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for OpenAIEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenAIEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(

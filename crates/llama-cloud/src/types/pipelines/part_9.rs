@@ -317,20 +317,29 @@ impl<'de> ::serde::Deserialize<'de> for Pooling {
 /// VertexAIEmbeddingConfig
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VertexAIEmbeddingConfig {
     /// Type of the embedding model.
     ///
     /// The API's default: `"VERTEXAI_EMBEDDING"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Configuration for the VertexAI embedding model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<crate::types::VertexTextEmbedding>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for VertexAIEmbeddingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("component", &self.component)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VertexAIEmbeddingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -480,21 +489,18 @@ impl<'de> ::serde::Deserialize<'de> for VertexEmbeddingMode {
 /// VertexTextEmbedding
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VertexTextEmbedding {
     /// The modelId of the VertexAI model to use.
     ///
     /// The API's default: `"textembedding-gecko@003"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// The batch size for embedding calls.
     ///
     /// The API's default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_batch_size: Option<i64>,
     /// The number of workers to use for async embedding calls.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_workers: crate::Nullable<i64>,
     /// The default location to use when making API calls.
     pub location: String,
@@ -503,10 +509,8 @@ pub struct VertexTextEmbedding {
     /// The embedding mode to use.
     ///
     /// The API's default: `"retrieval"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_mode: Option<crate::types::VertexEmbeddingMode>,
     /// Additional kwargs for the Vertex.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The client email for the VertexAI credentials.
     pub client_email: Option<String>,
@@ -519,10 +523,8 @@ pub struct VertexTextEmbedding {
     /// Class Name
     ///
     /// The API's default: `"VertexTextEmbedding"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for VertexTextEmbedding {
@@ -542,6 +544,28 @@ impl ::std::fmt::Debug for VertexTextEmbedding {
             .field("class_name", &self.class_name)
             .field("extra_fields", &self.extra_fields)
             .finish()
+    }
+}
+impl ::serde::Serialize for VertexTextEmbedding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("model_name", &self.model_name)?;
+        object.optional("embed_batch_size", &self.embed_batch_size)?;
+        object.nullable("num_workers", &self.num_workers)?;
+        object.field("location", &self.location)?;
+        object.field("project", &self.project)?;
+        object.optional("embed_mode", &self.embed_mode)?;
+        object.optional("additional_kwargs", &self.additional_kwargs)?;
+        object.field("client_email", &self.client_email)?;
+        object.field("token_uri", &self.token_uri)?;
+        object.field("private_key_id", &self.private_key_id)?;
+        object.field("private_key", &self.private_key)?;
+        object.optional("class_name", &self.class_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VertexTextEmbedding {

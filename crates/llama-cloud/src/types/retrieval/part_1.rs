@@ -6,7 +6,7 @@
 /// Reference to a file attachment, retrievable via ``GET /api/v1/beta/attachments/{attachment_name}?source_id=...``.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachmentRef {
     /// Attachment kind, e.g. 'screenshot', 'items'.
@@ -16,8 +16,20 @@ pub struct AttachmentRef {
     /// File ID to pass as source_id when fetching the attachment.
     pub source_id: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for AttachmentRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("attachment_name", &self.attachment_name)?;
+        object.field("source_id", &self.source_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AttachmentRef {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -97,7 +109,7 @@ impl AttachmentRef {
 /// A file returned by find.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileFindEntry {
     /// ID of the file.
@@ -105,8 +117,19 @@ pub struct FileFindEntry {
     /// Display name of the file.
     pub file_name: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileFindEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("file_id", &self.file_id)?;
+        object.field("file_name", &self.file_name)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileFindEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -166,20 +189,30 @@ impl FileFindEntry {
 /// Paginated file find results.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileFindResult {
     /// The list of items.
     pub items: Vec<crate::types::FileFindEntry>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileFindResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileFindResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -274,7 +307,7 @@ impl FileFindResult {
 /// A single grep match within a file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileGrepMatch {
     /// Start character offset of the match.
@@ -284,8 +317,20 @@ pub struct FileGrepMatch {
     /// Matched text content.
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileGrepMatch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("start_char", &self.start_char)?;
+        object.field("end_char", &self.end_char)?;
+        object.field("content", &self.content)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileGrepMatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -357,20 +402,30 @@ impl FileGrepMatch {
 /// Paginated grep results for a file.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileGrepResult {
     /// The list of items.
     pub items: Vec<crate::types::FileGrepMatch>,
     /// A token, which can be sent as page_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub next_page_token: crate::Nullable<String>,
     /// The total number of items available. This is only populated when specifically requested. The value may be an estimate and can be used for display purposes only.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub total_size: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileGrepResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("items", &self.items)?;
+        object.nullable("next_page_token", &self.next_page_token)?;
+        object.nullable("total_size", &self.total_size)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileGrepResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -465,14 +520,24 @@ impl FileGrepResult {
 /// File read result.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileReadResult {
     /// Parsed text content of the file.
     pub content: String,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for FileReadResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("content", &self.content)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileReadResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -522,15 +587,24 @@ impl FileReadResult {
 /// MongoStaticFilters
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MongoStaticFilters {
     /// The `parsed_directory_file_id` property.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsed_directory_file_id: crate::Nullable<crate::types::StringFilter>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for MongoStaticFilters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("parsed_directory_file_id", &self.parsed_directory_file_id)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MongoStaticFilters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -585,7 +659,7 @@ impl MongoStaticFilters {
 /// One bound of a numeric range filter on a metadata field.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NumericRangeFilter {
     /// Operator
@@ -593,8 +667,19 @@ pub struct NumericRangeFilter {
     /// Value
     pub value: crate::types::NumericRangeFilterValue,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for NumericRangeFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("operator", &self.operator)?;
+        object.field("value", &self.value)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NumericRangeFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -726,20 +811,29 @@ impl From<Vec<crate::Number>> for NumericRangeFilterValue {
 /// Reranking configuration to apply after hybrid search.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RerankConfig {
     /// Set to false to disable reranking.
     ///
     /// The API's default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Number of results to return after reranking.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub top_n: crate::Nullable<i64>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for RerankConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.optional("enabled", &self.enabled)?;
+        object.nullable("top_n", &self.top_n)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RerankConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -797,33 +891,41 @@ impl RerankConfig {
     }
 }
 /// Parameters of `POST /api/v1/retrieval/files/find`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalFindParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_size: crate::Nullable<i64>,
     /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_token: crate::Nullable<String>,
     /// ID of the index to search within.
     pub index_id: String,
     /// Exact file name to match.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_name: crate::Nullable<String>,
     /// Substring match on file name (case-insensitive).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub file_name_contains: crate::Nullable<String>,
+}
+impl ::serde::Serialize for RetrievalFindParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("page_size", &self.page_size)?;
+        object.nullable("page_token", &self.page_token)?;
+        object.field("index_id", &self.index_id)?;
+        object.nullable("file_name", &self.file_name)?;
+        object.nullable("file_name_contains", &self.file_name_contains)?;
+        object.end()
+    }
 }
 impl RetrievalFindParams {
     /// Creates the parameters from the required `index_id`; set the others with the chainable setters.
@@ -909,24 +1011,20 @@ impl RetrievalFindParams {
 /// The response of `POST /api/v1/retrieval/files/find`.
 pub type RetrievalFindResponse = crate::types::FileFindResult;
 /// Parameters of `POST /api/v1/retrieval/files/grep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalGrepParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_size: crate::Nullable<i64>,
     /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_token: crate::Nullable<String>,
     /// ID of the index the file belongs to.
     pub index_id: String,
@@ -935,8 +1033,22 @@ pub struct RetrievalGrepParams {
     /// Regex pattern to search for.
     pub pattern: String,
     /// Number of characters of context to include before and after the matched pattern in the content field of the response
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub context_chars: crate::Nullable<i64>,
+}
+impl ::serde::Serialize for RetrievalGrepParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("page_size", &self.page_size)?;
+        object.nullable("page_token", &self.page_token)?;
+        object.field("index_id", &self.index_id)?;
+        object.field("file_id", &self.file_id)?;
+        object.field("pattern", &self.pattern)?;
+        object.nullable("context_chars", &self.context_chars)?;
+        object.end()
+    }
 }
 impl RetrievalGrepParams {
     /// Creates the parameters from the required `index_id`, `file_id`, `pattern`; set the others with the chainable setters.
@@ -1027,29 +1139,38 @@ impl RetrievalGrepParams {
 /// The response of `POST /api/v1/retrieval/files/grep`.
 pub type RetrievalGrepResponse = crate::types::FileGrepResult;
 /// Parameters of `POST /api/v1/retrieval/files/read`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalReadParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// ID of the index the file belongs to.
     pub index_id: String,
     /// ID of the file to read.
     pub file_id: String,
     /// Starting character offset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Maximum number of characters to read from the offset.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub max_length: crate::Nullable<i64>,
+}
+impl ::serde::Serialize for RetrievalReadParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("index_id", &self.index_id)?;
+        object.field("file_id", &self.file_id)?;
+        object.optional("offset", &self.offset)?;
+        object.nullable("max_length", &self.max_length)?;
+        object.end()
+    }
 }
 impl RetrievalReadParams {
     /// Creates the parameters from the required `index_id`, `file_id`; set the others with the chainable setters.
@@ -1112,26 +1233,36 @@ pub type RetrievalReadResponse = crate::types::FileReadResult;
 /// A single retrieval result.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalResult {
     /// Text content of the retrieved chunk.
     pub content: String,
     /// Hybrid search relevance score.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score: crate::Nullable<crate::Number>,
     /// Relevance score from the reranker, if reranking was applied.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub rerank_score: crate::Nullable<crate::Number>,
     /// User-defined metadata associated with the chunk.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub metadata: crate::Nullable<crate::types::MetadataDict>,
     /// Built-in fields stored for every exported chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_fields: Option<crate::types::StaticFields>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for RetrievalResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("content", &self.content)?;
+        object.nullable("score", &self.score)?;
+        object.nullable("rerank_score", &self.rerank_score)?;
+        object.nullable("metadata", &self.metadata)?;
+        object.optional("static_fields", &self.static_fields)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RetrievalResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1244,43 +1375,34 @@ impl RetrievalResult {
     }
 }
 /// Parameters of `POST /api/v1/retrieval/retrieve`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalRetrieveParams {
     /// Project Id
     ///
     /// Sent as the `project_id` query parameter.
-    #[serde(skip)]
     pub project_id: Option<String>,
     /// Organization Id
     ///
     /// Sent as the `organization_id` query parameter.
-    #[serde(skip)]
     pub organization_id: Option<String>,
     /// ID of the index to retrieve against.
     pub index_id: String,
     /// Natural-language query to retrieve relevant chunks.
     pub query: String,
     /// Maximum number of results to return.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub top_k: crate::Nullable<i64>,
     /// Number of candidates for approximate nearest neighbor search.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub num_candidates: crate::Nullable<i64>,
     /// Weight of the vector search pipeline (0-1).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub vector_pipeline_weight: crate::Nullable<crate::Number>,
     /// Weight of the full-text search pipeline (0-1).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub full_text_pipeline_weight: crate::Nullable<crate::Number>,
     /// Minimum score threshold for returned results.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub score_threshold: crate::Nullable<crate::Number>,
     /// Filters on built-in document fields (page range, chunk index, etc.).
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub static_filters: crate::Nullable<crate::types::MongoStaticFilters>,
     /// Filters on user-defined metadata fields.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub custom_filters: crate::Nullable<
         ::std::collections::BTreeMap<
             String,
@@ -1288,8 +1410,26 @@ pub struct RetrievalRetrieveParams {
         >,
     >,
     /// Reranking configuration applied after hybrid search. Enabled by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rerank: Option<crate::types::RerankConfig>,
+}
+impl ::serde::Serialize for RetrievalRetrieveParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("index_id", &self.index_id)?;
+        object.field("query", &self.query)?;
+        object.nullable("top_k", &self.top_k)?;
+        object.nullable("num_candidates", &self.num_candidates)?;
+        object.nullable("vector_pipeline_weight", &self.vector_pipeline_weight)?;
+        object.nullable("full_text_pipeline_weight", &self.full_text_pipeline_weight)?;
+        object.nullable("score_threshold", &self.score_threshold)?;
+        object.nullable("static_filters", &self.static_filters)?;
+        object.nullable("custom_filters", &self.custom_filters)?;
+        object.optional("rerank", &self.rerank)?;
+        object.end()
+    }
 }
 impl RetrievalRetrieveParams {
     /// Creates the parameters from the required `index_id`, `query`; set the others with the chainable setters.
@@ -1489,14 +1629,24 @@ impl From<Vec<crate::types::NumericRangeFilter>> for RetrieveParamsCustomFilters
 /// Response containing retrieval results.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResult {
     /// Ordered list of retrieved chunks.
     pub results: Vec<crate::types::RetrievalResult>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for RetrieveResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("results", &self.results)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RetrieveResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(

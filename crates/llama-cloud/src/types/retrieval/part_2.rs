@@ -6,36 +6,45 @@
 /// Built-in fields stored for every exported chunk.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StaticFields {
     /// ID of the parsed file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub parsed_directory_file_id: crate::Nullable<String>,
     /// First page number covered by this chunk.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_range_start: crate::Nullable<i64>,
     /// Last page number covered by this chunk.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub page_range_end: crate::Nullable<i64>,
     /// Start character offset of the chunk.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub chunk_start_char: crate::Nullable<i64>,
     /// End character offset of the chunk.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub chunk_end_char: crate::Nullable<i64>,
     /// Index of the chunk within the file.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub chunk_index: crate::Nullable<i64>,
     /// Token count of the chunk.
-    #[serde(skip_serializing_if = "crate::Nullable::is_omitted")]
     pub chunk_token_count: crate::Nullable<i64>,
     /// Attachments associated with the chunk
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::types::AttachmentRef>>,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for StaticFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.nullable("parsed_directory_file_id", &self.parsed_directory_file_id)?;
+        object.nullable("page_range_start", &self.page_range_start)?;
+        object.nullable("page_range_end", &self.page_range_end)?;
+        object.nullable("chunk_start_char", &self.chunk_start_char)?;
+        object.nullable("chunk_end_char", &self.chunk_end_char)?;
+        object.nullable("chunk_index", &self.chunk_index)?;
+        object.nullable("chunk_token_count", &self.chunk_token_count)?;
+        object.optional("attachments", &self.attachments)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaticFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -215,7 +224,7 @@ impl StaticFields {
 /// Filter on a string field.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StringFilter {
     /// Operator
@@ -223,8 +232,19 @@ pub struct StringFilter {
     /// Value
     pub value: crate::types::StringFilterValue,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for StringFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("operator", &self.operator)?;
+        object.field("value", &self.value)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StringFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -340,7 +360,7 @@ impl From<Vec<String>> for StringFilterValue {
 /// Filter on a single metadata field value.
 ///
 /// Build it with `new` (or `Default`) and the chainable setters; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValueFilter {
     /// Operator
@@ -348,8 +368,19 @@ pub struct ValueFilter {
     /// Value
     pub value: crate::types::ValueFilterValue,
     /// Properties the spec does not declare, kept so that re-serializing loses nothing.
-    #[serde(flatten)]
     pub extra_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for ValueFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::object::Writer::new(serializer)?;
+        object.field("operator", &self.operator)?;
+        object.field("value", &self.value)?;
+        object.extra(&self.extra_fields)?;
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ValueFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
