@@ -85,16 +85,13 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads the value of the declared property `name` into its slot; a property sent
-/// twice is an error, as with the derive.
+/// Reads the value of the declared property `name` into its slot.
 pub(crate) fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     slot: &mut Option<T>,
     map: &mut A,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
+    unset(slot, name)?;
     *slot = Some(map.next_value()?);
     Ok(())
 }
@@ -107,11 +104,18 @@ pub(crate) fn read_present<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
+    unset(slot, name)?;
     *slot = Some(Some(map.next_value()?));
     Ok(())
+}
+
+/// Checks that the property `name` has not been read yet: one sent twice is an
+/// error, as with the derive.
+fn unset<T, E: de::Error>(slot: &Option<T>, name: &'static str) -> Result<(), E> {
+    match slot {
+        Some(_) => Err(de::Error::duplicate_field(name)),
+        None => Ok(()),
+    }
 }
 
 /// Keeps a property the struct does not declare in its extra map.
