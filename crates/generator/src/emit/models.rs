@@ -5,8 +5,13 @@
 //! [`crate::ir::TypeModule`]'s).
 //!
 //! Models keep what they do not know: structs keep undeclared properties in
-//! `extra_fields`, string enums have an `Unknown(String)` variant, and unions an
+//! `extra_fields`, string enums have an `Other(String)` variant, and unions an
 //! `Unknown(serde_json::Value)` one, so a newer server never breaks decoding.
+//!
+//! Structs derive no serde trait: their `Deserialize` is a `match` on the property
+//! names that the runtime's `object` module drives, and their `Serialize` a line
+//! per property through its `Writer`, which the compiler checks in a fraction of
+//! the derives' time. A struct with a credential field writes out its `Debug`.
 
 use std::fmt::Write as _;
 
