@@ -189,6 +189,7 @@ fn struct_def(
     };
     let setters = def.fields.iter().map(|field| model_setter(field, all));
     let decode = struct_decode(name, def, all);
+    let extra_name = extra_field(&def.extra);
     let encode = struct_encode(
         name,
         def.fields.iter().map(|field| {
@@ -198,9 +199,8 @@ fn struct_def(
                 field.presence,
             )
         }),
-        extra_field(&def.extra),
+        extra_name,
     );
-    let extra_name = extra_field(&def.extra);
     let (derive_debug, debug) = debug_impl(
         name,
         def.fields
@@ -277,11 +277,9 @@ fn struct_encode<'f>(
     }
 }
 
-/// A struct's `Deserialize` impl: its [`FromObject`] impl, which reads each property
-/// by its wire name, keeps (or skips) the undeclared ones and builds the struct; the
-/// runtime's `object` module does the rest, once for every struct.
-///
-/// [`FromObject`]: ../../../runtime/object/trait.FromObject.html
+/// A struct's `Deserialize` impl: its `runtime::object::FromObject` impl, which reads
+/// each property by its wire name, keeps (or skips) the undeclared ones and builds
+/// the struct; the runtime's `object` module does the rest, once for every struct.
 fn struct_decode(name: &proc_macro2::Ident, def: &StructDef, all: &[TypeDef]) -> TokenStream {
     let type_name = name.to_string();
     // `field_` keeps the slots apart from the other locals, whatever the fields' names.

@@ -457,7 +457,7 @@ impl<'a> TypeLowerer<'a> {
     }
 
     fn is_binary(&self, view: SchemaView<'a>, pointer: &str, depth: usize) -> bool {
-        self.has_format(view, pointer, StringFormat::Binary, "binary", depth)
+        self.has_format(view, pointer, StringFormat::Binary, depth)
     }
 
     /// Whether a schema is marked a credential (`format: password`, LlamaCloud's
@@ -465,17 +465,16 @@ impl<'a> TypeLowerer<'a> {
     /// (`anyOf: [{format: password}, null]`).
     #[must_use]
     pub fn is_secret_schema(&self, view: SchemaView<'a>, pointer: &str) -> bool {
-        self.has_format(view, pointer, StringFormat::Password, "password", 0)
+        self.has_format(view, pointer, StringFormat::Password, 0)
     }
 
-    /// Whether a schema is a string of `format` (spelled `name`), through refs and
-    /// compositions up to four deep.
+    /// Whether a schema is a string of `format`, through refs and compositions up to
+    /// four deep.
     fn has_format(
         &self,
         view: SchemaView<'a>,
         pointer: &str,
         format: StringFormat,
-        name: &str,
         depth: usize,
     ) -> bool {
         let Some((schema, at)) = self.resolve(view, pointer) else {
@@ -485,20 +484,16 @@ impl<'a> TypeLowerer<'a> {
             SchemaKind::Type(Type::String(string)) => {
                 matches!(&string.format, VariantOrUnknownOrEmpty::Item(item) if *item == format)
             }
-            SchemaKind::Any(any) => any.format.as_deref() == Some(name),
+            SchemaKind::Any(any) => {
+                any.format.as_deref().and_then(|text| text.parse().ok()) == Some(format)
+            }
             SchemaKind::AllOf { all_of: parts }
             | SchemaKind::AnyOf { any_of: parts }
             | SchemaKind::OneOf { one_of: parts }
                 if depth < 4 =>
             {
                 parts.iter().enumerate().any(|(index, part)| {
-                    self.has_format(
-                        part.into(),
-                        &format!("{at}/{index}"),
-                        format,
-                        name,
-                        depth + 1,
-                    )
+                    self.has_format(part.into(), &format!("{at}/{index}"), format, depth + 1)
                 })
             }
             _ => false,
